@@ -1,0 +1,54 @@
+// A growable ring buffer: FIFO queues (waiters, the accept queue) without the O(n)
+// shift() of a plain array.
+export class Fifo<T> {
+  private items: (T | undefined)[] = new Array(16);
+  private head = 0;
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(item: T): void {
+    if (this.count === this.items.length) this.grow();
+    this.items[(this.head + this.count) & (this.items.length - 1)] = item;
+    this.count++;
+  }
+
+  shift(): T | undefined {
+    if (this.count === 0) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & (this.items.length - 1);
+    this.count--;
+    return item;
+  }
+
+  peek(): T | undefined {
+    return this.count === 0 ? undefined : this.items[this.head];
+  }
+
+  /** Removes the first item equal to `item`; O(n), for rare cancellations. */
+  remove(item: T): boolean {
+    const mask = this.items.length - 1;
+    for (let i = 0; i < this.count; i++) {
+      if (this.items[(this.head + i) & mask] === item) {
+        for (let j = i; j < this.count - 1; j++) {
+          this.items[(this.head + j) & mask] = this.items[(this.head + j + 1) & mask];
+        }
+        this.items[(this.head + this.count - 1) & mask] = undefined;
+        this.count--;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private grow(): void {
+    const old = this.items;
+    const next: (T | undefined)[] = new Array(old.length * 2);
+    for (let i = 0; i < this.count; i++) next[i] = old[(this.head + i) & (old.length - 1)];
+    this.items = next;
+    this.head = 0;
+  }
+}

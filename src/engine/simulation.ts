@@ -1,0 +1,68 @@
+// The simulation kernel: a clock and the future event list. Like SimPy's Environment,
+// `step` pops the earliest event, advances the clock and runs its callback; everything
+// else (processes, resources, the whole web-server model) is built on `schedule`.
+import { EventQueue, type Callback } from './eventQueue.js';
+import type { Time } from './time.js';
+
+/** Lower runs first among events at the same instant; ties keep scheduling order. */
+export const Priority = { URGENT: -1, NORMAL: 0, LATE: 1 } as const;
+
+export class Simulation {
+  private clock: Time = 0;
+  private readonly queue = new EventQueue();
+  private stopped = false;
+  /** Events run so far: the unit of work for budgets and benchmarks. */
+  eventsRun = 0;
+
+  get now(): Time {
+    return this.clock;
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Calls `fn(a, b)` after `delay` (an integer, >= 0). */
+  schedule<A, B = undefined>(delay: Time, fn: Callback<A, B>, a: A, b?: B, priority: number = Priority.NORMAL): void {
+    if (!(delay >= 0) || !Number.isInteger(delay)) {
+      throw new RangeError(`delay must be a non-negative integer, got ${delay}`);
+    }
+    this.queue.push(this.clock + delay, priority, fn, a, b as B);
+  }
+
+  /** Runs one event; false when there is none left. */
+  step(): boolean {
+    if (this.queue.size === 0) return false;
+    this.clock = this.queue.peekTime();
+    this.eventsRun++;
+    this.queue.popAndRun();
+    return true;
+  }
+
+  /**
+   * Runs until no event is left, `stop()` is called, the clock would pass `until`, or
+   * `maxEvents` have run. Returns why it ended.
+   */
+  run(until: Time = Infinity, maxEvents = Infinity): 'empty' | 'stopped' | 'until' | 'budget' {
+    this.stopped = false;
+    const queue = this.queue;
+    while (!this.stopped) {
+      if (queue.size === 0) return 'empty';
+      const t = queue.peekTime();
+      if (t > until) {
+        this.clock = until;
+        return 'until';
+      }
+      if (this.eventsRun >= maxEvents) return 'budget';
+      this.clock = t;
+      this.eventsRun++;
+      queue.popAndRun();
+    }
+    return 'stopped';
+  }
+
+  /** Ends `run` after the current event. */
+  stop(): void {
+    this.stopped = true;
+  }
+}

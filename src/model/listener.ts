@@ -1,0 +1,139 @@
+// The listening socket shared by all worker processes: the kernel's accept queue.
+//
+// It holds at most min(backlog, somaxconn) established connections that no worker has
+// accepted yet. A SYN that finds it full is dropped (tcp_abort_on_overflow = 0), and the
+// client retransmits after 1 s, then 2 s later, 4 s later... (tcp_syn_retries = 6, about
+// 127 s in all before "connection timed out"). So an overflowing backlog shows up as
+// latency steps of 1 s, 3 s, 7 s, not as errors (MODEL.md section 2).
+//
+// Workers that can take a connection wait here as acceptors. Which one wins a new
+// connection is an explicit, seeded policy: real workers race on the same socket.
+import { Fifo } from '../engine/fifo.js';
+import type { Uniform } from '../engine/random.js';
+import type { Simulation } from '../engine/simulation.js';
+import { fromSeconds } from '../engine/time.js';
+import type { Connection } from './request.js';
+
+export interface Acceptor {
+  readonly index: number;
+  /** Takes the connection (the listener calls this only while the acceptor is ready). */
+  accept(conn: Connection): void;
+}
+
+export type AcceptPolicy = 'random' | 'round-robin' | 'first';
+
+/**
+ * When a client whose SYN was dropped sends it again: seconds after the previous SYN,
+ * the last entry being the wait before the connect gives up ("connection timed out").
+ */
+export const SYN_RETRANSMITS: Record<'linux' | 'darwin', readonly number[]> = {
+  // TCP_TIMEOUT_INIT = 1 s doubled at each retry, net.ipv4.tcp_syn_retries = 6: SYNs at
+  // 0, 1, 3, 7, 15, 31, 63 s, given up at 127 s.
+  linux: [1, 2, 4, 8, 16, 32, 64],
+  // BSD's tcp_syn_backoff[] = {1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64, ...} times the 1 s
+  // initial RTO (xnu bsd/netinet/tcp_timer.c), cut off by the 75 s connection-
+  // establishment timer (TCPTV_KEEP_INIT): SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s.
+  darwin: [1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 8],
+};
+
+export class Listener {
+  private readonly queue = new Fifo<Connection>();
+  private readonly ready: Acceptor[] = [];
+  private nextRoundRobin = 0;
+  /** SYNs dropped because the queue was full. */
+  synDrops = 0;
+  peakQueue = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly capacity: number,
+    private readonly synRetransmits: readonly number[],
+    private readonly policy: AcceptPolicy,
+    private readonly pick: Uniform,
+  ) {}
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** A client's SYN arrives. */
+  syn(conn: Connection): void {
+    conn.synCount++;
+    if (this.ready.length > 0) {
+      conn.client.connected(conn);
+      if (conn.open) this.handOver(conn);
+      return;
+    }
+    if (this.queue.length >= this.capacity) {
+      this.synDrops++;
+      const waits = this.synRetransmits;
+      const wait = fromSeconds(waits[conn.synCount - 1]);
+      // After the last retransmission the client waits once more, then gives up.
+      this.sim.schedule(wait, conn.synCount < waits.length ? resendSyn : connectTimedOut, this, conn);
+      return;
+    }
+    this.queue.push(conn);
+    if (this.queue.length > this.peakQueue) this.peakQueue = this.queue.length;
+    conn.client.connected(conn);
+  }
+
+  /** An acceptor can take a connection: it gets one now if any is queued, else waits. */
+  acceptorReady(a: Acceptor): void {
+    for (;;) {
+      const conn = this.queue.shift();
+      if (conn === undefined) break;
+      if (!conn.open) continue; // the client gave up; the worker would read EOF at once
+      a.accept(conn);
+      return;
+    }
+    if (this.ready.includes(a)) return;
+    // Kept sorted by index, so a policy's choice never depends on the order workers freed up.
+    let i = this.ready.length;
+    while (i > 0 && this.ready[i - 1].index > a.index) i--;
+    this.ready.splice(i, 0, a);
+  }
+
+  /** An acceptor cannot take more connections (its slots are full). */
+  acceptorBusy(a: Acceptor): void {
+    const i = this.ready.indexOf(a);
+    if (i >= 0) this.ready.splice(i, 1);
+  }
+
+  private handOver(conn: Connection): void {
+    const a = this.choose();
+    a.accept(conn);
+  }
+
+  private choose(): Acceptor {
+    const ready = this.ready;
+    if (ready.length === 1) return ready[0];
+    switch (this.policy) {
+      case 'first':
+        return ready[0];
+      case 'round-robin': {
+        // The ready acceptor with the smallest index at or after the cursor, cyclically.
+        let best: Acceptor | undefined;
+        let bestKey = Infinity;
+        for (const a of ready) {
+          const key = (a.index - this.nextRoundRobin + 1e9) % 1e9;
+          if (key < bestKey) {
+            bestKey = key;
+            best = a;
+          }
+        }
+        this.nextRoundRobin = best!.index + 1;
+        return best!;
+      }
+      case 'random':
+        return ready[Math.floor(this.pick() * ready.length)];
+    }
+  }
+}
+
+function resendSyn(listener: Listener, conn: Connection): void {
+  if (conn.open) listener.syn(conn);
+}
+
+function connectTimedOut(_: Listener, conn: Connection): void {
+  if (conn.open) conn.client.connectFailed(conn, 'connect: connection timed out');
+}

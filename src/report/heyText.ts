@@ -1,0 +1,60 @@
+// The report as hey prints it (requester/print.go, defaultTmpl): Summary, response-time
+// histogram, latency distribution, status codes, errors; then what only a simulator can
+// tell, under its own heading.
+import type { RunSummary } from './summary.js';
+
+const BAR = '■';
+
+export function heyText(s: RunSummary): string {
+  const f4 = (x: number | null) => (x === null ? 'NaN' : x.toFixed(4));
+  const out: string[] = [];
+  out.push('');
+  out.push('Summary:');
+  out.push(`  Total:\t${f4(s.summary.total)} secs`);
+  out.push(`  Slowest:\t${f4(s.summary.slowest)} secs`);
+  out.push(`  Fastest:\t${f4(s.summary.fastest)} secs`);
+  out.push(`  Average:\t${f4(s.summary.average)} secs`);
+  out.push(`  Requests/sec:\t${f4(s.summary.requestsPerSec)}`);
+  out.push('');
+  if (s.histogram.length > 0) {
+    out.push('');
+    out.push('Response time histogram:');
+    const max = Math.max(...s.histogram.map((b) => b.count));
+    for (const b of s.histogram) {
+      const barLen = max > 0 ? Math.floor((b.count * 40 + Math.floor(max / 2)) / max) : 0;
+      out.push(`  ${b.mark.toFixed(3)} [${b.count}]\t|${BAR.repeat(barLen)}`);
+    }
+    out.push('');
+    out.push('');
+    out.push('Latency distribution:');
+    for (const [key, v] of Object.entries(s.latency)) {
+      if (v !== null && v > 0) out.push(`  ${key.slice(1)}% in ${f4(v)} secs`);
+    }
+    out.push('');
+    out.push('Status code distribution:');
+    for (const [code, n] of Object.entries(s.statusCodes)) out.push(`  [${code}]\t${n} responses`);
+    out.push('');
+  }
+  if (Object.keys(s.errors).length > 0) {
+    out.push('Error distribution:');
+    for (const [message, n] of Object.entries(s.errors)) out.push(`  [${n}]\t${message}`);
+    out.push('');
+  }
+  out.push(...simulationText(s));
+  return out.join('\n') + '\n';
+}
+
+function simulationText(s: RunSummary): string[] {
+  const sim = s.simulation;
+  const out = ['Simulation:'];
+  out.push(`  Scenario:\t${s.scenario} (seed ${s.seed})`);
+  out.push(`  Events:\t${sim.events}`);
+  if (!sim.complete) out.push(`  PARTIAL:\tstopped before the end; ${sim.unfinished} requests unfinished`);
+  out.push(`  Backlog:\tpeak ${sim.backlog.peak} of ${sim.backlog.capacity}, ${sim.backlog.synDrops} SYNs dropped`);
+  if (sim.database !== null) {
+    const db = sim.database;
+    out.push(`  PostgreSQL:\tpeak ${db.peakOpen} of ${db.maxConnections} connections, ${db.refused} refused`);
+  }
+  for (const [e, n] of Object.entries(sim.exceptions)) out.push(`  [${n}]\t${e}`);
+  return out;
+}

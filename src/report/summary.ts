@@ -1,0 +1,117 @@
+// The figures of one run, computed once from the raw result, in seconds, the way hey
+// computes them (requester/report.go). Text, JSON and charts all render this object.
+import { toSeconds } from '../engine/time.js';
+import type { RunResult } from '../model/system.js';
+
+export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
+
+export interface RunSummary {
+  scenario: string;
+  seed: number;
+  summary: {
+    total: number;
+    slowest: number | null;
+    fastest: number | null;
+    average: number | null;
+    requestsPerSec: number;
+    /** Requests hey sends: (n / c) * c. */
+    requests: number;
+    responses: number;
+    errors: number;
+  };
+  /** p10 ... p99 in seconds; null where hey prints no line (too few responses). */
+  latency: Record<`p${(typeof PERCENTILES)[number]}`, number | null>;
+  /** hey's response-time histogram: 11 marks from fastest to slowest. */
+  histogram: { mark: number; count: number }[];
+  statusCodes: Record<string, number>;
+  errors: Record<string, number>;
+  simulation: {
+    complete: boolean;
+    events: number;
+    unfinished: number;
+    backlog: { capacity: number; peak: number; synDrops: number };
+    database: { maxConnections: number; peakOpen: number; refused: number; connections: number } | null;
+    exceptions: Record<string, number>;
+  };
+}
+
+export function summarize(result: RunResult, scenario: string, seed: number): RunSummary {
+  const rec = result.recorder;
+  const lat = rec.latency;
+  const total = toSeconds(result.total);
+  const responses = rec.responses;
+  const latency = {} as RunSummary['latency'];
+  for (const p of PERCENTILES) {
+    const v = lat.percentile(p);
+    latency[`p${p}`] = v === undefined ? null : toSeconds(v);
+  }
+  return {
+    scenario,
+    seed,
+    summary: {
+      total,
+      slowest: responses > 0 ? toSeconds(lat.max) : null,
+      fastest: responses > 0 ? toSeconds(lat.min) : null,
+      average: responses > 0 ? toSeconds(lat.sum / responses) : null,
+      // hey (requester/report.go, finalize): every result counts, responses and errors.
+      requestsPerSec: total > 0 ? (responses + rec.errorCount) / total : 0,
+      requests: result.planned,
+      responses,
+      errors: rec.errorCount,
+    },
+    latency,
+    histogram: responses > 0 ? heyHistogram(result) : [],
+    statusCodes: Object.fromEntries([...rec.statusCodes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+    errors: sortedRecord(rec.errors),
+    simulation: {
+      complete: result.complete,
+      events: result.events,
+      unfinished: result.planned - responses - rec.errorCount,
+      backlog: { capacity: result.listener.capacity, peak: result.listener.peakQueue, synDrops: result.listener.synDrops },
+      database:
+        result.database === undefined
+          ? null
+          : {
+              maxConnections: result.database.limit,
+              peakOpen: result.database.peakOpen,
+              refused: result.database.refused,
+              connections: result.database.connections,
+            },
+      exceptions: sortedRecord(result.exceptions),
+    },
+  };
+}
+
+/** hey's histogram(): ten equal buckets between fastest and slowest, counted on sorted values. */
+function heyHistogram(result: RunResult): { mark: number; count: number }[] {
+  const lat = result.recorder.latency;
+  const fastest = toSeconds(lat.min);
+  const slowest = toSeconds(lat.max);
+  const bc = 10;
+  const marks: number[] = [];
+  const bs = (slowest - fastest) / bc;
+  for (let i = 0; i < bc; i++) marks.push(fastest + bs * i);
+  marks.push(slowest);
+  const counts = new Array<number>(bc + 1).fill(0);
+  let bi = 0;
+  const values: [number, number][] = [];
+  // The extreme bins are exact; interior bins carry their lowest value.
+  for (const [value, n] of lat.bins()) values.push([toSeconds(Math.min(Math.max(value, lat.min), lat.max)), n]);
+  for (let i = 0; i < values.length; ) {
+    const [v, n] = values[i];
+    if (v <= marks[bi]) {
+      counts[bi] += n;
+      i++;
+    } else if (bi < marks.length - 1) {
+      bi++;
+    } else {
+      counts[bi] += n;
+      i++;
+    }
+  }
+  return marks.map((mark, i) => ({ mark, count: counts[i] }));
+}
+
+function sortedRecord(m: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}

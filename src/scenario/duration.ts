@@ -1,0 +1,12 @@
+// Durations in scenario files: seconds as a number (gunicorn's and hey's unit), or a
+// string with a unit ("250ms", "2s", "150us") for readability.
+const UNITS: Record<string, number> = { us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, min: 60, h: 3600 };
+
+export const DURATION_PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(us|µs|ms|s|m|min|h)\s*$/;
+
+/** Seconds for a duration string, or undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION_PATTERN.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * UNITS[m[2]];
+}

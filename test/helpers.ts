@@ -1,0 +1,32 @@
+// Builders for tests: a small valid scenario, changed field by field.
+import { validateScenario } from '../src/scenario/load.js';
+import type { Scenario, ScenarioInput } from '../src/scenario/schema.js';
+import { simulate, type RunResult } from '../src/model/system.js';
+import { summarize, type RunSummary } from '../src/report/summary.js';
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export function scenario(changes: DeepPartial<ScenarioInput> = {}): Scenario {
+  const base: ScenarioInput = {
+    description: 'test',
+    client: { requests: 10, concurrency: 10, timeout: 0 },
+    server: { workerClass: 'gevent', workers: 1, workerConnections: 1000 },
+    app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
+    database: { superuser: true, forkTime: 0.002, backendStartTime: 0.01 },
+  };
+  return validateScenario(merge(base, changes), 'test');
+}
+
+function merge(a: any, b: any): any {
+  if (b === undefined) return a;
+  if (Array.isArray(b) || typeof b !== 'object' || b === null) return b;
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = merge(a?.[k], v);
+  return out;
+}
+
+export function run(changes: DeepPartial<ScenarioInput> = {}): { result: RunResult; summary: RunSummary } {
+  const s = scenario(changes);
+  const result = simulate(s);
+  return { result, summary: summarize(result, 'test', s.seed) };
+}

@@ -1,0 +1,51 @@
+// The article's table (shared/seed, MODEL.md section 5), reproduced from mechanisms.
+// Two costs were fitted to the -c 10 and -c 100 rows (docs/calibration.md); every other
+// row is a prediction.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/model/system.js';
+import { summarize } from '../../src/report/summary.js';
+import { parseJson, validateScenario } from '../../src/scenario/load.js';
+
+const ARTICLE = [
+  { file: 'gevent-unpatched-10.json', rps: 0.991, statusCodes: { '204': 10 } },
+  { file: 'gevent-10.json', rps: 9.692, statusCodes: { '204': 10 } },
+  { file: 'gevent-50.json', rps: 45.7163, statusCodes: { '204': 50 } },
+  { file: 'gevent-75.json', rps: 64.6615, statusCodes: { '204': 75 } },
+  { file: 'gevent-100.json', rps: 83.9704, statusCodes: { '204': 100 } },
+  { file: 'gevent-101.json', rps: 83.7357, statusCodes: { '204': 100, '500': 1 } },
+  { file: 'gevent-125.json', rps: 98.2715, statusCodes: { '204': 100, '500': 25 } },
+  { file: 'gevent-4x100-actors.json', rps: 197.7297, statusCodes: { '204': 1000 } },
+];
+
+function runFile(file: string) {
+  const path = `scenarios/${file}`;
+  const scenario = validateScenario(parseJson(readFileSync(path, 'utf8'), path), path);
+  return summarize(simulate(scenario), file, scenario.seed);
+}
+
+describe("the article's measurements", () => {
+  for (const row of ARTICLE) {
+    it(`${row.file}: the same status codes as the article`, () => {
+      expect(runFile(row.file).statusCodes).toEqual(row.statusCodes);
+    });
+
+    // -c 125 is a known gap: the model has Total(125) = Total(100) = 1.191 s, since the 25
+    // refused attempts are forked after the 100 that succeed and end early; the article
+    // measured 1.272 s (+6.8 % Requests/sec in the model). docs/calibration.md discusses
+    // it. `it.fails` keeps the gap visible: it turns red the day the model closes it.
+    const within5 = row.file === 'gevent-125.json' ? it.fails : it;
+    within5(`${row.file}: Requests/sec within 5 % of the article's ${row.rps}`, () => {
+      const rps = runFile(row.file).summary.requestsPerSec;
+      expect(Math.abs(rps / row.rps - 1)).toBeLessThanOrEqual(0.05);
+    });
+  }
+
+  it('every article scenario uses the same machine and database costs (fitted once)', () => {
+    const sections = ARTICLE.map((r) => {
+      const s = JSON.parse(readFileSync(`scenarios/${r.file}`, 'utf8'));
+      return JSON.stringify({ machine: s.machine, database: s.database, backlog: s.server.backlog, keepalive: s.server.keepalive });
+    });
+    expect(new Set(sections).size).toBe(1);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { LatencyHistogram } from '../../src/stats/latencyHistogram.js';
+
+// hey's rule on a sorted array (requester/report.go, latencies()).
+function heyPercentiles(values: number[]): (number | undefined)[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const pctls = [10, 25, 50, 75, 90, 95, 99];
+  const data: (number | undefined)[] = pctls.map(() => undefined);
+  let j = 0;
+  for (let i = 0; i < sorted.length && j < pctls.length; i++) {
+    if (Math.floor((i * 100) / sorted.length) >= pctls[j]) data[j++] = sorted[i];
+  }
+  return data;
+}
+
+describe('the latency histogram', () => {
+  it("gives hey's percentiles exactly for latencies under 65 ms", () => {
+    let x = 7;
+    for (const n of [1, 7, 10, 99, 100, 101, 1000]) {
+      const values = Array.from({ length: n }, () => (x = (x * 48271) % 2147483647) % 65000);
+      const h = new LatencyHistogram();
+      values.forEach((v) => h.record(v));
+      expect([10, 25, 50, 75, 90, 95, 99].map((p) => h.percentile(p))).toEqual(heyPercentiles(values));
+    }
+  });
+
+  it('has no 99 % line for ten values, like hey', () => {
+    const h = new LatencyHistogram();
+    for (let i = 1; i <= 10; i++) h.record(i * 1000);
+    expect(h.percentile(90)).toBe(10_000);
+    expect(h.percentile(99)).toBeUndefined();
+  });
+
+  it('stays within 0.004 % above 65 ms, with exact min, max, count and sum', () => {
+    const h = new LatencyHistogram();
+    const values = [70_000, 1_031_779, 5_000_000, 123_456_789];
+    values.forEach((v) => h.record(v));
+    expect(h.min).toBe(70_000);
+    expect(h.max).toBe(123_456_789);
+    expect(h.sum).toBe(values.reduce((a, b) => a + b));
+    const p50 = h.percentile(50)!;
+    expect(Math.abs(p50 - 5_000_000) / 5_000_000).toBeLessThan(4e-5);
+  });
+
+  it('uses memory bounded by the range of values, not their number', () => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < 1_000_000; i++) h.record(1000 + (i % 5000));
+    expect(h.count).toBe(1_000_000);
+    expect([...h.bins()].length).toBe(5000);
+  });
+
+  it('merges', () => {
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    a.record(5);
+    b.record(500_000);
+    a.merge(b);
+    expect([a.count, a.min, a.max]).toEqual([2, 5, 500_000]);
+  });
+});
