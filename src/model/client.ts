@@ -122,7 +122,7 @@ export class HeyWorker implements ClientSide {
 
   response(req: HttpRequest, status: number): void {
     if (req.abandoned) return;
-    this.client.recorder.response(this.client.sim.now - req.sentAt, status);
+    this.client.recorder.response(this.client.sim.now - req.sentAt, status, this.client.sim.now);
     this.current = undefined;
     this.sendNext();
   }
@@ -145,7 +145,7 @@ export class HeyWorker implements ClientSide {
 
   private fail(req: HttpRequest, reason: string): void {
     req.abandoned = true;
-    this.client.recorder.error(`Get "${this.client.settings.url}": ${reason}`);
+    this.client.recorder.error(`Get "${this.client.settings.url}": ${reason}`, this.client.sim.now);
     this.current = undefined;
     this.sendNext();
   }

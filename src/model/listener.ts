@@ -12,6 +12,7 @@ import { Fifo } from '../engine/fifo.js';
 import type { Uniform } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { fromSeconds } from '../engine/time.js';
+import type { Gauge } from '../stats/timeline.js';
 import type { Connection } from './request.js';
 
 export interface Acceptor {
@@ -50,6 +51,8 @@ export class Listener {
     private readonly synRetransmits: readonly number[],
     private readonly policy: AcceptPolicy,
     private readonly pick: Uniform,
+    /** Connections waiting in the accept queue, over time. */
+    private readonly backlogGauge: Gauge,
   ) {}
 
   get queued(): number {
@@ -73,6 +76,7 @@ export class Listener {
       return;
     }
     this.queue.push(conn);
+    this.backlogGauge.add(1, this.sim.now);
     if (this.queue.length > this.peakQueue) this.peakQueue = this.queue.length;
     conn.client.connected(conn);
   }
@@ -82,6 +86,7 @@ export class Listener {
     for (;;) {
       const conn = this.queue.shift();
       if (conn === undefined) break;
+      this.backlogGauge.add(-1, this.sim.now);
       if (!conn.open) continue; // the client gave up; the worker would read EOF at once
       a.accept(conn);
       return;

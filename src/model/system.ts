@@ -11,6 +11,7 @@ import { Simulation } from '../engine/simulation.js';
 import { fromSeconds, type Time } from '../engine/time.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RunRecorder } from '../stats/runRecorder.js';
+import type { TimelineData } from '../stats/timeline.js';
 import { App, type CompiledStep } from './app.js';
 import { HeyClient } from './client.js';
 import { Postgres } from './database/postgres.js';
@@ -32,6 +33,8 @@ export interface RunResult {
   events: number;
   exceptions: Map<string, number>;
   listener: { capacity: number; peakQueue: number; synDrops: number };
+  /** Requests by state and completions over time (bounded number of buckets). */
+  timeline: TimelineData;
   database?: { peakOpen: number; refused: number; connections: number; limit: number };
 }
 
@@ -56,7 +59,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
           superuser: d.superuser,
           forkTime: fromSeconds(d.forkTime),
           backendStartTime: fromSeconds(d.backendStartTime),
-        });
+        }, recorder.timeline.gauge('dbConnections'));
 
   const steps: CompiledStep[] = a.steps.map((step, i) => {
     const isDb = step.kind === 'dbConnect' || step.kind === 'dbQuery';
@@ -76,7 +79,9 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     SYN_RETRANSMITS[m.os],
     s.acceptPolicy,
     streams.stream('server.accept'),
+    recorder.timeline.gauge('backlog'),
   );
+  const gauges = { running: recorder.timeline.gauge('running'), keepalive: recorder.timeline.gauge('keepalive') };
   const sync = s.workerClass === 'sync';
   const workers: AsyncWorker[] = [];
   for (let i = 0; i < s.workers; i++) {
@@ -84,7 +89,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       new AsyncWorker(i, sim, listener, app, {
         slots: sync ? 1 : s.workerConnections,
         keepalive: sync ? 0 : fromSeconds(s.keepalive),
-      }),
+      }, gauges),
     );
   }
   for (const w of workers) w.boot();
@@ -113,6 +118,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     events: sim.eventsRun,
     exceptions: app.exceptions,
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
+    timeline: recorder.timeline.finish(client.finishedAt ?? sim.now),
     database:
       postgres === undefined
         ? undefined

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation.js';
 import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS } from '../../src/model/database/postgres.js';
+import { Timeline } from '../../src/stats/timeline.js';
+
+const gauge = () => new Timeline().gauge('dbConnections');
 
 function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();
-  const pg = new Postgres(sim, { maxConnections: 100, superuserReservedConnections: 3, superuser, forkTime: 1000, backendStartTime: 5000 });
+  const pg = new Postgres(sim, { maxConnections: 100, superuserReservedConnections: 3, superuser, forkTime: 1000, backendStartTime: 5000 }, gauge());
   const outcomes: { i: number; at: number; error?: string }[] = [];
   for (let i = 0; i < n; i++) pg.connect(i, (j, error) => outcomes.push({ i: j, at: sim.now, error }));
   sim.run();
@@ -43,7 +46,7 @@ describe('PostgreSQL connection slots', () => {
 
   it('frees a slot when a connection closes', () => {
     const sim = new Simulation();
-    const pg = new Postgres(sim, { maxConnections: 1, superuserReservedConnections: 0, superuser: true, forkTime: 10, backendStartTime: 10 });
+    const pg = new Postgres(sim, { maxConnections: 1, superuserReservedConnections: 0, superuser: true, forkTime: 10, backendStartTime: 10 }, gauge());
     const errors: (string | undefined)[] = [];
     pg.connect(0, (_, e) => {
       errors.push(e);

@@ -11,6 +11,7 @@
 import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
+import type { Gauge } from '../../stats/timeline.js';
 
 export const TOO_MANY_CLIENTS = 'FATAL: sorry, too many clients already';
 export const RESERVED_FOR_SUPERUSER =
@@ -40,7 +41,12 @@ export class Postgres {
   refused = 0;
   connections = 0;
 
-  constructor(readonly sim: Simulation, readonly settings: PostgresSettings) {
+  constructor(
+    readonly sim: Simulation,
+    readonly settings: PostgresSettings,
+    /** Backends holding a slot, over time. */
+    private readonly openGauge: Gauge,
+  ) {
     this.postmaster = new Resource(1, 'postmaster');
   }
 
@@ -53,6 +59,7 @@ export class Postgres {
   close(): void {
     if (this.open <= 0) throw new Error('postgres: close without an open connection');
     this.open--;
+    this.openGauge.add(-1, this.sim.now);
   }
 
   /** @internal the fork is over: the backend takes its slot or is refused. */
@@ -65,6 +72,7 @@ export class Postgres {
       return;
     }
     this.open++;
+    this.openGauge.add(1, this.sim.now);
     if (this.open > this.peakOpen) this.peakOpen = this.open;
     this.sim.schedule(s.backendStartTime, backendStarted, this, attempt);
   }
@@ -74,6 +82,7 @@ export class Postgres {
     const s = this.settings;
     if (!s.superuser && s.maxConnections - this.open < s.superuserReservedConnections) {
       this.open--;
+      this.openGauge.add(-1, this.sim.now);
       this.refused++;
       attempt.done(attempt.subject, RESERVED_FOR_SUPERUSER);
       return;

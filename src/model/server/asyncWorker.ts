@@ -12,6 +12,7 @@
 import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
+import type { Gauge } from '../../stats/timeline.js';
 import type { App } from '../app.js';
 import type { Acceptor, Listener } from '../listener.js';
 import type { AppHost, Connection, HttpRequest, ServerSide } from '../request.js';
@@ -21,6 +22,12 @@ export interface WorkerSettings {
   slots: number;
   /** Keep-alive wait; 0 closes after each response. */
   keepalive: Time;
+}
+
+/** Gauges shared by all workers: requests running a handler, connections idle in keep-alive. */
+export interface WorkerGauges {
+  running: Gauge;
+  keepalive: Gauge;
 }
 
 export class AsyncWorker implements Acceptor, ServerSide, AppHost {
@@ -35,6 +42,7 @@ export class AsyncWorker implements Acceptor, ServerSide, AppHost {
     private readonly listener: Listener,
     private readonly app: App,
     private readonly settings: WorkerSettings,
+    private readonly gauges: WorkerGauges,
   ) {
     this.loop = new Resource(1, `worker ${index} loop`);
     this.freeSlots = settings.slots;
@@ -59,6 +67,7 @@ export class AsyncWorker implements Acceptor, ServerSide, AppHost {
   requestArrived(conn: Connection): void {
     if (!conn.idleOnServer) throw new Error('request on a connection the worker is not reading');
     conn.idleOnServer = false;
+    this.gauges.keepalive.add(-1, this.sim.now);
     conn.keepaliveToken++;
     this.startRequest(conn);
   }
@@ -68,6 +77,7 @@ export class AsyncWorker implements Acceptor, ServerSide, AppHost {
     if (conn.idleOnServer) {
       // The greenlet reading the connection sees EOF and ends.
       conn.idleOnServer = false;
+      this.gauges.keepalive.add(-1, this.sim.now);
       conn.keepaliveToken++;
       this.releaseSlot();
     }
@@ -76,6 +86,7 @@ export class AsyncWorker implements Acceptor, ServerSide, AppHost {
 
   finished(req: HttpRequest, status: number): void {
     this.handled++;
+    this.gauges.running.add(-1, this.sim.now);
     const conn = req.conn;
     if (!conn.open) {
       // The client is gone (it timed out): the response goes nowhere.
@@ -97,11 +108,13 @@ export class AsyncWorker implements Acceptor, ServerSide, AppHost {
     const req = conn.pending!;
     conn.pending = undefined;
     req.host = this;
+    this.gauges.running.add(1, this.sim.now);
     this.app.start(req);
   }
 
   private waitForRequest(conn: Connection): void {
     conn.idleOnServer = true;
+    this.gauges.keepalive.add(1, this.sim.now);
     this.sim.schedule(this.settings.keepalive, keepaliveExpired, conn, conn.keepaliveToken);
   }
 
@@ -109,6 +122,7 @@ export class AsyncWorker implements Acceptor, ServerSide, AppHost {
   expire(conn: Connection, token: number): void {
     if (token !== conn.keepaliveToken || !conn.idleOnServer) return;
     conn.idleOnServer = false;
+    this.gauges.keepalive.add(-1, this.sim.now);
     conn.open = false;
     conn.client.serverClosed(conn);
     this.releaseSlot();
