@@ -8,9 +8,10 @@
 // - blocking IO (a C extension gevent cannot patch) holds an async worker's loop for the
 //   whole wait, so every request in that worker stalls; in a thread it blocks only that
 //   thread (the C code releases the GIL).
-// A request runs its Python code holding the loop, from the moment it gets the loop
-// until it waits cooperatively or ends; after a wait it queues for the loop again
-// behind whatever else is ready (gevent runs ready greenlets in order). An exception
+// A request holds the loop while it runs a CPU step and, in an async worker, through
+// blocking IO; it queues for the loop (FIFO, as gevent runs ready greenlets in order)
+// only when it has CPU work or blocking IO to do. The Python glue between two IO waits
+// is not modelled: it takes no time, and so does not queue. An exception
 // before the response (here: PostgreSQL refusing the connection) becomes a 500, as
 // gunicorn's handle_error makes it. Every continuation drops requests whose worker was
 // killed meanwhile.
@@ -48,12 +49,7 @@ export class App {
   /** Runs the handler for `req`, from its first step; calls req.host.finished at the end. */
   start(req: HttpRequest): void {
     req.step = 0;
-    this.resume(req);
-  }
-
-  /** Continues once the worker's loop is free to run this request. */
-  resume(req: HttpRequest): void {
-    req.host!.loop.acquire(gotLoop, this, req);
+    this.next(req);
   }
 
   next(req: HttpRequest): void {
@@ -97,11 +93,10 @@ export class App {
     else this.sim.schedule(this.sample(step), waited, this, req);
   }
 
-  /** After IO: go on holding the loop if the wait held it, else queue for it. */
+  /** After IO, on to the next step (still holding the loop if the wait held it). */
   afterWait(req: HttpRequest): void {
     req.spend(this.current(req).phase, this.sim.now);
-    if (req.hasLoop) this.next(req);
-    else this.resume(req);
+    this.next(req);
   }
 
   releaseLoop(req: HttpRequest): void {
@@ -149,13 +144,6 @@ export class App {
     if (req.hasLoop) this.releaseLoop(req);
     req.host!.finished(req, status);
   }
-}
-
-function gotLoop(app: App, req: HttpRequest): void {
-  if (req.killed) return;
-  req.spend(Phase.loop, app.sim.now);
-  req.hasLoop = true;
-  app.next(req);
 }
 
 function cpuHasLoop(app: App, req: HttpRequest): void {
