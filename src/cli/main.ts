@@ -8,21 +8,27 @@ import { UserError } from '../scenario/errors.js';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
 import { loadScenarioFile } from './loadScenarioFile.js';
 import { basename } from 'node:path';
+import { mergeCommand } from './mergeCommand.js';
+import { planCommand } from './planCommand.js';
+import { sweepCommand } from './sweepCommand.js';
 
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** stderr is a terminal: progress bars may be drawn there. */
+  errIsTTY?: boolean;
 }
 
 const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  errIsTTY: process.stderr.isTTY === true,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    await yargs(argv)
+    const cli = yargs(argv)
       .scriptName('sim')
       .usage('$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load.')
       .command(
@@ -50,7 +56,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           const summary = summarize(simulate(scenario), name, scenario.seed);
           io.out(args.json ? JSON.stringify(summary, null, 2) + '\n' : heyText(summary));
         },
-      )
+      );
+    await planCommand(mergeCommand(sweepCommand(cli, io), io), io)
       .command(
         'schema',
         'Print the JSON Schema of scenario files (scenarios/schema.json is this output)',

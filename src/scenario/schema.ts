@@ -230,6 +230,20 @@ export const databaseSchema = z.strictObject({
   }),
 });
 
+/** A saved what-if curve: what `sim sweep` varies when no --vary is given. */
+export const sweepSchema = z
+  .strictObject({
+    vary: z
+      .array(z.string())
+      .min(1)
+      .meta({
+        description:
+          'Axes of the grid, as sim sweep --vary takes them: "client.concurrency=10..200:10" (from..to:step), "server.workers=1,2,4" (a list), "client.concurrency,client.requests=10..150:5" (fields set together).',
+      }),
+    replications: positiveCount('Runs per point, seeded from the scenario seed; 2 or more give 95 % confidence intervals.').default(1),
+  })
+  .meta({ description: 'What sim sweep varies when run without --vary; sim run ignores it.' });
+
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().optional(),
@@ -240,6 +254,7 @@ export const scenarioSchema = z.strictObject({
   server: serverSchema,
   app: appSchema,
   database: databaseSchema.optional(),
+  sweep: sweepSchema.optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
