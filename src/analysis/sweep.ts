@@ -34,7 +34,10 @@ export interface SweepHeader {
   digest: string;
   vary: string[];
   replications: number;
-  /** The seed of each replication, the same at every point (common random numbers). */
+  /**
+   * The seed of each replication, derived from the base seed: the same at every point
+   * (common random numbers) unless the grid varies "seed" itself.
+   */
   seeds: number[];
   /** Points in the whole grid. */
   points: number;
@@ -75,7 +78,9 @@ export async function runSweep(
 ): Promise<SweepOutput> {
   const { header, points } = prepared;
   const mine = points.filter((p) => inShard(p.point.index, options.shard));
-  const tasks: RunTask[] = mine.flatMap(({ scenario }) => header.seeds.map((seed) => ({ scenario: { ...scenario, seed }, name: def.name })));
+  const tasks: RunTask[] = mine.flatMap(({ scenario }) =>
+    replicationSeeds(scenario.seed, def.replications).map((seed) => ({ scenario: { ...scenario, seed }, name: def.name })),
+  );
   const figures = await runAll(tasks, options);
   const r = def.replications;
   const results = mine.map(({ point, scenario }, i) =>
