@@ -52,10 +52,11 @@ export async function runAll(tasks: readonly RunTask[], options: RunnerOptions):
   return results;
 }
 
-function workerFile(): string {
-  const path = fileURLToPath(WORKER_URL);
+/** The worker file's URL, or a clear error when the package was not built. */
+export function workerFile(url: URL = WORKER_URL): string {
+  const path = fileURLToPath(url);
   if (!existsSync(path)) {
     throw new UserError(`--jobs: the worker threads need the compiled simulator, and ${path} is missing; run "npm run build" (or use --jobs 1)`);
   }
-  return WORKER_URL.href;
+  return url.href;
 }
