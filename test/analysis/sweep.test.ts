@@ -1,6 +1,7 @@
 // A sweep's output is a function of the scenario, the grid and the seeds only: not of
 // the number of threads, nor of how the grid was cut into shards.
 import { describe, expect, it } from 'vitest';
+import { chartSweep } from '../../src/analysis/chartPoints.js';
 import { parseVary } from '../../src/analysis/vary.js';
 import { runSweep, type SweepDefinition } from '../../src/analysis/sweep.js';
 import { parseJson, validateScenario } from '../../src/scenario/load.js';
@@ -58,5 +59,24 @@ describe('sim sweep', () => {
       expect(p.bottleneck).toMatch(c > 100 ? /^PostgreSQL max_connections/ : /^DB query/);
     }
     expect(out.points[18].requestsPerSec.mean).toBeCloseTo(83.97, 2); // c = 100, the article's 83.9704
+  });
+});
+
+describe('the sweep as chart data', () => {
+  it('gives each point its numbers, curve, Requests/sec by outcome, p50/p99 and 95 % bounds', async () => {
+    const out = await runSweep(definition(noisy, ['client.concurrency=5,10', 'server.workers=1,2'], 3), { jobs: 1 });
+    const chart = chartSweep(out);
+    expect(chart.x).toBe('client.concurrency');
+    expect(chart.points.map((p) => [p.parameters['client.concurrency'], p.series])).toEqual([
+      [5, 'server.workers=1'],
+      [5, 'server.workers=2'],
+      [10, 'server.workers=1'],
+      [10, 'server.workers=2'],
+    ]);
+    const p = chart.points[0];
+    expect(p.requestsPerSec['2xx']).toBe(out.points[0].perSec['2xx'].mean);
+    expect(p.interval!.latency!.p50!.low).toBe(out.points[0].latency.p50!.ci95![0]);
+    expect(p.latency.p99).toBeNull(); // 60 responses: hey prints no p99
+    expect(p.replications).toBe(3);
   });
 });
