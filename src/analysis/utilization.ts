@@ -7,7 +7,7 @@ import type { RunResult } from '../model/system.js';
 import type { RunSummary } from '../report/summary.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { TimelineData } from '../stats/timeline.js';
-import { databaseLimit, handlerSlots, slotName } from './serverSlots.js';
+import { databaseLimit, effectiveWorkerClass, handlerSlots, slotName } from './serverSlots.js';
 
 export interface ResourceUse {
   resource: string;
@@ -36,6 +36,11 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
     },
     { resource: 'cores', capacity: scenario.machine.cores, law: (x * (b.cpu ?? 0)) / scenario.machine.cores },
   ];
+  // A sync worker's loop is its one slot, counted above.
+  if (effectiveWorkerClass(scenario) !== 'sync') {
+    const demand = loopPhases(scenario).reduce((sum, p) => sum + (b[p] ?? 0), 0);
+    uses.push({ resource: 'worker loops (GIL)', capacity: scenario.server.workers, law: (x * demand) / scenario.server.workers });
+  }
   const db = result.database;
   const limit = databaseLimit(scenario);
   if (db !== undefined && limit !== undefined && scenario.database !== undefined) {
@@ -56,6 +61,25 @@ export function busiest(uses: readonly ResourceUse[]): ResourceUse | undefined {
 
 export function level(u: ResourceUse): number {
   return u.measured ?? u.law ?? 0;
+}
+
+/**
+ * The phases during which a request holds its worker's loop: CPU always; in gevent and
+ * eventlet also blocking IO (it stalls the whole process), while a gthread thread blocked
+ * in C code releases the GIL. A phase counts as blocking when any of its steps blocks:
+ * a handler mixing blocking and cooperative steps of one phase is rare.
+ */
+function loopPhases(s: Scenario): string[] {
+  const phases = new Set(['cpu']);
+  const cls = effectiveWorkerClass(s);
+  if (cls !== 'gevent' && cls !== 'eventlet') return [...phases];
+  const phaseOf: Record<string, string> = { dbConnect: 'dbConnect', dbQuery: 'dbQuery', sleep: 'io', http: 'io' };
+  for (const step of s.app.steps) {
+    if (!(step.kind in phaseOf)) continue;
+    const io = 'io' in step && step.io !== undefined ? step.io : s.app.psycogreen ? 'cooperative' : 'blocking';
+    if (io === 'blocking') phases.add(phaseOf[step.kind]);
+  }
+  return [...phases];
 }
 
 /** Mean of a gauge over [0, end] seconds, from the timeline's per-bucket means. */
