@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workerFile } from '../../src/analysis/runner.js';
+import { prepareSweep } from '../../src/analysis/sweep.js';
+import { loadSweep } from '../../src/cli/loadSweep.js';
 import { main } from '../../src/cli/main.js';
 
 async function sim(argv: string[], errIsTTY = false) {
@@ -125,5 +127,17 @@ describe('bad sweeps get a clear message and exit code 2', () => {
     expect(() => workerFile(new URL('file:///nowhere/dist/analysis/pointWorker.js'))).toThrow(
       '--jobs: the worker threads need the compiled simulator, and /nowhere/dist/analysis/pointWorker.js is missing; run "npm run build" (or use --jobs 1)',
     );
+  });
+});
+
+describe('scenario files with a sweep block', () => {
+  it('expand into valid grids', () => {
+    const files = readdirSync('scenarios').filter((f) => f.endsWith('.json') && f !== 'schema.json');
+    const withBlock = files.filter((f) => JSON.parse(readFileSync(`scenarios/${f}`, 'utf8')).sweep !== undefined);
+    expect(withBlock).toEqual(expect.arrayContaining(['sweep-article.json', 'mmc-sync.json', 'plan-800.json']));
+    for (const f of withBlock) {
+      const def = loadSweep({ scenario: `scenarios/${f}`, vary: [], set: [] }, 'sweep');
+      expect(prepareSweep(def).points.length).toBeGreaterThan(1);
+    }
   });
 });
