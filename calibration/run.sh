@@ -12,7 +12,7 @@
 # Each saved file is hey's output exactly, after one first line that records the command
 # ("$ hey -n 100 -c 100 -t 0 http://127.0.0.1:8000/"), the way the article quotes its
 # runs; `sim compare` reads -n, -c, -t and -disable-keepalive from that line. Beside it,
-# NAME.rN.server.txt counts what the server side logged during the run.
+# NAME.rN.server.log counts what the server side logged during the run.
 #
 # Environment: RESULTS (default: calibration/results), REPEATS (3: each article run is
 # measured this many times), ONLY (a regular expression: run only the matching names).
@@ -151,10 +151,10 @@ measure() {
     hey "$@" >>"$out" 2>"$WORK/hey.stderr" || rc=$?
     if [ "$rc" -ne 0 ] || [ -s "$WORK/hey.stderr" ]; then
       # Kept apart so that NAME.rN.txt stays exactly what hey printed on stdout.
-      { echo "exit status $rc"; cat "$WORK/hey.stderr"; } >"$RESULTS/$name.r$r.stderr.txt"
-      say "hey exited with status $rc; stderr saved in $name.r$r.stderr.txt"
+      { echo "exit status $rc"; cat "$WORK/hey.stderr"; } >"$RESULTS/$name.r$r.stderr.log"
+      say "hey exited with status $rc; stderr saved in $name.r$r.stderr.log"
     fi
-    server_summary "$logstart" "$pgstart" >"$RESULTS/$name.r$r.server.txt"
+    server_summary "$logstart" "$pgstart" >"$RESULTS/$name.r$r.server.log"
     grep -E 'Requests/sec|responses|^\s+\[[0-9]+\]' "$out" >&2 || true
     # Let keep-alive connections expire and backends exit before the next run.
     sleep 3

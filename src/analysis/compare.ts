@@ -7,6 +7,9 @@ import { HEY_PERCENTILES } from './heyOutput.js';
 import type { HeyRun } from './heyRun.js';
 import { scenarioForRun, type ClientSettingsSource } from './scenarioForRun.js';
 
+/** Rows for one error message are named "error: <message>". */
+export const ERROR_PREFIX = 'error: ';
+
 export type MetricKind = 'rate' | 'seconds' | 'count';
 
 export interface MetricRow {
@@ -61,7 +64,7 @@ export function compareReports(run: HeyRun, sim: RunSummary): MetricRow[] {
   }
   rows.push(row('errors', 'count', m.errorCount, sim.summary.errors));
   for (const message of unionKeys(m.errors, sim.errors)) {
-    rows.push(row(`error: ${message}`, 'count', m.errors[message] ?? 0, sim.errors[message] ?? 0));
+    rows.push(row(`${ERROR_PREFIX}${message}`, 'count', m.errors[message] ?? 0, sim.errors[message] ?? 0));
   }
   return rows;
 }

@@ -1,6 +1,6 @@
 // `sim compare`'s text: one table per measured run, then, for several runs, Requests/sec
 // of all of them in one table. Figures keep hey's precision (4 decimals).
-import type { MetricRow, RunComparison } from './compare.js';
+import { ERROR_PREFIX, type MetricRow, type RunComparison } from './compare.js';
 
 export function compareText(comparisons: readonly RunComparison[], scenarioSource: string): string {
   const out: string[] = [];
@@ -9,7 +9,14 @@ export function compareText(comparisons: readonly RunComparison[], scenarioSourc
     out.push(`  simulated: ${scenarioSource} with ${clientText(c)}`);
     if (!c.complete) out.push('  PARTIAL: the simulation stopped before every request ended');
     out.push('');
-    out.push(...table(['', 'measured', 'simulated', 'difference'], c.rows.map((r) => [r.metric, figure(r, r.measured), figure(r, r.simulated), percent(r.relative)])));
+    // Error messages are long: they go below the table rather than widen its first column.
+    const messages = c.rows.filter((r) => r.metric.startsWith(ERROR_PREFIX));
+    const figures = c.rows.filter((r) => !r.metric.startsWith(ERROR_PREFIX));
+    out.push(...table(['', 'measured', 'simulated', 'difference'], figures.map((r) => [r.metric, figure(r, r.measured), figure(r, r.simulated), percent(r.relative)])));
+    if (messages.length > 0) {
+      out.push('  errors by message (measured, simulated):');
+      for (const r of messages) out.push(`    [${r.measured}, ${r.simulated}]\t${r.metric.slice(ERROR_PREFIX.length)}`);
+    }
     out.push('');
   }
   if (comparisons.length > 1) {

@@ -17,7 +17,6 @@ import { summarize, type RunSummary } from '../report/summary.js';
 import { UserError } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
 import { applyOverride } from '../scenario/overrides.js';
-import type { Scenario } from '../scenario/schema.js';
 import { relativeDifference } from './compare.js';
 import { HEY_PERCENTILES, type HeyReport } from './heyOutput.js';
 import type { HeyRun } from './heyRun.js';
@@ -72,7 +71,7 @@ export function fit(
   const base = structuredClone(raw) as Record<string, unknown>;
   for (const s of sets) applyOverride(base, s);
   const label = sets.length > 0 ? `${source} (with --set)` : source;
-  const start = startValues(validateScenario(structuredClone(base), label), options.free, label);
+  const start = startValues(base, options.free, label);
 
   const withValues = (values: number[]): Record<string, unknown> => {
     const candidate = structuredClone(base);
@@ -141,7 +140,8 @@ function toSeconds(logValues: number[]): number[] {
   return logValues.map((v) => Math.round(Math.exp(v) / MICROSECOND) * MICROSECOND).map((v) => Number(v.toFixed(6)));
 }
 
-function startValues(scenario: Scenario, free: readonly string[], label: string): number[] {
+function startValues(base: Record<string, unknown>, free: readonly string[], label: string): number[] {
+  const scenario = validateScenario(structuredClone(base), label);
   return free.map((path) => {
     let node: unknown = scenario;
     for (const key of path.split('.')) {
@@ -151,7 +151,14 @@ function startValues(scenario: Scenario, free: readonly string[], label: string)
       }
       node = (node as Record<string, unknown>)[key];
     }
-    if (node === undefined) throw new UserError(`${label}: --free ${path}: no such field in the scenario (give it a starting value, or check the name)`);
+    if (node === undefined) {
+      // Setting it shows whether the schema knows the field: a misspelt name gets the
+      // schema's own message, with its "did you mean".
+      const probe = structuredClone(base);
+      applyOverride(probe, `${path}=1`);
+      validateScenario(probe, `${label} (--free ${path})`);
+      throw new UserError(`${label}: --free ${path}: the scenario has no value there to start from; add one to the file`);
+    }
     if (typeof node !== 'number') {
       throw new UserError(`${label}: --free ${path}: holds ${JSON.stringify(node)}; sim fit fits plain numbers of seconds`);
     }
