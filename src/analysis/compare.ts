@@ -24,7 +24,8 @@ export interface MetricRow {
 export interface RunComparison {
   source: string;
   command: string | undefined;
-  client: { requests: number; concurrency: number; timeout: number; keepAlive: boolean };
+  /** The simulated client; null where it does not apply (no -q, no -z). */
+  client: { requests: number | null; concurrency: number | null; rate: number | null; duration: number | null; timeout: number; keepAlive: boolean };
   from: ClientSettingsSource;
   /** false when the simulation stopped before every request ended. */
   complete: boolean;
@@ -40,7 +41,14 @@ export function compareRuns(raw: unknown, runs: readonly HeyRun[], sets: readonl
     return {
       source: run.source,
       command: run.command?.text,
-      client: { requests: c.requests, concurrency: c.concurrency, timeout: c.timeout, keepAlive: c.keepAlive },
+      client: {
+        requests: c.requests ?? null,
+        concurrency: c.concurrency ?? null,
+        rate: c.rate ?? null,
+        duration: c.duration ?? null,
+        timeout: c.timeout,
+        keepAlive: c.keepAlive,
+      },
       from,
       complete: simulated.simulation.complete,
       rows: compareReports(run, simulated),

@@ -39,7 +39,12 @@ export function compareText(comparisons: readonly RunComparison[], scenarioSourc
 export function clientText(c: RunComparison): string {
   const k = c.client;
   const origin = c.from.requests === c.from.concurrency ? ` (from the ${c.from.requests})` : ` (-n from the ${c.from.requests}, -c from the ${c.from.concurrency})`;
-  return `-n ${k.requests} -c ${k.concurrency}${origin}, -t ${k.timeout}, keep-alive ${k.keepAlive ? 'on' : 'off'}`;
+  const load = [
+    k.duration !== null ? `-z ${k.duration}s` : `-n ${k.requests}`,
+    `-c ${k.concurrency}`,
+    ...(k.rate !== null ? [`-q ${k.rate}`] : []),
+  ].join(' ');
+  return `${load}${origin}, -t ${k.timeout}, keep-alive ${k.keepAlive ? 'on' : 'off'}`;
 }
 
 function figure(r: MetricRow, v: number | null): string {

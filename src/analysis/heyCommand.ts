@@ -12,6 +12,10 @@ export interface HeyCommand {
   concurrency: number;
   /** -t: seconds; 0 = no timeout. */
   timeout: number;
+  /** -q: requests per second per worker; undefined = no limit. */
+  rate: number | undefined;
+  /** -z: seconds to send for (replaces -n); undefined = send -n requests. */
+  duration: number | undefined;
   /** false with -disable-keepalive. */
   keepAlive: boolean;
   url: string | undefined;
@@ -52,8 +56,11 @@ export function parseHeyCommand(line: string, where: string): HeyCommand {
       throw new UserError(`${where}: unknown hey flag ${w}`);
     }
   }
-  if (flags.has('z')) throw new UserError(`${where}: hey -z (run for a duration) is not modelled; record a run with -n`);
-  if (flags.has('q')) throw new UserError(`${where}: hey -q (rate limit per worker) is not modelled`);
+  const q = flags.get('q');
+  if (q !== undefined && !(Number(q) >= 0)) throw new UserError(`${where}: hey -q ${q}: expected requests per second`);
+  const z = flags.get('z');
+  const duration = z === undefined ? undefined : goDuration(z);
+  if (duration === null) throw new UserError(`${where}: hey -z ${z}: expected a Go duration such as 10s or 1m30s`);
   const count = (name: 'n' | 'c', fallback: number): number => {
     const v = flags.get(name);
     if (v === undefined) return fallback;
@@ -66,10 +73,21 @@ export function parseHeyCommand(line: string, where: string): HeyCommand {
     requests: count('n', HEY_DEFAULTS.requests),
     concurrency: count('c', HEY_DEFAULTS.concurrency),
     timeout: t === undefined ? HEY_DEFAULTS.timeout : Number(t),
+    // hey treats -q 0 as no limit.
+    rate: q === undefined || Number(q) === 0 ? undefined : Number(q),
+    duration,
     keepAlive: !['true', '1', 't', 'TRUE', 'True'].includes(flags.get('disable-keepalive') ?? 'false'),
     url,
     text: line.trim(),
   };
+}
+
+/** Seconds in a Go duration ("10s", "1m30s", "500ms"), or null when it is not one. */
+function goDuration(text: string): number | null {
+  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((m) => m[0]).join('') !== text) return null;
+  return parts.reduce((sum, m) => sum + Number(m[1]) * units[m[2]], 0);
 }
 
 /** Splits a command line into words, honouring single and double quotes. */

@@ -27,6 +27,7 @@ export function parseHeyRun(text: string, source: string): HeyRun {
 
 /** hey sends (n / c) * c requests; a report with another count is not this command's. */
 function checkAgainstCommand(command: HeyCommand, report: HeyReport, source: string): void {
+  if (command.duration !== undefined) return; // -z: as many as fit in the duration
   const sent = Math.floor(command.requests / command.concurrency) * command.concurrency;
   const results = report.responses + report.errorCount;
   if (report.distributionsLimitedTo === null && results !== sent) {

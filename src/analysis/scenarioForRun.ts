@@ -27,10 +27,16 @@ export function scenarioForRun(raw: unknown, run: HeyRun, sets: readonly string[
   const from: ClientSettingsSource = { requests: 'scenario', concurrency: 'scenario' };
   const c = run.command;
   if (c !== undefined) {
+    // hey is a closed loop: the scenario's own load (open-loop arrivals, -q, -z) gives way
+    // to what this run did.
+    const client = clientOf(copy);
+    for (const key of ['arrivals', 'rate', 'duration']) delete client[key];
     applyOverride(copy, `client.requests=${c.requests}`);
     applyOverride(copy, `client.concurrency=${c.concurrency}`);
     applyOverride(copy, `client.timeout=${c.timeout}`);
     applyOverride(copy, `client.keepAlive=${c.keepAlive}`);
+    if (c.rate !== undefined) applyOverride(copy, `client.rate=${c.rate}`);
+    if (c.duration !== undefined) applyOverride(copy, `client.duration=${c.duration}`);
     if (c.url !== undefined) applyOverride(copy, `client.url=${JSON.stringify(c.url)}`);
     from.requests = 'hey command';
     from.concurrency = 'hey command';
@@ -46,4 +52,10 @@ export function scenarioForRun(raw: unknown, run: HeyRun, sets: readonly string[
   }
   const label = `${source} (for ${run.source}${sets.length > 0 ? ', with --set' : ''})`;
   return { scenario: validateScenario(copy, label), from };
+}
+
+function clientOf(raw: unknown): Record<string, unknown> {
+  const r = raw as Record<string, unknown>;
+  if (r.client === null || typeof r.client !== 'object') r.client = {};
+  return r.client as Record<string, unknown>;
 }

@@ -18,6 +18,21 @@ describe('scenarioForRun', () => {
     expect(raw.client.requests).toBe(10); // the caller's JSON is left alone
   });
 
+  it("replaces the scenario's own load (open-loop arrivals, -q, -z) with the hey run's", () => {
+    const open = structuredClone(raw);
+    open.client = { requests: 50, arrivals: { process: 'poisson', rate: 20 }, timeout: 0 };
+    const { scenario } = scenarioForRun(open, run('patched-c10.r1.txt'), [], 'open.json');
+    expect(scenario.client.arrivals).toBeUndefined();
+    expect(scenario.client).toMatchObject({ requests: 10, concurrency: 10 });
+  });
+
+  it('carries -q and -z over to the simulated client', () => {
+    const r = run('patched-c10.r1.txt');
+    r.command = { ...r.command!, rate: 2, duration: 3 };
+    const { scenario } = scenarioForRun(raw, r, [], 's.json');
+    expect(scenario.client).toMatchObject({ rate: 2, duration: 3, concurrency: 10 });
+  });
+
   it('lets --set win over the hey run', () => {
     const { scenario, from } = scenarioForRun(raw, run('patched-c125.r1.txt'), ['client.concurrency=25', 'machine.cores=8'], 's.json');
     expect(scenario.client.concurrency).toBe(25);

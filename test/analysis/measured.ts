@@ -34,7 +34,7 @@ export function measuredBySimulation(raw: unknown, concurrency: number, sets: st
   const text = `$ hey -n ${concurrency} -c ${concurrency} -t 0 http://127.0.0.1:8000/`;
   return {
     source: `truth-c${concurrency}`,
-    command: { requests: concurrency, concurrency, timeout: 0, keepAlive: true, url: 'http://127.0.0.1:8000/', text },
+    command: { requests: concurrency, concurrency, timeout: 0, rate: undefined, duration: undefined, keepAlive: true, url: 'http://127.0.0.1:8000/', text },
     report,
   };
 }

@@ -34,7 +34,7 @@ describe('sim compare', () => {
   it('prints JSON with every row', async () => {
     const { out } = await sim('compare', SCENARIO, `${HEY}/patched-c125.r1.txt`, '--json');
     const [c] = JSON.parse(out);
-    expect(c.client).toEqual({ requests: 125, concurrency: 125, timeout: 0, keepAlive: true });
+    expect(c.client).toEqual({ requests: 125, concurrency: 125, rate: null, duration: null, timeout: 0, keepAlive: true });
     expect(c.rows.map((r: { metric: string }) => r.metric)).toEqual([
       'Requests/sec', 'Total', 'Slowest', 'Fastest', 'Average',
       'p10', 'p25', 'p50', 'p75', 'p90', 'p95', 'p99', 'responses', '[204]', '[500]', 'errors',
