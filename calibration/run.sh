@@ -28,6 +28,9 @@ PG_PORT=54329
 # Nothing listens here: the "connection refused" run aims at it.
 CLOSED_PORT=8001
 PASSWORD=password
+# Debian's Python, the one its gunicorn and python3-* packages use (another python3 may
+# come first on PATH).
+PYTHON=/usr/bin/python3
 PACKAGES=(postgresql gunicorn python3-gevent python3-psycopg2 python3-psycogreen hey)
 
 say() { printf 'run.sh: %s\n' "$*" >&2; }
@@ -194,13 +197,19 @@ postgres_up
   echo "cores: $(nproc)"
   echo "net.core.somaxconn: $(sysctl -n net.core.somaxconn)"
   echo "net.ipv4.tcp_syn_retries: $(sysctl -n net.ipv4.tcp_syn_retries)"
-  echo "python: $(python3 --version 2>&1)"
+  echo "python: $("$PYTHON" --version 2>&1) ($PYTHON, the one gunicorn runs)"
   dpkg-query -W -f='${Package} ${Version}\n' "${PACKAGES[@]}"
   for s in server_version max_connections superuser_reserved_connections password_encryption; do
     echo "postgres $s: $(psql -X -h "$HOST" -p "$PG_PORT" -U postgres -d postgres -tAc "SHOW $s")"
   done
 } >"$RESULTS/machine.txt"
 URL="http://$HOST:$APP_PORT/"
+
+# Not in the article: one connection's cost with nothing else running (docs/validation.md).
+if [[ connect-cost =~ $ONLY ]]; then
+  CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD" "$PYTHON" "$HERE/app/connect_cost.py" 200 >"$RESULTS/connect-cost.txt"
+  cat "$RESULTS/connect-cost.txt" >&2
+fi
 
 # The article's runs (shared/seed/gunicorn-async-workers-with-gevent.txt), hey -t 0.
 gunicorn_up unpatched wsgi_unpatched --workers=1 --worker-class=gevent --worker-connections=1000

@@ -31,3 +31,14 @@ ACTORS=(--set server.workers=4 --set server.workerConnections=100 --set app.step
 group 'actors, 4 gevent workers x 100' "$R"/actors-c1000.r?.txt "${ACTORS[@]}"
 group 'actors, keep-alive 0' "$R"/actors-keepalive0-c1000.r?.txt "${ACTORS[@]}" --set server.keepalive=0
 group '4 sync workers' "$R"/sync4-c10-n20.r?.txt --set server.workerClass=sync --set server.workers=4 --set app.psycogreen=false
+
+# Another structure for the same costs: the worker's CPU, not the postmaster, serializes
+# connection set-up. Same fit on the same runs; it differs only with several workers.
+ALT=calibration/fitted-linux-2core-worker-cpu.json
+[ ${#FORMAT[@]} -eq 0 ] && printf '\n=== alternative structure: connection set-up as worker CPU\n\n'
+"${SIM[@]}" fit calibration/linux-2core-worker-cpu.json "$R"/patched-c10.r?.txt "$R"/patched-c100.r?.txt \
+  --free app.steps.1.time,database.backendStartTime --out "$ALT" "${FORMAT[@]}"
+ALT_ACTORS=(--set server.workers=4 --set server.workerConnections=100 --set app.steps.2.time=0.001)
+FITTED="$ALT"
+group 'alternative: actors, 4 gevent workers x 100' "$R"/actors-c1000.r?.txt "${ALT_ACTORS[@]}"
+group 'alternative: actors, keep-alive 0' "$R"/actors-keepalive0-c1000.r?.txt "${ALT_ACTORS[@]}" --set server.keepalive=0

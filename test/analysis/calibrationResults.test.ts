@@ -27,14 +27,17 @@ describe('calibration/results', () => {
     });
   }
 
-  it('calibration/fitted-linux-2core.json is what sim fit gives on the patched -c 10 and -c 100 runs', () => {
-    const start = JSON.parse(readFileSync('calibration/linux-2core.json', 'utf8'));
-    const runs = outputs.filter((f) => /^patched-c(10|100)\.r\d\.txt$/.test(f)).map(run);
-    expect(runs).toHaveLength(6);
-    const result = fit(start, runs, [], { free: ['database.forkTime', 'database.backendStartTime'] }, 'calibration/linux-2core.json');
-    // The written file names the runs by the paths validate.sh gives; compare the values.
-    const committed = JSON.parse(readFileSync('calibration/fitted-linux-2core.json', 'utf8'));
-    expect(committed.database).toEqual(result.calibrated.database);
-    expect(committed.description).toBe(result.calibrated.description);
-  });
+  const fits: [string, string, string[]][] = [
+    ['linux-2core', 'fitted-linux-2core', ['database.forkTime', 'database.backendStartTime']],
+    ['linux-2core-worker-cpu', 'fitted-linux-2core-worker-cpu', ['app.steps.1.time', 'database.backendStartTime']],
+  ];
+  for (const [start, fitted, free] of fits) {
+    it(`calibration/${fitted}.json is what sim fit gives today on the patched -c 10 and -c 100 runs`, () => {
+      const scenario = JSON.parse(readFileSync(`calibration/${start}.json`, 'utf8'));
+      const runs = outputs.filter((f) => /^patched-c(10|100)\.r\d\.txt$/.test(f)).map(run);
+      expect(runs).toHaveLength(6);
+      const result = fit(scenario, runs, [], { free }, `calibration/${start}.json`);
+      expect(JSON.parse(readFileSync(`calibration/${fitted}.json`, 'utf8'))).toEqual(result.calibrated);
+    });
+  }
 });
