@@ -21,39 +21,78 @@ const INITIAL_WIDTH: Time = 1000;
 
 export class Gauge {
   value = 0;
+  /** Accounted up to this time. */
   private since: Time = 0;
-  /** Integral of value over time, per bucket. */
+  /** The bucket holding `since`, its end, and its area and peak so far (kept in fields:
+   * the common case, a change within the same bucket, touches no array). */
+  private bucket = 0;
+  private bucketEnd: Time;
+  private curArea = 0;
+  private curPeak = 0;
+  /** Integral of value over time, and highest value, per finished bucket. */
   area: number[] = [];
   peak: number[] = [];
 
-  constructor(private readonly timeline: Timeline) {}
+  constructor(private readonly timeline: Timeline) {
+    this.bucketEnd = timeline.width;
+  }
 
   add(delta: number, now: Time): void {
-    this.advance(now);
+    if (now >= this.bucketEnd) this.advance(now);
+    else if (now > this.since) {
+      this.curArea += this.value * (now - this.since);
+      if (this.value > this.curPeak) this.curPeak = this.value;
+      this.since = now;
+    }
     this.value += delta;
-    const b = this.timeline.bucketOf(now);
-    if (this.value > (this.peak[b] ?? 0)) this.peak[b] = this.value;
+    if (this.value > this.curPeak) this.curPeak = this.value;
   }
 
   /** Accounts the current value up to `now`, bucket by bucket. */
   advance(now: Time): void {
-    if (now <= this.since) return;
+    this.timeline.bucketOf(now); // widens first if `now` is past the last bucket
     const width = this.timeline.width;
-    let t = this.since;
-    while (t < now) {
-      const b = Math.floor(t / width);
-      const end = Math.min(now, (b + 1) * width);
-      if (this.value !== 0) this.area[b] = (this.area[b] ?? 0) + this.value * (end - t);
-      if (this.value > (this.peak[b] ?? 0)) this.peak[b] = this.value;
-      t = end;
+    while (now >= this.bucketEnd) {
+      if (this.bucketEnd > this.since) {
+        this.curArea += this.value * (this.bucketEnd - this.since);
+        if (this.value > this.curPeak) this.curPeak = this.value;
+      }
+      this.flush();
+      this.since = this.bucketEnd;
+      this.bucket++;
+      this.bucketEnd += width;
+      this.curArea = 0;
+      this.curPeak = 0;
     }
-    this.since = now;
+    if (now > this.since) {
+      this.curArea += this.value * (now - this.since);
+      if (this.value > this.curPeak) this.curPeak = this.value;
+      this.since = now;
+    }
+  }
+
+  private flush(): void {
+    const b = this.bucket;
+    if (this.curArea !== 0) this.area[b] = (this.area[b] ?? 0) + this.curArea;
+    if (this.curPeak > (this.peak[b] ?? 0)) this.peak[b] = this.curPeak;
   }
 
   /** @internal merges bucket pairs after the width doubled. */
-  halve(): void {
+  halve(width: Time): void {
+    this.flush();
+    this.curArea = 0;
     this.area = mergePairs(this.area, (a, b) => a + b);
     this.peak = mergePairs(this.peak, Math.max);
+    this.bucket = Math.floor(this.since / width);
+    this.bucketEnd = (this.bucket + 1) * width;
+    this.curPeak = this.peak[this.bucket] ?? 0;
+  }
+
+  /** @internal all accounted up to `end`, every bucket in the arrays. */
+  close(end: Time): void {
+    this.advance(end);
+    this.flush();
+    this.curArea = 0;
   }
 }
 
@@ -101,15 +140,14 @@ export class Timeline {
   }
 
   private widen(): void {
-    // Gauges must have accounted their time in the old buckets before they merge.
     this.width *= 2;
-    for (const g of this.gauges.values()) g.halve();
+    for (const g of this.gauges.values()) g.halve(this.width);
     for (const c of this.counters.values()) c.halve();
   }
 
   finish(end: Time): TimelineData {
-    for (const g of this.gauges.values()) g.advance(end);
     this.bucketOf(Math.max(0, end - 1));
+    for (const g of this.gauges.values()) g.close(end);
     const n = Math.max(1, Math.ceil(end / this.width));
     const seconds = this.width / 1e6;
     const data: TimelineData = {
