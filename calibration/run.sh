@@ -168,6 +168,7 @@ measure() {
 server_summary() {
   local logstart="$1" pgstart="$2"
   echo "gunicorn: $GUNICORN_ARGS"
+  echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ -n "$GUNICORN_PID" ]; then
     tail -n +"$((logstart + 1))" "$GUNICORN_LOG" | awk '
       /handled request/ { handled++ }
@@ -195,6 +196,8 @@ postgres_up
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "kernel: $(uname -sr)"
   echo "cores: $(nproc)"
+  # Other programs on the machine take cores from the stack under test: record the load.
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "net.core.somaxconn: $(sysctl -n net.core.somaxconn)"
   echo "net.ipv4.tcp_syn_retries: $(sysctl -n net.ipv4.tcp_syn_retries)"
   echo "python: $("$PYTHON" --version 2>&1) ($PYTHON, the one gunicorn runs)"
