@@ -30,11 +30,13 @@ export class Gauge {
   private curArea = 0;
   private curPeak = 0;
   /** Integral of value over time, and highest value, per finished bucket. */
-  area: number[] = [];
-  peak: number[] = [];
+  readonly area: Float64Array;
+  readonly peak: Float64Array;
 
   constructor(private readonly timeline: Timeline) {
     this.bucketEnd = timeline.width;
+    this.area = new Float64Array(timeline.maxPoints);
+    this.peak = new Float64Array(timeline.maxPoints);
   }
 
   add(delta: number, now: Time): void {
@@ -73,19 +75,19 @@ export class Gauge {
 
   private flush(): void {
     const b = this.bucket;
-    if (this.curArea !== 0) this.area[b] = (this.area[b] ?? 0) + this.curArea;
-    if (this.curPeak > (this.peak[b] ?? 0)) this.peak[b] = this.curPeak;
+    this.area[b] += this.curArea;
+    if (this.curPeak > this.peak[b]) this.peak[b] = this.curPeak;
   }
 
   /** @internal merges bucket pairs after the width doubled. */
   halve(width: Time): void {
     this.flush();
     this.curArea = 0;
-    this.area = mergePairs(this.area, (a, b) => a + b);
-    this.peak = mergePairs(this.peak, Math.max);
+    mergePairs(this.area, (a, b) => a + b);
+    mergePairs(this.peak, Math.max);
     this.bucket = Math.floor(this.since / width);
     this.bucketEnd = (this.bucket + 1) * width;
-    this.curPeak = this.peak[this.bucket] ?? 0;
+    this.curPeak = this.peak[this.bucket];
   }
 
   /** @internal all accounted up to `end`, every bucket in the arrays. */
@@ -97,29 +99,35 @@ export class Gauge {
 }
 
 export class Counter {
-  counts: number[] = [];
+  readonly counts: Float64Array;
   total = 0;
 
-  constructor(private readonly timeline: Timeline) {}
+  constructor(private readonly timeline: Timeline) {
+    this.counts = new Float64Array(timeline.maxPoints);
+  }
 
   inc(now: Time): void {
-    const b = this.timeline.bucketOf(now);
-    this.counts[b] = (this.counts[b] ?? 0) + 1;
+    this.counts[this.timeline.bucketOf(now)]++;
     this.total++;
   }
 
   /** @internal */
   halve(): void {
-    this.counts = mergePairs(this.counts, (a, b) => a + b);
+    mergePairs(this.counts, (a, b) => a + b);
   }
 }
 
 export class Timeline {
   width: Time = INITIAL_WIDTH;
+  /** Where the buckets end: width * maxPoints. */
+  private limit: Time;
   private readonly gauges = new Map<string, Gauge>();
   private readonly counters = new Map<string, Counter>();
 
-  constructor(readonly maxPoints = 240) {}
+  constructor(readonly maxPoints = 240) {
+    if (maxPoints % 2 !== 0) throw new RangeError('maxPoints must be even');
+    this.limit = INITIAL_WIDTH * maxPoints;
+  }
 
   gauge(name: string): Gauge {
     let g = this.gauges.get(name);
@@ -135,12 +143,13 @@ export class Timeline {
 
   /** The bucket holding `now`, widening the buckets first if `now` is past the last one. */
   bucketOf(now: Time): number {
-    while (now >= this.width * this.maxPoints) this.widen();
+    while (now >= this.limit) this.widen();
     return Math.floor(now / this.width);
   }
 
   private widen(): void {
     this.width *= 2;
+    this.limit *= 2;
     for (const g of this.gauges.values()) g.halve(this.width);
     for (const c of this.counters.values()) c.halve();
   }
@@ -160,21 +169,18 @@ export class Timeline {
     for (const [name, g] of this.gauges) {
       data.mean[name] = Array.from({ length: n }, (_, i) => {
         const span = Math.min(this.width, end - i * this.width);
-        return span > 0 ? (g.area[i] ?? 0) / span : 0;
+        return span > 0 ? g.area[i] / span : 0;
       });
-      data.peak[name] = Array.from({ length: n }, (_, i) => g.peak[i] ?? 0);
+      data.peak[name] = Array.from(g.peak.subarray(0, n));
     }
-    for (const [name, c] of this.counters) data.count[name] = Array.from({ length: n }, (_, i) => c.counts[i] ?? 0);
+    for (const [name, c] of this.counters) data.count[name] = Array.from(c.counts.subarray(0, n));
     return data;
   }
 }
 
-function mergePairs(a: number[], f: (x: number, y: number) => number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < a.length; i += 2) {
-    const x = a[i] ?? 0;
-    const y = a[i + 1] ?? 0;
-    if (a[i] !== undefined || a[i + 1] !== undefined) out[i >> 1] = f(x, y);
-  }
-  return out;
+/** In place: a[i] = f(a[2i], a[2i + 1]) for the first half, zeros after. */
+function mergePairs(a: Float64Array, f: (x: number, y: number) => number): void {
+  const half = a.length / 2;
+  for (let i = 0; i < half; i++) a[i] = f(a[2 * i], a[2 * i + 1]);
+  a.fill(0, half);
 }
