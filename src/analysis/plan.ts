@@ -4,12 +4,14 @@
 //   2. connections: the requests the server can hold at once, i.e. its handler slots
 //      (sync: workers; gthread: workers x threads; gevent/eventlet: workers x
 //      worker_connections);
-//   3. PostgreSQL's max_connections (a backend process each), when the app uses one;
+//   3. PostgreSQL connections it may hold (a backend process each): with an app-side pool,
+//      workers x (pool_size + max_overflow); behind PgBouncer, its default_pool_size;
+//      else max_connections;
 //   4. the grid order, so a tie has one answer.
 // The targets are read off the means when there are replications.
 import type { Scenario } from '../scenario/schema.js';
 import type { SweepPointResult } from './aggregate.js';
-import { handlerSlots, slotName } from './serverSlots.js';
+import { databaseConnections, handlerSlots, slotName } from './serverSlots.js';
 import type { SweepHeader } from './sweep.js';
 
 export interface PlanTargets {
@@ -26,7 +28,8 @@ export interface Cost {
   connections: number;
   /** What a connection is here: sync workers, threads or greenlets. */
   connectionKind: string;
-  dbMaxConnections: number | null;
+  /** PostgreSQL connections it may hold; null without a database. */
+  dbConnections: number | null;
 }
 
 export interface Candidate {
@@ -56,7 +59,7 @@ export function costOf(s: Scenario): Cost {
     workers: s.server.workers,
     connections: handlerSlots(s),
     connectionKind: slotName(s),
-    dbMaxConnections: s.database?.maxConnections ?? null,
+    dbConnections: databaseConnections(s) ?? null,
   };
 }
 
@@ -86,7 +89,7 @@ function byCost(a: Candidate, b: Candidate): number {
   return (
     a.cost.workers - b.cost.workers ||
     a.cost.connections - b.cost.connections ||
-    (a.cost.dbMaxConnections ?? 0) - (b.cost.dbMaxConnections ?? 0) ||
+    (a.cost.dbConnections ?? 0) - (b.cost.dbConnections ?? 0) ||
     a.point.index - b.point.index
   );
 }

@@ -38,7 +38,7 @@ function describe(c: Candidate): string {
   const values = Object.entries(c.point.values)
     .map(([k, v]) => `${k}=${sweepValue(v)}`)
     .join(' ');
-  const db = c.cost.dbMaxConnections === null ? '' : `, PostgreSQL max_connections ${c.cost.dbMaxConnections}`;
+  const db = c.cost.dbConnections === null ? '' : `, ${c.cost.dbConnections} PostgreSQL connections`;
   return `${values} (${c.cost.workers} worker${c.cost.workers === 1 ? '' : 's'}, ${c.cost.connections} ${c.cost.connectionKind}${db})`;
 }
 

@@ -6,8 +6,9 @@
 //   or gthread threads when a worker takes no more connections than it has threads (else
 //   a busy worker queues connections while another's threads idle). The wait compared is
 //   the time before a handler starts (connect + accept queue + thread).
-// - M/M/c/c (Erlang B): Poisson arrivals, a handler [dbConnect, dbQuery (exponential),
-//   dbClose] with free connections (forkTime and backendStartTime 0), c = the connections
+// - M/M/c/c (Erlang B): Poisson arrivals, a handler [dbConnect, dbQuery (exponential
+//   wait, no CPU), dbClose] with free connections (every connection cost 0, no pool, no
+//   PgBouncer), c = the connections
 //   PostgreSQL grants, and more handler slots than c (so only PostgreSQL turns requests
 //   away). A refused connection is a 500 at once: the blocking probability is the share
 //   of 500s.
@@ -23,13 +24,14 @@ export type QueueingModel =
 
 export function queueingModel(s: Scenario): QueueingModel | undefined {
   const lambda = poissonRate(s);
-  if (lambda === undefined || s.server.maxRequests > 0) return undefined;
   const steps = s.app.steps;
+  // Endpoints mix service times; pools and PgBouncer add queues of their own.
+  if (lambda === undefined || s.server.maxRequests > 0 || steps === undefined || s.app.pool !== undefined) return undefined;
   const cls = effectiveWorkerClass(s);
   const async = cls === 'gevent' || cls === 'eventlet';
   if (steps.length === 1 && (steps[0].kind === 'sleep' || steps[0].kind === 'http')) {
     const mean = exponentialMean(steps[0].time);
-    if (mean === undefined) return undefined;
+    if (mean === undefined || (steps[0].kind === 'http' && steps[0].limit !== undefined)) return undefined;
     // Blocking IO would stall every greenlet of a worker: not c servers.
     if (async && steps[0].io === 'blocking') return undefined;
     if (cls === 'gthread' && s.server.workers > 1 && s.server.workerConnections > s.server.threads) return undefined;
@@ -40,7 +42,10 @@ export function queueingModel(s: Scenario): QueueingModel | undefined {
   const d = s.database;
   const c = databaseLimit(s);
   const mean = exponentialMean(query.time);
-  if (d === undefined || c === undefined || mean === undefined || d.forkTime !== 0 || d.backendStartTime !== 0) return undefined;
+  if (d === undefined || c === undefined || mean === undefined || d.pgbouncer !== undefined) return undefined;
+  // Connections must cost nothing and free their slot at once; the query must be all wait.
+  const costs = [d.forkTime, d.backendStartTime, d.backendStartCpu, d.backendExitTime, query.cpu, query.decodeCpu];
+  if (costs.some((x) => x !== 0)) return undefined;
   const blocking = (io: 'cooperative' | 'blocking' | undefined) => (io ?? (s.app.psycogreen ? 'cooperative' : 'blocking')) === 'blocking';
   if (async && (blocking(connect.io) || blocking(query.io))) return undefined;
   if (handlerSlots(s) <= c) return undefined;

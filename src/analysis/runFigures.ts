@@ -57,7 +57,7 @@ export function runFigures(task: RunTask): RunFigures {
     latency: { p50: s.latency.p50, p90: s.latency.p90, p99: s.latency.p99, average: s.summary.average },
     queueWait: (s.breakdown.connect ?? 0) + (s.breakdown.backlog ?? 0) + (s.breakdown.thread ?? 0),
     dbPeakOpen: s.simulation.database?.peakOpen ?? null,
-    bottleneck: bottleneck(s),
+    bottleneck: bottleneck(s, result),
     littlesLaw: { L: s.simulation.littlesLaw.meanInSystem, lambdaW: s.simulation.littlesLaw.throughputTimesMeanTime },
     utilization: utilization(scenario, result, s),
     synDrops: s.simulation.backlog.synDrops,

@@ -34,3 +34,21 @@ export function databaseLimit(s: Scenario): number | undefined {
   if (d === undefined) return undefined;
   return d.superuser ? d.maxConnections : d.maxConnections - d.superuserReservedConnections;
 }
+
+/** Every step the handler may run: its steps, or those of all its endpoints. */
+export function allSteps(s: Scenario): NonNullable<Scenario['app']['steps']> {
+  return s.app.steps ?? (s.app.endpoints ?? []).flatMap((e) => e.steps);
+}
+
+/**
+ * PostgreSQL connections a configuration may hold: with an app-side pool, pool_size +
+ * max_overflow per worker process; behind PgBouncer, its default_pool_size server
+ * connections; else each request opens its own, up to what PostgreSQL grants.
+ */
+export function databaseConnections(s: Scenario): number | undefined {
+  const limit = databaseLimit(s);
+  if (limit === undefined) return undefined;
+  if (s.app.pool !== undefined) return Math.min(limit, s.server.workers * (s.app.pool.size + s.app.pool.maxOverflow));
+  if (s.database!.pgbouncer !== undefined) return Math.min(limit, s.database!.pgbouncer.defaultPoolSize);
+  return limit;
+}

@@ -7,7 +7,7 @@ import type { RunResult } from '../model/system.js';
 import type { RunSummary } from '../report/summary.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { TimelineData } from '../stats/timeline.js';
-import { databaseLimit, effectiveWorkerClass, handlerSlots, slotName } from './serverSlots.js';
+import { allSteps, databaseLimit, effectiveWorkerClass, handlerSlots, slotName } from './serverSlots.js';
 
 export interface ResourceUse {
   resource: string;
@@ -19,12 +19,13 @@ export interface ResourceUse {
 }
 
 /** Phases during which a request holds a handler slot (after accept, until the response). */
-const HANDLER_PHASES = ['loop', 'cpu', 'dbConnect', 'dbQuery', 'io'] as const;
+const HANDLER_PHASES = ['loop', 'cpu', 'dbConnect', 'dbQuery', 'io', 'cache'] as const;
 
 export function utilization(scenario: Scenario, result: RunResult, summary: RunSummary): ResourceUse[] {
   const total = summary.summary.total;
   if (total <= 0) return [];
-  const x = summary.summary.responses / total;
+  // The breakdown is per ended request (responses and errors), so is the throughput.
+  const x = (summary.summary.responses + summary.summary.errors) / total;
   const b = summary.breakdown;
   const slots = handlerSlots(scenario);
   const uses: ResourceUse[] = [
@@ -67,14 +68,15 @@ export function level(u: ResourceUse): number {
  * The phases during which a request holds its worker's loop: CPU always; in gevent and
  * eventlet also blocking IO (it stalls the whole process), while a gthread thread blocked
  * in C code releases the GIL. A phase counts as blocking when any of its steps blocks:
- * a handler mixing blocking and cooperative steps of one phase is rare.
+ * a handler mixing blocking and cooperative steps of one phase is rare. (A query's
+ * decodeCpu is a CPU step of its own.)
  */
 function loopPhases(s: Scenario): string[] {
   const phases = new Set(['cpu']);
   const cls = effectiveWorkerClass(s);
   if (cls !== 'gevent' && cls !== 'eventlet') return [...phases];
-  const phaseOf: Record<string, string> = { dbConnect: 'dbConnect', dbQuery: 'dbQuery', sleep: 'io', http: 'io' };
-  for (const step of s.app.steps) {
+  const phaseOf: Record<string, string> = { dbConnect: 'dbConnect', dbQuery: 'dbQuery', sleep: 'io', http: 'io', cache: 'cache' };
+  for (const step of allSteps(s)) {
     if (!(step.kind in phaseOf)) continue;
     const io = 'io' in step && step.io !== undefined ? step.io : s.app.psycogreen ? 'cooperative' : 'blocking';
     if (io === 'blocking') phases.add(phaseOf[step.kind]);

@@ -47,7 +47,7 @@ describe('sim plan', () => {
     expect(code).toBe(0);
     const plan = JSON.parse(out);
     expect(plan.best.point.values).toEqual({ 'server.workers': 2, 'server.threads': 4, 'server.workerConnections': 4 });
-    expect(plan.best.cost).toEqual({ workers: 2, connections: 8, connectionKind: 'threads', dbMaxConnections: null });
+    expect(plan.best.cost).toEqual({ workers: 2, connections: 8, connectionKind: 'threads', dbConnections: null });
     expect(plan.best.served).toBeCloseTo(200 / 4.1, 6);
     expect(plan.best.p99).toBeCloseTo(0.1, 6);
     expect(plan.runnerUp.point.values).toEqual({ 'server.workers': 3, 'server.threads': 2, 'server.workerConnections': 2 });
