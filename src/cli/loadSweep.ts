@@ -1,12 +1,12 @@
 // Reads a scenario file into a sweep's definition: the axes come from --vary, else from
 // the file's "sweep" block; --replications likewise overrides the block's.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { checkAxes, parseVary } from '../analysis/vary.js';
 import type { SweepDefinition } from '../analysis/sweep.js';
 import { UserError } from '../scenario/errors.js';
-import { parseJson, validateScenario } from '../scenario/load.js';
+import { validateScenario } from '../scenario/load.js';
 import { applyOverride } from '../scenario/overrides.js';
+import { readScenarioJson } from './loadScenarioFile.js';
 
 export interface SweepArgs {
   scenario: string;
@@ -18,15 +18,7 @@ export interface SweepArgs {
 
 export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   const path = args.scenario;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a scenario .json file' : (e as Error).message;
-    throw new UserError(`${path}: cannot read the scenario: ${why}`);
-  }
-  const raw = parseJson(text, path);
+  const raw = readScenarioJson(path);
   for (const s of args.set) applyOverride(raw, s);
   if (args.seed !== undefined) {
     if (!Number.isInteger(args.seed)) throw new UserError(`--seed: expected an integer, got ${args.seed}`);

@@ -4,8 +4,7 @@ import type { Argv } from 'yargs';
 import { mergeShards } from '../analysis/merge.js';
 import type { SweepOutput } from '../analysis/sweep.js';
 import { parseJson } from '../scenario/load.js';
-import { UserError } from '../scenario/errors.js';
-import { readFileSync } from 'node:fs';
+import { readText } from './loadScenarioFile.js';
 import type { Io } from './main.js';
 import { checkOutputArgs, emitSweep } from './sweepOutputs.js';
 
@@ -21,16 +20,10 @@ export function mergeCommand<T>(y: Argv<T>, io: Io) {
         .example('$0 merge shard-1.json shard-2.json --json sweep.json', 'join two shards'),
     (args) => {
       checkOutputArgs(args);
-      const files = args.files.map((source) => {
-        let text: string;
-        try {
-          text = readFileSync(source, 'utf8');
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          throw new UserError(`${source}: cannot read the shard: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-        }
-        return { source, output: parseJson(text, source) as SweepOutput };
-      });
+      const files = args.files.map((source) => ({
+        source,
+        output: parseJson(readText(source, 'the shard', 'a JSON file written by sim sweep --json'), source) as SweepOutput,
+      }));
       emitSweep(mergeShards(files), args, io);
     },
   );
