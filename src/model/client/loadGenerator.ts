@@ -36,10 +36,14 @@ export abstract class LoadGenerator implements ClientSide {
   /** A request ended (response or error): the generator decides what comes next. */
   protected abstract ended(req: HttpRequest): void;
 
+  /** Inside a send: a request that ends at once must not start the next one on this stack. */
+  protected sending = 0;
+
   /** Sends a request, on `conn` if it is open and reusable, else on a new connection. */
-  protected send(reuse: Connection | undefined, client: ClientSide, keepAlive: boolean): HttpRequest {
+  protected send(reuse: Connection | undefined, client: ClientSide, keepAlive: boolean, source?: unknown): HttpRequest {
     const now = this.sim.now;
     const conn = reuse ?? new Connection(++this.ids, client);
+    conn.source = source;
     // A request on a kept-alive connection reaches its worker at once.
     const req = new HttpRequest(++this.ids, conn, now, this.ledger, reuse !== undefined ? Phase.thread : Phase.connect);
     req.keepAlive = keepAlive;
@@ -47,12 +51,14 @@ export abstract class LoadGenerator implements ClientSide {
     this.sent++;
     this.inSystem.add(1, now);
     if (this.load.timeout > 0) this.sim.schedule(this.load.timeout, timedOut, this, req);
+    this.sending++;
     if (reuse !== undefined) {
       conn.pending = true;
       conn.worker!.requestArrived(conn);
     } else {
       this.listener.syn(conn);
     }
+    this.sending--;
     return req;
   }
 
