@@ -1,6 +1,8 @@
 // Runs a list of simulations, in the calling thread (jobs = 1) or on a piscina pool of
 // worker threads, and returns their figures in the order of the list, whatever order
 // they finish in: the output of a sweep cannot depend on the number of threads.
+// (piscina stays outside the CLI's bundle: it loads its own worker script from its
+// package.)
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -15,10 +17,14 @@ export interface RunnerOptions {
 }
 
 /**
- * Worker threads load compiled JavaScript. From dist/analysis/runner.js and from
- * src/analysis/runner.ts (under vitest) alike, this is <package>/dist/analysis/pointWorker.js.
+ * Worker threads load compiled JavaScript: <package>/dist/analysis/pointWorker.js. Where
+ * this module runs from decides the relative path: the bundled CLI (dist/sim.mjs), the
+ * compiled module (dist/analysis/runner.js), or the source under vitest
+ * (src/analysis/runner.ts).
  */
-export const WORKER_URL = new URL('../../dist/analysis/pointWorker.js', import.meta.url);
+const WORKER_CANDIDATES = ['./analysis/pointWorker.js', './pointWorker.js', '../../dist/analysis/pointWorker.js'].map(
+  (relative) => new URL(relative, import.meta.url),
+);
 
 export async function runAll(tasks: readonly RunTask[], options: RunnerOptions): Promise<RunFigures[]> {
   const { jobs, onProgress } = options;
@@ -53,10 +59,11 @@ export async function runAll(tasks: readonly RunTask[], options: RunnerOptions):
 }
 
 /** The worker file's URL, or a clear error when the package was not built. */
-export function workerFile(url: URL = WORKER_URL): string {
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) {
-    throw new UserError(`--jobs: the worker threads need the compiled simulator, and ${path} is missing; run "npm run build" (or use --jobs 1)`);
+export function workerFile(candidates: readonly URL[] = WORKER_CANDIDATES): string {
+  const found = candidates.find((url) => existsSync(fileURLToPath(url)));
+  if (found === undefined) {
+    const expected = fileURLToPath(candidates.at(-1)!);
+    throw new UserError(`--jobs: the worker threads need the compiled simulator, and ${expected} is missing; run "npm run build" (or use --jobs 1)`);
   }
-  return url.href;
+  return found.href;
 }

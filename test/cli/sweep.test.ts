@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,7 +125,7 @@ describe('bad sweeps get a clear message and exit code 2', () => {
 
   it('a missing build is named, with the command that makes it', () => {
     expect(workerFile()).toMatch(/dist\/analysis\/pointWorker\.js$/); // npm test builds it first
-    expect(() => workerFile(new URL('file:///nowhere/dist/analysis/pointWorker.js'))).toThrow(
+    expect(() => workerFile([new URL('file:///nowhere/dist/analysis/pointWorker.js')])).toThrow(
       '--jobs: the worker threads need the compiled simulator, and /nowhere/dist/analysis/pointWorker.js is missing; run "npm run build" (or use --jobs 1)',
     );
   });
@@ -139,5 +140,15 @@ describe('scenario files with a sweep block', () => {
       const def = loadSweep({ scenario: `scenarios/${f}`, vary: [], set: [] }, 'sweep');
       expect(prepareSweep(def).points.length).toBeGreaterThan(1);
     }
+  });
+});
+
+describe('the installed command', () => {
+  it('runs points on worker threads from the bundled CLI, with the same output', async () => {
+    const args = ['sweep', noisy, ...grid, '--json'];
+    const r = spawnSync(process.execPath, ['bin/sim.js', ...args, '--jobs', '2'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe((await sim([...args, '--jobs', '1'])).out);
   });
 });
