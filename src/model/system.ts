@@ -185,7 +185,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     sent: client.sent,
     recorder,
     events: sim.eventsRun,
-    exceptions: app.exceptions,
+    exceptions: app.exceptionsRaised(),
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
     server: { workerClass, workers: s.workers, kills: arbiter.kills, restarts: arbiter.restarts, servedByWorker: arbiter.servedByWorker() },
     database:

@@ -64,10 +64,11 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
   const total = toSeconds(result.total);
   const responses = rec.responses;
   const latency = {} as RunSummary['latency'];
-  for (const p of PERCENTILES) {
-    const v = lat.percentile(p);
+  const values = lat.percentiles(PERCENTILES);
+  PERCENTILES.forEach((p, i) => {
+    const v = values[i];
     latency[`p${p}`] = v === undefined ? null : toSeconds(v);
-  }
+  });
   return {
     scenario,
     seed,

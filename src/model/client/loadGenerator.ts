@@ -101,9 +101,14 @@ export abstract class LoadGenerator implements ClientSide {
     this.fail(req, 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)');
   }
 
+  /** hey's error text for each reason, built once. */
+  private readonly messages = new Map<string, string>();
+
   protected fail(req: HttpRequest, reason: string): void {
     req.settle(this.sim.now);
-    this.recorder.error(`Get "${this.load.url}": ${reason}`, req.sentAt, this.sim.now);
+    let message = this.messages.get(reason);
+    if (message === undefined) this.messages.set(reason, (message = `Get "${this.load.url}": ${reason}`));
+    this.recorder.error(message, req.sentAt, this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);
   }
