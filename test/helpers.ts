@@ -14,6 +14,8 @@ export function scenario(changes: DeepPartial<ScenarioInput> = {}): Scenario {
     app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
     database: { superuser: true, forkTime: 0.002, backendStartTime: 0.01 },
   };
+  // An open-loop client replaces hey's options rather than adding to them.
+  if (changes.client?.arrivals !== undefined) base.client = { timeout: 0 };
   return validateScenario(merge(base, changes), 'test');
 }
 

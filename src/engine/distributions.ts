@@ -70,3 +70,29 @@ export class LogNormal implements Distribution {
     return Math.exp(this.mu + this.sigma * z);
   }
 }
+
+/** One of a few values with given weights: bimodal service times, hits and misses. */
+export class Choice implements Distribution {
+  readonly kind = 'choice';
+  private readonly cumulative: number[];
+  private readonly total: number;
+  constructor(readonly values: readonly number[], readonly weights: readonly number[]) {
+    if (values.length === 0 || values.length !== weights.length) throw new RangeError('choice: one weight per value');
+    let sum = 0;
+    this.cumulative = weights.map((w) => (sum += w));
+    this.total = sum;
+  }
+  get mean(): number {
+    return this.values.reduce((m, v, i) => m + (v * this.weights[i]) / this.total, 0);
+  }
+  get variance(): number {
+    const mean = this.mean;
+    return this.values.reduce((m, v, i) => m + ((v - mean) ** 2 * this.weights[i]) / this.total, 0);
+  }
+  sample(u: Uniform): number {
+    const x = u() * this.total;
+    let i = 0;
+    while (i < this.cumulative.length - 1 && x >= this.cumulative[i]) i++;
+    return this.values[i];
+  }
+}

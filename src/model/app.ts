@@ -5,18 +5,22 @@
 //   core of the machine;
 // - cooperative IO (gevent-patched sockets, psycopg2 with psycogreen) holds nothing:
 //   other greenlets of the worker run while it waits;
-// - blocking IO (a C extension gevent cannot patch) holds the loop for the whole wait,
-//   so every request in that worker stalls.
-// A greenlet that was waiting needs the loop again to go on: after cooperative IO it
-// queues for the loop behind whatever else is ready (gevent runs ready greenlets in
-// order). An exception before the response (here: PostgreSQL refusing the connection)
-// becomes a 500, as gunicorn's handle_error makes it.
+// - blocking IO (a C extension gevent cannot patch) holds an async worker's loop for the
+//   whole wait, so every request in that worker stalls; in a thread it blocks only that
+//   thread (the C code releases the GIL).
+// A request holds the loop while it runs a CPU step and, in an async worker, through
+// blocking IO; it queues for the loop (FIFO, as gevent runs ready greenlets in order)
+// only when it has CPU work or blocking IO to do. The Python glue between two IO waits
+// is not modelled: it takes no time, and so does not queue. An exception
+// before the response (here: PostgreSQL refusing the connection) becomes a 500, as
+// gunicorn's handle_error makes it. Every continuation drops requests whose worker was
+// killed meanwhile.
 import type { Distribution } from '../engine/distributions.js';
 import type { Uniform } from '../engine/random.js';
 import type { Resource } from '../engine/resource.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Postgres } from './database/postgres.js';
-import type { HttpRequest } from './request.js';
+import { Phase, type HttpRequest } from './request.js';
 
 export type StepKind = 'cpu' | 'dbConnect' | 'dbQuery' | 'dbClose' | 'sleep' | 'http';
 
@@ -26,6 +30,8 @@ export interface CompiledStep {
   duration?: Distribution;
   random?: Uniform;
   blocking: boolean;
+  /** The Phase its waiting is charged to. */
+  phase: number;
 }
 
 export class App {
@@ -43,27 +49,19 @@ export class App {
   /** Runs the handler for `req`, from its first step; calls req.host.finished at the end. */
   start(req: HttpRequest): void {
     req.step = 0;
-    this.resume(req);
-  }
-
-  /** Continues with the next step once the worker's loop is free to run this greenlet. */
-  resume(req: HttpRequest): void {
-    req.host!.loop.acquire(resumed, this, req);
+    this.next(req);
   }
 
   next(req: HttpRequest): void {
     if (req.step >= this.steps.length) {
-      req.host!.finished(req, this.okStatus);
+      this.end(req, this.okStatus);
       return;
     }
     const step = this.steps[req.step++];
     switch (step.kind) {
       case 'cpu':
-        req.host!.loop.acquire(cpuHasLoop, this, req);
-        return;
-      case 'dbConnect':
-        if (step.blocking) req.host!.loop.acquire(connectHoldingLoop, this, req);
-        else this.postgres!.connect(req, this.connected);
+        if (req.hasLoop) this.cores.acquire(cpuHasCore, this, req);
+        else req.host!.loop.acquire(cpuHasLoop, this, req);
         return;
       case 'dbClose':
         if (req.holdsDbConnection) {
@@ -72,36 +70,64 @@ export class App {
         }
         this.next(req);
         return;
+      case 'dbConnect':
       case 'dbQuery':
       case 'sleep':
       case 'http':
-        if (step.blocking) req.host!.loop.acquire(waitHoldingLoop, this, req);
-        else this.sim.schedule(this.sample(step), resumeAfterWait, this, req);
+        if (step.blocking && req.host!.blockingHoldsLoop) {
+          // Blocking IO in an async worker: the whole process waits with this request.
+          if (req.hasLoop) this.wait(req);
+          else req.host!.loop.acquire(waitHoldingLoop, this, req);
+        } else {
+          if (req.hasLoop) this.releaseLoop(req);
+          this.wait(req);
+        }
         return;
     }
   }
 
-  /** Duration of the step just started (req.step already points past it). */
+  /** The IO of the current step: a database connection, or a timed wait. */
+  wait(req: HttpRequest): void {
+    const step = this.current(req);
+    if (step.kind === 'dbConnect') this.postgres!.connect(req, this.connected);
+    else this.sim.schedule(this.sample(step), waited, this, req);
+  }
+
+  /** After IO, on to the next step (still holding the loop if the wait held it). */
+  afterWait(req: HttpRequest): void {
+    req.spend(this.current(req).phase, this.sim.now);
+    this.next(req);
+  }
+
+  releaseLoop(req: HttpRequest): void {
+    req.hasLoop = false;
+    req.host!.loop.release();
+  }
+
+  /** Duration of a step. */
   sample(step: CompiledStep): number {
     const v = step.duration!.sample(step.random!);
     return v > 0 ? Math.round(v) : 0;
   }
 
+  /** The step just started (req.step already points past it). */
   current(req: HttpRequest): CompiledStep {
     return this.steps[req.step - 1];
   }
 
   /** Bound once, so a connect allocates no closure. */
   readonly connected = (req: HttpRequest, error: string | undefined): void => {
-    const blocking = this.current(req).blocking;
-    if (blocking) req.host!.loop.release();
+    if (req.killed) {
+      if (error === undefined) this.postgres!.close();
+      return;
+    }
     if (error !== undefined) {
+      req.spend(Phase.dbConnect, this.sim.now);
       this.fail(req, `psycopg2.OperationalError: ${error}`);
       return;
     }
     req.holdsDbConnection = true;
-    if (blocking) this.next(req);
-    else this.resume(req);
+    this.afterWait(req);
   };
 
   private fail(req: HttpRequest, exception: string): void {
@@ -111,42 +137,47 @@ export class App {
       this.postgres!.close();
       req.holdsDbConnection = false;
     }
-    req.host!.finished(req, 500);
+    this.end(req, 500);
+  }
+
+  private end(req: HttpRequest, status: number): void {
+    if (req.hasLoop) this.releaseLoop(req);
+    req.host!.finished(req, status);
   }
 }
 
 function cpuHasLoop(app: App, req: HttpRequest): void {
+  if (req.killed) return;
+  req.hasLoop = true;
   app.cores.acquire(cpuHasCore, app, req);
 }
 
 function cpuHasCore(app: App, req: HttpRequest): void {
+  if (req.killed) {
+    app.cores.release();
+    return;
+  }
+  req.holdsCore = true;
+  req.spend(Phase.loop, app.sim.now);
   app.sim.schedule(app.sample(app.current(req)), cpuDone, app, req);
 }
 
 function cpuDone(app: App, req: HttpRequest): void {
+  if (req.killed) return;
+  req.spend(Phase.cpu, app.sim.now);
+  req.holdsCore = false;
   app.cores.release();
-  req.host!.loop.release();
   app.next(req);
-}
-
-function connectHoldingLoop(app: App, req: HttpRequest): void {
-  app.postgres!.connect(req, app.connected);
 }
 
 function waitHoldingLoop(app: App, req: HttpRequest): void {
-  app.sim.schedule(app.sample(app.current(req)), blockingWaitDone, app, req);
+  if (req.killed) return;
+  req.spend(Phase.loop, app.sim.now);
+  req.hasLoop = true;
+  app.wait(req);
 }
 
-function blockingWaitDone(app: App, req: HttpRequest): void {
-  req.host!.loop.release();
-  app.next(req);
-}
-
-function resumeAfterWait(app: App, req: HttpRequest): void {
-  app.resume(req);
-}
-
-function resumed(app: App, req: HttpRequest): void {
-  req.host!.loop.release();
-  app.next(req);
+function waited(app: App, req: HttpRequest): void {
+  if (req.killed) return;
+  app.afterWait(req);
 }

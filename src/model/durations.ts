@@ -1,6 +1,6 @@
 // Turns a scenario's duration (seconds, or a distribution in seconds) into an engine
 // distribution over integer microseconds.
-import { Constant, Exponential, LogNormal, UniformBetween, type Distribution } from '../engine/distributions.js';
+import { Choice, Constant, Exponential, LogNormal, UniformBetween, type Distribution } from '../engine/distributions.js';
 import { MICROSECONDS_PER_SECOND as US } from '../engine/time.js';
 import type { DurationSpec } from '../scenario/schema.js';
 
@@ -15,5 +15,10 @@ export function toDistribution(spec: DurationSpec): Distribution {
       return new UniformBetween(spec.min * US, spec.max * US);
     case 'lognormal':
       return new LogNormal(spec.median * US, spec.sigma);
+    case 'choice':
+      return new Choice(
+        spec.values.map((v) => Math.round(v * US)),
+        spec.weights ?? spec.values.map(() => 1),
+      );
   }
 }

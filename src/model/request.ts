@@ -1,13 +1,15 @@
 // One HTTP request and the TCP connection it travels on, as the server and the client
-import type { Resource } from '../engine/resource.js';
 // both see them. Plain records: the components that own them change their fields.
+import type { Resource } from '../engine/resource.js';
 import type { Time } from '../engine/time.js';
 
 export class Connection {
-  /** Set once a worker accepted it; the worker's slot is held while it is open. */
+  /** Set once a worker accepted it; the worker holds it until it closes. */
   worker: ServerSide | undefined = undefined;
-  /** A request sent by the client that the server has not started reading. */
-  pending: HttpRequest | undefined = undefined;
+  /** The request the client sent on it and is waiting for, if any. */
+  request: HttpRequest | undefined = undefined;
+  /** That request has reached the server but no handler has taken it yet. */
+  pending = false;
   open = true;
   /** Bumped to cancel the server's keep-alive wait on this connection. */
   keepaliveToken = 0;
@@ -17,6 +19,8 @@ export class Connection {
   idleOnServer = false;
   /** The client finished with it and parked it in its idle pool. */
   idleOnClient = false;
+  /** Which part of the client uses it (a hey worker), for the client's own bookkeeping. */
+  source: unknown = undefined;
 
   constructor(readonly id: number, readonly client: ClientSide) {}
 }
@@ -29,32 +33,70 @@ export interface ServerSide {
 
 /** What the client side of a connection must react to. */
 export interface ClientSide {
+  /** The handshake completed (the connection is in the accept queue or accepted). */
   connected(conn: Connection): void;
   connectFailed(conn: Connection, error: string): void;
   response(req: HttpRequest, status: number): void;
+  /** The server closed the connection: idle (keep-alive expired) or mid-request (killed). */
   serverClosed(conn: Connection): void;
 }
+
+/** Where a request spends its time, for the report's breakdown. */
+export const Phase = {
+  /** SYN to established, SYN retransmissions included. */
+  connect: 0,
+  /** In the accept queue until a worker accepts it. */
+  backlog: 1,
+  /** Accepted, waiting for a thread (gthread) to read it. */
+  thread: 2,
+  /** Waiting for the worker's loop (the GIL) or a core. */
+  loop: 3,
+  cpu: 4,
+  dbConnect: 5,
+  dbQuery: 6,
+  /** Other IO: sleep, outbound HTTP. */
+  io: 7,
+} as const;
+export const PHASE_NAMES = Object.keys(Phase) as (keyof typeof Phase)[];
 
 export class HttpRequest {
   /** Index of the next handler step to run. */
   step = 0;
   /** A database connection is open for this request (it must be closed on any exit). */
   holdsDbConnection = false;
+  /** It holds its worker's loop (the GIL): its Python code is running or blocked. */
+  hasLoop = false;
+  /** It holds one of the machine's cores (released if its worker is killed). */
+  holdsCore = false;
   /** The client gave up on it (timeout); the server still finishes it. */
   abandoned = false;
+  /** Its worker was killed: every pending continuation must drop it. */
+  killed = false;
   /** The client allows the connection to stay open after the response (no "Connection: close"). */
   keepAlive = true;
-
   /** The worker running it. */
   host: AppHost | undefined = undefined;
+  /** Time spent so far in each Phase, and when the current phase began. */
+  readonly spent = [0, 0, 0, 0, 0, 0, 0, 0];
+  mark: Time;
 
-  constructor(readonly id: number, readonly conn: Connection, readonly sentAt: Time) {}
+  constructor(readonly id: number, readonly conn: Connection, readonly sentAt: Time) {
+    this.mark = sentAt;
+  }
+
+  /** Ends the current phase at `now`, charging it to `phase`. */
+  spend(phase: number, now: Time): void {
+    this.spent[phase] += now - this.mark;
+    this.mark = now;
+  }
 }
 
 /** What runs a request's handler: a worker process, seen from the app. */
 export interface AppHost {
-  /** The worker's event loop / GIL: CPU work and blocking IO hold it. */
+  /** The worker's event loop / GIL: CPU work holds it, and so does blocking IO where it blocks the process. */
   readonly loop: Resource;
+  /** Blocking IO holds the loop (gevent, eventlet); in threads it only blocks its thread. */
+  readonly blockingHoldsLoop: boolean;
   /** The handler ended with this status. */
   finished(req: HttpRequest, status: number): void;
 }

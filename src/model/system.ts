@@ -1,8 +1,8 @@
 // Wires a validated scenario into the simulated system and runs it:
 //
-//   hey client --SYN--> listener (accept queue) --accept--> gunicorn workers
-//        ^                                                      | app steps
-//        '------------------- response / error -----------------+--> postgres
+//   client (hey or open loop) --SYN--> listener (accept queue) --accept--> arbiter's workers
+//        ^                                                                   | app steps
+//        '------------------------ response / error -------------------------+--> postgres
 //
 // One function, so a reader can see every component and which settings reach it.
 import { Resource } from '../engine/resource.js';
@@ -13,29 +13,40 @@ import type { Scenario } from '../scenario/schema.js';
 import { RunRecorder } from '../stats/runRecorder.js';
 import type { TimelineData } from '../stats/timeline.js';
 import { App, type CompiledStep } from './app.js';
-import { HeyClient } from './client.js';
+import { Arrivals } from './client/arrivals.js';
+import { HeyClient } from './client/hey.js';
+import type { LoadGenerator } from './client/loadGenerator.js';
+import { OpenLoopClient } from './client/openLoop.js';
 import { Postgres } from './database/postgres.js';
 import { toDistribution } from './durations.js';
 import { Listener, SYN_RETRANSMITS } from './listener.js';
-import { AsyncWorker } from './server/asyncWorker.js';
+import { Phase, PHASE_NAMES } from './request.js';
+import { Arbiter } from './server/arbiter.js';
 
 /** hey's transport keeps at most min(C, 500) idle connections (requester.go: maxIdleConn). */
 export const HEY_MAX_IDLE_CONNS = 500;
 
+const STEP_PHASE = { cpu: Phase.cpu, dbConnect: Phase.dbConnect, dbQuery: Phase.dbQuery, dbClose: Phase.io, sleep: Phase.io, http: Phase.io };
+
 export interface RunResult {
-  /** hey's Total: from the start until the last worker got its last result. */
+  /** hey's Total: from the start until the last request ended. */
   total: Time;
   /** false when the run stopped before every request ended (event budget). */
   complete: boolean;
-  /** Requests hey sends: (n / c) * c. */
-  planned: number;
+  /** Requests the client sent (closed loop: (n / c) * c unless stopped by -z). */
+  sent: number;
   recorder: RunRecorder;
   events: number;
   exceptions: Map<string, number>;
   listener: { capacity: number; peakQueue: number; synDrops: number };
+  server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
+  database?: { peakOpen: number; refused: number; connections: number; limit: number; openAtEnd: number };
+  /** Summed time answered requests spent in each phase, by phase name (µs). */
+  spent: Record<(typeof PHASE_NAMES)[number], number>;
+  /** Time-weighted mean number of requests in the system (sent, not yet ended). */
+  meanInSystem: number;
   /** Requests by state and completions over time (bounded number of buckets). */
   timeline: TimelineData;
-  database?: { peakOpen: number; refused: number; connections: number; limit: number };
 }
 
 export interface RunOptions {
@@ -46,20 +57,25 @@ export interface RunOptions {
 export function simulate(scenario: Scenario, options: RunOptions = {}): RunResult {
   const sim = new Simulation();
   const streams = new RandomStreams(scenario.seed);
-  const recorder = new RunRecorder();
+  const recorder = new RunRecorder(PHASE_NAMES.length);
+  const timeline = recorder.timeline;
   const { client: c, server: s, machine: m, app: a, database: d } = scenario;
 
   const cores = new Resource(m.cores, 'cores');
   const postgres =
     d === undefined
       ? undefined
-      : new Postgres(sim, {
-          maxConnections: d.maxConnections,
-          superuserReservedConnections: d.superuserReservedConnections,
-          superuser: d.superuser,
-          forkTime: fromSeconds(d.forkTime),
-          backendStartTime: fromSeconds(d.backendStartTime),
-        }, recorder.timeline.gauge('dbConnections'));
+      : new Postgres(
+          sim,
+          {
+            maxConnections: d.maxConnections,
+            superuserReservedConnections: d.superuserReservedConnections,
+            superuser: d.superuser,
+            forkTime: fromSeconds(d.forkTime),
+            backendStartTime: fromSeconds(d.backendStartTime),
+          },
+          timeline.gauge('dbConnections'),
+        );
 
   const steps: CompiledStep[] = a.steps.map((step, i) => {
     const isDb = step.kind === 'dbConnect' || step.kind === 'dbQuery';
@@ -69,6 +85,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       duration: 'time' in step ? toDistribution(step.time) : undefined,
       random: 'time' in step ? streams.stream(`app.step${i}.${step.kind}`) : undefined,
       blocking: io === 'blocking',
+      phase: STEP_PHASE[step.kind],
     };
   });
   const app = new App(sim, steps, cores, postgres, a.status);
@@ -79,46 +96,76 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     SYN_RETRANSMITS[m.os],
     s.acceptPolicy,
     streams.stream('server.accept'),
-    recorder.timeline.gauge('backlog'),
+    timeline.gauge('backlog'),
   );
-  const gauges = { running: recorder.timeline.gauge('running'), keepalive: recorder.timeline.gauge('keepalive') };
-  const sync = s.workerClass === 'sync';
-  const workers: AsyncWorker[] = [];
-  for (let i = 0; i < s.workers; i++) {
-    workers.push(
-      new AsyncWorker(i, sim, listener, app, {
-        slots: sync ? 1 : s.workerConnections,
-        keepalive: sync ? 0 : fromSeconds(s.keepalive),
-      }, gauges),
-    );
-  }
-  for (const w of workers) w.boot();
-
-  const client = new HeyClient(
+  // gunicorn: the sync class with more than one thread runs as gthread.
+  const workerClass = s.workerClass === 'sync' && s.threads > 1 ? 'gthread' : s.workerClass;
+  const arbiter = new Arbiter(
     sim,
     listener,
+    app,
     {
-      requests: c.requests,
-      concurrency: c.concurrency,
-      timeout: fromSeconds(c.timeout),
-      keepAlive: c.keepAlive,
-      maxIdleConns: c.maxIdleConns ?? Math.min(c.concurrency, HEY_MAX_IDLE_CONNS),
-      url: c.url,
+      workerClass,
+      workers: s.workers,
+      workerConnections: s.workerConnections,
+      threads: s.threads,
+      keepalive: fromSeconds(s.keepalive),
+      timeout: fromSeconds(s.timeout),
+      maxRequests: s.maxRequests,
+      maxRequestsJitter: s.maxRequestsJitter,
+      bootTime: fromSeconds(s.bootTime),
     },
-    recorder,
+    { running: timeline.gauge('running'), keepalive: timeline.gauge('keepalive') },
+    streams.stream('server.maxRequestsJitter'),
   );
+  arbiter.start();
+
+  const inSystem = timeline.gauge('inSystem');
+  const load = { timeout: fromSeconds(c.timeout), url: c.url };
+  let client: LoadGenerator;
+  if (c.arrivals !== undefined) {
+    const steps = c.arrivals.steps ?? [{ from: 0, rate: c.arrivals.rate! }];
+    client = new OpenLoopClient(
+      sim,
+      listener,
+      { ...load, requests: c.requests ?? Infinity, duration: fromSeconds(c.duration ?? 0) },
+      new Arrivals(c.arrivals.process, steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })), streams.stream('client.arrivals')),
+      recorder,
+      inSystem,
+    );
+  } else {
+    const concurrency = c.concurrency!;
+    client = new HeyClient(
+      sim,
+      listener,
+      {
+        ...load,
+        concurrency,
+        perWorker: c.duration !== undefined ? Infinity : Math.floor(c.requests! / concurrency),
+        keepAlive: c.keepAlive,
+        maxIdleConns: c.maxIdleConns ?? Math.min(concurrency, HEY_MAX_IDLE_CONNS),
+        tickPeriod: c.rate !== undefined ? Math.max(1, Math.round(1e6 / c.rate)) : 0,
+        duration: fromSeconds(c.duration ?? 0),
+      },
+      recorder,
+      inSystem,
+    );
+  }
   client.start();
   sim.run(Infinity, options.maxEvents ?? Infinity);
 
+  const end = client.finishedAt ?? sim.now;
+  const data = timeline.finish(end);
+  const area = data.mean.inSystem.reduce((sum, v, i) => sum + v * Math.min(data.bucketSeconds, end / 1e6 - data.t[i]), 0);
   return {
-    total: client.finishedAt ?? sim.now,
+    total: end,
     complete: client.finishedAt !== undefined,
-    planned: Math.floor(c.requests / c.concurrency) * c.concurrency,
+    sent: client.sent,
     recorder,
     events: sim.eventsRun,
     exceptions: app.exceptions,
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
-    timeline: recorder.timeline.finish(client.finishedAt ?? sim.now),
+    server: { workerClass, workers: s.workers, kills: arbiter.kills, restarts: arbiter.restarts, servedByWorker: arbiter.servedByWorker() },
     database:
       postgres === undefined
         ? undefined
@@ -127,6 +174,10 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
             refused: postgres.refused,
             connections: postgres.connections,
             limit: postgres.settings.maxConnections,
+            openAtEnd: postgres.open,
           },
+    spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.spent[i]])) as RunResult['spent'],
+    meanInSystem: end > 0 ? area / (end / 1e6) : 0,
+    timeline: data,
   };
 }

@@ -5,6 +5,17 @@ import type { RunSummary } from './summary.js';
 
 const BAR = '■';
 
+const PHASE_LABELS: Record<string, string> = {
+  connect: 'connect (SYN retries)',
+  backlog: 'accept queue',
+  thread: 'waiting for a thread',
+  loop: 'waiting for loop/GIL/core',
+  cpu: 'CPU',
+  dbConnect: 'DB connect',
+  dbQuery: 'DB query',
+  io: 'other IO',
+};
+
 export function heyText(s: RunSummary): string {
   const f4 = (x: number | null) => (x === null ? 'NaN' : x.toFixed(4));
   const out: string[] = [];
@@ -49,6 +60,12 @@ function simulationText(s: RunSummary): string[] {
   const out = ['Simulation:'];
   out.push(`  Scenario:\t${s.scenario} (seed ${s.seed})`);
   out.push(`  Events:\t${sim.events}`);
+  const srv = sim.server;
+  out.push(
+    `  Server:\t${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}` +
+      (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
+      (srv.restarts > 0 ? `, ${srv.restarts} restarted (max_requests)` : ''),
+  );
   if (!sim.complete) out.push(`  PARTIAL:\tstopped before the end; ${sim.unfinished} requests unfinished`);
   out.push(`  Backlog:\tpeak ${sim.backlog.peak} of ${sim.backlog.capacity}, ${sim.backlog.synDrops} SYNs dropped`);
   if (sim.database !== null) {
@@ -56,5 +73,16 @@ function simulationText(s: RunSummary): string[] {
     out.push(`  PostgreSQL:\tpeak ${db.peakOpen} of ${db.maxConnections} connections, ${db.refused} refused`);
   }
   for (const [e, n] of Object.entries(sim.exceptions)) out.push(`  [${n}]\t${e}`);
+  const avg = s.summary.average;
+  if (avg !== null && avg > 0) {
+    out.push('');
+    out.push('Where the time went (mean per response):');
+    for (const [phase, secs] of Object.entries(s.breakdown)) {
+      if (secs <= 0) continue;
+      const label = `${PHASE_LABELS[phase] ?? phase}:`.padEnd(28);
+      const share = `${((100 * secs) / avg).toFixed(1)} %`.padStart(7);
+      out.push(`  ${label}${secs.toFixed(4)} secs ${share}`);
+    }
+  }
   return out;
 }

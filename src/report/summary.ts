@@ -14,7 +14,7 @@ export interface RunSummary {
     fastest: number | null;
     average: number | null;
     requestsPerSec: number;
-    /** Requests hey sends: (n / c) * c. */
+    /** Requests sent: (n / c) * c for hey, unless -z stopped it. */
     requests: number;
     responses: number;
     errors: number;
@@ -25,13 +25,25 @@ export interface RunSummary {
   histogram: { mark: number; count: number }[];
   statusCodes: Record<string, number>;
   errors: Record<string, number>;
+  /**
+   * Where answered requests spent their time: mean seconds per request in each phase
+   * (connect, backlog, thread, loop, cpu, dbConnect, dbQuery, io); they add up to the
+   * average latency.
+   */
+  breakdown: Record<string, number>;
   simulation: {
     complete: boolean;
     events: number;
     unfinished: number;
+    server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
     backlog: { capacity: number; peak: number; synDrops: number };
     database: { maxConnections: number; peakOpen: number; refused: number; connections: number } | null;
     exceptions: Record<string, number>;
+    /**
+     * Little's law on the whole run: the time-averaged number of requests in the system,
+     * measured, against throughput x mean time in system, computed from the results.
+     */
+    littlesLaw: { meanInSystem: number; throughputTimesMeanTime: number };
   };
 }
 
@@ -55,18 +67,22 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
       average: responses > 0 ? toSeconds(lat.sum / responses) : null,
       // hey (requester/report.go, finalize): every result counts, responses and errors.
       requestsPerSec: total > 0 ? (responses + rec.errorCount) / total : 0,
-      requests: result.planned,
+      requests: result.sent,
       responses,
       errors: rec.errorCount,
     },
     latency,
     histogram: responses > 0 ? heyHistogram(result) : [],
+    breakdown: Object.fromEntries(
+      Object.entries(result.spent).map(([phase, sum]) => [phase, responses > 0 ? toSeconds(sum / responses) : 0]),
+    ),
     statusCodes: Object.fromEntries([...rec.statusCodes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
     errors: sortedRecord(rec.errors),
     simulation: {
       complete: result.complete,
       events: result.events,
-      unfinished: result.planned - responses - rec.errorCount,
+      unfinished: result.sent - responses - rec.errorCount,
+      server: result.server,
       backlog: { capacity: result.listener.capacity, peak: result.listener.peakQueue, synDrops: result.listener.synDrops },
       database:
         result.database === undefined
@@ -78,6 +94,10 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
               connections: result.database.connections,
             },
       exceptions: sortedRecord(result.exceptions),
+      littlesLaw: {
+        meanInSystem: result.meanInSystem,
+        throughputTimesMeanTime: total > 0 ? toSeconds(lat.sum + rec.errorTime) / total : 0,
+      },
     },
   };
 }

@@ -26,6 +26,19 @@ export const durationSpec = z.union([
   z
     .strictObject({ dist: z.literal('uniform'), min: seconds, max: seconds })
     .refine((d) => d.max >= d.min, { message: 'expected max >= min', path: ['max'] }),
+  z
+    .strictObject({
+      dist: z.literal('choice'),
+      values: z.array(seconds).min(1),
+      weights: z
+        .array(z.number().nonnegative())
+        .optional()
+        .meta({ description: 'Relative weight of each value (default: equal).' }),
+    })
+    .refine((d) => d.weights === undefined || d.weights.length === d.values.length, {
+      message: 'expected one weight per value',
+      path: ['weights'],
+    }),
   z.strictObject({
     dist: z.literal('lognormal'),
     median: positiveSeconds,
@@ -72,21 +85,80 @@ export type Step = z.infer<typeof stepSchema>;
 const count = (description: string) => z.number().int().nonnegative().meta({ description });
 const positiveCount = (description: string) => z.number().int().positive().meta({ description });
 
+const arrivalsSchema = z
+  .strictObject({
+    process: z
+      .enum(['poisson', 'constant'])
+      .default('poisson')
+      .meta({ description: 'poisson: independent arrivals (exponential gaps); constant: evenly spaced.' }),
+    rate: z.number().positive().optional().meta({ description: 'Arrivals per second.' }),
+    steps: z
+      .array(
+        z.strictObject({
+          from: seconds.meta({ description: 'When this rate starts.' }),
+          rate: z.number().nonnegative().meta({ description: 'Arrivals per second from then on.' }),
+        }),
+      )
+      .min(1)
+      .optional()
+      .meta({ description: 'A rate that changes over time; the first step starts at 0.' }),
+  })
+  .superRefine((a, ctx) => {
+    if ((a.rate === undefined) === (a.steps === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'expected either "rate" or "steps"', path: ['rate'] });
+    }
+    if (a.steps !== undefined) {
+      if (a.steps[0].from !== 0) ctx.addIssue({ code: 'custom', message: 'expected the first step to start at 0', path: ['steps', 0, 'from'] });
+      for (let i = 1; i < a.steps.length; i++) {
+        if (!(a.steps[i].from > a.steps[i - 1].from)) {
+          ctx.addIssue({ code: 'custom', message: 'expected steps in increasing order of "from"', path: ['steps', i, 'from'] });
+        }
+      }
+    }
+  })
+  .meta({
+    description:
+      'Open loop: requests arrive at this rate whatever the server does, each on a new connection (real traffic). Without it the client is hey: a closed loop of `concurrency` workers.',
+  });
+
 export const clientSchema = z
   .strictObject({
-    requests: positiveCount('Number of requests to send (hey -n). Each hey worker sends requests/concurrency of them; the remainder is not sent.'),
-    concurrency: positiveCount('Number of hey workers sending at once (hey -c).'),
+    requests: positiveCount('Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent. With arrivals: the number of arrivals.').optional(),
+    concurrency: positiveCount('Number of hey workers sending at once (hey -c). Not with arrivals.').optional(),
+    rate: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: 'Rate limit of each hey worker in requests per second (hey -q). Not with arrivals.' }),
+    duration: seconds
+      .optional()
+      .meta({ description: 'Send for this long, then finish the requests in hand (hey -z); replaces requests.' }),
+    arrivals: arrivalsSchema.optional(),
     timeout: seconds.default(20).meta({ description: 'Per-request timeout in seconds (hey -t); 0 means none.' }),
     keepAlive: z
       .boolean()
       .default(true)
-      .meta({ description: 'Reuse each hey worker\'s connection (hey\'s default); false is hey -disable-keepalive.' }),
+      .meta({ description: "Reuse each hey worker's connection (hey's default); false is hey -disable-keepalive. Open-loop arrivals always use new connections." }),
     maxIdleConns: positiveCount('Idle keep-alive connections hey keeps (MaxIdleConnsPerHost = min(c, 500)).').optional(),
     url: z.string().default('http://127.0.0.1:8000').meta({ description: 'Only used in error messages, as hey prints them.' }),
   })
-  .refine((c) => !(c.requests > 0) || c.concurrency <= c.requests, {
-    message: 'expected concurrency <= requests (hey refuses -c larger than -n)',
-    path: ['concurrency'],
+  .superRefine((c, ctx) => {
+    if (c.requests === undefined && c.duration === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected "requests" (hey -n) or "duration" (hey -z)', path: ['requests'] });
+    }
+    if (c.arrivals !== undefined) {
+      for (const key of ['concurrency', 'rate'] as const) {
+        if (c[key] !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `"${key}" is for the hey client; an open-loop client ("arrivals") has none`, path: [key] });
+        }
+      }
+      return;
+    }
+    if (c.concurrency === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected "concurrency" (hey -c), or "arrivals" for an open loop', path: ['concurrency'] });
+    } else if (c.duration === undefined && c.requests !== undefined && c.requests > 0 && c.concurrency > c.requests) {
+      ctx.addIssue({ code: 'custom', message: 'expected concurrency <= requests (hey refuses -c larger than -n)', path: ['concurrency'] });
+    }
   });
 
 export const machineSchema = z.strictObject({
@@ -100,13 +172,28 @@ export const machineSchema = z.strictObject({
 
 export const serverSchema = z.strictObject({
   workerClass: z
-    .enum(['gevent', 'eventlet', 'sync'])
+    .enum(['sync', 'gthread', 'gevent', 'eventlet'])
     .default('sync')
-    .meta({ description: 'gunicorn --worker-class. gevent and eventlet share the async mechanics.' }),
+    .meta({
+      description:
+        'gunicorn --worker-class. gevent and eventlet share the async mechanics; sync with threads > 1 becomes gthread, as in gunicorn.',
+    }),
   workers: positiveCount('gunicorn --workers: worker processes.').default(1),
-  workerConnections: positiveCount('gunicorn --worker-connections: greenlets per async worker.').default(1000),
+  threads: positiveCount('gunicorn --threads: threads per gthread worker.').default(1),
+  workerConnections: positiveCount('gunicorn --worker-connections: greenlets per async worker; connections (keep-alive ones included) per gthread worker.').default(1000),
   backlog: positiveCount('gunicorn --backlog: listen queue length, capped by machine.somaxconn.').default(2048),
   keepalive: seconds.default(2).meta({ description: 'gunicorn --keep-alive: seconds to wait for the next request on a connection; 0 closes after each response.' }),
+  timeout: seconds
+    .default(30)
+    .meta({ description: 'gunicorn --timeout: a worker silent for this long is killed with its requests; 0 disables.' }),
+  bootTime: seconds
+    .default(0.5)
+    .meta({
+      description:
+        'Time for a replacement worker to be ready (fork + importing the app). An assumption: measure yours from "Booting worker" to its first request.',
+    }),
+  maxRequests: count('gunicorn --max-requests: a worker restarts gracefully after this many requests; 0 disables.').default(0),
+  maxRequestsJitter: count('gunicorn --max-requests-jitter: adds randint(0, jitter) to max_requests, per worker.').default(0),
   acceptPolicy: z
     .enum(['random', 'round-robin', 'first'])
     .default('random')

@@ -68,7 +68,7 @@ describe('sim run', () => {
 describe('bad input gets a short error and exit code 2', () => {
   const cases: [string, string, RegExp][] = [
     ['broken JSON', '{\n  "description": "x",\n  "client": { "requests": 10, }\n}', /broken\.json:3:\d+: not valid JSON/],
-    ['a missing field', JSON.stringify({ ...valid, client: { concurrency: 5 } }), /at client\.requests: missing required field \(expected number\)/],
+    ['a missing field', JSON.stringify({ ...valid, client: { concurrency: 5 } }), /at client\.requests: expected "requests" \(hey -n\) or "duration" \(hey -z\)/],
     ['a wrong type', JSON.stringify({ ...valid, server: { workers: 'two' } }), /at server\.workers: expected number, got string "two"/],
     ['a negative count', JSON.stringify({ ...valid, client: { requests: -1, concurrency: 1 } }), /at client\.requests: expected a number > 0, got number -1/],
     ['an unknown key', JSON.stringify({ ...valid, server: { workerConnection: 10 } }), /at server\.workerConnection: unknown key "workerConnection"; did you mean "workerConnections"\?/],
@@ -115,5 +115,14 @@ describe('sim schema', () => {
   it('is what scenarios/schema.json holds (regenerate with: npx sim schema > scenarios/schema.json)', () => {
     const printed = execFileSync(process.execPath, ['bin/sim.js', 'schema'], { encoding: 'utf8' });
     expect(printed).toBe(readFileSync('scenarios/schema.json', 'utf8'));
+  });
+});
+
+describe('a required field that is missing', () => {
+  it('names the field and the type expected', async () => {
+    const path = scenarioFile('no-steps.json', JSON.stringify({ ...valid, app: {} }));
+    const { code, err } = await sim('run', path);
+    expect(code).toBe(2);
+    expect(err).toMatch(/at app\.steps: missing required field \(expected array\)/);
   });
 });

@@ -1,0 +1,48 @@
+// When open-loop requests arrive: at a constant rate, or as a Poisson process, with the
+// rate possibly changing in steps over time. A Poisson process with a piecewise-constant
+// rate is sampled exactly: a gap drawn at one rate that crosses a step boundary is
+// discarded and drawn again from the boundary at the new rate (memorylessness).
+import type { Uniform } from '../../engine/random.js';
+import type { Time } from '../../engine/time.js';
+
+export interface RateStep {
+  /** When this rate starts (µs). */
+  from: Time;
+  /** Requests per second. */
+  rate: number;
+}
+
+export class Arrivals {
+  constructor(
+    private readonly process: 'poisson' | 'constant',
+    /** Sorted by `from`, the first from 0. */
+    private readonly steps: readonly RateStep[],
+    private readonly random: Uniform,
+  ) {}
+
+  /** Time of the arrival after one at `now`; Infinity when the rate stays 0. */
+  next(now: Time): Time {
+    let t = now;
+    for (;;) {
+      const i = this.stepAt(t);
+      const rate = this.steps[i].rate;
+      const end = i + 1 < this.steps.length ? this.steps[i + 1].from : Infinity;
+      if (rate <= 0) {
+        if (end === Infinity) return Infinity;
+        t = end;
+        continue;
+      }
+      const meanGap = 1e6 / rate;
+      const gap = this.process === 'constant' ? meanGap : -meanGap * Math.log(1 - this.random());
+      const at = t + Math.max(1, Math.round(gap));
+      if (at < end) return at;
+      t = end;
+    }
+  }
+
+  private stepAt(t: Time): number {
+    let i = 0;
+    while (i + 1 < this.steps.length && this.steps[i + 1].from <= t) i++;
+    return i;
+  }
+}

@@ -1,0 +1,138 @@
+// The closed-loop load generator, as `hey -n N -c C [-q Q] [-z D] -t T` runs
+// (MODEL.md section 1; rakyll/hey requester/requester.go).
+//
+// C hey workers each send N/C requests (integer division), one after another, each as
+// soon as the previous one ended. With -q a worker waits for its own ticker (one tick
+// every 1/Q s, the first after 1/Q s; a tick that comes while the worker is busy waits,
+// later ones are dropped, as Go's time.Ticker does). With -z the workers send until the
+// duration is over, then finish the request in hand. With keep-alive (hey's default) a
+// worker reuses its connection; after its last request the connection stays open and
+// idle in the transport's pool, which keeps at most min(C, 500) idle connections and
+// closes any beyond that at once. The run ends when every worker is done.
+import type { Simulation } from '../../engine/simulation.js';
+import type { Time } from '../../engine/time.js';
+import type { RunRecorder } from '../../stats/runRecorder.js';
+import type { Gauge } from '../../stats/timeline.js';
+import type { Listener } from '../listener.js';
+import type { Connection, HttpRequest } from '../request.js';
+import { LoadGenerator, type LoadSettings } from './loadGenerator.js';
+
+export interface HeySettings extends LoadSettings {
+  /** Requests per worker; Infinity with a duration. */
+  perWorker: number;
+  concurrency: number;
+  keepAlive: boolean;
+  maxIdleConns: number;
+  /** Per-worker rate limit period (hey -q), 0 = none. */
+  tickPeriod: Time;
+  /** hey -z; 0 = none. */
+  duration: Time;
+}
+
+export class HeyClient extends LoadGenerator {
+  private readonly workers: HeyWorker[] = [];
+  private done = 0;
+  private idle = 0;
+  stopped = false;
+
+  constructor(sim: Simulation, listener: Listener, readonly settings: HeySettings, recorder: RunRecorder, inSystem: Gauge) {
+    super(sim, listener, settings, recorder, inSystem);
+    for (let i = 0; i < settings.concurrency; i++) this.workers.push(new HeyWorker(this, settings.perWorker));
+  }
+
+  start(): void {
+    for (const w of this.workers) this.sim.schedule(0, startWorker, w);
+    if (this.settings.duration > 0) this.sim.schedule(this.settings.duration, stopSending, this);
+  }
+
+  /** @internal */
+  sendFor(w: HeyWorker): HttpRequest {
+    const conn = w.conn;
+    const reuse = conn !== undefined && conn.open && this.settings.keepAlive ? conn : undefined;
+    const req = this.send(reuse, this, this.settings.keepAlive);
+    w.conn = req.conn;
+    req.conn.source = w;
+    return req;
+  }
+
+  protected ended(req: HttpRequest): void {
+    (req.conn.source as HeyWorker).next();
+  }
+
+  /** A worker sent its last request and got its result. */
+  workerDone(w: HeyWorker): void {
+    const conn = w.conn;
+    if (conn !== undefined && conn.open) this.park(conn);
+    if (++this.done === this.workers.length) this.finish();
+  }
+
+  /** Puts a finished worker's connection in the idle pool, or closes it if the pool is full. */
+  private park(conn: Connection): void {
+    conn.request = undefined;
+    if (this.idle >= this.settings.maxIdleConns) {
+      conn.open = false;
+      conn.worker!.clientClosed(conn);
+      return;
+    }
+    conn.idleOnClient = true;
+    this.idle++;
+  }
+
+  override serverClosed(conn: Connection): void {
+    if (conn.idleOnClient) {
+      conn.idleOnClient = false;
+      this.idle--;
+      return;
+    }
+    super.serverClosed(conn);
+  }
+}
+
+export class HeyWorker {
+  conn: Connection | undefined = undefined;
+  /** When this worker last took a tick from its -q ticker. */
+  private lastTick: Time = 0;
+
+  constructor(private readonly client: HeyClient, private remaining: number) {}
+
+  next(): void {
+    const client = this.client;
+    if (this.remaining <= 0 || client.stopped) {
+      client.workerDone(this);
+      return;
+    }
+    const period = client.settings.tickPeriod;
+    if (period > 0) {
+      const now = client.sim.now;
+      const tick = (Math.floor(this.lastTick / period) + 1) * period;
+      if (tick > now) {
+        this.lastTick = tick;
+        client.sim.schedule(tick - now, sendNow, this);
+        return;
+      }
+      this.lastTick = now;
+    }
+    this.sendNow();
+  }
+
+  sendNow(): void {
+    if (this.client.stopped) {
+      this.client.workerDone(this);
+      return;
+    }
+    this.remaining--;
+    this.client.sendFor(this);
+  }
+}
+
+function startWorker(w: HeyWorker): void {
+  w.next();
+}
+
+function sendNow(w: HeyWorker): void {
+  w.sendNow();
+}
+
+function stopSending(c: HeyClient): void {
+  c.stopped = true;
+}

@@ -1,0 +1,115 @@
+// What every load generator shares: it records each request's result the way hey does
+// (a response of any status, or a transport error), enforces hey's -t timeout, counts
+// the requests in flight (for Little's law), and stops the run when it is done.
+import type { Simulation } from '../../engine/simulation.js';
+import type { Time } from '../../engine/time.js';
+import type { RunRecorder } from '../../stats/runRecorder.js';
+import type { Gauge } from '../../stats/timeline.js';
+import type { Listener } from '../listener.js';
+import { Connection, HttpRequest, Phase, type ClientSide } from '../request.js';
+
+export interface LoadSettings {
+  /** 0 = no timeout. */
+  timeout: Time;
+  url: string;
+}
+
+export abstract class LoadGenerator implements ClientSide {
+  private ids = 0;
+  /** When the last result came in (hey's Total); undefined while running. */
+  finishedAt: Time | undefined = undefined;
+  /** Requests sent so far. */
+  sent = 0;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly listener: Listener,
+    readonly load: LoadSettings,
+    readonly recorder: RunRecorder,
+    /** Requests sent and not yet answered or failed. */
+    private readonly inSystem: Gauge,
+  ) {}
+
+  abstract start(): void;
+  /** A request ended (response or error): the generator decides what comes next. */
+  protected abstract ended(req: HttpRequest): void;
+
+  /** Sends a request, on `conn` if it is open and reusable, else on a new connection. */
+  protected send(reuse: Connection | undefined, client: ClientSide, keepAlive: boolean): HttpRequest {
+    const now = this.sim.now;
+    const conn = reuse ?? new Connection(++this.ids, client);
+    const req = new HttpRequest(++this.ids, conn, now);
+    req.keepAlive = keepAlive;
+    conn.request = req;
+    this.sent++;
+    this.inSystem.add(1, now);
+    if (this.load.timeout > 0) this.sim.schedule(this.load.timeout, timedOut, this, req);
+    if (reuse !== undefined) {
+      conn.pending = true;
+      conn.worker!.requestArrived(conn);
+    } else {
+      this.listener.syn(conn);
+    }
+    return req;
+  }
+
+  connected(conn: Connection): void {
+    const req = conn.request;
+    if (req === undefined || req.abandoned) return;
+    // The request goes out right after the handshake.
+    req.spend(Phase.connect, this.sim.now);
+    conn.pending = true;
+  }
+
+  connectFailed(conn: Connection, error: string): void {
+    conn.open = false;
+    const req = conn.request;
+    if (req !== undefined && !req.abandoned) this.fail(req, `dial tcp ${hostPort(this.load.url)}: ${error}`);
+  }
+
+  response(req: HttpRequest, status: number): void {
+    if (req.abandoned) return;
+    req.abandoned = true; // ended: the timeout timer must not fire for it
+    this.recorder.response(req, status, this.sim.now);
+    this.inSystem.add(-1, this.sim.now);
+    this.ended(req);
+  }
+
+  serverClosed(conn: Connection): void {
+    const req = conn.request;
+    // Closed with our request in it and no response: the worker died under it.
+    if (req !== undefined && !req.abandoned) this.fail(req, 'EOF');
+  }
+
+  /** @internal hey's -t timer fired. */
+  timeout(req: HttpRequest): void {
+    if (req.abandoned) return;
+    const conn = req.conn;
+    if (conn.open) {
+      conn.open = false;
+      if (conn.worker !== undefined) conn.worker.clientClosed(conn);
+    }
+    this.fail(req, 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)');
+  }
+
+  protected fail(req: HttpRequest, reason: string): void {
+    req.abandoned = true;
+    this.recorder.error(`Get "${this.load.url}": ${reason}`, req.sentAt, this.sim.now);
+    this.inSystem.add(-1, this.sim.now);
+    this.ended(req);
+  }
+
+  protected finish(): void {
+    this.finishedAt = this.sim.now;
+    this.sim.stop();
+  }
+}
+
+function timedOut(g: LoadGenerator, req: HttpRequest): void {
+  g.timeout(req);
+}
+
+function hostPort(url: string): string {
+  const m = /^[a-z]+:\/\/([^/]+)/i.exec(url);
+  return m ? m[1] : url;
+}

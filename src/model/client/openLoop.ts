@@ -1,0 +1,66 @@
+// The open-loop load generator: requests arrive at a given rate whatever the server
+// does, each on a new connection, as real traffic from many independent users does;
+// this is what capacity planning needs (a closed loop slows down with the server and
+// hides the queue). The run ends when the last arrival's request has ended.
+import type { Simulation } from '../../engine/simulation.js';
+import type { Time } from '../../engine/time.js';
+import type { RunRecorder } from '../../stats/runRecorder.js';
+import type { Gauge } from '../../stats/timeline.js';
+import type { Listener } from '../listener.js';
+import type { HttpRequest } from '../request.js';
+import type { Arrivals } from './arrivals.js';
+import { LoadGenerator, type LoadSettings } from './loadGenerator.js';
+
+export interface OpenLoopSettings extends LoadSettings {
+  /** Stop after this many arrivals (Infinity: use the duration). */
+  requests: number;
+  /** Stop arrivals at this time (0: use the request count). */
+  duration: Time;
+}
+
+export class OpenLoopClient extends LoadGenerator {
+  private inFlight = 0;
+  private arriving = true;
+
+  constructor(
+    sim: Simulation,
+    listener: Listener,
+    readonly settings: OpenLoopSettings,
+    private readonly arrivals: Arrivals,
+    recorder: RunRecorder,
+    inSystem: Gauge,
+  ) {
+    super(sim, listener, settings, recorder, inSystem);
+  }
+
+  start(): void {
+    this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
+    const at = this.arrivals.next(this.sim.now);
+    const end = this.settings.duration > 0 ? this.settings.duration : Infinity;
+    if (this.sent >= this.settings.requests || at >= end || at === Infinity) {
+      this.arriving = false;
+      if (this.inFlight === 0) this.finish();
+      return;
+    }
+    this.sim.schedule(at - this.sim.now, arrive, this);
+  }
+
+  /** @internal */
+  arrive(): void {
+    this.inFlight++;
+    this.send(undefined, this, false);
+    this.scheduleNext();
+  }
+
+  protected ended(_req: HttpRequest): void {
+    this.inFlight--;
+    if (!this.arriving && this.inFlight === 0) this.finish();
+  }
+}
+
+function arrive(c: OpenLoopClient): void {
+  c.arrive();
+}

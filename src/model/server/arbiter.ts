@@ -1,0 +1,118 @@
+// gunicorn's arbiter (arbiter.py): forks `workers` processes of the configured class,
+// kills a worker that has not notified it for `timeout` seconds (murder_workers), and
+// boots a replacement for any worker that exits, killed or retired after max_requests;
+// a new worker is ready `bootTime` after its predecessor is gone (fork + app import).
+// The arbiter checks at the exact deadline here; the real one wakes at most once a second.
+import type { Uniform } from '../../engine/random.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { Time } from '../../engine/time.js';
+import type { App } from '../app.js';
+import type { Listener } from '../listener.js';
+import { GeventWorker } from './gevent.js';
+import { SyncWorker } from './sync.js';
+import { ThreadWorker } from './gthread.js';
+import type { Worker, WorkerGauges, WorkerOwner, WorkerSettings } from './worker.js';
+
+export type WorkerClass = 'sync' | 'gthread' | 'gevent' | 'eventlet';
+
+export interface ArbiterSettings {
+  workerClass: WorkerClass;
+  workers: number;
+  workerConnections: number;
+  threads: number;
+  keepalive: Time;
+  /** 0 = workers are never killed for silence. */
+  timeout: Time;
+  maxRequests: number;
+  maxRequestsJitter: number;
+  bootTime: Time;
+}
+
+export class Arbiter implements WorkerOwner {
+  readonly workers: Worker[] = [];
+  private readonly lastNotify = new Map<Worker, Time>();
+  private readonly watched = new Set<Worker>();
+  kills = 0;
+  restarts = 0;
+  /** Requests started by each worker slot, replacements included. */
+  readonly served: number[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly listener: Listener,
+    private readonly app: App,
+    private readonly settings: ArbiterSettings,
+    private readonly gauges: WorkerGauges,
+    private readonly jitter: Uniform,
+  ) {}
+
+  start(): void {
+    for (let i = 0; i < this.settings.workers; i++) this.spawn(i);
+  }
+
+  /** Requests started by each worker slot so far. */
+  servedByWorker(): number[] {
+    return this.workers.map((w, i) => (this.served[i] ?? 0) + (w.dead ? 0 : w.served));
+  }
+
+  private spawn(index: number): void {
+    const s = this.settings;
+    // gunicorn: max_requests + randint(0, max_requests_jitter), drawn per worker.
+    const maxRequests = s.maxRequests > 0 ? s.maxRequests + Math.floor(this.jitter() * (s.maxRequestsJitter + 1)) : 0;
+    const settings: WorkerSettings = {
+      connections: s.workerClass === 'sync' ? 1 : s.workerConnections,
+      threads: s.threads,
+      keepalive: s.workerClass === 'sync' ? 0 : s.keepalive,
+      maxRequests,
+    };
+    const args = [index, this.sim, this.listener, this.app, settings, this.gauges, this] as const;
+    const worker =
+      s.workerClass === 'sync' ? new SyncWorker(...args) : s.workerClass === 'gthread' ? new ThreadWorker(...args) : new GeventWorker(...args);
+    this.workers[index] = worker;
+    worker.boot();
+  }
+
+  notified(worker: Worker): void {
+    this.lastNotify.set(worker, this.sim.now);
+    if (this.settings.timeout > 0 && !this.watched.has(worker)) {
+      this.watched.add(worker);
+      this.sim.schedule(this.settings.timeout, watchdog, this, worker);
+    }
+  }
+
+  /** @internal the timeout since the worker's last notification may have run out. */
+  check(worker: Worker): void {
+    this.watched.delete(worker);
+    if (worker.dead) return;
+    const deadline = this.lastNotify.get(worker)! + this.settings.timeout;
+    if (worker.heartbeatOk()) {
+      this.notified(worker);
+    } else if (this.sim.now >= deadline) {
+      this.kills++;
+      worker.kill();
+    } else {
+      this.watched.add(worker);
+      this.sim.schedule(deadline - this.sim.now, watchdog, this, worker);
+    }
+  }
+
+  exited(worker: Worker, killed: boolean): void {
+    if (!killed) this.restarts++;
+    this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;
+    this.lastNotify.delete(worker);
+    this.sim.schedule(this.settings.bootTime, respawn, this, worker.index);
+  }
+
+  /** @internal */
+  respawn(index: number): void {
+    this.spawn(index);
+  }
+}
+
+function watchdog(a: Arbiter, w: Worker): void {
+  a.check(w);
+}
+
+function respawn(a: Arbiter, index: number): void {
+  a.respawn(index);
+}

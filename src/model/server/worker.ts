@@ -1,0 +1,239 @@
+// What every gunicorn worker process does, whatever its class: take connections from
+// the shared listening socket, hand their requests to the app, answer, keep a connection
+// alive or close it, and die (killed by the arbiter's timeout) or retire (max_requests)
+// when told. Each class (sync.ts, gthread.ts, gevent.ts) writes only its own rules: how
+// many connections it takes, who runs a request, whether it keeps a connection alive.
+import { Resource } from '../../engine/resource.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { Time } from '../../engine/time.js';
+import type { Gauge } from '../../stats/timeline.js';
+import type { App } from '../app.js';
+import type { Acceptor, Listener } from '../listener.js';
+import { Phase, type AppHost, type Connection, type HttpRequest, type ServerSide } from '../request.js';
+
+export interface WorkerSettings {
+  /** worker_connections (gevent, gthread); 1 for sync. */
+  connections: number;
+  /** gthread's threads. */
+  threads: number;
+  /** Keep-alive wait; 0 closes after each response. */
+  keepalive: Time;
+  /** Requests after which the worker retires gracefully (max_requests + jitter); 0 = never. */
+  maxRequests: number;
+}
+
+/** Gauges shared by all workers: requests running a handler, connections idle in keep-alive. */
+export interface WorkerGauges {
+  running: Gauge;
+  keepalive: Gauge;
+}
+
+/** What a worker tells the arbiter. */
+export interface WorkerOwner {
+  /** The worker exited (retired, or killed): boot a replacement. */
+  exited(worker: Worker, killed: boolean): void;
+  /** The worker notified it is alive (gunicorn's heartbeat, `notify()`). */
+  notified(worker: Worker): void;
+}
+
+export abstract class Worker implements Acceptor, ServerSide, AppHost {
+  readonly loop: Resource;
+  abstract readonly blockingHoldsLoop: boolean;
+  /** Connections this worker holds open. */
+  protected open = 0;
+  /** Requests being handled. */
+  protected readonly inFlight = new Set<HttpRequest>();
+  /** Connections idle in a keep-alive wait. */
+  protected readonly idle = new Set<Connection>();
+  /** False once retiring or dead: no new connections, no keep-alive. */
+  alive = true;
+  dead = false;
+  /** Requests started (gunicorn's `self.nr`). */
+  served = 0;
+  private accepting = false;
+
+  constructor(
+    readonly index: number,
+    readonly sim: Simulation,
+    protected readonly listener: Listener,
+    protected readonly app: App,
+    protected readonly settings: WorkerSettings,
+    protected readonly gauges: WorkerGauges,
+    protected readonly owner: WorkerOwner,
+  ) {
+    this.loop = new Resource(1, `worker ${index} loop`);
+  }
+
+  /** Whether this class takes another connection now. */
+  protected abstract hasRoom(): boolean;
+  /** Starts handling the request that arrived on `conn` (a handler, or a queue for one). */
+  protected abstract dispatch(conn: Connection): void;
+  /** Whether the connection may stay open after this response. */
+  protected abstract keepsAlive(req: HttpRequest, status: number): boolean;
+  /** Whether the worker would have notified the arbiter by now without a heartbeat event. */
+  abstract heartbeatOk(): boolean;
+
+  boot(): void {
+    this.owner.notified(this);
+    this.updateAccepting();
+  }
+
+  accept(conn: Connection): void {
+    this.open++;
+    conn.worker = this;
+    if (conn.request !== undefined && conn.pending) conn.request.spend(Phase.backlog, this.sim.now);
+    this.updateAccepting();
+    if (conn.pending) this.dispatch(conn);
+    else this.park(conn);
+  }
+
+  requestArrived(conn: Connection): void {
+    if (!this.idle.delete(conn)) throw new Error('request on a connection the worker is not reading');
+    conn.idleOnServer = false;
+    conn.keepaliveToken++;
+    this.gauges.keepalive.add(-1, this.sim.now);
+    this.dispatch(conn);
+  }
+
+  clientClosed(conn: Connection): void {
+    conn.open = false;
+    if (this.idle.delete(conn)) {
+      // The reader of an idle connection sees EOF and ends.
+      conn.idleOnServer = false;
+      conn.keepaliveToken++;
+      this.gauges.keepalive.add(-1, this.sim.now);
+      this.closed();
+    }
+    // Otherwise a handler is running; the connection is released when it finishes.
+  }
+
+  /** Runs the app for the request on `conn`. */
+  protected run(conn: Connection): void {
+    const req = conn.request!;
+    conn.pending = false;
+    req.host = this;
+    req.spend(Phase.thread, this.sim.now);
+    this.inFlight.add(req);
+    this.gauges.running.add(1, this.sim.now);
+    this.served++;
+    if (this.settings.maxRequests > 0 && this.served >= this.settings.maxRequests) this.retire();
+    this.startRequest(req);
+  }
+
+  protected startRequest(req: HttpRequest): void {
+    this.app.start(req);
+  }
+
+  finished(req: HttpRequest, status: number): void {
+    this.inFlight.delete(req);
+    this.gauges.running.add(-1, this.sim.now);
+    const conn = req.conn;
+    if (!conn.open) {
+      // The client is gone (it timed out): the response goes nowhere.
+      this.closed();
+    } else if (!this.alive || !this.keepsAlive(req, status)) {
+      conn.open = false;
+      conn.client.response(req, status);
+      this.closed();
+    } else {
+      this.park(conn);
+      conn.client.response(req, status);
+    }
+    // Last: a freed thread takes its next connection only after this one is parked or
+    // closed (gthread's finish_request runs before the thread's next job).
+    this.requestDone(req);
+  }
+
+  /** Hook: a handler is done (gthread frees its thread). */
+  protected requestDone(_req: HttpRequest): void {}
+
+  /** Waits for the next request on `conn`, for at most `keepalive`. */
+  protected park(conn: Connection): void {
+    conn.idleOnServer = true;
+    this.idle.add(conn);
+    this.gauges.keepalive.add(1, this.sim.now);
+    this.sim.schedule(this.settings.keepalive, keepaliveExpired, conn, conn.keepaliveToken);
+  }
+
+  /** @internal the keep-alive wait ran out: close the connection. */
+  expire(conn: Connection, token: number): void {
+    if (token !== conn.keepaliveToken || !this.idle.delete(conn)) return;
+    conn.idleOnServer = false;
+    conn.open = false;
+    this.gauges.keepalive.add(-1, this.sim.now);
+    conn.client.serverClosed(conn);
+    this.closed();
+  }
+
+  /** A connection this worker held is closed. */
+  protected closed(): void {
+    this.open--;
+    this.updateAccepting();
+    this.exitIfDone();
+  }
+
+  protected updateAccepting(): void {
+    const accept = this.alive && this.hasRoom();
+    if (accept === this.accepting) return;
+    this.accepting = accept;
+    if (accept) this.listener.acceptorReady(this);
+    else this.listener.acceptorBusy(this);
+  }
+
+  /** max_requests reached: stop accepting, finish what is in hand, then exit. */
+  retire(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.updateAccepting();
+    this.exitIfDone();
+  }
+
+  private exitIfDone(): void {
+    if (this.alive || this.dead || this.open > 0) return;
+    this.dead = true;
+    this.owner.exited(this, false);
+  }
+
+  /**
+   * The arbiter killed this worker (SIGKILL after a timeout): every request in it is lost,
+   * its clients see the connection closed without a response, its database connections
+   * end with it.
+   */
+  kill(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.alive = false;
+    this.accepting = false;
+    this.listener.acceptorBusy(this);
+    const now = this.sim.now;
+    for (const req of this.inFlight) {
+      req.killed = true;
+      this.gauges.running.add(-1, now);
+      if (req.holdsCore) this.app.cores.release();
+      if (req.holdsDbConnection) this.app.postgres!.close();
+      if (req.conn.open) {
+        req.conn.open = false;
+        req.conn.client.serverClosed(req.conn);
+      }
+    }
+    this.inFlight.clear();
+    for (const conn of this.idle) {
+      conn.idleOnServer = false;
+      conn.keepaliveToken++;
+      conn.open = false;
+      this.gauges.keepalive.add(-1, now);
+      conn.client.serverClosed(conn);
+    }
+    this.idle.clear();
+    this.killQueued();
+    this.open = 0;
+    this.owner.exited(this, true);
+  }
+
+  /** Hook: connections accepted but not yet handled (gthread's queue) are lost too. */
+  protected killQueued(): void {}
+}
+
+function keepaliveExpired(conn: Connection, token: number): void {
+  (conn.worker as Worker).expire(conn, token);
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../../helpers.js';
+
+const handler = (seconds: number) => ({ app: { steps: [{ kind: 'sleep' as const, time: seconds }] } });
+
+describe('the hey client', () => {
+  it('-q: each worker waits for its own ticker, the first tick after 1/q s', () => {
+    // 1 worker, -q 10, 5 requests of 1 ms: sent at 0.1, 0.2, ..., 0.5 s.
+    const { summary } = run({ ...handler(0.001), client: { requests: 5, concurrency: 1, rate: 10 } });
+    expect(summary.summary.total).toBeCloseTo(0.501, 6);
+  });
+
+  it('-q: a request slower than the period sends the next at once, and missed ticks are dropped', () => {
+    // -q 10 with 250 ms requests: ticks at 0.1 (sent, ends 0.35), the 0.2 tick waits in
+    // the channel (sent at 0.35, ends 0.6), 0.3 to 0.6 dropped but one (sent at 0.6,
+    // ends 0.85): Total 0.85 s for 3 requests.
+    const { summary } = run({ ...handler(0.25), client: { requests: 3, concurrency: 1, rate: 10 } });
+    expect(summary.summary.total).toBeCloseTo(0.85, 6);
+  });
+
+  it('-z: sends until the duration is over, then finishes the requests in hand', () => {
+    // 2 workers, 300 ms requests, -z 1s: each sends at 0, 0.3, 0.6, 0.9; the last ones
+    // end at 1.2 s. 8 responses.
+    const { summary } = run({ ...handler(0.3), client: { duration: 1, concurrency: 2 } });
+    expect(summary.summary.responses).toBe(8);
+    expect(summary.summary.total).toBeCloseTo(1.2, 6);
+  });
+
+  it('sends n / c requests per worker and drops the remainder, as hey does', () => {
+    const { summary } = run({ ...handler(0.001), client: { requests: 23, concurrency: 5 } });
+    expect(summary.summary.requests).toBe(20);
+    expect(summary.summary.responses).toBe(20);
+  });
+
+  it('times a request out after -t seconds and reports it as a transport error', () => {
+    const { summary } = run({ ...handler(5), client: { requests: 2, concurrency: 1, timeout: 1 } });
+    expect(summary.errors).toEqual({
+      'Get "http://127.0.0.1:8000": context deadline exceeded (Client.Timeout exceeded while awaiting headers)': 2,
+    });
+    expect(summary.summary.responses).toBe(0);
+    // hey counts every result, errors included, in Requests/sec (requester/report.go).
+    expect(summary.summary.requestsPerSec).toBeCloseTo(2 / 2, 6);
+  });
+
+  it('closes idle connections beyond min(c, 500) at once, freeing their server slots', () => {
+    // 700 one-request workers, 1 gevent worker with 600 greenlets: the first 600 answer at
+    // 0.01 s; hey keeps 500 idle and closes 100, whose greenlets let the last 100 in.
+    const { summary } = run({ ...handler(0.01), client: { requests: 700, concurrency: 700 }, server: { workerConnections: 600 } });
+    expect(summary.summary.total).toBeCloseTo(0.02, 6);
+  });
+});

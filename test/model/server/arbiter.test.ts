@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../../helpers.js';
+
+describe('the arbiter', () => {
+  it('kills a sync worker whose request outlasts `timeout`; the replacement serves the requests after it', () => {
+    // One sync worker, timeout 2 s, replacement ready 0.5 s after a kill. Requests sleep
+    // 0.1 s or, one time in five, 5 s. One hey worker sends 50, one after another.
+    // A long request is killed at 2 s (the client reads EOF) and the next request waits
+    // in the backlog for the replacement: 2.5 s per long request, 0.1 s per short one,
+    // except that the run ends at the kill if the last request was a long one.
+    const { summary, result } = run({
+      app: { steps: [{ kind: 'sleep', time: { dist: 'choice', values: [0.1, 5], weights: [4, 1] } }] },
+      client: { requests: 50, concurrency: 1, timeout: 0 },
+      server: { workerClass: 'sync', timeout: 2, bootTime: 0.5 },
+    });
+    const kills = result.server.kills;
+    const short = summary.summary.responses;
+    expect(kills).toBeGreaterThan(3);
+    expect(summary.errors).toEqual({ 'Get "http://127.0.0.1:8000": EOF': kills });
+    expect(short + kills).toBe(50);
+    expect(summary.statusCodes).toEqual({ '200': short });
+    const total = summary.summary.total;
+    expect([0.1 * short + 2.5 * kills, 0.1 * short + 2.5 * kills - 0.5].some((t) => Math.abs(t - total) < 1e-6)).toBe(true);
+  });
+
+  it('kills a gevent worker whose loop is blocked longer than `timeout`, losing every request in it', () => {
+    // 1 gevent worker, psycopg2-like blocking sleep of 3 s, timeout 2 s, 5 clients. The
+    // first request holds the loop from 0 to 3 s; the heartbeat greenlet cannot run, the
+    // arbiter kills the worker at 2 s: five EOFs.
+    const { summary, result } = run({
+      app: { steps: [{ kind: 'sleep', time: 3, io: 'blocking' }] },
+      client: { requests: 5, concurrency: 5, timeout: 0 },
+      server: { workerClass: 'gevent', timeout: 2 },
+    });
+    expect(result.server.kills).toBe(1);
+    expect(summary.errors).toEqual({ 'Get "http://127.0.0.1:8000": EOF': 5 });
+    expect(summary.summary.total).toBeCloseTo(2, 6);
+  });
+
+  it('does not kill a gevent worker whose requests wait cooperatively, however long', () => {
+    const { result, summary } = run({
+      app: { steps: [{ kind: 'sleep', time: 60 }] },
+      client: { requests: 5, concurrency: 5, timeout: 0 },
+      server: { workerClass: 'gevent', timeout: 2 },
+    });
+    expect(result.server.kills).toBe(0);
+    expect(summary.statusCodes).toEqual({ '200': 5 });
+  });
+
+  it('closes the database connections of a killed worker', () => {
+    const { result } = run({
+      app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 3, io: 'blocking' }, { kind: 'dbClose' }] },
+      client: { requests: 3, concurrency: 3, timeout: 0 },
+      server: { workerClass: 'gevent', timeout: 2 },
+    });
+    // All three connect (cooperatively) before the first blocking query stalls the loop.
+    expect(result.server.kills).toBe(1);
+    expect(result.database?.peakOpen).toBe(3);
+    expect(result.database?.openAtEnd).toBe(0);
+  });
+
+  it('restarts a worker gracefully after max_requests: no error, a boot time lost each time', () => {
+    // 1 sync worker, max_requests 5, boot 0.5 s, 20 sequential requests of 0.1 s:
+    // restarts after the 5th, 10th, 15th and 20th; the last one delays nothing, as the
+    // run ends with the 20th response: 2 s + 3 x 0.5 s.
+    const { summary, result } = run({
+      app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+      client: { requests: 20, concurrency: 1 },
+      server: { workerClass: 'sync', maxRequests: 5, bootTime: 0.5 },
+    });
+    expect(summary.summary.errors).toBe(0);
+    expect(result.server.restarts).toBe(4);
+    expect(summary.summary.total).toBeCloseTo(3.5, 6);
+  });
+
+  it('draws max_requests_jitter per worker from a seeded stream', () => {
+    const restarts = (seed: number) =>
+      run({
+        seed,
+        app: { steps: [{ kind: 'sleep', time: 0.01 }] },
+        client: { requests: 200, concurrency: 1 },
+        server: { workerClass: 'sync', maxRequests: 10, maxRequestsJitter: 10, bootTime: 0.1 },
+      }).result.server.restarts;
+    const seen = new Set([1, 2, 3, 4, 5, 6].map(restarts));
+    // 200 requests in runs of 10 to 20: between 10 and 19 restarts, varying with the seed.
+    for (const r of seen) expect(r).toBeGreaterThanOrEqual(10);
+    expect(seen.size).toBeGreaterThan(1);
+    expect(restarts(3)).toBe(restarts(3));
+  });
+});
