@@ -124,9 +124,13 @@ export class Timeline {
         const span = Math.min(this.width, end - i * this.width);
         return span > 0 ? (g.area[i] ?? 0) / span : 0;
       });
-      data.peak[name] = Array.from({ length: n }, (_, i) => g.peak[i] ?? 0);
+      data.peak[name] = Array.from({ length: n }, (_, i) => Math.max(g.peak[i] ?? 0, i === n - 1 ? (g.peak[n] ?? 0) : 0));
     }
-    for (const [name, c] of this.counters) data.count[name] = Array.from({ length: n }, (_, i) => c.counts[i] ?? 0);
+    // An event at the very end of a run that ends on a bucket boundary lands in bucket n,
+    // past the last one: it belongs to the last bucket (else the last completions vanish).
+    for (const [name, c] of this.counters) {
+      data.count[name] = Array.from({ length: n }, (_, i) => (c.counts[i] ?? 0) + (i === n - 1 ? (c.counts[n] ?? 0) : 0));
+    }
     return data;
   }
 }
