@@ -56,7 +56,7 @@ export function latencyChart(summary: RunSummary): TopLevelSpec {
   }
   const x = { type: 'quantitative' as const, title: 'Response time (s)', scale: { zero: false, nice: false } };
   const top = Math.ceil(tallest * (1 + ROW * (rows + 1)));
-  const y = { type: 'quantitative' as const, title: 'responses', scale: { domain: [0, top] } };
+  const y = { type: 'quantitative' as const, title: 'responses', scale: { domain: [0, top] }, axis: { tickMinStep: 1 } };
   const label = (side: 'left' | 'right') => ({
     transform: [{ filter: { field: 'side', equal: side } }],
     mark: {

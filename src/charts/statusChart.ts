@@ -25,10 +25,12 @@ export function statusChart(summary: RunSummary): TopLevelSpec {
   if (unfinished > 0) rows.push({ ending: 'unfinished (run stopped)', outcome: 'unfinished', count: unfinished });
   const most = Math.max(1, ...rows.map((r) => r.count));
   const present = OUTCOMES.filter((o) => rows.some((r) => r.outcome === OUTCOME_LABEL[o]));
-  const exceptions = Object.entries(summary.simulation.exceptions).map(([e, n]) => `gunicorn logged ${n} x ${e}`);
+  // The axis cuts long labels; the subtitle keeps every message whole, as hey prints them.
+  const errors = Object.entries(summary.errors).map(([e, n]) => `[${n}] error: ${e}`);
+  const exceptions = Object.entries(summary.simulation.exceptions).map(([e, n]) => `[${n}] gunicorn logged: ${e}`);
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Status codes and errors', subtitle: [runLabel(summary), ...exceptions] },
+    title: { text: 'Status codes and errors', subtitle: [runLabel(summary), ...errors, ...exceptions] },
     config: CONFIG,
     width: WIDTH,
     height: { step: BAR_HEIGHT },
@@ -36,7 +38,13 @@ export function statusChart(summary: RunSummary): TopLevelSpec {
     encoding: {
       y: { field: 'ending', type: 'nominal', sort: null, title: null, axis: { labelLimit: 360 } },
       // Headroom on the right for the count printed after the longest bar.
-      x: { field: 'count', type: 'quantitative', title: 'requests', scale: { domain: [0, Math.ceil(most * 1.08)], nice: false } },
+      x: {
+        field: 'count',
+        type: 'quantitative',
+        title: 'requests',
+        scale: { domain: [0, Math.ceil(most * 1.08)], nice: false },
+        axis: { tickMinStep: 1 },
+      },
     },
     layer: [
       {

@@ -11,11 +11,19 @@ import type { TimelineData } from '../stats/timeline.js';
 import { runLabel } from './runLabel.js';
 import { CONFIG, OUTCOME_COLOR, OUTCOME_LABEL, OUTCOMES, PANEL_HEIGHT, round, VEGA_LITE_SCHEMA, WIDTH, type Panel } from './style.js';
 
-/** The timeline's gauges that count requests in a state, bottom of the stack first. */
+/**
+ * The states drawn, bottom of the stack first: the timeline's gauges, and the requests
+ * the gauges do not place (sent, but neither in the backlog nor running: still
+ * connecting through SYN retransmits, or accepted and waiting for a gthread thread),
+ * derived from the `inSystem` gauge as a remainder of means (means of one bucket add
+ * up, so the remainder is exact where it is positive). Idle keep-alive counts
+ * connections held open, not requests, so it sits on top.
+ */
 export const REQUEST_STATES = [
-  { gauge: 'running', label: 'running a handler', color: '#4c78a8' },
-  { gauge: 'keepalive', label: 'idle keep-alive', color: '#9ecae9' },
-  { gauge: 'backlog', label: 'in the backlog', color: '#f58518' },
+  { key: 'running', label: 'running a handler', color: '#4c78a8' },
+  { key: 'waiting', label: 'connecting or waiting for a thread', color: '#b279a2' },
+  { key: 'backlog', label: 'in the backlog', color: '#f58518' },
+  { key: 'keepalive', label: 'idle keep-alive connections', color: '#9ecae9' },
 ] as const;
 
 const DB_GAUGE = 'dbConnections';
@@ -47,10 +55,11 @@ export function timelineChart({ summary, timeline }: TimelineInput): TopLevelSpe
   const panels: Panel[] = [statesPanel(timeline, end, ms, x)];
   const db = summary.simulation.database;
   if (db !== null && timeline.mean[DB_GAUGE] !== undefined) panels.push(databasePanel(timeline, end, ms, x, db.maxConnections));
-  panels.push(completionsPanel(timeline, end, ms, x));
+  // A run stopped before anything completed has no rate to draw.
+  if (OUTCOMES.some((o) => (timeline.count[o] ?? []).some((c) => c > 0))) panels.push(completionsPanel(timeline, end, ms, x));
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Requests over time', subtitle: runLabel(summary), offset: 16 },
+    title: { text: 'Requests over time', subtitle: runLabel(summary) },
     config: CONFIG,
     spacing: 24,
     vconcat: panels,
@@ -71,13 +80,20 @@ function stepRows<T extends object>(timeline: TimelineData, end: number, row: (i
 }
 
 function statesPanel(timeline: TimelineData, end: number, ms: number, x: TimeAxis): Panel {
-  const states = REQUEST_STATES.filter((s) => timeline.mean[s.gauge] !== undefined);
+  const { mean, peak } = timeline;
+  const series: Record<string, { mean: number[]; peak: (number | null)[] }> = {};
+  for (const key of ['running', 'backlog', 'keepalive']) if (mean[key] !== undefined) series[key] = { mean: mean[key], peak: peak[key] };
+  if (mean.inSystem !== undefined) {
+    const placed = (i: number) => (mean.running?.[i] ?? 0) + (mean.backlog?.[i] ?? 0);
+    series.waiting = { mean: mean.inSystem.map((v, i) => Math.max(0, v - placed(i))), peak: mean.inSystem.map(() => null) };
+  }
+  const states = REQUEST_STATES.filter((s) => series[s.key] !== undefined);
   const values = stepRows(timeline, end, (i) =>
     states.map((s, order) => ({
       state: s.label,
       order,
-      requests: round(timeline.mean[s.gauge][i], 3),
-      peak: timeline.peak[s.gauge][i],
+      requests: round(series[s.key].mean[i], 3),
+      peak: series[s.key].peak[i],
     })),
   );
   return {
