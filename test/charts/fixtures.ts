@@ -1,24 +1,19 @@
 // Runs for the chart tests: the article's scenarios as they are in scenarios/, and a
 // hand-made sweep of the article's gevent scenario (what issue 6's runner will produce).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { simulate } from '../../src/model/system.js';
 import { summarize, type RunSummary } from '../../src/report/summary.js';
 import { validateScenario } from '../../src/scenario/load.js';
 import type { TimelineData } from '../../src/stats/timeline.js';
 import { sweepPoint, type Sweep } from '../../src/charts/sweep.js';
 
-export const ARTICLE_SCENARIOS = [
-  'gevent-unpatched-10',
-  'gevent-10',
-  'gevent-50',
-  'gevent-75',
-  'gevent-100',
-  'gevent-101',
-  'gevent-125',
-  'gevent-4x100-actors',
-] as const;
+/** Every scenario file the project ships, by name. */
+export const SCENARIOS = readdirSync('scenarios')
+  .filter((f) => f.endsWith('.json') && f !== 'schema.json')
+  .map((f) => f.replace(/\.json$/, ''))
+  .sort();
 
-export function articleRun(name: string, change: (raw: any) => void = () => {}): { summary: RunSummary; timeline: TimelineData } {
+export function scenarioRun(name: string, change: (raw: any) => void = () => {}): { summary: RunSummary; timeline: TimelineData } {
   const raw = JSON.parse(readFileSync(`scenarios/${name}.json`, 'utf8'));
   change(raw);
   const scenario = validateScenario(raw, name);
@@ -30,7 +25,7 @@ export function articleRun(name: string, change: (raw: any) => void = () => {}):
 export function concurrencySweep(concurrencies: readonly number[]): Sweep {
   const points = [true, false].flatMap((psycogreen) =>
     concurrencies.map((c) => {
-      const { summary } = articleRun('gevent-100', (raw) => {
+      const { summary } = scenarioRun('gevent-100', (raw) => {
         raw.client.concurrency = c;
         raw.client.requests = c;
         raw.app.psycogreen = psycogreen;
@@ -39,4 +34,19 @@ export function concurrencySweep(concurrencies: readonly number[]): Sweep {
     }),
   );
   return { x: 'client.concurrency', xTitle: 'hey -c (concurrent clients, -n = -c)', points };
+}
+
+/** A run whose app uses no database (the test helper's scenario always has one). */
+export function withoutDatabase(): { summary: RunSummary; timeline: TimelineData } {
+  const scenario = validateScenario(
+    {
+      description: 'no database',
+      client: { requests: 20, concurrency: 5, timeout: 0 },
+      server: { workerClass: 'gevent' },
+      app: { steps: [{ kind: 'sleep', time: 0.01 }] },
+    },
+    'no database',
+  );
+  const result = simulate(scenario);
+  return { summary: summarize(result, 'no database', scenario.seed), timeline: result.timeline };
 }

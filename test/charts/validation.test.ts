@@ -7,19 +7,19 @@ import { sweepCharts } from '../../src/charts/sweepCharts.js';
 import { simulate } from '../../src/model/system.js';
 import { summarize } from '../../src/report/summary.js';
 import { run, scenario } from '../helpers.js';
-import { ARTICLE_SCENARIOS, articleRun, concurrencySweep } from './fixtures.js';
+import { SCENARIOS, scenarioRun, concurrencySweep, withoutDatabase } from './fixtures.js';
 import { compileWarnings, schemaErrors } from './vegaLiteSchema.js';
 
 /** Every kind of chart the code emits, including the awkward runs. */
 function everyChart(): [string, NamedChart][] {
   const out: [string, NamedChart][] = [];
   const add = (label: string, charts: NamedChart[]) => charts.forEach((c) => out.push([`${label} ${c.name}`, c]));
-  for (const name of ARTICLE_SCENARIOS) {
-    const { summary, timeline } = articleRun(name);
+  for (const name of SCENARIOS) {
+    const { summary, timeline } = scenarioRun(name);
     add(name, runCharts(summary, timeline));
   }
-  const noDatabase = run({ app: { steps: [{ kind: 'sleep', time: 0.01 }] }, database: undefined });
-  add('no database', runCharts(noDatabase.summary, noDatabase.result.timeline));
+  const noDatabase = withoutDatabase();
+  add('no database', runCharts(noDatabase.summary, noDatabase.timeline));
   const allTimedOut = run({ client: { timeout: 0.5 } });
   expect(allTimedOut.summary.summary.responses).toBe(0);
   add('no responses', runCharts(allTimedOut.summary, allTimedOut.result.timeline));
