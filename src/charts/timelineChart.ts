@@ -59,7 +59,7 @@ export function timelineChart({ summary, timeline }: TimelineInput): TopLevelSpe
   if (OUTCOMES.some((o) => (timeline.count[o] ?? []).some((c) => c > 0))) panels.push(completionsPanel(timeline, end, ms, x));
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Requests over time', subtitle: runLabel(summary) },
+    title: { text: 'Requests over time', subtitle: runLabel(summary), offset: 12 },
     config: CONFIG,
     spacing: 24,
     vconcat: panels,
