@@ -42,7 +42,7 @@ export class App {
     readonly sim: Simulation,
     readonly steps: CompiledStep[],
     readonly cores: Resource,
-    readonly postgres: Postgres | undefined,
+    readonly postgres: Postgres<HttpRequest> | undefined,
     readonly okStatus: number,
   ) {}
 
@@ -60,6 +60,7 @@ export class App {
     const step = this.steps[req.step++];
     switch (step.kind) {
       case 'cpu':
+        req.enter(Phase.loop, this.sim.now);
         if (req.hasLoop) this.cores.acquire(cpuHasCore, this, req);
         else req.host!.loop.acquire(cpuHasLoop, this, req);
         return;
@@ -77,7 +78,10 @@ export class App {
         if (step.blocking && req.host!.blockingHoldsLoop) {
           // Blocking IO in an async worker: the whole process waits with this request.
           if (req.hasLoop) this.wait(req);
-          else req.host!.loop.acquire(waitHoldingLoop, this, req);
+          else {
+            req.enter(Phase.loop, this.sim.now);
+            req.host!.loop.acquire(waitHoldingLoop, this, req);
+          }
         } else {
           if (req.hasLoop) this.releaseLoop(req);
           this.wait(req);
@@ -89,13 +93,13 @@ export class App {
   /** The IO of the current step: a database connection, or a timed wait. */
   wait(req: HttpRequest): void {
     const step = this.current(req);
-    if (step.kind === 'dbConnect') this.postgres!.connect(req, this.connected);
+    req.enter(step.phase, this.sim.now);
+    if (step.kind === 'dbConnect') this.postgres!.connect(req);
     else this.sim.schedule(this.sample(step), waited, this, req);
   }
 
   /** After IO, on to the next step (still holding the loop if the wait held it). */
   afterWait(req: HttpRequest): void {
-    req.spend(this.current(req).phase, this.sim.now);
     this.next(req);
   }
 
@@ -122,7 +126,6 @@ export class App {
       return;
     }
     if (error !== undefined) {
-      req.spend(Phase.dbConnect, this.sim.now);
       this.fail(req, `psycopg2.OperationalError: ${error}`);
       return;
     }
@@ -158,13 +161,12 @@ function cpuHasCore(app: App, req: HttpRequest): void {
     return;
   }
   req.holdsCore = true;
-  req.spend(Phase.loop, app.sim.now);
+  req.enter(Phase.cpu, app.sim.now);
   app.sim.schedule(app.sample(app.current(req)), cpuDone, app, req);
 }
 
 function cpuDone(app: App, req: HttpRequest): void {
   if (req.killed) return;
-  req.spend(Phase.cpu, app.sim.now);
   req.holdsCore = false;
   app.cores.release();
   app.next(req);
@@ -172,7 +174,6 @@ function cpuDone(app: App, req: HttpRequest): void {
 
 function waitHoldingLoop(app: App, req: HttpRequest): void {
   if (req.killed) return;
-  req.spend(Phase.loop, app.sim.now);
   req.hasLoop = true;
   app.wait(req);
 }

@@ -59,6 +59,12 @@ export const Phase = {
 } as const;
 export const PHASE_NAMES = Object.keys(Phase) as (keyof typeof Phase)[];
 
+/**
+ * Summed time in each Phase over every request that has ended (response or error):
+ * one per run, shared by its requests, so that accounting allocates nothing per request.
+ */
+export type PhaseLedger = Float64Array;
+
 export class HttpRequest {
   /** Index of the next handler step to run. */
   step = 0;
@@ -68,7 +74,7 @@ export class HttpRequest {
   hasLoop = false;
   /** It holds one of the machine's cores (released if its worker is killed). */
   holdsCore = false;
-  /** The client gave up on it (timeout); the server still finishes it. */
+  /** The client is done with it (a response, or an error such as a timeout); the server may still be working on it. */
   abandoned = false;
   /** Its worker was killed: every pending continuation must drop it. */
   killed = false;
@@ -76,18 +82,36 @@ export class HttpRequest {
   keepAlive = true;
   /** The worker running it. */
   host: AppHost | undefined = undefined;
-  /** Time spent so far in each Phase, and when the current phase began. */
-  readonly spent = [0, 0, 0, 0, 0, 0, 0, 0];
-  mark: Time;
+  /** Neighbours in its worker's list of requests in flight (for a kill). */
+  prevInWorker: HttpRequest | undefined = undefined;
+  nextInWorker: HttpRequest | undefined = undefined;
+  /** The Phase it is in since `mark`. */
+  private phase: number;
+  private mark: Time;
 
-  constructor(readonly id: number, readonly conn: Connection, readonly sentAt: Time) {
+  constructor(
+    readonly id: number,
+    readonly conn: Connection,
+    readonly sentAt: Time,
+    private readonly ledger: PhaseLedger,
+    phase: number,
+  ) {
+    this.phase = phase;
     this.mark = sentAt;
   }
 
-  /** Ends the current phase at `now`, charging it to `phase`. */
-  spend(phase: number, now: Time): void {
-    this.spent[phase] += now - this.mark;
+  /** From `now` on it is in `phase`; the time since the last change goes to the previous one. */
+  enter(phase: number, now: Time): void {
+    if (this.abandoned) return;
+    this.ledger[this.phase] += now - this.mark;
+    this.phase = phase;
     this.mark = now;
+  }
+
+  /** The client is done with it at `now`: the last phase is charged, nothing after. */
+  settle(now: Time): void {
+    this.enter(this.phase, now);
+    this.abandoned = true;
   }
 }
 

@@ -19,8 +19,8 @@ import type { LoadGenerator } from './client/loadGenerator.js';
 import { OpenLoopClient } from './client/openLoop.js';
 import { Postgres } from './database/postgres.js';
 import { toDistribution } from './durations.js';
-import { Listener, SYN_RETRANSMITS } from './listener.js';
-import { Phase, PHASE_NAMES } from './request.js';
+import { Listener, synRetransmits } from './listener.js';
+import { Phase, PHASE_NAMES, type HttpRequest } from './request.js';
 import { Arbiter } from './server/arbiter.js';
 
 /** hey's transport keeps at most min(C, 500) idle connections (requester.go: maxIdleConn). */
@@ -41,7 +41,7 @@ export interface RunResult {
   listener: { capacity: number; peakQueue: number; synDrops: number };
   server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
   database?: { peakOpen: number; refused: number; connections: number; limit: number; openAtEnd: number };
-  /** Summed time answered requests spent in each phase, by phase name (µs). */
+  /** Summed time ended requests (responses and errors) spent in each phase, by phase name (µs). */
   spent: Record<(typeof PHASE_NAMES)[number], number>;
   /** Time-weighted mean number of requests in the system (sent, not yet ended). */
   meanInSystem: number;
@@ -62,10 +62,12 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
   const { client: c, server: s, machine: m, app: a, database: d } = scenario;
 
   const cores = new Resource(m.cores, 'cores');
+  // PostgreSQL reports each connection attempt to the app, which is built after it.
+  let app: App | undefined;
   const postgres =
     d === undefined
       ? undefined
-      : new Postgres(
+      : new Postgres<HttpRequest>(
           sim,
           {
             maxConnections: d.maxConnections,
@@ -75,6 +77,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
             backendStartTime: fromSeconds(d.backendStartTime),
           },
           timeline.gauge('dbConnections'),
+          (req, error) => app!.connected(req, error),
         );
 
   const steps: CompiledStep[] = a.steps.map((step, i) => {
@@ -88,12 +91,12 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       phase: STEP_PHASE[step.kind],
     };
   });
-  const app = new App(sim, steps, cores, postgres, a.status);
+  app = new App(sim, steps, cores, postgres, a.status);
 
   const listener = new Listener(
     sim,
     Math.min(s.backlog, m.somaxconn),
-    SYN_RETRANSMITS[m.os],
+    synRetransmits(m.os, m.synRetries),
     s.acceptPolicy,
     streams.stream('server.accept'),
     timeline.gauge('backlog'),
@@ -132,6 +135,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       new Arrivals(c.arrivals.process, steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })), streams.stream('client.arrivals')),
       recorder,
       inSystem,
+      recorder.ledger,
     );
   } else {
     const concurrency = c.concurrency!;
@@ -149,6 +153,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       },
       recorder,
       inSystem,
+      recorder.ledger,
     );
   }
   client.start();
@@ -176,7 +181,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
             limit: postgres.settings.maxConnections,
             openAtEnd: postgres.open,
           },
-    spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.spent[i]])) as RunResult['spent'],
+    spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent'],
     meanInSystem: end > 0 ? area / (end / 1e6) : 0,
     timeline: data,
   };

@@ -73,10 +73,10 @@ function simulationText(s: RunSummary): string[] {
     out.push(`  PostgreSQL:\tpeak ${db.peakOpen} of ${db.maxConnections} connections, ${db.refused} refused`);
   }
   for (const [e, n] of Object.entries(sim.exceptions)) out.push(`  [${n}]\t${e}`);
-  const avg = s.summary.average;
-  if (avg !== null && avg > 0) {
+  const avg = Object.values(s.breakdown).reduce((a, b) => a + b, 0);
+  if (avg > 0) {
     out.push('');
-    out.push('Where the time went (mean per response):');
+    out.push(`Where the time went (mean per request${s.summary.errors > 0 ? ', errors included' : ''}):`);
     for (const [phase, secs] of Object.entries(s.breakdown)) {
       if (secs <= 0) continue;
       const label = `${PHASE_LABELS[phase] ?? phase}:`.padEnd(28);

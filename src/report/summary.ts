@@ -26,9 +26,10 @@ export interface RunSummary {
   statusCodes: Record<string, number>;
   errors: Record<string, number>;
   /**
-   * Where answered requests spent their time: mean seconds per request in each phase
-   * (connect, backlog, thread, loop, cpu, dbConnect, dbQuery, io); they add up to the
-   * average latency.
+   * Where requests spent their time: mean seconds per ended request (responses and
+   * errors) in each phase (connect, backlog, thread, loop, cpu, dbConnect, dbQuery, io);
+   * they add up to the mean time from send to result (the average latency when there
+   * are no errors).
    */
   breakdown: Record<string, number>;
   simulation: {
@@ -74,7 +75,10 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
     latency,
     histogram: responses > 0 ? heyHistogram(result) : [],
     breakdown: Object.fromEntries(
-      Object.entries(result.spent).map(([phase, sum]) => [phase, responses > 0 ? toSeconds(sum / responses) : 0]),
+      Object.entries(result.spent).map(([phase, sum]) => {
+        const ended = responses + rec.errorCount;
+        return [phase, ended > 0 ? toSeconds(sum / ended) : 0];
+      }),
     ),
     statusCodes: Object.fromEntries([...rec.statusCodes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
     errors: sortedRecord(rec.errors),

@@ -167,6 +167,7 @@ export const machineSchema = z.strictObject({
     .enum(['linux', 'darwin'])
     .default('linux')
     .meta({ description: "The client's TCP stack: when it retransmits a SYN the server dropped (linux: 1, 3, 7 s...; darwin: 1, 2, 3, 4, 5, 7 s...)." }),
+  synRetries: count('net.ipv4.tcp_syn_retries of the client (Linux): SYN retransmissions before "connection timed out". 0: a dropped SYN fails after 1 s.').default(6),
   somaxconn: positiveCount('kern.ipc.somaxconn / net.core.somaxconn: caps the listen backlog (Linux >= 5.4: 4096; older Linux and macOS: 128).').default(4096),
 });
 
@@ -236,7 +237,7 @@ export const scenarioSchema = z.strictObject({
   description: z.string().meta({ description: 'What this scenario models and where its numbers come from.' }),
   seed: z.number().int().default(1).meta({ description: 'Seed of every random stream (sim run --seed overrides it).' }),
   client: clientSchema,
-  machine: machineSchema.default({ cores: 4, os: 'linux', somaxconn: 4096 }),
+  machine: machineSchema.default({ cores: 4, os: 'linux', synRetries: 6, somaxconn: 4096 }),
   server: serverSchema,
   app: appSchema,
   database: databaseSchema.optional(),

@@ -15,8 +15,8 @@ export class LatencyHistogram {
   min = Infinity;
   max = -Infinity;
 
-  record(value: number): void {
-    const v = Math.max(0, Math.round(value));
+  /** Records a latency in integer microseconds. */
+  record(v: number): void {
     this.count++;
     this.sum += v;
     if (v < this.min) this.min = v;
@@ -26,9 +26,9 @@ export class LatencyHistogram {
       chunk = 0;
       index = v;
     } else {
-      const bits = 31 - Math.clz32(Math.floor(v / SUB_COUNT)) + 1; // v in [2^(15+bits), 2^(16+bits))
-      chunk = bits;
-      index = Math.floor(v / 2 ** bits) - HALF;
+      // v in [2^(15+chunk), 2^(16+chunk)): below 2^47 µs, v / 2^16 fits clz32.
+      chunk = 32 - Math.clz32(v / SUB_COUNT);
+      index = Math.floor(v / 2 ** chunk) - HALF;
     }
     let c = this.chunks[chunk];
     if (c === undefined) c = this.chunks[chunk] = new Uint32Array(chunk === 0 ? SUB_COUNT : HALF);

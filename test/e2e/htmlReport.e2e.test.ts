@@ -61,29 +61,20 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     const url = pathToFileURL(join(dir, 'report.html')).href;
     await page.goto(url);
     const charts = ['timeline', 'latency', 'status'];
-    // vega-embed draws each chart as an SVG whose marks sit in groups of class mark-*;
-    // wait until every chart has some, or has given up.
+    // vega-embed draws each chart as an SVG whose marks sit in groups of class mark-*.
+    // (The page's code is given as text: this project's types do not include the DOM.)
+    const ids = JSON.stringify(charts.map((c) => `chart-${c}`));
     await page.waitForFunction(
-      (ids) =>
-        ids.every((id) => {
-          const div = document.getElementById(id)!;
-          return div.classList.contains('failed') || div.querySelector('svg.marks .mark-rect path, svg.marks .mark-area path') !== null;
-        }),
-      charts.map((c) => `chart-${c}`),
+      `${ids}.every((id) => { const div = document.getElementById(id);
+         return div.classList.contains('failed') || div.querySelector('svg.marks .mark-rect path, svg.marks .mark-area path') !== null; })`,
+      undefined,
       { timeout: 120_000 },
     );
-    const drawn = await page.evaluate(() =>
-      Object.fromEntries(
-        [...document.querySelectorAll('div.chart')].map((div) => [
-          div.id,
-          {
-            marks: div.querySelectorAll('svg.marks .mark-rect path, svg.marks .mark-area path, svg.marks .mark-line path, svg.marks .mark-rule line').length,
-            width: (div.querySelector('svg.marks') as SVGSVGElement).getBoundingClientRect().width,
-            failed: div.classList.contains('failed'),
-          },
-        ]),
-      ),
-    );
+    const drawn = (await page.evaluate(`Object.fromEntries([...document.querySelectorAll('div.chart')].map((div) => [div.id, {
+      marks: div.querySelectorAll('svg.marks .mark-rect path, svg.marks .mark-area path, svg.marks .mark-line path, svg.marks .mark-rule line').length,
+      width: div.querySelector('svg.marks').getBoundingClientRect().width,
+      failed: div.classList.contains('failed'),
+    }]))`)) as Record<string, { marks: number; width: number; failed: boolean }>;
     expect(Object.keys(drawn)).toEqual(charts.map((c) => `chart-${c}`));
     for (const [id, d] of Object.entries(drawn)) {
       expect(d.failed, id).toBe(false);

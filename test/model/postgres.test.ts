@@ -7,9 +7,14 @@ const gauge = () => new Timeline().gauge('dbConnections');
 
 function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();
-  const pg = new Postgres(sim, { maxConnections: 100, superuserReservedConnections: 3, superuser, forkTime: 1000, backendStartTime: 5000 }, gauge());
   const outcomes: { i: number; at: number; error?: string }[] = [];
-  for (let i = 0; i < n; i++) pg.connect(i, (j, error) => outcomes.push({ i: j, at: sim.now, error }));
+  const pg = new Postgres<number>(
+    sim,
+    { maxConnections: 100, superuserReservedConnections: 3, superuser, forkTime: 1000, backendStartTime: 5000 },
+    gauge(),
+    (i, error) => outcomes.push({ i, at: sim.now, error }),
+  );
+  for (let i = 0; i < n; i++) pg.connect(i);
   sim.run();
   return { pg, outcomes };
 }
@@ -46,13 +51,20 @@ describe('PostgreSQL connection slots', () => {
 
   it('frees a slot when a connection closes', () => {
     const sim = new Simulation();
-    const pg = new Postgres(sim, { maxConnections: 1, superuserReservedConnections: 0, superuser: true, forkTime: 10, backendStartTime: 10 }, gauge());
     const errors: (string | undefined)[] = [];
-    pg.connect(0, (_, e) => {
-      errors.push(e);
-      pg.close();
-      pg.connect(1, (__, e2) => errors.push(e2));
-    });
+    const pg: Postgres<number> = new Postgres<number>(
+      sim,
+      { maxConnections: 1, superuserReservedConnections: 0, superuser: true, forkTime: 10, backendStartTime: 10 },
+      gauge(),
+      (i, e) => {
+        errors.push(e);
+        if (i === 0) {
+          pg.close();
+          pg.connect(1);
+        }
+      },
+    );
+    pg.connect(0);
     sim.run();
     expect(errors).toEqual([undefined, undefined]);
   });

@@ -14,7 +14,7 @@ import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { Listener } from '../listener.js';
-import type { Connection, HttpRequest } from '../request.js';
+import type { Connection, HttpRequest, PhaseLedger } from '../request.js';
 import { LoadGenerator, type LoadSettings } from './loadGenerator.js';
 
 export interface HeySettings extends LoadSettings {
@@ -35,8 +35,8 @@ export class HeyClient extends LoadGenerator {
   private idle = 0;
   stopped = false;
 
-  constructor(sim: Simulation, listener: Listener, readonly settings: HeySettings, recorder: RunRecorder, inSystem: Gauge) {
-    super(sim, listener, settings, recorder, inSystem);
+  constructor(sim: Simulation, listener: Listener, readonly settings: HeySettings, recorder: RunRecorder, inSystem: Gauge, ledger: PhaseLedger) {
+    super(sim, listener, settings, recorder, inSystem, ledger);
     for (let i = 0; i < settings.concurrency; i++) this.workers.push(new HeyWorker(this, settings.perWorker));
   }
 

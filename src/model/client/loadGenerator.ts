@@ -6,7 +6,7 @@ import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { Listener } from '../listener.js';
-import { Connection, HttpRequest, Phase, type ClientSide } from '../request.js';
+import { Connection, HttpRequest, Phase, type ClientSide, type PhaseLedger } from '../request.js';
 
 export interface LoadSettings {
   /** 0 = no timeout. */
@@ -28,6 +28,8 @@ export abstract class LoadGenerator implements ClientSide {
     readonly recorder: RunRecorder,
     /** Requests sent and not yet answered or failed. */
     private readonly inSystem: Gauge,
+    /** Where ended requests spent their time. */
+    private readonly ledger: PhaseLedger,
   ) {}
 
   abstract start(): void;
@@ -38,7 +40,8 @@ export abstract class LoadGenerator implements ClientSide {
   protected send(reuse: Connection | undefined, client: ClientSide, keepAlive: boolean): HttpRequest {
     const now = this.sim.now;
     const conn = reuse ?? new Connection(++this.ids, client);
-    const req = new HttpRequest(++this.ids, conn, now);
+    // A request on a kept-alive connection reaches its worker at once.
+    const req = new HttpRequest(++this.ids, conn, now, this.ledger, reuse !== undefined ? Phase.thread : Phase.connect);
     req.keepAlive = keepAlive;
     conn.request = req;
     this.sent++;
@@ -57,7 +60,7 @@ export abstract class LoadGenerator implements ClientSide {
     const req = conn.request;
     if (req === undefined || req.abandoned) return;
     // The request goes out right after the handshake.
-    req.spend(Phase.connect, this.sim.now);
+    req.enter(Phase.backlog, this.sim.now);
     conn.pending = true;
   }
 
@@ -69,8 +72,8 @@ export abstract class LoadGenerator implements ClientSide {
 
   response(req: HttpRequest, status: number): void {
     if (req.abandoned) return;
-    req.abandoned = true; // ended: the timeout timer must not fire for it
-    this.recorder.response(req, status, this.sim.now);
+    req.settle(this.sim.now); // ended: the timeout timer must not fire for it
+    this.recorder.response(req.sentAt, status, this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);
   }
@@ -93,7 +96,7 @@ export abstract class LoadGenerator implements ClientSide {
   }
 
   protected fail(req: HttpRequest, reason: string): void {
-    req.abandoned = true;
+    req.settle(this.sim.now);
     this.recorder.error(`Get "${this.load.url}": ${reason}`, req.sentAt, this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);

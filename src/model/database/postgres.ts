@@ -28,12 +28,7 @@ export interface PostgresSettings {
 /** Called when a connection attempt ends: `error` is undefined on success. */
 export type ConnectDone<T> = (subject: T, error: string | undefined) => void;
 
-interface Attempt {
-  done: ConnectDone<any>;
-  subject: unknown;
-}
-
-export class Postgres {
+export class Postgres<T = unknown> {
   private readonly postmaster: Resource;
   /** Backends holding a PGPROC slot (connected or starting up). */
   open = 0;
@@ -46,14 +41,15 @@ export class Postgres {
     readonly settings: PostgresSettings,
     /** Backends holding a slot, over time. */
     private readonly openGauge: Gauge,
+    /** Told when each attempt ends (bound once: an attempt allocates nothing). */
+    private readonly done: ConnectDone<T>,
   ) {
     this.postmaster = new Resource(1, 'postmaster');
   }
 
-  /** Opens a connection; `done(subject, error)` is called when it is ready or refused. */
-  connect<T>(subject: T, done: ConnectDone<T>): void {
-    const attempt: Attempt = { done, subject };
-    this.postmaster.acquire(startFork, this, attempt);
+  /** Opens a connection for `subject`; `done(subject, error)` is called when it is ready or refused. */
+  connect(subject: T): void {
+    this.postmaster.acquire(this.startFork, subject);
   }
 
   close(): void {
@@ -62,44 +58,37 @@ export class Postgres {
     this.openGauge.add(-1, this.sim.now);
   }
 
-  /** @internal the fork is over: the backend takes its slot or is refused. */
-  forked(attempt: Attempt): void {
+  private readonly startFork = (subject: T): void => {
+    this.sim.schedule(this.settings.forkTime, this.forked, subject);
+  };
+
+  /** The fork is over: the backend takes its slot or is refused. */
+  private readonly forked = (subject: T): void => {
     this.postmaster.release();
     const s = this.settings;
     if (this.open >= s.maxConnections) {
       this.refused++;
-      attempt.done(attempt.subject, TOO_MANY_CLIENTS);
+      this.done(subject, TOO_MANY_CLIENTS);
       return;
     }
     this.open++;
     this.openGauge.add(1, this.sim.now);
     if (this.open > this.peakOpen) this.peakOpen = this.open;
-    this.sim.schedule(s.backendStartTime, backendStarted, this, attempt);
-  }
+    if (s.backendStartTime > 0) this.sim.schedule(s.backendStartTime, this.started, subject);
+    else this.started(subject);
+  };
 
-  /** @internal authentication and start-up are over. */
-  started(attempt: Attempt): void {
+  /** Authentication and start-up are over. */
+  private readonly started = (subject: T): void => {
     const s = this.settings;
     if (!s.superuser && s.maxConnections - this.open < s.superuserReservedConnections) {
       this.open--;
       this.openGauge.add(-1, this.sim.now);
       this.refused++;
-      attempt.done(attempt.subject, RESERVED_FOR_SUPERUSER);
+      this.done(subject, RESERVED_FOR_SUPERUSER);
       return;
     }
     this.connections++;
-    attempt.done(attempt.subject, undefined);
-  }
-}
-
-function startFork(pg: Postgres, attempt: Attempt): void {
-  pg.sim.schedule(pg.settings.forkTime, forked, pg, attempt);
-}
-
-function forked(pg: Postgres, attempt: Attempt): void {
-  pg.forked(attempt);
-}
-
-function backendStarted(pg: Postgres, attempt: Attempt): void {
-  pg.started(attempt);
+    this.done(subject, undefined);
+  };
 }
