@@ -97,3 +97,16 @@ describe('runs without a database, or where nothing completed', () => {
     expect(new Set(completions.map((r) => r.outcome))).toEqual(new Set(['errors (no response)']));
   });
 });
+
+describe('a long run', () => {
+  it('gives a chart of bounded size: at most 240 buckets (and a closing row) per series', () => {
+    const { summary, timeline } = scenarioRun('open-loop-poisson'); // 60 s, 26,000 requests
+    const spec = timelineChart({ summary, timeline });
+    expect(timeline.t.length).toBeLessThanOrEqual(240);
+    for (const panel of panels(spec)) {
+      const rows = rowsOf(panel);
+      const series = new Set(rows.map((r) => r.state ?? r.measure ?? r.outcome)).size;
+      expect(rows.length).toBeLessThanOrEqual(241 * series);
+    }
+  });
+});

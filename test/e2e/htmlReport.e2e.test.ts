@@ -84,7 +84,6 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     expect(await page.textContent('pre.report')).toContain('Requests/sec:');
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]); // the page fetched nothing but itself
-    if (name === 'gevent-125') await page.screenshot({ path: join(tmpdir(), 'sim-e2e-report.png'), fullPage: true });
     await page.close();
   });
 });
