@@ -6,10 +6,16 @@ import { heyText } from '../report/heyText.js';
 import { summarize } from '../report/summary.js';
 import { UserError } from '../scenario/errors.js';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
-import { loadScenarioFile } from './loadScenarioFile.js';
+import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
 import { DEFAULT_PLOT_DIR, preparePlotDir, writePlots } from './writePlots.js';
 import { runCharts } from '../charts/runCharts.js';
 import { basename } from 'node:path';
+import { compareRuns } from '../analysis/compare.js';
+import { compareText } from '../analysis/compareText.js';
+import { FIT_TARGETS, fit, type FitTarget } from '../analysis/fit.js';
+import { fitText } from '../analysis/fitText.js';
+import { readHeyRuns } from './readHeyRuns.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -20,6 +26,20 @@ const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
 };
+
+const setOption = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
+} as const;
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const debug = argv.includes('--debug');
@@ -66,6 +86,72 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             const files = await writePlots(plotDir, runCharts(summary, result.timeline), { title, text: heyText(summary) });
             // stderr, so that stdout stays the report alone (and valid JSON with --json).
             io.err(`Wrote ${files.length} files to ${plotDir}: ${files.map((f) => basename(f)).join(', ')}\n`);
+          }
+        },
+      )
+      .command(
+        'compare <scenario> <hey..>',
+        'Simulate the scenario as each hey run ran, and print measured and simulated side by side',
+        (y) =>
+          y
+            .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
+            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding hey's output" })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON' })
+            .option('set', setOption)
+            .example('$0 compare calibration/linux-2core.json calibration/results/patched-c125.r1.txt', 'one run')
+            .example('$0 compare s.json out.txt --set client.concurrency=100', '-c for an output saved without its command line'),
+        (args) => {
+          const raw = readScenarioJson(args.scenario);
+          const runs = readHeyRuns(args.hey);
+          const comparisons = compareRuns(raw, runs, args.set, args.scenario);
+          io.out(args.json ? JSON.stringify(comparisons, null, 2) + '\n' : compareText(comparisons, args.scenario));
+        },
+      )
+      .command(
+        'fit <scenario> <hey..>',
+        'Fit the named scenario fields to measured hey runs and write the calibrated scenario',
+        (y) =>
+          y
+            .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON): its values are the starting point' })
+            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding hey's output" })
+            .option('free', {
+              type: 'string',
+              demandOption: true,
+              describe: 'Comma-separated fields to fit, each a number of seconds: database.forkTime,database.backendStartTime',
+            })
+            .option('target', {
+              type: 'string',
+              default: 'requestsPerSec',
+              describe: `Comma-separated figures to match: ${FIT_TARGETS.join(', ')}`,
+            })
+            .option('out', { type: 'string', describe: 'Write the calibrated scenario here (atomically)' })
+            .option('max-evaluations', { type: 'number', default: 400, describe: 'Simulations allowed per simplex search' })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the fit as JSON' })
+            .option('set', setOption)
+            .example(
+              '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
+              'the two connection costs',
+            ),
+        (args) => {
+          const free = splitList(args.free);
+          const targets = splitList(args.target);
+          for (const t of targets) {
+            if (!(FIT_TARGETS as readonly string[]).includes(t)) {
+              throw new UserError(`--target ${t}: expected one of ${FIT_TARGETS.join(', ')}`);
+            }
+          }
+          if (!Number.isInteger(args.maxEvaluations) || args.maxEvaluations < 1) {
+            throw new UserError(`--max-evaluations: expected a positive integer, got ${args.maxEvaluations}`);
+          }
+          const raw = readScenarioJson(args.scenario);
+          const runs = readHeyRuns(args.hey);
+          const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations: args.maxEvaluations }, args.scenario);
+          if (args.out !== undefined) writeFileAtomic(args.out, JSON.stringify(result.calibrated, null, 2) + '\n');
+          if (args.json) {
+            const { calibrated: _, ...rest } = result;
+            io.out(JSON.stringify({ ...rest, out: args.out ?? null }, null, 2) + '\n');
+          } else {
+            io.out(fitText(result) + (args.out !== undefined ? `Wrote the calibrated scenario to ${args.out}\n` : 'Not written: give --out FILE to save the calibrated scenario.\n'));
           }
         },
       )

@@ -56,6 +56,8 @@ export const Phase = {
   dbQuery: 6,
   /** Other IO: sleep, outbound HTTP. */
   io: 7,
+  /** Cache lookups and stores. */
+  cache: 8,
 } as const;
 export const PHASE_NAMES = Object.keys(Phase) as (keyof typeof Phase)[];
 
@@ -70,6 +72,16 @@ export class HttpRequest {
   step = 0;
   /** A database connection is open for this request (it must be closed on any exit). */
   holdsDbConnection = false;
+  /** The database operation in progress: its CPU and wait, its caller, and the next
+   * layer's continuation (pool -> PgBouncer -> PostgreSQL pass these along). */
+  dbCpu = 0;
+  dbWait = 0;
+  dbDone: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
+  dbNext: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
+  /** The endpoint it was routed to (index in app.endpoints). */
+  endpoint = 0;
+  /** A cache miss: the key to store once the covered steps are done. */
+  cacheKey = -1;
   /** It holds its worker's loop (the GIL): its Python code is running or blocked. */
   hasLoop = false;
   /** It holds one of the machine's cores (released if its worker is killed). */

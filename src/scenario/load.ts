@@ -31,11 +31,17 @@ export function validateScenario(raw: unknown, source: string): Scenario {
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) throw new UserError(describeIssues(result.error, raw, source));
   const scenario = result.data;
-  const usesDb = scenario.app.steps.findIndex((s) => s.kind.startsWith('db'));
-  if (usesDb >= 0 && scenario.database === undefined) {
-    throw new UserError(
-      `${source}: at app.steps[${usesDb}]: a ${scenario.app.steps[usesDb].kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`,
-    );
+  const a = scenario.app;
+  const lists = a.endpoints?.map((e, i) => ({ path: `app.endpoints[${i}].steps`, steps: e.steps })) ?? [{ path: 'app.steps', steps: a.steps! }];
+  for (const { path, steps } of lists) {
+    steps.forEach((step, i) => {
+      if (step.kind.startsWith('db') && scenario.database === undefined) {
+        throw new UserError(`${source}: at ${path}[${i}]: a ${step.kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`);
+      }
+      if (step.kind === 'cache' && i + step.covers >= steps.length) {
+        throw new UserError(`${source}: at ${path}[${i}].covers: expected at most ${steps.length - 1 - i} (the steps after this one), got ${step.covers}`);
+      }
+    });
   }
   return scenario;
 }

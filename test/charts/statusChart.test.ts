@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { statusChart } from '../../src/charts/statusChart.js';
 import { OUTCOME_COLOR } from '../../src/charts/style.js';
+import { TOO_MANY_CLIENTS } from '../../src/model/database/postgres.js';
 import { run } from '../helpers.js';
 import { scenarioRun } from './fixtures.js';
 
@@ -14,7 +15,7 @@ describe('the status chart', () => {
     ]);
     const color = spec.layer[0].encoding.color.scale;
     expect(color.range[color.domain.indexOf('5xx')]).toBe(OUTCOME_COLOR['5xx']);
-    expect(spec.title.subtitle).toContain('[25] gunicorn logged: psycopg2.OperationalError: FATAL: sorry, too many clients already');
+    expect(spec.title.subtitle).toContain(`[25] gunicorn logged: psycopg2.OperationalError: ${TOO_MANY_CLIENTS}`);
   });
 
   it('has a bar per transport error, with the whole message in the subtitle', () => {

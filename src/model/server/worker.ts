@@ -209,6 +209,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   private exitIfDone(): void {
     if (this.alive || this.dead || this.open > 0) return;
     this.dead = true;
+    this.app.db?.workerExited(this);
     this.owner.exited(this, false);
   }
 
@@ -228,7 +229,10 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
       req.killed = true;
       this.gauges.running.add(-1, now);
       if (req.holdsCore) this.app.cores.release();
-      if (req.holdsDbConnection) this.app.postgres!.close();
+      if (req.holdsDbConnection) {
+        req.holdsDbConnection = false;
+        this.app.db!.drop(req);
+      }
       if (req.conn.open) {
         req.conn.open = false;
         req.conn.client.serverClosed(req.conn);
@@ -246,6 +250,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.idle.clear();
     this.killQueued();
     this.open = 0;
+    this.app.db?.workerExited(this);
     this.owner.exited(this, true);
   }
 
