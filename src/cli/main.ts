@@ -7,7 +7,7 @@ import { summarize } from '../report/summary.js';
 import { UserError } from '../scenario/errors.js';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
 import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
-import { DEFAULT_PLOT_DIR, preparePlotDir, writePlots } from './writePlots.js';
+import { DEFAULT_PLOT_DIR, preparePlotDir } from './plotDir.js';
 import { runCharts } from '../charts/runCharts.js';
 import { basename } from 'node:path';
 import { compareRuns } from '../analysis/compare.js';
@@ -83,6 +83,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io.out(args.json ? JSON.stringify(summary, null, 2) + '\n' : heyText(summary));
           if (plotDir !== undefined) {
             const title = `${name} (seed ${scenario.seed})`;
+            // Loaded here: the renderers take longer to load than a run without --plot takes.
+            const { writePlots } = await import('./writePlots.js');
             const files = await writePlots(plotDir, runCharts(summary, result.timeline), { title, text: heyText(summary) });
             // stderr, so that stdout stays the report alone (and valid JSON with --json).
             io.err(`Wrote ${files.length} files to ${plotDir}: ${files.map((f) => basename(f)).join(', ')}\n`);

@@ -22,8 +22,8 @@ import { Phase, type HttpRequest } from './request.js';
 import type { CompiledStep, Endpoint } from './steps.js';
 
 export class App {
-  /** Requests that ended in an exception, by message (gunicorn logs them). */
-  readonly exceptions = new Map<string, number>();
+  /** Requests that ended in an exception, by the error text (see exceptionsRaised). */
+  private readonly exceptions = new Map<string, number>();
   private readonly totalWeight: number;
 
   constructor(
@@ -154,14 +154,23 @@ export class App {
   };
 
   private fail(req: HttpRequest, exception: string): void {
-    const message = exception.startsWith('sqlalchemy') ? exception : `psycopg2.OperationalError: ${exception}`;
-    this.exceptions.set(message, (this.exceptions.get(message) ?? 0) + 1);
+    // Counted by the server's message; the exception's full text is built when reported.
+    this.exceptions.set(exception, (this.exceptions.get(exception) ?? 0) + 1);
     if (req.holdsDbConnection) {
       // The connection object is dropped with the frame, which closes (or returns) it.
       req.holdsDbConnection = false;
       this.db!.close(req);
     }
     this.end(req, 500);
+  }
+
+  /** Exceptions the handler raised, by the message gunicorn logs. */
+  exceptionsRaised(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [error, n] of this.exceptions) {
+      out.set(error.startsWith('sqlalchemy') ? error : `psycopg2.OperationalError: ${error}`, n);
+    }
+    return out;
   }
 
   private end(req: HttpRequest, status: number): void {

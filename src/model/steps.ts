@@ -61,6 +61,7 @@ function compileSteps(steps: readonly Step[], psycogreen: boolean, streams: Rand
         break;
       case 'dbConnect':
         out.push({ kind: 'dbConnect', random, blocking, phase: Phase.dbConnect });
+        if (step.cpu !== 0) out.push({ kind: 'cpu', duration: toDistribution(step.cpu), random, blocking: false, phase: Phase.cpu });
         break;
       case 'dbQuery':
         out.push({ kind: 'dbQuery', duration: toDistribution(step.time), cpu: toDistribution(step.cpu), random, blocking, phase: Phase.dbQuery });

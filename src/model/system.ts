@@ -49,7 +49,7 @@ export interface RunResult {
     openAtEnd: number;
     /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
     pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
-    pgbouncer?: { poolMode: string; defaultPoolSize: number; peakClients: number; refused: number; timeouts: number };
+    pgbouncer?: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number };
   };
   /** Summed time ended requests (responses and errors) spent in each phase, by phase name (µs). */
   spent: Record<(typeof PHASE_NAMES)[number], number>;
@@ -185,7 +185,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     sent: client.sent,
     recorder,
     events: sim.eventsRun,
-    exceptions: app.exceptions,
+    exceptions: app.exceptionsRaised(),
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
     server: { workerClass, workers: s.workers, kills: arbiter.kills, restarts: arbiter.restarts, servedByWorker: arbiter.servedByWorker() },
     database:
@@ -208,6 +208,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
                 : {
                     poolMode: pgbouncer.settings.poolMode,
                     defaultPoolSize: pgbouncer.settings.defaultPoolSize,
+                    maxClientConn: pgbouncer.settings.maxClientConn,
                     peakClients: pgbouncer.peakClients,
                     refused: pgbouncer.refused,
                     timeouts: pgbouncer.timeouts,

@@ -38,7 +38,17 @@ export interface RunSummary {
     unfinished: number;
     server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
     backlog: { capacity: number; peak: number; synDrops: number };
-    database: { maxConnections: number; peakOpen: number; refused: number; connections: number } | null;
+    database: {
+      maxConnections: number;
+      peakOpen: number;
+      refused: number;
+      connections: number;
+      queries: number;
+      pool: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number } | null;
+      pgbouncer: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number } | null;
+    } | null;
+    /** Configurations that can fail in ways this run may not have shown. */
+    warnings: string[];
     exceptions: Record<string, number>;
     /**
      * Little's law on the whole run: the time-averaged number of requests in the system,
@@ -54,10 +64,11 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
   const total = toSeconds(result.total);
   const responses = rec.responses;
   const latency = {} as RunSummary['latency'];
-  for (const p of PERCENTILES) {
-    const v = lat.percentile(p);
+  const values = lat.percentiles(PERCENTILES);
+  PERCENTILES.forEach((p, i) => {
+    const v = values[i];
     latency[`p${p}`] = v === undefined ? null : toSeconds(v);
-  }
+  });
   return {
     scenario,
     seed,
@@ -96,7 +107,11 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
               peakOpen: result.database.peakOpen,
               refused: result.database.refused,
               connections: result.database.connections,
+              queries: result.database.queries,
+              pool: result.database.pool ?? null,
+              pgbouncer: result.database.pgbouncer ?? null,
             },
+      warnings: warnings(result),
       exceptions: sortedRecord(result.exceptions),
       littlesLaw: {
         meanInSystem: result.meanInSystem,
@@ -104,6 +119,22 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
       },
     },
   };
+}
+
+function warnings(result: RunResult): string[] {
+  const out: string[] = [];
+  const db = result.database;
+  if (db?.pool !== undefined) {
+    const perWorker = db.pool.size + db.pool.maxOverflow;
+    const total = result.server.workers * perWorker;
+    const [limit, what] = db.pgbouncer !== undefined ? [db.pgbouncer.maxClientConn, "PgBouncer's max_client_conn"] : [db.limit, 'max_connections'];
+    if (total > limit) {
+      out.push(
+        `each worker has its own pool: ${result.server.workers} workers x (pool_size ${db.pool.size} + max_overflow ${db.pool.maxOverflow}) = ${total} connections can exceed ${what} (${limit})`,
+      );
+    }
+  }
+  return out;
 }
 
 /** hey's histogram(): ten equal buckets between fastest and slowest, counted on sorted values. */

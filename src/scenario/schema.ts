@@ -66,6 +66,9 @@ export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('dbConnect'),
     io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
+    cpu: durationSpec
+      .default(0)
+      .meta({ description: "Client CPU to connect (libpq's side of scram-sha-256 authentication), on the worker, once the backend answers." }),
   }),
   z.strictObject({
     kind: z.literal('dbQuery'),

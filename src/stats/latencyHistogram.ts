@@ -69,6 +69,24 @@ export class LatencyHistogram {
     return this.atRank(i);
   }
 
+  /** hey's percentiles for several `ps` at once, in one pass over the bins. */
+  percentiles(ps: readonly number[]): (number | undefined)[] {
+    const ranks = ps.map((p) => Math.ceil((p * this.count) / 100));
+    const out: (number | undefined)[] = ranks.map((i) => (this.count === 0 || i >= this.count ? undefined : i <= 0 ? this.min : undefined));
+    const todo = ranks.map((i, k) => (out[k] === undefined && i < this.count && i > 0 ? k : -1)).filter((k) => k >= 0).sort((a, b) => ranks[a] - ranks[b]);
+    let seen = 0;
+    let next = 0;
+    for (const [value, n] of this.bins()) {
+      seen += n;
+      while (next < todo.length && seen > ranks[todo[next]]) {
+        const r = ranks[todo[next]];
+        out[todo[next++]] = r >= this.count - 1 ? this.max : Math.min(Math.max(value, this.min), this.max);
+      }
+      if (next === todo.length) break;
+    }
+    return out;
+  }
+
   merge(other: LatencyHistogram): void {
     for (let k = 0; k < other.chunks.length; k++) {
       const o = other.chunks[k];

@@ -34,7 +34,7 @@ describe.each(charts)('the $name chart, rendered', ({ spec }) => {
 
   it('is a PNG of twice the SVG size, white around, with the chart drawn in it', async () => {
     const svg = await renderSvg(spec);
-    const png = PNG.sync.read(renderPng(svg));
+    const png = PNG.sync.read(await renderPng(svg));
     const { width, height } = svgSize(svg);
     expect(png.width).toBe(Math.round(width * PNG_SCALE));
     expect(png.height).toBe(Math.round(height * PNG_SCALE));
@@ -50,7 +50,7 @@ describe.each(charts)('the $name chart, rendered', ({ spec }) => {
 describe('colours survive into the PNG', () => {
   it('the 500s are drawn in the 5xx red', async () => {
     const status = charts.find((c) => c.name === 'status')!;
-    const png = PNG.sync.read(renderPng(await renderSvg(status.spec)));
+    const png = PNG.sync.read(await renderPng(await renderSvg(status.spec)));
     const [r, g, b] = rgb(OUTCOME_COLOR['5xx']);
     let red = 0;
     for (let i = 0; i < png.data.length; i += 4) if (png.data[i] === r && png.data[i + 1] === g && png.data[i + 2] === b) red++;
@@ -69,6 +69,6 @@ describe('text in the PNG', () => {
     };
     const withoutText = svg.replace(/<text[^>]*>[^<]*<\/text>/g, '');
     expect(withoutText).not.toBe(svg);
-    expect(ink(renderPng(svg))).toBeGreaterThan(ink(renderPng(withoutText)) + 2000);
+    expect(ink(await renderPng(svg))).toBeGreaterThan(ink(await renderPng(withoutText)) + 2000);
   });
 });

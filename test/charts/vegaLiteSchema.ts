@@ -21,6 +21,6 @@ export function schemaErrors(spec: unknown): string[] {
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message}`);
 }
 
-export function compileWarnings(spec: TopLevelSpec): string[] {
-  return compileSpec(spec).warnings;
+export async function compileWarnings(spec: TopLevelSpec): Promise<string[]> {
+  return (await compileSpec(spec)).warnings;
 }

@@ -104,3 +104,11 @@ describe('an atomic write', () => {
     expect(existsSync(join(dir, 'target'))).toBe(true);
   });
 });
+
+describe('the bundled command', () => {
+  it('loads Vega and resvg only for --plot (they take longer to load than a small run takes)', () => {
+    const bundle = readFileSync('dist/sim.mjs', 'utf8');
+    expect(bundle).not.toMatch(/^import [^;]*from "(vega|vega-lite|@resvg\/resvg-js)";/m);
+    expect(bundle).toMatch(/import\("vega"\)/);
+  });
+});

@@ -49,14 +49,16 @@ export class HeyClient extends LoadGenerator {
   sendFor(w: HeyWorker): HttpRequest {
     const conn = w.conn;
     const reuse = conn !== undefined && conn.open && this.settings.keepAlive ? conn : undefined;
-    const req = this.send(reuse, this, this.settings.keepAlive);
+    const req = this.send(reuse, this, this.settings.keepAlive, w);
     w.conn = req.conn;
-    req.conn.source = w;
     return req;
   }
 
   protected ended(req: HttpRequest): void {
-    (req.conn.source as HeyWorker).next();
+    const w = req.conn.source as HeyWorker;
+    // A request that ended within its own send (refused at once) would otherwise recurse.
+    if (this.sending > 0) this.sim.schedule(0, startWorker, w);
+    else w.next();
   }
 
   /** A worker sent its last request and got its result. */

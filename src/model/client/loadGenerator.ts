@@ -36,10 +36,14 @@ export abstract class LoadGenerator implements ClientSide {
   /** A request ended (response or error): the generator decides what comes next. */
   protected abstract ended(req: HttpRequest): void;
 
+  /** Inside a send: a request that ends at once must not start the next one on this stack. */
+  protected sending = 0;
+
   /** Sends a request, on `conn` if it is open and reusable, else on a new connection. */
-  protected send(reuse: Connection | undefined, client: ClientSide, keepAlive: boolean): HttpRequest {
+  protected send(reuse: Connection | undefined, client: ClientSide, keepAlive: boolean, source?: unknown): HttpRequest {
     const now = this.sim.now;
     const conn = reuse ?? new Connection(++this.ids, client);
+    conn.source = source;
     // A request on a kept-alive connection reaches its worker at once.
     const req = new HttpRequest(++this.ids, conn, now, this.ledger, reuse !== undefined ? Phase.thread : Phase.connect);
     req.keepAlive = keepAlive;
@@ -47,12 +51,14 @@ export abstract class LoadGenerator implements ClientSide {
     this.sent++;
     this.inSystem.add(1, now);
     if (this.load.timeout > 0) this.sim.schedule(this.load.timeout, timedOut, this, req);
+    this.sending++;
     if (reuse !== undefined) {
       conn.pending = true;
       conn.worker!.requestArrived(conn);
     } else {
       this.listener.syn(conn);
     }
+    this.sending--;
     return req;
   }
 
@@ -95,9 +101,14 @@ export abstract class LoadGenerator implements ClientSide {
     this.fail(req, 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)');
   }
 
+  /** hey's error text for each reason, built once. */
+  private readonly messages = new Map<string, string>();
+
   protected fail(req: HttpRequest, reason: string): void {
     req.settle(this.sim.now);
-    this.recorder.error(`Get "${this.load.url}": ${reason}`, req.sentAt, this.sim.now);
+    let message = this.messages.get(reason);
+    if (message === undefined) this.messages.set(reason, (message = `Get "${this.load.url}": ${reason}`));
+    this.recorder.error(message, req.sentAt, this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);
   }
