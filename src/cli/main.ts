@@ -7,6 +7,8 @@ import { summarize } from '../report/summary.js';
 import { UserError } from '../scenario/errors.js';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
 import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
+import { DEFAULT_PLOT_DIR, preparePlotDir } from './plotDir.js';
+import { runCharts } from '../charts/runCharts.js';
 import { basename } from 'node:path';
 import { compareRuns } from '../analysis/compare.js';
 import { compareText } from '../analysis/compareText.js';
@@ -65,16 +67,34 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
               default: [] as string[],
               describe: 'Override a field: --set client.concurrency=101 (repeatable)',
             })
+            .option('plot', {
+              type: 'string',
+              describe: `Write charts (.vl.json, .svg, .png) and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,
+            })
             .example('$0 run scenarios/gevent-100.json', 'the article\'s -c 100 run')
-            .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if'),
-        (args) => {
+            .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if')
+            .example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report'),
+        async (args) => {
           if (args.seed !== undefined && !Number.isInteger(args.seed)) {
             throw new UserError(`--seed: expected an integer, got ${args.seed}`);
           }
           const scenario = loadScenarioFile(args.scenario, args.set, args.seed);
           const name = scenario.name ?? basename(args.scenario).replace(/\.json$/, '');
-          const summary = summarize(simulate(scenario), name, scenario.seed);
+          // `--plot` alone means the default folder; checked before the run, so a bad
+          // folder fails fast and prints no report.
+          const plotDir = args.plot === undefined ? undefined : args.plot === '' ? DEFAULT_PLOT_DIR : args.plot;
+          if (plotDir !== undefined) preparePlotDir(plotDir);
+          const result = simulate(scenario);
+          const summary = summarize(result, name, scenario.seed);
           io.out(args.json ? JSON.stringify(summary, null, 2) + '\n' : heyText(summary));
+          if (plotDir !== undefined) {
+            const title = `${name} (seed ${scenario.seed})`;
+            // Loaded here: the renderers take longer to load than a run without --plot takes.
+            const { writePlots } = await import('./writePlots.js');
+            const files = await writePlots(plotDir, runCharts(summary, result.timeline), { title, text: heyText(summary) });
+            // stderr, so that stdout stays the report alone (and valid JSON with --json).
+            io.err(`Wrote ${files.length} files to ${plotDir}: ${files.map((f) => basename(f)).join(', ')}\n`);
+          }
         },
       );
     await planCommand(mergeCommand(sweepCommand(cli, io), io), io)

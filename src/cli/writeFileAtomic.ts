@@ -1,17 +1,12 @@
-// Writes a file so that a reader sees the old content or the new, never half of it: the
-// text goes to a temporary file beside the target, which is then renamed over it (a
-// rename within one directory is atomic on POSIX file systems).
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// Writes a file so that a reader sees the old content or the new, never half of it
+// (atomicWrite.ts says how); a failure is the user's to fix, reported as one line.
 import { UserError } from '../scenario/errors.js';
+import { atomicWrite } from './atomicWrite.js';
 
 export function writeFileAtomic(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    atomicWrite(path, text);
   } catch (e) {
-    rmSync(temporary, { force: true });
     throw new UserError(`${path}: cannot write: ${(e as Error).message}`);
   }
 }

@@ -171,9 +171,14 @@ export class Timeline {
         const span = Math.min(this.width, end - i * this.width);
         return span > 0 ? g.area[i] / span : 0;
       });
-      data.peak[name] = Array.from(g.peak.subarray(0, n));
+      // A value or an event at the very end of a run that ends on a bucket boundary lands
+      // in bucket n, past the last one: it belongs to the last bucket (else the run's last
+      // completions vanish from the series).
+      data.peak[name] = Array.from({ length: n }, (_, i) => (i === n - 1 ? Math.max(g.peak[i], g.peak[n] ?? 0) : g.peak[i]));
     }
-    for (const [name, c] of this.counters) data.count[name] = Array.from(c.counts.subarray(0, n));
+    for (const [name, c] of this.counters) {
+      data.count[name] = Array.from({ length: n }, (_, i) => c.counts[i] + (i === n - 1 ? (c.counts[n] ?? 0) : 0));
+    }
     return data;
   }
 }
