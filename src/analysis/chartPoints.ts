@@ -1,33 +1,11 @@
-// The sweep in the shape the sweep charts take (issue 5's SweepPoint in src/charts/
-// sweep.ts, declared here structurally so the two branches build apart): per point the
-// swept numbers, the curve, Requests/sec split 2xx/5xx/errors, p50/p99, and the 95 %
-// bounds when there are replications. The x axis is the first swept field.
+// The sweep in the shape the sweep charts take (src/charts/sweep.ts): per point the swept
+// numbers, the curve, Requests/sec split 2xx/5xx/errors, p50/p99, and the 95 % bounds
+// when there are replications. The x axis is the first swept field.
 import type { Estimate } from './confidence.js';
+import type { Bounds, Sweep as ChartSweep, SweepPoint as ChartPoint } from '../charts/sweep.js';
 import type { SweepOutput } from './sweep.js';
 
-export interface Bounds {
-  low: number;
-  high: number;
-}
-
-export interface ChartPoint {
-  parameters: Record<string, number>;
-  series: string;
-  requestsPerSec: { '2xx': number; '5xx': number; errors: number };
-  latency: { p50: number | null; p99: number | null };
-  replications?: number;
-  interval?: {
-    level: number;
-    requestsPerSec?: Partial<Record<'2xx' | '5xx' | 'errors', Bounds>>;
-    latency?: Partial<Record<'p50' | 'p99', Bounds>>;
-  };
-}
-
-export interface ChartSweep {
-  x: string;
-  description: string;
-  points: ChartPoint[];
-}
+export type { ChartPoint, ChartSweep };
 
 export function chartSweep(out: SweepOutput): ChartSweep {
   const x = out.points.length > 0 ? Object.keys(out.points[0].values)[0] : '';

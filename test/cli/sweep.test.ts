@@ -7,6 +7,7 @@ import { workerFile } from '../../src/analysis/runner.js';
 import { prepareSweep } from '../../src/analysis/sweep.js';
 import { loadSweep } from '../../src/cli/loadSweep.js';
 import { main } from '../../src/cli/main.js';
+import { schemaErrors } from '../charts/vegaLiteSchema.js';
 
 async function sim(argv: string[], errIsTTY = false) {
   let out = '';
@@ -150,5 +151,30 @@ describe('the installed command', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe((await sim([...args, '--jobs', '1'])).out);
+  });
+});
+
+describe('sim sweep --plot', () => {
+  it("writes the article's curve as valid Vega-Lite charts and an HTML report", async () => {
+    const plots = join(dir, 'plots');
+    const { code, err } = await sim(['sweep', 'scenarios/sweep-article.json', '--jobs', '1', '--plot', plots]);
+    expect(code).toBe(0);
+    expect(err).toMatch(/^Wrote 7 files to /);
+    expect(readdirSync(plots).sort()).toEqual([
+      'report.html',
+      'sweep-latency.png',
+      'sweep-latency.svg',
+      'sweep-latency.vl.json',
+      'sweep-throughput.png',
+      'sweep-throughput.svg',
+      'sweep-throughput.vl.json',
+    ]);
+    const spec = JSON.parse(readFileSync(join(plots, 'sweep-throughput.vl.json'), 'utf8'));
+    expect(schemaErrors(spec)).toEqual([]);
+    // The 5xx curve starts past 100 clients: 25 refused of 125 over a 1.191 s Total.
+    const at = (x: number, key: string) => spec.data.values.find((v: { x: number; key: string }) => v.x === x && v.key === key).value;
+    expect(at(100, '5xx')).toBe(0);
+    expect(at(125, '5xx')).toBeCloseTo(25 / 1.1909, 3);
+    expect(at(100, '2xx')).toBeCloseTo(83.97, 2);
   });
 });
