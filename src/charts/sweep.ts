@@ -49,6 +49,8 @@ export interface Sweep {
   /** What was swept, for the charts' subtitles (e.g. the scenario it started from). */
   description?: string;
   points: SweepPoint[];
+  /** An x value to mark with a labelled rule, e.g. the what-if the page shows among its neighbours. */
+  marker?: { x: number; label: string };
 }
 
 /** The point of one run: its summary at the given parameter values, on the named curve. */

@@ -135,6 +135,18 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
       { mark: { type: 'line' as const, strokeWidth: 2 }, encoding: { y, strokeDash: dash } },
       // Points in their own layer: on the line mark they would turn the dash legend into dots.
       { mark: { type: 'point' as const, filled: true, size: 40, opacity: 1 }, encoding: { y, detail: { field: 'key', type: 'nominal' as const }, tooltip } },
+      ...markerLayers(sweep),
     ],
   };
+}
+
+/** A grey rule across the plot at the marked x, labelled at its top; grey so no series claims it. */
+function markerLayers(sweep: Sweep) {
+  if (sweep.marker === undefined) return [];
+  const data = { values: [{ x: sweep.marker.x, label: sweep.marker.label }] };
+  const grey = { value: '#666' };
+  return [
+    { data, mark: { type: 'rule' as const, strokeDash: [4, 4], strokeWidth: 1.5 }, encoding: { color: grey } },
+    { data, mark: { type: 'text' as const, align: 'left' as const, baseline: 'top' as const, dx: 4, y: 2, fontSize: 11 }, encoding: { text: { field: 'label', type: 'nominal' as const }, color: grey } },
+  ];
 }

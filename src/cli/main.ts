@@ -18,6 +18,7 @@ import { readHeyRuns } from './readHeyRuns.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 import { mergeCommand } from './mergeCommand.js';
 import { planCommand } from './planCommand.js';
+import { serveCommand } from './serveCommand.js';
 import { sweepCommand } from './sweepCommand.js';
 
 export interface Io {
@@ -97,7 +98,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           }
         },
       );
-    await planCommand(mergeCommand(sweepCommand(cli, io), io), io)
+    await serveCommand(planCommand(mergeCommand(sweepCommand(cli, io), io), io), io)
       .command(
         'compare <scenario> <hey..>',
         'Simulate the scenario as each hey run ran, and print measured and simulated side by side',

@@ -44,6 +44,16 @@ describe('the sweep charts of gevent-100 at several concurrencies, patched and u
     expect(layerMarks(throughput)).toEqual(['line', 'point']);
   });
 
+  it('marks a chosen x with a labelled rule that no series claims, only when asked', () => {
+    const marked = sweepThroughputChart({ ...sweep, marker: { x: 101, label: 'this what-if' } }) as any;
+    expect(layerMarks(marked)).toEqual(['line', 'point', 'rule', 'text']);
+    const [rule, text] = marked.layer.slice(2);
+    expect(rule.data.values).toEqual([{ x: 101, label: 'this what-if' }]);
+    expect(rule.encoding.color).toEqual({ value: '#666' }); // not the series colour scale
+    expect(text.encoding.text.field).toBe('label');
+    expect(rows(marked)).toEqual(rows(throughput)); // the curves are the same
+  });
+
   it('draws p50 and p99, leaving out the points where hey gives no p99', () => {
     const latency = sweepLatencyChart(sweep);
     const p99 = rows(latency).filter((r) => r.key === 'p99' && r.series === 'patched');

@@ -30,6 +30,7 @@ function everyChart(): [string, NamedChart][] {
   add('partial run', runCharts(summarize(partial, 'partial', s.seed), partial.timeline));
   const sweep = concurrencySweep([10, 100, 125]);
   add('sweep', sweepCharts(sweep));
+  add('sweep with a marker', sweepCharts({ ...sweep, marker: { x: 100, label: 'this what-if' } }));
   add(
     'sweep with bands',
     sweepCharts({

@@ -1,0 +1,69 @@
+// sim serve [scenario.json]: the what-if page on a local web server (loopback only unless
+// --host says otherwise), until Ctrl-C. The page is the static site `npm run build`
+// writes to dist/site; the scenarios are the package's scenarios/ folder and the named file.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Argv } from 'yargs';
+import { UserError } from '../scenario/errors.js';
+import { loadScenarioFile } from './loadScenarioFile.js';
+import type { Io } from './main.js';
+import { startSiteServer } from './siteServer.js';
+
+export const DEFAULT_PORT = 8080;
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export function serveCommand<T>(y: Argv<T>, io: Io) {
+  return y.command(
+    'serve [scenario]',
+    'Serve the what-if page: move a control, see the run and its curve change',
+    (c) =>
+      c
+        .positional('scenario', { type: 'string', describe: 'Scenario file (JSON) the page opens; default: scenarios/gevent-100.json' })
+        .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'TCP port; 0 picks a free one' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on; anything but loopback lets other machines in' })
+        .example('$0 serve', 'the article\'s gevent scenarios, at http://127.0.0.1:8080/')
+        .example('$0 serve my-app.json --port 9000', 'your own scenario first'),
+    async (args) => {
+      if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UserError(`--port: expected 0 to 65535, got ${args.port}`);
+      // Checked before serving, so a bad file fails here with sim run's message.
+      if (args.scenario !== undefined) loadScenarioFile(args.scenario);
+      const root = packageRoot();
+      const siteDir = join(root, 'dist', 'site');
+      if (!existsSync(join(siteDir, 'index.html'))) {
+        throw new UserError(`the page is not built (no ${join(siteDir, 'index.html')}): run npm run build:web`);
+      }
+      let site;
+      try {
+        site = await startSiteServer({ siteDir, scenariosDir: join(root, 'scenarios'), given: args.scenario, host: args.host, port: args.port });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw new UserError(`--port ${args.port}: the port is in use; choose another (--port 0 picks a free one)`);
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`--host ${args.host}: not an address of this machine`);
+        throw e;
+      }
+      if (!LOOPBACK.test(args.host)) io.err(`sim serve: listening on ${args.host}: other machines can open the page\n`);
+      io.out(`Serving the what-if page at ${site.url}${args.scenario === undefined ? '' : ` (opens ${args.scenario})`}; Ctrl-C stops it.\n`);
+      await new Promise<void>((stopped) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          site.close().then(stopped);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    },
+  );
+}
+
+/** The package's folder: the nearest one above this module that holds package.json (from dist/sim.mjs, dist/cli or src/cli). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the package folder of sim');
+    dir = up;
+  }
+  return dir;
+}

@@ -1,0 +1,126 @@
+// The fields the page offers as controls, in the order a capacity planner reaches for
+// them: the load, gunicorn, the app, PostgreSQL, the machine, the seed. Each control's
+// name, help text, type and bounds are read from the scenario's JSON Schema
+// (scenarioJsonSchema(), what `sim schema` prints), so the page says what the file format
+// says. The only thing the page adds is a slider's span: the schema has lower bounds only.
+import type { Scenario } from '../scenario/schema.js';
+
+export const GROUPS = ['Load (hey)', 'gunicorn', 'App', 'PostgreSQL', 'Machine', 'Run'] as const;
+export type Group = (typeof GROUPS)[number];
+
+export interface ControlSpec {
+  path: string;
+  group: Group;
+  /** The slider reaches at least this far (and at least twice the file's value). */
+  span?: number;
+  /** Whether the field means anything in this scenario; the control is hidden otherwise. */
+  applies?: (s: Scenario) => boolean;
+}
+
+const closedLoop = (s: Scenario) => s.client.arrivals === undefined;
+const effectiveClass = (s: Scenario) => (s.server.workerClass === 'sync' && s.server.threads > 1 ? 'gthread' : s.server.workerClass);
+const hasDatabase = (s: Scenario) => s.database !== undefined;
+
+export const CONTROL_SPECS: readonly ControlSpec[] = [
+  { path: 'client.concurrency', group: 'Load (hey)', span: 200, applies: closedLoop },
+  { path: 'client.requests', group: 'Load (hey)', span: 200, applies: (s) => s.client.requests !== undefined },
+  { path: 'client.arrivals.rate', group: 'Load (hey)', span: 1000, applies: (s) => s.client.arrivals?.rate !== undefined },
+  { path: 'client.keepAlive', group: 'Load (hey)', applies: closedLoop },
+  { path: 'server.workerClass', group: 'gunicorn' },
+  { path: 'server.workers', group: 'gunicorn', span: 16 },
+  { path: 'server.threads', group: 'gunicorn', span: 32, applies: (s) => effectiveClass(s) === 'gthread' || s.server.workerClass === 'sync' },
+  { path: 'server.workerConnections', group: 'gunicorn', span: 1000, applies: (s) => effectiveClass(s) !== 'sync' },
+  { path: 'server.keepalive', group: 'gunicorn', span: 10 },
+  { path: 'server.backlog', group: 'gunicorn', span: 4096 },
+  { path: 'app.psycogreen', group: 'App' },
+  { path: 'app.pool', group: 'App', applies: hasDatabase },
+  { path: 'app.pool.size', group: 'App', span: 50, applies: (s) => s.app.pool !== undefined },
+  { path: 'app.pool.maxOverflow', group: 'App', span: 50, applies: (s) => s.app.pool !== undefined },
+  { path: 'database.maxConnections', group: 'PostgreSQL', span: 500, applies: hasDatabase },
+  { path: 'machine.cores', group: 'Machine', span: 32 },
+  { path: 'seed', group: 'Run', span: 100 },
+];
+
+export type ControlKind = 'integer' | 'number' | 'seconds' | 'boolean' | 'choice' | 'section';
+
+export interface Control {
+  path: string;
+  group: Group;
+  /** The field's own name in the file: workerConnections. */
+  name: string;
+  /** The schema's description of the field. */
+  description: string;
+  /** seconds: a number of seconds, or a string with a unit; section: an optional object, present or not. */
+  kind: ControlKind;
+  /** For a choice: the schema's enum. */
+  options?: string[];
+  /** The schema's bounds (inclusive), when it has them. */
+  min?: number;
+  max?: number;
+  /** Where the slider ends: the schema has no upper bound for most fields. */
+  sliderMax?: number;
+  /** The value in the scenario as simulated (defaults filled in); for a section, whether it is there. */
+  value: unknown;
+  /** Whether the field means anything in this scenario (the page hides it otherwise). */
+  applies: boolean;
+}
+
+type JsonSchema = Record<string, any>;
+
+/**
+ * Every control, at its value in `scenario` (the what-if as simulated), marked with whether
+ * it applies there; `file` is the scenario as loaded, before any override.
+ */
+export function controlsFor(schema: JsonSchema, scenario: Scenario, file: Scenario): Control[] {
+  return CONTROL_SPECS.map((spec) => control(schema, spec, scenario, file));
+}
+
+function control(schema: JsonSchema, spec: ControlSpec, scenario: Scenario, file: Scenario): Control {
+  const field = schemaField(schema, spec.path);
+  if (field === undefined) throw new Error(`the scenario schema has no field ${spec.path}`);
+  const name = spec.path.split('.').at(-1)!;
+  const value = valueAt(scenario, spec.path);
+  const applies = spec.applies?.(scenario) ?? true;
+  const base: Omit<Control, 'kind'> = { path: spec.path, group: spec.group, name, description: String(field.description ?? ''), value, applies };
+  if (field.type === 'object') return { ...base, kind: 'section', value: value !== undefined };
+  if (field.type === 'boolean') return { ...base, kind: 'boolean' };
+  if (Array.isArray(field.enum)) return { ...base, kind: 'choice', options: field.enum.map(String) };
+  const numeric = field.type === 'integer' || field.type === 'number' ? field : (field.anyOf as JsonSchema[] | undefined)?.find((f) => f.type === 'number');
+  if (numeric === undefined) throw new Error(`${spec.path}: the page has no control for this kind of field`);
+  const kind: ControlKind = field.anyOf !== undefined ? 'seconds' : numeric.type === 'integer' ? 'integer' : 'number';
+  const { min, max } = bounds(numeric);
+  const fileValue = valueAt(file, spec.path);
+  const sliderMax = Math.max(spec.span ?? 1, typeof fileValue === 'number' ? 2 * fileValue : 0, typeof value === 'number' ? value : 0);
+  return { ...base, kind, min, max: max === undefined ? undefined : max, sliderMax: max === undefined ? sliderMax : Math.min(max, sliderMax) };
+}
+
+/** The schema of the field at a --set path, through nested objects. */
+export function schemaField(schema: JsonSchema, path: string): JsonSchema | undefined {
+  let node: JsonSchema | undefined = schema;
+  for (const key of path.split('.')) {
+    node = node?.properties?.[key];
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+/** Inclusive bounds; an integer's exclusive minimum 0 is a minimum of 1, and JavaScript's safe-integer limits are no bound at all. */
+function bounds(field: JsonSchema): { min?: number; max?: number } {
+  const integer = field.type === 'integer';
+  let min: number | undefined = field.minimum;
+  if (field.exclusiveMinimum !== undefined) min = integer ? field.exclusiveMinimum + 1 : field.exclusiveMinimum;
+  let max: number | undefined = field.maximum;
+  if (min !== undefined && min <= Number.MIN_SAFE_INTEGER) min = undefined;
+  if (max !== undefined && max >= Number.MAX_SAFE_INTEGER) max = undefined;
+  return { min, max };
+}
+
+/** The value at a --set path in a validated scenario. */
+export function valueAt(scenario: Scenario, path: string): unknown {
+  let node: any = scenario;
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = node[key];
+  }
+  return node;
+}
