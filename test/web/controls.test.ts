@@ -1,0 +1,92 @@
+// The page's controls say what the scenario schema says: the field's own name, its
+// description and its bounds, so the page cannot drift from `sim schema`.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.js';
+import { validateScenario } from '../../src/scenario/load.js';
+import { CONTROL_SPECS, controlsFor, schemaField } from '../../src/web/controls.js';
+import { whatIfScenario } from '../../src/web/whatIf.js';
+
+const schema = scenarioJsonSchema();
+const load = (name: string) => validateScenario(JSON.parse(readFileSync(`scenarios/${name}.json`, 'utf8')), name);
+const byPath = (controls: ReturnType<typeof controlsFor>) => Object.fromEntries(controls.map((c) => [c.path, c]));
+
+describe('the controls of the article gevent scenario', () => {
+  const gevent = load('gevent-100');
+  const controls = byPath(controlsFor(schema, gevent, gevent));
+
+  it("offer what issue 10 names: workers, worker connections and class, max_connections, keep-alive, psycogreen, the pool and the load", () => {
+    for (const path of [
+      'server.workers',
+      'server.workerConnections',
+      'server.workerClass',
+      'database.maxConnections',
+      'server.keepalive',
+      'app.psycogreen',
+      'app.pool',
+      'client.concurrency',
+      'client.requests',
+    ]) {
+      expect(controls[path]?.applies, path).toBe(true);
+    }
+  });
+
+  it("take the schema's names and descriptions, word for word", () => {
+    const published = JSON.parse(readFileSync('scenarios/schema.json', 'utf8'));
+    for (const c of Object.values(controls)) {
+      expect(c.name).toBe(c.path.split('.').at(-1));
+      expect(c.description).toBe(schemaField(published, c.path)!.description);
+      expect(c.description.length, c.path).toBeGreaterThan(5);
+    }
+    expect(controls['server.workerConnections'].description).toMatch(/^gunicorn --worker-connections/);
+  });
+
+  it("take the schema's types and bounds: counts from 1, seconds from 0, no invented maximum", () => {
+    expect(controls['server.workers']).toMatchObject({ kind: 'integer', min: 1, max: undefined, value: 1 });
+    expect(controls['server.keepalive']).toMatchObject({ kind: 'seconds', min: 0, value: 2 });
+    expect(controls['server.workerClass']).toMatchObject({ kind: 'choice', options: ['sync', 'gthread', 'gevent', 'eventlet'], value: 'gevent' });
+    expect(controls['app.psycogreen']).toMatchObject({ kind: 'boolean', value: true });
+    expect(controls['app.pool']).toMatchObject({ kind: 'section', value: false });
+    expect(controls['seed']).toMatchObject({ kind: 'integer', min: undefined, max: undefined });
+  });
+
+  it('give a slider at least twice the value in the file', () => {
+    expect(controls['server.workerConnections'].sliderMax).toBe(2000);
+    expect(controls['client.concurrency'].sliderMax).toBe(200);
+  });
+
+  it('hide what does not apply: threads for gevent, the pool size without a pool', () => {
+    expect(controls['server.threads'].applies).toBe(false);
+    expect(controls['app.pool.size'].applies).toBe(false);
+  });
+});
+
+describe('controls follow the what-if', () => {
+  const gevent = load('gevent-100');
+  const raw = JSON.parse(readFileSync('scenarios/gevent-100.json', 'utf8'));
+
+  it('show the pool size once the pool is switched on, at the schema default', () => {
+    const pooled = whatIfScenario({ name: 'gevent-100', raw, overrides: [{ path: 'app.pool', value: '{}' }] });
+    const controls = byPath(controlsFor(schema, pooled, gevent));
+    expect(controls['app.pool'].value).toBe(true);
+    expect(controls['app.pool.size']).toMatchObject({ applies: true, value: 5 });
+  });
+
+  it('swap worker connections for threads when the class becomes sync', () => {
+    const sync = whatIfScenario({ name: 'gevent-100', raw, overrides: [{ path: 'server.workerClass', value: 'sync' }] });
+    const controls = byPath(controlsFor(schema, sync, gevent));
+    expect(controls['server.workerConnections'].applies).toBe(false);
+    expect(controls['server.threads'].applies).toBe(true);
+  });
+
+  it('show the arrival rate, not hey -c, for an open loop', () => {
+    const open = load('plan-800');
+    const controls = byPath(controlsFor(schema, open, open));
+    expect(controls['client.arrivals.rate']).toMatchObject({ applies: true, kind: 'number', value: 800 });
+    expect(controls['client.concurrency'].applies).toBe(false);
+  });
+});
+
+it('every control names a field of the schema', () => {
+  for (const spec of CONTROL_SPECS) expect(schemaField(schema, spec.path), spec.path).toBeDefined();
+});
