@@ -25,6 +25,8 @@ export interface RunnerOptions {
   onMessage: (message: WorkerMessage) => void;
   /** Quiet time after the last change before a run starts. */
   debounceMs: number;
+  /** A run was sent to a worker (after the debounce). */
+  onRun?: (id: number) => void;
   timers?: Timers;
 }
 
@@ -63,6 +65,7 @@ export class WhatIfRunner {
     }
     this.busy = true;
     this.worker.postMessage({ id: ++this.lastId, whatIf });
+    this.options.onRun?.(this.lastId);
   }
 
   /** Whether `id` is the newest what-if: no run was asked for since, and no change waits for its debounce. */

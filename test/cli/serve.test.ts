@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { startSiteServer, type RunningSite } from '../../src/cli/siteServer.js';
+import type { ScenarioIndex } from '../../src/web/scenarioIndex.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sim-serve-'));
 const siteDir = join(tmp, 'site');
@@ -46,20 +47,20 @@ describe('sim serve', () => {
   });
 
   it('lists the named file first and opens it by default, and it wins over the listed file of its name', async () => {
-    const index = await (await get('/scenarios/index.json')).json();
+    const index = (await (await get('/scenarios/index.json')).json()) as ScenarioIndex;
     expect(index.default).toBe('gevent-125');
     expect(index.scenarios[0]).toEqual({ name: 'gevent-125', url: 'given/gevent-125.json', file: given, description: 'my own' });
-    expect(index.scenarios.filter((s: { name: string }) => s.name === 'gevent-125')).toHaveLength(1);
+    expect(index.scenarios.filter((s) => s.name === 'gevent-125')).toHaveLength(1);
     expect(JSON.parse(await (await get(index.scenarios[0].url)).text()).description).toBe('my own');
   });
 
   it('lists every scenario of the folder, not its schema', async () => {
-    const index = await (await get('/scenarios/index.json')).json();
-    const names = index.scenarios.map((s: { name: string }) => s.name);
+    const index = (await (await get('/scenarios/index.json')).json()) as ScenarioIndex;
+    const names = index.scenarios.map((s) => s.name);
     expect(names).toContain('gevent-100');
     expect(names).toContain('plan-800');
     expect(names).not.toContain('schema');
-    const gevent100 = index.scenarios.find((s: { name: string }) => s.name === 'gevent-100');
+    const gevent100 = index.scenarios.find((s) => s.name === 'gevent-100')!;
     expect(gevent100.file).toBe('scenarios/gevent-100.json');
     expect(await (await get(gevent100.url)).text()).toBe(readFileSync('scenarios/gevent-100.json', 'utf8'));
   });

@@ -52,6 +52,7 @@ function setup() {
   const workers: FakeWorker[] = [];
   const clock = new FakeClock();
   const shown: WorkerMessage[] = [];
+  const started: number[] = [];
   const runner = new WhatIfRunner({
     createWorker: () => {
       const w = new FakeWorker();
@@ -61,8 +62,9 @@ function setup() {
     onMessage: (m) => shown.push(m),
     debounceMs: 150,
     timers: clock,
+    onRun: (id) => started.push(id),
   });
-  return { runner, workers, clock, shown };
+  return { runner, workers, clock, shown, started };
 }
 
 describe('the what-if runner', () => {
@@ -72,7 +74,7 @@ describe('the what-if runner', () => {
   });
 
   it('runs a burst of changes once, with the last one, after the debounce time', () => {
-    const { runner, workers, clock } = setup();
+    const { runner, workers, clock, started } = setup();
     runner.request(whatIf(2));
     clock.advance(100);
     runner.request(whatIf(3));
@@ -80,6 +82,7 @@ describe('the what-if runner', () => {
     expect(workers[0].received).toEqual([]);
     clock.advance(50);
     expect(workers[0].received).toEqual([{ id: 1, whatIf: whatIf(3) }]);
+    expect(started).toEqual([1]);
   });
 
   it('ends a run in progress when a newer what-if comes: terminate, then the spare runs it', () => {

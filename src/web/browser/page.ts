@@ -45,6 +45,11 @@ const runner = new WhatIfRunner({
     shown = shown.then(() => show(m));
   },
   debounceMs: DEBOUNCE_MS,
+  // For whoever watches the page (a test, a curious reader): which run is going, how many were cut short.
+  onRun: (id) => {
+    document.body.dataset.started = String(id);
+    document.body.dataset.cancelled = String(runner.cancelled);
+  },
 });
 let shown: Promise<void> = Promise.resolve();
 
