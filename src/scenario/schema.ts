@@ -194,6 +194,13 @@ export const clientSchema = z
 
 export const machineSchema = z.strictObject({
   cores: positiveCount('CPU cores shared by all worker processes.').default(4),
+  scheduler: z
+    .enum(['shared', 'fifo'])
+    .default('shared')
+    .meta({
+      description:
+        "How the cores serve CPU work: shared (a time-sharing kernel such as Linux's: n runnable tasks on c cores each run at min(1, c/n) speed) or fifo (a task keeps a core until done, others wait in line).",
+    }),
   os: z
     .enum(['linux', 'darwin'])
     .default('linux')
@@ -328,7 +335,7 @@ export const scenarioSchema = z.strictObject({
   description: z.string().meta({ description: 'What this scenario models and where its numbers come from.' }),
   seed: z.number().int().default(1).meta({ description: 'Seed of every random stream (sim run --seed overrides it).' }),
   client: clientSchema,
-  machine: machineSchema.default({ cores: 4, os: 'linux', synRetries: 6, somaxconn: 4096 }),
+  machine: machineSchema.default({ cores: 4, scheduler: 'shared', os: 'linux', synRetries: 6, somaxconn: 4096 }),
   server: serverSchema,
   app: appSchema,
   database: databaseSchema.optional(),
