@@ -72,6 +72,7 @@ describe.skipIf(!available)('the what-if page in Chromium, served by sim serve',
   let origin: string;
   let browser: BrowserContext;
   const offSite: string[] = [];
+  let serveOutput = '';
 
   beforeAll(async () => {
     // The real command, on loopback, on a port the system picks.
@@ -80,8 +81,11 @@ describe.skipIf(!available)('the what-if page in Chromium, served by sim serve',
       let out = '';
       server.stdout!.on('data', (chunk) => {
         out += chunk;
-        const url = /Serving the what-if page at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-        if (url) resolve(url[1]);
+        const url = /Serving the what-if page at (http:\/\/127\.0\.0\.1:\d+)\/.*\n/.exec(out);
+        if (url) {
+          serveOutput = url[0];
+          resolve(url[1]);
+        }
       });
       server.stderr!.on('data', (chunk) => reject(new Error(`sim serve: ${chunk}`)));
       server.on('exit', (code) => reject(new Error(`sim serve exited with ${code}: ${out}`)));
@@ -135,6 +139,13 @@ describe.skipIf(!available)('the what-if page in Chromium, served by sim serve',
     await settled(page);
     return { page, problems };
   }
+
+  it('starts as the README shows', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const command = '$ npx sim serve scenarios/gevent-100.json\n';
+    const shownLine = readme.slice(readme.indexOf(command) + command.length).split('\n')[0] + '\n';
+    expect(serveOutput.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:8080')).toBe(shownLine); // the README's port is the default
+  });
 
   it("shows sim run's numbers after the worker connections of the article's gevent scenario change, with no console error", async () => {
     const { page, problems } = await open('/');
