@@ -5,7 +5,7 @@
 // says. The only thing the page adds is a slider's span: the schema has lower bounds only.
 import type { Scenario } from '../scenario/schema.js';
 
-export const GROUPS = ['Load (hey)', 'gunicorn', 'App', 'PostgreSQL', 'Machine', 'Run'] as const;
+export const GROUPS = ['Load', 'gunicorn', 'App', 'PostgreSQL', 'Machine', 'Run'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface ControlSpec {
@@ -22,10 +22,10 @@ const effectiveClass = (s: Scenario) => (s.server.workerClass === 'sync' && s.se
 const hasDatabase = (s: Scenario) => s.database !== undefined;
 
 export const CONTROL_SPECS: readonly ControlSpec[] = [
-  { path: 'client.concurrency', group: 'Load (hey)', span: 200, applies: closedLoop },
-  { path: 'client.requests', group: 'Load (hey)', span: 200, applies: (s) => s.client.requests !== undefined },
-  { path: 'client.arrivals.rate', group: 'Load (hey)', span: 1000, applies: (s) => s.client.arrivals?.rate !== undefined },
-  { path: 'client.keepAlive', group: 'Load (hey)', applies: closedLoop },
+  { path: 'client.concurrency', group: 'Load', span: 200, applies: closedLoop },
+  { path: 'client.requests', group: 'Load', span: 200, applies: (s) => s.client.requests !== undefined },
+  { path: 'client.arrivals.rate', group: 'Load', span: 1000, applies: (s) => s.client.arrivals?.rate !== undefined },
+  { path: 'client.keepAlive', group: 'Load', applies: closedLoop },
   { path: 'server.workerClass', group: 'gunicorn' },
   { path: 'server.workers', group: 'gunicorn', span: 16 },
   { path: 'server.threads', group: 'gunicorn', span: 32, applies: (s) => effectiveClass(s) === 'gthread' || s.server.workerClass === 'sync' },
@@ -123,4 +123,24 @@ export function valueAt(scenario: Scenario, path: string): unknown {
     node = node[key];
   }
   return node;
+}
+
+/**
+ * The controls as the user set them, for a what-if the schema refuses: each overridden
+ * field shows its override (read as --set reads it), so the field at fault shows the
+ * value the message is about rather than the file's.
+ */
+export function withOverrideValues(controls: readonly Control[], overrides: readonly { path: string; value: string }[]): Control[] {
+  return controls.map((c) => {
+    const o = overrides.find((x) => x.path === c.path); // one per path
+    if (o === undefined) return c;
+    if (c.kind === 'section') return { ...c, value: true }; // switched on
+    let value: unknown;
+    try {
+      value = JSON.parse(o.value);
+    } catch {
+      value = o.value;
+    }
+    return { ...c, value };
+  });
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.js';
 import { validateScenario } from '../../src/scenario/load.js';
-import { CONTROL_SPECS, controlsFor, schemaField } from '../../src/web/controls.js';
+import { CONTROL_SPECS, controlsFor, schemaField, withOverrideValues } from '../../src/web/controls.js';
 import { whatIfScenario } from '../../src/web/whatIf.js';
 
 const schema = scenarioJsonSchema();
@@ -89,4 +89,17 @@ describe('controls follow the what-if', () => {
 
 it('every control names a field of the schema', () => {
   for (const spec of CONTROL_SPECS) expect(schemaField(schema, spec.path), spec.path).toBeDefined();
+});
+
+it("shows an invalid what-if's values as the user set them, so the field at fault shows the value the message is about", () => {
+  const gevent = load('gevent-100');
+  const shown = byPath(withOverrideValues(controlsFor(schema, gevent, gevent), [
+    { path: 'client.concurrency', value: '150' },
+    { path: 'server.keepalive', value: '500ms' },
+    { path: 'app.pool', value: '{}' },
+  ]));
+  expect(shown['client.concurrency'].value).toBe(150);
+  expect(shown['server.keepalive'].value).toBe('500ms');
+  expect(shown['app.pool'].value).toBe(true); // switched on
+  expect(shown['server.workers'].value).toBe(1);
 });

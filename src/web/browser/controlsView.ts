@@ -56,6 +56,10 @@ export class ControlsView {
       row.element.classList.toggle('changed', [...changed].some((p) => p === control.path || p.startsWith(`${control.path}.`)));
       row.update(control);
     }
+    // A group with nothing that applies (the load of stepped arrivals) is not shown at all.
+    for (const fieldset of this.form.querySelectorAll('fieldset')) {
+      fieldset.hidden = [...fieldset.querySelectorAll<HTMLElement>('.control')].every((row) => row.hidden);
+    }
   }
 
   private row(control: Control): Row {

@@ -9,7 +9,7 @@
 import { scenarioJsonSchema } from '../../scenario/jsonSchema.js';
 import { validateScenario } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/schema.js';
-import { controlsFor } from '../controls.js';
+import { controlsFor, withOverrideValues } from '../controls.js';
 import type { WorkerMessage } from '../protocol.js';
 import { WhatIfRunner, type WorkerLike } from '../runner.js';
 import type { ScenarioIndex } from '../scenarioIndex.js';
@@ -87,7 +87,8 @@ function change(overrides: Override[]): void {
   } catch {
     // The worker says what is wrong; the controls keep the file's shape meanwhile.
   }
-  controls.update(controlsFor(schema, scenario ?? fileScenario, fileScenario), new Set(overrides.map((o) => o.path)));
+  const shownControls = scenario !== undefined ? controlsFor(schema, scenario, fileScenario) : withOverrideValues(controlsFor(schema, fileScenario, fileScenario), overrides);
+  controls.update(shownControls, new Set(overrides.map((o) => o.path)));
   history.replaceState(null, '', stateToSearch({ scenario: whatIf.name, file: loaded.text, overrides }) || location.pathname);
   element('command').textContent = runCommand(whatIf, loaded.file);
   performance.clearMarks();
@@ -125,7 +126,7 @@ async function show(m: WorkerMessage): Promise<void> {
       const update = performance.getEntriesByName('what-if:update')[0]?.duration ?? NaN;
       const sweep = performance.measure('what-if:sweep', 'what-if:change').duration;
       document.body.dataset.sweep = 'done';
-      setState('ready', `Updated in ${update.toFixed(0)} ms; the sweep of ${m.total} runs around the point in ${sweep.toFixed(0)} ms.`);
+      setState('ready', m.total === 0 ? `Updated in ${update.toFixed(0)} ms. ${m.note}` : `Updated in ${update.toFixed(0)} ms; the sweep of ${m.total} runs around the point in ${sweep.toFixed(0)} ms.`);
       return;
     }
     case 'invalid':
