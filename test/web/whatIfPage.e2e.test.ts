@@ -4,7 +4,7 @@
 // logged as an error and nothing fetched from anywhere but the server. It also measures
 // how long a 1,000-request scenario takes to update (printed, never asserted).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -196,6 +196,40 @@ describe.skipIf(!available)('the what-if page in Chromium, served by sim serve',
       'database.maxConnections',
     ]);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a scenario from the list, and a file dropped on the page', async () => {
+    const { page, problems } = await open('/');
+    await page.selectOption('#scenario', 'gevent-125');
+    await settled(page);
+    const listed = JSON.parse(await sim('run', 'scenarios/gevent-125.json', '--json'));
+    expect((await shown(page)).statusCodes).toEqual(listed.statusCodes); // 100 x 204, 25 x 500
+    expect((await shown(page)).search).toBe('?scenario=gevent-125');
+
+    // A file of the user's own: the article's -c 125 run against PostgreSQL with 200 connections.
+    const mine = JSON.parse(readFileSync('scenarios/gevent-125.json', 'utf8'));
+    mine.database.maxConnections = 200;
+    delete mine.name;
+    const file = join(tmp, 'raised-limit.json');
+    writeFileSync(file, JSON.stringify(mine));
+    const dropped = await page.evaluateHandle(`(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([${JSON.stringify(JSON.stringify(mine))}], 'raised-limit.json', { type: 'application/json' }));
+      return transfer;
+    })()`);
+    await page.dispatchEvent('body', 'drop', { dataTransfer: dropped });
+    await settled(page);
+    const cli = JSON.parse(await sim('run', file, '--json'));
+    const figures = await shown(page);
+    expect(figures.requestsPerSec).toBe(cli.summary.requestsPerSec);
+    expect(figures.statusCodes).toEqual({ '204': 125 });
+    expect(figures.report).toBe(await sim('run', file)); // the name too: the file's, as sim run takes it
+    // The link carries the dropped file whole: opened elsewhere, it is the same what-if.
+    const again = await open(`/${figures.search}`);
+    expect((await shown(again.page)).requestsPerSec).toBe(cli.summary.requestsPerSec);
+    expect([...problems, ...again.problems]).toEqual([]);
+    await again.page.close();
     await page.close();
   });
 

@@ -139,6 +139,12 @@ async function show(m: WorkerMessage): Promise<void> {
   }
 }
 
+/** From the moment a scenario is asked for, the page is no longer showing the what-if in view. */
+function opening(what: string): void {
+  document.body.dataset.sweep = 'pending';
+  setState('running', `Opening ${what}…`);
+}
+
 function setState(state: 'running' | 'ready' | 'invalid' | 'failed', text: string): void {
   document.body.dataset.state = state;
   element('status').textContent = text;
@@ -176,12 +182,16 @@ function openText(fileName: string, text: string): void {
 function wire(): void {
   const select = element<HTMLSelectElement>('scenario');
   select.addEventListener('change', () => {
-    if (select.value !== '') openListed(select.value, []).catch(fail);
+    if (select.value === '') return;
+    opening(select.value);
+    openListed(select.value, []).catch(fail);
   });
   const input = element<HTMLInputElement>('open-file');
   input.addEventListener('change', async () => {
     const file = input.files?.[0];
-    if (file !== undefined) openText(file.name, await file.text());
+    if (file === undefined) return;
+    opening(file.name);
+    openText(file.name, await file.text());
     input.value = '';
   });
   window.addEventListener('dragover', (e) => {
@@ -193,7 +203,9 @@ function wire(): void {
     e.preventDefault();
     document.body.classList.remove('dragging');
     const file = e.dataTransfer?.files[0];
-    if (file !== undefined) openText(file.name, await file.text());
+    if (file === undefined) return;
+    opening(file.name);
+    openText(file.name, await file.text());
   });
   element('download').addEventListener('click', () => {
     const a = document.createElement('a');
