@@ -57,15 +57,28 @@ export class WhatIfRunner {
 
   /** Runs `whatIf` now, ending any run in progress. */
   run(whatIf: WhatIf): void {
-    if (this.busy) {
-      this.worker.terminate();
-      this.cancelled++;
-      this.worker = this.spare;
-      this.spare = this.start();
-    }
+    this.stop();
     this.busy = true;
     this.worker.postMessage({ id: ++this.lastId, whatIf });
     this.options.onRun?.(this.lastId);
+  }
+
+  /** Ends the run in progress and drops a change waiting for its debounce: nothing more reaches the page. */
+  cancel(): void {
+    if (this.pending !== undefined) this.timers.clearTimeout(this.pending);
+    this.pending = undefined;
+    this.stop();
+    // Whatever the last run still posts is no longer current.
+    this.lastId++;
+  }
+
+  private stop(): void {
+    if (!this.busy) return;
+    this.worker.terminate();
+    this.cancelled++;
+    this.worker = this.spare;
+    this.spare = this.start();
+    this.busy = false;
   }
 
   /** Whether `id` is the newest what-if: no run was asked for since, and no change waits for its debounce. */

@@ -127,6 +127,19 @@ describe('the what-if runner', () => {
     expect(runner.isCurrent(2)).toBe(true);
   });
 
+  it('cancels on request: the run in progress and a change still waiting, and their answers', () => {
+    const { runner, workers, clock, shown } = setup();
+    runner.run(whatIf(2));
+    runner.request(whatIf(3));
+    runner.cancel();
+    clock.advance(1000);
+    expect(workers[0].terminated).toBe(true);
+    expect(workers[1].received).toEqual([]); // the waiting change never ran
+    workers[0].answer({ id: 1, kind: 'invalid', message: 'old' });
+    expect(shown).toEqual([]);
+    expect(runner.isCurrent(1)).toBe(false);
+  });
+
   it("reports a worker that fails as the run's failure", () => {
     const { runner, workers, shown } = setup();
     runner.run(whatIf(2));

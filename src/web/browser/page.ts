@@ -21,6 +21,9 @@ import { fetchIndex, fetchScenario, scenarioFromText, type LoadedScenario } from
 
 /** Quiet time after a change before the run starts: a slider drag is one run. */
 const DEBOUNCE_MS = 150;
+/** When the page says a run is taking long. */
+const SLOW_RUN_MS = 5000;
+let slowRun: ReturnType<typeof setTimeout> | undefined;
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const schema = scenarioJsonSchema();
@@ -38,6 +41,7 @@ const controls = new ControlsView(element('controls'), {
   reset: (path) => change(withoutOverride(whatIf.overrides, path)),
 });
 const results = new ResultsView(element('figures'), element('warnings'), element('report'), document.querySelectorAll<HTMLElement>('.chart'));
+let shown: Promise<void> = Promise.resolve();
 const runner = new WhatIfRunner({
   createWorker: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }) as unknown as WorkerLike,
   // Answers are shown one after another, so a run's charts are drawn before its sweep's.
@@ -51,7 +55,6 @@ const runner = new WhatIfRunner({
     document.body.dataset.cancelled = String(runner.cancelled);
   },
 });
-let shown: Promise<void> = Promise.resolve();
 
 /** Opens a scenario with the given overrides: new controls, then a run. */
 function open(scenario: LoadedScenario, overrides: Override[]): void {
@@ -66,6 +69,8 @@ function open(scenario: LoadedScenario, overrides: Override[]): void {
     fileScenario = validateScenario(scenario.raw, scenario.file);
   } catch (e) {
     fileScenario = undefined;
+    // The previous scenario's run must not come back over the message.
+    runner.cancel();
     element('controls').replaceChildren();
     setState('invalid', (e as Error).message);
     return;
@@ -97,6 +102,13 @@ function change(overrides: Override[]): void {
   document.body.dataset.sweep = 'pending';
   setState('running', 'Running…');
   runner.request(whatIf);
+  // A run that never ends (a what-if the model cannot finish) would leave "Running…" forever.
+  clearTimeout(slowRun);
+  slowRun = setTimeout(() => {
+    if (document.body.dataset.state === 'running') {
+      element('status').textContent = `Still running after ${SLOW_RUN_MS / 1000} s: a large what-if takes a while, and one that never ends runs on. Any change cancels it.`;
+    }
+  }, SLOW_RUN_MS);
 }
 
 /** With -n tied to -c, setting client.concurrency sets client.requests too. */
@@ -175,6 +187,7 @@ function openText(fileName: string, text: string): void {
   try {
     open(scenarioFromText(fileName, text), []);
   } catch (e) {
+    runner.cancel();
     setState('invalid', (e as Error).message);
   }
 }
