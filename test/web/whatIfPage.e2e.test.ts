@@ -274,6 +274,8 @@ describe.skipIf(!available)('the what-if page in Chromium, served by sim serve',
 
   it('updates a 1,000-request scenario: measured and printed, not asserted', async () => {
     const { page, problems } = await open('/?scenario=gevent-4x100-actors');
+    // Main-thread tasks over 50 ms (drawing the charts): how long the page could not answer.
+    await page.evaluate(`window.longTasks = []; new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' })`);
     const rows: string[] = [];
     for (const workers of ['2', '5', '8', '3', '6']) {
       await numberBox(page, 'server.workers').fill(workers);
@@ -281,7 +283,12 @@ describe.skipIf(!available)('the what-if page in Chromium, served by sim serve',
       const [update, sweep] = (await page.evaluate(`['what-if:update', 'what-if:sweep'].map((n) => performance.getEntriesByName(n)[0].duration)`)) as number[];
       rows.push(`server.workers=${workers}: update ${update.toFixed(0)} ms, with the sweep ${sweep.toFixed(0)} ms`);
     }
-    console.log(`gevent-4x100-actors (1,000 requests), from the change to its figures and charts drawn (the ${150} ms debounce included):\n  ${rows.join('\n  ')}`);
+    const longTasks = (await page.evaluate('window.longTasks')) as number[];
+    const longest = longTasks.length === 0 ? 'none over 50 ms' : `${longTasks.length} over 50 ms, the longest ${Math.max(...longTasks).toFixed(0)} ms`;
+    console.log(
+      `gevent-4x100-actors (1,000 requests), from the change to its figures and charts drawn (the 150 ms debounce included):\n  ${rows.join('\n  ')}\n` +
+        `  main-thread tasks during the ${rows.length} updates: ${longest}`,
+    );
     expect(problems).toEqual([]);
     await page.close();
   });
