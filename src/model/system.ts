@@ -9,6 +9,7 @@ import { Resource } from '../engine/resource.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { fromSeconds, type Time } from '../engine/time.js';
+import type { StopReason } from '../messages.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RunRecorder } from '../stats/runRecorder.js';
 import type { TimelineData } from '../stats/timeline.js';
@@ -31,8 +32,12 @@ const STEP_PHASE = { cpu: Phase.cpu, dbConnect: Phase.dbConnect, dbQuery: Phase.
 export interface RunResult {
   /** hey's Total: from the start until the last request ended. */
   total: Time;
-  /** false when the run stopped before every request ended (event budget). */
+  /** false when the run stopped before every request ended (a budget, or a stall). */
   complete: boolean;
+  /** Why it ended: the client finished, a budget ran out, or nothing was left to happen. */
+  stopReason: StopReason;
+  /** The budgets it ran under (maxSimTime in µs). */
+  limits: { maxEvents: number; maxSimTime: Time };
   /** Requests the client sent (closed loop: (n / c) * c unless stopped by -z). */
   sent: number;
   recorder: RunRecorder;
@@ -47,10 +52,21 @@ export interface RunResult {
   meanInSystem: number;
   /** Requests by state and completions over time (bounded number of buckets). */
   timeline: TimelineData;
+  /** Tallies kept apart from the report's, for the invariant checks (src/check/). */
+  evidence: {
+    /** Requests sent and not yet ended, by the client's own +1/-1 gauge. */
+    inSystemAtEnd: number;
+    /** Most connections one worker held at once, and how many it may hold. */
+    peakConnectionsPerWorker: number;
+    connectionSlots: number;
+    /** Most handlers one worker ran at once, and how many it may run. */
+    peakHandlersPerWorker: number;
+    handlerSlots: number;
+  };
 }
 
 export interface RunOptions {
-  /** Stop after this many events (protects against runaway scenarios). */
+  /** Stop after this many events; overrides the scenario's limits.maxEvents. */
   maxEvents?: number;
 }
 
@@ -152,14 +168,19 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     );
   }
   client.start();
-  sim.run(Infinity, options.maxEvents ?? Infinity);
+  const limits = { maxEvents: options.maxEvents ?? scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) };
+  const ended = sim.run(limits.maxSimTime, limits.maxEvents);
+  const stopReason: StopReason =
+    client.finishedAt !== undefined ? 'finished' : ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : 'stalled';
 
   const end = client.finishedAt ?? sim.now;
   const data = timeline.finish(end);
   const area = data.mean.inSystem.reduce((sum, v, i) => sum + v * Math.min(data.bucketSeconds, end / 1e6 - data.t[i]), 0);
   return {
     total: end,
-    complete: client.finishedAt !== undefined,
+    complete: stopReason === 'finished',
+    stopReason,
+    limits,
     sent: client.sent,
     recorder,
     events: sim.eventsRun,
@@ -179,5 +200,12 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.spent[i]])) as RunResult['spent'],
     meanInSystem: end > 0 ? area / (end / 1e6) : 0,
     timeline: data,
+    evidence: {
+      inSystemAtEnd: inSystem.value,
+      peakConnectionsPerWorker: arbiter.peaks().connections,
+      connectionSlots: workerClass === 'sync' ? 1 : s.workerConnections,
+      peakHandlersPerWorker: arbiter.peaks().handlers,
+      handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections,
+    },
   };
 }

@@ -21,6 +21,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** The closest of `candidates` to `word`, if close enough to be a likely typo. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  // An abbreviation ("expo", "conc") is as likely a slip as a typo.
+  const lower = word.toLowerCase();
+  if (lower.length >= 3) {
+    const extending = candidates.filter((c) => c.toLowerCase().startsWith(lower));
+    if (extending.length === 1) return extending[0];
+  }
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {

@@ -50,6 +50,9 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   dead = false;
   /** Requests started (gunicorn's `self.nr`). */
   served = 0;
+  /** Most connections held and handlers run at once: cheap evidence for the slot invariants. */
+  peakOpen = 0;
+  peakRunning = 0;
   private accepting = false;
 
   constructor(
@@ -79,7 +82,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   }
 
   accept(conn: Connection): void {
-    this.open++;
+    if (++this.open > this.peakOpen) this.peakOpen = this.open;
     conn.worker = this;
     if (conn.request !== undefined && conn.pending) conn.request.spend(Phase.backlog, this.sim.now);
     this.updateAccepting();
@@ -114,6 +117,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     req.host = this;
     req.spend(Phase.thread, this.sim.now);
     this.inFlight.add(req);
+    if (this.inFlight.size > this.peakRunning) this.peakRunning = this.inFlight.size;
     this.gauges.running.add(1, this.sim.now);
     this.served++;
     if (this.settings.maxRequests > 0 && this.served >= this.settings.maxRequests) this.retire();
