@@ -124,9 +124,11 @@ export class Timeline {
         const span = Math.min(this.width, end - i * this.width);
         return span > 0 ? (g.area[i] ?? 0) / span : 0;
       });
-      data.peak[name] = Array.from({ length: n }, (_, i) => g.peak[i] ?? 0);
+      data.peak[name] = foldTail(Array.from({ length: n }, (_, i) => g.peak[i] ?? 0), g.peak, Math.max);
     }
-    for (const [name, c] of this.counters) data.count[name] = Array.from({ length: n }, (_, i) => c.counts[i] ?? 0);
+    for (const [name, c] of this.counters) {
+      data.count[name] = foldTail(Array.from({ length: n }, (_, i) => c.counts[i] ?? 0), c.counts, (x, y) => x + y);
+    }
     return data;
   }
 }
@@ -139,4 +141,16 @@ function mergePairs(a: number[], f: (x: number, y: number) => number): number[] 
     if (a[i] !== undefined || a[i + 1] !== undefined) out[i >> 1] = f(x, y);
   }
   return out;
+}
+
+/**
+ * The last bucket is closed on the right: what happened at the very end of the run (its
+ * last responses, which often fall on a bucket boundary) belongs to it, not to a bucket
+ * past the end.
+ */
+function foldTail(shown: number[], all: readonly number[], f: (x: number, y: number) => number): number[] {
+  for (let i = shown.length; i < all.length; i++) {
+    if (all[i] !== undefined) shown[shown.length - 1] = f(shown[shown.length - 1], all[i]);
+  }
+  return shown;
 }
