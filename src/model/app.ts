@@ -132,15 +132,16 @@ export class App {
 
   private fail(req: HttpRequest, exception: string): void {
     this.exceptions.set(exception, (this.exceptions.get(exception) ?? 0) + 1);
-    if (req.holdsDbConnection) {
-      // The connection object is dropped with the frame, which closes it.
-      this.postgres!.close();
-      req.holdsDbConnection = false;
-    }
     this.end(req, 500);
   }
 
   private end(req: HttpRequest, status: number): void {
+    if (req.holdsDbConnection) {
+      // The connection object is dropped with the handler's frame, which closes it,
+      // whether the handler returned or raised.
+      this.postgres!.close();
+      req.holdsDbConnection = false;
+    }
     if (req.hasLoop) this.releaseLoop(req);
     req.host!.finished(req, status);
   }
