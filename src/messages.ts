@@ -63,6 +63,8 @@ export const concurrencyOrArrivals = 'expected "concurrency" (hey -c), or "arriv
 export const concurrencyAtMostRequests = 'expected concurrency <= requests (hey refuses -c larger than -n)';
 export const needsDatabase = (kind: string) =>
   `a ${kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`;
+export const dbStepWithoutConnection = (kind: string) => `a ${kind} step needs an open connection: expected a dbConnect step before it`;
+export const dbConnectTwice = 'a second dbConnect while a connection is open: expected a dbClose step before it';
 export const moreProblems = (n: number) => `... and ${n} more problems`;
 
 // --- Command line ------------------------------------------------------------------------

@@ -65,7 +65,7 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
 function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: readonly PropertyKey[], found: unknown, raw: unknown): Described[] {
   const branch = plausibleBranch(issue);
   if (branch !== undefined) return branch.flatMap((i) => describeIssue(i, path, raw));
-  if (found === undefined) return [[path, msg.missingField(path.at(-1) === 'kind' ? 'a step kind' : 'a value')]];
+  if (found === undefined) return [[path, msg.missingField(path.at(-1) === 'kind' ? 'a step kind' : 'a duration')]];
   const inStep = path.at(-1) === 'kind' || (path.at(-2) === 'steps' && path.at(-3) === 'app');
   if (inStep) {
     const kind = path.at(-1) === 'kind' ? found : isObject(found) ? found.kind : undefined;
@@ -163,7 +163,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
+  if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? '' : 's'}`;
   if (typeof v === 'object') return 'an object';
   return `${typeof v} ${JSON.stringify(v)}`;
 }

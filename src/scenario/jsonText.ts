@@ -166,6 +166,11 @@ class Reader {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.i, this.i + 400));
     if (m === null) this.fail(msg.jsonExpected('a number', this.found(), msg.jsonHintNumber));
     const after = this.text[this.i + m[0].length];
+    if (after !== undefined && /[A-Za-z_µ]/.test(after) && !/^[eE][+-]?\d/.test(this.text.slice(this.i + m[0].length))) {
+      // 250ms without quotes: a duration meant as a string.
+      const word = /^[-\w.µ]+/.exec(this.text.slice(this.i))![0];
+      this.fail(msg.jsonExpected('a value', JSON.stringify(word), msg.jsonHintBareWord));
+    }
     if (after !== undefined && /[0-9.eE]/.test(after)) this.fail(msg.jsonExpected('a number', this.found(), msg.jsonHintNumber));
     const value = Number(m[0]);
     if (!Number.isFinite(value)) this.fail(msg.jsonNumberTooLarge(m[0]));

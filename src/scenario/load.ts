@@ -52,6 +52,19 @@ export function validateScenario(raw: unknown, source: string, overrides: readon
     const path = ['app', 'steps', usesDb];
     throw new UserError(`${where(path)}: at ${formatPath(path)}: ${msg.needsDatabase(scenario.app.steps[usesDb].kind)}`);
   }
+  // A handler uses one database connection at a time, as the article's does: a query or
+  // a close without an open connection would fail in Python, so it is a mistake here.
+  let open = false;
+  scenario.app.steps.forEach((step, i) => {
+    const problem =
+      step.kind === 'dbConnect' && open ? msg.dbConnectTwice : (step.kind === 'dbQuery' || step.kind === 'dbClose') && !open ? msg.dbStepWithoutConnection(step.kind) : undefined;
+    if (problem !== undefined) {
+      const path = ['app', 'steps', i, 'kind'];
+      throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
+    }
+    if (step.kind === 'dbConnect') open = true;
+    if (step.kind === 'dbClose') open = false;
+  });
   return scenario;
 }
 
