@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { INVALID_RUNS, PROPERTY_SEED } from './properties.js';
+import { INVALID_RUNS, PROPERTY_SEED, PROPERTY_TIMEOUT } from './properties.js';
 import { invalidCase, type InvalidCase } from './invalidScenarios.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-invalid-'));
@@ -55,5 +55,5 @@ describe('random invalid input', () => {
     for (const kind of ['bad field value', 'bad duration', 'unknown key', 'bad --set', 'bad --seed', 'trailing comma', 'truncated', 'missing colon', 'single quotes', 'comment', 'duplicate key', 'bare word']) {
       expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(4);
     }
-  });
+  }, PROPERTY_TIMEOUT);
 });

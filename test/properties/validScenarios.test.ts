@@ -6,7 +6,7 @@ import { findViolations } from '../../src/check/invariants.js';
 import { simulate, type RunResult } from '../../src/model/system.js';
 import { summarize } from '../../src/report/summary.js';
 import { validateScenario } from '../../src/scenario/load.js';
-import { PROPERTY_SEED, VALID_RUNS } from './properties.js';
+import { PROPERTY_SEED, PROPERTY_TIMEOUT, VALID_RUNS } from './properties.js';
 import { validScenario, type RawScenario } from './validScenarios.js';
 
 function runJson(raw: RawScenario) {
@@ -49,5 +49,5 @@ describe('random valid scenarios', () => {
     for (const m of ['sync', 'gthread', 'gevent', 'eventlet', 'partial', 'worker killed', 'worker restarted', 'SYN dropped', 'database refused', 'client timeout', 'EOF', '500']) {
       expect(seen.get(m) ?? 0, m).toBeGreaterThan(0);
     }
-  });
+  }, PROPERTY_TIMEOUT);
 });
