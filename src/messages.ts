@@ -87,7 +87,7 @@ export const booleanFlag = (found: string) => `expected no value (or =true, =fal
 
 // --- Limits ------------------------------------------------------------------------------
 
-export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'stalled';
+export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'stalled';
 
 /** Why a run stopped before its end, for stderr and the report's PARTIAL line. */
 export function stoppedEarly(reason: Exclude<StopReason, 'finished'>, figures: { events: number; seconds: number; unfinished: number; limit: number }): string {
@@ -97,6 +97,8 @@ export function stoppedEarly(reason: Exclude<StopReason, 'finished'>, figures: {
       return `stopped at the event budget (limits.maxEvents = ${figures.limit}, --max-events) after ${figures.seconds} simulated seconds, ${unfinished}; the result is partial`;
     case 'maxSimTime':
       return `stopped at the simulated-time budget (limits.maxSimTime = ${figures.limit} s, --max-sim-time) after ${figures.events} events, ${unfinished}; the result is partial`;
+    case 'frozen':
+      return `simulated time stood still at ${figures.seconds} s for ${figures.events} events, ${unfinished}: requests that take no time at all repeat forever (hey -z, or client.duration, with a handler whose every step can last 0 s); give a step a duration; the result is partial`;
     case 'stalled':
       return `nothing left to simulate at ${figures.seconds} s with ${unfinished}: a simulator bug, please report it with the scenario; the result is partial`;
   }

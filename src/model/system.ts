@@ -68,6 +68,8 @@ export interface RunResult {
 export interface RunOptions {
   /** Stop after this many events; overrides the scenario's limits.maxEvents. */
   maxEvents?: number;
+  /** Events at one instant taken as a frozen clock (FROZEN_CLOCK_EVENTS); smaller in tests. */
+  frozenClockEvents?: number;
 }
 
 export function simulate(scenario: Scenario, options: RunOptions = {}): RunResult {
@@ -169,9 +171,9 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
   }
   client.start();
   const limits = { maxEvents: options.maxEvents ?? scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) };
-  const ended = sim.run(limits.maxSimTime, limits.maxEvents);
+  const ended = runWatchingTheClock(sim, limits.maxSimTime, limits.maxEvents, options.frozenClockEvents ?? FROZEN_CLOCK_EVENTS);
   const stopReason: StopReason =
-    client.finishedAt !== undefined ? 'finished' : ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : 'stalled';
+    client.finishedAt !== undefined ? 'finished' : ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : ended === 'frozen' ? 'frozen' : 'stalled';
 
   const end = client.finishedAt ?? sim.now;
   const data = timeline.finish(end);
@@ -208,4 +210,23 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections,
     },
   };
+}
+
+/**
+ * Events at one instant beyond which the clock is taken to be frozen: requests that take
+ * no simulated time at all (hey -z with handlers whose every step lasts 0 s) would
+ * otherwise repeat forever at one instant. Far above what a real scenario does at one
+ * instant (concurrency is at most 1 million, a few events each).
+ */
+export const FROZEN_CLOCK_EVENTS = 5_000_000;
+
+/** Sim.run in slices, stopping early if a whole slice ran at one instant. */
+function runWatchingTheClock(sim: Simulation, until: Time, maxEvents: number, slice: number): ReturnType<Simulation['run']> | 'frozen' {
+  for (;;) {
+    const before = sim.now;
+    const sliceEnd = Math.min(maxEvents, sim.eventsRun + slice);
+    const ended = sim.run(until, sliceEnd);
+    if (ended !== 'budget' || sliceEnd === maxEvents) return ended;
+    if (sim.now === before) return 'frozen';
+  }
 }

@@ -257,7 +257,11 @@ export const databaseSchema = z.strictObject({
   }),
 });
 
-export const DEFAULT_LIMITS = { maxEvents: 20_000_000, maxSimTime: 3600 };
+/**
+ * 10 million events take some seconds and, with every event holding a pending request,
+ * stay within Node's default heap; an hour of simulated time is longer than any load test.
+ */
+export const DEFAULT_LIMITS = { maxEvents: 10_000_000, maxSimTime: 3600 };
 
 export const limitsSchema = z
   .strictObject({
