@@ -11,9 +11,9 @@ const didYouMean = (guess: string | undefined) => (guess === undefined ? '' : `;
 
 // --- Files ---------------------------------------------------------------------------
 
-export const cannotRead = (why: string) => `cannot read the scenario: ${why}`;
+export const cannotRead = (what: string, why: string) => `cannot read ${what}: ${why}`;
 export const noSuchFile = 'no such file';
-export const isDirectory = 'is a directory, expected a scenario .json file';
+export const isDirectory = (expected: string) => `is a directory, expected ${expected}`;
 export const notReadable = 'permission denied';
 export const cannotWrite = (why: string) => `cannot write: ${why}`;
 
@@ -54,6 +54,8 @@ export const uniformOrder = 'expected max >= min';
 export const weightPerValue = 'expected one weight per value';
 export const someWeightPositive = 'expected at least one weight greater than 0';
 export const rateZeroOrAtLeast = (min: number) => `expected 0 or a rate >= ${min}`;
+export const stepsOrEndpoints = 'expected either "steps" or "endpoints"';
+export const hitRatioOrTtl = 'expected either "hitRatio", or "ttl" with "keys"';
 export const rateOrSteps = 'expected either "rate" or "steps"';
 export const firstStepAtZero = 'expected the first step to start at 0';
 export const stepsIncreasing = 'expected steps in increasing order of "from"';
@@ -65,6 +67,7 @@ export const needsDatabase = (kind: string) =>
   `a ${kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`;
 export const dbStepWithoutConnection = (kind: string) => `a ${kind} step needs an open connection: expected a dbConnect step before it`;
 export const dbConnectTwice = 'a second dbConnect while a connection is open: expected a dbClose step before it';
+export const cacheCoversTooMany = (most: number, found: number) => `expected at most ${most} (the steps after this one), got ${found}`;
 export const moreProblems = (n: number) => `... and ${n} more problems`;
 
 // --- Command line ------------------------------------------------------------------------
@@ -79,7 +82,7 @@ export const unknownCommand = (command: string, guess: string | undefined) =>
 export const unknownOption = (option: string, guess: string | undefined) =>
   `unknown option ${option}${guess === undefined ? '' : `; did you mean ${guess}?`}`;
 export const extraArgument = (arg: string) => `unexpected argument ${quote(arg)}: a command takes one scenario file`;
-export const missingScenario = (command: string) => `expected a scenario file: sim ${command} <scenario.json>`;
+export const missingArguments = (usage: string) => `expected the files to work on: ${usage}`;
 export const missingCommand = 'name a command: sim run <scenario.json> (sim --help lists them)';
 export const flagNeedsValue = (flag: string, example: string) => `expected a value, e.g. ${flag} ${example}`;
 export const flagGivenTwice = (values: readonly unknown[]) => `given ${values.length} times (${values.join(', ')}); give it once`;

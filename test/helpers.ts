@@ -4,7 +4,7 @@ import type { Scenario, ScenarioInput } from '../src/scenario/schema.js';
 import { simulate, type RunResult } from '../src/model/system.js';
 import { summarize, type RunSummary } from '../src/report/summary.js';
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = { [K in keyof T]?: NonNullable<T[K]> extends readonly unknown[] ? T[K] : NonNullable<T[K]> extends object ? DeepPartial<NonNullable<T[K]>> : T[K] };
 
 export function scenario(changes: DeepPartial<ScenarioInput> = {}): Scenario {
   const base: ScenarioInput = {
@@ -16,6 +16,8 @@ export function scenario(changes: DeepPartial<ScenarioInput> = {}): Scenario {
   };
   // An open-loop client replaces hey's options rather than adding to them.
   if (changes.client?.arrivals !== undefined) base.client = { timeout: 0 };
+  // Endpoints replace the single list of steps.
+  if (changes.app?.endpoints !== undefined) delete base.app.steps;
   return validateScenario(merge(base, changes), 'test');
 }
 

@@ -12,6 +12,16 @@ export const FIELD_FLAGS = [
   { flag: '--max-sim-time', name: 'max-sim-time', path: ['limits', 'maxSimTime'], example: '10m', describe: 'Simulated-time budget (limits.maxSimTime), e.g. 90s or 10m' },
 ] as const;
 
+/** What each command takes, for "expected ...". */
+const USAGE: Record<string, string> = {
+  run: 'sim run <scenario.json>',
+  compare: 'sim compare <scenario.json> <hey-output.txt...>',
+  fit: 'sim fit <scenario.json> <hey-output.txt...> --free FIELDS',
+};
+
+/** Examples for flags a command requires, in "expected a value, e.g. ...". */
+const REQUIRED_EXAMPLES: Record<string, string> = { '--free': 'database.forkTime' };
+
 export const BOOLEAN_FLAGS = ['json', 'check', 'debug', 'help'] as const;
 
 /** The overrides the flags ask for: every --set in order, then the field flags, which win. */
@@ -66,8 +76,13 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
     if (command === name && !known.commands.includes(name)) return msg.unknownCommand(name, nearest(name, known.commands));
     return msg.extraArgument(name);
   }
+  const required = /^Missing required arguments?: (.+)$/.exec(message);
+  if (required) {
+    const flag = `--${required[1].split(', ')[0]}`;
+    return `${flag}: ${msg.flagNeedsValue(flag, REQUIRED_EXAMPLES[flag] ?? 'VALUE')}`;
+  }
   if (/^Not enough non-option arguments/.test(message)) {
-    return command === undefined ? msg.missingCommand : msg.missingScenario(command);
+    return command === undefined ? msg.missingCommand : msg.missingArguments(USAGE[command] ?? `sim ${command} <scenario.json>`);
   }
   return message;
 }

@@ -12,7 +12,14 @@ import { UserError } from '../scenario/errors.js';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
 import { atomicWrite } from './atomicWrite.js';
 import { FIELD_FLAGS, checkBooleanFlags, describeYargsFailure, scenarioOverrides, singleValue } from './flags.js';
-import { loadScenarioFile } from './loadScenarioFile.js';
+import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
+import { compareRuns } from '../analysis/compare.js';
+import { compareText } from '../analysis/compareText.js';
+import { FIT_TARGETS, fit, type FitTarget } from '../analysis/fit.js';
+import { fitText } from '../analysis/fitText.js';
+import { readHeyRuns } from './readHeyRuns.js';
+import * as msg from '../messages.js';
+import { nearest } from '../scenario/errors.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -24,8 +31,22 @@ const processIo: Io = {
   err: (t) => process.stderr.write(t),
 };
 
-const COMMANDS = ['run', 'schema'];
-const OPTIONS = ['json', 'seed', 'set', 'check', 'out', 'debug', 'help', ...FIELD_FLAGS.map((f) => f.name)];
+const COMMANDS = ['run', 'compare', 'fit', 'schema'];
+const OPTIONS = ['json', 'seed', 'set', 'check', 'out', 'debug', 'help', 'free', 'target', 'max-evaluations', ...FIELD_FLAGS.map((f) => f.name)];
+
+const setOption = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
+} as const;
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const debug = argv.includes('--debug');
@@ -66,6 +87,75 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           const report = args.json ? JSON.stringify(summary, null, 2) + '\n' : heyText(summary);
           if (out === undefined) io.out(report);
           else atomicWrite(out, report);
+        },
+      )
+      .command(
+        'compare <scenario> <hey..>',
+        'Simulate the scenario as each hey run ran, and print measured and simulated side by side',
+        (y) =>
+          y
+            .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
+            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding hey's output" })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON' })
+            .option('set', setOption)
+            .example('$0 compare calibration/linux-2core.json calibration/results/patched-c125.r1.txt', 'one run')
+            .example('$0 compare s.json out.txt --set client.concurrency=100', '-c for an output saved without its command line'),
+        (args) => {
+          const raw = readScenarioJson(args.scenario);
+          const runs = readHeyRuns(args.hey);
+          const comparisons = compareRuns(raw, runs, args.set, args.scenario);
+          io.out(args.json ? JSON.stringify(comparisons, null, 2) + '\n' : compareText(comparisons, args.scenario));
+        },
+      )
+      .command(
+        'fit <scenario> <hey..>',
+        'Fit the named scenario fields to measured hey runs and write the calibrated scenario',
+        (y) =>
+          y
+            .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON): its values are the starting point' })
+            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding hey's output" })
+            .option('free', {
+              type: 'string',
+              demandOption: true,
+              describe: 'Comma-separated fields to fit, each a number of seconds: database.forkTime,database.backendStartTime',
+            })
+            .option('target', {
+              type: 'string',
+              default: 'requestsPerSec',
+              describe: `Comma-separated figures to match: ${FIT_TARGETS.join(', ')}`,
+            })
+            .option('out', { type: 'string', describe: 'Write the calibrated scenario here (atomically)' })
+            .option('max-evaluations', { type: 'string', describe: 'Simulations allowed per simplex search (400)' })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the fit as JSON' })
+            .option('set', setOption)
+            .example(
+              '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
+              'the two connection costs',
+            ),
+        (args) => {
+          const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
+          const targets = splitList(singleValue('--target', args.target, 'requestsPerSec')!);
+          for (const t of targets) {
+            if (!(FIT_TARGETS as readonly string[]).includes(t)) {
+              throw new UserError(`--target ${t}: ${msg.notOneOf(FIT_TARGETS, JSON.stringify(t), nearest(t, FIT_TARGETS))}`);
+            }
+          }
+          const evaluations = singleValue('--max-evaluations', args['max-evaluations'], '400') ?? '400';
+          const maxEvaluations = Number(evaluations);
+          if (!Number.isInteger(maxEvaluations) || maxEvaluations < 1) {
+            throw new UserError(`--max-evaluations ${evaluations}: ${msg.wrongType('a whole number >= 1', JSON.stringify(evaluations))}`);
+          }
+          const out = singleValue('--out', args.out, 'fitted.json');
+          const raw = readScenarioJson(args.scenario);
+          const runs = readHeyRuns(args.hey);
+          const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
+          if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n');
+          if (args.json) {
+            const { calibrated: _, ...rest } = result;
+            io.out(JSON.stringify({ ...rest, out: out ?? null }, null, 2) + '\n');
+          } else {
+            io.out(fitText(result) + (out !== undefined ? `Wrote the calibrated scenario to ${out}\n` : 'Not written: give --out FILE to save the calibrated scenario.\n'));
+          }
         },
       )
       .command(

@@ -1,22 +1,18 @@
 // A resource with `capacity` identical units and a FIFO queue of waiters: the shape of
 // every limited thing in the model (a worker's greenlet pool, CPU cores, the GIL, the
-// postmaster). As in SimPy, all kinds share this base; only the grant rule differs.
+// postmaster). As in SimPy, all kinds share this base.
 //
 // Grants are synchronous: `acquire` calls back at once when a unit is free, and
 // `release` hands the unit straight to the oldest waiter within the releaser's event.
 // That keeps a unit from ever sitting idle while someone waits, and costs no extra event.
-import { Fifo } from './fifo.js';
+// Waiters live in a ring of (callback, a, b) triples, so waiting allocates nothing.
 import type { Callback } from './eventQueue.js';
-
-interface Waiter {
-  fn: Callback<any, any>;
-  a: unknown;
-  b: unknown;
-}
 
 export class Resource {
   private inUse = 0;
-  protected readonly waiters = new Fifo<Waiter>();
+  private ring: unknown[] = new Array(3 * 16);
+  private head = 0;
+  private waiting = 0;
   /** Highest number of units ever in use at once. */
   peakInUse = 0;
 
@@ -29,7 +25,7 @@ export class Resource {
   }
 
   get queueLength(): number {
-    return this.waiters.length;
+    return this.waiting;
   }
 
   get available(): number {
@@ -38,20 +34,24 @@ export class Resource {
 
   /** Calls `fn(a, b)` once a unit is held by the caller (now, if one is free). */
   acquire<A, B>(fn: Callback<A, B>, a: A, b?: B): void {
-    if (this.inUse < this.capacity && this.waiters.length === 0) {
-      this.inUse++;
-      if (this.inUse > this.peakInUse) this.peakInUse = this.inUse;
+    if (this.inUse < this.capacity && this.waiting === 0) {
+      if (++this.inUse > this.peakInUse) this.peakInUse = this.inUse;
       fn(a, b as B);
-    } else {
-      this.waiters.push({ fn, a, b });
+      return;
     }
+    if (3 * this.waiting === this.ring.length) this.grow();
+    const slots = this.ring.length / 3;
+    const at = 3 * ((this.head + this.waiting) % slots);
+    this.ring[at] = fn;
+    this.ring[at + 1] = a;
+    this.ring[at + 2] = b;
+    this.waiting++;
   }
 
   /** Takes a unit only if one is free now; never queues. */
   tryAcquire(): boolean {
-    if (this.inUse < this.capacity && this.waiters.length === 0) {
-      this.inUse++;
-      if (this.inUse > this.peakInUse) this.peakInUse = this.inUse;
+    if (this.inUse < this.capacity && this.waiting === 0) {
+      if (++this.inUse > this.peakInUse) this.peakInUse = this.inUse;
       return true;
     }
     return false;
@@ -59,16 +59,31 @@ export class Resource {
 
   release(): void {
     if (this.inUse <= 0) throw new Error(`${this.name}: release without acquire`);
-    const next = this.waiters.length === 0 ? undefined : this.nextWaiter();
-    if (next === undefined) {
+    if (this.waiting === 0) {
       this.inUse--;
-    } else {
-      next.fn(next.a, next.b);
+      return;
     }
+    const ring = this.ring;
+    const at = 3 * this.head;
+    const fn = ring[at] as Callback<unknown, unknown>;
+    const a = ring[at + 1];
+    const b = ring[at + 2];
+    ring[at] = ring[at + 1] = ring[at + 2] = undefined;
+    this.head = (this.head + 1) % (ring.length / 3);
+    this.waiting--;
+    fn(a, b);
   }
 
-  /** The grant rule: which waiter gets a released unit. FIFO here. */
-  protected nextWaiter(): Waiter | undefined {
-    return this.waiters.shift();
+  private grow(): void {
+    const slots = this.ring.length / 3;
+    const next: unknown[] = new Array(this.ring.length * 2);
+    for (let i = 0; i < this.waiting; i++) {
+      const from = 3 * ((this.head + i) % slots);
+      next[3 * i] = this.ring[from];
+      next[3 * i + 1] = this.ring[from + 1];
+      next[3 * i + 2] = this.ring[from + 2];
+    }
+    this.ring = next;
+    this.head = 0;
   }
 }

@@ -5,7 +5,7 @@ import { EventQueue, type Callback } from './eventQueue.js';
 import { InvariantViolation } from './invariantViolation.js';
 import type { Time } from './time.js';
 
-/** Lower runs first among events at the same instant; ties keep scheduling order. */
+/** Lower runs first among events at the same instant; ties keep scheduling order (-4 to 3). */
 export const Priority = { URGENT: -1, NORMAL: 0, LATE: 1 } as const;
 
 export class Simulation {
@@ -25,7 +25,8 @@ export class Simulation {
 
   /** Calls `fn(a, b)` after `delay` (an integer, >= 0). */
   schedule<A, B = undefined>(delay: Time, fn: Callback<A, B>, a: A, b?: B, priority: number = Priority.NORMAL): void {
-    if (!(delay >= 0) || !Number.isInteger(delay)) {
+    // Cheap enough for the hot path: rejects negatives, NaN and fractions.
+    if (!(delay >= 0 && Math.floor(delay) === delay)) {
       throw new RangeError(`delay must be a non-negative integer, got ${delay}`);
     }
     this.queue.push(this.clock + delay, priority, fn, a, b as B);

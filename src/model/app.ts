@@ -1,4 +1,4 @@
-// The WSGI application: a list of steps run for each request, in order.
+// The WSGI application: for each request, the steps of its endpoint, in order.
 //
 // Where a step waits decides who else can run meanwhile (MODEL.md section 3):
 // - CPU work holds the worker's loop (one Python thread runs at a time: the GIL) and a
@@ -11,91 +11,109 @@
 // A request holds the loop while it runs a CPU step and, in an async worker, through
 // blocking IO; it queues for the loop (FIFO, as gevent runs ready greenlets in order)
 // only when it has CPU work or blocking IO to do. The Python glue between two IO waits
-// is not modelled: it takes no time, and so does not queue. An exception
-// before the response (here: PostgreSQL refusing the connection) becomes a 500, as
-// gunicorn's handle_error makes it. Every continuation drops requests whose worker was
-// killed meanwhile.
-import type { Distribution } from '../engine/distributions.js';
+// is not modelled: it takes no time, and so does not queue. An exception before the
+// response (a refused connection, a pool timeout) becomes a 500, as gunicorn's
+// handle_error makes it. Every continuation drops requests whose worker was killed.
 import type { Uniform } from '../engine/random.js';
 import type { Resource } from '../engine/resource.js';
 import type { Simulation } from '../engine/simulation.js';
-import type { Postgres } from './database/postgres.js';
+import type { DatabaseAccess } from './database/access.js';
 import { Phase, type HttpRequest } from './request.js';
-
-export type StepKind = 'cpu' | 'dbConnect' | 'dbQuery' | 'dbClose' | 'sleep' | 'http';
-
-/** A step ready to run: durations in integer microseconds. */
-export interface CompiledStep {
-  kind: StepKind;
-  duration?: Distribution;
-  random?: Uniform;
-  blocking: boolean;
-  /** The Phase its waiting is charged to. */
-  phase: number;
-}
+import type { CompiledStep, Endpoint } from './steps.js';
 
 export class App {
-  /** Requests that ended in an exception, by message (gunicorn logs them). */
-  readonly exceptions = new Map<string, number>();
+  /** Requests that ended in an exception, by the error text (see exceptionsRaised). */
+  private readonly exceptions = new Map<string, number>();
+  private readonly totalWeight: number;
 
   constructor(
     readonly sim: Simulation,
-    readonly steps: CompiledStep[],
+    readonly endpoints: readonly Endpoint[],
     readonly cores: Resource,
-    readonly postgres: Postgres | undefined,
-    readonly okStatus: number,
-  ) {}
+    readonly db: DatabaseAccess | undefined,
+    private readonly pick: Uniform,
+  ) {
+    this.totalWeight = endpoints.reduce((sum, e) => sum + e.weight, 0);
+  }
 
   /** Runs the handler for `req`, from its first step; calls req.host.finished at the end. */
   start(req: HttpRequest): void {
     req.step = 0;
+    req.endpoint = this.endpoints.length === 1 ? 0 : this.route();
     this.next(req);
   }
 
+  private route(): number {
+    let x = this.pick() * this.totalWeight;
+    for (let i = 0; i < this.endpoints.length - 1; i++) {
+      x -= this.endpoints[i].weight;
+      if (x < 0) return i;
+    }
+    return this.endpoints.length - 1;
+  }
+
   next(req: HttpRequest): void {
-    if (req.step >= this.steps.length) {
-      this.end(req, this.okStatus);
+    const steps = this.endpoints[req.endpoint].steps;
+    if (req.step >= steps.length) {
+      this.end(req, this.endpoints[req.endpoint].status);
       return;
     }
-    const step = this.steps[req.step++];
-    switch (step.kind) {
-      case 'cpu':
-        if (req.hasLoop) this.cores.acquire(cpuHasCore, this, req);
-        else req.host!.loop.acquire(cpuHasLoop, this, req);
-        return;
-      case 'dbClose':
-        if (req.holdsDbConnection) {
-          this.postgres!.close();
-          req.holdsDbConnection = false;
-        }
-        this.next(req);
-        return;
-      case 'dbConnect':
-      case 'dbQuery':
-      case 'sleep':
-      case 'http':
-        if (step.blocking && req.host!.blockingHoldsLoop) {
-          // Blocking IO in an async worker: the whole process waits with this request.
-          if (req.hasLoop) this.wait(req);
-          else req.host!.loop.acquire(waitHoldingLoop, this, req);
-        } else {
-          if (req.hasLoop) this.releaseLoop(req);
-          this.wait(req);
-        }
-        return;
+    const step = steps[req.step++];
+    if (step.kind === 'cpu') {
+      req.enter(Phase.loop, this.sim.now);
+      if (req.hasLoop) this.cores.acquire(cpuHasCore, this, req);
+      else req.host!.loop.acquire(cpuHasLoop, this, req);
+    } else if (step.kind === 'dbClose') {
+      if (req.holdsDbConnection) {
+        req.holdsDbConnection = false;
+        this.db!.close(req);
+      }
+      this.next(req);
+    } else if (step.kind === 'cacheSet' && req.cacheKey < 0) {
+      this.next(req); // a hit skipped the covered steps; nothing to store
+    } else if (step.blocking && req.host!.blockingHoldsLoop) {
+      // Blocking IO in an async worker: the whole process waits with this request.
+      if (req.hasLoop) this.wait(req);
+      else {
+        req.enter(Phase.loop, this.sim.now);
+        req.host!.loop.acquire(waitHoldingLoop, this, req);
+      }
+    } else {
+      if (req.hasLoop) this.releaseLoop(req);
+      this.wait(req);
     }
   }
 
-  /** The IO of the current step: a database connection, or a timed wait. */
+  /** The IO of the current step. */
   wait(req: HttpRequest): void {
     const step = this.current(req);
-    if (step.kind === 'dbConnect') this.postgres!.connect(req, this.connected);
-    else this.sim.schedule(this.sample(step), waited, this, req);
+    req.enter(step.phase, this.sim.now);
+    switch (step.kind) {
+      case 'dbConnect':
+        this.db!.connect(req, this.connected);
+        return;
+      case 'dbQuery':
+        this.db!.query(req, this.sample(step, step.cpu!), this.sample(step, step.duration!), this.queried);
+        return;
+      default:
+        if (step.limit !== undefined) step.limit.acquire(limitGranted, this, req);
+        else this.sim.schedule(this.sample(step, step.duration!), waited, this, req);
+    }
   }
 
   /** After IO, on to the next step (still holding the loop if the wait held it). */
   afterWait(req: HttpRequest): void {
-    req.spend(this.current(req).phase, this.sim.now);
+    const step = this.current(req);
+    if (step.limit !== undefined) step.limit.release();
+    if (step.cache !== undefined) {
+      if (step.kind === 'cacheGet') {
+        req.cacheKey = step.cache.lookup(this.sim.now);
+        if (req.cacheKey < 0) req.step += step.skip!;
+      } else {
+        step.cache.store(req.cacheKey, this.sim.now);
+        req.cacheKey = -1;
+      }
+    }
     this.next(req);
   }
 
@@ -104,43 +122,58 @@ export class App {
     req.host!.loop.release();
   }
 
-  /** Duration of a step. */
-  sample(step: CompiledStep): number {
-    const v = step.duration!.sample(step.random!);
+  /** A duration of `step`. */
+  sample(step: CompiledStep, d: CompiledStep['duration']): number {
+    const v = d!.sample(step.random!);
     return v > 0 ? Math.round(v) : 0;
   }
 
   /** The step just started (req.step already points past it). */
   current(req: HttpRequest): CompiledStep {
-    return this.steps[req.step - 1];
+    return this.endpoints[req.endpoint].steps[req.step - 1];
   }
 
   /** Bound once, so a connect allocates no closure. */
   readonly connected = (req: HttpRequest, error: string | undefined): void => {
     if (req.killed) {
-      if (error === undefined) this.postgres!.close();
+      if (error === undefined) this.db!.drop(req);
       return;
     }
     if (error !== undefined) {
-      req.spend(Phase.dbConnect, this.sim.now);
-      this.fail(req, `psycopg2.OperationalError: ${error}`);
+      this.fail(req, error);
       return;
     }
     req.holdsDbConnection = true;
     this.afterWait(req);
   };
 
+  readonly queried = (req: HttpRequest, error: string | undefined): void => {
+    if (req.killed) return;
+    if (error !== undefined) this.fail(req, error);
+    else this.afterWait(req);
+  };
+
   private fail(req: HttpRequest, exception: string): void {
+    // Counted by the server's message; the exception's full text is built when reported.
     this.exceptions.set(exception, (this.exceptions.get(exception) ?? 0) + 1);
     this.end(req, 500);
   }
 
+  /** Exceptions the handler raised, by the message gunicorn logs. */
+  exceptionsRaised(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [error, n] of this.exceptions) {
+      out.set(error.startsWith('sqlalchemy') ? error : `psycopg2.OperationalError: ${error}`, n);
+    }
+    return out;
+  }
+
   private end(req: HttpRequest, status: number): void {
     if (req.holdsDbConnection) {
-      // The connection object is dropped with the handler's frame, which closes it,
-      // whether the handler returned or raised.
-      this.postgres!.close();
+      // The connection object is dropped with the handler's frame, which closes (or
+      // returns) it, whether the handler returned or raised.
       req.holdsDbConnection = false;
+      this.db!.close(req);
     }
     if (req.hasLoop) this.releaseLoop(req);
     req.host!.finished(req, status);
@@ -159,13 +192,13 @@ function cpuHasCore(app: App, req: HttpRequest): void {
     return;
   }
   req.holdsCore = true;
-  req.spend(Phase.loop, app.sim.now);
-  app.sim.schedule(app.sample(app.current(req)), cpuDone, app, req);
+  req.enter(Phase.cpu, app.sim.now);
+  const step = app.current(req);
+  app.sim.schedule(app.sample(step, step.duration), cpuDone, app, req);
 }
 
 function cpuDone(app: App, req: HttpRequest): void {
   if (req.killed) return;
-  req.spend(Phase.cpu, app.sim.now);
   req.holdsCore = false;
   app.cores.release();
   app.next(req);
@@ -173,12 +206,24 @@ function cpuDone(app: App, req: HttpRequest): void {
 
 function waitHoldingLoop(app: App, req: HttpRequest): void {
   if (req.killed) return;
-  req.spend(Phase.loop, app.sim.now);
   req.hasLoop = true;
   app.wait(req);
 }
 
+function limitGranted(app: App, req: HttpRequest): void {
+  if (req.killed) {
+    app.current(req).limit!.release();
+    return;
+  }
+  const step = app.current(req);
+  app.sim.schedule(app.sample(step, step.duration), waited, app, req);
+}
+
 function waited(app: App, req: HttpRequest): void {
-  if (req.killed) return;
+  if (req.killed) {
+    const limit = app.current(req).limit;
+    if (limit !== undefined) limit.release();
+    return;
+  }
   app.afterWait(req);
 }

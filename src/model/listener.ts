@@ -27,15 +27,18 @@ export type AcceptPolicy = 'random' | 'round-robin' | 'first';
  * When a client whose SYN was dropped sends it again: seconds after the previous SYN,
  * the last entry being the wait before the connect gives up ("connection timed out").
  */
-export const SYN_RETRANSMITS: Record<'linux' | 'darwin', readonly number[]> = {
-  // TCP_TIMEOUT_INIT = 1 s doubled at each retry, net.ipv4.tcp_syn_retries = 6: SYNs at
-  // 0, 1, 3, 7, 15, 31, 63 s, given up at 127 s.
-  linux: [1, 2, 4, 8, 16, 32, 64],
+export function synRetransmits(os: 'linux' | 'darwin', synRetries: number): readonly number[] {
+  // Linux: TCP_TIMEOUT_INIT = 1 s, doubled at each of net.ipv4.tcp_syn_retries
+  // retransmissions (default 6: SYNs at 0, 1, 3, 7, 15, 31, 63 s, given up at 127 s).
+  if (os === 'linux') return Array.from({ length: synRetries + 1 }, (_, k) => 2 ** k);
+  return DARWIN_SYN_RETRANSMITS;
+}
+
+const DARWIN_SYN_RETRANSMITS: readonly number[] =
   // BSD's tcp_syn_backoff[] = {1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64, ...} times the 1 s
   // initial RTO (xnu bsd/netinet/tcp_timer.c), cut off by the 75 s connection-
   // establishment timer (TCPTV_KEEP_INIT): SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s.
-  darwin: [1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 8],
-};
+  [1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 8];
 
 export class Listener {
   private readonly queue = new Fifo<Connection>();

@@ -56,19 +56,37 @@ export const Phase = {
   dbQuery: 6,
   /** Other IO: sleep, outbound HTTP. */
   io: 7,
+  /** Cache lookups and stores. */
+  cache: 8,
 } as const;
 export const PHASE_NAMES = Object.keys(Phase) as (keyof typeof Phase)[];
+
+/**
+ * Summed time in each Phase over every request that has ended (response or error):
+ * one per run, shared by its requests, so that accounting allocates nothing per request.
+ */
+export type PhaseLedger = Float64Array;
 
 export class HttpRequest {
   /** Index of the next handler step to run. */
   step = 0;
   /** A database connection is open for this request (it must be closed on any exit). */
   holdsDbConnection = false;
+  /** The database operation in progress: its CPU and wait, its caller, and the next
+   * layer's continuation (pool -> PgBouncer -> PostgreSQL pass these along). */
+  dbCpu = 0;
+  dbWait = 0;
+  dbDone: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
+  dbNext: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
+  /** The endpoint it was routed to (index in app.endpoints). */
+  endpoint = 0;
+  /** A cache miss: the key to store once the covered steps are done. */
+  cacheKey = -1;
   /** It holds its worker's loop (the GIL): its Python code is running or blocked. */
   hasLoop = false;
   /** It holds one of the machine's cores (released if its worker is killed). */
   holdsCore = false;
-  /** The client gave up on it (timeout); the server still finishes it. */
+  /** The client is done with it (a response, or an error such as a timeout); the server may still be working on it. */
   abandoned = false;
   /** Its worker was killed: every pending continuation must drop it. */
   killed = false;
@@ -76,18 +94,36 @@ export class HttpRequest {
   keepAlive = true;
   /** The worker running it. */
   host: AppHost | undefined = undefined;
-  /** Time spent so far in each Phase, and when the current phase began. */
-  readonly spent = [0, 0, 0, 0, 0, 0, 0, 0];
-  mark: Time;
+  /** Neighbours in its worker's list of requests in flight (for a kill). */
+  prevInWorker: HttpRequest | undefined = undefined;
+  nextInWorker: HttpRequest | undefined = undefined;
+  /** The Phase it is in since `mark`. */
+  private phase: number;
+  private mark: Time;
 
-  constructor(readonly id: number, readonly conn: Connection, readonly sentAt: Time) {
+  constructor(
+    readonly id: number,
+    readonly conn: Connection,
+    readonly sentAt: Time,
+    private readonly ledger: PhaseLedger,
+    phase: number,
+  ) {
+    this.phase = phase;
     this.mark = sentAt;
   }
 
-  /** Ends the current phase at `now`, charging it to `phase`. */
-  spend(phase: number, now: Time): void {
-    this.spent[phase] += now - this.mark;
+  /** From `now` on it is in `phase`; the time since the last change goes to the previous one. */
+  enter(phase: number, now: Time): void {
+    if (this.abandoned) return;
+    this.ledger[this.phase] += now - this.mark;
+    this.phase = phase;
     this.mark = now;
+  }
+
+  /** The client is done with it at `now`: the last phase is charged, nothing after. */
+  settle(now: Time): void {
+    this.enter(this.phase, now);
+    this.abandoned = true;
   }
 }
 

@@ -13,21 +13,21 @@ import type { StopReason } from '../messages.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RunRecorder } from '../stats/runRecorder.js';
 import type { TimelineData } from '../stats/timeline.js';
-import { App, type CompiledStep } from './app.js';
+import { App } from './app.js';
+import { DatabaseAccess } from './database/access.js';
+import { PgBouncer } from './database/pgbouncer.js';
+import { compileEndpoints } from './steps.js';
 import { Arrivals } from './client/arrivals.js';
 import { HeyClient } from './client/hey.js';
 import type { LoadGenerator } from './client/loadGenerator.js';
 import { OpenLoopClient } from './client/openLoop.js';
 import { Postgres } from './database/postgres.js';
-import { toDistribution } from './durations.js';
-import { Listener, SYN_RETRANSMITS } from './listener.js';
-import { Phase, PHASE_NAMES } from './request.js';
+import { Listener, synRetransmits } from './listener.js';
+import { PHASE_NAMES } from './request.js';
 import { Arbiter } from './server/arbiter.js';
 
 /** hey's transport keeps at most min(C, 500) idle connections (requester.go: maxIdleConn). */
 export const HEY_MAX_IDLE_CONNS = 500;
-
-const STEP_PHASE = { cpu: Phase.cpu, dbConnect: Phase.dbConnect, dbQuery: Phase.dbQuery, dbClose: Phase.io, sleep: Phase.io, http: Phase.io };
 
 export interface RunResult {
   /** hey's Total: from the start until the last request ended. */
@@ -45,8 +45,18 @@ export interface RunResult {
   exceptions: Map<string, number>;
   listener: { capacity: number; peakQueue: number; synDrops: number };
   server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
-  database?: { peakOpen: number; refused: number; connections: number; limit: number; openAtEnd: number };
-  /** Summed time answered requests spent in each phase, by phase name (µs). */
+  database?: {
+    peakOpen: number;
+    refused: number;
+    connections: number;
+    queries: number;
+    limit: number;
+    openAtEnd: number;
+    /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
+    pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
+    pgbouncer?: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number };
+  };
+  /** Summed time ended requests (responses and errors) spent in each phase, by phase name (µs). */
   spent: Record<(typeof PHASE_NAMES)[number], number>;
   /** Time-weighted mean number of requests in the system (sent, not yet ended). */
   meanInSystem: number;
@@ -80,38 +90,48 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
   const { client: c, server: s, machine: m, app: a, database: d } = scenario;
 
   const cores = new Resource(m.cores, 'cores');
-  const postgres =
-    d === undefined
-      ? undefined
-      : new Postgres(
-          sim,
-          {
-            maxConnections: d.maxConnections,
-            superuserReservedConnections: d.superuserReservedConnections,
-            superuser: d.superuser,
-            forkTime: fromSeconds(d.forkTime),
-            backendStartTime: fromSeconds(d.backendStartTime),
-          },
-          timeline.gauge('dbConnections'),
-        );
-
-  const steps: CompiledStep[] = a.steps.map((step, i) => {
-    const isDb = step.kind === 'dbConnect' || step.kind === 'dbQuery';
-    const io = 'io' in step && step.io !== undefined ? step.io : isDb && !a.psycogreen ? 'blocking' : 'cooperative';
-    return {
-      kind: step.kind,
-      duration: 'time' in step ? toDistribution(step.time) : undefined,
-      random: 'time' in step ? streams.stream(`app.step${i}.${step.kind}`) : undefined,
-      blocking: io === 'blocking',
-      phase: STEP_PHASE[step.kind],
-    };
-  });
-  const app = new App(sim, steps, cores, postgres, a.status);
+  let postgres: Postgres | undefined;
+  let pgbouncer: PgBouncer | undefined;
+  let db: DatabaseAccess | undefined;
+  if (d !== undefined) {
+    postgres = new Postgres(
+      sim,
+      {
+        maxConnections: d.maxConnections,
+        superuserReservedConnections: d.superuserReservedConnections,
+        superuser: d.superuser,
+        forkTime: fromSeconds(d.forkTime),
+        backendStartCpu: fromSeconds(d.backendStartCpu),
+        backendStartTime: fromSeconds(d.backendStartTime),
+        backendExitTime: fromSeconds(d.backendExitTime),
+      },
+      // On its own machine, or sharing the workers' cores.
+      d.cores !== undefined ? new Resource(d.cores, 'database cores') : cores,
+      timeline.gauge('dbConnections'),
+    );
+    const b = d.pgbouncer;
+    if (b !== undefined) {
+      pgbouncer = new PgBouncer(
+        sim,
+        {
+          poolMode: b.poolMode,
+          defaultPoolSize: b.defaultPoolSize,
+          maxClientConn: b.maxClientConn,
+          loginTime: fromSeconds(b.loginTime),
+          queryWaitTimeout: fromSeconds(b.queryWaitTimeout),
+        },
+        postgres,
+      );
+    }
+    const pool = a.pool === undefined ? undefined : { size: a.pool.size, maxOverflow: a.pool.maxOverflow, timeout: fromSeconds(a.pool.timeout) };
+    db = new DatabaseAccess(sim, pgbouncer ?? postgres, pool);
+  }
+  const app = new App(sim, compileEndpoints(a, streams), cores, db, streams.stream('app.endpoint'));
 
   const listener = new Listener(
     sim,
     Math.min(s.backlog, m.somaxconn),
-    SYN_RETRANSMITS[m.os],
+    synRetransmits(m.os, m.synRetries),
     s.acceptPolicy,
     streams.stream('server.accept'),
     timeline.gauge('backlog'),
@@ -150,6 +170,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       new Arrivals(c.arrivals.process, steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })), streams.stream('client.arrivals')),
       recorder,
       inSystem,
+      recorder.ledger,
     );
   } else {
     const concurrency = c.concurrency!;
@@ -167,6 +188,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       },
       recorder,
       inSystem,
+      recorder.ledger,
     );
   }
   client.start();
@@ -186,7 +208,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     sent: client.sent,
     recorder,
     events: sim.eventsRun,
-    exceptions: app.exceptions,
+    exceptions: app.exceptionsRaised(),
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
     server: { workerClass, workers: s.workers, kills: arbiter.kills, restarts: arbiter.restarts, servedByWorker: arbiter.servedByWorker() },
     database:
@@ -196,10 +218,26 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
             peakOpen: postgres.peakOpen,
             refused: postgres.refused,
             connections: postgres.connections,
+            queries: postgres.queries,
             limit: postgres.settings.maxConnections,
-            openAtEnd: postgres.open,
+            openAtEnd: postgres.backends,
+            pool:
+              a.pool === undefined
+                ? undefined
+                : { size: a.pool.size, maxOverflow: a.pool.maxOverflow, peakPerWorker: db!.peakPerWorker, timeouts: db!.timeouts },
+            pgbouncer:
+              pgbouncer === undefined
+                ? undefined
+                : {
+                    poolMode: pgbouncer.settings.poolMode,
+                    defaultPoolSize: pgbouncer.settings.defaultPoolSize,
+                    maxClientConn: pgbouncer.settings.maxClientConn,
+                    peakClients: pgbouncer.peakClients,
+                    refused: pgbouncer.refused,
+                    timeouts: pgbouncer.timeouts,
+                  },
           },
-    spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.spent[i]])) as RunResult['spent'],
+    spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent'],
     meanInSystem: end > 0 ? area / (end / 1e6) : 0,
     timeline: data,
     evidence: {

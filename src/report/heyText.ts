@@ -40,7 +40,9 @@ export function heyText(s: RunSummary): string {
     out.push('');
     out.push('Latency distribution:');
     for (const [key, v] of Object.entries(s.latency)) {
+      // hey prints a zero entry ("0% in 0.0000 secs") for a percentile it has no value for.
       if (v !== null && v > 0) out.push(`  ${key.slice(1)}% in ${f4(v)} secs`);
+      else out.push('  0% in 0.0000 secs');
     }
     out.push('');
     out.push('Status code distribution:');
@@ -71,13 +73,21 @@ function simulationText(s: RunSummary): string[] {
   out.push(`  Backlog:\tpeak ${sim.backlog.peak} of ${sim.backlog.capacity}, ${sim.backlog.synDrops} SYNs dropped`);
   if (sim.database !== null) {
     const db = sim.database;
-    out.push(`  PostgreSQL:\tpeak ${db.peakOpen} of ${db.maxConnections} connections, ${db.refused} refused`);
+    out.push(`  PostgreSQL:\tpeak ${db.peakOpen} of ${db.maxConnections} connections, ${db.refused} refused, ${db.connections} opened, ${db.queries} queries`);
+    if (db.pool !== null) {
+      out.push(`  Pool:\t\tper worker ${db.pool.size} + ${db.pool.maxOverflow} overflow, peak ${db.pool.peakPerWorker}, ${db.pool.timeouts} timed out`);
+    }
+    if (db.pgbouncer !== null) {
+      const b = db.pgbouncer;
+      out.push(`  PgBouncer:\t${b.poolMode} mode, ${b.defaultPoolSize} server connections, peak ${b.peakClients} clients, ${b.refused} refused, ${b.timeouts} timed out`);
+    }
   }
+  for (const w of sim.warnings) out.push(`  WARNING:\t${w}`);
   for (const [e, n] of Object.entries(sim.exceptions)) out.push(`  [${n}]\t${e}`);
-  const avg = s.summary.average;
-  if (avg !== null && avg > 0) {
+  const avg = Object.values(s.breakdown).reduce((a, b) => a + b, 0);
+  if (avg > 0) {
     out.push('');
-    out.push('Where the time went (mean per response):');
+    out.push(`Where the time went (mean per request${s.summary.errors > 0 ? ', errors included' : ''}):`);
     for (const [phase, secs] of Object.entries(s.breakdown)) {
       if (secs <= 0) continue;
       const label = `${PHASE_LABELS[phase] ?? phase}:`.padEnd(28);

@@ -27,9 +27,10 @@ export interface RunSummary {
   statusCodes: Record<string, number>;
   errors: Record<string, number>;
   /**
-   * Where answered requests spent their time: mean seconds per request in each phase
-   * (connect, backlog, thread, loop, cpu, dbConnect, dbQuery, io); they add up to the
-   * average latency.
+   * Where requests spent their time: mean seconds per ended request (responses and
+   * errors) in each phase (connect, backlog, thread, loop, cpu, dbConnect, dbQuery, io);
+   * they add up to the mean time from send to result (the average latency when there
+   * are no errors).
    */
   breakdown: Record<string, number>;
   simulation: {
@@ -42,7 +43,17 @@ export interface RunSummary {
     unfinished: number;
     server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
     backlog: { capacity: number; peak: number; synDrops: number };
-    database: { maxConnections: number; peakOpen: number; refused: number; connections: number } | null;
+    database: {
+      maxConnections: number;
+      peakOpen: number;
+      refused: number;
+      connections: number;
+      queries: number;
+      pool: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number } | null;
+      pgbouncer: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number } | null;
+    } | null;
+    /** Configurations that can fail in ways this run may not have shown. */
+    warnings: string[];
     exceptions: Record<string, number>;
     /**
      * Little's law on the whole run: the time-averaged number of requests in the system,
@@ -58,10 +69,11 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
   const total = toSeconds(result.total);
   const responses = rec.responses;
   const latency = {} as RunSummary['latency'];
-  for (const p of PERCENTILES) {
-    const v = lat.percentile(p);
+  const values = lat.percentiles(PERCENTILES);
+  PERCENTILES.forEach((p, i) => {
+    const v = values[i];
     latency[`p${p}`] = v === undefined ? null : toSeconds(v);
-  }
+  });
   return {
     scenario,
     seed,
@@ -79,7 +91,10 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
     latency,
     histogram: responses > 0 ? heyHistogram(result) : [],
     breakdown: Object.fromEntries(
-      Object.entries(result.spent).map(([phase, sum]) => [phase, responses > 0 ? toSeconds(sum / responses) : 0]),
+      Object.entries(result.spent).map(([phase, sum]) => {
+        const ended = responses + rec.errorCount;
+        return [phase, ended > 0 ? toSeconds(sum / ended) : 0];
+      }),
     ),
     statusCodes: Object.fromEntries([...rec.statusCodes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
     errors: sortedRecord(rec.errors),
@@ -99,7 +114,11 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
               peakOpen: result.database.peakOpen,
               refused: result.database.refused,
               connections: result.database.connections,
+              queries: result.database.queries,
+              pool: result.database.pool ?? null,
+              pgbouncer: result.database.pgbouncer ?? null,
             },
+      warnings: warnings(result),
       exceptions: sortedRecord(result.exceptions),
       littlesLaw: {
         meanInSystem: result.meanInSystem,
@@ -107,6 +126,22 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
       },
     },
   };
+}
+
+function warnings(result: RunResult): string[] {
+  const out: string[] = [];
+  const db = result.database;
+  if (db?.pool !== undefined) {
+    const perWorker = db.pool.size + db.pool.maxOverflow;
+    const total = result.server.workers * perWorker;
+    const [limit, what] = db.pgbouncer !== undefined ? [db.pgbouncer.maxClientConn, "PgBouncer's max_client_conn"] : [db.limit, 'max_connections'];
+    if (total > limit) {
+      out.push(
+        `each worker has its own pool: ${result.server.workers} workers x (pool_size ${db.pool.size} + max_overflow ${db.pool.maxOverflow}) = ${total} connections can exceed ${what} (${limit})`,
+      );
+    }
+  }
+  return out;
 }
 
 /** hey's histogram(): ten equal buckets between fastest and slowest, counted on sorted values. */

@@ -34,7 +34,7 @@ export function loadScenario(text: string, file: string, overrides: readonly Ove
     // Nothing to override in: let validation say what the file holds instead.
     return validateScenario(raw, file);
   }
-  for (const o of overrides) applyOverride(raw as Record<string, unknown>, o);
+  for (const o of overrides) applyOverride(raw, o);
   return validateScenario(raw, file, overrides);
 }
 
@@ -47,24 +47,24 @@ export function validateScenario(raw: unknown, source: string, overrides: readon
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) throw new UserError(describeIssues(result.error as z.ZodError, raw, where));
   const scenario = result.data;
-  const usesDb = scenario.app.steps.findIndex((s) => s.kind.startsWith('db'));
-  if (usesDb >= 0 && scenario.database === undefined) {
-    const path = ['app', 'steps', usesDb];
-    throw new UserError(`${where(path)}: at ${formatPath(path)}: ${msg.needsDatabase(scenario.app.steps[usesDb].kind)}`);
+  const a = scenario.app;
+  const lists = a.endpoints?.map((e, i) => ({ path: ['app', 'endpoints', i, 'steps'], steps: e.steps })) ?? [{ path: ['app', 'steps'], steps: a.steps! }];
+  const fail = (path: PropertyKey[], problem: string): never => {
+    throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
+  };
+  for (const { path, steps } of lists) {
+    // A handler uses one database connection at a time: a query or a close without an
+    // open connection would fail in Python, so it is a mistake here.
+    let open = false;
+    steps.forEach((step, i) => {
+      if (step.kind.startsWith('db') && scenario.database === undefined) fail([...path, i], msg.needsDatabase(step.kind));
+      if (step.kind === 'cache' && i + step.covers >= steps.length) fail([...path, i, 'covers'], msg.cacheCoversTooMany(steps.length - 1 - i, step.covers));
+      if (step.kind === 'dbConnect' && open) fail([...path, i, 'kind'], msg.dbConnectTwice);
+      if ((step.kind === 'dbQuery' || step.kind === 'dbClose') && !open) fail([...path, i, 'kind'], msg.dbStepWithoutConnection(step.kind));
+      if (step.kind === 'dbConnect') open = true;
+      if (step.kind === 'dbClose') open = false;
+    });
   }
-  // A handler uses one database connection at a time, as the article's does: a query or
-  // a close without an open connection would fail in Python, so it is a mistake here.
-  let open = false;
-  scenario.app.steps.forEach((step, i) => {
-    const problem =
-      step.kind === 'dbConnect' && open ? msg.dbConnectTwice : (step.kind === 'dbQuery' || step.kind === 'dbClose') && !open ? msg.dbStepWithoutConnection(step.kind) : undefined;
-    if (problem !== undefined) {
-      const path = ['app', 'steps', i, 'kind'];
-      throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
-    }
-    if (step.kind === 'dbConnect') open = true;
-    if (step.kind === 'dbClose') open = false;
-  });
   return scenario;
 }
 

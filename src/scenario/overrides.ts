@@ -57,8 +57,13 @@ function parseFieldPath(text: string, source: string): (string | number)[] {
   return keys;
 }
 
-/** Sets the override's field in `raw` (a parsed scenario), creating objects on the way. */
-export function applyOverride(raw: Record<string, unknown>, o: Override): void {
+/**
+ * Sets the override's field in `raw` (a parsed scenario), creating objects on the way.
+ * A string is a `--set` expression (sim compare and sim fit build them).
+ */
+export function applyOverride(raw: unknown, override: Override | string): void {
+  const o = typeof override === 'string' ? parseSetExpression(override) : override;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${o.source}: ${msg.setNotObject('the scenario', describe(raw))}`);
   let node: any = raw;
   const { path } = o;
   for (let i = 0; i < path.length; i++) {
@@ -83,4 +88,8 @@ export function applyOverride(raw: Record<string, unknown>, o: Override): void {
 
 function define(node: object, key: string | number, value: unknown): void {
   Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function describe(v: unknown): string {
+  return Array.isArray(v) ? 'a list' : JSON.stringify(v);
 }

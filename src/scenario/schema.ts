@@ -11,6 +11,18 @@ import { DURATION_PATTERN, parseDuration } from './duration.js';
  * microseconds, exact only below 2^53 (285 years), and anything longer is a typo.
  */
 export const MAX_SECONDS = 1e9;
+/**
+ * Rates below one request per 1e9 s would put the next arrival beyond the clock's exact
+ * range; a rate of 0 in `steps` means no arrivals for that step.
+ */
+export const MIN_RATE = 1e-9;
+/** Counts that make objects up front (worker processes, hey workers), kept below memory's reach. */
+export const MAX_WORKERS = 10_000;
+export const MAX_CONCURRENCY = 1_000_000;
+
+const count = (description: string) => z.number().int().nonnegative().meta({ description });
+const positiveCount = (description: string, max = Number.MAX_SAFE_INTEGER) => z.number().int().positive().max(max).meta({ description });
+const positiveCountOptional = (description: string) => z.number().int().positive().optional().meta({ description });
 
 /** Seconds, as a number or a string with a unit ("250ms"). */
 const seconds = z
@@ -76,10 +88,19 @@ export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('dbConnect'),
     io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
+    cpu: durationSpec
+      .default(0)
+      .meta({ description: "Client CPU to connect (libpq's side of scram-sha-256 authentication), on the worker, once the backend answers." }),
   }),
   z.strictObject({
     kind: z.literal('dbQuery'),
-    time: durationSpec.meta({ description: 'Time the query holds its connection, e.g. 1 for SELECT pg_sleep(1.0).' }),
+    time: durationSpec
+      .default(0)
+      .meta({ description: 'Time the query waits without using CPU, e.g. 1 for SELECT pg_sleep(1.0), or disk IO.' }),
+    cpu: durationSpec.default(0).meta({ description: "Backend CPU time of the query, on the database's cores." }),
+    decodeCpu: durationSpec
+      .default(0)
+      .meta({ description: "Worker CPU to read and decode the result rows (psycopg2's fetchall), after the query." }),
     io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
   }),
   z.strictObject({ kind: z.literal('dbClose') }),
@@ -92,21 +113,30 @@ export const stepSchema = z.discriminatedUnion('kind', [
     kind: z.literal('http'),
     time: durationSpec.meta({ description: 'Latency of an outbound HTTP call.' }),
     io: io.default('cooperative').meta({ description: 'Sockets are patched by gevent: cooperative by default.' }),
+    limit: positiveCountOptional('The third party serves at most this many calls at once (all workers together); others wait in its queue.'),
   }),
+  z
+    .strictObject({
+      kind: z.literal('cache'),
+      time: durationSpec.meta({ description: "The cache's own latency for a lookup (and again for storing a miss's result)." }),
+      io: io.default('cooperative').meta({ description: 'A Redis or memcached client on patched sockets: cooperative by default.' }),
+      covers: z
+        .number()
+        .int()
+        .positive()
+        .meta({ description: 'How many of the following steps a hit skips: what a miss costs (e.g. dbConnect, dbQuery, dbClose: 3).' }),
+      hitRatio: z.number().min(0).max(1).optional().meta({ description: 'Fraction of lookups that hit.' }),
+      ttl: seconds.optional().meta({ description: 'With keys: a result is kept this long after a miss stored it.' }),
+      keys: positiveCountOptional('With ttl: requests ask for one of this many keys, uniformly.'),
+    })
+    .refine((c) => (c.hitRatio !== undefined) !== (c.ttl !== undefined && c.keys !== undefined), {
+      message: msg.hitRatioOrTtl,
+      path: ['hitRatio'],
+    }),
 ]);
 export type Step = z.infer<typeof stepSchema>;
 
-/**
- * Rates below one request per 1e9 s would put the next arrival beyond the clock's exact
- * range; a rate of 0 in `steps` means no arrivals for that step.
- */
-export const MIN_RATE = 1e-9;
-/** Counts that make objects up front (worker processes, hey workers), kept below memory's reach. */
-export const MAX_WORKERS = 10_000;
-export const MAX_CONCURRENCY = 1_000_000;
 
-const count = (description: string) => z.number().int().nonnegative().meta({ description });
-const positiveCount = (description: string, max = Number.MAX_SAFE_INTEGER) => z.number().int().positive().max(max).meta({ description });
 
 const arrivalsSchema = z
   .strictObject({
@@ -194,6 +224,7 @@ export const machineSchema = z.strictObject({
     .enum(['linux', 'darwin'])
     .default('linux')
     .meta({ description: "The client's TCP stack: when it retransmits a SYN the server dropped (linux: 1, 3, 7 s...; darwin: 1, 2, 3, 4, 5, 7 s...)." }),
+  synRetries: count('net.ipv4.tcp_syn_retries of the client (Linux): SYN retransmissions before "connection timed out". 0: a dropped SYN fails after 1 s.').default(6),
   somaxconn: positiveCount('kern.ipc.somaxconn / net.core.somaxconn: caps the listen backlog (Linux >= 5.4: 4096; older Linux and macOS: 128).').default(4096),
 });
 
@@ -230,31 +261,77 @@ export const serverSchema = z.strictObject({
     }),
 });
 
-export const appSchema = z.strictObject({
-  psycogreen: z
-    .boolean()
-    .default(true)
-    .meta({ description: 'psycogreen.gevent.patch_psycopg() applied: database steps default to cooperative IO.' }),
-  steps: z.array(stepSchema).min(1).meta({ description: 'What the handler does for each request, in order.' }),
-  status: z
-    .number()
-    .int()
-    .min(100)
-    .max(599)
-    .default(200)
-    .meta({ description: 'HTTP status of a successful response (the article\'s handler answers 204 No Content).' }),
-});
+const stepsSchema = z.array(stepSchema).min(1);
+
+export const appSchema = z
+  .strictObject({
+    psycogreen: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'psycogreen.gevent.patch_psycopg() applied: database steps default to cooperative IO.' }),
+    steps: stepsSchema.optional().meta({ description: 'What the handler does for each request, in order.' }),
+    endpoints: z
+      .array(
+        z.strictObject({
+          name: z.string(),
+          weight: z.number().positive().meta({ description: 'Share of requests, relative to the other endpoints.' }),
+          steps: stepsSchema,
+          status: z.number().int().min(100).max(599).optional(),
+        }),
+      )
+      .min(1)
+      .optional()
+      .meta({ description: 'Several endpoints with a request mix, instead of steps.' }),
+    status: z
+      .number()
+      .int()
+      .min(100)
+      .max(599)
+      .default(200)
+      .meta({ description: "HTTP status of a successful response (the article's handler answers 204 No Content)." }),
+    pool: z
+      .strictObject({
+        size: positiveCount('pool_size: connections kept open.').default(5),
+        maxOverflow: count('max_overflow: extra connections opened when all are busy, closed when returned.').default(10),
+        timeout: seconds.default(30).meta({ description: 'pool_timeout: a checkout that waits longer raises (a 500).' }),
+      })
+      .optional()
+      .meta({
+        description:
+          "A connection pool in each worker process (SQLAlchemy's QueuePool): dbConnect checks a connection out, dbClose returns it.",
+      }),
+  })
+  .superRefine((a, ctx) => {
+    if ((a.steps === undefined) === (a.endpoints === undefined)) {
+      ctx.addIssue({ code: 'custom', message: msg.stepsOrEndpoints, path: ['steps'] });
+    }
+  });
 
 export const databaseSchema = z.strictObject({
   maxConnections: positiveCount('PostgreSQL max_connections.').default(100),
   superuserReservedConnections: count('PostgreSQL superuser_reserved_connections.').default(3),
   superuser: z.boolean().default(false).meta({ description: 'The app connects as a superuser (the article connects as postgres).' }),
+  cores: positiveCountOptional("The database's own machine's cores; without it, backends share machine.cores with the workers."),
   forkTime: seconds.meta({
     description: 'Postmaster time per connection attempt (accept and fork), serialized: one attempt after another.',
   }),
+  backendStartCpu: seconds.default(0).meta({ description: "Backend CPU for authentication and start-up, on the database's cores." }),
   backendStartTime: seconds.meta({
-    description: 'Backend start-up and authentication after the fork, before the connection is ready; runs in parallel.',
+    description: 'Backend start-up and authentication waiting (round trips) after the fork, before the connection is ready; in parallel.',
   }),
+  backendExitTime: seconds.default(0).meta({ description: 'A closed connection frees its slot when its backend has exited, this long after.' }),
+  pgbouncer: z
+    .strictObject({
+      poolMode: z.enum(['session', 'transaction']).default('session').meta({ description: 'pool_mode.' }),
+      defaultPoolSize: positiveCount('default_pool_size: server connections to PostgreSQL.').default(20),
+      maxClientConn: positiveCount('max_client_conn: client connections accepted.').default(100),
+      loginTime: seconds
+        .default(0.0002)
+        .meta({ description: "PgBouncer's own time per client login, one at a time (single thread). An assumption." }),
+      queryWaitTimeout: seconds.default(120).meta({ description: 'query_wait_timeout: a client waiting longer for a server connection gets an error.' }),
+    })
+    .optional()
+    .meta({ description: 'PgBouncer between the app and PostgreSQL.' }),
 });
 
 /**
@@ -280,7 +357,7 @@ export const scenarioSchema = z.strictObject({
   description: z.string().meta({ description: 'What this scenario models and where its numbers come from.' }),
   seed: z.number().int().default(1).meta({ description: 'Seed of every random stream (sim run --seed overrides it).' }),
   client: clientSchema,
-  machine: machineSchema.default({ cores: 4, os: 'linux', somaxconn: 4096 }),
+  machine: machineSchema.default({ cores: 4, os: 'linux', synRetries: 6, somaxconn: 4096 }),
   server: serverSchema,
   app: appSchema,
   database: databaseSchema.optional(),

@@ -15,8 +15,8 @@ export class LatencyHistogram {
   min = Infinity;
   max = -Infinity;
 
-  record(value: number): void {
-    const v = Math.max(0, Math.round(value));
+  /** Records a latency in integer microseconds. */
+  record(v: number): void {
     this.count++;
     this.sum += v;
     if (v < this.min) this.min = v;
@@ -26,9 +26,9 @@ export class LatencyHistogram {
       chunk = 0;
       index = v;
     } else {
-      const bits = 31 - Math.clz32(Math.floor(v / SUB_COUNT)) + 1; // v in [2^(15+bits), 2^(16+bits))
-      chunk = bits;
-      index = Math.floor(v / 2 ** bits) - HALF;
+      // v in [2^(15+chunk), 2^(16+chunk)): below 2^47 µs, v / 2^16 fits clz32.
+      chunk = 32 - Math.clz32(v / SUB_COUNT);
+      index = Math.floor(v / 2 ** chunk) - HALF;
     }
     let c = this.chunks[chunk];
     if (c === undefined) c = this.chunks[chunk] = new Uint32Array(chunk === 0 ? SUB_COUNT : HALF);
@@ -67,6 +67,24 @@ export class LatencyHistogram {
     const i = Math.ceil((p * this.count) / 100);
     if (this.count === 0 || i >= this.count) return undefined;
     return this.atRank(i);
+  }
+
+  /** hey's percentiles for several `ps` at once, in one pass over the bins. */
+  percentiles(ps: readonly number[]): (number | undefined)[] {
+    const ranks = ps.map((p) => Math.ceil((p * this.count) / 100));
+    const out: (number | undefined)[] = ranks.map((i) => (this.count === 0 || i >= this.count ? undefined : i <= 0 ? this.min : undefined));
+    const todo = ranks.map((i, k) => (out[k] === undefined && i < this.count && i > 0 ? k : -1)).filter((k) => k >= 0).sort((a, b) => ranks[a] - ranks[b]);
+    let seen = 0;
+    let next = 0;
+    for (const [value, n] of this.bins()) {
+      seen += n;
+      while (next < todo.length && seen > ranks[todo[next]]) {
+        const r = ranks[todo[next]];
+        out[todo[next++]] = r >= this.count - 1 ? this.max : Math.min(Math.max(value, this.min), this.max);
+      }
+      if (next === todo.length) break;
+    }
+    return out;
   }
 
   merge(other: LatencyHistogram): void {

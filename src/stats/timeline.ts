@@ -21,66 +21,113 @@ const INITIAL_WIDTH: Time = 1000;
 
 export class Gauge {
   value = 0;
+  /** Accounted up to this time. */
   private since: Time = 0;
-  /** Integral of value over time, per bucket. */
-  area: number[] = [];
-  peak: number[] = [];
+  /** The bucket holding `since`, its end, and its area and peak so far (kept in fields:
+   * the common case, a change within the same bucket, touches no array). */
+  private bucket = 0;
+  private bucketEnd: Time;
+  private curArea = 0;
+  private curPeak = 0;
+  /** Integral of value over time, and highest value, per finished bucket. */
+  readonly area: Float64Array;
+  readonly peak: Float64Array;
 
-  constructor(private readonly timeline: Timeline) {}
+  constructor(private readonly timeline: Timeline) {
+    this.bucketEnd = timeline.width;
+    this.area = new Float64Array(timeline.maxPoints);
+    this.peak = new Float64Array(timeline.maxPoints);
+  }
 
   add(delta: number, now: Time): void {
-    this.advance(now);
+    if (now >= this.bucketEnd) this.advance(now);
+    else if (now > this.since) {
+      this.curArea += this.value * (now - this.since);
+      if (this.value > this.curPeak) this.curPeak = this.value;
+      this.since = now;
+    }
     this.value += delta;
-    const b = this.timeline.bucketOf(now);
-    if (this.value > (this.peak[b] ?? 0)) this.peak[b] = this.value;
+    if (this.value > this.curPeak) this.curPeak = this.value;
   }
 
   /** Accounts the current value up to `now`, bucket by bucket. */
   advance(now: Time): void {
-    if (now <= this.since) return;
+    this.timeline.bucketOf(now); // widens first if `now` is past the last bucket
     const width = this.timeline.width;
-    let t = this.since;
-    while (t < now) {
-      const b = Math.floor(t / width);
-      const end = Math.min(now, (b + 1) * width);
-      if (this.value !== 0) this.area[b] = (this.area[b] ?? 0) + this.value * (end - t);
-      if (this.value > (this.peak[b] ?? 0)) this.peak[b] = this.value;
-      t = end;
+    while (now >= this.bucketEnd) {
+      if (this.bucketEnd > this.since) {
+        this.curArea += this.value * (this.bucketEnd - this.since);
+        if (this.value > this.curPeak) this.curPeak = this.value;
+      }
+      this.flush();
+      this.since = this.bucketEnd;
+      this.bucket++;
+      this.bucketEnd += width;
+      this.curArea = 0;
+      this.curPeak = 0;
     }
-    this.since = now;
+    if (now > this.since) {
+      this.curArea += this.value * (now - this.since);
+      if (this.value > this.curPeak) this.curPeak = this.value;
+      this.since = now;
+    }
+  }
+
+  private flush(): void {
+    const b = this.bucket;
+    this.area[b] += this.curArea;
+    if (this.curPeak > this.peak[b]) this.peak[b] = this.curPeak;
   }
 
   /** @internal merges bucket pairs after the width doubled. */
-  halve(): void {
-    this.area = mergePairs(this.area, (a, b) => a + b);
-    this.peak = mergePairs(this.peak, Math.max);
+  halve(width: Time): void {
+    this.flush();
+    this.curArea = 0;
+    mergePairs(this.area, (a, b) => a + b);
+    mergePairs(this.peak, Math.max);
+    this.bucket = Math.floor(this.since / width);
+    this.bucketEnd = (this.bucket + 1) * width;
+    this.curPeak = this.peak[this.bucket];
+  }
+
+  /** @internal all accounted up to `end`, every bucket in the arrays. */
+  close(end: Time): void {
+    this.advance(end);
+    this.flush();
+    this.curArea = 0;
   }
 }
 
 export class Counter {
-  counts: number[] = [];
+  readonly counts: Float64Array;
   total = 0;
 
-  constructor(private readonly timeline: Timeline) {}
+  constructor(private readonly timeline: Timeline) {
+    this.counts = new Float64Array(timeline.maxPoints);
+  }
 
   inc(now: Time): void {
-    const b = this.timeline.bucketOf(now);
-    this.counts[b] = (this.counts[b] ?? 0) + 1;
+    this.counts[this.timeline.bucketOf(now)]++;
     this.total++;
   }
 
   /** @internal */
   halve(): void {
-    this.counts = mergePairs(this.counts, (a, b) => a + b);
+    mergePairs(this.counts, (a, b) => a + b);
   }
 }
 
 export class Timeline {
   width: Time = INITIAL_WIDTH;
+  /** Where the buckets end: width * maxPoints. */
+  private limit: Time;
   private readonly gauges = new Map<string, Gauge>();
   private readonly counters = new Map<string, Counter>();
 
-  constructor(readonly maxPoints = 240) {}
+  constructor(readonly maxPoints = 240) {
+    if (maxPoints % 2 !== 0) throw new RangeError('maxPoints must be even');
+    this.limit = INITIAL_WIDTH * maxPoints;
+  }
 
   gauge(name: string): Gauge {
     let g = this.gauges.get(name);
@@ -96,20 +143,20 @@ export class Timeline {
 
   /** The bucket holding `now`, widening the buckets first if `now` is past the last one. */
   bucketOf(now: Time): number {
-    while (now >= this.width * this.maxPoints) this.widen();
+    while (now >= this.limit) this.widen();
     return Math.floor(now / this.width);
   }
 
   private widen(): void {
-    // Gauges must have accounted their time in the old buckets before they merge.
     this.width *= 2;
-    for (const g of this.gauges.values()) g.halve();
+    this.limit *= 2;
+    for (const g of this.gauges.values()) g.halve(this.width);
     for (const c of this.counters.values()) c.halve();
   }
 
   finish(end: Time): TimelineData {
-    for (const g of this.gauges.values()) g.advance(end);
     this.bucketOf(Math.max(0, end - 1));
+    for (const g of this.gauges.values()) g.close(end);
     const n = Math.max(1, Math.ceil(end / this.width));
     const seconds = this.width / 1e6;
     const data: TimelineData = {
@@ -122,25 +169,20 @@ export class Timeline {
     for (const [name, g] of this.gauges) {
       data.mean[name] = Array.from({ length: n }, (_, i) => {
         const span = Math.min(this.width, end - i * this.width);
-        return span > 0 ? (g.area[i] ?? 0) / span : 0;
+        return span > 0 ? g.area[i] / span : 0;
       });
-      data.peak[name] = foldTail(Array.from({ length: n }, (_, i) => g.peak[i] ?? 0), g.peak, Math.max);
+      data.peak[name] = foldTail(Array.from(g.peak.subarray(0, n)), g.peak, Math.max);
     }
-    for (const [name, c] of this.counters) {
-      data.count[name] = foldTail(Array.from({ length: n }, (_, i) => c.counts[i] ?? 0), c.counts, (x, y) => x + y);
-    }
+    for (const [name, c] of this.counters) data.count[name] = foldTail(Array.from(c.counts.subarray(0, n)), c.counts, (x, y) => x + y);
     return data;
   }
 }
 
-function mergePairs(a: number[], f: (x: number, y: number) => number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < a.length; i += 2) {
-    const x = a[i] ?? 0;
-    const y = a[i + 1] ?? 0;
-    if (a[i] !== undefined || a[i + 1] !== undefined) out[i >> 1] = f(x, y);
-  }
-  return out;
+/** In place: a[i] = f(a[2i], a[2i + 1]) for the first half, zeros after. */
+function mergePairs(a: Float64Array, f: (x: number, y: number) => number): void {
+  const half = a.length / 2;
+  for (let i = 0; i < half; i++) a[i] = f(a[2 * i], a[2 * i + 1]);
+  a.fill(0, half);
 }
 
 /**
@@ -148,9 +190,7 @@ function mergePairs(a: number[], f: (x: number, y: number) => number): number[] 
  * last responses, which often fall on a bucket boundary) belongs to it, not to a bucket
  * past the end.
  */
-function foldTail(shown: number[], all: readonly number[], f: (x: number, y: number) => number): number[] {
-  for (let i = shown.length; i < all.length; i++) {
-    if (all[i] !== undefined) shown[shown.length - 1] = f(shown[shown.length - 1], all[i]);
-  }
+function foldTail(shown: number[], all: Float64Array | Uint32Array | Int32Array, f: (x: number, y: number) => number): number[] {
+  for (let i = shown.length; i < all.length; i++) shown[shown.length - 1] = f(shown[shown.length - 1], all[i]);
   return shown;
 }

@@ -119,10 +119,10 @@ describe('sim schema', () => {
 });
 
 describe('a required field that is missing', () => {
-  it('names the field and the type expected', async () => {
+  it('names the field and what was expected', async () => {
     const path = scenarioFile('no-steps.json', JSON.stringify({ ...valid, app: {} }));
     const { code, err } = await sim('run', path);
     expect(code).toBe(2);
-    expect(err).toMatch(/no-steps\.json:1:\d+: at app\.steps: missing required field \(expected a list\)/);
+    expect(err).toMatch(/no-steps\.json:1:\d+: at app\.steps: expected either "steps" or "endpoints"/);
   });
 });

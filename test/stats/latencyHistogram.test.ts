@@ -58,3 +58,15 @@ describe('the latency histogram', () => {
     expect([a.count, a.min, a.max]).toEqual([2, 5, 500_000]);
   });
 });
+
+describe('percentiles in one pass', () => {
+  it('equal the one-at-a-time percentiles', () => {
+    let x = 11;
+    for (const n of [1, 2, 10, 100, 12345]) {
+      const h = new LatencyHistogram();
+      for (let i = 0; i < n; i++) h.record((x = (x * 48271) % 2147483647) % 9_000_000);
+      const ps = [10, 25, 50, 75, 90, 95, 99];
+      expect(h.percentiles(ps)).toEqual(ps.map((p) => h.percentile(p)));
+    }
+  });
+});

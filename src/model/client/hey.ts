@@ -14,7 +14,7 @@ import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { Listener } from '../listener.js';
-import type { Connection, HttpRequest } from '../request.js';
+import type { Connection, HttpRequest, PhaseLedger } from '../request.js';
 import { LoadGenerator, type LoadSettings } from './loadGenerator.js';
 
 export interface HeySettings extends LoadSettings {
@@ -35,8 +35,8 @@ export class HeyClient extends LoadGenerator {
   private idle = 0;
   stopped = false;
 
-  constructor(sim: Simulation, listener: Listener, readonly settings: HeySettings, recorder: RunRecorder, inSystem: Gauge) {
-    super(sim, listener, settings, recorder, inSystem);
+  constructor(sim: Simulation, listener: Listener, readonly settings: HeySettings, recorder: RunRecorder, inSystem: Gauge, ledger: PhaseLedger) {
+    super(sim, listener, settings, recorder, inSystem, ledger);
     for (let i = 0; i < settings.concurrency; i++) this.workers.push(new HeyWorker(this, settings.perWorker));
   }
 
@@ -49,14 +49,16 @@ export class HeyClient extends LoadGenerator {
   sendFor(w: HeyWorker): HttpRequest {
     const conn = w.conn;
     const reuse = conn !== undefined && conn.open && this.settings.keepAlive ? conn : undefined;
-    const req = this.send(reuse, this, this.settings.keepAlive);
+    const req = this.send(reuse, this, this.settings.keepAlive, w);
     w.conn = req.conn;
-    req.conn.source = w;
     return req;
   }
 
   protected ended(req: HttpRequest): void {
-    (req.conn.source as HeyWorker).next();
+    const w = req.conn.source as HeyWorker;
+    // A request that ended within its own send (refused at once) would otherwise recurse.
+    if (this.sending > 0) this.sim.schedule(0, startWorker, w);
+    else w.next();
   }
 
   /** A worker sent its last request and got its result. */

@@ -6,7 +6,7 @@ import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { Listener } from '../listener.js';
-import { Connection, HttpRequest, Phase, type ClientSide } from '../request.js';
+import { Connection, HttpRequest, Phase, type ClientSide, type PhaseLedger } from '../request.js';
 
 export interface LoadSettings {
   /** 0 = no timeout. */
@@ -28,28 +28,37 @@ export abstract class LoadGenerator implements ClientSide {
     readonly recorder: RunRecorder,
     /** Requests sent and not yet answered or failed. */
     private readonly inSystem: Gauge,
+    /** Where ended requests spent their time. */
+    private readonly ledger: PhaseLedger,
   ) {}
 
   abstract start(): void;
   /** A request ended (response or error): the generator decides what comes next. */
   protected abstract ended(req: HttpRequest): void;
 
+  /** Inside a send: a request that ends at once must not start the next one on this stack. */
+  protected sending = 0;
+
   /** Sends a request, on `conn` if it is open and reusable, else on a new connection. */
-  protected send(reuse: Connection | undefined, client: ClientSide, keepAlive: boolean): HttpRequest {
+  protected send(reuse: Connection | undefined, client: ClientSide, keepAlive: boolean, source?: unknown): HttpRequest {
     const now = this.sim.now;
     const conn = reuse ?? new Connection(++this.ids, client);
-    const req = new HttpRequest(++this.ids, conn, now);
+    conn.source = source;
+    // A request on a kept-alive connection reaches its worker at once.
+    const req = new HttpRequest(++this.ids, conn, now, this.ledger, reuse !== undefined ? Phase.thread : Phase.connect);
     req.keepAlive = keepAlive;
     conn.request = req;
     this.sent++;
     this.inSystem.add(1, now);
     if (this.load.timeout > 0) this.sim.schedule(this.load.timeout, timedOut, this, req);
+    this.sending++;
     if (reuse !== undefined) {
       conn.pending = true;
       conn.worker!.requestArrived(conn);
     } else {
       this.listener.syn(conn);
     }
+    this.sending--;
     return req;
   }
 
@@ -57,7 +66,7 @@ export abstract class LoadGenerator implements ClientSide {
     const req = conn.request;
     if (req === undefined || req.abandoned) return;
     // The request goes out right after the handshake.
-    req.spend(Phase.connect, this.sim.now);
+    req.enter(Phase.backlog, this.sim.now);
     conn.pending = true;
   }
 
@@ -69,8 +78,8 @@ export abstract class LoadGenerator implements ClientSide {
 
   response(req: HttpRequest, status: number): void {
     if (req.abandoned) return;
-    req.abandoned = true; // ended: the timeout timer must not fire for it
-    this.recorder.response(req, status, this.sim.now);
+    req.settle(this.sim.now); // ended: the timeout timer must not fire for it
+    this.recorder.response(req.sentAt, status, this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);
   }
@@ -92,9 +101,14 @@ export abstract class LoadGenerator implements ClientSide {
     this.fail(req, 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)');
   }
 
+  /** hey's error text for each reason, built once. */
+  private readonly messages = new Map<string, string>();
+
   protected fail(req: HttpRequest, reason: string): void {
-    req.abandoned = true;
-    this.recorder.error(`Get "${this.load.url}": ${reason}`, req.sentAt, this.sim.now);
+    req.settle(this.sim.now);
+    let message = this.messages.get(reason);
+    if (message === undefined) this.messages.set(reason, (message = `Get "${this.load.url}": ${reason}`));
+    this.recorder.error(message, req.sentAt, this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);
   }

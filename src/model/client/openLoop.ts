@@ -7,7 +7,7 @@ import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { Listener } from '../listener.js';
-import type { HttpRequest } from '../request.js';
+import type { HttpRequest, PhaseLedger } from '../request.js';
 import type { Arrivals } from './arrivals.js';
 import { LoadGenerator, type LoadSettings } from './loadGenerator.js';
 
@@ -29,8 +29,9 @@ export class OpenLoopClient extends LoadGenerator {
     private readonly arrivals: Arrivals,
     recorder: RunRecorder,
     inSystem: Gauge,
+    ledger: PhaseLedger,
   ) {
-    super(sim, listener, settings, recorder, inSystem);
+    super(sim, listener, settings, recorder, inSystem, ledger);
   }
 
   start(): void {

@@ -4,102 +4,129 @@
 // attempt, one after another (`forkTime` each, serialized). The new backend takes a
 // PGPROC slot at once (InitProcess): if max_connections are taken it exits with
 // "sorry, too many clients already" (a refused attempt has cost its fork too). It then
-// authenticates and initializes (`backendStartTime`, in parallel with other backends);
-// after authentication an ordinary role is refused if fewer than
-// superuser_reserved_connections slots would remain free (InitPostgres). Closing a
-// connection ends its backend and frees the slot.
+// authenticates and initializes: `backendStartCpu` on the database's cores (scram-sha-256
+// is deliberately CPU-heavy), then `backendStartTime` of waiting (round trips), in
+// parallel with other backends. After authentication an ordinary role is refused if
+// fewer than superuser_reserved_connections slots would remain free (InitPostgres).
+// A query uses backend CPU, then waits (pg_sleep, IO). Closing a connection ends its
+// backend, whose slot is free once it has exited (`backendExitTime`).
 import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { Gauge } from '../../stats/timeline.js';
+import type { HttpRequest } from '../request.js';
+import type { DbDone, DbServer } from './server.js';
 
-export const TOO_MANY_CLIENTS = 'FATAL: sorry, too many clients already';
+// libpq prints a severity, a colon and two spaces: PQerrorMessage "FATAL:  ...".
+export const TOO_MANY_CLIENTS = 'FATAL:  sorry, too many clients already';
 export const RESERVED_FOR_SUPERUSER =
-  'FATAL: remaining connection slots are reserved for non-replication superuser connections';
+  'FATAL:  remaining connection slots are reserved for non-replication superuser connections';
 
 export interface PostgresSettings {
   maxConnections: number;
   superuserReservedConnections: number;
   superuser: boolean;
   forkTime: Time;
+  backendStartCpu: Time;
   backendStartTime: Time;
+  backendExitTime: Time;
 }
 
-/** Called when a connection attempt ends: `error` is undefined on success. */
-export type ConnectDone<T> = (subject: T, error: string | undefined) => void;
-
-interface Attempt {
-  done: ConnectDone<any>;
-  subject: unknown;
-}
-
-export class Postgres {
-  private readonly postmaster: Resource;
-  /** Backends holding a PGPROC slot (connected or starting up). */
-  open = 0;
+export class Postgres implements DbServer {
+  private readonly postmaster = new Resource(1, 'postmaster');
+  /** Backends holding a PGPROC slot (starting up, connected, or exiting). */
+  backends = 0;
   peakOpen = 0;
   refused = 0;
   connections = 0;
+  queries = 0;
 
   constructor(
     readonly sim: Simulation,
     readonly settings: PostgresSettings,
+    /** The cores backends run on: the machine's, or the database's own. */
+    private readonly cores: Resource,
     /** Backends holding a slot, over time. */
     private readonly openGauge: Gauge,
-  ) {
-    this.postmaster = new Resource(1, 'postmaster');
-  }
+  ) {}
 
-  /** Opens a connection; `done(subject, error)` is called when it is ready or refused. */
-  connect<T>(subject: T, done: ConnectDone<T>): void {
-    const attempt: Attempt = { done, subject };
-    this.postmaster.acquire(startFork, this, attempt);
+  open(req: HttpRequest, done: DbDone): void {
+    this.postmaster.acquire(this.startFork, req, done);
   }
 
   close(): void {
-    if (this.open <= 0) throw new Error('postgres: close without an open connection');
-    this.open--;
-    this.openGauge.add(-1, this.sim.now);
+    if (this.backends <= 0) throw new Error('postgres: close without an open connection');
+    if (this.settings.backendExitTime > 0) this.sim.schedule(this.settings.backendExitTime, this.exited, undefined);
+    else this.exited();
   }
 
-  /** @internal the fork is over: the backend takes its slot or is refused. */
-  forked(attempt: Attempt): void {
+  query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void {
+    this.queries++;
+    req.dbCpu = cpu;
+    req.dbWait = wait;
+    if (cpu > 0) this.cores.acquire(this.queryHasCore, req, done);
+    else this.sim.schedule(wait, done, req, undefined);
+  }
+
+  private readonly startFork = (req: HttpRequest, done: DbDone): void => {
+    this.sim.schedule(this.settings.forkTime, this.forked, req, done);
+  };
+
+  /** The fork is over: the backend takes its slot or is refused. */
+  private readonly forked = (req: HttpRequest, done: DbDone): void => {
     this.postmaster.release();
     const s = this.settings;
-    if (this.open >= s.maxConnections) {
+    if (this.backends >= s.maxConnections) {
       this.refused++;
-      attempt.done(attempt.subject, TOO_MANY_CLIENTS);
+      done(req, TOO_MANY_CLIENTS);
       return;
     }
-    this.open++;
+    this.backends++;
     this.openGauge.add(1, this.sim.now);
-    if (this.open > this.peakOpen) this.peakOpen = this.open;
-    this.sim.schedule(s.backendStartTime, backendStarted, this, attempt);
+    if (this.backends > this.peakOpen) this.peakOpen = this.backends;
+    if (s.backendStartCpu > 0) this.cores.acquire(this.authHasCore, req, done);
+    else this.authenticated(req, done);
+  };
+
+  private readonly authHasCore = (req: HttpRequest, done: DbDone): void => {
+    this.sim.schedule(this.settings.backendStartCpu, this.authCpuDone, req, done);
+  };
+
+  private readonly authCpuDone = (req: HttpRequest, done: DbDone): void => {
+    this.cores.release();
+    this.authenticated(req, done);
+  };
+
+  private authenticated(req: HttpRequest, done: DbDone): void {
+    const wait = this.settings.backendStartTime;
+    if (wait > 0) this.sim.schedule(wait, this.started, req, done);
+    else this.started(req, done);
   }
 
-  /** @internal authentication and start-up are over. */
-  started(attempt: Attempt): void {
+  /** Authentication and start-up are over. */
+  private readonly started = (req: HttpRequest, done: DbDone): void => {
     const s = this.settings;
-    if (!s.superuser && s.maxConnections - this.open < s.superuserReservedConnections) {
-      this.open--;
-      this.openGauge.add(-1, this.sim.now);
+    if (!s.superuser && s.maxConnections - this.backends < s.superuserReservedConnections) {
+      this.exited();
       this.refused++;
-      attempt.done(attempt.subject, RESERVED_FOR_SUPERUSER);
+      done(req, RESERVED_FOR_SUPERUSER);
       return;
     }
     this.connections++;
-    attempt.done(attempt.subject, undefined);
-  }
-}
+    done(req, undefined);
+  };
 
-function startFork(pg: Postgres, attempt: Attempt): void {
-  pg.sim.schedule(pg.settings.forkTime, forked, pg, attempt);
-}
+  private readonly exited = (): void => {
+    this.backends--;
+    this.openGauge.add(-1, this.sim.now);
+  };
 
-function forked(pg: Postgres, attempt: Attempt): void {
-  pg.forked(attempt);
-}
+  private readonly queryHasCore = (req: HttpRequest, done: DbDone): void => {
+    this.sim.schedule(req.dbCpu, this.queryCpuDone, req, done);
+  };
 
-function backendStarted(pg: Postgres, attempt: Attempt): void {
-  pg.started(attempt);
+  private readonly queryCpuDone = (req: HttpRequest, done: DbDone): void => {
+    this.cores.release();
+    this.sim.schedule(req.dbWait, done, req, undefined);
+  };
 }

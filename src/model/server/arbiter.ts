@@ -76,6 +76,7 @@ export class Arbiter implements WorkerOwner {
       threads: s.threads,
       keepalive: s.workerClass === 'sync' ? 0 : s.keepalive,
       maxRequests,
+      watched: s.timeout > 0,
     };
     const args = [index, this.sim, this.listener, this.app, settings, this.gauges, this] as const;
     const worker =

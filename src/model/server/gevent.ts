@@ -30,7 +30,8 @@ export class GeventWorker extends Worker {
 
   override boot(): void {
     super.boot();
-    this.sim.schedule(NOTIFY_INTERVAL, heartbeat, this);
+    // Without a timeout nobody listens: skip the heartbeat's events.
+    if (this.settings.watched) this.sim.schedule(NOTIFY_INTERVAL, heartbeat, this);
   }
 
   /** @internal the notifying greenlet wakes up and queues for the loop like any other. */

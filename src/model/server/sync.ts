@@ -23,6 +23,6 @@ export class SyncWorker extends Worker {
 
   /** Idle, it is in its accept loop, notifying; busy, only the running request counts. */
   heartbeatOk(): boolean {
-    return this.inFlight.size === 0;
+    return this.inFlightCount === 0;
   }
 }

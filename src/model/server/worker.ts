@@ -20,6 +20,8 @@ export interface WorkerSettings {
   keepalive: Time;
   /** Requests after which the worker retires gracefully (max_requests + jitter); 0 = never. */
   maxRequests: number;
+  /** The arbiter watches for silence (timeout > 0): heartbeats matter. */
+  watched: boolean;
 }
 
 /** Gauges shared by all workers: requests running a handler, connections idle in keep-alive. */
@@ -41,8 +43,9 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   abstract readonly blockingHoldsLoop: boolean;
   /** Connections this worker holds open. */
   protected open = 0;
-  /** Requests being handled. */
-  protected readonly inFlight = new Set<HttpRequest>();
+  /** Requests being handled: a list threaded through the requests (no allocation). */
+  protected firstInFlight: HttpRequest | undefined = undefined;
+  protected inFlightCount = 0;
   /** Connections idle in a keep-alive wait. */
   protected readonly idle = new Set<Connection>();
   /** False once retiring or dead: no new connections, no keep-alive. */
@@ -84,7 +87,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   accept(conn: Connection): void {
     if (++this.open > this.peakOpen) this.peakOpen = this.open;
     conn.worker = this;
-    if (conn.request !== undefined && conn.pending) conn.request.spend(Phase.backlog, this.sim.now);
+    if (conn.request !== undefined && conn.pending) conn.request.enter(Phase.thread, this.sim.now);
     this.updateAccepting();
     if (conn.pending) this.dispatch(conn);
     else this.park(conn);
@@ -115,9 +118,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     const req = conn.request!;
     conn.pending = false;
     req.host = this;
-    req.spend(Phase.thread, this.sim.now);
-    this.inFlight.add(req);
-    if (this.inFlight.size > this.peakRunning) this.peakRunning = this.inFlight.size;
+    this.addInFlight(req);
     this.gauges.running.add(1, this.sim.now);
     this.served++;
     if (this.settings.maxRequests > 0 && this.served >= this.settings.maxRequests) this.retire();
@@ -128,8 +129,24 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.app.start(req);
   }
 
+  private addInFlight(req: HttpRequest): void {
+    req.prevInWorker = undefined;
+    req.nextInWorker = this.firstInFlight;
+    if (this.firstInFlight !== undefined) this.firstInFlight.prevInWorker = req;
+    this.firstInFlight = req;
+    if (++this.inFlightCount > this.peakRunning) this.peakRunning = this.inFlightCount;
+  }
+
+  private removeInFlight(req: HttpRequest): void {
+    if (req.prevInWorker !== undefined) req.prevInWorker.nextInWorker = req.nextInWorker;
+    else this.firstInFlight = req.nextInWorker;
+    if (req.nextInWorker !== undefined) req.nextInWorker.prevInWorker = req.prevInWorker;
+    req.prevInWorker = req.nextInWorker = undefined;
+    this.inFlightCount--;
+  }
+
   finished(req: HttpRequest, status: number): void {
-    this.inFlight.delete(req);
+    this.removeInFlight(req);
     this.gauges.running.add(-1, this.sim.now);
     const conn = req.conn;
     if (!conn.open) {
@@ -195,6 +212,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   private exitIfDone(): void {
     if (this.alive || this.dead || this.open > 0) return;
     this.dead = true;
+    this.app.db?.workerExited(this);
     this.owner.exited(this, false);
   }
 
@@ -210,17 +228,21 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.accepting = false;
     this.listener.acceptorBusy(this);
     const now = this.sim.now;
-    for (const req of this.inFlight) {
+    for (let req = this.firstInFlight; req !== undefined; req = req.nextInWorker) {
       req.killed = true;
       this.gauges.running.add(-1, now);
       if (req.holdsCore) this.app.cores.release();
-      if (req.holdsDbConnection) this.app.postgres!.close();
+      if (req.holdsDbConnection) {
+        req.holdsDbConnection = false;
+        this.app.db!.drop(req);
+      }
       if (req.conn.open) {
         req.conn.open = false;
         req.conn.client.serverClosed(req.conn);
       }
     }
-    this.inFlight.clear();
+    this.firstInFlight = undefined;
+    this.inFlightCount = 0;
     for (const conn of this.idle) {
       conn.idleOnServer = false;
       conn.keepaliveToken++;
@@ -231,6 +253,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.idle.clear();
     this.killQueued();
     this.open = 0;
+    this.app.db?.workerExited(this);
     this.owner.exited(this, true);
   }
 

@@ -20,7 +20,7 @@ describe('a gevent worker', () => {
     const { summary, result } = run({ client: { requests: 105, concurrency: 105 } });
     expect(summary.statusCodes).toEqual({ '200': 100, '500': 5 });
     expect(result.database?.peakOpen).toBe(100);
-    expect(summary.simulation.exceptions).toEqual({ 'psycopg2.OperationalError: FATAL: sorry, too many clients already': 5 });
+    expect(summary.simulation.exceptions).toEqual({ 'psycopg2.OperationalError: FATAL:  sorry, too many clients already': 5 });
   });
 
   it('holds a pool slot through the keep-alive wait after a response', () => {

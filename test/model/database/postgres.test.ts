@@ -1,15 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../src/engine/simulation.js';
-import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS } from '../../src/model/database/postgres.js';
-import { Timeline } from '../../src/stats/timeline.js';
+import { Simulation } from '../../../src/engine/simulation.js';
+import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';
+import { Connection, HttpRequest } from '../../../src/model/request.js';
+import { Resource } from '../../../src/engine/resource.js';
+import { Timeline } from '../../../src/stats/timeline.js';
 
 const gauge = () => new Timeline().gauge('dbConnections');
+const ledger = new Float64Array(9);
+const request = (id: number) => new HttpRequest(id, new Connection(id, undefined as never), 0, ledger, 0);
+const settings = (changes: Partial<PostgresSettings>): PostgresSettings => ({
+  maxConnections: 100,
+  superuserReservedConnections: 3,
+  superuser: true,
+  forkTime: 1000,
+  backendStartCpu: 0,
+  backendStartTime: 5000,
+  backendExitTime: 0,
+  ...changes,
+});
 
 function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();
-  const pg = new Postgres(sim, { maxConnections: 100, superuserReservedConnections: 3, superuser, forkTime: 1000, backendStartTime: 5000 }, gauge());
   const outcomes: { i: number; at: number; error?: string }[] = [];
-  for (let i = 0; i < n; i++) pg.connect(i, (j, error) => outcomes.push({ i: j, at: sim.now, error }));
+  const pg = new Postgres(sim, settings({ superuser }), new Resource(4), gauge());
+  for (let i = 0; i < n; i++) pg.open(request(i), (req, error) => outcomes.push({ i: req.id, at: sim.now, error }));
   sim.run();
   return { pg, outcomes };
 }
@@ -28,7 +42,7 @@ describe('PostgreSQL connection slots', () => {
     // Backends still authenticating hold slots too, so the refused one is whichever
     // finished start-up when only 2 slots were left, not necessarily the last to arrive.
     expect(outcomes.filter((o) => o.error !== undefined).map((o) => o.error)).toEqual([RESERVED_FOR_SUPERUSER]);
-    expect(pg.open).toBe(97);
+    expect(pg.backends).toBe(97);
   });
 
   it('forks one attempt after another: the k-th connection is ready after k forks plus one start-up', () => {
@@ -46,12 +60,12 @@ describe('PostgreSQL connection slots', () => {
 
   it('frees a slot when a connection closes', () => {
     const sim = new Simulation();
-    const pg = new Postgres(sim, { maxConnections: 1, superuserReservedConnections: 0, superuser: true, forkTime: 10, backendStartTime: 10 }, gauge());
     const errors: (string | undefined)[] = [];
-    pg.connect(0, (_, e) => {
+    const pg = new Postgres(sim, settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }), new Resource(4), gauge());
+    pg.open(request(0), (_, e) => {
       errors.push(e);
       pg.close();
-      pg.connect(1, (__, e2) => errors.push(e2));
+      pg.open(request(1), (__, e2) => errors.push(e2));
     });
     sim.run();
     expect(errors).toEqual([undefined, undefined]);

@@ -1,0 +1,119 @@
+// npm run bench: the simulator against the hand-written reference loop for benchmark
+// model B1 (shared/bench/README.md), in the same run, alternating, several times each.
+// Prints, for B1 and B1s at 1M requests: median wall time, peak RSS, requests and events
+// per wall second, the ratio to the reference, and whether the results agree within the
+// reference's stated tolerances; then B1 at 10M requests (memory must not grow).
+//
+// Options: --n 1000000  --reps 3  --big 10000000 (0 skips it)  --reference PATH
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
+);
+const N = Number(args.n ?? 1_000_000);
+const REPS = Number(args.reps ?? 3);
+const BIG = Number(args.big ?? 10_000_000);
+const reference = resolve(args.reference ?? join(root, '..', 'shared', 'bench', 'b1-reference.mjs'));
+if (!existsSync(reference)) {
+  console.error(`bench: the reference ${reference} is missing (pass --reference PATH)`);
+  process.exit(2);
+}
+if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
+  console.error('bench: dist/ is missing; run npm run build first');
+  process.exit(2);
+}
+
+const MODELS = {
+  B1: { scenario: 'scenarios/bench-b1.json', refArgs: [400, 5, 12345] },
+  B1s: { scenario: 'scenarios/bench-b1s.json', refArgs: [600, 250, 7] },
+};
+
+function timed(argv) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bench', 'maxrss.mjs'), ...argv], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const rss = Number(/__maxrss_kb__ (\d+)/.exec(r.stderr)[1]) / 1024;
+  return { wall, rss, stdout: r.stdout };
+}
+
+function runSim(model, n) {
+  const t = timed(['bin/sim.js', 'run', MODELS[model].scenario, '--json', '--set', `client.requests=${n}`]);
+  const r = JSON.parse(t.stdout);
+  const ok = r.statusCodes['204'] ?? 0;
+  const err = r.statusCodes['500'] ?? 0;
+  const drop = r.summary.errors;
+  return { ...t, events: r.simulation.events, ok, err, drop, mean: r.summary.average, p99: r.latency.p99, thru: (ok + err) / r.summary.total };
+}
+
+function runReference(model, n) {
+  const t = timed([reference, String(n), ...MODELS[model].refArgs.map(String)]);
+  const f = Object.fromEntries([...t.stdout.matchAll(/(\w+)=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+  return { ...t, events: f.events, ok: f.ok204, err: f.err500, drop: f.drop, mean: f.mean_ms / 1000, p99: f.p99_ms / 1000, thru: f.thru_rps };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (x) => `${(100 * x).toFixed(2)} %`;
+
+console.log(`Benchmark model B1 (shared/bench/README.md): ${N.toLocaleString('en')} requests, ${REPS} runs each, alternating`);
+console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
+let allOk = true;
+for (const model of Object.keys(MODELS)) {
+  const sims = [];
+  const refs = [];
+  for (let i = 0; i < REPS; i++) {
+    refs.push(runReference(model, N));
+    sims.push(runSim(model, N));
+  }
+  const s = sims[0];
+  const r = refs[0];
+  const row = (name, runs) => {
+    const wall = median(runs.map((x) => x.wall));
+    return { name, wall, rss: Math.max(...runs.map((x) => x.rss)), rps: N / wall, eps: runs[0].events / wall };
+  };
+  const rs = row('sim', sims);
+  const rr = row('reference', refs);
+  console.log(`${model}:`);
+  for (const x of [rs, rr]) {
+    console.log(
+      `  ${x.name.padEnd(10)} wall ${x.wall.toFixed(3)} s (median)  peak RSS ${x.rss.toFixed(0)} MiB  ` +
+        `${(x.rps / 1e6).toFixed(2)} M requests/s  ${(x.eps / 1e6).toFixed(2)} M events/s`,
+    );
+  }
+  const ratio = rs.wall / rr.wall;
+  console.log(`  ratio sim / reference: ${ratio.toFixed(2)} (target <= 2.00)`);
+  // The reference's stated tolerances: throughput 0.5 %, mean latency 1 %, fractions of
+  // 500s and drops within 1 point (shared/bench/README.md).
+  const checks = [
+    ['throughput', Math.abs(s.thru / r.thru - 1), 0.005, `${s.thru.toFixed(2)} vs ${r.thru.toFixed(2)} req/s`],
+    ['mean latency', Math.abs(s.mean / r.mean - 1), 0.01, `${(s.mean * 1000).toFixed(3)} vs ${(r.mean * 1000).toFixed(3)} ms`],
+    ['500 fraction', Math.abs(s.err - r.err) / N, 0.01, `${pct(s.err / N)} vs ${pct(r.err / N)}`],
+    ['drop fraction', Math.abs(s.drop - r.drop) / N, 0.01, `${pct(s.drop / N)} vs ${pct(r.drop / N)}`],
+  ];
+  for (const [what, diff, tolerance, detail] of checks) {
+    const ok = diff <= tolerance;
+    allOk &&= ok;
+    console.log(`  ${ok ? 'agrees ' : 'DIFFERS'} ${what.padEnd(13)} ${detail}  (difference ${pct(diff)}, tolerance ${pct(tolerance)})`);
+  }
+  allOk &&= ratio <= 2;
+  console.log(`  p99 ${(s.p99 * 1000).toFixed(2)} vs ${(r.p99 * 1000).toFixed(2)} ms (not a stated tolerance)\n`);
+}
+
+if (BIG > 0) {
+  const big = runSim('B1', BIG);
+  console.log(
+    `B1 at ${BIG.toLocaleString('en')} requests: wall ${big.wall.toFixed(2)} s, peak RSS ${big.rss.toFixed(0)} MiB (target < 150), ` +
+      `${(BIG / big.wall / 1e6).toFixed(2)} M requests/s`,
+  );
+  allOk &&= big.rss < 150;
+}
+console.log(allOk ? '\nAll targets met.' : '\nSome targets NOT met (see above).');

@@ -1,0 +1,38 @@
+# The article's third handler: psycogreen, a new connection per request, and a real
+# query on the dvdrental sample database's actor table (200 rows). setup-db.sh creates
+# a 200-row actor table in a database named dvdrental when the sample is not installed.
+import os
+
+import psycogreen.gevent
+
+psycogreen.gevent.patch_psycopg()
+
+import psycopg2  # noqa: E402
+
+DB = dict(
+    host=os.environ.get("CAL_PGHOST", "127.0.0.1"),
+    port=os.environ.get("CAL_PGPORT", "5432"),
+    dbname="dvdrental",
+    user="postgres",
+    password=os.environ.get("CAL_PGPASSWORD", "password"),
+)
+
+
+def application(environ, start_response):
+    db_connection = psycopg2.connect(**DB)
+    db_cursor = db_connection.cursor()
+    db_cursor.execute("""
+        SELECT a.first_name, a.last_name
+        FROM actor AS a
+        LIMIT 1000;
+    """)
+    results = db_cursor.fetchall()
+    print(f"{len(results)} rows fetched")
+
+    db_cursor.close()
+    db_connection.close()
+
+    print("handled request")
+
+    start_response("204 No Content", [])
+    return [b""]

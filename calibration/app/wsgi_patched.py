@@ -1,0 +1,31 @@
+# The article's second handler: the same request, with psycogreen's wait callback
+# installed first, so psycopg2's connect and execute yield to other greenlets.
+import os
+
+import psycogreen.gevent
+
+psycogreen.gevent.patch_psycopg()
+
+import psycopg2  # noqa: E402  (after the patch, as in the article)
+
+DB = dict(
+    host=os.environ.get("CAL_PGHOST", "127.0.0.1"),
+    port=os.environ.get("CAL_PGPORT", "5432"),
+    dbname="postgres",
+    user="postgres",
+    password=os.environ.get("CAL_PGPASSWORD", "password"),
+)
+
+
+def application(environ, start_response):
+    db_connection = psycopg2.connect(**DB)
+    db_cursor = db_connection.cursor()
+    db_cursor.execute("SELECT pg_sleep(1.0)")
+
+    db_cursor.close()
+    db_connection.close()
+
+    print("handled request")
+
+    start_response("204 No Content", [])
+    return [b""]

@@ -1,0 +1,31 @@
+# The article's first handler: psycopg2 WITHOUT psycogreen. psycopg2 is a C extension that
+# gevent cannot patch, so connect and execute block the whole gevent worker.
+# Connection settings come from the environment (run.sh points them at its own private
+# PostgreSQL); the defaults are the article's.
+import os
+
+import psycopg2
+
+DB = dict(
+    host=os.environ.get("CAL_PGHOST", "127.0.0.1"),
+    port=os.environ.get("CAL_PGPORT", "5432"),
+    dbname="postgres",
+    user="postgres",
+    password=os.environ.get("CAL_PGPASSWORD", "password"),
+)
+
+
+def application(environ, start_response):
+    # A new connection per request, as in the article: connection set-up is part of
+    # what is measured.
+    db_connection = psycopg2.connect(**DB)
+    db_cursor = db_connection.cursor()
+    db_cursor.execute("SELECT pg_sleep(1.0)")
+
+    db_cursor.close()
+    db_connection.close()
+
+    print("handled request")
+
+    start_response("204 No Content", [])
+    return [b""]

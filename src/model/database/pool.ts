@@ -1,0 +1,93 @@
+// An application-side connection pool, as SQLAlchemy's QueuePool works (pool_size,
+// max_overflow, pool_timeout): one per worker process, since each process has its own.
+// A request checks a connection out: an idle one at once; else the pool opens a new one
+// while fewer than pool_size + max_overflow are open; else it waits, and after
+// pool_timeout it raises (the response is a 500). Checking in hands the connection to
+// the oldest waiter, or keeps it open and idle, except an overflow connection, which is
+// closed when the pool already holds pool_size. Connections stay open across requests:
+// the fork and start-up are paid once, not per request.
+import type { Simulation } from '../../engine/simulation.js';
+import type { Time } from '../../engine/time.js';
+import type { HttpRequest } from '../request.js';
+import type { DbDone, DbServer } from './server.js';
+import { WaitQueue } from './waitQueue.js';
+
+export interface PoolSettings {
+  size: number;
+  maxOverflow: number;
+  timeout: Time;
+}
+
+export class ConnectionPool {
+  private readonly waiting: WaitQueue;
+  /** Connections open (or opening) and idle among them. */
+  open = 0;
+  peakOpen = 0;
+  private idle = 0;
+  /** Its worker process is gone. */
+  private dead = false;
+
+  constructor(
+    sim: Simulation,
+    private readonly settings: PoolSettings,
+    private readonly server: DbServer,
+  ) {
+    const s = settings;
+    this.waiting = new WaitQueue(
+      sim,
+      s.timeout,
+      `sqlalchemy.exc.TimeoutError: QueuePool limit of size ${s.size} overflow ${s.maxOverflow} reached, connection timed out, timeout ${s.timeout / 1e6}`,
+    );
+  }
+
+  get timeouts(): number {
+    return this.waiting.timeouts;
+  }
+
+  checkout(req: HttpRequest, done: DbDone): void {
+    if (this.idle > 0) {
+      this.idle--;
+      done(req, undefined);
+    } else if (this.open < this.settings.size + this.settings.maxOverflow) {
+      this.open++;
+      this.opening++;
+      if (this.open > this.peakOpen) this.peakOpen = this.open;
+      req.dbNext = done;
+      this.server.open(req, this.opened);
+    } else {
+      this.waiting.wait(req, done);
+    }
+  }
+
+  checkin(req: HttpRequest): void {
+    const next = this.waiting.next();
+    if (next !== undefined) {
+      next[1](next[0], undefined);
+    } else if (this.open > this.settings.size) {
+      this.open--;
+      this.server.close(req);
+    } else {
+      this.idle++;
+    }
+  }
+
+  /** The worker process is gone: every connection of its pool closes with it. */
+  closeAll(req: HttpRequest | undefined): void {
+    // Connections still being opened close when they are ready (see `opened`).
+    for (let i = 0; i < this.open - this.opening; i++) this.server.close(req);
+    this.open = this.idle = 0;
+    this.dead = true;
+  }
+
+  private opening = 0;
+
+  private readonly opened = (req: HttpRequest, error: string | undefined): void => {
+    this.opening--;
+    if (this.dead) {
+      if (error === undefined) this.server.close(req);
+      return;
+    }
+    if (error !== undefined) this.open--;
+    req.dbNext!(req, error);
+  };
+}

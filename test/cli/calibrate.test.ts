@@ -1,0 +1,110 @@
+// sim compare and sim fit from the command line: output, the written scenario, and
+// errors with exit code 2.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { validateScenario } from '../../src/scenario/load.js';
+
+async function sim(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const SCENARIO = 'calibration/linux-2core.json';
+const HEY = 'test/fixtures/hey';
+const dir = mkdtempSync(join(tmpdir(), 'sim-calibrate-'));
+
+describe('sim compare', () => {
+  it('prints measured and simulated side by side, per run, then Requests/sec of all runs', async () => {
+    const { code, out, err } = await sim('compare', SCENARIO, `${HEY}/patched-c10.r1.txt`, `${HEY}/patched-c125.r1.txt`);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain(`${HEY}/patched-c125.r1.txt: $ hey -n 125 -c 125 -t 0 http://127.0.0.1:8000/`);
+    expect(out).toContain(`simulated: ${SCENARIO} with -n 125 -c 125 (from the hey command), -t 0, keep-alive on`);
+    expect(out).toMatch(/\n {2}Requests\/sec +75\.2515 +\d+\.\d{4} +[+-]\d+\.\d %\n/);
+    expect(out).toMatch(/\n {2}\[500\] +25 +25 +0\.0 %\n/);
+    expect(out).toMatch(/\nRequests\/sec\n.*\n {2}test\/fixtures\/hey\/patched-c10\.r1\.txt +9\.4975 /);
+    expect(out).toMatch(/mean \|difference\| over 2 runs: \d+\.\d %/);
+  });
+
+  it('prints JSON with every row', async () => {
+    const { out } = await sim('compare', SCENARIO, `${HEY}/patched-c125.r1.txt`, '--json');
+    const [c] = JSON.parse(out);
+    expect(c.client).toEqual({ requests: 125, concurrency: 125, rate: null, duration: null, timeout: 0, keepAlive: true });
+    expect(c.rows.map((r: { metric: string }) => r.metric)).toEqual([
+      'Requests/sec', 'Total', 'Slowest', 'Fastest', 'Average',
+      'p10', 'p25', 'p50', 'p75', 'p90', 'p95', 'p99', 'responses', '[204]', '[500]', 'errors',
+    ]);
+  });
+
+  it('is deterministic', async () => {
+    const a = await sim('compare', SCENARIO, `${HEY}/actors-c1000.r1.txt`, '--set', 'server.workers=4', '--set', 'server.workerConnections=100');
+    const b = await sim('compare', SCENARIO, `${HEY}/actors-c1000.r1.txt`, '--set', 'server.workers=4', '--set', 'server.workerConnections=100');
+    expect(a.out).toBe(b.out);
+  });
+});
+
+describe('sim fit', () => {
+  it('prints the fitted values and residuals and writes a valid calibrated scenario', async () => {
+    const out = join(dir, 'fitted.json');
+    const r = await sim(
+      'fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, `${HEY}/patched-c125.r1.txt`,
+      '--free', 'database.forkTime,database.backendStartTime', '--out', out,
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Fitted 2 parameter\(s\) to 2 hey run\(s\) on requestsPerSec \(\d+ evaluations, converged\):/);
+    expect(r.out).toMatch(/\n {2}database\.forkTime +0\.\d+ s +0\.001768 s\n/);
+    expect(r.out).toMatch(/patched-c125\.r1\.txt +requestsPerSec +75\.2515 +\d+\.\d{4} +[+-]?\d+\.\d %/);
+    expect(r.out).toContain(`Wrote the calibrated scenario to ${out}`);
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    const scenario = validateScenario(written, out);
+    expect(r.out).toContain(`database.forkTime          ${scenario.database!.forkTime} s`);
+    expect(written.$schema).toBe('../scenarios/schema.json'); // the user's file, not a re-serialized default-filled one
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('writes nothing without --out, and says so', async () => {
+    const r = await sim('fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.backendStartTime');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Not written: give --out FILE');
+  });
+
+  it('replaces an existing file whole', async () => {
+    const out = join(dir, 'existing.json');
+    writeFileSync(out, 'old');
+    const r = await sim('fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.backendStartTime', '--out', out);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).database.forkTime).toBe(0.001768);
+  });
+});
+
+describe('sim compare and sim fit: bad input gets exit code 2 and one clear line', () => {
+  const notHey = join(dir, 'not-hey.txt');
+  writeFileSync(notHey, 'Summary:\n  Total: 1 s\n');
+  const cases: [string, string[], RegExp][] = [
+    ['a missing hey output', ['compare', SCENARIO, join(dir, 'nope.txt')], /nope\.txt: cannot read hey's output: no such file/],
+    ['a file that is not hey output', ['compare', SCENARIO, notHey], /not-hey\.txt:2: expected a Summary line such as/],
+    ['a misspelt free parameter', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTim'], /unknown key "forkTim"; did you mean "forkTime"\?/],
+    ['an unknown target', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--target', 'rps'], /--target rps: expected one of "requestsPerSec", "total"/],
+    ['fit without --free', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`], /^sim: --free: expected a value, e.g. --free database.forkTime\n$/],
+    ['a bad --set', ['compare', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--set', 'server.workers=-1'], /at server\.workers: expected a number > 0, got number -1/],
+    ['an unwritable --out', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--out', join(dir, 'no', 'such', 'dir.json')], /dir\.json: cannot write:/],
+  ];
+  for (const [what, argv, message] of cases) {
+    it(what, async () => {
+      const { code, err, out } = await sim(...argv);
+      expect(code).toBe(2);
+      expect(err).toMatch(message);
+      expect(err).not.toMatch(/\n\s+at /);
+      expect(out).toBe('');
+    });
+  }
+  it('leaves no file behind when it cannot write', () => {
+    expect(existsSync(join(dir, 'no'))).toBe(false);
+  });
+});

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../../helpers.js';
+
+const pgSleep = (seconds: number) => [{ kind: 'dbConnect' as const }, { kind: 'dbQuery' as const, time: seconds }, { kind: 'dbClose' as const }];
+
+describe('an app-side connection pool (SQLAlchemy QueuePool)', () => {
+  it('never opens more than pool_size + max_overflow connections per worker', () => {
+    // 2 gevent workers, pool 2 + overflow 1 each: at most 6 connections, 20 requests.
+    const { result } = run({
+      app: { steps: pgSleep(0.1), pool: { size: 2, maxOverflow: 1, timeout: 30 } },
+      client: { requests: 20, concurrency: 20 },
+      server: { workers: 2, acceptPolicy: 'round-robin' },
+    });
+    expect(result.database!.pool!.peakPerWorker).toBe(3);
+    expect(result.database!.peakOpen).toBe(6);
+    expect(result.recorder.statusCodes).toEqual(new Map([[200, 20]]));
+  });
+
+  it('keeps connections open across requests: the fork and start-up are paid once per connection', () => {
+    // One hey worker, 10 sequential requests through a pool of 1: one connection, 10 queries.
+    const { result } = run({ app: { steps: pgSleep(0.01), pool: { size: 1, maxOverflow: 0 } }, client: { requests: 10, concurrency: 1 } });
+    expect(result.database!.connections).toBe(1);
+    expect(result.database!.queries).toBe(10);
+  });
+
+  it('turns a checkout that waits longer than pool_timeout into a 500', () => {
+    // Pool of 1, timeout 0.5 s, 1 s queries, 3 requests at once: the first gets the
+    // connection; the other two give up at 0.5 s.
+    const { summary } = run({ app: { steps: pgSleep(1), pool: { size: 1, maxOverflow: 0, timeout: 0.5 } }, client: { requests: 3, concurrency: 3 } });
+    expect(summary.statusCodes).toEqual({ '200': 1, '500': 2 });
+    expect(summary.simulation.exceptions).toEqual({
+      'sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 0.5': 2,
+    });
+  });
+
+  it('closes overflow connections when they come back to a full pool', () => {
+    const { result } = run({ app: { steps: pgSleep(0.1), pool: { size: 1, maxOverflow: 4 } }, client: { requests: 5, concurrency: 5 } });
+    expect(result.database!.peakOpen).toBe(5);
+    expect(result.database!.openAtEnd).toBe(1);
+  });
+});
+
+describe('PostgreSQL limits, end to end', () => {
+  it('refuses an ordinary role once 97 connections are open, a superuser once 100 are', () => {
+    const ordinary = run({ app: { steps: pgSleep(1) }, client: { requests: 120, concurrency: 120 }, database: { superuser: false } });
+    expect(ordinary.summary.statusCodes).toEqual({ '200': 97, '500': 23 });
+    expect(Object.keys(ordinary.summary.simulation.exceptions)).toEqual([
+      'psycopg2.OperationalError: FATAL:  remaining connection slots are reserved for non-replication superuser connections',
+    ]);
+    const superuser = run({ app: { steps: pgSleep(1) }, client: { requests: 120, concurrency: 120 }, database: { superuser: true } });
+    expect(superuser.summary.statusCodes).toEqual({ '200': 100, '500': 20 });
+  });
+
+  it("charges authentication CPU to the database's cores", () => {
+    // 10 connections at once, 10 ms of backend CPU each on 1 database core (its own
+    // machine): the CPU work is serialized, the last connection is ready after 100 ms of
+    // CPU plus its 2 ms fork, and its request ends 1 s later.
+    const { summary } = run({
+      app: { steps: pgSleep(1) },
+      client: { requests: 10, concurrency: 10 },
+      database: { cores: 1, backendStartCpu: 0.01, forkTime: 0.002, backendStartTime: 0 },
+    });
+    expect(summary.summary.total).toBeCloseTo(1.102, 6);
+  });
+});
+
+describe('PgBouncer', () => {
+  const through = (poolMode: 'session' | 'transaction', clients: number) =>
+    run({
+      app: { steps: pgSleep(1) },
+      client: { requests: clients, concurrency: clients, timeout: 0 },
+      database: { pgbouncer: { poolMode, defaultPoolSize: 20, maxClientConn: 100, loginTime: 0 } },
+    });
+
+  it('in transaction mode runs at most default_pool_size queries at once, and opens no more server connections', () => {
+    // 100 clients, 20 server connections, 1 s queries: five rounds.
+    const { summary, result } = through('transaction', 100);
+    expect(summary.statusCodes).toEqual({ '200': 100 });
+    expect(result.database!.peakOpen).toBe(20);
+    expect(result.database!.connections).toBe(20);
+    expect(summary.summary.total).toBeGreaterThan(5);
+    expect(summary.summary.total).toBeLessThan(5.1);
+  });
+
+  it('refuses clients beyond max_client_conn', () => {
+    const { summary } = through('transaction', 110);
+    expect(summary.statusCodes['500']).toBe(10);
+    expect(Object.keys(summary.simulation.exceptions)).toEqual(['psycopg2.OperationalError: ERROR: no more connections allowed (max_client_conn)']);
+  });
+});
+
+describe('a result cache', () => {
+  const cached = (cache: object) =>
+    run({
+      app: { steps: [{ kind: 'cache', time: 0.001, covers: 3, ...cache } as never, ...pgSleep(0.05)] },
+      client: { requests: 100, concurrency: 10 },
+    });
+
+  it('with a 100 % hit ratio, no query reaches the database', () => {
+    const { result, summary } = cached({ hitRatio: 1 });
+    expect(result.database!.queries).toBe(0);
+    expect(result.database!.connections).toBe(0);
+    expect(summary.statusCodes).toEqual({ '200': 100 });
+  });
+
+  it('with a 0 % hit ratio, every request pays the miss and stores its result', () => {
+    const { result } = cached({ hitRatio: 0 });
+    expect(result.database!.queries).toBe(100);
+  });
+
+  it('with one key and a long TTL, only the requests before the first store miss', () => {
+    // 10 clients at once all miss (nothing stored yet); the rest hit.
+    const { result } = cached({ ttl: 60, keys: 1 });
+    expect(result.database!.queries).toBe(10);
+  });
+});
+
+describe('outbound HTTP calls', () => {
+  it('wait for the third party when it serves only `limit` calls at once', () => {
+    // 10 calls of 1 s, 2 at a time: five rounds.
+    const { summary } = run({ app: { steps: [{ kind: 'http', time: 1, limit: 2 }] }, client: { requests: 10, concurrency: 10 } });
+    expect(summary.summary.total).toBeCloseTo(5, 6);
+  });
+});
+
+describe('endpoints', () => {
+  it('split requests by weight, each running its own steps and status', () => {
+    const { summary } = run({
+      app: {
+        endpoints: [
+          { name: 'home', weight: 3, steps: [{ kind: 'sleep', time: 0.001 }] },
+          { name: 'create', weight: 1, steps: [{ kind: 'sleep', time: 0.001 }], status: 201 },
+        ],
+      },
+      client: { requests: 4000, concurrency: 10 },
+    });
+    const created = summary.statusCodes['201'];
+    expect(summary.statusCodes['200'] + created).toBe(4000);
+    // Binomial(4000, 1/4): mean 1000, sd 27.
+    expect(Math.abs(created - 1000)).toBeLessThan(5 * 27.4);
+  });
+});
+
+describe('the report', () => {
+  it('warns when the pools of all workers together can exceed max_connections', () => {
+    const { summary } = run({
+      app: { steps: pgSleep(0.01), pool: { size: 20, maxOverflow: 10 } },
+      server: { workers: 4 },
+      database: { maxConnections: 100 },
+    });
+    expect(summary.simulation.warnings).toEqual([
+      'each worker has its own pool: 4 workers x (pool_size 20 + max_overflow 10) = 120 connections can exceed max_connections (100)',
+    ]);
+  });
+});
