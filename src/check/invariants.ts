@@ -16,6 +16,8 @@ export const INVARIANTS = {
   endsOnce: 'every request ends exactly once',
   tallies: 'the report counts each result once',
   dbLimit: 'open database connections never exceed the limit',
+  poolLimit: "a worker's pool never holds more than pool_size + max_overflow connections",
+  pgbouncerLimit: "PgBouncer never exceeds max_client_conn clients nor default_pool_size server connections",
   workerConnections: 'a worker never holds more connections than its slots',
   workerHandlers: 'a worker never runs more handlers than its threads',
   time: 'simulated time never goes backwards',
@@ -61,6 +63,17 @@ export function findViolations(r: RunResult): Violation[] {
   const db = r.database;
   if (db !== undefined && (db.peakOpen > db.limit || db.openAtEnd < 0 || db.openAtEnd > db.peakOpen)) {
     fail(INVARIANTS.dbLimit, `peak ${db.peakOpen} open of max_connections ${db.limit}, ${db.openAtEnd} open at the end`);
+  }
+  const pool = db?.pool;
+  if (pool !== undefined && pool.peakPerWorker > pool.size + pool.maxOverflow) {
+    fail(INVARIANTS.poolLimit, `a worker's pool held ${pool.peakPerWorker} connections, pool_size ${pool.size} + max_overflow ${pool.maxOverflow}`);
+  }
+  const bouncer = db?.pgbouncer;
+  if (bouncer !== undefined && (bouncer.peakClients > bouncer.maxClientConn || (db !== undefined && db.peakOpen > bouncer.defaultPoolSize))) {
+    fail(
+      INVARIANTS.pgbouncerLimit,
+      `peak ${bouncer.peakClients} clients of max_client_conn ${bouncer.maxClientConn}, peak ${db!.peakOpen} server connections of default_pool_size ${bouncer.defaultPoolSize}`,
+    );
   }
   const e = r.evidence;
   if (e.peakConnectionsPerWorker > e.connectionSlots) {

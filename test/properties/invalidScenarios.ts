@@ -60,9 +60,9 @@ const KNOWN_KEYS: Record<string, string[]> = {
   '': ['$schema', 'name', 'description', 'seed', 'client', 'machine', 'server', 'app', 'database', 'limits'],
   client: ['requests', 'concurrency', 'rate', 'duration', 'arrivals', 'timeout', 'keepAlive', 'maxIdleConns', 'url'],
   server: ['workerClass', 'workers', 'threads', 'workerConnections', 'backlog', 'keepalive', 'timeout', 'bootTime', 'maxRequests', 'maxRequestsJitter', 'acceptPolicy'],
-  app: ['psycogreen', 'steps', 'status'],
+  app: ['psycogreen', 'steps', 'endpoints', 'status', 'pool'],
   limits: ['maxEvents', 'maxSimTime'],
-  machine: ['cores', 'os', 'somaxconn'],
+  machine: ['cores', 'os', 'synRetries', 'somaxconn'],
 };
 
 function keysOf(raw: RawScenario, object: string): string[] {
@@ -83,7 +83,7 @@ const wrongField = fc.tuple(fc.constantFrom(...BAD_FIELDS), fc.nat()).map(
   ([[path, values], i]) =>
     (raw: RawScenario): InvalidCase | undefined => {
       if (path.startsWith('database.') && raw.database === undefined) return undefined;
-      if (path === 'app.steps[0].io' && !['sleep', 'http', 'dbConnect', 'dbQuery'].includes(raw.app.steps[0].kind)) return undefined;
+      if (path === 'app.steps[0].io' && !['sleep', 'http', 'dbConnect', 'dbQuery', 'cache'].includes(raw.app.steps[0].kind)) return undefined;
       setAt(raw, path, values[i % values.length]);
       return { kind: `bad ${path}`, text: text(raw), argv: [], path, source: 'file' };
     },
@@ -224,4 +224,13 @@ const brokenJson = fc.tuple(fc.constantFrom('trailing comma', 'truncated', 'miss
 /** One random invalid input; `undefined` when the chosen mistake does not fit the scenario (rare). */
 export const invalidCase = fc
   .tuple(validScenario, fc.oneof(wrongField, { weight: 2, arbitrary: unknownKey }, badDuration, badSet, badFlag, { weight: 2, arbitrary: brokenJson }))
-  .map(([raw, mutate]) => mutate(structuredClone(raw)));
+  .map(([raw, mutate]) => mutate(withSteps(structuredClone(raw))));
+
+/** The mistakes aim at app.steps: a scenario with endpoints keeps its first endpoint's steps. */
+function withSteps(raw: RawScenario): RawScenario {
+  if (raw.app.endpoints !== undefined) {
+    raw.app.steps = raw.app.endpoints[0].steps;
+    delete raw.app.endpoints;
+  }
+  return raw;
+}

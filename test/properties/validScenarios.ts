@@ -35,41 +35,89 @@ const duration = (maxMs: number) =>
 
 const io = fc.option(fc.constantFrom('cooperative', 'blocking'), { nil: undefined });
 
-const plainStep = fc.oneof(
+const simpleStep = fc.oneof(
   fc.record({ kind: fc.constant('cpu'), time: duration(5) }),
   fc.record({ kind: fc.constant('sleep'), time: duration(20), io }, { requiredKeys: ['kind', 'time'] }),
-  fc.record({ kind: fc.constant('http'), time: duration(20), io }, { requiredKeys: ['kind', 'time'] }),
+  fc.record({ kind: fc.constant('http'), time: duration(20), io, limit: fc.integer({ min: 1, max: 4 }) }, { requiredKeys: ['kind', 'time'] }),
 );
 
 /** dbConnect, a few queries, and a dbClose (or none: the connection closes with the request). */
 const dbBlock = (close: boolean) =>
   fc
-    .tuple(io, fc.array(fc.record({ kind: fc.constant('dbQuery'), time: duration(20), io }, { requiredKeys: ['kind', 'time'] }), { maxLength: 2 }))
-    .map(([connectIo, queries]) => [{ kind: 'dbConnect', ...(connectIo ? { io: connectIo } : {}) }, ...queries, ...(close ? [{ kind: 'dbClose' }] : [])]);
+    .tuple(
+      fc.record({ kind: fc.constant('dbConnect'), io, cpu: duration(2) }, { requiredKeys: ['kind'] }),
+      fc.array(fc.record({ kind: fc.constant('dbQuery'), time: duration(20), cpu: duration(5), decodeCpu: duration(2), io }, { requiredKeys: ['kind'] }), { maxLength: 2 }),
+    )
+    .map(([connect, queries]) => [connect, ...queries, ...(close ? [{ kind: 'dbClose' }] : [])]);
+
+/** A cache lookup in front of the steps a hit skips. */
+const cacheBlock = (covered: fc.Arbitrary<Record<string, unknown>[]>) =>
+  fc
+    .tuple(
+      duration(2),
+      io,
+      fc.oneof(
+        fc.double({ min: 0, max: 1, noNaN: true }).map((hitRatio) => ({ hitRatio })),
+        fc.record({ ttl: seconds(50), keys: fc.integer({ min: 1, max: 20 }) }),
+      ),
+      covered,
+    )
+    .map(([time, cacheIo, hits, steps]) => [{ kind: 'cache', time, ...(cacheIo ? { io: cacheIo } : {}), covers: steps.length, ...hits }, ...steps]);
 
 /** Handler steps; with a database, one connection at a time, as the schema requires. */
+const steps = (withDb: boolean) => {
+  const block = withDb
+    ? fc.oneof(simpleStep.map((s) => [s]), dbBlock(true), cacheBlock(dbBlock(true)), cacheBlock(simpleStep.map((s) => [s])))
+    : fc.oneof({ weight: 3, arbitrary: simpleStep.map((s) => [s]) }, cacheBlock(simpleStep.map((s) => [s])));
+  return fc
+    .tuple(fc.array(block, { maxLength: 3 }), withDb ? fc.option(dbBlock(false), { nil: undefined }) : fc.constant(undefined))
+    .map(([blocks, last]) => [...blocks.flat(), ...(last ?? [])])
+    .filter((list) => list.length > 0);
+};
+
 const app = (withDb: boolean) =>
-  fc.record(
-    {
-      psycogreen: fc.boolean(),
-      status: fc.constantFrom(200, 204, 201, 404),
-      steps: withDb
-        ? fc
-            .tuple(fc.array(fc.oneof(plainStep.map((s) => [s]), dbBlock(true)), { maxLength: 3 }), fc.option(dbBlock(false), { nil: undefined }))
-            .map(([blocks, last]) => [...blocks.flat(), ...(last ?? [])])
-            .filter((steps) => steps.length > 0)
-        : fc.array(plainStep, { minLength: 1, maxLength: 4 }),
-    },
-    { requiredKeys: ['steps'] },
-  );
+  fc
+    .record(
+      {
+        psycogreen: fc.boolean(),
+        status: fc.constantFrom(200, 204, 201, 404),
+        handler: fc.oneof(
+          { weight: 3, arbitrary: steps(withDb).map((list) => ({ steps: list })) },
+          fc
+            .array(fc.record({ weight: fc.integer({ min: 1, max: 5 }), steps: steps(withDb), status: fc.constantFrom(200, 302, 500) }, { requiredKeys: ['weight', 'steps'] }), {
+              minLength: 1,
+              maxLength: 3,
+            })
+            .map((endpoints) => ({ endpoints: endpoints.map((e, i) => ({ name: `endpoint${i}`, ...e })) })),
+        ),
+        pool: withDb
+          ? fc.record({ size: fc.integer({ min: 1, max: 4 }), maxOverflow: fc.integer({ min: 0, max: 3 }), timeout: positiveSeconds(50) }, { requiredKeys: [] })
+          : fc.constant(undefined),
+      },
+      { requiredKeys: ['handler'] },
+    )
+    .map(({ handler, pool, ...rest }) => ({ ...rest, ...handler, ...(pool === undefined ? {} : { pool }) }));
 
 const database = fc.record(
   {
     maxConnections: fc.integer({ min: 1, max: 12 }),
     superuserReservedConnections: fc.integer({ min: 0, max: 3 }),
     superuser: fc.boolean(),
+    cores: fc.integer({ min: 1, max: 4 }),
     forkTime: seconds(3),
+    backendStartCpu: seconds(3),
     backendStartTime: seconds(15),
+    backendExitTime: seconds(5),
+    pgbouncer: fc.record(
+      {
+        poolMode: fc.constantFrom('session', 'transaction'),
+        defaultPoolSize: fc.integer({ min: 1, max: 6 }),
+        maxClientConn: fc.integer({ min: 1, max: 12 }),
+        loginTime: seconds(2),
+        queryWaitTimeout: positiveSeconds(80),
+      },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: ['forkTime', 'backendStartTime'] },
 );
@@ -133,7 +181,7 @@ const server = fc.record(
 );
 
 const machine = fc.record(
-  { cores: fc.integer({ min: 1, max: 4 }), os: fc.constantFrom('linux', 'darwin'), somaxconn: fc.integer({ min: 1, max: 64 }) },
+  { cores: fc.integer({ min: 1, max: 4 }), os: fc.constantFrom('linux', 'darwin'), synRetries: fc.integer({ min: 0, max: 6 }), somaxconn: fc.integer({ min: 1, max: 64 }) },
   { requiredKeys: [] },
 );
 
