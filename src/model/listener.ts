@@ -97,12 +97,29 @@ export class Listener {
       while (i > 0 && this.ready[i - 1].index > a.index) i--;
       this.ready.splice(i, 0, a);
     }
+    if (this.queue.length === 0) return;
+    // A request that takes no time ends within its accept, and its worker, free again,
+    // takes the next queued connection inside that same call: past a few levels, the
+    // rest of the queue waits for an event at the same instant instead of the stack.
+    if (this.nestedAccepts >= MAX_NESTED_ACCEPTS) {
+      this.sim.schedule(0, drainLater, this, a);
+      return;
+    }
+    this.nestedAccepts++;
     while (this.queue.length > 0 && this.ready.includes(a)) {
       const conn = this.queue.shift()!;
       this.backlogGauge.add(-1, this.sim.now);
       if (!conn.open) continue; // the client gave up; the worker would read EOF at once
       a.accept(conn);
     }
+    this.nestedAccepts--;
+  }
+
+  private nestedAccepts = 0;
+
+  /** @internal whether `a` is registered as ready. */
+  isReady(a: Acceptor): boolean {
+    return this.ready.includes(a);
   }
 
   /** An acceptor cannot take more connections (its slots are full). */
@@ -140,6 +157,12 @@ export class Listener {
         return ready[Math.floor(this.pick() * ready.length)];
     }
   }
+}
+
+const MAX_NESTED_ACCEPTS = 32;
+
+function drainLater(listener: Listener, a: Acceptor): void {
+  if (listener.isReady(a)) listener.acceptorReady(a);
 }
 
 function resendSyn(listener: Listener, conn: Connection): void {

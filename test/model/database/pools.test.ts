@@ -4,6 +4,19 @@ import { run } from '../../helpers.js';
 const pgSleep = (seconds: number) => [{ kind: 'dbConnect' as const }, { kind: 'dbQuery' as const, time: seconds }, { kind: 'dbClose' as const }];
 
 describe('an app-side connection pool (SQLAlchemy QueuePool)', () => {
+  it('serves requests that take no time (a pooled connection and nothing else) without nesting them', () => {
+    // Each request checks an idle connection out and ends at once, within the event
+    // that accepted it; the worker then accepted the next queued connection inside that
+    // same call, 20000 deep, until the stack overflowed. Found by the property tests.
+    const { result, summary } = run({
+      app: { steps: [{ kind: 'dbConnect' }], pool: { size: 1, maxOverflow: 0, timeout: 30 } },
+      client: { requests: 20000, concurrency: 1 },
+      server: { workerClass: 'sync' },
+    });
+    expect(result.complete).toBe(true);
+    expect(summary.statusCodes).toEqual({ '200': 20000 });
+  });
+
   it('opens its connections through PgBouncer when there is one', () => {
     // Both layers kept the continuation of the connection being opened in one field of
     // the request: PgBouncer overwrote the pool's, and the pool then called itself until
