@@ -101,7 +101,7 @@ export function stoppedEarly(reason: Exclude<StopReason, 'finished'>, figures: {
     case 'maxSimTime':
       return `stopped at the simulated-time budget (limits.maxSimTime = ${figures.limit} s, --max-sim-time) after ${figures.events} events, ${unfinished}; the result is partial`;
     case 'frozen':
-      return `simulated time stood still at ${figures.seconds} s for ${figures.events} events, ${unfinished}: requests that take no time at all repeat forever (hey -z, or client.duration, with a handler whose every step can last 0 s); give a step a duration; the result is partial`;
+      return `simulated time stood still at ${figures.seconds} s after ${figures.events} events, ${unfinished}: requests that take no time at all (a handler whose every step can last 0 s) follow one another without end under hey -z; give a step a duration; the result is partial`;
     case 'stalled':
       return `nothing left to simulate at ${figures.seconds} s with ${unfinished}: a simulator bug, please report it with the scenario; the result is partial`;
   }

@@ -97,16 +97,19 @@ export class Listener {
       while (i > 0 && this.ready[i - 1].index > a.index) i--;
       this.ready.splice(i, 0, a);
     }
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0 || this.drainDeferred) return;
     // A request that takes no time ends within its accept, and its worker, free again,
-    // takes the next queued connection inside that same call: past a few levels, the
-    // rest of the queue waits for an event at the same instant instead of the stack.
+    // would take the next queued connection inside that same call, one level deeper per
+    // request. Instead every drain in progress stops and the queue waits for an event at
+    // the same instant: the stack stays shallow, and a run of such requests counts one
+    // event each, so the event budget and the frozen-clock check can stop it.
     if (this.nestedAccepts >= MAX_NESTED_ACCEPTS) {
-      this.sim.schedule(0, drainLater, this, a);
+      this.drainDeferred = true;
+      this.sim.schedule(0, drainLater, this);
       return;
     }
     this.nestedAccepts++;
-    while (this.queue.length > 0 && this.ready.includes(a)) {
+    while (this.queue.length > 0 && !this.drainDeferred && this.ready.includes(a)) {
       const conn = this.queue.shift()!;
       this.backlogGauge.add(-1, this.sim.now);
       if (!conn.open) continue; // the client gave up; the worker would read EOF at once
@@ -116,10 +119,12 @@ export class Listener {
   }
 
   private nestedAccepts = 0;
+  private drainDeferred = false;
 
-  /** @internal whether `a` is registered as ready. */
-  isReady(a: Acceptor): boolean {
-    return this.ready.includes(a);
+  /** @internal the deferred drain: every ready acceptor, in index order, takes what it can. */
+  drain(): void {
+    this.drainDeferred = false;
+    for (const a of [...this.ready]) if (this.ready.includes(a)) this.acceptorReady(a);
   }
 
   /** An acceptor cannot take more connections (its slots are full). */
@@ -159,10 +164,10 @@ export class Listener {
   }
 }
 
-const MAX_NESTED_ACCEPTS = 32;
+const MAX_NESTED_ACCEPTS = 1;
 
-function drainLater(listener: Listener, a: Acceptor): void {
-  if (listener.isReady(a)) listener.acceptorReady(a);
+function drainLater(listener: Listener): void {
+  listener.drain();
 }
 
 function resendSyn(listener: Listener, conn: Connection): void {

@@ -253,10 +253,11 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
 /**
  * Events at one instant beyond which the clock is taken to be frozen: requests that take
  * no simulated time at all (hey -z with handlers whose every step lasts 0 s) would
- * otherwise repeat forever at one instant. Far above what a real scenario does at one
- * instant (concurrency is at most 1 million, a few events each).
+ * otherwise repeat forever at one instant, each holding memory (its -t timer). Far
+ * above what a real scenario does at one instant (concurrency is at most 100,000, a few
+ * events each); a slice is checked as a whole, so detection takes at most two slices.
  */
-export const FROZEN_CLOCK_EVENTS = 5_000_000;
+export const FROZEN_CLOCK_EVENTS = 1_000_000;
 
 /** Sim.run in slices, stopping early if a whole slice ran at one instant. */
 function runWatchingTheClock(sim: Simulation, until: Time, maxEvents: number, slice: number): ReturnType<Simulation['run']> | 'frozen' {

@@ -18,7 +18,7 @@ export const MAX_SECONDS = 1e9;
 export const MIN_RATE = 1e-9;
 /** Counts that make objects up front (worker processes, hey workers), kept below memory's reach. */
 export const MAX_WORKERS = 10_000;
-export const MAX_CONCURRENCY = 1_000_000;
+export const MAX_CONCURRENCY = 100_000;
 
 const count = (description: string) => z.number().int().nonnegative().meta({ description });
 const positiveCount = (description: string, max = Number.MAX_SAFE_INTEGER) => z.number().int().positive().max(max).meta({ description });
