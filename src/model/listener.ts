@@ -97,34 +97,12 @@ export class Listener {
       while (i > 0 && this.ready[i - 1].index > a.index) i--;
       this.ready.splice(i, 0, a);
     }
-    if (this.queue.length === 0 || this.drainDeferred) return;
-    // A request that takes no time ends within its accept, and its worker, free again,
-    // would take the next queued connection inside that same call, one level deeper per
-    // request. Instead every drain in progress stops and the queue waits for an event at
-    // the same instant: the stack stays shallow, and a run of such requests counts one
-    // event each, so the event budget and the frozen-clock check can stop it.
-    if (this.nestedAccepts >= MAX_NESTED_ACCEPTS) {
-      this.drainDeferred = true;
-      this.sim.schedule(0, drainLater, this);
-      return;
-    }
-    this.nestedAccepts++;
-    while (this.queue.length > 0 && !this.drainDeferred && this.ready.includes(a)) {
+    while (this.queue.length > 0 && this.ready.includes(a)) {
       const conn = this.queue.shift()!;
       this.backlogGauge.add(-1, this.sim.now);
       if (!conn.open) continue; // the client gave up; the worker would read EOF at once
       a.accept(conn);
     }
-    this.nestedAccepts--;
-  }
-
-  private nestedAccepts = 0;
-  private drainDeferred = false;
-
-  /** @internal the deferred drain: every ready acceptor, in index order, takes what it can. */
-  drain(): void {
-    this.drainDeferred = false;
-    for (const a of [...this.ready]) if (this.ready.includes(a)) this.acceptorReady(a);
   }
 
   /** An acceptor cannot take more connections (its slots are full). */
@@ -162,12 +140,6 @@ export class Listener {
         return ready[Math.floor(this.pick() * ready.length)];
     }
   }
-}
-
-const MAX_NESTED_ACCEPTS = 1;
-
-function drainLater(listener: Listener): void {
-  listener.drain();
 }
 
 function resendSyn(listener: Listener, conn: Connection): void {
