@@ -5,7 +5,7 @@ import { z } from 'zod';
 import * as msg from '../messages.js';
 import { formatPath, nearest } from './errors.js';
 import type { Locate } from './load.js';
-import { scenarioSchema } from './schema.js';
+import { durationSpec, scenarioSchema, stepSchema } from './schema.js';
 
 const MAX_LINES = 8;
 
@@ -53,7 +53,8 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
       return describeUnion(issue, path, found, raw);
     default:
       // Refinements and formats carry our own "expected ..." message (../messages.ts).
-      return [[path, found === undefined || isObject(found) || Array.isArray(found) ? issue.message : `${issue.message}, got ${describeValue(found)}`]];
+      const says = found !== undefined && !isObject(found) && !Array.isArray(found) && issue.message.startsWith('expected');
+      return [[path, says ? `${issue.message}, got ${describeValue(found)}` : issue.message]];
   }
 }
 
@@ -80,8 +81,12 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: readonly Prope
   return [[path, msg.badDuration(describeValue(found))]];
 }
 
-const STEP_KINDS = ['cpu', 'dbConnect', 'dbQuery', 'dbClose', 'sleep', 'http'];
-const DISTRIBUTIONS = ['constant', 'exponential', 'uniform', 'choice', 'lognormal'];
+/** The values of a discriminated union's tag ("kind", "dist"), from the schema itself. */
+function tags(union: z.ZodDiscriminatedUnion, key: string): string[] {
+  return union.options.map((o) => [...((o as z.ZodObject).shape[key] as z.ZodLiteral).values].map(String)).flat();
+}
+const STEP_KINDS = tags(stepSchema as unknown as z.ZodDiscriminatedUnion, 'kind');
+const DISTRIBUTIONS = tags(durationSpec.options[1] as unknown as z.ZodDiscriminatedUnion, 'dist');
 
 function plausibleBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | undefined {
   const plausible = issue.errors.filter((branch) => branch.every((i) => !rulesOutBranch(i)));
