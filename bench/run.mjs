@@ -2,9 +2,11 @@
 // model B1 (shared/bench/README.md), in the same run, alternating, several times each.
 // Prints, for B1 and B1s at 1M requests: median wall time, peak RSS, requests and events
 // per wall second, the ratio to the reference, and whether the results agree within the
-// reference's stated tolerances; then B1 at 10M requests (memory must not grow).
+// reference's stated tolerances; then B1 at 10M requests (memory must not grow), and a
+// sweep of 100 B1 points on one thread and on two.
 //
-// Options: --n 1000000  --reps 3  --big 10000000 (0 skips it)  --reference PATH
+// Options: --n 1000000  --reps 3  --big 10000000 (0 skips it)  --sweep-points 100 (0 skips it)
+//          --reference PATH
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -115,5 +117,19 @@ if (BIG > 0) {
       `${(BIG / big.wall / 1e6).toFixed(2)} M requests/s`,
   );
   allOk &&= big.rss < 150;
+}
+const SWEEP_POINTS = Number(args['sweep-points'] ?? 100);
+if (SWEEP_POINTS > 0) {
+  // A sweep of B1 at 100k requests a point: both cores should make it close to twice as fast.
+  const sweep = (jobs) =>
+    timed(['bin/sim.js', 'sweep', MODELS.B1.scenario, '--set', 'client.requests=100000', '--vary', `seed=1..${SWEEP_POINTS}`, '--jobs', String(jobs), '--json']);
+  const one = sweep(1);
+  const two = sweep(2);
+  const same = one.stdout === two.stdout;
+  console.log(
+    `\nSweep of ${SWEEP_POINTS} points of B1 at 100,000 requests: --jobs 1 ${one.wall.toFixed(2)} s, --jobs 2 ${two.wall.toFixed(2)} s, ` +
+      `speed-up ${(one.wall / two.wall).toFixed(2)} on ${cpus().length} cores; output ${same ? 'byte-identical' : 'DIFFERS'}`,
+  );
+  allOk &&= same;
 }
 console.log(allOk ? '\nAll targets met.' : '\nSome targets NOT met (see above).');

@@ -42,3 +42,13 @@ ALT_ACTORS=(--set server.workers=4 --set server.workerConnections=100 --set app.
 FITTED="$ALT"
 group 'alternative: actors, 4 gevent workers x 100' "$R"/actors-c1000.r?.txt "${ALT_ACTORS[@]}"
 group 'alternative: actors, keep-alive 0' "$R"/actors-keepalive0-c1000.r?.txt "${ALT_ACTORS[@]}" --set server.keepalive=0
+
+# A third structure: connection set-up as CPU on the shared cores, the client's side
+# measured (dbConnect.cpu 3.5 ms), the backend's fitted (docs/validation.md).
+CPU=calibration/fitted-linux-2core-connect-cpu.json
+[ ${#FORMAT[@]} -eq 0 ] && printf '\n=== third structure: connection set-up as CPU on the shared cores\n\n'
+"${SIM[@]}" fit calibration/linux-2core-connect-cpu.json "$R"/patched-c10.r?.txt "$R"/patched-c100.r?.txt \
+  --free database.forkTime,database.backendStartCpu --out "$CPU" "${FORMAT[@]}"
+FITTED="$CPU"
+group 'third: unpatched' "$R"/unpatched-c10.r?.txt --set app.psycogreen=false
+group 'third: actors, 4 gevent workers x 100' "$R"/actors-c1000.r?.txt "${ACTORS[@]}"

@@ -24,3 +24,22 @@ describe('README examples', () => {
     expect(await output(['run', 'scenarios/gevent-125.json'])).toBe(shownOutput('npx sim run scenarios/gevent-125.json'));
   });
 });
+
+describe('README examples of sim sweep and sim plan', () => {
+  const shown: [string, string[]][] = [
+    ['npx sim sweep scenarios/gevent-100.json --vary client.concurrency,client.requests=10..150:5', ['--jobs', '1']],
+    ['npx sim sweep scenarios/mmc-sync.json', ['--jobs', '2']],
+    ['npx sim plan scenarios/plan-800.json --target-rps 780 --p99 300ms', ['--jobs', '2']],
+  ];
+  for (const [command, jobs] of shown) {
+    it(`${command.slice(4)} prints what the README shows`, async () => {
+      expect(await output([...command.split(' ').slice(2), ...jobs])).toBe(shownOutput(command));
+    });
+  }
+
+  it('the CSV example', async () => {
+    const command = 'npx sim sweep scenarios/sweep-article.json --vary client.concurrency,client.requests=99..102 --csv | head -3';
+    const csv = await output(['sweep', 'scenarios/sweep-article.json', '--vary', 'client.concurrency,client.requests=99..102', '--csv']);
+    expect(csv.split('\r\n').slice(0, 3).join('\n') + '\n').toBe(shownOutput(command));
+  });
+});

@@ -20,7 +20,7 @@ const USAGE: Record<string, string> = {
 };
 
 /** Examples for flags a command requires, in "expected a value, e.g. ...". */
-const REQUIRED_EXAMPLES: Record<string, string> = { '--free': 'database.forkTime' };
+const REQUIRED_EXAMPLES: Record<string, string> = { '--free': 'database.forkTime', '--target-rps': '500' };
 
 export const BOOLEAN_FLAGS = ['json', 'check', 'debug', 'help'] as const;
 

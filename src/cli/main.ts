@@ -1,38 +1,43 @@
 // The `sim` command line: parse, call, print. The only module that touches argv, stdout
 // and the file system. Bad input exits with 2 and a message, internal failures with 1
 // (with a stack trace under --debug); a user error never shows a stack trace.
-import { basename } from 'node:path';
 import yargs from 'yargs';
-import { assertInvariants } from '../check/invariants.js';
 import { simulate } from '../model/system.js';
 import { heyText } from '../report/heyText.js';
-import { partialReason } from '../report/partial.js';
 import { summarize } from '../report/summary.js';
 import { UserError } from '../scenario/errors.js';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
+import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
+import { assertInvariants } from '../check/invariants.js';
+import { partialReason } from '../report/partial.js';
+import * as msg from '../messages.js';
+import { nearest } from '../scenario/errors.js';
 import { atomicWrite } from './atomicWrite.js';
 import { FIELD_FLAGS, checkBooleanFlags, describeYargsFailure, scenarioOverrides, singleValue } from './flags.js';
-import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
+import { DEFAULT_PLOT_DIR, preparePlotDir } from './plotDir.js';
+import { runCharts } from '../charts/runCharts.js';
+import { basename } from 'node:path';
 import { compareRuns } from '../analysis/compare.js';
 import { compareText } from '../analysis/compareText.js';
 import { FIT_TARGETS, fit, type FitTarget } from '../analysis/fit.js';
 import { fitText } from '../analysis/fitText.js';
 import { readHeyRuns } from './readHeyRuns.js';
-import * as msg from '../messages.js';
-import { nearest } from '../scenario/errors.js';
+import { mergeCommand } from './mergeCommand.js';
+import { planCommand } from './planCommand.js';
+import { sweepCommand } from './sweepCommand.js';
 
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** stderr is a terminal: progress bars may be drawn there. */
+  errIsTTY?: boolean;
 }
 
 const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  errIsTTY: process.stderr.isTTY === true,
 };
-
-const COMMANDS = ['run', 'compare', 'fit', 'schema'];
-const OPTIONS = ['json', 'seed', 'set', 'check', 'out', 'debug', 'help', 'free', 'target', 'max-evaluations', ...FIELD_FLAGS.map((f) => f.name)];
 
 const setOption = {
   type: 'string',
@@ -40,6 +45,14 @@ const setOption = {
   default: [] as string[],
   describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
 } as const;
+
+const COMMANDS = ['run', 'sweep', 'plan', 'merge', 'compare', 'fit', 'schema'];
+/** Every option of every command, for "did you mean" after a misspelt one. */
+const OPTIONS = [
+  ...['json', 'set', 'check', 'out', 'plot', 'debug', 'help', 'free', 'target', 'max-evaluations'],
+  ...['vary', 'replications', 'jobs', 'csv', 'max-errors', 'p99', 'target-rps', 'shard'],
+  ...FIELD_FLAGS.map((f) => f.name),
+];
 
 function splitList(text: string): string[] {
   return text
@@ -52,14 +65,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const debug = argv.includes('--debug');
   try {
     checkBooleanFlags(argv);
-    await yargs(argv)
+    const cli = yargs(argv)
       .scriptName('sim')
       .usage('$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load.')
       .command(
         'run <scenario>',
         'Run one scenario and print a hey-style report',
-        (y) => {
-          y.positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
+        (y) =>
+          y
+            .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
             .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
             .option('set', {
               type: 'string',
@@ -68,27 +82,43 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
               describe: 'Override a field: --set client.concurrency=101 (repeatable)',
             })
             .option('check', { type: 'boolean', default: false, describe: 'Check the invariants of the run; a violation is an internal error (exit 1)' })
-            .option('out', { type: 'string', describe: 'Write the report to this file (atomically) instead of stdout' });
-          for (const f of FIELD_FLAGS) y.option(f.name, { type: 'string', describe: f.describe });
-          return y
-            .example('$0 run scenarios/gevent-100.json', "the article's -c 100 run")
-            .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if');
-        },
-        (args) => {
+            .option('out', { type: 'string', describe: 'Write the report to this file (atomically) instead of stdout' })
+            .options(Object.fromEntries(FIELD_FLAGS.map((f) => [f.name, { type: 'string' as const, describe: f.describe }])))
+            .option('plot', {
+              type: 'string',
+              describe: `Write charts (.vl.json, .svg, .png) and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,
+            })
+            .example('$0 run scenarios/gevent-100.json', 'the article\'s -c 100 run')
+            .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if')
+            .example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report'),
+        async (args) => {
           const path = args.scenario as string;
           const scenario = loadScenarioFile(path, scenarioOverrides(args));
           const out = singleValue('--out', args.out, 'report.json');
+          const name = scenario.name ?? basename(path).replace(/\.json$/, '');
+          // `--plot` alone means the default folder; checked before the run, so a bad
+          // folder fails fast and prints no report.
+          const plotDir = args.plot === undefined ? undefined : args.plot === '' ? DEFAULT_PLOT_DIR : args.plot;
+          if (plotDir !== undefined) preparePlotDir(plotDir);
           const result = simulate(scenario);
           if (args.check) assertInvariants(result);
-          const name = scenario.name ?? basename(path).replace(/\.json$/, '');
           const summary = summarize(result, name, scenario.seed);
           const partial = partialReason(summary);
           if (partial !== undefined) io.err(`sim: ${path}: ${partial}\n`);
           const report = args.json ? JSON.stringify(summary, null, 2) + '\n' : heyText(summary);
           if (out === undefined) io.out(report);
           else atomicWrite(out, report);
+          if (plotDir !== undefined) {
+            const title = `${name} (seed ${scenario.seed})`;
+            // Loaded here: the renderers take longer to load than a run without --plot takes.
+            const { writePlots } = await import('./writePlots.js');
+            const files = await writePlots(plotDir, runCharts(summary, result.timeline), { title, text: heyText(summary) });
+            // stderr, so that stdout stays the report alone (and valid JSON with --json).
+            io.err(`Wrote ${files.length} files to ${plotDir}: ${files.map((f) => basename(f)).join(', ')}\n`);
+          }
         },
-      )
+      );
+    await planCommand(mergeCommand(sweepCommand(cli, io), io), io)
       .command(
         'compare <scenario> <hey..>',
         'Simulate the scenario as each hey run ran, and print measured and simulated side by side',

@@ -15,7 +15,7 @@
 // response (a refused connection, a pool timeout) becomes a 500, as gunicorn's
 // handle_error makes it. Every continuation drops requests whose worker was killed.
 import type { Uniform } from '../engine/random.js';
-import type { Resource } from '../engine/resource.js';
+import type { Cpu } from '../engine/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { DatabaseAccess } from './database/access.js';
 import { Phase, type HttpRequest } from './request.js';
@@ -29,7 +29,7 @@ export class App {
   constructor(
     readonly sim: Simulation,
     readonly endpoints: readonly Endpoint[],
-    readonly cores: Resource,
+    readonly cpu: Cpu,
     readonly db: DatabaseAccess | undefined,
     private readonly pick: Uniform,
   ) {
@@ -68,7 +68,7 @@ export class App {
     const step = steps[req.step++];
     if (step.kind === 'cpu') {
       req.enter(Phase.loop, this.sim.now);
-      if (req.hasLoop) this.cores.acquire(cpuHasCore, this, req);
+      if (req.hasLoop) this.runCpu(req);
       else req.host!.loop.acquire(cpuHasLoop, this, req);
     } else if (step.kind === 'dbClose') {
       if (req.holdsDbConnection) {
@@ -122,6 +122,13 @@ export class App {
       }
     }
     this.next(req);
+  }
+
+  /** The CPU of the current step, on the machine's cores, holding the loop. */
+  runCpu(req: HttpRequest): void {
+    req.enter(Phase.cpu, this.sim.now);
+    const step = this.current(req);
+    this.cpu.run(this.sample(step, step.duration), cpuDone, this, req);
   }
 
   releaseLoop(req: HttpRequest): void {
@@ -204,24 +211,11 @@ export class App {
 function cpuHasLoop(app: App, req: HttpRequest): void {
   if (req.killed) return;
   req.hasLoop = true;
-  app.cores.acquire(cpuHasCore, app, req);
-}
-
-function cpuHasCore(app: App, req: HttpRequest): void {
-  if (req.killed) {
-    app.cores.release();
-    return;
-  }
-  req.holdsCore = true;
-  req.enter(Phase.cpu, app.sim.now);
-  const step = app.current(req);
-  app.sim.schedule(app.sample(step, step.duration), cpuDone, app, req);
+  app.runCpu(req);
 }
 
 function cpuDone(app: App, req: HttpRequest): void {
   if (req.killed) return;
-  req.holdsCore = false;
-  app.cores.release();
   app.next(req);
 }
 

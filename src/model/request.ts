@@ -86,8 +86,6 @@ export class HttpRequest {
   cacheKey = -1;
   /** It holds its worker's loop (the GIL): its Python code is running or blocked. */
   hasLoop = false;
-  /** It holds one of the machine's cores (released if its worker is killed). */
-  holdsCore = false;
   /** The client is done with it (a response, or an error such as a timeout); the server may still be working on it. */
   abandoned = false;
   /** Its worker was killed: every pending continuation must drop it. */

@@ -5,7 +5,7 @@
 //        '------------------------ response / error -------------------------+--> postgres
 //
 // One function, so a reader can see every component and which settings reach it.
-import { Resource } from '../engine/resource.js';
+import { FifoCpu, SharedCpu, type Cpu } from '../engine/cpu.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { fromSeconds, type Time } from '../engine/time.js';
@@ -89,7 +89,8 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
   const timeline = recorder.timeline;
   const { client: c, server: s, machine: m, app: a, database: d } = scenario;
 
-  const cores = new Resource(m.cores, 'cores');
+  const newCpu = (cores: number): Cpu => (m.scheduler === 'fifo' ? new FifoCpu(sim, cores) : new SharedCpu(sim, cores));
+  const cores = newCpu(m.cores);
   let postgres: Postgres | undefined;
   let pgbouncer: PgBouncer | undefined;
   let db: DatabaseAccess | undefined;
@@ -106,7 +107,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
         backendExitTime: fromSeconds(d.backendExitTime),
       },
       // On its own machine, or sharing the workers' cores.
-      d.cores !== undefined ? new Resource(d.cores, 'database cores') : cores,
+      d.cores !== undefined ? newCpu(d.cores) : cores,
       timeline.gauge('dbConnections'),
     );
     const b = d.pgbouncer;

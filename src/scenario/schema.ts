@@ -220,6 +220,13 @@ export const clientSchema = z
 
 export const machineSchema = z.strictObject({
   cores: positiveCount('CPU cores shared by all worker processes.').default(4),
+  scheduler: z
+    .enum(['shared', 'fifo'])
+    .default('shared')
+    .meta({
+      description:
+        "How the cores serve CPU work: shared (a time-sharing kernel such as Linux's: n runnable tasks on c cores each run at min(1, c/n) speed) or fifo (a task keeps a core until done, others wait in line).",
+    }),
   os: z
     .enum(['linux', 'darwin'])
     .default('linux')
@@ -351,17 +358,32 @@ export const limitsSchema = z
   })
   .meta({ description: 'Budgets that stop a runaway scenario; a run that reaches one is reported as partial.' });
 
+/** A saved what-if curve: what `sim sweep` varies when no --vary is given. */
+export const sweepSchema = z
+  .strictObject({
+    vary: z
+      .array(z.string())
+      .min(1)
+      .meta({
+        description:
+          'Axes of the grid, as sim sweep --vary takes them: "client.concurrency=10..200:10" (from..to:step), "server.workers=1,2,4" (a list), "client.concurrency,client.requests=10..150:5" (fields set together).',
+      }),
+    replications: positiveCount('Runs per point, seeded from the scenario seed; 2 or more give 95 % confidence intervals.').default(1),
+  })
+  .meta({ description: 'What sim sweep varies when run without --vary; sim run ignores it.' });
+
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().optional(),
   description: z.string().meta({ description: 'What this scenario models and where its numbers come from.' }),
   seed: z.number().int().default(1).meta({ description: 'Seed of every random stream (sim run --seed overrides it).' }),
   client: clientSchema,
-  machine: machineSchema.default({ cores: 4, os: 'linux', synRetries: 6, somaxconn: 4096 }),
+  machine: machineSchema.default({ cores: 4, scheduler: 'shared', os: 'linux', synRetries: 6, somaxconn: 4096 }),
   server: serverSchema,
   app: appSchema,
   database: databaseSchema.optional(),
   limits: limitsSchema.default(DEFAULT_LIMITS),
+  sweep: sweepSchema.optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -171,9 +171,14 @@ export class Timeline {
         const span = Math.min(this.width, end - i * this.width);
         return span > 0 ? g.area[i] / span : 0;
       });
-      data.peak[name] = foldTail(Array.from(g.peak.subarray(0, n)), g.peak, Math.max);
+      // A value or an event at the very end of a run that ends on a bucket boundary lands
+      // in bucket n, past the last one: it belongs to the last bucket (else the run's last
+      // completions vanish from the series).
+      data.peak[name] = Array.from({ length: n }, (_, i) => (i === n - 1 ? Math.max(g.peak[i], g.peak[n] ?? 0) : g.peak[i]));
     }
-    for (const [name, c] of this.counters) data.count[name] = foldTail(Array.from(c.counts.subarray(0, n)), c.counts, (x, y) => x + y);
+    for (const [name, c] of this.counters) {
+      data.count[name] = Array.from({ length: n }, (_, i) => c.counts[i] + (i === n - 1 ? (c.counts[n] ?? 0) : 0));
+    }
     return data;
   }
 }
@@ -183,14 +188,4 @@ function mergePairs(a: Float64Array, f: (x: number, y: number) => number): void 
   const half = a.length / 2;
   for (let i = 0; i < half; i++) a[i] = f(a[2 * i], a[2 * i + 1]);
   a.fill(0, half);
-}
-
-/**
- * The last bucket is closed on the right: what happened at the very end of the run (its
- * last responses, which often fall on a bucket boundary) belongs to it, not to a bucket
- * past the end.
- */
-function foldTail(shown: number[], all: Float64Array | Uint32Array | Int32Array, f: (x: number, y: number) => number): number[] {
-  for (let i = shown.length; i < all.length; i++) shown[shown.length - 1] = f(shown[shown.length - 1], all[i]);
-  return shown;
 }

@@ -30,6 +30,7 @@ describe('calibration/results', () => {
   const fits: [string, string, string[]][] = [
     ['linux-2core', 'fitted-linux-2core', ['database.forkTime', 'database.backendStartTime']],
     ['linux-2core-worker-cpu', 'fitted-linux-2core-worker-cpu', ['app.steps.1.time', 'database.backendStartTime']],
+    ['linux-2core-connect-cpu', 'fitted-linux-2core-connect-cpu', ['database.forkTime', 'database.backendStartCpu']],
   ];
   for (const [start, fitted, free] of fits) {
     it(`calibration/${fitted}.json is what sim fit gives today on the patched -c 10 and -c 100 runs`, () => {

@@ -44,4 +44,17 @@ describe('the timeline', () => {
     expect(data.count['2xx'].reduce((a, b) => a + b)).toBe(1000);
     expect(data.mean.backlog.every((v) => v === 1)).toBe(true);
   });
+
+  it('keeps the events at the very end of a run that ends on a bucket boundary', () => {
+    const tl = new Timeline(10);
+    const c = tl.counter('errors');
+    const g = tl.gauge('running');
+    g.add(3, 0);
+    c.inc(2000); // the run ends at 2000 µs, exactly two 1 ms buckets
+    g.add(-3, 2000);
+    const data = tl.finish(2000);
+    expect(data.t.length).toBe(2);
+    expect(data.count.errors).toEqual([0, 1]);
+    expect(data.peak.running).toEqual([3, 3]);
+  });
 });

@@ -10,6 +10,7 @@
 // fewer than superuser_reserved_connections slots would remain free (InitPostgres).
 // A query uses backend CPU, then waits (pg_sleep, IO). Closing a connection ends its
 // backend, whose slot is free once it has exited (`backendExitTime`).
+import type { Cpu } from '../../engine/cpu.js';
 import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
@@ -45,7 +46,7 @@ export class Postgres implements DbServer {
     readonly sim: Simulation,
     readonly settings: PostgresSettings,
     /** The cores backends run on: the machine's, or the database's own. */
-    private readonly cores: Resource,
+    private readonly cpu: Cpu,
     /** Backends holding a slot, over time. */
     private readonly openGauge: Gauge,
   ) {}
@@ -62,9 +63,8 @@ export class Postgres implements DbServer {
 
   query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void {
     this.queries++;
-    req.dbCpu = cpu;
     req.dbWait = wait;
-    if (cpu > 0) this.cores.acquire(this.queryHasCore, req, done);
+    if (cpu > 0) this.cpu.run(cpu, this.queryCpuDone, req, done);
     else this.sim.schedule(wait, done, req, undefined);
   }
 
@@ -84,16 +84,11 @@ export class Postgres implements DbServer {
     this.backends++;
     this.openGauge.add(1, this.sim.now);
     if (this.backends > this.peakOpen) this.peakOpen = this.backends;
-    if (s.backendStartCpu > 0) this.cores.acquire(this.authHasCore, req, done);
+    if (s.backendStartCpu > 0) this.cpu.run(s.backendStartCpu, this.authCpuDone, req, done);
     else this.authenticated(req, done);
   };
 
-  private readonly authHasCore = (req: HttpRequest, done: DbDone): void => {
-    this.sim.schedule(this.settings.backendStartCpu, this.authCpuDone, req, done);
-  };
-
   private readonly authCpuDone = (req: HttpRequest, done: DbDone): void => {
-    this.cores.release();
     this.authenticated(req, done);
   };
 
@@ -121,12 +116,7 @@ export class Postgres implements DbServer {
     this.openGauge.add(-1, this.sim.now);
   };
 
-  private readonly queryHasCore = (req: HttpRequest, done: DbDone): void => {
-    this.sim.schedule(req.dbCpu, this.queryCpuDone, req, done);
-  };
-
   private readonly queryCpuDone = (req: HttpRequest, done: DbDone): void => {
-    this.cores.release();
     this.sim.schedule(req.dbWait, done, req, undefined);
   };
 }

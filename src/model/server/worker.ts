@@ -231,7 +231,6 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     for (let req = this.firstInFlight; req !== undefined; req = req.nextInWorker) {
       req.killed = true;
       this.gauges.running.add(-1, now);
-      if (req.holdsCore) this.app.cores.release();
       if (req.holdsDbConnection) {
         req.holdsDbConnection = false;
         this.app.db!.drop(req);

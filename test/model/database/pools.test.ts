@@ -81,9 +81,10 @@ describe('PostgreSQL limits, end to end', () => {
 
   it("charges authentication CPU to the database's cores", () => {
     // 10 connections at once, 10 ms of backend CPU each on 1 database core (its own
-    // machine): the CPU work is serialized, the last connection is ready after 100 ms of
-    // CPU plus its 2 ms fork, and its request ends 1 s later.
+    // machine, cores served in turn): the CPU work is serialized, the last connection is
+    // ready after 100 ms of CPU plus its 2 ms fork, and its request ends 1 s later.
     const { summary } = run({
+      machine: { scheduler: 'fifo' },
       app: { steps: pgSleep(1) },
       client: { requests: 10, concurrency: 10 },
       database: { cores: 1, backendStartCpu: 0.01, forkTime: 0.002, backendStartTime: 0 },

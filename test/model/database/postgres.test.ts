@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../src/engine/simulation.js';
 import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';
 import { Connection, HttpRequest } from '../../../src/model/request.js';
-import { Resource } from '../../../src/engine/resource.js';
+import { FifoCpu } from '../../../src/engine/cpu.js';
 import { Timeline } from '../../../src/stats/timeline.js';
 
 const gauge = () => new Timeline().gauge('dbConnections');
@@ -22,7 +22,7 @@ const settings = (changes: Partial<PostgresSettings>): PostgresSettings => ({
 function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();
   const outcomes: { i: number; at: number; error?: string }[] = [];
-  const pg = new Postgres(sim, settings({ superuser }), new Resource(4), gauge());
+  const pg = new Postgres(sim, settings({ superuser }), new FifoCpu(sim, 4), gauge());
   for (let i = 0; i < n; i++) pg.open(request(i), (req, error) => outcomes.push({ i: req.id, at: sim.now, error }));
   sim.run();
   return { pg, outcomes };
@@ -61,7 +61,7 @@ describe('PostgreSQL connection slots', () => {
   it('frees a slot when a connection closes', () => {
     const sim = new Simulation();
     const errors: (string | undefined)[] = [];
-    const pg = new Postgres(sim, settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }), new Resource(4), gauge());
+    const pg = new Postgres(sim, settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }), new FifoCpu(sim, 4), gauge());
     pg.open(request(0), (_, e) => {
       errors.push(e);
       pg.close();

@@ -1,0 +1,67 @@
+// Turns a Vega-Lite spec into pictures, headlessly and without a browser: Vega's own
+// SVG renderer (deterministic: no canvas, so text is measured by Vega's estimate, never
+// by the machine's fonts), then resvg for a PNG (which does draw text with the
+// machine's fonts, so PNG bytes may differ between machines; the SVG does not).
+//
+// Vega, Vega-Lite and resvg are loaded on first use (a quarter of a second): a run
+// without --plot never pays for them.
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+
+/** Pixels per SVG unit in the PNG: sharp on high-density screens and in printed docs. */
+export const PNG_SCALE = 2;
+
+interface Renderers {
+  vega: typeof Vega;
+  compile: typeof import('vega-lite').compile;
+  Resvg: typeof import('@resvg/resvg-js').Resvg;
+}
+
+let renderers: Promise<Renderers> | undefined;
+
+function load(): Promise<Renderers> {
+  renderers ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vl, resvg]) => ({
+    vega,
+    compile: vl.compile,
+    // resvg-js is CommonJS: its exports arrive as named exports or on the default one.
+    Resvg: resvg.Resvg ?? (resvg as unknown as { default: typeof resvg }).default.Resvg,
+  }));
+  return renderers;
+}
+
+/** The Vega spec of a Vega-Lite spec, with the warnings Vega-Lite gave while compiling it. */
+export async function compileSpec(spec: TopLevelSpec): Promise<{ vega: Vega.Spec; warnings: string[] }> {
+  const { compile } = await load();
+  const warnings: string[] = [];
+  const logger = {
+    level: () => logger,
+    error: (...m: unknown[]) => {
+      throw new Error(`vega-lite: ${m.join(' ')}`);
+    },
+    warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
+    info: () => logger,
+    debug: () => logger,
+  };
+  return { vega: compile(spec, { logger: logger as never }).spec as Vega.Spec, warnings };
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const { vega } = await load();
+  const view = new vega.View(vega.parse((await compileSpec(spec)).vega), { renderer: 'none', logLevel: vega.Error });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export async function renderPng(svg: string): Promise<Buffer> {
+  const { Resvg } = await load();
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: PNG_SCALE },
+    background: 'white',
+    font: { loadSystemFonts: true, sansSerifFamily: 'DejaVu Sans' },
+    logLevel: 'off',
+  });
+  return resvg.render().asPng();
+}

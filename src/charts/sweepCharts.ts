@@ -1,0 +1,140 @@
+// A sweep as two charts on the same x axis: Requests/sec split by how requests ended,
+// and p50/p99 latency. Colour tells the series (patched, unpatched...) apart and the
+// dash tells the outcome or percentile, so several series fit in one plot; a shaded
+// band is drawn wherever a point carries a confidence interval.
+import type { TopLevelSpec } from 'vega-lite';
+import type { NamedChart } from './runCharts.js';
+import { CONFIG, OUTCOME_LABEL, round, VEGA_LITE_SCHEMA, WIDTH } from './style.js';
+import { SWEEP_OUTCOMES, SWEEP_PERCENTILES, type Bounds, type Sweep, type SweepPoint } from './sweep.js';
+
+const HEIGHT = 280;
+const SOLID = [1, 0];
+const DASHES = [SOLID, [6, 3], [2, 2]];
+
+export function sweepCharts(sweep: Sweep): NamedChart[] {
+  return [
+    { name: 'sweep-throughput', title: 'Requests/sec', spec: sweepThroughputChart(sweep) },
+    { name: 'sweep-latency', title: 'Latency', spec: sweepLatencyChart(sweep) },
+  ];
+}
+
+export function sweepThroughputChart(sweep: Sweep): TopLevelSpec {
+  return lineChart(sweep, {
+    title: `Requests/sec against ${sweep.x}`,
+    what: "hey's Requests/sec split by how requests ended",
+    yTitle: 'requests/s',
+    keyTitle: 'ended as',
+    keys: SWEEP_OUTCOMES.map((o) => ({ key: o, label: OUTCOME_LABEL[o] })),
+    value: (p, key) => p.requestsPerSec[key as (typeof SWEEP_OUTCOMES)[number]],
+    bounds: (p, key) => p.interval?.requestsPerSec?.[key as (typeof SWEEP_OUTCOMES)[number]],
+  });
+}
+
+export function sweepLatencyChart(sweep: Sweep): TopLevelSpec {
+  return lineChart(sweep, {
+    title: `Latency against ${sweep.x}`,
+    what: "hey's p50 and p99 response time",
+    yTitle: 'response time (s)',
+    keyTitle: 'percentile',
+    keys: SWEEP_PERCENTILES.map((p) => ({ key: p, label: p })),
+    value: (p, key) => p.latency[key as (typeof SWEEP_PERCENTILES)[number]],
+    bounds: (p, key) => p.interval?.latency?.[key as (typeof SWEEP_PERCENTILES)[number]],
+  });
+}
+
+interface Measure {
+  title: string;
+  what: string;
+  yTitle: string;
+  keyTitle: string;
+  keys: { key: string; label: string }[];
+  value: (p: SweepPoint, key: string) => number | null;
+  bounds: (p: SweepPoint, key: string) => Bounds | undefined;
+}
+
+function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
+  const points = [...sweep.points].sort((a, b) => a.parameters[sweep.x] - b.parameters[sweep.x]);
+  const series = [...new Set(points.map((p) => p.series))];
+  // A curve that is zero everywhere (no errors in any run, say) only clutters the plot.
+  const shown = (s: string, key: string) => points.some((p) => p.series === s && (m.value(p, key) ?? 0) !== 0);
+  const keys = m.keys.filter((k) => series.some((s) => shown(s, k.key)));
+  const rows = points.flatMap((p) =>
+    keys
+      .filter((k) => shown(p.series, k.key) && m.value(p, k.key) !== null)
+      .map((k) => {
+        const b = m.bounds(p, k.key);
+        return {
+          x: p.parameters[sweep.x],
+          series: p.series,
+          key: k.label,
+          value: round(m.value(p, k.key)!),
+          replications: p.replications ?? 1,
+          ...(b === undefined ? {} : { low: round(b.low), high: round(b.high) }),
+        };
+      }),
+  );
+  const gaps = points.some((p) => keys.some((k) => shown(p.series, k.key) && m.value(p, k.key) === null))
+    ? ['gaps: hey gives no such percentile for that few responses']
+    : [];
+  const levels = [...new Set(points.flatMap((p) => (p.interval === undefined ? [] : [p.interval.level])))];
+  const bandNote = levels.length === 0 ? [] : [`bands: ${levels.map((l) => `${round(l * 100, 2)}%`).join(', ')} confidence intervals over replications`];
+  const x = { field: 'x', type: 'quantitative' as const, title: sweep.xTitle ?? sweep.x };
+  const color = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: 'series',
+    scale: { domain: series },
+    // Without this the legend would take the bands' faint opacity.
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolSize: 300 },
+  };
+  const dash = {
+    field: 'key',
+    type: 'nominal' as const,
+    title: m.keyTitle,
+    scale: { domain: keys.map((k) => k.label), range: keys.map((_, i) => DASHES[i % DASHES.length]) },
+    // Lines with points would show dots in this legend; the dash is what tells keys apart.
+    legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolStrokeWidth: 2, symbolSize: 300 },
+  };
+  const hasBands = rows.some((r) => 'low' in r);
+  const y = { field: 'value', type: 'quantitative' as const, title: m.yTitle };
+  const tooltip = [
+    { field: 'series', type: 'nominal' as const },
+    { field: 'x', type: 'quantitative' as const, title: sweep.x },
+    { field: 'key', type: 'nominal' as const, title: m.keyTitle },
+    { field: 'value', type: 'quantitative' as const, title: m.yTitle },
+    ...(hasBands
+      ? [
+          { field: 'low', type: 'quantitative' as const, title: 'interval low' },
+          { field: 'high', type: 'quantitative' as const, title: 'interval high' },
+        ]
+      : []),
+    { field: 'replications', type: 'quantitative' as const },
+  ];
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { text: m.title, subtitle: [...(sweep.description === undefined ? [] : [sweep.description]), m.what, ...bandNote, ...gaps] },
+    config: CONFIG,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: rows },
+    encoding: { x, color },
+    layer: [
+      ...(hasBands
+        ? [
+            {
+              transform: [{ filter: 'isValid(datum.low)' }],
+              mark: { type: 'area' as const, opacity: 0.18 },
+              encoding: {
+                y: { field: 'low', type: 'quantitative' as const },
+                y2: { field: 'high' },
+                detail: { field: 'key', type: 'nominal' as const },
+              },
+            },
+          ]
+        : []),
+      { mark: { type: 'line' as const, strokeWidth: 2 }, encoding: { y, strokeDash: dash } },
+      // Points in their own layer: on the line mark they would turn the dash legend into dots.
+      { mark: { type: 'point' as const, filled: true, size: 40, opacity: 1 }, encoding: { y, detail: { field: 'key', type: 'nominal' as const }, tooltip } },
+    ],
+  };
+}

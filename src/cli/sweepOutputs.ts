@@ -1,0 +1,34 @@
+// Where a sweep's output goes: --json and --csv print to stdout when given alone, or write
+// FILE (atomically: a reader never sees half a file) and leave stdout to the table.
+import { sweepCsv } from '../analysis/sweepCsv.js';
+import { sweepText, sweepWarnings } from '../analysis/sweepText.js';
+import type { SweepOutput } from '../analysis/sweep.js';
+import { UserError } from '../scenario/errors.js';
+import type { Io } from './main.js';
+import { atomicWrite } from './atomicWrite.js';
+
+export interface OutputArgs {
+  /** undefined: not asked; '': to stdout; else a file. */
+  json?: string;
+  csv?: string;
+}
+
+export function checkOutputArgs(args: OutputArgs): void {
+  if (args.json === '' && args.csv === '') {
+    throw new UserError('--json and --csv cannot both print to stdout; give one of them a file: --csv sweep.csv');
+  }
+}
+
+export function emitSweep(out: SweepOutput, args: OutputArgs, io: Io): void {
+  const json = JSON.stringify(out, null, 2) + '\n';
+  if (args.json) atomicWrite(args.json, json);
+  if (args.csv) atomicWrite(args.csv, sweepCsv(out));
+  if (args.json === '') io.out(json);
+  else if (args.csv === '') io.out(sweepCsv(out));
+  else {
+    io.out(sweepText(out));
+    return;
+  }
+  // The table carries its warnings; JSON and CSV on stdout leave them to stderr.
+  for (const w of sweepWarnings(out)) io.err(`sim: warning: ${w}\n`);
+}

@@ -1,0 +1,180 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { workerFile } from '../../src/analysis/runner.js';
+import { prepareSweep } from '../../src/analysis/sweep.js';
+import { loadSweep } from '../../src/cli/loadSweep.js';
+import { main } from '../../src/cli/main.js';
+import { schemaErrors } from '../charts/vegaLiteSchema.js';
+
+async function sim(argv: string[], errIsTTY = false) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTTY });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sim-sweep-'));
+const noisy = join(dir, 'noisy.json');
+writeFileSync(
+  noisy,
+  JSON.stringify({
+    description: 'random handler times, random accepts',
+    seed: 3,
+    client: { requests: 40, concurrency: 8 },
+    server: { workerClass: 'gthread', threads: 2 },
+    app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } }, { kind: 'sleep', time: { dist: 'exponential', mean: '10ms' } }] },
+  }),
+);
+const grid = ['--vary', 'server.workers=1..3', '--vary', 'client.concurrency=4,8', '--replications', '2'];
+
+describe('sim sweep output', () => {
+  it("prints the article's curve as a table: one row per point, 500s past 100", async () => {
+    const { code, out, err } = await sim(['sweep', 'scenarios/sweep-article.json', '--jobs', '1']);
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    const rows = out.split('\n');
+    expect(rows[2]).toMatch(/^client\.concurrency\s+client\.requests\s+Requests\/sec\s+2xx\s+5xx\s+errors\s+p50\s+p90\s+p99\s+DB peak\s+bottleneck/);
+    expect(rows.find((r) => r.startsWith('100 '))).toMatch(/^100\s+100\s+83\.9701\s+100\s+0\s+0\s/);
+    expect(rows.find((r) => r.startsWith('125 '))).toMatch(/^125\s+125\s+104\.9626\s+100\s+25\s+0\s.*PostgreSQL max_connections \(25 refused\)/);
+  });
+
+  it('writes --csv and --json files atomically and keeps the table on stdout', async () => {
+    const csv = join(dir, 'out.csv');
+    const json = join(dir, 'out.json');
+    const { code, out } = await sim(['sweep', noisy, ...grid, '--csv', csv, '--json', json, '--jobs', '1']);
+    expect(code).toBe(0);
+    expect(out).toContain('Requests/sec');
+    const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^server\.workers,client\.concurrency,series,replications,requests_per_sec,requests_per_sec_ci_low,requests_per_sec_ci_high,/);
+    expect(lines).toHaveLength(7);
+    expect(lines[1]).toMatch(/^1,4,client\.concurrency=4,2,/);
+    expect(JSON.parse(readFileSync(json, 'utf8')).points).toHaveLength(6);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('draws a progress bar on stderr only when it is a terminal', async () => {
+    const tty = await sim(['sweep', noisy, ...grid, '--json', '--jobs', '1'], true);
+    const pipe = await sim(['sweep', noisy, ...grid, '--json', '--jobs', '1'], false);
+    expect(tty.err).toContain('\rsweep [');
+    expect(tty.err).toContain('] 12/12');
+    expect(pipe.err).toBe('');
+    expect(tty.out).toBe(pipe.out);
+  });
+});
+
+describe('sim sweep --shard and sim merge', () => {
+  it('merged shards give the same bytes as the unsharded sweep', async () => {
+    const whole = await sim(['sweep', noisy, ...grid, '--json', '--jobs', '2']);
+    const shards = [1, 2, 3, 4].map((i) => join(dir, `shard-${i}.json`));
+    for (const [i, file] of shards.entries()) {
+      const r = await sim(['sweep', noisy, ...grid, '--shard', `${i + 1}/4`, '--json', file, '--jobs', '1']);
+      expect(r.code).toBe(0);
+    }
+    expect(JSON.parse(readFileSync(shards[3], 'utf8')).points.map((p: { index: number }) => p.index)).toEqual([3]);
+    const merged = await sim(['merge', ...shards.reverse(), '--json']);
+    expect(merged.code).toBe(0);
+    expect(merged.out).toBe(whole.out);
+    // And so do the table and the CSV.
+    expect((await sim(['merge', ...shards])).out).toBe((await sim(['sweep', noisy, ...grid, '--jobs', '1'])).out);
+  });
+
+  it('refuses incomplete or mismatched shards', async () => {
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    await sim(['sweep', noisy, ...grid, '--shard', '1/2', '--json', a, '--jobs', '1']);
+    await sim(['sweep', noisy, ...grid, '--seed', '4', '--shard', '2/2', '--json', b, '--jobs', '1']);
+    const missing = await sim(['merge', a]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe('sim: merge: 3 of 6 points missing (1, 3, 5); expected the outputs of all 2 shards, --shard 1/2 to 2/2\n');
+    expect((await sim(['merge', a, b])).err).toMatch(/b\.json: from another sweep than .*a\.json/);
+    expect((await sim(['merge', a, a])).err).toMatch(/point 0 is also in/);
+    expect((await sim(['merge', noisy])).err).toMatch(/not the JSON output of sim sweep/);
+  });
+});
+
+describe('bad sweeps get a clear message and exit code 2', () => {
+  const cases: [string[], RegExp][] = [
+    [['--vary', 'client.concurrency=10..x'], /^sim: --vary client\.concurrency=10\.\.x: "10\.\.x" is not a range/],
+    [['--vary', 'server.wokers=1,2'], /^sim: --vary server\.wokers=1,2 \(server\.wokers=1\): at server\.wokers: unknown key "wokers"; did you mean "workers"\?/m],
+    [['--vary', 'server.workers=0,1'], /^sim: --vary server\.workers=0,1 \(server\.workers=0\): at server\.workers: expected a number > 0, got number 0/m],
+    [['--vary', 'client.concurrency=8,80'], /^sim: .*: at client\.concurrency: expected concurrency <= requests/m],
+    [[], /sweep: name what to vary: --vary client\.concurrency=10\.\.200:10 \(or give .* a "sweep" block\)/],
+    [['--vary', 'server.workers=1', '--json', '--csv'], /--json and --csv cannot both print to stdout/],
+    [['--vary', 'server.workers=1', '--jobs', '0'], /--jobs: expected a whole number >= 1, got 0/],
+    [['--vary', 'server.workers=1', '--replications', '1.5'], /--replications: expected a whole number >= 1, got 1\.5/],
+    [['--vary', 'server.workers=1', '--shard', '3/2'], /--shard 3\/2: expected i\/n/],
+  ];
+  for (const [args, message] of cases) {
+    it(args.join(' ') || 'no --vary', async () => {
+      const { code, out, err } = await sim(['sweep', noisy, ...args]);
+      expect(code).toBe(2);
+      expect(err).toMatch(message);
+      expect(out).toBe('');
+    });
+  }
+
+  it('a bad sweep block names the file and the field', async () => {
+    const file = join(dir, 'bad-block.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(noisy, 'utf8')), sweep: { vary: ['server.workers=4..1'] } }));
+    const { code, err } = await sim(['sweep', file]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/bad-block\.json: at sweep\.vary\[0\]: server\.workers=4\.\.1: the range goes down/);
+  });
+
+  it('a missing build is named, with the command that makes it', () => {
+    expect(workerFile()).toMatch(/dist\/analysis\/pointWorker\.js$/); // npm test builds it first
+    expect(() => workerFile([new URL('file:///nowhere/dist/analysis/pointWorker.js')])).toThrow(
+      '--jobs: the worker threads need the compiled simulator, and /nowhere/dist/analysis/pointWorker.js is missing; run "npm run build" (or use --jobs 1)',
+    );
+  });
+});
+
+describe('scenario files with a sweep block', () => {
+  it('expand into valid grids', () => {
+    const files = readdirSync('scenarios').filter((f) => f.endsWith('.json') && f !== 'schema.json');
+    const withBlock = files.filter((f) => JSON.parse(readFileSync(`scenarios/${f}`, 'utf8')).sweep !== undefined);
+    expect(withBlock).toEqual(expect.arrayContaining(['sweep-article.json', 'mmc-sync.json', 'plan-800.json']));
+    for (const f of withBlock) {
+      const def = loadSweep({ scenario: `scenarios/${f}`, vary: [], set: [] }, 'sweep');
+      expect(prepareSweep(def).points.length).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('the installed command', () => {
+  it('runs points on worker threads from the bundled CLI, with the same output', async () => {
+    const args = ['sweep', noisy, ...grid, '--json'];
+    const r = spawnSync(process.execPath, ['bin/sim.js', ...args, '--jobs', '2'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe((await sim([...args, '--jobs', '1'])).out);
+  });
+});
+
+describe('sim sweep --plot', () => {
+  it("writes the article's curve as valid Vega-Lite charts and an HTML report", async () => {
+    const plots = join(dir, 'plots');
+    const { code, err } = await sim(['sweep', 'scenarios/sweep-article.json', '--jobs', '1', '--plot', plots]);
+    expect(code).toBe(0);
+    expect(err).toMatch(/^Wrote 7 files to /);
+    expect(readdirSync(plots).sort()).toEqual([
+      'report.html',
+      'sweep-latency.png',
+      'sweep-latency.svg',
+      'sweep-latency.vl.json',
+      'sweep-throughput.png',
+      'sweep-throughput.svg',
+      'sweep-throughput.vl.json',
+    ]);
+    const spec = JSON.parse(readFileSync(join(plots, 'sweep-throughput.vl.json'), 'utf8'));
+    expect(schemaErrors(spec)).toEqual([]);
+    // The 5xx curve starts past 100 clients: 25 refused of 125 over a 1.191 s Total.
+    const at = (x: number, key: string) => spec.data.values.find((v: { x: number; key: string }) => v.x === x && v.key === key).value;
+    expect(at(100, '5xx')).toBe(0);
+    expect(at(125, '5xx')).toBeCloseTo(25 / 1.1909, 3);
+    expect(at(100, '2xx')).toBeCloseTo(83.97, 2);
+  });
+});
