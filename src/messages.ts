@@ -88,6 +88,10 @@ export const flagNeedsValue = (flag: string, example: string) => `expected a val
 export const flagGivenTwice = (values: readonly unknown[]) => `given ${values.length} times (${values.join(', ')}); give it once`;
 export const booleanFlag = (found: string) => `expected no value (or =true, =false), got ${quote(found)}`;
 
+export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
+  `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
+export const sweepMissing = (missing: number, total: number) => `INTERRUPTED: ${missing} of ${total} points missing (Ctrl-C); the table shows the points that finished`;
+
 // --- Limits ------------------------------------------------------------------------------
 
 export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'stalled';

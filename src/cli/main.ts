@@ -31,12 +31,18 @@ export interface Io {
   err: (text: string) => void;
   /** stderr is a terminal: progress bars may be drawn there. */
   errIsTTY?: boolean;
+  /** Calls `stop` on the first Ctrl-C (a second one ends the process); returns an unsubscribe. */
+  onInterrupt?: (stop: () => void) => () => void;
 }
 
 const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   errIsTTY: process.stderr.isTTY === true,
+  onInterrupt: (stop) => {
+    process.once('SIGINT', stop);
+    return () => process.off('SIGINT', stop);
+  },
 };
 
 const setOption = {
@@ -215,7 +221,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (e instanceof UserError) {
       // One problem a line, each prefixed, so that grep and editors pick up every one.
       io.err(e.message.split('\n').map((line) => `sim: ${line}\n`).join(''));
-      return 2;
+      return e.exitCode;
     }
     io.err(`sim: internal error: ${(e as Error).message}\n`);
     if (debug) io.err(`${(e as Error).stack}\n`);

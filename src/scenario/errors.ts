@@ -2,10 +2,19 @@
 // column), what was found, and what would be right. The CLI prints them without a stack
 // trace and exits with code 2.
 export class UserError extends Error {
-  readonly exitCode = 2;
+  readonly exitCode: number = 2;
   constructor(message: string) {
     super(message);
     this.name = 'UserError';
+  }
+}
+
+/** The user stopped a command (Ctrl-C) after it saved what it had: exit 130, as shells expect. */
+export class Interrupted extends UserError {
+  override readonly exitCode = 130;
+  constructor(message: string) {
+    super(message);
+    this.name = 'Interrupted';
   }
 }
 
