@@ -86,3 +86,19 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
   }
   return message;
 }
+
+/**
+ * A numeric flag read as text (yargs turns "abc" into NaN and loses what was typed):
+ * undefined when absent, else a number within the rule, else a message quoting it.
+ */
+export function numberFlag(flag: string, value: unknown, rule: { whole: boolean; min: number; above?: boolean }, example: string): number | undefined {
+  const text = singleValue(flag, value, example);
+  if (text === undefined) return undefined;
+  const n = text.trim() === '' ? NaN : Number(text);
+  const ok = Number.isFinite(n) && (!rule.whole || Number.isInteger(n)) && (rule.above ? n > rule.min : n >= rule.min);
+  if (!ok) {
+    const expected = `${rule.whole ? 'a whole number' : 'a number'} ${rule.above ? '>' : '>='} ${rule.min}`;
+    throw new UserError(`${flag} ${text}: ${msg.wrongType(expected, JSON.stringify(text))}`);
+  }
+  return n;
+}

@@ -103,8 +103,8 @@ describe('bad sweeps get a clear message and exit code 2', () => {
     [['--vary', 'client.concurrency=8,80'], /^sim: .*: at client\.concurrency: expected concurrency <= requests/m],
     [[], /sweep: name what to vary: --vary client\.concurrency=10\.\.200:10 \(or give .* a "sweep" block\)/],
     [['--vary', 'server.workers=1', '--json', '--csv'], /--json and --csv cannot both print to stdout/],
-    [['--vary', 'server.workers=1', '--jobs', '0'], /--jobs: expected a whole number >= 1, got 0/],
-    [['--vary', 'server.workers=1', '--replications', '1.5'], /--replications: expected a whole number >= 1, got 1\.5/],
+    [['--vary', 'server.workers=1', '--jobs', '0'], /--jobs 0: expected a whole number >= 1, got "0"/],
+    [['--vary', 'server.workers=1', '--replications', '1.5'], /--replications 1\.5: expected a whole number >= 1, got "1\.5"/],
     [['--vary', 'server.workers=1', '--shard', '3/2'], /--shard 3\/2: expected i\/n/],
   ];
   for (const [args, message] of cases) {

@@ -157,6 +157,15 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('a time budget without a unit', [...run, '--max-sim-time', 'forever'], '--max-sim-time forever: at limits.maxSimTime'),
   flag('sim fit without --free', ['fit', 'scenario.json', 'hey.txt'], '--free'),
 
+  // --- Sweeps and plans ---
+  flag('a --vary range that is not one', ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'], '--vary server.workers=1..x', 'Sweeps and plans'),
+  flag('a --vary of a misspelt field', ['sweep', 'scenario.json', '--vary', 'server.wrkers=1,2'], '--vary server.wrkers=1,2 (server.wrkers=1): at server.wrkers', 'Sweeps and plans'),
+  flag('a --vary value the field refuses', ['sweep', 'scenario.json', '--vary', 'server.workers=0,1'], '--vary server.workers=0,1 (server.workers=0): at server.workers', 'Sweeps and plans'),
+  flag('nothing to vary', ['sweep', 'scenario.json'], 'name what to vary', 'Sweeps and plans'),
+  flag('threads that are not a number', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--jobs', 'abc'], '--jobs abc', 'Sweeps and plans'),
+  flag('zero replications', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '0'], '--replications 0', 'Sweeps and plans'),
+  flag('a target that is not a number', ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', 'lots', '--p99', '1'], '--target-rps lots', 'Sweeps and plans'),
+
   // --- Limits: the run stops, the report says PARTIAL, and the exit code is 0 ---
   { group: 'Limits', what: 'the event budget runs out', file: valid, shown: 'sim run scenario.json --max-events 10', argv: [...run, '--max-events', '10'], exit: 0, names: 'limits.maxEvents = 10' },
   {
