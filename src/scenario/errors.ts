@@ -1,6 +1,6 @@
-// Errors a user can cause, in one place. Each says where (file, JSON path or line and
-// column), what was found, and what would be right. The CLI prints them without a stack
-// trace and exits with code 2.
+// Errors a user can cause, and the helpers that locate and explain them; the words
+// themselves are in ../messages.ts. The CLI prints a UserError without a stack trace and
+// exits with its code: 2 for bad input, 130 for an interrupted command.
 export class UserError extends Error {
   readonly exitCode: number = 2;
   constructor(message: string) {
@@ -60,17 +60,4 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
-}
-
-/** Line and column (1-based) of a character offset in `text`. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }
