@@ -49,8 +49,10 @@ function timed(argv) {
 }
 
 function runSim(model, n) {
-  const t = timed(['bin/sim.js', 'run', MODELS[model].scenario, '--json', '--set', `client.requests=${n}`]);
+  // Budgets lifted: 10M requests are 40M events and 7 simulated hours.
+  const t = timed(['bin/sim.js', 'run', MODELS[model].scenario, '--json', '--set', `client.requests=${n}`, '--max-events', '1000000000', '--max-sim-time', '1000h']);
   const r = JSON.parse(t.stdout);
+  if (!r.simulation.complete) throw new Error(`${model} at ${n} stopped early: ${r.simulation.stopReason}`);
   const ok = r.statusCodes['204'] ?? 0;
   const err = r.statusCodes['500'] ?? 0;
   const drop = r.summary.errors;

@@ -4,7 +4,7 @@
 // thread finished first.
 import { UserError } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
-import { applyOverride } from '../scenario/overrides.js';
+import { applyOverride, parseSetExpression } from '../scenario/overrides.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Axis, SweepValue } from './vary.js';
 
@@ -71,17 +71,15 @@ export function inShard(index: number, shard: Shard | undefined): boolean {
 export function pointScenario(raw: unknown, point: GridPoint, axes: readonly Axis[], source: string): Scenario {
   const copy: unknown = structuredClone(raw);
   const axisOf = (path: string) => axes.find((a) => a.paths.includes(path))!.expression;
-  for (const [path, value] of Object.entries(point.values)) {
-    try {
-      applyOverride(copy, `${path}=${JSON.stringify(value)}`);
-    } catch (e) {
-      if (e instanceof UserError) throw new UserError(`--vary ${axisOf(path)}: ${e.message.replace(/^--set [^:]*: /, '')}`);
-      throw e;
-    }
-  }
+  // Each value is an override named by its --vary, so a problem in it names the --vary.
+  const overrides = Object.entries(point.values).map(([path, value]) => ({
+    ...parseSetExpression(`${path}=${JSON.stringify(value)}`),
+    source: `--vary ${axisOf(path)} (${path}=${typeof value === 'string' ? value : JSON.stringify(value)})`,
+  }));
+  for (const o of overrides) applyOverride(copy, o);
   const at = Object.entries(point.values)
     .map(([p, v]) => `${p}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
   const expressions = [...new Set(Object.keys(point.values).map(axisOf))].map((e) => `--vary ${e}`).join(' ');
-  return validateScenario(copy, `${source} with ${expressions} (at ${at})`);
+  return validateScenario(copy, `${source} with ${expressions} (at ${at})`, overrides);
 }

@@ -1,8 +1,11 @@
 // Runs a list of simulations, in the calling thread (jobs = 1) or on a piscina pool of
 // worker threads, and returns their figures in the order of the list, whatever order
-// they finish in: the output of a sweep cannot depend on the number of threads.
+// they finish in: the output of a sweep cannot depend on the number of threads. An
+// abort (Ctrl-C) stops it between runs: the runs finished so far are kept, the others
+// are left undefined.
 // (piscina stays outside the CLI's bundle: it loads its own worker script from its
 // package.)
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -14,6 +17,8 @@ export interface RunnerOptions {
   jobs: number;
   /** Called after each run with the count done so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Stops the runs not yet finished (a run in progress on a thread is cut short). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -26,18 +31,22 @@ const WORKER_CANDIDATES = ['./analysis/pointWorker.js', './pointWorker.js', '../
   (relative) => new URL(relative, import.meta.url),
 );
 
-export async function runAll(tasks: readonly RunTask[], options: RunnerOptions): Promise<RunFigures[]> {
-  const { jobs, onProgress } = options;
-  const results: RunFigures[] = new Array(tasks.length);
+export async function runAll(tasks: readonly RunTask[], options: RunnerOptions): Promise<(RunFigures | undefined)[]> {
+  const { jobs, onProgress, signal } = options;
+  const results: (RunFigures | undefined)[] = new Array(tasks.length).fill(undefined);
   let done = 0;
   const finished = () => onProgress?.(++done, tasks.length);
   if (jobs <= 1 || tasks.length <= 1) {
-    tasks.forEach((task, i) => {
-      results[i] = runFigures(task);
+    for (let i = 0; i < tasks.length && signal?.aborted !== true; i++) {
+      results[i] = runFigures(tasks[i]);
       finished();
-    });
+      // Between runs, let a pending Ctrl-C reach its handler (the runs block the loop).
+      if (signal !== undefined) await new Promise((resolve) => setImmediate(resolve));
+    }
     return results;
   }
+  // Every queued task listens to the signal: no warning for hundreds of them.
+  if (signal !== undefined) setMaxListeners(0, signal);
   const pool = new Piscina<RunTask, RunFigures>({
     filename: workerFile(),
     minThreads: Math.min(jobs, tasks.length),
@@ -48,8 +57,13 @@ export async function runAll(tasks: readonly RunTask[], options: RunnerOptions):
   try {
     await Promise.all(
       tasks.map(async (task, i) => {
-        results[i] = await pool.run(task);
-        finished();
+        try {
+          results[i] = await pool.run(task, { signal });
+          finished();
+        } catch (e) {
+          // An aborted task is simply not finished; anything else is a failure.
+          if (signal?.aborted !== true) throw e;
+        }
       }),
     );
   } finally {

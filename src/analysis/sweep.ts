@@ -11,7 +11,7 @@ import { aggregatePoint, type SweepPointResult } from './aggregate.js';
 import { expandGrid, inShard, pointScenario, type GridPoint, type Shard } from './grid.js';
 import { replicationSeeds } from './seeds.js';
 import { runAll, type RunnerOptions } from './runner.js';
-import type { RunTask } from './runFigures.js';
+import type { RunFigures, RunTask } from './runFigures.js';
 import type { Axis, SweepValue } from './vary.js';
 
 export interface SweepDefinition {
@@ -48,6 +48,8 @@ export interface SweepOutput {
   /** Present on the output of one shard: which slice of the grid it holds. */
   shard?: Shard;
   points: SweepPointResult[];
+  /** Present when the sweep was interrupted: the grid indexes of the points not run. */
+  missing?: number[];
 }
 
 export interface PreparedPoint {
@@ -83,10 +85,18 @@ export async function runSweep(
   );
   const figures = await runAll(tasks, options);
   const r = def.replications;
-  const results = mine.map(({ point, scenario }, i) =>
-    aggregatePoint(point, seriesOf(point, def), scenario, figures.slice(i * r, (i + 1) * r)),
+  // A point counts only with all its replications: an interrupted one is missing.
+  const complete = mine.map((_, i) => figures.slice(i * r, (i + 1) * r).every((f) => f !== undefined));
+  const results = mine.flatMap(({ point, scenario }, i) =>
+    complete[i] ? [aggregatePoint(point, seriesOf(point, def), scenario, figures.slice(i * r, (i + 1) * r) as RunFigures[])] : [],
   );
-  return { sweep: header, ...(options.shard !== undefined ? { shard: options.shard } : {}), points: results };
+  const missing = mine.filter((_, i) => !complete[i]).map(({ point }) => point.index);
+  return {
+    sweep: header,
+    ...(options.shard !== undefined ? { shard: options.shard } : {}),
+    points: results,
+    ...(missing.length > 0 ? { missing } : {}),
+  };
 }
 
 /** A chart's curve: the values of every axis but the first (which is the x axis). */

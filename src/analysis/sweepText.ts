@@ -1,5 +1,6 @@
 // The sweep as a table, one row per point in grid order, then the analytic checks that
 // apply and any disagreement between simulation and theory.
+import { sweepMissing } from '../messages.js';
 import type { SweepPointResult } from './aggregate.js';
 import { count, percent, sig, sweepValue, withInterval } from './format.js';
 import { queueingWarnings } from './queueingCheck.js';
@@ -33,6 +34,7 @@ export function sweepText(out: SweepOutput): string {
     textTable(header, rows),
     "L: mean requests in the system, measured; λW: throughput x mean time in the system (Little's law).",
   ];
+  if (out.missing !== undefined) lines.push('', sweepMissing(out.missing.length, out.points.length + out.missing.length));
   const checks = out.points.flatMap(queueingLines);
   if (checks.length > 0) lines.push('', 'Queueing theory:', ...checks);
   const warnings = sweepWarnings(out);

@@ -5,27 +5,28 @@ import { checkAxes, parseVary } from '../analysis/vary.js';
 import type { SweepDefinition } from '../analysis/sweep.js';
 import { UserError } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
-import { applyOverride } from '../scenario/overrides.js';
+import { applyOverride, flagOverride, parseSetExpression } from '../scenario/overrides.js';
+import { numberFlag, singleValue } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
 
 export interface SweepArgs {
   scenario: string;
   vary: string[];
   set: string[];
-  seed?: number;
-  replications?: number;
+  seed?: unknown;
+  replications?: unknown;
 }
 
 export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   const path = args.scenario;
   const raw = readScenarioJson(path);
-  for (const s of args.set) applyOverride(raw, s);
-  if (args.seed !== undefined) {
-    if (!Number.isInteger(args.seed)) throw new UserError(`--seed: expected an integer, got ${args.seed}`);
-    (raw as Record<string, unknown>).seed = args.seed;
-  }
-  const source = args.set.length > 0 ? `${path} (with --set)` : path;
-  const base = validateScenario(raw, source);
+  // --set and --seed are overrides, as in sim run: a problem in one names it.
+  const overrides = args.set.map(parseSetExpression);
+  const seed = singleValue('--seed', args.seed, '7');
+  if (seed !== undefined) overrides.push(flagOverride('--seed', ['seed'], seed));
+  for (const o of overrides) applyOverride(raw, o);
+  const source = path;
+  const base = validateScenario(raw, source, overrides);
   let axes;
   if (args.vary.length > 0) {
     axes = args.vary.map(parseVary);
@@ -42,9 +43,6 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
     throw new UserError(`${command}: name what to vary: --vary client.concurrency=10..200:10 (or give ${path} a "sweep" block)`);
   }
   checkAxes(axes);
-  const replications = args.replications ?? base.sweep?.replications ?? 1;
-  if (!Number.isInteger(replications) || replications < 1) {
-    throw new UserError(`--replications: expected a whole number >= 1, got ${args.replications}`);
-  }
+  const replications = numberFlag('--replications', args.replications, { whole: true, min: 1 }, '5') ?? base.sweep?.replications ?? 1;
   return { name: base.name ?? basename(path).replace(/\.json$/, ''), source, raw, base, axes, replications };
 }

@@ -1,5 +1,6 @@
 // The `sim` command line: parse, call, print. The only module that touches argv, stdout
-// and the file system. Bad input exits with 2 and a message, internal failures with 1.
+// and the file system. Bad input exits with 2 and a message, internal failures with 1
+// (with a stack trace under --debug); a user error never shows a stack trace.
 import yargs from 'yargs';
 import { simulate } from '../model/system.js';
 import { heyText } from '../report/heyText.js';
@@ -7,6 +8,12 @@ import { summarize } from '../report/summary.js';
 import { UserError } from '../scenario/errors.js';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
 import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
+import { assertInvariants } from '../check/invariants.js';
+import { partialReason } from '../report/partial.js';
+import * as msg from '../messages.js';
+import { nearest } from '../scenario/errors.js';
+import { atomicWrite } from './atomicWrite.js';
+import { FIELD_FLAGS, checkBooleanFlags, describeYargsFailure, scenarioOverrides, singleValue } from './flags.js';
 import { DEFAULT_PLOT_DIR, preparePlotDir } from './plotDir.js';
 import { runCharts } from '../charts/runCharts.js';
 import { basename } from 'node:path';
@@ -15,7 +22,6 @@ import { compareText } from '../analysis/compareText.js';
 import { FIT_TARGETS, fit, type FitTarget } from '../analysis/fit.js';
 import { fitText } from '../analysis/fitText.js';
 import { readHeyRuns } from './readHeyRuns.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
 import { mergeCommand } from './mergeCommand.js';
 import { planCommand } from './planCommand.js';
 import { serveCommand } from './serveCommand.js';
@@ -26,12 +32,18 @@ export interface Io {
   err: (text: string) => void;
   /** stderr is a terminal: progress bars may be drawn there. */
   errIsTTY?: boolean;
+  /** Calls `stop` on the first Ctrl-C (a second one ends the process); returns an unsubscribe. */
+  onInterrupt?: (stop: () => void) => () => void;
 }
 
 const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   errIsTTY: process.stderr.isTTY === true,
+  onInterrupt: (stop) => {
+    process.once('SIGINT', stop);
+    return () => process.off('SIGINT', stop);
+  },
 };
 
 const setOption = {
@@ -40,6 +52,14 @@ const setOption = {
   default: [] as string[],
   describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
 } as const;
+
+const COMMANDS = ['run', 'sweep', 'plan', 'merge', 'compare', 'fit', 'schema'];
+/** Every option of every command, for "did you mean" after a misspelt one. */
+const OPTIONS = [
+  ...['json', 'set', 'check', 'out', 'plot', 'debug', 'help', 'free', 'target', 'max-evaluations'],
+  ...['vary', 'replications', 'jobs', 'csv', 'max-errors', 'p99', 'target-rps', 'shard'],
+  ...FIELD_FLAGS.map((f) => f.name),
+];
 
 function splitList(text: string): string[] {
   return text
@@ -51,6 +71,7 @@ function splitList(text: string): string[] {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const debug = argv.includes('--debug');
   try {
+    checkBooleanFlags(argv);
     const cli = yargs(argv)
       .scriptName('sim')
       .usage('$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load.')
@@ -61,13 +82,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
             .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
-            .option('seed', { type: 'number', describe: 'Override the scenario seed' })
             .option('set', {
               type: 'string',
               array: true,
               default: [] as string[],
               describe: 'Override a field: --set client.concurrency=101 (repeatable)',
             })
+            .option('check', { type: 'boolean', default: false, describe: 'Check the invariants of the run; a violation is an internal error (exit 1)' })
+            .option('out', { type: 'string', describe: 'Write the report to this file (atomically) instead of stdout' })
+            .options(Object.fromEntries(FIELD_FLAGS.map((f) => [f.name, { type: 'string' as const, describe: f.describe }])))
             .option('plot', {
               type: 'string',
               describe: `Write charts (.vl.json, .svg, .png) and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,
@@ -76,18 +99,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if')
             .example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report'),
         async (args) => {
-          if (args.seed !== undefined && !Number.isInteger(args.seed)) {
-            throw new UserError(`--seed: expected an integer, got ${args.seed}`);
-          }
-          const scenario = loadScenarioFile(args.scenario, args.set, args.seed);
-          const name = scenario.name ?? basename(args.scenario).replace(/\.json$/, '');
+          const path = args.scenario as string;
+          const scenario = loadScenarioFile(path, scenarioOverrides(args));
+          const out = singleValue('--out', args.out, 'report.json');
+          const name = scenario.name ?? basename(path).replace(/\.json$/, '');
           // `--plot` alone means the default folder; checked before the run, so a bad
           // folder fails fast and prints no report.
           const plotDir = args.plot === undefined ? undefined : args.plot === '' ? DEFAULT_PLOT_DIR : args.plot;
           if (plotDir !== undefined) preparePlotDir(plotDir);
           const result = simulate(scenario);
+          if (args.check) assertInvariants(result);
           const summary = summarize(result, name, scenario.seed);
-          io.out(args.json ? JSON.stringify(summary, null, 2) + '\n' : heyText(summary));
+          const partial = partialReason(summary);
+          if (partial !== undefined) io.err(`sim: ${path}: ${partial}\n`);
+          const report = args.json ? JSON.stringify(summary, null, 2) + '\n' : heyText(summary);
+          if (out === undefined) io.out(report);
+          else atomicWrite(out, report);
           if (plotDir !== undefined) {
             const title = `${name} (seed ${scenario.seed})`;
             // Loaded here: the renderers take longer to load than a run without --plot takes.
@@ -135,7 +162,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
               describe: `Comma-separated figures to match: ${FIT_TARGETS.join(', ')}`,
             })
             .option('out', { type: 'string', describe: 'Write the calibrated scenario here (atomically)' })
-            .option('max-evaluations', { type: 'number', default: 400, describe: 'Simulations allowed per simplex search' })
+            .option('max-evaluations', { type: 'string', describe: 'Simulations allowed per simplex search (400)' })
             .option('json', { type: 'boolean', default: false, describe: 'Print the fit as JSON' })
             .option('set', setOption)
             .example(
@@ -143,52 +170,59 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
               'the two connection costs',
             ),
         (args) => {
-          const free = splitList(args.free);
-          const targets = splitList(args.target);
+          const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
+          const targets = splitList(singleValue('--target', args.target, 'requestsPerSec')!);
           for (const t of targets) {
             if (!(FIT_TARGETS as readonly string[]).includes(t)) {
-              throw new UserError(`--target ${t}: expected one of ${FIT_TARGETS.join(', ')}`);
+              throw new UserError(`--target ${t}: ${msg.notOneOf(FIT_TARGETS, JSON.stringify(t), nearest(t, FIT_TARGETS))}`);
             }
           }
-          if (!Number.isInteger(args.maxEvaluations) || args.maxEvaluations < 1) {
-            throw new UserError(`--max-evaluations: expected a positive integer, got ${args.maxEvaluations}`);
+          const evaluations = singleValue('--max-evaluations', args['max-evaluations'], '400') ?? '400';
+          const maxEvaluations = Number(evaluations);
+          if (!Number.isInteger(maxEvaluations) || maxEvaluations < 1) {
+            throw new UserError(`--max-evaluations ${evaluations}: ${msg.wrongType('a whole number >= 1', JSON.stringify(evaluations))}`);
           }
+          const out = singleValue('--out', args.out, 'fitted.json');
           const raw = readScenarioJson(args.scenario);
           const runs = readHeyRuns(args.hey);
-          const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations: args.maxEvaluations }, args.scenario);
-          if (args.out !== undefined) writeFileAtomic(args.out, JSON.stringify(result.calibrated, null, 2) + '\n');
+          const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
+          if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n');
           if (args.json) {
             const { calibrated: _, ...rest } = result;
-            io.out(JSON.stringify({ ...rest, out: args.out ?? null }, null, 2) + '\n');
+            io.out(JSON.stringify({ ...rest, out: out ?? null }, null, 2) + '\n');
           } else {
-            io.out(fitText(result) + (args.out !== undefined ? `Wrote the calibrated scenario to ${args.out}\n` : 'Not written: give --out FILE to save the calibrated scenario.\n'));
+            io.out(fitText(result) + (out !== undefined ? `Wrote the calibrated scenario to ${out}\n` : 'Not written: give --out FILE to save the calibrated scenario.\n'));
           }
         },
       )
       .command(
         'schema',
         'Print the JSON Schema of scenario files (scenarios/schema.json is this output)',
-        (y) => y,
-        () => {
-          io.out(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+        (y) => y.option('out', { type: 'string', describe: 'Write it to this file (atomically) instead of stdout' }),
+        (args) => {
+          const text = JSON.stringify(scenarioJsonSchema(), null, 2) + '\n';
+          const out = singleValue('--out', args.out, 'scenarios/schema.json');
+          if (out === undefined) io.out(text);
+          else atomicWrite(out, text);
         },
       )
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
-      .demandCommand(1, 'Name a command: sim run <scenario.json>')
+      .demandCommand(1)
       .strict()
       .help()
       .version(false)
       .exitProcess(false)
-      .fail((msg, err) => {
+      .fail((message, err) => {
         if (err) throw err;
-        throw new UserError(msg);
+        throw new UserError(describeYargsFailure(message, argv, { commands: COMMANDS, options: OPTIONS }));
       })
       .parseAsync();
     return 0;
   } catch (e) {
     if (e instanceof UserError) {
-      io.err(`sim: ${e.message}\n`);
-      return 2;
+      // One problem a line, each prefixed, so that grep and editors pick up every one.
+      io.err(e.message.split('\n').map((line) => `sim: ${line}\n`).join(''));
+      return e.exitCode;
     }
     io.err(`sim: internal error: ${(e as Error).message}\n`);
     if (debug) io.err(`${(e as Error).stack}\n`);

@@ -9,6 +9,7 @@ import { UserError } from '../scenario/errors.js';
 import type { Io } from './main.js';
 import { loadSweep } from './loadSweep.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
+import { numberFlag, singleValue } from './flags.js';
 
 export function planCommand<T>(y: Argv<T>, io: Io) {
   return y.command(
@@ -16,16 +17,16 @@ export function planCommand<T>(y: Argv<T>, io: Io) {
     'Find the cheapest configuration (fewest workers, then connections) that meets the targets',
     (c) =>
       gridOptions(c)
-        .option('target-rps', { type: 'number', demandOption: true, describe: '2xx responses per second to serve' })
+        .option('target-rps', { type: 'string', demandOption: true, describe: '2xx responses per second to serve' })
         .option('p99', { type: 'string', demandOption: true, describe: 'hey p99 at most: seconds, or "300ms"' })
-        .option('max-errors', { type: 'number', default: 0, describe: '5xx responses plus transport errors allowed per run' })
+        .option('max-errors', { type: 'string', describe: '5xx responses plus transport errors allowed per run (0)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
         .example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
     async (args) => {
       const targets = {
-        requestsPerSec: positive(args.targetRps, '--target-rps'),
-        p99: seconds(args.p99),
-        maxErrors: whole(args.maxErrors, '--max-errors'),
+        requestsPerSec: numberFlag('--target-rps', args['target-rps'], { whole: false, min: 0, above: true }, '500')!,
+        p99: seconds(singleValue('--p99', args.p99, '300ms')!),
+        maxErrors: numberFlag('--max-errors', args['max-errors'], { whole: true, min: 0 }, '0') ?? 0,
       };
       const def = loadSweep(args, 'plan');
       const progress = progressFor(io, 'plan');
@@ -35,16 +36,6 @@ export function planCommand<T>(y: Argv<T>, io: Io) {
       io.out(args.json ? JSON.stringify(result, null, 2) + '\n' : planText(result));
     },
   );
-}
-
-function positive(x: number, flag: string): number {
-  if (!(x > 0)) throw new UserError(`${flag}: expected a number > 0, got ${x}`);
-  return x;
-}
-
-function whole(x: number, flag: string): number {
-  if (!Number.isInteger(x) || x < 0) throw new UserError(`${flag}: expected a whole number >= 0, got ${x}`);
-  return x;
 }
 
 function seconds(text: string): number {

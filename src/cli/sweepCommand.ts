@@ -7,6 +7,8 @@ import { chartSweep } from '../analysis/chartPoints.js';
 import { sweepText } from '../analysis/sweepText.js';
 import { sweepCharts } from '../charts/sweepCharts.js';
 import type { Io } from './main.js';
+import * as msg from '../messages.js';
+import { Interrupted } from '../scenario/errors.js';
 import { DEFAULT_PLOT_DIR, preparePlotDir } from './plotDir.js';
 import { loadSweep } from './loadSweep.js';
 import { checkOutputArgs, emitSweep } from './sweepOutputs.js';
@@ -32,8 +34,19 @@ export function sweepCommand<T>(y: Argv<T>, io: Io) {
       const def = loadSweep(args, 'sweep');
       const shard = args.shard === undefined ? undefined : parseShard(args.shard);
       const progress = progressFor(io, 'sweep');
-      const out = await runSweep(def, { jobs: checkJobs(args.jobs), shard, onProgress: progress.onProgress }).finally(progress.end);
+      // Ctrl-C stops the runs not yet finished; the points finished so far are kept.
+      const interrupt = new AbortController();
+      const unsubscribe = io.onInterrupt?.(() => interrupt.abort()) ?? (() => {});
+      const out = await runSweep(def, { jobs: checkJobs(args.jobs), shard, onProgress: progress.onProgress, signal: interrupt.signal }).finally(() => {
+        progress.end();
+        unsubscribe();
+      });
       emitSweep(out, args, io);
+      if (out.missing !== undefined) {
+        const files = [args.json, args.csv].filter((f) => f !== undefined && f !== '');
+        const where = files.length > 0 ? `in ${files.join(' and ')}` : 'above';
+        throw new Interrupted(msg.sweepInterrupted(out.points.length, out.missing.length, out.points.length + out.missing.length, where));
+      }
       if (plotDir !== undefined) {
         // Loaded here: the renderers take long to load.
         const { writePlots } = await import('./writePlots.js');

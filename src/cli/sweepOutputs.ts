@@ -5,7 +5,7 @@ import { sweepText, sweepWarnings } from '../analysis/sweepText.js';
 import type { SweepOutput } from '../analysis/sweep.js';
 import { UserError } from '../scenario/errors.js';
 import type { Io } from './main.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { atomicWrite } from './atomicWrite.js';
 
 export interface OutputArgs {
   /** undefined: not asked; '': to stdout; else a file. */
@@ -21,8 +21,8 @@ export function checkOutputArgs(args: OutputArgs): void {
 
 export function emitSweep(out: SweepOutput, args: OutputArgs, io: Io): void {
   const json = JSON.stringify(out, null, 2) + '\n';
-  if (args.json) writeFileAtomic(args.json, json);
-  if (args.csv) writeFileAtomic(args.csv, sweepCsv(out));
+  if (args.json) atomicWrite(args.json, json);
+  if (args.csv) atomicWrite(args.csv, sweepCsv(out));
   if (args.json === '') io.out(json);
   else if (args.csv === '') io.out(sweepCsv(out));
   else {

@@ -40,8 +40,15 @@ export class App {
   start(req: HttpRequest): void {
     req.step = 0;
     req.endpoint = this.endpoints.length === 1 ? 0 : this.route();
+    const outer = this.starting;
+    this.starting = req;
     this.next(req);
+    this.starting = outer;
   }
+
+  /** The request whose start() is on the stack, and how many end() calls are. */
+  private starting: HttpRequest | undefined = undefined;
+  private ending = 0;
 
   private route(): number {
     let x = this.pick() * this.totalWeight;
@@ -163,11 +170,6 @@ export class App {
   private fail(req: HttpRequest, exception: string): void {
     // Counted by the server's message; the exception's full text is built when reported.
     this.exceptions.set(exception, (this.exceptions.get(exception) ?? 0) + 1);
-    if (req.holdsDbConnection) {
-      // The connection object is dropped with the frame, which closes (or returns) it.
-      req.holdsDbConnection = false;
-      this.db!.close(req);
-    }
     this.end(req, 500);
   }
 
@@ -180,9 +182,29 @@ export class App {
     return out;
   }
 
+  private readonly endLater = (req: HttpRequest, status: number): void => {
+    if (!req.killed) this.end(req, status);
+  };
+
   private end(req: HttpRequest, status: number): void {
+    if (req === this.starting && this.ending > 0) {
+      // A handler that takes no time (a pooled connection and nothing else) ends within
+      // its own start, which another request's end set off (its worker took the next
+      // connection or thread): ending here would nest one level per request until the
+      // stack overflows. It ends in an event at the same instant instead.
+      this.sim.schedule(0, this.endLater, req, status);
+      return;
+    }
+    this.ending++;
+    if (req.holdsDbConnection) {
+      // The connection object is dropped with the handler's frame, which closes (or
+      // returns) it, whether the handler returned or raised.
+      req.holdsDbConnection = false;
+      this.db!.close(req);
+    }
     if (req.hasLoop) this.releaseLoop(req);
     req.host!.finished(req, status);
+    this.ending--;
   }
 }
 

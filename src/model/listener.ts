@@ -84,21 +84,25 @@ export class Listener {
     conn.client.connected(conn);
   }
 
-  /** An acceptor can take a connection: it gets one now if any is queued, else waits. */
+  /**
+   * An acceptor can take connections: it is registered as ready, then takes queued ones
+   * until the queue is empty or it calls acceptorBusy (its slots are full). Registering
+   * first matters: an acceptor handed one queued connection that still has room stays
+   * ready, for the rest of the queue and for the next SYN.
+   */
   acceptorReady(a: Acceptor): void {
-    for (;;) {
-      const conn = this.queue.shift();
-      if (conn === undefined) break;
+    if (!this.ready.includes(a)) {
+      // Kept sorted by index, so a policy's choice never depends on the order workers freed up.
+      let i = this.ready.length;
+      while (i > 0 && this.ready[i - 1].index > a.index) i--;
+      this.ready.splice(i, 0, a);
+    }
+    while (this.queue.length > 0 && this.ready.includes(a)) {
+      const conn = this.queue.shift()!;
       this.backlogGauge.add(-1, this.sim.now);
       if (!conn.open) continue; // the client gave up; the worker would read EOF at once
       a.accept(conn);
-      return;
     }
-    if (this.ready.includes(a)) return;
-    // Kept sorted by index, so a policy's choice never depends on the order workers freed up.
-    let i = this.ready.length;
-    while (i > 0 && this.ready[i - 1].index > a.index) i--;
-    this.ready.splice(i, 0, a);
   }
 
   /** An acceptor cannot take more connections (its slots are full). */

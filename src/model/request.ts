@@ -78,6 +78,8 @@ export class HttpRequest {
   dbWait = 0;
   dbDone: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
   dbNext: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
+  /** PgBouncer's own continuation: an app-side pool above it keeps dbNext meanwhile. */
+  bouncerNext: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
   /** The endpoint it was routed to (index in app.endpoints). */
   endpoint = 0;
   /** A cache miss: the key to store once the covered steps are done. */

@@ -9,6 +9,7 @@ import { FifoCpu, SharedCpu, type Cpu } from '../engine/cpu.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { fromSeconds, type Time } from '../engine/time.js';
+import type { StopReason } from '../messages.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RunRecorder } from '../stats/runRecorder.js';
 import type { TimelineData } from '../stats/timeline.js';
@@ -31,8 +32,12 @@ export const HEY_MAX_IDLE_CONNS = 500;
 export interface RunResult {
   /** hey's Total: from the start until the last request ended. */
   total: Time;
-  /** false when the run stopped before every request ended (event budget). */
+  /** false when the run stopped before every request ended (a budget, or a stall). */
   complete: boolean;
+  /** Why it ended: the client finished, a budget ran out, or nothing was left to happen. */
+  stopReason: StopReason;
+  /** The budgets it ran under (maxSimTime in µs). */
+  limits: { maxEvents: number; maxSimTime: Time };
   /** Requests the client sent (closed loop: (n / c) * c unless stopped by -z). */
   sent: number;
   recorder: RunRecorder;
@@ -57,11 +62,24 @@ export interface RunResult {
   meanInSystem: number;
   /** Requests by state and completions over time (bounded number of buckets). */
   timeline: TimelineData;
+  /** Tallies kept apart from the report's, for the invariant checks (src/check/). */
+  evidence: {
+    /** Requests sent and not yet ended, by the client's own +1/-1 gauge. */
+    inSystemAtEnd: number;
+    /** Most connections one worker held at once, and how many it may hold. */
+    peakConnectionsPerWorker: number;
+    connectionSlots: number;
+    /** Most handlers one worker ran at once, and how many it may run. */
+    peakHandlersPerWorker: number;
+    handlerSlots: number;
+  };
 }
 
 export interface RunOptions {
-  /** Stop after this many events (protects against runaway scenarios). */
+  /** Stop after this many events; overrides the scenario's limits.maxEvents. */
   maxEvents?: number;
+  /** Events at one instant taken as a frozen clock (FROZEN_CLOCK_EVENTS); smaller in tests. */
+  frozenClockEvents?: number;
 }
 
 export function simulate(scenario: Scenario, options: RunOptions = {}): RunResult {
@@ -175,14 +193,19 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     );
   }
   client.start();
-  sim.run(Infinity, options.maxEvents ?? Infinity);
+  const limits = { maxEvents: options.maxEvents ?? scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) };
+  const ended = runWatchingTheClock(sim, limits.maxSimTime, limits.maxEvents, options.frozenClockEvents ?? FROZEN_CLOCK_EVENTS);
+  const stopReason: StopReason =
+    client.finishedAt !== undefined ? 'finished' : ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : ended === 'frozen' ? 'frozen' : 'stalled';
 
   const end = client.finishedAt ?? sim.now;
   const data = timeline.finish(end);
   const area = data.mean.inSystem.reduce((sum, v, i) => sum + v * Math.min(data.bucketSeconds, end / 1e6 - data.t[i]), 0);
   return {
     total: end,
-    complete: client.finishedAt !== undefined,
+    complete: stopReason === 'finished',
+    stopReason,
+    limits,
     sent: client.sent,
     recorder,
     events: sim.eventsRun,
@@ -218,5 +241,32 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent'],
     meanInSystem: end > 0 ? area / (end / 1e6) : 0,
     timeline: data,
+    evidence: {
+      inSystemAtEnd: inSystem.value,
+      peakConnectionsPerWorker: arbiter.peaks().connections,
+      connectionSlots: workerClass === 'sync' ? 1 : s.workerConnections,
+      peakHandlersPerWorker: arbiter.peaks().handlers,
+      handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections,
+    },
   };
+}
+
+/**
+ * Events at one instant beyond which the clock is taken to be frozen: requests that take
+ * no simulated time at all (hey -z with handlers whose every step lasts 0 s) would
+ * otherwise repeat forever at one instant, each holding memory (its -t timer). Far
+ * above what a real scenario does at one instant (concurrency is at most 100,000, a few
+ * events each); a slice is checked as a whole, so detection takes at most two slices.
+ */
+export const FROZEN_CLOCK_EVENTS = 1_000_000;
+
+/** Sim.run in slices, stopping early if a whole slice ran at one instant. */
+function runWatchingTheClock(sim: Simulation, until: Time, maxEvents: number, slice: number): ReturnType<Simulation['run']> | 'frozen' {
+  for (;;) {
+    const before = sim.now;
+    const sliceEnd = Math.min(maxEvents, sim.eventsRun + slice);
+    const ended = sim.run(until, sliceEnd);
+    if (ended !== 'budget' || sliceEnd === maxEvents) return ended;
+    if (sim.now === before) return 'frozen';
+  }
 }

@@ -1,6 +1,7 @@
 // The report as hey prints it (requester/print.go, defaultTmpl): Summary, response-time
 // histogram, latency distribution, status codes, errors; then what only a simulator can
 // tell, under its own heading.
+import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
 
 const BAR = '■';
@@ -68,7 +69,7 @@ function simulationText(s: RunSummary): string[] {
       (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
       (srv.restarts > 0 ? `, ${srv.restarts} restarted (max_requests)` : ''),
   );
-  if (!sim.complete) out.push(`  PARTIAL:\tstopped before the end; ${sim.unfinished} requests unfinished`);
+  if (!sim.complete) out.push(`  PARTIAL:\t${partialReason(s)}`);
   out.push(`  Backlog:\tpeak ${sim.backlog.peak} of ${sim.backlog.capacity}, ${sim.backlog.synDrops} SYNs dropped`);
   if (sim.database !== null) {
     const db = sim.database;

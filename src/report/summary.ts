@@ -1,6 +1,7 @@
 // The figures of one run, computed once from the raw result, in seconds, the way hey
 // computes them (requester/report.go). Text, JSON and charts all render this object.
 import { toSeconds } from '../engine/time.js';
+import type { StopReason } from '../messages.js';
 import type { RunResult } from '../model/system.js';
 
 export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
@@ -34,6 +35,10 @@ export interface RunSummary {
   breakdown: Record<string, number>;
   simulation: {
     complete: boolean;
+    /** Why the run ended; anything but "finished" makes it partial. */
+    stopReason: StopReason;
+    /** The budgets it ran under (limits.maxEvents, limits.maxSimTime in seconds). */
+    limits: { maxEvents: number; maxSimTime: number };
     events: number;
     unfinished: number;
     server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
@@ -95,6 +100,8 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
     errors: sortedRecord(rec.errors),
     simulation: {
       complete: result.complete,
+      stopReason: result.stopReason,
+      limits: { maxEvents: result.limits.maxEvents, maxSimTime: toSeconds(result.limits.maxSimTime) },
       events: result.events,
       unfinished: result.sent - responses - rec.errorCount,
       server: result.server,

@@ -1,11 +1,20 @@
-// Errors a user can cause, in one place. Each says where (file, JSON path or line and
-// column), what was found, and what would be right. The CLI prints them without a stack
-// trace and exits with code 2.
+// Errors a user can cause, and the helpers that locate and explain them; the words
+// themselves are in ../messages.ts. The CLI prints a UserError without a stack trace and
+// exits with its code: 2 for bad input, 130 for an interrupted command.
 export class UserError extends Error {
-  readonly exitCode = 2;
+  readonly exitCode: number = 2;
   constructor(message: string) {
     super(message);
     this.name = 'UserError';
+  }
+}
+
+/** The user stopped a command (Ctrl-C) after it saved what it had: exit 130, as shells expect. */
+export class Interrupted extends UserError {
+  override readonly exitCode = 130;
+  constructor(message: string) {
+    super(message);
+    this.name = 'Interrupted';
   }
 }
 
@@ -21,6 +30,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** The closest of `candidates` to `word`, if close enough to be a likely typo. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  // An abbreviation ("expo", "conc") is as likely a slip as a typo.
+  const lower = word.toLowerCase();
+  if (lower.length >= 3) {
+    const extending = candidates.filter((c) => c.toLowerCase().startsWith(lower));
+    if (extending.length === 1) return extending[0];
+  }
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -45,17 +60,4 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
-}
-
-/** Line and column (1-based) of a character offset in `text`. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }

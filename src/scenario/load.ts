@@ -1,141 +1,91 @@
-// Reading a scenario: JSON text -> `--set` overrides -> validation with defaults.
-// Every failure is a UserError that names the file and the place in it.
-import { z } from 'zod';
-import { UserError, formatPath, lineAndColumn, nearest } from './errors.js';
+// Reading a scenario: JSON text -> command-line overrides -> validation with defaults.
+// Every failure is a UserError that says where: file:line:column and the JSON path for a
+// field of the file, the user's own words for a field an override set.
+import type { z } from 'zod';
+import * as msg from '../messages.js';
+import { UserError, formatPath } from './errors.js';
+import { describeIssues } from './issues.js';
+import { JsonSyntaxError, parseJsonText, pathKey, type JsonLocation } from './jsonText.js';
+import { applyOverride, type Override } from './overrides.js';
 import { scenarioSchema, type Scenario } from './schema.js';
+
+/** Where each field of a parsed document came from, kept beside the document itself. */
+const locationsOf = new WeakMap<object, Map<string, JsonLocation>>();
 
 /** Parses JSON, reporting a syntax error with its line and column. */
 export function parseJson(text: string, source: string): unknown {
   try {
-    return JSON.parse(text);
+    const { value, locations } = parseJsonText(text);
+    if (value !== null && typeof value === 'object') locationsOf.set(value, locations);
+    return value;
   } catch (e) {
-    const message = (e as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const lc = /line (\d+) column (\d+)/.exec(message);
-    let where = '';
-    if (lc) where = `:${lc[1]}:${lc[2]}`;
-    else if (position) {
-      const { line, column } = lineAndColumn(text, Number(position[1]));
-      where = `:${line}:${column}`;
-    }
-    const what = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
-    throw new UserError(`${source}${where}: not valid JSON: ${what}`);
+    if (e instanceof JsonSyntaxError) throw new UserError(`${source}:${e.line}:${e.column}: ${msg.notJson(e.message)}`);
+    throw e;
   }
+}
+
+/**
+ * Reads a scenario from its text: parses, applies the overrides in order, validates.
+ * `file` names the file in messages.
+ */
+export function loadScenario(text: string, file: string, overrides: readonly Override[] = []): Scenario {
+  const raw = parseJson(text, file);
+  if (overrides.length > 0 && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
+    // Nothing to override in: let validation say what the file holds instead.
+    return validateScenario(raw, file);
+  }
+  for (const o of overrides) applyOverride(raw, o);
+  return validateScenario(raw, file, overrides);
 }
 
 /**
  * Validates a parsed scenario and fills in defaults. `source` names the file in messages.
  * Cross-field rules that the schema cannot express are checked here too.
  */
-export function validateScenario(raw: unknown, source: string): Scenario {
+export function validateScenario(raw: unknown, source: string, overrides: readonly Override[] = []): Scenario {
+  const where = locator(raw, source, overrides);
   const result = scenarioSchema.safeParse(raw);
-  if (!result.success) throw new UserError(describeIssues(result.error, raw, source));
+  if (!result.success) throw new UserError(describeIssues(result.error as z.ZodError, raw, where));
   const scenario = result.data;
   const a = scenario.app;
-  const lists = a.endpoints?.map((e, i) => ({ path: `app.endpoints[${i}].steps`, steps: e.steps })) ?? [{ path: 'app.steps', steps: a.steps! }];
+  const lists = a.endpoints?.map((e, i) => ({ path: ['app', 'endpoints', i, 'steps'], steps: e.steps })) ?? [{ path: ['app', 'steps'], steps: a.steps! }];
+  const fail = (path: PropertyKey[], problem: string): never => {
+    throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
+  };
   for (const { path, steps } of lists) {
+    // A handler uses one database connection at a time: a query or a close without an
+    // open connection would fail in Python, so it is a mistake here.
+    let open = false;
     steps.forEach((step, i) => {
-      if (step.kind.startsWith('db') && scenario.database === undefined) {
-        throw new UserError(`${source}: at ${path}[${i}]: a ${step.kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`);
-      }
-      if (step.kind === 'cache' && i + step.covers >= steps.length) {
-        throw new UserError(`${source}: at ${path}[${i}].covers: expected at most ${steps.length - 1 - i} (the steps after this one), got ${step.covers}`);
-      }
+      if (step.kind.startsWith('db') && scenario.database === undefined) fail([...path, i], msg.needsDatabase(step.kind));
+      if (step.kind === 'cache' && i + step.covers >= steps.length) fail([...path, i, 'covers'], msg.cacheCoversTooMany(steps.length - 1 - i, step.covers));
+      if (step.kind === 'dbConnect' && open) fail([...path, i, 'kind'], msg.dbConnectTwice);
+      if ((step.kind === 'dbQuery' || step.kind === 'dbClose') && !open) fail([...path, i, 'kind'], msg.dbStepWithoutConnection(step.kind));
+      if (step.kind === 'dbConnect') open = true;
+      if (step.kind === 'dbClose') open = false;
     });
   }
   return scenario;
 }
 
-function describeIssues(error: z.ZodError, raw: unknown, source: string): string {
-  const lines = error.issues.slice(0, 8).map((issue) => `${source}: ${describeIssue(issue, raw)}`);
-  if (error.issues.length > 8) lines.push(`${source}: ... and ${error.issues.length - 8} more problems`);
-  return lines.join('\n');
-}
+/** Where a problem at `path` was written: the last override that set it, else the file. */
+export type Locate = (path: readonly PropertyKey[]) => string;
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const at = `at ${formatPath(issue.path)}`;
-  switch (issue.code) {
-    case 'unrecognized_keys': {
-      const known = knownKeys(issue.path);
-      return issue.keys
-        .map((key) => {
-          const guess = nearest(key, known);
-          const path = formatPath([...issue.path, key]);
-          return `at ${path}: unknown key "${key}"${guess ? `; did you mean "${guess}"?` : known.length ? `; expected one of ${known.map((k) => `"${k}"`).join(', ')}` : ''}`;
-        })
-        .join('\n');
+function locator(raw: unknown, file: string, overrides: readonly Override[]): Locate {
+  const locations = raw !== null && typeof raw === 'object' ? locationsOf.get(raw) : undefined;
+  return (path) => {
+    for (let i = overrides.length - 1; i >= 0; i--) {
+      const set = overrides[i].path;
+      // The problem is inside what the override set, or is the override's own (unknown) key.
+      const n = Math.min(set.length, path.length);
+      if (n > 0 && set.slice(0, n).every((k, j) => String(k) === String(path[j]))) return overrides[i].source;
     }
-    case 'invalid_type': {
-      const found = valueAt(raw, issue.path);
-      if (found === undefined) return `${at}: missing required field (expected ${issue.expected})`;
-      return `${at}: expected ${issue.expected}, got ${describeValue(found)}`;
+    if (locations === undefined) return file;
+    // A missing field has no place of its own: point at the nearest enclosing one.
+    for (let n = path.length; n > 0; n--) {
+      const at = locations.get(pathKey(path.slice(0, n)));
+      if (at !== undefined) return `${file}:${at.line}:${at.column}`;
     }
-    case 'too_small':
-    case 'too_big': {
-      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-      const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
-      const what = issue.origin === 'array' ? `a list with ${op} ${bound} items` : `a number ${op} ${bound}`;
-      return `${at}: expected ${what}, got ${describeValue(valueAt(raw, issue.path))}`;
-    }
-    case 'invalid_value':
-      return `${at}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(valueAt(raw, issue.path))}`;
-    case 'invalid_union': {
-      const found = valueAt(raw, issue.path);
-      if (found === undefined) return `${at}: missing required field`;
-      if (issue.path.at(-1) === 'kind' || (isObject(found) && 'kind' in found)) {
-        return `${at}: expected a step whose kind is one of "cpu", "dbConnect", "dbQuery", "dbClose", "sleep", "http", got ${describeValue(found)}`;
-      }
-      return `${at}: expected a duration (seconds such as 0.25, a string such as "250ms", or {"dist": "exponential", "mean": ...}), got ${describeValue(found)}`;
-    }
-    default:
-      return `${at}: ${issue.message}`;
-  }
-}
-
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType = scenarioSchema;
-  for (const key of path) {
-    schema = unwrap(schema);
-    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(key)];
-    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
-    else return [];
-    if (schema === undefined) return [];
-  }
-  schema = unwrap(schema);
-  if (schema instanceof z.ZodObject) return Object.keys(schema.shape);
-  if (schema instanceof z.ZodDiscriminatedUnion) {
-    return [...new Set(schema.options.flatMap((o) => Object.keys((o as z.ZodObject).shape)))];
-  }
-  return [];
-}
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  let s: any = schema;
-  for (let i = 0; i < 10; i++) {
-    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap();
-    else if (s?._zod?.def?.type === 'pipe') s = s._zod.def.in;
-    else break;
-  }
-  return s;
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let v: any = raw;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = v[key as any];
-  }
-  return v;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${JSON.stringify(v)}`;
+    return file;
+  };
 }

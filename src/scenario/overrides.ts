@@ -1,32 +1,95 @@
-// `--set path=value`: changes one field of a scenario before validation, so an override
-// is checked exactly like the file itself. The value is read as JSON when it parses
-// (numbers, booleans, objects), else taken as a string ("250ms").
-import { UserError } from './errors.js';
+// Changes to a scenario from the command line, applied before validation so that an
+// override is checked exactly like the file itself: `--set path=value`, and flags that
+// are shorthands for a field (`--seed 3` is `--set seed=3`). Each override remembers the
+// words the user typed, so an error in the value it set names them rather than the file.
+// A value is read as JSON when it parses (numbers, booleans, objects), else taken as a
+// string ("250ms").
+import * as msg from '../messages.js';
+import { UserError, formatPath } from './errors.js';
 
-export function applyOverride(raw: unknown, expression: string): void {
+export interface Override {
+  /** The field it sets, e.g. ["app", "steps", 0, "time"]. */
+  readonly path: readonly (string | number)[];
+  readonly value: unknown;
+  /** What the user typed, for messages: `--set client.requests=5`, `--seed 3`. */
+  readonly source: string;
+}
+
+/** `--set a.b[0].c=value` (a.b.0.c is accepted too). */
+export function parseSetExpression(expression: string): Override {
+  const source = `--set ${expression}`;
   const eq = expression.indexOf('=');
-  if (eq <= 0) {
-    throw new UserError(`--set ${expression}: expected path=value, e.g. --set client.concurrency=101`);
-  }
-  const path = expression.slice(0, eq).trim();
-  const text = expression.slice(eq + 1).trim();
-  const keys = path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-  if (keys.some((k) => k === '')) throw new UserError(`--set ${expression}: "${path}" is not a field path such as server.workers`);
-  let value: unknown;
+  if (eq <= 0) throw new UserError(`${source}: ${msg.setSyntax}`);
+  const pathText = expression.slice(0, eq).trim();
+  return { path: parseFieldPath(pathText, source), value: readValue(expression.slice(eq + 1).trim()), source };
+}
+
+/** A flag that sets one field: `--seed 3` sets ["seed"] to 3. */
+export function flagOverride(flag: string, path: readonly (string | number)[], text: string): Override {
+  return { path, value: readValue(text.trim()), source: `${flag} ${text}` };
+}
+
+function readValue(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    value = text;
+    return text;
   }
-  if (raw === null || typeof raw !== 'object') throw new UserError(`--set ${expression}: the scenario is not a JSON object`);
-  let node: any = raw;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const k = keys[i];
-    if (node[k] === undefined) node[k] = typeof keys[i + 1] === 'number' ? [] : {};
-    else if (node[k] === null || typeof node[k] !== 'object') {
-      throw new UserError(`--set ${expression}: ${keys.slice(0, i + 1).join('.')} is not an object`);
+}
+
+function parseFieldPath(text: string, source: string): (string | number)[] {
+  const keys: (string | number)[] = [];
+  // a.b[0].c and a.b.0.c: names separated by dots, indexes in brackets or as bare digits.
+  const token = /([^.[\]]+)|\[(\d+)\]/gy;
+  let expectName = true;
+  while (token.lastIndex < text.length) {
+    if (!expectName && text[token.lastIndex] === '.') {
+      token.lastIndex++;
+      expectName = true;
+      continue;
     }
-    node = node[k];
+    const m = token.exec(text);
+    if (m === null || (m[1] !== undefined && !expectName)) throw new UserError(`${source}: ${msg.setBadPath(text)}`);
+    keys.push(m[2] !== undefined ? Number(m[2]) : /^\d+$/.test(m[1]) ? Number(m[1]) : m[1].trim());
+    expectName = false;
   }
-  node[keys[keys.length - 1]] = value;
+  if (keys.length === 0 || expectName || keys.some((k) => k === '')) throw new UserError(`${source}: ${msg.setBadPath(text)}`);
+  return keys;
+}
+
+/**
+ * Sets the override's field in `raw` (a parsed scenario), creating objects on the way.
+ * A string is a `--set` expression (sim compare and sim fit build them).
+ */
+export function applyOverride(raw: unknown, override: Override | string): void {
+  const o = typeof override === 'string' ? parseSetExpression(override) : override;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${o.source}: ${msg.setNotObject('the scenario', describe(raw))}`);
+  let node: any = raw;
+  const { path } = o;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i];
+    if (Array.isArray(node) && typeof key === 'number' && key > node.length) {
+      throw new UserError(`${o.source}: ${msg.setIndexTooFar(formatPath(path.slice(0, i)), node.length)}`);
+    }
+    if (i === path.length - 1) {
+      define(node, key, o.value);
+      return;
+    }
+    // Own properties only: "__proto__" or "constructor" must never reach Object.prototype.
+    const existing = Object.hasOwn(node, key) ? node[key] : undefined;
+    if (existing === undefined) {
+      define(node, key, typeof path[i + 1] === 'number' ? [] : {});
+    } else if (existing === null || typeof existing !== 'object') {
+      throw new UserError(`${o.source}: ${msg.setNotObject(formatPath(path.slice(0, i + 1)), JSON.stringify(existing))}`);
+    }
+    node = node[key];
+  }
+}
+
+function define(node: object, key: string | number, value: unknown): void {
+  Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function describe(v: unknown): string {
+  return Array.isArray(v) ? 'a list' : JSON.stringify(v);
 }

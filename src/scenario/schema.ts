@@ -3,51 +3,73 @@
 // drift apart. Option names follow gunicorn's settings and hey's flags (camelCased), so
 // a user's intuition carries over; each field's description says which one it mirrors.
 import { z } from 'zod';
+import * as msg from '../messages.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 
+/**
+ * The longest duration a file may state, about 31 years: time is counted in integer
+ * microseconds, exact only below 2^53 (285 years), and anything longer is a typo.
+ */
+export const MAX_SECONDS = 1e9;
+/**
+ * Rates below one request per 1e9 s would put the next arrival beyond the clock's exact
+ * range; a rate of 0 in `steps` means no arrivals for that step.
+ */
+export const MIN_RATE = 1e-9;
+/** Counts that make objects up front (worker processes, hey workers), kept below memory's reach. */
+export const MAX_WORKERS = 10_000;
+export const MAX_CONCURRENCY = 100_000;
+
 const count = (description: string) => z.number().int().nonnegative().meta({ description });
-const positiveCount = (description: string) => z.number().int().positive().meta({ description });
+const positiveCount = (description: string, max = Number.MAX_SAFE_INTEGER) => z.number().int().positive().max(max).meta({ description });
 const positiveCountOptional = (description: string) => z.number().int().positive().optional().meta({ description });
 
 /** Seconds, as a number or a string with a unit ("250ms"). */
 const seconds = z
   .union([
-    z.number().nonnegative(),
+    z.number().nonnegative().max(MAX_SECONDS),
     z
       .string()
-      .regex(DURATION_PATTERN, { message: 'expected a duration such as 0.25, "250ms" or "2s"' })
-      .transform((s) => parseDuration(s)!),
+      .regex(DURATION_PATTERN, { message: msg.durationPattern })
+      .transform((s) => parseDuration(s)!)
+      .refine((v) => v <= MAX_SECONDS, { message: msg.durationTooLong(MAX_SECONDS) }),
   ])
   .meta({ description: 'Seconds: a number, or a string with a unit: "150us", "250ms", "2s", "1m".' });
 
-const positiveSeconds = seconds.refine((v) => v > 0, { message: 'expected a duration greater than 0' });
+const positiveSeconds = seconds.refine((v) => v > 0, { message: msg.durationPositive });
 
 /** A random duration: a fixed number of seconds, or a distribution. */
 export const durationSpec = z.union([
   seconds,
-  z.strictObject({ dist: z.literal('constant'), value: seconds }),
-  z.strictObject({ dist: z.literal('exponential'), mean: positiveSeconds }),
-  z
-    .strictObject({ dist: z.literal('uniform'), min: seconds, max: seconds })
-    .refine((d) => d.max >= d.min, { message: 'expected max >= min', path: ['max'] }),
-  z
-    .strictObject({
-      dist: z.literal('choice'),
-      values: z.array(seconds).min(1),
-      weights: z
-        .array(z.number().nonnegative())
-        .optional()
-        .meta({ description: 'Relative weight of each value (default: equal).' }),
-    })
-    .refine((d) => d.weights === undefined || d.weights.length === d.values.length, {
-      message: 'expected one weight per value',
-      path: ['weights'],
+  z.discriminatedUnion('dist', [
+    z.strictObject({ dist: z.literal('constant'), value: seconds }),
+    z.strictObject({ dist: z.literal('exponential'), mean: positiveSeconds }),
+    z
+      .strictObject({ dist: z.literal('uniform'), min: seconds, max: seconds })
+      .refine((d) => d.max >= d.min, { message: msg.uniformOrder, path: ['max'] }),
+    z
+      .strictObject({
+        dist: z.literal('choice'),
+        values: z.array(seconds).min(1),
+        weights: z
+          .array(z.number().nonnegative())
+          .optional()
+          .meta({ description: 'Relative weight of each value (default: equal).' }),
+      })
+      .refine((d) => d.weights === undefined || d.weights.length === d.values.length, {
+        message: msg.weightPerValue,
+        path: ['weights'],
+      })
+      .refine((d) => d.weights === undefined || d.weights.some((w) => w > 0), {
+        message: msg.someWeightPositive,
+        path: ['weights'],
+      }),
+    z.strictObject({
+      dist: z.literal('lognormal'),
+      median: positiveSeconds,
+      sigma: z.number().nonnegative().max(10).meta({ description: 'Standard deviation of the underlying normal (at most 10).' }),
     }),
-  z.strictObject({
-    dist: z.literal('lognormal'),
-    median: positiveSeconds,
-    sigma: z.number().nonnegative().meta({ description: 'Standard deviation of the underlying normal.' }),
-  }),
+  ]),
 ]);
 export type DurationSpec = z.infer<typeof durationSpec>;
 
@@ -108,7 +130,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
       keys: positiveCountOptional('With ttl: requests ask for one of this many keys, uniformly.'),
     })
     .refine((c) => (c.hitRatio !== undefined) !== (c.ttl !== undefined && c.keys !== undefined), {
-      message: 'expected either "hitRatio", or "ttl" with "keys"',
+      message: msg.hitRatioOrTtl,
       path: ['hitRatio'],
     }),
 ]);
@@ -122,12 +144,16 @@ const arrivalsSchema = z
       .enum(['poisson', 'constant'])
       .default('poisson')
       .meta({ description: 'poisson: independent arrivals (exponential gaps); constant: evenly spaced.' }),
-    rate: z.number().positive().optional().meta({ description: 'Arrivals per second.' }),
+    rate: z.number().min(MIN_RATE).optional().meta({ description: 'Arrivals per second.' }),
     steps: z
       .array(
         z.strictObject({
           from: seconds.meta({ description: 'When this rate starts.' }),
-          rate: z.number().nonnegative().meta({ description: 'Arrivals per second from then on.' }),
+          rate: z
+            .number()
+            .nonnegative()
+            .refine((r) => r === 0 || r >= MIN_RATE, { message: msg.rateZeroOrAtLeast(MIN_RATE) })
+            .meta({ description: 'Arrivals per second from then on; 0 for none.' }),
         }),
       )
       .min(1)
@@ -136,13 +162,13 @@ const arrivalsSchema = z
   })
   .superRefine((a, ctx) => {
     if ((a.rate === undefined) === (a.steps === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'expected either "rate" or "steps"', path: ['rate'] });
+      ctx.addIssue({ code: 'custom', message: msg.rateOrSteps, path: ['rate'] });
     }
     if (a.steps !== undefined) {
-      if (a.steps[0].from !== 0) ctx.addIssue({ code: 'custom', message: 'expected the first step to start at 0', path: ['steps', 0, 'from'] });
+      if (a.steps[0].from !== 0) ctx.addIssue({ code: 'custom', message: msg.firstStepAtZero, path: ['steps', 0, 'from'] });
       for (let i = 1; i < a.steps.length; i++) {
         if (!(a.steps[i].from > a.steps[i - 1].from)) {
-          ctx.addIssue({ code: 'custom', message: 'expected steps in increasing order of "from"', path: ['steps', i, 'from'] });
+          ctx.addIssue({ code: 'custom', message: msg.stepsIncreasing, path: ['steps', i, 'from'] });
         }
       }
     }
@@ -155,13 +181,13 @@ const arrivalsSchema = z
 export const clientSchema = z
   .strictObject({
     requests: positiveCount('Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent. With arrivals: the number of arrivals.').optional(),
-    concurrency: positiveCount('Number of hey workers sending at once (hey -c). Not with arrivals.').optional(),
+    concurrency: positiveCount('Number of hey workers sending at once (hey -c). Not with arrivals.', MAX_CONCURRENCY).optional(),
     rate: z
       .number()
-      .positive()
+      .min(MIN_RATE)
       .optional()
       .meta({ description: 'Rate limit of each hey worker in requests per second (hey -q). Not with arrivals.' }),
-    duration: seconds
+    duration: positiveSeconds
       .optional()
       .meta({ description: 'Send for this long, then finish the requests in hand (hey -z); replaces requests.' }),
     arrivals: arrivalsSchema.optional(),
@@ -175,20 +201,20 @@ export const clientSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.requests === undefined && c.duration === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected "requests" (hey -n) or "duration" (hey -z)', path: ['requests'] });
+      ctx.addIssue({ code: 'custom', message: msg.requestsOrDuration, path: ['requests'] });
     }
     if (c.arrivals !== undefined) {
       for (const key of ['concurrency', 'rate'] as const) {
         if (c[key] !== undefined) {
-          ctx.addIssue({ code: 'custom', message: `"${key}" is for the hey client; an open-loop client ("arrivals") has none`, path: [key] });
+          ctx.addIssue({ code: 'custom', message: msg.notForOpenLoop(key), path: [key] });
         }
       }
       return;
     }
     if (c.concurrency === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected "concurrency" (hey -c), or "arrivals" for an open loop', path: ['concurrency'] });
+      ctx.addIssue({ code: 'custom', message: msg.concurrencyOrArrivals, path: ['concurrency'] });
     } else if (c.duration === undefined && c.requests !== undefined && c.requests > 0 && c.concurrency > c.requests) {
-      ctx.addIssue({ code: 'custom', message: 'expected concurrency <= requests (hey refuses -c larger than -n)', path: ['concurrency'] });
+      ctx.addIssue({ code: 'custom', message: msg.concurrencyAtMostRequests, path: ['concurrency'] });
     }
   });
 
@@ -217,7 +243,7 @@ export const serverSchema = z.strictObject({
       description:
         'gunicorn --worker-class. gevent and eventlet share the async mechanics; sync with threads > 1 becomes gthread, as in gunicorn.',
     }),
-  workers: positiveCount('gunicorn --workers: worker processes.').default(1),
+  workers: positiveCount('gunicorn --workers: worker processes.', MAX_WORKERS).default(1),
   threads: positiveCount('gunicorn --threads: threads per gthread worker.').default(1),
   workerConnections: positiveCount('gunicorn --worker-connections: greenlets per async worker; connections (keep-alive ones included) per gthread worker.').default(1000),
   backlog: positiveCount('gunicorn --backlog: listen queue length, capped by machine.somaxconn.').default(2048),
@@ -284,7 +310,7 @@ export const appSchema = z
   })
   .superRefine((a, ctx) => {
     if ((a.steps === undefined) === (a.endpoints === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'expected either "steps" or "endpoints"', path: ['steps'] });
+      ctx.addIssue({ code: 'custom', message: msg.stepsOrEndpoints, path: ['steps'] });
     }
   });
 
@@ -315,6 +341,23 @@ export const databaseSchema = z.strictObject({
     .meta({ description: 'PgBouncer between the app and PostgreSQL.' }),
 });
 
+/**
+ * 10 million events take some seconds and, with every event holding a pending request,
+ * stay within Node's default heap; an hour of simulated time is longer than any load test.
+ */
+export const DEFAULT_LIMITS = { maxEvents: 10_000_000, maxSimTime: 3600 };
+
+export const limitsSchema = z
+  .strictObject({
+    maxEvents: positiveCount(
+      `Stop after this many simulation events (${DEFAULT_LIMITS.maxEvents / 1e6} million by default, some seconds of computing): the report is then marked partial. sim run --max-events overrides it.`,
+    ).default(DEFAULT_LIMITS.maxEvents),
+    maxSimTime: positiveSeconds
+      .default(DEFAULT_LIMITS.maxSimTime)
+      .meta({ description: 'Stop when the simulated clock would pass this (1 h by default): the report is then marked partial. sim run --max-sim-time overrides it.' }),
+  })
+  .meta({ description: 'Budgets that stop a runaway scenario; a run that reaches one is reported as partial.' });
+
 /** A saved what-if curve: what `sim sweep` varies when no --vary is given. */
 export const sweepSchema = z
   .strictObject({
@@ -339,6 +382,7 @@ export const scenarioSchema = z.strictObject({
   server: serverSchema,
   app: appSchema,
   database: databaseSchema.optional(),
+  limits: limitsSchema.default(DEFAULT_LIMITS),
   sweep: sweepSchema.optional(),
 });
 

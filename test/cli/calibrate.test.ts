@@ -90,8 +90,8 @@ describe('sim compare and sim fit: bad input gets exit code 2 and one clear line
     ['a missing hey output', ['compare', SCENARIO, join(dir, 'nope.txt')], /nope\.txt: cannot read hey's output: no such file/],
     ['a file that is not hey output', ['compare', SCENARIO, notHey], /not-hey\.txt:2: expected a Summary line such as/],
     ['a misspelt free parameter', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTim'], /unknown key "forkTim"; did you mean "forkTime"\?/],
-    ['an unknown target', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--target', 'rps'], /--target rps: expected one of requestsPerSec, total/],
-    ['fit without --free', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`], /Missing required argument: free/],
+    ['an unknown target', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--target', 'rps'], /--target rps: expected one of "requestsPerSec", "total"/],
+    ['fit without --free', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`], /^sim: --free: expected a value, e.g. --free database.forkTime\n$/],
     ['a bad --set', ['compare', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--set', 'server.workers=-1'], /at server\.workers: expected a number > 0, got number -1/],
     ['an unwritable --out', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--out', join(dir, 'no', 'such', 'dir.json')], /dir\.json: cannot write:/],
   ];

@@ -98,13 +98,13 @@ describe('sim sweep --shard and sim merge', () => {
 describe('bad sweeps get a clear message and exit code 2', () => {
   const cases: [string[], RegExp][] = [
     [['--vary', 'client.concurrency=10..x'], /^sim: --vary client\.concurrency=10\.\.x: "10\.\.x" is not a range/],
-    [['--vary', 'server.wokers=1,2'], /with --vary server\.wokers=1,2 \(at server\.wokers=1\): at server\.wokers: unknown key "wokers"; did you mean "workers"\?/],
-    [['--vary', 'server.workers=0,1'], /with --vary server\.workers=0,1 \(at server\.workers=0\): at server\.workers: expected a number > 0, got number 0/],
-    [['--vary', 'client.concurrency=8,80'], /at client\.concurrency=80\): at client\.concurrency: expected concurrency <= requests/],
+    [['--vary', 'server.wokers=1,2'], /^sim: --vary server\.wokers=1,2 \(server\.wokers=1\): at server\.wokers: unknown key "wokers"; did you mean "workers"\?/m],
+    [['--vary', 'server.workers=0,1'], /^sim: --vary server\.workers=0,1 \(server\.workers=0\): at server\.workers: expected a number > 0, got number 0/m],
+    [['--vary', 'client.concurrency=8,80'], /^sim: .*: at client\.concurrency: expected concurrency <= requests/m],
     [[], /sweep: name what to vary: --vary client\.concurrency=10\.\.200:10 \(or give .* a "sweep" block\)/],
     [['--vary', 'server.workers=1', '--json', '--csv'], /--json and --csv cannot both print to stdout/],
-    [['--vary', 'server.workers=1', '--jobs', '0'], /--jobs: expected a whole number >= 1, got 0/],
-    [['--vary', 'server.workers=1', '--replications', '1.5'], /--replications: expected a whole number >= 1, got 1\.5/],
+    [['--vary', 'server.workers=1', '--jobs', '0'], /--jobs 0: expected a whole number >= 1, got "0"/],
+    [['--vary', 'server.workers=1', '--replications', '1.5'], /--replications 1\.5: expected a whole number >= 1, got "1\.5"/],
     [['--vary', 'server.workers=1', '--shard', '3/2'], /--shard 3\/2: expected i\/n/],
   ];
   for (const [args, message] of cases) {

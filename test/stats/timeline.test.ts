@@ -14,6 +14,18 @@ describe('the timeline', () => {
     expect(data.peak.running).toEqual([4, 0]);
   });
 
+  it('counts an event at the very end of the run (a bucket boundary) in the last bucket', () => {
+    // The run ends when its last request ends, so events at `end` are the rule, and
+    // `end` falls on a bucket boundary whenever it is a multiple of the width (2 s runs).
+    const tl = new Timeline(10);
+    const done = tl.counter('2xx');
+    done.inc(500);
+    done.inc(2000);
+    const data = tl.finish(2000);
+    expect(data.t).toEqual([0, 0.001]);
+    expect(data.count['2xx']).toEqual([1, 1]);
+  });
+
   it('counts events per bucket', () => {
     const tl = new Timeline(10);
     const c = tl.counter('2xx');

@@ -94,7 +94,7 @@ export class PgBouncer implements DbServer {
       then(req, undefined);
     } else if (this.servers < this.settings.defaultPoolSize) {
       this.servers++;
-      req.dbNext = then;
+      req.bouncerNext = then;
       this.postgres.open(req, this.serverOpened);
     } else {
       this.waiting.wait(req, then);
@@ -103,7 +103,7 @@ export class PgBouncer implements DbServer {
 
   private readonly serverOpened = (req: HttpRequest, error: string | undefined): void => {
     if (error !== undefined) this.servers--;
-    req.dbNext!(req, error);
+    req.bouncerNext!(req, error);
   };
 
   private readonly runQuery = (req: HttpRequest, error: string | undefined): void => {

@@ -36,6 +36,8 @@ export class Arbiter implements WorkerOwner {
   restarts = 0;
   /** Requests started by each worker slot, replacements included. */
   readonly served: number[] = [];
+  /** The highest peaks of workers that have exited. */
+  private readonly exitedPeaks = { connections: 0, handlers: 0 };
 
   constructor(
     private readonly sim: Simulation,
@@ -53,6 +55,16 @@ export class Arbiter implements WorkerOwner {
   /** Requests started by each worker slot so far. */
   servedByWorker(): number[] {
     return this.workers.map((w, i) => (this.served[i] ?? 0) + (w.dead ? 0 : w.served));
+  }
+
+  /** Most connections any worker held at once, and most handlers it ran at once. */
+  peaks(): { connections: number; handlers: number } {
+    let { connections, handlers } = this.exitedPeaks;
+    for (const w of this.workers) {
+      connections = Math.max(connections, w.peakOpen);
+      handlers = Math.max(handlers, w.peakRunning);
+    }
+    return { connections, handlers };
   }
 
   private spawn(index: number): void {
@@ -100,6 +112,8 @@ export class Arbiter implements WorkerOwner {
   exited(worker: Worker, killed: boolean): void {
     if (!killed) this.restarts++;
     this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;
+    this.exitedPeaks.connections = Math.max(this.exitedPeaks.connections, worker.peakOpen);
+    this.exitedPeaks.handlers = Math.max(this.exitedPeaks.handlers, worker.peakRunning);
     this.lastNotify.delete(worker);
     this.sim.schedule(this.settings.bootTime, respawn, this, worker.index);
   }

@@ -53,6 +53,9 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   dead = false;
   /** Requests started (gunicorn's `self.nr`). */
   served = 0;
+  /** Most connections held and handlers run at once: cheap evidence for the slot invariants. */
+  peakOpen = 0;
+  peakRunning = 0;
   private accepting = false;
 
   constructor(
@@ -82,7 +85,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   }
 
   accept(conn: Connection): void {
-    this.open++;
+    if (++this.open > this.peakOpen) this.peakOpen = this.open;
     conn.worker = this;
     if (conn.request !== undefined && conn.pending) conn.request.enter(Phase.thread, this.sim.now);
     this.updateAccepting();
@@ -131,7 +134,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     req.nextInWorker = this.firstInFlight;
     if (this.firstInFlight !== undefined) this.firstInFlight.prevInWorker = req;
     this.firstInFlight = req;
-    this.inFlightCount++;
+    if (++this.inFlightCount > this.peakRunning) this.peakRunning = this.inFlightCount;
   }
 
   private removeInFlight(req: HttpRequest): void {

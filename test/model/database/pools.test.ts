@@ -4,6 +4,34 @@ import { run } from '../../helpers.js';
 const pgSleep = (seconds: number) => [{ kind: 'dbConnect' as const }, { kind: 'dbQuery' as const, time: seconds }, { kind: 'dbClose' as const }];
 
 describe('an app-side connection pool (SQLAlchemy QueuePool)', () => {
+  it('serves requests that take no time (a pooled connection and nothing else) without nesting them', () => {
+    // Each request checks an idle connection out and ends at once, within the event
+    // that accepted it; the worker then accepted the next queued connection inside that
+    // same call, 20000 deep, until the stack overflowed. Found by the property tests.
+    const { result, summary } = run({
+      app: { steps: [{ kind: 'dbConnect' }], pool: { size: 1, maxOverflow: 0, timeout: 30 } },
+      client: { requests: 20000, concurrency: 1 },
+      server: { workerClass: 'sync' },
+    });
+    expect(result.complete).toBe(true);
+    expect(summary.statusCodes).toEqual({ '200': 20000 });
+  });
+
+  it('opens its connections through PgBouncer when there is one', () => {
+    // Both layers kept the continuation of the connection being opened in one field of
+    // the request: PgBouncer overwrote the pool's, and the pool then called itself until
+    // the stack overflowed. Found by the property tests.
+    const { result, summary } = run({
+      app: { steps: pgSleep(0.1), pool: { size: 2, maxOverflow: 0, timeout: 30 } },
+      client: { requests: 4, concurrency: 4 },
+      server: { workerClass: 'gevent' },
+      database: { pgbouncer: { poolMode: 'session', defaultPoolSize: 2 } },
+    });
+    expect(summary.statusCodes).toEqual({ '200': 4 });
+    expect(result.database!.pool!.peakPerWorker).toBe(2);
+    expect(result.database!.peakOpen).toBe(2);
+  });
+
   it('never opens more than pool_size + max_overflow connections per worker', () => {
     // 2 gevent workers, pool 2 + overflow 1 each: at most 6 connections, 20 requests.
     const { result } = run({

@@ -2,6 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../helpers.js';
 
 describe('the arbiter', () => {
+  it('boots a replacement that takes every waiting connection it has room for, not just the first', () => {
+    // 1 gevent worker with 5 greenlets retires after 5 requests; 10 clients. The first 5
+    // are served from 0 to 50 ms while 5 wait in the backlog; the replacement boots at
+    // 150 ms and must take all 5 at once (done at 200 ms). Found by the property tests: the
+    // listener handed it one queued connection and forgot it was still ready, so the
+    // other 4 waited forever (a gevent worker's heartbeats then ran to the time budget).
+    const { summary, result } = run({
+      app: { steps: [{ kind: 'sleep', time: 0.05 }] },
+      client: { requests: 10, concurrency: 10, timeout: 0 },
+      server: { workerClass: 'gevent', workerConnections: 5, maxRequests: 5, bootTime: 0.1, keepalive: 0 },
+    });
+    expect(result.complete).toBe(true);
+    expect(result.server.restarts).toBe(2);
+    expect(summary.statusCodes).toEqual({ '200': 10 });
+    expect(summary.summary.total).toBeCloseTo(0.2, 6);
+  });
+
   it('kills a sync worker whose request outlasts `timeout`; the replacement serves the requests after it', () => {
     // One sync worker, timeout 2 s, replacement ready 0.5 s after a kill. Requests sleep
     // 0.1 s or, one time in five, 5 s. One hey worker sends 50, one after another.

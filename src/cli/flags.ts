@@ -1,0 +1,104 @@
+// The command line's own input checks: flags that stand for scenario fields become
+// overrides (so their values are validated by the schema, with the flag named in the
+// message), and yargs' terse complaints become messages that say what would be right.
+import * as msg from '../messages.js';
+import { UserError, nearest } from '../scenario/errors.js';
+import { flagOverride, parseSetExpression, type Override } from '../scenario/overrides.js';
+
+/** Flags that are shorthands for a field: `--seed 3` is `--set seed=3`. */
+export const FIELD_FLAGS = [
+  { flag: '--seed', name: 'seed', path: ['seed'], example: '7', describe: 'Override the scenario seed (seed)' },
+  { flag: '--max-events', name: 'max-events', path: ['limits', 'maxEvents'], example: '1000000', describe: 'Event budget (limits.maxEvents)' },
+  { flag: '--max-sim-time', name: 'max-sim-time', path: ['limits', 'maxSimTime'], example: '10m', describe: 'Simulated-time budget (limits.maxSimTime), e.g. 90s or 10m' },
+] as const;
+
+/** What each command takes, for "expected ...". */
+const USAGE: Record<string, string> = {
+  run: 'sim run <scenario.json>',
+  compare: 'sim compare <scenario.json> <hey-output.txt...>',
+  fit: 'sim fit <scenario.json> <hey-output.txt...> --free FIELDS',
+};
+
+/** Examples for flags a command requires, in "expected a value, e.g. ...". */
+const REQUIRED_EXAMPLES: Record<string, string> = { '--free': 'database.forkTime', '--target-rps': '500' };
+
+export const BOOLEAN_FLAGS = ['json', 'check', 'debug', 'help'] as const;
+
+/** The overrides the flags ask for: every --set in order, then the field flags, which win. */
+export function scenarioOverrides(args: Record<string, unknown>): Override[] {
+  const sets = (args.set as string[] | undefined) ?? [];
+  const out = sets.map(parseSetExpression);
+  for (const f of FIELD_FLAGS) {
+    const text = singleValue(f.flag, args[f.name], f.example);
+    if (text !== undefined) out.push(flagOverride(f.flag, f.path, text));
+  }
+  return out;
+}
+
+/** A string flag given at most once, with a value. */
+export function singleValue(flag: string, value: unknown, example: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) throw new UserError(`${flag}: ${msg.flagGivenTwice(value)}`);
+  const text = String(value);
+  if (text.trim() === '') throw new UserError(`${flag}: ${msg.flagNeedsValue(flag, example)}`);
+  return text;
+}
+
+/** yargs reads `--json=3` as false: a value on a switch is a mistake to report, not to guess. */
+export function checkBooleanFlags(argv: readonly string[]): void {
+  for (const arg of argv) {
+    if (arg === '--') return;
+    const m = /^--(?:no-)?([\w-]+)=(.*)$/s.exec(arg);
+    if (m && (BOOLEAN_FLAGS as readonly string[]).includes(m[1]) && !['true', 'false'].includes(m[2])) {
+      throw new UserError(`--${m[1]}: ${msg.booleanFlag(m[2])}`);
+    }
+  }
+}
+
+/** A command's accepted names, for "did you mean". */
+export interface CommandLine {
+  commands: readonly string[];
+  options: readonly string[];
+}
+
+/** Rewrites a yargs failure message as ours; unknown shapes pass through unchanged. */
+export function describeYargsFailure(message: string, argv: readonly string[], known: CommandLine): string {
+  const command = argv.find((a) => !a.startsWith('-'));
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (unknown) {
+    const name = unknown[1].split(', ')[0];
+    const asOption = argv.find((a) => a === `--${name}` || a === `-${name}` || a.startsWith(`--${name}=`));
+    if (asOption !== undefined) {
+      const dashed = `--${name}`;
+      const guess = nearest(name, known.options);
+      return msg.unknownOption(dashed, guess === undefined ? undefined : `--${guess}`);
+    }
+    if (command === name && !known.commands.includes(name)) return msg.unknownCommand(name, nearest(name, known.commands));
+    return msg.extraArgument(name);
+  }
+  const required = /^Missing required arguments?: (.+)$/.exec(message);
+  if (required) {
+    const flag = `--${required[1].split(', ')[0]}`;
+    return `${flag}: ${msg.flagNeedsValue(flag, REQUIRED_EXAMPLES[flag] ?? 'VALUE')}`;
+  }
+  if (/^Not enough non-option arguments/.test(message)) {
+    return command === undefined ? msg.missingCommand : msg.missingArguments(USAGE[command] ?? `sim ${command} <scenario.json>`);
+  }
+  return message;
+}
+
+/**
+ * A numeric flag read as text (yargs turns "abc" into NaN and loses what was typed):
+ * undefined when absent, else a number within the rule, else a message quoting it.
+ */
+export function numberFlag(flag: string, value: unknown, rule: { whole: boolean; min: number; above?: boolean }, example: string): number | undefined {
+  const text = singleValue(flag, value, example);
+  if (text === undefined) return undefined;
+  const n = text.trim() === '' ? NaN : Number(text);
+  const ok = Number.isFinite(n) && (!rule.whole || Number.isInteger(n)) && (rule.above ? n > rule.min : n >= rule.min);
+  if (!ok) {
+    const expected = `${rule.whole ? 'a whole number' : 'a number'} ${rule.above ? '>' : '>='} ${rule.min}`;
+    throw new UserError(`${flag} ${text}: ${msg.wrongType(expected, JSON.stringify(text))}`);
+  }
+  return n;
+}

@@ -1,0 +1,116 @@
+// Every message a user can read about something that went wrong: bad scenario files,
+// bad flags and `--set` expressions, runs stopped by a limit, broken invariants. Kept in
+// one file (as vega-lite keeps src/log/message.ts) so their wording stays consistent and
+// docs/errors.md, generated from the tests' cases, shows them all. Each message says
+// what was found and what was expected; the caller adds where (file:line:column, JSON
+// path, or the flag).
+
+const quote = (s: string) => JSON.stringify(s);
+const list = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+const didYouMean = (guess: string | undefined) => (guess === undefined ? '' : `; did you mean ${quote(guess)}?`);
+
+// --- Files ---------------------------------------------------------------------------
+
+export const cannotRead = (what: string, why: string) => `cannot read ${what}: ${why}`;
+export const noSuchFile = 'no such file';
+export const isDirectory = (expected: string) => `is a directory, expected ${expected}`;
+export const notReadable = 'permission denied';
+export const cannotWrite = (why: string) => `cannot write: ${why}`;
+
+// --- JSON syntax (line and column come first) ----------------------------------------
+
+export const notJson = (what: string) => `not valid JSON: ${what}`;
+export const jsonExpected = (expected: string, found: string, hint = '') => `expected ${expected}, got ${found}${hint}`;
+export const jsonHintTrailingComma = ' (JSON allows no comma before a closing bracket)';
+export const jsonHintComment = ' (JSON has no comments; say it in "description")';
+export const jsonHintSingleQuote = ' (JSON strings take double quotes)';
+export const jsonHintBareWord = ' (JSON strings take double quotes; true, false and null are the only bare words)';
+export const jsonHintNumber = ' (JSON numbers have no leading +, no leading zeros, no trailing dot, and no NaN or Infinity)';
+export const jsonControlCharacter = 'a control character inside a string (write it as an escape such as \\n)';
+export const jsonBadEscape = (escape: string) => `expected an escape such as \\n, \\" or \\u00e9, got ${quote(escape)}`;
+export const jsonDuplicateKey = (key: string) => `the key ${quote(key)} appears twice in this object (the second would silently win)`;
+export const jsonTooDeep = (depth: number) => `nested deeper than ${depth} levels`;
+export const jsonNumberTooLarge = (text: string) => `the number ${text} is too large`;
+
+// --- Scenario fields -------------------------------------------------------------------
+
+export const unknownKey = (key: string, guess: string | undefined, known: readonly string[]) =>
+  `unknown key ${quote(key)}` + (guess !== undefined ? didYouMean(guess) : known.length > 0 ? `; expected one of ${list(known)}` : '');
+export const missingField = (expected: string) => `missing required field (expected ${expected})`;
+export const wrongType = (expected: string, found: string) => `expected ${expected}, got ${found}`;
+export const outOfRange = (expected: string, found: string) => `expected ${expected}, got ${found}`;
+export const notOneOf = (values: readonly unknown[], found: string, guess: string | undefined) =>
+  `expected one of ${list(values)}, got ${found}${didYouMean(guess)}`;
+export const badStep = (kinds: readonly string[], found: string, guess: string | undefined) =>
+  `expected a step whose kind is one of ${list(kinds)}, got ${found}${didYouMean(guess)}`;
+export const badDistribution = (dists: readonly string[], found: string, guess: string | undefined) =>
+  `expected a distribution whose dist is one of ${list(dists)}, got ${found}${didYouMean(guess)}`;
+export const badDuration = (found: string) =>
+  `expected a duration (seconds such as 0.25, a string such as "250ms", or {"dist": "exponential", "mean": ...}), got ${found}`;
+export const durationPattern = 'expected a duration such as 0.25, "250ms" or "2s"';
+export const durationPositive = 'expected a duration greater than 0';
+export const durationTooLong = (max: number) => `expected a duration of at most ${max} seconds`;
+export const uniformOrder = 'expected max >= min';
+export const weightPerValue = 'expected one weight per value';
+export const someWeightPositive = 'expected at least one weight greater than 0';
+export const rateZeroOrAtLeast = (min: number) => `expected 0 or a rate >= ${min}`;
+export const stepsOrEndpoints = 'expected either "steps" or "endpoints"';
+export const hitRatioOrTtl = 'expected either "hitRatio", or "ttl" with "keys"';
+export const rateOrSteps = 'expected either "rate" or "steps"';
+export const firstStepAtZero = 'expected the first step to start at 0';
+export const stepsIncreasing = 'expected steps in increasing order of "from"';
+export const requestsOrDuration = 'expected "requests" (hey -n) or "duration" (hey -z)';
+export const notForOpenLoop = (key: string) => `${quote(key)} is for the hey client; an open-loop client ("arrivals") has none`;
+export const concurrencyOrArrivals = 'expected "concurrency" (hey -c), or "arrivals" for an open loop';
+export const concurrencyAtMostRequests = 'expected concurrency <= requests (hey refuses -c larger than -n)';
+export const needsDatabase = (kind: string) =>
+  `a ${kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`;
+export const dbStepWithoutConnection = (kind: string) => `a ${kind} step needs an open connection: expected a dbConnect step before it`;
+export const dbConnectTwice = 'a second dbConnect while a connection is open: expected a dbClose step before it';
+export const cacheCoversTooMany = (most: number, found: number) => `expected at most ${most} (the steps after this one), got ${found}`;
+export const moreProblems = (n: number) => `... and ${n} more problems`;
+
+// --- Command line ------------------------------------------------------------------------
+
+export const setSyntax = 'expected path=value, e.g. --set client.concurrency=101';
+export const setBadPath = (path: string) => `${quote(path)} is not a field path such as server.workers or app.steps[0].time`;
+export const setNotObject = (prefix: string, found: string) => `${prefix} is ${found}, not an object: cannot set a field inside it`;
+export const setIndexTooFar = (prefix: string, length: number) =>
+  `${prefix} has ${length} item${length === 1 ? '' : 's'}: use an index from 0 to ${length}`;
+export const unknownCommand = (command: string, guess: string | undefined) =>
+  `unknown command ${quote(command)}${guess === undefined ? '' : `; did you mean ${quote(guess)}?`} (sim --help lists the commands)`;
+export const unknownOption = (option: string, guess: string | undefined) =>
+  `unknown option ${option}${guess === undefined ? '' : `; did you mean ${guess}?`}`;
+export const extraArgument = (arg: string) => `unexpected argument ${quote(arg)}: a command takes one scenario file`;
+export const missingArguments = (usage: string) => `expected the files to work on: ${usage}`;
+export const missingCommand = 'name a command: sim run <scenario.json> (sim --help lists them)';
+export const flagNeedsValue = (flag: string, example: string) => `expected a value, e.g. ${flag} ${example}`;
+export const flagGivenTwice = (values: readonly unknown[]) => `given ${values.length} times (${values.join(', ')}); give it once`;
+export const booleanFlag = (found: string) => `expected no value (or =true, =false), got ${quote(found)}`;
+
+export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
+  `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
+export const sweepMissing = (missing: number, total: number) => `INTERRUPTED: ${missing} of ${total} points missing (Ctrl-C); the table shows the points that finished`;
+
+// --- Limits ------------------------------------------------------------------------------
+
+export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'stalled';
+
+/** Why a run stopped before its end, for stderr and the report's PARTIAL line. */
+export function stoppedEarly(reason: Exclude<StopReason, 'finished'>, figures: { events: number; seconds: number; unfinished: number; limit: number }): string {
+  const unfinished = `${figures.unfinished} request${figures.unfinished === 1 ? '' : 's'} unfinished`;
+  switch (reason) {
+    case 'maxEvents':
+      return `stopped at the event budget (limits.maxEvents = ${figures.limit}, --max-events) after ${figures.seconds} simulated seconds, ${unfinished}; the result is partial`;
+    case 'maxSimTime':
+      return `stopped at the simulated-time budget (limits.maxSimTime = ${figures.limit} s, --max-sim-time) after ${figures.events} events, ${unfinished}; the result is partial`;
+    case 'frozen':
+      return `simulated time stood still at ${figures.seconds} s after ${figures.events} events, ${unfinished}: requests that take no time at all (a handler whose every step can last 0 s) follow one another without end under hey -z; give a step a duration; the result is partial`;
+    case 'stalled':
+      return `nothing left to simulate at ${figures.seconds} s with ${unfinished}: a simulator bug, please report it with the scenario; the result is partial`;
+  }
+}
+
+// --- Invariants (internal errors: the simulator, not the user, is wrong) ------------------
+
+export const invariantViolated = (name: string, figures: string) => `invariant violated: ${name}: ${figures}`;

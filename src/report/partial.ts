@@ -1,0 +1,16 @@
+// Why a run's figures are partial, in the words of ../messages.ts: the report's PARTIAL
+// line and the CLI's warning say the same thing.
+import { stoppedEarly } from '../messages.js';
+import type { RunSummary } from './summary.js';
+
+/** The reason a partial run stopped; undefined for a complete run. */
+export function partialReason(s: RunSummary): string | undefined {
+  const sim = s.simulation;
+  if (sim.stopReason === 'finished') return undefined;
+  return stoppedEarly(sim.stopReason, {
+    events: sim.events,
+    seconds: s.summary.total,
+    unfinished: sim.unfinished,
+    limit: sim.stopReason === 'maxSimTime' ? sim.limits.maxSimTime : sim.limits.maxEvents,
+  });
+}

@@ -1,0 +1,174 @@
+// Turns zod's validation issues into messages a user can act on: one line per problem,
+// with where it is, what was found, what was expected, and for a misspelt key or value
+// the nearest known one. The words themselves are in ../messages.ts.
+import { z } from 'zod';
+import * as msg from '../messages.js';
+import { formatPath, nearest } from './errors.js';
+import type { Locate } from './load.js';
+import { durationSpec, scenarioSchema, stepSchema } from './schema.js';
+
+const MAX_LINES = 8;
+
+export function describeIssues(error: z.ZodError, raw: unknown, where: Locate): string {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const issue of error.issues) {
+    for (const [path, text] of describeIssue(issue, [], raw)) {
+      // zod may report one field twice (a bound and a refinement): the first says enough.
+      const key = formatPath(path);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      lines.push(`${where(path)}: at ${key}: ${text}`);
+    }
+  }
+  if (lines.length <= MAX_LINES) return lines.join('\n');
+  return [...lines.slice(0, MAX_LINES), msg.moreProblems(lines.length - MAX_LINES)].join('\n');
+}
+
+type Described = [readonly PropertyKey[], string];
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], raw: unknown): Described[] {
+  const path = [...prefix, ...issue.path];
+  const found = valueAt(raw, path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeys(path, raw);
+      return issue.keys.map((key) => [[...path, key], msg.unknownKey(key, nearest(key, known), known)]);
+    }
+    case 'invalid_type':
+      if (found === undefined) return [[path, msg.missingField(expectedType(issue.expected))]];
+      return [[path, msg.wrongType(expectedType(issue.expected), describeValue(found))]];
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+      const what = issue.origin === 'array' ? `a list with ${op} ${bound} items` : issue.origin === 'string' ? `a string of ${op} ${bound} characters` : `a number ${op} ${bound}`;
+      return [[path, msg.outOfRange(what, describeValue(found))]];
+    }
+    case 'invalid_value': {
+      const guess = typeof found === 'string' ? nearest(found, issue.values.map(String)) : undefined;
+      return [[path, msg.notOneOf(issue.values, describeValue(found), guess)]];
+    }
+    case 'invalid_union':
+      return describeUnion(issue, path, found, raw);
+    default:
+      // Refinements and formats carry our own "expected ..." message (../messages.ts).
+      const says = found !== undefined && !isObject(found) && !Array.isArray(found) && issue.message.startsWith('expected');
+      return [[path, says ? `${issue.message}, got ${describeValue(found)}` : issue.message]];
+  }
+}
+
+/**
+ * A value that fits none of a union's shapes. When exactly one shape is plausible (the
+ * right type, the right "kind" or "dist"), its own problems are the useful ones; else
+ * the message lists the shapes.
+ */
+function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: readonly PropertyKey[], found: unknown, raw: unknown): Described[] {
+  const branch = plausibleBranch(issue);
+  if (branch !== undefined) return branch.flatMap((i) => describeIssue(i, path, raw));
+  if (found === undefined) return [[path, msg.missingField(path.at(-1) === 'kind' ? 'a step kind' : 'a duration')]];
+  const inStep = path.at(-1) === 'kind' || (path.at(-2) === 'steps' && path.at(-3) === 'app');
+  if (inStep) {
+    const kind = path.at(-1) === 'kind' ? found : isObject(found) ? found.kind : undefined;
+    const kindPath = path.at(-1) === 'kind' ? path : [...path, 'kind'];
+    return [[kindPath, msg.badStep(STEP_KINDS, describeValue(kind), typeof kind === 'string' ? nearest(kind, STEP_KINDS) : undefined)]];
+  }
+  if (path.at(-1) === 'dist' || (isObject(found) && 'dist' in found)) {
+    const dist = path.at(-1) === 'dist' ? found : (found as Record<string, unknown>).dist;
+    const distPath = path.at(-1) === 'dist' ? path : [...path, 'dist'];
+    return [[distPath, msg.badDistribution(DISTRIBUTIONS, describeValue(dist), typeof dist === 'string' ? nearest(dist, DISTRIBUTIONS) : undefined)]];
+  }
+  return [[path, msg.badDuration(describeValue(found))]];
+}
+
+/** The values of a discriminated union's tag ("kind", "dist"), from the schema itself. */
+function tags(union: z.ZodDiscriminatedUnion, key: string): string[] {
+  return union.options.map((o) => [...((o as z.ZodObject).shape[key] as z.ZodLiteral).values].map(String)).flat();
+}
+const STEP_KINDS = tags(stepSchema as unknown as z.ZodDiscriminatedUnion, 'kind');
+const DISTRIBUTIONS = tags(durationSpec.options[1] as unknown as z.ZodDiscriminatedUnion, 'dist');
+
+function plausibleBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | undefined {
+  const plausible = issue.errors.filter((branch) => branch.every((i) => !rulesOutBranch(i)));
+  return plausible.length === 1 ? plausible[0] : undefined;
+}
+
+/** An issue that says the value is not of this branch's shape at all. */
+function rulesOutBranch(i: z.core.$ZodIssue): boolean {
+  if (i.path.length === 0 && i.code === 'invalid_type') return true;
+  if (i.path.length === 1 && i.code === 'invalid_value' && (i.path[0] === 'dist' || i.path[0] === 'kind')) return true;
+  if (i.path.length === 0 && i.code === 'invalid_union') return plausibleBranch(i) === undefined;
+  return false;
+}
+
+function expectedType(expected: string): string {
+  const words: Record<string, string> = { int: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', array: 'a list', object: 'an object' };
+  return words[expected] ?? expected;
+}
+
+/** The keys allowed at `path`; inside a union, those of the shape the value picked by its "kind" or "dist". */
+function knownKeys(path: readonly PropertyKey[], raw: unknown): string[] {
+  let schema: z.ZodType | undefined = scenarioSchema;
+  for (let i = 0; i <= path.length && schema !== undefined; i++) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodUnion) schema = pickOption(schema, valueAt(raw, path.slice(0, i)));
+    if (schema === undefined) return [];
+    if (i === path.length) break;
+    const key = path[i];
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(key)];
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else return [];
+  }
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/** The object shape of a union that `value` means, by its discriminator. */
+function pickOption(union: z.ZodUnion, value: unknown): z.ZodObject | undefined {
+  const objects: z.ZodObject[] = [];
+  const collect = (s: z.ZodType): void => {
+    const u = unwrap(s);
+    if (u instanceof z.ZodUnion) for (const o of u.options) collect(o as z.ZodType);
+    else if (u instanceof z.ZodObject) objects.push(u);
+  };
+  collect(union);
+  if (!isObject(value)) return objects.length === 1 ? objects[0] : undefined;
+  for (const o of objects) {
+    const matches = ['kind', 'dist'].some((d) => {
+      const lit = unwrap((o.shape as Record<string, z.ZodType>)[d] ?? z.never()) as any;
+      return lit instanceof z.ZodLiteral && lit.values.has(value[d] as never);
+    });
+    if (matches) return o;
+  }
+  return undefined;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s: any = schema;
+  for (let i = 0; i < 10; i++) {
+    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap();
+    else if (s?._zod?.def?.type === 'pipe') s = s._zod.def.in;
+    else break;
+  }
+  return s;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: any = raw;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
+    v = v[key as any];
+  }
+  return v;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}

@@ -1,0 +1,180 @@
+// Every kind of bad input the tests try on purpose, with the command that meets it.
+// test/errors/errors.test.ts runs each one, checks its exit code and the place its
+// message names, and renders them all into docs/errors.md, so that page shows the
+// messages `sim` really prints today.
+
+export interface ErrorCase {
+  /** Section of docs/errors.md. */
+  group: string;
+  what: string;
+  /** The scenario file's text, when the case needs one (written as scenario.json). */
+  file?: string;
+  /** Shown in the table: what the file or the command line holds. */
+  shown: string;
+  /** Arguments of `sim`; "scenario.json" stands for the case's file. */
+  argv: string[];
+  exit: 0 | 2;
+  /** Text the message must contain: the JSON path, the flag, or the line and column. */
+  names: string;
+}
+
+const base = {
+  description: 'errors.md',
+  client: { requests: 20, concurrency: 5 },
+  server: { workerClass: 'gevent', workers: 2 },
+  app: { steps: [{ kind: 'sleep', time: '20ms' }] },
+};
+type Scenario = Record<string, any>;
+
+/** The base scenario with `change` merged in (objects merge, anything else replaces). */
+function scenario(change: Scenario): string {
+  return JSON.stringify(merge(base, change), null, 2) + '\n';
+}
+
+function merge(a: any, b: any): any {
+  if (b === null || typeof b !== 'object' || Array.isArray(b) || a === null || typeof a !== 'object' || Array.isArray(a)) return b;
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = v === undefined ? undefined : merge(a[k], v);
+  return out;
+}
+
+const run = ['run', 'scenario.json'];
+const field = (what: string, change: Scenario, names: string): ErrorCase => ({
+  group: 'Scenario fields',
+  what,
+  file: scenario(change),
+  shown: JSON.stringify(change),
+  argv: run,
+  exit: 2,
+  names,
+});
+const json = (what: string, text: string, names: string): ErrorCase => ({
+  group: 'JSON syntax',
+  what,
+  file: text,
+  shown: text.length > 60 ? `${text.slice(0, 57).replace(/\n\s*/g, ' ')}...` : text.replace(/\n\s*/g, ' '),
+  argv: run,
+  exit: 2,
+  names,
+});
+const flag = (what: string, argv: string[], names: string, group = 'Command line'): ErrorCase => ({
+  group,
+  what,
+  file: scenario({}),
+  shown: `sim ${argv.join(' ')}`,
+  argv,
+  exit: 2,
+  names,
+});
+
+const valid = scenario({});
+const steps = (...list: unknown[]) => ({ app: { steps: list } });
+const db = { database: { forkTime: 0.002, backendStartTime: 0.01 } };
+
+export const ERROR_CASES: ErrorCase[] = [
+  // --- Files ---
+  { group: 'Files', what: 'no such file', shown: 'sim run nope.json', argv: ['run', 'nope.json'], exit: 2, names: 'nope.json' },
+  { group: 'Files', what: 'a directory', shown: 'sim run .', argv: ['run', '.'], exit: 2, names: '.: cannot read' },
+  flag('an output folder that does not exist', [...run, '--out', 'no/such/folder/report.txt'], 'no/such/folder/report.txt', 'Files'),
+
+  // --- JSON syntax ---
+  json('a comma before a closing brace', '{\n  "description": "x",\n  "client": { "requests": 10, }\n}\n', ':3:31'),
+  json('a missing comma', '{\n  "description": "x"\n  "seed": 1\n}\n', ':3:3'),
+  json('a comment', '{\n  // the article\'s run\n  "description": "x"\n}\n', ':2:3'),
+  json('single quotes', "{\n  'description': 'x'\n}\n", ':2:3'),
+  json('a duration without quotes', valid.replace('"20ms"', '20ms'), ':15:17'),
+  json('a key without quotes', valid.replace('"description"', 'description'), ':2:3'),
+  json('NaN', valid.replace('"requests": 20', '"requests": NaN'), ':4:17'),
+  json('a number too large', valid.replace('"requests": 20', '"requests": 1e999'), ':4:17'),
+  json('a key given twice', '{\n  "seed": 1,\n  "description": "x",\n  "seed": 2\n}\n', ':4:3'),
+  json('a file cut short', valid.slice(0, 60), ':4:15'),
+  json('an empty file', '', ':1:1'),
+  json('text after the document', valid + '}\n', ':20:1'),
+
+  // --- Scenario fields ---
+  field('a misspelt key', { server: { workerConnection: 10 } }, 'server.workerConnection'),
+  field('a misspelt section', { clinet: {} }, 'clinet'),
+  field('an abbreviated value', { server: { workerClass: 'gev' } }, 'server.workerClass'),
+  field('a key nothing resembles', { server: { zzz: 1 } }, 'server.zzz'),
+  field('a string for a number', { server: { workers: 'two' } }, 'server.workers'),
+  field('a number in quotes', { client: { requests: '20' } }, 'client.requests'),
+  field('a negative count', { client: { requests: -1 } }, 'client.requests'),
+  field('a fraction for a count', { server: { workers: 1.5 } }, 'server.workers'),
+  field('zero workers', { server: { workers: 0 } }, 'server.workers'),
+  field('more workers than memory allows', { server: { workers: 100000 } }, 'server.workers'),
+  field('a fractional seed', { seed: 1.5 }, 'seed'),
+  field('a seed beyond 2^53', { seed: 2 ** 60 }, 'seed'),
+  field('a misspelt enum value', { server: { workerClass: 'gvent' } }, 'server.workerClass'),
+  field('an unknown worker class', { server: { workerClass: 'uwsgi' } }, 'server.workerClass'),
+  field('an unknown step kind', steps({ kind: 'redis' }), 'app.steps[0].kind'),
+  field('a misspelt step kind', steps({ kind: 'slep', time: 1 }), 'app.steps[0].kind'),
+  field('a step without a kind', steps({ time: 1 }), 'app.steps[0]'),
+  field('a key of another step kind', steps({ kind: 'cpu', time: 1, io: 'blocking' }), 'app.steps[0].io'),
+  field('a duration with an unknown unit', steps({ kind: 'sleep', time: '10 parsecs' }), 'app.steps[0].time'),
+  field('a negative duration', steps({ kind: 'sleep', time: -0.5 }), 'app.steps[0].time'),
+  field('a duration of centuries', steps({ kind: 'sleep', time: 1e10 }), 'app.steps[0].time'),
+  field('an unknown distribution', steps({ kind: 'sleep', time: { dist: 'normal', mean: 1 } }), 'app.steps[0].time.dist'),
+  field('an abbreviated distribution', steps({ kind: 'sleep', time: { dist: 'expo', mean: 1 } }), 'app.steps[0].time.dist'),
+  field('a distribution without its parameter', steps({ kind: 'sleep', time: { dist: 'exponential' } }), 'app.steps[0].time.mean'),
+  field('a parameter of another distribution', steps({ kind: 'sleep', time: { dist: 'exponential', mean: 1, sigma: 1 } }), 'app.steps[0].time.sigma'),
+  field('uniform with max below min', steps({ kind: 'sleep', time: { dist: 'uniform', min: 2, max: 1 } }), 'app.steps[0].time.max'),
+  field('fewer weights than values', steps({ kind: 'sleep', time: { dist: 'choice', values: [1, 2], weights: [1] } }), 'app.steps[0].time.weights'),
+  field('all weights zero', steps({ kind: 'sleep', time: { dist: 'choice', values: [1, 2], weights: [0, 0] } }), 'app.steps[0].time.weights'),
+  field('no steps', steps(), 'app.steps'),
+  field('no description', { description: undefined }, 'description'),
+  field('neither requests nor duration', { client: { requests: undefined } }, 'client.requests'),
+  field('a -z of zero', { client: { duration: 0 } }, 'client.duration'),
+  field('more hey workers than requests', { client: { concurrency: 50 } }, 'client.concurrency'),
+  field('hey options with an open loop', { client: { arrivals: { rate: 10 } } }, 'client.concurrency'),
+  field('an open loop with rate and steps', { client: { concurrency: undefined, arrivals: { rate: 10, steps: [{ from: 0, rate: 5 }] } } }, 'client.arrivals.rate'),
+  field('rate steps out of order', { client: { concurrency: undefined, arrivals: { steps: [{ from: 0, rate: 5 }, { from: '2s', rate: 1 }, { from: '1s', rate: 2 }] } } }, 'client.arrivals.steps[2].from'),
+  field('a database step without a database', steps({ kind: 'dbConnect' }, { kind: 'dbClose' }), 'app.steps[0]'),
+  field('a query without a connection', { ...steps({ kind: 'dbQuery', time: 1 }), ...db }, 'app.steps[0].kind'),
+  field('two connections at once', { ...steps({ kind: 'dbConnect' }, { kind: 'dbConnect' }), ...db }, 'app.steps[1].kind'),
+  field('a cache covering steps that are not there', steps({ kind: 'cache', time: 0.001, covers: 2, hitRatio: 0.9 }, { kind: 'sleep', time: 1 }), 'app.steps[0].covers'),
+  field('a budget of zero events', { limits: { maxEvents: 0 } }, 'limits.maxEvents'),
+  field('a list where an object belongs', { server: [] }, 'server'),
+  { group: 'Scenario fields', what: 'a list instead of a scenario', file: '[]\n', shown: '[]', argv: run, exit: 2, names: '(top level)' },
+
+  // --- Command line ---
+  flag('no command', [], 'name a command'),
+  flag('a misspelt command', ['runn', 'scenario.json'], '"runn"'),
+  flag('no scenario file', ['run'], 'sim run <scenario.json>'),
+  flag('two scenario files', [...run, 'other.json'], '"other.json"'),
+  flag('a misspelt option', [...run, '--jsn'], '--jsn'),
+  flag('a value on a switch', [...run, '--json=3'], '--json'),
+  flag('a seed that is not a number', [...run, '--seed', 'abc'], '--seed abc: at seed'),
+  flag('a fractional seed', [...run, '--seed', '2.5'], '--seed 2.5: at seed'),
+  flag('a flag without its value', [...run, '--seed'], '--seed'),
+  flag('a flag given twice', [...run, '--seed', '1', '--seed', '2'], '--seed'),
+  flag('--set without "="', [...run, '--set', 'client.concurrency'], '--set client.concurrency'),
+  flag('--set with an empty path', [...run, '--set', 'client..requests=5'], '--set client..requests=5'),
+  flag('--set inside a number', [...run, '--set', 'client.requests.max=5'], '--set client.requests.max=5'),
+  flag('--set past the end of a list', [...run, '--set', 'app.steps[3].time=1'], '--set app.steps[3].time=1'),
+  flag('--set of a misspelt field', [...run, '--set', 'client.concurency=5'], '--set client.concurency=5: at client.concurency'),
+  flag('--set of a bad value', [...run, '--set', 'app.steps[0].time=-1'], '--set app.steps[0].time=-1: at app.steps[0].time'),
+  flag('an event budget of zero', [...run, '--max-events', '0'], '--max-events 0: at limits.maxEvents'),
+  flag('a time budget without a unit', [...run, '--max-sim-time', 'forever'], '--max-sim-time forever: at limits.maxSimTime'),
+  flag('sim fit without --free', ['fit', 'scenario.json', 'hey.txt'], '--free'),
+
+  // --- Sweeps and plans ---
+  flag('a --vary range that is not one', ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'], '--vary server.workers=1..x', 'Sweeps and plans'),
+  flag('a --vary of a misspelt field', ['sweep', 'scenario.json', '--vary', 'server.wrkers=1,2'], '--vary server.wrkers=1,2 (server.wrkers=1): at server.wrkers', 'Sweeps and plans'),
+  flag('a --vary value the field refuses', ['sweep', 'scenario.json', '--vary', 'server.workers=0,1'], '--vary server.workers=0,1 (server.workers=0): at server.workers', 'Sweeps and plans'),
+  flag('nothing to vary', ['sweep', 'scenario.json'], 'name what to vary', 'Sweeps and plans'),
+  flag('threads that are not a number', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--jobs', 'abc'], '--jobs abc', 'Sweeps and plans'),
+  flag('zero replications', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '0'], '--replications 0', 'Sweeps and plans'),
+  flag('a target that is not a number', ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', 'lots', '--p99', '1'], '--target-rps lots', 'Sweeps and plans'),
+
+  // --- Limits: the run stops, the report says PARTIAL, and the exit code is 0 ---
+  { group: 'Limits', what: 'the event budget runs out', file: valid, shown: 'sim run scenario.json --max-events 10', argv: [...run, '--max-events', '10'], exit: 0, names: 'limits.maxEvents = 10' },
+  {
+    group: 'Limits',
+    what: 'the simulated-time budget runs out',
+    file: valid,
+    shown: 'sim run scenario.json --max-sim-time 30ms',
+    argv: [...run, '--max-sim-time', '30ms'],
+    exit: 0,
+    names: 'limits.maxSimTime = 0.03 s',
+  },
+];

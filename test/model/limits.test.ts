@@ -1,0 +1,50 @@
+// Budgets that stop runaway scenarios: whatever the scenario, a run ends, and a run that
+// a budget stopped says so (complete: false, and why).
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/model/system.js';
+import { run, scenario } from '../helpers.js';
+
+describe('limits', () => {
+  it('an event budget stops a run and marks it partial', () => {
+    const { result, summary } = run({ client: { requests: 100, concurrency: 100 }, limits: { maxEvents: 50 } });
+    expect(result.events).toBe(50);
+    expect(result.stopReason).toBe('maxEvents');
+    expect(summary.simulation.complete).toBe(false);
+    expect(summary.simulation.unfinished).toBeGreaterThan(0);
+  });
+
+  it('a simulated-time budget stops a run whose next arrival lies beyond it', () => {
+    // No arrivals for two hours, then 10/s: the default budget of one hour ends it.
+    const { result } = run({ client: { arrivals: { steps: [{ from: 0, rate: 0 }, { from: '2h', rate: 10 }] }, requests: 5 } });
+    expect(result.stopReason).toBe('maxSimTime');
+    expect(result.total).toBe(3600e6);
+    expect(result.sent).toBe(0);
+  });
+
+  it('a time budget also ends a run that gevent heartbeats would keep going', () => {
+    // One request a day with -q: the worker's heartbeat fires every second meanwhile.
+    const { result } = run({
+      client: { requests: 2, concurrency: 1, rate: 1 / 86400 },
+      server: { workerClass: 'gevent' },
+      limits: { maxSimTime: '10m' },
+    });
+    expect(result.stopReason).toBe('maxSimTime');
+    expect(result.total).toBe(600e6);
+  });
+
+  it('an open loop whose rate stays 0 ends at once, with nothing sent', () => {
+    const { result } = run({ client: { arrivals: { steps: [{ from: 0, rate: 0 }] }, duration: '1h' } });
+    expect(result.complete).toBe(true);
+    expect(result.sent).toBe(0);
+  });
+
+  it('stops requests that take no time at all from repeating forever at one instant', () => {
+    // hey -z with a handler of 0 s: every request ends where it starts, and time never
+    // reaches the end of -z. The clock is watched in slices (here 1000 events).
+    const s = scenario({ client: { requests: 1, concurrency: 1, duration: '1s' }, app: { steps: [{ kind: 'sleep', time: 0 }] }, database: undefined });
+    const result = simulate(s, { frozenClockEvents: 1000 });
+    expect(result.stopReason).toBe('frozen');
+    expect(result.total).toBe(0);
+    expect(result.events).toBe(1000);
+  });
+});

@@ -1,0 +1,212 @@
+// Random valid scenario files, small enough to simulate in a few milliseconds but
+// covering every mechanism: all worker classes, hey (keep-alive or not, -q, -z, -t) and
+// open-loop clients, tiny backlogs (dropped SYNs), worker timeouts and restarts, database
+// limits or no database, every distribution. They are raw JSON, as a user writes them.
+import fc from 'fast-check';
+
+/** Seconds as a user writes them: a number or a string with a unit. */
+const seconds = (maxMs: number) =>
+  fc.oneof(
+    fc.integer({ min: 0, max: maxMs * 1000 }).map((us) => us / 1e6),
+    fc.integer({ min: 0, max: maxMs }).map((ms) => `${ms}ms`),
+    fc.integer({ min: 0, max: maxMs * 1000 }).map((us) => `${us}us`),
+  );
+const positiveSeconds = (maxMs: number) => fc.integer({ min: 1, max: maxMs * 1000 }).map((us) => us / 1e6);
+
+const duration = (maxMs: number) =>
+  fc.oneof(
+    { weight: 3, arbitrary: seconds(maxMs) },
+    fc.record({ dist: fc.constant('constant'), value: seconds(maxMs) }),
+    fc.record({ dist: fc.constant('exponential'), mean: positiveSeconds(maxMs) }),
+    fc
+      .tuple(fc.integer({ min: 0, max: maxMs * 1000 }), fc.integer({ min: 0, max: maxMs * 1000 }))
+      .map(([a, b]) => ({ dist: 'uniform', min: Math.min(a, b) / 1e6, max: Math.max(a, b) / 1e6 })),
+    fc.array(seconds(maxMs), { minLength: 1, maxLength: 3 }).chain((values) =>
+      fc.oneof(
+        fc.constant({ dist: 'choice', values }),
+        fc
+          .array(fc.integer({ min: 0, max: 5 }), { minLength: values.length, maxLength: values.length })
+          .filter((w) => w.some((x) => x > 0))
+          .map((weights) => ({ dist: 'choice', values, weights })),
+      ),
+    ),
+    fc.record({ dist: fc.constant('lognormal'), median: positiveSeconds(maxMs), sigma: fc.double({ min: 0, max: 1.5, noNaN: true }) }),
+  );
+
+const io = fc.option(fc.constantFrom('cooperative', 'blocking'), { nil: undefined });
+
+const simpleStep = fc.oneof(
+  fc.record({ kind: fc.constant('cpu'), time: duration(5) }),
+  fc.record({ kind: fc.constant('sleep'), time: duration(20), io }, { requiredKeys: ['kind', 'time'] }),
+  fc.record({ kind: fc.constant('http'), time: duration(20), io, limit: fc.integer({ min: 1, max: 4 }) }, { requiredKeys: ['kind', 'time'] }),
+);
+
+/** dbConnect, a few queries, and a dbClose (or none: the connection closes with the request). */
+const dbBlock = (close: boolean) =>
+  fc
+    .tuple(
+      fc.record({ kind: fc.constant('dbConnect'), io, cpu: duration(2) }, { requiredKeys: ['kind'] }),
+      fc.array(fc.record({ kind: fc.constant('dbQuery'), time: duration(20), cpu: duration(5), decodeCpu: duration(2), io }, { requiredKeys: ['kind'] }), { maxLength: 2 }),
+    )
+    .map(([connect, queries]) => [connect, ...queries, ...(close ? [{ kind: 'dbClose' }] : [])]);
+
+/** A cache lookup in front of the steps a hit skips. */
+const cacheBlock = (covered: fc.Arbitrary<Record<string, unknown>[]>) =>
+  fc
+    .tuple(
+      duration(2),
+      io,
+      fc.oneof(
+        fc.double({ min: 0, max: 1, noNaN: true }).map((hitRatio) => ({ hitRatio })),
+        fc.record({ ttl: seconds(50), keys: fc.integer({ min: 1, max: 20 }) }),
+      ),
+      covered,
+    )
+    .map(([time, cacheIo, hits, steps]) => [{ kind: 'cache', time, ...(cacheIo ? { io: cacheIo } : {}), covers: steps.length, ...hits }, ...steps]);
+
+/** Handler steps; with a database, one connection at a time, as the schema requires. */
+const steps = (withDb: boolean) => {
+  const block = withDb
+    ? fc.oneof(simpleStep.map((s) => [s]), dbBlock(true), cacheBlock(dbBlock(true)), cacheBlock(simpleStep.map((s) => [s])))
+    : fc.oneof({ weight: 3, arbitrary: simpleStep.map((s) => [s]) }, cacheBlock(simpleStep.map((s) => [s])));
+  return fc
+    .tuple(fc.array(block, { maxLength: 3 }), withDb ? fc.option(dbBlock(false), { nil: undefined }) : fc.constant(undefined))
+    .map(([blocks, last]) => [...blocks.flat(), ...(last ?? [])])
+    .filter((list) => list.length > 0);
+};
+
+const app = (withDb: boolean) =>
+  fc
+    .record(
+      {
+        psycogreen: fc.boolean(),
+        status: fc.constantFrom(200, 204, 201, 404),
+        handler: fc.oneof(
+          { weight: 3, arbitrary: steps(withDb).map((list) => ({ steps: list })) },
+          fc
+            .array(fc.record({ weight: fc.integer({ min: 1, max: 5 }), steps: steps(withDb), status: fc.constantFrom(200, 302, 500) }, { requiredKeys: ['weight', 'steps'] }), {
+              minLength: 1,
+              maxLength: 3,
+            })
+            .map((endpoints) => ({ endpoints: endpoints.map((e, i) => ({ name: `endpoint${i}`, ...e })) })),
+        ),
+        pool: withDb
+          ? fc.record({ size: fc.integer({ min: 1, max: 4 }), maxOverflow: fc.integer({ min: 0, max: 3 }), timeout: positiveSeconds(50) }, { requiredKeys: [] })
+          : fc.constant(undefined),
+      },
+      { requiredKeys: ['handler'] },
+    )
+    .map(({ handler, pool, ...rest }) => ({ ...rest, ...handler, ...(pool === undefined ? {} : { pool }) }));
+
+const database = fc.record(
+  {
+    maxConnections: fc.integer({ min: 1, max: 12 }),
+    superuserReservedConnections: fc.integer({ min: 0, max: 3 }),
+    superuser: fc.boolean(),
+    cores: fc.integer({ min: 1, max: 4 }),
+    forkTime: seconds(3),
+    backendStartCpu: seconds(3),
+    backendStartTime: seconds(15),
+    backendExitTime: seconds(5),
+    pgbouncer: fc.record(
+      {
+        poolMode: fc.constantFrom('session', 'transaction'),
+        defaultPoolSize: fc.integer({ min: 1, max: 6 }),
+        maxClientConn: fc.integer({ min: 1, max: 12 }),
+        loginTime: seconds(2),
+        queryWaitTimeout: positiveSeconds(80),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: ['forkTime', 'backendStartTime'] },
+);
+
+const heyClient = fc
+  .record({
+    requests: fc.integer({ min: 1, max: 40 }),
+    concurrencyShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    keepAlive: fc.option(fc.boolean(), { nil: undefined }),
+    timeout: fc.option(fc.oneof(fc.constant(0), positiveSeconds(60)), { nil: undefined }),
+    rate: fc.option(fc.integer({ min: 20, max: 2000 }), { nil: undefined }),
+    duration: fc.option(fc.integer({ min: 5, max: 100 }).map((ms) => `${ms}ms`), { nil: undefined }),
+    maxIdleConns: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+  })
+  .map(({ requests, concurrencyShare, ...rest }) => {
+    const client: Record<string, unknown> = { requests, concurrency: Math.max(1, Math.ceil(requests * concurrencyShare)) };
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) client[k] = v;
+    return client;
+  });
+
+const openLoopClient = fc
+  .record({
+    arrivals: fc.oneof(
+      fc.record({ process: fc.constantFrom('poisson', 'constant'), rate: fc.integer({ min: 10, max: 3000 }) }, { requiredKeys: ['rate'] }),
+      fc
+        .array(fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 2000 })), { minLength: 1, maxLength: 3 })
+        .map((steps) => {
+          let from = 0;
+          return {
+            steps: steps.map(([gapMs, rate], i) => {
+              if (i > 0) from += gapMs;
+              return { from: `${from}ms`, rate };
+            }),
+          };
+        }),
+    ),
+    bound: fc.oneof(
+      fc.integer({ min: 1, max: 40 }).map((requests) => ({ requests })),
+      fc.integer({ min: 5, max: 60 }).map((ms) => ({ duration: `${ms}ms` })),
+      fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 5, max: 60 })).map(([requests, ms]) => ({ requests, duration: `${ms}ms` })),
+    ),
+    timeout: fc.option(fc.oneof(fc.constant(0), positiveSeconds(60)), { nil: undefined }),
+  })
+  .map(({ arrivals, bound, timeout }) => ({ arrivals, ...bound, ...(timeout === undefined ? {} : { timeout }) }));
+
+const server = fc.record(
+  {
+    workerClass: fc.constantFrom('sync', 'gthread', 'gevent', 'eventlet'),
+    workers: fc.integer({ min: 1, max: 4 }),
+    threads: fc.integer({ min: 1, max: 4 }),
+    workerConnections: fc.integer({ min: 1, max: 8 }),
+    backlog: fc.integer({ min: 1, max: 16 }),
+    keepalive: fc.oneof(fc.constant(0), seconds(30), fc.constant(2)),
+    timeout: fc.oneof(fc.constant(0), positiveSeconds(40), fc.constant(30)),
+    bootTime: seconds(20),
+    maxRequests: fc.integer({ min: 0, max: 6 }),
+    maxRequestsJitter: fc.integer({ min: 0, max: 3 }),
+    acceptPolicy: fc.constantFrom('random', 'round-robin', 'first'),
+  },
+  { requiredKeys: [] },
+);
+
+const machine = fc.record(
+  { cores: fc.integer({ min: 1, max: 4 }), os: fc.constantFrom('linux', 'darwin'), synRetries: fc.integer({ min: 0, max: 6 }), somaxconn: fc.integer({ min: 1, max: 64 }) },
+  { requiredKeys: [] },
+);
+
+/** A valid scenario file's content (before defaults). */
+export const validScenario = fc
+  .record({
+    seed: fc.integer({ min: -1000, max: 1_000_000 }),
+    client: fc.oneof({ weight: 3, arbitrary: heyClient }, { weight: 1, arbitrary: openLoopClient }),
+    machine: fc.option(machine, { nil: undefined }),
+    server,
+    withDb: fc.boolean(),
+    database,
+    appWithDb: app(true),
+    appWithoutDb: app(false),
+  })
+  .map(({ withDb, database, appWithDb, appWithoutDb, machine, ...rest }) => ({
+    $schema: './schema.json',
+    description: 'generated by a property test',
+    ...rest,
+    ...(machine === undefined ? {} : { machine }),
+    app: withDb ? appWithDb : appWithoutDb,
+    ...(withDb ? { database } : {}),
+    // A budget far below the default: a generated scenario that spins (hey -z with
+    // zero-time handlers) ends as a partial run within milliseconds.
+    limits: { maxEvents: 200_000, maxSimTime: '10m' },
+  }));
+
+export type RawScenario = Record<string, any>;
