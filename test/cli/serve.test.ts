@@ -95,7 +95,8 @@ describe('sim serve refuses before listening', () => {
     writeFileSync(bad, '{"description": "x", "client": {}, "server": {}, "app": {"steps": [{"kind": "cpu", "time": 1}]}}');
     const r = await sim('serve', bad, '--port', '0');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^sim: .*bad\.json: at client\.requests: expected "requests" \(hey -n\) or "duration" \(hey -z\)/);
+    expect(r.err).toMatch(/bad\.json\S*: at client\.requests: expected "requests" \(hey -n\) or "duration" \(hey -z\)/);
+    expect(r.err).toBe((await sim('run', bad)).err);
     expect(r.out).toBe('');
   });
 

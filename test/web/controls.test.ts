@@ -41,8 +41,11 @@ describe('the controls of the article gevent scenario', () => {
     expect(controls['server.workerConnections'].description).toMatch(/^gunicorn --worker-connections/);
   });
 
-  it("take the schema's types and bounds: counts from 1, seconds from 0, no invented maximum", () => {
-    expect(controls['server.workers']).toMatchObject({ kind: 'integer', min: 1, max: undefined, value: 1 });
+  it("take the schema's types and bounds: counts from 1, seconds from 0, a maximum only where the schema has one", () => {
+    const published = JSON.parse(readFileSync('scenarios/schema.json', 'utf8'));
+    expect(controls['server.workers']).toMatchObject({ kind: 'integer', min: 1, max: schemaField(published, 'server.workers')!.maximum, value: 1 });
+    expect(controls['server.workers'].max).toBeLessThan(Number.MAX_SAFE_INTEGER);
+    expect(controls['server.workerConnections']).toMatchObject({ min: 1, max: undefined }); // JavaScript's limit is no bound
     expect(controls['server.keepalive']).toMatchObject({ kind: 'seconds', min: 0, value: 2 });
     expect(controls['server.workerClass']).toMatchObject({ kind: 'choice', options: ['sync', 'gthread', 'gevent', 'eventlet'], value: 'gevent' });
     expect(controls['app.psycogreen']).toMatchObject({ kind: 'boolean', value: true });
