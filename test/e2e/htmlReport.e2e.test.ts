@@ -8,16 +8,14 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../support/chromium.js';
 
 // Starting a browser takes seconds on a busy machine; no test here is about how long.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-const CHROMIUM = '/usr/bin/chromium';
 // CI installs Chromium (.ci/run) and must run this; elsewhere it is skipped without one.
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run should have installed Debian's chromium`);
 
-describe.skipIf(!available)('the HTML report in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('the HTML report in Chromium', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sim-e2e-'));
   let browser: BrowserContext;
 
@@ -25,16 +23,7 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       offline: true,
       viewport: { width: 1280, height: 900 },
     });

@@ -10,14 +10,12 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../support/chromium.js';
 
 // Starting a browser takes seconds on a busy machine; no test here is about how long.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-const CHROMIUM = '/usr/bin/chromium';
 // CI installs Chromium (.ci/run) and must run this; elsewhere it is skipped without one.
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run should have installed Debian's chromium`);
 
 /** `UPDATE_SCREENSHOT=1` rewrites the README's picture; otherwise it goes to a temporary folder. */
 const README_SCREENSHOT = 'docs/what-if-page.png';
@@ -66,7 +64,7 @@ async function settled(page: Page): Promise<void> {
 
 const numberBox = (page: Page, path: string) => page.locator(`[data-path="${path}"] input[type=number]`);
 
-describe.skipIf(!available)('the what-if page in Chromium, served by sim serve', () => {
+describe.skipIf(!chromiumAvailable)('the what-if page in Chromium, served by sim serve', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sim-web-e2e-'));
   let server: ChildProcess;
   let origin: string;
@@ -93,16 +91,7 @@ describe.skipIf(!available)('the what-if page in Chromium, served by sim serve',
     browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 1000 },
       acceptDownloads: true,
     });
