@@ -1,7 +1,7 @@
 // The HTML report as a person opens it: headless Chromium (Debian's package, driven by
 // playwright-core) loads report.html from disk with the network cut off, and every
 // chart must be drawn with marks in it and nothing logged as an error.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
