@@ -1,7 +1,8 @@
 // The future event list: a binary heap ordered by (time, priority, insertion sequence).
 // The sequence number breaks ties in scheduling order, as SimPy's heap does, so a run is
-// reproducible. Entries live in parallel arrays indexed by slot and the heap holds slot
-// numbers: no object is allocated per event, which keeps the hot loop cheap. Time and
+// reproducible. Callbacks and arguments live in arrays indexed by slot; the heap holds slot
+// numbers with each one's key and sequence beside it, so sifting moves plain numbers and
+// compares contiguous memory, and no object is allocated per event. Time and
 // priority share one key, time * 8 + (priority + 4), exact for times below 2^49 µs
 // (17 years) and priorities from -4 to 3.
 import type { Time } from './time.js';
@@ -9,12 +10,13 @@ import type { Time } from './time.js';
 export type Callback<A, B> = (a: A, b: B) => void;
 
 export class EventQueue {
-  private key: Float64Array = new Float64Array(1024);
-  private sequence: Float64Array = new Float64Array(1024);
   private fn: Array<Callback<any, any> | undefined> = new Array(1024);
   private argA: unknown[] = new Array(1024);
   private argB: unknown[] = new Array(1024);
   private heap: Int32Array = new Int32Array(1024);
+  /** The key and sequence of heap[i], kept beside it so comparisons read contiguous memory. */
+  private heapKey: Float64Array = new Float64Array(1024);
+  private heapSeq: Float64Array = new Float64Array(1024);
   private freeSlots: number[] = [];
   private nextSlot = 0;
   private count = 0;
@@ -26,18 +28,21 @@ export class EventQueue {
 
   /** Time of the earliest entry; Infinity when empty. */
   peekTime(): Time {
-    return this.count === 0 ? Infinity : Math.floor(this.key[this.heap[0]] / 8);
+    return this.count === 0 ? Infinity : Math.floor(this.heapKey[0] / 8);
   }
 
   push<A, B>(time: Time, priority: number, fn: Callback<A, B>, a: A, b: B): void {
     const slot = this.allocate();
-    this.key[slot] = time * 8 + (priority + 4);
-    this.sequence[slot] = this.inserted++;
     this.fn[slot] = fn;
     this.argA[slot] = a;
     this.argB[slot] = b;
-    if (this.count === this.heap.length) this.heap = grow(this.heap, this.heap.length * 2);
-    this.siftUp(this.count++, slot);
+    if (this.count === this.heap.length) {
+      const n = this.heap.length * 2;
+      this.heap = grow(this.heap, n);
+      this.heapKey = grow(this.heapKey, n);
+      this.heapSeq = grow(this.heapSeq, n);
+    }
+    this.siftUp(this.count++, slot, time * 8 + (priority + 4), this.inserted++);
   }
 
   /**
@@ -47,8 +52,8 @@ export class EventQueue {
   popAndRun(): void {
     const heap = this.heap;
     const slot = heap[0];
-    const last = heap[--this.count];
-    if (this.count > 0) this.siftDown(0, last);
+    const n = --this.count;
+    if (n > 0) this.siftDown(heap[n], this.heapKey[n], this.heapSeq[n]);
     const fn = this.fn[slot]!;
     const a = this.argA[slot];
     const b = this.argB[slot];
@@ -59,48 +64,54 @@ export class EventQueue {
     fn(a, b);
   }
 
-  private before(x: number, y: number): boolean {
-    const kx = this.key[x], ky = this.key[y];
-    return kx < ky || (kx === ky && this.sequence[x] < this.sequence[y]);
-  }
-
-  private siftUp(pos: number, slot: number): void {
-    const heap = this.heap;
+  private siftUp(pos: number, slot: number, k: number, s: number): void {
+    const heap = this.heap, keys = this.heapKey, seqs = this.heapSeq;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
-      const p = heap[parent];
-      if (!this.before(slot, p)) break;
-      heap[pos] = p;
+      const pk = keys[parent];
+      if (pk < k || (pk === k && seqs[parent] < s)) break;
+      heap[pos] = heap[parent];
+      keys[pos] = pk;
+      seqs[pos] = seqs[parent];
       pos = parent;
     }
     heap[pos] = slot;
+    keys[pos] = k;
+    seqs[pos] = s;
   }
 
-  private siftDown(pos: number, slot: number): void {
-    const heap = this.heap;
+  /** Places (slot, k, s) from the root down, the root having been removed. */
+  private siftDown(slot: number, k: number, s: number): void {
+    const heap = this.heap, keys = this.heapKey, seqs = this.heapSeq;
     const n = this.count;
+    let pos = 0;
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= n) break;
+      let ck = keys[child];
       const right = child + 1;
-      if (right < n && this.before(heap[right], heap[child])) child = right;
-      if (!this.before(heap[child], slot)) break;
+      if (right < n) {
+        const rk = keys[right];
+        if (rk < ck || (rk === ck && seqs[right] < seqs[child])) {
+          child = right;
+          ck = rk;
+        }
+      }
+      if (k < ck || (k === ck && s < seqs[child])) break;
       heap[pos] = heap[child];
+      keys[pos] = ck;
+      seqs[pos] = seqs[child];
       pos = child;
     }
     heap[pos] = slot;
+    keys[pos] = k;
+    seqs[pos] = s;
   }
 
   private allocate(): number {
     const reused = this.freeSlots.pop();
     if (reused !== undefined) return reused;
-    const slot = this.nextSlot++;
-    if (slot === this.key.length) {
-      const n = slot * 2;
-      this.key = grow(this.key, n);
-      this.sequence = grow(this.sequence, n);
-    }
-    return slot;
+    return this.nextSlot++;
   }
 }
 
