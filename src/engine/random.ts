@@ -1,6 +1,7 @@
 // Seeded, named random streams. Each stream is its own generator seeded from the
 // scenario seed and the stream's name, so adding a component (and its stream) never
-// shifts the draws of the others. Nothing in the model may use Math.random.
+// shifts the draws of the others. The model draws from these streams only, never from
+// the global, unseeded generator.
 import seedrandom from 'seedrandom';
 
 /** A source of uniform numbers in [0, 1). */
