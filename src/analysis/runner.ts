@@ -4,11 +4,11 @@
 // abort (Ctrl-C) stops it between runs: the runs finished so far are kept, the others
 // are left undefined.
 // (piscina stays outside the CLI's bundle: it loads its own worker script from its
-// package.)
+// package. It is imported only when threads are used: loading it costs every `sim run`
+// about 10 ms of start-up.)
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import { UserError } from '../scenario/errors.js';
 import { runFigures, type RunFigures, type RunTask } from './runFigures.js';
 
@@ -47,6 +47,7 @@ export async function runAll(tasks: readonly RunTask[], options: RunnerOptions):
   }
   // Every queued task listens to the signal: no warning for hundreds of them.
   if (signal !== undefined) setMaxListeners(0, signal);
+  const { Piscina } = await import('piscina');
   const pool = new Piscina<RunTask, RunFigures>({
     filename: workerFile(),
     minThreads: Math.min(jobs, tasks.length),

@@ -1,7 +1,7 @@
 // Turns zod's validation issues into messages a user can act on: one line per problem,
 // with where it is, what was found, what was expected, and for a misspelt key or value
 // the nearest known one. The words themselves are in ../messages.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import * as msg from '../messages.js';
 import { formatPath, nearest } from './errors.js';
 import type { Locate } from './load.js';

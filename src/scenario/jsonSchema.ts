@@ -1,6 +1,6 @@
 // The published JSON Schema of scenario files (scenarios/schema.json), generated from the
 // zod schema so that editors check and complete files with the same rules `sim` applies.
-import { z } from 'zod';
+import * as z from 'zod';
 import { scenarioSchema } from './schema.js';
 
 export function scenarioJsonSchema(): Record<string, unknown> {
