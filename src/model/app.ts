@@ -168,13 +168,6 @@ export class App {
   };
 
   private fail(req: HttpRequest, exception: string): void {
-    const rc = Number(process.env.REFUSAL_CPU ?? 0);
-    if (rc > 0 && !req.failing) {
-      req.failing = true;
-      const go = (a: App, r: HttpRequest) => { r.hasLoop = true; a.cpu.run(rc, (a2: App, r2: HttpRequest) => { a2.fail(r2, exception); }, a, r); };
-      if (req.hasLoop) go(this, req); else req.host!.loop.acquire(go, this, req);
-      return;
-    }
     // Counted by the server's message; the exception's full text is built when reported.
     this.exceptions.set(exception, (this.exceptions.get(exception) ?? 0) + 1);
     this.end(req, 500);

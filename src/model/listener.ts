@@ -47,8 +47,6 @@ export class Listener {
   /** SYNs dropped because the queue was full. */
   synDrops = 0;
   peakQueue = 0;
-  /** PROTOTYPE: workers woken when a connection is queued (gevent's accept watcher). */
-  readonly watchers: { watch(): void }[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -84,7 +82,6 @@ export class Listener {
     this.backlogGauge.add(1, this.sim.now);
     if (this.queue.length > this.peakQueue) this.peakQueue = this.queue.length;
     conn.client.connected(conn);
-    for (const w of this.watchers) w.watch();
   }
 
   /**

@@ -68,7 +68,6 @@ export const PHASE_NAMES = Object.keys(Phase) as (keyof typeof Phase)[];
 export type PhaseLedger = Float64Array;
 
 export class HttpRequest {
-  failing = false;
   /** Index of the next handler step to run. */
   step = 0;
   /** A database connection is open for this request (it must be closed on any exit). */

@@ -16,45 +16,8 @@ const NOTIFY_INTERVAL = fromSeconds(1); // ggevent.py: gevent.sleep(1.0) between
 export class GeventWorker extends Worker {
   readonly blockingHoldsLoop = true;
 
-  private readonly maxAccept = Number(process.env.GEVENT_MAX_ACCEPT ?? 0);
-  private awake = false;
-  private acceptedInWake = 0;
-  private wakePending = false;
-  private registered = false;
-
   protected hasRoom(): boolean {
-    if (this.maxAccept > 0) return this.open < this.settings.connections && this.awake && this.acceptedInWake < this.maxAccept;
     return this.open < this.settings.connections;
-  }
-
-  override accept(conn: Connection): void {
-    this.acceptedInWake++;
-    super.accept(conn);
-  }
-
-  watch(): void {
-    if (this.maxAccept === 0 || this.wakePending || this.awake || !this.alive || this.dead) return;
-    if (this.open >= this.settings.connections || this.listener.queued === 0) return;
-    this.wakePending = true;
-    this.loop.acquire(wake, this);
-  }
-
-  /** @internal */
-  woken(): void {
-    this.wakePending = false;
-    if (this.dead) { this.loop.release(); return; }
-    this.awake = true;
-    this.acceptedInWake = 0;
-    this.updateAccepting();
-    this.awake = false;
-    this.updateAccepting();
-    this.loop.release();
-    this.watch();
-  }
-
-  protected override closed(): void {
-    super.closed();
-    this.watch();
   }
 
   protected dispatch(conn: Connection): void {
@@ -67,7 +30,6 @@ export class GeventWorker extends Worker {
 
   override boot(): void {
     super.boot();
-    if (this.maxAccept > 0 && !this.registered) { this.registered = true; this.listener.watchers.push(this); this.watch(); }
     // Without a timeout nobody listens: skip the heartbeat's events.
     if (this.settings.watched) this.sim.schedule(NOTIFY_INTERVAL, heartbeat, this);
   }
@@ -98,8 +60,4 @@ function heartbeat(w: GeventWorker): void {
 
 function notify(w: GeventWorker): void {
   w.notifyArbiter();
-}
-
-function wake(w: GeventWorker): void {
-  w.woken();
 }
