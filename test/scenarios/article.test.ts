@@ -33,7 +33,9 @@ describe("the article's measurements", () => {
     // -c 125 is a known gap: the model has Total(125) = Total(100) = 1.191 s, since the 25
     // refused attempts are forked after the 100 that succeed and end early; the article
     // measured 1.272 s (+6.8 % Requests/sec in the model). docs/calibration.md discusses
-    // it. `it.fails` keeps the gap visible: it turns red the day the model closes it.
+    // it, with what was tried (gevent's max_accept, the set-up's client steps and a
+    // refusal's cost on the worker's loop) and why none was adopted. `it.fails` keeps the
+    // gap visible: it turns red the day the model closes it.
     const within5 = row.file === 'gevent-125.json' ? it.fails : it;
     within5(`${row.file}: Requests/sec within 5 % of the article's ${row.rps}`, () => {
       const rps = runFile(row.file).summary.requestsPerSec;

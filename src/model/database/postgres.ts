@@ -1,9 +1,14 @@
 // PostgreSQL's connection handling (MODEL.md section 4; postmaster.c, proc.c, postinit.c).
 //
 // The postmaster is one process: it accepts and forks a backend for each connection
-// attempt, one after another (`forkTime` each, serialized). The new backend takes a
-// PGPROC slot at once (InitProcess): if max_connections are taken it exits with
-// "sorry, too many clients already" (a refused attempt has cost its fork too). It then
+// attempt, one after another (`forkTime` each, serialized). The new backend reads the
+// startup packet (postmaster.c: BackendStartup forks, the child's BackendInitialize runs
+// ProcessStartupPacket), then takes a PGPROC slot (PostgresMain -> InitProcess): if
+// max_connections are taken it exits with "sorry, too many clients already" (a refused
+// attempt has cost its fork too). The client sends that packet as soon as its TCP connect
+// completes, which the kernel does before the postmaster accepts, so the packet is always
+// waiting when the fork ends and the slot is taken right then: slots go in fork order
+// (docs/calibration.md, "The known gap"). It then
 // authenticates and initializes: `backendStartCpu` on the database's cores (scram-sha-256
 // is deliberately CPU-heavy), then `backendStartTime` of waiting (round trips), in
 // parallel with other backends. After authentication an ordinary role is refused if

@@ -7,6 +7,14 @@
 // ends the loop and closes the connection. Everything runs on one loop: blocking IO
 // stalls every greenlet, including the one that notifies the arbiter once a second, so a
 // worker blocked for longer than `timeout` is killed.
+//
+// Not modelled: gevent's `max_accept`. BaseServer._do_read (gevent baseserver.py) accepts
+// up to `max_accept` connections (100) per wake-up of the listening socket, and gunicorn
+// sets it to 1 when workers > 1 (ggevent.py, run). Here a worker takes a connection the
+// moment its pool has room, as if a wake-up took no loop time; that is exact while nothing
+// holds the loop when connections arrive (every article scenario). With CPU on the loop,
+// max_accept = 1 would slow accepting, and modelling it needs the spread of the clients'
+// SYNs over time too, which hey's model does not have (docs/calibration.md).
 import { fromSeconds } from '../../engine/time.js';
 import type { Connection, HttpRequest } from '../request.js';
 import { Worker } from './worker.js';
