@@ -3,13 +3,13 @@
 // else (processes, resources, the whole web-server model) is built on `schedule`.
 import { EventQueue, type Callback } from './eventQueue.js';
 import { InvariantViolation } from './invariantViolation.js';
-import type { Time } from './time.js';
+import { DOUBLE_ZERO, type Time } from './time.js';
 
 /** Lower runs first among events at the same instant; ties keep scheduling order (-4 to 3). */
 export const Priority = { URGENT: -1, NORMAL: 0, LATE: 1 } as const;
 
 export class Simulation {
-  private clock: Time = 0;
+  private clock: Time = DOUBLE_ZERO;
   private readonly queue = new EventQueue();
   private stopped = false;
   /** Events run so far: the unit of work for budgets and benchmarks. */

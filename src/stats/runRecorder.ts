@@ -2,7 +2,7 @@
 // (requester/report.go): latencies of responses (any status), counts by status code,
 // and transport errors by message; plus where the requests spent their time.
 // Streaming: memory does not grow with the number of requests.
-import type { Time } from '../engine/time.js';
+import { DOUBLE_ZERO, type Time } from '../engine/time.js';
 import { LatencyHistogram } from './latencyHistogram.js';
 import { Timeline, type Counter } from './timeline.js';
 
@@ -22,7 +22,7 @@ export class RunRecorder {
   private readonly errorCounter = this.timeline.counter('errors');
   errorCount = 0;
   /** Summed time from send to error of the requests that failed. */
-  errorTime = 0;
+  errorTime = DOUBLE_ZERO;
 
   constructor(phases: number) {
     this.ledger = new Float64Array(phases);

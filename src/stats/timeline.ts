@@ -2,7 +2,7 @@
 // 1 ms wide; when the run outgrows them, neighbours merge and the width doubles, so a
 // long run never grows the output. Gauges (how many requests are in some state) keep
 // their time-weighted mean and their peak per bucket; counters count events per bucket.
-import type { Time } from '../engine/time.js';
+import { DOUBLE_ZERO, type Time } from '../engine/time.js';
 
 export interface TimelineData {
   /** Width of each bucket, in seconds. */
@@ -22,12 +22,12 @@ const INITIAL_WIDTH: Time = 1000;
 export class Gauge {
   value = 0;
   /** Accounted up to this time. */
-  private since: Time = 0;
+  private since: Time = DOUBLE_ZERO;
   /** The bucket holding `since`, its end, and its area and peak so far (kept in fields:
    * the common case, a change within the same bucket, touches no array). */
   private bucket = 0;
   private bucketEnd: Time;
-  private curArea = 0;
+  private curArea = DOUBLE_ZERO;
   private curPeak = 0;
   /** Integral of value over time, and highest value, per finished bucket. */
   readonly area: Float64Array;
