@@ -8,6 +8,8 @@ import { DOUBLE_ZERO } from '../engine/time.js';
 const SUB_BITS = 16;
 const SUB_COUNT = 1 << SUB_BITS; // exact range, and bins per chunk
 const HALF = SUB_COUNT >> 1;
+/** 2^-k: multiplying by it is exactly dividing by 2^k, without a call to pow on the hot path. */
+const INVERSE_POWER_OF_TWO = Float64Array.from({ length: 64 }, (_, k) => 2 ** -k);
 
 export class LatencyHistogram {
   /** chunks[0] covers [0, 2^16); chunks[k] (k >= 1) covers [2^(15+k), 2^(16+k)). */
@@ -30,7 +32,7 @@ export class LatencyHistogram {
     } else {
       // v in [2^(15+chunk), 2^(16+chunk)): below 2^47 µs, v / 2^16 fits clz32.
       chunk = 32 - Math.clz32(v / SUB_COUNT);
-      index = Math.floor(v / 2 ** chunk) - HALF;
+      index = Math.floor(v * INVERSE_POWER_OF_TWO[chunk]) - HALF;
     }
     let c = this.chunks[chunk];
     if (c === undefined) c = this.chunks[chunk] = new Uint32Array(chunk === 0 ? SUB_COUNT : HALF);
