@@ -7,13 +7,18 @@
 // Processor sharing is computed exactly with a virtual clock: V grows at the per-task
 // rate, a task started at V0 with work w ends when V reaches V0 + w; only the earliest
 // end is ever scheduled, and rescheduled when a task starts or ends.
+// A task can be cancelled, running or waiting: the process it belonged to was killed
+// (SIGKILL ends a process's computation at once, and its core goes to the others).
 import type { Callback } from './eventQueue.js';
 import type { Simulation } from './simulation.js';
 import type { Time } from './time.js';
 
 export interface Cpu {
   readonly cores: number;
-  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): void;
+  /** Returns the task's id, for `cancel`. */
+  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number;
+  /** Drops the task: its callback is never called. Nothing happens if it already ended. */
+  cancel(id: number): void;
 }
 
 export class FifoCpu implements Cpu {
@@ -22,73 +27,119 @@ export class FifoCpu implements Cpu {
   private readonly fns: (Callback<any, any> | undefined)[] = [];
   private readonly as: unknown[] = [];
   private readonly bs: unknown[] = [];
+  /** The id of the task in each slot; 0 when the slot is free. */
+  private readonly ids: number[] = [];
   private readonly freeSlots: number[] = [];
-  /** Tasks waiting for a core: (work, fn, a, b) in a ring. */
-  private ring: unknown[] = new Array(4 * 16);
+  /** Tasks waiting for a core: (work, fn, a, b, id) in a ring. */
+  private ring: unknown[] = new Array(TUPLE * 16);
   private head = 0;
   private waiting = 0;
+  private lastId = 0;
 
   constructor(private readonly sim: Simulation, readonly cores: number) {}
 
-  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): void {
+  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
+    const id = ++this.lastId;
     if (this.busy < this.cores) {
-      this.start(work, fn, a, b);
-      return;
+      this.start(work, fn, a, b, id);
+      return id;
     }
-    if (4 * this.waiting === this.ring.length) this.grow();
-    const at = 4 * ((this.head + this.waiting) % (this.ring.length / 4));
+    if (TUPLE * this.waiting === this.ring.length) this.grow();
+    const at = TUPLE * ((this.head + this.waiting) % (this.ring.length / TUPLE));
     this.ring[at] = work;
     this.ring[at + 1] = fn;
     this.ring[at + 2] = a;
     this.ring[at + 3] = b;
+    this.ring[at + 4] = id;
     this.waiting++;
+    return id;
   }
 
-  private start(work: Time, fn: Callback<any, any>, a: unknown, b: unknown): void {
+  cancel(id: number): void {
+    const slot = this.ids.indexOf(id);
+    if (slot >= 0) {
+      // Its end event still comes, finds the slot no longer holds it, and does nothing.
+      this.free(slot);
+      this.startNext();
+      return;
+    }
+    const slots = this.ring.length / TUPLE;
+    for (let i = 0; i < this.waiting; i++) {
+      if (this.ring[TUPLE * ((this.head + i) % slots) + 4] !== id) continue;
+      // Close the gap: every later waiter moves up one place, keeping their order.
+      for (let j = i; j < this.waiting - 1; j++) {
+        const to = TUPLE * ((this.head + j) % slots);
+        const from = TUPLE * ((this.head + j + 1) % slots);
+        for (let k = 0; k < TUPLE; k++) this.ring[to + k] = this.ring[from + k];
+      }
+      const last = TUPLE * ((this.head + this.waiting - 1) % slots);
+      for (let k = 0; k < TUPLE; k++) this.ring[last + k] = undefined;
+      this.waiting--;
+      return;
+    }
+  }
+
+  private start(work: Time, fn: Callback<any, any>, a: unknown, b: unknown, id: number): void {
     this.busy++;
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.fns.length;
     this.fns[slot] = fn;
     this.as[slot] = a;
     this.bs[slot] = b;
-    this.sim.schedule(work, this.end, slot);
+    this.ids[slot] = id;
+    this.sim.schedule(work, this.end, slot, id);
   }
 
-  private readonly end = (slot: number): void => {
+  private free(slot: number): void {
+    this.fns[slot] = this.as[slot] = this.bs[slot] = undefined;
+    this.ids[slot] = 0;
+    this.freeSlots.push(slot);
+    this.busy--;
+  }
+
+  /** A core is free: the oldest waiting task takes it. */
+  private startNext(): void {
+    if (this.waiting === 0) return;
+    const ring = this.ring;
+    const at = TUPLE * this.head;
+    const w = ring[at] as Time;
+    const f = ring[at + 1] as Callback<any, any>;
+    const na = ring[at + 2];
+    const nb = ring[at + 3];
+    const id = ring[at + 4] as number;
+    for (let k = 0; k < TUPLE; k++) ring[at + k] = undefined;
+    this.head = (this.head + 1) % (ring.length / TUPLE);
+    this.waiting--;
+    this.start(w, f, na, nb, id);
+  }
+
+  private readonly end = (slot: number, id: number): void => {
+    if (this.ids[slot] !== id) return; // cancelled
     const fn = this.fns[slot]!;
     const a = this.as[slot];
     const b = this.bs[slot];
-    this.fns[slot] = this.as[slot] = this.bs[slot] = undefined;
-    this.freeSlots.push(slot);
-    this.busy--;
-    if (this.waiting > 0) {
-      const ring = this.ring;
-      const at = 4 * this.head;
-      const w = ring[at] as Time;
-      const f = ring[at + 1] as Callback<any, any>;
-      const na = ring[at + 2];
-      const nb = ring[at + 3];
-      ring[at] = ring[at + 1] = ring[at + 2] = ring[at + 3] = undefined;
-      this.head = (this.head + 1) % (ring.length / 4);
-      this.waiting--;
-      this.start(w, f, na, nb);
-    }
+    this.free(slot);
+    this.startNext();
     fn(a, b);
   };
 
   private grow(): void {
-    const slots = this.ring.length / 4;
+    const slots = this.ring.length / TUPLE;
     const next: unknown[] = new Array(this.ring.length * 2);
     for (let i = 0; i < this.waiting; i++) {
-      const from = 4 * ((this.head + i) % slots);
-      for (let k = 0; k < 4; k++) next[4 * i + k] = this.ring[from + k];
+      const from = TUPLE * ((this.head + i) % slots);
+      for (let k = 0; k < TUPLE; k++) next[TUPLE * i + k] = this.ring[from + k];
     }
     this.ring = next;
     this.head = 0;
   }
 }
 
+/** Entries per waiting task in FifoCpu's ring: work, fn, a, b, id. */
+const TUPLE = 5;
+
 interface SharedTask {
   finish: number;
+  /** Start order, which breaks ties; also the task's id. */
   seq: number;
   fn: Callback<any, any>;
   a: unknown;
@@ -100,7 +151,7 @@ export class SharedCpu implements Cpu {
   /** Virtual time: CPU work done by each runnable task since the start. */
   private virtual = 0;
   private updated: Time = 0;
-  private seq = 0;
+  private seq = 1;
   /** Bumped to cancel the scheduled end when the set of tasks changes. */
   private token = 0;
 
@@ -111,9 +162,22 @@ export class SharedCpu implements Cpu {
     return this.tasks.length;
   }
 
-  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): void {
+  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     this.advance();
-    push(this.tasks, { finish: this.virtual + work, seq: this.seq++, fn, a, b });
+    const id = this.seq++;
+    push(this.tasks, { finish: this.virtual + work, seq: id, fn, a, b });
+    this.reschedule();
+    return id;
+  }
+
+  cancel(id: number): void {
+    const i = this.tasks.findIndex((t) => t.seq === id);
+    if (i < 0) return;
+    // The others speed up from now: account the work done so far at the old rate first.
+    this.advance();
+    const rest = this.tasks.filter((t) => t.seq !== id);
+    this.tasks.length = 0;
+    for (const t of rest) push(this.tasks, t);
     this.reschedule();
   }
 

@@ -128,7 +128,17 @@ export class App {
   runCpu(req: HttpRequest): void {
     req.enter(Phase.cpu, this.sim.now);
     const step = this.current(req);
-    this.cpu.run(this.sample(step, step.duration), cpuDone, this, req);
+    req.cpuTask = this.cpu.run(this.sample(step, step.duration), cpuDone, this, req);
+  }
+
+  /**
+   * Its worker process was killed (SIGKILL): the computation stops at once and its core
+   * goes to the others. (Its database backend, if any, is the worker's business: see
+   * Worker.kill.)
+   */
+  killed(req: HttpRequest): void {
+    if (req.cpuTask !== 0) this.cpu.cancel(req.cpuTask);
+    req.cpuTask = 0;
   }
 
   releaseLoop(req: HttpRequest): void {
@@ -215,6 +225,7 @@ function cpuHasLoop(app: App, req: HttpRequest): void {
 }
 
 function cpuDone(app: App, req: HttpRequest): void {
+  req.cpuTask = 0;
   if (req.killed) return;
   app.next(req);
 }

@@ -84,6 +84,8 @@ export class HttpRequest {
   endpoint = 0;
   /** A cache miss: the key to store once the covered steps are done. */
   cacheKey = -1;
+  /** Its CPU work on the machine's cores (Cpu.run's id), while a `cpu` step runs; 0 otherwise. */
+  cpuTask = 0;
   /** It holds its worker's loop (the GIL): its Python code is running or blocked. */
   hasLoop = false;
   /** The client is done with it (a response, or an error such as a timeout); the server may still be working on it. */

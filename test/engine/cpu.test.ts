@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { FifoCpu, SharedCpu, type Cpu } from '../../src/engine/cpu.js';
 import { Simulation } from '../../src/engine/simulation.js';
 
-/** Starts tasks [name, start, work] and returns when each ended. */
-function ends(make: (sim: Simulation) => Cpu, tasks: [string, number, number][]): Record<string, number> {
+/** Starts tasks [name, start, work], cancels [name, at], and returns when each ended. */
+function ends(make: (sim: Simulation) => Cpu, tasks: [string, number, number][], cancels: [string, number][] = []): Record<string, number> {
   const sim = new Simulation();
   const cpu = make(sim);
   const out: Record<string, number> = {};
+  const ids = new Map<string, number>();
   for (const [name, start, work] of tasks) {
-    sim.schedule(start, () => cpu.run(work, (n: string) => (out[n] = sim.now), name), undefined);
+    sim.schedule(start, () => ids.set(name, cpu.run(work, (n: string) => (out[n] = sim.now), name)), undefined);
   }
+  for (const [name, at] of cancels) sim.schedule(at, () => cpu.cancel(ids.get(name)!), undefined);
   sim.run();
   return out;
 }
@@ -18,6 +20,17 @@ describe('FIFO cores', () => {
   it('give a task a core until its work is done; others wait in line', () => {
     expect(ends((sim) => new FifoCpu(sim, 1), [['a', 0, 10], ['b', 0, 10], ['c', 5, 1]])).toEqual({ a: 10, b: 20, c: 21 });
     expect(ends((sim) => new FifoCpu(sim, 2), [['a', 0, 10], ['b', 0, 10], ['c', 0, 10]])).toEqual({ a: 10, b: 10, c: 20 });
+  });
+
+  it('give a cancelled task\'s core to the next in line at once, and drop a cancelled waiter', () => {
+    // a is cancelled at 4 (its process was killed): b starts then, not at 10; c, cancelled
+    // while waiting, never runs; d follows b.
+    const out = ends((sim) => new FifoCpu(sim, 1), [['a', 0, 10], ['b', 0, 10], ['c', 0, 10], ['d', 0, 1]], [['a', 4], ['c', 5]]);
+    expect(out).toEqual({ b: 14, d: 15 });
+  });
+
+  it('ignore the cancellation of a task that has ended', () => {
+    expect(ends((sim) => new FifoCpu(sim, 1), [['a', 0, 1], ['b', 0, 10]], [['a', 5]])).toEqual({ a: 1, b: 11 });
   });
 
   it('keep many waiters in order', () => {
@@ -37,6 +50,13 @@ describe('shared cores (processor sharing)', () => {
     // a runs alone for 5; then a and c share: c needs 1 more of work at half speed: ends
     // at 7; a has done 5 + 1 = 6 by then and ends 4 later, at 11.
     expect(ends((sim) => new SharedCpu(sim, 1), [['a', 0, 10], ['c', 5, 1]])).toEqual({ c: 7, a: 11 });
+  });
+
+  it('speed the others up when a task is cancelled', () => {
+    // a and b share one core until a is cancelled at 4: b has done 2, does its other 8
+    // alone, and ends at 12 (not 20).
+    expect(ends((sim) => new SharedCpu(sim, 1), [['a', 0, 10], ['b', 0, 10]], [['a', 4]])).toEqual({ b: 12 });
+    expect(ends((sim) => new SharedCpu(sim, 1), [['a', 0, 1], ['b', 0, 10]], [['a', 5]])).toEqual({ a: 2, b: 11 });
   });
 
   it('run each task at full speed while there are enough cores', () => {

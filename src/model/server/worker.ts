@@ -230,6 +230,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     const now = this.sim.now;
     for (let req = this.firstInFlight; req !== undefined; req = req.nextInWorker) {
       req.killed = true;
+      this.app.killed(req);
       this.gauges.running.add(-1, now);
       if (req.holdsDbConnection) {
         req.holdsDbConnection = false;
