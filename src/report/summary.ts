@@ -156,21 +156,13 @@ function heyHistogram(result: RunResult): { mark: number; count: number }[] {
   marks.push(slowest);
   const counts = new Array<number>(bc + 1).fill(0);
   let bi = 0;
-  const values: [number, number][] = [];
-  // The extreme bins are exact; interior bins carry their lowest value.
-  for (const [value, n] of lat.bins()) values.push([toSeconds(Math.min(Math.max(value, lat.min), lat.max)), n]);
-  for (let i = 0; i < values.length; ) {
-    const [v, n] = values[i];
-    if (v <= marks[bi]) {
-      counts[bi] += n;
-      i++;
-    } else if (bi < marks.length - 1) {
-      bi++;
-    } else {
-      counts[bi] += n;
-      i++;
-    }
-  }
+  // The extreme bins are exact; interior bins carry their lowest value. A value goes to
+  // the first mark at or above it (the last mark takes what is above them all).
+  lat.forEachBin((value, n) => {
+    const v = toSeconds(Math.min(Math.max(value, lat.min), lat.max));
+    while (bi < marks.length - 1 && v > marks[bi]) bi++;
+    counts[bi] += n;
+  });
   return marks.map((mark, i) => ({ mark, count: counts[i] }));
 }
 
