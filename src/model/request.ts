@@ -49,8 +49,9 @@ export const Phase = {
   backlog: 1,
   /** Accepted, waiting for a thread (gthread) to read it. */
   thread: 2,
-  /** Waiting for the worker's loop (the GIL) or a core. */
+  /** Waiting for the worker's loop (the GIL). */
   loop: 3,
+  /** Computing on a core, and waiting for one (FIFO cores; shared cores run slower instead). */
   cpu: 4,
   dbConnect: 5,
   dbQuery: 6,
