@@ -55,6 +55,13 @@ export async function runAll(tasks: readonly RunTask[], options: RunnerOptions):
     // Every task is queued at once; the pool hands them out as threads free up.
     maxQueue: Infinity,
   });
+  // piscina emits on the pool what it cannot pin on a task, and an unheard 'error' would
+  // end the process. After Ctrl-C that is expected: a thread may send the result of a task
+  // the pool has just dropped ("Unexpected message from Worker"). Anything else fails the run.
+  let poolError: unknown;
+  pool.on('error', (e: unknown) => {
+    if (signal?.aborted !== true) poolError ??= e;
+  });
   try {
     await Promise.all(
       tasks.map(async (task, i) => {
@@ -70,6 +77,7 @@ export async function runAll(tasks: readonly RunTask[], options: RunnerOptions):
   } finally {
     await pool.destroy();
   }
+  if (poolError !== undefined) throw poolError;
   return results;
 }
 
