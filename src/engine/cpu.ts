@@ -34,6 +34,7 @@ export class FifoCpu implements Cpu {
   private ring: unknown[] = new Array(TUPLE * 16);
   private head = 0;
   private waiting = 0;
+  /** Ids start at 1: 0 means "none" to callers (HttpRequest.cpuTask). */
   private lastId = 0;
 
   constructor(private readonly sim: Simulation, readonly cores: number) {}
@@ -151,6 +152,7 @@ export class SharedCpu implements Cpu {
   /** Virtual time: CPU work done by each runnable task since the start. */
   private virtual = 0;
   private updated: Time = 0;
+  /** From 1: a task id of 0 means "none" to callers (HttpRequest.cpuTask). */
   private seq = 1;
   /** Bumped to cancel the scheduled end when the set of tasks changes. */
   private token = 0;
@@ -171,11 +173,10 @@ export class SharedCpu implements Cpu {
   }
 
   cancel(id: number): void {
-    const i = this.tasks.findIndex((t) => t.seq === id);
-    if (i < 0) return;
+    const rest = this.tasks.filter((t) => t.seq !== id);
+    if (rest.length === this.tasks.length) return; // it has ended
     // The others speed up from now: account the work done so far at the old rate first.
     this.advance();
-    const rest = this.tasks.filter((t) => t.seq !== id);
     this.tasks.length = 0;
     for (const t of rest) push(this.tasks, t);
     this.reschedule();

@@ -55,15 +55,6 @@ export class LatencyHistogram {
     }
   }
 
-  /** Bins in increasing value order: [lowest value of the bin, count]. */
-  bins(): [number, number][] {
-    const out: [number, number][] = [];
-    this.forEachBin((value, n) => {
-      out.push([value, n]);
-    });
-    return out;
-  }
-
   /** The value at 0-based rank `r` of the sorted latencies (exact min and max at the ends). */
   atRank(r: number): number {
     if (r <= 0) return this.min;

@@ -46,7 +46,11 @@ describe('the latency histogram', () => {
     const h = new LatencyHistogram();
     for (let i = 0; i < 1_000_000; i++) h.record(1000 + (i % 5000));
     expect(h.count).toBe(1_000_000);
-    expect([...h.bins()].length).toBe(5000);
+    let bins = 0;
+    h.forEachBin(() => {
+      bins++;
+    });
+    expect(bins).toBe(5000);
   });
 
   it('merges', () => {
