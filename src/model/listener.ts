@@ -17,6 +17,9 @@ import type { Connection } from './request.js';
 
 export interface Acceptor {
   readonly index: number;
+  /** Owned by the listener: the acceptor is in its ready list (a flag, not a search of the list,
+   * because a saturated server goes in and out of it once per request). */
+  listening: boolean;
   /** Takes the connection (the listener calls this only while the acceptor is ready). */
   accept(conn: Connection): void;
 }
@@ -91,13 +94,16 @@ export class Listener {
    * ready, for the rest of the queue and for the next SYN.
    */
   acceptorReady(a: Acceptor): void {
-    if (!this.ready.includes(a)) {
+    if (!a.listening) {
       // Kept sorted by index, so a policy's choice never depends on the order workers freed up.
-      let i = this.ready.length;
-      while (i > 0 && this.ready[i - 1].index > a.index) i--;
-      this.ready.splice(i, 0, a);
+      const ready = this.ready;
+      let i = ready.length;
+      ready.push(a);
+      for (; i > 0 && ready[i - 1].index > a.index; i--) ready[i] = ready[i - 1];
+      ready[i] = a;
+      a.listening = true;
     }
-    while (this.queue.length > 0 && this.ready.includes(a)) {
+    while (this.queue.length > 0 && a.listening) {
       const conn = this.queue.shift()!;
       this.backlogGauge.add(-1, this.sim.now);
       if (!conn.open) continue; // the client gave up; the worker would read EOF at once
@@ -107,8 +113,12 @@ export class Listener {
 
   /** An acceptor cannot take more connections (its slots are full). */
   acceptorBusy(a: Acceptor): void {
-    const i = this.ready.indexOf(a);
-    if (i >= 0) this.ready.splice(i, 1);
+    if (!a.listening) return;
+    a.listening = false;
+    const ready = this.ready;
+    let i = ready.indexOf(a);
+    for (; i < ready.length - 1; i++) ready[i] = ready[i + 1];
+    ready.pop();
   }
 
   private handOver(conn: Connection): void {

@@ -73,7 +73,7 @@ export abstract class LoadGenerator implements ClientSide {
   connectFailed(conn: Connection, error: string): void {
     conn.open = false;
     const req = conn.request;
-    if (req !== undefined && !req.abandoned) this.fail(req, `dial tcp ${hostPort(this.load.url)}: ${error}`);
+    if (req !== undefined && !req.abandoned) this.fail(req, error, true);
   }
 
   response(req: HttpRequest, status: number): void {
@@ -101,13 +101,20 @@ export abstract class LoadGenerator implements ClientSide {
     this.fail(req, 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)');
   }
 
-  /** hey's error text for each reason, built once. */
+  /** hey's error text for each reason, built once (a saturated run fails hundreds of thousands of times). */
   private readonly messages = new Map<string, string>();
+  private readonly dialMessages = new Map<string, string>();
 
-  protected fail(req: HttpRequest, reason: string): void {
+  /** The request failed for `reason`; `dialing`: in the TCP connect (Go's net.Dial error). */
+  protected fail(req: HttpRequest, reason: string, dialing = false): void {
     req.settle(this.sim.now);
-    let message = this.messages.get(reason);
-    if (message === undefined) this.messages.set(reason, (message = `Get "${this.load.url}": ${reason}`));
+    const messages = dialing ? this.dialMessages : this.messages;
+    let message = messages.get(reason);
+    if (message === undefined) {
+      const url = this.load.url;
+      message = dialing ? `Get "${url}": dial tcp ${hostPort(url)}: ${reason}` : `Get "${url}": ${reason}`;
+      messages.set(reason, message);
+    }
     this.recorder.error(message, req.sentAt, this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);

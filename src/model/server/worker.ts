@@ -57,6 +57,8 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   peakOpen = 0;
   peakRunning = 0;
   private accepting = false;
+  /** Owned by the listener (Acceptor.listening). */
+  listening = false;
 
   constructor(
     readonly index: number,
