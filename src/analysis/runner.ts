@@ -9,6 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { lazyImport } from '../lazyImport.js';
 import { UserError } from '../scenario/errors.js';
 import { runFigures, type RunFigures, type RunTask } from './runFigures.js';
 
@@ -23,7 +24,7 @@ export interface RunnerOptions {
 
 /**
  * Worker threads load compiled JavaScript: <package>/dist/analysis/pointWorker.js. Where
- * this module runs from decides the relative path: the bundled CLI (dist/sim.mjs), the
+ * this module runs from decides the relative path: the bundled CLI (dist/sim.cjs), the
  * compiled module (dist/analysis/runner.js), or the source under vitest
  * (src/analysis/runner.ts).
  */
@@ -47,7 +48,7 @@ export async function runAll(tasks: readonly RunTask[], options: RunnerOptions):
   }
   // Every queued task listens to the signal: no warning for hundreds of them.
   if (signal !== undefined) setMaxListeners(0, signal);
-  const { Piscina } = await import('piscina');
+  const { Piscina } = await lazyImport<typeof import('piscina')>('piscina');
   const pool = new Piscina<RunTask, RunFigures>({
     filename: workerFile(),
     minThreads: Math.min(jobs, tasks.length),

@@ -7,6 +7,7 @@
 // without --plot never pays for them.
 import type * as Vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { lazyImport } from '../lazyImport.js';
 
 /** Pixels per SVG unit in the PNG: sharp on high-density screens and in printed docs. */
 export const PNG_SCALE = 2;
@@ -20,7 +21,11 @@ interface Renderers {
 let renderers: Promise<Renderers> | undefined;
 
 function load(): Promise<Renderers> {
-  renderers ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vl, resvg]) => ({
+  renderers ??= Promise.all([
+    lazyImport<typeof Vega>('vega'),
+    lazyImport<typeof import('vega-lite')>('vega-lite'),
+    lazyImport<typeof import('@resvg/resvg-js')>('@resvg/resvg-js'),
+  ]).then(([vega, vl, resvg]) => ({
     vega,
     compile: vl.compile,
     // resvg-js is CommonJS: its exports arrive as named exports or on the default one.

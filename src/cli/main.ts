@@ -27,6 +27,9 @@ import { planCommand } from './planCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { sweepCommand } from './sweepCommand.js';
 
+/** For the launcher (src/cli/codeCache.ts): where the bundle's lazy imports load from. */
+export { setImporter } from '../lazyImport.js';
+
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;

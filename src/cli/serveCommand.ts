@@ -57,7 +57,7 @@ export function serveCommand<T>(y: Argv<T>, io: Io) {
   );
 }
 
-/** The package's folder: the nearest one above this module that holds package.json (from dist/sim.mjs, dist/cli or src/cli). */
+/** The package's folder: the nearest one above this module that holds package.json (from dist/sim.cjs, dist/cli or src/cli). */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
