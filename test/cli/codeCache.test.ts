@@ -48,3 +48,26 @@ describe('starting the bundled CLI', () => {
     expect(r.out).toBe(start(resolve('dist/sim.cjs'), resolve('dist/sim.cache')).out);
   });
 });
+
+describe('what the bundled CLI leaves out of a run', () => {
+  it('builds no Intl segmenter (string-width, for the help text) unless help is printed', () => {
+    const script = `
+      let built = 0;
+      const Segmenter = Intl.Segmenter;
+      Intl.Segmenter = class extends Segmenter { constructor(...a) { super(...a); built++; } };
+      const { loadCli } = await import(${JSON.stringify(codeCache)});
+      const cli = loadCli();
+      const quiet = { out: () => {}, err: (t) => process.stderr.write(t) };
+      const loaded = built;
+      const code = await cli.main(['run', 'scenarios/gevent-10.json'], quiet);
+      const ran = built;
+      await cli.main(['--help'], quiet);
+      console.log(JSON.stringify({ loaded, code, ran, help: built }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    // (yargs prints the help itself, on stdout, before the counts.)
+    const counts = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { loaded: number; code: number; ran: number; help: number };
+    expect(counts).toMatchObject({ loaded: 0, code: 0, ran: 0 });
+    expect(counts.help).toBeGreaterThan(0);
+  });
+});
