@@ -5,4 +5,11 @@
 // cache for it (dist/sim.cache, see src/cli/codeCache.ts).
 import { loadCli } from '../dist/cli/codeCache.js';
 
+// `sim ... | head`: the reader has what it wanted and closed the pipe. Stop quietly, as
+// command-line tools do on SIGPIPE, rather than die with a stack trace on EPIPE.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 process.exitCode = await loadCli().main(process.argv.slice(2));
