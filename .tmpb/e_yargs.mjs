@@ -1,1 +1,0 @@
-import yargs from 'yargs'; export const x = yargs;
