@@ -35,18 +35,21 @@ export interface LoadedCli {
   script: Script;
 }
 
-export function loadCli(bundle = BUNDLE, cache = CACHE): LoadedCli {
+/** Runs the bundle's top level and returns its `main`; `cache` null: compile without one. */
+export function loadCli(bundle = BUNDLE, cache: string | null = CACHE): LoadedCli {
   const source = readFileSync(bundle, 'utf8');
   const { size, mtimeMs } = statSync(bundle);
   let cachedData: Buffer | undefined;
   let state: LoadedCli['cache'] = 'none';
-  try {
-    const file = readFileSync(cache);
-    if (file.length > HEADER && file.readDoubleLE(0) === size && file.readDoubleLE(8) === mtimeMs) {
-      cachedData = file.subarray(HEADER);
-    } else state = 'stale';
-  } catch {
-    // No cache (a build without it, or removed): compile as usual.
+  if (cache !== null) {
+    try {
+      const file = readFileSync(cache);
+      if (file.length > HEADER && file.readDoubleLE(0) === size && file.readDoubleLE(8) === mtimeMs) {
+        cachedData = file.subarray(HEADER);
+      } else state = 'stale';
+    } catch {
+      // No cache file (a build without it, or removed): compile as usual.
+    }
   }
   // The wrapper Node puts around a CommonJS module, so the bundle runs as if required.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -70,7 +73,7 @@ const SAMPLE_RUNS = [
 
 /** Runs the sample commands on a fresh, uncached bundle and saves its code cache. */
 export async function writeCodeCache(root: string, bundle = BUNDLE, cache = CACHE): Promise<number> {
-  const { main, script } = loadCli(bundle, join(root, 'no-cache'));
+  const { main, script } = loadCli(bundle, null);
   const silent: Io = { out: () => {}, err: (t) => process.stderr.write(t) };
   const cwd = process.cwd();
   process.chdir(root);
