@@ -32,6 +32,16 @@ export class EventQueue {
   }
 
   push<A, B>(time: Time, priority: number, fn: Callback<A, B>, a: A, b: B): void {
+    this.pushWithSequence(time, priority, this.inserted++, fn, a, b);
+  }
+
+  /** The next insertion sequence number, for an entry that enters the heap later (Lane). */
+  takeSequence(): number {
+    return this.inserted++;
+  }
+
+  /** Inserts an entry whose sequence number was taken earlier (takeSequence). */
+  pushWithSequence<A, B>(time: Time, priority: number, seq: number, fn: Callback<A, B>, a: A, b: B): void {
     const slot = this.allocate();
     this.fn[slot] = fn;
     this.argA[slot] = a;
@@ -42,7 +52,7 @@ export class EventQueue {
       this.heapKey = grow(this.heapKey, n);
       this.heapSeq = grow(this.heapSeq, n);
     }
-    this.siftUp(this.count++, slot, time * 8 + (priority + 4), this.inserted++);
+    this.siftUp(this.count++, slot, time * 8 + (priority + 4), seq);
   }
 
   /**

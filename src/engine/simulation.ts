@@ -3,6 +3,7 @@
 // else (processes, resources, the whole web-server model) is built on `schedule`.
 import { EventQueue, type Callback } from './eventQueue.js';
 import { InvariantViolation } from './invariantViolation.js';
+import { Lane } from './lane.js';
 import { DOUBLE_ZERO, type Time } from './time.js';
 
 /** Lower runs first among events at the same instant; ties keep scheduling order (-4 to 3). */
@@ -19,8 +20,12 @@ export class Simulation {
     return this.clock;
   }
 
+  /** Events scheduled and not yet run (a lane's timers included). */
   get pending(): number {
-    return this.queue.size;
+    let n = this.queue.size;
+    // A lane's first timer is in the queue already.
+    for (const lane of this.lanes.values()) n += Math.max(0, lane.size - 1);
+    return n;
   }
 
   /** Calls `fn(a, b)` after `delay` (an integer, >= 0). */
@@ -31,6 +36,20 @@ export class Simulation {
     }
     this.queue.push(this.clock + delay, priority, fn, a, b as B);
   }
+
+  /**
+   * The lane of timers that wait `delay` (Lane): the same events in the same order as
+   * `schedule(delay, ...)`, with only the lane's first timer in the event heap. One lane
+   * per delay and priority, shared by whoever asks for it.
+   */
+  lane(delay: Time, priority: number = Priority.NORMAL): Lane {
+    const key = delay * 8 + (priority + 4);
+    let lane = this.lanes.get(key);
+    if (lane === undefined) this.lanes.set(key, (lane = new Lane(this.queue, this, delay, priority)));
+    return lane;
+  }
+
+  private readonly lanes = new Map<number, Lane>();
 
   /** Runs one event; false when there is none left. */
   step(): boolean {

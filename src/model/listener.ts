@@ -9,6 +9,7 @@
 // Workers that can take a connection wait here as acceptors. Which one wins a new
 // connection is an explicit, seeded policy: real workers race on the same socket.
 import { Fifo } from '../engine/fifo.js';
+import type { Lane } from '../engine/lane.js';
 import type { Uniform } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { fromSeconds } from '../engine/time.js';
@@ -51,15 +52,20 @@ export class Listener {
   synDrops = 0;
   peakQueue = 0;
 
+  /** The clients' SYN timers, by retransmission: the wait before each next SYN (Lane). */
+  private readonly synTimers: Lane[];
+
   constructor(
     private readonly sim: Simulation,
     readonly capacity: number,
-    private readonly synRetransmits: readonly number[],
+    synRetransmits: readonly number[],
     private readonly policy: AcceptPolicy,
     private readonly pick: Uniform,
     /** Connections waiting in the accept queue, over time. */
     private readonly backlogGauge: Gauge,
-  ) {}
+  ) {
+    this.synTimers = synRetransmits.map((seconds) => sim.lane(fromSeconds(seconds)));
+  }
 
   get queued(): number {
     return this.queue.length;
@@ -75,10 +81,9 @@ export class Listener {
     }
     if (this.queue.length >= this.capacity) {
       this.synDrops++;
-      const waits = this.synRetransmits;
-      const wait = fromSeconds(waits[conn.synCount - 1]);
       // After the last retransmission the client waits once more, then gives up.
-      this.sim.schedule(wait, conn.synCount < waits.length ? resendSyn : connectTimedOut, this, conn);
+      const last = conn.synCount === this.synTimers.length;
+      this.synTimers[conn.synCount - 1].schedule(last ? connectTimedOut : resendSyn, this, conn);
       return;
     }
     this.queue.push(conn);

@@ -1,6 +1,7 @@
 // What every load generator shares: it records each request's result the way hey does
 // (a response of any status, or a transport error), enforces hey's -t timeout, counts
 // the requests in flight (for Little's law), and stops the run when it is done.
+import type { Lane } from '../../engine/lane.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
@@ -30,7 +31,12 @@ export abstract class LoadGenerator implements ClientSide {
     private readonly inSystem: Gauge,
     /** Where ended requests spent their time. */
     private readonly ledger: PhaseLedger,
-  ) {}
+  ) {
+    this.timeouts = load.timeout > 0 ? sim.lane(load.timeout) : undefined;
+  }
+
+  /** hey's -t timers, one per request sent (a Lane: they all wait the same time). */
+  private readonly timeouts: Lane | undefined;
 
   abstract start(): void;
   /** A request ended (response or error): the generator decides what comes next. */
@@ -50,7 +56,7 @@ export abstract class LoadGenerator implements ClientSide {
     conn.request = req;
     this.sent++;
     this.inSystem.add(1, now);
-    if (this.load.timeout > 0) this.sim.schedule(this.load.timeout, timedOut, this, req);
+    if (this.timeouts !== undefined) this.timeouts.schedule(timedOut, this, req);
     this.sending++;
     if (reuse !== undefined) {
       conn.pending = true;

@@ -3,6 +3,7 @@
 // alive or close it, and die (killed by the arbiter's timeout) or retire (max_requests)
 // when told. Each class (sync.ts, gthread.ts, gevent.ts) writes only its own rules: how
 // many connections it takes, who runs a request, whether it keeps a connection alive.
+import type { Lane } from '../../engine/lane.js';
 import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
@@ -70,7 +71,11 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     protected readonly owner: WorkerOwner,
   ) {
     this.loop = new Resource(1, `worker ${index} loop`);
+    this.keepaliveTimers = sim.lane(settings.keepalive);
   }
+
+  /** Keep-alive waits (a Lane: they all last `keepalive`; shared with the other workers). */
+  private readonly keepaliveTimers: Lane;
 
   /** Whether this class takes another connection now. */
   protected abstract hasRoom(): boolean;
@@ -175,7 +180,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     conn.idleOnServer = true;
     this.idle.add(conn);
     this.gauges.keepalive.add(1, this.sim.now);
-    this.sim.schedule(this.settings.keepalive, keepaliveExpired, conn, conn.keepaliveToken);
+    this.keepaliveTimers.schedule(keepaliveExpired, conn, conn.keepaliveToken);
   }
 
   /** @internal the keep-alive wait ran out: close the connection. */
