@@ -8,7 +8,6 @@ import type { Argv } from 'yargs';
 import { UserError } from '../scenario/errors.js';
 import { loadScenarioFile } from './loadScenarioFile.js';
 import type { Io } from './main.js';
-import { startSiteServer } from './siteServer.js';
 
 export const DEFAULT_PORT = 8080;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
@@ -35,6 +34,8 @@ export function serveCommand<T>(y: Argv<T>, io: Io) {
       }
       let site;
       try {
+        // Loaded here: Node's http module costs every other command 2 ms of start-up.
+        const { startSiteServer } = await import('./siteServer.js');
         site = await startSiteServer({ siteDir, scenariosDir: join(root, 'scenarios'), given: args.scenario, host: args.host, port: args.port });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
