@@ -36,7 +36,7 @@ export interface RunComparison {
 export function compareRuns(raw: unknown, runs: readonly HeyRun[], sets: readonly string[], scenarioSource: string): RunComparison[] {
   return runs.map((run) => {
     const { scenario, from } = scenarioForRun(raw, run, sets, scenarioSource);
-    const simulated = summarize(simulate(scenario), run.source, scenario.seed);
+    const simulated = summarize(simulate(scenario, { timeSeries: false }), run.source, scenario.seed);
     const c = scenario.client;
     return {
       source: run.source,

@@ -89,7 +89,7 @@ export function fit(
       const key = JSON.stringify(scenario);
       let summary = cache.get(key);
       if (summary === undefined) {
-        summary = summarize(simulate(scenario), run.source, scenario.seed);
+        summary = summarize(simulate(scenario, { timeSeries: false }), run.source, scenario.seed);
         cache.set(key, summary);
       }
       return { source: run.source, residuals: targets.map((t) => residual(t, run.report, summary!)) };

@@ -110,7 +110,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           // folder fails fast and prints no report.
           const plotDir = args.plot === undefined ? undefined : args.plot === '' ? DEFAULT_PLOT_DIR : args.plot;
           if (plotDir !== undefined) preparePlotDir(plotDir);
-          const result = simulate(scenario);
+          // The time series only go into the charts.
+          const result = simulate(scenario, { timeSeries: plotDir !== undefined });
           if (args.check) assertInvariants(result);
           const summary = summarize(result, name, scenario.seed);
           const partial = partialReason(summary);

@@ -33,13 +33,22 @@ export class Gauge {
   readonly area: Float64Array;
   readonly peak: Float64Array;
 
-  constructor(private readonly timeline: Timeline) {
+  constructor(
+    private readonly timeline: Timeline,
+    /** Kept over time; otherwise only the current value is (a run whose time series no
+     * output shows: see RunOptions.timeSeries). */
+    readonly recorded = true,
+  ) {
     this.bucketEnd = timeline.width;
     this.area = new Float64Array(timeline.maxPoints);
     this.peak = new Float64Array(timeline.maxPoints);
   }
 
   add(delta: number, now: Time): void {
+    if (!this.recorded) {
+      this.value += delta;
+      return;
+    }
     if (now >= this.bucketEnd) this.advance(now);
     else if (now > this.since) {
       this.curArea += this.value * (now - this.since);
@@ -129,9 +138,10 @@ export class Timeline {
     this.limit = INITIAL_WIDTH * maxPoints;
   }
 
-  gauge(name: string): Gauge {
+  /** The gauge called `name`; `recorded` false: its value only, no series (not in finish()'s data). */
+  gauge(name: string, recorded = true): Gauge {
     let g = this.gauges.get(name);
-    if (g === undefined) this.gauges.set(name, (g = new Gauge(this)));
+    if (g === undefined) this.gauges.set(name, (g = new Gauge(this, recorded)));
     return g;
   }
 
@@ -156,7 +166,7 @@ export class Timeline {
 
   finish(end: Time): TimelineData {
     this.bucketOf(Math.max(0, end - 1));
-    for (const g of this.gauges.values()) g.close(end);
+    for (const g of this.gauges.values()) if (g.recorded) g.close(end);
     const n = Math.max(1, Math.ceil(end / this.width));
     const seconds = this.width / 1e6;
     const data: TimelineData = {
@@ -167,6 +177,7 @@ export class Timeline {
       count: {},
     };
     for (const [name, g] of this.gauges) {
+      if (!g.recorded) continue;
       data.mean[name] = Array.from({ length: n }, (_, i) => {
         const span = Math.min(this.width, end - i * this.width);
         return span > 0 ? g.area[i] / span : 0;
