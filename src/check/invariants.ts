@@ -52,8 +52,10 @@ export function findViolations(r: RunResult): Violation[] {
   // a result counted twice or missed by one of them shows up as a difference.
   const statusTotal = [...rec.statusCodes.values()].reduce((a, b) => a + b, 0);
   const errorTotal = [...rec.errors.values()].reduce((a, b) => a + b, 0);
-  const timelineResponses = ['1xx', '2xx', '3xx', '4xx', '5xx'].reduce((a, k) => a + sum(r.timeline.count[k]), 0);
-  const timelineErrors = sum(r.timeline.count.errors);
+  // (A run without time series has no counts over time: RunOptions.timeSeries.)
+  const counted = r.timeline.count.errors !== undefined;
+  const timelineResponses = counted ? ['1xx', '2xx', '3xx', '4xx', '5xx'].reduce((a, k) => a + sum(r.timeline.count[k]), 0) : responses;
+  const timelineErrors = counted ? sum(r.timeline.count.errors) : rec.errorCount;
   if (statusTotal !== responses || errorTotal !== rec.errorCount || timelineResponses !== responses || timelineErrors !== rec.errorCount) {
     fail(
       INVARIANTS.tallies,

@@ -110,8 +110,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           // folder fails fast and prints no report.
           const plotDir = args.plot === undefined ? undefined : args.plot === '' ? DEFAULT_PLOT_DIR : args.plot;
           if (plotDir !== undefined) preparePlotDir(plotDir);
-          // The time series only go into the charts.
-          const result = simulate(scenario, { timeSeries: plotDir !== undefined });
+          // The time series only go into the charts (and --check cross-checks their counts).
+          const result = simulate(scenario, { timeSeries: plotDir !== undefined || Boolean(args.check) });
           if (args.check) assertInvariants(result);
           const summary = summarize(result, name, scenario.seed);
           const partial = partialReason(summary);

@@ -82,11 +82,12 @@ export interface RunOptions {
   frozenClockEvents?: number;
   /**
    * Record the time series of requests running, waiting in the backlog and in keep-alive,
-   * and of database connections (default true). Only charts and sweeps' utilization show
-   * them, and keeping them costs four gauge updates per request (B1: 3.5 % of a 1M run),
-   * so `sim run` without --plot, compare and fit leave them out. Requests in the system
-   * are always kept (Little's law is in every report), and so are the counts of responses
-   * and errors over time. Every figure of the report is the same either way.
+   * of database connections, and the counts of responses and errors over time (default
+   * true). Only charts, sweeps' utilization and the invariants' cross-checks use them, and
+   * keeping them costs five updates per request (B1: about 4 % of a 1M run), so `sim run`
+   * without --plot or --check, compare and fit leave them out. Requests in the system are
+   * always kept (Little's law is in every report). Every figure of the report is the same
+   * either way.
    */
   timeSeries?: boolean;
 }
@@ -94,9 +95,9 @@ export interface RunOptions {
 export function simulate(scenario: Scenario, options: RunOptions = {}): RunResult {
   const sim = new Simulation();
   const streams = new RandomStreams(scenario.seed);
-  const recorder = new RunRecorder(PHASE_NAMES.length);
-  const timeline = recorder.timeline;
   const series = options.timeSeries ?? true;
+  const recorder = new RunRecorder(PHASE_NAMES.length, series);
+  const timeline = recorder.timeline;
   const { client: c, server: s, machine: m, app: a, database: d } = scenario;
 
   const newCpu = (cores: number): Cpu => (m.scheduler === 'fifo' ? new FifoCpu(sim, cores) : new SharedCpu(sim, cores));

@@ -18,14 +18,17 @@ export class RunRecorder {
   readonly timeline = new Timeline();
   /** Summed time of ended requests in each phase (the model's Phase numbers). */
   readonly ledger: Float64Array;
-  private readonly byClass: Counter[] = [1, 2, 3, 4, 5].map((c) => this.timeline.counter(`${c}xx`));
-  private readonly errorCounter = this.timeline.counter('errors');
+  private readonly byClass: Counter[];
+  private readonly errorCounter: Counter;
   errorCount = 0;
   /** Summed time from send to error of the requests that failed. */
   errorTime = DOUBLE_ZERO;
 
-  constructor(phases: number) {
+  /** `countsOverTime` false: responses and errors are not counted per time bucket (only charts show those counts). */
+  constructor(phases: number, countsOverTime = true) {
     this.ledger = new Float64Array(phases);
+    this.byClass = [1, 2, 3, 4, 5].map((c) => this.timeline.counter(`${c}xx`, countsOverTime));
+    this.errorCounter = this.timeline.counter('errors', countsOverTime);
   }
 
   response(sentAt: Time, status: number, now: Time): void {

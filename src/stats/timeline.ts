@@ -111,11 +111,19 @@ export class Counter {
   readonly counts: Float64Array;
   total = 0;
 
-  constructor(private readonly timeline: Timeline) {
+  constructor(
+    private readonly timeline: Timeline,
+    /** Kept over time; otherwise only the total is (see Gauge.recorded). */
+    readonly recorded = true,
+  ) {
     this.counts = new Float64Array(timeline.maxPoints);
   }
 
   inc(now: Time): void {
+    if (!this.recorded) {
+      this.total++;
+      return;
+    }
     this.counts[this.timeline.bucketOf(now)]++;
     this.total++;
   }
@@ -145,9 +153,10 @@ export class Timeline {
     return g;
   }
 
-  counter(name: string): Counter {
+  /** The counter called `name`; `recorded` false: its total only, no series (not in finish()'s data). */
+  counter(name: string, recorded = true): Counter {
     let c = this.counters.get(name);
-    if (c === undefined) this.counters.set(name, (c = new Counter(this)));
+    if (c === undefined) this.counters.set(name, (c = new Counter(this, recorded)));
     return c;
   }
 
@@ -188,6 +197,7 @@ export class Timeline {
       data.peak[name] = Array.from({ length: n }, (_, i) => (i === n - 1 ? Math.max(g.peak[i], g.peak[n] ?? 0) : g.peak[i]));
     }
     for (const [name, c] of this.counters) {
+      if (!c.recorded) continue;
       data.count[name] = Array.from({ length: n }, (_, i) => c.counts[i] + (i === n - 1 ? (c.counts[n] ?? 0) : 0));
     }
     return data;
