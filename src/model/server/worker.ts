@@ -57,8 +57,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   /** Most connections held and handlers run at once: cheap evidence for the slot invariants. */
   peakOpen = 0;
   peakRunning = 0;
-  private accepting = false;
-  /** Owned by the listener (Acceptor.listening). */
+  /** In the listener's ready list, taking connections (set by the listener: Acceptor.listening). */
   listening = false;
 
   constructor(
@@ -202,8 +201,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
 
   protected updateAccepting(): void {
     const accept = this.alive && this.hasRoom();
-    if (accept === this.accepting) return;
-    this.accepting = accept;
+    if (accept === this.listening) return;
     if (accept) this.listener.acceptorReady(this);
     else this.listener.acceptorBusy(this);
   }
@@ -232,7 +230,6 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     if (this.dead) return;
     this.dead = true;
     this.alive = false;
-    this.accepting = false;
     this.listener.acceptorBusy(this);
     const now = this.sim.now;
     for (let req = this.firstInFlight; req !== undefined; req = req.nextInWorker) {
