@@ -27,6 +27,8 @@ export function queueingModel(s: Scenario): QueueingModel | undefined {
   const steps = s.app.steps;
   // Endpoints mix service times; pools and PgBouncer add queues of their own.
   if (lambda === undefined || s.server.maxRequests > 0 || steps === undefined || s.app.pool !== undefined) return undefined;
+  // The worker's own CPU per request is a service time on the cores, outside both models.
+  if (s.server.requestCpu > 0 || s.server.acceptCpu > 0) return undefined;
   const cls = effectiveWorkerClass(s);
   const async = cls === 'gevent' || cls === 'eventlet';
   if (steps.length === 1 && (steps[0].kind === 'sleep' || steps[0].kind === 'http')) {
@@ -44,7 +46,22 @@ export function queueingModel(s: Scenario): QueueingModel | undefined {
   const mean = exponentialMean(query.time);
   if (d === undefined || c === undefined || mean === undefined || d.pgbouncer !== undefined) return undefined;
   // Connections must cost nothing and free their slot at once; the query must be all wait.
-  const costs = [d.forkTime, d.backendStartTime, d.backendStartCpu, d.backendExitTime, query.cpu, query.decodeCpu];
+  const costs = [
+    d.forkTime,
+    d.postmasterCpu,
+    d.backendStartupCpu,
+    d.backendStartTime,
+    d.backendStartCpu,
+    d.backendExitTime,
+    d.backendExitCpu,
+    d.refusedCpu,
+    connect.cpu ?? 0,
+    query.cpu,
+    query.decodeCpu,
+    s.server.requestCpu,
+    s.server.acceptCpu,
+    s.server.errorCpu,
+  ];
   if (costs.some((x) => x !== 0)) return undefined;
   const blocking = (io: 'cooperative' | 'blocking' | undefined) => (io ?? (s.app.psycogreen ? 'cooperative' : 'blocking')) === 'blocking';
   if (async && (blocking(connect.io) || blocking(query.io))) return undefined;

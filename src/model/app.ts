@@ -18,10 +18,11 @@ import type { Uniform } from '../engine/random.js';
 import type { Cpu } from '../engine/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { DatabaseAccess } from './database/access.js';
+import type { Attempt, DbClient } from './database/postgres.js';
 import { Phase, type HttpRequest } from './request.js';
 import type { CompiledStep, Endpoint } from './steps.js';
 
-export class App {
+export class App implements DbClient {
   /** Requests that ended in an exception, by the error text (see exceptionsRaised). */
   private readonly exceptions = new Map<string, number>();
   private readonly totalWeight: number;
@@ -32,18 +33,46 @@ export class App {
     readonly cpu: Cpu,
     readonly db: DatabaseAccess | undefined,
     private readonly pick: Uniform,
+    /** The worker's CPU for a request whose handler raised (traceback, handle_error, 500 page). */
+    private readonly errorCpu = 0,
   ) {
     this.totalWeight = endpoints.reduce((sum, e) => sum + e.weight, 0);
   }
 
-  /** Runs the handler for `req`, from its first step; calls req.host.finished at the end. */
-  start(req: HttpRequest): void {
+  /**
+   * Runs the handler for `req`, from its first step; calls req.host.finished at the end.
+   * `cpu`: the worker's own work first (parse the request, call the app), on its loop.
+   */
+  start(req: HttpRequest, cpu: number = 0): void {
     req.step = 0;
     req.endpoint = this.endpoints.length === 1 ? 0 : this.route();
     const outer = this.starting;
     this.starting = req;
-    this.next(req);
+    if (cpu > 0) this.onLoop(req, cpu, afterWorkerCpu);
+    else this.next(req);
     this.starting = outer;
+  }
+
+  /** Runs `cpu` of the worker's work for `req` on its loop (taking the loop if it has not got it), then `then`. */
+  private onLoop(req: HttpRequest, cpu: number, then: (app: App, req: HttpRequest) => void): void {
+    req.pendingCpu = cpu;
+    req.afterCpu = then;
+    req.enter(Phase.loop, this.sim.now);
+    if (req.hasLoop) runPendingCpu(this, req);
+    else req.host!.loop.acquire(pendingCpuHasLoop, this, req);
+  }
+
+  /** DbClient: the backend's challenge arrived; the worker computes its answer when its loop is free. */
+  authenticate(attempt: Attempt): void {
+    const req = attempt.req;
+    if (req.killed) {
+      attempt.answered('EOF');
+      return;
+    }
+    req.authAttempt = attempt;
+    // Blocking connect (no psycogreen) holds the loop already, and keeps it after.
+    req.authKeepsLoop = req.hasLoop;
+    this.onLoop(req, req.connectCpu, answered);
   }
 
   /** The request whose start() is on the stack, and how many end() calls are. */
@@ -97,6 +126,8 @@ export class App {
     req.enter(step.phase, this.sim.now);
     switch (step.kind) {
       case 'dbConnect':
+        // The client's share of authentication, if it runs inside the handshake.
+        req.connectCpu = step.cpu !== undefined ? this.sample(step, step.cpu) : 0;
         this.db!.connect(req, this.connected);
         return;
       case 'dbQuery':
@@ -139,6 +170,12 @@ export class App {
   killed(req: HttpRequest): void {
     if (req.cpuTask !== 0) this.cpu.cancel(req.cpuTask);
     req.cpuTask = 0;
+    // A backend waiting for this worker's answer reads EOF and exits.
+    const attempt = req.authAttempt;
+    if (attempt !== undefined) {
+      req.authAttempt = undefined;
+      attempt.answered('EOF');
+    }
   }
 
   releaseLoop(req: HttpRequest): void {
@@ -180,7 +217,8 @@ export class App {
   private fail(req: HttpRequest, exception: string): void {
     // Counted by the server's message; the exception's full text is built when reported.
     this.exceptions.set(exception, (this.exceptions.get(exception) ?? 0) + 1);
-    this.end(req, 500);
+    if (this.errorCpu > 0) this.onLoop(req, this.errorCpu, endWith500);
+    else this.end(req, 500);
   }
 
   /** Exceptions the handler raised, by the message gunicorn logs. */
@@ -195,6 +233,11 @@ export class App {
   private readonly endLater = (req: HttpRequest, status: number): void => {
     if (!req.killed) this.end(req, status);
   };
+
+  /** @internal */
+  endNow(req: HttpRequest, status: number): void {
+    this.end(req, status);
+  }
 
   private end(req: HttpRequest, status: number): void {
     if (req === this.starting && this.ending > 0) {
@@ -216,6 +259,47 @@ export class App {
     req.host!.finished(req, status);
     this.ending--;
   }
+}
+
+function pendingCpuHasLoop(app: App, req: HttpRequest): void {
+  if (req.killed) {
+    if (req.authAttempt !== undefined) answered(app, req);
+    return;
+  }
+  req.hasLoop = true;
+  runPendingCpu(app, req);
+}
+
+function runPendingCpu(app: App, req: HttpRequest): void {
+  req.enter(Phase.cpu, app.sim.now);
+  req.cpuTask = app.cpu.run(req.pendingCpu, pendingCpuDone, app, req);
+}
+
+function pendingCpuDone(app: App, req: HttpRequest): void {
+  req.cpuTask = 0;
+  if (req.killed && req.authAttempt === undefined) return;
+  req.afterCpu!(app, req);
+}
+
+function afterWorkerCpu(app: App, req: HttpRequest): void {
+  app.next(req);
+}
+
+function endWith500(app: App, req: HttpRequest): void {
+  app.endNow(req, 500);
+}
+
+/** The worker computed its answer to the backend's challenge (or died first). */
+function answered(app: App, req: HttpRequest): void {
+  const attempt = req.authAttempt!;
+  req.authAttempt = undefined;
+  if (req.killed) {
+    attempt.answered('EOF');
+    return;
+  }
+  if (!req.authKeepsLoop) app.releaseLoop(req);
+  req.enter(Phase.dbConnect, app.sim.now);
+  attempt.answered();
 }
 
 function cpuHasLoop(app: App, req: HttpRequest): void {

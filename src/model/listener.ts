@@ -23,6 +23,10 @@ export interface Acceptor {
   listening: boolean;
   /** Takes the connection (the listener calls this only while the acceptor is ready). */
   accept(conn: Connection): void;
+  /** Whether it would take a connection the moment it arrives; if not, it is told `readable` and takes them itself. */
+  takesNow(): boolean;
+  /** Connections are waiting in the queue: it takes them (`take`) when it gets to it. */
+  readable(): void;
 }
 
 export type AcceptPolicy = 'random' | 'round-robin' | 'first';
@@ -74,10 +78,17 @@ export class Listener {
   /** A client's SYN arrives. */
   syn(conn: Connection): void {
     conn.synCount++;
+    let wake = false;
     if (this.ready.length > 0) {
-      conn.client.connected(conn);
-      if (conn.open) this.handOver(conn);
-      return;
+      const a = this.choose();
+      if (a.takesNow()) {
+        conn.client.connected(conn);
+        if (conn.open) a.accept(conn);
+        return;
+      }
+      // Its acceptor is busy: the connection waits in the queue, and every ready
+      // acceptor is woken; the first to get to it takes it.
+      wake = true;
     }
     if (this.queue.length >= this.capacity) {
       this.synDrops++;
@@ -90,6 +101,17 @@ export class Listener {
     this.backlogGauge.add(1, this.sim.now);
     if (this.queue.length > this.peakQueue) this.peakQueue = this.queue.length;
     conn.client.connected(conn);
+    if (wake) for (const a of this.ready.slice()) a.readable();
+  }
+
+  /** An acceptor takes the oldest connection waiting (one whose client gave up is dropped). */
+  take(): Connection | undefined {
+    while (this.queue.length > 0) {
+      const conn = this.queue.shift()!;
+      this.backlogGauge.add(-1, this.sim.now);
+      if (conn.open) return conn;
+    }
+    return undefined;
   }
 
   /**
@@ -109,6 +131,10 @@ export class Listener {
       a.listening = true;
     }
     while (this.queue.length > 0 && a.listening) {
+      if (!a.takesNow()) {
+        a.readable();
+        return;
+      }
       const conn = this.queue.shift()!;
       this.backlogGauge.add(-1, this.sim.now);
       if (!conn.open) continue; // the client gave up; the worker would read EOF at once
@@ -124,11 +150,6 @@ export class Listener {
     let i = ready.indexOf(a);
     for (; i < ready.length - 1; i++) ready[i] = ready[i + 1];
     ready.pop();
-  }
-
-  private handOver(conn: Connection): void {
-    const a = this.choose();
-    a.accept(conn);
   }
 
   private choose(): Acceptor {

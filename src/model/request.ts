@@ -19,6 +19,10 @@ export class Connection {
   idleOnServer = false;
   /** The client finished with it and parked it in its idle pool. */
   idleOnClient = false;
+  /** Requests a worker has started on it. */
+  handled = 0;
+  /** Accepted before its first request was written: the server is reading, waiting for it. */
+  awaitingRequest = false;
   /** Which part of the client uses it (a hey worker), for the client's own bookkeeping. */
   source: unknown = undefined;
 
@@ -28,6 +32,8 @@ export class Connection {
 /** What the server side of a connection must react to. */
 export interface ServerSide {
   requestArrived(conn: Connection): void;
+  /** The first request on a connection accepted before the client wrote it. */
+  firstRequestArrived(conn: Connection): void;
   clientClosed(conn: Connection): void;
 }
 
@@ -77,6 +83,14 @@ export class HttpRequest {
    * layer's continuation (pool -> PgBouncer -> PostgreSQL pass these along). */
   dbCpu = 0;
   dbWait = 0;
+  /** The client's share of authentication for the connection being opened (µs of CPU). */
+  connectCpu = 0;
+  /** The worker's CPU it is about to run outside a step (request handling, an error, authentication) and what follows. */
+  pendingCpu = 0;
+  afterCpu: ((app: any, req: HttpRequest) => void) | undefined = undefined;
+  /** The connection attempt whose challenge its worker is answering. */
+  authAttempt: { answered(error?: string): void } | undefined = undefined;
+  authKeepsLoop = false;
   dbDone: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
   dbNext: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
   /** PgBouncer's own continuation: an app-side pool above it keeps dbNext meanwhile. */

@@ -17,7 +17,7 @@ export interface CompiledStep {
   kind: CompiledKind;
   /** The step's time (CPU time for cpu, the wait otherwise; a query's wait). */
   duration?: Distribution;
-  /** A query's backend CPU. */
+  /** A query's backend CPU; a connect's client share of authentication, when it runs inside the handshake. */
   cpu?: Distribution;
   random?: Uniform;
   blocking: boolean;
@@ -37,17 +37,22 @@ export interface Endpoint {
   steps: CompiledStep[];
 }
 
-export function compileEndpoints(app: Scenario['app'], streams: RandomStreams): Endpoint[] {
+/**
+ * `authInHandshake`: the app talks to PostgreSQL itself, which asks the client for its
+ * share of authentication mid-handshake (with PgBouncer in between, the client's CPU
+ * comes after the connect, as one step).
+ */
+export function compileEndpoints(app: Scenario['app'], streams: RandomStreams, authInHandshake = false): Endpoint[] {
   const list = app.endpoints ?? [{ name: 'app', weight: 1, steps: app.steps!, status: undefined }];
   return list.map((e, i) => ({
     name: e.name,
     weight: e.weight,
     status: e.status ?? app.status,
-    steps: compileSteps(e.steps, app.psycogreen, streams, list.length === 1 ? 'app' : `app.${i}`),
+    steps: compileSteps(e.steps, app.psycogreen, streams, list.length === 1 ? 'app' : `app.${i}`, authInHandshake),
   }));
 }
 
-function compileSteps(steps: readonly Step[], psycogreen: boolean, streams: RandomStreams, prefix: string): CompiledStep[] {
+function compileSteps(steps: readonly Step[], psycogreen: boolean, streams: RandomStreams, prefix: string, authInHandshake: boolean): CompiledStep[] {
   const out: CompiledStep[] = [];
   // Each cache's store goes after the last step it covers: scenario step index -> the
   // store, and where its lookup is in `out` (to count the steps a hit skips).
@@ -60,8 +65,12 @@ function compileSteps(steps: readonly Step[], psycogreen: boolean, streams: Rand
         out.push({ kind: 'cpu', duration: toDistribution(step.time), random, blocking: false, phase: Phase.cpu });
         break;
       case 'dbConnect':
-        out.push({ kind: 'dbConnect', random, blocking, phase: Phase.dbConnect });
-        if (step.cpu !== 0) out.push({ kind: 'cpu', duration: toDistribution(step.cpu), random, blocking: false, phase: Phase.cpu });
+        if (step.cpu === undefined || step.cpu === 0) out.push({ kind: 'dbConnect', random, blocking, phase: Phase.dbConnect });
+        else if (authInHandshake) out.push({ kind: 'dbConnect', cpu: toDistribution(step.cpu), random, blocking, phase: Phase.dbConnect });
+        else {
+          out.push({ kind: 'dbConnect', random, blocking, phase: Phase.dbConnect });
+          out.push({ kind: 'cpu', duration: toDistribution(step.cpu), random, blocking: false, phase: Phase.cpu });
+        }
         break;
       case 'dbQuery':
         out.push({ kind: 'dbQuery', duration: toDistribution(step.time), cpu: toDistribution(step.cpu), random, blocking, phase: Phase.dbQuery });

@@ -6,6 +6,7 @@
 //
 // One function, so a reader can see every component and which settings reach it.
 import { FifoCpu, SharedCpu, type Cpu } from '../engine/cpu.js';
+import { ProcessCpu } from '../engine/processCpu.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { fromSeconds, type Time } from '../engine/time.js';
@@ -21,10 +22,15 @@ import { Arrivals } from './client/arrivals.js';
 import { HeyClient } from './client/hey.js';
 import type { LoadGenerator } from './client/loadGenerator.js';
 import { OpenLoopClient } from './client/openLoop.js';
-import { Postgres } from './database/postgres.js';
+import { BACKENDS_BEYOND_MAX_CONNECTIONS, Postgres } from './database/postgres.js';
 import { Listener, synRetransmits } from './listener.js';
 import { PHASE_NAMES } from './request.js';
 import { Arbiter } from './server/arbiter.js';
+
+/** PostgreSQL's own cap on its listen backlog (pqcomm.h PG_SOMAXCONN, PostgreSQL 15). */
+const PG_SOMAXCONN = 10000;
+/** net.core.somaxconn's default since Linux 5.4. */
+const LINUX_SOMAXCONN = 4096;
 
 /** hey's transport keeps at most min(C, 500) idle connections (requester.go: maxIdleConn). */
 export const HEY_MAX_IDLE_CONNS = 500;
@@ -106,20 +112,31 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
   let pgbouncer: PgBouncer | undefined;
   let db: DatabaseAccess | undefined;
   if (d !== undefined) {
+    const maxBackends = d.maxConnections + BACKENDS_BEYOND_MAX_CONNECTIONS;
     postgres = new Postgres(
       sim,
       {
         maxConnections: d.maxConnections,
         superuserReservedConnections: d.superuserReservedConnections,
         superuser: d.superuser,
+        // pqcomm.c StreamServerPort: listen(fd, min(2 * MaxBackends, PG_SOMAXCONN)), capped by the kernel.
+        listenBacklog: d.listenBacklog ?? Math.min(2 * maxBackends, PG_SOMAXCONN, d.somaxconn ?? (d.cores !== undefined ? LINUX_SOMAXCONN : m.somaxconn)),
+        // postmaster.c MaxLivePostmasterChildren.
+        maxChildren: 2 * maxBackends,
+        postmasterCpu: fromSeconds(d.postmasterCpu),
         forkTime: fromSeconds(d.forkTime),
+        backendStartupCpu: fromSeconds(d.backendStartupCpu),
         backendStartCpu: fromSeconds(d.backendStartCpu),
         backendStartTime: fromSeconds(d.backendStartTime),
         backendExitTime: fromSeconds(d.backendExitTime),
+        backendExitCpu: fromSeconds(d.backendExitCpu),
+        refusedCpu: fromSeconds(d.refusedCpu),
       },
       // On its own machine, or sharing the workers' cores.
       d.cores !== undefined ? newCpu(d.cores) : cores,
       timeline.gauge('dbConnections', series),
+      // The app's host is PostgreSQL's client: its TCP stack retransmits a dropped SYN.
+      synRetransmits(m.os, m.synRetries),
     );
     const b = d.pgbouncer;
     if (b !== undefined) {
@@ -138,7 +155,16 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     const pool = a.pool === undefined ? undefined : { size: a.pool.size, maxOverflow: a.pool.maxOverflow, timeout: fromSeconds(a.pool.timeout) };
     db = new DatabaseAccess(sim, pgbouncer ?? postgres, pool);
   }
-  const app = new App(sim, compileEndpoints(a, streams), cores, db, streams.stream('app.endpoint'));
+  const app = new App(
+    sim,
+    compileEndpoints(a, streams, postgres !== undefined && pgbouncer === undefined),
+    cores,
+    db,
+    streams.stream('app.endpoint'),
+    fromSeconds(s.errorCpu),
+  );
+  // The app's workers answer PostgreSQL's authentication challenges (PgBouncer logs in itself).
+  if (postgres !== undefined && pgbouncer === undefined) postgres.client = app;
 
   const listener = new Listener(
     sim,
@@ -164,6 +190,8 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       maxRequests: s.maxRequests,
       maxRequestsJitter: s.maxRequestsJitter,
       bootTime: fromSeconds(s.bootTime),
+      requestCpu: fromSeconds(s.requestCpu),
+      acceptCpu: fromSeconds(s.acceptCpu),
     },
     { running: timeline.gauge('running', series), keepalive: timeline.gauge('keepalive', series) },
     streams.stream('server.maxRequestsJitter'),
@@ -171,7 +199,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
   arbiter.start();
 
   const inSystem = timeline.gauge('inSystem');
-  const load = { timeout: fromSeconds(c.timeout), url: c.url };
+  const load = { timeout: fromSeconds(c.timeout), url: c.url, requestCpu: fromSeconds(c.requestCpu), dialCpu: fromSeconds(c.dialCpu) };
   let client: LoadGenerator;
   if (c.arrivals !== undefined) {
     const steps = c.arrivals.steps ?? [{ from: 0, rate: c.arrivals.rate! }];
@@ -202,6 +230,11 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
       inSystem,
       recorder.ledger,
     );
+  }
+  if (load.requestCpu > 0 || load.dialCpu > 0) {
+    // hey is a Go program: its goroutines run on GOMAXPROCS = its host's cores threads.
+    const host = c.cores !== undefined ? newCpu(c.cores) : cores;
+    client.process = new ProcessCpu(host, host.cores, 'client');
   }
   client.start();
   const limits = { maxEvents: options.maxEvents ?? scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) };

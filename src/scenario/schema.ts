@@ -96,8 +96,11 @@ export const stepSchema = z.discriminatedUnion('kind', [
     kind: z.literal('dbConnect'),
     io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
     cpu: durationSpec
-      .default(0)
-      .meta({ description: "Client CPU to connect (libpq's side of scram-sha-256 authentication), on the worker, once the backend answers." }),
+      .optional()
+      .meta({
+        description:
+          "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot. Default: 0.",
+      }),
   }),
   z.strictObject({
     kind: z.literal('dbQuery'),
@@ -205,6 +208,13 @@ export const clientSchema = z
       .meta({ description: "Reuse each hey worker's connection (hey's default); false is hey -disable-keepalive. Open-loop arrivals always use new connections." }),
     maxIdleConns: positiveCount('Idle keep-alive connections hey keeps (MaxIdleConnsPerHost = min(c, 500)).').optional(),
     url: z.string().default('http://127.0.0.1:8000').meta({ description: 'Only used in error messages, as hey prints them.' }),
+    cores: positiveCountOptional("The client's own host's cores; without it, the client shares machine.cores with the server (as the article and the calibration kit ran)."),
+    requestCpu: seconds
+      .default(0)
+      .meta({ description: "The client's CPU per request (hey: write the request, read the response), on the client's host." }),
+    dialCpu: seconds
+      .default(0)
+      .meta({ description: "The client's extra CPU per new connection (hey: Go's dial), on the client's host; hey's goroutines dial before they write." }),
   })
   .superRefine((c, ctx) => {
     if (c.requests === undefined && c.duration === undefined) {
@@ -266,6 +276,18 @@ export const serverSchema = z.strictObject({
     }),
   maxRequests: count('gunicorn --max-requests: a worker restarts gracefully after this many requests; 0 disables.').default(0),
   maxRequestsJitter: count('gunicorn --max-requests-jitter: adds randint(0, jitter) to max_requests, per worker.').default(0),
+  requestCpu: seconds
+    .default(0)
+    .meta({ description: "The worker's CPU per request outside the handler (parse, WSGI call, write the response), on its loop." }),
+  acceptCpu: seconds
+    .default(0)
+    .meta({ description: "The worker's extra CPU per new connection (accept, a greenlet or thread to read it, close), on its loop." }),
+  errorCpu: seconds
+    .default(0)
+    .meta({
+      description:
+        "The worker's extra CPU for a request whose handler raised (the exception, gunicorn's handle_error with its traceback and log line, the 500 page), on its loop.",
+    }),
   acceptPolicy: z
     .enum(['random', 'round-robin', 'first'])
     .default('random')
@@ -326,14 +348,41 @@ export const databaseSchema = z.strictObject({
   superuserReservedConnections: count('PostgreSQL superuser_reserved_connections.').default(3),
   superuser: z.boolean().default(false).meta({ description: 'The app connects as a superuser (the article connects as postgres).' }),
   cores: positiveCountOptional("The database's own machine's cores; without it, backends share machine.cores with the workers."),
+  somaxconn: positiveCountOptional(
+    "net.core.somaxconn of the database's host: caps the postmaster's listen queue. Default: machine.somaxconn when it shares the machine; 4096 (Linux >= 5.4) on a host of its own.",
+  ),
+  listenBacklog: positiveCountOptional(
+    "The postmaster's listen queue. Default: min(2 x MaxBackends, somaxconn), as PostgreSQL 15 sets it (pqcomm.c StreamServerPort; MaxBackends = maxConnections + 22 with default settings).",
+  ),
+  authMethod: z
+    .enum(['scram-sha-256', 'md5', 'trust'])
+    .default('scram-sha-256')
+    .meta({ description: "pg_hba.conf's method for the app's connections (PostgreSQL 14 and later default to scram-sha-256)." }),
   forkTime: seconds.meta({
-    description: 'Postmaster time per connection attempt (accept and fork), serialized: one attempt after another.',
+    description: 'Postmaster time per connection attempt (accept and fork) that is not CPU on a modelled core, serialized: one attempt after another.',
   }),
-  backendStartCpu: seconds.default(0).meta({ description: "Backend CPU for authentication and start-up, on the database's cores." }),
+  postmasterCpu: seconds
+    .default(0)
+    .meta({ description: "The postmaster's CPU per connection attempt (accept, fork), serialized: it is one process." }),
+  backendStartupCpu: seconds
+    .default(0)
+    .meta({ description: 'A new backend\'s CPU before it takes its slot (BackendInitialize: the startup packet), on the database\'s cores.' }),
+  backendStartCpu: seconds
+    .default(0)
+    .meta({ description: "Backend CPU holding its slot until ready for queries (the server's share of authentication, InitPostgres), on the database's cores." }),
   backendStartTime: seconds.meta({
-    description: 'Backend start-up and authentication waiting (round trips) after the fork, before the connection is ready; in parallel.',
+    description: 'Backend start-up waiting that is not CPU on a modelled core (e.g. a proxy), after its CPU, before the connection is ready; in parallel.',
   }),
   backendExitTime: seconds.default(0).meta({ description: 'A closed connection frees its slot when its backend has exited, this long after.' }),
+  backendExitCpu: seconds
+    .default(0)
+    .meta({ description: 'A backend\'s CPU after its connection closed and its slot was freed, until the process has exited.' }),
+  refusedCpu: seconds
+    .default(0)
+    .meta({
+      description:
+        'A refused backend\'s CPU after it found no free slot ("sorry, too many clients already": the FATAL message and exit); its start-up before that is backendStartupCpu.',
+    }),
   pgbouncer: z
     .strictObject({
       poolMode: z.enum(['session', 'transaction']).default('session').meta({ description: 'pool_mode.' }),

@@ -2,6 +2,7 @@
 // (a response of any status, or a transport error), enforces hey's -t timeout, counts
 // the requests in flight (for Little's law), and stops the run when it is done.
 import type { Lane } from '../../engine/lane.js';
+import type { ProcessCpu } from '../../engine/processCpu.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
@@ -13,6 +14,9 @@ export interface LoadSettings {
   /** 0 = no timeout. */
   timeout: Time;
   url: string;
+  /** The client's own CPU per request and per new connection (0: none, and no events for it). */
+  requestCpu?: Time;
+  dialCpu?: Time;
 }
 
 export abstract class LoadGenerator implements ClientSide {
@@ -34,6 +38,10 @@ export abstract class LoadGenerator implements ClientSide {
   ) {
     this.timeouts = load.timeout > 0 ? sim.lane(load.timeout) : undefined;
   }
+
+  /** The client process's CPU (hey: a Go program on its host's cores); set when it has costs. */
+  process: ProcessCpu | undefined = undefined;
+
 
   /** hey's -t timers, one per request sent (a Lane: they all wait the same time). */
   private readonly timeouts: Lane | undefined;
@@ -58,11 +66,18 @@ export abstract class LoadGenerator implements ClientSide {
     this.inSystem.add(1, now);
     if (this.timeouts !== undefined) this.timeouts.schedule(timedOut, this, req);
     this.sending++;
-    if (reuse !== undefined) {
-      conn.pending = true;
-      conn.worker!.requestArrived(conn);
+    const p = this.process;
+    if (p === undefined) {
+      if (reuse !== undefined) {
+        conn.pending = true;
+        conn.worker!.requestArrived(conn);
+      } else {
+        this.listener.syn(conn);
+      }
+    } else if (reuse !== undefined) {
+      p.run(this.load.requestCpu!, written, this, req);
     } else {
-      this.listener.syn(conn);
+      p.run(this.load.dialCpu!, dialed, this, req);
     }
     this.sending--;
     return req;
@@ -71,9 +86,26 @@ export abstract class LoadGenerator implements ClientSide {
   connected(conn: Connection): void {
     const req = conn.request;
     if (req === undefined || req.abandoned) return;
-    // The request goes out right after the handshake.
     req.enter(Phase.backlog, this.sim.now);
+    // The request goes out right after the handshake, or when the client's process gets to writing it.
+    if (this.process === undefined) conn.pending = true;
+    else this.process.run(this.load.requestCpu!, written, this, req);
+  }
+
+  /** @internal the client dialed: its SYN goes out. */
+  dialed(req: HttpRequest): void {
+    if (!req.abandoned && req.conn.open) this.listener.syn(req.conn);
+  }
+
+  /** @internal the client wrote the request on its connection. */
+  written(req: HttpRequest): void {
+    const conn = req.conn;
+    if (req.abandoned || !conn.open) return;
     conn.pending = true;
+    const w = conn.worker;
+    if (w === undefined) return; // still in the accept queue: the worker reads it when it accepts
+    if (conn.idleOnServer) w.requestArrived(conn);
+    else if (conn.awaitingRequest) w.firstRequestArrived(conn);
   }
 
   connectFailed(conn: Connection, error: string): void {
@@ -130,6 +162,14 @@ export abstract class LoadGenerator implements ClientSide {
     this.finishedAt = this.sim.now;
     this.sim.stop();
   }
+}
+
+function dialed(g: LoadGenerator, req: HttpRequest): void {
+  g.dialed(req);
+}
+
+function written(g: LoadGenerator, req: HttpRequest): void {
+  g.written(req);
 }
 
 function timedOut(g: LoadGenerator, req: HttpRequest): void {

@@ -1,24 +1,33 @@
-// PostgreSQL's connection handling (MODEL.md section 4; postmaster.c, proc.c, postinit.c).
+// PostgreSQL's connection handling, in the order the server's code runs it (MODEL.md
+// section 4; PostgreSQL 15: postmaster.c ServerLoop, BackendStartup, BackendInitialize;
+// proc.c InitProcess; postinit.c InitPostgres; auth.c, auth-scram.c; libpq fe-connect.c).
 //
-// The postmaster is one process: it accepts and forks a backend for each connection
-// attempt, one after another (`forkTime` each, serialized). The new backend reads the
-// startup packet (postmaster.c: BackendStartup forks, the child's BackendInitialize runs
-// ProcessStartupPacket), then takes a PGPROC slot (PostgresMain -> InitProcess): if
-// max_connections are taken it exits with "sorry, too many clients already" (a refused
-// attempt has cost its fork too). The client sends that packet as soon as its TCP connect
-// completes, which the kernel does before the postmaster accepts, so the packet is always
-// waiting when the fork ends and the slot is taken right then: slots go in fork order
-// (docs/calibration.md, "The known gap"). It then
-// authenticates and initializes: `backendStartCpu` on the database's cores (scram-sha-256
-// is deliberately CPU-heavy), then `backendStartTime` of waiting (round trips), in
-// parallel with other backends. After authentication an ordinary role is refused if
-// fewer than superuser_reserved_connections slots would remain free (InitPostgres).
-// A query uses backend CPU, then waits (pg_sleep, IO). Closing a connection ends its
-// backend, whose slot is free once it has exited (`backendExitTime`).
+// 1. TCP connect to the postmaster's listening socket. Its accept queue holds
+//    min(2 x MaxBackends, somaxconn) connections (pqcomm.c StreamServerPort); a SYN that
+//    finds it full is dropped and the client retransmits it (1 s, 3 s, 7 s... later).
+// 2. The postmaster is one process: it accepts and forks one connection after another
+//    (`postmasterCpu` on the database's cores, then `forkTime` of anything else). With
+//    2 x MaxBackends children alive (canAcceptConnections: CAC_TOOMANY) the child is a
+//    "dead end" that only refuses.
+// 3. The new backend reads the startup packet (`backendStartupCpu`; the client sent it
+//    as soon as TCP connected), then takes a PGPROC slot in InitProcess. With
+//    max_connections slots taken it sends "sorry, too many clients already" and exits
+//    (`refusedCpu`). Slots go in the order backends reach InitProcess.
+// 4. Holding its slot, it authenticates: it sends its challenge and waits for the client,
+//    whose share (scram-sha-256's proof: PBKDF2 with 4096 iterations) runs in the client's
+//    process (`DbClient.authenticate`: a gevent worker's loop), however long that process
+//    takes to get to it. Then the backend's own start-up (`backendStartCpu`: the server's
+//    share of authentication, InitPostgres), then `backendStartTime` of anything else.
+//    An ordinary role is refused here if fewer than superuser_reserved_connections slots
+//    would remain free (InitPostgres, after authentication).
+// 5. A query uses backend CPU, then waits (pg_sleep, IO). Closing ends the backend: its
+//    slot is free `backendExitTime` after the close, and the process exits after
+//    `backendExitCpu` more.
 import type { Cpu } from '../../engine/cpu.js';
-import { Resource } from '../../engine/resource.js';
+import { Fifo } from '../../engine/fifo.js';
+import type { Lane } from '../../engine/lane.js';
 import type { Simulation } from '../../engine/simulation.js';
-import type { Time } from '../../engine/time.js';
+import { fromSeconds, type Time } from '../../engine/time.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
@@ -27,43 +36,110 @@ import type { DbDone, DbServer } from './server.js';
 export const TOO_MANY_CLIENTS = 'FATAL:  sorry, too many clients already';
 export const RESERVED_FOR_SUPERUSER =
   'FATAL:  remaining connection slots are reserved for non-replication superuser connections';
+export const CONNECT_TIMED_OUT = 'connection to server failed: Connection timed out';
+
+/**
+ * MaxBackends beyond max_connections with PostgreSQL 15's defaults (postinit.c
+ * InitializeMaxBackends): autovacuum_max_workers 3, the autovacuum launcher 1,
+ * max_worker_processes 8, max_wal_senders 10.
+ */
+export const BACKENDS_BEYOND_MAX_CONNECTIONS = 3 + 1 + 8 + 10;
 
 export interface PostgresSettings {
   maxConnections: number;
   superuserReservedConnections: number;
   superuser: boolean;
+  /** The postmaster's listen queue (min(2 x MaxBackends, the host's somaxconn)). */
+  listenBacklog: number;
+  /** Children the postmaster forks before new ones are dead ends (2 x MaxBackends). */
+  maxChildren: number;
+  postmasterCpu: Time;
   forkTime: Time;
+  backendStartupCpu: Time;
   backendStartCpu: Time;
   backendStartTime: Time;
   backendExitTime: Time;
+  backendExitCpu: Time;
+  refusedCpu: Time;
+}
+
+/**
+ * The client process's side of authentication: it runs `attempt.req.connectCpu` of CPU
+ * when it gets to it, then calls `attempt.answered()` (with an error if it went away).
+ */
+export interface DbClient {
+  authenticate(attempt: Attempt): void;
+}
+
+/** One connection attempt, from the client's SYN to a ready (or refused) backend. */
+export class Attempt {
+  synCount = 0;
+  constructor(
+    readonly req: HttpRequest,
+    readonly done: DbDone,
+    private readonly server: Postgres,
+  ) {}
+
+  /** The client sent its answer to the backend's challenge (or went away: `error`). */
+  answered(error?: string): void {
+    this.server.clientAnswered(this, error);
+  }
 }
 
 export class Postgres implements DbServer {
-  private readonly postmaster = new Resource(1, 'postmaster');
+  /** Connections the kernel completed and the postmaster has not accepted yet. */
+  private readonly acceptQueue = new Fifo<Attempt>();
+  private postmasterBusy = false;
+  /** The client's SYN retransmission timers, by retransmission. */
+  private readonly synTimers: Lane[];
   /** Backends holding a PGPROC slot (starting up, connected, or exiting). */
   backends = 0;
+  /** Child processes alive, dead ends aside (what CountChildren counts). */
+  children = 0;
   peakOpen = 0;
   refused = 0;
+  /** Refused by a dead-end child (too many children), part of `refused`. */
+  deadEnds = 0;
+  synDrops = 0;
   connections = 0;
   queries = 0;
+  /** Who computes the client's share of authentication; undefined: nobody (no CPU). */
+  client: DbClient | undefined = undefined;
 
   constructor(
     readonly sim: Simulation,
     readonly settings: PostgresSettings,
-    /** The cores backends run on: the machine's, or the database's own. */
+    /** The database host's cores: the postmaster and every backend run there. */
     private readonly cpu: Cpu,
     /** Backends holding a slot, over time. */
     private readonly openGauge: Gauge,
-  ) {}
+    /** When the client retransmits a dropped SYN (seconds after the previous one; the last: gives up). */
+    synRetransmits: readonly number[],
+  ) {
+    this.synTimers = synRetransmits.map((s) => sim.lane(fromSeconds(s)));
+  }
 
   open(req: HttpRequest, done: DbDone): void {
-    this.postmaster.acquire(this.startFork, req, done);
+    this.syn(new Attempt(req, done, this));
+  }
+
+  /** @internal a SYN of `attempt` reaches the postmaster's socket. */
+  syn(attempt: Attempt): void {
+    attempt.synCount++;
+    if (this.acceptQueue.length >= this.settings.listenBacklog) {
+      this.synDrops++;
+      const last = attempt.synCount === this.synTimers.length;
+      this.synTimers[attempt.synCount - 1].schedule(last ? connectTimedOut : resendSyn, this, attempt);
+      return;
+    }
+    this.acceptQueue.push(attempt);
+    if (!this.postmasterBusy) this.acceptNext();
   }
 
   close(): void {
     if (this.backends <= 0) throw new Error('postgres: close without an open connection');
-    if (this.settings.backendExitTime > 0) this.sim.schedule(this.settings.backendExitTime, this.exited, undefined);
-    else this.exited();
+    if (this.settings.backendExitTime > 0) this.sim.schedule(this.settings.backendExitTime, this.slotFreed, undefined);
+    else this.slotFreed();
   }
 
   query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void {
@@ -73,55 +149,115 @@ export class Postgres implements DbServer {
     else this.sim.schedule(wait, done, req, undefined);
   }
 
-  private readonly startFork = (req: HttpRequest, done: DbDone): void => {
-    this.sim.schedule(this.settings.forkTime, this.forked, req, done);
+  /** The postmaster's loop: accept the oldest completed connection and fork for it. */
+  private acceptNext(): void {
+    const attempt = this.acceptQueue.shift();
+    if (attempt === undefined) {
+      this.postmasterBusy = false;
+      return;
+    }
+    this.postmasterBusy = true;
+    if (this.settings.postmasterCpu > 0) this.cpu.run(this.settings.postmasterCpu, this.forking, attempt);
+    else this.forking(attempt);
+  }
+
+  private readonly forking = (attempt: Attempt): void => {
+    if (this.settings.forkTime > 0) this.sim.schedule(this.settings.forkTime, this.forked, attempt);
+    else this.forked(attempt);
   };
 
-  /** The fork is over: the backend takes its slot or is refused. */
-  private readonly forked = (req: HttpRequest, done: DbDone): void => {
-    this.postmaster.release();
+  /** The child exists; the postmaster goes back to its loop. */
+  private readonly forked = (attempt: Attempt): void => {
+    const deadEnd = this.children >= this.settings.maxChildren;
+    if (!deadEnd) this.children++;
+    const startup = this.settings.backendStartupCpu;
+    if (startup > 0) this.cpu.run(startup, deadEnd ? this.deadEndStarted : this.startedUp, attempt);
+    else if (deadEnd) this.deadEndStarted(attempt);
+    else this.startedUp(attempt);
+    this.acceptNext();
+  };
+
+  /** A dead-end child read the startup packet: it refuses and exits. */
+  private readonly deadEndStarted = (attempt: Attempt): void => {
+    this.refused++;
+    this.deadEnds++;
+    attempt.done(attempt.req, TOO_MANY_CLIENTS);
+    if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined);
+  };
+
+  /** The backend read the startup packet: InitProcess takes a slot, or refuses. */
+  private readonly startedUp = (attempt: Attempt): void => {
     const s = this.settings;
     if (this.backends >= s.maxConnections) {
       this.refused++;
-      done(req, TOO_MANY_CLIENTS);
+      attempt.done(attempt.req, TOO_MANY_CLIENTS);
+      if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, this.childExited, this);
+      else this.childExited(this);
       return;
     }
     this.backends++;
     this.openGauge.add(1, this.sim.now);
     if (this.backends > this.peakOpen) this.peakOpen = this.backends;
-    if (s.backendStartCpu > 0) this.cpu.run(s.backendStartCpu, this.authCpuDone, req, done);
-    else this.authenticated(req, done);
+    const work = attempt.req.connectCpu;
+    if (this.client !== undefined && work > 0) this.client.authenticate(attempt);
+    else this.clientAnswered(attempt, undefined);
   };
 
-  private readonly authCpuDone = (req: HttpRequest, done: DbDone): void => {
-    this.authenticated(req, done);
-  };
-
-  private authenticated(req: HttpRequest, done: DbDone): void {
-    const wait = this.settings.backendStartTime;
-    if (wait > 0) this.sim.schedule(wait, this.started, req, done);
-    else this.started(req, done);
+  /** @internal the client's proof arrived (or the client is gone): the backend finishes starting up. */
+  clientAnswered(attempt: Attempt, error: string | undefined): void {
+    if (error !== undefined) {
+      // The client went away mid-handshake: the backend reads EOF and exits.
+      this.slotFreed();
+      attempt.done(attempt.req, error);
+      return;
+    }
+    if (this.settings.backendStartCpu > 0) this.cpu.run(this.settings.backendStartCpu, this.authenticated, attempt);
+    else this.authenticated(attempt);
   }
 
+  private readonly authenticated = (attempt: Attempt): void => {
+    const wait = this.settings.backendStartTime;
+    if (wait > 0) this.sim.schedule(wait, this.started, attempt);
+    else this.started(attempt);
+  };
+
   /** Authentication and start-up are over. */
-  private readonly started = (req: HttpRequest, done: DbDone): void => {
+  private readonly started = (attempt: Attempt): void => {
     const s = this.settings;
     if (!s.superuser && s.maxConnections - this.backends < s.superuserReservedConnections) {
-      this.exited();
       this.refused++;
-      done(req, RESERVED_FOR_SUPERUSER);
+      this.slotFreed();
+      attempt.done(attempt.req, RESERVED_FOR_SUPERUSER);
       return;
     }
     this.connections++;
-    done(req, undefined);
+    attempt.done(attempt.req, undefined);
   };
 
-  private readonly exited = (): void => {
+  /** A backend's slot is free; its process still has to exit. */
+  private readonly slotFreed = (): void => {
     this.backends--;
     this.openGauge.add(-1, this.sim.now);
+    if (this.settings.backendExitCpu > 0) this.cpu.run(this.settings.backendExitCpu, this.childExited, this);
+    else this.childExited(this);
+  };
+
+  /** The postmaster reaped a child. */
+  readonly childExited = (pg: Postgres): void => {
+    pg.children--;
   };
 
   private readonly queryCpuDone = (req: HttpRequest, done: DbDone): void => {
     this.sim.schedule(req.dbWait, done, req, undefined);
   };
+}
+
+function noop(): void {}
+
+function resendSyn(pg: Postgres, attempt: Attempt): void {
+  pg.syn(attempt);
+}
+
+function connectTimedOut(_: Postgres, attempt: Attempt): void {
+  attempt.done(attempt.req, CONNECT_TIMED_OUT);
 }

@@ -26,7 +26,12 @@ export interface ArbiterSettings {
   maxRequests: number;
   maxRequestsJitter: number;
   bootTime: Time;
+  requestCpu: Time;
+  acceptCpu: Time;
 }
+
+/** gevent's BaseServer.max_accept; gunicorn's ggevent.py sets 1 when there is more than one worker. */
+export const GEVENT_MAX_ACCEPT = 100;
 
 export class Arbiter implements WorkerOwner {
   readonly workers: Worker[] = [];
@@ -77,6 +82,9 @@ export class Arbiter implements WorkerOwner {
       keepalive: s.workerClass === 'sync' ? 0 : s.keepalive,
       maxRequests,
       watched: s.timeout > 0,
+      requestCpu: s.requestCpu,
+      acceptCpu: s.acceptCpu,
+      maxAccept: s.workers > 1 ? 1 : GEVENT_MAX_ACCEPT,
     };
     const args = [index, this.sim, this.listener, this.app, settings, this.gauges, this] as const;
     const worker =

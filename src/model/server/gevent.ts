@@ -8,14 +8,13 @@
 // stalls every greenlet, including the one that notifies the arbiter once a second, so a
 // worker blocked for longer than `timeout` is killed.
 //
-// Not modelled: gevent's `max_accept`. BaseServer._do_read (gevent baseserver.py) accepts
-// up to `max_accept` connections (100) per wake-up of the listening socket, and gunicorn
-// sets it to 1 when workers > 1 (ggevent.py, run). Here a worker takes a connection the
-// moment its pool has room, as if a wake-up took no loop time; that is exact while nothing
-// holds the loop when connections arrive (every article scenario). With CPU on the loop,
-// max_accept = 1 would slow accepting, and modelling it needs the spread of the clients'
-// SYNs over time too, which hey's model does not have (docs/calibration.md).
+// Accepting runs on the loop too (gevent baseserver.py BaseServer._do_read): each time
+// the loop finds the listening socket readable it accepts up to `max_accept` connections
+// and spawns a greenlet for each, which runs after everything already waiting for the
+// loop. gevent's default is 100; gunicorn sets it to 1 with more than one worker
+// (ggevent.py, run), so a busy worker takes one connection per turn of its loop.
 import { fromSeconds } from '../../engine/time.js';
+import type { Time } from '../../engine/time.js';
 import type { Connection, HttpRequest } from '../request.js';
 import { Worker } from './worker.js';
 
@@ -30,6 +29,55 @@ export class GeventWorker extends Worker {
 
   protected dispatch(conn: Connection): void {
     this.run(conn);
+  }
+
+  /** An accept is queued on the loop (the listening socket's watcher fired). */
+  private acceptQueued = false;
+
+  override takesNow(): boolean {
+    // Without an accept cost (the article's scenarios, fitted before accepting was on the
+    // loop) a worker takes a connection the moment it arrives, even with its loop held.
+    return this.settings.acceptCpu === 0;
+  }
+
+  override readable(): void {
+    if (this.acceptQueued || !this.listening) return;
+    this.acceptQueued = true;
+    this.loop.acquire(acceptTurn, this);
+  }
+
+  /** @internal its loop got to the listening socket: take up to max_accept connections. */
+  acceptOnLoop(): void {
+    this.acceptQueued = false;
+    if (this.dead) return;
+    const taken: Connection[] = [];
+    while (taken.length < this.settings.maxAccept && this.listening && this.open + taken.length < this.settings.connections) {
+      const conn = this.listener.take();
+      if (conn === undefined) break;
+      taken.push(conn);
+    }
+    if (taken.length === 0) {
+      this.loop.release();
+      return;
+    }
+    const cpu = this.settings.acceptCpu * taken.length;
+    if (cpu > 0) this.app.cpu.run(cpu, accepted, this, taken);
+    else this.accepted(taken);
+  }
+
+  /** @internal the accepts are done: the greenlets are spawned, the loop moves on. */
+  accepted(taken: Connection[]): void {
+    if (this.dead) return;
+    for (const conn of taken) {
+      if (conn.open) this.accept(conn);
+    }
+    this.loop.release();
+    if (this.listener.queued > 0) this.readable();
+  }
+
+  /** Charged when the connection is accepted, not with its first request. */
+  protected override connectionCpu(): Time {
+    return 0;
   }
 
   protected keepsAlive(req: HttpRequest, status: number): boolean {
@@ -60,6 +108,14 @@ export class GeventWorker extends Worker {
   heartbeatOk(): boolean {
     return false;
   }
+}
+
+function acceptTurn(w: GeventWorker): void {
+  w.acceptOnLoop();
+}
+
+function accepted(w: GeventWorker, taken: Connection[]): void {
+  w.accepted(taken);
 }
 
 function heartbeat(w: GeventWorker): void {

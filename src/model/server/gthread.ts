@@ -13,6 +13,7 @@ import { Worker, type WorkerGauges, type WorkerOwner, type WorkerSettings } from
 import type { App } from '../app.js';
 import type { Listener } from '../listener.js';
 import type { Simulation } from '../../engine/simulation.js';
+import type { Time } from '../../engine/time.js';
 
 export class ThreadWorker extends Worker {
   readonly blockingHoldsLoop = false;
@@ -55,11 +56,11 @@ export class ThreadWorker extends Worker {
     this.run(conn);
   }
 
-  protected override startRequest(req: HttpRequest): void {
+  protected override startRequest(req: HttpRequest, cpu: Time): void {
     // handle_request decides before running the app whether this response may keep
     // the connection: only while fewer than max_keepalived connections are parked.
     if (this.idle.size >= this.settings.connections - this.settings.threads) req.keepAlive = false;
-    super.startRequest(req);
+    super.startRequest(req, cpu);
   }
 
   protected override requestDone(): void {

@@ -23,6 +23,12 @@ export interface WorkerSettings {
   maxRequests: number;
   /** The arbiter watches for silence (timeout > 0): heartbeats matter. */
   watched: boolean;
+  /** CPU per request outside the handler, on the loop. */
+  requestCpu: Time;
+  /** Extra CPU per new connection, on the loop. */
+  acceptCpu: Time;
+  /** gevent's max_accept: connections taken per wake-up of the listening socket. */
+  maxAccept: number;
 }
 
 /** Gauges shared by all workers: requests running a handler, connections idle in keep-alive. */
@@ -96,8 +102,24 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     if (conn.request !== undefined && conn.pending) conn.request.enter(Phase.thread, this.sim.now);
     this.updateAccepting();
     if (conn.pending) this.dispatch(conn);
+    else if (conn.request !== undefined) conn.awaitingRequest = true; // the client has yet to write it
     else this.park(conn);
   }
+
+  /** The first request on a connection this worker accepted earlier has been written. */
+  firstRequestArrived(conn: Connection): void {
+    conn.awaitingRequest = false;
+    conn.request!.enter(Phase.thread, this.sim.now);
+    this.dispatch(conn);
+  }
+
+  /** Whether this worker takes a connection the moment it arrives (see GeventWorker). */
+  takesNow(): boolean {
+    return true;
+  }
+
+  /** Connections wait in the listening socket and this worker has room: it will take them. */
+  readable(): void {}
 
   requestArrived(conn: Connection): void {
     if (!this.idle.delete(conn)) throw new Error('request on a connection the worker is not reading');
@@ -109,6 +131,11 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
 
   clientClosed(conn: Connection): void {
     conn.open = false;
+    if (conn.awaitingRequest) {
+      conn.awaitingRequest = false;
+      this.closed();
+      return;
+    }
     if (this.idle.delete(conn)) {
       // The reader of an idle connection sees EOF and ends.
       conn.idleOnServer = false;
@@ -128,11 +155,16 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.gauges.running.add(1, this.sim.now);
     this.served++;
     if (this.settings.maxRequests > 0 && this.served >= this.settings.maxRequests) this.retire();
-    this.startRequest(req);
+    this.startRequest(req, this.settings.requestCpu + (conn.handled++ === 0 ? this.connectionCpu() : 0));
   }
 
-  protected startRequest(req: HttpRequest): void {
-    this.app.start(req);
+  /** The worker's CPU for a new connection, charged with its first request (gevent: when accepted). */
+  protected connectionCpu(): Time {
+    return this.settings.acceptCpu;
+  }
+
+  protected startRequest(req: HttpRequest, cpu: Time): void {
+    this.app.start(req, cpu);
   }
 
   private addInFlight(req: HttpRequest): void {

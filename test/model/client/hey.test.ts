@@ -49,3 +49,40 @@ describe('the hey client', () => {
     expect(summary.summary.total).toBeCloseTo(0.02, 6);
   });
 });
+
+describe("hey's own CPU, on the client's host", () => {
+  it('dials every connection before it writes any request (Go runs the goroutines in order)', () => {
+    // 3 workers, 1 core for hey alone (client.cores 1): dials at 0-100, 100-200, 200-300 µs;
+    // each write (50 µs) was queued behind the remaining dials, so the writes run 300-350,
+    // 350-400, 400-450 and the 10 ms handlers end at 10.35, 10.40 and 10.45 ms.
+    const { summary } = run({
+      ...handler(0.01),
+      client: { requests: 3, concurrency: 3, cores: 1, dialCpu: 0.0001, requestCpu: 0.00005 },
+    });
+    expect(summary.summary.fastest).toBeCloseTo(0.01035, 9);
+    expect(summary.summary.slowest).toBeCloseTo(0.01045, 9);
+    expect(summary.summary.average).toBeCloseTo(0.0104, 9);
+  });
+
+  it('writes on a kept-alive connection without dialing again', () => {
+    // 1 worker, 2 requests: dial 100 + write 50, handler 10 ms (ends 10.15 ms), then only
+    // a write of 50: the second ends at 20.2 ms.
+    const { summary } = run({
+      ...handler(0.01),
+      client: { requests: 2, concurrency: 1, cores: 1, dialCpu: 0.0001, requestCpu: 0.00005 },
+    });
+    expect(summary.summary.total).toBeCloseTo(0.0202, 9);
+  });
+
+  it('competes for the cores with the server when they share a host', () => {
+    // The handler computes 1 ms on the worker (cpu step); hey's 1 ms write of the second
+    // request overlaps it on the one shared core.
+    const steps = { app: { steps: [{ kind: 'cpu' as const, time: 0.001 }] } };
+    const client = { requests: 2, concurrency: 2, requestCpu: 0.001, timeout: 0 };
+    const shared = run({ ...steps, machine: { cores: 1 }, client }).summary.summary.total;
+    const apart = run({ ...steps, machine: { cores: 1 }, client: { ...client, cores: 1 } }).summary.summary.total;
+    // Apart: writes 0-1, 1-2 ms (hey's core); handlers 1-2, 2-3 ms (the server's): 3 ms.
+    expect(apart).toBeCloseTo(0.003, 9);
+    expect(shared).toBeGreaterThan(apart);
+  });
+});

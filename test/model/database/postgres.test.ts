@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../src/engine/simulation.js';
 import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';
 import { Connection, HttpRequest } from '../../../src/model/request.js';
-import { FifoCpu } from '../../../src/engine/cpu.js';
+import { FifoCpu, SharedCpu } from '../../../src/engine/cpu.js';
 import { Timeline } from '../../../src/stats/timeline.js';
 
+const LINUX_SYN = [1, 2, 4, 8, 16, 32, 64];
 const gauge = () => new Timeline().gauge('dbConnections');
 const ledger = new Float64Array(9);
 const request = (id: number) => new HttpRequest(id, new Connection(id, undefined as never), 0, ledger, 0);
@@ -12,17 +13,23 @@ const settings = (changes: Partial<PostgresSettings>): PostgresSettings => ({
   maxConnections: 100,
   superuserReservedConnections: 3,
   superuser: true,
+  listenBacklog: 244,
+  maxChildren: 244,
+  postmasterCpu: 0,
   forkTime: 1000,
+  backendStartupCpu: 0,
   backendStartCpu: 0,
   backendStartTime: 5000,
   backendExitTime: 0,
+  backendExitCpu: 0,
+  refusedCpu: 0,
   ...changes,
 });
 
 function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();
   const outcomes: { i: number; at: number; error?: string }[] = [];
-  const pg = new Postgres(sim, settings({ superuser }), new FifoCpu(sim, 4), gauge());
+  const pg = new Postgres(sim, settings({ superuser }), new FifoCpu(sim, 4), gauge(), LINUX_SYN);
   for (let i = 0; i < n; i++) pg.open(request(i), (req, error) => outcomes.push({ i: req.id, at: sim.now, error }));
   sim.run();
   return { pg, outcomes };
@@ -61,7 +68,7 @@ describe('PostgreSQL connection slots', () => {
   it('frees a slot when a connection closes', () => {
     const sim = new Simulation();
     const errors: (string | undefined)[] = [];
-    const pg = new Postgres(sim, settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }), new FifoCpu(sim, 4), gauge());
+    const pg = new Postgres(sim, settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }), new FifoCpu(sim, 4), gauge(), LINUX_SYN);
     pg.open(request(0), (_, e) => {
       errors.push(e);
       pg.close();
@@ -69,5 +76,116 @@ describe('PostgreSQL connection slots', () => {
     });
     sim.run();
     expect(errors).toEqual([undefined, undefined]);
+  });
+});
+
+describe("PostgreSQL's connection handshake, step by step", () => {
+  /** Attempts at the given times, on `cpu` (plenty of cores unless said), with a log of what the client saw. */
+  function handshake(changes: Partial<PostgresSettings>, opts: { at?: number[]; cores?: number; shared?: boolean; clientAnswersAfter?: number } = {}) {
+    const sim = new Simulation();
+    const log: string[] = [];
+    const pg = new Postgres(
+      sim,
+      settings({ forkTime: 0, backendStartTime: 0, ...changes }),
+      opts.shared ? new SharedCpu(sim, opts.cores ?? 100) : new FifoCpu(sim, opts.cores ?? 100),
+      gauge(),
+      LINUX_SYN,
+    );
+    if (opts.clientAnswersAfter !== undefined) {
+      const delay = opts.clientAnswersAfter;
+      pg.client = {
+        authenticate(attempt) {
+          log.push(`${sim.now} challenge ${attempt.req.id}`);
+          sim.schedule(delay, () => attempt.answered(), undefined);
+        },
+      };
+    }
+    for (const [i, t] of (opts.at ?? [0]).entries()) {
+      sim.schedule(t, () => {
+        const req = request(i);
+        req.connectCpu = opts.clientAnswersAfter ?? 0;
+        pg.open(req, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`));
+      }, undefined);
+    }
+    sim.run();
+    return { pg, log };
+  }
+
+  it('success: postmaster fork, start-up, slot, the client answers the challenge, backend start, ready', () => {
+    // 100 µs in the postmaster, 200 before the slot (t = 300), the client answers 300 later
+    // (t = 600), 400 of backend start: ready at 1000.
+    const { pg, log } = handshake(
+      { postmasterCpu: 100, backendStartupCpu: 200, backendStartCpu: 400 },
+      { clientAnswersAfter: 300 },
+    );
+    expect(log).toEqual(['300 challenge 0', '1000 0 ready']);
+    expect(pg.backends).toBe(1);
+    expect(pg.children).toBe(1);
+  });
+
+  it('refusal: the second backend finds the one slot held at InitProcess, says so, then exits', () => {
+    // Attempt 0: fork 0-100, start-up 100-300, slot at 300, start 300-700: ready at 700.
+    // Attempt 1: fork 100-200 (after attempt 0's), start-up 200-400, no slot at 400:
+    // refused then; its exit (refusedCpu) runs 400-500 and the child is reaped.
+    const { pg, log } = handshake(
+      { maxConnections: 1, superuserReservedConnections: 0, postmasterCpu: 100, backendStartupCpu: 200, backendStartCpu: 400, refusedCpu: 100 },
+      { at: [0, 0] },
+    );
+    expect(log).toEqual([`400 1 ${TOO_MANY_CLIENTS}`, '700 0 ready']);
+    expect(pg.refused).toBe(1);
+    expect(pg.children).toBe(1);
+  });
+
+  it('holds the slot while the client computes its answer, so a later attempt is refused meanwhile', () => {
+    // Attempt 0 takes the slot at t = 0 and waits 5 ms for its client; attempt 1 (t = 1 ms) is refused at once.
+    const { log } = handshake({ maxConnections: 1, superuserReservedConnections: 0 }, { at: [0, 1000], clientAnswersAfter: 5000 });
+    expect(log).toEqual(['0 challenge 0', `1000 1 ${TOO_MANY_CLIENTS}`, '5000 0 ready']);
+  });
+
+  it('reserved-slot refusal: an ordinary role is refused after authentication when fewer than 3 slots would stay free', () => {
+    // max_connections 4, 3 reserved. Both backends hold a slot from their fork (t = 100,
+    // 200) through authentication: when the first is ready (t = 500) 2 slots are free, so
+    // it is refused and lets its slot go; the second, ready at 600, leaves 3 free.
+    const { pg, log } = handshake(
+      { maxConnections: 4, superuserReservedConnections: 3, superuser: false, postmasterCpu: 100, backendStartCpu: 400 },
+      { at: [0, 0] },
+    );
+    expect(log).toEqual([`500 0 ${RESERVED_FOR_SUPERUSER}`, '600 1 ready']);
+    expect(pg.backends).toBe(1);
+  });
+
+  it('dead end: beyond 2 x MaxBackends children the postmaster forks a child that only refuses', () => {
+    // maxChildren 1: attempt 0 is a child (fork 0-100, start-up 100-300, ready); attempt 1
+    // forks 100-200 while it lives, so it is a dead end: it reads the startup packet
+    // (200-400) and refuses, whatever the free slots.
+    const { pg, log } = handshake({ maxChildren: 1, postmasterCpu: 100, backendStartupCpu: 200 }, { at: [0, 0] });
+    expect(log).toEqual(['300 0 ready', `400 1 ${TOO_MANY_CLIENTS}`]);
+    expect(pg.deadEnds).toBe(1);
+    expect(pg.backends).toBe(1);
+  });
+
+  it('serializes the fork on the postmaster: one attempt after another, whatever the cores', () => {
+    const { log } = handshake({ postmasterCpu: 100 }, { at: [0, 0, 0, 0] });
+    expect(log).toEqual(['100 0 ready', '200 1 ready', '300 2 ready', '400 3 ready']);
+  });
+
+  it("overflows the postmaster's listen queue into SYN retransmissions", () => {
+    // Backlog 2, 1 ms per fork: attempt 0 is taken at once, 1 and 2 queue, 3 is dropped
+    // and comes back 1 s later (Linux's first retransmission).
+    const { pg, log } = handshake({ listenBacklog: 2, postmasterCpu: 1000 }, { at: [0, 0, 0, 0] });
+    expect(log).toEqual(['1000 0 ready', '2000 1 ready', '3000 2 ready', '1001000 3 ready']);
+    expect(pg.synDrops).toBe(1);
+  });
+
+  it("a refusal's CPU delays the others on a 1-core host", () => {
+    // One core shared (processor sharing). The two start-ups share it and both end at 200:
+    // attempt 0 takes the slot, attempt 1 is refused. Without refusal CPU attempt 0's 1000 µs start
+    // runs alone, 200-1200. With 500 µs of refusal CPU both run at half speed from 200:
+    // the refusal ends at 1200 and attempt 0 has 500 µs left: ready at 1700.
+    const base = { maxConnections: 1, superuserReservedConnections: 0, backendStartupCpu: 100, backendStartCpu: 1000 };
+    const cheap = handshake({ ...base, refusedCpu: 0 }, { at: [0, 0], cores: 1, shared: true }).log;
+    const costly = handshake({ ...base, refusedCpu: 500 }, { at: [0, 0], cores: 1, shared: true }).log;
+    expect(cheap).toEqual([`200 1 ${TOO_MANY_CLIENTS}`, '1200 0 ready']);
+    expect(costly).toEqual([`200 1 ${TOO_MANY_CLIENTS}`, '1700 0 ready']);
   });
 });

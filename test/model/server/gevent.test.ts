@@ -44,3 +44,57 @@ describe('a gevent worker', () => {
     expect(result.listener.peakQueue).toBe(0);
   });
 });
+
+describe("the gevent worker's own CPU and max_accept", () => {
+  // A handler of 1 ms CPU then a 10 ms sleep; plenty of cores, so only the loops serialize.
+  const steps = { app: { steps: [{ kind: 'cpu' as const, time: 0.001 }, { kind: 'sleep' as const, time: 0.01 }] } };
+
+  it('with several workers, accepts one connection per turn of its loop (max_accept = 1)', () => {
+    // 2 workers, 100 µs per accept, 4 connections at t = 0, the lowest-numbered worker first.
+    // Worker 0 accepts c1 (0-100) while worker 1 accepts c2 (0-100); each loop then has its
+    // next accept queued before c1's (c2's) CPU: c3 and c4 are accepted 100-200, c1 and c2
+    // compute 200-1200 and end at 11.2 ms, c3 and c4 compute 1200-2200 and end at 12.2 ms.
+    const { summary } = run({
+      ...steps,
+      machine: { cores: 8 },
+      server: { workers: 2, acceptCpu: 0.0001, acceptPolicy: 'first' },
+      client: { requests: 4, concurrency: 4 },
+    });
+    expect(summary.summary.fastest).toBeCloseTo(0.0112, 9);
+    expect(summary.summary.slowest).toBeCloseTo(0.0122, 9);
+    expect(summary.summary.average).toBeCloseTo(0.0117, 9);
+  });
+
+  it('with one worker, accepts up to 100 waiting connections in one turn (gevent\'s default max_accept)', () => {
+    // c1 is accepted alone (0-100, the others arrive while it runs); c2-c4 in one turn
+    // (100-400); then c1 computes 400-1400, c2 1400-2400, c3 2400-3400, c4 3400-4400, each
+    // ending 10 ms later.
+    const { summary } = run({
+      ...steps,
+      machine: { cores: 8 },
+      server: { workers: 1, acceptCpu: 0.0001 },
+      client: { requests: 4, concurrency: 4 },
+    });
+    expect(summary.summary.fastest).toBeCloseTo(0.0114, 9);
+    expect(summary.summary.slowest).toBeCloseTo(0.0144, 9);
+  });
+
+  it("charges the worker's request CPU on its loop before the handler", () => {
+    // 1 worker, requests one after another: 200 µs of request handling, then the handler.
+    const { summary } = run({ ...steps, machine: { cores: 8 }, server: { requestCpu: 0.0002 }, client: { requests: 1, concurrency: 1 } });
+    expect(summary.summary.total).toBeCloseTo(0.0112, 9);
+  });
+
+  it('charges the failure path of a refused database connection on the loop before the 500 goes out', () => {
+    // max_connections 1 and two requests at once: the second is refused when its fork
+    // ends (the postmaster's second, at 4 ms) and its 500 leaves 5 ms of errorCpu later.
+    const { summary } = run({
+      server: { errorCpu: 0.005 },
+      machine: { cores: 8 },
+      client: { requests: 2, concurrency: 2 },
+      database: { maxConnections: 1, superuserReservedConnections: 0, forkTime: 0.002, backendStartTime: 0.01 },
+    });
+    expect(summary.statusCodes['500']).toBe(1);
+    expect(summary.summary.fastest).toBeCloseTo(0.009, 9);
+  });
+});
