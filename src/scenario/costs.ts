@@ -54,9 +54,13 @@ export interface Cost {
   readonly value: DurationSpec;
 }
 
-/** The costs `scenario` has, in the registry's order, each step field in the order of the steps. */
+/**
+ * The costs `scenario` has, in the registry's order; the step fields where the first of
+ * them stands, step by step (each step's fields in the registry's order).
+ */
 export function costsOf(scenario: Scenario): Cost[] {
   const out: Cost[] = [];
+  const stepSpecs = COSTS.filter((c) => c.stepKind !== undefined);
   const stepLists: { keys: (string | number)[]; steps: readonly Step[] }[] = [];
   if (scenario.app.steps !== undefined) stepLists.push({ keys: ['app', 'steps'], steps: scenario.app.steps });
   scenario.app.endpoints?.forEach((e, i) => stepLists.push({ keys: ['app', 'endpoints', i, 'steps'], steps: e.steps }));
@@ -64,17 +68,20 @@ export function costsOf(scenario: Scenario): Cost[] {
     if (spec.stepKind === undefined) {
       const keys = spec.path.split('.');
       const value = valueAt(scenario, keys);
-      if (isDuration(value)) out.push({ path: spec.path, keys, description: spec.description, value: value as DurationSpec });
-      continue;
-    }
-    const field = spec.path.split('.').at(-1)!;
-    for (const list of stepLists) {
-      list.steps.forEach((step, i) => {
-        const value = step.kind === spec.stepKind ? (step as Record<string, unknown>)[field] : undefined;
-        if (!isDuration(value)) return;
-        const keys = [...list.keys, i, field];
-        out.push({ path: keys.join('.'), keys, description: spec.description, value: value as DurationSpec });
-      });
+      if (isDuration(value)) out.push({ path: spec.path, keys, description: spec.description, value });
+    } else if (spec === stepSpecs[0]) {
+      for (const list of stepLists) {
+        list.steps.forEach((step, i) => {
+          for (const s of stepSpecs) {
+            if (s.stepKind !== step.kind) continue;
+            const field = s.path.split('.').at(-1)!;
+            const value = (step as Record<string, unknown>)[field];
+            if (!isDuration(value)) continue;
+            const keys = [...list.keys, i, field];
+            out.push({ path: keys.join('.'), keys, description: s.description, value });
+          }
+        });
+      }
     }
   }
   return out;
