@@ -68,6 +68,10 @@ export const needsDatabase = (kind: string) =>
 export const dbStepWithoutConnection = (kind: string) => `a ${kind} step needs an open connection: expected a dbConnect step before it`;
 export const dbConnectTwice = 'a second dbConnect while a connection is open: expected a dbClose step before it';
 export const cacheCoversTooMany = (most: number, found: number) => `expected at most ${most} (the steps after this one), got ${found}`;
+export const notACost = (key: string, guess: string | undefined, known: readonly string[]) =>
+  `${quote(key)} is not a cost of this scenario` +
+  (guess !== undefined ? didYouMean(guess) : known.length > 0 ? `; expected one of ${list(known)}` : '; this scenario has none');
+export const costMeasuredAndFitted = (path: string) => `${quote(path)} is in both "measured" and "fitted": a cost is one or the other`;
 export const moreProblems = (n: number) => `... and ${n} more problems`;
 
 // --- Command line ------------------------------------------------------------------------

@@ -25,6 +25,14 @@ describe('README examples', () => {
   });
 });
 
+describe('README example of sim run --sensitivity', () => {
+  it('prints the line the README shows', async () => {
+    const command = 'npx sim run calibration/fitted-linux-2core.json --set client.concurrency=125 --set client.requests=125 --sensitivity | tail -1';
+    const out = await output(command.split(' | ')[0].split(' ').slice(2));
+    expect(out.trimEnd().split('\n').at(-1) + '\n').toBe(shownOutput(command));
+  });
+});
+
 describe('README examples of sim sweep and sim plan', () => {
   const shown: [string, string[]][] = [
     ['npx sim sweep scenarios/gevent-100.json --vary client.concurrency,client.requests=10..150:5', ['--jobs', '1']],

@@ -4,7 +4,12 @@
 import yargs from 'yargs';
 import { simulate } from '../model/system.js';
 import { heyText } from '../report/heyText.js';
-import { summarize } from '../report/summary.js';
+import { summarize, type RunSummary } from '../report/summary.js';
+import { sensitivityText } from '../report/sensitivityText.js';
+import { figuresOf, sensitivity, sensitivityJson, type Sensitivity } from '../analysis/sensitivity.js';
+import { applyOverride, type Override } from '../scenario/overrides.js';
+import type { Scenario } from '../scenario/schema.js';
+import { progressFor } from './sweepOptions.js';
 import { UserError } from '../scenario/errors.js';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
 import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
@@ -59,7 +64,7 @@ const setOption = {
 const COMMANDS = ['run', 'sweep', 'plan', 'merge', 'compare', 'fit', 'schema'];
 /** Every option of every command, for "did you mean" after a misspelt one. */
 const OPTIONS = [
-  ...['json', 'set', 'check', 'out', 'plot', 'debug', 'help', 'free', 'target', 'max-evaluations'],
+  ...['json', 'set', 'check', 'out', 'plot', 'debug', 'help', 'free', 'target', 'max-evaluations', 'sensitivity'],
   ...['vary', 'replications', 'jobs', 'csv', 'max-errors', 'p99', 'target-rps', 'shard'],
   ...FIELD_FLAGS.map((f) => f.name),
 ];
@@ -98,12 +103,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
               type: 'string',
               describe: `Write charts (.vl.json, .svg, .png) and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,
             })
+            .option('sensitivity', {
+              type: 'boolean',
+              default: false,
+              describe: 'Also move each unmeasured cost by -50 % and +50 % and list those that change Requests/sec or the 500s by more than 10 %',
+            })
             .example('$0 run scenarios/gevent-100.json', 'the article\'s -c 100 run')
             .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if')
-            .example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report'),
+            .example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report')
+            .example('$0 run scenarios/gevent-125.json --sensitivity', 'which costs the prediction hangs on'),
         async (args) => {
           const path = args.scenario as string;
-          const scenario = loadScenarioFile(path, scenarioOverrides(args));
+          const overrides = scenarioOverrides(args);
+          const scenario = loadScenarioFile(path, overrides);
           const out = singleValue('--out', args.out, 'report.json');
           const name = scenario.name ?? basename(path).replace(/\.json$/, '');
           // `--plot` alone means the default folder; checked before the run, so a bad
@@ -116,14 +128,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           const summary = summarize(result, name, scenario.seed);
           const partial = partialReason(summary);
           if (partial !== undefined) io.err(`sim: ${path}: ${partial}\n`);
-          const report = args.json ? JSON.stringify(summary, null, 2) + '\n' : heyText(summary);
+          const sens = args.sensitivity ? runSensitivity(path, overrides, scenario, summary, Boolean(args.check), io) : undefined;
+          const text = heyText(summary) + (sens === undefined ? '' : sensitivityText(sens));
+          const report = args.json ? JSON.stringify(sens === undefined ? summary : { ...summary, ...sensitivityJson(sens) }, null, 2) + '\n' : text;
           if (out === undefined) io.out(report);
           else atomicWrite(out, report);
           if (plotDir !== undefined) {
             const title = `${name} (seed ${scenario.seed})`;
             // Loaded here: the renderers take longer to load than a run without --plot takes.
             const { writePlots } = await import('./writePlots.js');
-            const files = await writePlots(plotDir, runCharts(summary, result.timeline), { title, text: heyText(summary) });
+            const files = await writePlots(plotDir, runCharts(summary, result.timeline), { title, text });
             // stderr, so that stdout stays the report alone (and valid JSON with --json).
             io.err(`Wrote ${files.length} files to ${plotDir}: ${files.map((f) => basename(f)).join(', ')}\n`);
           }
@@ -232,6 +246,26 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.err(`sim: internal error: ${(e as Error).message}\n`);
     if (debug) io.err(`${(e as Error).stack}\n`);
     return 1;
+  }
+}
+
+/**
+ * `sim run --sensitivity`: the scenario's unmeasured costs moved one at a time, each run
+ * like the base run (the file with the command line's overrides).
+ */
+function runSensitivity(path: string, overrides: readonly Override[], scenario: Scenario, summary: RunSummary, check: boolean, io: Io): Sensitivity {
+  const raw = readScenarioJson(path);
+  for (const o of overrides) applyOverride(raw, o);
+  const progress = progressFor(io, 'sensitivity');
+  try {
+    return sensitivity(raw, scenario, figuresOf(summary), {
+      source: path,
+      onRun: check ? assertInvariants : undefined,
+      timeSeries: check,
+      onProgress: progress.onProgress,
+    });
+  } finally {
+    progress.end();
   }
 }
 

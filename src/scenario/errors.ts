@@ -18,11 +18,15 @@ export class Interrupted extends UserError {
   }
 }
 
-/** a.b[2].c, the way a user finds a field in the file. */
+/**
+ * a.b[2].c, the way a user finds a field in the file. A key that holds a dot or a bracket
+ * (a cost path in `measured`) is quoted: measured["app.steps.0.time"].
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (/[.[\]]/.test(String(key))) out += `[${JSON.stringify(String(key))}]`;
     else out += out === '' ? String(key) : `.${String(key)}`;
   }
   return out === '' ? '(top level)' : out;

@@ -3,6 +3,7 @@
 // field of the file, the user's own words for a field an override set.
 import type { z } from 'zod';
 import * as msg from '../messages.js';
+import { checkCostNotes } from './costs.js';
 import { UserError, formatPath } from './errors.js';
 import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, pathKey, type JsonLocation } from './jsonText.js';
@@ -65,6 +66,7 @@ export function validateScenario(raw: unknown, source: string, overrides: readon
       if (step.kind === 'dbClose') open = false;
     });
   }
+  checkCostNotes(scenario, fail);
   return scenario;
 }
 

@@ -428,6 +428,9 @@ export const sweepSchema = z
   })
   .meta({ description: 'What sim sweep varies when run without --vary; sim run ignores it.' });
 
+/** `measured` and `fitted`: cost paths (src/scenario/costs.ts) with a line on each. */
+const costNotes = (description: string) => z.record(z.string(), z.string()).optional().meta({ description });
+
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().optional(),
@@ -440,6 +443,12 @@ export const scenarioSchema = z.strictObject({
   database: databaseSchema.optional(),
   limits: limitsSchema.default(DEFAULT_LIMITS),
   sweep: sweepSchema.optional(),
+  measured: costNotes(
+    'Costs you measured, each with how: {"database.forkTime": "perf trace of the postmaster"}. Keys are cost paths (app.steps.0.time...). sim run --sensitivity does not move them.',
+  ),
+  fitted: costNotes(
+    'Costs fitted to load runs (sim fit), each with how. sim run --sensitivity moves them like unmeasured costs (a fit is not a measurement) and names them as fitted.',
+  ),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

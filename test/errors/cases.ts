@@ -132,6 +132,17 @@ export const ERROR_CASES: ErrorCase[] = [
   field('a query without a connection', { ...steps({ kind: 'dbQuery', time: 1 }), ...db }, 'app.steps[0].kind'),
   field('two connections at once', { ...steps({ kind: 'dbConnect' }, { kind: 'dbConnect' }), ...db }, 'app.steps[1].kind'),
   field('a cache covering steps that are not there', steps({ kind: 'cache', time: 0.001, covers: 2, hitRatio: 0.9 }, { kind: 'sleep', time: 1 }), 'app.steps[0].covers'),
+  field(
+    'a measured cost that is not one',
+    { ...steps({ kind: 'dbConnect' }, { kind: 'dbClose' }), ...db, measured: { 'database.forkTim': 'perf trace of the postmaster' } },
+    'measured["database.forkTim"]',
+  ),
+  field('a measured step field that is not a cost', { measured: { 'app.steps.0.time': 'timed' } }, 'measured["app.steps.0.time"]'),
+  field(
+    'a cost both measured and fitted',
+    { ...steps({ kind: 'dbConnect' }, { kind: 'dbClose' }), ...db, measured: { 'database.forkTime': 'strace' }, fitted: { 'database.forkTime': 'sim fit' } },
+    'fitted["database.forkTime"]',
+  ),
   field('a budget of zero events', { limits: { maxEvents: 0 } }, 'limits.maxEvents'),
   field('a list where an object belongs', { server: [] }, 'server'),
   { group: 'Scenario fields', what: 'a list instead of a scenario', file: '[]\n', shown: '[]', argv: run, exit: 2, names: '(top level)' },

@@ -1,0 +1,167 @@
+// The costs of a scenario: the durations that stand for work the real system does (CPU
+// time, the postmaster's fork, a backend's start-up...), as opposed to the load and the
+// configuration. They are what a prediction hangs on and what is hardest to know, so
+// `sim run --sensitivity` moves them, and a scenario's `measured` and `fitted` blocks say
+// which of them were measured or fitted. This registry is the one list of them.
+//
+// A path names a field as `--set` does (dots, list indexes as numbers). A registry entry
+// is either a field of its own (`database.forkTime`) or a field of every step of a kind
+// (`app.steps.N.cpu` of each dbConnect step; also `app.endpoints.E.steps.N.cpu`). A scenario
+// "has" a cost when the field holds a value once validated (given, or by its default): a
+// path the scenario lacks (no database section, or a field this version of the schema
+// does not define) is simply not one of its costs.
+import * as msg from '../messages.js';
+import { nearest } from './errors.js';
+import type { DurationSpec, Scenario, Step } from './schema.js';
+
+export interface CostSpec {
+  /** The field's path; for a step field, with N for the step's index: app.steps.N.cpu. */
+  readonly path: string;
+  /** For a step field: the kind of step that has it. */
+  readonly stepKind?: Step['kind'];
+  readonly description: string;
+}
+
+export const COSTS: readonly CostSpec[] = [
+  { path: 'client.requestCpu', description: "hey's CPU to send a request and read its response" },
+  { path: 'client.dialCpu', description: "hey's CPU to open a TCP connection" },
+  { path: 'server.acceptCpu', description: "a worker's CPU to accept a connection" },
+  { path: 'server.requestCpu', description: "gunicorn's own CPU per request: parsing it, calling the app, writing the response" },
+  { path: 'server.errorCpu', description: "a worker's CPU to turn an exception into a 500 response (logging the traceback)" },
+  { path: 'app.steps.N.cpu', stepKind: 'dbConnect', description: "the worker's CPU to connect (libpq's side of authentication)" },
+  { path: 'app.steps.N.cpu', stepKind: 'dbQuery', description: "the backend's CPU for the query" },
+  { path: 'app.steps.N.decodeCpu', stepKind: 'dbQuery', description: "the worker's CPU to read and decode the result rows" },
+  { path: 'app.steps.N.time', stepKind: 'cpu', description: 'Python CPU time of the handler step' },
+  { path: 'database.forkTime', description: "the postmaster's time per connection attempt (accept and fork)" },
+  { path: 'database.postmasterCpu', description: "the postmaster's CPU per connection attempt" },
+  { path: 'database.backendStartTime', description: "a new backend's start-up and authentication waiting" },
+  { path: 'database.backendStartCpu', description: "a new backend's CPU for authentication and start-up" },
+  { path: 'database.backendStartupCpu', description: "a new backend's CPU to start up" },
+  { path: 'database.backendExitTime', description: 'how long after a close a backend frees its slot' },
+  { path: 'database.backendExitCpu', description: "a backend's CPU to exit" },
+  { path: 'database.refusedCpu', description: 'the CPU to refuse a connection ("too many clients")' },
+  { path: 'database.pgbouncer.loginTime', description: "PgBouncer's time per client login" },
+];
+
+/** One cost of one scenario. */
+export interface Cost {
+  /** Its path with dots and indexes, as --set takes it: app.steps.1.cpu. */
+  readonly path: string;
+  /** The same as keys: ["app", "steps", 1, "cpu"]. */
+  readonly keys: readonly (string | number)[];
+  readonly description: string;
+  /** Its value in the validated scenario (given, or the default): seconds or a distribution. */
+  readonly value: DurationSpec;
+}
+
+/**
+ * The costs `scenario` has, in the registry's order; the step fields where the first of
+ * them stands, step by step (each step's fields in the registry's order).
+ */
+export function costsOf(scenario: Scenario): Cost[] {
+  const out: Cost[] = [];
+  const stepSpecs = COSTS.filter((c) => c.stepKind !== undefined);
+  const stepLists: { keys: (string | number)[]; steps: readonly Step[] }[] = [];
+  if (scenario.app.steps !== undefined) stepLists.push({ keys: ['app', 'steps'], steps: scenario.app.steps });
+  scenario.app.endpoints?.forEach((e, i) => stepLists.push({ keys: ['app', 'endpoints', i, 'steps'], steps: e.steps }));
+  for (const spec of COSTS) {
+    if (spec.stepKind === undefined) {
+      const keys = spec.path.split('.');
+      const value = valueAt(scenario, keys);
+      if (isDuration(value)) out.push({ path: spec.path, keys, description: spec.description, value });
+    } else if (spec === stepSpecs[0]) {
+      for (const list of stepLists) {
+        list.steps.forEach((step, i) => {
+          for (const s of stepSpecs) {
+            if (s.stepKind !== step.kind) continue;
+            const field = s.path.split('.').at(-1)!;
+            const value = (step as Record<string, unknown>)[field];
+            if (!isDuration(value)) continue;
+            const keys = [...list.keys, i, field];
+            out.push({ path: keys.join('.'), keys, description: s.description, value });
+          }
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** A cost path as written in `measured` or `fitted`: app.steps[1].cpu is app.steps.1.cpu. */
+export function canonicalCostPath(path: string): string {
+  return path.trim().replace(/\[(\d+)\]/g, '.$1');
+}
+
+/** The blocks that name costs: the keys of each must be costs of the scenario. */
+export const COST_NOTES = ['measured', 'fitted'] as const;
+
+/**
+ * Checks the keys of `measured` and `fitted`: each a cost this scenario has, and none in
+ * both. `fail` reports a problem at a JSON path.
+ */
+export function checkCostNotes(scenario: Scenario, fail: (path: PropertyKey[], problem: string) => never): void {
+  const known = costsOf(scenario).map((c) => c.path);
+  const seen = new Map<string, string>();
+  for (const block of COST_NOTES) {
+    for (const key of Object.keys(scenario[block] ?? {})) {
+      const path = canonicalCostPath(key);
+      if (!known.includes(path)) fail([block, key], msg.notACost(key, nearest(path, known), known));
+      // (app.steps[0].time and app.steps.0.time in one block say the same thing twice: harmless.)
+      if ((seen.get(path) ?? block) !== block) fail([block, key], msg.costMeasuredAndFitted(path));
+      seen.set(path, block);
+    }
+  }
+}
+
+/** `value` (seconds or a distribution) with its durations multiplied by `factor`. */
+export function scaleDuration(value: DurationSpec, factor: number, max = Infinity): DurationSpec {
+  const s = (x: number) => Math.min(x * factor, max);
+  if (typeof value === 'number') return s(value);
+  if (typeof value === 'string') throw new Error(`scaleDuration: an unvalidated duration ${JSON.stringify(value)}`);
+  switch (value.dist) {
+    case 'constant':
+      return { dist: 'constant', value: s(value.value) };
+    case 'exponential':
+      return { dist: 'exponential', mean: s(value.mean) };
+    case 'uniform':
+      return { dist: 'uniform', min: s(value.min), max: s(value.max) };
+    case 'choice':
+      return value.weights === undefined ? { dist: 'choice', values: value.values.map(s) } : { dist: 'choice', values: value.values.map(s), weights: [...value.weights] };
+    case 'lognormal':
+      return { dist: 'lognormal', median: s(value.median), sigma: value.sigma };
+  }
+}
+
+/** Whether a duration is always 0: scaling cannot move it. */
+export function isZeroDuration(value: DurationSpec): boolean {
+  if (typeof value === 'number') return value === 0;
+  if (typeof value === 'string') return false;
+  switch (value.dist) {
+    case 'constant':
+      return value.value === 0;
+    case 'exponential':
+      return value.mean === 0;
+    case 'uniform':
+      return value.max === 0;
+    case 'choice':
+      return value.values.every((v) => v === 0);
+    case 'lognormal':
+      return value.median === 0;
+  }
+}
+
+/** Whether `value` is a duration this module can scale (a field added later may be something else). */
+export function isDuration(value: unknown): value is DurationSpec {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return false;
+  return ['constant', 'exponential', 'uniform', 'choice', 'lognormal'].includes((value as { dist?: unknown }).dist as string);
+}
+
+function valueAt(root: unknown, keys: readonly (string | number)[]): unknown {
+  let v: unknown = root;
+  for (const key of keys) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<string | number, unknown>)[key];
+  }
+  return v;
+}

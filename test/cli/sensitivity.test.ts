@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+async function sim(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sim-sensitivity-'));
+function scenarioFile(name: string, scenario: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(scenario, null, 2));
+  return path;
+}
+
+/** One core, one gevent worker, 10 ms of Python per request: the CPU is the bottleneck. */
+const cpuBound = {
+  description: 'CPU-bound',
+  client: { requests: 200, concurrency: 10, timeout: 0 },
+  machine: { cores: 1 },
+  server: { workerClass: 'gevent', workers: 1 },
+  app: { steps: [{ kind: 'cpu', time: '10ms' }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: '1ms' }, { kind: 'dbClose' }] },
+  database: { superuser: true, forkTime: 0.001, backendStartTime: 0.002, backendExitTime: 0.001 },
+};
+
+describe('sim run --sensitivity', () => {
+  const file = scenarioFile('cpu-bound.json', cpuBound);
+
+  it('adds one line to the text report, after the rest', async () => {
+    const plain = await sim('run', file);
+    const moved = await sim('run', file, '--sensitivity');
+    expect(moved.code).toBe(0);
+    expect(moved.out.startsWith(plain.out)).toBe(true);
+    expect(moved.out.slice(plain.out.length)).toMatch(/^\nSensitive to: app\.steps\.0\.time \(-50 %: 199\.\d+ req\/s, 0 x 500; \+50 %: 66\.\d+ req\/s, 0 x 500\)\n$/);
+  });
+
+  it('changes nothing without the flag', async () => {
+    const plain = await sim('run', file, '--json');
+    expect(plain.out).not.toContain('sensitivity');
+    expect((await sim('run', file)).out).not.toContain('Sensitive to');
+  });
+
+  it('adds the sensitive costs, the costs moved and the base figures to the JSON report', async () => {
+    const { code, out } = await sim('run', file, '--sensitivity', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.sensitivity).toEqual([
+      {
+        path: 'app.steps.0.time',
+        description: expect.any(String),
+        fitted: false,
+        low: { requestsPerSec: expect.any(Number), status500: 0 },
+        high: { requestsPerSec: expect.any(Number), status500: 0 },
+      },
+    ]);
+    expect(report.sensitivity[0].low.requestsPerSec).toBeGreaterThan(report.summary.requestsPerSec * 1.1);
+    expect(report.sensitivity[0].high.requestsPerSec).toBeLessThan(report.summary.requestsPerSec * 0.9);
+    expect(report.sensitivityChecked).toEqual(['app.steps.0.time', 'database.forkTime', 'database.backendStartTime', 'database.backendExitTime']);
+    expect(report.sensitivityBase).toMatchObject({ requestsPerSec: report.summary.requestsPerSec, status500: 0, change: 0.5, threshold: 0.1, measured: [] });
+  });
+
+  it('is deterministic', async () => {
+    const a = await sim('run', file, '--sensitivity', '--json');
+    const b = await sim('run', file, '--sensitivity', '--json');
+    expect(a.out).toBe(b.out);
+  });
+
+  it('moves a cost from the value --set gave it', async () => {
+    const { out } = await sim('run', file, '--sensitivity', '--json', '--set', 'app.steps[0].time=20ms');
+    const [cpu] = JSON.parse(out).sensitivity;
+    expect(cpu.low.requestsPerSec).toBeCloseTo(99.8, 0);
+    expect(cpu.high.requestsPerSec).toBeLessThan(40);
+  });
+
+  it('does not move a measured cost, and says so', async () => {
+    const measured = scenarioFile('measured.json', { ...cpuBound, measured: { 'app.steps.0.time': 'py-spy on the handler' } });
+    const { code, out } = await sim('run', measured, '--sensitivity');
+    expect(code).toBe(0);
+    expect(out).toMatch(/\nSensitive to: nothing beyond 10 % \(moved 3 costs by ±50 %; 1 measured, not moved\)\n$/);
+  });
+
+  it('checks the invariants of every moved run with --check', async () => {
+    expect((await sim('run', file, '--sensitivity', '--check')).code).toBe(0);
+  });
+
+  it('refuses a measured key that is not a cost, with exit code 2 and the JSON path', async () => {
+    const bad = scenarioFile('bad.json', { ...cpuBound, measured: { 'database.forkTim': 'strace' } });
+    const { code, out, err } = await sim('run', bad, '--sensitivity');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(/^sim: .*bad\.json:\d+:\d+: at measured\["database\.forkTim"\]: "database\.forkTim" is not a cost of this scenario; did you mean "database\.forkTime"\?\n$/);
+  });
+
+  it('refuses a value on the switch', async () => {
+    const { code, err } = await sim('run', file, '--sensitivity=3');
+    expect(code).toBe(2);
+    expect(err).toContain('--sensitivity: expected no value');
+  });
+});
