@@ -23,9 +23,9 @@ export interface CostSpec {
 }
 
 export const COSTS: readonly CostSpec[] = [
-  { path: 'client.requestCpu', description: "hey's CPU to send a request and read its response" },
-  { path: 'client.dialCpu', description: "hey's CPU to open a TCP connection" },
-  { path: 'server.acceptCpu', description: "a worker's CPU to accept a connection" },
+  { path: 'client.requestCpu', description: "the client's CPU per request (hey: write it, read the response)" },
+  { path: 'client.dialCpu', description: "the client's extra CPU per new connection (hey: Go's dial)" },
+  { path: 'server.acceptCpu', description: "a worker's extra CPU per new connection (accept, a greenlet to read it, close)" },
   { path: 'server.requestCpu', description: "gunicorn's own CPU per request: parsing it, calling the app, writing the response" },
   { path: 'server.errorCpu', description: "a worker's CPU to turn an exception into a 500 response (logging the traceback)" },
   { path: 'app.steps.N.cpu', stepKind: 'dbConnect', description: "the worker's CPU to connect (libpq's side of authentication)" },
@@ -35,11 +35,11 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'database.forkTime', description: "the postmaster's time per connection attempt (accept and fork)" },
   { path: 'database.postmasterCpu', description: "the postmaster's CPU per connection attempt" },
   { path: 'database.backendStartTime', description: "a new backend's start-up and authentication waiting" },
-  { path: 'database.backendStartCpu', description: "a new backend's CPU for authentication and start-up" },
-  { path: 'database.backendStartupCpu', description: "a new backend's CPU to start up" },
+  { path: 'database.backendStartCpu', description: "a backend's CPU holding its slot until ready (the server's share of authentication, InitPostgres)" },
+  { path: 'database.backendStartupCpu', description: "a new backend's CPU before it takes its slot (the startup packet)" },
   { path: 'database.backendExitTime', description: 'how long after a close a backend frees its slot' },
-  { path: 'database.backendExitCpu', description: "a backend's CPU to exit" },
-  { path: 'database.refusedCpu', description: 'the CPU to refuse a connection ("too many clients")' },
+  { path: 'database.backendExitCpu', description: "a backend's CPU after its connection closed, until it has exited" },
+  { path: 'database.refusedCpu', description: 'a refused backend\'s CPU after it found no slot (the FATAL message and exit)' },
   { path: 'database.pgbouncer.loginTime', description: "PgBouncer's time per client login" },
 ];
 

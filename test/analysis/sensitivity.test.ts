@@ -34,7 +34,20 @@ describe('sim run --sensitivity', () => {
   it('lists a cost that matters, with fewer requests a second when it grows', () => {
     const s = analyse(cpuBound);
     expect(s.moved).toEqual(['app.steps.0.time', 'database.forkTime', 'database.backendStartTime', 'database.backendExitTime']);
-    expect(s.zero).toEqual(['app.steps.1.cpu', 'app.steps.2.cpu', 'app.steps.2.decodeCpu', 'database.backendStartCpu']);
+    expect(s.zero).toEqual([
+      'client.requestCpu',
+      'client.dialCpu',
+      'server.acceptCpu',
+      'server.requestCpu',
+      'server.errorCpu',
+      'app.steps.2.cpu',
+      'app.steps.2.decodeCpu',
+      'database.postmasterCpu',
+      'database.backendStartCpu',
+      'database.backendStartupCpu',
+      'database.backendExitCpu',
+      'database.refusedCpu',
+    ]);
     const cpu = s.sensitive.find((c) => c.path === 'app.steps.0.time')!;
     expect(cpu).toBeDefined();
     expect(cpu.fitted).toBe(false);

@@ -46,14 +46,23 @@ describe('the cost registry', () => {
     });
     const costs = costsOf(s);
     expect(costs.map((c) => c.path)).toEqual([
+      'client.requestCpu',
+      'client.dialCpu',
+      'server.acceptCpu',
+      'server.requestCpu',
+      'server.errorCpu',
       'app.endpoints.0.steps.0.time',
       'app.endpoints.1.steps.0.cpu',
       'app.endpoints.1.steps.1.cpu',
       'app.endpoints.1.steps.1.decodeCpu',
       'database.forkTime',
+      'database.postmasterCpu',
       'database.backendStartTime',
       'database.backendStartCpu',
+      'database.backendStartupCpu',
       'database.backendExitTime',
+      'database.backendExitCpu',
+      'database.refusedCpu',
       'database.pgbouncer.loginTime',
     ]);
     expect(costs.find((c) => c.path === 'app.endpoints.0.steps.0.time')).toMatchObject({ keys: ['app', 'endpoints', 0, 'steps', 0, 'time'], value: 0.002 });
@@ -64,10 +73,10 @@ describe('the cost registry', () => {
   it('skips a path the scenario does not have: no database, or a field the schema does not define yet', () => {
     const s = scenario({ app: { steps: [{ kind: 'sleep', time: 1 }] } });
     const noDatabase: Scenario = { ...s, database: undefined };
-    expect(costsOf(noDatabase)).toEqual([]);
-    // Once a field exists (here forced in, as a newer schema would fill it), it is a cost.
-    const withField = { ...noDatabase, server: { ...noDatabase.server, errorCpu: 0.0005 } } as Scenario;
-    expect(costsOf(withField).map((c) => c.path)).toEqual(['server.errorCpu']);
+    expect(costsOf(noDatabase).map((c) => c.path)).toEqual(['client.requestCpu', 'client.dialCpu', 'server.acceptCpu', 'server.requestCpu', 'server.errorCpu']);
+    // A field the schema does not define (here one removed, as an older schema would lack it) is not a cost.
+    const { errorCpu: _, ...olderServer } = noDatabase.server;
+    expect(costsOf({ ...noDatabase, server: olderServer } as Scenario).map((c) => c.path)).not.toContain('server.errorCpu');
   });
 
   it('reads app.steps[1].cpu as app.steps.1.cpu', () => {
@@ -104,7 +113,7 @@ describe('scaling a cost', () => {
 
   it('moves the cost inside the parsed duration, whatever way the file wrote it', () => {
     const s = scenario({ app: { steps: [{ kind: 'cpu', time: { dist: 'uniform', min: '1ms', max: '3ms' } }] }, database: undefined });
-    expect(costsOf(s)[0].value).toEqual({ dist: 'uniform', min: 0.001, max: 0.003 });
+    expect(costsOf(s).find((c) => c.path === 'app.steps.0.time')!.value).toEqual({ dist: 'uniform', min: 0.001, max: 0.003 });
   });
 });
 
@@ -139,7 +148,7 @@ describe('measured and fitted', () => {
     );
     // A step field of the wrong kind of step, or a step that is not there.
     expect(problem({ fitted: { 'app.steps.2.decodeCpu': 'x', 'app.steps.9.cpu': 'y' } })).toMatch(/at fitted\["app\.steps\.9\.cpu"\]: "app\.steps\.9\.cpu" is not a cost/);
-    expect(problem({ measured: { 'client.concurrency': 'x' } })).toMatch(/at measured\["client\.concurrency"\]: .* is not a cost of this scenario; expected one of "app\.steps\.0\.time"/);
+    expect(problem({ measured: { 'client.concurrency': 'x' } })).toMatch(/at measured\["client\.concurrency"\]: .* is not a cost of this scenario; expected one of "client\.requestCpu"/);
   });
 
   it('refuse a cost that is both', () => {
