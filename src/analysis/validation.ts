@@ -2,19 +2,52 @@
 // scenario of measured costs only, and compared with the real runs. The real stack varies
 // from run to run (a storm most of all), so both sides are a median and a range: the
 // real side over the kit's repetitions, the simulated side over several seeds.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { simulate } from '../model/system.js';
 import { summarize, type RunSummary } from '../report/summary.js';
 import { applyOverride } from '../scenario/overrides.js';
-import type { HeyRun } from './heyRun.js';
+import { parseHeyRun, type HeyRun } from './heyRun.js';
 import { scenarioForRun } from './scenarioForRun.js';
 
 export interface ValidationConfig {
-  /** The kit's name for it: results/NAME.rN.txt. */
-  name: string;
+  /** The kit's name for it: results/NAME.rN.txt (several names: their runs are pooled). */
+  name: string | string[];
   /** What it is, for the table. */
   label: string;
   /** --set expressions that turn the measured scenario into this configuration. */
   set: string[];
+  /** Show Slowest - Fastest for it. */
+  spread?: boolean;
+  /** A storm: the real and simulated ranges should overlap. */
+  storm?: boolean;
+}
+
+/** calibration/validation.json. */
+export interface ValidationPlan {
+  description: string;
+  scenario: string;
+  seeds: number;
+  /** --set expressions that the word ACTORS stands for in a configuration's `set`. */
+  actors: string[];
+  configurations: ValidationConfig[];
+}
+
+/** Runs every configuration of `planFile` (paths relative to `root`) against the saved runs in `results`. */
+export function runValidation(root: string, planFile: string, results: string): ValidationRow[] {
+  const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
+  const raw = JSON.parse(readFileSync(join(root, plan.scenario), 'utf8'));
+  const files = readdirSync(join(root, results));
+  const seeds = Array.from({ length: plan.seeds }, (_, i) => i + 1);
+  return plan.configurations.map((config) => {
+    const names = Array.isArray(config.name) ? config.name : [config.name];
+    const runs = files
+      .filter((f) => names.some((n) => new RegExp(`^${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.r\\d+\\.txt$`).test(f)))
+      .sort()
+      .map((f) => parseHeyRun(readFileSync(join(root, results, f), 'utf8'), `${results}/${f}`));
+    const set = config.set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x]));
+    return validateConfig(raw, plan.scenario, { ...config, set }, runs, seeds);
+  });
 }
 
 export interface Spread {
@@ -92,7 +125,7 @@ export function validateConfig(raw: unknown, source: string, config: ValidationC
     const copy = structuredClone(raw);
     applyOverride(copy, `seed=${seed}`);
     const { scenario } = scenarioForRun(copy, runs[0], config.set, source);
-    return simulatedFigures(summarize(simulate(scenario, { timeSeries: false }), config.name, seed));
+    return simulatedFigures(summarize(simulate(scenario, { timeSeries: false }), config.label, seed));
   });
   const simulated = side(sims);
   return {
@@ -139,4 +172,41 @@ export function spreadTable(rows: readonly ValidationRow[]): string {
     lines.push(`| ${r.config.label} | ${s(r.real.spread)} | ${s(r.simulated.spread)} | ${signed(100 * err, 0)} % |`);
   }
   return lines.join('\n');
+}
+
+/** Whether the seeds' range of the 500 fraction and of Requests/sec overlap the real runs' (for storms). */
+export function rangesOverlap(row: ValidationRow): boolean {
+  const overlap = (a: Spread, b: Spread) => a.min <= b.max && b.min <= a.max;
+  return overlap(row.real.requestsPerSec, row.simulated.requestsPerSec) && overlap(row.real.fraction500, row.simulated.fraction500);
+}
+
+/** The generated part of docs/validation.md. */
+export function validationSection(rows: readonly ValidationRow[], seeds: number): string {
+  const within = rows.filter(withinTargets).length;
+  const storms = rows.filter((r) => r.config.storm === true);
+  const spreads = rows.filter((r) => r.config.spread === true);
+  return [
+    `${within} of ${rows.length} configurations within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction (medians; ${seeds} seeds per simulated row; **bold**: outside).`,
+    '',
+    validationTable(rows),
+    '',
+    'Storms: do the seeds\' ranges overlap the real runs\' ranges (Requests/sec and the 500 fraction)?',
+    '',
+    ...storms.map((r) => `- ${r.config.label}: ${rangesOverlap(r) ? 'yes' : '**no**'}`),
+    '',
+    'The spread of the responses (Slowest - Fastest), where the model once had the connections open one after another:',
+    '',
+    spreadTable(spreads),
+  ].join('\n');
+}
+
+export const SECTION_BEGIN = '<!-- calibration/validate.mjs: begin -->';
+export const SECTION_END = '<!-- calibration/validate.mjs: end -->';
+
+/** `doc` with its generated section replaced by `section`. */
+export function replaceSection(doc: string, section: string): string {
+  const a = doc.indexOf(SECTION_BEGIN);
+  const b = doc.indexOf(SECTION_END);
+  if (a < 0 || b < a) throw new Error(`the document has no ${SECTION_BEGIN} ... ${SECTION_END} section`);
+  return `${doc.slice(0, a + SECTION_BEGIN.length)}\n${section}\n${doc.slice(b)}`;
 }

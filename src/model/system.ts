@@ -58,6 +58,14 @@ export interface RunResult {
     queries: number;
     limit: number;
     openAtEnd: number;
+    /** The postmaster's listen queue: its length, its peak, SYNs it dropped. */
+    listenBacklog: number;
+    peakAcceptQueue: number;
+    synDrops: number;
+    /** Refused by dead-end children (2 x MaxBackends children alive). */
+    deadEnds: number;
+    /** At a refusal, how many slots were held by backends waiting for their client's authentication answer (mean). */
+    meanAwaitingClientAtRefusal: number;
     /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
     pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
     pgbouncer?: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number };
@@ -266,6 +274,11 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
             queries: postgres.queries,
             limit: postgres.settings.maxConnections,
             openAtEnd: postgres.backends,
+            listenBacklog: postgres.settings.listenBacklog,
+            peakAcceptQueue: postgres.peakAcceptQueue,
+            synDrops: postgres.synDrops,
+            deadEnds: postgres.deadEnds,
+            meanAwaitingClientAtRefusal: postgres.refused > 0 ? postgres.awaitingClientAtRefusals / postgres.refused : 0,
             pool:
               a.pool === undefined
                 ? undefined

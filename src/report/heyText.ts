@@ -74,6 +74,18 @@ function simulationText(s: RunSummary): string[] {
   if (sim.database !== null) {
     const db = sim.database;
     out.push(`  PostgreSQL:\tpeak ${db.peakOpen} of ${db.maxConnections} connections, ${db.refused} refused, ${db.connections} opened, ${db.queries} queries`);
+    const pm = db.postmaster;
+    if (pm.synDrops > 0 || pm.deadEnds > 0) {
+      out.push(
+        `  Postmaster:\tlisten queue peak ${pm.peakAcceptQueue} of ${pm.listenBacklog}, ${pm.synDrops} SYNs dropped` +
+          (pm.deadEnds > 0 ? `, ${pm.deadEnds} refused by dead-end children (2 x MaxBackends alive)` : ''),
+      );
+    }
+    if (db.refused > 0 && db.meanAwaitingClientAtRefusal > 0) {
+      out.push(
+        `  Refusals:\tat each, ${db.meanAwaitingClientAtRefusal.toFixed(1)} of the ${db.maxConnections} slots (mean) were held by backends waiting for their worker to answer authentication`,
+      );
+    }
     if (db.pool !== null) {
       out.push(`  Pool:\t\tper worker ${db.pool.size} + ${db.pool.maxOverflow} overflow, peak ${db.pool.peakPerWorker}, ${db.pool.timeouts} timed out`);
     }

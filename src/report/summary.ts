@@ -49,6 +49,9 @@ export interface RunSummary {
       refused: number;
       connections: number;
       queries: number;
+      postmaster: { listenBacklog: number; peakAcceptQueue: number; synDrops: number; deadEnds: number };
+      /** At a refusal, how many slots were held by backends waiting for their client's authentication answer (mean). */
+      meanAwaitingClientAtRefusal: number;
       pool: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number } | null;
       pgbouncer: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number } | null;
     } | null;
@@ -115,6 +118,13 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
               refused: result.database.refused,
               connections: result.database.connections,
               queries: result.database.queries,
+              postmaster: {
+                listenBacklog: result.database.listenBacklog,
+                peakAcceptQueue: result.database.peakAcceptQueue,
+                synDrops: result.database.synDrops,
+                deadEnds: result.database.deadEnds,
+              },
+              meanAwaitingClientAtRefusal: result.database.meanAwaitingClientAtRefusal,
               pool: result.database.pool ?? null,
               pgbouncer: result.database.pgbouncer ?? null,
             },

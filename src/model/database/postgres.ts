@@ -74,6 +74,7 @@ export interface DbClient {
 /** One connection attempt, from the client's SYN to a ready (or refused) backend. */
 export class Attempt {
   synCount = 0;
+  awaitingClient = false;
   constructor(
     readonly req: HttpRequest,
     readonly done: DbDone,
@@ -101,6 +102,12 @@ export class Postgres implements DbServer {
   /** Refused by a dead-end child (too many children), part of `refused`. */
   deadEnds = 0;
   synDrops = 0;
+  /** Most connections waiting in the postmaster's listen queue. */
+  peakAcceptQueue = 0;
+  /** Backends holding a slot while they wait for their client's answer to the challenge. */
+  awaitingClient = 0;
+  /** Summed over slot refusals: how many backends were waiting for their client then. */
+  awaitingClientAtRefusals = 0;
   connections = 0;
   queries = 0;
   /** Who computes the client's share of authentication; undefined: nobody (no CPU). */
@@ -133,6 +140,7 @@ export class Postgres implements DbServer {
       return;
     }
     this.acceptQueue.push(attempt);
+    if (this.acceptQueue.length > this.peakAcceptQueue) this.peakAcceptQueue = this.acceptQueue.length;
     if (!this.postmasterBusy) this.acceptNext();
   }
 
@@ -190,6 +198,7 @@ export class Postgres implements DbServer {
     const s = this.settings;
     if (this.backends >= s.maxConnections) {
       this.refused++;
+      this.awaitingClientAtRefusals += this.awaitingClient;
       attempt.done(attempt.req, TOO_MANY_CLIENTS);
       if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, this.childExited, this);
       else this.childExited(this);
@@ -199,12 +208,19 @@ export class Postgres implements DbServer {
     this.openGauge.add(1, this.sim.now);
     if (this.backends > this.peakOpen) this.peakOpen = this.backends;
     const work = attempt.req.connectCpu;
-    if (this.client !== undefined && work > 0) this.client.authenticate(attempt);
-    else this.clientAnswered(attempt, undefined);
+    if (this.client !== undefined && work > 0) {
+      this.awaitingClient++;
+      attempt.awaitingClient = true;
+      this.client.authenticate(attempt);
+    } else this.clientAnswered(attempt, undefined);
   };
 
   /** @internal the client's proof arrived (or the client is gone): the backend finishes starting up. */
   clientAnswered(attempt: Attempt, error: string | undefined): void {
+    if (attempt.awaitingClient) {
+      attempt.awaitingClient = false;
+      this.awaitingClient--;
+    }
     if (error !== undefined) {
       // The client went away mid-handshake: the backend reads EOF and exits.
       this.slotFreed();

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Regenerates the table of docs/validation.md from the saved runs (calibration/results)
+// and calibration/measured-linux-2core.json: every configuration of the kit, predicted
+// from measured costs only. Node only (npm run build first); a test checks it is current.
+//
+//   node calibration/validate.mjs            rewrite docs/validation.md's generated section
+//   node calibration/validate.mjs --print    print the section instead
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { replaceSection, runValidation, validationSection } from '../dist/analysis/validation.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
+const rows = runValidation(root, 'calibration/validation.json', 'calibration/results');
+const section = validationSection(rows, plan.seeds);
+if (process.argv.includes('--print')) {
+  console.log(section);
+} else {
+  const doc = join(root, 'docs/validation.md');
+  writeFileSync(doc, replaceSection(readFileSync(doc, 'utf8'), section));
+  console.log(`docs/validation.md: ${rows.length} configurations`);
+}
