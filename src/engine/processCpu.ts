@@ -18,6 +18,8 @@ interface Job {
 
 export class ProcessCpu {
   private readonly threads: Resource;
+  /** CPU work given to it so far. */
+  used = 0;
 
   constructor(
     private readonly host: Cpu,
@@ -34,6 +36,7 @@ export class ProcessCpu {
 
   /** Calls fn(a, b) once `work` of CPU has been done on one of the process's threads. */
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): void {
+    this.used += work;
     this.threads.acquire(startJob, this, { work, fn, a, b } as Job);
   }
 

@@ -26,6 +26,8 @@ export class App implements DbClient {
   /** Requests that ended in an exception, by the error text (see exceptionsRaised). */
   private readonly exceptions = new Map<string, number>();
   private readonly totalWeight: number;
+  /** CPU the workers were given to do (µs), for the report's CPU by process. */
+  cpuUsed = 0;
 
   constructor(
     readonly sim: Simulation,
@@ -159,7 +161,9 @@ export class App implements DbClient {
   runCpu(req: HttpRequest): void {
     req.enter(Phase.cpu, this.sim.now);
     const step = this.current(req);
-    req.cpuTask = this.cpu.run(this.sample(step, step.duration), cpuDone, this, req);
+    const work = this.sample(step, step.duration);
+    this.cpuUsed += work;
+    req.cpuTask = this.cpu.run(work, cpuDone, this, req);
   }
 
   /**
@@ -272,6 +276,7 @@ function pendingCpuHasLoop(app: App, req: HttpRequest): void {
 
 function runPendingCpu(app: App, req: HttpRequest): void {
   req.enter(Phase.cpu, app.sim.now);
+  app.cpuUsed += req.pendingCpu;
   req.cpuTask = app.cpu.run(req.pendingCpu, pendingCpuDone, app, req);
 }
 

@@ -70,6 +70,8 @@ export interface RunResult {
     pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
     pgbouncer?: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number };
   };
+  /** CPU given to each kind of process (µs): hey, the gunicorn workers, the postmaster, the backends. */
+  cpu: { client: number; workers: number; postmaster: number; backends: number };
   /** Summed time ended requests (responses and errors) spent in each phase, by phase name (µs). */
   spent: Record<(typeof PHASE_NAMES)[number], number>;
   /** Time-weighted mean number of requests in the system (sent, not yet ended). */
@@ -295,6 +297,12 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
                     timeouts: pgbouncer.timeouts,
                   },
           },
+    cpu: {
+      client: client.process?.used ?? 0,
+      workers: app.cpuUsed,
+      postmaster: postgres?.postmasterCpuUsed ?? 0,
+      backends: postgres?.backendCpuUsed ?? 0,
+    },
     spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent'],
     meanInSystem: end > 0 ? area / (end / 1e6) : 0,
     timeline: data,

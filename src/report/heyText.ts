@@ -94,6 +94,12 @@ function simulationText(s: RunSummary): string[] {
       out.push(`  PgBouncer:\t${b.poolMode} mode, ${b.defaultPoolSize} server connections, peak ${b.peakClients} clients, ${b.refused} refused, ${b.timeouts} timed out`);
     }
   }
+  const cpu = sim.cpu;
+  if (cpu.client > 0 || cpu.postmaster > 0 || cpu.backends > 0) {
+    out.push(
+      `  CPU used:\tworkers ${cpu.workers.toFixed(2)} s, backends ${cpu.backends.toFixed(2)} s, postmaster ${cpu.postmaster.toFixed(2)} s, client ${cpu.client.toFixed(2)} s`,
+    );
+  }
   for (const w of sim.warnings) out.push(`  WARNING:\t${w}`);
   for (const [e, n] of Object.entries(sim.exceptions)) out.push(`  [${n}]\t${e}`);
   const avg = Object.values(s.breakdown).reduce((a, b) => a + b, 0);

@@ -43,6 +43,8 @@ export interface RunSummary {
     unfinished: number;
     server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
     backlog: { capacity: number; peak: number; synDrops: number };
+    /** CPU seconds given to each kind of process, to compare with what the kit records per run (NAME.rN.cpu.txt). */
+    cpu: { client: number; workers: number; postmaster: number; backends: number };
     database: {
       maxConnections: number;
       peakOpen: number;
@@ -109,6 +111,12 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
       unfinished: result.sent - responses - rec.errorCount,
       server: result.server,
       backlog: { capacity: result.listener.capacity, peak: result.listener.peakQueue, synDrops: result.listener.synDrops },
+      cpu: {
+        client: toSeconds(result.cpu.client),
+        workers: toSeconds(result.cpu.workers),
+        postmaster: toSeconds(result.cpu.postmaster),
+        backends: toSeconds(result.cpu.backends),
+      },
       database:
         result.database === undefined
           ? null

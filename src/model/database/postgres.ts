@@ -110,6 +110,9 @@ export class Postgres implements DbServer {
   awaitingClientAtRefusals = 0;
   connections = 0;
   queries = 0;
+  /** CPU given to the postmaster and to backends (µs), for the report's CPU by process. */
+  postmasterCpuUsed = 0;
+  backendCpuUsed = 0;
   /** Who computes the client's share of authentication; undefined: nobody (no CPU). */
   client: DbClient | undefined = undefined;
 
@@ -153,6 +156,7 @@ export class Postgres implements DbServer {
   query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void {
     this.queries++;
     req.dbWait = wait;
+    this.backendCpuUsed += cpu;
     if (cpu > 0) this.cpu.run(cpu, this.queryCpuDone, req, done);
     else this.sim.schedule(wait, done, req, undefined);
   }
@@ -165,6 +169,7 @@ export class Postgres implements DbServer {
       return;
     }
     this.postmasterBusy = true;
+    this.postmasterCpuUsed += this.settings.postmasterCpu;
     if (this.settings.postmasterCpu > 0) this.cpu.run(this.settings.postmasterCpu, this.forking, attempt);
     else this.forking(attempt);
   }
@@ -179,6 +184,7 @@ export class Postgres implements DbServer {
     const deadEnd = this.children >= this.settings.maxChildren;
     if (!deadEnd) this.children++;
     const startup = this.settings.backendStartupCpu;
+    this.backendCpuUsed += startup;
     if (startup > 0) this.cpu.run(startup, deadEnd ? this.deadEndStarted : this.startedUp, attempt);
     else if (deadEnd) this.deadEndStarted(attempt);
     else this.startedUp(attempt);
@@ -190,6 +196,7 @@ export class Postgres implements DbServer {
     this.refused++;
     this.deadEnds++;
     attempt.done(attempt.req, TOO_MANY_CLIENTS);
+    this.backendCpuUsed += this.settings.refusedCpu;
     if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined);
   };
 
@@ -200,6 +207,7 @@ export class Postgres implements DbServer {
       this.refused++;
       this.awaitingClientAtRefusals += this.awaitingClient;
       attempt.done(attempt.req, TOO_MANY_CLIENTS);
+      this.backendCpuUsed += s.refusedCpu;
       if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, this.childExited, this);
       else this.childExited(this);
       return;
@@ -227,6 +235,7 @@ export class Postgres implements DbServer {
       attempt.done(attempt.req, error);
       return;
     }
+    this.backendCpuUsed += this.settings.backendStartCpu;
     if (this.settings.backendStartCpu > 0) this.cpu.run(this.settings.backendStartCpu, this.authenticated, attempt);
     else this.authenticated(attempt);
   }
@@ -254,6 +263,7 @@ export class Postgres implements DbServer {
   private readonly slotFreed = (): void => {
     this.backends--;
     this.openGauge.add(-1, this.sim.now);
+    this.backendCpuUsed += this.settings.backendExitCpu;
     if (this.settings.backendExitCpu > 0) this.cpu.run(this.settings.backendExitCpu, this.childExited, this);
     else this.childExited(this);
   };

@@ -61,6 +61,7 @@ export class GeventWorker extends Worker {
       return;
     }
     const cpu = this.settings.acceptCpu * taken.length;
+    this.app.cpuUsed += cpu;
     if (cpu > 0) this.app.cpu.run(cpu, accepted, this, taken);
     else this.accepted(taken);
   }
