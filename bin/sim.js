@@ -7,9 +7,14 @@ import { loadCli } from '../dist/cli/codeCache.js';
 
 // `sim ... | head`: the reader has what it wanted and closed the pipe. Stop quietly, as
 // command-line tools do on SIGPIPE, rather than die with a stack trace on EPIPE.
-process.stdout.on('error', (e) => {
+// Any other failure to write stdout (`> /dev/full`: ENOSPC) is said in one line, exit 2:
+// where the output goes is the user's choice, and a stack trace would say nothing more.
+const stdoutFailed = (e) => {
   if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
+  const why = e.code === 'ENOSPC' ? 'no space left on the device' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : String(e.message);
+  process.stderr.write(`sim: cannot write the output (stdout): ${why}\n`);
+  process.exit(2);
+};
+process.stdout.on('error', stdoutFailed);
 
 process.exitCode = await loadCli().main(process.argv.slice(2));

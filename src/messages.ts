@@ -7,6 +7,8 @@
 
 const quote = (s: string) => JSON.stringify(s);
 const list = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+/** Input echoed in a message, cut to a readable length: a message never repeats a whole file. */
+export const abbreviate = (text: string, max = 80) => (text.length <= max ? text : `${text.slice(0, max - 20)}...${text.slice(-8)} (${text.length} characters)`);
 const didYouMean = (guess: string | undefined) => (guess === undefined ? '' : `; did you mean ${quote(guess)}?`);
 
 // --- Files ---------------------------------------------------------------------------
@@ -15,6 +17,8 @@ export const cannotRead = (what: string, why: string) => `cannot read ${what}: $
 export const noSuchFile = 'no such file';
 export const isDirectory = (expected: string) => `is a directory, expected ${expected}`;
 export const notReadable = 'permission denied';
+export const inputTooLarge = (size: number | undefined, limit: number) =>
+  `${size === undefined ? '' : `${size} bytes, `}larger than the ${limit / 1048576} MB limit (SIM_MAX_INPUT_MB raises it)`;
 export const cannotWrite = (why: string) => `cannot write: ${why}`;
 
 // --- JSON syntax (line and column come first) ----------------------------------------
@@ -50,6 +54,8 @@ export const badDuration = (found: string) =>
 export const durationPattern = 'expected a duration such as 0.25, "250ms" or "2s"';
 export const durationPositive = 'expected a duration greater than 0';
 export const durationTooLong = (max: number) => `expected a duration of at most ${max} seconds`;
+export const durationBelowTick = (tick: number) => `expected 0 or a duration of at least ${tick} s (1 us: the clock counts whole microseconds, and less would round to 0, which means "off")`;
+export const lastRateZero = 'expected a rate above 0 in the last step: it lasts until every request is sent, and at 0 they never would be (give the client a "duration" to stop sending instead)';
 export const uniformOrder = 'expected max >= min';
 export const weightPerValue = 'expected one weight per value';
 export const someWeightPositive = 'expected at least one weight greater than 0';
@@ -72,6 +78,8 @@ export const notACost = (key: string, guess: string | undefined, known: readonly
   `${quote(key)} is not a cost of this scenario` +
   (guess !== undefined ? didYouMean(guess) : known.length > 0 ? `; expected one of ${list(known)}` : '; this scenario has none');
 export const costMeasuredAndFitted = (path: string) => `${quote(path)} is in both "measured" and "fitted": a cost is one or the other`;
+export const reservedAtLeastMax = (reserved: number, max: number) =>
+  `expected fewer reserved connections than maxConnections (${max}), got ${reserved}: PostgreSQL refuses to start ("superuser_reserved_connections must be less than max_connections")`;
 export const moreProblems = (n: number) => `... and ${n} more problems`;
 
 // --- Command line ------------------------------------------------------------------------
@@ -81,6 +89,8 @@ export const setBadPath = (path: string) => `${quote(path)} is not a field path 
 export const setNotObject = (prefix: string, found: string) => `${prefix} is ${found}, not an object: cannot set a field inside it`;
 export const setIndexTooFar = (prefix: string, length: number) =>
   `${prefix} has ${length} item${length === 1 ? '' : 's'}: use an index from 0 to ${length}`;
+export const setNotIndex = (prefix: string, key: string, length: number) =>
+  `${prefix} is a list of ${length} item${length === 1 ? '' : 's'}, not an object: expected an index such as ${prefix}[0], got ${quote(key)}`;
 export const unknownCommand = (command: string, guess: string | undefined) =>
   `unknown command ${quote(command)}${guess === undefined ? '' : `; did you mean ${quote(guess)}?`} (sim --help lists the commands)`;
 export const unknownOption = (option: string, guess: string | undefined) =>
@@ -92,6 +102,8 @@ export const flagNeedsValue = (flag: string, example: string) => `expected a val
 export const flagGivenTwice = (values: readonly unknown[]) => `given ${values.length} times (${values.join(', ')}); give it once`;
 export const booleanFlag = (found: string) => `expected no value (or =true, =false), got ${quote(found)}`;
 
+export const tooManyRuns = (points: number, replications: number, max: number) =>
+  `${points} points x ${replications} replications = ${points * replications} runs; at most ${max} (each run takes up to limits.maxEvents events: use fewer points or replications)`;
 export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
   `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
 export const sweepMissing = (missing: number, total: number) => `INTERRUPTED: ${missing} of ${total} points missing (Ctrl-C); the table shows the points that finished`;

@@ -65,6 +65,8 @@ export function fit(
 ): FitResult {
   if (options.free.length === 0) throw new UserError('sim fit: name the free parameters: --free database.forkTime,database.backendStartTime');
   if (runs.length === 0) throw new UserError('sim fit: give at least one hey output to fit to');
+  const twice = options.free.find((p, i) => options.free.indexOf(p) !== i);
+  if (twice !== undefined) throw new UserError(`--free ${options.free.join(',')}: ${twice} is named twice; name each field once`);
   const targets = [...(options.targets ?? ['requestsPerSec'])];
   // A --set on a free parameter gives its starting value; the others are re-applied per run.
   const fixedSets = sets.filter((s) => !options.free.includes(s.slice(0, s.indexOf('=')).trim()));
@@ -162,9 +164,27 @@ function startValues(base: Record<string, unknown>, free: readonly string[], lab
     if (typeof node !== 'number') {
       throw new UserError(`${label}: --free ${path}: holds ${JSON.stringify(node)}; sim fit fits plain numbers of seconds`);
     }
+    // Only durations: a count (client.requests) or a ratio is no number of seconds. The schema
+    // tells them apart: a duration field takes "1ms", no other number field does.
+    // (The same value as a number and as "1 ms": only the string can fail, and only for a non-duration.)
+    if (accepts(base, `${path}=${node}`, label) && !accepts(base, `${path}=${node * 1000}ms`, label)) {
+      throw new UserError(`${label}: --free ${path}: holds ${node}, not a duration in seconds; sim fit fits durations such as database.forkTime or app.steps.1.time`);
+    }
     if (!(node > 0)) throw new UserError(`${label}: --free ${path}: starts at ${node}; sim fit needs a starting value > 0 (--set ${path}=0.001)`);
     return node;
   });
+}
+
+function accepts(base: Record<string, unknown>, set: string, label: string): boolean {
+  const probe = structuredClone(base);
+  applyOverride(probe, set);
+  try {
+    validateScenario(probe, label);
+    return true;
+  } catch (e) {
+    if (e instanceof UserError) return false;
+    throw e;
+  }
 }
 
 function residual(target: FitTarget, m: HeyReport, s: RunSummary): Residual {

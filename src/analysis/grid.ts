@@ -33,7 +33,8 @@ export function expandGrid(axes: readonly Axis[]): GridPoint[] {
       rest = Math.floor(rest / axes[a].values.length);
     }
     axes.forEach((axis, a) => {
-      for (const path of axis.paths) values[path] = axis.values[digits[a]];
+      // defineProperty: a path named "__proto__" is a key to report as unknown, never the prototype.
+      for (const path of axis.paths) Object.defineProperty(values, path, { value: axis.values[digits[a]], enumerable: true, writable: true, configurable: true });
     });
     points.push({ index, values });
   }

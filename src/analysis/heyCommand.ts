@@ -32,6 +32,8 @@ const BOOLEAN = new Set(['h2', 'disable-compression', 'disable-keepalive', 'disa
 /** Parses "$ hey -n 100 -c 100 -t 0 URL" (the "$ " is optional). */
 export function parseHeyCommand(line: string, where: string): HeyCommand {
   const words = shellWords(line.replace(/^\s*\$\s*/, ''));
+  // A quote left open: the shell would wait for its end; the words are not what hey saw.
+  if (words.unbalanced) throw new UserError(`${where}: an unbalanced quote in the hey command line: expected every " and ' to be closed`);
   if (words[0] === undefined || !/(^|\/)hey$/.test(words[0])) {
     throw new UserError(`${where}: expected a hey command line such as "$ hey -n 100 -c 100 -t 0 http://127.0.0.1:8000/"`);
   }
@@ -91,10 +93,13 @@ function goDuration(text: string): number | null {
 }
 
 /** Splits a command line into words, honouring single and double quotes. */
-function shellWords(line: string): string[] {
-  const words: string[] = [];
+function shellWords(line: string): string[] & { unbalanced?: boolean } {
+  const words: string[] & { unbalanced?: boolean } = [];
   const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(line))) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]));
+  while ((m = re.exec(line))) {
+    if (m[3] !== undefined && /["']/.test(m[3])) words.unbalanced = true;
+    words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]));
+  }
   return words;
 }

@@ -15,6 +15,7 @@
 //   fastest and slowest in the DNS+dialup line, and the others' min and max;
 //   Status code distribution: "  [code]\tN responses", codes sorted;
 //   Error distribution (only when there were transport errors): "  [N]\tmessage".
+import { abbreviate } from '../messages.js';
 import { UserError } from '../scenario/errors.js';
 
 export const HEY_PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
@@ -87,7 +88,7 @@ const PHASES: Record<string, DetailPhase> = {
 export function parseHeyOutput(text: string, source: string, firstLine = 1): HeyReport {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   const fail = (index: number, what: string): never => {
-    throw new UserError(`${source}:${index + firstLine}: ${what}, got ${JSON.stringify(lines[index])}`);
+    throw new UserError(`${source}:${index + firstLine}: ${what}, got ${JSON.stringify(abbreviate(lines[index]))}`);
   };
 
   const summary: Partial<Record<'total' | 'slowest' | 'fastest' | 'average' | 'requestsPerSec', number | null>> = {};
@@ -122,9 +123,14 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
         break;
       case 'summary':
         if ((m = SUMMARY_LINE.exec(line))) {
-          summary[m[1].toLowerCase() as 'total'] = number(m[2]);
+          const v = number(m[2]);
+          // hey measures times: never below 0, never infinite (NaN, no response, is allowed).
+          if (v !== null && !(v >= 0 && Number.isFinite(v))) fail(i, `expected ${m[1]} >= 0 seconds`);
+          summary[m[1].toLowerCase() as 'total'] = v;
         } else if ((m = RPS_LINE.exec(line))) {
-          summary.requestsPerSec = number(m[1]);
+          const v = number(m[1]);
+          if (!(v !== null && v >= 0 && Number.isFinite(v))) fail(i, 'expected Requests/sec >= 0 (results over the total time)');
+          summary.requestsPerSec = v;
         } else if ((m = DATA_LINE.exec(line))) {
           if (m[1] === 'Total data') totalData = Number(m[2]);
           else sizePerRequest = Number(m[2]);
@@ -172,6 +178,12 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
   }
   const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
   const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
+  // hey's histogram counts every response (the first distributionsLimitedTo of them).
+  const binned = histogram.reduce((a, b) => a + b.count, 0);
+  const expected = distributionsLimitedTo === null ? responses : Math.min(responses, distributionsLimitedTo);
+  if (histogram.length > 0 && binned !== expected) {
+    throw new UserError(`${source}: hey's histogram counts add up to ${binned}, expected ${expected} (the responses in its status code distribution): the output was edited or cut`);
+  }
   return {
     summary: {
       total: summary.total!,

@@ -3,35 +3,127 @@
 // folder (one file system, so the rename is atomic on POSIX), are flushed to disk, and
 // the temporary file then replaces the target. A failed write leaves no temporary file
 // behind. Every command that writes files goes through here.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+//
+// A symbolic link stays a link: the file it points to is replaced. A named pipe or a
+// device (/dev/stdout, a FIFO a script reads) cannot be replaced: it is written into.
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import * as msg from '../messages.js';
 import { UserError } from '../scenario/errors.js';
 
 let written = 0;
 
-export function atomicWrite(path: string, data: string | Uint8Array): void {
-  // pid and a counter: two writers (processes, or two writes in one) never share a temporary.
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${written++}.tmp`);
+/**
+ * `flag` names the option that chose the path (`--out`), for the message. Call
+ * checkWritable first, before the work, so that a bad path fails before anything is lost.
+ */
+export function atomicWrite(path: string, data: string | Uint8Array, flag?: string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const where = flag === undefined ? path : `${flag} ${path}`;
+  let target: string;
   try {
-    const fd = openSync(temporary, 'w');
+    target = resolveTarget(path);
+  } catch (e) {
+    throw writeError(where, e);
+  }
+  if (isSpecial(target)) return writeInto(target, bytes, where);
+  // pid and a counter: two writers (processes, or two writes in one) never share a temporary.
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${written++}.tmp`);
+  try {
+    const fd = openSync(temporary, 'wx');
     try {
-      writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      writeSync(fd, bytes);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(temporary, path);
+    renameSync(temporary, target);
   } catch (e) {
-    rmSync(temporary, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    // The user chose the path: a missing folder or a read-only one is bad input, not a bug.
-    if (typeof err.code === 'string') throw new UserError(`${path}: ${msg.cannotWrite(describeErrno(err))}`);
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The folder itself is not there or not one (ENOTDIR): there is no temporary to remove.
+    }
+    throw writeError(where, e);
+  }
+}
+
+/**
+ * Fails now, before a long run, if `path` could not be written later: its folder is
+ * missing, is a file, is read-only, or the path is a folder.
+ */
+export function checkWritable(path: string, flag?: string): void {
+  const where = flag === undefined ? path : `${flag} ${path}`;
+  try {
+    const target = resolveTarget(path);
+    if (isSpecial(target)) {
+      accessSync(target, constants.W_OK);
+      return;
+    }
+    const existing = statOrUndefined(target);
+    if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    const folder = dirname(target);
+    if (!statSync(folder).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(folder, constants.W_OK);
+  } catch (e) {
+    throw writeError(where, e);
+  }
+}
+
+/** The file a path names: through a symbolic link (kept as a link) when it is one. */
+function resolveTarget(path: string): string {
+  for (let hops = 0; hops < 40; hops++) {
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return path;
+      throw e;
+    }
+    if (!st.isSymbolicLink()) return path;
+    // Followed one link at a time, so a dangling one names the file to create.
+    const link = readlinkSync(path);
+    path = isAbsolute(link) ? link : join(dirname(path), link);
+  }
+  throw Object.assign(new Error('too many symbolic links'), { code: 'ELOOP' });
+}
+
+/** A named pipe, socket or device: there is nothing to rename over, only a stream to write. */
+function isSpecial(path: string): boolean {
+  const st = statOrUndefined(path);
+  return st !== undefined && !st.isFile() && !st.isDirectory();
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
 }
 
-function describeErrno(e: NodeJS.ErrnoException): string {
+function writeInto(path: string, bytes: Uint8Array, where: string): void {
+  try {
+    const fd = openSync(path, 'w');
+    try {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw writeError(where, e);
+  }
+}
+
+function writeError(where: string, e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException;
+  // The user chose the path: a missing folder or a read-only one is bad input, not a bug.
+  if (typeof err.code === 'string') return new UserError(`${where}: ${msg.cannotWrite(describeErrno(err))}`);
+  return e;
+}
+
+export function describeErrno(e: NodeJS.ErrnoException): string {
   switch (e.code) {
     case 'ENOENT':
       return 'no such folder';
@@ -39,9 +131,15 @@ function describeErrno(e: NodeJS.ErrnoException): string {
     case 'EPERM':
       return 'permission denied';
     case 'EISDIR':
-      return 'is a directory';
+      return 'is a directory, expected a file name';
+    case 'ENOTDIR':
+      return 'a file is in the way where a folder should be';
+    case 'EROFS':
+      return 'read-only file system';
     case 'ENOSPC':
       return 'no space left on the device';
+    case 'ELOOP':
+      return 'too many symbolic links';
     default:
       return e.message;
   }

@@ -55,6 +55,24 @@ export function checkBooleanFlags(argv: readonly string[]): void {
   }
 }
 
+/** Repeatable flags that take a value each: yargs drops one given without a value. */
+const LIST_FLAGS: Record<string, string> = { '--set': 'client.concurrency=101', '--vary': 'client.concurrency=10..200:10' };
+
+/** `sim run s.json --set` (the value forgotten) is a mistake to report, not an empty list. */
+export function checkListFlags(argv: readonly string[]): void {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') return;
+    const name = arg.split('=')[0];
+    const example = LIST_FLAGS[name];
+    if (example === undefined) continue;
+    const value = arg.includes('=') ? arg.slice(name.length + 1) : argv[i + 1];
+    if (value === undefined || value.trim() === '' || (!arg.includes('=') && value.startsWith('--'))) {
+      throw new UserError(`${name}: ${msg.flagNeedsValue(name, example)}`);
+    }
+  }
+}
+
 /** A command's accepted names, for "did you mean". */
 export interface CommandLine {
   commands: readonly string[];
@@ -91,7 +109,7 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
  * A numeric flag read as text (yargs turns "abc" into NaN and loses what was typed):
  * undefined when absent, else a number within the rule, else a message quoting it.
  */
-export function numberFlag(flag: string, value: unknown, rule: { whole: boolean; min: number; above?: boolean }, example: string): number | undefined {
+export function numberFlag(flag: string, value: unknown, rule: { whole: boolean; min: number; above?: boolean; max?: number; why?: string }, example: string): number | undefined {
   const text = singleValue(flag, value, example);
   if (text === undefined) return undefined;
   const n = text.trim() === '' ? NaN : Number(text);
@@ -99,6 +117,9 @@ export function numberFlag(flag: string, value: unknown, rule: { whole: boolean;
   if (!ok) {
     const expected = `${rule.whole ? 'a whole number' : 'a number'} ${rule.above ? '>' : '>='} ${rule.min}`;
     throw new UserError(`${flag} ${text}: ${msg.wrongType(expected, JSON.stringify(text))}`);
+  }
+  if (rule.max !== undefined && n > rule.max) {
+    throw new UserError(`${flag} ${text}: ${msg.wrongType(`at most ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}`, JSON.stringify(text))}`);
   }
   return n;
 }

@@ -4,6 +4,9 @@ import { basename } from 'node:path';
 import { checkAxes, parseVary } from '../analysis/vary.js';
 import type { SweepDefinition } from '../analysis/sweep.js';
 import { UserError } from '../scenario/errors.js';
+import * as msg from '../messages.js';
+import { MAX_GRID_POINTS } from '../analysis/grid.js';
+import { MAX_REPLICATIONS } from '../scenario/schema.js';
 import { validateScenario } from '../scenario/load.js';
 import { applyOverride, flagOverride, parseSetExpression } from '../scenario/overrides.js';
 import { numberFlag, singleValue } from './flags.js';
@@ -43,6 +46,15 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
     throw new UserError(`${command}: name what to vary: --vary client.concurrency=10..200:10 (or give ${path} a "sweep" block)`);
   }
   checkAxes(axes);
-  const replications = numberFlag('--replications', args.replications, { whole: true, min: 1 }, '5') ?? base.sweep?.replications ?? 1;
+  const replications =
+    numberFlag('--replications', args.replications, { whole: true, min: 1, max: MAX_REPLICATIONS, why: 'the 95 % interval narrows as 1/sqrt(R): by then to 1 % of one run\'s spread' }, '5') ??
+    base.sweep?.replications ??
+    1;
+  // Every run is a simulation of up to limits.maxEvents events: refuse a sweep that could not end this year.
+  const points = axes.reduce((n, a) => n * a.values.length, 1);
+  if (points * replications > MAX_GRID_POINTS) {
+    const flag = args.replications !== undefined ? `--replications ${String(args.replications)}` : `${path}: at sweep.replications`;
+    throw new UserError(`${flag}: ${msg.tooManyRuns(points, replications, MAX_GRID_POINTS)}`);
+  }
   return { name: base.name ?? basename(path).replace(/\.json$/, ''), source, raw, base, axes, replications };
 }

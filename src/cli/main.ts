@@ -17,8 +17,8 @@ import { assertInvariants } from '../check/invariants.js';
 import { partialReason } from '../report/partial.js';
 import * as msg from '../messages.js';
 import { nearest } from '../scenario/errors.js';
-import { atomicWrite } from './atomicWrite.js';
-import { FIELD_FLAGS, checkBooleanFlags, describeYargsFailure, scenarioOverrides, singleValue } from './flags.js';
+import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { FIELD_FLAGS, checkBooleanFlags, checkListFlags, describeYargsFailure, scenarioOverrides, singleValue } from './flags.js';
 import { DEFAULT_PLOT_DIR, preparePlotDir } from './plotDir.js';
 import { runCharts } from '../charts/runCharts.js';
 import { basename } from 'node:path';
@@ -80,6 +80,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const debug = argv.includes('--debug');
   try {
     checkBooleanFlags(argv);
+    checkListFlags(argv);
     const cli = yargs(argv)
       .scriptName('sim')
       .usage('$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load.')
@@ -117,6 +118,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           const overrides = scenarioOverrides(args);
           const scenario = loadScenarioFile(path, overrides);
           const out = singleValue('--out', args.out, 'report.json');
+          // Before the run: a path that cannot be written fails now, not after the work.
+          if (out !== undefined) checkWritable(out, '--out');
           const name = scenario.name ?? basename(path).replace(/\.json$/, '');
           // `--plot` alone means the default folder; checked before the run, so a bad
           // folder fails fast and prints no report.
@@ -132,7 +135,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           const text = heyText(summary) + (sens === undefined ? '' : sensitivityText(sens));
           const report = args.json ? JSON.stringify(sens === undefined ? summary : { ...summary, ...sensitivityJson(sens) }, null, 2) + '\n' : text;
           if (out === undefined) io.out(report);
-          else atomicWrite(out, report);
+          else atomicWrite(out, report, '--out');
           if (plotDir !== undefined) {
             const title = `${name} (seed ${scenario.seed})`;
             // Loaded here: the renderers take longer to load than a run without --plot takes.
@@ -202,10 +205,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             throw new UserError(`--max-evaluations ${evaluations}: ${msg.wrongType('a whole number >= 1', JSON.stringify(evaluations))}`);
           }
           const out = singleValue('--out', args.out, 'fitted.json');
+          if (out !== undefined) checkWritable(out, '--out');
           const raw = readScenarioJson(args.scenario);
           const runs = readHeyRuns(args.hey);
           const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
-          if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n');
+          if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n', '--out');
           if (args.json) {
             const { calibrated: _, ...rest } = result;
             io.out(JSON.stringify({ ...rest, out: out ?? null }, null, 2) + '\n');
@@ -222,7 +226,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           const text = JSON.stringify(scenarioJsonSchema(), null, 2) + '\n';
           const out = singleValue('--out', args.out, 'scenarios/schema.json');
           if (out === undefined) io.out(text);
-          else atomicWrite(out, text);
+          else atomicWrite(out, text, '--out');
         },
       )
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
@@ -240,10 +244,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (e) {
     if (e instanceof UserError) {
       // One problem a line, each prefixed, so that grep and editors pick up every one.
-      io.err(e.message.split('\n').map((line) => `sim: ${line}\n`).join(''));
+      io.err(e.message.split('\n').map((line) => `sim: ${printable(line)}\n`).join(''));
       return e.exitCode;
     }
-    io.err(`sim: internal error: ${(e as Error).message}\n`);
+    io.err(`sim: internal error: ${printable(String((e as Error).message))}\n`);
     if (debug) io.err(`${(e as Error).stack}\n`);
     return 1;
   }
@@ -267,6 +271,17 @@ function runSensitivity(path: string, overrides: readonly Override[], scenario: 
   } finally {
     progress.end();
   }
+}
+
+/**
+ * A line of a message as a terminal may show it: control characters (a key holding an
+ * escape sequence would recolour or retitle the terminal) written as \u escapes, and a
+ * line that quotes a huge input (a 200 KB --set) cut in the middle.
+ */
+export function printable(line: string, max = 1000): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return safe.length <= max ? safe : `${safe.slice(0, max - 200)} ...(${safe.length - max + 100} characters left out)... ${safe.slice(-100)}`;
 }
 
 /**

@@ -2,10 +2,11 @@
 // made from the scenarios folder at each request (a new file shows up on reload), with
 // the scenario named on the command line first and opened by default. GET and HEAD only;
 // nothing outside the site, the folder's scenario files and the named file is served.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { basename, extname, join, resolve, sep } from 'node:path';
+import { maxInputBytes } from './loadScenarioFile.js';
 import { DEFAULT_SCENARIO, isScenarioFileName, SCENARIO_INDEX, scenarioEntry, scenarioName, type ScenarioIndex } from '../web/scenarioIndex.js';
 
 export interface SiteServerOptions {
@@ -33,6 +34,23 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.png': 'image/png',
 };
+
+/**
+ * Vega compiles its expressions with new Function ('unsafe-eval'); the charts set inline
+ * styles; the run happens in a worker from the page's own origin.
+ */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** The URL of the named file, apart from the folder's, so it may share a name with one of them. */
 const GIVEN_PREFIX = 'given/';
@@ -64,6 +82,9 @@ export function startSiteServer(options: SiteServerOptions): Promise<RunningSite
 }
 
 function handle(options: SiteServerOptions, request: IncomingMessage, response: ServerResponse): void {
+  // DNS rebinding: a page on another site whose name resolves to this machine would be
+  // same-origin with it. Only an address, localhost or the --host name itself is served.
+  if (!allowedHost(request.headers.host, options.host)) return send(response, 421, 'text/plain; charset=utf-8', 'sim serve answers only to its own address (the Host header names another site)\n');
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('Allow', 'GET, HEAD');
     return send(response, 405, 'text/plain; charset=utf-8', 'only GET and HEAD\n');
@@ -81,12 +102,26 @@ function handle(options: SiteServerOptions, request: IncomingMessage, response: 
   const scenario = /^scenarios\/([\w.-]+)$/.exec(path);
   if (scenario !== null) {
     if (!isScenarioFileName(scenario[1])) return notFound(response);
-    return sendFile(response, join(options.scenariosDir, scenario[1]), request);
+    return sendFile(response, join(options.scenariosDir, scenario[1]), request, options.scenariosDir);
   }
   const file = resolve(options.siteDir, path === '' ? 'index.html' : path);
   // resolve() has removed every "..": a path still inside the site is one of its files.
   if (!file.startsWith(resolve(options.siteDir) + sep)) return notFound(response);
-  sendFile(response, file, request);
+  sendFile(response, file, request, options.siteDir);
+}
+
+/** The Host header's name is an IP address, localhost, or the name sim serve was told to listen on. */
+function allowedHost(header: string | undefined, listening: string): boolean {
+  if (header === undefined) return false;
+  let name: string;
+  try {
+    name = new URL(`http://${header}/`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (name === 'localhost' || name === listening.toLowerCase()) return true;
+  // An address is no DNS name: no other site can make a browser send it.
+  return isIP(name.replace(/^\[|\]$/g, '')) !== 0;
 }
 
 function scenarioIndex(options: SiteServerOptions): ScenarioIndex {
@@ -109,14 +144,21 @@ function scenarioIndex(options: SiteServerOptions): ScenarioIndex {
 /** A file's JSON, or null when it is not JSON (the page then says what is wrong when it opens it). */
 function readJson(path: string): unknown {
   try {
+    // A huge file would block every request while it is read: listed, but not read.
+    if (statSync(path).size > maxInputBytes()) return null;
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return null;
   }
 }
 
-function sendFile(response: ServerResponse, path: string, request: IncomingMessage): void {
+function sendFile(response: ServerResponse, path: string, request: IncomingMessage, inside?: string): void {
   if (!existsSync(path) || !statSync(path).isFile()) return notFound(response);
+  // A symbolic link out of the folder (scenarios/x.json -> /etc/passwd) is not served.
+  if (inside !== undefined && !realpathSync(path).startsWith(realpathSync(inside) + sep)) return notFound(response);
+  // Read whole and at once, so a file larger than any scenario would stall every request.
+  const size = statSync(path).size;
+  if (size > maxInputBytes()) return send(response, 413, 'text/plain; charset=utf-8', `sim serve: ${basename(path)} is ${size} bytes, larger than the ${maxInputBytes() / 1048576} MB limit (SIM_MAX_INPUT_MB)\n`);
   send(response, 200, TYPES[extname(path)] ?? 'application/octet-stream', readFileSync(path), request);
 }
 
@@ -131,6 +173,10 @@ function send(response: ServerResponse, status: number, type: string, body: stri
     // A rebuilt page or an edited scenario shows on reload.
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
+    // The page loads only its own scripts, styles and workers, and is never framed.
+    'Content-Security-Policy': CSP,
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
   });
   response.end(request?.method === 'HEAD' ? undefined : body);
 }

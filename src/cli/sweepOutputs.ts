@@ -5,7 +5,7 @@ import { sweepText, sweepWarnings } from '../analysis/sweepText.js';
 import type { SweepOutput } from '../analysis/sweep.js';
 import { UserError } from '../scenario/errors.js';
 import type { Io } from './main.js';
-import { atomicWrite } from './atomicWrite.js';
+import { atomicWrite, checkWritable } from './atomicWrite.js';
 
 export interface OutputArgs {
   /** undefined: not asked; '': to stdout; else a file. */
@@ -17,12 +17,15 @@ export function checkOutputArgs(args: OutputArgs): void {
   if (args.json === '' && args.csv === '') {
     throw new UserError('--json and --csv cannot both print to stdout; give one of them a file: --csv sweep.csv');
   }
+  // Before the sweep: a long one must not end in a path that cannot be written.
+  if (args.json) checkWritable(args.json, '--json');
+  if (args.csv) checkWritable(args.csv, '--csv');
 }
 
 export function emitSweep(out: SweepOutput, args: OutputArgs, io: Io): void {
   const json = JSON.stringify(out, null, 2) + '\n';
-  if (args.json) atomicWrite(args.json, json);
-  if (args.csv) atomicWrite(args.csv, sweepCsv(out));
+  if (args.json) atomicWrite(args.json, json, '--json');
+  if (args.csv) atomicWrite(args.csv, sweepCsv(out), '--csv');
   if (args.json === '') io.out(json);
   else if (args.csv === '') io.out(sweepCsv(out));
   else {

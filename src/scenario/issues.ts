@@ -33,7 +33,11 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(path, raw);
-      return issue.keys.map((key) => [[...path, key], msg.unknownKey(key, nearest(key, known), known)]);
+      // Only the first few are shown (MAX_LINES): a file of a million unknown keys is not worth a million guesses.
+      return issue.keys.map((key, i) => [
+        [...path, key],
+        i > MAX_LINES ? '' : msg.unknownKey(msg.abbreviate(key), key.length > 80 ? undefined : nearest(key, known), known),
+      ]);
     }
     case 'invalid_type':
       if (found === undefined) return [[path, msg.missingField(expectedType(issue.expected))]];
@@ -170,5 +174,8 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? '' : 's'}`;
   if (typeof v === 'object') return 'an object';
+  if (typeof v === 'number' && !Number.isFinite(v)) return `number ${v}`;
+  // Escaped (JSON) and cut short: no terminal escape codes, and never a whole file again.
+  if (typeof v === 'string') return `string ${JSON.stringify(msg.abbreviate(v))}`;
   return `${typeof v} ${JSON.stringify(v)}`;
 }

@@ -8,7 +8,7 @@ import { UserError, formatPath } from './errors.js';
 import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, pathKey, type JsonLocation } from './jsonText.js';
 import { applyOverride, type Override } from './overrides.js';
-import { scenarioSchema, type Scenario } from './schema.js';
+import { MAX_LIST, scenarioSchema, type Scenario } from './schema.js';
 
 /** Where each field of a parsed document came from, kept beside the document itself. */
 const locationsOf = new WeakMap<object, Map<string, JsonLocation>>();
@@ -45,6 +45,10 @@ export function loadScenario(text: string, file: string, overrides: readonly Ove
  */
 export function validateScenario(raw: unknown, source: string, overrides: readonly Override[] = []): Scenario {
   const where = locator(raw, source, overrides);
+  // Every list of the schema holds at most MAX_LIST items: a longer one is refused before
+  // the schema checks each of its items (a million steps took seconds to say so).
+  const long = longList(raw, []);
+  if (long !== undefined) throw new UserError(`${where(long.path)}: at ${formatPath(long.path)}: ${msg.outOfRange(`a list with <= ${MAX_LIST} items`, `a list of ${long.length} items`)}`);
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) throw new UserError(describeIssues(result.error as z.ZodError, raw, where));
   const scenario = result.data;
@@ -53,6 +57,11 @@ export function validateScenario(raw: unknown, source: string, overrides: readon
   const fail = (path: PropertyKey[], problem: string): never => {
     throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
   };
+  const d = scenario.database;
+  if (d !== undefined && d.superuserReservedConnections >= d.maxConnections) {
+    // PostgreSQL refuses to start: "superuser_reserved_connections (3) must be less than max_connections (3)".
+    fail(['database', 'superuserReservedConnections'], msg.reservedAtLeastMax(d.superuserReservedConnections, d.maxConnections));
+  }
   for (const { path, steps } of lists) {
     // A handler uses one database connection at a time: a query or a close without an
     // open connection would fail in Python, so it is a mistake here.
@@ -90,4 +99,22 @@ function locator(raw: unknown, file: string, overrides: readonly Override[]): Lo
     }
     return file;
   };
+}
+
+/** The first list longer than MAX_LIST, depth first. */
+function longList(value: unknown, path: PropertyKey[]): { path: PropertyKey[]; length: number } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    if (value.length > MAX_LIST) return { path, length: value.length };
+    for (let i = 0; i < value.length; i++) {
+      const found = longList(value[i], [...path, i]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    const found = longList((value as Record<string, unknown>)[key], [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

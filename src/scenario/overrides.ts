@@ -21,20 +21,25 @@ export function parseSetExpression(expression: string): Override {
   const eq = expression.indexOf('=');
   if (eq <= 0) throw new UserError(`${source}: ${msg.setSyntax}`);
   const pathText = expression.slice(0, eq).trim();
-  return { path: parseFieldPath(pathText, source), value: readValue(expression.slice(eq + 1).trim()), source };
+  return { path: parseFieldPath(pathText, source), value: readValue(expression.slice(eq + 1).trim(), source), source };
 }
 
 /** A flag that sets one field: `--seed 3` sets ["seed"] to 3. */
 export function flagOverride(flag: string, path: readonly (string | number)[], text: string): Override {
-  return { path, value: readValue(text.trim()), source: `${flag} ${text}` };
+  const source = `${flag} ${text}`;
+  return { path, value: readValue(text.trim(), source), source };
 }
 
-function readValue(text: string): unknown {
+function readValue(text: string, source: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return text;
   }
+  // JSON.parse reads 1e400 as Infinity, which no field takes and which prints as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new UserError(`${source}: ${msg.jsonNumberTooLarge(msg.abbreviate(text))}`);
+  return value;
 }
 
 function parseFieldPath(text: string, source: string): (string | number)[] {
@@ -68,6 +73,10 @@ export function applyOverride(raw: unknown, override: Override | string): void {
   const { path } = o;
   for (let i = 0; i < path.length; i++) {
     const key = path[i];
+    if (Array.isArray(node) && typeof key !== 'number') {
+      // A list has items and nothing else: "length" or a name would be dropped, or break it.
+      throw new UserError(`${o.source}: ${msg.setNotIndex(formatPath(path.slice(0, i)), String(key), node.length)}`);
+    }
     if (Array.isArray(node) && typeof key === 'number' && key > node.length) {
       throw new UserError(`${o.source}: ${msg.setIndexTooFar(formatPath(path.slice(0, i)), node.length)}`);
     }

@@ -138,7 +138,7 @@ describe('parseHeyOutput on real hey 0.1.4 outputs', () => {
       '  Requests/sec:\t1.0000',
       'Note:  Distributions are for first 1000000 results.',
       'Response time histogram:',
-      '  0.100 [1]\t|∎∎∎∎',
+      '  0.100 [2]\t|∎∎∎∎',
       'Latency distribution:',
       '  10% in 0.1000 secs',
       'Details (average, fastest, slowest):',
@@ -154,7 +154,7 @@ describe('parseHeyOutput on real hey 0.1.4 outputs', () => {
     const r = parseHeyOutput(text, 'old');
     expect(r.distributionsLimitedTo).toBe(1000000);
     expect(r.details?.respWait).toEqual([0.24, 0.09, 0.49]);
-    expect(r.histogram).toEqual([{ mark: 0.1, count: 1 }]);
+    expect(r.histogram).toEqual([{ mark: 0.1, count: 2 }]);
   });
 });
 

@@ -101,7 +101,7 @@ describe('sim serve refuses before listening', () => {
   });
 
   it('a port out of range, and a port in use', async () => {
-    expect((await sim('serve', '--port', '70000')).err).toBe('sim: --port: expected 0 to 65535, got 70000\n');
+    expect((await sim('serve', '--port', '70000')).err).toBe('sim: --port 70000: expected at most 65535 (a TCP port), got "70000"\n');
     const taken = createServer();
     await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
     const port = (taken.address() as { port: number }).port;

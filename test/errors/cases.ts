@@ -76,6 +76,10 @@ export const ERROR_CASES: ErrorCase[] = [
   { group: 'Files', what: 'no such file', shown: 'sim run nope.json', argv: ['run', 'nope.json'], exit: 2, names: 'nope.json' },
   { group: 'Files', what: 'a directory', shown: 'sim run .', argv: ['run', '.'], exit: 2, names: '.: cannot read' },
   flag('an output folder that does not exist', [...run, '--out', 'no/such/folder/report.txt'], 'no/such/folder/report.txt', 'Files'),
+  // Issue 17, item 7: was "internal error: ENOTDIR" (exit 1).
+  flag('an output path under a file', [...run, '--out', 'scenario.json/report.txt'], '--out scenario.json/report.txt: cannot write: a file is in the way', 'Files'),
+  // Issue 17, item 3: was read whole (16.8 GB for /dev/zero).
+  { group: 'Files', what: 'a device without end', shown: 'sim run /dev/zero', argv: ['run', '/dev/zero'], exit: 2, names: '/dev/zero: cannot read the scenario: larger than the 10 MB limit' },
 
   // --- JSON syntax ---
   json('a comma before a closing brace', '{\n  "description": "x",\n  "client": { "requests": 10, }\n}\n', ':3:31'),
@@ -145,6 +149,22 @@ export const ERROR_CASES: ErrorCase[] = [
   ),
   field('a budget of zero events', { limits: { maxEvents: 0 } }, 'limits.maxEvents'),
   field('a list where an object belongs', { server: [] }, 'server'),
+  // Issue 17: bounds from reality, and the defects they fix.
+  field('SYN retries beyond the kernel\'s limit (item 1)', { machine: { synRetries: 1000000000 } }, 'machine.synRetries: expected a number <= 127'),
+  field('a cache with 1e15 keys (item 2)', steps({ kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e15 }, { kind: 'sleep', time: 1 }), 'app.steps[0].keys: expected a number <= 10000000'),
+  field('an empty rate schedule (item 5)', { client: { concurrency: undefined, arrivals: { steps: [] } } }, 'client.arrivals.steps: expected a list with >= 1 items'),
+  field('a duration under a microsecond (item 6)', { client: { duration: '0.1us' } }, 'client.duration: expected 0 or a duration of at least 0.000001 s'),
+  field('a time budget under a microsecond (item 6)', { limits: { maxSimTime: '0.1us' } }, 'limits.maxSimTime: expected 0 or a duration of at least 0.000001 s'),
+  field('reserved connections PostgreSQL would not start with (item 14)', { ...db, database: { ...db.database, maxConnections: 3, superuserReservedConnections: 3 } }, 'database.superuserReservedConnections: expected fewer reserved connections than maxConnections (3)'),
+  field('a rate schedule ending at 0 (item 20)', { client: { concurrency: undefined, requests: 10, arrivals: { steps: [{ from: 0, rate: 100 }, { from: '50ms', rate: 0 }] } } }, 'client.arrivals.steps[1].rate: expected a rate above 0 in the last step'),
+  field('an arrival rate beyond the clock', { client: { concurrency: undefined, arrivals: { rate: 1e9 } } }, 'client.arrivals.rate: expected a number <= 1000000'),
+  field('more cores than Linux supports', { machine: { cores: 100000 } }, 'machine.cores: expected a number <= 8192'),
+  field('max_connections beyond PostgreSQL\'s', { ...db, database: { ...db.database, maxConnections: 1000000 } }, 'database.maxConnections: expected a number <= 262143'),
+  field('an event budget beyond a quarter of an hour', { limits: { maxEvents: 1e12 } }, 'limits.maxEvents: expected a number <= 1000000000'),
+  {
+    ...field('a handler of 20,000 steps', steps(...Array.from({ length: 20000 }, () => ({ kind: 'sleep', time: 0 }))), 'app.steps: expected a list with <= 10000 items, got a list of 20000 items'),
+    shown: '{"app":{"steps":[{"kind":"sleep","time":0}, ... 20,000 of them]}}',
+  },
   { group: 'Scenario fields', what: 'a list instead of a scenario', file: '[]\n', shown: '[]', argv: run, exit: 2, names: '(top level)' },
 
   // --- Command line ---
@@ -167,6 +187,20 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('an event budget of zero', [...run, '--max-events', '0'], '--max-events 0: at limits.maxEvents'),
   flag('a time budget without a unit', [...run, '--max-sim-time', 'forever'], '--max-sim-time forever: at limits.maxSimTime'),
   flag('sim fit without --free', ['fit', 'scenario.json', 'hey.txt'], '--free'),
+  // Issue 17, item 9: was an internal error, and a silently dropped override.
+  flag('--set of a list\'s length (item 9)', [...run, '--set', 'app.steps.length=0'], '--set app.steps.length=0: app.steps is a list of 1 item, not an object'),
+  flag('--set of a name inside a list (item 9)', [...run, '--set', 'app.steps.foo=1'], '--set app.steps.foo=1: app.steps is a list of 1 item'),
+  // Issue 17, item 5: was "internal error: ... reading 'from'".
+  flag('--set of an empty rate schedule (item 5)', [...run, '--set', 'client.arrivals={"steps":[]}'], 'client.arrivals.steps: expected a list with >= 1 items'),
+  // Issue 17, item 17: was "got number null".
+  flag('--set of a number too large (item 17)', [...run, '--set', 'client.requests=1e400'], '--set client.requests=1e400: the number 1e400 is too large'),
+  // Issue 17, item 18: was ignored (exit 0).
+  flag('a trailing --set without its value (item 18)', [...run, '--set'], '--set: expected a value'),
+  flag('a timeout under a microsecond (item 6)', [...run, '--set', 'client.timeout=0.0000004'], '--set client.timeout=0.0000004: at client.timeout: expected 0 or a duration of at least 0.000001 s'),
+  {
+    ...flag('a key with a terminal escape code (item 16)', [...run, '--set', 'server.\u001bc\u0007=1'], 'unknown key "\\u001bc\\u0007"'),
+    shown: 'sim run scenario.json --set server.<ESC>c<BEL>=1',
+  },
 
   // --- Sweeps and plans ---
   flag('a --vary range that is not one', ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'], '--vary server.workers=1..x', 'Sweeps and plans'),
@@ -175,6 +209,13 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('nothing to vary', ['sweep', 'scenario.json'], 'name what to vary', 'Sweeps and plans'),
   flag('threads that are not a number', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--jobs', 'abc'], '--jobs abc', 'Sweeps and plans'),
   flag('zero replications', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '0'], '--replications 0', 'Sweeps and plans'),
+  // Issue 17, item 4: was V8 out of memory (exit 134), and an internal error.
+  flag('a billion replications (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '1000000000'], '--replications 1000000000: expected at most 10000', 'Sweeps and plans'),
+  flag('too many runs in all (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1..1000', '--replications', '5000'], '--replications 5000: 1000 points x 5000 replications', 'Sweeps and plans'),
+  // Issue 17, item 10: was exit 0, the value dropped.
+  flag('a --vary of __proto__ (item 10)', ['sweep', 'scenario.json', '--vary', '__proto__=1,2'], 'at __proto__: unknown key "__proto__"', 'Sweeps and plans'),
+  // Issue 17, item 15: the sweep ran first, then its results were lost.
+  flag('a --json folder that does not exist (item 15)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--json', 'no/such/folder/sweep.json'], '--json no/such/folder/sweep.json: cannot write: no such folder', 'Sweeps and plans'),
   flag('a target that is not a number', ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', 'lots', '--p99', '1'], '--target-rps lots', 'Sweeps and plans'),
 
   // --- Limits: the run stops, the report says PARTIAL, and the exit code is 0 ---

@@ -8,7 +8,7 @@ describe('the app', () => {
     const { summary, result } = run({
       app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.01 }] },
       client: { requests: 10, concurrency: 1, timeout: 0 },
-      database: { maxConnections: 2, superuser: true },
+      database: { maxConnections: 2, superuserReservedConnections: 1, superuser: true },
     });
     expect(summary.statusCodes).toEqual({ '200': 10 });
     expect(result.database!.peakOpen).toBe(1);

@@ -120,7 +120,11 @@ const database = fc.record(
     ),
   },
   { requiredKeys: ['forkTime', 'backendStartTime'] },
-);
+).map((d) => {
+  // PostgreSQL starts only with fewer reserved connections than max_connections (3 by default).
+  const max = d.maxConnections ?? 100;
+  return (d.superuserReservedConnections ?? 3) < max ? d : { ...d, superuserReservedConnections: max - 1 };
+});
 
 const heyClient = fc
   .record({

@@ -45,7 +45,7 @@ describe('the controls of the article gevent scenario', () => {
     const published = JSON.parse(readFileSync('scenarios/schema.json', 'utf8'));
     expect(controls['server.workers']).toMatchObject({ kind: 'integer', min: 1, max: schemaField(published, 'server.workers')!.maximum, value: 1 });
     expect(controls['server.workers'].max).toBeLessThan(Number.MAX_SAFE_INTEGER);
-    expect(controls['server.workerConnections']).toMatchObject({ min: 1, max: undefined }); // JavaScript's limit is no bound
+    expect(controls['server.workerConnections']).toMatchObject({ min: 1, max: 1_048_576 }); // Linux fs.nr_open: a bound from reality
     expect(controls['server.keepalive']).toMatchObject({ kind: 'seconds', min: 0, value: 2 });
     expect(controls['server.workerClass']).toMatchObject({ kind: 'choice', options: ['sync', 'gthread', 'gevent', 'eventlet'], value: 'gevent' });
     expect(controls['app.psycogreen']).toMatchObject({ kind: 'boolean', value: true });

@@ -1,0 +1,302 @@
+// Issue 17 ("Hardening"): the defects found by trying sim as a hostile user would, each
+// with the case that reproduced it. The ones a table row in cases.ts can show are there
+// (and so in docs/errors.md); these need a process of their own, a server, a special file
+// or a hand-made input. Every `sim` process runs with a small heap and a timeout, so a
+// regression fails the test rather than taking the machine's memory.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, openSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { startSiteServer, type RunningSite } from '../../src/cli/siteServer.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sim-hardening-'));
+const scenario = join(dir, 'scenario.json');
+const base = {
+  description: 'hardening',
+  client: { requests: 20, concurrency: 5 },
+  server: { workerClass: 'gevent', workers: 2 },
+  app: { steps: [{ kind: 'sleep', time: '20ms' }] },
+};
+writeFileSync(scenario, JSON.stringify(base, null, 2));
+
+/** `sim` in-process. */
+async function sim(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+/** `sim` as a process, with a 256 MB heap and 60 s at most: a crash or a runaway shows as a failure. */
+function simProcess(argv: string[], options: { env?: Record<string, string>; stdout?: number | 'pipe' } = {}) {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=256', 'bin/sim.js', ...argv], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
+  });
+  return { code: r.status, out: r.stdout ?? '', err: r.stderr };
+}
+
+/** A one-line message, no stack trace, exit 2. */
+function refused(r: { code: number | null; out: string; err: string }, names: string) {
+  expect(r.err).toContain(names);
+  expect(r.err).not.toMatch(/internal error|\n\s+at |FATAL/);
+  expect(r.err.trimEnd().split('\n').every((l) => l.startsWith('sim: '))).toBe(true);
+  expect(r.out).toBe('');
+  expect(r.code).toBe(2);
+}
+
+describe('issue 17, High: small inputs that crashed or took gigabytes', () => {
+  it('item 1: synRetries of 1e9 is refused at the kernel limit, in a 256 MB heap', () => {
+    refused(simProcess(['run', scenario, '--set', 'machine.synRetries=1000000000']), 'machine.synRetries: expected a number <= 127');
+  });
+
+  it('item 1: synRetries at the kernel limit (127) runs, with the accept queue overflowing', () => {
+    const r = simProcess(['run', scenario, '--set', 'machine.synRetries=127', '--set', 'server.backlog=1', '--set', 'machine.somaxconn=1', '--set', 'server.workerClass=sync', '--max-events', '100000']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('SYNs dropped');
+  });
+
+  it('item 2: a cache of 1e15 or 1e8 keys is refused; 10 million run', () => {
+    const cache = (keys: number) => `app.steps=[{"kind":"cache","time":0.001,"covers":1,"ttl":1,"keys":${keys}},{"kind":"sleep","time":0.01}]`;
+    refused(simProcess(['run', scenario, '--set', cache(1e15)]), 'app.steps[0].keys: expected a number <= 10000000');
+    refused(simProcess(['run', scenario, '--set', cache(1e8)]), 'app.steps[0].keys: expected a number <= 10000000');
+    expect(simProcess(['run', scenario, '--set', cache(1e7)]).code).toBe(0);
+  });
+
+  it('item 3: a file over the size cap is refused before it is parsed (SIM_MAX_INPUT_MB sets the cap)', () => {
+    const big = join(dir, 'big.json');
+    // Valid JSON of 2 MB: 200,000 unknown keys.
+    writeFileSync(big, JSON.stringify({ ...base, ...Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, 1])) }));
+    refused(simProcess(['run', big], { env: { SIM_MAX_INPUT_MB: '1' } }), 'cannot read the scenario: 2', );
+    expect(simProcess(['run', big], { env: { SIM_MAX_INPUT_MB: '1' } }).err).toContain('larger than the 1 MB limit (SIM_MAX_INPUT_MB raises it)');
+    // Under the default cap it is read, and its problems are said in a few lines.
+    const r = simProcess(['run', big]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n').length).toBeLessThanOrEqual(10);
+    expect(r.err).toContain('more problems');
+    refused(simProcess(['run', scenario], { env: { SIM_MAX_INPUT_MB: 'lots' } }), 'SIM_MAX_INPUT_MB=lots: expected a number of megabytes > 0');
+  });
+
+  it('item 3: a hey output over the cap is refused too', () => {
+    const hey = join(dir, 'hey-big.txt');
+    writeFileSync(hey, 'x'.repeat(2 * 1024 * 1024));
+    refused(simProcess(['compare', scenario, hey], { env: { SIM_MAX_INPUT_MB: '1' } }), "cannot read hey's output: 2097152 bytes, larger than the 1 MB limit");
+  });
+
+  it('item 4: 1e9 and 2^53 replications are refused before anything is allocated', () => {
+    refused(simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--replications', '1000000000']), '--replications 1000000000: expected at most 10000');
+    refused(simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--replications', '9007199254740991']), '--replications 9007199254740991: expected at most 10000');
+    const file = join(dir, 'replications.json');
+    writeFileSync(file, JSON.stringify({ ...base, sweep: { vary: ['server.workers=1,2'], replications: 1e9 } }));
+    refused(simProcess(['sweep', file]), 'sweep.replications: expected a number <= 10000');
+  });
+});
+
+describe('issue 17, Medium', () => {
+  it('item 8: a full device as stdout is one line and exit 2, not a stack trace', () => {
+    const full = openSync('/dev/full', 'w');
+    const r = simProcess(['run', scenario], { stdout: full });
+    expect(r.err).toBe('sim: cannot write the output (stdout): no space left on the device\n');
+    expect(r.code).toBe(2);
+  });
+
+  it('item 15: an output path is checked before the run, so no work is done and lost', async () => {
+    // A partial run says so on stderr before its report is written: here nothing runs.
+    const r = await sim('run', scenario, '--max-events', '10', '--out', join(dir, 'no/such/folder/report.txt'));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`sim: --out ${join(dir, 'no/such/folder/report.txt')}: cannot write: no such folder\n`);
+    // A sweep draws its progress on a terminal while it runs: here it never starts.
+    let err = '';
+    const code = await main(['sweep', scenario, '--vary', 'server.workers=1,2', '--jobs', '1', '--csv', join(dir, 'no/such/folder/sweep.csv')], {
+      out: () => {},
+      err: (t) => (err += t),
+      errIsTTY: true,
+    });
+    expect(code).toBe(2);
+    expect(err).toBe(`sim: --csv ${join(dir, 'no/such/folder/sweep.csv')}: cannot write: no such folder\n`);
+  });
+
+  it('item 12: sim merge of a shard holding a string where a figure belongs names it', async () => {
+    const shard = join(dir, 'shard.json');
+    const s = await sim('sweep', scenario, '--vary', 'server.workers=1,2', '--json', shard);
+    expect(s.code).toBe(0);
+    const output = JSON.parse(readFileSync(shard, 'utf8'));
+    output.points[1].requestsPerSec.mean = 'fast';
+    writeFileSync(shard, JSON.stringify(output));
+    refused(await sim('merge', shard), 'at points[1].requestsPerSec.mean: expected a number, got string "fast"');
+    output.points[1].requestsPerSec.mean = 1;
+    output.sweep.points = 1e15;
+    writeFileSync(shard, JSON.stringify(output));
+    refused(await sim('merge', shard), 'at sweep.points: expected a whole number from 1 to 1000000');
+  });
+
+  it('item 13: sim fit refuses a field named twice, and a field that is no duration', async () => {
+    const db = join(dir, 'db.json');
+    writeFileSync(
+      db,
+      JSON.stringify({
+        description: 'fit',
+        client: { requests: 10, concurrency: 10 },
+        server: { workerClass: 'gevent' },
+        app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
+        database: { forkTime: 0.002, backendStartTime: 0.01 },
+      }),
+    );
+    const hey = 'test/fixtures/hey/patched-c10.r1.txt';
+    refused(await sim('fit', db, hey, '--free', 'database.forkTime,database.forkTime'), 'database.forkTime is named twice');
+    refused(await sim('fit', db, hey, '--free', 'client.requests'), '--free client.requests: holds 10, not a duration in seconds');
+  });
+});
+
+describe('issue 17, Low', () => {
+  it('item 16: a message quotes at most a few hundred characters of a huge input', async () => {
+    const r = await sim('run', scenario, '--set', `server.workerClass=${'g'.repeat(200_000)}`);
+    expect(r.code).toBe(2);
+    expect(r.err.length).toBeLessThan(2000);
+    expect(r.err).toContain('(200000 characters)');
+  });
+
+  it('item 16: control characters in a key of the file are escaped, not sent to the terminal', async () => {
+    const file = join(dir, 'escape.json');
+    writeFileSync(file, JSON.stringify({ ...base, server: { ...base.server, '\u001b[2J\u001b]0;owned\u0007': 1 } }));
+    const r = await sim('run', file);
+    expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(r.err).toContain('\\u001b[2J');
+  });
+
+  describe('item 19: sim compare refuses hey outputs that cannot be', () => {
+    const original = readFileSync('test/fixtures/hey/patched-c10.r1.txt', 'utf8');
+    const compare = async (text: string) => {
+      const file = join(dir, 'hey.txt');
+      writeFileSync(file, text);
+      return sim('compare', scenario, file);
+    };
+    it('a negative or infinite Requests/sec', async () => {
+      refused(await compare(original.replace('Requests/sec:\t9.4975', 'Requests/sec:\t-9.4975')), 'expected Requests/sec >= 0');
+      refused(await compare(original.replace('Requests/sec:\t9.4975', 'Requests/sec:\t+Inf')), 'expected Requests/sec >= 0');
+    });
+    it('histogram counts that do not add up to the responses', async () => {
+      refused(await compare(original.replace('1.039 [1]', '1.039 [7]')), "hey's histogram counts add up to 16, expected 10");
+    });
+    it('an unbalanced quote in the $ hey line', async () => {
+      refused(await compare(original.replace('$ hey -n 10', '$ hey -H "Accept: x -n 10')), 'an unbalanced quote in the hey command line');
+    });
+  });
+
+  it('item 21: serve --host "" and --port abc are refused with what would be right', async () => {
+    refused(await sim('serve', '--host', '', '--port', '0'), '--host');
+    refused(await sim('serve', '--port', 'abc'), '--port abc: expected a whole number >= 0, got "abc"');
+  });
+
+  describe('item 23: --out keeps a symbolic link a link, and writes into a named pipe', () => {
+    it('a symbolic link', async () => {
+      const target = join(dir, 'real-report.txt');
+      const link = join(dir, 'link-report.txt');
+      writeFileSync(target, 'old');
+      symlinkSync(target, link);
+      expect((await sim('run', scenario, '--out', link)).code).toBe(0);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(link)).toBe(target);
+      expect(readFileSync(target, 'utf8')).toContain('Summary:');
+    });
+    it('a named pipe', async () => {
+      const fifo = join(dir, 'report.fifo');
+      execFileSync('mkfifo', [fifo]);
+      // The reader is a process of its own: spawnSync below holds this one's event loop.
+      const copy = join(dir, 'from-fifo.txt');
+      const reader = new Promise<string>((done) => {
+        spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', fifo, copy]).on('exit', () => done(readFileSync(copy, 'utf8')));
+      });
+      const r = simProcess(['run', scenario, '--out', fifo]);
+      expect(r.code).toBe(0);
+      expect(await reader).toContain('Summary:');
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+    });
+  });
+
+  it('item 17: a valid number of 500 digits is read (it was refused with a wrong message)', async () => {
+    const file = join(dir, 'digits.json');
+    writeFileSync(file, JSON.stringify(base).replace('"20ms"', `0.02${'0'.repeat(496)}1`));
+    const r = await sim('run', file);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Fastest:\t0.0200 secs');
+  });
+
+  it('item 24: a file of 380,000 steps is refused at the list bound, not validated item by item', () => {
+    const file = join(dir, 'steps.json');
+    writeFileSync(file, JSON.stringify({ ...base, app: { steps: Array.from({ length: 380_000 }, () => ({ kind: 'cpu', time: 0 })) } }));
+    refused(simProcess(['run', file]), 'at app.steps: expected a list with <= 10000 items, got a list of 380000 items');
+  });
+});
+
+describe('issue 17, item 11 and 22: sim serve', () => {
+  const root = join(dir, 'serve');
+  const siteDir = join(root, 'site');
+  const scenariosDir = join(root, 'scenarios');
+  let site: RunningSite;
+
+  beforeAll(async () => {
+    mkdirSync(siteDir, { recursive: true });
+    mkdirSync(scenariosDir);
+    writeFileSync(join(siteDir, 'index.html'), '<!doctype html><title>page</title>');
+    writeFileSync(join(root, 'secret.json'), '{"secret": true}');
+    writeFileSync(join(scenariosDir, 'ok.json'), JSON.stringify(base));
+    symlinkSync(join(root, 'secret.json'), join(scenariosDir, 'escape.json'));
+    symlinkSync(join(root, 'secret.json'), join(siteDir, 'escape.json'));
+    writeFileSync(join(scenariosDir, 'huge.json'), `{"description": "${'x'.repeat(2 * 1024 * 1024)}"}`);
+    site = await startSiteServer({ siteDir, scenariosDir, host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  const get = (path: string, host?: string) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((done, fail) => {
+      const url = new URL(path, site.url);
+      const req = request(url, { headers: host === undefined ? {} : { Host: host } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body }));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+
+  it('answers only to its own address: another site\'s name in Host is refused (DNS rebinding)', async () => {
+    expect((await get('/', 'evil.example:8080')).status).toBe(421);
+    expect((await get('/', 'localhost')).status).toBe(200);
+    expect((await get('/')).status).toBe(200);
+  });
+
+  it('sends a Content-Security-Policy, X-Content-Type-Options and X-Frame-Options', async () => {
+    const r = await get('/');
+    expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('follows no symbolic link out of its folders', async () => {
+    expect((await get('/scenarios/escape.json')).status).toBe(404);
+    expect((await get('/escape.json')).status).toBe(404);
+    expect((await get('/scenarios/ok.json')).status).toBe(200);
+  });
+
+  it('item 22: does not read a file over the input cap, so it blocks no one', async () => {
+    process.env.SIM_MAX_INPUT_MB = '1';
+    try {
+      expect((await get('/scenarios/huge.json')).status).toBe(413);
+      const index = JSON.parse((await get('/scenarios/index.json')).body);
+      expect(index.scenarios.map((s: { name: string }) => s.name)).toContain('huge');
+    } finally {
+      delete process.env.SIM_MAX_INPUT_MB;
+    }
+  });
+});
