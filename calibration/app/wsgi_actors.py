@@ -2,6 +2,7 @@
 # query on the dvdrental sample database's actor table (200 rows). setup-db.sh creates
 # a 200-row actor table in a database named dvdrental when the sample is not installed.
 import os
+import time
 
 import psycogreen.gevent
 
@@ -18,7 +19,7 @@ DB = dict(
 )
 
 
-def application(environ, start_response):
+def _handle(environ, start_response):
     db_connection = psycopg2.connect(**DB)
     db_cursor = db_connection.cursor()
     db_cursor.execute("""
@@ -32,7 +33,17 @@ def application(environ, start_response):
     db_cursor.close()
     db_connection.close()
 
-    print("handled request")
-
     start_response("204 No Content", [])
     return [b""]
+
+
+def application(environ, start_response):
+    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call).
+    start = time.time()
+    try:
+        response = _handle(environ, start_response)
+    except Exception:
+        print(f"failed request start={start:.6f} end={time.time():.6f}")
+        raise
+    print(f"handled request start={start:.6f} end={time.time():.6f}")
+    return response

@@ -1,6 +1,7 @@
 # The article's second handler: the same request, with psycogreen's wait callback
 # installed first, so psycopg2's connect and execute yield to other greenlets.
 import os
+import time
 
 import psycogreen.gevent
 
@@ -17,7 +18,7 @@ DB = dict(
 )
 
 
-def application(environ, start_response):
+def _handle(environ, start_response):
     db_connection = psycopg2.connect(**DB)
     db_cursor = db_connection.cursor()
     db_cursor.execute("SELECT pg_sleep(1.0)")
@@ -25,7 +26,17 @@ def application(environ, start_response):
     db_cursor.close()
     db_connection.close()
 
-    print("handled request")
-
     start_response("204 No Content", [])
     return [b""]
+
+
+def application(environ, start_response):
+    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call).
+    start = time.time()
+    try:
+        response = _handle(environ, start_response)
+    except Exception:
+        print(f"failed request start={start:.6f} end={time.time():.6f}")
+        raise
+    print(f"handled request start={start:.6f} end={time.time():.6f}")
+    return response

@@ -3,6 +3,7 @@
 # Connection settings come from the environment (run.sh points them at its own private
 # PostgreSQL); the defaults are the article's.
 import os
+import time
 
 import psycopg2
 
@@ -15,7 +16,7 @@ DB = dict(
 )
 
 
-def application(environ, start_response):
+def _handle(environ, start_response):
     # A new connection per request, as in the article: connection set-up is part of
     # what is measured.
     db_connection = psycopg2.connect(**DB)
@@ -25,7 +26,17 @@ def application(environ, start_response):
     db_cursor.close()
     db_connection.close()
 
-    print("handled request")
-
     start_response("204 No Content", [])
     return [b""]
+
+
+def application(environ, start_response):
+    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call).
+    start = time.time()
+    try:
+        response = _handle(environ, start_response)
+    except Exception:
+        print(f"failed request start={start:.6f} end={time.time():.6f}")
+        raise
+    print(f"handled request start={start:.6f} end={time.time():.6f}")
+    return response
