@@ -23,7 +23,7 @@ PYTHON=/usr/bin/python3
 PACKAGES=(postgresql gunicorn python3-gevent python3-psycopg2 python3-psycogreen hey)
 QUIET_FILE=/tmp/QUIET
 QUIET_SETTLE="${QUIET_SETTLE:-180}"
-QUIET_MAX_BLOCK="${QUIET_MAX_BLOCK:-540}"
+QUIET_MAX_BLOCK="${QUIET_MAX_BLOCK:-420}"
 QUIET_PAUSE="${QUIET_PAUSE:-90}"
 # Extra postgres -c settings (costs.sh turns autovacuum off).
 PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-}"

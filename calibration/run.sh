@@ -31,7 +31,6 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RESULTS="${RESULTS:-$HERE/results}"
 REPEATS="${REPEATS:-3}"
 ONLY="${ONLY:-.}"
-QUIET_MAX_BLOCK="${QUIET_MAX_BLOCK:-420}"
 
 if [ "${1:-}" = --check ]; then
   ensure_packages check

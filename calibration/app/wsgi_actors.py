@@ -2,6 +2,7 @@
 # query on the dvdrental sample database's actor table (200 rows). setup-db.sh creates
 # a 200-row actor table in a database named dvdrental when the sample is not installed.
 import os
+import sys
 import time
 
 import psycogreen.gevent
@@ -38,12 +39,13 @@ def _handle(environ, start_response):
 
 
 def application(environ, start_response):
-    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call).
+    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call,
+    # one write: four workers share the log file).
     start = time.time()
     try:
         response = _handle(environ, start_response)
     except Exception:
-        print(f"failed request start={start:.6f} end={time.time():.6f}")
+        sys.stdout.write(f"failed request start={start:.6f} end={time.time():.6f}\n")
         raise
-    print(f"handled request start={start:.6f} end={time.time():.6f}")
+    sys.stdout.write(f"handled request start={start:.6f} end={time.time():.6f}\n")
     return response

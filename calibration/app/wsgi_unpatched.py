@@ -3,6 +3,7 @@
 # Connection settings come from the environment (run.sh points them at its own private
 # PostgreSQL); the defaults are the article's.
 import os
+import sys
 import time
 
 import psycopg2
@@ -31,12 +32,13 @@ def _handle(environ, start_response):
 
 
 def application(environ, start_response):
-    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call).
+    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call,
+    # one write: four workers share the log file).
     start = time.time()
     try:
         response = _handle(environ, start_response)
     except Exception:
-        print(f"failed request start={start:.6f} end={time.time():.6f}")
+        sys.stdout.write(f"failed request start={start:.6f} end={time.time():.6f}\n")
         raise
-    print(f"handled request start={start:.6f} end={time.time():.6f}")
+    sys.stdout.write(f"handled request start={start:.6f} end={time.time():.6f}\n")
     return response
