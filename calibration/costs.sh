@@ -9,10 +9,11 @@
 #
 # Starts the kit's private PostgreSQL (autovacuum off, so no other child of the
 # postmaster exits during a batch) and one gunicorn gevent worker on 127.0.0.1, runs
-# bounded hey and psycopg2 batches, and a perf trace of PostgreSQL's backends (uprobes on
-# the postgres binary, removed at the end). Holds /tmp/QUIET while it measures (lib.sh).
+# bounded hey and psycopg2 batches, and a perf recording of PostgreSQL's backends (CPU
+# samples, uprobes on the postgres binary, removed at the end). Holds /tmp/QUIET while it measures (lib.sh).
 # Environment: RESULTS (default calibration/results), REPS (7), N_HTTP (3000), N_DB (300),
-# N_ERROR (500), N_ACTORS (300), N_TRACE (200), TRACE_REPS (5): batch sizes and repetitions.
+# N_ERROR (500), N_ACTORS (300), N_TRACE (200), TRACE_REPS (5): batch sizes and repetitions;
+# TRACE_PERIOD (200000): perf's cpu-clock sampling period in ns (5 kHz).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -34,6 +35,7 @@ N_ERROR="${N_ERROR:-500}"
 N_ACTORS="${N_ACTORS:-300}"
 N_TRACE="${N_TRACE:-200}"
 TRACE_REPS="${TRACE_REPS:-5}"
+TRACE_PERIOD="${TRACE_PERIOD:-200000}"
 PG_EXTRA_OPTS="-c autovacuum=off"
 FILL_PID=""
 PROBES=""
@@ -69,27 +71,28 @@ fill_down() {
   fi
 }
 
-# trace NAME ARGS...: bench_db.py ARGS under a system-wide perf trace; the backends'
-# phases into $RAW/NAME.json.
+# trace NAME ARGS...: bench_db.py ARGS under a system-wide perf recording (cpu-clock
+# samples every TRACE_PERIOD ns of CPU, uprobes on the postgres binary); the backends'
+# phases into $RAW/NAME.json (bench/pgtrace.py).
 trace() {
   local name="$1"
   shift
-  perf record -q -a -o "$WORK/perf.data" \
-    -e sched:sched_switch -e sched:sched_process_fork -e sched:sched_process_exit \
+  perf record -a -m 4096 -c "$TRACE_PERIOD" -o "$WORK/perf.data" \
+    -e cpu-clock -e sched:sched_process_fork -e sched:sched_process_exit \
     -e probe_postgres:InitProcess -e probe_postgres:ReadyForQuery -e probe_postgres:proc_exit \
     -- "$PYTHON" "$B/bench_db.py" "$@" 2>>"$RAW/trace.log"
-  perf script -i "$WORK/perf.data" -F comm,tid,cpu,time,event,trace 2>/dev/null |
-    "$PYTHON" "$B/pgtrace.py" "$PM" >"$RAW/$name.json"
+  perf script -i "$WORK/perf.data" --show-lost-events -F comm,tid,cpu,time,event,trace 2>/dev/null |
+    "$PYTHON" "$B/pgtrace.py" "$PM" "$TRACE_PERIOD" >"$RAW/$name.json"
   rm -f "$WORK/perf.data"
-  "$PYTHON" - "$RAW/$name.json" >>"$RAW/trace.log" <<'EOF'
+  "$PYTHON" - "$RAW/$name.json" >>"$RAW/trace.log" <<'EOF2'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(sys.argv[1].rsplit("/", 1)[-1], "forked", d["children_forked"])
+print(sys.argv[1].rsplit("/", 1)[-1], "forked", d["children_forked"], "lost event records", d["lost"], "fractions", d["fractions"])
 for kind in ("successful", "refused"):
     for k, v in d[kind].items():
         if v:
             print(f"  {kind} {k}: n {v['n']}, mean {v['mean'] * 1000:.4f} ms, median {v['median'] * 1000:.4f} ms")
-EOF
+EOF2
 }
 
 kit_init
@@ -157,15 +160,15 @@ pg_local -c "SET password_encryption = 'scram-sha-256'" -c "ALTER ROLE postgres 
 pg_host_auth scram-sha-256
 grep -E '^host' "$WORK/pgdata/pg_hba.conf" >>"$RAW/connect.log"
 
-say "perf trace of the backends' phases"
+say "perf recording of the backends' phases"
 perf probe -q -x "$PGBIN/postgres" --add InitProcess --add ReadyForQuery --add proc_exit
 PROBES=1
 for r in $(seq 1 "$TRACE_REPS"); do
-  trace "trace-connect.r$r" connect --postmaster "$PM" --n "$N_TRACE" --reps 1 --out "$WORK/tc.json" --log "$RAW/trace.log"
+  trace "trace-connect.r$r" connect --postmaster "$PM" --n "$N_TRACE" --reps 1 --out "$RAW/bench-trace-connect.r$r.json" --log "$RAW/trace.log"
 done
 fill_up
 for r in $(seq 1 "$TRACE_REPS"); do
-  trace "trace-refused.r$r" refused --postmaster "$PM" --n "$N_TRACE" --reps 1 --out "$WORK/tr.json" --log "$RAW/trace.log"
+  trace "trace-refused.r$r" refused --postmaster "$PM" --n "$N_TRACE" --reps 1 --out "$RAW/bench-trace-refused.r$r.json" --log "$RAW/trace.log"
 done
 fill_down
 perf probe -q -d 'probe_postgres:*'

@@ -69,6 +69,7 @@ def idle_interval(pm, seconds):
 def connect_batch(pm, n, refused=False):
     connect_cpu, close_cpu, ready = [], [], []
     errors = {}
+    o0 = ps.others()
     a = pm_snapshot(pm)
     for _ in range(n):
         c0 = pcpu()
@@ -91,6 +92,7 @@ def connect_batch(pm, n, refused=False):
     time.sleep(0.3)
     b = pm_snapshot(pm)
     rec = pm_delta(a, b)
+    rec["others"] = ps.others_delta(o0, ps.others())
     rec.update(n=n, connect_cpu=connect_cpu, close_cpu=close_cpu, ready=ready, errors=errors,
                idle=idle_interval(pm, rec["wall"]))
     if refused and len(ready):
@@ -101,6 +103,7 @@ def connect_batch(pm, n, refused=False):
 
 
 def query_batch(n):
+    o0 = ps.others()
     conn = psycopg2.connect(**dict(DB, dbname="dvdrental"))
     pid = conn.info.backend_pid
     cur = conn.cursor()
@@ -140,6 +143,7 @@ def query_batch(n):
         cl.append(c1 - c0)
         conn.close()
     out["actors_first"] = {"backend": be, "client": cl}
+    out["others"] = ps.others_delta(o0, ps.others())
     return out
 
 
@@ -168,7 +172,8 @@ def main():
             if a.mode == "query":
                 rec = query_batch(a.n)
                 log.write(f"rep {rep} (load average {load}): " + ", ".join(
-                    f"{k}: backend {med_ms(v['backend'])}, client {med_ms(v['client'])}" for k, v in rec.items()) + "\n")
+                    f"{k}: backend {med_ms(v['backend'])}, client {med_ms(v['client'])}" for k, v in rec.items() if k != "others")
+                    + f"; others (nice, steal) {rec['others']['nice_cores']:.3f}, {rec['others']['steal_cores']:.3f} cores\n")
             else:
                 rec = connect_batch(a.postmaster, a.n, refused=a.mode == "refused")
                 log.write(
@@ -177,6 +182,7 @@ def main():
                     f"backend ready {med_ms(rec['ready'])}, postmaster {rec['pm_cpu'] / a.n * 1000:.4f} ms/attempt, "
                     f"children {rec['children_cpu'] / a.n * 1000:.4f} ms/attempt; idle interval: postmaster "
                     f"{rec['idle']['pm_cpu'] * 1000:.3f} ms, children {rec['idle']['children_cpu'] * 1000:.1f} ms; "
+                    f"others (nice, steal) {rec['others']['nice_cores']:.3f}, {rec['others']['steal_cores']:.3f} cores; "
                     f"errors {rec['errors']}\n")
             log.flush()
             rec.update(rep=rep, loadavg=load, auth=a.auth, mode=a.mode)

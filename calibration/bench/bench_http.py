@@ -10,7 +10,8 @@ alternately, under the same conditions), then leaves the worker idle for S secon
 measure its idle CPU. RAW.json has one record per batch: label, n, c, keepalive, wall
 (the hey run), hey_cpu, worker_cpu (from just before hey starts to 0.2 s after it exits,
 when the worker has handled the closing of the connections), worker_wall (the time that
-worker_cpu covers), statuses (hey's status code distribution), loadavg (before).
+worker_cpu covers), statuses (hey's status code distribution), loadavg (before), others
+(the machine's nice and steal time over the batch, in cores: other work, see procstat).
 """
 import argparse
 import json
@@ -47,19 +48,22 @@ def one(run, worker, log):
     args.append(URL + run["path"])
     load = ps.loadavg()
     with tempfile.TemporaryFile() as out:
+        o0 = ps.others()
         w0 = ps.cpu(worker)
         t0 = time.monotonic()
         h = ps.run_hey(args, out)
         time.sleep(0.2)
         w1 = ps.cpu(worker)
         t1 = time.monotonic()
+        o1 = ps.others()
         out.seek(0)
         text = out.read().decode()
     rec = dict(run, wall=h["wall"], hey_cpu=h["cpu"], hey_user=h["user"], hey_sys=h["sys"],
                worker_cpu=w1 - w0, worker_wall=t1 - t0, statuses=statuses(text), loadavg=load,
-               hey_status=h["status"])
+               hey_status=h["status"], others=ps.others_delta(o0, o1))
     log.write(f"$ hey {' '.join(args)}   (load average {load})\n")
-    log.write(f"  wall {h['wall']:.4f} s, hey cpu {h['cpu']:.4f} s, worker cpu {w1 - w0:.4f} s over {t1 - t0:.4f} s, statuses {rec['statuses']}\n")
+    log.write(f"  wall {h['wall']:.4f} s, hey cpu {h['cpu']:.4f} s, worker cpu {w1 - w0:.4f} s over {t1 - t0:.4f} s, statuses {rec['statuses']}, "
+              f"others (nice, steal) {rec['others']['nice_cores']:.3f}, {rec['others']['steal_cores']:.3f} cores\n")
     log.flush()
     return rec
 

@@ -1,6 +1,9 @@
 """Turns costs.sh's raw measurements into results/costs.*.json.
 
-  costs.py assemble RAWDIR OUT.json     one costs.sh run (results/costs/TAG/*.json)
+  costs.py assemble RAWDIR OUT.json [--split DIR]
+                                        one costs.sh run (results/costs/TAG/*.json); the
+                                        backend's phase split from DIR's perf recordings
+                                        when RAWDIR's are the older sched_switch traces
   costs.py merge OUT.json IN.json...    several runs: the samples pooled, the per-run
                                         medians kept under "runs"
 
@@ -56,9 +59,25 @@ def mean(xs):
     return sum(xs) / len(xs)
 
 
-def assemble(raw):
+def others_notes(raw):
+    """Other work during the batches: the machine's nice and steal time, in cores."""
+    import glob
+    out = {}
+    for p in sorted(glob.glob(f"{raw}/*.json")):
+        with open(p) as f:
+            d = json.load(f)
+        recs = d.get("records", []) if isinstance(d, dict) else []
+        o = [r["others"] for r in recs if isinstance(r, dict) and "others" in r]
+        if o:
+            out[p.rsplit("/", 1)[-1]] = {"nice median": statistics.median(x["nice_cores"] for x in o),
+                                         "nice max": max(x["nice_cores"] for x in o),
+                                         "steal max": max(x["steal_cores"] for x in o)}
+    return out
+
+
+def assemble(raw, split_dir=None):
     costs = []
-    notes = {}
+    notes = {"other work during the batches (cores of nice and steal time; the kit runs at nice 0, the others at nice 19)": others_notes(raw)}
 
     # --- HTTP: hey and the gunicorn worker, trivial handler ----------------------------
     http = load(raw, "http")
@@ -131,12 +150,22 @@ def assemble(raw):
         ex.append(t - rd)
     notes["idle interval children cpu (s, scram batches)"] = [r["idle"]["children_cpu"] for r in con["records"]]
 
+    # The split of the backend's CPU until ready, from the sampled perf recordings (this
+    # run's, or those of split_dir when this run's are the older sched_switch traces).
+    tdir = raw
     tr = load_traces(raw, "trace-connect")
-    startup = [t["successful"]["startup"]["mean"] for t in tr]
-    start_tr = [t["successful"]["start"]["mean"] for t in tr]
-    total_tr = [t["successful"]["total"]["mean"] for t in tr]
-    exit_tr = [t["successful"]["after_ready"]["mean"] for t in tr]
+    if not tr or "fractions" not in tr[0]:
+        if not split_dir:
+            raise SystemExit(f"costs.py: {raw} has no sampled recordings; give --split DIR")
+        tdir = split_dir
+        tr = load_traces(split_dir, "trace-connect")
+    notes["backend phase split from"] = tdir
+    fr = [t["fractions"]["startup_of_ready"] for t in tr]
+    f_med = statistics.median(fr)
+    ready_med = statistics.median(ready)
+    startup = [f * ready_med for f in fr]
     su = statistics.median(startup)
+    period_us = tr[0]["period"] * 1e6
     costs += [
         entry("dbConnect.cpu", cl,
               f"{n} sequential psycopg2.connect + close (scram-sha-256, 127.0.0.1, dbname postgres) from one process: its "
@@ -148,25 +177,36 @@ def assemble(raw):
               f"the postmaster's cutime+cstime (backends it reaped) over the same {n} connect+close, 0.3 s after the last "
               f"close, minus the same over an idle interval (autovacuum off), per connection: one backend's whole CPU."),
         entry("database.backendStartupCpu", startup,
-              "perf trace (sched_switch, fork, exit, uprobes on InitProcess/ReadyForQuery/proc_exit) of separate "
-              f"batches of {tr[0]['successful']['startup']['n']} connects: each backend's on-CPU time from fork to "
-              "InitProcess (the PGPROC slot), i.e. fork's aftermath and reading the startup packet; mean per batch."),
-        entry("database.backendStartCpu", [r - su for r in ready],
+              f"database.backendReadyCpu (median) times the share of the backend's CPU samples until ready that fall before "
+              f"InitProcess (the PGPROC slot: fork's aftermath, the SSL request, reading the startup packet), from perf "
+              f"recordings (cpu-clock every {period_us:.0f} us, uprobes on InitProcess and ReadyForQuery) of separate "
+              f"batches of {tr[0]['successful']['startup']['n']} connects; one sample per batch."),
+        entry("database.backendStartCpu", [r * (1 - f_med) for r in ready],
               "the backend's CPU when ready for queries (/proc/<backend pid>/schedstat read 2 ms after connect() "
-              "returned, no query sent; mean per batch) minus database.backendStartupCpu (median): the server side of "
-              "scram-sha-256 and InitPostgres."),
+              "returned, no query sent; mean per batch) times the share of its samples after InitProcess (median): the "
+              "server side of scram-sha-256 and InitPostgres."),
         entry("database.backendExitCpu", ex,
               "database.backendCpu minus the backend's CPU when ready (same batch): the Terminate message, "
               "proc_exit and the kernel's process exit."),
         entry("database.backendReadyCpu", ready,
               "the backend's CPU when ready for queries, as above (= backendStartupCpu + backendStartCpu)."),
     ]
-    notes["trace connect: per-batch means (s)"] = {
-        "startup": startup, "start": start_tr, "after_ready (exit)": exit_tr, "total": total_tr,
-        "ready": [t["successful"]["ready"]["mean"] for t in tr],
-        "terminate (ready to proc_exit)": [t["successful"]["terminate"]["mean"] for t in tr],
-        "exit (proc_exit to gone)": [t["successful"]["exit"]["mean"] for t in tr],
+    btc = load_traces(tdir, "bench-trace-connect")
+    notes["sampled split: per recorded batch"] = {
+        "startup share of ready": fr,
+        "ready share of total": [t["fractions"]["ready_of_total"] for t in tr],
+        "sampled total per backend (s)": [t["successful"]["total"]["mean"] for t in tr],
+        "cutime per connection of the same batches (s)": [b["records"][0]["children_cpu"] / b["n"] for b in btc],
+        "schedstat ready of the same batches (s)": [mean(b["records"][0]["ready"]) for b in btc],
+        "sampled startup, start, after ready (terminate + exit) per backend (s)": [
+            [t["successful"][k]["mean"] for k in ("startup", "start", "after_ready")] for t in tr],
+        "lost event records": [t.get("lost") for t in tr],
     }
+    old = load_traces(raw, "trace-connect")
+    if old and "fractions" not in old[0]:
+        notes["sched_switch traces of this run, NOT used (switches out of CPU 1's idle task are never recorded here, so "
+              "intervals are lost): per-batch means (s)"] = {
+            k: [t["successful"][k]["mean"] for t in old] for k in ("startup", "start", "ready", "after_ready", "total")}
 
     for auth in ("md5", "trust"):
         a = load(raw, f"connect-{auth}")
@@ -187,7 +227,7 @@ def assemble(raw):
         rt.append((r["children_cpu"] - r["idle"]["children_cpu"]) / n)
         rcl.append(sum(r["connect_cpu"]) / n)
         rpm.append((r["pm_cpu"] - r["idle"]["pm_cpu"] / r["idle"]["wall"] * r["wall"]) / n)
-    trr = load_traces(raw, "trace-refused")
+    trr = load_traces(tdir, "trace-refused")
     costs += [
         entry("database.refusedCpu", [t - su for t in rt],
               f"with PostgreSQL full (fill_pg.py), {n} sequential connects refused 'sorry, too many clients already': the "
@@ -197,11 +237,16 @@ def assemble(raw):
         entry("database.postmasterCpu.refused", rpm, "the postmaster's own CPU per refused attempt (as database.postmasterCpu)."),
         entry("dbConnect.cpu.refused", rcl, "the client's CPU in a refused psycopg2.connect (as dbConnect.cpu)."),
     ]
-    notes["trace refused: per-batch means (s)"] = {
-        "startup": [t["refused"]["startup"]["mean"] for t in trr],
-        "after slot (FATAL, exit)": [t["refused"]["refused"]["mean"] for t in trr],
-        "total": [t["refused"]["total"]["mean"] for t in trr],
+    btr = load_traces(tdir, "bench-trace-refused")
+    notes["sampled split of refused backends: per recorded batch"] = {
+        "startup share of total": [t["fractions"]["startup_of_refused_total"] for t in trr],
+        "sampled startup, after the slot (FATAL, exit) per backend (s)": [
+            [t["refused"][k]["mean"] for k in ("startup", "refused")] for t in trr],
+        "sampled total per backend (s)": [t["refused"]["total"]["mean"] for t in trr],
+        "cutime per attempt of the same batches (s)": [b["records"][0]["children_cpu"] / b["n"] for b in btr],
     }
+    notes["refused: total times (1 - sampled startup share), median (s)"] = statistics.median(rt) * (
+        1 - statistics.median([t["fractions"]["startup_of_refused_total"] for t in trr]))
     notes["refused errors"] = ref["records"][0]["errors"]
 
     # --- Queries ---------------------------------------------------------------------------
@@ -230,7 +275,8 @@ def assemble(raw):
 def main():
     if sys.argv[1] == "assemble":
         raw, out = sys.argv[2], sys.argv[3]
-        costs, notes = assemble(raw)
+        split_dir = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--split" else None
+        costs, notes = assemble(raw, split_dir)
         with open(f"{raw}/meta.json") as f:
             meta = json.load(f)
         with open(out, "w") as f:

@@ -70,6 +70,20 @@ def machine_jiffies():
     return total - v[3] - v[4], total
 
 
+def others():
+    """Jiffies of /proc/stat's nice and steal columns, and the time. The kit runs at nice 0;
+    the other work on this machine runs at nice 19, so nice time during a measurement is
+    theirs, and steal is the hypervisor's. others_delta(a, b) gives both in cores."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return v[1], v[7], time.monotonic()
+
+
+def others_delta(a, b):
+    wall = max(b[2] - a[2], 1e-9)
+    return {"nice_cores": (b[0] - a[0]) / TICK / wall, "steal_cores": (b[1] - a[1]) / TICK / wall}
+
+
 def machine_busy_cores(before, after):
     busy = (after[0] - before[0]) / TICK
     return busy
