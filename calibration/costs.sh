@@ -142,7 +142,13 @@ say "the actors request (a check)"
   --run label=actors-ka path=/actors n="$N_ACTORS" c=1 keepalive=1 \
   --run label=actors-noka path=/actors n="$N_ACTORS" c=1 keepalive=0
 gunicorn_down
-cp "$WORK/gunicorn-bench.log" "$RAW/gunicorn.log"
+# The worker's log, shortened: thousands of identical tracebacks.
+{
+  head -n 120 "$WORK/gunicorn-bench.log"
+  echo "..."
+  printf '%s lines in all: %s "Error handling request", %s "too many clients"\n' "$(wc -l <"$WORK/gunicorn-bench.log")" \
+    "$(grep -c 'Error handling request' "$WORK/gunicorn-bench.log")" "$(grep -c 'too many clients' "$WORK/gunicorn-bench.log")"
+} >"$RAW/gunicorn.log"
 
 # --- Block 2: PostgreSQL ------------------------------------------------------------------
 say "connect + close, scram-sha-256"

@@ -303,7 +303,11 @@ def main():
                           "n": len(s), "samples": s, "method": m["method"], **({"scenarioPath": m["scenarioPath"]} if "scenarioPath" in m else {}),
                           "runs": m["runs"]})
         with open(out, "w") as f:
-            json.dump({"merged": [p.rsplit("/", 1)[-1] for p, _ in runs],
+            json.dump({"about": "costs.sh's runs pooled: every cost's samples from each run (one sample per repetition), "
+                                "its median, min and max over all of them, and each run's own figures under runs. Each "
+                                "run's notes (other work during the batches, the sampled split's check against cutime) "
+                                "are in its own costs.TAG.json.",
+                       "merged": [p.rsplit("/", 1)[-1] for p, _ in runs],
                        "meta": {p.rsplit("/", 1)[-1]: d["meta"] for p, d in runs}, "costs": costs}, f, indent=1)
             f.write("\n")
 
