@@ -14,136 +14,38 @@
 # runs; `sim compare` reads -n, -c, -t and -disable-keepalive from that line. Beside it,
 # NAME.rN.server.log counts what the server side logged during the run.
 #
+# Beside each output, NAME.rN.cpu.txt records the CPU of every process over the run
+# (bench/loadrun.py): hey's, each gunicorn worker's, the postmaster's own and its exited
+# children's (the backends), the wall time, and when the handlers were called.
+#
 # Environment: RESULTS (default: calibration/results), REPEATS (3: each article run is
-# measured this many times), ONLY (a regular expression: run only the matching names).
+# measured this many times; the configurations added later have their own counts, in
+# README.md), ONLY (a regular expression: run only the matching names).
+#
+# The machine is shared: each group of runs holds /tmp/QUIET (lib.sh's quiet protocol).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 REPEATS="${REPEATS:-3}"
 ONLY="${ONLY:-.}"
-HOST=127.0.0.1
-APP_PORT=8000
-PG_PORT=54329
-# Nothing listens here: the "connection refused" run aims at it.
-CLOSED_PORT=8001
-PASSWORD=password
-# Debian's Python, the one its gunicorn and python3-* packages use (another python3 may
-# come first on PATH).
-PYTHON=/usr/bin/python3
-PACKAGES=(postgresql gunicorn python3-gevent python3-psycopg2 python3-psycogreen hey)
-
-say() { printf 'run.sh: %s\n' "$*" >&2; }
-
-# --- 1. The Debian packages ---------------------------------------------------------
-
-missing_packages() {
-  local p
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
-  done
-}
-
-ensure_packages() {
-  local missing
-  missing="$(missing_packages | tr '\n' ' ')"
-  if [ -z "$missing" ]; then
-    say "packages present: ${PACKAGES[*]}"
-    return 0
-  fi
-  say "missing Debian packages: $missing"
-  if [ "${1:-}" = check ]; then exit 1; fi
-  if [ "$(id -u)" -ne 0 ]; then
-    say "install them with: sudo apt-get update && sudo apt-get install -y $missing"
-    exit 1
-  fi
-  apt-get update
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
-}
 
 if [ "${1:-}" = --check ]; then
   ensure_packages check
   exit 0
 fi
-ensure_packages
+kit_init
 
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-[ -x "$PGBIN/initdb" ] || { say "no PostgreSQL server binaries under /usr/lib/postgresql"; exit 1; }
-
-# hey -c 1000 holds 1000 sockets at once.
-ulimit -n 8192 2>/dev/null || say "could not raise the open-file limit: ulimit -n is $(ulimit -n)"
-
-# --- 2. What we start, and how it is stopped ----------------------------------------
-
-WORK="$(mktemp -d /tmp/gunicorn-sim-calibration.XXXXXX)"
-GUNICORN_PID=""
-PG_STARTED=""
-
-as_pg_owner() {
-  # initdb and postgres refuse to run as root.
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-cleanup() {
-  set +e
-  gunicorn_down
-  if [ -n "$PG_STARTED" ]; then as_pg_owner "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast -w stop >/dev/null; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-postgres_up() {
-  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$WORK"; fi
-  printf '%s\n' "$PASSWORD" >"$WORK/pwfile"
-  # Defaults as `docker run postgres` has them (max_connections 100, 3 reserved for
-  # superusers), password authentication over TCP like the article's, loopback only.
-  as_pg_owner "$PGBIN/initdb" -D "$WORK/pgdata" -U postgres --pwfile="$WORK/pwfile" \
-    --auth-host=scram-sha-256 --auth-local=peer >"$WORK/initdb.log"
-  as_pg_owner "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/postgres.log" -w \
-    -o "-c listen_addresses=$HOST -c port=$PG_PORT -c unix_socket_directories=$WORK -c max_connections=100 -c superuser_reserved_connections=3" \
-    start >/dev/null
-  PG_STARTED=1
-  export PGPASSWORD="$PASSWORD"
-  "$HERE/setup-db.sh" "$HOST" "$PG_PORT"
-}
-
-# gunicorn_up NAME MODULE [gunicorn options...]
-gunicorn_up() {
-  local name="$1" module="$2" workers=1 arg
-  shift 2
-  for arg in "$@"; do case "$arg" in --workers=*) workers="${arg#--workers=}" ;; esac; done
-  GUNICORN_LOG="$WORK/gunicorn-$name.log"
-  CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD" PYTHONUNBUFFERED=1 \
-    gunicorn --bind="$HOST:$APP_PORT" --chdir "$HERE/app" "$@" "$module:application" >"$GUNICORN_LOG" 2>&1 &
-  GUNICORN_PID=$!
-  GUNICORN_ARGS="$*"
-  # Ready when every worker has booted (the socket listens earlier, before the app loads).
-  local i
-  for i in $(seq 1 100); do
-    if [ "$(grep -c 'Booting worker' "$GUNICORN_LOG" || true)" -ge "$workers" ]; then break; fi
-    kill -0 "$GUNICORN_PID" 2>/dev/null || { cat "$GUNICORN_LOG" >&2; say "gunicorn did not start"; exit 1; }
-    sleep 0.1
-  done
-  sleep 1
-  say "gunicorn $GUNICORN_ARGS $module (pid $GUNICORN_PID)"
-}
-
-gunicorn_down() {
-  if [ -n "$GUNICORN_PID" ]; then
-    kill -TERM "$GUNICORN_PID" 2>/dev/null
-    wait "$GUNICORN_PID" 2>/dev/null
-    GUNICORN_PID=""
-  fi
-}
-
-# --- 3. One measurement ---------------------------------------------------------------
+# --- One measurement -------------------------------------------------------------------
 
 # measure NAME REPEATS [hey flags...] URL
 measure() {
   local name="$1" repeats="$2" r out rc logstart pgstart
   shift 2
   [[ "$name" =~ $ONLY ]] || return 0
+  quiet_begin
   for r in $(seq 1 "$repeats"); do
     out="$RESULTS/$name.r$r.txt"
     logstart=$(wc -l <"$GUNICORN_LOG" 2>/dev/null || echo 0)
@@ -151,7 +53,9 @@ measure() {
     say "$name (run $r of $repeats): hey $*"
     { printf '$ hey %s\n' "$*"; } >"$out"
     rc=0
-    hey "$@" >>"$out" 2>"$WORK/hey.stderr" || rc=$?
+    "$PYTHON" "$HERE/bench/loadrun.py" --out "$out" --stderr "$WORK/hey.stderr" --cpu "$RESULTS/$name.r$r.cpu.txt" \
+      ${GUNICORN_PID:+--gunicorn-pid "$GUNICORN_PID" --gunicorn-log "$GUNICORN_LOG"} \
+      --postmaster-pid "$(postmaster_pid)" -- "$@" || rc=$?
     if [ "$rc" -ne 0 ] || [ -s "$WORK/hey.stderr" ]; then
       # Kept apart so that NAME.rN.txt stays exactly what hey printed on stdout.
       { echo "exit status $rc"; cat "$WORK/hey.stderr"; } >"$RESULTS/$name.r$r.stderr.log"
@@ -159,9 +63,18 @@ measure() {
     fi
     server_summary "$logstart" "$pgstart" >"$RESULTS/$name.r$r.server.log"
     grep -E 'Requests/sec|responses|^\s+\[[0-9]+\]' "$out" >&2 || true
-    # Let keep-alive connections expire and backends exit before the next run.
+    grep -E '^(postmaster share|workers cpu|hey share)' "$RESULTS/$name.r$r.cpu.txt" >&2 || true
+    # Let keep-alive connections expire and backends exit before the next run (loadrun.py
+    # has waited 1 s already).
     sleep 3
   done
+}
+
+# group_end: after each gunicorn configuration (lib.sh: releases /tmp/QUIET for a while
+# after a long block).
+group_end() {
+  gunicorn_down
+  quiet_end
 }
 
 # What gunicorn and PostgreSQL logged during the run that just ended.
@@ -188,7 +101,7 @@ server_summary() {
     END { printf "postgres too many clients: %d\npostgres reserved slots: %d\n", refused, reserved }'
 }
 
-# --- 4. The series --------------------------------------------------------------------
+# --- The series ------------------------------------------------------------------------
 
 mkdir -p "$RESULTS"
 postgres_up
@@ -208,47 +121,99 @@ postgres_up
 } >"$RESULTS/machine.txt"
 URL="http://$HOST:$APP_PORT/"
 
+# wanted NAME...: whether ONLY selects any of the names (a group is started only then).
+wanted() {
+  local n
+  for n in "$@"; do [[ "$n" =~ $ONLY ]] && return 0; done
+  return 1
+}
+
 # Not in the article: one connection's cost with nothing else running (docs/validation.md).
-if [[ connect-cost =~ $ONLY ]]; then
+if wanted connect-cost; then
+  quiet_begin
   CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD" "$PYTHON" "$HERE/app/connect_cost.py" 200 >"$RESULTS/connect-cost.txt"
   cat "$RESULTS/connect-cost.txt" >&2
 fi
 
 # The article's runs (shared/seed/gunicorn-async-workers-with-gevent.txt), hey -t 0.
-gunicorn_up unpatched wsgi_unpatched --workers=1 --worker-class=gevent --worker-connections=1000
-measure unpatched-c10 "$REPEATS" -n 10 -c 10 -t 0 "$URL"
-gunicorn_down
+if wanted unpatched-c10; then
+  gunicorn_up unpatched wsgi_unpatched --workers=1 --worker-class=gevent --worker-connections=1000
+  measure unpatched-c10 "$REPEATS" -n 10 -c 10 -t 0 "$URL"
+  group_end
+fi
 
-gunicorn_up patched wsgi_patched --workers=1 --worker-class=gevent --worker-connections=1000
-for c in 10 50 75 100 101 125; do measure "patched-c$c" "$REPEATS" -n "$c" -c "$c" -t 0 "$URL"; done
-# Not in the article: more points past PostgreSQL's limit, where the simulator
-# underestimates Total (docs/calibration.md, "the known gap").
-for c in 110 150; do measure "patched-c$c" "$REPEATS" -n "$c" -c "$c" -t 0 "$URL"; done
-# Not in the article: several requests per hey worker (keep-alive reuse).
-measure patched-c50-n200 "$REPEATS" -n 200 -c 50 -t 0 "$URL"
-gunicorn_down
+if wanted patched-c{10,50,75,100,101,125,110,150,50-n200}; then
+  gunicorn_up patched wsgi_patched --workers=1 --worker-class=gevent --worker-connections=1000
+  for c in 10 50 75 100 101 125; do measure "patched-c$c" "$REPEATS" -n "$c" -c "$c" -t 0 "$URL"; done
+  # Not in the article: more points past PostgreSQL's limit, where the simulator
+  # underestimates Total (docs/calibration.md, "the known gap").
+  for c in 110 150; do measure "patched-c$c" "$REPEATS" -n "$c" -c "$c" -t 0 "$URL"; done
+  # Not in the article: several requests per hey worker (keep-alive reuse).
+  measure patched-c50-n200 "$REPEATS" -n 200 -c 50 -t 0 "$URL"
+  group_end
+fi
 
-gunicorn_up actors wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100
-measure actors-c1000 "$REPEATS" -n 1000 -c 1000 -t 0 "$URL"
-gunicorn_down
+if wanted actors-c1000; then
+  gunicorn_up actors wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100
+  measure actors-c1000 "$REPEATS" -n 1000 -c 1000 -t 0 "$URL"
+  group_end
+fi
 
 # Not in the article: the same with gunicorn's keep-alive off, so a greenlet frees its
 # pool slot as soon as it has answered.
-gunicorn_up actors-keepalive0 wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=0
-measure actors-keepalive0-c1000 "$REPEATS" -n 1000 -c 1000 -t 0 "$URL"
-gunicorn_down
+if wanted actors-keepalive0-c1000; then
+  gunicorn_up actors-keepalive0 wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=0
+  measure actors-keepalive0-c1000 "$REPEATS" -n 1000 -c 1000 -t 0 "$URL"
+  group_end
+fi
 
 # Not in the article: gunicorn's default worker class, 4 sync workers, one request each.
-gunicorn_up sync4 wsgi_unpatched --workers=4 --worker-class=sync
-measure sync4-c10-n20 "$REPEATS" -n 20 -c 10 -t 0 "$URL"
-gunicorn_down
+if wanted sync4-c10-n20; then
+  gunicorn_up sync4 wsgi_unpatched --workers=4 --worker-class=sync
+  measure sync4-c10-n20 "$REPEATS" -n 20 -c 10 -t 0 "$URL"
+  group_end
+fi
 
 # Transport errors, for hey's Error distribution and for what Requests/sec counts:
 # every second request sleeps 2 s and hits hey's 1 s timeout.
-gunicorn_up slow wsgi_slow --workers=1 --worker-class=gevent --worker-connections=1000
-measure slow-timeouts-c1-n10 1 -n 10 -c 1 -t 1 "$URL"
-gunicorn_down
+if wanted slow-timeouts-c1-n10; then
+  gunicorn_up slow wsgi_slow --workers=1 --worker-class=gevent --worker-connections=1000
+  measure slow-timeouts-c1-n10 1 -n 10 -c 1 -t 1 "$URL"
+  group_end
+fi
 # Nothing listening: every request is refused.
 measure refused-c2-n10 1 -n 10 -c 2 -t 1 "http://$HOST:$CLOSED_PORT/"
+
+# --- The connection storms (added for the CPU model; README.md's second table) -----------
+# The actors configuration again, five times each: keep-alive 2 (gunicorn's default, as
+# actors-c1000), keep-alive 0 (as actors-keepalive0-c1000), and hey without keep-alive.
+if wanted actors4x100-ka2-c1000 actors4x100-nokeepalive-c1000; then
+  gunicorn_up actors4x100-ka2 wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
+  measure actors4x100-ka2-c1000 5 -n 1000 -c 1000 -t 0 "$URL"
+  measure actors4x100-nokeepalive-c1000 5 -n 1000 -c 1000 -t 0 -disable-keepalive "$URL"
+  group_end
+fi
+if wanted actors4x100-ka0-c1000; then
+  gunicorn_up actors4x100-ka0 wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=0
+  measure actors4x100-ka0-c1000 5 -n 1000 -c 1000 -t 0 "$URL"
+  group_end
+fi
+
+# pg_sleep(1) with 4 workers x 30 connections: at most 120 requests in handlers, so at
+# most 120 backends, beyond PostgreSQL's 100.
+if wanted sleep4x30-c{100,150,200}; then
+  gunicorn_up sleep4x30 wsgi_patched --workers=4 --worker-class=gevent --worker-connections=30
+  for c in 100 150 200; do measure "sleep4x30-c$c" 3 -n 400 -c "$c" -t 0 "$URL"; done
+  group_end
+fi
+
+# One gevent worker x 100 connections, the actors query, keep-alive 2 and 0.
+for ka in 2 0; do
+  if wanted actors1x100-ka$ka-c{100,150,200,300,1000}; then
+    gunicorn_up "actors1x100-ka$ka" wsgi_actors --workers=1 --worker-class=gevent --worker-connections=100 --keep-alive=$ka
+    for c in 100 150 200 300 1000; do measure "actors1x100-ka$ka-c$c" 3 -n 1000 -c "$c" -t 0 "$URL"; done
+    group_end
+  fi
+done
 
 say "results in $RESULTS"

@@ -2,6 +2,8 @@
 # query on the dvdrental sample database's actor table (200 rows). setup-db.sh creates
 # a 200-row actor table in a database named dvdrental when the sample is not installed.
 import os
+import sys
+import time
 
 import psycogreen.gevent
 
@@ -18,7 +20,7 @@ DB = dict(
 )
 
 
-def application(environ, start_response):
+def _handle(environ, start_response):
     db_connection = psycopg2.connect(**DB)
     db_cursor = db_connection.cursor()
     db_cursor.execute("""
@@ -32,7 +34,18 @@ def application(environ, start_response):
     db_cursor.close()
     db_connection.close()
 
-    print("handled request")
-
     start_response("204 No Content", [])
     return [b""]
+
+
+def application(environ, start_response):
+    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call,
+    # one write: four workers share the log file).
+    start = time.time()
+    try:
+        response = _handle(environ, start_response)
+    except Exception:
+        sys.stdout.write(f"failed request start={start:.6f} end={time.time():.6f}\n")
+        raise
+    sys.stdout.write(f"handled request start={start:.6f} end={time.time():.6f}\n")
+    return response

@@ -1,6 +1,8 @@
 # The article's second handler: the same request, with psycogreen's wait callback
 # installed first, so psycopg2's connect and execute yield to other greenlets.
 import os
+import sys
+import time
 
 import psycogreen.gevent
 
@@ -17,7 +19,7 @@ DB = dict(
 )
 
 
-def application(environ, start_response):
+def _handle(environ, start_response):
     db_connection = psycopg2.connect(**DB)
     db_cursor = db_connection.cursor()
     db_cursor.execute("SELECT pg_sleep(1.0)")
@@ -25,7 +27,18 @@ def application(environ, start_response):
     db_cursor.close()
     db_connection.close()
 
-    print("handled request")
-
     start_response("204 No Content", [])
     return [b""]
+
+
+def application(environ, start_response):
+    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call,
+    # one write: four workers share the log file).
+    start = time.time()
+    try:
+        response = _handle(environ, start_response)
+    except Exception:
+        sys.stdout.write(f"failed request start={start:.6f} end={time.time():.6f}\n")
+        raise
+    sys.stdout.write(f"handled request start={start:.6f} end={time.time():.6f}\n")
+    return response

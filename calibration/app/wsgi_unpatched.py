@@ -3,6 +3,8 @@
 # Connection settings come from the environment (run.sh points them at its own private
 # PostgreSQL); the defaults are the article's.
 import os
+import sys
+import time
 
 import psycopg2
 
@@ -15,7 +17,7 @@ DB = dict(
 )
 
 
-def application(environ, start_response):
+def _handle(environ, start_response):
     # A new connection per request, as in the article: connection set-up is part of
     # what is measured.
     db_connection = psycopg2.connect(**DB)
@@ -25,7 +27,18 @@ def application(environ, start_response):
     db_cursor.close()
     db_connection.close()
 
-    print("handled request")
-
     start_response("204 No Content", [])
     return [b""]
+
+
+def application(environ, start_response):
+    # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call,
+    # one write: four workers share the log file).
+    start = time.time()
+    try:
+        response = _handle(environ, start_response)
+    except Exception:
+        sys.stdout.write(f"failed request start={start:.6f} end={time.time():.6f}\n")
+        raise
+    sys.stdout.write(f"handled request start={start:.6f} end={time.time():.6f}\n")
+    return response

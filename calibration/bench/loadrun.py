@@ -1,0 +1,140 @@
+"""One load run of run.sh, with the CPU of every process over it.
+
+  loadrun.py --out NAME.rN.txt --stderr FILE --cpu NAME.rN.cpu.txt
+             [--gunicorn-pid PID --gunicorn-log FILE] --postmaster-pid PID -- HEY ARGS...
+
+Runs hey (its stdout appended to --out, which run.sh has started with the command line),
+and writes --cpu: the wall time of the hey run; hey's CPU (wait4's rusage of the child);
+each gunicorn worker's CPU over the run (/proc schedstat, every thread); the
+postmaster's own CPU (schedstat) and the CPU of its children that exited
+(cutime+cstime, the backends), over the run and including one second after it, when the
+last backends have exited; the machine's busy CPU (/proc/stat) over the run; and when
+the handlers were called relative to hey's start (the kit's handlers log
+`handled request start=T end=T` and `failed request start=T end=T`, time.time()).
+Every line is `key: value`; CPU in seconds, shares in cores.
+"""
+import argparse
+import statistics
+import time
+
+import procstat as ps
+
+
+def snapshot(workers, master, postmaster):
+    return {
+        "t": time.monotonic(),
+        "workers": {w: ps.cpu(w) for w in workers},
+        "master": ps.cpu(master) if master else None,
+        "pm": ps.cpu(postmaster),
+        "pm_stat": ps.stat(postmaster),
+        "machine": ps.machine_jiffies(),
+    }
+
+
+def handler_times(log, offset, start):
+    """Handler calls logged after byte offset, in seconds after hey's start."""
+    ok, failed = [], []
+    if not log:
+        return ok, failed
+    with open(log, "rb") as f:
+        f.seek(offset)
+        for raw in f:
+            line = raw.decode("utf-8", "replace")
+            if "request start=" not in line:
+                continue
+            kv = dict(p.split("=", 1) for p in line.split() if "=" in p)
+            try:
+                s, e = float(kv["start"]) - start, float(kv["end"]) - start
+            except (KeyError, ValueError):
+                continue
+            (ok if line.startswith("handled request") else failed).append((s, e))
+    return ok, failed
+
+
+def fmt_times(label, calls):
+    if not calls:
+        return [f"{label}: 0"]
+    starts = sorted(s for s, _ in calls)
+    ends = sorted(e for _, e in calls)
+    q = lambda xs, p: xs[min(len(xs) - 1, int(p * len(xs)))]  # noqa: E731
+    return [
+        f"{label}: {len(calls)}",
+        f"{label} start (s after hey started): first {starts[0]:.4f}, p10 {q(starts, 0.1):.4f}, "
+        f"median {statistics.median(starts):.4f}, p90 {q(starts, 0.9):.4f}, last {starts[-1]:.4f}",
+        f"{label} end (s after hey started): first {ends[0]:.4f}, median {statistics.median(ends):.4f}, last {ends[-1]:.4f}",
+        f"{label} duration (s): median {statistics.median(e - s for s, e in calls):.4f}, max {max(e - s for s, e in calls):.4f}",
+    ]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--stderr", required=True)
+    ap.add_argument("--cpu", required=True)
+    ap.add_argument("--gunicorn-pid", type=int)
+    ap.add_argument("--gunicorn-log")
+    ap.add_argument("--postmaster-pid", type=int, required=True)
+    ap.add_argument("hey", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    hey = a.hey[1:] if a.hey and a.hey[0] == "--" else a.hey
+
+    master = a.gunicorn_pid
+    workers = ps.children(master) if master else []
+    log_offset = 0
+    if a.gunicorn_log:
+        with open(a.gunicorn_log, "rb") as f:
+            log_offset = f.seek(0, 2)
+    load_before = ps.loadavg()
+    before = snapshot(workers, master, a.postmaster_pid)
+    with open(a.out, "ab") as out, open(a.stderr, "wb") as err:
+        h = ps.run_hey(hey, out, err)
+    after = snapshot(workers, master, a.postmaster_pid)
+    time.sleep(1.0)
+    settled = snapshot(workers, master, a.postmaster_pid)
+    load_after = ps.loadavg()
+
+    wall = h["wall"]
+    lines = [
+        f"command: hey {' '.join(hey)}",
+        f"load average before: {load_before}",
+        f"load average after: {load_after}",
+        f"hey exit status: {h['status']}",
+        f"wall (hey run): {wall:.4f}",
+        f"hey cpu: {h['cpu']:.4f} (user {h['user']:.4f}, sys {h['sys']:.4f})",
+        f"hey share: {h['cpu'] / wall:.4f}",
+    ]
+    wsum = 0.0
+    for w in workers:
+        if before["workers"][w] is None or after["workers"][w] is None:
+            lines.append(f"worker {w} cpu: gone")
+            continue
+        d = after["workers"][w] - before["workers"][w]
+        d1 = settled["workers"][w] - before["workers"][w]
+        wsum += d
+        lines.append(f"worker {w} cpu: {d:.4f} (share {d / wall:.4f}; {d1:.4f} including 1 s after)")
+    if workers:
+        lines.append(f"workers cpu: {wsum:.4f} (share {wsum / wall:.4f})")
+    if master:
+        lines.append(f"gunicorn master cpu: {after['master'] - before['master']:.4f}")
+    pm = after["pm"] - before["pm"]
+    pm1 = settled["pm"] - before["pm"]
+    ch = lambda s: s["pm_stat"]["cutime"] + s["pm_stat"]["cstime"]  # noqa: E731
+    lines += [
+        f"postmaster cpu: {pm:.4f} ({pm1:.4f} including 1 s after)",
+        f"postmaster share: {pm / wall:.4f}",
+        f"postmaster children cpu: {ch(after) - ch(before):.2f} ({ch(settled) - ch(before):.2f} including 1 s after; "
+        f"cutime+cstime, backends that exited, {1 / ps.TICK:.2f} s ticks)",
+        f"postmaster children share: {(ch(after) - ch(before)) / wall:.4f}",
+    ]
+    busy = ps.machine_busy_cores(before["machine"], after["machine"])
+    lines.append(f"machine busy cpu: {busy:.2f} (share {busy / wall:.4f} cores; /proc/stat, {1 / ps.TICK:.2f} s ticks)")
+    ok, failed = handler_times(a.gunicorn_log, log_offset, h["start"])
+    lines += fmt_times("handled requests", ok)
+    lines += fmt_times("failed requests", failed)
+    with open(a.cpu, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return h["status"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

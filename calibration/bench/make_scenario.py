@@ -1,0 +1,93 @@
+"""Writes calibration/measured-linux-2core.json from results/costs.json: the article's
+gevent-100 configuration (1 gevent worker x 1000 connections, psycogreen, dbConnect /
+pg_sleep(1) / dbClose, hey -n 100 -c 100 -t 0) on this machine, every CPU cost at its
+scenario path (the median of costs.json), and "measured": path -> one line (method and
+figures).
+
+  make_scenario.py results/costs.json measured-linux-2core.json
+"""
+import json
+import subprocess
+import sys
+
+# scenario path -> costs.json path
+PATHS = {
+    "client.requestCpu": "client.requestCpu",
+    "client.dialCpu": "client.dialCpu",
+    "server.requestCpu": "server.requestCpu",
+    "server.acceptCpu": "server.acceptCpu",
+    "server.errorCpu": "server.errorCpu",
+    "app.steps.0.cpu": "dbConnect.cpu",
+    "database.postmasterCpu": "database.postmasterCpu",
+    "database.backendStartupCpu": "database.backendStartupCpu",
+    "database.backendStartCpu": "database.backendStartCpu",
+    "database.backendExitCpu": "database.backendExitCpu",
+    "database.refusedCpu": "database.refusedCpu",
+}
+
+
+def ms(x):
+    return f"{x * 1000:.4f} ms"
+
+
+def main():
+    costs_path, out = sys.argv[1], sys.argv[2]
+    with open(costs_path) as f:
+        data = json.load(f)
+    costs = {c["path"]: c for c in data["costs"]}
+    somaxconn = int(subprocess.check_output(["sysctl", "-n", "net.core.somaxconn"]).decode())
+    v = {p: round(costs[c]["median"], 7) for p, c in PATHS.items()}
+    runs = ", ".join(data.get("merged", []))
+    measured = {}
+    for p, c in PATHS.items():
+        e = costs[c]
+        measured[p] = (f"{e['method']} Median {ms(e['median'])} [{ms(e['min'])} - {ms(e['max'])}], n {e['n']} "
+                       f"(calibration/results/costs.json '{c}'{'; runs ' + runs if runs else ''}).")
+    measured["database.authMethod"] = ("the kit's pg_hba.conf (initdb --auth-host=scram-sha-256); the handlers connect as "
+                                       "postgres with a password over 127.0.0.1.")
+    measured["database.forkTime"] = "0: the postmaster's fork is CPU now (database.postmasterCpu), not a delay."
+    measured["database.backendStartTime"] = ("0: the backend's start is CPU now (database.backendStartupCpu, "
+                                             "backendStartCpu), not a delay.")
+    scenario = {
+        "$schema": "../scenarios/schema.json",
+        "name": "measured-linux-2core",
+        "description": (
+            "The article's gevent-100 configuration (hey -n 100 -c 100 -t 0 against 1 gevent worker x 1000 "
+            "connections, psycogreen, a new connection per request, SELECT pg_sleep(1.0)) on the machine that ran "
+            "the calibration kit: Linux, 2 cores shared by hey, gunicorn and PostgreSQL 15, somaxconn "
+            f"{somaxconn}. Every CPU cost is MEASURED there by calibration/costs.sh (micro-benchmarks, median of "
+            "the runs before and after the load series; nothing is fitted): see \"measured\" and "
+            "calibration/results/costs.json. Connection set-up is CPU on the shared cores (postmaster, backend "
+            "start-up, authentication, exit; libpq's scram-sha-256 proof on the worker), so forkTime and "
+            "backendStartTime are 0."),
+        "seed": 1,
+        "client": {"requests": 100, "concurrency": 100, "timeout": 0,
+                   "requestCpu": v["client.requestCpu"], "dialCpu": v["client.dialCpu"]},
+        "machine": {"cores": 2, "scheduler": "shared", "os": "linux", "somaxconn": somaxconn},
+        "server": {"workerClass": "gevent", "workers": 1, "workerConnections": 1000, "keepalive": 2,
+                   "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],
+                   "errorCpu": v["server.errorCpu"]},
+        "app": {"status": 204, "psycogreen": True, "steps": [
+            {"kind": "dbConnect", "cpu": v["app.steps.0.cpu"]},
+            {"kind": "dbQuery", "time": 1},
+            {"kind": "dbClose"},
+        ]},
+        "database": {
+            "maxConnections": 100, "superuserReservedConnections": 3, "superuser": True,
+            "authMethod": "scram-sha-256",
+            "forkTime": 0, "backendStartTime": 0,
+            "postmasterCpu": v["database.postmasterCpu"],
+            "backendStartupCpu": v["database.backendStartupCpu"],
+            "backendStartCpu": v["database.backendStartCpu"],
+            "backendExitCpu": v["database.backendExitCpu"],
+            "refusedCpu": v["database.refusedCpu"],
+        },
+        "measured": measured,
+    }
+    with open(out, "w") as f:
+        json.dump(scenario, f, indent=2)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

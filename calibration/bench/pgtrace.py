@@ -1,0 +1,107 @@
+"""Splits each backend's CPU into phases, from a system-wide perf recording (costs.sh):
+
+  perf probe -x .../postgres --add InitProcess --add ReadyForQuery --add proc_exit
+  perf record -a -c PERIOD_NS -e cpu-clock -e sched:sched_process_fork -e sched:sched_process_exit \
+      -e probe_postgres:InitProcess -e probe_postgres:ReadyForQuery -e probe_postgres:proc_exit ...
+  perf script -F comm,tid,cpu,time,event | pgtrace.py POSTMASTER_PID PERIOD_NS > RAW.json
+
+cpu-clock samples every PERIOD of on-CPU time, in the context of whatever runs; the
+uprobes mark, in each backend, when it calls InitProcess (takes its PGPROC slot; before
+it: fork's aftermath in the child and BackendInitialize, which reads the startup
+packet), ReadyForQuery (ready for queries; before it: the server side of authentication
+and InitPostgres) and proc_exit (the client's Terminate has been read). For every child
+the postmaster forked during the recording, the samples before, between and after these
+marks, times PERIOD, estimate its CPU in each phase; the fractions are what costs.py
+uses (sampling costs CPU itself, so costs.py scales them to the untraced figures). A
+refused backend never reaches ReadyForQuery: after InitProcess it sends the FATAL "sorry,
+too many clients already" and exits.
+
+(A first version added up sched_switch intervals instead. On this kernel/VM the switches
+out of the idle task of CPU 1 are never recorded, so a backend's intervals that began on
+an idle CPU 1 were lost: traced totals came out 25-35 % below the postmaster's cutime.
+The samples add up to cutime within a few per cent.)
+"""
+import json
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+LINE = re.compile(r"^(.*?)\s+(\d+)\s+\[(\d+)\]\s+(\d+\.\d+):\s+(?:\d+\s+)?([\w:-]+):")
+
+
+def main():
+    pm, period = int(sys.argv[1]), int(sys.argv[2]) / 1e9
+    samples = defaultdict(list)
+    marks = defaultdict(dict)
+    forked, exited = {}, {}
+    lost = 0
+    for line in sys.stdin:
+        if "LOST" in line:
+            lost += 1
+            continue
+        m = LINE.match(line)
+        if not m:
+            continue
+        _, tid, _, t, event = m.groups()
+        tid, t = int(tid), float(t)
+        if event == "cpu-clock":
+            samples[tid].append(t)
+        elif event == "sched:sched_process_fork":
+            f = re.search(r"comm=.* pid=(\d+) child_comm=.* child_pid=(\d+)", line)
+            if f and int(f.group(1)) == pm:
+                forked[int(f.group(2))] = t
+        elif event == "sched:sched_process_exit":
+            exited.setdefault(tid, t)
+        elif event.startswith("probe_postgres:"):
+            marks[tid].setdefault(event.split(":", 1)[1], t)
+
+    backends = []
+    for pid, t_fork in forked.items():
+        mk = marks[pid]
+        if pid not in exited or "InitProcess" not in mk:
+            continue
+        s = samples[pid]
+        slot = mk["InitProcess"]
+        count = lambda a, b: sum(1 for x in s if a <= x < b) * period  # noqa: E731
+        rec = {"pid": pid, "total": len(s) * period, "startup": count(0, slot), "wall_to_slot": slot - t_fork}
+        if "ReadyForQuery" in mk:
+            ready = mk["ReadyForQuery"]
+            rec["start"] = count(slot, ready)
+            rec["ready"] = rec["startup"] + rec["start"]
+            rec["after_ready"] = count(ready, float("inf"))
+            if "proc_exit" in mk:
+                rec["terminate"] = count(ready, mk["proc_exit"])
+                rec["exit"] = count(mk["proc_exit"], float("inf"))
+        else:
+            rec["refused"] = count(slot, float("inf"))
+        backends.append(rec)
+
+    def summary(key, recs):
+        xs = [r[key] for r in recs if key in r]
+        if not xs:
+            return None
+        return {"n": len(xs), "mean": statistics.fmean(xs), "median": statistics.median(xs), "min": min(xs), "max": max(xs)}
+
+    ok = [r for r in backends if "ready" in r]
+    refused = [r for r in backends if "refused" in r]
+    su = lambda k, rs: sum(r[k] for r in rs)  # noqa: E731
+    out = {
+        "postmaster": pm,
+        "period": period,
+        "children_forked": len(forked),
+        "lost": lost,
+        "successful": {k: summary(k, ok) for k in ("total", "startup", "start", "ready", "after_ready", "terminate", "exit", "wall_to_slot")},
+        "refused": {k: summary(k, refused) for k in ("total", "startup", "refused", "wall_to_slot")},
+        "fractions": {
+            "startup_of_ready": su("startup", ok) / su("ready", ok) if ok and su("ready", ok) else None,
+            "ready_of_total": su("ready", ok) / su("total", ok) if ok and su("total", ok) else None,
+            "startup_of_refused_total": su("startup", refused) / su("total", refused) if refused and su("total", refused) else None,
+        },
+        "backends": backends,
+    }
+    json.dump(out, sys.stdout, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""CPU time of processes on Linux, for the kit's measurements (Debian's python3, no
+third-party modules).
+
+Two sources, because /proc/<pid>/stat counts in clock ticks (10 ms here):
+- cpu(pid): on-CPU time of every thread of the process, in seconds, from
+  /proc/<pid>/task/*/schedstat (the scheduler's sum_exec_runtime, nanoseconds). This is
+  utime+stime without the tick rounding (the kernel scales utime and stime so that they
+  add up to it). Without CONFIG_IRQ_TIME_ACCOUNTING, as here, it includes interrupt and
+  softirq work done while the process ran (loopback TCP delivery, for instance), exactly
+  as utime+stime does.
+- stat(pid): utime, stime, cutime, cstime from /proc/<pid>/stat, in seconds (ticks /
+  CLK_TCK). cutime+cstime is the CPU of the children the process has reaped: for the
+  postmaster, of the backends that have exited. No finer source exists for it; it is
+  exact to one tick over a batch.
+"""
+import os
+import resource
+import subprocess
+import time
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu(pid):
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return None
+    for t in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / 1e9
+
+
+def stat(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        s = f.read()
+    # The command name is in parentheses and may hold spaces.
+    fields = s[s.rindex(")") + 2:].split()
+    # fields[0] is field 3 (state); utime is field 14 -> fields[11].
+    ut, st, cut, cst = (int(x) / TICK for x in fields[11:15])
+    return {"utime": ut, "stime": st, "cutime": cut, "cstime": cst}
+
+
+def children(pid):
+    out = []
+    try:
+        for t in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{t}/children") as f:
+                out += [int(x) for x in f.read().split()]
+    except FileNotFoundError:
+        pass
+    return sorted(out)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def machine_jiffies():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    total = sum(v)
+    return total - v[3] - v[4], total
+
+
+def others():
+    """Jiffies of /proc/stat's nice and steal columns, and the time. The kit runs at nice 0;
+    the other work on this machine runs at nice 19, so nice time during a measurement is
+    theirs, and steal is the hypervisor's. others_delta(a, b) gives both in cores."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return v[1], v[7], time.monotonic()
+
+
+def others_delta(a, b):
+    wall = max(b[2] - a[2], 1e-9)
+    return {"nice_cores": (b[0] - a[0]) / TICK / wall, "steal_cores": (b[1] - a[1]) / TICK / wall}
+
+
+def machine_busy_cores(before, after):
+    busy = (after[0] - before[0]) / TICK
+    return busy
+
+
+def run_hey(args, stdout, stderr=subprocess.DEVNULL):
+    """Runs hey (args without the program name); returns (wall s, cpu s, user s, sys s,
+    exit status, start time.time()). CPU is hey's own, from wait4's rusage of the child:
+    every thread, exact (not tick-rounded)."""
+    t_wall = time.time()
+    t0 = time.monotonic()
+    p = subprocess.Popen(["hey", *args], stdout=stdout, stderr=stderr)
+    _, status, ru = os.wait4(p.pid, 0)
+    t1 = time.monotonic()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "wall": t1 - t0,
+        "cpu": ru.ru_utime + ru.ru_stime,
+        "user": ru.ru_utime,
+        "sys": ru.ru_stime,
+        "status": p.returncode,
+        "start": t_wall,
+    }
+
+
+def self_cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime

@@ -1,0 +1,194 @@
+# Shared by run.sh (the load series) and costs.sh (the micro-benchmarks); sourced, not
+# run. It defines the settings and the functions that start and stop the kit's private
+# PostgreSQL and gunicorn (127.0.0.1 only), and the quiet protocol. Nothing starts until
+# a script calls kit_init.
+#
+# The quiet protocol: the machine's cores are shared with other work, which waits while
+# /tmp/QUIET exists (`wait-quiet`). quiet_begin creates it for the duration of a
+# measurement, first waiting (up to QUIET_SETTLE seconds) until the machine is idle;
+# quiet_end removes it, and after a block longer than QUIET_MAX_BLOCK seconds leaves it
+# removed for QUIET_PAUSE seconds so that the others can run. The exit trap removes it.
+
+# shellcheck shell=bash
+HERE="${HERE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}"
+HOST=127.0.0.1
+APP_PORT=8000
+PG_PORT=54329
+# Nothing listens here: the "connection refused" run aims at it.
+CLOSED_PORT=8001
+PASSWORD=password
+# Debian's Python, the one its gunicorn and python3-* packages use (another python3 may
+# come first on PATH).
+PYTHON=/usr/bin/python3
+PACKAGES=(postgresql gunicorn python3-gevent python3-psycopg2 python3-psycogreen hey)
+QUIET_FILE=/tmp/QUIET
+QUIET_SETTLE="${QUIET_SETTLE:-180}"
+QUIET_MAX_BLOCK="${QUIET_MAX_BLOCK:-420}"
+QUIET_PAUSE="${QUIET_PAUSE:-90}"
+# Extra postgres -c settings (costs.sh turns autovacuum off).
+PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-}"
+
+say() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
+
+# --- The Debian packages ---------------------------------------------------------------
+
+missing_packages() {
+  local p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+  done
+}
+
+ensure_packages() {
+  local missing
+  missing="$(missing_packages | tr '\n' ' ')"
+  if [ -z "$missing" ]; then
+    say "packages present: ${PACKAGES[*]}"
+    return 0
+  fi
+  say "missing Debian packages: $missing"
+  if [ "${1:-}" = check ]; then exit 1; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    say "install them with: sudo apt-get update && sudo apt-get install -y $missing"
+    exit 1
+  fi
+  apt-get update
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+}
+
+# --- What we start, and how it is stopped ------------------------------------------------
+
+GUNICORN_PID=""
+PG_STARTED=""
+QUIET_HELD=""
+QUIET_SINCE=0
+
+# kit_init: packages, PostgreSQL binaries, open-file limit, a work directory, the trap.
+kit_init() {
+  ensure_packages
+  PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -x "$PGBIN/initdb" ] || { say "no PostgreSQL server binaries under /usr/lib/postgresql"; exit 1; }
+  # hey -c 1000 holds 1000 sockets at once.
+  ulimit -n 8192 2>/dev/null || say "could not raise the open-file limit: ulimit -n is $(ulimit -n)"
+  WORK="$(mktemp -d /tmp/gunicorn-sim-calibration.XXXXXX)"
+  trap kit_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+as_pg_owner() {
+  # initdb and postgres refuse to run as root.
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+kit_cleanup() {
+  set +e
+  if declare -F kit_cleanup_hook >/dev/null; then kit_cleanup_hook; fi
+  gunicorn_down
+  if [ -n "$PG_STARTED" ]; then as_pg_owner "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast -w stop >/dev/null; fi
+  rm -rf "$WORK"
+  if [ -n "$QUIET_HELD" ]; then rm -f "$QUIET_FILE"; fi
+}
+
+postgres_up() {
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$WORK"; fi
+  printf '%s\n' "$PASSWORD" >"$WORK/pwfile"
+  # Defaults as `docker run postgres` has them (max_connections 100, 3 reserved for
+  # superusers), password authentication over TCP like the article's, loopback only.
+  as_pg_owner "$PGBIN/initdb" -D "$WORK/pgdata" -U postgres --pwfile="$WORK/pwfile" \
+    --auth-host=scram-sha-256 --auth-local=peer >"$WORK/initdb.log"
+  as_pg_owner "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/postgres.log" -w \
+    -o "-c listen_addresses=$HOST -c port=$PG_PORT -c unix_socket_directories=$WORK -c max_connections=100 -c superuser_reserved_connections=3 $PG_EXTRA_OPTS" \
+    start >/dev/null
+  PG_STARTED=1
+  export PGPASSWORD="$PASSWORD"
+  "$HERE/setup-db.sh" "$HOST" "$PG_PORT"
+}
+
+postmaster_pid() { head -n 1 "$WORK/pgdata/postmaster.pid"; }
+
+# SQL as the postgres superuser over the Unix socket (peer authentication), so it works
+# whatever pg_hba.conf says for TCP.
+pg_local() { as_pg_owner psql -X -q -h "$WORK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
+
+# pg_host_auth METHOD: every TCP line of pg_hba.conf uses METHOD; reloads.
+pg_host_auth() {
+  sed -i -E "s/^(host[[:space:]].*[[:space:]])(scram-sha-256|md5|trust|password)[[:space:]]*$/\\1$1/" "$WORK/pgdata/pg_hba.conf"
+  pg_local -c 'SELECT pg_reload_conf()' >/dev/null
+  sleep 0.5
+}
+
+# gunicorn_up NAME MODULE [gunicorn options...]
+gunicorn_up() {
+  local name="$1" module="$2" workers=1 arg
+  shift 2
+  for arg in "$@"; do case "$arg" in --workers=*) workers="${arg#--workers=}" ;; esac; done
+  GUNICORN_LOG="$WORK/gunicorn-$name.log"
+  CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD" PYTHONUNBUFFERED=1 \
+    gunicorn --bind="$HOST:$APP_PORT" --chdir "$HERE/app" "$@" "$module:application" >"$GUNICORN_LOG" 2>&1 &
+  GUNICORN_PID=$!
+  GUNICORN_ARGS="$*"
+  # Ready when every worker has booted (the socket listens earlier, before the app loads).
+  local i
+  for i in $(seq 1 100); do
+    if [ "$(grep -c 'Booting worker' "$GUNICORN_LOG" || true)" -ge "$workers" ]; then break; fi
+    kill -0 "$GUNICORN_PID" 2>/dev/null || { cat "$GUNICORN_LOG" >&2; say "gunicorn did not start"; exit 1; }
+    sleep 0.1
+  done
+  sleep 1
+  say "gunicorn $GUNICORN_ARGS $module (pid $GUNICORN_PID)"
+}
+
+gunicorn_down() {
+  if [ -n "$GUNICORN_PID" ]; then
+    kill -TERM "$GUNICORN_PID" 2>/dev/null
+    wait "$GUNICORN_PID" 2>/dev/null
+    GUNICORN_PID=""
+  fi
+}
+
+# --- The quiet protocol ----------------------------------------------------------------
+
+# Busy fraction of the whole machine over one second, from /proc/stat.
+machine_busy() {
+  local a b
+  a=($(head -n 1 /proc/stat))
+  sleep 1
+  b=($(head -n 1 /proc/stat))
+  local total=0 idle i
+  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+  idle=$((b[4] - a[4] + b[5] - a[5]))
+  echo $(((total - idle) * 100 / (total > 0 ? total : 1)))
+}
+
+quiet_begin() {
+  if [ -n "$QUIET_HELD" ]; then return 0; fi
+  # Another measurement (another kit) holds it: wait for it.
+  while [ -e "$QUIET_FILE" ]; do sleep 5; done
+  touch "$QUIET_FILE"
+  QUIET_HELD=1
+  QUIET_SINCE=$SECONDS
+  # Work that started before the flag appeared runs to its end: wait for the machine to
+  # be idle (under 10 % busy for one second), at most QUIET_SETTLE seconds.
+  local waited=0 busy
+  while busy=$(machine_busy) && [ "$busy" -ge 10 ] && [ "$waited" -lt "$QUIET_SETTLE" ]; do
+    waited=$((waited + 1))
+  done
+  say "quiet (machine ${busy}% busy after waiting ${waited} s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
+# quiet_end [now]: after a block longer than QUIET_MAX_BLOCK, release the flag and pause
+# QUIET_PAUSE seconds before the next block; with "now", release it at once, no pause.
+quiet_end() {
+  if [ -z "$QUIET_HELD" ]; then return 0; fi
+  if [ "${1:-}" = now ]; then
+    rm -f "$QUIET_FILE"
+    QUIET_HELD=""
+    say "quiet released after $((SECONDS - QUIET_SINCE)) s"
+  elif [ $((SECONDS - QUIET_SINCE)) -ge "$QUIET_MAX_BLOCK" ]; then
+    rm -f "$QUIET_FILE"
+    QUIET_HELD=""
+    say "quiet released after $((SECONDS - QUIET_SINCE)) s; pausing ${QUIET_PAUSE} s"
+    sleep "$QUIET_PAUSE"
+  fi
+}
