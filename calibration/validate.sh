@@ -52,3 +52,6 @@ CPU=calibration/fitted-linux-2core-connect-cpu.json
 FITTED="$CPU"
 group 'third: unpatched' "$R"/unpatched-c10.r?.txt --set app.psycogreen=false
 group 'third: actors, 4 gevent workers x 100' "$R"/actors-c1000.r?.txt "${ACTORS[@]}"
+
+# docs/validation.md's table: every kit configuration predicted from measured costs only.
+[ ${#FORMAT[@]} -eq 0 ] && node calibration/validate.mjs

@@ -7,6 +7,8 @@ figures).
   make_scenario.py results/costs.json measured-linux-2core.json
 """
 import json
+import os
+import re
 import subprocess
 import sys
 
@@ -43,8 +45,15 @@ def main():
         e = costs[c]
         measured[p] = (f"{e['method']} Median {ms(e['median'])} [{ms(e['min'])} - {ms(e['max'])}], n {e['n']} "
                        f"(calibration/results/costs.json '{c}'{'; runs ' + runs if runs else ''}).")
-    measured["database.authMethod"] = ("the kit's pg_hba.conf (initdb --auth-host=scram-sha-256); the handlers connect as "
-                                       "postgres with a password over 127.0.0.1.")
+    # server.switchCpu: bench/switch_cost.py, its result in results/switch-cost.txt (last line).
+    switch_file = os.path.join(os.path.dirname(costs_path), "switch-cost.txt")
+    with open(switch_file) as f:
+        switch_ms = float(re.search(r"server\.switchCpu ([\d.]+) ms", f.read()).group(1))
+    measured["server.switchCpu"] = (
+        "SELECT 1 on one open connection, 5000 times after 200 to warm up, in a gevent process with psycogreen "
+        "(each wait goes through gevent's hub and psycogreen's wait callback) and in plain psycopg2 (libpq waits "
+        "in the kernel), alternately, 3 times: the median difference of the process's CPU per query (one wait "
+        f"each): {switch_ms} ms (calibration/bench/switch_cost.py, calibration/results/switch-cost.txt).")
     measured["database.forkTime"] = "0: the postmaster's fork is CPU now (database.postmasterCpu), not a delay."
     measured["database.backendStartTime"] = ("0: the backend's start is CPU now (database.backendStartupCpu, "
                                              "backendStartCpu), not a delay.")
@@ -59,14 +68,14 @@ def main():
             "the runs before and after the load series; nothing is fitted): see \"measured\" and "
             "calibration/results/costs.json. Connection set-up is CPU on the shared cores (postmaster, backend "
             "start-up, authentication, exit; libpq's scram-sha-256 proof on the worker), so forkTime and "
-            "backendStartTime are 0."),
+            "backendStartTime are 0. database.authMethod is the kit's pg_hba.conf (initdb --auth-host=scram-sha-256)."),
         "seed": 1,
         "client": {"requests": 100, "concurrency": 100, "timeout": 0,
                    "requestCpu": v["client.requestCpu"], "dialCpu": v["client.dialCpu"]},
         "machine": {"cores": 2, "scheduler": "shared", "os": "linux", "somaxconn": somaxconn},
         "server": {"workerClass": "gevent", "workers": 1, "workerConnections": 1000, "keepalive": 2,
                    "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],
-                   "errorCpu": v["server.errorCpu"]},
+                   "switchCpu": round(switch_ms / 1000, 7), "errorCpu": v["server.errorCpu"]},
         "app": {"status": 204, "psycogreen": True, "steps": [
             {"kind": "dbConnect", "cpu": v["app.steps.0.cpu"]},
             {"kind": "dbQuery", "time": 1},

@@ -28,7 +28,7 @@ export function queueingModel(s: Scenario): QueueingModel | undefined {
   // Endpoints mix service times; pools and PgBouncer add queues of their own.
   if (lambda === undefined || s.server.maxRequests > 0 || steps === undefined || s.app.pool !== undefined) return undefined;
   // The worker's own CPU per request is a service time on the cores, outside both models.
-  if (s.server.requestCpu > 0 || s.server.acceptCpu > 0) return undefined;
+  if (s.server.requestCpu > 0 || s.server.acceptCpu > 0 || s.server.switchCpu > 0) return undefined;
   const cls = effectiveWorkerClass(s);
   const async = cls === 'gevent' || cls === 'eventlet';
   if (steps.length === 1 && (steps[0].kind === 'sleep' || steps[0].kind === 'http')) {
@@ -61,6 +61,7 @@ export function queueingModel(s: Scenario): QueueingModel | undefined {
     s.server.requestCpu,
     s.server.acceptCpu,
     s.server.errorCpu,
+    s.server.switchCpu,
   ];
   if (costs.some((x) => x !== 0)) return undefined;
   const blocking = (io: 'cooperative' | 'blocking' | undefined) => (io ?? (s.app.psycogreen ? 'cooperative' : 'blocking')) === 'blocking';

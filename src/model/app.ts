@@ -37,6 +37,12 @@ export class App implements DbClient {
     private readonly pick: Uniform,
     /** The worker's CPU for a request whose handler raised (traceback, handle_error, 500 page). */
     private readonly errorCpu = 0,
+    /**
+     * The worker's CPU to resume a request whose IO completed (gevent's hub switching back
+     * to its greenlet, psycogreen's wait callback, the Python up to the next wait). With
+     * it, each resume waits its turn on the loop; at 0 the glue is free and does not queue.
+     */
+    private readonly switchCpu = 0,
   ) {
     this.totalWeight = endpoints.reduce((sum, e) => sum + e.weight, 0);
   }
@@ -74,7 +80,7 @@ export class App implements DbClient {
     req.authAttempt = attempt;
     // Blocking connect (no psycogreen) holds the loop already, and keeps it after.
     req.authKeepsLoop = req.hasLoop;
-    this.onLoop(req, req.connectCpu, answered);
+    this.onLoop(req, req.connectCpu + (req.authKeepsLoop ? 0 : this.switchCpu), answered);
   }
 
   /** The request whose start() is on the stack, and how many end() calls are. */
@@ -154,7 +160,9 @@ export class App implements DbClient {
         req.cacheKey = -1;
       }
     }
-    this.next(req);
+    // The greenlet whose IO completed runs again only when its loop gets to it.
+    if (this.switchCpu > 0 && !req.hasLoop && req.host!.blockingHoldsLoop) this.onLoop(req, this.switchCpu, afterWorkerCpu);
+    else this.next(req);
   }
 
   /** The CPU of the current step, on the machine's cores, holding the loop. */
@@ -221,7 +229,8 @@ export class App implements DbClient {
   private fail(req: HttpRequest, exception: string): void {
     // Counted by the server's message; the exception's full text is built when reported.
     this.exceptions.set(exception, (this.exceptions.get(exception) ?? 0) + 1);
-    if (this.errorCpu > 0) this.onLoop(req, this.errorCpu, endWith500);
+    const cpu = this.errorCpu + (!req.hasLoop && req.host!.blockingHoldsLoop ? this.switchCpu : 0);
+    if (cpu > 0) this.onLoop(req, cpu, endWith500);
     else this.end(req, 500);
   }
 

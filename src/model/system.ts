@@ -172,6 +172,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     db,
     streams.stream('app.endpoint'),
     fromSeconds(s.errorCpu),
+    fromSeconds(s.switchCpu),
   );
   // The app's workers answer PostgreSQL's authentication challenges (PgBouncer logs in itself).
   if (postgres !== undefined && pgbouncer === undefined) postgres.client = app;

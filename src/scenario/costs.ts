@@ -27,6 +27,7 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'client.dialCpu', description: "the client's extra CPU per new connection (hey: Go's dial)" },
   { path: 'server.acceptCpu', description: "a worker's extra CPU per new connection (accept, a greenlet to read it, close)" },
   { path: 'server.requestCpu', description: "gunicorn's own CPU per request: parsing it, calling the app, writing the response" },
+  { path: 'server.switchCpu', description: "a worker's CPU to resume a request whose IO completed (its turn on the loop)" },
   { path: 'server.errorCpu', description: "a worker's CPU to turn an exception into a 500 response (logging the traceback)" },
   { path: 'app.steps.N.cpu', stepKind: 'dbConnect', description: "the worker's CPU to connect (libpq's side of authentication)" },
   { path: 'app.steps.N.cpu', stepKind: 'dbQuery', description: "the backend's CPU for the query" },

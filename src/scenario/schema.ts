@@ -324,6 +324,12 @@ export const serverSchema = z.strictObject({
   acceptCpu: seconds
     .default(0)
     .meta({ description: "The worker's extra CPU per new connection (accept, a greenlet or thread to read it, close), on its loop." }),
+  switchCpu: seconds
+    .default(0)
+    .meta({
+      description:
+        "The worker's CPU to resume a request whose IO completed (gevent's hub switching back to its greenlet, psycogreen's wait callback, the Python up to the next wait), on its loop: each resume waits its turn there. 0: the glue is free and does not queue.",
+    }),
   errorCpu: seconds
     .default(0)
     .meta({

@@ -1,21 +1,31 @@
-// The kit's saved measurements (calibration/results) and the calibrated scenario made
-// from them: every output parses, and the committed fit is what sim fit gives today, so
-// docs/validation.md's numbers stay reproducible.
+// The kit's saved measurements (calibration/results) and what is made from them: every
+// output parses, docs/validation.md's table is what the model predicts today from the
+// measured costs, and the committed fits (sim fit's examples) are what sim fit gives today.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../src/analysis/fit.js';
 import { parseHeyRun } from '../../src/analysis/heyRun.js';
+import { runValidation, SECTION_BEGIN, SECTION_END, validationSection, type ValidationPlan } from '../../src/analysis/validation.js';
 
 const DIR = 'calibration/results';
 const outputs = readdirSync(DIR).filter((f) => /\.r\d+\.txt$/.test(f)).sort();
 const run = (f: string) => parseHeyRun(readFileSync(`${DIR}/${f}`, 'utf8'), `${DIR}/${f}`);
 
 describe('calibration/results', () => {
-  it('holds the article runs and the extra runs, three times each', () => {
-    expect(outputs.length).toBe(41);
-    for (const c of [10, 50, 75, 100, 101, 125]) expect(outputs).toContain(`patched-c${c}.r3.txt`);
-    expect(outputs).toContain('unpatched-c10.r3.txt');
-    expect(outputs).toContain('actors-c1000.r3.txt');
+  const plan = JSON.parse(readFileSync('calibration/validation.json', 'utf8')) as ValidationPlan;
+
+  it('holds every configuration of calibration/validation.json: 3 runs each, 5 for the storms', () => {
+    for (const c of plan.configurations) {
+      const names = Array.isArray(c.name) ? c.name : [c.name];
+      const runs = outputs.filter((f) => names.some((n) => f.startsWith(`${n}.r`)));
+      expect(runs.length, names.join(', ')).toBeGreaterThanOrEqual(c.storm === true ? 5 : 3);
+    }
+  });
+
+  it("docs/validation.md's table is what the measured costs predict today (node calibration/validate.mjs)", () => {
+    const doc = readFileSync('docs/validation.md', 'utf8');
+    const section = doc.slice(doc.indexOf(SECTION_BEGIN) + SECTION_BEGIN.length, doc.indexOf(SECTION_END)).trim();
+    expect(section).toBe(validationSection(runValidation('.', 'calibration/validation.json', DIR), plan.seeds));
   });
 
   for (const f of outputs) {
