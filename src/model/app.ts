@@ -26,7 +26,7 @@ export class App implements DbClient {
   /** Requests that ended in an exception, by the error text (see exceptionsRaised). */
   private readonly exceptions = new Map<string, number>();
   private readonly totalWeight: number;
-  /** CPU the workers were given to do (µs), for the report's CPU by process. */
+  /** CPU the workers did (µs; a killed request's unfinished work is not counted), for the report's CPU by process. */
   cpuUsed = 0;
 
   constructor(
@@ -170,7 +170,7 @@ export class App implements DbClient {
     req.enter(Phase.cpu, this.sim.now);
     const step = this.current(req);
     const work = this.sample(step, step.duration);
-    this.cpuUsed += work;
+    req.cpuWork = work;
     req.cpuTask = this.cpu.run(work, cpuDone, this, req);
   }
 
@@ -285,12 +285,13 @@ function pendingCpuHasLoop(app: App, req: HttpRequest): void {
 
 function runPendingCpu(app: App, req: HttpRequest): void {
   req.enter(Phase.cpu, app.sim.now);
-  app.cpuUsed += req.pendingCpu;
+  req.cpuWork = req.pendingCpu;
   req.cpuTask = app.cpu.run(req.pendingCpu, pendingCpuDone, app, req);
 }
 
 function pendingCpuDone(app: App, req: HttpRequest): void {
   req.cpuTask = 0;
+  app.cpuUsed += req.cpuWork;
   if (req.killed && req.authAttempt === undefined) return;
   req.afterCpu!(app, req);
 }
@@ -324,6 +325,7 @@ function cpuHasLoop(app: App, req: HttpRequest): void {
 
 function cpuDone(app: App, req: HttpRequest): void {
   req.cpuTask = 0;
+  app.cpuUsed += req.cpuWork;
   if (req.killed) return;
   app.next(req);
 }

@@ -87,6 +87,8 @@ export class HttpRequest {
   connectCpu = 0;
   /** The worker's CPU it is about to run outside a step (request handling, an error, authentication) and what follows. */
   pendingCpu = 0;
+  /** The work of its CPU task in progress, counted when it is done. */
+  cpuWork = 0;
   afterCpu: ((app: any, req: HttpRequest) => void) | undefined = undefined;
   /** The connection attempt whose challenge its worker is answering. */
   authAttempt: { answered(error?: string): void } | undefined = undefined;

@@ -39,6 +39,7 @@ describe('sim run --sensitivity', () => {
       'client.dialCpu',
       'server.acceptCpu',
       'server.requestCpu',
+      'server.switchCpu',
       'server.errorCpu',
       'app.steps.2.cpu',
       'app.steps.2.decodeCpu',

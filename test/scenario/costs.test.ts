@@ -50,6 +50,7 @@ describe('the cost registry', () => {
       'client.dialCpu',
       'server.acceptCpu',
       'server.requestCpu',
+      'server.switchCpu',
       'server.errorCpu',
       'app.endpoints.0.steps.0.time',
       'app.endpoints.1.steps.0.cpu',
@@ -73,7 +74,7 @@ describe('the cost registry', () => {
   it('skips a path the scenario does not have: no database, or a field the schema does not define yet', () => {
     const s = scenario({ app: { steps: [{ kind: 'sleep', time: 1 }] } });
     const noDatabase: Scenario = { ...s, database: undefined };
-    expect(costsOf(noDatabase).map((c) => c.path)).toEqual(['client.requestCpu', 'client.dialCpu', 'server.acceptCpu', 'server.requestCpu', 'server.errorCpu']);
+    expect(costsOf(noDatabase).map((c) => c.path)).toEqual(['client.requestCpu', 'client.dialCpu', 'server.acceptCpu', 'server.requestCpu', 'server.switchCpu', 'server.errorCpu']);
     // A field the schema does not define (here one removed, as an older schema would lack it) is not a cost.
     const { errorCpu: _, ...olderServer } = noDatabase.server;
     expect(costsOf({ ...noDatabase, server: olderServer } as Scenario).map((c) => c.path)).not.toContain('server.errorCpu');
