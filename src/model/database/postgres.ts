@@ -76,8 +76,8 @@ export class Attempt {
   synCount = 0;
   awaitingClient = false;
   constructor(
-    readonly req: HttpRequest,
-    readonly done: DbDone,
+    public req: HttpRequest,
+    public done: DbDone,
     private readonly server: Postgres,
   ) {}
 
@@ -130,7 +130,29 @@ export class Postgres implements DbServer {
   }
 
   open(req: HttpRequest, done: DbDone): void {
-    this.syn(new Attempt(req, done, this));
+    // Attempts are reused once their client has its answer (a connection storm makes thousands).
+    const attempt = this.spare.pop();
+    if (attempt === undefined) this.syn(new Attempt(req, done, this));
+    else {
+      attempt.req = req;
+      attempt.done = done;
+      attempt.synCount = 0;
+      this.syn(attempt);
+    }
+  }
+
+  private readonly spare: Attempt[] = [];
+
+  /** @internal the client gave up on its SYNs. */
+  timedOut(attempt: Attempt): void {
+    this.finish(attempt, CONNECT_TIMED_OUT);
+  }
+
+  /** The client gets its answer; the attempt is over and can be reused. */
+  private finish(attempt: Attempt, error: string | undefined): void {
+    const { req, done } = attempt;
+    this.spare.push(attempt);
+    done(req, error);
   }
 
   /** @internal a SYN of `attempt` reaches the postmaster's socket. */
@@ -142,9 +164,14 @@ export class Postgres implements DbServer {
       this.synTimers[attempt.synCount - 1].schedule(last ? connectTimedOut : resendSyn, this, attempt);
       return;
     }
+    if (!this.postmasterBusy) {
+      // The postmaster is waiting in its loop: it accepts at once.
+      this.postmasterBusy = true;
+      this.fork(attempt);
+      return;
+    }
     this.acceptQueue.push(attempt);
     if (this.acceptQueue.length > this.peakAcceptQueue) this.peakAcceptQueue = this.acceptQueue.length;
-    if (!this.postmasterBusy) this.acceptNext();
   }
 
   close(): void {
@@ -168,7 +195,10 @@ export class Postgres implements DbServer {
       this.postmasterBusy = false;
       return;
     }
-    this.postmasterBusy = true;
+    this.fork(attempt);
+  }
+
+  private fork(attempt: Attempt): void {
     this.postmasterCpuUsed += this.settings.postmasterCpu;
     if (this.settings.postmasterCpu > 0) this.cpu.run(this.settings.postmasterCpu, this.forking, attempt);
     else this.forking(attempt);
@@ -195,7 +225,7 @@ export class Postgres implements DbServer {
   private readonly deadEndStarted = (attempt: Attempt): void => {
     this.refused++;
     this.deadEnds++;
-    attempt.done(attempt.req, TOO_MANY_CLIENTS);
+    this.finish(attempt, TOO_MANY_CLIENTS);
     this.backendCpuUsed += this.settings.refusedCpu;
     if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined);
   };
@@ -206,7 +236,7 @@ export class Postgres implements DbServer {
     if (this.backends >= s.maxConnections) {
       this.refused++;
       this.awaitingClientAtRefusals += this.awaitingClient;
-      attempt.done(attempt.req, TOO_MANY_CLIENTS);
+      this.finish(attempt, TOO_MANY_CLIENTS);
       this.backendCpuUsed += s.refusedCpu;
       if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, this.childExited, this);
       else this.childExited(this);
@@ -232,7 +262,7 @@ export class Postgres implements DbServer {
     if (error !== undefined) {
       // The client went away mid-handshake: the backend reads EOF and exits.
       this.slotFreed();
-      attempt.done(attempt.req, error);
+      this.finish(attempt, error);
       return;
     }
     this.backendCpuUsed += this.settings.backendStartCpu;
@@ -252,11 +282,11 @@ export class Postgres implements DbServer {
     if (!s.superuser && s.maxConnections - this.backends < s.superuserReservedConnections) {
       this.refused++;
       this.slotFreed();
-      attempt.done(attempt.req, RESERVED_FOR_SUPERUSER);
+      this.finish(attempt, RESERVED_FOR_SUPERUSER);
       return;
     }
     this.connections++;
-    attempt.done(attempt.req, undefined);
+    this.finish(attempt, undefined);
   };
 
   /** A backend's slot is free; its process still has to exit. */
@@ -284,6 +314,6 @@ function resendSyn(pg: Postgres, attempt: Attempt): void {
   pg.syn(attempt);
 }
 
-function connectTimedOut(_: Postgres, attempt: Attempt): void {
-  attempt.done(attempt.req, CONNECT_TIMED_OUT);
+function connectTimedOut(pg: Postgres, attempt: Attempt): void {
+  pg.timedOut(attempt);
 }
