@@ -2,6 +2,7 @@
 // Every failure is a UserError that says where: file:line:column and the JSON path for a
 // field of the file, the user's own words for a field an override set.
 import type { z } from 'zod';
+import { MEASURED_COSTS } from './measuredCosts.js';
 import * as msg from '../messages.js';
 import { checkCostNotes } from './costs.js';
 import { UserError, formatPath } from './errors.js';
@@ -71,7 +72,11 @@ export function validateScenario(raw: unknown, source: string, overrides: readon
       if (step.kind === 'cache' && i + step.covers >= steps.length) fail([...path, i, 'covers'], msg.cacheCoversTooMany(steps.length - 1 - i, step.covers));
       if (step.kind === 'dbConnect' && open) fail([...path, i, 'kind'], msg.dbConnectTwice);
       if ((step.kind === 'dbQuery' || step.kind === 'dbClose') && !open) fail([...path, i, 'kind'], msg.dbStepWithoutConnection(step.kind));
-      if (step.kind === 'dbConnect') open = true;
+      if (step.kind === 'dbConnect') {
+        open = true;
+        // libpq's share of authentication: by default, what it was measured to be for the method.
+        if (step.cpu === undefined && d !== undefined) step.cpu = MEASURED_COSTS.connectCpu[d.authMethod];
+      }
       if (step.kind === 'dbClose') open = false;
     });
   }

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import * as msg from '../messages.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { MEASURED_COSTS as M } from './measuredCosts.js';
 
 // zod compiles a parser for each object schema (with `new Function`) on first use: worth
 // it for a server that validates millions of objects, not for a command that validates
@@ -134,7 +135,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
       .optional()
       .meta({
         description:
-          "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot. Default: 0.",
+          "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot. Default: as measured for database.authMethod on Linux (scram-sha-256 4.763 ms, md5 0.653, trust 0.587: src/scenario/measuredCosts.ts).",
       }),
   }),
   z.strictObject({
@@ -248,10 +249,10 @@ export const clientSchema = z
     url: z.string().default('http://127.0.0.1:8000').meta({ description: 'Only used in error messages, as hey prints them.' }),
     cores: positiveCountOptional("The client's own host's cores; without it, the client shares machine.cores with the server (as the article and the calibration kit ran). At most 8192.", MAX_CORES),
     requestCpu: seconds
-      .default(0)
+      .default(M.client.requestCpu)
       .meta({ description: "The client's CPU per request (hey: write the request, read the response), on the client's host." }),
     dialCpu: seconds
-      .default(0)
+      .default(M.client.dialCpu)
       .meta({ description: "The client's extra CPU per new connection (hey: Go's dial), on the client's host; hey's goroutines dial before they write." }),
   })
   .superRefine((c, ctx) => {
@@ -319,19 +320,19 @@ export const serverSchema = z.strictObject({
   maxRequests: count('gunicorn --max-requests: a worker restarts gracefully after this many requests; 0 disables. At most 500 million, the most requests a run sends.', MAX_REQUESTS).default(0),
   maxRequestsJitter: count('gunicorn --max-requests-jitter: adds randint(0, jitter) to max_requests, per worker. At most 500 million.', MAX_REQUESTS).default(0),
   requestCpu: seconds
-    .default(0)
+    .default(M.server.requestCpu)
     .meta({ description: "The worker's CPU per request outside the handler (parse, WSGI call, write the response), on its loop." }),
   acceptCpu: seconds
-    .default(0)
+    .default(M.server.acceptCpu)
     .meta({ description: "The worker's extra CPU per new connection (accept, a greenlet or thread to read it, close), on its loop." }),
   switchCpu: seconds
-    .default(0)
+    .default(M.server.switchCpu)
     .meta({
       description:
         "The worker's CPU to resume a request whose IO completed (gevent's hub switching back to its greenlet, psycogreen's wait callback, the Python up to the next wait), on its loop: each resume waits its turn there. 0: the glue is free and does not queue.",
     }),
   errorCpu: seconds
-    .default(0)
+    .default(M.server.errorCpu)
     .meta({
       description:
         "The worker's extra CPU for a request whose handler raised (the exception, gunicorn's handle_error with its traceback and log line, the 500 page), on its loop.",
@@ -409,27 +410,27 @@ export const databaseSchema = z.strictObject({
     .enum(['scram-sha-256', 'md5', 'trust'])
     .default('scram-sha-256')
     .meta({ description: "pg_hba.conf's method for the app's connections (PostgreSQL 14 and later default to scram-sha-256)." }),
-  forkTime: seconds.meta({
+  forkTime: seconds.default(0).meta({
     description: 'Postmaster time per connection attempt (accept and fork) that is not CPU on a modelled core, serialized: one attempt after another.',
   }),
   postmasterCpu: seconds
-    .default(0)
+    .default(M.database.postmasterCpu)
     .meta({ description: "The postmaster's CPU per connection attempt (accept, fork), serialized: it is one process." }),
   backendStartupCpu: seconds
-    .default(0)
+    .default(M.database.backendStartupCpu)
     .meta({ description: 'A new backend\'s CPU before it takes its slot (BackendInitialize: the startup packet), on the database\'s cores.' }),
   backendStartCpu: seconds
-    .default(0)
+    .default(M.database.backendStartCpu)
     .meta({ description: "Backend CPU holding its slot until ready for queries (the server's share of authentication, InitPostgres), on the database's cores." }),
-  backendStartTime: seconds.meta({
+  backendStartTime: seconds.default(0).meta({
     description: 'Backend start-up waiting that is not CPU on a modelled core (e.g. a proxy), after its CPU, before the connection is ready; in parallel.',
   }),
   backendExitTime: seconds.default(0).meta({ description: 'A closed connection frees its slot when its backend has exited, this long after.' }),
   backendExitCpu: seconds
-    .default(0)
+    .default(M.database.backendExitCpu)
     .meta({ description: 'A backend\'s CPU after its connection closed and its slot was freed, until the process has exited.' }),
   refusedCpu: seconds
-    .default(0)
+    .default(M.database.refusedCpu)
     .meta({
       description:
         'A refused backend\'s CPU after it found no free slot ("sorry, too many clients already": the FATAL message and exit); its start-up before that is backendStartupCpu.',

@@ -6,8 +6,10 @@ import type { RunFigures } from '../../src/analysis/runFigures.js';
 import { runSweep } from '../../src/analysis/sweep.js';
 import { parseVary } from '../../src/analysis/vary.js';
 import { validateScenario } from '../../src/scenario/load.js';
+import { withoutCosts } from '../helpers.js';
 
-async function check(raw: any, vary: string, replications: number) {
+async function check(given: any, vary: string, replications: number) {
+  const raw = withoutCosts(given);
   const base = validateScenario(raw, 't');
   const out = await runSweep({ name: 't', source: 't', raw, base, axes: [parseVary(vary)], replications }, { jobs: 2 });
   return out.points.map((p) => p.queueing!);
@@ -81,12 +83,12 @@ describe('M/M/c/c: Poisson arrivals, PostgreSQL refusing past c connections', ()
 describe('a disagreement between simulation and theory', () => {
   it('is a warning naming the formula, the figure and the interval', () => {
     const s = validateScenario(
-      {
+      withoutCosts({
         description: 'M/M/1',
         client: { arrivals: { rate: 5 }, requests: 10 },
         server: { workerClass: 'sync' },
         app: { steps: [{ kind: 'sleep', time: { dist: 'exponential', mean: 0.1 } }] },
-      },
+      }),
       't',
     );
     // M/M/1 with ρ = 0.5: Wq = 0.1 s. Three runs whose waits sit far above it.

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { withoutCosts } from '../helpers.js';
 
 async function sim(...argv: string[]) {
   let out = '';
@@ -32,12 +33,14 @@ async function sim(...argv: string[]) {
 const file = join(mkdtempSync(join(tmpdir(), 'sim-plan-')), 'plan.json');
 writeFileSync(
   file,
-  JSON.stringify({
-    description: 'constant arrivals at 50/s, 100 ms handlers',
-    client: { arrivals: { process: 'constant', rate: 50 }, requests: 200, timeout: 0 },
-    server: { workerClass: 'gthread' },
-    app: { steps: [{ kind: 'sleep', time: 0.1 }] },
-  }),
+  JSON.stringify(
+    withoutCosts({
+      description: 'constant arrivals at 50/s, 100 ms handlers',
+      client: { arrivals: { process: 'constant', rate: 50 }, requests: 200, timeout: 0 },
+      server: { workerClass: 'gthread' },
+      app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+    }),
+  ),
 );
 const grid = ['--vary', 'server.workers=1..3', '--vary', 'server.threads,server.workerConnections=1,2,4'];
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { withoutCosts } from '../helpers.js';
 
 async function sim(...argv: string[]) {
   let out = '';
@@ -14,7 +15,7 @@ async function sim(...argv: string[]) {
 const dir = mkdtempSync(join(tmpdir(), 'sim-sensitivity-'));
 function scenarioFile(name: string, scenario: unknown): string {
   const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(scenario, null, 2));
+  writeFileSync(path, JSON.stringify(withoutCosts(scenario), null, 2));
   return path;
 }
 
