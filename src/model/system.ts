@@ -27,6 +27,29 @@ import { Listener, synRetransmits } from './listener.js';
 import { PHASE_NAMES } from './request.js';
 import { Arbiter } from './server/arbiter.js';
 
+/** What the backends holding PostgreSQL's slots were doing when one was refused: means over the refusals. */
+export interface AtRefusal {
+  held: number;
+  /** Waiting for their client (the app's worker) to answer authentication. */
+  awaitingClient: number;
+  /** Starting up otherwise: authentication's server share, InitPostgres. */
+  startingUp: number;
+  /** Running a query. */
+  inQuery: number;
+  /** Ready and idle: waiting for the app (its worker) to send a query or to close. */
+  idle: number;
+}
+
+function atRefusal(pg: Postgres): AtRefusal {
+  const n = pg.refused - pg.deadEnds;
+  if (n <= 0) return { held: 0, awaitingClient: 0, startingUp: 0, inQuery: 0, idle: 0 };
+  const held = pg.heldAtRefusals / n;
+  const awaitingClient = pg.awaitingClientAtRefusals / n;
+  const startingUp = pg.startingUpAtRefusals / n - awaitingClient;
+  const inQuery = pg.inQueryAtRefusals / n;
+  return { held, awaitingClient, startingUp, inQuery, idle: held - awaitingClient - startingUp - inQuery };
+}
+
 /** PostgreSQL's own cap on its listen backlog (pqcomm.h PG_SOMAXCONN, PostgreSQL 15). */
 const PG_SOMAXCONN = 10000;
 /** net.core.somaxconn's default since Linux 5.4. */
@@ -64,8 +87,8 @@ export interface RunResult {
     synDrops: number;
     /** Refused by dead-end children (2 x MaxBackends children alive). */
     deadEnds: number;
-    /** At a refusal, how many slots were held by backends waiting for their client's authentication answer (mean). */
-    meanAwaitingClientAtRefusal: number;
+    /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
+    atRefusal: AtRefusal;
     /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
     pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
     pgbouncer?: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number };
@@ -281,7 +304,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
             peakAcceptQueue: postgres.peakAcceptQueue,
             synDrops: postgres.synDrops,
             deadEnds: postgres.deadEnds,
-            meanAwaitingClientAtRefusal: postgres.refused > 0 ? postgres.awaitingClientAtRefusals / postgres.refused : 0,
+            atRefusal: atRefusal(postgres),
             pool:
               a.pool === undefined
                 ? undefined

@@ -81,9 +81,10 @@ function simulationText(s: RunSummary): string[] {
           (pm.deadEnds > 0 ? `, ${pm.deadEnds} refused by dead-end children (2 x MaxBackends alive)` : ''),
       );
     }
-    if (db.refused > 0 && db.meanAwaitingClientAtRefusal > 0) {
+    const r = db.atRefusal;
+    if (r.held > 0) {
       out.push(
-        `  Refusals:\tat each, ${db.meanAwaitingClientAtRefusal.toFixed(1)} of the ${db.maxConnections} slots (mean) were held by backends waiting for their worker to answer authentication`,
+        `  Refusals:\twhen one was refused, the ${r.held.toFixed(0)} slots were held by backends (means): ${r.awaitingClient.toFixed(1)} waiting for their worker to answer authentication, ${r.startingUp.toFixed(1)} starting up, ${r.inQuery.toFixed(1)} in a query, ${r.idle.toFixed(1)} idle, waiting for their worker to query or close`,
       );
     }
     if (db.pool !== null) {

@@ -52,8 +52,8 @@ export interface RunSummary {
       connections: number;
       queries: number;
       postmaster: { listenBacklog: number; peakAcceptQueue: number; synDrops: number; deadEnds: number };
-      /** At a refusal, how many slots were held by backends waiting for their client's authentication answer (mean). */
-      meanAwaitingClientAtRefusal: number;
+      /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
+      atRefusal: { held: number; awaitingClient: number; startingUp: number; inQuery: number; idle: number };
       pool: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number } | null;
       pgbouncer: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number } | null;
     } | null;
@@ -132,7 +132,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
                 synDrops: result.database.synDrops,
                 deadEnds: result.database.deadEnds,
               },
-              meanAwaitingClientAtRefusal: result.database.meanAwaitingClientAtRefusal,
+              atRefusal: result.database.atRefusal,
               pool: result.database.pool ?? null,
               pgbouncer: result.database.pgbouncer ?? null,
             },

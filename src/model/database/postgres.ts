@@ -106,8 +106,15 @@ export class Postgres implements DbServer {
   peakAcceptQueue = 0;
   /** Backends holding a slot while they wait for their client's answer to the challenge. */
   awaitingClient = 0;
-  /** Summed over slot refusals: how many backends were waiting for their client then. */
+  /** Backends holding a slot that are not ready yet (authenticating, starting up). */
+  startingUp = 0;
+  /** Backends running a query (its CPU, then its wait). */
+  inQuery = 0;
+  inQueryAtRefusals = 0;
+  /** Summed over slot refusals: how many slots were held, and by backends in each state. */
   awaitingClientAtRefusals = 0;
+  startingUpAtRefusals = 0;
+  heldAtRefusals = 0;
   connections = 0;
   queries = 0;
   /** CPU given to the postmaster and to backends (µs), for the report's CPU by process. */
@@ -182,10 +189,12 @@ export class Postgres implements DbServer {
 
   query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void {
     this.queries++;
+    this.inQuery++;
     req.dbWait = wait;
+    req.pgQueryDone = done;
     this.backendCpuUsed += cpu;
-    if (cpu > 0) this.cpu.run(cpu, this.queryCpuDone, req, done);
-    else this.sim.schedule(wait, done, req, undefined);
+    if (cpu > 0) this.cpu.run(cpu, this.queryCpuDone, req);
+    else this.sim.schedule(wait, this.queryDone, req);
   }
 
   /** The postmaster's loop: accept the oldest completed connection and fork for it. */
@@ -236,6 +245,9 @@ export class Postgres implements DbServer {
     if (this.backends >= s.maxConnections) {
       this.refused++;
       this.awaitingClientAtRefusals += this.awaitingClient;
+      this.startingUpAtRefusals += this.startingUp;
+      this.inQueryAtRefusals += this.inQuery;
+      this.heldAtRefusals += this.backends;
       this.finish(attempt, TOO_MANY_CLIENTS);
       this.backendCpuUsed += s.refusedCpu;
       if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, this.childExited, this);
@@ -243,6 +255,7 @@ export class Postgres implements DbServer {
       return;
     }
     this.backends++;
+    this.startingUp++;
     this.openGauge.add(1, this.sim.now);
     if (this.backends > this.peakOpen) this.peakOpen = this.backends;
     const work = attempt.req.connectCpu;
@@ -261,6 +274,7 @@ export class Postgres implements DbServer {
     }
     if (error !== undefined) {
       // The client went away mid-handshake: the backend reads EOF and exits.
+      this.startingUp--;
       this.slotFreed();
       this.finish(attempt, error);
       return;
@@ -279,6 +293,7 @@ export class Postgres implements DbServer {
   /** Authentication and start-up are over. */
   private readonly started = (attempt: Attempt): void => {
     const s = this.settings;
+    this.startingUp--;
     if (!s.superuser && s.maxConnections - this.backends < s.superuserReservedConnections) {
       this.refused++;
       this.slotFreed();
@@ -303,8 +318,15 @@ export class Postgres implements DbServer {
     pg.children--;
   };
 
-  private readonly queryCpuDone = (req: HttpRequest, done: DbDone): void => {
-    this.sim.schedule(req.dbWait, done, req, undefined);
+  private readonly queryCpuDone = (req: HttpRequest): void => {
+    this.sim.schedule(req.dbWait, this.queryDone, req);
+  };
+
+  private readonly queryDone = (req: HttpRequest): void => {
+    this.inQuery--;
+    const done = req.pgQueryDone!;
+    req.pgQueryDone = undefined;
+    done(req, undefined);
   };
 }
 

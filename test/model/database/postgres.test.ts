@@ -138,8 +138,10 @@ describe("PostgreSQL's connection handshake, step by step", () => {
 
   it('holds the slot while the client computes its answer, so a later attempt is refused meanwhile', () => {
     // Attempt 0 takes the slot at t = 0 and waits 5 ms for its client; attempt 1 (t = 1 ms) is refused at once.
-    const { log } = handshake({ maxConnections: 1, superuserReservedConnections: 0 }, { at: [0, 1000], clientAnswersAfter: 5000 });
+    const { pg, log } = handshake({ maxConnections: 1, superuserReservedConnections: 0 }, { at: [0, 1000], clientAnswersAfter: 5000 });
     expect(log).toEqual(['0 challenge 0', `1000 1 ${TOO_MANY_CLIENTS}`, '5000 0 ready']);
+    // What the report says of the refusal: the one slot was held by a backend waiting for its client.
+    expect([pg.heldAtRefusals, pg.awaitingClientAtRefusals, pg.startingUpAtRefusals, pg.inQueryAtRefusals]).toEqual([1, 1, 1, 0]);
   });
 
   it('reserved-slot refusal: an ordinary role is refused after authentication when fewer than 3 slots would stay free', () => {
