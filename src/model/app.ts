@@ -70,17 +70,25 @@ export class App implements DbClient {
     else req.host!.loop.acquire(pendingCpuHasLoop, this, req);
   }
 
-  /** DbClient: the backend's challenge arrived; the worker computes its answer when its loop is free. */
-  authenticate(attempt: Attempt): void {
+  /**
+   * DbClient: a message of the connection's handshake arrived; the worker answers when its
+   * loop gets to the greenlet (a resume, and `cpu` of libpq's own work such as the proof).
+   */
+  turn(attempt: Attempt, cpu: number): void {
     const req = attempt.req;
     if (req.killed) {
       attempt.answered('EOF');
       return;
     }
-    req.authAttempt = attempt;
     // Blocking connect (no psycogreen) holds the loop already, and keeps it after.
+    const work = cpu + (req.hasLoop || !req.host!.blockingHoldsLoop ? 0 : this.switchCpu);
+    if (work === 0) {
+      attempt.answered();
+      return;
+    }
+    req.authAttempt = attempt;
     req.authKeepsLoop = req.hasLoop;
-    this.onLoop(req, req.connectCpu + (req.authKeepsLoop ? 0 : this.switchCpu), answered);
+    this.onLoop(req, work, answered);
   }
 
   /** The request whose start() is on the stack, and how many end() calls are. */

@@ -164,6 +164,10 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
         backendExitTime: fromSeconds(d.backendExitTime),
         backendExitCpu: fromSeconds(d.backendExitCpu),
         refusedCpu: fromSeconds(d.refusedCpu),
+        // libpq (sslmode=prefer) asks for SSL first; a server without it answers 'N'.
+        turnsBeforeSlot: 1,
+        // auth-scram.c: SASLInitialResponse, then the proof; md5: the hash; trust: none.
+        authTurns: d.authMethod === 'scram-sha-256' ? 2 : d.authMethod === 'md5' ? 1 : 0,
       },
       // On its own machine, or sharing the workers' cores.
       d.cores !== undefined ? newCpu(d.cores) : cores,

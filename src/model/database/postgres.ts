@@ -61,20 +61,28 @@ export interface PostgresSettings {
   backendExitTime: Time;
   backendExitCpu: Time;
   refusedCpu: Time;
+  /** Client round trips before the startup packet (libpq's SSLRequest, answered 'N' by a server without SSL). */
+  turnsBeforeSlot: number;
+  /** Client round trips of authentication (scram-sha-256: 2, md5: 1, trust: 0); the last carries the client's CPU. */
+  authTurns: number;
 }
 
 /**
- * The client process's side of authentication: it runs `attempt.req.connectCpu` of CPU
- * when it gets to it, then calls `attempt.answered()` (with an error if it went away).
+ * The client process: each message of the handshake wakes it, and it answers when it gets
+ * to it (`cpu`: its own work for that answer, e.g. scram-sha-256's proof), then calls
+ * `attempt.answered()` (with an error if it went away).
  */
 export interface DbClient {
-  authenticate(attempt: Attempt): void;
+  turn(attempt: Attempt, cpu: Time): void;
 }
 
 /** One connection attempt, from the client's SYN to a ready (or refused) backend. */
 export class Attempt {
   synCount = 0;
   awaitingClient = false;
+  /** Holding a slot (past InitProcess), and the client's answers still to come in this phase. */
+  slotted = false;
+  turnsLeft = 0;
   constructor(
     public req: HttpRequest,
     public done: DbDone,
@@ -144,6 +152,7 @@ export class Postgres implements DbServer {
       attempt.req = req;
       attempt.done = done;
       attempt.synCount = 0;
+      attempt.slotted = false;
       this.syn(attempt);
     }
   }
@@ -239,8 +248,18 @@ export class Postgres implements DbServer {
     if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined);
   };
 
-  /** The backend read the startup packet: InitProcess takes a slot, or refuses. */
+  /** The backend has started; before the startup packet, the client answers the SSL negotiation. */
   private readonly startedUp = (attempt: Attempt): void => {
+    const client = this.client;
+    if (client !== undefined && this.settings.turnsBeforeSlot > 0) {
+      attempt.turnsLeft = this.settings.turnsBeforeSlot - 1;
+      // Without authentication messages (trust), libpq's own work falls in this turn.
+      client.turn(attempt, attempt.turnsLeft === 0 && this.settings.authTurns === 0 ? attempt.req.connectCpu : 0);
+    } else this.initProcess(attempt);
+  };
+
+  /** The backend read the startup packet: InitProcess takes a slot, or refuses. */
+  private initProcess(attempt: Attempt): void {
     const s = this.settings;
     if (this.backends >= s.maxConnections) {
       this.refused++;
@@ -256,17 +275,28 @@ export class Postgres implements DbServer {
     }
     this.backends++;
     this.startingUp++;
+    attempt.slotted = true;
     this.openGauge.add(1, this.sim.now);
     if (this.backends > this.peakOpen) this.peakOpen = this.backends;
-    const work = attempt.req.connectCpu;
-    if (this.client !== undefined && work > 0) {
-      this.awaitingClient++;
-      attempt.awaitingClient = true;
-      this.client.authenticate(attempt);
-    } else this.clientAnswered(attempt, undefined);
-  };
+    attempt.turnsLeft = s.authTurns;
+    this.authenticate(attempt);
+  }
 
-  /** @internal the client's proof arrived (or the client is gone): the backend finishes starting up. */
+  /** The next authentication message to the client, or, when it has answered them all, the backend's own start. */
+  private authenticate(attempt: Attempt): void {
+    const client = this.client;
+    if (client === undefined || attempt.turnsLeft === 0) {
+      this.clientDone(attempt);
+      return;
+    }
+    attempt.turnsLeft--;
+    this.awaitingClient++;
+    attempt.awaitingClient = true;
+    // The proof (or md5 hash) is computed for the last message.
+    client.turn(attempt, attempt.turnsLeft === 0 ? attempt.req.connectCpu : 0);
+  }
+
+  /** @internal the client answered (or went away: `error`). */
   clientAnswered(attempt: Attempt, error: string | undefined): void {
     if (attempt.awaitingClient) {
       attempt.awaitingClient = false;
@@ -274,11 +304,25 @@ export class Postgres implements DbServer {
     }
     if (error !== undefined) {
       // The client went away mid-handshake: the backend reads EOF and exits.
-      this.startingUp--;
-      this.slotFreed();
+      if (attempt.slotted) {
+        this.startingUp--;
+        this.slotFreed();
+      } else this.childExited(this);
       this.finish(attempt, error);
       return;
     }
+    if (!attempt.slotted) {
+      if (attempt.turnsLeft > 0) {
+        attempt.turnsLeft--;
+        this.client!.turn(attempt, 0);
+      } else this.initProcess(attempt);
+      return;
+    }
+    this.authenticate(attempt);
+  }
+
+  /** Authenticated: the backend's own start-up, until ready for queries. */
+  private clientDone(attempt: Attempt): void {
     this.backendCpuUsed += this.settings.backendStartCpu;
     if (this.settings.backendStartCpu > 0) this.cpu.run(this.settings.backendStartCpu, this.authenticated, attempt);
     else this.authenticated(attempt);

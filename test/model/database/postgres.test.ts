@@ -23,6 +23,8 @@ const settings = (changes: Partial<PostgresSettings>): PostgresSettings => ({
   backendExitTime: 0,
   backendExitCpu: 0,
   refusedCpu: 0,
+  turnsBeforeSlot: 0,
+  authTurns: 1,
   ...changes,
 });
 
@@ -94,8 +96,8 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     if (opts.clientAnswersAfter !== undefined) {
       const delay = opts.clientAnswersAfter;
       pg.client = {
-        authenticate(attempt) {
-          log.push(`${sim.now} challenge ${attempt.req.id}`);
+        turn(attempt, cpu) {
+          log.push(`${sim.now} ${cpu > 0 ? 'challenge' : 'message'} ${attempt.req.id}`);
           sim.schedule(delay, () => attempt.answered(), undefined);
         },
       };
@@ -142,6 +144,18 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     expect(log).toEqual(['0 challenge 0', `1000 1 ${TOO_MANY_CLIENTS}`, '5000 0 ready']);
     // What the report says of the refusal: the one slot was held by a backend waiting for its client.
     expect([pg.heldAtRefusals, pg.awaitingClientAtRefusals, pg.startingUpAtRefusals, pg.inQueryAtRefusals]).toEqual([1, 1, 1, 0]);
+  });
+
+  it("scram-sha-256 as libpq runs it: the SSL request before the slot, then two messages, the proof computed for the second", () => {
+    // The client answers each message 100 µs after it arrives. Attempt 0: SSL answered at
+    // 100, slot at 100, SASL initial answered at 200, proof answered at 300, 400 µs of
+    // backend start: ready at 700. Attempt 1 (t = 50) reaches InitProcess at 150 and finds
+    // the one slot held.
+    const { log } = handshake(
+      { maxConnections: 1, superuserReservedConnections: 0, turnsBeforeSlot: 1, authTurns: 2, backendStartCpu: 400 },
+      { at: [0, 50], clientAnswersAfter: 100 },
+    );
+    expect(log).toEqual(['0 message 0', '50 message 1', '100 message 0', `150 1 ${TOO_MANY_CLIENTS}`, '200 challenge 0', '700 0 ready']);
   });
 
   it('reserved-slot refusal: an ordinary role is refused after authentication when fewer than 3 slots would stay free', () => {
