@@ -61,6 +61,12 @@ export function withoutCosts<T>(raw: T): T {
   fill(r.server, ['requestCpu', 'acceptCpu', 'switchCpu', 'errorCpu']);
   fill(r.database, ['postmasterCpu', 'backendStartupCpu', 'backendStartCpu', 'backendExitCpu', 'refusedCpu']);
   const lists = [r.app?.steps ?? [], ...(r.app?.endpoints ?? []).map((e: any) => e.steps ?? [])];
-  for (const steps of lists) for (const s of steps) if (s.kind === 'dbConnect' && s.cpu === undefined) s.cpu = 0;
+  for (const steps of lists) {
+    for (const s of steps) {
+      if (s.kind !== 'dbConnect') continue;
+      if (s.cpu === undefined) s.cpu = 0;
+      if (s.startCpu === undefined) s.startCpu = 0;
+    }
+  }
   return r;
 }

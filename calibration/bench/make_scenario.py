@@ -73,6 +73,12 @@ def main():
         f" Per connection: drawn from 40 equally likely values, the quantiles of the {len(samples)} per-connection "
         f"samples of every run (connect + close; median {ms(statistics.median(samples))}, "
         f"5 % {ms(statistics.quantiles(samples, n=20)[0])}, 95 % {ms(statistics.quantiles(samples, n=20)[-1])}).")
+    # dbConnect.startCpu: bench/connect_start.py, its result in results/connect-start.txt (last line).
+    with open(os.path.join(os.path.dirname(costs_path), "connect-start.txt")) as f:
+        start_ms = float(re.search(r"dbConnect\.startCpu ([\d.]+) ms", f.read()).group(1))
+    measured["app.steps.0.cpu"] += (
+        f" Of it, {start_ms} ms is spent before the first wait (startCpu: psycopg2.connect(async_=1), which returns "
+        "after libpq's PQconnectStart; calibration/bench/connect_start.py, results/connect-start.txt).")
     scenario = {
         "$schema": "../scenarios/schema.json",
         "name": "measured-linux-2core",
@@ -93,7 +99,7 @@ def main():
                    "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],
                    "switchCpu": round(switch_ms / 1000, 7), "errorCpu": v["server.errorCpu"]},
         "app": {"status": 204, "psycogreen": True, "steps": [
-            {"kind": "dbConnect", "cpu": connect_dist},
+            {"kind": "dbConnect", "cpu": connect_dist, "startCpu": round(start_ms / 1000, 7)},
             {"kind": "dbQuery", "time": 1},
             {"kind": "dbClose"},
         ]},

@@ -143,7 +143,7 @@ export class App implements DbClient {
     switch (step.kind) {
       case 'dbConnect':
         // The client's share of authentication, if it runs inside the handshake.
-        req.connectCpu = step.cpu !== undefined ? this.sample(step, step.cpu) : 0;
+        req.connectCpu = step.cpu !== undefined ? Math.max(0, this.sample(step, step.cpu) - (step.startCpu ?? 0)) : 0;
         this.db!.connect(req, this.connected);
         return;
       case 'dbQuery':

@@ -19,6 +19,8 @@ export interface CompiledStep {
   duration?: Distribution;
   /** A query's backend CPU; a connect's client share of authentication, when it runs inside the handshake. */
   cpu?: Distribution;
+  /** A connect's CPU already spent when it started (µs), to take from `cpu` at the challenge. */
+  startCpu?: number;
   random?: Uniform;
   blocking: boolean;
   /** The Phase its time is charged to. */
@@ -66,7 +68,12 @@ function compileSteps(steps: readonly Step[], psycogreen: boolean, streams: Rand
         break;
       case 'dbConnect':
         if (step.cpu === undefined || step.cpu === 0) out.push({ kind: 'dbConnect', random, blocking, phase: Phase.dbConnect });
-        else if (authInHandshake) out.push({ kind: 'dbConnect', cpu: toDistribution(step.cpu), random, blocking, phase: Phase.dbConnect });
+        else if (authInHandshake) {
+          // libpq's own work starts the connect on the loop; the proof's comes with the challenge.
+          const start = typeof step.cpu === 'number' ? Math.min(step.startCpu, step.cpu) : step.startCpu;
+          if (start > 0) out.push({ kind: 'cpu', duration: toDistribution(start), random, blocking: false, phase: Phase.cpu });
+          out.push({ kind: 'dbConnect', cpu: toDistribution(step.cpu), startCpu: fromSeconds(start), random, blocking, phase: Phase.dbConnect });
+        }
         else {
           out.push({ kind: 'dbConnect', random, blocking, phase: Phase.dbConnect });
           out.push({ kind: 'cpu', duration: toDistribution(step.cpu), random, blocking: false, phase: Phase.cpu });

@@ -17,4 +17,6 @@ export const MEASURED_COSTS = {
   },
   /** libpq's side of connect + close, by pg_hba.conf method (dbConnect's cpu). */
   connectCpu: { 'scram-sha-256': 0.004763, md5: 0.000653, trust: 0.000587 },
+  /** Of that, the part before the first wait (psycopg2.connect(async_=1): PQconnectStart; calibration/bench/connect_start.py). */
+  connectStartCpu: 0.000227,
 } as const;

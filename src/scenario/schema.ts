@@ -137,6 +137,12 @@ export const stepSchema = z.discriminatedUnion('kind', [
         description:
           "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot. Default: as measured for database.authMethod on Linux (scram-sha-256 4.763 ms, md5 0.653, trust 0.587: src/scenario/measuredCosts.ts).",
       }),
+    startCpu: seconds
+      .default(M.connectStartCpu)
+      .meta({
+        description:
+          "The part of `cpu` spent when the connect starts (psycopg2's connection object, libpq's PQconnectStart), before the first wait; the rest comes with the challenge. Default: as measured on Linux (psycopg2.connect with async_=1 returns after PQconnectStart: calibration/bench/connect_start.py). At most `cpu`.",
+      }),
   }),
   z.strictObject({
     kind: z.literal('dbQuery'),
