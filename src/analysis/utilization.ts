@@ -45,9 +45,10 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
   const db = result.database;
   const limit = databaseLimit(scenario);
   if (db !== undefined && limit !== undefined && scenario.database !== undefined) {
-    // The postmaster forks one attempt at a time, refused ones included.
+    // The postmaster forks one attempt at a time, refused ones included: its CPU (at least,
+    // when it waits for a core too) and its time that is not modelled CPU.
     const attempts = db.connections + db.refused;
-    uses.push({ resource: 'postmaster', capacity: 1, law: (attempts / total) * scenario.database.forkTime });
+    uses.push({ resource: 'postmaster', capacity: 1, law: (attempts / total) * (scenario.database.forkTime + scenario.database.postmasterCpu) });
     uses.push({ resource: 'PostgreSQL connections', capacity: limit, measured: timeAverage(result.timeline, 'dbConnections', total) / limit });
   }
   return uses;
