@@ -23,8 +23,9 @@ export interface Acceptor {
   listening: boolean;
   /** Takes the connection (the listener calls this only while the acceptor is ready). */
   accept(conn: Connection): void;
-  /** Whether it would take a connection the moment it arrives; if not, it is told `readable` and takes them itself. */
-  takesNow(): boolean;
+  /** Whether it would take a connection the moment it arrives; if not, it is told `readable` and takes them itself.
+   * A field, not a method: it is fixed per acceptor and read on every SYN. */
+  readonly takesNow: boolean;
   /** Connections are waiting in the queue: it takes them (`take`) when it gets to it. */
   readable(): void;
 }
@@ -81,7 +82,7 @@ export class Listener {
     let wake = false;
     if (this.ready.length > 0) {
       const a = this.choose();
-      if (a.takesNow()) {
+      if (a.takesNow) {
         conn.client.connected(conn);
         if (conn.open) a.accept(conn);
         return;
@@ -131,7 +132,7 @@ export class Listener {
       a.listening = true;
     }
     while (this.queue.length > 0 && a.listening) {
-      if (!a.takesNow()) {
+      if (!a.takesNow) {
         a.readable();
         return;
       }

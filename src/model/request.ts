@@ -83,8 +83,6 @@ export class HttpRequest {
    * layer's continuation (pool -> PgBouncer -> PostgreSQL pass these along). */
   dbCpu = 0;
   dbWait = 0;
-  /** PostgreSQL's continuation for the query in progress. */
-  pgQueryDone: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
   /** The client's share of authentication for the connection being opened (µs of CPU). */
   connectCpu = 0;
   /** The worker's CPU it is about to run outside a step (request handling, an error, authentication) and what follows. */

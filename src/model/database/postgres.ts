@@ -200,10 +200,11 @@ export class Postgres implements DbServer {
     this.queries++;
     this.inQuery++;
     req.dbWait = wait;
-    req.pgQueryDone = done;
     this.backendCpuUsed += cpu;
-    if (cpu > 0) this.cpu.run(cpu, this.queryCpuDone, req);
-    else this.sim.schedule(wait, this.queryDone, req);
+    // The caller's continuation travels as the event's second argument (no field on the
+    // request, no closure): queryDone counts the query out of inQuery, then calls it.
+    if (cpu > 0) this.cpu.run(cpu, this.queryCpuDone, req, done);
+    else this.sim.schedule(wait, this.queryDone, req, done);
   }
 
   /** The postmaster's loop: accept the oldest completed connection and fork for it. */
@@ -362,14 +363,12 @@ export class Postgres implements DbServer {
     pg.children--;
   };
 
-  private readonly queryCpuDone = (req: HttpRequest): void => {
-    this.sim.schedule(req.dbWait, this.queryDone, req);
+  private readonly queryCpuDone = (req: HttpRequest, done: DbDone): void => {
+    this.sim.schedule(req.dbWait, this.queryDone, req, done);
   };
 
-  private readonly queryDone = (req: HttpRequest): void => {
+  private readonly queryDone = (req: HttpRequest, done: DbDone): void => {
     this.inQuery--;
-    const done = req.pgQueryDone!;
-    req.pgQueryDone = undefined;
     done(req, undefined);
   };
 }

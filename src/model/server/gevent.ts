@@ -34,7 +34,7 @@ export class GeventWorker extends Worker {
   /** An accept is queued on the loop (the listening socket's watcher fired). */
   private acceptQueued = false;
 
-  override takesNow(): boolean {
+  protected override takesConnectionsAtOnce(): boolean {
     // Without an accept cost (the article's scenarios, fitted before accepting was on the
     // loop) a worker takes a connection the moment it arrives, even with its loop held.
     return this.settings.acceptCpu === 0;

@@ -76,7 +76,16 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     protected readonly owner: WorkerOwner,
   ) {
     this.loop = new Resource(1, `worker ${index} loop`);
+    this.takesNow = this.takesConnectionsAtOnce();
     this.keepaliveTimers = sim.lane(settings.keepalive);
+  }
+
+  /** Whether this worker takes a connection the moment it arrives (Acceptor.takesNow; see GeventWorker). */
+  readonly takesNow: boolean;
+
+  /** Computes takesNow once, at construction (settings do not change). */
+  protected takesConnectionsAtOnce(): boolean {
+    return true;
   }
 
   /** Keep-alive waits (a Lane: they all last `keepalive`; shared with the other workers). */
@@ -113,10 +122,6 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.dispatch(conn);
   }
 
-  /** Whether this worker takes a connection the moment it arrives (see GeventWorker). */
-  takesNow(): boolean {
-    return true;
-  }
 
   /** Connections wait in the listening socket and this worker has room: it will take them. */
   readable(): void {}
