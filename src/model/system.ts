@@ -201,8 +201,11 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     fromSeconds(s.errorCpu),
     fromSeconds(s.switchCpu),
   );
-  // The app's workers answer PostgreSQL's authentication challenges (PgBouncer logs in itself).
-  if (postgres !== undefined && pgbouncer === undefined) postgres.client = app;
+  // The app's workers answer PostgreSQL's handshake messages (PgBouncer logs in itself).
+  // When answering costs the worker nothing (no resume cost, no client CPU in any connect)
+  // every answer is immediate, and the handshake skips them.
+  const answersCost = s.switchCpu > 0 || app.endpoints.some((e) => e.steps.some((st) => st.kind === 'dbConnect' && st.cpu !== undefined));
+  if (postgres !== undefined && pgbouncer === undefined && answersCost) postgres.client = app;
 
   const listener = new Listener(
     sim,
