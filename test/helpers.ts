@@ -1,5 +1,6 @@
 // Builders for tests: a small valid scenario, changed field by field.
 import { validateScenario } from '../src/scenario/load.js';
+import { MEASURED_COSTS } from '../src/scenario/measuredCosts.js';
 import type { Scenario, ScenarioInput } from '../src/scenario/schema.js';
 import { simulate, type RunResult } from '../src/model/system.js';
 import { summarize, type RunSummary } from '../src/report/summary.js';
@@ -9,23 +10,14 @@ type DeepPartial<T> = { [K in keyof T]?: NonNullable<T[K]> extends readonly unkn
 export function scenario(changes: DeepPartial<ScenarioInput> = {}): Scenario {
   const base: ScenarioInput = {
     description: 'test',
-    // Every CPU cost 0 unless a test sets it: the figures below are derived by hand.
-    client: { requests: 10, concurrency: 10, timeout: 0, requestCpu: 0, dialCpu: 0 },
-    server: { workerClass: 'gevent', workers: 1, workerConnections: 1000, requestCpu: 0, acceptCpu: 0, switchCpu: 0, errorCpu: 0 },
-    app: { steps: [{ kind: 'dbConnect', cpu: 0 }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
-    database: {
-      superuser: true,
-      forkTime: 0.002,
-      backendStartTime: 0.01,
-      postmasterCpu: 0,
-      backendStartupCpu: 0,
-      backendStartCpu: 0,
-      backendExitCpu: 0,
-      refusedCpu: 0,
-    },
+    // Every CPU cost is 0 unless a test sets it (withoutCosts, below): the figures are derived by hand.
+    client: { requests: 10, concurrency: 10, timeout: 0 },
+    server: { workerClass: 'gevent', workers: 1, workerConnections: 1000 },
+    app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
+    database: { superuser: true, forkTime: 0.002, backendStartTime: 0.01 },
   };
   // An open-loop client replaces hey's options rather than adding to them.
-  if (changes.client?.arrivals !== undefined) base.client = { timeout: 0, requestCpu: 0, dialCpu: 0 };
+  if (changes.client?.arrivals !== undefined) base.client = { timeout: 0 };
   // Endpoints replace the single list of steps.
   if (changes.app?.endpoints !== undefined) delete base.app.steps;
   return validateScenario(withoutCosts(merge(base, changes)), 'test');
@@ -51,21 +43,19 @@ export function run(changes: DeepPartial<ScenarioInput> = {}): { result: RunResu
  */
 export function withoutCosts<T>(raw: T): T {
   const r = structuredClone(raw) as any;
-  const fill = (o: any, keys: string[]) => {
-    if (o === undefined || o === null) return;
-    for (const k of keys) if (o[k] === undefined) o[k] = 0;
-  };
-  r.client ??= {};
-  fill(r.client, ['requestCpu', 'dialCpu']);
-  r.server ??= {};
-  fill(r.server, ['requestCpu', 'acceptCpu', 'switchCpu', 'errorCpu']);
-  fill(r.database, ['postmasterCpu', 'backendStartupCpu', 'backendStartCpu', 'backendExitCpu', 'refusedCpu']);
+  // The costs with a measured default, by section (src/scenario/measuredCosts.ts).
+  const sections = { client: MEASURED_COSTS.client, server: MEASURED_COSTS.server, database: MEASURED_COSTS.database };
+  for (const [section, costs] of Object.entries(sections)) {
+    if (section !== 'database') r[section] ??= {};
+    if (r[section] === undefined || r[section] === null) continue;
+    for (const k of Object.keys(costs)) r[section][k] ??= 0;
+  }
   const lists = [r.app?.steps ?? [], ...(r.app?.endpoints ?? []).map((e: any) => e.steps ?? [])];
   for (const steps of lists) {
-    for (const s of steps) {
-      if (s.kind !== 'dbConnect') continue;
-      if (s.cpu === undefined) s.cpu = 0;
-      if (s.startCpu === undefined) s.startCpu = 0;
+    for (const step of steps) {
+      if (step.kind !== 'dbConnect') continue;
+      step.cpu ??= 0;
+      step.startCpu ??= 0;
     }
   }
   return r;

@@ -61,6 +61,14 @@ export class App implements DbClient {
     this.starting = outer;
   }
 
+  /**
+   * The CPU of resuming `req` after IO: in an async worker its greenlet must get the loop
+   * back (unless blocking IO kept it); threads take the GIL, not modelled as a cost.
+   */
+  private resumeCpu(req: HttpRequest): number {
+    return req.hasLoop || !req.host!.blockingHoldsLoop ? 0 : this.switchCpu;
+  }
+
   /** Runs `cpu` of the worker's work for `req` on its loop (taking the loop if it has not got it), then `then`. */
   private onLoop(req: HttpRequest, cpu: number, then: (app: App, req: HttpRequest) => void): void {
     req.pendingCpu = cpu;
@@ -81,7 +89,7 @@ export class App implements DbClient {
       return;
     }
     // Blocking connect (no psycogreen) holds the loop already, and keeps it after.
-    const work = cpu + (req.hasLoop || !req.host!.blockingHoldsLoop ? 0 : this.switchCpu);
+    const work = cpu + this.resumeCpu(req);
     if (work === 0) {
       attempt.answered();
       return;
@@ -169,7 +177,8 @@ export class App implements DbClient {
       }
     }
     // The greenlet whose IO completed runs again only when its loop gets to it.
-    if (this.switchCpu > 0 && !req.hasLoop && req.host!.blockingHoldsLoop) this.onLoop(req, this.switchCpu, afterWorkerCpu);
+    const resume = this.resumeCpu(req);
+    if (resume > 0) this.onLoop(req, resume, afterWorkerCpu);
     else this.next(req);
   }
 
@@ -237,7 +246,7 @@ export class App implements DbClient {
   private fail(req: HttpRequest, exception: string): void {
     // Counted by the server's message; the exception's full text is built when reported.
     this.exceptions.set(exception, (this.exceptions.get(exception) ?? 0) + 1);
-    const cpu = this.errorCpu + (!req.hasLoop && req.host!.blockingHoldsLoop ? this.switchCpu : 0);
+    const cpu = this.errorCpu + this.resumeCpu(req);
     if (cpu > 0) this.onLoop(req, cpu, endWith500);
     else this.end(req, 500);
   }
@@ -255,12 +264,8 @@ export class App implements DbClient {
     if (!req.killed) this.end(req, status);
   };
 
-  /** @internal */
-  endNow(req: HttpRequest, status: number): void {
-    this.end(req, status);
-  }
-
-  private end(req: HttpRequest, status: number): void {
+  /** @internal the handler ended with `status` (its response, or the 500 of an exception). */
+  end(req: HttpRequest, status: number): void {
     if (req === this.starting && this.ending > 0) {
       // A handler that takes no time (a pooled connection and nothing else) ends within
       // its own start, which another request's end set off (its worker took the next
@@ -283,10 +288,8 @@ export class App implements DbClient {
 }
 
 function pendingCpuHasLoop(app: App, req: HttpRequest): void {
-  if (req.killed) {
-    if (req.authAttempt !== undefined) answered(app, req);
-    return;
-  }
+  // A killed request's backend, if it waited for this answer, was told at the kill (App.killed).
+  if (req.killed) return;
   req.hasLoop = true;
   runPendingCpu(app, req);
 }
@@ -300,7 +303,7 @@ function runPendingCpu(app: App, req: HttpRequest): void {
 function pendingCpuDone(app: App, req: HttpRequest): void {
   req.cpuTask = 0;
   app.cpuUsed += req.cpuWork;
-  if (req.killed && req.authAttempt === undefined) return;
+  if (req.killed) return;
   req.afterCpu!(app, req);
 }
 
@@ -309,17 +312,13 @@ function afterWorkerCpu(app: App, req: HttpRequest): void {
 }
 
 function endWith500(app: App, req: HttpRequest): void {
-  app.endNow(req, 500);
+  app.end(req, 500);
 }
 
-/** The worker computed its answer to the backend's challenge (or died first). */
+/** The worker computed its answer to the backend's message. */
 function answered(app: App, req: HttpRequest): void {
   const attempt = req.authAttempt!;
   req.authAttempt = undefined;
-  if (req.killed) {
-    attempt.answered('EOF');
-    return;
-  }
   if (!req.authKeepsLoop) app.releaseLoop(req);
   req.enter(Phase.dbConnect, app.sim.now);
   attempt.answered();

@@ -192,9 +192,11 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     const pool = a.pool === undefined ? undefined : { size: a.pool.size, maxOverflow: a.pool.maxOverflow, timeout: fromSeconds(a.pool.timeout) };
     db = new DatabaseAccess(sim, pgbouncer ?? postgres, pool);
   }
+  // The app talks to PostgreSQL itself, not through PgBouncer (which logs in itself).
+  const direct = postgres !== undefined && pgbouncer === undefined;
   const app = new App(
     sim,
-    compileEndpoints(a, streams, postgres !== undefined && pgbouncer === undefined),
+    compileEndpoints(a, streams, direct),
     cores,
     db,
     streams.stream('app.endpoint'),
@@ -205,7 +207,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
   // When answering costs the worker nothing (no resume cost, no client CPU in any connect)
   // every answer is immediate, and the handshake skips them.
   const answersCost = s.switchCpu > 0 || app.endpoints.some((e) => e.steps.some((st) => st.kind === 'dbConnect' && st.cpu !== undefined));
-  if (postgres !== undefined && pgbouncer === undefined && answersCost) postgres.client = app;
+  if (direct && answersCost) postgres!.client = app;
 
   const listener = new Listener(
     sim,

@@ -99,6 +99,8 @@ export class Postgres implements DbServer {
   /** Connections the kernel completed and the postmaster has not accepted yet. */
   private readonly acceptQueue = new Fifo<Attempt>();
   private postmasterBusy = false;
+  /** Finished attempts, for reuse. */
+  private readonly spare: Attempt[] = [];
   /** The client's SYN retransmission timers, by retransmission. */
   private readonly synTimers: Lane[];
   /** Backends holding a PGPROC slot (starting up, connected, or exiting). */
@@ -118,9 +120,9 @@ export class Postgres implements DbServer {
   startingUp = 0;
   /** Backends running a query (its CPU, then its wait). */
   inQuery = 0;
-  inQueryAtRefusals = 0;
   /** Summed over slot refusals: how many slots were held, and by backends in each state. */
   awaitingClientAtRefusals = 0;
+  inQueryAtRefusals = 0;
   startingUpAtRefusals = 0;
   heldAtRefusals = 0;
   connections = 0;
@@ -156,8 +158,6 @@ export class Postgres implements DbServer {
       this.syn(attempt);
     }
   }
-
-  private readonly spare: Attempt[] = [];
 
   /** @internal the client gave up on its SYNs. */
   timedOut(attempt: Attempt): void {
