@@ -1,15 +1,23 @@
 """Splits each backend's CPU into phases, from a system-wide perf recording (costs.sh):
 
-  perf probe -x .../postgres --add InitProcess --add ReadyForQuery --add proc_exit
+  perf probe -x .../postgres --add InitProcess --add ReadyForQuery --add proc_exit [--add DisownLatch]
   perf record -a -c PERIOD_NS -e cpu-clock -e sched:sched_process_fork -e sched:sched_process_exit \
-      -e probe_postgres:InitProcess -e probe_postgres:ReadyForQuery -e probe_postgres:proc_exit ...
+      -e probe_postgres:InitProcess -e probe_postgres:ReadyForQuery -e probe_postgres:proc_exit \
+      [-e probe_postgres:DisownLatch] ...
   perf script -F comm,tid,cpu,time,event | pgtrace.py POSTMASTER_PID PERIOD_NS > RAW.json
 
 cpu-clock samples every PERIOD of on-CPU time, in the context of whatever runs; the
 uprobes mark, in each backend, when it calls InitProcess (takes its PGPROC slot; before
 it: fork's aftermath in the child and BackendInitialize, which reads the startup
 packet), ReadyForQuery (ready for queries; before it: the server side of authentication
-and InitPostgres) and proc_exit (the client's Terminate has been read). For every child
+and InitPostgres) and proc_exit (the client's Terminate has been read); with the optional
+DisownLatch probe, also when the backend gives its PGPROC slot back (ProcKill calls
+DisownLatch just before it returns the slot to the freelist; ProcKill itself is static,
+so not probeable in Debian's binary. proc.c: ProcKill is an
+on_shmem_exit callback registered by InitProcess, so it runs after the before_shmem_exit
+callbacks, ShutdownPostgres and the statistics flush, and after the on_shmem_exit
+callbacks registered later, such as removing the backend from the ProcArray; the rest of
+proc_exit and the process's exit in the kernel come after it). For every child
 the postmaster forked during the recording, the samples before, between and after these
 marks, times PERIOD, estimate its CPU in each phase; the fractions are what costs.py
 uses (sampling costs CPU itself, so costs.py scales them to the untraced figures). A
@@ -73,6 +81,10 @@ def main():
             if "proc_exit" in mk:
                 rec["terminate"] = count(ready, mk["proc_exit"])
                 rec["exit"] = count(mk["proc_exit"], float("inf"))
+                if "DisownLatch" in mk and mk["DisownLatch"] >= mk["proc_exit"]:
+                    # From the Terminate message to the slot's release, and after it.
+                    rec["shutdown"] = count(ready, mk["DisownLatch"])
+                    rec["after_slot"] = count(mk["DisownLatch"], float("inf"))
         else:
             rec["refused"] = count(slot, float("inf"))
         backends.append(rec)
@@ -91,12 +103,14 @@ def main():
         "period": period,
         "children_forked": len(forked),
         "lost": lost,
-        "successful": {k: summary(k, ok) for k in ("total", "startup", "start", "ready", "after_ready", "terminate", "exit", "wall_to_slot")},
+        "successful": {k: summary(k, ok) for k in ("total", "startup", "start", "ready", "after_ready", "terminate", "exit", "shutdown", "after_slot", "wall_to_slot")},
         "refused": {k: summary(k, refused) for k in ("total", "startup", "refused", "wall_to_slot")},
         "fractions": {
             "startup_of_ready": su("startup", ok) / su("ready", ok) if ok and su("ready", ok) else None,
             "ready_of_total": su("ready", ok) / su("total", ok) if ok and su("total", ok) else None,
             "startup_of_refused_total": su("startup", refused) / su("total", refused) if refused and su("total", refused) else None,
+            "shutdown_of_after_ready": (lambda rs: su("shutdown", rs) / su("after_ready", rs) if rs and su("after_ready", rs) else None)(
+                [r for r in ok if "shutdown" in r]),
         },
         "backends": backends,
     }
