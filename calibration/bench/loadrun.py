@@ -66,6 +66,22 @@ def fmt_times(label, calls):
     ]
 
 
+# The kernel's TCP counters that tell what happened at the listening sockets (every
+# socket of the machine: gunicorn's and PostgreSQL's): SYNs and ACKs dropped because an
+# accept queue was full, SYNs the clients retransmitted.
+TCP_COUNTERS = ("ListenOverflows", "ListenDrops", "TCPReqQFullDrop", "TCPSynRetrans", "TCPTimeouts")
+
+
+def tcp_counters():
+    with open("/proc/net/netstat") as f:
+        lines = f.read().splitlines()
+    for names, values in zip(lines[::2], lines[1::2]):
+        if names.startswith("TcpExt:"):
+            d = dict(zip(names.split()[1:], (int(v) for v in values.split()[1:])))
+            return {k: d.get(k, 0) for k in TCP_COUNTERS}
+    return {k: 0 for k in TCP_COUNTERS}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -86,9 +102,11 @@ def main():
             log_offset = f.seek(0, 2)
     load_before = ps.loadavg()
     before = snapshot(workers, master, a.postmaster_pid)
+    tcp0 = tcp_counters()
     with open(a.out, "ab") as out, open(a.stderr, "wb") as err:
         h = ps.run_hey(hey, out, err)
     after = snapshot(workers, master, a.postmaster_pid)
+    tcp1 = tcp_counters()
     time.sleep(1.0)
     settled = snapshot(workers, master, a.postmaster_pid)
     load_after = ps.loadavg()
@@ -128,6 +146,7 @@ def main():
     ]
     busy = ps.machine_busy_cores(before["machine"], after["machine"])
     lines.append(f"machine busy cpu: {busy:.2f} (share {busy / wall:.4f} cores; /proc/stat, {1 / ps.TICK:.2f} s ticks)")
+    lines.append("tcp (kernel TcpExt counters over the run): " + ", ".join(f"{k} {tcp1[k] - tcp0[k]}" for k in TCP_COUNTERS))
     ok, failed = handler_times(a.gunicorn_log, log_offset, h["start"])
     lines += fmt_times("handled requests", ok)
     lines += fmt_times("failed requests", failed)
