@@ -49,6 +49,7 @@ export function queueingModel(s: Scenario): QueueingModel | undefined {
   const costs = [
     d.forkTime,
     d.postmasterCpu,
+    d.postmasterWakeCpu,
     d.backendStartupCpu,
     d.backendStartTime,
     d.backendStartCpu,

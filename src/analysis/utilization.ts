@@ -48,7 +48,7 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
     // The postmaster forks one attempt at a time, refused ones included: its CPU (at least,
     // when it waits for a core too) and its time that is not modelled CPU.
     const attempts = db.connections + db.refused;
-    uses.push({ resource: 'postmaster', capacity: 1, law: (attempts / total) * (scenario.database.forkTime + scenario.database.postmasterCpu) });
+    uses.push({ resource: 'postmaster', capacity: 1, law: (attempts / total) * (scenario.database.forkTime + scenario.database.postmasterCpu + scenario.database.postmasterWakeCpu) });
     uses.push({ resource: 'PostgreSQL connections', capacity: limit, measured: timeAverage(result.timeline, 'dbConnections', total) / limit });
   }
   return uses;

@@ -157,6 +157,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
         // postmaster.c MaxLivePostmasterChildren.
         maxChildren: 2 * maxBackends,
         postmasterCpu: fromSeconds(d.postmasterCpu),
+        postmasterWakeCpu: fromSeconds(d.postmasterWakeCpu),
         forkTime: fromSeconds(d.forkTime),
         backendStartupCpu: fromSeconds(d.backendStartupCpu),
         backendStartCpu: fromSeconds(d.backendStartCpu),

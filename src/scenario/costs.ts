@@ -35,6 +35,7 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'app.steps.N.time', stepKind: 'cpu', description: 'Python CPU time of the handler step' },
   { path: 'database.forkTime', description: "the postmaster's time per connection attempt (accept and fork)" },
   { path: 'database.postmasterCpu', description: "the postmaster's CPU per connection attempt" },
+  { path: 'database.postmasterWakeCpu', description: "the postmaster's extra CPU when an attempt wakes it" },
   { path: 'database.backendStartTime', description: "a new backend's start-up and authentication waiting" },
   { path: 'database.backendStartCpu', description: "a backend's CPU holding its slot until ready (the server's share of authentication, InitPostgres)" },
   { path: 'database.backendStartupCpu', description: "a new backend's CPU before it takes its slot (the startup packet)" },

@@ -9,7 +9,9 @@ export const MEASURED_COSTS = {
   client: { requestCpu: 0.0000929, dialCpu: 0.0001185 },
   server: { requestCpu: 0.0001275, acceptCpu: 0.0001, switchCpu: 0.000026, errorCpu: 0.0011812 },
   database: {
-    postmasterCpu: 0.0008232,
+    /** Forking back to back; one connection at a time adds postmasterWakeCpu (calibration/bench/fork_burst.py). */
+    postmasterCpu: 0.0006413,
+    postmasterWakeCpu: 0.0001819,
     backendStartupCpu: 0.0004702,
     backendStartCpu: 0.0023326,
     backendExitCpu: 0.0026787,

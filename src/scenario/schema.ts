@@ -338,7 +338,14 @@ export const databaseSchema = z.strictObject({
   }),
   postmasterCpu: seconds
     .default(M.database.postmasterCpu)
-    .meta({ description: "The postmaster's CPU per connection attempt (accept, fork), serialized: it is one process." }),
+    .meta({
+      description:
+        "The postmaster's CPU per connection attempt (accept, fork) when it forks one after another, serialized: it is one process.",
+    }),
+  postmasterWakeCpu: seconds.default(M.database.postmasterWakeCpu).meta({
+    description:
+      "The postmaster's extra CPU for an attempt that finds it asleep in its loop (waking from select(), its caches cold); attempts queued behind another do not pay it.",
+  }),
   backendStartupCpu: seconds
     .default(M.database.backendStartupCpu)
     .meta({ description: 'A new backend\'s CPU before it takes its slot (BackendInitialize: the startup packet), on the database\'s cores.' }),

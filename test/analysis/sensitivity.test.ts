@@ -47,6 +47,7 @@ describe('sim run --sensitivity', () => {
       'app.steps.2.cpu',
       'app.steps.2.decodeCpu',
       'database.postmasterCpu',
+      'database.postmasterWakeCpu',
       'database.backendStartCpu',
       'database.backendStartupCpu',
       'database.backendExitCpu',

@@ -16,6 +16,7 @@ const settings = (changes: Partial<PostgresSettings>): PostgresSettings => ({
   listenBacklog: 244,
   maxChildren: 244,
   postmasterCpu: 0,
+  postmasterWakeCpu: 0,
   forkTime: 1000,
   backendStartupCpu: 0,
   backendStartCpu: 0,
@@ -183,6 +184,15 @@ describe("PostgreSQL's connection handshake, step by step", () => {
   it('serializes the fork on the postmaster: one attempt after another, whatever the cores', () => {
     const { log } = handshake({ postmasterCpu: 100 }, { at: [0, 0, 0, 0] });
     expect(log).toEqual(['100 0 ready', '200 1 ready', '300 2 ready', '400 3 ready']);
+  });
+
+  it('wakes the postmaster only for an attempt that finds it asleep: those queued behind it fork back to back', () => {
+    // 100 µs per fork, 50 more to wake. Attempts 0-2 arrive together: 0 wakes it (0-150),
+    // 1 and 2 wait in its queue and fork at once after (150-250, 250-350). Attempt 3
+    // arrives at 1000, when it sleeps again: it pays the wake-up (1000-1150).
+    const { pg, log } = handshake({ postmasterCpu: 100, postmasterWakeCpu: 50 }, { at: [0, 0, 0, 1000] });
+    expect(log).toEqual(['150 0 ready', '250 1 ready', '350 2 ready', '1150 3 ready']);
+    expect(pg.postmasterCpuUsed).toBe(4 * 100 + 2 * 50);
   });
 
   it("overflows the postmaster's listen queue into SYN retransmissions", () => {
