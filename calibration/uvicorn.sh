@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The ASGI side of the kit: gunicorn with uvicorn's UvicornWorker serving a FastAPI app
+# (app/asgi_app.py) with an asyncpg pool per worker, against the kit's PostgreSQL. Costs
+# first (micro-benchmarks), then load runs, each saved as results/uvicorn-NAME.rN.txt
+# (hey's output after a "$ hey ..." line) with NAME.rN.cpu.txt (bench/loadrun.py).
+#
+#   calibration/uvicorn.sh      ONLY (a regular expression) runs only the matching steps
+#
+# Debian's python3-uvicorn, python3-asyncpg, python3-fastapi (installed when missing),
+# uvloop and httptools (uvicorn uses them when present).
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+PACKAGES+=(python3-uvicorn python3-asyncpg python3-fastapi python3-uvloop python3-httptools)
+RESULTS="${RESULTS:-$HERE/results}"
+REPEATS="${REPEATS:-3}"
+ONLY="${ONLY:-.}"
+B="$HERE/bench"
+kit_init
+postgres_up
+export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
+URL="http://$HOST:$APP_PORT"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  dpkg-query -W -f='${Package} ${Version}\n' gunicorn python3-uvicorn python3-asyncpg python3-fastapi python3-uvloop python3-httptools postgresql
+} >"$RESULTS/uvicorn-machine.txt"
+
+uvicorn_up() { # NAME WORKERS [gunicorn options...]
+  local name="$1" workers="$2"
+  shift 2
+  gunicorn_up "uvicorn-$name" asgi_app --workers="$workers" --worker-class=uvicorn.workers.UvicornWorker "$@"
+}
+
+# measure NAME REPEATS [hey flags...] URL
+measure() {
+  local name="$1" repeats="$2" r out
+  shift 2
+  [[ "uvicorn-$name" =~ $ONLY ]] || return 0
+  quiet_begin
+  for r in $(seq 1 "$repeats"); do
+    out="$RESULTS/uvicorn-$name.r$r.txt"
+    say "uvicorn-$name (run $r of $repeats): hey $*"
+    printf '$ hey %s\n' "$*" >"$out"
+    "$PYTHON" "$B/loadrun.py" --out "$out" --stderr "$WORK/hey.stderr" --cpu "$RESULTS/uvicorn-$name.r$r.cpu.txt" \
+      --gunicorn-pid "$GUNICORN_PID" --gunicorn-log "$GUNICORN_LOG" --postmaster-pid "$(postmaster_pid)" -- "$@"
+    grep -E '^(  \[|Requests/sec)' "$out" | tr -s '\t ' ' ' >&2
+    sleep 1
+  done
+}
+
+# --- Costs -------------------------------------------------------------------------------
+if [[ uvicorn-costs =~ $ONLY ]]; then
+  quiet_begin
+  say "asyncpg's client CPU: connect, query, acquire"
+  "$PYTHON" "$B/asyncpg_costs.py" --n 200 --reps 5 >"$RESULTS/uvicorn-asyncpg-costs.txt"
+  tail -n 3 "$RESULTS/uvicorn-asyncpg-costs.txt" >&2
+  say "the UvicornWorker's CPU per request (one worker)"
+  CAL_POOL_MIN=1 CAL_POOL_MAX=1 uvicorn_up costs 1
+  "$PYTHON" "$B/bench_http.py" --master "$GUNICORN_PID" --reps 5 --out "$RESULTS/uvicorn-http.json" --log "$RESULTS/uvicorn-http.log" \
+    --run label=ka path=/ n=3000 c=10 keepalive=1 \
+    --run label=ka-base path=/ n=10 c=10 keepalive=1 \
+    --run label=noka path=/ n=3000 c=10 keepalive=0 \
+    --run label=noka-base path=/ n=10 c=10 keepalive=0 \
+    --run label=sync0 path=/sync0 n=3000 c=10 keepalive=1 \
+    --run label=query path=/query n=1000 c=1 keepalive=1
+  gunicorn_down
+  quiet_end now
+fi
+
+# --- Load runs ---------------------------------------------------------------------------
+# 4 workers, a pool of 10 each (40 connections): the pool's acquire queue.
+if [[ uvicorn-4x10-query =~ $ONLY ]]; then
+  uvicorn_up pool 4
+  for c in 10 50 100 200; do measure "4x10-query-c$c" "$REPEATS" -n 2000 -c "$c" -t 0 "$URL/query"; done
+  for c in 50 200; do measure "4x10-sleep-c$c" "$REPEATS" -n 2000 -c "$c" -t 0 "$URL/sleep"; done
+  gunicorn_down
+fi
+# A def endpoint: FastAPI's threadpool (40 threads) in one worker, 50 ms of blocking each.
+if [[ uvicorn-1-sync =~ $ONLY ]]; then
+  CAL_POOL_MIN=1 CAL_POOL_MAX=1 uvicorn_up sync 1
+  for c in 10 40 100 200; do measure "1-sync-c$c" "$REPEATS" -n 2000 -c "$c" -t 0 "$URL/sync"; done
+  gunicorn_down
+fi
+# A new asyncpg connection per request, 4 workers, -c 1000: the storm, asyncpg's way.
+if [[ uvicorn-4-connect =~ $ONLY ]]; then
+  CAL_POOL_MIN=1 CAL_POOL_MAX=1 uvicorn_up connect 4
+  measure "4-connect-c1000" 5 -n 1000 -c 1000 -t 0 "$URL/connect"
+  gunicorn_down
+fi
+# The boot storm: 16 workers x min_size 10 against max_connections 100.
+if [[ uvicorn-boot-storm =~ $ONLY ]]; then
+  quiet_begin
+  pgstart=$(wc -l <"$WORK/postgres.log")
+  CAL_POOL_MIN=10 CAL_POOL_MAX=10 uvicorn_up boot 16
+  sleep 3
+  {
+    echo "gunicorn: 16 UvicornWorkers, asyncpg pool min_size 10, max_size 10; PostgreSQL max_connections 100"
+    echo "workers whose pool failed at start-up: $(grep -c 'pool failed at start-up' "$GUNICORN_LOG" || true)"
+    grep 'pool failed at start-up' "$GUNICORN_LOG" | sed -E 's/^.*pool failed at start-up: //' | sort | uniq -c || true
+    echo "postgres too many clients: $(tail -n +$((pgstart + 1)) "$WORK/postgres.log" | grep -c 'too many clients' || true)"
+    # Every slot may be taken by the pools (they connect as the superuser too): count the backends' processes.
+    echo "backends connected to dvdrental after start-up: $(pgrep -c -f 'postgres: postgres dvdrental' || true)"
+  } >"$RESULTS/uvicorn-boot-storm.txt"
+  cat "$RESULTS/uvicorn-boot-storm.txt" >&2
+  gunicorn_down
+  quiet_end now
+fi
+"$PYTHON" "$B/uvicorn_summary.py" "$RESULTS" >"$RESULTS/uvicorn-summary.md"
+say "results in $RESULTS/uvicorn-* (uvicorn-summary.md)"
