@@ -159,6 +159,15 @@ function warnings(result: RunResult): string[] {
       );
     }
   }
+  // The one storm mechanism known to be missing (docs/validation.md, "The scheduler"):
+  // processor sharing gives a busy postmaster less of the cores than Linux does, so where
+  // its listen queue overflows the model defers part of the first wave that a real one
+  // would have forked, and refused.
+  if (db !== undefined && db.synDrops > 0 && db.refused > 0 && result.cpu.postmaster > 0) {
+    out.push(
+      `the postmaster's listen queue overflowed (${db.synDrops} SYNs retried a second or more later); a real Linux postmaster usually keeps up in such a burst, refusing more of it: the 500s here are likely low (docs/validation.md, "The scheduler")`,
+    );
+  }
   return out;
 }
 
