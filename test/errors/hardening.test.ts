@@ -8,10 +8,15 @@ import { lstatSync, mkdirSync, openSync, mkdtempSync, readFileSync, readlinkSync
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { startSiteServer, type RunningSite } from '../../src/cli/siteServer.js';
 import { withoutCosts } from '../helpers.js';
+
+// Several tests start a few `sim` processes each (60 s at most apiece): vitest's default of
+// 5 s per test failed item 3's (five processes, one parsing 2 MB) when the suite ran on a
+// busy 2-core machine. Each process's own timeout and heap are the ceilings that matter.
+vi.setConfig({ testTimeout: 120_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-hardening-'));
 const scenario = join(dir, 'scenario.json');
