@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { MEASURED_COSTS } from './measuredCosts.js';
 import * as msg from '../messages.js';
+import { checkBudgets } from './budgets.js';
 import { checkCostNotes } from './costs.js';
 import { UserError, formatPath } from './errors.js';
 import { describeIssues } from './issues.js';
@@ -37,14 +38,16 @@ export function loadScenario(text: string, file: string, overrides: readonly Ove
     return validateScenario(raw, file);
   }
   for (const o of overrides) applyOverride(raw, o);
-  return validateScenario(raw, file, overrides);
+  return validateScenario(raw, file, overrides, { budgets: true });
 }
 
 /**
  * Validates a parsed scenario and fills in defaults. `source` names the file in messages.
- * Cross-field rules that the schema cannot express are checked here too.
+ * Cross-field rules that the schema cannot express are checked here too. With `budgets`
+ * (the command line's runs), a scenario whose work is predictably beyond its budgets is
+ * refused too (src/scenario/budgets.ts).
  */
-export function validateScenario(raw: unknown, source: string, overrides: readonly Override[] = []): Scenario {
+export function validateScenario(raw: unknown, source: string, overrides: readonly Override[] = [], options: { budgets?: boolean } = {}): Scenario {
   const where = locator(raw, source, overrides);
   // Every list of the schema holds at most MAX_LIST items: a longer one is refused before
   // the schema checks each of its items (a million steps took seconds to say so).
@@ -81,6 +84,7 @@ export function validateScenario(raw: unknown, source: string, overrides: readon
     });
   }
   checkCostNotes(scenario, fail);
+  if (options.budgets === true) checkBudgets(scenario, where);
   return scenario;
 }
 

@@ -151,7 +151,7 @@ const arrivalsSchema = z
 
 export const clientSchema = z
   .strictObject({
-    requests: positiveCount('Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent. With arrivals: the number of arrivals. At most 500 million: each request takes two events or more, and the largest event budget is 1e9.', MAX_REQUESTS).optional(),
+    requests: positiveCount('Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent. With arrivals: the number of arrivals. At most 500 million. Each request sent takes one event or more: sim run refuses more than limits.maxEvents.', MAX_REQUESTS).optional(),
     concurrency: positiveCount('Number of hey workers sending at once (hey -c). Not with arrivals.', MAX_CONCURRENCY).optional(),
     rate: z
       .number()
@@ -388,7 +388,7 @@ export const limitsSchema = z
       .default(DEFAULT_LIMITS.maxSimTime)
       .meta({ description: 'Stop when the simulated clock would pass this (1 h by default): the report is then marked partial. sim run --max-sim-time overrides it.' }),
   })
-  .meta({ description: 'Budgets that stop a runaway scenario; a run that reaches one is reported as partial.' });
+  .meta({ description: 'Budgets that stop a runaway scenario; a run that reaches one is reported as partial. A scenario whose work is predictably beyond them (more requests than events, hey -z longer than maxSimTime...) is refused before it runs, with the estimate.' });
 
 /** A saved what-if curve: what `sim sweep` varies when no --vary is given. */
 export const sweepSchema = z

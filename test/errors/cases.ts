@@ -218,8 +218,21 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('a --json folder that does not exist (item 15)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--json', 'no/such/folder/sweep.json'], '--json no/such/folder/sweep.json: cannot write: no such folder', 'Sweeps and plans'),
   flag('a target that is not a number', ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', 'lots', '--p99', '1'], '--target-rps lots', 'Sweeps and plans'),
 
-  // --- Limits: the run stops, the report says PARTIAL, and the exit code is 0 ---
-  { group: 'Limits', what: 'the event budget runs out', file: valid, shown: 'sim run scenario.json --max-events 10', argv: [...run, '--max-events', '10'], exit: 0, names: 'limits.maxEvents = 10' },
+  // --- Limits: work predictably beyond a budget is refused before the run (issue 17,
+  // "refused before it starts, with the estimate"); a budget that runs out during the run
+  // stops it, the report says PARTIAL, and the exit code is 0 ---
+  flag('requests that need more events than the budget', [...run, '--max-events', '10'], '--max-events 10: at limits.maxEvents: the run could not finish within its event budget of 10: client.requests = 20: at least 20 events', 'Limits'),
+  flag('hey -z longer than the time budget', [...run, '--set', 'client.duration=2h'], 'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.duration = 7200 s', 'Limits'),
+  {
+    group: 'Limits',
+    what: 'Poisson arrivals that cannot all come within the time budget',
+    file: scenario({ client: { concurrency: undefined, requests: 5000, arrivals: { rate: 1 } } }),
+    shown: '{"client":{"requests":5000,"arrivals":{"rate":1}}}',
+    argv: run,
+    exit: 2,
+    names: 'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.requests = 5000 Poisson arrivals',
+  },
+  { group: 'Limits', what: 'the event budget runs out', file: valid, shown: 'sim run scenario.json --max-events 30', argv: [...run, '--max-events', '30'], exit: 0, names: 'limits.maxEvents = 30' },
   {
     group: 'Limits',
     what: 'the simulated-time budget runs out',

@@ -113,7 +113,7 @@ describe('issue 17, Medium', () => {
 
   it('item 15: an output path is checked before the run, so no work is done and lost', async () => {
     // A partial run says so on stderr before its report is written: here nothing runs.
-    const r = await sim('run', scenario, '--max-events', '10', '--out', join(dir, 'no/such/folder/report.txt'));
+    const r = await sim('run', scenario, '--max-events', '30', '--out', join(dir, 'no/such/folder/report.txt'));
     expect(r.code).toBe(2);
     expect(r.err).toBe(`sim: --out ${join(dir, 'no/such/folder/report.txt')}: cannot write: no such folder\n`);
     // A sweep draws its progress on a terminal while it runs: here it never starts.
