@@ -212,6 +212,9 @@ export const ERROR_CASES: ErrorCase[] = [
   // Issue 17, item 4: was V8 out of memory (exit 134), and an internal error.
   flag('a billion replications (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '1000000000'], '--replications 1000000000: expected at most 10000', 'Sweeps and plans'),
   flag('too many runs in all (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1..1000', '--replications', '5000'], '--replications 5000: 1000 points x 5000 replications', 'Sweeps and plans'),
+  // Issue 17, item 5 (by --vary; the file and --set cases are above) and item 7 (--csv).
+  flag('a --vary of an empty rate schedule (item 5)', ['sweep', 'scenario.json', '--vary', 'client.arrivals.steps=[]'], '--vary client.arrivals.steps=[] (client.arrivals.steps=[]): at client.arrivals.steps: expected a list', 'Sweeps and plans'),
+  flag('a --csv path under a file (item 7)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--csv', 'scenario.json/sweep.csv'], '--csv scenario.json/sweep.csv: cannot write: a file is in the way', 'Sweeps and plans'),
   // Issue 17, item 10: was exit 0, the value dropped.
   flag('a --vary of __proto__ (item 10)', ['sweep', 'scenario.json', '--vary', '__proto__=1,2'], 'at __proto__: unknown key "__proto__"', 'Sweeps and plans'),
   // Issue 17, item 15: the sweep ran first, then its results were lost.
