@@ -198,7 +198,7 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('a trailing --set without its value (item 18)', [...run, '--set'], '--set: expected a value'),
   flag('a timeout under a microsecond (item 6)', [...run, '--set', 'client.timeout=0.0000004'], '--set client.timeout=0.0000004: at client.timeout: expected 0 or a duration of at least 0.000001 s'),
   {
-    ...flag('a key with a terminal escape code (item 16)', [...run, '--set', 'server.\u001bc\u0007=1'], 'unknown key "\\u001bc\\u0007"'),
+    ...flag('a key with a terminal escape code (item 16)', [...run, '--set', 'server.\u001bc\u0007=1'], '--set server.\\u001bc\\u0007=1: at server.\\u001bc\\u0007: unknown key "\\u001bc\\u0007"'),
     shown: 'sim run scenario.json --set server.<ESC>c<BEL>=1',
   },
 
@@ -212,8 +212,12 @@ export const ERROR_CASES: ErrorCase[] = [
   // Issue 17, item 4: was V8 out of memory (exit 134), and an internal error.
   flag('a billion replications (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '1000000000'], '--replications 1000000000: expected at most 10000', 'Sweeps and plans'),
   flag('too many runs in all (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1..1000', '--replications', '5000'], '--replications 5000: 1000 points x 5000 replications', 'Sweeps and plans'),
-  // Issue 17, item 5 (by --vary; the file and --set cases are above) and item 7 (--csv).
-  flag('a --vary of an empty rate schedule (item 5)', ['sweep', 'scenario.json', '--vary', 'client.arrivals.steps=[]'], '--vary client.arrivals.steps=[] (client.arrivals.steps=[]): at client.arrivals.steps: expected a list', 'Sweeps and plans'),
+  // Issue 17, item 5 in a sweep (the run and --set cases are above; --vary cannot give a
+  // list), and item 7 for --csv: both were internal errors.
+  {
+    ...flag('a sweep of an empty rate schedule (item 5)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2'], 'at client.arrivals.steps: expected a list with >= 1 items', 'Sweeps and plans'),
+    file: scenario({ client: { concurrency: undefined, arrivals: { steps: [] } } }),
+  },
   flag('a --csv path under a file (item 7)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--csv', 'scenario.json/sweep.csv'], '--csv scenario.json/sweep.csv: cannot write: a file is in the way', 'Sweeps and plans'),
   // Issue 17, item 10: was exit 0, the value dropped.
   flag('a --vary of __proto__ (item 10)', ['sweep', 'scenario.json', '--vary', '__proto__=1,2'], 'at __proto__: unknown key "__proto__"', 'Sweeps and plans'),
