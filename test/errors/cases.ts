@@ -165,6 +165,11 @@ export const ERROR_CASES: ErrorCase[] = [
     ...field('a handler of 20,000 steps', steps(...Array.from({ length: 20000 }, () => ({ kind: 'sleep', time: 0 }))), 'app.steps: expected a list with <= 10000 items, got a list of 20000 items'),
     shown: '{"app":{"steps":[{"kind":"sleep","time":0}, ... 20,000 of them]}}',
   },
+  // Issue 17, item 3: hundreds of thousands of unknown keys took seconds and hundreds of MB.
+  {
+    ...field('an object of 20,000 keys (item 3)', { server: Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`k${i}`, 1])) }, 'at server: expected an object with <= 10000 keys, got an object of 20002 keys'),
+    shown: '{"server":{"k0":1, ... 20,000 of them}}',
+  },
   { group: 'Scenario fields', what: 'a list instead of a scenario', file: '[]\n', shown: '[]', argv: run, exit: 2, names: '(top level)' },
 
   // --- Command line ---
