@@ -1,5 +1,17 @@
 // npm run build: bundles the CLI (dist/cli/main.js, compiled by tsc) into one CommonJS
-// script, dist/sim.cjs, which bin/sim.js starts from V8's code cache (src/cli/codeCache.ts).
+// script, dist/sim.cjs, which bin/sim.js starts from V8's code cache (src/cli/codeCache.ts),
+// and the sweep's worker-thread side (dist/analysis/pointWorker.js) into another,
+// dist/analysis/pointWorker.cjs, which piscina loads in each thread.
+//
+// Why the worker is CommonJS (issue 17, item 25): piscina loads a worker file with
+// require(), and an ES module required from CommonJS goes through Node's require(esm),
+// whose synchronous instantiation does not stop when the thread is terminated: when
+// worker.terminate() lands while the module graph is being instantiated (pool.destroy()
+// after Ctrl-C, or after a short sweep, while a thread is still loading), Node asks V8
+// whether the half-instantiated graph is async and the whole process aborts with "FATAL
+// ERROR: v8::Module::IsGraphAsync must be used on an instantiated module" (Node 20.19+,
+// src/module_wrap.cc, ModuleWrap::InstantiateSync). A CommonJS script has no
+// instantiation step; scripts/workerTerminateRepro.mjs shows both.
 //
 // string-width (yargs's, and cliui's) builds Intl segmenters and Unicode-property regular
 // expressions when it is loaded, about 18 ms of every start, for the help text only. Here
@@ -55,4 +67,15 @@ await build({
   banner: { js: "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__bundleUrl' },
   plugins: [lazyStringWidth, lazyCrypto],
+});
+
+await build({
+  entryPoints: ['dist/analysis/pointWorker.js'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: 'dist/analysis/pointWorker.cjs',
+  logLevel: 'warning',
+  plugins: [lazyCrypto],
 });

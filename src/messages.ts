@@ -127,6 +127,12 @@ export function stoppedEarly(reason: Exclude<StopReason, 'finished'>, figures: {
   }
 }
 
+/** A scenario whose work is predictably beyond a budget (src/scenario/budgets.ts). */
+export const beyondBudget = (budget: 'maxEvents' | 'maxSimTime', limit: number, work: string, takes: string, instead: string) =>
+  budget === 'maxEvents'
+    ? `the run could not finish within its event budget of ${limit}: ${work}: ${takes}; raise the budget (--max-events, at most 1000000000) or ${instead}`
+    : `the run could not finish within its simulated-time budget of ${limit} s: ${work}: ${takes}; raise the budget (--max-sim-time) or ${instead}`;
+
 // --- Invariants (internal errors: the simulator, not the user, is wrong) ------------------
 
 export const invariantViolated = (name: string, figures: string) => `invariant violated: ${name}: ${figures}`;

@@ -82,5 +82,5 @@ export function pointScenario(raw: unknown, point: GridPoint, axes: readonly Axi
     .map(([p, v]) => `${p}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
   const expressions = [...new Set(Object.keys(point.values).map(axisOf))].map((e) => `--vary ${e}`).join(' ');
-  return validateScenario(copy, `${source} with ${expressions} (at ${at})`, overrides);
+  return validateScenario(copy, `${source} with ${expressions} (at ${at})`, overrides, { budgets: true });
 }

@@ -23,12 +23,14 @@ export interface RunnerOptions {
 }
 
 /**
- * Worker threads load compiled JavaScript: <package>/dist/analysis/pointWorker.js. Where
- * this module runs from decides the relative path: the bundled CLI (dist/sim.cjs), the
- * compiled module (dist/analysis/runner.js), or the source under vitest
- * (src/analysis/runner.ts).
+ * Worker threads load the build's CommonJS bundle of the worker side:
+ * <package>/dist/analysis/pointWorker.cjs. Not the compiled ES module beside it: a thread
+ * terminated while Node instantiates a required ES module aborts the whole process
+ * (scripts/bundle.mjs says why; issue 17, item 25). Where this module runs from decides
+ * the relative path: the bundled CLI (dist/sim.cjs), the compiled module
+ * (dist/analysis/runner.js), or the source under vitest (src/analysis/runner.ts).
  */
-const WORKER_CANDIDATES = ['./analysis/pointWorker.js', './pointWorker.js', '../../dist/analysis/pointWorker.js'].map(
+const WORKER_CANDIDATES = ['./analysis/pointWorker.cjs', './pointWorker.cjs', '../../dist/analysis/pointWorker.cjs'].map(
   (relative) => new URL(relative, import.meta.url),
 );
 

@@ -151,8 +151,8 @@ const arrivalsSchema = z
 
 export const clientSchema = z
   .strictObject({
-    requests: positiveCount('Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent. With arrivals: the number of arrivals. At most 500 million: each request takes two events or more, and the largest event budget is 1e9.', MAX_REQUESTS).optional(),
-    concurrency: positiveCount('Number of hey workers sending at once (hey -c). Not with arrivals.', MAX_CONCURRENCY).optional(),
+    requests: positiveCount('Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent. With arrivals: the number of arrivals. At most 500 million. Each request sent takes one event or more: sim run refuses more than limits.maxEvents.', MAX_REQUESTS).optional(),
+    concurrency: positiveCount('Number of hey workers sending at once (hey -c). Not with arrivals. At most 100,000: each is an object made before the run starts.', MAX_CONCURRENCY).optional(),
     rate: z
       .number()
       .min(MIN_RATE)
@@ -226,7 +226,7 @@ export const serverSchema = z.strictObject({
       description:
         'gunicorn --worker-class. gevent and eventlet share the async mechanics; sync with threads > 1 becomes gthread, as in gunicorn.',
     }),
-  workers: positiveCount('gunicorn --workers: worker processes.', MAX_WORKERS).default(1),
+  workers: positiveCount('gunicorn --workers: worker processes; at most 10,000, each an object made before the run starts.', MAX_WORKERS).default(1),
   threads: positiveCount('gunicorn --threads: threads per gthread worker; at most 10,000 (each thread reserves a stack, 8 MB by default).', MAX_WORKERS).default(1),
   workerConnections: positiveCount('gunicorn --worker-connections: greenlets per async worker; connections (keep-alive ones included) per gthread worker. At most 1,048,576 (Linux fs.nr_open: file descriptors per process).', MAX_FDS).default(1000),
   backlog: positiveCount('gunicorn --backlog: listen queue length, capped by machine.somaxconn; at most 2^31 - 1 (a C int).', MAX_BACKLOG).default(2048),
@@ -284,7 +284,7 @@ export const appSchema = z
           name: z.string(),
           weight: z.number().positive().max(MAX_WEIGHT).meta({ description: 'Share of requests, relative to the other endpoints (at most 1e12).' }),
           steps: stepsSchema,
-          status: z.number().int().min(100).max(599).optional(),
+          status: z.number().int().min(100).max(599).optional().meta({ description: "HTTP status of this endpoint's successful response (default: app.status)." }),
         }),
       )
       .min(1)
@@ -395,7 +395,7 @@ export const limitsSchema = z
       .default(DEFAULT_LIMITS.maxSimTime)
       .meta({ description: 'Stop when the simulated clock would pass this (1 h by default): the report is then marked partial. sim run --max-sim-time overrides it.' }),
   })
-  .meta({ description: 'Budgets that stop a runaway scenario; a run that reaches one is reported as partial.' });
+  .meta({ description: 'Budgets that stop a runaway scenario; a run that reaches one is reported as partial. A scenario whose work is predictably beyond them (more requests than events, hey -z longer than maxSimTime...) is refused before it runs, with the estimate.' });
 
 /** A saved what-if curve: what `sim sweep` varies when no --vary is given. */
 export const sweepSchema = z

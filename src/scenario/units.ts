@@ -43,7 +43,11 @@ export const MAX_FDS = 1_048_576;
 export const MAX_PG_CONNECTIONS = 262_143;
 /** The largest event budget: about a quarter of an hour of computing. */
 export const MAX_EVENTS = 1_000_000_000;
-/** Requests: each takes at least two events, so more could never finish within MAX_EVENTS. */
+/**
+ * Requests: each takes one event at the very least (hey's, with every cost 0) and about
+ * five with the measured costs, so more could not finish within MAX_EVENTS. (A scenario
+ * with more requests than its own limits.maxEvents is refused: src/scenario/budgets.ts.)
+ */
 export const MAX_REQUESTS = 500_000_000;
 /** Cache keys: the simulator keeps an expiry time per key, 8 bytes each (80 MB at this bound). */
 export const MAX_CACHE_KEYS = 10_000_000;

@@ -125,9 +125,9 @@ describe('bad sweeps get a clear message and exit code 2', () => {
   });
 
   it('a missing build is named, with the command that makes it', () => {
-    expect(workerFile()).toMatch(/dist\/analysis\/pointWorker\.js$/); // npm test builds it first
-    expect(() => workerFile([new URL('file:///nowhere/dist/analysis/pointWorker.js')])).toThrow(
-      '--jobs: the worker threads need the compiled simulator, and /nowhere/dist/analysis/pointWorker.js is missing; run "npm run build" (or use --jobs 1)',
+    expect(workerFile()).toMatch(/dist\/analysis\/pointWorker\.cjs$/); // npm test builds it first
+    expect(() => workerFile([new URL('file:///nowhere/dist/analysis/pointWorker.cjs')])).toThrow(
+      '--jobs: the worker threads need the compiled simulator, and /nowhere/dist/analysis/pointWorker.cjs is missing; run "npm run build" (or use --jobs 1)',
     );
   });
 });

@@ -165,6 +165,11 @@ export const ERROR_CASES: ErrorCase[] = [
     ...field('a handler of 20,000 steps', steps(...Array.from({ length: 20000 }, () => ({ kind: 'sleep', time: 0 }))), 'app.steps: expected a list with <= 10000 items, got a list of 20000 items'),
     shown: '{"app":{"steps":[{"kind":"sleep","time":0}, ... 20,000 of them]}}',
   },
+  // Issue 17, item 3: hundreds of thousands of unknown keys took seconds and hundreds of MB.
+  {
+    ...field('an object of 20,000 keys (item 3)', { server: Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`k${i}`, 1])) }, 'at server: expected an object with <= 10000 keys, got an object of 20002 keys'),
+    shown: '{"server":{"k0":1, ... 20,000 of them}}',
+  },
   { group: 'Scenario fields', what: 'a list instead of a scenario', file: '[]\n', shown: '[]', argv: run, exit: 2, names: '(top level)' },
 
   // --- Command line ---
@@ -198,7 +203,7 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('a trailing --set without its value (item 18)', [...run, '--set'], '--set: expected a value'),
   flag('a timeout under a microsecond (item 6)', [...run, '--set', 'client.timeout=0.0000004'], '--set client.timeout=0.0000004: at client.timeout: expected 0 or a duration of at least 0.000001 s'),
   {
-    ...flag('a key with a terminal escape code (item 16)', [...run, '--set', 'server.\u001bc\u0007=1'], 'unknown key "\\u001bc\\u0007"'),
+    ...flag('a key with a terminal escape code (item 16)', [...run, '--set', 'server.\u001bc\u0007=1'], '--set server.\\u001bc\\u0007=1: at server.\\u001bc\\u0007: unknown key "\\u001bc\\u0007"'),
     shown: 'sim run scenario.json --set server.<ESC>c<BEL>=1',
   },
 
@@ -212,14 +217,34 @@ export const ERROR_CASES: ErrorCase[] = [
   // Issue 17, item 4: was V8 out of memory (exit 134), and an internal error.
   flag('a billion replications (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '1000000000'], '--replications 1000000000: expected at most 10000', 'Sweeps and plans'),
   flag('too many runs in all (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1..1000', '--replications', '5000'], '--replications 5000: 1000 points x 5000 replications', 'Sweeps and plans'),
+  // Issue 17, item 5 in a sweep (the run and --set cases are above; --vary cannot give a
+  // list), and item 7 for --csv: both were internal errors.
+  {
+    ...flag('a sweep of an empty rate schedule (item 5)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2'], 'at client.arrivals.steps: expected a list with >= 1 items', 'Sweeps and plans'),
+    file: scenario({ client: { concurrency: undefined, arrivals: { steps: [] } } }),
+  },
+  flag('a --csv path under a file (item 7)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--csv', 'scenario.json/sweep.csv'], '--csv scenario.json/sweep.csv: cannot write: a file is in the way', 'Sweeps and plans'),
   // Issue 17, item 10: was exit 0, the value dropped.
   flag('a --vary of __proto__ (item 10)', ['sweep', 'scenario.json', '--vary', '__proto__=1,2'], 'at __proto__: unknown key "__proto__"', 'Sweeps and plans'),
   // Issue 17, item 15: the sweep ran first, then its results were lost.
   flag('a --json folder that does not exist (item 15)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--json', 'no/such/folder/sweep.json'], '--json no/such/folder/sweep.json: cannot write: no such folder', 'Sweeps and plans'),
   flag('a target that is not a number', ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', 'lots', '--p99', '1'], '--target-rps lots', 'Sweeps and plans'),
 
-  // --- Limits: the run stops, the report says PARTIAL, and the exit code is 0 ---
-  { group: 'Limits', what: 'the event budget runs out', file: valid, shown: 'sim run scenario.json --max-events 10', argv: [...run, '--max-events', '10'], exit: 0, names: 'limits.maxEvents = 10' },
+  // --- Limits: work predictably beyond a budget is refused before the run (issue 17,
+  // "refused before it starts, with the estimate"); a budget that runs out during the run
+  // stops it, the report says PARTIAL, and the exit code is 0 ---
+  flag('requests that need more events than the budget', [...run, '--max-events', '10'], '--max-events 10: at limits.maxEvents: the run could not finish within its event budget of 10: client.requests = 20: at least 20 events', 'Limits'),
+  flag('hey -z longer than the time budget', [...run, '--set', 'client.duration=2h'], 'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.duration = 7200 s', 'Limits'),
+  {
+    group: 'Limits',
+    what: 'Poisson arrivals that cannot all come within the time budget',
+    file: scenario({ client: { concurrency: undefined, requests: 5000, arrivals: { rate: 1 } } }),
+    shown: '{"client":{"requests":5000,"arrivals":{"rate":1}}}',
+    argv: run,
+    exit: 2,
+    names: 'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.requests = 5000 Poisson arrivals',
+  },
+  { group: 'Limits', what: 'the event budget runs out', file: valid, shown: 'sim run scenario.json --max-events 30', argv: [...run, '--max-events', '30'], exit: 0, names: 'limits.maxEvents = 30' },
   {
     group: 'Limits',
     what: 'the simulated-time budget runs out',

@@ -38,6 +38,9 @@ describe('every kind of bad input', () => {
       expect(o.code).toBe(c.exit);
       expect(o.err).toContain(c.names);
       for (const line of o.err.trimEnd().split('\n')) expect(line).toMatch(/^sim: /);
+      // Issue 17, item 16: no control character of the input reaches the terminal (an
+      // escape code in a key once did, in the --set it was named by).
+      expect(o.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
       expect(o.err).not.toMatch(/internal error|\n\s+at /);
       if (c.exit === 2) expect(o.out).toBe('');
       else expect(o.out).toContain('PARTIAL:');
