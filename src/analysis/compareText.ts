@@ -39,6 +39,10 @@ export function compareText(comparisons: readonly RunComparison[], scenarioSourc
 export function clientText(c: RunComparison): string {
   const k = c.client;
   const origin = c.from.requests === c.from.concurrency ? ` (from the ${c.from.requests})` : ` (-n from the ${c.from.requests}, -c from the ${c.from.concurrency})`;
+  if (k.arrivalRate !== undefined) {
+    const length = k.duration !== null ? `for ${k.duration}s` : `${k.requests} requests`;
+    return `open-loop arrivals at ${k.arrivalRate}/s, ${length} (from the ${c.from.requests}), -t ${k.timeout}, a new connection each`;
+  }
   const load = [
     k.duration !== null ? `-z ${k.duration}s` : `-n ${k.requests}`,
     `-c ${k.concurrency}`,

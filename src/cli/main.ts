@@ -150,11 +150,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     await serveCommand(planCommand(mergeCommand(sweepCommand(cli, io), io), io), io)
       .command(
         'compare <scenario> <hey..>',
-        'Simulate the scenario as each hey run ran, and print measured and simulated side by side',
+        'Simulate the scenario as each measured run ran (hey, wrk, ab, siege, locust, k6, vegeta, autocannon), and print measured and simulated side by side',
         (y) =>
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
-            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding hey's output" })
+            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
             .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON' })
             .option('set', setOption)
             .example('$0 compare calibration/linux-2core.json calibration/results/patched-c125.r1.txt', 'one run')
@@ -168,11 +168,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       )
       .command(
         'fit <scenario> <hey..>',
-        'Fit the named scenario fields to measured hey runs and write the calibrated scenario',
+        'Fit the named scenario fields to measured runs (any format sim compare reads) and write the calibrated scenario',
         (y) =>
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON): its values are the starting point' })
-            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding hey's output" })
+            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
             .option('free', {
               type: 'string',
               demandOption: true,
