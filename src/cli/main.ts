@@ -27,6 +27,7 @@ import { compareText } from '../analysis/compareText.js';
 import { FIT_TARGETS, fit, type FitTarget } from '../analysis/fit.js';
 import { fitText } from '../analysis/fitText.js';
 import { readHeyRuns } from './readHeyRuns.js';
+import { HEY_FLAGS_HELP, translateHeyFlags } from './heyFlags.js';
 import { mergeCommand } from './mergeCommand.js';
 import { planCommand } from './planCommand.js';
 import { serveCommand } from './serveCommand.js';
@@ -79,6 +80,7 @@ function splitList(text: string): string[] {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const debug = argv.includes('--debug');
   try {
+    argv = translateHeyFlags(argv);
     checkBooleanFlags(argv);
     checkListFlags(argv);
     const cli = yargs(argv)
@@ -112,7 +114,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             .example('$0 run scenarios/gevent-100.json', 'the article\'s -c 100 run')
             .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if')
             .example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report')
-            .example('$0 run scenarios/gevent-125.json --sensitivity', 'which costs the prediction hangs on'),
+            .example('$0 run scenarios/gevent-125.json --sensitivity', 'which costs the prediction hangs on')
+            .example('$0 run scenarios/gevent-100.json -c 125 -n 125', "hey's flags: --set client.concurrency=125 --set client.requests=125")
+            .epilogue(HEY_FLAGS_HELP),
         async (args) => {
           const path = args.scenario as string;
           const overrides = scenarioOverrides(args);
