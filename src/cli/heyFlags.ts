@@ -1,4 +1,4 @@
-// hey's own flags on `sim run`, `sim sweep` and `sim plan`: `-n 101 -c 101` is
+// hey's own flags on `sim run`, `sim sweep`, `sim plan` (and `sim init`): `-n 101 -c 101` is
 // `--set client.requests=101 --set client.concurrency=101`. The words are rewritten
 // before the command line is parsed, each value checked here (so a mistake names the
 // flag typed), and the --set expressions go after the user's own, so that they win as
@@ -6,7 +6,7 @@
 import * as msg from '../messages.js';
 import { UserError } from '../scenario/errors.js';
 
-export const HEY_FLAG_COMMANDS: readonly string[] = ['run', 'sweep', 'plan'];
+export const HEY_FLAG_COMMANDS: readonly string[] = ['run', 'sweep', 'plan', 'init'];
 
 interface HeyFlag {
   /** As hey spells it (Go's flag package: one dash or two, "-n 5" or "-n=5"). */

@@ -28,6 +28,7 @@ import { FIT_TARGETS, fit, type FitTarget } from '../analysis/fit.js';
 import { fitText } from '../analysis/fitText.js';
 import { readHeyRuns } from './readHeyRuns.js';
 import { HEY_FLAGS_HELP, translateHeyFlags } from './heyFlags.js';
+import { initCommand } from './initCommand.js';
 import { mergeCommand } from './mergeCommand.js';
 import { planCommand } from './planCommand.js';
 import { serveCommand } from './serveCommand.js';
@@ -62,11 +63,12 @@ const setOption = {
   describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
 } as const;
 
-const COMMANDS = ['run', 'sweep', 'plan', 'merge', 'compare', 'fit', 'schema'];
+const COMMANDS = ['run', 'sweep', 'plan', 'merge', 'compare', 'fit', 'schema', 'init'];
 /** Every option of every command, for "did you mean" after a misspelt one. */
 const OPTIONS = [
   ...['json', 'set', 'check', 'out', 'plot', 'debug', 'help', 'free', 'target', 'max-evaluations', 'sensitivity'],
   ...['vary', 'replications', 'jobs', 'csv', 'max-errors', 'p99', 'target-rps', 'shard'],
+  ...['worker-class', 'workers', 'threads', 'connections', 'db-max-connections', 'query', 'cores', 'name', 'force'],
   ...FIELD_FLAGS.map((f) => f.name),
 ];
 
@@ -151,7 +153,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         },
       );
     skipHelpCache(cli);
-    await serveCommand(planCommand(mergeCommand(sweepCommand(cli, io), io), io), io)
+    await initCommand(serveCommand(planCommand(mergeCommand(sweepCommand(cli, io), io), io), io), io)
       .command(
         'compare <scenario> <hey..>',
         'Simulate the scenario as each measured run ran (hey, wrk, ab, siege, locust, k6, vegeta, autocannon), and print measured and simulated side by side',

@@ -410,7 +410,7 @@ const costNotes = (description: string) => z.record(z.string(), z.string()).opti
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().optional(),
-  description: z.string().meta({ description: 'What this scenario models and where its numbers come from.' }),
+  description: z.string().optional().meta({ description: 'What this scenario models and where its numbers come from.' }),
   seed: z.number().int().default(1).meta({ description: 'Seed of every random stream (sim run --seed overrides it).' }),
   client: clientSchema,
   machine: machineSchema.default({ cores: 4, scheduler: 'shared', os: 'linux', synRetries: 6, somaxconn: 4096 }),
@@ -425,6 +425,13 @@ export const scenarioSchema = z.strictObject({
   fitted: costNotes(
     'Costs fitted to load runs (sim fit), each with how. sim run --sensitivity moves them like unmeasured costs (a fit is not a measurement) and names them as fitted.',
   ),
+  notes: z
+    .record(z.string(), z.string())
+    .optional()
+    .meta({
+      description:
+        'Free-text notes keyed by field path, e.g. {"server.requestCpu": "the default, measured on Linux; measure yours with calibration/costs.sh"}: what sim init writes as comments. The simulator does not read them.',
+    }),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
