@@ -29,6 +29,7 @@ import { fitText } from '../analysis/fitText.js';
 import { readHeyRuns } from './readHeyRuns.js';
 import { HEY_FLAGS_HELP, translateHeyFlags } from './heyFlags.js';
 import { initCommand } from './initCommand.js';
+import { accessLogFit } from './accessLogFit.js';
 import { mergeCommand } from './mergeCommand.js';
 import { planCommand } from './planCommand.js';
 import { serveCommand } from './serveCommand.js';
@@ -68,6 +69,7 @@ const COMMANDS = ['run', 'sweep', 'plan', 'merge', 'compare', 'fit', 'schema', '
 const OPTIONS = [
   ...['json', 'set', 'check', 'out', 'plot', 'debug', 'help', 'free', 'target', 'max-evaluations', 'sensitivity'],
   ...['vary', 'replications', 'jobs', 'csv', 'max-errors', 'p99', 'target-rps', 'shard'],
+  ...['access-log', 'interval', 'empirical'],
   ...['worker-class', 'workers', 'threads', 'connections', 'db-max-connections', 'query', 'cores', 'name', 'force'],
   ...FIELD_FLAGS.map((f) => f.name),
 ];
@@ -173,15 +175,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         },
       )
       .command(
-        'fit <scenario> <hey..>',
+        'fit <scenario> [hey..]',
         'Fit the named scenario fields to measured runs (any format sim compare reads) and write the calibrated scenario',
         (y) =>
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON): its values are the starting point' })
-            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
+            .positional('hey', { type: 'string', array: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
+            .option('access-log', { type: 'string', describe: "Instead: fit the load of this access log (gunicorn's with %(L)s or %(D)s, nginx's combined with $request_time) onto the scenario: arrivals and weighted endpoints" })
+            .option('interval', { type: 'string', describe: 'With --access-log: seconds per arrival-rate step (default: 1 s, longer for logs over 2 min)' })
+            .option('empirical', { type: 'boolean', describe: "With --access-log: each endpoint's service time as the log's quantiles, not a lognormal" })
             .option('free', {
               type: 'string',
-              demandOption: true,
               describe: 'Comma-separated fields to fit, each a number of seconds: database.forkTime,database.backendStartTime',
             })
             .option('target', {
@@ -196,8 +200,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             .example(
               '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
               'the two connection costs',
-            ),
+            )
+            .example('$0 fit scenarios/gevent-100.json --access-log access.log --out production.json', "a production log's load (arrivals, endpoints) on the scenario's server"),
         (args) => {
+          if (args['access-log'] !== undefined) {
+            if ((args.hey ?? []).length > 0) throw new UserError(`--access-log: fits a load, not costs: give it without load testers' outputs (${args.hey!.join(', ')})`);
+            accessLogFit({ ...args, scenario: args.scenario as string }, io);
+            return;
+          }
+          if ((args.hey ?? []).length === 0) throw new UserError(msg.missingArguments('sim fit <scenario.json> <hey-output.txt...> --free FIELDS'));
+          if (args.free === undefined) throw new UserError(`--free: ${msg.flagNeedsValue('--free', 'database.forkTime')}`);
           const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
           const targets = splitList(singleValue('--target', args.target, 'requestsPerSec')!);
           for (const t of targets) {
@@ -213,7 +225,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           const out = singleValue('--out', args.out, 'fitted.json');
           if (out !== undefined) checkWritable(out, '--out');
           const raw = readScenarioJson(args.scenario);
-          const runs = readHeyRuns(args.hey);
+          const runs = readHeyRuns(args.hey!);
           const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
           if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n', '--out');
           if (args.json) {
