@@ -163,6 +163,12 @@ export const clientSchema = z
       .optional()
       .meta({ description: 'Send for this long, then finish the requests in hand (hey -z); replaces requests.' }),
     arrivals: arrivalsSchema.optional(),
+    thinkTime: durationSpec
+      .optional()
+      .meta({
+        description:
+          "Time each worker waits after a result before sending its next request: locust's wait_time (between(1, 3) is uniform 1..3 s), siege -d, a sleep in a k6 script. hey, wrk and ab have none. Not with arrivals.",
+      }),
     timeout: seconds.default(20).meta({ description: 'Per-request timeout in seconds (hey -t); 0 means none.' }),
     keepAlive: z
       .boolean()
@@ -187,7 +193,7 @@ export const clientSchema = z
       if (c.duration === undefined && steps !== undefined && steps.length > 0 && steps[steps.length - 1].rate === 0) {
         ctx.addIssue({ code: 'custom', message: msg.lastRateZero, path: ['arrivals', 'steps', steps.length - 1, 'rate'] });
       }
-      for (const key of ['concurrency', 'rate'] as const) {
+      for (const key of ['concurrency', 'rate', 'thinkTime'] as const) {
         if (c[key] !== undefined) {
           ctx.addIssue({ code: 'custom', message: msg.notForOpenLoop(key), path: [key] });
         }

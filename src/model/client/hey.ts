@@ -8,7 +8,11 @@
 // duration is over, then finish the request in hand. With keep-alive (hey's default) a
 // worker reuses its connection; after its last request the connection stays open and
 // idle in the transport's pool, which keeps at most min(C, 500) idle connections and
-// closes any beyond that at once. The run ends when every worker is done.
+// closes any beyond that at once. The run ends when every worker is done. With a think
+// time (locust's wait_time, siege -d; not hey's) a worker waits that long after each
+// result before its next request.
+import type { Distribution } from '../../engine/distributions.js';
+import type { Uniform } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
@@ -27,6 +31,8 @@ export interface HeySettings extends LoadSettings {
   tickPeriod: Time;
   /** hey -z; 0 = none. */
   duration: Time;
+  /** Wait after each result before the next request (client.thinkTime); undefined = none, as hey. */
+  think?: { distribution: Distribution; uniform: Uniform };
 }
 
 export class HeyClient extends LoadGenerator {
@@ -57,7 +63,10 @@ export class HeyClient extends LoadGenerator {
   protected ended(req: HttpRequest): void {
     const w = req.conn.source as HeyWorker;
     // A request that ended within its own send (refused at once) would otherwise recurse.
-    if (this.sending > 0) this.sim.schedule(0, startWorker, w);
+    const think = this.settings.think;
+    // No wait after a worker's last request: it is done, and Total ends with its result.
+    if (think !== undefined && w.hasNext()) this.sim.schedule(Math.max(0, Math.round(think.distribution.sample(think.uniform))), startWorker, w);
+    else if (this.sending > 0) this.sim.schedule(0, startWorker, w);
     else w.next();
   }
 
@@ -96,6 +105,11 @@ export class HeyWorker {
   private lastTick: Time = 0;
 
   constructor(private readonly client: HeyClient, private remaining: number) {}
+
+  /** Whether it will send another request (it has some left, and -z is not over). */
+  hasNext(): boolean {
+    return this.remaining > 0 && !this.client.stopped;
+  }
 
   next(): void {
     const client = this.client;
