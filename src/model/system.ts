@@ -269,6 +269,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
         maxIdleConns: c.maxIdleConns ?? Math.min(concurrency, HEY_MAX_IDLE_CONNS),
         tickPeriod: c.rate !== undefined ? Math.max(1, Math.round(1e6 / c.rate)) : 0,
         duration: fromSeconds(c.duration ?? 0),
+        ...(c.pacing === 'schedule' ? { schedule: true } : {}),
         // Its own stream, made only when asked for: every other draw stays as it was.
         ...(c.thinkTime !== undefined ? { think: { distribution: toDistribution(c.thinkTime), uniform: streams.stream('client.thinkTime') } } : {}),
       },

@@ -163,6 +163,13 @@ export const clientSchema = z
       .optional()
       .meta({ description: 'Send for this long, then finish the requests in hand (hey -z); replaces requests.' }),
     arrivals: arrivalsSchema.optional(),
+    pacing: z
+      .enum(['ticker', 'schedule'])
+      .optional()
+      .meta({
+        description:
+          "With rate: ticker (hey -q, the default): each worker waits for its own ticker, ticks missed while busy are dropped, latency counts from the send. schedule (wrk2 -R, with rate = R / connections): a worker's k-th request is due at k / rate; a late one goes at once, and its latency counts from when it was due (wrk2's coordinated-omission correction).",
+      }),
     thinkTime: durationSpec
       .optional()
       .meta({
@@ -188,12 +195,15 @@ export const clientSchema = z
     if (c.requests === undefined && c.duration === undefined) {
       ctx.addIssue({ code: 'custom', message: msg.requestsOrDuration, path: ['requests'] });
     }
+    if (c.pacing !== undefined && c.rate === undefined && c.arrivals === undefined) {
+      ctx.addIssue({ code: 'custom', message: msg.pacingWithoutRate, path: ['pacing'] });
+    }
     if (c.arrivals !== undefined) {
       const steps = c.arrivals.steps;
       if (c.duration === undefined && steps !== undefined && steps.length > 0 && steps[steps.length - 1].rate === 0) {
         ctx.addIssue({ code: 'custom', message: msg.lastRateZero, path: ['arrivals', 'steps', steps.length - 1, 'rate'] });
       }
-      for (const key of ['concurrency', 'rate', 'thinkTime'] as const) {
+      for (const key of ['concurrency', 'rate', 'thinkTime', 'pacing'] as const) {
         if (c[key] !== undefined) {
           ctx.addIssue({ code: 'custom', message: msg.notForOpenLoop(key), path: [key] });
         }

@@ -10,7 +10,9 @@
 // idle in the transport's pool, which keeps at most min(C, 500) idle connections and
 // closes any beyond that at once. The run ends when every worker is done. With a think
 // time (locust's wait_time, siege -d; not hey's) a worker waits that long after each
-// result before its next request.
+// result before its next request. With schedule pacing (wrk2 -R) a worker's k-th request
+// is due at k periods: it waits for that time, or goes at once when late, and its latency
+// is counted from when it was due (coordinated-omission correction).
 import type { Distribution } from '../../engine/distributions.js';
 import type { Uniform } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
@@ -31,6 +33,8 @@ export interface HeySettings extends LoadSettings {
   tickPeriod: Time;
   /** hey -z; 0 = none. */
   duration: Time;
+  /** wrk2's paced sending instead of hey's ticker (client.pacing 'schedule'). */
+  schedule?: boolean;
   /** Wait after each result before the next request (client.thinkTime); undefined = none, as hey. */
   think?: { distribution: Distribution; uniform: Uniform };
 }
@@ -70,6 +74,13 @@ export class HeyClient extends LoadGenerator {
     else w.next();
   }
 
+  protected override measuredFrom(req: HttpRequest): Time {
+    if (!this.settings.schedule) return req.sentAt;
+    const due = (req.conn.source as HeyWorker).due;
+    this.recorder.lateness += req.sentAt - due;
+    return due;
+  }
+
   /** A worker sent its last request and got its result. */
   workerDone(w: HeyWorker): void {
     const conn = w.conn;
@@ -103,6 +114,9 @@ export class HeyWorker {
   conn: Connection | undefined = undefined;
   /** When this worker last took a tick from its -q ticker. */
   private lastTick: Time = 0;
+  /** Schedule pacing: requests sent so far, and when the one in flight was due. */
+  private sent = 0;
+  due: Time = 0;
 
   constructor(private readonly client: HeyClient, private remaining: number) {}
 
@@ -118,7 +132,14 @@ export class HeyWorker {
       return;
     }
     const period = client.settings.tickPeriod;
-    if (period > 0) {
+    if (period > 0 && client.settings.schedule) {
+      const now = client.sim.now;
+      this.due = this.sent * period;
+      if (this.due > now) {
+        client.sim.schedule(this.due - now, sendNow, this);
+        return;
+      }
+    } else if (period > 0) {
       const now = client.sim.now;
       const tick = (Math.floor(this.lastTick / period) + 1) * period;
       if (tick > now) {
@@ -137,6 +158,7 @@ export class HeyWorker {
       return;
     }
     this.remaining--;
+    this.sent++;
     this.client.sendFor(this);
   }
 }
