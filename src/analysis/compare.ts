@@ -25,7 +25,18 @@ export interface RunComparison {
   source: string;
   command: string | undefined;
   /** The simulated client; null where it does not apply (no -q, no -z). */
-  client: { requests: number | null; concurrency: number | null; rate: number | null; duration: number | null; timeout: number; keepAlive: boolean; arrivalRate?: number };
+  client: {
+    requests: number | null;
+    concurrency: number | null;
+    rate: number | null;
+    duration: number | null;
+    timeout: number;
+    keepAlive: boolean;
+    /** Only where they apply (another tool's client): hey's runs keep their JSON as it was. */
+    arrivalRate?: number;
+    pacing?: 'ticker' | 'schedule';
+    thinkTime?: unknown;
+  };
   from: ClientSettingsSource;
   /** false when the simulation stopped before every request ended. */
   complete: boolean;
@@ -50,6 +61,8 @@ export function compareRuns(raw: unknown, runs: readonly MeasuredRun[], sets: re
         keepAlive: c.keepAlive,
         // Only for an open-loop tool's run: hey's runs keep their JSON as it was.
         ...(c.arrivals?.rate !== undefined ? { arrivalRate: c.arrivals.rate } : {}),
+        ...(c.pacing !== undefined ? { pacing: c.pacing } : {}),
+        ...(c.thinkTime !== undefined ? { thinkTime: c.thinkTime } : {}),
       },
       from,
       complete: simulated.simulation.complete,

@@ -48,7 +48,9 @@ export function clientText(c: RunComparison): string {
     `-c ${k.concurrency}`,
     ...(k.rate !== null ? [`-q ${k.rate}`] : []),
   ].join(' ');
-  return `${load}${origin}, -t ${k.timeout}, keep-alive ${k.keepAlive ? 'on' : 'off'}`;
+  const paced = k.pacing === 'schedule' ? ", wrk2's schedule (latency from when each request was due)" : '';
+  const think = k.thinkTime !== undefined ? `, think time ${JSON.stringify(k.thinkTime)}` : '';
+  return `${load}${origin}${paced}${think}, -t ${k.timeout}, keep-alive ${k.keepAlive ? 'on' : 'off'}`;
 }
 
 function figure(r: MetricRow, v: number | null): string {

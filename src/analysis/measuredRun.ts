@@ -72,6 +72,8 @@ export interface StatedClient {
   targetRate?: number;
   /** The tool sends at targetRate whatever the server does (vegeta, k6 constant-arrival-rate). */
   openLoop?: boolean;
+  /** Seconds a user waits between requests, at most (siege -d: uniform from 0). */
+  thinkTime?: number;
   /** Seconds; 0 = none. */
   timeout?: number;
   keepAlive?: boolean;

@@ -4,7 +4,9 @@
 // rest stays as the scenario says. Another tool's run sets what its output (or its command
 // line) states: its connections, duration, timeout, keep-alive; an open-loop tool
 // (vegeta, k6's arrival rate) becomes constant arrivals at its rate; wrk2's -R, spread
-// over its connections, becomes hey's -q per worker (docs/load-testers.md).
+// over its connections, becomes a rate per worker paced on wrk2's schedule (latency from
+// when each request was due); ab's HTTP/1.0 closes each connection unless -k; siege -d
+// is a think time (docs/load-testers.md).
 import { validateScenario } from '../scenario/load.js';
 import { applyOverride } from '../scenario/overrides.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -36,7 +38,8 @@ export function scenarioForRun(raw: unknown, run: MeasuredRun, sets: readonly st
     // hey is a closed loop: the scenario's own load (open-loop arrivals, -q, -z) gives way
     // to what this run did.
     const client = clientOf(copy);
-    for (const key of ['arrivals', 'rate', 'duration']) delete client[key];
+    // hey has no think time, and its -q is a ticker.
+    for (const key of ['arrivals', 'rate', 'duration', 'thinkTime', 'pacing']) delete client[key];
     applyOverride(copy, `client.requests=${c.requests}`);
     applyOverride(copy, `client.concurrency=${c.concurrency}`);
     applyOverride(copy, `client.timeout=${c.timeout}`);
@@ -60,16 +63,24 @@ export function scenarioForRun(raw: unknown, run: MeasuredRun, sets: readonly st
   return { scenario: validateScenario(copy, label), from };
 }
 
+/** Tools whose users may wait between requests: the scenario's client.thinkTime stays. */
+const THINKING = new Set(['siege', 'locust-csv', 'locust-json', 'k6-json', 'k6-text']);
+
 /** Another tool's client, as its output and command line state it. */
 function applyStated(copy: unknown, run: MeasuredRun, from: ClientSettingsSource): void {
   const s = run.client ?? {};
   const what = `${TOOL_NAMES[run.tool!]} output`;
   const client = clientOf(copy);
   const results = run.report.responses + (run.errorCounting === 'in-status' ? 0 : run.report.errorCount);
-  for (const key of ['arrivals', 'rate', 'duration']) delete client[key];
+  for (const key of ['arrivals', 'rate', 'duration', 'pacing']) delete client[key];
+  // Tools whose users wait between requests (locust's wait_time, a k6 sleep) keep the
+  // scenario's think time; the others send at once, as hey.
+  if (!THINKING.has(run.tool!)) delete client.thinkTime;
+  if (s.thinkTime !== undefined) client.thinkTime = s.thinkTime > 0 ? { dist: 'uniform', min: 0, max: s.thinkTime } : 0;
   if (s.openLoop && s.targetRate !== undefined) {
     delete client.concurrency;
     delete client.maxIdleConns;
+    delete client.thinkTime;
     client.arrivals = { process: 'constant', rate: s.targetRate };
     from.concurrency = what;
   } else if (s.concurrency !== undefined) {
@@ -84,8 +95,10 @@ function applyStated(copy: unknown, run: MeasuredRun, from: ClientSettingsSource
   }
   from.requests = what;
   // wrk2 -R and autocannon -R are totals over the connections; hey's -q is per worker.
+  // wrk2 keeps a schedule and counts a late request's latency from when it was due.
   if (!s.openLoop && s.targetRate !== undefined && typeof client.concurrency === 'number') {
     client.rate = Number((s.targetRate / client.concurrency).toPrecision(12));
+    if (run.tool === 'wrk2') client.pacing = 'schedule';
   }
   if (s.timeout !== undefined) client.timeout = s.timeout;
   if (s.keepAlive !== undefined && !s.openLoop) client.keepAlive = s.keepAlive;

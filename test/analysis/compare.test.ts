@@ -67,8 +67,21 @@ describe("scenarioForRun with another tool's run: the client its output states",
     expect(from).toEqual({ requests: 'wrk output', concurrency: 'wrk output' });
   });
 
-  it('wrk2: -R spread over the connections as each worker\'s rate', () => {
-    expect(scenarioForRun(raw, tool('wrk2/r200-c10-d30s.txt'), [], 's.json').scenario.client).toMatchObject({ concurrency: 10, rate: 20, duration: 30 });
+  it("wrk2: -R spread over the connections, on wrk2's schedule (latency from when each request was due)", () => {
+    expect(scenarioForRun(raw, tool('wrk2/r200-c10-d30s.txt'), [], 's.json').scenario.client).toMatchObject({ concurrency: 10, rate: 20, duration: 30, pacing: 'schedule' });
+  });
+
+  it("siege -d: a think time, uniform up to it; -c and -r from the command line", () => {
+    const text = `$ siege -c 5 -r 20 -d 2 http://127.0.0.1:8077/\n${readFileSync('test/fixtures/siege/c5-r20.txt', 'utf8')}`;
+    const { scenario } = scenarioForRun(raw, readMeasuredRun(text, 's.txt'), [], 's.json');
+    expect(scenario.client).toMatchObject({ concurrency: 5, requests: 100, thinkTime: { dist: 'uniform', min: 0, max: 2 }, keepAlive: false });
+  });
+
+  it("a tool without think time drops the scenario's; locust keeps it (its wait_time is in the locustfile)", () => {
+    const thinking = { ...structuredClone(raw), client: { ...raw.client, thinkTime: 1 } };
+    expect(scenarioForRun(thinking, tool('wrk/c10-d3s.txt'), [], 's.json').scenario.client.thinkTime).toBeUndefined();
+    expect(scenarioForRun(thinking, tool('locust/u10-t3s_stats.csv'), [], 's.json').scenario.client.thinkTime).toBe(1);
+    expect(scenarioForRun(thinking, run('patched-c10.r1.txt'), [], 's.json').scenario.client.thinkTime).toBeUndefined();
   });
 
   it('ab: -n and -c, and a new connection per request without -k', () => {

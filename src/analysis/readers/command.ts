@@ -33,6 +33,7 @@ const FLAGS: Partial<Record<string, Flag[]>> = {
     { names: ['-c', '--concurrent'], field: 'concurrency', kind: 'count' },
     { names: ['-r', '--reps'], field: 'reps', kind: 'count' },
     { names: ['-t', '--time'], field: 'duration', kind: 'seconds' },
+    { names: ['-d', '--delay'], field: 'thinkTime', kind: 'number' },
   ],
   locust: [
     { names: ['-u', '--users'], field: 'concurrency', kind: 'count' },
