@@ -40,6 +40,8 @@ const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4,
 
 // host ident user [time] "request" status bytes ["referer" "agent"] ... time
 const LINE = /^(\S+) (\S+) (.+?) \[(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\] "((?:[^"\\]|\\.)*)" (\d{3}) (\S+)(.*)$/;
+/** The longest access log line read: nginx's default large_client_header_buffers is 8 KB per line of the request. */
+const MAX_LINE = 65_536;
 const REQUEST = /^([A-Z]+) (\S+)(?: HTTP\/[\d.]+)?$/;
 
 export function parseAccessLog(text: string, source: string): AccessLog {
@@ -55,6 +57,9 @@ export function parseAccessLog(text: string, source: string): AccessLog {
       skipped++;
       return;
     }
+    // A real access line is a few hundred characters; a huge one would only make the
+    // pattern below slow (it tries each split of the user field).
+    if (line.length > MAX_LINE) throw new UserError(`${where}: a line of ${line.length} characters: expected an access log line (at most ${MAX_LINE})`);
     const m = LINE.exec(line);
     if (!m) {
       throw new UserError(

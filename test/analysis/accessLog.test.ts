@@ -125,6 +125,13 @@ describe('parseAccessLog refuses what it cannot read, naming the line', () => {
     expect(() => parseAccessLog(text, 'x.log')).toThrow(message);
   });
 
+  it('refuses a huge line at once rather than matching it slowly', () => {
+    const huge = `127.0.0.1 - ${'a '.repeat(100_000)}\n`;
+    const started = Date.now();
+    expect(() => parseAccessLog(huge, 'x.log')).toThrow(/^x\.log:1: a line of 200012 characters: expected an access log line \(at most 65536\)$/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it("skips gunicorn's error-log lines in the same stream", () => {
     const log = parseAccessLog(`[2026-12-02 06:37:49 +0000] [12] [INFO] Booting worker with pid: 12\n${gunicornText}`, 'x.log');
     expect(log.skipped).toBe(1);
