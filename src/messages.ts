@@ -66,6 +66,7 @@ export const rateOrSteps = 'expected either "rate" or "steps"';
 export const firstStepAtZero = 'expected the first step to start at 0';
 export const stepsIncreasing = 'expected steps in increasing order of "from"';
 export const requestsOrDuration = 'expected "requests" (hey -n) or "duration" (hey -z)';
+export const pacingWithoutRate = 'pacing sets how a rate is kept: expected "rate" (hey -q, wrk2 -R / connections) with it';
 export const notForOpenLoop = (key: string) => `${quote(key)} is for the hey client; an open-loop client ("arrivals") has none`;
 export const concurrencyOrArrivals = 'expected "concurrency" (hey -c), or "arrivals" for an open loop';
 export const concurrencyAtMostRequests = 'expected concurrency <= requests (hey refuses -c larger than -n)';

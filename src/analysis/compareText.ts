@@ -39,12 +39,18 @@ export function compareText(comparisons: readonly RunComparison[], scenarioSourc
 export function clientText(c: RunComparison): string {
   const k = c.client;
   const origin = c.from.requests === c.from.concurrency ? ` (from the ${c.from.requests})` : ` (-n from the ${c.from.requests}, -c from the ${c.from.concurrency})`;
+  if (k.arrivalRate !== undefined) {
+    const length = k.duration !== null ? `for ${k.duration}s` : `${k.requests} requests`;
+    return `open-loop arrivals at ${k.arrivalRate}/s, ${length} (from the ${c.from.requests}), -t ${k.timeout}, a new connection each`;
+  }
   const load = [
     k.duration !== null ? `-z ${k.duration}s` : `-n ${k.requests}`,
     `-c ${k.concurrency}`,
     ...(k.rate !== null ? [`-q ${k.rate}`] : []),
   ].join(' ');
-  return `${load}${origin}, -t ${k.timeout}, keep-alive ${k.keepAlive ? 'on' : 'off'}`;
+  const paced = k.pacing === 'schedule' ? ", wrk2's schedule (latency from when each request was due)" : '';
+  const think = k.thinkTime !== undefined ? `, think time ${JSON.stringify(k.thinkTime)}` : '';
+  return `${load}${origin}${paced}${think}, -t ${k.timeout}, keep-alive ${k.keepAlive ? 'on' : 'off'}`;
 }
 
 function figure(r: MetricRow, v: number | null): string {

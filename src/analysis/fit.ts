@@ -19,7 +19,7 @@ import { validateScenario } from '../scenario/load.js';
 import { applyOverride } from '../scenario/overrides.js';
 import { relativeDifference } from './compare.js';
 import { HEY_PERCENTILES, type HeyReport } from './heyOutput.js';
-import type { HeyRun } from './heyRun.js';
+import type { MeasuredRun } from './measuredRun.js';
 import { nelderMead } from './nelderMead.js';
 import { scenarioForRun } from './scenarioForRun.js';
 
@@ -58,7 +58,7 @@ const MAX_RESTARTS = 3;
 
 export function fit(
   raw: unknown,
-  runs: readonly HeyRun[],
+  runs: readonly MeasuredRun[],
   sets: readonly string[],
   options: FitOptions,
   source: string,

@@ -91,7 +91,8 @@ export function findViolations(r: RunResult): Violation[] {
   // under "requests in the system" equals the sum of the requests' times in the system.
   if (r.complete && r.total > 0) {
     const measured = r.meanInSystem;
-    const fromResults = toSeconds(rec.latency.sum + rec.errorTime) / toSeconds(r.total);
+    // A paced client's latencies start when a request was due, before it entered the system.
+    const fromResults = toSeconds(rec.latency.sum + rec.errorTime - rec.lateness) / toSeconds(r.total);
     if (Math.abs(measured - fromResults) > LITTLE_TOLERANCE * Math.max(1, measured, fromResults)) {
       fail(INVARIANTS.littlesLaw, `mean requests in the system ${measured}, but throughput x mean time in the system = ${fromResults}`);
     }

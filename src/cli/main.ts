@@ -27,6 +27,9 @@ import { compareText } from '../analysis/compareText.js';
 import { FIT_TARGETS, fit, type FitTarget } from '../analysis/fit.js';
 import { fitText } from '../analysis/fitText.js';
 import { readHeyRuns } from './readHeyRuns.js';
+import { HEY_FLAGS_HELP, translateHeyFlags } from './heyFlags.js';
+import { initCommand } from './initCommand.js';
+import { accessLogFit } from './accessLogFit.js';
 import { mergeCommand } from './mergeCommand.js';
 import { planCommand } from './planCommand.js';
 import { serveCommand } from './serveCommand.js';
@@ -61,11 +64,13 @@ const setOption = {
   describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
 } as const;
 
-const COMMANDS = ['run', 'sweep', 'plan', 'merge', 'compare', 'fit', 'schema'];
+const COMMANDS = ['run', 'sweep', 'plan', 'merge', 'compare', 'fit', 'schema', 'init'];
 /** Every option of every command, for "did you mean" after a misspelt one. */
 const OPTIONS = [
   ...['json', 'set', 'check', 'out', 'plot', 'debug', 'help', 'free', 'target', 'max-evaluations', 'sensitivity'],
   ...['vary', 'replications', 'jobs', 'csv', 'max-errors', 'p99', 'target-rps', 'shard'],
+  ...['access-log', 'interval', 'empirical'],
+  ...['worker-class', 'workers', 'threads', 'connections', 'db-max-connections', 'query', 'cores', 'name', 'force'],
   ...FIELD_FLAGS.map((f) => f.name),
 ];
 
@@ -79,6 +84,7 @@ function splitList(text: string): string[] {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const debug = argv.includes('--debug');
   try {
+    argv = translateHeyFlags(argv);
     checkBooleanFlags(argv);
     checkListFlags(argv);
     const cli = yargs(argv)
@@ -112,7 +118,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             .example('$0 run scenarios/gevent-100.json', 'the article\'s -c 100 run')
             .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if')
             .example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report')
-            .example('$0 run scenarios/gevent-125.json --sensitivity', 'which costs the prediction hangs on'),
+            .example('$0 run scenarios/gevent-125.json --sensitivity', 'which costs the prediction hangs on')
+            .example('$0 run scenarios/gevent-100.json -c 125 -n 125', "hey's flags: --set client.concurrency=125 --set client.requests=125")
+            .epilogue(HEY_FLAGS_HELP),
         async (args) => {
           const path = args.scenario as string;
           const overrides = scenarioOverrides(args);
@@ -147,14 +155,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         },
       );
     skipHelpCache(cli);
-    await serveCommand(planCommand(mergeCommand(sweepCommand(cli, io), io), io), io)
+    await initCommand(serveCommand(planCommand(mergeCommand(sweepCommand(cli, io), io), io), io), io)
       .command(
         'compare <scenario> <hey..>',
-        'Simulate the scenario as each hey run ran, and print measured and simulated side by side',
+        'Simulate the scenario as each measured run ran (hey, wrk, ab, siege, locust, k6, vegeta, autocannon), and print measured and simulated side by side',
         (y) =>
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
-            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding hey's output" })
+            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
             .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON' })
             .option('set', setOption)
             .example('$0 compare calibration/linux-2core.json calibration/results/patched-c125.r1.txt', 'one run')
@@ -167,15 +175,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         },
       )
       .command(
-        'fit <scenario> <hey..>',
-        'Fit the named scenario fields to measured hey runs and write the calibrated scenario',
+        'fit <scenario> [hey..]',
+        'Fit the named scenario fields to measured runs (any format sim compare reads) and write the calibrated scenario',
         (y) =>
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON): its values are the starting point' })
-            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding hey's output" })
+            .positional('hey', { type: 'string', array: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
+            .option('access-log', { type: 'string', describe: "Instead: fit the load of this access log (gunicorn's with %(L)s or %(D)s, nginx's combined with $request_time) onto the scenario: arrivals and weighted endpoints" })
+            .option('interval', { type: 'string', describe: 'With --access-log: seconds per arrival-rate step (default: 1 s, longer for logs over 2 min)' })
+            .option('empirical', { type: 'boolean', describe: "With --access-log: each endpoint's service time as the log's quantiles, not a lognormal" })
             .option('free', {
               type: 'string',
-              demandOption: true,
               describe: 'Comma-separated fields to fit, each a number of seconds: database.forkTime,database.backendStartTime',
             })
             .option('target', {
@@ -190,8 +200,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             .example(
               '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
               'the two connection costs',
-            ),
+            )
+            .example('$0 fit scenarios/gevent-100.json --access-log access.log --out production.json', "a production log's load (arrivals, endpoints) on the scenario's server"),
         (args) => {
+          if (args['access-log'] !== undefined) {
+            if ((args.hey ?? []).length > 0) throw new UserError(`--access-log: fits a load, not costs: give it without load testers' outputs (${args.hey!.join(', ')})`);
+            accessLogFit({ ...args, scenario: args.scenario as string }, io);
+            return;
+          }
+          if ((args.hey ?? []).length === 0) throw new UserError(msg.missingArguments('sim fit <scenario.json> <hey-output.txt...> --free FIELDS'));
+          if (args.free === undefined) throw new UserError(`--free: ${msg.flagNeedsValue('--free', 'database.forkTime')}`);
           const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
           const targets = splitList(singleValue('--target', args.target, 'requestsPerSec')!);
           for (const t of targets) {
@@ -207,7 +225,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           const out = singleValue('--out', args.out, 'fitted.json');
           if (out !== undefined) checkWritable(out, '--out');
           const raw = readScenarioJson(args.scenario);
-          const runs = readHeyRuns(args.hey);
+          const runs = readHeyRuns(args.hey!);
           const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
           if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n', '--out');
           if (args.json) {

@@ -1,7 +1,9 @@
-// Reads saved hey outputs from disk (the parsing itself is in src/analysis).
-import { parseHeyRun, type HeyRun } from '../analysis/heyRun.js';
+// Reads saved load-tester outputs from disk (the parsing itself is in src/analysis):
+// hey's, or any format readMeasuredRun recognises.
+import type { MeasuredRun } from '../analysis/measuredRun.js';
+import { readMeasuredRun } from '../analysis/readMeasuredRun.js';
 import { readText } from './loadScenarioFile.js';
 
-export function readHeyRuns(paths: readonly string[]): HeyRun[] {
-  return paths.map((path) => parseHeyRun(readText(path, "hey's output", "a file holding hey's output"), path));
+export function readHeyRuns(paths: readonly string[]): MeasuredRun[] {
+  return paths.map((path) => readMeasuredRun(readText(path, "the load tester's output", "a file holding a load tester's output"), path));
 }

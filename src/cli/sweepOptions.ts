@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { numberFlag } from './flags.js';
+import { HEY_FLAGS_HELP } from './heyFlags.js';
 import type { Io } from './main.js';
 import { progressBar } from './progressBar.js';
 
@@ -17,7 +18,8 @@ export function gridOptions<T>(y: Argv<T>) {
     .option('replications', { type: 'string', describe: 'Runs per point (seeds derived from the base seed): mean and 95 % CI' })
     .option('jobs', { type: 'string', describe: `Worker threads (default: the cores, ${availableParallelism()} here)` })
     .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a field of the base scenario (repeatable)' })
-    .option('seed', { type: 'string', describe: 'Override the base seed' });
+    .option('seed', { type: 'string', describe: 'Override the base seed' })
+    .epilogue(HEY_FLAGS_HELP);
 }
 
 export function checkJobs(jobs: unknown): number {

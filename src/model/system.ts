@@ -8,6 +8,7 @@
 import { FifoCpu, SharedCpu, type Cpu } from '../engine/cpu.js';
 import { ProcessCpu } from '../engine/processCpu.js';
 import { RandomStreams } from '../engine/random.js';
+import { toDistribution } from './durations.js';
 import { Simulation } from '../engine/simulation.js';
 import { fromSeconds, type Time } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
@@ -269,6 +270,9 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
         maxIdleConns: c.maxIdleConns ?? Math.min(concurrency, HEY_MAX_IDLE_CONNS),
         tickPeriod: c.rate !== undefined ? Math.max(1, Math.round(1e6 / c.rate)) : 0,
         duration: fromSeconds(c.duration ?? 0),
+        ...(c.pacing === 'schedule' ? { schedule: true } : {}),
+        // Its own stream, made only when asked for: every other draw stays as it was.
+        ...(c.thinkTime !== undefined ? { think: { distribution: toDistribution(c.thinkTime), uniform: streams.stream('client.thinkTime') } } : {}),
       },
       recorder,
       inSystem,

@@ -163,6 +163,19 @@ export const clientSchema = z
       .optional()
       .meta({ description: 'Send for this long, then finish the requests in hand (hey -z); replaces requests.' }),
     arrivals: arrivalsSchema.optional(),
+    pacing: z
+      .enum(['ticker', 'schedule'])
+      .optional()
+      .meta({
+        description:
+          "With rate: ticker (hey -q, the default): each worker waits for its own ticker, ticks missed while busy are dropped, latency counts from the send. schedule (wrk2 -R, with rate = R / connections): a worker's k-th request is due at k / rate; a late one goes at once, and its latency counts from when it was due (wrk2's coordinated-omission correction).",
+      }),
+    thinkTime: durationSpec
+      .optional()
+      .meta({
+        description:
+          "Time each worker waits after a result before sending its next request: locust's wait_time (between(1, 3) is uniform 1..3 s), siege -d, a sleep in a k6 script. hey, wrk and ab have none. Not with arrivals.",
+      }),
     timeout: seconds.default(20).meta({ description: 'Per-request timeout in seconds (hey -t); 0 means none.' }),
     keepAlive: z
       .boolean()
@@ -182,12 +195,15 @@ export const clientSchema = z
     if (c.requests === undefined && c.duration === undefined) {
       ctx.addIssue({ code: 'custom', message: msg.requestsOrDuration, path: ['requests'] });
     }
+    if (c.pacing !== undefined && c.rate === undefined && c.arrivals === undefined) {
+      ctx.addIssue({ code: 'custom', message: msg.pacingWithoutRate, path: ['pacing'] });
+    }
     if (c.arrivals !== undefined) {
       const steps = c.arrivals.steps;
       if (c.duration === undefined && steps !== undefined && steps.length > 0 && steps[steps.length - 1].rate === 0) {
         ctx.addIssue({ code: 'custom', message: msg.lastRateZero, path: ['arrivals', 'steps', steps.length - 1, 'rate'] });
       }
-      for (const key of ['concurrency', 'rate'] as const) {
+      for (const key of ['concurrency', 'rate', 'thinkTime', 'pacing'] as const) {
         if (c[key] !== undefined) {
           ctx.addIssue({ code: 'custom', message: msg.notForOpenLoop(key), path: [key] });
         }
@@ -417,7 +433,7 @@ const costNotes = (description: string) => z.record(z.string(), z.string()).opti
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().optional(),
-  description: z.string().meta({ description: 'What this scenario models and where its numbers come from.' }),
+  description: z.string().optional().meta({ description: 'What this scenario models and where its numbers come from.' }),
   seed: z.number().int().default(1).meta({ description: 'Seed of every random stream (sim run --seed overrides it).' }),
   client: clientSchema,
   machine: machineSchema.default({ cores: 4, scheduler: 'shared', os: 'linux', synRetries: 6, somaxconn: 4096 }),
@@ -432,6 +448,13 @@ export const scenarioSchema = z.strictObject({
   fitted: costNotes(
     'Costs fitted to load runs (sim fit), each with how. sim run --sensitivity moves them like unmeasured costs (a fit is not a measurement) and names them as fitted.',
   ),
+  notes: z
+    .record(z.string(), z.string())
+    .optional()
+    .meta({
+      description:
+        'Free-text notes keyed by field path, e.g. {"server.requestCpu": "the default, measured on Linux; measure yours with calibration/costs.sh"}: what sim init writes as comments. The simulator does not read them.',
+    }),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

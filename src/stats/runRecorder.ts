@@ -23,6 +23,11 @@ export class RunRecorder {
   errorCount = 0;
   /** Summed time from send to error of the requests that failed. */
   errorTime = DOUBLE_ZERO;
+  /**
+   * Summed time from when paced requests were due to when they were sent (wrk2's
+   * schedule pacing): in their latencies, not in the system. 0 for hey.
+   */
+  lateness = DOUBLE_ZERO;
 
   /** `countsOverTime` false: responses and errors are not counted per time bucket (only charts show those counts). */
   constructor(phases: number, countsOverTime = true) {

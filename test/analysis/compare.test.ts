@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compareRuns, relativeDifference } from '../../src/analysis/compare.js';
 import { parseHeyRun } from '../../src/analysis/heyRun.js';
+import { readMeasuredRun } from '../../src/analysis/readMeasuredRun.js';
 import { scenarioForRun } from '../../src/analysis/scenarioForRun.js';
 import { simulate } from '../../src/model/system.js';
 import { summarize } from '../../src/report/summary.js';
@@ -53,6 +54,57 @@ describe('scenarioForRun', () => {
     expect(() => scenarioForRun(raw, run('patched-c10.r1.txt'), ['server.workerz=2'], 's.json')).toThrow(
       /s\.json \(for patched-c10\.r1\.txt, with --set\): at server\.workerz: unknown key "workerz"; did you mean "workers"\?/,
     );
+  });
+});
+
+describe("scenarioForRun with another tool's run: the client its output states", () => {
+  const tool = (path: string) => readMeasuredRun(readFileSync(`test/fixtures/${path}`, 'utf8'), path);
+
+  it("wrk: its connections for its duration, keep-alive on, the scenario's -n dropped", () => {
+    const { scenario, from } = scenarioForRun(raw, tool('wrk/c10-d3s.txt'), [], 's.json');
+    expect(scenario.client).toMatchObject({ concurrency: 10, duration: 3, keepAlive: true, url: 'http://127.0.0.1:8077/' });
+    expect(scenario.client.requests).toBeUndefined();
+    expect(from).toEqual({ requests: 'wrk output', concurrency: 'wrk output' });
+  });
+
+  it("wrk2: -R spread over the connections, on wrk2's schedule (latency from when each request was due)", () => {
+    expect(scenarioForRun(raw, tool('wrk2/r200-c10-d30s.txt'), [], 's.json').scenario.client).toMatchObject({ concurrency: 10, rate: 20, duration: 30, pacing: 'schedule' });
+  });
+
+  it("siege -d: a think time, uniform up to it; -c and -r from the command line", () => {
+    const text = `$ siege -c 5 -r 20 -d 2 http://127.0.0.1:8077/\n${readFileSync('test/fixtures/siege/c5-r20.txt', 'utf8')}`;
+    const { scenario } = scenarioForRun(raw, readMeasuredRun(text, 's.txt'), [], 's.json');
+    expect(scenario.client).toMatchObject({ concurrency: 5, requests: 100, thinkTime: { dist: 'uniform', min: 0, max: 2 }, keepAlive: false });
+  });
+
+  it("a tool without think time drops the scenario's; locust keeps it (its wait_time is in the locustfile)", () => {
+    const thinking = { ...structuredClone(raw), client: { ...raw.client, thinkTime: 1 } };
+    expect(scenarioForRun(thinking, tool('wrk/c10-d3s.txt'), [], 's.json').scenario.client.thinkTime).toBeUndefined();
+    expect(scenarioForRun(thinking, tool('locust/u10-t3s_stats.csv'), [], 's.json').scenario.client.thinkTime).toBe(1);
+    expect(scenarioForRun(thinking, run('patched-c10.r1.txt'), [], 's.json').scenario.client.thinkTime).toBeUndefined();
+  });
+
+  it('ab: -n and -c, and a new connection per request without -k', () => {
+    expect(scenarioForRun(raw, tool('ab/n200-c10.txt'), [], 's.json').scenario.client).toMatchObject({ requests: 200, concurrency: 10, keepAlive: false, timeout: 30 });
+    expect(scenarioForRun(raw, tool('ab/keepalive-n200-c10.txt'), [], 's.json').scenario.client.keepAlive).toBe(true);
+  });
+
+  it('vegeta: constant open-loop arrivals at its rate for its attack', () => {
+    const { scenario } = scenarioForRun(raw, tool('vegeta/rate100-10s.json'), [], 's.json');
+    expect(scenario.client.arrivals).toEqual({ process: 'constant', rate: 100.1 });
+    expect(scenario.client.concurrency).toBeUndefined();
+    expect(scenario.client.duration).toBe(9.99);
+  });
+
+  it('locust without its command line: every request counted, the users from the scenario', () => {
+    const { scenario, from } = scenarioForRun(raw, tool('locust/u10-t3s_stats.csv'), [], 's.json');
+    expect(scenario.client.requests).toBe(467);
+    expect(scenario.client.concurrency).toBe(raw.client.concurrency);
+    expect(from).toEqual({ requests: 'locust --csv output', concurrency: 'scenario' });
+  });
+
+  it('--set still wins', () => {
+    expect(scenarioForRun(raw, tool('wrk/c10-d3s.txt'), ['client.concurrency=4'], 's.json').scenario.client.concurrency).toBe(4);
   });
 });
 

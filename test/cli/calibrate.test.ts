@@ -83,12 +83,36 @@ describe('sim fit', () => {
   });
 });
 
+describe("sim compare with other load testers' outputs", () => {
+  it("simulates wrk's client (its connections for its duration), not hey's", async () => {
+    const { code, out } = await sim('compare', 'scenarios/gevent-100.json', 'test/fixtures/wrk/c10-d3s.txt', '--json');
+    expect(code).toBe(0);
+    const [c] = JSON.parse(out);
+    expect(c.client).toMatchObject({ concurrency: 10, duration: 3, requests: null, rate: null, keepAlive: true });
+    expect(c.from).toEqual({ requests: 'wrk output', concurrency: 'wrk output' });
+    expect(c.rows.map((r: { metric: string }) => r.metric)).toEqual(['Requests/sec', 'Total', 'Slowest', 'Average', 'responses', '[2xx/3xx]', '[non-2xx/3xx]', 'errors']);
+  });
+
+  it('prints the open-loop client of a vegeta attack', async () => {
+    const { code, out } = await sim('compare', 'scenarios/gevent-100.json', 'test/fixtures/vegeta/rate100-10s.txt');
+    expect(code).toBe(0);
+    expect(out).toContain('with open-loop arrivals at 100.1/s, for 9.99s (from the vegeta report output)');
+  });
+
+  it('fits to an ab run', async () => {
+    const { code, out } = await sim('fit', 'scenarios/gevent-100.json', 'test/fixtures/ab/n200-c10.txt', '--free', 'app.steps.1.time', '--max-evaluations', '20', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(out).runs[0].source).toBe('test/fixtures/ab/n200-c10.txt');
+  });
+});
+
 describe('sim compare and sim fit: bad input gets exit code 2 and one clear line', () => {
   const notHey = join(dir, 'not-hey.txt');
   writeFileSync(notHey, 'Summary:\n  Total: 1 s\n');
   const cases: [string, string[], RegExp][] = [
-    ['a missing hey output', ['compare', SCENARIO, join(dir, 'nope.txt')], /nope\.txt: cannot read hey's output: no such file/],
+    ['a missing hey output', ['compare', SCENARIO, join(dir, 'nope.txt')], /nope\.txt: cannot read the load tester's output: no such file/],
     ['a file that is not hey output', ['compare', SCENARIO, notHey], /not-hey\.txt:2: expected a Summary line such as/],
+    ['an output of no known tool', ['compare', SCENARIO, `${HEY}/../wrk/COMMANDS.md`], /COMMANDS\.md: not an output of a load tester sim knows; sim reads these formats: hey's text report; hey -o csv; wrk/],
     ['a misspelt free parameter', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTim'], /unknown key "forkTim"; did you mean "forkTime"\?/],
     ['an unknown target', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--target', 'rps'], /--target rps: expected one of "requestsPerSec", "total"/],
     ['fit without --free', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`], /^sim: --free: expected a value, e.g. --free database.forkTime\n$/],

@@ -125,7 +125,7 @@ export const ERROR_CASES: ErrorCase[] = [
   field('fewer weights than values', steps({ kind: 'sleep', time: { dist: 'choice', values: [1, 2], weights: [1] } }), 'app.steps[0].time.weights'),
   field('all weights zero', steps({ kind: 'sleep', time: { dist: 'choice', values: [1, 2], weights: [0, 0] } }), 'app.steps[0].time.weights'),
   field('no steps', steps(), 'app.steps'),
-  field('no description', { description: undefined }, 'description'),
+  field('a description that is not text', { description: 42 }, 'description'),
   field('neither requests nor duration', { client: { requests: undefined } }, 'client.requests'),
   field('a -z of zero', { client: { duration: 0 } }, 'client.duration'),
   field('more hey workers than requests', { client: { concurrency: 50 } }, 'client.concurrency'),

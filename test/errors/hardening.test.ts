@@ -89,10 +89,10 @@ describe('issue 17, High: small inputs that crashed or took gigabytes', () => {
     refused(simProcess(['run', scenario], { env: { SIM_MAX_INPUT_MB: 'lots' } }), 'SIM_MAX_INPUT_MB=lots: expected a number of megabytes > 0');
   });
 
-  it('item 3: a hey output over the cap is refused too', () => {
+  it('item 3: a load tester output over the cap is refused too', () => {
     const hey = join(dir, 'hey-big.txt');
     writeFileSync(hey, 'x'.repeat(2 * 1024 * 1024));
-    refused(simProcess(['compare', scenario, hey], { env: { SIM_MAX_INPUT_MB: '1' } }), "cannot read hey's output: 2097152 bytes, larger than the 1 MB limit");
+    refused(simProcess(['compare', scenario, hey], { env: { SIM_MAX_INPUT_MB: '1' } }), "cannot read the load tester's output: 2097152 bytes, larger than the 1 MB limit");
   });
 
   it('item 4: 1e9 and 2^53 replications are refused before anything is allocated', () => {

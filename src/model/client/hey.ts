@@ -8,7 +8,13 @@
 // duration is over, then finish the request in hand. With keep-alive (hey's default) a
 // worker reuses its connection; after its last request the connection stays open and
 // idle in the transport's pool, which keeps at most min(C, 500) idle connections and
-// closes any beyond that at once. The run ends when every worker is done.
+// closes any beyond that at once. The run ends when every worker is done. With a think
+// time (locust's wait_time, siege -d; not hey's) a worker waits that long after each
+// result before its next request. With schedule pacing (wrk2 -R) a worker's k-th request
+// is due at k periods: it waits for that time, or goes at once when late, and its latency
+// is counted from when it was due (coordinated-omission correction).
+import type { Distribution } from '../../engine/distributions.js';
+import type { Uniform } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
@@ -27,6 +33,10 @@ export interface HeySettings extends LoadSettings {
   tickPeriod: Time;
   /** hey -z; 0 = none. */
   duration: Time;
+  /** wrk2's paced sending instead of hey's ticker (client.pacing 'schedule'). */
+  schedule?: boolean;
+  /** Wait after each result before the next request (client.thinkTime); undefined = none, as hey. */
+  think?: { distribution: Distribution; uniform: Uniform };
 }
 
 export class HeyClient extends LoadGenerator {
@@ -57,8 +67,18 @@ export class HeyClient extends LoadGenerator {
   protected ended(req: HttpRequest): void {
     const w = req.conn.source as HeyWorker;
     // A request that ended within its own send (refused at once) would otherwise recurse.
-    if (this.sending > 0) this.sim.schedule(0, startWorker, w);
+    const think = this.settings.think;
+    // No wait after a worker's last request: it is done, and Total ends with its result.
+    if (think !== undefined && w.hasNext()) this.sim.schedule(Math.max(0, Math.round(think.distribution.sample(think.uniform))), startWorker, w);
+    else if (this.sending > 0) this.sim.schedule(0, startWorker, w);
     else w.next();
+  }
+
+  protected override measuredFrom(req: HttpRequest): Time {
+    if (!this.settings.schedule) return req.sentAt;
+    const due = (req.conn.source as HeyWorker).due;
+    this.recorder.lateness += req.sentAt - due;
+    return due;
   }
 
   /** A worker sent its last request and got its result. */
@@ -94,8 +114,16 @@ export class HeyWorker {
   conn: Connection | undefined = undefined;
   /** When this worker last took a tick from its -q ticker. */
   private lastTick: Time = 0;
+  /** Schedule pacing: requests sent so far, and when the one in flight was due. */
+  private sent = 0;
+  due: Time = 0;
 
   constructor(private readonly client: HeyClient, private remaining: number) {}
+
+  /** Whether it will send another request (it has some left, and -z is not over). */
+  hasNext(): boolean {
+    return this.remaining > 0 && !this.client.stopped;
+  }
 
   next(): void {
     const client = this.client;
@@ -104,7 +132,14 @@ export class HeyWorker {
       return;
     }
     const period = client.settings.tickPeriod;
-    if (period > 0) {
+    if (period > 0 && client.settings.schedule) {
+      const now = client.sim.now;
+      this.due = this.sent * period;
+      if (this.due > now) {
+        client.sim.schedule(this.due - now, sendNow, this);
+        return;
+      }
+    } else if (period > 0) {
       const now = client.sim.now;
       const tick = (Math.floor(this.lastTick / period) + 1) * period;
       if (tick > now) {
@@ -123,6 +158,7 @@ export class HeyWorker {
       return;
     }
     this.remaining--;
+    this.sent++;
     this.client.sendFor(this);
   }
 }

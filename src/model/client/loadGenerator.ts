@@ -97,6 +97,11 @@ export abstract class LoadGenerator implements ClientSide {
     if (!req.abandoned && req.conn.open) this.listener.syn(req.conn);
   }
 
+  /** When a request's latency starts: when it was sent (wrk2's paced client: when it was due). */
+  protected measuredFrom(req: HttpRequest): Time {
+    return req.sentAt;
+  }
+
   /** @internal the client wrote the request on its connection. */
   written(req: HttpRequest): void {
     const conn = req.conn;
@@ -117,7 +122,7 @@ export abstract class LoadGenerator implements ClientSide {
   response(req: HttpRequest, status: number): void {
     if (req.abandoned) return;
     req.settle(this.sim.now); // ended: the timeout timer must not fire for it
-    this.recorder.response(req.sentAt, status, this.sim.now);
+    this.recorder.response(this.measuredFrom(req), status, this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);
   }
@@ -153,7 +158,7 @@ export abstract class LoadGenerator implements ClientSide {
       message = dialing ? `Get "${url}": dial tcp ${hostPort(url)}: ${reason}` : `Get "${url}": ${reason}`;
       messages.set(reason, message);
     }
-    this.recorder.error(message, req.sentAt, this.sim.now);
+    this.recorder.error(message, this.measuredFrom(req), this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);
   }

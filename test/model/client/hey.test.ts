@@ -50,6 +50,55 @@ describe('the hey client', () => {
   });
 });
 
+describe("a think time between a worker's requests (locust's wait_time, siege -d)", () => {
+  it('waits after each result, not before the first request', () => {
+    // 1 worker, 3 requests of 10 ms, 1 s think: sent at 0, 1.01, 2.02; Total 2.03 s.
+    const { summary } = run({ ...handler(0.01), client: { requests: 3, concurrency: 1, thinkTime: 1 } });
+    expect(summary.summary.total).toBeCloseTo(2.03, 6);
+    expect(summary.summary.responses).toBe(3);
+  });
+
+  it('draws each wait from its distribution (locust between(1, 3): uniform)', () => {
+    const { summary } = run({ ...handler(0.001), client: { requests: 200, concurrency: 1, thinkTime: { dist: 'uniform', min: 1, max: 3 } } });
+    // 199 waits of 2 s on average: within 10 %.
+    expect(summary.summary.total / 199).toBeGreaterThan(1.8);
+    expect(summary.summary.total / 199).toBeLessThan(2.2);
+  });
+
+  it('with -z, stops after the wait that ends past the duration', () => {
+    const { summary } = run({ ...handler(0.1), client: { duration: 1, concurrency: 1, thinkTime: 0.4 } });
+    // sent at 0, 0.5, 1.0 (the duration is over at 1.0: not sent).
+    expect(summary.summary.responses).toBe(2);
+  });
+
+  it('is not for an open loop', async () => {
+    const { scenario } = await import('../../helpers.js');
+    expect(() => scenario({ client: { arrivals: { rate: 10 }, requests: 10, thinkTime: 1 } })).toThrow(/at client\.thinkTime: "thinkTime" is for the hey client/);
+  });
+});
+
+describe("wrk2's schedule pacing (client.pacing 'schedule'): coordinated-omission correction", () => {
+  it('sends the k-th request of a worker at k / rate, the first at once', () => {
+    const { summary } = run({ ...handler(0.001), client: { requests: 3, concurrency: 1, rate: 10, pacing: 'schedule' } });
+    expect(summary.summary.total).toBeCloseTo(0.201, 6);
+  });
+
+  it('sends a late request at once and counts its latency from when it was due', () => {
+    // 250 ms requests at 10/s: due 0, 0.1, 0.2; sent 0, 0.25, 0.5; ended 0.25, 0.5, 0.75.
+    // Latencies from the due times: 0.25, 0.4, 0.55 (hey's ticker: 0.25 each, Total 0.85).
+    const { summary } = run({ ...handler(0.25), client: { requests: 3, concurrency: 1, rate: 10, pacing: 'schedule' } });
+    expect(summary.summary.total).toBeCloseTo(0.75, 6);
+    expect(summary.summary.fastest).toBeCloseTo(0.25, 6);
+    expect(summary.summary.slowest).toBeCloseTo(0.55, 6);
+    expect(summary.summary.average).toBeCloseTo(0.4, 6);
+  });
+
+  it('needs a rate', async () => {
+    const { scenario } = await import('../../helpers.js');
+    expect(() => scenario({ client: { requests: 3, concurrency: 1, pacing: 'schedule' } })).toThrow(/at client\.pacing: pacing sets how a rate is kept/);
+  });
+});
+
 describe("hey's own CPU, on the client's host", () => {
   it('dials every connection before it writes any request (Go runs the goroutines in order)', () => {
     // 3 workers, 1 core for hey alone (client.cores 1): dials at 0-100, 100-200, 200-300 µs;

@@ -1,0 +1,70 @@
+// sim fit <base.json> --access-log FILE: the load of a production access log, as a
+// scenario (src/analysis/accessLog.ts), on the base scenario's server and database.
+import { fitAccessLog, parseAccessLog, scenarioFromAccessLog, type AccessLogFit } from '../analysis/accessLog.js';
+import { table } from '../analysis/compareText.js';
+import { UserError } from '../scenario/errors.js';
+import { validateScenario } from '../scenario/load.js';
+import { applyOverride } from '../scenario/overrides.js';
+import { parseDuration } from '../scenario/duration.js';
+import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { singleValue } from './flags.js';
+import { readScenarioJson, readText } from './loadScenarioFile.js';
+import type { Io } from './main.js';
+
+export interface AccessLogArgs {
+  scenario: string;
+  'access-log'?: unknown;
+  interval?: unknown;
+  empirical?: boolean;
+  out?: unknown;
+  json?: boolean;
+  set: string[];
+}
+
+export function accessLogFit(args: AccessLogArgs, io: Io): void {
+  const path = singleValue('--access-log', args['access-log'], 'access.log')!;
+  const intervalText = singleValue('--interval', args.interval, '10s');
+  let interval: number | undefined;
+  if (intervalText !== undefined) {
+    interval = /^\d+(\.\d+)?$/.test(intervalText.trim()) ? Number(intervalText) : parseDuration(intervalText);
+    if (interval === undefined || !(interval >= 1)) throw new UserError(`--interval ${intervalText}: expected the seconds of each rate step, at least 1 (the log's resolution), e.g. --interval 10s`);
+  }
+  const out = singleValue('--out', args.out, 'fitted.json');
+  if (out !== undefined) checkWritable(out, '--out');
+  const base = readScenarioJson(args.scenario);
+  if (base === null || typeof base !== 'object' || Array.isArray(base)) {
+    validateScenario(base, args.scenario);
+    throw new UserError(`${args.scenario}: expected a scenario object`);
+  }
+  const log = parseAccessLog(readText(path, 'the access log', 'an access log file'), path);
+  const fit = fitAccessLog(log, interval);
+  const scenario = scenarioFromAccessLog(base as Record<string, unknown>, fit, { empirical: Boolean(args.empirical), source: path });
+  for (const s of args.set) applyOverride(scenario, s);
+  validateScenario(structuredClone(scenario), `${args.scenario} (with the load of ${path}${args.set.length > 0 ? ', and --set' : ''})`);
+  if (out !== undefined) atomicWrite(out, JSON.stringify(scenario, null, 2) + '\n', '--out');
+  if (args.json) {
+    io.out(JSON.stringify({ accessLog: path, timeUnit: log.timeUnit, skippedLines: log.skipped, ...fit, out: out ?? null }, null, 2) + '\n');
+    return;
+  }
+  io.out(accessLogText(path, log.timeUnit, fit) + (out !== undefined ? `Wrote the scenario to ${out}\n` : 'Not written: give --out FILE to save the scenario.\n'));
+}
+
+export function accessLogText(path: string, unit: string, fit: AccessLogFit): string {
+  const a = fit.arrivals;
+  const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+  const lines = [
+    `${path}: ${a.requests} requests over ${a.span.toFixed(1)} s, times in ${unit}`,
+    `  arrivals: ${a.meanRate.toFixed(2)}/s on average, open loop, Poisson at each ${a.interval} s interval's rate (${a.rates.length} steps, ${Math.min(...a.rates)} to ${Math.max(...a.rates)}/s)`,
+    `  burstiness: ${a.dispersion} (variance / mean of the arrivals per second; 1 for Poisson at a steady rate${a.dispersion > 1.5 ? ': burstier than that' : ''})`,
+    '',
+    ...table(
+      ['endpoint', 'requests', 'share', 'median', 'p90', 'lognormal median', 'sigma'],
+      fit.endpoints.map((e) => [e.name, String(e.count), `${(e.share * 100).toFixed(1)} %`, ms(e.median), ms(e.p90), ms(e.lognormal.median), String(e.lognormal.sigma)]),
+    ),
+    '',
+    'Assumed: the logged time is the server\'s for the request, queueing in it included (fit a quiet',
+    'period, when requests did not wait for each other), and it is waiting (IO), a sleep step.',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,176 @@
+// sim init: a starter scenario from a few flags, with every cost written out at its
+// measured default (src/scenario/measuredCosts.ts) and, in "notes", where that default
+// comes from and how to measure yours. The result is validated before it is written, so
+// what sim init writes always runs.
+//
+//   sim init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms --out s.json
+import { existsSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import * as msg from '../messages.js';
+import { parseDuration } from '../scenario/duration.js';
+import { UserError, nearest } from '../scenario/errors.js';
+import { validateScenario } from '../scenario/load.js';
+import { MEASURED_COSTS as M } from '../scenario/measuredCosts.js';
+import { applyOverride, parseSetExpression } from '../scenario/overrides.js';
+import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { numberFlag, singleValue } from './flags.js';
+import type { Io } from './main.js';
+
+export const WORKER_CLASSES = ['sync', 'gthread', 'gevent', 'eventlet'] as const;
+
+export interface InitOptions {
+  workerClass: (typeof WORKER_CLASSES)[number];
+  workers: number;
+  threads?: number;
+  /** gunicorn --worker-connections. */
+  connections?: number;
+  dbMaxConnections: number;
+  /** The query's time: seconds or a duration string ("20ms"). */
+  query: number | string;
+  cores: number;
+  name?: string;
+}
+
+const KIT = 'calibration/costs.sh';
+
+/** How each default was measured, and how to measure yours (calibration/measured-linux-2core.json says it in full). */
+export const COST_NOTES: Record<string, string> = {
+  'client.requestCpu': `hey's CPU per request, measured on Linux (${KIT}: hey -n 3000 -c 10 keep-alive against a trivial handler, wait4's rusage, minus a 10-request run). Measure yours the same way with your load tester, or set 0 when it runs on another host (and set client.cores).`,
+  'client.dialCpu': `hey's extra CPU per new connection, measured by ${KIT} as client.requestCpu with -disable-keepalive, minus client.requestCpu.`,
+  'server.requestCpu': `gunicorn's CPU per request outside your handler (${KIT}: the worker's schedstat over hey -n 3000 -c 10 on a trivial handler, idle CPU subtracted). Measure yours: /proc/<worker pid>/schedstat before and after a run of N requests to a handler that does nothing, divided by N.`,
+  'server.acceptCpu': `the worker's extra CPU per new connection, measured by ${KIT} as server.requestCpu with hey -disable-keepalive, minus server.requestCpu.`,
+  'server.switchCpu': `the worker's CPU to resume a request after each IO wait, measured by calibration/bench/switch_cost.py (SELECT 1 in gevent + psycogreen against plain psycopg2). Only async workers use it.`,
+  'server.errorCpu': `the worker's extra CPU for a request that raised (${KIT}: PostgreSQL full, every connect refused, gunicorn's handle_error and its logged traceback). Measure yours on a handler that raises.`,
+  'app.steps.0.cpu': `libpq's CPU to connect and close with scram-sha-256, measured by ${KIT} (300 psycopg2.connect + close, CLOCK_PROCESS_CPUTIME_ID). md5: ${M.connectCpu.md5} s, trust: ${M.connectCpu.trust} s (database.authMethod).`,
+  'app.steps.0.startCpu': 'the part of that CPU before the first wait, measured by calibration/bench/connect_start.py (psycopg2.connect(async_=1)).',
+  'app.steps.1.time': "your query's time without CPU (e.g. SELECT pg_sleep, disk, locks): measure it with EXPLAIN ANALYZE or pg_stat_statements' mean_exec_time, less its CPU below.",
+  'app.steps.1.cpu': "the backend's CPU for your query, not measured (0 here): measure it with the backend's /proc/<pid>/schedstat around the query, or pg_stat_statements' time less its blk_read_time with track_io_timing.",
+  'app.steps.1.decodeCpu': "the worker's CPU to read and decode the result rows (psycopg2's fetchall), not measured (0 here): measure it as the worker's CPU per request with the query against without it.",
+  'database.backendExitTime': "0: a closing backend frees its slot at once (calibration/slot_release.sh measured 4.4 % of its exit CPU before). Set it for a slow exit.",
+  'database.postmasterCpu': `the postmaster's CPU per connection attempt, measured by ${KIT} (its schedstat over 300 connects, idle subtracted).`,
+  'database.backendStartupCpu': `a new backend's CPU before it takes its slot, measured by ${KIT} (perf samples of backends before InitProcess).`,
+  'database.backendStartCpu': `a backend's CPU until ready for queries, measured by ${KIT} (/proc/<backend pid>/schedstat 2 ms after connect() returned, the share after InitProcess).`,
+  'database.backendExitCpu': `a backend's CPU from the client's close to its exit, measured by ${KIT} (the backend's whole CPU minus its CPU when ready).`,
+  'database.refusedCpu': `a refused backend's CPU ("sorry, too many clients already") after its start-up, measured by ${KIT} (PostgreSQL full, 300 refused connects, the postmaster's cutime+cstime).`,
+  'database.forkTime': "0, as measured by calibration/costs.sh: the postmaster's fork is CPU (database.postmasterCpu), not a delay. Set it for a fork that waits (a slow or loaded host).",
+  'database.backendStartTime': "0, as measured by calibration/costs.sh: the backend's start is CPU (backendStartupCpu, backendStartCpu), not a delay. Set it for waiting outside the database's cores (a proxy, a remote host's network).",
+};
+
+/** The starter scenario's JSON (not yet validated). */
+export function starterScenario(o: InitOptions): Record<string, unknown> {
+  const async = o.workerClass === 'gevent' || o.workerClass === 'eventlet';
+  const connections = o.connections ?? 1000;
+  const what =
+    o.workerClass === 'gthread'
+      ? `${o.workers} gthread worker(s) x ${o.threads ?? 1} threads`
+      : async
+        ? `${o.workers} ${o.workerClass} worker(s) x ${connections} connections`
+        : `${o.workers} sync worker(s)`;
+  const query = typeof o.query === 'number' ? `${o.query} s` : o.query;
+  return {
+    ...(o.name !== undefined ? { name: o.name } : {}),
+    description: `A starter scenario written by sim init: hey against ${what}, each request opening a PostgreSQL connection, running a ${query} query and closing it; PostgreSQL max_connections ${o.dbMaxConnections}, on ${o.cores} cores shared by all. Every cost is its default, measured on Linux (src/scenario/measuredCosts.ts); "notes" says how each was measured and how to measure yours, and sim run --sensitivity which of them the prediction hangs on.`,
+    seed: 1,
+    client: { requests: 200, concurrency: 50, timeout: 20, keepAlive: true, requestCpu: M.client.requestCpu, dialCpu: M.client.dialCpu },
+    machine: { cores: o.cores },
+    server: {
+      workerClass: o.workerClass,
+      workers: o.workers,
+      ...(o.workerClass === 'gthread' ? { threads: o.threads ?? 1 } : {}),
+      workerConnections: connections,
+      backlog: 2048,
+      keepalive: 2,
+      timeout: 30,
+      requestCpu: M.server.requestCpu,
+      acceptCpu: M.server.acceptCpu,
+      switchCpu: M.server.switchCpu,
+      errorCpu: M.server.errorCpu,
+    },
+    app: {
+      status: 200,
+      psycogreen: async,
+      steps: [
+        { kind: 'dbConnect', cpu: M.connectCpu['scram-sha-256'], startCpu: M.connectStartCpu },
+        { kind: 'dbQuery', time: o.query, cpu: 0, decodeCpu: 0 },
+        { kind: 'dbClose' },
+      ],
+    },
+    database: {
+      maxConnections: o.dbMaxConnections,
+      authMethod: 'scram-sha-256',
+      forkTime: 0,
+      backendStartTime: 0,
+      backendExitTime: 0,
+      postmasterCpu: M.database.postmasterCpu,
+      backendStartupCpu: M.database.backendStartupCpu,
+      backendStartCpu: M.database.backendStartCpu,
+      backendExitCpu: M.database.backendExitCpu,
+      refusedCpu: M.database.refusedCpu,
+    },
+    notes: {
+      'client.requests': "hey -n and -c: sim run's -n and -c flags change them (sim run s.json -c 100 -n 1000).",
+      'server.workerConnections': async ? 'gunicorn --worker-connections: greenlets per worker.' : 'gunicorn --worker-connections: only async and gthread workers use it.',
+      'app.steps': 'A new connection per request, as a handler calling psycopg2.connect() does. With a pool (SQLAlchemy), add "pool": {"size": 5, "maxOverflow": 10} to app.',
+      ...(async ? { 'app.psycogreen': 'psycogreen.gevent.patch_psycopg() applied: waits on the database yield to other greenlets. false if your app does not patch psycopg2.' } : {}),
+      ...COST_NOTES,
+    },
+  };
+}
+
+export function initCommand<T>(y: Argv<T>, io: Io) {
+  return y.command(
+    'init',
+    'Write a starter scenario: every cost at its measured default, with a note on how to measure yours',
+    (c) =>
+      c
+        .option('worker-class', { type: 'string', describe: `gunicorn --worker-class: ${WORKER_CLASSES.join(', ')} (sync)` })
+        .option('workers', { type: 'string', describe: 'gunicorn --workers (1)' })
+        .option('threads', { type: 'string', describe: 'gunicorn --threads, for gthread (1)' })
+        .option('connections', { type: 'string', describe: 'gunicorn --worker-connections (1000)' })
+        .option('db-max-connections', { type: 'string', describe: 'PostgreSQL max_connections (100)' })
+        .option('query', { type: 'string', describe: 'The query\'s time: seconds or a duration, e.g. 20ms (10ms)' })
+        .option('cores', { type: 'string', describe: 'Cores shared by gunicorn, PostgreSQL and the client (4)' })
+        .option('name', { type: 'string', describe: 'The scenario\'s name' })
+        .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override any field of the starter (repeatable)' })
+        .option('out', { type: 'string', describe: 'Write it to FILE (atomically) instead of stdout; an existing file is kept unless --force' })
+        .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE' })
+        .example('$0 init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms --out s.json', ''),
+    (args) => {
+      const workerClass = singleValue('--worker-class', args['worker-class'], 'gevent') ?? 'sync';
+      if (!(WORKER_CLASSES as readonly string[]).includes(workerClass)) {
+        throw new UserError(`--worker-class ${workerClass}: ${msg.notOneOf(WORKER_CLASSES, JSON.stringify(workerClass), nearest(workerClass, WORKER_CLASSES))}`);
+      }
+      const query = singleValue('--query', args.query, '20ms') ?? '10ms';
+      const seconds = /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : parseDuration(query);
+      if (seconds === undefined || !(seconds > 0)) throw new UserError(`--query ${query}: expected the query's time, seconds (0.02) or a duration such as 20ms`);
+      const options: InitOptions = {
+        workerClass: workerClass as InitOptions['workerClass'],
+        workers: numberFlag('--workers', args.workers, { whole: true, min: 1 }, '4') ?? 1,
+        threads: numberFlag('--threads', args.threads, { whole: true, min: 1 }, '8'),
+        connections: numberFlag('--connections', args.connections, { whole: true, min: 1 }, '100'),
+        dbMaxConnections: numberFlag('--db-max-connections', args['db-max-connections'], { whole: true, min: 1 }, '100') ?? 100,
+        query: /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : query.trim(),
+        cores: numberFlag('--cores', args.cores, { whole: true, min: 1 }, '4') ?? 4,
+        name: singleValue('--name', args.name, 'my-app'),
+      };
+      if (options.threads !== undefined && options.workerClass !== 'gthread' && options.workerClass !== 'sync') {
+        throw new UserError(`--threads: only gthread workers have threads; --worker-class ${options.workerClass} has --connections`);
+      }
+      // gunicorn: sync with --threads > 1 is gthread.
+      if (options.workerClass === 'sync' && (options.threads ?? 1) > 1) options.workerClass = 'gthread';
+      const json = starterScenario(options);
+      for (const s of args.set) applyOverride(json, parseSetExpression(s));
+      const out = singleValue('--out', args.out, 'scenario.json');
+      validateScenario(structuredClone(json), `sim init${args.set.length > 0 ? ' (with --set)' : ''}`);
+      const text = JSON.stringify(json, null, 2) + '\n';
+      if (out === undefined) {
+        io.out(text);
+        return;
+      }
+      if (existsSync(out) && !args.force) throw new UserError(`--out ${out}: the file exists; give another name, or --force to overwrite it`);
+      checkWritable(out, '--out');
+      atomicWrite(out, text, '--out');
+      io.err(`Wrote ${out}: sim run ${out}\n`);
+    },
+  );
+}

@@ -1,0 +1,97 @@
+// hey's flags on sim run, sim sweep and sim plan: shorthands for the client's fields.
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { HEY_FLAGS_HELP, translateHeyFlags } from '../../src/cli/heyFlags.js';
+
+async function sim(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe('translateHeyFlags', () => {
+  it('rewrites -n, -c, -z, -q, -t and -disable-keepalive as --set expressions, after the user\'s own', () => {
+    expect(translateHeyFlags(['run', 's.json', '--set', 'seed=2', '-n', '101', '-c=101', '-z', '1m30s', '-q', '2.5', '-t', '0', '-disable-keepalive'])).toEqual([
+      'run', 's.json', '--set', 'seed=2',
+      '--set', 'client.requests=101',
+      '--set', 'client.concurrency=101',
+      '--set', 'client.duration=90',
+      '--set', 'client.rate=2.5',
+      '--set', 'client.timeout=0',
+      '--set', 'client.keepAlive=false',
+    ]);
+  });
+
+  it('takes --disable-keepalive with two dashes, and =false', () => {
+    expect(translateHeyFlags(['sweep', 's.json', '--disable-keepalive'])).toEqual(['sweep', 's.json', '--set', 'client.keepAlive=false']);
+    expect(translateHeyFlags(['plan', 's.json', '--disable-keepalive=false'])).toEqual(['plan', 's.json', '--set', 'client.keepAlive=true']);
+  });
+
+  it('leaves other commands, and everything after --, alone', () => {
+    expect(translateHeyFlags(['compare', 's.json', 'out.txt', '-c', '5'])).toEqual(['compare', 's.json', 'out.txt', '-c', '5']);
+    expect(translateHeyFlags(['run', 's.json', '--', '-n', '5'])).toEqual(['run', 's.json', '--', '-n', '5']);
+  });
+
+  it.each([
+    [['run', 's.json', '-n'], /^-n: expected a value, e.g. -n 200$/],
+    [['run', 's.json', '-n', '-c', '4'], /^-n: expected a value, e.g. -n 200$/],
+    [['run', 's.json', '-c', 'ten'], /^-c ten: expected a whole number >= 1 \(hey -c: workers sending at once \(client\.concurrency\)\), e\.g\. -c 50$/],
+    [['run', 's.json', '-c', '0'], /^-c 0: expected a whole number >= 1/],
+    [['run', 's.json', '-z', '10'], /^-z 10: expected a duration > 0 such as 10s, 1m30s or 500ms/],
+    [['run', 's.json', '-q', '0'], /^-q 0: expected a number of requests per second > 0; without -q there is no limit/],
+    [['run', 's.json', '-t', '-1'], /^-t -1: expected a number of seconds >= 0/],
+    [['run', 's.json', '-n', '5', '-n', '6'], /^-n: given twice; give it once$/],
+    [['run', 's.json', '-disable-keepalive=yes'], /^-disable-keepalive=yes: /],
+  ])('%j is refused: %s', (argv, message) => {
+    expect(() => translateHeyFlags(argv)).toThrow(message);
+  });
+});
+
+describe('HEY_FLAGS_HELP (the epilogue of the three commands\' help)', () => {
+  it('names each flag with the field it sets', () => {
+    for (const line of ['-n 200', '-c 50', '-z 10s', '-q 10', '-t 20', '-disable-keepalive']) expect(HEY_FLAGS_HELP).toContain(`  ${line} `);
+    expect(HEY_FLAGS_HELP).toContain('(client.keepAlive=false)');
+  });
+});
+
+describe('hey flags on the commands', () => {
+  it('sim run scenarios/gevent-100.json -c 101 -n 101 equals --set client.concurrency=101 --set client.requests=101', async () => {
+    const flags = await sim('run', 'scenarios/gevent-100.json', '-c', '101', '-n', '101', '--json');
+    const sets = await sim('run', 'scenarios/gevent-100.json', '--set', 'client.concurrency=101', '--set', 'client.requests=101', '--json');
+    expect(flags.code).toBe(0);
+    expect(flags.out).toBe(sets.out);
+    expect(JSON.parse(flags.out).summary.responses + JSON.parse(flags.out).summary.errors).toBe(101);
+  });
+
+  it('win over --set, as --seed does', async () => {
+    const a = await sim('run', 'scenarios/gevent-100.json', '--set', 'client.requests=5', '-n', '20', '-c', '10', '--json');
+    expect(JSON.parse(a.out).summary.responses).toBe(20);
+  });
+
+  it('a bad value exits 2 with one line naming the flag', async () => {
+    const { code, err, out } = await sim('run', 'scenarios/gevent-100.json', '-c', 'lots');
+    expect(code).toBe(2);
+    expect(err).toBe('sim: -c lots: expected a whole number >= 1 (hey -c: workers sending at once (client.concurrency)), e.g. -c 50\n');
+    expect(out).toBe('');
+  });
+
+  it('a value the scenario refuses names the field', async () => {
+    const { code, err } = await sim('run', 'scenarios/gevent-100.json', '-c', '200', '-n', '100');
+    expect(code).toBe(2);
+    expect(err).toMatch(/client\.concurrency/);
+  });
+
+  it('sim sweep takes them for its base scenario', async () => {
+    const { code, out } = await sim('sweep', 'scenarios/gevent-100.json', '-n', '20', '-c', '10', '--vary', 'server.workers=1,2', '--jobs', '1', '--json');
+    expect(code).toBe(0);
+    const points = JSON.parse(out).points;
+    // gevent-100's every request answers 204: 20 of them at each point, not the file's 100.
+    expect(points.map((p: { statusCodes: Record<string, number> }) => p.statusCodes)).toEqual([{ '204': 20 }, { '204': 20 }]);
+  });
+
+  it('sim plan takes them too', async () => {
+    const { code } = await sim('plan', 'scenarios/gevent-100.json', '-n', '20', '-c', '10', '--vary', 'server.workers=1,2', '--target-rps', '1', '--p99', '5s', '--jobs', '1', '--json');
+    expect(code).toBe(0);
+  });
+});

@@ -1,0 +1,109 @@
+// sim init: a starter scenario from flags, every cost at its measured default with a note.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { simulate } from '../../src/model/system.js';
+import { costsOf } from '../../src/scenario/costs.js';
+import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.js';
+import { validateScenario } from '../../src/scenario/load.js';
+import { MEASURED_COSTS } from '../../src/scenario/measuredCosts.js';
+
+async function sim(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sim-init-'));
+const EXAMPLE = ['init', '--worker-class', 'gevent', '--workers', '4', '--connections', '100', '--db-max-connections', '100', '--query', '20ms'];
+
+describe('sim init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms', async () => {
+  const { code, out, err } = await sim(...EXAMPLE);
+  const json = JSON.parse(out);
+
+  it('prints the scenario on stdout and nothing else', () => {
+    expect(code).toBe(0);
+    expect(err).toBe('');
+  });
+
+  it('sets the fields the flags name', () => {
+    expect(json.server).toMatchObject({ workerClass: 'gevent', workers: 4, workerConnections: 100 });
+    expect(json.database.maxConnections).toBe(100);
+    expect(json.app.steps[1]).toMatchObject({ kind: 'dbQuery', time: '20ms' });
+    expect(json.app.psycogreen).toBe(true);
+  });
+
+  it('validates against the schema and the published JSON Schema, and runs to the end', () => {
+    const scenario = validateScenario(structuredClone(json), 'init');
+    const ajv = new Ajv2020({ strict: false });
+    expect(ajv.validate(scenarioJsonSchema(), json), JSON.stringify(ajv.errors)).toBe(true);
+    const result = simulate(scenario, { timeSeries: false });
+    expect(result.complete).toBe(true);
+  });
+
+  it('writes every cost out, at its measured default, each with a note on how to measure it', () => {
+    const scenario = validateScenario(structuredClone(json), 'init');
+    for (const cost of costsOf(scenario)) {
+      expect(json.notes[cost.path] ?? `no note on ${cost.path}`, cost.path).toMatch(/measure/i);
+    }
+    expect(json.server).toMatchObject({ requestCpu: MEASURED_COSTS.server.requestCpu, acceptCpu: MEASURED_COSTS.server.acceptCpu, switchCpu: MEASURED_COSTS.server.switchCpu });
+    expect(json.database).toMatchObject({ postmasterCpu: MEASURED_COSTS.database.postmasterCpu, backendExitCpu: MEASURED_COSTS.database.backendExitCpu });
+    expect(json.app.steps[0].cpu).toBe(MEASURED_COSTS.connectCpu['scram-sha-256']);
+  });
+});
+
+describe('sim init options', () => {
+  it('takes hey\'s -c and -n, and --set', async () => {
+    const { out } = await sim('init', '-c', '100', '-n', '1000', '--set', 'machine.cores=2');
+    const json = JSON.parse(out);
+    expect(json.client).toMatchObject({ concurrency: 100, requests: 1000 });
+    expect(json.machine.cores).toBe(2);
+    expect(json.server.workerClass).toBe('sync');
+  });
+
+  it('sync with --threads > 1 is gthread, as in gunicorn', async () => {
+    const json = JSON.parse((await sim('init', '--threads', '8')).out);
+    expect(json.server).toMatchObject({ workerClass: 'gthread', threads: 8 });
+    expect(json.app.psycogreen).toBe(false);
+  });
+
+  it('writes --out atomically and keeps an existing file unless --force', async () => {
+    const path = join(dir, 's.json');
+    const first = await sim(...EXAMPLE, '--out', path);
+    expect(first.code).toBe(0);
+    expect(first.err).toBe(`Wrote ${path}: sim run ${path}\n`);
+    const run = await sim('run', path, '--json');
+    expect(run.code).toBe(0);
+    writeFileSync(path, 'mine');
+    const again = await sim(...EXAMPLE, '--out', path);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/the file exists; give another name, or --force to overwrite it/);
+    expect(readFileSync(path, 'utf8')).toBe('mine');
+    expect((await sim(...EXAMPLE, '--out', path, '--force')).code).toBe(0);
+    expect(JSON.parse(readFileSync(path, 'utf8')).server.workers).toBe(4);
+  });
+
+  it.each([
+    [['--worker-class', 'gevnt'], /--worker-class gevnt: .*did you mean "gevent"/],
+    [['--query', 'soon'], /--query soon: expected the query's time, seconds \(0\.02\) or a duration such as 20ms/],
+    [['--workers', '0'], /--workers 0: expected a whole number >= 1/],
+    [['--worker-class', 'gevent', '--threads', '4'], /--threads: only gthread workers have threads/],
+    [['--set', 'server.workerz=2'], /unknown key "workerz"; did you mean "workers"\?/],
+  ])('%j is refused with exit 2', async (flags, message) => {
+    const { code, err, out } = await sim('init', ...flags);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(out).toBe('');
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+  });
+});
+
+describe('description is optional', () => {
+  it('a scenario without one validates', () => {
+    expect(() => validateScenario({ client: { requests: 1, concurrency: 1 }, server: {}, app: { steps: [{ kind: 'sleep', time: 0.01 }] } }, 'x')).not.toThrow();
+  });
+});
