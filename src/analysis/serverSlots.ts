@@ -1,25 +1,17 @@
 // How many requests a gunicorn configuration can run at once, and what planning calls its
-// cost. Read from the scenario the way the model reads it (MODEL.md section 3).
+// cost: read from the resolved scenario (scenario/resolve.ts), as the model reads it.
+import { allSteps, effectiveWorkerClass, resolve } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
-/** The worker class gunicorn actually runs: sync with threads > 1 is gthread. */
-export function effectiveWorkerClass(s: Scenario): Scenario['server']['workerClass'] {
-  return s.server.workerClass === 'sync' && s.server.threads > 1 ? 'gthread' : s.server.workerClass;
-}
+export { allSteps, effectiveWorkerClass };
 
 /**
  * Handler slots: sync, one request per worker; gthread, `threads` per worker; gevent and
  * eventlet, `workerConnections` greenlets per worker.
  */
 export function handlerSlots(s: Scenario): number {
-  switch (effectiveWorkerClass(s)) {
-    case 'sync':
-      return s.server.workers;
-    case 'gthread':
-      return s.server.workers * s.server.threads;
-    default:
-      return s.server.workers * s.server.workerConnections;
-  }
+  const server = resolve(s).server;
+  return server.workers * server.handlerSlots;
 }
 
 /** What a slot is called in gunicorn's words. */
@@ -30,14 +22,7 @@ export function slotName(s: Scenario): string {
 
 /** The connections PostgreSQL accepts from the app's role (superusers may use the reserve). */
 export function databaseLimit(s: Scenario): number | undefined {
-  const d = s.database;
-  if (d === undefined) return undefined;
-  return d.superuser ? d.maxConnections : d.maxConnections - d.superuserReservedConnections;
-}
-
-/** Every step the handler may run: its steps, or those of all its endpoints. */
-export function allSteps(s: Scenario): NonNullable<Scenario['app']['steps']> {
-  return s.app.steps ?? (s.app.endpoints ?? []).flatMap((e) => e.steps);
+  return resolve(s).database?.roleLimit;
 }
 
 /**
@@ -46,9 +31,5 @@ export function allSteps(s: Scenario): NonNullable<Scenario['app']['steps']> {
  * connections; else each request opens its own, up to what PostgreSQL grants.
  */
 export function databaseConnections(s: Scenario): number | undefined {
-  const limit = databaseLimit(s);
-  if (limit === undefined) return undefined;
-  if (s.app.pool !== undefined) return Math.min(limit, s.server.workers * (s.app.pool.size + s.app.pool.maxOverflow));
-  if (s.database!.pgbouncer !== undefined) return Math.min(limit, s.database!.pgbouncer.defaultPoolSize);
-  return limit;
+  return resolve(s).database?.connectionCap;
 }

@@ -7,17 +7,11 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
 import type { Gauge } from '../../stats/timeline.js';
+import type { LoadSettings } from '../../scenario/resolve.js';
 import type { Listener } from '../listener.js';
 import { Connection, HttpRequest, Phase, type ClientSide, type PhaseLedger } from '../request.js';
 
-export interface LoadSettings {
-  /** 0 = no timeout. */
-  timeout: Time;
-  url: string;
-  /** The client's own CPU per request and per new connection (0: none, and no events for it). */
-  requestCpu?: Time;
-  dialCpu?: Time;
-}
+export type { LoadSettings };
 
 export abstract class LoadGenerator implements ClientSide {
   private ids = 0;

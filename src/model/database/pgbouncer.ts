@@ -12,6 +12,7 @@
 import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
+import type { PgBouncerSettings } from '../../scenario/resolve.js';
 import type { HttpRequest } from '../request.js';
 import type { Postgres } from './postgres.js';
 import type { DbDone, DbServer } from './server.js';
@@ -20,13 +21,7 @@ import { WaitQueue } from './waitQueue.js';
 export const MAX_CLIENT_CONN = 'ERROR: no more connections allowed (max_client_conn)';
 export const QUERY_WAIT_TIMEOUT = 'ERROR: query_wait_timeout';
 
-export interface PgBouncerSettings {
-  poolMode: 'session' | 'transaction';
-  defaultPoolSize: number;
-  maxClientConn: number;
-  loginTime: Time;
-  queryWaitTimeout: Time;
-}
+export type { PgBouncerSettings } from '../../scenario/resolve.js';
 
 export class PgBouncer implements DbServer {
   private readonly loop = new Resource(1, 'pgbouncer');

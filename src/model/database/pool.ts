@@ -7,16 +7,12 @@
 // closed when the pool already holds pool_size. Connections stay open across requests:
 // the fork and start-up are paid once, not per request.
 import type { Simulation } from '../../engine/simulation.js';
-import type { Time } from '../../engine/time.js';
+import type { PoolSettings } from '../../scenario/resolve.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
 import { WaitQueue } from './waitQueue.js';
 
-export interface PoolSettings {
-  size: number;
-  maxOverflow: number;
-  timeout: Time;
-}
+export type { PoolSettings } from '../../scenario/resolve.js';
 
 export class ConnectionPool {
   private readonly waiting: WaitQueue;

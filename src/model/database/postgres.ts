@@ -27,7 +27,8 @@ import type { Cpu } from '../../engine/cpu.js';
 import { Fifo } from '../../engine/fifo.js';
 import type { Lane } from '../../engine/lane.js';
 import type { Simulation } from '../../engine/simulation.js';
-import { fromSeconds, type Time } from '../../engine/time.js';
+import type { Time } from '../../engine/time.js';
+import type { PostgresSettings } from '../../scenario/resolve.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
@@ -38,34 +39,7 @@ export const RESERVED_FOR_SUPERUSER =
   'FATAL:  remaining connection slots are reserved for non-replication superuser connections';
 export const CONNECT_TIMED_OUT = 'connection to server failed: Connection timed out';
 
-/**
- * MaxBackends beyond max_connections with PostgreSQL 15's defaults (postinit.c
- * InitializeMaxBackends): autovacuum_max_workers 3, the autovacuum launcher 1,
- * max_worker_processes 8, max_wal_senders 10.
- */
-export const BACKENDS_BEYOND_MAX_CONNECTIONS = 3 + 1 + 8 + 10;
-
-export interface PostgresSettings {
-  maxConnections: number;
-  superuserReservedConnections: number;
-  superuser: boolean;
-  /** The postmaster's listen queue (min(2 x MaxBackends, the host's somaxconn)). */
-  listenBacklog: number;
-  /** Children the postmaster forks before new ones are dead ends (2 x MaxBackends). */
-  maxChildren: number;
-  postmasterCpu: Time;
-  forkTime: Time;
-  backendStartupCpu: Time;
-  backendStartCpu: Time;
-  backendStartTime: Time;
-  backendExitTime: Time;
-  backendExitCpu: Time;
-  refusedCpu: Time;
-  /** Client round trips before the startup packet (libpq's SSLRequest, answered 'N' by a server without SSL). */
-  turnsBeforeSlot: number;
-  /** Client round trips of authentication (scram-sha-256: 2, md5: 1, trust: 0); the last carries the client's CPU. */
-  authTurns: number;
-}
+export { BACKENDS_BEYOND_MAX_CONNECTIONS, type PostgresSettings } from '../../scenario/resolve.js';
 
 /**
  * The client process: each message of the handshake wakes it, and it answers when it gets
@@ -140,10 +114,10 @@ export class Postgres implements DbServer {
     private readonly cpu: Cpu,
     /** Backends holding a slot, over time. */
     private readonly openGauge: Gauge,
-    /** When the client retransmits a dropped SYN (seconds after the previous one; the last: gives up). */
-    synRetransmits: readonly number[],
+    /** When the client retransmits a dropped SYN (µs after the previous one; the last: gives up). */
+    synRetransmits: readonly Time[],
   ) {
-    this.synTimers = synRetransmits.map((s) => sim.lane(fromSeconds(s)));
+    this.synTimers = synRetransmits.map((t) => sim.lane(t));
   }
 
   open(req: HttpRequest, done: DbDone): void {

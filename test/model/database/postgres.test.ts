@@ -5,7 +5,8 @@ import { Connection, HttpRequest } from '../../../src/model/request.js';
 import { FifoCpu, SharedCpu } from '../../../src/engine/cpu.js';
 import { Timeline } from '../../../src/stats/timeline.js';
 
-const LINUX_SYN = [1, 2, 4, 8, 16, 32, 64];
+// µs after the previous SYN (Linux: 1, 2, 4... s).
+const LINUX_SYN = [1, 2, 4, 8, 16, 32, 64].map((s) => s * 1e6);
 const gauge = () => new Timeline().gauge('dbConnections');
 const ledger = new Float64Array(9);
 const request = (id: number) => new HttpRequest(id, new Connection(id, undefined as never), 0, ledger, 0);
