@@ -59,7 +59,9 @@ export class Attempt {
   turnsLeft = 0;
   constructor(
     public req: HttpRequest,
-    public done: DbDone,
+    public done: DbDone<any>,
+    /** The caller's argument to `done`. */
+    public a: unknown,
     private readonly server: Postgres,
   ) {}
 
@@ -120,13 +122,14 @@ export class Postgres implements DbServer {
     this.synTimers = synRetransmits.map((t) => sim.lane(t));
   }
 
-  open(req: HttpRequest, done: DbDone): void {
+  open<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
     // Attempts are reused once their client has its answer (a connection storm makes thousands).
     const attempt = this.spare.pop();
-    if (attempt === undefined) this.syn(new Attempt(req, done, this));
+    if (attempt === undefined) this.syn(new Attempt(req, done, a, this));
     else {
       attempt.req = req;
       attempt.done = done;
+      attempt.a = a;
       attempt.synCount = 0;
       attempt.slotted = false;
       this.syn(attempt);
@@ -140,9 +143,10 @@ export class Postgres implements DbServer {
 
   /** The client gets its answer; the attempt is over and can be reused. */
   private finish(attempt: Attempt, error: string | undefined): void {
-    const { req, done } = attempt;
+    const { done, a } = attempt;
+    attempt.a = undefined;
     this.spare.push(attempt);
-    done(req, error);
+    done(a, error);
   }
 
   /** @internal a SYN of `attempt` reaches the postmaster's socket. */
@@ -170,15 +174,29 @@ export class Postgres implements DbServer {
     else this.slotFreed();
   }
 
-  query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void {
+  query<A>(_req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
     this.queries++;
     this.inQuery++;
-    req.dbWait = wait;
     this.backendCpuUsed += cpu;
-    // The caller's continuation travels as the event's second argument (no field on the
-    // request, no closure): queryDone counts the query out of inQuery, then calls it.
-    if (cpu > 0) this.cpu.run(cpu, this.queryCpuDone, req, done);
-    else this.sim.schedule(wait, this.queryDone, req, done);
+    // The query's own record, reused once it is over (no closure, nothing on the request).
+    const q = this.spareQueries.pop() ?? new Query(this);
+    q.wait = wait;
+    q.done = done;
+    q.a = a;
+    if (cpu > 0) this.cpu.run(cpu, queryCpuDone, q);
+    else this.sim.schedule(wait, queryDone, q);
+  }
+
+  /** Finished queries, for reuse. */
+  private readonly spareQueries: Query[] = [];
+
+  /** @internal the query's backend is done with it: the caller hears of it. */
+  queryDone(q: Query): void {
+    this.inQuery--;
+    const { done, a } = q;
+    q.a = undefined;
+    this.spareQueries.push(q);
+    done(a, undefined);
   }
 
   /** The postmaster's loop: accept the oldest completed connection and fork for it. */
@@ -337,14 +355,22 @@ export class Postgres implements DbServer {
     pg.children--;
   };
 
-  private readonly queryCpuDone = (req: HttpRequest, done: DbDone): void => {
-    this.sim.schedule(req.dbWait, this.queryDone, req, done);
-  };
+}
 
-  private readonly queryDone = (req: HttpRequest, done: DbDone): void => {
-    this.inQuery--;
-    done(req, undefined);
-  };
+/** A query in a backend: its wait after its CPU, and whom to tell. */
+class Query {
+  wait: Time = 0;
+  done: DbDone<any> = noop;
+  a: unknown = undefined;
+  constructor(readonly pg: Postgres) {}
+}
+
+function queryCpuDone(q: Query): void {
+  q.pg.sim.schedule(q.wait, queryDone, q);
+}
+
+function queryDone(q: Query): void {
+  q.pg.queryDone(q);
 }
 
 function noop(): void {}

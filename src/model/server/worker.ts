@@ -55,7 +55,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     readonly index: number,
     readonly sim: Simulation,
     protected readonly listener: Listener,
-    protected readonly app: App,
+    readonly app: App,
     protected readonly settings: WorkerSettings,
     protected readonly gauges: WorkerGauges,
     protected readonly owner: WorkerOwner,
@@ -260,7 +260,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
       this.gauges.running.add(-1, now);
       if (req.holdsDbConnection) {
         req.holdsDbConnection = false;
-        this.app.db!.drop(req);
+        this.app.db!.drop();
       }
       if (req.conn.open) {
         req.conn.open = false;

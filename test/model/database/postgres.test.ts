@@ -33,7 +33,7 @@ function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();
   const outcomes: { i: number; at: number; error?: string }[] = [];
   const pg = new Postgres(sim, settings({ superuser }), new FifoCpu(sim, 4), gauge(), LINUX_SYN);
-  for (let i = 0; i < n; i++) pg.open(request(i), (req, error) => outcomes.push({ i: req.id, at: sim.now, error }));
+  for (let i = 0; i < n; i++) pg.open(request(i), (id, error) => outcomes.push({ i: id, at: sim.now, error }), i);
   sim.run();
   return { pg, outcomes };
 }
@@ -72,11 +72,15 @@ describe('PostgreSQL connection slots', () => {
     const sim = new Simulation();
     const errors: (string | undefined)[] = [];
     const pg = new Postgres(sim, settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }), new FifoCpu(sim, 4), gauge(), LINUX_SYN);
-    pg.open(request(0), (_, e) => {
-      errors.push(e);
-      pg.close();
-      pg.open(request(1), (__, e2) => errors.push(e2));
-    });
+    pg.open(
+      request(0),
+      (_, e) => {
+        errors.push(e);
+        pg.close();
+        pg.open(request(1), (__, e2) => errors.push(e2), undefined);
+      },
+      undefined,
+    );
     sim.run();
     expect(errors).toEqual([undefined, undefined]);
   });
@@ -107,7 +111,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
       sim.schedule(t, () => {
         const req = request(i);
         req.connectCpu = opts.clientAnswersAfter ?? 0;
-        pg.open(req, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`));
+        pg.open(req, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
       }, undefined);
     }
     sim.run();
