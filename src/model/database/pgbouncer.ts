@@ -14,7 +14,6 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PgBouncerSettings } from '../../scenario/resolve.js';
 import type { HttpRequest } from '../request.js';
-import type { Postgres } from './postgres.js';
 import type { DbDone, DbServer } from './server.js';
 import { WaitQueue } from './waitQueue.js';
 
@@ -36,7 +35,8 @@ export class PgBouncer implements DbServer {
   constructor(
     private readonly sim: Simulation,
     readonly settings: PgBouncerSettings,
-    private readonly postgres: Postgres,
+    /** PostgreSQL (in tests, any DbServer). */
+    private readonly postgres: DbServer,
   ) {
     this.waiting = new WaitQueue(sim, settings.queryWaitTimeout, QUERY_WAIT_TIMEOUT);
   }
