@@ -16,6 +16,7 @@
 // finite backlog is not M/M/c/K; a run with dropped SYNs, kills or client errors is
 // outside both models, and the check says so instead of comparing.
 import type { DurationSpec, Scenario } from '../scenario/schema.js';
+import { blocks } from '../scenario/resolve.js';
 import { databaseLimit, effectiveWorkerClass, handlerSlots } from './serverSlots.js';
 
 export type QueueingModel =
@@ -35,7 +36,7 @@ export function queueingModel(s: Scenario): QueueingModel | undefined {
     const mean = exponentialMean(steps[0].time);
     if (mean === undefined || (steps[0].kind === 'http' && steps[0].limit !== undefined)) return undefined;
     // Blocking IO would stall every greenlet of a worker: not c servers.
-    if (async && steps[0].io === 'blocking') return undefined;
+    if (async && blocks(steps[0], s.app.psycogreen)) return undefined;
     if (cls === 'gthread' && s.server.workers > 1 && s.server.workerConnections > s.server.threads) return undefined;
     return { kind: 'M/M/c', c: handlerSlots(s), lambda, mu: 1 / mean };
   }
@@ -64,8 +65,7 @@ export function queueingModel(s: Scenario): QueueingModel | undefined {
     s.server.switchCpu,
   ];
   if (costs.some((x) => x !== 0)) return undefined;
-  const blocking = (io: 'cooperative' | 'blocking' | undefined) => (io ?? (s.app.psycogreen ? 'cooperative' : 'blocking')) === 'blocking';
-  if (async && (blocking(connect.io) || blocking(query.io))) return undefined;
+  if (async && (blocks(connect, s.app.psycogreen) || blocks(query, s.app.psycogreen))) return undefined;
   if (handlerSlots(s) <= c) return undefined;
   return { kind: 'M/M/c/c', c, lambda, mu: 1 / mean };
 }

@@ -6,6 +6,7 @@ import type { Distribution } from '../engine/distributions.js';
 import { Resource } from '../engine/resource.js';
 import type { RandomStreams, Uniform } from '../engine/random.js';
 import { fromSeconds } from '../engine/time.js';
+import { blocks } from '../scenario/resolve.js';
 import type { Scenario, Step } from '../scenario/schema.js';
 import { CacheModel } from './cache.js';
 import { toDistribution } from './durations.js';
@@ -61,7 +62,7 @@ function compileSteps(steps: readonly Step[], psycogreen: boolean, streams: Rand
   const stores = new Map<number, { store: CompiledStep; get: number }>();
   steps.forEach((step, i) => {
     const random = streams.stream(`${prefix}.step${i}.${step.kind}`);
-    const blocking = 'io' in step && step.io !== undefined ? step.io === 'blocking' : isDb(step) && !psycogreen;
+    const blocking = blocks(step, psycogreen);
     switch (step.kind) {
       case 'cpu':
         out.push({ kind: 'cpu', duration: toDistribution(step.time), random, blocking: false, phase: Phase.cpu });
@@ -113,8 +114,4 @@ function compileSteps(steps: readonly Step[], psycogreen: boolean, streams: Rand
     }
   });
   return out;
-}
-
-function isDb(step: Step): boolean {
-  return step.kind === 'dbConnect' || step.kind === 'dbQuery';
 }

@@ -338,6 +338,15 @@ export function effectiveWorkerClass(s: Pick<Scenario, 'server'>): WorkerClass {
   return s.server.workerClass === 'sync' && s.server.threads > 1 ? 'gthread' : s.server.workerClass;
 }
 
+/**
+ * Whether a step's IO blocks its worker process (a C extension gevent cannot patch): its
+ * `io` when given; else a database step blocks without psycogreen, and nothing else does.
+ */
+export function blocks(step: Step, psycogreen: boolean): boolean {
+  if ('io' in step && step.io !== undefined) return step.io === 'blocking';
+  return (step.kind === 'dbConnect' || step.kind === 'dbQuery') && !psycogreen;
+}
+
 /** The connections PostgreSQL accepts from the app's role (superusers may use the reserve). */
 function databaseLimit(d: NonNullable<Scenario['database']>): number {
   return d.superuser ? d.maxConnections : d.maxConnections - d.superuserReservedConnections;
