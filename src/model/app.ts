@@ -15,7 +15,7 @@
 // response (a refused connection, a pool timeout) becomes a 500, as gunicorn's
 // handle_error makes it. Every continuation drops requests whose worker was killed.
 import type { Uniform } from '../engine/random.js';
-import type { Cpu } from '../engine/cpu.js';
+import type { Cpu } from '../engine/cpu/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { DatabaseAccess } from './database/access.js';
 import type { Attempt, DbClient } from './database/postgres.js';

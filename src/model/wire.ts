@@ -9,8 +9,10 @@
 //
 // Nothing here decides a setting (scenario/resolve.ts does); it only picks classes and
 // hosts and passes the settings on.
-import { FifoCpu, SharedCpu, type Cpu } from '../engine/cpu.js';
-import { ProcessCpu } from '../engine/processCpu.js';
+import type { Cpu } from '../engine/cpu/cpu.js';
+import { FifoCpu } from '../engine/cpu/fifo.js';
+import { ProcessCpu } from '../engine/cpu/process.js';
+import { SharedCpu } from '../engine/cpu/shared.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import type { OwnHost, ResolvedScenario } from '../scenario/resolve.js';

@@ -2,7 +2,7 @@
 // (a response of any status, or a transport error), enforces hey's -t timeout, counts
 // the requests in flight (for Little's law), and stops the run when it is done.
 import type { Lane } from '../../engine/lane.js';
-import type { ProcessCpu } from '../../engine/processCpu.js';
+import type { ProcessCpu } from '../../engine/cpu/process.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';

@@ -23,7 +23,7 @@
 // 5. A query uses backend CPU, then waits (pg_sleep, IO). Closing ends the backend: its
 //    slot is free `backendExitTime` after the close, and the process exits after
 //    `backendExitCpu` more.
-import type { Cpu } from '../../engine/cpu.js';
+import type { Cpu } from '../../engine/cpu/cpu.js';
 import { Fifo } from '../../engine/fifo.js';
 import type { Lane } from '../../engine/lane.js';
 import type { Simulation } from '../../engine/simulation.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../src/engine/simulation.js';
 import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';
 import { Connection, HttpRequest } from '../../../src/model/request.js';
-import { FifoCpu, SharedCpu } from '../../../src/engine/cpu.js';
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import { SharedCpu } from '../../../src/engine/cpu/shared.js';
 import { Timeline } from '../../../src/stats/timeline.js';
 
 // µs after the previous SYN (Linux: 1, 2, 4... s).

@@ -1,8 +1,10 @@
 // A host's CPU alone: the two disciplines of its cores, and a process with a fixed number
 // of threads (the postmaster: one; hey: GOMAXPROCS) competing with other work there.
 import { describe, expect, it } from 'vitest';
-import { FifoCpu, SharedCpu, type Cpu } from '../../../src/engine/cpu.js';
-import { ProcessCpu } from '../../../src/engine/processCpu.js';
+import type { Cpu } from '../../../src/engine/cpu/cpu.js';
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import { ProcessCpu } from '../../../src/engine/cpu/process.js';
+import { SharedCpu } from '../../../src/engine/cpu/shared.js';
 import { harness, type Harness } from './harness.js';
 
 /** `name` needs `work` µs of CPU from `at` on; the log says when it is done. */

@@ -1,7 +1,7 @@
 // PostgreSQL alone, past the handshake (test/model/database/postgres.test.ts has it step
 // by step): queries on the backends' cores, and what a close frees and when.
 import { describe, expect, it } from 'vitest';
-import { FifoCpu } from '../../../src/engine/cpu.js';
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
 import { Postgres, type PostgresSettings } from '../../../src/model/database/postgres.js';
 import { gauge, harness, request } from './harness.js';
 

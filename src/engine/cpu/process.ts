@@ -4,10 +4,10 @@
 // a Go program runs its goroutines on GOMAXPROCS threads, taking runnable goroutines in
 // order (hey's goroutines all dial before any of them writes its request). While a piece
 // runs it competes for the host's cores with every other process there (`host`).
+import type { Callback } from '../eventQueue.js';
+import { Resource } from '../resource.js';
+import type { Time } from '../time.js';
 import type { Cpu } from './cpu.js';
-import type { Callback } from './eventQueue.js';
-import { Resource } from './resource.js';
-import type { Time } from './time.js';
 
 interface Job {
   work: Time;

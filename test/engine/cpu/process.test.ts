@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FifoCpu, SharedCpu } from '../../src/engine/cpu.js';
-import { ProcessCpu } from '../../src/engine/processCpu.js';
-import { Simulation } from '../../src/engine/simulation.js';
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import { ProcessCpu } from '../../../src/engine/cpu/process.js';
+import { SharedCpu } from '../../../src/engine/cpu/shared.js';
+import { Simulation } from '../../../src/engine/simulation.js';
 
 describe("a process's CPU work on its host", () => {
   it('runs one piece at a time with one thread, first come first served, however many cores the host has', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FifoCpu, SharedCpu, type Cpu } from '../../src/engine/cpu.js';
-import { Simulation } from '../../src/engine/simulation.js';
+import type { Cpu } from '../../../src/engine/cpu/cpu.js';
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import { SharedCpu } from '../../../src/engine/cpu/shared.js';
+import { Simulation } from '../../../src/engine/simulation.js';
 
 /** Starts tasks [name, start, work], cancels [name, at], and returns when each ended. */
 function ends(make: (sim: Simulation) => Cpu, tasks: [string, number, number][], cancels: [string, number][] = []): Record<string, number> {
