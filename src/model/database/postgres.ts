@@ -144,7 +144,6 @@ export class Postgres implements DbServer {
   /** The client gets its answer; the attempt is over and can be reused. */
   private finish(attempt: Attempt, error: string | undefined): void {
     const { done, a } = attempt;
-    attempt.a = undefined;
     this.spare.push(attempt);
     done(a, error);
   }
@@ -178,26 +177,34 @@ export class Postgres implements DbServer {
     this.queries++;
     this.inQuery++;
     this.backendCpuUsed += cpu;
-    // The query's own record, reused once it is over (no closure, nothing on the request).
+    if (cpu === 0) {
+      // All wait: the caller's continuation travels as the event's arguments.
+      this.sim.schedule(wait, this.queryDone, done, a);
+      return;
+    }
+    // CPU, then the wait: the query's own record carries the wait across (reused).
     const q = this.spareQueries.pop() ?? new Query(this);
     q.wait = wait;
     q.done = done;
     q.a = a;
-    if (cpu > 0) this.cpu.run(cpu, queryCpuDone, q);
-    else this.sim.schedule(wait, queryDone, q);
+    this.cpu.run(cpu, queryCpuDone, q);
   }
 
-  /** Finished queries, for reuse. */
+  /** Queries done with their CPU, for reuse. */
   private readonly spareQueries: Query[] = [];
 
-  /** @internal the query's backend is done with it: the caller hears of it. */
-  queryDone(q: Query): void {
-    this.inQuery--;
-    const { done, a } = q;
-    q.a = undefined;
+  /** @internal the query's CPU is done: its wait follows. */
+  queryCpuDone(q: Query): void {
+    const { wait, done, a } = q;
     this.spareQueries.push(q);
-    done(a, undefined);
+    this.sim.schedule(wait, this.queryDone, done, a);
   }
+
+  /** The query is over: the caller hears of it. */
+  private readonly queryDone = (done: DbDone<any>, a: unknown): void => {
+    this.inQuery--;
+    done(a, undefined);
+  };
 
   /** The postmaster's loop: accept the oldest completed connection and fork for it. */
   private acceptNext(): void {
@@ -357,7 +364,7 @@ export class Postgres implements DbServer {
 
 }
 
-/** A query in a backend: its wait after its CPU, and whom to tell. */
+/** A query with CPU to run: its wait after the CPU, and whom to tell. */
 class Query {
   wait: Time = 0;
   done: DbDone<any> = noop;
@@ -366,11 +373,7 @@ class Query {
 }
 
 function queryCpuDone(q: Query): void {
-  q.pg.sim.schedule(q.wait, queryDone, q);
-}
-
-function queryDone(q: Query): void {
-  q.pg.queryDone(q);
+  q.pg.queryCpuDone(q);
 }
 
 function noop(): void {}
