@@ -16,7 +16,7 @@
 // finite backlog is not M/M/c/K; a run with dropped SYNs, kills or client errors is
 // outside both models, and the check says so instead of comparing.
 import type { DurationSpec, Scenario } from '../scenario/schema.js';
-import { blocks } from '../scenario/resolve.js';
+import { blocks } from '../scenario/resolveSteps.js';
 import { databaseLimit, effectiveWorkerClass, handlerSlots } from './serverSlots.js';
 
 export type QueueingModel =

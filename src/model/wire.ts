@@ -70,7 +70,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   }
   const app = new App(
     sim,
-    compileEndpoints(r.app.spec, streams, r.app.authInHandshake),
+    compileEndpoints(r.app.endpoints, streams),
     cores,
     db,
     streams.stream('app.endpoint'),

@@ -12,6 +12,7 @@
 // here. A new setting of a component goes: schema.ts (its field), this file (its
 // settings interface and the line that fills it), the component that uses it.
 import { fromSeconds, type Time } from '../engine/time.js';
+import { resolveEndpoints, type ResolvedEndpoint } from './resolveSteps.js';
 import type { Scenario, Step } from './schema.js';
 
 // ---- Hosts -------------------------------------------------------------------------
@@ -125,14 +126,12 @@ export interface ArbiterSettings {
 // ---- The app and its database -------------------------------------------------------
 
 export interface AppSettings {
-  /** The scenario's app section, compiled into steps when the model is wired (model/steps.ts). */
-  spec: Scenario['app'];
+  /** What each endpoint runs (resolveSteps.ts); the model gives the steps their streams when wired. */
+  endpoints: ResolvedEndpoint[];
   /** The worker's CPU for a request whose handler raised. */
   errorCpu: Time;
   /** The worker's CPU to resume a request whose IO completed. */
   switchCpu: Time;
-  /** The app talks to PostgreSQL itself, which asks it for its share of authentication mid-handshake. */
-  authInHandshake: boolean;
   pool: PoolSettings | undefined;
 }
 
@@ -241,7 +240,9 @@ export function resolve(scenario: Scenario): ResolvedScenario {
       handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections,
       connectionSlots: workerClass === 'sync' ? 1 : s.workerConnections,
     },
-    app: { spec: a, errorCpu: fromSeconds(s.errorCpu), switchCpu: fromSeconds(s.switchCpu), authInHandshake: direct, pool },
+    // Talking to PostgreSQL itself (no PgBouncer), the app answers its handshake: the
+    // client's CPU of a connect comes with the backend's challenge.
+    app: { endpoints: resolveEndpoints(a, direct), errorCpu: fromSeconds(s.errorCpu), switchCpu: fromSeconds(s.switchCpu), pool },
     database: d === undefined ? undefined : resolveDatabase(scenario, d, tcp, direct),
   };
 }
@@ -336,15 +337,6 @@ function resolveDatabase(scenario: Scenario, d: NonNullable<Scenario['database']
 /** The worker class gunicorn actually runs: sync with threads > 1 is gthread. */
 export function effectiveWorkerClass(s: Pick<Scenario, 'server'>): WorkerClass {
   return s.server.workerClass === 'sync' && s.server.threads > 1 ? 'gthread' : s.server.workerClass;
-}
-
-/**
- * Whether a step's IO blocks its worker process (a C extension gevent cannot patch): its
- * `io` when given; else a database step blocks without psycogreen, and nothing else does.
- */
-export function blocks(step: Step, psycogreen: boolean): boolean {
-  if ('io' in step && step.io !== undefined) return step.io === 'blocking';
-  return (step.kind === 'dbConnect' || step.kind === 'dbQuery') && !psycogreen;
 }
 
 /** The connections PostgreSQL accepts from the app's role (superusers may use the reserve). */

@@ -2,7 +2,7 @@
 // distribution over integer microseconds.
 import { Choice, Constant, Exponential, LogNormal, UniformBetween, type Distribution } from '../engine/distributions.js';
 import { MICROSECONDS_PER_SECOND as US } from '../engine/time.js';
-import type { DurationSpec } from '../scenario/schema.js';
+import type { DurationSpec } from './schema.js';
 
 export function toDistribution(spec: DurationSpec): Distribution {
   if (typeof spec === 'number') return new Constant(Math.round(spec * US));
