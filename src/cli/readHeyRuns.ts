@@ -1,5 +1,5 @@
 // Reads saved hey outputs from disk (the parsing itself is in src/analysis).
-import { parseHeyRun, type HeyRun } from '../analysis/heyRun.js';
+import { parseHeyRun, type HeyRun } from '../analysis/calibration/heyRun.js';
 import { readText } from './loadScenarioFile.js';
 
 export function readHeyRuns(paths: readonly string[]): HeyRun[] {
