@@ -151,8 +151,7 @@ export class App implements DbClient {
     switch (step.kind) {
       case 'dbConnect':
         // The client's share of authentication, if it runs inside the handshake.
-        req.connectCpu = step.cpu !== undefined ? Math.max(0, this.sample(step, step.cpu) - (step.startCpu ?? 0)) : 0;
-        this.db!.connect(req, connected, req);
+        this.db!.connect(req, step.cpu !== undefined ? Math.max(0, this.sample(step, step.cpu) - (step.startCpu ?? 0)) : 0, connected, req);
         return;
       case 'dbQuery':
         this.db!.query(req, this.sample(step, step.cpu!), this.sample(step, step.duration!), queried, req);

@@ -80,8 +80,6 @@ export class HttpRequest {
   step = 0;
   /** A database connection is open for this request (it must be closed on any exit). */
   holdsDbConnection = false;
-  /** The client's share of authentication for the connection being opened (µs of CPU). */
-  connectCpu = 0;
   /** The worker's CPU it is about to run outside a step (request handling, an error, authentication) and what follows. */
   pendingCpu = 0;
   /** The work of its CPU task in progress, counted when it is done. */

@@ -19,10 +19,10 @@ export class DatabaseAccess {
     readonly pool: PoolSettings | undefined,
   ) {}
 
-  /** A connection for `req`: done(a, error) once it has one (or failed). */
-  connect<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
-    if (this.pool === undefined) this.server.open(req, done, a);
-    else this.poolOf(req.host!).checkout(req, done, a);
+  /** A connection for `req` (`clientCpu`: its worker's share of authentication): done(a, error) once it has one (or failed). */
+  connect<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
+    if (this.pool === undefined) this.server.open(req, clientCpu, done, a);
+    else this.poolOf(req.host!).checkout(req, clientCpu, done, a);
   }
 
   query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {

@@ -45,7 +45,8 @@ export class PgBouncer implements DbServer {
     return this.waiting.timeouts;
   }
 
-  open<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
+  /** `_clientCpu`: the app does not answer PgBouncer's own login (it logs in with what it has). */
+  open<A>(req: HttpRequest, _clientCpu: Time, done: DbDone<A>, a: A): void {
     if (this.clients >= this.settings.maxClientConn) {
       this.refused++;
       done(a, MAX_CLIENT_CONN);
@@ -92,7 +93,8 @@ export class PgBouncer implements DbServer {
     } else if (this.servers < this.settings.defaultPoolSize) {
       this.servers++;
       op.then = then;
-      this.postgres.open(op.req, serverOpened, op);
+      // PgBouncer answers PostgreSQL's handshake itself: no work of the app's.
+      this.postgres.open(op.req, 0, serverOpened, op);
     } else {
       this.waiting.wait(op.req, then, op);
     }

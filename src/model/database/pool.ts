@@ -7,6 +7,7 @@
 // closed when the pool already holds pool_size. Connections stay open across requests:
 // the fork and start-up are paid once, not per request.
 import type { Simulation } from '../../engine/simulation.js';
+import type { Time } from '../../engine/time.js';
 import type { PoolSettings } from '../../scenario/resolve.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
@@ -40,7 +41,7 @@ export class ConnectionPool {
     return this.waiting.timeouts;
   }
 
-  checkout<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
+  checkout<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
     if (this.idle > 0) {
       this.idle--;
       done(a, undefined);
@@ -48,7 +49,7 @@ export class ConnectionPool {
       this.open++;
       this.opening++;
       if (this.open > this.peakOpen) this.peakOpen = this.open;
-      this.server.open(req, opened, new Opening(this, done, a));
+      this.server.open(req, clientCpu, opened, new Opening(this, done, a));
     } else {
       this.waiting.wait(req, done, a);
     }

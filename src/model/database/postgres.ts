@@ -57,6 +57,8 @@ export class Attempt {
   /** Holding a slot (past InitProcess), and the client's answers still to come in this phase. */
   slotted = false;
   turnsLeft = 0;
+  /** The client's own work for its last answer (µs of CPU: scram-sha-256's proof). */
+  clientCpu: Time = 0;
   constructor(
     public req: HttpRequest,
     public done: DbDone<any>,
@@ -122,18 +124,19 @@ export class Postgres implements DbServer {
     this.synTimers = synRetransmits.map((t) => sim.lane(t));
   }
 
-  open<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
+  open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
     // Attempts are reused once their client has its answer (a connection storm makes thousands).
-    const attempt = this.spare.pop();
-    if (attempt === undefined) this.syn(new Attempt(req, done, a, this));
+    let attempt = this.spare.pop();
+    if (attempt === undefined) attempt = new Attempt(req, done, a, this);
     else {
       attempt.req = req;
       attempt.done = done;
       attempt.a = a;
       attempt.synCount = 0;
       attempt.slotted = false;
-      this.syn(attempt);
     }
+    attempt.clientCpu = clientCpu;
+    this.syn(attempt);
   }
 
   /** @internal the client gave up on its SYNs. */
@@ -254,7 +257,7 @@ export class Postgres implements DbServer {
     if (client !== undefined && this.settings.turnsBeforeSlot > 0) {
       attempt.turnsLeft = this.settings.turnsBeforeSlot - 1;
       // Without authentication messages (trust), libpq's own work falls in this turn.
-      client.turn(attempt, attempt.turnsLeft === 0 && this.settings.authTurns === 0 ? attempt.req.connectCpu : 0);
+      client.turn(attempt, attempt.turnsLeft === 0 && this.settings.authTurns === 0 ? attempt.clientCpu : 0);
     } else this.initProcess(attempt);
   };
 
@@ -293,7 +296,7 @@ export class Postgres implements DbServer {
     this.awaitingClient++;
     attempt.awaitingClient = true;
     // The proof (or md5 hash) is computed for the last message.
-    client.turn(attempt, attempt.turnsLeft === 0 ? attempt.req.connectCpu : 0);
+    client.turn(attempt, attempt.turnsLeft === 0 ? attempt.clientCpu : 0);
   }
 
   /** @internal the client answered (or went away: `error`). */

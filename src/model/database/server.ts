@@ -13,8 +13,11 @@ import type { HttpRequest } from '../request.js';
 export type DbDone<A> = (a: A, error: string | undefined) => void;
 
 export interface DbServer {
-  /** Opens a connection for `req` (whose worker answers the handshake's messages). */
-  open<A>(req: HttpRequest, done: DbDone<A>, a: A): void;
+  /**
+   * Opens a connection for `req`, whose worker answers the handshake's messages;
+   * `clientCpu`: its own work for the last answer (libpq's share of authentication).
+   */
+  open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void;
   /** Closes a connection. */
   close(): void;
   /** Runs a query for `req` on a connection it holds: `cpu` on the database's cores, then `wait`. */

@@ -34,7 +34,7 @@ function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();
   const outcomes: { i: number; at: number; error?: string }[] = [];
   const pg = new Postgres(sim, settings({ superuser }), new FifoCpu(sim, 4), gauge(), LINUX_SYN);
-  for (let i = 0; i < n; i++) pg.open(request(i), (id, error) => outcomes.push({ i: id, at: sim.now, error }), i);
+  for (let i = 0; i < n; i++) pg.open(request(i), 0, (id, error) => outcomes.push({ i: id, at: sim.now, error }), i);
   sim.run();
   return { pg, outcomes };
 }
@@ -75,10 +75,11 @@ describe('PostgreSQL connection slots', () => {
     const pg = new Postgres(sim, settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }), new FifoCpu(sim, 4), gauge(), LINUX_SYN);
     pg.open(
       request(0),
+      0,
       (_, e) => {
         errors.push(e);
         pg.close();
-        pg.open(request(1), (__, e2) => errors.push(e2), undefined);
+        pg.open(request(1), 0, (__, e2) => errors.push(e2), undefined);
       },
       undefined,
     );
@@ -111,8 +112,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     for (const [i, t] of (opts.at ?? [0]).entries()) {
       sim.schedule(t, () => {
         const req = request(i);
-        req.connectCpu = opts.clientAnswersAfter ?? 0;
-        pg.open(req, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
+        pg.open(req, opts.clientAnswersAfter ?? 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
       }, undefined);
     }
     sim.run();

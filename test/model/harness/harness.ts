@@ -74,7 +74,7 @@ export function loggingClient(h: Harness): ClientSide {
  */
 export function fakeServer(h: Harness, opts: { openTime: number; refuse?: string }): DbServer {
   return {
-    open(req, done, a) {
+    open(req, _clientCpu, done, a) {
       h.note(`server open ${req.id}`);
       h.sim.schedule(opts.openTime, () => done(a, opts.refuse), undefined);
     },

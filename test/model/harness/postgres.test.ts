@@ -27,7 +27,7 @@ function setup(changes: Partial<PostgresSettings>, cores = 1) {
   const h = harness();
   const pg = new Postgres(h.sim, { ...SETTINGS, ...changes }, new FifoCpu(h.sim, cores), gauge(), [1_000_000]);
   const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
-  return { h, pg, open: (id: number) => pg.open(request(id), log('ready'), id), query: (id: number, cpu: number, wait: number) => pg.query(request(id), cpu, wait, log('result'), id) };
+  return { h, pg, open: (id: number) => pg.open(request(id), 0, log('ready'), id), query: (id: number, cpu: number, wait: number) => pg.query(request(id), cpu, wait, log('result'), id) };
 }
 
 describe('PostgreSQL, alone: queries and closes', () => {
