@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { replaceSection, runValidation, validationSection } from '../dist/analysis/validation.js';
+import { replaceSection, runValidation, validationSection } from '../dist/analysis/calibration/validation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));

@@ -1,7 +1,7 @@
 // npm run build: bundles the CLI (dist/cli/main.js, compiled by tsc) into one CommonJS
 // script, dist/sim.cjs, which bin/sim.js starts from V8's code cache (src/cli/codeCache.ts),
-// and the sweep's worker-thread side (dist/analysis/pointWorker.js) into another,
-// dist/analysis/pointWorker.cjs, which piscina loads in each thread.
+// and the sweep's worker-thread side (dist/analysis/sweep/pointWorker.js) into another,
+// dist/analysis/sweep/pointWorker.cjs, which piscina loads in each thread.
 //
 // Why the worker is CommonJS (issue 17, item 25): piscina loads a worker file with
 // require(), and an ES module required from CommonJS goes through Node's require(esm),
@@ -70,12 +70,12 @@ await build({
 });
 
 await build({
-  entryPoints: ['dist/analysis/pointWorker.js'],
+  entryPoints: ['dist/analysis/sweep/pointWorker.js'],
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  outfile: 'dist/analysis/pointWorker.cjs',
+  outfile: 'dist/analysis/sweep/pointWorker.cjs',
   logLevel: 'warning',
   plugins: [lazyCrypto],
 });

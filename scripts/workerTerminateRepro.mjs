@@ -8,12 +8,12 @@
 // 2-thread piscina pool, as the sweep runner makes, destroyed after a delay that walks
 // across the time a thread takes to load the file, `rounds` times (default 400).
 //
-// - dist/analysis/pointWorker.js, the compiled ES module: piscina require()s it, so Node
+// - dist/analysis/sweep/pointWorker.js, the compiled ES module: piscina require()s it, so Node
 //   instantiates it through require(esm) (ModuleWrap::InstantiateSync). When
 //   worker.terminate() lands during that instantiation, V8 stops it half-done and Node
 //   goes on to ask whether the graph is async: the process aborts (exit 134). On a
 //   2-core machine, about one round in a hundred lands there.
-// - dist/analysis/pointWorker.cjs, the CommonJS bundle the runner uses: no instantiation
+// - dist/analysis/sweep/pointWorker.cjs, the CommonJS bundle the runner uses: no instantiation
 //   step, so termination at any point of the load only stops the thread.
 //
 // Exit code 0 when the bundle survived every round (and says what the ES module did).
@@ -54,8 +54,8 @@ if (process.argv[2] === '--child') {
 const rounds = process.argv[2] ?? '400';
 let failed = false;
 for (const [name, expectCrash] of [
-  ['dist/analysis/pointWorker.js', true],
-  ['dist/analysis/pointWorker.cjs', false],
+  ['dist/analysis/sweep/pointWorker.js', true],
+  ['dist/analysis/sweep/pointWorker.cjs', false],
 ]) {
   const file = `${root}${name}`;
   if (!existsSync(file)) {

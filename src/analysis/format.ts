@@ -1,7 +1,7 @@
 // How sweep and plan outputs write numbers: seconds and rates with hey's four decimals,
 // a ± half-width when replications give an interval, "-" where hey prints nothing.
-import type { Estimate } from './confidence.js';
-import type { SweepValue } from './vary.js';
+import type { Estimate } from './math/confidence.js';
+import type { SweepValue } from './sweep/vary.js';
 
 export function fixed(x: number, digits = 4): string {
   // -0.0000 reads as a sign error; it is a rounding of a tiny negative.

@@ -63,8 +63,8 @@ export function findViolations(r: RunResult): Violation[] {
     );
   }
   const db = r.database;
-  if (db !== undefined && (db.peakOpen > db.limit || db.openAtEnd < 0 || db.openAtEnd > db.peakOpen)) {
-    fail(INVARIANTS.dbLimit, `peak ${db.peakOpen} open of max_connections ${db.limit}, ${db.openAtEnd} open at the end`);
+  if (db !== undefined && (db.peakOpen > db.maxConnections || db.openAtEnd < 0 || db.openAtEnd > db.peakOpen)) {
+    fail(INVARIANTS.dbLimit, `peak ${db.peakOpen} open of max_connections ${db.maxConnections}, ${db.openAtEnd} open at the end`);
   }
   const pool = db?.pool;
   if (pool !== undefined && pool.peakPerWorker > pool.size + pool.maxOverflow) {

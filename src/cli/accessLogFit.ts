@@ -1,7 +1,7 @@
 // sim fit <base.json> --access-log FILE: the load of a production access log, as a
-// scenario (src/analysis/accessLog.ts), on the base scenario's server and database.
-import { fitAccessLog, parseAccessLog, scenarioFromAccessLog, type AccessLogFit } from '../analysis/accessLog.js';
-import { table } from '../analysis/compareText.js';
+// scenario (src/analysis/calibration/accessLog.ts), on the base scenario's server and database.
+import { fitAccessLog, parseAccessLog, scenarioFromAccessLog, type AccessLogFit } from '../analysis/calibration/accessLog.js';
+import { table } from '../analysis/calibration/compareText.js';
 import { UserError } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
 import { applyOverride } from '../scenario/overrides.js';

@@ -1,11 +1,11 @@
 // Reads a scenario file into a sweep's definition: the axes come from --vary, else from
 // the file's "sweep" block; --replications likewise overrides the block's.
 import { basename } from 'node:path';
-import { checkAxes, parseVary } from '../analysis/vary.js';
-import type { SweepDefinition } from '../analysis/sweep.js';
+import { checkAxes, parseVary } from '../analysis/sweep/vary.js';
+import type { SweepDefinition } from '../analysis/sweep/sweep.js';
 import { UserError } from '../scenario/errors.js';
 import * as msg from '../messages.js';
-import { MAX_GRID_POINTS } from '../analysis/grid.js';
+import { MAX_GRID_POINTS } from '../analysis/sweep/grid.js';
 import { MAX_REPLICATIONS } from '../scenario/schema.js';
 import { validateScenario } from '../scenario/load.js';
 import { applyOverride, flagOverride, parseSetExpression } from '../scenario/overrides.js';

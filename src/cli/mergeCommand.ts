@@ -1,8 +1,8 @@
 // sim merge <shard.json>...: joins the JSON outputs of sim sweep --shard into the output of
 // the whole sweep (the same bytes as running it unsharded).
 import type { Argv } from 'yargs';
-import { mergeShards } from '../analysis/merge.js';
-import type { SweepOutput } from '../analysis/sweep.js';
+import { mergeShards } from '../analysis/sweep/merge.js';
+import type { SweepOutput } from '../analysis/sweep/sweep.js';
 import { parseJson } from '../scenario/load.js';
 import { readText } from './loadScenarioFile.js';
 import type { Io } from './main.js';

@@ -1,9 +1,9 @@
 // sim plan <scenario> --target-rps X --p99 Y --vary ...: the cheapest configuration of the
 // grid that meets the targets.
 import type { Argv } from 'yargs';
-import { plan } from '../analysis/plan.js';
-import { planText } from '../analysis/planText.js';
-import { runSweep, prepareSweep } from '../analysis/sweep.js';
+import { plan } from '../analysis/plan/plan.js';
+import { planText } from '../analysis/plan/planText.js';
+import { runSweep, prepareSweep } from '../analysis/sweep/sweep.js';
 import { parseDuration } from '../scenario/duration.js';
 import { UserError } from '../scenario/errors.js';
 import type { Io } from './main.js';

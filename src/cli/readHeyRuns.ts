@@ -1,7 +1,7 @@
 // Reads saved load-tester outputs from disk (the parsing itself is in src/analysis):
 // hey's, or any format readMeasuredRun recognises.
-import type { MeasuredRun } from '../analysis/measuredRun.js';
-import { readMeasuredRun } from '../analysis/readMeasuredRun.js';
+import type { MeasuredRun } from '../analysis/calibration/measuredRun.js';
+import { readMeasuredRun } from '../analysis/calibration/readMeasuredRun.js';
 import { readText } from './loadScenarioFile.js';
 
 export function readHeyRuns(paths: readonly string[]): MeasuredRun[] {

@@ -1,10 +1,10 @@
 // sim sweep <scenario> --vary ...: runs the grid and prints a table, JSON or CSV.
 import type { Argv } from 'yargs';
-import { parseShard } from '../analysis/grid.js';
-import { runSweep } from '../analysis/sweep.js';
+import { parseShard } from '../analysis/sweep/grid.js';
+import { runSweep } from '../analysis/sweep/sweep.js';
 import { basename } from 'node:path';
-import { chartSweep } from '../analysis/chartPoints.js';
-import { sweepText } from '../analysis/sweepText.js';
+import { chartSweep } from '../analysis/sweep/chartPoints.js';
+import { sweepText } from '../analysis/sweep/sweepText.js';
 import { sweepCharts } from '../charts/sweepCharts.js';
 import type { Io } from './main.js';
 import * as msg from '../messages.js';

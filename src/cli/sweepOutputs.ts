@@ -1,8 +1,8 @@
 // Where a sweep's output goes: --json and --csv print to stdout when given alone, or write
 // FILE (atomically: a reader never sees half a file) and leave stdout to the table.
-import { sweepCsv } from '../analysis/sweepCsv.js';
-import { sweepText, sweepWarnings } from '../analysis/sweepText.js';
-import type { SweepOutput } from '../analysis/sweep.js';
+import { sweepCsv } from '../analysis/sweep/sweepCsv.js';
+import { sweepText, sweepWarnings } from '../analysis/sweep/sweepText.js';
+import type { SweepOutput } from '../analysis/sweep/sweep.js';
 import { UserError } from '../scenario/errors.js';
 import type { Io } from './main.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';

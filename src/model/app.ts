@@ -15,7 +15,7 @@
 // response (a refused connection, a pool timeout) becomes a 500, as gunicorn's
 // handle_error makes it. Every continuation drops requests whose worker was killed.
 import type { Uniform } from '../engine/random.js';
-import type { Cpu } from '../engine/cpu.js';
+import type { Cpu } from '../engine/cpu/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { DatabaseAccess } from './database/access.js';
 import type { Attempt, DbClient } from './database/postgres.js';
@@ -151,11 +151,10 @@ export class App implements DbClient {
     switch (step.kind) {
       case 'dbConnect':
         // The client's share of authentication, if it runs inside the handshake.
-        req.connectCpu = step.cpu !== undefined ? Math.max(0, this.sample(step, step.cpu) - (step.startCpu ?? 0)) : 0;
-        this.db!.connect(req, this.connected);
+        this.db!.connect(req, step.cpu !== undefined ? Math.max(0, this.sample(step, step.cpu) - (step.startCpu ?? 0)) : 0, connected, req);
         return;
       case 'dbQuery':
-        this.db!.query(req, this.sample(step, step.cpu!), this.sample(step, step.duration!), this.queried);
+        this.db!.query(req, this.sample(step, step.cpu!), this.sample(step, step.duration!), queried, req);
         return;
       default:
         if (step.limit !== undefined) step.limit.acquire(limitGranted, this, req);
@@ -223,27 +222,8 @@ export class App implements DbClient {
     return this.endpoints[req.endpoint].steps[req.step - 1];
   }
 
-  /** Bound once, so a connect allocates no closure. */
-  readonly connected = (req: HttpRequest, error: string | undefined): void => {
-    if (req.killed) {
-      if (error === undefined) this.db!.drop(req);
-      return;
-    }
-    if (error !== undefined) {
-      this.fail(req, error);
-      return;
-    }
-    req.holdsDbConnection = true;
-    this.afterWait(req);
-  };
-
-  readonly queried = (req: HttpRequest, error: string | undefined): void => {
-    if (req.killed) return;
-    if (error !== undefined) this.fail(req, error);
-    else this.afterWait(req);
-  };
-
-  private fail(req: HttpRequest, exception: string): void {
+  /** @internal the handler's IO ended in an exception. */
+  fail(req: HttpRequest, exception: string): void {
     // Counted by the server's message; the exception's full text is built when reported.
     this.exceptions.set(exception, (this.exceptions.get(exception) ?? 0) + 1);
     const cpu = this.errorCpu + this.resumeCpu(req);
@@ -359,4 +339,25 @@ function waited(app: App, req: HttpRequest): void {
     return;
   }
   app.afterWait(req);
+}
+
+/** A connect ended: the request holds its connection now, or raises. */
+function connected(req: HttpRequest, error: string | undefined): void {
+  const app = req.host!.app;
+  if (req.killed) {
+    if (error === undefined) app.db!.drop();
+    return;
+  }
+  if (error !== undefined) {
+    app.fail(req, error);
+    return;
+  }
+  req.holdsDbConnection = true;
+  app.afterWait(req);
+}
+
+function queried(req: HttpRequest, error: string | undefined): void {
+  if (req.killed) return;
+  if (error !== undefined) req.host!.app.fail(req, error);
+  else req.host!.app.afterWait(req);
 }

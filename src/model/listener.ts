@@ -12,7 +12,8 @@ import { Fifo } from '../engine/fifo.js';
 import type { Lane } from '../engine/lane.js';
 import type { Uniform } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
-import { fromSeconds } from '../engine/time.js';
+import type { Time } from '../engine/time.js';
+import type { AcceptPolicy } from '../scenario/resolve.js';
 import type { Gauge } from '../stats/timeline.js';
 import type { Connection } from './request.js';
 
@@ -30,24 +31,7 @@ export interface Acceptor {
   readable(): void;
 }
 
-export type AcceptPolicy = 'random' | 'round-robin' | 'first';
-
-/**
- * When a client whose SYN was dropped sends it again: seconds after the previous SYN,
- * the last entry being the wait before the connect gives up ("connection timed out").
- */
-export function synRetransmits(os: 'linux' | 'darwin', synRetries: number): readonly number[] {
-  // Linux: TCP_TIMEOUT_INIT = 1 s, doubled at each of net.ipv4.tcp_syn_retries
-  // retransmissions (default 6: SYNs at 0, 1, 3, 7, 15, 31, 63 s, given up at 127 s).
-  if (os === 'linux') return Array.from({ length: synRetries + 1 }, (_, k) => 2 ** k);
-  return DARWIN_SYN_RETRANSMITS;
-}
-
-const DARWIN_SYN_RETRANSMITS: readonly number[] =
-  // BSD's tcp_syn_backoff[] = {1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64, ...} times the 1 s
-  // initial RTO (xnu bsd/netinet/tcp_timer.c), cut off by the 75 s connection-
-  // establishment timer (TCPTV_KEEP_INIT): SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s.
-  [1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 8];
+export type { AcceptPolicy };
 
 export class Listener {
   private readonly queue = new Fifo<Connection>();
@@ -63,13 +47,14 @@ export class Listener {
   constructor(
     private readonly sim: Simulation,
     readonly capacity: number,
-    synRetransmits: readonly number[],
+    /** When the client resends a dropped SYN (µs after the previous one; the last: it gives up). */
+    synRetransmits: readonly Time[],
     private readonly policy: AcceptPolicy,
     private readonly pick: Uniform,
     /** Connections waiting in the accept queue, over time. */
     private readonly backlogGauge: Gauge,
   ) {
-    this.synTimers = synRetransmits.map((seconds) => sim.lane(fromSeconds(seconds)));
+    this.synTimers = synRetransmits.map((t) => sim.lane(t));
   }
 
   get queued(): number {

@@ -1,6 +1,7 @@
 // One HTTP request and the TCP connection it travels on, as the server and the client
 // both see them. Plain records: the components that own them change their fields.
 import type { Resource } from '../engine/resource.js';
+import type { App } from './app.js';
 import type { Time } from '../engine/time.js';
 
 export class Connection {
@@ -79,12 +80,6 @@ export class HttpRequest {
   step = 0;
   /** A database connection is open for this request (it must be closed on any exit). */
   holdsDbConnection = false;
-  /** The database operation in progress: its CPU and wait, its caller, and the next
-   * layer's continuation (pool -> PgBouncer -> PostgreSQL pass these along). */
-  dbCpu = 0;
-  dbWait = 0;
-  /** The client's share of authentication for the connection being opened (µs of CPU). */
-  connectCpu = 0;
   /** The worker's CPU it is about to run outside a step (request handling, an error, authentication) and what follows. */
   pendingCpu = 0;
   /** The work of its CPU task in progress, counted when it is done. */
@@ -93,10 +88,6 @@ export class HttpRequest {
   /** The connection attempt whose challenge its worker is answering. */
   authAttempt: { answered(error?: string): void } | undefined = undefined;
   authKeepsLoop = false;
-  dbDone: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
-  dbNext: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
-  /** PgBouncer's own continuation: an app-side pool above it keeps dbNext meanwhile. */
-  bouncerNext: ((req: HttpRequest, error: string | undefined) => void) | undefined = undefined;
   /** The endpoint it was routed to (index in app.endpoints). */
   endpoint = 0;
   /** A cache miss: the key to store once the covered steps are done. */
@@ -148,6 +139,8 @@ export class HttpRequest {
 
 /** What runs a request's handler: a worker process, seen from the app. */
 export interface AppHost {
+  /** The app it runs (the database layers' continuations find it here). */
+  readonly app: App;
   /** The worker's event loop / GIL: CPU work holds it, and so does blocking IO where it blocks the process. */
   readonly loop: Resource;
   /** Blocking IO holds the loop (gevent, eventlet); in threads it only blocks its thread. */

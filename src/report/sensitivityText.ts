@@ -1,7 +1,7 @@
 // The line `sim run --sensitivity` adds to the text report, after the simulation's own
 // sections: the costs the prediction hangs on, with the figures at -50 % and +50 %.
 import { sig } from '../analysis/format.js';
-import type { Sensitivity, SensitivityFigures } from '../analysis/sensitivity.js';
+import type { Sensitivity, SensitivityFigures } from '../analysis/calibration/sensitivity.js';
 
 export function sensitivityText(s: Sensitivity): string {
   const pct = (x: number) => `${Math.round(100 * x)} %`;

@@ -121,7 +121,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
         result.database === undefined
           ? null
           : {
-              maxConnections: result.database.limit,
+              maxConnections: result.database.maxConnections,
               peakOpen: result.database.peakOpen,
               refused: result.database.refused,
               connections: result.database.connections,
@@ -152,7 +152,7 @@ function warnings(result: RunResult): string[] {
   if (db?.pool !== undefined) {
     const perWorker = db.pool.size + db.pool.maxOverflow;
     const total = result.server.workers * perWorker;
-    const [limit, what] = db.pgbouncer !== undefined ? [db.pgbouncer.maxClientConn, "PgBouncer's max_client_conn"] : [db.limit, 'max_connections'];
+    const [limit, what] = db.pgbouncer !== undefined ? [db.pgbouncer.maxClientConn, "PgBouncer's max_client_conn"] : [db.maxConnections, 'max_connections'];
     if (total > limit) {
       out.push(
         `each worker has its own pool: ${result.server.workers} workers x (pool_size ${db.pool.size} + max_overflow ${db.pool.maxOverflow}) = ${total} connections can exceed ${what} (${limit})`,

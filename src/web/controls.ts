@@ -3,6 +3,7 @@
 // name, help text, type and bounds are read from the scenario's JSON Schema
 // (scenarioJsonSchema(), what `sim schema` prints), so the page says what the file format
 // says. The only thing the page adds is a slider's span: the schema has lower bounds only.
+import { effectiveWorkerClass } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
 export const GROUPS = ['Load', 'gunicorn', 'App', 'PostgreSQL', 'Machine', 'Run'] as const;
@@ -18,7 +19,6 @@ export interface ControlSpec {
 }
 
 const closedLoop = (s: Scenario) => s.client.arrivals === undefined;
-const effectiveClass = (s: Scenario) => (s.server.workerClass === 'sync' && s.server.threads > 1 ? 'gthread' : s.server.workerClass);
 const hasDatabase = (s: Scenario) => s.database !== undefined;
 
 export const CONTROL_SPECS: readonly ControlSpec[] = [
@@ -28,8 +28,8 @@ export const CONTROL_SPECS: readonly ControlSpec[] = [
   { path: 'client.keepAlive', group: 'Load', applies: closedLoop },
   { path: 'server.workerClass', group: 'gunicorn' },
   { path: 'server.workers', group: 'gunicorn', span: 16 },
-  { path: 'server.threads', group: 'gunicorn', span: 32, applies: (s) => effectiveClass(s) === 'gthread' || s.server.workerClass === 'sync' },
-  { path: 'server.workerConnections', group: 'gunicorn', span: 1000, applies: (s) => effectiveClass(s) !== 'sync' },
+  { path: 'server.threads', group: 'gunicorn', span: 32, applies: (s) => effectiveWorkerClass(s) === 'gthread' || s.server.workerClass === 'sync' },
+  { path: 'server.workerConnections', group: 'gunicorn', span: 1000, applies: (s) => effectiveWorkerClass(s) !== 'sync' },
   { path: 'server.keepalive', group: 'gunicorn', span: 10 },
   { path: 'server.backlog', group: 'gunicorn', span: 4096 },
   { path: 'app.psycogreen', group: 'App' },

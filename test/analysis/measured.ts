@@ -1,7 +1,7 @@
 // Builds "measured" runs out of simulated ones, rounded as hey prints them, so that a
 // test knows the true parameters behind a measurement.
-import type { HeyReport } from '../../src/analysis/heyOutput.js';
-import type { HeyRun } from '../../src/analysis/heyRun.js';
+import type { HeyReport } from '../../src/analysis/calibration/heyOutput.js';
+import type { HeyRun } from '../../src/analysis/calibration/heyRun.js';
 import { simulate } from '../../src/model/system.js';
 import { summarize } from '../../src/report/summary.js';
 import { validateScenario } from '../../src/scenario/load.js';

@@ -21,7 +21,7 @@ describe('the invariant checker', () => {
     [INVARIANTS.endsOnce, (r) => (r.evidence.inSystemAtEnd = 1), /unfinished 1 = 21, but 20 were sent/],
     [INVARIANTS.tallies, (r) => (r.recorder as unknown as { byStatus: number[] }).byStatus[200]++, /responses: 20 latencies, 21 status codes, 20 in the timeline/],
     [INVARIANTS.tallies, (r) => r.timeline.count['2xx'][0]++, /21 in the timeline/],
-    [INVARIANTS.dbLimit, (r) => (r.database!.peakOpen = r.database!.limit + 1), /peak 101 open of max_connections 100/],
+    [INVARIANTS.dbLimit, (r) => (r.database!.peakOpen = r.database!.maxConnections + 1), /peak 101 open of max_connections 100/],
     [INVARIANTS.workerConnections, (r) => (r.evidence.peakConnectionsPerWorker = 6), /a gthread worker held 6 connections at once, its slots are 5/],
     [INVARIANTS.workerHandlers, (r) => (r.evidence.peakHandlersPerWorker = 3), /a gthread worker ran 3 handlers at once, it may run 2/],
     [INVARIANTS.littlesLaw, (r) => (r.meanInSystem *= 1.01), /mean requests in the system .*, but throughput x mean time in the system = /],

@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { workerFile } from '../../src/analysis/runner.js';
-import { prepareSweep } from '../../src/analysis/sweep.js';
+import { workerFile } from '../../src/analysis/sweep/runner.js';
+import { prepareSweep } from '../../src/analysis/sweep/sweep.js';
 import { loadSweep } from '../../src/cli/loadSweep.js';
 import { main } from '../../src/cli/main.js';
 import { schemaErrors } from '../charts/vegaLiteSchema.js';
@@ -125,7 +125,7 @@ describe('bad sweeps get a clear message and exit code 2', () => {
   });
 
   it('a missing build is named, with the command that makes it', () => {
-    expect(workerFile()).toMatch(/dist\/analysis\/pointWorker\.cjs$/); // npm test builds it first
+    expect(workerFile()).toMatch(/dist\/analysis\/sweep\/pointWorker\.cjs$/); // npm test builds it first
     expect(() => workerFile([new URL('file:///nowhere/dist/analysis/pointWorker.cjs')])).toThrow(
       '--jobs: the worker threads need the compiled simulator, and /nowhere/dist/analysis/pointWorker.cjs is missing; run "npm run build" (or use --jobs 1)',
     );

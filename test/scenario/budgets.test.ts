@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSweep } from '../../src/cli/loadSweep.js';
 import { loadScenarioFile } from '../../src/cli/loadScenarioFile.js';
 import { main } from '../../src/cli/main.js';
-import { prepareSweep } from '../../src/analysis/sweep.js';
+import { prepareSweep } from '../../src/analysis/sweep/sweep.js';
 import { simulate } from '../../src/model/system.js';
 import { beyondBudget, nthConstantArrival } from '../../src/scenario/budgets.js';
 import { validateScenario } from '../../src/scenario/load.js';

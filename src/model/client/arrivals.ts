@@ -4,13 +4,9 @@
 // discarded and drawn again from the boundary at the new rate (memorylessness).
 import type { Uniform } from '../../engine/random.js';
 import type { Time } from '../../engine/time.js';
+import type { RateStep } from '../../scenario/resolve.js';
 
-export interface RateStep {
-  /** When this rate starts (µs). */
-  from: Time;
-  /** Requests per second. */
-  rate: number;
-}
+export type { RateStep };
 
 export class Arrivals {
   constructor(

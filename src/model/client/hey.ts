@@ -21,23 +21,10 @@ import type { RunRecorder } from '../../stats/runRecorder.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { Listener } from '../listener.js';
 import type { Connection, HttpRequest, PhaseLedger } from '../request.js';
-import { LoadGenerator, type LoadSettings } from './loadGenerator.js';
+import type { HeySettings } from '../../scenario/resolve.js';
+import { LoadGenerator } from './loadGenerator.js';
 
-export interface HeySettings extends LoadSettings {
-  /** Requests per worker; Infinity with a duration. */
-  perWorker: number;
-  concurrency: number;
-  keepAlive: boolean;
-  maxIdleConns: number;
-  /** Per-worker rate limit period (hey -q), 0 = none. */
-  tickPeriod: Time;
-  /** hey -z; 0 = none. */
-  duration: Time;
-  /** wrk2's paced sending instead of hey's ticker (client.pacing 'schedule'). */
-  schedule?: boolean;
-  /** Wait after each result before the next request (client.thinkTime); undefined = none, as hey. */
-  think?: { distribution: Distribution; uniform: Uniform };
-}
+export type { HeySettings };
 
 export class HeyClient extends LoadGenerator {
   private readonly workers: HeyWorker[] = [];

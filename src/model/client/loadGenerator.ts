@@ -2,22 +2,16 @@
 // (a response of any status, or a transport error), enforces hey's -t timeout, counts
 // the requests in flight (for Little's law), and stops the run when it is done.
 import type { Lane } from '../../engine/lane.js';
-import type { ProcessCpu } from '../../engine/processCpu.js';
+import type { ProcessCpu } from '../../engine/cpu/process.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
 import type { Gauge } from '../../stats/timeline.js';
+import type { LoadSettings } from '../../scenario/resolve.js';
 import type { Listener } from '../listener.js';
 import { Connection, HttpRequest, Phase, type ClientSide, type PhaseLedger } from '../request.js';
 
-export interface LoadSettings {
-  /** 0 = no timeout. */
-  timeout: Time;
-  url: string;
-  /** The client's own CPU per request and per new connection (0: none, and no events for it). */
-  requestCpu?: Time;
-  dialCpu?: Time;
-}
+export type { LoadSettings };
 
 export abstract class LoadGenerator implements ClientSide {
   private ids = 0;

@@ -3,20 +3,15 @@
 // this is what capacity planning needs (a closed loop slows down with the server and
 // hides the queue). The run ends when the last arrival's request has ended.
 import type { Simulation } from '../../engine/simulation.js';
-import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { Listener } from '../listener.js';
 import type { HttpRequest, PhaseLedger } from '../request.js';
 import type { Arrivals } from './arrivals.js';
-import { LoadGenerator, type LoadSettings } from './loadGenerator.js';
+import type { OpenLoopSettings } from '../../scenario/resolve.js';
+import { LoadGenerator } from './loadGenerator.js';
 
-export interface OpenLoopSettings extends LoadSettings {
-  /** Stop after this many arrivals (Infinity: use the duration). */
-  requests: number;
-  /** Stop arrivals at this time (0: use the request count). */
-  duration: Time;
-}
+export type { OpenLoopSettings };
 
 export class OpenLoopClient extends LoadGenerator {
   private inFlight = 0;

@@ -19,23 +19,24 @@ export class DatabaseAccess {
     readonly pool: PoolSettings | undefined,
   ) {}
 
-  connect(req: HttpRequest, done: DbDone): void {
-    if (this.pool === undefined) this.server.open(req, done);
-    else this.poolOf(req.host!).checkout(req, done);
+  /** A connection for `req` (`clientCpu`: its worker's share of authentication): done(a, error) once it has one (or failed). */
+  connect<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
+    if (this.pool === undefined) this.server.open(req, clientCpu, done, a);
+    else this.poolOf(req.host!).checkout(req, clientCpu, done, a);
   }
 
-  query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void {
-    this.server.query(req, cpu, wait, done);
+  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
+    this.server.query(req, cpu, wait, done, a);
   }
 
   close(req: HttpRequest): void {
-    if (this.pool === undefined) this.server.close(req);
-    else this.poolOf(req.host!).checkin(req);
+    if (this.pool === undefined) this.server.close();
+    else this.poolOf(req.host!).checkin();
   }
 
   /** A killed request held a connection: without a pool it closes; a pool closes with its process. */
-  drop(req: HttpRequest): void {
-    if (this.pool === undefined) this.server.close(req);
+  drop(): void {
+    if (this.pool === undefined) this.server.close();
   }
 
   /** A worker process exited (killed or retired): the connections of its pool close. */
@@ -45,7 +46,7 @@ export class DatabaseAccess {
     this.pools.delete(host);
     this.poolTimeouts += pool.timeouts;
     this.peakPooled = Math.max(this.peakPooled, pool.peakOpen);
-    pool.closeAll(undefined);
+    pool.closeAll();
   }
 
   /** Highest number of connections any one worker's pool held. */

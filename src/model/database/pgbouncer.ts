@@ -12,21 +12,15 @@
 import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
+import type { PgBouncerSettings } from '../../scenario/resolve.js';
 import type { HttpRequest } from '../request.js';
-import type { Postgres } from './postgres.js';
 import type { DbDone, DbServer } from './server.js';
 import { WaitQueue } from './waitQueue.js';
 
 export const MAX_CLIENT_CONN = 'ERROR: no more connections allowed (max_client_conn)';
 export const QUERY_WAIT_TIMEOUT = 'ERROR: query_wait_timeout';
 
-export interface PgBouncerSettings {
-  poolMode: 'session' | 'transaction';
-  defaultPoolSize: number;
-  maxClientConn: number;
-  loginTime: Time;
-  queryWaitTimeout: Time;
-}
+export type { PgBouncerSettings } from '../../scenario/resolve.js';
 
 export class PgBouncer implements DbServer {
   private readonly loop = new Resource(1, 'pgbouncer');
@@ -41,7 +35,8 @@ export class PgBouncer implements DbServer {
   constructor(
     private readonly sim: Simulation,
     readonly settings: PgBouncerSettings,
-    private readonly postgres: Postgres,
+    /** PostgreSQL (in tests, any DbServer). */
+    private readonly postgres: DbServer,
   ) {
     this.waiting = new WaitQueue(sim, settings.queryWaitTimeout, QUERY_WAIT_TIMEOUT);
   }
@@ -50,15 +45,16 @@ export class PgBouncer implements DbServer {
     return this.waiting.timeouts;
   }
 
-  open(req: HttpRequest, done: DbDone): void {
+  /** `_clientCpu`: the app does not answer PgBouncer's own login (it logs in with what it has). */
+  open<A>(req: HttpRequest, _clientCpu: Time, done: DbDone<A>, a: A): void {
     if (this.clients >= this.settings.maxClientConn) {
       this.refused++;
-      done(req, MAX_CLIENT_CONN);
+      done(a, MAX_CLIENT_CONN);
       return;
     }
     this.clients++;
     if (this.clients > this.peakClients) this.peakClients = this.clients;
-    this.loop.acquire(this.login, req, done);
+    this.loop.acquire(login, this, new Operation(this, req, done, a));
   }
 
   close(): void {
@@ -66,63 +62,105 @@ export class PgBouncer implements DbServer {
     if (this.settings.poolMode === 'session') this.releaseServer();
   }
 
-  query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void {
+  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
     if (this.settings.poolMode === 'session') {
-      this.postgres.query(req, cpu, wait, done);
+      this.postgres.query(req, cpu, wait, done, a);
       return;
     }
-    req.dbCpu = cpu;
-    req.dbWait = wait;
-    req.dbDone = done;
-    this.takeServer(req, this.runQuery);
+    const op = new Operation(this, req, done, a);
+    op.cpu = cpu;
+    op.wait = wait;
+    this.takeServer(op, runQuery);
   }
 
-  private readonly login = (req: HttpRequest, done: DbDone): void => {
-    this.sim.schedule(this.settings.loginTime, this.loggedIn, req, done);
-  };
+  /** @internal PgBouncer's loop got to the login. */
+  login(op: Operation): void {
+    this.sim.schedule(this.settings.loginTime, loggedIn, this, op);
+  }
 
-  private readonly loggedIn = (req: HttpRequest, done: DbDone): void => {
+  /** @internal */
+  loggedIn(op: Operation): void {
     this.loop.release();
-    if (this.settings.poolMode === 'session') this.takeServer(req, done);
-    else done(req, undefined);
-  };
+    if (this.settings.poolMode === 'session') this.takeServer(op, deliver);
+    else deliver(op, undefined);
+  }
 
-  /** Gives `req` a server connection (idle, new, or after a wait), then calls `then`. */
-  private takeServer(req: HttpRequest, then: DbDone): void {
+  /** Gives `op` a server connection (idle, new, or after a wait), then calls then(op, error). */
+  private takeServer(op: Operation, then: DbDone<Operation>): void {
     if (this.idle > 0) {
       this.idle--;
-      then(req, undefined);
+      then(op, undefined);
     } else if (this.servers < this.settings.defaultPoolSize) {
       this.servers++;
-      req.bouncerNext = then;
-      this.postgres.open(req, this.serverOpened);
+      op.then = then;
+      // PgBouncer answers PostgreSQL's handshake itself: no work of the app's.
+      this.postgres.open(op.req, 0, serverOpened, op);
     } else {
-      this.waiting.wait(req, then);
+      this.waiting.wait(op.req, then, op);
     }
   }
 
-  private readonly serverOpened = (req: HttpRequest, error: string | undefined): void => {
+  /** @internal a server connection PgBouncer was opening for `op` is ready, or failed. */
+  serverOpened(op: Operation, error: string | undefined): void {
     if (error !== undefined) this.servers--;
-    req.bouncerNext!(req, error);
-  };
+    op.then!(op, error);
+  }
 
-  private readonly runQuery = (req: HttpRequest, error: string | undefined): void => {
-    if (error !== undefined) {
-      req.dbDone!(req, error);
-      return;
-    }
-    this.postgres.query(req, req.dbCpu, req.dbWait, this.queryDone);
-  };
+  /** @internal a transaction-mode query has its server connection (or failed to get one). */
+  runQuery(op: Operation, error: string | undefined): void {
+    if (error !== undefined) deliver(op, error);
+    else this.postgres.query(op.req, op.cpu, op.wait, queryDone, op);
+  }
 
-  private readonly queryDone = (req: HttpRequest): void => {
+  /** @internal a transaction-mode query ran on its server connection: the connection goes back. */
+  queryDone(op: Operation): void {
     this.releaseServer();
-    req.dbDone!(req, undefined);
-  };
+    deliver(op, undefined);
+  }
 
   /** A server connection is free again: the oldest waiter takes it, or it idles. */
   private releaseServer(): void {
-    const next = this.waiting.next();
-    if (next === undefined) this.idle++;
-    else next[1](next[0], undefined);
+    if (!this.waiting.grant()) this.idle++;
   }
+}
+
+/** One client operation in PgBouncer: a login, or a transaction-mode query. */
+class Operation {
+  /** What it does once it has a server connection (or failed to get one). */
+  then: DbDone<Operation> | undefined = undefined;
+  /** A transaction-mode query's backend CPU and wait. */
+  cpu = 0;
+  wait = 0;
+  constructor(
+    readonly bouncer: PgBouncer,
+    /** The app's request it serves (waiters are dropped when its worker was killed). */
+    readonly req: HttpRequest,
+    readonly done: DbDone<any>,
+    readonly a: unknown,
+  ) {}
+}
+
+function serverOpened(op: Operation, error: string | undefined): void {
+  op.bouncer.serverOpened(op, error);
+}
+
+function runQuery(op: Operation, error: string | undefined): void {
+  op.bouncer.runQuery(op, error);
+}
+
+function queryDone(op: Operation): void {
+  op.bouncer.queryDone(op);
+}
+
+function login(bouncer: PgBouncer, op: Operation): void {
+  bouncer.login(op);
+}
+
+function loggedIn(bouncer: PgBouncer, op: Operation): void {
+  bouncer.loggedIn(op);
+}
+
+/** The operation is over: its caller hears of it. */
+function deliver(op: Operation, error: string | undefined): void {
+  op.done(op.a, error);
 }

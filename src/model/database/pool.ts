@@ -8,15 +8,12 @@
 // the fork and start-up are paid once, not per request.
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
+import type { PoolSettings } from '../../scenario/resolve.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
 import { WaitQueue } from './waitQueue.js';
 
-export interface PoolSettings {
-  size: number;
-  maxOverflow: number;
-  timeout: Time;
-}
+export type { PoolSettings } from '../../scenario/resolve.js';
 
 export class ConnectionPool {
   private readonly waiting: WaitQueue;
@@ -44,50 +41,61 @@ export class ConnectionPool {
     return this.waiting.timeouts;
   }
 
-  checkout(req: HttpRequest, done: DbDone): void {
+  checkout<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
     if (this.idle > 0) {
       this.idle--;
-      done(req, undefined);
+      done(a, undefined);
     } else if (this.open < this.settings.size + this.settings.maxOverflow) {
       this.open++;
       this.opening++;
       if (this.open > this.peakOpen) this.peakOpen = this.open;
-      req.dbNext = done;
-      this.server.open(req, this.opened);
+      this.server.open(req, clientCpu, opened, new Opening(this, done, a));
     } else {
-      this.waiting.wait(req, done);
+      this.waiting.wait(req, done, a);
     }
   }
 
-  checkin(req: HttpRequest): void {
-    const next = this.waiting.next();
-    if (next !== undefined) {
-      next[1](next[0], undefined);
-    } else if (this.open > this.settings.size) {
+  checkin(): void {
+    if (this.waiting.grant()) return;
+    if (this.open > this.settings.size) {
       this.open--;
-      this.server.close(req);
+      this.server.close();
     } else {
       this.idle++;
     }
   }
 
   /** The worker process is gone: every connection of its pool closes with it. */
-  closeAll(req: HttpRequest | undefined): void {
+  closeAll(): void {
     // Connections still being opened close when they are ready (see `opened`).
-    for (let i = 0; i < this.open - this.opening; i++) this.server.close(req);
+    for (let i = 0; i < this.open - this.opening; i++) this.server.close();
     this.open = this.idle = 0;
     this.dead = true;
   }
 
   private opening = 0;
 
-  private readonly opened = (req: HttpRequest, error: string | undefined): void => {
+  /** @internal a connection the pool was opening is ready, or failed. */
+  opened(op: Opening, error: string | undefined): void {
     this.opening--;
     if (this.dead) {
-      if (error === undefined) this.server.close(req);
+      if (error === undefined) this.server.close();
       return;
     }
     if (error !== undefined) this.open--;
-    req.dbNext!(req, error);
-  };
+    op.done(op.a, error);
+  }
+}
+
+/** A connection the pool is opening, and whom to give it to. */
+class Opening {
+  constructor(
+    readonly pool: ConnectionPool,
+    readonly done: DbDone<any>,
+    readonly a: unknown,
+  ) {}
+}
+
+function opened(op: Opening, error: string | undefined): void {
+  op.pool.opened(op, error);
 }

@@ -25,11 +25,12 @@
 // 5. A query uses backend CPU, then waits (pg_sleep, IO). Closing ends the backend: its
 //    slot is free `backendExitTime` after the close, and the process exits after
 //    `backendExitCpu` more.
-import type { Cpu } from '../../engine/cpu.js';
+import type { Cpu } from '../../engine/cpu/cpu.js';
 import { Fifo } from '../../engine/fifo.js';
 import type { Lane } from '../../engine/lane.js';
 import type { Simulation } from '../../engine/simulation.js';
-import { fromSeconds, type Time } from '../../engine/time.js';
+import type { Time } from '../../engine/time.js';
+import type { PostgresSettings } from '../../scenario/resolve.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
@@ -40,36 +41,7 @@ export const RESERVED_FOR_SUPERUSER =
   'FATAL:  remaining connection slots are reserved for non-replication superuser connections';
 export const CONNECT_TIMED_OUT = 'connection to server failed: Connection timed out';
 
-/**
- * MaxBackends beyond max_connections with PostgreSQL 15's defaults (postinit.c
- * InitializeMaxBackends): autovacuum_max_workers 3, the autovacuum launcher 1,
- * max_worker_processes 8, max_wal_senders 10.
- */
-export const BACKENDS_BEYOND_MAX_CONNECTIONS = 3 + 1 + 8 + 10;
-
-export interface PostgresSettings {
-  maxConnections: number;
-  superuserReservedConnections: number;
-  superuser: boolean;
-  /** The postmaster's listen queue (min(2 x MaxBackends, the host's somaxconn)). */
-  listenBacklog: number;
-  /** Children the postmaster forks before new ones are dead ends (2 x MaxBackends). */
-  maxChildren: number;
-  postmasterCpu: Time;
-  /** Extra postmaster CPU for an attempt that wakes it (none when it forks one after another). */
-  postmasterWakeCpu: Time;
-  forkTime: Time;
-  backendStartupCpu: Time;
-  backendStartCpu: Time;
-  backendStartTime: Time;
-  backendExitTime: Time;
-  backendExitCpu: Time;
-  refusedCpu: Time;
-  /** Client round trips before the startup packet (libpq's SSLRequest, answered 'N' by a server without SSL). */
-  turnsBeforeSlot: number;
-  /** Client round trips of authentication (scram-sha-256: 2, md5: 1, trust: 0); the last carries the client's CPU. */
-  authTurns: number;
-}
+export { BACKENDS_BEYOND_MAX_CONNECTIONS, type PostgresSettings } from '../../scenario/resolve.js';
 
 /**
  * The client process: each message of the handshake wakes it, and it answers when it gets
@@ -87,9 +59,13 @@ export class Attempt {
   /** Holding a slot (past InitProcess), and the client's answers still to come in this phase. */
   slotted = false;
   turnsLeft = 0;
+  /** The client's own work for its last answer (µs of CPU: scram-sha-256's proof). */
+  clientCpu: Time = 0;
   constructor(
     public req: HttpRequest,
-    public done: DbDone,
+    public done: DbDone<any>,
+    /** The caller's argument to `done`. */
+    public a: unknown,
     private readonly server: Postgres,
   ) {}
 
@@ -144,23 +120,25 @@ export class Postgres implements DbServer {
     private readonly cpu: Cpu,
     /** Backends holding a slot, over time. */
     private readonly openGauge: Gauge,
-    /** When the client retransmits a dropped SYN (seconds after the previous one; the last: gives up). */
-    synRetransmits: readonly number[],
+    /** When the client retransmits a dropped SYN (µs after the previous one; the last: gives up). */
+    synRetransmits: readonly Time[],
   ) {
-    this.synTimers = synRetransmits.map((s) => sim.lane(fromSeconds(s)));
+    this.synTimers = synRetransmits.map((t) => sim.lane(t));
   }
 
-  open(req: HttpRequest, done: DbDone): void {
+  open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
     // Attempts are reused once their client has its answer (a connection storm makes thousands).
-    const attempt = this.spare.pop();
-    if (attempt === undefined) this.syn(new Attempt(req, done, this));
+    let attempt = this.spare.pop();
+    if (attempt === undefined) attempt = new Attempt(req, done, a, this);
     else {
       attempt.req = req;
       attempt.done = done;
+      attempt.a = a;
       attempt.synCount = 0;
       attempt.slotted = false;
-      this.syn(attempt);
     }
+    attempt.clientCpu = clientCpu;
+    this.syn(attempt);
   }
 
   /** @internal the client gave up on its SYNs. */
@@ -170,9 +148,9 @@ export class Postgres implements DbServer {
 
   /** The client gets its answer; the attempt is over and can be reused. */
   private finish(attempt: Attempt, error: string | undefined): void {
-    const { req, done } = attempt;
+    const { done, a } = attempt;
     this.spare.push(attempt);
-    done(req, error);
+    done(a, error);
   }
 
   /** @internal a SYN of `attempt` reaches the postmaster's socket. */
@@ -200,16 +178,38 @@ export class Postgres implements DbServer {
     else this.slotFreed();
   }
 
-  query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void {
+  query<A>(_req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
     this.queries++;
     this.inQuery++;
-    req.dbWait = wait;
     this.backendCpuUsed += cpu;
-    // The caller's continuation travels as the event's second argument (no field on the
-    // request, no closure): queryDone counts the query out of inQuery, then calls it.
-    if (cpu > 0) this.cpu.run(cpu, this.queryCpuDone, req, done);
-    else this.sim.schedule(wait, this.queryDone, req, done);
+    if (cpu === 0) {
+      // All wait: the caller's continuation travels as the event's arguments.
+      this.sim.schedule(wait, this.queryDone, done, a);
+      return;
+    }
+    // CPU, then the wait: the query's own record carries the wait across (reused).
+    const q = this.spareQueries.pop() ?? new Query(this);
+    q.wait = wait;
+    q.done = done;
+    q.a = a;
+    this.cpu.run(cpu, queryCpuDone, q);
   }
+
+  /** Queries done with their CPU, for reuse. */
+  private readonly spareQueries: Query[] = [];
+
+  /** @internal the query's CPU is done: its wait follows. */
+  queryCpuDone(q: Query): void {
+    const { wait, done, a } = q;
+    this.spareQueries.push(q);
+    this.sim.schedule(wait, this.queryDone, done, a);
+  }
+
+  /** The query is over: the caller hears of it. */
+  private readonly queryDone = (done: DbDone<any>, a: unknown): void => {
+    this.inQuery--;
+    done(a, undefined);
+  };
 
   /** The postmaster's loop: accept the oldest completed connection and fork for it. */
   private acceptNext(): void {
@@ -261,7 +261,7 @@ export class Postgres implements DbServer {
     if (client !== undefined && this.settings.turnsBeforeSlot > 0) {
       attempt.turnsLeft = this.settings.turnsBeforeSlot - 1;
       // Without authentication messages (trust), libpq's own work falls in this turn.
-      client.turn(attempt, attempt.turnsLeft === 0 && this.settings.authTurns === 0 ? attempt.req.connectCpu : 0);
+      client.turn(attempt, attempt.turnsLeft === 0 && this.settings.authTurns === 0 ? attempt.clientCpu : 0);
     } else this.initProcess(attempt);
   };
 
@@ -300,7 +300,7 @@ export class Postgres implements DbServer {
     this.awaitingClient++;
     attempt.awaitingClient = true;
     // The proof (or md5 hash) is computed for the last message.
-    client.turn(attempt, attempt.turnsLeft === 0 ? attempt.req.connectCpu : 0);
+    client.turn(attempt, attempt.turnsLeft === 0 ? attempt.clientCpu : 0);
   }
 
   /** @internal the client answered (or went away: `error`). */
@@ -369,14 +369,18 @@ export class Postgres implements DbServer {
     pg.children--;
   };
 
-  private readonly queryCpuDone = (req: HttpRequest, done: DbDone): void => {
-    this.sim.schedule(req.dbWait, this.queryDone, req, done);
-  };
+}
 
-  private readonly queryDone = (req: HttpRequest, done: DbDone): void => {
-    this.inQuery--;
-    done(req, undefined);
-  };
+/** A query with CPU to run: its wait after the CPU, and whom to tell. */
+class Query {
+  wait: Time = 0;
+  done: DbDone<any> = noop;
+  a: unknown = undefined;
+  constructor(readonly pg: Postgres) {}
+}
+
+function queryCpuDone(q: Query): void {
+  q.pg.queryCpuDone(q);
 }
 
 function noop(): void {}

@@ -1,17 +1,25 @@
 // What the application talks to when it uses a database: PostgreSQL itself, or PgBouncer
-// in front of it. Both open connections, run queries on them and close them; callers
-// pass the request and a callback through, so an attempt allocates nothing.
+// in front of it. Both open connections, run queries on them and close them.
+//
+// Continuations: the caller passes a function and its argument (`done`, `a`), the engine's
+// own style (Simulation.schedule, Resource.acquire, Cpu.run), and is called back with
+// done(a, error). `a` is the caller's own record of the operation (the request, for the
+// app; a pool's or PgBouncer's record of its own, for them), so each layer keeps what it
+// needs in its own records and an operation allocates no closure.
 import type { Time } from '../../engine/time.js';
 import type { HttpRequest } from '../request.js';
 
 /** Called when an operation ends: `error` (the text the client library raises) or undefined. */
-export type DbDone = (req: HttpRequest, error: string | undefined) => void;
+export type DbDone<A> = (a: A, error: string | undefined) => void;
 
 export interface DbServer {
-  /** Opens a connection for `req`. */
-  open(req: HttpRequest, done: DbDone): void;
-  /** Closes a connection (the one `req` opened, when that matters). */
-  close(req?: HttpRequest): void;
-  /** Runs a query on `req`'s connection: `cpu` on the database's cores, then `wait`. */
-  query(req: HttpRequest, cpu: Time, wait: Time, done: DbDone): void;
+  /**
+   * Opens a connection for `req`, whose worker answers the handshake's messages;
+   * `clientCpu`: its own work for the last answer (libpq's share of authentication).
+   */
+  open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void;
+  /** Closes a connection. */
+  close(): void;
+  /** Runs a query for `req` on a connection it holds: `cpu` on the database's cores, then `wait`. */
+  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void;
 }

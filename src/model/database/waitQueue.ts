@@ -1,15 +1,21 @@
 // Requests waiting for a connection, first come first served, each giving up after
 // `timeout` (a pool's pool_timeout, PgBouncer's query_wait_timeout). A timer event per
-// waiter carries the waiter's ticket, so a grant needs no cancellation.
+// waiter carries the waiter's request, so a grant needs no cancellation.
 import { Fifo } from '../../engine/fifo.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone } from './server.js';
 
+/** A waiter's continuation: done(a, error). */
+interface Waiter {
+  done: DbDone<any>;
+  a: unknown;
+}
+
 export class WaitQueue {
   private readonly queue = new Fifo<HttpRequest>();
-  private readonly done = new Map<HttpRequest, DbDone>();
+  private readonly waiters = new Map<HttpRequest, Waiter>();
   timeouts = 0;
 
   constructor(
@@ -24,30 +30,34 @@ export class WaitQueue {
     return this.queue.length;
   }
 
-  wait(req: HttpRequest, done: DbDone): void {
+  /** `req` waits; done(a, undefined) when granted, done(a, timeoutError) when it gave up. */
+  wait<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
     this.queue.push(req);
-    this.done.set(req, done);
+    this.waiters.set(req, { done, a });
     if (this.timeout > 0) this.sim.schedule(this.timeout, giveUp, this, req);
   }
 
-  /** The oldest waiter (still alive) and its callback, removed from the queue. */
-  next(): [HttpRequest, DbDone] | undefined {
+  /** Grants the oldest waiter still alive (done(a, undefined)); false when none waits. */
+  grant(): boolean {
     for (;;) {
       const req = this.queue.shift();
-      if (req === undefined) return undefined;
-      const done = this.done.get(req)!;
-      this.done.delete(req);
-      if (!req.killed) return [req, done];
+      if (req === undefined) return false;
+      const w = this.waiters.get(req)!;
+      this.waiters.delete(req);
+      if (!req.killed) {
+        w.done(w.a, undefined);
+        return true;
+      }
     }
   }
 
   /** @internal */
   expire(req: HttpRequest): void {
-    const done = this.done.get(req);
-    if (done === undefined || !this.queue.remove(req)) return;
-    this.done.delete(req);
+    const w = this.waiters.get(req);
+    if (w === undefined || !this.queue.remove(req)) return;
+    this.waiters.delete(req);
     this.timeouts++;
-    if (!req.killed) done(req, this.timeoutError);
+    if (!req.killed) w.done(w.a, this.timeoutError);
   }
 }
 

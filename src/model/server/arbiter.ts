@@ -11,27 +11,10 @@ import type { Listener } from '../listener.js';
 import { GeventWorker } from './gevent.js';
 import { SyncWorker } from './sync.js';
 import { ThreadWorker } from './gthread.js';
-import type { Worker, WorkerGauges, WorkerOwner, WorkerSettings } from './worker.js';
+import type { ArbiterSettings, WorkerSettings } from '../../scenario/resolve.js';
+import type { Worker, WorkerGauges, WorkerOwner } from './worker.js';
 
-export type WorkerClass = 'sync' | 'gthread' | 'gevent' | 'eventlet';
-
-export interface ArbiterSettings {
-  workerClass: WorkerClass;
-  workers: number;
-  workerConnections: number;
-  threads: number;
-  keepalive: Time;
-  /** 0 = workers are never killed for silence. */
-  timeout: Time;
-  maxRequests: number;
-  maxRequestsJitter: number;
-  bootTime: Time;
-  requestCpu: Time;
-  acceptCpu: Time;
-}
-
-/** gevent's BaseServer.max_accept; gunicorn's ggevent.py sets 1 when there is more than one worker. */
-export const GEVENT_MAX_ACCEPT = 100;
+export { GEVENT_MAX_ACCEPT, type ArbiterSettings, type WorkerClass } from '../../scenario/resolve.js';
 
 export class Arbiter implements WorkerOwner {
   readonly workers: Worker[] = [];
@@ -76,16 +59,7 @@ export class Arbiter implements WorkerOwner {
     const s = this.settings;
     // gunicorn: max_requests + randint(0, max_requests_jitter), drawn per worker.
     const maxRequests = s.maxRequests > 0 ? s.maxRequests + Math.floor(this.jitter() * (s.maxRequestsJitter + 1)) : 0;
-    const settings: WorkerSettings = {
-      connections: s.workerClass === 'sync' ? 1 : s.workerConnections,
-      threads: s.threads,
-      keepalive: s.workerClass === 'sync' ? 0 : s.keepalive,
-      maxRequests,
-      watched: s.timeout > 0,
-      requestCpu: s.requestCpu,
-      acceptCpu: s.acceptCpu,
-      maxAccept: s.workers > 1 ? 1 : GEVENT_MAX_ACCEPT,
-    };
+    const settings: WorkerSettings = { ...s.worker, maxRequests };
     const args = [index, this.sim, this.listener, this.app, settings, this.gauges, this] as const;
     const worker =
       s.workerClass === 'sync' ? new SyncWorker(...args) : s.workerClass === 'gthread' ? new ThreadWorker(...args) : new GeventWorker(...args);

@@ -12,24 +12,9 @@ import type { App } from '../app.js';
 import type { Acceptor, Listener } from '../listener.js';
 import { Phase, type AppHost, type Connection, type HttpRequest, type ServerSide } from '../request.js';
 
-export interface WorkerSettings {
-  /** worker_connections (gevent, gthread); 1 for sync. */
-  connections: number;
-  /** gthread's threads. */
-  threads: number;
-  /** Keep-alive wait; 0 closes after each response. */
-  keepalive: Time;
-  /** Requests after which the worker retires gracefully (max_requests + jitter); 0 = never. */
-  maxRequests: number;
-  /** The arbiter watches for silence (timeout > 0): heartbeats matter. */
-  watched: boolean;
-  /** CPU per request outside the handler, on the loop. */
-  requestCpu: Time;
-  /** Extra CPU per new connection, on the loop. */
-  acceptCpu: Time;
-  /** gevent's max_accept: connections taken per wake-up of the listening socket. */
-  maxAccept: number;
-}
+import type { WorkerSettings } from '../../scenario/resolve.js';
+
+export type { WorkerSettings };
 
 /** Gauges shared by all workers: requests running a handler, connections idle in keep-alive. */
 export interface WorkerGauges {
@@ -70,7 +55,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     readonly index: number,
     readonly sim: Simulation,
     protected readonly listener: Listener,
-    protected readonly app: App,
+    readonly app: App,
     protected readonly settings: WorkerSettings,
     protected readonly gauges: WorkerGauges,
     protected readonly owner: WorkerOwner,
@@ -275,7 +260,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
       this.gauges.running.add(-1, now);
       if (req.holdsDbConnection) {
         req.holdsDbConnection = false;
-        this.app.db!.drop(req);
+        this.app.db!.drop();
       }
       if (req.conn.open) {
         req.conn.open = false;

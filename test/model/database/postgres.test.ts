@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../src/engine/simulation.js';
 import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';
 import { Connection, HttpRequest } from '../../../src/model/request.js';
-import { FifoCpu, SharedCpu } from '../../../src/engine/cpu.js';
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import { SharedCpu } from '../../../src/engine/cpu/shared.js';
 import { Timeline } from '../../../src/stats/timeline.js';
 
-const LINUX_SYN = [1, 2, 4, 8, 16, 32, 64];
+// µs after the previous SYN (Linux: 1, 2, 4... s).
+const LINUX_SYN = [1, 2, 4, 8, 16, 32, 64].map((s) => s * 1e6);
 const gauge = () => new Timeline().gauge('dbConnections');
 const ledger = new Float64Array(9);
 const request = (id: number) => new HttpRequest(id, new Connection(id, undefined as never), 0, ledger, 0);
@@ -33,7 +35,7 @@ function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();
   const outcomes: { i: number; at: number; error?: string }[] = [];
   const pg = new Postgres(sim, settings({ superuser }), new FifoCpu(sim, 4), gauge(), LINUX_SYN);
-  for (let i = 0; i < n; i++) pg.open(request(i), (req, error) => outcomes.push({ i: req.id, at: sim.now, error }));
+  for (let i = 0; i < n; i++) pg.open(request(i), 0, (id, error) => outcomes.push({ i: id, at: sim.now, error }), i);
   sim.run();
   return { pg, outcomes };
 }
@@ -72,11 +74,16 @@ describe('PostgreSQL connection slots', () => {
     const sim = new Simulation();
     const errors: (string | undefined)[] = [];
     const pg = new Postgres(sim, settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }), new FifoCpu(sim, 4), gauge(), LINUX_SYN);
-    pg.open(request(0), (_, e) => {
-      errors.push(e);
-      pg.close();
-      pg.open(request(1), (__, e2) => errors.push(e2));
-    });
+    pg.open(
+      request(0),
+      0,
+      (_, e) => {
+        errors.push(e);
+        pg.close();
+        pg.open(request(1), 0, (__, e2) => errors.push(e2), undefined);
+      },
+      undefined,
+    );
     sim.run();
     expect(errors).toEqual([undefined, undefined]);
   });
@@ -106,8 +113,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     for (const [i, t] of (opts.at ?? [0]).entries()) {
       sim.schedule(t, () => {
         const req = request(i);
-        req.connectCpu = opts.clientAnswersAfter ?? 0;
-        pg.open(req, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`));
+        pg.open(req, opts.clientAnswersAfter ?? 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
       }, undefined);
     }
     sim.run();

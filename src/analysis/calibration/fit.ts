@@ -1,0 +1,216 @@
+// `sim fit`: the values of a few named scenario fields (the free parameters) that make
+// the simulation reproduce measured hey runs best.
+//
+//   measured runs + scenario + free paths
+//     -> objective(values) = mean over runs and targets of ((simulated - measured) / measured)^2
+//     -> Nelder–Mead on the logarithms of the values (nelderMead.ts)
+//     -> fitted values (rounded to the simulator's microsecond) and each run's residuals
+//
+// Why logarithms: the free parameters are durations of very different sizes (a 2 ms fork,
+// a 1 s query); in log space one step is the same relative change for each, and a value
+// can never turn negative. Why relative errors: runs at -c 10 and -c 1000 weigh alike.
+// After the simplex converges it is restarted from the best point, a standard guard
+// against a simplex that collapsed early on a flat stretch of a piecewise-constant
+// objective; it stops once a restart brings no improvement.
+import { simulate } from '../../model/system.js';
+import { summarize, type RunSummary } from '../../report/summary.js';
+import { UserError } from '../../scenario/errors.js';
+import { validateScenario } from '../../scenario/load.js';
+import { applyOverride } from '../../scenario/overrides.js';
+import { relativeDifference } from './compare.js';
+import { HEY_PERCENTILES, type HeyReport } from './heyOutput.js';
+import type { MeasuredRun } from './measuredRun.js';
+import { nelderMead } from '../math/nelderMead.js';
+import { scenarioForRun } from './scenarioForRun.js';
+
+export const FIT_TARGETS = ['requestsPerSec', 'total', 'average', 'fastest', 'slowest', ...HEY_PERCENTILES.map((p) => `p${p}` as const)] as const;
+export type FitTarget = (typeof FIT_TARGETS)[number];
+
+export interface FitOptions {
+  /** Scenario paths such as database.forkTime; each must hold a number of seconds > 0. */
+  free: readonly string[];
+  targets?: readonly FitTarget[];
+  maxEvaluations?: number;
+}
+
+export interface Residual {
+  target: FitTarget;
+  /** null where hey printed no figure (no response, or too few for that percentile). */
+  measured: number | null;
+  simulated: number | null;
+  relative: number | null;
+}
+
+export interface FitResult {
+  parameters: { path: string; start: number; fitted: number }[];
+  targets: FitTarget[];
+  runs: { source: string; residuals: Residual[] }[];
+  /** Root mean square of every relative residual, at the fitted values. */
+  rmsRelativeError: number;
+  evaluations: number;
+  converged: boolean;
+  /** The scenario file's JSON with the --set overrides and the fitted values applied. */
+  calibrated: Record<string, unknown>;
+}
+
+const MICROSECOND = 1e-6;
+const MAX_RESTARTS = 3;
+
+export function fit(
+  raw: unknown,
+  runs: readonly MeasuredRun[],
+  sets: readonly string[],
+  options: FitOptions,
+  source: string,
+): FitResult {
+  if (options.free.length === 0) throw new UserError('sim fit: name the free parameters: --free database.forkTime,database.backendStartTime');
+  if (runs.length === 0) throw new UserError('sim fit: give at least one hey output to fit to');
+  const twice = options.free.find((p, i) => options.free.indexOf(p) !== i);
+  if (twice !== undefined) throw new UserError(`--free ${options.free.join(',')}: ${twice} is named twice; name each field once`);
+  const targets = [...(options.targets ?? ['requestsPerSec'])];
+  // A --set on a free parameter gives its starting value; the others are re-applied per run.
+  const fixedSets = sets.filter((s) => !options.free.includes(s.slice(0, s.indexOf('=')).trim()));
+  const base = structuredClone(raw) as Record<string, unknown>;
+  for (const s of sets) applyOverride(base, s);
+  const label = sets.length > 0 ? `${source} (with --set)` : source;
+  const start = startValues(base, options.free, label);
+
+  const withValues = (values: number[]): Record<string, unknown> => {
+    const candidate = structuredClone(base);
+    options.free.forEach((path, i) => applyOverride(candidate, `${path}=${values[i]}`));
+    return candidate;
+  };
+  const residualsAt = (values: number[]) => {
+    const candidate = withValues(values);
+    // Repeated measurements of one configuration share one simulation.
+    const cache = new Map<string, RunSummary>();
+    return runs.map((run) => {
+      // The --set overrides go in again after the run's client settings, so they win there
+      // as they do in sim compare.
+      const { scenario } = scenarioForRun(candidate, run, fixedSets, source);
+      const key = JSON.stringify(scenario);
+      let summary = cache.get(key);
+      if (summary === undefined) {
+        summary = summarize(simulate(scenario, { timeSeries: false }), run.source, scenario.seed);
+        cache.set(key, summary);
+      }
+      return { source: run.source, residuals: targets.map((t) => residual(t, run.report, summary!)) };
+    });
+  };
+  const objective = (logValues: number[]): number => meanSquare(residualsAt(toSeconds(logValues)));
+
+  let x = start.map(Math.log);
+  let best = objective(x);
+  let evaluations = 1;
+  let converged = false;
+  for (let restart = 0; restart <= MAX_RESTARTS; restart++) {
+    const r = nelderMead(objective, x, {
+      step: x.map(() => Math.log(2)),
+      xTolerance: 1e-4,
+      fTolerance: 1e-12,
+      maxEvaluations: options.maxEvaluations ?? 400,
+    });
+    evaluations += r.evaluations;
+    converged = r.converged;
+    const improved = r.value < best - 1e-12;
+    if (r.value <= best) {
+      best = r.value;
+      x = r.x;
+    }
+    if (!improved || !r.converged) break;
+  }
+
+  const fitted = toSeconds(x);
+  const final = residualsAt(fitted);
+  const calibrated = withValues(fitted);
+  calibrated.description = `${String(base.description ?? '').trim()} Calibrated by sim fit on ${runs.length} hey run(s) (${runs
+    .map((r) => r.source)
+    .join(', ')}), fitting ${targets.join(', ')}: ${options.free.map((p, i) => `${p} = ${fitted[i]} s`).join(', ')}.`.trim();
+  return {
+    parameters: options.free.map((path, i) => ({ path, start: start[i], fitted: fitted[i] })),
+    targets,
+    runs: final,
+    rmsRelativeError: Math.sqrt(meanSquare(final)),
+    evaluations,
+    converged,
+    calibrated,
+  };
+}
+
+/** Values in seconds, rounded to the simulator's clock (integer microseconds). */
+function toSeconds(logValues: number[]): number[] {
+  return logValues.map((v) => Math.round(Math.exp(v) / MICROSECOND) * MICROSECOND).map((v) => Number(v.toFixed(6)));
+}
+
+function startValues(base: Record<string, unknown>, free: readonly string[], label: string): number[] {
+  const scenario = validateScenario(structuredClone(base), label);
+  return free.map((path) => {
+    let node: unknown = scenario;
+    for (const key of path.split('.')) {
+      if (node === null || typeof node !== 'object') {
+        node = undefined;
+        break;
+      }
+      node = (node as Record<string, unknown>)[key];
+    }
+    if (node === undefined) {
+      // Setting it shows whether the schema knows the field: a misspelt name gets the
+      // schema's own message, with its "did you mean".
+      const probe = structuredClone(base);
+      applyOverride(probe, `${path}=1`);
+      validateScenario(probe, `${label} (--free ${path})`);
+      throw new UserError(`${label}: --free ${path}: the scenario has no value there to start from; add one to the file`);
+    }
+    if (typeof node !== 'number') {
+      throw new UserError(`${label}: --free ${path}: holds ${JSON.stringify(node)}; sim fit fits plain numbers of seconds`);
+    }
+    // Only durations: a count (client.requests) or a ratio is no number of seconds. The schema
+    // tells them apart: a duration field takes "1ms", no other number field does.
+    // (The same value as a number and as "1 ms": only the string can fail, and only for a non-duration.)
+    if (accepts(base, `${path}=${node}`, label) && !accepts(base, `${path}=${node * 1000}ms`, label)) {
+      throw new UserError(`${label}: --free ${path}: holds ${node}, not a duration in seconds; sim fit fits durations such as database.forkTime or app.steps.1.time`);
+    }
+    if (!(node > 0)) throw new UserError(`${label}: --free ${path}: starts at ${node}; sim fit needs a starting value > 0 (--set ${path}=0.001)`);
+    return node;
+  });
+}
+
+function accepts(base: Record<string, unknown>, set: string, label: string): boolean {
+  const probe = structuredClone(base);
+  applyOverride(probe, set);
+  try {
+    validateScenario(probe, label);
+    return true;
+  } catch (e) {
+    if (e instanceof UserError) return false;
+    throw e;
+  }
+}
+
+function residual(target: FitTarget, m: HeyReport, s: RunSummary): Residual {
+  let measured: number | null;
+  let simulated: number | null;
+  if (target === 'requestsPerSec' || target === 'total' || target === 'average' || target === 'fastest' || target === 'slowest') {
+    measured = m.summary[target];
+    simulated = s.summary[target];
+  } else {
+    measured = m.latency[target];
+    simulated = s.latency[target];
+  }
+  return { target, measured, simulated, relative: relativeDifference(measured, simulated) };
+}
+
+function meanSquare(runs: { residuals: Residual[] }[]): number {
+  let sum = 0;
+  let count = 0;
+  for (const r of runs) {
+    for (const x of r.residuals) {
+      if (x.measured === null || x.measured === 0) continue;
+      // A measured figure the simulation cannot produce (no responses) counts as 100 % off.
+      const e = x.relative ?? 1;
+      sum += e * e;
+      count++;
+    }
+  }
+  return count === 0 ? 0 : sum / count;
+}

@@ -1,0 +1,85 @@
+// One saved load-tester output -> MeasuredRun, its format recognised from the content
+// (docs/load-testers.md). An optional first line "$ COMMAND" records the command that
+// made it; for hey it is checked as before (heyRun.ts), for the others it fills in what
+// the output does not state (wrk2's -R, ab's -k, locust's -u).
+import { abbreviate } from '../../messages.js';
+import { UserError } from '../../scenario/errors.js';
+import { parseJson } from '../../scenario/load.js';
+import { parseHeyRun } from './heyRun.js';
+import { FORMATS, type MeasuredRun, type StatedClient, type Tool } from './measuredRun.js';
+import { isAb, parseAb } from './readers/ab.js';
+import { isAutocannon, parseAutocannon } from './readers/autocannon.js';
+import { commandProgram, statedByCommand } from './readers/command.js';
+import { isHeyCsv, parseHeyCsv } from './readers/heyCsv.js';
+import { isK6Json, isK6Text, parseK6Json, parseK6Text } from './readers/k6.js';
+import { isLocustCsv, isLocustJson, parseLocustCsv, parseLocustJson } from './readers/locust.js';
+import { isSiege, parseSiege } from './readers/siege.js';
+import { isVegetaJson, isVegetaText, parseVegetaJson, parseVegetaText } from './readers/vegeta.js';
+import { isWrk, parseWrk } from './readers/wrk.js';
+
+/** hey's text report: it begins with "Summary:". */
+function isHeyText(text: string): boolean {
+  return /^\s*Summary:\s*$/m.test(text.trimStart().split('\n')[0]);
+}
+
+type TextReader = [Tool, (text: string) => boolean, (text: string, source: string, firstLine: number) => MeasuredRun];
+const TEXT_READERS: TextReader[] = [
+  ['hey-csv', isHeyCsv, parseHeyCsv],
+  ['locust-csv', isLocustCsv, parseLocustCsv],
+  ['siege', isSiege, parseSiege],
+  ['wrk', isWrk, parseWrk],
+  ['ab', isAb, parseAb],
+  ['vegeta-text', isVegetaText, parseVegetaText],
+  ['k6-text', isK6Text, parseK6Text],
+];
+
+export function unknownFormat(source: string, why: string): UserError {
+  return new UserError(`${source}: ${why}; sim reads these formats: ${Object.values(FORMATS).join('; ')} (docs/load-testers.md)`);
+}
+
+export function readMeasuredRun(text: string, source: string): MeasuredRun {
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const first = lines.findIndex((l) => l.trim() !== '');
+  if (first < 0) throw unknownFormat(source, 'empty file, expected a load tester\'s output');
+  const head = lines[first].trim();
+  // hey, with or without its command line: the reader that checks them against each other.
+  if (isHeyText(text) || /^\$?\s*(\S*\/)?hey\s/.test(head)) return parseHeyRun(text, source);
+
+  let command: string | undefined;
+  let body = text;
+  let firstLine = 1;
+  if (head.startsWith('$')) {
+    command = head;
+    body = lines.slice(first + 1).join('\n');
+    firstLine = first + 2;
+  }
+  const run = readBody(body, source, firstLine);
+  if (command === undefined) return run;
+  const program = commandProgram(command);
+  const family = run.tool!.replace(/-.*$/, '').replace(/2$/, '');
+  if (program === undefined || program.replace(/2$/, '') !== family) {
+    throw new UserError(`${source}:${first + 1}: the command runs ${JSON.stringify(abbreviate(program ?? ''))} but the output is ${FORMATS[run.tool!]}'s`);
+  }
+  // What the output states wins over what the command asked for.
+  const stated: StatedClient = { ...statedByCommand(command, run.tool!, `${source}:${first + 1}`), ...definedOf(run.client ?? {}) };
+  return { ...run, commandText: command.replace(/^\$\s*/, ''), client: stated };
+}
+
+function definedOf(client: StatedClient): StatedClient {
+  return Object.fromEntries(Object.entries(client).filter(([, v]) => v !== undefined)) as StatedClient;
+}
+
+function readBody(text: string, source: string, firstLine: number): MeasuredRun {
+  const trimmed = text.trimStart();
+  // siege's JSON is followed by its log-file notice: not JSON as a whole, read as text.
+  if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && !isSiege(text)) {
+    const value = parseJson(text, source);
+    if (isLocustJson(value)) return parseLocustJson(value as unknown[], source);
+    if (isK6Json(value)) return parseK6Json(value as Record<string, unknown>, source);
+    if (isVegetaJson(value)) return parseVegetaJson(value as Record<string, unknown>, source);
+    if (isAutocannon(value)) return parseAutocannon(value as Record<string, unknown>, source);
+    throw unknownFormat(source, 'JSON of no known load tester (expected locust\'s list of stats, k6\'s "metrics", vegeta\'s "latencies" and "status_codes", or autocannon\'s "latency", "requests" and "connections")');
+  }
+  for (const [, detect, parse] of TEXT_READERS) if (detect(text)) return parse(text, source, firstLine);
+  throw unknownFormat(source, 'not an output of a load tester sim knows');
+}

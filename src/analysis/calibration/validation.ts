@@ -1,0 +1,212 @@
+// Held-out validation: every configuration the calibration kit ran, predicted from a
+// scenario of measured costs only, and compared with the real runs. The real stack varies
+// from run to run (a storm most of all), so both sides are a median and a range: the
+// real side over the kit's repetitions, the simulated side over several seeds.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { simulate } from '../../model/system.js';
+import { summarize, type RunSummary } from '../../report/summary.js';
+import { applyOverride } from '../../scenario/overrides.js';
+import { parseHeyRun, type HeyRun } from './heyRun.js';
+import { scenarioForRun } from './scenarioForRun.js';
+
+export interface ValidationConfig {
+  /** The kit's name for it: results/NAME.rN.txt (several names: their runs are pooled). */
+  name: string | string[];
+  /** What it is, for the table. */
+  label: string;
+  /** --set expressions that turn the measured scenario into this configuration. */
+  set: string[];
+  /** Show Slowest - Fastest for it. */
+  spread?: boolean;
+  /** A storm: the real and simulated ranges should overlap. */
+  storm?: boolean;
+}
+
+/** calibration/validation.json. */
+export interface ValidationPlan {
+  description: string;
+  scenario: string;
+  seeds: number;
+  /** --set expressions that the word ACTORS stands for in a configuration's `set`. */
+  actors: string[];
+  configurations: ValidationConfig[];
+}
+
+/** Runs every configuration of `planFile` (paths relative to `root`) against the saved runs in `results`. */
+export function runValidation(root: string, planFile: string, results: string): ValidationRow[] {
+  const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
+  const raw = JSON.parse(readFileSync(join(root, plan.scenario), 'utf8'));
+  const files = readdirSync(join(root, results));
+  const seeds = Array.from({ length: plan.seeds }, (_, i) => i + 1);
+  return plan.configurations.map((config) => {
+    const names = Array.isArray(config.name) ? config.name : [config.name];
+    const runs = files
+      .filter((f) => names.some((n) => new RegExp(`^${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.r\\d+\\.txt$`).test(f)))
+      .sort()
+      .map((f) => parseHeyRun(readFileSync(join(root, results, f), 'utf8'), `${results}/${f}`));
+    const set = config.set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x]));
+    return validateConfig(raw, plan.scenario, { ...config, set }, runs, seeds);
+  });
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface Side {
+  runs: number;
+  requestsPerSec: Spread;
+  /** Fraction of results that were 500s. */
+  fraction500: Spread;
+  /** Slowest - Fastest, seconds. */
+  spread: Spread;
+}
+
+export interface ValidationRow {
+  config: ValidationConfig;
+  real: Side;
+  simulated: Side;
+  /** (simulated - real) / real, of the medians of Requests/sec. */
+  rpsError: number;
+  /** simulated - real, of the medians of the 500 fraction, in points (0-100). */
+  points500: number;
+}
+
+/** Within ±15 % on Requests/sec and 10 points on the 500 fraction (issue 15's targets). */
+export const RPS_TOLERANCE = 0.15;
+export const POINTS_500_TOLERANCE = 10;
+
+export function spreadOf(values: readonly number[]): Spread {
+  const s = [...values].sort((a, b) => a - b);
+  const n = s.length;
+  const median = n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  return { median, min: s[0], max: s[n - 1] };
+}
+
+function side(figures: { rps: number; f500: number; spread: number }[]): Side {
+  return {
+    runs: figures.length,
+    requestsPerSec: spreadOf(figures.map((f) => f.rps)),
+    fraction500: spreadOf(figures.map((f) => f.f500)),
+    spread: spreadOf(figures.map((f) => f.spread)),
+  };
+}
+
+function realFigures(run: HeyRun) {
+  const r = run.report;
+  const results = r.responses + r.errorCount;
+  return {
+    rps: r.summary.requestsPerSec,
+    f500: results > 0 ? (r.statusCodes['500'] ?? 0) / results : 0,
+    spread: (r.summary.slowest ?? 0) - (r.summary.fastest ?? 0),
+  };
+}
+
+function simulatedFigures(s: RunSummary) {
+  const results = s.summary.responses + s.summary.errors;
+  return {
+    rps: s.summary.requestsPerSec,
+    f500: results > 0 ? (s.statusCodes['500'] ?? 0) / results : 0,
+    spread: (s.summary.slowest ?? 0) - (s.summary.fastest ?? 0),
+  };
+}
+
+/**
+ * `raw`: the measured scenario as parsed JSON; `runs`: the kit's saved runs of `config`
+ * (their `$ hey` line sets the client); `seeds`: the simulated repetitions.
+ */
+export function validateConfig(raw: unknown, source: string, config: ValidationConfig, runs: readonly HeyRun[], seeds: readonly number[]): ValidationRow {
+  if (runs.length === 0) throw new Error(`validation: no saved runs of ${config.name}`);
+  const real = side(runs.map(realFigures));
+  const sims = seeds.map((seed) => {
+    const copy = structuredClone(raw);
+    applyOverride(copy, `seed=${seed}`);
+    const { scenario } = scenarioForRun(copy, runs[0], config.set, source);
+    return simulatedFigures(summarize(simulate(scenario, { timeSeries: false }), config.label, seed));
+  });
+  const simulated = side(sims);
+  return {
+    config,
+    real,
+    simulated,
+    rpsError: (simulated.requestsPerSec.median - real.requestsPerSec.median) / real.requestsPerSec.median,
+    points500: 100 * (simulated.fraction500.median - real.fraction500.median),
+  };
+}
+
+export function withinTargets(row: ValidationRow): boolean {
+  return Math.abs(row.rpsError) <= RPS_TOLERANCE && Math.abs(row.points500) <= POINTS_500_TOLERANCE;
+}
+
+const rps = (s: Spread) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
+const pct = (s: Spread) => `${(100 * s.median).toFixed(0)} (${(100 * s.min).toFixed(0)}-${(100 * s.max).toFixed(0)})`;
+const signed = (x: number, digits: number) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+
+/** The table of docs/validation.md: one row per configuration, misses in bold. */
+export function validationTable(rows: readonly ValidationRow[]): string {
+  const lines = [
+    '| configuration | real req/s, median (range) | simulated | error | real 500s %, median (range) | simulated | points |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const bold = (ok: boolean, text: string) => (ok ? text : `**${text}**`);
+    lines.push(
+      `| ${r.config.label} (${r.real.runs} runs) | ${rps(r.real.requestsPerSec)} | ${rps(r.simulated.requestsPerSec)} | ${bold(
+        Math.abs(r.rpsError) <= RPS_TOLERANCE,
+        `${signed(100 * r.rpsError, 1)} %`,
+      )} | ${pct(r.real.fraction500)} | ${pct(r.simulated.fraction500)} | ${bold(Math.abs(r.points500) <= POINTS_500_TOLERANCE, signed(r.points500, 1))} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Slowest - Fastest, real and simulated, for the rows that ask for it. */
+export function spreadTable(rows: readonly ValidationRow[]): string {
+  const lines = ['| configuration | real Slowest - Fastest, median (range) | simulated | error |', '|---|---|---|---|'];
+  for (const r of rows) {
+    const s = (x: Spread) => `${x.median.toFixed(3)} s (${x.min.toFixed(3)}-${x.max.toFixed(3)})`;
+    const err = (r.simulated.spread.median - r.real.spread.median) / r.real.spread.median;
+    lines.push(`| ${r.config.label} | ${s(r.real.spread)} | ${s(r.simulated.spread)} | ${signed(100 * err, 0)} % |`);
+  }
+  return lines.join('\n');
+}
+
+/** Whether the seeds' range of the 500 fraction and of Requests/sec overlap the real runs' (for storms). */
+export function rangesOverlap(row: ValidationRow): boolean {
+  const overlap = (a: Spread, b: Spread) => a.min <= b.max && b.min <= a.max;
+  return overlap(row.real.requestsPerSec, row.simulated.requestsPerSec) && overlap(row.real.fraction500, row.simulated.fraction500);
+}
+
+/** The generated part of docs/validation.md. */
+export function validationSection(rows: readonly ValidationRow[], seeds: number): string {
+  const within = rows.filter(withinTargets).length;
+  const storms = rows.filter((r) => r.config.storm === true);
+  const spreads = rows.filter((r) => r.config.spread === true);
+  return [
+    `${within} of ${rows.length} configurations within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction (medians; ${seeds} seeds per simulated row; **bold**: outside).`,
+    '',
+    validationTable(rows),
+    '',
+    'Storms: do the seeds\' ranges overlap the real runs\' ranges (Requests/sec and the 500 fraction)?',
+    '',
+    ...storms.map((r) => `- ${r.config.label}: ${rangesOverlap(r) ? 'yes' : '**no**'}`),
+    '',
+    'The spread of the responses (Slowest - Fastest), where the model once had the connections open one after another:',
+    '',
+    spreadTable(spreads),
+  ].join('\n');
+}
+
+export const SECTION_BEGIN = '<!-- calibration/validate.mjs: begin -->';
+export const SECTION_END = '<!-- calibration/validate.mjs: end -->';
+
+/** `doc` with its generated section replaced by `section`. */
+export function replaceSection(doc: string, section: string): string {
+  const a = doc.indexOf(SECTION_BEGIN);
+  const b = doc.indexOf(SECTION_END);
+  if (a < 0 || b < a) throw new Error(`the document has no ${SECTION_BEGIN} ... ${SECTION_END} section`);
+  return `${doc.slice(0, a + SECTION_BEGIN.length)}\n${section}\n${doc.slice(b)}`;
+}

@@ -1,0 +1,55 @@
+// The plan as text: the answer first, then the runner-up and the margins, then where the
+// cheaper configurations fail and what saturates first.
+import { fixed, percent, sweepValue } from '../format.js';
+import type { Candidate, PlanResult } from './plan.js';
+
+export function planText(r: PlanResult): string {
+  const t = r.targets;
+  const lines = [
+    `Plan for ${r.sweep.scenario}: at least ${t.requestsPerSec} 2xx/s, p99 <= ${t.p99} s, at most ${t.maxErrors} 5xx/errors; ` +
+      `${r.sweep.points} configurations (${r.sweep.vary.map((v) => `--vary ${v}`).join(' ')})` +
+      (r.sweep.replications > 1 ? `, means of ${r.sweep.replications} replications` : ''),
+    '',
+  ];
+  if (r.best === null) {
+    lines.push('No configuration in the grid meets the targets.');
+    const closest = r.candidates.at(-1);
+    if (closest !== undefined) lines.push(`The most expensive one, ${describe(closest)}, ${closest.misses.join(', ')}; bottleneck: ${closest.point.bottleneck}.`);
+    return lines.join('\n') + '\n';
+  }
+  lines.push(`Cheapest:   ${describe(r.best)}`, ...margins(r.best, r));
+  if (r.runnerUp !== null) lines.push(`Runner-up:  ${describe(r.runnerUp)}`, ...margins(r.runnerUp, r));
+  else lines.push('Runner-up:  none (no other configuration meets the targets)');
+  lines.push('');
+  const busy = r.best.point.busiest;
+  if (busy !== null) {
+    lines.push(`Saturates first: ${busy.resource}, at ${percent(busy.utilization)} in the cheapest configuration (utilization law U = X D / c).`);
+  }
+  if (r.cheaperMiss !== null) {
+    const m = r.cheaperMiss;
+    lines.push(`One step cheaper, ${describe(m)} ${m.misses.join(', ')}; bottleneck: ${m.point.bottleneck}` + (m.point.busiest ? `; busiest: ${m.point.busiest.resource} ${percent(m.point.busiest.utilization)}.` : '.'));
+  } else {
+    lines.push('Nothing cheaper was in the grid: extend the ranges downwards to find the limit.');
+  }
+  return lines.join('\n') + '\n';
+}
+
+function describe(c: Candidate): string {
+  const values = Object.entries(c.point.values)
+    .map(([k, v]) => `${k}=${sweepValue(v)}`)
+    .join(' ');
+  const db = c.cost.dbConnections === null ? '' : `, ${c.cost.dbConnections} PostgreSQL connections`;
+  return `${values} (${c.cost.workers} worker${c.cost.workers === 1 ? '' : 's'}, ${c.cost.connections} ${c.cost.connectionKind}${db})`;
+}
+
+function margins(c: Candidate, r: PlanResult): string[] {
+  const t = r.targets;
+  return [
+    `            ${fixed(c.served, 2)} 2xx/s (${signed(c.served - t.requestsPerSec, 2)} over the target), ` +
+      `p99 ${c.p99 === null ? '-' : fixed(c.p99)} s (${c.p99 === null ? '-' : fixed(t.p99 - c.p99)} s to spare), ${c.failedRequests} 5xx/errors`,
+  ];
+}
+
+function signed(x: number, digits: number): string {
+  return (x >= 0 ? '+' : '') + fixed(x, digits);
+}

@@ -1,0 +1,35 @@
+// How many requests a gunicorn configuration can run at once, and what planning calls its
+// cost: read from the resolved scenario (scenario/resolve.ts), as the model reads it.
+import { allSteps, effectiveWorkerClass, resolve } from '../../scenario/resolve.js';
+import type { Scenario } from '../../scenario/schema.js';
+
+export { allSteps, effectiveWorkerClass };
+
+/**
+ * Handler slots: sync, one request per worker; gthread, `threads` per worker; gevent and
+ * eventlet, `workerConnections` greenlets per worker.
+ */
+export function handlerSlots(s: Scenario): number {
+  const server = resolve(s).server;
+  return server.workers * server.handlerSlots;
+}
+
+/** What a slot is called in gunicorn's words. */
+export function slotName(s: Scenario): string {
+  const cls = effectiveWorkerClass(s);
+  return cls === 'sync' ? 'sync workers' : cls === 'gthread' ? 'threads' : 'greenlets';
+}
+
+/** The connections PostgreSQL accepts from the app's role (superusers may use the reserve). */
+export function databaseLimit(s: Scenario): number | undefined {
+  return resolve(s).database?.roleLimit;
+}
+
+/**
+ * PostgreSQL connections a configuration may hold: with an app-side pool, pool_size +
+ * max_overflow per worker process; behind PgBouncer, its default_pool_size server
+ * connections; else each request opens its own, up to what PostgreSQL grants.
+ */
+export function databaseConnections(s: Scenario): number | undefined {
+  return resolve(s).database?.connectionCap;
+}

@@ -1,0 +1,95 @@
+// The utilization law, U = X D / c: throughput times the demand each request puts on a
+// resource, over the resource's capacity. Computed for every resource the run can tell a
+// demand for, and set beside the occupancy the run measured where a gauge tracks it, so
+// the two are a cross-check of each other. The busiest resource is the one that
+// saturates first as the load grows; when one dominates, X <= c / D bounds throughput.
+import type { RunResult } from '../../model/system.js';
+import type { RunSummary } from '../../report/summary.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { TimelineData } from '../../stats/timeline.js';
+import { allSteps, databaseLimit, effectiveWorkerClass, handlerSlots, slotName } from './serverSlots.js';
+
+export interface ResourceUse {
+  resource: string;
+  capacity: number;
+  /** X D / c, from throughput and demand (utilization law). */
+  law?: number;
+  /** Time-averaged occupancy / c, measured by the run's gauges. */
+  measured?: number;
+}
+
+/** Phases during which a request holds a handler slot (after accept, until the response). */
+const HANDLER_PHASES = ['loop', 'cpu', 'dbConnect', 'dbQuery', 'io', 'cache'] as const;
+
+export function utilization(scenario: Scenario, result: RunResult, summary: RunSummary): ResourceUse[] {
+  const total = summary.summary.total;
+  if (total <= 0) return [];
+  // The breakdown is per ended request (responses and errors), so is the throughput.
+  const x = (summary.summary.responses + summary.summary.errors) / total;
+  const b = summary.breakdown;
+  const slots = handlerSlots(scenario);
+  const uses: ResourceUse[] = [
+    {
+      resource: slotName(scenario),
+      capacity: slots,
+      law: (x * HANDLER_PHASES.reduce((sum, p) => sum + (b[p] ?? 0), 0)) / slots,
+      measured: timeAverage(result.timeline, 'running', total) / slots,
+    },
+    { resource: 'cores', capacity: scenario.machine.cores, law: (x * (b.cpu ?? 0)) / scenario.machine.cores },
+  ];
+  // A sync worker's loop is its one slot, counted above.
+  if (effectiveWorkerClass(scenario) !== 'sync') {
+    const demand = loopPhases(scenario).reduce((sum, p) => sum + (b[p] ?? 0), 0);
+    uses.push({ resource: 'worker loops (GIL)', capacity: scenario.server.workers, law: (x * demand) / scenario.server.workers });
+  }
+  const db = result.database;
+  const limit = databaseLimit(scenario);
+  if (db !== undefined && limit !== undefined && scenario.database !== undefined) {
+    // The postmaster forks one attempt at a time, refused ones included: its CPU (at least,
+    // when it waits for a core too) and its time that is not modelled CPU.
+    const attempts = db.connections + db.refused;
+    uses.push({ resource: 'postmaster', capacity: 1, law: (attempts / total) * (scenario.database.forkTime + scenario.database.postmasterCpu + scenario.database.postmasterWakeCpu) });
+    uses.push({ resource: 'PostgreSQL connections', capacity: limit, measured: timeAverage(result.timeline, 'dbConnections', total) / limit });
+  }
+  return uses;
+}
+
+/** The resource with the highest utilization (law, else measured). */
+export function busiest(uses: readonly ResourceUse[]): ResourceUse | undefined {
+  let best: ResourceUse | undefined;
+  for (const u of uses) if (best === undefined || level(u) > level(best)) best = u;
+  return best;
+}
+
+export function level(u: ResourceUse): number {
+  return u.measured ?? u.law ?? 0;
+}
+
+/**
+ * The phases during which a request holds its worker's loop: CPU always; in gevent and
+ * eventlet also blocking IO (it stalls the whole process), while a gthread thread blocked
+ * in C code releases the GIL. A phase counts as blocking when any of its steps blocks:
+ * a handler mixing blocking and cooperative steps of one phase is rare. (A query's
+ * decodeCpu is a CPU step of its own.)
+ */
+function loopPhases(s: Scenario): string[] {
+  const phases = new Set(['cpu']);
+  const cls = effectiveWorkerClass(s);
+  if (cls !== 'gevent' && cls !== 'eventlet') return [...phases];
+  const phaseOf: Record<string, string> = { dbConnect: 'dbConnect', dbQuery: 'dbQuery', sleep: 'io', http: 'io', cache: 'cache' };
+  for (const step of allSteps(s)) {
+    if (!(step.kind in phaseOf)) continue;
+    const io = 'io' in step && step.io !== undefined ? step.io : s.app.psycogreen ? 'cooperative' : 'blocking';
+    if (io === 'blocking') phases.add(phaseOf[step.kind]);
+  }
+  return [...phases];
+}
+
+/** Mean of a gauge over [0, end] seconds, from the timeline's per-bucket means. */
+function timeAverage(t: TimelineData, gauge: string, end: number): number {
+  const means = t.mean[gauge];
+  if (means === undefined || end <= 0) return 0;
+  let area = 0;
+  for (let i = 0; i < means.length; i++) area += means[i] * Math.max(0, Math.min(t.bucketSeconds, end - t.t[i]));
+  return area / end;
+}

@@ -1,0 +1,82 @@
+// A point of a sweep: its replications' figures reduced to means with 95 % intervals,
+// plus the analytic cross-checks that apply to it. The same inputs in the same order give
+// the same floating-point sums, so a point is identical however it was computed.
+import type { Scenario } from '../../scenario/schema.js';
+import { estimate, type Estimate } from '../math/confidence.js';
+import type { GridPoint } from './grid.js';
+import { queueingCheck, type QueueingCheck } from '../theory/queueingCheck.js';
+import type { RunFigures } from './runFigures.js';
+import { busiest, level } from '../plan/utilization.js';
+import type { SweepValue } from './vary.js';
+
+export interface UtilizationEstimate {
+  resource: string;
+  capacity: number;
+  law?: Estimate;
+  measured?: Estimate;
+}
+
+export interface SweepPointResult {
+  index: number;
+  values: Record<string, SweepValue>;
+  /** The curve this point belongs to in a chart: the values of every axis but the first. */
+  series: string;
+  requestsPerSec: Estimate;
+  perSec: { '2xx': Estimate; '5xx': Estimate; errors: Estimate };
+  /** Mean count of each status over the replications. */
+  statusCodes: Record<string, number>;
+  errors: Estimate;
+  /** null when a replication had too few responses for hey to print the percentile. */
+  latency: { p50: Estimate | null; p90: Estimate | null; p99: Estimate | null };
+  dbPeakOpen: Estimate | null;
+  /** The most frequent bottleneck over the replications (the first on a tie). */
+  bottleneck: string;
+  /** The resource with the highest utilization: what saturates first as the load grows. */
+  busiest: { resource: string; utilization: number } | null;
+  littlesLaw: { L: Estimate; lambdaW: Estimate };
+  utilization: UtilizationEstimate[];
+  queueing?: QueueingCheck;
+}
+
+export function aggregatePoint(point: GridPoint, series: string, scenario: Scenario, runs: readonly RunFigures[]): SweepPointResult {
+  const of = (f: (r: RunFigures) => number) => estimate(runs.map(f));
+  const nullable = (f: (r: RunFigures) => number | null) => {
+    const xs = runs.map(f);
+    return xs.some((x) => x === null) ? null : estimate(xs as number[]);
+  };
+  const codes = [...new Set(runs.flatMap((r) => Object.keys(r.statusCodes)))].sort();
+  const utilization = runs[0].utilization.map((u, i) => ({
+    resource: u.resource,
+    capacity: u.capacity,
+    ...(u.law !== undefined ? { law: of((r) => r.utilization[i].law!) } : {}),
+    ...(u.measured !== undefined ? { measured: of((r) => r.utilization[i].measured!) } : {}),
+  }));
+  const top = busiest(utilization.map((u) => ({ resource: u.resource, capacity: u.capacity, law: u.law?.mean, measured: u.measured?.mean })));
+  const check = queueingCheck(scenario, runs);
+  return {
+    index: point.index,
+    values: point.values,
+    series,
+    requestsPerSec: of((r) => r.requestsPerSec),
+    perSec: { '2xx': of((r) => r.perSec['2xx']), '5xx': of((r) => r.perSec['5xx']), errors: of((r) => r.perSec.errors) },
+    statusCodes: Object.fromEntries(codes.map((c) => [c, runs.reduce((n, r) => n + (r.statusCodes[c] ?? 0), 0) / runs.length])),
+    errors: of((r) => r.errors),
+    latency: { p50: nullable((r) => r.latency.p50), p90: nullable((r) => r.latency.p90), p99: nullable((r) => r.latency.p99) },
+    dbPeakOpen: nullable((r) => r.dbPeakOpen),
+    bottleneck: mostFrequent(runs.map((r) => r.bottleneck)),
+    busiest: top === undefined ? null : { resource: top.resource, utilization: level(top) },
+    littlesLaw: { L: of((r) => r.littlesLaw.L), lambdaW: of((r) => r.littlesLaw.lambdaW) },
+    utilization,
+    ...(check !== undefined ? { queueing: check } : {}),
+  };
+}
+
+/** The label whose kind (without its count or share) is most frequent; its first instance. */
+function mostFrequent(labels: readonly string[]): string {
+  const kind = (l: string) => l.replace(/ \(.*\)$| \d+ %$/, '');
+  const counts = new Map<string, number>();
+  for (const l of labels) counts.set(kind(l), (counts.get(kind(l)) ?? 0) + 1);
+  let best = labels[0];
+  for (const l of labels) if (counts.get(kind(l))! > counts.get(kind(best))!) best = l;
+  return best;
+}

@@ -1,0 +1,38 @@
+// The sweep in the shape the sweep charts take (src/charts/sweep.ts): per point the swept
+// numbers, the curve, Requests/sec split 2xx/5xx/errors, p50/p99, and the 95 % bounds
+// when there are replications. The x axis is the first swept field.
+import type { Estimate } from '../math/confidence.js';
+import type { Bounds, Sweep as ChartSweep, SweepPoint as ChartPoint } from '../../charts/sweep.js';
+import type { SweepOutput } from './sweep.js';
+
+export type { ChartPoint, ChartSweep };
+
+export function chartSweep(out: SweepOutput): ChartSweep {
+  const x = out.points.length > 0 ? Object.keys(out.points[0].values)[0] : '';
+  const r = out.sweep.replications;
+  const points = out.points.map((p): ChartPoint => {
+    const parameters: Record<string, number> = {};
+    // Charts plot numbers; a swept string (a worker class) lives in the series label.
+    for (const [k, v] of Object.entries(p.values)) if (typeof v === 'number') parameters[k] = v;
+    const point: ChartPoint = {
+      parameters,
+      series: p.series,
+      requestsPerSec: { '2xx': p.perSec['2xx'].mean, '5xx': p.perSec['5xx'].mean, errors: p.perSec.errors.mean },
+      latency: { p50: p.latency.p50?.mean ?? null, p99: p.latency.p99?.mean ?? null },
+    };
+    if (r > 1) {
+      point.replications = r;
+      point.interval = {
+        level: 0.95,
+        requestsPerSec: { '2xx': bounds(p.perSec['2xx']), '5xx': bounds(p.perSec['5xx']), errors: bounds(p.perSec.errors) },
+        latency: { p50: bounds(p.latency.p50), p99: bounds(p.latency.p99) },
+      };
+    }
+    return point;
+  });
+  return { x, description: `${out.sweep.scenario}: ${out.sweep.vary.map((v) => `--vary ${v}`).join(' ')}`, points };
+}
+
+function bounds(e: Estimate | null): Bounds | undefined {
+  return e?.ci95 === undefined ? undefined : { low: e.ci95[0], high: e.ci95[1] };
+}

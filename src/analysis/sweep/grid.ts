@@ -1,0 +1,86 @@
+// The grid of a sweep: every combination of the axes' values, in a fixed order (the first
+// --vary changes slowest), each turned into a validated scenario. The grid index is a
+// point's identity: output rows, shards and merges are all ordered by it, never by which
+// thread finished first.
+import { UserError } from '../../scenario/errors.js';
+import { validateScenario } from '../../scenario/load.js';
+import { applyOverride, parseSetExpression } from '../../scenario/overrides.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { Axis, SweepValue } from './vary.js';
+
+/** Larger grids are almost surely a mistake; spread a real one with --shard. */
+export const MAX_GRID_POINTS = 1_000_000;
+
+export interface GridPoint {
+  index: number;
+  /** Field path -> value, in the axes' order. */
+  values: Record<string, SweepValue>;
+}
+
+export function expandGrid(axes: readonly Axis[]): GridPoint[] {
+  const size = axes.reduce((n, a) => n * a.values.length, 1);
+  if (size > MAX_GRID_POINTS) {
+    throw new UserError(`--vary: the grid has ${size} points; at most ${MAX_GRID_POINTS} (split it with --shard, or use coarser steps)`);
+  }
+  const points: GridPoint[] = [];
+  for (let index = 0; index < size; index++) {
+    const values: Record<string, SweepValue> = {};
+    // Mixed-radix digits of the index, the last axis fastest.
+    let rest = index;
+    const digits: number[] = [];
+    for (let a = axes.length - 1; a >= 0; a--) {
+      digits[a] = rest % axes[a].values.length;
+      rest = Math.floor(rest / axes[a].values.length);
+    }
+    axes.forEach((axis, a) => {
+      // defineProperty: a path named "__proto__" is a key to report as unknown, never the prototype.
+      for (const path of axis.paths) Object.defineProperty(values, path, { value: axis.values[digits[a]], enumerable: true, writable: true, configurable: true });
+    });
+    points.push({ index, values });
+  }
+  return points;
+}
+
+export interface Shard {
+  /** 1-based, as written: --shard 2/4 */
+  index: number;
+  count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new UserError(`--shard ${text}: expected i/n with 1 <= i <= n, e.g. --shard 1/4`);
+  }
+  return { index, count };
+}
+
+/**
+ * The points of one shard: every n-th point, starting at the i-th. Interleaving (rather
+ * than cutting the grid in blocks) gives every shard a share of the slow high-load end.
+ */
+export function inShard(index: number, shard: Shard | undefined): boolean {
+  return shard === undefined || index % shard.count === shard.index - 1;
+}
+
+/**
+ * The scenario at one point: the raw file with the point's values set, then validated like
+ * the file itself, so a bad path or value is reported with the --vary that made it.
+ */
+export function pointScenario(raw: unknown, point: GridPoint, axes: readonly Axis[], source: string): Scenario {
+  const copy: unknown = structuredClone(raw);
+  const axisOf = (path: string) => axes.find((a) => a.paths.includes(path))!.expression;
+  // Each value is an override named by its --vary, so a problem in it names the --vary.
+  const overrides = Object.entries(point.values).map(([path, value]) => ({
+    ...parseSetExpression(`${path}=${JSON.stringify(value)}`),
+    source: `--vary ${axisOf(path)} (${path}=${typeof value === 'string' ? value : JSON.stringify(value)})`,
+  }));
+  for (const o of overrides) applyOverride(copy, o);
+  const at = Object.entries(point.values)
+    .map(([p, v]) => `${p}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  const expressions = [...new Set(Object.keys(point.values).map(axisOf))].map((e) => `--vary ${e}`).join(' ');
+  return validateScenario(copy, `${source} with ${expressions} (at ${at})`, overrides, { budgets: true });
+}

@@ -1,0 +1,101 @@
+// `sim merge`: the outputs of the shards of one sweep, joined into the output the sweep
+// would have given in one piece. Shards must agree on the sweep (same scenario digest,
+// axes, replications and seeds) and cover every point exactly once.
+import { UserError } from '../../scenario/errors.js';
+import type { SweepOutput } from './sweep.js';
+import { MAX_GRID_POINTS } from './grid.js';
+
+export interface ShardFile {
+  /** Where it came from, for messages. */
+  source: string;
+  output: SweepOutput;
+}
+
+export function mergeShards(files: readonly ShardFile[]): SweepOutput {
+  if (files.length === 0) throw new UserError('merge: name the shard outputs to join (JSON written by sim sweep --shard i/n --json FILE)');
+  for (const f of files) {
+    const o = f.output as Partial<SweepOutput> | null;
+    if (o === null || typeof o !== 'object' || typeof o.sweep !== 'object' || !Array.isArray(o.points)) {
+      throw new UserError(`${f.source}: not the JSON output of sim sweep (expected "sweep" and "points")`);
+    }
+  }
+  for (const f of files) checkShard(f);
+  const first = files[0];
+  const header = JSON.stringify(first.output.sweep);
+  for (const f of files.slice(1)) {
+    if (JSON.stringify(f.output.sweep) !== header) {
+      throw new UserError(`${f.source}: from another sweep than ${first.source} (scenario, --vary, --set or replications differ)`);
+    }
+  }
+  const byIndex = new Map<number, { source: string; point: SweepOutput['points'][number] }>();
+  for (const f of files) {
+    for (const point of f.output.points) {
+      const seen = byIndex.get(point.index);
+      if (seen !== undefined) throw new UserError(`${f.source}: point ${point.index} is also in ${seen.source} (the same shard twice?)`);
+      byIndex.set(point.index, { source: f.source, point });
+    }
+  }
+  const total = first.output.sweep.points;
+  const missing: number[] = [];
+  for (let i = 0; i < total; i++) if (!byIndex.has(i)) missing.push(i);
+  if (missing.length > 0 || byIndex.size !== total) {
+    const shard = files.map((f) => f.output.shard).find((s) => s !== undefined);
+    const hint = shard !== undefined ? `; expected the outputs of all ${shard.count} shards, --shard 1/${shard.count} to ${shard.count}/${shard.count}` : '';
+    const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', ...' : '');
+    throw new UserError(`merge: ${missing.length} of ${total} points missing (${shown})${hint}`);
+  }
+  const points = [...byIndex.values()].map((v) => v.point).sort((a, b) => a.index - b.index);
+  return { sweep: first.output.sweep, points };
+}
+
+/** Keys whose values are words, not figures; everything else in a point is a number or null. */
+const WORDS = new Set(['series', 'bottleneck', 'resource']);
+
+/**
+ * A shard is a file: it may have been edited, cut or written by something else. Its figures
+ * are checked before they are summed and printed, so a string where a number belongs is
+ * named with its place rather than breaking the merge.
+ */
+function checkShard(f: ShardFile): void {
+  const o = f.output;
+  const fail = (path: string, expected: string, found: unknown): never => {
+    throw new UserError(`${f.source}: at ${path}: expected ${expected}, got ${describe(found)} (not a file written by sim sweep --json, or edited since)`);
+  };
+  const h = o.sweep as unknown as Record<string, unknown>;
+  if (!Number.isInteger(h.points) || (h.points as number) < 1 || (h.points as number) > MAX_GRID_POINTS) fail('sweep.points', `a whole number from 1 to ${MAX_GRID_POINTS}`, h.points);
+  if (!Number.isInteger(h.replications) || (h.replications as number) < 1) fail('sweep.replications', 'a whole number >= 1', h.replications);
+  const total = h.points as number;
+  o.points.forEach((point, i) => {
+    const at = `points[${i}]`;
+    if (point === null || typeof point !== 'object' || Array.isArray(point)) fail(at, 'an object', point);
+    if (!Number.isInteger(point.index) || point.index < 0 || point.index >= total) fail(`${at}.index`, `a whole number from 0 to ${total - 1}`, point.index);
+    walk(point, at, '');
+  });
+  function walk(value: unknown, path: string, key: string): void {
+    if (value === null) return;
+    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`, key));
+    if (typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'values' && path.split('.').length === 1) checkValues(v, `${path}.values`);
+        else walk(v, `${path}.${k}`, k);
+      }
+      return;
+    }
+    if (WORDS.has(key)) {
+      if (typeof value !== 'string') fail(path, 'a string', value);
+    } else if (typeof value !== 'number' || !Number.isFinite(value)) fail(path, 'a number', value);
+  }
+  function checkValues(values: unknown, path: string): void {
+    if (values === null || typeof values !== 'object' || Array.isArray(values)) fail(path, 'an object of swept values', values);
+    for (const [k, v] of Object.entries(values as object)) {
+      if (!['number', 'string', 'boolean'].includes(typeof v) || (typeof v === 'number' && !Number.isFinite(v))) fail(`${path}.${k}`, 'a number, string or boolean', v);
+    }
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 50)}...` : v)}`;
+  return `${v === null ? 'null' : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`}`;
+}

@@ -1,0 +1,61 @@
+// The sweep as CSV (RFC 4180), one row per point, full precision, for spreadsheets and
+// plotting tools. Interval columns stay (empty) without replications, so the columns of
+// a sweep do not depend on its options; status columns are the union over the points.
+import type { Estimate } from '../math/confidence.js';
+import type { SweepOutput } from './sweep.js';
+
+export function sweepCsv(out: SweepOutput): string {
+  const paths = out.points.length > 0 ? Object.keys(out.points[0].values) : [];
+  const codes = [...new Set(out.points.flatMap((p) => Object.keys(p.statusCodes)))].sort();
+  const withCi = (name: string) => [name, `${name}_ci_low`, `${name}_ci_high`];
+  const header = [
+    ...paths,
+    'series',
+    'replications',
+    ...withCi('requests_per_sec'),
+    ...withCi('requests_per_sec_2xx'),
+    ...withCi('requests_per_sec_5xx'),
+    ...withCi('requests_per_sec_errors'),
+    ...codes.map((c) => `status_${c}`),
+    'errors',
+    ...withCi('p50'),
+    ...withCi('p90'),
+    ...withCi('p99'),
+    'db_peak_open',
+    'bottleneck',
+    'busiest',
+    'busiest_utilization',
+    'littles_law_L',
+    'littles_law_lambda_W',
+  ];
+  const rows = out.points.map((p) => [
+    ...paths.map((path) => String(p.values[path])),
+    p.series,
+    String(out.sweep.replications),
+    ...cells(p.requestsPerSec),
+    ...cells(p.perSec['2xx']),
+    ...cells(p.perSec['5xx']),
+    ...cells(p.perSec.errors),
+    ...codes.map((c) => String(p.statusCodes[c] ?? 0)),
+    String(p.errors.mean),
+    ...cells(p.latency.p50),
+    ...cells(p.latency.p90),
+    ...cells(p.latency.p99),
+    p.dbPeakOpen === null ? '' : String(p.dbPeakOpen.mean),
+    p.bottleneck,
+    p.busiest?.resource ?? '',
+    p.busiest === null ? '' : String(p.busiest.utilization),
+    String(p.littlesLaw.L.mean),
+    String(p.littlesLaw.lambdaW.mean),
+  ]);
+  return [header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
+}
+
+function cells(e: Estimate | null): string[] {
+  if (e === null) return ['', '', ''];
+  return [String(e.mean), e.ci95 ? String(e.ci95[0]) : '', e.ci95 ? String(e.ci95[1]) : ''];
+}
+
+function quote(cell: string): string {
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}

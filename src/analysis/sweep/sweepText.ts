@@ -1,0 +1,74 @@
+// The sweep as a table, one row per point in grid order, then the analytic checks that
+// apply and any disagreement between simulation and theory.
+import { sweepMissing } from '../../messages.js';
+import type { SweepPointResult } from './aggregate.js';
+import { count, percent, sig, sweepValue, withInterval } from '../format.js';
+import { queueingWarnings } from '../theory/queueingCheck.js';
+import type { SweepOutput } from './sweep.js';
+import { textTable } from '../table.js';
+
+export function sweepText(out: SweepOutput): string {
+  const paths = out.points.length > 0 ? Object.keys(out.points[0].values) : [];
+  const header = [...paths, 'Requests/sec', '2xx', '5xx', 'errors', 'p50', 'p90', 'p99', 'DB peak', 'bottleneck', 'busiest (U = XD/c)', 'L', 'λW'];
+  const rows = out.points.map((p) => [
+    ...paths.map((path) => sweepValue(p.values[path])),
+    withInterval(p.requestsPerSec),
+    count(sumStatus(p, '2')),
+    count(sumStatus(p, '5')),
+    count(p.errors.mean),
+    withInterval(p.latency.p50),
+    withInterval(p.latency.p90),
+    withInterval(p.latency.p99),
+    p.dbPeakOpen === null ? '-' : count(p.dbPeakOpen.mean),
+    p.bottleneck,
+    p.busiest === null ? '-' : `${p.busiest.resource} ${percent(p.busiest.utilization)}`,
+    sig(p.littlesLaw.L.mean),
+    sig(p.littlesLaw.lambdaW.mean),
+  ]);
+  const { sweep } = out;
+  const lines = [
+    `Sweep of ${sweep.scenario}: ${sweep.vary.map((v) => `--vary ${v}`).join(' ')}, ${sweep.points} points` +
+      (sweep.replications > 1 ? `, ${sweep.replications} replications (mean ±95 % CI half-width)` : '') +
+      (out.shard !== undefined ? `; shard ${out.shard.index}/${out.shard.count}` : ''),
+    '',
+    textTable(header, rows),
+    "L: mean requests in the system, measured; λW: throughput x mean time in the system (Little's law).",
+  ];
+  if (out.missing !== undefined) lines.push('', sweepMissing(out.missing.length, out.points.length + out.missing.length));
+  const checks = out.points.flatMap(queueingLines);
+  if (checks.length > 0) lines.push('', 'Queueing theory:', ...checks);
+  const warnings = sweepWarnings(out);
+  if (warnings.length > 0) lines.push('', ...warnings.map((w) => `warning: ${w}`));
+  return lines.join('\n') + '\n';
+}
+
+/** Disagreements between the simulation and the analytic checks, one line each. */
+export function sweepWarnings(out: SweepOutput): string[] {
+  return out.points.flatMap((p) => queueingWarnings(p.queueing).map((w) => `point ${p.index} (${at(p)}): ${w}`));
+}
+
+function queueingLines(p: SweepPointResult): string[] {
+  const q = p.queueing;
+  if (q === undefined) return [];
+  const head = `  ${at(p)}: ${q.formula} (${q.model}, c=${q.c}, λ=${sig(q.lambda)}/s, μ=${sig(q.mu)}/s, ρ=${sig(q.rho)})`;
+  if (q.note !== undefined) return [`${head}: ${q.note}`];
+  return [
+    `${head}:`,
+    ...q.comparisons.map((c) => {
+      const verdict = c.agrees === null ? '' : c.agrees ? '  within the 95 % CI' : '  OUTSIDE the 95 % CI';
+      return `    ${c.measure}: theory ${sig(c.predicted)}, simulated ${withInterval(c.simulated, 5)}${verdict}`;
+    }),
+  ];
+}
+
+function at(p: SweepPointResult): string {
+  return Object.entries(p.values)
+    .map(([k, v]) => `${k}=${sweepValue(v)}`)
+    .join(' ');
+}
+
+function sumStatus(p: SweepPointResult, leading: string): number {
+  let n = 0;
+  for (const [code, c] of Object.entries(p.statusCodes)) if (code.startsWith(leading)) n += c;
+  return n;
+}

@@ -1,0 +1,82 @@
+// `--vary` expressions: which fields a sweep changes, and through which values.
+//
+//   client.concurrency=10..200:10              a range, both ends included, step 10
+//   server.workers=1,2,4                       a list (items read as JSON, else strings)
+//   client.concurrency,client.requests=10..150:5   several fields set together, as the
+//                                              article raised hey's -n with -c
+//
+// One expression is one axis of the grid; the fields of an axis move in lockstep.
+import { UserError } from '../../scenario/errors.js';
+
+export type SweepValue = number | string | boolean;
+
+export interface Axis {
+  /** The expression as written, for messages and the output's header. */
+  expression: string;
+  /** Field paths, as --set takes them (client.concurrency). */
+  paths: string[];
+  values: SweepValue[];
+}
+
+/** More values than this on one axis is a typo (a step of 0.0001), not a sweep. */
+export const MAX_AXIS_VALUES = 100_000;
+
+const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`;
+const RANGE = new RegExp(`^(${NUMBER})\\.\\.(${NUMBER})(?::(${NUMBER}))?$`);
+
+export function parseVary(expression: string): Axis {
+  const fail = (why: string) => new UserError(`--vary ${expression}: ${why}`);
+  const eq = expression.indexOf('=');
+  if (eq <= 0) throw fail('expected path=values, e.g. --vary client.concurrency=10..200:10 or --vary server.workers=1,2,4');
+  const paths = expression.slice(0, eq).split(',').map((p) => p.trim());
+  for (const p of paths) {
+    if (p === '' || p.split('.').some((k) => k === '')) throw fail(`"${expression.slice(0, eq)}" is not a list of field paths such as server.workers`);
+  }
+  if (new Set(paths).size !== paths.length) throw fail('a field is named twice');
+  const text = expression.slice(eq + 1).trim();
+  if (text === '') throw fail('no values after "="');
+  const values = text.includes('..') ? parseRange(text, fail) : parseList(text);
+  return { expression, paths, values };
+}
+
+/** from..to:step, both ends included; the step defaults to 1. */
+function parseRange(text: string, fail: (why: string) => UserError): number[] {
+  const m = RANGE.exec(text);
+  if (!m) throw fail(`"${text}" is not a range: expected from..to:step with numbers, e.g. 10..200:10`);
+  const from = Number(m[1]);
+  const to = Number(m[2]);
+  const step = m[3] === undefined ? 1 : Number(m[3]);
+  if (!(step > 0)) throw fail(`the step must be greater than 0, got ${m[3]}`);
+  if (to < from) throw fail(`the range goes down (${m[1]}..${m[2]}); write it upwards, e.g. ${m[2]}..${m[1]}:${m[3] ?? 1}`);
+  // The small tolerance keeps 0.1..0.3:0.1 from losing its last value to rounding.
+  const count = Math.floor((to - from) / step + 1e-9) + 1;
+  if (count > MAX_AXIS_VALUES) throw fail(`${count} values; at most ${MAX_AXIS_VALUES} on one axis`);
+  // from + i * step, not a running sum, and rounded to 12 digits: 0.1 + 0.2 prints as 0.3.
+  return Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
+}
+
+/** a,b,c: each item read as JSON when it parses (numbers, booleans), else as a string. */
+function parseList(text: string): SweepValue[] {
+  return text.split(',').map((item) => {
+    const t = item.trim();
+    try {
+      const v: unknown = JSON.parse(t);
+      if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
+    } catch {
+      // not JSON: a bare string such as gevent or 250ms
+    }
+    return t;
+  });
+}
+
+/** Rejects a field that two axes would both set: the grid would not know which wins. */
+export function checkAxes(axes: readonly Axis[]): void {
+  const seen = new Map<string, string>();
+  for (const axis of axes) {
+    for (const p of axis.paths) {
+      const other = seen.get(p);
+      if (other !== undefined) throw new UserError(`--vary ${axis.expression}: ${p} is already varied by --vary ${other}`);
+      seen.set(p, axis.expression);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// CPU cores: `run(work, fn, a, b)` calls fn(a, b) once `work` of CPU time has been done.
+// One file per discipline:
+// - fifo.ts: a task holds a core from start to end; tasks beyond the cores wait in line.
+// - shared.ts: processor sharing, as a time-sharing kernel (Linux's CFS) gives it.
+// - process.ts: a process's threads on a host's cores (at most `threads` pieces at once).
+// A task can be cancelled, running or waiting: the process it belonged to was killed
+// (SIGKILL ends a process's computation at once, and its core goes to the others).
+import type { Callback } from '../eventQueue.js';
+import type { Time } from '../time.js';
+
+export interface Cpu {
+  readonly cores: number;
+  /** Returns the task's id, for `cancel`. */
+  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number;
+  /** Drops the task: its callback is never called. Nothing happens if it already ended. */
+  cancel(id: number): void;
+}

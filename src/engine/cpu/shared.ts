@@ -1,0 +1,118 @@
+// Processor sharing, as a time-sharing kernel (Linux's CFS) gives it: n runnable tasks on
+// c cores each progress at min(1, c / n) of a core's speed, so all make progress together
+// and short tasks are not stuck behind long ones. Computed exactly with a virtual clock: V
+// grows at the per-task rate, a task started at V0 with work w ends when V reaches V0 + w;
+// only the earliest end is ever scheduled, and rescheduled when a task starts or ends.
+import type { Callback } from '../eventQueue.js';
+import type { Simulation } from '../simulation.js';
+import type { Time } from '../time.js';
+import type { Cpu } from './cpu.js';
+
+interface SharedTask {
+  finish: number;
+  /** Start order, which breaks ties; also the task's id. */
+  seq: number;
+  fn: Callback<any, any>;
+  a: unknown;
+  b: unknown;
+}
+
+export class SharedCpu implements Cpu {
+  private readonly tasks: SharedTask[] = [];
+  /** Virtual time: CPU work done by each runnable task since the start. */
+  private virtual = 0;
+  private updated: Time = 0;
+  /** From 1: a task id of 0 means "none" to callers (HttpRequest.cpuTask). */
+  private seq = 1;
+  /** Bumped to cancel the scheduled end when the set of tasks changes. */
+  private token = 0;
+
+  constructor(private readonly sim: Simulation, readonly cores: number) {}
+
+  /** Tasks running now. */
+  get running(): number {
+    return this.tasks.length;
+  }
+
+  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
+    this.advance();
+    const id = this.seq++;
+    push(this.tasks, { finish: this.virtual + work, seq: id, fn, a, b });
+    this.reschedule();
+    return id;
+  }
+
+  cancel(id: number): void {
+    const rest = this.tasks.filter((t) => t.seq !== id);
+    if (rest.length === this.tasks.length) return; // it has ended
+    // The others speed up from now: account the work done so far at the old rate first.
+    this.advance();
+    this.tasks.length = 0;
+    for (const t of rest) push(this.tasks, t);
+    this.reschedule();
+  }
+
+  private rate(): number {
+    return Math.min(1, this.cores / this.tasks.length);
+  }
+
+  private advance(): void {
+    const now = this.sim.now;
+    if (this.tasks.length > 0) this.virtual += (now - this.updated) * this.rate();
+    this.updated = now;
+  }
+
+  private reschedule(): void {
+    const token = ++this.token;
+    if (this.tasks.length === 0) return;
+    // Rounded up to whole microseconds: simulated time is an integer.
+    const wait = Math.max(0, Math.ceil((this.tasks[0].finish - this.virtual) / this.rate() - 1e-9));
+    this.sim.schedule(wait, this.ended, token);
+  }
+
+  private readonly ended = (token: number): void => {
+    if (token !== this.token) return;
+    this.advance();
+    // Every task whose work is done (within rounding) ends now, oldest first.
+    const done: SharedTask[] = [];
+    while (this.tasks.length > 0 && this.tasks[0].finish <= this.virtual + 1e-6) done.push(pop(this.tasks));
+    if (done.length === 0) done.push(pop(this.tasks)); // rounding left a sliver: it is done
+    this.virtual = Math.max(this.virtual, done[done.length - 1].finish);
+    this.reschedule();
+    for (const t of done) t.fn(t.a, t.b);
+  };
+}
+
+function before(x: SharedTask, y: SharedTask): boolean {
+  return x.finish < y.finish || (x.finish === y.finish && x.seq < y.seq);
+}
+
+function push(h: SharedTask[], t: SharedTask): void {
+  let i = h.length;
+  h.push(t);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!before(t, h[p])) break;
+    h[i] = h[p];
+    i = p;
+  }
+  h[i] = t;
+}
+
+function pop(h: SharedTask[]): SharedTask {
+  const top = h[0];
+  const last = h.pop()!;
+  if (h.length > 0) {
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= h.length) break;
+      if (c + 1 < h.length && before(h[c + 1], h[c])) c++;
+      if (!before(h[c], last)) break;
+      h[i] = h[c];
+      i = c;
+    }
+    h[i] = last;
+  }
+  return top;
+}

@@ -1,0 +1,156 @@
+// What a run leaves: the figures each component kept, gathered into one record once the
+// run is over (RunResult), for the report, the checks and the analyses.
+import type { Time } from '../engine/time.js';
+import type { StopReason } from '../messages.js';
+import type { RunRecorder } from '../stats/runRecorder.js';
+import type { TimelineData } from '../stats/timeline.js';
+import type { Postgres } from './database/postgres.js';
+import { PHASE_NAMES } from './request.js';
+import type { System } from './wire.js';
+
+/** What the backends holding PostgreSQL's slots were doing when one was refused: means over the refusals. */
+export interface AtRefusal {
+  held: number;
+  /** Waiting for their client (the app's worker) to answer authentication. */
+  awaitingClient: number;
+  /** Starting up otherwise: authentication's server share, InitPostgres. */
+  startingUp: number;
+  /** Running a query. */
+  inQuery: number;
+  /** Ready and idle: waiting for the app (its worker) to send a query or to close. */
+  idle: number;
+}
+
+function atRefusal(pg: Postgres): AtRefusal {
+  const n = pg.refused - pg.deadEnds;
+  if (n <= 0) return { held: 0, awaitingClient: 0, startingUp: 0, inQuery: 0, idle: 0 };
+  const held = pg.heldAtRefusals / n;
+  const awaitingClient = pg.awaitingClientAtRefusals / n;
+  const startingUp = pg.startingUpAtRefusals / n - awaitingClient;
+  const inQuery = pg.inQueryAtRefusals / n;
+  return { held, awaitingClient, startingUp, inQuery, idle: held - awaitingClient - startingUp - inQuery };
+}
+
+export interface RunResult {
+  /** hey's Total: from the start until the last request ended. */
+  total: Time;
+  /** false when the run stopped before every request ended (a budget, or a stall). */
+  complete: boolean;
+  /** Why it ended: the client finished, a budget ran out, or nothing was left to happen. */
+  stopReason: StopReason;
+  /** The budgets it ran under (maxSimTime in µs). */
+  limits: { maxEvents: number; maxSimTime: Time };
+  /** Requests the client sent (closed loop: (n / c) * c unless stopped by -z). */
+  sent: number;
+  recorder: RunRecorder;
+  events: number;
+  exceptions: Map<string, number>;
+  listener: { capacity: number; peakQueue: number; synDrops: number };
+  server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
+  database?: {
+    peakOpen: number;
+    refused: number;
+    connections: number;
+    queries: number;
+    /** PostgreSQL's max_connections. */
+    maxConnections: number;
+    openAtEnd: number;
+    /** The postmaster's listen queue: its length, its peak, SYNs it dropped. */
+    listenBacklog: number;
+    peakAcceptQueue: number;
+    synDrops: number;
+    /** Refused by dead-end children (2 x MaxBackends children alive). */
+    deadEnds: number;
+    /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
+    atRefusal: AtRefusal;
+    /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
+    pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
+    pgbouncer?: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number };
+  };
+  /** CPU given to each kind of process (µs): hey, the gunicorn workers, the postmaster, the backends. */
+  cpu: { client: number; workers: number; postmaster: number; backends: number };
+  /** Summed time ended requests (responses and errors) spent in each phase, by phase name (µs). */
+  spent: Record<(typeof PHASE_NAMES)[number], number>;
+  /** Time-weighted mean number of requests in the system (sent, not yet ended). */
+  meanInSystem: number;
+  /** Requests by state and completions over time (bounded number of buckets). */
+  timeline: TimelineData;
+  /** Tallies kept apart from the report's, for the invariant checks (src/check/). */
+  evidence: {
+    /** Requests sent and not yet ended, by the client's own +1/-1 gauge. */
+    inSystemAtEnd: number;
+    /** Most connections one worker held at once, and how many it may hold. */
+    peakConnectionsPerWorker: number;
+    connectionSlots: number;
+    /** Most handlers one worker ran at once, and how many it may run. */
+    peakHandlersPerWorker: number;
+    handlerSlots: number;
+  };
+}
+
+/** The run's figures, read from the components of `system` once it has run. */
+export function collectResult(system: System, stopReason: StopReason, limits: RunResult['limits']): RunResult {
+  const { sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer } = system;
+  const { server: s, app: { pool } } = system.resolved;
+  const timeline = recorder.timeline;
+  const end = client.finishedAt ?? sim.now;
+  const data = timeline.finish(end);
+  const area = data.mean.inSystem.reduce((sum, v, i) => sum + v * Math.min(data.bucketSeconds, end / 1e6 - data.t[i]), 0);
+  return {
+    total: end,
+    complete: stopReason === 'finished',
+    stopReason,
+    limits,
+    sent: client.sent,
+    recorder,
+    events: sim.eventsRun,
+    exceptions: app.exceptionsRaised(),
+    listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
+    server: { workerClass: s.workerClass, workers: s.workers, kills: arbiter.kills, restarts: arbiter.restarts, servedByWorker: arbiter.servedByWorker() },
+    database:
+      postgres === undefined
+        ? undefined
+        : {
+            peakOpen: postgres.peakOpen,
+            refused: postgres.refused,
+            connections: postgres.connections,
+            queries: postgres.queries,
+            maxConnections: postgres.settings.maxConnections,
+            openAtEnd: postgres.backends,
+            listenBacklog: postgres.settings.listenBacklog,
+            peakAcceptQueue: postgres.peakAcceptQueue,
+            synDrops: postgres.synDrops,
+            deadEnds: postgres.deadEnds,
+            atRefusal: atRefusal(postgres),
+            pool:
+              pool === undefined ? undefined : { size: pool.size, maxOverflow: pool.maxOverflow, peakPerWorker: db!.peakPerWorker, timeouts: db!.timeouts },
+            pgbouncer:
+              pgbouncer === undefined
+                ? undefined
+                : {
+                    poolMode: pgbouncer.settings.poolMode,
+                    defaultPoolSize: pgbouncer.settings.defaultPoolSize,
+                    maxClientConn: pgbouncer.settings.maxClientConn,
+                    peakClients: pgbouncer.peakClients,
+                    refused: pgbouncer.refused,
+                    timeouts: pgbouncer.timeouts,
+                  },
+          },
+    cpu: {
+      client: client.process?.used ?? 0,
+      workers: app.cpuUsed,
+      postmaster: postgres?.postmasterCpuUsed ?? 0,
+      backends: postgres?.backendCpuUsed ?? 0,
+    },
+    spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent'],
+    meanInSystem: end > 0 ? area / (end / 1e6) : 0,
+    timeline: data,
+    evidence: {
+      inSystemAtEnd: inSystem.value,
+      peakConnectionsPerWorker: arbiter.peaks().connections,
+      connectionSlots: s.connectionSlots,
+      peakHandlersPerWorker: arbiter.peaks().handlers,
+      handlerSlots: s.handlerSlots,
+    },
+  };
+}

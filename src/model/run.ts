@@ -1,0 +1,42 @@
+// Runs a wired system until its client is done or a budget runs out, and says why it ended.
+import type { Simulation } from '../engine/simulation.js';
+import type { Time } from '../engine/time.js';
+import type { StopReason } from '../messages.js';
+import type { System } from './wire.js';
+
+/**
+ * Events at one instant beyond which the clock is taken to be frozen: requests that take
+ * no simulated time at all (hey -z with handlers whose every step lasts 0 s) would
+ * otherwise repeat forever at one instant, each holding memory (its -t timer). Far
+ * above what a real scenario does at one instant (concurrency is at most 100,000, a few
+ * events each); a slice is checked as a whole, so detection takes at most two slices.
+ */
+export const FROZEN_CLOCK_EVENTS = 1_000_000;
+
+export interface Budgets {
+  maxEvents: number;
+  maxSimTime: Time;
+  /** Events at one instant taken as a frozen clock. */
+  frozenClockEvents: number;
+}
+
+/** Starts the workers, then the client, and runs; returns why the run ended. */
+export function runSystem(system: System, budgets: Budgets): StopReason {
+  const { sim, arbiter, client } = system;
+  arbiter.start();
+  client.start();
+  const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents);
+  if (client.finishedAt !== undefined) return 'finished';
+  return ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : ended === 'frozen' ? 'frozen' : 'stalled';
+}
+
+/** Sim.run in slices, stopping early if a whole slice ran at one instant. */
+function runWatchingTheClock(sim: Simulation, until: Time, maxEvents: number, slice: number): ReturnType<Simulation['run']> | 'frozen' {
+  for (;;) {
+    const before = sim.now;
+    const sliceEnd = Math.min(maxEvents, sim.eventsRun + slice);
+    const ended = sim.run(until, sliceEnd);
+    if (ended !== 'budget' || sliceEnd === maxEvents) return ended;
+    if (sim.now === before) return 'frozen';
+  }
+}

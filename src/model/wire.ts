@@ -1,0 +1,115 @@
+// Builds the simulated system from a resolved scenario: one component per part of the
+// stack, each given its settings as resolve() computed them, connected in the order a
+// request meets them:
+//
+//   client (hey or open loop) --SYN--> listener (accept queue) --accept--> arbiter's workers
+//        ^                                                                   | app steps
+//        '------------------------ response / error -------------------------+--> pool
+//                                                              --> PgBouncer --> postgres
+//
+// Nothing here decides a setting (scenario/resolve.ts does); it only picks classes and
+// hosts and passes the settings on.
+import type { Cpu } from '../engine/cpu/cpu.js';
+import { FifoCpu } from '../engine/cpu/fifo.js';
+import { ProcessCpu } from '../engine/cpu/process.js';
+import { SharedCpu } from '../engine/cpu/shared.js';
+import { RandomStreams } from '../engine/random.js';
+import { Simulation } from '../engine/simulation.js';
+import { toDistribution } from '../scenario/durations.js';
+import type { OwnHost, ResolvedScenario } from '../scenario/resolve.js';
+import { RunRecorder } from '../stats/runRecorder.js';
+import type { Gauge } from '../stats/timeline.js';
+import { App } from './app.js';
+import { Arrivals } from './client/arrivals.js';
+import { HeyClient } from './client/hey.js';
+import type { LoadGenerator } from './client/loadGenerator.js';
+import { OpenLoopClient } from './client/openLoop.js';
+import { DatabaseAccess } from './database/access.js';
+import { PgBouncer } from './database/pgbouncer.js';
+import { Postgres } from './database/postgres.js';
+import { Listener } from './listener.js';
+import { PHASE_NAMES } from './request.js';
+import { Arbiter } from './server/arbiter.js';
+import { compileEndpoints } from './steps.js';
+
+/** The wired system, ready to run: its components, and what records them. */
+export interface System {
+  resolved: ResolvedScenario;
+  sim: Simulation;
+  recorder: RunRecorder;
+  /** Requests sent and not yet ended (the client's +1/-1 gauge). */
+  inSystem: Gauge;
+  client: LoadGenerator;
+  listener: Listener;
+  arbiter: Arbiter;
+  app: App;
+  db: DatabaseAccess | undefined;
+  postgres: Postgres | undefined;
+  pgbouncer: PgBouncer | undefined;
+}
+
+/** `series`: record the time series (RunOptions.timeSeries). */
+export function wire(r: ResolvedScenario, series: boolean): System {
+  const sim = new Simulation();
+  const streams = new RandomStreams(r.seed);
+  const recorder = new RunRecorder(PHASE_NAMES.length, series);
+  const timeline = recorder.timeline;
+
+  const newCpu = (cores: number): Cpu => (r.machine.scheduler === 'fifo' ? new FifoCpu(sim, cores) : new SharedCpu(sim, cores));
+  const cores = newCpu(r.machine.cores);
+  /** A process's host: its own cores, or the app's machine. */
+  const host = (own: OwnHost): Cpu => (own !== undefined ? newCpu(own) : cores);
+
+  let postgres: Postgres | undefined;
+  let pgbouncer: PgBouncer | undefined;
+  let db: DatabaseAccess | undefined;
+  const d = r.database;
+  if (d !== undefined) {
+    postgres = new Postgres(sim, d.postgres, host(d.host), timeline.gauge('dbConnections', series), d.synRetransmits);
+    if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres);
+    db = new DatabaseAccess(sim, pgbouncer ?? postgres, r.app.pool);
+  }
+  const app = new App(
+    sim,
+    compileEndpoints(r.app.endpoints, streams),
+    cores,
+    db,
+    streams.stream('app.endpoint'),
+    r.app.errorCpu,
+    r.app.switchCpu,
+  );
+  // The app's workers answer PostgreSQL's handshake messages.
+  if (d?.clientAnswers) postgres!.client = app;
+
+  const l = r.listener;
+  const listener = new Listener(sim, l.capacity, l.synRetransmits, l.acceptPolicy, streams.stream('server.accept'), timeline.gauge('backlog', series));
+  const arbiter = new Arbiter(
+    sim,
+    listener,
+    app,
+    r.server,
+    { running: timeline.gauge('running', series), keepalive: timeline.gauge('keepalive', series) },
+    streams.stream('server.maxRequestsJitter'),
+  );
+
+  const inSystem = timeline.gauge('inSystem');
+  const c = r.client;
+  const client: LoadGenerator =
+    c.kind === 'openLoop'
+      ? new OpenLoopClient(sim, listener, c.settings, new Arrivals(c.process, c.steps, streams.stream('client.arrivals')), recorder, inSystem, recorder.ledger)
+      : new HeyClient(
+          sim,
+          listener,
+          // Its own stream, made only when asked for: every other draw stays as it was.
+          c.thinkTime === undefined ? c.settings : { ...c.settings, think: { distribution: toDistribution(c.thinkTime), uniform: streams.stream('client.thinkTime') } },
+          recorder,
+          inSystem,
+          recorder.ledger,
+        );
+  if (c.settings.requestCpu! > 0 || c.settings.dialCpu! > 0) {
+    // hey is a Go program: its goroutines run on GOMAXPROCS = its host's cores threads.
+    const cpu = host(c.host);
+    client.process = new ProcessCpu(cpu, cpu.cores, 'client');
+  }
+  return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer };
+}

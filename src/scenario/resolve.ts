@@ -1,0 +1,378 @@
+// A validated scenario, resolved: what each component of the model is given, computed
+// once. Units are converted (seconds to integer microseconds), every rule that derives
+// one setting from others is applied here and nowhere else (the worker class gunicorn
+// really runs, slots per worker, PostgreSQL's MaxBackends and listen queue, the
+// connections the app's role may hold, which host each process runs on), and each
+// quantity keeps the name the scenario file gives it.
+//
+//   scenario file --load.ts--> Scenario (validated, defaults filled)
+//        --resolve()--> ResolvedScenario --model/wire.ts--> components --run--> RunResult
+//
+// The model, the checks, the analyses and the what-if page read derived quantities from
+// here. A new setting of a component goes: schema.ts (its field), this file (its
+// settings interface and the line that fills it), the component that uses it.
+import type { Distribution } from '../engine/distributions.js';
+import type { Uniform } from '../engine/random.js';
+import { fromSeconds, type Time } from '../engine/time.js';
+import { resolveEndpoints, type ResolvedEndpoint } from './resolveSteps.js';
+import type { Scenario, Step } from './schema.js';
+
+// ---- Hosts -------------------------------------------------------------------------
+
+/** Where a process runs: `undefined` shares the app's machine (machine.cores), a number is a host of its own with that many cores. */
+export type OwnHost = number | undefined;
+
+export interface MachineSettings {
+  /** The app's machine: gunicorn's workers run here, and whatever has no host of its own. */
+  cores: number;
+  scheduler: 'shared' | 'fifo';
+}
+
+// ---- The client (hey, or open-loop arrivals) ---------------------------------------
+
+export interface LoadSettings {
+  /** 0 = no timeout. */
+  timeout: Time;
+  url: string;
+  /** The client's own CPU per request and per new connection (0: none, and no events for it). */
+  requestCpu?: Time;
+  dialCpu?: Time;
+}
+
+export interface HeySettings extends LoadSettings {
+  /** Requests per worker; Infinity with a duration. */
+  perWorker: number;
+  concurrency: number;
+  keepAlive: boolean;
+  maxIdleConns: number;
+  /** Per-worker rate limit period (hey -q), 0 = none. */
+  tickPeriod: Time;
+  /** hey -z; 0 = none. */
+  duration: Time;
+  /** wrk2's paced sending instead of hey's ticker (client.pacing 'schedule'). */
+  schedule?: boolean;
+  /** Wait after each result before the next request (client.thinkTime; wire.ts gives it its stream); undefined = none, as hey. */
+  think?: { distribution: Distribution; uniform: Uniform };
+}
+
+export interface OpenLoopSettings extends LoadSettings {
+  /** Stop after this many arrivals (Infinity: use the duration). */
+  requests: number;
+  /** Stop arrivals at this time (0: use the request count). */
+  duration: Time;
+}
+
+export interface RateStep {
+  /** When this rate starts (µs). */
+  from: Time;
+  /** Requests per second. */
+  rate: number;
+}
+
+export type ClientSettings =
+  | { kind: 'hey'; settings: HeySettings; host: OwnHost; thinkTime?: Scenario['client']['thinkTime'] }
+  | { kind: 'openLoop'; settings: OpenLoopSettings; process: 'poisson' | 'constant'; steps: RateStep[]; host: OwnHost };
+
+/** hey's transport keeps at most min(C, 500) idle connections (requester.go: maxIdleConn). */
+export const HEY_MAX_IDLE_CONNS = 500;
+
+// ---- The listener and gunicorn -----------------------------------------------------
+
+export type AcceptPolicy = 'random' | 'round-robin' | 'first';
+
+export interface ListenerSettings {
+  /** The accept queue: gunicorn's --backlog, capped by the host's somaxconn. */
+  capacity: number;
+  /** When the client's TCP stack resends a dropped SYN (µs after the previous one; the last: it gives up). */
+  synRetransmits: readonly Time[];
+  acceptPolicy: AcceptPolicy;
+}
+
+export type WorkerClass = 'sync' | 'gthread' | 'gevent' | 'eventlet';
+
+export interface WorkerSettings {
+  /** worker_connections (gevent, gthread); 1 for sync. */
+  connections: number;
+  /** gthread's threads. */
+  threads: number;
+  /** Keep-alive wait; 0 closes after each response. */
+  keepalive: Time;
+  /** Requests after which the worker retires gracefully (max_requests + jitter); 0 = never. */
+  maxRequests: number;
+  /** The arbiter watches for silence (timeout > 0): heartbeats matter. */
+  watched: boolean;
+  /** CPU per request outside the handler, on the loop. */
+  requestCpu: Time;
+  /** Extra CPU per new connection, on the loop. */
+  acceptCpu: Time;
+  /** gevent's max_accept: connections taken per wake-up of the listening socket. */
+  maxAccept: number;
+}
+
+/** gevent's BaseServer.max_accept; gunicorn's ggevent.py sets 1 when there is more than one worker. */
+export const GEVENT_MAX_ACCEPT = 100;
+
+export interface ArbiterSettings {
+  /** The class gunicorn runs (sync with threads > 1 runs as gthread). */
+  workerClass: WorkerClass;
+  workers: number;
+  /** 0 = workers are never killed for silence. */
+  timeout: Time;
+  maxRequests: number;
+  maxRequestsJitter: number;
+  bootTime: Time;
+  /** Each worker's settings but its max_requests, which the arbiter draws per worker. */
+  worker: Omit<WorkerSettings, 'maxRequests'>;
+  /** Requests one worker runs at once: 1 (sync), threads (gthread), workerConnections (gevent, eventlet). */
+  handlerSlots: number;
+  /** Connections one worker holds at once, keep-alive ones included. */
+  connectionSlots: number;
+}
+
+// ---- The app and its database -------------------------------------------------------
+
+export interface AppSettings {
+  /** What each endpoint runs (resolveSteps.ts); the model gives the steps their streams when wired. */
+  endpoints: ResolvedEndpoint[];
+  /** The worker's CPU for a request whose handler raised. */
+  errorCpu: Time;
+  /** The worker's CPU to resume a request whose IO completed. */
+  switchCpu: Time;
+  pool: PoolSettings | undefined;
+}
+
+export interface PoolSettings {
+  size: number;
+  maxOverflow: number;
+  timeout: Time;
+}
+
+export interface PostgresSettings {
+  maxConnections: number;
+  superuserReservedConnections: number;
+  superuser: boolean;
+  /** The postmaster's listen queue (min(2 x MaxBackends, the host's somaxconn)). */
+  listenBacklog: number;
+  /** Children the postmaster forks before new ones are dead ends (2 x MaxBackends). */
+  maxChildren: number;
+  postmasterCpu: Time;
+  /** Extra postmaster CPU for an attempt that wakes it (none when it forks one after another). */
+  postmasterWakeCpu: Time;
+  forkTime: Time;
+  backendStartupCpu: Time;
+  backendStartCpu: Time;
+  backendStartTime: Time;
+  backendExitTime: Time;
+  backendExitCpu: Time;
+  refusedCpu: Time;
+  /** Client round trips before the startup packet (libpq's SSLRequest, answered 'N' by a server without SSL). */
+  turnsBeforeSlot: number;
+  /** Client round trips of authentication (scram-sha-256: 2, md5: 1, trust: 0); the last carries the client's CPU. */
+  authTurns: number;
+}
+
+export interface PgBouncerSettings {
+  poolMode: 'session' | 'transaction';
+  defaultPoolSize: number;
+  maxClientConn: number;
+  loginTime: Time;
+  queryWaitTimeout: Time;
+}
+
+export interface DatabaseSettings {
+  postgres: PostgresSettings;
+  host: OwnHost;
+  /** The client's TCP stack (the app's host) resending a SYN the postmaster dropped (µs). */
+  synRetransmits: readonly Time[];
+  /** The app's workers answer the handshake's messages themselves (PostgreSQL asks; answering costs them something). */
+  clientAnswers: boolean;
+  pgbouncer: PgBouncerSettings | undefined;
+  /** Connections PostgreSQL grants the app's role (superusers may use the reserve). */
+  roleLimit: number;
+  /** Connections the configuration may hold: the pools' caps, PgBouncer's pool, or the role's limit. */
+  connectionCap: number;
+}
+
+/**
+ * MaxBackends beyond max_connections with PostgreSQL 15's defaults (postinit.c
+ * InitializeMaxBackends): autovacuum_max_workers 3, the autovacuum launcher 1,
+ * max_worker_processes 8, max_wal_senders 10.
+ */
+export const BACKENDS_BEYOND_MAX_CONNECTIONS = 3 + 1 + 8 + 10;
+/** PostgreSQL's own cap on its listen backlog (pqcomm.h PG_SOMAXCONN, PostgreSQL 15). */
+const PG_SOMAXCONN = 10000;
+/** net.core.somaxconn's default since Linux 5.4. */
+const LINUX_SOMAXCONN = 4096;
+
+// ---- The whole ------------------------------------------------------------------------
+
+export interface ResolvedScenario {
+  seed: number;
+  limits: { maxEvents: number; maxSimTime: Time };
+  machine: MachineSettings;
+  client: ClientSettings;
+  listener: ListenerSettings;
+  server: ArbiterSettings;
+  app: AppSettings;
+  database: DatabaseSettings | undefined;
+}
+
+export function resolve(scenario: Scenario): ResolvedScenario {
+  const { client: c, server: s, machine: m, app: a, database: d } = scenario;
+  const tcp = synRetransmits(m.os, m.synRetries);
+  const workerClass = effectiveWorkerClass(scenario);
+  const pool = a.pool === undefined ? undefined : { size: a.pool.size, maxOverflow: a.pool.maxOverflow, timeout: fromSeconds(a.pool.timeout) };
+  const direct = d !== undefined && d.pgbouncer === undefined;
+  return {
+    seed: scenario.seed,
+    limits: { maxEvents: scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) },
+    machine: { cores: m.cores, scheduler: m.scheduler },
+    client: resolveClient(c),
+    listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },
+    server: {
+      workerClass,
+      workers: s.workers,
+      timeout: fromSeconds(s.timeout),
+      maxRequests: s.maxRequests,
+      maxRequestsJitter: s.maxRequestsJitter,
+      bootTime: fromSeconds(s.bootTime),
+      worker: {
+        connections: workerClass === 'sync' ? 1 : s.workerConnections,
+        threads: s.threads,
+        keepalive: workerClass === 'sync' ? 0 : fromSeconds(s.keepalive),
+        watched: s.timeout > 0,
+        requestCpu: fromSeconds(s.requestCpu),
+        acceptCpu: fromSeconds(s.acceptCpu),
+        maxAccept: s.workers > 1 ? 1 : GEVENT_MAX_ACCEPT,
+      },
+      handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections,
+      connectionSlots: workerClass === 'sync' ? 1 : s.workerConnections,
+    },
+    // Talking to PostgreSQL itself (no PgBouncer), the app answers its handshake: the
+    // client's CPU of a connect comes with the backend's challenge.
+    app: { endpoints: resolveEndpoints(a, direct), errorCpu: fromSeconds(s.errorCpu), switchCpu: fromSeconds(s.switchCpu), pool },
+    database: d === undefined ? undefined : resolveDatabase(scenario, d, tcp, direct),
+  };
+}
+
+function resolveClient(c: Scenario['client']): ClientSettings {
+  const load = { timeout: fromSeconds(c.timeout), url: c.url, requestCpu: fromSeconds(c.requestCpu), dialCpu: fromSeconds(c.dialCpu) };
+  if (c.arrivals !== undefined) {
+    const steps = c.arrivals.steps ?? [{ from: 0, rate: c.arrivals.rate! }];
+    return {
+      kind: 'openLoop',
+      settings: { ...load, requests: c.requests ?? Infinity, duration: fromSeconds(c.duration ?? 0) },
+      process: c.arrivals.process,
+      steps: steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
+      host: c.cores,
+    };
+  }
+  const concurrency = c.concurrency!;
+  return {
+    kind: 'hey',
+    settings: {
+      ...load,
+      concurrency,
+      perWorker: c.duration !== undefined ? Infinity : Math.floor(c.requests! / concurrency),
+      keepAlive: c.keepAlive,
+      maxIdleConns: c.maxIdleConns ?? Math.min(concurrency, HEY_MAX_IDLE_CONNS),
+      tickPeriod: c.rate !== undefined ? Math.max(1, Math.round(1e6 / c.rate)) : 0,
+      duration: fromSeconds(c.duration ?? 0),
+      ...(c.pacing === 'schedule' ? { schedule: true } : {}),
+    },
+    host: c.cores,
+    ...(c.thinkTime !== undefined ? { thinkTime: c.thinkTime } : {}),
+  };
+}
+
+function resolveDatabase(scenario: Scenario, d: NonNullable<Scenario['database']>, tcp: readonly Time[], direct: boolean): DatabaseSettings {
+  const maxBackends = d.maxConnections + BACKENDS_BEYOND_MAX_CONNECTIONS;
+  const b = d.pgbouncer;
+  const roleLimit = databaseLimit(d);
+  const pool = scenario.app.pool;
+  // When answering costs the worker nothing (no resume cost, no client CPU in any connect)
+  // every answer would be immediate, and the handshake skips them.
+  const answersCost = scenario.server.switchCpu > 0 || allSteps(scenario).some((st) => st.kind === 'dbConnect' && st.cpu !== undefined && st.cpu !== 0);
+  return {
+    postgres: {
+      maxConnections: d.maxConnections,
+      superuserReservedConnections: d.superuserReservedConnections,
+      superuser: d.superuser,
+      // pqcomm.c StreamServerPort: listen(fd, min(2 * MaxBackends, PG_SOMAXCONN)), capped by the kernel.
+      listenBacklog: d.listenBacklog ?? Math.min(2 * maxBackends, PG_SOMAXCONN, d.somaxconn ?? (d.cores !== undefined ? LINUX_SOMAXCONN : scenario.machine.somaxconn)),
+      // postmaster.c MaxLivePostmasterChildren.
+      maxChildren: 2 * maxBackends,
+      postmasterCpu: fromSeconds(d.postmasterCpu),
+      postmasterWakeCpu: fromSeconds(d.postmasterWakeCpu),
+      forkTime: fromSeconds(d.forkTime),
+      backendStartupCpu: fromSeconds(d.backendStartupCpu),
+      backendStartCpu: fromSeconds(d.backendStartCpu),
+      backendStartTime: fromSeconds(d.backendStartTime),
+      backendExitTime: fromSeconds(d.backendExitTime),
+      backendExitCpu: fromSeconds(d.backendExitCpu),
+      refusedCpu: fromSeconds(d.refusedCpu),
+      // libpq (sslmode=prefer) asks for SSL first; a server without it answers 'N'.
+      turnsBeforeSlot: 1,
+      // auth-scram.c: SASLInitialResponse, then the proof; md5: the hash; trust: none.
+      authTurns: d.authMethod === 'scram-sha-256' ? 2 : d.authMethod === 'md5' ? 1 : 0,
+    },
+    host: d.cores,
+    // The app's host is PostgreSQL's client: its TCP stack retransmits a dropped SYN.
+    synRetransmits: tcp,
+    // PgBouncer logs in itself: the app's workers answer only PostgreSQL's own handshake.
+    clientAnswers: direct && answersCost,
+    pgbouncer:
+      b === undefined
+        ? undefined
+        : {
+            poolMode: b.poolMode,
+            defaultPoolSize: b.defaultPoolSize,
+            maxClientConn: b.maxClientConn,
+            loginTime: fromSeconds(b.loginTime),
+            queryWaitTimeout: fromSeconds(b.queryWaitTimeout),
+          },
+    roleLimit,
+    // With an app-side pool, pool_size + max_overflow per worker process; behind PgBouncer,
+    // its default_pool_size server connections; else each request opens its own.
+    connectionCap:
+      pool !== undefined
+        ? Math.min(roleLimit, scenario.server.workers * (pool.size + pool.maxOverflow))
+        : b !== undefined
+          ? Math.min(roleLimit, b.defaultPoolSize)
+          : roleLimit,
+  };
+}
+
+// ---- Rules also read on their own (analysis, the what-if page) ------------------------
+
+/** The worker class gunicorn actually runs: sync with threads > 1 is gthread. */
+export function effectiveWorkerClass(s: Pick<Scenario, 'server'>): WorkerClass {
+  return s.server.workerClass === 'sync' && s.server.threads > 1 ? 'gthread' : s.server.workerClass;
+}
+
+/** The connections PostgreSQL accepts from the app's role (superusers may use the reserve). */
+function databaseLimit(d: NonNullable<Scenario['database']>): number {
+  return d.superuser ? d.maxConnections : d.maxConnections - d.superuserReservedConnections;
+}
+
+/** Every step the handler may run: its steps, or those of all its endpoints. */
+export function allSteps(s: Pick<Scenario, 'app'>): Step[] {
+  return s.app.steps ?? (s.app.endpoints ?? []).flatMap((e) => e.steps);
+}
+
+/**
+ * When a client whose SYN was dropped sends it again: µs after the previous SYN, the last
+ * entry being the wait before the connect gives up ("connection timed out").
+ */
+export function synRetransmits(os: 'linux' | 'darwin', synRetries: number): readonly Time[] {
+  // Linux: TCP_TIMEOUT_INIT = 1 s, doubled at each of net.ipv4.tcp_syn_retries
+  // retransmissions (default 6: SYNs at 0, 1, 3, 7, 15, 31, 63 s, given up at 127 s).
+  if (os === 'linux') return Array.from({ length: synRetries + 1 }, (_, k) => fromSeconds(2 ** k));
+  return DARWIN_SYN_RETRANSMITS;
+}
+
+const DARWIN_SYN_RETRANSMITS: readonly Time[] =
+  // BSD's tcp_syn_backoff[] = {1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64, ...} times the 1 s
+  // initial RTO (xnu bsd/netinet/tcp_timer.c), cut off by the 75 s connection-
+  // establishment timer (TCPTV_KEEP_INIT): SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s.
+  [1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 8].map(fromSeconds);

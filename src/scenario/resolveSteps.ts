@@ -1,0 +1,130 @@
+// The handler's steps, resolved: what each endpoint runs, in the order it runs it, with
+// durations as distributions over integer microseconds, IO marked blocking or
+// cooperative, a query's result decoding as a CPU step after it, a connect's client CPU
+// split where it runs (at the start, and with the backend's challenge when the app talks
+// to PostgreSQL itself), and a cache as a lookup that skips the steps it covers on a hit
+// and a store after them on a miss. model/steps.ts gives each step its random stream,
+// limit and cache when the model is wired.
+import type { Distribution } from '../engine/distributions.js';
+import { fromSeconds, type Time } from '../engine/time.js';
+import { toDistribution } from './durations.js';
+import type { Scenario, Step } from './schema.js';
+
+export type StepKind = 'cpu' | 'dbConnect' | 'dbQuery' | 'dbClose' | 'wait' | 'cacheGet' | 'cacheSet';
+
+export interface CacheSpec {
+  /** The stream its keys (or hits) are drawn from. */
+  stream: string;
+  hitRatio: number | undefined;
+  ttl: Time;
+  keys: number;
+}
+
+export interface ResolvedStep {
+  kind: StepKind;
+  /** The step's time (CPU time for cpu, the wait otherwise; a query's wait). */
+  duration?: Distribution;
+  /** A query's backend CPU; a connect's client share of authentication, when it runs inside the handshake. */
+  cpu?: Distribution;
+  /** A connect's CPU already spent when it started (µs), to take from `cpu` at the challenge. */
+  startCpu?: number;
+  /** The random stream its durations draw from: the same name, the same stream. */
+  stream?: string;
+  blocking: boolean;
+  /** http: a third party's concurrency limit, and its name in messages. */
+  limit?: { capacity: number; name: string };
+  /** cacheGet and cacheSet: the same cache, by the same object. */
+  cache?: CacheSpec;
+  /** cacheGet: the steps a hit skips (the covered ones and the store). */
+  skip?: number;
+}
+
+export interface ResolvedEndpoint {
+  name: string;
+  weight: number;
+  status: number;
+  steps: ResolvedStep[];
+}
+
+/**
+ * `authInHandshake`: the app talks to PostgreSQL itself, which asks the client for its
+ * share of authentication mid-handshake (with PgBouncer in between, the client's CPU
+ * comes after the connect, as one step).
+ */
+export function resolveEndpoints(app: Scenario['app'], authInHandshake: boolean): ResolvedEndpoint[] {
+  const list = app.endpoints ?? [{ name: 'app', weight: 1, steps: app.steps!, status: undefined }];
+  return list.map((e, i) => ({
+    name: e.name,
+    weight: e.weight,
+    status: e.status ?? app.status,
+    steps: resolveSteps(e.steps, app.psycogreen, list.length === 1 ? 'app' : `app.${i}`, authInHandshake),
+  }));
+}
+
+function resolveSteps(steps: readonly Step[], psycogreen: boolean, prefix: string, authInHandshake: boolean): ResolvedStep[] {
+  const out: ResolvedStep[] = [];
+  // Each cache's store goes after the last step it covers: scenario step index -> the
+  // store, and where its lookup is in `out` (to count the steps a hit skips).
+  const stores = new Map<number, { store: ResolvedStep; get: number }>();
+  steps.forEach((step, i) => {
+    const stream = `${prefix}.step${i}.${step.kind}`;
+    const blocking = blocks(step, psycogreen);
+    switch (step.kind) {
+      case 'cpu':
+        out.push({ kind: 'cpu', duration: toDistribution(step.time), stream, blocking: false });
+        break;
+      case 'dbConnect':
+        if (step.cpu === undefined || step.cpu === 0) out.push({ kind: 'dbConnect', stream, blocking });
+        else if (authInHandshake) {
+          // libpq's own work starts the connect on the loop; the proof's comes with the challenge.
+          const start = typeof step.cpu === 'number' ? Math.min(step.startCpu, step.cpu) : step.startCpu;
+          if (start > 0) out.push({ kind: 'cpu', duration: toDistribution(start), stream, blocking: false });
+          out.push({ kind: 'dbConnect', cpu: toDistribution(step.cpu), startCpu: fromSeconds(start), stream, blocking });
+        } else {
+          out.push({ kind: 'dbConnect', stream, blocking });
+          out.push({ kind: 'cpu', duration: toDistribution(step.cpu), stream, blocking: false });
+        }
+        break;
+      case 'dbQuery':
+        out.push({ kind: 'dbQuery', duration: toDistribution(step.time), cpu: toDistribution(step.cpu), stream, blocking });
+        if (step.decodeCpu !== 0) out.push({ kind: 'cpu', duration: toDistribution(step.decodeCpu), stream, blocking: false });
+        break;
+      case 'dbClose':
+        out.push({ kind: 'dbClose', blocking: false });
+        break;
+      case 'sleep':
+      case 'http':
+        out.push({
+          kind: 'wait',
+          duration: toDistribution(step.time),
+          stream,
+          blocking,
+          limit: step.kind === 'http' && step.limit !== undefined ? { capacity: step.limit, name: `${prefix}.step${i} limit` } : undefined,
+        });
+        break;
+      case 'cache': {
+        const cache: CacheSpec = { stream: `${prefix}.step${i}.cache.keys`, hitRatio: step.hitRatio, ttl: fromSeconds(step.ttl ?? 0), keys: step.keys ?? 0 };
+        const get: ResolvedStep = { kind: 'cacheGet', duration: toDistribution(step.time), stream, blocking, cache };
+        out.push(get);
+        stores.set(i + step.covers, { store: { ...get, kind: 'cacheSet' }, get: out.length - 1 });
+        break;
+      }
+    }
+    const pending = stores.get(i);
+    if (pending !== undefined) {
+      out.push(pending.store);
+      // Counted now that the cover is compiled: a query's decoding adds a step.
+      out[pending.get].skip = out.length - 1 - pending.get;
+    }
+  });
+  return out;
+}
+
+/**
+ * Whether a step's IO blocks its worker process (a C extension gevent cannot patch): its
+ * `io` when given; else a database step blocks without psycogreen, and nothing else does.
+ */
+export function blocks(step: Step, psycogreen: boolean): boolean {
+  if ('io' in step && step.io !== undefined) return step.io === 'blocking';
+  return (step.kind === 'dbConnect' || step.kind === 'dbQuery') && !psycogreen;
+}

@@ -1,0 +1,139 @@
+// Access logs -> arrivals and weighted endpoints: on a real gunicorn log (%(L)s), the
+// same log as %(D)s, and a hand-written nginx combined log with $request_time.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fitAccessLog, parseAccessLog, route, scenarioFromAccessLog } from '../../../src/analysis/calibration/accessLog.js';
+import { validateScenario } from '../../../src/scenario/load.js';
+
+const GUNICORN = 'test/fixtures/access-logs/gunicorn-L.log';
+const NGINX = 'test/fixtures/access-logs/nginx-combined.log';
+const gunicornText = readFileSync(GUNICORN, 'utf8');
+const base = JSON.parse(readFileSync('scenarios/gevent-100.json', 'utf8'));
+
+/** The log's own counts per request line, by a plain regex. */
+function countsOf(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/"(GET|POST) (\S+) HTTP/g)) out[`${m[1]} ${m[2]}`] = (out[`${m[1]} ${m[2]}`] ?? 0) + 1;
+  return out;
+}
+
+describe("parseAccessLog on gunicorn's log with %(L)s", () => {
+  const log = parseAccessLog(gunicornText, GUNICORN);
+
+  it('reads every line, its route, status and time in seconds', () => {
+    expect(log.entries).toHaveLength(gunicornText.trim().split('\n').length);
+    expect(log.timeUnit).toBe('seconds');
+    expect(log.entries[0]).toMatchObject({ method: 'GET', route: '/', status: 200, duration: 0.002596 });
+  });
+
+  it('reads %(D)s (microseconds) to the same times', () => {
+    const asD = gunicornText.replace(/ (\d+)\.(\d{6})$/gm, (_, s: string, us: string) => ` ${Number(s) * 1e6 + Number(us)}`);
+    const d = parseAccessLog(asD, 'd.log');
+    expect(d.timeUnit).toBe('microseconds');
+    d.entries.forEach((e, i) => expect(e.duration).toBeCloseTo(log.entries[i].duration, 9));
+  });
+});
+
+describe('fitAccessLog and scenarioFromAccessLog: endpoints and rates match the log', () => {
+  const log = parseAccessLog(gunicornText, GUNICORN);
+  const fit = fitAccessLog(log);
+  const scenario = scenarioFromAccessLog(base, fit, { empirical: false, source: GUNICORN });
+
+  it("one endpoint per route, weighted by the log's requests", () => {
+    const counts = countsOf(gunicornText);
+    expect(Object.fromEntries(fit.endpoints.map((e) => [e.name, e.count]))).toEqual(counts);
+    const endpoints = (scenario.app as { endpoints: { name: string; weight: number }[] }).endpoints;
+    expect(Object.fromEntries(endpoints.map((e) => [e.name, e.weight]))).toEqual(counts);
+  });
+
+  it("each endpoint's lognormal has the log's median and p90, within 1 %", () => {
+    for (const e of fit.endpoints) {
+      expect(Math.abs(e.lognormal.median - e.median) / e.median, e.name).toBeLessThan(0.01);
+      const p90 = e.lognormal.median * Math.exp(1.2815516 * e.lognormal.sigma);
+      expect(Math.abs(p90 - e.p90) / e.p90, e.name).toBeLessThan(0.01);
+    }
+    const items = fit.endpoints.find((e) => e.name === 'GET /items')!;
+    expect(items.median).toBeGreaterThan(0.01); // wsgi_mixed.py's /items sleeps 10 ms
+  });
+
+  it('arrival rates, step by step, add up to the requests of each second of the log', () => {
+    expect(fit.arrivals.interval).toBe(1);
+    expect(fit.arrivals.rates.reduce((a, b) => a + b, 0)).toBe(log.entries.length);
+    const client = scenario.client as { requests: number; arrivals: { process: string; steps: { from: number; rate: number }[] } };
+    expect(client.requests).toBe(log.entries.length);
+    expect(client.arrivals.process).toBe('poisson');
+    expect(client.arrivals.steps.map((s) => s.from)).toEqual(client.arrivals.steps.map((_, i) => i));
+  });
+
+  it('keeps the base scenario\'s server and database, and validates', () => {
+    const valid = validateScenario(structuredClone(scenario), 'fitted');
+    expect(valid.server).toEqual(validateScenario(structuredClone(base), 'base').server);
+    expect(valid.app.steps).toBeUndefined();
+    expect(valid.client.concurrency).toBeUndefined();
+  });
+
+  it('--empirical: the log\'s quantiles instead', () => {
+    const empirical = scenarioFromAccessLog(base, fit, { empirical: true, source: GUNICORN });
+    const time = (empirical.app as { endpoints: { steps: { time: { dist: string; values: number[] } }[] }[] }).endpoints[0].steps[0].time;
+    expect(time.dist).toBe('choice');
+    expect(time.values).toHaveLength(100);
+  });
+});
+
+describe("nginx's combined log with $request_time", () => {
+  const text = readFileSync(NGINX, 'utf8');
+  const log = parseAccessLog(text, NGINX);
+  const fit = fitAccessLog(log);
+
+  it('merges ids and drops query strings in the routes', () => {
+    expect(fit.endpoints.map((e) => e.name).sort()).toEqual(['GET /api/users/:id', 'GET /health', 'POST /api/orders']);
+    expect(fit.endpoints.find((e) => e.name === 'POST /api/orders')!.status).toBe(201);
+  });
+
+  it('reads the time zone: 07:00:00 +0100 is 06:00:00 UTC', () => {
+    const first = log.entries[0];
+    expect(first.arrival + first.duration - 0.5).toBe(Date.UTC(2026, 11, 2, 6, 0, 0) / 1000);
+  });
+
+  it('finds the log\'s rates: 3 a second, then 6', () => {
+    expect(fit.arrivals.rates).toEqual([3, 3, 3, 3, 3, 3, 6, 6, 6, 6, 6, 6]);
+  });
+
+  it('writes an endpoint status other than the app\'s', () => {
+    const scenario = scenarioFromAccessLog(base, fit, { empirical: false, source: NGINX });
+    const orders = (scenario.app as { endpoints: { name: string; status?: number }[] }).endpoints.find((e) => e.name === 'POST /api/orders')!;
+    expect(orders.status).toBe(201);
+  });
+});
+
+describe('route', () => {
+  it.each([
+    ['/users/123?x=1', '/users/:id'],
+    ['/a/550e8400-e29b-41d4-a716-446655440000/b', '/a/:id/b'],
+    ['http://example.com/x?y', '/x'],
+    ['/?q=1', '/'],
+  ])('%s -> %s', (target, expected) => expect(route(target)).toBe(expected));
+});
+
+describe('parseAccessLog refuses what it cannot read, naming the line', () => {
+  it.each([
+    ['127.0.0.1 - - [02/Dec/2026:06:37:50 +0000] "GET / HTTP/1.1" 200 3 "-" "curl/7.88.1"\n', /^x\.log:1: no request time at the end of the line: expected gunicorn's --access-logformat to end in %\(L\)s/],
+    ['hello world\n', /^x\.log:1: expected an access log line such as/],
+    ['127.0.0.1 - - [02/Dec/2026:06:37:50 +0000] "GET / HTTP/1.1" 200 3 "-" "a" 0.5\n127.0.0.1 - - [02/Dec/2026:06:37:50 +0000] "GET / HTTP/1.1" 200 3 "-" "a" 500\n', /^x\.log:2: a request time in microseconds \(500\) among times in seconds/],
+    ['', /^x\.log: no access log lines/],
+  ])('%j', (text, message) => {
+    expect(() => parseAccessLog(text, 'x.log')).toThrow(message);
+  });
+
+  it('refuses a huge line at once rather than matching it slowly', () => {
+    const huge = `127.0.0.1 - ${'a '.repeat(100_000)}\n`;
+    const started = Date.now();
+    expect(() => parseAccessLog(huge, 'x.log')).toThrow(/^x\.log:1: a line of 200012 characters: expected an access log line \(at most 65536\)$/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("skips gunicorn's error-log lines in the same stream", () => {
+    const log = parseAccessLog(`[2026-12-02 06:37:49 +0000] [12] [INFO] Booting worker with pid: 12\n${gunicornText}`, 'x.log');
+    expect(log.skipped).toBe(1);
+  });
+});

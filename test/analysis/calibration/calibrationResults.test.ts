@@ -1,0 +1,56 @@
+// The kit's saved measurements (calibration/results) and what is made from them: every
+// output parses, docs/validation.md's table is what the model predicts today from the
+// measured costs, and the committed fits (sim fit's examples) are what sim fit gives today.
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fit } from '../../../src/analysis/calibration/fit.js';
+import { parseHeyRun } from '../../../src/analysis/calibration/heyRun.js';
+import { runValidation, SECTION_BEGIN, SECTION_END, validationSection, type ValidationPlan } from '../../../src/analysis/calibration/validation.js';
+
+const DIR = 'calibration/results';
+const outputs = readdirSync(DIR).filter((f) => /\.r\d+\.txt$/.test(f)).sort();
+const run = (f: string) => parseHeyRun(readFileSync(`${DIR}/${f}`, 'utf8'), `${DIR}/${f}`);
+
+describe('calibration/results', () => {
+  const plan = JSON.parse(readFileSync('calibration/validation.json', 'utf8')) as ValidationPlan;
+
+  it('holds every configuration of calibration/validation.json: 3 runs each, 5 for the storms', () => {
+    for (const c of plan.configurations) {
+      const names = Array.isArray(c.name) ? c.name : [c.name];
+      const runs = outputs.filter((f) => names.some((n) => f.startsWith(`${n}.r`)));
+      expect(runs.length, names.join(', ')).toBeGreaterThanOrEqual(c.storm === true ? 5 : 3);
+    }
+  });
+
+  it("docs/validation.md's table is what the measured costs predict today (node calibration/validate.mjs)", () => {
+    const doc = readFileSync('docs/validation.md', 'utf8');
+    const section = doc.slice(doc.indexOf(SECTION_BEGIN) + SECTION_BEGIN.length, doc.indexOf(SECTION_END)).trim();
+    expect(section).toBe(validationSection(runValidation('.', 'calibration/validation.json', DIR), plan.seeds));
+    // Every configuration simulated with every seed: 1.8 s alone, 7 s in a full `npm test`
+    // on a busy 2-core machine (vitest's default of 5 s failed it once).
+  }, 120_000);
+
+  for (const f of outputs) {
+    it(`${f} parses, with the command that made it`, () => {
+      const r = run(f);
+      expect(r.command).toBeDefined();
+      expect(r.report.responses + r.report.errorCount).toBe(Math.floor(r.command!.requests / r.command!.concurrency) * r.command!.concurrency);
+      expect(r.report.histogram.reduce((a, b) => a + b.count, 0)).toBe(r.report.responses);
+    });
+  }
+
+  const fits: [string, string, string[]][] = [
+    ['linux-2core', 'fitted-linux-2core', ['database.forkTime', 'database.backendStartTime']],
+    ['linux-2core-worker-cpu', 'fitted-linux-2core-worker-cpu', ['app.steps.1.time', 'database.backendStartTime']],
+    ['linux-2core-connect-cpu', 'fitted-linux-2core-connect-cpu', ['database.forkTime', 'database.backendStartCpu']],
+  ];
+  for (const [start, fitted, free] of fits) {
+    it(`calibration/${fitted}.json is what sim fit gives today on the patched -c 10 and -c 100 runs`, () => {
+      const scenario = JSON.parse(readFileSync(`calibration/${start}.json`, 'utf8'));
+      const runs = outputs.filter((f) => /^patched-c(10|100)\.r\d\.txt$/.test(f)).map(run);
+      expect(runs).toHaveLength(6);
+      const result = fit(scenario, runs, [], { free }, `calibration/${start}.json`);
+      expect(JSON.parse(readFileSync(`calibration/${fitted}.json`, 'utf8'))).toEqual(result.calibrated);
+    }, 120_000);
+  }
+});

@@ -1,0 +1,215 @@
+// Every load tester's output sim reads: recognised from the content, read into hey's
+// figures, on real outputs (wrk, ab, siege, locust, hey -o csv: calibration/
+// loadtesters.sh) and on files written from the documented formats (wrk2, k6, vegeta,
+// autocannon: each folder's README says so).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FORMATS } from '../../../src/analysis/calibration/measuredRun.js';
+import { readMeasuredRun } from '../../../src/analysis/calibration/readMeasuredRun.js';
+import { UserError } from '../../../src/scenario/errors.js';
+
+const read = (path: string) => readMeasuredRun(readFileSync(`test/fixtures/${path}`, 'utf8'), path);
+const text = (path: string) => readFileSync(`test/fixtures/${path}`, 'utf8');
+
+describe('readMeasuredRun recognises each format from the content', () => {
+  it.each([
+    ['hey/patched-c10.r1.txt', undefined],
+    ['hey-csv/n200-c10.csv', 'hey-csv'],
+    ['wrk/c10-d3s.txt', 'wrk'],
+    ['wrk/latency-c10-d3s.txt', 'wrk'],
+    ['wrk2/r200-c10-d30s.txt', 'wrk2'],
+    ['wrk2/latency-r200-c10-d30s.txt', 'wrk2'],
+    ['ab/n200-c10.txt', 'ab'],
+    ['siege/c5-r20.txt', 'siege'],
+    ['siege/text-c5-r20.txt', 'siege'],
+    ['locust/u10-t3s_stats.csv', 'locust-csv'],
+    ['locust/u10-t3s.json', 'locust-json'],
+    ['k6/summary-export.json', 'k6-json'],
+    ['k6/handle-summary.json', 'k6-json'],
+    ['k6/summary.txt', 'k6-text'],
+    ['vegeta/rate100-10s.txt', 'vegeta-text'],
+    ['vegeta/rate100-10s.json', 'vegeta-json'],
+    ['autocannon/c10-d3.json', 'autocannon'],
+  ])('%s is %s', (path, tool) => {
+    expect(read(path).tool).toBe(tool);
+  });
+
+  it('rejects an unknown format with exit code 2 and the list of formats', () => {
+    const attempt = () => readMeasuredRun('Benchmark results\n  fast: yes\n', 'x.txt');
+    expect(attempt).toThrow(UserError);
+    expect(attempt).toThrow(/^x\.txt: not an output of a load tester sim knows; sim reads these formats: hey's text report; hey -o csv; wrk/);
+    for (const name of Object.values(FORMATS)) expect(attempt).toThrow(name);
+    try {
+      attempt();
+    } catch (e) {
+      expect((e as UserError).exitCode).toBe(2);
+    }
+  });
+
+  it('rejects JSON of another program, naming what it looked for', () => {
+    expect(() => readMeasuredRun('{"hello": 1}', 'x.json')).toThrow(/x\.json: JSON of no known load tester \(expected locust's list of stats, k6's "metrics"/);
+  });
+
+  it('rejects an empty file', () => {
+    expect(() => readMeasuredRun('\n\n', 'e.txt')).toThrow(/^e\.txt: empty file/);
+  });
+});
+
+describe('wrk: its responses, with non-2xx/3xx and socket errors apart', () => {
+  it('reads Requests/sec, the run time, latency average and max, and the non-2xx count', () => {
+    const r = read('wrk/c10-d3s.txt');
+    expect(r.report.summary).toMatchObject({ total: 3, requestsPerSec: 1342.97, average: 0.00764, slowest: 0.04614, fastest: null });
+    expect(r.report.responses).toBe(4034);
+    expect(r.report.statusCodes).toEqual({ '2xx/3xx': 3631, 'non-2xx/3xx': 403 });
+    expect(r.statusGroups).toEqual(['2xx/3xx', 'non-2xx/3xx']);
+    expect(r.client).toEqual({ concurrency: 10, duration: 3, keepAlive: true, url: 'http://127.0.0.1:8077/' });
+  });
+
+  it('reads --latency percentiles (50, 75, 90, 99) in seconds', () => {
+    expect(read('wrk/latency-c10-d3s.txt').report.latency).toEqual({ p10: null, p25: null, p50: 0.023, p75: 0.02712, p90: 0.03356, p95: null, p99: 0.06512 });
+  });
+
+  it('counts socket errors (here timeouts) as errors, apart from the responses', () => {
+    const r = read('wrk/timeouts-c8-d3s.txt');
+    expect(r.report.errors).toEqual({ 'wrk socket errors: timeout': 12 });
+    expect(r.report.errorCount).toBe(12);
+    expect(r.report.responses).toBe(53);
+    expect(r.errorCounting).toBe('total');
+  });
+
+  it('wrk2: the HdrHistogram percentiles, and -R from the command line', () => {
+    const r = read('wrk2/latency-r200-c10-d30s.txt');
+    expect(r.report.latency).toMatchObject({ p50: 0.00411, p75: 0.00502, p90: 0.00601, p99: 0.00937 });
+    expect(r.report.responses).toBe(5997);
+    expect(r.client).toMatchObject({ concurrency: 10, duration: 30, targetRate: 200 });
+    expect(r.commandText).toBe('wrk -t2 -c10 -d30s -R200 --latency http://127.0.0.1:8000/');
+  });
+
+  it('names the line that does not read', () => {
+    const bad = text('wrk/c10-d3s.txt').replace('Requests/sec:   1342.97', 'Requests/sec:   lots');
+    expect(() => readMeasuredRun(bad, 'w.txt')).toThrow(/^w\.txt:8: expected a line such as "Requests\/sec:   1681\.98", got "Requests\/sec:   lots"$/);
+  });
+
+  it('says what is missing from a cut report', () => {
+    const cut = text('wrk/c10-d3s.txt').split('\n').slice(0, 6).join('\n');
+    expect(() => readMeasuredRun(cut, 'w.txt')).toThrow(/^w\.txt: wrk's report without a line such as "Requests\/sec:   1681\.98": the output was cut/);
+  });
+});
+
+describe('ab: Failed requests include length mismatches, which stay responses', () => {
+  it('reads the 500s (Length failures) as non-2xx responses, not errors', () => {
+    const r = read('ab/n200-c10.txt');
+    expect(r.report.responses).toBe(200);
+    expect(r.report.statusCodes).toEqual({ '2xx': 179, 'non-2xx': 21 });
+    expect(r.report.errorCount).toBe(0);
+    expect(r.report.summary).toMatchObject({ total: 0.111, requestsPerSec: 1795.4, fastest: 0.003, average: 0.005, slowest: 0.01 });
+    expect(r.report.latency).toMatchObject({ p50: 0.005, p75: 0.006, p90: 0.007, p95: 0.008, p99: 0.009 });
+  });
+
+  it('states -n, -c and no keep-alive (HTTP/1.0) unless the output shows -k', () => {
+    expect(read('ab/n200-c10.txt').client).toMatchObject({ concurrency: 10, requests: 200, keepAlive: false });
+    expect(read('ab/keepalive-n200-c10.txt').client).toMatchObject({ keepAlive: true });
+  });
+});
+
+describe('siege: transactions below 400, the rest failed together with the errors', () => {
+  it('reads the JSON summary (Debian siege 4.0.7) and the text one', () => {
+    const json = read('siege/c5-r20.txt');
+    expect(json.report.summary).toMatchObject({ total: 0.1, requestsPerSec: 900, slowest: 0.01 });
+    expect(json.report.statusCodes).toEqual({ '2xx/3xx': 90, failed: 10 });
+    expect(json.errorCounting).toBe('in-status');
+    const textual = read('siege/text-c5-r20.txt');
+    expect(textual.report.statusCodes).toEqual({ '2xx/3xx': 91, failed: 9 });
+    expect(textual.client).toMatchObject({ concurrency: 5, keepAlive: false });
+  });
+});
+
+describe('locust: the Aggregated figures; failures are statuses >= 400 and errors', () => {
+  it('reads the --csv stats file', () => {
+    const r = read('locust/u10-t3s_stats.csv');
+    expect(r.report.responses).toBe(467);
+    expect(r.report.statusCodes).toEqual({ '2xx/3xx': 433, failed: 34 });
+    expect(r.report.summary.requestsPerSec).toBeCloseTo(233.0167, 4);
+    expect(r.report.latency).toMatchObject({ p50: 0.011, p75: 0.016, p90: 0.021, p95: 0.026, p99: 0.035 });
+  });
+
+  it('reads --json, with percentiles from its histogram as locust computes them', () => {
+    const r = read('locust/u10-t3s.json');
+    expect(r.report.responses).toBe(636);
+    expect(r.report.statusCodes).toEqual({ '2xx/3xx': 589, failed: 47 });
+    expect(r.report.latency.p50).toBe(0.01);
+  });
+
+  it('takes the users from a "$ locust -u N" line', () => {
+    const withCommand = `$ locust --headless -u 10 -r 10 -t 3s --csv x\n${text('locust/u10-t3s_stats.csv')}`;
+    expect(readMeasuredRun(withCommand, 'l.csv').client).toMatchObject({ concurrency: 10, duration: 3 });
+  });
+
+  it('refuses a command line of another tool', () => {
+    expect(() => readMeasuredRun(`$ wrk -c 10 http://x\n${text('locust/u10-t3s_stats.csv')}`, 'l.csv')).toThrow(/^l\.csv:1: the command runs "wrk" but the output is locust --csv/);
+  });
+});
+
+describe('k6: http_reqs, http_req_failed and http_req_duration', () => {
+  it.each(['k6/summary-export.json', 'k6/handle-summary.json', 'k6/summary.txt'])('%s: 1000 requests, 100 failed, 10 VUs', (path) => {
+    const r = read(path);
+    expect(r.report.responses).toBe(1000);
+    expect(r.report.statusCodes).toEqual({ '2xx/3xx': 900, failed: 100 });
+    expect(r.report.latency.p90).toBeCloseTo(0.00902, 4);
+    expect(r.client?.concurrency).toBe(10);
+  });
+
+  it('a constant-arrival-rate scenario is an open loop at its rate', () => {
+    expect(read('k6/arrival-rate.txt').client).toMatchObject({ openLoop: true, targetRate: 50, duration: 10 });
+  });
+});
+
+describe('vegeta: an open loop; status 0 is a request without a response', () => {
+  it.each(['vegeta/rate100-10s.txt', 'vegeta/rate100-10s.json'])('%s', (path) => {
+    const r = read(path);
+    expect(r.report.statusCodes).toEqual({ '200': 895, '500': 100 });
+    expect(r.report.errorCount).toBe(5);
+    expect(r.report.responses).toBe(995);
+    expect(r.report.latency).toMatchObject({ p50: 0.005212, p90: 0.009015, p95: 0.011407, p99: 0.020118 });
+    expect(r.client).toMatchObject({ openLoop: true, targetRate: 100.1, duration: 9.99 });
+  });
+
+  it('refuses status codes that do not add up to the requests', () => {
+    const edited = text('vegeta/rate100-10s.txt').replace('500:100', '500:90');
+    expect(() => readMeasuredRun(edited, 'v.txt')).toThrow(/status codes add up to 990, expected its 1000 requests/);
+  });
+});
+
+describe('autocannon --json', () => {
+  it('reads exact status codes, timeouts as errors, and its connections and duration', () => {
+    const r = read('autocannon/c10-d3.json');
+    expect(r.report.statusCodes).toEqual({ '200': 2700, '500': 300 });
+    expect(r.report.errors).toEqual({ 'autocannon: timeouts': 2 });
+    expect(r.report.latency).toMatchObject({ p10: 0.006, p50: 0.009, p99: 0.022 });
+    expect(r.client).toMatchObject({ concurrency: 10, duration: 3.02 });
+  });
+
+  it('names the JSON path of a wrong value', () => {
+    const bad = JSON.parse(text('autocannon/c10-d3.json'));
+    bad.latency.p50 = 'fast';
+    expect(() => readMeasuredRun(JSON.stringify(bad), 'a.json')).toThrow(/^a\.json: latency\.p50: expected a number >= 0, got "\\"fast\\""$/);
+  });
+});
+
+describe('hey -o csv: one line per response', () => {
+  it('computes hey\'s figures from the lines (percentiles by hey\'s rule)', () => {
+    const r = read('hey-csv/n200-c10.csv');
+    expect(r.report.responses).toBe(200);
+    expect(r.report.statusCodes).toEqual({ '200': 179, '500': 21 });
+    expect(r.report.summary).toMatchObject({ fastest: 0.0024, slowest: 0.0093, total: 0.1128 });
+    expect(r.report.latency).toMatchObject({ p50: 0.0044, p99: 0.0089 });
+    expect(r.errorCounting).toBe('not-reported');
+  });
+
+  it('names a line that is not 8 numbers', () => {
+    const lines = text('hey-csv/n200-c10.csv').split('\n');
+    lines[2] = lines[2].replace(/^[\d.]+,/, 'x,');
+    const bad = lines.join('\n');
+    expect(() => readMeasuredRun(bad, 'h.csv')).toThrow(/^h\.csv:3: expected 8 numbers/);
+  });
+});

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { figuresOf, relativeChange, sensitivity, sensitivityJson, type Sensitivity } from '../../../src/analysis/calibration/sensitivity.js';
+import { simulate } from '../../../src/model/system.js';
+import { summarize } from '../../../src/report/summary.js';
+import { sensitivityText } from '../../../src/report/sensitivityText.js';
+import { validateScenario } from '../../../src/scenario/load.js';
+import { withoutCosts } from '../../helpers.js';
+
+/** One core, one gevent worker, 10 ms of Python per request: the CPU is the bottleneck. */
+const cpuBound = {
+  description: 'CPU-bound',
+  client: { requests: 200, concurrency: 10, timeout: 0 },
+  machine: { cores: 1 },
+  server: { workerClass: 'gevent', workers: 1 },
+  app: { steps: [{ kind: 'cpu', time: '10ms' }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: '1ms' }, { kind: 'dbClose' }] },
+  database: { superuser: true, forkTime: 0.001, backendStartTime: 0.002, backendExitTime: 0.001 },
+};
+
+/** hey -q 10 with 5 workers: 50 requests a second whatever the server does. */
+const clientBound = {
+  ...cpuBound,
+  description: 'client-bound',
+  client: { requests: 100, concurrency: 5, rate: 10, timeout: 0 },
+  machine: { cores: 4 },
+  app: { steps: [{ kind: 'cpu', time: '1ms' }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: '10ms' }, { kind: 'dbClose' }] },
+};
+
+function analyse(given: Record<string, unknown>): Sensitivity {
+  const raw = withoutCosts(given);
+  const scenario = validateScenario(structuredClone(raw), 'test');
+  const base = figuresOf(summarize(simulate(scenario), 'test', scenario.seed));
+  return sensitivity(raw, scenario, base, { source: 'test' });
+}
+
+describe('sim run --sensitivity', () => {
+  it('lists a cost that matters, with fewer requests a second when it grows', () => {
+    const s = analyse(cpuBound);
+    expect(s.moved).toEqual(['app.steps.0.time', 'database.forkTime', 'database.backendStartTime', 'database.backendExitTime']);
+    expect(s.zero).toEqual([
+      'client.requestCpu',
+      'client.dialCpu',
+      'server.acceptCpu',
+      'server.requestCpu',
+      'server.switchCpu',
+      'server.errorCpu',
+      'app.steps.1.cpu',
+      'app.steps.2.cpu',
+      'app.steps.2.decodeCpu',
+      'database.postmasterCpu',
+      'database.postmasterWakeCpu',
+      'database.backendStartCpu',
+      'database.backendStartupCpu',
+      'database.backendExitCpu',
+      'database.refusedCpu',
+    ]);
+    const cpu = s.sensitive.find((c) => c.path === 'app.steps.0.time')!;
+    expect(cpu).toBeDefined();
+    expect(cpu.fitted).toBe(false);
+    expect(cpu.low.requestsPerSec).toBeGreaterThan(s.base.requestsPerSec * 1.1);
+    expect(cpu.high.requestsPerSec).toBeLessThan(s.base.requestsPerSec * 0.9);
+    // The handler's CPU is what the run hangs on: it comes first.
+    expect(s.sensitive[0].path).toBe('app.steps.0.time');
+    expect(s.sensitive.map((c) => c.path)).not.toContain('database.backendExitTime');
+  });
+
+  it('lists nothing when the client sets the pace', () => {
+    const s = analyse(clientBound);
+    expect(s.moved).toContain('database.backendExitTime');
+    expect(s.moved).toContain('app.steps.0.time');
+    expect(s.sensitive).toEqual([]);
+    expect(sensitivityText(s)).toBe('\nSensitive to: nothing beyond 10 % (moved 4 costs by ±50 %)\n');
+  });
+
+  it('lists a cost that changes the number of 500s', () => {
+    // 12 clients, 12 connections: a closed connection's slot frees when its backend has
+    // exited, and a client that connects before then is refused.
+    const s = analyse({
+      description: 'refusals',
+      client: { requests: 200, concurrency: 12, timeout: 0 },
+      server: { workerClass: 'gevent', workers: 1 },
+      app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: '20ms' }, { kind: 'dbClose' }] },
+      database: { superuser: true, maxConnections: 12, forkTime: 0.0005, backendStartTime: 0.002, backendExitTime: '5ms' },
+    });
+    expect(s.base.status500).toBeGreaterThan(0);
+    const exit = s.sensitive.find((c) => c.path === 'database.backendExitTime')!;
+    expect(exit.low.status500).toBeLessThan(s.base.status500 * 0.9);
+    expect(exit.high.status500).toBeGreaterThan(s.base.status500 * 1.1);
+  });
+
+  it('does not move a measured cost', () => {
+    const s = analyse({ ...cpuBound, measured: { 'app.steps[0].time': 'py-spy on the handler' } });
+    expect(s.moved).not.toContain('app.steps.0.time');
+    expect(s.measured).toEqual(['app.steps.0.time']);
+    expect(s.sensitive.map((c) => c.path)).not.toContain('app.steps.0.time');
+  });
+
+  it('moves a fitted cost and names it as fitted', () => {
+    const s = analyse({ ...cpuBound, fitted: { 'app.steps.0.time': 'sim fit on 3 hey runs' } });
+    expect(s.sensitive[0]).toMatchObject({ path: 'app.steps.0.time', fitted: true });
+    expect(sensitivityText(s)).toMatch(/^\nSensitive to: app\.steps\.0\.time \(fitted; -50 %: [\d.]+ req\/s, 0 x 500; \+50 %: [\d.]+ req\/s, 0 x 500\)/);
+  });
+
+  it('moves a distribution by its durations', () => {
+    const s = analyse({ ...cpuBound, app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '10ms' } }] }, database: undefined });
+    expect(s.moved).toEqual(['app.steps.0.time']);
+    const [cpu] = s.sensitive;
+    expect(cpu.path).toBe('app.steps.0.time');
+    expect(cpu.low.requestsPerSec).toBeGreaterThan(s.base.requestsPerSec);
+    expect(cpu.high.requestsPerSec).toBeLessThan(s.base.requestsPerSec);
+  });
+
+  it('moves a cost absent from the file from its default', () => {
+    const raw = {
+      ...clientBound,
+      client: { requests: 200, concurrency: 50, timeout: 0 },
+      database: { ...clientBound.database, pgbouncer: { defaultPoolSize: 20, maxClientConn: 1000 } },
+    };
+    const s = analyse(raw);
+    expect(s.moved).toContain('database.pgbouncer.loginTime');
+  });
+
+  it('leaves the raw scenario as it was, and gives the same answer twice', () => {
+    const raw = structuredClone(cpuBound);
+    const a = analyse(raw);
+    expect(raw).toEqual(cpuBound);
+    expect(analyse(raw)).toEqual(a);
+  });
+
+  it('counts a first 500 as a change, and many 500s by a tenth of them', () => {
+    const base = { requestsPerSec: 100, status500: 0 };
+    expect(relativeChange(base, { requestsPerSec: 100, status500: 1 })).toBe(1);
+    expect(relativeChange({ requestsPerSec: 100, status500: 50 }, { requestsPerSec: 100, status500: 54 })).toBeCloseTo(0.08);
+    expect(relativeChange(base, { requestsPerSec: 85, status500: 0 })).toBeCloseTo(0.15);
+    expect(relativeChange({ requestsPerSec: 0, status500: 0 }, { requestsPerSec: 0, status500: 0 })).toBe(0);
+  });
+
+  it('reports the sensitive costs, every cost moved and the base in JSON', () => {
+    const json = sensitivityJson(analyse(cpuBound));
+    expect(Object.keys(json)).toEqual(['sensitivity', 'sensitivityChecked', 'sensitivityBase']);
+    expect(Object.keys(json.sensitivity[0])).toEqual(['path', 'description', 'fitted', 'low', 'high']);
+    expect(Object.keys(json.sensitivity[0].low)).toEqual(['requestsPerSec', 'status500']);
+    expect(json.sensitivityChecked).toHaveLength(4);
+    expect(Object.keys(json.sensitivityBase)).toEqual(['requestsPerSec', 'status500', 'change', 'threshold', 'measured', 'zero']);
+  });
+});

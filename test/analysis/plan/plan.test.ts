@@ -1,0 +1,82 @@
+// sim plan on a grid small enough to solve by hand.
+//
+// Load: an open loop of 200 requests arriving every 20 ms (constant, 50/s), each handled
+// by a 100 ms sleep in gthread threads; a worker takes no more connections than it has
+// threads (workerConnections = threads), so a connection never queues inside a busy worker
+// while another has a free thread. Little's law: 50/s x 0.1 s = 5 requests in service at
+// once, so a configuration with 5 or more threads in all never queues: every response
+// takes 0.1 s (p99 0.1 s) and the run lasts 4.0 s + 0.1 s, i.e. 200 / 4.1 = 48.78 req/s.
+// With 4 threads or fewer the threads serve at most 40/s, the queue grows, and both
+// targets fail (200 requests take 5 s or more; the last ones wait about a second).
+//
+// Grid: workers 1..3 x threads 1, 2, 4 (no total of exactly 5 threads, so no ties).
+//   workers 1: 1, 2, 4 threads    -> all fail
+//   workers 2: 2, 4 fail; 8 pass  -> cheapest: 2 workers x 4 threads
+//   workers 3: 3 fails; 6, 12 pass -> runner-up: 3 workers x 2 threads (fewer workers
+//   first, so 8 threads on 2 workers beats 6 threads on 3)
+// The most expensive configuration cheaper than the answer is 2 workers x 2 threads (4
+// threads): its threads are saturated.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { withoutCosts } from '../../helpers.js';
+
+async function sim(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const file = join(mkdtempSync(join(tmpdir(), 'sim-plan-')), 'plan.json');
+writeFileSync(
+  file,
+  JSON.stringify(
+    withoutCosts({
+      description: 'constant arrivals at 50/s, 100 ms handlers',
+      client: { arrivals: { process: 'constant', rate: 50 }, requests: 200, timeout: 0 },
+      server: { workerClass: 'gthread' },
+      app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+    }),
+  ),
+);
+const grid = ['--vary', 'server.workers=1..3', '--vary', 'server.threads,server.workerConnections=1,2,4'];
+
+describe('sim plan', () => {
+  it('finds the cheapest configuration derived by hand, and the runner-up', async () => {
+    const { code, out } = await sim('plan', file, '--target-rps', '45', '--p99', '150ms', '--json', '--jobs', '1', ...grid);
+    expect(code).toBe(0);
+    const plan = JSON.parse(out);
+    expect(plan.best.point.values).toEqual({ 'server.workers': 2, 'server.threads': 4, 'server.workerConnections': 4 });
+    expect(plan.best.cost).toEqual({ workers: 2, connections: 8, connectionKind: 'threads', dbConnections: null });
+    expect(plan.best.served).toBeCloseTo(200 / 4.1, 6);
+    expect(plan.best.p99).toBeCloseTo(0.1, 6);
+    expect(plan.runnerUp.point.values).toEqual({ 'server.workers': 3, 'server.threads': 2, 'server.workerConnections': 2 });
+    expect(plan.cheaperMiss.point.values).toEqual({ 'server.workers': 2, 'server.threads': 2, 'server.workerConnections': 2 });
+    expect(plan.cheaperMiss.point.busiest.resource).toBe('threads');
+    expect(plan.cheaperMiss.point.busiest.utilization).toBeGreaterThan(0.95);
+  });
+
+  it('prints the answer, the margins and what saturates first', async () => {
+    const { out } = await sim('plan', file, '--target-rps', '45', '--p99', '0.15', ...grid);
+    expect(out).toContain('Cheapest:   server.workers=2 server.threads=4 server.workerConnections=4 (2 workers, 8 threads)');
+    expect(out).toContain('48.78 2xx/s (+3.78 over the target), p99 0.1000 s (0.0500 s to spare), 0 5xx/errors');
+    expect(out).toContain('Runner-up:  server.workers=3 server.threads=2 server.workerConnections=2 (3 workers, 6 threads)');
+    expect(out).toMatch(/Saturates first: threads, at 61 %/);
+    expect(out).toMatch(/One step cheaper, server\.workers=2 server\.threads=2 .* serves 39\.37 2xx\/s < 45, p99 1\.0800 s > 0\.15 s/);
+  });
+
+  it('says so when nothing in the grid meets the targets', async () => {
+    const { code, out } = await sim('plan', file, '--target-rps', '60', '--p99', '150ms', ...grid);
+    expect(code).toBe(0);
+    expect(out).toContain('No configuration in the grid meets the targets.');
+  });
+
+  it('rejects bad targets with exit code 2', async () => {
+    expect((await sim('plan', file, '--target-rps', '45', '--p99', 'soon', ...grid)).err).toMatch(/--p99: expected seconds \(0\.3\) or a duration \("300ms"\), got soon/);
+    expect((await sim('plan', file, '--target-rps', '-1', '--p99', '1', ...grid)).code).toBe(2);
+    expect((await sim('plan', file, '--p99', '1', ...grid)).err).toMatch(/^sim: --target-rps: expected a value, e\.g\. --target-rps 500$/m);
+  });
+});

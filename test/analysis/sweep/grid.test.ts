@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { expandGrid, inShard, parseShard, pointScenario } from '../../../src/analysis/sweep/grid.js';
+import { parseVary } from '../../../src/analysis/sweep/vary.js';
+
+const raw = {
+  description: 'grid test',
+  client: { requests: 20, concurrency: 5 },
+  server: { workerClass: 'gevent' },
+  app: { steps: [{ kind: 'sleep', time: 0.01 }] },
+};
+
+describe('the grid', () => {
+  it('holds every combination, the first --vary changing slowest', () => {
+    const grid = expandGrid([parseVary('server.workers=1,2'), parseVary('client.concurrency,client.requests=5,10,15')]);
+    expect(grid.map((p) => [p.index, p.values['server.workers'], p.values['client.concurrency'], p.values['client.requests']])).toEqual([
+      [0, 1, 5, 5],
+      [1, 1, 10, 10],
+      [2, 1, 15, 15],
+      [3, 2, 5, 5],
+      [4, 2, 10, 10],
+      [5, 2, 15, 15],
+    ]);
+  });
+
+  it('shards interleave and together hold every point exactly once', () => {
+    const shards = [1, 2, 3].map((i) => parseShard(`${i}/3`));
+    const owners = Array.from({ length: 10 }, (_, index) => shards.filter((s) => inShard(index, s)).map((s) => s.index));
+    expect(owners).toEqual([[1], [2], [3], [1], [2], [3], [1], [2], [3], [1]]);
+  });
+
+  it('rejects a malformed shard', () => {
+    for (const s of ['0/2', '3/2', '1', 'a/b', '1/0']) expect(() => parseShard(s)).toThrow(/--shard .*: expected i\/n with 1 <= i <= n/);
+  });
+
+  it("sets the point's values on the scenario and validates it", () => {
+    const axes = [parseVary('server.workers=1,3')];
+    const s = pointScenario(raw, expandGrid(axes)[1], axes, 'f.json');
+    expect(s.server.workers).toBe(3);
+    expect(raw.server).toEqual({ workerClass: 'gevent' }); // the base is not changed
+  });
+
+  it('names the --vary and the point when a value is invalid', () => {
+    const axes = [parseVary('client.concurrency=5,25')];
+    expect(() => pointScenario(raw, expandGrid(axes)[1], axes, 'f.json')).toThrow(
+      '--vary client.concurrency=5,25 (client.concurrency=25): at client.concurrency: expected concurrency <= requests (hey refuses -c larger than -n), got number 25',
+    );
+  });
+
+  it('names the --vary when a path does not exist', () => {
+    const axes = [parseVary('server.worker=1,2')];
+    expect(() => pointScenario(raw, expandGrid(axes)[0], axes, 'f.json')).toThrow('--vary server.worker=1,2 (server.worker=1): at server.worker: unknown key "worker"; did you mean "workers"?');
+    const through = [parseVary('server.workerClass.name=1')];
+    expect(() => pointScenario(raw, expandGrid(through)[0], through, 'f.json')).toThrow('--vary server.workerClass.name=1 (server.workerClass.name=1): server.workerClass is "gevent", not an object: cannot set a field inside it');
+  });
+});

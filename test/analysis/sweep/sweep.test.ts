@@ -1,0 +1,82 @@
+// A sweep's output is a function of the scenario, the grid and the seeds only: not of
+// the number of threads, nor of how the grid was cut into shards.
+import { describe, expect, it } from 'vitest';
+import { chartSweep } from '../../../src/analysis/sweep/chartPoints.js';
+import { parseVary } from '../../../src/analysis/sweep/vary.js';
+import { runSweep, type SweepDefinition } from '../../../src/analysis/sweep/sweep.js';
+import { parseJson, validateScenario } from '../../../src/scenario/load.js';
+import { readFileSync } from 'node:fs';
+import { simulate } from '../../../src/model/system.js';
+import { summarize } from '../../../src/report/summary.js';
+
+function definition(raw: any, vary: string[], replications: number): SweepDefinition {
+  return { name: 'test', source: 'test.json', raw, base: validateScenario(raw, 'test.json'), axes: vary.map(parseVary), replications };
+}
+
+// Random enough that every replication differs: exponential handler times, random accepts.
+const noisy = {
+  description: 'sweep test',
+  seed: 7,
+  client: { requests: 60, concurrency: 10 },
+  machine: { cores: 2 },
+  server: { workerClass: 'gthread', workers: 2, threads: 2 },
+  app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '2ms' } }, { kind: 'sleep', time: { dist: 'exponential', mean: '20ms' } }] },
+};
+
+describe('sim sweep', () => {
+  it('gives byte-identical output on one thread and on two', async () => {
+    const def = definition(noisy, ['server.workers=1..3', 'client.concurrency=5,10'], 3);
+    const one = JSON.stringify(await runSweep(def, { jobs: 1 }));
+    const two = JSON.stringify(await runSweep(def, { jobs: 2 }));
+    expect(two).toBe(one);
+    // Not trivially equal: the replications differ, so every point has a real interval.
+    const points = JSON.parse(one).points;
+    expect(points).toHaveLength(6);
+    for (const p of points) expect(p.requestsPerSec.ci95[1]).toBeGreaterThan(p.requestsPerSec.ci95[0]);
+  });
+
+  it('runs replication 0 with the base seed, so a point without replications is sim run', async () => {
+    const out = await runSweep(definition(noisy, ['server.workers=3'], 1), { jobs: 1 });
+    const run = summarize(simulate(validateScenario({ ...noisy, server: { ...noisy.server, workers: 3 } }, 't')), 't', 7);
+    expect(out.sweep.seeds).toEqual([7]);
+    expect(out.points[0].requestsPerSec.mean).toBe(run.summary.requestsPerSec);
+    expect(out.points[0].latency.p90!.mean).toBe(run.latency.p90);
+  });
+
+  it("reproduces the article's curve: a linear rise to ~84 req/s, then 500s past 100 connections", async () => {
+    const path = 'scenarios/sweep-article.json';
+    const raw = parseJson(readFileSync(path, 'utf8'), path);
+    const base = validateScenario(raw, path);
+    const out = await runSweep({ name: 'sweep-article', source: path, raw, base, axes: base.sweep!.vary.map(parseVary), replications: 1 }, { jobs: 1 });
+    expect(out.points.map((p) => p.values['client.concurrency'])).toEqual(Array.from({ length: 29 }, (_, i) => 10 + 5 * i));
+    for (const p of out.points) {
+      const c = p.values['client.concurrency'] as number;
+      const fiveHundreds = p.statusCodes['500'] ?? 0;
+      // hey's Requests/sec = c / Total, Total between 1.03 s (c = 10) and 1.19 s (c = 100).
+      expect(p.requestsPerSec.mean / c).toBeGreaterThan(0.83);
+      expect(p.requestsPerSec.mean / c).toBeLessThan(0.98);
+      expect(fiveHundreds).toBe(Math.max(0, c - 100));
+      expect(p.bottleneck).toMatch(c > 100 ? /^PostgreSQL max_connections/ : /^DB query/);
+    }
+    expect(out.points[18].requestsPerSec.mean).toBeCloseTo(83.97, 2); // c = 100, the article's 83.9704
+  });
+});
+
+describe('the sweep as chart data', () => {
+  it('gives each point its numbers, curve, Requests/sec by outcome, p50/p99 and 95 % bounds', async () => {
+    const out = await runSweep(definition(noisy, ['client.concurrency=5,10', 'server.workers=1,2'], 3), { jobs: 1 });
+    const chart = chartSweep(out);
+    expect(chart.x).toBe('client.concurrency');
+    expect(chart.points.map((p) => [p.parameters['client.concurrency'], p.series])).toEqual([
+      [5, 'server.workers=1'],
+      [5, 'server.workers=2'],
+      [10, 'server.workers=1'],
+      [10, 'server.workers=2'],
+    ]);
+    const p = chart.points[0];
+    expect(p.requestsPerSec['2xx']).toBe(out.points[0].perSec['2xx'].mean);
+    expect(p.interval!.latency!.p50!.low).toBe(out.points[0].latency.p50!.ci95![0]);
+    expect(p.latency.p99).toBeNull(); // 60 responses: hey prints no p99
+    expect(p.replications).toBe(3);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { checkAxes, parseVary } from '../../../src/analysis/sweep/vary.js';
+
+describe('--vary expressions', () => {
+  it('a range includes both ends', () => {
+    expect(parseVary('client.concurrency=10..50:10')).toEqual({
+      expression: 'client.concurrency=10..50:10',
+      paths: ['client.concurrency'],
+      values: [10, 20, 30, 40, 50],
+    });
+  });
+
+  it('a range stops at the last step that fits, and the step defaults to 1', () => {
+    expect(parseVary('server.workers=1..10:4').values).toEqual([1, 5, 9]);
+    expect(parseVary('server.workers=1..4').values).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a decimal step keeps its last value and prints without rounding noise', () => {
+    expect(parseVary('server.keepalive=0.1..0.5:0.1').values).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
+  });
+
+  it('a list reads numbers and booleans as JSON, anything else as a string', () => {
+    expect(parseVary('server.workerClass=sync,gevent').values).toEqual(['sync', 'gevent']);
+    expect(parseVary('server.keepalive=2,250ms').values).toEqual([2, '250ms']);
+    expect(parseVary('client.keepAlive=true,false').values).toEqual([true, false]);
+  });
+
+  it('several fields move together, as the article raised -n with -c', () => {
+    const axis = parseVary('client.concurrency,client.requests=10..150:5');
+    expect(axis.paths).toEqual(['client.concurrency', 'client.requests']);
+    expect(axis.values).toHaveLength(29);
+  });
+
+  const bad: [string, RegExp][] = [
+    ['client.concurrency', /--vary client\.concurrency: expected path=values/],
+    ['=1,2', /expected path=values/],
+    ['client..concurrency=1,2', /is not a list of field paths/],
+    ['client.concurrency=', /no values after "="/],
+    ['client.concurrency=10..x:5', /"10\.\.x:5" is not a range: expected from\.\.to:step with numbers/],
+    ['client.concurrency=10..20:0', /the step must be greater than 0, got 0/],
+    ['client.concurrency=200..10:10', /the range goes down \(200\.\.10\); write it upwards, e\.g\. 10\.\.200:10/],
+    ['client.concurrency=1..1e9', /1000000000 values; at most 100000 on one axis/],
+    ['a,a=1,2', /a field is named twice/],
+  ];
+  for (const [expression, message] of bad) {
+    it(`rejects ${expression} with a message naming it`, () => {
+      expect(() => parseVary(expression)).toThrow(message);
+    });
+  }
+
+  it('rejects two axes setting the same field', () => {
+    expect(() => checkAxes([parseVary('client.concurrency=1,2'), parseVary('client.requests,client.concurrency=5,6')])).toThrow(
+      /--vary client\.requests,client\.concurrency=5,6: client\.concurrency is already varied by --vary client\.concurrency=1,2/,
+    );
+  });
+});

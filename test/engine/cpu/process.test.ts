@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import { ProcessCpu } from '../../../src/engine/cpu/process.js';
+import { SharedCpu } from '../../../src/engine/cpu/shared.js';
+import { Simulation } from '../../../src/engine/simulation.js';
+
+describe("a process's CPU work on its host", () => {
+  it('runs one piece at a time with one thread, first come first served, however many cores the host has', () => {
+    const sim = new Simulation();
+    const p = new ProcessCpu(new SharedCpu(sim, 8), 1);
+    const ends: string[] = [];
+    for (const [name, work] of [['a', 300], ['b', 100], ['c', 200]] as const) p.run(work, () => ends.push(`${sim.now} ${name}`), undefined);
+    sim.run();
+    expect(ends).toEqual(['300 a', '400 b', '600 c']);
+  });
+
+  it('runs as many pieces at once as it has threads', () => {
+    const sim = new Simulation();
+    const p = new ProcessCpu(new FifoCpu(sim, 8), 2);
+    const ends: string[] = [];
+    for (const [name, work] of [['a', 300], ['b', 100], ['c', 200]] as const) p.run(work, () => ends.push(`${sim.now} ${name}`), undefined);
+    sim.run();
+    // a and b start at once; c takes b's thread at 100.
+    expect(ends).toEqual(['100 b', '300 a', '300 c']);
+  });
+
+  it('competes for the host with other processes: two single-threaded processes on one shared core each run at half speed', () => {
+    const sim = new Simulation();
+    const host = new SharedCpu(sim, 1);
+    const ends: string[] = [];
+    new ProcessCpu(host, 1).run(100, () => ends.push(`${sim.now} p`), undefined);
+    new ProcessCpu(host, 1).run(100, () => ends.push(`${sim.now} q`), undefined);
+    sim.run();
+    expect(ends).toEqual(['200 p', '200 q']);
+  });
+
+  it('is isolated from another host: the same two processes on two hosts of one core each do not slow each other', () => {
+    const sim = new Simulation();
+    const ends: string[] = [];
+    new ProcessCpu(new SharedCpu(sim, 1), 1).run(100, () => ends.push(`${sim.now} p`), undefined);
+    new ProcessCpu(new SharedCpu(sim, 1), 1).run(100, () => ends.push(`${sim.now} q`), undefined);
+    sim.run();
+    expect(ends).toEqual(['100 p', '100 q']);
+  });
+});

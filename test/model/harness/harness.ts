@@ -1,0 +1,89 @@
+// The harness: one component of the model, alone, driven by hand and checked against an
+// event log written by hand (SimPy's tests are the model: build a tiny process, run it,
+// compare the log). Each log line is "<µs> <what happened>", in the order it happened.
+import { Simulation } from '../../../src/engine/simulation.js';
+import { Connection, HttpRequest, type ClientSide } from '../../../src/model/request.js';
+import { Timeline, type Gauge } from '../../../src/stats/timeline.js';
+import type { DbServer } from '../../../src/model/database/server.js';
+
+export interface Harness {
+  sim: Simulation;
+  /** What happened so far, one "<µs> <what>" line each. */
+  log: string[];
+  /** Adds "<now> <what>" to the log. */
+  note(what: string): void;
+  /** Calls `fn` at simulated time `t` (µs). */
+  at(t: number, fn: () => void): void;
+  /** Runs until nothing is left to happen; returns the log. */
+  run(): string[];
+}
+
+export function harness(): Harness {
+  const sim = new Simulation();
+  const log: string[] = [];
+  return {
+    sim,
+    log,
+    note: (what) => log.push(`${sim.now} ${what}`),
+    at: (t, fn) => sim.schedule(t, fn, undefined),
+    run: () => {
+      sim.run();
+      return log;
+    },
+  };
+}
+
+/** A gauge nobody reads. */
+export const gauge = (): Gauge => new Timeline().gauge('g');
+
+const ledger = new Float64Array(16);
+
+/** A request on a connection of its own; `client` hears what the server does with it. */
+export function request(id: number, client: ClientSide = silentClient): HttpRequest {
+  return new HttpRequest(id, new Connection(id, client), 0, ledger, 0);
+}
+
+const silentClient: ClientSide = { connected() {}, connectFailed() {}, response() {}, serverClosed() {} };
+
+/**
+ * A client that writes its request as soon as its connection is established, and logs
+ * what the server side does: "connected 3", "response 3 200", "closed 3", "failed 3 ...".
+ */
+export function loggingClient(h: Harness): ClientSide {
+  return {
+    connected(conn) {
+      h.note(`connected ${conn.id}`);
+      conn.pending = true;
+    },
+    connectFailed(conn, error) {
+      conn.open = false;
+      h.note(`failed ${conn.id} ${error}`);
+    },
+    response(req, status) {
+      h.note(`response ${req.id} ${status}`);
+    },
+    serverClosed(conn) {
+      h.note(`closed ${conn.id}`);
+    },
+  };
+}
+
+/**
+ * A database server that opens a connection in `openTime` µs (or refuses with `refuse`),
+ * runs a query in its wait alone, and logs "server open 3", "server query 3", "server close".
+ */
+export function fakeServer(h: Harness, opts: { openTime: number; refuse?: string }): DbServer {
+  return {
+    open(req, _clientCpu, done, a) {
+      h.note(`server open ${req.id}`);
+      h.sim.schedule(opts.openTime, () => done(a, opts.refuse), undefined);
+    },
+    query(req, _cpu, wait, done, a) {
+      h.note(`server query ${req.id}`);
+      h.sim.schedule(wait, () => done(a, undefined), undefined);
+    },
+    close() {
+      h.note('server close');
+    },
+  };
+}

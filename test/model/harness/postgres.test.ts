@@ -1,0 +1,58 @@
+// PostgreSQL alone, past the handshake (test/model/database/postgres.test.ts has it step
+// by step): queries on the backends' cores, and what a close frees and when.
+import { describe, expect, it } from 'vitest';
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import { Postgres, type PostgresSettings } from '../../../src/model/database/postgres.js';
+import { gauge, harness, request } from './harness.js';
+
+const SETTINGS: PostgresSettings = {
+  maxConnections: 2,
+  superuserReservedConnections: 0,
+  superuser: false,
+  listenBacklog: 10,
+  maxChildren: 10,
+  postmasterCpu: 0,
+  postmasterWakeCpu: 0,
+  forkTime: 0,
+  backendStartupCpu: 0,
+  backendStartCpu: 0,
+  backendStartTime: 0,
+  backendExitTime: 0,
+  backendExitCpu: 0,
+  refusedCpu: 0,
+  turnsBeforeSlot: 0,
+  authTurns: 0,
+};
+
+function setup(changes: Partial<PostgresSettings>, cores = 1) {
+  const h = harness();
+  const pg = new Postgres(h.sim, { ...SETTINGS, ...changes }, new FifoCpu(h.sim, cores), gauge(), [1_000_000]);
+  const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
+  return { h, pg, open: (id: number) => pg.open(request(id), 0, log('ready'), id), query: (id: number, cpu: number, wait: number) => pg.query(request(id), cpu, wait, log('result'), id) };
+}
+
+describe('PostgreSQL, alone: queries and closes', () => {
+  it("runs a query's CPU on the database's cores, then its wait", () => {
+    // One core: 1's CPU 0-100 then 200 of wait; 2's CPU waits for the core, 100-200, then 200 of wait.
+    const { h, pg, query } = setup({});
+    h.at(0, () => {
+      query(1, 100, 200);
+      query(2, 100, 200);
+    });
+    expect(h.run()).toEqual(['300 result 1', '400 result 2']);
+    expect([pg.queries, pg.inQuery, pg.backendCpuUsed]).toEqual([2, 0, 200]);
+  });
+
+  it('frees the slot backendExitTime after a close; the process exits backendExitCpu later', () => {
+    const { h, pg, open } = setup({ maxConnections: 1, backendExitTime: 50, backendExitCpu: 100 });
+    h.at(0, () => open(1));
+    h.at(10, () => pg.close());
+    // 2 at 40 finds the slot still held; 3 at 70 gets it, while the exiting process still
+    // runs (60-160): two children until then.
+    h.at(40, () => open(2));
+    h.at(70, () => open(3));
+    h.at(100, () => h.note(`children ${pg.children}`));
+    h.at(200, () => h.note(`children ${pg.children}`));
+    expect(h.run()).toEqual(['0 ready 1', '40 2 FATAL:  sorry, too many clients already', '70 ready 3', '100 children 2', '200 children 1']);
+  });
+});
