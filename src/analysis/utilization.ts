@@ -3,6 +3,7 @@
 // demand for, and set beside the occupancy the run measured where a gauge tracks it, so
 // the two are a cross-check of each other. The busiest resource is the one that
 // saturates first as the load grows; when one dominates, X <= c / D bounds throughput.
+import { toSeconds } from '../engine/time.js';
 import type { RunResult } from '../model/system.js';
 import type { RunSummary } from '../report/summary.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -35,7 +36,7 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
       law: (x * HANDLER_PHASES.reduce((sum, p) => sum + (b[p] ?? 0), 0)) / slots,
       measured: timeAverage(result.timeline, 'running', total) / slots,
     },
-    { resource: 'cores', capacity: scenario.machine.cores, law: (x * (b.cpu ?? 0)) / scenario.machine.cores },
+    ...coreUses(scenario, result, total),
   ];
   // A sync worker's loop is its one slot, counted above.
   if (effectiveWorkerClass(scenario) !== 'sync') {
@@ -51,6 +52,26 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
     uses.push({ resource: 'postmaster', capacity: 1, law: (attempts / total) * (scenario.database.forkTime + scenario.database.postmasterCpu) });
     uses.push({ resource: 'PostgreSQL connections', capacity: limit, measured: timeAverage(result.timeline, 'dbConnections', total) / limit });
   }
+  return uses;
+}
+
+/**
+ * The cores of each host: the CPU work done there over the time the cores had, U = W / (T c)
+ * (= X D / c with D the CPU work per request). Demand is the work itself, not the time
+ * requests spent on the CPU or waiting for a core (that residence grows with the queue
+ * and is not a demand). The app's machine runs the workers, and PostgreSQL and the client
+ * unless they have cores of their own (database.cores, client.cores).
+ */
+export function coreUses(scenario: Scenario, result: RunResult, total: number): ResourceUse[] {
+  const cpu = result.cpu;
+  const database = cpu.postmaster + cpu.backends;
+  const dbApart = scenario.database?.cores !== undefined;
+  const clientApart = scenario.client.cores !== undefined;
+  const app = cpu.workers + (dbApart ? 0 : database) + (clientApart ? 0 : cpu.client);
+  const use = (resource: string, cores: number, work: number): ResourceUse => ({ resource, capacity: cores, law: toSeconds(work) / (total * cores) });
+  const uses = [use('cores', scenario.machine.cores, app)];
+  if (dbApart) uses.push(use('database cores', scenario.database!.cores!, database));
+  if (clientApart) uses.push(use('client cores', scenario.client.cores!, cpu.client));
   return uses;
 }
 
