@@ -11,6 +11,7 @@ import { applyOverride, type Override } from '../scenario/overrides.js';
 import type { Scenario } from '../scenario/schema.js';
 import { progressFor } from './sweepOptions.js';
 import { UserError } from '../scenario/errors.js';
+import { ExitStatus } from './exitStatus.js';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
 import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
 import { assertInvariants } from '../check/invariants.js';
@@ -242,6 +243,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       .parseAsync();
     return 0;
   } catch (e) {
+    if (e instanceof ExitStatus) return e.exitCode;
     if (e instanceof UserError) {
       // One problem a line, each prefixed, so that grep and editors pick up every one.
       io.err(e.message.split('\n').map((line) => `sim: ${printable(line)}\n`).join(''));
