@@ -12,6 +12,14 @@ export const FIELD_FLAGS = [
   { flag: '--max-sim-time', name: 'max-sim-time', path: ['limits', 'maxSimTime'], example: '10m', describe: 'Simulated-time budget (limits.maxSimTime), e.g. 90s or 10m' },
 ] as const;
 
+/** --set, as every command that reads a scenario takes it. */
+export const setOption = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
+} as const;
+
 /** What each command takes, for "expected ...". */
 const USAGE: Record<string, string> = {
   run: 'sim run <scenario.json>',

@@ -1,6 +1,5 @@
 // sim plan <scenario> --target-rps X --p99 Y --vary ...: the cheapest configuration of the
 // grid that meets the targets.
-import type { Argv } from 'yargs';
 import { COST_KEYS, plan, type CostKey } from '../analysis/plan.js';
 import * as msg from '../messages.js';
 import { planText } from '../analysis/planText.js';
@@ -8,41 +7,39 @@ import { runSweep, prepareSweep } from '../analysis/sweep.js';
 import { parseDuration } from '../scenario/duration.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { ExitStatus } from './exitStatus.js';
-import type { Io } from './main.js';
+import { defineCommand } from './command.js';
 import { loadSweep } from './loadSweep.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
 import { numberFlag, singleValue } from './flags.js';
 
-export function planCommand<T>(y: Argv<T>, io: Io) {
-  return y.command(
-    'plan <scenario>',
-    'Find the cheapest configuration (fewest workers, then connections) that meets the targets',
-    (c) =>
-      gridOptions(c)
-        .option('target-rps', { type: 'string', demandOption: true, describe: '2xx responses per second to serve' })
-        .option('p99', { type: 'string', demandOption: true, describe: 'hey p99 at most: seconds, or "300ms"' })
-        .option('max-errors', { type: 'string', describe: '5xx responses plus transport errors allowed per run (0)' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
-        .option('cost', { type: 'string', describe: `What "cheapest" minimizes, in order (comma-separated; default ${COST_KEYS.join(',')})` })
-        .example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
-    async (args) => {
-      const targets = {
-        requestsPerSec: numberFlag('--target-rps', args['target-rps'], { whole: false, min: 0, above: true }, '500')!,
-        p99: seconds(singleValue('--p99', args.p99, '300ms')!),
-        maxErrors: numberFlag('--max-errors', args['max-errors'], { whole: true, min: 0 }, '0') ?? 0,
-      };
-      const costOrder = costKeys(singleValue('--cost', args.cost, 'workers,cores'));
-      const def = loadSweep(args, 'plan');
-      const progress = progressFor(io, 'plan');
-      const prepared = prepareSweep(def);
-      const out = await runSweep(def, { jobs: checkJobs(args.jobs), onProgress: progress.onProgress }, prepared).finally(progress.end);
-      const result = plan(out.sweep, out.points.map((point) => ({ result: point, scenario: prepared.points[point.index].scenario })), targets, costOrder);
-      io.out(args.json ? JSON.stringify(result, null, 2) + '\n' : planText(result));
-      // Nothing meets the targets: the answer is "no", as a status scripts can test.
-      if (result.best === null) throw new ExitStatus(1);
-    },
-  );
-}
+export const planCommand = defineCommand({
+  command: 'plan <scenario>',
+  describe: 'Find the cheapest configuration (fewest cores, workers, connections) that meets the targets',
+  builder: (c) =>
+    gridOptions(c)
+      .option('target-rps', { type: 'string', demandOption: true, describe: '2xx responses per second to serve' })
+      .option('p99', { type: 'string', demandOption: true, describe: 'hey p99 at most: seconds, or "300ms"' })
+      .option('max-errors', { type: 'string', describe: '5xx responses plus transport errors allowed per run (0)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
+      .option('cost', { type: 'string', describe: `What "cheapest" minimizes, in order (comma-separated; default ${COST_KEYS.join(',')})` })
+      .example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
+  handler: async (args, io) => {
+    const targets = {
+      requestsPerSec: numberFlag('--target-rps', args['target-rps'], { whole: false, min: 0, above: true }, '500')!,
+      p99: seconds(singleValue('--p99', args.p99, '300ms')!),
+      maxErrors: numberFlag('--max-errors', args['max-errors'], { whole: true, min: 0 }, '0') ?? 0,
+    };
+    const costOrder = costKeys(singleValue('--cost', args.cost, 'workers,cores'));
+    const def = loadSweep(args, 'plan');
+    const progress = progressFor(io, 'plan');
+    const prepared = prepareSweep(def);
+    const out = await runSweep(def, { jobs: checkJobs(args.jobs), onProgress: progress.onProgress }, prepared).finally(progress.end);
+    const result = plan(out.sweep, out.points.map((point) => ({ result: point, scenario: prepared.points[point.index].scenario })), targets, costOrder);
+    io.out(args.json ? JSON.stringify(result, null, 2) + '\n' : planText(result));
+    // Nothing meets the targets: the answer is "no", as a status scripts can test.
+    if (result.best === null) throw new ExitStatus(1);
+  },
+});
 
 function costKeys(text: string | undefined): CostKey[] {
   if (text === undefined) return [...COST_KEYS];

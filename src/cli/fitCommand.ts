@@ -1,0 +1,70 @@
+// sim fit <scenario> <hey..> --free FIELDS: the named fields fitted to measured hey runs.
+import { FIT_TARGETS, fit, type FitTarget } from '../analysis/fit.js';
+import { fitText } from '../analysis/fitText.js';
+import * as msg from '../messages.js';
+import { UserError, nearest } from '../scenario/errors.js';
+import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { defineCommand } from './command.js';
+import { setOption, singleValue } from './flags.js';
+import { readScenarioJson } from './loadScenarioFile.js';
+import { readHeyRuns } from './readHeyRuns.js';
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+export const fitCommand = defineCommand({
+  command: 'fit <scenario> <hey..>',
+  describe: 'Fit the named scenario fields to measured hey runs and write the calibrated scenario',
+  builder: (y) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON): its values are the starting point' })
+      .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding hey's output" })
+      .option('free', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Comma-separated fields to fit, each a number of seconds: database.forkTime,database.backendStartTime',
+      })
+      .option('target', {
+        type: 'string',
+        default: 'requestsPerSec',
+        describe: `Comma-separated figures to match: ${FIT_TARGETS.join(', ')}`,
+      })
+      .option('out', { type: 'string', describe: 'Write the calibrated scenario here (atomically)' })
+      .option('max-evaluations', { type: 'string', describe: 'Simulations allowed per simplex search (400)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the fit as JSON' })
+      .option('set', setOption)
+      .example(
+        '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
+        'the two connection costs',
+      ),
+  handler: (args, io) => {
+    const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
+    const targets = splitList(singleValue('--target', args.target, 'requestsPerSec')!);
+    for (const t of targets) {
+      if (!(FIT_TARGETS as readonly string[]).includes(t)) {
+        throw new UserError(`--target ${t}: ${msg.notOneOf(FIT_TARGETS, JSON.stringify(t), nearest(t, FIT_TARGETS))}`);
+      }
+    }
+    const evaluations = singleValue('--max-evaluations', args['max-evaluations'], '400') ?? '400';
+    const maxEvaluations = Number(evaluations);
+    if (!Number.isInteger(maxEvaluations) || maxEvaluations < 1) {
+      throw new UserError(`--max-evaluations ${evaluations}: ${msg.wrongType('a whole number >= 1', JSON.stringify(evaluations))}`);
+    }
+    const out = singleValue('--out', args.out, 'fitted.json');
+    if (out !== undefined) checkWritable(out, '--out');
+    const raw = readScenarioJson(args.scenario);
+    const runs = readHeyRuns(args.hey);
+    const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
+    if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n', '--out');
+    if (args.json) {
+      const { calibrated: _, ...rest } = result;
+      io.out(JSON.stringify({ ...rest, out: out ?? null }, null, 2) + '\n');
+    } else {
+      io.out(fitText(result) + (out !== undefined ? `Wrote the calibrated scenario to ${out}\n` : 'Not written: give --out FILE to save the calibrated scenario.\n'));
+    }
+  },
+});
