@@ -7,7 +7,7 @@ import type { SweepOutput } from './sweep.js';
 
 export type { ChartPoint, ChartSweep };
 
-export function chartSweep(out: SweepOutput): ChartSweep {
+export function chartSweep(out: SweepOutput, options: Pick<ChartSweep, 'target' | 'logY'> = {}): ChartSweep {
   const x = out.points.length > 0 ? Object.keys(out.points[0].values)[0] : '';
   const r = out.sweep.replications;
   const points = out.points.map((p): ChartPoint => {
@@ -30,7 +30,13 @@ export function chartSweep(out: SweepOutput): ChartSweep {
     }
     return point;
   });
-  return { x, description: `${out.sweep.scenario}: ${out.sweep.vary.map((v) => `--vary ${v}`).join(' ')}`, points };
+  return {
+    x,
+    description: `${out.sweep.scenario}: ${out.sweep.vary.map((v) => `--vary ${v}`).join(' ')}`,
+    points,
+    ...(options.target !== undefined ? { target: options.target } : {}),
+    ...(options.logY ? { logY: true } : {}),
+  };
 }
 
 function bounds(e: Estimate | null): Bounds | undefined {

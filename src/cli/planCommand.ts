@@ -7,6 +7,10 @@ import { runSweep, prepareSweep } from '../analysis/sweep.js';
 import { parseDuration } from '../scenario/duration.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { ExitStatus } from './exitStatus.js';
+import { basename } from 'node:path';
+import { chartSweep } from '../analysis/chartPoints.js';
+import { sweepCharts } from '../charts/sweepCharts.js';
+import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
 import { defineCommand } from './command.js';
 import { loadSweep } from './loadSweep.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
@@ -21,6 +25,8 @@ export const planCommand = defineCommand({
       .option('p99', { type: 'string', demandOption: true, describe: 'hey p99 at most: seconds, or "300ms"' })
       .option('max-errors', { type: 'string', describe: '5xx responses plus transport errors allowed per run (0)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
+      .option('plot', { type: 'string', describe: `Write the sweep charts, the targets drawn as lines, and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
+      .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
       .option('cost', { type: 'string', describe: `What "cheapest" minimizes, in order (comma-separated; default ${COST_KEYS.join(',')})` })
       .example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
   handler: async (args, io) => {
@@ -31,11 +37,21 @@ export const planCommand = defineCommand({
     };
     const costOrder = costKeys(singleValue('--cost', args.cost, 'workers,cores'));
     const def = loadSweep(args, 'plan');
+    const plotDir = plotDirFor(args.plot, def.name);
+    if (plotDir !== undefined) preparePlotDir(plotDir);
     const progress = progressFor(io, 'plan');
     const prepared = prepareSweep(def);
     const out = await runSweep(def, { jobs: checkJobs(args.jobs), onProgress: progress.onProgress }, prepared).finally(progress.end);
     const result = plan(out.sweep, out.points.map((point) => ({ result: point, scenario: prepared.points[point.index].scenario })), targets, costOrder);
-    io.out(args.json ? JSON.stringify(result, null, 2) + '\n' : planText(result));
+    const text = planText(result);
+    io.out(args.json ? JSON.stringify(result, null, 2) + '\n' : text);
+    if (plotDir !== undefined) {
+      // Loaded here: the renderers take long to load.
+      const { writePlots } = await import('./writePlots.js');
+      const chart = chartSweep(out, { target: { requestsPerSec: targets.requestsPerSec, p99: targets.p99 }, logY: Boolean(args['log-y']) });
+      const files = await writePlots(plotDir, sweepCharts(chart), { title: chart.description ?? out.sweep.scenario, text });
+      io.err(`Wrote ${files.length} files to ${plotDir}: ${files.map((f) => basename(f)).join(', ')}\n`);
+    }
     // Nothing meets the targets: the answer is "no", as a status scripts can test.
     if (result.best === null) throw new ExitStatus(1);
   },
@@ -50,7 +66,7 @@ function costKeys(text: string | undefined): CostKey[] {
   return keys as CostKey[];
 }
 
-function seconds(text: string): number {
+export function seconds(text: string): number {
   const v = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : parseDuration(text);
   if (v === undefined || !(v > 0)) throw new UserError(`--p99: expected seconds (0.3) or a duration ("300ms"), got ${text}`);
   return v;

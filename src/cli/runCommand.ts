@@ -15,7 +15,7 @@ import { progressFor } from './sweepOptions.js';
 import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';
 import { FIELD_FLAGS, scenarioOverrides, singleValue } from './flags.js';
-import { DEFAULT_PLOT_DIR, preparePlotDir } from './plotDir.js';
+import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
 import type { Io } from './main.js';
 
 export const runCommand = defineCommand({
@@ -55,9 +55,9 @@ export const runCommand = defineCommand({
     // Before the run: a path that cannot be written fails now, not after the work.
     if (out !== undefined) checkWritable(out, '--out');
     const name = scenario.name ?? basename(path).replace(/\.json$/, '');
-    // `--plot` alone means the default folder; checked before the run, so a bad
+    // `--plot` alone means ./sim-plots/<scenario>/; checked before the run, so a bad
     // folder fails fast and prints no report.
-    const plotDir = args.plot === undefined ? undefined : args.plot === '' ? DEFAULT_PLOT_DIR : args.plot;
+    const plotDir = plotDirFor(args.plot, name);
     if (plotDir !== undefined) preparePlotDir(plotDir);
     // The time series only go into the charts (and --check cross-checks their counts).
     const result = simulate(scenario, { timeSeries: plotDir !== undefined || Boolean(args.check) });
