@@ -197,7 +197,12 @@ export function relief(resource: string): string {
       return 'fewer new connections (app.pool or PgBouncer) would relieve it';
     case 'PostgreSQL connections':
       return 'a higher max_connections, or app.pool or PgBouncer sharing connections, would relieve it';
+    case 'app pools':
+      return 'larger pools (app.pool size or maxOverflow) would relieve it, up to what PostgreSQL allows';
+    case 'PgBouncer server connections':
+      return "a larger PgBouncer default_pool_size would relieve it, up to what PostgreSQL allows";
     default:
+      if (resource.startsWith('http limit')) return "a higher limit at the third party, or fewer or shorter calls, would relieve it";
       return 'more of it would relieve it';
   }
 }

@@ -93,4 +93,29 @@ describe('the utilization law for cores', () => {
     // With 8 workers or more the cores are the limit: close to fully used.
     expect(highest).toBeGreaterThan(0.9);
   });
+
+  it("counts what a request holds for a stretch of its steps: an http step's limit, the app's pools, PgBouncer's server connections", () => {
+    // 20/s arrive; an http call of 100 ms against a limit of 4: U = 20 x 0.1 / 4 = 0.5.
+    const http = runRaw({
+      client: { arrivals: { process: 'constant', rate: 20 }, requests: 200, timeout: 0 },
+      server: { workerClass: 'gevent', workers: 1, workerConnections: 100 },
+      app: { steps: [{ kind: 'http', time: '100ms', limit: 4 }] },
+    });
+    const limit = http.uses.find((u) => u.resource === 'http limit (step 1)')!;
+    expect(limit.capacity).toBe(4);
+    expect(limit.law!).toBeCloseTo(0.5, 2);
+    // Pools of 1 + 1 in 2 workers hold a connection through a 50 ms query and a 10 ms CPU step: U = 20 x 0.06 / 4 = 0.3.
+    // PgBouncer in transaction mode holds a server connection for the query only: 20 x 0.05 / 5 = 0.2.
+    const pooled = runRaw({
+      client: { arrivals: { process: 'constant', rate: 20 }, requests: 200, timeout: 0 },
+      server: { workerClass: 'gevent', workers: 2, workerConnections: 100 },
+      app: {
+        pool: { size: 1, maxOverflow: 1 },
+        steps: [{ kind: 'dbConnect', cpu: 0 }, { kind: 'dbQuery', time: '50ms' }, { kind: 'cpu', time: '10ms' }, { kind: 'dbClose' }],
+      },
+      database: { superuser: true, pgbouncer: { poolMode: 'transaction', defaultPoolSize: 5 } },
+    });
+    expect(pooled.uses.find((u) => u.resource === 'app pools')!.law!).toBeCloseTo(0.3, 2);
+    expect(pooled.uses.find((u) => u.resource === 'PgBouncer server connections')!.law!).toBeCloseTo(0.2, 2);
+  });
 });
