@@ -5,6 +5,7 @@ import * as msg from '../messages.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';
 import { defineCommand } from './command.js';
+import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { setOption, singleValue } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
 import { readHeyRuns } from './readHeyRuns.js';
@@ -35,7 +36,7 @@ export const fitCommand = defineCommand({
       })
       .option('out', { type: 'string', describe: 'Write the calibrated scenario here (atomically)' })
       .option('max-evaluations', { type: 'string', describe: 'Simulations allowed per simplex search (400)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the fit as JSON' })
+      .option('json', jsonOption)
       .option('set', setOption)
       .example(
         '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
@@ -54,17 +55,20 @@ export const fitCommand = defineCommand({
     if (!Number.isInteger(maxEvaluations) || maxEvaluations < 1) {
       throw new UserError(`--max-evaluations ${evaluations}: ${msg.wrongType('a whole number >= 1', JSON.stringify(evaluations))}`);
     }
+    const json = jsonTarget(args.json);
     const out = singleValue('--out', args.out, 'fitted.json');
     if (out !== undefined) checkWritable(out, '--out');
     const raw = readScenarioJson(args.scenario);
     const runs = readHeyRuns(args.hey);
     const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
     if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n', '--out');
-    if (args.json) {
-      const { calibrated: _, ...rest } = result;
-      io.out(JSON.stringify({ ...rest, out: out ?? null }, null, 2) + '\n');
-    } else {
-      io.out(fitText(result) + (out !== undefined ? `Wrote the calibrated scenario to ${out}\n` : 'Not written: give --out FILE to save the calibrated scenario.\n'));
-    }
+    const { calibrated: _, ...rest } = result;
+    io.out(
+      withJson(
+        json,
+        () => JSON.stringify({ ...rest, out: out ?? null }, null, 2) + '\n',
+        () => fitText(result) + (out !== undefined ? `Wrote the calibrated scenario to ${out}\n` : 'Not written: give --out FILE to save the calibrated scenario.\n'),
+      ),
+    );
   },
 });

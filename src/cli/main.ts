@@ -2,7 +2,7 @@
 // and the file system. Bad input exits with 2 and a message, internal failures with 1
 // (with a stack trace under --debug); a user error never shows a stack trace.
 import yargs from 'yargs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, nearest } from '../scenario/errors.js';
 import * as msg from '../messages.js';
@@ -60,6 +60,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     checkBooleanFlags(argv);
     checkListFlags(argv);
+    argv = scenarioFirst(argv);
     const cli = yargs(argv)
       .scriptName('sim')
       .usage('$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load. sim help <command> shows the options of one; sim --version prints the version.');
@@ -95,6 +96,33 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (debug) io.err(`${(e as Error).stack}\n`);
     return 1;
   }
+}
+
+/** Flags whose value may be left out: `--plot` alone is the default folder, `--json` alone is stdout. */
+const OPTIONAL_VALUE = new Set(['--plot', '--json', '--csv']);
+
+/**
+ * Positional arguments wherever they stand: `sim run --json s.json` means the scenario
+ * s.json with JSON on stdout, not JSON into s.json and no scenario. When the command takes
+ * a scenario and none is on the line, a `.json` file that exists, read as the value of a
+ * flag whose value may be left out, is taken as the scenario instead.
+ */
+function scenarioFirst(argv: string[]): string[] {
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  const swallowed = argv.findIndex((a, i) => i > 0 && i < end && OPTIONAL_VALUE.has(argv[i - 1]) && a.endsWith('.json') && existsSync(a));
+  if (swallowed < 0) return argv;
+  const command = findCommand(argv[0]);
+  if (command === undefined || !/[<[]scenario[>\]]/.test(command.command)) return argv;
+  const declared = (command.builder(yargs([])) as unknown as { getOptions: () => { boolean: string[]; count: string[] } }).getOptions();
+  let positionals = 0;
+  for (let i = 1; i < end; i++) {
+    const a = argv[i];
+    if (!a.startsWith('-')) positionals++;
+    // A flag that takes a value takes the next word (yargs reads --flag=value as one).
+    else if (!a.includes('=') && !declared.boolean.includes(a.replace(/^-+/, '')) && i + 1 < end && !argv[i + 1].startsWith('-')) i++;
+  }
+  if (positionals > 0) return argv;
+  return [argv[0], argv[swallowed], ...argv.slice(1, swallowed), ...argv.slice(swallowed + 1)];
 }
 
 /** The version in the package's package.json. */

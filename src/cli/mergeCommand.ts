@@ -5,6 +5,7 @@ import type { SweepOutput } from '../analysis/sweep.js';
 import { parseJson } from '../scenario/load.js';
 import { readText } from './loadScenarioFile.js';
 import { defineCommand } from './command.js';
+import { jsonOption } from './jsonOutput.js';
 import { checkOutputArgs, emitSweep } from './sweepOutputs.js';
 
 export const mergeCommand = defineCommand({
@@ -13,7 +14,7 @@ export const mergeCommand = defineCommand({
   builder: (c) =>
     c
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Shard outputs (JSON)' })
-      .option('json', { type: 'string', describe: 'JSON output: on stdout, or into FILE' })
+      .option('json', jsonOption)
       .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
       .example('$0 merge shard-1.json shard-2.json --json sweep.json', 'join two shards'),
   handler: (args, io) => {

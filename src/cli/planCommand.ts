@@ -12,6 +12,7 @@ import { chartSweep } from '../analysis/chartPoints.js';
 import { sweepCharts } from '../charts/sweepCharts.js';
 import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
 import { defineCommand } from './command.js';
+import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { loadSweep } from './loadSweep.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
 import { numberFlag, singleValue } from './flags.js';
@@ -24,7 +25,7 @@ export const planCommand = defineCommand({
       .option('target-rps', { type: 'string', demandOption: true, describe: '2xx responses per second to serve' })
       .option('p99', { type: 'string', demandOption: true, describe: 'hey p99 at most: seconds, or "300ms"' })
       .option('max-errors', { type: 'string', describe: '5xx responses plus transport errors allowed per run (0)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
+      .option('json', jsonOption)
       .option('plot', { type: 'string', describe: `Write the sweep charts, the targets drawn as lines, and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
       .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
       .option('cost', { type: 'string', describe: `What "cheapest" minimizes, in order (comma-separated; default ${COST_KEYS.join(',')})` })
@@ -35,6 +36,7 @@ export const planCommand = defineCommand({
       p99: seconds(singleValue('--p99', args.p99, '300ms')!),
       maxErrors: numberFlag('--max-errors', args['max-errors'], { whole: true, min: 0 }, '0') ?? 0,
     };
+    const json = jsonTarget(args.json);
     const costOrder = costKeys(singleValue('--cost', args.cost, 'workers,cores'));
     const def = loadSweep(args, 'plan');
     const plotDir = plotDirFor(args.plot, def.name);
@@ -44,7 +46,7 @@ export const planCommand = defineCommand({
     const out = await runSweep(def, { jobs: checkJobs(args.jobs), onProgress: progress.onProgress }, prepared).finally(progress.end);
     const result = plan(out.sweep, out.points.map((point) => ({ result: point, scenario: prepared.points[point.index].scenario })), targets, costOrder);
     const text = planText(result);
-    io.out(args.json ? JSON.stringify(result, null, 2) + '\n' : text);
+    io.out(withJson(json, () => JSON.stringify(result, null, 2) + '\n', () => text));
     if (plotDir !== undefined) {
       // Loaded here: the renderers take long to load.
       const { writePlots } = await import('./writePlots.js');

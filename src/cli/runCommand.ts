@@ -11,6 +11,7 @@ import { assertInvariants } from '../check/invariants.js';
 import { partialReason } from '../report/partial.js';
 import { runCharts } from '../charts/runCharts.js';
 import { defineCommand } from './command.js';
+import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { progressFor } from './sweepOptions.js';
 import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';
@@ -24,7 +25,7 @@ export const runCommand = defineCommand({
   builder: (y) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+      .option('json', jsonOption)
       .option('set', {
         type: 'string',
         array: true,
@@ -51,6 +52,7 @@ export const runCommand = defineCommand({
     const path = args.scenario as string;
     const overrides = scenarioOverrides(args);
     const scenario = loadScenarioFile(path, overrides);
+    const json = jsonTarget(args.json);
     const out = singleValue('--out', args.out, 'report.json');
     // Before the run: a path that cannot be written fails now, not after the work.
     if (out !== undefined) checkWritable(out, '--out');
@@ -67,7 +69,7 @@ export const runCommand = defineCommand({
     if (partial !== undefined) io.err(`sim: ${path}: ${partial}\n`);
     const sens = args.sensitivity ? runSensitivity(path, overrides, scenario, summary, Boolean(args.check), io) : undefined;
     const text = heyText(summary) + (sens === undefined ? '' : sensitivityText(sens));
-    const report = args.json ? JSON.stringify(sens === undefined ? summary : { ...summary, ...sensitivityJson(sens) }, null, 2) + '\n' : text;
+    const report = withJson(json, () => JSON.stringify(sens === undefined ? summary : { ...summary, ...sensitivityJson(sens) }, null, 2) + '\n', () => text);
     if (out === undefined) io.out(report);
     else atomicWrite(out, report, '--out');
     if (plotDir !== undefined) {

@@ -6,6 +6,7 @@ import { chartSweep } from '../analysis/chartPoints.js';
 import { sweepText } from '../analysis/sweepText.js';
 import { sweepCharts } from '../charts/sweepCharts.js';
 import { defineCommand } from './command.js';
+import { jsonOption } from './jsonOutput.js';
 import * as msg from '../messages.js';
 import { Interrupted } from '../scenario/errors.js';
 import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
@@ -21,7 +22,7 @@ export const sweepCommand = defineCommand({
   builder: (c) =>
     gridOptions(c)
       .option('shard', { type: 'string', describe: 'Run only slice i of n of the grid (i/n); join the slices with sim merge' })
-      .option('json', { type: 'string', describe: 'JSON output: on stdout, or into FILE' })
+      .option('json', jsonOption)
       .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
       .option('plot', { type: 'string', describe: `Write the sweep charts and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
       .option('target-rps', { type: 'string', describe: 'Draw this many 2xx/s as a target line on the Requests/sec chart' })

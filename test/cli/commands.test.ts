@@ -1,6 +1,8 @@
 // The command line as its peers behave: -h, --version, sim help <command>, and "did you
 // mean" drawn from the one registry of commands (src/cli/commands.ts).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli/main.js';
 import { COMMANDS } from '../../src/cli/commands.js';
@@ -70,5 +72,30 @@ describe('the sim command line', () => {
     const { code, out } = await sim(['completion']);
     expect(code).toBe(0);
     expect(out).toContain('sim --get-yargs-completions');
+  });
+});
+
+describe('arguments as peers take them', () => {
+  it('takes the scenario wherever it stands, even after a flag whose value may be left out', async () => {
+    const plain = await sim(['run', 'scenarios/gevent-10.json', '--json']);
+    expect((await sim(['run', '--json', 'scenarios/gevent-10.json'])).out).toBe(plain.out);
+    expect((await sim(['run', '--plot', 'scenarios/gevent-10.json', '--help'])).out).toContain('sim run <scenario>');
+    const sweep = await sim(['sweep', 'scenarios/mmc-sync.json', '--vary', 'server.workers=3', '--json', '--jobs', '1']);
+    expect((await sim(['sweep', '--json', 'scenarios/mmc-sync.json', '--vary', 'server.workers=3', '--jobs', '1'])).out).toBe(sweep.out);
+  });
+
+  it('--json means the same in every command: alone, the result on stdout; with FILE, written there beside the text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-json-'));
+    const text = await sim(['run', 'scenarios/gevent-10.json']);
+    const json = await sim(['run', 'scenarios/gevent-10.json', '--json']);
+    const file = join(dir, 'run.json');
+    const both = await sim(['run', 'scenarios/gevent-10.json', '--json', file]);
+    expect(both.out).toBe(text.out);
+    expect(readFileSync(file, 'utf8')).toBe(json.out);
+    const planFile = join(dir, 'plan.json');
+    const plan = await sim(['plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s', '--jobs', '1', '--json', planFile]);
+    expect(plan.code).toBe(1);
+    expect(plan.out).toContain('CPU demand 10.0 cores > 8 cores available');
+    expect(JSON.parse(readFileSync(planFile, 'utf8')).explanation.infeasible).toBe(true);
   });
 });
