@@ -6,7 +6,7 @@ import { UserError, nearest } from '../scenario/errors.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';
 import { defineCommand } from './command.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
-import { setOption, singleValue } from './flags.js';
+import { numberOption, setOption, singleValue } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
 import { readHeyRuns } from './readHeyRuns.js';
 
@@ -35,7 +35,7 @@ export const fitCommand = defineCommand({
         describe: `Comma-separated figures to match: ${FIT_TARGETS.join(', ')}`,
       })
       .option('out', { type: 'string', describe: 'Write the calibrated scenario here (atomically)' })
-      .option('max-evaluations', { type: 'string', describe: 'Simulations allowed per simplex search (400)' })
+      .option('max-evaluations', numberOption('Simulations allowed per simplex search (400)'))
       .option('json', jsonOption)
       .option('set', setOption)
       .example(

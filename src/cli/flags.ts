@@ -20,6 +20,22 @@ export const setOption = {
   describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
 } as const;
 
+/**
+ * A flag that takes a number. It is read as text, so that a message can quote what was
+ * typed (yargs turns "abc" into NaN), and checked by numberFlag; the help, which only
+ * lists it, shows it as the number it is.
+ */
+export function numberOption(describe: string, extra: { demandOption?: boolean } = {}) {
+  return { type: (helpShown ? 'number' : 'string') as 'string', describe, ...extra };
+}
+
+let helpShown = false;
+
+/** main, before yargs builds the commands: whether this line asks for help. */
+export function showingHelp(shown: boolean): void {
+  helpShown = shown;
+}
+
 /** What each command takes, for "expected ...". */
 const USAGE: Record<string, string> = {
   run: 'sim run <scenario.json>',

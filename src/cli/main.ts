@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, nearest } from '../scenario/errors.js';
 import * as msg from '../messages.js';
-import { checkBooleanFlags, checkListFlags, describeYargsFailure } from './flags.js';
+import { checkBooleanFlags, checkListFlags, describeYargsFailure, showingHelp } from './flags.js';
 import type { Command } from './command.js';
 import { COMMANDS, commandNames, findCommand } from './commands.js';
 import { ExitStatus } from './exitStatus.js';
@@ -61,6 +61,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     checkBooleanFlags(argv);
     checkListFlags(argv);
     argv = scenarioFirst(argv);
+    showingHelp(argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--help'));
     const cli = yargs(argv)
       .scriptName('sim')
       .usage('$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load. sim help <command> shows the options of one; sim --version prints the version.');

@@ -15,16 +15,16 @@ import { defineCommand } from './command.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { loadSweep } from './loadSweep.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
-import { numberFlag, singleValue } from './flags.js';
+import { numberFlag, numberOption, singleValue } from './flags.js';
 
 export const planCommand = defineCommand({
   command: 'plan <scenario>',
   describe: 'Find the cheapest configuration (fewest cores, workers, connections) that meets the targets',
   builder: (c) =>
     gridOptions(c)
-      .option('target-rps', { type: 'string', demandOption: true, describe: '2xx responses per second to serve' })
+      .option('target-rps', numberOption('2xx responses per second to serve', { demandOption: true }))
       .option('p99', { type: 'string', demandOption: true, describe: 'hey p99 at most: seconds, or "300ms"' })
-      .option('max-errors', { type: 'string', describe: '5xx responses plus transport errors allowed per run (0)' })
+      .option('max-errors', numberOption('5xx responses plus transport errors allowed per run (0)'))
       .option('json', jsonOption)
       .option('plot', { type: 'string', describe: `Write the sweep charts, the targets drawn as lines, and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
       .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })

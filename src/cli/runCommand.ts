@@ -15,7 +15,7 @@ import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { progressFor } from './sweepOptions.js';
 import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';
-import { FIELD_FLAGS, scenarioOverrides, singleValue } from './flags.js';
+import { FIELD_FLAGS, numberOption, scenarioOverrides, singleValue } from './flags.js';
 import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
 import type { Io } from './main.js';
 
@@ -34,7 +34,7 @@ export const runCommand = defineCommand({
       })
       .option('check', { type: 'boolean', default: false, describe: 'Check the invariants of the run; a violation is an internal error (exit 1)' })
       .option('out', { type: 'string', describe: 'Write the report to this file (atomically) instead of stdout' })
-      .options(Object.fromEntries(FIELD_FLAGS.map((f) => [f.name, { type: 'string' as const, describe: f.describe }])))
+      .options(Object.fromEntries(FIELD_FLAGS.map((f) => [f.name, f.name === 'max-sim-time' ? { type: 'string' as const, describe: f.describe } : numberOption(f.describe)])))
       .option('plot', {
         type: 'string',
         describe: `Write charts (.vl.json, .svg, .png) and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,

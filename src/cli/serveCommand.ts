@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../scenario/errors.js';
-import { numberFlag, singleValue } from './flags.js';
+import { numberFlag, numberOption, singleValue } from './flags.js';
 import { loadScenarioFile } from './loadScenarioFile.js';
 import { defineCommand } from './command.js';
 
@@ -18,7 +18,7 @@ export const serveCommand = defineCommand({
   builder: (c) =>
     c
       .positional('scenario', { type: 'string', describe: 'Scenario file (JSON) the page opens; default: scenarios/gevent-100.json' })
-      .option('port', { type: 'string', describe: `TCP port (default ${DEFAULT_PORT}); 0 picks a free one` })
+      .option('port', numberOption(`TCP port (default ${DEFAULT_PORT}); 0 picks a free one`))
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on; anything but loopback lets other machines in' })
       .example('$0 serve', 'the article\'s gevent scenarios, at http://127.0.0.1:8080/')
       .example('$0 serve my-app.json --port 9000', 'your own scenario first'),

@@ -10,7 +10,7 @@ import { jsonOption } from './jsonOutput.js';
 import * as msg from '../messages.js';
 import { Interrupted } from '../scenario/errors.js';
 import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
-import { numberFlag, singleValue } from './flags.js';
+import { numberFlag, numberOption, singleValue } from './flags.js';
 import { seconds } from './planCommand.js';
 import { loadSweep } from './loadSweep.js';
 import { checkOutputArgs, emitSweep } from './sweepOutputs.js';
@@ -25,7 +25,7 @@ export const sweepCommand = defineCommand({
       .option('json', jsonOption)
       .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
       .option('plot', { type: 'string', describe: `Write the sweep charts and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
-      .option('target-rps', { type: 'string', describe: 'Draw this many 2xx/s as a target line on the Requests/sec chart' })
+      .option('target-rps', numberOption('Draw this many 2xx/s as a target line on the Requests/sec chart'))
       .option('p99', { type: 'string', describe: 'Draw this p99 (seconds, or "300ms") as a target line on the latency chart' })
       .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
       .example('$0 sweep scenarios/gevent-100.json --vary client.concurrency,client.requests=10..150:5', "the article's curve")

@@ -37,6 +37,10 @@ describe('the sim command line', () => {
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^sim run <scenario>\n/);
     expect(help.out).toContain('--sensitivity');
+    // A number shows as one, though it is read as text (a message quotes what was typed).
+    expect(help.out).toMatch(/--seed .*\[number\]/);
+    expect((await sim(['help', 'sweep'])).out).toMatch(/--jobs .*\[number\]/);
+    expect((await sim(['run', 'scenarios/gevent-10.json', '--seed', 'abc'])).err).toMatch(/--seed abc/);
     expect(help.out).toBe((await sim(['run', '--help'])).out);
     expect(help.out).toBe((await sim(['run', '-h'])).out);
     for (const c of COMMANDS) expect((await sim(['help', commandName(c)])).out).toContain(c.describe.slice(0, 30));
