@@ -163,3 +163,11 @@ describe('the README', () => {
     }
   });
 });
+
+describe('docs/scenario-reference.md', () => {
+  it('is what the schema says (regenerate: npx vitest run test/docs.test.ts -u)', async () => {
+    const { scenarioReference } = await import('../src/report/scenarioReference.js');
+    const { scenarioJsonSchema } = await import('../src/scenario/jsonSchema.js');
+    await expect(scenarioReference(scenarioJsonSchema())).toMatchFileSnapshot('../docs/scenario-reference.md');
+  });
+});
