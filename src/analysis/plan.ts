@@ -118,7 +118,25 @@ export function plan(
     cheaperMiss: cheaper.at(-1) ?? null,
     candidates,
     costOrder: order,
-    explanation: best === null ? explain(sweep, candidates, targets) : null,
+    explanation: best === null ? (offeredTooLow(points.map((p) => p.scenario), targets) ?? explain(sweep, candidates, targets)) : null,
+  };
+}
+
+/**
+ * An open loop that never offers the target rate cannot serve it, whatever the server:
+ * the answer is the load, not a resource.
+ */
+function offeredTooLow(scenarios: readonly Scenario[], t: PlanTargets): Explanation | null {
+  const offered = scenarios.map((s) => {
+    const a = s.client.arrivals;
+    if (a === undefined) return undefined;
+    return a.rate ?? Math.max(...(a.steps ?? []).map((st) => st.rate));
+  });
+  if (offered.length === 0 || offered.some((r) => r === undefined || r >= t.requestsPerSec)) return null;
+  const most = Math.max(...(offered as number[]));
+  return {
+    infeasible: true,
+    text: `the load offered is at most ${most} req/s (client.arrivals), below the ${t.requestsPerSec} req/s asked: no configuration can serve more than arrives; raise client.arrivals.rate to test the target.`,
   };
 }
 
@@ -156,6 +174,14 @@ function explain(sweep: SweepHeader, candidates: readonly Candidate[], t: PlanTa
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(' ')}, serves ${closest.served.toFixed(2)} 2xx/s`;
   if (busy === null) return { infeasible: false, text: `${served}; bottleneck: ${closest.point.bottleneck}.` };
+  // Only the p99 misses, and requests spend their time working, not waiting: no resource is short.
+  const working = /^(CPU|DB connect|DB query|IO|cache) \d+ %$/.test(closest.point.bottleneck);
+  if (working && closest.served >= t.requestsPerSec && closest.failedRequests <= t.maxErrors && closest.p99 !== null) {
+    return {
+      infeasible: false,
+      text: `${served} with p99 ${closest.p99.toFixed(4)} s > ${t.p99} s, most of it the handler's own time (bottleneck: ${closest.point.bottleneck}): more capacity would not shorten it; its steps must take less time.`,
+    };
+  }
   return {
     infeasible: false,
     text: `${served}, bound by ${busy.resource} at ${Math.round(100 * busy.utilization)} % (bottleneck: ${closest.point.bottleneck}); ${relief(busy.resource)}.`,

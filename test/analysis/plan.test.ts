@@ -71,12 +71,20 @@ describe('sim plan', () => {
   });
 
   it('says so when nothing in the grid meets the targets, names the binding resource, and exits 1', async () => {
-    // 50/s arrive: no configuration serves 60/s. The closest (most served) is bound by the arrivals, not a resource.
+    // 50/s arrive: no configuration serves 60/s, and the plan says the load is the reason.
     const { code, out } = await sim('plan', file, '--target-rps', '60', '--p99', '150ms', ...grid);
     expect(code).toBe(1);
     expect(out).toContain('No configuration in the grid meets the targets.');
-    expect(out).toMatch(/^The closest, server\.workers=\d .* serves 48\.78 2xx\/s/m);
-    const json = JSON.parse((await sim('plan', file, '--target-rps', '60', '--p99', '150ms', '--json', ...grid)).out);
+    expect(out).toContain('The load offered is at most 50 req/s (client.arrivals), below the 60 req/s asked');
+    // 50/s arrive and 45/s are asked with a p99 no configuration meets: the closest and what binds it.
+    const tight = await sim('plan', file, '--target-rps', '45', '--p99', '50ms', ...grid);
+    expect(tight.code).toBe(1);
+    expect(tight.out).toMatch(/^The closest, server\.workers=\d .* serves 48\.78 2xx\/s with p99 0\.1000 s > 0\.05 s, most of it the handler's own time \(bottleneck: IO 100 %\): more capacity would not shorten it; its steps must take less time\.$/m);
+    // 45/s asked with a p99 only more threads meet, from a grid of one thread: bound by the threads.
+    const one = await sim('plan', file, '--target-rps', '45', '--p99', '150ms', '--vary', 'server.workers=1..2', '--vary', 'server.threads,server.workerConnections=1');
+    expect(one.code).toBe(1);
+    expect(one.out).toMatch(/^The closest, .* bound by threads at \d+ % .*more workers or threads would relieve it\.$/m);
+    const json = JSON.parse((await sim('plan', file, '--target-rps', '45', '--p99', '50ms', '--json', ...grid)).out);
     expect(json.best).toBeNull();
     expect(json.explanation.infeasible).toBe(false);
   });
