@@ -7,9 +7,9 @@
 // figures, not byte for byte: the words and the layout must be the same (whitespace runs
 // count as one), each number within 0.1 % (or one unit of its last printed digit) of the
 // one shown. A line "..." in the shown output stands for any number of lines. `$ cat F`
-// in the same block writes F (its shown content) for the commands after it. Commands that
-// serve (sim serve), write into the repository (--plot), take minutes (sim fit) or use
-// shell globs are not run.
+// in the same block writes F (its shown content) for the commands after it; `--out FILE`
+// writes into a temporary folder; `?` globs as the shell does. Commands that serve (sim
+// serve), write into the repository (--plot) or use other shell syntax are not run.
 import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,8 @@ function examples(page: string): Example[] {
   const text = readFileSync(page, 'utf8');
   const out: Example[] = [];
   for (const block of text.matchAll(/^```[a-z]*\n([\s\S]*?)^```/gm)) {
-    const lines = block[1].split('\n');
+    // A command continued on the next line (a trailing backslash) is one command.
+    const lines = block[1].replace(/ \\\n\s*/g, ' ').split('\n');
     const files: Record<string, string> = {};
     for (let i = 0; i < lines.length; i++) {
       if (!lines[i].startsWith('$ ')) continue;
@@ -49,9 +50,9 @@ function examples(page: string): Example[] {
 
 function skipped(command: string): string | undefined {
   if (!command.startsWith('npx sim ')) return 'not sim';
-  if (/^npx sim (serve|fit)\b/.test(command)) return 'serves or takes minutes';
+  if (/^npx sim serve\b/.test(command)) return 'serves until stopped';
   if (command.includes('--plot')) return 'writes into the repository';
-  if (/[{}*?\\]/.test(command.replace(/\| (head|tail) -\d+$/, ''))) return 'shell syntax';
+  if (/[{}*\\]/.test(command.replace(/\| (head|tail) -\d+$/, ''))) return 'shell syntax';
   return undefined;
 }
 
@@ -62,8 +63,14 @@ async function runExample(e: Example): Promise<string> {
     writeFileSync(join(dir, name), content);
     command = command.split(' ').map((a) => (a === name ? join(dir, name) : a)).join(' ');
   }
+  // `?` globs one character, as the shell would; --out FILE goes to the temporary folder.
+  const words = command.split(' ').flatMap((w) => (w.includes('?') ? glob(w) : [w]));
+  const outAt = words.indexOf('--out');
+  const outFile = outAt > 0 ? words[outAt + 1] : undefined;
+  if (outFile !== undefined) words[outAt + 1] = join(dir, 'out');
   let out = '';
-  await main(command.split(' ').slice(2), { out: (t) => (out += t), err: (t) => (out += t) });
+  await main(words.slice(2), { out: (t) => (out += t), err: (t) => (out += t) });
+  if (outFile !== undefined) out = out.split(join(dir, 'out')).join(outFile);
   for (const name of Object.keys(e.files)) out = out.split(join(dir, name)).join(name);
   // CSV lines end with \r\n.
   out = out.replace(/\r\n/g, '\n');
@@ -72,6 +79,17 @@ async function runExample(e: Example): Promise<string> {
   if (pipe !== undefined && m === null) throw new Error(`cannot run the pipe "${pipe}"`);
   const kept = m === null ? lines : m[1] === 'head' ? lines.slice(0, Number(m[2])) : lines.slice(-Number(m[2]));
   return kept.join('\n') + '\n';
+}
+
+/** The files a pattern with `?` in its last part names, sorted as a shell sorts them. */
+function glob(pattern: string): string[] {
+  const slash = pattern.lastIndexOf('/');
+  const folder = slash < 0 ? '.' : pattern.slice(0, slash);
+  const re = new RegExp(`^${pattern.slice(slash + 1).replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\?/g, '.')}$`);
+  return readdirSync(folder)
+    .filter((f) => re.test(f))
+    .sort()
+    .map((f) => (slash < 0 ? f : `${folder}/${f}`));
 }
 
 const NUMBER = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi;
