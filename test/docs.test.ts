@@ -8,7 +8,7 @@
 // count as one), each number within 0.1 % (or one unit of its last printed digit) of the
 // one shown. A line "..." in the shown output stands for any number of lines. `$ cat F`
 // in the same block writes F (its shown content) for the commands after it; `--out FILE`
-// writes into a temporary folder; `?` globs as the shell does. Commands that serve (sim
+// writes into a temporary folder; `?` and `{a,b}` expand as the shell expands them. Commands that serve (sim
 // serve), write into the repository (--plot) or use other shell syntax are not run.
 import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +52,7 @@ function skipped(command: string): string | undefined {
   if (!command.startsWith('npx sim ')) return 'not sim';
   if (/^npx sim serve\b/.test(command)) return 'serves until stopped';
   if (command.includes('--plot')) return 'writes into the repository';
-  if (/[{}*\\]/.test(command.replace(/\| (head|tail) -\d+$/, ''))) return 'shell syntax';
+  if (/[*\\]/.test(command.replace(/\| (head|tail) -\d+$/, ''))) return 'shell syntax';
   return undefined;
 }
 
@@ -64,7 +64,10 @@ async function runExample(e: Example): Promise<string> {
     command = command.split(' ').map((a) => (a === name ? join(dir, name) : a)).join(' ');
   }
   // `?` globs one character, as the shell would; --out FILE goes to the temporary folder.
-  const words = command.split(' ').flatMap((w) => (w.includes('?') ? glob(w) : [w]));
+  const words = command
+    .split(' ')
+    .flatMap(braces)
+    .flatMap((w) => (w.includes('?') ? glob(w) : [w]));
   const outAt = words.indexOf('--out');
   const outFile = outAt > 0 ? words[outAt + 1] : undefined;
   if (outFile !== undefined) words[outAt + 1] = join(dir, 'out');
@@ -79,6 +82,12 @@ async function runExample(e: Example): Promise<string> {
   if (pipe !== undefined && m === null) throw new Error(`cannot run the pipe "${pipe}"`);
   const kept = m === null ? lines : m[1] === 'head' ? lines.slice(0, Number(m[2])) : lines.slice(-Number(m[2]));
   return kept.join('\n') + '\n';
+}
+
+/** a{1,2}b is a1b a2b, as the shell expands it (JSON values in quotes are left alone). */
+function braces(word: string): string[] {
+  const m = /^([^{"']*)\{([^{}]*,[^{}]*)\}(.*)$/.exec(word);
+  return m === null ? [word] : m[2].split(',').flatMap((alt) => braces(`${m[1]}${alt}${m[3]}`));
 }
 
 /** The files a pattern with `?` in its last part names, sorted as a shell sorts them. */
