@@ -8,8 +8,8 @@
 // count as one), each number within 0.1 % (or one unit of its last printed digit) of the
 // one shown. A line "..." in the shown output stands for any number of lines. `$ cat F`
 // in the same block writes F (its shown content) for the commands after it; `--out FILE`
-// writes into a temporary folder; `?` and `{a,b}` expand as the shell expands them. Commands that serve (sim
-// serve), write into the repository (--plot) or use other shell syntax are not run.
+// and `--plot DIR` write into a temporary folder; `?` and `{a,b}` expand as the shell
+// expands them. Commands that serve (sim serve) or use other shell syntax are not run.
 import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,6 @@ function examples(page: string): Example[] {
 function skipped(command: string): string | undefined {
   if (!command.startsWith('npx sim ')) return 'not sim';
   if (/^npx sim serve\b/.test(command)) return 'serves until stopped';
-  if (command.includes('--plot')) return 'writes into the repository';
   if (/[*\\]/.test(command.replace(/\| (head|tail) -\d+$/, ''))) return 'shell syntax';
   return undefined;
 }
@@ -68,12 +67,18 @@ async function runExample(e: Example): Promise<string> {
     .split(' ')
     .flatMap(braces)
     .flatMap((w) => (w.includes('?') ? glob(w) : [w]));
-  const outAt = words.indexOf('--out');
-  const outFile = outAt > 0 ? words[outAt + 1] : undefined;
-  if (outFile !== undefined) words[outAt + 1] = join(dir, 'out');
+  // What --out and --plot would write goes to the temporary folder, named as shown in the output.
+  const moved: [string, string][] = [];
+  for (const flag of ['--out', '--plot']) {
+    const at = words.indexOf(flag);
+    if (at > 0 && at + 1 < words.length && !words[at + 1].startsWith('-')) {
+      moved.push([join(dir, flag.slice(2)), words[at + 1]]);
+      words[at + 1] = join(dir, flag.slice(2));
+    }
+  }
   let out = '';
   await main(words.slice(2), { out: (t) => (out += t), err: (t) => (out += t) });
-  if (outFile !== undefined) out = out.split(join(dir, 'out')).join(outFile);
+  for (const [temporary, shown] of moved) out = out.split(temporary).join(shown);
   for (const name of Object.keys(e.files)) out = out.split(join(dir, name)).join(name);
   // CSV lines end with \r\n.
   out = out.replace(/\r\n/g, '\n');
