@@ -46,6 +46,8 @@ export interface Sweep {
   x: string;
   /** Axis title for x, with its unit; defaults to the parameter's path. */
   xTitle?: string;
+  /** The legend's title for the curves (default "series"). */
+  seriesTitle?: string;
   /** What was swept, for the charts' subtitles (e.g. the scenario it started from). */
   description?: string;
   points: SweepPoint[];
@@ -65,14 +67,14 @@ const FIELD_TITLES: Record<string, string> = {
   'client.arrivals.rate': 'Arrival rate (requests/s)',
   'server.workers': 'Gunicorn workers',
   'server.threads': 'Threads per worker',
-  'server.workerConnections': 'Connections per worker (worker_connections)',
+  'server.workerConnections': 'Connections per worker',
   'server.backlog': 'Listen backlog (connections)',
   'server.keepalive': 'Keep-alive (s)',
   'server.timeout': 'Worker timeout (s)',
   'machine.cores': 'Cores',
   'database.maxConnections': 'PostgreSQL max_connections',
   'database.cores': 'Database cores',
-  'database.pgbouncer.defaultPoolSize': 'PgBouncer server connections (default_pool_size)',
+  'database.pgbouncer.defaultPoolSize': 'PgBouncer default_pool_size',
   'app.pool.size': 'Pool size per worker',
   'app.pool.maxOverflow': 'Pool overflow per worker',
   seed: 'Seed',

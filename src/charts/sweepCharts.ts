@@ -94,10 +94,10 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
   const color = {
     field: 'series',
     type: 'nominal' as const,
-    title: 'series',
+    title: sweep.seriesTitle ?? 'series',
     scale: { domain: series },
     // Without this the legend would take the bands' faint opacity.
-    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolSize: 300 },
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolSize: 300, titleLimit: 400 },
   };
   const dash = {
     field: 'key',
