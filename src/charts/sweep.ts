@@ -46,11 +46,43 @@ export interface Sweep {
   x: string;
   /** Axis title for x, with its unit; defaults to the parameter's path. */
   xTitle?: string;
+  /** The legend's title for the curves (default "series"). */
+  seriesTitle?: string;
   /** What was swept, for the charts' subtitles (e.g. the scenario it started from). */
   description?: string;
   points: SweepPoint[];
   /** An x value to mark with a labelled rule, e.g. the what-if the page shows among its neighbours. */
   marker?: { x: number; label: string };
+  /** Targets to draw as labelled horizontal rules: a plan's, or --target-rps and --p99 (seconds). */
+  target?: { requestsPerSec?: number; p99?: number };
+  /** A logarithmic y axis (values <= 0 are left out). */
+  logY?: boolean;
+}
+
+/** Axis titles in words, with units, for the fields sweeps most often vary. */
+const FIELD_TITLES: Record<string, string> = {
+  'client.concurrency': 'Concurrent clients (hey -c)',
+  'client.requests': 'Requests sent (hey -n)',
+  'client.rate': 'Rate limit per client (hey -q, requests/s)',
+  'client.arrivals.rate': 'Arrival rate (requests/s)',
+  'server.workers': 'Gunicorn workers',
+  'server.threads': 'Threads per worker',
+  'server.workerConnections': 'Connections per worker',
+  'server.backlog': 'Listen backlog (connections)',
+  'server.keepalive': 'Keep-alive (s)',
+  'server.timeout': 'Worker timeout (s)',
+  'machine.cores': 'Cores',
+  'database.maxConnections': 'PostgreSQL max_connections',
+  'database.cores': 'Database cores',
+  'database.pgbouncer.defaultPoolSize': 'PgBouncer default_pool_size',
+  'app.pool.size': 'Pool size per worker',
+  'app.pool.maxOverflow': 'Pool overflow per worker',
+  seed: 'Seed',
+};
+
+/** The x axis's title: the sweep's own, else the field's in words, else its path. */
+export function fieldTitle(path: string): string {
+  return FIELD_TITLES[path] ?? path;
 }
 
 /** The point of one run: its summary at the given parameter values, on the named curve. */

@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { NamedChart } from './runCharts.js';
 import { CONFIG, OUTCOME_LABEL, round, VEGA_LITE_SCHEMA, WIDTH } from './style.js';
-import { SWEEP_OUTCOMES, SWEEP_PERCENTILES, type Bounds, type Sweep, type SweepPoint } from './sweep.js';
+import { fieldTitle, SWEEP_OUTCOMES, SWEEP_PERCENTILES, type Bounds, type Sweep, type SweepPoint } from './sweep.js';
 
 const HEIGHT = 280;
 const SOLID = [1, 0];
@@ -20,10 +20,11 @@ export function sweepCharts(sweep: Sweep): NamedChart[] {
 
 export function sweepThroughputChart(sweep: Sweep): TopLevelSpec {
   return lineChart(sweep, {
-    title: `Requests/sec against ${sweep.x}`,
+    title: `Requests/sec against ${sweep.xTitle ?? fieldTitle(sweep.x)}`,
     what: "hey's Requests/sec split by how requests ended",
-    yTitle: 'requests/s',
+    yTitle: 'Requests/sec',
     keyTitle: 'ended as',
+    target: sweep.target?.requestsPerSec === undefined ? undefined : { value: sweep.target.requestsPerSec, label: `target: ${sweep.target.requestsPerSec} 2xx/s` },
     keys: SWEEP_OUTCOMES.map((o) => ({ key: o, label: OUTCOME_LABEL[o] })),
     value: (p, key) => p.requestsPerSec[key as (typeof SWEEP_OUTCOMES)[number]],
     bounds: (p, key) => p.interval?.requestsPerSec?.[key as (typeof SWEEP_OUTCOMES)[number]],
@@ -32,10 +33,11 @@ export function sweepThroughputChart(sweep: Sweep): TopLevelSpec {
 
 export function sweepLatencyChart(sweep: Sweep): TopLevelSpec {
   return lineChart(sweep, {
-    title: `Latency against ${sweep.x}`,
+    title: `Latency against ${sweep.xTitle ?? fieldTitle(sweep.x)}`,
     what: "hey's p50 and p99 response time",
-    yTitle: 'response time (s)',
+    yTitle: 'Response time (s)',
     keyTitle: 'percentile',
+    target: sweep.target?.p99 === undefined ? undefined : { value: sweep.target.p99, label: `target: p99 <= ${sweep.target.p99} s` },
     keys: SWEEP_PERCENTILES.map((p) => ({ key: p, label: p })),
     value: (p, key) => p.latency[key as (typeof SWEEP_PERCENTILES)[number]],
     bounds: (p, key) => p.interval?.latency?.[key as (typeof SWEEP_PERCENTILES)[number]],
@@ -50,6 +52,8 @@ interface Measure {
   keys: { key: string; label: string }[];
   value: (p: SweepPoint, key: string) => number | null;
   bounds: (p: SweepPoint, key: string) => Bounds | undefined;
+  /** A horizontal rule at this value, labelled. */
+  target?: { value: number; label: string };
 }
 
 function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
@@ -60,7 +64,8 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
   const keys = m.keys.filter((k) => series.some((s) => shown(s, k.key)));
   const rows = points.flatMap((p) =>
     keys
-      .filter((k) => shown(p.series, k.key) && m.value(p, k.key) !== null)
+      // A log axis has no place for 0.
+      .filter((k) => shown(p.series, k.key) && m.value(p, k.key) !== null && (!sweep.logY || m.value(p, k.key)! > 0))
       .map((k) => {
         const b = m.bounds(p, k.key);
         return {
@@ -78,14 +83,21 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
     : [];
   const levels = [...new Set(points.flatMap((p) => (p.interval === undefined ? [] : [p.interval.level])))];
   const bandNote = levels.length === 0 ? [] : [`bands: ${levels.map((l) => `${round(l * 100, 2)}%`).join(', ')} confidence intervals over replications`];
-  const x = { field: 'x', type: 'quantitative' as const, title: sweep.xTitle ?? sweep.x };
+  // A count (workers, clients, connections) gets whole-number ticks: no 3.2 workers.
+  const integers = points.every((p) => Number.isInteger(p.parameters[sweep.x]));
+  const x = {
+    field: 'x',
+    type: 'quantitative' as const,
+    title: sweep.xTitle ?? fieldTitle(sweep.x),
+    ...(integers ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+  };
   const color = {
     field: 'series',
     type: 'nominal' as const,
-    title: 'series',
+    title: sweep.seriesTitle ?? 'series',
     scale: { domain: series },
     // Without this the legend would take the bands' faint opacity.
-    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolSize: 300 },
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolSize: 300, titleLimit: 400 },
   };
   const dash = {
     field: 'key',
@@ -96,7 +108,7 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
     legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolStrokeWidth: 2, symbolSize: 300 },
   };
   const hasBands = rows.some((r) => 'low' in r);
-  const y = { field: 'value', type: 'quantitative' as const, title: m.yTitle };
+  const y = { field: 'value', type: 'quantitative' as const, title: m.yTitle + (sweep.logY ? ', log scale' : ''), ...(sweep.logY ? { scale: { type: 'log' as const } } : {}) };
   const tooltip = [
     { field: 'series', type: 'nominal' as const },
     { field: 'x', type: 'quantitative' as const, title: sweep.x },
@@ -136,8 +148,27 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
       // Points in their own layer: on the line mark they would turn the dash legend into dots.
       { mark: { type: 'point' as const, filled: true, size: 40, opacity: 1 }, encoding: { y, detail: { field: 'key', type: 'nominal' as const }, tooltip } },
       ...markerLayers(sweep),
+      ...targetLayers(m.target),
     ],
   };
+}
+
+/** A dashed dark-red rule across the plot at the target, labelled at its right end. */
+function targetLayers(target: Measure['target']) {
+  if (target === undefined) return [];
+  const data = { values: [{ y: target.value, label: target.label }] };
+  const red = { value: '#8b0000' };
+  const y = { field: 'y', type: 'quantitative' as const };
+  // The layers inherit the chart's x (a swept field these rows lack): across the whole width instead.
+  const across = { x: { value: 0 }, x2: { value: 'width' as const } };
+  return [
+    { data, mark: { type: 'rule' as const, strokeDash: [8, 4], strokeWidth: 1.5 }, encoding: { ...across, y, color: red } },
+    {
+      data,
+      mark: { type: 'text' as const, align: 'right' as const, baseline: 'bottom' as const, dx: -4, dy: -3, fontSize: 11, fontWeight: 'bold' as const },
+      encoding: { x: { value: 'width' as const }, y, text: { field: 'label', type: 'nominal' as const }, color: red },
+    },
+  ];
 }
 
 /** A grey rule across the plot at the marked x, labelled at its top; grey so no series claims it. */

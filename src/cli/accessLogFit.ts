@@ -6,6 +6,7 @@ import { UserError } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
 import { applyOverride } from '../scenario/overrides.js';
 import { parseDuration } from '../scenario/duration.js';
+import { jsonTarget, withJson } from './jsonOutput.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';
 import { singleValue } from './flags.js';
 import { readScenarioJson, readText } from './loadScenarioFile.js';
@@ -17,7 +18,8 @@ export interface AccessLogArgs {
   interval?: unknown;
   empirical?: boolean;
   out?: unknown;
-  json?: boolean;
+  /** --json as every command takes it: alone, the result on stdout; --json FILE writes it there. */
+  json?: unknown;
   set: string[];
 }
 
@@ -29,6 +31,7 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
     interval = /^\d+(\.\d+)?$/.test(intervalText.trim()) ? Number(intervalText) : parseDuration(intervalText);
     if (interval === undefined || !(interval >= 1)) throw new UserError(`--interval ${intervalText}: expected the seconds of each rate step, at least 1 (the log's resolution), e.g. --interval 10s`);
   }
+  const json = jsonTarget(args.json);
   const out = singleValue('--out', args.out, 'fitted.json');
   if (out !== undefined) checkWritable(out, '--out');
   const base = readScenarioJson(args.scenario);
@@ -42,11 +45,13 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
   for (const s of args.set) applyOverride(scenario, s);
   validateScenario(structuredClone(scenario), `${args.scenario} (with the load of ${path}${args.set.length > 0 ? ', and --set' : ''})`);
   if (out !== undefined) atomicWrite(out, JSON.stringify(scenario, null, 2) + '\n', '--out');
-  if (args.json) {
-    io.out(JSON.stringify({ accessLog: path, timeUnit: log.timeUnit, skippedLines: log.skipped, ...fit, out: out ?? null }, null, 2) + '\n');
-    return;
-  }
-  io.out(accessLogText(path, log.timeUnit, fit) + (out !== undefined ? `Wrote the scenario to ${out}\n` : 'Not written: give --out FILE to save the scenario.\n'));
+  io.out(
+    withJson(
+      json,
+      () => JSON.stringify({ accessLog: path, timeUnit: log.timeUnit, skippedLines: log.skipped, ...fit, out: out ?? null }, null, 2) + '\n',
+      () => accessLogText(path, log.timeUnit, fit) + (out !== undefined ? `Wrote the scenario to ${out}\n` : 'Not written: give --out FILE to save the scenario.\n'),
+    ),
+  );
 }
 
 export function accessLogText(path: string, unit: string, fit: AccessLogFit): string {

@@ -12,6 +12,30 @@ export const FIELD_FLAGS = [
   { flag: '--max-sim-time', name: 'max-sim-time', path: ['limits', 'maxSimTime'], example: '10m', describe: 'Simulated-time budget (limits.maxSimTime), e.g. 90s or 10m' },
 ] as const;
 
+/** --set, as every command that reads a scenario takes it. */
+export const setOption = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
+} as const;
+
+/**
+ * A flag that takes a number. It is read as text, so that a message can quote what was
+ * typed (yargs turns "abc" into NaN), and checked by numberFlag; the help, which only
+ * lists it, shows it as the number it is.
+ */
+export function numberOption(describe: string, extra: { demandOption?: boolean } = {}) {
+  return { type: (helpShown ? 'number' : 'string') as 'string', describe, ...extra };
+}
+
+let helpShown = false;
+
+/** main, before yargs builds the commands: whether this line asks for help. */
+export function showingHelp(shown: boolean): void {
+  helpShown = shown;
+}
+
 /** What each command takes, for "expected ...". */
 const USAGE: Record<string, string> = {
   run: 'sim run <scenario.json>',
@@ -22,7 +46,7 @@ const USAGE: Record<string, string> = {
 /** Examples for flags a command requires, in "expected a value, e.g. ...". */
 const REQUIRED_EXAMPLES: Record<string, string> = { '--free': 'database.forkTime', '--target-rps': '500' };
 
-export const BOOLEAN_FLAGS = ['json', 'check', 'debug', 'help', 'sensitivity', 'force', 'empirical'] as const;
+export const BOOLEAN_FLAGS = ['check', 'debug', 'help', 'sensitivity', 'log-y', 'force', 'empirical'] as const;
 
 /** The overrides the flags ask for: every --set in order, then the field flags, which win. */
 export function scenarioOverrides(args: Record<string, unknown>): Override[] {

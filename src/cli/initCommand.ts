@@ -5,7 +5,6 @@
 //
 //   sim init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms --out s.json
 import { existsSync } from 'node:fs';
-import type { Argv } from 'yargs';
 import * as msg from '../messages.js';
 import { parseDuration } from '../scenario/duration.js';
 import { UserError, nearest } from '../scenario/errors.js';
@@ -13,8 +12,8 @@ import { validateScenario } from '../scenario/load.js';
 import { MEASURED_COSTS as M } from '../scenario/measuredCosts.js';
 import { applyOverride, parseSetExpression } from '../scenario/overrides.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { defineCommand } from './command.js';
 import { numberFlag, singleValue } from './flags.js';
-import type { Io } from './main.js';
 
 export const WORKER_CLASSES = ['sync', 'gthread', 'gevent', 'eventlet'] as const;
 
@@ -119,12 +118,11 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
   };
 }
 
-export function initCommand<T>(y: Argv<T>, io: Io) {
-  return y.command(
-    'init',
-    'Write a starter scenario: every cost at its measured default, with a note on how to measure yours',
-    (c) =>
-      c
+export const initCommand = defineCommand({
+  command: 'init',
+  describe: 'Write a starter scenario: every cost at its measured default, with a note on how to measure yours',
+  builder: (c) =>
+    c
         .option('worker-class', { type: 'string', describe: `gunicorn --worker-class: ${WORKER_CLASSES.join(', ')} (sync)` })
         .option('workers', { type: 'string', describe: 'gunicorn --workers (1)' })
         .option('threads', { type: 'string', describe: 'gunicorn --threads, for gthread (1)' })
@@ -137,7 +135,7 @@ export function initCommand<T>(y: Argv<T>, io: Io) {
         .option('out', { type: 'string', describe: 'Write it to FILE (atomically) instead of stdout; an existing file is kept unless --force' })
         .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE' })
         .example('$0 init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms --out s.json', ''),
-    (args) => {
+  handler: (args, io) => {
       const workerClass = singleValue('--worker-class', args['worker-class'], 'gevent') ?? 'sync';
       if (!(WORKER_CLASSES as readonly string[]).includes(workerClass)) {
         throw new UserError(`--worker-class ${workerClass}: ${msg.notOneOf(WORKER_CLASSES, JSON.stringify(workerClass), nearest(workerClass, WORKER_CLASSES))}`);
@@ -173,6 +171,5 @@ export function initCommand<T>(y: Argv<T>, io: Io) {
       checkWritable(out, '--out');
       atomicWrite(out, text, '--out');
       io.err(`Wrote ${out}: sim run ${out}\n`);
-    },
-  );
-}
+  },
+});

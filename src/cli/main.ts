@@ -2,38 +2,16 @@
 // and the file system. Bad input exits with 2 and a message, internal failures with 1
 // (with a stack trace under --debug); a user error never shows a stack trace.
 import yargs from 'yargs';
-import { simulate } from '../model/system.js';
-import { heyText } from '../report/heyText.js';
-import { summarize, type RunSummary } from '../report/summary.js';
-import { sensitivityText } from '../report/sensitivityText.js';
-import { figuresOf, sensitivity, sensitivityJson, type Sensitivity } from '../analysis/calibration/sensitivity.js';
-import { applyOverride, type Override } from '../scenario/overrides.js';
-import type { Scenario } from '../scenario/schema.js';
-import { progressFor } from './sweepOptions.js';
-import { UserError } from '../scenario/errors.js';
-import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
-import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
-import { assertInvariants } from '../check/invariants.js';
-import { partialReason } from '../report/partial.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError, nearest } from '../scenario/errors.js';
 import * as msg from '../messages.js';
-import { nearest } from '../scenario/errors.js';
-import { atomicWrite, checkWritable } from './atomicWrite.js';
-import { FIELD_FLAGS, checkBooleanFlags, checkListFlags, describeYargsFailure, scenarioOverrides, singleValue } from './flags.js';
-import { DEFAULT_PLOT_DIR, preparePlotDir } from './plotDir.js';
-import { runCharts } from '../charts/runCharts.js';
-import { basename } from 'node:path';
-import { compareRuns } from '../analysis/calibration/compare.js';
-import { compareText } from '../analysis/calibration/compareText.js';
-import { FIT_TARGETS, fit, type FitTarget } from '../analysis/calibration/fit.js';
-import { fitText } from '../analysis/calibration/fitText.js';
-import { readHeyRuns } from './readHeyRuns.js';
-import { HEY_FLAGS_HELP, translateHeyFlags } from './heyFlags.js';
-import { initCommand } from './initCommand.js';
-import { accessLogFit } from './accessLogFit.js';
-import { mergeCommand } from './mergeCommand.js';
-import { planCommand } from './planCommand.js';
-import { serveCommand } from './serveCommand.js';
-import { sweepCommand } from './sweepCommand.js';
+import { checkBooleanFlags, checkListFlags, describeYargsFailure, showingHelp } from './flags.js';
+import type { Command } from './command.js';
+import { COMMANDS, commandNames, findCommand } from './commands.js';
+import { ExitStatus } from './exitStatus.js';
+import { packageRoot } from './serveCommand.js';
+import { translateHeyFlags } from './heyFlags.js';
 
 /** For the launcher (src/cli/codeCache.ts): where the bundle's lazy imports load from. */
 export { setImporter } from '../lazyImport.js';
@@ -45,6 +23,8 @@ export interface Io {
   errIsTTY?: boolean;
   /** Calls `stop` on the first Ctrl-C (a second one ends the process); returns an unsubscribe. */
   onInterrupt?: (stop: () => void) => () => void;
+  /** Columns of the terminal the help is shown on (80 when unknown). */
+  columns?: number;
 }
 
 const processIo: Io = {
@@ -55,211 +35,61 @@ const processIo: Io = {
     process.once('SIGINT', stop);
     return () => process.off('SIGINT', stop);
   },
+  columns: process.stdout.columns,
 };
 
-const setOption = {
-  type: 'string',
-  array: true,
-  default: [] as string[],
-  describe: 'Override a scenario field for every run: --set machine.cores=2 (repeatable)',
-} as const;
-
-const COMMANDS = ['run', 'sweep', 'plan', 'merge', 'compare', 'fit', 'schema', 'init'];
-/** Every option of every command, for "did you mean" after a misspelt one. */
-const OPTIONS = [
-  ...['json', 'set', 'check', 'out', 'plot', 'debug', 'help', 'free', 'target', 'max-evaluations', 'sensitivity'],
-  ...['vary', 'replications', 'jobs', 'csv', 'max-errors', 'p99', 'target-rps', 'shard'],
-  ...['access-log', 'interval', 'empirical'],
-  ...['worker-class', 'workers', 'threads', 'connections', 'db-max-connections', 'query', 'cores', 'name', 'force'],
-  ...FIELD_FLAGS.map((f) => f.name),
-];
-
-function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
+/** Options every command takes. */
+const GLOBAL_OPTIONS = ['debug', 'help'];
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const debug = argv.includes('--debug');
+  // -h is --help, as with its peers (yargs's alias does not reach a line with no command).
+  const dashDash = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  argv = argv.map((a, i) => (a === '-h' && i < dashDash ? '--help' : a));
   try {
+    const words = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+    if (words.length === 1 && (words[0] === '--version' || words[0] === '-V')) {
+      io.out(`${version()}\n`);
+      return 0;
+    }
+    // `sim help` and `sim help <command>`: the help, as --help shows it.
+    if (words[0] === 'help') {
+      const name = words[1];
+      if (name !== undefined && findCommand(name) === undefined) throw new UserError(msg.unknownCommand(name, nearest(name, commandNames())));
+      if (words.length > 2) throw new UserError(msg.extraArgument(words[2]));
+      return await main(name === undefined ? ['--help'] : [name, '--help'], io);
+    }
     argv = translateHeyFlags(argv);
     checkBooleanFlags(argv);
     checkListFlags(argv);
+    argv = scenarioFirst(argv);
+    showingHelp(argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--help'));
     const cli = yargs(argv)
       .scriptName('sim')
-      .usage('$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load.')
-      .command(
-        'run <scenario>',
-        'Run one scenario and print a hey-style report',
-        (y) =>
-          y
-            .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
-            .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
-            .option('set', {
-              type: 'string',
-              array: true,
-              default: [] as string[],
-              describe: 'Override a field: --set client.concurrency=101 (repeatable)',
-            })
-            .option('check', { type: 'boolean', default: false, describe: 'Check the invariants of the run; a violation is an internal error (exit 1)' })
-            .option('out', { type: 'string', describe: 'Write the report to this file (atomically) instead of stdout' })
-            .options(Object.fromEntries(FIELD_FLAGS.map((f) => [f.name, { type: 'string' as const, describe: f.describe }])))
-            .option('plot', {
-              type: 'string',
-              describe: `Write charts (.vl.json, .svg, .png) and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,
-            })
-            .option('sensitivity', {
-              type: 'boolean',
-              default: false,
-              describe: 'Also move each unmeasured cost by -50 % and +50 % and list those that change Requests/sec or the 500s by more than 10 %',
-            })
-            .example('$0 run scenarios/gevent-100.json', 'the article\'s -c 100 run')
-            .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if')
-            .example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report')
-            .example('$0 run scenarios/gevent-125.json --sensitivity', 'which costs the prediction hangs on')
-            .example('$0 run scenarios/gevent-100.json -c 125 -n 125', "hey's flags: --set client.concurrency=125 --set client.requests=125")
-            .epilogue(HEY_FLAGS_HELP),
-        async (args) => {
-          const path = args.scenario as string;
-          const overrides = scenarioOverrides(args);
-          const scenario = loadScenarioFile(path, overrides);
-          const out = singleValue('--out', args.out, 'report.json');
-          // Before the run: a path that cannot be written fails now, not after the work.
-          if (out !== undefined) checkWritable(out, '--out');
-          const name = scenario.name ?? basename(path).replace(/\.json$/, '');
-          // `--plot` alone means the default folder; checked before the run, so a bad
-          // folder fails fast and prints no report.
-          const plotDir = args.plot === undefined ? undefined : args.plot === '' ? DEFAULT_PLOT_DIR : args.plot;
-          if (plotDir !== undefined) preparePlotDir(plotDir);
-          // The time series only go into the charts (and --check cross-checks their counts).
-          const result = simulate(scenario, { timeSeries: plotDir !== undefined || Boolean(args.check) });
-          if (args.check) assertInvariants(result);
-          const summary = summarize(result, name, scenario.seed);
-          const partial = partialReason(summary);
-          if (partial !== undefined) io.err(`sim: ${path}: ${partial}\n`);
-          const sens = args.sensitivity ? runSensitivity(path, overrides, scenario, summary, Boolean(args.check), io) : undefined;
-          const text = heyText(summary) + (sens === undefined ? '' : sensitivityText(sens));
-          const report = args.json ? JSON.stringify(sens === undefined ? summary : { ...summary, ...sensitivityJson(sens) }, null, 2) + '\n' : text;
-          if (out === undefined) io.out(report);
-          else atomicWrite(out, report, '--out');
-          if (plotDir !== undefined) {
-            const title = `${name} (seed ${scenario.seed})`;
-            // Loaded here: the renderers take longer to load than a run without --plot takes.
-            const { writePlots } = await import('./writePlots.js');
-            const files = await writePlots(plotDir, runCharts(summary, result.timeline), { title, text });
-            // stderr, so that stdout stays the report alone (and valid JSON with --json).
-            io.err(`Wrote ${files.length} files to ${plotDir}: ${files.map((f) => basename(f)).join(', ')}\n`);
-          }
-        },
-      );
+      .usage('$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load. sim help <command> shows the options of one; sim --version prints the version.');
+    for (const c of COMMANDS) cli.command(c.command, c.describe, c.builder, (args) => c.handler(args, io));
     skipHelpCache(cli);
-    await initCommand(serveCommand(planCommand(mergeCommand(sweepCommand(cli, io), io), io), io), io)
-      .command(
-        'compare <scenario> <hey..>',
-        'Simulate the scenario as each measured run ran (hey, wrk, ab, siege, locust, k6, vegeta, autocannon), and print measured and simulated side by side',
-        (y) =>
-          y
-            .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
-            .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
-            .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON' })
-            .option('set', setOption)
-            .example('$0 compare calibration/linux-2core.json calibration/results/patched-c125.r1.txt', 'one run')
-            .example('$0 compare s.json out.txt --set client.concurrency=100', '-c for an output saved without its command line'),
-        (args) => {
-          const raw = readScenarioJson(args.scenario);
-          const runs = readHeyRuns(args.hey);
-          const comparisons = compareRuns(raw, runs, args.set, args.scenario);
-          io.out(args.json ? JSON.stringify(comparisons, null, 2) + '\n' : compareText(comparisons, args.scenario));
-        },
-      )
-      .command(
-        'fit <scenario> [hey..]',
-        'Fit the named scenario fields to measured runs (any format sim compare reads) and write the calibrated scenario',
-        (y) =>
-          y
-            .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON): its values are the starting point' })
-            .positional('hey', { type: 'string', array: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
-            .option('access-log', { type: 'string', describe: "Instead: fit the load of this access log (gunicorn's with %(L)s or %(D)s, nginx's combined with $request_time) onto the scenario: arrivals and weighted endpoints" })
-            .option('interval', { type: 'string', describe: 'With --access-log: seconds per arrival-rate step (default: 1 s, longer for logs over 2 min)' })
-            .option('empirical', { type: 'boolean', describe: "With --access-log: each endpoint's service time as the log's quantiles, not a lognormal" })
-            .option('free', {
-              type: 'string',
-              describe: 'Comma-separated fields to fit, each a number of seconds: database.forkTime,database.backendStartTime',
-            })
-            .option('target', {
-              type: 'string',
-              default: 'requestsPerSec',
-              describe: `Comma-separated figures to match: ${FIT_TARGETS.join(', ')}`,
-            })
-            .option('out', { type: 'string', describe: 'Write the calibrated scenario here (atomically)' })
-            .option('max-evaluations', { type: 'string', describe: 'Simulations allowed per simplex search (400)' })
-            .option('json', { type: 'boolean', default: false, describe: 'Print the fit as JSON' })
-            .option('set', setOption)
-            .example(
-              '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
-              'the two connection costs',
-            )
-            .example('$0 fit scenarios/gevent-100.json --access-log access.log --out production.json', "a production log's load (arrivals, endpoints) on the scenario's server"),
-        (args) => {
-          if (args['access-log'] !== undefined) {
-            if ((args.hey ?? []).length > 0) throw new UserError(`--access-log: fits a load, not costs: give it without load testers' outputs (${args.hey!.join(', ')})`);
-            accessLogFit({ ...args, scenario: args.scenario as string }, io);
-            return;
-          }
-          if ((args.hey ?? []).length === 0) throw new UserError(msg.missingArguments('sim fit <scenario.json> <hey-output.txt...> --free FIELDS'));
-          if (args.free === undefined) throw new UserError(`--free: ${msg.flagNeedsValue('--free', 'database.forkTime')}`);
-          const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
-          const targets = splitList(singleValue('--target', args.target, 'requestsPerSec')!);
-          for (const t of targets) {
-            if (!(FIT_TARGETS as readonly string[]).includes(t)) {
-              throw new UserError(`--target ${t}: ${msg.notOneOf(FIT_TARGETS, JSON.stringify(t), nearest(t, FIT_TARGETS))}`);
-            }
-          }
-          const evaluations = singleValue('--max-evaluations', args['max-evaluations'], '400') ?? '400';
-          const maxEvaluations = Number(evaluations);
-          if (!Number.isInteger(maxEvaluations) || maxEvaluations < 1) {
-            throw new UserError(`--max-evaluations ${evaluations}: ${msg.wrongType('a whole number >= 1', JSON.stringify(evaluations))}`);
-          }
-          const out = singleValue('--out', args.out, 'fitted.json');
-          if (out !== undefined) checkWritable(out, '--out');
-          const raw = readScenarioJson(args.scenario);
-          const runs = readHeyRuns(args.hey!);
-          const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
-          if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n', '--out');
-          if (args.json) {
-            const { calibrated: _, ...rest } = result;
-            io.out(JSON.stringify({ ...rest, out: out ?? null }, null, 2) + '\n');
-          } else {
-            io.out(fitText(result) + (out !== undefined ? `Wrote the calibrated scenario to ${out}\n` : 'Not written: give --out FILE to save the calibrated scenario.\n'));
-          }
-        },
-      )
-      .command(
-        'schema',
-        'Print the JSON Schema of scenario files (scenarios/schema.json is this output)',
-        (y) => y.option('out', { type: 'string', describe: 'Write it to this file (atomically) instead of stdout' }),
-        (args) => {
-          const text = JSON.stringify(scenarioJsonSchema(), null, 2) + '\n';
-          const out = singleValue('--out', args.out, 'scenarios/schema.json');
-          if (out === undefined) io.out(text);
-          else atomicWrite(out, text, '--out');
-        },
-      )
+    await cli
+      .command('help [command]', 'Show the help of sim, or of one command', (y) => y.positional('command', { type: 'string', describe: 'A command' }))
+      .completion('completion', 'Print a shell completion script (bash, zsh): sim completion >> ~/.bashrc')
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
       .demandCommand(1)
       .strict()
       .help()
       .version(false)
+      .wrap(Math.max(60, Math.min(io.columns ?? 80, 120)))
       .exitProcess(false)
       .fail((message, err) => {
         if (err) throw err;
-        throw new UserError(describeYargsFailure(message, argv, { commands: COMMANDS, options: OPTIONS }));
+        throw new UserError(describeYargsFailure(message, argv, { commands: commandNames(), options: optionsOf(argv) }));
       })
-      .parseAsync();
+      // A callback, so that the help goes to io.out (yargs would print it on the console).
+      .parseAsync(argv, {}, (_err, _args, output) => {
+        if (output) io.out(`${output}\n`);
+      });
     return 0;
   } catch (e) {
+    if (e instanceof ExitStatus) return e.exitCode;
     if (e instanceof UserError) {
       // One problem a line, each prefixed, so that grep and editors pick up every one.
       io.err(e.message.split('\n').map((line) => `sim: ${printable(line)}\n`).join(''));
@@ -271,24 +101,53 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/** Flags whose value may be left out: `--plot` alone is the default folder, `--json` alone is stdout. */
+const OPTIONAL_VALUE = new Set(['--plot', '--json', '--csv']);
+
 /**
- * `sim run --sensitivity`: the scenario's unmeasured costs moved one at a time, each run
- * like the base run (the file with the command line's overrides).
+ * Positional arguments wherever they stand: `sim run --json s.json` means the scenario
+ * s.json with JSON on stdout, not JSON into s.json and no scenario. When the command takes
+ * a scenario and none is on the line, a `.json` file that exists, read as the value of a
+ * flag whose value may be left out, is taken as the scenario instead.
  */
-function runSensitivity(path: string, overrides: readonly Override[], scenario: Scenario, summary: RunSummary, check: boolean, io: Io): Sensitivity {
-  const raw = readScenarioJson(path);
-  for (const o of overrides) applyOverride(raw, o);
-  const progress = progressFor(io, 'sensitivity');
-  try {
-    return sensitivity(raw, scenario, figuresOf(summary), {
-      source: path,
-      onRun: check ? assertInvariants : undefined,
-      timeSeries: check,
-      onProgress: progress.onProgress,
-    });
-  } finally {
-    progress.end();
+function scenarioFirst(argv: string[]): string[] {
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  const swallowed = argv.findIndex((a, i) => i > 0 && i < end && OPTIONAL_VALUE.has(argv[i - 1]) && a.endsWith('.json') && existsSync(a));
+  if (swallowed < 0) return argv;
+  const command = findCommand(argv[0]);
+  if (command === undefined || !/[<[]scenario[>\]]/.test(command.command)) return argv;
+  const declared = (command.builder(yargs([])) as unknown as { getOptions: () => { boolean: string[]; count: string[] } }).getOptions();
+  let positionals = 0;
+  for (let i = 1; i < end; i++) {
+    const a = argv[i];
+    if (!a.startsWith('-')) positionals++;
+    // A flag that takes a value takes the next word (yargs reads --flag=value as one).
+    else if (!a.includes('=') && !declared.boolean.includes(a.replace(/^-+/, '')) && i + 1 < end && !argv[i + 1].startsWith('-')) i++;
   }
+  if (positionals > 0) return argv;
+  return [argv[0], argv[swallowed], ...argv.slice(1, swallowed), ...argv.slice(swallowed + 1)];
+}
+
+/** The version in the package's package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * The options the command named on the line takes (every command's when none is named),
+ * read from its builder, for "did you mean" after a misspelt one.
+ */
+function optionsOf(argv: readonly string[]): string[] {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const command = name === undefined ? undefined : findCommand(name);
+  const of = (c: Command) => {
+    const positionals = new Set([...c.command.matchAll(/[<[]([\w-]+)(?:\.\.)?[>\]]/g)].map((m) => m[1]));
+    // getOptions is yargs's (not in its types): the options a builder declared.
+    const declared = (c.builder(yargs([])) as unknown as { getOptions: () => { key: Record<string, unknown> } }).getOptions().key;
+    return Object.keys(declared).filter((k) => !positionals.has(k));
+  };
+  const options = command !== undefined ? of(command) : COMMANDS.flatMap(of);
+  return [...new Set([...options, ...GLOBAL_OPTIONS])];
 }
 
 /**

@@ -1,30 +1,28 @@
 // sim merge <shard.json>...: joins the JSON outputs of sim sweep --shard into the output of
 // the whole sweep (the same bytes as running it unsharded).
-import type { Argv } from 'yargs';
 import { mergeShards } from '../analysis/sweep/merge.js';
 import type { SweepOutput } from '../analysis/sweep/sweep.js';
 import { parseJson } from '../scenario/load.js';
 import { readText } from './loadScenarioFile.js';
-import type { Io } from './main.js';
+import { defineCommand } from './command.js';
+import { jsonOption } from './jsonOutput.js';
 import { checkOutputArgs, emitSweep } from './sweepOutputs.js';
 
-export function mergeCommand<T>(y: Argv<T>, io: Io) {
-  return y.command(
-    'merge <files..>',
-    'Join the JSON outputs of sim sweep --shard i/n into one sweep',
-    (c) =>
-      c
-        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Shard outputs (JSON)' })
-        .option('json', { type: 'string', describe: 'JSON output: on stdout, or into FILE' })
-        .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
-        .example('$0 merge shard-1.json shard-2.json --json sweep.json', 'join two shards'),
-    (args) => {
-      checkOutputArgs(args);
-      const files = args.files.map((source) => ({
-        source,
-        output: parseJson(readText(source, 'the shard', 'a JSON file written by sim sweep --json'), source) as SweepOutput,
-      }));
-      emitSweep(mergeShards(files), args, io);
-    },
-  );
-}
+export const mergeCommand = defineCommand({
+  command: 'merge <files..>',
+  describe: 'Join the JSON outputs of sim sweep --shard i/n into one sweep',
+  builder: (c) =>
+    c
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Shard outputs (JSON)' })
+      .option('json', jsonOption)
+      .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
+      .example('$0 merge shard-1.json shard-2.json --json sweep.json', 'join two shards'),
+  handler: (args, io) => {
+    checkOutputArgs(args);
+    const files = args.files.map((source) => ({
+      source,
+      output: parseJson(readText(source, 'the shard', 'a JSON file written by sim sweep --json'), source) as SweepOutput,
+    }));
+    emitSweep(mergeShards(files), args, io);
+  },
+});

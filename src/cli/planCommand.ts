@@ -1,44 +1,74 @@
 // sim plan <scenario> --target-rps X --p99 Y --vary ...: the cheapest configuration of the
 // grid that meets the targets.
-import type { Argv } from 'yargs';
-import { plan } from '../analysis/plan/plan.js';
+import { COST_KEYS, plan, type CostKey } from '../analysis/plan/plan.js';
+import * as msg from '../messages.js';
 import { planText } from '../analysis/plan/planText.js';
 import { runSweep, prepareSweep } from '../analysis/sweep/sweep.js';
 import { parseDuration } from '../scenario/duration.js';
-import { UserError } from '../scenario/errors.js';
-import type { Io } from './main.js';
+import { UserError, nearest } from '../scenario/errors.js';
+import { ExitStatus } from './exitStatus.js';
+import { basename } from 'node:path';
+import { chartSweep } from '../analysis/sweep/chartPoints.js';
+import { sweepCharts } from '../charts/sweepCharts.js';
+import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
+import { defineCommand } from './command.js';
+import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { loadSweep } from './loadSweep.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
-import { numberFlag, singleValue } from './flags.js';
+import { numberFlag, numberOption, singleValue } from './flags.js';
 
-export function planCommand<T>(y: Argv<T>, io: Io) {
-  return y.command(
-    'plan <scenario>',
-    'Find the cheapest configuration (fewest workers, then connections) that meets the targets',
-    (c) =>
-      gridOptions(c)
-        .option('target-rps', { type: 'string', demandOption: true, describe: '2xx responses per second to serve' })
-        .option('p99', { type: 'string', demandOption: true, describe: 'hey p99 at most: seconds, or "300ms"' })
-        .option('max-errors', { type: 'string', describe: '5xx responses plus transport errors allowed per run (0)' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
-        .example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
-    async (args) => {
-      const targets = {
-        requestsPerSec: numberFlag('--target-rps', args['target-rps'], { whole: false, min: 0, above: true }, '500')!,
-        p99: seconds(singleValue('--p99', args.p99, '300ms')!),
-        maxErrors: numberFlag('--max-errors', args['max-errors'], { whole: true, min: 0 }, '0') ?? 0,
-      };
-      const def = loadSweep(args, 'plan');
-      const progress = progressFor(io, 'plan');
-      const prepared = prepareSweep(def);
-      const out = await runSweep(def, { jobs: checkJobs(args.jobs), onProgress: progress.onProgress }, prepared).finally(progress.end);
-      const result = plan(out.sweep, out.points.map((point) => ({ result: point, scenario: prepared.points[point.index].scenario })), targets);
-      io.out(args.json ? JSON.stringify(result, null, 2) + '\n' : planText(result));
-    },
-  );
+export const planCommand = defineCommand({
+  command: 'plan <scenario>',
+  describe: 'Find the cheapest configuration (fewest cores, workers, connections) that meets the targets',
+  builder: (c) =>
+    gridOptions(c)
+      .option('target-rps', numberOption('2xx responses per second to serve', { demandOption: true }))
+      .option('p99', { type: 'string', demandOption: true, describe: 'hey p99 at most: seconds, or "300ms"' })
+      .option('max-errors', numberOption('5xx responses plus transport errors allowed per run (0)'))
+      .option('json', jsonOption)
+      .option('plot', { type: 'string', describe: `Write the sweep charts, the targets drawn as lines, and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
+      .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
+      .option('cost', { type: 'string', describe: `What "cheapest" minimizes, in order (comma-separated; default ${COST_KEYS.join(',')})` })
+      .example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
+  handler: async (args, io) => {
+    const targets = {
+      requestsPerSec: numberFlag('--target-rps', args['target-rps'], { whole: false, min: 0, above: true }, '500')!,
+      p99: seconds(singleValue('--p99', args.p99, '300ms')!),
+      maxErrors: numberFlag('--max-errors', args['max-errors'], { whole: true, min: 0 }, '0') ?? 0,
+    };
+    const json = jsonTarget(args.json);
+    const costOrder = costKeys(singleValue('--cost', args.cost, 'workers,cores'));
+    const def = loadSweep(args, 'plan');
+    const plotDir = plotDirFor(args.plot, def.name);
+    if (plotDir !== undefined) preparePlotDir(plotDir);
+    const progress = progressFor(io, 'plan');
+    const prepared = prepareSweep(def);
+    const out = await runSweep(def, { jobs: checkJobs(args.jobs), onProgress: progress.onProgress }, prepared).finally(progress.end);
+    const result = plan(out.sweep, out.points.map((point) => ({ result: point, scenario: prepared.points[point.index].scenario })), targets, costOrder);
+    const text = planText(result);
+    io.out(withJson(json, () => JSON.stringify(result, null, 2) + '\n', () => text));
+    if (plotDir !== undefined) {
+      // Loaded here: the renderers take long to load.
+      const { writePlots } = await import('./writePlots.js');
+      const chart = chartSweep(out, { target: { requestsPerSec: targets.requestsPerSec, p99: targets.p99 }, logY: Boolean(args['log-y']) });
+      const files = await writePlots(plotDir, sweepCharts(chart), { title: chart.description ?? out.sweep.scenario, text });
+      io.err(`Wrote ${files.length} files to ${plotDir}: ${files.map((f) => basename(f)).join(', ')}\n`);
+    }
+    // Nothing meets the targets: the answer is "no", as a status scripts can test.
+    if (result.best === null) throw new ExitStatus(1);
+  },
+});
+
+function costKeys(text: string | undefined): CostKey[] {
+  if (text === undefined) return [...COST_KEYS];
+  const keys = text.split(',').map((k) => k.trim());
+  for (const k of keys) {
+    if (!(COST_KEYS as readonly string[]).includes(k)) throw new UserError(`--cost ${text}: ${msg.notOneOf(COST_KEYS, JSON.stringify(k), nearest(k, COST_KEYS))}`);
+  }
+  return keys as CostKey[];
 }
 
-function seconds(text: string): number {
+export function seconds(text: string): number {
   const v = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : parseDuration(text);
   if (v === undefined || !(v > 0)) throw new UserError(`--p99: expected seconds (0.3) or a duration ("300ms"), got ${text}`);
   return v;

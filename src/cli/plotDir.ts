@@ -2,9 +2,20 @@
 // written fails at once, in one line (exit 2), with no report printed. Light on
 // purpose: the CLI loads it on every run, and the renderers only when they are needed.
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 
-export const DEFAULT_PLOT_DIR = 'plots';
+/** Where `--plot` with no folder writes: ./sim-plots/<scenario>/, never into the package's own folders. */
+export const DEFAULT_PLOT_DIR = 'sim-plots/<scenario>';
+
+/** `--plot`'s folder: the one given, or ./sim-plots/<scenario name>/ when none is. */
+export function plotDirFor(plot: string | undefined, scenario: string): string | undefined {
+  if (plot === undefined) return undefined;
+  if (plot !== '') return plot;
+  // A name is the user's text: keep it to one folder's worth of safe characters.
+  const safe = scenario.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_').slice(0, 100) || 'scenario';
+  return join('sim-plots', safe);
+}
 
 /** Creates DIR if needed and checks that files can be written in it, before any work. */
 export function preparePlotDir(dir: string): void {

@@ -4,66 +4,63 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Argv } from 'yargs';
 import { UserError } from '../scenario/errors.js';
-import { numberFlag, singleValue } from './flags.js';
+import { numberFlag, numberOption, singleValue } from './flags.js';
 import { loadScenarioFile } from './loadScenarioFile.js';
-import type { Io } from './main.js';
+import { defineCommand } from './command.js';
 
 export const DEFAULT_PORT = 8080;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
-export function serveCommand<T>(y: Argv<T>, io: Io) {
-  return y.command(
-    'serve [scenario]',
-    'Serve the what-if page: move a control, see the run and its curve change',
-    (c) =>
-      c
-        .positional('scenario', { type: 'string', describe: 'Scenario file (JSON) the page opens; default: scenarios/gevent-100.json' })
-        .option('port', { type: 'string', describe: `TCP port (default ${DEFAULT_PORT}); 0 picks a free one` })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on; anything but loopback lets other machines in' })
-        .example('$0 serve', 'the article\'s gevent scenarios, at http://127.0.0.1:8080/')
-        .example('$0 serve my-app.json --port 9000', 'your own scenario first'),
-    async (args) => {
-      const port = numberFlag('--port', args.port, { whole: true, min: 0, max: 65535, why: 'a TCP port' }, '8080') ?? DEFAULT_PORT;
-      const host = singleValue('--host', args.host, '127.0.0.1')!;
-      // An empty --host would make Node listen on every interface: the opposite of the default.
-      if (host.trim() !== host || host === '') throw new UserError(`--host ${JSON.stringify(args.host)}: expected an address such as 127.0.0.1 (or 0.0.0.0 for every interface)`);
-      // Checked before serving, so a bad file fails here with sim run's message.
-      if (args.scenario !== undefined) loadScenarioFile(args.scenario);
-      const root = packageRoot();
-      const siteDir = join(root, 'dist', 'site');
-      if (!existsSync(join(siteDir, 'index.html'))) {
-        throw new UserError(`the page is not built (no ${join(siteDir, 'index.html')}): run npm run build:web`);
-      }
-      let site;
-      try {
-        // Loaded here: Node's http module costs every other command 2 ms of start-up.
-        const { startSiteServer } = await import('./siteServer.js');
-        site = await startSiteServer({ siteDir, scenariosDir: join(root, 'scenarios'), given: args.scenario, host, port });
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new UserError(`--port ${port}: the port is in use; choose another (--port 0 picks a free one)`);
-        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new UserError(`--host ${host}: not an address of this machine`);
-        throw e;
-      }
-      if (!LOOPBACK.test(host)) io.err(`sim serve: listening on ${host}: other machines can open the page\n`);
-      io.out(`Serving the what-if page at ${site.url}${args.scenario === undefined ? '' : ` (opens ${args.scenario})`}; Ctrl-C stops it.\n`);
-      await new Promise<void>((stopped) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          site.close().then(stopped);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-    },
-  );
-}
+export const serveCommand = defineCommand({
+  command: 'serve [scenario]',
+  describe: 'Serve the what-if page: move a control, see the run and its curve change',
+  builder: (c) =>
+    c
+      .positional('scenario', { type: 'string', describe: 'Scenario file (JSON) the page opens; default: scenarios/gevent-100.json' })
+      .option('port', numberOption(`TCP port (default ${DEFAULT_PORT}); 0 picks a free one`))
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on; anything but loopback lets other machines in' })
+      .example('$0 serve', 'the article\'s gevent scenarios, at http://127.0.0.1:8080/')
+      .example('$0 serve my-app.json --port 9000', 'your own scenario first'),
+  handler: async (args, io) => {
+    const port = numberFlag('--port', args.port, { whole: true, min: 0, max: 65535, why: 'a TCP port' }, '8080') ?? DEFAULT_PORT;
+    const host = singleValue('--host', args.host, '127.0.0.1')!;
+    // An empty --host would make Node listen on every interface: the opposite of the default.
+    if (host.trim() !== host || host === '') throw new UserError(`--host ${JSON.stringify(args.host)}: expected an address such as 127.0.0.1 (or 0.0.0.0 for every interface)`);
+    // Checked before serving, so a bad file fails here with sim run's message.
+    if (args.scenario !== undefined) loadScenarioFile(args.scenario);
+    const root = packageRoot();
+    const siteDir = join(root, 'dist', 'site');
+    if (!existsSync(join(siteDir, 'index.html'))) {
+      throw new UserError(`the page is not built (no ${join(siteDir, 'index.html')}): run npm run build:web`);
+    }
+    let site;
+    try {
+      // Loaded here: Node's http module costs every other command 2 ms of start-up.
+      const { startSiteServer } = await import('./siteServer.js');
+      site = await startSiteServer({ siteDir, scenariosDir: join(root, 'scenarios'), given: args.scenario, host, port });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new UserError(`--port ${port}: the port is in use; choose another (--port 0 picks a free one)`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new UserError(`--host ${host}: not an address of this machine`);
+      throw e;
+    }
+    if (!LOOPBACK.test(host)) io.err(`sim serve: listening on ${host}: other machines can open the page\n`);
+    io.out(`Serving the what-if page at ${site.url}${args.scenario === undefined ? '' : ` (opens ${args.scenario})`}; Ctrl-C stops it.\n`);
+    await new Promise<void>((stopped) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        site.close().then(stopped);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  },
+});
 
 /** The package's folder: the nearest one above this module that holds package.json (from dist/sim.cjs, dist/cli or src/cli). */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);

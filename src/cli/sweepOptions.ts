@@ -1,7 +1,7 @@
 // The options sim sweep and sim plan share: what to vary, how often, on how many threads.
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
-import { numberFlag } from './flags.js';
+import { numberFlag, numberOption } from './flags.js';
 import { HEY_FLAGS_HELP } from './heyFlags.js';
 import type { Io } from './main.js';
 import { progressBar } from './progressBar.js';
@@ -15,10 +15,10 @@ export function gridOptions<T>(y: Argv<T>) {
       default: [] as string[],
       describe: 'A field and its values: path=from..to:step or path=a,b,c; several paths joined by commas move together (repeatable: a grid)',
     })
-    .option('replications', { type: 'string', describe: 'Runs per point (seeds derived from the base seed): mean and 95 % CI' })
-    .option('jobs', { type: 'string', describe: `Worker threads (default: the cores, ${availableParallelism()} here)` })
+    .option('replications', numberOption('Runs per point (seeds derived from the base seed): mean and 95 % CI'))
+    .option('jobs', numberOption(`Worker threads (default: the cores, ${availableParallelism()} here)`))
     .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a field of the base scenario (repeatable)' })
-    .option('seed', { type: 'string', describe: 'Override the base seed' })
+    .option('seed', numberOption('Override the base seed'))
     .epilogue(HEY_FLAGS_HELP);
 }
 

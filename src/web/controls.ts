@@ -36,7 +36,12 @@ export const CONTROL_SPECS: readonly ControlSpec[] = [
   { path: 'app.pool', group: 'App', applies: hasDatabase },
   { path: 'app.pool.size', group: 'App', span: 50, applies: (s) => s.app.pool !== undefined },
   { path: 'app.pool.maxOverflow', group: 'App', span: 50, applies: (s) => s.app.pool !== undefined },
+  { path: 'app.pool.timeout', group: 'App', span: 60, applies: (s) => s.app.pool !== undefined },
   { path: 'database.maxConnections', group: 'PostgreSQL', span: 500, applies: hasDatabase },
+  { path: 'database.pgbouncer', group: 'PostgreSQL', applies: hasDatabase },
+  { path: 'database.pgbouncer.poolMode', group: 'PostgreSQL', applies: (s) => s.database?.pgbouncer !== undefined },
+  { path: 'database.pgbouncer.defaultPoolSize', group: 'PostgreSQL', span: 100, applies: (s) => s.database?.pgbouncer !== undefined },
+  { path: 'database.pgbouncer.maxClientConn', group: 'PostgreSQL', span: 1000, applies: (s) => s.database?.pgbouncer !== undefined },
   { path: 'machine.cores', group: 'Machine', span: 32 },
   { path: 'seed', group: 'Run', span: 100 },
 ];
@@ -72,7 +77,66 @@ type JsonSchema = Record<string, any>;
  * it applies there; `file` is the scenario as loaded, before any override.
  */
 export function controlsFor(schema: JsonSchema, scenario: Scenario, file: Scenario): Control[] {
-  return CONTROL_SPECS.map((spec) => control(schema, spec, scenario, file));
+  // The page shows them by group (GROUPS): the steps come after the app's other controls.
+  return [...CONTROL_SPECS.map((spec) => control(schema, spec, scenario, file)), ...stepControls(schema, scenario, file)];
+}
+
+/** A step's fields the page offers: its times and CPU, an http call's limit, a cache's hit ratio. */
+const STEP_FIELDS: Record<string, string[]> = {
+  cpu: ['time'],
+  dbConnect: ['cpu'],
+  dbQuery: ['time', 'cpu', 'decodeCpu'],
+  sleep: ['time'],
+  http: ['time', 'limit'],
+  cache: ['time', 'hitRatio'],
+};
+
+/** The parameter a distribution scales by: its mean, median or value (uniform and choice have several, and no control). */
+const SCALE: Record<string, string> = { constant: 'value', exponential: 'mean', lognormal: 'median' };
+
+/**
+ * Every step's time and CPU as controls (group App), from the file's steps: a number of
+ * seconds is set as it is (app.steps.1.time), a distribution by its scale
+ * (app.steps.1.time.mean). Named after the step: "step 2 dbQuery time".
+ */
+function stepControls(schema: JsonSchema, scenario: Scenario, file: Scenario): Control[] {
+  const lists = file.app.steps !== undefined ? [{ prefix: 'app.steps', label: '', steps: file.app.steps }] : (file.app.endpoints ?? []).map((e, j) => ({ prefix: `app.endpoints.${j}.steps`, label: `${e.name} `, steps: e.steps }));
+  const variants: JsonSchema[] = schemaField(schema, 'app.steps')?.items?.oneOf ?? [];
+  const out: Control[] = [];
+  for (const { prefix, label, steps } of lists) {
+    steps.forEach((step, i) => {
+      const variant = variants.find((v) => v.properties?.kind?.const === step.kind);
+      for (const field of STEP_FIELDS[step.kind] ?? []) {
+        const fieldSchema: JsonSchema | undefined = variant?.properties?.[field];
+        if (fieldSchema === undefined) continue;
+        const fileValue = (step as Record<string, unknown>)[field];
+        let path = `${prefix}.${i}.${field}`;
+        if (fileValue !== null && typeof fileValue === 'object') {
+          const scale = SCALE[(fileValue as { dist: string }).dist];
+          if (scale === undefined) continue;
+          path += `.${scale}`;
+        } else if (fileValue === undefined) continue; // not set and no default: nothing to move (a cache's hitRatio beside ttl)
+        const numeric = fieldSchema.type === 'integer' || fieldSchema.type === 'number';
+        const value = valueAt(scenario, path);
+        const base = valueAt(file, path);
+        const span = field === 'limit' ? 100 : 1;
+        const sliderMax = Math.max(span, typeof base === 'number' ? 2 * base : 0, typeof value === 'number' ? value : 0);
+        out.push({
+          path,
+          group: 'App',
+          name: `${label}step ${i + 1} ${step.kind} ${field}${path.endsWith(field) ? '' : ` (${path.split('.').at(-1)})`}`,
+          description: String(fieldSchema.description ?? (step.kind === 'sleep' ? 'Time the handler sleeps (time.sleep).' : '')),
+          kind: numeric ? (fieldSchema.type === 'integer' ? 'integer' : 'number') : 'seconds',
+          min: numeric ? (fieldSchema.exclusiveMinimum !== undefined ? fieldSchema.exclusiveMinimum + 1 : fieldSchema.minimum) : 0,
+          max: fieldSchema.maximum,
+          sliderMax: fieldSchema.maximum !== undefined ? Math.min(fieldSchema.maximum, sliderMax) : sliderMax,
+          value,
+          applies: value !== undefined,
+        });
+      }
+    });
+  }
+  return out;
 }
 
 function control(schema: JsonSchema, spec: ControlSpec, scenario: Scenario, file: Scenario): Control {

@@ -92,3 +92,40 @@ describe('confidence bands', () => {
     expect(layerMarks(sweepLatencyChart(sweep))).toEqual(['line', 'point']);
   });
 });
+
+describe('sweep charts for a design doc', () => {
+  const sweep = concurrencySweep([10, 50, 100, 101, 125]);
+
+  it('draws the targets as labelled rules across the plot, only when given', () => {
+    const targeted = { ...sweep, target: { requestsPerSec: 80, p99: 0.3 } };
+    const throughput = sweepThroughputChart(targeted) as any;
+    const latency = sweepLatencyChart(targeted) as any;
+    expect(layerMarks(throughput)).toEqual(['line', 'point', 'rule', 'text']);
+    const [rule, text] = throughput.layer.slice(2);
+    expect(rule.data.values).toEqual([{ y: 80, label: 'target: 80 2xx/s' }]);
+    expect(rule.encoding.y.field).toBe('y');
+    // Across the whole width, not at some x.
+    expect(rule.encoding.x).toEqual({ value: 0 });
+    expect(rule.encoding.x2).toEqual({ value: 'width' });
+    expect(text.encoding.text.field).toBe('label');
+    expect(latency.layer.at(-2).data.values).toEqual([{ y: 0.3, label: 'target: p99 <= 0.3 s' }]);
+    expect(layerMarks(sweepThroughputChart(sweep))).toEqual(['line', 'point']);
+  });
+
+  it('gives a swept count whole-number ticks and axis titles in words with units', () => {
+    const spec = sweepThroughputChart({ ...sweep, xTitle: undefined }) as any;
+    expect(spec.encoding.x.axis).toEqual({ tickMinStep: 1, format: 'd' });
+    expect(spec.encoding.x.title).toBe('Concurrent clients (hey -c)');
+    expect(spec.layer.find((l: any) => l.mark.type === 'line').encoding.y.title).toBe('Requests/sec');
+    expect((sweepLatencyChart(sweep) as any).layer.find((l: any) => l.mark.type === 'line').encoding.y.title).toBe('Response time (s)');
+    const fractional: Sweep = { ...sweep, x: 'server.keepalive', points: sweep.points.map((p, i) => ({ ...p, parameters: { 'server.keepalive': i / 2 } })) };
+    expect((sweepThroughputChart(fractional) as any).encoding.x.axis).toBeUndefined();
+  });
+
+  it('draws a log y axis with --log-y, leaving out the zeros it cannot show', () => {
+    const spec = sweepThroughputChart({ ...sweep, logY: true }) as any;
+    const line = spec.layer.find((l: any) => l.mark.type === 'line');
+    expect(line.encoding.y.scale).toEqual({ type: 'log' });
+    expect(rows(spec).every((r) => r.value > 0)).toBe(true);
+  });
+});

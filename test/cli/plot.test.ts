@@ -65,11 +65,12 @@ describe('sim run --plot DIR', () => {
     expect(readFileSync(join(dir, 'status.svg'), 'utf8')).toMatch(/^<svg /);
   });
 
-  it('writes to plots/ when --plot has no folder', () => {
+  it('writes to ./sim-plots/<scenario>/ when --plot has no folder, never into the package', () => {
     const cwd = mkdtempSync(join(tmp, 'cwd-'));
     const r = spawnSync(process.execPath, [resolve('bin/sim.js'), 'run', resolve('scenarios/gevent-10.json'), '--plot'], { cwd, encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(readdirSync(join(cwd, 'plots')).sort()).toEqual(FILES);
+    expect(readdirSync(join(cwd, 'sim-plots', 'gevent-10')).sort()).toEqual(FILES);
+    expect(readdirSync(cwd)).toEqual(['sim-plots']);
   });
 });
 

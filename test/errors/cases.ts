@@ -178,7 +178,7 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('no scenario file', ['run'], 'sim run <scenario.json>'),
   flag('two scenario files', [...run, 'other.json'], '"other.json"'),
   flag('a misspelt option', [...run, '--jsn'], '--jsn'),
-  flag('a value on a switch', [...run, '--json=3'], '--json'),
+  flag('a value on a switch', [...run, '--check=3'], '--check'),
   flag('a seed that is not a number', [...run, '--seed', 'abc'], '--seed abc: at seed'),
   flag('a fractional seed', [...run, '--seed', '2.5'], '--seed 2.5: at seed'),
   flag('a flag without its value', [...run, '--seed'], '--seed'),

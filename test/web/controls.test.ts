@@ -33,7 +33,8 @@ describe('the controls of the article gevent scenario', () => {
 
   it("take the schema's names and descriptions, word for word", () => {
     const published = JSON.parse(readFileSync('scenarios/schema.json', 'utf8'));
-    for (const c of Object.values(controls)) {
+    // The fixed controls; a step's are named after the step (tested below).
+    for (const c of Object.values(controls).filter((c) => CONTROL_SPECS.some((spec) => spec.path === c.path))) {
       expect(c.name).toBe(c.path.split('.').at(-1));
       expect(c.description).toBe(schemaField(published, c.path)!.description);
       expect(c.description.length, c.path).toBeGreaterThan(5);
@@ -105,4 +106,38 @@ it("shows an invalid what-if's values as the user set them, so the field at faul
   expect(shown['server.keepalive'].value).toBe('500ms');
   expect(shown['app.pool'].value).toBe(true); // switched on
   expect(shown['server.workers'].value).toBe(1);
+});
+
+describe("the handler's steps and the database's pooling as controls", () => {
+  it("offer every step's time and CPU: a number as it is, a distribution by its scale", () => {
+    const plan = load('plan-800');
+    const controls = byPath(controlsFor(schema, plan, plan));
+    // plan-800: cpu 1 ms (exponential), dbConnect, dbQuery 20 ms (exponential), dbClose.
+    expect(controls['app.steps.0.time.mean']).toMatchObject({ group: 'App', kind: 'seconds', value: 0.001, applies: true, name: 'step 1 cpu time (mean)' });
+    expect(controls['app.steps.2.time.mean']).toMatchObject({ kind: 'seconds', value: 0.02 });
+    expect(controls['app.steps.2.cpu']).toMatchObject({ kind: 'seconds', value: 0, name: 'step 3 dbQuery cpu' });
+    expect(controls['app.steps.2.decodeCpu']).toBeDefined();
+    expect(controls['app.steps.2.time.mean'].description).toMatch(/^Time the query waits/);
+  });
+
+  it('set a step through --set, as the page does', () => {
+    const raw = JSON.parse(readFileSync('scenarios/plan-800.json', 'utf8'));
+    const file = load('plan-800');
+    const changed = whatIfScenario({ name: 'plan-800', raw, overrides: [{ path: 'app.steps.2.time.mean', value: '0.05' }] });
+    expect(byPath(controlsFor(schema, changed, file))['app.steps.2.time.mean'].value).toBe(0.05);
+  });
+
+  it("offer PgBouncer's settings once it is switched on, and the pool's timeout", () => {
+    const raw = JSON.parse(readFileSync('scenarios/gevent-100.json', 'utf8'));
+    const file = load('gevent-100');
+    const off = byPath(controlsFor(schema, file, file));
+    expect(off['database.pgbouncer']).toMatchObject({ kind: 'section', value: false, applies: true });
+    expect(off['database.pgbouncer.defaultPoolSize'].applies).toBe(false);
+    const on = whatIfScenario({ name: 'gevent-100', raw, overrides: [{ path: 'database.pgbouncer', value: '{}' }, { path: 'app.pool', value: '{}' }] });
+    const controls = byPath(controlsFor(schema, on, file));
+    expect(controls['database.pgbouncer.poolMode']).toMatchObject({ kind: 'choice', value: 'session', applies: true });
+    expect(controls['database.pgbouncer.defaultPoolSize']).toMatchObject({ kind: 'integer', value: 20, applies: true });
+    expect(controls['database.pgbouncer.maxClientConn']).toMatchObject({ value: 100, applies: true });
+    expect(controls['app.pool.timeout']).toMatchObject({ kind: 'seconds', value: 30, applies: true });
+  });
 });

@@ -129,11 +129,11 @@ describe.skipIf(!chromiumAvailable)('the what-if page in Chromium, served by sim
     return { page, problems };
   }
 
-  it('starts as the README shows', () => {
-    const readme = readFileSync('README.md', 'utf8');
+  it('starts as docs/serve.md shows', () => {
+    const readme = readFileSync('docs/serve.md', 'utf8');
     const command = '$ npx sim serve scenarios/gevent-100.json\n';
     const shownLine = readme.slice(readme.indexOf(command) + command.length).split('\n')[0] + '\n';
-    expect(serveOutput.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:8080')).toBe(shownLine); // the README's port is the default
+    expect(serveOutput.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:8080')).toBe(shownLine); // the page's port is the default
   });
 
   it("shows sim run's numbers after the worker connections of the article's gevent scenario change, with no console error", async () => {

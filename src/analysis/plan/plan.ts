@@ -1,14 +1,16 @@
 // Capacity planning: among the points of a grid, the cheapest configuration that meets
-// the targets. Cost, compared in this order:
-//   1. gunicorn worker processes (server.workers): each is a process with its own memory;
-//   2. connections: the requests the server can hold at once, i.e. its handler slots
+// the targets. Cost, compared in this order by default (--cost changes it):
+//   1. cores: the app's machine.cores, plus database.cores when the database has its own;
+//   2. gunicorn worker processes (server.workers): each is a process with its own memory;
+//   3. connections: the requests the server can hold at once, i.e. its handler slots
 //      (sync: workers; gthread: workers x threads; gevent/eventlet: workers x
 //      worker_connections);
-//   3. PostgreSQL connections it may hold (a backend process each): with an app-side pool,
-//      workers x (pool_size + max_overflow); behind PgBouncer, its default_pool_size;
-//      else max_connections;
-//   4. the grid order, so a tie has one answer.
-// The targets are read off the means when there are replications.
+//   4. PostgreSQL connections it held at its peak (a backend process each);
+//   then the grid order, so a tie has one answer.
+// The targets are read off the means when there are replications. When nothing meets
+// them, the plan says why from the figures: a host whose CPU demand at the target rate
+// exceeds its cores cannot be fixed by any worker count; otherwise the closest
+// configuration's busiest resource, and what would relieve it.
 import type { Scenario } from '../../scenario/schema.js';
 import type { SweepPointResult } from '../sweep/aggregate.js';
 import { databaseConnections, handlerSlots, slotName } from './serverSlots.js';
@@ -24,12 +26,40 @@ export interface PlanTargets {
 }
 
 export interface Cost {
+  /** machine.cores, plus database.cores when the database has its own machine. */
+  cores: number;
   workers: number;
   connections: number;
   /** What a connection is here: sync workers, threads or greenlets. */
   connectionKind: string;
-  /** PostgreSQL connections it may hold; null without a database. */
+  /** PostgreSQL connections open at the run's peak (mean over replications, rounded up); null without a database. */
   dbConnections: number | null;
+}
+
+/** What a plan may minimize, in the order it compares them. */
+export const COST_KEYS = ['cores', 'workers', 'connections', 'dbConnections'] as const;
+export type CostKey = (typeof COST_KEYS)[number];
+
+/**
+ * A resource whose demand per request does not depend on the configuration of the
+ * server (CPU work on a host's cores, the postmaster's forks): at the target rate it
+ * needs `needed` of its `capacity`.
+ */
+export interface HardLimit {
+  resource: string;
+  capacity: number;
+  /** Demand per request: seconds of the resource's time (CPU seconds for cores). */
+  perRequest: number;
+  /** target x perRequest: what the target rate would take of it. */
+  needed: number;
+}
+
+export interface Explanation {
+  /** True when no configuration of the grid can meet the rate: a hard limit binds in every one. */
+  infeasible: boolean;
+  /** The binding resource, its figure, and what would relieve it. */
+  text: string;
+  limit?: HardLimit;
 }
 
 export interface Candidate {
@@ -52,23 +82,155 @@ export interface PlanResult {
   cheaperMiss: Candidate | null;
   /** Every point, cheapest first. */
   candidates: Candidate[];
+  /** The order in which costs were compared. */
+  costOrder: CostKey[];
+  /** Why nothing meets the targets (null when something does). */
+  explanation: Explanation | null;
 }
 
-export function costOf(s: Scenario): Cost {
+export function costOf(s: Scenario, point?: SweepPointResult): Cost {
+  const peak = point?.dbPeakOpen;
   return {
+    cores: s.machine.cores + (s.database?.cores ?? 0),
     workers: s.server.workers,
     connections: handlerSlots(s),
     connectionKind: slotName(s),
-    dbConnections: databaseConnections(s) ?? null,
+    dbConnections: s.database === undefined ? null : peak != null ? Math.ceil(peak.mean - 1e-9) : (databaseConnections(s) ?? null),
   };
 }
 
-export function plan(sweep: SweepHeader, points: readonly { result: SweepPointResult; scenario: Scenario }[], targets: PlanTargets): PlanResult {
-  const candidates = points.map(({ result, scenario }) => candidate(result, costOf(scenario), targets)).sort(byCost);
+export function plan(
+  sweep: SweepHeader,
+  points: readonly { result: SweepPointResult; scenario: Scenario }[],
+  targets: PlanTargets,
+  costOrder: readonly CostKey[] = COST_KEYS,
+): PlanResult {
+  const order = [...costOrder, ...COST_KEYS.filter((k) => !costOrder.includes(k))];
+  const candidates = points.map(({ result, scenario }) => candidate(result, costOf(scenario, result), targets)).sort(byCost(order));
   const feasible = candidates.filter((c) => c.misses.length === 0);
   const best = feasible[0] ?? null;
   const cheaper = best === null ? candidates : candidates.slice(0, candidates.indexOf(best));
-  return { sweep, targets, best, runnerUp: feasible[1] ?? null, cheaperMiss: cheaper.at(-1) ?? null, candidates };
+  return {
+    sweep,
+    targets,
+    best,
+    runnerUp: feasible[1] ?? null,
+    cheaperMiss: cheaper.at(-1) ?? null,
+    candidates,
+    costOrder: order,
+    explanation: best === null ? (offeredTooLow(points.map((p) => p.scenario), targets) ?? explain(sweep, candidates, targets)) : null,
+  };
+}
+
+/**
+ * An open loop that never offers the target rate cannot serve it, whatever the server:
+ * the answer is the load, not a resource.
+ */
+function offeredTooLow(scenarios: readonly Scenario[], t: PlanTargets): Explanation | null {
+  const offered = scenarios.map((s) => {
+    const a = s.client.arrivals;
+    if (a === undefined) return undefined;
+    return a.rate ?? Math.max(...(a.steps ?? []).map((st) => st.rate));
+  });
+  if (offered.length === 0 || offered.some((r) => r === undefined || r >= t.requestsPerSec)) return null;
+  const most = Math.max(...(offered as number[]));
+  return {
+    infeasible: true,
+    text: `the load offered is at most ${most} req/s (client.arrivals), below the ${t.requestsPerSec} req/s asked: no configuration can serve more than arrives; raise client.arrivals.rate to test the target.`,
+  };
+}
+
+/** Resources whose demand per request the server's configuration does not change. */
+const HARD = new Set(['cores', 'database cores', 'client cores', 'postmaster']);
+
+/** The hard limits of one configuration that the target rate would overrun. */
+export function hardLimits(point: SweepPointResult, target: number): HardLimit[] {
+  const rate = point.requestsPerSec.mean;
+  if (!(rate > 0)) return [];
+  const out: HardLimit[] = [];
+  for (const u of point.utilization) {
+    if (!HARD.has(u.resource) || u.law === undefined) continue;
+    // U = X D / c, so D = U c / X.
+    const perRequest = (u.law.mean * u.capacity) / rate;
+    const needed = target * perRequest;
+    if (needed > u.capacity) out.push({ resource: u.resource, capacity: u.capacity, perRequest, needed });
+  }
+  return out.sort((a, b) => b.needed / b.capacity - a.needed / a.capacity);
+}
+
+function explain(sweep: SweepHeader, candidates: readonly Candidate[], t: PlanTargets): Explanation | null {
+  if (candidates.length === 0) return null;
+  // The closest: the one serving the most, the cheapest of those.
+  const closest = candidates.reduce((a, b) => (b.served > a.served ? b : a));
+  const limits = candidates.map((c) => hardLimits(c.point, t.requestsPerSec));
+  if (limits.every((l) => l.length > 0)) {
+    const limit = limits[candidates.indexOf(closest)][0];
+    const paths = [...new Set(sweep.vary.flatMap((v) => v.split('=')[0].split(',')))];
+    const what = paths.length === 1 && paths[0] === 'server.workers' ? 'no worker count' : `no configuration of the grid (${paths.join(', ')})`;
+    return { infeasible: true, limit, text: `${describeLimit(limit)}: ${what} can reach ${t.requestsPerSec} req/s; ${relieveLimit(limit, t.requestsPerSec)}.` };
+  }
+  const busy = closest.point.busiest;
+  const served = `the closest, ${Object.entries(closest.point.values)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(' ')}, serves ${closest.served.toFixed(2)} 2xx/s`;
+  if (busy === null) return { infeasible: false, text: `${served}; bottleneck: ${closest.point.bottleneck}.` };
+  // Only the p99 misses, and requests spend their time working, not waiting: no resource is short.
+  const working = /^(CPU|DB connect|DB query|IO|cache) \d+ %$/.test(closest.point.bottleneck);
+  if (working && closest.served >= t.requestsPerSec && closest.failedRequests <= t.maxErrors && closest.p99 !== null) {
+    return {
+      infeasible: false,
+      text: `${served} with p99 ${closest.p99.toFixed(4)} s > ${t.p99} s, most of it the handler's own time (bottleneck: ${closest.point.bottleneck}): more capacity would not shorten it; its steps must take less time.`,
+    };
+  }
+  return {
+    infeasible: false,
+    text: `${served}, bound by ${busy.resource} at ${Math.round(100 * busy.utilization)} % (bottleneck: ${closest.point.bottleneck}); ${relief(busy.resource)}.`,
+  };
+}
+
+function describeLimit(l: HardLimit): string {
+  if (l.resource === 'postmaster') return `Connection forks ${l.needed.toFixed(2)} s of the postmaster's time a second > 1 available`;
+  const host = l.resource === 'cores' ? 'CPU' : l.resource === 'database cores' ? 'Database CPU' : 'Client CPU';
+  return `${host} demand ${l.needed.toFixed(1)} cores > ${l.capacity} cores available`;
+}
+
+function relieveLimit(l: HardLimit, target: number): string {
+  const ms = (s: number) => `${Number((1000 * s).toPrecision(3))} ms`;
+  const most = l.capacity / target;
+  if (l.resource === 'postmaster') return `needs <= ${ms(most)} of fork per request, or fewer new connections (app.pool or PgBouncer)`;
+  const noun = l.resource === 'cores' ? 'cores' : l.resource === 'database cores' ? 'database cores' : 'client cores';
+  return `needs >= ${Math.ceil(l.needed - 1e-9)} ${noun} or <= ${ms(most)} CPU per request`;
+}
+
+/** What would relieve a saturated resource, in a few words. */
+export function relief(resource: string): string {
+  switch (resource) {
+    case 'sync workers':
+      return 'more workers (or threads) would relieve it';
+    case 'threads':
+      return 'more workers or threads would relieve it';
+    case 'greenlets':
+      return 'more workers or worker_connections would relieve it';
+    case 'worker loops (GIL)':
+      return 'more worker processes (each has its own loop and GIL) or less CPU per request would relieve it';
+    case 'cores':
+      return 'more cores or less CPU per request would relieve it';
+    case 'database cores':
+      return 'more database cores or less query CPU would relieve it';
+    case 'client cores':
+      return 'the load generator is short of CPU: more client cores would relieve it';
+    case 'postmaster':
+      return 'fewer new connections (app.pool or PgBouncer) would relieve it';
+    case 'PostgreSQL connections':
+      return 'a higher max_connections, or app.pool or PgBouncer sharing connections, would relieve it';
+    case 'app pools':
+      return 'larger pools (app.pool size or maxOverflow) would relieve it, up to what PostgreSQL allows';
+    case 'PgBouncer server connections':
+      return "a larger PgBouncer default_pool_size would relieve it, up to what PostgreSQL allows";
+    default:
+      if (resource.startsWith('http limit')) return "a higher limit at the third party, or fewer or shorter calls, would relieve it";
+      return 'more of it would relieve it';
+  }
 }
 
 function candidate(point: SweepPointResult, cost: Cost, t: PlanTargets): Candidate {
@@ -85,11 +247,12 @@ function candidate(point: SweepPointResult, cost: Cost, t: PlanTargets): Candida
   return { point, cost, served, p99, failedRequests, misses };
 }
 
-function byCost(a: Candidate, b: Candidate): number {
-  return (
-    a.cost.workers - b.cost.workers ||
-    a.cost.connections - b.cost.connections ||
-    (a.cost.dbConnections ?? 0) - (b.cost.dbConnections ?? 0) ||
-    a.point.index - b.point.index
-  );
+function byCost(order: readonly CostKey[]) {
+  return (a: Candidate, b: Candidate): number => {
+    for (const k of order) {
+      const d = (a.cost[k] ?? 0) - (b.cost[k] ?? 0);
+      if (d !== 0) return d;
+    }
+    return a.point.index - b.point.index;
+  };
 }

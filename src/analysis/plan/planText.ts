@@ -1,7 +1,7 @@
 // The plan as text: the answer first, then the runner-up and the margins, then where the
 // cheaper configurations fail and what saturates first.
 import { fixed, percent, sweepValue } from '../format.js';
-import type { Candidate, PlanResult } from './plan.js';
+import { relief, type Candidate, type PlanResult } from './plan.js';
 
 export function planText(r: PlanResult): string {
   const t = r.targets;
@@ -13,6 +13,7 @@ export function planText(r: PlanResult): string {
   ];
   if (r.best === null) {
     lines.push('No configuration in the grid meets the targets.');
+    if (r.explanation !== null) lines.push(capitalized(r.explanation.text));
     const closest = r.candidates.at(-1);
     if (closest !== undefined) lines.push(`The most expensive one, ${describe(closest)}, ${closest.misses.join(', ')}; bottleneck: ${closest.point.bottleneck}.`);
     return lines.join('\n') + '\n';
@@ -23,7 +24,7 @@ export function planText(r: PlanResult): string {
   lines.push('');
   const busy = r.best.point.busiest;
   if (busy !== null) {
-    lines.push(`Saturates first: ${busy.resource}, at ${percent(busy.utilization)} in the cheapest configuration (utilization law U = X D / c).`);
+    lines.push(`Saturates first: ${busy.resource}, at ${percent(busy.utilization)} in the cheapest configuration (utilization law U = X D / c); ${relief(busy.resource)}.`);
   }
   if (r.cheaperMiss !== null) {
     const m = r.cheaperMiss;
@@ -38,8 +39,12 @@ function describe(c: Candidate): string {
   const values = Object.entries(c.point.values)
     .map(([k, v]) => `${k}=${sweepValue(v)}`)
     .join(' ');
-  const db = c.cost.dbConnections === null ? '' : `, ${c.cost.dbConnections} PostgreSQL connections`;
-  return `${values} (${c.cost.workers} worker${c.cost.workers === 1 ? '' : 's'}, ${c.cost.connections} ${c.cost.connectionKind}${db})`;
+  const db = c.cost.dbConnections === null ? '' : `, ${c.cost.dbConnections} PostgreSQL connections at the peak`;
+  return `${values} (${c.cost.cores} cores, ${c.cost.workers} worker${c.cost.workers === 1 ? '' : 's'}, ${c.cost.connections} ${c.cost.connectionKind}${db})`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function margins(c: Candidate, r: PlanResult): string[] {

@@ -3,9 +3,10 @@
 // demand for, and set beside the occupancy the run measured where a gauge tracks it, so
 // the two are a cross-check of each other. The busiest resource is the one that
 // saturates first as the load grows; when one dominates, X <= c / D bounds throughput.
+import { toSeconds } from '../../engine/time.js';
 import type { RunResult } from '../../model/system.js';
 import type { RunSummary } from '../../report/summary.js';
-import type { Scenario } from '../../scenario/schema.js';
+import type { DurationSpec, Scenario } from '../../scenario/schema.js';
 import type { TimelineData } from '../../stats/timeline.js';
 import { allSteps, databaseLimit, effectiveWorkerClass, handlerSlots, slotName } from './serverSlots.js';
 
@@ -35,7 +36,7 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
       law: (x * HANDLER_PHASES.reduce((sum, p) => sum + (b[p] ?? 0), 0)) / slots,
       measured: timeAverage(result.timeline, 'running', total) / slots,
     },
-    { resource: 'cores', capacity: scenario.machine.cores, law: (x * (b.cpu ?? 0)) / scenario.machine.cores },
+    ...coreUses(scenario, result, total),
   ];
   // A sync worker's loop is its one slot, counted above.
   if (effectiveWorkerClass(scenario) !== 'sync') {
@@ -51,6 +52,106 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
     uses.push({ resource: 'postmaster', capacity: 1, law: (attempts / total) * (scenario.database.forkTime + scenario.database.postmasterCpu + scenario.database.postmasterWakeCpu) });
     uses.push({ resource: 'PostgreSQL connections', capacity: limit, measured: timeAverage(result.timeline, 'dbConnections', total) / limit });
   }
+  uses.push(...heldUses(scenario, x));
+  return uses;
+}
+
+/**
+ * The finite resources a request holds for a stretch of its steps, by the law with the
+ * demand read from the scenario's mean step times (a lower bound: the waits for a core,
+ * the loop or the database in between hold them longer): an `http` step's `limit` (its
+ * call), the app-side pools (each worker's, from dbConnect to dbClose), PgBouncer's
+ * server connections (a query in transaction mode, dbConnect to dbClose in session
+ * mode). Endpoints count by their weight; a cache that may skip a step is not counted
+ * as skipping it.
+ */
+function heldUses(s: Scenario, x: number): ResourceUse[] {
+  const endpoints = s.app.steps !== undefined ? [{ name: '', weight: 1, steps: s.app.steps }] : (s.app.endpoints ?? []);
+  const totalWeight = endpoints.reduce((sum, e) => sum + e.weight, 0);
+  const uses: ResourceUse[] = [];
+  let pooled = 0;
+  let bounced = 0;
+  for (const e of endpoints) {
+    const share = e.weight / totalWeight;
+    let held = -1;
+    e.steps.forEach((step, i) => {
+      if (step.kind === 'http' && step.limit !== undefined) {
+        const where = e.name === '' ? `step ${i + 1}` : `${e.name} step ${i + 1}`;
+        uses.push({ resource: `http limit (${where})`, capacity: step.limit, law: (x * share * meanSeconds(step.time)) / step.limit });
+      }
+      if (step.kind === 'dbConnect') held = 0;
+      else if (step.kind === 'dbClose') {
+        if (held > 0) pooled += share * held;
+        held = -1;
+      } else if (held >= 0) held += stepSeconds(step);
+      if (step.kind === 'dbQuery') bounced += share * (meanSeconds(step.time) + meanSeconds(step.cpu));
+    });
+  }
+  const pool = s.app.pool;
+  if (pool !== undefined && s.database !== undefined) {
+    const capacity = s.server.workers * (pool.size + pool.maxOverflow);
+    uses.push({ resource: 'app pools', capacity, law: (x * pooled) / capacity });
+  }
+  const b = s.database?.pgbouncer;
+  if (b !== undefined) {
+    const demand = b.poolMode === 'transaction' ? bounced : pooled;
+    uses.push({ resource: 'PgBouncer server connections', capacity: b.defaultPoolSize, law: (x * demand) / b.defaultPoolSize });
+  }
+  return uses;
+}
+
+/** A step's own time, seconds, on average: what it holds whatever it holds. */
+function stepSeconds(step: NonNullable<Scenario['app']['steps']>[number]): number {
+  switch (step.kind) {
+    case 'cpu':
+    case 'sleep':
+    case 'http':
+    case 'cache':
+      return meanSeconds(step.time);
+    case 'dbQuery':
+      return meanSeconds(step.time) + meanSeconds(step.cpu) + meanSeconds(step.decodeCpu);
+    default:
+      return 0;
+  }
+}
+
+/** The mean of a duration, seconds. */
+function meanSeconds(d: DurationSpec): number {
+  if (typeof d === 'number') return d;
+  switch (d.dist) {
+    case 'constant':
+      return d.value;
+    case 'exponential':
+      return d.mean;
+    case 'uniform':
+      return (d.min + d.max) / 2;
+    case 'lognormal':
+      return d.median * Math.exp((d.sigma * d.sigma) / 2);
+    case 'choice': {
+      const weights = d.weights ?? d.values.map(() => 1);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      return d.values.reduce((acc, v, i) => acc + v * weights[i], 0) / sum;
+    }
+  }
+}
+
+/**
+ * The cores of each host: the CPU work done there over the time the cores had, U = W / (T c)
+ * (= X D / c with D the CPU work per request). Demand is the work itself, not the time
+ * requests spent on the CPU or waiting for a core (that residence grows with the queue
+ * and is not a demand). The app's machine runs the workers, and PostgreSQL and the client
+ * unless they have cores of their own (database.cores, client.cores).
+ */
+export function coreUses(scenario: Scenario, result: RunResult, total: number): ResourceUse[] {
+  const cpu = result.cpu;
+  const database = cpu.postmaster + cpu.backends;
+  const dbApart = scenario.database?.cores !== undefined;
+  const clientApart = scenario.client.cores !== undefined;
+  const app = cpu.workers + (dbApart ? 0 : database) + (clientApart ? 0 : cpu.client);
+  const use = (resource: string, cores: number, work: number): ResourceUse => ({ resource, capacity: cores, law: toSeconds(work) / (total * cores) });
+  const uses = [use('cores', scenario.machine.cores, app)];
+  if (dbApart) uses.push(use('database cores', scenario.database!.cores!, database));
+  if (clientApart) uses.push(use('client cores', scenario.client.cores!, cpu.client));
   return uses;
 }
 

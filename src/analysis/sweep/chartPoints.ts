@@ -4,10 +4,11 @@
 import type { Estimate } from '../math/confidence.js';
 import type { Bounds, Sweep as ChartSweep, SweepPoint as ChartPoint } from '../../charts/sweep.js';
 import type { SweepOutput } from './sweep.js';
+import { fieldTitle } from '../../charts/sweep.js';
 
 export type { ChartPoint, ChartSweep };
 
-export function chartSweep(out: SweepOutput): ChartSweep {
+export function chartSweep(out: SweepOutput, options: Pick<ChartSweep, 'target' | 'logY'> = {}): ChartSweep {
   const x = out.points.length > 0 ? Object.keys(out.points[0].values)[0] : '';
   const r = out.sweep.replications;
   const points = out.points.map((p): ChartPoint => {
@@ -30,7 +31,20 @@ export function chartSweep(out: SweepOutput): ChartSweep {
     }
     return point;
   });
-  return { x, description: `${out.sweep.scenario}: ${out.sweep.vary.map((v) => `--vary ${v}`).join(' ')}`, points };
+  // One more swept field: its values label the curves, its name in words titles the legend
+  // ("Connections per worker (worker_connections)": 10, 20...).
+  const one = /^([\w.]+)=([^ =]*)$/;
+  const paths = new Set(points.map((p) => one.exec(p.series)?.[1]));
+  const byValue = paths.size === 1 && !paths.has(undefined);
+  if (byValue) for (const p of points) p.series = one.exec(p.series)![2];
+  return {
+    x,
+    ...(byValue ? { seriesTitle: fieldTitle([...paths][0]!) } : {}),
+    description: `${out.sweep.scenario}: ${out.sweep.vary.map((v) => `--vary ${v}`).join(' ')}`,
+    points,
+    ...(options.target !== undefined ? { target: options.target } : {}),
+    ...(options.logY ? { logY: true } : {}),
+  };
 }
 
 function bounds(e: Estimate | null): Bounds | undefined {

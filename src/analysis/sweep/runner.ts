@@ -30,7 +30,7 @@ export interface RunnerOptions {
  * the relative path: the bundled CLI (dist/sim.cjs), the compiled module
  * (dist/analysis/sweep/runner.js), or the source under vitest (src/analysis/sweep/runner.ts).
  */
-const WORKER_CANDIDATES = ['./analysis/pointWorker.cjs', './pointWorker.cjs', '../../dist/analysis/sweep/pointWorker.cjs'].map(
+const WORKER_CANDIDATES = ['./analysis/sweep/pointWorker.cjs', './pointWorker.cjs', '../../../dist/analysis/sweep/pointWorker.cjs'].map(
   (relative) => new URL(relative, import.meta.url),
 );
 

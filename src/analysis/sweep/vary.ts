@@ -2,13 +2,14 @@
 //
 //   client.concurrency=10..200:10              a range, both ends included, step 10
 //   server.workers=1,2,4                       a list (items read as JSON, else strings)
+//   app.pool={"size":5},{"size":10}            a list of objects (a whole section)
 //   client.concurrency,client.requests=10..150:5   several fields set together, as the
 //                                              article raised hey's -n with -c
 //
 // One expression is one axis of the grid; the fields of an axis move in lockstep.
 import { UserError } from '../../scenario/errors.js';
 
-export type SweepValue = number | string | boolean;
+export type SweepValue = number | string | boolean | { [key: string]: unknown };
 
 export interface Axis {
   /** The expression as written, for messages and the output's header. */
@@ -55,18 +56,45 @@ function parseRange(text: string, fail: (why: string) => UserError): number[] {
   return Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
 }
 
-/** a,b,c: each item read as JSON when it parses (numbers, booleans), else as a string. */
+/**
+ * a,b,c: each item read as JSON when it parses (numbers, booleans, objects such as
+ * {"size":5}), else as a string. Commas inside an object or a quoted string do not split.
+ */
 function parseList(text: string): SweepValue[] {
-  return text.split(',').map((item) => {
+  return splitTopLevel(text).map((item) => {
     const t = item.trim();
     try {
       const v: unknown = JSON.parse(t);
       if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as { [key: string]: unknown };
     } catch {
       // not JSON: a bare string such as gevent or 250ms
     }
     return t;
   });
+}
+
+/** Splits at the commas outside braces, brackets and double quotes. */
+function splitTopLevel(text: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      items.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  items.push(text.slice(start));
+  return items;
 }
 
 /** Rejects a field that two axes would both set: the grid would not know which wins. */

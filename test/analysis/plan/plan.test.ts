@@ -50,7 +50,9 @@ describe('sim plan', () => {
     expect(code).toBe(0);
     const plan = JSON.parse(out);
     expect(plan.best.point.values).toEqual({ 'server.workers': 2, 'server.threads': 4, 'server.workerConnections': 4 });
-    expect(plan.best.cost).toEqual({ workers: 2, connections: 8, connectionKind: 'threads', dbConnections: null });
+    expect(plan.best.cost).toEqual({ cores: 4, workers: 2, connections: 8, connectionKind: 'threads', dbConnections: null });
+    expect(plan.costOrder).toEqual(['cores', 'workers', 'connections', 'dbConnections']);
+    expect(plan.explanation).toBeNull();
     expect(plan.best.served).toBeCloseTo(200 / 4.1, 6);
     expect(plan.best.p99).toBeCloseTo(0.1, 6);
     expect(plan.runnerUp.point.values).toEqual({ 'server.workers': 3, 'server.threads': 2, 'server.workerConnections': 2 });
@@ -61,17 +63,52 @@ describe('sim plan', () => {
 
   it('prints the answer, the margins and what saturates first', async () => {
     const { out } = await sim('plan', file, '--target-rps', '45', '--p99', '0.15', ...grid);
-    expect(out).toContain('Cheapest:   server.workers=2 server.threads=4 server.workerConnections=4 (2 workers, 8 threads)');
+    expect(out).toContain('Cheapest:   server.workers=2 server.threads=4 server.workerConnections=4 (4 cores, 2 workers, 8 threads)');
     expect(out).toContain('48.78 2xx/s (+3.78 over the target), p99 0.1000 s (0.0500 s to spare), 0 5xx/errors');
-    expect(out).toContain('Runner-up:  server.workers=3 server.threads=2 server.workerConnections=2 (3 workers, 6 threads)');
-    expect(out).toMatch(/Saturates first: threads, at 61 %/);
+    expect(out).toContain('Runner-up:  server.workers=3 server.threads=2 server.workerConnections=2 (4 cores, 3 workers, 6 threads)');
+    expect(out).toMatch(/Saturates first: threads, at 61 % .*; more workers or threads would relieve it\./);
     expect(out).toMatch(/One step cheaper, server\.workers=2 server\.threads=2 .* serves 39\.37 2xx\/s < 45, p99 1\.0800 s > 0\.15 s/);
   });
 
-  it('says so when nothing in the grid meets the targets', async () => {
+  it('says so when nothing in the grid meets the targets, names the binding resource, and exits 1', async () => {
+    // 50/s arrive: no configuration serves 60/s, and the plan says the load is the reason.
     const { code, out } = await sim('plan', file, '--target-rps', '60', '--p99', '150ms', ...grid);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(out).toContain('No configuration in the grid meets the targets.');
+    expect(out).toContain('The load offered is at most 50 req/s (client.arrivals), below the 60 req/s asked');
+    // 50/s arrive and 45/s are asked with a p99 no configuration meets: the closest and what binds it.
+    const tight = await sim('plan', file, '--target-rps', '45', '--p99', '50ms', ...grid);
+    expect(tight.code).toBe(1);
+    expect(tight.out).toMatch(/^The closest, server\.workers=\d .* serves 48\.78 2xx\/s with p99 0\.1000 s > 0\.05 s, most of it the handler's own time \(bottleneck: IO 100 %\): more capacity would not shorten it; its steps must take less time\.$/m);
+    // 45/s asked with a p99 only more threads meet, from a grid of one thread: bound by the threads.
+    const one = await sim('plan', file, '--target-rps', '45', '--p99', '150ms', '--vary', 'server.workers=1..2', '--vary', 'server.threads,server.workerConnections=1');
+    expect(one.code).toBe(1);
+    expect(one.out).toMatch(/^The closest, .* bound by threads at \d+ % .*more workers or threads would relieve it\.$/m);
+    const json = JSON.parse((await sim('plan', file, '--target-rps', '45', '--p99', '50ms', '--json', ...grid)).out);
+    expect(json.best).toBeNull();
+    expect(json.explanation.infeasible).toBe(false);
+  });
+
+  it('explains an infeasible target from the CPU demand: 200/s x 50 ms = 10 cores > 8 (scenarios/plan-cpu-200.json)', async () => {
+    const { code, out } = await sim('plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s', '--jobs', '1');
+    expect(code).toBe(1);
+    expect(out).toContain('No configuration in the grid meets the targets.');
+    expect(out).toContain('CPU demand 10.0 cores > 8 cores available: no worker count can reach 200 req/s; needs >= 10 cores or <= 40 ms CPU per request.');
+    const json = JSON.parse((await sim('plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s', '--jobs', '1', '--json')).out);
+    expect(json.explanation.infeasible).toBe(true);
+    expect(json.explanation.limit.resource).toBe('cores');
+    expect(json.explanation.limit.perRequest).toBeCloseTo(0.05, 9);
+    expect(json.explanation.limit.needed).toBeCloseTo(10, 6);
+  });
+
+  it('orders the costs as --cost says', async () => {
+    const { code, out } = await sim('plan', file, '--target-rps', '45', '--p99', '150ms', '--json', '--jobs', '1', '--cost', 'connections', ...grid);
+    expect(code).toBe(0);
+    const plan = JSON.parse(out);
+    // Fewest threads first: 6 threads on 3 workers beats 8 on 2.
+    expect(plan.best.point.values).toEqual({ 'server.workers': 3, 'server.threads': 2, 'server.workerConnections': 2 });
+    expect(plan.costOrder).toEqual(['connections', 'cores', 'workers', 'dbConnections']);
+    expect((await sim('plan', file, '--target-rps', '45', '--p99', '150ms', '--cost', 'wokers', ...grid)).err).toMatch(/--cost wokers: .*"workers"/);
   });
 
   it('rejects bad targets with exit code 2', async () => {

@@ -68,11 +68,13 @@ describe('the sweep as chart data', () => {
     const chart = chartSweep(out);
     expect(chart.x).toBe('client.concurrency');
     expect(chart.points.map((p) => [p.parameters['client.concurrency'], p.series])).toEqual([
-      [5, 'server.workers=1'],
-      [5, 'server.workers=2'],
-      [10, 'server.workers=1'],
-      [10, 'server.workers=2'],
+      // One more swept field: its values label the curves, its name in words titles the legend.
+      [5, '1'],
+      [5, '2'],
+      [10, '1'],
+      [10, '2'],
     ]);
+    expect(chart.seriesTitle).toBe('Gunicorn workers');
     const p = chart.points[0];
     expect(p.requestsPerSec['2xx']).toBe(out.points[0].perSec['2xx'].mean);
     expect(p.interval!.latency!.p50!.low).toBe(out.points[0].latency.p50!.ci95![0]);

@@ -54,3 +54,15 @@ describe('--vary expressions', () => {
     );
   });
 });
+
+describe('--vary with objects', () => {
+  it('takes a list of whole sections, its commas inside the objects not splitting it', () => {
+    const axis = parseVary('app.pool={"size":5,"maxOverflow":0},{"size":20,"maxOverflow":10}');
+    expect(axis.paths).toEqual(['app.pool']);
+    expect(axis.values).toEqual([
+      { size: 5, maxOverflow: 0 },
+      { size: 20, maxOverflow: 10 },
+    ]);
+    expect(parseVary('app.status=200,"a,b"').values).toEqual([200, 'a,b']);
+  });
+});

@@ -1,0 +1,205 @@
+// The README and docs/ show real output. Every example of the form
+//
+//   $ npx sim <args> [| head -N | tail -N]
+//   <output>
+//
+// in a fenced block is run, and its output compared with what the page shows by shape and
+// figures, not byte for byte: the words and the layout must be the same (whitespace runs
+// count as one), each number within 0.1 % (or one unit of its last printed digit) of the
+// one shown. A line "..." in the shown output stands for any number of lines. `$ cat F`
+// in the same block writes F (its shown content) for the commands after it; `--out FILE`
+// and `--plot DIR` write into a temporary folder; `?` and `{a,b}` expand as the shell
+// expands them. Commands that serve (sim serve) or use other shell syntax are not run.
+import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { COMMANDS } from '../src/cli/commands.js';
+import { commandName } from '../src/cli/command.js';
+
+interface Example {
+  page: string;
+  command: string;
+  shown: string;
+  files: Record<string, string>;
+}
+
+/** Every `$ ` command of the page's fenced blocks with the output shown under it. */
+function examples(page: string): Example[] {
+  const text = readFileSync(page, 'utf8');
+  const out: Example[] = [];
+  for (const block of text.matchAll(/^```[a-z]*\n([\s\S]*?)^```/gm)) {
+    // A command continued on the next line (a trailing backslash) is one command.
+    const lines = block[1].replace(/ \\\n\s*/g, ' ').split('\n');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < lines.length; i++) {
+      if (!lines[i].startsWith('$ ')) continue;
+      let j = i + 1;
+      while (j < lines.length && !lines[j].startsWith('$ ')) j++;
+      const command = lines[i].slice(2);
+      const shown = lines.slice(i + 1, j).join('\n');
+      const cat = /^cat (\S+)$/.exec(command);
+      if (cat) files[cat[1]] = shown.endsWith('\n') ? shown : `${shown}\n`;
+      else out.push({ page, command, shown, files: { ...files } });
+      i = j - 1;
+    }
+  }
+  return out;
+}
+
+function skipped(command: string): string | undefined {
+  if (!command.startsWith('npx sim ')) return 'not sim';
+  if (/^npx sim serve\b/.test(command)) return 'serves until stopped';
+  if (/[*\\]/.test(command.replace(/\| (head|tail) -\d+$/, ''))) return 'shell syntax';
+  return undefined;
+}
+
+async function runExample(e: Example): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-docs-'));
+  let [command, pipe] = e.command.split(' | ');
+  for (const [name, content] of Object.entries(e.files)) {
+    writeFileSync(join(dir, name), content);
+    command = command.split(' ').map((a) => (a === name ? join(dir, name) : a)).join(' ');
+  }
+  // `?` globs one character, as the shell would; --out FILE goes to the temporary folder.
+  const words = command
+    .split(' ')
+    .flatMap(braces)
+    .flatMap((w) => (w.includes('?') ? glob(w) : [w]));
+  // What --out and --plot would write goes to the temporary folder, named as shown in the output.
+  const moved: [string, string][] = [];
+  for (const flag of ['--out', '--plot']) {
+    const at = words.indexOf(flag);
+    if (at > 0 && at + 1 < words.length && !words[at + 1].startsWith('-')) {
+      moved.push([join(dir, flag.slice(2)), words[at + 1]]);
+      words[at + 1] = join(dir, flag.slice(2));
+    }
+  }
+  let out = '';
+  await main(words.slice(2), { out: (t) => (out += t), err: (t) => (out += t) });
+  for (const [temporary, shown] of moved) out = out.split(temporary).join(shown);
+  for (const name of Object.keys(e.files)) out = out.split(join(dir, name)).join(name);
+  // CSV lines end with \r\n.
+  out = out.replace(/\r\n/g, '\n');
+  const lines = out.replace(/\n$/, '').split('\n');
+  const m = pipe === undefined ? null : /^(head|tail) -(\d+)$/.exec(pipe);
+  if (pipe !== undefined && m === null) throw new Error(`cannot run the pipe "${pipe}"`);
+  const kept = m === null ? lines : m[1] === 'head' ? lines.slice(0, Number(m[2])) : lines.slice(-Number(m[2]));
+  return kept.join('\n') + '\n';
+}
+
+/** a{1,2}b is a1b a2b, as the shell expands it (JSON values in quotes are left alone). */
+function braces(word: string): string[] {
+  const m = /^([^{"']*)\{([^{}]*,[^{}]*)\}(.*)$/.exec(word);
+  return m === null ? [word] : m[2].split(',').flatMap((alt) => braces(`${m[1]}${alt}${m[3]}`));
+}
+
+/** The files a pattern with `?` in its last part names, sorted as a shell sorts them. */
+function glob(pattern: string): string[] {
+  const slash = pattern.lastIndexOf('/');
+  const folder = slash < 0 ? '.' : pattern.slice(0, slash);
+  const re = new RegExp(`^${pattern.slice(slash + 1).replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\?/g, '.')}$`);
+  return readdirSync(folder)
+    .filter((f) => re.test(f))
+    .sort()
+    .map((f) => (slash < 0 ? f : `${folder}/${f}`));
+}
+
+const NUMBER = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi;
+const shape = (line: string) => line.replace(NUMBER, '#').replace(/\s+/g, ' ').trim();
+
+function sameFigures(shownLine: string, actualLine: string): boolean {
+  if (shape(shownLine) !== shape(actualLine)) return false;
+  const a = shownLine.match(NUMBER) ?? [];
+  const b = actualLine.match(NUMBER) ?? [];
+  return a.every((text, i) => {
+    const x = Number(text);
+    const y = Number(b[i]);
+    const unit = text.includes('.') ? 10 ** -text.split('.')[1].replace(/e.*/i, '').length : 1;
+    return Math.abs(x - y) <= Math.max(1e-3 * Math.abs(x), unit + 1e-12);
+  });
+}
+
+const isElision = (line: string) => line.trim() === '...' || /^\.\.\.[^.]+\.\.\.$/.test(line.trim());
+
+/** Whether `actual` has the shown lines in order, "..." standing for any lines. */
+function matches(shown: string, actual: string): string | undefined {
+  const want = shown.replace(/\n$/, '').split('\n');
+  const got = actual.replace(/\n$/, '').split('\n');
+  const chunks: string[][] = [[]];
+  for (const line of want) {
+    if (isElision(line)) chunks.push([]);
+    else chunks.at(-1)!.push(line);
+  }
+  let at = 0;
+  for (let c = 0; c < chunks.length; c++) {
+    const chunk = chunks[c];
+    if (chunk.length === 0) continue;
+    const anchoredStart = c === 0;
+    const anchoredEnd = c === chunks.length - 1;
+    let found = -1;
+    for (let start = at; start + chunk.length <= got.length; start++) {
+      if (chunk.every((line, k) => sameFigures(line, got[start + k])) && (!anchoredEnd || start + chunk.length === got.length)) {
+        found = start;
+        break;
+      }
+      if (anchoredStart) break;
+    }
+    if (found < 0) return `no match for the lines:\n${chunk.join('\n')}\n--- in the output:\n${actual}`;
+    at = found + chunk.length;
+  }
+  return undefined;
+}
+
+const pages = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md') && f !== 'errors.md').map((f) => join('docs', f))];
+
+describe('the examples of the README and docs/', () => {
+  for (const page of pages) {
+    for (const e of examples(page)) {
+      const why = skipped(e.command);
+      it.skipIf(why !== undefined)(`${page}: ${e.command}`, { timeout: 600_000 }, async () => {
+        const problem = matches(e.shown, await runExample(e));
+        expect(problem).toBeUndefined();
+      });
+    }
+  }
+
+  it('compares by shape and figures: a changed figure or word fails, a rounding does not', () => {
+    expect(matches('  Requests/sec:\t104.9626\n', '  Requests/sec:\t104.9626\n')).toBeUndefined();
+    expect(matches('  Requests/sec:\t104.9626\n', '  Requests/sec:   104.9627\n')).toBeUndefined();
+    expect(matches('  Requests/sec:\t104.9626\n', '  Requests/sec:\t98.27\n')).toBeDefined();
+    expect(matches('  Requests/sec:\t104.9626\n', '  Requests:\t104.9626\n')).toBeDefined();
+    expect(matches('a 1\n...\nz 3\n', 'a 1\nb 2\nc 2\nz 3\n')).toBeUndefined();
+    expect(matches('a 1\n...\nz 3\n', 'a 1\nb 2\nz 3\nextra\n')).toBeDefined();
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  it('fits on one screen: under 60 lines, with the two quick-start commands, a report and a chart', () => {
+    expect(readme.split('\n').length).toBeLessThan(60);
+    expect(readme).toContain('npm ci && npx sim run scenarios/gevent-100.json\nnpm test\n');
+    expect(readme).toMatch(/^\$ npx sim run /m);
+    const images = [...readme.matchAll(/!\[[^\]]+\]\(([^)]+)\)/g)].map((m) => m[1]);
+    expect(images).toHaveLength(1);
+    expect(existsSync(images[0])).toBe(true);
+  });
+
+  it('lists every command of the registry, one line each, with its page in docs/', () => {
+    for (const c of COMMANDS) {
+      const name = commandName(c);
+      expect(readme).toContain(`| [\`sim ${c.command}\`](docs/${name}.md) | ${c.describe} |`);
+      expect(existsSync(join('docs', `${name}.md`)), `docs/${name}.md`).toBe(true);
+    }
+  });
+});
+
+describe('docs/scenario-reference.md', () => {
+  it('is what the schema says (regenerate: npx vitest run test/docs.test.ts -u)', async () => {
+    const { scenarioReference } = await import('../src/report/scenarioReference.js');
+    const { scenarioJsonSchema } = await import('../src/scenario/jsonSchema.js');
+    await expect(scenarioReference(scenarioJsonSchema())).toMatchFileSnapshot('../docs/scenario-reference.md');
+  });
+});
