@@ -6,6 +6,7 @@ import type { App } from '../../../src/model/app.js';
 import { Listener } from '../../../src/model/listener.js';
 import type { HttpRequest } from '../../../src/model/request.js';
 import { GeventWorker } from '../../../src/model/server/gevent.js';
+import { ThreadWorker } from '../../../src/model/server/gthread.js';
 import { SyncWorker } from '../../../src/model/server/sync.js';
 import type { WorkerOwner, WorkerSettings } from '../../../src/model/server/worker.js';
 import { gauge, harness, loggingClient, request, type Harness } from './harness.js';
@@ -29,12 +30,12 @@ function fakeApp(h: Harness, handlerTime: number): App {
   } as unknown as App;
 }
 
-function setup(kind: 'sync' | 'gevent', settings: Partial<WorkerSettings>, handlerTime = 100) {
+function setup(kind: 'sync' | 'gthread' | 'gevent', settings: Partial<WorkerSettings>, handlerTime = 100) {
   const h = harness();
   const listener = new Listener(h.sim, 10, [1_000_000], 'first', never, gauge());
   const owner: WorkerOwner = { notified() {}, exited: (w, killed) => h.note(`exited ${w.index}${killed ? ' killed' : ''}`) };
   const args = [0, h.sim, listener, fakeApp(h, handlerTime), { ...SETTINGS, ...settings }, { running: gauge(), keepalive: gauge() }, owner] as const;
-  const worker = kind === 'sync' ? new SyncWorker(...args) : new GeventWorker(...args);
+  const worker = kind === 'sync' ? new SyncWorker(...args) : kind === 'gthread' ? new ThreadWorker(...args) : new GeventWorker(...args);
   const client = loggingClient(h);
   /** A new connection whose request the client writes once connected. */
   const connect = (id: number, keepAlive = true) => {
@@ -106,5 +107,31 @@ describe('a gevent worker, alone', () => {
       '500 response 3 200',
       '800 closed 3',
     ]);
+  });
+});
+
+describe('a gthread worker, alone', () => {
+  it('takes up to worker_connections, runs `threads` of them at once, and queues the rest for a thread', () => {
+    // 2 threads, 3 connections: 1 and 2 run; 3 is accepted and waits for a thread; 4
+    // waits in the backlog. At 100, 1's connection closes (keep-alive 0): the worker
+    // accepts 4, and 1's thread goes to 3, the oldest waiting; 2's thread then goes to 4.
+    const { h, worker, connect } = setup('gthread', { threads: 2, connections: 3 });
+    h.at(0, () => worker.boot());
+    h.at(0, () => [1, 2, 3, 4].forEach((id) => connect(id)));
+    expect(h.run()).toEqual([
+      '0 connected 1',
+      '0 start 1',
+      '0 connected 2',
+      '0 start 2',
+      '0 connected 3',
+      '0 connected 4',
+      '100 response 1 200',
+      '100 start 3',
+      '100 response 2 200',
+      '100 start 4',
+      '200 response 3 200',
+      '200 response 4 200',
+    ]);
+    expect([worker.peakOpen, worker.peakRunning]).toEqual([3, 2]);
   });
 });
