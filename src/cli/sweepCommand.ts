@@ -1,6 +1,5 @@
 // sim sweep <scenario> --vary ...: runs the grid and prints a table, JSON or CSV.
 import type { Argv } from 'yargs';
-import { parseShard } from '../analysis/grid.js';
 import { runSweep } from '../analysis/sweep.js';
 import { basename } from 'node:path';
 import { chartSweep } from '../analysis/chartPoints.js';
@@ -13,26 +12,28 @@ import { DEFAULT_PLOT_DIR, preparePlotDir } from './plotDir.js';
 import { loadSweep } from './loadSweep.js';
 import { checkOutputArgs, emitSweep } from './sweepOutputs.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
+import { clusterOptions, emitJob, shardToRun } from '../cluster/clusterOptions.js';
 
 export function sweepCommand<T>(y: Argv<T>, io: Io) {
   return y.command(
     'sweep <scenario>',
     'Run a scenario over a grid of values (what-if curves)',
     (c) =>
-      gridOptions(c)
-        .option('shard', { type: 'string', describe: 'Run only slice i of n of the grid (i/n); join the slices with sim merge' })
+      clusterOptions(gridOptions(c))
+        .option('shard', { type: 'string', describe: 'Run only slice i of n of the grid (i/n, 1-based), or auto: from a job array\'s variables (Slurm, Kubernetes, AWS Batch); join the slices with sim merge' })
         .option('json', { type: 'string', describe: 'JSON output: on stdout, or into FILE' })
         .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
         .option('plot', { type: 'string', describe: `Write the sweep charts and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
         .example('$0 sweep scenarios/gevent-100.json --vary client.concurrency,client.requests=10..150:5', "the article's curve")
         .example('$0 sweep s.json --vary server.workers=1,2,4 --vary client.concurrency=10..200:10 --replications 5', 'a grid, with 95 % CIs'),
     async (args) => {
+      if (args.emit !== undefined) return emitJob(loadSweep(args, 'sweep'), args, io);
       checkOutputArgs(args);
       // `--plot` alone means the default folder; checked before the sweep runs.
       const plotDir = args.plot === undefined ? undefined : args.plot === '' ? DEFAULT_PLOT_DIR : args.plot;
       if (plotDir !== undefined) preparePlotDir(plotDir);
       const def = loadSweep(args, 'sweep');
-      const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+      const shard = shardToRun(args, process.env);
       const progress = progressFor(io, 'sweep');
       // Ctrl-C stops the runs not yet finished; the points finished so far are kept.
       const interrupt = new AbortController();
