@@ -59,6 +59,19 @@ describe('sim sweep --emit slurm', () => {
     expect(spawnSync('bash', ['-n', file]).status).toBe(0);
   });
 
+  it("measures the resources on the heaviest point (the most requests) and states them in the header", async () => {
+    const r = await sim(['sweep', scenario, '--vary', 'client.requests=300,30,60', '--emit', 'slurm', '--shards', '2']);
+    expect(r.code).toBe(0);
+    const probe = /from one run of the heaviest point here \(point 0, 300 requests:\n# ([\d.]+) s, (\d+) MB peak\)/.exec(r.out);
+    expect(probe).not.toBeNull();
+    const mem = Number(/#SBATCH --mem=(\d+)M/.exec(r.out)![1]);
+    // Twice the peak, in steps of 64 MB, at least 256 MB.
+    expect(mem).toBeGreaterThanOrEqual(Math.max(256, 2 * Number(probe![2]) - 1));
+    expect(mem % 64).toBe(0);
+    // At least 5 minutes.
+    expect(r.out).toMatch(/#SBATCH --time=(0:(0[5-9]|[1-5]\d)|[1-9]\d*:\d\d):\d\d\n/);
+  });
+
   it.each<[string[], RegExp]>([
     [['--emit', 'pbs', '--shards', '2'], /^sim: --emit pbs: expected one of slurm, kubernetes\n$/],
     [['--emit', 'slurm'], /^sim: --emit slurm: say into how many shards to cut the 6 points: --shards 4\n$/],
