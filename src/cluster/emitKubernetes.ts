@@ -6,7 +6,8 @@
 //   - an Indexed Job (completionMode: Indexed), one completion per shard, each running
 //     `sim sweep --shard auto --shards N` (JOB_COMPLETION_INDEX is its shard, 0-based);
 //   - a merge Job that waits until every shard's output is on the volume, merges them
-//     into the volume and prints the merged JSON (`kubectl logs job/NAME-merge`).
+//     into the volume (the table beside, merge.txt) and prints the merged JSON, alone:
+//     `kubectl logs job/NAME-merge` (stdout and stderr mixed) is the file's bytes.
 // The container image must hold `sim` on its PATH (--image; docs/cluster.md has one).
 import { basename } from 'node:path';
 import { describeJob, shellQuote, type JobPlan } from './jobPlan.js';
@@ -51,7 +52,7 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
     `for f in ${shardFiles.join(' ')}; do`,
     '  until [ -f "$f" ]; do sleep 10; done',
     'done',
-    `sim merge ${shardFiles.join(' ')} --json ${out}/${q(jsonName)}${p.csv === undefined ? '' : ` --csv ${out}/${q(basename(p.csv))}`} >&2`,
+    `sim merge ${shardFiles.join(' ')} --json ${out}/${q(jsonName)}${p.csv === undefined ? '' : ` --csv ${out}/${q(basename(p.csv))}`} > ${out}/merge.txt`,
     `cat ${out}/${q(jsonName)}`,
   ].join('\n');
   const header = describeJob(p, `sim sweep ... --emit kubernetes --shards ${p.shards}`).join(' ');

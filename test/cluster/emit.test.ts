@@ -146,6 +146,8 @@ describe('sim sweep --emit kubernetes', async () => {
     }
     const merged = run(merge.spec.template.spec.containers[0].command, {});
     expect(merged.status).toBe(0);
+    // kubectl logs mixes stdout and stderr: only the JSON may be printed.
+    expect(merged.stderr).toBe('');
     const whole = await sim(['sweep', scenario, ...grid, '--json', '--jobs', '1']);
     expect(merged.stdout).toBe(whole.out);
     expect(readFileSync(join(root, 'results', kubernetesName('tiny sweep'), 'result.json'), 'utf8')).toBe(whole.out);
