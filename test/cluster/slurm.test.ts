@@ -57,6 +57,11 @@ describe.skipIf(!slurmAvailable)('sim sweep --emit slurm on slurmctld and slurmd
     const up = spawnSync(CLUSTER, ['up'], { encoding: 'utf8', timeout: 600_000 });
     if (up.status !== 0) throw new Error(`scripts/slurm-cluster.sh up failed (${up.status}):\n${up.stderr}`);
     const conf = /^SLURM_CONF=(.+)$/m.exec(up.stdout)![1];
+    // Idempotent: up again finds it up and starts nothing.
+    const again = spawnSync(CLUSTER, ['up'], { encoding: 'utf8' });
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/already up/);
+    expect(again.stdout).toBe(up.stdout);
     // The jobs run sim from this checkout (built by npm test), with this environment (sbatch's --export=ALL).
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLURM_')));
     env = { ...clean, SLURM_CONF: conf, SIM: `${process.execPath} ${resolve('bin/sim.js')}` };
@@ -67,6 +72,8 @@ describe.skipIf(!slurmAvailable)('sim sweep --emit slurm on slurmctld and slurmd
     expect(down.status).toBe(0);
     // Nothing left running: the node no longer answers.
     expect(spawnSync(CLUSTER, ['status']).status).not.toBe(0);
+    // Idempotent: down again has nothing to do.
+    expect(spawnSync(CLUSTER, ['down']).status).toBe(0);
     rmSync(dir, { recursive: true, force: true });
   });
 
