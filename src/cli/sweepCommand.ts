@@ -1,5 +1,4 @@
 // sim sweep <scenario> --vary ...: runs the grid and prints a table, JSON or CSV.
-import { parseShard } from '../analysis/sweep/grid.js';
 import { runSweep } from '../analysis/sweep/sweep.js';
 import { basename } from 'node:path';
 import { chartSweep } from '../analysis/sweep/chartPoints.js';
@@ -15,13 +14,17 @@ import { seconds } from './planCommand.js';
 import { loadSweep } from './loadSweep.js';
 import { checkOutputArgs, emitSweep } from './sweepOutputs.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
+import { clusterOptions, emitJob, shardToRun } from '../cluster/clusterOptions.js';
 
 export const sweepCommand = defineCommand({
   command: 'sweep <scenario>',
   describe: 'Run a scenario over a grid of values (what-if curves)',
   builder: (c) =>
-    gridOptions(c)
-      .option('shard', { type: 'string', describe: 'Run only slice i of n of the grid (i/n); join the slices with sim merge' })
+    clusterOptions(gridOptions(c))
+      .option('shard', {
+        type: 'string',
+        describe: "Run only slice i of n of the grid (i/n, 1-based), or auto: from a job array's variables (Slurm, Kubernetes, AWS Batch); join the slices with sim merge",
+      })
       .option('json', jsonOption)
       .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
       .option('plot', { type: 'string', describe: `Write the sweep charts and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
@@ -31,13 +34,14 @@ export const sweepCommand = defineCommand({
       .example('$0 sweep scenarios/gevent-100.json --vary client.concurrency,client.requests=10..150:5', "the article's curve")
       .example('$0 sweep s.json --vary server.workers=1,2,4 --vary client.concurrency=10..200:10 --replications 5', 'a grid, with 95 % CIs'),
   handler: async (args, io) => {
+    if (args.emit !== undefined) return emitJob(loadSweep(args, 'sweep'), args, io);
     checkOutputArgs(args);
     const def = loadSweep(args, 'sweep');
     const target = chartTargets(args);
     // `--plot` alone means ./sim-plots/<scenario>/; checked before the sweep runs.
     const plotDir = plotDirFor(args.plot, def.name);
     if (plotDir !== undefined) preparePlotDir(plotDir);
-    const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+    const shard = shardToRun(args, process.env);
     const progress = progressFor(io, 'sweep');
     // Ctrl-C stops the runs not yet finished; the points finished so far are kept.
     const interrupt = new AbortController();

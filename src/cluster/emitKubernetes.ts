@@ -1,0 +1,124 @@
+// `sim sweep --emit kubernetes`: the manifests of a sweep on Kubernetes, as one JSON List
+// (`kubectl apply -f sweep.json`):
+//   - a ConfigMap holding the scenario file, mounted where the shards read it;
+//   - a PersistentVolumeClaim (ReadWriteMany: the shards' pods may run on several nodes)
+//     for the shard outputs and the merged result;
+//   - an Indexed Job (completionMode: Indexed), one completion per shard, each running
+//     `sim sweep --shard auto --shards N` (JOB_COMPLETION_INDEX is its shard, 0-based);
+//   - a merge Job that waits until every shard's output is on the volume, merges them
+//     into the volume (the table beside, merge.txt) and prints the merged JSON, alone:
+//     `kubectl logs job/NAME-merge` (stdout and stderr mixed) is the file's bytes.
+// The container image must hold `sim` on its PATH (--image; docs/cluster.md has one).
+import { basename } from 'node:path';
+import { describeJob, shellQuote, type JobPlan } from './jobPlan.js';
+
+export const DEFAULT_IMAGE = 'gunicorn-sim:0.1.0';
+
+const SCENARIO_DIR = '/sweep/scenario';
+const RESULTS_DIR = '/sweep/results';
+
+/** A Kubernetes name (RFC 1123 label): lower-case letters, digits and '-', at most 63 characters with the suffixes added here. */
+export function kubernetesName(name: string): string {
+  const base = `sim-${name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .slice(0, 50)
+    .replace(/-+$/, '');
+  return base;
+}
+
+export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'; items: Record<string, any>[] } {
+  const q = shellQuote;
+  const name = kubernetesName(p.name);
+  const image = p.image ?? DEFAULT_IMAGE;
+  const file = basename(p.scenarioPath);
+  const labels = { 'app.kubernetes.io/name': 'gunicorn-sim', 'gunicorn-sim/sweep': name };
+  const memory = `${p.resources.memoryMb}Mi`;
+  const resources = { requests: { cpu: '1', memory }, limits: { memory } };
+  const volumes = [
+    { name: 'scenario', configMap: { name: `${name}-scenario` } },
+    { name: 'results', persistentVolumeClaim: { claimName: `${name}-results` } },
+  ];
+  const volumeMounts = [
+    { name: 'scenario', mountPath: SCENARIO_DIR, readOnly: true },
+    { name: 'results', mountPath: RESULTS_DIR },
+  ];
+  const out = `${RESULTS_DIR}/${name}`;
+  const sweep = ['sim', 'sweep', q(`${SCENARIO_DIR}/${file}`), ...p.sweepFlags.map(q), '--shard', 'auto', '--shards', String(p.shards), '--jobs', '1'].join(' ');
+  const shardFiles = Array.from({ length: p.shards }, (_, i) => `${out}/shard-${i}.json`);
+  const jsonName = basename(p.json);
+  const mergeScript = [
+    `for f in ${shardFiles.join(' ')}; do`,
+    '  until [ -f "$f" ]; do sleep 10; done',
+    'done',
+    `sim merge ${shardFiles.join(' ')} --json ${out}/${q(jsonName)}${p.csv === undefined ? '' : ` --csv ${out}/${q(basename(p.csv))}`} > ${out}/merge.txt`,
+    `cat ${out}/${q(jsonName)}`,
+  ].join('\n');
+  const header = describeJob(p, `sim sweep ... --emit kubernetes --shards ${p.shards}`).join(' ');
+  const container = (command: string) => ({
+    name: 'sim',
+    image,
+    command: ['sh', '-c', command],
+    resources,
+    volumeMounts,
+  });
+  return {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `${name}-scenario`, labels },
+        data: { [file]: p.scenarioText },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: `${name}-results`, labels },
+        spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } },
+      },
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: `${name}-shards`, labels, annotations: { 'gunicorn-sim/about': header } },
+        spec: {
+          completionMode: 'Indexed',
+          completions: p.shards,
+          parallelism: p.shards,
+          // A failed shard is retried alone, twice; the others go on.
+          backoffLimitPerIndex: 2,
+          maxFailedIndexes: p.shards,
+          activeDeadlineSeconds: p.resources.timeSeconds * 3,
+          template: {
+            metadata: { labels },
+            spec: {
+              restartPolicy: 'Never',
+              containers: [container(`mkdir -p ${out} && exec ${sweep} --json ${out}/shard-$JOB_COMPLETION_INDEX.json`)],
+              volumes,
+            },
+          },
+        },
+      },
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: `${name}-merge`, labels },
+        spec: {
+          completions: 1,
+          backoffLimit: 2,
+          activeDeadlineSeconds: p.resources.timeSeconds * 3 + 600,
+          template: {
+            metadata: { labels },
+            spec: { restartPolicy: 'Never', containers: [container(mergeScript)], volumes },
+          },
+        },
+      },
+    ],
+  };
+}
+
+export function kubernetesText(p: JobPlan): string {
+  return JSON.stringify(kubernetesManifest(p), null, 2) + '\n';
+}

@@ -1,0 +1,150 @@
+// What `sim sweep --emit slurm|kubernetes` needs to know, whatever the engine: the sweep's
+// command line (the same sweep the user described, to be cut into shards), where the shard
+// outputs and the merged result go, and the resources one shard needs, measured by running
+// the grid's heaviest point once here.
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { prepareSweep, type SweepDefinition } from '../analysis/sweep/sweep.js';
+import { runFigures } from '../analysis/sweep/runFigures.js';
+import { UserError } from '../scenario/errors.js';
+import { numberFlag, singleValue } from '../cli/flags.js';
+
+export const ENGINES = ['slurm', 'kubernetes'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export interface EmitArgs {
+  scenario: string;
+  vary: string[];
+  set: string[];
+  seed?: unknown;
+  replications?: unknown;
+  emit?: unknown;
+  shards?: unknown;
+  shard?: unknown;
+  'shard-index'?: unknown;
+  json?: string;
+  csv?: string;
+  plot?: unknown;
+  image?: unknown;
+}
+
+export interface JobPlan {
+  engine: Engine;
+  name: string;
+  /** The scenario file, absolute, and its text (Kubernetes ships it in a ConfigMap). */
+  scenarioPath: string;
+  scenarioText: string;
+  /** The sweep's flags after the scenario (--vary, --set, --seed, --replications), as typed. */
+  sweepFlags: string[];
+  shards: number;
+  points: number;
+  replications: number;
+  /** Where the merged JSON goes (absolute), the CSV if asked, and the folder of shard outputs and logs. */
+  json: string;
+  csv?: string;
+  shardDir: string;
+  resources: Resources;
+  image?: string;
+}
+
+export interface Resources {
+  /** Runs (point x replication) of the largest shard. */
+  runsPerShard: number;
+  /** The probe: one run of the heaviest point. */
+  probe: { point: number; requests: number | null; seconds: number; peakMb: number };
+  memoryMb: number;
+  timeSeconds: number;
+}
+
+export function checkEngine(value: unknown): Engine {
+  const text = singleValue('--emit', value, 'slurm')!.trim();
+  if (!(ENGINES as readonly string[]).includes(text)) throw new UserError(`--emit ${text}: expected one of ${ENGINES.join(', ')}`);
+  return text as Engine;
+}
+
+/** Checks the flags that go with --emit; runs the probe. */
+export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
+  const engine = checkEngine(args.emit);
+  for (const flag of ['shard', 'shard-index', 'plot'] as const) {
+    if (args[flag] !== undefined) {
+      throw new UserError(`--emit ${engine}: writes a job that runs every shard; --${flag} is for a sweep run here (the job's shards are given --shard auto)`);
+    }
+  }
+  if (args.image !== undefined && engine !== 'kubernetes') throw new UserError(`--image: goes with --emit kubernetes (a container image holding sim), not --emit ${engine}`);
+  const prepared = prepareSweep(def);
+  const points = prepared.points.length;
+  const shards = numberFlag('--shards', args.shards, { whole: true, min: 1 }, '4');
+  if (shards === undefined) throw new UserError(`--emit ${engine}: say into how many shards to cut the ${points} points: --shards ${Math.min(points, 4)}`);
+  if (shards > points) throw new UserError(`--shards ${shards}: expected at most ${points}, the grid's points (a shard with no point would do nothing)`);
+  const json = resolve(args.json === undefined || args.json === '' ? `${def.name}-sweep.json` : args.json);
+  const stem = basename(json).replace(/\.json$/, '');
+  const flags: string[] = [];
+  for (const v of args.vary) flags.push('--vary', v);
+  for (const s of args.set) flags.push('--set', s);
+  if (args.seed !== undefined) flags.push('--seed', String(args.seed));
+  if (args.replications !== undefined) flags.push('--replications', String(args.replications));
+  const scenarioPath = resolve(args.scenario);
+  const image = args.image === undefined ? undefined : singleValue('--image', args.image, 'registry.example/gunicorn-sim:0.1.0')!.trim();
+  return {
+    engine,
+    name: def.name,
+    scenarioPath,
+    scenarioText: readFileSync(scenarioPath, 'utf8'),
+    sweepFlags: flags,
+    shards,
+    points,
+    replications: def.replications,
+    json,
+    csv: args.csv === undefined || args.csv === '' ? undefined : resolve(args.csv),
+    shardDir: join(dirname(json), `${stem}.shards`),
+    resources: measure(def, prepared.points, shards),
+    image,
+  };
+}
+
+/**
+ * A shard's resources from one run of the heaviest point (the most requests; the last
+ * point when the grid does not vary them): memory twice this process's peak (a shard
+ * runs its points one after the other in one thread, --jobs 1), time three times the
+ * probe's per run, plus a minute to start, at least 5 minutes.
+ */
+function measure(def: SweepDefinition, points: ReturnType<typeof prepareSweep>['points'], shards: number): Resources {
+  let heaviest = points[points.length - 1];
+  for (const p of points) if ((p.scenario.client.requests ?? 0) > (heaviest.scenario.client.requests ?? 0)) heaviest = p;
+  const start = performance.now();
+  runFigures({ scenario: heaviest.scenario, name: def.name });
+  const seconds = (performance.now() - start) / 1000;
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  const runsPerShard = Math.ceil(points.length / shards) * def.replications;
+  return {
+    runsPerShard,
+    probe: { point: heaviest.point.index, requests: heaviest.scenario.client.requests ?? null, seconds, peakMb },
+    memoryMb: Math.max(256, Math.ceil((2 * peakMb) / 64) * 64),
+    timeSeconds: Math.max(300, Math.ceil((3 * seconds * runsPerShard + 60) / 60) * 60),
+  };
+}
+
+/** A word for a POSIX shell: as it is when it is safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Seconds as Slurm's --time (hours:minutes:seconds). */
+export function clock(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round(seconds % 60);
+  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+}
+
+/** The comment lines every emitted job starts with: what it runs and where the figures come from. */
+export function describeJob(p: JobPlan, command: string): string[] {
+  const r = p.resources;
+  return [
+    `${p.name}: ${p.points} points x ${p.replications} replications in ${p.shards} shards (at most ${r.runsPerShard} runs each)`,
+    `Written by: ${command}`,
+    `Resources per shard, from one run of the heaviest point here (point ${r.probe.point}${r.probe.requests === null ? '' : `, ${r.probe.requests} requests`}:`,
+    `${r.probe.seconds.toFixed(3)} s, ${Math.round(r.probe.peakMb)} MB peak): memory twice the peak, time 3 x the runs + 1 min (at least 5 min).`,
+  ];
+}

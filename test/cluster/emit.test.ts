@@ -1,0 +1,155 @@
+// sim sweep --emit: the Slurm script and the Kubernetes manifests for the sweep the
+// command line describes. The manifests are checked against Kubernetes' own schemas
+// (kubernetes-models: validators generated from the Kubernetes OpenAPI spec), and the
+// commands their pods would run are run here, with sim on the PATH and the volumes as
+// folders: the merge Job prints the same bytes as the sweep run whole.
+// (The Slurm script on a real slurmctld and slurmd: slurm.test.ts.)
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigMap, PersistentVolumeClaim } from 'kubernetes-models/v1';
+import { Job } from 'kubernetes-models/batch/v1';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { kubernetesName } from '../../src/cluster/emitKubernetes.js';
+
+async function sim(argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sim-emit-'));
+const scenario = join(dir, 'tiny sweep.json');
+writeFileSync(
+  scenario,
+  JSON.stringify({
+    description: 'a tiny sweep for the emit tests',
+    seed: 11,
+    client: { requests: 30, concurrency: 6 },
+    server: { workerClass: 'gthread', threads: 2 },
+    app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } }, { kind: 'sleep', time: { dist: 'exponential', mean: '5ms' } }] },
+  }),
+);
+const grid = ['--vary', 'server.workers=1..3', '--vary', 'client.concurrency=3,6', '--replications', '2', '--set', 'server.threads=3'];
+
+describe('sim sweep --emit slurm', () => {
+  it('writes a job array of --shards tasks, each a shard by --shard auto, and the merge', async () => {
+    const json = join(dir, 'out', 'result.json');
+    const r = await sim(['sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '4', '--json', json]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const s = r.out;
+    expect(s.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(s).toContain('\n#SBATCH --array=0-3\n');
+    expect(s).toMatch(/\n#SBATCH --mem=\d+M\n/);
+    expect(s).toMatch(/\n#SBATCH --time=\d+:\d\d:\d\d\n/);
+    expect(s).toContain(`\n#SBATCH --output=${join(dir, 'out', 'result.shards')}/shard-%a.log\n`);
+    // The same sweep (the scenario quoted: its name has a space), cut by the array's index.
+    expect(s).toContain(
+      `exec $SIM sweep '${scenario}' --vary server.workers=1..3 --vary client.concurrency=3,6 --set server.threads=3 --replications 2 --shard auto --shards 4 --jobs 1 --json "$OUT/shard-$SLURM_ARRAY_TASK_ID.json"`,
+    );
+    expect(s).toContain('--dependency=afterok:$array --kill-on-invalid-dep=yes');
+    expect(s).toContain(`shard-3.json --json ${json}'`);
+    // bash can read it.
+    const file = join(dir, 'job.sbatch');
+    writeFileSync(file, s);
+    expect(spawnSync('bash', ['-n', file]).status).toBe(0);
+  });
+
+  it("measures the resources on the heaviest point (the most requests) and states them in the header", async () => {
+    const r = await sim(['sweep', scenario, '--vary', 'client.requests=300,30,60', '--emit', 'slurm', '--shards', '2']);
+    expect(r.code).toBe(0);
+    const probe = /from one run of the heaviest point here \(point 0, 300 requests:\n# ([\d.]+) s, (\d+) MB peak\)/.exec(r.out);
+    expect(probe).not.toBeNull();
+    const mem = Number(/#SBATCH --mem=(\d+)M/.exec(r.out)![1]);
+    // Twice the peak, in steps of 64 MB, at least 256 MB.
+    expect(mem).toBeGreaterThanOrEqual(Math.max(256, 2 * Number(probe![2]) - 1));
+    expect(mem % 64).toBe(0);
+    // At least 5 minutes.
+    expect(r.out).toMatch(/#SBATCH --time=(0:(0[5-9]|[1-5]\d)|[1-9]\d*:\d\d):\d\d\n/);
+  });
+
+  it.each<[string[], RegExp]>([
+    [['--emit', 'pbs', '--shards', '2'], /^sim: --emit pbs: expected one of slurm, kubernetes\n$/],
+    [['--emit', 'slurm'], /^sim: --emit slurm: say into how many shards to cut the 6 points: --shards 4\n$/],
+    [['--emit', 'slurm', '--shards', '7'], /^sim: --shards 7: expected at most 6, the grid's points/],
+    [['--emit', 'slurm', '--shards', '2', '--shard', 'auto'], /^sim: --emit slurm: writes a job that runs every shard; --shard is for a sweep run here/],
+    [['--emit', 'slurm', '--shards', '2', '--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
+    [['--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
+  ])('refuses %j with a message (exit 2)', async (flags, message) => {
+    const r = await sim(['sweep', scenario, ...grid, ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message);
+  });
+});
+
+describe('sim sweep --emit kubernetes', async () => {
+  const emitted = await sim(['sweep', scenario, ...grid, '--emit', 'kubernetes', '--shards', '4', '--image', 'registry.example/sim:1', '--json', 'result.json']);
+  const list = JSON.parse(emitted.out);
+  const kinds = (kind: string) => list.items.filter((i: { kind: string }) => i.kind === kind);
+
+  it('is a List of a ConfigMap, a PersistentVolumeClaim, an Indexed Job and a merge Job, valid by the Kubernetes schemas', () => {
+    expect(emitted.code).toBe(0);
+    expect(list).toMatchObject({ apiVersion: 'v1', kind: 'List' });
+    expect(list.items.map((i: { kind: string }) => i.kind)).toEqual(['ConfigMap', 'PersistentVolumeClaim', 'Job', 'Job']);
+    const [configMap, claim, shards, merge] = list.items;
+    // validate() throws on the first object that breaks its schema.
+    new ConfigMap(configMap).validate();
+    new PersistentVolumeClaim(claim).validate();
+    new Job(shards).validate();
+    new Job(merge).validate();
+    expect(shards.spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 4 });
+    const pod = shards.spec.template.spec;
+    expect(pod.containers[0].image).toBe('registry.example/sim:1');
+    expect(pod.volumes).toEqual([
+      { name: 'scenario', configMap: { name: configMap.metadata.name } },
+      { name: 'results', persistentVolumeClaim: { claimName: claim.metadata.name } },
+    ]);
+    expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
+    expect(merge.spec.template.spec.volumes).toEqual(pod.volumes);
+    expect(configMap.data['tiny sweep.json']).toBe(readFileSync(scenario, 'utf8'));
+    for (const job of [shards, merge]) expect(job.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+
+  it('the schema check has teeth: a wrong completionMode, a container without a name, a count as text fail', () => {
+    const shards = kinds('Job')[0];
+    const broken = [
+      { ...shards, spec: { ...shards.spec, completionMode: 'Indexd' } },
+      { ...shards, spec: { ...shards.spec, completions: '4' } },
+      { ...shards, spec: { ...shards.spec, template: { spec: { ...shards.spec.template.spec, containers: [{ image: 'x' }] } } } },
+    ];
+    for (const b of broken) expect(() => new Job(b).validate()).toThrow();
+  });
+
+  it("the pods' commands, run here (sim on the PATH, the volumes as folders), give the whole sweep's bytes", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sim-k8s-'));
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'sim'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(resolve('bin/sim.js'))} "$@"\n`);
+    chmodSync(join(bin, 'sim'), 0o755);
+    const [configMap, , shards, merge] = list.items;
+    mkdirSync(join(root, 'scenario'));
+    for (const [name, text] of Object.entries(configMap.data as Record<string, string>)) writeFileSync(join(root, 'scenario', name), text);
+    mkdirSync(join(root, 'results'));
+    const local = (command: string) => command.replaceAll('/sweep/scenario', join(root, 'scenario')).replaceAll('/sweep/results', join(root, 'results'));
+    const run = (command: string[], env: Record<string, string>) =>
+      spawnSync(command[0], [command[1], local(command[2])], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env }, encoding: 'utf8' });
+    // The merge waits for the shards: started last here, it finds them all.
+    for (let i = 0; i < 4; i++) {
+      const r = run(shards.spec.template.spec.containers[0].command, { JOB_COMPLETION_INDEX: String(i) });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+    const merged = run(merge.spec.template.spec.containers[0].command, {});
+    expect(merged.status).toBe(0);
+    // kubectl logs mixes stdout and stderr: only the JSON may be printed.
+    expect(merged.stderr).toBe('');
+    const whole = await sim(['sweep', scenario, ...grid, '--json', '--jobs', '1']);
+    expect(merged.stdout).toBe(whole.out);
+    expect(readFileSync(join(root, 'results', kubernetesName('tiny sweep'), 'result.json'), 'utf8')).toBe(whole.out);
+  });
+});
