@@ -14,9 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = Object.fromEntries(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1]]] : [])));
 const N = Number(args.n ?? 1_000_000);
 const REPS = Number(args.reps ?? 3);
 const BIG = Number(args.big ?? 10_000_000);
@@ -50,19 +48,48 @@ function timed(argv) {
 
 function runSim(model, n) {
   // Budgets lifted: 10M requests are 40M events and 7 simulated hours.
-  const t = timed(['bin/sim.js', 'run', MODELS[model].scenario, '--json', '--set', `client.requests=${n}`, '--max-events', '1000000000', '--max-sim-time', '1000h']);
+  const t = timed([
+    'bin/sim.js',
+    'run',
+    MODELS[model].scenario,
+    '--json',
+    '--set',
+    `client.requests=${n}`,
+    '--max-events',
+    '1000000000',
+    '--max-sim-time',
+    '1000h',
+  ]);
   const r = JSON.parse(t.stdout);
   if (!r.simulation.complete) throw new Error(`${model} at ${n} stopped early: ${r.simulation.stopReason}`);
   const ok = r.statusCodes['204'] ?? 0;
   const err = r.statusCodes['500'] ?? 0;
   const drop = r.summary.errors;
-  return { ...t, events: r.simulation.events, ok, err, drop, mean: r.summary.average, p99: r.latency.p99, thru: (ok + err) / r.summary.total };
+  return {
+    ...t,
+    events: r.simulation.events,
+    ok,
+    err,
+    drop,
+    mean: r.summary.average,
+    p99: r.latency.p99,
+    thru: (ok + err) / r.summary.total,
+  };
 }
 
 function runReference(model, n) {
   const t = timed([reference, String(n), ...MODELS[model].refArgs.map(String)]);
   const f = Object.fromEntries([...t.stdout.matchAll(/(\w+)=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
-  return { ...t, events: f.events, ok: f.ok204, err: f.err500, drop: f.drop, mean: f.mean_ms / 1000, p99: f.p99_ms / 1000, thru: f.thru_rps };
+  return {
+    ...t,
+    events: f.events,
+    ok: f.ok204,
+    err: f.err500,
+    drop: f.drop,
+    mean: f.mean_ms / 1000,
+    p99: f.p99_ms / 1000,
+    thru: f.thru_rps,
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -124,7 +151,18 @@ const SWEEP_POINTS = Number(args['sweep-points'] ?? 100);
 if (SWEEP_POINTS > 0) {
   // A sweep of B1 at 100k requests a point: both cores should make it close to twice as fast.
   const sweep = (jobs) =>
-    timed(['bin/sim.js', 'sweep', MODELS.B1.scenario, '--set', 'client.requests=100000', '--vary', `seed=1..${SWEEP_POINTS}`, '--jobs', String(jobs), '--json']);
+    timed([
+      'bin/sim.js',
+      'sweep',
+      MODELS.B1.scenario,
+      '--set',
+      'client.requests=100000',
+      '--vary',
+      `seed=1..${SWEEP_POINTS}`,
+      '--jobs',
+      String(jobs),
+      '--json',
+    ]);
   const one = sweep(1);
   const two = sweep(2);
   const same = one.stdout === two.stdout;

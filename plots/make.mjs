@@ -45,17 +45,24 @@ function sweepTable(sweep) {
   for (const p of sweep.points) {
     const r = p.requestsPerSec;
     lines.push(
-      [p.series.padEnd(22), String(p.parameters[sweep.x]).padEnd(20), f(r['2xx'], 3).padEnd(9), f(r['5xx'], 3).padEnd(9),
-        f(r.errors, 3).padEnd(9), f(p.latency.p50, 4).padEnd(9), f(p.latency.p99, 4)].join(' '),
+      [
+        p.series.padEnd(22),
+        String(p.parameters[sweep.x]).padEnd(20),
+        f(r['2xx'], 3).padEnd(9),
+        f(r['5xx'], 3).padEnd(9),
+        f(r.errors, 3).padEnd(9),
+        f(p.latency.p50, 4).padEnd(9),
+        f(p.latency.p99, 4),
+      ].join(' '),
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 async function writeSweepExample(dir, sweep) {
   mkdirSync(dir, { recursive: true });
   // The charts' input, as a sweep runner would hand it over.
-  writeFileSync(join(dir, 'sweep.json'), JSON.stringify(sweep, null, 2) + '\n');
+  writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(sweep, null, 2)}\n`);
   return writePlots(dir, sweepCharts(sweep), { title: 'gevent-100: throughput and latency against concurrency', text: sweepTable(sweep) });
 }
 

@@ -41,7 +41,9 @@ const lazyStringWidth = {
 const lazyCrypto = {
   name: 'lazy-crypto',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) => (args.namespace === 'lazy-crypto' ? undefined : { path: 'crypto', namespace: 'lazy-crypto' }));
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.namespace === 'lazy-crypto' ? undefined : { path: 'crypto', namespace: 'lazy-crypto' },
+    );
     b.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
       contents: [
         "export function createHash(...args) { return require('node:crypto').createHash(...args); }",

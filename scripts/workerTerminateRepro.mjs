@@ -63,7 +63,10 @@ for (const [name, expectCrash] of [
     process.exit(2);
   }
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file, rounds], { cwd: root, encoding: 'utf8' });
-  const lastRound = r.stderr.split('\n').filter((l) => l.startsWith('round ')).at(-1);
+  const lastRound = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('round '))
+    .at(-1);
   const fatal = /FATAL ERROR: [^\n]*/.exec(r.stderr)?.[0];
   if (r.status === 0) console.log(`${name}: ${r.stdout.trim()}`);
   else console.log(`${name}: exit ${r.status ?? r.signal} at ${lastRound}: ${fatal ?? r.stderr.trim().split('\n').at(-1)}`);

@@ -8,7 +8,8 @@
 const quote = (s: string) => JSON.stringify(s);
 const list = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
 /** Input echoed in a message, cut to a readable length: a message never repeats a whole file. */
-export const abbreviate = (text: string, max = 80) => (text.length <= max ? text : `${text.slice(0, max - 20)}...${text.slice(-8)} (${text.length} characters)`);
+export const abbreviate = (text: string, max = 80) =>
+  text.length <= max ? text : `${text.slice(0, max - 20)}...${text.slice(-8)} (${text.length} characters)`;
 const didYouMean = (guess: string | undefined) => (guess === undefined ? '' : `; did you mean ${quote(guess)}?`);
 
 // --- Files ---------------------------------------------------------------------------
@@ -31,7 +32,7 @@ export const jsonHintSingleQuote = ' (JSON strings take double quotes)';
 export const jsonHintBareWord = ' (JSON strings take double quotes; true, false and null are the only bare words)';
 export const jsonHintNumber = ' (JSON numbers have no leading +, no leading zeros, no trailing dot, and no NaN or Infinity)';
 export const jsonControlCharacter = 'a control character inside a string (write it as an escape such as \\n)';
-export const jsonBadEscape = (escape: string) => `expected an escape such as \\n, \\" or \\u00e9, got ${quote(escape)}`;
+export const jsonBadEscape = (sequence: string) => `expected an escape such as \\n, \\" or \\u00e9, got ${quote(sequence)}`;
 export const jsonDuplicateKey = (key: string) => `the key ${quote(key)} appears twice in this object (the second would silently win)`;
 export const jsonTooDeep = (depth: number) => `nested deeper than ${depth} levels`;
 export const jsonNumberTooLarge = (text: string) => `the number ${text} is too large`;
@@ -39,7 +40,7 @@ export const jsonNumberTooLarge = (text: string) => `the number ${text} is too l
 // --- Scenario fields -------------------------------------------------------------------
 
 export const unknownKey = (key: string, guess: string | undefined, known: readonly string[]) =>
-  `unknown key ${quote(key)}` + (guess !== undefined ? didYouMean(guess) : known.length > 0 ? `; expected one of ${list(known)}` : '');
+  `unknown key ${quote(key)}${guess !== undefined ? didYouMean(guess) : known.length > 0 ? `; expected one of ${list(known)}` : ''}`;
 export const missingField = (expected: string) => `missing required field (expected ${expected})`;
 export const wrongType = (expected: string, found: string) => `expected ${expected}, got ${found}`;
 export const outOfRange = (expected: string, found: string) => `expected ${expected}, got ${found}`;
@@ -54,8 +55,10 @@ export const badDuration = (found: string) =>
 export const durationPattern = 'expected a duration such as 0.25, "250ms" or "2s"';
 export const durationPositive = 'expected a duration greater than 0';
 export const durationTooLong = (max: number) => `expected a duration of at most ${max} seconds`;
-export const durationBelowTick = (tick: number) => `expected 0 or a duration of at least ${tick} s (1 us: the clock counts whole microseconds, and less would round to 0, which means "off")`;
-export const lastRateZero = 'expected a rate above 0 in the last step: it lasts until every request is sent, and at 0 they never would be (give the client a "duration" to stop sending instead)';
+export const durationBelowTick = (tick: number) =>
+  `expected 0 or a duration of at least ${tick} s (1 us: the clock counts whole microseconds, and less would round to 0, which means "off")`;
+export const lastRateZero =
+  'expected a rate above 0 in the last step: it lasts until every request is sent, and at 0 they never would be (give the client a "duration" to stop sending instead)';
 export const uniformOrder = 'expected max >= min';
 export const weightPerValue = 'expected one weight per value';
 export const someWeightPositive = 'expected at least one weight greater than 0';
@@ -70,8 +73,7 @@ export const pacingWithoutRate = 'pacing sets how a rate is kept: expected "rate
 export const notForOpenLoop = (key: string) => `${quote(key)} is for the hey client; an open-loop client ("arrivals") has none`;
 export const concurrencyOrArrivals = 'expected "concurrency" (hey -c), or "arrivals" for an open loop';
 export const concurrencyAtMostRequests = 'expected concurrency <= requests (hey refuses -c larger than -n)';
-export const needsDatabase = (kind: string) =>
-  `a ${kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`;
+export const needsDatabase = (kind: string) => `a ${kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`;
 export const dbStepWithoutConnection = (kind: string) => `a ${kind} step needs an open connection: expected a dbConnect step before it`;
 export const dbConnectTwice = 'a second dbConnect while a connection is open: expected a dbClose step before it';
 export const cacheCoversTooMany = (most: number, found: number) => `expected at most ${most} (the steps after this one), got ${found}`;
@@ -107,14 +109,18 @@ export const tooManyRuns = (points: number, replications: number, max: number) =
   `${points} points x ${replications} replications = ${points * replications} runs; at most ${max} (each run takes up to limits.maxEvents events: use fewer points or replications)`;
 export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
   `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
-export const sweepMissing = (missing: number, total: number) => `INTERRUPTED: ${missing} of ${total} points missing (Ctrl-C); the table shows the points that finished`;
+export const sweepMissing = (missing: number, total: number) =>
+  `INTERRUPTED: ${missing} of ${total} points missing (Ctrl-C); the table shows the points that finished`;
 
 // --- Limits ------------------------------------------------------------------------------
 
 export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'stalled';
 
 /** Why a run stopped before its end, for stderr and the report's PARTIAL line. */
-export function stoppedEarly(reason: Exclude<StopReason, 'finished'>, figures: { events: number; seconds: number; unfinished: number; limit: number }): string {
+export function stoppedEarly(
+  reason: Exclude<StopReason, 'finished'>,
+  figures: { events: number; seconds: number; unfinished: number; limit: number },
+): string {
   const unfinished = `${figures.unfinished} request${figures.unfinished === 1 ? '' : 's'} unfinished`;
   switch (reason) {
     case 'maxEvents':

@@ -60,7 +60,10 @@ async function runExample(e: Example): Promise<string> {
   let [command, pipe] = e.command.split(' | ');
   for (const [name, content] of Object.entries(e.files)) {
     writeFileSync(join(dir, name), content);
-    command = command.split(' ').map((a) => (a === name ? join(dir, name) : a)).join(' ');
+    command = command
+      .split(' ')
+      .map((a) => (a === name ? join(dir, name) : a))
+      .join(' ');
   }
   // `?` globs one character, as the shell would; --out FILE goes to the temporary folder.
   const words = command
@@ -86,7 +89,7 @@ async function runExample(e: Example): Promise<string> {
   const m = pipe === undefined ? null : /^(head|tail) -(\d+)$/.exec(pipe);
   if (pipe !== undefined && m === null) throw new Error(`cannot run the pipe "${pipe}"`);
   const kept = m === null ? lines : m[1] === 'head' ? lines.slice(0, Number(m[2])) : lines.slice(-Number(m[2]));
-  return kept.join('\n') + '\n';
+  return `${kept.join('\n')}\n`;
 }
 
 /** a{1,2}b is a1b a2b, as the shell expands it (JSON values in quotes are left alone). */
@@ -99,7 +102,12 @@ function braces(word: string): string[] {
 function glob(pattern: string): string[] {
   const slash = pattern.lastIndexOf('/');
   const folder = slash < 0 ? '.' : pattern.slice(0, slash);
-  const re = new RegExp(`^${pattern.slice(slash + 1).replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .slice(slash + 1)
+      .replace(/[.+^$()|[\]\\]/g, '\\$&')
+      .replace(/\?/g, '.')}$`,
+  );
   return readdirSync(folder)
     .filter((f) => re.test(f))
     .sort()
@@ -152,7 +160,12 @@ function matches(shown: string, actual: string): string | undefined {
   return undefined;
 }
 
-const pages = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md') && f !== 'errors.md').map((f) => join('docs', f))];
+const pages = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md') && f !== 'errors.md')
+    .map((f) => join('docs', f)),
+];
 
 describe('the examples of the README and docs/', () => {
   for (const page of pages) {

@@ -5,7 +5,13 @@ import type { Scenario, ScenarioInput } from '../src/scenario/schema.js';
 import { simulate, type RunResult } from '../src/model/system.js';
 import { summarize, type RunSummary } from '../src/report/summary.js';
 
-type DeepPartial<T> = { [K in keyof T]?: NonNullable<T[K]> extends readonly unknown[] ? T[K] : NonNullable<T[K]> extends object ? DeepPartial<NonNullable<T[K]>> : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: NonNullable<T[K]> extends readonly unknown[]
+    ? T[K]
+    : NonNullable<T[K]> extends object
+      ? DeepPartial<NonNullable<T[K]>>
+      : T[K];
+};
 
 export function scenario(changes: DeepPartial<ScenarioInput> = {}): Scenario {
   const base: ScenarioInput = {

@@ -41,7 +41,7 @@ export function htmlReport({ title, text, charts, scripts }: HtmlReportInput): s
   out.push(`<script>${EMBED}</script>`);
   out.push('</body>');
   out.push('</html>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 const STYLE = [

@@ -41,10 +41,7 @@ export function latencyChart(summary: RunSummary): TopLevelSpec {
   const left = percentiles.filter(([, v]) => v <= middle);
   const right = percentiles.filter(([, v]) => v > middle).reverse();
   const rows = Math.max(left.length, right.length);
-  const rules = [
-    ...left.map((p, row) => rule(p, row, 'left' as const)),
-    ...right.map((p, row) => rule(p, row, 'right' as const)),
-  ];
+  const rules = [...left.map((p, row) => rule(p, row, 'left' as const)), ...right.map((p, row) => rule(p, row, 'right' as const))];
   function rule([key, seconds]: [string, number], row: number, side: 'left' | 'right') {
     return {
       percentile: key,

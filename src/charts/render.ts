@@ -43,7 +43,10 @@ export async function compileSpec(spec: TopLevelSpec): Promise<{ vega: Vega.Spec
     error: (...m: unknown[]) => {
       throw new Error(`vega-lite: ${m.join(' ')}`);
     },
-    warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
+    warn: (...m: unknown[]) => {
+      warnings.push(m.join(' '));
+      return logger;
+    },
     info: () => logger,
     debug: () => logger,
   };

@@ -4,5 +4,5 @@ import stringify from 'json-stringify-pretty-compact';
 import type { TopLevelSpec } from 'vega-lite';
 
 export function specJson(spec: TopLevelSpec): string {
-  return stringify(spec, { maxLength: 120 }) + '\n';
+  return `${stringify(spec, { maxLength: 120 })}\n`;
 }

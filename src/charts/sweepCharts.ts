@@ -24,7 +24,10 @@ export function sweepThroughputChart(sweep: Sweep): TopLevelSpec {
     what: "hey's Requests/sec split by how requests ended",
     yTitle: 'Requests/sec',
     keyTitle: 'ended as',
-    target: sweep.target?.requestsPerSec === undefined ? undefined : { value: sweep.target.requestsPerSec, label: `target: ${sweep.target.requestsPerSec} 2xx/s` },
+    target:
+      sweep.target?.requestsPerSec === undefined
+        ? undefined
+        : { value: sweep.target.requestsPerSec, label: `target: ${sweep.target.requestsPerSec} 2xx/s` },
     keys: SWEEP_OUTCOMES.map((o) => ({ key: o, label: OUTCOME_LABEL[o] })),
     value: (p, key) => p.requestsPerSec[key as (typeof SWEEP_OUTCOMES)[number]],
     bounds: (p, key) => p.interval?.requestsPerSec?.[key as (typeof SWEEP_OUTCOMES)[number]],
@@ -82,7 +85,8 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
     ? ['gaps: hey gives no such percentile for that few responses']
     : [];
   const levels = [...new Set(points.flatMap((p) => (p.interval === undefined ? [] : [p.interval.level])))];
-  const bandNote = levels.length === 0 ? [] : [`bands: ${levels.map((l) => `${round(l * 100, 2)}%`).join(', ')} confidence intervals over replications`];
+  const bandNote =
+    levels.length === 0 ? [] : [`bands: ${levels.map((l) => `${round(l * 100, 2)}%`).join(', ')} confidence intervals over replications`];
   // A count (workers, clients, connections) gets whole-number ticks: no 3.2 workers.
   const integers = points.every((p) => Number.isInteger(p.parameters[sweep.x]));
   const x = {
@@ -108,7 +112,12 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
     legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolStrokeWidth: 2, symbolSize: 300 },
   };
   const hasBands = rows.some((r) => 'low' in r);
-  const y = { field: 'value', type: 'quantitative' as const, title: m.yTitle + (sweep.logY ? ', log scale' : ''), ...(sweep.logY ? { scale: { type: 'log' as const } } : {}) };
+  const y = {
+    field: 'value',
+    type: 'quantitative' as const,
+    title: m.yTitle + (sweep.logY ? ', log scale' : ''),
+    ...(sweep.logY ? { scale: { type: 'log' as const } } : {}),
+  };
   const tooltip = [
     { field: 'series', type: 'nominal' as const },
     { field: 'x', type: 'quantitative' as const, title: sweep.x },
@@ -146,7 +155,10 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
         : []),
       { mark: { type: 'line' as const, strokeWidth: 2 }, encoding: { y, strokeDash: dash } },
       // Points in their own layer: on the line mark they would turn the dash legend into dots.
-      { mark: { type: 'point' as const, filled: true, size: 40, opacity: 1 }, encoding: { y, detail: { field: 'key', type: 'nominal' as const }, tooltip } },
+      {
+        mark: { type: 'point' as const, filled: true, size: 40, opacity: 1 },
+        encoding: { y, detail: { field: 'key', type: 'nominal' as const }, tooltip },
+      },
       ...markerLayers(sweep),
       ...targetLayers(m.target),
     ],
@@ -165,7 +177,15 @@ function targetLayers(target: Measure['target']) {
     { data, mark: { type: 'rule' as const, strokeDash: [8, 4], strokeWidth: 1.5 }, encoding: { ...across, y, color: red } },
     {
       data,
-      mark: { type: 'text' as const, align: 'right' as const, baseline: 'bottom' as const, dx: -4, dy: -3, fontSize: 11, fontWeight: 'bold' as const },
+      mark: {
+        type: 'text' as const,
+        align: 'right' as const,
+        baseline: 'bottom' as const,
+        dx: -4,
+        dy: -3,
+        fontSize: 11,
+        fontWeight: 'bold' as const,
+      },
       encoding: { x: { value: 'width' as const }, y, text: { field: 'label', type: 'nominal' as const }, color: red },
     },
   ];
@@ -178,6 +198,10 @@ function markerLayers(sweep: Sweep) {
   const grey = { value: '#666' };
   return [
     { data, mark: { type: 'rule' as const, strokeDash: [4, 4], strokeWidth: 1.5 }, encoding: { color: grey } },
-    { data, mark: { type: 'text' as const, align: 'left' as const, baseline: 'top' as const, dx: 4, y: 2, fontSize: 11 }, encoding: { text: { field: 'label', type: 'nominal' as const }, color: grey } },
+    {
+      data,
+      mark: { type: 'text' as const, align: 'left' as const, baseline: 'top' as const, dx: 4, y: 2, fontSize: 11 },
+      encoding: { text: { field: 'label', type: 'nominal' as const }, color: grey },
+    },
   ];
 }

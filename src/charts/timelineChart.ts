@@ -128,9 +128,7 @@ function databasePanel(timeline: TimelineData, end: number, ms: number, x: TimeA
     { label: PEAK, of: timeline.peak[DB_GAUGE] },
     { label: MEAN, of: timeline.mean[DB_GAUGE] },
   ];
-  const values = stepRows(timeline, end, (i) =>
-    measures.map((m) => ({ measure: m.label, connections: round(m.of[i], 3) })),
-  );
+  const values = stepRows(timeline, end, (i) => measures.map((m) => ({ measure: m.label, connections: round(m.of[i], 3) })));
   const limit = `max_connections = ${maxConnections}`;
   return {
     title: { text: 'Open PostgreSQL connections', subtitle: `per ${ms} ms bucket; the rule is the server's limit` },
@@ -164,7 +162,10 @@ function databasePanel(timeline: TimelineData, end: number, ms: number, x: TimeA
       {
         data: { values: [{ limit: maxConnections, label: limit }] },
         layer: [
-          { mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'limit', type: 'quantitative' } } },
+          {
+            mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4], strokeWidth: 1.5 },
+            encoding: { y: { field: 'limit', type: 'quantitative' } },
+          },
           {
             mark: { type: 'text', color: '#d62728', align: 'left', baseline: 'bottom', dx: 4, dy: -2, x: 0 },
             encoding: { y: { field: 'limit', type: 'quantitative' }, text: { field: 'label' } },

@@ -17,7 +17,7 @@ export const INVARIANTS = {
   tallies: 'the report counts each result once',
   dbLimit: 'open database connections never exceed the limit',
   poolLimit: "a worker's pool never holds more than pool_size + max_overflow connections",
-  pgbouncerLimit: "PgBouncer never exceeds max_client_conn clients nor default_pool_size server connections",
+  pgbouncerLimit: 'PgBouncer never exceeds max_client_conn clients nor default_pool_size server connections',
   workerConnections: 'a worker never holds more connections than its slots',
   workerHandlers: 'a worker never runs more handlers than its threads',
   time: 'simulated time never goes backwards',
@@ -68,10 +68,16 @@ export function findViolations(r: RunResult): Violation[] {
   }
   const pool = db?.pool;
   if (pool !== undefined && pool.peakPerWorker > pool.size + pool.maxOverflow) {
-    fail(INVARIANTS.poolLimit, `a worker's pool held ${pool.peakPerWorker} connections, pool_size ${pool.size} + max_overflow ${pool.maxOverflow}`);
+    fail(
+      INVARIANTS.poolLimit,
+      `a worker's pool held ${pool.peakPerWorker} connections, pool_size ${pool.size} + max_overflow ${pool.maxOverflow}`,
+    );
   }
   const bouncer = db?.pgbouncer;
-  if (bouncer !== undefined && (bouncer.peakClients > bouncer.maxClientConn || (db !== undefined && db.peakOpen > bouncer.defaultPoolSize))) {
+  if (
+    bouncer !== undefined &&
+    (bouncer.peakClients > bouncer.maxClientConn || (db !== undefined && db.peakOpen > bouncer.defaultPoolSize))
+  ) {
     fail(
       INVARIANTS.pgbouncerLimit,
       `peak ${bouncer.peakClients} clients of max_client_conn ${bouncer.maxClientConn}, peak ${db!.peakOpen} server connections of default_pool_size ${bouncer.defaultPoolSize}`,
@@ -79,10 +85,16 @@ export function findViolations(r: RunResult): Violation[] {
   }
   const e = r.evidence;
   if (e.peakConnectionsPerWorker > e.connectionSlots) {
-    fail(INVARIANTS.workerConnections, `a ${r.server.workerClass} worker held ${e.peakConnectionsPerWorker} connections at once, its slots are ${e.connectionSlots}`);
+    fail(
+      INVARIANTS.workerConnections,
+      `a ${r.server.workerClass} worker held ${e.peakConnectionsPerWorker} connections at once, its slots are ${e.connectionSlots}`,
+    );
   }
   if (e.peakHandlersPerWorker > e.handlerSlots) {
-    fail(INVARIANTS.workerHandlers, `a ${r.server.workerClass} worker ran ${e.peakHandlersPerWorker} handlers at once, it may run ${e.handlerSlots}`);
+    fail(
+      INVARIANTS.workerHandlers,
+      `a ${r.server.workerClass} worker ran ${e.peakHandlersPerWorker} handlers at once, it may run ${e.handlerSlots}`,
+    );
   }
   if (!(r.total >= 0) || (r.stopReason === 'maxSimTime' && r.total > r.limits.maxSimTime)) {
     fail(INVARIANTS.time, `the run ended at ${r.total} µs (budget ${r.limits.maxSimTime} µs)`);

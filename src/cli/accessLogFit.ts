@@ -29,7 +29,10 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
   let interval: number | undefined;
   if (intervalText !== undefined) {
     interval = /^\d+(\.\d+)?$/.test(intervalText.trim()) ? Number(intervalText) : parseDuration(intervalText);
-    if (interval === undefined || !(interval >= 1)) throw new UserError(`--interval ${intervalText}: expected the seconds of each rate step, at least 1 (the log's resolution), e.g. --interval 10s`);
+    if (interval === undefined || !(interval >= 1))
+      throw new UserError(
+        `--interval ${intervalText}: expected the seconds of each rate step, at least 1 (the log's resolution), e.g. --interval 10s`,
+      );
   }
   const json = jsonTarget(args.json);
   const out = singleValue('--out', args.out, 'fitted.json');
@@ -44,12 +47,15 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
   const scenario = scenarioFromAccessLog(base as Record<string, unknown>, fit, { empirical: Boolean(args.empirical), source: path });
   for (const s of args.set) applyOverride(scenario, s);
   validateScenario(structuredClone(scenario), `${args.scenario} (with the load of ${path}${args.set.length > 0 ? ', and --set' : ''})`);
-  if (out !== undefined) atomicWrite(out, JSON.stringify(scenario, null, 2) + '\n', '--out');
+  if (out !== undefined) atomicWrite(out, `${JSON.stringify(scenario, null, 2)}\n`, '--out');
   io.out(
     withJson(
       json,
-      () => JSON.stringify({ accessLog: path, timeUnit: log.timeUnit, skippedLines: log.skipped, ...fit, out: out ?? null }, null, 2) + '\n',
-      () => accessLogText(path, log.timeUnit, fit) + (out !== undefined ? `Wrote the scenario to ${out}\n` : 'Not written: give --out FILE to save the scenario.\n'),
+      () =>
+        `${JSON.stringify({ accessLog: path, timeUnit: log.timeUnit, skippedLines: log.skipped, ...fit, out: out ?? null }, null, 2)}\n`,
+      () =>
+        accessLogText(path, log.timeUnit, fit) +
+        (out !== undefined ? `Wrote the scenario to ${out}\n` : 'Not written: give --out FILE to save the scenario.\n'),
     ),
   );
 }
@@ -64,10 +70,18 @@ export function accessLogText(path: string, unit: string, fit: AccessLogFit): st
     '',
     ...table(
       ['endpoint', 'requests', 'share', 'median', 'p90', 'lognormal median', 'sigma'],
-      fit.endpoints.map((e) => [e.name, String(e.count), `${(e.share * 100).toFixed(1)} %`, ms(e.median), ms(e.p90), ms(e.lognormal.median), String(e.lognormal.sigma)]),
+      fit.endpoints.map((e) => [
+        e.name,
+        String(e.count),
+        `${(e.share * 100).toFixed(1)} %`,
+        ms(e.median),
+        ms(e.p90),
+        ms(e.lognormal.median),
+        String(e.lognormal.sigma),
+      ]),
     ),
     '',
-    'Assumed: the logged time is the server\'s for the request, queueing in it included (fit a quiet',
+    "Assumed: the logged time is the server's for the request, queueing in it included (fit a quiet",
     'period, when requests did not wait for each other), and it is waiting (IO), a sleep step.',
     '',
   ];

@@ -6,7 +6,19 @@
 //
 // A symbolic link stays a link: the file it points to is replaced. A named pipe or a
 // device (/dev/stdout, a FIFO a script reads) cannot be replaced: it is written into.
-import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import * as msg from '../messages.js';
 import { UserError } from '../scenario/errors.js';
@@ -26,7 +38,10 @@ export function atomicWrite(path: string, data: string | Uint8Array, flag?: stri
   } catch (e) {
     throw writeError(where, e);
   }
-  if (isSpecial(target)) return writeInto(target, bytes, where);
+  if (isSpecial(target)) {
+    writeInto(target, bytes, where);
+    return;
+  }
   // pid and a counter: two writers (processes, or two writes in one) never share a temporary.
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${written++}.tmp`);
   try {
@@ -73,7 +88,7 @@ export function checkWritable(path: string, flag?: string): void {
 /** The file a path names: through a symbolic link (kept as a link) when it is one. */
 function resolveTarget(path: string): string {
   for (let hops = 0; hops < 40; hops++) {
-    let st;
+    let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(path);
     } catch (e) {

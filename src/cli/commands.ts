@@ -13,7 +13,17 @@ import { schemaCommand } from './schemaCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { sweepCommand } from './sweepCommand.js';
 
-export const COMMANDS: readonly Command[] = [runCommand, sweepCommand, planCommand, mergeCommand, compareCommand, fitCommand, initCommand, serveCommand, schemaCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  sweepCommand,
+  planCommand,
+  mergeCommand,
+  compareCommand,
+  fitCommand,
+  initCommand,
+  serveCommand,
+  schemaCommand,
+];
 
 /** The commands that are not in the list but in yargs's hands: help and completion. */
 export const BUILT_IN = ['help', 'completion'] as const;

@@ -9,11 +9,18 @@ import { readHeyRuns } from './readHeyRuns.js';
 
 export const compareCommand = defineCommand({
   command: 'compare <scenario> <hey..>',
-  describe: 'Simulate the scenario as each measured run ran (hey, wrk, ab, siege, locust, k6, vegeta, autocannon), and print measured and simulated side by side',
+  describe:
+    'Simulate the scenario as each measured run ran (hey, wrk, ab, siege, locust, k6, vegeta, autocannon), and print measured and simulated side by side',
   builder: (y) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON)' })
-      .positional('hey', { type: 'string', array: true, demandOption: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
+      .positional('hey', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe:
+          "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)",
+      })
       .option('json', jsonOption)
       .option('set', setOption)
       .example('$0 compare calibration/linux-2core.json calibration/results/patched-c125.r1.txt', 'one run')
@@ -23,6 +30,12 @@ export const compareCommand = defineCommand({
     const raw = readScenarioJson(args.scenario);
     const runs = readHeyRuns(args.hey);
     const comparisons = compareRuns(raw, runs, args.set, args.scenario);
-    io.out(withJson(json, () => JSON.stringify(comparisons, null, 2) + '\n', () => compareText(comparisons, args.scenario)));
+    io.out(
+      withJson(
+        json,
+        () => `${JSON.stringify(comparisons, null, 2)}\n`,
+        () => compareText(comparisons, args.scenario),
+      ),
+    );
   },
 });

@@ -25,10 +25,25 @@ export const fitCommand = defineCommand({
   builder: (y) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON): its values are the starting point' })
-      .positional('hey', { type: 'string', array: true, describe: "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)" })
-      .option('access-log', { type: 'string', describe: "Instead: fit the load of this access log (gunicorn's with %(L)s or %(D)s, nginx's combined with $request_time) onto the scenario: arrivals and weighted endpoints" })
-      .option('interval', { type: 'string', describe: 'With --access-log: seconds per arrival-rate step (default: 1 s, longer for logs over 2 min)' })
-      .option('empirical', { type: 'boolean', describe: "With --access-log: each endpoint's service time as the log's quantiles, not a lognormal" })
+      .positional('hey', {
+        type: 'string',
+        array: true,
+        describe:
+          "Files holding load testers' outputs: hey, hey -o csv, wrk, wrk2, ab, siege, locust, k6, vegeta, autocannon (docs/load-testers.md)",
+      })
+      .option('access-log', {
+        type: 'string',
+        describe:
+          "Instead: fit the load of this access log (gunicorn's with %(L)s or %(D)s, nginx's combined with $request_time) onto the scenario: arrivals and weighted endpoints",
+      })
+      .option('interval', {
+        type: 'string',
+        describe: 'With --access-log: seconds per arrival-rate step (default: 1 s, longer for logs over 2 min)',
+      })
+      .option('empirical', {
+        type: 'boolean',
+        describe: "With --access-log: each endpoint's service time as the log's quantiles, not a lognormal",
+      })
       .option('free', {
         type: 'string',
         describe: 'Comma-separated fields to fit, each a number of seconds: database.forkTime,database.backendStartTime',
@@ -46,14 +61,19 @@ export const fitCommand = defineCommand({
         '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
         'the two connection costs',
       )
-      .example('$0 fit scenarios/gevent-100.json --access-log access.log --out production.json', "a production log's load (arrivals, endpoints) on the scenario's server"),
+      .example(
+        '$0 fit scenarios/gevent-100.json --access-log access.log --out production.json',
+        "a production log's load (arrivals, endpoints) on the scenario's server",
+      ),
   handler: (args, io) => {
     if (args['access-log'] !== undefined) {
-      if ((args.hey ?? []).length > 0) throw new UserError(`--access-log: fits a load, not costs: give it without load testers' outputs (${args.hey!.join(', ')})`);
+      if ((args.hey ?? []).length > 0)
+        throw new UserError(`--access-log: fits a load, not costs: give it without load testers' outputs (${args.hey!.join(', ')})`);
       accessLogFit({ ...args, scenario: args.scenario as string }, io);
       return;
     }
-    if ((args.hey ?? []).length === 0) throw new UserError(msg.missingArguments('sim fit <scenario.json> <hey-output.txt...> --free FIELDS'));
+    if ((args.hey ?? []).length === 0)
+      throw new UserError(msg.missingArguments('sim fit <scenario.json> <hey-output.txt...> --free FIELDS'));
     if (args.free === undefined) throw new UserError(`--free: ${msg.flagNeedsValue('--free', 'database.forkTime')}`);
     const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
     const targets = splitList(singleValue('--target', args.target, 'requestsPerSec')!);
@@ -73,13 +93,17 @@ export const fitCommand = defineCommand({
     const raw = readScenarioJson(args.scenario);
     const runs = readHeyRuns(args.hey!);
     const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
-    if (out !== undefined) atomicWrite(out, JSON.stringify(result.calibrated, null, 2) + '\n', '--out');
+    if (out !== undefined) atomicWrite(out, `${JSON.stringify(result.calibrated, null, 2)}\n`, '--out');
     const { calibrated: _, ...rest } = result;
     io.out(
       withJson(
         json,
-        () => JSON.stringify({ ...rest, out: out ?? null }, null, 2) + '\n',
-        () => fitText(result) + (out !== undefined ? `Wrote the calibrated scenario to ${out}\n` : 'Not written: give --out FILE to save the calibrated scenario.\n'),
+        () => `${JSON.stringify({ ...rest, out: out ?? null }, null, 2)}\n`,
+        () =>
+          fitText(result) +
+          (out !== undefined
+            ? `Wrote the calibrated scenario to ${out}\n`
+            : 'Not written: give --out FILE to save the calibrated scenario.\n'),
       ),
     );
   },

@@ -8,8 +8,20 @@ import { flagOverride, parseSetExpression, type Override } from '../scenario/ove
 /** Flags that are shorthands for a field: `--seed 3` is `--set seed=3`. */
 export const FIELD_FLAGS = [
   { flag: '--seed', name: 'seed', path: ['seed'], example: '7', describe: 'Override the scenario seed (seed)' },
-  { flag: '--max-events', name: 'max-events', path: ['limits', 'maxEvents'], example: '1000000', describe: 'Event budget (limits.maxEvents)' },
-  { flag: '--max-sim-time', name: 'max-sim-time', path: ['limits', 'maxSimTime'], example: '10m', describe: 'Simulated-time budget (limits.maxSimTime), e.g. 90s or 10m' },
+  {
+    flag: '--max-events',
+    name: 'max-events',
+    path: ['limits', 'maxEvents'],
+    example: '1000000',
+    describe: 'Event budget (limits.maxEvents)',
+  },
+  {
+    flag: '--max-sim-time',
+    name: 'max-sim-time',
+    path: ['limits', 'maxSimTime'],
+    example: '10m',
+    describe: 'Simulated-time budget (limits.maxSimTime), e.g. 90s or 10m',
+  },
 ] as const;
 
 /** --set, as every command that reads a scenario takes it. */
@@ -133,7 +145,12 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
  * A numeric flag read as text (yargs turns "abc" into NaN and loses what was typed):
  * undefined when absent, else a number within the rule, else a message quoting it.
  */
-export function numberFlag(flag: string, value: unknown, rule: { whole: boolean; min: number; above?: boolean; max?: number; why?: string }, example: string): number | undefined {
+export function numberFlag(
+  flag: string,
+  value: unknown,
+  rule: { whole: boolean; min: number; above?: boolean; max?: number; why?: string },
+  example: string,
+): number | undefined {
   const text = singleValue(flag, value, example);
   if (text === undefined) return undefined;
   const n = text.trim() === '' ? NaN : Number(text);
@@ -143,7 +160,9 @@ export function numberFlag(flag: string, value: unknown, rule: { whole: boolean;
     throw new UserError(`${flag} ${text}: ${msg.wrongType(expected, JSON.stringify(text))}`);
   }
   if (rule.max !== undefined && n > rule.max) {
-    throw new UserError(`${flag} ${text}: ${msg.wrongType(`at most ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}`, JSON.stringify(text))}`);
+    throw new UserError(
+      `${flag} ${text}: ${msg.wrongType(`at most ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}`, JSON.stringify(text))}`,
+    );
   }
   return n;
 }

@@ -20,10 +20,28 @@ interface HeyFlag {
 export const HEY_FLAGS: readonly HeyFlag[] = [
   { name: 'n', path: 'client.requests', rule: 'count', example: '200', describe: 'requests to send (client.requests)' },
   { name: 'c', path: 'client.concurrency', rule: 'count', example: '50', describe: 'workers sending at once (client.concurrency)' },
-  { name: 'z', path: 'client.duration', rule: 'duration', example: '10s', describe: 'send for this long, e.g. 10s or 1m30s (client.duration; replaces -n)' },
+  {
+    name: 'z',
+    path: 'client.duration',
+    rule: 'duration',
+    example: '10s',
+    describe: 'send for this long, e.g. 10s or 1m30s (client.duration; replaces -n)',
+  },
   { name: 'q', path: 'client.rate', rule: 'rate', example: '10', describe: 'rate limit per worker, requests per second (client.rate)' },
-  { name: 't', path: 'client.timeout', rule: 'seconds', example: '20', describe: 'timeout per request in seconds, 0 for none (client.timeout)' },
-  { name: 'disable-keepalive', path: 'client.keepAlive', rule: 'switch', example: '', describe: 'a new connection per request (client.keepAlive=false)' },
+  {
+    name: 't',
+    path: 'client.timeout',
+    rule: 'seconds',
+    example: '20',
+    describe: 'timeout per request in seconds, 0 for none (client.timeout)',
+  },
+  {
+    name: 'disable-keepalive',
+    path: 'client.keepAlive',
+    rule: 'switch',
+    example: '',
+    describe: 'a new connection per request (client.keepAlive=false)',
+  },
 ];
 
 /** For the commands' help: one line per flag. */

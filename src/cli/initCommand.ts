@@ -41,19 +41,26 @@ export const COST_NOTES: Record<string, string> = {
   'server.switchCpu': `the worker's CPU to resume a request after each IO wait, measured by calibration/bench/switch_cost.py (SELECT 1 in gevent + psycogreen against plain psycopg2). Only async workers use it.`,
   'server.errorCpu': `the worker's extra CPU for a request that raised (${KIT}: PostgreSQL full, every connect refused, gunicorn's handle_error and its logged traceback). Measure yours on a handler that raises.`,
   'app.steps.0.cpu': `libpq's CPU to connect and close with scram-sha-256, measured by ${KIT} (300 psycopg2.connect + close, CLOCK_PROCESS_CPUTIME_ID). md5: ${M.connectCpu.md5} s, trust: ${M.connectCpu.trust} s (database.authMethod).`,
-  'app.steps.0.startCpu': 'the part of that CPU before the first wait, measured by calibration/bench/connect_start.py (psycopg2.connect(async_=1)).',
-  'app.steps.1.time': "your query's time without CPU (e.g. SELECT pg_sleep, disk, locks): measure it with EXPLAIN ANALYZE or pg_stat_statements' mean_exec_time, less its CPU below.",
-  'app.steps.1.cpu': "the backend's CPU for your query, not measured (0 here): measure it with the backend's /proc/<pid>/schedstat around the query, or pg_stat_statements' time less its blk_read_time with track_io_timing.",
-  'app.steps.1.decodeCpu': "the worker's CPU to read and decode the result rows (psycopg2's fetchall), not measured (0 here): measure it as the worker's CPU per request with the query against without it.",
-  'database.backendExitTime': "0: a closing backend frees its slot at once (calibration/slot_release.sh measured 4.4 % of its exit CPU before). Set it for a slow exit.",
+  'app.steps.0.startCpu':
+    'the part of that CPU before the first wait, measured by calibration/bench/connect_start.py (psycopg2.connect(async_=1)).',
+  'app.steps.1.time':
+    "your query's time without CPU (e.g. SELECT pg_sleep, disk, locks): measure it with EXPLAIN ANALYZE or pg_stat_statements' mean_exec_time, less its CPU below.",
+  'app.steps.1.cpu':
+    "the backend's CPU for your query, not measured (0 here): measure it with the backend's /proc/<pid>/schedstat around the query, or pg_stat_statements' time less its blk_read_time with track_io_timing.",
+  'app.steps.1.decodeCpu':
+    "the worker's CPU to read and decode the result rows (psycopg2's fetchall), not measured (0 here): measure it as the worker's CPU per request with the query against without it.",
+  'database.backendExitTime':
+    '0: a closing backend frees its slot at once (calibration/slot_release.sh measured 4.4 % of its exit CPU before). Set it for a slow exit.',
   'database.postmasterCpu': `the postmaster's CPU per connection attempt when it forks one after another: ${KIT}'s figure (its schedstat over 300 connects one at a time, idle subtracted) times the back-to-back share measured by calibration/fork_burst.sh (90 connections at once against 90 one after another).`,
   'database.postmasterWakeCpu': `the rest of ${KIT}'s one-at-a-time figure: the postmaster's CPU to wake for a connection that finds it asleep, measured by calibration/fork_burst.sh.`,
   'database.backendStartupCpu': `a new backend's CPU before it takes its slot, measured by ${KIT} (perf samples of backends before InitProcess).`,
   'database.backendStartCpu': `a backend's CPU until ready for queries, measured by ${KIT} (/proc/<backend pid>/schedstat 2 ms after connect() returned, the share after InitProcess).`,
   'database.backendExitCpu': `a backend's CPU from the client's close to its exit, measured by ${KIT} (the backend's whole CPU minus its CPU when ready).`,
   'database.refusedCpu': `a refused backend's CPU ("sorry, too many clients already") after its start-up, measured by ${KIT} (PostgreSQL full, 300 refused connects, the postmaster's cutime+cstime).`,
-  'database.forkTime': "0, as measured by calibration/costs.sh: the postmaster's fork is CPU (database.postmasterCpu), not a delay. Set it for a fork that waits (a slow or loaded host).",
-  'database.backendStartTime': "0, as measured by calibration/costs.sh: the backend's start is CPU (backendStartupCpu, backendStartCpu), not a delay. Set it for waiting outside the database's cores (a proxy, a remote host's network).",
+  'database.forkTime':
+    "0, as measured by calibration/costs.sh: the postmaster's fork is CPU (database.postmasterCpu), not a delay. Set it for a fork that waits (a slow or loaded host).",
+  'database.backendStartTime':
+    "0, as measured by calibration/costs.sh: the backend's start is CPU (backendStartupCpu, backendStartCpu), not a delay. Set it for waiting outside the database's cores (a proxy, a remote host's network).",
 };
 
 /** The starter scenario's JSON (not yet validated). */
@@ -110,9 +117,17 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
     },
     notes: {
       'client.requests': "hey -n and -c: sim run's -n and -c flags change them (sim run s.json -c 100 -n 1000).",
-      'server.workerConnections': async ? 'gunicorn --worker-connections: greenlets per worker.' : 'gunicorn --worker-connections: only async and gthread workers use it.',
-      'app.steps': 'A new connection per request, as a handler calling psycopg2.connect() does. With a pool (SQLAlchemy), add "pool": {"size": 5, "maxOverflow": 10} to app.',
-      ...(async ? { 'app.psycogreen': 'psycogreen.gevent.patch_psycopg() applied: waits on the database yield to other greenlets. false if your app does not patch psycopg2.' } : {}),
+      'server.workerConnections': async
+        ? 'gunicorn --worker-connections: greenlets per worker.'
+        : 'gunicorn --worker-connections: only async and gthread workers use it.',
+      'app.steps':
+        'A new connection per request, as a handler calling psycopg2.connect() does. With a pool (SQLAlchemy), add "pool": {"size": 5, "maxOverflow": 10} to app.',
+      ...(async
+        ? {
+            'app.psycogreen':
+              'psycogreen.gevent.patch_psycopg() applied: waits on the database yield to other greenlets. false if your app does not patch psycopg2.',
+          }
+        : {}),
       ...COST_NOTES,
     },
   };
@@ -123,53 +138,59 @@ export const initCommand = defineCommand({
   describe: 'Write a starter scenario: every cost at its measured default, with a note on how to measure yours',
   builder: (c) =>
     c
-        .option('worker-class', { type: 'string', describe: `gunicorn --worker-class: ${WORKER_CLASSES.join(', ')} (sync)` })
-        .option('workers', { type: 'string', describe: 'gunicorn --workers (1)' })
-        .option('threads', { type: 'string', describe: 'gunicorn --threads, for gthread (1)' })
-        .option('connections', { type: 'string', describe: 'gunicorn --worker-connections (1000)' })
-        .option('db-max-connections', { type: 'string', describe: 'PostgreSQL max_connections (100)' })
-        .option('query', { type: 'string', describe: 'The query\'s time: seconds or a duration, e.g. 20ms (10ms)' })
-        .option('cores', { type: 'string', describe: 'Cores shared by gunicorn, PostgreSQL and the client (4)' })
-        .option('name', { type: 'string', describe: 'The scenario\'s name' })
-        .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override any field of the starter (repeatable)' })
-        .option('out', { type: 'string', describe: 'Write it to FILE (atomically) instead of stdout; an existing file is kept unless --force' })
-        .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE' })
-        .example('$0 init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms --out s.json', ''),
+      .option('worker-class', { type: 'string', describe: `gunicorn --worker-class: ${WORKER_CLASSES.join(', ')} (sync)` })
+      .option('workers', { type: 'string', describe: 'gunicorn --workers (1)' })
+      .option('threads', { type: 'string', describe: 'gunicorn --threads, for gthread (1)' })
+      .option('connections', { type: 'string', describe: 'gunicorn --worker-connections (1000)' })
+      .option('db-max-connections', { type: 'string', describe: 'PostgreSQL max_connections (100)' })
+      .option('query', { type: 'string', describe: "The query's time: seconds or a duration, e.g. 20ms (10ms)" })
+      .option('cores', { type: 'string', describe: 'Cores shared by gunicorn, PostgreSQL and the client (4)' })
+      .option('name', { type: 'string', describe: "The scenario's name" })
+      .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override any field of the starter (repeatable)' })
+      .option('out', {
+        type: 'string',
+        describe: 'Write it to FILE (atomically) instead of stdout; an existing file is kept unless --force',
+      })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE' })
+      .example('$0 init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms --out s.json', ''),
   handler: (args, io) => {
-      const workerClass = singleValue('--worker-class', args['worker-class'], 'gevent') ?? 'sync';
-      if (!(WORKER_CLASSES as readonly string[]).includes(workerClass)) {
-        throw new UserError(`--worker-class ${workerClass}: ${msg.notOneOf(WORKER_CLASSES, JSON.stringify(workerClass), nearest(workerClass, WORKER_CLASSES))}`);
-      }
-      const query = singleValue('--query', args.query, '20ms') ?? '10ms';
-      const seconds = /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : parseDuration(query);
-      if (seconds === undefined || !(seconds > 0)) throw new UserError(`--query ${query}: expected the query's time, seconds (0.02) or a duration such as 20ms`);
-      const options: InitOptions = {
-        workerClass: workerClass as InitOptions['workerClass'],
-        workers: numberFlag('--workers', args.workers, { whole: true, min: 1 }, '4') ?? 1,
-        threads: numberFlag('--threads', args.threads, { whole: true, min: 1 }, '8'),
-        connections: numberFlag('--connections', args.connections, { whole: true, min: 1 }, '100'),
-        dbMaxConnections: numberFlag('--db-max-connections', args['db-max-connections'], { whole: true, min: 1 }, '100') ?? 100,
-        query: /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : query.trim(),
-        cores: numberFlag('--cores', args.cores, { whole: true, min: 1 }, '4') ?? 4,
-        name: singleValue('--name', args.name, 'my-app'),
-      };
-      if (options.threads !== undefined && options.workerClass !== 'gthread' && options.workerClass !== 'sync') {
-        throw new UserError(`--threads: only gthread workers have threads; --worker-class ${options.workerClass} has --connections`);
-      }
-      // gunicorn: sync with --threads > 1 is gthread.
-      if (options.workerClass === 'sync' && (options.threads ?? 1) > 1) options.workerClass = 'gthread';
-      const json = starterScenario(options);
-      for (const s of args.set) applyOverride(json, parseSetExpression(s));
-      const out = singleValue('--out', args.out, 'scenario.json');
-      validateScenario(structuredClone(json), `sim init${args.set.length > 0 ? ' (with --set)' : ''}`);
-      const text = JSON.stringify(json, null, 2) + '\n';
-      if (out === undefined) {
-        io.out(text);
-        return;
-      }
-      if (existsSync(out) && !args.force) throw new UserError(`--out ${out}: the file exists; give another name, or --force to overwrite it`);
-      checkWritable(out, '--out');
-      atomicWrite(out, text, '--out');
-      io.err(`Wrote ${out}: sim run ${out}\n`);
+    const workerClass = singleValue('--worker-class', args['worker-class'], 'gevent') ?? 'sync';
+    if (!(WORKER_CLASSES as readonly string[]).includes(workerClass)) {
+      throw new UserError(
+        `--worker-class ${workerClass}: ${msg.notOneOf(WORKER_CLASSES, JSON.stringify(workerClass), nearest(workerClass, WORKER_CLASSES))}`,
+      );
+    }
+    const query = singleValue('--query', args.query, '20ms') ?? '10ms';
+    const seconds = /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : parseDuration(query);
+    if (seconds === undefined || !(seconds > 0))
+      throw new UserError(`--query ${query}: expected the query's time, seconds (0.02) or a duration such as 20ms`);
+    const options: InitOptions = {
+      workerClass: workerClass as InitOptions['workerClass'],
+      workers: numberFlag('--workers', args.workers, { whole: true, min: 1 }, '4') ?? 1,
+      threads: numberFlag('--threads', args.threads, { whole: true, min: 1 }, '8'),
+      connections: numberFlag('--connections', args.connections, { whole: true, min: 1 }, '100'),
+      dbMaxConnections: numberFlag('--db-max-connections', args['db-max-connections'], { whole: true, min: 1 }, '100') ?? 100,
+      query: /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : query.trim(),
+      cores: numberFlag('--cores', args.cores, { whole: true, min: 1 }, '4') ?? 4,
+      name: singleValue('--name', args.name, 'my-app'),
+    };
+    if (options.threads !== undefined && options.workerClass !== 'gthread' && options.workerClass !== 'sync') {
+      throw new UserError(`--threads: only gthread workers have threads; --worker-class ${options.workerClass} has --connections`);
+    }
+    // gunicorn: sync with --threads > 1 is gthread.
+    if (options.workerClass === 'sync' && (options.threads ?? 1) > 1) options.workerClass = 'gthread';
+    const json = starterScenario(options);
+    for (const s of args.set) applyOverride(json, parseSetExpression(s));
+    const out = singleValue('--out', args.out, 'scenario.json');
+    validateScenario(structuredClone(json), `sim init${args.set.length > 0 ? ' (with --set)' : ''}`);
+    const text = `${JSON.stringify(json, null, 2)}\n`;
+    if (out === undefined) {
+      io.out(text);
+      return;
+    }
+    if (existsSync(out) && !args.force) throw new UserError(`--out ${out}: the file exists; give another name, or --force to overwrite it`);
+    checkWritable(out, '--out');
+    atomicWrite(out, text, '--out');
+    io.err(`Wrote ${out}: sim run ${out}\n`);
   },
 });

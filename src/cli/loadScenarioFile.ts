@@ -27,7 +27,10 @@ export function maxInputBytes(): number {
   const text = process.env.SIM_MAX_INPUT_MB;
   if (text === undefined || text.trim() === '') return DEFAULT_MAX_INPUT_MB * 1024 * 1024;
   const mb = Number(text);
-  if (!Number.isFinite(mb) || mb <= 0) throw new UserError(`SIM_MAX_INPUT_MB=${JSON.stringify(text).slice(1, -1)}: ${msg.wrongType('a number of megabytes > 0', JSON.stringify(text))}`);
+  if (!Number.isFinite(mb) || mb <= 0)
+    throw new UserError(
+      `SIM_MAX_INPUT_MB=${JSON.stringify(text).slice(1, -1)}: ${msg.wrongType('a number of megabytes > 0', JSON.stringify(text))}`,
+    );
   return Math.floor(mb * 1024 * 1024);
 }
 
@@ -54,7 +57,14 @@ export function readText(path: string, what: string, expected: string): string {
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? msg.noSuchFile : code === 'EISDIR' ? msg.isDirectory(expected) : code === 'EACCES' ? msg.notReadable : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? msg.noSuchFile
+        : code === 'EISDIR'
+          ? msg.isDirectory(expected)
+          : code === 'EACCES'
+            ? msg.notReadable
+            : (e as Error).message;
     throw new UserError(`${path}: ${msg.cannotRead(what, why)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);

@@ -30,7 +30,7 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   for (const o of overrides) applyOverride(raw, o);
   const source = path;
   const base = validateScenario(raw, source, overrides);
-  let axes;
+  let axes: ReturnType<typeof parseVary>[];
   if (args.vary.length > 0) {
     axes = args.vary.map(parseVary);
   } else if (base.sweep !== undefined) {
@@ -47,7 +47,12 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   }
   checkAxes(axes);
   const replications =
-    numberFlag('--replications', args.replications, { whole: true, min: 1, max: MAX_REPLICATIONS, why: 'the 95 % interval narrows as 1/sqrt(R): by then to 1 % of one run\'s spread' }, '5') ??
+    numberFlag(
+      '--replications',
+      args.replications,
+      { whole: true, min: 1, max: MAX_REPLICATIONS, why: "the 95 % interval narrows as 1/sqrt(R): by then to 1 % of one run's spread" },
+      '5',
+    ) ??
     base.sweep?.replications ??
     1;
   // Every run is a simulation of up to limits.maxEvents events: refuse a sweep that could not end this year.

@@ -55,7 +55,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // `sim help` and `sim help <command>`: the help, as --help shows it.
     if (words[0] === 'help') {
       const name = words[1];
-      if (name !== undefined && findCommand(name) === undefined) throw new UserError(msg.unknownCommand(name, nearest(name, commandNames())));
+      if (name !== undefined && findCommand(name) === undefined)
+        throw new UserError(msg.unknownCommand(name, nearest(name, commandNames())));
       if (words.length > 2) throw new UserError(msg.extraArgument(words[2]));
       return await main(name === undefined ? ['--help'] : [name, '--help'], io);
     }
@@ -66,11 +67,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     showingHelp(argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--help'));
     const cli = yargs(argv)
       .scriptName('sim')
-      .usage('$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load. sim help <command> shows the options of one; sim --version prints the version.');
+      .usage(
+        '$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load. sim help <command> shows the options of one; sim --version prints the version.',
+      );
     for (const c of COMMANDS) cli.command(c.command, c.describe, c.builder, (args) => c.handler(args, io));
     skipHelpCache(cli);
     await cli
-      .command('help [command]', 'Show the help of sim, or of one command', (y) => y.positional('command', { type: 'string', describe: 'A command' }))
+      .command('help [command]', 'Show the help of sim, or of one command', (y) =>
+        y.positional('command', { type: 'string', describe: 'A command' }),
+      )
       .completion('completion', 'Print a shell completion script (bash, zsh): sim completion >> ~/.bashrc')
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
       .demandCommand(1)
@@ -92,7 +97,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (e instanceof ExitStatus) return e.exitCode;
     if (e instanceof UserError) {
       // One problem a line, each prefixed, so that grep and editors pick up every one.
-      io.err(e.message.split('\n').map((line) => `sim: ${printable(line)}\n`).join(''));
+      io.err(
+        e.message
+          .split('\n')
+          .map((line) => `sim: ${printable(line)}\n`)
+          .join(''),
+      );
       return e.exitCode;
     }
     io.err(`sim: internal error: ${printable(String((e as Error).message))}\n`);
@@ -157,8 +167,13 @@ function optionsOf(argv: readonly string[]): string[] {
  */
 export function printable(line: string, max = 1000): string {
   // eslint-disable-next-line no-control-regex
-  const safe = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return safe.length <= max ? safe : `${safe.slice(0, max - 200)} ...(${safe.length - max + 100} characters left out)... ${safe.slice(-100)}`;
+  const safe = line.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return safe.length <= max
+    ? safe
+    : `${safe.slice(0, max - 200)} ...(${safe.length - max + 100} characters left out)... ${safe.slice(-100)}`;
 }
 
 /**

@@ -26,7 +26,10 @@ export const planCommand = defineCommand({
       .option('p99', { type: 'string', demandOption: true, describe: 'hey p99 at most: seconds, or "300ms"' })
       .option('max-errors', numberOption('5xx responses plus transport errors allowed per run (0)'))
       .option('json', jsonOption)
-      .option('plot', { type: 'string', describe: `Write the sweep charts, the targets drawn as lines, and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
+      .option('plot', {
+        type: 'string',
+        describe: `Write the sweep charts, the targets drawn as lines, and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,
+      })
       .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
       .option('cost', { type: 'string', describe: `What "cheapest" minimizes, in order (comma-separated; default ${COST_KEYS.join(',')})` })
       .example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
@@ -44,9 +47,20 @@ export const planCommand = defineCommand({
     const progress = progressFor(io, 'plan');
     const prepared = prepareSweep(def);
     const out = await runSweep(def, { jobs: checkJobs(args.jobs), onProgress: progress.onProgress }, prepared).finally(progress.end);
-    const result = plan(out.sweep, out.points.map((point) => ({ result: point, scenario: prepared.points[point.index].scenario })), targets, costOrder);
+    const result = plan(
+      out.sweep,
+      out.points.map((point) => ({ result: point, scenario: prepared.points[point.index].scenario })),
+      targets,
+      costOrder,
+    );
     const text = planText(result);
-    io.out(withJson(json, () => JSON.stringify(result, null, 2) + '\n', () => text));
+    io.out(
+      withJson(
+        json,
+        () => `${JSON.stringify(result, null, 2)}\n`,
+        () => text,
+      ),
+    );
     if (plotDir !== undefined) {
       // Loaded here: the renderers take long to load.
       const { writePlots } = await import('./writePlots.js');
@@ -63,7 +77,8 @@ function costKeys(text: string | undefined): CostKey[] {
   if (text === undefined) return [...COST_KEYS];
   const keys = text.split(',').map((k) => k.trim());
   for (const k of keys) {
-    if (!(COST_KEYS as readonly string[]).includes(k)) throw new UserError(`--cost ${text}: ${msg.notOneOf(COST_KEYS, JSON.stringify(k), nearest(k, COST_KEYS))}`);
+    if (!(COST_KEYS as readonly string[]).includes(k))
+      throw new UserError(`--cost ${text}: ${msg.notOneOf(COST_KEYS, JSON.stringify(k), nearest(k, COST_KEYS))}`);
   }
   return keys as CostKey[];
 }

@@ -13,7 +13,11 @@ export function plotDirFor(plot: string | undefined, scenario: string): string |
   if (plot === undefined) return undefined;
   if (plot !== '') return plot;
   // A name is the user's text: keep it to one folder's worth of safe characters.
-  const safe = scenario.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_').slice(0, 100) || 'scenario';
+  const safe =
+    scenario
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 100) || 'scenario';
   return join('sim-plots', safe);
 }
 

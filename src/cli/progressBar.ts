@@ -1,6 +1,9 @@
 // A progress bar on stderr, drawn only when stderr is a terminal: redirected output and
 // CI logs stay free of carriage returns. stdout never sees it.
-export function progressBar(write: (text: string) => void, label: string): { update: (done: number, total: number) => void; end: () => void } {
+export function progressBar(
+  write: (text: string) => void,
+  label: string,
+): { update: (done: number, total: number) => void; end: () => void } {
   const width = 30;
   let last = '';
   let drawn = false;

@@ -33,9 +33,20 @@ export const runCommand = defineCommand({
         default: [] as string[],
         describe: 'Override a field: --set client.concurrency=101 (repeatable)',
       })
-      .option('check', { type: 'boolean', default: false, describe: 'Check the invariants of the run; a violation is an internal error (exit 1)' })
+      .option('check', {
+        type: 'boolean',
+        default: false,
+        describe: 'Check the invariants of the run; a violation is an internal error (exit 1)',
+      })
       .option('out', { type: 'string', describe: 'Write the report to this file (atomically) instead of stdout' })
-      .options(Object.fromEntries(FIELD_FLAGS.map((f) => [f.name, f.name === 'max-sim-time' ? { type: 'string' as const, describe: f.describe } : numberOption(f.describe)])))
+      .options(
+        Object.fromEntries(
+          FIELD_FLAGS.map((f) => [
+            f.name,
+            f.name === 'max-sim-time' ? { type: 'string' as const, describe: f.describe } : numberOption(f.describe),
+          ]),
+        ),
+      )
       .option('plot', {
         type: 'string',
         describe: `Write charts (.vl.json, .svg, .png) and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,
@@ -72,7 +83,11 @@ export const runCommand = defineCommand({
     if (partial !== undefined) io.err(`sim: ${path}: ${partial}\n`);
     const sens = args.sensitivity ? runSensitivity(path, overrides, scenario, summary, Boolean(args.check), io) : undefined;
     const text = heyText(summary) + (sens === undefined ? '' : sensitivityText(sens));
-    const report = withJson(json, () => JSON.stringify(sens === undefined ? summary : { ...summary, ...sensitivityJson(sens) }, null, 2) + '\n', () => text);
+    const report = withJson(
+      json,
+      () => `${JSON.stringify(sens === undefined ? summary : { ...summary, ...sensitivityJson(sens) }, null, 2)}\n`,
+      () => text,
+    );
     if (out === undefined) io.out(report);
     else atomicWrite(out, report, '--out');
     if (plotDir !== undefined) {
@@ -90,7 +105,14 @@ export const runCommand = defineCommand({
  * `sim run --sensitivity`: the scenario's unmeasured costs moved one at a time, each run
  * like the base run (the file with the command line's overrides).
  */
-function runSensitivity(path: string, overrides: readonly Override[], scenario: Scenario, summary: RunSummary, check: boolean, io: Io): Sensitivity {
+function runSensitivity(
+  path: string,
+  overrides: readonly Override[],
+  scenario: Scenario,
+  summary: RunSummary,
+  check: boolean,
+  io: Io,
+): Sensitivity {
   const raw = readScenarioJson(path);
   for (const o of overrides) applyOverride(raw, o);
   const progress = progressFor(io, 'sensitivity');

@@ -9,7 +9,7 @@ export const schemaCommand = defineCommand({
   describe: 'Print the JSON Schema of scenario files (scenarios/schema.json is this output)',
   builder: (y) => y.option('out', { type: 'string', describe: 'Write it to this file (atomically) instead of stdout' }),
   handler: (args, io) => {
-    const text = JSON.stringify(scenarioJsonSchema(), null, 2) + '\n';
+    const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
     const out = singleValue('--out', args.out, 'scenarios/schema.json');
     if (out === undefined) io.out(text);
     else atomicWrite(out, text, '--out');

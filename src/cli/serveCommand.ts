@@ -19,14 +19,19 @@ export const serveCommand = defineCommand({
     c
       .positional('scenario', { type: 'string', describe: 'Scenario file (JSON) the page opens; default: scenarios/gevent-100.json' })
       .option('port', numberOption(`TCP port (default ${DEFAULT_PORT}); 0 picks a free one`))
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on; anything but loopback lets other machines in' })
-      .example('$0 serve', 'the article\'s gevent scenarios, at http://127.0.0.1:8080/')
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Address to listen on; anything but loopback lets other machines in',
+      })
+      .example('$0 serve', "the article's gevent scenarios, at http://127.0.0.1:8080/")
       .example('$0 serve my-app.json --port 9000', 'your own scenario first'),
   handler: async (args, io) => {
     const port = numberFlag('--port', args.port, { whole: true, min: 0, max: 65535, why: 'a TCP port' }, '8080') ?? DEFAULT_PORT;
     const host = singleValue('--host', args.host, '127.0.0.1')!;
     // An empty --host would make Node listen on every interface: the opposite of the default.
-    if (host.trim() !== host || host === '') throw new UserError(`--host ${JSON.stringify(args.host)}: expected an address such as 127.0.0.1 (or 0.0.0.0 for every interface)`);
+    if (host.trim() !== host || host === '')
+      throw new UserError(`--host ${JSON.stringify(args.host)}: expected an address such as 127.0.0.1 (or 0.0.0.0 for every interface)`);
     // Checked before serving, so a bad file fails here with sim run's message.
     if (args.scenario !== undefined) loadScenarioFile(args.scenario);
     const root = packageRoot();
@@ -34,7 +39,7 @@ export const serveCommand = defineCommand({
     if (!existsSync(join(siteDir, 'index.html'))) {
       throw new UserError(`the page is not built (no ${join(siteDir, 'index.html')}): run npm run build:web`);
     }
-    let site;
+    let site: Awaited<ReturnType<typeof import('./siteServer.js')['startSiteServer']>>;
     try {
       // Loaded here: Node's http module costs every other command 2 ms of start-up.
       const { startSiteServer } = await import('./siteServer.js');
@@ -42,7 +47,8 @@ export const serveCommand = defineCommand({
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UserError(`--port ${port}: the port is in use; choose another (--port 0 picks a free one)`);
-      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new UserError(`--host ${host}: not an address of this machine`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        throw new UserError(`--host ${host}: not an address of this machine`);
       throw e;
     }
     if (!LOOPBACK.test(host)) io.err(`sim serve: listening on ${host}: other machines can open the page\n`);

@@ -7,7 +7,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP, type AddressInfo } from 'node:net';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { maxInputBytes } from './loadScenarioFile.js';
-import { DEFAULT_SCENARIO, isScenarioFileName, SCENARIO_INDEX, scenarioEntry, scenarioName, type ScenarioIndex } from '../web/scenarioIndex.js';
+import {
+  DEFAULT_SCENARIO,
+  isScenarioFileName,
+  SCENARIO_INDEX,
+  scenarioEntry,
+  scenarioName,
+  type ScenarioIndex,
+} from '../web/scenarioIndex.js';
 
 export interface SiteServerOptions {
   /** The built site (dist/site). */
@@ -84,29 +91,45 @@ export function startSiteServer(options: SiteServerOptions): Promise<RunningSite
 function handle(options: SiteServerOptions, request: IncomingMessage, response: ServerResponse): void {
   // DNS rebinding: a page on another site whose name resolves to this machine would be
   // same-origin with it. Only an address, localhost or the --host name itself is served.
-  if (!allowedHost(request.headers.host, options.host)) return send(response, 421, 'text/plain; charset=utf-8', 'sim serve answers only to its own address (the Host header names another site)\n');
+  if (!allowedHost(request.headers.host, options.host)) {
+    send(response, 421, 'text/plain; charset=utf-8', 'sim serve answers only to its own address (the Host header names another site)\n');
+    return;
+  }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('Allow', 'GET, HEAD');
-    return send(response, 405, 'text/plain; charset=utf-8', 'only GET and HEAD\n');
+    send(response, 405, 'text/plain; charset=utf-8', 'only GET and HEAD\n');
+    return;
   }
   let path: string;
   try {
     path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname).slice(1);
   } catch {
-    return send(response, 400, 'text/plain; charset=utf-8', 'not a valid path\n');
+    send(response, 400, 'text/plain; charset=utf-8', 'not a valid path\n');
+    return;
   }
-  if (path === SCENARIO_INDEX) return send(response, 200, TYPES['.json'], JSON.stringify(scenarioIndex(options), null, 2) + '\n', request);
+  if (path === SCENARIO_INDEX) {
+    send(response, 200, TYPES['.json'], `${JSON.stringify(scenarioIndex(options), null, 2)}\n`, request);
+    return;
+  }
   if (options.given !== undefined && path === `${GIVEN_PREFIX}${basename(options.given)}`) {
-    return sendFile(response, options.given, request);
+    sendFile(response, options.given, request);
+    return;
   }
   const scenario = /^scenarios\/([\w.-]+)$/.exec(path);
   if (scenario !== null) {
-    if (!isScenarioFileName(scenario[1])) return notFound(response);
-    return sendFile(response, join(options.scenariosDir, scenario[1]), request, options.scenariosDir);
+    if (!isScenarioFileName(scenario[1])) {
+      notFound(response);
+      return;
+    }
+    sendFile(response, join(options.scenariosDir, scenario[1]), request, options.scenariosDir);
+    return;
   }
   const file = resolve(options.siteDir, path === '' ? 'index.html' : path);
   // resolve() has removed every "..": a path still inside the site is one of its files.
-  if (!file.startsWith(resolve(options.siteDir) + sep)) return notFound(response);
+  if (!file.startsWith(resolve(options.siteDir) + sep)) {
+    notFound(response);
+    return;
+  }
   sendFile(response, file, request, options.siteDir);
 }
 
@@ -126,7 +149,10 @@ function allowedHost(header: string | undefined, listening: string): boolean {
 
 function scenarioIndex(options: SiteServerOptions): ScenarioIndex {
   const listed = readdirSync(options.scenariosDir).filter(isScenarioFileName).sort();
-  const index: ScenarioIndex = { default: listed.includes(`${DEFAULT_SCENARIO}.json`) ? DEFAULT_SCENARIO : scenarioName(listed[0] ?? ''), scenarios: [] };
+  const index: ScenarioIndex = {
+    default: listed.includes(`${DEFAULT_SCENARIO}.json`) ? DEFAULT_SCENARIO : scenarioName(listed[0] ?? ''),
+    scenarios: [],
+  };
   if (options.given !== undefined) {
     const fileName = basename(options.given);
     index.scenarios.push(scenarioEntry(fileName, `${GIVEN_PREFIX}${fileName}`, options.given, readJson(options.given)));
@@ -153,12 +179,26 @@ function readJson(path: string): unknown {
 }
 
 function sendFile(response: ServerResponse, path: string, request: IncomingMessage, inside?: string): void {
-  if (!existsSync(path) || !statSync(path).isFile()) return notFound(response);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    notFound(response);
+    return;
+  }
   // A symbolic link out of the folder (scenarios/x.json -> /etc/passwd) is not served.
-  if (inside !== undefined && !realpathSync(path).startsWith(realpathSync(inside) + sep)) return notFound(response);
+  if (inside !== undefined && !realpathSync(path).startsWith(realpathSync(inside) + sep)) {
+    notFound(response);
+    return;
+  }
   // Read whole and at once, so a file larger than any scenario would stall every request.
   const size = statSync(path).size;
-  if (size > maxInputBytes()) return send(response, 413, 'text/plain; charset=utf-8', `sim serve: ${basename(path)} is ${size} bytes, larger than the ${maxInputBytes() / 1048576} MB limit (SIM_MAX_INPUT_MB)\n`);
+  if (size > maxInputBytes()) {
+    send(
+      response,
+      413,
+      'text/plain; charset=utf-8',
+      `sim serve: ${basename(path)} is ${size} bytes, larger than the ${maxInputBytes() / 1048576} MB limit (SIM_MAX_INPUT_MB)\n`,
+    );
+    return;
+  }
   send(response, 200, TYPES[extname(path)] ?? 'application/octet-stream', readFileSync(path), request);
 }
 

@@ -23,7 +23,8 @@ export const sweepCommand = defineCommand({
     clusterOptions(gridOptions(c))
       .option('shard', {
         type: 'string',
-        describe: "Run only slice i of n of the grid (i/n, 1-based), or auto: from a job array's variables (Slurm, Kubernetes, AWS Batch); join the slices with sim merge",
+        describe:
+          "Run only slice i of n of the grid (i/n, 1-based), or auto: from a job array's variables (Slurm, Kubernetes, AWS Batch); join the slices with sim merge",
       })
       .option('json', jsonOption)
       .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
@@ -32,7 +33,10 @@ export const sweepCommand = defineCommand({
       .option('p99', { type: 'string', describe: 'Draw this p99 (seconds, or "300ms") as a target line on the latency chart' })
       .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
       .example('$0 sweep scenarios/gevent-100.json --vary client.concurrency,client.requests=10..150:5', "the article's curve")
-      .example('$0 sweep s.json --vary server.workers=1,2,4 --vary client.concurrency=10..200:10 --replications 5', 'a grid, with 95 % CIs'),
+      .example(
+        '$0 sweep s.json --vary server.workers=1,2,4 --vary client.concurrency=10..200:10 --replications 5',
+        'a grid, with 95 % CIs',
+      ),
   handler: async (args, io) => {
     if (args.emit !== undefined) return emitJob(loadSweep(args, 'sweep'), args, io);
     checkOutputArgs(args);
@@ -46,7 +50,12 @@ export const sweepCommand = defineCommand({
     // Ctrl-C stops the runs not yet finished; the points finished so far are kept.
     const interrupt = new AbortController();
     const unsubscribe = io.onInterrupt?.(() => interrupt.abort()) ?? (() => {});
-    const out = await runSweep(def, { jobs: checkJobs(args.jobs), shard, onProgress: progress.onProgress, signal: interrupt.signal }).finally(() => {
+    const out = await runSweep(def, {
+      jobs: checkJobs(args.jobs),
+      shard,
+      onProgress: progress.onProgress,
+      signal: interrupt.signal,
+    }).finally(() => {
       progress.end();
       unsubscribe();
     });

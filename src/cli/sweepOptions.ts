@@ -13,7 +13,8 @@ export function gridOptions<T>(y: Argv<T>) {
       type: 'string',
       array: true,
       default: [] as string[],
-      describe: 'A field and its values: path=from..to:step or path=a,b,c; several paths joined by commas move together (repeatable: a grid)',
+      describe:
+        'A field and its values: path=from..to:step or path=a,b,c; several paths joined by commas move together (repeatable: a grid)',
     })
     .option('replications', numberOption('Runs per point (seeds derived from the base seed): mean and 95 % CI'))
     .option('jobs', numberOption(`Worker threads (default: the cores, ${availableParallelism()} here)`))

@@ -23,7 +23,7 @@ export function checkOutputArgs(args: OutputArgs): void {
 }
 
 export function emitSweep(out: SweepOutput, args: OutputArgs, io: Io): void {
-  const json = JSON.stringify(out, null, 2) + '\n';
+  const json = `${JSON.stringify(out, null, 2)}\n`;
   if (args.json) atomicWrite(args.json, json, '--json');
   if (args.csv) atomicWrite(args.csv, sweepCsv(out), '--csv');
   if (args.json === '') io.out(json);

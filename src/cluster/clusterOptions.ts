@@ -14,9 +14,15 @@ export function clusterOptions<T>(y: Argv<T>) {
   return y
     .option('shard-index', { type: 'string', describe: 'Run only shard i (0-based, as job arrays count) of --shards n' })
     .option('shards', { type: 'string', describe: 'How many shards: with --shard-index, --shard auto, or --emit' })
-    .option('emit', { type: 'string', describe: 'Print a job for a cluster instead of running: slurm (an sbatch script) or kubernetes (manifests); see docs/cluster.md' })
+    .option('emit', {
+      type: 'string',
+      describe: 'Print a job for a cluster instead of running: slurm (an sbatch script) or kubernetes (manifests); see docs/cluster.md',
+    })
     .option('image', { type: 'string', describe: 'With --emit kubernetes: the container image holding sim' })
-    .example('$0 sweep s.json --vary server.workers=1..8 --emit slurm --shards 4 --json out/sweep.json > sweep.sbatch', 'a Slurm job array (bash sweep.sbatch submits it)');
+    .example(
+      '$0 sweep s.json --vary server.workers=1..8 --emit slurm --shards 4 --json out/sweep.json > sweep.sbatch',
+      'a Slurm job array (bash sweep.sbatch submits it)',
+    );
 }
 
 /** sim sweep --emit ENGINE: prints the job script or manifests; runs nothing but one probe. */
@@ -27,6 +33,7 @@ export function emitJob(def: SweepDefinition, args: EmitArgs, io: Io): void {
 
 /** A sweep run here: the shard to run (undefined: the whole grid); --image has no use without --emit. */
 export function shardToRun(args: ShardArgs & { image?: unknown }, env: Env): Shard | undefined {
-  if (args.image !== undefined) throw new UserError('--image: goes with --emit kubernetes (the image its pods run); a sweep run here needs none');
+  if (args.image !== undefined)
+    throw new UserError('--image: goes with --emit kubernetes (the image its pods run); a sweep run here needs none');
   return resolveShard(args, env);
 }

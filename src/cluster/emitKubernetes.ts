@@ -45,7 +45,18 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
     { name: 'results', mountPath: RESULTS_DIR },
   ];
   const out = `${RESULTS_DIR}/${name}`;
-  const sweep = ['sim', 'sweep', q(`${SCENARIO_DIR}/${file}`), ...p.sweepFlags.map(q), '--shard', 'auto', '--shards', String(p.shards), '--jobs', '1'].join(' ');
+  const sweep = [
+    'sim',
+    'sweep',
+    q(`${SCENARIO_DIR}/${file}`),
+    ...p.sweepFlags.map(q),
+    '--shard',
+    'auto',
+    '--shards',
+    String(p.shards),
+    '--jobs',
+    '1',
+  ].join(' ');
   const shardFiles = Array.from({ length: p.shards }, (_, i) => `${out}/shard-${i}.json`);
   const jsonName = basename(p.json);
   const mergeScript = [
@@ -120,5 +131,5 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
 }
 
 export function kubernetesText(p: JobPlan): string {
-  return JSON.stringify(kubernetesManifest(p), null, 2) + '\n';
+  return `${JSON.stringify(kubernetesManifest(p), null, 2)}\n`;
 }

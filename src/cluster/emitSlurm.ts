@@ -10,9 +10,23 @@ export function slurmScript(p: JobPlan): string {
   const r = p.resources;
   const job = `sim-${p.name}`.replace(/[^\w.-]/g, '_');
   const files = Array.from({ length: p.shards }, (_, i) => q(`${p.shardDir}/shard-${i}.json`)).join(' ');
-  const sweep = ['sweep', q(p.scenarioPath), ...p.sweepFlags.map(q), '--shard', 'auto', '--shards', String(p.shards), '--jobs', '1'].join(' ');
+  const sweep = ['sweep', q(p.scenarioPath), ...p.sweepFlags.map(q), '--shard', 'auto', '--shards', String(p.shards), '--jobs', '1'].join(
+    ' ',
+  );
   const merge = `merge ${files} --json ${q(p.json)}${p.csv === undefined ? '' : ` --csv ${q(p.csv)}`}`;
-  const command = ['sim', 'sweep', p.scenarioPath, ...p.sweepFlags, '--emit', 'slurm', '--shards', String(p.shards), '--json', p.json, ...(p.csv ? ['--csv', p.csv] : [])]
+  const command = [
+    'sim',
+    'sweep',
+    p.scenarioPath,
+    ...p.sweepFlags,
+    '--emit',
+    'slurm',
+    '--shards',
+    String(p.shards),
+    '--json',
+    p.json,
+    ...(p.csv ? ['--csv', p.csv] : []),
+  ]
     .map(q)
     .join(' ');
   return `#!/bin/bash

@@ -68,15 +68,20 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
   const engine = checkEngine(args.emit);
   for (const flag of ['shard', 'shard-index', 'plot'] as const) {
     if (args[flag] !== undefined) {
-      throw new UserError(`--emit ${engine}: writes a job that runs every shard; --${flag} is for a sweep run here (the job's shards are given --shard auto)`);
+      throw new UserError(
+        `--emit ${engine}: writes a job that runs every shard; --${flag} is for a sweep run here (the job's shards are given --shard auto)`,
+      );
     }
   }
-  if (args.image !== undefined && engine !== 'kubernetes') throw new UserError(`--image: goes with --emit kubernetes (a container image holding sim), not --emit ${engine}`);
+  if (args.image !== undefined && engine !== 'kubernetes')
+    throw new UserError(`--image: goes with --emit kubernetes (a container image holding sim), not --emit ${engine}`);
   const prepared = prepareSweep(def);
   const points = prepared.points.length;
   const shards = numberFlag('--shards', args.shards, { whole: true, min: 1 }, '4');
-  if (shards === undefined) throw new UserError(`--emit ${engine}: say into how many shards to cut the ${points} points: --shards ${Math.min(points, 4)}`);
-  if (shards > points) throw new UserError(`--shards ${shards}: expected at most ${points}, the grid's points (a shard with no point would do nothing)`);
+  if (shards === undefined)
+    throw new UserError(`--emit ${engine}: say into how many shards to cut the ${points} points: --shards ${Math.min(points, 4)}`);
+  if (shards > points)
+    throw new UserError(`--shards ${shards}: expected at most ${points}, the grid's points (a shard with no point would do nothing)`);
   const json = resolve(args.json === undefined || args.json === '' ? `${def.name}-sweep.json` : args.json);
   const stem = basename(json).replace(/\.json$/, '');
   const flags: string[] = [];

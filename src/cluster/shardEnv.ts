@@ -38,17 +38,23 @@ export function resolveShard(args: ShardArgs, env: Env): Shard | undefined {
   const shards = numberFlag('--shards', args.shards, { whole: true, min: 1 }, '4');
   const index = numberFlag('--shard-index', args['shard-index'], { whole: true, min: 0 }, '0');
   if (index !== undefined) {
-    if (shard !== undefined) throw new UserError(`--shard-index ${index}: give either --shard ${shard} or --shard-index i --shards n, not both`);
-    if (shards === undefined) throw new UserError(`--shard-index ${index}: say how many shards there are: --shard-index ${index} --shards N (N > ${index})`);
+    if (shard !== undefined)
+      throw new UserError(`--shard-index ${index}: give either --shard ${shard} or --shard-index i --shards n, not both`);
+    if (shards === undefined)
+      throw new UserError(`--shard-index ${index}: say how many shards there are: --shard-index ${index} --shards N (N > ${index})`);
     if (index >= shards) throw new UserError(`--shard-index ${index}: expected 0 to ${shards - 1} (0-based) with --shards ${shards}`);
     return { index: index + 1, count: shards };
   }
   if (shard === undefined) {
-    if (shards !== undefined) throw new UserError(`--shards ${shards}: say which shard this is: --shard-index i (0-based, 0 to ${shards - 1}) or --shard auto (from a job array's variables)`);
+    if (shards !== undefined)
+      throw new UserError(
+        `--shards ${shards}: say which shard this is: --shard-index i (0-based, 0 to ${shards - 1}) or --shard auto (from a job array's variables)`,
+      );
     return undefined;
   }
   if (shard !== 'auto') {
-    if (shards !== undefined) throw new UserError(`--shards ${shards}: goes with --shard auto or --shard-index i; --shard ${shard} states the count itself`);
+    if (shards !== undefined)
+      throw new UserError(`--shards ${shards}: goes with --shard auto or --shard-index i; --shard ${shard} states the count itself`);
     try {
       return parseShard(shard);
     } catch (e) {
@@ -69,7 +75,9 @@ export function shardFromEnv(env: Env, shards: number | undefined): Shard {
     );
   }
   if (present.length > 1) {
-    throw new UserError(`--shard auto: both ${present.map((e) => `${e.index}=${env[e.index]}`).join(' and ')} are set: which engine runs this is unclear; give --shard-index i --shards n`);
+    throw new UserError(
+      `--shard auto: both ${present.map((e) => `${e.index}=${env[e.index]}`).join(' and ')} are set: which engine runs this is unclear; give --shard-index i --shards n`,
+    );
   }
   const engine = present[0];
   const id = whole(env, engine.index);
@@ -134,6 +142,7 @@ function set(env: Env, name: string): boolean {
 function whole(env: Env, name: string, min = 0): number {
   const text = env[name]!.trim();
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new UserError(`--shard auto: ${name}=${JSON.stringify(env[name])}: expected a whole number >= ${min}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UserError(`--shard auto: ${name}=${JSON.stringify(env[name])}: expected a whole number >= ${min}`);
   return n;
 }

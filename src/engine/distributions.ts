@@ -25,7 +25,10 @@ export class Constant implements Distribution {
 
 export class UniformBetween implements Distribution {
   readonly kind = 'uniform';
-  constructor(readonly min: number, readonly max: number) {}
+  constructor(
+    readonly min: number,
+    readonly max: number,
+  ) {}
   get mean(): number {
     return (this.min + this.max) / 2;
   }
@@ -53,7 +56,10 @@ export class Exponential implements Distribution {
 export class LogNormal implements Distribution {
   readonly kind = 'lognormal';
   private readonly mu: number;
-  constructor(readonly median: number, readonly sigma: number) {
+  constructor(
+    readonly median: number,
+    readonly sigma: number,
+  ) {
     this.mu = Math.log(median);
   }
   get mean(): number {
@@ -76,7 +82,10 @@ export class Choice implements Distribution {
   readonly kind = 'choice';
   private readonly cumulative: number[];
   private readonly total: number;
-  constructor(readonly values: readonly number[], readonly weights: readonly number[]) {
+  constructor(
+    readonly values: readonly number[],
+    readonly weights: readonly number[],
+  ) {
     if (values.length === 0 || values.length !== weights.length) throw new RangeError('choice: one weight per value');
     let sum = 0;
     this.cumulative = weights.map((w) => (sum += w));

@@ -75,7 +75,9 @@ export class EventQueue {
   }
 
   private siftUp(pos: number, slot: number, k: number, s: number): void {
-    const heap = this.heap, keys = this.heapKey, seqs = this.heapSeq;
+    const heap = this.heap,
+      keys = this.heapKey,
+      seqs = this.heapSeq;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
       const pk = keys[parent];
@@ -92,7 +94,9 @@ export class EventQueue {
 
   /** Places (slot, k, s) from the root down, the root having been removed. */
   private siftDown(slot: number, k: number, s: number): void {
-    const heap = this.heap, keys = this.heapKey, seqs = this.heapSeq;
+    const heap = this.heap,
+      keys = this.heapKey,
+      seqs = this.heapSeq;
     const n = this.count;
     let pos = 0;
     for (;;) {

@@ -3,7 +3,10 @@
 import { invariantViolated } from '../messages.js';
 
 export class InvariantViolation extends Error {
-  constructor(readonly invariant: string, readonly figures: string) {
+  constructor(
+    readonly invariant: string,
+    readonly figures: string,
+  ) {
     super(invariantViolated(invariant, figures));
     this.name = 'InvariantViolation';
   }

@@ -16,7 +16,10 @@ export class Resource {
   /** Highest number of units ever in use at once. */
   peakInUse = 0;
 
-  constructor(readonly capacity: number, readonly name = 'resource') {
+  constructor(
+    readonly capacity: number,
+    readonly name = 'resource',
+  ) {
     if (!(capacity >= 1)) throw new RangeError(`${name}: capacity must be >= 1, got ${capacity}`);
   }
 

@@ -45,7 +45,10 @@ export class Simulation {
   lane(delay: Time, priority: number = Priority.NORMAL): Lane {
     const key = delay * 8 + (priority + 4);
     let lane = this.lanes.get(key);
-    if (lane === undefined) this.lanes.set(key, (lane = new Lane(this.queue, this, delay, priority)));
+    if (lane === undefined) {
+      lane = new Lane(this.queue, this, delay, priority);
+      this.lanes.set(key, lane);
+    }
     return lane;
   }
 

@@ -27,7 +27,10 @@ export class Connection {
   /** Which part of the client uses it (a hey worker), for the client's own bookkeeping. */
   source: unknown = undefined;
 
-  constructor(readonly id: number, readonly client: ClientSide) {}
+  constructor(
+    readonly id: number,
+    readonly client: ClientSide,
+  ) {}
 }
 
 /** What the server side of a connection must react to. */

@@ -65,7 +65,14 @@ export interface RunResult {
     atRefusal: AtRefusal;
     /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
     pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
-    pgbouncer?: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number };
+    pgbouncer?: {
+      poolMode: string;
+      defaultPoolSize: number;
+      maxClientConn: number;
+      peakClients: number;
+      refused: number;
+      timeouts: number;
+    };
   };
   /** CPU given to each kind of process (µs): hey, the gunicorn workers, the postmaster, the backends. */
   cpu: { client: number; workers: number; postmaster: number; backends: number };
@@ -91,7 +98,10 @@ export interface RunResult {
 /** The run's figures, read from the components of `system` once it has run. */
 export function collectResult(system: System, stopReason: StopReason, limits: RunResult['limits']): RunResult {
   const { sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer } = system;
-  const { server: s, app: { pool } } = system.resolved;
+  const {
+    server: s,
+    app: { pool },
+  } = system.resolved;
   const timeline = recorder.timeline;
   const end = client.finishedAt ?? sim.now;
   const data = timeline.finish(end);
@@ -106,7 +116,13 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     events: sim.eventsRun,
     exceptions: app.exceptionsRaised(),
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
-    server: { workerClass: s.workerClass, workers: s.workers, kills: arbiter.kills, restarts: arbiter.restarts, servedByWorker: arbiter.servedByWorker() },
+    server: {
+      workerClass: s.workerClass,
+      workers: s.workers,
+      kills: arbiter.kills,
+      restarts: arbiter.restarts,
+      servedByWorker: arbiter.servedByWorker(),
+    },
     database:
       postgres === undefined
         ? undefined
@@ -123,7 +139,9 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
             deadEnds: postgres.deadEnds,
             atRefusal: atRefusal(postgres),
             pool:
-              pool === undefined ? undefined : { size: pool.size, maxOverflow: pool.maxOverflow, peakPerWorker: db!.peakPerWorker, timeouts: db!.timeouts },
+              pool === undefined
+                ? undefined
+                : { size: pool.size, maxOverflow: pool.maxOverflow, peakPerWorker: db!.peakPerWorker, timeouts: db!.timeouts },
             pgbouncer:
               pgbouncer === undefined
                 ? undefined

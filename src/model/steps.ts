@@ -51,7 +51,10 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
   const caches = new Map<CacheSpec, CacheModel>();
   const cacheOf = (c: CacheSpec) => {
     let model = caches.get(c);
-    if (model === undefined) caches.set(c, (model = new CacheModel(streams.stream(c.stream), c.hitRatio, c.ttl, c.keys)));
+    if (model === undefined) {
+      model = new CacheModel(streams.stream(c.stream), c.hitRatio, c.ttl, c.keys);
+      caches.set(c, model);
+    }
     return model;
   };
   const compile = (s: ResolvedStep): CompiledStep => ({

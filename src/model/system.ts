@@ -30,7 +30,6 @@ export interface RunOptions {
   timeSeries?: boolean;
 }
 
-
 export function simulate(scenario: Scenario, options: RunOptions = {}): RunResult {
   const resolved = resolve(scenario);
   const system = wire(resolved, options.timeSeries ?? true);

@@ -82,7 +82,14 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   if (d?.clientAnswers) postgres!.client = app;
 
   const l = r.listener;
-  const listener = new Listener(sim, l.capacity, l.synRetransmits, l.acceptPolicy, streams.stream('server.accept'), timeline.gauge('backlog', series));
+  const listener = new Listener(
+    sim,
+    l.capacity,
+    l.synRetransmits,
+    l.acceptPolicy,
+    streams.stream('server.accept'),
+    timeline.gauge('backlog', series),
+  );
   const arbiter = new Arbiter(
     sim,
     listener,
@@ -96,12 +103,22 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   const c = r.client;
   const client: LoadGenerator =
     c.kind === 'openLoop'
-      ? new OpenLoopClient(sim, listener, c.settings, new Arrivals(c.process, c.steps, streams.stream('client.arrivals')), recorder, inSystem, recorder.ledger)
+      ? new OpenLoopClient(
+          sim,
+          listener,
+          c.settings,
+          new Arrivals(c.process, c.steps, streams.stream('client.arrivals')),
+          recorder,
+          inSystem,
+          recorder.ledger,
+        )
       : new HeyClient(
           sim,
           listener,
           // Its own stream, made only when asked for: every other draw stays as it was.
-          c.thinkTime === undefined ? c.settings : { ...c.settings, think: { distribution: toDistribution(c.thinkTime), uniform: streams.stream('client.thinkTime') } },
+          c.thinkTime === undefined
+            ? c.settings
+            : { ...c.settings, think: { distribution: toDistribution(c.thinkTime), uniform: streams.stream('client.thinkTime') } },
           recorder,
           inSystem,
           recorder.ledger,

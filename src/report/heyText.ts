@@ -55,7 +55,7 @@ export function heyText(s: RunSummary): string {
     out.push('');
   }
   out.push(...simulationText(s));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function simulationText(s: RunSummary): string[] {
@@ -73,7 +73,9 @@ function simulationText(s: RunSummary): string[] {
   out.push(`  Backlog:\tpeak ${sim.backlog.peak} of ${sim.backlog.capacity}, ${sim.backlog.synDrops} SYNs dropped`);
   if (sim.database !== null) {
     const db = sim.database;
-    out.push(`  PostgreSQL:\tpeak ${db.peakOpen} of ${db.maxConnections} connections, ${db.refused} refused, ${db.connections} opened, ${db.queries} queries`);
+    out.push(
+      `  PostgreSQL:\tpeak ${db.peakOpen} of ${db.maxConnections} connections, ${db.refused} refused, ${db.connections} opened, ${db.queries} queries`,
+    );
     const pm = db.postmaster;
     if (pm.synDrops > 0 || pm.deadEnds > 0) {
       out.push(
@@ -88,11 +90,15 @@ function simulationText(s: RunSummary): string[] {
       );
     }
     if (db.pool !== null) {
-      out.push(`  Pool:\t\tper worker ${db.pool.size} + ${db.pool.maxOverflow} overflow, peak ${db.pool.peakPerWorker}, ${db.pool.timeouts} timed out`);
+      out.push(
+        `  Pool:\t\tper worker ${db.pool.size} + ${db.pool.maxOverflow} overflow, peak ${db.pool.peakPerWorker}, ${db.pool.timeouts} timed out`,
+      );
     }
     if (db.pgbouncer !== null) {
       const b = db.pgbouncer;
-      out.push(`  PgBouncer:\t${b.poolMode} mode, ${b.defaultPoolSize} server connections, peak ${b.peakClients} clients, ${b.refused} refused, ${b.timeouts} timed out`);
+      out.push(
+        `  PgBouncer:\t${b.poolMode} mode, ${b.defaultPoolSize} server connections, peak ${b.peakClients} clients, ${b.refused} refused, ${b.timeouts} timed out`,
+      );
     }
   }
   const cpu = sim.cpu;

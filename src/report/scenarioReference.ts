@@ -45,12 +45,17 @@ function walk(node: JsonSchema, path: string, rows: Row[]): void {
 }
 
 function items(node: JsonSchema, path: string, rows: Row[]): void {
-  if (node.oneOf !== undefined && node.oneOf.every((v: JsonSchema) => v.properties?.kind?.const !== undefined)) {
+  if (node.oneOf?.every((v: JsonSchema) => v.properties?.kind?.const !== undefined)) {
     for (const variant of node.oneOf as JsonSchema[]) {
       const kind = variant.properties.kind.const as string;
       for (const [key, child] of Object.entries<JsonSchema>(variant.properties)) {
         if (key === 'kind') continue;
-        rows.push({ path: `${path} (${kind}).${key}`, type: typeOf(child), bounds: boundsOf(child), description: String(child.description ?? '') });
+        rows.push({
+          path: `${path} (${kind}).${key}`,
+          type: typeOf(child),
+          bounds: boundsOf(child),
+          description: String(child.description ?? ''),
+        });
       }
     }
     return;
@@ -73,7 +78,8 @@ function typeOf(s: JsonSchema): string {
 }
 
 function boundsOf(s: JsonSchema): string {
-  const numeric = s.type === 'integer' || s.type === 'number' ? s : (s.anyOf ?? []).find((v: JsonSchema) => v.type === 'number' || v.type === 'integer');
+  const numeric =
+    s.type === 'integer' || s.type === 'number' ? s : (s.anyOf ?? []).find((v: JsonSchema) => v.type === 'number' || v.type === 'integer');
   const parts: string[] = [];
   if (numeric !== undefined) {
     const safe = (x: number) => Math.abs(x) < Number.MAX_SAFE_INTEGER;

@@ -55,7 +55,14 @@ export interface RunSummary {
       /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
       atRefusal: { held: number; awaitingClient: number; startingUp: number; inQuery: number; idle: number };
       pool: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number } | null;
-      pgbouncer: { poolMode: string; defaultPoolSize: number; maxClientConn: number; peakClients: number; refused: number; timeouts: number } | null;
+      pgbouncer: {
+        poolMode: string;
+        defaultPoolSize: number;
+        maxClientConn: number;
+        peakClients: number;
+        refused: number;
+        timeouts: number;
+      } | null;
     } | null;
     /** Configurations that can fail in ways this run may not have shown. */
     warnings: string[];
@@ -152,7 +159,8 @@ function warnings(result: RunResult): string[] {
   if (db?.pool !== undefined) {
     const perWorker = db.pool.size + db.pool.maxOverflow;
     const total = result.server.workers * perWorker;
-    const [limit, what] = db.pgbouncer !== undefined ? [db.pgbouncer.maxClientConn, "PgBouncer's max_client_conn"] : [db.maxConnections, 'max_connections'];
+    const [limit, what] =
+      db.pgbouncer !== undefined ? [db.pgbouncer.maxClientConn, "PgBouncer's max_client_conn"] : [db.maxConnections, 'max_connections'];
     if (total > limit) {
       out.push(
         `each worker has its own pool: ${result.server.workers} workers x (pool_size ${db.pool.size} + max_overflow ${db.pool.maxOverflow}) = ${total} connections can exceed ${what} (${limit})`,

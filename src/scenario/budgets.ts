@@ -44,14 +44,30 @@ export function beyondBudget(s: Scenario): WorkBound | undefined {
     if (c.duration !== undefined) {
       // hey -z: the workers send until the duration is over.
       const d = fromSeconds(c.duration);
-      if (d > maxSimTime) return { budget: 'maxSimTime', estimate: toSeconds(d), work: `client.duration = ${fmt(toSeconds(d))} s of sending (hey -z)`, takes: `at least ${fmt(toSeconds(d))} simulated seconds`, instead: 'shorten client.duration' };
+      if (d > maxSimTime)
+        return {
+          budget: 'maxSimTime',
+          estimate: toSeconds(d),
+          work: `client.duration = ${fmt(toSeconds(d))} s of sending (hey -z)`,
+          takes: `at least ${fmt(toSeconds(d))} simulated seconds`,
+          instead: 'shorten client.duration',
+        };
       return undefined;
     }
     const perWorker = Math.floor(c.requests! / concurrency);
     const sent = perWorker * concurrency;
     if (sent > s.limits.maxEvents) {
-      const what = sent === c.requests ? `client.requests = ${c.requests}` : `the ${sent} requests hey sends (client.requests = ${c.requests} in rounds of client.concurrency = ${concurrency})`;
-      return { budget: 'maxEvents', estimate: sent, work: what, takes: `at least ${sent} events (one or more each)`, instead: 'send fewer requests' };
+      const what =
+        sent === c.requests
+          ? `client.requests = ${c.requests}`
+          : `the ${sent} requests hey sends (client.requests = ${c.requests} in rounds of client.concurrency = ${concurrency})`;
+      return {
+        budget: 'maxEvents',
+        estimate: sent,
+        work: what,
+        takes: `at least ${sent} events (one or more each)`,
+        instead: 'send fewer requests',
+      };
     }
     if (c.rate !== undefined) {
       // hey -q: a worker's k-th request waits for its k-th tick, k periods in.
@@ -73,12 +89,26 @@ export function beyondBudget(s: Scenario): WorkBound | undefined {
   // comes first, and either may end the run early: no bound.
   if (c.duration !== undefined || c.requests === undefined) return undefined;
   const n = c.requests;
-  if (n > s.limits.maxEvents) return { budget: 'maxEvents', estimate: n, work: `client.requests = ${n} arrivals`, takes: `at least ${n} events (one or more each)`, instead: 'send fewer requests' };
+  if (n > s.limits.maxEvents)
+    return {
+      budget: 'maxEvents',
+      estimate: n,
+      work: `client.requests = ${n} arrivals`,
+      takes: `at least ${n} events (one or more each)`,
+      instead: 'send fewer requests',
+    };
   const steps = (c.arrivals.steps ?? [{ from: 0, rate: c.arrivals.rate! }]).map((st) => ({ from: fromSeconds(st.from), rate: st.rate }));
   const rates = c.arrivals.steps === undefined ? `client.arrivals.rate = ${c.arrivals.rate}/s` : `the rates of client.arrivals.steps`;
   if (c.arrivals.process === 'constant') {
     const last = nthConstantArrival(steps, n);
-    if (last > maxSimTime) return { budget: 'maxSimTime', estimate: toSeconds(last), work: `client.requests = ${n} evenly spaced arrivals at ${rates}`, takes: `at least ${fmt(toSeconds(last))} simulated seconds`, instead: 'send fewer requests or raise the rate' };
+    if (last > maxSimTime)
+      return {
+        budget: 'maxSimTime',
+        estimate: toSeconds(last),
+        work: `client.requests = ${n} evenly spaced arrivals at ${rates}`,
+        takes: `at least ${fmt(toSeconds(last))} simulated seconds`,
+        instead: 'send fewer requests or raise the rate',
+      };
     return undefined;
   }
   // Poisson: each gap is rounded to the microsecond (at most 0.5 us shorter), so the n-th

@@ -37,11 +37,14 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'database.postmasterCpu', description: "the postmaster's CPU per connection attempt" },
   { path: 'database.postmasterWakeCpu', description: "the postmaster's extra CPU when an attempt wakes it" },
   { path: 'database.backendStartTime', description: "a new backend's start-up and authentication waiting" },
-  { path: 'database.backendStartCpu', description: "a backend's CPU holding its slot until ready (the server's share of authentication, InitPostgres)" },
+  {
+    path: 'database.backendStartCpu',
+    description: "a backend's CPU holding its slot until ready (the server's share of authentication, InitPostgres)",
+  },
   { path: 'database.backendStartupCpu', description: "a new backend's CPU before it takes its slot (the startup packet)" },
   { path: 'database.backendExitTime', description: 'how long after a close a backend frees its slot' },
   { path: 'database.backendExitCpu', description: "a backend's CPU after its connection closed, until it has exited" },
-  { path: 'database.refusedCpu', description: 'a refused backend\'s CPU after it found no slot (the FATAL message and exit)' },
+  { path: 'database.refusedCpu', description: "a refused backend's CPU after it found no slot (the FATAL message and exit)" },
   { path: 'database.pgbouncer.loginTime', description: "PgBouncer's time per client login" },
 ];
 
@@ -65,7 +68,7 @@ export function costsOf(scenario: Scenario): Cost[] {
   const stepSpecs = COSTS.filter((c) => c.stepKind !== undefined);
   const stepLists: { keys: (string | number)[]; steps: readonly Step[] }[] = [];
   if (scenario.app.steps !== undefined) stepLists.push({ keys: ['app', 'steps'], steps: scenario.app.steps });
-  scenario.app.endpoints?.forEach((e, i) => stepLists.push({ keys: ['app', 'endpoints', i, 'steps'], steps: e.steps }));
+  for (const [i, e] of (scenario.app.endpoints ?? []).entries()) stepLists.push({ keys: ['app', 'endpoints', i, 'steps'], steps: e.steps });
   for (const spec of COSTS) {
     if (spec.stepKind === undefined) {
       const keys = spec.path.split('.');
@@ -128,7 +131,9 @@ export function scaleDuration(value: DurationSpec, factor: number, max = Infinit
     case 'uniform':
       return { dist: 'uniform', min: s(value.min), max: s(value.max) };
     case 'choice':
-      return value.weights === undefined ? { dist: 'choice', values: value.values.map(s) } : { dist: 'choice', values: value.values.map(s), weights: [...value.weights] };
+      return value.weights === undefined
+        ? { dist: 'choice', values: value.values.map(s) }
+        : { dist: 'choice', values: value.values.map(s), weights: [...value.weights] };
     case 'lognormal':
       return { dist: 'lognormal', median: s(value.median), sigma: value.sigma };
   }

@@ -46,7 +46,12 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
-      const what = issue.origin === 'array' ? `a list with ${op} ${bound} items` : issue.origin === 'string' ? `a string of ${op} ${bound} characters` : `a number ${op} ${bound}`;
+      const what =
+        issue.origin === 'array'
+          ? `a list with ${op} ${bound} items`
+          : issue.origin === 'string'
+            ? `a string of ${op} ${bound} characters`
+            : `a number ${op} ${bound}`;
       return [[path, msg.outOfRange(what, describeValue(found))]];
     }
     case 'invalid_value': {
@@ -55,10 +60,11 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
     }
     case 'invalid_union':
       return describeUnion(issue, path, found, raw);
-    default:
+    default: {
       // Refinements and formats carry our own "expected ..." message (../messages.ts).
       const says = found !== undefined && !isObject(found) && !Array.isArray(found) && issue.message.startsWith('expected');
       return [[path, says ? `${issue.message}, got ${describeValue(found)}` : issue.message]];
+    }
   }
 }
 
@@ -80,14 +86,19 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: readonly Prope
   if (path.at(-1) === 'dist' || (isObject(found) && 'dist' in found)) {
     const dist = path.at(-1) === 'dist' ? found : (found as Record<string, unknown>).dist;
     const distPath = path.at(-1) === 'dist' ? path : [...path, 'dist'];
-    return [[distPath, msg.badDistribution(DISTRIBUTIONS, describeValue(dist), typeof dist === 'string' ? nearest(dist, DISTRIBUTIONS) : undefined)]];
+    return [
+      [
+        distPath,
+        msg.badDistribution(DISTRIBUTIONS, describeValue(dist), typeof dist === 'string' ? nearest(dist, DISTRIBUTIONS) : undefined),
+      ],
+    ];
   }
   return [[path, msg.badDuration(describeValue(found))]];
 }
 
 /** The values of a discriminated union's tag ("kind", "dist"), from the schema itself. */
 function tags(union: z.ZodDiscriminatedUnion, key: string): string[] {
-  return union.options.map((o) => [...((o as z.ZodObject).shape[key] as z.ZodLiteral).values].map(String)).flat();
+  return union.options.flatMap((o) => [...((o as z.ZodObject).shape[key] as z.ZodLiteral).values].map(String));
 }
 const STEP_KINDS = tags(stepSchema as unknown as z.ZodDiscriminatedUnion, 'kind');
 const DISTRIBUTIONS = tags(durationSpec.options[1] as unknown as z.ZodDiscriminatedUnion, 'dist');
@@ -106,7 +117,14 @@ function rulesOutBranch(i: z.core.$ZodIssue): boolean {
 }
 
 function expectedType(expected: string): string {
-  const words: Record<string, string> = { int: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', array: 'a list', object: 'an object' };
+  const words: Record<string, string> = {
+    int: 'an integer',
+    number: 'a number',
+    string: 'a string',
+    boolean: 'true or false',
+    array: 'a list',
+    object: 'an object',
+  };
   return words[expected] ?? expected;
 }
 

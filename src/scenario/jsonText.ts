@@ -22,7 +22,12 @@ export interface JsonLocation {
 
 /** A syntax error at a character offset. */
 export class JsonSyntaxError extends Error {
-  constructor(readonly offset: number, readonly line: number, readonly column: number, message: string) {
+  constructor(
+    readonly offset: number,
+    readonly line: number,
+    readonly column: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'JsonSyntaxError';
   }
@@ -71,7 +76,11 @@ class Reader {
     if (c === '[') return this.array(path, depth);
     if (c === '"') return this.string();
     if (c === '-' || (c >= '0' && c <= '9')) return this.number();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.text.startsWith(word, this.i)) {
         this.i += word.length;
         return v;
@@ -179,7 +188,11 @@ class Reader {
     const m = NUMBER.exec(this.text);
     if (m === null) this.fail(msg.jsonExpected('a number', this.found(), msg.jsonHintNumber));
     const after = this.text[this.i + m[0].length];
-    if (after !== undefined && /[A-Za-z_µ]/.test(after) && !/^[eE][+-]?\d/.test(this.text.slice(this.i + m[0].length, this.i + m[0].length + 3))) {
+    if (
+      after !== undefined &&
+      /[A-Za-z_µ]/.test(after) &&
+      !/^[eE][+-]?\d/.test(this.text.slice(this.i + m[0].length, this.i + m[0].length + 3))
+    ) {
       // 250ms without quotes: a duration meant as a string.
       const word = /^[-\w.µ]+/.exec(this.text.slice(this.i, this.i + 200))![0];
       this.fail(msg.jsonExpected('a value', JSON.stringify(msg.abbreviate(word)), msg.jsonHintBareWord));
@@ -211,7 +224,8 @@ class Reader {
     const c = this.text[this.i];
     if (c === '/') return msg.jsonHintComment;
     if (c === "'") return msg.jsonHintSingleQuote;
-    if (c === '+' || c === '.' || this.text.startsWith('NaN', this.i) || this.text.startsWith('Infinity', this.i)) return msg.jsonHintNumber;
+    if (c === '+' || c === '.' || this.text.startsWith('NaN', this.i) || this.text.startsWith('Infinity', this.i))
+      return msg.jsonHintNumber;
     if (c !== undefined && /[A-Za-z_]/.test(c)) return msg.jsonHintBareWord;
     return '';
   }

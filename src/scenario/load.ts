@@ -47,21 +47,30 @@ export function loadScenario(text: string, file: string, overrides: readonly Ove
  * (the command line's runs), a scenario whose work is predictably beyond its budgets is
  * refused too (src/scenario/budgets.ts).
  */
-export function validateScenario(raw: unknown, source: string, overrides: readonly Override[] = [], options: { budgets?: boolean } = {}): Scenario {
+export function validateScenario(
+  raw: unknown,
+  source: string,
+  overrides: readonly Override[] = [],
+  options: { budgets?: boolean } = {},
+): Scenario {
   const where = locator(raw, source, overrides);
   // Every list of the schema holds at most MAX_LIST items, and every object far fewer keys:
   // a longer one is refused before the schema checks each of its items (a million steps
   // took seconds to say so; 880,000 unknown keys, a 10 MB file, took 10 s and 500 MB).
   const long = longList(raw, []);
   if (long !== undefined) {
-    const [expected, found] = long.object ? [`an object with <= ${MAX_LIST} keys`, `an object of ${long.length} keys`] : [`a list with <= ${MAX_LIST} items`, `a list of ${long.length} items`];
+    const [expected, found] = long.object
+      ? [`an object with <= ${MAX_LIST} keys`, `an object of ${long.length} keys`]
+      : [`a list with <= ${MAX_LIST} items`, `a list of ${long.length} items`];
     throw new UserError(`${where(long.path)}: at ${formatPath(long.path)}: ${msg.outOfRange(expected, found)}`);
   }
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) throw new UserError(describeIssues(result.error as z.ZodError, raw, where));
   const scenario = result.data;
   const a = scenario.app;
-  const lists = a.endpoints?.map((e, i) => ({ path: ['app', 'endpoints', i, 'steps'], steps: e.steps })) ?? [{ path: ['app', 'steps'], steps: a.steps! }];
+  const lists = a.endpoints?.map((e, i) => ({ path: ['app', 'endpoints', i, 'steps'], steps: e.steps })) ?? [
+    { path: ['app', 'steps'], steps: a.steps! },
+  ];
   const fail = (path: PropertyKey[], problem: string): never => {
     throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
   };
@@ -76,7 +85,8 @@ export function validateScenario(raw: unknown, source: string, overrides: readon
     let open = false;
     steps.forEach((step, i) => {
       if (step.kind.startsWith('db') && scenario.database === undefined) fail([...path, i], msg.needsDatabase(step.kind));
-      if (step.kind === 'cache' && i + step.covers >= steps.length) fail([...path, i, 'covers'], msg.cacheCoversTooMany(steps.length - 1 - i, step.covers));
+      if (step.kind === 'cache' && i + step.covers >= steps.length)
+        fail([...path, i, 'covers'], msg.cacheCoversTooMany(steps.length - 1 - i, step.covers));
       if (step.kind === 'dbConnect' && open) fail([...path, i, 'kind'], msg.dbConnectTwice);
       if ((step.kind === 'dbQuery' || step.kind === 'dbClose') && !open) fail([...path, i, 'kind'], msg.dbStepWithoutConnection(step.kind));
       if (step.kind === 'dbConnect') {

@@ -38,7 +38,8 @@ function readValue(text: string, source: string): unknown {
     return text;
   }
   // JSON.parse reads 1e400 as Infinity, which no field takes and which prints as null.
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new UserError(`${source}: ${msg.jsonNumberTooLarge(msg.abbreviate(text))}`);
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new UserError(`${source}: ${msg.jsonNumberTooLarge(msg.abbreviate(text))}`);
   return value;
 }
 
@@ -68,7 +69,8 @@ function parseFieldPath(text: string, source: string): (string | number)[] {
  */
 export function applyOverride(raw: unknown, override: Override | string): void {
   const o = typeof override === 'string' ? parseSetExpression(override) : override;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${o.source}: ${msg.setNotObject('the scenario', describe(raw))}`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UserError(`${o.source}: ${msg.setNotObject('the scenario', describe(raw))}`);
   let node: any = raw;
   const { path } = o;
   for (let i = 0; i < path.length; i++) {

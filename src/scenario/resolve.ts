@@ -221,7 +221,8 @@ export function resolve(scenario: Scenario): ResolvedScenario {
   const { client: c, server: s, machine: m, app: a, database: d } = scenario;
   const tcp = synRetransmits(m.os, m.synRetries);
   const workerClass = effectiveWorkerClass(scenario);
-  const pool = a.pool === undefined ? undefined : { size: a.pool.size, maxOverflow: a.pool.maxOverflow, timeout: fromSeconds(a.pool.timeout) };
+  const pool =
+    a.pool === undefined ? undefined : { size: a.pool.size, maxOverflow: a.pool.maxOverflow, timeout: fromSeconds(a.pool.timeout) };
   const direct = d !== undefined && d.pgbouncer === undefined;
   return {
     seed: scenario.seed,
@@ -285,21 +286,29 @@ function resolveClient(c: Scenario['client']): ClientSettings {
   };
 }
 
-function resolveDatabase(scenario: Scenario, d: NonNullable<Scenario['database']>, tcp: readonly Time[], direct: boolean): DatabaseSettings {
+function resolveDatabase(
+  scenario: Scenario,
+  d: NonNullable<Scenario['database']>,
+  tcp: readonly Time[],
+  direct: boolean,
+): DatabaseSettings {
   const maxBackends = d.maxConnections + BACKENDS_BEYOND_MAX_CONNECTIONS;
   const b = d.pgbouncer;
   const roleLimit = databaseLimit(d);
   const pool = scenario.app.pool;
   // When answering costs the worker nothing (no resume cost, no client CPU in any connect)
   // every answer would be immediate, and the handshake skips them.
-  const answersCost = scenario.server.switchCpu > 0 || allSteps(scenario).some((st) => st.kind === 'dbConnect' && st.cpu !== undefined && st.cpu !== 0);
+  const answersCost =
+    scenario.server.switchCpu > 0 || allSteps(scenario).some((st) => st.kind === 'dbConnect' && st.cpu !== undefined && st.cpu !== 0);
   return {
     postgres: {
       maxConnections: d.maxConnections,
       superuserReservedConnections: d.superuserReservedConnections,
       superuser: d.superuser,
       // pqcomm.c StreamServerPort: listen(fd, min(2 * MaxBackends, PG_SOMAXCONN)), capped by the kernel.
-      listenBacklog: d.listenBacklog ?? Math.min(2 * maxBackends, PG_SOMAXCONN, d.somaxconn ?? (d.cores !== undefined ? LINUX_SOMAXCONN : scenario.machine.somaxconn)),
+      listenBacklog:
+        d.listenBacklog ??
+        Math.min(2 * maxBackends, PG_SOMAXCONN, d.somaxconn ?? (d.cores !== undefined ? LINUX_SOMAXCONN : scenario.machine.somaxconn)),
       // postmaster.c MaxLivePostmasterChildren.
       maxChildren: 2 * maxBackends,
       postmasterCpu: fromSeconds(d.postmasterCpu),

@@ -103,7 +103,12 @@ function resolveSteps(steps: readonly Step[], psycogreen: boolean, prefix: strin
         });
         break;
       case 'cache': {
-        const cache: CacheSpec = { stream: `${prefix}.step${i}.cache.keys`, hitRatio: step.hitRatio, ttl: fromSeconds(step.ttl ?? 0), keys: step.keys ?? 0 };
+        const cache: CacheSpec = {
+          stream: `${prefix}.step${i}.cache.keys`,
+          hitRatio: step.hitRatio,
+          ttl: fromSeconds(step.ttl ?? 0),
+          keys: step.keys ?? 0,
+        };
         const get: ResolvedStep = { kind: 'cacheGet', duration: toDistribution(step.time), stream, blocking, cache };
         out.push(get);
         stores.set(i + step.covers, { store: { ...get, kind: 'cacheSet' }, get: out.length - 1 });

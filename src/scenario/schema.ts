@@ -33,12 +33,10 @@ import {
 
 export * from './units.js';
 
-const io = z
-  .enum(['cooperative', 'blocking'])
-  .meta({
-    description:
-      'cooperative: yields to other greenlets while waiting (gevent-patched IO). blocking: stalls the whole worker process (a C extension gevent cannot patch, e.g. psycopg2 without psycogreen).',
-  });
+const io = z.enum(['cooperative', 'blocking']).meta({
+  description:
+    'cooperative: yields to other greenlets while waiting (gevent-patched IO). blocking: stalls the whole worker process (a C extension gevent cannot patch, e.g. psycopg2 without psycogreen).',
+});
 
 export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -48,18 +46,14 @@ export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('dbConnect'),
     io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
-    cpu: durationSpec
-      .optional()
-      .meta({
-        description:
-          "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot. Default: as measured for database.authMethod on Linux (scram-sha-256 4.763 ms, md5 0.653, trust 0.587: src/scenario/measuredCosts.ts).",
-      }),
-    startCpu: seconds
-      .default(M.connectStartCpu)
-      .meta({
-        description:
-          "The part of `cpu` spent when the connect starts (psycopg2's connection object, libpq's PQconnectStart), before the first wait; the rest comes with the challenge. Default: as measured on Linux (psycopg2.connect with async_=1 returns after PQconnectStart: calibration/bench/connect_start.py). At most `cpu`.",
-      }),
+    cpu: durationSpec.optional().meta({
+      description:
+        "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot. Default: as measured for database.authMethod on Linux (scram-sha-256 4.763 ms, md5 0.653, trust 0.587: src/scenario/measuredCosts.ts).",
+    }),
+    startCpu: seconds.default(M.connectStartCpu).meta({
+      description:
+        "The part of `cpu` spent when the connect starts (psycopg2's connection object, libpq's PQconnectStart), before the first wait; the rest comes with the challenge. Default: as measured on Linux (psycopg2.connect with async_=1 returns after PQconnectStart: calibration/bench/connect_start.py). At most `cpu`.",
+    }),
   }),
   z.strictObject({
     kind: z.literal('dbQuery'),
@@ -82,7 +76,10 @@ export const stepSchema = z.discriminatedUnion('kind', [
     kind: z.literal('http'),
     time: durationSpec.meta({ description: 'Latency of an outbound HTTP call.' }),
     io: io.default('cooperative').meta({ description: 'Sockets are patched by gevent: cooperative by default.' }),
-    limit: positiveCountOptional('The third party serves at most this many calls at once (all workers together); others wait in its queue. At most 1,048,576 (fs.nr_open: connections one process can hold).', MAX_FDS),
+    limit: positiveCountOptional(
+      'The third party serves at most this many calls at once (all workers together); others wait in its queue. At most 1,048,576 (fs.nr_open: connections one process can hold).',
+      MAX_FDS,
+    ),
   }),
   z
     .strictObject({
@@ -96,7 +93,10 @@ export const stepSchema = z.discriminatedUnion('kind', [
         .meta({ description: 'How many of the following steps a hit skips: what a miss costs (e.g. dbConnect, dbQuery, dbClose: 3).' }),
       hitRatio: z.number().min(0).max(1).optional().meta({ description: 'Fraction of lookups that hit.' }),
       ttl: seconds.optional().meta({ description: 'With keys: a result is kept this long after a miss stored it.' }),
-      keys: positiveCountOptional('With ttl: requests ask for one of this many keys, uniformly. At most 10 million: the simulator keeps an expiry per key (8 bytes each); with more keys than requests nearly every lookup misses, so use hitRatio for a larger key space.', MAX_CACHE_KEYS),
+      keys: positiveCountOptional(
+        'With ttl: requests ask for one of this many keys, uniformly. At most 10 million: the simulator keeps an expiry per key (8 bytes each); with more keys than requests nearly every lookup misses, so use hitRatio for a larger key space.',
+        MAX_CACHE_KEYS,
+      ),
     })
     .refine((c) => (c.hitRatio !== undefined) !== (c.ttl !== undefined && c.keys !== undefined), {
       message: msg.hitRatioOrTtl,
@@ -105,15 +105,18 @@ export const stepSchema = z.discriminatedUnion('kind', [
 ]);
 export type Step = z.infer<typeof stepSchema>;
 
-
-
 const arrivalsSchema = z
   .strictObject({
     process: z
       .enum(['poisson', 'constant'])
       .default('poisson')
       .meta({ description: 'poisson: independent arrivals (exponential gaps); constant: evenly spaced.' }),
-    rate: z.number().min(MIN_RATE).max(MAX_RATE).optional().meta({ description: 'Arrivals per second, at most 1,000,000 (one per microsecond, the clock\'s resolution).' }),
+    rate: z
+      .number()
+      .min(MIN_RATE)
+      .max(MAX_RATE)
+      .optional()
+      .meta({ description: "Arrivals per second, at most 1,000,000 (one per microsecond, the clock's resolution)." }),
     steps: z
       .array(
         z.strictObject({
@@ -123,7 +126,10 @@ const arrivalsSchema = z
             .nonnegative()
             .max(MAX_RATE)
             .refine((r) => r === 0 || r >= MIN_RATE, { message: msg.rateZeroOrAtLeast(MIN_RATE) })
-            .meta({ description: 'Arrivals per second from then on (at most 1,000,000, one per microsecond); 0 for none (not in the last step when the client counts requests: they would never all be sent).' }),
+            .meta({
+              description:
+                'Arrivals per second from then on (at most 1,000,000, one per microsecond); 0 for none (not in the last step when the client counts requests: they would never all be sent).',
+            }),
         }),
       )
       .min(1)
@@ -151,45 +157,51 @@ const arrivalsSchema = z
 
 export const clientSchema = z
   .strictObject({
-    requests: positiveCount('Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent. With arrivals: the number of arrivals. At most 500 million. Each request sent takes one event or more: sim run refuses more than limits.maxEvents.', MAX_REQUESTS).optional(),
-    concurrency: positiveCount('Number of hey workers sending at once (hey -c). Not with arrivals. At most 100,000: each is an object made before the run starts.', MAX_CONCURRENCY).optional(),
-    rate: z
-      .number()
-      .min(MIN_RATE)
-      .max(MAX_RATE)
-      .optional()
-      .meta({ description: 'Rate limit of each hey worker in requests per second (hey -q), at most 1,000,000 (one per microsecond, the clock\'s resolution). Not with arrivals.' }),
+    requests: positiveCount(
+      'Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent. With arrivals: the number of arrivals. At most 500 million. Each request sent takes one event or more: sim run refuses more than limits.maxEvents.',
+      MAX_REQUESTS,
+    ).optional(),
+    concurrency: positiveCount(
+      'Number of hey workers sending at once (hey -c). Not with arrivals. At most 100,000: each is an object made before the run starts.',
+      MAX_CONCURRENCY,
+    ).optional(),
+    rate: z.number().min(MIN_RATE).max(MAX_RATE).optional().meta({
+      description:
+        "Rate limit of each hey worker in requests per second (hey -q), at most 1,000,000 (one per microsecond, the clock's resolution). Not with arrivals.",
+    }),
     duration: positiveSeconds
       .optional()
       .meta({ description: 'Send for this long, then finish the requests in hand (hey -z); replaces requests.' }),
     arrivals: arrivalsSchema.optional(),
-    pacing: z
-      .enum(['ticker', 'schedule'])
-      .optional()
-      .meta({
-        description:
-          "With rate: ticker (hey -q, the default): each worker waits for its own ticker, ticks missed while busy are dropped, latency counts from the send. schedule (wrk2 -R, with rate = R / connections): a worker's k-th request is due at k / rate; a late one goes at once, and its latency counts from when it was due (wrk2's coordinated-omission correction).",
-      }),
-    thinkTime: durationSpec
-      .optional()
-      .meta({
-        description:
-          "Time each worker waits after a result before sending its next request: locust's wait_time (between(1, 3) is uniform 1..3 s), siege -d, a sleep in a k6 script. hey, wrk and ab have none. Not with arrivals.",
-      }),
+    pacing: z.enum(['ticker', 'schedule']).optional().meta({
+      description:
+        "With rate: ticker (hey -q, the default): each worker waits for its own ticker, ticks missed while busy are dropped, latency counts from the send. schedule (wrk2 -R, with rate = R / connections): a worker's k-th request is due at k / rate; a late one goes at once, and its latency counts from when it was due (wrk2's coordinated-omission correction).",
+    }),
+    thinkTime: durationSpec.optional().meta({
+      description:
+        "Time each worker waits after a result before sending its next request: locust's wait_time (between(1, 3) is uniform 1..3 s), siege -d, a sleep in a k6 script. hey, wrk and ab have none. Not with arrivals.",
+    }),
     timeout: seconds.default(20).meta({ description: 'Per-request timeout in seconds (hey -t); 0 means none.' }),
-    keepAlive: z
-      .boolean()
-      .default(true)
-      .meta({ description: "Reuse each hey worker's connection (hey's default); false is hey -disable-keepalive. Open-loop arrivals always use new connections." }),
-    maxIdleConns: positiveCount('Idle keep-alive connections hey keeps (MaxIdleConnsPerHost = min(c, 500)); at most 100,000, as many as hey workers.', MAX_CONCURRENCY).optional(),
+    keepAlive: z.boolean().default(true).meta({
+      description:
+        "Reuse each hey worker's connection (hey's default); false is hey -disable-keepalive. Open-loop arrivals always use new connections.",
+    }),
+    maxIdleConns: positiveCount(
+      'Idle keep-alive connections hey keeps (MaxIdleConnsPerHost = min(c, 500)); at most 100,000, as many as hey workers.',
+      MAX_CONCURRENCY,
+    ).optional(),
     url: z.string().default('http://127.0.0.1:8000').meta({ description: 'Only used in error messages, as hey prints them.' }),
-    cores: positiveCountOptional("The client's own host's cores; without it, the client shares machine.cores with the server (as the article and the calibration kit ran). At most 8192.", MAX_CORES),
+    cores: positiveCountOptional(
+      "The client's own host's cores; without it, the client shares machine.cores with the server (as the article and the calibration kit ran). At most 8192.",
+      MAX_CORES,
+    ),
     requestCpu: seconds
       .default(M.client.requestCpu)
       .meta({ description: "The client's CPU per request (hey: write the request, read the response), on the client's host." }),
-    dialCpu: seconds
-      .default(M.client.dialCpu)
-      .meta({ description: "The client's extra CPU per new connection (hey: Go's dial), on the client's host; hey's goroutines dial before they write." }),
+    dialCpu: seconds.default(M.client.dialCpu).meta({
+      description:
+        "The client's extra CPU per new connection (hey: Go's dial), on the client's host; hey's goroutines dial before they write.",
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.requests === undefined && c.duration === undefined) {
@@ -219,70 +231,81 @@ export const clientSchema = z
 
 export const machineSchema = z.strictObject({
   cores: positiveCount('CPU cores shared by all worker processes; at most 8192 (Linux: CONFIG_NR_CPUS).', MAX_CORES).default(4),
-  scheduler: z
-    .enum(['shared', 'fifo'])
-    .default('shared')
-    .meta({
-      description:
-        "How the cores serve CPU work: shared (a time-sharing kernel such as Linux's: n runnable tasks on c cores each run at min(1, c/n) speed) or fifo (a task keeps a core until done, others wait in line).",
-    }),
-  os: z
-    .enum(['linux', 'darwin'])
-    .default('linux')
-    .meta({ description: "The client's TCP stack: when it retransmits a SYN the server dropped (linux: 1, 3, 7 s...; darwin: 1, 2, 3, 4, 5, 7 s...)." }),
-  synRetries: count('net.ipv4.tcp_syn_retries of the client (Linux): SYN retransmissions before "connection timed out". 0: a dropped SYN fails after 1 s. At most 127, the kernel\'s limit (MAX_TCP_SYNCNT).', MAX_SYN_RETRIES).default(6),
-  somaxconn: positiveCount('kern.ipc.somaxconn / net.core.somaxconn: caps the listen backlog (Linux >= 5.4: 4096; older Linux and macOS: 128). At most 2^31 - 1 (a C int).', MAX_BACKLOG).default(4096),
+  scheduler: z.enum(['shared', 'fifo']).default('shared').meta({
+    description:
+      "How the cores serve CPU work: shared (a time-sharing kernel such as Linux's: n runnable tasks on c cores each run at min(1, c/n) speed) or fifo (a task keeps a core until done, others wait in line).",
+  }),
+  os: z.enum(['linux', 'darwin']).default('linux').meta({
+    description:
+      "The client's TCP stack: when it retransmits a SYN the server dropped (linux: 1, 3, 7 s...; darwin: 1, 2, 3, 4, 5, 7 s...).",
+  }),
+  synRetries: count(
+    'net.ipv4.tcp_syn_retries of the client (Linux): SYN retransmissions before "connection timed out". 0: a dropped SYN fails after 1 s. At most 127, the kernel\'s limit (MAX_TCP_SYNCNT).',
+    MAX_SYN_RETRIES,
+  ).default(6),
+  somaxconn: positiveCount(
+    'kern.ipc.somaxconn / net.core.somaxconn: caps the listen backlog (Linux >= 5.4: 4096; older Linux and macOS: 128). At most 2^31 - 1 (a C int).',
+    MAX_BACKLOG,
+  ).default(4096),
 });
 
 export const serverSchema = z.strictObject({
-  workerClass: z
-    .enum(['sync', 'gthread', 'gevent', 'eventlet'])
-    .default('sync')
-    .meta({
-      description:
-        'gunicorn --worker-class. gevent and eventlet share the async mechanics; sync with threads > 1 becomes gthread, as in gunicorn.',
-    }),
-  workers: positiveCount('gunicorn --workers: worker processes; at most 10,000, each an object made before the run starts.', MAX_WORKERS).default(1),
-  threads: positiveCount('gunicorn --threads: threads per gthread worker; at most 10,000 (each thread reserves a stack, 8 MB by default).', MAX_WORKERS).default(1),
-  workerConnections: positiveCount('gunicorn --worker-connections: greenlets per async worker; connections (keep-alive ones included) per gthread worker. At most 1,048,576 (Linux fs.nr_open: file descriptors per process).', MAX_FDS).default(1000),
-  backlog: positiveCount('gunicorn --backlog: listen queue length, capped by machine.somaxconn; at most 2^31 - 1 (a C int).', MAX_BACKLOG).default(2048),
-  keepalive: seconds.default(2).meta({ description: 'gunicorn --keep-alive: seconds to wait for the next request on a connection; 0 closes after each response.' }),
+  workerClass: z.enum(['sync', 'gthread', 'gevent', 'eventlet']).default('sync').meta({
+    description:
+      'gunicorn --worker-class. gevent and eventlet share the async mechanics; sync with threads > 1 becomes gthread, as in gunicorn.',
+  }),
+  workers: positiveCount(
+    'gunicorn --workers: worker processes; at most 10,000, each an object made before the run starts.',
+    MAX_WORKERS,
+  ).default(1),
+  threads: positiveCount(
+    'gunicorn --threads: threads per gthread worker; at most 10,000 (each thread reserves a stack, 8 MB by default).',
+    MAX_WORKERS,
+  ).default(1),
+  workerConnections: positiveCount(
+    'gunicorn --worker-connections: greenlets per async worker; connections (keep-alive ones included) per gthread worker. At most 1,048,576 (Linux fs.nr_open: file descriptors per process).',
+    MAX_FDS,
+  ).default(1000),
+  backlog: positiveCount(
+    'gunicorn --backlog: listen queue length, capped by machine.somaxconn; at most 2^31 - 1 (a C int).',
+    MAX_BACKLOG,
+  ).default(2048),
+  keepalive: seconds
+    .default(2)
+    .meta({ description: 'gunicorn --keep-alive: seconds to wait for the next request on a connection; 0 closes after each response.' }),
   timeout: seconds
     .default(30)
     .meta({ description: 'gunicorn --timeout: a worker silent for this long is killed with its requests; 0 disables.' }),
-  bootTime: seconds
-    .default(0.5)
-    .meta({
-      description:
-        'Time for a replacement worker to be ready (fork + importing the app). An assumption: measure yours from "Booting worker" to its first request.',
-    }),
-  maxRequests: count('gunicorn --max-requests: a worker restarts gracefully after this many requests; 0 disables. At most 500 million, the most requests a run sends.', MAX_REQUESTS).default(0),
-  maxRequestsJitter: count('gunicorn --max-requests-jitter: adds randint(0, jitter) to max_requests, per worker. At most 500 million.', MAX_REQUESTS).default(0),
+  bootTime: seconds.default(0.5).meta({
+    description:
+      'Time for a replacement worker to be ready (fork + importing the app). An assumption: measure yours from "Booting worker" to its first request.',
+  }),
+  maxRequests: count(
+    'gunicorn --max-requests: a worker restarts gracefully after this many requests; 0 disables. At most 500 million, the most requests a run sends.',
+    MAX_REQUESTS,
+  ).default(0),
+  maxRequestsJitter: count(
+    'gunicorn --max-requests-jitter: adds randint(0, jitter) to max_requests, per worker. At most 500 million.',
+    MAX_REQUESTS,
+  ).default(0),
   requestCpu: seconds
     .default(M.server.requestCpu)
     .meta({ description: "The worker's CPU per request outside the handler (parse, WSGI call, write the response), on its loop." }),
   acceptCpu: seconds
     .default(M.server.acceptCpu)
     .meta({ description: "The worker's extra CPU per new connection (accept, a greenlet or thread to read it, close), on its loop." }),
-  switchCpu: seconds
-    .default(M.server.switchCpu)
-    .meta({
-      description:
-        "The worker's CPU to resume a request whose IO completed (gevent's hub switching back to its greenlet, psycogreen's wait callback, the Python up to the next wait), on its loop: each resume waits its turn there. 0: the glue is free and does not queue.",
-    }),
-  errorCpu: seconds
-    .default(M.server.errorCpu)
-    .meta({
-      description:
-        "The worker's extra CPU for a request whose handler raised (the exception, gunicorn's handle_error with its traceback and log line, the 500 page), on its loop.",
-    }),
-  acceptPolicy: z
-    .enum(['random', 'round-robin', 'first'])
-    .default('random')
-    .meta({
-      description:
-        'Which idle worker wins a new connection. Real workers race on one socket (random, seeded); first always prefers the lowest-numbered worker.',
-    }),
+  switchCpu: seconds.default(M.server.switchCpu).meta({
+    description:
+      "The worker's CPU to resume a request whose IO completed (gevent's hub switching back to its greenlet, psycogreen's wait callback, the Python up to the next wait), on its loop: each resume waits its turn there. 0: the glue is free and does not queue.",
+  }),
+  errorCpu: seconds.default(M.server.errorCpu).meta({
+    description:
+      "The worker's extra CPU for a request whose handler raised (the exception, gunicorn's handle_error with its traceback and log line, the 500 page), on its loop.",
+  }),
+  acceptPolicy: z.enum(['random', 'round-robin', 'first']).default('random').meta({
+    description:
+      'Which idle worker wins a new connection. Real workers race on one socket (random, seeded); first always prefers the lowest-numbered worker.',
+  }),
 });
 
 const stepsSchema = z.array(stepSchema).min(1).max(MAX_LIST).meta({ description: 'At most 10,000 steps.' });
@@ -298,9 +321,19 @@ export const appSchema = z
       .array(
         z.strictObject({
           name: z.string(),
-          weight: z.number().positive().max(MAX_WEIGHT).meta({ description: 'Share of requests, relative to the other endpoints (at most 1e12).' }),
+          weight: z
+            .number()
+            .positive()
+            .max(MAX_WEIGHT)
+            .meta({ description: 'Share of requests, relative to the other endpoints (at most 1e12).' }),
           steps: stepsSchema,
-          status: z.number().int().min(100).max(599).optional().meta({ description: "HTTP status of this endpoint's successful response (default: app.status)." }),
+          status: z
+            .number()
+            .int()
+            .min(100)
+            .max(599)
+            .optional()
+            .meta({ description: "HTTP status of this endpoint's successful response (default: app.status)." }),
         }),
       )
       .min(1)
@@ -316,8 +349,14 @@ export const appSchema = z
       .meta({ description: "HTTP status of a successful response (the article's handler answers 204 No Content)." }),
     pool: z
       .strictObject({
-        size: positiveCount('pool_size: connections kept open; at most 262,143 (PostgreSQL\'s largest max_connections).', MAX_PG_CONNECTIONS).default(5),
-        maxOverflow: count('max_overflow: extra connections opened when all are busy, closed when returned; at most 262,143.', MAX_PG_CONNECTIONS).default(10),
+        size: positiveCount(
+          "pool_size: connections kept open; at most 262,143 (PostgreSQL's largest max_connections).",
+          MAX_PG_CONNECTIONS,
+        ).default(5),
+        maxOverflow: count(
+          'max_overflow: extra connections opened when all are busy, closed when returned; at most 262,143.',
+          MAX_PG_CONNECTIONS,
+        ).default(10),
         timeout: seconds.default(30).meta({ description: 'pool_timeout: a checkout that waits longer raises (a 500).' }),
       })
       .optional()
@@ -333,10 +372,19 @@ export const appSchema = z
   });
 
 export const databaseSchema = z.strictObject({
-  maxConnections: positiveCount('PostgreSQL max_connections; at most 262,143 (MAX_BACKENDS: PostgreSQL refuses to start above it).', MAX_PG_CONNECTIONS).default(100),
-  superuserReservedConnections: count('PostgreSQL superuser_reserved_connections; less than maxConnections, or PostgreSQL refuses to start.', MAX_PG_CONNECTIONS).default(3),
+  maxConnections: positiveCount(
+    'PostgreSQL max_connections; at most 262,143 (MAX_BACKENDS: PostgreSQL refuses to start above it).',
+    MAX_PG_CONNECTIONS,
+  ).default(100),
+  superuserReservedConnections: count(
+    'PostgreSQL superuser_reserved_connections; less than maxConnections, or PostgreSQL refuses to start.',
+    MAX_PG_CONNECTIONS,
+  ).default(3),
   superuser: z.boolean().default(false).meta({ description: 'The app connects as a superuser (the article connects as postgres).' }),
-  cores: positiveCountOptional("The database's own machine's cores; without it, backends share machine.cores with the workers. At most 8192 (Linux: CONFIG_NR_CPUS).", MAX_CORES),
+  cores: positiveCountOptional(
+    "The database's own machine's cores; without it, backends share machine.cores with the workers. At most 8192 (Linux: CONFIG_NR_CPUS).",
+    MAX_CORES,
+  ),
   somaxconn: positiveCountOptional(
     "net.core.somaxconn of the database's host: caps the postmaster's listen queue. Default: machine.somaxconn when it shares the machine; 4096 (Linux >= 5.4) on a host of its own. At most 2^31 - 1.",
     MAX_BACKLOG,
@@ -350,46 +398,54 @@ export const databaseSchema = z.strictObject({
     .default('scram-sha-256')
     .meta({ description: "pg_hba.conf's method for the app's connections (PostgreSQL 14 and later default to scram-sha-256)." }),
   forkTime: seconds.default(0).meta({
-    description: 'Postmaster time per connection attempt (accept and fork) that is not CPU on a modelled core, serialized: one attempt after another.',
+    description:
+      'Postmaster time per connection attempt (accept and fork) that is not CPU on a modelled core, serialized: one attempt after another.',
   }),
-  postmasterCpu: seconds
-    .default(M.database.postmasterCpu)
-    .meta({
-      description:
-        "The postmaster's CPU per connection attempt (accept, fork) when it forks one after another, serialized: it is one process.",
-    }),
+  postmasterCpu: seconds.default(M.database.postmasterCpu).meta({
+    description:
+      "The postmaster's CPU per connection attempt (accept, fork) when it forks one after another, serialized: it is one process.",
+  }),
   postmasterWakeCpu: seconds.default(M.database.postmasterWakeCpu).meta({
     description:
       "The postmaster's extra CPU for an attempt that finds it asleep in its loop (waking from select(), its caches cold); attempts queued behind another do not pay it.",
   }),
-  backendStartupCpu: seconds
-    .default(M.database.backendStartupCpu)
-    .meta({ description: 'A new backend\'s CPU before it takes its slot (BackendInitialize: the startup packet), on the database\'s cores.' }),
-  backendStartCpu: seconds
-    .default(M.database.backendStartCpu)
-    .meta({ description: "Backend CPU holding its slot until ready for queries (the server's share of authentication, InitPostgres), on the database's cores." }),
-  backendStartTime: seconds.default(0).meta({
-    description: 'Backend start-up waiting that is not CPU on a modelled core (e.g. a proxy), after its CPU, before the connection is ready; in parallel.',
+  backendStartupCpu: seconds.default(M.database.backendStartupCpu).meta({
+    description: "A new backend's CPU before it takes its slot (BackendInitialize: the startup packet), on the database's cores.",
   }),
-  backendExitTime: seconds.default(0).meta({ description: 'A closed connection frees its slot when its backend has exited, this long after.' }),
+  backendStartCpu: seconds.default(M.database.backendStartCpu).meta({
+    description:
+      "Backend CPU holding its slot until ready for queries (the server's share of authentication, InitPostgres), on the database's cores.",
+  }),
+  backendStartTime: seconds.default(0).meta({
+    description:
+      'Backend start-up waiting that is not CPU on a modelled core (e.g. a proxy), after its CPU, before the connection is ready; in parallel.',
+  }),
+  backendExitTime: seconds
+    .default(0)
+    .meta({ description: 'A closed connection frees its slot when its backend has exited, this long after.' }),
   backendExitCpu: seconds
     .default(M.database.backendExitCpu)
-    .meta({ description: 'A backend\'s CPU after its connection closed and its slot was freed, until the process has exited.' }),
-  refusedCpu: seconds
-    .default(M.database.refusedCpu)
-    .meta({
-      description:
-        'A refused backend\'s CPU after it found no free slot ("sorry, too many clients already": the FATAL message and exit); its start-up before that is backendStartupCpu.',
-    }),
+    .meta({ description: "A backend's CPU after its connection closed and its slot was freed, until the process has exited." }),
+  refusedCpu: seconds.default(M.database.refusedCpu).meta({
+    description:
+      'A refused backend\'s CPU after it found no free slot ("sorry, too many clients already": the FATAL message and exit); its start-up before that is backendStartupCpu.',
+  }),
   pgbouncer: z
     .strictObject({
       poolMode: z.enum(['session', 'transaction']).default('session').meta({ description: 'pool_mode.' }),
-      defaultPoolSize: positiveCount('default_pool_size: server connections to PostgreSQL; at most 262,143 (its largest max_connections).', MAX_PG_CONNECTIONS).default(20),
-      maxClientConn: positiveCount('max_client_conn: client connections accepted; at most 1,048,576 (Linux fs.nr_open).', MAX_FDS).default(100),
+      defaultPoolSize: positiveCount(
+        'default_pool_size: server connections to PostgreSQL; at most 262,143 (its largest max_connections).',
+        MAX_PG_CONNECTIONS,
+      ).default(20),
+      maxClientConn: positiveCount('max_client_conn: client connections accepted; at most 1,048,576 (Linux fs.nr_open).', MAX_FDS).default(
+        100,
+      ),
       loginTime: seconds
         .default(0.0002)
         .meta({ description: "PgBouncer's own time per client login, one at a time (single thread). An assumption." }),
-      queryWaitTimeout: seconds.default(120).meta({ description: 'query_wait_timeout: a client waiting longer for a server connection gets an error.' }),
+      queryWaitTimeout: seconds
+        .default(120)
+        .meta({ description: 'query_wait_timeout: a client waiting longer for a server connection gets an error.' }),
     })
     .optional()
     .meta({ description: 'PgBouncer between the app and PostgreSQL.' }),
@@ -407,23 +463,27 @@ export const limitsSchema = z
       `Stop after this many simulation events (${DEFAULT_LIMITS.maxEvents / 1e6} million by default, some seconds of computing): the report is then marked partial. sim run --max-events overrides it. At most 1e9, about a quarter of an hour of computing.`,
       MAX_EVENTS,
     ).default(DEFAULT_LIMITS.maxEvents),
-    maxSimTime: positiveSeconds
-      .default(DEFAULT_LIMITS.maxSimTime)
-      .meta({ description: 'Stop when the simulated clock would pass this (1 h by default): the report is then marked partial. sim run --max-sim-time overrides it.' }),
+    maxSimTime: positiveSeconds.default(DEFAULT_LIMITS.maxSimTime).meta({
+      description:
+        'Stop when the simulated clock would pass this (1 h by default): the report is then marked partial. sim run --max-sim-time overrides it.',
+    }),
   })
-  .meta({ description: 'Budgets that stop a runaway scenario; a run that reaches one is reported as partial. A scenario whose work is predictably beyond them (more requests than events, hey -z longer than maxSimTime...) is refused before it runs, with the estimate.' });
+  .meta({
+    description:
+      'Budgets that stop a runaway scenario; a run that reaches one is reported as partial. A scenario whose work is predictably beyond them (more requests than events, hey -z longer than maxSimTime...) is refused before it runs, with the estimate.',
+  });
 
 /** A saved what-if curve: what `sim sweep` varies when no --vary is given. */
 export const sweepSchema = z
   .strictObject({
-    vary: z
-      .array(z.string())
-      .min(1)
-      .meta({
-        description:
-          'Axes of the grid, as sim sweep --vary takes them: "client.concurrency=10..200:10" (from..to:step), "server.workers=1,2,4" (a list), "client.concurrency,client.requests=10..150:5" (fields set together).',
-      }),
-    replications: positiveCount('Runs per point, seeded from the scenario seed; 2 or more give 95 % confidence intervals. At most 10,000 (the interval narrows as 1/sqrt(R): by then to 1 % of one run\'s spread).', MAX_REPLICATIONS).default(1),
+    vary: z.array(z.string()).min(1).meta({
+      description:
+        'Axes of the grid, as sim sweep --vary takes them: "client.concurrency=10..200:10" (from..to:step), "server.workers=1,2,4" (a list), "client.concurrency,client.requests=10..150:5" (fields set together).',
+    }),
+    replications: positiveCount(
+      "Runs per point, seeded from the scenario seed; 2 or more give 95 % confidence intervals. At most 10,000 (the interval narrows as 1/sqrt(R): by then to 1 % of one run's spread).",
+      MAX_REPLICATIONS,
+    ).default(1),
   })
   .meta({ description: 'What sim sweep varies when run without --vary; sim run ignores it.' });
 
@@ -448,13 +508,10 @@ export const scenarioSchema = z.strictObject({
   fitted: costNotes(
     'Costs fitted to load runs (sim fit), each with how. sim run --sensitivity moves them like unmeasured costs (a fit is not a measurement) and names them as fitted.',
   ),
-  notes: z
-    .record(z.string(), z.string())
-    .optional()
-    .meta({
-      description:
-        'Free-text notes keyed by field path, e.g. {"server.requestCpu": "the default, measured on Linux; measure yours with calibration/costs.sh"}: what sim init writes as comments. The simulator does not read them.',
-    }),
+  notes: z.record(z.string(), z.string()).optional().meta({
+    description:
+      'Free-text notes keyed by field path, e.g. {"server.requestCpu": "the default, measured on Linux; measure yours with calibration/costs.sh"}: what sim init writes as comments. The simulator does not read them.',
+  }),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -59,8 +59,10 @@ export const MAX_REPLICATIONS = 10_000;
 export const MAX_WEIGHT = 1e12;
 
 export const count = (description: string, max = Number.MAX_SAFE_INTEGER) => z.number().int().nonnegative().max(max).meta({ description });
-export const positiveCount = (description: string, max = Number.MAX_SAFE_INTEGER) => z.number().int().positive().max(max).meta({ description });
-export const positiveCountOptional = (description: string, max = Number.MAX_SAFE_INTEGER) => z.number().int().positive().max(max).optional().meta({ description });
+export const positiveCount = (description: string, max = Number.MAX_SAFE_INTEGER) =>
+  z.number().int().positive().max(max).meta({ description });
+export const positiveCountOptional = (description: string, max = Number.MAX_SAFE_INTEGER) =>
+  z.number().int().positive().max(max).optional().meta({ description });
 
 /** A duration the clock can tell from 0: 0 itself, or at least one microsecond. */
 const atLeastOneTick = (v: number) => v === 0 || v >= MIN_POSITIVE_SECONDS;
@@ -68,7 +70,11 @@ const atLeastOneTick = (v: number) => v === 0 || v >= MIN_POSITIVE_SECONDS;
 /** Seconds, as a number or a string with a unit ("250ms"). */
 export const seconds = z
   .union([
-    z.number().nonnegative().max(MAX_SECONDS).refine(atLeastOneTick, { message: msg.durationBelowTick(MIN_POSITIVE_SECONDS) }),
+    z
+      .number()
+      .nonnegative()
+      .max(MAX_SECONDS)
+      .refine(atLeastOneTick, { message: msg.durationBelowTick(MIN_POSITIVE_SECONDS) }),
     z
       .string()
       .regex(DURATION_PATTERN, { message: msg.durationPattern })
@@ -76,7 +82,10 @@ export const seconds = z
       .refine((v) => v <= MAX_SECONDS, { message: msg.durationTooLong(MAX_SECONDS) })
       .refine(atLeastOneTick, { message: msg.durationBelowTick(MIN_POSITIVE_SECONDS) }),
   ])
-  .meta({ description: 'Seconds: a number, or a string with a unit: "150us", "250ms", "2s", "1m". 0, or from 1 us (the clock counts whole microseconds: less would round to 0, which means "off" for a timeout) to 1e9 s.' });
+  .meta({
+    description:
+      'Seconds: a number, or a string with a unit: "150us", "250ms", "2s", "1m". 0, or from 1 us (the clock counts whole microseconds: less would round to 0, which means "off" for a timeout) to 1e9 s.',
+  });
 
 export const positiveSeconds = seconds.refine((v) => v > 0, { message: msg.durationPositive });
 

@@ -44,7 +44,7 @@ export class LatencyHistogram {
    * order, until fn returns true. (A callback, not a generator: a 1M-request run has tens
    * of thousands of bins, and a generator's pair per bin cost every report milliseconds.)
    */
-  forEachBin(fn: (value: number, n: number) => boolean | void): void {
+  forEachBin(fn: (value: number, n: number) => unknown): void {
     for (let k = 0; k < this.chunks.length; k++) {
       const c = this.chunks[k];
       if (c === undefined) continue;
@@ -85,7 +85,10 @@ export class LatencyHistogram {
   percentiles(ps: readonly number[]): (number | undefined)[] {
     const ranks = ps.map((p) => Math.ceil((p * this.count) / 100));
     const out: (number | undefined)[] = ranks.map((i) => (this.count === 0 || i >= this.count ? undefined : i <= 0 ? this.min : undefined));
-    const todo = ranks.map((i, k) => (out[k] === undefined && i < this.count && i > 0 ? k : -1)).filter((k) => k >= 0).sort((a, b) => ranks[a] - ranks[b]);
+    const todo = ranks
+      .map((i, k) => (out[k] === undefined && i < this.count && i > 0 ? k : -1))
+      .filter((k) => k >= 0)
+      .sort((a, b) => ranks[a] - ranks[b]);
     let seen = 0;
     let next = 0;
     if (todo.length === 0) return out;

@@ -149,14 +149,20 @@ export class Timeline {
   /** The gauge called `name`; `recorded` false: its value only, no series (not in finish()'s data). */
   gauge(name: string, recorded = true): Gauge {
     let g = this.gauges.get(name);
-    if (g === undefined) this.gauges.set(name, (g = new Gauge(this, recorded)));
+    if (g === undefined) {
+      g = new Gauge(this, recorded);
+      this.gauges.set(name, g);
+    }
     return g;
   }
 
   /** The counter called `name`; `recorded` false: its total only, no series (not in finish()'s data). */
   counter(name: string, recorded = true): Counter {
     let c = this.counters.get(name);
-    if (c === undefined) this.counters.set(name, (c = new Counter(this, recorded)));
+    if (c === undefined) {
+      c = new Counter(this, recorded);
+      this.counters.set(name, c);
+    }
     return c;
   }
 

@@ -41,7 +41,7 @@ export async function buildSite(outDir: string = DEFAULT_SITE_DIR): Promise<stri
     writeFileSync(join(outDir, 'scenarios', fileName), text);
     index.scenarios.push(scenarioEntry(fileName, `scenarios/${fileName}`, `scenarios/${fileName}`, JSON.parse(text)));
   }
-  writeFileSync(join(outDir, SCENARIO_INDEX), JSON.stringify(index, null, 2) + '\n');
+  writeFileSync(join(outDir, SCENARIO_INDEX), `${JSON.stringify(index, null, 2)}\n`);
   return listFiles(outDir).map((f) => relative(outDir, f));
 }
 
@@ -58,5 +58,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const outDir = process.argv[2] ?? DEFAULT_SITE_DIR;
   const files = await buildSite(outDir);
   const size = (f: string) => `${f} ${(statSync(join(outDir, f)).size / 1024).toFixed(0)} kB`;
-  console.log(`Built the what-if page in ${relative(process.cwd(), outDir) || '.'}: ${SITE_FILES.map(size).join(', ')}, ${files.length} files in all`);
+  console.log(
+    `Built the what-if page in ${relative(process.cwd(), outDir) || '.'}: ${SITE_FILES.map(size).join(', ')}, ${files.length} files in all`,
+  );
 }

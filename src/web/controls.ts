@@ -28,7 +28,12 @@ export const CONTROL_SPECS: readonly ControlSpec[] = [
   { path: 'client.keepAlive', group: 'Load', applies: closedLoop },
   { path: 'server.workerClass', group: 'gunicorn' },
   { path: 'server.workers', group: 'gunicorn', span: 16 },
-  { path: 'server.threads', group: 'gunicorn', span: 32, applies: (s) => effectiveWorkerClass(s) === 'gthread' || s.server.workerClass === 'sync' },
+  {
+    path: 'server.threads',
+    group: 'gunicorn',
+    span: 32,
+    applies: (s) => effectiveWorkerClass(s) === 'gthread' || s.server.workerClass === 'sync',
+  },
   { path: 'server.workerConnections', group: 'gunicorn', span: 1000, applies: (s) => effectiveWorkerClass(s) !== 'sync' },
   { path: 'server.keepalive', group: 'gunicorn', span: 10 },
   { path: 'server.backlog', group: 'gunicorn', span: 4096 },
@@ -100,7 +105,10 @@ const SCALE: Record<string, string> = { constant: 'value', exponential: 'mean', 
  * (app.steps.1.time.mean). Named after the step: "step 2 dbQuery time".
  */
 function stepControls(schema: JsonSchema, scenario: Scenario, file: Scenario): Control[] {
-  const lists = file.app.steps !== undefined ? [{ prefix: 'app.steps', label: '', steps: file.app.steps }] : (file.app.endpoints ?? []).map((e, j) => ({ prefix: `app.endpoints.${j}.steps`, label: `${e.name} `, steps: e.steps }));
+  const lists =
+    file.app.steps !== undefined
+      ? [{ prefix: 'app.steps', label: '', steps: file.app.steps }]
+      : (file.app.endpoints ?? []).map((e, j) => ({ prefix: `app.endpoints.${j}.steps`, label: `${e.name} `, steps: e.steps }));
   const variants: JsonSchema[] = schemaField(schema, 'app.steps')?.items?.oneOf ?? [];
   const out: Control[] = [];
   for (const { prefix, label, steps } of lists) {
@@ -145,17 +153,33 @@ function control(schema: JsonSchema, spec: ControlSpec, scenario: Scenario, file
   const name = spec.path.split('.').at(-1)!;
   const value = valueAt(scenario, spec.path);
   const applies = spec.applies?.(scenario) ?? true;
-  const base: Omit<Control, 'kind'> = { path: spec.path, group: spec.group, name, description: String(field.description ?? ''), value, applies };
+  const base: Omit<Control, 'kind'> = {
+    path: spec.path,
+    group: spec.group,
+    name,
+    description: String(field.description ?? ''),
+    value,
+    applies,
+  };
   if (field.type === 'object') return { ...base, kind: 'section', value: value !== undefined };
   if (field.type === 'boolean') return { ...base, kind: 'boolean' };
   if (Array.isArray(field.enum)) return { ...base, kind: 'choice', options: field.enum.map(String) };
-  const numeric = field.type === 'integer' || field.type === 'number' ? field : (field.anyOf as JsonSchema[] | undefined)?.find((f) => f.type === 'number');
+  const numeric =
+    field.type === 'integer' || field.type === 'number'
+      ? field
+      : (field.anyOf as JsonSchema[] | undefined)?.find((f) => f.type === 'number');
   if (numeric === undefined) throw new Error(`${spec.path}: the page has no control for this kind of field`);
   const kind: ControlKind = field.anyOf !== undefined ? 'seconds' : numeric.type === 'integer' ? 'integer' : 'number';
   const { min, max } = bounds(numeric);
   const fileValue = valueAt(file, spec.path);
   const sliderMax = Math.max(spec.span ?? 1, typeof fileValue === 'number' ? 2 * fileValue : 0, typeof value === 'number' ? value : 0);
-  return { ...base, kind, min, max: max === undefined ? undefined : max, sliderMax: max === undefined ? sliderMax : Math.min(max, sliderMax) };
+  return {
+    ...base,
+    kind,
+    min,
+    max: max === undefined ? undefined : max,
+    sliderMax: max === undefined ? sliderMax : Math.min(max, sliderMax),
+  };
 }
 
 /** The schema of the field at a --set path, through nested objects. */

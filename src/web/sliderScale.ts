@@ -14,7 +14,8 @@ export interface SliderScale {
 
 export function sliderScale(min: number, max: number, kind: 'integer' | 'number' | 'seconds'): SliderScale {
   const span = Math.max(max - min, kind === 'integer' ? 1 : 1e-6);
-  const round = (v: number) => (kind === 'integer' ? Math.round(v) : kind === 'seconds' ? Math.round(v * 100) / 100 : Number(v.toPrecision(3)));
+  const round = (v: number) =>
+    kind === 'integer' ? Math.round(v) : kind === 'seconds' ? Math.round(v * 100) / 100 : Number(v.toPrecision(3));
   const clamp = (p: number) => Math.min(POSITIONS, Math.max(0, Math.round(p)));
   if (span >= 100) {
     // log(1 + distance from min): defined at min itself, so a minimum of 0 works too.

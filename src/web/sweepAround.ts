@@ -24,7 +24,13 @@ export function sweepAround(scenario: Scenario): SweepPlan | undefined {
     const rate = c.arrivals.rate;
     if (rate === undefined) return undefined;
     const values = unique(LOAD_FACTORS.map((f) => Number((rate * f).toPrecision(3))));
-    return { x: 'client.arrivals.rate', xTitle: 'client.arrivals.rate (arrivals/s)', paths: ['client.arrivals.rate'], values, current: rate };
+    return {
+      x: 'client.arrivals.rate',
+      xTitle: 'client.arrivals.rate (arrivals/s)',
+      paths: ['client.arrivals.rate'],
+      values,
+      current: rate,
+    };
   }
   const concurrency = c.concurrency!;
   const around = unique(LOAD_FACTORS.map((f) => Math.max(1, Math.round(concurrency * f))));

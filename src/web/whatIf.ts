@@ -69,7 +69,7 @@ export function scenarioFileText(w: WhatIf): string {
     const before = typeof json.description === 'string' ? json.description : '';
     json.description = `${before}${before === '' ? '' : ' '}What-if from the sim serve page, on ${w.name}.json: ${changes}.`;
   }
-  return JSON.stringify(json, null, 2) + '\n';
+  return `${JSON.stringify(json, null, 2)}\n`;
 }
 
 /** The file name a download gets: the scenario's, marked as a what-if when it has overrides. */

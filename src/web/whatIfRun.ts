@@ -31,7 +31,15 @@ export function runWhatIf({ id, whatIf }: RunRequest, post: (m: WorkerMessage) =
 function runSweep(id: number, whatIf: WhatIf, post: (m: WorkerMessage) => void): void {
   const plan = sweepAround(whatIfScenario(whatIf));
   if (plan === undefined) {
-    post({ id, kind: 'sweep', done: 0, total: 0, points: [], charts: [], note: 'No sweep: the arrival rate steps over time, so there is no single load to vary.' });
+    post({
+      id,
+      kind: 'sweep',
+      done: 0,
+      total: 0,
+      points: [],
+      charts: [],
+      note: 'No sweep: the arrival rate steps over time, so there is no single load to vary.',
+    });
     return;
   }
   const points: SweepPoint[] = [];
@@ -51,7 +59,9 @@ function runSweep(id: number, whatIf: WhatIf, post: (m: WorkerMessage) => void):
     }
     const last = i === plan.values.length - 1;
     const note = `${plan.paths.join(' = ')} at ${plan.values.join(', ')}; this what-if at ${plan.current}${skipped.length > 0 ? `; not valid at ${skipped.join(', ')}` : ''}`;
-    const charts = last ? sweepCharts({ x: plan.x, xTitle: plan.xTitle, description: note, points, marker: { x: plan.current, label: SWEEP_SERIES } }) : null;
+    const charts = last
+      ? sweepCharts({ x: plan.x, xTitle: plan.xTitle, description: note, points, marker: { x: plan.current, label: SWEEP_SERIES } })
+      : null;
     post({ id, kind: 'sweep', done: i + 1, total: plan.values.length, points, charts, note });
   });
 }

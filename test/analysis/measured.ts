@@ -9,7 +9,8 @@ import { applyOverride } from '../../src/scenario/overrides.js';
 
 export function measuredBySimulation(raw: unknown, concurrency: number, sets: string[] = []): HeyRun {
   const copy = structuredClone(raw);
-  for (const s of [`client.requests=${concurrency}`, `client.concurrency=${concurrency}`, 'client.timeout=0', ...sets]) applyOverride(copy, s);
+  for (const s of [`client.requests=${concurrency}`, `client.concurrency=${concurrency}`, 'client.timeout=0', ...sets])
+    applyOverride(copy, s);
   const s = summarize(simulate(validateScenario(copy, 'truth')), 'truth', 1);
   const r4 = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
   const report: HeyReport = {
@@ -34,7 +35,16 @@ export function measuredBySimulation(raw: unknown, concurrency: number, sets: st
   const text = `$ hey -n ${concurrency} -c ${concurrency} -t 0 http://127.0.0.1:8000/`;
   return {
     source: `truth-c${concurrency}`,
-    command: { requests: concurrency, concurrency, timeout: 0, rate: undefined, duration: undefined, keepAlive: true, url: 'http://127.0.0.1:8000/', text },
+    command: {
+      requests: concurrency,
+      concurrency,
+      timeout: 0,
+      rate: undefined,
+      duration: undefined,
+      keepAlive: true,
+      url: 'http://127.0.0.1:8000/',
+      text,
+    },
     report,
   };
 }

@@ -51,6 +51,8 @@ describe('the HTML report', () => {
   });
 
   it('refuses a script that would end its own element', () => {
-    expect(() => htmlReport({ title: 't', text: '', charts, scripts: [{ name: 'bad', source: 'x = "</script>"' }] })).toThrow(/cannot be inlined/);
+    expect(() => htmlReport({ title: 't', text: '', charts, scripts: [{ name: 'bad', source: 'x = "</script>"' }] })).toThrow(
+      /cannot be inlined/,
+    );
   });
 });

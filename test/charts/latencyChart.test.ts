@@ -5,7 +5,7 @@ import { scenarioRun } from './fixtures.js';
 
 const layers = (spec: any) => ({ bars: spec.layer[0], rules: spec.layer[1] });
 
-describe("the latency histogram of gevent-125", () => {
+describe('the latency histogram of gevent-125', () => {
   const { summary } = scenarioRun('gevent-125');
   const { bars, rules } = layers(latencyChart(summary));
 
@@ -15,7 +15,7 @@ describe("the latency histogram of gevent-125", () => {
     expect(bars.data.values.map((b: any) => b.responses)).toEqual(summary.histogram.map((b) => b.count));
   });
 
-  it("draws each bucket over (previous mark, mark], the way hey counts it", () => {
+  it('draws each bucket over (previous mark, mark], the way hey counts it', () => {
     const v = bars.data.values;
     expect(v[3].from).toBeCloseTo(summary.histogram[2].mark, 6);
     expect(v[3].to).toBeCloseTo(summary.histogram[3].mark, 6);

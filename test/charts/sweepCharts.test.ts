@@ -118,7 +118,11 @@ describe('sweep charts for a design doc', () => {
     expect(spec.encoding.x.title).toBe('Concurrent clients (hey -c)');
     expect(spec.layer.find((l: any) => l.mark.type === 'line').encoding.y.title).toBe('Requests/sec');
     expect((sweepLatencyChart(sweep) as any).layer.find((l: any) => l.mark.type === 'line').encoding.y.title).toBe('Response time (s)');
-    const fractional: Sweep = { ...sweep, x: 'server.keepalive', points: sweep.points.map((p, i) => ({ ...p, parameters: { 'server.keepalive': i / 2 } })) };
+    const fractional: Sweep = {
+      ...sweep,
+      x: 'server.keepalive',
+      points: sweep.points.map((p, i) => ({ ...p, parameters: { 'server.keepalive': i / 2 } })),
+    };
     expect((sweepThroughputChart(fractional) as any).encoding.x.axis).toBeUndefined();
   });
 

@@ -13,7 +13,11 @@ describe('the timeline chart of gevent-125 (25 requests refused by PostgreSQL)',
   const spec = timelineChart({ summary, timeline });
 
   it('has the three panels, on one time axis from 0 to the end of the run', () => {
-    expect(panels(spec).map((p) => p.title.text)).toEqual(['Requests by state', 'Open PostgreSQL connections', 'Completions per second, by status']);
+    expect(panels(spec).map((p) => p.title.text)).toEqual([
+      'Requests by state',
+      'Open PostgreSQL connections',
+      'Completions per second, by status',
+    ]);
     const domains = panels(spec).map((p) => JSON.stringify(p.encoding?.x?.scale ?? p.layer[0].encoding.x.scale));
     expect(new Set(domains).size).toBe(1);
     expect(panels(spec)[0].encoding.x.scale.domain).toEqual([0, summary.summary.total]);
@@ -26,7 +30,9 @@ describe('the timeline chart of gevent-125 (25 requests refused by PostgreSQL)',
     expect(limit.layer.map((l: any) => l.mark.type)).toEqual(['rule', 'text']);
     expect(limit.layer[0].encoding.y.field).toBe('limit');
     // The peak reaches the limit: the picture shows the run hitting it.
-    const peaks = rowsOf(db).filter((r) => r.measure === 'peak in bucket').map((r) => r.connections);
+    const peaks = rowsOf(db)
+      .filter((r) => r.measure === 'peak in bucket')
+      .map((r) => r.connections);
     expect(Math.max(...peaks)).toBe(100);
   });
 
@@ -34,7 +40,8 @@ describe('the timeline chart of gevent-125 (25 requests refused by PostgreSQL)',
     const completions = rowsOf(titled(spec, 'Completions per second, by status'));
     const n = timeline.t.length;
     // The closing row repeats the last bucket; count the buckets only.
-    const inBuckets = (outcome: string) => completions.filter((r, i) => r.outcome === outcome && i < n * 2).reduce((a, r) => a + r.completions, 0);
+    const inBuckets = (outcome: string) =>
+      completions.filter((r, i) => r.outcome === outcome && i < n * 2).reduce((a, r) => a + r.completions, 0);
     expect(inBuckets('2xx')).toBe(100);
     expect(inBuckets('5xx')).toBe(25);
     expect(new Set(completions.map((r) => r.outcome))).toEqual(new Set(['2xx', '5xx'])); // no empty series

@@ -13,7 +13,9 @@ import { compileWarnings, schemaErrors } from './vegaLiteSchema.js';
 /** Every kind of chart the code emits, including the awkward runs. */
 function everyChart(): [string, NamedChart][] {
   const out: [string, NamedChart][] = [];
-  const add = (label: string, charts: NamedChart[]) => charts.forEach((c) => out.push([`${label} ${c.name}`, c]));
+  const add = (label: string, charts: NamedChart[]) => {
+    for (const c of charts) out.push([`${label} ${c.name}`, c]);
+  };
   for (const name of SCENARIOS) {
     const { summary, timeline } = scenarioRun(name);
     add(name, runCharts(summary, timeline));

@@ -28,13 +28,16 @@ describe('sim fit scenarios/gevent-100.json --access-log gunicorn-L.log --out FI
     expect(fit.out).toContain(`Wrote the scenario to ${out}`);
   });
 
-  it('the scenario runs the log\'s requests at the log\'s rate, over the endpoints the log has', async () => {
+  it("the scenario runs the log's requests at the log's rate, over the endpoints the log has", async () => {
     const run = await sim('run', out, '--json');
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.out).summary;
     expect(summary.requests).toBe(lines.length);
     const first = /:(\d{2}):(\d{2}):(\d{2}) [+-]/;
-    const seconds = (l: string) => { const m = first.exec(l)!; return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]); };
+    const seconds = (l: string) => {
+      const m = first.exec(l)!;
+      return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+    };
     const span = seconds(lines.at(-1)!) - seconds(lines[1]) + 1;
     // Open-loop arrivals at the log's per-second rates: the run lasts about as long as the log.
     expect(summary.total).toBeGreaterThan(span * 0.7);
@@ -55,9 +58,18 @@ describe('sim fit scenarios/gevent-100.json --access-log gunicorn-L.log --out FI
 
 describe('sim fit --access-log: bad input exits 2 with one line', () => {
   it.each([
-    [['fit', 'scenarios/gevent-100.json', '--access-log', 'test/fixtures/wrk/c10-d3s.txt'], /c10-d3s\.txt:1: expected an access log line such as/],
-    [['fit', 'scenarios/gevent-100.json', 'test/fixtures/wrk/c10-d3s.txt', '--access-log', LOG], /--access-log: fits a load, not costs: give it without load testers' outputs/],
-    [['fit', 'scenarios/gevent-100.json', '--access-log', LOG, '--interval', '0.5'], /--interval 0\.5: expected the seconds of each rate step, at least 1/],
+    [
+      ['fit', 'scenarios/gevent-100.json', '--access-log', 'test/fixtures/wrk/c10-d3s.txt'],
+      /c10-d3s\.txt:1: expected an access log line such as/,
+    ],
+    [
+      ['fit', 'scenarios/gevent-100.json', 'test/fixtures/wrk/c10-d3s.txt', '--access-log', LOG],
+      /--access-log: fits a load, not costs: give it without load testers' outputs/,
+    ],
+    [
+      ['fit', 'scenarios/gevent-100.json', '--access-log', LOG, '--interval', '0.5'],
+      /--interval 0\.5: expected the seconds of each rate step, at least 1/,
+    ],
     [['fit', 'scenarios/gevent-100.json', '--access-log', join(dir, 'none.log')], /none\.log: cannot read the access log: no such file/],
     [['fit', 'scenarios/gevent-100.json'], /expected the files to work on: sim fit <scenario\.json> <hey-output\.txt\.\.\.> --free FIELDS/],
   ])('%j', async (argv, message) => {

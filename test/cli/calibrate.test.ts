@@ -36,14 +36,44 @@ describe('sim compare', () => {
     const [c] = JSON.parse(out);
     expect(c.client).toEqual({ requests: 125, concurrency: 125, rate: null, duration: null, timeout: 0, keepAlive: true });
     expect(c.rows.map((r: { metric: string }) => r.metric)).toEqual([
-      'Requests/sec', 'Total', 'Slowest', 'Fastest', 'Average',
-      'p10', 'p25', 'p50', 'p75', 'p90', 'p95', 'p99', 'responses', '[204]', '[500]', 'errors',
+      'Requests/sec',
+      'Total',
+      'Slowest',
+      'Fastest',
+      'Average',
+      'p10',
+      'p25',
+      'p50',
+      'p75',
+      'p90',
+      'p95',
+      'p99',
+      'responses',
+      '[204]',
+      '[500]',
+      'errors',
     ]);
   });
 
   it('is deterministic', async () => {
-    const a = await sim('compare', SCENARIO, `${HEY}/actors-c1000.r1.txt`, '--set', 'server.workers=4', '--set', 'server.workerConnections=100');
-    const b = await sim('compare', SCENARIO, `${HEY}/actors-c1000.r1.txt`, '--set', 'server.workers=4', '--set', 'server.workerConnections=100');
+    const a = await sim(
+      'compare',
+      SCENARIO,
+      `${HEY}/actors-c1000.r1.txt`,
+      '--set',
+      'server.workers=4',
+      '--set',
+      'server.workerConnections=100',
+    );
+    const b = await sim(
+      'compare',
+      SCENARIO,
+      `${HEY}/actors-c1000.r1.txt`,
+      '--set',
+      'server.workers=4',
+      '--set',
+      'server.workerConnections=100',
+    );
     expect(a.out).toBe(b.out);
   });
 });
@@ -52,8 +82,14 @@ describe('sim fit', () => {
   it('prints the fitted values and residuals and writes a valid calibrated scenario', async () => {
     const out = join(dir, 'fitted.json');
     const r = await sim(
-      'fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, `${HEY}/patched-c125.r1.txt`,
-      '--free', 'database.forkTime,database.backendStartTime', '--out', out,
+      'fit',
+      SCENARIO,
+      `${HEY}/patched-c10.r1.txt`,
+      `${HEY}/patched-c125.r1.txt`,
+      '--free',
+      'database.forkTime,database.backendStartTime',
+      '--out',
+      out,
     );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -90,7 +126,16 @@ describe("sim compare with other load testers' outputs", () => {
     const [c] = JSON.parse(out);
     expect(c.client).toMatchObject({ concurrency: 10, duration: 3, requests: null, rate: null, keepAlive: true });
     expect(c.from).toEqual({ requests: 'wrk output', concurrency: 'wrk output' });
-    expect(c.rows.map((r: { metric: string }) => r.metric)).toEqual(['Requests/sec', 'Total', 'Slowest', 'Average', 'responses', '[2xx/3xx]', '[non-2xx/3xx]', 'errors']);
+    expect(c.rows.map((r: { metric: string }) => r.metric)).toEqual([
+      'Requests/sec',
+      'Total',
+      'Slowest',
+      'Average',
+      'responses',
+      '[2xx/3xx]',
+      '[non-2xx/3xx]',
+      'errors',
+    ]);
   });
 
   it('prints the open-loop client of a vegeta attack', async () => {
@@ -100,7 +145,16 @@ describe("sim compare with other load testers' outputs", () => {
   });
 
   it('fits to an ab run', async () => {
-    const { code, out } = await sim('fit', 'scenarios/gevent-100.json', 'test/fixtures/ab/n200-c10.txt', '--free', 'app.steps.1.time', '--max-evaluations', '20', '--json');
+    const { code, out } = await sim(
+      'fit',
+      'scenarios/gevent-100.json',
+      'test/fixtures/ab/n200-c10.txt',
+      '--free',
+      'app.steps.1.time',
+      '--max-evaluations',
+      '20',
+      '--json',
+    );
     expect(code).toBe(0);
     expect(JSON.parse(out).runs[0].source).toBe('test/fixtures/ab/n200-c10.txt');
   });
@@ -112,12 +166,36 @@ describe('sim compare and sim fit: bad input gets exit code 2 and one clear line
   const cases: [string, string[], RegExp][] = [
     ['a missing hey output', ['compare', SCENARIO, join(dir, 'nope.txt')], /nope\.txt: cannot read the load tester's output: no such file/],
     ['a file that is not hey output', ['compare', SCENARIO, notHey], /not-hey\.txt:2: expected a Summary line such as/],
-    ['an output of no known tool', ['compare', SCENARIO, `${HEY}/../wrk/COMMANDS.md`], /COMMANDS\.md: not an output of a load tester sim knows; sim reads these formats: hey's text report; hey -o csv; wrk/],
-    ['a misspelt free parameter', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTim'], /unknown key "forkTim"; did you mean "forkTime"\?/],
-    ['an unknown target', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--target', 'rps'], /--target rps: expected one of "requestsPerSec", "total"/],
-    ['fit without --free', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`], /^sim: --free: expected a value, e.g. --free database.forkTime\n$/],
-    ['a bad --set', ['compare', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--set', 'server.workers=-1'], /at server\.workers: expected a number > 0, got number -1/],
-    ['an unwritable --out', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--out', join(dir, 'no', 'such', 'dir.json')], /dir\.json: cannot write:/],
+    [
+      'an output of no known tool',
+      ['compare', SCENARIO, `${HEY}/../wrk/COMMANDS.md`],
+      /COMMANDS\.md: not an output of a load tester sim knows; sim reads these formats: hey's text report; hey -o csv; wrk/,
+    ],
+    [
+      'a misspelt free parameter',
+      ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTim'],
+      /unknown key "forkTim"; did you mean "forkTime"\?/,
+    ],
+    [
+      'an unknown target',
+      ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--target', 'rps'],
+      /--target rps: expected one of "requestsPerSec", "total"/,
+    ],
+    [
+      'fit without --free',
+      ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`],
+      /^sim: --free: expected a value, e.g. --free database.forkTime\n$/,
+    ],
+    [
+      'a bad --set',
+      ['compare', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--set', 'server.workers=-1'],
+      /at server\.workers: expected a number > 0, got number -1/,
+    ],
+    [
+      'an unwritable --out',
+      ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--out', join(dir, 'no', 'such', 'dir.json')],
+      /dir\.json: cannot write:/,
+    ],
   ];
   for (const [what, argv, message] of cases) {
     it(what, async () => {

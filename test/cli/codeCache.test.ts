@@ -67,7 +67,13 @@ describe('what the bundled CLI leaves out of a run', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     // (yargs prints the help itself, on stdout, before the counts.)
-    const counts = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { loaded: number; code: number; ran: number; help: number; crypto: boolean };
+    const counts = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      loaded: number;
+      code: number;
+      ran: number;
+      help: number;
+      crypto: boolean;
+    };
     expect(counts).toMatchObject({ loaded: 0, code: 0, ran: 0 });
     expect(counts.help).toBeGreaterThan(0);
     // Nor node:crypto (a sweep's digest needs it; 47 of Node's modules, 2 ms).

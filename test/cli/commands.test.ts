@@ -97,7 +97,18 @@ describe('arguments as peers take them', () => {
     expect(both.out).toBe(text.out);
     expect(readFileSync(file, 'utf8')).toBe(json.out);
     const planFile = join(dir, 'plan.json');
-    const plan = await sim(['plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s', '--jobs', '1', '--json', planFile]);
+    const plan = await sim([
+      'plan',
+      'scenarios/plan-cpu-200.json',
+      '--target-rps',
+      '200',
+      '--p99',
+      '1s',
+      '--jobs',
+      '1',
+      '--json',
+      planFile,
+    ]);
     expect(plan.code).toBe(1);
     expect(plan.out).toContain('CPU demand 10.0 cores > 8 cores available');
     expect(JSON.parse(readFileSync(planFile, 'utf8')).explanation.infeasible).toBe(true);

@@ -11,21 +11,52 @@ async function sim(...argv: string[]) {
 }
 
 describe('translateHeyFlags', () => {
-  it('rewrites -n, -c, -z, -q, -t and -disable-keepalive as --set expressions, after the user\'s own', () => {
-    expect(translateHeyFlags(['run', 's.json', '--set', 'seed=2', '-n', '101', '-c=101', '-z', '1m30s', '-q', '2.5', '-t', '0', '-disable-keepalive'])).toEqual([
-      'run', 's.json', '--set', 'seed=2',
-      '--set', 'client.requests=101',
-      '--set', 'client.concurrency=101',
-      '--set', 'client.duration=90',
-      '--set', 'client.rate=2.5',
-      '--set', 'client.timeout=0',
-      '--set', 'client.keepAlive=false',
+  it("rewrites -n, -c, -z, -q, -t and -disable-keepalive as --set expressions, after the user's own", () => {
+    expect(
+      translateHeyFlags([
+        'run',
+        's.json',
+        '--set',
+        'seed=2',
+        '-n',
+        '101',
+        '-c=101',
+        '-z',
+        '1m30s',
+        '-q',
+        '2.5',
+        '-t',
+        '0',
+        '-disable-keepalive',
+      ]),
+    ).toEqual([
+      'run',
+      's.json',
+      '--set',
+      'seed=2',
+      '--set',
+      'client.requests=101',
+      '--set',
+      'client.concurrency=101',
+      '--set',
+      'client.duration=90',
+      '--set',
+      'client.rate=2.5',
+      '--set',
+      'client.timeout=0',
+      '--set',
+      'client.keepAlive=false',
     ]);
   });
 
   it('takes --disable-keepalive with two dashes, and =false', () => {
     expect(translateHeyFlags(['sweep', 's.json', '--disable-keepalive'])).toEqual(['sweep', 's.json', '--set', 'client.keepAlive=false']);
-    expect(translateHeyFlags(['plan', 's.json', '--disable-keepalive=false'])).toEqual(['plan', 's.json', '--set', 'client.keepAlive=true']);
+    expect(translateHeyFlags(['plan', 's.json', '--disable-keepalive=false'])).toEqual([
+      'plan',
+      's.json',
+      '--set',
+      'client.keepAlive=true',
+    ]);
   });
 
   it('leaves other commands, and everything after --, alone', () => {
@@ -36,7 +67,10 @@ describe('translateHeyFlags', () => {
   it.each([
     [['run', 's.json', '-n'], /^-n: expected a value, e.g. -n 200$/],
     [['run', 's.json', '-n', '-c', '4'], /^-n: expected a value, e.g. -n 200$/],
-    [['run', 's.json', '-c', 'ten'], /^-c ten: expected a whole number >= 1 \(hey -c: workers sending at once \(client\.concurrency\)\), e\.g\. -c 50$/],
+    [
+      ['run', 's.json', '-c', 'ten'],
+      /^-c ten: expected a whole number >= 1 \(hey -c: workers sending at once \(client\.concurrency\)\), e\.g\. -c 50$/,
+    ],
     [['run', 's.json', '-c', '0'], /^-c 0: expected a whole number >= 1/],
     [['run', 's.json', '-z', '10'], /^-z 10: expected a duration > 0 such as 10s, 1m30s or 500ms/],
     [['run', 's.json', '-q', '0'], /^-q 0: expected a number of requests per second > 0; without -q there is no limit/],
@@ -48,9 +82,10 @@ describe('translateHeyFlags', () => {
   });
 });
 
-describe('HEY_FLAGS_HELP (the epilogue of the three commands\' help)', () => {
+describe("HEY_FLAGS_HELP (the epilogue of the three commands' help)", () => {
   it('names each flag with the field it sets', () => {
-    for (const line of ['-n 200', '-c 50', '-z 10s', '-q 10', '-t 20', '-disable-keepalive']) expect(HEY_FLAGS_HELP).toContain(`  ${line} `);
+    for (const line of ['-n 200', '-c 50', '-z 10s', '-q 10', '-t 20', '-disable-keepalive'])
+      expect(HEY_FLAGS_HELP).toContain(`  ${line} `);
     expect(HEY_FLAGS_HELP).toContain('(client.keepAlive=false)');
   });
 });
@@ -83,7 +118,19 @@ describe('hey flags on the commands', () => {
   });
 
   it('sim sweep takes them for its base scenario', async () => {
-    const { code, out } = await sim('sweep', 'scenarios/gevent-100.json', '-n', '20', '-c', '10', '--vary', 'server.workers=1,2', '--jobs', '1', '--json');
+    const { code, out } = await sim(
+      'sweep',
+      'scenarios/gevent-100.json',
+      '-n',
+      '20',
+      '-c',
+      '10',
+      '--vary',
+      'server.workers=1,2',
+      '--jobs',
+      '1',
+      '--json',
+    );
     expect(code).toBe(0);
     const points = JSON.parse(out).points;
     // gevent-100's every request answers 204: 20 of them at each point, not the file's 100.
@@ -92,7 +139,23 @@ describe('hey flags on the commands', () => {
 
   it('sim plan takes them too', async () => {
     // 200 requests: a p99 needs at least 100 responses, and a target without its figure is not met.
-    const { code } = await sim('plan', 'scenarios/gevent-100.json', '-n', '200', '-c', '10', '--vary', 'server.workers=1,2', '--target-rps', '1', '--p99', '30s', '--jobs', '1', '--json');
+    const { code } = await sim(
+      'plan',
+      'scenarios/gevent-100.json',
+      '-n',
+      '200',
+      '-c',
+      '10',
+      '--vary',
+      'server.workers=1,2',
+      '--target-rps',
+      '1',
+      '--p99',
+      '30s',
+      '--jobs',
+      '1',
+      '--json',
+    );
     expect(code).toBe(0);
   });
 });

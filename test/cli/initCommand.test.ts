@@ -19,7 +19,19 @@ async function sim(...argv: string[]) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-init-'));
-const EXAMPLE = ['init', '--worker-class', 'gevent', '--workers', '4', '--connections', '100', '--db-max-connections', '100', '--query', '20ms'];
+const EXAMPLE = [
+  'init',
+  '--worker-class',
+  'gevent',
+  '--workers',
+  '4',
+  '--connections',
+  '100',
+  '--db-max-connections',
+  '100',
+  '--query',
+  '20ms',
+];
 
 describe('sim init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms', async () => {
   const { code, out, err } = await sim(...EXAMPLE);
@@ -50,14 +62,21 @@ describe('sim init --worker-class gevent --workers 4 --connections 100 --db-max-
     for (const cost of costsOf(scenario)) {
       expect(json.notes[cost.path] ?? `no note on ${cost.path}`, cost.path).toMatch(/measure/i);
     }
-    expect(json.server).toMatchObject({ requestCpu: MEASURED_COSTS.server.requestCpu, acceptCpu: MEASURED_COSTS.server.acceptCpu, switchCpu: MEASURED_COSTS.server.switchCpu });
-    expect(json.database).toMatchObject({ postmasterCpu: MEASURED_COSTS.database.postmasterCpu, backendExitCpu: MEASURED_COSTS.database.backendExitCpu });
+    expect(json.server).toMatchObject({
+      requestCpu: MEASURED_COSTS.server.requestCpu,
+      acceptCpu: MEASURED_COSTS.server.acceptCpu,
+      switchCpu: MEASURED_COSTS.server.switchCpu,
+    });
+    expect(json.database).toMatchObject({
+      postmasterCpu: MEASURED_COSTS.database.postmasterCpu,
+      backendExitCpu: MEASURED_COSTS.database.backendExitCpu,
+    });
     expect(json.app.steps[0].cpu).toBe(MEASURED_COSTS.connectCpu['scram-sha-256']);
   });
 });
 
 describe('sim init options', () => {
-  it('takes hey\'s -c and -n, and --set', async () => {
+  it("takes hey's -c and -n, and --set", async () => {
     const { out } = await sim('init', '-c', '100', '-n', '1000', '--set', 'machine.cores=2');
     const json = JSON.parse(out);
     expect(json.client).toMatchObject({ concurrency: 100, requests: 1000 });
@@ -104,6 +123,8 @@ describe('sim init options', () => {
 
 describe('description is optional', () => {
   it('a scenario without one validates', () => {
-    expect(() => validateScenario({ client: { requests: 1, concurrency: 1 }, server: {}, app: { steps: [{ kind: 'sleep', time: 0.01 }] } }, 'x')).not.toThrow();
+    expect(() =>
+      validateScenario({ client: { requests: 1, concurrency: 1 }, server: {}, app: { steps: [{ kind: 'sleep', time: 0.01 }] } }, 'x'),
+    ).not.toThrow();
   });
 });

@@ -67,7 +67,10 @@ describe('sim run --plot DIR', () => {
 
   it('writes to ./sim-plots/<scenario>/ when --plot has no folder, never into the package', () => {
     const cwd = mkdtempSync(join(tmp, 'cwd-'));
-    const r = spawnSync(process.execPath, [resolve('bin/sim.js'), 'run', resolve('scenarios/gevent-10.json'), '--plot'], { cwd, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [resolve('bin/sim.js'), 'run', resolve('scenarios/gevent-10.json'), '--plot'], {
+      cwd,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     expect(readdirSync(join(cwd, 'sim-plots', 'gevent-10')).sort()).toEqual(FILES);
     expect(readdirSync(cwd)).toEqual(['sim-plots']);
@@ -90,7 +93,9 @@ describe('a --plot folder that cannot be written', () => {
   });
 
   it('the installed command prints no stack trace', () => {
-    const r = spawnSync(process.execPath, ['bin/sim.js', 'run', 'scenarios/gevent-10.json', '--plot', join(file, 'x')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/sim.js', 'run', 'scenarios/gevent-10.json', '--plot', join(file, 'x')], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });

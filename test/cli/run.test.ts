@@ -40,9 +40,7 @@ describe('sim run', () => {
   it('prints JSON with the documented fields, in seconds', async () => {
     const { out } = await sim('run', 'scenarios/gevent-101.json', '--json');
     const report = JSON.parse(out);
-    expect(Object.keys(report.summary)).toEqual(
-      expect.arrayContaining(['total', 'requestsPerSec', 'slowest', 'fastest', 'average']),
-    );
+    expect(Object.keys(report.summary)).toEqual(expect.arrayContaining(['total', 'requestsPerSec', 'slowest', 'fastest', 'average']));
     expect(report.statusCodes).toEqual({ '204': 100, '500': 1 });
     expect(report.errors).toEqual({});
     expect(Object.keys(report.latency)).toEqual(['p10', 'p25', 'p50', 'p75', 'p90', 'p95', 'p99']);
@@ -60,7 +58,15 @@ describe('sim run', () => {
   });
 
   it('applies --set overrides to any field', async () => {
-    const { out } = await sim('run', 'scenarios/gevent-100.json', '--json', '--set', 'client.concurrency=125', '--set', 'client.requests=125');
+    const { out } = await sim(
+      'run',
+      'scenarios/gevent-100.json',
+      '--json',
+      '--set',
+      'client.concurrency=125',
+      '--set',
+      'client.requests=125',
+    );
     expect(JSON.parse(out).statusCodes).toEqual({ '204': 100, '500': 25 });
   });
 });
@@ -68,12 +74,32 @@ describe('sim run', () => {
 describe('bad input gets a short error and exit code 2', () => {
   const cases: [string, string, RegExp][] = [
     ['broken JSON', '{\n  "description": "x",\n  "client": { "requests": 10, }\n}', /broken\.json:3:\d+: not valid JSON/],
-    ['a missing field', JSON.stringify({ ...valid, client: { concurrency: 5 } }), /at client\.requests: expected "requests" \(hey -n\) or "duration" \(hey -z\)/],
+    [
+      'a missing field',
+      JSON.stringify({ ...valid, client: { concurrency: 5 } }),
+      /at client\.requests: expected "requests" \(hey -n\) or "duration" \(hey -z\)/,
+    ],
     ['a wrong type', JSON.stringify({ ...valid, server: { workers: 'two' } }), /at server\.workers: expected a number, got string "two"/],
-    ['a negative count', JSON.stringify({ ...valid, client: { requests: -1, concurrency: 1 } }), /at client\.requests: expected a number > 0, got number -1/],
-    ['an unknown key', JSON.stringify({ ...valid, server: { workerConnection: 10 } }), /at server\.workerConnection: unknown key "workerConnection"; did you mean "workerConnections"\?/],
-    ['a bad duration', JSON.stringify({ ...valid, app: { steps: [{ kind: 'sleep', time: '10 parsecs' }] } }), /at app\.steps\[0\]\.time: expected a duration/],
-    ['an unknown step', JSON.stringify({ ...valid, app: { steps: [{ kind: 'redis' }] } }), /at app\.steps\[0\]\.kind: expected a step whose kind is one of "cpu", .*got string "redis"/],
+    [
+      'a negative count',
+      JSON.stringify({ ...valid, client: { requests: -1, concurrency: 1 } }),
+      /at client\.requests: expected a number > 0, got number -1/,
+    ],
+    [
+      'an unknown key',
+      JSON.stringify({ ...valid, server: { workerConnection: 10 } }),
+      /at server\.workerConnection: unknown key "workerConnection"; did you mean "workerConnections"\?/,
+    ],
+    [
+      'a bad duration',
+      JSON.stringify({ ...valid, app: { steps: [{ kind: 'sleep', time: '10 parsecs' }] } }),
+      /at app\.steps\[0\]\.time: expected a duration/,
+    ],
+    [
+      'an unknown step',
+      JSON.stringify({ ...valid, app: { steps: [{ kind: 'redis' }] } }),
+      /at app\.steps\[0\]\.kind: expected a step whose kind is one of "cpu", .*got string "redis"/,
+    ],
   ];
   for (const [what, text, message] of cases) {
     it(what, async () => {

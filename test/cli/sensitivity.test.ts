@@ -37,7 +37,9 @@ describe('sim run --sensitivity', () => {
     const moved = await sim('run', file, '--sensitivity');
     expect(moved.code).toBe(0);
     expect(moved.out.startsWith(plain.out)).toBe(true);
-    expect(moved.out.slice(plain.out.length)).toMatch(/^\nSensitive to: app\.steps\.0\.time \(-50 %: 199\.\d+ req\/s, 0 x 500; \+50 %: 66\.\d+ req\/s, 0 x 500\)\n$/);
+    expect(moved.out.slice(plain.out.length)).toMatch(
+      /^\nSensitive to: app\.steps\.0\.time \(-50 %: 199\.\d+ req\/s, 0 x 500; \+50 %: 66\.\d+ req\/s, 0 x 500\)\n$/,
+    );
   });
 
   it('changes nothing without the flag', async () => {
@@ -61,8 +63,19 @@ describe('sim run --sensitivity', () => {
     ]);
     expect(report.sensitivity[0].low.requestsPerSec).toBeGreaterThan(report.summary.requestsPerSec * 1.1);
     expect(report.sensitivity[0].high.requestsPerSec).toBeLessThan(report.summary.requestsPerSec * 0.9);
-    expect(report.sensitivityChecked).toEqual(['app.steps.0.time', 'database.forkTime', 'database.backendStartTime', 'database.backendExitTime']);
-    expect(report.sensitivityBase).toMatchObject({ requestsPerSec: report.summary.requestsPerSec, status500: 0, change: 0.5, threshold: 0.1, measured: [] });
+    expect(report.sensitivityChecked).toEqual([
+      'app.steps.0.time',
+      'database.forkTime',
+      'database.backendStartTime',
+      'database.backendExitTime',
+    ]);
+    expect(report.sensitivityBase).toMatchObject({
+      requestsPerSec: report.summary.requestsPerSec,
+      status500: 0,
+      change: 0.5,
+      threshold: 0.1,
+      measured: [],
+    });
   });
 
   it('is deterministic', async () => {
@@ -94,7 +107,9 @@ describe('sim run --sensitivity', () => {
     const { code, out, err } = await sim('run', bad, '--sensitivity');
     expect(code).toBe(2);
     expect(out).toBe('');
-    expect(err).toMatch(/^sim: .*bad\.json:\d+:\d+: at measured\["database\.forkTim"\]: "database\.forkTim" is not a cost of this scenario; did you mean "database\.forkTime"\?\n$/);
+    expect(err).toMatch(
+      /^sim: .*bad\.json:\d+:\d+: at measured\["database\.forkTim"\]: "database\.forkTim" is not a cost of this scenario; did you mean "database\.forkTime"\?\n$/,
+    );
   });
 
   it('refuses a value on the switch', async () => {

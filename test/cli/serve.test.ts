@@ -66,7 +66,14 @@ describe('sim serve', () => {
   });
 
   it('serves nothing outside the site, the scenarios and the named file', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/scenarios/../../secret.txt', '/scenarios/schema.json', '/given/other.json', '/nothing.html']) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/scenarios/../../secret.txt',
+      '/scenarios/schema.json',
+      '/given/other.json',
+      '/nothing.html',
+    ]) {
       expect((await get(path)).status, path).toBe(404);
     }
     expect((await get('/%E0%A4%A')).status).toBe(400);

@@ -25,7 +25,12 @@ writeFileSync(
     seed: 3,
     client: { requests: 40, concurrency: 8 },
     server: { workerClass: 'gthread', threads: 2 },
-    app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } }, { kind: 'sleep', time: { dist: 'exponential', mean: '10ms' } }] },
+    app: {
+      steps: [
+        { kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } },
+        { kind: 'sleep', time: { dist: 'exponential', mean: '10ms' } },
+      ],
+    },
   }),
 );
 const grid = ['--vary', 'server.workers=1..3', '--vary', 'client.concurrency=4,8', '--replications', '2'];
@@ -36,9 +41,13 @@ describe('sim sweep output', () => {
     expect(code).toBe(0);
     expect(err).toBe('');
     const rows = out.split('\n');
-    expect(rows[2]).toMatch(/^client\.concurrency\s+client\.requests\s+Requests\/sec\s+2xx\s+5xx\s+errors\s+p50\s+p90\s+p99\s+DB peak\s+bottleneck/);
+    expect(rows[2]).toMatch(
+      /^client\.concurrency\s+client\.requests\s+Requests\/sec\s+2xx\s+5xx\s+errors\s+p50\s+p90\s+p99\s+DB peak\s+bottleneck/,
+    );
     expect(rows.find((r) => r.startsWith('100 '))).toMatch(/^100\s+100\s+83\.9701\s+100\s+0\s+0\s/);
-    expect(rows.find((r) => r.startsWith('125 '))).toMatch(/^125\s+125\s+104\.9626\s+100\s+25\s+0\s.*PostgreSQL max_connections \(25 refused\)/);
+    expect(rows.find((r) => r.startsWith('125 '))).toMatch(
+      /^125\s+125\s+104\.9626\s+100\s+25\s+0\s.*PostgreSQL max_connections \(25 refused\)/,
+    );
   });
 
   it('writes --csv and --json files atomically and keeps the table on stdout', async () => {
@@ -48,7 +57,9 @@ describe('sim sweep output', () => {
     expect(code).toBe(0);
     expect(out).toContain('Requests/sec');
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
-    expect(lines[0]).toMatch(/^server\.workers,client\.concurrency,series,replications,requests_per_sec,requests_per_sec_ci_low,requests_per_sec_ci_high,/);
+    expect(lines[0]).toMatch(
+      /^server\.workers,client\.concurrency,series,replications,requests_per_sec,requests_per_sec_ci_low,requests_per_sec_ci_high,/,
+    );
     expect(lines).toHaveLength(7);
     expect(lines[1]).toMatch(/^1,4,client\.concurrency=4,2,/);
     expect(JSON.parse(readFileSync(json, 'utf8')).points).toHaveLength(6);
@@ -98,8 +109,14 @@ describe('sim sweep --shard and sim merge', () => {
 describe('bad sweeps get a clear message and exit code 2', () => {
   const cases: [string[], RegExp][] = [
     [['--vary', 'client.concurrency=10..x'], /^sim: --vary client\.concurrency=10\.\.x: "10\.\.x" is not a range/],
-    [['--vary', 'server.wokers=1,2'], /^sim: --vary server\.wokers=1,2 \(server\.wokers=1\): at server\.wokers: unknown key "wokers"; did you mean "workers"\?/m],
-    [['--vary', 'server.workers=0,1'], /^sim: --vary server\.workers=0,1 \(server\.workers=0\): at server\.workers: expected a number > 0, got number 0/m],
+    [
+      ['--vary', 'server.wokers=1,2'],
+      /^sim: --vary server\.wokers=1,2 \(server\.wokers=1\): at server\.wokers: unknown key "wokers"; did you mean "workers"\?/m,
+    ],
+    [
+      ['--vary', 'server.workers=0,1'],
+      /^sim: --vary server\.workers=0,1 \(server\.workers=0\): at server\.workers: expected a number > 0, got number 0/m,
+    ],
     [['--vary', 'client.concurrency=8,80'], /^sim: .*: at client\.concurrency: expected concurrency <= requests/m],
     [[], /sweep: name what to vary: --vary client\.concurrency=10\.\.200:10 \(or give .* a "sweep" block\)/],
     [['--vary', 'server.workers=1', '--json', '--csv'], /--json and --csv cannot both print to stdout/],

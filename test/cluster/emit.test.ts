@@ -30,7 +30,12 @@ writeFileSync(
     seed: 11,
     client: { requests: 30, concurrency: 6 },
     server: { workerClass: 'gthread', threads: 2 },
-    app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } }, { kind: 'sleep', time: { dist: 'exponential', mean: '5ms' } }] },
+    app: {
+      steps: [
+        { kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } },
+        { kind: 'sleep', time: { dist: 'exponential', mean: '5ms' } },
+      ],
+    },
   }),
 );
 const grid = ['--vary', 'server.workers=1..3', '--vary', 'client.concurrency=3,6', '--replications', '2', '--set', 'server.threads=3'];
@@ -59,7 +64,7 @@ describe('sim sweep --emit slurm', () => {
     expect(spawnSync('bash', ['-n', file]).status).toBe(0);
   });
 
-  it("measures the resources on the heaviest point (the most requests) and states them in the header", async () => {
+  it('measures the resources on the heaviest point (the most requests) and states them in the header', async () => {
     const r = await sim(['sweep', scenario, '--vary', 'client.requests=300,30,60', '--emit', 'slurm', '--shards', '2']);
     expect(r.code).toBe(0);
     const probe = /from one run of the heaviest point here \(point 0, 300 requests:\n# ([\d.]+) s, (\d+) MB peak\)/.exec(r.out);
@@ -76,7 +81,10 @@ describe('sim sweep --emit slurm', () => {
     [['--emit', 'pbs', '--shards', '2'], /^sim: --emit pbs: expected one of slurm, kubernetes\n$/],
     [['--emit', 'slurm'], /^sim: --emit slurm: say into how many shards to cut the 6 points: --shards 4\n$/],
     [['--emit', 'slurm', '--shards', '7'], /^sim: --shards 7: expected at most 6, the grid's points/],
-    [['--emit', 'slurm', '--shards', '2', '--shard', 'auto'], /^sim: --emit slurm: writes a job that runs every shard; --shard is for a sweep run here/],
+    [
+      ['--emit', 'slurm', '--shards', '2', '--shard', 'auto'],
+      /^sim: --emit slurm: writes a job that runs every shard; --shard is for a sweep run here/,
+    ],
     [['--emit', 'slurm', '--shards', '2', '--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
     [['--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
   ])('refuses %j with a message (exit 2)', async (flags, message) => {
@@ -88,7 +96,19 @@ describe('sim sweep --emit slurm', () => {
 });
 
 describe('sim sweep --emit kubernetes', async () => {
-  const emitted = await sim(['sweep', scenario, ...grid, '--emit', 'kubernetes', '--shards', '4', '--image', 'registry.example/sim:1', '--json', 'result.json']);
+  const emitted = await sim([
+    'sweep',
+    scenario,
+    ...grid,
+    '--emit',
+    'kubernetes',
+    '--shards',
+    '4',
+    '--image',
+    'registry.example/sim:1',
+    '--json',
+    'result.json',
+  ]);
   const list = JSON.parse(emitted.out);
   const kinds = (kind: string) => list.items.filter((i: { kind: string }) => i.kind === kind);
 
@@ -135,9 +155,13 @@ describe('sim sweep --emit kubernetes', async () => {
     mkdirSync(join(root, 'scenario'));
     for (const [name, text] of Object.entries(configMap.data as Record<string, string>)) writeFileSync(join(root, 'scenario', name), text);
     mkdirSync(join(root, 'results'));
-    const local = (command: string) => command.replaceAll('/sweep/scenario', join(root, 'scenario')).replaceAll('/sweep/results', join(root, 'results'));
+    const local = (command: string) =>
+      command.replaceAll('/sweep/scenario', join(root, 'scenario')).replaceAll('/sweep/results', join(root, 'results'));
     const run = (command: string[], env: Record<string, string>) =>
-      spawnSync(command[0], [command[1], local(command[2])], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env }, encoding: 'utf8' });
+      spawnSync(command[0], [command[1], local(command[2])], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },
+        encoding: 'utf8',
+      });
     // The merge waits for the shards: started last here, it finds them all.
     for (let i = 0; i < 4; i++) {
       const r = run(shards.spec.template.spec.containers[0].command, { JOB_COMPLETION_INDEX: String(i) });

@@ -29,7 +29,9 @@ describe('resolveShard', () => {
     expect(auto({ SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '4' })).toEqual({ index: 1, count: 4 });
     expect(auto({ SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 4, count: 4 });
     // A task rerun alone (sbatch --array=2): the array has one task, --shards says how many shards there are.
-    expect(auto({ SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '1', SLURM_ARRAY_TASK_MIN: '2', SLURM_ARRAY_TASK_MAX: '2' }, '4')).toEqual({ index: 3, count: 4 });
+    expect(
+      auto({ SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '1', SLURM_ARRAY_TASK_MIN: '2', SLURM_ARRAY_TASK_MAX: '2' }, '4'),
+    ).toEqual({ index: 3, count: 4 });
   });
 
   it('Kubernetes: JOB_COMPLETION_INDEX with --shards', () => {
@@ -43,20 +45,68 @@ describe('resolveShard', () => {
   });
 
   it.each<[string, () => unknown, RegExp]>([
-    ['no engine', () => auto({}), /^--shard auto: no job array's index in the environment: expected SLURM_ARRAY_TASK_ID \(Slurm\), JOB_COMPLETION_INDEX \(Kubernetes\), AWS_BATCH_JOB_ARRAY_INDEX \(AWS Batch\); outside a job array give --shard i\/n/],
-    ['Kubernetes without --shards', () => auto({ JOB_COMPLETION_INDEX: '1' }), /JOB_COMPLETION_INDEX=1 \(a Kubernetes Indexed Job\) gives this shard's index but not the count: add --shards N, N the Job's spec.completions/],
-    ['AWS without the size', () => auto({ AWS_BATCH_JOB_ARRAY_INDEX: '1' }), /AWS_BATCH_JOB_ARRAY_INDEX=1 is set but AWS_BATCH_JOB_ARRAY_SIZE is missing/],
-    ['Slurm without the size', () => auto({ SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_MIN: '0' }), /SLURM_ARRAY_TASK_ID=1 is set but the array's size is not: SLURM_ARRAY_TASK_COUNT, SLURM_ARRAY_TASK_MAX missing/],
-    ['Slurm array with a step', () => auto({ SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '2', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '2' }), /the array has gaps or a step; submit a range \(--array=0-1\) or give the count: --shards N/],
-    ['an index past the count', () => auto({ JOB_COMPLETION_INDEX: '3' }, '3'), /JOB_COMPLETION_INDEX=3 is outside the 3 shards \(--shards 3\): expected 0 to 2/],
-    ['not a number', () => auto({ AWS_BATCH_JOB_ARRAY_INDEX: 'x1', AWS_BATCH_JOB_ARRAY_SIZE: '2' }), /AWS_BATCH_JOB_ARRAY_INDEX="x1": expected a whole number >= 0/],
-    ['two engines', () => auto({ SLURM_ARRAY_TASK_ID: '0', JOB_COMPLETION_INDEX: '0' }, '2'), /both SLURM_ARRAY_TASK_ID=0 and JOB_COMPLETION_INDEX=0 are set/],
+    [
+      'no engine',
+      () => auto({}),
+      /^--shard auto: no job array's index in the environment: expected SLURM_ARRAY_TASK_ID \(Slurm\), JOB_COMPLETION_INDEX \(Kubernetes\), AWS_BATCH_JOB_ARRAY_INDEX \(AWS Batch\); outside a job array give --shard i\/n/,
+    ],
+    [
+      'Kubernetes without --shards',
+      () => auto({ JOB_COMPLETION_INDEX: '1' }),
+      /JOB_COMPLETION_INDEX=1 \(a Kubernetes Indexed Job\) gives this shard's index but not the count: add --shards N, N the Job's spec.completions/,
+    ],
+    [
+      'AWS without the size',
+      () => auto({ AWS_BATCH_JOB_ARRAY_INDEX: '1' }),
+      /AWS_BATCH_JOB_ARRAY_INDEX=1 is set but AWS_BATCH_JOB_ARRAY_SIZE is missing/,
+    ],
+    [
+      'Slurm without the size',
+      () => auto({ SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_MIN: '0' }),
+      /SLURM_ARRAY_TASK_ID=1 is set but the array's size is not: SLURM_ARRAY_TASK_COUNT, SLURM_ARRAY_TASK_MAX missing/,
+    ],
+    [
+      'Slurm array with a step',
+      () => auto({ SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '2', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '2' }),
+      /the array has gaps or a step; submit a range \(--array=0-1\) or give the count: --shards N/,
+    ],
+    [
+      'an index past the count',
+      () => auto({ JOB_COMPLETION_INDEX: '3' }, '3'),
+      /JOB_COMPLETION_INDEX=3 is outside the 3 shards \(--shards 3\): expected 0 to 2/,
+    ],
+    [
+      'not a number',
+      () => auto({ AWS_BATCH_JOB_ARRAY_INDEX: 'x1', AWS_BATCH_JOB_ARRAY_SIZE: '2' }),
+      /AWS_BATCH_JOB_ARRAY_INDEX="x1": expected a whole number >= 0/,
+    ],
+    [
+      'two engines',
+      () => auto({ SLURM_ARRAY_TASK_ID: '0', JOB_COMPLETION_INDEX: '0' }, '2'),
+      /both SLURM_ARRAY_TASK_ID=0 and JOB_COMPLETION_INDEX=0 are set/,
+    ],
     ['--shard-index without --shards', () => resolveShard({ 'shard-index': '1' }, {}), /--shard-index 1: say how many shards there are/],
-    ['--shard-index past --shards', () => resolveShard({ 'shard-index': '4', shards: '4' }, {}), /--shard-index 4: expected 0 to 3 \(0-based\) with --shards 4/],
-    ['--shard and --shard-index', () => resolveShard({ shard: '1/2', 'shard-index': '0', shards: '2' }, {}), /give either --shard 1\/2 or --shard-index i --shards n, not both/],
-    ['--shards alone', () => resolveShard({ shards: '4' }, {}), /--shards 4: say which shard this is: --shard-index i \(0-based, 0 to 3\) or --shard auto/],
+    [
+      '--shard-index past --shards',
+      () => resolveShard({ 'shard-index': '4', shards: '4' }, {}),
+      /--shard-index 4: expected 0 to 3 \(0-based\) with --shards 4/,
+    ],
+    [
+      '--shard and --shard-index',
+      () => resolveShard({ shard: '1/2', 'shard-index': '0', shards: '2' }, {}),
+      /give either --shard 1\/2 or --shard-index i --shards n, not both/,
+    ],
+    [
+      '--shards alone',
+      () => resolveShard({ shards: '4' }, {}),
+      /--shards 4: say which shard this is: --shard-index i \(0-based, 0 to 3\) or --shard auto/,
+    ],
     ['--shards with i/n', () => resolveShard({ shard: '1/2', shards: '2' }, {}), /--shards 2: goes with --shard auto or --shard-index i/],
-    ['a malformed --shard', () => resolveShard({ shard: 'Auto!' }, {}), /--shard Auto!: expected i\/n with 1 <= i <= n, e.g. --shard 1\/4; or --shard auto/],
+    [
+      'a malformed --shard',
+      () => resolveShard({ shard: 'Auto!' }, {}),
+      /--shard Auto!: expected i\/n with 1 <= i <= n, e.g. --shard 1\/4; or --shard auto/,
+    ],
   ])('%s: a message naming what is missing', (_, f, message) => {
     expect(f).toThrow(message);
   });
@@ -72,7 +122,12 @@ describe('sim sweep --shard auto, with the variables set by hand', () => {
       seed: 5,
       client: { requests: 30, concurrency: 6 },
       server: { workerClass: 'gthread', threads: 2 },
-      app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } }, { kind: 'sleep', time: { dist: 'exponential', mean: '5ms' } }] },
+      app: {
+        steps: [
+          { kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } },
+          { kind: 'sleep', time: { dist: 'exponential', mean: '5ms' } },
+        ],
+      },
     }),
   );
   const grid = ['--vary', 'server.workers=1..5', '--replications', '2', '--jobs', '1'];
@@ -85,7 +140,11 @@ describe('sim sweep --shard auto, with the variables set by hand', () => {
   const whole = sim(['sweep', scenario, ...grid, '--json']);
 
   it.each<[string, (i: number) => Record<string, string>, string[]]>([
-    ['Slurm', (i) => ({ SLURM_ARRAY_TASK_ID: String(i), SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '2' }), []],
+    [
+      'Slurm',
+      (i) => ({ SLURM_ARRAY_TASK_ID: String(i), SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '2' }),
+      [],
+    ],
     ['Kubernetes', (i) => ({ JOB_COMPLETION_INDEX: String(i) }), ['--shards', '3']],
     ['AWS Batch', (i) => ({ AWS_BATCH_JOB_ARRAY_INDEX: String(i), AWS_BATCH_JOB_ARRAY_SIZE: '3' }), []],
     ['--shard-index', () => ({}), []],
@@ -115,7 +174,9 @@ describe('sim sweep --shard auto, with the variables set by hand', () => {
     );
     const none = sim(['sweep', scenario, ...grid, '--shard', 'auto']);
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(/^sim: --shard auto: no job array's index in the environment: expected SLURM_ARRAY_TASK_ID \(Slurm\), JOB_COMPLETION_INDEX \(Kubernetes\), AWS_BATCH_JOB_ARRAY_INDEX \(AWS Batch\);.*\n$/);
+    expect(none.err).toMatch(
+      /^sim: --shard auto: no job array's index in the environment: expected SLURM_ARRAY_TASK_ID \(Slurm\), JOB_COMPLETION_INDEX \(Kubernetes\), AWS_BATCH_JOB_ARRAY_INDEX \(AWS Batch\);.*\n$/,
+    );
     const aws = sim(['sweep', scenario, ...grid, '--shard', 'auto'], { AWS_BATCH_JOB_ARRAY_INDEX: '0' });
     expect(aws.code).toBe(2);
     expect(aws.err).toMatch(/^sim: --shard auto: AWS_BATCH_JOB_ARRAY_INDEX=0 is set but AWS_BATCH_JOB_ARRAY_SIZE is missing/);

@@ -23,9 +23,13 @@ async function sim(argv: string[]) {
 describe('the Slurm tests skip or fail as they should', () => {
   it('under CI a missing part fails; elsewhere the skip says how to install it', () => {
     const none = () => false;
-    expect(() => slurmStatus({ CI: 'true' }, true, none)).toThrow(/cannot run under CI=true: \/usr\/sbin\/slurmctld, .* missing \(.ci\/run installs/);
+    expect(() => slurmStatus({ CI: 'true' }, true, none)).toThrow(
+      /cannot run under CI=true: \/usr\/sbin\/slurmctld, .* missing \(.ci\/run installs/,
+    );
     expect(() => slurmStatus({ CI: 'true' }, false, () => true)).toThrow(/needs root/);
-    expect(slurmStatus({}, true, none).skipped).toMatch(/^skipping the Slurm tests: .* missing; as root, install them with: apt-get install slurm-wlm munge/);
+    expect(slurmStatus({}, true, none).skipped).toMatch(
+      /^skipping the Slurm tests: .* missing; as root, install them with: apt-get install slurm-wlm munge/,
+    );
     expect(slurmStatus({ CI: 'false' }, true, () => true)).toEqual({ available: true });
   });
 });
@@ -51,7 +55,12 @@ describe.skipIf(!slurmAvailable)('sim sweep --emit slurm on slurmctld and slurmd
         seed: 3,
         client: { requests: 40, concurrency: 8 },
         server: { workerClass: 'gthread', threads: 2 },
-        app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } }, { kind: 'sleep', time: { dist: 'exponential', mean: '10ms' } }] },
+        app: {
+          steps: [
+            { kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } },
+            { kind: 'sleep', time: { dist: 'exponential', mean: '10ms' } },
+          ],
+        },
       }),
     );
     const up = spawnSync(CLUSTER, ['up'], { encoding: 'utf8', timeout: 600_000 });

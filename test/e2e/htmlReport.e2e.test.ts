@@ -36,7 +36,7 @@ describe.skipIf(!chromiumAvailable)('the HTML report in Chromium', () => {
 
   it.each(['gevent-125', 'gevent-4x100-actors'])('draws every chart of %s, offline, without a console error', async (name) => {
     const dir = join(tmp, name);
-    expect((await main(['run', `scenarios/${name}.json`, '--plot', dir], { out: () => {}, err: () => {} }))).toBe(0);
+    expect(await main(['run', `scenarios/${name}.json`, '--plot', dir], { out: () => {}, err: () => {} })).toBe(0);
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('console', (m) => {

@@ -10,7 +10,11 @@ describe('the event list', () => {
     sim.schedule(10, note, 'a');
     sim.schedule(20, note, 'b');
     sim.run();
-    expect(log).toEqual([['a', 10], ['b', 20], ['c', 30]]);
+    expect(log).toEqual([
+      ['a', 10],
+      ['b', 20],
+      ['c', 30],
+    ]);
   });
 
   it('breaks ties in time by priority, then by scheduling order', () => {
@@ -37,10 +41,14 @@ describe('the event list', () => {
   it('orders events that callbacks schedule at the current instant after those already waiting', () => {
     const sim = new Simulation();
     const log: string[] = [];
-    sim.schedule(1, () => {
-      log.push('a');
-      sim.schedule(0, () => log.push('a-child'), undefined);
-    }, undefined);
+    sim.schedule(
+      1,
+      () => {
+        log.push('a');
+        sim.schedule(0, () => log.push('a-child'), undefined);
+      },
+      undefined,
+    );
     sim.schedule(1, () => log.push('b'), undefined);
     sim.run();
     expect(log).toEqual(['a', 'b', 'a-child']);

@@ -28,7 +28,7 @@ type Scenario = Record<string, any>;
 
 /** The base scenario with `change` merged in (objects merge, anything else replaces). */
 function scenario(change: Scenario): string {
-  return JSON.stringify(merge(base, change), null, 2) + '\n';
+  return `${JSON.stringify(merge(base, change), null, 2)}\n`;
 }
 
 function merge(a: any, b: any): any {
@@ -77,9 +77,21 @@ export const ERROR_CASES: ErrorCase[] = [
   { group: 'Files', what: 'a directory', shown: 'sim run .', argv: ['run', '.'], exit: 2, names: '.: cannot read' },
   flag('an output folder that does not exist', [...run, '--out', 'no/such/folder/report.txt'], 'no/such/folder/report.txt', 'Files'),
   // Issue 17, item 7: was "internal error: ENOTDIR" (exit 1).
-  flag('an output path under a file', [...run, '--out', 'scenario.json/report.txt'], '--out scenario.json/report.txt: cannot write: a file is in the way', 'Files'),
+  flag(
+    'an output path under a file',
+    [...run, '--out', 'scenario.json/report.txt'],
+    '--out scenario.json/report.txt: cannot write: a file is in the way',
+    'Files',
+  ),
   // Issue 17, item 3: was read whole (16.8 GB for /dev/zero).
-  { group: 'Files', what: 'a device without end', shown: 'sim run /dev/zero', argv: ['run', '/dev/zero'], exit: 2, names: '/dev/zero: cannot read the scenario: larger than the 10 MB limit' },
+  {
+    group: 'Files',
+    what: 'a device without end',
+    shown: 'sim run /dev/zero',
+    argv: ['run', '/dev/zero'],
+    exit: 2,
+    names: '/dev/zero: cannot read the scenario: larger than the 10 MB limit',
+  },
 
   // --- JSON syntax ---
   json('a comma before a closing brace', '{\n  "description": "x",\n  "client": { "requests": 10, }\n}\n', ':3:31'),
@@ -93,7 +105,7 @@ export const ERROR_CASES: ErrorCase[] = [
   json('a key given twice', '{\n  "seed": 1,\n  "description": "x",\n  "seed": 2\n}\n', ':4:3'),
   json('a file cut short', valid.slice(0, 60), ':4:15'),
   json('an empty file', '', ':1:1'),
-  json('text after the document', valid + '}\n', ':20:1'),
+  json('text after the document', `${valid}}\n`, ':20:1'),
 
   // --- Scenario fields ---
   field('a misspelt key', { server: { workerConnection: 10 } }, 'server.workerConnection'),
@@ -120,22 +132,57 @@ export const ERROR_CASES: ErrorCase[] = [
   field('an unknown distribution', steps({ kind: 'sleep', time: { dist: 'normal', mean: 1 } }), 'app.steps[0].time.dist'),
   field('an abbreviated distribution', steps({ kind: 'sleep', time: { dist: 'expo', mean: 1 } }), 'app.steps[0].time.dist'),
   field('a distribution without its parameter', steps({ kind: 'sleep', time: { dist: 'exponential' } }), 'app.steps[0].time.mean'),
-  field('a parameter of another distribution', steps({ kind: 'sleep', time: { dist: 'exponential', mean: 1, sigma: 1 } }), 'app.steps[0].time.sigma'),
+  field(
+    'a parameter of another distribution',
+    steps({ kind: 'sleep', time: { dist: 'exponential', mean: 1, sigma: 1 } }),
+    'app.steps[0].time.sigma',
+  ),
   field('uniform with max below min', steps({ kind: 'sleep', time: { dist: 'uniform', min: 2, max: 1 } }), 'app.steps[0].time.max'),
-  field('fewer weights than values', steps({ kind: 'sleep', time: { dist: 'choice', values: [1, 2], weights: [1] } }), 'app.steps[0].time.weights'),
-  field('all weights zero', steps({ kind: 'sleep', time: { dist: 'choice', values: [1, 2], weights: [0, 0] } }), 'app.steps[0].time.weights'),
+  field(
+    'fewer weights than values',
+    steps({ kind: 'sleep', time: { dist: 'choice', values: [1, 2], weights: [1] } }),
+    'app.steps[0].time.weights',
+  ),
+  field(
+    'all weights zero',
+    steps({ kind: 'sleep', time: { dist: 'choice', values: [1, 2], weights: [0, 0] } }),
+    'app.steps[0].time.weights',
+  ),
   field('no steps', steps(), 'app.steps'),
   field('a description that is not text', { description: 42 }, 'description'),
   field('neither requests nor duration', { client: { requests: undefined } }, 'client.requests'),
   field('a -z of zero', { client: { duration: 0 } }, 'client.duration'),
   field('more hey workers than requests', { client: { concurrency: 50 } }, 'client.concurrency'),
   field('hey options with an open loop', { client: { arrivals: { rate: 10 } } }, 'client.concurrency'),
-  field('an open loop with rate and steps', { client: { concurrency: undefined, arrivals: { rate: 10, steps: [{ from: 0, rate: 5 }] } } }, 'client.arrivals.rate'),
-  field('rate steps out of order', { client: { concurrency: undefined, arrivals: { steps: [{ from: 0, rate: 5 }, { from: '2s', rate: 1 }, { from: '1s', rate: 2 }] } } }, 'client.arrivals.steps[2].from'),
+  field(
+    'an open loop with rate and steps',
+    { client: { concurrency: undefined, arrivals: { rate: 10, steps: [{ from: 0, rate: 5 }] } } },
+    'client.arrivals.rate',
+  ),
+  field(
+    'rate steps out of order',
+    {
+      client: {
+        concurrency: undefined,
+        arrivals: {
+          steps: [
+            { from: 0, rate: 5 },
+            { from: '2s', rate: 1 },
+            { from: '1s', rate: 2 },
+          ],
+        },
+      },
+    },
+    'client.arrivals.steps[2].from',
+  ),
   field('a database step without a database', steps({ kind: 'dbConnect' }, { kind: 'dbClose' }), 'app.steps[0]'),
   field('a query without a connection', { ...steps({ kind: 'dbQuery', time: 1 }), ...db }, 'app.steps[0].kind'),
   field('two connections at once', { ...steps({ kind: 'dbConnect' }, { kind: 'dbConnect' }), ...db }, 'app.steps[1].kind'),
-  field('a cache covering steps that are not there', steps({ kind: 'cache', time: 0.001, covers: 2, hitRatio: 0.9 }, { kind: 'sleep', time: 1 }), 'app.steps[0].covers'),
+  field(
+    'a cache covering steps that are not there',
+    steps({ kind: 'cache', time: 0.001, covers: 2, hitRatio: 0.9 }, { kind: 'sleep', time: 1 }),
+    'app.steps[0].covers',
+  ),
   field(
     'a measured cost that is not one',
     { ...steps({ kind: 'dbConnect' }, { kind: 'dbClose' }), ...db, measured: { 'database.forkTim': 'perf trace of the postmaster' } },
@@ -144,30 +191,94 @@ export const ERROR_CASES: ErrorCase[] = [
   field('a measured step field that is not a cost', { measured: { 'app.steps.0.time': 'timed' } }, 'measured["app.steps.0.time"]'),
   field(
     'a cost both measured and fitted',
-    { ...steps({ kind: 'dbConnect' }, { kind: 'dbClose' }), ...db, measured: { 'database.forkTime': 'strace' }, fitted: { 'database.forkTime': 'sim fit' } },
+    {
+      ...steps({ kind: 'dbConnect' }, { kind: 'dbClose' }),
+      ...db,
+      measured: { 'database.forkTime': 'strace' },
+      fitted: { 'database.forkTime': 'sim fit' },
+    },
     'fitted["database.forkTime"]',
   ),
   field('a budget of zero events', { limits: { maxEvents: 0 } }, 'limits.maxEvents'),
   field('a list where an object belongs', { server: [] }, 'server'),
   // Issue 17: bounds from reality, and the defects they fix.
-  field('SYN retries beyond the kernel\'s limit (item 1)', { machine: { synRetries: 1000000000 } }, 'machine.synRetries: expected a number <= 127'),
-  field('a cache with 1e15 keys (item 2)', steps({ kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e15 }, { kind: 'sleep', time: 1 }), 'app.steps[0].keys: expected a number <= 10000000'),
-  field('an empty rate schedule (item 5)', { client: { concurrency: undefined, arrivals: { steps: [] } } }, 'client.arrivals.steps: expected a list with >= 1 items'),
-  field('a duration under a microsecond (item 6)', { client: { duration: '0.1us' } }, 'client.duration: expected 0 or a duration of at least 0.000001 s'),
-  field('a time budget under a microsecond (item 6)', { limits: { maxSimTime: '0.1us' } }, 'limits.maxSimTime: expected 0 or a duration of at least 0.000001 s'),
-  field('reserved connections PostgreSQL would not start with (item 14)', { ...db, database: { ...db.database, maxConnections: 3, superuserReservedConnections: 3 } }, 'database.superuserReservedConnections: expected fewer reserved connections than maxConnections (3)'),
-  field('a rate schedule ending at 0 (item 20)', { client: { concurrency: undefined, requests: 10, arrivals: { steps: [{ from: 0, rate: 100 }, { from: '50ms', rate: 0 }] } } }, 'client.arrivals.steps[1].rate: expected a rate above 0 in the last step'),
-  field('an arrival rate beyond the clock', { client: { concurrency: undefined, arrivals: { rate: 1e9 } } }, 'client.arrivals.rate: expected a number <= 1000000'),
+  field(
+    "SYN retries beyond the kernel's limit (item 1)",
+    { machine: { synRetries: 1000000000 } },
+    'machine.synRetries: expected a number <= 127',
+  ),
+  field(
+    'a cache with 1e15 keys (item 2)',
+    steps({ kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e15 }, { kind: 'sleep', time: 1 }),
+    'app.steps[0].keys: expected a number <= 10000000',
+  ),
+  field(
+    'an empty rate schedule (item 5)',
+    { client: { concurrency: undefined, arrivals: { steps: [] } } },
+    'client.arrivals.steps: expected a list with >= 1 items',
+  ),
+  field(
+    'a duration under a microsecond (item 6)',
+    { client: { duration: '0.1us' } },
+    'client.duration: expected 0 or a duration of at least 0.000001 s',
+  ),
+  field(
+    'a time budget under a microsecond (item 6)',
+    { limits: { maxSimTime: '0.1us' } },
+    'limits.maxSimTime: expected 0 or a duration of at least 0.000001 s',
+  ),
+  field(
+    'reserved connections PostgreSQL would not start with (item 14)',
+    { ...db, database: { ...db.database, maxConnections: 3, superuserReservedConnections: 3 } },
+    'database.superuserReservedConnections: expected fewer reserved connections than maxConnections (3)',
+  ),
+  field(
+    'a rate schedule ending at 0 (item 20)',
+    {
+      client: {
+        concurrency: undefined,
+        requests: 10,
+        arrivals: {
+          steps: [
+            { from: 0, rate: 100 },
+            { from: '50ms', rate: 0 },
+          ],
+        },
+      },
+    },
+    'client.arrivals.steps[1].rate: expected a rate above 0 in the last step',
+  ),
+  field(
+    'an arrival rate beyond the clock',
+    { client: { concurrency: undefined, arrivals: { rate: 1e9 } } },
+    'client.arrivals.rate: expected a number <= 1000000',
+  ),
   field('more cores than Linux supports', { machine: { cores: 100000 } }, 'machine.cores: expected a number <= 8192'),
-  field('max_connections beyond PostgreSQL\'s', { ...db, database: { ...db.database, maxConnections: 1000000 } }, 'database.maxConnections: expected a number <= 262143'),
-  field('an event budget beyond a quarter of an hour', { limits: { maxEvents: 1e12 } }, 'limits.maxEvents: expected a number <= 1000000000'),
+  field(
+    "max_connections beyond PostgreSQL's",
+    { ...db, database: { ...db.database, maxConnections: 1000000 } },
+    'database.maxConnections: expected a number <= 262143',
+  ),
+  field(
+    'an event budget beyond a quarter of an hour',
+    { limits: { maxEvents: 1e12 } },
+    'limits.maxEvents: expected a number <= 1000000000',
+  ),
   {
-    ...field('a handler of 20,000 steps', steps(...Array.from({ length: 20000 }, () => ({ kind: 'sleep', time: 0 }))), 'app.steps: expected a list with <= 10000 items, got a list of 20000 items'),
+    ...field(
+      'a handler of 20,000 steps',
+      steps(...Array.from({ length: 20000 }, () => ({ kind: 'sleep', time: 0 }))),
+      'app.steps: expected a list with <= 10000 items, got a list of 20000 items',
+    ),
     shown: '{"app":{"steps":[{"kind":"sleep","time":0}, ... 20,000 of them]}}',
   },
   // Issue 17, item 3: hundreds of thousands of unknown keys took seconds and hundreds of MB.
   {
-    ...field('an object of 20,000 keys (item 3)', { server: Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`k${i}`, 1])) }, 'at server: expected an object with <= 10000 keys, got an object of 20002 keys'),
+    ...field(
+      'an object of 20,000 keys (item 3)',
+      { server: Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`k${i}`, 1])) },
+      'at server: expected an object with <= 10000 keys, got an object of 20002 keys',
+    ),
     shown: '{"server":{"k0":1, ... 20,000 of them}}',
   },
   { group: 'Scenario fields', what: 'a list instead of a scenario', file: '[]\n', shown: '[]', argv: run, exit: 2, names: '(top level)' },
@@ -193,48 +304,142 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('a time budget without a unit', [...run, '--max-sim-time', 'forever'], '--max-sim-time forever: at limits.maxSimTime'),
   flag('sim fit without --free', ['fit', 'scenario.json', 'hey.txt'], '--free'),
   // Issue 17, item 9: was an internal error, and a silently dropped override.
-  flag('--set of a list\'s length (item 9)', [...run, '--set', 'app.steps.length=0'], '--set app.steps.length=0: app.steps is a list of 1 item, not an object'),
-  flag('--set of a name inside a list (item 9)', [...run, '--set', 'app.steps.foo=1'], '--set app.steps.foo=1: app.steps is a list of 1 item'),
+  flag(
+    "--set of a list's length (item 9)",
+    [...run, '--set', 'app.steps.length=0'],
+    '--set app.steps.length=0: app.steps is a list of 1 item, not an object',
+  ),
+  flag(
+    '--set of a name inside a list (item 9)',
+    [...run, '--set', 'app.steps.foo=1'],
+    '--set app.steps.foo=1: app.steps is a list of 1 item',
+  ),
   // Issue 17, item 5: was "internal error: ... reading 'from'".
-  flag('--set of an empty rate schedule (item 5)', [...run, '--set', 'client.arrivals={"steps":[]}'], 'client.arrivals.steps: expected a list with >= 1 items'),
+  flag(
+    '--set of an empty rate schedule (item 5)',
+    [...run, '--set', 'client.arrivals={"steps":[]}'],
+    'client.arrivals.steps: expected a list with >= 1 items',
+  ),
   // Issue 17, item 17: was "got number null".
-  flag('--set of a number too large (item 17)', [...run, '--set', 'client.requests=1e400'], '--set client.requests=1e400: the number 1e400 is too large'),
+  flag(
+    '--set of a number too large (item 17)',
+    [...run, '--set', 'client.requests=1e400'],
+    '--set client.requests=1e400: the number 1e400 is too large',
+  ),
   // Issue 17, item 18: was ignored (exit 0).
   flag('a trailing --set without its value (item 18)', [...run, '--set'], '--set: expected a value'),
-  flag('a timeout under a microsecond (item 6)', [...run, '--set', 'client.timeout=0.0000004'], '--set client.timeout=0.0000004: at client.timeout: expected 0 or a duration of at least 0.000001 s'),
+  flag(
+    'a timeout under a microsecond (item 6)',
+    [...run, '--set', 'client.timeout=0.0000004'],
+    '--set client.timeout=0.0000004: at client.timeout: expected 0 or a duration of at least 0.000001 s',
+  ),
   {
-    ...flag('a key with a terminal escape code (item 16)', [...run, '--set', 'server.\u001bc\u0007=1'], '--set server.\\u001bc\\u0007=1: at server.\\u001bc\\u0007: unknown key "\\u001bc\\u0007"'),
+    ...flag(
+      'a key with a terminal escape code (item 16)',
+      [...run, '--set', 'server.\u001bc\u0007=1'],
+      '--set server.\\u001bc\\u0007=1: at server.\\u001bc\\u0007: unknown key "\\u001bc\\u0007"',
+    ),
     shown: 'sim run scenario.json --set server.<ESC>c<BEL>=1',
   },
 
   // --- Sweeps and plans ---
-  flag('a --vary range that is not one', ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'], '--vary server.workers=1..x', 'Sweeps and plans'),
-  flag('a --vary of a misspelt field', ['sweep', 'scenario.json', '--vary', 'server.wrkers=1,2'], '--vary server.wrkers=1,2 (server.wrkers=1): at server.wrkers', 'Sweeps and plans'),
-  flag('a --vary value the field refuses', ['sweep', 'scenario.json', '--vary', 'server.workers=0,1'], '--vary server.workers=0,1 (server.workers=0): at server.workers', 'Sweeps and plans'),
+  flag(
+    'a --vary range that is not one',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'],
+    '--vary server.workers=1..x',
+    'Sweeps and plans',
+  ),
+  flag(
+    'a --vary of a misspelt field',
+    ['sweep', 'scenario.json', '--vary', 'server.wrkers=1,2'],
+    '--vary server.wrkers=1,2 (server.wrkers=1): at server.wrkers',
+    'Sweeps and plans',
+  ),
+  flag(
+    'a --vary value the field refuses',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=0,1'],
+    '--vary server.workers=0,1 (server.workers=0): at server.workers',
+    'Sweeps and plans',
+  ),
   flag('nothing to vary', ['sweep', 'scenario.json'], 'name what to vary', 'Sweeps and plans'),
-  flag('threads that are not a number', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--jobs', 'abc'], '--jobs abc', 'Sweeps and plans'),
-  flag('zero replications', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '0'], '--replications 0', 'Sweeps and plans'),
+  flag(
+    'threads that are not a number',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--jobs', 'abc'],
+    '--jobs abc',
+    'Sweeps and plans',
+  ),
+  flag(
+    'zero replications',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '0'],
+    '--replications 0',
+    'Sweeps and plans',
+  ),
   // Issue 17, item 4: was V8 out of memory (exit 134), and an internal error.
-  flag('a billion replications (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '1000000000'], '--replications 1000000000: expected at most 10000', 'Sweeps and plans'),
-  flag('too many runs in all (item 4)', ['sweep', 'scenario.json', '--vary', 'server.workers=1..1000', '--replications', '5000'], '--replications 5000: 1000 points x 5000 replications', 'Sweeps and plans'),
+  flag(
+    'a billion replications (item 4)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--replications', '1000000000'],
+    '--replications 1000000000: expected at most 10000',
+    'Sweeps and plans',
+  ),
+  flag(
+    'too many runs in all (item 4)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1..1000', '--replications', '5000'],
+    '--replications 5000: 1000 points x 5000 replications',
+    'Sweeps and plans',
+  ),
   // Issue 17, item 5 in a sweep (the run and --set cases are above; --vary cannot give a
   // list), and item 7 for --csv: both were internal errors.
   {
-    ...flag('a sweep of an empty rate schedule (item 5)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2'], 'at client.arrivals.steps: expected a list with >= 1 items', 'Sweeps and plans'),
+    ...flag(
+      'a sweep of an empty rate schedule (item 5)',
+      ['sweep', 'scenario.json', '--vary', 'server.workers=1,2'],
+      'at client.arrivals.steps: expected a list with >= 1 items',
+      'Sweeps and plans',
+    ),
     file: scenario({ client: { concurrency: undefined, arrivals: { steps: [] } } }),
   },
-  flag('a --csv path under a file (item 7)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--csv', 'scenario.json/sweep.csv'], '--csv scenario.json/sweep.csv: cannot write: a file is in the way', 'Sweeps and plans'),
+  flag(
+    'a --csv path under a file (item 7)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--csv', 'scenario.json/sweep.csv'],
+    '--csv scenario.json/sweep.csv: cannot write: a file is in the way',
+    'Sweeps and plans',
+  ),
   // Issue 17, item 10: was exit 0, the value dropped.
-  flag('a --vary of __proto__ (item 10)', ['sweep', 'scenario.json', '--vary', '__proto__=1,2'], 'at __proto__: unknown key "__proto__"', 'Sweeps and plans'),
+  flag(
+    'a --vary of __proto__ (item 10)',
+    ['sweep', 'scenario.json', '--vary', '__proto__=1,2'],
+    'at __proto__: unknown key "__proto__"',
+    'Sweeps and plans',
+  ),
   // Issue 17, item 15: the sweep ran first, then its results were lost.
-  flag('a --json folder that does not exist (item 15)', ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--json', 'no/such/folder/sweep.json'], '--json no/such/folder/sweep.json: cannot write: no such folder', 'Sweeps and plans'),
-  flag('a target that is not a number', ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', 'lots', '--p99', '1'], '--target-rps lots', 'Sweeps and plans'),
+  flag(
+    'a --json folder that does not exist (item 15)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--json', 'no/such/folder/sweep.json'],
+    '--json no/such/folder/sweep.json: cannot write: no such folder',
+    'Sweeps and plans',
+  ),
+  flag(
+    'a target that is not a number',
+    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', 'lots', '--p99', '1'],
+    '--target-rps lots',
+    'Sweeps and plans',
+  ),
 
   // --- Limits: work predictably beyond a budget is refused before the run (issue 17,
   // "refused before it starts, with the estimate"); a budget that runs out during the run
   // stops it, the report says PARTIAL, and the exit code is 0 ---
-  flag('requests that need more events than the budget', [...run, '--max-events', '10'], '--max-events 10: at limits.maxEvents: the run could not finish within its event budget of 10: client.requests = 20: at least 20 events', 'Limits'),
-  flag('hey -z longer than the time budget', [...run, '--set', 'client.duration=2h'], 'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.duration = 7200 s', 'Limits'),
+  flag(
+    'requests that need more events than the budget',
+    [...run, '--max-events', '10'],
+    '--max-events 10: at limits.maxEvents: the run could not finish within its event budget of 10: client.requests = 20: at least 20 events',
+    'Limits',
+  ),
+  flag(
+    'hey -z longer than the time budget',
+    [...run, '--set', 'client.duration=2h'],
+    'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.duration = 7200 s',
+    'Limits',
+  ),
   {
     group: 'Limits',
     what: 'Poisson arrivals that cannot all come within the time budget',
@@ -242,9 +447,18 @@ export const ERROR_CASES: ErrorCase[] = [
     shown: '{"client":{"requests":5000,"arrivals":{"rate":1}}}',
     argv: run,
     exit: 2,
-    names: 'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.requests = 5000 Poisson arrivals',
+    names:
+      'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.requests = 5000 Poisson arrivals',
   },
-  { group: 'Limits', what: 'the event budget runs out', file: valid, shown: 'sim run scenario.json --max-events 30', argv: [...run, '--max-events', '30'], exit: 0, names: 'limits.maxEvents = 30' },
+  {
+    group: 'Limits',
+    what: 'the event budget runs out',
+    file: valid,
+    shown: 'sim run scenario.json --max-events 30',
+    argv: [...run, '--max-events', '30'],
+    exit: 0,
+    names: 'limits.maxEvents = 30',
+  },
   {
     group: 'Limits',
     what: 'the simulated-time budget runs out',

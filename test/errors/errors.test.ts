@@ -76,10 +76,10 @@ function render(cases: ErrorCase[], results: Outcome[]): string {
     const message = results[i].err.trimEnd().split('\n').map(cell).join('<br>');
     out.push(`| ${c.what} | ${cell(c.shown)} | ${results[i].code} | ${message} |`);
   });
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Code in a table cell: pipes escaped, never empty. */
 function cell(text: string): string {
-  return text === '' ? '(empty)' : '`' + text.replace(/\|/g, '\\|').replace(/`/g, "'") + '`';
+  return text === '' ? '(empty)' : `\`${text.replace(/\|/g, '\\|').replace(/`/g, "'")}\``;
 }

@@ -51,7 +51,12 @@ function simProcess(argv: string[], options: { env?: Record<string, string>; std
 function refused(r: { code: number | null; out: string; err: string }, names: string) {
   expect(r.err).toContain(names);
   expect(r.err).not.toMatch(/internal error|\n\s+at |FATAL/);
-  expect(r.err.trimEnd().split('\n').every((l) => l.startsWith('sim: '))).toBe(true);
+  expect(
+    r.err
+      .trimEnd()
+      .split('\n')
+      .every((l) => l.startsWith('sim: ')),
+  ).toBe(true);
   expect(r.out).toBe('');
   expect(r.code).toBe(2);
 }
@@ -62,13 +67,27 @@ describe('issue 17, High: small inputs that crashed or took gigabytes', () => {
   });
 
   it('item 1: synRetries at the kernel limit (127) runs, with the accept queue overflowing', () => {
-    const r = simProcess(['run', scenario, '--set', 'machine.synRetries=127', '--set', 'server.backlog=1', '--set', 'machine.somaxconn=1', '--set', 'server.workerClass=sync', '--max-events', '100000']);
+    const r = simProcess([
+      'run',
+      scenario,
+      '--set',
+      'machine.synRetries=127',
+      '--set',
+      'server.backlog=1',
+      '--set',
+      'machine.somaxconn=1',
+      '--set',
+      'server.workerClass=sync',
+      '--max-events',
+      '100000',
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('SYNs dropped');
   });
 
   it('item 2: a cache of 1e15 or 1e8 keys is refused; 10 million run', () => {
-    const cache = (keys: number) => `app.steps=[{"kind":"cache","time":0.001,"covers":1,"ttl":1,"keys":${keys}},{"kind":"sleep","time":0.01}]`;
+    const cache = (keys: number) =>
+      `app.steps=[{"kind":"cache","time":0.001,"covers":1,"ttl":1,"keys":${keys}},{"kind":"sleep","time":0.01}]`;
     refused(simProcess(['run', scenario, '--set', cache(1e15)]), 'app.steps[0].keys: expected a number <= 10000000');
     refused(simProcess(['run', scenario, '--set', cache(1e8)]), 'app.steps[0].keys: expected a number <= 10000000');
     expect(simProcess(['run', scenario, '--set', cache(1e7)]).code).toBe(0);
@@ -78,26 +97,40 @@ describe('issue 17, High: small inputs that crashed or took gigabytes', () => {
     const big = join(dir, 'big.json');
     // Valid JSON of 2 MB: 200,000 unknown keys.
     writeFileSync(big, JSON.stringify({ ...base, ...Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, 1])) }));
-    refused(simProcess(['run', big], { env: { SIM_MAX_INPUT_MB: '1' } }), 'cannot read the scenario: 2', );
-    expect(simProcess(['run', big], { env: { SIM_MAX_INPUT_MB: '1' } }).err).toContain('larger than the 1 MB limit (SIM_MAX_INPUT_MB raises it)');
+    refused(simProcess(['run', big], { env: { SIM_MAX_INPUT_MB: '1' } }), 'cannot read the scenario: 2');
+    expect(simProcess(['run', big], { env: { SIM_MAX_INPUT_MB: '1' } }).err).toContain(
+      'larger than the 1 MB limit (SIM_MAX_INPUT_MB raises it)',
+    );
     // Under the default cap it is read, and refused in one line at the bound on an
     // object's keys, before the schema looks at each (880,000 of them, a 10 MB file, took
     // 20 s and 620 MB that way; now 3 s, the parse).
     const r = simProcess(['run', big]);
     expect(r.code).toBe(2);
     expect(r.err).toBe(`sim: ${big}: at (top level): expected an object with <= 10000 keys, got an object of 200004 keys\n`);
-    refused(simProcess(['run', scenario], { env: { SIM_MAX_INPUT_MB: 'lots' } }), 'SIM_MAX_INPUT_MB=lots: expected a number of megabytes > 0');
+    refused(
+      simProcess(['run', scenario], { env: { SIM_MAX_INPUT_MB: 'lots' } }),
+      'SIM_MAX_INPUT_MB=lots: expected a number of megabytes > 0',
+    );
   });
 
   it('item 3: a load tester output over the cap is refused too', () => {
     const hey = join(dir, 'hey-big.txt');
     writeFileSync(hey, 'x'.repeat(2 * 1024 * 1024));
-    refused(simProcess(['compare', scenario, hey], { env: { SIM_MAX_INPUT_MB: '1' } }), "cannot read the load tester's output: 2097152 bytes, larger than the 1 MB limit");
+    refused(
+      simProcess(['compare', scenario, hey], { env: { SIM_MAX_INPUT_MB: '1' } }),
+      "cannot read the load tester's output: 2097152 bytes, larger than the 1 MB limit",
+    );
   });
 
   it('item 4: 1e9 and 2^53 replications are refused before anything is allocated', () => {
-    refused(simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--replications', '1000000000']), '--replications 1000000000: expected at most 10000');
-    refused(simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--replications', '9007199254740991']), '--replications 9007199254740991: expected at most 10000');
+    refused(
+      simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--replications', '1000000000']),
+      '--replications 1000000000: expected at most 10000',
+    );
+    refused(
+      simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--replications', '9007199254740991']),
+      '--replications 9007199254740991: expected at most 10000',
+    );
     const file = join(dir, 'replications.json');
     writeFileSync(file, JSON.stringify({ ...base, sweep: { vary: ['server.workers=1,2'], replications: 1e9 } }));
     refused(simProcess(['sweep', file]), 'sweep.replications: expected a number <= 10000');
@@ -119,11 +152,14 @@ describe('issue 17, Medium', () => {
     expect(r.err).toBe(`sim: --out ${join(dir, 'no/such/folder/report.txt')}: cannot write: no such folder\n`);
     // A sweep draws its progress on a terminal while it runs: here it never starts.
     let err = '';
-    const code = await main(['sweep', scenario, '--vary', 'server.workers=1,2', '--jobs', '1', '--csv', join(dir, 'no/such/folder/sweep.csv')], {
-      out: () => {},
-      err: (t) => (err += t),
-      errIsTTY: true,
-    });
+    const code = await main(
+      ['sweep', scenario, '--vary', 'server.workers=1,2', '--jobs', '1', '--csv', join(dir, 'no/such/folder/sweep.csv')],
+      {
+        out: () => {},
+        err: (t) => (err += t),
+        errIsTTY: true,
+      },
+    );
     expect(code).toBe(2);
     expect(err).toBe(`sim: --csv ${join(dir, 'no/such/folder/sweep.csv')}: cannot write: no such folder\n`);
   });
@@ -277,7 +313,7 @@ describe('issue 17, item 11 and 22: sim serve', () => {
       req.end();
     });
 
-  it('answers only to its own address: another site\'s name in Host is refused (DNS rebinding)', async () => {
+  it("answers only to its own address: another site's name in Host is refused (DNS rebinding)", async () => {
     expect((await get('/', 'evil.example:8080')).status).toBe(421);
     expect((await get('/', 'localhost')).status).toBe(200);
     expect((await get('/')).status).toBe(200);

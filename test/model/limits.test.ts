@@ -15,7 +15,17 @@ describe('limits', () => {
 
   it('a simulated-time budget stops a run whose next arrival lies beyond it', () => {
     // No arrivals for two hours, then 10/s: the default budget of one hour ends it.
-    const { result } = run({ client: { arrivals: { steps: [{ from: 0, rate: 0 }, { from: '2h', rate: 10 }] }, requests: 5 } });
+    const { result } = run({
+      client: {
+        arrivals: {
+          steps: [
+            { from: 0, rate: 0 },
+            { from: '2h', rate: 10 },
+          ],
+        },
+        requests: 5,
+      },
+    });
     expect(result.stopReason).toBe('maxSimTime');
     expect(result.total).toBe(3600e6);
     expect(result.sent).toBe(0);
@@ -41,7 +51,11 @@ describe('limits', () => {
   it('stops requests that take no time at all from repeating forever at one instant', () => {
     // hey -z with a handler of 0 s: every request ends where it starts, and time never
     // reaches the end of -z. The clock is watched in slices (here 1000 events).
-    const s = scenario({ client: { requests: 1, concurrency: 1, duration: '1s' }, app: { steps: [{ kind: 'sleep', time: 0 }] }, database: undefined });
+    const s = scenario({
+      client: { requests: 1, concurrency: 1, duration: '1s' },
+      app: { steps: [{ kind: 'sleep', time: 0 }] },
+      database: undefined,
+    });
     const result = simulate(s, { frozenClockEvents: 1000 });
     expect(result.stopReason).toBe('frozen');
     expect(result.total).toBe(0);

@@ -7,7 +7,9 @@ import { summarize } from '../../src/report/summary.js';
 import { parseJson, validateScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/model/system.js';
 
-const files = readdirSync('scenarios').filter((f) => f.endsWith('.json') && !['schema.json', 'sweep-article.json', 'plan-800.json'].includes(f));
+const files = readdirSync('scenarios').filter(
+  (f) => f.endsWith('.json') && !['schema.json', 'sweep-article.json', 'plan-800.json'].includes(f),
+);
 
 function load(file: string) {
   const path = `scenarios/${file}`;

@@ -21,8 +21,38 @@ const HEAP_CEILING = 600 * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'sim-fuzz-'));
 
 const extremeNumber = fc.constantFrom(
-  0, 1, -1, 0.5, 2, 3, 127, 128, 255, 1000, 8192, 8193, 10_000, 10_001, 65_535, 100_000,
-  262_143, 262_144, 1_048_576, 1_048_577, 1e6, 1e7, 1e7 + 1, 1e9, 1e15, 2 ** 31, 2 ** 53 - 1, 2 ** 53, 1e308, 1e-7, 1e-6, 4e-7,
+  0,
+  1,
+  -1,
+  0.5,
+  2,
+  3,
+  127,
+  128,
+  255,
+  1000,
+  8192,
+  8193,
+  10_000,
+  10_001,
+  65_535,
+  100_000,
+  262_143,
+  262_144,
+  1_048_576,
+  1_048_577,
+  1e6,
+  1e7,
+  1e7 + 1,
+  1e9,
+  1e15,
+  2 ** 31,
+  2 ** 53 - 1,
+  2 ** 53,
+  1e308,
+  1e-7,
+  1e-6,
+  4e-7,
 );
 const extremeDuration = fc.oneof(
   { weight: 25, arbitrary: fc.integer({ min: 0, max: 50 }).map((ms) => `${ms}ms`) },
@@ -41,7 +71,11 @@ const dist = fc.oneof(
   fc.record({ dist: fc.constant('exponential'), mean: extremeDuration }),
   fc.record({ dist: fc.constant('lognormal'), median: extremeDuration, sigma: fc.constantFrom(0, 1, 10, 11) }),
   fc.record({ dist: fc.constant('uniform'), min: extremeDuration, max: extremeDuration }),
-  fc.record({ dist: fc.constant('choice'), values: fc.array(extremeDuration, { minLength: 0, maxLength: 3 }), weights: fc.array(extremeNumber, { maxLength: 3 }) }),
+  fc.record({
+    dist: fc.constant('choice'),
+    values: fc.array(extremeDuration, { minLength: 0, maxLength: 3 }),
+    weights: fc.array(extremeNumber, { maxLength: 3 }),
+  }),
 );
 const step = fc.oneof(
   fc.record({ kind: fc.constant('sleep'), time: dist }),
@@ -63,7 +97,11 @@ const steps = fc.oneof(
 const rate = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 2000 }) }, extremeNumber);
 const arrivals = fc.oneof(
   { weight: 4, arbitrary: fc.record({ rate }) },
-  fc.record({ steps: fc.array(fc.record({ from: extremeDuration, rate }), { minLength: 1, maxLength: 3 }).map((l) => l.map((st, i) => (i === 0 ? { ...st, from: 0 } : st))) }),
+  fc.record({
+    steps: fc
+      .array(fc.record({ from: extremeDuration, rate }), { minLength: 1, maxLength: 3 })
+      .map((l) => l.map((st, i) => (i === 0 ? { ...st, from: 0 } : st))),
+  }),
   { weight: 1, arbitrary: fc.constant({ steps: [] }) },
 );
 
@@ -71,14 +109,23 @@ const scenario = fc.record(
   {
     seed: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 1000 }) }, extremeNumber, fc.constant(-5)),
     client: fc.oneof(
-      fc.record({ requests: extremeCount, concurrency: fc.constant(1), timeout: extremeDuration, rate, maxIdleConns: extremeCount }, { requiredKeys: ['requests', 'concurrency'] }),
+      fc.record(
+        { requests: extremeCount, concurrency: fc.constant(1), timeout: extremeDuration, rate, maxIdleConns: extremeCount },
+        { requiredKeys: ['requests', 'concurrency'] },
+      ),
       // Work beyond the event budget: 1e7 requests are refused before the run (at least one
       // event each); 15,000 pass that check and run into the budget, a partial report.
       fc.record({ requests: fc.constantFrom(1e7, 15_000), concurrency: extremeCount }),
-      fc.record({ duration: extremeDuration, concurrency: extremeCount, timeout: extremeDuration }, { requiredKeys: ['duration', 'concurrency'] }),
+      fc.record(
+        { duration: extremeDuration, concurrency: extremeCount, timeout: extremeDuration },
+        { requiredKeys: ['duration', 'concurrency'] },
+      ),
       fc.record({ requests: extremeCount, arrivals, timeout: extremeDuration }, { requiredKeys: ['requests', 'arrivals'] }),
     ),
-    machine: fc.record({ cores: extremeCount, synRetries: extremeCount, somaxconn: extremeCount, os: fc.constantFrom('linux', 'darwin') }, { requiredKeys: [] }),
+    machine: fc.record(
+      { cores: extremeCount, synRetries: extremeCount, somaxconn: extremeCount, os: fc.constantFrom('linux', 'darwin') },
+      { requiredKeys: [] },
+    ),
     server: fc.record(
       {
         workerClass: fc.constantFrom('sync', 'gthread', 'gevent', 'eventlet'),
@@ -126,7 +173,10 @@ describe('fuzzing with extreme values', () => {
           writeFileSync(file, JSON.stringify({ description: 'fuzz', ...s }));
           let out = '';
           let err = '';
-          const code = await main(['run', file, '--json', '--max-events', String(MAX_EVENTS)], { out: (t) => (out += t), err: (t) => (err += t) });
+          const code = await main(['run', file, '--json', '--max-events', String(MAX_EVENTS)], {
+            out: (t) => (out += t),
+            err: (t) => (err += t),
+          });
           expect(err).not.toMatch(/internal error|\n\s+at /);
           for (const line of err.trimEnd().split('\n')) if (line !== '') expect(line).toMatch(/^sim: /);
           if (code === 2) {

@@ -59,7 +59,19 @@ const OBJECTS = ['', 'client', 'server', 'app', 'limits', 'machine', 'app.steps[
 const KNOWN_KEYS: Record<string, string[]> = {
   '': ['$schema', 'name', 'description', 'seed', 'client', 'machine', 'server', 'app', 'database', 'limits'],
   client: ['requests', 'concurrency', 'rate', 'duration', 'arrivals', 'timeout', 'keepAlive', 'maxIdleConns', 'url'],
-  server: ['workerClass', 'workers', 'threads', 'workerConnections', 'backlog', 'keepalive', 'timeout', 'bootTime', 'maxRequests', 'maxRequestsJitter', 'acceptPolicy'],
+  server: [
+    'workerClass',
+    'workers',
+    'threads',
+    'workerConnections',
+    'backlog',
+    'keepalive',
+    'timeout',
+    'bootTime',
+    'maxRequests',
+    'maxRequestsJitter',
+    'acceptPolicy',
+  ],
   app: ['psycogreen', 'steps', 'endpoints', 'status', 'pool'],
   limits: ['maxEvents', 'maxSimTime'],
   machine: ['cores', 'os', 'synRetries', 'somaxconn'],
@@ -77,20 +89,32 @@ function setAt(raw: RawScenario, path: string, value: unknown): void {
   node[keys[keys.length - 1]] = value;
 }
 
-const text = (raw: RawScenario) => JSON.stringify(raw, null, 2) + '\n';
+const text = (raw: RawScenario) => `${JSON.stringify(raw, null, 2)}\n`;
 
-const wrongField = fc.tuple(fc.constantFrom(...BAD_FIELDS), fc.nat()).map(
-  ([[path, values], i]) =>
-    (raw: RawScenario): InvalidCase | undefined => {
-      if (path.startsWith('database.') && raw.database === undefined) return undefined;
-      if (path === 'app.steps[0].io' && !['sleep', 'http', 'dbConnect', 'dbQuery', 'cache'].includes(raw.app.steps[0].kind)) return undefined;
-      setAt(raw, path, values[i % values.length]);
-      return { kind: `bad ${path}`, text: text(raw), argv: [], path, source: 'file' };
-    },
-);
+const wrongField = fc
+  .tuple(fc.constantFrom(...BAD_FIELDS), fc.nat())
+  .map(([[path, values], i]) => (raw: RawScenario): InvalidCase | undefined => {
+    if (path.startsWith('database.') && raw.database === undefined) return undefined;
+    if (path === 'app.steps[0].io' && !['sleep', 'http', 'dbConnect', 'dbQuery', 'cache'].includes(raw.app.steps[0].kind)) return undefined;
+    setAt(raw, path, values[i % values.length]);
+    return { kind: `bad ${path}`, text: text(raw), argv: [], path, source: 'file' };
+  });
 
 const badDuration = fc
-  .constantFrom<unknown>('10 parsecs', -0.5, '-5ms', { dist: 'normal', mean: 1 }, { dist: 'exponential' }, { dist: 'exponential', mean: 0 }, { dist: 'uniform', min: 2, max: 1 }, { dist: 'choice', values: [] }, { dist: 'choice', values: [1], weights: [0] }, { dist: 'lognormal', median: 1, sigma: -1 }, [1, 2], null)
+  .constantFrom<unknown>(
+    '10 parsecs',
+    -0.5,
+    '-5ms',
+    { dist: 'normal', mean: 1 },
+    { dist: 'exponential' },
+    { dist: 'exponential', mean: 0 },
+    { dist: 'uniform', min: 2, max: 1 },
+    { dist: 'choice', values: [] },
+    { dist: 'choice', values: [1], weights: [0] },
+    { dist: 'lognormal', median: 1, sigma: -1 },
+    [1, 2],
+    null,
+  )
   .map((value) => (raw: RawScenario): InvalidCase | undefined => {
     const i = raw.app.steps.findIndex((s: { time?: unknown }) => s.time !== undefined);
     if (i < 0) return undefined;
@@ -99,26 +123,31 @@ const badDuration = fc
   });
 
 /** A misspelt key (one letter dropped, doubled or swapped, or the case changed), or a stray one. */
-const unknownKey = fc.tuple(fc.constantFrom(...OBJECTS), fc.nat(), fc.nat(), fc.constantFrom('drop', 'double', 'swap', 'case', 'stray')).map(
-  ([object, k, at, how]) =>
-    (raw: RawScenario): InvalidCase | undefined => {
-      const known = keysOf(raw, object);
-      const key = known[k % known.length];
-      if (key.length < 4 || key.startsWith('$')) return undefined;
-      const p = 1 + (at % (key.length - 2));
-      const typo =
-        how === 'drop' ? key.slice(0, p) + key.slice(p + 1)
-        : how === 'double' ? key.slice(0, p) + key[p] + key.slice(p)
-        : how === 'swap' ? key.slice(0, p) + key[p + 1] + key[p] + key.slice(p + 2)
-        : how === 'case' ? key.toLowerCase() === key ? key.toUpperCase() : key.toLowerCase()
-        : `zq${key.length}x`;
-      if (typo === key || known.includes(typo)) return undefined;
-      const path = object === '' ? typo : `${object}.${typo}`;
-      if (object === '') raw[typo] = 1;
-      else setAt(raw, path, 1);
-      return { kind: `unknown key (${how})`, text: text(raw), argv: [], path, source: 'file', suggestion: how === 'stray' ? undefined : key };
-    },
-);
+const unknownKey = fc
+  .tuple(fc.constantFrom(...OBJECTS), fc.nat(), fc.nat(), fc.constantFrom('drop', 'double', 'swap', 'case', 'stray'))
+  .map(([object, k, at, how]) => (raw: RawScenario): InvalidCase | undefined => {
+    const known = keysOf(raw, object);
+    const key = known[k % known.length];
+    if (key.length < 4 || key.startsWith('$')) return undefined;
+    const p = 1 + (at % (key.length - 2));
+    const typo =
+      how === 'drop'
+        ? key.slice(0, p) + key.slice(p + 1)
+        : how === 'double'
+          ? key.slice(0, p) + key[p] + key.slice(p)
+          : how === 'swap'
+            ? key.slice(0, p) + key[p + 1] + key[p] + key.slice(p + 2)
+            : how === 'case'
+              ? key.toLowerCase() === key
+                ? key.toUpperCase()
+                : key.toLowerCase()
+              : `zq${key.length}x`;
+    if (typo === key || known.includes(typo)) return undefined;
+    const path = object === '' ? typo : `${object}.${typo}`;
+    if (object === '') raw[typo] = 1;
+    else setAt(raw, path, 1);
+    return { kind: `unknown key (${how})`, text: text(raw), argv: [], path, source: 'file', suggestion: how === 'stray' ? undefined : key };
+  });
 
 const badSet = fc
   .constantFrom<[string, string]>(
@@ -130,13 +159,16 @@ const badSet = fc
     ['limits.maxEvents=-1', 'limits.maxEvents'],
     ['seed=1.5', 'seed'],
   )
-  .map(([expression, path]) => (raw: RawScenario): InvalidCase => ({
-    kind: 'bad --set',
-    text: text(raw),
-    argv: ['--set', expression],
-    path,
-    source: `--set ${expression}`,
-  }));
+  .map(
+    ([expression, path]) =>
+      (raw: RawScenario): InvalidCase => ({
+        kind: 'bad --set',
+        text: text(raw),
+        argv: ['--set', expression],
+        path,
+        source: `--set ${expression}`,
+      }),
+  );
 
 const badFlag = fc
   .constantFrom<[string, string, string]>(
@@ -147,13 +179,16 @@ const badFlag = fc
     ['--max-sim-time', '-1', 'limits.maxSimTime'],
     ['--max-sim-time', 'a while', 'limits.maxSimTime'],
   )
-  .map(([flag, value, path]) => (raw: RawScenario): InvalidCase => ({
-    kind: `bad ${flag}`,
-    text: text(raw),
-    argv: [flag, value],
-    path,
-    source: `${flag} ${value}`,
-  }));
+  .map(
+    ([flag, value, path]) =>
+      (raw: RawScenario): InvalidCase => ({
+        kind: `bad ${flag}`,
+        text: text(raw),
+        argv: [flag, value],
+        path,
+        source: `${flag} ${value}`,
+      }),
+  );
 
 /** Position of `offset` in `s`, 1-based. */
 function lineColumn(s: string, offset: number): { line: number; column: number } {
@@ -162,68 +197,73 @@ function lineColumn(s: string, offset: number): { line: number; column: number }
 }
 
 /** Broken JSON text; the location is exact where the mistake fixes it. */
-const brokenJson = fc.tuple(fc.constantFrom('trailing comma', 'truncated', 'missing colon', 'single quotes', 'comment', 'duplicate key', 'bare word'), fc.nat()).map(
-  ([how, n]) =>
-    (raw: RawScenario): InvalidCase | undefined => {
-      const t = text(raw);
-      const pick = (re: RegExp): RegExpExecArray | undefined => {
-        const all = [...t.matchAll(re)];
-        return all.length === 0 ? undefined : all[n % all.length];
-      };
-      switch (how) {
-        case 'trailing comma': {
-          const m = pick(/[^\s,[{](\n\s*)[}\]]/g);
-          if (!m) return undefined;
-          const at = m.index + 1;
-          const broken = t.slice(0, at) + ',' + t.slice(at);
-          return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, at + 1 + m[1].length) };
-        }
-        case 'truncated': {
-          const at = n % (t.trimEnd().length - 1);
-          return { kind: how, text: t.slice(0, at), argv: [], source: 'file' };
-        }
-        case 'missing colon': {
-          const m = pick(/": /g);
-          if (!m) return undefined;
-          const broken = t.slice(0, m.index + 1) + t.slice(m.index + 2);
-          return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, m.index + 2) };
-        }
-        case 'single quotes': {
-          const m = pick(/\n\s*"(\w+)":/g);
-          if (!m) return undefined;
-          const q = m.index + m[0].indexOf('"');
-          const broken = t.slice(0, q) + `'${m[1]}'` + t.slice(q + m[1].length + 2);
-          return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, q) };
-        }
-        case 'comment': {
-          const m = pick(/\n( *)"/g);
-          if (!m) return undefined;
-          const at = m.index + 1 + m[1].length;
-          const broken = t.slice(0, at) + '// why\n' + t.slice(at);
-          return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, at) };
-        }
-        case 'duplicate key': {
-          const at = t.indexOf('"seed"');
-          const broken = t.slice(0, at) + '"seed": 7,\n  ' + t.slice(at);
-          return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, broken.indexOf('"seed"', at + 1)) };
-        }
-        case 'bare word': {
-          const m = pick(/: "(\w+)"/g);
-          if (!m) return undefined;
-          const at = m.index + 2;
-          const broken = t.slice(0, at) + m[1] + t.slice(at + m[1].length + 2);
-          // true/false/null are words JSON knows: a value starting with them breaks later.
-          if (/^(true|false|null)/.test(m[1])) return undefined;
-          return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, at) };
-        }
+const brokenJson = fc
+  .tuple(
+    fc.constantFrom('trailing comma', 'truncated', 'missing colon', 'single quotes', 'comment', 'duplicate key', 'bare word'),
+    fc.nat(),
+  )
+  .map(([how, n]) => (raw: RawScenario): InvalidCase | undefined => {
+    const t = text(raw);
+    const pick = (re: RegExp): RegExpExecArray | undefined => {
+      const all = [...t.matchAll(re)];
+      return all.length === 0 ? undefined : all[n % all.length];
+    };
+    switch (how) {
+      case 'trailing comma': {
+        const m = pick(/[^\s,[{](\n\s*)[}\]]/g);
+        if (!m) return undefined;
+        const at = m.index + 1;
+        const broken = `${t.slice(0, at)},${t.slice(at)}`;
+        return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, at + 1 + m[1].length) };
       }
-      return undefined;
-    },
-);
+      case 'truncated': {
+        const at = n % (t.trimEnd().length - 1);
+        return { kind: how, text: t.slice(0, at), argv: [], source: 'file' };
+      }
+      case 'missing colon': {
+        const m = pick(/": /g);
+        if (!m) return undefined;
+        const broken = t.slice(0, m.index + 1) + t.slice(m.index + 2);
+        return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, m.index + 2) };
+      }
+      case 'single quotes': {
+        const m = pick(/\n\s*"(\w+)":/g);
+        if (!m) return undefined;
+        const q = m.index + m[0].indexOf('"');
+        const broken = `${t.slice(0, q)}'${m[1]}'${t.slice(q + m[1].length + 2)}`;
+        return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, q) };
+      }
+      case 'comment': {
+        const m = pick(/\n( *)"/g);
+        if (!m) return undefined;
+        const at = m.index + 1 + m[1].length;
+        const broken = `${t.slice(0, at)}// why\n${t.slice(at)}`;
+        return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, at) };
+      }
+      case 'duplicate key': {
+        const at = t.indexOf('"seed"');
+        const broken = `${t.slice(0, at)}"seed": 7,\n  ${t.slice(at)}`;
+        return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, broken.indexOf('"seed"', at + 1)) };
+      }
+      case 'bare word': {
+        const m = pick(/: "(\w+)"/g);
+        if (!m) return undefined;
+        const at = m.index + 2;
+        const broken = t.slice(0, at) + m[1] + t.slice(at + m[1].length + 2);
+        // true/false/null are words JSON knows: a value starting with them breaks later.
+        if (/^(true|false|null)/.test(m[1])) return undefined;
+        return { kind: how, text: broken, argv: [], source: 'file', location: lineColumn(broken, at) };
+      }
+    }
+    return undefined;
+  });
 
 /** One random invalid input; `undefined` when the chosen mistake does not fit the scenario (rare). */
 export const invalidCase = fc
-  .tuple(validScenario, fc.oneof(wrongField, { weight: 2, arbitrary: unknownKey }, badDuration, badSet, badFlag, { weight: 2, arbitrary: brokenJson }))
+  .tuple(
+    validScenario,
+    fc.oneof(wrongField, { weight: 2, arbitrary: unknownKey }, badDuration, badSet, badFlag, { weight: 2, arbitrary: brokenJson }),
+  )
   .map(([raw, mutate]) => mutate(withSteps(structuredClone(raw))));
 
 /** The mistakes aim at app.steps: a scenario with endpoints keeps its first endpoint's steps. */

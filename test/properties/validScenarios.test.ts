@@ -32,22 +32,39 @@ function mechanisms(r: RunResult): string[] {
 }
 
 describe('random valid scenarios', () => {
-  it(`keep every invariant and give the same bytes for the same seed (${VALID_RUNS} scenarios)`, () => {
-    const seen = new Map<string, number>();
-    fc.assert(
-      fc.property(validScenario, (raw) => {
-        const first = runJson(raw);
-        expect(first.violations).toEqual([]);
-        expect(runJson(raw).json).toBe(first.json);
-        for (const m of mechanisms(first.result)) seen.set(m, (seen.get(m) ?? 0) + 1);
-      }),
-      { seed: PROPERTY_SEED, numRuns: VALID_RUNS },
-    );
-    // The generator must reach every mechanism, and mostly make runs that end (the
-    // invariants of complete runs, Little's law among them, apply only to those).
-    expect(seen.get('complete')).toBeGreaterThan(VALID_RUNS * 0.8);
-    for (const m of ['sync', 'gthread', 'gevent', 'eventlet', 'partial', 'worker killed', 'worker restarted', 'SYN dropped', 'database refused', 'client timeout', 'EOF', '500']) {
-      expect(seen.get(m) ?? 0, m).toBeGreaterThan(0);
-    }
-  }, PROPERTY_TIMEOUT);
+  it(
+    `keep every invariant and give the same bytes for the same seed (${VALID_RUNS} scenarios)`,
+    () => {
+      const seen = new Map<string, number>();
+      fc.assert(
+        fc.property(validScenario, (raw) => {
+          const first = runJson(raw);
+          expect(first.violations).toEqual([]);
+          expect(runJson(raw).json).toBe(first.json);
+          for (const m of mechanisms(first.result)) seen.set(m, (seen.get(m) ?? 0) + 1);
+        }),
+        { seed: PROPERTY_SEED, numRuns: VALID_RUNS },
+      );
+      // The generator must reach every mechanism, and mostly make runs that end (the
+      // invariants of complete runs, Little's law among them, apply only to those).
+      expect(seen.get('complete')).toBeGreaterThan(VALID_RUNS * 0.8);
+      for (const m of [
+        'sync',
+        'gthread',
+        'gevent',
+        'eventlet',
+        'partial',
+        'worker killed',
+        'worker restarted',
+        'SYN dropped',
+        'database refused',
+        'client timeout',
+        'EOF',
+        '500',
+      ]) {
+        expect(seen.get(m) ?? 0, m).toBeGreaterThan(0);
+      }
+    },
+    PROPERTY_TIMEOUT,
+  );
 });

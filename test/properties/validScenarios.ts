@@ -38,7 +38,10 @@ const io = fc.option(fc.constantFrom('cooperative', 'blocking'), { nil: undefine
 const simpleStep = fc.oneof(
   fc.record({ kind: fc.constant('cpu'), time: duration(5) }),
   fc.record({ kind: fc.constant('sleep'), time: duration(20), io }, { requiredKeys: ['kind', 'time'] }),
-  fc.record({ kind: fc.constant('http'), time: duration(20), io, limit: fc.integer({ min: 1, max: 4 }) }, { requiredKeys: ['kind', 'time'] }),
+  fc.record(
+    { kind: fc.constant('http'), time: duration(20), io, limit: fc.integer({ min: 1, max: 4 }) },
+    { requiredKeys: ['kind', 'time'] },
+  ),
 );
 
 /** dbConnect, a few queries, and a dbClose (or none: the connection closes with the request). */
@@ -46,7 +49,13 @@ const dbBlock = (close: boolean) =>
   fc
     .tuple(
       fc.record({ kind: fc.constant('dbConnect'), io, cpu: duration(2) }, { requiredKeys: ['kind'] }),
-      fc.array(fc.record({ kind: fc.constant('dbQuery'), time: duration(20), cpu: duration(5), decodeCpu: duration(2), io }, { requiredKeys: ['kind'] }), { maxLength: 2 }),
+      fc.array(
+        fc.record(
+          { kind: fc.constant('dbQuery'), time: duration(20), cpu: duration(5), decodeCpu: duration(2), io },
+          { requiredKeys: ['kind'] },
+        ),
+        { maxLength: 2 },
+      ),
     )
     .map(([connect, queries]) => [connect, ...queries, ...(close ? [{ kind: 'dbClose' }] : [])]);
 
@@ -62,12 +71,20 @@ const cacheBlock = (covered: fc.Arbitrary<Record<string, unknown>[]>) =>
       ),
       covered,
     )
-    .map(([time, cacheIo, hits, steps]) => [{ kind: 'cache', time, ...(cacheIo ? { io: cacheIo } : {}), covers: steps.length, ...hits }, ...steps]);
+    .map(([time, cacheIo, hits, steps]) => [
+      { kind: 'cache', time, ...(cacheIo ? { io: cacheIo } : {}), covers: steps.length, ...hits },
+      ...steps,
+    ]);
 
 /** Handler steps; with a database, one connection at a time, as the schema requires. */
 const steps = (withDb: boolean) => {
   const block = withDb
-    ? fc.oneof(simpleStep.map((s) => [s]), dbBlock(true), cacheBlock(dbBlock(true)), cacheBlock(simpleStep.map((s) => [s])))
+    ? fc.oneof(
+        simpleStep.map((s) => [s]),
+        dbBlock(true),
+        cacheBlock(dbBlock(true)),
+        cacheBlock(simpleStep.map((s) => [s])),
+      )
     : fc.oneof({ weight: 3, arbitrary: simpleStep.map((s) => [s]) }, cacheBlock(simpleStep.map((s) => [s])));
   return fc
     .tuple(fc.array(block, { maxLength: 3 }), withDb ? fc.option(dbBlock(false), { nil: undefined }) : fc.constant(undefined))
@@ -84,47 +101,58 @@ const app = (withDb: boolean) =>
         handler: fc.oneof(
           { weight: 3, arbitrary: steps(withDb).map((list) => ({ steps: list })) },
           fc
-            .array(fc.record({ weight: fc.integer({ min: 1, max: 5 }), steps: steps(withDb), status: fc.constantFrom(200, 302, 500) }, { requiredKeys: ['weight', 'steps'] }), {
-              minLength: 1,
-              maxLength: 3,
-            })
+            .array(
+              fc.record(
+                { weight: fc.integer({ min: 1, max: 5 }), steps: steps(withDb), status: fc.constantFrom(200, 302, 500) },
+                { requiredKeys: ['weight', 'steps'] },
+              ),
+              {
+                minLength: 1,
+                maxLength: 3,
+              },
+            )
             .map((endpoints) => ({ endpoints: endpoints.map((e, i) => ({ name: `endpoint${i}`, ...e })) })),
         ),
         pool: withDb
-          ? fc.record({ size: fc.integer({ min: 1, max: 4 }), maxOverflow: fc.integer({ min: 0, max: 3 }), timeout: positiveSeconds(50) }, { requiredKeys: [] })
+          ? fc.record(
+              { size: fc.integer({ min: 1, max: 4 }), maxOverflow: fc.integer({ min: 0, max: 3 }), timeout: positiveSeconds(50) },
+              { requiredKeys: [] },
+            )
           : fc.constant(undefined),
       },
       { requiredKeys: ['handler'] },
     )
     .map(({ handler, pool, ...rest }) => ({ ...rest, ...handler, ...(pool === undefined ? {} : { pool }) }));
 
-const database = fc.record(
-  {
-    maxConnections: fc.integer({ min: 1, max: 12 }),
-    superuserReservedConnections: fc.integer({ min: 0, max: 3 }),
-    superuser: fc.boolean(),
-    cores: fc.integer({ min: 1, max: 4 }),
-    forkTime: seconds(3),
-    backendStartCpu: seconds(3),
-    backendStartTime: seconds(15),
-    backendExitTime: seconds(5),
-    pgbouncer: fc.record(
-      {
-        poolMode: fc.constantFrom('session', 'transaction'),
-        defaultPoolSize: fc.integer({ min: 1, max: 6 }),
-        maxClientConn: fc.integer({ min: 1, max: 12 }),
-        loginTime: seconds(2),
-        queryWaitTimeout: positiveSeconds(80),
-      },
-      { requiredKeys: [] },
-    ),
-  },
-  { requiredKeys: ['forkTime', 'backendStartTime'] },
-).map((d) => {
-  // PostgreSQL starts only with fewer reserved connections than max_connections (3 by default).
-  const max = d.maxConnections ?? 100;
-  return (d.superuserReservedConnections ?? 3) < max ? d : { ...d, superuserReservedConnections: max - 1 };
-});
+const database = fc
+  .record(
+    {
+      maxConnections: fc.integer({ min: 1, max: 12 }),
+      superuserReservedConnections: fc.integer({ min: 0, max: 3 }),
+      superuser: fc.boolean(),
+      cores: fc.integer({ min: 1, max: 4 }),
+      forkTime: seconds(3),
+      backendStartCpu: seconds(3),
+      backendStartTime: seconds(15),
+      backendExitTime: seconds(5),
+      pgbouncer: fc.record(
+        {
+          poolMode: fc.constantFrom('session', 'transaction'),
+          defaultPoolSize: fc.integer({ min: 1, max: 6 }),
+          maxClientConn: fc.integer({ min: 1, max: 12 }),
+          loginTime: seconds(2),
+          queryWaitTimeout: positiveSeconds(80),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: ['forkTime', 'backendStartTime'] },
+  )
+  .map((d) => {
+    // PostgreSQL starts only with fewer reserved connections than max_connections (3 by default).
+    const max = d.maxConnections ?? 100;
+    return (d.superuserReservedConnections ?? 3) < max ? d : { ...d, superuserReservedConnections: max - 1 };
+  });
 
 const heyClient = fc
   .record({
@@ -133,7 +161,10 @@ const heyClient = fc
     keepAlive: fc.option(fc.boolean(), { nil: undefined }),
     timeout: fc.option(fc.oneof(fc.constant(0), positiveSeconds(60)), { nil: undefined }),
     rate: fc.option(fc.integer({ min: 20, max: 2000 }), { nil: undefined }),
-    duration: fc.option(fc.integer({ min: 5, max: 100 }).map((ms) => `${ms}ms`), { nil: undefined }),
+    duration: fc.option(
+      fc.integer({ min: 5, max: 100 }).map((ms) => `${ms}ms`),
+      { nil: undefined },
+    ),
     maxIdleConns: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
   })
   .map(({ requests, concurrencyShare, ...rest }) => {
@@ -161,7 +192,9 @@ const openLoopClient = fc
     bound: fc.oneof(
       fc.integer({ min: 1, max: 40 }).map((requests) => ({ requests })),
       fc.integer({ min: 5, max: 60 }).map((ms) => ({ duration: `${ms}ms` })),
-      fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 5, max: 60 })).map(([requests, ms]) => ({ requests, duration: `${ms}ms` })),
+      fc
+        .tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 5, max: 60 }))
+        .map(([requests, ms]) => ({ requests, duration: `${ms}ms` })),
     ),
     timeout: fc.option(fc.oneof(fc.constant(0), positiveSeconds(60)), { nil: undefined }),
   })
@@ -185,7 +218,12 @@ const server = fc.record(
 );
 
 const machine = fc.record(
-  { cores: fc.integer({ min: 1, max: 4 }), os: fc.constantFrom('linux', 'darwin'), synRetries: fc.integer({ min: 0, max: 6 }), somaxconn: fc.integer({ min: 1, max: 64 }) },
+  {
+    cores: fc.integer({ min: 1, max: 4 }),
+    os: fc.constantFrom('linux', 'darwin'),
+    synRetries: fc.integer({ min: 0, max: 6 }),
+    somaxconn: fc.integer({ min: 1, max: 64 }),
+  },
   { requiredKeys: [] },
 );
 

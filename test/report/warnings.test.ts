@@ -16,7 +16,9 @@ describe('the report warns', () => {
     expect(s.simulation.database!.postmaster.synDrops).toBeGreaterThan(0);
     expect(s.statusCodes['500']).toBeGreaterThan(0);
     expect(s.simulation.warnings).toEqual([
-      expect.stringMatching(/^the postmaster's listen queue overflowed \(\d+ SYNs retried a second or more later\).*500s here are likely low/),
+      expect.stringMatching(
+        /^the postmaster's listen queue overflowed \(\d+ SYNs retried a second or more later\).*500s here are likely low/,
+      ),
     ]);
   });
 

@@ -17,7 +17,8 @@ function fields(node: Node, path: string, out: { path: string; node: Node }[] = 
 function visit(node: Node, path: string, out: { path: string; node: Node }[]): void {
   for (const branch of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) visit(branch, path, out);
   if (node.items !== undefined) visit(node.items, `${path}[]`, out);
-  if (node.additionalProperties !== undefined && typeof node.additionalProperties === 'object') visit(node.additionalProperties, `${path}.*`, out);
+  if (node.additionalProperties !== undefined && typeof node.additionalProperties === 'object')
+    visit(node.additionalProperties, `${path}.*`, out);
   if (node.properties !== undefined) fields(node, `${path}.`, out);
 }
 /** What an editor shows for a field: its own description, else its type's (a branch's). */
@@ -47,7 +48,7 @@ describe('the published schema', () => {
     expect(all.filter((f) => numbers(f.node).length > 0).length).toBeGreaterThan(60);
   });
 
-  it('states the bound of every number in the field\'s description', () => {
+  it("states the bound of every number in the field's description", () => {
     const unexplained = all
       .filter(({ path, node }) => numbers(node).length > 0 && !UNBOUNDED_BY_DESIGN.test(path))
       // A fraction, a status code: the range is the field's meaning.

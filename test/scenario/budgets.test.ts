@@ -17,26 +17,38 @@ import { withoutCosts } from '../helpers.js';
 
 const sleep = { steps: [{ kind: 'sleep', time: 0 }] };
 const scenario = (client: object, limits: object = {}) =>
-  validateScenario(withoutCosts({ description: 'budgets', client, server: { workerClass: 'gevent', bootTime: 0 }, app: sleep, limits }), 'test');
+  validateScenario(
+    withoutCosts({ description: 'budgets', client, server: { workerClass: 'gevent', bootTime: 0 }, app: sleep, limits }),
+    'test',
+  );
 
-describe('the estimate of a run\'s work', () => {
+describe("the estimate of a run's work", () => {
   it('counts the requests hey sends (whole rounds of -c) against limits.maxEvents, one event or more each', () => {
-    expect(beyondBudget(scenario({ requests: 1001, concurrency: 1 }, { maxEvents: 1000 }))).toMatchObject({ budget: 'maxEvents', estimate: 1001 });
+    expect(beyondBudget(scenario({ requests: 1001, concurrency: 1 }, { maxEvents: 1000 }))).toMatchObject({
+      budget: 'maxEvents',
+      estimate: 1001,
+    });
     // 1009 requests in rounds of 10: hey sends 1000.
     expect(beyondBudget(scenario({ requests: 1009, concurrency: 10 }, { maxEvents: 1000 }))).toBeUndefined();
     // The bound is reached: with every cost 0, hey's requests take one event each.
     const atBound = scenario({ requests: 1000, concurrency: 1 }, { maxEvents: 1001 });
     expect(beyondBudget(atBound)).toBeUndefined();
     expect(simulate(atBound).events).toBe(1001);
-    expect(beyondBudget(scenario({ requests: 1000, arrivals: { rate: 1000 } }, { maxEvents: 999 }))).toMatchObject({ budget: 'maxEvents', estimate: 1000 });
+    expect(beyondBudget(scenario({ requests: 1000, arrivals: { rate: 1000 } }, { maxEvents: 999 }))).toMatchObject({
+      budget: 'maxEvents',
+      estimate: 1000,
+    });
   });
 
   it('hey -z: the duration against limits.maxSimTime', () => {
-    expect(beyondBudget(scenario({ requests: 1, concurrency: 1, duration: '61s' }, { maxSimTime: '1m' }))).toMatchObject({ budget: 'maxSimTime', estimate: 61 });
+    expect(beyondBudget(scenario({ requests: 1, concurrency: 1, duration: '61s' }, { maxSimTime: '1m' }))).toMatchObject({
+      budget: 'maxSimTime',
+      estimate: 61,
+    });
     expect(beyondBudget(scenario({ requests: 1, concurrency: 1, duration: '60s' }, { maxSimTime: '1m' }))).toBeUndefined();
   });
 
-  it('hey -q: a worker\'s last request waits for its last tick, exactly as the model sends it', () => {
+  it("hey -q: a worker's last request waits for its last tick, exactly as the model sends it", () => {
     // 10 requests per worker at 2/s: the last is sent at 5 s.
     const client = { requests: 30, concurrency: 3, rate: 2 };
     expect(beyondBudget(scenario(client, { maxSimTime: '4.999999s' }))).toMatchObject({ budget: 'maxSimTime', estimate: 5 });
@@ -47,16 +59,35 @@ describe('the estimate of a run\'s work', () => {
     expect(r.total).toBe(5e6);
   });
 
-  it('evenly spaced arrivals: the last one\'s time, from the rate steps, as the model sends it', () => {
+  it("evenly spaced arrivals: the last one's time, from the rate steps, as the model sends it", () => {
     // 1/s for 10 s (9 arrivals: 1..9 s), nothing until 20 s, then 10/s: the 20th at 21.1 s.
-    const arrivals = { process: 'constant', steps: [{ from: 0, rate: 1 }, { from: '10s', rate: 0 }, { from: '20s', rate: 10 }] };
-    expect(nthConstantArrival([{ from: 0, rate: 1 }, { from: 10e6, rate: 0 }, { from: 20e6, rate: 10 }], 20)).toBe(21.1e6);
+    const arrivals = {
+      process: 'constant',
+      steps: [
+        { from: 0, rate: 1 },
+        { from: '10s', rate: 0 },
+        { from: '20s', rate: 10 },
+      ],
+    };
+    expect(
+      nthConstantArrival(
+        [
+          { from: 0, rate: 1 },
+          { from: 10e6, rate: 0 },
+          { from: 20e6, rate: 10 },
+        ],
+        20,
+      ),
+    ).toBe(21.1e6);
     const atBound = scenario({ requests: 20, arrivals }, { maxSimTime: '21.1s' });
     expect(beyondBudget(atBound)).toBeUndefined();
     const r = simulate(atBound);
     expect(r.complete).toBe(true);
     expect(r.total).toBe(21.1e6);
-    expect(beyondBudget(scenario({ requests: 21, arrivals }, { maxSimTime: '21.1s' }))).toMatchObject({ budget: 'maxSimTime', estimate: 21.2 });
+    expect(beyondBudget(scenario({ requests: 21, arrivals }, { maxSimTime: '21.1s' }))).toMatchObject({
+      budget: 'maxSimTime',
+      estimate: 21.2,
+    });
   });
 
   it('Poisson arrivals: refused only when all of them coming within the budget is all but impossible', () => {
@@ -65,7 +96,12 @@ describe('the estimate of a run\'s work', () => {
     // ... 4,000 is not (6.7 sigma; the Chernoff bound is below 1e-9).
     expect(beyondBudget(scenario({ requests: 4000, arrivals: { rate: 1 } }))).toMatchObject({ budget: 'maxSimTime', estimate: 4000 });
     // No arrivals at all before the budget ends: refused, however few.
-    const late = { steps: [{ from: 0, rate: 0 }, { from: '2h', rate: 10 }] };
+    const late = {
+      steps: [
+        { from: 0, rate: 0 },
+        { from: '2h', rate: 10 },
+      ],
+    };
     expect(beyondBudget(scenario({ requests: 5, arrivals: late }))).toMatchObject({ budget: 'maxSimTime', estimate: 7200.5 });
     // With a duration, sending may stop early: no bound.
     expect(beyondBudget(scenario({ requests: 5, duration: '3h', arrivals: late }))).toBeUndefined();
@@ -75,7 +111,15 @@ describe('the estimate of a run\'s work', () => {
 describe('sim run and sim sweep refuse it before anything runs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sim-budgets-'));
   const file = join(dir, 'scenario.json');
-  writeFileSync(file, JSON.stringify({ description: 'budgets', client: { requests: 20, concurrency: 5 }, app: { steps: [{ kind: 'sleep', time: '20ms' }] }, server: {} }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      description: 'budgets',
+      client: { requests: 20, concurrency: 5 },
+      app: { steps: [{ kind: 'sleep', time: '20ms' }] },
+      server: {},
+    }),
+  );
   const sim = async (...argv: string[]) => {
     let out = '';
     let err = '';
@@ -106,8 +150,12 @@ describe('sim run and sim sweep refuse it before anything runs', () => {
 
   it('refuses no scenario of the repository, nor any point of their sweep blocks', () => {
     const files = [
-      ...readdirSync('scenarios').filter((f) => f.endsWith('.json') && f !== 'schema.json').map((f) => `scenarios/${f}`),
-      ...readdirSync('calibration').filter((f) => f.endsWith('.json')).map((f) => `calibration/${f}`),
+      ...readdirSync('scenarios')
+        .filter((f) => f.endsWith('.json') && f !== 'schema.json')
+        .map((f) => `scenarios/${f}`),
+      ...readdirSync('calibration')
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => `calibration/${f}`),
     ].filter((f) => JSON.parse(readFileSync(f, 'utf8')).client !== undefined); // not calibration/validation.json, a list of runs
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) {

@@ -39,7 +39,14 @@ describe('the cost registry', () => {
     const s = scenario({
       app: {
         endpoints: [
-          { name: 'a', weight: 1, steps: [{ kind: 'cpu', time: '2ms' }, { kind: 'sleep', time: 1 }] },
+          {
+            name: 'a',
+            weight: 1,
+            steps: [
+              { kind: 'cpu', time: '2ms' },
+              { kind: 'sleep', time: 1 },
+            ],
+          },
           { name: 'b', weight: 1, steps: [{ kind: 'dbConnect', cpu: 0.001 }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
         ],
       },
@@ -68,7 +75,10 @@ describe('the cost registry', () => {
       'database.refusedCpu',
       'database.pgbouncer.loginTime',
     ]);
-    expect(costs.find((c) => c.path === 'app.endpoints.0.steps.0.time')).toMatchObject({ keys: ['app', 'endpoints', 0, 'steps', 0, 'time'], value: 0.002 });
+    expect(costs.find((c) => c.path === 'app.endpoints.0.steps.0.time')).toMatchObject({
+      keys: ['app', 'endpoints', 0, 'steps', 0, 'time'],
+      value: 0.002,
+    });
     // Absent from the file, moved from its default.
     expect(costs.find((c) => c.path === 'database.pgbouncer.loginTime')?.value).toBe(0.0002);
   });
@@ -76,7 +86,14 @@ describe('the cost registry', () => {
   it('skips a path the scenario does not have: no database, or a field the schema does not define yet', () => {
     const s = scenario({ app: { steps: [{ kind: 'sleep', time: 1 }] } });
     const noDatabase: Scenario = { ...s, database: undefined };
-    expect(costsOf(noDatabase).map((c) => c.path)).toEqual(['client.requestCpu', 'client.dialCpu', 'server.acceptCpu', 'server.requestCpu', 'server.switchCpu', 'server.errorCpu']);
+    expect(costsOf(noDatabase).map((c) => c.path)).toEqual([
+      'client.requestCpu',
+      'client.dialCpu',
+      'server.acceptCpu',
+      'server.requestCpu',
+      'server.switchCpu',
+      'server.errorCpu',
+    ]);
     // A field the schema does not define (here one removed, as an older schema would lack it) is not a cost.
     const { errorCpu: _, ...olderServer } = noDatabase.server;
     expect(costsOf({ ...noDatabase, server: olderServer } as Scenario).map((c) => c.path)).not.toContain('server.errorCpu');
@@ -94,7 +111,11 @@ describe('scaling a cost', () => {
     expect(scaleDuration({ dist: 'constant', value: 0.002 }, 0.5)).toEqual({ dist: 'constant', value: 0.001 });
     expect(scaleDuration({ dist: 'exponential', mean: 0.01 }, 0.5)).toEqual({ dist: 'exponential', mean: 0.005 });
     expect(scaleDuration({ dist: 'uniform', min: 0.002, max: 0.004 }, 0.5)).toEqual({ dist: 'uniform', min: 0.001, max: 0.002 });
-    expect(scaleDuration({ dist: 'choice', values: [0.002, 0.004], weights: [3, 1] }, 0.5)).toEqual({ dist: 'choice', values: [0.001, 0.002], weights: [3, 1] });
+    expect(scaleDuration({ dist: 'choice', values: [0.002, 0.004], weights: [3, 1] }, 0.5)).toEqual({
+      dist: 'choice',
+      values: [0.001, 0.002],
+      weights: [3, 1],
+    });
     expect(scaleDuration({ dist: 'choice', values: [0.002] }, 0.5)).toEqual({ dist: 'choice', values: [0.001] });
     // lognormal: the median moves, the spread (sigma) stays.
     expect(scaleDuration({ dist: 'lognormal', median: 0.01, sigma: 0.8 }, 0.5)).toEqual({ dist: 'lognormal', median: 0.005, sigma: 0.8 });
@@ -140,7 +161,13 @@ describe('measured and fitted', () => {
   };
 
   it('accept cost paths, with dots or brackets, and costs left at their default', () => {
-    const s = validateScenario(raw({ measured: { 'app.steps[0].time': 'py-spy', 'database.backendExitTime': 'strace' }, fitted: { 'database.forkTime': 'sim fit' } }), 's.json');
+    const s = validateScenario(
+      raw({
+        measured: { 'app.steps[0].time': 'py-spy', 'database.backendExitTime': 'strace' },
+        fitted: { 'database.forkTime': 'sim fit' },
+      }),
+      's.json',
+    );
     expect(s.measured).toEqual({ 'app.steps[0].time': 'py-spy', 'database.backendExitTime': 'strace' });
     expect(s.fitted).toEqual({ 'database.forkTime': 'sim fit' });
   });
@@ -150,15 +177,23 @@ describe('measured and fitted', () => {
       's.json: at measured["database.forkTim"]: "database.forkTim" is not a cost of this scenario; did you mean "database.forkTime"?',
     );
     // A step field of the wrong kind of step, or a step that is not there.
-    expect(problem({ fitted: { 'app.steps.2.decodeCpu': 'x', 'app.steps.9.cpu': 'y' } })).toMatch(/at fitted\["app\.steps\.9\.cpu"\]: "app\.steps\.9\.cpu" is not a cost/);
-    expect(problem({ measured: { 'client.concurrency': 'x' } })).toMatch(/at measured\["client\.concurrency"\]: .* is not a cost of this scenario; expected one of "client\.requestCpu"/);
+    expect(problem({ fitted: { 'app.steps.2.decodeCpu': 'x', 'app.steps.9.cpu': 'y' } })).toMatch(
+      /at fitted\["app\.steps\.9\.cpu"\]: "app\.steps\.9\.cpu" is not a cost/,
+    );
+    expect(problem({ measured: { 'client.concurrency': 'x' } })).toMatch(
+      /at measured\["client\.concurrency"\]: .* is not a cost of this scenario; expected one of "client\.requestCpu"/,
+    );
   });
 
   it('refuse a cost that is both', () => {
-    expect(problem({ measured: { 'database.forkTime': 'a' }, fitted: { 'database.forkTime': 'b' } })).toMatch(/at fitted\["database\.forkTime"\]: .* both "measured" and "fitted"/);
+    expect(problem({ measured: { 'database.forkTime': 'a' }, fitted: { 'database.forkTime': 'b' } })).toMatch(
+      /at fitted\["database\.forkTime"\]: .* both "measured" and "fitted"/,
+    );
   });
 
   it('refuse a value that is not a line of text', () => {
-    expect(problem({ measured: { 'database.forkTime': 3 } })).toMatch(/at measured\["database\.forkTime"\]: expected a string, got number 3/);
+    expect(problem({ measured: { 'database.forkTime': 3 } })).toMatch(
+      /at measured\["database\.forkTime"\]: expected a string, got number 3/,
+    );
   });
 });

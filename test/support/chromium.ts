@@ -17,7 +17,10 @@ export function isCi(env: NodeJS.ProcessEnv): boolean {
  */
 export function chromiumStatus(path: string, env: NodeJS.ProcessEnv): { available: boolean; skipped?: string } {
   if (existsSync(path)) return { available: true };
-  if (isCi(env)) throw new Error(`${path} is missing under CI=${env.CI}: the browser tests cannot run (.ci/run installs Debian's chromium and fonts-liberation)`);
+  if (isCi(env))
+    throw new Error(
+      `${path} is missing under CI=${env.CI}: the browser tests cannot run (.ci/run installs Debian's chromium and fonts-liberation)`,
+    );
   return {
     available: false,
     skipped: `skipping the browser tests: ${path} is missing; install it with: sudo apt-get install chromium fonts-liberation (as .ci/run does)`,

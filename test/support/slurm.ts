@@ -12,11 +12,18 @@ function isCi(env: NodeJS.ProcessEnv): boolean {
   return v !== undefined && v !== '' && v !== '0' && v !== 'false' && v !== 'no';
 }
 
-export function slurmStatus(env: NodeJS.ProcessEnv, isRoot: boolean, exists: (path: string) => boolean = existsSync): { available: boolean; skipped?: string } {
+export function slurmStatus(
+  env: NodeJS.ProcessEnv,
+  isRoot: boolean,
+  exists: (path: string) => boolean = existsSync,
+): { available: boolean; skipped?: string } {
   const missing = SLURM_BINARIES.filter((b) => !exists(b));
   const why = !isRoot ? 'they run the Slurm daemons, which needs root' : missing.length > 0 ? `${missing.join(', ')} missing` : undefined;
   if (why === undefined) return { available: true };
-  if (isCi(env)) throw new Error(`the Slurm tests cannot run under CI=${env.CI}: ${why} (.ci/run installs Debian's slurm-wlm and munge, and CI runs as root)`);
+  if (isCi(env))
+    throw new Error(
+      `the Slurm tests cannot run under CI=${env.CI}: ${why} (.ci/run installs Debian's slurm-wlm and munge, and CI runs as root)`,
+    );
   return {
     available: false,
     skipped: `skipping the Slurm tests: ${why}; as root, install them with: apt-get install slurm-wlm munge (as .ci/run does); scripts/slurm-cluster.sh starts and stops the cluster`,

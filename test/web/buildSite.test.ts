@@ -24,7 +24,10 @@ describe('the static site', () => {
     const index = JSON.parse(readFileSync(join(out, 'scenarios', 'index.json'), 'utf8'));
     expect(index.default).toBe('gevent-100');
     expect(index.scenarios.map((s: { name: string }) => `${s.name}.json`).sort()).toEqual(scenarios.sort());
-    expect(index.scenarios.find((s: { name: string }) => s.name === 'gevent-100')).toMatchObject({ url: 'scenarios/gevent-100.json', file: 'scenarios/gevent-100.json' });
+    expect(index.scenarios.find((s: { name: string }) => s.name === 'gevent-100')).toMatchObject({
+      url: 'scenarios/gevent-100.json',
+      file: 'scenarios/gevent-100.json',
+    });
   });
 
   it('loads only its own files: relative addresses, no script from elsewhere', () => {

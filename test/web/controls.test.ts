@@ -15,7 +15,7 @@ describe('the controls of the article gevent scenario', () => {
   const gevent = load('gevent-100');
   const controls = byPath(controlsFor(schema, gevent, gevent));
 
-  it("offer what issue 10 names: workers, worker connections and class, max_connections, keep-alive, psycogreen, the pool and the load", () => {
+  it('offer what issue 10 names: workers, worker connections and class, max_connections, keep-alive, psycogreen, the pool and the load', () => {
     for (const path of [
       'server.workers',
       'server.workerConnections',
@@ -44,14 +44,23 @@ describe('the controls of the article gevent scenario', () => {
 
   it("take the schema's types and bounds: counts from 1, seconds from 0, a maximum only where the schema has one", () => {
     const published = JSON.parse(readFileSync('scenarios/schema.json', 'utf8'));
-    expect(controls['server.workers']).toMatchObject({ kind: 'integer', min: 1, max: schemaField(published, 'server.workers')!.maximum, value: 1 });
+    expect(controls['server.workers']).toMatchObject({
+      kind: 'integer',
+      min: 1,
+      max: schemaField(published, 'server.workers')!.maximum,
+      value: 1,
+    });
     expect(controls['server.workers'].max).toBeLessThan(Number.MAX_SAFE_INTEGER);
     expect(controls['server.workerConnections']).toMatchObject({ min: 1, max: 1_048_576 }); // Linux fs.nr_open: a bound from reality
     expect(controls['server.keepalive']).toMatchObject({ kind: 'seconds', min: 0, value: 2 });
-    expect(controls['server.workerClass']).toMatchObject({ kind: 'choice', options: ['sync', 'gthread', 'gevent', 'eventlet'], value: 'gevent' });
+    expect(controls['server.workerClass']).toMatchObject({
+      kind: 'choice',
+      options: ['sync', 'gthread', 'gevent', 'eventlet'],
+      value: 'gevent',
+    });
     expect(controls['app.psycogreen']).toMatchObject({ kind: 'boolean', value: true });
     expect(controls['app.pool']).toMatchObject({ kind: 'section', value: false });
-    expect(controls['seed']).toMatchObject({ kind: 'integer', min: undefined, max: undefined });
+    expect(controls.seed).toMatchObject({ kind: 'integer', min: undefined, max: undefined });
   });
 
   it('give a slider at least twice the value in the file', () => {
@@ -97,11 +106,13 @@ it('every control names a field of the schema', () => {
 
 it("shows an invalid what-if's values as the user set them, so the field at fault shows the value the message is about", () => {
   const gevent = load('gevent-100');
-  const shown = byPath(withOverrideValues(controlsFor(schema, gevent, gevent), [
-    { path: 'client.concurrency', value: '150' },
-    { path: 'server.keepalive', value: '500ms' },
-    { path: 'app.pool', value: '{}' },
-  ]));
+  const shown = byPath(
+    withOverrideValues(controlsFor(schema, gevent, gevent), [
+      { path: 'client.concurrency', value: '150' },
+      { path: 'server.keepalive', value: '500ms' },
+      { path: 'app.pool', value: '{}' },
+    ]),
+  );
   expect(shown['client.concurrency'].value).toBe(150);
   expect(shown['server.keepalive'].value).toBe('500ms');
   expect(shown['app.pool'].value).toBe(true); // switched on
@@ -113,7 +124,13 @@ describe("the handler's steps and the database's pooling as controls", () => {
     const plan = load('plan-800');
     const controls = byPath(controlsFor(schema, plan, plan));
     // plan-800: cpu 1 ms (exponential), dbConnect, dbQuery 20 ms (exponential), dbClose.
-    expect(controls['app.steps.0.time.mean']).toMatchObject({ group: 'App', kind: 'seconds', value: 0.001, applies: true, name: 'step 1 cpu time (mean)' });
+    expect(controls['app.steps.0.time.mean']).toMatchObject({
+      group: 'App',
+      kind: 'seconds',
+      value: 0.001,
+      applies: true,
+      name: 'step 1 cpu time (mean)',
+    });
     expect(controls['app.steps.2.time.mean']).toMatchObject({ kind: 'seconds', value: 0.02 });
     expect(controls['app.steps.2.cpu']).toMatchObject({ kind: 'seconds', value: 0, name: 'step 3 dbQuery cpu' });
     expect(controls['app.steps.2.decodeCpu']).toBeDefined();
@@ -133,7 +150,14 @@ describe("the handler's steps and the database's pooling as controls", () => {
     const off = byPath(controlsFor(schema, file, file));
     expect(off['database.pgbouncer']).toMatchObject({ kind: 'section', value: false, applies: true });
     expect(off['database.pgbouncer.defaultPoolSize'].applies).toBe(false);
-    const on = whatIfScenario({ name: 'gevent-100', raw, overrides: [{ path: 'database.pgbouncer', value: '{}' }, { path: 'app.pool', value: '{}' }] });
+    const on = whatIfScenario({
+      name: 'gevent-100',
+      raw,
+      overrides: [
+        { path: 'database.pgbouncer', value: '{}' },
+        { path: 'app.pool', value: '{}' },
+      ],
+    });
     const controls = byPath(controlsFor(schema, on, file));
     expect(controls['database.pgbouncer.poolMode']).toMatchObject({ kind: 'choice', value: 'session', applies: true });
     expect(controls['database.pgbouncer.defaultPoolSize']).toMatchObject({ kind: 'integer', value: 20, applies: true });

@@ -53,12 +53,14 @@ describe('overrides', () => {
   });
 
   it('reads values as --set does: JSON when it parses, else a string', () => {
-    const s = whatIfScenario(gevent100([
-      { path: 'server.keepalive', value: '500ms' },
-      { path: 'server.workerClass', value: 'gthread' },
-      { path: 'app.psycogreen', value: 'false' },
-      { path: 'app.pool', value: '{}' },
-    ]));
+    const s = whatIfScenario(
+      gevent100([
+        { path: 'server.keepalive', value: '500ms' },
+        { path: 'server.workerClass', value: 'gthread' },
+        { path: 'app.psycogreen', value: 'false' },
+        { path: 'app.pool', value: '{}' },
+      ]),
+    );
     expect(s.server.keepalive).toBe(0.5);
     expect(s.server.workerClass).toBe('gthread');
     expect(s.app.psycogreen).toBe(false);
@@ -102,7 +104,9 @@ describe('the downloaded scenario file', () => {
   it('says in its description what was changed, and is named as a what-if', () => {
     const w = gevent100(overrides);
     const json = JSON.parse(scenarioFileText(w));
-    expect(json.description).toMatch(/What-if from the sim serve page, on gevent-100\.json: --set server\.workerConnections=50 --set server\.keepalive=500ms\.$/);
+    expect(json.description).toMatch(
+      /What-if from the sim serve page, on gevent-100\.json: --set server\.workerConnections=50 --set server\.keepalive=500ms\.$/,
+    );
     expect(json.server.workerConnections).toBe(50);
     expect(scenarioFileName(w)).toBe('gevent-100-what-if.json');
     expect(scenarioFileName(gevent100())).toBe('gevent-100.json');

@@ -74,7 +74,9 @@ describe.skipIf(!chromiumAvailable)('the what-if page in Chromium, served by sim
 
   beforeAll(async () => {
     // The real command, on loopback, on a port the system picks.
-    server = spawn(process.execPath, ['bin/sim.js', 'serve', 'scenarios/gevent-100.json', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, ['bin/sim.js', 'serve', 'scenarios/gevent-100.json', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     origin = await new Promise<string>((resolve, reject) => {
       let out = '';
       server.stdout!.on('data', (chunk) => {
@@ -132,7 +134,7 @@ describe.skipIf(!chromiumAvailable)('the what-if page in Chromium, served by sim
   it('starts as docs/serve.md shows', () => {
     const readme = readFileSync('docs/serve.md', 'utf8');
     const command = '$ npx sim serve scenarios/gevent-100.json\n';
-    const shownLine = readme.slice(readme.indexOf(command) + command.length).split('\n')[0] + '\n';
+    const shownLine = `${readme.slice(readme.indexOf(command) + command.length).split('\n')[0]}\n`;
     expect(serveOutput.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:8080')).toBe(shownLine); // the page's port is the default
   });
 
@@ -157,8 +159,16 @@ describe.skipIf(!chromiumAvailable)('the what-if page in Chromium, served by sim
     expect(page50.search).toBe('?scenario=gevent-100&server.workerConnections=50');
 
     // Every chart drawn: the run's three and the sweep's two, each an SVG with marks.
-    const charts = await page.evaluate(`[...document.querySelectorAll('.chart')].map((c) => c.id + ':' + c.querySelectorAll('svg.marks path, svg.marks line').length)`);
-    expect((charts as string[]).map((c) => c.split(':')[0])).toEqual(['chart-sweep-throughput', 'chart-timeline', 'chart-latency', 'chart-status', 'chart-sweep-latency']);
+    const charts = await page.evaluate(
+      `[...document.querySelectorAll('.chart')].map((c) => c.id + ':' + c.querySelectorAll('svg.marks path, svg.marks line').length)`,
+    );
+    expect((charts as string[]).map((c) => c.split(':')[0])).toEqual([
+      'chart-sweep-throughput',
+      'chart-timeline',
+      'chart-latency',
+      'chart-status',
+      'chart-sweep-latency',
+    ]);
     for (const c of charts as string[]) expect(Number(c.split(':')[1]), c).toBeGreaterThan(2);
 
     const screenshot = process.env.UPDATE_SCREENSHOT === '1' ? README_SCREENSHOT : join(tmp, 'what-if-page.png');
@@ -173,17 +183,28 @@ describe.skipIf(!chromiumAvailable)('the what-if page in Chromium, served by sim
 
   it('reopens a shared link at the same what-if', async () => {
     const { page, problems } = await open('/?scenario=gevent-125&server.workerConnections=50&database.maxConnections=120');
-    const cli = JSON.parse(await sim('run', 'scenarios/gevent-125.json', '--json', '--set', 'server.workerConnections=50', '--set', 'database.maxConnections=120'));
+    const cli = JSON.parse(
+      await sim(
+        'run',
+        'scenarios/gevent-125.json',
+        '--json',
+        '--set',
+        'server.workerConnections=50',
+        '--set',
+        'database.maxConnections=120',
+      ),
+    );
     const figures = await shown(page);
     expect(figures.requestsPerSec).toBe(cli.summary.requestsPerSec);
     expect(figures.statusCodes).toEqual(cli.statusCodes);
     // The controls show the link's values, marked as changed.
     expect(await numberBox(page, 'server.workerConnections').inputValue()).toBe('50');
     expect(await numberBox(page, 'database.maxConnections').inputValue()).toBe('120');
-    expect(await page.locator('.control.changed').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { path: string } }).dataset.path))).toEqual([
-      'server.workerConnections',
-      'database.maxConnections',
-    ]);
+    expect(
+      await page
+        .locator('.control.changed')
+        .evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { path: string } }).dataset.path)),
+    ).toEqual(['server.workerConnections', 'database.maxConnections']);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -229,7 +250,15 @@ describe.skipIf(!chromiumAvailable)('the what-if page in Chromium, served by sim
     const file = join(tmp, download.suggestedFilename());
     await download.saveAs(file);
     const fromFile = await sim('run', file, '--json');
-    const withSet = await sim('run', 'scenarios/gevent-100.json', '--json', '--set', 'server.workerConnections=50', '--set', 'database.maxConnections=60');
+    const withSet = await sim(
+      'run',
+      'scenarios/gevent-100.json',
+      '--json',
+      '--set',
+      'server.workerConnections=50',
+      '--set',
+      'database.maxConnections=60',
+    );
     expect(fromFile).toBe(withSet);
     expect(Number(JSON.parse(fromFile).summary.requestsPerSec)).toBe((await shown(page)).requestsPerSec);
     expect(problems).toEqual([]);
@@ -264,16 +293,21 @@ describe.skipIf(!chromiumAvailable)('the what-if page in Chromium, served by sim
   it('updates a 1,000-request scenario: measured and printed, not asserted', async () => {
     const { page, problems } = await open('/?scenario=gevent-4x100-actors');
     // Main-thread tasks over 50 ms (drawing the charts): how long the page could not answer.
-    await page.evaluate(`window.longTasks = []; new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' })`);
+    await page.evaluate(
+      `window.longTasks = []; new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' })`,
+    );
     const rows: string[] = [];
     for (const workers of ['2', '5', '8', '3', '6']) {
       await numberBox(page, 'server.workers').fill(workers);
       await settled(page);
-      const [update, sweep] = (await page.evaluate(`['what-if:update', 'what-if:sweep'].map((n) => performance.getEntriesByName(n)[0].duration)`)) as number[];
+      const [update, sweep] = (await page.evaluate(
+        `['what-if:update', 'what-if:sweep'].map((n) => performance.getEntriesByName(n)[0].duration)`,
+      )) as number[];
       rows.push(`server.workers=${workers}: update ${update.toFixed(0)} ms, with the sweep ${sweep.toFixed(0)} ms`);
     }
     const longTasks = (await page.evaluate('window.longTasks')) as number[];
-    const longest = longTasks.length === 0 ? 'none over 50 ms' : `${longTasks.length} over 50 ms, the longest ${Math.max(...longTasks).toFixed(0)} ms`;
+    const longest =
+      longTasks.length === 0 ? 'none over 50 ms' : `${longTasks.length} over 50 ms, the longest ${Math.max(...longTasks).toFixed(0)} ms`;
     console.log(
       `gevent-4x100-actors (1,000 requests), from the change to its figures and charts drawn (the 150 ms debounce included):\n  ${rows.join('\n  ')}\n` +
         `  main-thread tasks during the ${rows.length} updates: ${longest}`,

@@ -17,7 +17,12 @@ function posted(whatIf: WhatIf): WorkerMessage[] {
 
 async function simRunJson(...sets: string[]) {
   let out = '';
-  expect(await main(['run', 'scenarios/gevent-100.json', '--json', ...sets.flatMap((s) => ['--set', s])], { out: (t) => (out += t), err: () => {} })).toBe(0);
+  expect(
+    await main(['run', 'scenarios/gevent-100.json', '--json', ...sets.flatMap((s) => ['--set', s])], {
+      out: (t) => (out += t),
+      err: () => {},
+    }),
+  ).toBe(0);
   return JSON.parse(out);
 }
 
@@ -48,7 +53,10 @@ describe('a what-if run in the worker', () => {
     const last = messages.at(-1) as Extract<WorkerMessage, { kind: 'sweep' }>;
     const at125 = last.points.find((p) => p.parameters['client.concurrency'] === 125)!;
     const cli = await simRunJson('server.workerConnections=50', 'client.concurrency=125', 'client.requests=125');
-    expect(at125.requestsPerSec['2xx'] + at125.requestsPerSec['5xx'] + at125.requestsPerSec.errors).toBeCloseTo(cli.summary.requestsPerSec, 9);
+    expect(at125.requestsPerSec['2xx'] + at125.requestsPerSec['5xx'] + at125.requestsPerSec.errors).toBeCloseTo(
+      cli.summary.requestsPerSec,
+      9,
+    );
   });
 });
 

@@ -59,7 +59,8 @@ export function parseAccessLog(text: string, source: string): AccessLog {
     }
     // A real access line is a few hundred characters; a huge one would only make the
     // pattern below slow (it tries each split of the user field).
-    if (line.length > MAX_LINE) throw new UserError(`${where}: a line of ${line.length} characters: expected an access log line (at most ${MAX_LINE})`);
+    if (line.length > MAX_LINE)
+      throw new UserError(`${where}: a line of ${line.length} characters: expected an access log line (at most ${MAX_LINE})`);
     const m = LINE.exec(line);
     if (!m) {
       throw new UserError(
@@ -71,7 +72,10 @@ export function parseAccessLog(text: string, source: string): AccessLog {
     const zone = (m[10][0] === '-' ? -1 : 1) * (Number(m[10].slice(1, 3)) * 3600 + Number(m[10].slice(3)) * 60);
     const logged = Date.UTC(Number(m[6]), month, Number(m[4]), Number(m[7]), Number(m[8]), Number(m[9])) / 1000 - zone;
     // The time is the last field: after the optional "referer" "agent".
-    const tail = m[14].replace(/"(?:[^"\\]|\\.)*"/g, '').trim().split(/\s+/);
+    const tail = m[14]
+      .replace(/"(?:[^"\\]|\\.)*"/g, '')
+      .trim()
+      .split(/\s+/);
     const field = tail.at(-1) ?? '';
     if (!/^\d+(\.\d+)?$/.test(field)) {
       throw new UserError(
@@ -81,15 +85,21 @@ export function parseAccessLog(text: string, source: string): AccessLog {
     const lineUnit = field.includes('.') ? 'seconds' : 'microseconds';
     if (unit === undefined) unit = lineUnit;
     else if (unit !== lineUnit) {
-      throw new UserError(`${where}: a request time in ${lineUnit} (${field}) among times in ${unit}: expected one --access-logformat for the whole log`);
+      throw new UserError(
+        `${where}: a request time in ${lineUnit} (${field}) among times in ${unit}: expected one --access-logformat for the whole log`,
+      );
     }
     const duration = Number(field) * (lineUnit === 'seconds' ? 1 : 1e-6);
     const request = REQUEST.exec(m[11].replace(/\\"/g, '"'));
-    if (!request) throw new UserError(`${where}: expected a request such as "GET /path HTTP/1.1", got ${JSON.stringify(abbreviate(m[11]))}`);
+    if (!request)
+      throw new UserError(`${where}: expected a request such as "GET /path HTTP/1.1", got ${JSON.stringify(abbreviate(m[11]))}`);
     // The logged second is when the response ended, truncated: its middle, less the duration.
     entries.push({ arrival: logged + 0.5 - duration, method: request[1], route: route(request[2]), status: Number(m[12]), duration });
   });
-  if (entries.length === 0) throw new UserError(`${source}: no access log lines: expected gunicorn's access log (with %(L)s or %(D)s) or nginx's combined log with $request_time`);
+  if (entries.length === 0)
+    throw new UserError(
+      `${source}: no access log lines: expected gunicorn's access log (with %(L)s or %(D)s) or nginx's combined log with $request_time`,
+    );
   return { entries, timeUnit: unit!, skipped };
 }
 
@@ -98,7 +108,13 @@ export function route(target: string): string {
   const path = target.replace(/^[a-z]+:\/\/[^/]+/i, '').split(/[?#]/)[0] || '/';
   return path
     .split('/')
-    .map((segment) => (/^\d+$/.test(segment) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) || /^[0-9a-f]{16,}$/i.test(segment) ? ':id' : segment))
+    .map((segment) =>
+      /^\d+$/.test(segment) ||
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ||
+      /^[0-9a-f]{16,}$/i.test(segment)
+        ? ':id'
+        : segment,
+    )
     .join('/');
 }
 
@@ -174,7 +190,10 @@ export function fitAccessLog(log: AccessLog, interval?: number): AccessLogFit {
     const p90 = quantile(times, 0.9);
     const logs = times.map(Math.log);
     const mu = logs.reduce((s, x) => s + x, 0) / logs.length;
-    const sigma = p90 > median ? Math.log(p90 / median) / 1.2815516 : Math.sqrt(logs.reduce((s, x) => s + (x - mu) ** 2, 0) / Math.max(1, logs.length - 1));
+    const sigma =
+      p90 > median
+        ? Math.log(p90 / median) / 1.2815516
+        : Math.sqrt(logs.reduce((s, x) => s + (x - mu) ** 2, 0) / Math.max(1, logs.length - 1));
     const statuses = new Map<number, number>();
     for (const e of list) statuses.set(e.status, (statuses.get(e.status) ?? 0) + 1);
     const status = [...statuses].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
@@ -217,7 +236,11 @@ function quantile(sorted: readonly number[], q: number): number {
  * `base` (a parsed scenario) with the log's load: an open loop at the fitted rates (Poisson
  * within each interval), and the endpoints, each a sleep of the fitted service time.
  */
-export function scenarioFromAccessLog(base: Record<string, unknown>, fit: AccessLogFit, options: { empirical: boolean; source: string }): Record<string, unknown> {
+export function scenarioFromAccessLog(
+  base: Record<string, unknown>,
+  fit: AccessLogFit,
+  options: { empirical: boolean; source: string },
+): Record<string, unknown> {
   const out = structuredClone(base);
   const client = (out.client !== null && typeof out.client === 'object' ? out.client : {}) as Record<string, unknown>;
   for (const key of ['concurrency', 'rate', 'duration', 'maxIdleConns', 'requests', 'arrivals']) delete client[key];
@@ -240,7 +263,10 @@ export function scenarioFromAccessLog(base: Record<string, unknown>, fit: Access
     steps: [
       {
         kind: 'sleep',
-        time: options.empirical || e.count < 3 || e.lognormal.sigma === 0 ? { dist: 'choice', values: e.quantiles } : { dist: 'lognormal', ...e.lognormal },
+        time:
+          options.empirical || e.count < 3 || e.lognormal.sigma === 0
+            ? { dist: 'choice', values: e.quantiles }
+            : { dist: 'lognormal', ...e.lognormal },
       },
     ],
   }));

@@ -106,11 +106,17 @@ function toolRows(run: MeasuredRun, sim: RunSummary): MetricRow[] {
   if (m.summary.slowest !== null) rows.push(row('Slowest', 'seconds', m.summary.slowest, sim.summary.slowest));
   if (m.summary.fastest !== null) rows.push(row('Fastest', 'seconds', m.summary.fastest, sim.summary.fastest));
   if (m.summary.average !== null) rows.push(row('Average', 'seconds', m.summary.average, sim.summary.average));
-  for (const p of HEY_PERCENTILES) if (m.latency[`p${p}`] !== null) rows.push(row(`p${p}`, 'seconds', m.latency[`p${p}`], sim.latency[`p${p}`]));
+  for (const p of HEY_PERCENTILES)
+    if (m.latency[`p${p}`] !== null) rows.push(row(`p${p}`, 'seconds', m.latency[`p${p}`], sim.latency[`p${p}`]));
   const inStatus = run.errorCounting === 'in-status';
-  rows.push(inStatus ? row('requests', 'count', m.responses, sim.summary.responses + sim.summary.errors) : row('responses', 'count', m.responses, sim.summary.responses));
+  rows.push(
+    inStatus
+      ? row('requests', 'count', m.responses, sim.summary.responses + sim.summary.errors)
+      : row('responses', 'count', m.responses, sim.summary.responses),
+  );
   if (run.statusGroups === undefined) {
-    for (const code of unionKeys(m.statusCodes, sim.statusCodes)) rows.push(row(`[${code}]`, 'count', m.statusCodes[code] ?? 0, sim.statusCodes[code] ?? 0));
+    for (const code of unionKeys(m.statusCodes, sim.statusCodes))
+      rows.push(row(`[${code}]`, 'count', m.statusCodes[code] ?? 0, sim.statusCodes[code] ?? 0));
   } else {
     for (const g of run.statusGroups) {
       const test = STATUS_GROUPS[g];

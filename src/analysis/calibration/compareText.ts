@@ -12,7 +12,12 @@ export function compareText(comparisons: readonly RunComparison[], scenarioSourc
     // Error messages are long: they go below the table rather than widen its first column.
     const messages = c.rows.filter((r) => r.metric.startsWith(ERROR_PREFIX));
     const figures = c.rows.filter((r) => !r.metric.startsWith(ERROR_PREFIX));
-    out.push(...table(['', 'measured', 'simulated', 'difference'], figures.map((r) => [r.metric, figure(r, r.measured), figure(r, r.simulated), percent(r.relative)])));
+    out.push(
+      ...table(
+        ['', 'measured', 'simulated', 'difference'],
+        figures.map((r) => [r.metric, figure(r, r.measured), figure(r, r.simulated), percent(r.relative)]),
+      ),
+    );
     if (messages.length > 0) {
       out.push('  errors by message (measured, simulated):');
       for (const r of messages) out.push(`    [${r.measured}, ${r.simulated}]\t${r.metric.slice(ERROR_PREFIX.length)}`);
@@ -38,7 +43,10 @@ export function compareText(comparisons: readonly RunComparison[], scenarioSourc
 
 export function clientText(c: RunComparison): string {
   const k = c.client;
-  const origin = c.from.requests === c.from.concurrency ? ` (from the ${c.from.requests})` : ` (-n from the ${c.from.requests}, -c from the ${c.from.concurrency})`;
+  const origin =
+    c.from.requests === c.from.concurrency
+      ? ` (from the ${c.from.requests})`
+      : ` (-n from the ${c.from.requests}, -c from the ${c.from.concurrency})`;
   if (k.arrivalRate !== undefined) {
     const length = k.duration !== null ? `for ${k.duration}s` : `${k.requests} requests`;
     return `open-loop arrivals at ${k.arrivalRate}/s, ${length} (from the ${c.from.requests}), -t ${k.timeout}, a new connection each`;
@@ -72,6 +80,10 @@ export function table(header: string[], rows: string[][]): string[] {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   return all.map(
-    (r) => '  ' + r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd(),
+    (r) =>
+      `  ${r
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+        .join('  ')
+        .trimEnd()}`,
   );
 }

@@ -23,7 +23,14 @@ import type { MeasuredRun } from './measuredRun.js';
 import { nelderMead } from '../math/nelderMead.js';
 import { scenarioForRun } from './scenarioForRun.js';
 
-export const FIT_TARGETS = ['requestsPerSec', 'total', 'average', 'fastest', 'slowest', ...HEY_PERCENTILES.map((p) => `p${p}` as const)] as const;
+export const FIT_TARGETS = [
+  'requestsPerSec',
+  'total',
+  'average',
+  'fastest',
+  'slowest',
+  ...HEY_PERCENTILES.map((p) => `p${p}` as const),
+] as const;
 export type FitTarget = (typeof FIT_TARGETS)[number];
 
 export interface FitOptions {
@@ -56,14 +63,9 @@ export interface FitResult {
 const MICROSECOND = 1e-6;
 const MAX_RESTARTS = 3;
 
-export function fit(
-  raw: unknown,
-  runs: readonly MeasuredRun[],
-  sets: readonly string[],
-  options: FitOptions,
-  source: string,
-): FitResult {
-  if (options.free.length === 0) throw new UserError('sim fit: name the free parameters: --free database.forkTime,database.backendStartTime');
+export function fit(raw: unknown, runs: readonly MeasuredRun[], sets: readonly string[], options: FitOptions, source: string): FitResult {
+  if (options.free.length === 0)
+    throw new UserError('sim fit: name the free parameters: --free database.forkTime,database.backendStartTime');
   if (runs.length === 0) throw new UserError('sim fit: give at least one hey output to fit to');
   const twice = options.free.find((p, i) => options.free.indexOf(p) !== i);
   if (twice !== undefined) throw new UserError(`--free ${options.free.join(',')}: ${twice} is named twice; name each field once`);
@@ -77,7 +79,7 @@ export function fit(
 
   const withValues = (values: number[]): Record<string, unknown> => {
     const candidate = structuredClone(base);
-    options.free.forEach((path, i) => applyOverride(candidate, `${path}=${values[i]}`));
+    for (const [i, path] of options.free.entries()) applyOverride(candidate, `${path}=${values[i]}`);
     return candidate;
   };
   const residualsAt = (values: number[]) => {
@@ -168,9 +170,12 @@ function startValues(base: Record<string, unknown>, free: readonly string[], lab
     // tells them apart: a duration field takes "1ms", no other number field does.
     // (The same value as a number and as "1 ms": only the string can fail, and only for a non-duration.)
     if (accepts(base, `${path}=${node}`, label) && !accepts(base, `${path}=${node * 1000}ms`, label)) {
-      throw new UserError(`${label}: --free ${path}: holds ${node}, not a duration in seconds; sim fit fits durations such as database.forkTime or app.steps.1.time`);
+      throw new UserError(
+        `${label}: --free ${path}: holds ${node}, not a duration in seconds; sim fit fits durations such as database.forkTime or app.steps.1.time`,
+      );
     }
-    if (!(node > 0)) throw new UserError(`${label}: --free ${path}: starts at ${node}; sim fit needs a starting value > 0 (--set ${path}=0.001)`);
+    if (!(node > 0))
+      throw new UserError(`${label}: --free ${path}: starts at ${node}; sim fit needs a starting value > 0 (--set ${path}=0.001)`);
     return node;
   });
 }

@@ -5,7 +5,9 @@ import type { FitResult } from './fit.js';
 export function fitText(result: FitResult): string {
   const out: string[] = [];
   const how = result.converged ? 'converged' : 'stopped at the evaluation limit, NOT converged';
-  out.push(`Fitted ${result.parameters.length} parameter(s) to ${result.runs.length} hey run(s) on ${result.targets.join(', ')} (${result.evaluations} evaluations, ${how}):`);
+  out.push(
+    `Fitted ${result.parameters.length} parameter(s) to ${result.runs.length} hey run(s) on ${result.targets.join(', ')} (${result.evaluations} evaluations, ${how}):`,
+  );
   out.push(
     ...table(
       ['', 'fitted', 'start'],
@@ -22,7 +24,7 @@ export function fitText(result: FitResult): string {
   }
   out.push(...table(['', 'target', 'measured', 'simulated', 'difference'], rows));
   out.push(`  RMS relative error: ${(result.rmsRelativeError * 100).toFixed(1)} %`);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function fixed(v: number | null): string {

@@ -96,8 +96,7 @@ function goDuration(text: string): number | null {
 function shellWords(line: string): string[] & { unbalanced?: boolean } {
   const words: string[] & { unbalanced?: boolean } = [];
   const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(line))) {
+  for (const m of line.matchAll(re)) {
     if (m[3] !== undefined && /["']/.test(m[3])) words.unbalanced = true;
     words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]));
   }

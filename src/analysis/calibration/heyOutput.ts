@@ -65,13 +65,15 @@ const ORDER: Section[] = Object.values(SECTIONS);
 const NUMBER = String.raw`\s*([+-]?Inf|NaN|-?\d+\.\d+)`;
 const SUMMARY_LINE = new RegExp(String.raw`^  (Total|Slowest|Fastest|Average):\t${NUMBER} secs$`);
 const RPS_LINE = new RegExp(String.raw`^  Requests/sec:\t${NUMBER}$`);
-const DATA_LINE = /^  (Total data|Size\/request):\t(\d+) bytes$/;
+const DATA_LINE = /^ {2}(Total data|Size\/request):\t(\d+) bytes$/;
 const NOTE_LINE = /^Note: +Distributions are for first (\d+) results\.?$/;
-const HISTOGRAM_LINE = /^  (-?\d+\.\d{3}|NaN) \[(\d+)\]\t\|[■∎]*$/;
+const HISTOGRAM_LINE = /^ {2}(-?\d+\.\d{3}|NaN) \[(\d+)\]\t\|[■∎]*$/;
 const LATENCY_LINE = new RegExp(String.raw`^  (\d+)% in${NUMBER} secs$`);
-const DETAIL_LINE = new RegExp(String.raw`^  (DNS\+dialup|DNS-lookup|req write|resp wait|resp read):\t${NUMBER} secs,${NUMBER} secs,${NUMBER} secs$`);
-const STATUS_LINE = /^  \[(\d{3})\]\t(\d+) responses$/;
-const ERROR_LINE = /^  \[(\d+)\]\t(.*)$/;
+const DETAIL_LINE = new RegExp(
+  String.raw`^  (DNS\+dialup|DNS-lookup|req write|resp wait|resp read):\t${NUMBER} secs,${NUMBER} secs,${NUMBER} secs$`,
+);
+const STATUS_LINE = /^ {2}\[(\d{3})\]\t(\d+) responses$/;
+const ERROR_LINE = /^ {2}\[(\d+)\]\t(.*)$/;
 
 const PHASES: Record<string, DetailPhase> = {
   'DNS+dialup': 'dnsDialup',
@@ -116,63 +118,77 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
       section = next;
       continue;
     }
-    let m: RegExpExecArray | null;
     switch (section) {
       case undefined:
         fail(i, 'expected hey\'s report to begin with "Summary:"');
         break;
-      case 'summary':
-        if ((m = SUMMARY_LINE.exec(line))) {
-          const v = number(m[2]);
+      case 'summary': {
+        const total = SUMMARY_LINE.exec(line);
+        const rps = total ? null : RPS_LINE.exec(line);
+        const data = total || rps ? null : DATA_LINE.exec(line);
+        const note = total || rps || data ? null : NOTE_LINE.exec(line);
+        if (total) {
+          const v = number(total[2]);
           // hey measures times: never below 0, never infinite (NaN, no response, is allowed).
-          if (v !== null && !(v >= 0 && Number.isFinite(v))) fail(i, `expected ${m[1]} >= 0 seconds`);
-          summary[m[1].toLowerCase() as 'total'] = v;
-        } else if ((m = RPS_LINE.exec(line))) {
-          const v = number(m[1]);
+          if (v !== null && !(v >= 0 && Number.isFinite(v))) fail(i, `expected ${total[1]} >= 0 seconds`);
+          summary[total[1].toLowerCase() as 'total'] = v;
+        } else if (rps) {
+          const v = number(rps[1]);
           if (!(v !== null && v >= 0 && Number.isFinite(v))) fail(i, 'expected Requests/sec >= 0 (results over the total time)');
           summary.requestsPerSec = v;
-        } else if ((m = DATA_LINE.exec(line))) {
-          if (m[1] === 'Total data') totalData = Number(m[2]);
-          else sizePerRequest = Number(m[2]);
-        } else if ((m = NOTE_LINE.exec(line))) {
-          distributionsLimitedTo = Number(m[1]);
+        } else if (data) {
+          if (data[1] === 'Total data') totalData = Number(data[2]);
+          else sizePerRequest = Number(data[2]);
+        } else if (note) {
+          distributionsLimitedTo = Number(note[1]);
         } else {
           fail(i, 'expected a Summary line such as "  Total:\\t1.0318 secs"');
         }
         break;
-      case 'histogram':
-        if (!(m = HISTOGRAM_LINE.exec(line))) fail(i, 'expected a histogram line such as "  1.059 [1]\\t|■■■■"');
+      }
+      case 'histogram': {
+        const m = HISTOGRAM_LINE.exec(line);
+        if (!m) fail(i, 'expected a histogram line such as "  1.059 [1]\\t|■■■■"');
         histogram.push({ mark: Number(m![1]), count: Number(m![2]) });
         break;
+      }
       case 'latency': {
-        if (!(m = LATENCY_LINE.exec(line))) fail(i, 'expected a latency line such as "  50% in 1.0676 secs"');
+        const m = LATENCY_LINE.exec(line);
+        if (!m) fail(i, 'expected a latency line such as "  50% in 1.0676 secs"');
         const percent = Number(m![1]);
         // "0% in 0.0000 secs": a percentile the index rule did not reach (few responses).
         if (percent === 0) break;
-        if (!(HEY_PERCENTILES as readonly number[]).includes(percent)) fail(i, `expected one of hey's percentiles ${HEY_PERCENTILES.join(', ')}`);
+        if (!(HEY_PERCENTILES as readonly number[]).includes(percent))
+          fail(i, `expected one of hey's percentiles ${HEY_PERCENTILES.join(', ')}`);
         latency[`p${percent}` as PercentileKey] = number(m![2]);
         break;
       }
       case 'details': {
-        if (!(m = DETAIL_LINE.exec(line))) fail(i, 'expected a Details line such as "  resp wait:\\t1.0652 secs, 1.0583 secs, 1.0673 secs"');
+        const m = DETAIL_LINE.exec(line);
+        if (!m) fail(i, 'expected a Details line such as "  resp wait:\\t1.0652 secs, 1.0583 secs, 1.0673 secs"');
         details![PHASES[m![1]]] = [number(m![2]), number(m![3]), number(m![4])];
         break;
       }
-      case 'statusCodes':
-        if (!(m = STATUS_LINE.exec(line))) fail(i, 'expected a status line such as "  [204]\\t10 responses"');
+      case 'statusCodes': {
+        const m = STATUS_LINE.exec(line);
+        if (!m) fail(i, 'expected a status line such as "  [204]\\t10 responses"');
         statusCodes[m![1]] = Number(m![2]);
         break;
-      case 'errors':
-        if (!(m = ERROR_LINE.exec(line))) fail(i, 'expected an error line such as "  [5]\\tGet ...: context deadline exceeded"');
+      }
+      case 'errors': {
+        const m = ERROR_LINE.exec(line);
+        if (!m) fail(i, 'expected an error line such as "  [5]\\tGet ...: context deadline exceeded"');
         errors[m![2]] = (errors[m![2]] ?? 0) + Number(m![1]);
         break;
+      }
     }
   }
 
   const missing = (['total', 'slowest', 'fastest', 'average', 'requestsPerSec'] as const).filter((k) => !(k in summary));
   if (!seen.has('summary')) throw new UserError(`${source}: not a hey report: no "Summary:" section`);
   if (missing.length > 0) throw new UserError(`${source}: hey's Summary lacks ${missing.join(', ')}`);
-  if (summary.total === null || summary.requestsPerSec === null) throw new UserError(`${source}: hey's Summary has no Total or Requests/sec`);
+  if (summary.total === null || summary.requestsPerSec === null)
+    throw new UserError(`${source}: hey's Summary has no Total or Requests/sec`);
   if (details !== null && Object.keys(details).length !== 5) {
     throw new UserError(`${source}: hey's Details section has ${Object.keys(details).length} of its 5 lines`);
   }
@@ -182,7 +198,9 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
   const binned = histogram.reduce((a, b) => a + b.count, 0);
   const expected = distributionsLimitedTo === null ? responses : Math.min(responses, distributionsLimitedTo);
   if (histogram.length > 0 && binned !== expected) {
-    throw new UserError(`${source}: hey's histogram counts add up to ${binned}, expected ${expected} (the responses in its status code distribution): the output was edited or cut`);
+    throw new UserError(
+      `${source}: hey's histogram counts add up to ${binned}, expected ${expected} (the responses in its status code distribution): the output was edited or cut`,
+    );
   }
   return {
     summary: {

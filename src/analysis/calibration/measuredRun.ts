@@ -144,7 +144,10 @@ export function tidy(x: number | null | undefined): number | null {
 }
 
 export function buildReport(f: Figures): HeyReport {
-  const latency = Object.fromEntries(HEY_PERCENTILES.map((p) => [`p${p}`, tidy(f.percentiles?.[p])])) as Record<PercentileKey, number | null>;
+  const latency = Object.fromEntries(HEY_PERCENTILES.map((p) => [`p${p}`, tidy(f.percentiles?.[p])])) as Record<
+    PercentileKey,
+    number | null
+  >;
   const errors = f.errors ?? {};
   return {
     summary: {
@@ -160,8 +163,16 @@ export function buildReport(f: Figures): HeyReport {
     histogram: [],
     latency,
     details: null,
-    statusCodes: Object.fromEntries(Object.entries(f.statusCodes).filter(([, n]) => n > 0).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
-    errors: Object.fromEntries(Object.entries(errors).filter(([, n]) => n > 0).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
+    statusCodes: Object.fromEntries(
+      Object.entries(f.statusCodes)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    ),
+    errors: Object.fromEntries(
+      Object.entries(errors)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    ),
     responses: f.responses,
     errorCount: Object.values(errors).reduce((a, b) => a + b, 0),
   };
@@ -212,7 +223,10 @@ export class OutputLines {
   match(label: RegExp, re: RegExp, example: string, required: boolean = true): RegExpExecArray | undefined {
     const i = this.find(label);
     if (i === undefined) {
-      if (required) throw new UserError(`${this.source}: ${this.what} without a line such as ${JSON.stringify(example)}: the output was cut or is not ${this.what}`);
+      if (required)
+        throw new UserError(
+          `${this.source}: ${this.what} without a line such as ${JSON.stringify(example)}: the output was cut or is not ${this.what}`,
+        );
       return undefined;
     }
     const m = re.exec(this.lines[i].trim());
@@ -232,7 +246,9 @@ export function secondsWithUnit(text: string): number | undefined {
 /** A whole number >= 0 from a field, or an error naming it. */
 export function count(value: unknown, where: string, source: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new UserError(`${source}: ${where}: expected a whole number >= 0, got ${JSON.stringify(abbreviate(String(JSON.stringify(value))))}`);
+    throw new UserError(
+      `${source}: ${where}: expected a whole number >= 0, got ${JSON.stringify(abbreviate(String(JSON.stringify(value))))}`,
+    );
   }
   return value;
 }
@@ -248,7 +264,9 @@ export function amount(value: unknown, where: string, source: string): number {
 /** The object at `where` in a JSON output, or an error naming the path. */
 export function object(value: unknown, where: string, source: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UserError(`${source}: ${where}: expected an object, got ${JSON.stringify(abbreviate(String(JSON.stringify(value) ?? 'nothing')))}`);
+    throw new UserError(
+      `${source}: ${where}: expected an object, got ${JSON.stringify(abbreviate(String(JSON.stringify(value) ?? 'nothing')))}`,
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -40,7 +40,7 @@ export function unknownFormat(source: string, why: string): UserError {
 export function readMeasuredRun(text: string, source: string): MeasuredRun {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   const first = lines.findIndex((l) => l.trim() !== '');
-  if (first < 0) throw unknownFormat(source, 'empty file, expected a load tester\'s output');
+  if (first < 0) throw unknownFormat(source, "empty file, expected a load tester's output");
   const head = lines[first].trim();
   // hey, with or without its command line: the reader that checks them against each other.
   if (isHeyText(text) || /^\$?\s*(\S*\/)?hey\s/.test(head)) return parseHeyRun(text, source);
@@ -58,7 +58,9 @@ export function readMeasuredRun(text: string, source: string): MeasuredRun {
   const program = commandProgram(command);
   const family = run.tool!.replace(/-.*$/, '').replace(/2$/, '');
   if (program === undefined || program.replace(/2$/, '') !== family) {
-    throw new UserError(`${source}:${first + 1}: the command runs ${JSON.stringify(abbreviate(program ?? ''))} but the output is ${FORMATS[run.tool!]}'s`);
+    throw new UserError(
+      `${source}:${first + 1}: the command runs ${JSON.stringify(abbreviate(program ?? ''))} but the output is ${FORMATS[run.tool!]}'s`,
+    );
   }
   // What the output states wins over what the command asked for.
   const stated: StatedClient = { ...statedByCommand(command, run.tool!, `${source}:${first + 1}`), ...definedOf(run.client ?? {}) };
@@ -78,7 +80,10 @@ function readBody(text: string, source: string, firstLine: number): MeasuredRun 
     if (isK6Json(value)) return parseK6Json(value as Record<string, unknown>, source);
     if (isVegetaJson(value)) return parseVegetaJson(value as Record<string, unknown>, source);
     if (isAutocannon(value)) return parseAutocannon(value as Record<string, unknown>, source);
-    throw unknownFormat(source, 'JSON of no known load tester (expected locust\'s list of stats, k6\'s "metrics", vegeta\'s "latencies" and "status_codes", or autocannon\'s "latency", "requests" and "connections")');
+    throw unknownFormat(
+      source,
+      'JSON of no known load tester (expected locust\'s list of stats, k6\'s "metrics", vegeta\'s "latencies" and "status_codes", or autocannon\'s "latency", "requests" and "connections")',
+    );
   }
   for (const [, detect, parse] of TEXT_READERS) if (detect(text)) return parse(text, source, firstLine);
   throw unknownFormat(source, 'not an output of a load tester sim knows');

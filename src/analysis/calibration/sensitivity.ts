@@ -106,7 +106,11 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
     const copy = structuredClone(raw);
     const sign = factor < 1 ? '-' : '+';
     const percent = `${sign}${Math.round(Math.abs(factor - 1) * 100)} %`;
-    const override: Override = { path: cost.keys, value: scaleDuration(cost.value, factor, MAX_SECONDS), source: `--sensitivity (${cost.path} ${percent})` };
+    const override: Override = {
+      path: cost.keys,
+      value: scaleDuration(cost.value, factor, MAX_SECONDS),
+      source: `--sensitivity (${cost.path} ${percent})`,
+    };
     applyOverride(copy, override);
     const moved = validateScenario(copy, `${options.source} (--sensitivity: ${cost.path} ${percent})`, [override]);
     const result = simulate(moved, { timeSeries: options.timeSeries ?? false });

@@ -118,7 +118,13 @@ function simulatedFigures(s: RunSummary) {
  * `raw`: the measured scenario as parsed JSON; `runs`: the kit's saved runs of `config`
  * (their `$ hey` line sets the client); `seeds`: the simulated repetitions.
  */
-export function validateConfig(raw: unknown, source: string, config: ValidationConfig, runs: readonly HeyRun[], seeds: readonly number[]): ValidationRow {
+export function validateConfig(
+  raw: unknown,
+  source: string,
+  config: ValidationConfig,
+  runs: readonly HeyRun[],
+  seeds: readonly number[],
+): ValidationRow {
   if (runs.length === 0) throw new Error(`validation: no saved runs of ${config.name}`);
   const real = side(runs.map(realFigures));
   const sims = seeds.map((seed) => {
@@ -190,7 +196,7 @@ export function validationSection(rows: readonly ValidationRow[], seeds: number)
     '',
     validationTable(rows),
     '',
-    'Storms: do the seeds\' ranges overlap the real runs\' ranges (Requests/sec and the 500 fraction)?',
+    "Storms: do the seeds' ranges overlap the real runs' ranges (Requests/sec and the 500 fraction)?",
     '',
     ...storms.map((r) => `- ${r.config.label}: ${rangesOverlap(r) ? 'yes' : '**no**'}`),
     '',

@@ -118,7 +118,13 @@ export function plan(
     cheaperMiss: cheaper.at(-1) ?? null,
     candidates,
     costOrder: order,
-    explanation: best === null ? (offeredTooLow(points.map((p) => p.scenario), targets) ?? explain(sweep, candidates, targets)) : null,
+    explanation:
+      best === null
+        ? (offeredTooLow(
+            points.map((p) => p.scenario),
+            targets,
+          ) ?? explain(sweep, candidates, targets))
+        : null,
   };
 }
 
@@ -166,8 +172,13 @@ function explain(sweep: SweepHeader, candidates: readonly Candidate[], t: PlanTa
   if (limits.every((l) => l.length > 0)) {
     const limit = limits[candidates.indexOf(closest)][0];
     const paths = [...new Set(sweep.vary.flatMap((v) => v.split('=')[0].split(',')))];
-    const what = paths.length === 1 && paths[0] === 'server.workers' ? 'no worker count' : `no configuration of the grid (${paths.join(', ')})`;
-    return { infeasible: true, limit, text: `${describeLimit(limit)}: ${what} can reach ${t.requestsPerSec} req/s; ${relieveLimit(limit, t.requestsPerSec)}.` };
+    const what =
+      paths.length === 1 && paths[0] === 'server.workers' ? 'no worker count' : `no configuration of the grid (${paths.join(', ')})`;
+    return {
+      infeasible: true,
+      limit,
+      text: `${describeLimit(limit)}: ${what} can reach ${t.requestsPerSec} req/s; ${relieveLimit(limit, t.requestsPerSec)}.`,
+    };
   }
   const busy = closest.point.busiest;
   const served = `the closest, ${Object.entries(closest.point.values)
@@ -226,9 +237,9 @@ export function relief(resource: string): string {
     case 'app pools':
       return 'larger pools (app.pool size or maxOverflow) would relieve it, up to what PostgreSQL allows';
     case 'PgBouncer server connections':
-      return "a larger PgBouncer default_pool_size would relieve it, up to what PostgreSQL allows";
+      return 'a larger PgBouncer default_pool_size would relieve it, up to what PostgreSQL allows';
     default:
-      if (resource.startsWith('http limit')) return "a higher limit at the third party, or fewer or shorter calls, would relieve it";
+      if (resource.startsWith('http limit')) return 'a higher limit at the third party, or fewer or shorter calls, would relieve it';
       return 'more of it would relieve it';
   }
 }

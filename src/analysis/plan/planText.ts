@@ -15,8 +15,9 @@ export function planText(r: PlanResult): string {
     lines.push('No configuration in the grid meets the targets.');
     if (r.explanation !== null) lines.push(capitalized(r.explanation.text));
     const closest = r.candidates.at(-1);
-    if (closest !== undefined) lines.push(`The most expensive one, ${describe(closest)}, ${closest.misses.join(', ')}; bottleneck: ${closest.point.bottleneck}.`);
-    return lines.join('\n') + '\n';
+    if (closest !== undefined)
+      lines.push(`The most expensive one, ${describe(closest)}, ${closest.misses.join(', ')}; bottleneck: ${closest.point.bottleneck}.`);
+    return `${lines.join('\n')}\n`;
   }
   lines.push(`Cheapest:   ${describe(r.best)}`, ...margins(r.best, r));
   if (r.runnerUp !== null) lines.push(`Runner-up:  ${describe(r.runnerUp)}`, ...margins(r.runnerUp, r));
@@ -24,15 +25,19 @@ export function planText(r: PlanResult): string {
   lines.push('');
   const busy = r.best.point.busiest;
   if (busy !== null) {
-    lines.push(`Saturates first: ${busy.resource}, at ${percent(busy.utilization)} in the cheapest configuration (utilization law U = X D / c); ${relief(busy.resource)}.`);
+    lines.push(
+      `Saturates first: ${busy.resource}, at ${percent(busy.utilization)} in the cheapest configuration (utilization law U = X D / c); ${relief(busy.resource)}.`,
+    );
   }
   if (r.cheaperMiss !== null) {
     const m = r.cheaperMiss;
-    lines.push(`One step cheaper, ${describe(m)} ${m.misses.join(', ')}; bottleneck: ${m.point.bottleneck}` + (m.point.busiest ? `; busiest: ${m.point.busiest.resource} ${percent(m.point.busiest.utilization)}.` : '.'));
+    lines.push(
+      `One step cheaper, ${describe(m)} ${m.misses.join(', ')}; bottleneck: ${m.point.bottleneck}${m.point.busiest ? `; busiest: ${m.point.busiest.resource} ${percent(m.point.busiest.utilization)}.` : '.'}`,
+    );
   } else {
     lines.push('Nothing cheaper was in the grid: extend the ranges downwards to find the limit.');
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function describe(c: Candidate): string {

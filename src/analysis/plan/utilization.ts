@@ -49,8 +49,16 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
     // The postmaster forks one attempt at a time, refused ones included: its CPU (at least,
     // when it waits for a core too) and its time that is not modelled CPU.
     const attempts = db.connections + db.refused;
-    uses.push({ resource: 'postmaster', capacity: 1, law: (attempts / total) * (scenario.database.forkTime + scenario.database.postmasterCpu + scenario.database.postmasterWakeCpu) });
-    uses.push({ resource: 'PostgreSQL connections', capacity: limit, measured: timeAverage(result.timeline, 'dbConnections', total) / limit });
+    uses.push({
+      resource: 'postmaster',
+      capacity: 1,
+      law: (attempts / total) * (scenario.database.forkTime + scenario.database.postmasterCpu + scenario.database.postmasterWakeCpu),
+    });
+    uses.push({
+      resource: 'PostgreSQL connections',
+      capacity: limit,
+      measured: timeAverage(result.timeline, 'dbConnections', total) / limit,
+    });
   }
   uses.push(...heldUses(scenario, x));
   return uses;
@@ -148,7 +156,11 @@ export function coreUses(scenario: Scenario, result: RunResult, total: number): 
   const dbApart = scenario.database?.cores !== undefined;
   const clientApart = scenario.client.cores !== undefined;
   const app = cpu.workers + (dbApart ? 0 : database) + (clientApart ? 0 : cpu.client);
-  const use = (resource: string, cores: number, work: number): ResourceUse => ({ resource, capacity: cores, law: toSeconds(work) / (total * cores) });
+  const use = (resource: string, cores: number, work: number): ResourceUse => ({
+    resource,
+    capacity: cores,
+    law: toSeconds(work) / (total * cores),
+  });
   const uses = [use('cores', scenario.machine.cores, app)];
   if (dbApart) uses.push(use('database cores', scenario.database!.cores!, database));
   if (clientApart) uses.push(use('client cores', scenario.client.cores!, cpu.client));

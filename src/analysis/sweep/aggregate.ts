@@ -51,7 +51,9 @@ export function aggregatePoint(point: GridPoint, series: string, scenario: Scena
     ...(u.law !== undefined ? { law: of((r) => r.utilization[i].law!) } : {}),
     ...(u.measured !== undefined ? { measured: of((r) => r.utilization[i].measured!) } : {}),
   }));
-  const top = busiest(utilization.map((u) => ({ resource: u.resource, capacity: u.capacity, law: u.law?.mean, measured: u.measured?.mean })));
+  const top = busiest(
+    utilization.map((u) => ({ resource: u.resource, capacity: u.capacity, law: u.law?.mean, measured: u.measured?.mean })),
+  );
   const check = queueingCheck(scenario, runs);
   return {
     index: point.index,

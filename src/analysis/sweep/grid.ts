@@ -34,7 +34,8 @@ export function expandGrid(axes: readonly Axis[]): GridPoint[] {
     }
     axes.forEach((axis, a) => {
       // defineProperty: a path named "__proto__" is a key to report as unknown, never the prototype.
-      for (const path of axis.paths) Object.defineProperty(values, path, { value: axis.values[digits[a]], enumerable: true, writable: true, configurable: true });
+      for (const path of axis.paths)
+        Object.defineProperty(values, path, { value: axis.values[digits[a]], enumerable: true, writable: true, configurable: true });
     });
     points.push({ index, values });
   }

@@ -40,7 +40,10 @@ export function mergeShards(files: readonly ShardFile[]): SweepOutput {
   for (let i = 0; i < total; i++) if (!byIndex.has(i)) missing.push(i);
   if (missing.length > 0 || byIndex.size !== total) {
     const shard = files.map((f) => f.output.shard).find((s) => s !== undefined);
-    const hint = shard !== undefined ? `; expected the outputs of all ${shard.count} shards, --shard 1/${shard.count} to ${shard.count}/${shard.count}` : '';
+    const hint =
+      shard !== undefined
+        ? `; expected the outputs of all ${shard.count} shards, --shard 1/${shard.count} to ${shard.count}/${shard.count}`
+        : '';
     const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', ...' : '');
     throw new UserError(`merge: ${missing.length} of ${total} points missing (${shown})${hint}`);
   }
@@ -59,21 +62,29 @@ const WORDS = new Set(['series', 'bottleneck', 'resource']);
 function checkShard(f: ShardFile): void {
   const o = f.output;
   const fail = (path: string, expected: string, found: unknown): never => {
-    throw new UserError(`${f.source}: at ${path}: expected ${expected}, got ${describe(found)} (not a file written by sim sweep --json, or edited since)`);
+    throw new UserError(
+      `${f.source}: at ${path}: expected ${expected}, got ${describe(found)} (not a file written by sim sweep --json, or edited since)`,
+    );
   };
   const h = o.sweep as unknown as Record<string, unknown>;
-  if (!Number.isInteger(h.points) || (h.points as number) < 1 || (h.points as number) > MAX_GRID_POINTS) fail('sweep.points', `a whole number from 1 to ${MAX_GRID_POINTS}`, h.points);
-  if (!Number.isInteger(h.replications) || (h.replications as number) < 1) fail('sweep.replications', 'a whole number >= 1', h.replications);
+  if (!Number.isInteger(h.points) || (h.points as number) < 1 || (h.points as number) > MAX_GRID_POINTS)
+    fail('sweep.points', `a whole number from 1 to ${MAX_GRID_POINTS}`, h.points);
+  if (!Number.isInteger(h.replications) || (h.replications as number) < 1)
+    fail('sweep.replications', 'a whole number >= 1', h.replications);
   const total = h.points as number;
   o.points.forEach((point, i) => {
     const at = `points[${i}]`;
     if (point === null || typeof point !== 'object' || Array.isArray(point)) fail(at, 'an object', point);
-    if (!Number.isInteger(point.index) || point.index < 0 || point.index >= total) fail(`${at}.index`, `a whole number from 0 to ${total - 1}`, point.index);
+    if (!Number.isInteger(point.index) || point.index < 0 || point.index >= total)
+      fail(`${at}.index`, `a whole number from 0 to ${total - 1}`, point.index);
     walk(point, at, '');
   });
   function walk(value: unknown, path: string, key: string): void {
     if (value === null) return;
-    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`, key));
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`, key);
+      return;
+    }
     if (typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         if (k === 'values' && path.split('.').length === 1) checkValues(v, `${path}.values`);
@@ -88,7 +99,8 @@ function checkShard(f: ShardFile): void {
   function checkValues(values: unknown, path: string): void {
     if (values === null || typeof values !== 'object' || Array.isArray(values)) fail(path, 'an object of swept values', values);
     for (const [k, v] of Object.entries(values as object)) {
-      if (!['number', 'string', 'boolean'].includes(typeof v) || (typeof v === 'number' && !Number.isFinite(v))) fail(`${path}.${k}`, 'a number, string or boolean', v);
+      if (!['number', 'string', 'boolean'].includes(typeof v) || (typeof v === 'number' && !Number.isFinite(v)))
+        fail(`${path}.${k}`, 'a number, string or boolean', v);
     }
   }
 }

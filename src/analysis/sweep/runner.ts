@@ -89,7 +89,9 @@ export function workerFile(candidates: readonly URL[] = WORKER_CANDIDATES): stri
   const found = candidates.find((url) => existsSync(fileURLToPath(url)));
   if (found === undefined) {
     const expected = fileURLToPath(candidates.at(-1)!);
-    throw new UserError(`--jobs: the worker threads need the compiled simulator, and ${expected} is missing; run "npm run build" (or use --jobs 1)`);
+    throw new UserError(
+      `--jobs: the worker threads need the compiled simulator, and ${expected} is missing; run "npm run build" (or use --jobs 1)`,
+    );
   }
   return found.href;
 }

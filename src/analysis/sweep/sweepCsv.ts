@@ -48,7 +48,7 @@ export function sweepCsv(out: SweepOutput): string {
     String(p.littlesLaw.L.mean),
     String(p.littlesLaw.lambdaW.mean),
   ]);
-  return [header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
 }
 
 function cells(e: Estimate | null): string[] {

@@ -9,7 +9,21 @@ import { textTable } from '../table.js';
 
 export function sweepText(out: SweepOutput): string {
   const paths = out.points.length > 0 ? Object.keys(out.points[0].values) : [];
-  const header = [...paths, 'Requests/sec', '2xx', '5xx', 'errors', 'p50', 'p90', 'p99', 'DB peak', 'bottleneck', 'busiest (U = XD/c)', 'L', 'λW'];
+  const header = [
+    ...paths,
+    'Requests/sec',
+    '2xx',
+    '5xx',
+    'errors',
+    'p50',
+    'p90',
+    'p99',
+    'DB peak',
+    'bottleneck',
+    'busiest (U = XD/c)',
+    'L',
+    'λW',
+  ];
   const rows = out.points.map((p) => [
     ...paths.map((path) => sweepValue(p.values[path])),
     withInterval(p.requestsPerSec),
@@ -39,7 +53,7 @@ export function sweepText(out: SweepOutput): string {
   if (checks.length > 0) lines.push('', 'Queueing theory:', ...checks);
   const warnings = sweepWarnings(out);
   if (warnings.length > 0) lines.push('', ...warnings.map((w) => `warning: ${w}`));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Disagreements between the simulation and the analytic checks, one line each. */

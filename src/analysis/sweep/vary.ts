@@ -29,9 +29,13 @@ export function parseVary(expression: string): Axis {
   const fail = (why: string) => new UserError(`--vary ${expression}: ${why}`);
   const eq = expression.indexOf('=');
   if (eq <= 0) throw fail('expected path=values, e.g. --vary client.concurrency=10..200:10 or --vary server.workers=1,2,4');
-  const paths = expression.slice(0, eq).split(',').map((p) => p.trim());
+  const paths = expression
+    .slice(0, eq)
+    .split(',')
+    .map((p) => p.trim());
   for (const p of paths) {
-    if (p === '' || p.split('.').some((k) => k === '')) throw fail(`"${expression.slice(0, eq)}" is not a list of field paths such as server.workers`);
+    if (p === '' || p.split('.').some((k) => k === ''))
+      throw fail(`"${expression.slice(0, eq)}" is not a list of field paths such as server.workers`);
   }
   if (new Set(paths).size !== paths.length) throw fail('a field is named twice');
   const text = expression.slice(eq + 1).trim();

@@ -47,8 +47,16 @@ export function queueingCheck(scenario: Scenario, runs: readonly RunFigures[]): 
       ...base,
       formula,
       comparisons: [
-        compare('mean wait Wq (s)', p.wq, runs.map((r) => r.queueWait)),
-        compare('mean response time W (s)', p.w, runs.map((r) => r.latency.average ?? 0)),
+        compare(
+          'mean wait Wq (s)',
+          p.wq,
+          runs.map((r) => r.queueWait),
+        ),
+        compare(
+          'mean response time W (s)',
+          p.w,
+          runs.map((r) => r.latency.average ?? 0),
+        ),
       ],
     };
   }

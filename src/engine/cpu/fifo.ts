@@ -21,7 +21,10 @@ export class FifoCpu implements Cpu {
   /** Ids start at 1: 0 means "none" to callers (HttpRequest.cpuTask). */
   private lastId = 0;
 
-  constructor(private readonly sim: Simulation, readonly cores: number) {}
+  constructor(
+    private readonly sim: Simulation,
+    readonly cores: number,
+  ) {}
 
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     const id = ++this.lastId;

@@ -27,7 +27,10 @@ export class SharedCpu implements Cpu {
   /** Bumped to cancel the scheduled end when the set of tasks changes. */
   private token = 0;
 
-  constructor(private readonly sim: Simulation, readonly cores: number) {}
+  constructor(
+    private readonly sim: Simulation,
+    readonly cores: number,
+  ) {}
 
   /** Tasks running now. */
   get running(): number {

@@ -1,20 +1,3 @@
-// The closed-loop load generator, as `hey -n N -c C [-q Q] [-z D] -t T` runs
-// (MODEL.md section 1; rakyll/hey requester/requester.go).
-//
-// C hey workers each send N/C requests (integer division), one after another, each as
-// soon as the previous one ended. With -q a worker waits for its own ticker (one tick
-// every 1/Q s, the first after 1/Q s; a tick that comes while the worker is busy waits,
-// later ones are dropped, as Go's time.Ticker does). With -z the workers send until the
-// duration is over, then finish the request in hand. With keep-alive (hey's default) a
-// worker reuses its connection; after its last request the connection stays open and
-// idle in the transport's pool, which keeps at most min(C, 500) idle connections and
-// closes any beyond that at once. The run ends when every worker is done. With a think
-// time (locust's wait_time, siege -d; not hey's) a worker waits that long after each
-// result before its next request. With schedule pacing (wrk2 -R) a worker's k-th request
-// is due at k periods: it waits for that time, or goes at once when late, and its latency
-// is counted from when it was due (coordinated-omission correction).
-import type { Distribution } from '../../engine/distributions.js';
-import type { Uniform } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
@@ -32,7 +15,14 @@ export class HeyClient extends LoadGenerator {
   private idle = 0;
   stopped = false;
 
-  constructor(sim: Simulation, listener: Listener, readonly settings: HeySettings, recorder: RunRecorder, inSystem: Gauge, ledger: PhaseLedger) {
+  constructor(
+    sim: Simulation,
+    listener: Listener,
+    readonly settings: HeySettings,
+    recorder: RunRecorder,
+    inSystem: Gauge,
+    ledger: PhaseLedger,
+  ) {
     super(sim, listener, settings, recorder, inSystem, ledger);
     for (let i = 0; i < settings.concurrency; i++) this.workers.push(new HeyWorker(this, settings.perWorker));
   }
@@ -45,7 +35,7 @@ export class HeyClient extends LoadGenerator {
   /** @internal */
   sendFor(w: HeyWorker): HttpRequest {
     const conn = w.conn;
-    const reuse = conn !== undefined && conn.open && this.settings.keepAlive ? conn : undefined;
+    const reuse = conn?.open && this.settings.keepAlive ? conn : undefined;
     const req = this.send(reuse, this, this.settings.keepAlive, w);
     w.conn = req.conn;
     return req;
@@ -56,7 +46,8 @@ export class HeyClient extends LoadGenerator {
     // A request that ended within its own send (refused at once) would otherwise recurse.
     const think = this.settings.think;
     // No wait after a worker's last request: it is done, and Total ends with its result.
-    if (think !== undefined && w.hasNext()) this.sim.schedule(Math.max(0, Math.round(think.distribution.sample(think.uniform))), startWorker, w);
+    if (think !== undefined && w.hasNext())
+      this.sim.schedule(Math.max(0, Math.round(think.distribution.sample(think.uniform))), startWorker, w);
     else if (this.sending > 0) this.sim.schedule(0, startWorker, w);
     else w.next();
   }
@@ -71,7 +62,7 @@ export class HeyClient extends LoadGenerator {
   /** A worker sent its last request and got its result. */
   workerDone(w: HeyWorker): void {
     const conn = w.conn;
-    if (conn !== undefined && conn.open) this.park(conn);
+    if (conn?.open) this.park(conn);
     if (++this.done === this.workers.length) this.finish();
   }
 
@@ -105,7 +96,10 @@ export class HeyWorker {
   private sent = 0;
   due: Time = 0;
 
-  constructor(private readonly client: HeyClient, private remaining: number) {}
+  constructor(
+    private readonly client: HeyClient,
+    private remaining: number,
+  ) {}
 
   /** Whether it will send another request (it has some left, and -z is not over). */
   hasNext(): boolean {

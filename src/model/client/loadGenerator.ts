@@ -36,7 +36,6 @@ export abstract class LoadGenerator implements ClientSide {
   /** The client process's CPU (hey: a Go program on its host's cores); set when it has costs. */
   process: ProcessCpu | undefined = undefined;
 
-
   /** hey's -t timers, one per request sent (a Lane: they all wait the same time). */
   private readonly timeouts: Lane | undefined;
 

@@ -92,7 +92,7 @@ export class PgBouncer implements DbServer {
       then(op, undefined);
     } else if (this.servers < this.settings.defaultPoolSize) {
       this.servers++;
-      op.then = then;
+      op.granted = then;
       // PgBouncer answers PostgreSQL's handshake itself: no work of the app's.
       this.postgres.open(op.req, 0, serverOpened, op);
     } else {
@@ -103,7 +103,7 @@ export class PgBouncer implements DbServer {
   /** @internal a server connection PgBouncer was opening for `op` is ready, or failed. */
   serverOpened(op: Operation, error: string | undefined): void {
     if (error !== undefined) this.servers--;
-    op.then!(op, error);
+    op.granted!(op, error);
   }
 
   /** @internal a transaction-mode query has its server connection (or failed to get one). */
@@ -127,7 +127,7 @@ export class PgBouncer implements DbServer {
 /** One client operation in PgBouncer: a login, or a transaction-mode query. */
 class Operation {
   /** What it does once it has a server connection (or failed to get one). */
-  then: DbDone<Operation> | undefined = undefined;
+  granted: DbDone<Operation> | undefined = undefined;
   /** A transaction-mode query's backend CPU and wait. */
   cpu = 0;
   wait = 0;

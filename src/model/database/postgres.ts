@@ -37,8 +37,7 @@ import type { DbDone, DbServer } from './server.js';
 
 // libpq prints a severity, a colon and two spaces: PQerrorMessage "FATAL:  ...".
 export const TOO_MANY_CLIENTS = 'FATAL:  sorry, too many clients already';
-export const RESERVED_FOR_SUPERUSER =
-  'FATAL:  remaining connection slots are reserved for non-replication superuser connections';
+export const RESERVED_FOR_SUPERUSER = 'FATAL:  remaining connection slots are reserved for non-replication superuser connections';
 export const CONNECT_TIMED_OUT = 'connection to server failed: Connection timed out';
 
 export { BACKENDS_BEYOND_MAX_CONNECTIONS, type PostgresSettings } from '../../scenario/resolve.js';
@@ -368,7 +367,6 @@ export class Postgres implements DbServer {
   readonly childExited = (pg: Postgres): void => {
     pg.children--;
   };
-
 }
 
 /** A query with CPU to run: its wait after the CPU, and whom to tell. */

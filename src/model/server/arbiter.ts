@@ -62,7 +62,11 @@ export class Arbiter implements WorkerOwner {
     const settings: WorkerSettings = { ...s.worker, maxRequests };
     const args = [index, this.sim, this.listener, this.app, settings, this.gauges, this] as const;
     const worker =
-      s.workerClass === 'sync' ? new SyncWorker(...args) : s.workerClass === 'gthread' ? new ThreadWorker(...args) : new GeventWorker(...args);
+      s.workerClass === 'sync'
+        ? new SyncWorker(...args)
+        : s.workerClass === 'gthread'
+          ? new ThreadWorker(...args)
+          : new GeventWorker(...args);
     this.workers[index] = worker;
     worker.boot();
   }

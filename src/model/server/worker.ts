@@ -96,7 +96,8 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     if (conn.request !== undefined && conn.pending) conn.request.enter(Phase.thread, this.sim.now);
     this.updateAccepting();
     if (conn.pending) this.dispatch(conn);
-    else if (conn.request !== undefined) conn.awaitingRequest = true; // the client has yet to write it
+    else if (conn.request !== undefined)
+      conn.awaitingRequest = true; // the client has yet to write it
     else this.park(conn);
   }
 
@@ -106,7 +107,6 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     conn.request!.enter(Phase.thread, this.sim.now);
     this.dispatch(conn);
   }
-
 
   /** Connections wait in the listening socket and this worker has room: it will take them. */
   readable(): void {}

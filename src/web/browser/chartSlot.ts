@@ -14,7 +14,10 @@ export class ChartSlot {
     this.element.classList.remove('failed');
     try {
       // The editor and compiled actions would open pages elsewhere; export stays.
-      this.shown = await embed(this.element, spec, { renderer: 'svg', actions: { export: true, source: true, compiled: false, editor: false } });
+      this.shown = await embed(this.element, spec, {
+        renderer: 'svg',
+        actions: { export: true, source: true, compiled: false, editor: false },
+      });
     } catch (e) {
       this.element.classList.add('failed');
       this.element.textContent = `This chart could not be drawn: ${(e as Error).message}`;

@@ -53,7 +53,10 @@ export class ControlsView {
       const row = this.rows.get(control.path);
       if (row === undefined) continue;
       row.element.hidden = !control.applies;
-      row.element.classList.toggle('changed', [...changed].some((p) => p === control.path || p.startsWith(`${control.path}.`)));
+      row.element.classList.toggle(
+        'changed',
+        [...changed].some((p) => p === control.path || p.startsWith(`${control.path}.`)),
+      );
       row.update(control);
     }
     // A group with nothing that applies (the load of stepped arrivals) is not shown at all.

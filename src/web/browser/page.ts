@@ -14,7 +14,16 @@ import type { WorkerMessage } from '../protocol.js';
 import { WhatIfRunner, type WorkerLike } from '../runner.js';
 import type { ScenarioIndex } from '../scenarioIndex.js';
 import { stateFromSearch, stateToSearch } from '../urlState.js';
-import { runCommand, scenarioFileName, scenarioFileText, whatIfScenario, withOverride, withoutOverride, type Override, type WhatIf } from '../whatIf.js';
+import {
+  runCommand,
+  scenarioFileName,
+  scenarioFileText,
+  whatIfScenario,
+  withOverride,
+  withoutOverride,
+  type Override,
+  type WhatIf,
+} from '../whatIf.js';
 import { ControlsView } from './controlsView.js';
 import { ResultsView } from './resultsView.js';
 import { fetchIndex, fetchScenario, scenarioFromText, type LoadedScenario } from './scenarioSource.js';
@@ -40,7 +49,12 @@ const controls = new ControlsView(element('controls'), {
   set: (path, value) => change(tied(withOverride(whatIf.overrides, path, value), path, value)),
   reset: (path) => change(withoutOverride(whatIf.overrides, path)),
 });
-const results = new ResultsView(element('figures'), element('warnings'), element('report'), document.querySelectorAll<HTMLElement>('.chart'));
+const results = new ResultsView(
+  element('figures'),
+  element('warnings'),
+  element('report'),
+  document.querySelectorAll<HTMLElement>('.chart'),
+);
 let shown: Promise<void> = Promise.resolve();
 const runner = new WhatIfRunner({
   createWorker: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }) as unknown as WorkerLike,
@@ -92,7 +106,10 @@ function change(overrides: Override[]): void {
   } catch {
     // The worker says what is wrong; the controls keep the file's shape meanwhile.
   }
-  const shownControls = scenario !== undefined ? controlsFor(schema, scenario, fileScenario) : withOverrideValues(controlsFor(schema, fileScenario, fileScenario), overrides);
+  const shownControls =
+    scenario !== undefined
+      ? controlsFor(schema, scenario, fileScenario)
+      : withOverrideValues(controlsFor(schema, fileScenario, fileScenario), overrides);
   controls.update(shownControls, new Set(overrides.map((o) => o.path)));
   history.replaceState(null, '', stateToSearch({ scenario: whatIf.name, file: loaded.text, overrides }) || location.pathname);
   element('command').textContent = runCommand(whatIf, loaded.file);
@@ -106,7 +123,8 @@ function change(overrides: Override[]): void {
   clearTimeout(slowRun);
   slowRun = setTimeout(() => {
     if (document.body.dataset.state === 'running') {
-      element('status').textContent = `Still running after ${SLOW_RUN_MS / 1000} s: a large what-if takes a while, and one that never ends runs on. Any change cancels it.`;
+      element('status').textContent =
+        `Still running after ${SLOW_RUN_MS / 1000} s: a large what-if takes a while, and one that never ends runs on. Any change cancels it.`;
     }
   }, SLOW_RUN_MS);
 }
@@ -124,13 +142,19 @@ async function show(m: WorkerMessage): Promise<void> {
       if (!runner.isCurrent(m.id)) return;
       const ms = performance.measure('what-if:update', 'what-if:change').duration;
       document.body.dataset.run = String(m.id);
-      setState('ready', `Updated in ${ms.toFixed(0)} ms (${m.summary.simulation.events.toLocaleString('en')} events); sweeping around the point…`);
+      setState(
+        'ready',
+        `Updated in ${ms.toFixed(0)} ms (${m.summary.simulation.events.toLocaleString('en')} events); sweeping around the point…`,
+      );
       return;
     }
     case 'sweep': {
       if (!current) return;
       if (m.charts === null) {
-        element('status').textContent = element('status').textContent!.replace(/sweeping.*$/, `sweeping around the point: ${m.done} of ${m.total}…`);
+        element('status').textContent = element('status').textContent!.replace(
+          /sweeping.*$/,
+          `sweeping around the point: ${m.done} of ${m.total}…`,
+        );
         return;
       }
       await results.showSweep(m.charts, m.note);
@@ -138,7 +162,12 @@ async function show(m: WorkerMessage): Promise<void> {
       const update = performance.getEntriesByName('what-if:update')[0]?.duration ?? NaN;
       const sweep = performance.measure('what-if:sweep', 'what-if:change').duration;
       document.body.dataset.sweep = 'done';
-      setState('ready', m.total === 0 ? `Updated in ${update.toFixed(0)} ms. ${m.note}` : `Updated in ${update.toFixed(0)} ms; the sweep of ${m.total} runs around the point in ${sweep.toFixed(0)} ms.`);
+      setState(
+        'ready',
+        m.total === 0
+          ? `Updated in ${update.toFixed(0)} ms. ${m.note}`
+          : `Updated in ${update.toFixed(0)} ms; the sweep of ${m.total} runs around the point in ${sweep.toFixed(0)} ms.`,
+      );
       return;
     }
     case 'invalid':
@@ -179,7 +208,8 @@ function addTieCheckbox(): void {
 
 async function openListed(name: string, overrides: Override[]): Promise<void> {
   const entry = index.scenarios.find((s) => s.name === name);
-  if (entry === undefined) throw new Error(`no scenario named "${name}" here; the list has ${index.scenarios.map((s) => s.name).join(', ')}`);
+  if (entry === undefined)
+    throw new Error(`no scenario named "${name}" here; the list has ${index.scenarios.map((s) => s.name).join(', ')}`);
   open(await fetchScenario(entry), overrides);
 }
 

@@ -73,7 +73,8 @@ function figure(name: string, label: string, value: number | null, shown: string
 /** What a reader must not miss: a partial run, and the report's own warnings. */
 function runWarnings(s: RunSummary): string[] {
   const out = [...s.simulation.warnings];
-  if (!s.simulation.complete) out.unshift(`PARTIAL run: stopped after ${s.simulation.events} events with ${s.simulation.unfinished} requests unfinished`);
+  if (!s.simulation.complete)
+    out.unshift(`PARTIAL run: stopped after ${s.simulation.events} events with ${s.simulation.unfinished} requests unfinished`);
   return out;
 }
 

@@ -30,7 +30,7 @@ describe("parseAccessLog on gunicorn's log with %(L)s", () => {
     const asD = gunicornText.replace(/ (\d+)\.(\d{6})$/gm, (_, s: string, us: string) => ` ${Number(s) * 1e6 + Number(us)}`);
     const d = parseAccessLog(asD, 'd.log');
     expect(d.timeUnit).toBe('microseconds');
-    d.entries.forEach((e, i) => expect(e.duration).toBeCloseTo(log.entries[i].duration, 9));
+    for (const [i, e] of d.entries.entries()) expect(e.duration).toBeCloseTo(log.entries[i].duration, 9);
   });
 });
 
@@ -65,14 +65,14 @@ describe('fitAccessLog and scenarioFromAccessLog: endpoints and rates match the 
     expect(client.arrivals.steps.map((s) => s.from)).toEqual(client.arrivals.steps.map((_, i) => i));
   });
 
-  it('keeps the base scenario\'s server and database, and validates', () => {
+  it("keeps the base scenario's server and database, and validates", () => {
     const valid = validateScenario(structuredClone(scenario), 'fitted');
     expect(valid.server).toEqual(validateScenario(structuredClone(base), 'base').server);
     expect(valid.app.steps).toBeUndefined();
     expect(valid.client.concurrency).toBeUndefined();
   });
 
-  it('--empirical: the log\'s quantiles instead', () => {
+  it("--empirical: the log's quantiles instead", () => {
     const empirical = scenarioFromAccessLog(base, fit, { empirical: true, source: GUNICORN });
     const time = (empirical.app as { endpoints: { steps: { time: { dist: string; values: number[] } }[] }[] }).endpoints[0].steps[0].time;
     expect(time.dist).toBe('choice');
@@ -95,13 +95,15 @@ describe("nginx's combined log with $request_time", () => {
     expect(first.arrival + first.duration - 0.5).toBe(Date.UTC(2026, 11, 2, 6, 0, 0) / 1000);
   });
 
-  it('finds the log\'s rates: 3 a second, then 6', () => {
+  it("finds the log's rates: 3 a second, then 6", () => {
     expect(fit.arrivals.rates).toEqual([3, 3, 3, 3, 3, 3, 6, 6, 6, 6, 6, 6]);
   });
 
-  it('writes an endpoint status other than the app\'s', () => {
+  it("writes an endpoint status other than the app's", () => {
     const scenario = scenarioFromAccessLog(base, fit, { empirical: false, source: NGINX });
-    const orders = (scenario.app as { endpoints: { name: string; status?: number }[] }).endpoints.find((e) => e.name === 'POST /api/orders')!;
+    const orders = (scenario.app as { endpoints: { name: string; status?: number }[] }).endpoints.find(
+      (e) => e.name === 'POST /api/orders',
+    )!;
     expect(orders.status).toBe(201);
   });
 });
@@ -117,9 +119,15 @@ describe('route', () => {
 
 describe('parseAccessLog refuses what it cannot read, naming the line', () => {
   it.each([
-    ['127.0.0.1 - - [02/Dec/2026:06:37:50 +0000] "GET / HTTP/1.1" 200 3 "-" "curl/7.88.1"\n', /^x\.log:1: no request time at the end of the line: expected gunicorn's --access-logformat to end in %\(L\)s/],
+    [
+      '127.0.0.1 - - [02/Dec/2026:06:37:50 +0000] "GET / HTTP/1.1" 200 3 "-" "curl/7.88.1"\n',
+      /^x\.log:1: no request time at the end of the line: expected gunicorn's --access-logformat to end in %\(L\)s/,
+    ],
     ['hello world\n', /^x\.log:1: expected an access log line such as/],
-    ['127.0.0.1 - - [02/Dec/2026:06:37:50 +0000] "GET / HTTP/1.1" 200 3 "-" "a" 0.5\n127.0.0.1 - - [02/Dec/2026:06:37:50 +0000] "GET / HTTP/1.1" 200 3 "-" "a" 500\n', /^x\.log:2: a request time in microseconds \(500\) among times in seconds/],
+    [
+      '127.0.0.1 - - [02/Dec/2026:06:37:50 +0000] "GET / HTTP/1.1" 200 3 "-" "a" 0.5\n127.0.0.1 - - [02/Dec/2026:06:37:50 +0000] "GET / HTTP/1.1" 200 3 "-" "a" 500\n',
+      /^x\.log:2: a request time in microseconds \(500\) among times in seconds/,
+    ],
     ['', /^x\.log: no access log lines/],
   ])('%j', (text, message) => {
     expect(() => parseAccessLog(text, 'x.log')).toThrow(message);
@@ -128,7 +136,9 @@ describe('parseAccessLog refuses what it cannot read, naming the line', () => {
   it('refuses a huge line at once rather than matching it slowly', () => {
     const huge = `127.0.0.1 - ${'a '.repeat(100_000)}\n`;
     const started = Date.now();
-    expect(() => parseAccessLog(huge, 'x.log')).toThrow(/^x\.log:1: a line of 200012 characters: expected an access log line \(at most 65536\)$/);
+    expect(() => parseAccessLog(huge, 'x.log')).toThrow(
+      /^x\.log:1: a line of 200012 characters: expected an access log line \(at most 65536\)$/,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
   });
 

@@ -5,10 +5,18 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../../src/analysis/calibration/fit.js';
 import { parseHeyRun } from '../../../src/analysis/calibration/heyRun.js';
-import { runValidation, SECTION_BEGIN, SECTION_END, validationSection, type ValidationPlan } from '../../../src/analysis/calibration/validation.js';
+import {
+  runValidation,
+  SECTION_BEGIN,
+  SECTION_END,
+  validationSection,
+  type ValidationPlan,
+} from '../../../src/analysis/calibration/validation.js';
 
 const DIR = 'calibration/results';
-const outputs = readdirSync(DIR).filter((f) => /\.r\d+\.txt$/.test(f)).sort();
+const outputs = readdirSync(DIR)
+  .filter((f) => /\.r\d+\.txt$/.test(f))
+  .sort();
 const run = (f: string) => parseHeyRun(readFileSync(`${DIR}/${f}`, 'utf8'), `${DIR}/${f}`);
 
 describe('calibration/results', () => {
@@ -34,7 +42,9 @@ describe('calibration/results', () => {
     it(`${f} parses, with the command that made it`, () => {
       const r = run(f);
       expect(r.command).toBeDefined();
-      expect(r.report.responses + r.report.errorCount).toBe(Math.floor(r.command!.requests / r.command!.concurrency) * r.command!.concurrency);
+      expect(r.report.responses + r.report.errorCount).toBe(
+        Math.floor(r.command!.requests / r.command!.concurrency) * r.command!.concurrency,
+      );
       expect(r.report.histogram.reduce((a, b) => a + b.count, 0)).toBe(r.report.responses);
     });
   }

@@ -39,7 +39,9 @@ describe('fit', () => {
     const calibrated = validateScenario(result.calibrated, 'calibrated');
     expect(calibrated.database?.forkTime).toBe(result.parameters[0].fitted);
     expect(calibrated.database?.backendStartTime).toBe(result.parameters[1].fitted);
-    expect(calibrated.description).toMatch(/Calibrated by sim fit on 2 hey run\(s\) \(truth-c10, truth-c100\), fitting requestsPerSec: database\.forkTime = /);
+    expect(calibrated.description).toMatch(
+      /Calibrated by sim fit on 2 hey run\(s\) \(truth-c10, truth-c100\), fitting requestsPerSec: database\.forkTime = /,
+    );
     expect(start.database.forkTime).toBe(0.001768); // the input is left alone
   });
 
@@ -61,7 +63,12 @@ describe('fit refuses what it cannot fit', () => {
   const measured = [measuredBySimulation(truth, 10)];
   const cases: [string, string[], string[], RegExp][] = [
     ['a misspelt field', ['database.forkTim'], [], /at database\.forkTim: unknown key "forkTim"; did you mean "forkTime"\?/],
-    ['a field that is not a number', ['server.workerClass'], [], /--free server\.workerClass: holds "gevent"; sim fit fits plain numbers of seconds/],
+    [
+      'a field that is not a number',
+      ['server.workerClass'],
+      [],
+      /--free server\.workerClass: holds "gevent"; sim fit fits plain numbers of seconds/,
+    ],
     ['a field starting at zero', ['database.forkTime'], ['database.forkTime=0'], /starts at 0; sim fit needs a starting value > 0/],
     ['no free parameter', [], [], /name the free parameters/],
   ];

@@ -16,7 +16,12 @@ describe('parseHeyCommand', () => {
   });
 
   it("uses hey's defaults for flags not given (-n 200, -c 50, -t 20)", () => {
-    expect(parseHeyCommand('hey http://127.0.0.1:8000/', 'x')).toMatchObject({ requests: 200, concurrency: 50, timeout: 20, keepAlive: true });
+    expect(parseHeyCommand('hey http://127.0.0.1:8000/', 'x')).toMatchObject({
+      requests: 200,
+      concurrency: 50,
+      timeout: 20,
+      keepAlive: true,
+    });
   });
 
   it("accepts Go's flag spellings and skips flags that do not change the load", () => {

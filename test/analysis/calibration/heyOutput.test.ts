@@ -169,15 +169,30 @@ function latencyLast(text: string): string {
 describe('parseHeyOutput rejects what hey does not print', () => {
   const good = heyStdout('patched-c125.r1.txt');
   const cases: [string, string, RegExp][] = [
-    ['a foreign line', good.replace('  [500]\t25 responses', '  [500] 25 answers'), /^bad:44: expected a status line .*got "  \[500\] 25 answers"$/],
-    ['a truncated Summary', good.split('\n').filter((l) => !l.includes('Requests/sec')).join('\n'), /hey's Summary lacks requestsPerSec/],
+    [
+      'a foreign line',
+      good.replace('  [500]\t25 responses', '  [500] 25 answers'),
+      /^bad:44: expected a status line .*got " {2}\[500\] 25 answers"$/,
+    ],
+    [
+      'a truncated Summary',
+      good
+        .split('\n')
+        .filter((l) => !l.includes('Requests/sec'))
+        .join('\n'),
+      /hey's Summary lacks requestsPerSec/,
+    ],
     ['no Summary at all', 'Status code distribution:\n  [200]\t1 responses\n', /^bad: not a hey report: no "Summary:" section$/],
     ['text before the Summary', 'hello\nSummary:\n', /^bad:1: expected hey's report to begin with "Summary:", got "hello"$/],
-    ['a section twice', good + '\nSummary:\n', /"Summary:" a second time/],
+    ['a section twice', `${good}\nSummary:\n`, /"Summary:" a second time/],
     ['a section out of order', latencyLast(good), /"Latency distribution:" out of hey's order/],
     ['a percentile hey does not print', good.replace('  95% in', '  96% in'), /expected one of hey's percentiles/],
-    ['a Details section missing a line', good.replace(/  DNS-lookup:.*\n/, ''), /Details section has 4 of its 5 lines/],
-    ['hey -o csv output', 'response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read\n1.0,0,0,0,1,0\n', /begin with "Summary:"/],
+    ['a Details section missing a line', good.replace(/ {2}DNS-lookup:.*\n/, ''), /Details section has 4 of its 5 lines/],
+    [
+      'hey -o csv output',
+      'response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read\n1.0,0,0,0,1,0\n',
+      /begin with "Summary:"/,
+    ],
   ];
   for (const [what, text, message] of cases) {
     it(what, () => {

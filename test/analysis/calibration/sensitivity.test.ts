@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { figuresOf, relativeChange, sensitivity, sensitivityJson, type Sensitivity } from '../../../src/analysis/calibration/sensitivity.js';
+import {
+  figuresOf,
+  relativeChange,
+  sensitivity,
+  sensitivityJson,
+  type Sensitivity,
+} from '../../../src/analysis/calibration/sensitivity.js';
 import { simulate } from '../../../src/model/system.js';
 import { summarize } from '../../../src/report/summary.js';
 import { sensitivityText } from '../../../src/report/sensitivityText.js';
@@ -97,7 +103,9 @@ describe('sim run --sensitivity', () => {
   it('moves a fitted cost and names it as fitted', () => {
     const s = analyse({ ...cpuBound, fitted: { 'app.steps.0.time': 'sim fit on 3 hey runs' } });
     expect(s.sensitive[0]).toMatchObject({ path: 'app.steps.0.time', fitted: true });
-    expect(sensitivityText(s)).toMatch(/^\nSensitive to: app\.steps\.0\.time \(fitted; -50 %: [\d.]+ req\/s, 0 x 500; \+50 %: [\d.]+ req\/s, 0 x 500\)/);
+    expect(sensitivityText(s)).toMatch(
+      /^\nSensitive to: app\.steps\.0\.time \(fitted; -50 %: [\d.]+ req\/s, 0 x 500; \+50 %: [\d.]+ req\/s, 0 x 500\)/,
+    );
   });
 
   it('moves a distribution by its durations', () => {

@@ -8,7 +8,14 @@ import { studentTCdf, studentTQuantile } from '../../../src/analysis/math/studen
 
 describe("Student's t", () => {
   it('has the two-sided 95 % quantiles of the tables', () => {
-    const table: [number, number][] = [[1, 12.706], [2, 4.303], [4, 2.776], [9, 2.262], [29, 2.045], [120, 1.98]];
+    const table: [number, number][] = [
+      [1, 12.706],
+      [2, 4.303],
+      [4, 2.776],
+      [9, 2.262],
+      [29, 2.045],
+      [120, 1.98],
+    ];
     for (const [df, t] of table) expect(studentTQuantile(0.975, df)).toBeCloseTo(t, 3);
     expect(studentTQuantile(0.975, 1e6)).toBeCloseTo(1.96, 3);
   });

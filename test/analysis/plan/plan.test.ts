@@ -79,9 +79,22 @@ describe('sim plan', () => {
     // 50/s arrive and 45/s are asked with a p99 no configuration meets: the closest and what binds it.
     const tight = await sim('plan', file, '--target-rps', '45', '--p99', '50ms', ...grid);
     expect(tight.code).toBe(1);
-    expect(tight.out).toMatch(/^The closest, server\.workers=\d .* serves 48\.78 2xx\/s with p99 0\.1000 s > 0\.05 s, most of it the handler's own time \(bottleneck: IO 100 %\): more capacity would not shorten it; its steps must take less time\.$/m);
+    expect(tight.out).toMatch(
+      /^The closest, server\.workers=\d .* serves 48\.78 2xx\/s with p99 0\.1000 s > 0\.05 s, most of it the handler's own time \(bottleneck: IO 100 %\): more capacity would not shorten it; its steps must take less time\.$/m,
+    );
     // 45/s asked with a p99 only more threads meet, from a grid of one thread: bound by the threads.
-    const one = await sim('plan', file, '--target-rps', '45', '--p99', '150ms', '--vary', 'server.workers=1..2', '--vary', 'server.threads,server.workerConnections=1');
+    const one = await sim(
+      'plan',
+      file,
+      '--target-rps',
+      '45',
+      '--p99',
+      '150ms',
+      '--vary',
+      'server.workers=1..2',
+      '--vary',
+      'server.threads,server.workerConnections=1',
+    );
     expect(one.code).toBe(1);
     expect(one.out).toMatch(/^The closest, .* bound by threads at \d+ % .*more workers or threads would relieve it\.$/m);
     const json = JSON.parse((await sim('plan', file, '--target-rps', '45', '--p99', '50ms', '--json', ...grid)).out);
@@ -93,8 +106,12 @@ describe('sim plan', () => {
     const { code, out } = await sim('plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s', '--jobs', '1');
     expect(code).toBe(1);
     expect(out).toContain('No configuration in the grid meets the targets.');
-    expect(out).toContain('CPU demand 10.0 cores > 8 cores available: no worker count can reach 200 req/s; needs >= 10 cores or <= 40 ms CPU per request.');
-    const json = JSON.parse((await sim('plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s', '--jobs', '1', '--json')).out);
+    expect(out).toContain(
+      'CPU demand 10.0 cores > 8 cores available: no worker count can reach 200 req/s; needs >= 10 cores or <= 40 ms CPU per request.',
+    );
+    const json = JSON.parse(
+      (await sim('plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s', '--jobs', '1', '--json')).out,
+    );
     expect(json.explanation.infeasible).toBe(true);
     expect(json.explanation.limit.resource).toBe('cores');
     expect(json.explanation.limit.perRequest).toBeCloseTo(0.05, 9);
@@ -102,17 +119,34 @@ describe('sim plan', () => {
   });
 
   it('orders the costs as --cost says', async () => {
-    const { code, out } = await sim('plan', file, '--target-rps', '45', '--p99', '150ms', '--json', '--jobs', '1', '--cost', 'connections', ...grid);
+    const { code, out } = await sim(
+      'plan',
+      file,
+      '--target-rps',
+      '45',
+      '--p99',
+      '150ms',
+      '--json',
+      '--jobs',
+      '1',
+      '--cost',
+      'connections',
+      ...grid,
+    );
     expect(code).toBe(0);
     const plan = JSON.parse(out);
     // Fewest threads first: 6 threads on 3 workers beats 8 on 2.
     expect(plan.best.point.values).toEqual({ 'server.workers': 3, 'server.threads': 2, 'server.workerConnections': 2 });
     expect(plan.costOrder).toEqual(['connections', 'cores', 'workers', 'dbConnections']);
-    expect((await sim('plan', file, '--target-rps', '45', '--p99', '150ms', '--cost', 'wokers', ...grid)).err).toMatch(/--cost wokers: .*"workers"/);
+    expect((await sim('plan', file, '--target-rps', '45', '--p99', '150ms', '--cost', 'wokers', ...grid)).err).toMatch(
+      /--cost wokers: .*"workers"/,
+    );
   });
 
   it('rejects bad targets with exit code 2', async () => {
-    expect((await sim('plan', file, '--target-rps', '45', '--p99', 'soon', ...grid)).err).toMatch(/--p99: expected seconds \(0\.3\) or a duration \("300ms"\), got soon/);
+    expect((await sim('plan', file, '--target-rps', '45', '--p99', 'soon', ...grid)).err).toMatch(
+      /--p99: expected seconds \(0\.3\) or a duration \("300ms"\), got soon/,
+    );
     expect((await sim('plan', file, '--target-rps', '-1', '--p99', '1', ...grid)).code).toBe(2);
     expect((await sim('plan', file, '--p99', '1', ...grid)).err).toMatch(/^sim: --target-rps: expected a value, e\.g\. --target-rps 500$/m);
   });

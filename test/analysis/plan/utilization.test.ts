@@ -79,9 +79,21 @@ describe('the utilization law for cores', () => {
       client: { requests: 2000, concurrency: 200, timeout: 0 },
       machine: { cores: 8 },
       server: { workerClass: 'gevent', workers: 1, workerConnections: 100 },
-      app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '10ms' } }, { kind: 'sleep', time: '5ms' }] },
+      app: {
+        steps: [
+          { kind: 'cpu', time: { dist: 'exponential', mean: '10ms' } },
+          { kind: 'sleep', time: '5ms' },
+        ],
+      },
     });
-    const def = { name: 't', source: 't.json', raw, base: validateScenario(raw, 't'), axes: [parseVary('server.workers=1,2,4,8,16,32')], replications: 1 };
+    const def = {
+      name: 't',
+      source: 't.json',
+      raw,
+      base: validateScenario(raw, 't'),
+      axes: [parseVary('server.workers=1,2,4,8,16,32')],
+      replications: 1,
+    };
     const out = await runSweep(def, { jobs: 1 });
     let highest = 0;
     for (const p of out.points) {

@@ -48,8 +48,12 @@ describe('the grid', () => {
 
   it('names the --vary when a path does not exist', () => {
     const axes = [parseVary('server.worker=1,2')];
-    expect(() => pointScenario(raw, expandGrid(axes)[0], axes, 'f.json')).toThrow('--vary server.worker=1,2 (server.worker=1): at server.worker: unknown key "worker"; did you mean "workers"?');
+    expect(() => pointScenario(raw, expandGrid(axes)[0], axes, 'f.json')).toThrow(
+      '--vary server.worker=1,2 (server.worker=1): at server.worker: unknown key "worker"; did you mean "workers"?',
+    );
     const through = [parseVary('server.workerClass.name=1')];
-    expect(() => pointScenario(raw, expandGrid(through)[0], through, 'f.json')).toThrow('--vary server.workerClass.name=1 (server.workerClass.name=1): server.workerClass is "gevent", not an object: cannot set a field inside it');
+    expect(() => pointScenario(raw, expandGrid(through)[0], through, 'f.json')).toThrow(
+      '--vary server.workerClass.name=1 (server.workerClass.name=1): server.workerClass is "gevent", not an object: cannot set a field inside it',
+    );
   });
 });

@@ -20,7 +20,12 @@ const noisy = {
   client: { requests: 60, concurrency: 10 },
   machine: { cores: 2 },
   server: { workerClass: 'gthread', workers: 2, threads: 2 },
-  app: { steps: [{ kind: 'cpu', time: { dist: 'exponential', mean: '2ms' } }, { kind: 'sleep', time: { dist: 'exponential', mean: '20ms' } }] },
+  app: {
+    steps: [
+      { kind: 'cpu', time: { dist: 'exponential', mean: '2ms' } },
+      { kind: 'sleep', time: { dist: 'exponential', mean: '20ms' } },
+    ],
+  },
 };
 
 describe('sim sweep', () => {
@@ -47,7 +52,10 @@ describe('sim sweep', () => {
     const path = 'scenarios/sweep-article.json';
     const raw = parseJson(readFileSync(path, 'utf8'), path);
     const base = validateScenario(raw, path);
-    const out = await runSweep({ name: 'sweep-article', source: path, raw, base, axes: base.sweep!.vary.map(parseVary), replications: 1 }, { jobs: 1 });
+    const out = await runSweep(
+      { name: 'sweep-article', source: path, raw, base, axes: base.sweep!.vary.map(parseVary), replications: 1 },
+      { jobs: 1 },
+    );
     expect(out.points.map((p) => p.values['client.concurrency'])).toEqual(Array.from({ length: 29 }, (_, i) => 10 + 5 * i));
     for (const p of out.points) {
       const c = p.values['client.concurrency'] as number;

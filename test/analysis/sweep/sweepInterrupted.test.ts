@@ -65,7 +65,9 @@ describe('an interrupted sweep', () => {
     const saved = JSON.parse(readFileSync(json, 'utf8'));
     expect(saved.points.map((p: { index: number }) => p.index)).toEqual([0, 1, 2]);
     expect(saved.missing).toEqual([3, 4, 5, 6, 7]);
-    expect(err).toContain(`sim: interrupted: 3 points finished and kept (in ${json}); 5 of 8 missing: run the sweep again to complete it\n`);
+    expect(err).toContain(
+      `sim: interrupted: 3 points finished and kept (in ${json}); 5 of 8 missing: run the sweep again to complete it\n`,
+    );
     expect(out).toContain('INTERRUPTED: 5 of 8 points missing (Ctrl-C)');
   });
 });

@@ -53,7 +53,11 @@ describe('M/M/c: Poisson arrivals, c sync workers, exponential service', () => {
   });
 
   it('says when a run leaves the model (dropped SYNs)', async () => {
-    const [q] = await check({ ...mmc, client: { ...mmc.client, requests: 2000 }, server: { ...mmc.server, backlog: 2 } }, 'server.workers=3', 1);
+    const [q] = await check(
+      { ...mmc, client: { ...mmc.client, requests: 2000 }, server: { ...mmc.server, backlog: 2 } },
+      'server.workers=3',
+      1,
+    );
     expect(q.note).toMatch(/outside the model: SYNs were dropped/);
   });
 });
@@ -92,9 +96,12 @@ describe('a disagreement between simulation and theory', () => {
       't',
     );
     // M/M/1 with ρ = 0.5: Wq = 0.1 s. Three runs whose waits sit far above it.
-    const run = (queueWait: number) => ({ queueWait, latency: { average: queueWait + 0.1 }, synDrops: 0, kills: 0, errors: 0, complete: true }) as RunFigures;
+    const run = (queueWait: number) =>
+      ({ queueWait, latency: { average: queueWait + 0.1 }, synDrops: 0, kills: 0, errors: 0, complete: true }) as RunFigures;
     const check = queueingCheck(s, [run(0.5), run(0.52), run(0.54)])!;
     expect(check.comparisons[0].agrees).toBe(false);
-    expect(queueingWarnings(check)[0]).toBe('Erlang C (M/M/c, c=1) predicts mean wait Wq (s) = 0.1, outside the simulation\'s 95 % interval [0.4703, 0.5697]');
+    expect(queueingWarnings(check)[0]).toBe(
+      "Erlang C (M/M/c, c=1) predicts mean wait Wq (s) = 0.1, outside the simulation's 95 % interval [0.4703, 0.5697]",
+    );
   });
 });

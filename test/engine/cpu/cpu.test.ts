@@ -11,7 +11,15 @@ function ends(make: (sim: Simulation) => Cpu, tasks: [string, number, number][],
   const out: Record<string, number> = {};
   const ids = new Map<string, number>();
   for (const [name, start, work] of tasks) {
-    sim.schedule(start, () => ids.set(name, cpu.run(work, (n: string) => (out[n] = sim.now), name)), undefined);
+    sim.schedule(
+      start,
+      () =>
+        ids.set(
+          name,
+          cpu.run(work, (n: string) => (out[n] = sim.now), name),
+        ),
+      undefined,
+    );
   }
   for (const [name, at] of cancels) sim.schedule(at, () => cpu.cancel(ids.get(name)!), undefined);
   sim.run();
@@ -20,19 +28,58 @@ function ends(make: (sim: Simulation) => Cpu, tasks: [string, number, number][],
 
 describe('FIFO cores', () => {
   it('give a task a core until its work is done; others wait in line', () => {
-    expect(ends((sim) => new FifoCpu(sim, 1), [['a', 0, 10], ['b', 0, 10], ['c', 5, 1]])).toEqual({ a: 10, b: 20, c: 21 });
-    expect(ends((sim) => new FifoCpu(sim, 2), [['a', 0, 10], ['b', 0, 10], ['c', 0, 10]])).toEqual({ a: 10, b: 10, c: 20 });
+    expect(
+      ends(
+        (sim) => new FifoCpu(sim, 1),
+        [
+          ['a', 0, 10],
+          ['b', 0, 10],
+          ['c', 5, 1],
+        ],
+      ),
+    ).toEqual({ a: 10, b: 20, c: 21 });
+    expect(
+      ends(
+        (sim) => new FifoCpu(sim, 2),
+        [
+          ['a', 0, 10],
+          ['b', 0, 10],
+          ['c', 0, 10],
+        ],
+      ),
+    ).toEqual({ a: 10, b: 10, c: 20 });
   });
 
-  it('give a cancelled task\'s core to the next in line at once, and drop a cancelled waiter', () => {
+  it("give a cancelled task's core to the next in line at once, and drop a cancelled waiter", () => {
     // a is cancelled at 4 (its process was killed): b starts then, not at 10; c, cancelled
     // while waiting, never runs; d follows b.
-    const out = ends((sim) => new FifoCpu(sim, 1), [['a', 0, 10], ['b', 0, 10], ['c', 0, 10], ['d', 0, 1]], [['a', 4], ['c', 5]]);
+    const out = ends(
+      (sim) => new FifoCpu(sim, 1),
+      [
+        ['a', 0, 10],
+        ['b', 0, 10],
+        ['c', 0, 10],
+        ['d', 0, 1],
+      ],
+      [
+        ['a', 4],
+        ['c', 5],
+      ],
+    );
     expect(out).toEqual({ b: 14, d: 15 });
   });
 
   it('ignore the cancellation of a task that has ended', () => {
-    expect(ends((sim) => new FifoCpu(sim, 1), [['a', 0, 1], ['b', 0, 10]], [['a', 5]])).toEqual({ a: 1, b: 11 });
+    expect(
+      ends(
+        (sim) => new FifoCpu(sim, 1),
+        [
+          ['a', 0, 1],
+          ['b', 0, 10],
+        ],
+        [['a', 5]],
+      ),
+    ).toEqual({ a: 1, b: 11 });
   });
 
   it('keep many waiters in order', () => {
@@ -45,26 +92,77 @@ describe('FIFO cores', () => {
 
 describe('shared cores (processor sharing)', () => {
   it('run two tasks on one core at half speed each', () => {
-    expect(ends((sim) => new SharedCpu(sim, 1), [['a', 0, 10], ['b', 0, 10]])).toEqual({ a: 20, b: 20 });
+    expect(
+      ends(
+        (sim) => new SharedCpu(sim, 1),
+        [
+          ['a', 0, 10],
+          ['b', 0, 10],
+        ],
+      ),
+    ).toEqual({ a: 20, b: 20 });
   });
 
   it('let a short task through a long one', () => {
     // a runs alone for 5; then a and c share: c needs 1 more of work at half speed: ends
     // at 7; a has done 5 + 1 = 6 by then and ends 4 later, at 11.
-    expect(ends((sim) => new SharedCpu(sim, 1), [['a', 0, 10], ['c', 5, 1]])).toEqual({ c: 7, a: 11 });
+    expect(
+      ends(
+        (sim) => new SharedCpu(sim, 1),
+        [
+          ['a', 0, 10],
+          ['c', 5, 1],
+        ],
+      ),
+    ).toEqual({ c: 7, a: 11 });
   });
 
   it('speed the others up when a task is cancelled', () => {
     // a and b share one core until a is cancelled at 4: b has done 2, does its other 8
     // alone, and ends at 12 (not 20).
-    expect(ends((sim) => new SharedCpu(sim, 1), [['a', 0, 10], ['b', 0, 10]], [['a', 4]])).toEqual({ b: 12 });
-    expect(ends((sim) => new SharedCpu(sim, 1), [['a', 0, 1], ['b', 0, 10]], [['a', 5]])).toEqual({ a: 2, b: 11 });
+    expect(
+      ends(
+        (sim) => new SharedCpu(sim, 1),
+        [
+          ['a', 0, 10],
+          ['b', 0, 10],
+        ],
+        [['a', 4]],
+      ),
+    ).toEqual({ b: 12 });
+    expect(
+      ends(
+        (sim) => new SharedCpu(sim, 1),
+        [
+          ['a', 0, 1],
+          ['b', 0, 10],
+        ],
+        [['a', 5]],
+      ),
+    ).toEqual({ a: 2, b: 11 });
   });
 
   it('run each task at full speed while there are enough cores', () => {
-    expect(ends((sim) => new SharedCpu(sim, 2), [['a', 0, 10], ['b', 0, 10]])).toEqual({ a: 10, b: 10 });
+    expect(
+      ends(
+        (sim) => new SharedCpu(sim, 2),
+        [
+          ['a', 0, 10],
+          ['b', 0, 10],
+        ],
+      ),
+    ).toEqual({ a: 10, b: 10 });
     // Three tasks on two cores: each at 2/3 speed: 15 for 10 of work.
-    expect(ends((sim) => new SharedCpu(sim, 2), [['a', 0, 10], ['b', 0, 10], ['c', 0, 10]])).toEqual({ a: 15, b: 15, c: 15 });
+    expect(
+      ends(
+        (sim) => new SharedCpu(sim, 2),
+        [
+          ['a', 0, 10],
+          ['b', 0, 10],
+          ['c', 0, 10],
+        ],
+      ),
+    ).toEqual({ a: 15, b: 15, c: 15 });
   });
 
   it('does the same total work as FIFO cores (the busy period is the same)', () => {

@@ -9,7 +9,12 @@ describe("a process's CPU work on its host", () => {
     const sim = new Simulation();
     const p = new ProcessCpu(new SharedCpu(sim, 8), 1);
     const ends: string[] = [];
-    for (const [name, work] of [['a', 300], ['b', 100], ['c', 200]] as const) p.run(work, () => ends.push(`${sim.now} ${name}`), undefined);
+    for (const [name, work] of [
+      ['a', 300],
+      ['b', 100],
+      ['c', 200],
+    ] as const)
+      p.run(work, () => ends.push(`${sim.now} ${name}`), undefined);
     sim.run();
     expect(ends).toEqual(['300 a', '400 b', '600 c']);
   });
@@ -18,7 +23,12 @@ describe("a process's CPU work on its host", () => {
     const sim = new Simulation();
     const p = new ProcessCpu(new FifoCpu(sim, 8), 2);
     const ends: string[] = [];
-    for (const [name, work] of [['a', 300], ['b', 100], ['c', 200]] as const) p.run(work, () => ends.push(`${sim.now} ${name}`), undefined);
+    for (const [name, work] of [
+      ['a', 300],
+      ['b', 100],
+      ['c', 200],
+    ] as const)
+      p.run(work, () => ends.push(`${sim.now} ${name}`), undefined);
     sim.run();
     // a and b start at once; c takes b's thread at 100.
     expect(ends).toEqual(['100 b', '300 a', '300 c']);

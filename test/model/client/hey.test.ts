@@ -59,7 +59,10 @@ describe("a think time between a worker's requests (locust's wait_time, siege -d
   });
 
   it('draws each wait from its distribution (locust between(1, 3): uniform)', () => {
-    const { summary } = run({ ...handler(0.001), client: { requests: 200, concurrency: 1, thinkTime: { dist: 'uniform', min: 1, max: 3 } } });
+    const { summary } = run({
+      ...handler(0.001),
+      client: { requests: 200, concurrency: 1, thinkTime: { dist: 'uniform', min: 1, max: 3 } },
+    });
     // 199 waits of 2 s on average: within 10 %.
     expect(summary.summary.total / 199).toBeGreaterThan(1.8);
     expect(summary.summary.total / 199).toBeLessThan(2.2);
@@ -73,7 +76,9 @@ describe("a think time between a worker's requests (locust's wait_time, siege -d
 
   it('is not for an open loop', async () => {
     const { scenario } = await import('../../helpers.js');
-    expect(() => scenario({ client: { arrivals: { rate: 10 }, requests: 10, thinkTime: 1 } })).toThrow(/at client\.thinkTime: "thinkTime" is for the hey client/);
+    expect(() => scenario({ client: { arrivals: { rate: 10 }, requests: 10, thinkTime: 1 } })).toThrow(
+      /at client\.thinkTime: "thinkTime" is for the hey client/,
+    );
   });
 });
 
@@ -95,7 +100,9 @@ describe("wrk2's schedule pacing (client.pacing 'schedule'): coordinated-omissio
 
   it('needs a rate', async () => {
     const { scenario } = await import('../../helpers.js');
-    expect(() => scenario({ client: { requests: 3, concurrency: 1, pacing: 'schedule' } })).toThrow(/at client\.pacing: pacing sets how a rate is kept/);
+    expect(() => scenario({ client: { requests: 3, concurrency: 1, pacing: 'schedule' } })).toThrow(
+      /at client\.pacing: pacing sets how a rate is kept/,
+    );
   });
 });
 

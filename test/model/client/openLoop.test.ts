@@ -4,7 +4,11 @@ import { RandomStreams } from '../../../src/engine/random.js';
 import { run } from '../../helpers.js';
 
 // One sync worker with a 10 ms handler serves at most 100 requests/s.
-const server = { app: { steps: [{ kind: 'sleep' as const, time: 0.01 }] }, server: { workerClass: 'sync' as const, backlog: 100000 }, machine: { somaxconn: 100000 } };
+const server = {
+  app: { steps: [{ kind: 'sleep' as const, time: 0.01 }] },
+  server: { workerClass: 'sync' as const, backlog: 100000 },
+  machine: { somaxconn: 100000 },
+};
 
 /** Mean of each quarter of the arrival period (the drain after it is left out). */
 function quarters(values: number[], t: number[], until: number): number[] {
@@ -38,16 +42,28 @@ describe('open-loop arrivals', () => {
   });
 
   it('sends each request on a new connection', () => {
-    const { summary } = run({ ...server, server: { workerClass: 'gevent', workerConnections: 1, keepalive: 5 }, client: { arrivals: { rate: 10, process: 'constant' }, requests: 5 } });
+    const { summary } = run({
+      ...server,
+      server: { workerClass: 'gevent', workerConnections: 1, keepalive: 5 },
+      client: { arrivals: { rate: 10, process: 'constant' }, requests: 5 },
+    });
     // Constant arrivals at 0.1 ... 0.5 s; without reuse no slot is held for keep-alive.
     expect(summary.summary.total).toBeCloseTo(0.51, 6);
   });
 
   it('follows rate steps', () => {
-    const arrivals = new Arrivals('poisson', [{ from: 0, rate: 100 }, { from: 10_000_000, rate: 0 }, { from: 20_000_000, rate: 1000 }], new RandomStreams(1).stream('a'));
+    const arrivals = new Arrivals(
+      'poisson',
+      [
+        { from: 0, rate: 100 },
+        { from: 10_000_000, rate: 0 },
+        { from: 20_000_000, rate: 1000 },
+      ],
+      new RandomStreams(1).stream('a'),
+    );
     let t = 0;
     const counts = [0, 0, 0];
-    while ((t = arrivals.next(t)) < 30_000_000) counts[Math.floor(t / 10_000_000)]++;
+    for (t = arrivals.next(t); t < 30_000_000; t = arrivals.next(t)) counts[Math.floor(t / 10_000_000)]++;
     expect(counts[1]).toBe(0);
     expect(Math.abs(counts[0] - 1000)).toBeLessThan(5 * Math.sqrt(1000));
     expect(Math.abs(counts[2] - 10000)).toBeLessThan(5 * Math.sqrt(10000));

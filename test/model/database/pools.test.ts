@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../helpers.js';
 
-const pgSleep = (seconds: number) => [{ kind: 'dbConnect' as const }, { kind: 'dbQuery' as const, time: seconds }, { kind: 'dbClose' as const }];
+const pgSleep = (seconds: number) => [
+  { kind: 'dbConnect' as const },
+  { kind: 'dbQuery' as const, time: seconds },
+  { kind: 'dbClose' as const },
+];
 
 describe('an app-side connection pool (SQLAlchemy QueuePool)', () => {
   it('serves requests that take no time (a pooled connection and nothing else) without nesting them', () => {
@@ -54,7 +58,10 @@ describe('an app-side connection pool (SQLAlchemy QueuePool)', () => {
   it('turns a checkout that waits longer than pool_timeout into a 500', () => {
     // Pool of 1, timeout 0.5 s, 1 s queries, 3 requests at once: the first gets the
     // connection; the other two give up at 0.5 s.
-    const { summary } = run({ app: { steps: pgSleep(1), pool: { size: 1, maxOverflow: 0, timeout: 0.5 } }, client: { requests: 3, concurrency: 3 } });
+    const { summary } = run({
+      app: { steps: pgSleep(1), pool: { size: 1, maxOverflow: 0, timeout: 0.5 } },
+      client: { requests: 3, concurrency: 3 },
+    });
     expect(summary.statusCodes).toEqual({ '200': 1, '500': 2 });
     expect(summary.simulation.exceptions).toEqual({
       'sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 0.5': 2,
@@ -114,7 +121,9 @@ describe('PgBouncer', () => {
   it('refuses clients beyond max_client_conn', () => {
     const { summary } = through('transaction', 110);
     expect(summary.statusCodes['500']).toBe(10);
-    expect(Object.keys(summary.simulation.exceptions)).toEqual(['psycopg2.OperationalError: ERROR: no more connections allowed (max_client_conn)']);
+    expect(Object.keys(summary.simulation.exceptions)).toEqual([
+      'psycopg2.OperationalError: ERROR: no more connections allowed (max_client_conn)',
+    ]);
   });
 });
 

@@ -73,7 +73,13 @@ describe('PostgreSQL connection slots', () => {
   it('frees a slot when a connection closes', () => {
     const sim = new Simulation();
     const errors: (string | undefined)[] = [];
-    const pg = new Postgres(sim, settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }), new FifoCpu(sim, 4), gauge(), LINUX_SYN);
+    const pg = new Postgres(
+      sim,
+      settings({ maxConnections: 1, superuserReservedConnections: 0, forkTime: 10, backendStartTime: 10 }),
+      new FifoCpu(sim, 4),
+      gauge(),
+      LINUX_SYN,
+    );
     pg.open(
       request(0),
       0,
@@ -91,7 +97,10 @@ describe('PostgreSQL connection slots', () => {
 
 describe("PostgreSQL's connection handshake, step by step", () => {
   /** Attempts at the given times, on `cpu` (plenty of cores unless said), with a log of what the client saw. */
-  function handshake(changes: Partial<PostgresSettings>, opts: { at?: number[]; cores?: number; shared?: boolean; clientAnswersAfter?: number } = {}) {
+  function handshake(
+    changes: Partial<PostgresSettings>,
+    opts: { at?: number[]; cores?: number; shared?: boolean; clientAnswersAfter?: number } = {},
+  ) {
     const sim = new Simulation();
     const log: string[] = [];
     const pg = new Postgres(
@@ -111,10 +120,14 @@ describe("PostgreSQL's connection handshake, step by step", () => {
       };
     }
     for (const [i, t] of (opts.at ?? [0]).entries()) {
-      sim.schedule(t, () => {
-        const req = request(i);
-        pg.open(req, opts.clientAnswersAfter ?? 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
-      }, undefined);
+      sim.schedule(
+        t,
+        () => {
+          const req = request(i);
+          pg.open(req, opts.clientAnswersAfter ?? 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
+        },
+        undefined,
+      );
     }
     sim.run();
     return { pg, log };
@@ -123,10 +136,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
   it('success: postmaster fork, start-up, slot, the client answers the challenge, backend start, ready', () => {
     // 100 µs in the postmaster, 200 before the slot (t = 300), the client answers 300 later
     // (t = 600), 400 of backend start: ready at 1000.
-    const { pg, log } = handshake(
-      { postmasterCpu: 100, backendStartupCpu: 200, backendStartCpu: 400 },
-      { clientAnswersAfter: 300 },
-    );
+    const { pg, log } = handshake({ postmasterCpu: 100, backendStartupCpu: 200, backendStartCpu: 400 }, { clientAnswersAfter: 300 });
     expect(log).toEqual(['300 challenge 0', '1000 0 ready']);
     expect(pg.backends).toBe(1);
     expect(pg.children).toBe(1);
@@ -137,7 +147,14 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     // Attempt 1: fork 100-200 (after attempt 0's), start-up 200-400, no slot at 400:
     // refused then; its exit (refusedCpu) runs 400-500 and the child is reaped.
     const { pg, log } = handshake(
-      { maxConnections: 1, superuserReservedConnections: 0, postmasterCpu: 100, backendStartupCpu: 200, backendStartCpu: 400, refusedCpu: 100 },
+      {
+        maxConnections: 1,
+        superuserReservedConnections: 0,
+        postmasterCpu: 100,
+        backendStartupCpu: 200,
+        backendStartCpu: 400,
+        refusedCpu: 100,
+      },
       { at: [0, 0] },
     );
     expect(log).toEqual([`400 1 ${TOO_MANY_CLIENTS}`, '700 0 ready']);
@@ -153,7 +170,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     expect([pg.heldAtRefusals, pg.awaitingClientAtRefusals, pg.startingUpAtRefusals, pg.inQueryAtRefusals]).toEqual([1, 1, 1, 0]);
   });
 
-  it("scram-sha-256 as libpq runs it: the SSL request before the slot, then two messages, the proof computed for the second", () => {
+  it('scram-sha-256 as libpq runs it: the SSL request before the slot, then two messages, the proof computed for the second', () => {
     // The client answers each message 100 µs after it arrives. Attempt 0: SSL answered at
     // 100, slot at 100, SASL initial answered at 200, proof answered at 300, 400 µs of
     // backend start: ready at 700. Attempt 1 (t = 50) reaches InitProcess at 150 and finds

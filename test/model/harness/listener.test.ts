@@ -45,7 +45,9 @@ describe('the listener, alone', () => {
     const { h, listener, conns } = setup();
     const worker = acceptor(h, () => listener, 1);
     // Three SYNs at t = 0 with no worker ready: 1 waits in the queue, 2 and 3 are dropped.
-    h.at(0, () => conns.forEach((c) => listener.syn(c)));
+    h.at(0, () => {
+      for (const c of conns) listener.syn(c);
+    });
     // A worker with one slot gets to the queue at 0.5 s and takes 1; it is then full.
     h.at(500_000, () => listener.acceptorReady(worker));
     // At 1 s both resend: 2 finds the queue empty and waits there; 3 finds it full again,

@@ -5,7 +5,14 @@ import { fakeServer, harness, request } from './harness.js';
 
 function setup(changes: Partial<PgBouncerSettings>) {
   const h = harness();
-  const settings: PgBouncerSettings = { poolMode: 'session', defaultPoolSize: 1, maxClientConn: 2, loginTime: 50, queryWaitTimeout: 1000, ...changes };
+  const settings: PgBouncerSettings = {
+    poolMode: 'session',
+    defaultPoolSize: 1,
+    maxClientConn: 2,
+    loginTime: 50,
+    queryWaitTimeout: 1000,
+    ...changes,
+  };
   const bouncer = new PgBouncer(h.sim, settings, fakeServer(h, { openTime: 100 }));
   const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
   const open = (id: number) => bouncer.open(request(id), 0, log('ready'), id);

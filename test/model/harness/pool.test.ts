@@ -9,7 +9,8 @@ function setup(settings: PoolSettings) {
   const h = harness();
   const pool = new ConnectionPool(h.sim, settings, fakeServer(h, { openTime: 100 }));
   /** Request `id` checks a connection out; the log says when it has one. */
-  const checkout = (id: number) => pool.checkout(request(id), 0, (n, error) => h.note(error === undefined ? `got ${n}` : `${n} ${error}`), id);
+  const checkout = (id: number) =>
+    pool.checkout(request(id), 0, (n, error) => h.note(error === undefined ? `got ${n}` : `${n} ${error}`), id);
   return { h, pool, checkout };
 }
 

@@ -28,7 +28,12 @@ function setup(changes: Partial<PostgresSettings>, cores = 1) {
   const h = harness();
   const pg = new Postgres(h.sim, { ...SETTINGS, ...changes }, new FifoCpu(h.sim, cores), gauge(), [1_000_000]);
   const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
-  return { h, pg, open: (id: number) => pg.open(request(id), 0, log('ready'), id), query: (id: number, cpu: number, wait: number) => pg.query(request(id), cpu, wait, log('result'), id) };
+  return {
+    h,
+    pg,
+    open: (id: number) => pg.open(request(id), 0, log('ready'), id),
+    query: (id: number, cpu: number, wait: number) => pg.query(request(id), cpu, wait, log('result'), id),
+  };
 }
 
 describe('PostgreSQL, alone: queries and closes', () => {
@@ -53,6 +58,12 @@ describe('PostgreSQL, alone: queries and closes', () => {
     h.at(70, () => open(3));
     h.at(100, () => h.note(`children ${pg.children}`));
     h.at(200, () => h.note(`children ${pg.children}`));
-    expect(h.run()).toEqual(['0 ready 1', '40 2 FATAL:  sorry, too many clients already', '70 ready 3', '100 children 2', '200 children 1']);
+    expect(h.run()).toEqual([
+      '0 ready 1',
+      '40 2 FATAL:  sorry, too many clients already',
+      '70 ready 3',
+      '100 children 2',
+      '200 children 1',
+    ]);
   });
 });

@@ -15,7 +15,16 @@ const never: Uniform = () => {
   throw new Error('the policy "first" draws nothing');
 };
 
-const SETTINGS: WorkerSettings = { connections: 1, threads: 1, keepalive: 0, maxRequests: 0, watched: false, requestCpu: 0, acceptCpu: 0, maxAccept: 100 };
+const SETTINGS: WorkerSettings = {
+  connections: 1,
+  threads: 1,
+  keepalive: 0,
+  maxRequests: 0,
+  watched: false,
+  requestCpu: 0,
+  acceptCpu: 0,
+  maxAccept: 100,
+};
 
 /** An app whose handler logs its start and answers 200 `handlerTime` µs later. */
 function fakeApp(h: Harness, handlerTime: number): App {
@@ -34,7 +43,15 @@ function setup(kind: 'sync' | 'gthread' | 'gevent', settings: Partial<WorkerSett
   const h = harness();
   const listener = new Listener(h.sim, 10, [1_000_000], 'first', never, gauge());
   const owner: WorkerOwner = { notified() {}, exited: (w, killed) => h.note(`exited ${w.index}${killed ? ' killed' : ''}`) };
-  const args = [0, h.sim, listener, fakeApp(h, handlerTime), { ...SETTINGS, ...settings }, { running: gauge(), keepalive: gauge() }, owner] as const;
+  const args = [
+    0,
+    h.sim,
+    listener,
+    fakeApp(h, handlerTime),
+    { ...SETTINGS, ...settings },
+    { running: gauge(), keepalive: gauge() },
+    owner,
+  ] as const;
   const worker = kind === 'sync' ? new SyncWorker(...args) : kind === 'gthread' ? new ThreadWorker(...args) : new GeventWorker(...args);
   const client = loggingClient(h);
   /** A new connection whose request the client writes once connected. */
@@ -117,7 +134,9 @@ describe('a gthread worker, alone', () => {
     // accepts 4, and 1's thread goes to 3, the oldest waiting; 2's thread then goes to 4.
     const { h, worker, connect } = setup('gthread', { threads: 2, connections: 3 });
     h.at(0, () => worker.boot());
-    h.at(0, () => [1, 2, 3, 4].forEach((id) => connect(id)));
+    h.at(0, () => {
+      for (const id of [1, 2, 3, 4]) connect(id);
+    });
     expect(h.run()).toEqual([
       '0 connected 1',
       '0 start 1',

@@ -40,42 +40,45 @@ describe('the arbiter', () => {
     expect([0.1 * short + 2.5 * kills, 0.1 * short + 2.5 * kills - 0.5].some((t) => Math.abs(t - total) < 1e-6)).toBe(true);
   });
 
-  it.each(['shared', 'fifo'] as const)('stops a killed worker\'s computation at once: the next requests get the core (%s cores)', (scheduler) => {
-    // One core, one sync worker, timeout 2 s, replacement ready 0.1 s after a kill. One
-    // request in four computes for `slow` seconds and is killed at 2 s; the others
-    // compute 0.3 s. SIGKILL ends the computation: what it had left must not stay on the
-    // core, where it would slow down (shared) or hold up (fifo) the requests after it,
-    // until they too outlast the timeout and are killed in turn. So how long the killed
-    // request would have computed changes nothing (the endpoints are drawn from their own
-    // stream: both runs route every request alike), a fast request takes 0.3 s (plus
-    // 0.1 s in the backlog when it waited for the replacement), and
-    // Total = 0.3 s x fast + 2.1 s x killed (2 s if the last request was killed).
-    const runWith = (slow: number) =>
-      run({
-        machine: { cores: 1, scheduler },
-        app: {
-          endpoints: [
-            { name: 'slow', weight: 1, steps: [{ kind: 'cpu', time: slow }] },
-            { name: 'fast', weight: 3, steps: [{ kind: 'cpu', time: 0.3 }] },
-          ],
-        },
-        client: { requests: 40, concurrency: 1, timeout: 0 },
-        server: { workerClass: 'sync', timeout: 2, bootTime: 0.1 },
-      });
-    // Everything alike but the count of events (a cancelled task's end still fires, as a no-op).
-    const figures = (r: ReturnType<typeof runWith>) => ({ ...r.summary, simulation: { ...r.summary.simulation, events: 0 } });
-    const killedLong = runWith(10);
-    expect(figures(killedLong)).toEqual(figures(runWith(2.5)));
-    const { summary, result } = killedLong;
-    const kills = result.server.kills;
-    const fast = summary.summary.responses;
-    expect(kills).toBeGreaterThan(3);
-    expect(summary.errors).toEqual({ 'Get "http://127.0.0.1:8000": EOF': kills });
-    expect(fast + kills).toBe(40);
-    expect(summary.summary.slowest).toBeLessThanOrEqual(0.4 + 1e-9);
-    const total = summary.summary.total;
-    expect([0.3 * fast + 2.1 * kills, 0.3 * fast + 2.1 * kills - 0.1].some((t) => Math.abs(t - total) < 1e-6)).toBe(true);
-  });
+  it.each(['shared', 'fifo'] as const)(
+    "stops a killed worker's computation at once: the next requests get the core (%s cores)",
+    (scheduler) => {
+      // One core, one sync worker, timeout 2 s, replacement ready 0.1 s after a kill. One
+      // request in four computes for `slow` seconds and is killed at 2 s; the others
+      // compute 0.3 s. SIGKILL ends the computation: what it had left must not stay on the
+      // core, where it would slow down (shared) or hold up (fifo) the requests after it,
+      // until they too outlast the timeout and are killed in turn. So how long the killed
+      // request would have computed changes nothing (the endpoints are drawn from their own
+      // stream: both runs route every request alike), a fast request takes 0.3 s (plus
+      // 0.1 s in the backlog when it waited for the replacement), and
+      // Total = 0.3 s x fast + 2.1 s x killed (2 s if the last request was killed).
+      const runWith = (slow: number) =>
+        run({
+          machine: { cores: 1, scheduler },
+          app: {
+            endpoints: [
+              { name: 'slow', weight: 1, steps: [{ kind: 'cpu', time: slow }] },
+              { name: 'fast', weight: 3, steps: [{ kind: 'cpu', time: 0.3 }] },
+            ],
+          },
+          client: { requests: 40, concurrency: 1, timeout: 0 },
+          server: { workerClass: 'sync', timeout: 2, bootTime: 0.1 },
+        });
+      // Everything alike but the count of events (a cancelled task's end still fires, as a no-op).
+      const figures = (r: ReturnType<typeof runWith>) => ({ ...r.summary, simulation: { ...r.summary.simulation, events: 0 } });
+      const killedLong = runWith(10);
+      expect(figures(killedLong)).toEqual(figures(runWith(2.5)));
+      const { summary, result } = killedLong;
+      const kills = result.server.kills;
+      const fast = summary.summary.responses;
+      expect(kills).toBeGreaterThan(3);
+      expect(summary.errors).toEqual({ 'Get "http://127.0.0.1:8000": EOF': kills });
+      expect(fast + kills).toBe(40);
+      expect(summary.summary.slowest).toBeLessThanOrEqual(0.4 + 1e-9);
+      const total = summary.summary.total;
+      expect([0.3 * fast + 2.1 * kills, 0.3 * fast + 2.1 * kills - 0.1].some((t) => Math.abs(t - total) < 1e-6)).toBe(true);
+    },
+  );
 
   it('kills a gevent worker whose loop is blocked longer than `timeout`, losing every request in it', () => {
     // 1 gevent worker, psycopg2-like blocking sleep of 3 s, timeout 2 s, 5 clients. The

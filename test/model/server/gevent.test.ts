@@ -47,7 +47,14 @@ describe('a gevent worker', () => {
 
 describe("the gevent worker's own CPU and max_accept", () => {
   // A handler of 1 ms CPU then a 10 ms sleep; plenty of cores, so only the loops serialize.
-  const steps = { app: { steps: [{ kind: 'cpu' as const, time: 0.001 }, { kind: 'sleep' as const, time: 0.01 }] } };
+  const steps = {
+    app: {
+      steps: [
+        { kind: 'cpu' as const, time: 0.001 },
+        { kind: 'sleep' as const, time: 0.01 },
+      ],
+    },
+  };
 
   it('with several workers, accepts one connection per turn of its loop (max_accept = 1)', () => {
     // 2 workers, 100 µs per accept, 4 connections at t = 0, the lowest-numbered worker first.
@@ -65,7 +72,7 @@ describe("the gevent worker's own CPU and max_accept", () => {
     expect(summary.summary.average).toBeCloseTo(0.0117, 9);
   });
 
-  it('with one worker, accepts up to 100 waiting connections in one turn (gevent\'s default max_accept)', () => {
+  it("with one worker, accepts up to 100 waiting connections in one turn (gevent's default max_accept)", () => {
     // c1 is accepted alone (0-100, the others arrive while it runs); c2-c4 in one turn
     // (100-400); then c1 computes 400-1400, c2 1400-2400, c3 2400-3400, c4 3400-4400, each
     // ending 10 ms later.

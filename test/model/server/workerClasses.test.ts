@@ -16,7 +16,11 @@ describe('sync workers', () => {
   it('never keeps a connection alive, whatever keepalive says', () => {
     // One hey worker, 3 requests: each needs a new connection (3 accepts), and no slot
     // is held after the last response.
-    const { summary } = run({ ...wait1s('cooperative'), client: { requests: 3, concurrency: 1 }, server: { workerClass: 'sync', keepalive: 5 } });
+    const { summary } = run({
+      ...wait1s('cooperative'),
+      client: { requests: 3, concurrency: 1 },
+      server: { workerClass: 'sync', keepalive: 5 },
+    });
     expect(summary.summary.total).toBeCloseTo(3, 6);
   });
 
@@ -57,7 +61,11 @@ describe('gthread workers', () => {
 
   it('queue accepted connections for a thread (blocking IO blocks only the thread)', () => {
     // 1 worker, 2 threads, 4 requests of 1 s: two rounds.
-    const { summary } = run({ ...wait1s('blocking'), client: { requests: 4, concurrency: 4 }, server: { workerClass: 'gthread', threads: 2 } });
+    const { summary } = run({
+      ...wait1s('blocking'),
+      client: { requests: 4, concurrency: 4 },
+      server: { workerClass: 'gthread', threads: 2 },
+    });
     expect(summary.summary.total).toBeCloseTo(2, 6);
     expect(summary.breakdown.thread).toBeCloseTo(0.5, 6); // half the requests waited 1 s
   });
@@ -95,7 +103,10 @@ describe('keep-alive holds connection slots', () => {
     // 1 greenlet, 2 hey workers with 3 requests of 10 ms each. With keep-alive, worker A
     // keeps the only slot for its three requests, then 2 s of keep-alive (its connection
     // idles in hey's pool), and B goes after: 0.03 + 2 + 0.03 s.
-    const base = { app: { steps: [{ kind: 'sleep' as const, time: 0.01 }] }, server: { workerClass: 'gevent' as const, workerConnections: 1 } };
+    const base = {
+      app: { steps: [{ kind: 'sleep' as const, time: 0.01 }] },
+      server: { workerClass: 'gevent' as const, workerConnections: 1 },
+    };
     const kept = run({ ...base, client: { requests: 6, concurrency: 2, keepAlive: true } });
     expect(kept.summary.summary.total).toBeCloseTo(2.06, 6);
     const closed = run({ ...base, client: { requests: 6, concurrency: 2, keepAlive: false } });

@@ -25,7 +25,9 @@ export function isAb(text: string): boolean {
 export function parseAb(text: string, source: string, firstLine = 1): MeasuredRun {
   const out = new OutputLines(text, source, "ab's report", firstLine);
   const concurrency = Number(out.match(/^Concurrency Level:/, /^Concurrency Level:\s+(\d+)$/, 'Concurrency Level:      10')![1]);
-  const total = Number(out.match(/^Time taken for tests:/, /^Time taken for tests:\s+([\d.]+) seconds$/, 'Time taken for tests:   0.118 seconds')![1]);
+  const total = Number(
+    out.match(/^Time taken for tests:/, /^Time taken for tests:\s+([\d.]+) seconds$/, 'Time taken for tests:   0.118 seconds')![1],
+  );
   const complete = Number(out.match(/^Complete requests:/, /^Complete requests:\s+(\d+)$/, 'Complete requests:      200')![1]);
   const failed = Number(out.match(/^Failed requests:/, /^Failed requests:\s+(\d+)$/, 'Failed requests:        0')![1]);
   const kinds = out.match(
@@ -36,9 +38,20 @@ export function parseAb(text: string, source: string, firstLine = 1): MeasuredRu
   );
   const non2xx = Number(out.match(/^Non-2xx responses:/, /^Non-2xx responses:\s+(\d+)$/, 'Non-2xx responses:      20', false)?.[1] ?? 0);
   const keepAlive = out.find(/^Keep-Alive requests:/) !== undefined;
-  const rps = Number(out.match(/^Requests per second:/, /^Requests per second:\s+([\d.]+) \[#\/sec\] \(mean\)$/, 'Requests per second:    1691.50 [#/sec] (mean)')![1]);
+  const rps = Number(
+    out.match(
+      /^Requests per second:/,
+      /^Requests per second:\s+([\d.]+) \[#\/sec\] \(mean\)$/,
+      'Requests per second:    1691.50 [#/sec] (mean)',
+    )![1],
+  );
   // Total:  min  mean[+/-sd]  median  max, in whole milliseconds.
-  const times = out.match(/^Total:\s+\d/, /^Total:\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)$/, 'Total:          3    6   2.1      5      16', false);
+  const times = out.match(
+    /^Total:\s+\d/,
+    /^Total:\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)$/,
+    'Total:          3    6   2.1      5      16',
+    false,
+  );
   const percentiles: Record<number, number> = {};
   const table = out.find(/^Percentage of the requests served within/);
   if (table !== undefined) {
@@ -50,8 +63,15 @@ export function parseAb(text: string, source: string, firstLine = 1): MeasuredRu
   }
   const [connect, receive, , exceptions] = kinds === undefined ? [0, 0, 0, 0] : kinds.slice(1).map(Number);
   const responses = complete - receive - exceptions;
-  if (responses < non2xx || responses < 0) throw new UserError(`${source}: ab counts ${non2xx} non-2xx responses of ${complete} complete requests with ${failed} failed: the output was edited`);
-  const errors: Record<string, number> = { 'ab failed requests: connect': connect, 'ab failed requests: receive': receive, 'ab failed requests: exceptions': exceptions };
+  if (responses < non2xx || responses < 0)
+    throw new UserError(
+      `${source}: ab counts ${non2xx} non-2xx responses of ${complete} complete requests with ${failed} failed: the output was edited`,
+    );
+  const errors: Record<string, number> = {
+    'ab failed requests: connect': connect,
+    'ab failed requests: receive': receive,
+    'ab failed requests: exceptions': exceptions,
+  };
   const url = /^Server Hostname:\s+(\S+)$/m.exec(text);
   const port = /^Server Port:\s+(\d+)$/m.exec(text);
   const path = /^Document Path:\s+(\S+)$/m.exec(text);

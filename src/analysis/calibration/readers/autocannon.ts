@@ -6,7 +6,14 @@
 import { buildReport, count, amount, object, type MeasuredRun } from '../measuredRun.js';
 
 export function isAutocannon(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'latency' in value && 'requests' in value && 'connections' in value;
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    'latency' in value &&
+    'requests' in value &&
+    'connections' in value
+  );
 }
 
 export function parseAutocannon(value: Record<string, unknown>, source: string): MeasuredRun {

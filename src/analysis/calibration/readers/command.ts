@@ -61,7 +61,10 @@ const FLAGS: Partial<Record<string, Flag[]>> = {
 
 /** The program a command line runs ("wrk", "ab"...), or undefined. */
 export function commandProgram(line: string): string | undefined {
-  const first = line.replace(/^\s*\$\s*/, '').trim().split(/\s+/)[0];
+  const first = line
+    .replace(/^\s*\$\s*/, '')
+    .trim()
+    .split(/\s+/)[0];
   return first === undefined ? undefined : first.slice(first.lastIndexOf('/') + 1);
 }
 
@@ -69,7 +72,11 @@ export function commandProgram(line: string): string | undefined {
 export function statedByCommand(line: string, tool: Tool, where: string): StatedClient {
   const family = tool.replace(/-.*$/, '');
   const flags = FLAGS[family] ?? [];
-  const words = line.replace(/^\s*\$\s*/, '').trim().split(/\s+/).slice(1);
+  const words = line
+    .replace(/^\s*\$\s*/, '')
+    .trim()
+    .split(/\s+/)
+    .slice(1);
   const client: StatedClient = {};
   let reps: number | undefined;
   for (let i = 0; i < words.length; i++) {
@@ -82,14 +89,16 @@ export function statedByCommand(line: string, tool: Tool, where: string): Stated
         if (w === name) flag = f;
         else if (w.startsWith(`${name}=`)) [flag, value] = [f, w.slice(name.length + 1)];
         // wrk's and ab's -c10, -d3s
-        else if (!name.startsWith('--') && name.length === 2 && w.startsWith(name) && !w.startsWith('--') && f.kind !== 'switch') [flag, value] = [f, w.slice(2)];
+        else if (!name.startsWith('--') && name.length === 2 && w.startsWith(name) && !w.startsWith('--') && f.kind !== 'switch')
+          [flag, value] = [f, w.slice(2)];
         if (flag !== undefined) break;
       }
       if (flag !== undefined) break;
     }
     if (flag === undefined) continue;
     if (flag.kind === 'switch') {
-      if (flag.field !== 'none' && flag.field !== 'reps') (client as Record<string, unknown>)[flag.field] = value === undefined ? true : value !== 'false';
+      if (flag.field !== 'none' && flag.field !== 'reps')
+        (client as Record<string, unknown>)[flag.field] = value === undefined ? true : value !== 'false';
       continue;
     }
     if (value === undefined) value = words[++i];
@@ -97,12 +106,17 @@ export function statedByCommand(line: string, tool: Tool, where: string): Stated
     let v: number | undefined;
     if (flag.kind === 'seconds') {
       // siege writes 3S, 1M, 1H; vegeta's -rate may be 50/1s (per second only here).
-      v = /^\d+(\.\d+)?$/.test(value) ? Number(value) : secondsWithUnit(value.replace(/^(\d+(?:\.\d+)?)([SMH])$/, (_, n: string, u: string) => n + u.toLowerCase()));
+      v = /^\d+(\.\d+)?$/.test(value)
+        ? Number(value)
+        : secondsWithUnit(value.replace(/^(\d+(?:\.\d+)?)([SMH])$/, (_, n: string, u: string) => n + u.toLowerCase()));
     } else {
       const n = Number(value.replace(/\/1?s$/, '').replace(/k$/i, '000'));
       v = Number.isFinite(n) && (flag.kind !== 'count' || Number.isInteger(n)) ? n : undefined;
     }
-    if (v === undefined || v < 0) throw new UserError(`${where}: ${w} ${value}: expected ${flag.kind === 'seconds' ? 'a duration such as 10s' : flag.kind === 'count' ? 'a whole number' : 'a number'}`);
+    if (v === undefined || v < 0)
+      throw new UserError(
+        `${where}: ${w} ${value}: expected ${flag.kind === 'seconds' ? 'a duration such as 10s' : flag.kind === 'count' ? 'a whole number' : 'a number'}`,
+      );
     if (flag.field === 'reps') reps = v;
     else if (flag.field !== 'none') (client as Record<string, unknown>)[flag.field] = v;
   }

@@ -9,7 +9,10 @@ import { buildReport, heyPercentiles, OutputLines, type MeasuredRun } from '../m
 export const HEY_CSV_HEADER = 'response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset';
 
 export function isHeyCsv(text: string): boolean {
-  return text.replace(/^\uFEFF/, '').trimStart().startsWith(HEY_CSV_HEADER);
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith(HEY_CSV_HEADER);
 }
 
 export function parseHeyCsv(text: string, source: string, firstLine = 1): MeasuredRun {

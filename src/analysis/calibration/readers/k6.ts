@@ -6,9 +6,28 @@
 // the share that failed: a status outside 200-399 or no response ("failed").
 // Assumed: one HTTP request per iteration (the scenario's load is k6's http_reqs).
 import { UserError } from '../../../scenario/errors.js';
-import { amount, buildReport, count, FAILED_GROUP, object, OutputLines, secondsWithUnit, type MeasuredRun, type StatedClient } from '../measuredRun.js';
+import {
+  amount,
+  buildReport,
+  count,
+  FAILED_GROUP,
+  object,
+  OutputLines,
+  secondsWithUnit,
+  type MeasuredRun,
+  type StatedClient,
+} from '../measuredRun.js';
 
-const TREND_KEYS: Record<string, number> = { 'p(10)': 10, 'p(25)': 25, med: 50, 'p(50)': 50, 'p(75)': 75, 'p(90)': 90, 'p(95)': 95, 'p(99)': 99 };
+const TREND_KEYS: Record<string, number> = {
+  'p(10)': 10,
+  'p(25)': 25,
+  med: 50,
+  'p(50)': 50,
+  'p(75)': 75,
+  'p(90)': 90,
+  'p(95)': 95,
+  'p(99)': 99,
+};
 
 export function isK6Json(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -31,7 +50,8 @@ export function parseK6Json(value: Record<string, unknown>, source: string): Mea
   const failed = figures('http_req_failed');
   const failedShare = failed === undefined ? 0 : amount(failed.value ?? failed.rate, 'metrics.http_req_failed.value', source);
   const duration = figures('http_req_duration');
-  const ms = (key: string): number | null => (duration?.[key] === undefined ? null : amount(duration[key], `metrics.http_req_duration["${key}"]`, source) / 1000);
+  const ms = (key: string): number | null =>
+    duration?.[key] === undefined ? null : amount(duration[key], `metrics.http_req_duration["${key}"]`, source) / 1000;
   const percentiles: Record<number, number | null> = {};
   for (const [key, p] of Object.entries(TREND_KEYS)) if (duration?.[key] !== undefined) percentiles[p] = ms(key);
   const state = value.state === undefined ? undefined : object(value.state, 'state', source);
@@ -72,7 +92,8 @@ export function parseK6Text(text: string, source: string, firstLine = 1): Measur
     for (const part of body.split(/\s+/)) {
       const m = /^([\w().]+)=(\S+)$/.exec(part);
       const v = m === null ? undefined : secondsWithUnit(m[2]);
-      if (m === null || v === undefined) out.fail(durationIndex, 'expected figures such as "avg=6.1ms min=2.03ms med=5.5ms max=40ms p(90)=9ms p(95)=12ms"');
+      if (m === null || v === undefined)
+        out.fail(durationIndex, 'expected figures such as "avg=6.1ms min=2.03ms med=5.5ms max=40ms p(90)=9ms p(95)=12ms"');
       trend[m![1]] = v!;
     }
   }
@@ -109,9 +130,19 @@ function k6Run(
   source: string,
   tool: 'k6-json' | 'k6-text',
   client: StatedClient,
-  f: { requests: number; failures: number; total: number; rate: number; average: number | null; fastest: number | null; slowest: number | null; percentiles: Record<number, number | null> },
+  f: {
+    requests: number;
+    failures: number;
+    total: number;
+    rate: number;
+    average: number | null;
+    fastest: number | null;
+    slowest: number | null;
+    percentiles: Record<number, number | null>;
+  },
 ): MeasuredRun {
-  if (f.failures > f.requests) throw new UserError(`${source}: k6 counts ${f.failures} failed of ${f.requests} requests: the output was edited`);
+  if (f.failures > f.requests)
+    throw new UserError(`${source}: k6 counts ${f.failures} failed of ${f.requests} requests: the output was edited`);
   return {
     source,
     tool,

@@ -10,7 +10,10 @@ import { amount, buildReport, count, FAILED_GROUP, object, OutputLines, type Mea
 const CSV_HEADER = 'Type,Name,Request Count,Failure Count,';
 
 export function isLocustCsv(text: string): boolean {
-  return text.replace(/^\uFEFF/, '').trimStart().startsWith(CSV_HEADER);
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith(CSV_HEADER);
 }
 
 export function parseLocustCsv(text: string, source: string, firstLine = 1): MeasuredRun {
@@ -56,7 +59,11 @@ export function parseLocustCsv(text: string, source: string, firstLine = 1): Mea
 
 /** locust --json: an array of serialized StatsEntry, one per endpoint. */
 export function isLocustJson(value: unknown): boolean {
-  return Array.isArray(value) && value.length > 0 && value.every((e) => e !== null && typeof e === 'object' && 'num_requests' in e && 'response_times' in e);
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((e) => e !== null && typeof e === 'object' && 'num_requests' in e && 'response_times' in e)
+  );
 }
 
 export function parseLocustJson(value: unknown[], source: string): MeasuredRun {
@@ -114,9 +121,19 @@ function locustPercentile(histogram: Map<number, number>, total: number, percent
 function locustRun(
   source: string,
   tool: 'locust-csv' | 'locust-json',
-  f: { requests: number; failures: number; total: number; rps: number; average: number | null; fastest: number | null; slowest: number | null; percentiles: Record<number, number | null> },
+  f: {
+    requests: number;
+    failures: number;
+    total: number;
+    rps: number;
+    average: number | null;
+    fastest: number | null;
+    slowest: number | null;
+    percentiles: Record<number, number | null>;
+  },
 ): MeasuredRun {
-  if (f.failures > f.requests) throw new UserError(`${source}: locust counts ${f.failures} failures of ${f.requests} requests: the output was edited`);
+  if (f.failures > f.requests)
+    throw new UserError(`${source}: locust counts ${f.failures} failures of ${f.requests} requests: the output was edited`);
   return {
     source,
     tool,

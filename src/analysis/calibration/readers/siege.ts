@@ -31,7 +31,9 @@ const FIELDS = [
 type Field = (typeof FIELDS)[number][0];
 
 export function isSiege(text: string): boolean {
-  return /"transactions":\s/.test(text) && /"availability":\s/.test(text) || /^Transactions:\s+\d+ hits$/m.test(text.replace(/\r\n/g, '\n'));
+  return (
+    (/"transactions":\s/.test(text) && /"availability":\s/.test(text)) || /^Transactions:\s+\d+ hits$/m.test(text.replace(/\r\n/g, '\n'))
+  );
 }
 
 export function parseSiege(text: string, source: string, firstLine = 1): MeasuredRun {
@@ -41,11 +43,18 @@ export function parseSiege(text: string, source: string, firstLine = 1): Measure
   for (const [key, label, unit] of FIELDS) {
     const m = json
       ? out.match(new RegExp(`^(\\{\\s*)?"${key}":`), new RegExp(`^(?:\\{\\s*)?"${key}":\\s*([\\d.]+),?$`), `"${key}":\t\t\t1.00,`)!
-      : out.match(new RegExp(`^${label}:`), new RegExp(`^${label}:\\s*([\\d.]+)${unit === '' ? '' : ` ${unit.replace('/', '\\/')}`}$`), `${label}:\t\t1.00${unit === '' ? '' : ` ${unit}`}`)!;
+      : out.match(
+          new RegExp(`^${label}:`),
+          new RegExp(`^${label}:\\s*([\\d.]+)${unit === '' ? '' : ` ${unit.replace('/', '\\/')}`}$`),
+          `${label}:\t\t1.00${unit === '' ? '' : ` ${unit}`}`,
+        )!;
     v[key] = Number(m[1]);
   }
   const failed = v.failed_transactions;
-  if (v.successful_transactions > v.transactions) throw new UserError(`${source}: siege's successful transactions (${v.successful_transactions}) exceed its transactions (${v.transactions}): the output was edited`);
+  if (v.successful_transactions > v.transactions)
+    throw new UserError(
+      `${source}: siege's successful transactions (${v.successful_transactions}) exceed its transactions (${v.transactions}): the output was edited`,
+    );
   const users = /\*\* Preparing (\d+) concurrent users? for battle/.exec(text);
   return {
     source,

@@ -27,7 +27,8 @@ export function parseVegetaText(text: string, source: string, firstLine = 1): Me
     if (m === undefined) return undefined;
     const names = m[1].split(',').map((s) => s.trim());
     const values = m[2].split(',').map((s) => s.trim());
-    if (names.length !== values.length) out.fail(out.find(new RegExp(`^${label}\\s+\\[`))!, `expected ${names.length} values for [${m[1]}]`);
+    if (names.length !== values.length)
+      out.fail(out.find(new RegExp(`^${label}\\s+\\[`))!, `expected ${names.length} values for [${m[1]}]`);
     return Object.fromEntries(names.map((n, i) => [n, values[i]]));
   };
   const at = (label: string) => out.find(new RegExp(`^${label}\\s+\\[`))!;
@@ -40,7 +41,11 @@ export function parseVegetaText(text: string, source: string, firstLine = 1): Me
   const requests = row('Requests', 'Requests      [total, rate, throughput]         1200, 120.10, 108.01')!;
   const duration = row('Duration', 'Duration      [total, attack, wait]             10.004s, 9.992s, 12.1ms')!;
   const latencies = row('Latencies', 'Latencies     [min, mean, 50, 90, 95, 99, max]  2.1ms, 6.3ms, 5.2ms, 9ms, 11ms, 20ms, 31ms')!;
-  const codesLine = out.match(/^Status Codes\s+\[/, /^Status Codes\s+\[code:count\]\s+(.*)$/, 'Status Codes  [code:count]                      200:1080  500:120')!;
+  const codesLine = out.match(
+    /^Status Codes\s+\[/,
+    /^Status Codes\s+\[code:count\]\s+(.*)$/,
+    'Status Codes  [code:count]                      200:1080  500:120',
+  )!;
   const statusCodes: Record<string, number> = {};
   for (const pair of codesLine[1].trim().split(/\s+/)) {
     const m = /^(\d+):(\d+)$/.exec(pair);
@@ -51,7 +56,8 @@ export function parseVegetaText(text: string, source: string, firstLine = 1): Me
   const rate = Number(requests.rate);
   if (!Number.isInteger(total) || !Number.isFinite(rate)) out.fail(at('Requests'), 'expected a whole number of requests and a rate');
   const percentiles: Record<number, number | null> = {};
-  for (const [name, p] of Object.entries(PERCENT_NAMES)) if (latencies[name] !== undefined) percentiles[p] = seconds('Latencies', latencies[name]);
+  for (const [name, p] of Object.entries(PERCENT_NAMES))
+    if (latencies[name] !== undefined) percentiles[p] = seconds('Latencies', latencies[name]);
   return vegetaRun(source, 'vegeta-text', {
     requests: total,
     rate,
@@ -97,18 +103,38 @@ export function parseVegetaJson(value: Record<string, unknown>, source: string):
 function vegetaRun(
   source: string,
   tool: 'vegeta-text' | 'vegeta-json',
-  f: { requests: number; rate: number; attack: number; total: number; statusCodes: Record<string, number>; average: number | null; fastest: number | null; slowest: number | null; percentiles: Record<number, number | null> },
+  f: {
+    requests: number;
+    rate: number;
+    attack: number;
+    total: number;
+    statusCodes: Record<string, number>;
+    average: number | null;
+    fastest: number | null;
+    slowest: number | null;
+    percentiles: Record<number, number | null>;
+  },
 ): MeasuredRun {
   const { '0': noResponse = 0, ...codes } = f.statusCodes;
   const counted = Object.values(f.statusCodes).reduce((a, b) => a + b, 0);
-  if (counted !== f.requests) throw new UserError(`${source}: vegeta's status codes add up to ${counted}, expected its ${f.requests} requests: the output was edited or cut`);
+  if (counted !== f.requests)
+    throw new UserError(
+      `${source}: vegeta's status codes add up to ${counted}, expected its ${f.requests} requests: the output was edited or cut`,
+    );
   const responses = f.requests - noResponse;
   return {
     source,
     tool,
     command: undefined,
     // The attack's rate (requests over the time they were sent in) is the -rate it kept.
-    client: { openLoop: true, targetRate: Number(f.rate.toFixed(2)), duration: f.attack > 0 ? Number(f.attack.toFixed(6)) : undefined, requests: f.requests, keepAlive: true, timeout: 30 },
+    client: {
+      openLoop: true,
+      targetRate: Number(f.rate.toFixed(2)),
+      duration: f.attack > 0 ? Number(f.attack.toFixed(6)) : undefined,
+      requests: f.requests,
+      keepAlive: true,
+      timeout: 30,
+    },
     errorCounting: 'total',
     report: buildReport({
       total: f.total,

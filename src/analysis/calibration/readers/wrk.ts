@@ -38,7 +38,12 @@ export function parseWrk(text: string, source: string, firstLine = 1): MeasuredR
   const head = out.match(/^Running /, /^Running (\S+) test @ (\S+)$/, 'Running 3s test @ http://127.0.0.1:8000/')!;
   const conns = out.match(/^\d+ threads? and/, /^(\d+) threads? and (\d+) connections?$/, '2 threads and 10 connections')!;
   const latIndex = out.find(/^Latency\s+\S+\s+\S+/);
-  const lat = out.match(/^Latency\s+\S+\s+\S+/, /^Latency\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)%$/, 'Latency     5.95ms    1.98ms  22.15ms   72.67%', false);
+  const lat = out.match(
+    /^Latency\s+\S+\s+\S+/,
+    /^Latency\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)%$/,
+    'Latency     5.95ms    1.98ms  22.15ms   72.67%',
+    false,
+  );
   const done = out.match(/^\d+ requests in /, /^(\d+) requests in ([\d.]+\w+), (\S+) read$/, '5063 requests in 3.01s, 737.65KB read')!;
   const doneIndex = out.find(/^\d+ requests in /)!;
   const rps = out.match(/^Requests\/sec:/, /^Requests\/sec:\s+([\d.]+)$/, 'Requests/sec:   1681.98')!;
@@ -59,13 +64,15 @@ export function parseWrk(text: string, source: string, firstLine = 1): MeasuredR
       if (!m) break;
       percentiles[Number(m[1])] = time(m[2], i);
     }
-    if (Object.keys(percentiles).length === 0) out.fail(dist + 1, 'expected percentile lines such as "     50%   23.84ms" after "Latency Distribution"');
+    if (Object.keys(percentiles).length === 0)
+      out.fail(dist + 1, 'expected percentile lines such as "     50%   23.84ms" after "Latency Distribution"');
   }
 
   const responses = Number(done[1]);
   const total = time(done[2], doneIndex);
   const non = non2xx === undefined ? 0 : Number(non2xx[1]);
-  if (non > responses) throw new UserError(`${source}: ${non} non-2xx or 3xx responses of only ${responses} requests: the output was edited`);
+  if (non > responses)
+    throw new UserError(`${source}: ${non} non-2xx or 3xx responses of only ${responses} requests: the output was edited`);
   const errors: Record<string, number> = {};
   if (socket !== undefined) {
     // Named as Go's net errors would not be: these are wrk's own four counters.
