@@ -1,17 +1,18 @@
 // The scenario format, defined once. Types (z.infer), validation, defaults and the
-// published JSON Schema (scenarios/schema.json) all come from this file, so they cannot
-// drift apart. Option names follow gunicorn's settings and hey's flags (camelCased), so
+// published JSON Schema (scenarios/schema.json) all come from this file and the sections
+// it assembles (stepSchema.ts, databaseSchema.ts), so they cannot drift apart. Option names follow gunicorn's settings and hey's flags (camelCased), so
 // a user's intuition carries over; each field's description says which one it mirrors.
 // `import * as z` (not `{ z }`): the bundler can then leave out the parts of zod no one
 // uses (its locales), half of the CLI bundle and 15 ms of every command's start-up.
 import * as z from 'zod';
 import * as msg from '../messages.js';
 import { MEASURED_COSTS as M } from './measuredCosts.js';
+import { stepSchema } from './stepSchema.js';
+import { databaseSchema } from './databaseSchema.js';
 import {
   count,
   durationSpec,
   MAX_BACKLOG,
-  MAX_CACHE_KEYS,
   MAX_CONCURRENCY,
   MAX_CORES,
   MAX_EVENTS,
@@ -32,78 +33,8 @@ import {
 } from './units.js';
 
 export * from './units.js';
-
-const io = z.enum(['cooperative', 'blocking']).meta({
-  description:
-    'cooperative: yields to other greenlets while waiting (gevent-patched IO). blocking: stalls the whole worker process (a C extension gevent cannot patch, e.g. psycopg2 without psycogreen).',
-});
-
-export const stepSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('cpu'),
-    time: durationSpec.meta({ description: 'Python CPU time; serialized within a worker (the GIL).' }),
-  }),
-  z.strictObject({
-    kind: z.literal('dbConnect'),
-    io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
-    cpu: durationSpec.optional().meta({
-      description:
-        "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot. Default: as measured for database.authMethod on Linux (scram-sha-256 4.763 ms, md5 0.653, trust 0.587: src/scenario/measuredCosts.ts).",
-    }),
-    startCpu: seconds.default(M.connectStartCpu).meta({
-      description:
-        "The part of `cpu` spent when the connect starts (psycopg2's connection object, libpq's PQconnectStart), before the first wait; the rest comes with the challenge. Default: as measured on Linux (psycopg2.connect with async_=1 returns after PQconnectStart: calibration/bench/connect_start.py). At most `cpu`.",
-    }),
-  }),
-  z.strictObject({
-    kind: z.literal('dbQuery'),
-    time: durationSpec
-      .default(0)
-      .meta({ description: 'Time the query waits without using CPU, e.g. 1 for SELECT pg_sleep(1.0), or disk IO.' }),
-    cpu: durationSpec.default(0).meta({ description: "Backend CPU time of the query, on the database's cores." }),
-    decodeCpu: durationSpec
-      .default(0)
-      .meta({ description: "Worker CPU to read and decode the result rows (psycopg2's fetchall), after the query." }),
-    io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
-  }),
-  z.strictObject({ kind: z.literal('dbClose') }),
-  z.strictObject({
-    kind: z.literal('sleep'),
-    time: durationSpec,
-    io: io.default('cooperative').meta({ description: 'time.sleep is patched by gevent: cooperative by default.' }),
-  }),
-  z.strictObject({
-    kind: z.literal('http'),
-    time: durationSpec.meta({ description: 'Latency of an outbound HTTP call.' }),
-    io: io.default('cooperative').meta({ description: 'Sockets are patched by gevent: cooperative by default.' }),
-    limit: positiveCountOptional(
-      'The third party serves at most this many calls at once (all workers together); others wait in its queue. At most 1,048,576 (fs.nr_open: connections one process can hold).',
-      MAX_FDS,
-    ),
-  }),
-  z
-    .strictObject({
-      kind: z.literal('cache'),
-      time: durationSpec.meta({ description: "The cache's own latency for a lookup (and again for storing a miss's result)." }),
-      io: io.default('cooperative').meta({ description: 'A Redis or memcached client on patched sockets: cooperative by default.' }),
-      covers: z
-        .number()
-        .int()
-        .positive()
-        .meta({ description: 'How many of the following steps a hit skips: what a miss costs (e.g. dbConnect, dbQuery, dbClose: 3).' }),
-      hitRatio: z.number().min(0).max(1).optional().meta({ description: 'Fraction of lookups that hit.' }),
-      ttl: seconds.optional().meta({ description: 'With keys: a result is kept this long after a miss stored it.' }),
-      keys: positiveCountOptional(
-        'With ttl: requests ask for one of this many keys, uniformly. At most 10 million: the simulator keeps an expiry per key (8 bytes each); with more keys than requests nearly every lookup misses, so use hitRatio for a larger key space.',
-        MAX_CACHE_KEYS,
-      ),
-    })
-    .refine((c) => (c.hitRatio !== undefined) !== (c.ttl !== undefined && c.keys !== undefined), {
-      message: msg.hitRatioOrTtl,
-      path: ['hitRatio'],
-    }),
-]);
-export type Step = z.infer<typeof stepSchema>;
+export { stepSchema, type Step } from './stepSchema.js';
+export { databaseSchema } from './databaseSchema.js';
 
 const arrivalsSchema = z
   .strictObject({
@@ -370,86 +301,6 @@ export const appSchema = z
       ctx.addIssue({ code: 'custom', message: msg.stepsOrEndpoints, path: ['steps'] });
     }
   });
-
-export const databaseSchema = z.strictObject({
-  maxConnections: positiveCount(
-    'PostgreSQL max_connections; at most 262,143 (MAX_BACKENDS: PostgreSQL refuses to start above it).',
-    MAX_PG_CONNECTIONS,
-  ).default(100),
-  superuserReservedConnections: count(
-    'PostgreSQL superuser_reserved_connections; less than maxConnections, or PostgreSQL refuses to start.',
-    MAX_PG_CONNECTIONS,
-  ).default(3),
-  superuser: z.boolean().default(false).meta({ description: 'The app connects as a superuser (the article connects as postgres).' }),
-  cores: positiveCountOptional(
-    "The database's own machine's cores; without it, backends share machine.cores with the workers. At most 8192 (Linux: CONFIG_NR_CPUS).",
-    MAX_CORES,
-  ),
-  somaxconn: positiveCountOptional(
-    "net.core.somaxconn of the database's host: caps the postmaster's listen queue. Default: machine.somaxconn when it shares the machine; 4096 (Linux >= 5.4) on a host of its own. At most 2^31 - 1.",
-    MAX_BACKLOG,
-  ),
-  listenBacklog: positiveCountOptional(
-    "The postmaster's listen queue. Default: min(2 x MaxBackends, somaxconn), as PostgreSQL 15 sets it (pqcomm.c StreamServerPort; MaxBackends = maxConnections + 22 with default settings). At most 2^31 - 1.",
-    MAX_BACKLOG,
-  ),
-  authMethod: z
-    .enum(['scram-sha-256', 'md5', 'trust'])
-    .default('scram-sha-256')
-    .meta({ description: "pg_hba.conf's method for the app's connections (PostgreSQL 14 and later default to scram-sha-256)." }),
-  forkTime: seconds.default(0).meta({
-    description:
-      'Postmaster time per connection attempt (accept and fork) that is not CPU on a modelled core, serialized: one attempt after another.',
-  }),
-  postmasterCpu: seconds.default(M.database.postmasterCpu).meta({
-    description:
-      "The postmaster's CPU per connection attempt (accept, fork) when it forks one after another, serialized: it is one process.",
-  }),
-  postmasterWakeCpu: seconds.default(M.database.postmasterWakeCpu).meta({
-    description:
-      "The postmaster's extra CPU for an attempt that finds it asleep in its loop (waking from select(), its caches cold); attempts queued behind another do not pay it.",
-  }),
-  backendStartupCpu: seconds.default(M.database.backendStartupCpu).meta({
-    description: "A new backend's CPU before it takes its slot (BackendInitialize: the startup packet), on the database's cores.",
-  }),
-  backendStartCpu: seconds.default(M.database.backendStartCpu).meta({
-    description:
-      "Backend CPU holding its slot until ready for queries (the server's share of authentication, InitPostgres), on the database's cores.",
-  }),
-  backendStartTime: seconds.default(0).meta({
-    description:
-      'Backend start-up waiting that is not CPU on a modelled core (e.g. a proxy), after its CPU, before the connection is ready; in parallel.',
-  }),
-  backendExitTime: seconds
-    .default(0)
-    .meta({ description: 'A closed connection frees its slot when its backend has exited, this long after.' }),
-  backendExitCpu: seconds
-    .default(M.database.backendExitCpu)
-    .meta({ description: "A backend's CPU after its connection closed and its slot was freed, until the process has exited." }),
-  refusedCpu: seconds.default(M.database.refusedCpu).meta({
-    description:
-      'A refused backend\'s CPU after it found no free slot ("sorry, too many clients already": the FATAL message and exit); its start-up before that is backendStartupCpu.',
-  }),
-  pgbouncer: z
-    .strictObject({
-      poolMode: z.enum(['session', 'transaction']).default('session').meta({ description: 'pool_mode.' }),
-      defaultPoolSize: positiveCount(
-        'default_pool_size: server connections to PostgreSQL; at most 262,143 (its largest max_connections).',
-        MAX_PG_CONNECTIONS,
-      ).default(20),
-      maxClientConn: positiveCount('max_client_conn: client connections accepted; at most 1,048,576 (Linux fs.nr_open).', MAX_FDS).default(
-        100,
-      ),
-      loginTime: seconds
-        .default(0.0002)
-        .meta({ description: "PgBouncer's own time per client login, one at a time (single thread). An assumption." }),
-      queryWaitTimeout: seconds
-        .default(120)
-        .meta({ description: 'query_wait_timeout: a client waiting longer for a server connection gets an error.' }),
-    })
-    .optional()
-    .meta({ description: 'PgBouncer between the app and PostgreSQL.' }),
-});
 
 /**
  * 10 million events take some seconds and, with every event holding a pending request,

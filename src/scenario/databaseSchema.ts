@@ -1,0 +1,85 @@
+// The database section of the scenario format: PostgreSQL's settings and costs, and
+// PgBouncer in front (schema.ts assembles the sections).
+import * as z from 'zod';
+import { MEASURED_COSTS as M } from './measuredCosts.js';
+import { count, MAX_BACKLOG, MAX_CORES, MAX_FDS, MAX_PG_CONNECTIONS, positiveCount, positiveCountOptional, seconds } from './units.js';
+
+export const databaseSchema = z.strictObject({
+  maxConnections: positiveCount(
+    'PostgreSQL max_connections; at most 262,143 (MAX_BACKENDS: PostgreSQL refuses to start above it).',
+    MAX_PG_CONNECTIONS,
+  ).default(100),
+  superuserReservedConnections: count(
+    'PostgreSQL superuser_reserved_connections; less than maxConnections, or PostgreSQL refuses to start.',
+    MAX_PG_CONNECTIONS,
+  ).default(3),
+  superuser: z.boolean().default(false).meta({ description: 'The app connects as a superuser (the article connects as postgres).' }),
+  cores: positiveCountOptional(
+    "The database's own machine's cores; without it, backends share machine.cores with the workers. At most 8192 (Linux: CONFIG_NR_CPUS).",
+    MAX_CORES,
+  ),
+  somaxconn: positiveCountOptional(
+    "net.core.somaxconn of the database's host: caps the postmaster's listen queue. Default: machine.somaxconn when it shares the machine; 4096 (Linux >= 5.4) on a host of its own. At most 2^31 - 1.",
+    MAX_BACKLOG,
+  ),
+  listenBacklog: positiveCountOptional(
+    "The postmaster's listen queue. Default: min(2 x MaxBackends, somaxconn), as PostgreSQL 15 sets it (pqcomm.c StreamServerPort; MaxBackends = maxConnections + 22 with default settings). At most 2^31 - 1.",
+    MAX_BACKLOG,
+  ),
+  authMethod: z
+    .enum(['scram-sha-256', 'md5', 'trust'])
+    .default('scram-sha-256')
+    .meta({ description: "pg_hba.conf's method for the app's connections (PostgreSQL 14 and later default to scram-sha-256)." }),
+  forkTime: seconds.default(0).meta({
+    description:
+      'Postmaster time per connection attempt (accept and fork) that is not CPU on a modelled core, serialized: one attempt after another.',
+  }),
+  postmasterCpu: seconds.default(M.database.postmasterCpu).meta({
+    description:
+      "The postmaster's CPU per connection attempt (accept, fork) when it forks one after another, serialized: it is one process.",
+  }),
+  postmasterWakeCpu: seconds.default(M.database.postmasterWakeCpu).meta({
+    description:
+      "The postmaster's extra CPU for an attempt that finds it asleep in its loop (waking from select(), its caches cold); attempts queued behind another do not pay it.",
+  }),
+  backendStartupCpu: seconds.default(M.database.backendStartupCpu).meta({
+    description: "A new backend's CPU before it takes its slot (BackendInitialize: the startup packet), on the database's cores.",
+  }),
+  backendStartCpu: seconds.default(M.database.backendStartCpu).meta({
+    description:
+      "Backend CPU holding its slot until ready for queries (the server's share of authentication, InitPostgres), on the database's cores.",
+  }),
+  backendStartTime: seconds.default(0).meta({
+    description:
+      'Backend start-up waiting that is not CPU on a modelled core (e.g. a proxy), after its CPU, before the connection is ready; in parallel.',
+  }),
+  backendExitTime: seconds
+    .default(0)
+    .meta({ description: 'A closed connection frees its slot when its backend has exited, this long after.' }),
+  backendExitCpu: seconds
+    .default(M.database.backendExitCpu)
+    .meta({ description: "A backend's CPU after its connection closed and its slot was freed, until the process has exited." }),
+  refusedCpu: seconds.default(M.database.refusedCpu).meta({
+    description:
+      'A refused backend\'s CPU after it found no free slot ("sorry, too many clients already": the FATAL message and exit); its start-up before that is backendStartupCpu.',
+  }),
+  pgbouncer: z
+    .strictObject({
+      poolMode: z.enum(['session', 'transaction']).default('session').meta({ description: 'pool_mode.' }),
+      defaultPoolSize: positiveCount(
+        'default_pool_size: server connections to PostgreSQL; at most 262,143 (its largest max_connections).',
+        MAX_PG_CONNECTIONS,
+      ).default(20),
+      maxClientConn: positiveCount('max_client_conn: client connections accepted; at most 1,048,576 (Linux fs.nr_open).', MAX_FDS).default(
+        100,
+      ),
+      loginTime: seconds
+        .default(0.0002)
+        .meta({ description: "PgBouncer's own time per client login, one at a time (single thread). An assumption." }),
+      queryWaitTimeout: seconds
+        .default(120)
+        .meta({ description: 'query_wait_timeout: a client waiting longer for a server connection gets an error.' }),
+    })
+    .optional()
+    .meta({ description: 'PgBouncer between the app and PostgreSQL.' }),
+});
