@@ -1,0 +1,83 @@
+// The machine and the gunicorn server, as scenario files write them (gunicorn's settings): one section of the scenario format (schema.ts assembles them).
+import * as z from 'zod';
+import { MEASURED_COSTS as M } from './measuredCosts.js';
+import { count, MAX_BACKLOG, MAX_CORES, MAX_FDS, MAX_REQUESTS, MAX_SYN_RETRIES, MAX_WORKERS, positiveCount, seconds } from './units.js';
+
+export const machineSchema = z.strictObject({
+  cores: positiveCount('CPU cores shared by all worker processes; at most 8192 (Linux: CONFIG_NR_CPUS).', MAX_CORES).default(4),
+  scheduler: z.enum(['shared', 'fifo']).default('shared').meta({
+    description:
+      "How the cores serve CPU work: shared (a time-sharing kernel such as Linux's: n runnable tasks on c cores each run at min(1, c/n) speed) or fifo (a task keeps a core until done, others wait in line).",
+  }),
+  os: z.enum(['linux', 'darwin']).default('linux').meta({
+    description:
+      "The client's TCP stack: when it retransmits a SYN the server dropped (linux: 1, 3, 7 s...; darwin: 1, 2, 3, 4, 5, 7 s...).",
+  }),
+  synRetries: count(
+    'net.ipv4.tcp_syn_retries of the client (Linux): SYN retransmissions before "connection timed out". 0: a dropped SYN fails after 1 s. At most 127, the kernel\'s limit (MAX_TCP_SYNCNT).',
+    MAX_SYN_RETRIES,
+  ).default(6),
+  somaxconn: positiveCount(
+    'kern.ipc.somaxconn / net.core.somaxconn: caps the listen backlog (Linux >= 5.4: 4096; older Linux and macOS: 128). At most 2^31 - 1 (a C int).',
+    MAX_BACKLOG,
+  ).default(4096),
+});
+
+export const serverSchema = z.strictObject({
+  workerClass: z.enum(['sync', 'gthread', 'gevent', 'eventlet']).default('sync').meta({
+    description:
+      'gunicorn --worker-class. gevent and eventlet share the async mechanics; sync with threads > 1 becomes gthread, as in gunicorn.',
+  }),
+  workers: positiveCount(
+    'gunicorn --workers: worker processes; at most 10,000, each an object made before the run starts.',
+    MAX_WORKERS,
+  ).default(1),
+  threads: positiveCount(
+    'gunicorn --threads: threads per gthread worker; at most 10,000 (each thread reserves a stack, 8 MB by default).',
+    MAX_WORKERS,
+  ).default(1),
+  workerConnections: positiveCount(
+    'gunicorn --worker-connections: greenlets per async worker; connections (keep-alive ones included) per gthread worker. At most 1,048,576 (Linux fs.nr_open: file descriptors per process).',
+    MAX_FDS,
+  ).default(1000),
+  backlog: positiveCount(
+    'gunicorn --backlog: listen queue length, capped by machine.somaxconn; at most 2^31 - 1 (a C int).',
+    MAX_BACKLOG,
+  ).default(2048),
+  keepalive: seconds
+    .default(2)
+    .meta({ description: 'gunicorn --keep-alive: seconds to wait for the next request on a connection; 0 closes after each response.' }),
+  timeout: seconds
+    .default(30)
+    .meta({ description: 'gunicorn --timeout: a worker silent for this long is killed with its requests; 0 disables.' }),
+  bootTime: seconds.default(0.5).meta({
+    description:
+      'Time for a replacement worker to be ready (fork + importing the app). An assumption: measure yours from "Booting worker" to its first request.',
+  }),
+  maxRequests: count(
+    'gunicorn --max-requests: a worker restarts gracefully after this many requests; 0 disables. At most 500 million, the most requests a run sends.',
+    MAX_REQUESTS,
+  ).default(0),
+  maxRequestsJitter: count(
+    'gunicorn --max-requests-jitter: adds randint(0, jitter) to max_requests, per worker. At most 500 million.',
+    MAX_REQUESTS,
+  ).default(0),
+  requestCpu: seconds
+    .default(M.server.requestCpu)
+    .meta({ description: "The worker's CPU per request outside the handler (parse, WSGI call, write the response), on its loop." }),
+  acceptCpu: seconds
+    .default(M.server.acceptCpu)
+    .meta({ description: "The worker's extra CPU per new connection (accept, a greenlet or thread to read it, close), on its loop." }),
+  switchCpu: seconds.default(M.server.switchCpu).meta({
+    description:
+      "The worker's CPU to resume a request whose IO completed (gevent's hub switching back to its greenlet, psycogreen's wait callback, the Python up to the next wait), on its loop: each resume waits its turn there. 0: the glue is free and does not queue.",
+  }),
+  errorCpu: seconds.default(M.server.errorCpu).meta({
+    description:
+      "The worker's extra CPU for a request whose handler raised (the exception, gunicorn's handle_error with its traceback and log line, the 500 page), on its loop.",
+  }),
+  acceptPolicy: z.enum(['random', 'round-robin', 'first']).default('random').meta({
+    description:
+      'Which idle worker wins a new connection. Real workers race on one socket (random, seeded); first always prefers the lowest-numbered worker.',
+  }),
+});
