@@ -83,6 +83,11 @@ export const notACost = (key: string, guess: string | undefined, known: readonly
 export const costMeasuredAndFitted = (path: string) => `${quote(path)} is in both "measured" and "fitted": a cost is one or the other`;
 export const reservedAtLeastMax = (reserved: number, max: number) =>
   `expected fewer reserved connections than maxConnections (${max}), got ${reserved}: PostgreSQL refuses to start ("superuser_reserved_connections must be less than max_connections")`;
+export const cpuLimitPacked = (perHost: number) =>
+  `expected instancesPerHost 1 with a cpuLimit, got ${perHost}: a CPU quota is modelled for an instance alone on its host (cpuLimit of its machine.cores)`;
+export const perTaskNeeds = (field: string) =>
+  `expected ${field} with holds "perTask": how ${field === 'taskRate' ? 'many tasks a second it runs' : 'long each task holds its connection'}`;
+export const otherClientsNeedDatabase = 'expected a database section: other clients connect to PostgreSQL';
 export const moreProblems = (n: number) => `... and ${n} more problems`;
 
 // --- Command line ------------------------------------------------------------------------

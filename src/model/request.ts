@@ -71,6 +71,12 @@ export const Phase = {
   cache: 8,
 } as const;
 export const PHASE_NAMES = Object.keys(Phase) as (keyof typeof Phase)[];
+/**
+ * A client's request while a load balancer has it at an upstream: not a phase of the
+ * report, since the upstream request (an HttpRequest of its own) accounts for that time in
+ * the phases above. The run's ledger has a slot for it, which nothing reads.
+ */
+export const UPSTREAM_PHASE = PHASE_NAMES.length;
 
 /**
  * Summed time in each Phase over every request that has ended (response or error):

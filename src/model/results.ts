@@ -5,6 +5,7 @@ import type { StopReason } from '../messages.js';
 import type { RunRecorder } from '../stats/runRecorder.js';
 import type { TimelineData } from '../stats/timeline.js';
 import type { Postgres } from './database/postgres.js';
+import { collectFleet, type FleetResult } from './fleet/fleetResult.js';
 import { PHASE_NAMES } from './request.js';
 import type { System } from './wire.js';
 
@@ -82,6 +83,8 @@ export interface RunResult {
   meanInSystem: number;
   /** Requests by state and completions over time (bounded number of buckets). */
   timeline: TimelineData;
+  /** Several instances behind a balancer: each part's figures and the connection budget (the fields above sum or take the most over the instances). */
+  fleet?: FleetResult;
   /** Tallies kept apart from the report's, for the invariant checks (src/check/). */
   evidence: {
     /** Requests sent and not yet ended, by the client's own +1/-1 gauge. */
@@ -97,7 +100,8 @@ export interface RunResult {
 
 /** The run's figures, read from the components of `system` once it has run. */
 export function collectResult(system: System, stopReason: StopReason, limits: RunResult['limits']): RunResult {
-  const { sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer } = system;
+  const { sim, recorder, inSystem, client, postgres } = system;
+  const { listener, arbiter, app, db, pgbouncer } = system.fleet === undefined ? system : fleetTotals(system);
   const {
     server: s,
     app: { pool },
@@ -163,6 +167,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent'],
     meanInSystem: end > 0 ? area / (end / 1e6) : 0,
     timeline: data,
+    ...(system.fleet !== undefined ? { fleet: collectFleet(system.fleet, postgres) } : {}),
     evidence: {
       inSystemAtEnd: inSystem.value,
       peakConnectionsPerWorker: arbiter.peaks().connections,
@@ -170,5 +175,45 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       peakHandlersPerWorker: arbiter.peaks().handlers,
       handlerSlots: s.handlerSlots,
     },
+  };
+}
+
+/**
+ * A fleet's instances seen as one: what the single-instance figures read (listener,
+ * arbiter, app, pools, PgBouncer), summed over the instances or their most.
+ */
+function fleetTotals(system: System) {
+  const instances = system.fleet!.instances;
+  const sum = (f: (i: (typeof instances)[number]) => number) => instances.reduce((a, i) => a + f(i), 0);
+  const most = (f: (i: (typeof instances)[number]) => number) => instances.reduce((a, i) => Math.max(a, f(i)), 0);
+  const exceptions = new Map<string, number>();
+  for (const i of instances) for (const [e, n] of i.app.exceptionsRaised()) exceptions.set(e, (exceptions.get(e) ?? 0) + n);
+  const bouncers =
+    system.fleet!.sharedBouncer !== undefined
+      ? [system.fleet!.sharedBouncer.pgbouncer]
+      : instances.flatMap((i) => (i.pgbouncer ? [i.pgbouncer] : []));
+  return {
+    listener: {
+      capacity: instances[0].listener.capacity,
+      peakQueue: most((i) => i.listener.peakQueue),
+      synDrops: sum((i) => i.listener.synDrops),
+    },
+    arbiter: {
+      kills: sum((i) => i.arbiter.kills),
+      restarts: sum((i) => i.arbiter.restarts),
+      servedByWorker: () => instances.flatMap((i) => i.arbiter.servedByWorker()),
+      peaks: () => ({ connections: most((i) => i.arbiter.peaks().connections), handlers: most((i) => i.arbiter.peaks().handlers) }),
+    },
+    app: { exceptionsRaised: () => exceptions, cpuUsed: sum((i) => i.app.cpuUsed) },
+    db: { peakPerWorker: most((i) => i.db?.peakPerWorker ?? 0), timeouts: sum((i) => i.db?.timeouts ?? 0) },
+    pgbouncer:
+      bouncers.length === 0
+        ? undefined
+        : {
+            settings: bouncers[0].settings,
+            peakClients: bouncers.reduce((a, b) => a + b.peakClients, 0),
+            refused: bouncers.reduce((a, b) => a + b.refused, 0),
+            timeouts: bouncers.reduce((a, b) => a + b.timeouts, 0),
+          },
   };
 }

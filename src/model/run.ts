@@ -2,6 +2,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { Time } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
+import { startFleet } from './fleet/wireFleet.js';
 import type { System } from './wire.js';
 
 /**
@@ -23,7 +24,8 @@ export interface Budgets {
 /** Starts the workers, then the client, and runs; returns why the run ended. */
 export function runSystem(system: System, budgets: Budgets): StopReason {
   const { sim, arbiter, client } = system;
-  arbiter.start();
+  if (system.fleet !== undefined) startFleet(system.fleet);
+  else arbiter.start();
   client.start();
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents);
   if (client.finishedAt !== undefined) return 'finished';

@@ -31,6 +31,7 @@ import { Listener } from './listener.js';
 import { PHASE_NAMES } from './request.js';
 import { Arbiter } from './server/arbiter.js';
 import { compileEndpoints } from './steps.js';
+import { wireFleet, type Fleet } from './fleet/wireFleet.js';
 
 /** The wired system, ready to run: its components, and what records them. */
 export interface System {
@@ -46,13 +47,15 @@ export interface System {
   db: DatabaseAccess | undefined;
   postgres: Postgres | undefined;
   pgbouncer: PgBouncer | undefined;
+  /** Several instances behind a balancer (fleet/wireFleet.ts); then listener, arbiter, app and db are its first instance's, and the client loads the balancer. */
+  fleet?: Fleet;
 }
 
 /** `series`: record the time series (RunOptions.timeSeries). */
 export function wire(r: ResolvedScenario, series: boolean): System {
   const sim = new Simulation();
   const streams = new RandomStreams(r.seed);
-  const recorder = new RunRecorder(PHASE_NAMES.length, series);
+  const recorder = new RunRecorder(PHASE_NAMES.length + 1, series);
   const timeline = recorder.timeline;
 
   const newCpu = (cores: number): Cpu => (r.machine.scheduler === 'fifo' ? new FifoCpu(sim, cores) : new SharedCpu(sim, cores));
@@ -64,6 +67,30 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   let pgbouncer: PgBouncer | undefined;
   let db: DatabaseAccess | undefined;
   const d = r.database;
+  if (r.fleet !== undefined) {
+    if (d !== undefined) postgres = new Postgres(sim, d.postgres, host(d.host), timeline.gauge('dbConnections', series), d.synRetransmits);
+    const fleet = wireFleet(r, r.fleet, { sim, streams, timeline, series, ledger: recorder.ledger, newCpu, machine: cores, postgres });
+    const first = fleet.instances[0];
+    const client = newClient(r, sim, fleet.balancer.front, recorder, streams);
+    if (r.client.settings.requestCpu! > 0 || r.client.settings.dialCpu! > 0) {
+      const cpu = host(r.client.host);
+      client.process = new ProcessCpu(cpu, cpu.cores, 'client');
+    }
+    return {
+      resolved: r,
+      sim,
+      recorder,
+      inSystem: timeline.gauge('inSystem'),
+      client,
+      listener: first.listener,
+      arbiter: first.arbiter,
+      app: first.app,
+      db: first.db,
+      postgres,
+      pgbouncer: fleet.sharedBouncer?.pgbouncer ?? first.pgbouncer,
+      fleet,
+    };
+  }
   if (d !== undefined) {
     postgres = new Postgres(sim, d.postgres, host(d.host), timeline.gauge('dbConnections', series), d.synRetransmits);
     if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres);
@@ -99,34 +126,39 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     streams.stream('server.maxRequestsJitter'),
   );
 
-  const inSystem = timeline.gauge('inSystem');
-  const c = r.client;
-  const client: LoadGenerator =
-    c.kind === 'openLoop'
-      ? new OpenLoopClient(
-          sim,
-          listener,
-          c.settings,
-          new Arrivals(c.process, c.steps, streams.stream('client.arrivals')),
-          recorder,
-          inSystem,
-          recorder.ledger,
-        )
-      : new HeyClient(
-          sim,
-          listener,
-          // Its own stream, made only when asked for: every other draw stays as it was.
-          c.thinkTime === undefined
-            ? c.settings
-            : { ...c.settings, think: { distribution: toDistribution(c.thinkTime), uniform: streams.stream('client.thinkTime') } },
-          recorder,
-          inSystem,
-          recorder.ledger,
-        );
-  if (c.settings.requestCpu! > 0 || c.settings.dialCpu! > 0) {
+  const client = newClient(r, sim, listener, recorder, streams);
+  if (r.client.settings.requestCpu! > 0 || r.client.settings.dialCpu! > 0) {
     // hey is a Go program: its goroutines run on GOMAXPROCS = its host's cores threads.
-    const cpu = host(c.host);
+    const cpu = host(r.client.host);
     client.process = new ProcessCpu(cpu, cpu.cores, 'client');
   }
+  const inSystem = timeline.gauge('inSystem');
   return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer };
+}
+
+/** The load generator the scenario asks for, connecting to `listener`. */
+function newClient(r: ResolvedScenario, sim: Simulation, listener: Listener, recorder: RunRecorder, streams: RandomStreams): LoadGenerator {
+  const inSystem = recorder.timeline.gauge('inSystem');
+  const c = r.client;
+  return c.kind === 'openLoop'
+    ? new OpenLoopClient(
+        sim,
+        listener,
+        c.settings,
+        new Arrivals(c.process, c.steps, streams.stream('client.arrivals')),
+        recorder,
+        inSystem,
+        recorder.ledger,
+      )
+    : new HeyClient(
+        sim,
+        listener,
+        // Its own stream, made only when asked for: every other draw stays as it was.
+        c.thinkTime === undefined
+          ? c.settings
+          : { ...c.settings, think: { distribution: toDistribution(c.thinkTime), uniform: streams.stream('client.thinkTime') } },
+        recorder,
+        inSystem,
+        recorder.ledger,
+      );
 }

@@ -1,6 +1,7 @@
 // The report as hey prints it (requester/print.go, defaultTmpl): Summary, response-time
 // histogram, latency distribution, status codes, errors; then what only a simulator can
 // tell, under its own heading.
+import { fleetText } from './fleetReport.js';
 import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
 
@@ -101,6 +102,7 @@ function simulationText(s: RunSummary): string[] {
       );
     }
   }
+  if (s.fleet !== undefined) out.push(...fleetText(s.fleet));
   const cpu = sim.cpu;
   if (cpu.client > 0 || cpu.postmaster > 0 || cpu.backends > 0) {
     out.push(

@@ -3,6 +3,7 @@
 import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
 import type { RunResult } from '../model/system.js';
+import { budgetWarning, fleetSummary, type FleetSummary } from './fleetReport.js';
 
 export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
 
@@ -73,9 +74,12 @@ export interface RunSummary {
      */
     littlesLaw: { meanInSystem: number; throughputTimesMeanTime: number };
   };
+  /** Several instances behind a balancer (fleetReport.ts); absent for one instance. */
+  fleet?: FleetSummary;
 }
 
 export function summarize(result: RunResult, scenario: string, seed: number): RunSummary {
+  const fleet = result.fleet === undefined ? undefined : fleetSummary(result.fleet);
   const rec = result.recorder;
   const lat = rec.latency;
   const total = toSeconds(result.total);
@@ -143,20 +147,23 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
               pool: result.database.pool ?? null,
               pgbouncer: result.database.pgbouncer ?? null,
             },
-      warnings: warnings(result),
+      warnings: warnings(result, fleet),
       exceptions: sortedRecord(result.exceptions),
       littlesLaw: {
         meanInSystem: result.meanInSystem,
         throughputTimesMeanTime: total > 0 ? toSeconds(lat.sum + rec.errorTime) / total : 0,
       },
     },
+    ...(fleet !== undefined ? { fleet } : {}),
   };
 }
 
-function warnings(result: RunResult): string[] {
+function warnings(result: RunResult, fleet: FleetSummary | undefined): string[] {
   const out: string[] = [];
   const db = result.database;
-  if (db?.pool !== undefined) {
+  const budget = fleet === undefined ? undefined : budgetWarning(fleet);
+  if (budget !== undefined) out.push(budget);
+  if (db?.pool !== undefined && fleet === undefined) {
     const perWorker = db.pool.size + db.pool.maxOverflow;
     const total = result.server.workers * perWorker;
     const [limit, what] =

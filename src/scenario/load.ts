@@ -79,6 +79,19 @@ export function validateScenario(
     // PostgreSQL refuses to start: "superuser_reserved_connections (3) must be less than max_connections (3)".
     fail(['database', 'superuserReservedConnections'], msg.reservedAtLeastMax(d.superuserReservedConnections, d.maxConnections));
   }
+  const f = scenario.fleet;
+  if (f !== undefined) {
+    // A CFS quota is a cgroup's: instances packed on one host would need the host's cores shared among quota groups, which the model does not do.
+    if (f.cpuLimit !== undefined && f.instancesPerHost > 1) fail(['fleet', 'cpuLimit'], msg.cpuLimitPacked(f.instancesPerHost));
+    f.otherClients.forEach((c, i) => {
+      if (c.holds === 'perTask' && (c.taskRate === undefined || c.taskTime === undefined))
+        fail(
+          ['fleet', 'otherClients', i, c.taskRate === undefined ? 'taskRate' : 'taskTime'],
+          msg.perTaskNeeds(c.taskRate === undefined ? 'taskRate' : 'taskTime'),
+        );
+    });
+    if (f.otherClients.length > 0 && d === undefined) fail(['fleet', 'otherClients'], msg.otherClientsNeedDatabase);
+  }
   for (const { path, steps } of lists) {
     // A handler uses one database connection at a time: a query or a close without an
     // open connection would fail in Python, so it is a mistake here.

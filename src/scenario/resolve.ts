@@ -14,6 +14,7 @@
 import type { Distribution } from '../engine/distributions.js';
 import type { Uniform } from '../engine/random.js';
 import { fromSeconds, type Time } from '../engine/time.js';
+import { resolveFleet, type FleetSettings } from './resolveFleet.js';
 import { resolveEndpoints, type ResolvedEndpoint } from './resolveSteps.js';
 import type { Scenario, Step } from './schema.js';
 
@@ -215,6 +216,8 @@ export interface ResolvedScenario {
   server: ArbiterSettings;
   app: AppSettings;
   database: DatabaseSettings | undefined;
+  /** Several instances behind a load balancer (resolveFleet.ts); undefined: one instance, loaded directly. */
+  fleet?: FleetSettings;
 }
 
 export function resolve(scenario: Scenario): ResolvedScenario {
@@ -253,6 +256,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
     // client's CPU of a connect comes with the backend's challenge.
     app: { endpoints: resolveEndpoints(a, direct), errorCpu: fromSeconds(s.errorCpu), switchCpu: fromSeconds(s.switchCpu), pool },
     database: d === undefined ? undefined : resolveDatabase(scenario, d, tcp, direct),
+    ...(scenario.fleet !== undefined ? { fleet: resolveFleet(scenario) } : {}),
   };
 }
 

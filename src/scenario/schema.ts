@@ -11,6 +11,7 @@ import { clientSchema } from './clientSchema.js';
 import { machineSchema, serverSchema } from './serverSchema.js';
 import { appSchema } from './appSchema.js';
 import { databaseSchema } from './databaseSchema.js';
+import { fleetSchema } from './fleetSchema.js';
 import { MAX_EVENTS, MAX_REPLICATIONS, positiveCount, positiveSeconds } from './units.js';
 
 export * from './units.js';
@@ -19,6 +20,7 @@ export { databaseSchema } from './databaseSchema.js';
 export { clientSchema } from './clientSchema.js';
 export { machineSchema, serverSchema } from './serverSchema.js';
 export { appSchema } from './appSchema.js';
+export { fleetSchema } from './fleetSchema.js';
 
 /**
  * 10 million events take some seconds and, with every event holding a pending request,
@@ -69,6 +71,7 @@ export const scenarioSchema = z.strictObject({
   server: serverSchema,
   app: appSchema,
   database: databaseSchema.optional(),
+  fleet: fleetSchema.optional(),
   limits: limitsSchema.default(DEFAULT_LIMITS),
   sweep: sweepSchema.optional(),
   measured: costNotes(

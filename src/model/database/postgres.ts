@@ -60,6 +60,8 @@ export class Attempt {
   turnsLeft = 0;
   /** The client's own work for its last answer (µs of CPU: scram-sha-256's proof). */
   clientCpu: Time = 0;
+  /** The role's superuser attribute when it is not the app's (another client of the database: openAs). */
+  superuser: boolean | undefined = undefined;
   constructor(
     public req: HttpRequest,
     public done: DbDone<any>,
@@ -126,6 +128,11 @@ export class Postgres implements DbServer {
   }
 
   open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
+    this.openAs(undefined, req, clientCpu, done, a);
+  }
+
+  /** Opens a connection for a role other than the app's (`superuser`: its attribute; undefined: the app's role). */
+  openAs<A>(superuser: boolean | undefined, req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
     // Attempts are reused once their client has its answer (a connection storm makes thousands).
     let attempt = this.spare.pop();
     if (attempt === undefined) attempt = new Attempt(req, done, a, this);
@@ -137,6 +144,7 @@ export class Postgres implements DbServer {
       attempt.slotted = false;
     }
     attempt.clientCpu = clientCpu;
+    attempt.superuser = superuser;
     this.syn(attempt);
   }
 
@@ -344,7 +352,7 @@ export class Postgres implements DbServer {
   private readonly started = (attempt: Attempt): void => {
     const s = this.settings;
     this.startingUp--;
-    if (!s.superuser && s.maxConnections - this.backends < s.superuserReservedConnections) {
+    if (!(attempt.superuser ?? s.superuser) && s.maxConnections - this.backends < s.superuserReservedConnections) {
       this.refused++;
       this.slotFreed();
       this.finish(attempt, RESERVED_FOR_SUPERUSER);

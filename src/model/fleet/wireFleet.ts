@@ -1,0 +1,165 @@
+// Builds a fleet from a resolved scenario (wire.ts calls this when it has a fleet section):
+//
+//   client --SYN--> balancer's listener --> LoadBalancer --upstream SYN--> instance i's listener
+//        --> its arbiter's workers --> its app --> its pools (--> sidecar PgBouncer)
+//                                                   --> shared PgBouncer --> PostgreSQL
+//   other clients (Celery, cron...) ---------------------------------------> PostgreSQL
+//
+// Hosts: instances fill hosts of machine.cores cores, instancesPerHost each; the first host
+// is the machine, where the database, the client and the balancer run unless they have
+// cores of their own. An instance with a CPU limit has a host of its own under a CFS quota.
+// Each instance draws from random streams of its own (seeded by the scenario seed and its
+// number), so adding an instance never shifts another's draws.
+import type { Cpu } from '../../engine/cpu/cpu.js';
+import { ProcessCpu } from '../../engine/cpu/process.js';
+import { QuotaCpu } from '../../engine/cpu/quota.js';
+import { RandomStreams } from '../../engine/random.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { ResolvedScenario } from '../../scenario/resolve.js';
+import type { FleetSettings } from '../../scenario/resolveFleet.js';
+import type { Timeline } from '../../stats/timeline.js';
+import { App } from '../app.js';
+import { DatabaseAccess } from '../database/access.js';
+import { PgBouncer } from '../database/pgbouncer.js';
+import type { Attempt, DbClient, Postgres } from '../database/postgres.js';
+import type { DbServer } from '../database/server.js';
+import { Listener } from '../listener.js';
+import type { PhaseLedger } from '../request.js';
+import { Arbiter } from '../server/arbiter.js';
+import { compileEndpoints } from '../steps.js';
+import { CountedServer } from './countedServer.js';
+import { LoadBalancer, Upstream } from './loadBalancer.js';
+import { OtherClient } from './otherClients.js';
+
+/** One instance of the app: what a single-instance run has, once per instance. */
+export interface Instance {
+  index: number;
+  listener: Listener;
+  arbiter: Arbiter;
+  app: App;
+  db: DatabaseAccess | undefined;
+  /** Its connections to PostgreSQL (through its sidecar PgBouncer, if any); undefined behind a shared PgBouncer or without a database. */
+  counted: CountedServer | undefined;
+  pgbouncer: PgBouncer | undefined;
+  cpu: Cpu;
+}
+
+export interface Fleet {
+  settings: FleetSettings;
+  instances: Instance[];
+  balancer: LoadBalancer;
+  otherClients: OtherClient[];
+  /** The shared PgBouncer's connections to PostgreSQL. */
+  sharedBouncer: { pgbouncer: PgBouncer; counted: CountedServer } | undefined;
+}
+
+/** A handshake message goes to the app of the worker that is connecting; other clients answer at once. */
+class FleetDbClient implements DbClient {
+  turn(attempt: Attempt, cpu: number): void {
+    const host = attempt.req.host;
+    if (host === undefined) attempt.answered();
+    else host.app.turn(attempt, cpu);
+  }
+}
+
+export interface FleetParts {
+  sim: Simulation;
+  streams: RandomStreams;
+  timeline: Timeline;
+  series: boolean;
+  ledger: PhaseLedger;
+  /** A host of that many cores, with the scenario's scheduler. */
+  newCpu: (cores: number) => Cpu;
+  /** The first host (the machine). */
+  machine: Cpu;
+  postgres: Postgres | undefined;
+}
+
+export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts): Fleet {
+  const { sim, timeline, series, postgres } = p;
+  const d = r.database;
+  let sharedBouncer: Fleet['sharedBouncer'];
+  if (postgres !== undefined && d?.pgbouncer !== undefined && f.pgbouncer === 'shared') {
+    const counted = new CountedServer(postgres);
+    sharedBouncer = { pgbouncer: new PgBouncer(sim, d.pgbouncer, counted), counted };
+  }
+  if (d?.clientAnswers) postgres!.client = new FleetDbClient();
+
+  const hosts: Cpu[] = [p.machine];
+  const instances: Instance[] = [];
+  const gauges = { running: timeline.gauge('running', series), keepalive: timeline.gauge('keepalive', series) };
+  for (let i = 0; i < f.instances; i++) {
+    const streams = new RandomStreams(`${r.seed}/instance ${i + 1}`);
+    let cpu: Cpu;
+    if (f.quota !== undefined) cpu = new QuotaCpu(sim, f.hostCores, f.quota.quota, f.quota.period);
+    else {
+      const h = Math.floor(i / f.instancesPerHost);
+      if (hosts[h] === undefined) hosts[h] = p.newCpu(f.hostCores);
+      cpu = hosts[h];
+    }
+    let counted: CountedServer | undefined;
+    let pgbouncer: PgBouncer | undefined;
+    let db: DatabaseAccess | undefined;
+    if (postgres !== undefined && d !== undefined) {
+      let server: DbServer;
+      if (sharedBouncer !== undefined) server = sharedBouncer.pgbouncer;
+      else {
+        counted = new CountedServer(postgres);
+        server = counted;
+        if (d.pgbouncer !== undefined) server = pgbouncer = new PgBouncer(sim, d.pgbouncer, counted);
+      }
+      db = new DatabaseAccess(sim, server, r.app.pool);
+    }
+    const app = new App(
+      sim,
+      compileEndpoints(r.app.endpoints, streams),
+      cpu,
+      db,
+      streams.stream('app.endpoint'),
+      r.app.errorCpu,
+      r.app.switchCpu,
+    );
+    const l = r.listener;
+    const listener = new Listener(
+      sim,
+      l.capacity,
+      l.synRetransmits,
+      l.acceptPolicy,
+      streams.stream('server.accept'),
+      timeline.gauge('backlog', series),
+    );
+    const arbiter = new Arbiter(sim, listener, app, r.server, gauges, streams.stream('server.maxRequestsJitter'));
+    instances.push({ index: i, listener, arbiter, app, db, counted, pgbouncer, cpu });
+  }
+
+  const b = f.balancer;
+  const lbHost = b.cores === undefined ? p.machine : p.newCpu(b.cores);
+  const front = new Listener(
+    sim,
+    b.backlog,
+    r.listener.synRetransmits,
+    'first',
+    p.streams.stream('balancer.accept'),
+    timeline.gauge('balancerBacklog', false),
+  );
+  const balancer = new LoadBalancer(
+    sim,
+    b,
+    front,
+    instances.map((inst) => new Upstream(inst.index, inst.listener)),
+    new ProcessCpu(lbHost, b.workerProcesses, 'balancer'),
+    p.streams.stream('balancer.pick'),
+    p.ledger,
+    timeline.gauge('balancerKeepalive', false),
+  );
+  const otherClients =
+    postgres === undefined ? [] : f.otherClients.map((c) => new OtherClient(sim, c, postgres, p.streams.stream(`other.${c.name}`)));
+  return { settings: f, instances, balancer, otherClients, sharedBouncer };
+}
+
+/** Boots every instance's workers, opens the balancer's socket, starts the other clients. */
+export function startFleet(fleet: Fleet): void {
+  for (const inst of fleet.instances) inst.arbiter.start();
+  fleet.balancer.start();
+  for (const c of fleet.otherClients) c.start();
+}

@@ -1,0 +1,135 @@
+// A fleet's part of the report: per instance, the balancer and what it answered itself,
+// the database's other clients, and the connection budget (the most connections each part
+// may open, their sum against max_connections - superuser_reserved_connections, and the
+// peaks reached). JSON in seconds (summary.ts's `fleet`), and the text under "Simulation:".
+import { toSeconds } from '../engine/time.js';
+import type { FleetResult } from '../model/fleet/fleetResult.js';
+
+export interface FleetSummary {
+  instances: {
+    requests: number;
+    /** Requests whose handler raised (500s), by exception: who refused them. */
+    exceptions: Record<string, number>;
+    kills: number;
+    restarts: number;
+    backlog: { peak: number; synDrops: number };
+    /** CPU seconds of its workers. */
+    cpu: number;
+    /** Under a CPU limit: periods throttled (cpu.stat nr_throttled) and seconds throttled (throttled_time). */
+    throttled: { periods: number; seconds: number } | null;
+  }[];
+  balancer: {
+    policy: string;
+    requests: number;
+    peakConnections: number;
+    /** What it answered itself: 502 with no upstream left to try, 502 after a failed attempt, 504 after a timed-out one. */
+    noLiveUpstreams: number;
+    badGateway: number;
+    gatewayTimeout: number;
+    retries: number;
+    upstreamConnects: number;
+    upstreamReuses: number;
+    cpu: number;
+    upstreams: { attempts: number; failures: number; responses: number; peakActive: number }[];
+  };
+  otherClients: { name: string; connections: number; peak: number; opened: number; refused: number; tasks: number }[];
+  /** null without a database. */
+  budget: {
+    items: { name: string; max: number; how: string; peak: number }[];
+    /** The most connections all parts may hold together, what ordinary roles may hold (max_connections - reserved), and the most PostgreSQL held. */
+    max: number;
+    limit: number;
+    maxConnections: number;
+    reserved: number;
+    peak: number;
+  } | null;
+}
+
+export function fleetSummary(f: FleetResult): FleetSummary {
+  return {
+    instances: f.instances.map((i) => ({
+      requests: i.requests,
+      exceptions: i.exceptions,
+      kills: i.kills,
+      restarts: i.restarts,
+      backlog: { peak: i.backlogPeak, synDrops: i.synDrops },
+      cpu: toSeconds(i.cpu),
+      throttled: i.throttled === null ? null : { periods: i.throttled.periods, seconds: toSeconds(i.throttled.time) },
+    })),
+    balancer: { ...f.balancer, cpu: toSeconds(f.balancer.cpu) },
+    otherClients: f.otherClients,
+    budget: f.budget,
+  };
+}
+
+/** The budget's warning, when the parts together may open more than PostgreSQL grants. */
+export function budgetWarning(f: FleetSummary): string | undefined {
+  const b = f.budget;
+  if (b === null || b.max <= b.limit) return undefined;
+  return `the fleet may open ${b.max} connections (${budgetSum(b)}), more than the ${b.limit} PostgreSQL grants ordinary roles (max_connections ${b.maxConnections} - ${b.reserved} reserved): the rest are refused`;
+}
+
+function budgetSum(b: NonNullable<FleetSummary['budget']>): string {
+  // Identical instances are written once: "4 x 40".
+  const parts: string[] = [];
+  for (let i = 0; i < b.items.length; ) {
+    let j = i;
+    while (
+      j < b.items.length &&
+      b.items[j].name.startsWith('instance ') &&
+      b.items[i].name.startsWith('instance ') &&
+      b.items[j].max === b.items[i].max
+    )
+      j++;
+    if (j - i > 1) {
+      parts.push(`${j - i} instances x ${b.items[i].max} (${b.items[i].how})`);
+      i = j;
+    } else {
+      parts.push(`${b.items[i].name} ${b.items[i].max}`);
+      i++;
+    }
+  }
+  return parts.join(' + ');
+}
+
+export function fleetText(f: FleetSummary): string[] {
+  const out: string[] = [];
+  const lb = f.balancer;
+  const answered = [
+    lb.noLiveUpstreams > 0 ? `${lb.noLiveUpstreams} x 502 no live upstreams` : '',
+    lb.badGateway > 0 ? `${lb.badGateway} x 502 upstream refused or closed` : '',
+    lb.gatewayTimeout > 0 ? `${lb.gatewayTimeout} x 504 upstream timed out` : '',
+  ].filter((x) => x !== '');
+  out.push(
+    `  Balancer:\t${lb.policy}, ${lb.requests} requests, ${lb.retries} retried on another upstream, ${lb.upstreamConnects} upstream connections opened, ${lb.upstreamReuses} reused` +
+      (answered.length > 0 ? `; answered itself: ${answered.join(', ')}` : ''),
+  );
+  f.instances.forEach((inst, i) => {
+    const u = lb.upstreams[i];
+    const raised = Object.entries(inst.exceptions);
+    const errors = raised.reduce((a, [, n]) => a + n, 0);
+    out.push(
+      `  Instance ${i + 1}:\t${inst.requests} requests (${u.responses} answered, ${u.failures} failed attempts), ${errors} raised` +
+        (inst.kills > 0 ? `, ${inst.kills} workers killed` : '') +
+        (inst.backlog.synDrops > 0 ? `, ${inst.backlog.synDrops} SYNs dropped` : '') +
+        (inst.throttled !== null
+          ? `, throttled ${inst.throttled.seconds.toFixed(3)} s in ${inst.throttled.periods} periods (CPU limit)`
+          : ''),
+    );
+    for (const [e, n] of raised) out.push(`    [${n}]\t${e}`);
+  });
+  for (const c of f.otherClients) {
+    out.push(
+      `  ${c.name}:\t${c.connections} connections, peak ${c.peak} held, ${c.opened} opened, ${c.refused} refused by PostgreSQL` +
+        (c.tasks > 0 ? `, ${c.tasks} tasks` : ''),
+    );
+  }
+  const b = f.budget;
+  if (b !== null) {
+    out.push(
+      `  Budget:\t${budgetSum(b)} = ${b.max} connections at most, ${b.max > b.limit ? '>' : '<='} ${b.limit} (max_connections ${b.maxConnections} - ${b.reserved} reserved); peak reached ${b.peak}`,
+    );
+    out.push(`    peaks:\t${b.items.map((it) => `${it.name} ${it.peak}/${it.max}`).join(', ')}`);
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+// The fleet section of the scenario format: several instances of the app (server and app
+// sections as written) behind a load balancer, in pods with a CPU limit, sharing the one
+// database with other clients (Celery workers, cron jobs, admin sessions). schema.ts
+// assembles the sections. Option names follow nginx's directives and Kubernetes' fields.
+import * as z from 'zod';
+import {
+  count,
+  positiveCountOptional,
+  MAX_BACKLOG,
+  MAX_CORES,
+  MAX_LIST,
+  MAX_PG_CONNECTIONS,
+  MAX_RATE,
+  MAX_WORKERS,
+  positiveCount,
+  positiveSeconds,
+  seconds,
+} from './units.js';
+
+/**
+ * nginx's CPU per proxied request, measured by calibration/fleet.sh (results/fleet-summary.txt):
+ * its worker's schedstat over 3,000 requests through it to two gunicorn instances, 3 runs.
+ * With the client's keep-alive: 0.110, 0.119, 0.126 ms (median 0.119); without: 0.147,
+ * 0.157, 0.178 ms (median 0.157): 0.038 ms more per new client connection. Both open a new
+ * upstream connection per request (nginx's default, HTTP/1.0 to the upstreams).
+ */
+export const NGINX_MEASURED = { requestCpu: 0.000119, connectionCpu: 0.000038 } as const;
+
+/** Instances a fleet may have: each is a listener, an arbiter and its workers, made before the run. */
+export const MAX_INSTANCES = 1000;
+
+export const loadBalancerSchema = z.strictObject({
+  policy: z.enum(['round-robin', 'least-connections', 'random', 'two-choices']).default('round-robin').meta({
+    description:
+      "How it picks an upstream (an instance) for each request: round-robin (nginx's default), least-connections (nginx least_conn: fewest requests in flight, ties in round-robin order), random (nginx random), two-choices (nginx random two least_conn: two at random, the one with fewer requests in flight).",
+  }),
+  requestCpu: seconds.default(NGINX_MEASURED.requestCpu).meta({
+    description:
+      "The balancer's CPU per request (read, pick, connect or reuse an upstream connection, relay the response). Default: nginx 1.22's, measured by calibration/fleet.sh.",
+  }),
+  connectionCpu: seconds.default(NGINX_MEASURED.connectionCpu).meta({
+    description:
+      "The balancer's extra CPU per new client connection (accept, close). Default: nginx 1.22's, measured by calibration/fleet.sh.",
+  }),
+  cores: positiveCountOptional(
+    "Cores of the balancer's own host; without it, it runs on the machine (the first instances' host). At most 8192.",
+    MAX_CORES,
+  ),
+  workerProcesses: positiveCount(
+    "nginx worker_processes: how many of its host's cores it can use at once. At most 8192.",
+    MAX_CORES,
+  ).default(1),
+  backlog: positiveCount('nginx listen ... backlog=: its accept queue (511 by default on Linux). At most 2^31 - 1.', MAX_BACKLOG).default(
+    511,
+  ),
+  keepaliveTimeout: seconds
+    .default(75)
+    .meta({ description: 'nginx keepalive_timeout: an idle client connection is closed after this; 0 closes after each response.' }),
+  upstreamKeepalive: count(
+    "nginx keepalive in the upstream block (with proxy_http_version 1.1): idle connections to the upstreams it keeps, the least recently used closed beyond it. 0 (nginx's default): a new upstream connection per request, closed by the instance after its response.",
+    MAX_WORKERS * 100,
+  ).default(0),
+  maxConns: count(
+    'nginx server ... max_conns=: requests in flight one upstream may have; a request finding every upstream full gets 502. 0: no limit.',
+    MAX_WORKERS * 100,
+  ).default(0),
+  connectTimeout: seconds
+    .default(60)
+    .meta({
+      description:
+        'nginx proxy_connect_timeout: waiting for an upstream to accept (its listen queue may drop SYNs); then 504, or the next upstream.',
+    }),
+  readTimeout: seconds
+    .default(60)
+    .meta({ description: 'nginx proxy_read_timeout: waiting for the response; then 504, or the next upstream.' }),
+  nextUpstream: z.boolean().default(true).meta({
+    description:
+      'nginx proxy_next_upstream error timeout (its default): a request whose upstream refused, reset, closed or timed out before answering goes to the next upstream, each at most once (GET is idempotent).',
+  }),
+  nextUpstreamTries: count('nginx proxy_next_upstream_tries: attempts per request in all; 0: every upstream once.', MAX_WORKERS).default(0),
+  maxFails: count(
+    'nginx server ... max_fails=: failed attempts (refused, reset, timed out) within failTimeout after which the upstream is left out for failTimeout; 0: never. Ignored with one upstream, as nginx does.',
+    MAX_WORKERS,
+  ).default(1),
+  failTimeout: seconds.default(10).meta({ description: 'nginx server ... fail_timeout=.' }),
+});
+
+export const otherClientSchema = z.strictObject({
+  name: z.string().min(1).meta({ description: 'What it is, for the report: "celery", "cron", "migrations", "admin".' }),
+  connections: positiveCount(
+    'Connections it opens at most (Celery: its concurrency; a pool: its size). At most 262,143.',
+    MAX_PG_CONNECTIONS,
+  ),
+  superuser: z.boolean().default(false).meta({ description: 'It connects as a superuser: it may use superuser_reserved_connections.' }),
+  holds: z.enum(['always', 'perTask']).default('always').meta({
+    description:
+      'always: it opens its connections at the start and keeps them (a pool, an idle admin session); perTask: each task opens a connection, holds it taskTime, and closes it.',
+  }),
+  taskRate: z
+    .number()
+    .positive()
+    .max(MAX_RATE)
+    .optional()
+    .meta({
+      description:
+        'perTask: tasks per second across its connections (Poisson arrivals); a task finding all its connections busy waits for one.',
+    }),
+  taskTime: positiveSeconds.optional().meta({ description: 'perTask: how long a task holds its connection.' }),
+});
+
+export const fleetSchema = z
+  .strictObject({
+    instances: positiveCount(
+      `Instances of the app (pods, dynos, VMs), each with the server and app sections' settings: its own listener, arbiter, workers and per-worker pools. At most ${MAX_INSTANCES}.`,
+      MAX_INSTANCES,
+    ).default(2),
+    instancesPerHost: positiveCount(
+      'Instances packed on one host of machine.cores cores (1: each instance has a host of its own). At most 1000.',
+      MAX_INSTANCES,
+    ).default(1),
+    cpuLimit: z.number().positive().max(MAX_CORES).optional().meta({
+      description:
+        'Kubernetes resources.limits.cpu of each instance, in cores (0.5 = 500m): a CFS quota of cpuLimit x cpuPeriod of CPU time per period for all its processes; a pod that used it is throttled until the next period. Needs instancesPerHost 1. Without it, no quota.',
+    }),
+    cpuPeriod: positiveSeconds
+      .default(0.1)
+      .meta({ description: "cpu.cfs_period_us: the quota's period (100 ms, the kernel's and Kubernetes' default)." }),
+    pgbouncer: z.enum(['shared', 'sidecar']).default('shared').meta({
+      description:
+        'With database.pgbouncer: one PgBouncer for the whole fleet (shared), or one beside each instance (sidecar), each with default_pool_size server connections.',
+    }),
+    loadBalancer: loadBalancerSchema.default(loadBalancerSchema.parse({})),
+    otherClients: z.array(otherClientSchema).max(MAX_LIST).default([]).meta({
+      description:
+        'Other clients of the same PostgreSQL: Celery workers, cron jobs, migrations, admin sessions. Their connections count against max_connections.',
+    }),
+  })
+  .meta({
+    description:
+      'Several instances of the app behind a load balancer, sharing the database (docs/fleet.md). hey (or the arrivals) load the balancer; each instance runs the server and app sections as written.',
+  });
+
+export type FleetInput = z.input<typeof fleetSchema>;

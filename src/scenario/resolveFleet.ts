@@ -1,0 +1,155 @@
+// The fleet section, resolved (resolve.ts calls this): the balancer's settings in µs with
+// nginx's derived rules applied (max_fails is ignored with one upstream; tries default to
+// every upstream once), each instance's CPU quota, and the connection budget: the most
+// connections each part of the fleet may open, against what PostgreSQL grants.
+import { fromSeconds, type Time } from '../engine/time.js';
+import { allSteps, effectiveWorkerClass } from './resolve.js';
+import type { Scenario } from './schema.js';
+
+export type BalancingPolicy = 'round-robin' | 'least-connections' | 'random' | 'two-choices';
+
+export interface BalancerSettings {
+  policy: BalancingPolicy;
+  requestCpu: Time;
+  connectionCpu: Time;
+  /** Its own host's cores; undefined: the machine. */
+  cores: number | undefined;
+  workerProcesses: number;
+  backlog: number;
+  /** 0 closes the client's connection after each response. */
+  keepaliveTimeout: Time;
+  upstreamKeepalive: number;
+  /** 0: no limit. */
+  maxConns: number;
+  connectTimeout: Time;
+  readTimeout: Time;
+  nextUpstream: boolean;
+  /** Attempts per request in all (at least 1, at most the upstreams). */
+  tries: number;
+  /** 0: upstreams are never left out. */
+  maxFails: number;
+  failTimeout: Time;
+}
+
+export interface OtherClientSettings {
+  name: string;
+  connections: number;
+  superuser: boolean;
+  holds: 'always' | 'perTask';
+  /** Tasks per second (perTask). */
+  taskRate: number;
+  taskTime: Time;
+}
+
+/** One line of the connection budget: a part of the fleet and the most connections it may hold. */
+export interface BudgetItem {
+  name: string;
+  max: number;
+  /** How `max` is made, for the report: "4 workers x pool 10". */
+  how: string;
+}
+
+export interface ConnectionBudget {
+  items: BudgetItem[];
+  /** Their sum. */
+  max: number;
+  /** max_connections - superuser_reserved_connections: what ordinary roles may hold. */
+  limit: number;
+  maxConnections: number;
+  reserved: number;
+}
+
+export interface FleetSettings {
+  instances: number;
+  instancesPerHost: number;
+  /** Cores of each host (machine.cores). */
+  hostCores: number;
+  /** Each instance's CFS quota; undefined: none. */
+  quota: { quota: Time; period: Time } | undefined;
+  pgbouncer: 'shared' | 'sidecar';
+  balancer: BalancerSettings;
+  otherClients: OtherClientSettings[];
+  budget: ConnectionBudget | undefined;
+}
+
+export function resolveFleet(scenario: Scenario): FleetSettings | undefined {
+  const f = scenario.fleet;
+  if (f === undefined) return undefined;
+  const b = f.loadBalancer;
+  return {
+    instances: f.instances,
+    instancesPerHost: f.instancesPerHost,
+    hostCores: scenario.machine.cores,
+    quota: f.cpuLimit === undefined ? undefined : { quota: fromSeconds(f.cpuLimit * f.cpuPeriod), period: fromSeconds(f.cpuPeriod) },
+    pgbouncer: f.pgbouncer,
+    balancer: {
+      policy: b.policy,
+      requestCpu: fromSeconds(b.requestCpu),
+      connectionCpu: fromSeconds(b.connectionCpu),
+      cores: b.cores,
+      workerProcesses: Math.min(b.workerProcesses, b.cores ?? scenario.machine.cores),
+      backlog: b.backlog,
+      keepaliveTimeout: fromSeconds(b.keepaliveTimeout),
+      upstreamKeepalive: b.upstreamKeepalive,
+      maxConns: b.maxConns,
+      connectTimeout: fromSeconds(b.connectTimeout),
+      readTimeout: fromSeconds(b.readTimeout),
+      nextUpstream: b.nextUpstream,
+      tries: b.nextUpstream ? (b.nextUpstreamTries === 0 ? f.instances : Math.min(b.nextUpstreamTries, f.instances)) : 1,
+      // ngx_http_upstream_round_robin.c: a group of one server never marks it down.
+      maxFails: f.instances === 1 ? 0 : b.maxFails,
+      failTimeout: fromSeconds(b.failTimeout),
+    },
+    otherClients: f.otherClients.map((c) => ({
+      name: c.name,
+      connections: c.connections,
+      superuser: c.superuser,
+      holds: c.holds,
+      taskRate: c.taskRate ?? 0,
+      taskTime: fromSeconds(c.taskTime ?? 0),
+    })),
+    budget: connectionBudget(scenario),
+  };
+}
+
+/**
+ * The most connections each part may hold at once: an instance's per-worker pools
+ * (pool_size + max_overflow each), its sidecar PgBouncer's default_pool_size, or without
+ * either one per request in flight (workers x requests per worker); a shared PgBouncer
+ * its default_pool_size; each other client its connections.
+ */
+export function connectionBudget(scenario: Scenario): ConnectionBudget | undefined {
+  const d = scenario.database;
+  const f = scenario.fleet;
+  if (d === undefined || f === undefined) return undefined;
+  const s = scenario.server;
+  const pool = scenario.app.pool;
+  const bouncer = d.pgbouncer;
+  const connects = allSteps(scenario).some((st) => st.kind === 'dbConnect');
+  const workerClass = effectiveWorkerClass(scenario);
+  const perWorker = workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections;
+  const items: BudgetItem[] = [];
+  const instance = (): { max: number; how: string } => {
+    if (bouncer !== undefined && f.pgbouncer === 'sidecar')
+      return { max: bouncer.defaultPoolSize, how: `sidecar PgBouncer default_pool_size ${bouncer.defaultPoolSize}` };
+    if (bouncer !== undefined) return { max: 0, how: 'through the shared PgBouncer' };
+    if (pool !== undefined)
+      return {
+        max: s.workers * (pool.size + pool.maxOverflow),
+        how: `${s.workers} workers x pool ${pool.size}${pool.maxOverflow > 0 ? ` + overflow ${pool.maxOverflow}` : ''}`,
+      };
+    return { max: connects ? s.workers * perWorker : 0, how: `${s.workers} workers x ${perWorker} requests, a connection each` };
+  };
+  for (let i = 0; i < f.instances; i++) items.push({ name: `instance ${i + 1}`, ...instance() });
+  if (bouncer !== undefined && f.pgbouncer === 'shared')
+    items.push({ name: 'pgbouncer', max: bouncer.defaultPoolSize, how: `default_pool_size ${bouncer.defaultPoolSize}` });
+  for (const c of f.otherClients)
+    items.push({ name: c.name, max: c.connections, how: `${c.connections} connections${c.superuser ? ', superuser' : ''}` });
+  return {
+    items,
+    max: items.reduce((sum, it) => sum + it.max, 0),
+    limit: d.maxConnections - d.superuserReservedConnections,
+    maxConnections: d.maxConnections,
+    reserved: d.superuserReservedConnections,
+  };
+}
