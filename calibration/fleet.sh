@@ -5,6 +5,8 @@
 #
 #   calibration/fleet.sh     writes results/fleet-*.txt (hey outputs after a "$ hey ..."
 #                            line) and results/fleet-summary.txt
+#   PART=quota calibration/fleet.sh   only the quota part, REPEATS (default 3) runs of each
+#                            quota as results/fleet-quota-*.rN.txt, appended to fleet-quota-summary.txt
 #
 # Debian's nginx (installed when missing; its own service is not used: this starts one
 # with a private configuration and prefix). The quota part needs the cgroup v1 cpu
@@ -51,6 +53,7 @@ import procstat as ps
 print(sum(ps.cpu(p) or 0 for p in ps.children($(cat "$WORK/nginx.pid"))))"); }
 
 # --- nginx in front of two instances -------------------------------------------------------
+if [ "${PART:-all}" != quota ]; then
 instance 8001
 instance 8002
 cat >"$WORK/nginx.conf" <<NGINX
@@ -108,6 +111,11 @@ hey_run both-down -n 20 -c 10 -t 0 "http://$HOST:$LB_PORT/"
 echo "both instances down, 20 requests: $(errors 'Connection refused') 'Connection refused', $(errors 'no live upstreams') 'no live upstreams'" >>"$SUMMARY"
 quiet_end now
 kill "$(cat "$WORK/nginx.pid")"; sleep 0.5
+else
+  SUMMARY="$RESULTS/fleet-quota-summary.txt"
+  PIDS=("" "") # the quota part's instance is PIDS[2], as in a whole run
+  { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; dpkg-query -W -f='${Package} ${Version}\n' gunicorn hey; } >>"$SUMMARY"
+fi
 
 # --- A CPU quota on a worker (CFS bandwidth control) -----------------------------------
 if [ -w /sys/fs/cgroup/cpu ] && [ "${PART:-all}" != lb ]; then
@@ -123,6 +131,15 @@ if [ -w /sys/fs/cgroup/cpu ] && [ "${PART:-all}" != lb ]; then
     for p in ${PIDS[2]} $(cd "$B" && "$PYTHON" -c "import procstat as ps; print(' '.join(map(str, ps.children(${PIDS[2]}))))"); do echo "$p" >"$CG/cgroup.procs"; done
     s0=$(grep -E '^(nr_throttled|throttled_time)' "$CG/cpu.stat" | tr '\n' ' ')
     name="quota-none"; [ "$quota" != -1 ] && name="quota-20ms-per-100ms"
+    if [ "${PART:-all}" = quota ]; then
+      for r in $(seq 1 "${REPEATS:-3}"); do
+        s0=$(grep -E '^(nr_throttled|throttled_time)' "$CG/cpu.stat" | tr '\n' ' ')
+        hey_run "$name.r$r" -n 100 -c 1 -t 0 "http://$HOST:8003/cpu"
+        echo "$name.r$r: cpu.stat before: $s0; after: $(grep -E '^(nr_throttled|throttled_time)' "$CG/cpu.stat" | tr '\n' ' ')" >>"$SUMMARY"
+        sleep 1
+      done
+      continue
+    fi
     hey_run "$name" -n 100 -c 1 -t 0 "http://$HOST:8003/cpu"
     echo "$name: cpu.stat before: $s0; after: $(grep -E '^(nr_throttled|throttled_time)' "$CG/cpu.stat" | tr '\n' ' ')" >>"$SUMMARY"
   done

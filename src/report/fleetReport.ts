@@ -11,6 +11,9 @@ export interface FleetSummary {
     /** Requests whose handler raised (500s), by exception: who refused them. */
     exceptions: Record<string, number>;
     kills: number;
+    /** Workers the OOM killer ended, and the most memory the instance used (MiB; null without a memory limit). */
+    oomKills: number;
+    memoryPeak: number | null;
     restarts: number;
     backlog: { peak: number; synDrops: number };
     /** CPU seconds of its workers. */
@@ -51,6 +54,8 @@ export function fleetSummary(f: FleetResult): FleetSummary {
       requests: i.requests,
       exceptions: i.exceptions,
       kills: i.kills,
+      oomKills: i.oomKills,
+      memoryPeak: i.memoryPeak,
       restarts: i.restarts,
       backlog: { peak: i.backlogPeak, synDrops: i.synDrops },
       cpu: toSeconds(i.cpu),
@@ -110,7 +115,9 @@ export function fleetText(f: FleetSummary): string[] {
     const errors = raised.reduce((a, [, n]) => a + n, 0);
     out.push(
       `  Instance ${i + 1}:\t${inst.requests} requests (${u.responses} answered, ${u.failures} failed attempts), ${errors} raised` +
-        (inst.kills > 0 ? `, ${inst.kills} workers killed` : '') +
+        (inst.kills > 0 ? `, ${inst.kills} workers killed (WORKER TIMEOUT)` : '') +
+        (inst.oomKills > 0 ? `, ${inst.oomKills} workers OOM-killed` : '') +
+        (inst.memoryPeak !== null ? `, memory peak ${inst.memoryPeak.toFixed(0)} MiB` : '') +
         (inst.backlog.synDrops > 0 ? `, ${inst.backlog.synDrops} SYNs dropped` : '') +
         (inst.throttled !== null
           ? `, throttled ${inst.throttled.seconds.toFixed(3)} s in ${inst.throttled.periods} periods (CPU limit)`

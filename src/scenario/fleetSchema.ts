@@ -26,6 +26,14 @@ import {
  */
 export const NGINX_MEASURED = { requestCpu: 0.000119, connectionCpu: 0.000038 } as const;
 
+/**
+ * Resident memory (MiB) of gunicorn 20.1's arbiter and of one gevent worker running the kit's
+ * trivial app, and per request it holds in flight (a greenlet and the request's objects):
+ * calibration/memory.sh (results/memory.txt; VmRSS idle, and with 200 requests in flight).
+ * An app's own imports and data come on top: measure yours (ps -o rss).
+ */
+export const MEMORY_MEASURED = { arbiter: 33.4, worker: 29.9, request: 0.013 } as const;
+
 /** Instances a fleet may have: each is a listener, an arbiter and its workers, made before the run. */
 export const MAX_INSTANCES = 1000;
 
@@ -64,12 +72,10 @@ export const loadBalancerSchema = z.strictObject({
     'nginx server ... max_conns=: requests in flight one upstream may have; a request finding every upstream full gets 502. 0: no limit.',
     MAX_WORKERS * 100,
   ).default(0),
-  connectTimeout: seconds
-    .default(60)
-    .meta({
-      description:
-        'nginx proxy_connect_timeout: waiting for an upstream to accept (its listen queue may drop SYNs); then 504, or the next upstream.',
-    }),
+  connectTimeout: seconds.default(60).meta({
+    description:
+      'nginx proxy_connect_timeout: waiting for an upstream to accept (its listen queue may drop SYNs); then 504, or the next upstream.',
+  }),
   readTimeout: seconds
     .default(60)
     .meta({ description: 'nginx proxy_read_timeout: waiting for the response; then 504, or the next upstream.' }),
@@ -96,15 +102,10 @@ export const otherClientSchema = z.strictObject({
     description:
       'always: it opens its connections at the start and keeps them (a pool, an idle admin session); perTask: each task opens a connection, holds it taskTime, and closes it.',
   }),
-  taskRate: z
-    .number()
-    .positive()
-    .max(MAX_RATE)
-    .optional()
-    .meta({
-      description:
-        'perTask: tasks per second across its connections (Poisson arrivals); a task finding all its connections busy waits for one.',
-    }),
+  taskRate: z.number().positive().max(MAX_RATE).optional().meta({
+    description:
+      'perTask: tasks per second across its connections (Poisson arrivals); a task finding all its connections busy waits for one.',
+  }),
   taskTime: positiveSeconds.optional().meta({ description: 'perTask: how long a task holds its connection.' }),
 });
 
@@ -125,6 +126,34 @@ export const fleetSchema = z
     cpuPeriod: positiveSeconds
       .default(0.1)
       .meta({ description: "cpu.cfs_period_us: the quota's period (100 ms, the kernel's and Kubernetes' default)." }),
+    memoryLimit: z.number().positive().max(1e9).optional().meta({
+      description:
+        "Kubernetes resources.limits.memory of each instance, in MiB: when its arbiter, workers and their requests in flight would use more, the OOM killer ends the largest worker (its requests' connections are reset) and the arbiter boots another after server.bootTime. Without it, no limit.",
+    }),
+    arbiterMemory: z
+      .number()
+      .nonnegative()
+      .max(1e9)
+      .default(MEMORY_MEASURED.arbiter)
+      .meta({ description: "The arbiter's resident memory, MiB (default: measured by calibration/memory.sh, a trivial app)." }),
+    workerMemory: z
+      .number()
+      .nonnegative()
+      .max(1e9)
+      .default(MEMORY_MEASURED.worker)
+      .meta({
+        description:
+          "Each worker's resident memory with nothing in flight, MiB (default: measured by calibration/memory.sh, a trivial app; your app's imports come on top).",
+      }),
+    requestMemory: z
+      .number()
+      .nonnegative()
+      .max(1e9)
+      .default(MEMORY_MEASURED.request)
+      .meta({
+        description:
+          'Memory each request in flight adds to its worker, MiB (default: a gevent greenlet with a trivial request, calibration/memory.sh).',
+      }),
     pgbouncer: z.enum(['shared', 'sidecar']).default('shared').meta({
       description:
         'With database.pgbouncer: one PgBouncer for the whole fleet (shared), or one beside each instance (sidecar), each with default_pool_size server connections.',

@@ -66,6 +66,8 @@ export interface FleetSettings {
   hostCores: number;
   /** Each instance's CFS quota; undefined: none. */
   quota: { quota: Time; period: Time } | undefined;
+  /** Each instance's memory limit and sizes (MiB); undefined: no limit. */
+  memory: { limit: number; arbiter: number; worker: number; request: number } | undefined;
   pgbouncer: 'shared' | 'sidecar';
   balancer: BalancerSettings;
   otherClients: OtherClientSettings[];
@@ -81,6 +83,10 @@ export function resolveFleet(scenario: Scenario): FleetSettings | undefined {
     instancesPerHost: f.instancesPerHost,
     hostCores: scenario.machine.cores,
     quota: f.cpuLimit === undefined ? undefined : { quota: fromSeconds(f.cpuLimit * f.cpuPeriod), period: fromSeconds(f.cpuPeriod) },
+    memory:
+      f.memoryLimit === undefined
+        ? undefined
+        : { limit: f.memoryLimit, arbiter: f.arbiterMemory, worker: f.workerMemory, request: f.requestMemory },
     pgbouncer: f.pgbouncer,
     balancer: {
       policy: b.policy,

@@ -12,6 +12,9 @@ export interface InstanceResult {
   requests: number;
   exceptions: Record<string, number>;
   kills: number;
+  /** Workers the OOM killer ended (a memory limit), and the most memory the instance used (MiB; null without a limit). */
+  oomKills: number;
+  memoryPeak: number | null;
   restarts: number;
   backlogPeak: number;
   synDrops: number;
@@ -59,6 +62,8 @@ export function collectFleet(fleet: Fleet, postgres: Postgres | undefined): Flee
       requests: inst.arbiter.servedByWorker().reduce((a, n) => a + n, 0),
       exceptions: Object.fromEntries([...inst.app.exceptionsRaised()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))),
       kills: inst.arbiter.kills,
+      oomKills: inst.arbiter.oomKills,
+      memoryPeak: inst.arbiter.memory?.peak ?? null,
       restarts: inst.arbiter.restarts,
       backlogPeak: inst.listener.peakQueue,
       synDrops: inst.listener.synDrops,

@@ -15,8 +15,8 @@
 //   resets the connection, the read times out) counts against the upstream: after
 //   `maxFails` failures it is left out for `failTimeout`. The request goes to the next
 //   upstream not yet tried (proxy_next_upstream error timeout), up to `tries` attempts.
-//   When none is left: 504 if the last attempt timed out, else 502; when no upstream can be
-//   used at all ("no live upstreams"), 502.
+//   After the last attempt: 504 if it timed out, else 502; when no upstream is left to
+//   use, before or after a failed attempt ("no live upstreams"), 502.
 // - An instance's own response, 500s included, is passed on as it is.
 //
 // To the client it is the server (ServerSide, and the front listener's Acceptor); to the
@@ -209,10 +209,9 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
       (u) => u.downUntil <= now && (this.settings.maxConns === 0 || u.active < this.settings.maxConns) && !ex.tried.includes(u.index),
     );
     if (usable.length === 0) {
-      if (ex.attempts === 0) {
-        this.counts.noLiveUpstreams++;
-        this.respond(ex, 502);
-      } else this.giveUp(ex);
+      // ngx_http_upstream_next with NGX_HTTP_UPSTREAM_FT_NOLIVE: 502, whatever failed before.
+      this.counts.noLiveUpstreams++;
+      this.respond(ex, 502);
       return;
     }
     const u = this.upstreams[this.picker.pick(usable).index];
@@ -227,7 +226,8 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     req.enter(UPSTREAM_PHASE, now);
     const token = ++ex.token;
     const upConn = kept ?? new Connection(++this.ids, this);
-    const upReq = new HttpRequest(++this.ids, upConn, now, this.ledger, kept !== undefined ? Phase.thread : Phase.connect);
+    // It carries its client request's id: the same request, one hop further.
+    const upReq = new HttpRequest(req.id, upConn, now, this.ledger, kept !== undefined ? Phase.thread : Phase.connect);
     upReq.keepAlive = this.settings.upstreamKeepalive > 0;
     upConn.request = upReq;
     upConn.source = ex;

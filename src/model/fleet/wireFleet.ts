@@ -29,6 +29,7 @@ import { Arbiter } from '../server/arbiter.js';
 import { compileEndpoints } from '../steps.js';
 import { CountedServer } from './countedServer.js';
 import { LoadBalancer, Upstream } from './loadBalancer.js';
+import { MemoryLimit } from './memoryLimit.js';
 import { OtherClient } from './otherClients.js';
 
 /** One instance of the app: what a single-instance run has, once per instance. */
@@ -129,6 +130,7 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
       timeline.gauge('backlog', series),
     );
     const arbiter = new Arbiter(sim, listener, app, r.server, gauges, streams.stream('server.maxRequestsJitter'));
+    if (f.memory !== undefined) arbiter.memory = new MemoryLimit(f.memory);
     instances.push({ index: i, listener, arbiter, app, db, counted, pgbouncer, cpu });
   }
 

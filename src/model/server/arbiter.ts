@@ -12,6 +12,7 @@ import { GeventWorker } from './gevent.js';
 import { SyncWorker } from './sync.js';
 import { ThreadWorker } from './gthread.js';
 import type { ArbiterSettings, WorkerSettings } from '../../scenario/resolve.js';
+import type { MemoryLimit } from '../fleet/memoryLimit.js';
 import type { Worker, WorkerGauges, WorkerOwner } from './worker.js';
 
 export { GEVENT_MAX_ACCEPT, type ArbiterSettings, type WorkerClass } from '../../scenario/resolve.js';
@@ -22,6 +23,10 @@ export class Arbiter implements WorkerOwner {
   private readonly watched = new Set<Worker>();
   kills = 0;
   restarts = 0;
+  /** A pod's memory limit, in a fleet: exceeding it gets a worker OOM-killed. */
+  memory: MemoryLimit | undefined = undefined;
+  /** Workers the kernel's OOM killer ended. */
+  oomKills = 0;
   /** Requests started by each worker slot, replacements included. */
   readonly served: number[] = [];
   /** The highest peaks of workers that have exited. */
@@ -95,6 +100,19 @@ export class Arbiter implements WorkerOwner {
     }
   }
 
+  requestStarted(): void {
+    const victim = this.memory?.over(this.workers);
+    // The OOM killer acts from the allocation that failed, not within the worker's own call.
+    if (victim !== undefined) this.sim.schedule(0, oomKill, this, victim);
+  }
+
+  /** @internal the kernel's OOM killer ends `worker` (SIGKILL): its requests are lost, the arbiter boots another. */
+  oomKill(worker: Worker): void {
+    if (worker.dead) return;
+    this.oomKills++;
+    worker.kill();
+  }
+
   exited(worker: Worker, killed: boolean): void {
     if (!killed) this.restarts++;
     this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;
@@ -112,6 +130,10 @@ export class Arbiter implements WorkerOwner {
 
 function watchdog(a: Arbiter, w: Worker): void {
   a.check(w);
+}
+
+function oomKill(a: Arbiter, w: Worker): void {
+  a.oomKill(w);
 }
 
 function respawn(a: Arbiter, index: number): void {

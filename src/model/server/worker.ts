@@ -28,6 +28,8 @@ export interface WorkerOwner {
   exited(worker: Worker, killed: boolean): void;
   /** The worker notified it is alive (gunicorn's heartbeat, `notify()`). */
   notified(worker: Worker): void;
+  /** The worker started a request (its memory grows: a pod's memory limit, fleet/memoryLimit.ts). */
+  requestStarted?(worker: Worker): void;
 }
 
 export abstract class Worker implements Acceptor, ServerSide, AppHost {
@@ -75,6 +77,11 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
 
   /** Keep-alive waits (a Lane: they all last `keepalive`; shared with the other workers). */
   private readonly keepaliveTimers: Lane;
+
+  /** Requests it is handling now. */
+  get inFlight(): number {
+    return this.inFlightCount;
+  }
 
   /** Whether this class takes another connection now. */
   protected abstract hasRoom(): boolean;
@@ -142,6 +149,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     conn.pending = false;
     req.host = this;
     this.addInFlight(req);
+    this.owner.requestStarted?.(this);
     this.gauges.running.add(1, this.sim.now);
     this.served++;
     if (this.settings.maxRequests > 0 && this.served >= this.settings.maxRequests) this.retire();

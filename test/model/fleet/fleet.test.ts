@@ -1,0 +1,156 @@
+// A fleet as a whole: instances behind the balancer, their pods' limits, the database's
+// other clients and the connection budget, each figure derived by hand.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../../src/model/system.js';
+import { summarize } from '../../../src/report/summary.js';
+import { validateScenario } from '../../../src/scenario/load.js';
+import { connectionBudget } from '../../../src/scenario/resolveFleet.js';
+import { scenario } from '../../helpers.js';
+
+/** A balancer that costs nothing and adds no time: the figures are the instances'. */
+const freeBalancer = { requestCpu: 0, connectionCpu: 0 };
+
+describe('a fleet', () => {
+  it('spreads requests round-robin: 400 requests over 4 instances, 100 each', () => {
+    const s = scenario({
+      client: { requests: 400, concurrency: 4 },
+      app: { steps: [{ kind: 'sleep', time: 0.01 }] },
+      database: undefined,
+      fleet: { instances: 4, loadBalancer: freeBalancer },
+    });
+    delete (s as any).database;
+    const f = simulate(s).fleet!;
+    expect(f.instances.map((i) => i.requests)).toEqual([100, 100, 100, 100]);
+    expect(f.balancer.upstreams.map((u) => u.responses)).toEqual([100, 100, 100, 100]);
+  });
+
+  it('with least-connections, sends fewer requests to an instance that answers slower', () => {
+    // Three instances, one gevent worker each, requests of 10 ms of CPU; instances 1 and 2
+    // share a host of one core, 3 has one to itself: 1 and 2 answer at half its speed, so they
+    // hold more requests in flight, and least-connections sends them fewer.
+    const s = scenario({
+      client: { requests: 600, concurrency: 6 },
+      machine: { cores: 1 },
+      app: { steps: [{ kind: 'cpu', time: 0.01 }] },
+      fleet: { instances: 3, instancesPerHost: 2, loadBalancer: { ...freeBalancer, policy: 'least-connections', cores: 1 } },
+    });
+    delete (s as any).database;
+    const [a, b, c] = simulate(s).fleet!.instances.map((i) => i.requests);
+    // Two cores' worth of work, one of them instance 3's: it serves half (within one round of 6).
+    expect(a + b + c).toBe(600);
+    expect(Math.abs(c - 300)).toBeLessThanOrEqual(6);
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(6);
+    const rr = simulate({ ...s, fleet: { ...s.fleet!, loadBalancer: { ...s.fleet!.loadBalancer, policy: 'round-robin' } } }).fleet!;
+    expect(rr.instances.map((i) => i.requests)).toEqual([200, 200, 200]);
+  });
+
+  it('OOM-kills the largest worker when a request takes the pod past its memory limit, and the arbiter boots another', () => {
+    // Arbiter 10 MiB + one worker 10 MiB + 1 MiB per request: 22 MiB holds 2 requests, the
+    // 3rd takes it to 23. hey -n 6 -c 3: the first three arrive at once; when the third
+    // starts the worker is killed, its 3 requests lose their connection, and with one
+    // instance the balancer has no other upstream: 502. hey sends 3 more; they wait in the
+    // instance's listen queue (its arbiter holds the socket) until the new worker boots,
+    // 0.5 s later, and kill it the same way.
+    const s = scenario({
+      client: { requests: 6, concurrency: 3 },
+      server: { bootTime: 0.5 },
+      app: { steps: [{ kind: 'sleep', time: 1 }] },
+      fleet: { instances: 1, memoryLimit: 22, arbiterMemory: 10, workerMemory: 10, requestMemory: 1, loadBalancer: freeBalancer },
+    });
+    delete (s as any).database;
+    const r = simulate(s);
+    const sum = summarize(r, 'oom', 1);
+    expect(sum.statusCodes).toEqual({ '502': 6 });
+    expect(sum.summary.total).toBeCloseTo(0.5, 3);
+    expect(r.fleet!.instances[0]).toMatchObject({ oomKills: 2, memoryPeak: 23 });
+    // With 1 MiB more it holds all three: every request answered after its second.
+    const roomy = simulate({ ...s, fleet: { ...s.fleet!, memoryLimit: 23 } });
+    expect(summarize(roomy, 'oom', 1).statusCodes).toEqual({ '200': 6 });
+    expect(roomy.fleet!.instances[0].oomKills).toBe(0);
+  });
+
+  it('adds up the connection budget: 4 instances x 4 workers x pool 10 + celery 8 = 168 > 97', () => {
+    const s = scenario({
+      server: { workers: 4, workerConnections: 100 },
+      app: { pool: { size: 10, maxOverflow: 0 } },
+      database: { maxConnections: 100, superuserReservedConnections: 3, superuser: false },
+      fleet: { instances: 4, otherClients: [{ name: 'celery', connections: 8 }] },
+    });
+    const b = connectionBudget(s)!;
+    expect(b.items.map((it) => [it.name, it.max])).toEqual([
+      ['instance 1', 40],
+      ['instance 2', 40],
+      ['instance 3', 40],
+      ['instance 4', 40],
+      ['celery', 8],
+    ]);
+    expect([b.max, b.limit]).toEqual([168, 97]);
+    // max_overflow counts: pool_size + max_overflow per worker.
+    expect(connectionBudget({ ...s, app: { ...s.app, pool: { size: 10, maxOverflow: 5, timeout: 30 } } })!.max).toBe(4 * 4 * 15 + 8);
+    // Without a pool, each request in flight may hold one: 4 workers x 100 greenlets per instance.
+    expect(connectionBudget({ ...s, app: { ...s.app, pool: undefined } })!.max).toBe(4 * 400 + 8);
+    // Behind one shared PgBouncer, its default_pool_size; with a sidecar each, one per instance.
+    const bouncer = { poolMode: 'transaction' as const, defaultPoolSize: 20, maxClientConn: 1000, loginTime: 0, queryWaitTimeout: 120 };
+    expect(connectionBudget({ ...s, database: { ...s.database!, pgbouncer: bouncer } })!.max).toBe(20 + 8);
+    expect(
+      connectionBudget({ ...s, database: { ...s.database!, pgbouncer: bouncer }, fleet: { ...s.fleet!, pgbouncer: 'sidecar' } })!.max,
+    ).toBe(4 * 20 + 8);
+  });
+
+  it('lets other clients take slots first: celery holding 8 leaves the app 89 of 97', () => {
+    const s = scenario({
+      client: { requests: 100, concurrency: 100 },
+      database: { maxConnections: 100, superuserReservedConnections: 3, superuser: false, forkTime: 0, backendStartTime: 0 },
+      fleet: { instances: 2, otherClients: [{ name: 'celery', connections: 8 }], loadBalancer: freeBalancer },
+    });
+    const r = simulate(s);
+    const f = summarize(r, 'celery', 1);
+    expect(r.fleet!.otherClients[0]).toMatchObject({ peak: 8, refused: 0 });
+    // Each request opens its own connection and holds it 1 s: 89 get one, 11 are refused.
+    expect(f.statusCodes).toEqual({ '200': 89, '500': 11 });
+    // PostgreSQL's peak: the 97 granted, and one more slot taken by a backend that InitPostgres
+    // then refuses (an ordinary role finding only the reserved slots free).
+    expect(f.fleet!.budget).toMatchObject({ max: 2 * 1000 + 8, limit: 97, peak: 98 });
+  });
+});
+
+describe('scenarios/fleet-4x4-gevent-pool10.json', () => {
+  const raw = JSON.parse(readFileSync('scenarios/fleet-4x4-gevent-pool10.json', 'utf8'));
+  const s = validateScenario(raw, 'fleet-4x4-gevent-pool10.json');
+  const sum = summarize(simulate(s, { timeSeries: false }), 'fleet', s.seed);
+
+  it("reports the budget, 168 > 97, with PostgreSQL's peak", () => {
+    expect(sum.fleet!.budget).toMatchObject({ max: 168, limit: 97, maxConnections: 100, reserved: 3 });
+    expect(sum.fleet!.budget!.peak).toBeGreaterThanOrEqual(97);
+    expect(sum.simulation.warnings[0]).toContain('168 connections');
+    expect(sum.fleet!.instances).toHaveLength(4);
+  });
+
+  it('gets 500s under -c 400, refused by PostgreSQL past the 97 slots an ordinary role may hold', () => {
+    expect(sum.statusCodes['500']).toBeGreaterThan(0);
+    const refused = Object.entries(sum.simulation.exceptions)
+      .filter(([e]) => e.includes('remaining connection slots are reserved') || e.includes('too many clients'))
+      .reduce((a, [, n]) => a + n, 0);
+    expect(refused).toBeGreaterThan(0);
+    expect(refused).toBeLessThanOrEqual(sum.statusCodes['500']);
+  });
+});
+
+describe('scenarios/fleet-cpu-quota.json', () => {
+  const raw = JSON.parse(readFileSync('scenarios/fleet-cpu-quota.json', 'utf8'));
+  const limited = validateScenario(raw, 'fleet-cpu-quota.json');
+  const free = structuredClone(limited);
+  delete free.fleet!.cpuLimit;
+  const a = summarize(simulate(limited, { timeSeries: false }), 'limited', 1);
+  const b = summarize(simulate(free, { timeSeries: false }), 'free', 1);
+
+  it('has a p99 at least one CFS period (100 ms) longer under a 1-core limit than without', () => {
+    expect(a.latency.p99! - b.latency.p99!).toBeGreaterThanOrEqual(0.1);
+  });
+
+  it('says how long the pod was throttled', () => {
+    expect(a.fleet!.instances[0].throttled!.seconds).toBeGreaterThan(1);
+    expect(b.fleet!.instances[0].throttled).toBeNull();
+  });
+});
