@@ -55,6 +55,7 @@ export function timelineChart({ summary, timeline }: TimelineInput): TopLevelSpe
   const panels: Panel[] = [statesPanel(timeline, end, ms, x)];
   const db = summary.simulation.database;
   if (db !== null && timeline.mean[DB_GAUGE] !== undefined) panels.push(databasePanel(timeline, end, ms, x, db.maxConnections));
+  if (timeline.peak[REPLICAS_GAUGE] !== undefined) panels.push(replicasPanel(timeline, end, ms, x, summary.fleet?.scaleEvents ?? []));
   // A run stopped before anything completed has no rate to draw.
   if (OUTCOMES.some((o) => (timeline.count[o] ?? []).some((c) => c > 0))) panels.push(completionsPanel(timeline, end, ms, x));
   return {
@@ -169,6 +170,51 @@ function databasePanel(timeline: TimelineData, end: number, ms: number, x: TimeA
           {
             mark: { type: 'text', color: '#d62728', align: 'left', baseline: 'bottom', dx: 4, dy: -2, x: 0 },
             encoding: { y: { field: 'limit', type: 'quantitative' }, text: { field: 'label' } },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const REPLICAS_GAUGE = 'replicas';
+
+/** A fleet's autoscaler: its ready replicas over time, and a rule at each of its decisions. */
+function replicasPanel(
+  timeline: TimelineData,
+  end: number,
+  ms: number,
+  x: TimeAxis,
+  events: { at: number; from: number; to: number }[],
+): Panel {
+  const values = stepRows(timeline, end, (i) => [{ replicas: timeline.peak[REPLICAS_GAUGE][i] }]);
+  return {
+    title: {
+      text: 'Ready replicas (autoscaling)',
+      subtitle: `most per ${ms} ms bucket; each rule is a scale decision, its pods ready later`,
+    },
+    width: WIDTH,
+    height: PANEL_HEIGHT,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line', interpolate: 'step-after', color: '#2ca02c' },
+        encoding: {
+          x,
+          y: { field: 'replicas', type: 'quantitative', title: 'ready replicas' },
+          tooltip: [
+            { field: 't', type: 'quantitative', title: 'bucket start (s)' },
+            { field: 'replicas', type: 'quantitative' },
+          ],
+        },
+      },
+      {
+        data: { values: events.map((e) => ({ t: round(e.at), label: `${e.from} -> ${e.to}` })) },
+        layer: [
+          { mark: { type: 'rule', color: '#2ca02c', strokeDash: [4, 3] }, encoding: { x } },
+          {
+            mark: { type: 'text', color: '#2ca02c', align: 'left', baseline: 'top', dx: 3, y: 0 },
+            encoding: { x, text: { field: 'label' } },
           },
         ],
       },

@@ -36,6 +36,8 @@ export interface FleetSummary {
     upstreams: { attempts: number; failures: number; responses: number; peakActive: number }[];
   };
   otherClients: { name: string; connections: number; peak: number; opened: number; refused: number; tasks: number }[];
+  /** The autoscaler's decisions: when (s), replicas before and after, the mean CPU utilization it read (of the pods' request). */
+  scaleEvents: { at: number; from: number; to: number; utilization: number }[];
   /** null without a database. */
   budget: {
     items: { name: string; max: number; how: string; peak: number }[];
@@ -63,6 +65,7 @@ export function fleetSummary(f: FleetResult): FleetSummary {
     })),
     balancer: { ...f.balancer, cpu: toSeconds(f.balancer.cpu) },
     otherClients: f.otherClients,
+    scaleEvents: f.scaleEvents.map((e) => ({ ...e, at: toSeconds(e.at) })),
     budget: f.budget,
   };
 }
@@ -131,6 +134,10 @@ export function fleetText(f: FleetSummary): string[] {
         (c.tasks > 0 ? `, ${c.tasks} tasks` : ''),
     );
   }
+  for (const e of f.scaleEvents)
+    out.push(
+      `  Autoscaler:\tat ${e.at.toFixed(1)} s, ${e.from} -> ${e.to} replicas (CPU ${(100 * e.utilization).toFixed(0)} % of request)`,
+    );
   const b = f.budget;
   if (b !== null) {
     out.push(

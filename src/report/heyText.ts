@@ -66,7 +66,7 @@ function simulationText(s: RunSummary): string[] {
   out.push(`  Events:\t${sim.events}`);
   const srv = sim.server;
   out.push(
-    `  Server:\t${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}` +
+    `  Server:\t${s.fleet !== undefined ? `${s.fleet.instances.length} instances, each ` : ''}${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}` +
       (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
       (srv.restarts > 0 ? `, ${srv.restarts} restarted (max_requests)` : ''),
   );

@@ -109,6 +109,35 @@ export const otherClientSchema = z.strictObject({
   taskTime: positiveSeconds.optional().meta({ description: 'perTask: how long a task holds its connection.' }),
 });
 
+export const autoscalingSchema = z.strictObject({
+  minReplicas: positiveCount('HPA minReplicas. At most 1000.', MAX_INSTANCES).default(1),
+  maxReplicas: positiveCount(
+    'HPA maxReplicas: instances it may run at most (the connection budget counts these). At most 1000.',
+    MAX_INSTANCES,
+  ),
+  targetCPUUtilization: z.number().positive().max(1000).default(80).meta({
+    description: "HPA's target: the pods' mean CPU use, in per cent of their CPU request (cpuRequest). Kubernetes' usual 80.",
+  }),
+  cpuRequest: z.number().positive().max(MAX_CORES).optional().meta({
+    description:
+      "Each pod's resources.requests.cpu, in cores: what utilization is measured against. Default: cpuLimit, else machine.cores.",
+  }),
+  syncPeriod: positiveSeconds
+    .default(15)
+    .meta({
+      description:
+        'How often the HPA controller looks (kube-controller-manager --horizontal-pod-autoscaler-sync-period, 15 s); each look reads the CPU used since the last.',
+    }),
+  scaleDownStabilization: seconds.default(300).meta({
+    description:
+      'behavior.scaleDown.stabilizationWindowSeconds: it scales down only to the highest replica count recommended within this window (300 s by default).',
+  }),
+  startupTime: seconds.default(10).meta({
+    description:
+      'From a scale-up to the new pod receiving traffic: scheduling, pulling the image, starting the container and gunicorn, passing its readiness probe. An assumption: measure yours from the ScalingReplicaSet event to the pod Ready (kubectl get events).',
+  }),
+});
+
 export const fleetSchema = z
   .strictObject({
     instances: positiveCount(
@@ -136,29 +165,23 @@ export const fleetSchema = z
       .max(1e9)
       .default(MEMORY_MEASURED.arbiter)
       .meta({ description: "The arbiter's resident memory, MiB (default: measured by calibration/memory.sh, a trivial app)." }),
-    workerMemory: z
-      .number()
-      .nonnegative()
-      .max(1e9)
-      .default(MEMORY_MEASURED.worker)
-      .meta({
-        description:
-          "Each worker's resident memory with nothing in flight, MiB (default: measured by calibration/memory.sh, a trivial app; your app's imports come on top).",
-      }),
-    requestMemory: z
-      .number()
-      .nonnegative()
-      .max(1e9)
-      .default(MEMORY_MEASURED.request)
-      .meta({
-        description:
-          'Memory each request in flight adds to its worker, MiB (default: a gevent greenlet with a trivial request, calibration/memory.sh).',
-      }),
+    workerMemory: z.number().nonnegative().max(1e9).default(MEMORY_MEASURED.worker).meta({
+      description:
+        "Each worker's resident memory with nothing in flight, MiB (default: measured by calibration/memory.sh, a trivial app; your app's imports come on top).",
+    }),
+    requestMemory: z.number().nonnegative().max(1e9).default(MEMORY_MEASURED.request).meta({
+      description:
+        'Memory each request in flight adds to its worker, MiB (default: a gevent greenlet with a trivial request, calibration/memory.sh).',
+    }),
     pgbouncer: z.enum(['shared', 'sidecar']).default('shared').meta({
       description:
         'With database.pgbouncer: one PgBouncer for the whole fleet (shared), or one beside each instance (sidecar), each with default_pool_size server connections.',
     }),
     loadBalancer: loadBalancerSchema.default(loadBalancerSchema.parse({})),
+    autoscaling: autoscalingSchema.optional().meta({
+      description:
+        'A HorizontalPodAutoscaler on CPU: every syncPeriod it sets the replicas to ceil(ready pods x utilization / target) (unchanged within 10 %), between minReplicas and maxReplicas, adding at most max(100 %, 4 pods) per look and removing no faster than its stabilization window allows. A new pod receives traffic startupTime later; a removed one leaves the balancer at once and finishes what it holds. fleet.instances is the replicas at the start.',
+    }),
     otherClients: z.array(otherClientSchema).max(MAX_LIST).default([]).meta({
       description:
         'Other clients of the same PostgreSQL: Celery workers, cron jobs, migrations, admin sessions. Their connections count against max_connections.',

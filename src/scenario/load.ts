@@ -90,6 +90,9 @@ export function validateScenario(
           msg.perTaskNeeds(c.taskRate === undefined ? 'taskRate' : 'taskTime'),
         );
     });
+    const a = f.autoscaling;
+    if (a !== undefined && (a.minReplicas > a.maxReplicas || f.instances < a.minReplicas || f.instances > a.maxReplicas))
+      fail(['fleet', 'instances'], msg.replicasOutOfRange(f.instances, a.minReplicas, a.maxReplicas));
     if (f.otherClients.length > 0 && d === undefined) fail(['fleet', 'otherClients'], msg.otherClientsNeedDatabase);
   }
   for (const { path, steps } of lists) {

@@ -59,8 +59,27 @@ export interface ConnectionBudget {
   reserved: number;
 }
 
+export interface AutoscalingSettings {
+  minReplicas: number;
+  maxReplicas: number;
+  /** A fraction: 0.8 for 80 %. */
+  target: number;
+  /** Cores per pod that utilization is measured against. */
+  cpuRequest: number;
+  syncPeriod: Time;
+  scaleDownStabilization: Time;
+  startupTime: Time;
+}
+
+/** kube-controller-manager --horizontal-pod-autoscaler-tolerance: a ratio within 10 % of 1 changes nothing. */
+export const HPA_TOLERANCE = 0.1;
+
 export interface FleetSettings {
+  /** Instances running at the start. */
   instances: number;
+  /** Instances built: the autoscaler's maxReplicas, else `instances`. */
+  built: number;
+  autoscaling: AutoscalingSettings | undefined;
   instancesPerHost: number;
   /** Cores of each host (machine.cores). */
   hostCores: number;
@@ -78,8 +97,23 @@ export function resolveFleet(scenario: Scenario): FleetSettings | undefined {
   const f = scenario.fleet;
   if (f === undefined) return undefined;
   const b = f.loadBalancer;
+  const a = f.autoscaling;
+  const upstreams = a === undefined ? f.instances : Math.max(a.maxReplicas, f.instances);
   return {
     instances: f.instances,
+    built: a === undefined ? f.instances : Math.max(a.maxReplicas, f.instances),
+    autoscaling:
+      a === undefined
+        ? undefined
+        : {
+            minReplicas: a.minReplicas,
+            maxReplicas: a.maxReplicas,
+            target: a.targetCPUUtilization / 100,
+            cpuRequest: a.cpuRequest ?? f.cpuLimit ?? scenario.machine.cores,
+            syncPeriod: fromSeconds(a.syncPeriod),
+            scaleDownStabilization: fromSeconds(a.scaleDownStabilization),
+            startupTime: fromSeconds(a.startupTime),
+          },
     instancesPerHost: f.instancesPerHost,
     hostCores: scenario.machine.cores,
     quota: f.cpuLimit === undefined ? undefined : { quota: fromSeconds(f.cpuLimit * f.cpuPeriod), period: fromSeconds(f.cpuPeriod) },
@@ -101,9 +135,9 @@ export function resolveFleet(scenario: Scenario): FleetSettings | undefined {
       connectTimeout: fromSeconds(b.connectTimeout),
       readTimeout: fromSeconds(b.readTimeout),
       nextUpstream: b.nextUpstream,
-      tries: b.nextUpstream ? (b.nextUpstreamTries === 0 ? f.instances : Math.min(b.nextUpstreamTries, f.instances)) : 1,
+      tries: b.nextUpstream ? (b.nextUpstreamTries === 0 ? upstreams : Math.min(b.nextUpstreamTries, upstreams)) : 1,
       // ngx_http_upstream_round_robin.c: a group of one server never marks it down.
-      maxFails: f.instances === 1 ? 0 : b.maxFails,
+      maxFails: upstreams === 1 ? 0 : b.maxFails,
       failTimeout: fromSeconds(b.failTimeout),
     },
     otherClients: f.otherClients.map((c) => ({
@@ -146,7 +180,9 @@ export function connectionBudget(scenario: Scenario): ConnectionBudget | undefin
       };
     return { max: connects ? s.workers * perWorker : 0, how: `${s.workers} workers x ${perWorker} requests, a connection each` };
   };
-  for (let i = 0; i < f.instances; i++) items.push({ name: `instance ${i + 1}`, ...instance() });
+  // With an autoscaler, every replica it may run.
+  const replicas = f.autoscaling === undefined ? f.instances : Math.max(f.autoscaling.maxReplicas, f.instances);
+  for (let i = 0; i < replicas; i++) items.push({ name: `instance ${i + 1}`, ...instance() });
   if (bouncer !== undefined && f.pgbouncer === 'shared')
     items.push({ name: 'pgbouncer', max: bouncer.defaultPoolSize, how: `default_pool_size ${bouncer.defaultPoolSize}` });
   for (const c of f.otherClients)

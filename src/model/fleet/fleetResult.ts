@@ -46,6 +46,8 @@ export interface FleetResult {
   };
   otherClients: { name: string; connections: number; peak: number; opened: number; refused: number; tasks: number }[];
   budget: BudgetResult | null;
+  /** The autoscaler's decisions, in order (empty without one). */
+  scaleEvents: { at: Time; from: number; to: number; utilization: number }[];
 }
 
 export function collectFleet(fleet: Fleet, postgres: Postgres | undefined): FleetResult {
@@ -86,6 +88,7 @@ export function collectFleet(fleet: Fleet, postgres: Postgres | undefined): Flee
       refused: c.refused,
       tasks: c.tasks,
     })),
+    scaleEvents: fleet.autoscaler?.events ?? [],
     budget:
       budget === undefined
         ? null

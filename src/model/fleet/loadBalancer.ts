@@ -36,6 +36,8 @@ import { Picker } from './balancingPolicy.js';
 
 /** An instance as the balancer sees it. */
 export class Upstream {
+  /** In the upstream group: false for a pod the autoscaler has not started, or has removed. */
+  ready = true;
   /** Requests in flight to it. */
   active = 0;
   peakActive = 0;
@@ -206,7 +208,8 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     if (req.abandoned || !req.conn.open) return;
     const now = this.sim.now;
     const usable = this.upstreams.filter(
-      (u) => u.downUntil <= now && (this.settings.maxConns === 0 || u.active < this.settings.maxConns) && !ex.tried.includes(u.index),
+      (u) =>
+        u.ready && u.downUntil <= now && (this.settings.maxConns === 0 || u.active < this.settings.maxConns) && !ex.tried.includes(u.index),
     );
     if (usable.length === 0) {
       // ngx_http_upstream_next with NGX_HTTP_UPSTREAM_FT_NOLIVE: 502, whatever failed before.

@@ -27,6 +27,7 @@ import { Listener } from '../listener.js';
 import type { PhaseLedger } from '../request.js';
 import { Arbiter } from '../server/arbiter.js';
 import { compileEndpoints } from '../steps.js';
+import { Autoscaler } from './autoscaler.js';
 import { CountedServer } from './countedServer.js';
 import { LoadBalancer, Upstream } from './loadBalancer.js';
 import { MemoryLimit } from './memoryLimit.js';
@@ -52,6 +53,7 @@ export interface Fleet {
   otherClients: OtherClient[];
   /** The shared PgBouncer's connections to PostgreSQL. */
   sharedBouncer: { pgbouncer: PgBouncer; counted: CountedServer } | undefined;
+  autoscaler: Autoscaler | undefined;
 }
 
 /** A handshake message goes to the app of the worker that is connecting; other clients answer at once. */
@@ -89,7 +91,7 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
   const hosts: Cpu[] = [p.machine];
   const instances: Instance[] = [];
   const gauges = { running: timeline.gauge('running', series), keepalive: timeline.gauge('keepalive', series) };
-  for (let i = 0; i < f.instances; i++) {
+  for (let i = 0; i < f.built; i++) {
     const streams = new RandomStreams(`${r.seed}/instance ${i + 1}`);
     let cpu: Cpu;
     if (f.quota !== undefined) cpu = new QuotaCpu(sim, f.hostCores, f.quota.quota, f.quota.period);
@@ -144,11 +146,14 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
     p.streams.stream('balancer.accept'),
     timeline.gauge('balancerBacklog', false),
   );
+  const upstreams = instances.map((inst) => new Upstream(inst.index, inst.listener));
+  // Pods beyond the replicas at the start wait for the autoscaler.
+  for (const u of upstreams) u.ready = u.index < f.instances;
   const balancer = new LoadBalancer(
     sim,
     b,
     front,
-    instances.map((inst) => new Upstream(inst.index, inst.listener)),
+    upstreams,
     new ProcessCpu(lbHost, b.workerProcesses, 'balancer'),
     p.streams.stream('balancer.pick'),
     p.ledger,
@@ -156,12 +161,17 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
   );
   const otherClients =
     postgres === undefined ? [] : f.otherClients.map((c) => new OtherClient(sim, c, postgres, p.streams.stream(`other.${c.name}`)));
-  return { settings: f, instances, balancer, otherClients, sharedBouncer };
+  const autoscaler =
+    f.autoscaling === undefined
+      ? undefined
+      : new Autoscaler(sim, f.autoscaling, instances, upstreams, f.instances, timeline.gauge('replicas', series));
+  return { settings: f, instances, balancer, otherClients, sharedBouncer, autoscaler };
 }
 
 /** Boots every instance's workers, opens the balancer's socket, starts the other clients. */
 export function startFleet(fleet: Fleet): void {
-  for (const inst of fleet.instances) inst.arbiter.start();
+  for (const inst of fleet.instances) if (inst.index < fleet.settings.instances) inst.arbiter.start();
   fleet.balancer.start();
+  fleet.autoscaler?.start();
   for (const c of fleet.otherClients) c.start();
 }

@@ -41,8 +41,23 @@ export class Arbiter implements WorkerOwner {
     private readonly jitter: Uniform,
   ) {}
 
+  /** Stopping (its pod is being removed): workers that exit are not replaced. */
+  stopped = false;
+
   start(): void {
+    this.stopped = false;
     for (let i = 0; i < this.settings.workers; i++) this.spawn(i);
+  }
+
+  /** Its pod is removed (a scale-down): the workers finish what they hold and exit (gunicorn's graceful stop on SIGTERM), none is booted again. */
+  stop(): void {
+    this.stopped = true;
+    for (const w of this.workers) w.retire();
+  }
+
+  /** Every worker has exited since stop(). */
+  get drained(): boolean {
+    return this.stopped && this.workers.every((w) => w.dead);
   }
 
   /** Requests started by each worker slot so far. */
@@ -114,17 +129,18 @@ export class Arbiter implements WorkerOwner {
   }
 
   exited(worker: Worker, killed: boolean): void {
-    if (!killed) this.restarts++;
+    if (!killed && !this.stopped) this.restarts++;
     this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;
     this.exitedPeaks.connections = Math.max(this.exitedPeaks.connections, worker.peakOpen);
     this.exitedPeaks.handlers = Math.max(this.exitedPeaks.handlers, worker.peakRunning);
     this.lastNotify.delete(worker);
+    if (this.stopped) return;
     this.sim.schedule(this.settings.bootTime, respawn, this, worker.index);
   }
 
   /** @internal */
   respawn(index: number): void {
-    this.spawn(index);
+    if (!this.stopped) this.spawn(index);
   }
 }
 

@@ -154,3 +154,26 @@ describe('scenarios/fleet-cpu-quota.json', () => {
     expect(b.fleet!.instances[0].throttled).toBeNull();
   });
 });
+
+describe('scenarios/fleet-autoscaling.json', () => {
+  const s = validateScenario(JSON.parse(readFileSync('scenarios/fleet-autoscaling.json', 'utf8')), 'fleet-autoscaling.json');
+  const r = simulate(s);
+  const sum = summarize(r, 'autoscaling', 1);
+
+  it('adds pods after the rate step, none before it', () => {
+    const events = sum.fleet!.scaleEvents;
+    expect(events.length).toBeGreaterThan(0);
+    expect(events[0].at).toBeGreaterThan(60);
+    expect(events.every((e) => e.to > e.from)).toBe(true);
+    // The first look after the step (75 s) finds the 2 pods saturated.
+    expect(events[0]).toMatchObject({ at: 75, from: 2 });
+  });
+
+  it('puts the ready replicas on the timeline: 2 until the first new pods are ready, 30 s after the decision', () => {
+    const t = r.timeline;
+    const at = (sec: number) => t.peak.replicas[t.t.findIndex((b, i) => b <= sec && (t.t[i + 1] ?? Infinity) > sec)];
+    expect(at(50)).toBe(2);
+    expect(at(100)).toBe(2);
+    expect(at(110)).toBe(sum.fleet!.scaleEvents[0].to);
+  });
+});
