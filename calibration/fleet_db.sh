@@ -11,7 +11,8 @@
 #                               "$ hey ..." line) and .server.log (PostgreSQL's refusals,
 #                               the requests each instance handled), results/fleet-db-machine.txt
 #
-# REPEATS (default 3) runs per configuration; ONLY, a regular expression on the names.
+# REPEATS (default 3) runs per configuration, numbered from FIRST_RUN (default 1: a second
+# series with FIRST_RUN=4 adds r4..r6 beside the first); ONLY, a regular expression on the names.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -107,7 +108,7 @@ HAPROXY
 measure() { # NAME C
   local name="$1" c="$2" r out pg0
   [[ "$name" =~ $ONLY ]] || return 0
-  for r in $(seq 1 "$REPEATS"); do
+  for r in $(seq "${FIRST_RUN:-1}" $((${FIRST_RUN:-1} + REPEATS - 1))); do
     out="$RESULTS/$name.r$r.txt"
     pg0=$(wc -l <"$WORK/postgres.log")
     for f in "$WORK"/gunicorn-81*.log; do wc -l <"$f" >"$f.start"; done
@@ -139,7 +140,7 @@ postgres_up
   echo "instances: gunicorn --workers=1 --worker-class=gevent --worker-connections=1000 wsgi_patched (connect as postgres, pg_sleep(1), close)"
   echo "nginx: 1 worker process, round robin, proxy_pass defaults (HTTP/1.0, no upstream keep-alive, proxy_read_timeout 60s)"
   echo "haproxy: balance roundrobin, timeout connect 5s, server 60s (its default server-side keep-alive, http-reuse safe)"
-} >"$RESULTS/fleet-db-machine.txt"
+} >>"$RESULTS/fleet-db-machine.txt"
 quiet_begin
 wanted() { [[ "$1" =~ $ONLY ]]; }
 for n in 2 3; do

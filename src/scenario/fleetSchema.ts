@@ -122,12 +122,10 @@ export const autoscalingSchema = z.strictObject({
     description:
       "Each pod's resources.requests.cpu, in cores: what utilization is measured against. Default: cpuLimit, else machine.cores.",
   }),
-  syncPeriod: positiveSeconds
-    .default(15)
-    .meta({
-      description:
-        'How often the HPA controller looks (kube-controller-manager --horizontal-pod-autoscaler-sync-period, 15 s); each look reads the CPU used since the last.',
-    }),
+  syncPeriod: positiveSeconds.default(15).meta({
+    description:
+      'How often the HPA controller looks (kube-controller-manager --horizontal-pod-autoscaler-sync-period, 15 s); each look reads the CPU used since the last.',
+  }),
   scaleDownStabilization: seconds.default(300).meta({
     description:
       'behavior.scaleDown.stabilizationWindowSeconds: it scales down only to the highest replica count recommended within this window (300 s by default).',

@@ -233,6 +233,21 @@ export const ERROR_CASES: ErrorCase[] = [
     'database.superuserReservedConnections: expected fewer reserved connections than maxConnections (3)',
   ),
   field(
+    'a CPU limit on instances packed on one host (fleet)',
+    { fleet: { instances: 4, instancesPerHost: 2, cpuLimit: 1 } },
+    'fleet.cpuLimit: expected instancesPerHost 1 with a cpuLimit, got 2',
+  ),
+  field(
+    'a per-task database client without its task rate (fleet)',
+    { ...db, fleet: { otherClients: [{ name: 'cron', connections: 2, holds: 'perTask', taskTime: 1 }] } },
+    'fleet.otherClients[0].taskRate: expected taskRate with holds "perTask"',
+  ),
+  field(
+    'more replicas at the start than the autoscaler allows (fleet)',
+    { fleet: { instances: 9, autoscaling: { maxReplicas: 8 } } },
+    'fleet.instances: expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got 9 with 1..8',
+  ),
+  field(
     'a rate schedule ending at 0 (item 20)',
     {
       client: {
