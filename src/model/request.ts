@@ -77,6 +77,11 @@ export const PHASE_NAMES = Object.keys(Phase) as (keyof typeof Phase)[];
  * the phases above. The run's ledger has a slot for it, which nothing reads.
  */
 export const UPSTREAM_PHASE = PHASE_NAMES.length;
+/**
+ * A client's request at a load balancer: its CPU and the wait for it. Reported as
+ * `balancer` for a fleet only (results.ts), so a run without one reports what it did.
+ */
+export const BALANCER_PHASE = PHASE_NAMES.length + 1;
 
 /**
  * Summed time in each Phase over every request that has ended (response or error):

@@ -6,7 +6,7 @@ import type { RunRecorder } from '../stats/runRecorder.js';
 import type { TimelineData } from '../stats/timeline.js';
 import type { Postgres } from './database/postgres.js';
 import { collectFleet, type FleetResult } from './fleet/fleetResult.js';
-import { PHASE_NAMES } from './request.js';
+import { BALANCER_PHASE, PHASE_NAMES } from './request.js';
 import type { System } from './wire.js';
 
 /** What the backends holding PostgreSQL's slots were doing when one was refused: means over the refusals. */
@@ -77,8 +77,8 @@ export interface RunResult {
   };
   /** CPU given to each kind of process (µs): hey, the gunicorn workers, the postmaster, the backends. */
   cpu: { client: number; workers: number; postmaster: number; backends: number };
-  /** Summed time ended requests (responses and errors) spent in each phase, by phase name (µs). */
-  spent: Record<(typeof PHASE_NAMES)[number], number>;
+  /** Summed time ended requests (responses and errors) spent in each phase, by phase name (µs); a fleet adds its balancer's. */
+  spent: Record<(typeof PHASE_NAMES)[number], number> & { balancer?: number };
   /** Time-weighted mean number of requests in the system (sent, not yet ended). */
   meanInSystem: number;
   /** Requests by state and completions over time (bounded number of buckets). */
@@ -164,7 +164,10 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       postmaster: postgres?.postmasterCpuUsed ?? 0,
       backends: postgres?.backendCpuUsed ?? 0,
     },
-    spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent'],
+    spent: {
+      ...(Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent']),
+      ...(system.fleet !== undefined ? { balancer: recorder.ledger[BALANCER_PHASE] } : {}),
+    },
     meanInSystem: end > 0 ? area / (end / 1e6) : 0,
     timeline: data,
     ...(system.fleet !== undefined ? { fleet: collectFleet(system.fleet, postgres) } : {}),

@@ -55,7 +55,7 @@ export interface System {
 export function wire(r: ResolvedScenario, series: boolean): System {
   const sim = new Simulation();
   const streams = new RandomStreams(r.seed);
-  const recorder = new RunRecorder(PHASE_NAMES.length + 1, series);
+  const recorder = new RunRecorder(PHASE_NAMES.length + 2, series);
   const timeline = recorder.timeline;
 
   const newCpu = (cores: number): Cpu => (r.machine.scheduler === 'fifo' ? new FifoCpu(sim, cores) : new SharedCpu(sim, cores));

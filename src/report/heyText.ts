@@ -16,6 +16,7 @@ const PHASE_LABELS: Record<string, string> = {
   dbConnect: 'DB connect',
   dbQuery: 'DB query',
   io: 'other IO',
+  balancer: 'load balancer',
 };
 
 export function heyText(s: RunSummary): string {

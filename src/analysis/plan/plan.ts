@@ -1,7 +1,10 @@
 // Capacity planning: among the points of a grid, the cheapest configuration that meets
 // the targets. Cost, compared in this order by default (--cost changes it):
-//   1. cores: the app's machine.cores, plus database.cores when the database has its own;
-//   2. gunicorn worker processes (server.workers): each is a process with its own memory;
+//   1. cores: the app's machine.cores, plus database.cores when the database has its own
+//      (a fleet: every instance's host, and the balancer's);
+//   2. gunicorn worker processes (server.workers; a fleet: over its instances, so with
+//      equal cores, fewer instances of as many workers win): each is a process with its
+//      own memory;
 //   3. connections: the requests the server can hold at once, i.e. its handler slots
 //      (sync: workers; gthread: workers x threads; gevent/eventlet: workers x
 //      worker_connections);
@@ -90,10 +93,16 @@ export interface PlanResult {
 
 export function costOf(s: Scenario, point?: SweepPointResult): Cost {
   const peak = point?.dbPeakOpen;
+  // A fleet: every host of its instances (the most its autoscaler may run), and the
+  // balancer's when it has one of its own; workers and slots counted over the instances.
+  const f = s.fleet;
+  const instances = f === undefined ? 1 : Math.max(f.instances, f.autoscaling?.maxReplicas ?? 0);
+  const appCores =
+    f === undefined ? s.machine.cores : Math.ceil(instances / f.instancesPerHost) * s.machine.cores + (f.loadBalancer.cores ?? 0);
   return {
-    cores: s.machine.cores + (s.database?.cores ?? 0),
-    workers: s.server.workers,
-    connections: handlerSlots(s),
+    cores: appCores + (s.database?.cores ?? 0),
+    workers: instances * s.server.workers,
+    connections: instances * handlerSlots(s),
     connectionKind: slotName(s),
     dbConnections: s.database === undefined ? null : peak != null ? Math.ceil(peak.mean - 1e-9) : (databaseConnections(s) ?? null),
   };

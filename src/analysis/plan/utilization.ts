@@ -28,7 +28,9 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
   // The breakdown is per ended request (responses and errors), so is the throughput.
   const x = (summary.summary.responses + summary.summary.errors) / total;
   const b = summary.breakdown;
-  const slots = handlerSlots(scenario);
+  // A fleet: the instances' slots, loops and hosts together (the replicas at the start).
+  const n = scenario.fleet?.instances ?? 1;
+  const slots = n * handlerSlots(scenario);
   const uses: ResourceUse[] = [
     {
       resource: slotName(scenario),
@@ -41,7 +43,8 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
   // A sync worker's loop is its one slot, counted above.
   if (effectiveWorkerClass(scenario) !== 'sync') {
     const demand = loopPhases(scenario).reduce((sum, p) => sum + (b[p] ?? 0), 0);
-    uses.push({ resource: 'worker loops (GIL)', capacity: scenario.server.workers, law: (x * demand) / scenario.server.workers });
+    const loops = n * scenario.server.workers;
+    uses.push({ resource: 'worker loops (GIL)', capacity: loops, law: (x * demand) / loops });
   }
   const db = result.database;
   const limit = databaseLimit(scenario);
@@ -161,7 +164,9 @@ export function coreUses(scenario: Scenario, result: RunResult, total: number): 
     capacity: cores,
     law: toSeconds(work) / (total * cores),
   });
-  const uses = [use('cores', scenario.machine.cores, app)];
+  const f = scenario.fleet;
+  const hosts = f === undefined ? 1 : Math.ceil(f.instances / f.instancesPerHost);
+  const uses = [use('cores', hosts * scenario.machine.cores, app)];
   if (dbApart) uses.push(use('database cores', scenario.database!.cores!, database));
   if (clientApart) uses.push(use('client cores', scenario.client.cores!, cpu.client));
   return uses;

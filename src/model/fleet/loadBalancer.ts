@@ -31,7 +31,16 @@ import type { Time } from '../../engine/time.js';
 import type { BalancerSettings } from '../../scenario/resolveFleet.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { Acceptor, Listener } from '../listener.js';
-import { Connection, HttpRequest, Phase, UPSTREAM_PHASE, type ClientSide, type PhaseLedger, type ServerSide } from '../request.js';
+import {
+  BALANCER_PHASE,
+  Connection,
+  HttpRequest,
+  Phase,
+  UPSTREAM_PHASE,
+  type ClientSide,
+  type PhaseLedger,
+  type ServerSide,
+} from '../request.js';
 import { Picker } from './balancingPolicy.js';
 
 /** An instance as the balancer sees it. */
@@ -197,7 +206,7 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     this.requests++;
     const ex = new Exchange(this, req);
     this.inProgress.set(conn, ex);
-    req.enter(Phase.cpu, this.sim.now);
+    req.enter(BALANCER_PHASE, this.sim.now);
     const cpu = this.settings.requestCpu + (conn.handled++ === 0 ? this.settings.connectionCpu : 0);
     this.process.run(cpu, cpuDone, ex);
   }

@@ -25,7 +25,7 @@ export class OtherClient {
   private busy = 0;
   private waiting = 0;
   /** Stands for it in PostgreSQL's attempts (which keep the request they are for). */
-  private readonly asRequest = new HttpRequest(0, new Connection(0, NO_HTTP), 0, new Float64Array(PHASE_NAMES.length + 1), 0);
+  private readonly asRequest = new HttpRequest(0, new Connection(0, NO_HTTP), 0, new Float64Array(PHASE_NAMES.length + 2), 0);
 
   constructor(
     private readonly sim: Simulation,
