@@ -6,6 +6,8 @@ import { toSeconds } from '../engine/time.js';
 import type { FleetResult } from '../model/fleet/fleetResult.js';
 
 export interface FleetSummary {
+  /** Each instance's CPU limit, cores; null without one. */
+  cpuLimit: number | null;
   instances: {
     requests: number;
     /** Requests whose handler raised (500s), by exception: who refused them. */
@@ -52,6 +54,7 @@ export interface FleetSummary {
 
 export function fleetSummary(f: FleetResult): FleetSummary {
   return {
+    cpuLimit: f.cpuLimit,
     instances: f.instances.map((i) => ({
       requests: i.requests,
       exceptions: i.exceptions,
@@ -75,6 +78,17 @@ export function budgetWarning(f: FleetSummary): string | undefined {
   const b = f.budget;
   if (b === null || b.max <= b.limit) return undefined;
   return `the fleet may open ${b.max} connections (${budgetSum(b)}), more than the ${b.limit} PostgreSQL grants ordinary roles (max_connections ${b.maxConnections} - ${b.reserved} reserved): the rest are refused`;
+}
+
+/**
+ * Workers sized from the node's cores under a CPU limit: nproc and os.cpu_count() show the
+ * node's cores, not the quota, so gunicorn's `2 x cores + 1` counts the wrong ones.
+ */
+export function workersWarning(f: FleetSummary, workers: number): string | undefined {
+  if (f.cpuLimit === null) return undefined;
+  const fromLimit = 2 * Math.max(1, Math.ceil(f.cpuLimit)) + 1;
+  if (workers <= fromLimit) return undefined;
+  return `${workers} workers share a CPU limit of ${f.cpuLimit} core${f.cpuLimit === 1 ? '' : 's'}: 2 x cores + 1 from the limit would be ${fromLimit} (nproc and os.cpu_count() in a pod show the node's cores, not its quota)`;
 }
 
 function budgetSum(b: NonNullable<FleetSummary['budget']>): string {

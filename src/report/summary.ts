@@ -3,7 +3,7 @@
 import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
 import type { RunResult } from '../model/system.js';
-import { budgetWarning, fleetSummary, type FleetSummary } from './fleetReport.js';
+import { budgetWarning, fleetSummary, type FleetSummary, workersWarning } from './fleetReport.js';
 
 export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
 
@@ -163,6 +163,8 @@ function warnings(result: RunResult, fleet: FleetSummary | undefined): string[] 
   const db = result.database;
   const budget = fleet === undefined ? undefined : budgetWarning(fleet);
   if (budget !== undefined) out.push(budget);
+  const sized = fleet === undefined ? undefined : workersWarning(fleet, result.server.workers);
+  if (sized !== undefined) out.push(sized);
   if (db?.pool !== undefined && fleet === undefined) {
     const perWorker = db.pool.size + db.pool.maxOverflow;
     const total = result.server.workers * perWorker;

@@ -117,3 +117,30 @@ describe('a long run', () => {
     }
   });
 });
+
+describe('the timeline chart of fleet-autoscaling (an autoscaler meets a rate step)', () => {
+  const { summary, timeline } = scenarioRun('fleet-autoscaling');
+  const spec = timelineChart({ summary, timeline });
+  const replicas = titled(spec, 'Ready replicas (autoscaling)');
+
+  it('has a panel of ready replicas, after the requests and before the completions', () => {
+    expect(panels(spec).map((p) => p.title.text)).toEqual([
+      'Requests by state',
+      'Ready replicas (autoscaling)',
+      'Completions per second, by status',
+    ]);
+  });
+
+  it('draws the replicas rising from 2, and a labelled rule at each scale decision', () => {
+    const counts = rowsOf(replicas).map((r) => r.replicas);
+    expect(counts[0]).toBe(2);
+    expect(Math.max(...counts)).toBe(summary.fleet!.scaleEvents.at(-1)!.to);
+    const rules = replicas.layer[1].data.values;
+    expect(rules).toEqual(summary.fleet!.scaleEvents.map((e) => ({ t: e.at, label: `${e.from} -> ${e.to}` })));
+  });
+
+  it('has no such panel without an autoscaler', () => {
+    const plain = scenarioRun('gevent-125');
+    expect(panels(timelineChart(plain)).some((p) => p.title.text.startsWith('Ready replicas'))).toBe(false);
+  });
+});

@@ -35,6 +35,8 @@ export interface BudgetResult {
 }
 
 export interface FleetResult {
+  /** Each instance's CPU limit in cores (its CFS quota per period); null without one. */
+  cpuLimit: number | null;
   instances: InstanceResult[];
   balancer: BalancerCounts & {
     policy: string;
@@ -59,7 +61,9 @@ export function collectFleet(fleet: Fleet, postgres: Postgres | undefined): Flee
     if (name === 'pgbouncer') return fleet.sharedBouncer?.counted.peak ?? 0;
     return fleet.otherClients.find((c) => c.settings.name === name)?.peak ?? 0;
   };
+  const q = fleet.settings.quota;
   return {
+    cpuLimit: q === undefined ? null : q.quota / q.period,
     instances: fleet.instances.map((inst) => ({
       requests: inst.arbiter.servedByWorker().reduce((a, n) => a + n, 0),
       exceptions: Object.fromEntries([...inst.app.exceptionsRaised()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))),

@@ -177,3 +177,13 @@ describe('scenarios/fleet-autoscaling.json', () => {
     expect(at(110)).toBe(sum.fleet!.scaleEvents[0].to);
   });
 });
+
+describe('workers sized from the node under a CPU limit', () => {
+  it("warns that 2 x cores + 1 counted the node's cores, not the quota", () => {
+    const raw = JSON.parse(readFileSync('scenarios/fleet-cpu-quota.json', 'utf8'));
+    const sum = summarize(simulate(validateScenario(raw, 'fleet-cpu-quota.json'), { timeSeries: false }), 'q', 1);
+    expect(sum.simulation.warnings).toContain(
+      "9 workers share a CPU limit of 1 core: 2 x cores + 1 from the limit would be 3 (nproc and os.cpu_count() in a pod show the node's cores, not its quota)",
+    );
+  });
+});
