@@ -65,11 +65,11 @@ export const loadBalancerSchema = z.strictObject({
     .default(75)
     .meta({ description: 'nginx keepalive_timeout: an idle client connection is closed after this; 0 closes after each response.' }),
   upstreamKeepalive: count(
-    "nginx keepalive in the upstream block (with proxy_http_version 1.1): idle connections to the upstreams it keeps, the least recently used closed beyond it. 0 (nginx's default): a new upstream connection per request, closed by the instance after its response.",
+    "nginx keepalive in the upstream block (with proxy_http_version 1.1): idle connections to the upstreams it keeps, the least recently used closed beyond it. 0 (nginx's default): a new upstream connection per request, closed by the instance after its response. At most 1,000,000.",
     MAX_WORKERS * 100,
   ).default(0),
   maxConns: count(
-    'nginx server ... max_conns=: requests in flight one upstream may have; a request finding every upstream full gets 502. 0: no limit.',
+    'nginx server ... max_conns=: requests in flight one upstream may have; a request finding every upstream full gets 502. 0: no limit. At most 1,000,000.',
     MAX_WORKERS * 100,
   ).default(0),
   connectTimeout: seconds.default(60).meta({
@@ -83,9 +83,12 @@ export const loadBalancerSchema = z.strictObject({
     description:
       'nginx proxy_next_upstream error timeout (its default): a request whose upstream refused, reset, closed or timed out before answering goes to the next upstream, each at most once (GET is idempotent).',
   }),
-  nextUpstreamTries: count('nginx proxy_next_upstream_tries: attempts per request in all; 0: every upstream once.', MAX_WORKERS).default(0),
+  nextUpstreamTries: count(
+    'nginx proxy_next_upstream_tries: attempts per request in all; 0: every upstream once. At most 10,000.',
+    MAX_WORKERS,
+  ).default(0),
   maxFails: count(
-    'nginx server ... max_fails=: failed attempts (refused, reset, timed out) within failTimeout after which the upstream is left out for failTimeout; 0: never. Ignored with one upstream, as nginx does.',
+    'nginx server ... max_fails=: failed attempts (refused, reset, timed out) within failTimeout after which the upstream is left out for failTimeout; 0: never. Ignored with one upstream, as nginx does. At most 10,000.',
     MAX_WORKERS,
   ).default(1),
   failTimeout: seconds.default(10).meta({ description: 'nginx server ... fail_timeout=.' }),
@@ -104,7 +107,7 @@ export const otherClientSchema = z.strictObject({
   }),
   taskRate: z.number().positive().max(MAX_RATE).optional().meta({
     description:
-      'perTask: tasks per second across its connections (Poisson arrivals); a task finding all its connections busy waits for one.',
+      'perTask: tasks per second across its connections (Poisson arrivals); a task finding all its connections busy waits for one. At most 1,000,000 a second.',
   }),
   taskTime: positiveSeconds.optional().meta({ description: 'perTask: how long a task holds its connection.' }),
 });
@@ -116,11 +119,11 @@ export const autoscalingSchema = z.strictObject({
     MAX_INSTANCES,
   ),
   targetCPUUtilization: z.number().positive().max(1000).default(80).meta({
-    description: "HPA's target: the pods' mean CPU use, in per cent of their CPU request (cpuRequest). Kubernetes' usual 80.",
+    description: "HPA's target: the pods' mean CPU use, in per cent of their CPU request (cpuRequest). Kubernetes' usual 80. At most 1000.",
   }),
   cpuRequest: z.number().positive().max(MAX_CORES).optional().meta({
     description:
-      "Each pod's resources.requests.cpu, in cores: what utilization is measured against. Default: cpuLimit, else machine.cores.",
+      "Each pod's resources.requests.cpu, in cores: what utilization is measured against. Default: cpuLimit, else machine.cores. At most 8192.",
   }),
   syncPeriod: positiveSeconds.default(15).meta({
     description:
@@ -148,28 +151,25 @@ export const fleetSchema = z
     ).default(1),
     cpuLimit: z.number().positive().max(MAX_CORES).optional().meta({
       description:
-        'Kubernetes resources.limits.cpu of each instance, in cores (0.5 = 500m): a CFS quota of cpuLimit x cpuPeriod of CPU time per period for all its processes; a pod that used it is throttled until the next period. Needs instancesPerHost 1. Without it, no quota.',
+        'Kubernetes resources.limits.cpu of each instance, in cores (0.5 = 500m): a CFS quota of cpuLimit x cpuPeriod of CPU time per period for all its processes; a pod that used it is throttled until the next period. Needs instancesPerHost 1. Without it, no quota. At most 8192.',
     }),
     cpuPeriod: positiveSeconds
       .default(0.1)
       .meta({ description: "cpu.cfs_period_us: the quota's period (100 ms, the kernel's and Kubernetes' default)." }),
     memoryLimit: z.number().positive().max(1e9).optional().meta({
       description:
-        "Kubernetes resources.limits.memory of each instance, in MiB: when its arbiter, workers and their requests in flight would use more, the OOM killer ends the largest worker (its requests' connections are reset) and the arbiter boots another after server.bootTime. Without it, no limit.",
+        "Kubernetes resources.limits.memory of each instance, in MiB: when its arbiter, workers and their requests in flight would use more, the OOM killer ends the largest worker (its requests' connections are reset) and the arbiter boots another after server.bootTime. Without it, no limit. At most 1e9.",
     }),
-    arbiterMemory: z
-      .number()
-      .nonnegative()
-      .max(1e9)
-      .default(MEMORY_MEASURED.arbiter)
-      .meta({ description: "The arbiter's resident memory, MiB (default: measured by calibration/memory.sh, a trivial app)." }),
+    arbiterMemory: z.number().nonnegative().max(1e9).default(MEMORY_MEASURED.arbiter).meta({
+      description: "The arbiter's resident memory, MiB (default: measured by calibration/memory.sh, a trivial app). At most 1e9.",
+    }),
     workerMemory: z.number().nonnegative().max(1e9).default(MEMORY_MEASURED.worker).meta({
       description:
-        "Each worker's resident memory with nothing in flight, MiB (default: measured by calibration/memory.sh, a trivial app; your app's imports come on top).",
+        "Each worker's resident memory with nothing in flight, MiB (default: measured by calibration/memory.sh, a trivial app; your app's imports come on top). At most 1e9.",
     }),
     requestMemory: z.number().nonnegative().max(1e9).default(MEMORY_MEASURED.request).meta({
       description:
-        'Memory each request in flight adds to its worker, MiB (default: a gevent greenlet with a trivial request, calibration/memory.sh).',
+        'Memory each request in flight adds to its worker, MiB (default: a gevent greenlet with a trivial request, calibration/memory.sh). At most 1e9.',
     }),
     pgbouncer: z.enum(['shared', 'sidecar']).default('shared').meta({
       description:

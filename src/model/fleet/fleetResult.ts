@@ -69,7 +69,7 @@ export function collectFleet(fleet: Fleet, postgres: Postgres | undefined): Flee
       exceptions: Object.fromEntries([...inst.app.exceptionsRaised()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))),
       kills: inst.arbiter.kills,
       oomKills: inst.arbiter.oomKills,
-      memoryPeak: inst.arbiter.memory?.peak ?? null,
+      memoryPeak: inst.memory?.peak ?? null,
       restarts: inst.arbiter.restarts,
       backlogPeak: inst.listener.peakQueue,
       synDrops: inst.listener.synDrops,

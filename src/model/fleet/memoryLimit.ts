@@ -5,6 +5,7 @@
 // worker, not the arbiter, which is smaller. Its requests lose their connections; the
 // arbiter boots a replacement after its boot time. The sizes are the kit's measurements
 // (calibration/memory.sh) unless the scenario gives its app's.
+import type { MemoryWatch } from '../server/arbiter.js';
 import type { Worker } from '../server/worker.js';
 
 export interface MemorySettings {
@@ -15,7 +16,7 @@ export interface MemorySettings {
   request: number;
 }
 
-export class MemoryLimit {
+export class MemoryLimit implements MemoryWatch {
   /** The most the instance used at once (MiB). */
   peak = 0;
 

@@ -44,6 +44,8 @@ export interface Instance {
   counted: CountedServer | undefined;
   pgbouncer: PgBouncer | undefined;
   cpu: Cpu;
+  /** Its memory limit, if it has one. */
+  memory: MemoryLimit | undefined;
 }
 
 export interface Fleet {
@@ -132,8 +134,9 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
       timeline.gauge('backlog', series),
     );
     const arbiter = new Arbiter(sim, listener, app, r.server, gauges, streams.stream('server.maxRequestsJitter'));
-    if (f.memory !== undefined) arbiter.memory = new MemoryLimit(f.memory);
-    instances.push({ index: i, listener, arbiter, app, db, counted, pgbouncer, cpu });
+    const memory = f.memory === undefined ? undefined : new MemoryLimit(f.memory);
+    if (memory !== undefined) arbiter.watchMemory(memory);
+    instances.push({ index: i, listener, arbiter, app, db, counted, pgbouncer, cpu, memory });
   }
 
   const b = f.balancer;

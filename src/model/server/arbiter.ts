@@ -12,10 +12,14 @@ import { GeventWorker } from './gevent.js';
 import { SyncWorker } from './sync.js';
 import { ThreadWorker } from './gthread.js';
 import type { ArbiterSettings, WorkerSettings } from '../../scenario/resolve.js';
-import type { MemoryLimit } from '../fleet/memoryLimit.js';
 import type { Worker, WorkerGauges, WorkerOwner } from './worker.js';
 
 export { GEVENT_MAX_ACCEPT, type ArbiterSettings, type WorkerClass } from '../../scenario/resolve.js';
+
+/** A pod's memory, watched as its workers take requests: the worker to kill when it is over its limit. */
+export interface MemoryWatch {
+  over(workers: readonly Worker[]): Worker | undefined;
+}
 
 export class Arbiter implements WorkerOwner {
   readonly workers: Worker[] = [];
@@ -23,8 +27,10 @@ export class Arbiter implements WorkerOwner {
   private readonly watched = new Set<Worker>();
   kills = 0;
   restarts = 0;
-  /** A pod's memory limit, in a fleet: exceeding it gets a worker OOM-killed. */
-  memory: MemoryLimit | undefined = undefined;
+  /** A pod's memory limit, in a fleet (fleet/memoryLimit.ts): exceeding it gets a worker OOM-killed. */
+  private memory: MemoryWatch | undefined = undefined;
+  /** Set only with a memory limit: without one, a worker makes no call per request for it. */
+  requestStarted: ((worker: Worker) => void) | undefined = undefined;
   /** Workers the kernel's OOM killer ended. */
   oomKills = 0;
   /** Requests started by each worker slot, replacements included. */
@@ -115,11 +121,17 @@ export class Arbiter implements WorkerOwner {
     }
   }
 
-  requestStarted(): void {
-    const victim = this.memory?.over(this.workers);
+  /** Workers report each request they start to `memory`, which names one to kill when the pod is over its limit. */
+  watchMemory(memory: MemoryWatch): void {
+    this.memory = memory;
+    this.requestStarted = this.checkMemory;
+  }
+
+  private readonly checkMemory = (): void => {
+    const victim = this.memory!.over(this.workers);
     // The OOM killer acts from the allocation that failed, not within the worker's own call.
     if (victim !== undefined) this.sim.schedule(0, oomKill, this, victim);
-  }
+  };
 
   /** @internal the kernel's OOM killer ends `worker` (SIGKILL): its requests are lost, the arbiter boots another. */
   oomKill(worker: Worker): void {

@@ -28,8 +28,8 @@ export interface WorkerOwner {
   exited(worker: Worker, killed: boolean): void;
   /** The worker notified it is alive (gunicorn's heartbeat, `notify()`). */
   notified(worker: Worker): void;
-  /** The worker started a request (its memory grows: a pod's memory limit, fleet/memoryLimit.ts). */
-  requestStarted?(worker: Worker): void;
+  /** The worker started a request (its memory grows: a pod's memory limit, fleet/memoryLimit.ts); undefined when nobody watches. */
+  readonly requestStarted?: ((worker: Worker) => void) | undefined;
 }
 
 export abstract class Worker implements Acceptor, ServerSide, AppHost {
@@ -149,7 +149,8 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     conn.pending = false;
     req.host = this;
     this.addInFlight(req);
-    this.owner.requestStarted?.(this);
+    const started = this.owner.requestStarted;
+    if (started !== undefined) started(this);
     this.gauges.running.add(1, this.sim.now);
     this.served++;
     if (this.settings.maxRequests > 0 && this.served >= this.settings.maxRequests) this.retire();
