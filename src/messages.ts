@@ -87,6 +87,8 @@ export const cpuLimitPacked = (perHost: number) =>
   `expected instancesPerHost 1 with a cpuLimit, got ${perHost}: a CPU quota is modelled for an instance alone on its host (cpuLimit of its machine.cores)`;
 export const perTaskNeeds = (field: string) =>
   `expected ${field} with holds "perTask": how ${field === 'taskRate' ? 'many tasks a second it runs' : 'long each task holds its connection'}`;
+export const downBeyondInstances = (n: number, instances: number) =>
+  `expected an instance number from 1 to ${instances} (fleet.instances), got ${n}`;
 export const replicasOutOfRange = (instances: number, min: number, max: number) =>
   `expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got ${instances} with ${min}..${max}`;
 export const otherClientsNeedDatabase = 'expected a database section: other clients connect to PostgreSQL';

@@ -175,6 +175,10 @@ export const fleetSchema = z
       description:
         'With database.pgbouncer: one PgBouncer for the whole fleet (shared), or one beside each instance (sidecar), each with default_pool_size server connections.',
     }),
+    down: z.array(positiveCount('An instance number, from 1. At most 1000.', MAX_INSTANCES)).max(MAX_INSTANCES).default([]).meta({
+      description:
+        "Instances (numbered from 1) that are down but still in the balancer's list: nothing listens at their address, so a connect to them is refused (a crashed VM, a pod whose endpoint is stale). The balancer leaves each out after maxFails refusals and tries the next upstream.",
+    }),
     loadBalancer: loadBalancerSchema.default(loadBalancerSchema.parse({})),
     autoscaling: autoscalingSchema.optional().meta({
       description:

@@ -90,6 +90,9 @@ export function validateScenario(
           msg.perTaskNeeds(c.taskRate === undefined ? 'taskRate' : 'taskTime'),
         );
     });
+    f.down.forEach((n, i) => {
+      if (n > f.instances) fail(['fleet', 'down', i], msg.downBeyondInstances(n, f.instances));
+    });
     const a = f.autoscaling;
     if (a !== undefined && (a.minReplicas > a.maxReplicas || f.instances < a.minReplicas || f.instances > a.maxReplicas))
       fail(['fleet', 'instances'], msg.replicasOutOfRange(f.instances, a.minReplicas, a.maxReplicas));

@@ -85,6 +85,8 @@ export interface FleetSettings {
   hostCores: number;
   /** Each instance's CFS quota; undefined: none. */
   quota: { quota: Time; period: Time } | undefined;
+  /** Instances (from 0) that refuse connections: down, still in the balancer's list. */
+  down: number[];
   /** Each instance's memory limit and sizes (MiB); undefined: no limit. */
   memory: { limit: number; arbiter: number; worker: number; request: number } | undefined;
   pgbouncer: 'shared' | 'sidecar';
@@ -117,6 +119,7 @@ export function resolveFleet(scenario: Scenario): FleetSettings | undefined {
     instancesPerHost: f.instancesPerHost,
     hostCores: scenario.machine.cores,
     quota: f.cpuLimit === undefined ? undefined : { quota: fromSeconds(f.cpuLimit * f.cpuPeriod), period: fromSeconds(f.cpuPeriod) },
+    down: f.down.map((n) => n - 1),
     memory:
       f.memoryLimit === undefined
         ? undefined

@@ -243,6 +243,11 @@ export const ERROR_CASES: ErrorCase[] = [
     'fleet.otherClients[0].taskRate: expected taskRate with holds "perTask"',
   ),
   field(
+    'an instance down that the fleet does not have (fleet)',
+    { fleet: { instances: 2, down: [3] } },
+    'fleet.down[0]: expected an instance number from 1 to 2 (fleet.instances), got 3',
+  ),
+  field(
     'more replicas at the start than the autoscaler allows (fleet)',
     { fleet: { instances: 9, autoscaling: { maxReplicas: 8 } } },
     'fleet.instances: expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got 9 with 1..8',

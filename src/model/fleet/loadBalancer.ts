@@ -47,6 +47,8 @@ import { Picker } from './balancingPolicy.js';
 export class Upstream {
   /** In the upstream group: false for a pod the autoscaler has not started, or has removed. */
   ready = true;
+  /** Nothing listens at its address (a crashed instance still in the group): a connect is refused at once. */
+  refuses = false;
   /** Requests in flight to it. */
   active = 0;
   peakActive = 0;
@@ -252,8 +254,12 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
       upConn.worker!.requestArrived(upConn);
     } else {
       this.counts.upstreamConnects++;
-      this.connectTimers.schedule(connectTimedOut, ex, token);
-      u.listener.syn(upConn);
+      // A refused connect fails at once (the RST of a loopback or LAN round trip): "connect() failed (111: Connection refused)".
+      if (u.refuses) this.connectFailed(upConn, 'connection refused');
+      else {
+        this.connectTimers.schedule(connectTimedOut, ex, token);
+        u.listener.syn(upConn);
+      }
     }
   }
 

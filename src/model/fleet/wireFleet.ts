@@ -151,7 +151,10 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
   );
   const upstreams = instances.map((inst) => new Upstream(inst.index, inst.listener));
   // Pods beyond the replicas at the start wait for the autoscaler.
-  for (const u of upstreams) u.ready = u.index < f.instances;
+  for (const u of upstreams) {
+    u.ready = u.index < f.instances;
+    u.refuses = f.down.includes(u.index);
+  }
   const balancer = new LoadBalancer(
     sim,
     b,
@@ -173,7 +176,8 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
 
 /** Boots every instance's workers, opens the balancer's socket, starts the other clients. */
 export function startFleet(fleet: Fleet): void {
-  for (const inst of fleet.instances) if (inst.index < fleet.settings.instances) inst.arbiter.start();
+  const { instances, down } = fleet.settings;
+  for (const inst of fleet.instances) if (inst.index < instances && !down.includes(inst.index)) inst.arbiter.start();
   fleet.balancer.start();
   fleet.autoscaler?.start();
   for (const c of fleet.otherClients) c.start();

@@ -32,3 +32,31 @@ describe("the kit's fleet-slow run", () => {
     expect(Math.abs(sim.summary.total - run.report.summary.total) / run.report.summary.total).toBeLessThan(0.01);
   });
 });
+
+describe("the kit's runs with instances down (nothing listening at their address)", () => {
+  const raw = JSON.parse(readFileSync('calibration/measured-linux-2core.json', 'utf8'));
+  const trivial = ['measured={}', 'app.steps=[{"kind":"cpu","time":0}]', 'fleet.instances=2', 'fleet.instancesPerHost=2'];
+  const simulated = (name: string, down: string) => {
+    const path = `calibration/results/${name}.txt`;
+    const run = parseHeyRun(readFileSync(path, 'utf8'), path);
+    const { scenario } = scenarioForRun(raw, run, [...trivial, `fleet.down=${down}`], 'measured-linux-2core.json');
+    const r = simulate(scenario, { timeSeries: false });
+    return { run, sim: summarize(r, name, scenario.seed), fleet: r.fleet! };
+  };
+
+  it('one down: every request answered, the refused ones retried on the other (proxy_next_upstream error)', () => {
+    const { run, sim, fleet } = simulated('fleet-one-down', '[2]');
+    expect(run.report.statusCodes).toEqual({ '204': 200 });
+    expect(sim.statusCodes).toEqual(run.report.statusCodes);
+    // nginx logged 3 refusals: requests already on their way when the first RST came
+    // back; the model's refusal is instant, so the first one leaves the instance out.
+    expect(fleet.balancer.retries).toBe(1);
+    expect(fleet.balancer.upstreams[1].failures).toBe(1);
+  });
+
+  it('both down: 502 for every request ("no live upstreams" after the first refusals)', () => {
+    const { run, sim } = simulated('fleet-both-down', '[1,2]');
+    expect(run.report.statusCodes).toEqual({ '502': 20 });
+    expect(sim.statusCodes).toEqual(run.report.statusCodes);
+  });
+});
