@@ -87,6 +87,10 @@ export const cpuLimitPacked = (perHost: number) =>
   `expected instancesPerHost 1 with a cpuLimit, got ${perHost}: a CPU quota is modelled for an instance alone on its host (cpuLimit of its machine.cores)`;
 export const perTaskNeeds = (field: string) =>
   `expected ${field} with holds "perTask": how ${field === 'taskRate' ? 'many tasks a second it runs' : 'long each task holds its connection'}`;
+export const instancesNotGroups = (written: unknown, sum: number) =>
+  `expected fleet.instances to be the groups' counts together (${sum}) or left out, got ${JSON.stringify(written)}`;
+export const autoscalingWithGroups =
+  'expected no autoscaling with groups: the autoscaler adds and removes instances of one kind (leave out groups, or autoscaling)';
 export const downBeyondInstances = (n: number, instances: number) =>
   `expected an instance number from 1 to ${instances} (fleet.instances), got ${n}`;
 export const replicasOutOfRange = (instances: number, min: number, max: number) =>

@@ -102,10 +102,14 @@ export interface RunResult {
 export function collectResult(system: System, stopReason: StopReason, limits: RunResult['limits']): RunResult {
   const { sim, recorder, inSystem, client, postgres } = system;
   const { listener, arbiter, app, db, pgbouncer } = system.fleet === undefined ? system : fleetTotals(system);
-  const {
-    server: s,
-    app: { pool },
-  } = system.resolved;
+  const s = system.resolved.server;
+  // A fleet's groups may size their pools differently: the largest (what a worker's pool may hold at most).
+  const pool =
+    system.fleet === undefined
+      ? system.resolved.app.pool
+      : system.fleet.settings.perInstance
+          .map((p) => p.app.pool)
+          .reduce((a, b) => (b !== undefined && (a === undefined || b.size + b.maxOverflow > a.size + a.maxOverflow) ? b : a), undefined);
   const timeline = recorder.timeline;
   const end = client.finishedAt ?? sim.now;
   const data = timeline.finish(end);
@@ -174,9 +178,14 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     evidence: {
       inSystemAtEnd: inSystem.value,
       peakConnectionsPerWorker: arbiter.peaks().connections,
-      connectionSlots: s.connectionSlots,
+      // A fleet's groups may differ: the largest an instance's worker may hold.
+      connectionSlots:
+        system.fleet === undefined
+          ? s.connectionSlots
+          : Math.max(...system.fleet.settings.perInstance.map((p) => p.server.connectionSlots)),
       peakHandlersPerWorker: arbiter.peaks().handlers,
-      handlerSlots: s.handlerSlots,
+      handlerSlots:
+        system.fleet === undefined ? s.handlerSlots : Math.max(...system.fleet.settings.perInstance.map((p) => p.server.handlerSlots)),
     },
   };
 }

@@ -6,9 +6,13 @@ import { toSeconds } from '../engine/time.js';
 import type { FleetResult } from '../model/fleet/fleetResult.js';
 
 export interface FleetSummary {
-  /** Each instance's CPU limit, cores; null without one. */
-  cpuLimit: number | null;
   instances: {
+    /** Its group's name (fleet.groups); null without groups. */
+    group: string | null;
+    workerClass: string;
+    workers: number;
+    /** Its CPU limit, cores; null without one. */
+    cpuLimit: number | null;
     requests: number;
     /** Requests whose handler raised (500s), by exception: who refused them. */
     exceptions: Record<string, number>;
@@ -54,8 +58,11 @@ export interface FleetSummary {
 
 export function fleetSummary(f: FleetResult): FleetSummary {
   return {
-    cpuLimit: f.cpuLimit,
     instances: f.instances.map((i) => ({
+      group: i.group,
+      workerClass: i.workerClass,
+      workers: i.workers,
+      cpuLimit: i.cpuLimit,
       requests: i.requests,
       exceptions: i.exceptions,
       kills: i.kills,
@@ -84,11 +91,14 @@ export function budgetWarning(f: FleetSummary): string | undefined {
  * Workers sized from the node's cores under a CPU limit: nproc and os.cpu_count() show the
  * node's cores, not the quota, so gunicorn's `2 x cores + 1` counts the wrong ones.
  */
-export function workersWarning(f: FleetSummary, workers: number): string | undefined {
-  if (f.cpuLimit === null) return undefined;
-  const fromLimit = 2 * Math.max(1, Math.ceil(f.cpuLimit)) + 1;
-  if (workers <= fromLimit) return undefined;
-  return `${workers} workers share a CPU limit of ${f.cpuLimit} core${f.cpuLimit === 1 ? '' : 's'}: 2 x cores + 1 from the limit would be ${fromLimit} (nproc and os.cpu_count() in a pod show the node's cores, not its quota)`;
+export function workersWarning(f: FleetSummary): string | undefined {
+  for (const i of f.instances) {
+    if (i.cpuLimit === null) continue;
+    const fromLimit = 2 * Math.max(1, Math.ceil(i.cpuLimit)) + 1;
+    if (i.workers <= fromLimit) continue;
+    return `${i.workers} workers share a CPU limit of ${i.cpuLimit} core${i.cpuLimit === 1 ? '' : 's'}: 2 x cores + 1 from the limit would be ${fromLimit} (nproc and os.cpu_count() in a pod show the node's cores, not its quota)`;
+  }
+  return undefined;
 }
 
 function budgetSum(b: NonNullable<FleetSummary['budget']>): string {
@@ -114,6 +124,22 @@ function budgetSum(b: NonNullable<FleetSummary['budget']>): string {
   return parts.join(' + ');
 }
 
+/** The fleet's servers in one phrase: "4 instances, each 4 gevent workers", or by group. */
+export function fleetServers(f: FleetSummary): string {
+  const workers = (n: number, cls: string) => `${n} ${cls} worker${n === 1 ? '' : 's'}`;
+  const first = f.instances[0];
+  if (f.instances.every((i) => i.group === null))
+    return `${f.instances.length} instances, each ${workers(first.workers, first.workerClass)}`;
+  const parts: string[] = [];
+  for (let i = 0; i < f.instances.length; ) {
+    let j = i;
+    while (j < f.instances.length && f.instances[j].group === f.instances[i].group) j++;
+    parts.push(`${j - i} ${f.instances[i].group} of ${workers(f.instances[i].workers, f.instances[i].workerClass)}`);
+    i = j;
+  }
+  return `${f.instances.length} instances: ${parts.join(', ')}`;
+}
+
 export function fleetText(f: FleetSummary): string[] {
   const out: string[] = [];
   const lb = f.balancer;
@@ -131,7 +157,7 @@ export function fleetText(f: FleetSummary): string[] {
     const raised = Object.entries(inst.exceptions);
     const errors = raised.reduce((a, [, n]) => a + n, 0);
     out.push(
-      `  Instance ${i + 1}:\t${inst.requests} requests (${u.responses} answered, ${u.failures} failed attempts), ${errors} raised` +
+      `  Instance ${i + 1}${inst.group !== null ? ` (${inst.group})` : ''}:\t${inst.requests} requests (${u.responses} answered, ${u.failures} failed attempts), ${errors} raised` +
         (inst.kills > 0 ? `, ${inst.kills} workers killed (WORKER TIMEOUT)` : '') +
         (inst.oomKills > 0 ? `, ${inst.oomKills} workers OOM-killed` : '') +
         (inst.memoryPeak !== null ? `, memory peak ${inst.memoryPeak.toFixed(0)} MiB` : '') +

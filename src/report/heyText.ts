@@ -1,7 +1,7 @@
 // The report as hey prints it (requester/print.go, defaultTmpl): Summary, response-time
 // histogram, latency distribution, status codes, errors; then what only a simulator can
 // tell, under its own heading.
-import { fleetText } from './fleetReport.js';
+import { fleetServers, fleetText } from './fleetReport.js';
 import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
 
@@ -67,7 +67,7 @@ function simulationText(s: RunSummary): string[] {
   out.push(`  Events:\t${sim.events}`);
   const srv = sim.server;
   out.push(
-    `  Server:\t${s.fleet !== undefined ? `${s.fleet.instances.length} instances, each ` : ''}${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}` +
+    `  Server:\t${s.fleet !== undefined ? fleetServers(s.fleet) : `${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}`}` +
       (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
       (srv.restarts > 0 ? `, ${srv.restarts} restarted (max_requests)` : ''),
   );

@@ -163,7 +163,7 @@ function warnings(result: RunResult, fleet: FleetSummary | undefined): string[] 
   const db = result.database;
   const budget = fleet === undefined ? undefined : budgetWarning(fleet);
   if (budget !== undefined) out.push(budget);
-  const sized = fleet === undefined ? undefined : workersWarning(fleet, result.server.workers);
+  const sized = fleet === undefined ? undefined : workersWarning(fleet);
   if (sized !== undefined) out.push(sized);
   if (db?.pool !== undefined && fleet === undefined) {
     const perWorker = db.pool.size + db.pool.maxOverflow;

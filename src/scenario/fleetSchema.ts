@@ -3,6 +3,8 @@
 // database with other clients (Celery workers, cron jobs, admin sessions). schema.ts
 // assembles the sections. Option names follow nginx's directives and Kubernetes' fields.
 import * as z from 'zod';
+import { appSchema } from './appSchema.js';
+import { serverSchema } from './serverSchema.js';
 import {
   count,
   positiveCountOptional,
@@ -139,6 +141,35 @@ export const autoscalingSchema = z.strictObject({
   }),
 });
 
+/** A field of another section, optional and without its default: a group states only what differs. */
+function withoutDefault(field: z.ZodType): z.ZodType {
+  const meta = z.globalRegistry.get(field);
+  const inner = (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional();
+  return meta === undefined ? inner : inner.meta(meta);
+}
+
+export const fleetGroupSchema = z.strictObject({
+  name: z.string().min(1).meta({ description: 'What the group is, for the report: "web", "canary", "api-v2".' }),
+  count: positiveCount('Instances in the group. At most 1000.', MAX_INSTANCES),
+  server: z
+    .strictObject(Object.fromEntries(Object.entries(serverSchema.shape).map(([k, v]) => [k, withoutDefault(v as z.ZodType)])))
+    .optional()
+    .meta({ description: "The group's server settings where they differ from the server section's (any of its fields)." }),
+  pool: appSchema.shape.pool.meta({ description: "The group's app.pool, where it differs from the app section's." }),
+  cpuLimit: z
+    .number()
+    .positive()
+    .max(MAX_CORES)
+    .optional()
+    .meta({ description: "The group's cpuLimit, where it differs from the fleet's. At most 8192." }),
+  memoryLimit: z
+    .number()
+    .positive()
+    .max(1e9)
+    .optional()
+    .meta({ description: "The group's memoryLimit (MiB), where it differs from the fleet's. At most 1e9." }),
+});
+
 export const fleetSchema = z
   .strictObject({
     instances: positiveCount(
@@ -178,6 +209,10 @@ export const fleetSchema = z
     down: z.array(positiveCount('An instance number, from 1. At most 1000.', MAX_INSTANCES)).max(MAX_INSTANCES).default([]).meta({
       description:
         "Instances (numbered from 1) that are down but still in the balancer's list: nothing listens at their address, so a connect to them is refused (a crashed VM, a pod whose endpoint is stale). The balancer leaves each out after maxFails refusals and tries the next upstream.",
+    }),
+    groups: z.array(fleetGroupSchema).min(1).max(MAX_INSTANCES).optional().meta({
+      description:
+        "Instances of different kinds behind the same balancer (a canary, a bigger pod size), in order: instances 1..count are the first group's, and so on; fleet.instances is then their sum. Each runs the server and app sections with the group's differences. Not with autoscaling.",
     }),
     loadBalancer: loadBalancerSchema.default(loadBalancerSchema.parse({})),
     autoscaling: autoscalingSchema.optional().meta({

@@ -80,9 +80,21 @@ export function validateScenario(
     fail(['database', 'superuserReservedConnections'], msg.reservedAtLeastMax(d.superuserReservedConnections, d.maxConnections));
   }
   const f = scenario.fleet;
+  if (f?.groups !== undefined) {
+    // With groups, the instances are theirs: fleet.instances is their sum (a different number written is a mistake).
+    const sum = f.groups.reduce((n, g) => n + g.count, 0);
+    const written = (raw as { fleet?: { instances?: unknown } }).fleet?.instances;
+    if (written !== undefined && written !== sum) fail(['fleet', 'instances'], msg.instancesNotGroups(written, sum));
+    if (f.autoscaling !== undefined) fail(['fleet', 'autoscaling'], msg.autoscalingWithGroups);
+    f.instances = sum;
+  }
   if (f !== undefined) {
     // A CFS quota is a cgroup's: instances packed on one host would need the host's cores shared among quota groups, which the model does not do.
     if (f.cpuLimit !== undefined && f.instancesPerHost > 1) fail(['fleet', 'cpuLimit'], msg.cpuLimitPacked(f.instancesPerHost));
+    f.groups?.forEach((g, i) => {
+      if (g.cpuLimit !== undefined && f.instancesPerHost > 1)
+        fail(['fleet', 'groups', i, 'cpuLimit'], msg.cpuLimitPacked(f.instancesPerHost));
+    });
     f.otherClients.forEach((c, i) => {
       if (c.holds === 'perTask' && (c.taskRate === undefined || c.taskTime === undefined))
         fail(

@@ -3,7 +3,7 @@
 // every upstream once), each instance's CPU quota, and the connection budget: the most
 // connections each part of the fleet may open, against what PostgreSQL grants.
 import { fromSeconds, type Time } from '../engine/time.js';
-import { allSteps, effectiveWorkerClass } from './resolve.js';
+import { allSteps, type AppSettings, type ArbiterSettings, effectiveWorkerClass, type ListenerSettings, resolve } from './resolve.js';
 import type { Scenario } from './schema.js';
 
 export type BalancingPolicy = 'round-robin' | 'least-connections' | 'random' | 'two-choices';
@@ -74,6 +74,19 @@ export interface AutoscalingSettings {
 /** kube-controller-manager --horizontal-pod-autoscaler-tolerance: a ratio within 10 % of 1 changes nothing. */
 export const HPA_TOLERANCE = 0.1;
 
+/** One instance's own settings: the scenario's server, listener and app, with its group's differences. */
+export interface InstanceSettings {
+  /** Its group's name; undefined without groups. */
+  group: string | undefined;
+  server: ArbiterSettings;
+  listener: ListenerSettings;
+  app: AppSettings;
+  /** Its CFS quota; undefined: none. */
+  quota: { quota: Time; period: Time } | undefined;
+  /** Its memory limit and sizes (MiB); undefined: no limit. */
+  memory: { limit: number; arbiter: number; worker: number; request: number } | undefined;
+}
+
 export interface FleetSettings {
   /** Instances running at the start. */
   instances: number;
@@ -83,12 +96,10 @@ export interface FleetSettings {
   instancesPerHost: number;
   /** Cores of each host (machine.cores). */
   hostCores: number;
-  /** Each instance's CFS quota; undefined: none. */
-  quota: { quota: Time; period: Time } | undefined;
+  /** Each built instance's settings, in order. */
+  perInstance: InstanceSettings[];
   /** Instances (from 0) that refuse connections: down, still in the balancer's list. */
   down: number[];
-  /** Each instance's memory limit and sizes (MiB); undefined: no limit. */
-  memory: { limit: number; arbiter: number; worker: number; request: number } | undefined;
   pgbouncer: 'shared' | 'sidecar';
   balancer: BalancerSettings;
   otherClients: OtherClientSettings[];
@@ -101,9 +112,10 @@ export function resolveFleet(scenario: Scenario): FleetSettings | undefined {
   const b = f.loadBalancer;
   const a = f.autoscaling;
   const upstreams = a === undefined ? f.instances : Math.max(a.maxReplicas, f.instances);
+  const built = upstreams;
   return {
     instances: f.instances,
-    built: a === undefined ? f.instances : Math.max(a.maxReplicas, f.instances),
+    built,
     autoscaling:
       a === undefined
         ? undefined
@@ -118,12 +130,23 @@ export function resolveFleet(scenario: Scenario): FleetSettings | undefined {
           },
     instancesPerHost: f.instancesPerHost,
     hostCores: scenario.machine.cores,
-    quota: f.cpuLimit === undefined ? undefined : { quota: fromSeconds(f.cpuLimit * f.cpuPeriod), period: fromSeconds(f.cpuPeriod) },
+    perInstance: instanceScenarios(scenario, built).map(({ group, scenario: one }) => {
+      const r = resolve(one);
+      const cpuLimit = group?.cpuLimit ?? f.cpuLimit;
+      const memoryLimit = group?.memoryLimit ?? f.memoryLimit;
+      return {
+        group: group?.name,
+        server: r.server,
+        listener: r.listener,
+        app: r.app,
+        quota: cpuLimit === undefined ? undefined : { quota: fromSeconds(cpuLimit * f.cpuPeriod), period: fromSeconds(f.cpuPeriod) },
+        memory:
+          memoryLimit === undefined
+            ? undefined
+            : { limit: memoryLimit, arbiter: f.arbiterMemory, worker: f.workerMemory, request: f.requestMemory },
+      };
+    }),
     down: f.down.map((n) => n - 1),
-    memory:
-      f.memoryLimit === undefined
-        ? undefined
-        : { limit: f.memoryLimit, arbiter: f.arbiterMemory, worker: f.workerMemory, request: f.requestMemory },
     pgbouncer: f.pgbouncer,
     balancer: {
       policy: b.policy,
@@ -165,14 +188,14 @@ export function connectionBudget(scenario: Scenario): ConnectionBudget | undefin
   const d = scenario.database;
   const f = scenario.fleet;
   if (d === undefined || f === undefined) return undefined;
-  const s = scenario.server;
-  const pool = scenario.app.pool;
   const bouncer = d.pgbouncer;
   const connects = allSteps(scenario).some((st) => st.kind === 'dbConnect');
-  const workerClass = effectiveWorkerClass(scenario);
-  const perWorker = workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections;
   const items: BudgetItem[] = [];
-  const instance = (): { max: number; how: string } => {
+  const instance = (one: Scenario): { max: number; how: string } => {
+    const s = one.server;
+    const pool = one.app.pool;
+    const workerClass = effectiveWorkerClass(one);
+    const perWorker = workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections;
     if (bouncer !== undefined && f.pgbouncer === 'sidecar')
       return { max: bouncer.defaultPoolSize, how: `sidecar PgBouncer default_pool_size ${bouncer.defaultPoolSize}` };
     if (bouncer !== undefined) return { max: 0, how: 'through the shared PgBouncer' };
@@ -185,7 +208,9 @@ export function connectionBudget(scenario: Scenario): ConnectionBudget | undefin
   };
   // With an autoscaler, every replica it may run.
   const replicas = f.autoscaling === undefined ? f.instances : Math.max(f.autoscaling.maxReplicas, f.instances);
-  for (let i = 0; i < replicas; i++) items.push({ name: `instance ${i + 1}`, ...instance() });
+  instanceScenarios(scenario, replicas).forEach(({ group, scenario: one }, i) =>
+    items.push({ name: `instance ${i + 1}${group !== undefined ? ` (${group.name})` : ''}`, ...instance(one) }),
+  );
   if (bouncer !== undefined && f.pgbouncer === 'shared')
     items.push({ name: 'pgbouncer', max: bouncer.defaultPoolSize, how: `default_pool_size ${bouncer.defaultPoolSize}` });
   for (const c of f.otherClients)
@@ -197,4 +222,31 @@ export function connectionBudget(scenario: Scenario): ConnectionBudget | undefin
     maxConnections: d.maxConnections,
     reserved: d.superuserReservedConnections,
   };
+}
+
+type Group = NonNullable<NonNullable<Scenario['fleet']>['groups']>[number];
+
+/**
+ * Each of the first `count` instances as a scenario of its own, without the fleet: the
+ * scenario's server and app with its group's differences (instances 1..count of the
+ * first group, and so on); without groups, the scenario itself for every one.
+ */
+export function instanceScenarios(
+  scenario: Scenario,
+  count = scenario.fleet?.instances ?? 1,
+): { group: Group | undefined; scenario: Scenario }[] {
+  const { fleet, ...rest } = scenario;
+  const base: Scenario = rest;
+  const groups = fleet?.groups;
+  if (groups === undefined) return Array.from({ length: count }, () => ({ group: undefined, scenario: base }));
+  const out: { group: Group | undefined; scenario: Scenario }[] = [];
+  for (const g of groups) {
+    const one: Scenario = {
+      ...base,
+      server: { ...base.server, ...(g.server as Partial<Scenario['server']>) },
+      app: g.pool !== undefined ? { ...base.app, pool: g.pool as Scenario['app']['pool'] } : base.app,
+    };
+    for (let i = 0; i < g.count && out.length < count; i++) out.push({ group: g, scenario: one });
+  }
+  return out;
 }

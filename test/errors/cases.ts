@@ -243,6 +243,11 @@ export const ERROR_CASES: ErrorCase[] = [
     'fleet.otherClients[0].taskRate: expected taskRate with holds "perTask"',
   ),
   field(
+    'a fleet.instances other than its groups together (fleet)',
+    { fleet: { instances: 3, groups: [{ name: 'web', count: 2 }] } },
+    "fleet.instances: expected fleet.instances to be the groups' counts together (2) or left out, got 3",
+  ),
+  field(
     'an instance down that the fleet does not have (fleet)',
     { fleet: { instances: 2, down: [3] } },
     'fleet.down[0]: expected an instance number from 1 to 2 (fleet.instances), got 3',

@@ -16,6 +16,7 @@
 // configuration's busiest resource, and what would relieve it.
 import type { Scenario } from '../../scenario/schema.js';
 import type { SweepPointResult } from '../sweep/aggregate.js';
+import { instanceScenarios } from '../../scenario/resolveFleet.js';
 import { databaseConnections, handlerSlots, slotName } from './serverSlots.js';
 import type { SweepHeader } from '../sweep/sweep.js';
 
@@ -96,13 +97,14 @@ export function costOf(s: Scenario, point?: SweepPointResult): Cost {
   // A fleet: every host of its instances (the most its autoscaler may run), and the
   // balancer's when it has one of its own; workers and slots counted over the instances.
   const f = s.fleet;
-  const instances = f === undefined ? 1 : Math.max(f.instances, f.autoscaling?.maxReplicas ?? 0);
+  const count = f === undefined ? 1 : Math.max(f.instances, f.autoscaling?.maxReplicas ?? 0);
+  const each = instanceScenarios(s, count).map((i) => i.scenario);
   const appCores =
-    f === undefined ? s.machine.cores : Math.ceil(instances / f.instancesPerHost) * s.machine.cores + (f.loadBalancer.cores ?? 0);
+    f === undefined ? s.machine.cores : Math.ceil(count / f.instancesPerHost) * s.machine.cores + (f.loadBalancer.cores ?? 0);
   return {
     cores: appCores + (s.database?.cores ?? 0),
-    workers: instances * s.server.workers,
-    connections: instances * handlerSlots(s),
+    workers: each.reduce((n, one) => n + one.server.workers, 0),
+    connections: each.reduce((n, one) => n + handlerSlots(one), 0),
     connectionKind: slotName(s),
     dbConnections: s.database === undefined ? null : peak != null ? Math.ceil(peak.mean - 1e-9) : (databaseConnections(s) ?? null),
   };

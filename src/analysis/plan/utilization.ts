@@ -3,6 +3,7 @@
 // demand for, and set beside the occupancy the run measured where a gauge tracks it, so
 // the two are a cross-check of each other. The busiest resource is the one that
 // saturates first as the load grows; when one dominates, X <= c / D bounds throughput.
+import { instanceScenarios } from '../../scenario/resolveFleet.js';
 import { toSeconds } from '../../engine/time.js';
 import type { RunResult } from '../../model/system.js';
 import type { RunSummary } from '../../report/summary.js';
@@ -29,8 +30,8 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
   const x = (summary.summary.responses + summary.summary.errors) / total;
   const b = summary.breakdown;
   // A fleet: the instances' slots, loops and hosts together (the replicas at the start).
-  const n = scenario.fleet?.instances ?? 1;
-  const slots = n * handlerSlots(scenario);
+  const each = instanceScenarios(scenario).map((i) => i.scenario);
+  const slots = each.reduce((sum, one) => sum + handlerSlots(one), 0);
   const uses: ResourceUse[] = [
     {
       resource: slotName(scenario),
@@ -43,7 +44,7 @@ export function utilization(scenario: Scenario, result: RunResult, summary: RunS
   // A sync worker's loop is its one slot, counted above.
   if (effectiveWorkerClass(scenario) !== 'sync') {
     const demand = loopPhases(scenario).reduce((sum, p) => sum + (b[p] ?? 0), 0);
-    const loops = n * scenario.server.workers;
+    const loops = each.reduce((sum, one) => sum + one.server.workers, 0);
     uses.push({ resource: 'worker loops (GIL)', capacity: loops, law: (x * demand) / loops });
   }
   const db = result.database;

@@ -8,6 +8,12 @@ import type { BalancerCounts } from './loadBalancer.js';
 import type { Fleet } from './wireFleet.js';
 
 export interface InstanceResult {
+  /** Its group's name; null without groups. */
+  group: string | null;
+  workerClass: string;
+  workers: number;
+  /** Its CPU limit in cores (its CFS quota per period); null without one. */
+  cpuLimit: number | null;
   /** Requests its workers started, and how many of them raised (500s), by exception. */
   requests: number;
   exceptions: Record<string, number>;
@@ -35,8 +41,6 @@ export interface BudgetResult {
 }
 
 export interface FleetResult {
-  /** Each instance's CPU limit in cores (its CFS quota per period); null without one. */
-  cpuLimit: number | null;
   instances: InstanceResult[];
   balancer: BalancerCounts & {
     policy: string;
@@ -55,16 +59,16 @@ export interface FleetResult {
 export function collectFleet(fleet: Fleet, postgres: Postgres | undefined): FleetResult {
   const b = fleet.balancer;
   const budget = fleet.settings.budget;
+  // The budget lists every built instance first, in order, then PgBouncer and the other clients.
   const peakOf = (name: string, i: number): number => {
     const inst = fleet.instances[i];
-    if (inst !== undefined && name === `instance ${i + 1}`) return inst.counted?.peak ?? 0;
+    if (inst !== undefined) return inst.counted?.peak ?? 0;
     if (name === 'pgbouncer') return fleet.sharedBouncer?.counted.peak ?? 0;
     return fleet.otherClients.find((c) => c.settings.name === name)?.peak ?? 0;
   };
-  const q = fleet.settings.quota;
   return {
-    cpuLimit: q === undefined ? null : q.quota / q.period,
     instances: fleet.instances.map((inst) => ({
+      ...ownSettings(fleet, inst.index),
       requests: inst.arbiter.servedByWorker().reduce((a, n) => a + n, 0),
       exceptions: Object.fromEntries([...inst.app.exceptionsRaised()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))),
       kills: inst.arbiter.kills,
@@ -104,5 +108,15 @@ export function collectFleet(fleet: Fleet, postgres: Postgres | undefined): Flee
             reserved: budget.reserved,
             peak: postgres?.peakOpen ?? 0,
           },
+  };
+}
+
+function ownSettings(fleet: Fleet, i: number): Pick<InstanceResult, 'group' | 'workerClass' | 'workers' | 'cpuLimit'> {
+  const own = fleet.settings.perInstance[i];
+  return {
+    group: own.group ?? null,
+    workerClass: own.server.workerClass,
+    workers: own.server.workers,
+    cpuLimit: own.quota === undefined ? null : own.quota.quota / own.quota.period,
   };
 }

@@ -96,7 +96,8 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
   for (let i = 0; i < f.built; i++) {
     const streams = new RandomStreams(`${r.seed}/instance ${i + 1}`);
     let cpu: Cpu;
-    if (f.quota !== undefined) cpu = new QuotaCpu(sim, f.hostCores, f.quota.quota, f.quota.period);
+    const own = f.perInstance[i];
+    if (own.quota !== undefined) cpu = new QuotaCpu(sim, f.hostCores, own.quota.quota, own.quota.period);
     else {
       const h = Math.floor(i / f.instancesPerHost);
       if (hosts[h] === undefined) hosts[h] = p.newCpu(f.hostCores);
@@ -113,18 +114,18 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
         server = counted;
         if (d.pgbouncer !== undefined) server = pgbouncer = new PgBouncer(sim, d.pgbouncer, counted);
       }
-      db = new DatabaseAccess(sim, server, r.app.pool);
+      db = new DatabaseAccess(sim, server, own.app.pool);
     }
     const app = new App(
       sim,
-      compileEndpoints(r.app.endpoints, streams),
+      compileEndpoints(own.app.endpoints, streams),
       cpu,
       db,
       streams.stream('app.endpoint'),
-      r.app.errorCpu,
-      r.app.switchCpu,
+      own.app.errorCpu,
+      own.app.switchCpu,
     );
-    const l = r.listener;
+    const l = own.listener;
     const listener = new Listener(
       sim,
       l.capacity,
@@ -133,8 +134,8 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
       streams.stream('server.accept'),
       timeline.gauge('backlog', series),
     );
-    const arbiter = new Arbiter(sim, listener, app, r.server, gauges, streams.stream('server.maxRequestsJitter'));
-    const memory = f.memory === undefined ? undefined : new MemoryLimit(f.memory);
+    const arbiter = new Arbiter(sim, listener, app, own.server, gauges, streams.stream('server.maxRequestsJitter'));
+    const memory = own.memory === undefined ? undefined : new MemoryLimit(own.memory);
     if (memory !== undefined) arbiter.watchMemory(memory);
     instances.push({ index: i, listener, arbiter, app, db, counted, pgbouncer, cpu, memory });
   }

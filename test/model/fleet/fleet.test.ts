@@ -187,3 +187,50 @@ describe('workers sized from the node under a CPU limit', () => {
     );
   });
 });
+
+describe('groups of instances', () => {
+  const s = scenario({
+    client: { requests: 300, concurrency: 3 },
+    server: { workers: 2, workerConnections: 100 },
+    app: { pool: { size: 5, maxOverflow: 0 } },
+    database: { maxConnections: 100, superuser: false },
+    fleet: {
+      groups: [
+        { name: 'web', count: 2 },
+        { name: 'canary', count: 1, server: { workers: 4 }, pool: { size: 2, maxOverflow: 1, timeout: 30 } },
+      ],
+      loadBalancer: freeBalancer,
+    },
+  });
+
+  it("makes fleet.instances the groups together, each instance with its group's differences", () => {
+    expect(s.fleet!.instances).toBe(3);
+    const b = connectionBudget(s)!;
+    // web: 2 workers x pool 5 = 10 each; canary: 4 workers x (2 + 1) = 12.
+    expect(b.items.map((it) => [it.name, it.max])).toEqual([
+      ['instance 1 (web)', 10],
+      ['instance 2 (web)', 10],
+      ['instance 3 (canary)', 12],
+    ]);
+    expect(b.max).toBe(32);
+  });
+
+  it('runs each instance with its own workers, and the balancer spreads requests over all three', () => {
+    const sum = summarize(simulate(s, { timeSeries: false }), 'groups', 1);
+    expect(sum.fleet!.instances.map((i) => [i.group, i.workers, i.requests])).toEqual([
+      ['web', 2, 100],
+      ['web', 2, 100],
+      ['canary', 4, 100],
+    ]);
+    expect(sum.simulation.server.servedByWorker).toHaveLength(2 + 2 + 4);
+  });
+
+  it('refuses a fleet.instances that is not the groups together, and autoscaling with groups', () => {
+    expect(() => scenario({ fleet: { instances: 5, groups: [{ name: 'web', count: 2 }] } })).toThrow(
+      "expected fleet.instances to be the groups' counts together (2) or left out, got 5",
+    );
+    expect(() => scenario({ fleet: { groups: [{ name: 'web', count: 2 }], autoscaling: { maxReplicas: 4 } } })).toThrow(
+      'expected no autoscaling with groups',
+    );
+  });
+});
