@@ -208,9 +208,9 @@ export function connectionBudget(scenario: Scenario): ConnectionBudget | undefin
   };
   // With an autoscaler, every replica it may run.
   const replicas = f.autoscaling === undefined ? f.instances : Math.max(f.autoscaling.maxReplicas, f.instances);
-  instanceScenarios(scenario, replicas).forEach(({ group, scenario: one }, i) =>
-    items.push({ name: `instance ${i + 1}${group !== undefined ? ` (${group.name})` : ''}`, ...instance(one) }),
-  );
+  instanceScenarios(scenario, replicas).forEach(({ group, scenario: one }, i) => {
+    items.push({ name: `instance ${i + 1}${group !== undefined ? ` (${group.name})` : ''}`, ...instance(one) });
+  });
   if (bouncer !== undefined && f.pgbouncer === 'shared')
     items.push({ name: 'pgbouncer', max: bouncer.defaultPoolSize, how: `default_pool_size ${bouncer.defaultPoolSize}` });
   for (const c of f.otherClients)
