@@ -46,6 +46,8 @@ export interface RunResult {
   events: number;
   exceptions: Map<string, number>;
   listener: { capacity: number; peakQueue: number; synDrops: number };
+  /** How the app's host grouped processes before sharing its cores ('none' with the fifo scheduler). */
+  taskGroups: 'none' | 'session' | 'service';
   server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
   database?: {
     peakOpen: number;
@@ -116,6 +118,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     events: sim.eventsRun,
     exceptions: app.exceptionsRaised(),
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
+    taskGroups: system.resolved.machine.scheduler === 'shared' ? system.resolved.machine.taskGroups : 'none',
     server: {
       workerClass: s.workerClass,
       workers: s.workers,

@@ -167,13 +167,14 @@ function warnings(result: RunResult): string[] {
       );
     }
   }
-  // The one storm mechanism known to be missing (docs/validation.md, "The scheduler"):
-  // processor sharing gives a busy postmaster less of the cores than Linux does, so where
-  // its listen queue overflows the model defers part of the first wave that a real one
-  // would have forked, and refused.
-  if (db !== undefined && db.synDrops > 0 && db.refused > 0 && result.cpu.postmaster > 0) {
+  // Without task groups every process gets an equal share of the cores, and a busy
+  // postmaster among hundreds of backends gets little. On Linux it is a group of its own
+  // (a session with autogroup, PostgreSQL's cgroup under systemd or in a container): it
+  // keeps up with a burst of connects, and more of the burst is refused (docs/validation.md,
+  // "The scheduler").
+  if (db !== undefined && db.synDrops > 0 && db.refused > 0 && result.cpu.postmaster > 0 && result.taskGroups === 'none') {
     out.push(
-      `the postmaster's listen queue overflowed (${db.synDrops} SYNs retried a second or more later); a real Linux postmaster usually keeps up in such a burst, refusing more of it: the 500s here are likely low (docs/validation.md, "The scheduler")`,
+      `the postmaster's listen queue overflowed (${db.synDrops} SYNs retried a second or more later) with every process sharing the cores alike (machine.taskGroups "none"); on Linux, sessions or services share them first, a postmaster usually keeps up in such a burst and more of it is refused: set machine.taskGroups as calibration/autogroup.sh finds it, or the 500s here are likely low (docs/validation.md, "The scheduler")`,
     );
   }
   return out;

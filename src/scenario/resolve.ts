@@ -26,6 +26,8 @@ export interface MachineSettings {
   /** The app's machine: gunicorn's workers run here, and whatever has no host of its own. */
   cores: number;
   scheduler: 'shared' | 'fifo';
+  /** With the shared scheduler: how processes are grouped before the cores are shared. */
+  taskGroups: 'none' | 'session' | 'service';
 }
 
 // ---- The client (hey, or open-loop arrivals) ---------------------------------------
@@ -70,8 +72,18 @@ export interface RateStep {
 }
 
 export type ClientSettings =
-  | { kind: 'hey'; settings: HeySettings; host: OwnHost; thinkTime?: Scenario['client']['thinkTime'] }
-  | { kind: 'openLoop'; settings: OpenLoopSettings; process: 'poisson' | 'constant'; steps: RateStep[]; host: OwnHost };
+  | { kind: 'hey'; settings: HeySettings; host: OwnHost; taskGroup: ClientTaskGroup; thinkTime?: Scenario['client']['thinkTime'] }
+  | {
+      kind: 'openLoop';
+      settings: OpenLoopSettings;
+      process: 'poisson' | 'constant';
+      steps: RateStep[];
+      host: OwnHost;
+      taskGroup: ClientTaskGroup;
+    };
+
+/** On a shared host with task groups: a group of the client's own, or gunicorn's (machine.taskGroups). */
+export type ClientTaskGroup = 'own' | 'server';
 
 /** hey's transport keeps at most min(C, 500) idle connections (requester.go: maxIdleConn). */
 export const HEY_MAX_IDLE_CONNS = 500;
@@ -227,7 +239,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
   return {
     seed: scenario.seed,
     limits: { maxEvents: scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) },
-    machine: { cores: m.cores, scheduler: m.scheduler },
+    machine: { cores: m.cores, scheduler: m.scheduler, taskGroups: m.taskGroups },
     client: resolveClient(c),
     listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },
     server: {
@@ -266,6 +278,7 @@ function resolveClient(c: Scenario['client']): ClientSettings {
       process: c.arrivals.process,
       steps: steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
       host: c.cores,
+      taskGroup: c.taskGroup,
     };
   }
   const concurrency = c.concurrency!;
@@ -282,6 +295,7 @@ function resolveClient(c: Scenario['client']): ClientSettings {
       ...(c.pacing === 'schedule' ? { schedule: true } : {}),
     },
     host: c.cores,
+    taskGroup: c.taskGroup,
     ...(c.thinkTime !== undefined ? { thinkTime: c.thinkTime } : {}),
   };
 }

@@ -9,6 +9,10 @@ export const machineSchema = z.strictObject({
     description:
       "How the cores serve CPU work: shared (a time-sharing kernel such as Linux's: n runnable tasks on c cores each run at min(1, c/n) speed) or fifo (a task keeps a core until done, others wait in line).",
   }),
+  taskGroups: z.enum(['none', 'session', 'service']).default('none').meta({
+    description:
+      "How a shared scheduler groups processes before it shares the cores (Linux's group scheduling; sched(7)): none (every runnable process gets an equal share), session (kernel.sched_autogroup_enabled = 1 with processes outside cpu cgroups, e.g. started from a shell: the runnable sessions share the cores equally, then each session's processes; every PostgreSQL backend and the postmaster are sessions of their own, gunicorn's arbiter and workers one, the client one unless client.taskGroup says it shares gunicorn's), or service (systemd services or containers, each a cpu cgroup: PostgreSQL's processes share one group, gunicorn's one, PgBouncer's one, the client's one). Measure yours with calibration/autogroup.sh.",
+  }),
   os: z.enum(['linux', 'darwin']).default('linux').meta({
     description:
       "The client's TCP stack: when it retransmits a SYN the server dropped (linux: 1, 3, 7 s...; darwin: 1, 2, 3, 4, 5, 7 s...).",
