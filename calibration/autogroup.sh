@@ -30,15 +30,6 @@ ag() { cut -d' ' -f1 "/proc/$1/autogroup" 2>/dev/null || true; }
 hey -n 1000 -c 1000 -t 0 "http://$HOST:$APP_PORT/" >/dev/null 2>&1 &
 HEY=$!
 PM="$(postmaster_pid)"
-# Backends serving a client (not the auxiliary processes, not exited ones waiting to be
-# reaped): their sessions, and whether each leads its own (setsid() done).
-backends() {
-  local x
-  for x in $(pgrep -P "$PM"); do
-    [ "$(awk '{print $3}' "/proc/$x/stat" 2>/dev/null)" = Z ] && continue
-    tr '\0' ' ' <"/proc/$x/cmdline" 2>/dev/null | grep -q '127.0.0.1(' && echo "$x"
-  done
-}
 sleep 0.2
 {
   echo "sessions during the actors storm (4 gevent x 100, hey -n 1000 -c 1000):"
@@ -46,15 +37,7 @@ sleep 0.2
   echo "  hey: $(ag "$HEY")"
   for w in $(pgrep -P "$GUNICORN_PID"); do echo "  gunicorn worker $w: $(ag "$w")"; done
   echo "  postmaster: $(ag "$PM")"
-  for t in 1 2 3 4 5; do
-    b=$(backends)
-    n=$(printf '%s\n' "$b" | grep -c . || true)
-    inpm=$(for x in $b; do ag "$x"; done | grep -c -x -F "$(ag "$PM")" || true)
-    leaders=$(for x in $b; do [ "$(ps -o sid= -p "$x" 2>/dev/null | tr -d ' ')" = "$x" ] && echo "$x"; done | grep -c . || true)
-    groups=$(for x in $b; do ag "$x"; done | sort -u | grep -c . || true)
-    echo "  sample $t: $n live backends, in $groups sessions; $leaders lead their own session; $inpm still in the postmaster's (forked, not yet at setsid())"
-    sleep 0.1
-  done
+  "$PYTHON" "$HERE/bench/sessions.py" "$PM" 8 0.1
 } >>"$OUT"
 wait "$HEY" || true
 gunicorn_down
