@@ -21,6 +21,8 @@ export interface ValidationConfig {
   spread?: boolean;
   /** A storm: the real and simulated ranges should overlap. */
   storm?: boolean;
+  /** Its own measured scenario (another stack of the kit, e.g. the uvicorn one), instead of the plan's. */
+  scenario?: string;
 }
 
 /** calibration/validation.json. */
@@ -36,7 +38,11 @@ export interface ValidationPlan {
 /** Runs every configuration of `planFile` (paths relative to `root`) against the saved runs in `results`. */
 export function runValidation(root: string, planFile: string, results: string): ValidationRow[] {
   const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
-  const raw = JSON.parse(readFileSync(join(root, plan.scenario), 'utf8'));
+  const scenarios = new Map<string, unknown>();
+  const rawOf = (file: string) => {
+    if (!scenarios.has(file)) scenarios.set(file, JSON.parse(readFileSync(join(root, file), 'utf8')));
+    return scenarios.get(file);
+  };
   const files = readdirSync(join(root, results));
   const seeds = Array.from({ length: plan.seeds }, (_, i) => i + 1);
   return plan.configurations.map((config) => {
@@ -46,7 +52,8 @@ export function runValidation(root: string, planFile: string, results: string): 
       .sort()
       .map((f) => parseHeyRun(readFileSync(join(root, results, f), 'utf8'), `${results}/${f}`));
     const set = config.set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x]));
-    return validateConfig(raw, plan.scenario, { ...config, set }, runs, seeds);
+    const scenario = config.scenario ?? plan.scenario;
+    return validateConfig(rawOf(scenario), scenario, { ...config, set }, runs, seeds);
   });
 }
 
