@@ -119,7 +119,8 @@ export class AsyncpgPool {
       this.closeHolder(op.holder);
     }
     init.pending--;
-    if (init.finished) return;
+    // A dead worker's start-up goes no further (its connects under way close as they end).
+    if (init.finished || this.dead) return;
     if (error !== undefined) {
       init.finish(error);
       return;
