@@ -50,11 +50,7 @@ export function run(changes: DeepPartial<ScenarioInput> = {}): { result: RunResu
 export function withoutCosts<T>(raw: T): T {
   const r = structuredClone(raw) as any;
   // The costs with a measured default, by section (src/scenario/measuredCosts.ts).
-  const sections = {
-    client: MEASURED_COSTS.client,
-    server: { ...MEASURED_COSTS.server, threadpoolCpu: MEASURED_COSTS.uvicorn.threadpoolCpu },
-    database: MEASURED_COSTS.database,
-  };
+  const sections = { client: MEASURED_COSTS.client, server: MEASURED_COSTS.server, database: MEASURED_COSTS.database };
   for (const [section, costs] of Object.entries(sections)) {
     if (section !== 'database') r[section] ??= {};
     if (r[section] === undefined || r[section] === null) continue;

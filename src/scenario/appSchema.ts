@@ -95,7 +95,7 @@ export const appSchema = z
       }),
     driver: z.enum(['psycopg2', 'asyncpg']).default('psycopg2').meta({
       description:
-        "The database driver, for its messages (psycopg2.OperationalError, asyncpg.exceptions.TooManyConnectionsError). Its connect CPU is dbConnect's cpu: asyncpg computes scram-sha-256's proof in Python (measured: 27 ms, src/scenario/measuredCosts.ts), so set it for asyncpg.",
+        "The database driver, for the exceptions it raises (psycopg2's OperationalError, asyncpg's TooManyConnectionsError). Its connect CPU is dbConnect's cpu: asyncpg computes scram-sha-256's proof in Python (measured: 27 ms, src/scenario/measuredCosts.ts), so set it for asyncpg.",
     }),
     handler: handler.default('async').meta({
       description:

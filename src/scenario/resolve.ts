@@ -292,7 +292,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
         notifyInterval: uvicorn ? fromSeconds(s.timeout / 2) : fromSeconds(1),
         limitConcurrency: uvicorn ? (s.limitConcurrency ?? 0) : 0,
         threadpool: uvicorn ? a.threadpool : 0,
-        threadpoolCpu: fromSeconds(s.threadpoolCpu),
+        threadpoolCpu: fromSeconds(s.threadpoolCpu ?? MEASURED_COSTS.uvicorn.threadpoolCpu),
       },
       handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : uvicorn ? uvicornSlots : s.workerConnections,
       connectionSlots: workerClass === 'sync' ? 1 : uvicorn ? uvicornSlots : s.workerConnections,

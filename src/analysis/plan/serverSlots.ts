@@ -1,13 +1,14 @@
 // How many requests a gunicorn configuration can run at once, and what planning calls its
 // cost: read from the resolved scenario (scenario/resolve.ts), as the model reads it.
-import { allSteps, effectiveWorkerClass, resolve } from '../../scenario/resolve.js';
+import { allSteps, effectiveWorkerClass, resolve, UVICORN_WORKER } from '../../scenario/resolve.js';
 import type { Scenario } from '../../scenario/schema.js';
 
 export { allSteps, effectiveWorkerClass };
 
 /**
  * Handler slots: sync, one request per worker; gthread, `threads` per worker; gevent and
- * eventlet, `workerConnections` greenlets per worker.
+ * eventlet, `workerConnections` greenlets per worker; uvicorn, no cap (a process's file
+ * descriptors: limit_concurrency answers 503s rather than queueing).
  */
 export function handlerSlots(s: Scenario): number {
   const server = resolve(s).server;
@@ -17,7 +18,7 @@ export function handlerSlots(s: Scenario): number {
 /** What a slot is called in gunicorn's words. */
 export function slotName(s: Scenario): string {
   const cls = effectiveWorkerClass(s);
-  return cls === 'sync' ? 'sync workers' : cls === 'gthread' ? 'threads' : 'greenlets';
+  return cls === 'sync' ? 'sync workers' : cls === 'gthread' ? 'threads' : cls === UVICORN_WORKER ? 'asyncio tasks' : 'greenlets';
 }
 
 /** The connections PostgreSQL accepts from the app's role (superusers may use the reserve). */

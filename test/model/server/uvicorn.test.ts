@@ -12,7 +12,7 @@ describe("a def handler runs in the worker's threadpool", () => {
   it("runs 40 at once (anyio's default limiter): 100 requests of 50 ms end at 50, 100 and 150 ms", () => {
     const { summary, result } = run({
       client: { requests: 100, concurrency: 100 },
-      server: { workerClass: UVICORN, workers: 1 },
+      server: { workerClass: UVICORN, workers: 1, threadpoolCpu: 0 },
       app: { ...blocking50, handler: 'def' },
       database: undefined,
     });
@@ -43,7 +43,7 @@ describe("a def handler runs in the worker's threadpool", () => {
   it('with app.threadpool threads, runs that many at once', () => {
     const { summary } = run({
       client: { requests: 100, concurrency: 100 },
-      server: { workerClass: UVICORN, workers: 1 },
+      server: { workerClass: UVICORN, workers: 1, threadpoolCpu: 0 },
       app: { ...blocking50, handler: 'def', threadpool: 100 },
       database: undefined,
     });
@@ -67,7 +67,7 @@ describe("a def handler runs in the worker's threadpool", () => {
     const { summary } = run({
       client: { requests: 10, concurrency: 10 },
       machine: { cores: 4 },
-      server: { workerClass: UVICORN, workers: 1 },
+      server: { workerClass: UVICORN, workers: 1, threadpoolCpu: 0 },
       app: { steps: [{ kind: 'cpu', time: 0.01 }], handler: 'def' },
       database: undefined,
     });
