@@ -11,14 +11,31 @@ export { allSteps, effectiveWorkerClass };
  * descriptors: limit_concurrency answers 503s rather than queueing).
  */
 export function handlerSlots(s: Scenario): number {
-  const server = resolve(s).server;
+  const r = resolve(s);
+  const server = r.server;
+  if (server.workerClass === UVICORN_WORKER) {
+    // uvicorn caps nothing itself; what a planner counts is limit_concurrency when set, else
+    // the threadpool's threads when every endpoint is a `def`, else a process's descriptors.
+    const w = server.worker;
+    const threads = r.app.endpoints.every((e) => e.inThreadpool);
+    return server.workers * (w.limitConcurrency > 0 ? w.limitConcurrency : threads ? w.threadpool : server.handlerSlots);
+  }
   return server.workers * server.handlerSlots;
 }
 
 /** What a slot is called in gunicorn's words. */
 export function slotName(s: Scenario): string {
   const cls = effectiveWorkerClass(s);
-  return cls === 'sync' ? 'sync workers' : cls === 'gthread' ? 'threads' : cls === UVICORN_WORKER ? 'asyncio tasks' : 'greenlets';
+  if (cls === UVICORN_WORKER) {
+    if (s.server.limitConcurrency !== undefined) return 'requests (limit_concurrency)';
+    return allSteps(s).length > 0 && defOnly(s) ? 'threadpool threads' : 'asyncio tasks';
+  }
+  return cls === 'sync' ? 'sync workers' : cls === 'gthread' ? 'threads' : 'greenlets';
+}
+
+/** Every endpoint of a uvicorn app is a `def` (FastAPI runs them in its threadpool). */
+function defOnly(s: Scenario): boolean {
+  return s.app.endpoints === undefined ? s.app.handler === 'def' : s.app.endpoints.every((e) => (e.handler ?? s.app.handler) === 'def');
 }
 
 /** The connections PostgreSQL accepts from the app's role (superusers may use the reserve). */
