@@ -138,6 +138,21 @@ describe("the app's start-up: asyncpg's pools open min_size connections before t
     expect(summary.simulation.binding?.limit).toBe('max_connections');
   });
 
+  it('starts an open loop after the start-up too: its rate steps and duration count from there', () => {
+    const { result } = run({
+      client: { arrivals: { process: 'constant', rate: 100 }, duration: 1 },
+      server: { workerClass: UVICORN, workers: 1 },
+      app: {
+        driver: 'asyncpg',
+        asyncpgPool: { minSize: 2, maxSize: 2 },
+        steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.001 }, { kind: 'dbClose' }],
+      },
+    });
+    // One arrival every 10 ms for 1 s after the start-up (the first at 10 ms, the last before 1 s).
+    expect(result.server.startup!.duration).toBeGreaterThan(0);
+    expect(result.sent).toBe(99);
+  });
+
   it('without the app catching the error, the worker fails to boot and gunicorn halts: every request is refused', () => {
     const { result, summary } = storm('exit');
     expect(result.server.startup!.halted).toBe('Worker failed to boot.');
