@@ -6,6 +6,7 @@ import type { RunRecorder } from '../stats/runRecorder.js';
 import type { TimelineData } from '../stats/timeline.js';
 import type { Postgres } from './database/postgres.js';
 import { PHASE_NAMES } from './request.js';
+import { UVICORN_WORKER } from '../scenario/resolve.js';
 import type { System } from './wire.js';
 
 /** What the backends holding PostgreSQL's slots were doing when one was refused: means over the refusals. */
@@ -48,7 +49,17 @@ export interface RunResult {
   listener: { capacity: number; peakQueue: number; synDrops: number };
   /** How the app's host grouped processes before sharing its cores ('none' with the fifo scheduler). */
   taskGroups: 'none' | 'session' | 'service';
-  server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
+  server: {
+    workerClass: string;
+    workers: number;
+    kills: number;
+    restarts: number;
+    servedByWorker: number[];
+    /** uvicorn: the workers' start-up (the app's startup events) before the client started (µs), and why gunicorn halted, if it did. */
+    startup?: { duration: Time; halted: string | null };
+    /** uvicorn, `def` handlers: the threadpool's threads per worker, the most one worker used, requests that waited for one. */
+    threadpool?: { threads: number; peakInUse: number; waited: number };
+  };
   database?: {
     peakOpen: number;
     refused: number;
@@ -67,6 +78,16 @@ export interface RunResult {
     atRefusal: AtRefusal;
     /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
     pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
+    /** asyncpg's pool: its sizes, the most any worker's pool held, acquires that waited and that timed out, connects refused at start-up, pools that failed to start. */
+    asyncpgPool?: {
+      minSize: number;
+      maxSize: number;
+      peakPerWorker: number;
+      waited: number;
+      timeouts: number;
+      startupRefusals: number;
+      failedPools: number;
+    };
     pgbouncer?: {
       poolMode: string;
       defaultPoolSize: number;
@@ -108,8 +129,11 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
   const end = client.finishedAt ?? sim.now;
   const data = timeline.finish(end);
   const area = data.mean.inSystem.reduce((sum, v, i) => sum + v * Math.min(data.bucketSeconds, end / 1e6 - data.t[i]), 0);
+  // hey's Total counts from its start, after the workers' start-up when they have one.
+  const total = end - client.startedAt;
+  const asyncpg = system.resolved.app.asyncpgPool;
   return {
-    total: end,
+    total,
     complete: stopReason === 'finished',
     stopReason,
     limits,
@@ -125,6 +149,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       kills: arbiter.kills,
       restarts: arbiter.restarts,
       servedByWorker: arbiter.servedByWorker(),
+      ...(s.workerClass === UVICORN_WORKER ? uvicornFigures(system) : {}),
     },
     database:
       postgres === undefined
@@ -145,6 +170,19 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
               pool === undefined
                 ? undefined
                 : { size: pool.size, maxOverflow: pool.maxOverflow, peakPerWorker: db!.peakPerWorker, timeouts: db!.timeouts },
+            ...(asyncpg === undefined
+              ? {}
+              : {
+                  asyncpgPool: {
+                    minSize: asyncpg.minSize,
+                    maxSize: asyncpg.maxSize,
+                    peakPerWorker: db!.peakPerWorker,
+                    waited: db!.waited,
+                    timeouts: db!.timeouts,
+                    startupRefusals: db!.startupRefusals,
+                    failedPools: db!.failedPools,
+                  },
+                }),
             pgbouncer:
               pgbouncer === undefined
                 ? undefined
@@ -164,7 +202,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       backends: postgres?.backendCpuUsed ?? 0,
     },
     spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent'],
-    meanInSystem: end > 0 ? area / (end / 1e6) : 0,
+    meanInSystem: total > 0 ? area / (total / 1e6) : 0,
     timeline: data,
     evidence: {
       inSystemAtEnd: inSystem.value,
@@ -173,5 +211,16 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       peakHandlersPerWorker: arbiter.peaks().handlers,
       handlerSlots: s.handlerSlots,
     },
+  };
+}
+
+/** The UvicornWorkers' own figures: their start-up, and their threadpools when `def` handlers use them. */
+function uvicornFigures(system: System): Pick<RunResult['server'], 'startup' | 'threadpool'> {
+  const { arbiter, app, client } = system;
+  const w = system.resolved.server.worker;
+  const usesThreads = app.endpoints.some((e) => e.inThreadpool);
+  return {
+    ...(system.db?.opensAtStartup ? { startup: { duration: client.startedAt, halted: arbiter.halted ?? null } } : {}),
+    ...(usesThreads ? { threadpool: { threads: w.threadpool, peakInUse: arbiter.peakThreadsInUse(), waited: app.threadWaits } } : {}),
   };
 }

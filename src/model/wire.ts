@@ -86,7 +86,13 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       d.synRetransmits,
     );
     if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres);
-    db = new DatabaseAccess(sim, pgbouncer ?? postgres, r.app.pool);
+    const asyncpg = r.app.asyncpgPool;
+    db =
+      asyncpg === undefined
+        ? new DatabaseAccess(sim, pgbouncer ?? postgres, r.app.pool)
+        : new DatabaseAccess(sim, pgbouncer ?? postgres, undefined, asyncpg, streams.stream('app.asyncpgPool.connect'));
+    // Refusals at start-up come before any request: the timeline shows them.
+    if (asyncpg !== undefined) postgres.refusedCounter = timeline.counter('dbRefused', series);
   }
   const app = new App(
     sim,
@@ -96,6 +102,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     streams.stream('app.endpoint'),
     r.app.errorCpu,
     r.app.switchCpu,
+    r.app.driver,
   );
   // The app's workers answer PostgreSQL's handshake messages.
   if (d?.clientAnswers) postgres!.client = app;

@@ -3,6 +3,8 @@
 import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
 import type { RunResult } from '../model/system.js';
+import { UVICORN_WORKER } from '../scenario/resolve.js';
+import { bindingLimit, type BindingLimit } from './bindingLimit.js';
 
 export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
 
@@ -41,7 +43,18 @@ export interface RunSummary {
     limits: { maxEvents: number; maxSimTime: number };
     events: number;
     unfinished: number;
-    server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
+    server: {
+      workerClass: string;
+      workers: number;
+      kills: number;
+      restarts: number;
+      servedByWorker: number[];
+      /** uvicorn: the workers' start-up before the client started (seconds), and why gunicorn halted. */
+      startup?: { duration: number; halted: string | null };
+      threadpool?: { threads: number; peakInUse: number; waited: number };
+    };
+    /** uvicorn: the limit that binds, and the figure that shows it (report/bindingLimit.ts). */
+    binding?: BindingLimit;
     backlog: { capacity: number; peak: number; synDrops: number };
     /** CPU seconds given to each kind of process, to compare with what the kit records per run (NAME.rN.cpu.txt). */
     cpu: { client: number; workers: number; postmaster: number; backends: number };
@@ -55,6 +68,15 @@ export interface RunSummary {
       /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
       atRefusal: { held: number; awaitingClient: number; startingUp: number; inQuery: number; idle: number };
       pool: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number } | null;
+      asyncpgPool?: {
+        minSize: number;
+        maxSize: number;
+        peakPerWorker: number;
+        waited: number;
+        timeouts: number;
+        startupRefusals: number;
+        failedPools: number;
+      };
       pgbouncer: {
         poolMode: string;
         defaultPoolSize: number;
@@ -86,7 +108,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
     const v = values[i];
     latency[`p${p}`] = v === undefined ? null : toSeconds(v);
   });
-  return {
+  const out: RunSummary = {
     scenario,
     seed,
     summary: {
@@ -116,7 +138,10 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
       limits: { maxEvents: result.limits.maxEvents, maxSimTime: toSeconds(result.limits.maxSimTime) },
       events: result.events,
       unfinished: result.sent - responses - rec.errorCount,
-      server: result.server,
+      server:
+        result.server.startup === undefined
+          ? result.server
+          : { ...result.server, startup: { ...result.server.startup, duration: toSeconds(result.server.startup.duration) } },
       backlog: { capacity: result.listener.capacity, peak: result.listener.peakQueue, synDrops: result.listener.synDrops },
       cpu: {
         client: toSeconds(result.cpu.client),
@@ -141,6 +166,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
               },
               atRefusal: result.database.atRefusal,
               pool: result.database.pool ?? null,
+              ...(result.database.asyncpgPool !== undefined ? { asyncpgPool: result.database.asyncpgPool } : {}),
               pgbouncer: result.database.pgbouncer ?? null,
             },
       warnings: warnings(result),
@@ -151,6 +177,9 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
       },
     },
   };
+  // The limit that binds, for the worker class whose report first named it (uvicorn's).
+  if (result.server.workerClass === UVICORN_WORKER) out.simulation.binding = bindingLimit(out);
+  return out;
 }
 
 function warnings(result: RunResult): string[] {
