@@ -187,7 +187,7 @@ function databasePanel(timeline: TimelineData, end: number, ms: number, x: TimeA
 function refusalLayers(timeline: TimelineData, maxConnections: number, startup: number, x: TimeAxis): Layer[] {
   const refused = timeline.count.dbRefused;
   const out: Layer[] = [];
-  if (refused !== undefined && refused.some((n) => n > 0)) {
+  if (refused?.some((n) => n > 0)) {
     const values = refused.flatMap((n, i) => (n > 0 ? [{ t: round(timeline.t[i]), refused: n, limit: maxConnections }] : []));
     out.push({
       data: { values },
