@@ -8,8 +8,13 @@ const N = Number(process.argv[2] ?? 4_000_000);
 const sim = new Simulation();
 let y = 1;
 let left = N;
+/** A pseudo-random delay of 1 to 5000 (a linear congruential step: the same in both loops). */
+function delay() {
+  y = (Math.imul(y, 1103515245) + 12345) | 0;
+  return 1 + ((y >>> 8) % 5000);
+}
 function tick(chain, _b) {
-  if (--left > 0) sim.schedule(1 + (((y = (Math.imul(y, 1103515245) + 12345) | 0) >>> 8) % 5000), tick, chain);
+  if (--left > 0) sim.schedule(delay(), tick, chain);
 }
 for (let i = 0; i < 6; i++) sim.schedule(i, tick, i);
 const t = performance.now();
@@ -79,7 +84,7 @@ while (hn > 0) {
   const p = hP[0];
   popRoot();
   events++;
-  if (--left > 0) push(now + 1 + (((y = (Math.imul(y, 1103515245) + 12345) | 0) >>> 8) % 5000), p);
+  if (--left > 0) push(now + delay(), p);
 }
 const rawMs = performance.now() - t1;
 const ns = (ms, n) => ((ms * 1e6) / n).toFixed(1);
