@@ -6,10 +6,10 @@
 // Values are per bucket of the run's timeline (bounded in number, so a long run keeps a
 // small chart); each bucket is drawn as a step over its width.
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunSummary } from '../report/summary.js';
-import type { TimelineData } from '../stats/timeline.js';
+import type { RunSummary } from '../../report/summary.js';
+import type { TimelineData } from '../../stats/timeline.js';
 import { runLabel } from './runLabel.js';
-import { CONFIG, OUTCOME_COLOR, OUTCOME_LABEL, OUTCOMES, PANEL_HEIGHT, round, VEGA_LITE_SCHEMA, WIDTH, type Panel } from './style.js';
+import { CONFIG, OUTCOME_COLOR, OUTCOME_LABEL, OUTCOMES, PANEL_HEIGHT, round, VEGA_LITE_SCHEMA, WIDTH, type Panel } from '../style.js';
 
 /**
  * The states drawn, bottom of the stack first: the timeline's gauges, and the requests
