@@ -1,7 +1,7 @@
 // One self-contained HTML page: the text report and every chart, drawn in the browser by
 // vega-embed (so a reader can hover for values and export). The Vega scripts are given
 // by the caller and inlined, so the page works offline and from any folder.
-import type { NamedChart } from './runCharts.js';
+import type { NamedChart } from './namedChart.js';
 
 export interface ScriptSource {
   /** e.g. "vega 6.4.0", written in a comment above the script. */

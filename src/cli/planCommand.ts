@@ -9,7 +9,7 @@ import { UserError, nearest } from '../scenario/errors.js';
 import { ExitStatus } from './exitStatus.js';
 import { basename } from 'node:path';
 import { chartSweep } from '../analysis/sweep/chartPoints.js';
-import { sweepCharts } from '../charts/sweepCharts.js';
+import { sweepCharts } from '../charts/sweep/sweepCharts.js';
 import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
 import { defineCommand } from './command.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';

@@ -9,7 +9,7 @@ import { applyOverride, type Override } from '../scenario/overrides.js';
 import type { Scenario } from '../scenario/schema.js';
 import { assertInvariants } from '../check/invariants.js';
 import { partialReason } from '../report/partial.js';
-import { runCharts } from '../charts/runCharts.js';
+import { runCharts } from '../charts/run/runCharts.js';
 import { defineCommand } from './command.js';
 import { HEY_FLAGS_HELP } from './heyFlags.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';

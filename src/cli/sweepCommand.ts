@@ -3,7 +3,7 @@ import { runSweep } from '../analysis/sweep/sweep.js';
 import { basename } from 'node:path';
 import { chartSweep } from '../analysis/sweep/chartPoints.js';
 import { sweepText } from '../analysis/sweep/sweepText.js';
-import { sweepCharts } from '../charts/sweepCharts.js';
+import { sweepCharts } from '../charts/sweep/sweepCharts.js';
 import { defineCommand } from './command.js';
 import { jsonOption } from './jsonOutput.js';
 import * as msg from '../messages.js';

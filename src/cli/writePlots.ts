@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { htmlReport } from '../charts/htmlReport.js';
 import { specJson } from '../charts/specJson.js';
 import { renderPng, renderSvg } from '../charts/render.js';
-import type { NamedChart } from '../charts/runCharts.js';
+import type { NamedChart } from '../charts/namedChart.js';
 import { atomicWrite } from './atomicWrite.js';
 import { chartScripts } from './chartScripts.js';
 import { plotError } from './plotDir.js';

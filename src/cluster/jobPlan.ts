@@ -1,12 +1,12 @@
 // What `sim sweep --emit slurm|kubernetes` needs to know, whatever the engine: the sweep's
 // command line (the same sweep the user described, to be cut into shards), where the shard
-// outputs and the merged result go, and the resources one shard needs, measured by running
-// the grid's heaviest point once here.
+// outputs and the merged result go, and the resources one shard needs, estimated from the
+// events of the grid's heaviest point: simulated once here, they are the same on every
+// machine, so the emitted job is too.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { prepareSweep, type SweepDefinition } from '../analysis/sweep/sweep.js';
-import { runFigures } from '../analysis/sweep/runFigures.js';
+import { simulate } from '../model/system.js';
 import { UserError } from '../scenario/errors.js';
 import { numberFlag, singleValue } from '../cli/flags.js';
 
@@ -51,8 +51,8 @@ export interface JobPlan {
 export interface Resources {
   /** Runs (point x replication) of the largest shard. */
   runsPerShard: number;
-  /** The probe: one run of the heaviest point. */
-  probe: { point: number; requests: number | null; seconds: number; peakMb: number };
+  /** The probe: the heaviest point, simulated once; its events measure its work. */
+  probe: { point: number; requests: number | null; events: number };
   memoryMb: number;
   timeSeconds: number;
 }
@@ -63,7 +63,7 @@ export function checkEngine(value: unknown): Engine {
   return text as Engine;
 }
 
-/** Checks the flags that go with --emit; runs the probe. */
+/** Checks the flags that go with --emit; simulates the probe. */
 export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
   const engine = checkEngine(args.emit);
   for (const flag of ['shard', 'shard-index', 'plot'] as const) {
@@ -103,30 +103,40 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
     json,
     csv: args.csv === undefined || args.csv === '' ? undefined : resolve(args.csv),
     shardDir: join(dirname(json), `${stem}.shards`),
-    resources: measure(def, prepared.points, shards),
+    resources: estimate(prepared.points, shards, def.replications),
     image,
   };
 }
 
+// A shard runs its points one after the other in one thread (--jobs 1), and what a run
+// keeps does not grow with its requests (latencies in a histogram, time series in at most
+// 240 buckets; docs/internals.md: 77 MiB peak at 10M requests), so memory is one figure
+// with room for Node and the sweep's own.
+export const SHARD_MEMORY_MB = 512;
+// Time per run: its events at a rate well below what the simulator does (2 to 6 M events/s
+// on this project's machines for the benchmark model, docs/internals.md), plus what a run
+// costs besides its events (setting up, the summary), for slower or busier nodes.
+export const SECONDS_PER_EVENT = 1e-6;
+export const SECONDS_PER_RUN = 0.1;
+
 /**
- * A shard's resources from one run of the heaviest point (the most requests; the last
- * point when the grid does not vary them): memory twice this process's peak (a shard
- * runs its points one after the other in one thread, --jobs 1), time three times the
- * probe's per run, plus a minute to start, at least 5 minutes.
+ * A shard's resources from the heaviest point (the most requests; the last point when the
+ * grid does not vary them), simulated once for its events: time for each run of the
+ * largest shard, plus a minute to start, at least 5 minutes; memory SHARD_MEMORY_MB.
+ * Nothing here reads a clock or this process's memory: two emits of one sweep are the same
+ * bytes, wherever they run.
  */
-function measure(def: SweepDefinition, points: ReturnType<typeof prepareSweep>['points'], shards: number): Resources {
+function estimate(points: ReturnType<typeof prepareSweep>['points'], shards: number, replications: number): Resources {
   let heaviest = points[points.length - 1];
   for (const p of points) if ((p.scenario.client.requests ?? 0) > (heaviest.scenario.client.requests ?? 0)) heaviest = p;
-  const start = performance.now();
-  runFigures({ scenario: heaviest.scenario, name: def.name });
-  const seconds = (performance.now() - start) / 1000;
-  const peakMb = process.resourceUsage().maxRSS / 1024;
-  const runsPerShard = Math.ceil(points.length / shards) * def.replications;
+  const events = simulate(heaviest.scenario).events;
+  const runsPerShard = Math.ceil(points.length / shards) * replications;
+  const perRun = SECONDS_PER_RUN + events * SECONDS_PER_EVENT;
   return {
     runsPerShard,
-    probe: { point: heaviest.point.index, requests: heaviest.scenario.client.requests ?? null, seconds, peakMb },
-    memoryMb: Math.max(256, Math.ceil((2 * peakMb) / 64) * 64),
-    timeSeconds: Math.max(300, Math.ceil((3 * seconds * runsPerShard + 60) / 60) * 60),
+    probe: { point: heaviest.point.index, requests: heaviest.scenario.client.requests ?? null, events },
+    memoryMb: SHARD_MEMORY_MB,
+    timeSeconds: Math.max(300, Math.ceil((perRun * runsPerShard + 60) / 60) * 60),
   };
 }
 
@@ -149,7 +159,7 @@ export function describeJob(p: JobPlan, command: string): string[] {
   return [
     `${p.name}: ${p.points} points x ${p.replications} replications in ${p.shards} shards (at most ${r.runsPerShard} runs each)`,
     `Written by: ${command}`,
-    `Resources per shard, from one run of the heaviest point here (point ${r.probe.point}${r.probe.requests === null ? '' : `, ${r.probe.requests} requests`}:`,
-    `${r.probe.seconds.toFixed(3)} s, ${Math.round(r.probe.peakMb)} MB peak): memory twice the peak, time 3 x the runs + 1 min (at least 5 min).`,
+    `Resources per shard, from the heaviest point (point ${r.probe.point}${r.probe.requests === null ? '' : `, ${r.probe.requests} requests`}: ${r.probe.events} events,`,
+    `simulated here): memory ${SHARD_MEMORY_MB} MB; time ${SECONDS_PER_RUN} s + ${SECONDS_PER_EVENT * 1e6} us per event for each run, + 1 min (at least 5 min).`,
   ];
 }

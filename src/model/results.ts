@@ -7,6 +7,7 @@ import type { TimelineData } from '../stats/timeline.js';
 import type { Postgres } from './database/postgres.js';
 import { collectFleet, type FleetResult } from './fleet/fleetResult.js';
 import { BALANCER_PHASE, PHASE_NAMES } from './request.js';
+import { UVICORN_WORKER } from '../scenario/resolve.js';
 import type { System } from './wire.js';
 
 /** What the backends holding PostgreSQL's slots were doing when one was refused: means over the refusals. */
@@ -47,7 +48,19 @@ export interface RunResult {
   events: number;
   exceptions: Map<string, number>;
   listener: { capacity: number; peakQueue: number; synDrops: number };
-  server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
+  /** How the app's host grouped processes before sharing its cores ('none' with the fifo scheduler). */
+  taskGroups: 'none' | 'session' | 'service';
+  server: {
+    workerClass: string;
+    workers: number;
+    kills: number;
+    restarts: number;
+    servedByWorker: number[];
+    /** uvicorn: the workers' start-up (the app's startup events) before the client started (µs), and why gunicorn halted, if it did. */
+    startup?: { duration: Time; halted: string | null };
+    /** uvicorn, `def` handlers: the threadpool's threads per worker, the most one worker used, requests that waited for one. */
+    threadpool?: { threads: number; peakInUse: number; waited: number };
+  };
   database?: {
     peakOpen: number;
     refused: number;
@@ -66,6 +79,16 @@ export interface RunResult {
     atRefusal: AtRefusal;
     /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
     pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
+    /** asyncpg's pool: its sizes, the most any worker's pool held, acquires that waited and that timed out, connects refused at start-up, pools that failed to start. */
+    asyncpgPool?: {
+      minSize: number;
+      maxSize: number;
+      peakPerWorker: number;
+      waited: number;
+      timeouts: number;
+      startupRefusals: number;
+      failedPools: number;
+    };
     pgbouncer?: {
       poolMode: string;
       defaultPoolSize: number;
@@ -114,8 +137,11 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
   const end = client.finishedAt ?? sim.now;
   const data = timeline.finish(end);
   const area = data.mean.inSystem.reduce((sum, v, i) => sum + v * Math.min(data.bucketSeconds, end / 1e6 - data.t[i]), 0);
+  // hey's Total counts from its start, after the workers' start-up when they have one.
+  const total = end - client.startedAt;
+  const asyncpg = system.resolved.app.asyncpgPool;
   return {
-    total: end,
+    total,
     complete: stopReason === 'finished',
     stopReason,
     limits,
@@ -124,12 +150,14 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     events: sim.eventsRun,
     exceptions: app.exceptionsRaised(),
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
+    taskGroups: system.resolved.machine.scheduler === 'shared' ? system.resolved.machine.taskGroups : 'none',
     server: {
       workerClass: s.workerClass,
       workers: s.workers,
       kills: arbiter.kills,
       restarts: arbiter.restarts,
       servedByWorker: arbiter.servedByWorker(),
+      ...(s.workerClass === UVICORN_WORKER ? uvicornFigures(system) : {}),
     },
     database:
       postgres === undefined
@@ -150,6 +178,19 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
               pool === undefined
                 ? undefined
                 : { size: pool.size, maxOverflow: pool.maxOverflow, peakPerWorker: db!.peakPerWorker, timeouts: db!.timeouts },
+            ...(asyncpg === undefined
+              ? {}
+              : {
+                  asyncpgPool: {
+                    minSize: asyncpg.minSize,
+                    maxSize: asyncpg.maxSize,
+                    peakPerWorker: db!.peakPerWorker,
+                    waited: db!.waited,
+                    timeouts: db!.timeouts,
+                    startupRefusals: db!.startupRefusals,
+                    failedPools: db!.failedPools,
+                  },
+                }),
             pgbouncer:
               pgbouncer === undefined
                 ? undefined
@@ -172,7 +213,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       ...(Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent']),
       ...(system.fleet !== undefined ? { balancer: recorder.ledger[BALANCER_PHASE] } : {}),
     },
-    meanInSystem: end > 0 ? area / (end / 1e6) : 0,
+    meanInSystem: total > 0 ? area / (total / 1e6) : 0,
     timeline: data,
     ...(system.fleet !== undefined ? { fleet: collectFleet(system.fleet, postgres) } : {}),
     evidence: {
@@ -217,7 +258,13 @@ function fleetTotals(system: System) {
       peaks: () => ({ connections: most((i) => i.arbiter.peaks().connections), handlers: most((i) => i.arbiter.peaks().handlers) }),
     },
     app: { exceptionsRaised: () => exceptions, cpuUsed: sum((i) => i.app.cpuUsed) },
-    db: { peakPerWorker: most((i) => i.db?.peakPerWorker ?? 0), timeouts: sum((i) => i.db?.timeouts ?? 0) },
+    db: {
+      peakPerWorker: most((i) => i.db?.peakPerWorker ?? 0),
+      timeouts: sum((i) => i.db?.timeouts ?? 0),
+      waited: sum((i) => i.db?.waited ?? 0),
+      startupRefusals: sum((i) => i.db?.startupRefusals ?? 0),
+      failedPools: sum((i) => i.db?.failedPools ?? 0),
+    },
     pgbouncer:
       bouncers.length === 0
         ? undefined
@@ -227,5 +274,16 @@ function fleetTotals(system: System) {
             refused: bouncers.reduce((a, b) => a + b.refused, 0),
             timeouts: bouncers.reduce((a, b) => a + b.timeouts, 0),
           },
+  };
+}
+
+/** The UvicornWorkers' own figures: their start-up, and their threadpools when `def` handlers use them. */
+function uvicornFigures(system: System): Pick<RunResult['server'], 'startup' | 'threadpool'> {
+  const { arbiter, app, client } = system;
+  const w = system.resolved.server.worker;
+  const usesThreads = app.endpoints.some((e) => e.inThreadpool);
+  return {
+    ...(system.db?.opensAtStartup ? { startup: { duration: client.startedAt, halted: arbiter.halted ?? null } } : {}),
+    ...(usesThreads ? { threadpool: { threads: w.threadpool, peakInUse: arbiter.peakThreadsInUse(), waited: app.threadWaits } } : {}),
   };
 }

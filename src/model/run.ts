@@ -21,15 +21,29 @@ export interface Budgets {
   frozenClockEvents: number;
 }
 
-/** Starts the workers, then the client, and runs; returns why the run ended. */
+/**
+ * Starts the workers, then the client (once every worker's app has started up, as a load
+ * test starts once the server is up), and runs; returns why the run ended.
+ */
 export function runSystem(system: System, budgets: Budgets): StopReason {
   const { sim, arbiter, client } = system;
-  if (system.fleet !== undefined) startFleet(system.fleet);
-  else arbiter.start();
-  client.start();
+  // A fleet's client starts at once: the balancer takes its requests, and each instance's
+  // listen queue holds them while its workers start.
+  if (system.fleet !== undefined) {
+    startFleet(system.fleet);
+    startClient(client);
+  } else {
+    arbiter.start();
+    arbiter.whenStarted(startClient, client);
+  }
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents);
   if (client.finishedAt !== undefined) return 'finished';
   return ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : ended === 'frozen' ? 'frozen' : 'stalled';
+}
+
+function startClient(client: System['client']): void {
+  client.startedAt = client.sim.now;
+  client.start();
 }
 
 /** Sim.run in slices, stopping early if a whole slice ran at one instant. */

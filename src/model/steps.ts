@@ -34,6 +34,8 @@ export interface Endpoint {
   name: string;
   weight: number;
   status: number;
+  /** A `def` handler under uvicorn: it runs on a thread of the worker's threadpool. */
+  inThreadpool: boolean;
   steps: CompiledStep[];
 }
 
@@ -69,5 +71,11 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
     cache: s.cache !== undefined ? cacheOf(s.cache) : undefined,
     skip: s.skip,
   });
-  return endpoints.map((e) => ({ name: e.name, weight: e.weight, status: e.status, steps: e.steps.map(compile) }));
+  return endpoints.map((e) => ({
+    name: e.name,
+    weight: e.weight,
+    status: e.status,
+    inThreadpool: e.inThreadpool,
+    steps: e.steps.map(compile),
+  }));
 }

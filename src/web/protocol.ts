@@ -1,7 +1,7 @@
 // The messages between the page and its Web Worker. Everything is plain data (structured
 // clone): the page sends a what-if, the worker answers with the run and then the sweep.
-import type { NamedChart } from '../charts/runCharts.js';
-import type { SweepPoint } from '../charts/sweep.js';
+import type { NamedChart } from '../charts/namedChart.js';
+import type { SweepPoint } from '../charts/sweep/sweep.js';
 import type { RunSummary } from '../report/summary.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { WhatIf } from './whatIf.js';

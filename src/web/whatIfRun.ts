@@ -1,9 +1,9 @@
 // What the page's Web Worker does for one what-if, written without the worker API so a
 // test can run it in Node: validate, simulate and summarize exactly as `sim run` does,
 // post hey's report and the run's charts at once, then run the sweep around the point.
-import { runCharts } from '../charts/runCharts.js';
-import { sweepPoint, type SweepPoint } from '../charts/sweep.js';
-import { sweepCharts } from '../charts/sweepCharts.js';
+import { runCharts } from '../charts/run/runCharts.js';
+import { sweepPoint, type SweepPoint } from '../charts/sweep/sweep.js';
+import { sweepCharts } from '../charts/sweep/sweepCharts.js';
 import { simulate } from '../model/system.js';
 import { heyText } from '../report/heyText.js';
 import { summarize } from '../report/summary.js';

@@ -5,7 +5,7 @@ import { simulate } from '../../src/model/system.js';
 import { summarize, type RunSummary } from '../../src/report/summary.js';
 import { validateScenario } from '../../src/scenario/load.js';
 import type { TimelineData } from '../../src/stats/timeline.js';
-import { sweepPoint, type Sweep } from '../../src/charts/sweep.js';
+import { sweepPoint, type Sweep } from '../../src/charts/sweep/sweep.js';
 
 /**
  * Every scenario file the project ships, by name, but the benchmarks' (seconds each, and

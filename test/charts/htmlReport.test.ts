@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
 import { htmlReport } from '../../src/charts/htmlReport.js';
-import { runCharts } from '../../src/charts/runCharts.js';
+import { runCharts } from '../../src/charts/run/runCharts.js';
 import { scenarioRun } from './fixtures.js';
 
 const { summary, timeline } = scenarioRun('gevent-125');

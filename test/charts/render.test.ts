@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 300_000 });
 import { PNG } from 'pngjs';
 import { PNG_SCALE, renderPng, renderSvg } from '../../src/charts/render.js';
-import { runCharts } from '../../src/charts/runCharts.js';
+import { runCharts } from '../../src/charts/run/runCharts.js';
 import { OUTCOME_COLOR } from '../../src/charts/style.js';
 import { scenarioRun } from './fixtures.js';
 

@@ -1,6 +1,7 @@
 // The `sim` command starts from V8's code cache (src/cli/codeCache.ts). These run in
 // child processes: V8 accepts a cache only under the flags it was made with, and a
-// test runner's thread has its own.
+// test runner's thread has its own. (What a run must not load or build at start-up, being
+// about time, not behaviour, is checked by npm run bench: bench/startup.mjs.)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,37 +47,5 @@ describe('starting the bundled CLI', () => {
     const r = start(resolve('dist/sim.cjs'), join(tmpdir(), 'no-such-sim.cache'));
     expect(r.cache).toBe('none');
     expect(r.out).toBe(start(resolve('dist/sim.cjs'), resolve('dist/sim.cache')).out);
-  });
-});
-
-describe('what the bundled CLI leaves out of a run', () => {
-  it('builds no Intl segmenter (string-width, for the help text) unless help is printed, and loads no node:crypto', () => {
-    const script = `
-      let built = 0;
-      const Segmenter = Intl.Segmenter;
-      Intl.Segmenter = class extends Segmenter { constructor(...a) { super(...a); built++; } };
-      const { loadCli } = await import(${JSON.stringify(codeCache)});
-      const cli = loadCli();
-      const quiet = { out: () => {}, err: (t) => process.stderr.write(t) };
-      const loaded = built;
-      const code = await cli.main(['run', 'scenarios/gevent-10.json'], quiet);
-      const ran = built;
-      const crypto = process.moduleLoadList.includes('NativeModule crypto');
-      await cli.main(['--help'], quiet);
-      console.log(JSON.stringify({ loaded, code, ran, help: built, crypto }));`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    // (yargs prints the help itself, on stdout, before the counts.)
-    const counts = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
-      loaded: number;
-      code: number;
-      ran: number;
-      help: number;
-      crypto: boolean;
-    };
-    expect(counts).toMatchObject({ loaded: 0, code: 0, ran: 0 });
-    expect(counts.help).toBeGreaterThan(0);
-    // Nor node:crypto (a sweep's digest needs it; 47 of Node's modules, 2 ms).
-    expect(counts.crypto).toBe(false);
   });
 });

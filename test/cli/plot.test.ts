@@ -110,11 +110,3 @@ describe('an atomic write', () => {
     expect(existsSync(join(dir, 'target'))).toBe(true);
   });
 });
-
-describe('the bundled command', () => {
-  it('loads Vega and resvg only for --plot (they take longer to load than a small run takes)', () => {
-    const bundle = readFileSync('dist/sim.cjs', 'utf8');
-    expect(bundle).not.toMatch(/require\("(vega|vega-lite|@resvg\/resvg-js)"\)/);
-    expect(bundle).toMatch(/lazyImport\w*\("vega"\)/);
-  });
-});

@@ -13,6 +13,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { kubernetesName } from '../../src/cluster/emitKubernetes.js';
+import { SECONDS_PER_EVENT, SECONDS_PER_RUN, SHARD_MEMORY_MB } from '../../src/cluster/jobPlan.js';
 
 async function sim(argv: string[]) {
   let out = '';
@@ -44,7 +45,6 @@ describe('sim sweep --emit slurm', () => {
   it('writes a job array of --shards tasks, each a shard by --shard auto, and the merge', async () => {
     const json = join(dir, 'out', 'result.json');
     const r = await sim(['sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '4', '--json', json]);
-    expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const s = r.out;
     expect(s.startsWith('#!/bin/bash\n')).toBe(true);
@@ -64,17 +64,48 @@ describe('sim sweep --emit slurm', () => {
     expect(spawnSync('bash', ['-n', file]).status).toBe(0);
   });
 
-  it('measures the resources on the heaviest point (the most requests) and states them in the header', async () => {
+  it("sizes a shard from the heaviest point's events (the most requests) and states them in the header", async () => {
     const r = await sim(['sweep', scenario, '--vary', 'client.requests=300,30,60', '--emit', 'slurm', '--shards', '2']);
     expect(r.code).toBe(0);
-    const probe = /from one run of the heaviest point here \(point 0, 300 requests:\n# ([\d.]+) s, (\d+) MB peak\)/.exec(r.out);
+    const probe = /from the heaviest point \(point 0, 300 requests: (\d+) events,\n# simulated here\)/.exec(r.out);
     expect(probe).not.toBeNull();
-    const mem = Number(/#SBATCH --mem=(\d+)M/.exec(r.out)![1]);
-    // Twice the peak, in steps of 64 MB, at least 256 MB.
-    expect(mem).toBeGreaterThanOrEqual(Math.max(256, 2 * Number(probe![2]) - 1));
-    expect(mem % 64).toBe(0);
-    // At least 5 minutes.
-    expect(r.out).toMatch(/#SBATCH --time=(0:(0[5-9]|[1-5]\d)|[1-9]\d*:\d\d):\d\d\n/);
+    // 300 requests, each at least a send and a response.
+    expect(Number(probe![1])).toBeGreaterThan(600);
+    expect(r.out).toContain(`\n#SBATCH --mem=${SHARD_MEMORY_MB}M\n`);
+    // Two runs (points 0 and 1) of far less than 5 minutes: the floor.
+    expect(r.out).toContain('\n#SBATCH --time=0:05:00\n');
+  });
+
+  it('takes time from the events: a heavier point asks for more', async () => {
+    const r = await sim([
+      'sweep',
+      scenario,
+      '--vary',
+      'client.requests=300000,30',
+      '--replications',
+      '100',
+      '--emit',
+      'slurm',
+      '--shards',
+      '1',
+    ]);
+    expect(r.code).toBe(0);
+    const events = Number(/: (\d+) events,\n/.exec(r.out)![1]);
+    // The shard runs both points 100 times each.
+    const seconds = 200 * (SECONDS_PER_RUN + events * SECONDS_PER_EVENT) + 60;
+    const [h, m, sec] = /#SBATCH --time=(\d+):(\d\d):(\d\d)\n/.exec(r.out)!.slice(1).map(Number);
+    expect(h * 3600 + m * 60 + sec).toBe(Math.max(300, Math.ceil(seconds / 60) * 60));
+    expect(h * 3600 + m * 60 + sec).toBeGreaterThan(300);
+  });
+
+  it.each(['slurm', 'kubernetes'])('--emit %s writes the same bytes every time (no clock, no memory reading)', async (engine) => {
+    const argv = ['sweep', scenario, ...grid, '--emit', engine, '--shards', '2', '--json', join(dir, 'same.json')];
+    const first = await sim(argv);
+    // Something else in between that would move a clock-based or memory-based figure.
+    await sim(['sweep', scenario, '--vary', 'client.requests=3000', '--json', join(dir, 'between.json')]);
+    const second = await sim(argv);
+    expect(first.code).toBe(0);
+    expect(second.out).toBe(first.out);
   });
 
   it.each<[string[], RegExp]>([

@@ -1,10 +1,10 @@
-// The sweep in the shape the sweep charts take (src/charts/sweep.ts): per point the swept
+// The sweep in the shape the sweep charts take (src/charts/sweep/sweep.ts): per point the swept
 // numbers, the curve, Requests/sec split 2xx/5xx/errors, p50/p99, and the 95 % bounds
 // when there are replications. The x axis is the first swept field.
 import type { Estimate } from '../math/confidence.js';
-import type { Bounds, Sweep as ChartSweep, SweepPoint as ChartPoint } from '../../charts/sweep.js';
+import type { Bounds, Sweep as ChartSweep, SweepPoint as ChartPoint } from '../../charts/sweep/sweep.js';
 import type { SweepOutput } from './sweep.js';
-import { fieldTitle } from '../../charts/sweep.js';
+import { fieldTitle } from '../../charts/sweep/sweep.js';
 
 export type { ChartPoint, ChartSweep };
 

@@ -75,6 +75,8 @@ export interface FleetParts {
   ledger: PhaseLedger;
   /** A host of that many cores, with the scenario's scheduler. */
   newCpu: (cores: number) => Cpu;
+  /** A task group of its own on a host (machine.taskGroups: a session); the host itself without grouping. */
+  group: (host: Cpu) => Cpu;
   /** The first host (the machine). */
   machine: Cpu;
   postgres: Postgres | undefined;
@@ -101,7 +103,8 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
     else {
       const h = Math.floor(i / f.instancesPerHost);
       if (hosts[h] === undefined) hosts[h] = p.newCpu(f.hostCores);
-      cpu = hosts[h];
+      // Each instance's arbiter and workers: one session (one service) on its host.
+      cpu = p.group(hosts[h]);
     }
     let counted: CountedServer | undefined;
     let pgbouncer: PgBouncer | undefined;
@@ -114,7 +117,11 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
         server = counted;
         if (d.pgbouncer !== undefined) server = pgbouncer = new PgBouncer(sim, d.pgbouncer, counted);
       }
-      db = new DatabaseAccess(sim, server, own.app.pool);
+      const asyncpg = own.app.asyncpgPool;
+      db =
+        asyncpg === undefined
+          ? new DatabaseAccess(sim, server, own.app.pool)
+          : new DatabaseAccess(sim, server, undefined, asyncpg, streams.stream('app.asyncpgPool.connect'));
     }
     const app = new App(
       sim,
@@ -124,6 +131,7 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
       streams.stream('app.endpoint'),
       own.app.errorCpu,
       own.app.switchCpu,
+      own.app.driver,
     );
     const l = own.listener;
     const listener = new Listener(
@@ -141,7 +149,8 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
   }
 
   const b = f.balancer;
-  const lbHost = b.cores === undefined ? p.machine : p.newCpu(b.cores);
+  // nginx's master and workers: a session of their own.
+  const lbHost = p.group(b.cores === undefined ? p.machine : p.newCpu(b.cores));
   const front = new Listener(
     sim,
     b.backlog,

@@ -2,7 +2,7 @@
 // latency), the run's charts, the sweep around the point, and hey's whole report. Each
 // figure carries its exact value in data-value, so a test can compare it with sim run's
 // JSON digit for digit.
-import type { NamedChart } from '../../charts/runCharts.js';
+import type { NamedChart } from '../../charts/namedChart.js';
 import { outcomeOf } from '../../charts/style.js';
 import type { RunSummary } from '../../report/summary.js';
 import { ChartSlot } from './chartSlot.js';

@@ -133,13 +133,11 @@ describe('parseAccessLog refuses what it cannot read, naming the line', () => {
     expect(() => parseAccessLog(text, 'x.log')).toThrow(message);
   });
 
-  it('refuses a huge line at once rather than matching it slowly', () => {
+  it('refuses a huge line by its length, before matching it (slowly) against the formats', () => {
     const huge = `127.0.0.1 - ${'a '.repeat(100_000)}\n`;
-    const started = Date.now();
     expect(() => parseAccessLog(huge, 'x.log')).toThrow(
       /^x\.log:1: a line of 200012 characters: expected an access log line \(at most 65536\)$/,
     );
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("skips gunicorn's error-log lines in the same stream", () => {

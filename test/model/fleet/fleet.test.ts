@@ -87,7 +87,9 @@ describe('a fleet', () => {
     ]);
     expect([b.max, b.limit]).toEqual([168, 97]);
     // max_overflow counts: pool_size + max_overflow per worker.
-    expect(connectionBudget({ ...s, app: { ...s.app, pool: { size: 10, maxOverflow: 5, timeout: 30 } } })!.max).toBe(4 * 4 * 15 + 8);
+    expect(connectionBudget({ ...s, app: { ...s.app, pool: { size: 10, maxOverflow: 5, timeout: 30, prePing: false } } })!.max).toBe(
+      4 * 4 * 15 + 8,
+    );
     // Without a pool, each request in flight may hold one: 4 workers x 100 greenlets per instance.
     expect(connectionBudget({ ...s, app: { ...s.app, pool: undefined } })!.max).toBe(4 * 400 + 8);
     // Behind one shared PgBouncer, its default_pool_size; with a sidecar each, one per instance.

@@ -6,9 +6,9 @@
 // spans (mark[i-1], mark[i]]; bucket 0 holds the responses exactly as fast as the
 // fastest and is drawn as a sliver ending at it.
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunSummary } from '../report/summary.js';
+import type { RunSummary } from '../../report/summary.js';
 import { runLabel } from './runLabel.js';
-import { CONFIG, round, VEGA_LITE_SCHEMA, WIDTH } from './style.js';
+import { CONFIG, round, VEGA_LITE_SCHEMA, WIDTH } from '../style.js';
 
 const HEIGHT = 240;
 /** Height of a label row of the staircase, as a fraction of the tallest bar. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { statusChart } from '../../src/charts/statusChart.js';
-import { OUTCOME_COLOR } from '../../src/charts/style.js';
-import { TOO_MANY_CLIENTS } from '../../src/model/database/postgres.js';
-import { run } from '../helpers.js';
-import { scenarioRun } from './fixtures.js';
+import { statusChart } from '../../../src/charts/run/statusChart.js';
+import { OUTCOME_COLOR } from '../../../src/charts/style.js';
+import { TOO_MANY_CLIENTS } from '../../../src/model/database/postgres.js';
+import { run } from '../../helpers.js';
+import { scenarioRun } from '../fixtures.js';
 
 describe('the status chart', () => {
   it('has a bar per status code, coloured by class, and names the exception behind the 500s', () => {

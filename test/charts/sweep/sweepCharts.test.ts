@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sweepPoint, type Sweep } from '../../src/charts/sweep.js';
-import { sweepLatencyChart, sweepThroughputChart } from '../../src/charts/sweepCharts.js';
-import { concurrencySweep, scenarioRun } from './fixtures.js';
+import { sweepPoint, type Sweep } from '../../../src/charts/sweep/sweep.js';
+import { sweepLatencyChart, sweepThroughputChart } from '../../../src/charts/sweep/sweepCharts.js';
+import { concurrencySweep, scenarioRun } from '../fixtures.js';
 
 const rows = (spec: any): any[] => spec.data.values;
 const layerMarks = (spec: any) => spec.layer.map((l: any) => l.mark.type);

@@ -1,19 +1,11 @@
 // The charts of one run, in the order a reader wants them: what happened over time,
 // how long responses took, how requests ended. Each has a file name and a title.
-import type { TopLevelSpec } from 'vega-lite';
-import type { RunSummary } from '../report/summary.js';
-import type { TimelineData } from '../stats/timeline.js';
+import type { RunSummary } from '../../report/summary.js';
+import type { NamedChart } from '../namedChart.js';
+import type { TimelineData } from '../../stats/timeline.js';
 import { latencyChart } from './latencyChart.js';
 import { statusChart } from './statusChart.js';
 import { timelineChart } from './timelineChart.js';
-
-export interface NamedChart {
-  /** File name stem: NAME.vl.json, NAME.svg, NAME.png. */
-  name: string;
-  /** Heading in the HTML report. */
-  title: string;
-  spec: TopLevelSpec;
-}
 
 export function runCharts(summary: RunSummary, timeline: TimelineData): NamedChart[] {
   return [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { latencyChart } from '../../src/charts/latencyChart.js';
-import { run } from '../helpers.js';
-import { scenarioRun } from './fixtures.js';
+import { latencyChart } from '../../../src/charts/run/latencyChart.js';
+import { run } from '../../helpers.js';
+import { scenarioRun } from '../fixtures.js';
 
 const layers = (spec: any) => ({ bars: spec.layer[0], rules: spec.layer[1] });
 

@@ -3,8 +3,8 @@
 // dash tells the outcome or percentile, so several series fit in one plot; a shaded
 // band is drawn wherever a point carries a confidence interval.
 import type { TopLevelSpec } from 'vega-lite';
-import type { NamedChart } from './runCharts.js';
-import { CONFIG, OUTCOME_LABEL, round, VEGA_LITE_SCHEMA, WIDTH } from './style.js';
+import type { NamedChart } from '../namedChart.js';
+import { CONFIG, OUTCOME_LABEL, round, VEGA_LITE_SCHEMA, WIDTH } from '../style.js';
 import { fieldTitle, SWEEP_OUTCOMES, SWEEP_PERCENTILES, type Bounds, type Sweep, type SweepPoint } from './sweep.js';
 
 const HEIGHT = 280;

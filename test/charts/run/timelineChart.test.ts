@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { REQUEST_STATES, timelineChart } from '../../src/charts/timelineChart.js';
-import { run } from '../helpers.js';
-import { scenarioRun, withoutDatabase } from './fixtures.js';
+import { REQUEST_STATES, timelineChart } from '../../../src/charts/run/timelineChart.js';
+import { run } from '../../helpers.js';
+import { scenarioRun, withoutDatabase } from '../fixtures.js';
 
 type Row = Record<string, any>;
 const panels = (spec: any): any[] => spec.vconcat;

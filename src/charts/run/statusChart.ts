@@ -2,9 +2,9 @@
 // "Status code distribution" and "Error distribution"), coloured by outcome class, with
 // the server-side exceptions that caused the 5xx named under the title.
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunSummary } from '../report/summary.js';
+import type { RunSummary } from '../../report/summary.js';
 import { runLabel } from './runLabel.js';
-import { CONFIG, OUTCOME_COLOR, OUTCOME_LABEL, OUTCOMES, outcomeOf, VEGA_LITE_SCHEMA, WIDTH } from './style.js';
+import { CONFIG, OUTCOME_COLOR, OUTCOME_LABEL, OUTCOMES, outcomeOf, VEGA_LITE_SCHEMA, WIDTH } from '../style.js';
 
 const BAR_HEIGHT = 28;
 

@@ -2,8 +2,8 @@
 // at some value of a swept parameter. A sweep runner makes these; `sweepPoint` turns one
 // run's summary into a point, and a runner that replicates fills in the means and the
 // confidence-interval bounds itself.
-import type { RunSummary } from '../report/summary.js';
-import { outcomeOf } from './style.js';
+import type { RunSummary } from '../../report/summary.js';
+import { outcomeOf } from '../style.js';
 
 /** How requests ended, as the sweep charts split hey's Requests/sec. */
 export const SWEEP_OUTCOMES = ['2xx', '5xx', 'errors'] as const;
