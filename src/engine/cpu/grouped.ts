@@ -9,8 +9,10 @@
 // Exact, with one virtual clock per group: a group's clock grows at its tasks' common
 // rate, and a task started at V0 with work w ends when its group's clock reaches V0 + w.
 // Rates change whenever a task starts or ends anywhere, so every clock is brought up to
-// date then and the earliest end rescheduled. Cost per change: the number of runnable
-// groups.
+// date then and the earliest end rescheduled. Tasks alone in their group all run at the
+// same rate (no group is smaller than one task), so they share one clock and one heap,
+// as in shared.ts: a change costs the logarithm of their number plus the number of
+// groups with several tasks (a few: gunicorn's workers, the client).
 import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
@@ -37,9 +39,10 @@ class Group {
 }
 
 export class GroupedCpu implements Cpu {
-  /** Groups with a runnable task. */
+  /** Tasks alone in their group: one clock, one rate. */
+  private readonly solo = new Group(false);
+  /** Groups of several processes with a runnable task. */
   private readonly active: Group[] = [];
-  private readonly spare: Group[] = [];
   private updated: Time = 0;
   /** From 1: a task id of 0 means "none" to callers (HttpRequest.cpuTask). */
   private seq = 1;
@@ -54,14 +57,14 @@ export class GroupedCpu implements Cpu {
 
   /** Tasks running now. */
   get running(): number {
-    let n = 0;
+    let n = this.solo.tasks.length;
     for (const g of this.active) n += g.tasks.length;
     return n;
   }
 
   /** A task of a process alone in its group. */
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
-    return this.runIn(this.spare.pop() ?? new Group(false), work, fn, a, b);
+    return this.runIn(this.solo, work, fn, a, b);
   }
 
   /** A group whose tasks share one share of the cores (a session, a cgroup). */
@@ -78,7 +81,7 @@ export class GroupedCpu implements Cpu {
   runIn<A, B>(g: Group, work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     this.advance();
     const id = this.seq++;
-    if (g.at < 0) {
+    if (g.at < 0 && g.shared) {
       g.at = this.active.length;
       this.active.push(g);
     }
@@ -89,13 +92,13 @@ export class GroupedCpu implements Cpu {
   }
 
   cancel(id: number): void {
-    for (const g of this.active) {
+    for (const g of [this.solo, ...this.active]) {
       const rest = g.tasks.filter((t) => t.seq !== id);
       if (rest.length === g.tasks.length) continue;
       this.advance();
       g.tasks.length = 0;
       for (const t of rest) push(g.tasks, t);
-      if (g.tasks.length === 0) this.retire(g);
+      if (g.tasks.length === 0 && g.shared) this.retire(g);
       this.shareOut();
       this.reschedule();
       return;
@@ -107,6 +110,7 @@ export class GroupedCpu implements Cpu {
     const dt = this.sim.now - this.updated;
     this.updated = this.sim.now;
     if (dt === 0) return;
+    this.solo.virtual += dt * this.solo.rate;
     for (const g of this.active) g.virtual += dt * g.rate;
   }
 
@@ -114,18 +118,27 @@ export class GroupedCpu implements Cpu {
   private shareOut(): void {
     const order = this.order;
     order.length = 0;
-    let tasks = 0;
+    const solo = this.solo.tasks.length;
+    let tasks = solo;
     for (const g of this.active) {
       order.push(g);
       tasks += g.tasks.length;
     }
     if (tasks <= this.cores) {
+      this.solo.rate = 1;
       for (const g of order) g.rate = 1;
       return;
     }
     order.sort(bySize);
     let cores = this.cores;
-    let left = order.length;
+    let left = solo + order.length;
+    // The lone tasks first: no group is smaller.
+    if (solo > 0) {
+      const level = cores / left;
+      this.solo.rate = Math.min(1, level);
+      cores -= solo * this.solo.rate;
+      left -= solo;
+    }
     for (const g of order) {
       const level = cores / left;
       const k = g.tasks.length;
@@ -139,6 +152,8 @@ export class GroupedCpu implements Cpu {
   private reschedule(): void {
     const token = ++this.token;
     let wait = Number.POSITIVE_INFINITY;
+    const solo = this.solo;
+    if (solo.tasks.length > 0) wait = (solo.tasks[0].finish - solo.virtual) / solo.rate;
     for (const g of this.active) {
       const w = (g.tasks[0].finish - g.virtual) / g.rate;
       if (w < wait) wait = w;
@@ -155,7 +170,8 @@ export class GroupedCpu implements Cpu {
     const done: GroupTask[] = [];
     let soonest: Group | undefined;
     let soonestLeft = Number.POSITIVE_INFINITY;
-    for (const g of this.active) {
+    for (let i = -1; i < this.active.length; i++) {
+      const g = i < 0 ? this.solo : this.active[i];
       while (g.tasks.length > 0 && g.tasks[0].finish <= g.virtual + 1e-6) {
         const t = pop(g.tasks);
         if (t.finish > g.virtual) g.virtual = t.finish;
@@ -179,22 +195,19 @@ export class GroupedCpu implements Cpu {
       const g = this.active[i];
       if (g.tasks.length === 0) this.retire(g);
     }
+    if (this.solo.tasks.length === 0) this.solo.rate = 0;
     if (done.length > 1) done.sort(bySeq);
     this.shareOut();
     this.reschedule();
     for (const t of done) t.fn(t.a, t.b);
   };
 
-  /** `g` has no runnable task left: out of the active list (order kept), reused if alone. */
+  /** `g` has no runnable task left: out of the active list (order kept). */
   private retire(g: Group): void {
     this.active.splice(g.at, 1);
     for (let i = g.at; i < this.active.length; i++) this.active[i].at = i;
     g.at = -1;
     g.rate = 0;
-    if (!g.shared) {
-      g.virtual = 0;
-      this.spare.push(g);
-    }
   }
 }
 

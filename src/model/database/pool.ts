@@ -31,10 +31,11 @@ export class ConnectionPool {
     private readonly server: DbServer,
   ) {
     const s = settings;
+    // SQLAlchemy 1.4's text (pool/impl.py: "timeout %0.2f", then the error's background link).
     this.waiting = new WaitQueue(
       sim,
       s.timeout,
-      `sqlalchemy.exc.TimeoutError: QueuePool limit of size ${s.size} overflow ${s.maxOverflow} reached, connection timed out, timeout ${s.timeout / 1e6}`,
+      `sqlalchemy.exc.TimeoutError: QueuePool limit of size ${s.size} overflow ${s.maxOverflow} reached, connection timed out, timeout ${(s.timeout / 1e6).toFixed(2)} (Background on this error at: https://sqlalche.me/e/14/3o7r)`,
     );
   }
 

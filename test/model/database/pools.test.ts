@@ -64,7 +64,7 @@ describe('an app-side connection pool (SQLAlchemy QueuePool)', () => {
     });
     expect(summary.statusCodes).toEqual({ '200': 1, '500': 2 });
     expect(summary.simulation.exceptions).toEqual({
-      'sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 0.5': 2,
+      'sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 0.50 (Background on this error at: https://sqlalche.me/e/14/3o7r)': 2,
     });
   });
 

@@ -45,7 +45,7 @@ describe('a connection pool, alone', () => {
     expect(h.run()).toEqual([
       '0 server open 1',
       '100 got 1',
-      '1000 2 sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 0.001',
+      '1000 2 sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 0.00 (Background on this error at: https://sqlalche.me/e/14/3o7r)',
     ]);
     expect(pool.timeouts).toBe(1);
   });
