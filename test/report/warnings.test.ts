@@ -4,7 +4,7 @@ import { run } from '../helpers.js';
 
 // 40 connects at once against a postmaster whose listen queue holds 5 and whose fork is
 // CPU: it falls behind, SYNs are dropped and retried, and 10 slots refuse the rest.
-const storm = (postmasterCpu: number, forkTime = 0, taskGroups: 'none' | 'session' = 'none') =>
+const storm = (postmasterCpu: number, forkTime = 0, taskGroups: 'none' | 'session' | 'service' = 'none') =>
   run({
     client: { requests: 40, concurrency: 40 },
     machine: { taskGroups },
@@ -23,7 +23,13 @@ describe('the report warns', () => {
     ]);
   });
 
-  it('not when the scheduler groups processes (the postmaster has a share of its own: the overflow is real)', () => {
+  it("with PostgreSQL's processes in one group too (the model gives the postmaster one backend's share there)", () => {
+    const s = storm(0.001, 0, 'service');
+    expect(s.simulation.database!.postmaster.synDrops).toBeGreaterThan(0);
+    expect(s.simulation.warnings).toEqual([expect.stringMatching(/machine\.taskGroups "service".*500s here are likely low/)]);
+  });
+
+  it('not when every backend is a session of its own (the postmaster has a share of its own: the overflow is real)', () => {
     const s = storm(0.001, 0, 'session');
     expect(s.simulation.database!.postmaster.synDrops).toBeGreaterThan(0);
     expect(s.simulation.warnings).toEqual([]);
