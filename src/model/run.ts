@@ -25,6 +25,7 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
   const { sim, arbiter, client } = system;
   arbiter.start();
   client.start();
+  system.incidents?.start();
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents);
   if (client.finishedAt !== undefined) return 'finished';
   return ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : ended === 'frozen' ? 'frozen' : 'stalled';

@@ -3,6 +3,7 @@
 // tell, under its own heading.
 import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
+import { incidentText } from './incidentText.js';
 
 const BAR = '■';
 
@@ -120,5 +121,6 @@ function simulationText(s: RunSummary): string[] {
       out.push(`  ${label}${secs.toFixed(4)} secs ${share}`);
     }
   }
+  if (s.incident !== undefined) out.push(...incidentText(s.incident));
   return out;
 }

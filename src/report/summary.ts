@@ -3,6 +3,7 @@
 import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
 import type { RunResult } from '../model/system.js';
+import { incidentSummary, type IncidentSummary } from './incident.js';
 
 export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
 
@@ -73,6 +74,8 @@ export interface RunSummary {
      */
     littlesLaw: { meanInSystem: number; throughputTimesMeanTime: number };
   };
+  /** With a timeline, retries, breakers or timeouts: goodput, retries and the recovery (report/incident.ts). */
+  incident?: IncidentSummary;
 }
 
 export function summarize(result: RunResult, scenario: string, seed: number): RunSummary {
@@ -150,6 +153,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
         throughputTimesMeanTime: total > 0 ? toSeconds(lat.sum + rec.errorTime) / total : 0,
       },
     },
+    ...(result.incident !== undefined ? { incident: incidentSummary(result.incident, result.timeline, result.sent) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import * as msg from '../messages.js';
 import { count, MAX_LIST, MAX_PG_CONNECTIONS, MAX_WEIGHT, positiveCount, seconds } from './units.js';
 import { stepSchema } from './stepSchema.js';
+import { breakerSchema } from './incidentSchema.js';
 const stepsSchema = z.array(stepSchema).min(1).max(MAX_LIST).meta({ description: 'At most 10,000 steps.' });
 
 export const appSchema = z
@@ -59,6 +60,7 @@ export const appSchema = z
         description:
           "A connection pool in each worker process (SQLAlchemy's QueuePool): dbConnect checks a connection out, dbClose returns it.",
       }),
+    breaker: breakerSchema.optional(),
   })
   .superRefine((a, ctx) => {
     if ((a.steps === undefined) === (a.endpoints === undefined)) {

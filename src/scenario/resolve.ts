@@ -15,6 +15,7 @@ import type { Distribution } from '../engine/distributions.js';
 import type { Uniform } from '../engine/random.js';
 import { fromSeconds, type Time } from '../engine/time.js';
 import { resolveEndpoints, type ResolvedEndpoint } from './resolveSteps.js';
+import { applyRateChanges, resolveRetries, resolveTimeline, type IncidentSettings, type RetrySettings } from './resolveIncidents.js';
 import type { Scenario, Step } from './schema.js';
 
 // ---- Hosts -------------------------------------------------------------------------
@@ -37,6 +38,8 @@ export interface LoadSettings {
   /** The client's own CPU per request and per new connection (0: none, and no events for it). */
   requestCpu?: Time;
   dialCpu?: Time;
+  /** client.retries; undefined: none (hey retries nothing). */
+  retry?: RetrySettings;
 }
 
 export interface HeySettings extends LoadSettings {
@@ -139,6 +142,8 @@ export interface AppSettings {
   /** The worker's CPU to resume a request whose IO completed. */
   switchCpu: Time;
   pool: PoolSettings | undefined;
+  /** app.breaker: a pybreaker per worker process and guarded dependency. */
+  breaker?: { database: boolean; http: boolean; failMax: number; resetTimeout: Time };
 }
 
 export interface PoolSettings {
@@ -169,6 +174,8 @@ export interface PostgresSettings {
   turnsBeforeSlot: number;
   /** Client round trips of authentication (scram-sha-256: 2, md5: 1, trust: 0); the last carries the client's CPU. */
   authTurns: number;
+  /** statement_timeout; undefined or 0: off. */
+  statementTimeout?: Time;
 }
 
 export interface PgBouncerSettings {
@@ -215,6 +222,8 @@ export interface ResolvedScenario {
   server: ArbiterSettings;
   app: AppSettings;
   database: DatabaseSettings | undefined;
+  /** The timeline's events (scenario.timeline); undefined: conditions never change. */
+  incident?: IncidentSettings;
 }
 
 export function resolve(scenario: Scenario): ResolvedScenario {
@@ -228,7 +237,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
     seed: scenario.seed,
     limits: { maxEvents: scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) },
     machine: { cores: m.cores, scheduler: m.scheduler },
-    client: resolveClient(c),
+    client: resolveClient(c, scenario.timeline),
     listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },
     server: {
       workerClass,
@@ -251,20 +260,46 @@ export function resolve(scenario: Scenario): ResolvedScenario {
     },
     // Talking to PostgreSQL itself (no PgBouncer), the app answers its handshake: the
     // client's CPU of a connect comes with the backend's challenge.
-    app: { endpoints: resolveEndpoints(a, direct), errorCpu: fromSeconds(s.errorCpu), switchCpu: fromSeconds(s.switchCpu), pool },
+    app: {
+      endpoints: resolveEndpoints(a, direct),
+      errorCpu: fromSeconds(s.errorCpu),
+      switchCpu: fromSeconds(s.switchCpu),
+      pool,
+      ...(a.breaker !== undefined
+        ? {
+            breaker: {
+              database: a.breaker.on.includes('database'),
+              http: a.breaker.on.includes('http'),
+              failMax: a.breaker.failMax,
+              resetTimeout: fromSeconds(a.breaker.resetTimeout),
+            },
+          }
+        : {}),
+    },
     database: d === undefined ? undefined : resolveDatabase(scenario, d, tcp, direct),
+    ...(scenario.timeline !== undefined ? { incident: resolveTimeline(scenario.timeline) } : {}),
   };
 }
 
-function resolveClient(c: Scenario['client']): ClientSettings {
-  const load = { timeout: fromSeconds(c.timeout), url: c.url, requestCpu: fromSeconds(c.requestCpu), dialCpu: fromSeconds(c.dialCpu) };
+function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): ClientSettings {
+  const retry = resolveRetries(c.retries);
+  const load = {
+    timeout: fromSeconds(c.timeout),
+    url: c.url,
+    requestCpu: fromSeconds(c.requestCpu),
+    dialCpu: fromSeconds(c.dialCpu),
+    ...(retry !== undefined ? { retry } : {}),
+  };
   if (c.arrivals !== undefined) {
     const steps = c.arrivals.steps ?? [{ from: 0, rate: c.arrivals.rate! }];
     return {
       kind: 'openLoop',
       settings: { ...load, requests: c.requests ?? Infinity, duration: fromSeconds(c.duration ?? 0) },
       process: c.arrivals.process,
-      steps: steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
+      steps: applyRateChanges(
+        steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
+        timeline,
+      ),
       host: c.cores,
     };
   }
@@ -324,6 +359,7 @@ function resolveDatabase(
       turnsBeforeSlot: 1,
       // auth-scram.c: SASLInitialResponse, then the proof; md5: the hash; trust: none.
       authTurns: d.authMethod === 'scram-sha-256' ? 2 : d.authMethod === 'md5' ? 1 : 0,
+      ...(d.statementTimeout !== undefined && d.statementTimeout > 0 ? { statementTimeout: fromSeconds(d.statementTimeout) } : {}),
     },
     host: d.cores,
     // The app's host is PostgreSQL's client: its TCP stack retransmits a dropped SYN.

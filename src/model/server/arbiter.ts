@@ -95,6 +95,17 @@ export class Arbiter implements WorkerOwner {
     }
   }
 
+  /** SIGKILL from outside the arbiter (the OOM killer, the timeline): the `n` lowest-numbered workers alive. */
+  killWorkers(n: number): void {
+    for (const w of this.workers) {
+      if (n === 0) return;
+      if (w.dead) continue;
+      this.kills++;
+      w.kill();
+      n--;
+    }
+  }
+
   exited(worker: Worker, killed: boolean): void {
     if (!killed) this.restarts++;
     this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;

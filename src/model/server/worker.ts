@@ -179,6 +179,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     const conn = req.conn;
     if (!conn.open) {
       // The client is gone (it timed out): the response goes nowhere.
+      conn.client.lateResponse(req);
       this.closed();
     } else if (!this.alive || !this.keepsAlive(req, status)) {
       conn.open = false;
