@@ -15,7 +15,34 @@ export function sweepCharts(sweep: Sweep): NamedChart[] {
   return [
     { name: 'sweep-throughput', title: 'Requests/sec', spec: sweepThroughputChart(sweep) },
     { name: 'sweep-latency', title: 'Latency', spec: sweepLatencyChart(sweep) },
+    ...(sweep.points.some((p) => p.recovery !== undefined)
+      ? [{ name: 'sweep-recovery', title: 'Recovery after the incident', spec: sweepRecoveryChart(sweep) }]
+      : []),
   ];
+}
+
+/**
+ * How long goodput took to come back after the timeline's last event (report/incident.ts);
+ * a point where some run did not recover sits at the run's end, on its own dashed curve.
+ */
+export function sweepRecoveryChart(sweep: Sweep): TopLevelSpec {
+  return lineChart(sweep, {
+    title: `Recovery time against ${sweep.xTitle ?? fieldTitle(sweep.x)}`,
+    what: 'seconds from the last event until goodput stays within 10 % of its level before the incident',
+    yTitle: 'Recovery time (s)',
+    keyTitle: 'outcome',
+    keys: [
+      { key: 'recovered', label: 'recovered' },
+      { key: 'not', label: 'did not recover (drawn at the end of the load)' },
+    ],
+    value: (p, key) => {
+      const r = p.recovery;
+      if (r === undefined) return null;
+      if (key === 'recovered') return r.seconds;
+      return r.seconds === null ? r.horizon : null;
+    },
+    bounds: () => undefined,
+  });
 }
 
 export function sweepThroughputChart(sweep: Sweep): TopLevelSpec {

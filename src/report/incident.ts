@@ -5,11 +5,12 @@
 //   error, retries included): what the client got back, useful or not;
 // - goodput: successful responses (status below 400) per second; each came within the
 //   client's timeout, since an attempt that runs out of it is abandoned;
-// - before: the second half of the time before the first event (the first half holds the
+// - before: the time before the first event but its first tenth (which holds the
 //   start-up); during: from the first event's start to the last one's end; after: from
 //   there to the end of the load (the client's duration);
 // - recovered: goodput back within 10 % of its level before, measured over sliding
-//   windows of RECOVERY_WINDOW seconds, from some time after the last event to the end of
+//   windows of RECOVERY_WINDOW seconds (long enough that Poisson noise at a few hundred
+//   requests/s stays well inside 10 %), from some time after the last event to the end of
 //   the load; the recovery time is from the last event's end to the start of the first
 //   window from which every window stays within 10 %.
 import { toSeconds } from '../engine/time.js';
@@ -17,7 +18,7 @@ import type { IncidentResult } from '../model/results.js';
 import type { TimelineMark } from '../scenario/resolveIncidents.js';
 import type { TimelineData } from '../stats/timeline.js';
 
-export const RECOVERY_WINDOW = 2;
+export const RECOVERY_WINDOW = 5;
 export const RECOVERY_TOLERANCE = 0.1;
 
 export interface Rates {
@@ -30,6 +31,8 @@ export interface IncidentSummary {
   timeline: TimelineMark[];
   /** The incident window in seconds; null without a timeline. */
   window: { start: number; end: number } | null;
+  /** When the load stopped (the client's duration, else the run's end), seconds. */
+  loadEnd: number;
   goodput: Rates;
   throughput: Rates;
   /** Responses that came back after their attempt had been given up: work the server did for nobody. */
@@ -65,7 +68,7 @@ export function incidentSummary(incident: IncidentResult, timeline: TimelineData
   const end = w === undefined ? loadEnd : toSeconds(w.end);
   type Span = readonly [number, number];
   const windows: { before: Span; during: Span | null; after: Span | null } = {
-    before: w === undefined ? [0, loadEnd] : [start / 2, start],
+    before: w === undefined ? [0, loadEnd] : [start / 10, start],
     during: w === undefined ? null : [start, end],
     after: w === undefined ? null : [end, loadEnd],
   };
@@ -79,6 +82,7 @@ export function incidentSummary(incident: IncidentResult, timeline: TimelineData
   return {
     timeline: incident.marks,
     window: w === undefined ? null : { start, end },
+    loadEnd,
     goodput,
     throughput: rates(attempts),
     lateResponses: incident.lateResponses,

@@ -174,7 +174,7 @@ export interface PostgresSettings {
   turnsBeforeSlot: number;
   /** Client round trips of authentication (scram-sha-256: 2, md5: 1, trust: 0); the last carries the client's CPU. */
   authTurns: number;
-  /** statement_timeout; undefined or 0: off. */
+  /** statement_timeout; 0: off (given, so the report shows the incident section); undefined: not given. */
   statementTimeout?: Time;
 }
 
@@ -359,7 +359,8 @@ function resolveDatabase(
       turnsBeforeSlot: 1,
       // auth-scram.c: SASLInitialResponse, then the proof; md5: the hash; trust: none.
       authTurns: d.authMethod === 'scram-sha-256' ? 2 : d.authMethod === 'md5' ? 1 : 0,
-      ...(d.statementTimeout !== undefined && d.statementTimeout > 0 ? { statementTimeout: fromSeconds(d.statementTimeout) } : {}),
+      // Given (even 0, off): the report then has an incident section, to set against a run with it on.
+      ...(d.statementTimeout !== undefined ? { statementTimeout: fromSeconds(d.statementTimeout) } : {}),
     },
     host: d.cores,
     // The app's host is PostgreSQL's client: its TCP stack retransmits a dropped SYN.

@@ -191,7 +191,7 @@ export class Postgres implements DbServer, TimedBackend {
     }
     this.backendCpuUsed += cpu;
     const limit = this.settings.statementTimeout;
-    if (limit !== undefined) {
+    if (limit !== undefined && limit > 0) {
       runTimedQuery(this, this.cpu, limit, cpu, wait, done, a);
       return;
     }
