@@ -45,7 +45,9 @@ export const retriesSchema = z
           .nonnegative()
           .max(1_000_000)
           .default(3)
-          .meta({ description: "Envoy's min_retry_concurrency: retries always allowed at once, whatever the percentage." }),
+          .meta({
+            description: "Envoy's min_retry_concurrency: retries always allowed at once, whatever the percentage. At most 1,000,000.",
+          }),
       })
       .optional()
       .meta({
@@ -70,19 +72,20 @@ export const timelineEventSchema = z
       description:
         "What changes: database.queryTime (every query's CPU and wait, for queries that start meanwhile), app.httpTime (outbound HTTP calls' latency, for calls that start meanwhile), client.rate (the open-loop arrival rate).",
     }),
-    multiply: z.number().positive().max(1e6).optional().meta({ description: 'Multiply it by this much.' }),
+    multiply: z.number().positive().max(1e6).optional().meta({ description: 'Multiply it by this much (at most 1,000,000).' }),
     set: z
       .number()
       .nonnegative()
       .max(1e6)
       .optional()
-      .meta({ description: 'client.rate only: set the rate to this (requests per second).' }),
+      .meta({ description: 'client.rate only: set the rate to this (requests per second, at most 1,000,000).' }),
     rampTo: z.number().nonnegative().max(1e6).optional().meta({
-      description: 'client.rate only: move the rate linearly from what it is at `at` to this at `until` (in 100 ms steps), and keep it.',
+      description:
+        'client.rate only: move the rate linearly from what it is at `at` to this at `until` (in 100 ms steps), and keep it. At most 1,000,000 requests per second.',
     }),
     killWorkers: z.number().int().positive().max(MAX_WORKERS).optional().meta({
       description:
-        'Instead of a change: SIGKILL this many gunicorn workers (the lowest-numbered alive), as the OOM killer would; their requests are lost and the arbiter boots replacements after server.bootTime.',
+        'Instead of a change: SIGKILL this many gunicorn workers (the lowest-numbered alive), as the OOM killer would; their requests are lost and the arbiter boots replacements after server.bootTime. At most 10,000 (and server.workers).',
     }),
     note: z.string().max(200).optional().meta({ description: 'A label for the charts, e.g. "disk saturated".' }),
   })
@@ -127,7 +130,7 @@ export const breakerSchema = z
       .positive()
       .max(1_000_000)
       .default(5)
-      .meta({ description: "pybreaker's fail_max: consecutive failures that open it." }),
+      .meta({ description: "pybreaker's fail_max: consecutive failures that open it. At most 1,000,000." }),
     resetTimeout: positiveSeconds
       .default(60)
       .meta({ description: "pybreaker's reset_timeout: how long it stays open before a trial call." }),
