@@ -42,6 +42,7 @@ export function sweepRecoveryChart(sweep: Sweep): TopLevelSpec {
       return r.seconds === null ? r.horizon : null;
     },
     bounds: () => undefined,
+    gaps: 'each point is on one curve or the other',
   });
 }
 
@@ -84,6 +85,8 @@ interface Measure {
   bounds: (p: SweepPoint, key: string) => Bounds | undefined;
   /** A horizontal rule at this value, labelled. */
   target?: { value: number; label: string };
+  /** What a missing value means, for the subtitle (default: hey's missing percentiles). */
+  gaps?: string;
 }
 
 function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
@@ -109,7 +112,7 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
       }),
   );
   const gaps = points.some((p) => keys.some((k) => shown(p.series, k.key) && m.value(p, k.key) === null))
-    ? ['gaps: hey gives no such percentile for that few responses']
+    ? [m.gaps ?? 'gaps: hey gives no such percentile for that few responses']
     : [];
   const levels = [...new Set(points.flatMap((p) => (p.interval === undefined ? [] : [p.interval.level])))];
   const bandNote =

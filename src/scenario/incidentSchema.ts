@@ -39,15 +39,9 @@ export const retriesSchema = z
           .max(100)
           .default(20)
           .meta({ description: "Envoy's budget_percent: retries active at most this percentage of requests active (retries included)." }),
-        minRetryConcurrency: z
-          .number()
-          .int()
-          .nonnegative()
-          .max(1_000_000)
-          .default(3)
-          .meta({
-            description: "Envoy's min_retry_concurrency: retries always allowed at once, whatever the percentage. At most 1,000,000.",
-          }),
+        minRetryConcurrency: z.number().int().nonnegative().max(1_000_000).default(3).meta({
+          description: "Envoy's min_retry_concurrency: retries always allowed at once, whatever the percentage. At most 1,000,000.",
+        }),
       })
       .optional()
       .meta({
