@@ -104,6 +104,14 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   /** The first request on a connection this worker accepted earlier has been written. */
   firstRequestArrived(conn: Connection): void {
     conn.awaitingRequest = false;
+    if (this.dead) {
+      // Killed after it accepted the connection: the kernel closed the socket with the
+      // process, and the client's write meets a reset (kill() cannot reach connections
+      // it holds no request of, and keeps no list of them for this rare case).
+      conn.open = false;
+      conn.client.serverClosed(conn);
+      return;
+    }
     conn.request!.enter(Phase.thread, this.sim.now);
     this.dispatch(conn);
   }
