@@ -85,9 +85,9 @@ export const reservedAtLeastMax = (reserved: number, max: number) =>
   `expected fewer reserved connections than maxConnections (${max}), got ${reserved}: PostgreSQL refuses to start ("superuser_reserved_connections must be less than max_connections")`;
 // Incidents (timeline, retries, breakers: src/scenario/incidentSchema.ts, incidentChecks.ts).
 export const decorrelatedNeedsBase = 'decorrelated jitter grows from base: expected a base greater than 0';
-export const changeOrKill = 'expected either "change" (with multiply, set or rampTo) or "killWorkers"';
+export const changeOrKill = 'expected one of "change" (with multiply, set or rampTo), "killWorkers" or "reload"';
 export const untilAfterAt = 'expected "until" later than "at"';
-export const notWithKill = (key: string) => `${quote(key)} is not for killWorkers: a kill happens once, at "at"`;
+export const notWithKill = (key: string) => `${quote(key)} is not for killWorkers or reload: they happen once, at "at"`;
 export const oneHowToChange = 'expected one of "multiply", "set" or "rampTo"';
 export const onlyMultiply = (change: string) => `${change} can only be multiplied: expected "multiply"`;
 export const rampNeedsUntil = 'a ramp needs "until": when it reaches its rate';

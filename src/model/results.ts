@@ -22,6 +22,8 @@ export interface IncidentResult {
   statementTimeouts: number | undefined;
   httpTimeouts: number;
   breakers: { opened: number; rejected: number } | undefined;
+  /** Retiring workers (max_requests, a reload) whose graceful_timeout ran out with requests still running. */
+  gracefulTimeouts: number;
 }
 
 function incidentOf(system: System, end: Time): IncidentResult | undefined {
@@ -38,6 +40,7 @@ function incidentOf(system: System, end: Time): IncidentResult | undefined {
     lateResponses: client.lateResponses,
     statementTimeouts: r.database?.postgres.statementTimeout !== undefined ? postgres!.cancelled : undefined,
     httpTimeouts: app.httpTimeouts,
+    gracefulTimeouts: system.arbiter.gracefulTimeouts,
     breakers:
       breakers.length === 0
         ? undefined

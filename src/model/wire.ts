@@ -154,6 +154,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
             else app.httpTimeFactor = factor;
           },
           killWorkers: (n) => arbiter.killWorkers(n),
+          reload: () => arbiter.reload(),
         });
   return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer, incidents };
 }

@@ -68,7 +68,7 @@ function simulationText(s: RunSummary): string[] {
   out.push(
     `  Server:\t${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}` +
       (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
-      (srv.restarts > 0 ? `, ${srv.restarts} restarted (max_requests)` : ''),
+      (srv.restarts > 0 ? `, ${srv.restarts} restarted gracefully (max_requests, reload)` : ''),
   );
   if (!sim.complete) out.push(`  PARTIAL:\t${partialReason(s)}`);
   out.push(`  Backlog:\tpeak ${sim.backlog.peak} of ${sim.backlog.capacity}, ${sim.backlog.synDrops} SYNs dropped`);

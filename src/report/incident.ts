@@ -49,6 +49,8 @@ export interface IncidentSummary {
   } | null;
   statementTimeouts: number | null;
   httpTimeouts: number;
+  /** Retiring workers whose graceful_timeout ran out, their requests killed. */
+  gracefulTimeouts: number;
   breakers: { opened: number; rejected: number } | null;
   recovery: {
     /** null without a timeline (nothing to recover from) or without goodput before it. */
@@ -102,6 +104,7 @@ export function incidentSummary(incident: IncidentResult, timeline: TimelineData
           },
     statementTimeouts: incident.statementTimeouts ?? null,
     httpTimeouts: incident.httpTimeouts,
+    gracefulTimeouts: incident.gracefulTimeouts,
     breakers: incident.breakers ?? null,
     recovery:
       w === undefined

@@ -30,6 +30,7 @@ export function incidentText(s: IncidentSummary): string[] {
   out.push(`  Late:\t\t${s.lateResponses} responses after their attempt was given up (work for nobody)`);
   if (s.statementTimeouts !== null) out.push(`  statement_timeout:\t${s.statementTimeouts} queries cancelled`);
   if (s.httpTimeouts > 0) out.push(`  HTTP timeouts:\t${s.httpTimeouts} outbound calls given up`);
+  if (s.gracefulTimeouts > 0) out.push(`  Graceful:\t${s.gracefulTimeouts} workers ran out of graceful_timeout, their requests killed`);
   if (s.breakers !== null) out.push(`  Breakers:\topened ${s.breakers.opened} times, refused ${s.breakers.rejected} calls`);
   return out;
 }

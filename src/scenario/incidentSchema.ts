@@ -81,15 +81,19 @@ export const timelineEventSchema = z
       description:
         'Instead of a change: SIGKILL this many gunicorn workers (the lowest-numbered alive), as the OOM killer would; their requests are lost and the arbiter boots replacements after server.bootTime. At most 10,000 (and server.workers).',
     }),
+    reload: z.literal(true).optional().meta({
+      description:
+        "Instead of a change: gunicorn's reload (kill -HUP): new workers boot (ready server.bootTime later) while the old ones stop gracefully, finishing their requests for at most server.gracefulTimeout.",
+    }),
     note: z.string().max(200).optional().meta({ description: 'A label for the charts, e.g. "disk saturated".' }),
   })
   .superRefine((e, ctx) => {
-    if ((e.change === undefined) === (e.killWorkers === undefined)) {
+    if ([e.change, e.killWorkers, e.reload].filter((x) => x !== undefined).length !== 1) {
       ctx.addIssue({ code: 'custom', message: msg.changeOrKill, path: ['change'] });
       return;
     }
     if (e.until !== undefined && !(e.until > e.at)) ctx.addIssue({ code: 'custom', message: msg.untilAfterAt, path: ['until'] });
-    if (e.killWorkers !== undefined) {
+    if (e.killWorkers !== undefined || e.reload !== undefined) {
       for (const key of ['until', 'multiply', 'set', 'rampTo'] as const)
         if (e[key] !== undefined) ctx.addIssue({ code: 'custom', message: msg.notWithKill(key), path: [key] });
       return;

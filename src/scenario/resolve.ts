@@ -110,6 +110,8 @@ export interface WorkerSettings {
   acceptCpu: Time;
   /** gevent's max_accept: connections taken per wake-up of the listening socket. */
   maxAccept: number;
+  /** graceful_timeout: how long a retiring worker finishes its requests before they are killed; undefined: no limit (sync). */
+  gracefulTimeout?: Time;
 }
 
 /** gevent's BaseServer.max_accept; gunicorn's ggevent.py sets 1 when there is more than one worker. */
@@ -254,6 +256,9 @@ export function resolve(scenario: Scenario): ResolvedScenario {
         requestCpu: fromSeconds(s.requestCpu),
         acceptCpu: fromSeconds(s.acceptCpu),
         maxAccept: s.workers > 1 ? 1 : GEVENT_MAX_ACCEPT,
+        // ggevent.py and gthread.py wait graceful_timeout for their requests, then stop them;
+        // the sync worker exits after its one request.
+        ...(workerClass !== 'sync' ? { gracefulTimeout: fromSeconds(s.gracefulTimeout) } : {}),
       },
       handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections,
       connectionSlots: workerClass === 'sync' ? 1 : s.workerConnections,

@@ -58,6 +58,8 @@ export interface TimelineMark {
 export interface IncidentSettings {
   changes: ModelChange[];
   kills: WorkerKill[];
+  /** When gunicorn reloads (HUP), µs. */
+  reloads: Time[];
   marks: TimelineMark[];
   /** When the first event starts and the last one ends (or happens), µs: the incident window. */
   start: Time;
@@ -68,6 +70,7 @@ export function resolveTimeline(events: readonly TimelineEvent[] | undefined): I
   if (events === undefined) return undefined;
   const changes: ModelChange[] = [];
   const kills: WorkerKill[] = [];
+  const reloads: Time[] = [];
   let start = Infinity;
   let end = 0;
   for (const e of events) {
@@ -75,21 +78,24 @@ export function resolveTimeline(events: readonly TimelineEvent[] | undefined): I
     start = Math.min(start, at);
     end = Math.max(end, e.until !== undefined ? fromSeconds(e.until) : at);
     if (e.killWorkers !== undefined) kills.push({ at, workers: e.killWorkers });
+    else if (e.reload !== undefined) reloads.push(at);
     else if (e.change !== 'client.rate')
       changes.push({ at, until: e.until !== undefined ? fromSeconds(e.until) : Infinity, change: e.change!, multiply: e.multiply! });
   }
-  return { changes, kills, marks: events.map(markOf), start, end };
+  return { changes, kills, reloads, marks: events.map(markOf), start, end };
 }
 
 function markOf(e: TimelineEvent): TimelineMark {
   const what =
     e.killWorkers !== undefined
       ? `kill ${e.killWorkers} worker${e.killWorkers === 1 ? '' : 's'}`
-      : e.multiply !== undefined
-        ? `${e.change} x${e.multiply}`
-        : e.set !== undefined
-          ? `${e.change} = ${e.set}/s`
-          : `${e.change} ramp to ${e.rampTo}/s`;
+      : e.reload !== undefined
+        ? 'reload (HUP)'
+        : e.multiply !== undefined
+          ? `${e.change} x${e.multiply}`
+          : e.set !== undefined
+            ? `${e.change} = ${e.set}/s`
+            : `${e.change} ramp to ${e.rampTo}/s`;
   return { at: e.at, until: e.until ?? null, label: e.note !== undefined ? `${e.note} (${what})` : what };
 }
 

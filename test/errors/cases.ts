@@ -285,7 +285,7 @@ export const ERROR_CASES: ErrorCase[] = [
   field(
     'a timeline event that is neither a change nor a kill',
     { timeline: [{ at: 10, until: 20 }] },
-    'timeline[0].change: expected either "change"',
+    'timeline[0].change: expected one of "change"',
   ),
   field(
     'a timeline event undone before it starts',

@@ -210,6 +210,7 @@ const server = fc.record(
     keepalive: fc.oneof(fc.constant(0), seconds(30), fc.constant(2)),
     timeout: fc.oneof(fc.constant(0), positiveSeconds(40), fc.constant(30)),
     bootTime: seconds(20),
+    gracefulTimeout: seconds(30),
     maxRequests: fc.integer({ min: 0, max: 6 }),
     maxRequestsJitter: fc.integer({ min: 0, max: 3 }),
     acceptPolicy: fc.constantFrom('random', 'round-robin', 'first'),
@@ -246,6 +247,7 @@ const incident = fc.record(
     ),
     slowdown: fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 10 })),
     kill: fc.integer({ min: 0, max: 40 }),
+    reload: fc.integer({ min: 0, max: 40 }),
     statementTimeout: seconds(20),
     breaker: fc.record({ failMax: fc.integer({ min: 1, max: 3 }), resetTimeout: positiveSeconds(20) }),
   },
@@ -278,7 +280,7 @@ export const validScenario = fc
     ...(withDb
       ? { database: { ...database, ...(i?.statementTimeout === undefined ? {} : { statementTimeout: i.statementTimeout }) } }
       : {}),
-    ...(i === undefined || ((!withDb || i.slowdown === undefined) && i.kill === undefined)
+    ...(i === undefined || ((!withDb || i.slowdown === undefined) && i.kill === undefined && i.reload === undefined)
       ? {}
       : {
           timeline: [
@@ -293,6 +295,7 @@ export const validScenario = fc
                 ]
               : []),
             ...(i.kill !== undefined ? [{ at: `${i.kill}ms`, killWorkers: 1 }] : []),
+            ...(i.reload !== undefined ? [{ at: `${i.reload}ms`, reload: true }] : []),
           ],
         }),
     // A budget far below the default: a generated scenario that spins (hey -z with

@@ -25,6 +25,7 @@ const incident = (start: number, end: number, loadEnd: number): IncidentResult =
   lateResponses: 0,
   statementTimeouts: undefined,
   httpTimeouts: 0,
+  gracefulTimeouts: 0,
   breakers: undefined,
 });
 

@@ -22,6 +22,10 @@ export class Arbiter implements WorkerOwner {
   private readonly watched = new Set<Worker>();
   kills = 0;
   restarts = 0;
+  /** Retiring workers whose graceful_timeout ran out with requests still running. */
+  gracefulTimeouts = 0;
+  /** Workers a reload replaced that are still finishing their requests. */
+  private readonly retiring = new Set<Worker>();
   /** Requests started by each worker slot, replacements included. */
   readonly served: number[] = [];
   /** The highest peaks of workers that have exited. */
@@ -42,13 +46,16 @@ export class Arbiter implements WorkerOwner {
 
   /** Requests started by each worker slot so far. */
   servedByWorker(): number[] {
-    return this.workers.map((w, i) => (this.served[i] ?? 0) + (w.dead ? 0 : w.served));
+    const served = this.workers.map((w, i) => (this.served[i] ?? 0) + (w.dead ? 0 : w.served));
+    // A replaced worker still finishing, once its replacement holds its slot.
+    for (const w of this.retiring) if (this.workers[w.index] !== w) served[w.index] += w.served;
+    return served;
   }
 
   /** Most connections any worker held at once, and most handlers it ran at once. */
   peaks(): { connections: number; handlers: number } {
     let { connections, handlers } = this.exitedPeaks;
-    for (const w of this.workers) {
+    for (const w of [...this.workers, ...this.retiring]) {
       connections = Math.max(connections, w.peakOpen);
       handlers = Math.max(handlers, w.peakRunning);
     }
@@ -106,7 +113,33 @@ export class Arbiter implements WorkerOwner {
     }
   }
 
+  /**
+   * gunicorn's reload (SIGHUP): new workers boot (ready bootTime later) while the old ones
+   * stop gracefully: they accept no more and finish their requests, for at most
+   * graceful_timeout.
+   */
+  reload(): void {
+    for (const w of this.workers) {
+      if (w.dead || !w.alive) continue;
+      w.replaced = true;
+      this.retiring.add(w);
+      this.sim.schedule(this.settings.bootTime, respawn, this, w.index);
+      w.retire();
+    }
+  }
+
   exited(worker: Worker, killed: boolean): void {
+    this.gracefulTimeouts += worker.gracefulKills;
+    if (worker.replaced) {
+      // Its replacement is booting already.
+      this.retiring.delete(worker);
+      this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;
+      this.exitedPeaks.connections = Math.max(this.exitedPeaks.connections, worker.peakOpen);
+      this.exitedPeaks.handlers = Math.max(this.exitedPeaks.handlers, worker.peakRunning);
+      this.lastNotify.delete(worker);
+      this.restarts++;
+      return;
+    }
     if (!killed) this.restarts++;
     this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;
     this.exitedPeaks.connections = Math.max(this.exitedPeaks.connections, worker.peakOpen);

@@ -243,6 +243,20 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.alive = false;
     this.updateAccepting();
     this.exitIfDone();
+    const limit = this.settings.gracefulTimeout;
+    if (!this.dead && limit !== undefined) this.sim.schedule(limit, gracefulTimeUp, this);
+  }
+
+  /** 1 when graceful_timeout ran out with requests still running ("Worker graceful timeout"): they were killed. */
+  gracefulKills = 0;
+  /** Replaced by a reload: the arbiter has booted another in its place, and boots none when it exits. */
+  replaced = false;
+
+  /** @internal graceful_timeout ran out: gunicorn stops the remaining handlers, which is a kill for their clients. */
+  gracefulTimeUp(): void {
+    if (this.dead) return;
+    this.gracefulKills++;
+    this.kill(true);
   }
 
   private exitIfDone(): void {
@@ -257,7 +271,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
    * its clients see the connection closed without a response, its database connections
    * end with it.
    */
-  kill(): void {
+  kill(graceful = false): void {
     if (this.dead) return;
     this.dead = true;
     this.alive = false;
@@ -289,11 +303,15 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.killQueued();
     this.open = 0;
     this.app.db?.workerExited(this);
-    this.owner.exited(this, true);
+    this.owner.exited(this, !graceful);
   }
 
   /** Hook: connections accepted but not yet handled (gthread's queue) are lost too. */
   protected killQueued(): void {}
+}
+
+function gracefulTimeUp(w: Worker): void {
+  w.gracefulTimeUp();
 }
 
 function keepaliveExpired(conn: Connection, token: number): void {

@@ -12,6 +12,8 @@ export interface IncidentTargets {
   setFactor(change: ModelChange['change'], factor: number): void;
   /** SIGKILLs `n` of the workers alive. */
   killWorkers(n: number): void;
+  /** gunicorn's reload (HUP). */
+  reload(): void;
 }
 
 export class IncidentTimeline {
@@ -30,6 +32,12 @@ export class IncidentTimeline {
       if (c.until !== Infinity) this.sim.schedule(c.until, undo, this, c);
     }
     for (const k of this.settings.kills) this.sim.schedule(k.at, kill, this, k.workers);
+    for (const at of this.settings.reloads) this.sim.schedule(at, reload, this);
+  }
+
+  /** @internal */
+  reload(): void {
+    this.targets.reload();
   }
 
   /** @internal */
@@ -65,6 +73,10 @@ function apply(t: IncidentTimeline, c: ModelChange): void {
 
 function undo(t: IncidentTimeline, c: ModelChange): void {
   t.undo(c);
+}
+
+function reload(t: IncidentTimeline): void {
+  t.reload();
 }
 
 function kill(t: IncidentTimeline, n: number): void {

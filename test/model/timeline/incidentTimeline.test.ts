@@ -13,6 +13,7 @@ function logged(events: Parameters<typeof resolveTimeline>[0]) {
   const t = new IncidentTimeline(h.sim, resolveTimeline(events)!, {
     setFactor: (change, factor) => h.note(`${change} x${factor}`),
     killWorkers: (n) => h.note(`kill ${n}`),
+    reload: () => h.note('reload'),
   });
   t.start();
   return h;
@@ -32,12 +33,13 @@ describe('the incident timeline', () => {
     expect(h.run()).toEqual(['1000000 app.httpTime x2', '2000000 app.httpTime x6', '3000000 app.httpTime x3', '4000000 app.httpTime x1']);
   });
 
-  it('keeps a change without `until` to the end, and kills workers once', () => {
+  it('keeps a change without `until` to the end, and kills workers and reloads once', () => {
     const h = logged([
       { at: 5, change: 'database.queryTime', multiply: 2 },
       { at: 6, killWorkers: 2 },
+      { at: 7, reload: true },
     ]);
-    expect(h.run()).toEqual(['5000000 database.queryTime x2', '6000000 kill 2']);
+    expect(h.run()).toEqual(['5000000 database.queryTime x2', '6000000 kill 2', '7000000 reload']);
   });
 
   it('gives the report its window: from the first start to the last end', () => {
@@ -67,6 +69,7 @@ describe('database.queryTime through PostgreSQL', () => {
         pg.queryTimeFactor = f;
       },
       killWorkers: () => {},
+      reload: () => {},
     }).start();
     const query = (id: number) => pg.query(request(id), 10, 100, (n: number) => h.note(`result ${n}`), id);
     // 1 starts before the change (110 µs), 2 at its start and 3 inside it (550 µs each),
