@@ -12,8 +12,8 @@
 # shellcheck shell=bash
 HERE="${HERE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}"
 HOST=127.0.0.1
-APP_PORT=8000
-PG_PORT=54329
+APP_PORT="${APP_PORT:-8000}"
+PG_PORT="${PG_PORT:-54329}"
 # Nothing listens here: the "connection refused" run aims at it.
 CLOSED_PORT=8001
 PASSWORD=password

@@ -8,12 +8,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { replaceSection, runValidation, validationSection } from '../dist/analysis/calibration/validation.js';
+import { replaceSection, runBootStorms, runValidation, validationSection } from '../dist/analysis/calibration/validation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 const rows = runValidation(root, 'calibration/validation.json', 'calibration/results');
-const section = validationSection(rows, plan.seeds);
+const bootStorms = runBootStorms(root, 'calibration/validation.json', 'calibration/results');
+const section = validationSection(rows, plan.seeds, bootStorms);
 if (process.argv.includes('--print')) {
   console.log(section);
 } else {

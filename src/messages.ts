@@ -64,6 +64,8 @@ export const weightPerValue = 'expected one weight per value';
 export const someWeightPositive = 'expected at least one weight greater than 0';
 export const rateZeroOrAtLeast = (min: number) => `expected 0 or a rate >= ${min}`;
 export const stepsOrEndpoints = 'expected either "steps" or "endpoints"';
+export const onePool = 'expected one pool: "pool" (SQLAlchemy) or "asyncpgPool", not both';
+export const minSizeAboveMaxSize = 'expected minSize at most maxSize (asyncpg refuses it: "min_size is greater than max_size")';
 export const hitRatioOrTtl = 'expected either "hitRatio", or "ttl" with "keys"';
 export const rateOrSteps = 'expected either "rate" or "steps"';
 export const firstStepAtZero = 'expected the first step to start at 0';

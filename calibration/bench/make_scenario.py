@@ -97,6 +97,28 @@ def main():
     measured["app.steps.0.cpu"] += (
         f" Of it, {start_ms} ms is spent before the first wait (startCpu: psycopg2.connect(async_=1), which returns "
         "after libpq's PQconnectStart; calibration/bench/connect_start.py, results/connect-start.txt).")
+    # How the kernel groups the kit's processes before it shares the cores
+    # (calibration/autogroup.sh, results/autogroup.txt): with autogroup on and the kit in the
+    # root cpu cgroup, every session is a group; hey shares the workers' session when the
+    # kit starts both.
+    with open(os.path.join(os.path.dirname(costs_path), "autogroup.txt")) as f:
+        groups = f.read()
+    autogroup = re.search(r"sched_autogroup_enabled: 1\n", groups) is not None and "0::/ " in groups
+    session = dict(re.findall(r"^  (hey|gunicorn worker \d+): (\S+)$", groups, re.M))
+    workers = {v for k, v in session.items() if k.startswith("gunicorn worker")}
+    hey_with_workers = autogroup and workers == {session.get("hey")}
+    task_groups = "session" if autogroup else "none"
+    notes = {}
+    notes["machine.taskGroups"] = (
+        f"{task_groups}: calibration/autogroup.sh (results/autogroup.txt): kernel.sched_autogroup_enabled is "
+        f"{'1' if autogroup else 'not 1'} and the kit runs in the root cpu cgroup; every backend is a session of its "
+        "own (PostgreSQL's InitPostmasterChild calls setsid()), and CPU-bound processes in one session together get "
+        "what one process alone in its session gets (bench/session_share.py).")
+    notes["client.taskGroup"] = (
+        f"{'server' if hey_with_workers else 'own'}: hey and the gunicorn workers are "
+        f"{'in the same session' if hey_with_workers else 'not in one session'} (/proc/PID/autogroup, read during a "
+        "storm by calibration/autogroup.sh): the kit starts both from its script.")
+
     scenario = {
         "$schema": "../scenarios/schema.json",
         "name": "measured-linux-2core",
@@ -111,8 +133,10 @@ def main():
             "backendStartTime are 0. database.authMethod is the kit's pg_hba.conf (initdb --auth-host=scram-sha-256)."),
         "seed": 1,
         "client": {"requests": 100, "concurrency": 100, "timeout": 0,
+                   "taskGroup": "server" if hey_with_workers else "own",
                    "requestCpu": v["client.requestCpu"], "dialCpu": v["client.dialCpu"]},
-        "machine": {"cores": 2, "scheduler": "shared", "os": "linux", "somaxconn": somaxconn},
+        "machine": {"cores": 2, "scheduler": "shared", "taskGroups": task_groups, "os": "linux",
+                    "somaxconn": somaxconn},
         "server": {"workerClass": "gevent", "workers": 1, "workerConnections": 1000, "keepalive": 2,
                    "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],
                    "switchCpu": round(switch_ms / 1000, 7), "errorCpu": v["server.errorCpu"]},
@@ -133,6 +157,7 @@ def main():
             "refusedCpu": v["database.refusedCpu"],
         },
         "measured": measured,
+        "notes": notes,
     }
     with open(out, "w") as f:
         json.dump(scenario, f, indent=2)

@@ -45,7 +45,9 @@ export interface TimelineInput {
 }
 
 export function timelineChart({ summary, timeline }: TimelineInput): TopLevelSpec {
-  const end = summary.summary.total;
+  // The time axis is the run's: a start-up (uvicorn's pools) comes before hey's Total.
+  const startup = summary.simulation.server.startup?.duration ?? 0;
+  const end = startup + summary.summary.total;
   const ms = round(timeline.bucketSeconds * 1000, 3);
   const x: TimeAxis = {
     field: 't',
@@ -55,7 +57,7 @@ export function timelineChart({ summary, timeline }: TimelineInput): TopLevelSpe
   };
   const panels: Panel[] = [statesPanel(timeline, end, ms, x)];
   const db = summary.simulation.database;
-  if (db !== null && timeline.mean[DB_GAUGE] !== undefined) panels.push(databasePanel(timeline, end, ms, x, db.maxConnections));
+  if (db !== null && timeline.mean[DB_GAUGE] !== undefined) panels.push(databasePanel(timeline, end, ms, x, db.maxConnections, startup));
   // A run stopped before anything completed has no rate to draw.
   if (OUTCOMES.some((o) => (timeline.count[o] ?? []).some((c) => c > 0))) panels.push(completionsPanel(timeline, end, ms, x));
   // An incident: goodput against throughput, the timeline's events shaded.
@@ -127,7 +129,11 @@ function statesPanel(timeline: TimelineData, end: number, ms: number, x: TimeAxi
   };
 }
 
-function databasePanel(timeline: TimelineData, end: number, ms: number, x: TimeAxis, maxConnections: number): Panel {
+/**
+ * `startup`: when the client started, after the workers' start-up (0: none). Refusals
+ * (counted when the app connects at start-up) are marked on the limit's line, per bucket.
+ */
+function databasePanel(timeline: TimelineData, end: number, ms: number, x: TimeAxis, maxConnections: number, startup = 0): Panel {
   const measures = [
     { label: PEAK, of: timeline.peak[DB_GAUGE] },
     { label: MEAN, of: timeline.mean[DB_GAUGE] },
@@ -176,9 +182,44 @@ function databasePanel(timeline: TimelineData, end: number, ms: number, x: TimeA
           },
         ],
       },
+      ...refusalLayers(timeline, maxConnections, startup, x),
     ],
   };
 }
+
+/** Refusals per bucket as crosses on the limit, and the first request's time as a rule, when the run has them. */
+function refusalLayers(timeline: TimelineData, maxConnections: number, startup: number, x: TimeAxis): Layer[] {
+  const refused = timeline.count.dbRefused;
+  const out: Layer[] = [];
+  if (refused?.some((n) => n > 0)) {
+    const values = refused.flatMap((n, i) => (n > 0 ? [{ t: round(timeline.t[i]), refused: n, limit: maxConnections }] : []));
+    out.push({
+      data: { values },
+      mark: { type: 'point', shape: 'cross', color: '#d62728', filled: true, size: 80 },
+      encoding: {
+        x,
+        y: { field: 'limit', type: 'quantitative' },
+        tooltip: [
+          { field: 't', type: 'quantitative', title: 'bucket start (s)' },
+          { field: 'refused', type: 'quantitative', title: 'connections refused' },
+        ],
+      },
+    });
+  }
+  if (startup > 0) {
+    out.push({
+      data: { values: [{ t: round(startup), label: 'first request' }] },
+      layer: [
+        { mark: { type: 'rule', color: '#555', strokeDash: [2, 2] }, encoding: { x } },
+        { mark: { type: 'text', color: '#555', align: 'left', baseline: 'top', dx: 4, y: 0 }, encoding: { x, text: { field: 'label' } } },
+      ],
+    });
+  }
+  return out;
+}
+
+/** One layer of a layered panel. */
+type Layer = Extract<Panel, { layer: unknown }>['layer'][number];
 
 function completionsPanel(timeline: TimelineData, end: number, ms: number, x: TimeAxis): Panel {
   const width = timeline.bucketSeconds;

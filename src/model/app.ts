@@ -30,6 +30,8 @@ export class App implements DbClient {
   /** Requests that ended in an exception, by the error text (see exceptionsRaised). */
   private readonly exceptions = new Map<string, number>();
   private readonly totalWeight: number;
+  /** Requests whose `def` handler waited for a thread of the threadpool (all busy). */
+  threadWaits = 0;
   /** CPU the workers did (µs; a killed request's unfinished work is not counted), for the report's CPU by process. */
   cpuUsed = 0;
   /** What outbound HTTP calls' latency is multiplied by (the timeline's app.httpTime). */
@@ -53,6 +55,8 @@ export class App implements DbClient {
      * it, each resume waits its turn on the loop; at 0 the glue is free and does not queue.
      */
     private readonly switchCpu = 0,
+    /** The database driver, whose exceptions the worker logs. */
+    private readonly driver: 'psycopg2' | 'asyncpg' = 'psycopg2',
   ) {
     this.totalWeight = endpoints.reduce((sum, e) => sum + e.weight, 0);
   }
@@ -66,9 +70,33 @@ export class App implements DbClient {
     req.endpoint = this.endpoints.length === 1 ? 0 : this.route();
     const outer = this.starting;
     this.starting = req;
-    if (cpu > 0) this.onLoop(req, cpu, afterWorkerCpu);
+    const host = req.host!;
+    if (this.endpoints[req.endpoint].inThreadpool && host.threadpool !== undefined) {
+      // Starlette's run_in_threadpool: the loop hands the call to a thread, once one is free.
+      cpu += host.threadpoolCpu!;
+      if (cpu > 0) this.onLoop(req, cpu, toThreadpool);
+      else toThreadpool(this, req);
+    } else if (cpu > 0) this.onLoop(req, cpu, afterWorkerCpu);
     else this.next(req);
     this.starting = outer;
+  }
+
+  /** The server answers `req` with `status` without running the app (uvicorn's 503 beyond limit_concurrency), after `cpu` on the loop. */
+  answer(req: HttpRequest, cpu: number, status: number): void {
+    req.step = 0;
+    req.endpoint = 0;
+    req.pendingStatus = status;
+    const outer = this.starting;
+    this.starting = req;
+    if (cpu > 0) this.onLoop(req, cpu, endWithPendingStatus);
+    else this.end(req, status);
+    this.starting = outer;
+  }
+
+  /** @internal a `def` handler got its thread. */
+  onThread(req: HttpRequest): void {
+    req.onThread = true;
+    this.next(req);
   }
 
   /**
@@ -76,7 +104,7 @@ export class App implements DbClient {
    * back (unless blocking IO kept it); threads take the GIL, not modelled as a cost.
    */
   private resumeCpu(req: HttpRequest): number {
-    return req.hasLoop || !req.host!.blockingHoldsLoop ? 0 : this.switchCpu;
+    return req.hasLoop || !req.host!.blockingHoldsLoop || req.onThread ? 0 : this.switchCpu;
   }
 
   /** Runs `cpu` of the worker's work for `req` on its loop (taking the loop if it has not got it), then `then`. */
@@ -141,7 +169,7 @@ export class App implements DbClient {
       this.next(req);
     } else if (step.kind === 'cacheSet' && req.cacheKey < 0) {
       this.next(req); // a hit skipped the covered steps; nothing to store
-    } else if (step.blocking && req.host!.blockingHoldsLoop) {
+    } else if (step.blocking && req.host!.blockingHoldsLoop && !req.onThread) {
       // Blocking IO in an async worker: the whole process waits with this request.
       if (req.hasLoop) this.wait(req);
       else {
@@ -279,8 +307,8 @@ export class App implements DbClient {
   exceptionsRaised(): Map<string, number> {
     const out = new Map<string, number>();
     for (const [error, n] of this.exceptions) {
-      // Already a Python exception (sqlalchemy.exc..., psycopg2.errors..., pybreaker..., requests...), or libpq's message.
-      out.set(/^[a-z][\w.]*\.\w+: /.test(error) ? error : `psycopg2.OperationalError: ${error}`, n);
+      // Already a Python exception (sqlalchemy.exc..., psycopg2.errors..., pybreaker..., requests...), or the driver's message.
+      out.set(/^[a-z][\w.]*\.\w+: /.test(error) ? error : driverError(this.driver, error), n);
     }
     return out;
   }
@@ -308,8 +336,24 @@ export class App implements DbClient {
     }
     if (req.hasLoop) this.releaseLoop(req);
     req.host!.finished(req, status);
+    if (req.onThread) {
+      // The thread is free once the response is on its way (the loop sends it).
+      req.onThread = false;
+      req.host!.threadpool!.release();
+    }
     this.ending--;
   }
+}
+
+/**
+ * How the driver raises PostgreSQL's FATAL message: psycopg2 keeps libpq's text; asyncpg
+ * maps the SQLSTATE to its class (53300 too_many_connections: TooManyConnectionsError)
+ * and drops the severity.
+ */
+function driverError(driver: 'psycopg2' | 'asyncpg', error: string): string {
+  if (driver === 'psycopg2') return `psycopg2.OperationalError: ${error}`;
+  // asyncpg's own errors (the pool's TimeoutError, the app's AttributeError) are already whole.
+  return error.startsWith('FATAL') ? `asyncpg.exceptions.TooManyConnectionsError: ${error.replace(/^FATAL: +/, '')}` : error;
 }
 
 function pendingCpuHasLoop(app: App, req: HttpRequest): void {
@@ -338,6 +382,25 @@ function afterWorkerCpu(app: App, req: HttpRequest): void {
 
 function endWith500(app: App, req: HttpRequest): void {
   app.end(req, 500);
+}
+
+function endWithPendingStatus(app: App, req: HttpRequest): void {
+  app.end(req, req.pendingStatus);
+}
+
+/** The loop's part is done: the call waits for a thread of the threadpool. */
+function toThreadpool(app: App, req: HttpRequest): void {
+  if (req.hasLoop) app.releaseLoop(req);
+  req.enter(Phase.thread, app.sim.now);
+  const pool = req.host!.threadpool!;
+  if (pool.available === 0 || pool.queueLength > 0) app.threadWaits++;
+  pool.acquire(threadGranted, app, req);
+}
+
+function threadGranted(app: App, req: HttpRequest): void {
+  // A killed worker's threadpool dies with it: nothing to release.
+  if (req.killed) return;
+  app.onThread(req);
 }
 
 /** The worker computed its answer to the backend's message. */

@@ -61,8 +61,26 @@ export class Listener {
     return this.queue.length;
   }
 
+  /** Nothing listens any more (gunicorn halted): a SYN gets a reset. */
+  closed = false;
+
+  /** The listening socket closes: connections waiting in its queue are reset, new SYNs refused. */
+  close(): void {
+    this.closed = true;
+    for (;;) {
+      const conn = this.take();
+      if (conn === undefined) break;
+      conn.open = false;
+      conn.client.serverClosed(conn);
+    }
+  }
+
   /** A client's SYN arrives. */
   syn(conn: Connection): void {
+    if (this.closed) {
+      conn.client.connectFailed(conn, 'connect: connection refused');
+      return;
+    }
     conn.synCount++;
     let wake = false;
     if (this.ready.length > 0) {

@@ -93,6 +93,8 @@ export class HttpRequest {
   /** The connection attempt whose challenge its worker is answering. */
   authAttempt: { answered(error?: string): void } | undefined = undefined;
   authKeepsLoop = false;
+  /** The status the server answers it with, without the app (uvicorn's 503). */
+  pendingStatus = 0;
   /** The endpoint it was routed to (index in app.endpoints). */
   endpoint = 0;
   /** A cache miss: the key to store once the covered steps are done. */
@@ -101,6 +103,8 @@ export class HttpRequest {
   cpuTask = 0;
   /** It holds its worker's loop (the GIL): its Python code is running or blocked. */
   hasLoop = false;
+  /** Its handler runs on a thread of its worker's threadpool (uvicorn, a `def` handler): blocking IO blocks only that thread. */
+  onThread = false;
   /** The client is done with it (a response, or an error such as a timeout); the server may still be working on it. */
   abandoned = false;
   /** Its worker was killed: every pending continuation must drop it. */
@@ -150,6 +154,9 @@ export interface AppHost {
   readonly loop: Resource;
   /** Blocking IO holds the loop (gevent, eventlet); in threads it only blocks its thread. */
   readonly blockingHoldsLoop: boolean;
+  /** uvicorn: the threads `def` handlers run on, and the loop's CPU to hand a call to one. */
+  readonly threadpool?: Resource;
+  readonly threadpoolCpu?: number;
   /** The handler ended with this status. */
   finished(req: HttpRequest, status: number): void;
 }

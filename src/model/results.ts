@@ -6,6 +6,7 @@ import type { RunRecorder } from '../stats/runRecorder.js';
 import type { TimelineData } from '../stats/timeline.js';
 import type { Postgres } from './database/postgres.js';
 import { PHASE_NAMES } from './request.js';
+import { UVICORN_WORKER } from '../scenario/resolve.js';
 import type { System } from './wire.js';
 import { hasIncident, type TimelineMark } from '../scenario/resolveIncidents.js';
 import type { RetryTally } from './client/retry.js';
@@ -35,7 +36,8 @@ function incidentOf(system: System, end: Time): IncidentResult | undefined {
   return {
     marks: r.incident?.marks ?? [],
     window: r.incident === undefined ? undefined : { start: r.incident.start, end: r.incident.end },
-    loadEnd: duration > 0 ? Math.min(duration, end) : end,
+    // The client's duration counts from its start (after the workers' start-up, if any).
+    loadEnd: duration > 0 ? Math.min(client.startedAt + duration, end) : end,
     retries: client.retryTally,
     lateResponses: client.lateResponses,
     statementTimeouts: r.database?.postgres.statementTimeout !== undefined ? postgres!.cancelled : undefined,
@@ -86,7 +88,19 @@ export interface RunResult {
   events: number;
   exceptions: Map<string, number>;
   listener: { capacity: number; peakQueue: number; synDrops: number };
-  server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
+  /** How the app's host grouped processes before sharing its cores ('none' with the fifo scheduler). */
+  taskGroups: 'none' | 'session' | 'service';
+  server: {
+    workerClass: string;
+    workers: number;
+    kills: number;
+    restarts: number;
+    servedByWorker: number[];
+    /** uvicorn: the workers' start-up (the app's startup events) before the client started (µs), and why gunicorn halted, if it did. */
+    startup?: { duration: Time; halted: string | null };
+    /** uvicorn, `def` handlers: the threadpool's threads per worker, the most one worker used, requests that waited for one. */
+    threadpool?: { threads: number; peakInUse: number; waited: number };
+  };
   database?: {
     peakOpen: number;
     refused: number;
@@ -105,6 +119,16 @@ export interface RunResult {
     atRefusal: AtRefusal;
     /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
     pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
+    /** asyncpg's pool: its sizes, the most any worker's pool held, acquires that waited and that timed out, connects refused at start-up, pools that failed to start. */
+    asyncpgPool?: {
+      minSize: number;
+      maxSize: number;
+      peakPerWorker: number;
+      waited: number;
+      timeouts: number;
+      startupRefusals: number;
+      failedPools: number;
+    };
     pgbouncer?: {
       poolMode: string;
       defaultPoolSize: number;
@@ -148,8 +172,11 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
   const end = client.finishedAt ?? sim.now;
   const data = timeline.finish(end);
   const area = data.mean.inSystem.reduce((sum, v, i) => sum + v * Math.min(data.bucketSeconds, end / 1e6 - data.t[i]), 0);
+  // hey's Total counts from its start, after the workers' start-up when they have one.
+  const total = end - client.startedAt;
+  const asyncpg = system.resolved.app.asyncpgPool;
   return {
-    total: end,
+    total,
     complete: stopReason === 'finished',
     stopReason,
     limits,
@@ -158,12 +185,14 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     events: sim.eventsRun,
     exceptions: app.exceptionsRaised(),
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
+    taskGroups: system.resolved.machine.scheduler === 'shared' ? system.resolved.machine.taskGroups : 'none',
     server: {
       workerClass: s.workerClass,
       workers: s.workers,
       kills: arbiter.kills,
       restarts: arbiter.restarts,
       servedByWorker: arbiter.servedByWorker(),
+      ...(s.workerClass === UVICORN_WORKER ? uvicornFigures(system) : {}),
     },
     database:
       postgres === undefined
@@ -184,6 +213,19 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
               pool === undefined
                 ? undefined
                 : { size: pool.size, maxOverflow: pool.maxOverflow, peakPerWorker: db!.peakPerWorker, timeouts: db!.timeouts },
+            ...(asyncpg === undefined
+              ? {}
+              : {
+                  asyncpgPool: {
+                    minSize: asyncpg.minSize,
+                    maxSize: asyncpg.maxSize,
+                    peakPerWorker: db!.peakPerWorker,
+                    waited: db!.waited,
+                    timeouts: db!.timeouts,
+                    startupRefusals: db!.startupRefusals,
+                    failedPools: db!.failedPools,
+                  },
+                }),
             pgbouncer:
               pgbouncer === undefined
                 ? undefined
@@ -203,7 +245,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       backends: postgres?.backendCpuUsed ?? 0,
     },
     spent: Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent'],
-    meanInSystem: end > 0 ? area / (end / 1e6) : 0,
+    meanInSystem: total > 0 ? area / (total / 1e6) : 0,
     timeline: data,
     ...(hasIncident(system.resolved) ? { incident: incidentOf(system, end) } : {}),
     evidence: {
@@ -213,5 +255,16 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       peakHandlersPerWorker: arbiter.peaks().handlers,
       handlerSlots: s.handlerSlots,
     },
+  };
+}
+
+/** The UvicornWorkers' own figures: their start-up, and their threadpools when `def` handlers use them. */
+function uvicornFigures(system: System): Pick<RunResult['server'], 'startup' | 'threadpool'> {
+  const { arbiter, app, client } = system;
+  const w = system.resolved.server.worker;
+  const usesThreads = app.endpoints.some((e) => e.inThreadpool);
+  return {
+    ...(system.db?.opensAtStartup ? { startup: { duration: client.startedAt, halted: arbiter.halted ?? null } } : {}),
+    ...(usesThreads ? { threadpool: { threads: w.threadpool, peakInUse: arbiter.peakThreadsInUse(), waited: app.threadWaits } } : {}),
   };
 }

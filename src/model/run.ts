@@ -20,15 +20,24 @@ export interface Budgets {
   frozenClockEvents: number;
 }
 
-/** Starts the workers, then the client, and runs; returns why the run ended. */
+/**
+ * Starts the workers, then the client (once every worker's app has started up, as a load
+ * test starts once the server is up), and runs; returns why the run ended.
+ */
 export function runSystem(system: System, budgets: Budgets): StopReason {
   const { sim, arbiter, client } = system;
   arbiter.start();
-  client.start();
+  arbiter.whenStarted(startClient, client);
+  // The timeline's times count from the start of the run, the workers' start-up included.
   system.incidents?.start();
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents);
   if (client.finishedAt !== undefined) return 'finished';
   return ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : ended === 'frozen' ? 'frozen' : 'stalled';
+}
+
+function startClient(client: System['client']): void {
+  client.startedAt = client.sim.now;
+  client.start();
 }
 
 /** Sim.run in slices, stopping early if a whole slice ran at one instant. */

@@ -38,6 +38,8 @@ export interface Endpoint {
   name: string;
   weight: number;
   status: number;
+  /** A `def` handler under uvicorn: it runs on a thread of the worker's threadpool. */
+  inThreadpool: boolean;
   steps: CompiledStep[];
 }
 
@@ -75,5 +77,11 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
     http: s.http === true,
     timeout: s.timeout ?? 0,
   });
-  return endpoints.map((e) => ({ name: e.name, weight: e.weight, status: e.status, steps: e.steps.map(compile) }));
+  return endpoints.map((e) => ({
+    name: e.name,
+    weight: e.weight,
+    status: e.status,
+    inThreadpool: e.inThreadpool,
+    steps: e.steps.map(compile),
+  }));
 }

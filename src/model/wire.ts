@@ -12,6 +12,7 @@
 import type { Cpu } from '../engine/cpu/cpu.js';
 import { FifoCpu } from '../engine/cpu/fifo.js';
 import { ProcessCpu } from '../engine/cpu/process.js';
+import { GroupedCpu } from '../engine/cpu/grouped.js';
 import { SharedCpu } from '../engine/cpu/shared.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
@@ -62,8 +63,17 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   const recorder = new RunRecorder(PHASE_NAMES.length, series || incident);
   const timeline = recorder.timeline;
 
-  const newCpu = (cores: number): Cpu => (r.machine.scheduler === 'fifo' ? new FifoCpu(sim, cores) : new SharedCpu(sim, cores));
+  const groups = r.machine.scheduler === 'shared' ? r.machine.taskGroups : 'none';
+  const newCpu = (cores: number): Cpu =>
+    r.machine.scheduler === 'fifo' ? new FifoCpu(sim, cores) : groups !== 'none' ? new GroupedCpu(sim, cores) : new SharedCpu(sim, cores);
   const cores = newCpu(r.machine.cores);
+  /**
+   * The task group of a process (or of gunicorn's, or PostgreSQL's, processes together) on
+   * a host: one group of its own, or none when the scheduler does not group.
+   */
+  const group = (cpu: Cpu): Cpu => (cpu instanceof GroupedCpu ? cpu.group() : cpu);
+  // gunicorn's arbiter and workers: one session, one service.
+  const server = group(cores);
   /** A process's host: its own cores, or the app's machine. */
   const host = (own: OwnHost): Cpu => (own !== undefined ? newCpu(own) : cores);
 
@@ -72,18 +82,34 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   let db: DatabaseAccess | undefined;
   const d = r.database;
   if (d !== undefined) {
-    postgres = new Postgres(sim, d.postgres, host(d.host), timeline.gauge('dbConnections', series), d.synRetransmits);
+    // Every backend, and the postmaster, is a session of its own (each calls setsid()):
+    // without a group, each task is one. As a service, they are one group.
+    const pgHost = host(d.host);
+    postgres = new Postgres(
+      sim,
+      d.postgres,
+      groups === 'service' ? group(pgHost) : pgHost,
+      timeline.gauge('dbConnections', series),
+      d.synRetransmits,
+    );
     if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres);
-    db = new DatabaseAccess(sim, pgbouncer ?? postgres, r.app.pool);
+    const asyncpg = r.app.asyncpgPool;
+    db =
+      asyncpg === undefined
+        ? new DatabaseAccess(sim, pgbouncer ?? postgres, r.app.pool)
+        : new DatabaseAccess(sim, pgbouncer ?? postgres, undefined, asyncpg, streams.stream('app.asyncpgPool.connect'));
+    // Refusals at start-up come before any request: the timeline shows them.
+    if (asyncpg !== undefined) postgres.refusedCounter = timeline.counter('dbRefused', series);
   }
   const app = new App(
     sim,
     compileEndpoints(r.app.endpoints, streams),
-    cores,
+    server,
     db,
     streams.stream('app.endpoint'),
     r.app.errorCpu,
     r.app.switchCpu,
+    r.app.driver,
   );
   // The app's workers answer PostgreSQL's handshake messages.
   if (d?.clientAnswers) postgres!.client = app;
@@ -132,7 +158,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
         );
   if (c.settings.requestCpu! > 0 || c.settings.dialCpu! > 0) {
     // hey is a Go program: its goroutines run on GOMAXPROCS = its host's cores threads.
-    const cpu = host(c.host);
+    const cpu = c.host !== undefined ? host(c.host) : c.taskGroup === 'server' ? server : group(cores);
     client.process = new ProcessCpu(cpu, cpu.cores, 'client');
   }
   if (c.settings.retry !== undefined) client.enableRetries(streams.stream('client.retry'));

@@ -70,6 +70,16 @@ function simulationText(s: RunSummary): string[] {
       (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
       (srv.restarts > 0 ? `, ${srv.restarts} restarted gracefully (max_requests, reload)` : ''),
   );
+  if (srv.startup !== undefined) {
+    out.push(
+      `  Start-up:\t${srv.startup.duration.toFixed(4)} secs before the first request (the app's startup: asyncpg's pools)` +
+        (srv.startup.halted !== null ? `; gunicorn halted: ${srv.startup.halted}` : ''),
+    );
+  }
+  if (srv.threadpool !== undefined) {
+    const t = srv.threadpool;
+    out.push(`  Threadpool:\t${t.threads} threads per worker, peak ${t.peakInUse} in use, ${t.waited} requests waited for one`);
+  }
   if (!sim.complete) out.push(`  PARTIAL:\t${partialReason(s)}`);
   out.push(`  Backlog:\tpeak ${sim.backlog.peak} of ${sim.backlog.capacity}, ${sim.backlog.synDrops} SYNs dropped`);
   if (sim.database !== null) {
@@ -95,6 +105,15 @@ function simulationText(s: RunSummary): string[] {
         `  Pool:\t\tper worker ${db.pool.size} + ${db.pool.maxOverflow} overflow, peak ${db.pool.peakPerWorker}, ${db.pool.timeouts} timed out`,
       );
     }
+    if (db.asyncpgPool !== undefined) {
+      const p = db.asyncpgPool;
+      out.push(
+        `  asyncpg pool:\tper worker min_size ${p.minSize}, max_size ${p.maxSize}, peak ${p.peakPerWorker}, ${p.waited} acquires waited, ${p.timeouts} timed out` +
+          (p.startupRefusals > 0 || p.failedPools > 0
+            ? `; at start-up ${p.startupRefusals} connects refused, ${p.failedPools} of ${srv.workers} pools failed`
+            : ''),
+      );
+    }
     if (db.pgbouncer !== null) {
       const b = db.pgbouncer;
       out.push(
@@ -108,6 +127,7 @@ function simulationText(s: RunSummary): string[] {
       `  CPU used:\tworkers ${cpu.workers.toFixed(2)} s, backends ${cpu.backends.toFixed(2)} s, postmaster ${cpu.postmaster.toFixed(2)} s, client ${cpu.client.toFixed(2)} s`,
     );
   }
+  if (sim.binding !== undefined) out.push(`  Bound by:\t${sim.binding.limit}: ${sim.binding.evidence}`);
   for (const w of sim.warnings) out.push(`  WARNING:\t${w}`);
   for (const [e, n] of Object.entries(sim.exceptions)) out.push(`  [${n}]\t${e}`);
   const avg = Object.values(s.breakdown).reduce((a, b) => a + b, 0);

@@ -5,14 +5,20 @@ import type { Sensitivity, SensitivityFigures } from '../analysis/calibration/se
 
 export function sensitivityText(s: Sensitivity): string {
   const pct = (x: number) => `${Math.round(100 * x)} %`;
-  if (s.sensitive.length === 0) {
+  const settings = s.settings.map(
+    (x) => `${x.path} (assumed ${x.assumed}; ${x.alternatives.map((a) => `${a.value}: ${figuresOf(a.figures)}`).join('; ')})`,
+  );
+  if (s.sensitive.length === 0 && settings.length === 0) {
     const moved = `moved ${s.moved.length} cost${s.moved.length === 1 ? '' : 's'} by ±${pct(s.change)}`;
     const measured = s.measured.length > 0 ? `; ${s.measured.length} measured, not moved` : '';
     return `\nSensitive to: nothing beyond ${pct(s.threshold)} (${moved}${measured})\n`;
   }
-  const figures = (f: SensitivityFigures) => `${sig(f.requestsPerSec)} req/s, ${f.status500} x 500`;
   const items = s.sensitive.map(
-    (c) => `${c.path} (${c.fitted ? 'fitted; ' : ''}-${pct(s.change)}: ${figures(c.low)}; +${pct(s.change)}: ${figures(c.high)})`,
+    (c) => `${c.path} (${c.fitted ? 'fitted; ' : ''}-${pct(s.change)}: ${figuresOf(c.low)}; +${pct(s.change)}: ${figuresOf(c.high)})`,
   );
-  return `\nSensitive to: ${items.join(', ')}\n`;
+  return `\nSensitive to: ${[...items, ...settings].join(', ')}\n`;
+}
+
+function figuresOf(f: SensitivityFigures): string {
+  return `${sig(f.requestsPerSec)} req/s, ${f.status500} x 500`;
 }

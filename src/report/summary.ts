@@ -3,6 +3,8 @@
 import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
 import type { RunResult } from '../model/system.js';
+import { UVICORN_WORKER } from '../scenario/resolve.js';
+import { bindingLimit, type BindingLimit } from './bindingLimit.js';
 import { incidentSummary, type IncidentSummary } from './incident.js';
 
 export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
@@ -42,7 +44,18 @@ export interface RunSummary {
     limits: { maxEvents: number; maxSimTime: number };
     events: number;
     unfinished: number;
-    server: { workerClass: string; workers: number; kills: number; restarts: number; servedByWorker: number[] };
+    server: {
+      workerClass: string;
+      workers: number;
+      kills: number;
+      restarts: number;
+      servedByWorker: number[];
+      /** uvicorn: the workers' start-up before the client started (seconds), and why gunicorn halted. */
+      startup?: { duration: number; halted: string | null };
+      threadpool?: { threads: number; peakInUse: number; waited: number };
+    };
+    /** uvicorn: the limit that binds, and the figure that shows it (report/bindingLimit.ts). */
+    binding?: BindingLimit;
     backlog: { capacity: number; peak: number; synDrops: number };
     /** CPU seconds given to each kind of process, to compare with what the kit records per run (NAME.rN.cpu.txt). */
     cpu: { client: number; workers: number; postmaster: number; backends: number };
@@ -56,6 +69,15 @@ export interface RunSummary {
       /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
       atRefusal: { held: number; awaitingClient: number; startingUp: number; inQuery: number; idle: number };
       pool: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number } | null;
+      asyncpgPool?: {
+        minSize: number;
+        maxSize: number;
+        peakPerWorker: number;
+        waited: number;
+        timeouts: number;
+        startupRefusals: number;
+        failedPools: number;
+      };
       pgbouncer: {
         poolMode: string;
         defaultPoolSize: number;
@@ -89,7 +111,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
     const v = values[i];
     latency[`p${p}`] = v === undefined ? null : toSeconds(v);
   });
-  return {
+  const out: RunSummary = {
     scenario,
     seed,
     summary: {
@@ -119,7 +141,10 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
       limits: { maxEvents: result.limits.maxEvents, maxSimTime: toSeconds(result.limits.maxSimTime) },
       events: result.events,
       unfinished: result.sent - responses - rec.errorCount,
-      server: result.server,
+      server:
+        result.server.startup === undefined
+          ? result.server
+          : { ...result.server, startup: { ...result.server.startup, duration: toSeconds(result.server.startup.duration) } },
       backlog: { capacity: result.listener.capacity, peak: result.listener.peakQueue, synDrops: result.listener.synDrops },
       cpu: {
         client: toSeconds(result.cpu.client),
@@ -144,6 +169,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
               },
               atRefusal: result.database.atRefusal,
               pool: result.database.pool ?? null,
+              ...(result.database.asyncpgPool !== undefined ? { asyncpgPool: result.database.asyncpgPool } : {}),
               pgbouncer: result.database.pgbouncer ?? null,
             },
       warnings: warnings(result),
@@ -155,6 +181,9 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
     },
     ...(result.incident !== undefined ? { incident: incidentSummary(result.incident, result.timeline, result.sent) } : {}),
   };
+  // The limit that binds, for the worker class whose report first named it (uvicorn's).
+  if (result.server.workerClass === UVICORN_WORKER) out.simulation.binding = bindingLimit(out);
+  return out;
 }
 
 function warnings(result: RunResult): string[] {
@@ -171,13 +200,14 @@ function warnings(result: RunResult): string[] {
       );
     }
   }
-  // The one storm mechanism known to be missing (docs/validation.md, "The scheduler"):
-  // processor sharing gives a busy postmaster less of the cores than Linux does, so where
-  // its listen queue overflows the model defers part of the first wave that a real one
-  // would have forked, and refused.
-  if (db !== undefined && db.synDrops > 0 && db.refused > 0 && result.cpu.postmaster > 0) {
+  // Without task groups every process gets an equal share of the cores, and a busy
+  // postmaster among hundreds of backends gets little. On Linux it is a group of its own
+  // (a session with autogroup, PostgreSQL's cgroup under systemd or in a container): it
+  // keeps up with a burst of connects, and more of the burst is refused (docs/validation.md,
+  // "The scheduler").
+  if (db !== undefined && db.synDrops > 0 && db.refused > 0 && result.cpu.postmaster > 0 && result.taskGroups === 'none') {
     out.push(
-      `the postmaster's listen queue overflowed (${db.synDrops} SYNs retried a second or more later); a real Linux postmaster usually keeps up in such a burst, refusing more of it: the 500s here are likely low (docs/validation.md, "The scheduler")`,
+      `the postmaster's listen queue overflowed (${db.synDrops} SYNs retried a second or more later) with every process sharing the cores alike (machine.taskGroups "none"); on Linux, sessions or services share them first, a postmaster usually keeps up in such a burst and more of it is refused: set machine.taskGroups as calibration/autogroup.sh finds it, or the 500s here are likely low (docs/validation.md, "The scheduler")`,
     );
   }
   return out;

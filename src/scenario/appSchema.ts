@@ -1,8 +1,9 @@
 // The application's handlers, as scenario files write them: one section of the scenario format (schema.ts assembles them).
 import * as z from 'zod';
 import * as msg from '../messages.js';
-import { count, MAX_LIST, MAX_PG_CONNECTIONS, MAX_WEIGHT, positiveCount, seconds } from './units.js';
+import { count, MAX_LIST, MAX_PG_CONNECTIONS, MAX_WEIGHT, MAX_WORKERS, positiveCount, positiveSeconds, seconds } from './units.js';
 import { stepSchema } from './stepSchema.js';
+const handler = z.enum(['async', 'def']);
 import { breakerSchema } from './incidentSchema.js';
 const stepsSchema = z.array(stepSchema).min(1).max(MAX_LIST).meta({ description: 'At most 10,000 steps.' });
 
@@ -30,6 +31,7 @@ export const appSchema = z
             .max(599)
             .optional()
             .meta({ description: "HTTP status of this endpoint's successful response (default: app.status)." }),
+          handler: handler.optional().meta({ description: 'How this endpoint is declared (default: app.handler).' }),
         }),
       )
       .min(1)
@@ -54,16 +56,66 @@ export const appSchema = z
           MAX_PG_CONNECTIONS,
         ).default(10),
         timeout: seconds.default(30).meta({ description: 'pool_timeout: a checkout that waits longer raises (a 500).' }),
+        prePing: z.boolean().default(false).meta({
+          description:
+            'pool_pre_ping: each checkout of a pooled connection first runs a ping (SELECT 1: a round trip, and its CPU in the backend and the worker) before the handler gets it.',
+        }),
       })
       .optional()
       .meta({
         description:
-          "A connection pool in each worker process (SQLAlchemy's QueuePool): dbConnect checks a connection out, dbClose returns it.",
+          "A connection pool in each worker process (SQLAlchemy's QueuePool, and create_async_engine's AsyncAdaptedQueuePool, which works the same way): dbConnect checks a connection out, dbClose returns it.",
       }),
+    asyncpgPool: z
+      .strictObject({
+        minSize: count(
+          "min_size: connections each worker process opens at start-up, before it serves (uvicorn runs the app's startup first): the first alone, then the others at once (asyncpg's Pool._initialize). At most 262,143.",
+          MAX_PG_CONNECTIONS,
+        ).default(10),
+        maxSize: positiveCount(
+          'max_size: connections the pool holds at most; an acquire beyond them waits for a release. At most 262,143.',
+          MAX_PG_CONNECTIONS,
+        ).default(10),
+        timeout: positiveSeconds.optional().meta({
+          description:
+            'The timeout of pool.acquire(timeout=...): an acquire that waits longer raises asyncio.TimeoutError (a 500). Default: none, as asyncpg (it waits for ever).',
+        }),
+        maxInactiveConnectionLifetime: seconds.default(300).meta({
+          description:
+            'max_inactive_connection_lifetime: a connection idle in the pool this long is closed, and opened again by the next acquire that gets it; 0: never.',
+        }),
+        onStartupError: z.enum(['exit', 'serve']).default('exit').meta({
+          description:
+            "When the pool cannot open its min_size connections at start-up: exit (create_pool in FastAPI's startup raises, uvicorn's lifespan reports 'Application startup failed', the UvicornWorker exits with WORKER_BOOT_ERROR and gunicorn's arbiter halts: 'Worker failed to boot', every worker stops and nothing listens) or serve (the app catches the error and serves without a pool: every request that needs one raises, a 500).",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "asyncpg's pool (asyncpg.create_pool) in each worker process: dbConnect acquires a connection, dbClose releases it. Use with app.driver asyncpg.",
+      }),
+    driver: z.enum(['psycopg2', 'asyncpg']).default('psycopg2').meta({
+      description:
+        "The database driver, for the exceptions it raises (psycopg2's OperationalError, asyncpg's TooManyConnectionsError). Its connect CPU is dbConnect's cpu: asyncpg computes scram-sha-256's proof in Python (measured: 27 ms, src/scenario/measuredCosts.ts), so set it for asyncpg.",
+    }),
+    handler: handler.default('async').meta({
+      description:
+        "uvicorn: how the path operation is declared. async: `async def`, run on the worker's loop; def: a plain `def`, which FastAPI/Starlette run in the threadpool (run_in_threadpool), where blocking IO blocks only its thread. Other worker classes ignore it.",
+    }),
+    threadpool: positiveCount(
+      "uvicorn: threads for `def` handlers in each worker process (anyio's default thread limiter: 40 tokens); a request beyond them waits for a thread. At most 10,000.",
+      MAX_WORKERS,
+    ).default(40),
     breaker: breakerSchema.optional(),
   })
   .superRefine((a, ctx) => {
     if ((a.steps === undefined) === (a.endpoints === undefined)) {
       ctx.addIssue({ code: 'custom', message: msg.stepsOrEndpoints, path: ['steps'] });
+    }
+    if (a.pool !== undefined && a.asyncpgPool !== undefined) {
+      ctx.addIssue({ code: 'custom', message: msg.onePool, path: ['asyncpgPool'] });
+    }
+    if (a.asyncpgPool !== undefined && a.asyncpgPool.minSize > a.asyncpgPool.maxSize) {
+      ctx.addIssue({ code: 'custom', message: msg.minSizeAboveMaxSize, path: ['asyncpgPool', 'minSize'] });
     }
   });

@@ -17,6 +17,22 @@ export const MEASURED_COSTS = {
     backendExitCpu: 0.0026787,
     refusedCpu: 0.0019539,
   },
+  /**
+   * gunicorn 20.1 + uvicorn 0.17.6's UvicornWorker (uvloop, httptools), FastAPI 0.92, asyncpg 0.27
+   * (calibration/uvicorn.sh: results/uvicorn-http.json, uvicorn-asyncpg-costs.txt).
+   */
+  uvicorn: {
+    /** The worker's CPU per request, trivial async handler, keep-alive. */
+    requestCpu: 0.000067,
+    /** Its extra CPU per new connection. */
+    acceptCpu: 0.0000767,
+    /** A `def` handler's extra CPU (run_in_threadpool). */
+    threadpoolCpu: 0.0001145,
+    /** asyncpg's client CPU for connect + close with scram-sha-256 (the proof in Python). */
+    connectCpu: 0.0270236,
+  },
+  /** A trivial query's backend CPU on an open connection (SELECT pg_sleep(0): dbQuery.cpu.pg_sleep0), for pool_pre_ping's SELECT 1. */
+  pingCpu: 0.0000573,
   /** libpq's side of connect + close, by pg_hba.conf method (dbConnect's cpu). */
   connectCpu: { 'scram-sha-256': 0.004763, md5: 0.000653, trust: 0.000587 },
   /** Of that, the part before the first wait (psycopg2.connect(async_=1): PQconnectStart; calibration/bench/connect_start.py). */

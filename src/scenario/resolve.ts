@@ -14,9 +14,13 @@
 import type { Distribution } from '../engine/distributions.js';
 import type { Uniform } from '../engine/random.js';
 import { fromSeconds, type Time } from '../engine/time.js';
+import { toDistribution } from './durations.js';
+import { MEASURED_COSTS } from './measuredCosts.js';
 import { resolveEndpoints, type ResolvedEndpoint } from './resolveSteps.js';
 import { applyRateChanges, resolveRetries, resolveTimeline, type IncidentSettings, type RetrySettings } from './resolveIncidents.js';
 import type { Scenario, Step } from './schema.js';
+import { UVICORN_WORKER } from './serverSchema.js';
+import { MAX_FDS } from './units.js';
 
 // ---- Hosts -------------------------------------------------------------------------
 
@@ -27,6 +31,8 @@ export interface MachineSettings {
   /** The app's machine: gunicorn's workers run here, and whatever has no host of its own. */
   cores: number;
   scheduler: 'shared' | 'fifo';
+  /** With the shared scheduler: how processes are grouped before the cores are shared. */
+  taskGroups: 'none' | 'session' | 'service';
 }
 
 // ---- The client (hey, or open-loop arrivals) ---------------------------------------
@@ -73,8 +79,18 @@ export interface RateStep {
 }
 
 export type ClientSettings =
-  | { kind: 'hey'; settings: HeySettings; host: OwnHost; thinkTime?: Scenario['client']['thinkTime'] }
-  | { kind: 'openLoop'; settings: OpenLoopSettings; process: 'poisson' | 'constant'; steps: RateStep[]; host: OwnHost };
+  | { kind: 'hey'; settings: HeySettings; host: OwnHost; taskGroup: ClientTaskGroup; thinkTime?: Scenario['client']['thinkTime'] }
+  | {
+      kind: 'openLoop';
+      settings: OpenLoopSettings;
+      process: 'poisson' | 'constant';
+      steps: RateStep[];
+      host: OwnHost;
+      taskGroup: ClientTaskGroup;
+    };
+
+/** On a shared host with task groups: a group of the client's own, or gunicorn's (machine.taskGroups). */
+export type ClientTaskGroup = 'own' | 'server';
 
 /** hey's transport keeps at most min(C, 500) idle connections (requester.go: maxIdleConn). */
 export const HEY_MAX_IDLE_CONNS = 500;
@@ -91,7 +107,7 @@ export interface ListenerSettings {
   acceptPolicy: AcceptPolicy;
 }
 
-export type WorkerClass = 'sync' | 'gthread' | 'gevent' | 'eventlet';
+export type WorkerClass = 'sync' | 'gthread' | 'gevent' | 'eventlet' | typeof UVICORN_WORKER;
 
 export interface WorkerSettings {
   /** worker_connections (gevent, gthread); 1 for sync. */
@@ -110,12 +126,20 @@ export interface WorkerSettings {
   acceptCpu: Time;
   /** gevent's max_accept: connections taken per wake-up of the listening socket. */
   maxAccept: number;
+  /** An async worker's loop notifies the arbiter this often (gevent: 1 s; uvicorn: timeout / 2). */
+  notifyInterval: Time;
+  /** uvicorn: limit_concurrency (0: none), its threadpool's threads for `def` handlers, and their hand-off's CPU. */
+  limitConcurrency: number;
+  threadpool: number;
+  threadpoolCpu: Time;
   /** graceful_timeout: how long a retiring worker finishes its requests before they are killed; undefined: no limit (sync). */
   gracefulTimeout?: Time;
 }
 
 /** gevent's BaseServer.max_accept; gunicorn's ggevent.py sets 1 when there is more than one worker. */
 export const GEVENT_MAX_ACCEPT = 100;
+/** asyncio's accept loop takes up to `backlog` (100) connections per wake-up (selector_events.py _accept_connection). */
+export const ASYNCIO_MAX_ACCEPT = 100;
 
 export interface ArbiterSettings {
   /** The class gunicorn runs (sync with threads > 1 runs as gthread). */
@@ -134,6 +158,8 @@ export interface ArbiterSettings {
   connectionSlots: number;
 }
 
+export { UVICORN_WORKER };
+
 // ---- The app and its database -------------------------------------------------------
 
 export interface AppSettings {
@@ -144,6 +170,8 @@ export interface AppSettings {
   /** The worker's CPU to resume a request whose IO completed. */
   switchCpu: Time;
   pool: PoolSettings | undefined;
+  asyncpgPool: AsyncpgPoolSettings | undefined;
+  driver: 'psycopg2' | 'asyncpg';
   /** app.breaker: a pybreaker per worker process and guarded dependency. */
   breaker?: { database: boolean; http: boolean; failMax: number; resetTimeout: Time };
 }
@@ -152,6 +180,20 @@ export interface PoolSettings {
   size: number;
   maxOverflow: number;
   timeout: Time;
+  /** pool_pre_ping: the backend's CPU for the ping (SELECT 1) before each checkout of a pooled connection; undefined: no ping. */
+  pingCpu?: Time;
+}
+
+export interface AsyncpgPoolSettings {
+  minSize: number;
+  maxSize: number;
+  /** acquire's timeout; 0 = none. */
+  timeout: Time;
+  /** max_inactive_connection_lifetime; 0 = never. */
+  maxInactiveConnectionLifetime: Time;
+  onStartupError: 'exit' | 'serve';
+  /** The client's CPU to open each connection (asyncpg's share of authentication), from the handler's dbConnect step. */
+  connectCpu: Distribution | undefined;
 }
 
 export interface PostgresSettings {
@@ -233,12 +275,22 @@ export function resolve(scenario: Scenario): ResolvedScenario {
   const tcp = synRetransmits(m.os, m.synRetries);
   const workerClass = effectiveWorkerClass(scenario);
   const pool =
-    a.pool === undefined ? undefined : { size: a.pool.size, maxOverflow: a.pool.maxOverflow, timeout: fromSeconds(a.pool.timeout) };
+    a.pool === undefined
+      ? undefined
+      : {
+          size: a.pool.size,
+          maxOverflow: a.pool.maxOverflow,
+          timeout: fromSeconds(a.pool.timeout),
+          ...(a.pool.prePing ? { pingCpu: fromSeconds(MEASURED_COSTS.pingCpu) } : {}),
+        };
+  const uvicorn = workerClass === UVICORN_WORKER;
+  // uvicorn caps neither connections nor tasks (limit_concurrency answers 503s, which are tasks too); a process holds at most fs.nr_open descriptors.
+  const uvicornSlots = MAX_FDS;
   const direct = d !== undefined && d.pgbouncer === undefined;
   return {
     seed: scenario.seed,
     limits: { maxEvents: scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) },
-    machine: { cores: m.cores, scheduler: m.scheduler },
+    machine: { cores: m.cores, scheduler: m.scheduler, taskGroups: m.taskGroups },
     client: resolveClient(c, scenario.timeline),
     listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },
     server: {
@@ -249,27 +301,37 @@ export function resolve(scenario: Scenario): ResolvedScenario {
       maxRequestsJitter: s.maxRequestsJitter,
       bootTime: fromSeconds(s.bootTime),
       worker: {
-        connections: workerClass === 'sync' ? 1 : s.workerConnections,
+        // uvicorn accepts whatever comes (worker_connections is not passed on); limit_concurrency answers 503s instead.
+        connections: workerClass === 'sync' ? 1 : uvicorn ? MAX_FDS : s.workerConnections,
         threads: s.threads,
         keepalive: workerClass === 'sync' ? 0 : fromSeconds(s.keepalive),
         watched: s.timeout > 0,
         requestCpu: fromSeconds(s.requestCpu),
         acceptCpu: fromSeconds(s.acceptCpu),
-        maxAccept: s.workers > 1 ? 1 : GEVENT_MAX_ACCEPT,
+        maxAccept: uvicorn ? ASYNCIO_MAX_ACCEPT : s.workers > 1 ? 1 : GEVENT_MAX_ACCEPT,
+        // ggevent.py: gevent.sleep(1.0) between notify() calls. uvicorn's Server.on_tick (every
+        // 0.1 s) notifies once timeout_notify has passed, which UvicornWorker sets to gunicorn's
+        // Worker.timeout, half of --timeout.
+        notifyInterval: uvicorn ? fromSeconds(s.timeout / 2) : fromSeconds(1),
+        limitConcurrency: uvicorn ? (s.limitConcurrency ?? 0) : 0,
+        threadpool: uvicorn ? a.threadpool : 0,
+        threadpoolCpu: fromSeconds(s.threadpoolCpu ?? MEASURED_COSTS.uvicorn.threadpoolCpu),
         // ggevent.py and gthread.py wait graceful_timeout for their requests, then stop them;
         // the sync worker exits after its one request.
         ...(workerClass !== 'sync' ? { gracefulTimeout: fromSeconds(s.gracefulTimeout) } : {}),
       },
-      handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : s.workerConnections,
-      connectionSlots: workerClass === 'sync' ? 1 : s.workerConnections,
+      handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : uvicorn ? uvicornSlots : s.workerConnections,
+      connectionSlots: workerClass === 'sync' ? 1 : uvicorn ? uvicornSlots : s.workerConnections,
     },
     // Talking to PostgreSQL itself (no PgBouncer), the app answers its handshake: the
     // client's CPU of a connect comes with the backend's challenge.
     app: {
-      endpoints: resolveEndpoints(a, direct),
+      endpoints: resolveEndpoints(a, direct, uvicorn),
       errorCpu: fromSeconds(s.errorCpu),
       switchCpu: fromSeconds(s.switchCpu),
       pool,
+      asyncpgPool: a.asyncpgPool === undefined ? undefined : resolveAsyncpgPool(scenario, a.asyncpgPool),
+      driver: a.driver,
       ...(a.breaker !== undefined
         ? {
             breaker: {
@@ -306,6 +368,7 @@ function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): C
         timeline,
       ),
       host: c.cores,
+      taskGroup: c.taskGroup,
     };
   }
   const concurrency = c.concurrency!;
@@ -322,6 +385,7 @@ function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): C
       ...(c.pacing === 'schedule' ? { schedule: true } : {}),
     },
     host: c.cores,
+    taskGroup: c.taskGroup,
     ...(c.thinkTime !== undefined ? { thinkTime: c.thinkTime } : {}),
   };
 }
@@ -388,9 +452,29 @@ function resolveDatabase(
     connectionCap:
       pool !== undefined
         ? Math.min(roleLimit, scenario.server.workers * (pool.size + pool.maxOverflow))
-        : b !== undefined
-          ? Math.min(roleLimit, b.defaultPoolSize)
-          : roleLimit,
+        : scenario.app.asyncpgPool !== undefined
+          ? Math.min(roleLimit, scenario.server.workers * scenario.app.asyncpgPool.maxSize)
+          : b !== undefined
+            ? Math.min(roleLimit, b.defaultPoolSize)
+            : roleLimit,
+  };
+}
+
+/**
+ * asyncpg's pool. Its connections are opened by the pool, not by a step, so the connect's
+ * client CPU is the handler's dbConnect step's `cpu` (asyncpg's proof, measured), the one
+ * cost a connection of this app has wherever it is opened.
+ */
+function resolveAsyncpgPool(scenario: Scenario, p: NonNullable<Scenario['app']['asyncpgPool']>): AsyncpgPoolSettings {
+  const connect = allSteps(scenario).find((st) => st.kind === 'dbConnect');
+  const cpu = connect?.kind === 'dbConnect' ? connect.cpu : undefined;
+  return {
+    minSize: p.minSize,
+    maxSize: p.maxSize,
+    timeout: fromSeconds(p.timeout ?? 0),
+    maxInactiveConnectionLifetime: fromSeconds(p.maxInactiveConnectionLifetime),
+    onStartupError: p.onStartupError,
+    connectCpu: cpu === undefined || cpu === 0 ? undefined : toDistribution(cpu),
   };
 }
 

@@ -47,6 +47,8 @@ export interface ResolvedEndpoint {
   name: string;
   weight: number;
   status: number;
+  /** A `def` handler under uvicorn: it runs in the worker's threadpool. */
+  inThreadpool: boolean;
   steps: ResolvedStep[];
 }
 
@@ -55,12 +57,13 @@ export interface ResolvedEndpoint {
  * share of authentication mid-handshake (with PgBouncer in between, the client's CPU
  * comes after the connect, as one step).
  */
-export function resolveEndpoints(app: Scenario['app'], authInHandshake: boolean): ResolvedEndpoint[] {
-  const list = app.endpoints ?? [{ name: 'app', weight: 1, steps: app.steps!, status: undefined }];
+export function resolveEndpoints(app: Scenario['app'], authInHandshake: boolean, uvicorn: boolean): ResolvedEndpoint[] {
+  const list = app.endpoints ?? [{ name: 'app', weight: 1, steps: app.steps!, status: undefined, handler: undefined }];
   return list.map((e, i) => ({
     name: e.name,
     weight: e.weight,
     status: e.status ?? app.status,
+    inThreadpool: uvicorn && (e.handler ?? app.handler) === 'def',
     steps: resolveSteps(e.steps, app.psycogreen, list.length === 1 ? 'app' : `app.${i}`, authInHandshake),
   }));
 }

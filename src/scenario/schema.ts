@@ -66,7 +66,7 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional().meta({ description: 'What this scenario models and where its numbers come from.' }),
   seed: z.number().int().default(1).meta({ description: 'Seed of every random stream (sim run --seed overrides it).' }),
   client: clientSchema,
-  machine: machineSchema.default({ cores: 4, scheduler: 'shared', os: 'linux', synRetries: 6, somaxconn: 4096 }),
+  machine: machineSchema.default({ cores: 4, scheduler: 'shared', taskGroups: 'none', os: 'linux', synRetries: 6, somaxconn: 4096 }),
   server: serverSchema,
   app: appSchema,
   database: databaseSchema.optional(),

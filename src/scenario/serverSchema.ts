@@ -1,13 +1,31 @@
 // The machine and the gunicorn server, as scenario files write them (gunicorn's settings): one section of the scenario format (schema.ts assembles them).
 import * as z from 'zod';
 import { MEASURED_COSTS as M } from './measuredCosts.js';
-import { count, MAX_BACKLOG, MAX_CORES, MAX_FDS, MAX_REQUESTS, MAX_SYN_RETRIES, MAX_WORKERS, positiveCount, seconds } from './units.js';
+import {
+  count,
+  MAX_BACKLOG,
+  MAX_CORES,
+  MAX_FDS,
+  MAX_REQUESTS,
+  MAX_SYN_RETRIES,
+  MAX_WORKERS,
+  positiveCount,
+  positiveCountOptional,
+  seconds,
+} from './units.js';
+
+/** gunicorn's --worker-class for uvicorn's worker (uvicorn/workers.py). */
+export const UVICORN_WORKER = 'uvicorn.workers.UvicornWorker';
 
 export const machineSchema = z.strictObject({
   cores: positiveCount('CPU cores shared by all worker processes; at most 8192 (Linux: CONFIG_NR_CPUS).', MAX_CORES).default(4),
   scheduler: z.enum(['shared', 'fifo']).default('shared').meta({
     description:
       "How the cores serve CPU work: shared (a time-sharing kernel such as Linux's: n runnable tasks on c cores each run at min(1, c/n) speed) or fifo (a task keeps a core until done, others wait in line).",
+  }),
+  taskGroups: z.enum(['none', 'session', 'service']).default('none').meta({
+    description:
+      "How a shared scheduler groups processes before it shares the cores (Linux's group scheduling; sched(7)): none (every runnable process gets an equal share), session (kernel.sched_autogroup_enabled = 1 with processes outside cpu cgroups, e.g. started from a shell: the runnable sessions share the cores equally, then each session's processes; every PostgreSQL backend and the postmaster are sessions of their own, gunicorn's arbiter and workers one, the client one unless client.taskGroup says it shares gunicorn's), or service (systemd services or containers, each a cpu cgroup: PostgreSQL's processes share one group, gunicorn's one, PgBouncer's one, the client's one). Measure yours with calibration/autogroup.sh.",
   }),
   os: z.enum(['linux', 'darwin']).default('linux').meta({
     description:
@@ -24,9 +42,9 @@ export const machineSchema = z.strictObject({
 });
 
 export const serverSchema = z.strictObject({
-  workerClass: z.enum(['sync', 'gthread', 'gevent', 'eventlet']).default('sync').meta({
+  workerClass: z.enum(['sync', 'gthread', 'gevent', 'eventlet', UVICORN_WORKER]).default('sync').meta({
     description:
-      'gunicorn --worker-class. gevent and eventlet share the async mechanics; sync with threads > 1 becomes gthread, as in gunicorn.',
+      "gunicorn --worker-class. gevent and eventlet share the async mechanics; sync with threads > 1 becomes gthread, as in gunicorn. uvicorn.workers.UvicornWorker: uvicorn's ASGI server in each worker process (one asyncio loop; `def` handlers in the app's threadpool).",
   }),
   workers: positiveCount(
     'gunicorn --workers: worker processes; at most 10,000, each an object made before the run starts.',
@@ -79,6 +97,14 @@ export const serverSchema = z.strictObject({
   errorCpu: seconds.default(M.server.errorCpu).meta({
     description:
       "The worker's extra CPU for a request whose handler raised (the exception, gunicorn's handle_error with its traceback and log line, the 500 page), on its loop.",
+  }),
+  limitConcurrency: positiveCountOptional(
+    "uvicorn's limit_concurrency (UvicornWorker: CONFIG_KWARGS): a request that finds this many connections open in its worker (keep-alive ones and its own included) or this many requests running gets a 503 and its connection is closed. Default: none. At most 1,048,576 (fs.nr_open).",
+    MAX_FDS,
+  ),
+  threadpoolCpu: seconds.optional().meta({
+    description:
+      "uvicorn: the worker's extra CPU for a request whose handler is a `def` (Starlette's run_in_threadpool: handing the call to a thread and its result back to the loop), on its loop. Default: as measured on Linux, 0.1145 ms (calibration/uvicorn.sh; src/scenario/measuredCosts.ts).",
   }),
   acceptPolicy: z.enum(['random', 'round-robin', 'first']).default('random').meta({
     description:

@@ -3,7 +3,7 @@
 // name, help text, type and bounds are read from the scenario's JSON Schema
 // (scenarioJsonSchema(), what `sim schema` prints), so the page says what the file format
 // says. The only thing the page adds is a slider's span: the schema has lower bounds only.
-import { effectiveWorkerClass } from '../scenario/resolve.js';
+import { effectiveWorkerClass, UVICORN_WORKER } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
 export const GROUPS = ['Load', 'gunicorn', 'App', 'PostgreSQL', 'Machine', 'Run'] as const;
@@ -19,6 +19,7 @@ export interface ControlSpec {
 }
 
 const closedLoop = (s: Scenario) => s.client.arrivals === undefined;
+const uvicorn = (s: Scenario) => s.server.workerClass === UVICORN_WORKER;
 const hasDatabase = (s: Scenario) => s.database !== undefined;
 
 export const CONTROL_SPECS: readonly ControlSpec[] = [
@@ -34,14 +35,28 @@ export const CONTROL_SPECS: readonly ControlSpec[] = [
     span: 32,
     applies: (s) => effectiveWorkerClass(s) === 'gthread' || s.server.workerClass === 'sync',
   },
-  { path: 'server.workerConnections', group: 'gunicorn', span: 1000, applies: (s) => effectiveWorkerClass(s) !== 'sync' },
+  {
+    path: 'server.workerConnections',
+    group: 'gunicorn',
+    span: 1000,
+    applies: (s) => effectiveWorkerClass(s) !== 'sync' && !uvicorn(s),
+  },
+  { path: 'server.limitConcurrency', group: 'gunicorn', span: 1000, applies: uvicorn },
   { path: 'server.keepalive', group: 'gunicorn', span: 10 },
   { path: 'server.backlog', group: 'gunicorn', span: 4096 },
-  { path: 'app.psycogreen', group: 'App' },
-  { path: 'app.pool', group: 'App', applies: hasDatabase },
+  { path: 'app.psycogreen', group: 'App', applies: (s) => !uvicorn(s) },
+  { path: 'app.handler', group: 'App', applies: uvicorn },
+  { path: 'app.threadpool', group: 'App', span: 100, applies: (s) => uvicorn(s) && s.app.handler === 'def' },
+  { path: 'app.pool', group: 'App', applies: (s) => hasDatabase(s) && s.app.asyncpgPool === undefined },
   { path: 'app.pool.size', group: 'App', span: 50, applies: (s) => s.app.pool !== undefined },
   { path: 'app.pool.maxOverflow', group: 'App', span: 50, applies: (s) => s.app.pool !== undefined },
   { path: 'app.pool.timeout', group: 'App', span: 60, applies: (s) => s.app.pool !== undefined },
+  { path: 'app.pool.prePing', group: 'App', applies: (s) => s.app.pool !== undefined },
+  { path: 'app.asyncpgPool', group: 'App', applies: (s) => hasDatabase(s) && s.app.pool === undefined },
+  { path: 'app.asyncpgPool.minSize', group: 'App', span: 50, applies: (s) => s.app.asyncpgPool !== undefined },
+  { path: 'app.asyncpgPool.maxSize', group: 'App', span: 50, applies: (s) => s.app.asyncpgPool !== undefined },
+  { path: 'app.asyncpgPool.timeout', group: 'App', span: 60, applies: (s) => s.app.asyncpgPool !== undefined },
+  { path: 'app.asyncpgPool.onStartupError', group: 'App', applies: (s) => s.app.asyncpgPool !== undefined },
   { path: 'database.maxConnections', group: 'PostgreSQL', span: 500, applies: hasDatabase },
   { path: 'database.pgbouncer', group: 'PostgreSQL', applies: hasDatabase },
   { path: 'database.pgbouncer.poolMode', group: 'PostgreSQL', applies: (s) => s.database?.pgbouncer !== undefined },

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +110,35 @@ describe('sim run --sensitivity', () => {
     expect(err).toMatch(
       /^sim: .*bad\.json:\d+:\d+: at measured\["database\.forkTim"\]: "database\.forkTim" is not a cost of this scenario; did you mean "database\.forkTime"\?\n$/,
     );
+  });
+
+  it("tries the machine's task groups when the scenario does not state them, and lists them when they matter", async () => {
+    // The kit's actors storm with every cost measured, and no machine.taskGroups: no cost
+    // is moved, but the grouping decides how many connects are refused.
+    const raw = JSON.parse(readFileSync('calibration/measured-linux-2core.json', 'utf8'));
+    delete raw.machine.taskGroups;
+    raw.server = { ...raw.server, workers: 4, workerConnections: 100 };
+    raw.client = { ...raw.client, requests: 1000, concurrency: 1000 };
+    raw.app.steps[1] = { kind: 'dbQuery', time: 0, cpu: 0.001086 };
+    raw.measured['app.steps.1.cpu'] = "the actors query's backend CPU (calibration/validation.json)";
+    const storm = join(dir, 'storm.json');
+    writeFileSync(storm, JSON.stringify(raw));
+    const report = JSON.parse((await sim('run', storm, '--sensitivity', '--json')).out);
+    expect(report.sensitivity).toEqual([]);
+    expect(report.sensitivitySettingsChecked).toEqual(['machine.taskGroups']);
+    const [groups] = report.sensitivitySettings;
+    expect(groups.path).toBe('machine.taskGroups');
+    expect(groups.assumed).toBe('none');
+    const session = groups.alternatives.find((a: { value: string }) => a.value === 'session');
+    expect(session.figures.status500).toBeGreaterThan(report.statusCodes['500'] * 1.1);
+    expect((await sim('run', storm, '--sensitivity')).out).toMatch(
+      /\nSensitive to: machine\.taskGroups \(assumed none; session: .* x 500; service: .* x 500\)\n$/,
+    );
+
+    // Stated, it is the user's: not tried.
+    raw.machine.taskGroups = 'session';
+    writeFileSync(storm, JSON.stringify(raw));
+    expect(JSON.parse((await sim('run', storm, '--sensitivity', '--json')).out).sensitivitySettingsChecked).toEqual([]);
   });
 
   it('refuses a value on the switch', async () => {

@@ -179,6 +179,16 @@ export const ERROR_CASES: ErrorCase[] = [
   field('a query without a connection', { ...steps({ kind: 'dbQuery', time: 1 }), ...db }, 'app.steps[0].kind'),
   field('two connections at once', { ...steps({ kind: 'dbConnect' }, { kind: 'dbConnect' }), ...db }, 'app.steps[1].kind'),
   field(
+    "asyncpg's min_size above its max_size",
+    { app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], asyncpgPool: { minSize: 20, maxSize: 10 } }, ...db },
+    'app.asyncpgPool.minSize',
+  ),
+  field(
+    'two pools at once',
+    { app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], pool: { size: 5 }, asyncpgPool: { minSize: 1 } }, ...db },
+    'app.asyncpgPool',
+  ),
+  field(
     'a cache covering steps that are not there',
     steps({ kind: 'cache', time: 0.001, covers: 2, hitRatio: 0.9 }, { kind: 'sleep', time: 1 }),
     'app.steps[0].covers',

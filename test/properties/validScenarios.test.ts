@@ -53,6 +53,7 @@ describe('random valid scenarios', () => {
         'gthread',
         'gevent',
         'eventlet',
+        'uvicorn.workers.UvicornWorker',
         'partial',
         'worker killed',
         'worker restarted',

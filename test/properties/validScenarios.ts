@@ -114,15 +114,41 @@ const app = (withDb: boolean) =>
             .map((endpoints) => ({ endpoints: endpoints.map((e, i) => ({ name: `endpoint${i}`, ...e })) })),
         ),
         pool: withDb
-          ? fc.record(
-              { size: fc.integer({ min: 1, max: 4 }), maxOverflow: fc.integer({ min: 0, max: 3 }), timeout: positiveSeconds(50) },
-              { requiredKeys: [] },
+          ? fc.oneof(
+              fc.record(
+                {
+                  size: fc.integer({ min: 1, max: 4 }),
+                  maxOverflow: fc.integer({ min: 0, max: 3 }),
+                  timeout: positiveSeconds(50),
+                  prePing: fc.boolean(),
+                },
+                { requiredKeys: [] },
+              ),
+              // asyncpg's pool: min_size at most max_size.
+              fc
+                .record({
+                  sizes: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 })),
+                  timeout: fc.option(positiveSeconds(50), { nil: undefined }),
+                  maxInactiveConnectionLifetime: seconds(5),
+                  onStartupError: fc.constantFrom('exit', 'serve'),
+                })
+                .map(({ sizes: [a, b], timeout, ...rest }) => ({
+                  asyncpg: { minSize: Math.min(a, b), maxSize: b, ...(timeout === undefined ? {} : { timeout }), ...rest },
+                })),
             )
           : fc.constant(undefined),
+        // uvicorn: an async def or a def path operation, and the threadpool's size.
+        uvicornHandler: fc.constantFrom('async', 'def'),
+        threadpool: fc.integer({ min: 1, max: 4 }),
       },
       { requiredKeys: ['handler'] },
     )
-    .map(({ handler, pool, ...rest }) => ({ ...rest, ...handler, ...(pool === undefined ? {} : { pool }) }));
+    .map(({ handler, pool, ...rest }) => ({
+      ...rest,
+      ...handler,
+      ...(pool === undefined ? {} : 'asyncpg' in pool ? { asyncpgPool: pool.asyncpg, driver: 'asyncpg' } : { pool }),
+    }))
+    .map(({ uvicornHandler, ...rest }) => ({ ...rest, ...(uvicornHandler === undefined ? {} : { handler: uvicornHandler }) }));
 
 const database = fc
   .record(
@@ -202,7 +228,8 @@ const openLoopClient = fc
 
 const server = fc.record(
   {
-    workerClass: fc.constantFrom('sync', 'gthread', 'gevent', 'eventlet'),
+    workerClass: fc.constantFrom('sync', 'gthread', 'gevent', 'eventlet', 'uvicorn.workers.UvicornWorker'),
+    limitConcurrency: fc.integer({ min: 1, max: 8 }),
     workers: fc.integer({ min: 1, max: 4 }),
     threads: fc.integer({ min: 1, max: 4 }),
     workerConnections: fc.integer({ min: 1, max: 8 }),

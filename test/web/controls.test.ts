@@ -55,7 +55,7 @@ describe('the controls of the article gevent scenario', () => {
     expect(controls['server.keepalive']).toMatchObject({ kind: 'seconds', min: 0, value: 2 });
     expect(controls['server.workerClass']).toMatchObject({
       kind: 'choice',
-      options: ['sync', 'gthread', 'gevent', 'eventlet'],
+      options: ['sync', 'gthread', 'gevent', 'eventlet', 'uvicorn.workers.UvicornWorker'],
       value: 'gevent',
     });
     expect(controls['app.psycogreen']).toMatchObject({ kind: 'boolean', value: true });
@@ -97,6 +97,21 @@ describe('controls follow the what-if', () => {
     const controls = byPath(controlsFor(schema, open, open));
     expect(controls['client.arrivals.rate']).toMatchObject({ applies: true, kind: 'number', value: 800 });
     expect(controls['client.concurrency'].applies).toBe(false);
+  });
+});
+
+describe('the controls of a uvicorn scenario', () => {
+  it("offer limit_concurrency, the handler and the threadpool, asyncpg's pool, and hide gevent's worker connections", () => {
+    const sync = load('uvicorn-sync-endpoint');
+    const controls = byPath(controlsFor(schema, sync, sync));
+    expect(controls['server.limitConcurrency'].applies).toBe(true);
+    expect(controls['server.workerConnections'].applies).toBe(false);
+    expect(controls['app.handler']).toMatchObject({ kind: 'choice', options: ['async', 'def'], value: 'def' });
+    expect(controls['app.threadpool']).toMatchObject({ applies: true, value: 40 });
+    const pooled = load('uvicorn-4-asyncpg');
+    const pool = byPath(controlsFor(schema, pooled, pooled));
+    expect(pool['app.asyncpgPool.minSize']).toMatchObject({ applies: true, value: 10 });
+    expect(pool['app.pool'].applies).toBe(false);
   });
 });
 

@@ -64,7 +64,7 @@ describe('overrides', () => {
     expect(s.server.keepalive).toBe(0.5);
     expect(s.server.workerClass).toBe('gthread');
     expect(s.app.psycogreen).toBe(false);
-    expect(s.app.pool).toEqual({ size: 5, maxOverflow: 10, timeout: 30 }); // the schema's defaults
+    expect(s.app.pool).toEqual({ size: 5, maxOverflow: 10, timeout: 30, prePing: false }); // the schema's defaults
   });
 
   it("refuses an invalid what-if with sim's message, naming the field", () => {

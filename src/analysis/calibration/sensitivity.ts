@@ -41,6 +41,15 @@ export interface SensitiveCost {
   largestChange: number;
 }
 
+/** A setting the scenario left at its default, and the figures with each other value. */
+export interface SensitiveSetting {
+  path: string;
+  /** The default the run assumed. */
+  assumed: string;
+  alternatives: { value: string; figures: SensitivityFigures }[];
+  largestChange: number;
+}
+
 export interface Sensitivity {
   base: SensitivityFigures;
   change: number;
@@ -53,6 +62,33 @@ export interface Sensitivity {
   measured: string[];
   /** Costs whose value is 0: scaling cannot move them. */
   zero: string[];
+  /** Settings left at their default whose other values moved a figure by more than the threshold. */
+  settings: SensitiveSetting[];
+  /** Settings left at their default that were tried with their other values. */
+  settingsChecked: string[];
+}
+
+/**
+ * Settings whose default is an assumption about the user's machine rather than a cost:
+ * how its kernel groups processes before sharing the cores (docs/validation.md, "Task
+ * groups"). Tried only when the scenario does not state them.
+ */
+const ASSUMED_SETTINGS: { path: string; keys: string[]; values: string[]; applies: (s: Scenario) => boolean }[] = [
+  {
+    path: 'machine.taskGroups',
+    keys: ['machine', 'taskGroups'],
+    values: ['none', 'session', 'service'],
+    applies: (s) => s.machine.scheduler === 'shared',
+  },
+];
+
+function stated(raw: unknown, keys: string[]): boolean {
+  let at: any = raw;
+  for (const k of keys) {
+    if (at === null || typeof at !== 'object' || !(k in at)) return false;
+    at = at[k];
+  }
+  return true;
 }
 
 export interface SensitivityOptions {
@@ -100,7 +136,12 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
     moved: toMove.map((c) => c.path),
     measured: costs.filter((c) => measured.has(c.path)).map((c) => c.path),
     zero: costs.filter((c) => !measured.has(c.path) && isZeroDuration(c.value)).map((c) => c.path),
+    settings: [],
+    settingsChecked: [],
   };
+  const settings = ASSUMED_SETTINGS.filter((a) => a.applies(scenario) && !stated(raw, a.keys));
+  out.settingsChecked = settings.map((a) => a.path);
+  const runs = 2 * toMove.length + settings.reduce((n, a) => n + a.values.length - 1, 0);
   let done = 0;
   const runAt = (cost: (typeof toMove)[number], factor: number): SensitivityFigures => {
     const copy = structuredClone(raw);
@@ -115,7 +156,17 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
     const moved = validateScenario(copy, `${options.source} (--sensitivity: ${cost.path} ${percent})`, [override]);
     const result = simulate(moved, { timeSeries: options.timeSeries ?? false });
     options.onRun?.(result);
-    options.onProgress?.(++done, 2 * toMove.length);
+    options.onProgress?.(++done, runs);
+    return figuresOf(summarize(result, options.source, moved.seed));
+  };
+  const runWith = (setting: (typeof settings)[number], value: string): SensitivityFigures => {
+    const copy = structuredClone(raw);
+    const override: Override = { path: setting.keys, value, source: `--sensitivity (${setting.path} ${value})` };
+    applyOverride(copy, override);
+    const moved = validateScenario(copy, `${options.source} (--sensitivity: ${setting.path} ${value})`, [override]);
+    const result = simulate(moved, { timeSeries: options.timeSeries ?? false });
+    options.onRun?.(result);
+    options.onProgress?.(++done, runs);
     return figuresOf(summarize(result, options.source, moved.seed));
   };
   const rows = toMove.map((cost, order) => {
@@ -128,7 +179,19 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
     .filter((r) => r.row.largestChange > SENSITIVITY_THRESHOLD)
     .sort((a, b) => b.row.largestChange - a.row.largestChange || a.order - b.order)
     .map((r) => r.row);
+  for (const setting of settings) {
+    const assumed = String(getAt(scenario, setting.keys));
+    const alternatives = setting.values.filter((v) => v !== assumed).map((value) => ({ value, figures: runWith(setting, value) }));
+    const largestChange = Math.max(...alternatives.map((a) => relativeChange(base, a.figures)));
+    if (largestChange > SENSITIVITY_THRESHOLD) out.settings.push({ path: setting.path, assumed, alternatives, largestChange });
+  }
   return out;
+}
+
+function getAt(obj: unknown, keys: string[]): unknown {
+  let at: any = obj;
+  for (const k of keys) at = at?.[k];
+  return at;
 }
 
 /**
@@ -140,6 +203,8 @@ export function sensitivityJson(s: Sensitivity) {
   return {
     sensitivity: s.sensitive.map(({ path, description, fitted, low, high }) => ({ path, description, fitted, low, high })),
     sensitivityChecked: s.moved,
+    sensitivitySettings: s.settings.map(({ path, assumed, alternatives }) => ({ path, assumed, alternatives })),
+    sensitivitySettingsChecked: s.settingsChecked,
     sensitivityBase: { ...s.base, change: s.change, threshold: s.threshold, measured: s.measured, zero: s.zero },
   };
 }

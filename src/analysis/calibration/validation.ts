@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { simulate } from '../../model/system.js';
 import { summarize, type RunSummary } from '../../report/summary.js';
 import { applyOverride } from '../../scenario/overrides.js';
+import { validateScenario } from '../../scenario/load.js';
 import { parseHeyRun, type HeyRun } from './heyRun.js';
 import { scenarioForRun } from './scenarioForRun.js';
 
@@ -21,6 +22,8 @@ export interface ValidationConfig {
   spread?: boolean;
   /** A storm: the real and simulated ranges should overlap. */
   storm?: boolean;
+  /** Its own measured scenario (another stack of the kit, e.g. the uvicorn one), instead of the plan's. */
+  scenario?: string;
 }
 
 /** calibration/validation.json. */
@@ -31,12 +34,62 @@ export interface ValidationPlan {
   /** --set expressions that the word ACTORS stands for in a configuration's `set`. */
   actors: string[];
   configurations: ValidationConfig[];
+  /** Start-up storms: a scenario whose workers' pools open at start-up, and the kit's record of the real one (results/NAME). */
+  bootStorms?: { label: string; scenario: string; result: string }[];
+}
+
+/** A start-up storm, real and simulated: pools that failed to start, connections PostgreSQL refused. */
+export interface BootStormRow {
+  label: string;
+  real: { failedPools: number; refused: number };
+  simulated: { failedPools: Spread; refused: Spread };
+}
+
+/** Runs the plan's start-up storms: the real figures from the kit's record, the simulated over the seeds. */
+export function runBootStorms(root: string, planFile: string, results: string): BootStormRow[] {
+  const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
+  const seeds = Array.from({ length: plan.seeds }, (_, i) => i + 1);
+  return (plan.bootStorms ?? []).map((b) => {
+    const text = readFileSync(join(root, results, b.result), 'utf8');
+    const figure = (re: RegExp) => Number(re.exec(text)?.[1] ?? Number.NaN);
+    const raw = JSON.parse(readFileSync(join(root, b.scenario), 'utf8'));
+    const sims = seeds.map((seed) => {
+      const s = validateScenario({ ...raw, seed }, b.scenario);
+      const pool = simulate(s, { timeSeries: false }).database?.asyncpgPool;
+      return { failedPools: pool?.failedPools ?? 0, refused: pool?.startupRefusals ?? 0 };
+    });
+    return {
+      label: b.label,
+      real: { failedPools: figure(/workers whose pool failed at start-up: (\d+)/), refused: figure(/postgres too many clients: (\d+)/) },
+      simulated: { failedPools: spreadOf(sims.map((x) => x.failedPools)), refused: spreadOf(sims.map((x) => x.refused)) },
+    };
+  });
+}
+
+/** The start-up storms' table. */
+export function bootStormTable(rows: readonly BootStormRow[]): string {
+  const lines = [
+    '| start-up storm | real pools failed | simulated (range) | real connections refused | simulated (range) | error |',
+    '|---|---|---|---|---|---|',
+  ];
+  const s = (x: Spread) => `${x.median} (${x.min}-${x.max})`;
+  for (const r of rows) {
+    const err = (r.simulated.refused.median - r.real.refused) / r.real.refused;
+    lines.push(
+      `| ${r.label} | ${r.real.failedPools} | ${s(r.simulated.failedPools)} | ${r.real.refused} | ${s(r.simulated.refused)} | ${signed(100 * err, 0)} % |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /** Runs every configuration of `planFile` (paths relative to `root`) against the saved runs in `results`. */
 export function runValidation(root: string, planFile: string, results: string): ValidationRow[] {
   const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
-  const raw = JSON.parse(readFileSync(join(root, plan.scenario), 'utf8'));
+  const scenarios = new Map<string, unknown>();
+  const rawOf = (file: string) => {
+    if (!scenarios.has(file)) scenarios.set(file, JSON.parse(readFileSync(join(root, file), 'utf8')));
+    return scenarios.get(file);
+  };
   const files = readdirSync(join(root, results));
   const seeds = Array.from({ length: plan.seeds }, (_, i) => i + 1);
   return plan.configurations.map((config) => {
@@ -46,7 +99,8 @@ export function runValidation(root: string, planFile: string, results: string): 
       .sort()
       .map((f) => parseHeyRun(readFileSync(join(root, results, f), 'utf8'), `${results}/${f}`));
     const set = config.set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x]));
-    return validateConfig(raw, plan.scenario, { ...config, set }, runs, seeds);
+    const scenario = config.scenario ?? plan.scenario;
+    return validateConfig(rawOf(scenario), scenario, { ...config, set }, runs, seeds);
   });
 }
 
@@ -187,7 +241,7 @@ export function rangesOverlap(row: ValidationRow): boolean {
 }
 
 /** The generated part of docs/validation.md. */
-export function validationSection(rows: readonly ValidationRow[], seeds: number): string {
+export function validationSection(rows: readonly ValidationRow[], seeds: number, bootStorms: readonly BootStormRow[] = []): string {
   const within = rows.filter(withinTargets).length;
   const storms = rows.filter((r) => r.config.storm === true);
   const spreads = rows.filter((r) => r.config.spread === true);
@@ -203,6 +257,14 @@ export function validationSection(rows: readonly ValidationRow[], seeds: number)
     'The spread of the responses (Slowest - Fastest), where the model once had the connections open one after another:',
     '',
     spreadTable(spreads),
+    ...(bootStorms.length === 0
+      ? []
+      : [
+          '',
+          `Start-up storms: each worker's asyncpg pool opens min_size connections before the first request (the kit's record of the real one, and ${seeds} seeds):`,
+          '',
+          bootStormTable(bootStorms),
+        ]),
   ].join('\n');
 }
 

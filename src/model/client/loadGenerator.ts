@@ -19,6 +19,8 @@ export abstract class LoadGenerator implements ClientSide {
   private ids = 0;
   /** When the last result came in (hey's Total); undefined while running. */
   finishedAt: Time | undefined = undefined;
+  /** When it started sending: after the workers' start-up, if they have one (hey's Total counts from here). */
+  startedAt: Time = 0;
   /** Requests sent so far. */
   sent = 0;
 

@@ -34,8 +34,9 @@ export class OpenLoopClient extends LoadGenerator {
   }
 
   private scheduleNext(): void {
-    const at = this.arrivals.next(this.sim.now);
-    const end = this.settings.duration > 0 ? this.settings.duration : Infinity;
+    // The arrivals' steps and the duration count from the client's start (after the workers' start-up, if any).
+    const at = this.startedAt + this.arrivals.next(this.sim.now - this.startedAt);
+    const end = this.settings.duration > 0 ? this.startedAt + this.settings.duration : Infinity;
     if (this.sent >= this.settings.requests || at >= end || at === Infinity) {
       this.arriving = false;
       if (this.inFlight === 0) this.finish();

@@ -5,7 +5,8 @@
 // pool_timeout it raises (the response is a 500). Checking in hands the connection to
 // the oldest waiter, or keeps it open and idle, except an overflow connection, which is
 // closed when the pool already holds pool_size. Connections stay open across requests:
-// the fork and start-up are paid once, not per request.
+// the fork and start-up are paid once, not per request. With pool_pre_ping a pooled
+// connection is pinged (SELECT 1, a round trip) before the checkout returns it.
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PoolSettings } from '../../scenario/resolve.js';
@@ -44,7 +45,9 @@ export class ConnectionPool {
   checkout<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
     if (this.idle > 0) {
       this.idle--;
-      done(a, undefined);
+      const ping = this.settings.pingCpu;
+      if (ping !== undefined) this.server.query(req, ping, 0, pinged, new Opening(this, done, a));
+      else done(a, undefined);
     } else if (this.open < this.settings.size + this.settings.maxOverflow) {
       this.open++;
       this.opening++;
@@ -94,6 +97,10 @@ class Opening {
     readonly done: DbDone<any>,
     readonly a: unknown,
   ) {}
+}
+
+function pinged(op: Opening, error: string | undefined): void {
+  op.done(op.a, error);
 }
 
 function opened(op: Opening, error: string | undefined): void {

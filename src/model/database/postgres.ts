@@ -31,7 +31,7 @@ import type { Lane } from '../../engine/lane.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PostgresSettings } from '../../scenario/resolve.js';
-import type { Gauge } from '../../stats/timeline.js';
+import type { Counter, Gauge } from '../../stats/timeline.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
 import { runTimedQuery, type TimedBackend } from './statementTimeout.js';
@@ -110,6 +110,8 @@ export class Postgres implements DbServer, TimedBackend {
   /** CPU given to the postmaster and to backends (µs), for the report's CPU by process. */
   postmasterCpuUsed = 0;
   backendCpuUsed = 0;
+  /** Refusals over time, when something shows them (an app that connects at start-up). */
+  refusedCounter: Counter | undefined = undefined;
   /** Queries cancelled by statement_timeout. */
   cancelled = 0;
   /** What every query's CPU and wait are multiplied by (the timeline's database.queryTime). */
@@ -270,6 +272,7 @@ export class Postgres implements DbServer, TimedBackend {
   /** A dead-end child read the startup packet: it refuses and exits. */
   private readonly deadEndStarted = (attempt: Attempt): void => {
     this.refused++;
+    this.refusedCounter?.inc(this.sim.now);
     this.deadEnds++;
     this.finish(attempt, TOO_MANY_CLIENTS);
     this.backendCpuUsed += this.settings.refusedCpu;
@@ -291,6 +294,7 @@ export class Postgres implements DbServer, TimedBackend {
     const s = this.settings;
     if (this.backends >= s.maxConnections) {
       this.refused++;
+      this.refusedCounter?.inc(this.sim.now);
       this.awaitingClientAtRefusals += this.awaitingClient;
       this.startingUpAtRefusals += this.startingUp;
       this.inQueryAtRefusals += this.inQuery;
@@ -368,6 +372,7 @@ export class Postgres implements DbServer, TimedBackend {
     this.startingUp--;
     if (!s.superuser && s.maxConnections - this.backends < s.superuserReservedConnections) {
       this.refused++;
+      this.refusedCounter?.inc(this.sim.now);
       this.slotFreed();
       this.finish(attempt, RESERVED_FOR_SUPERUSER);
       return;

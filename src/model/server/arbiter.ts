@@ -3,6 +3,10 @@
 // boots a replacement for any worker that exits, killed or retired after max_requests;
 // a new worker is ready `bootTime` after its predecessor is gone (fork + app import).
 // The arbiter checks at the exact deadline here; the real one wakes at most once a second.
+// A worker whose app fails to start (a UvicornWorker exiting with WORKER_BOOT_ERROR) halts
+// the arbiter (reap_workers raises HaltServer "Worker failed to boot."): it stops every
+// worker and exits, and the listening socket closes with it.
+import type { Callback } from '../../engine/eventQueue.js';
 import type { Uniform } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
@@ -11,7 +15,8 @@ import type { Listener } from '../listener.js';
 import { GeventWorker } from './gevent.js';
 import { SyncWorker } from './sync.js';
 import { ThreadWorker } from './gthread.js';
-import type { ArbiterSettings, WorkerSettings } from '../../scenario/resolve.js';
+import { UvicornWorker } from './uvicorn.js';
+import { UVICORN_WORKER, type ArbiterSettings, type WorkerSettings } from '../../scenario/resolve.js';
 import type { Worker, WorkerGauges, WorkerOwner } from './worker.js';
 
 export { GEVENT_MAX_ACCEPT, type ArbiterSettings, type WorkerClass } from '../../scenario/resolve.js';
@@ -28,6 +33,14 @@ export class Arbiter implements WorkerOwner {
   private readonly retiring = new Set<Worker>();
   /** Requests started by each worker slot, replacements included. */
   readonly served: number[] = [];
+  /** Why gunicorn stopped (HaltServer's reason), if it did. */
+  halted: string | undefined = undefined;
+  /** Workers of the first boot whose app is still starting up, and who waits for them all. */
+  private starting = 0;
+  private onStarted: Callback<any, any> | undefined = undefined;
+  private onStartedArg: unknown = undefined;
+  /** When every worker of the first boot had started (µs). */
+  startedAt = 0;
   /** The highest peaks of workers that have exited. */
   private readonly exitedPeaks = { connections: 0, handlers: 0 };
 
@@ -41,7 +54,44 @@ export class Arbiter implements WorkerOwner {
   ) {}
 
   start(): void {
+    if (this.settings.workerClass === UVICORN_WORKER && this.app.db?.opensAtStartup) this.starting = this.settings.workers;
     for (let i = 0; i < this.settings.workers; i++) this.spawn(i);
+  }
+
+  /** Calls fn(a) once every worker of the first boot has started (at once when none has a start-up). */
+  whenStarted<A>(fn: Callback<A, undefined>, a: A): void {
+    if (this.starting === 0) {
+      fn(a, undefined);
+      return;
+    }
+    this.onStarted = fn;
+    this.onStartedArg = a;
+  }
+
+  booted(_worker: Worker, error: string | undefined): void {
+    if (error !== undefined && this.app.db?.asyncpgPool?.onStartupError === 'exit') this.halt('Worker failed to boot.');
+    else this.oneStarted();
+  }
+
+  private oneStarted(): void {
+    if (this.starting === 0) return;
+    if (--this.starting > 0) return;
+    this.startedAt = this.sim.now;
+    const fn = this.onStarted;
+    this.onStarted = undefined;
+    fn?.(this.onStartedArg, undefined);
+  }
+
+  /** HaltServer: every worker stops, the listening socket closes. */
+  private halt(reason: string): void {
+    if (this.halted !== undefined) return;
+    this.halted = reason;
+    for (const w of this.workers) if (!w.dead) w.kill();
+    this.listener.close();
+    if (this.starting > 0) {
+      this.starting = 1;
+      this.oneStarted();
+    }
   }
 
   /** Requests started by each worker slot so far. */
@@ -50,6 +100,13 @@ export class Arbiter implements WorkerOwner {
     // A replaced worker still finishing, once its replacement holds its slot.
     for (const w of this.retiring) if (this.workers[w.index] !== w) served[w.index] += w.served;
     return served;
+  }
+
+  /** Most threads of its threadpool any live worker used at once (uvicorn). */
+  peakThreadsInUse(): number {
+    let peak = 0;
+    for (const w of this.workers) peak = Math.max(peak, w.threadpool?.peakInUse ?? 0);
+    return peak;
   }
 
   /** Most connections any worker held at once, and most handlers it ran at once. */
@@ -73,7 +130,9 @@ export class Arbiter implements WorkerOwner {
         ? new SyncWorker(...args)
         : s.workerClass === 'gthread'
           ? new ThreadWorker(...args)
-          : new GeventWorker(...args);
+          : s.workerClass === UVICORN_WORKER
+            ? new UvicornWorker(...args)
+            : new GeventWorker(...args);
     this.workers[index] = worker;
     worker.boot();
   }
@@ -119,6 +178,7 @@ export class Arbiter implements WorkerOwner {
    * graceful_timeout.
    */
   reload(): void {
+    if (this.halted !== undefined) return;
     for (const w of this.workers) {
       if (w.dead || !w.alive) continue;
       w.replaced = true;
@@ -130,21 +190,17 @@ export class Arbiter implements WorkerOwner {
 
   exited(worker: Worker, killed: boolean): void {
     this.gracefulTimeouts += worker.gracefulKills;
-    if (worker.replaced) {
-      // Its replacement is booting already.
-      this.retiring.delete(worker);
-      this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;
-      this.exitedPeaks.connections = Math.max(this.exitedPeaks.connections, worker.peakOpen);
-      this.exitedPeaks.handlers = Math.max(this.exitedPeaks.handlers, worker.peakRunning);
-      this.lastNotify.delete(worker);
-      this.restarts++;
-      return;
-    }
-    if (!killed) this.restarts++;
     this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;
+    if (this.halted !== undefined) return;
+    if (!killed || worker.replaced) this.restarts++;
     this.exitedPeaks.connections = Math.max(this.exitedPeaks.connections, worker.peakOpen);
     this.exitedPeaks.handlers = Math.max(this.exitedPeaks.handlers, worker.peakRunning);
     this.lastNotify.delete(worker);
+    if (worker.replaced) {
+      // A reload replaced it: its replacement is booting already.
+      this.retiring.delete(worker);
+      return;
+    }
     this.sim.schedule(this.settings.bootTime, respawn, this, worker.index);
   }
 

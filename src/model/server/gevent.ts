@@ -13,12 +13,9 @@
 // and spawns a greenlet for each, which runs after everything already waiting for the
 // loop. gevent's default is 100; gunicorn sets it to 1 with more than one worker
 // (ggevent.py, run), so a busy worker takes one connection per turn of its loop.
-import { fromSeconds } from '../../engine/time.js';
 import type { Time } from '../../engine/time.js';
 import type { Connection, HttpRequest } from '../request.js';
 import { Worker } from './worker.js';
-
-const NOTIFY_INTERVAL = fromSeconds(1); // ggevent.py: gevent.sleep(1.0) between notify() calls
 
 export class GeventWorker extends Worker {
   readonly blockingHoldsLoop = true;
@@ -96,7 +93,7 @@ export class GeventWorker extends Worker {
   override boot(): void {
     super.boot();
     // Without a timeout nobody listens: skip the heartbeat's events.
-    if (this.settings.watched) this.sim.schedule(NOTIFY_INTERVAL, heartbeat, this);
+    if (this.settings.watched) this.sim.schedule(this.settings.notifyInterval, heartbeat, this);
   }
 
   /** @internal the notifying greenlet wakes up and queues for the loop like any other. */
@@ -110,7 +107,7 @@ export class GeventWorker extends Worker {
     this.loop.release();
     if (this.dead) return;
     this.owner.notified(this);
-    this.sim.schedule(NOTIFY_INTERVAL, heartbeat, this);
+    this.sim.schedule(this.settings.notifyInterval, heartbeat, this);
   }
 
   /** The heartbeat is the only proof of life: a blocked loop misses it. */

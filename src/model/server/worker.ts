@@ -28,11 +28,15 @@ export interface WorkerOwner {
   exited(worker: Worker, killed: boolean): void;
   /** The worker notified it is alive (gunicorn's heartbeat, `notify()`). */
   notified(worker: Worker): void;
+  /** The worker's app finished starting up (`error`: it failed); only workers with a start-up call it. */
+  booted?(worker: Worker, error: string | undefined): void;
 }
 
 export abstract class Worker implements Acceptor, ServerSide, AppHost {
   readonly loop: Resource;
   abstract readonly blockingHoldsLoop: boolean;
+  /** uvicorn's threadpool for `def` handlers; none in gunicorn's own classes. */
+  readonly threadpool: Resource | undefined = undefined;
   /** Connections this worker holds open. */
   protected open = 0;
   /** Requests being handled: a list threaded through the requests (no allocation). */
@@ -144,8 +148,8 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     // Otherwise a handler is running; the connection is released when it finishes.
   }
 
-  /** Runs the app for the request on `conn`. */
-  protected run(conn: Connection): void {
+  /** Runs the app for the request on `conn`; with `status`, the server answers it so without the app (uvicorn's 503). */
+  protected run(conn: Connection, status?: number): void {
     const req = conn.request!;
     conn.pending = false;
     req.host = this;
@@ -153,7 +157,9 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.gauges.running.add(1, this.sim.now);
     this.served++;
     if (this.settings.maxRequests > 0 && this.served >= this.settings.maxRequests) this.retire();
-    this.startRequest(req, this.settings.requestCpu + (conn.handled++ === 0 ? this.connectionCpu() : 0));
+    const cpu = this.settings.requestCpu + (conn.handled++ === 0 ? this.connectionCpu() : 0);
+    if (status !== undefined) this.app.answer(req, cpu, status);
+    else this.startRequest(req, cpu);
   }
 
   /** The worker's CPU for a new connection, charged with its first request (gevent: when accepted). */

@@ -144,7 +144,13 @@ describe('sim run --sensitivity', () => {
 
   it('reports the sensitive costs, every cost moved and the base in JSON', () => {
     const json = sensitivityJson(analyse(cpuBound));
-    expect(Object.keys(json)).toEqual(['sensitivity', 'sensitivityChecked', 'sensitivityBase']);
+    expect(Object.keys(json)).toEqual([
+      'sensitivity',
+      'sensitivityChecked',
+      'sensitivitySettings',
+      'sensitivitySettingsChecked',
+      'sensitivityBase',
+    ]);
     expect(Object.keys(json.sensitivity[0])).toEqual(['path', 'description', 'fitted', 'low', 'high']);
     expect(Object.keys(json.sensitivity[0].low)).toEqual(['requestsPerSec', 'status500']);
     expect(json.sensitivityChecked).toHaveLength(4);

@@ -57,4 +57,13 @@ describe('a connection pool, alone', () => {
     h.at(200, () => pool.closeAll());
     expect(h.run()).toEqual(['0 server open 1', '100 got 1', '150 server open 2', '200 server close', '250 server close']);
   });
+
+  it('with pool_pre_ping, pings a pooled connection before handing it out (a new one is not pinged)', () => {
+    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 0, timeout: 0, pingCpu: 50 });
+    h.at(0, () => checkout(1));
+    h.at(200, () => pool.checkin());
+    h.at(300, () => checkout(2));
+    // The fake server's query lasts its wait alone: the ping's round trip is instant here.
+    expect(h.run()).toEqual(['0 server open 1', '100 got 1', '300 server query 2', '300 got 2']);
+  });
 });

@@ -24,6 +24,10 @@ const SETTINGS: WorkerSettings = {
   requestCpu: 0,
   acceptCpu: 0,
   maxAccept: 100,
+  notifyInterval: 1_000_000,
+  limitConcurrency: 0,
+  threadpool: 0,
+  threadpoolCpu: 0,
 };
 
 /** An app whose handler logs its start and answers 200 `handlerTime` µs later. */

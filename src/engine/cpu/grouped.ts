@@ -1,0 +1,241 @@
+// Processor sharing between task groups first, then between a group's tasks: how Linux
+// shares cores when tasks are grouped (sched(7): with autogroup, every session is a group;
+// with the cpu controller, every cgroup is one). The runnable groups split the cores
+// equally, except that a group gets no more cores than it has runnable tasks (one task
+// runs on one core at a time): the rest goes to the others ("water filling"). A group's
+// tasks split its share equally. A task run without a group is a group of its own, as a
+// process alone in its session is.
+//
+// Exact, with one virtual clock per group: a group's clock grows at its tasks' common
+// rate, and a task started at V0 with work w ends when its group's clock reaches V0 + w.
+// Rates change whenever a task starts or ends anywhere, so every clock is brought up to
+// date then and the earliest end rescheduled. Cost per change: the number of runnable
+// groups.
+import type { Callback } from '../eventQueue.js';
+import type { Simulation } from '../simulation.js';
+import type { Time } from '../time.js';
+import type { Cpu } from './cpu.js';
+
+interface GroupTask {
+  finish: number;
+  /** Start order, which breaks ties; also the task's id. */
+  seq: number;
+  fn: Callback<any, any>;
+  a: unknown;
+  b: unknown;
+}
+
+class Group {
+  /** Runnable tasks, by finish in this group's virtual time (a heap). */
+  readonly tasks: GroupTask[] = [];
+  virtual = 0;
+  /** CPU speed of each of its tasks now. */
+  rate = 0;
+  /** Where it is in GroupedCpu.active; -1 when it has no runnable task. */
+  at = -1;
+  constructor(readonly shared: boolean) {}
+}
+
+export class GroupedCpu implements Cpu {
+  /** Groups with a runnable task. */
+  private readonly active: Group[] = [];
+  private readonly spare: Group[] = [];
+  private updated: Time = 0;
+  /** From 1: a task id of 0 means "none" to callers (HttpRequest.cpuTask). */
+  private seq = 1;
+  private token = 0;
+  /** Scratch for the water filling. */
+  private readonly order: Group[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly cores: number,
+  ) {}
+
+  /** Tasks running now. */
+  get running(): number {
+    let n = 0;
+    for (const g of this.active) n += g.tasks.length;
+    return n;
+  }
+
+  /** A task of a process alone in its group. */
+  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
+    return this.runIn(this.spare.pop() ?? new Group(false), work, fn, a, b);
+  }
+
+  /** A group whose tasks share one share of the cores (a session, a cgroup). */
+  group(): Cpu {
+    const g = new Group(true);
+    return {
+      cores: this.cores,
+      run: (work, fn, a, b) => this.runIn(g, work, fn, a, b),
+      cancel: (id) => this.cancel(id),
+    };
+  }
+
+  /** @internal */
+  runIn<A, B>(g: Group, work: Time, fn: Callback<A, B>, a: A, b?: B): number {
+    this.advance();
+    const id = this.seq++;
+    if (g.at < 0) {
+      g.at = this.active.length;
+      this.active.push(g);
+    }
+    push(g.tasks, { finish: g.virtual + work, seq: id, fn, a, b });
+    this.shareOut();
+    this.reschedule();
+    return id;
+  }
+
+  cancel(id: number): void {
+    for (const g of this.active) {
+      const rest = g.tasks.filter((t) => t.seq !== id);
+      if (rest.length === g.tasks.length) continue;
+      this.advance();
+      g.tasks.length = 0;
+      for (const t of rest) push(g.tasks, t);
+      if (g.tasks.length === 0) this.retire(g);
+      this.shareOut();
+      this.reschedule();
+      return;
+    }
+  }
+
+  /** Every group's clock, brought up to now at the rates since the last change. */
+  private advance(): void {
+    const dt = this.sim.now - this.updated;
+    this.updated = this.sim.now;
+    if (dt === 0) return;
+    for (const g of this.active) g.virtual += dt * g.rate;
+  }
+
+  /** Water filling: groups smaller than the level get a core per task, the rest the level. */
+  private shareOut(): void {
+    const order = this.order;
+    order.length = 0;
+    let tasks = 0;
+    for (const g of this.active) {
+      order.push(g);
+      tasks += g.tasks.length;
+    }
+    if (tasks <= this.cores) {
+      for (const g of order) g.rate = 1;
+      return;
+    }
+    order.sort(bySize);
+    let cores = this.cores;
+    let left = order.length;
+    for (const g of order) {
+      const level = cores / left;
+      const k = g.tasks.length;
+      const share = Math.min(k, level);
+      g.rate = share / k;
+      cores -= share;
+      left--;
+    }
+  }
+
+  private reschedule(): void {
+    const token = ++this.token;
+    let wait = Number.POSITIVE_INFINITY;
+    for (const g of this.active) {
+      const w = (g.tasks[0].finish - g.virtual) / g.rate;
+      if (w < wait) wait = w;
+    }
+    if (wait === Number.POSITIVE_INFINITY) return;
+    // Rounded up to whole microseconds: simulated time is an integer.
+    this.sim.schedule(Math.max(0, Math.ceil(wait - 1e-9)), this.ended, token);
+  }
+
+  private readonly ended = (token: number): void => {
+    if (token !== this.token) return;
+    this.advance();
+    // Every task whose work is done (within rounding) ends now, oldest first.
+    const done: GroupTask[] = [];
+    let soonest: Group | undefined;
+    let soonestLeft = Number.POSITIVE_INFINITY;
+    for (const g of this.active) {
+      while (g.tasks.length > 0 && g.tasks[0].finish <= g.virtual + 1e-6) {
+        const t = pop(g.tasks);
+        if (t.finish > g.virtual) g.virtual = t.finish;
+        done.push(t);
+      }
+      if (g.tasks.length > 0) {
+        const left = (g.tasks[0].finish - g.virtual) / g.rate;
+        if (left < soonestLeft) {
+          soonestLeft = left;
+          soonest = g;
+        }
+      }
+    }
+    if (done.length === 0 && soonest !== undefined) {
+      // Rounding left a sliver: it is done.
+      const t = pop(soonest.tasks);
+      soonest.virtual = t.finish;
+      done.push(t);
+    }
+    for (let i = this.active.length - 1; i >= 0; i--) {
+      const g = this.active[i];
+      if (g.tasks.length === 0) this.retire(g);
+    }
+    if (done.length > 1) done.sort(bySeq);
+    this.shareOut();
+    this.reschedule();
+    for (const t of done) t.fn(t.a, t.b);
+  };
+
+  /** `g` has no runnable task left: out of the active list (order kept), reused if alone. */
+  private retire(g: Group): void {
+    this.active.splice(g.at, 1);
+    for (let i = g.at; i < this.active.length; i++) this.active[i].at = i;
+    g.at = -1;
+    g.rate = 0;
+    if (!g.shared) {
+      g.virtual = 0;
+      this.spare.push(g);
+    }
+  }
+}
+
+function bySize(x: Group, y: Group): number {
+  return x.tasks.length - y.tasks.length || x.at - y.at;
+}
+
+function bySeq(x: GroupTask, y: GroupTask): number {
+  return x.seq - y.seq;
+}
+
+function before(x: GroupTask, y: GroupTask): boolean {
+  return x.finish < y.finish || (x.finish === y.finish && x.seq < y.seq);
+}
+
+function push(h: GroupTask[], t: GroupTask): void {
+  let i = h.length;
+  h.push(t);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!before(t, h[p])) break;
+    h[i] = h[p];
+    i = p;
+  }
+  h[i] = t;
+}
+
+function pop(h: GroupTask[]): GroupTask {
+  const top = h[0];
+  const last = h.pop()!;
+  if (h.length > 0) {
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= h.length) break;
+      if (c + 1 < h.length && before(h[c + 1], h[c])) c++;
+      if (!before(h[c], last)) break;
+      h[i] = h[c];
+      i = c;
+    }
+    h[i] = last;
+  }
+  return top;
+}

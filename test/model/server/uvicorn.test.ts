@@ -1,0 +1,163 @@
+// uvicorn's worker under gunicorn (UvicornWorker): FastAPI's threadpool for `def`
+// handlers, limit_concurrency's 503s, and the app's start-up with asyncpg's pools. Every
+// cost is 0 unless a test states it, so the figures are derived by hand.
+import { describe, expect, it } from 'vitest';
+import { run } from '../../helpers.js';
+
+const UVICORN = 'uvicorn.workers.UvicornWorker' as const;
+/** A handler that blocks 50 ms (time.sleep(0.05)), no database. */
+const blocking50 = { steps: [{ kind: 'sleep' as const, time: 0.05, io: 'blocking' as const }] };
+
+describe("a def handler runs in the worker's threadpool", () => {
+  it("runs 40 at once (anyio's default limiter): 100 requests of 50 ms end at 50, 100 and 150 ms", () => {
+    const { summary, result } = run({
+      client: { requests: 100, concurrency: 100 },
+      server: { workerClass: UVICORN, workers: 1, threadpoolCpu: 0 },
+      app: { ...blocking50, handler: 'def' },
+      database: undefined,
+    });
+    // Threads: 40 requests 0-50 ms, the next 40 50-100 ms, the last 20 100-150 ms.
+    expect(summary.summary.total).toBeCloseTo(0.15, 6);
+    expect(summary.summary.fastest).toBeCloseTo(0.05, 6);
+    expect(summary.summary.slowest).toBeCloseTo(0.15, 6);
+    expect(summary.latency.p50).toBeCloseTo(0.1, 6);
+    expect(result.server.threadpool).toEqual({ threads: 40, peakInUse: 40, waited: 60 });
+    expect(summary.simulation.binding?.limit).toBe('threadpool');
+  });
+
+  it("serializes the loop's hand-off to the threads (threadpoolCpu), which then wait for a free thread", () => {
+    // 1 ms of the loop per hand-off: request k is handed over at k ms. Requests 1-40 get a
+    // thread at once and end at k + 50 ms; 41-80 get the thread of request k - 40 at
+    // k + 10 ms and end at k + 60; 81-100 get it at k + 20 and end at k + 70, the last at 170 ms.
+    const { summary } = run({
+      client: { requests: 100, concurrency: 100 },
+      server: { workerClass: UVICORN, workers: 1, threadpoolCpu: 0.001 },
+      app: { ...blocking50, handler: 'def' },
+      database: undefined,
+    });
+    expect(summary.summary.fastest).toBeCloseTo(0.051, 6);
+    expect(summary.summary.slowest).toBeCloseTo(0.17, 6);
+    expect(summary.summary.total).toBeCloseTo(0.17, 6);
+  });
+
+  it('with app.threadpool threads, runs that many at once', () => {
+    const { summary } = run({
+      client: { requests: 100, concurrency: 100 },
+      server: { workerClass: UVICORN, workers: 1, threadpoolCpu: 0 },
+      app: { ...blocking50, handler: 'def', threadpool: 100 },
+      database: undefined,
+    });
+    expect(summary.summary.total).toBeCloseTo(0.05, 6);
+  });
+
+  it('as an async def, the same blocking call stalls the loop: one request at a time', () => {
+    const { summary } = run({
+      client: { requests: 10, concurrency: 10 },
+      server: { workerClass: UVICORN, workers: 1 },
+      app: { ...blocking50, handler: 'async' },
+      database: undefined,
+    });
+    expect(summary.summary.total).toBeCloseTo(0.5, 6);
+    expect(summary.simulation.binding?.limit).toBe('loop CPU');
+  });
+
+  it("holds the GIL for its Python: a def handler's CPU waits for the loop's", () => {
+    // 10 def handlers of 10 ms CPU each: threads do not add a core's worth of Python; they
+    // take turns on the GIL (the loop), one after another: the last ends at 100 ms.
+    const { summary } = run({
+      client: { requests: 10, concurrency: 10 },
+      machine: { cores: 4 },
+      server: { workerClass: UVICORN, workers: 1, threadpoolCpu: 0 },
+      app: { steps: [{ kind: 'cpu', time: 0.01 }], handler: 'def' },
+      database: undefined,
+    });
+    expect(summary.summary.total).toBeCloseTo(0.1, 6);
+  });
+});
+
+describe('limit_concurrency', () => {
+  it('answers 503 and closes the connection when its worker holds that many connections, its own and kept-alive ones included', () => {
+    // Limit 10, 20 connections at once, 2 requests each, a 100 ms cooperative handler. The
+    // k-th connection's request finds k connections open: 1-9 run; 10-20 get a 503 at once,
+    // and their second request on a new connection another. At 100 ms the 9 kept-alive
+    // connections send their second request: 9 open, none running: they run, until 200 ms.
+    const { summary, result } = run({
+      client: { requests: 40, concurrency: 20 },
+      server: { workerClass: UVICORN, workers: 1, limitConcurrency: 10, keepalive: 2 },
+      app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+      database: undefined,
+    });
+    expect(summary.statusCodes).toEqual({ '200': 18, '503': 22 });
+    expect(summary.summary.total).toBeCloseTo(0.2, 6);
+    expect(result.evidence.peakHandlersPerWorker).toBeLessThanOrEqual(10);
+  });
+
+  it('has no limit by default', () => {
+    const { summary } = run({
+      client: { requests: 40, concurrency: 20 },
+      server: { workerClass: UVICORN, workers: 1 },
+      app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+      database: undefined,
+    });
+    expect(summary.statusCodes).toEqual({ '200': 40 });
+  });
+});
+
+describe("the app's start-up: asyncpg's pools open min_size connections before the first request", () => {
+  const storm = (onStartupError: 'serve' | 'exit') =>
+    run({
+      client: { requests: 40, concurrency: 4 },
+      server: { workerClass: UVICORN, workers: 4, keepalive: 0 },
+      app: {
+        driver: 'asyncpg',
+        asyncpgPool: { minSize: 10, maxSize: 10, onStartupError },
+        steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.001 }, { kind: 'dbClose' }],
+      },
+      database: { maxConnections: 30, superuser: true, forkTime: 0.002, backendStartTime: 0.01 },
+    });
+
+  it('opens them at start-up, before traffic: 4 x 10 against max_connections 30 meets refusals before the first request', () => {
+    const { result, summary } = storm('serve');
+    const db = result.database!;
+    // 40 asked for, 30 slots: a pool that meets a refusal fails and closes what it had
+    // opened, which lets the others' connects through; every refusal is at start-up.
+    expect(db.refused).toBeGreaterThan(0);
+    expect(db.asyncpgPool!.startupRefusals).toBe(db.refused);
+    expect(db.asyncpgPool!.failedPools).toBeGreaterThan(0);
+    expect(db.asyncpgPool!.failedPools).toBeLessThan(4);
+    // The client started after the start-up; every refusal came before it.
+    const start = result.server.startup!.duration / 1e6;
+    expect(start).toBeGreaterThan(0);
+    const refused = result.timeline.count.dbRefused;
+    const last = Math.max(...refused.flatMap((n, i) => (n > 0 ? [result.timeline.t[i]] : [])));
+    expect(last).toBeLessThan(start);
+    // Requests that reach a worker whose pool failed raise: 500s.
+    expect(summary.simulation.exceptions).toEqual({
+      "AttributeError: 'NoneType' object has no attribute 'acquire'": summary.statusCodes['500'],
+    });
+    expect(summary.simulation.binding?.limit).toBe('max_connections');
+  });
+
+  it('starts an open loop after the start-up too: its rate steps and duration count from there', () => {
+    const { result } = run({
+      client: { arrivals: { process: 'constant', rate: 100 }, duration: 1 },
+      server: { workerClass: UVICORN, workers: 1 },
+      app: {
+        driver: 'asyncpg',
+        asyncpgPool: { minSize: 2, maxSize: 2 },
+        steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.001 }, { kind: 'dbClose' }],
+      },
+    });
+    // One arrival every 10 ms for 1 s after the start-up (the first at 10 ms, the last before 1 s).
+    expect(result.server.startup!.duration).toBeGreaterThan(0);
+    expect(result.sent).toBe(99);
+  });
+
+  it('without the app catching the error, the worker fails to boot and gunicorn halts: every request is refused', () => {
+    const { result, summary } = storm('exit');
+    expect(result.server.startup!.halted).toBe('Worker failed to boot.');
+    expect(summary.summary.responses).toBe(0);
+    expect(Object.keys(summary.errors)).toEqual(['Get "http://127.0.0.1:8000": dial tcp 127.0.0.1:8000: connect: connection refused']);
+    expect(result.database!.refused).toBeGreaterThan(0);
+  });
+});
