@@ -22,6 +22,7 @@ import type { Attempt, DbClient } from './database/postgres.js';
 import { Phase, type HttpRequest } from './request.js';
 import type { CompiledStep, Endpoint } from './steps.js';
 import { BREAKER_OPEN_ERROR, type Breakers } from './breaker.js';
+import { STATEMENT_TIMEOUT } from './database/statementTimeout.js';
 
 /** What requests raises when the app's own client timeout runs out (requests' timeout=). */
 export const HTTP_READ_TIMEOUT = 'requests.exceptions.ReadTimeout: Read timed out.';
@@ -351,6 +352,11 @@ export class App implements DbClient {
  * and drops the severity.
  */
 function driverError(driver: 'psycopg2' | 'asyncpg', error: string): string {
+  // SQLSTATE 57014: psycopg2.errors.QueryCanceled, asyncpg.exceptions.QueryCanceledError.
+  if (error === STATEMENT_TIMEOUT) {
+    const what = error.replace(/^ERROR: +/, '');
+    return driver === 'psycopg2' ? `psycopg2.errors.QueryCanceled: ${what}` : `asyncpg.exceptions.QueryCanceledError: ${what}`;
+  }
   if (driver === 'psycopg2') return `psycopg2.OperationalError: ${error}`;
   // asyncpg's own errors (the pool's TimeoutError, the app's AttributeError) are already whole.
   return error.startsWith('FATAL') ? `asyncpg.exceptions.TooManyConnectionsError: ${error.replace(/^FATAL: +/, '')}` : error;

@@ -24,6 +24,17 @@ describe('statement_timeout, from the handler', () => {
     expect(summary.simulation.database!.connections).toBe(1);
     expect(summary.summary.slowest).toBeLessThan(0.51);
   });
+
+  it("names asyncpg's exception when the app uses asyncpg", () => {
+    const { summary } = run({
+      client: { requests: 2, concurrency: 1 },
+      app: { driver: 'asyncpg', steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 2 }, { kind: 'dbClose' }] },
+      database: { statementTimeout: 0.5 },
+    });
+    expect(summary.simulation.exceptions).toEqual({
+      'asyncpg.exceptions.QueryCanceledError: canceling statement due to statement timeout': 2,
+    });
+  });
 });
 
 describe("the app's timeout on an outbound call", () => {

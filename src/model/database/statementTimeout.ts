@@ -14,8 +14,8 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { DbDone } from './server.js';
 
-/** libpq's PQerrorMessage for it (severity, a colon and two spaces), as psycopg2 raises it. */
-export const STATEMENT_TIMEOUT = 'psycopg2.errors.QueryCanceled: canceling statement due to statement timeout';
+/** PostgreSQL's message (libpq's form: severity, a colon and two spaces); the app names the driver's exception (App.exceptionsRaised). */
+export const STATEMENT_TIMEOUT = 'ERROR:  canceling statement due to statement timeout';
 
 /** The backend's side of a query that runs under a statement timeout. */
 export interface TimedBackend {
