@@ -54,7 +54,7 @@ export const retriesSchema = z
       "The client retries failed attempts, as a client library would (the load tester then sees one result per request). Latency counts from the first attempt's send.",
   });
 
-export const TIMELINE_CHANGES = ['database.queryTime', 'app.httpTime', 'client.rate'] as const;
+export const TIMELINE_CHANGES = ['database.queryTime', 'app.httpTime', 'client.rate', 'machine.cores'] as const;
 
 export const timelineEventSchema = z
   .strictObject({
@@ -64,7 +64,7 @@ export const timelineEventSchema = z
     }),
     change: z.enum(TIMELINE_CHANGES).optional().meta({
       description:
-        "What changes: database.queryTime (every query's CPU and wait, for queries that start meanwhile), app.httpTime (outbound HTTP calls' latency, for calls that start meanwhile), client.rate (the open-loop arrival rate).",
+        "What changes: database.queryTime (every query's CPU and wait, for queries that start meanwhile), app.httpTime (outbound HTTP calls' latency, for calls that start meanwhile), client.rate (the open-loop arrival rate), machine.cores (the app machine's cores, for everything running there, from that instant; machine.scheduler shared without task groups).",
     }),
     multiply: z.number().positive().max(1e6).optional().meta({ description: 'Multiply it by this much (at most 1,000,000).' }),
     set: z

@@ -38,7 +38,7 @@ export interface ModelChange {
   at: Time;
   /** Infinity: never undone. */
   until: Time;
-  change: 'database.queryTime' | 'app.httpTime';
+  change: 'database.queryTime' | 'app.httpTime' | 'machine.cores';
   multiply: number;
 }
 

@@ -275,6 +275,7 @@ const incident = fc.record(
     slowdown: fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 10 })),
     kill: fc.integer({ min: 0, max: 40 }),
     reload: fc.integer({ min: 0, max: 40 }),
+    coresLost: fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 30 }), fc.constantFrom(0.25, 0.5, 2)),
     statementTimeout: seconds(20),
     breaker: fc.record({ failMax: fc.integer({ min: 1, max: 3 }), resetTimeout: positiveSeconds(20) }),
   },
@@ -307,7 +308,8 @@ export const validScenario = fc
     ...(withDb
       ? { database: { ...database, ...(i?.statementTimeout === undefined ? {} : { statementTimeout: i.statementTimeout }) } }
       : {}),
-    ...(i === undefined || ((!withDb || i.slowdown === undefined) && i.kill === undefined && i.reload === undefined)
+    ...(i === undefined ||
+    ((!withDb || i.slowdown === undefined) && i.kill === undefined && i.reload === undefined && i.coresLost === undefined)
       ? {}
       : {
           timeline: [
@@ -323,6 +325,16 @@ export const validScenario = fc
               : []),
             ...(i.kill !== undefined ? [{ at: `${i.kill}ms`, killWorkers: 1 }] : []),
             ...(i.reload !== undefined ? [{ at: `${i.reload}ms`, reload: true }] : []),
+            ...(i.coresLost !== undefined
+              ? [
+                  {
+                    at: `${i.coresLost[0]}ms`,
+                    until: `${i.coresLost[0] + i.coresLost[1]}ms`,
+                    change: 'machine.cores',
+                    multiply: i.coresLost[2],
+                  },
+                ]
+              : []),
           ],
         }),
     // A budget far below the default: a generated scenario that spins (hey -z with

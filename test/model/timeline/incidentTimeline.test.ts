@@ -81,3 +81,21 @@ describe('database.queryTime through PostgreSQL', () => {
     expect(h.run()).toEqual(['1109 result 1', '1550 result 2', '2110 result 4', '2549 result 3']);
   });
 });
+
+describe('machine.cores through a run', () => {
+  it("halves the app machine's cores for the span, and refuses a scheduler that cannot change them", async () => {
+    const { run, scenario } = await import('../../helpers.js');
+    // One request of 1 s of CPU on 1 core; from 0.2 to 0.6 s the core is halved: 0.2 s of
+    // work done by then, 0.2 s more in the next 0.4 s, the last 0.6 s after: done at 1.2 s.
+    const { summary } = run({
+      client: { requests: 1, concurrency: 1 },
+      machine: { cores: 1 },
+      app: { steps: [{ kind: 'cpu', time: 1 }] },
+      timeline: [{ at: 0.2, until: 0.6, change: 'machine.cores', multiply: 0.5 }],
+    });
+    expect(summary.summary.total).toBeCloseTo(1.2, 5);
+    expect(() => scenario({ machine: { scheduler: 'fifo' }, timeline: [{ at: 1, change: 'machine.cores', multiply: 0.5 }] })).toThrow(
+      /processor sharing/,
+    );
+  });
+});
