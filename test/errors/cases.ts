@@ -307,6 +307,11 @@ export const ERROR_CASES: ErrorCase[] = [
     { timeline: [{ at: 1, until: 2, change: 'client.rate', multiply: 2 }] },
     'timeline[0].change: client.rate changes the open-loop rate',
   ),
+  field(
+    'changing the cores of a fifo machine during a run',
+    { machine: { scheduler: 'fifo' }, timeline: [{ at: 1, until: 2, change: 'machine.cores', multiply: 0.5 }] },
+    'timeline[0].change: machine.cores changes during a run only under processor sharing',
+  ),
   field('an unknown jitter', { client: { retries: { jitter: 'fulll' } } }, 'client.retries.jitter'),
   field(
     'killing more workers than there are',
