@@ -85,6 +85,23 @@ export const notACost = (key: string, guess: string | undefined, known: readonly
 export const costMeasuredAndFitted = (path: string) => `${quote(path)} is in both "measured" and "fitted": a cost is one or the other`;
 export const reservedAtLeastMax = (reserved: number, max: number) =>
   `expected fewer reserved connections than maxConnections (${max}), got ${reserved}: PostgreSQL refuses to start ("superuser_reserved_connections must be less than max_connections")`;
+// Incidents (timeline, retries, breakers: src/scenario/incidentSchema.ts, incidentChecks.ts).
+export const decorrelatedNeedsBase = 'decorrelated jitter grows from base: expected a base greater than 0';
+export const changeOrKill = 'expected one of "change" (with multiply, set or rampTo), "killWorkers" or "reload"';
+export const untilAfterAt = 'expected "until" later than "at"';
+export const notWithKill = (key: string) => `${quote(key)} is not for killWorkers or reload: they happen once, at "at"`;
+export const oneHowToChange = 'expected one of "multiply", "set" or "rampTo"';
+export const onlyMultiply = (change: string) => `${change} can only be multiplied: expected "multiply"`;
+export const rampNeedsUntil = 'a ramp needs "until": when it reaches its rate';
+export const rateChangeNeedsArrivals =
+  'client.rate changes the open-loop rate: expected "client.arrivals" (hey\'s closed loop has no rate to change)';
+export const queryTimeNeedsDatabase = 'database.queryTime needs a "database" section';
+export const httpTimeNeedsHttpStep = 'app.httpTime slows outbound HTTP calls: expected an "http" step in the handler';
+export const killMoreThanWorkers = (kill: number, workers: number) =>
+  `expected at most server.workers (${workers}) workers to kill, got ${kill}`;
+export const coresChangeNeedsShared =
+  'machine.cores changes during a run only under processor sharing: expected machine.scheduler "shared" with taskGroups "none"';
+export const breakerNeedsDatabase = 'a database breaker needs a "database" section';
 export const moreProblems = (n: number) => `... and ${n} more problems`;
 
 // --- Command line ------------------------------------------------------------------------

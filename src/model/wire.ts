@@ -32,6 +32,9 @@ import { Listener } from './listener.js';
 import { PHASE_NAMES } from './request.js';
 import { Arbiter } from './server/arbiter.js';
 import { compileEndpoints } from './steps.js';
+import { Breakers } from './breaker.js';
+import { IncidentTimeline } from './timeline/incidentTimeline.js';
+import { hasIncident } from '../scenario/resolveIncidents.js';
 
 /** The wired system, ready to run: its components, and what records them. */
 export interface System {
@@ -47,13 +50,17 @@ export interface System {
   db: DatabaseAccess | undefined;
   postgres: Postgres | undefined;
   pgbouncer: PgBouncer | undefined;
+  /** The timeline's events (scenario.timeline), started with the run. */
+  incidents: IncidentTimeline | undefined;
 }
 
 /** `series`: record the time series (RunOptions.timeSeries). */
 export function wire(r: ResolvedScenario, series: boolean): System {
   const sim = new Simulation();
   const streams = new RandomStreams(r.seed);
-  const recorder = new RunRecorder(PHASE_NAMES.length, series);
+  // An incident's report (goodput before and after, the recovery) reads completions over time.
+  const incident = hasIncident(r);
+  const recorder = new RunRecorder(PHASE_NAMES.length, series || incident);
   const timeline = recorder.timeline;
 
   const groups = r.machine.scheduler === 'shared' ? r.machine.taskGroups : 'none';
@@ -154,5 +161,27 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     const cpu = c.host !== undefined ? host(c.host) : c.taskGroup === 'server' ? server : group(cores);
     client.process = new ProcessCpu(cpu, cpu.cores, 'client');
   }
-  return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer };
+  if (c.settings.retry !== undefined) client.enableRetries(streams.stream('client.retry'));
+  if (incident) {
+    client.attemptCounter = timeline.counter('attempts');
+    client.lateCounter = timeline.counter('late');
+  }
+  const b = r.app.breaker;
+  if (b !== undefined) {
+    const settings = { failMax: b.failMax, resetTimeout: b.resetTimeout };
+    app.breakers = { database: b.database ? new Breakers(settings) : undefined, http: b.http ? new Breakers(settings) : undefined };
+  }
+  const incidents =
+    r.incident === undefined
+      ? undefined
+      : new IncidentTimeline(sim, r.incident, {
+          setFactor: (change, factor) => {
+            if (change === 'database.queryTime') postgres!.queryTimeFactor = factor;
+            else if (change === 'machine.cores') (cores as SharedCpu).setCores(r.machine.cores * factor);
+            else app.httpTimeFactor = factor;
+          },
+          killWorkers: (n) => arbiter.killWorkers(n),
+          reload: () => arbiter.reload(),
+        });
+  return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer, incidents };
 }

@@ -3,6 +3,7 @@
 // tell, under its own heading.
 import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
+import { incidentText } from './incidentText.js';
 
 const BAR = '■';
 
@@ -67,7 +68,7 @@ function simulationText(s: RunSummary): string[] {
   out.push(
     `  Server:\t${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}` +
       (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
-      (srv.restarts > 0 ? `, ${srv.restarts} restarted (max_requests)` : ''),
+      (srv.restarts > 0 ? `, ${srv.restarts} restarted gracefully (max_requests, reload)` : ''),
   );
   if (srv.startup !== undefined) {
     out.push(
@@ -140,5 +141,6 @@ function simulationText(s: RunSummary): string[] {
       out.push(`  ${label}${secs.toFixed(4)} secs ${share}`);
     }
   }
+  if (s.incident !== undefined) out.push(...incidentText(s.incident));
   return out;
 }

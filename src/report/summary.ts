@@ -5,6 +5,7 @@ import type { StopReason } from '../messages.js';
 import type { RunResult } from '../model/system.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import { bindingLimit, type BindingLimit } from './bindingLimit.js';
+import { incidentSummary, type IncidentSummary } from './incident.js';
 
 export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
 
@@ -95,6 +96,8 @@ export interface RunSummary {
      */
     littlesLaw: { meanInSystem: number; throughputTimesMeanTime: number };
   };
+  /** With a timeline, retries, breakers or timeouts: goodput, retries and the recovery (report/incident.ts). */
+  incident?: IncidentSummary;
 }
 
 export function summarize(result: RunResult, scenario: string, seed: number): RunSummary {
@@ -176,6 +179,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
         throughputTimesMeanTime: total > 0 ? toSeconds(lat.sum + rec.errorTime) / total : 0,
       },
     },
+    ...(result.incident !== undefined ? { incident: incidentSummary(result.incident, result.timeline, result.sent) } : {}),
   };
   // The limit that binds, for the worker class whose report first named it (uvicorn's).
   if (result.server.workerClass === UVICORN_WORKER) out.simulation.binding = bindingLimit(out);

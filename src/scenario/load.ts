@@ -6,6 +6,7 @@ import { MEASURED_COSTS } from './measuredCosts.js';
 import * as msg from '../messages.js';
 import { checkBudgets } from './budgets.js';
 import { checkCostNotes } from './costs.js';
+import { checkIncidents } from './incidentChecks.js';
 import { UserError, formatPath } from './errors.js';
 import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, pathKey, type JsonLocation } from './jsonText.js';
@@ -98,6 +99,7 @@ export function validateScenario(
     });
   }
   checkCostNotes(scenario, fail);
+  checkIncidents(scenario, fail);
   if (options.budgets === true) checkBudgets(scenario, where);
   return scenario;
 }

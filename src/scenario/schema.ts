@@ -11,6 +11,7 @@ import { clientSchema } from './clientSchema.js';
 import { machineSchema, serverSchema } from './serverSchema.js';
 import { appSchema } from './appSchema.js';
 import { databaseSchema } from './databaseSchema.js';
+import { timelineSchema } from './incidentSchema.js';
 import { MAX_EVENTS, MAX_REPLICATIONS, positiveCount, positiveSeconds } from './units.js';
 
 export * from './units.js';
@@ -69,6 +70,7 @@ export const scenarioSchema = z.strictObject({
   server: serverSchema,
   app: appSchema,
   database: databaseSchema.optional(),
+  timeline: timelineSchema.optional(),
   limits: limitsSchema.default(DEFAULT_LIMITS),
   sweep: sweepSchema.optional(),
   measured: costNotes(
