@@ -15,7 +15,7 @@ import { loadScenarioFile } from '../dist/cli/loadScenarioFile.js';
 import { simulate } from '../dist/model/system.js';
 import { summarize } from '../dist/report/summary.js';
 
-const EXAMPLE_SCENARIOS = ['gevent-unpatched-10', 'gevent-100', 'gevent-125', 'gevent-4x100-actors'];
+const EXAMPLE_SCENARIOS = ['gevent-unpatched-10', 'gevent-100', 'gevent-125', 'gevent-4x100-actors', 'incident-retry-storm'];
 const SWEEP_DIR = 'sweep-gevent-concurrency';
 const SWEEP_CONCURRENCIES = [10, 25, 50, 75, 100, 101, 110, 125, 150];
 

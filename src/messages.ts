@@ -97,7 +97,26 @@ export const downBeyondInstances = (n: number, instances: number) =>
   `expected an instance number from 1 to ${instances} (fleet.instances), got ${n}`;
 export const replicasOutOfRange = (instances: number, min: number, max: number) =>
   `expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got ${instances} with ${min}..${max}`;
+export const notWithFleet = (what: string) =>
+  `${what} is not modelled with a fleet yet: it acts on one instance's parts; leave out fleet, or this`;
 export const otherClientsNeedDatabase = 'expected a database section: other clients connect to PostgreSQL';
+// Incidents (timeline, retries, breakers: src/scenario/incidentSchema.ts, incidentChecks.ts).
+export const decorrelatedNeedsBase = 'decorrelated jitter grows from base: expected a base greater than 0';
+export const changeOrKill = 'expected one of "change" (with multiply, set or rampTo), "killWorkers" or "reload"';
+export const untilAfterAt = 'expected "until" later than "at"';
+export const notWithKill = (key: string) => `${quote(key)} is not for killWorkers or reload: they happen once, at "at"`;
+export const oneHowToChange = 'expected one of "multiply", "set" or "rampTo"';
+export const onlyMultiply = (change: string) => `${change} can only be multiplied: expected "multiply"`;
+export const rampNeedsUntil = 'a ramp needs "until": when it reaches its rate';
+export const rateChangeNeedsArrivals =
+  'client.rate changes the open-loop rate: expected "client.arrivals" (hey\'s closed loop has no rate to change)';
+export const queryTimeNeedsDatabase = 'database.queryTime needs a "database" section';
+export const httpTimeNeedsHttpStep = 'app.httpTime slows outbound HTTP calls: expected an "http" step in the handler';
+export const killMoreThanWorkers = (kill: number, workers: number) =>
+  `expected at most server.workers (${workers}) workers to kill, got ${kill}`;
+export const coresChangeNeedsShared =
+  'machine.cores changes during a run only under processor sharing: expected machine.scheduler "shared" with taskGroups "none"';
+export const breakerNeedsDatabase = 'a database breaker needs a "database" section';
 export const moreProblems = (n: number) => `... and ${n} more problems`;
 
 // --- Command line ------------------------------------------------------------------------

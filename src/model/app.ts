@@ -21,6 +21,11 @@ import type { DatabaseAccess } from './database/access.js';
 import type { Attempt, DbClient } from './database/postgres.js';
 import { Phase, type HttpRequest } from './request.js';
 import type { CompiledStep, Endpoint } from './steps.js';
+import { BREAKER_OPEN_ERROR, type Breakers } from './breaker.js';
+import { STATEMENT_TIMEOUT } from './database/statementTimeout.js';
+
+/** What requests raises when the app's own client timeout runs out (requests' timeout=). */
+export const HTTP_READ_TIMEOUT = 'requests.exceptions.ReadTimeout: Read timed out.';
 
 export class App implements DbClient {
   /** Requests that ended in an exception, by the error text (see exceptionsRaised). */
@@ -30,6 +35,12 @@ export class App implements DbClient {
   threadWaits = 0;
   /** CPU the workers did (µs; a killed request's unfinished work is not counted), for the report's CPU by process. */
   cpuUsed = 0;
+  /** What outbound HTTP calls' latency is multiplied by (the timeline's app.httpTime). */
+  httpTimeFactor = 1;
+  /** Outbound calls that ran out of the app's own timeout. */
+  httpTimeouts = 0;
+  /** app.breaker: each worker's breakers, set when wired. */
+  breakers: { database: Breakers | undefined; http: Breakers | undefined } = { database: undefined, http: undefined };
 
   constructor(
     readonly sim: Simulation,
@@ -176,6 +187,16 @@ export class App implements DbClient {
   wait(req: HttpRequest): void {
     const step = this.current(req);
     req.enter(step.phase, this.sim.now);
+    const guard = step.http
+      ? this.breakers.http
+      : step.kind === 'dbConnect' || step.kind === 'dbQuery'
+        ? this.breakers.database
+        : undefined;
+    if (guard !== undefined && !guard.of(req.host!).admit(this.sim.now)) {
+      // pybreaker raises CircuitBreakerError without calling: the handler fails at once.
+      this.fail(req, BREAKER_OPEN_ERROR);
+      return;
+    }
     switch (step.kind) {
       case 'dbConnect':
         // The client's share of authentication, if it runs inside the handshake.
@@ -186,8 +207,32 @@ export class App implements DbClient {
         return;
       default:
         if (step.limit !== undefined) step.limit.acquire(limitGranted, this, req);
-        else this.sim.schedule(this.sample(step, step.duration!), waited, this, req);
+        else this.startWait(req, step);
     }
+  }
+
+  /** The wait of a sleep, an outbound call or a cache, once any third-party limit is granted. */
+  startWait(req: HttpRequest, step: CompiledStep): void {
+    let d = this.sample(step, step.duration!);
+    if (step.http) {
+      if (this.httpTimeFactor !== 1) d = Math.round(d * this.httpTimeFactor);
+      if (step.timeout > 0 && d > step.timeout) {
+        // The app gives up; the third party works on, holding its slot of the limit.
+        if (step.limit !== undefined) this.sim.schedule(d, releaseLimit, step.limit);
+        this.sim.schedule(step.timeout, httpTimedOut, this, req);
+        return;
+      }
+    }
+    this.sim.schedule(d, waited, this, req);
+  }
+
+  /** A guarded call (a database step, an outbound call) ended: its worker's breaker hears of it. */
+  callEnded(req: HttpRequest, step: CompiledStep, failed: boolean): void {
+    const guard = step.http ? this.breakers.http : this.breakers.database;
+    if (guard === undefined) return;
+    const b = guard.of(req.host!);
+    if (failed) b.failure(this.sim.now);
+    else b.success();
   }
 
   /** After IO, on to the next step (still holding the loop if the wait held it). */
@@ -263,7 +308,8 @@ export class App implements DbClient {
   exceptionsRaised(): Map<string, number> {
     const out = new Map<string, number>();
     for (const [error, n] of this.exceptions) {
-      out.set(error.startsWith('sqlalchemy') ? error : driverError(this.driver, error), n);
+      // Already a Python exception (sqlalchemy.exc..., psycopg2.errors..., pybreaker..., requests...), or the driver's message.
+      out.set(/^[a-z][\w.]*\.\w+: /.test(error) ? error : driverError(this.driver, error), n);
     }
     return out;
   }
@@ -306,6 +352,11 @@ export class App implements DbClient {
  * and drops the severity.
  */
 function driverError(driver: 'psycopg2' | 'asyncpg', error: string): string {
+  // SQLSTATE 57014: psycopg2.errors.QueryCanceled, asyncpg.exceptions.QueryCanceledError.
+  if (error === STATEMENT_TIMEOUT) {
+    const what = error.replace(/^ERROR: +/, '');
+    return driver === 'psycopg2' ? `psycopg2.errors.QueryCanceled: ${what}` : `asyncpg.exceptions.QueryCanceledError: ${what}`;
+  }
   if (driver === 'psycopg2') return `psycopg2.OperationalError: ${error}`;
   // asyncpg's own errors (the pool's TimeoutError, the app's AttributeError) are already whole.
   return error.startsWith('FATAL') ? `asyncpg.exceptions.TooManyConnectionsError: ${error.replace(/^FATAL: +/, '')}` : error;
@@ -391,8 +442,7 @@ function limitGranted(app: App, req: HttpRequest): void {
     app.current(req).limit!.release();
     return;
   }
-  const step = app.current(req);
-  app.sim.schedule(app.sample(step, step.duration), waited, app, req);
+  app.startWait(req, app.current(req));
 }
 
 function waited(app: App, req: HttpRequest): void {
@@ -401,7 +451,21 @@ function waited(app: App, req: HttpRequest): void {
     if (limit !== undefined) limit.release();
     return;
   }
+  const step = app.current(req);
+  if (step.http) app.callEnded(req, step, false);
   app.afterWait(req);
+}
+
+function releaseLimit(limit: NonNullable<CompiledStep['limit']>): void {
+  limit.release();
+}
+
+/** The app's own timeout for an outbound call ran out: the handler raises. */
+function httpTimedOut(app: App, req: HttpRequest): void {
+  if (req.killed) return;
+  app.httpTimeouts++;
+  app.callEnded(req, app.current(req), true);
+  app.fail(req, HTTP_READ_TIMEOUT);
 }
 
 /** A connect ended: the request holds its connection now, or raises. */
@@ -411,6 +475,7 @@ function connected(req: HttpRequest, error: string | undefined): void {
     if (error === undefined) app.db!.drop();
     return;
   }
+  if (app.breakers.database !== undefined) app.callEnded(req, app.current(req), error !== undefined);
   if (error !== undefined) {
     app.fail(req, error);
     return;
@@ -421,6 +486,8 @@ function connected(req: HttpRequest, error: string | undefined): void {
 
 function queried(req: HttpRequest, error: string | undefined): void {
   if (req.killed) return;
-  if (error !== undefined) req.host!.app.fail(req, error);
+  const app = req.host!.app;
+  if (app.breakers.database !== undefined) app.callEnded(req, app.current(req), error !== undefined);
+  if (error !== undefined) app.fail(req, error);
   else req.host!.app.afterWait(req);
 }

@@ -47,6 +47,8 @@ export interface ClientSide {
   connected(conn: Connection): void;
   connectFailed(conn: Connection, error: string): void;
   response(req: HttpRequest, status: number): void;
+  /** A handler finished for a request whose client had already gone (timed out): its response goes nowhere. */
+  lateResponse(req: HttpRequest): void;
   /** The server closed the connection: idle (keep-alive expired) or mid-request (killed). */
   serverClosed(conn: Connection): void;
 }

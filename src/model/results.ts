@@ -9,6 +9,47 @@ import { collectFleet, type FleetResult } from './fleet/fleetResult.js';
 import { BALANCER_PHASE, PHASE_NAMES } from './request.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import type { System } from './wire.js';
+import { hasIncident, type TimelineMark } from '../scenario/resolveIncidents.js';
+import type { RetryTally } from './client/retry.js';
+
+/** What an incident left (a timeline, retries, breakers, timeouts): the raw figures report/incident.ts reads. */
+export interface IncidentResult {
+  marks: TimelineMark[];
+  /** The incident window (µs): the first event's start, the last one's end; undefined without a timeline. */
+  window: { start: Time; end: Time } | undefined;
+  /** When the load stops (the client's duration), µs; the run's end without one. */
+  loadEnd: Time;
+  retries: RetryTally | undefined;
+  lateResponses: number;
+  statementTimeouts: number | undefined;
+  httpTimeouts: number;
+  breakers: { opened: number; rejected: number } | undefined;
+  /** Retiring workers (max_requests, a reload) whose graceful_timeout ran out with requests still running. */
+  gracefulTimeouts: number;
+}
+
+function incidentOf(system: System, end: Time): IncidentResult | undefined {
+  const r = system.resolved;
+  if (!hasIncident(r)) return undefined;
+  const { client, app, postgres } = system;
+  const duration = r.client.settings.duration;
+  const breakers = [app.breakers.database, app.breakers.http].filter((b) => b !== undefined);
+  return {
+    marks: r.incident?.marks ?? [],
+    window: r.incident === undefined ? undefined : { start: r.incident.start, end: r.incident.end },
+    // The client's duration counts from its start (after the workers' start-up, if any).
+    loadEnd: duration > 0 ? Math.min(client.startedAt + duration, end) : end,
+    retries: client.retryTally,
+    lateResponses: client.lateResponses,
+    statementTimeouts: r.database?.postgres.statementTimeout !== undefined ? postgres!.cancelled : undefined,
+    httpTimeouts: app.httpTimeouts,
+    gracefulTimeouts: system.arbiter.gracefulTimeouts,
+    breakers:
+      breakers.length === 0
+        ? undefined
+        : { opened: breakers.reduce((n, b) => n + b.opened, 0), rejected: breakers.reduce((n, b) => n + b.rejected, 0) },
+  };
+}
 
 /** What the backends holding PostgreSQL's slots were doing when one was refused: means over the refusals. */
 export interface AtRefusal {
@@ -108,6 +149,8 @@ export interface RunResult {
   timeline: TimelineData;
   /** Several instances behind a balancer: each part's figures and the connection budget (the fields above sum or take the most over the instances). */
   fleet?: FleetResult;
+  /** With a timeline, retries, breakers or timeouts: what the incident report reads. */
+  incident?: IncidentResult;
   /** Tallies kept apart from the report's, for the invariant checks (src/check/). */
   evidence: {
     /** Requests sent and not yet ended, by the client's own +1/-1 gauge. */
@@ -216,6 +259,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     meanInSystem: total > 0 ? area / (total / 1e6) : 0,
     timeline: data,
     ...(system.fleet !== undefined ? { fleet: collectFleet(system.fleet, postgres) } : {}),
+    ...(hasIncident(system.resolved) ? { incident: incidentOf(system, end) } : {}),
     evidence: {
       inSystemAtEnd: inSystem.value,
       peakConnectionsPerWorker: arbiter.peaks().connections,

@@ -36,6 +36,8 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
     arbiter.start();
     arbiter.whenStarted(startClient, client);
   }
+  // The timeline's times count from the start of the run, the workers' start-up included.
+  system.incidents?.start();
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents);
   if (client.finishedAt !== undefined) return 'finished';
   return ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : ended === 'frozen' ? 'frozen' : 'stalled';

@@ -28,6 +28,10 @@ export interface CompiledStep {
   cache: CacheModel | undefined;
   /** cacheGet: the steps a hit skips (the covered ones and the store). */
   skip: number | undefined;
+  /** An outbound HTTP call (what app.httpTime and an http breaker act on). */
+  http: boolean;
+  /** The app's own client timeout for it (µs); 0: none. */
+  timeout: number;
 }
 
 export interface Endpoint {
@@ -70,6 +74,8 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
     limit: s.limit !== undefined ? new Resource(s.limit.capacity, s.limit.name) : undefined,
     cache: s.cache !== undefined ? cacheOf(s.cache) : undefined,
     skip: s.skip,
+    http: s.http === true,
+    timeout: s.timeout ?? 0,
   });
   return endpoints.map((e) => ({
     name: e.name,

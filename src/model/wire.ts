@@ -33,6 +33,9 @@ import { PHASE_NAMES } from './request.js';
 import { Arbiter } from './server/arbiter.js';
 import { compileEndpoints } from './steps.js';
 import { wireFleet, type Fleet } from './fleet/wireFleet.js';
+import { Breakers } from './breaker.js';
+import { IncidentTimeline } from './timeline/incidentTimeline.js';
+import { hasIncident } from '../scenario/resolveIncidents.js';
 
 /** The wired system, ready to run: its components, and what records them. */
 export interface System {
@@ -50,13 +53,17 @@ export interface System {
   pgbouncer: PgBouncer | undefined;
   /** Several instances behind a balancer (fleet/wireFleet.ts); then listener, arbiter, app and db are its first instance's, and the client loads the balancer. */
   fleet?: Fleet;
+  /** The timeline's events (scenario.timeline), started with the run. */
+  incidents: IncidentTimeline | undefined;
 }
 
 /** `series`: record the time series (RunOptions.timeSeries). */
 export function wire(r: ResolvedScenario, series: boolean): System {
   const sim = new Simulation();
   const streams = new RandomStreams(r.seed);
-  const recorder = new RunRecorder(PHASE_NAMES.length + 2, series);
+  // An incident's report (goodput before and after, the recovery) reads completions over time.
+  const incident = hasIncident(r);
+  const recorder = new RunRecorder(PHASE_NAMES.length + 2, series || incident);
   const timeline = recorder.timeline;
 
   const groups = r.machine.scheduler === 'shared' ? r.machine.taskGroups : 'none';
@@ -101,6 +108,12 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     });
     const first = fleet.instances[0];
     const client = newClient(r, sim, fleet.balancer.front, recorder, streams);
+    // The client's own retries work whatever serves it.
+    if (r.client.settings.retry !== undefined) client.enableRetries(streams.stream('client.retry'));
+    if (incident) {
+      client.attemptCounter = timeline.counter('attempts');
+      client.lateCounter = timeline.counter('late');
+    }
     if (r.client.settings.requestCpu! > 0 || r.client.settings.dialCpu! > 0) {
       // A fleet has no one gunicorn session for hey to share: it is a group of its own.
       const cpu = r.client.host !== undefined ? host(r.client.host) : group(cores);
@@ -118,6 +131,8 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       db: first.db,
       postgres,
       pgbouncer: fleet.sharedBouncer?.pgbouncer ?? first.pgbouncer,
+      // The timeline's events and breakers act on one instance's parts: not with a fleet (load.ts refuses them).
+      incidents: undefined,
       fleet,
     };
   }
@@ -173,14 +188,36 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   );
 
   const client = newClient(r, sim, listener, recorder, streams);
-  if (r.client.settings.requestCpu! > 0 || r.client.settings.dialCpu! > 0) {
+  const c = r.client;
+  if (c.settings.requestCpu! > 0 || c.settings.dialCpu! > 0) {
     // hey is a Go program: its goroutines run on GOMAXPROCS = its host's cores threads.
-    const c = r.client;
     const cpu = c.host !== undefined ? host(c.host) : c.taskGroup === 'server' ? server : group(cores);
     client.process = new ProcessCpu(cpu, cpu.cores, 'client');
   }
   const inSystem = timeline.gauge('inSystem');
-  return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer };
+  if (c.settings.retry !== undefined) client.enableRetries(streams.stream('client.retry'));
+  if (incident) {
+    client.attemptCounter = timeline.counter('attempts');
+    client.lateCounter = timeline.counter('late');
+  }
+  const b = r.app.breaker;
+  if (b !== undefined) {
+    const settings = { failMax: b.failMax, resetTimeout: b.resetTimeout };
+    app.breakers = { database: b.database ? new Breakers(settings) : undefined, http: b.http ? new Breakers(settings) : undefined };
+  }
+  const incidents =
+    r.incident === undefined
+      ? undefined
+      : new IncidentTimeline(sim, r.incident, {
+          setFactor: (change, factor) => {
+            if (change === 'database.queryTime') postgres!.queryTimeFactor = factor;
+            else if (change === 'machine.cores') (cores as SharedCpu).setCores(r.machine.cores * factor);
+            else app.httpTimeFactor = factor;
+          },
+          killWorkers: (n) => arbiter.killWorkers(n),
+          reload: () => arbiter.reload(),
+        });
+  return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer, incidents };
 }
 
 /** The load generator the scenario asks for, connecting to `listener`. */

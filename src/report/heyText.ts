@@ -4,6 +4,7 @@
 import { fleetServers, fleetText } from './fleetReport.js';
 import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
+import { incidentText } from './incidentText.js';
 
 const BAR = '■';
 
@@ -69,7 +70,7 @@ function simulationText(s: RunSummary): string[] {
   out.push(
     `  Server:\t${s.fleet !== undefined ? fleetServers(s.fleet) : `${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}`}` +
       (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
-      (srv.restarts > 0 ? `, ${srv.restarts} restarted (max_requests)` : ''),
+      (srv.restarts > 0 ? `, ${srv.restarts} restarted gracefully (max_requests, reload)` : ''),
   );
   if (srv.startup !== undefined) {
     out.push(
@@ -143,5 +144,6 @@ function simulationText(s: RunSummary): string[] {
       out.push(`  ${label}${secs.toFixed(4)} secs ${share}`);
     }
   }
+  if (s.incident !== undefined) out.push(...incidentText(s.incident));
   return out;
 }

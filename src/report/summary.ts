@@ -6,6 +6,7 @@ import type { RunResult } from '../model/system.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import { bindingLimit, type BindingLimit } from './bindingLimit.js';
 import { budgetWarning, fleetSummary, type FleetSummary, workersWarning } from './fleetReport.js';
+import { incidentSummary, type IncidentSummary } from './incident.js';
 
 export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
 
@@ -98,6 +99,8 @@ export interface RunSummary {
   };
   /** Several instances behind a balancer (fleetReport.ts); absent for one instance. */
   fleet?: FleetSummary;
+  /** With a timeline, retries, breakers or timeouts: goodput, retries and the recovery (report/incident.ts). */
+  incident?: IncidentSummary;
 }
 
 export function summarize(result: RunResult, scenario: string, seed: number): RunSummary {
@@ -181,6 +184,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
       },
     },
     ...(fleet !== undefined ? { fleet } : {}),
+    ...(result.incident !== undefined ? { incident: incidentSummary(result.incident, result.timeline, result.sent) } : {}),
   };
   // The limit that binds, for the worker class whose report first named it (uvicorn's).
   if (result.server.workerClass === UVICORN_WORKER) out.simulation.binding = bindingLimit(out);

@@ -4,6 +4,7 @@ import * as msg from '../messages.js';
 import { count, MAX_LIST, MAX_PG_CONNECTIONS, MAX_WEIGHT, MAX_WORKERS, positiveCount, positiveSeconds, seconds } from './units.js';
 import { stepSchema } from './stepSchema.js';
 const handler = z.enum(['async', 'def']);
+import { breakerSchema } from './incidentSchema.js';
 const stepsSchema = z.array(stepSchema).min(1).max(MAX_LIST).meta({ description: 'At most 10,000 steps.' });
 
 export const appSchema = z
@@ -105,6 +106,7 @@ export const appSchema = z
       "uvicorn: threads for `def` handlers in each worker process (anyio's default thread limiter: 40 tokens); a request beyond them waits for a thread. At most 10,000.",
       MAX_WORKERS,
     ).default(40),
+    breaker: breakerSchema.optional(),
   })
   .superRefine((a, ctx) => {
     if ((a.steps === undefined) === (a.endpoints === undefined)) {

@@ -15,6 +15,7 @@ import {
   positiveSeconds,
   seconds,
 } from './units.js';
+import { retriesSchema } from './incidentSchema.js';
 
 const arrivalsSchema = z
   .strictObject({
@@ -113,6 +114,7 @@ export const clientSchema = z
     requestCpu: seconds
       .default(M.client.requestCpu)
       .meta({ description: "The client's CPU per request (hey: write the request, read the response), on the client's host." }),
+    retries: retriesSchema.optional(),
     dialCpu: seconds.default(M.client.dialCpu).meta({
       description:
         "The client's extra CPU per new connection (hey: Go's dial), on the client's host; hey's goroutines dial before they write.",

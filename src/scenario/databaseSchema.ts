@@ -63,6 +63,10 @@ export const databaseSchema = z.strictObject({
     description:
       'A refused backend\'s CPU after it found no free slot ("sorry, too many clients already": the FATAL message and exit); its start-up before that is backendStartupCpu.',
   }),
+  statementTimeout: seconds.optional().meta({
+    description:
+      'PostgreSQL statement_timeout: a query running longer is cancelled ("canceling statement due to statement timeout", SQLSTATE 57014); the app gets the error (a 500) and the connection stays usable. 0 or absent: off, as PostgreSQL\'s default.',
+  }),
   pgbouncer: z
     .strictObject({
       poolMode: z.enum(['session', 'transaction']).default('session').meta({ description: 'pool_mode.' }),

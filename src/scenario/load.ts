@@ -6,6 +6,7 @@ import { MEASURED_COSTS } from './measuredCosts.js';
 import * as msg from '../messages.js';
 import { checkBudgets } from './budgets.js';
 import { checkCostNotes } from './costs.js';
+import { checkIncidents } from './incidentChecks.js';
 import { UserError, formatPath } from './errors.js';
 import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, pathKey, type JsonLocation } from './jsonText.js';
@@ -102,6 +103,9 @@ export function validateScenario(
           msg.perTaskNeeds(c.taskRate === undefined ? 'taskRate' : 'taskTime'),
         );
     });
+    // The timeline's changes and the breakers act on one server's parts (its arbiter, its app, the machine's cores).
+    if (scenario.timeline !== undefined) fail(['timeline'], msg.notWithFleet('a timeline'));
+    if (scenario.app.breaker !== undefined) fail(['app', 'breaker'], msg.notWithFleet('a breaker'));
     f.down.forEach((n, i) => {
       if (n > f.instances) fail(['fleet', 'down', i], msg.downBeyondInstances(n, f.instances));
     });
@@ -129,6 +133,7 @@ export function validateScenario(
     });
   }
   checkCostNotes(scenario, fail);
+  checkIncidents(scenario, fail);
   if (options.budgets === true) checkBudgets(scenario, where);
   return scenario;
 }

@@ -18,6 +18,7 @@ import { toDistribution } from './durations.js';
 import { MEASURED_COSTS } from './measuredCosts.js';
 import { resolveFleet, type FleetSettings } from './resolveFleet.js';
 import { resolveEndpoints, type ResolvedEndpoint } from './resolveSteps.js';
+import { applyRateChanges, resolveRetries, resolveTimeline, type IncidentSettings, type RetrySettings } from './resolveIncidents.js';
 import type { Scenario, Step } from './schema.js';
 import { UVICORN_WORKER } from './serverSchema.js';
 import { MAX_FDS } from './units.js';
@@ -44,6 +45,8 @@ export interface LoadSettings {
   /** The client's own CPU per request and per new connection (0: none, and no events for it). */
   requestCpu?: Time;
   dialCpu?: Time;
+  /** client.retries; undefined: none (hey retries nothing). */
+  retry?: RetrySettings;
 }
 
 export interface HeySettings extends LoadSettings {
@@ -130,6 +133,8 @@ export interface WorkerSettings {
   limitConcurrency: number;
   threadpool: number;
   threadpoolCpu: Time;
+  /** graceful_timeout: how long a retiring worker finishes its requests before they are killed; undefined: no limit (sync). */
+  gracefulTimeout?: Time;
 }
 
 /** gevent's BaseServer.max_accept; gunicorn's ggevent.py sets 1 when there is more than one worker. */
@@ -168,6 +173,8 @@ export interface AppSettings {
   pool: PoolSettings | undefined;
   asyncpgPool: AsyncpgPoolSettings | undefined;
   driver: 'psycopg2' | 'asyncpg';
+  /** app.breaker: a pybreaker per worker process and guarded dependency. */
+  breaker?: { database: boolean; http: boolean; failMax: number; resetTimeout: Time };
 }
 
 export interface PoolSettings {
@@ -212,6 +219,8 @@ export interface PostgresSettings {
   turnsBeforeSlot: number;
   /** Client round trips of authentication (scram-sha-256: 2, md5: 1, trust: 0); the last carries the client's CPU. */
   authTurns: number;
+  /** statement_timeout; 0: off (given, so the report shows the incident section); undefined: not given. */
+  statementTimeout?: Time;
 }
 
 export interface PgBouncerSettings {
@@ -260,6 +269,8 @@ export interface ResolvedScenario {
   database: DatabaseSettings | undefined;
   /** Several instances behind a load balancer (resolveFleet.ts); undefined: one instance, loaded directly. */
   fleet?: FleetSettings;
+  /** The timeline's events (scenario.timeline); undefined: conditions never change. */
+  incident?: IncidentSettings;
 }
 
 export function resolve(scenario: Scenario): ResolvedScenario {
@@ -283,7 +294,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
     seed: scenario.seed,
     limits: { maxEvents: scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) },
     machine: { cores: m.cores, scheduler: m.scheduler, taskGroups: m.taskGroups },
-    client: resolveClient(c),
+    client: resolveClient(c, scenario.timeline),
     listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },
     server: {
       workerClass,
@@ -308,6 +319,9 @@ export function resolve(scenario: Scenario): ResolvedScenario {
         limitConcurrency: uvicorn ? (s.limitConcurrency ?? 0) : 0,
         threadpool: uvicorn ? a.threadpool : 0,
         threadpoolCpu: fromSeconds(s.threadpoolCpu ?? MEASURED_COSTS.uvicorn.threadpoolCpu),
+        // ggevent.py and gthread.py wait graceful_timeout for their requests, then stop them;
+        // the sync worker exits after its one request.
+        ...(workerClass !== 'sync' ? { gracefulTimeout: fromSeconds(s.gracefulTimeout) } : {}),
       },
       handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : uvicorn ? uvicornSlots : s.workerConnections,
       connectionSlots: workerClass === 'sync' ? 1 : uvicorn ? uvicornSlots : s.workerConnections,
@@ -321,21 +335,42 @@ export function resolve(scenario: Scenario): ResolvedScenario {
       pool,
       asyncpgPool: a.asyncpgPool === undefined ? undefined : resolveAsyncpgPool(scenario, a.asyncpgPool),
       driver: a.driver,
+      ...(a.breaker !== undefined
+        ? {
+            breaker: {
+              database: a.breaker.on.includes('database'),
+              http: a.breaker.on.includes('http'),
+              failMax: a.breaker.failMax,
+              resetTimeout: fromSeconds(a.breaker.resetTimeout),
+            },
+          }
+        : {}),
     },
     database: d === undefined ? undefined : resolveDatabase(scenario, d, tcp, direct),
     ...(scenario.fleet !== undefined ? { fleet: resolveFleet(scenario) } : {}),
+    ...(scenario.timeline !== undefined ? { incident: resolveTimeline(scenario.timeline) } : {}),
   };
 }
 
-function resolveClient(c: Scenario['client']): ClientSettings {
-  const load = { timeout: fromSeconds(c.timeout), url: c.url, requestCpu: fromSeconds(c.requestCpu), dialCpu: fromSeconds(c.dialCpu) };
+function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): ClientSettings {
+  const retry = resolveRetries(c.retries);
+  const load = {
+    timeout: fromSeconds(c.timeout),
+    url: c.url,
+    requestCpu: fromSeconds(c.requestCpu),
+    dialCpu: fromSeconds(c.dialCpu),
+    ...(retry !== undefined ? { retry } : {}),
+  };
   if (c.arrivals !== undefined) {
     const steps = c.arrivals.steps ?? [{ from: 0, rate: c.arrivals.rate! }];
     return {
       kind: 'openLoop',
       settings: { ...load, requests: c.requests ?? Infinity, duration: fromSeconds(c.duration ?? 0) },
       process: c.arrivals.process,
-      steps: steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
+      steps: applyRateChanges(
+        steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
+        timeline,
+      ),
       host: c.cores,
       taskGroup: c.taskGroup,
     };
@@ -397,6 +432,8 @@ function resolveDatabase(
       turnsBeforeSlot: 1,
       // auth-scram.c: SASLInitialResponse, then the proof; md5: the hash; trust: none.
       authTurns: d.authMethod === 'scram-sha-256' ? 2 : d.authMethod === 'md5' ? 1 : 0,
+      // Given (even 0, off): the report then has an incident section, to set against a run with it on.
+      ...(d.statementTimeout !== undefined ? { statementTimeout: fromSeconds(d.statementTimeout) } : {}),
     },
     host: d.cores,
     // The app's host is PostgreSQL's client: its TCP stack retransmits a dropped SYN.

@@ -37,6 +37,10 @@ export interface ResolvedStep {
   cache?: CacheSpec;
   /** cacheGet: the steps a hit skips (the covered ones and the store). */
   skip?: number;
+  /** An outbound HTTP call (a wait): what app.httpTime and an http breaker act on. */
+  http?: boolean;
+  /** http: the app's own client timeout (µs). */
+  timeout?: Time;
 }
 
 export interface ResolvedEndpoint {
@@ -103,6 +107,8 @@ function resolveSteps(steps: readonly Step[], psycogreen: boolean, prefix: strin
           stream,
           blocking,
           limit: step.kind === 'http' && step.limit !== undefined ? { capacity: step.limit, name: `${prefix}.step${i} limit` } : undefined,
+          ...(step.kind === 'http' ? { http: true } : {}),
+          ...(step.kind === 'http' && step.timeout !== undefined && step.timeout > 0 ? { timeout: fromSeconds(step.timeout) } : {}),
         });
         break;
       case 'cache': {

@@ -12,6 +12,7 @@ import { machineSchema, serverSchema } from './serverSchema.js';
 import { appSchema } from './appSchema.js';
 import { databaseSchema } from './databaseSchema.js';
 import { fleetSchema } from './fleetSchema.js';
+import { timelineSchema } from './incidentSchema.js';
 import { MAX_EVENTS, MAX_REPLICATIONS, positiveCount, positiveSeconds } from './units.js';
 
 export * from './units.js';
@@ -72,6 +73,7 @@ export const scenarioSchema = z.strictObject({
   app: appSchema,
   database: databaseSchema.optional(),
   fleet: fleetSchema.optional(),
+  timeline: timelineSchema.optional(),
   limits: limitsSchema.default(DEFAULT_LIMITS),
   sweep: sweepSchema.optional(),
   measured: costNotes(

@@ -68,6 +68,10 @@ export const serverSchema = z.strictObject({
   timeout: seconds
     .default(30)
     .meta({ description: 'gunicorn --timeout: a worker silent for this long is killed with its requests; 0 disables.' }),
+  gracefulTimeout: seconds.default(30).meta({
+    description:
+      "gunicorn --graceful-timeout: a worker told to stop gracefully (max_requests, a reload on the timeline) stops accepting and finishes its requests for at most this long, then its remaining handlers are killed (gevent's and gthread's own loops do this; a sync worker finishes its one request).",
+  }),
   bootTime: seconds.default(0.5).meta({
     description:
       'Time for a replacement worker to be ready (fork + importing the app). An assumption: measure yours from "Booting worker" to its first request.',

@@ -48,6 +48,10 @@ export const stepSchema = z.discriminatedUnion('kind', [
     kind: z.literal('http'),
     time: durationSpec.meta({ description: 'Latency of an outbound HTTP call.' }),
     io: io.default('cooperative').meta({ description: 'Sockets are patched by gevent: cooperative by default.' }),
+    timeout: seconds.optional().meta({
+      description:
+        "The app's own HTTP client timeout (requests' timeout=): a call that takes longer raises (requests.exceptions.ReadTimeout, a 500) when it runs out; the third party's work goes on. Absent or 0: none.",
+    }),
     limit: positiveCountOptional(
       'The third party serves at most this many calls at once (all workers together); others wait in its queue. At most 1,048,576 (fs.nr_open: connections one process can hold).',
       MAX_FDS,

@@ -6,6 +6,7 @@ import { summarize, type RunSummary } from '../../src/report/summary.js';
 import { validateScenario } from '../../src/scenario/load.js';
 import type { TimelineData } from '../../src/stats/timeline.js';
 import { sweepPoint, type Sweep } from '../../src/charts/sweep/sweep.js';
+import { run } from '../helpers.js';
 
 /**
  * Every scenario file the project ships, by name, but the benchmarks' (seconds each, and
@@ -52,4 +53,17 @@ export function withoutDatabase(): { summary: RunSummary; timeline: TimelineData
   );
   const result = simulate(scenario);
   return { summary: summarize(result, 'no database', scenario.seed), timeline: result.timeline };
+}
+
+/** A short incident: Poisson arrivals, a slowdown from 2 to 4 s with a worker killed at 3 s, retries. */
+export function incidentRun() {
+  return run({
+    client: { arrivals: { rate: 50 }, duration: 8, timeout: 0.5, retries: { count: 2, jitter: 'full' } },
+    server: { workers: 2 },
+    app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.05 }, { kind: 'dbClose' }], pool: { size: 5, maxOverflow: 0 } },
+    timeline: [
+      { at: 2, until: 4, change: 'database.queryTime', multiply: 20, note: 'slow disk' },
+      { at: 3, killWorkers: 1 },
+    ],
+  });
 }

@@ -8,7 +8,7 @@ import { sweepCharts } from '../../src/charts/sweep/sweepCharts.js';
 import { simulate } from '../../src/model/system.js';
 import { summarize } from '../../src/report/summary.js';
 import { run, scenario } from '../helpers.js';
-import { SCENARIOS, scenarioRun, concurrencySweep, withoutDatabase } from './fixtures.js';
+import { SCENARIOS, scenarioRun, concurrencySweep, withoutDatabase, incidentRun } from './fixtures.js';
 import { compileWarnings, schemaErrors } from './vegaLiteSchema.js';
 
 /** Every kind of chart the code emits, including the awkward runs. */
@@ -31,8 +31,17 @@ function everyChart(): [string, NamedChart][] {
   const s = scenario();
   const partial = simulate(s, { maxEvents: 20 });
   add('partial run', runCharts(summarize(partial, 'partial', s.seed), partial.timeline));
+  const incident = incidentRun();
+  add('incident', runCharts(incident.summary, incident.result.timeline));
   const sweep = concurrencySweep([10, 100, 125]);
   add('sweep', sweepCharts(sweep));
+  add(
+    'sweep with recovery',
+    sweepCharts({
+      ...sweep,
+      points: sweep.points.map((p, i) => ({ ...p, recovery: { seconds: i === 0 ? null : 3 * i, horizon: 20 } })),
+    }),
+  );
   add('sweep with a marker', sweepCharts({ ...sweep, marker: { x: 100, label: 'this what-if' } }));
   add(
     'sweep with bands',

@@ -258,6 +258,11 @@ export const ERROR_CASES: ErrorCase[] = [
     "fleet.instances: expected fleet.instances to be the groups' counts together (2) or left out, got 3",
   ),
   field(
+    'a breaker with a fleet (fleet)',
+    { ...db, app: { ...base.app, breaker: { on: ['database'] } }, fleet: { instances: 2 } },
+    "app.breaker: a breaker is not modelled with a fleet yet: it acts on one instance's parts",
+  ),
+  field(
     'an instance down that the fleet does not have (fleet)',
     { fleet: { instances: 2, down: [3] } },
     'fleet.down[0]: expected an instance number from 1 to 2 (fleet.instances), got 3',
@@ -316,6 +321,33 @@ export const ERROR_CASES: ErrorCase[] = [
     ),
     shown: '{"server":{"k0":1, ... 20,000 of them}}',
   },
+  // Issue 21: incidents.
+  field(
+    'a timeline event that is neither a change nor a kill',
+    { timeline: [{ at: 10, until: 20 }] },
+    'timeline[0].change: expected one of "change"',
+  ),
+  field(
+    'a timeline event undone before it starts',
+    { timeline: [{ at: 20, until: 10, change: 'app.httpTime', multiply: 2 }] },
+    'timeline[0].until: expected "until" later than "at"',
+  ),
+  field(
+    'a rate change for hey (no open-loop rate)',
+    { timeline: [{ at: 1, until: 2, change: 'client.rate', multiply: 2 }] },
+    'timeline[0].change: client.rate changes the open-loop rate',
+  ),
+  field(
+    'changing the cores of a fifo machine during a run',
+    { machine: { scheduler: 'fifo' }, timeline: [{ at: 1, until: 2, change: 'machine.cores', multiply: 0.5 }] },
+    'timeline[0].change: machine.cores changes during a run only under processor sharing',
+  ),
+  field('an unknown jitter', { client: { retries: { jitter: 'fulll' } } }, 'client.retries.jitter'),
+  field(
+    'killing more workers than there are',
+    { timeline: [{ at: 1, killWorkers: 3 }] },
+    'timeline[0].killWorkers: expected at most server.workers (2)',
+  ),
   { group: 'Scenario fields', what: 'a list instead of a scenario', file: '[]\n', shown: '[]', argv: run, exit: 2, names: '(top level)' },
 
   // --- Command line ---

@@ -36,6 +36,17 @@ export interface SweepPointResult {
   littlesLaw: { L: Estimate; lambdaW: Estimate };
   utilization: UtilizationEstimate[];
   queueing?: QueueingCheck;
+  /** With an incident (report/incident.ts): how often and how fast the runs recovered. */
+  incident?: {
+    /** Share of the replications that recovered (0 to 1); null without a timeline. */
+    recovered: number | null;
+    /** Mean recovery time, when every replication recovered; else null. */
+    recoverySeconds: Estimate | null;
+    /** The longest recovery the run could show (last event's end to the end of the load). */
+    horizon: number | null;
+    amplification: Estimate | null;
+    goodputAfter: Estimate | null;
+  };
 }
 
 export function aggregatePoint(point: GridPoint, series: string, scenario: Scenario, runs: readonly RunFigures[]): SweepPointResult {
@@ -70,6 +81,19 @@ export function aggregatePoint(point: GridPoint, series: string, scenario: Scena
     littlesLaw: { L: of((r) => r.littlesLaw.L), lambdaW: of((r) => r.littlesLaw.lambdaW) },
     utilization,
     ...(check !== undefined ? { queueing: check } : {}),
+    ...(runs[0].incident !== undefined ? { incident: incidentOf(runs) } : {}),
+  };
+}
+
+function incidentOf(runs: readonly RunFigures[]): NonNullable<SweepPointResult['incident']> {
+  const all = runs.map((r) => r.incident!);
+  const nullable = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : estimate(xs as number[]));
+  return {
+    recovered: all[0].recovered === null ? null : all.filter((i) => i.recovered === true).length / all.length,
+    recoverySeconds: nullable(all.map((i) => i.recoverySeconds)),
+    horizon: all[0].horizon,
+    amplification: nullable(all.map((i) => i.amplification)),
+    goodputAfter: nullable(all.map((i) => i.goodputAfter)),
   };
 }
 

@@ -21,6 +21,9 @@ export function chartSweep(out: SweepOutput, options: Pick<ChartSweep, 'target' 
       requestsPerSec: { '2xx': p.perSec['2xx'].mean, '5xx': p.perSec['5xx'].mean, errors: p.perSec.errors.mean },
       latency: { p50: p.latency.p50?.mean ?? null, p99: p.latency.p99?.mean ?? null },
     };
+    const i = p.incident;
+    if (i !== undefined && i.recovered !== null && i.horizon !== null)
+      point.recovery = { seconds: i.recovered === 1 ? i.recoverySeconds!.mean : null, horizon: i.horizon };
     if (r > 1) {
       point.replications = r;
       point.interval = {

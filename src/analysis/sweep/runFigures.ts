@@ -28,6 +28,20 @@ export interface RunFigures {
   synDrops: number;
   kills: number;
   complete: boolean;
+  /** With a timeline, retries, breakers or timeouts (report/incident.ts). */
+  incident?: IncidentFigures;
+}
+
+export interface IncidentFigures {
+  /** null: no timeline to recover from. */
+  recovered: boolean | null;
+  recoverySeconds: number | null;
+  /** From the last event's end to the end of the load: the longest recovery a run can show. */
+  horizon: number | null;
+  /** Attempts per request; null without retries. */
+  amplification: number | null;
+  goodputBefore: number | null;
+  goodputAfter: number | null;
 }
 
 export interface RunTask {
@@ -63,5 +77,17 @@ export function runFigures(task: RunTask): RunFigures {
     synDrops: s.simulation.backlog.synDrops,
     kills: s.simulation.server.kills,
     complete: s.simulation.complete,
+    ...(s.incident !== undefined
+      ? {
+          incident: {
+            recovered: s.incident.recovery.recovered,
+            recoverySeconds: s.incident.recovery.seconds,
+            horizon: s.incident.window === null ? null : s.incident.loadEnd - s.incident.window.end,
+            amplification: s.incident.retries?.amplification ?? null,
+            goodputBefore: s.incident.goodput.before,
+            goodputAfter: s.incident.window === null ? s.incident.goodput.before : s.incident.goodput.after,
+          },
+        }
+      : {}),
   };
 }

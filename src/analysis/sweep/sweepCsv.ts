@@ -28,6 +28,9 @@ export function sweepCsv(out: SweepOutput): string {
     'littles_law_L',
     'littles_law_lambda_W',
   ];
+  // An incident's columns (report/incident.ts), only when the points have one.
+  const incident = out.points.some((p) => p.incident !== undefined);
+  if (incident) header.push('recovered_share', ...withCi('recovery_seconds'), ...withCi('amplification'), ...withCi('goodput_after'));
   const rows = out.points.map((p) => [
     ...paths.map((path) => String(p.values[path])),
     p.series,
@@ -47,6 +50,14 @@ export function sweepCsv(out: SweepOutput): string {
     p.busiest === null ? '' : String(p.busiest.utilization),
     String(p.littlesLaw.L.mean),
     String(p.littlesLaw.lambdaW.mean),
+    ...(incident
+      ? [
+          p.incident?.recovered == null ? '' : String(p.incident.recovered),
+          ...cells(p.incident?.recoverySeconds ?? null),
+          ...cells(p.incident?.amplification ?? null),
+          ...cells(p.incident?.goodputAfter ?? null),
+        ]
+      : []),
   ]);
   return `${[header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
 }

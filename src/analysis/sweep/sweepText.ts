@@ -24,6 +24,8 @@ export function sweepText(out: SweepOutput): string {
     'L',
     'λW',
   ];
+  const incident = out.points.some((p) => p.incident !== undefined);
+  if (incident) header.push('recovered', 'recovery s', 'amplification', 'goodput after');
   const rows = out.points.map((p) => [
     ...paths.map((path) => sweepValue(p.values[path])),
     withInterval(p.requestsPerSec),
@@ -38,6 +40,7 @@ export function sweepText(out: SweepOutput): string {
     p.busiest === null ? '-' : `${p.busiest.resource} ${percent(p.busiest.utilization)}`,
     sig(p.littlesLaw.L.mean),
     sig(p.littlesLaw.lambdaW.mean),
+    ...(incident ? incidentCells(p) : []),
   ]);
   const { sweep } = out;
   const lines = [
@@ -72,6 +75,19 @@ function queueingLines(p: SweepPointResult): string[] {
       const verdict = c.agrees === null ? '' : c.agrees ? '  within the 95 % CI' : '  OUTSIDE the 95 % CI';
       return `    ${c.measure}: theory ${sig(c.predicted)}, simulated ${withInterval(c.simulated, 5)}${verdict}`;
     }),
+  ];
+}
+
+/** Recovered (the share of replications), its time, attempts per request, goodput after the incident. */
+function incidentCells(p: SweepPointResult): string[] {
+  const i = p.incident;
+  if (i === undefined) return ['-', '-', '-', '-'];
+  const recovered = i.recovered === null ? '-' : i.recovered === 1 ? 'yes' : i.recovered === 0 ? 'no' : percent(i.recovered);
+  return [
+    recovered,
+    i.recoverySeconds === null ? '-' : withInterval(i.recoverySeconds),
+    i.amplification === null ? '-' : withInterval(i.amplification),
+    i.goodputAfter === null ? '-' : withInterval(i.goodputAfter),
   ];
 }
 

@@ -9,6 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunSummary } from '../../report/summary.js';
 import type { TimelineData } from '../../stats/timeline.js';
 import { runLabel } from './runLabel.js';
+import { goodputPanel } from './goodputChart.js';
 import { CONFIG, OUTCOME_COLOR, OUTCOME_LABEL, OUTCOMES, PANEL_HEIGHT, round, VEGA_LITE_SCHEMA, WIDTH, type Panel } from '../style.js';
 
 /**
@@ -31,7 +32,7 @@ const PEAK = 'peak in bucket';
 const MEAN = 'time-weighted mean';
 
 /** The x encoding every panel shares: simulated seconds from 0 to the end of the run. */
-interface TimeAxis {
+export interface TimeAxis {
   field: 't';
   type: 'quantitative';
   title: string;
@@ -60,6 +61,9 @@ export function timelineChart({ summary, timeline }: TimelineInput): TopLevelSpe
   if (timeline.peak[REPLICAS_GAUGE] !== undefined) panels.push(replicasPanel(timeline, end, ms, x, summary.fleet?.scaleEvents ?? []));
   // A run stopped before anything completed has no rate to draw.
   if (OUTCOMES.some((o) => (timeline.count[o] ?? []).some((c) => c > 0))) panels.push(completionsPanel(timeline, end, ms, x));
+  // An incident: goodput against throughput, the timeline's events shaded.
+  if (summary.incident !== undefined && timeline.count.attempts !== undefined)
+    panels.push(goodputPanel(summary.incident, timeline, end, ms, x));
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: 'Requests over time', subtitle: runLabel(summary), offset: 12 },
@@ -74,7 +78,7 @@ export function timelineChart({ summary, timeline }: TimelineInput): TopLevelSpe
  * Rows of a step chart: one per bucket and series, and a closing row at the end of the
  * run so the last bucket is drawn over its width (a step-after line stops at its last point).
  */
-function stepRows<T extends object>(timeline: TimelineData, end: number, row: (i: number) => T[]): (T & { t: number })[] {
+export function stepRows<T extends object>(timeline: TimelineData, end: number, row: (i: number) => T[]): (T & { t: number })[] {
   const out: (T & { t: number })[] = [];
   const n = timeline.t.length;
   for (let i = 0; i < n; i++) for (const r of row(i)) out.push({ t: round(timeline.t[i]), ...r });

@@ -30,6 +30,11 @@ export interface SweepPoint {
   requestsPerSec: Record<SweepOutcome, number>;
   /** hey's p50 and p99 in seconds; null when hey prints none (too few responses). */
   latency: Record<SweepPercentile, number | null>;
+  /**
+   * With an incident (a timeline): seconds until goodput recovered (null: some run did not
+   * recover within the run), and the longest recovery the run could show.
+   */
+  recovery?: { seconds: number | null; horizon: number };
   /** Runs behind the point; absent or 1 for a single run. */
   replications?: number;
   /** Confidence intervals of the means, when the point stands for replications. */

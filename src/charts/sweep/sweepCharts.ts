@@ -15,7 +15,35 @@ export function sweepCharts(sweep: Sweep): NamedChart[] {
   return [
     { name: 'sweep-throughput', title: 'Requests/sec', spec: sweepThroughputChart(sweep) },
     { name: 'sweep-latency', title: 'Latency', spec: sweepLatencyChart(sweep) },
+    ...(sweep.points.some((p) => p.recovery !== undefined)
+      ? [{ name: 'sweep-recovery', title: 'Recovery after the incident', spec: sweepRecoveryChart(sweep) }]
+      : []),
   ];
+}
+
+/**
+ * How long goodput took to come back after the timeline's last event (report/incident.ts);
+ * a point where some run did not recover sits at the run's end, on its own dashed curve.
+ */
+export function sweepRecoveryChart(sweep: Sweep): TopLevelSpec {
+  return lineChart(sweep, {
+    title: `Recovery time against ${sweep.xTitle ?? fieldTitle(sweep.x)}`,
+    what: 'seconds from the last event until goodput stays within 10 % of its level before the incident',
+    yTitle: 'Recovery time (s)',
+    keyTitle: 'outcome',
+    keys: [
+      { key: 'recovered', label: 'recovered' },
+      { key: 'not', label: 'did not recover (drawn at the end of the load)' },
+    ],
+    value: (p, key) => {
+      const r = p.recovery;
+      if (r === undefined) return null;
+      if (key === 'recovered') return r.seconds;
+      return r.seconds === null ? r.horizon : null;
+    },
+    bounds: () => undefined,
+    gaps: 'each point is on one curve or the other',
+  });
 }
 
 export function sweepThroughputChart(sweep: Sweep): TopLevelSpec {
@@ -57,6 +85,8 @@ interface Measure {
   bounds: (p: SweepPoint, key: string) => Bounds | undefined;
   /** A horizontal rule at this value, labelled. */
   target?: { value: number; label: string };
+  /** What a missing value means, for the subtitle (default: hey's missing percentiles). */
+  gaps?: string;
 }
 
 function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
@@ -82,7 +112,7 @@ function lineChart(sweep: Sweep, m: Measure): TopLevelSpec {
       }),
   );
   const gaps = points.some((p) => keys.some((k) => shown(p.series, k.key) && m.value(p, k.key) === null))
-    ? ['gaps: hey gives no such percentile for that few responses']
+    ? [m.gaps ?? 'gaps: hey gives no such percentile for that few responses']
     : [];
   const levels = [...new Set(points.flatMap((p) => (p.interval === undefined ? [] : [p.interval.level])))];
   const bandNote =

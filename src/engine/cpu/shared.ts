@@ -29,8 +29,18 @@ export class SharedCpu implements Cpu {
 
   constructor(
     private readonly sim: Simulation,
-    readonly cores: number,
+    public cores: number,
   ) {}
+
+  /**
+   * The host has `cores` from now on (fewer: a host losing cores, a CPU quota lowered):
+   * the work done so far counts at the old rate, the rest at the new one.
+   */
+  setCores(cores: number): void {
+    this.advance();
+    this.cores = cores;
+    this.reschedule();
+  }
 
   /** Tasks running now. */
   get running(): number {

@@ -41,6 +41,10 @@ export class HeyClient extends LoadGenerator {
     return req;
   }
 
+  protected resend(source: unknown): void {
+    this.sendFor(source as HeyWorker);
+  }
+
   protected ended(req: HttpRequest): void {
     const w = req.conn.source as HeyWorker;
     // A request that ended within its own send (refused at once) would otherwise recurse.

@@ -6,10 +6,12 @@ import type { ProcessCpu } from '../../engine/cpu/process.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { RunRecorder } from '../../stats/runRecorder.js';
-import type { Gauge } from '../../stats/timeline.js';
+import type { Counter, Gauge } from '../../stats/timeline.js';
 import type { LoadSettings } from '../../scenario/resolve.js';
 import type { Listener } from '../listener.js';
 import { Connection, HttpRequest, Phase, type ClientSide, type PhaseLedger } from '../request.js';
+import type { Uniform } from '../../engine/random.js';
+import { backoffDelay, causeOfStatus, emptyTally, retries, RetryBudget, type Logical, type RetryCause, type RetryTally } from './retry.js';
 
 export type { LoadSettings };
 
@@ -41,7 +43,31 @@ export abstract class LoadGenerator implements ClientSide {
   /** hey's -t timers, one per request sent (a Lane: they all wait the same time). */
   private readonly timeouts: Lane | undefined;
 
+  /** With client.retries: each attempt's request, what it is a try of (only while it is in flight). */
+  private readonly logical = new Map<HttpRequest, Logical>();
+  /** The request being resent (send() counts it as an attempt, not a new request). */
+  private resending: Logical | undefined = undefined;
+  private budget: RetryBudget | undefined = undefined;
+  private backoffRandom: Uniform | undefined = undefined;
+  /** The retries' figures; undefined without client.retries. */
+  retryTally: RetryTally | undefined = undefined;
+  /** Responses that came after their request timed out or was given up: work nobody waited for. */
+  lateResponses = 0;
+  /** With a timeline or retries: every attempt's end, and the late responses, over time (what goodput is set against). */
+  attemptCounter: Counter | undefined = undefined;
+  lateCounter: Counter | undefined = undefined;
+
+  /** Turns on client.retries (wire.ts, when the scenario has them), with the stream the jitter draws from. */
+  enableRetries(random: Uniform): void {
+    const r = this.load.retry!;
+    this.backoffRandom = random;
+    this.retryTally = emptyTally(r.count);
+    if (r.budget !== undefined) this.budget = new RetryBudget(r.budget.fraction, r.budget.minConcurrency);
+  }
+
   abstract start(): void;
+  /** Sends another attempt of the request whose generator record is `source` (a retry). */
+  protected abstract resend(source: unknown): void;
   /** A request ended (response or error): the generator decides what comes next. */
   protected abstract ended(req: HttpRequest): void;
 
@@ -57,8 +83,22 @@ export abstract class LoadGenerator implements ClientSide {
     const req = new HttpRequest(++this.ids, conn, now, this.ledger, reuse !== undefined ? Phase.thread : Phase.connect);
     req.keepAlive = keepAlive;
     conn.request = req;
-    this.sent++;
-    this.inSystem.add(1, now);
+    const tally = this.retryTally;
+    if (tally !== undefined) {
+      // One request, many attempts: counted once, in the system from its first send to its result.
+      let l = this.resending;
+      if (l === undefined) {
+        l = { firstSentAt: now, retries: 0, lastDelay: this.load.retry!.base, source, retrying: false };
+        this.sent++;
+        this.inSystem.add(1, now);
+      }
+      this.logical.set(req, l);
+      tally.attempts++;
+      if (this.budget !== undefined) this.budget.active++;
+    } else {
+      this.sent++;
+      this.inSystem.add(1, now);
+    }
     if (this.timeouts !== undefined) this.timeouts.schedule(timedOut, this, req);
     this.sending++;
     const p = this.process;
@@ -117,9 +157,16 @@ export abstract class LoadGenerator implements ClientSide {
   response(req: HttpRequest, status: number): void {
     if (req.abandoned) return;
     req.settle(this.sim.now); // ended: the timeout timer must not fire for it
-    this.recorder.response(this.measuredFrom(req), status, this.sim.now);
+    this.attemptCounter?.inc(this.sim.now);
+    if (this.retryTally !== undefined && this.retried(req, causeOfStatus(status))) return;
+    this.recorder.response(this.startOf(req), status, this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);
+  }
+
+  lateResponse(_req: HttpRequest): void {
+    this.lateResponses++;
+    this.lateCounter?.inc(this.sim.now);
   }
 
   serverClosed(conn: Connection): void {
@@ -146,6 +193,11 @@ export abstract class LoadGenerator implements ClientSide {
   /** The request failed for `reason`; `dialing`: in the TCP connect (Go's net.Dial error). */
   protected fail(req: HttpRequest, reason: string, dialing = false): void {
     req.settle(this.sim.now);
+    this.attemptCounter?.inc(this.sim.now);
+    if (this.retryTally !== undefined) {
+      const cause: RetryCause = dialing ? 'connect-failure' : reason === 'EOF' ? 'reset' : 'timeout';
+      if (this.retried(req, cause)) return;
+    }
     const messages = dialing ? this.dialMessages : this.messages;
     let message = messages.get(reason);
     if (message === undefined) {
@@ -153,9 +205,61 @@ export abstract class LoadGenerator implements ClientSide {
       message = dialing ? `Get "${url}": dial tcp ${hostPort(url)}: ${reason}` : `Get "${url}": ${reason}`;
       messages.set(reason, message);
     }
-    this.recorder.error(message, this.measuredFrom(req), this.sim.now);
+    this.recorder.error(message, this.startOf(req), this.sim.now);
     this.inSystem.add(-1, this.sim.now);
     this.ended(req);
+  }
+
+  /** When the request's latency starts: its first attempt's send, with retries. */
+  private startOf(req: HttpRequest): Time {
+    if (this.retryTally === undefined) return this.measuredFrom(req);
+    const l = this.logical.get(req)!;
+    this.logical.delete(req);
+    this.retryTally.attemptsPerRequest[l.retries + 1]++;
+    return l.retries === 0 ? this.measuredFrom(req) : l.firstSentAt;
+  }
+
+  /**
+   * The attempt `req` ended (`cause`: how it failed; undefined: it did not). Whether it is
+   * retried: then the request goes on after its backoff, and nothing is recorded yet.
+   */
+  private retried(req: HttpRequest, cause: RetryCause | undefined): boolean {
+    const l = this.logical.get(req)!;
+    const budget = this.budget;
+    if (budget !== undefined) {
+      budget.active--;
+      if (l.retrying) budget.retrying--;
+      l.retrying = false;
+    }
+    const r = this.load.retry!;
+    const tally = this.retryTally!;
+    if (cause === undefined || !retries(r, cause)) return false;
+    if (l.retries >= r.count) {
+      tally.exhausted++;
+      return false;
+    }
+    if (budget !== undefined) {
+      if (!budget.allows()) {
+        tally.deniedByBudget++;
+        return false;
+      }
+      budget.retrying++;
+      l.retrying = true;
+    }
+    const delay = backoffDelay(r, l.retries, l.lastDelay, this.backoffRandom!);
+    l.lastDelay = delay;
+    l.retries++;
+    tally.retriesByCause[cause]++;
+    this.logical.delete(req);
+    this.sim.schedule(delay, retryNow, this, l);
+    return true;
+  }
+
+  /** @internal a retry's backoff is over: its next attempt goes out. */
+  retryNow(l: Logical): void {
+    this.resending = l;
+    this.resend(l.source);
+    this.resending = undefined;
   }
 
   protected finish(): void {
@@ -170,6 +274,10 @@ function dialed(g: LoadGenerator, req: HttpRequest): void {
 
 function written(g: LoadGenerator, req: HttpRequest): void {
   g.written(req);
+}
+
+function retryNow(g: LoadGenerator, l: Logical): void {
+  g.retryNow(l);
 }
 
 function timedOut(g: LoadGenerator, req: HttpRequest): void {

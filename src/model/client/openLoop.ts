@@ -52,6 +52,10 @@ export class OpenLoopClient extends LoadGenerator {
     this.scheduleNext();
   }
 
+  protected resend(_source: unknown): void {
+    this.send(undefined, this, false);
+  }
+
   protected ended(_req: HttpRequest): void {
     this.inFlight--;
     if (!this.arriving && this.inFlight === 0) this.finish();

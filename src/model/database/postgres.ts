@@ -34,6 +34,7 @@ import type { PostgresSettings } from '../../scenario/resolve.js';
 import type { Counter, Gauge } from '../../stats/timeline.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
+import { runTimedQuery, type TimedBackend } from './statementTimeout.js';
 
 // libpq prints a severity, a colon and two spaces: PQerrorMessage "FATAL:  ...".
 export const TOO_MANY_CLIENTS = 'FATAL:  sorry, too many clients already';
@@ -76,7 +77,7 @@ export class Attempt {
   }
 }
 
-export class Postgres implements DbServer {
+export class Postgres implements DbServer, TimedBackend {
   /** Connections the kernel completed and the postmaster has not accepted yet. */
   private readonly acceptQueue = new Fifo<Attempt>();
   private postmasterBusy = false;
@@ -113,6 +114,10 @@ export class Postgres implements DbServer {
   backendCpuUsed = 0;
   /** Refusals over time, when something shows them (an app that connects at start-up). */
   refusedCounter: Counter | undefined = undefined;
+  /** Queries cancelled by statement_timeout. */
+  cancelled = 0;
+  /** What every query's CPU and wait are multiplied by (the timeline's database.queryTime). */
+  queryTimeFactor = 1;
   /** Who computes the client's share of authentication; undefined: nobody (no CPU). */
   client: DbClient | undefined = undefined;
 
@@ -190,7 +195,16 @@ export class Postgres implements DbServer {
   query<A>(_req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
     this.queries++;
     this.inQuery++;
+    if (this.queryTimeFactor !== 1) {
+      cpu = Math.round(cpu * this.queryTimeFactor);
+      wait = Math.round(wait * this.queryTimeFactor);
+    }
     this.backendCpuUsed += cpu;
+    const limit = this.settings.statementTimeout;
+    if (limit !== undefined && limit > 0) {
+      runTimedQuery(this, this.cpu, limit, cpu, wait, done, a);
+      return;
+    }
     if (cpu === 0) {
       // All wait: the caller's continuation travels as the event's arguments.
       this.sim.schedule(wait, this.queryDone, done, a);
@@ -202,6 +216,14 @@ export class Postgres implements DbServer {
     q.done = done;
     q.a = a;
     this.cpu.run(cpu, queryCpuDone, q);
+  }
+
+  queryEnded(): void {
+    this.inQuery--;
+  }
+
+  queryCancelled(): void {
+    this.cancelled++;
   }
 
   /** Queries done with their CPU, for reuse. */

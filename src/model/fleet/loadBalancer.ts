@@ -299,6 +299,9 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     this.respond(ex, status);
   }
 
+  /** An instance finished a request the balancer had given up on (timed out, or its client left): nothing to pass on. */
+  lateResponse(_upReq: HttpRequest): void {}
+
   serverClosed(upConn: Connection): void {
     if (this.keptTo.has(upConn)) {
       // An idle kept connection the instance closed (its keep-alive ran out).

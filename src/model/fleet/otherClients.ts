@@ -12,7 +12,7 @@ import type { Postgres } from '../database/postgres.js';
 import { Connection, HttpRequest, PHASE_NAMES, type ClientSide } from '../request.js';
 
 /** Nothing comes back on an other client's HTTP side: it has none. */
-const NO_HTTP: ClientSide = { connected() {}, connectFailed() {}, response() {}, serverClosed() {} };
+const NO_HTTP: ClientSide = { connected() {}, connectFailed() {}, response() {}, lateResponse() {}, serverClosed() {} };
 
 export class OtherClient {
   /** Connections open, the most at once, opened and refused in all. */

@@ -38,6 +38,10 @@ export class Arbiter implements WorkerOwner {
   requestStarted: ((worker: Worker) => void) | undefined = undefined;
   /** Workers the kernel's OOM killer ended. */
   oomKills = 0;
+  /** Retiring workers whose graceful_timeout ran out with requests still running. */
+  gracefulTimeouts = 0;
+  /** Workers a reload replaced that are still finishing their requests. */
+  private readonly retiring = new Set<Worker>();
   /** Requests started by each worker slot, replacements included. */
   readonly served: number[] = [];
   /** Why gunicorn stopped (HaltServer's reason), if it did. */
@@ -118,7 +122,10 @@ export class Arbiter implements WorkerOwner {
 
   /** Requests started by each worker slot so far. */
   servedByWorker(): number[] {
-    return this.workers.map((w, i) => (this.served[i] ?? 0) + (w.dead ? 0 : w.served));
+    const served = this.workers.map((w, i) => (this.served[i] ?? 0) + (w.dead ? 0 : w.served));
+    // A replaced worker still finishing, once its replacement holds its slot.
+    for (const w of this.retiring) if (this.workers[w.index] !== w) served[w.index] += w.served;
+    return served;
   }
 
   /** Most threads of its threadpool any live worker used at once (uvicorn). */
@@ -131,7 +138,7 @@ export class Arbiter implements WorkerOwner {
   /** Most connections any worker held at once, and most handlers it ran at once. */
   peaks(): { connections: number; handlers: number } {
     let { connections, handlers } = this.exitedPeaks;
-    for (const w of this.workers) {
+    for (const w of [...this.workers, ...this.retiring]) {
       connections = Math.max(connections, w.peakOpen);
       handlers = Math.max(handlers, w.peakRunning);
     }
@@ -199,13 +206,46 @@ export class Arbiter implements WorkerOwner {
     worker.kill();
   }
 
+  /** SIGKILL from outside the arbiter (the OOM killer, the timeline): the `n` lowest-numbered workers alive. */
+  killWorkers(n: number): void {
+    for (const w of this.workers) {
+      if (n === 0) return;
+      if (w.dead) continue;
+      this.kills++;
+      w.kill();
+      n--;
+    }
+  }
+
+  /**
+   * gunicorn's reload (SIGHUP): new workers boot (ready bootTime later) while the old ones
+   * stop gracefully: they accept no more and finish their requests, for at most
+   * graceful_timeout.
+   */
+  reload(): void {
+    if (this.halted !== undefined) return;
+    for (const w of this.workers) {
+      if (w.dead || !w.alive) continue;
+      w.replaced = true;
+      this.retiring.add(w);
+      this.sim.schedule(this.settings.bootTime, respawn, this, w.index);
+      w.retire();
+    }
+  }
+
   exited(worker: Worker, killed: boolean): void {
+    this.gracefulTimeouts += worker.gracefulKills;
     this.served[worker.index] = (this.served[worker.index] ?? 0) + worker.served;
     if (this.halted !== undefined) return;
-    if (!killed && !this.stopped) this.restarts++;
+    if ((!killed || worker.replaced) && !this.stopped) this.restarts++;
     this.exitedPeaks.connections = Math.max(this.exitedPeaks.connections, worker.peakOpen);
     this.exitedPeaks.handlers = Math.max(this.exitedPeaks.handlers, worker.peakRunning);
     this.lastNotify.delete(worker);
+    if (worker.replaced) {
+      // A reload replaced it: its replacement is booting already.
+      this.retiring.delete(worker);
+      return;
+    }
     if (this.stopped) return;
     this.sim.schedule(this.settings.bootTime, respawn, this, worker.index);
   }

@@ -65,7 +65,15 @@ export class GeventWorker extends Worker {
 
   /** @internal the accepts are done: the greenlets are spawned, the loop moves on. */
   accepted(taken: Connection[]): void {
-    if (this.dead) return;
+    if (this.dead) {
+      // Killed while accepting: the process's sockets close with it.
+      for (const conn of taken) {
+        if (!conn.open) continue;
+        conn.open = false;
+        conn.client.serverClosed(conn);
+      }
+      return;
+    }
     for (const conn of taken) {
       if (conn.open) this.accept(conn);
     }

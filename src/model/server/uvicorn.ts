@@ -115,6 +115,7 @@ const STARTUP = new Connection(-1, {
   connected() {},
   connectFailed() {},
   response() {},
+  lateResponse() {},
   serverClosed() {},
 });
 const SCRATCH = new Float64Array(PHASE_NAMES.length);

@@ -115,6 +115,14 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   /** The first request on a connection this worker accepted earlier has been written. */
   firstRequestArrived(conn: Connection): void {
     conn.awaitingRequest = false;
+    if (this.dead) {
+      // Killed after it accepted the connection: the kernel closed the socket with the
+      // process, and the client's write meets a reset (kill() cannot reach connections
+      // it holds no request of, and keeps no list of them for this rare case).
+      conn.open = false;
+      conn.client.serverClosed(conn);
+      return;
+    }
     conn.request!.enter(Phase.thread, this.sim.now);
     this.dispatch(conn);
   }
@@ -194,6 +202,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     const conn = req.conn;
     if (!conn.open) {
       // The client is gone (it timed out): the response goes nowhere.
+      conn.client.lateResponse(req);
       this.closed();
     } else if (!this.alive || !this.keepsAlive(req, status)) {
       conn.open = false;
@@ -249,6 +258,20 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.alive = false;
     this.updateAccepting();
     this.exitIfDone();
+    const limit = this.settings.gracefulTimeout;
+    if (!this.dead && limit !== undefined) this.sim.schedule(limit, gracefulTimeUp, this);
+  }
+
+  /** 1 when graceful_timeout ran out with requests still running ("Worker graceful timeout"): they were killed. */
+  gracefulKills = 0;
+  /** Replaced by a reload: the arbiter has booted another in its place, and boots none when it exits. */
+  replaced = false;
+
+  /** @internal graceful_timeout ran out: gunicorn stops the remaining handlers, which is a kill for their clients. */
+  gracefulTimeUp(): void {
+    if (this.dead) return;
+    this.gracefulKills++;
+    this.kill(true);
   }
 
   private exitIfDone(): void {
@@ -263,7 +286,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
    * its clients see the connection closed without a response, its database connections
    * end with it.
    */
-  kill(): void {
+  kill(graceful = false): void {
     if (this.dead) return;
     this.dead = true;
     this.alive = false;
@@ -295,11 +318,15 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     this.killQueued();
     this.open = 0;
     this.app.db?.workerExited(this);
-    this.owner.exited(this, true);
+    this.owner.exited(this, !graceful);
   }
 
   /** Hook: connections accepted but not yet handled (gthread's queue) are lost too. */
   protected killQueued(): void {}
+}
+
+function gracefulTimeUp(w: Worker): void {
+  w.gracefulTimeUp();
 }
 
 function keepaliveExpired(conn: Connection, token: number): void {

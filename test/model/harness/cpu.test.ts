@@ -66,4 +66,16 @@ describe("a host's CPU, alone", () => {
     expect(h.run()).toEqual(['200 fork 1 done', '200 backend done', '300 fork 2 done']);
     expect(postmaster.used).toBe(200);
   });
+
+  it('shared: a host losing a core mid-run slows its tasks from that instant (setCores)', () => {
+    const h = harness();
+    const cpu = new SharedCpu(h.sim, 2);
+    // a and b have a core each until 100 (100 of their 300 done); from 100 to 300 they
+    // share one (100 more each); back on 2 cores, their last 100 take 100: done at 400.
+    task(h, cpu, 'a', 0, 300);
+    task(h, cpu, 'b', 0, 300);
+    h.at(100, () => cpu.setCores(1));
+    h.at(300, () => cpu.setCores(2));
+    expect(h.run()).toEqual(['400 a done', '400 b done']);
+  });
 });

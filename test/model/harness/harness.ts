@@ -43,7 +43,7 @@ export function request(id: number, client: ClientSide = silentClient): HttpRequ
   return new HttpRequest(id, new Connection(id, client), 0, ledger, 0);
 }
 
-const silentClient: ClientSide = { connected() {}, connectFailed() {}, response() {}, serverClosed() {} };
+const silentClient: ClientSide = { connected() {}, connectFailed() {}, response() {}, lateResponse() {}, serverClosed() {} };
 
 /**
  * A client that writes its request as soon as its connection is established, and logs
@@ -61,6 +61,9 @@ export function loggingClient(h: Harness): ClientSide {
     },
     response(req, status) {
       h.note(`response ${req.id} ${status}`);
+    },
+    lateResponse(req) {
+      h.note(`late ${req.id}`);
     },
     serverClosed(conn) {
       h.note(`closed ${conn.id}`);

@@ -144,4 +144,42 @@ describe('the arbiter', () => {
     expect(seen.size).toBeGreaterThan(1);
     expect(restarts(3)).toBe(restarts(3));
   });
+
+  it("cuts a retiring gevent worker's requests at graceful_timeout (max_requests), and lets a sync worker finish its one", () => {
+    // A gevent worker retires when its 10th request starts (max_requests 10), with the 10
+    // requests of 3 s in flight: graceful_timeout 1 s cuts them all at 1 s (EOF).
+    const gevent = run({
+      app: { steps: [{ kind: 'sleep', time: 3 }] },
+      client: { requests: 10, concurrency: 10, timeout: 0 },
+      server: { workerClass: 'gevent', workerConnections: 10, maxRequests: 10, gracefulTimeout: 1, bootTime: 0.5, keepalive: 0 },
+    });
+    expect(gevent.summary.summary.errors).toBe(10);
+    expect(gevent.summary.errors).toEqual({ 'Get "http://127.0.0.1:8000": EOF': 10 });
+    expect(gevent.summary.summary.total).toBeCloseTo(1, 6);
+    expect(gevent.result.server.restarts).toBe(1);
+    const sync = run({
+      app: { steps: [{ kind: 'sleep', time: 3 }] },
+      client: { requests: 2, concurrency: 1, timeout: 0 },
+      server: { workerClass: 'sync', maxRequests: 1, gracefulTimeout: 1, bootTime: 0.5 },
+    });
+    expect(sync.summary.statusCodes).toEqual({ '200': 2 });
+  });
+
+  it('reloads (HUP on the timeline): new workers boot while the old ones finish within graceful_timeout', () => {
+    // 2 gevent workers, requests of 2 s arriving at 10/s from 0.1 s; reload at 1 s with
+    // graceful_timeout 1.5 s: the old workers' requests sent by 0.5 s end by 2.5 s, those
+    // sent at 0.6 to 0.9 s are cut at 2.5 s; the one arriving at 1 s, as the reload
+    // happens, waits for the new workers (ready at 1.5 s), as all later ones go to them.
+    const { summary, result } = run({
+      app: { steps: [{ kind: 'sleep', time: 2 }] },
+      client: { arrivals: { process: 'constant', rate: 10 }, duration: 4, timeout: 0 },
+      server: { workerClass: 'gevent', workers: 2, gracefulTimeout: 1.5, bootTime: 0.5, keepalive: 0 },
+      timeline: [{ at: 1, reload: true }],
+    });
+    expect(result.complete).toBe(true);
+    expect(result.server.restarts).toBe(2);
+    expect(summary.incident!.gracefulTimeouts).toBe(2);
+    expect(summary.summary.errors).toBe(4);
+    expect(summary.statusCodes['200']).toBe(summary.summary.requests - 4);
+  });
 });

@@ -1,0 +1,73 @@
+// PostgreSQL's statement_timeout (postgres.c: enable_timeout_after(STATEMENT_TIMEOUT, ...)
+// when a statement starts; the timer's handler sets QueryCancelPending, and the backend's
+// next CHECK_FOR_INTERRUPTS raises "canceling statement due to statement timeout",
+// SQLSTATE 57014). The statement ends in an error, the transaction is aborted, and the
+// session goes on: the connection stays open and usable, so the backend keeps its slot and
+// the app's pool gets the connection back. The timer starts with the statement, so time
+// the query spends waiting for a core counts as PostgreSQL's does.
+//
+// The model cancels at the exact deadline: a backend in a CPU loop or a sleep checks for
+// interrupts often enough (pg_sleep wakes at least once a second, but is woken by the
+// timeout's signal at once: the calibration kit measures it).
+import type { Cpu } from '../../engine/cpu/cpu.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { Time } from '../../engine/time.js';
+import type { DbDone } from './server.js';
+
+/** PostgreSQL's message (libpq's form: severity, a colon and two spaces); the app names the driver's exception (App.exceptionsRaised). */
+export const STATEMENT_TIMEOUT = 'ERROR:  canceling statement due to statement timeout';
+
+/** The backend's side of a query that runs under a statement timeout. */
+export interface TimedBackend {
+  readonly sim: Simulation;
+  /** A query ended (done or cancelled): the backend is idle in its session again. */
+  queryEnded(): void;
+  /** A query was cancelled. */
+  queryCancelled(): void;
+}
+
+/** One statement under statement_timeout; not reused (its timer may fire after it ended). */
+class TimedQuery {
+  over = false;
+  task = 0;
+  constructor(
+    readonly backend: TimedBackend,
+    readonly cpu: Cpu,
+    readonly wait: Time,
+    readonly done: DbDone<any>,
+    readonly a: unknown,
+  ) {}
+}
+
+/** Runs a query of `cpu` then `wait` on `cores`, cancelled `limit` after it starts if it has not ended by then. */
+export function runTimedQuery<A>(backend: TimedBackend, cores: Cpu, limit: Time, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
+  const q = new TimedQuery(backend, cores, wait, done, a);
+  backend.sim.schedule(limit, timedOut, q);
+  if (cpu > 0) q.task = cores.run(cpu, cpuDone, q);
+  else backend.sim.schedule(wait, waitDone, q);
+}
+
+function cpuDone(q: TimedQuery): void {
+  q.task = 0;
+  if (q.over) return;
+  q.backend.sim.schedule(q.wait, waitDone, q);
+}
+
+function waitDone(q: TimedQuery): void {
+  if (q.over) return;
+  q.over = true;
+  q.backend.queryEnded();
+  q.done(q.a, undefined);
+}
+
+function timedOut(q: TimedQuery): void {
+  if (q.over) return;
+  q.over = true;
+  // Cancelled mid-CPU: the core goes to others. (The report's backend CPU still counts the
+  // query's whole CPU: the cores do not say how much of a cancelled task ran.)
+  if (q.task !== 0) q.cpu.cancel(q.task);
+  q.task = 0;
+  q.backend.queryEnded();
+  q.backend.queryCancelled();
+  q.done(q.a, STATEMENT_TIMEOUT);
+}

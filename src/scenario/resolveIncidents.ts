@@ -1,0 +1,177 @@
+// Incidents, resolved (resolve.ts calls these): the client's retry policy in µs, the
+// timeline's events in µs with what the model applies itself (query and HTTP time, worker
+// kills), and the open-loop rate with the timeline's rate changes folded into its steps
+// (the arrival process already samples a piecewise-constant rate exactly).
+import { fromSeconds, type Time } from '../engine/time.js';
+import type { RETRY_ON, TimelineEvent } from './incidentSchema.js';
+import type { Scenario } from './schema.js';
+
+export type RetryCause = (typeof RETRY_ON)[number];
+
+export interface RetrySettings {
+  /** Retries after the first attempt. */
+  count: number;
+  on: readonly RetryCause[];
+  backoff: 'constant' | 'exponential';
+  base: Time;
+  cap: Time;
+  jitter: 'none' | 'full' | 'equal' | 'decorrelated';
+  /** Envoy's retry budget; undefined: none. */
+  budget?: { fraction: number; minConcurrency: number };
+}
+
+export function resolveRetries(r: Scenario['client']['retries']): RetrySettings | undefined {
+  if (r === undefined || r.count === 0) return undefined;
+  return {
+    count: r.count,
+    on: r.on,
+    backoff: r.backoff,
+    base: fromSeconds(r.base),
+    cap: fromSeconds(r.cap),
+    jitter: r.jitter,
+    ...(r.budget !== undefined ? { budget: { fraction: r.budget.budgetPercent / 100, minConcurrency: r.budget.minRetryConcurrency } } : {}),
+  };
+}
+
+/** A change the model applies at `at` and undoes at `until`. */
+export interface ModelChange {
+  at: Time;
+  /** Infinity: never undone. */
+  until: Time;
+  change: 'database.queryTime' | 'app.httpTime' | 'machine.cores';
+  multiply: number;
+}
+
+export interface WorkerKill {
+  at: Time;
+  workers: number;
+}
+
+/** One event as the report and the charts show it (seconds). */
+export interface TimelineMark {
+  at: number;
+  /** null: lasts to the end (or happens once). */
+  until: number | null;
+  label: string;
+}
+
+export interface IncidentSettings {
+  changes: ModelChange[];
+  kills: WorkerKill[];
+  /** When gunicorn reloads (HUP), µs. */
+  reloads: Time[];
+  marks: TimelineMark[];
+  /** When the first event starts and the last one ends (or happens), µs: the incident window. */
+  start: Time;
+  end: Time;
+}
+
+export function resolveTimeline(events: readonly TimelineEvent[] | undefined): IncidentSettings | undefined {
+  if (events === undefined) return undefined;
+  const changes: ModelChange[] = [];
+  const kills: WorkerKill[] = [];
+  const reloads: Time[] = [];
+  let start = Infinity;
+  let end = 0;
+  for (const e of events) {
+    const at = fromSeconds(e.at);
+    start = Math.min(start, at);
+    end = Math.max(end, e.until !== undefined ? fromSeconds(e.until) : at);
+    if (e.killWorkers !== undefined) kills.push({ at, workers: e.killWorkers });
+    else if (e.reload !== undefined) reloads.push(at);
+    else if (e.change !== 'client.rate')
+      changes.push({ at, until: e.until !== undefined ? fromSeconds(e.until) : Infinity, change: e.change!, multiply: e.multiply! });
+  }
+  return { changes, kills, reloads, marks: events.map(markOf), start, end };
+}
+
+function markOf(e: TimelineEvent): TimelineMark {
+  const what =
+    e.killWorkers !== undefined
+      ? `kill ${e.killWorkers} worker${e.killWorkers === 1 ? '' : 's'}`
+      : e.reload !== undefined
+        ? 'reload (HUP)'
+        : e.multiply !== undefined
+          ? `${e.change} x${e.multiply}`
+          : e.set !== undefined
+            ? `${e.change} = ${e.set}/s`
+            : `${e.change} ramp to ${e.rampTo}/s`;
+  return { at: e.at, until: e.until ?? null, label: e.note !== undefined ? `${e.note} (${what})` : what };
+}
+
+/** A ramp moves in steps of this length: the arrival process samples a rate that is constant over each. */
+export const RAMP_STEP: Time = 100_000;
+
+/**
+ * The open-loop rate steps (µs, sorted, the first from 0) with the timeline's client.rate
+ * changes applied in the order written: multiply and set over [at, until), a ramp from
+ * the rate at `at` to `rampTo` at `until`, kept after it.
+ */
+export function applyRateChanges(
+  steps: readonly { from: Time; rate: number }[],
+  events: readonly TimelineEvent[] | undefined,
+): { from: Time; rate: number }[] {
+  let out = steps.map((s) => ({ ...s }));
+  for (const e of events ?? []) {
+    if (e.change !== 'client.rate') continue;
+    const at = fromSeconds(e.at);
+    const until = e.until !== undefined ? fromSeconds(e.until) : Infinity;
+    if (e.rampTo !== undefined) {
+      const from = rateAt(out, at);
+      const pieces: { from: Time; rate: number }[] = [];
+      const n = Math.max(1, Math.ceil((until - at) / RAMP_STEP));
+      // Each piece at the rate of its middle, so the ramp's arrivals add up to the line's area.
+      for (let i = 0; i < n; i++) {
+        const t0 = at + i * RAMP_STEP;
+        const t1 = Math.min(until, t0 + RAMP_STEP);
+        pieces.push({ from: t0, rate: from + ((e.rampTo - from) * ((t0 + t1) / 2 - at)) / (until - at) });
+      }
+      pieces.push({ from: until, rate: e.rampTo });
+      out = [...out.filter((s) => s.from < at), ...pieces];
+    } else {
+      const f = (r: number) => (e.multiply !== undefined ? r * e.multiply : e.set!);
+      out = splice(out, at, until, f);
+    }
+  }
+  return out;
+}
+
+function rateAt(steps: readonly { from: Time; rate: number }[], t: Time): number {
+  let rate = steps[0].rate;
+  for (const s of steps) if (s.from <= t) rate = s.rate;
+  return rate;
+}
+
+/** Steps with `f` applied to the rate over [at, until). */
+function splice(steps: { from: Time; rate: number }[], at: Time, until: Time, f: (r: number) => number): { from: Time; rate: number }[] {
+  const bounds = new Set<Time>(steps.map((s) => s.from));
+  bounds.add(at);
+  if (until !== Infinity) bounds.add(until);
+  const sorted = [...bounds].sort((a, b) => a - b);
+  const out = sorted.map((from) => {
+    const r = rateAt(steps, from);
+    return { from, rate: from >= at && from < until ? f(r) : r };
+  });
+  // Neighbours at one rate are one step.
+  return out.filter((s, i) => i === 0 || s.rate !== out[i - 1].rate);
+}
+
+/**
+ * Whether a run has anything of an incident to report (a timeline, retries, a breaker,
+ * a statement or outbound timeout): then it records completions over time and its report
+ * has an "incident" section. Every other run's output stays as it was.
+ */
+export function hasIncident(r: {
+  incident?: IncidentSettings;
+  client: { settings: { retry?: RetrySettings } };
+  app: { breaker?: unknown; endpoints: readonly { steps: readonly { timeout?: Time }[] }[] };
+  database: { postgres: { statementTimeout?: Time } } | undefined;
+}): boolean {
+  return (
+    r.incident !== undefined ||
+    r.client.settings.retry !== undefined ||
+    r.app.breaker !== undefined ||
+    r.database?.postgres.statementTimeout !== undefined ||
+    r.app.endpoints.some((e) => e.steps.some((s) => s.timeout !== undefined))
+  );
+}

@@ -1,0 +1,73 @@
+// statement_timeout, on PostgreSQL alone: a query running longer is cancelled at the
+// deadline with PostgreSQL's error, and its session goes on: the backend keeps its slot,
+// is idle again, and runs the next query (calibration/statement_timeout.sh checks this
+// against PostgreSQL 15).
+import { describe, expect, it } from 'vitest';
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import { Postgres, type PostgresSettings } from '../../../src/model/database/postgres.js';
+import { STATEMENT_TIMEOUT } from '../../../src/model/database/statementTimeout.js';
+import { gauge, harness, request } from './harness.js';
+
+const SETTINGS: PostgresSettings = {
+  maxConnections: 1,
+  superuserReservedConnections: 0,
+  superuser: false,
+  listenBacklog: 10,
+  maxChildren: 10,
+  postmasterCpu: 0,
+  postmasterWakeCpu: 0,
+  forkTime: 0,
+  backendStartupCpu: 0,
+  backendStartCpu: 0,
+  backendStartTime: 0,
+  backendExitTime: 0,
+  backendExitCpu: 0,
+  refusedCpu: 0,
+  turnsBeforeSlot: 0,
+  authTurns: 0,
+  statementTimeout: 500,
+};
+
+function setup(cores = 1) {
+  const h = harness();
+  const pg = new Postgres(h.sim, SETTINGS, new FifoCpu(h.sim, cores), gauge(), [1_000_000]);
+  const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
+  return {
+    h,
+    pg,
+    open: (id: number) => pg.open(request(id), 0, log('ready'), id),
+    query: (id: number, cpu: number, wait: number) => pg.query(request(id), cpu, wait, log('result'), id),
+  };
+}
+
+describe('statement_timeout', () => {
+  it('cancels a query still running at the deadline; the connection stays open and runs the next query', () => {
+    const { h, pg, open, query } = setup();
+    h.at(0, () => open(1));
+    h.at(100, () => query(1, 0, 2000));
+    h.at(700, () => h.note(`backends ${pg.backends}, in query ${pg.inQuery}`));
+    h.at(800, () => query(1, 0, 300));
+    expect(h.run()).toEqual(['0 ready 1', `600 1 ${STATEMENT_TIMEOUT}`, '700 backends 1, in query 0', '1100 result 1']);
+    expect([pg.cancelled, pg.queries, pg.backends]).toEqual([1, 2, 1]);
+  });
+
+  it('lets a query that ends before the deadline end as usual', () => {
+    const { h, pg, query } = setup();
+    h.at(0, () => query(1, 0, 499));
+    expect(h.run()).toEqual(['499 result 1']);
+    expect(pg.cancelled).toBe(0);
+  });
+
+  it('counts time waiting for a core, and frees the core of a query cancelled mid-CPU', () => {
+    // One core: 1 computes 0-400; 2 waits for the core until 400 and is cancelled at 500
+    // with 300 of its 400 still to do, so 3 (sent at 150, queued behind it) gets the core
+    // at 500 and ends at 600, before its own deadline (650).
+    const { h, query } = setup(1);
+    h.at(0, () => {
+      query(1, 400, 0);
+      query(2, 400, 0);
+    });
+    h.at(150, () => query(3, 100, 0));
+    expect(h.run()).toEqual(['400 result 1', `500 2 ${STATEMENT_TIMEOUT}`, '600 result 3']);
+  });
+});
