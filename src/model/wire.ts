@@ -211,7 +211,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       : new IncidentTimeline(sim, r.incident, {
           setFactor: (change, factor) => {
             if (change === 'database.queryTime') postgres!.queryTimeFactor = factor;
-            else if (change === 'machine.cores') (cores as SharedCpu).setCores(r.machine.cores * factor);
+            else if (change === 'machine.cores') (cores as SharedCpu | GroupedCpu).setCores(r.machine.cores * factor);
             else app.httpTimeFactor = factor;
           },
           killWorkers: (n) => arbiter.killWorkers(n),

@@ -52,8 +52,16 @@ export class GroupedCpu implements Cpu {
 
   constructor(
     private readonly sim: Simulation,
-    readonly cores: number,
+    public cores: number,
   ) {}
+
+  /** The host gains or loses cores from now (an incident's timeline): every group's share changes. */
+  setCores(cores: number): void {
+    this.advance();
+    this.cores = cores;
+    this.shareOut();
+    this.reschedule();
+  }
 
   /** Tasks running now. */
   get running(): number {

@@ -104,4 +104,28 @@ describe('grouped cores (task groups)', () => {
       ),
     ).toEqual({ b: 200, a2: 210 });
   });
+
+  it('share out the new number of cores when the host gains or loses some', () => {
+    // 1 core, a session of 2 and one lone task, each group 0.5 of a core. At 40 the host
+    // gets a second core: each group gets 1, the lone task runs at full speed (20 done, 80
+    // left: done at 120), the session's tasks at 0.5 each (10 done, 50 by 120), and then at
+    // full speed, with a core each: done at 170.
+    const sim = new Simulation();
+    const cpu = new GroupedCpu(sim, 1);
+    const session = cpu.group();
+    const out: Record<string, number> = {};
+    const done = (n: string) => (out[n] = sim.now);
+    sim.schedule(
+      0,
+      () => {
+        session.run(100, done, 's1');
+        session.run(100, done, 's2');
+        cpu.run(100, done, 'alone');
+      },
+      undefined,
+    );
+    sim.schedule(40, () => cpu.setCores(2), undefined);
+    sim.run();
+    expect(out).toEqual({ alone: 120, s1: 170, s2: 170 });
+  });
 });
