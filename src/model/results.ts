@@ -65,7 +65,7 @@ export interface AtRefusal {
 }
 
 function atRefusal(pg: Postgres): AtRefusal {
-  const n = pg.refused - pg.deadEnds;
+  const n = pg.sampledRefusals;
   if (n <= 0) return { held: 0, awaitingClient: 0, startingUp: 0, inQuery: 0, idle: 0 };
   const held = pg.heldAtRefusals / n;
   const awaitingClient = pg.awaitingClientAtRefusals / n;

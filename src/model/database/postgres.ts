@@ -107,6 +107,8 @@ export class Postgres implements DbServer, TimedBackend {
   inQueryAtRefusals = 0;
   startingUpAtRefusals = 0;
   heldAtRefusals = 0;
+  /** Refusals at which those were sampled: at InitProcess, and after authentication (reserved slots). */
+  sampledRefusals = 0;
   connections = 0;
   queries = 0;
   /** CPU given to the postmaster and to backends (µs), for the report's CPU by process. */
@@ -303,10 +305,7 @@ export class Postgres implements DbServer, TimedBackend {
     if (this.backends >= s.maxConnections) {
       this.refused++;
       this.refusedCounter?.inc(this.sim.now);
-      this.awaitingClientAtRefusals += this.awaitingClient;
-      this.startingUpAtRefusals += this.startingUp;
-      this.inQueryAtRefusals += this.inQuery;
-      this.heldAtRefusals += this.backends;
+      this.sampleAtRefusal();
       this.finish(attempt, TOO_MANY_CLIENTS);
       this.backendCpuUsed += s.refusedCpu;
       if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, this.childExited, this);
@@ -381,6 +380,8 @@ export class Postgres implements DbServer, TimedBackend {
     if (!(attempt.superuser ?? s.superuser) && s.maxConnections - this.backends < s.superuserReservedConnections) {
       this.refused++;
       this.refusedCounter?.inc(this.sim.now);
+      // The refused backend still holds its slot here, among the others.
+      this.sampleAtRefusal();
       this.slotFreed();
       this.finish(attempt, RESERVED_FOR_SUPERUSER);
       return;
@@ -388,6 +389,15 @@ export class Postgres implements DbServer, TimedBackend {
     this.connections++;
     this.finish(attempt, undefined);
   };
+
+  /** What the backends holding the slots are doing as one is refused (the report's "Refusals" line). */
+  private sampleAtRefusal(): void {
+    this.sampledRefusals++;
+    this.awaitingClientAtRefusals += this.awaitingClient;
+    this.startingUpAtRefusals += this.startingUp;
+    this.inQueryAtRefusals += this.inQuery;
+    this.heldAtRefusals += this.backends;
+  }
 
   /** A backend's slot is free; its process still has to exit. */
   private readonly slotFreed = (): void => {

@@ -55,6 +55,10 @@ describe('PostgreSQL connection slots', () => {
     // finished start-up when only 2 slots were left, not necessarily the last to arrive.
     expect(outcomes.filter((o) => o.error !== undefined).map((o) => o.error)).toEqual([RESERVED_FOR_SUPERUSER]);
     expect(pg.backends).toBe(97);
+    // The report's "Refusals" line samples the slots at this refusal too: 98 held, the
+    // refused backend's own among them.
+    expect(pg.sampledRefusals).toBe(1);
+    expect(pg.heldAtRefusals).toBe(98);
   });
 
   it('forks one attempt after another: the k-th connection is ready after k forks plus one start-up', () => {
