@@ -25,6 +25,28 @@ for (let seed = 1; seed <= seeds; seed++) {
   for (const o of [...STORM, `seed=${seed}`, ...(taskGroups ? [`machine.taskGroups=${taskGroups}`] : [])]) applyOverride(raw, o);
   const system = wire(resolve(validateScenario(raw, plan.scenario)), false);
   const pg = system.postgres;
+  // CPU work finished from 0.1 to 0.6 s by the workers and by PostgreSQL's processes (the
+  // real storm's cpu samples, summed the same way). With task groups they run on views
+  // of one host; without, on the host itself, and cannot be told apart here.
+  const work = { workers: 0, postgres: 0 };
+  const count = (cpu, key) => {
+    const run = cpu.run.bind(cpu);
+    cpu.run = (w, fn, a, b) =>
+      run(
+        w,
+        (x, y) => {
+          if (system.sim.now >= 100_000 && system.sim.now <= 600_000) work[key] += w;
+          fn(x, y);
+        },
+        a,
+        b,
+      );
+  };
+  const apart = system.app.cpu !== pg.cpu;
+  if (apart) {
+    count(system.app.cpu, 'workers');
+    count(pg.cpu, 'postgres');
+  }
   // Every 20 ms, as bench/cpu_sampler.py samples the real processes. The postmaster's CPU
   // is counted when a fork starts: over half a second that is within one fork's cost.
   const samples = [];
@@ -38,6 +60,9 @@ for (let seed = 1; seed <= seeds; seed++) {
   const [a, b, half, one] = [at(100_000), at(600_000), at(500_000), at(1_000_000)];
   console.log(
     `seed ${seed}: postmaster ${((b.postmaster - a.postmaster) / (b.t - a.t)).toFixed(2)} cores 0.1-0.6 s; ` +
-      `refused ${half.refused}/${one.refused} and authorized ${half.authorized}/${one.authorized} by 0.5/1.0 s; refused ${pg.refused} in all`,
+      `refused ${half.refused}/${one.refused} and authorized ${half.authorized}/${one.authorized} by 0.5/1.0 s; refused ${pg.refused} in all` +
+      (apart
+        ? `; cores 0.1-0.6 s: workers ${(work.workers / 500_000).toFixed(2)}, PostgreSQL ${(work.postgres / 500_000).toFixed(2)}`
+        : ''),
   );
 }
