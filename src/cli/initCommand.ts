@@ -120,6 +120,8 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       'server.workerConnections': async
         ? 'gunicorn --worker-connections: greenlets per worker.'
         : 'gunicorn --worker-connections: only async and gthread workers use it.',
+      'machine.taskGroups':
+        'Left out: how your kernel groups processes before it shares the cores (none, session, service) decides how much of them the postmaster and the backends get in a burst of connects. calibration/autogroup.sh tells which your machine does; until you state it, sim run --sensitivity tries all three and names it when it matters.',
       'app.steps':
         'A new connection per request, as a handler calling psycopg2.connect() does. With a pool (SQLAlchemy), add "pool": {"size": 5, "maxOverflow": 10} to app.',
       ...(async

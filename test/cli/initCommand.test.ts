@@ -73,6 +73,11 @@ describe('sim init --worker-class gevent --workers 4 --connections 100 --db-max-
     });
     expect(json.app.steps[0].cpu).toBe(MEASURED_COSTS.connectCpu['scram-sha-256']);
   });
+
+  it('leaves the task grouping unstated, with a note, so that --sensitivity tries it', () => {
+    expect(json.machine.taskGroups).toBeUndefined();
+    expect(json.notes['machine.taskGroups']).toMatch(/calibration\/autogroup\.sh.*--sensitivity/);
+  });
 });
 
 describe('sim init options', () => {
