@@ -63,6 +63,7 @@ export const CONTROL_SPECS: readonly ControlSpec[] = [
   { path: 'database.pgbouncer.defaultPoolSize', group: 'PostgreSQL', span: 100, applies: (s) => s.database?.pgbouncer !== undefined },
   { path: 'database.pgbouncer.maxClientConn', group: 'PostgreSQL', span: 1000, applies: (s) => s.database?.pgbouncer !== undefined },
   { path: 'machine.cores', group: 'Machine', span: 32 },
+  { path: 'machine.taskGroups', group: 'Machine', applies: (s) => s.machine.scheduler === 'shared' },
   { path: 'seed', group: 'Run', span: 100 },
 ];
 

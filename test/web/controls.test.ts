@@ -59,6 +59,7 @@ describe('the controls of the article gevent scenario', () => {
       value: 'gevent',
     });
     expect(controls['app.psycogreen']).toMatchObject({ kind: 'boolean', value: true });
+    expect(controls['machine.taskGroups']).toMatchObject({ kind: 'choice', options: ['none', 'session', 'service'], value: 'none' });
     expect(controls['app.pool']).toMatchObject({ kind: 'section', value: false });
     expect(controls.seed).toMatchObject({ kind: 'integer', min: undefined, max: undefined });
   });
