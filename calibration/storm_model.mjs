@@ -49,17 +49,25 @@ for (let seed = 1; seed <= seeds; seed++) {
   }
   // Every 20 ms, as bench/cpu_sampler.py samples the real processes. The postmaster's CPU
   // is counted when a fork starts: over half a second that is within one fork's cost.
+  // Handlers started: the app's start of a request (the real storm's handlers' log lines).
+  let started = 0;
+  const start = system.app.start.bind(system.app);
+  system.app.start = (req, cpu) => {
+    started++;
+    start(req, cpu);
+  };
   const samples = [];
   const sample = () => {
-    samples.push({ t: system.sim.now, postmaster: pg.postmasterCpuUsed, refused: pg.refused, authorized: pg.connections });
+    samples.push({ t: system.sim.now, postmaster: pg.postmasterCpuUsed, refused: pg.refused, authorized: pg.connections, started });
     if (system.sim.now < 1_000_000) system.sim.schedule(20_000, sample, undefined);
   };
   system.sim.schedule(0, sample, undefined);
   runSystem(system, { maxEvents: raw.limits?.maxEvents ?? 10_000_000, maxSimTime: 3600e6 });
   const at = (t) => samples.find((s) => s.t >= t);
   const [a, b, half, one] = [at(100_000), at(600_000), at(500_000), at(1_000_000)];
+  const handlers = [200_000, 300_000, 500_000, 1_000_000].map((t) => at(t).started).join('/');
   console.log(
-    `seed ${seed}: postmaster ${((b.postmaster - a.postmaster) / (b.t - a.t)).toFixed(2)} cores 0.1-0.6 s; ` +
+    `seed ${seed}: handlers started ${handlers} by 0.2/0.3/0.5/1.0 s; postmaster ${((b.postmaster - a.postmaster) / (b.t - a.t)).toFixed(2)} cores 0.1-0.6 s; ` +
       `refused ${half.refused}/${one.refused} and authorized ${half.authorized}/${one.authorized} by 0.5/1.0 s; refused ${pg.refused} in all` +
       (apart
         ? `; cores 0.1-0.6 s: workers ${(work.workers / 500_000).toFixed(2)}, PostgreSQL ${(work.postgres / 500_000).toFixed(2)}`
