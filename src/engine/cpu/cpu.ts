@@ -2,7 +2,10 @@
 // One file per discipline:
 // - fifo.ts: a task holds a core from start to end; tasks beyond the cores wait in line.
 // - shared.ts: processor sharing, as a time-sharing kernel (Linux's CFS) gives it.
+// - grouped.ts: processor sharing between task groups (sessions, cgroups), then inside each.
 // - process.ts: a process's threads on a host's cores (at most `threads` pieces at once).
+// - quota.ts: a CFS quota (cpu.max): a group of processes that used its quota in a period
+//   waits for the next.
 // A task can be cancelled, running or waiting: the process it belonged to was killed
 // (SIGKILL ends a process's computation at once, and its core goes to the others).
 import type { Callback } from '../eventQueue.js';
