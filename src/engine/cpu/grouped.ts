@@ -17,19 +17,11 @@ import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import type { Cpu } from './cpu.js';
-
-interface GroupTask {
-  finish: number;
-  /** Start order, which breaks ties; also the task's id. */
-  seq: number;
-  fn: Callback<any, any>;
-  a: unknown;
-  b: unknown;
-}
+import { popTask, pushTask, type VirtualTask } from './taskHeap.js';
 
 class Group {
   /** Runnable tasks, by finish in this group's virtual time (a heap). */
-  readonly tasks: GroupTask[] = [];
+  readonly tasks: VirtualTask[] = [];
   virtual = 0;
   /** CPU speed of each of its tasks now. */
   rate = 0;
@@ -93,7 +85,7 @@ export class GroupedCpu implements Cpu {
       g.at = this.active.length;
       this.active.push(g);
     }
-    push(g.tasks, { finish: g.virtual + work, seq: id, fn, a, b });
+    pushTask(g.tasks, { finish: g.virtual + work, seq: id, fn, a, b });
     this.shareOut();
     this.reschedule();
     return id;
@@ -105,7 +97,7 @@ export class GroupedCpu implements Cpu {
       if (rest.length === g.tasks.length) continue;
       this.advance();
       g.tasks.length = 0;
-      for (const t of rest) push(g.tasks, t);
+      for (const t of rest) pushTask(g.tasks, t);
       if (g.tasks.length === 0 && g.shared) this.retire(g);
       this.shareOut();
       this.reschedule();
@@ -175,13 +167,13 @@ export class GroupedCpu implements Cpu {
     if (token !== this.token) return;
     this.advance();
     // Every task whose work is done (within rounding) ends now, oldest first.
-    const done: GroupTask[] = [];
+    const done: VirtualTask[] = [];
     let soonest: Group | undefined;
     let soonestLeft = Number.POSITIVE_INFINITY;
     for (let i = -1; i < this.active.length; i++) {
       const g = i < 0 ? this.solo : this.active[i];
       while (g.tasks.length > 0 && g.tasks[0].finish <= g.virtual + 1e-6) {
-        const t = pop(g.tasks);
+        const t = popTask(g.tasks);
         if (t.finish > g.virtual) g.virtual = t.finish;
         done.push(t);
       }
@@ -195,7 +187,7 @@ export class GroupedCpu implements Cpu {
     }
     if (done.length === 0 && soonest !== undefined) {
       // Rounding left a sliver: it is done.
-      const t = pop(soonest.tasks);
+      const t = popTask(soonest.tasks);
       soonest.virtual = t.finish;
       done.push(t);
     }
@@ -223,40 +215,6 @@ function bySize(x: Group, y: Group): number {
   return x.tasks.length - y.tasks.length || x.at - y.at;
 }
 
-function bySeq(x: GroupTask, y: GroupTask): number {
+function bySeq(x: VirtualTask, y: VirtualTask): number {
   return x.seq - y.seq;
-}
-
-function before(x: GroupTask, y: GroupTask): boolean {
-  return x.finish < y.finish || (x.finish === y.finish && x.seq < y.seq);
-}
-
-function push(h: GroupTask[], t: GroupTask): void {
-  let i = h.length;
-  h.push(t);
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!before(t, h[p])) break;
-    h[i] = h[p];
-    i = p;
-  }
-  h[i] = t;
-}
-
-function pop(h: GroupTask[]): GroupTask {
-  const top = h[0];
-  const last = h.pop()!;
-  if (h.length > 0) {
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= h.length) break;
-      if (c + 1 < h.length && before(h[c + 1], h[c])) c++;
-      if (!before(h[c], last)) break;
-      h[i] = h[c];
-      i = c;
-    }
-    h[i] = last;
-  }
-  return top;
 }

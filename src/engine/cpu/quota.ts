@@ -16,17 +16,10 @@ import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import type { Cpu } from './cpu.js';
-
-interface QuotaTask {
-  finish: number;
-  seq: number;
-  fn: Callback<any, any>;
-  a: unknown;
-  b: unknown;
-}
+import { popTask, pushTask, type VirtualTask } from './taskHeap.js';
 
 export class QuotaCpu implements Cpu {
-  private readonly tasks: QuotaTask[] = [];
+  private readonly tasks: VirtualTask[] = [];
   private virtual = 0;
   private updated: Time = 0;
   private seq = 1;
@@ -65,7 +58,7 @@ export class QuotaCpu implements Cpu {
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     this.advance();
     const id = this.seq++;
-    push(this.tasks, { finish: this.virtual + work, seq: id, fn, a, b });
+    pushTask(this.tasks, { finish: this.virtual + work, seq: id, fn, a, b });
     this.cpuUsed += work;
     this.reschedule();
     return id;
@@ -76,7 +69,7 @@ export class QuotaCpu implements Cpu {
     if (rest.length === this.tasks.length) return;
     this.advance();
     this.tasks.length = 0;
-    for (const t of rest) push(this.tasks, t);
+    for (const t of rest) pushTask(this.tasks, t);
     this.reschedule();
   }
 
@@ -135,44 +128,10 @@ export class QuotaCpu implements Cpu {
   private readonly tick = (token: number): void => {
     if (token !== this.token) return;
     this.advance();
-    const done: QuotaTask[] = [];
-    if (!this.throttled) while (this.tasks.length > 0 && this.tasks[0].finish <= this.virtual + 1e-6) done.push(pop(this.tasks));
+    const done: VirtualTask[] = [];
+    if (!this.throttled) while (this.tasks.length > 0 && this.tasks[0].finish <= this.virtual + 1e-6) done.push(popTask(this.tasks));
     if (done.length > 0) this.virtual = Math.max(this.virtual, done[done.length - 1].finish);
     this.reschedule();
     for (const t of done) t.fn(t.a, t.b);
   };
-}
-
-function before(x: QuotaTask, y: QuotaTask): boolean {
-  return x.finish < y.finish || (x.finish === y.finish && x.seq < y.seq);
-}
-
-function push(h: QuotaTask[], t: QuotaTask): void {
-  let i = h.length;
-  h.push(t);
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!before(t, h[p])) break;
-    h[i] = h[p];
-    i = p;
-  }
-  h[i] = t;
-}
-
-function pop(h: QuotaTask[]): QuotaTask {
-  const top = h[0];
-  const last = h.pop()!;
-  if (h.length > 0) {
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= h.length) break;
-      if (c + 1 < h.length && before(h[c + 1], h[c])) c++;
-      if (!before(h[c], last)) break;
-      h[i] = h[c];
-      i = c;
-    }
-    h[i] = last;
-  }
-  return top;
 }

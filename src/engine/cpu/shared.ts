@@ -7,18 +7,10 @@ import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import type { Cpu } from './cpu.js';
-
-interface SharedTask {
-  finish: number;
-  /** Start order, which breaks ties; also the task's id. */
-  seq: number;
-  fn: Callback<any, any>;
-  a: unknown;
-  b: unknown;
-}
+import { popTask, pushTask, type VirtualTask } from './taskHeap.js';
 
 export class SharedCpu implements Cpu {
-  private readonly tasks: SharedTask[] = [];
+  private readonly tasks: VirtualTask[] = [];
   /** Virtual time: CPU work done by each runnable task since the start. */
   private virtual = 0;
   private updated: Time = 0;
@@ -50,7 +42,7 @@ export class SharedCpu implements Cpu {
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     this.advance();
     const id = this.seq++;
-    push(this.tasks, { finish: this.virtual + work, seq: id, fn, a, b });
+    pushTask(this.tasks, { finish: this.virtual + work, seq: id, fn, a, b });
     this.reschedule();
     return id;
   }
@@ -61,7 +53,7 @@ export class SharedCpu implements Cpu {
     // The others speed up from now: account the work done so far at the old rate first.
     this.advance();
     this.tasks.length = 0;
-    for (const t of rest) push(this.tasks, t);
+    for (const t of rest) pushTask(this.tasks, t);
     this.reschedule();
   }
 
@@ -87,45 +79,11 @@ export class SharedCpu implements Cpu {
     if (token !== this.token) return;
     this.advance();
     // Every task whose work is done (within rounding) ends now, oldest first.
-    const done: SharedTask[] = [];
-    while (this.tasks.length > 0 && this.tasks[0].finish <= this.virtual + 1e-6) done.push(pop(this.tasks));
-    if (done.length === 0) done.push(pop(this.tasks)); // rounding left a sliver: it is done
+    const done: VirtualTask[] = [];
+    while (this.tasks.length > 0 && this.tasks[0].finish <= this.virtual + 1e-6) done.push(popTask(this.tasks));
+    if (done.length === 0) done.push(popTask(this.tasks)); // rounding left a sliver: it is done
     this.virtual = Math.max(this.virtual, done[done.length - 1].finish);
     this.reschedule();
     for (const t of done) t.fn(t.a, t.b);
   };
-}
-
-function before(x: SharedTask, y: SharedTask): boolean {
-  return x.finish < y.finish || (x.finish === y.finish && x.seq < y.seq);
-}
-
-function push(h: SharedTask[], t: SharedTask): void {
-  let i = h.length;
-  h.push(t);
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!before(t, h[p])) break;
-    h[i] = h[p];
-    i = p;
-  }
-  h[i] = t;
-}
-
-function pop(h: SharedTask[]): SharedTask {
-  const top = h[0];
-  const last = h.pop()!;
-  if (h.length > 0) {
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= h.length) break;
-      if (c + 1 < h.length && before(h[c + 1], h[c])) c++;
-      if (!before(h[c], last)) break;
-      h[i] = h[c];
-      i = c;
-    }
-    h[i] = last;
-  }
-  return top;
 }
