@@ -142,3 +142,8 @@ export function blocks(step: Step, psycogreen: boolean): boolean {
   if ('io' in step && step.io !== undefined) return step.io === 'blocking';
   return (step.kind === 'dbConnect' || step.kind === 'dbQuery') && !psycogreen;
 }
+
+/** Every step the handler may run: its steps, or those of all its endpoints. */
+export function allSteps(s: Pick<Scenario, 'app'>): Step[] {
+  return s.app.steps ?? (s.app.endpoints ?? []).flatMap((e) => e.steps);
+}
