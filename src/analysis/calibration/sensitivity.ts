@@ -73,23 +73,25 @@ export interface Sensitivity {
  * how its kernel groups processes before sharing the cores (docs/validation.md, "Task
  * groups"). Tried only when the scenario does not state them.
  */
-const ASSUMED_SETTINGS: { path: string; keys: string[]; values: string[]; applies: (s: Scenario) => boolean }[] = [
+const ASSUMED_SETTINGS: {
+  path: string;
+  keys: string[];
+  values: string[];
+  applies: (s: Scenario) => boolean;
+  /** Whether the file (with the command line's --set) gives it. */
+  stated: (raw: any) => boolean;
+  /** Its value in the validated scenario: the default when not stated. */
+  value: (s: Scenario) => string;
+}[] = [
   {
     path: 'machine.taskGroups',
     keys: ['machine', 'taskGroups'],
     values: ['none', 'session', 'service'],
     applies: (s) => s.machine.scheduler === 'shared',
+    stated: (raw) => raw?.machine?.taskGroups !== undefined,
+    value: (s) => s.machine.taskGroups,
   },
 ];
-
-function stated(raw: unknown, keys: string[]): boolean {
-  let at: any = raw;
-  for (const k of keys) {
-    if (at === null || typeof at !== 'object' || !(k in at)) return false;
-    at = at[k];
-  }
-  return true;
-}
 
 export interface SensitivityOptions {
   /** Names the scenario in a validation message. */
@@ -139,7 +141,7 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
     settings: [],
     settingsChecked: [],
   };
-  const settings = ASSUMED_SETTINGS.filter((a) => a.applies(scenario) && !stated(raw, a.keys));
+  const settings = ASSUMED_SETTINGS.filter((a) => a.applies(scenario) && !a.stated(raw));
   out.settingsChecked = settings.map((a) => a.path);
   const runs = 2 * toMove.length + settings.reduce((n, a) => n + a.values.length - 1, 0);
   let done = 0;
@@ -180,18 +182,12 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
     .sort((a, b) => b.row.largestChange - a.row.largestChange || a.order - b.order)
     .map((r) => r.row);
   for (const setting of settings) {
-    const assumed = String(getAt(scenario, setting.keys));
+    const assumed = setting.value(scenario);
     const alternatives = setting.values.filter((v) => v !== assumed).map((value) => ({ value, figures: runWith(setting, value) }));
     const largestChange = Math.max(...alternatives.map((a) => relativeChange(base, a.figures)));
     if (largestChange > SENSITIVITY_THRESHOLD) out.settings.push({ path: setting.path, assumed, alternatives, largestChange });
   }
   return out;
-}
-
-function getAt(obj: unknown, keys: string[]): unknown {
-  let at: any = obj;
-  for (const k of keys) at = at?.[k];
-  return at;
 }
 
 /**
