@@ -18,7 +18,7 @@ import type { Uniform } from '../engine/random.js';
 import type { Cpu } from '../engine/cpu/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { DatabaseAccess } from './database/access.js';
-import type { Attempt, DbClient } from './database/postgres.js';
+import type { Attempt, DbClient } from './database/connectionAttempt.js';
 import { Phase, type HttpRequest } from './request.js';
 import type { CompiledStep, Endpoint } from './steps.js';
 import { BREAKER_OPEN_ERROR, type Breakers } from './breaker.js';

@@ -213,8 +213,8 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
             maxConnections: postgres.settings.maxConnections,
             openAtEnd: postgres.backends,
             listenBacklog: postgres.settings.listenBacklog,
-            peakAcceptQueue: postgres.peakAcceptQueue,
-            synDrops: postgres.synDrops,
+            peakAcceptQueue: postgres.postmaster.peakAcceptQueue,
+            synDrops: postgres.postmaster.synDrops,
             deadEnds: postgres.deadEnds,
             atRefusal: atRefusal(postgres),
             pool:
@@ -249,7 +249,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     cpu: {
       client: client.process?.used ?? 0,
       workers: app.cpuUsed,
-      postmaster: postgres?.postmasterCpuUsed ?? 0,
+      postmaster: postgres?.postmaster.cpuUsed ?? 0,
       backends: postgres?.backendCpuUsed ?? 0,
     },
     spent: {

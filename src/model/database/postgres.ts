@@ -1,101 +1,51 @@
-// PostgreSQL's connection handling, in the order the server's code runs it (MODEL.md
-// section 4; PostgreSQL 15: postmaster.c ServerLoop, BackendStartup, BackendInitialize;
-// proc.c InitProcess; postinit.c InitPostgres; auth.c, auth-scram.c; libpq fe-connect.c).
+// PostgreSQL's connection handling past the postmaster (postmaster.ts: the accept queue
+// and the fork), in the order a backend's code runs it (MODEL.md section 4; PostgreSQL 15:
+// BackendInitialize; proc.c InitProcess; postinit.c InitPostgres; auth.c, auth-scram.c;
+// libpq fe-connect.c).
 //
-// 1. TCP connect to the postmaster's listening socket. Its accept queue holds
-//    min(2 x MaxBackends, somaxconn) connections (pqcomm.c StreamServerPort); a SYN that
-//    finds it full is dropped and the client retransmits it (1 s, 3 s, 7 s... later).
-// 2. The postmaster is one process: it accepts and forks one connection after another
-//    (`postmasterCpu` on the database's cores, then `forkTime` of anything else); an
-//    attempt that finds it asleep in its loop's select() costs `postmasterWakeCpu` more
-//    (measured: forking back to back costs a third less per connection). With
-//    2 x MaxBackends children alive (canAcceptConnections: CAC_TOOMANY) the child is a
-//    "dead end" that only refuses.
 // 3. The new backend reads the startup packet (`backendStartupCpu`; the client sent it
 //    as soon as TCP connected), then takes a PGPROC slot in InitProcess. With
 //    max_connections slots taken it sends "sorry, too many clients already" and exits
 //    (`refusedCpu`). Slots go in the order backends reach InitProcess.
 // 4. Holding its slot, it authenticates: it sends its challenge and waits for the client,
 //    whose share (scram-sha-256's proof: PBKDF2 with 4096 iterations) runs in the client's
-//    process (`DbClient.authenticate`: a gevent worker's loop), however long that process
-//    takes to get to it. Then the backend's own start-up (`backendStartCpu`: the server's
-//    share of authentication, InitPostgres), then `backendStartTime` of anything else.
-//    An ordinary role is refused here if fewer than superuser_reserved_connections slots
-//    would remain free (InitPostgres, after authentication).
+//    process (`DbClient.turn`, connectionAttempt.ts: a gevent worker's loop), however long
+//    that process takes to get to it. Then the backend's own start-up (`backendStartCpu`:
+//    the server's share of authentication, InitPostgres), then `backendStartTime` of
+//    anything else. An ordinary role is refused here if fewer than
+//    superuser_reserved_connections slots would remain free (InitPostgres, after
+//    authentication).
 // 5. A query uses backend CPU, then waits (pg_sleep, IO). Closing ends the backend: its
 //    slot is free `backendExitTime` after the close, and the process exits after
 //    `backendExitCpu` more.
 import type { Cpu } from '../../engine/cpu/cpu.js';
-import { Fifo } from '../../engine/fifo.js';
-import type { Lane } from '../../engine/lane.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PostgresSettings } from '../../scenario/resolve.js';
 import type { Counter, Gauge } from '../../stats/timeline.js';
 import type { HttpRequest } from '../request.js';
+import { Attempt, type DbClient } from './connectionAttempt.js';
+import { childExited, Postmaster } from './postmaster.js';
 import type { DbDone, DbServer } from './server.js';
 import { runTimedQuery, type TimedBackend } from './statementTimeout.js';
 
 // libpq prints a severity, a colon and two spaces: PQerrorMessage "FATAL:  ...".
 export const TOO_MANY_CLIENTS = 'FATAL:  sorry, too many clients already';
 export const RESERVED_FOR_SUPERUSER = 'FATAL:  remaining connection slots are reserved for non-replication superuser connections';
-export const CONNECT_TIMED_OUT = 'connection to server failed: Connection timed out';
 
 export { BACKENDS_BEYOND_MAX_CONNECTIONS, type PostgresSettings } from '../../scenario/resolve.js';
 
-/**
- * The client process: each message of the handshake wakes it, and it answers when it gets
- * to it (`cpu`: its own work for that answer, e.g. scram-sha-256's proof), then calls
- * `attempt.answered()` (with an error if it went away).
- */
-export interface DbClient {
-  turn(attempt: Attempt, cpu: Time): void;
-}
-
-/** One connection attempt, from the client's SYN to a ready (or refused) backend. */
-export class Attempt {
-  synCount = 0;
-  awaitingClient = false;
-  /** Holding a slot (past InitProcess), and the client's answers still to come in this phase. */
-  slotted = false;
-  turnsLeft = 0;
-  /** The client's own work for its last answer (µs of CPU: scram-sha-256's proof). */
-  clientCpu: Time = 0;
-  /** The role's superuser attribute when it is not the app's (another client of the database: openAs). */
-  superuser: boolean | undefined = undefined;
-  constructor(
-    public req: HttpRequest,
-    public done: DbDone<any>,
-    /** The caller's argument to `done`. */
-    public a: unknown,
-    private readonly server: Postgres,
-  ) {}
-
-  /** The client sent its answer to the backend's challenge (or went away: `error`). */
-  answered(error?: string): void {
-    this.server.clientAnswered(this, error);
-  }
-}
-
 export class Postgres implements DbServer, TimedBackend {
-  /** Connections the kernel completed and the postmaster has not accepted yet. */
-  private readonly acceptQueue = new Fifo<Attempt>();
-  private postmasterBusy = false;
+  /** Accepts the connections and forks their backends. */
+  readonly postmaster: Postmaster;
   /** Finished attempts, for reuse. */
   private readonly spare: Attempt[] = [];
-  /** The client's SYN retransmission timers, by retransmission. */
-  private readonly synTimers: Lane[];
   /** Backends holding a PGPROC slot (starting up, connected, or exiting). */
   backends = 0;
-  /** Child processes alive, dead ends aside (what CountChildren counts). */
-  children = 0;
   peakOpen = 0;
   refused = 0;
   /** Refused by a dead-end child (too many children), part of `refused`. */
   deadEnds = 0;
-  synDrops = 0;
-  /** Most connections waiting in the postmaster's listen queue. */
-  peakAcceptQueue = 0;
   /** Backends holding a slot while they wait for their client's answer to the challenge. */
   awaitingClient = 0;
   /** Backends holding a slot that are not ready yet (authenticating, starting up). */
@@ -111,8 +61,7 @@ export class Postgres implements DbServer, TimedBackend {
   sampledRefusals = 0;
   connections = 0;
   queries = 0;
-  /** CPU given to the postmaster and to backends (µs), for the report's CPU by process. */
-  postmasterCpuUsed = 0;
+  /** CPU given to backends (µs), for the report's CPU by process. */
   backendCpuUsed = 0;
   /** Refusals over time, when something shows them (an app that connects at start-up). */
   refusedCounter: Counter | undefined = undefined;
@@ -133,7 +82,7 @@ export class Postgres implements DbServer, TimedBackend {
     /** When the client retransmits a dropped SYN (µs after the previous one; the last: gives up). */
     synRetransmits: readonly Time[],
   ) {
-    this.synTimers = synRetransmits.map((t) => sim.lane(t));
+    this.postmaster = new Postmaster(sim, settings, cpu, synRetransmits, this);
   }
 
   open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
@@ -154,38 +103,14 @@ export class Postgres implements DbServer, TimedBackend {
     }
     attempt.clientCpu = clientCpu;
     attempt.superuser = superuser;
-    this.syn(attempt);
+    this.postmaster.syn(attempt);
   }
 
-  /** @internal the client gave up on its SYNs. */
-  timedOut(attempt: Attempt): void {
-    this.finish(attempt, CONNECT_TIMED_OUT);
-  }
-
-  /** The client gets its answer; the attempt is over and can be reused. */
-  private finish(attempt: Attempt, error: string | undefined): void {
+  /** @internal the client gets its answer; the attempt is over and can be reused. */
+  finish(attempt: Attempt, error: string | undefined): void {
     const { done, a } = attempt;
     this.spare.push(attempt);
     done(a, error);
-  }
-
-  /** @internal a SYN of `attempt` reaches the postmaster's socket. */
-  syn(attempt: Attempt): void {
-    attempt.synCount++;
-    if (this.acceptQueue.length >= this.settings.listenBacklog) {
-      this.synDrops++;
-      const last = attempt.synCount === this.synTimers.length;
-      this.synTimers[attempt.synCount - 1].schedule(last ? connectTimedOut : resendSyn, this, attempt);
-      return;
-    }
-    if (!this.postmasterBusy) {
-      // The postmaster is asleep in its loop: it wakes and accepts at once.
-      this.postmasterBusy = true;
-      this.fork(attempt, this.settings.postmasterWakeCpu);
-      return;
-    }
-    this.acceptQueue.push(attempt);
-    if (this.acceptQueue.length > this.peakAcceptQueue) this.peakAcceptQueue = this.acceptQueue.length;
   }
 
   close(): void {
@@ -244,40 +169,14 @@ export class Postgres implements DbServer, TimedBackend {
     done(a, undefined);
   };
 
-  /** The postmaster's loop: accept the oldest completed connection and fork for it. */
-  private acceptNext(): void {
-    const attempt = this.acceptQueue.shift();
-    if (attempt === undefined) {
-      this.postmasterBusy = false;
-      return;
-    }
-    this.fork(attempt, 0);
-  }
-
-  /** `wake`: the postmaster was asleep; the next attempt in its queue finds it awake. */
-  private fork(attempt: Attempt, wake: Time): void {
-    const cpu = this.settings.postmasterCpu + wake;
-    this.postmasterCpuUsed += cpu;
-    if (cpu > 0) this.cpu.run(cpu, this.forking, attempt);
-    else this.forking(attempt);
-  }
-
-  private readonly forking = (attempt: Attempt): void => {
-    if (this.settings.forkTime > 0) this.sim.schedule(this.settings.forkTime, this.forked, attempt);
-    else this.forked(attempt);
-  };
-
-  /** The child exists; the postmaster goes back to its loop. */
-  private readonly forked = (attempt: Attempt): void => {
-    const deadEnd = this.children >= this.settings.maxChildren;
-    if (!deadEnd) this.children++;
+  /** @internal the postmaster forked a child for `attempt`: it reads the startup packet. */
+  childStarted(attempt: Attempt, deadEnd: boolean): void {
     const startup = this.settings.backendStartupCpu;
     this.backendCpuUsed += startup;
     if (startup > 0) this.cpu.run(startup, deadEnd ? this.deadEndStarted : this.startedUp, attempt);
     else if (deadEnd) this.deadEndStarted(attempt);
     else this.startedUp(attempt);
-    this.acceptNext();
-  };
+  }
 
   /** A dead-end child read the startup packet: it refuses and exits. */
   private readonly deadEndStarted = (attempt: Attempt): void => {
@@ -308,8 +207,8 @@ export class Postgres implements DbServer, TimedBackend {
       this.sampleAtRefusal();
       this.finish(attempt, TOO_MANY_CLIENTS);
       this.backendCpuUsed += s.refusedCpu;
-      if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, this.childExited, this);
-      else this.childExited(this);
+      if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, childExited, this.postmaster);
+      else childExited(this.postmaster);
       return;
     }
     this.backends++;
@@ -346,7 +245,7 @@ export class Postgres implements DbServer, TimedBackend {
       if (attempt.slotted) {
         this.startingUp--;
         this.slotFreed();
-      } else this.childExited(this);
+      } else childExited(this.postmaster);
       this.finish(attempt, error);
       return;
     }
@@ -404,13 +303,8 @@ export class Postgres implements DbServer, TimedBackend {
     this.backends--;
     this.openGauge.add(-1, this.sim.now);
     this.backendCpuUsed += this.settings.backendExitCpu;
-    if (this.settings.backendExitCpu > 0) this.cpu.run(this.settings.backendExitCpu, this.childExited, this);
-    else this.childExited(this);
-  };
-
-  /** The postmaster reaped a child. */
-  readonly childExited = (pg: Postgres): void => {
-    pg.children--;
+    if (this.settings.backendExitCpu > 0) this.cpu.run(this.settings.backendExitCpu, childExited, this.postmaster);
+    else childExited(this.postmaster);
   };
 }
 
@@ -427,11 +321,3 @@ function queryCpuDone(q: Query): void {
 }
 
 function noop(): void {}
-
-function resendSyn(pg: Postgres, attempt: Attempt): void {
-  pg.syn(attempt);
-}
-
-function connectTimedOut(pg: Postgres, attempt: Attempt): void {
-  pg.timedOut(attempt);
-}

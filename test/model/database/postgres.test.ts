@@ -143,7 +143,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     const { pg, log } = handshake({ postmasterCpu: 100, backendStartupCpu: 200, backendStartCpu: 400 }, { clientAnswersAfter: 300 });
     expect(log).toEqual(['300 challenge 0', '1000 0 ready']);
     expect(pg.backends).toBe(1);
-    expect(pg.children).toBe(1);
+    expect(pg.postmaster.children).toBe(1);
   });
 
   it('refusal: the second backend finds the one slot held at InitProcess, says so, then exits', () => {
@@ -163,7 +163,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     );
     expect(log).toEqual([`400 1 ${TOO_MANY_CLIENTS}`, '700 0 ready']);
     expect(pg.refused).toBe(1);
-    expect(pg.children).toBe(1);
+    expect(pg.postmaster.children).toBe(1);
   });
 
   it('holds the slot while the client computes its answer, so a later attempt is refused meanwhile', () => {
@@ -219,7 +219,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     // arrives at 1000, when it sleeps again: it pays the wake-up (1000-1150).
     const { pg, log } = handshake({ postmasterCpu: 100, postmasterWakeCpu: 50 }, { at: [0, 0, 0, 1000] });
     expect(log).toEqual(['150 0 ready', '250 1 ready', '350 2 ready', '1150 3 ready']);
-    expect(pg.postmasterCpuUsed).toBe(4 * 100 + 2 * 50);
+    expect(pg.postmaster.cpuUsed).toBe(4 * 100 + 2 * 50);
   });
 
   it("overflows the postmaster's listen queue into SYN retransmissions", () => {
@@ -227,7 +227,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     // and comes back 1 s later (Linux's first retransmission).
     const { pg, log } = handshake({ listenBacklog: 2, postmasterCpu: 1000 }, { at: [0, 0, 0, 0] });
     expect(log).toEqual(['1000 0 ready', '2000 1 ready', '3000 2 ready', '1001000 3 ready']);
-    expect(pg.synDrops).toBe(1);
+    expect(pg.postmaster.synDrops).toBe(1);
   });
 
   it("a refusal's CPU delays the others on a 1-core host", () => {

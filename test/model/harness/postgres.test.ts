@@ -56,8 +56,8 @@ describe('PostgreSQL, alone: queries and closes', () => {
     // runs (60-160): two children until then.
     h.at(40, () => open(2));
     h.at(70, () => open(3));
-    h.at(100, () => h.note(`children ${pg.children}`));
-    h.at(200, () => h.note(`children ${pg.children}`));
+    h.at(100, () => h.note(`children ${pg.postmaster.children}`));
+    h.at(200, () => h.note(`children ${pg.postmaster.children}`));
     expect(h.run()).toEqual([
       '0 ready 1',
       '40 2 FATAL:  sorry, too many clients already',
