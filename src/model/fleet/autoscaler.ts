@@ -14,7 +14,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import { type AutoscalingSettings, HPA_TOLERANCE } from '../../scenario/resolveFleet.js';
 import type { Gauge } from '../../stats/timeline.js';
-import type { Upstream } from './loadBalancer.js';
+import type { Upstream } from './upstream.js';
 import type { Instance } from './wireFleet.js';
 
 export interface ScaleEvent {

@@ -7,13 +7,12 @@
 // - Each request costs it CPU on its host (`requestCpu`, plus `connectionCpu` for the
 //   first request on a new client connection), then goes to an upstream chosen by its
 //   policy (balancingPolicy.ts) on a new connection (HTTP/1.0, closed by the instance after
-//   the response), or on an idle one it kept (`upstreamKeepalive`, least recently used
-//   closed beyond it).
+//   the response), or on an idle one it kept (`upstreamKeepalive`: upstreamKeepalive.ts).
 // - It waits `connectTimeout` for the instance to accept (a full listen queue drops SYNs:
 //   the retransmissions wait 1 s, 3 s...) and `readTimeout` for the response.
 // - An attempt that fails (the connect times out or is refused, the instance closes or
 //   resets the connection, the read times out) counts against the upstream: after
-//   `maxFails` failures it is left out for `failTimeout`. The request goes to the next
+//   `maxFails` failures it is left out for `failTimeout` (upstream.ts). The request goes to the next
 //   upstream not yet tried (proxy_next_upstream error timeout), up to `tries` attempts.
 //   After the last attempt: 504 if it timed out, else 502; when no upstream is left to
 //   use, before or after a failed attempt ("no live upstreams"), 502.
@@ -27,7 +26,6 @@ import type { ProcessCpu } from '../../engine/cpu/process.js';
 import type { Lane } from '../../engine/lane.js';
 import type { Uniform } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
-import type { Time } from '../../engine/time.js';
 import type { BalancerSettings } from '../../scenario/resolveFleet.js';
 import type { Gauge } from '../../stats/timeline.js';
 import type { Acceptor, Listener } from '../listener.js';
@@ -42,52 +40,9 @@ import {
   type ServerSide,
 } from '../request.js';
 import { Picker } from './balancingPolicy.js';
-
-/** An instance as the balancer sees it. */
-export class Upstream {
-  /** In the upstream group: false for a pod the autoscaler has not started, or has removed. */
-  ready = true;
-  /** Nothing listens at its address (a crashed instance still in the group): a connect is refused at once. */
-  refuses = false;
-  /** Requests in flight to it. */
-  active = 0;
-  peakActive = 0;
-  /** Attempts sent to it, and those that failed (refused, reset, timed out). */
-  attempts = 0;
-  failures = 0;
-  /** Failures since it was last left out, and until when it is left out. */
-  fails = 0;
-  firstFailAt: Time = 0;
-  downUntil: Time = 0;
-  /** Responses it gave (any status). */
-  responses = 0;
-
-  constructor(
-    readonly index: number,
-    readonly listener: Listener,
-  ) {}
-}
-
-/** One client request on its way through the balancer. */
-class Exchange {
-  /** Attempts so far, and the upstreams they went to. */
-  attempts = 0;
-  readonly tried: number[] = [];
-  upstream: Upstream | undefined = undefined;
-  upConn: Connection | undefined = undefined;
-  upReq: HttpRequest | undefined = undefined;
-  /** Bumped per attempt: a timer of an earlier attempt finds it changed and does nothing. */
-  token = 0;
-  /** The last attempt timed out (504 if no other upstream is left). */
-  timedOut = false;
-  /** The current attempt's connection is established (its connect timer no longer applies). */
-  connected = false;
-
-  constructor(
-    readonly lb: LoadBalancer,
-    readonly req: HttpRequest,
-  ) {}
-}
+import { Exchange } from './exchange.js';
+import type { Upstream } from './upstream.js';
+import { UpstreamKeepalive } from './upstreamKeepalive.js';
 
 /** What the balancer answered itself, by reason. */
 export interface BalancerCounts {
@@ -123,9 +78,8 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
   private readonly idleClients = new Set<Connection>();
   /** The request in progress on each client connection (its `source` is the client's own). */
   private readonly inProgress = new Map<Connection, Exchange>();
-  /** Kept upstream connections, least recently used first, and the upstream of each. */
-  private readonly kept: Connection[] = [];
-  private readonly keptTo = new Map<Connection, Upstream>();
+  /** Idle upstream connections kept for the next request. */
+  private readonly kept: UpstreamKeepalive;
   private readonly picker: Picker;
   private readonly clientKeepalive: Lane;
   private readonly connectTimers: Lane;
@@ -146,6 +100,7 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     private readonly keepaliveGauge: Gauge,
   ) {
     this.picker = new Picker(settings.policy, uniform);
+    this.kept = new UpstreamKeepalive(settings.upstreamKeepalive);
     this.clientKeepalive = sim.lane(settings.keepaliveTimeout);
     this.connectTimers = sim.lane(settings.connectTimeout);
     this.readTimers = sim.lane(settings.readTimeout);
@@ -218,10 +173,7 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     const req = ex.req;
     if (req.abandoned || !req.conn.open) return;
     const now = this.sim.now;
-    const usable = this.upstreams.filter(
-      (u) =>
-        u.ready && u.downUntil <= now && (this.settings.maxConns === 0 || u.active < this.settings.maxConns) && !ex.tried.includes(u.index),
-    );
+    const usable = this.upstreams.filter((u) => u.usable(now, this.settings.maxConns) && !ex.tried.includes(u.index));
     if (usable.length === 0) {
       // ngx_http_upstream_next with NGX_HTTP_UPSTREAM_FT_NOLIVE: 502, whatever failed before.
       this.counts.noLiveUpstreams++;
@@ -229,7 +181,7 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
       return;
     }
     const u = this.upstreams[this.picker.pick(usable).index];
-    const kept = this.takeKept(u);
+    const kept = this.kept.take(u);
     if (ex.attempts++ > 0) this.counts.retries++;
     ex.tried.push(u.index);
     ex.upstream = u;
@@ -295,7 +247,7 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     ex.token++;
     upConn.source = undefined;
     upConn.request = undefined;
-    if (upConn.open && this.settings.upstreamKeepalive > 0) this.keep(upConn, u);
+    if (upConn.open && this.settings.upstreamKeepalive > 0) this.kept.keep(upConn, u);
     this.respond(ex, status);
   }
 
@@ -303,12 +255,8 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
   lateResponse(_upReq: HttpRequest): void {}
 
   serverClosed(upConn: Connection): void {
-    if (this.keptTo.has(upConn)) {
-      // An idle kept connection the instance closed (its keep-alive ran out).
-      this.keptTo.delete(upConn);
-      this.kept.splice(this.kept.indexOf(upConn), 1);
-      return;
-    }
+    // An idle kept connection the instance closed (its keep-alive ran out).
+    if (this.kept.closed(upConn)) return;
     const ex = this.exchangeOf(upConn);
     // Closed with the request in it and no response: "upstream prematurely closed connection".
     if (ex !== undefined) this.attemptFailed(ex, false);
@@ -350,18 +298,8 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     ex.token++;
     ex.timedOut = timedOut;
     u.active--;
-    u.failures++;
     const s = this.settings;
-    if (s.maxFails > 0) {
-      if (u.fails === 0 || now - u.firstFailAt > s.failTimeout) {
-        u.fails = 0;
-        u.firstFailAt = now;
-      }
-      if (++u.fails >= s.maxFails) {
-        u.downUntil = now + s.failTimeout;
-        u.fails = 0;
-      }
-    }
+    u.failed(now, s.maxFails, s.failTimeout);
     if (ex.req.abandoned || !ex.req.conn.open) return;
     if (ex.attempts < s.tries) this.forward(ex);
     else this.giveUp(ex);
@@ -416,29 +354,6 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     this.keepaliveGauge.add(-1, this.sim.now);
     this.openConns--;
     conn.client.serverClosed(conn);
-  }
-
-  /** The most recently kept idle connection to `u`, taken out of the cache. */
-  private takeKept(u: Upstream): Connection | undefined {
-    for (let i = this.kept.length - 1; i >= 0; i--) {
-      const c = this.kept[i];
-      if (this.keptTo.get(c) !== u) continue;
-      this.kept.splice(i, 1);
-      this.keptTo.delete(c);
-      return c;
-    }
-    return undefined;
-  }
-
-  private keep(upConn: Connection, u: Upstream): void {
-    this.kept.push(upConn);
-    this.keptTo.set(upConn, u);
-    if (this.kept.length > this.settings.upstreamKeepalive) {
-      const oldest = this.kept.shift()!;
-      this.keptTo.delete(oldest);
-      oldest.open = false;
-      oldest.worker?.clientClosed(oldest);
-    }
   }
 }
 

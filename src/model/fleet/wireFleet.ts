@@ -30,7 +30,8 @@ import { Arbiter } from '../server/arbiter.js';
 import { compileEndpoints } from '../steps.js';
 import { Autoscaler } from './autoscaler.js';
 import { CountedServer } from './countedServer.js';
-import { LoadBalancer, Upstream } from './loadBalancer.js';
+import { LoadBalancer } from './loadBalancer.js';
+import { Upstream } from './upstream.js';
 import { MemoryLimit } from './memoryLimit.js';
 import { OtherClient } from './otherClients.js';
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProcessCpu } from '../../../src/engine/cpu/process.js';
 import { SharedCpu } from '../../../src/engine/cpu/shared.js';
-import { LoadBalancer, Upstream } from '../../../src/model/fleet/loadBalancer.js';
+import { LoadBalancer } from '../../../src/model/fleet/loadBalancer.js';
+import { Upstream } from '../../../src/model/fleet/upstream.js';
 import { Listener, type Acceptor } from '../../../src/model/listener.js';
 import { Connection, HttpRequest } from '../../../src/model/request.js';
 import type { BalancerSettings } from '../../../src/scenario/resolveFleet.js';
