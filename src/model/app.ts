@@ -14,6 +14,7 @@
 // is not modelled: it takes no time, and so does not queue. An exception before the
 // response (a refused connection, a pool timeout) becomes a 500, as gunicorn's
 // handle_error makes it. Every continuation drops requests whose worker was killed.
+// The IO itself (breakers, limits, timeouts, caches) is stepIo.ts's.
 import type { Uniform } from '../engine/random.js';
 import type { Cpu } from '../engine/cpu/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -21,11 +22,9 @@ import type { DatabaseAccess } from './database/access.js';
 import type { Attempt, DbClient } from './database/connectionAttempt.js';
 import { Phase, type HttpRequest } from './request.js';
 import type { CompiledStep, Endpoint } from './steps.js';
-import { BREAKER_OPEN_ERROR, type Breakers } from './breaker.js';
-import { STATEMENT_TIMEOUT } from './database/statementTimeout.js';
-
-/** What requests raises when the app's own client timeout runs out (requests' timeout=). */
-export const HTTP_READ_TIMEOUT = 'requests.exceptions.ReadTimeout: Read timed out.';
+import type { Breakers } from './breaker.js';
+import { type Driver, raisedAs } from './database/driverError.js';
+import { wait } from './stepIo.js';
 
 export class App implements DbClient {
   /** Requests that ended in an exception, by the error text (see exceptionsRaised). */
@@ -57,7 +56,7 @@ export class App implements DbClient {
      */
     private readonly switchCpu = 0,
     /** The database driver, whose exceptions the worker logs. */
-    private readonly driver: 'psycopg2' | 'asyncpg' = 'psycopg2',
+    private readonly driver: Driver = 'psycopg2',
   ) {
     this.totalWeight = endpoints.reduce((sum, e) => sum + e.weight, 0);
   }
@@ -172,83 +171,19 @@ export class App implements DbClient {
       this.next(req); // a hit skipped the covered steps; nothing to store
     } else if (step.blocking && req.host!.blockingHoldsLoop && !req.onThread) {
       // Blocking IO in an async worker: the whole process waits with this request.
-      if (req.hasLoop) this.wait(req);
+      if (req.hasLoop) wait(this, req);
       else {
         req.enter(Phase.loop, this.sim.now);
         req.host!.loop.acquire(waitHoldingLoop, this, req);
       }
     } else {
       if (req.hasLoop) this.releaseLoop(req);
-      this.wait(req);
+      wait(this, req);
     }
   }
 
-  /** The IO of the current step. */
-  wait(req: HttpRequest): void {
-    const step = this.current(req);
-    req.enter(step.phase, this.sim.now);
-    const guard = step.http
-      ? this.breakers.http
-      : step.kind === 'dbConnect' || step.kind === 'dbQuery'
-        ? this.breakers.database
-        : undefined;
-    if (guard !== undefined && !guard.of(req.host!).admit(this.sim.now)) {
-      // pybreaker raises CircuitBreakerError without calling: the handler fails at once.
-      this.fail(req, BREAKER_OPEN_ERROR);
-      return;
-    }
-    switch (step.kind) {
-      case 'dbConnect':
-        // The client's share of authentication, if it runs inside the handshake.
-        this.db!.connect(req, step.cpu !== undefined ? Math.max(0, this.sample(step, step.cpu) - (step.startCpu ?? 0)) : 0, connected, req);
-        return;
-      case 'dbQuery':
-        this.db!.query(req, this.sample(step, step.cpu!), this.sample(step, step.duration!), queried, req);
-        return;
-      default:
-        if (step.limit !== undefined) step.limit.acquire(limitGranted, this, req);
-        else this.startWait(req, step);
-    }
-  }
-
-  /** The wait of a sleep, an outbound call or a cache, once any third-party limit is granted. */
-  startWait(req: HttpRequest, step: CompiledStep): void {
-    let d = this.sample(step, step.duration!);
-    if (step.http) {
-      if (this.httpTimeFactor !== 1) d = Math.round(d * this.httpTimeFactor);
-      if (step.timeout > 0 && d > step.timeout) {
-        // The app gives up; the third party works on, holding its slot of the limit.
-        if (step.limit !== undefined) this.sim.schedule(d, releaseLimit, step.limit);
-        this.sim.schedule(step.timeout, httpTimedOut, this, req);
-        return;
-      }
-    }
-    this.sim.schedule(d, waited, this, req);
-  }
-
-  /** A guarded call (a database step, an outbound call) ended: its worker's breaker hears of it. */
-  callEnded(req: HttpRequest, step: CompiledStep, failed: boolean): void {
-    const guard = step.http ? this.breakers.http : this.breakers.database;
-    if (guard === undefined) return;
-    const b = guard.of(req.host!);
-    if (failed) b.failure(this.sim.now);
-    else b.success();
-  }
-
-  /** After IO, on to the next step (still holding the loop if the wait held it). */
-  afterWait(req: HttpRequest): void {
-    const step = this.current(req);
-    if (step.limit !== undefined) step.limit.release();
-    if (step.cache !== undefined) {
-      if (step.kind === 'cacheGet') {
-        req.cacheKey = step.cache.lookup(this.sim.now);
-        if (req.cacheKey < 0) req.step += step.skip!;
-      } else {
-        step.cache.store(req.cacheKey, this.sim.now);
-        req.cacheKey = -1;
-      }
-    }
-    // The greenlet whose IO completed runs again only when its loop gets to it.
+  /** @internal after IO, on to the next step: the greenlet whose IO completed runs again only when its loop gets to it. */
+  resume(req: HttpRequest): void {
     const resume = this.resumeCpu(req);
     if (resume > 0) this.onLoop(req, resume, afterWorkerCpu);
     else this.next(req);
@@ -307,10 +242,7 @@ export class App implements DbClient {
   /** Exceptions the handler raised, by the message gunicorn logs. */
   exceptionsRaised(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [error, n] of this.exceptions) {
-      // Already a Python exception (sqlalchemy.exc..., psycopg2.errors..., pybreaker..., requests...), or the driver's message.
-      out.set(/^[a-z][\w.]*\.\w+: /.test(error) ? error : driverError(this.driver, error), n);
-    }
+    for (const [error, n] of this.exceptions) out.set(raisedAs(this.driver, error), n);
     return out;
   }
 
@@ -344,22 +276,6 @@ export class App implements DbClient {
     }
     this.ending--;
   }
-}
-
-/**
- * How the driver raises PostgreSQL's FATAL message: psycopg2 keeps libpq's text; asyncpg
- * maps the SQLSTATE to its class (53300 too_many_connections: TooManyConnectionsError)
- * and drops the severity.
- */
-function driverError(driver: 'psycopg2' | 'asyncpg', error: string): string {
-  // SQLSTATE 57014: psycopg2.errors.QueryCanceled, asyncpg.exceptions.QueryCanceledError.
-  if (error === STATEMENT_TIMEOUT) {
-    const what = error.replace(/^ERROR: +/, '');
-    return driver === 'psycopg2' ? `psycopg2.errors.QueryCanceled: ${what}` : `asyncpg.exceptions.QueryCanceledError: ${what}`;
-  }
-  if (driver === 'psycopg2') return `psycopg2.OperationalError: ${error}`;
-  // asyncpg's own errors (the pool's TimeoutError, the app's AttributeError) are already whole.
-  return error.startsWith('FATAL') ? `asyncpg.exceptions.TooManyConnectionsError: ${error.replace(/^FATAL: +/, '')}` : error;
 }
 
 function pendingCpuHasLoop(app: App, req: HttpRequest): void {
@@ -434,60 +350,5 @@ function cpuDone(app: App, req: HttpRequest): void {
 function waitHoldingLoop(app: App, req: HttpRequest): void {
   if (req.killed) return;
   req.hasLoop = true;
-  app.wait(req);
-}
-
-function limitGranted(app: App, req: HttpRequest): void {
-  if (req.killed) {
-    app.current(req).limit!.release();
-    return;
-  }
-  app.startWait(req, app.current(req));
-}
-
-function waited(app: App, req: HttpRequest): void {
-  if (req.killed) {
-    const limit = app.current(req).limit;
-    if (limit !== undefined) limit.release();
-    return;
-  }
-  const step = app.current(req);
-  if (step.http) app.callEnded(req, step, false);
-  app.afterWait(req);
-}
-
-function releaseLimit(limit: NonNullable<CompiledStep['limit']>): void {
-  limit.release();
-}
-
-/** The app's own timeout for an outbound call ran out: the handler raises. */
-function httpTimedOut(app: App, req: HttpRequest): void {
-  if (req.killed) return;
-  app.httpTimeouts++;
-  app.callEnded(req, app.current(req), true);
-  app.fail(req, HTTP_READ_TIMEOUT);
-}
-
-/** A connect ended: the request holds its connection now, or raises. */
-function connected(req: HttpRequest, error: string | undefined): void {
-  const app = req.host!.app;
-  if (req.killed) {
-    if (error === undefined) app.db!.drop();
-    return;
-  }
-  if (app.breakers.database !== undefined) app.callEnded(req, app.current(req), error !== undefined);
-  if (error !== undefined) {
-    app.fail(req, error);
-    return;
-  }
-  req.holdsDbConnection = true;
-  app.afterWait(req);
-}
-
-function queried(req: HttpRequest, error: string | undefined): void {
-  if (req.killed) return;
-  const app = req.host!.app;
-  if (app.breakers.database !== undefined) app.callEnded(req, app.current(req), error !== undefined);
-  if (error !== undefined) app.fail(req, error);
-  else req.host!.app.afterWait(req);
+  wait(app, req);
 }
