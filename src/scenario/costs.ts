@@ -13,6 +13,7 @@
 import * as msg from '../messages.js';
 import { nearest } from './errors.js';
 import type { DurationSpec, Scenario, Step } from './schema.js';
+import { valueAt } from './valueAt.js';
 
 export interface CostSpec {
   /** The field's path; for a step field, with N for the step's index: app.steps.N.cpu. */
@@ -163,13 +164,4 @@ export function isDuration(value: unknown): value is DurationSpec {
   if (typeof value === 'number') return Number.isFinite(value);
   if (value === null || typeof value !== 'object') return false;
   return ['constant', 'exponential', 'uniform', 'choice', 'lognormal'].includes((value as { dist?: unknown }).dist as string);
-}
-
-function valueAt(root: unknown, keys: readonly (string | number)[]): unknown {
-  let v: unknown = root;
-  for (const key of keys) {
-    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
-    v = (v as Record<string | number, unknown>)[key];
-  }
-  return v;
 }

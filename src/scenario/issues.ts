@@ -6,6 +6,7 @@ import * as msg from '../messages.js';
 import { formatPath, nearest } from './errors.js';
 import type { Locate } from './load.js';
 import { durationSpec, scenarioSchema, stepSchema } from './schema.js';
+import { valueAt } from './valueAt.js';
 
 const MAX_LINES = 8;
 
@@ -172,15 +173,6 @@ function unwrap(schema: z.ZodType): z.ZodType {
     else break;
   }
   return s;
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let v: any = raw;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
-    v = v[key as any];
-  }
-  return v;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -5,6 +5,7 @@
 // says. The only thing the page adds is a slider's span: the schema has lower bounds only.
 import { effectiveWorkerClass, UVICORN_WORKER } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
+import { valueAt } from '../scenario/valueAt.js';
 
 export const GROUPS = ['Load', 'gunicorn', 'App', 'PostgreSQL', 'Machine', 'Run'] as const;
 export type Group = (typeof GROUPS)[number];
@@ -141,8 +142,8 @@ function stepControls(schema: JsonSchema, scenario: Scenario, file: Scenario): C
           path += `.${scale}`;
         } else if (fileValue === undefined) continue; // not set and no default: nothing to move (a cache's hitRatio beside ttl)
         const numeric = fieldSchema.type === 'integer' || fieldSchema.type === 'number';
-        const value = valueAt(scenario, path);
-        const base = valueAt(file, path);
+        const value = valueAt(scenario, path.split('.'));
+        const base = valueAt(file, path.split('.'));
         const span = field === 'limit' ? 100 : 1;
         const sliderMax = Math.max(span, typeof base === 'number' ? 2 * base : 0, typeof value === 'number' ? value : 0);
         out.push({
@@ -167,7 +168,7 @@ function control(schema: JsonSchema, spec: ControlSpec, scenario: Scenario, file
   const field = schemaField(schema, spec.path);
   if (field === undefined) throw new Error(`the scenario schema has no field ${spec.path}`);
   const name = spec.path.split('.').at(-1)!;
-  const value = valueAt(scenario, spec.path);
+  const value = valueAt(scenario, spec.path.split('.'));
   const applies = spec.applies?.(scenario) ?? true;
   const base: Omit<Control, 'kind'> = {
     path: spec.path,
@@ -187,7 +188,7 @@ function control(schema: JsonSchema, spec: ControlSpec, scenario: Scenario, file
   if (numeric === undefined) throw new Error(`${spec.path}: the page has no control for this kind of field`);
   const kind: ControlKind = field.anyOf !== undefined ? 'seconds' : numeric.type === 'integer' ? 'integer' : 'number';
   const { min, max } = bounds(numeric);
-  const fileValue = valueAt(file, spec.path);
+  const fileValue = valueAt(file, spec.path.split('.'));
   const sliderMax = Math.max(spec.span ?? 1, typeof fileValue === 'number' ? 2 * fileValue : 0, typeof value === 'number' ? value : 0);
   return {
     ...base,
@@ -217,16 +218,6 @@ function bounds(field: JsonSchema): { min?: number; max?: number } {
   if (min !== undefined && min <= Number.MIN_SAFE_INTEGER) min = undefined;
   if (max !== undefined && max >= Number.MAX_SAFE_INTEGER) max = undefined;
   return { min, max };
-}
-
-/** The value at a --set path in a validated scenario. */
-export function valueAt(scenario: Scenario, path: string): unknown {
-  let node: any = scenario;
-  for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = node[key];
-  }
-  return node;
 }
 
 /**
