@@ -17,25 +17,25 @@ import { SharedCpu } from '../engine/cpu/shared.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { toDistribution } from '../scenario/durations.js';
-import type { OwnHost, ResolvedScenario } from '../scenario/resolve.js';
+import type { DatabaseSettings, OwnHost, ResolvedScenario } from '../scenario/resolve.js';
 import { RunRecorder } from '../stats/runRecorder.js';
 import type { Gauge } from '../stats/timeline.js';
-import { App } from './app.js';
+import type { App } from './app.js';
 import { Arrivals } from './client/arrivals.js';
 import { HeyClient } from './client/hey.js';
 import type { LoadGenerator } from './client/loadGenerator.js';
 import { OpenLoopClient } from './client/openLoop.js';
-import { DatabaseAccess } from './database/access.js';
+import type { DatabaseAccess } from './database/access.js';
 import { PgBouncer } from './database/pgbouncer.js';
 import { Postgres } from './database/postgres.js';
-import { Listener } from './listener.js';
+import type { Listener } from './listener.js';
 import { PHASE_NAMES } from './request.js';
 import { Arbiter } from './server/arbiter.js';
-import { compileEndpoints } from './steps.js';
 import { wireFleet, type Fleet } from './fleet/wireFleet.js';
 import { Breakers } from './breaker.js';
 import { IncidentTimeline } from './timeline/incidentTimeline.js';
 import { hasIncident } from '../scenario/resolveIncidents.js';
+import { newApp, newDatabaseAccess, newListener } from './wireInstance.js';
 
 /** The wired system, ready to run: its components, and what records them. */
 export interface System {
@@ -84,17 +84,22 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   let pgbouncer: PgBouncer | undefined;
   let db: DatabaseAccess | undefined;
   const d = r.database;
+  /**
+   * Every backend, and the postmaster, is a session of its own (each calls setsid()):
+   * without a group, each task is one. As a service, they are one group.
+   */
+  const newPostgres = (database: DatabaseSettings): Postgres => {
+    const pgHost = host(database.host);
+    return new Postgres(
+      sim,
+      database.postgres,
+      groups === 'service' ? group(pgHost) : pgHost,
+      timeline.gauge('dbConnections', series),
+      database.synRetransmits,
+    );
+  };
   if (r.fleet !== undefined) {
-    if (d !== undefined) {
-      const pgHost = host(d.host);
-      postgres = new Postgres(
-        sim,
-        d.postgres,
-        groups === 'service' ? group(pgHost) : pgHost,
-        timeline.gauge('dbConnections', series),
-        d.synRetransmits,
-      );
-    }
+    if (d !== undefined) postgres = newPostgres(d);
     const fleet = wireFleet(r, r.fleet, {
       sim,
       streams,
@@ -137,47 +142,17 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     };
   }
   if (d !== undefined) {
-    // Every backend, and the postmaster, is a session of its own (each calls setsid()):
-    // without a group, each task is one. As a service, they are one group.
-    const pgHost = host(d.host);
-    postgres = new Postgres(
-      sim,
-      d.postgres,
-      groups === 'service' ? group(pgHost) : pgHost,
-      timeline.gauge('dbConnections', series),
-      d.synRetransmits,
-    );
+    postgres = newPostgres(d);
     if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres);
-    const asyncpg = r.app.asyncpgPool;
-    db =
-      asyncpg === undefined
-        ? new DatabaseAccess(sim, pgbouncer ?? postgres, r.app.pool)
-        : new DatabaseAccess(sim, pgbouncer ?? postgres, undefined, asyncpg, streams.stream('app.asyncpgPool.connect'));
+    db = newDatabaseAccess(sim, pgbouncer ?? postgres, r.app, streams);
     // Refusals at start-up come before any request: the timeline shows them.
-    if (asyncpg !== undefined) postgres.refusedCounter = timeline.counter('dbRefused', series);
+    if (r.app.asyncpgPool !== undefined) postgres.refusedCounter = timeline.counter('dbRefused', series);
   }
-  const app = new App(
-    sim,
-    compileEndpoints(r.app.endpoints, streams),
-    server,
-    db,
-    streams.stream('app.endpoint'),
-    r.app.errorCpu,
-    r.app.switchCpu,
-    r.app.driver,
-  );
+  const app = newApp(sim, r.app, server, db, streams);
   // The app's workers answer PostgreSQL's handshake messages.
   if (d?.clientAnswers) postgres!.client = app;
 
-  const l = r.listener;
-  const listener = new Listener(
-    sim,
-    l.capacity,
-    l.synRetransmits,
-    l.acceptPolicy,
-    streams.stream('server.accept'),
-    timeline.gauge('backlog', series),
-  );
+  const listener = newListener(sim, r.listener, streams, timeline.gauge('backlog', series));
   const arbiter = new Arbiter(
     sim,
     listener,

@@ -18,8 +18,8 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { ResolvedScenario } from '../../scenario/resolve.js';
 import type { FleetSettings } from '../../scenario/resolveFleet.js';
 import type { Timeline } from '../../stats/timeline.js';
-import { App } from '../app.js';
-import { DatabaseAccess } from '../database/access.js';
+import type { App } from '../app.js';
+import type { DatabaseAccess } from '../database/access.js';
 import { PgBouncer } from '../database/pgbouncer.js';
 import type { Attempt, DbClient } from '../database/connectionAttempt.js';
 import type { Postgres } from '../database/postgres.js';
@@ -27,13 +27,13 @@ import type { DbServer } from '../database/server.js';
 import { Listener } from '../listener.js';
 import type { PhaseLedger } from '../request.js';
 import { Arbiter } from '../server/arbiter.js';
-import { compileEndpoints } from '../steps.js';
 import { Autoscaler } from './autoscaler.js';
 import { CountedServer } from './countedServer.js';
 import { LoadBalancer } from './loadBalancer.js';
 import { Upstream } from './upstream.js';
 import { MemoryLimit } from './memoryLimit.js';
 import { OtherClient } from './otherClients.js';
+import { newApp, newDatabaseAccess, newListener } from '../wireInstance.js';
 
 /** One instance of the app: what a single-instance run has, once per instance. */
 export interface Instance {
@@ -119,31 +119,10 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
         server = counted;
         if (d.pgbouncer !== undefined) server = pgbouncer = new PgBouncer(sim, d.pgbouncer, counted);
       }
-      const asyncpg = own.app.asyncpgPool;
-      db =
-        asyncpg === undefined
-          ? new DatabaseAccess(sim, server, own.app.pool)
-          : new DatabaseAccess(sim, server, undefined, asyncpg, streams.stream('app.asyncpgPool.connect'));
+      db = newDatabaseAccess(sim, server, own.app, streams);
     }
-    const app = new App(
-      sim,
-      compileEndpoints(own.app.endpoints, streams),
-      cpu,
-      db,
-      streams.stream('app.endpoint'),
-      own.app.errorCpu,
-      own.app.switchCpu,
-      own.app.driver,
-    );
-    const l = own.listener;
-    const listener = new Listener(
-      sim,
-      l.capacity,
-      l.synRetransmits,
-      l.acceptPolicy,
-      streams.stream('server.accept'),
-      timeline.gauge('backlog', series),
-    );
+    const app = newApp(sim, own.app, cpu, db, streams);
+    const listener = newListener(sim, own.listener, streams, timeline.gauge('backlog', series));
     const arbiter = new Arbiter(sim, listener, app, own.server, gauges, streams.stream('server.maxRequestsJitter'));
     const memory = own.memory === undefined ? undefined : new MemoryLimit(own.memory);
     if (memory !== undefined) arbiter.watchMemory(memory);

@@ -1,0 +1,42 @@
+// The parts every instance of the app is built of, the same for a single instance
+// (wire.ts) and for each of a fleet's (fleet/wireFleet.ts): its database access (a
+// SQLAlchemy pool or asyncpg's), the app, and its listening socket, each from its resolved
+// settings and the instance's own random streams. One place, so that a setting added to
+// one of them reaches both.
+import type { Cpu } from '../engine/cpu/cpu.js';
+import type { RandomStreams } from '../engine/random.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { AppSettings, ListenerSettings } from '../scenario/resolve.js';
+import type { Gauge } from '../stats/timeline.js';
+import { App } from './app.js';
+import { DatabaseAccess } from './database/access.js';
+import type { DbServer } from './database/server.js';
+import { Listener } from './listener.js';
+import { compileEndpoints } from './steps.js';
+
+/** How the app reaches `server` (PostgreSQL, or PgBouncer in front of it): through its pool, if it has one. */
+export function newDatabaseAccess(sim: Simulation, server: DbServer, app: AppSettings, streams: RandomStreams): DatabaseAccess {
+  const asyncpg = app.asyncpgPool;
+  return asyncpg === undefined
+    ? new DatabaseAccess(sim, server, app.pool)
+    : new DatabaseAccess(sim, server, undefined, asyncpg, streams.stream('app.asyncpgPool.connect'));
+}
+
+/** The app, its workers' work on `cpu`. */
+export function newApp(sim: Simulation, app: AppSettings, cpu: Cpu, db: DatabaseAccess | undefined, streams: RandomStreams): App {
+  return new App(
+    sim,
+    compileEndpoints(app.endpoints, streams),
+    cpu,
+    db,
+    streams.stream('app.endpoint'),
+    app.errorCpu,
+    app.switchCpu,
+    app.driver,
+  );
+}
+
+/** gunicorn's listening socket; `backlog`: its accept queue over time. */
+export function newListener(sim: Simulation, l: ListenerSettings, streams: RandomStreams, backlog: Gauge): Listener {
+  return new Listener(sim, l.capacity, l.synRetransmits, l.acceptPolicy, streams.stream('server.accept'), backlog);
+}
