@@ -5,31 +5,25 @@ import { Connection, HttpRequest } from '../../../src/model/request.js';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
 import { SharedCpu } from '../../../src/engine/cpu/shared.js';
 import { Timeline } from '../../../src/stats/timeline.js';
+import { postgresSettings } from '../harness/harness.js';
 
 // µs after the previous SYN (Linux: 1, 2, 4... s).
 const LINUX_SYN = [1, 2, 4, 8, 16, 32, 64].map((s) => s * 1e6);
 const gauge = () => new Timeline().gauge('dbConnections');
 const ledger = new Float64Array(9);
 const request = (id: number) => new HttpRequest(id, new Connection(id, undefined as never), 0, ledger, 0);
-const settings = (changes: Partial<PostgresSettings>): PostgresSettings => ({
-  maxConnections: 100,
-  superuserReservedConnections: 3,
-  superuser: true,
-  listenBacklog: 244,
-  maxChildren: 244,
-  postmasterCpu: 0,
-  postmasterWakeCpu: 0,
-  forkTime: 1000,
-  backendStartupCpu: 0,
-  backendStartCpu: 0,
-  backendStartTime: 5000,
-  backendExitTime: 0,
-  backendExitCpu: 0,
-  refusedCpu: 0,
-  turnsBeforeSlot: 0,
-  authTurns: 1,
-  ...changes,
-});
+const settings = (changes: Partial<PostgresSettings>): PostgresSettings =>
+  postgresSettings({
+    maxConnections: 100,
+    superuserReservedConnections: 3,
+    superuser: true,
+    listenBacklog: 244,
+    maxChildren: 244,
+    forkTime: 1000,
+    backendStartTime: 5000,
+    authTurns: 1,
+    ...changes,
+  });
 
 function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();

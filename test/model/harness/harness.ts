@@ -5,6 +5,7 @@ import { Simulation } from '../../../src/engine/simulation.js';
 import { Connection, HttpRequest, type ClientSide } from '../../../src/model/request.js';
 import { Timeline, type Gauge } from '../../../src/stats/timeline.js';
 import type { DbServer } from '../../../src/model/database/server.js';
+import type { PostgresSettings } from '../../../src/model/database/postgres.js';
 
 export interface Harness {
   sim: Simulation;
@@ -30,6 +31,33 @@ export function harness(): Harness {
       sim.run();
       return log;
     },
+  };
+}
+
+/**
+ * PostgreSQL with nothing in the way but its slots: no reserved slots, no CPU or time for
+ * the postmaster or a backend, no handshake turns, a listen queue and children to spare.
+ * `changes`: what the test is about.
+ */
+export function postgresSettings(changes: Partial<PostgresSettings>): PostgresSettings {
+  return {
+    maxConnections: 100,
+    superuserReservedConnections: 0,
+    superuser: false,
+    listenBacklog: 10,
+    maxChildren: 10,
+    postmasterCpu: 0,
+    postmasterWakeCpu: 0,
+    forkTime: 0,
+    backendStartupCpu: 0,
+    backendStartCpu: 0,
+    backendStartTime: 0,
+    backendExitTime: 0,
+    backendExitCpu: 0,
+    refusedCpu: 0,
+    turnsBeforeSlot: 0,
+    authTurns: 0,
+    ...changes,
   };
 }
 

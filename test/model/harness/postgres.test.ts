@@ -3,30 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
 import { Postgres, type PostgresSettings } from '../../../src/model/database/postgres.js';
-import { gauge, harness, request } from './harness.js';
-
-const SETTINGS: PostgresSettings = {
-  maxConnections: 2,
-  superuserReservedConnections: 0,
-  superuser: false,
-  listenBacklog: 10,
-  maxChildren: 10,
-  postmasterCpu: 0,
-  postmasterWakeCpu: 0,
-  forkTime: 0,
-  backendStartupCpu: 0,
-  backendStartCpu: 0,
-  backendStartTime: 0,
-  backendExitTime: 0,
-  backendExitCpu: 0,
-  refusedCpu: 0,
-  turnsBeforeSlot: 0,
-  authTurns: 0,
-};
+import { gauge, harness, postgresSettings, request } from './harness.js';
 
 function setup(changes: Partial<PostgresSettings>, cores = 1) {
   const h = harness();
-  const pg = new Postgres(h.sim, { ...SETTINGS, ...changes }, new FifoCpu(h.sim, cores), gauge(), [1_000_000]);
+  const pg = new Postgres(h.sim, postgresSettings({ maxConnections: 2, ...changes }), new FifoCpu(h.sim, cores), gauge(), [1_000_000]);
   const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
   return {
     h,

@@ -4,29 +4,11 @@
 // against PostgreSQL 15).
 import { describe, expect, it } from 'vitest';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
-import { Postgres, type PostgresSettings } from '../../../src/model/database/postgres.js';
+import { Postgres } from '../../../src/model/database/postgres.js';
 import { STATEMENT_TIMEOUT } from '../../../src/model/database/statementTimeout.js';
-import { gauge, harness, request } from './harness.js';
+import { gauge, harness, postgresSettings, request } from './harness.js';
 
-const SETTINGS: PostgresSettings = {
-  maxConnections: 1,
-  superuserReservedConnections: 0,
-  superuser: false,
-  listenBacklog: 10,
-  maxChildren: 10,
-  postmasterCpu: 0,
-  postmasterWakeCpu: 0,
-  forkTime: 0,
-  backendStartupCpu: 0,
-  backendStartCpu: 0,
-  backendStartTime: 0,
-  backendExitTime: 0,
-  backendExitCpu: 0,
-  refusedCpu: 0,
-  turnsBeforeSlot: 0,
-  authTurns: 0,
-  statementTimeout: 500,
-};
+const SETTINGS = postgresSettings({ maxConnections: 1, statementTimeout: 500 });
 
 function setup(cores = 1) {
   const h = harness();

@@ -3,10 +3,10 @@
 // query's time depends on when it starts).
 import { describe, expect, it } from 'vitest';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
-import { Postgres, type PostgresSettings } from '../../../src/model/database/postgres.js';
+import { Postgres } from '../../../src/model/database/postgres.js';
 import { IncidentTimeline } from '../../../src/model/timeline/incidentTimeline.js';
 import { resolveTimeline } from '../../../src/scenario/resolveIncidents.js';
-import { gauge, harness, request } from '../harness/harness.js';
+import { gauge, harness, postgresSettings, request } from '../harness/harness.js';
 
 function logged(events: Parameters<typeof resolveTimeline>[0]) {
   const h = harness();
@@ -55,15 +55,7 @@ describe('the incident timeline', () => {
 describe('database.queryTime through PostgreSQL', () => {
   it('slows the queries that start while it is applied, and only those', () => {
     const h = harness();
-    const settings = { maxConnections: 5, superuserReservedConnections: 0, superuser: false, listenBacklog: 10, maxChildren: 10 };
-    const zero = { postmasterCpu: 0, postmasterWakeCpu: 0, forkTime: 0, backendStartupCpu: 0, backendStartCpu: 0, backendStartTime: 0 };
-    const pg = new Postgres(
-      h.sim,
-      { ...settings, ...zero, backendExitTime: 0, backendExitCpu: 0, refusedCpu: 0, turnsBeforeSlot: 0, authTurns: 0 } as PostgresSettings,
-      new FifoCpu(h.sim, 4),
-      gauge(),
-      [1_000_000],
-    );
+    const pg = new Postgres(h.sim, postgresSettings({ maxConnections: 5 }), new FifoCpu(h.sim, 4), gauge(), [1_000_000]);
     new IncidentTimeline(h.sim, resolveTimeline([{ at: 0.001, until: 0.002, change: 'database.queryTime', multiply: 5 }])!, {
       setFactor: (_change, f) => {
         pg.queryTimeFactor = f;
