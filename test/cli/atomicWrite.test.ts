@@ -7,16 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { atomicWrite } from '../../src/cli/atomicWrite.js';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'sim-atomic-'));
-
-async function sim(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe('atomicWrite', () => {
   it('replaces a file and leaves nothing else in its folder', () => {

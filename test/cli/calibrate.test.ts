@@ -4,15 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 import { validateScenario } from '../../src/scenario/load.js';
-
-async function sim(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const SCENARIO = 'calibration/linux-2core.json';
 const HEY = 'test/fixtures/hey';

@@ -2,7 +2,7 @@
 // (exit 1) naming it; --debug adds the stack trace. A model bug is imitated by a
 // simulate that miscounts the requests it sent.
 import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 
 vi.mock('../../src/model/system.js', async (importOriginal) => {
   const model = await importOriginal<typeof import('../../src/model/system.js')>();
@@ -15,13 +15,6 @@ vi.mock('../../src/model/system.js', async (importOriginal) => {
     },
   };
 });
-
-async function sim(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe('sim run --check', () => {
   it('turns a broken invariant into an internal error, exit 1, without a stack trace', async () => {

@@ -4,51 +4,44 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../src/cli/main.js';
+import { sim, simArgv } from '../sim.js';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { commandName } from '../../src/cli/command.js';
 
-async function sim(argv: string[], io: Partial<Io> = {}) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), ...io });
-  return { code, out, err };
-}
-
 describe('the sim command line', () => {
   it('sim -h and sim --help list every command of the registry', async () => {
-    const short = await sim(['-h']);
+    const short = await sim('-h');
     expect(short.code).toBe(0);
     expect(short.err).toBe('');
-    expect(short.out).toBe((await sim(['--help'])).out);
+    expect(short.out).toBe((await sim('--help')).out);
     for (const c of COMMANDS) expect(short.out).toContain(`sim ${c.command}`);
     expect(short.out).toContain('sim help [command]');
     expect(short.out).toContain('sim completion');
   });
 
   it('sim --version prints the package version', async () => {
-    const { code, out } = await sim(['--version']);
+    const { code, out } = await sim('--version');
     expect(code).toBe(0);
     expect(out).toBe(`${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
   });
 
   it('sim help run is sim run --help (and -h)', async () => {
-    const help = await sim(['help', 'run']);
+    const help = await sim('help', 'run');
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^sim run <scenario>\n/);
     expect(help.out).toContain('--sensitivity');
     // A number shows as one, though it is read as text (a message quotes what was typed).
     expect(help.out).toMatch(/--seed .*\[number\]/);
-    expect((await sim(['help', 'sweep'])).out).toMatch(/--jobs .*\[number\]/);
-    expect((await sim(['run', 'scenarios/gevent-10.json', '--seed', 'abc'])).err).toMatch(/--seed abc/);
-    expect(help.out).toBe((await sim(['run', '--help'])).out);
-    expect(help.out).toBe((await sim(['run', '-h'])).out);
-    for (const c of COMMANDS) expect((await sim(['help', commandName(c)])).out).toContain(c.describe.slice(0, 30));
+    expect((await sim('help', 'sweep')).out).toMatch(/--jobs .*\[number\]/);
+    expect((await sim('run', 'scenarios/gevent-10.json', '--seed', 'abc')).err).toMatch(/--seed abc/);
+    expect(help.out).toBe((await sim('run', '--help')).out);
+    expect(help.out).toBe((await sim('run', '-h')).out);
+    for (const c of COMMANDS) expect((await sim('help', commandName(c))).out).toContain(c.describe.slice(0, 30));
   });
 
   it('sim serv suggests serve; sim help serv too', async () => {
     for (const argv of [['serv'], ['help', 'serv']]) {
-      const { code, out, err } = await sim(argv);
+      const { code, out, err } = await sim(...argv);
       expect(code).toBe(2);
       expect(out).toBe('');
       expect(err).toBe('sim: unknown command "serv"; did you mean "serve"? (sim --help lists the commands)\n');
@@ -56,16 +49,16 @@ describe('the sim command line', () => {
   });
 
   it("suggests an option of the command itself: serve --prot suggests --port, run --csv nothing (it is sweep's)", async () => {
-    expect((await sim(['serve', '--prot', '1'])).err).toBe('sim: unknown option --prot; did you mean --port?\n');
-    expect((await sim(['sweep', 'scenarios/mmc-sync.json', '--jbos', '2'])).err).toBe('sim: unknown option --jbos; did you mean --jobs?\n');
-    const csv = await sim(['run', 'scenarios/gevent-10.json', '--csv', 'x.csv']);
+    expect((await sim('serve', '--prot', '1')).err).toBe('sim: unknown option --prot; did you mean --port?\n');
+    expect((await sim('sweep', 'scenarios/mmc-sync.json', '--jbos', '2')).err).toBe('sim: unknown option --jbos; did you mean --jobs?\n');
+    const csv = await sim('run', 'scenarios/gevent-10.json', '--csv', 'x.csv');
     expect(csv.code).toBe(2);
     expect(csv.err).toBe('sim: unknown option --csv\n');
   });
 
   it('wraps the help to the terminal width', async () => {
-    const narrow = (await sim(['help', 'sweep'], { columns: 80 })).out;
-    const wide = (await sim(['help', 'sweep'], { columns: 120 })).out;
+    const narrow = (await simArgv(['help', 'sweep'], { columns: 80 })).out;
+    const wide = (await simArgv(['help', 'sweep'], { columns: 120 })).out;
     const longest = (t: string) => Math.max(...t.split('\n').map((l) => l.length));
     expect(longest(narrow)).toBeLessThanOrEqual(80);
     expect(longest(wide)).toBeGreaterThan(80);
@@ -73,7 +66,7 @@ describe('the sim command line', () => {
   });
 
   it('prints a shell completion script', async () => {
-    const { code, out } = await sim(['completion']);
+    const { code, out } = await sim('completion');
     expect(code).toBe(0);
     expect(out).toContain('sim --get-yargs-completions');
   });
@@ -81,34 +74,23 @@ describe('the sim command line', () => {
 
 describe('arguments as peers take them', () => {
   it('takes the scenario wherever it stands, even after a flag whose value may be left out', async () => {
-    const plain = await sim(['run', 'scenarios/gevent-10.json', '--json']);
-    expect((await sim(['run', '--json', 'scenarios/gevent-10.json'])).out).toBe(plain.out);
-    expect((await sim(['run', '--plot', 'scenarios/gevent-10.json', '--help'])).out).toContain('sim run <scenario>');
-    const sweep = await sim(['sweep', 'scenarios/mmc-sync.json', '--vary', 'server.workers=3', '--json', '--jobs', '1']);
-    expect((await sim(['sweep', '--json', 'scenarios/mmc-sync.json', '--vary', 'server.workers=3', '--jobs', '1'])).out).toBe(sweep.out);
+    const plain = await sim('run', 'scenarios/gevent-10.json', '--json');
+    expect((await sim('run', '--json', 'scenarios/gevent-10.json')).out).toBe(plain.out);
+    expect((await sim('run', '--plot', 'scenarios/gevent-10.json', '--help')).out).toContain('sim run <scenario>');
+    const sweep = await sim('sweep', 'scenarios/mmc-sync.json', '--vary', 'server.workers=3', '--json', '--jobs', '1');
+    expect((await sim('sweep', '--json', 'scenarios/mmc-sync.json', '--vary', 'server.workers=3', '--jobs', '1')).out).toBe(sweep.out);
   });
 
   it('--json means the same in every command: alone, the result on stdout; with FILE, written there beside the text', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-json-'));
-    const text = await sim(['run', 'scenarios/gevent-10.json']);
-    const json = await sim(['run', 'scenarios/gevent-10.json', '--json']);
+    const text = await sim('run', 'scenarios/gevent-10.json');
+    const json = await sim('run', 'scenarios/gevent-10.json', '--json');
     const file = join(dir, 'run.json');
-    const both = await sim(['run', 'scenarios/gevent-10.json', '--json', file]);
+    const both = await sim('run', 'scenarios/gevent-10.json', '--json', file);
     expect(both.out).toBe(text.out);
     expect(readFileSync(file, 'utf8')).toBe(json.out);
     const planFile = join(dir, 'plan.json');
-    const plan = await sim([
-      'plan',
-      'scenarios/plan-cpu-200.json',
-      '--target-rps',
-      '200',
-      '--p99',
-      '1s',
-      '--jobs',
-      '1',
-      '--json',
-      planFile,
-    ]);
+    const plan = await sim('plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s', '--jobs', '1', '--json', planFile);
     expect(plan.code).toBe(1);
     expect(plan.out).toContain('CPU demand 10.0 cores > 8 cores available');
     expect(JSON.parse(readFileSync(planFile, 'utf8')).explanation.infeasible).toBe(true);

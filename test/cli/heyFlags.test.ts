@@ -1,14 +1,7 @@
 // hey's flags on sim run, sim sweep and sim plan: shorthands for the client's fields.
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 import { HEY_FLAGS_HELP, translateHeyFlags } from '../../src/cli/heyFlags.js';
-
-async function sim(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe('translateHeyFlags', () => {
   it("rewrites -n, -c, -z, -q, -t and -disable-keepalive as --set expressions, after the user's own", () => {

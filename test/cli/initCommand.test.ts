@@ -4,19 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 import { simulate } from '../../src/model/system.js';
 import { costsOf } from '../../src/scenario/costs.js';
 import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.js';
 import { validateScenario } from '../../src/scenario/load.js';
 import { MEASURED_COSTS } from '../../src/scenario/measuredCosts.js';
-
-async function sim(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-init-'));
 const EXAMPLE = [

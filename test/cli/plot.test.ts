@@ -7,14 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 // Rendering takes seconds on a busy machine; no test here is about how long it takes.
 vi.setConfig({ testTimeout: 300_000 });
 import { atomicWrite } from '../../src/cli/atomicWrite.js';
-import { main } from '../../src/cli/main.js';
-
-async function sim(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+import { sim } from '../sim.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sim-plot-'));
 const CHARTS = ['timeline', 'latency', 'status'];

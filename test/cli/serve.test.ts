@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 import { startSiteServer, type RunningSite } from '../../src/cli/siteServer.js';
 import type { ScenarioIndex } from '../../src/web/scenarioIndex.js';
 
@@ -90,13 +90,6 @@ describe('sim serve', () => {
 });
 
 describe('sim serve refuses before listening', () => {
-  async function sim(...argv: string[]) {
-    let out = '';
-    let err = '';
-    const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err };
-  }
-
   it("a scenario sim run would refuse, with sim run's message", async () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, '{"description": "x", "client": {}, "server": {}, "app": {"steps": [{"kind": "cpu", "time": 1}]}}');

@@ -6,15 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { workerFile } from '../../src/analysis/sweep/runner.js';
 import { prepareSweep } from '../../src/analysis/sweep/sweep.js';
 import { loadSweep } from '../../src/cli/loadSweep.js';
-import { main } from '../../src/cli/main.js';
+import { sim, simArgv } from '../sim.js';
 import { schemaErrors } from '../charts/vegaLiteSchema.js';
-
-async function sim(argv: string[], errIsTTY = false) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTTY });
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-sweep-'));
 const noisy = join(dir, 'noisy.json');
@@ -37,7 +30,7 @@ const grid = ['--vary', 'server.workers=1..3', '--vary', 'client.concurrency=4,8
 
 describe('sim sweep output', () => {
   it("prints the article's curve as a table: one row per point, 500s past 100", async () => {
-    const { code, out, err } = await sim(['sweep', 'scenarios/sweep-article.json', '--jobs', '1']);
+    const { code, out, err } = await sim('sweep', 'scenarios/sweep-article.json', '--jobs', '1');
     expect(code).toBe(0);
     expect(err).toBe('');
     const rows = out.split('\n');
@@ -53,7 +46,7 @@ describe('sim sweep output', () => {
   it('writes --csv and --json files atomically and keeps the table on stdout', async () => {
     const csv = join(dir, 'out.csv');
     const json = join(dir, 'out.json');
-    const { code, out } = await sim(['sweep', noisy, ...grid, '--csv', csv, '--json', json, '--jobs', '1']);
+    const { code, out } = await sim('sweep', noisy, ...grid, '--csv', csv, '--json', json, '--jobs', '1');
     expect(code).toBe(0);
     expect(out).toContain('Requests/sec');
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
@@ -67,8 +60,8 @@ describe('sim sweep output', () => {
   });
 
   it('draws a progress bar on stderr only when it is a terminal', async () => {
-    const tty = await sim(['sweep', noisy, ...grid, '--json', '--jobs', '1'], true);
-    const pipe = await sim(['sweep', noisy, ...grid, '--json', '--jobs', '1'], false);
+    const tty = await simArgv(['sweep', noisy, ...grid, '--json', '--jobs', '1'], { errIsTTY: true });
+    const pipe = await simArgv(['sweep', noisy, ...grid, '--json', '--jobs', '1'], { errIsTTY: false });
     expect(tty.err).toContain('\rsweep [');
     expect(tty.err).toContain('] 12/12');
     expect(pipe.err).toBe('');
@@ -78,31 +71,31 @@ describe('sim sweep output', () => {
 
 describe('sim sweep --shard and sim merge', () => {
   it('merged shards give the same bytes as the unsharded sweep', async () => {
-    const whole = await sim(['sweep', noisy, ...grid, '--json', '--jobs', '2']);
+    const whole = await sim('sweep', noisy, ...grid, '--json', '--jobs', '2');
     const shards = [1, 2, 3, 4].map((i) => join(dir, `shard-${i}.json`));
     for (const [i, file] of shards.entries()) {
-      const r = await sim(['sweep', noisy, ...grid, '--shard', `${i + 1}/4`, '--json', file, '--jobs', '1']);
+      const r = await sim('sweep', noisy, ...grid, '--shard', `${i + 1}/4`, '--json', file, '--jobs', '1');
       expect(r.code).toBe(0);
     }
     expect(JSON.parse(readFileSync(shards[3], 'utf8')).points.map((p: { index: number }) => p.index)).toEqual([3]);
-    const merged = await sim(['merge', ...shards.reverse(), '--json']);
+    const merged = await sim('merge', ...shards.reverse(), '--json');
     expect(merged.code).toBe(0);
     expect(merged.out).toBe(whole.out);
     // And so do the table and the CSV.
-    expect((await sim(['merge', ...shards])).out).toBe((await sim(['sweep', noisy, ...grid, '--jobs', '1'])).out);
+    expect((await sim('merge', ...shards)).out).toBe((await sim('sweep', noisy, ...grid, '--jobs', '1')).out);
   });
 
   it('refuses incomplete or mismatched shards', async () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
-    await sim(['sweep', noisy, ...grid, '--shard', '1/2', '--json', a, '--jobs', '1']);
-    await sim(['sweep', noisy, ...grid, '--seed', '4', '--shard', '2/2', '--json', b, '--jobs', '1']);
-    const missing = await sim(['merge', a]);
+    await sim('sweep', noisy, ...grid, '--shard', '1/2', '--json', a, '--jobs', '1');
+    await sim('sweep', noisy, ...grid, '--seed', '4', '--shard', '2/2', '--json', b, '--jobs', '1');
+    const missing = await sim('merge', a);
     expect(missing.code).toBe(2);
     expect(missing.err).toBe('sim: merge: 3 of 6 points missing (1, 3, 5); expected the outputs of all 2 shards, --shard 1/2 to 2/2\n');
-    expect((await sim(['merge', a, b])).err).toMatch(/b\.json: from another sweep than .*a\.json/);
-    expect((await sim(['merge', a, a])).err).toMatch(/point 0 is also in/);
-    expect((await sim(['merge', noisy])).err).toMatch(/not the JSON output of sim sweep/);
+    expect((await sim('merge', a, b)).err).toMatch(/b\.json: from another sweep than .*a\.json/);
+    expect((await sim('merge', a, a)).err).toMatch(/point 0 is also in/);
+    expect((await sim('merge', noisy)).err).toMatch(/not the JSON output of sim sweep/);
   });
 });
 
@@ -126,7 +119,7 @@ describe('bad sweeps get a clear message and exit code 2', () => {
   ];
   for (const [args, message] of cases) {
     it(args.join(' ') || 'no --vary', async () => {
-      const { code, out, err } = await sim(['sweep', noisy, ...args]);
+      const { code, out, err } = await sim('sweep', noisy, ...args);
       expect(code).toBe(2);
       expect(err).toMatch(message);
       expect(out).toBe('');
@@ -136,7 +129,7 @@ describe('bad sweeps get a clear message and exit code 2', () => {
   it('a bad sweep block names the file and the field', async () => {
     const file = join(dir, 'bad-block.json');
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(noisy, 'utf8')), sweep: { vary: ['server.workers=4..1'] } }));
-    const { code, err } = await sim(['sweep', file]);
+    const { code, err } = await sim('sweep', file);
     expect(code).toBe(2);
     expect(err).toMatch(/bad-block\.json: at sweep\.vary\[0\]: server\.workers=4\.\.1: the range goes down/);
   });
@@ -167,14 +160,14 @@ describe('the installed command', () => {
     const r = spawnSync(process.execPath, ['bin/sim.js', ...args, '--jobs', '2'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe((await sim([...args, '--jobs', '1'])).out);
+    expect(r.stdout).toBe((await sim(...args, '--jobs', '1')).out);
   });
 });
 
 describe('sim sweep --plot', () => {
   it("writes the article's curve as valid Vega-Lite charts and an HTML report", async () => {
     const plots = join(dir, 'plots');
-    const { code, err } = await sim(['sweep', 'scenarios/sweep-article.json', '--jobs', '1', '--plot', plots]);
+    const { code, err } = await sim('sweep', 'scenarios/sweep-article.json', '--jobs', '1', '--plot', plots);
     expect(code).toBe(0);
     expect(err).toMatch(/^Wrote 7 files to /);
     expect(readdirSync(plots).sort()).toEqual([

@@ -11,16 +11,9 @@ import { join, resolve } from 'node:path';
 import { ConfigMap, PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 import { kubernetesName } from '../../src/cluster/emitKubernetes.js';
 import { SECONDS_PER_EVENT, SECONDS_PER_RUN, SHARD_MEMORY_MB } from '../../src/cluster/jobPlan.js';
-
-async function sim(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-emit-'));
 const scenario = join(dir, 'tiny sweep.json');
@@ -44,7 +37,7 @@ const grid = ['--vary', 'server.workers=1..3', '--vary', 'client.concurrency=3,6
 describe('sim sweep --emit slurm', () => {
   it('writes a job array of --shards tasks, each a shard by --shard auto, and the merge', async () => {
     const json = join(dir, 'out', 'result.json');
-    const r = await sim(['sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '4', '--json', json]);
+    const r = await sim('sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '4', '--json', json);
     expect(r.code).toBe(0);
     const s = r.out;
     expect(s.startsWith('#!/bin/bash\n')).toBe(true);
@@ -65,7 +58,7 @@ describe('sim sweep --emit slurm', () => {
   });
 
   it("sizes a shard from the heaviest point's events (the most requests) and states them in the header", async () => {
-    const r = await sim(['sweep', scenario, '--vary', 'client.requests=300,30,60', '--emit', 'slurm', '--shards', '2']);
+    const r = await sim('sweep', scenario, '--vary', 'client.requests=300,30,60', '--emit', 'slurm', '--shards', '2');
     expect(r.code).toBe(0);
     const probe = /from the heaviest point \(point 0, 300 requests: (\d+) events,\n# simulated here\)/.exec(r.out);
     expect(probe).not.toBeNull();
@@ -77,7 +70,7 @@ describe('sim sweep --emit slurm', () => {
   });
 
   it('takes time from the events: a heavier point asks for more', async () => {
-    const r = await sim([
+    const r = await sim(
       'sweep',
       scenario,
       '--vary',
@@ -88,7 +81,7 @@ describe('sim sweep --emit slurm', () => {
       'slurm',
       '--shards',
       '1',
-    ]);
+    );
     expect(r.code).toBe(0);
     const events = Number(/: (\d+) events,\n/.exec(r.out)![1]);
     // The shard runs both points 100 times each.
@@ -100,10 +93,10 @@ describe('sim sweep --emit slurm', () => {
 
   it.each(['slurm', 'kubernetes'])('--emit %s writes the same bytes every time (no clock, no memory reading)', async (engine) => {
     const argv = ['sweep', scenario, ...grid, '--emit', engine, '--shards', '2', '--json', join(dir, 'same.json')];
-    const first = await sim(argv);
+    const first = await sim(...argv);
     // Something else in between that would move a clock-based or memory-based figure.
-    await sim(['sweep', scenario, '--vary', 'client.requests=3000', '--json', join(dir, 'between.json')]);
-    const second = await sim(argv);
+    await sim('sweep', scenario, '--vary', 'client.requests=3000', '--json', join(dir, 'between.json'));
+    const second = await sim(...argv);
     expect(first.code).toBe(0);
     expect(second.out).toBe(first.out);
   });
@@ -119,7 +112,7 @@ describe('sim sweep --emit slurm', () => {
     [['--emit', 'slurm', '--shards', '2', '--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
     [['--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
   ])('refuses %j with a message (exit 2)', async (flags, message) => {
-    const r = await sim(['sweep', scenario, ...grid, ...flags]);
+    const r = await sim('sweep', scenario, ...grid, ...flags);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toMatch(message);
@@ -127,7 +120,7 @@ describe('sim sweep --emit slurm', () => {
 });
 
 describe('sim sweep --emit kubernetes', async () => {
-  const emitted = await sim([
+  const emitted = await sim(
     'sweep',
     scenario,
     ...grid,
@@ -139,7 +132,7 @@ describe('sim sweep --emit kubernetes', async () => {
     'registry.example/sim:1',
     '--json',
     'result.json',
-  ]);
+  );
   const list = JSON.parse(emitted.out);
   const kinds = (kind: string) => list.items.filter((i: { kind: string }) => i.kind === kind);
 
@@ -203,7 +196,7 @@ describe('sim sweep --emit kubernetes', async () => {
     expect(merged.status).toBe(0);
     // kubectl logs mixes stdout and stderr: only the JSON may be printed.
     expect(merged.stderr).toBe('');
-    const whole = await sim(['sweep', scenario, ...grid, '--json', '--jobs', '1']);
+    const whole = await sim('sweep', scenario, ...grid, '--json', '--jobs', '1');
     expect(merged.stdout).toBe(whole.out);
     expect(readFileSync(join(root, 'results', kubernetesName('tiny sweep'), 'result.json'), 'utf8')).toBe(whole.out);
   });

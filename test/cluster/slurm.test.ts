@@ -8,17 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 import { slurmAvailable, slurmStatus } from '../support/slurm.js';
 
 const CLUSTER = resolve('scripts/slurm-cluster.sh');
-
-async function sim(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe('the Slurm tests skip or fail as they should', () => {
   it('under CI a missing part fails; elsewhere the skip says how to install it', () => {
@@ -87,11 +80,11 @@ describe.skipIf(!slurmAvailable)('sim sweep --emit slurm on slurmctld and slurmd
   });
 
   it('runs the 4 shards as a job array and merges them: the bytes of the sweep run here', async () => {
-    const emitted = await sim(['sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '4', '--json', merged]);
+    const emitted = await sim('sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '4', '--json', merged);
     expect(emitted.code).toBe(0);
     expect(emitted.out).toContain('#SBATCH --array=0-3');
     writeFileSync(script, emitted.out);
-    const local = await sim(['sweep', scenario, ...grid, '--json', '--jobs', '1']);
+    const local = await sim('sweep', scenario, ...grid, '--json', '--jobs', '1');
     expect(local.code).toBe(0);
 
     const submitted = run('bash', [script, '--wait']);

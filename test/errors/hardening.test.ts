@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 import { startSiteServer, type RunningSite } from '../../src/cli/siteServer.js';
 import { withoutCosts } from '../helpers.js';
 
@@ -27,14 +28,6 @@ const base = {
   app: { steps: [{ kind: 'sleep', time: '20ms' }] },
 };
 writeFileSync(scenario, JSON.stringify(base, null, 2));
-
-/** `sim` in-process. */
-async function sim(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 /** `sim` as a process, with a 256 MB heap and 60 s at most: a crash or a runaway shows as a failure. */
 function simProcess(argv: string[], options: { env?: Record<string, string>; stdout?: number | 'pipe' } = {}) {

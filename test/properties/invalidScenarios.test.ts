@@ -6,19 +6,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 import { INVALID_RUNS, PROPERTY_SEED, PROPERTY_TIMEOUT } from './properties.js';
 import { invalidCase, type InvalidCase } from './invalidScenarios.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-invalid-'));
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-async function sim(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 function expectedLine(c: InvalidCase, file: string): RegExp {
   if (c.path === undefined) {
@@ -42,7 +35,7 @@ describe('random invalid input', () => {
           fc.pre(c !== undefined);
           const file = join(dir, `case-${n++}.json`);
           writeFileSync(file, c.text);
-          const { code, out, err } = await sim(['run', file, ...c.argv]);
+          const { code, out, err } = await sim('run', file, ...c.argv);
           expect(err).toMatch(expectedLine(c, file));
           expect(code).toBe(2);
           expect(out).toBe('');

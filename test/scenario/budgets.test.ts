@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSweep } from '../../src/cli/loadSweep.js';
 import { loadScenarioFile } from '../../src/cli/loadScenarioFile.js';
-import { main } from '../../src/cli/main.js';
+import { simArgv } from '../sim.js';
 import { prepareSweep } from '../../src/analysis/sweep/sweep.js';
 import { simulate } from '../../src/model/system.js';
 import { beyondBudget, nthConstantArrival } from '../../src/scenario/budgets.js';
@@ -120,12 +120,8 @@ describe('sim run and sim sweep refuse it before anything runs', () => {
       server: {},
     }),
   );
-  const sim = async (...argv: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTTY: true });
-    return { code, out, err };
-  };
+  // stderr a terminal, as a user's would be.
+  const sim = (...argv: string[]) => simArgv(argv, { errIsTTY: true });
 
   it('sim run: exit 2, one line with the estimate, the budget and what raises it; nothing on stdout', async () => {
     const r = await sim('run', file, '--set', 'client.requests=20000000');

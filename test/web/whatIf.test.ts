@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { sim } from '../sim.js';
 import { validateScenario } from '../../src/scenario/load.js';
 import {
   runCommand,
@@ -18,13 +18,6 @@ import {
 
 const tmp = mkdtempSync(join(tmpdir(), 'sim-what-if-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function sim(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const gevent100 = (overrides: WhatIf['overrides'] = []): WhatIf => ({
   name: 'gevent-100',
