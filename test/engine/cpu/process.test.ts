@@ -4,34 +4,24 @@ import { ProcessCpu } from '../../../src/engine/cpu/process.js';
 import { SharedCpu } from '../../../src/engine/cpu/shared.js';
 import { Simulation } from '../../../src/engine/simulation.js';
 
+/** Runs the named pieces of work on `p`, in that order, all at time 0: when each ended. */
+function endTimes(sim: Simulation, p: ProcessCpu, pieces: Record<string, number>): string[] {
+  const out: string[] = [];
+  for (const [name, work] of Object.entries(pieces)) p.run(work, () => out.push(`${sim.now} ${name}`), undefined);
+  sim.run();
+  return out;
+}
+
 describe("a process's CPU work on its host", () => {
   it('runs one piece at a time with one thread, first come first served, however many cores the host has', () => {
     const sim = new Simulation();
-    const p = new ProcessCpu(new SharedCpu(sim, 8), 1);
-    const ends: string[] = [];
-    for (const [name, work] of [
-      ['a', 300],
-      ['b', 100],
-      ['c', 200],
-    ] as const)
-      p.run(work, () => ends.push(`${sim.now} ${name}`), undefined);
-    sim.run();
-    expect(ends).toEqual(['300 a', '400 b', '600 c']);
+    expect(endTimes(sim, new ProcessCpu(new SharedCpu(sim, 8), 1), { a: 300, b: 100, c: 200 })).toEqual(['300 a', '400 b', '600 c']);
   });
 
   it('runs as many pieces at once as it has threads', () => {
     const sim = new Simulation();
-    const p = new ProcessCpu(new FifoCpu(sim, 8), 2);
-    const ends: string[] = [];
-    for (const [name, work] of [
-      ['a', 300],
-      ['b', 100],
-      ['c', 200],
-    ] as const)
-      p.run(work, () => ends.push(`${sim.now} ${name}`), undefined);
-    sim.run();
     // a and b start at once; c takes b's thread at 100.
-    expect(ends).toEqual(['100 b', '300 a', '300 c']);
+    expect(endTimes(sim, new ProcessCpu(new FifoCpu(sim, 8), 2), { a: 300, b: 100, c: 200 })).toEqual(['100 b', '300 a', '300 c']);
   });
 
   it('competes for the host with other processes: two single-threaded processes on one shared core each run at half speed', () => {
