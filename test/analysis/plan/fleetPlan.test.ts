@@ -13,7 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { sim } from '../../sim.js';
 import { withoutCosts } from '../../helpers.js';
 
 const file = join(mkdtempSync(join(tmpdir(), 'sim-fleet-plan-')), 'fleet.json');
@@ -33,24 +33,20 @@ writeFileSync(
 
 describe('sim plan across a fleet', () => {
   it('finds the cheapest fleet derived by hand: fewest cores in total, then worker processes', async () => {
-    let out = '';
-    const code = await main(
-      [
-        'plan',
-        file,
-        '--target-rps',
-        '45',
-        '--p99',
-        '150ms',
-        '--json',
-        '--jobs',
-        '1',
-        '--vary',
-        'fleet.instances=1..3',
-        '--vary',
-        'server.workers=1..3',
-      ],
-      { out: (t) => (out += t), err: () => {} },
+    const { code, out } = await sim(
+      'plan',
+      file,
+      '--target-rps',
+      '45',
+      '--p99',
+      '150ms',
+      '--json',
+      '--jobs',
+      '1',
+      '--vary',
+      'fleet.instances=1..3',
+      '--vary',
+      'server.workers=1..3',
     );
     expect(code).toBe(0);
     const r = JSON.parse(out);
