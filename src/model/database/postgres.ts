@@ -58,6 +58,8 @@ export class Attempt {
   awaitingClient = false;
   /** Holding a slot (past InitProcess), and the client's answers still to come in this phase. */
   slotted = false;
+  /** Forked beyond the postmaster's child limit: it reads the startup packet only to refuse. */
+  deadEnd = false;
   turnsLeft = 0;
   /** The client's own work for its last answer (µs of CPU: scram-sha-256's proof). */
   clientCpu: Time = 0;
@@ -270,24 +272,29 @@ export class Postgres implements DbServer, TimedBackend {
   /** The child exists; the postmaster goes back to its loop. */
   private readonly forked = (attempt: Attempt): void => {
     const deadEnd = this.children >= this.settings.maxChildren;
-    if (!deadEnd) this.children++;
+    if (deadEnd) attempt.deadEnd = true;
+    else this.children++;
     const startup = this.settings.backendStartupCpu;
     this.backendCpuUsed += startup;
-    if (startup > 0) this.cpu.run(startup, deadEnd ? this.deadEndStarted : this.startedUp, attempt);
-    else if (deadEnd) this.deadEndStarted(attempt);
+    if (startup > 0) this.cpu.run(startup, this.startedUp, attempt);
     else this.startedUp(attempt);
     this.acceptNext();
   };
 
-  /** A dead-end child read the startup packet: it refuses and exits. */
-  private readonly deadEndStarted = (attempt: Attempt): void => {
+  /**
+   * A dead-end child read the startup packet: it refuses and exits. PostgreSQL checks its
+   * child limit at the end of ProcessStartupPacket, after the SSL negotiation, "instead of
+   * wasting cycles on an authentication exchange" (postmaster.c), so a dead end too waits
+   * for its client's first answer.
+   */
+  private deadEndRefuses(attempt: Attempt): void {
     this.refused++;
     this.refusedCounter?.inc(this.sim.now);
     this.deadEnds++;
     this.finish(attempt, TOO_MANY_CLIENTS);
     this.backendCpuUsed += this.settings.refusedCpu;
     if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined);
-  };
+  }
 
   /** The backend has started; before the startup packet, the client answers the SSL negotiation. */
   private readonly startedUp = (attempt: Attempt): void => {
@@ -296,8 +303,14 @@ export class Postgres implements DbServer, TimedBackend {
       attempt.turnsLeft = this.settings.turnsBeforeSlot - 1;
       // Without authentication messages (trust), libpq's own work falls in this turn.
       client.turn(attempt, attempt.turnsLeft === 0 && this.settings.authTurns === 0 ? attempt.clientCpu : 0);
-    } else this.initProcess(attempt);
+    } else this.startupPacketRead(attempt);
   };
+
+  /** The startup packet is in: a dead end refuses; a backend goes on to InitProcess. */
+  private startupPacketRead(attempt: Attempt): void {
+    if (attempt.deadEnd) this.deadEndRefuses(attempt);
+    else this.initProcess(attempt);
+  }
 
   /** The backend read the startup packet: InitProcess takes a slot, or refuses. */
   private initProcess(attempt: Attempt): void {
@@ -346,7 +359,7 @@ export class Postgres implements DbServer, TimedBackend {
       if (attempt.slotted) {
         this.startingUp--;
         this.slotFreed();
-      } else this.childExited(this);
+      } else if (!attempt.deadEnd) this.childExited(this);
       this.finish(attempt, error);
       return;
     }
@@ -354,7 +367,7 @@ export class Postgres implements DbServer, TimedBackend {
       if (attempt.turnsLeft > 0) {
         attempt.turnsLeft--;
         this.client!.turn(attempt, 0);
-      } else this.initProcess(attempt);
+      } else this.startupPacketRead(attempt);
       return;
     }
     this.authenticate(attempt);
