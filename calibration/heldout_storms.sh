@@ -4,9 +4,10 @@
 # (results/heldout-storms.predicted.txt, committed before these runs). Each run is the
 # kit's storm (hey -n 1000 keep-alive, the actors handler connecting per request) with
 # other workers, connections, hey -c or max_connections; the configurations are
-# alternated run by run, so the machine's drift falls on all of them alike.
+# alternated run by run with the kit's own storm (4x100: 4 x 100, -c 1000), so the
+# machine's drift falls on all of them alike and shows against the kit's earlier runs.
 #
-#   calibration/heldout_storms.sh            2 x 200, 8 x 50, 4 x 100 at -c 400, 1 x 400
+#   calibration/heldout_storms.sh            4 x 100 (the kit's), 2 x 200, 8 x 50, 4 x 100 at -c 400, 1 x 400
 #   MAX_CONNECTIONS=200 calibration/heldout_storms.sh mc200
 #                                            4 x 100 at -c 1000 with max_connections 200
 #
@@ -18,10 +19,10 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RESULTS="${RESULTS:-$HERE/results}"
 REPS="${REPS:-5}"
 # NAME: gunicorn's workers and worker_connections, hey's -c.
-declare -A WORKERS=([2x200]=2 [8x50]=8 [4x100-c400]=4 [1x400]=1 [mc200]=4)
-declare -A CONNS=([2x200]=200 [8x50]=50 [4x100-c400]=100 [1x400]=400 [mc200]=100)
-declare -A CLIENTS=([2x200]=1000 [8x50]=1000 [4x100-c400]=400 [1x400]=1000 [mc200]=1000)
-if [ "$#" -gt 0 ]; then NAMES=("$@"); else NAMES=(2x200 8x50 4x100-c400 1x400); fi
+declare -A WORKERS=([4x100]=4 [2x200]=2 [8x50]=8 [4x100-c400]=4 [1x400]=1 [mc200]=4)
+declare -A CONNS=([4x100]=100 [2x200]=200 [8x50]=50 [4x100-c400]=100 [1x400]=400 [mc200]=100)
+declare -A CLIENTS=([4x100]=1000 [2x200]=1000 [8x50]=1000 [4x100-c400]=400 [1x400]=1000 [mc200]=1000)
+if [ "$#" -gt 0 ]; then NAMES=("$@"); else NAMES=(4x100 2x200 8x50 4x100-c400 1x400); fi
 for n in "${NAMES[@]}"; do
   [ -n "${WORKERS[$n]:-}" ] || { say "unknown configuration $n (one of ${!WORKERS[*]})"; exit 2; }
   if [ "$n" = mc200 ] && [ "${MAX_CONNECTIONS:-}" != 200 ]; then say "mc200 needs MAX_CONNECTIONS=200"; exit 2; fi
