@@ -8,7 +8,7 @@
 # committed before these runs). 4 gevent workers x 100, the actors handler, 400 requests
 # at -c 400 from each tool, alternated, REPS (5) rounds.
 #
-#   calibration/client_order.sh     writes results/client-order-{hey,ab}.rN.txt and results/client-order.txt
+#   calibration/client_order.sh     writes results/client-order-hey.rN.txt, client-order-ab.rN.ab.txt and results/client-order.txt
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -25,6 +25,8 @@ for r in $(seq 1 "$REPS"); do
   for tool in hey ab; do
     gunicorn_up "order-$tool" wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
     out="$RESULTS/client-order-$tool.r$r.txt"
+    # ab's output is not hey's: another suffix, so that the readers of hey's runs leave it alone.
+    if [ "$tool" = ab ]; then out="$RESULTS/client-order-ab.r$r.ab.txt"; fi
     pgstart=$(wc -l <"$WORK/postgres.log")
     if [ "$tool" = hey ]; then cmd=(hey -n 400 -c 400 -t 0 "http://$HOST:$APP_PORT/")
     else cmd=(ab -n 400 -c 400 -s 60 "http://$HOST:$APP_PORT/"); fi
