@@ -124,6 +124,8 @@ gunicorn_up() {
   shift 2
   for arg in "$@"; do case "$arg" in --workers=*) workers="${arg#--workers=}" ;; esac; done
   GUNICORN_LOG="$WORK/gunicorn-$name.log"
+  # Created before gunicorn starts, so that the readiness check below can read it at once.
+  : >"$GUNICORN_LOG"
   CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD" PYTHONUNBUFFERED=1 \
     gunicorn --bind="$HOST:$APP_PORT" --chdir "$HERE/app" "$@" "$module:application" >"$GUNICORN_LOG" 2>&1 &
   GUNICORN_PID=$!

@@ -5,8 +5,8 @@ scenario path (the median of costs.json), and "measured": path -> one line (meth
 figures).
 
   make_scenario.py results/costs.json measured-linux-2core.json
+  make_scenario.py results/costs.TAG.json OUT.json       one run of costs.sh (a day's costs)
 """
-import glob
 import statistics
 import json
 import os
@@ -81,15 +81,24 @@ def main():
     # near 3.4 and 5.6 ms on the machine that ran the kit): the scenario draws it from the
     # per-connection samples of every run (40 equally likely values, their quantiles), so
     # that seeds vary as runs do.
+    # The runs whose samples count: those pooled in costs_path (costs.json names them under
+    # "merged"), a single run's own (costs.TAG.json), or the one given.
+    if len(sys.argv) > 3:
+        runs = [sys.argv[3]]
+    elif "merged" in data:
+        runs = [m[len("costs."):-len(".json")] for m in data["merged"]]
+    else:
+        runs = [os.path.basename(costs_path)[len("costs."):-len(".json")]]
     samples = []
-    for run_file in sorted(glob.glob(os.path.join(os.path.dirname(costs_path), "costs", "*", "connect-scram-sha-256.json"))):
+    run_files = [os.path.join(os.path.dirname(costs_path), "costs", r, "connect-scram-sha-256.json") for r in runs]
+    for run_file in sorted(run_files):
         with open(run_file) as f:
             for rec in json.load(f)["records"]:
                 samples += [c + cl for c, cl in zip(rec["connect_cpu"], rec["close_cpu"])]
     connect_dist = {"dist": "choice", "values": [round(q, 7) for q in statistics.quantiles(samples, n=41)]}
     measured["app.steps.0.cpu"] += (
         f" Per connection: drawn from 40 equally likely values, the quantiles of the {len(samples)} per-connection "
-        f"samples of every run (connect + close; median {ms(statistics.median(samples))}, "
+        f"samples of {'every run' if len(runs) > 1 else 'run ' + runs[0]} (connect + close; median {ms(statistics.median(samples))}, "
         f"5 % {ms(statistics.quantiles(samples, n=20)[0])}, 95 % {ms(statistics.quantiles(samples, n=20)[-1])}).")
     # dbConnect.startCpu: bench/connect_start.py, its result in results/connect-start.txt (last line).
     with open(os.path.join(os.path.dirname(costs_path), "connect-start.txt")) as f:

@@ -19,6 +19,8 @@ const PHASE_LABELS: Record<string, string> = {
   io: 'other IO',
   balancer: 'load balancer',
 };
+// The longest label, its colon and a space: the figures line up in one column.
+const LABEL_WIDTH = Math.max(...Object.values(PHASE_LABELS).map((l) => l.length)) + 2;
 
 export function heyText(s: RunSummary): string {
   const f4 = (x: number | null) => (x === null ? 'NaN' : x.toFixed(4));
@@ -139,7 +141,7 @@ function simulationText(s: RunSummary): string[] {
     out.push(`Where the time went (mean per request${s.summary.errors > 0 ? ', errors included' : ''}):`);
     for (const [phase, secs] of Object.entries(s.breakdown)) {
       if (secs <= 0) continue;
-      const label = `${PHASE_LABELS[phase] ?? phase}:`.padEnd(28);
+      const label = `${PHASE_LABELS[phase] ?? phase}:`.padEnd(LABEL_WIDTH);
       const share = `${((100 * secs) / avg).toFixed(1)} %`.padStart(7);
       out.push(`  ${label}${secs.toFixed(4)} secs ${share}`);
     }

@@ -22,6 +22,8 @@ export class Attempt {
   awaitingClient = false;
   /** Holding a slot (past InitProcess), and the client's answers still to come in this phase. */
   slotted = false;
+  /** Forked beyond the postmaster's child limit: it reads the startup packet only to refuse. */
+  deadEnd = false;
   turnsLeft = 0;
   /** The client's own work for its last answer (µs of CPU: scram-sha-256's proof). */
   clientCpu: Time = 0;

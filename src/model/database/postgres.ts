@@ -169,24 +169,28 @@ export class Postgres implements DbServer, TimedBackend {
     done(a, undefined);
   };
 
-  /** @internal the postmaster forked a child for `attempt`: it reads the startup packet. */
-  childStarted(attempt: Attempt, deadEnd: boolean): void {
+  /** @internal the postmaster forked a child for `attempt` (a dead end, or a backend): it reads the startup packet. */
+  childStarted(attempt: Attempt): void {
     const startup = this.settings.backendStartupCpu;
     this.backendCpuUsed += startup;
-    if (startup > 0) this.cpu.run(startup, deadEnd ? this.deadEndStarted : this.startedUp, attempt);
-    else if (deadEnd) this.deadEndStarted(attempt);
+    if (startup > 0) this.cpu.run(startup, this.startedUp, attempt);
     else this.startedUp(attempt);
   }
 
-  /** A dead-end child read the startup packet: it refuses and exits. */
-  private readonly deadEndStarted = (attempt: Attempt): void => {
+  /**
+   * A dead-end child read the startup packet: it refuses and exits. PostgreSQL checks its
+   * child limit at the end of ProcessStartupPacket, after the SSL negotiation, "instead of
+   * wasting cycles on an authentication exchange" (postmaster.c), so a dead end too waits
+   * for its client's first answer.
+   */
+  private deadEndRefuses(attempt: Attempt): void {
     this.refused++;
     this.refusedCounter?.inc(this.sim.now);
     this.deadEnds++;
     this.finish(attempt, TOO_MANY_CLIENTS);
     this.backendCpuUsed += this.settings.refusedCpu;
     if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined);
-  };
+  }
 
   /** The backend has started; before the startup packet, the client answers the SSL negotiation. */
   private readonly startedUp = (attempt: Attempt): void => {
@@ -195,8 +199,14 @@ export class Postgres implements DbServer, TimedBackend {
       attempt.turnsLeft = this.settings.turnsBeforeSlot - 1;
       // Without authentication messages (trust), libpq's own work falls in this turn.
       client.turn(attempt, attempt.turnsLeft === 0 && this.settings.authTurns === 0 ? attempt.clientCpu : 0);
-    } else this.initProcess(attempt);
+    } else this.startupPacketRead(attempt);
   };
+
+  /** The startup packet is in: a dead end refuses; a backend goes on to InitProcess. */
+  private startupPacketRead(attempt: Attempt): void {
+    if (attempt.deadEnd) this.deadEndRefuses(attempt);
+    else this.initProcess(attempt);
+  }
 
   /** The backend read the startup packet: InitProcess takes a slot, or refuses. */
   private initProcess(attempt: Attempt): void {
@@ -245,7 +255,7 @@ export class Postgres implements DbServer, TimedBackend {
       if (attempt.slotted) {
         this.startingUp--;
         this.slotFreed();
-      } else childExited(this.postmaster);
+      } else if (!attempt.deadEnd) childExited(this.postmaster);
       this.finish(attempt, error);
       return;
     }
@@ -253,7 +263,7 @@ export class Postgres implements DbServer, TimedBackend {
       if (attempt.turnsLeft > 0) {
         attempt.turnsLeft--;
         this.client!.turn(attempt, 0);
-      } else this.initProcess(attempt);
+      } else this.startupPacketRead(attempt);
       return;
     }
     this.authenticate(attempt);

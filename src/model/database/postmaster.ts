@@ -99,8 +99,9 @@ export class Postmaster {
   /** The child exists; the postmaster goes back to its loop. */
   private readonly forked = (attempt: Attempt): void => {
     const deadEnd = this.children >= this.settings.maxChildren;
-    if (!deadEnd) this.children++;
-    this.pg.childStarted(attempt, deadEnd);
+    if (deadEnd) attempt.deadEnd = true;
+    else this.children++;
+    this.pg.childStarted(attempt);
     this.acceptNext();
   };
 }

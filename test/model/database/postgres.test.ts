@@ -202,6 +202,21 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     expect(pg.backends).toBe(1);
   });
 
+  it("dead end: it refuses only after its client's answer to the SSL request, as ProcessStartupPacket reads the startup packet first", () => {
+    // maxChildren 1, the client answers each message 150 µs after it arrives. Attempt 0:
+    // fork 0-100, start-up 100-300, SSL request at 300, answered 450: slot, challenge at
+    // 450, answered 600: ready. Attempt 1: fork 100-200, a dead end; start-up 200-400, SSL
+    // request at 400, answered 550: refused then, not at 400.
+    const { pg, log } = handshake(
+      { maxChildren: 1, postmasterCpu: 100, backendStartupCpu: 200, turnsBeforeSlot: 1, authTurns: 1 },
+      { at: [0, 0], clientAnswersAfter: 150 },
+    );
+    expect(log).toEqual(['300 message 0', '400 message 1', '450 challenge 0', `550 1 ${TOO_MANY_CLIENTS}`, '600 0 ready']);
+    expect(pg.deadEnds).toBe(1);
+    // A dead end is no child of the limit's count: only attempt 0's backend is.
+    expect(pg.postmaster.children).toBe(1);
+  });
+
   it('serializes the fork on the postmaster: one attempt after another, whatever the cores', () => {
     const { log } = handshake({ postmasterCpu: 100 }, { at: [0, 0, 0, 0] });
     expect(log).toEqual(['100 0 ready', '200 1 ready', '300 2 ready', '400 3 ready']);

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Does the load generator's order of work decide a storm? hey dials all its connections
+# before it writes any request (hey_dial.sh), so the workers accept all of them while
+# idle and the handlers start together; ab (ApacheBench) writes each request as soon as
+# its connection is open, so the workers, which accept one connection per turn of their
+# loop (gunicorn's max_accept 1), start the handlers one turn apart. The simulator says
+# this decides how many connects PostgreSQL refuses (results/client-order.predicted.txt,
+# committed before these runs). 4 gevent workers x 100, the actors handler, 400 requests
+# at -c 400 from each tool, alternated, REPS (5) rounds.
+#
+#   calibration/client_order.sh     writes results/client-order-hey.rN.txt, client-order-ab.rN.ab.txt and results/client-order.txt
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+RESULTS="${RESULTS:-$HERE/results}"
+REPS="${REPS:-5}"
+kit_init
+postgres_up
+export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
+SUMMARY="$RESULTS/client-order.txt"
+echo "4 gevent x 100 (keep-alive 2), wsgi_actors; 400 requests at -c 400; PostgreSQL max_connections 100" >"$SUMMARY"
+quiet_begin
+for r in $(seq 1 "$REPS"); do
+  for tool in hey ab; do
+    gunicorn_up "order-$tool" wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
+    out="$RESULTS/client-order-$tool.r$r.txt"
+    # ab's output is not hey's: another suffix, so that the readers of hey's runs leave it alone.
+    if [ "$tool" = ab ]; then out="$RESULTS/client-order-ab.r$r.ab.txt"; fi
+    pgstart=$(wc -l <"$WORK/postgres.log")
+    if [ "$tool" = hey ]; then cmd=(hey -n 400 -c 400 -t 0 "http://$HOST:$APP_PORT/")
+    else cmd=(ab -n 400 -c 400 -s 60 "http://$HOST:$APP_PORT/"); fi
+    printf '$ %s\n' "${cmd[*]}" >"$out"
+    "${cmd[@]}" >>"$out" 2>&1 || true
+    refused=$(tail -n +"$((pgstart + 1))" "$WORK/postgres.log" | grep -c 'too many clients' || true)
+    line="$tool r$r: postgres too many clients: $refused; $(grep -E 'Requests/sec|Requests per second|Non-2xx|\[500\]' "$out" | tr -s ' \t' ' ' | tr '\n' ';')"
+    echo "$line" >>"$SUMMARY"
+    say "$line"
+    gunicorn_down
+    sleep 3
+  done
+done
+quiet_end now
