@@ -58,7 +58,7 @@ for (let seed = 1; seed <= seeds; seed++) {
   };
   const samples = [];
   const sample = () => {
-    samples.push({ t: system.sim.now, postmaster: pg.postmasterCpuUsed, refused: pg.refused, authorized: pg.connections, started });
+    samples.push({ t: system.sim.now, postmaster: pg.postmaster.cpuUsed, refused: pg.refused, authorized: pg.connections, started });
     if (system.sim.now < 1_000_000) system.sim.schedule(20_000, sample, undefined);
   };
   system.sim.schedule(0, sample, undefined);
