@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # hey's own pace at -c 1000, which decides when a storm's handlers start: how long its
 # dials take, whether its requests follow their dials or come after all of them, whether
-# its two threads (GOMAXPROCS) dial faster than one, and its CPU per worker goroutine.
+# its two threads (GOMAXPROCS) dial faster than one, whether CPU-bound processes in its
+# session (the storm's workers) change its order, and its CPU per worker goroutine.
 # No gunicorn or PostgreSQL: bench/hey_dial.py accepts without answering (the order of
 # work), or answers 204 at once (the CPU).
 #
@@ -23,6 +24,19 @@ quiet_begin
   echo "== hey -n 1000 -c 1000 against a listener that accepts and never answers (bench/hey_dial.py phase)"
   for r in $(seq 1 "$REPS"); do
     for procs in 1 ""; do "$PYTHON" "$HERE/bench/hey_dial.py" phase 1000 "$PORT" $procs; sleep 0.5; done
+  done
+  echo "== the same, alternately alone and with 4 CPU-bound processes in hey's session (as the storm's 4 workers are)"
+  for r in $(seq 1 "$REPS"); do
+    "$PYTHON" "$HERE/bench/hey_dial.py" phase 1000 "$PORT"
+    sleep 0.5
+    spin=()
+    for k in 1 2 3 4; do "$PYTHON" -c 'import time
+t = time.time()
+while time.time() - t < 2: pass' & spin+=($!); done
+    sleep 0.2
+    printf 'with 4 spinners: '; "$PYTHON" "$HERE/bench/hey_dial.py" phase 1000 "$PORT"
+    wait "${spin[@]}"
+    sleep 0.5
   done
   echo "== hey's CPU (rusage) against a server that answers at once (bench/hey_dial.py answer), alternated"
   "$PYTHON" "$HERE/bench/hey_dial.py" answer "$((PORT + 1))" &

@@ -55,7 +55,11 @@ export class Listener {
     private readonly backlogGauge: Gauge,
   ) {
     this.synTimers = synRetransmits.map((t) => sim.lane(t));
+    this.takesFirst = policy === 'first';
   }
+
+  /** The policy is 'first': decided once, not by comparing strings on every SYN. */
+  private readonly takesFirst: boolean;
 
   get queued(): number {
     return this.queue.length;
@@ -158,7 +162,7 @@ export class Listener {
 
   private choose(): Acceptor {
     const ready = this.ready;
-    if (ready.length === 1) return ready[0];
+    if (ready.length === 1 || this.takesFirst) return ready[0];
     switch (this.policy) {
       case 'first':
         return ready[0];

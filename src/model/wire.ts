@@ -122,7 +122,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     if (r.client.settings.requestCpu! > 0 || r.client.settings.dialCpu! > 0) {
       // A fleet has no one gunicorn session for hey to share: it is a group of its own.
       const cpu = r.client.host !== undefined ? host(r.client.host) : group(cores);
-      client.process = new ProcessCpu(cpu, cpu.cores, 'client');
+      client.process = new ProcessCpu(cpu, r.client.settings.cpus ?? cpu.cores, 'client');
     }
     return {
       resolved: r,
@@ -165,9 +165,9 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   const client = newClient(r, sim, listener, recorder, streams);
   const c = r.client;
   if (c.settings.requestCpu! > 0 || c.settings.dialCpu! > 0) {
-    // hey is a Go program: its goroutines run on GOMAXPROCS = its host's cores threads.
+    // hey is a Go program: its goroutines run on GOMAXPROCS threads, its host's cores unless -cpus says.
     const cpu = c.host !== undefined ? host(c.host) : c.taskGroup === 'server' ? server : group(cores);
-    client.process = new ProcessCpu(cpu, cpu.cores, 'client');
+    client.process = new ProcessCpu(cpu, c.settings.cpus ?? cpu.cores, 'client');
   }
   const inSystem = timeline.gauge('inSystem');
   if (c.settings.retry !== undefined) client.enableRetries(streams.stream('client.retry'));

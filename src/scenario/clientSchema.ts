@@ -107,6 +107,10 @@ export const clientSchema = z
       "The client's own host's cores; without it, the client shares machine.cores with the server (as the article and the calibration kit ran). At most 8192.",
       MAX_CORES,
     ),
+    cpus: positiveCountOptional(
+      "hey -cpus: the threads its goroutines run on (GOMAXPROCS); without it, the client host's cores, as hey's default. At most 8192.",
+      MAX_CORES,
+    ),
     taskGroup: z.enum(['own', 'server']).default('own').meta({
       description:
         "With machine.taskGroups, the client's group on a shared host: own (started from another terminal, its own service or container) or server (started from the same shell script as gunicorn, or inside its container: it shares gunicorn's group, as the calibration kit's hey does).",

@@ -53,6 +53,8 @@ export interface LoadSettings {
   /** The client's own CPU per request and per new connection (0: none, and no events for it). */
   requestCpu?: Time;
   dialCpu?: Time;
+  /** hey -cpus: its process's threads; undefined: its host's cores. */
+  cpus?: number;
   /** client.retries; undefined: none (hey retries nothing). */
   retry?: RetrySettings;
 }
@@ -297,6 +299,7 @@ function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): C
     url: c.url,
     requestCpu: fromSeconds(c.requestCpu),
     dialCpu: fromSeconds(c.dialCpu),
+    ...(c.cpus !== undefined ? { cpus: c.cpus } : {}),
     ...(retry !== undefined ? { retry } : {}),
   };
   if (c.arrivals !== undefined) {

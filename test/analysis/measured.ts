@@ -42,6 +42,7 @@ export function measuredBySimulation(raw: unknown, concurrency: number, sets: st
       rate: undefined,
       duration: undefined,
       keepAlive: true,
+      cpus: undefined,
       url: 'http://127.0.0.1:8000/',
       text,
     },

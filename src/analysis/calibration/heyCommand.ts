@@ -18,6 +18,8 @@ export interface HeyCommand {
   duration: number | undefined;
   /** false with -disable-keepalive. */
   keepAlive: boolean;
+  /** -cpus: GOMAXPROCS; undefined = the machine's cores. */
+  cpus: number | undefined;
   url: string | undefined;
   /** The line as written, for messages. */
   text: string;
@@ -63,7 +65,7 @@ export function parseHeyCommand(line: string, where: string): HeyCommand {
   const z = flags.get('z');
   const duration = z === undefined ? undefined : goDuration(z);
   if (duration === null) throw new UserError(`${where}: hey -z ${z}: expected a Go duration such as 10s or 1m30s`);
-  const count = (name: 'n' | 'c', fallback: number): number => {
+  const count = (name: 'n' | 'c' | 'cpus', fallback: number): number => {
     const v = flags.get(name);
     if (v === undefined) return fallback;
     if (!/^\d+$/.test(v) || Number(v) <= 0) throw new UserError(`${where}: hey -${name} ${v}: expected a positive integer`);
@@ -79,6 +81,7 @@ export function parseHeyCommand(line: string, where: string): HeyCommand {
     rate: q === undefined || Number(q) === 0 ? undefined : Number(q),
     duration,
     keepAlive: !['true', '1', 't', 'TRUE', 'True'].includes(flags.get('disable-keepalive') ?? 'false'),
+    cpus: flags.has('cpus') ? count('cpus', 0) : undefined,
     url,
     text: line.trim(),
   };

@@ -44,6 +44,7 @@ export function scenarioForRun(raw: unknown, run: MeasuredRun, sets: readonly st
     applyOverride(copy, `client.concurrency=${c.concurrency}`);
     applyOverride(copy, `client.timeout=${c.timeout}`);
     applyOverride(copy, `client.keepAlive=${c.keepAlive}`);
+    if (c.cpus !== undefined) applyOverride(copy, `client.cpus=${c.cpus}`);
     if (c.rate !== undefined) applyOverride(copy, `client.rate=${c.rate}`);
     if (c.duration !== undefined) applyOverride(copy, `client.duration=${c.duration}`);
     if (c.url !== undefined) applyOverride(copy, `client.url=${JSON.stringify(c.url)}`);

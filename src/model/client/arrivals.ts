@@ -9,12 +9,17 @@ import type { RateStep } from '../../scenario/resolve.js';
 export type { RateStep };
 
 export class Arrivals {
+  /** Evenly spaced arrivals (else Poisson): decided once, not by comparing strings per arrival. */
+  private readonly constant: boolean;
+
   constructor(
-    private readonly process: 'poisson' | 'constant',
+    process: 'poisson' | 'constant',
     /** Sorted by `from`, the first from 0. */
     private readonly steps: readonly RateStep[],
     private readonly random: Uniform,
-  ) {}
+  ) {
+    this.constant = process === 'constant';
+  }
 
   /** Time of the arrival after one at `now`; Infinity when the rate stays 0. */
   next(now: Time): Time {
@@ -29,7 +34,7 @@ export class Arrivals {
         continue;
       }
       const meanGap = 1e6 / rate;
-      const gap = this.process === 'constant' ? meanGap : -meanGap * Math.log(1 - this.random());
+      const gap = this.constant ? meanGap : -meanGap * Math.log(1 - this.random());
       const at = t + Math.max(1, Math.round(gap));
       if (at < end) return at;
       t = end;

@@ -10,6 +10,7 @@ describe('parseHeyCommand', () => {
       rate: undefined,
       duration: undefined,
       keepAlive: true,
+      cpus: undefined,
       url: 'http://127.0.0.1:8000',
       text: '$ hey -n 10 -c 10 -t 0 http://127.0.0.1:8000',
     });
@@ -27,6 +28,11 @@ describe('parseHeyCommand', () => {
   it("accepts Go's flag spellings and skips flags that do not change the load", () => {
     const c = parseHeyCommand(`/usr/bin/hey --n=30 -c=3 -disable-keepalive -H 'X-A: b c' -m GET http://127.0.0.1:8000/x`, 'x');
     expect(c).toMatchObject({ requests: 30, concurrency: 3, timeout: 20, keepAlive: false, url: 'http://127.0.0.1:8000/x' });
+  });
+
+  it('reads -cpus (GOMAXPROCS), a positive integer', () => {
+    expect(parseHeyCommand('hey -cpus 1 -c 2 http://x', 'x')).toMatchObject({ cpus: 1, concurrency: 2 });
+    expect(() => parseHeyCommand('hey -cpus 0 http://x', 'x')).toThrow(/-cpus 0: expected a positive integer/);
   });
 
   it('reads -q (per-worker rate, 0 = none) and -z (a Go duration)', () => {

@@ -120,6 +120,19 @@ describe("hey's own CPU, on the client's host", () => {
     expect(summary.summary.average).toBeCloseTo(0.0104, 9);
   });
 
+  it('runs on -cpus threads (GOMAXPROCS), not its host cores, when told', () => {
+    // 4 workers, hey on a host of 2 cores. Default (2 threads): dials 0-100 and 0-100,
+    // 100-200 and 100-200; the writes (50 each) 200-250, 200-250, 250-300, 250-300;
+    // 10 ms handlers: the last ends at 10.3 ms. With -cpus 1 everything runs in one line:
+    // dials end at 400, writes at 450, 500, 550, 600: the last ends at 10.6 ms.
+    const client = { requests: 4, concurrency: 4, cores: 2, dialCpu: 0.0001, requestCpu: 0.00005 };
+    const two = run({ ...handler(0.01), client }).summary.summary;
+    const one = run({ ...handler(0.01), client: { ...client, cpus: 1 } }).summary.summary;
+    expect(two.slowest).toBeCloseTo(0.0103, 9);
+    expect(one.fastest).toBeCloseTo(0.01045, 9);
+    expect(one.slowest).toBeCloseTo(0.0106, 9);
+  });
+
   it('writes on a kept-alive connection without dialing again', () => {
     // 1 worker, 2 requests: dial 100 + write 50, handler 10 ms (ends 10.15 ms), then only
     // a write of 50: the second ends at 20.2 ms.
