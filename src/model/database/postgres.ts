@@ -100,6 +100,7 @@ export class Postgres implements DbServer, TimedBackend {
       attempt.a = a;
       attempt.synCount = 0;
       attempt.slotted = false;
+      attempt.deadEnd = false;
     }
     attempt.clientCpu = clientCpu;
     attempt.superuser = superuser;

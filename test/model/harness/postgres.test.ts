@@ -2,7 +2,7 @@
 // by step): queries on the backends' cores, and what a close frees and when.
 import { describe, expect, it } from 'vitest';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
-import { Postgres, type PostgresSettings } from '../../../src/model/database/postgres.js';
+import { Postgres, TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';
 import { gauge, harness, postgresSettings, request } from './harness.js';
 
 function setup(changes: Partial<PostgresSettings>, cores = 1) {
@@ -46,5 +46,20 @@ describe('PostgreSQL, alone: queries and closes', () => {
       '100 children 2',
       '200 children 1',
     ]);
+  });
+
+  it("a connection attempt after a dead end is no dead end itself, though it reuses the dead end's record", () => {
+    // One child at most. 1 forks the child and is ready at 0; 2 finds the one child alive:
+    // a dead end, refused at 0. 1 closes at 10: its backend exits, no child is alive. 3 at
+    // 20 forks the only child there is, and is ready.
+    const { h, pg, open } = setup({ maxChildren: 1 });
+    h.at(0, () => {
+      open(1);
+      open(2);
+    });
+    h.at(10, () => pg.close());
+    h.at(20, () => open(3));
+    expect(h.run()).toEqual(['0 ready 1', `0 2 ${TOO_MANY_CLIENTS}`, '20 ready 3']);
+    expect([pg.deadEnds, pg.postmaster.children]).toEqual([1, 1]);
   });
 });
