@@ -40,4 +40,37 @@ describe('the report warns', () => {
     expect(s.simulation.database!.postmaster.synDrops).toBeGreaterThan(0);
     expect(s.simulation.warnings).toEqual([]);
   });
+
+  // 40 connects at once, 10 slots; each connect's scram proof (5 ms) runs on the one
+  // worker's loop, so the first 10 backends hold their slots waiting for it to answer.
+  const jam = (maxConnections: number) =>
+    run({
+      client: { requests: 40, concurrency: 40 },
+      app: { psycogreen: true, steps: [{ kind: 'dbConnect', cpu: 0.005 }, { kind: 'dbQuery', time: 0.001 }, { kind: 'dbClose' }] },
+      database: {
+        maxConnections,
+        superuserReservedConnections: 0,
+        authMethod: 'scram-sha-256',
+        forkTime: 0,
+        backendStartTime: 0,
+        backendStartCpu: 0.002,
+      },
+    }).summary;
+
+  it('when a connection storm jammed (the slots held by backends awaiting their worker): real storms vary, the model is one side', () => {
+    const s = jam(10);
+    expect(s.statusCodes['500']).toBe(30);
+    expect(s.simulation.database!.atRefusal.awaitingClient).toBe(10);
+    expect(s.simulation.warnings).toEqual([
+      expect.stringMatching(
+        /^a connection storm: when PostgreSQL refused, 10 of its 10 slots .* \(docs\/validation\.md, "Held-out storms"\)$/,
+      ),
+    ]);
+  });
+
+  it('not when the same connects fit in max_connections', () => {
+    const s = jam(100);
+    expect(s.statusCodes['500']).toBeUndefined();
+    expect(s.simulation.warnings).toEqual([]);
+  });
 });
