@@ -33,7 +33,11 @@ for r in $(seq 1 "$REPS"); do
     printf '$ %s\n' "${cmd[*]}" >"$out"
     "${cmd[@]}" >>"$out" 2>&1 || true
     refused=$(tail -n +"$((pgstart + 1))" "$WORK/postgres.log" | grep -c 'too many clients' || true)
-    line="$tool r$r: postgres too many clients: $refused; $(grep -E 'Requests/sec|Requests per second|Non-2xx|\[500\]' "$out" | tr -s ' \t' ' ' | tr '\n' ';')"
+    # When the handlers started (their own log lines), in seconds after the first: the ramp.
+    ramp=$(grep -E '^(handled|failed) request start=' "$GUNICORN_LOG" | sed -E 's/.*start=([0-9.]+).*/\1/' | sort -n |
+      awk '{ t[NR] = $1 } END { if (NR < 400) { print "handlers " NR; exit } printf "handlers started by 0.05/0.1/0.2/0.3 s after the first: %d/%d/%d/%d", c(0.05), c(0.1), c(0.2), c(0.3) }
+           function c(d,   i, n) { n = 0; for (i = 1; i <= NR; i++) if (t[i] - t[1] <= d) n++; return n }')
+    line="$tool r$r: postgres too many clients: $refused; $ramp; $(grep -E 'Requests/sec|Requests per second|Non-2xx|\[500\]' "$out" | tr -s ' \t' ' ' | tr '\n' ';')"
     echo "$line" >>"$SUMMARY"
     say "$line"
     gunicorn_down
