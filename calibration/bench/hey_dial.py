@@ -14,35 +14,37 @@ import subprocess
 import sys
 import time
 
+import procstat as ps
+
 
 def listener(port):
+    """A non-blocking listening socket on 127.0.0.1:port and an epoll watching it."""
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("127.0.0.1", port))
     s.listen(4096)
     s.setblocking(False)
-    return s
+    ep = select.epoll()
+    ep.register(s.fileno(), select.EPOLLIN)
+    return s, ep
 
 
-def cpu_ns(pid):
-    total = 0
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return None
-    for t in tasks:
+def accept_all(s, ep, conns, on_accept=None):
+    """Accepts every connection waiting and watches each for input, calling on_accept() after each."""
+    while True:
         try:
-            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except OSError:
-            pass
-    return total
+            c, _ = s.accept()
+        except BlockingIOError:
+            return
+        c.setblocking(False)
+        conns[c.fileno()] = c
+        ep.register(c.fileno(), select.EPOLLIN)
+        if on_accept is not None:
+            on_accept()
 
 
 def phase(n, port, procs):
-    s = listener(port)
-    ep = select.epoll()
-    ep.register(s.fileno(), select.EPOLLIN)
+    s, ep = listener(port)
     conns, accepted, arrived = {}, [], []
     env = dict(os.environ)
     if procs:
@@ -54,15 +56,7 @@ def phase(n, port, procs):
     while time.time() - t0 < 1.5 and len(arrived) < n:
         for fd, _ in ep.poll(0.005):
             if fd == s.fileno():
-                while True:
-                    try:
-                        c, _ = s.accept()
-                    except BlockingIOError:
-                        break
-                    c.setblocking(False)
-                    conns[c.fileno()] = c
-                    ep.register(c.fileno(), select.EPOLLIN)
-                    accepted.append(time.time() - t0)
+                accept_all(s, ep, conns, lambda: accepted.append(time.time() - t0))
             else:
                 try:
                     conns[fd].recv(4096)
@@ -70,33 +64,24 @@ def phase(n, port, procs):
                     continue
                 arrived.append(time.time() - t0)
                 ep.unregister(fd)
-        c = cpu_ns(p.pid)
+        c = ps.cpu(p.pid)
         if c is not None:
             last_cpu = c
     p.wait()
     k = len(arrived)
     q = lambda i: f"{arrived[min(i, k - 1)]:.3f}" if k else "-"
-    print(f"GOMAXPROCS {procs or 'default'}: hey cpu {last_cpu / 1e6:.1f} ms; accepted {len(accepted)}, last at "
+    print(f"GOMAXPROCS {procs or 'default'}: hey cpu {last_cpu * 1e3:.1f} ms; accepted {len(accepted)}, last at "
           f"{accepted[-1]:.3f} s; requests arrived {k}: first {q(0)}, 100th {q(99)}, half {q(n // 2 - 1)}, last {q(k - 1)} s")
 
 
 def answer(port):
-    s = listener(port)
-    ep = select.epoll()
-    ep.register(s.fileno(), select.EPOLLIN)
+    s, ep = listener(port)
     conns = {}
     reply = b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"
     while True:
         for fd, _ in ep.poll():
             if fd == s.fileno():
-                while True:
-                    try:
-                        c, _ = s.accept()
-                    except BlockingIOError:
-                        break
-                    c.setblocking(False)
-                    conns[c.fileno()] = c
-                    ep.register(c.fileno(), select.EPOLLIN)
+                accept_all(s, ep, conns)
                 continue
             c = conns[fd]
             try:
