@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// The simulated actors storm in the figures storm_wire.sh reads from the real one's
+// packets (results/storm-wire/summary.txt): hey's dials and requests, the handlers' start,
+// each connection's steps to PostgreSQL over time, and the median waits between them.
+// Node only (npm run build first).
+//
+//   node calibration/storm_wire_model.mjs [c1000|c400] [seeds] [scenario] [--set path=value ...]
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runSystem } from '../dist/model/run.js';
+import { wire } from '../dist/model/wire.js';
+import { validateScenario } from '../dist/scenario/load.js';
+import { applyOverride } from '../dist/scenario/overrides.js';
+import { resolve } from '../dist/scenario/resolve.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
+const args = process.argv.slice(2);
+const extra = [];
+for (let i = args.indexOf('--set'); i >= 0; i = args.indexOf('--set')) extra.push(...args.splice(i, 2).slice(1));
+const [storm = 'c1000', seedsArg = '1', file = plan.scenario] = args;
+const clients = storm === 'c400' ? 400 : 1000;
+const AT = [100_000, 200_000, 300_000, 500_000, 1_000_000];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+console.log(`${storm}, ${file}${extra.length ? ' ' + extra.join(' ') : ''}`);
+for (let seed = 1; seed <= Number(seedsArg); seed++) {
+  const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
+  const sets = [
+    'server.workers=4',
+    'server.workerConnections=100',
+    'client.requests=1000',
+    `client.concurrency=${clients}`,
+    ...plan.actors,
+    `seed=${seed}`,
+    ...extra,
+  ];
+  for (const o of sets) applyOverride(raw, o);
+  const system = wire(resolve(validateScenario(raw, file)), false);
+  const pg = system.postgres;
+  const now = () => system.sim.now;
+  const dials = [],
+    written = [],
+    started = [];
+  const client = system.client;
+  const syn = client.listener.syn.bind(client.listener);
+  client.listener.syn = (conn) => {
+    dials.push(now());
+    syn(conn);
+  };
+  const write = client.written.bind(client);
+  client.written = (req) => {
+    if (req.conn.request === req && !req.conn.idleOnServer) written.push(now());
+    write(req);
+  };
+  const start = system.app.start.bind(system.app);
+  system.app.start = (req, cpu) => {
+    started.push(now());
+    start(req, cpu);
+  };
+  // Each connection's steps, by its request (attempt records are reused).
+  const conns = new Map();
+  const rec = (attempt) => conns.get(attempt.req);
+  const pmSyn = pg.postmaster.syn.bind(pg.postmaster);
+  pg.postmaster.syn = (attempt) => {
+    if (attempt.synCount === 0) conns.set(attempt.req, { syn: now(), turns: [] });
+    pmSyn(attempt);
+  };
+  const turn = pg.client.turn.bind(pg.client);
+  pg.client.turn = (attempt, cpu) => {
+    rec(attempt)?.turns.push({ asked: now(), slotted: attempt.slotted });
+    turn(attempt, cpu);
+  };
+  const answered = pg.clientAnswered.bind(pg);
+  pg.clientAnswered = (attempt, error) => {
+    const r = rec(attempt);
+    if (r && r.turns.length) r.turns[r.turns.length - 1].answered = now();
+    answered(attempt, error);
+  };
+  const packet = pg.startupPacketRead.bind(pg);
+  pg.startupPacketRead = (attempt) => {
+    const r = rec(attempt);
+    if (r) r.startup = now();
+    packet(attempt);
+  };
+  const finish = pg.finish.bind(pg);
+  pg.finish = (attempt, error) => {
+    const r = rec(attempt);
+    if (r) {
+      if (error === undefined) r.ok = now();
+      else if (/too many|reserved/.test(error)) r.refused = now();
+    }
+    finish(attempt, error);
+  };
+  const query = pg.query.bind(pg);
+  pg.query = (req, ...rest) => {
+    const r = conns.get(req);
+    if (r && r.query === undefined) r.query = now();
+    query(req, ...rest);
+  };
+  runSystem(system, { maxEvents: raw.limits?.maxEvents ?? 10_000_000, maxSimTime: 3600e6 });
+
+  const all = [...conns.values()];
+  for (const r of all) {
+    const slotted = r.turns.filter((t) => t.slotted);
+    r.slot = slotted[0]?.asked;
+    r.proof = slotted.at(-1)?.answered;
+  }
+  const by = (xs) => AT.map((t) => xs.filter((x) => x !== undefined && x <= t).length).join('/');
+  const wave = all.filter((r) => r.syn <= 1_000_000);
+  const wait = (f) => {
+    const d = wave.map(f).filter((x) => x !== undefined && !Number.isNaN(x));
+    return (median(d) / 1000).toFixed(1);
+  };
+  const firstTurn = (r) => r.turns.find((t) => !t.slotted);
+  console.log(`seed ${seed}:`);
+  console.log(`  hey: dials ${by(dials)}, first requests written ${by(written)}; handlers started ${by(started)}`);
+  console.log(
+    `  libpq: SYNs ${by(all.map((r) => r.syn))}, startup packets ${by(all.map((r) => r.startup))}, proofs sent ${by(all.map((r) => r.proof))}`,
+  );
+  console.log(
+    `  PostgreSQL: slots taken ${by(all.map((r) => r.slot))}, refused ${by(all.map((r) => r.refused))}, authenticated ${by(all.map((r) => r.ok))}`,
+  );
+  console.log(
+    `  waits: SYN to 'N' (postmaster, backend) ${wait((r) => firstTurn(r)?.asked - r.syn)}; 'N' to startup packet (worker) ${wait((r) => firstTurn(r)?.answered - firstTurn(r)?.asked)}; ` +
+      `slot to client-first (worker) ${wait((r) => r.turns.filter((t) => t.slotted)[0]?.answered - r.slot)}; server-first to proof (worker) ${wait(
+        (r) => {
+          const s = r.turns.filter((t) => t.slotted);
+          return s.length > 1 ? s.at(-1).answered - s.at(-1).asked : undefined;
+        },
+      )}; proof to authenticated (backend) ${wait((r) => r.ok - r.proof)}; authenticated to query (worker) ${wait((r) => r.query - r.ok)}`,
+  );
+  const pre = AT.map((t) => all.filter((r) => r.syn <= t && !(r.startup <= t) && !(r.refused <= t)).length);
+  console.log(`  at those times: connections before their startup packet ${pre.join('/')}; 500s in all ${pg.refused}`);
+}
