@@ -57,6 +57,36 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
     if (req.conn.request === req && !req.conn.idleOnServer) written.push(now());
     write(req);
   };
+  // The workers' CPU work, counted when each piece ends (the real storm's cpu samples).
+  const workerCpu = [];
+  const cpu = system.app.cpu;
+  const run = cpu.run.bind(cpu);
+  cpu.run = (w, fn, a, b) =>
+    run(
+      w,
+      (x, y) => {
+        workerCpu.push([now(), w]);
+        fn(x, y);
+      },
+      a,
+      b,
+    );
+  // hey runs in the workers' session (client.taskGroup), on the same view of the cores: its own apart.
+  const heyCpu = [];
+  const hey = client.process;
+  if (hey !== undefined) {
+    const heyRun = hey.run.bind(hey);
+    hey.run = (w, fn, a, b) =>
+      heyRun(
+        w,
+        (x, y) => {
+          heyCpu.push([now(), w]);
+          fn(x, y);
+        },
+        a,
+        b,
+      );
+  }
   const start = system.app.start.bind(system.app);
   system.app.start = (req, cpu) => {
     started.push(now());
@@ -116,7 +146,9 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
     const d = wave.map(f).filter((x) => x !== undefined && !Number.isNaN(x));
     return (median(d) / 1000).toFixed(1);
   };
-  const firstTurn = (r) => r.turns.find((t) => !t.slotted);
+  // Before the slot: the connected socket's turn (libpq sends the SSL request), then reading the 'N' and writing the startup packet.
+  const before = (r, i) => r.turns.filter((t) => !t.slotted).at(i);
+  const after = (r) => r.turns.filter((t) => t.slotted);
   console.log(`seed ${seed}:`);
   console.log(`  hey: dials ${by(dials)}, first requests written ${by(written)}; handlers started ${by(started)}`);
   console.log(
@@ -126,14 +158,18 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
     `  PostgreSQL: slots taken ${by(all.map((r) => r.slot))}, refused ${by(all.map((r) => r.refused))}, authenticated ${by(all.map((r) => r.ok))}`,
   );
   console.log(
-    `  waits: SYN to 'N' (postmaster, backend) ${wait((r) => firstTurn(r)?.asked - r.syn)}; 'N' to startup packet (worker) ${wait((r) => firstTurn(r)?.answered - firstTurn(r)?.asked)}; ` +
-      `slot to client-first (worker) ${wait((r) => r.turns.filter((t) => t.slotted)[0]?.answered - r.slot)}; server-first to proof (worker) ${wait(
-        (r) => {
-          const s = r.turns.filter((t) => t.slotted);
-          return s.length > 1 ? s.at(-1).answered - s.at(-1).asked : undefined;
-        },
-      )}; proof to authenticated (backend) ${wait((r) => r.ok - r.proof)}; authenticated to query (worker) ${wait((r) => r.query - r.ok)}`,
+    `  waits: connect to SSLRequest (worker) ${wait((r) => before(r, 0)?.answered - before(r, 0)?.asked)}; ` +
+      `SSLRequest to 'N' (postmaster, backend) ${wait((r) => before(r, 1)?.asked - before(r, 0)?.answered)}; ` +
+      `'N' to startup packet (worker) ${wait((r) => before(r, -1)?.answered - before(r, 1)?.asked)}; ` +
+      `slot to client-first (worker) ${wait((r) => after(r)[0]?.answered - r.slot)}; ` +
+      `server-first to proof (worker) ${wait((r) => (after(r).length > 1 ? after(r).at(-1).answered - after(r).at(-1).asked : undefined))}; ` +
+      `proof to authenticated (backend) ${wait((r) => r.ok - r.proof)}; authenticated to query (worker) ${wait((r) => r.query - r.ok)}`,
   );
   const pre = AT.map((t) => all.filter((r) => r.syn <= t && !(r.startup <= t) && !(r.refused <= t)).length);
-  console.log(`  at those times: connections before their startup packet ${pre.join('/')}; 500s in all ${pg.refused}`);
+  const sumBy = (xs, t) => xs.filter(([at]) => at <= t).reduce((sum, [, w]) => sum + w, 0) / 1e6;
+  const heyBy = AT.map((t) => sumBy(heyCpu, t));
+  const workersBy = AT.map((t, i) => (sumBy(workerCpu, t) - (cpu === hey?.host ? heyBy[i] : 0)).toFixed(3));
+  console.log(
+    `  at those times: connections before their startup packet ${pre.join('/')}; CPU: workers ${workersBy.join('/')} s, hey ${heyBy.map((x) => x.toFixed(3)).join('/')} s; 500s in all ${pg.refused}`,
+  );
 }

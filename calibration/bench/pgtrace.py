@@ -9,7 +9,8 @@
 cpu-clock samples every PERIOD of on-CPU time, in the context of whatever runs; the
 uprobes mark, in each backend, when it calls InitProcess (takes its PGPROC slot; before
 it: fork's aftermath in the child and BackendInitialize, which reads the startup
-packet), ReadyForQuery (ready for queries; before it: the server side of authentication
+packet; with the optional probe_libc:setsid, also when it leaves the postmaster's session
+in InitPostmasterChild, miscinit.c), ReadyForQuery (ready for queries; before it: the server side of authentication
 and InitPostgres) and proc_exit (the client's Terminate has been read); with the optional
 DisownLatch probe, also when the backend gives its PGPROC slot back (ProcKill calls
 DisownLatch just before it returns the slot to the freelist; ProcKill itself is static,
@@ -61,7 +62,7 @@ def main():
                 forked[int(f.group(2))] = t
         elif event == "sched:sched_process_exit":
             exited.setdefault(tid, t)
-        elif event.startswith("probe_postgres:"):
+        elif event.startswith("probe_postgres:") or event.startswith("probe_libc:"):
             marks[tid].setdefault(event.split(":", 1)[1], t)
 
     backends = []
@@ -73,6 +74,9 @@ def main():
         slot = mk["InitProcess"]
         count = lambda a, b: sum(1 for x in s if a <= x < b) * period  # noqa: E731
         rec = {"pid": pid, "total": len(s) * period, "startup": count(0, slot), "wall_to_slot": slot - t_fork}
+        if "setsid" in mk and mk["setsid"] <= slot:
+            # Before setsid() the child is still in the postmaster's session (its autogroup).
+            rec["before_setsid"] = count(0, mk["setsid"])
         if "ReadyForQuery" in mk:
             ready = mk["ReadyForQuery"]
             rec["start"] = count(slot, ready)
@@ -105,8 +109,11 @@ def main():
         "lost": lost,
         "successful": {k: summary(k, ok) for k in ("total", "startup", "start", "ready", "after_ready", "terminate", "exit", "shutdown", "after_slot", "wall_to_slot")},
         "refused": {k: summary(k, refused) for k in ("total", "startup", "refused", "wall_to_slot")},
+        "before_setsid": summary("before_setsid", backends),
         "fractions": {
             "startup_of_ready": su("startup", ok) / su("ready", ok) if ok and su("ready", ok) else None,
+            "before_setsid_of_startup": (lambda rs: su("before_setsid", rs) / su("startup", rs) if rs and su("startup", rs) else None)(
+                [r for r in backends if "before_setsid" in r]),
             "ready_of_total": su("ready", ok) / su("total", ok) if ok and su("total", ok) else None,
             "startup_of_refused_total": su("startup", refused) / su("total", refused) if refused and su("total", refused) else None,
             "shutdown_of_after_ready": (lambda rs: su("shutdown", rs) / su("after_ready", rs) if rs and su("after_ready", rs) else None)(

@@ -121,8 +121,10 @@ export function resolveDatabase(
       backendExitTime: fromSeconds(d.backendExitTime),
       backendExitCpu: fromSeconds(d.backendExitCpu),
       refusedCpu: fromSeconds(d.refusedCpu),
-      // libpq (sslmode=prefer) asks for SSL first; a server without it answers 'N'.
-      turnsBeforeSlot: 1,
+      // libpq (sslmode=prefer) asks for SSL first; a server without it answers 'N', and
+      // libpq then waits for the socket to be writable before it sends the startup packet
+      // (fe-connect.c, CONNECTION_SSL_STARTUP: PGRES_POLLING_WRITING): two turns.
+      turnsBeforeSlot: 2,
       // auth-scram.c: SASLInitialResponse, then the proof; md5: the hash; trust: none.
       authTurns: d.authMethod === 'scram-sha-256' ? 2 : d.authMethod === 'md5' ? 1 : 0,
       // Given (even 0, off): the report then has an incident section, to set against a run with it on.

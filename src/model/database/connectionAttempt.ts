@@ -25,6 +25,16 @@ export class Attempt {
   /** Forked beyond the postmaster's child limit: it reads the startup packet only to refuse. */
   deadEnd = false;
   turnsLeft = 0;
+  /**
+   * TCP connected: the client waits for its socket to be writable, then sends its first
+   * message (the SSL request); the backend reads it once it has started up. Each side
+   * marks its half done; the second goes on.
+   */
+  connecting = false;
+  requestSent = false;
+  childReady = false;
+  /** The client went away before its backend started: the backend exits when it does. */
+  abandoned = false;
   /** The client's own work for its last answer (µs of CPU: scram-sha-256's proof). */
   clientCpu: Time = 0;
   /** The role's superuser attribute when it is not the app's (another client of the database: openAs). */

@@ -3,8 +3,11 @@
 // BackendInitialize; proc.c InitProcess; postinit.c InitPostgres; auth.c, auth-scram.c;
 // libpq fe-connect.c).
 //
-// 3. The new backend reads the startup packet (`backendStartupCpu`; the client sent it
-//    as soon as TCP connected), then takes a PGPROC slot in InitProcess. With
+// 3. The new backend starts (`backendStartupCpu`) and reads its client's first message,
+//    which the client sends once its process gets to the connected socket (a turn of its
+//    loop, while the postmaster forks); libpq asks for SSL first (`turnsBeforeSlot`: the
+//    client reads the server's 'N', then sends the startup packet). Then the backend takes a
+//    PGPROC slot in InitProcess. With
 //    max_connections slots taken it sends "sorry, too many clients already" and exits
 //    (`refusedCpu`). Slots go in the order backends reach InitProcess.
 // 4. Holding its slot, it authenticates: it sends its challenge and waits for the client,
@@ -101,7 +104,12 @@ export class Postgres implements DbServer, TimedBackend {
       attempt.synCount = 0;
       attempt.slotted = false;
       attempt.deadEnd = false;
+      attempt.connecting = false;
+      attempt.childReady = false;
+      attempt.abandoned = false;
     }
+    // Without a client process that answers, its first message is there with the SYN.
+    attempt.requestSent = this.client === undefined;
     attempt.clientCpu = clientCpu;
     attempt.superuser = superuser;
     this.postmaster.syn(attempt);
@@ -170,6 +178,18 @@ export class Postgres implements DbServer, TimedBackend {
     done(a, undefined);
   };
 
+  /**
+   * @internal the SYN is in the postmaster's listen queue, so the kernel has completed the
+   * handshake: the client's socket is writable, and libpq sends its first message when the
+   * client's process gets to it (fe-connect.c PQconnectPoll, CONNECTION_STARTED to
+   * CONNECTION_MADE), while the postmaster accepts and forks.
+   */
+  connected(attempt: Attempt): void {
+    if (attempt.requestSent) return;
+    attempt.connecting = true;
+    this.client!.turn(attempt, 0);
+  }
+
   /** @internal the postmaster forked a child for `attempt` (a dead end, or a backend): it reads the startup packet. */
   childStarted(attempt: Attempt): void {
     const startup = this.settings.backendStartupCpu;
@@ -193,15 +213,29 @@ export class Postgres implements DbServer, TimedBackend {
     if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined);
   }
 
-  /** The backend has started; before the startup packet, the client answers the SSL negotiation. */
+  /** The backend has started: it reads the client's first message, once the client has sent it. */
   private readonly startedUp = (attempt: Attempt): void => {
+    if (attempt.abandoned) {
+      if (!attempt.deadEnd) childExited(this.postmaster);
+      this.spare.push(attempt);
+      return;
+    }
+    if (!attempt.requestSent) {
+      attempt.childReady = true;
+      return;
+    }
+    this.negotiate(attempt);
+  };
+
+  /** The SSL request is in: the backend answers it, and the client then sends the startup packet. */
+  private negotiate(attempt: Attempt): void {
     const client = this.client;
     if (client !== undefined && this.settings.turnsBeforeSlot > 0) {
       attempt.turnsLeft = this.settings.turnsBeforeSlot - 1;
       // Without authentication messages (trust), libpq's own work falls in this turn.
       client.turn(attempt, attempt.turnsLeft === 0 && this.settings.authTurns === 0 ? attempt.clientCpu : 0);
     } else this.startupPacketRead(attempt);
-  };
+  }
 
   /** The startup packet is in: a dead end refuses; a backend goes on to InitProcess. */
   private startupPacketRead(attempt: Attempt): void {
@@ -247,6 +281,24 @@ export class Postgres implements DbServer, TimedBackend {
 
   /** @internal the client answered (or went away: `error`). */
   clientAnswered(attempt: Attempt, error: string | undefined): void {
+    if (attempt.connecting) {
+      attempt.connecting = false;
+      if (error !== undefined) {
+        // Gone before its first message: a child already waiting reads EOF and exits; one
+        // not started yet exits when it starts, and the attempt is reused only then.
+        if (attempt.childReady) {
+          if (!attempt.deadEnd) childExited(this.postmaster);
+          this.finish(attempt, error);
+        } else {
+          attempt.abandoned = true;
+          attempt.done(attempt.a, error);
+        }
+        return;
+      }
+      attempt.requestSent = true;
+      if (attempt.childReady) this.negotiate(attempt);
+      return;
+    }
     if (attempt.awaitingClient) {
       attempt.awaitingClient = false;
       this.awaitingClient--;

@@ -58,6 +58,7 @@ export class Postmaster {
       this.synTimers[attempt.synCount - 1].schedule(last ? connectTimedOut : resendSyn, this, attempt);
       return;
     }
+    this.pg.connected(attempt);
     if (!this.busy) {
       // The postmaster is asleep in its loop: it wakes and accepts at once.
       this.busy = true;

@@ -132,10 +132,11 @@ describe("PostgreSQL's connection handshake, step by step", () => {
   }
 
   it('success: postmaster fork, start-up, slot, the client answers the challenge, backend start, ready', () => {
-    // 100 µs in the postmaster, 200 before the slot (t = 300), the client answers 300 later
-    // (t = 600), 400 of backend start: ready at 1000.
+    // Connected at t = 0: the client sends its first message when it gets to it (t = 300),
+    // meanwhile 100 µs in the postmaster and 200 of start-up (t = 300); the slot at 300, the
+    // client answers the challenge 300 later (t = 600), 400 of backend start: ready at 1000.
     const { pg, log } = handshake({ postmasterCpu: 100, backendStartupCpu: 200, backendStartCpu: 400 }, { clientAnswersAfter: 300 });
-    expect(log).toEqual(['300 challenge 0', '1000 0 ready']);
+    expect(log).toEqual(['0 message 0', '300 challenge 0', '1000 0 ready']);
     expect(pg.backends).toBe(1);
     expect(pg.postmaster.children).toBe(1);
   });
@@ -161,23 +162,65 @@ describe("PostgreSQL's connection handshake, step by step", () => {
   });
 
   it('holds the slot while the client computes its answer, so a later attempt is refused meanwhile', () => {
-    // Attempt 0 takes the slot at t = 0 and waits 5 ms for its client; attempt 1 (t = 1 ms) is refused at once.
+    // Each client sends its first message 5 ms after connecting. Attempt 0 takes the slot
+    // then (t = 5 ms) and waits 5 ms more for its answer to the challenge; attempt 1
+    // (connected at 1 ms) reaches InitProcess at 6 ms and is refused at once.
     const { pg, log } = handshake({ maxConnections: 1, superuserReservedConnections: 0 }, { at: [0, 1000], clientAnswersAfter: 5000 });
-    expect(log).toEqual(['0 challenge 0', `1000 1 ${TOO_MANY_CLIENTS}`, '5000 0 ready']);
+    expect(log).toEqual(['0 message 0', '1000 message 1', '5000 challenge 0', `6000 1 ${TOO_MANY_CLIENTS}`, '10000 0 ready']);
     // What the report says of the refusal: the one slot was held by a backend waiting for its client.
     expect([pg.heldAtRefusals, pg.awaitingClientAtRefusals, pg.startingUpAtRefusals, pg.inQueryAtRefusals]).toEqual([1, 1, 1, 0]);
   });
 
   it('scram-sha-256 as libpq runs it: the SSL request before the slot, then two messages, the proof computed for the second', () => {
-    // The client answers each message 100 µs after it arrives. Attempt 0: SSL answered at
-    // 100, slot at 100, SASL initial answered at 200, proof answered at 300, 400 µs of
-    // backend start: ready at 700. Attempt 1 (t = 50) reaches InitProcess at 150 and finds
-    // the one slot held.
+    // The client answers each message 100 µs after it arrives. Attempt 0: connected at 0,
+    // its SSL request sent at 100, the 'N' answered at 200 (the slot), SASL initial
+    // answered at 300, proof answered at 400, 400 µs of backend start: ready at 800.
+    // Attempt 1 (t = 50) reaches InitProcess at 250 and finds the one slot held.
     const { log } = handshake(
       { maxConnections: 1, superuserReservedConnections: 0, turnsBeforeSlot: 1, authTurns: 2, backendStartCpu: 400 },
       { at: [0, 50], clientAnswersAfter: 100 },
     );
-    expect(log).toEqual(['0 message 0', '50 message 1', '100 message 0', `150 1 ${TOO_MANY_CLIENTS}`, '200 challenge 0', '700 0 ready']);
+    expect(log).toEqual([
+      '0 message 0',
+      '50 message 1',
+      '100 message 0',
+      '150 message 1',
+      '200 message 0',
+      `250 1 ${TOO_MANY_CLIENTS}`,
+      '300 challenge 0',
+      '800 0 ready',
+    ]);
+  });
+
+  it("the client's first message and the fork run side by side: the backend goes on when both are done", () => {
+    // The client sends its SSL request 100 µs after connecting; the postmaster forks for
+    // 400 µs, so the backend reads the request at 400 (not at 100 + 400): 'N' at 400,
+    // answered at 500: slot, challenge at 500, answered at 600, ready.
+    const { log } = handshake({ postmasterCpu: 400, turnsBeforeSlot: 1, authTurns: 1 }, { clientAnswersAfter: 100 });
+    expect(log).toEqual(['0 message 0', '400 message 0', '500 challenge 0', '600 0 ready']);
+  });
+
+  it('a client gone before its backend started: the backend exits when it starts, and the attempt fails at once', () => {
+    const sim = new Simulation();
+    const log: string[] = [];
+    const pg = new Postgres(
+      sim,
+      settings({ forkTime: 0, backendStartTime: 0, postmasterCpu: 1000 }),
+      new FifoCpu(sim, 4),
+      gauge(),
+      LINUX_SYN,
+    );
+    pg.client = { turn: (attempt) => sim.schedule(10, () => attempt.answered('EOF'), undefined) };
+    const req = request(0);
+    pg.open(req, 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
+    let childrenAtFork = -1;
+    sim.schedule(999, () => (childrenAtFork = pg.postmaster.children), undefined);
+    sim.run();
+    expect(log).toEqual(['10 0 EOF']);
+    // Forked while the attempt was already over; the child reads EOF and exits as it starts.
+    expect(childrenAtFork).toBe(0);
+    expect(pg.postmaster.children).toBe(0);
+    expect(pg.backends).toBe(0);
   });
 
   it('reserved-slot refusal: an ordinary role is refused after authentication when fewer than 3 slots would stay free', () => {
@@ -203,15 +246,23 @@ describe("PostgreSQL's connection handshake, step by step", () => {
   });
 
   it("dead end: it refuses only after its client's answer to the SSL request, as ProcessStartupPacket reads the startup packet first", () => {
-    // maxChildren 1, the client answers each message 150 µs after it arrives. Attempt 0:
-    // fork 0-100, start-up 100-300, SSL request at 300, answered 450: slot, challenge at
-    // 450, answered 600: ready. Attempt 1: fork 100-200, a dead end; start-up 200-400, SSL
-    // request at 400, answered 550: refused then, not at 400.
+    // maxChildren 1, the client answers each message 150 µs after it arrives; both clients
+    // send their SSL request at 150. Attempt 0: fork 0-100, start-up 100-300, 'N' at 300,
+    // answered 450: slot, challenge at 450, answered 600: ready. Attempt 1: fork 100-200, a
+    // dead end; start-up 200-400, 'N' at 400, answered 550: refused then, not at 400.
     const { pg, log } = handshake(
       { maxChildren: 1, postmasterCpu: 100, backendStartupCpu: 200, turnsBeforeSlot: 1, authTurns: 1 },
       { at: [0, 0], clientAnswersAfter: 150 },
     );
-    expect(log).toEqual(['300 message 0', '400 message 1', '450 challenge 0', `550 1 ${TOO_MANY_CLIENTS}`, '600 0 ready']);
+    expect(log).toEqual([
+      '0 message 0',
+      '0 message 1',
+      '300 message 0',
+      '400 message 1',
+      '450 challenge 0',
+      `550 1 ${TOO_MANY_CLIENTS}`,
+      '600 0 ready',
+    ]);
     expect(pg.deadEnds).toBe(1);
     // A dead end is no child of the limit's count: only attempt 0's backend is.
     expect(pg.postmaster.children).toBe(1);
