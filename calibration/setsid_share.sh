@@ -26,7 +26,7 @@ kit_init
 postgres_up
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 PM="$(postmaster_pid)"
-perf probe -q -x "$PGBIN/postgres" --add InitProcess
+perf probe -q -x "$PGBIN/postgres" --add InitProcess --add ReadyForQuery
 perf probe -q -x "$LIBC" --add setsid
 OUT="$RESULTS/setsid-share.txt"
 {
@@ -37,7 +37,7 @@ quiet_begin
 for r in $(seq 1 "$REPS"); do
   perf record -q -a -m 4096 -c "$TRACE_PERIOD" -o "$WORK/perf.data" \
     -e cpu-clock -e sched:sched_process_fork -e sched:sched_process_exit \
-    -e probe_postgres:InitProcess -e probe_libc:setsid \
+    -e probe_postgres:InitProcess -e probe_postgres:ReadyForQuery -e probe_libc:setsid \
     -- "$PYTHON" "$HERE/bench/bench_db.py" connect --postmaster "$PM" --n "$N" --reps 1 --out "$WORK/bench.json" --log "$WORK/bench.log" 2>/dev/null
   perf script -i "$WORK/perf.data" --show-lost-events -F comm,tid,cpu,time,event,trace 2>/dev/null |
     "$PYTHON" "$HERE/bench/pgtrace.py" "$PM" "$TRACE_PERIOD" >"$WORK/trace.json"

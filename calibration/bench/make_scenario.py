@@ -74,6 +74,19 @@ def main():
         f"the rest of the one-at-a-time figure, {ms(pm_total)} x (1 - {share:.3f}) = "
         f"{ms(v['database.postmasterWakeCpu'])}: the postmaster's CPU to wake for a connection "
         "(calibration/bench/fork_burst.py, results/fork-burst.txt).")
+    # The part of a new backend's start-up before it leaves the postmaster's session:
+    # calibration/setsid_share.sh (results/setsid-share.txt, the median of its batches' shares).
+    with open(os.path.join(os.path.dirname(costs_path), "setsid-share.txt")) as f:
+        setsid_runs = [float(x) for x in re.findall(r"share ([\d.]+)$", f.read(), re.M)]
+    setsid_share = statistics.median(setsid_runs)
+    v["database.backendBeforeSetsidCpu"] = round(v["database.backendStartupCpu"] * setsid_share, 7)
+    measured["database.backendBeforeSetsidCpu"] = (
+        f"database.backendStartupCpu x {setsid_share:.3f}: the share of a new backend's CPU before InitProcess that "
+        "comes before its setsid() (InitPostmasterChild), while it is still in the postmaster's session. perf "
+        "recordings of batches of 210 sequential connects (cpu-clock every 50 us, uprobes on libc's setsid and "
+        "postgres's InitProcess): each child's samples before setsid() against before InitProcess, summed over the "
+        f"batch; median of {len(setsid_runs)} batches (range {min(setsid_runs):.3f}-{max(setsid_runs):.3f}; "
+        "calibration/setsid_share.sh, results/setsid-share.txt).")
     measured["database.forkTime"] = "0: the postmaster's fork is CPU now (database.postmasterCpu), not a delay."
     measured["database.backendStartTime"] = ("0: the backend's start is CPU now (database.backendStartupCpu, "
                                              "backendStartCpu), not a delay.")
@@ -161,6 +174,7 @@ def main():
             "postmasterCpu": v["database.postmasterCpu"],
             "postmasterWakeCpu": v["database.postmasterWakeCpu"],
             "backendStartupCpu": v["database.backendStartupCpu"],
+            "backendBeforeSetsidCpu": v["database.backendBeforeSetsidCpu"],
             "backendStartCpu": v["database.backendStartCpu"],
             "backendExitCpu": v["database.backendExitCpu"],
             "refusedCpu": v["database.refusedCpu"],

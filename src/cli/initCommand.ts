@@ -54,6 +54,8 @@ export const COST_NOTES: Record<string, string> = {
   'database.postmasterCpu': `the postmaster's CPU per connection attempt when it forks one after another: ${KIT}'s figure (its schedstat over 300 connects one at a time, idle subtracted) times the back-to-back share measured by calibration/fork_burst.sh (90 connections at once against 90 one after another).`,
   'database.postmasterWakeCpu': `the rest of ${KIT}'s one-at-a-time figure: the postmaster's CPU to wake for a connection that finds it asleep, measured by calibration/fork_burst.sh.`,
   'database.backendStartupCpu': `a new backend's CPU before it takes its slot, measured by ${KIT} (perf samples of backends before InitProcess).`,
+  'database.backendBeforeSetsidCpu':
+    "of backendStartupCpu, the part before the backend's setsid(), in the postmaster's session: measured by calibration/setsid_share.sh (perf samples of backends before setsid()).",
   'database.backendStartCpu': `a backend's CPU until ready for queries, measured by ${KIT} (/proc/<backend pid>/schedstat 2 ms after connect() returned, the share after InitProcess).`,
   'database.backendExitCpu': `a backend's CPU from the client's close to its exit, measured by ${KIT} (the backend's whole CPU minus its CPU when ready).`,
   'database.refusedCpu': `a refused backend's CPU ("sorry, too many clients already") after its start-up, measured by ${KIT} (PostgreSQL full, 300 refused connects, the postmaster's cutime+cstime).`,
@@ -111,6 +113,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       postmasterCpu: M.database.postmasterCpu,
       postmasterWakeCpu: M.database.postmasterWakeCpu,
       backendStartupCpu: M.database.backendStartupCpu,
+      backendBeforeSetsidCpu: M.database.backendBeforeSetsidCpu,
       backendStartCpu: M.database.backendStartCpu,
       backendExitCpu: M.database.backendExitCpu,
       refusedCpu: M.database.refusedCpu,

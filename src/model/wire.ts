@@ -90,12 +90,15 @@ export function wire(r: ResolvedScenario, series: boolean): System {
    */
   const newPostgres = (database: DatabaseSettings): Postgres => {
     const pgHost = host(database.host);
+    const cpu = groups === 'service' ? group(pgHost) : pgHost;
     return new Postgres(
       sim,
       database.postgres,
-      groups === 'service' ? group(pgHost) : pgHost,
+      cpu,
       timeline.gauge('dbConnections', series),
       database.synRetransmits,
+      // Its children share the postmaster's session until they leave it.
+      groups === 'session' ? group(pgHost) : cpu,
     );
   };
   if (r.fleet !== undefined) {

@@ -44,6 +44,7 @@ export const COSTS: readonly CostSpec[] = [
     description: "a backend's CPU holding its slot until ready (the server's share of authentication, InitPostgres)",
   },
   { path: 'database.backendStartupCpu', description: "a new backend's CPU before it takes its slot (the startup packet)" },
+  { path: 'database.backendBeforeSetsidCpu', description: "of that, the part before setsid(), in the postmaster's session" },
   { path: 'database.backendExitTime', description: 'how long after a close a backend frees its slot' },
   { path: 'database.backendExitCpu', description: "a backend's CPU after its connection closed, until it has exited" },
   { path: 'database.refusedCpu', description: "a refused backend's CPU after it found no slot (the FATAL message and exit)" },

@@ -45,6 +45,10 @@ export const databaseSchema = z.strictObject({
   backendStartupCpu: seconds.default(M.database.backendStartupCpu).meta({
     description: "A new backend's CPU before it takes its slot (BackendInitialize: the startup packet), on the database's cores.",
   }),
+  backendBeforeSetsidCpu: seconds.default(M.database.backendBeforeSetsidCpu).meta({
+    description:
+      "Of backendStartupCpu, the new backend's CPU before it leaves the postmaster's session (setsid() in InitPostmasterChild): with machine.taskGroups session it runs in the postmaster's task group, sharing the postmaster's share of the cores. More than backendStartupCpu counts as all of it.",
+  }),
   backendStartCpu: seconds.default(M.database.backendStartCpu).meta({
     description:
       "Backend CPU holding its slot until ready for queries (the server's share of authentication, InitPostgres), on the database's cores.",

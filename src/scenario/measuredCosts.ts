@@ -13,6 +13,8 @@ export const MEASURED_COSTS = {
     postmasterCpu: 0.0006413,
     postmasterWakeCpu: 0.0001819,
     backendStartupCpu: 0.0004702,
+    /** Of it, before setsid(): 0.549 of it (calibration/setsid_share.sh, results/setsid-share.txt). */
+    backendBeforeSetsidCpu: 0.0002581,
     backendStartCpu: 0.0023326,
     backendExitCpu: 0.0026787,
     refusedCpu: 0.0019539,

@@ -41,6 +41,8 @@ export interface PostgresSettings {
   postmasterWakeCpu: Time;
   forkTime: Time;
   backendStartupCpu: Time;
+  /** Of it, before setsid(): in the postmaster's session. */
+  backendBeforeSetsidCpu: Time;
   backendStartCpu: Time;
   backendStartTime: Time;
   backendExitTime: Time;
@@ -116,6 +118,7 @@ export function resolveDatabase(
       postmasterWakeCpu: fromSeconds(d.postmasterWakeCpu),
       forkTime: fromSeconds(d.forkTime),
       backendStartupCpu: fromSeconds(d.backendStartupCpu),
+      backendBeforeSetsidCpu: fromSeconds(Math.min(d.backendBeforeSetsidCpu, d.backendStartupCpu)),
       backendStartCpu: fromSeconds(d.backendStartCpu),
       backendStartTime: fromSeconds(d.backendStartTime),
       backendExitTime: fromSeconds(d.backendExitTime),

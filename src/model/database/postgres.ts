@@ -84,8 +84,14 @@ export class Postgres implements DbServer, TimedBackend {
     private readonly openGauge: Gauge,
     /** When the client retransmits a dropped SYN (µs after the previous one; the last: gives up). */
     synRetransmits: readonly Time[],
+    /**
+     * The postmaster's session on those cores: its task group, which a new child shares
+     * until it calls setsid(). By default the cores themselves (no task groups, or one for
+     * all of PostgreSQL).
+     */
+    private readonly session: Cpu = cpu,
   ) {
-    this.postmaster = new Postmaster(sim, settings, cpu, synRetransmits, this);
+    this.postmaster = new Postmaster(sim, settings, session, synRetransmits, this);
   }
 
   open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
@@ -192,11 +198,18 @@ export class Postgres implements DbServer, TimedBackend {
 
   /** @internal the postmaster forked a child for `attempt` (a dead end, or a backend): it reads the startup packet. */
   childStarted(attempt: Attempt): void {
-    const startup = this.settings.backendStartupCpu;
-    this.backendCpuUsed += startup;
-    if (startup > 0) this.cpu.run(startup, this.startedUp, attempt);
-    else this.startedUp(attempt);
+    const s = this.settings;
+    this.backendCpuUsed += s.backendStartupCpu;
+    // Still in the postmaster's session until InitPostmasterChild's setsid().
+    if (s.backendBeforeSetsidCpu > 0) this.session.run(s.backendBeforeSetsidCpu, this.leftSession, attempt);
+    else this.leftSession(attempt);
   }
+
+  private readonly leftSession = (attempt: Attempt): void => {
+    const rest = this.settings.backendStartupCpu - this.settings.backendBeforeSetsidCpu;
+    if (rest > 0) this.cpu.run(rest, this.startedUp, attempt);
+    else this.startedUp(attempt);
+  };
 
   /**
    * A dead-end child read the startup packet: it refuses and exits. PostgreSQL checks its

@@ -56,6 +56,7 @@ describe('sim run --sensitivity', () => {
       'database.postmasterWakeCpu',
       'database.backendStartCpu',
       'database.backendStartupCpu',
+      'database.backendBeforeSetsidCpu',
       'database.backendExitCpu',
       'database.refusedCpu',
     ]);

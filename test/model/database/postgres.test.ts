@@ -4,6 +4,7 @@ import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS, type PostgresSettin
 import { Connection, HttpRequest } from '../../../src/model/request.js';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
 import { SharedCpu } from '../../../src/engine/cpu/shared.js';
+import { GroupedCpu } from '../../../src/engine/cpu/grouped.js';
 import { Timeline } from '../../../src/stats/timeline.js';
 import { postgresSettings } from '../harness/harness.js';
 
@@ -221,6 +222,38 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     expect(childrenAtFork).toBe(0);
     expect(pg.postmaster.children).toBe(0);
     expect(pg.backends).toBe(0);
+  });
+
+  it("a new child shares the postmaster's task group until its setsid(): the postmaster forks the next one slower", () => {
+    // One core, task groups (autogroup): the postmaster's session, and a CPU-bound process
+    // in a session of its own. Two attempts at 0; 100 µs a fork, 300 of start-up, 200 of
+    // it before setsid(). Two groups share the core (0.5 each) until 200, when fork A ends;
+    // then A's child (before setsid) and fork B share the session's half: B's fork ends at
+    // 600, A's child leaves the session at 1000 (its last 100 alone: 1/3 of the core, three
+    // groups) and is ready at 1300, B's child at 1500. Without the split each child is a
+    // group of its own from its fork: fork B ends at 500, A is ready at 1100, B at 1300.
+    const run = (beforeSetsid: number) => {
+      const sim = new Simulation();
+      const cpu = new GroupedCpu(sim, 1);
+      const log: string[] = [];
+      const changes = {
+        postmasterCpu: 100,
+        backendStartupCpu: 300,
+        backendBeforeSetsidCpu: beforeSetsid,
+        forkTime: 0,
+        backendStartTime: 0,
+      };
+      const pg = new Postgres(sim, settings(changes), cpu, gauge(), LINUX_SYN, cpu.group());
+      cpu.run(100_000, () => {}, undefined);
+      for (const i of [0, 1]) {
+        const req = request(i);
+        pg.open(req, 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
+      }
+      sim.run();
+      return log;
+    };
+    expect(run(200)).toEqual(['1300 0 ready', '1500 1 ready']);
+    expect(run(0)).toEqual(['1100 0 ready', '1300 1 ready']);
   });
 
   it('reserved-slot refusal: an ordinary role is refused after authentication when fewer than 3 slots would stay free', () => {

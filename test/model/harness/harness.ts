@@ -50,6 +50,7 @@ export function postgresSettings(changes: Partial<PostgresSettings>): PostgresSe
     postmasterWakeCpu: 0,
     forkTime: 0,
     backendStartupCpu: 0,
+    backendBeforeSetsidCpu: 0,
     backendStartCpu: 0,
     backendStartTime: 0,
     backendExitTime: 0,
