@@ -146,8 +146,10 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
     const d = wave.map(f).filter((x) => x !== undefined && !Number.isNaN(x));
     return (median(d) / 1000).toFixed(1);
   };
-  // Before the slot: the connected socket's turn (libpq sends the SSL request), then reading the 'N' and writing the startup packet.
+  // Before the slot: the connected socket's turns (then libpq sends the SSL request), then reading the 'N' and writing the startup packet.
   const before = (r, i) => r.turns.filter((t) => !t.slotted).at(i);
+  // The connected socket's turns, then the 'N''s.
+  const k = pg.settings.connectTurns;
   const after = (r) => r.turns.filter((t) => t.slotted);
   console.log(`seed ${seed}:`);
   console.log(`  hey: dials ${by(dials)}, first requests written ${by(written)}; handlers started ${by(started)}`);
@@ -158,9 +160,9 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
     `  PostgreSQL: slots taken ${by(all.map((r) => r.slot))}, refused ${by(all.map((r) => r.refused))}, authenticated ${by(all.map((r) => r.ok))}`,
   );
   console.log(
-    `  waits: connect to SSLRequest (worker) ${wait((r) => before(r, 0)?.answered - before(r, 0)?.asked)}; ` +
-      `SSLRequest to 'N' (postmaster, backend) ${wait((r) => before(r, 1)?.asked - before(r, 0)?.answered)}; ` +
-      `'N' to startup packet (worker) ${wait((r) => before(r, -1)?.answered - before(r, 1)?.asked)}; ` +
+    `  waits: connect to SSLRequest (worker) ${wait((r) => before(r, k - 1)?.answered - before(r, 0)?.asked)}; ` +
+      `SSLRequest to 'N' (postmaster, backend) ${wait((r) => before(r, k)?.asked - before(r, k - 1)?.answered)}; ` +
+      `'N' to startup packet (worker) ${wait((r) => before(r, -1)?.answered - before(r, k)?.asked)}; ` +
       `slot to client-first (worker) ${wait((r) => after(r)[0]?.answered - r.slot)}; ` +
       `server-first to proof (worker) ${wait((r) => (after(r).length > 1 ? after(r).at(-1).answered - after(r).at(-1).asked : undefined))}; ` +
       `proof to authenticated (backend) ${wait((r) => r.ok - r.proof)}; authenticated to query (worker) ${wait((r) => r.query - r.ok)}`,

@@ -50,6 +50,8 @@ export interface PostgresSettings {
   refusedCpu: Time;
   /** Client round trips before the startup packet (libpq's SSLRequest, answered 'N' by a server without SSL). */
   turnsBeforeSlot: number;
+  /** The client's turns from the connected socket to its first message (the SSL request). */
+  connectTurns: number;
   /** Client round trips of authentication (scram-sha-256: 2, md5: 1, trust: 0); the last carries the client's CPU. */
   authTurns: number;
   /** statement_timeout; 0: off (given, so the report shows the incident section); undefined: not given. */
@@ -128,6 +130,12 @@ export function resolveDatabase(
       // libpq then waits for the socket to be writable before it sends the startup packet
       // (fe-connect.c, CONNECTION_SSL_STARTUP: PGRES_POLLING_WRITING): two turns.
       turnsBeforeSlot: 2,
+      // psycopg2's first poll of a new connection answers POLL_WRITE without calling libpq
+      // (connection_int.c, CONN_STATUS_SETUP), and libpq's CONNECTION_STARTED asks for
+      // write-ready once more ("Make sure we can write before advancing to next step")
+      // before it sends the SSL request: two turns (calibration/bench/loop_turns.py).
+      // asyncpg waits once, for asyncio's sock_connect.
+      connectTurns: scenario.app.driver === 'asyncpg' ? 1 : 2,
       // auth-scram.c: SASLInitialResponse, then the proof; md5: the hash; trust: none.
       authTurns: d.authMethod === 'scram-sha-256' ? 2 : d.authMethod === 'md5' ? 1 : 0,
       // Given (even 0, off): the report then has an incident section, to set against a run with it on.

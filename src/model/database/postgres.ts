@@ -193,6 +193,7 @@ export class Postgres implements DbServer, TimedBackend {
   connected(attempt: Attempt): void {
     if (attempt.requestSent) return;
     attempt.connecting = true;
+    attempt.turnsLeft = this.settings.connectTurns - 1;
     this.client!.turn(attempt, 0);
   }
 
@@ -295,8 +296,8 @@ export class Postgres implements DbServer, TimedBackend {
   /** @internal the client answered (or went away: `error`). */
   clientAnswered(attempt: Attempt, error: string | undefined): void {
     if (attempt.connecting) {
-      attempt.connecting = false;
       if (error !== undefined) {
+        attempt.connecting = false;
         // Gone before its first message: a child already waiting reads EOF and exits; one
         // not started yet exits when it starts, and the attempt is reused only then.
         if (attempt.childReady) {
@@ -308,6 +309,12 @@ export class Postgres implements DbServer, TimedBackend {
         }
         return;
       }
+      if (attempt.turnsLeft > 0) {
+        attempt.turnsLeft--;
+        this.client!.turn(attempt, 0);
+        return;
+      }
+      attempt.connecting = false;
       attempt.requestSent = true;
       if (attempt.childReady) this.negotiate(attempt);
       return;

@@ -199,6 +199,13 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     // answered at 500: slot, challenge at 500, answered at 600, ready.
     const { log } = handshake({ postmasterCpu: 400, turnsBeforeSlot: 1, authTurns: 1 }, { clientAnswersAfter: 100 });
     expect(log).toEqual(['0 message 0', '400 message 0', '500 challenge 0', '600 0 ready']);
+    // psycopg2's way, two turns before the SSL request (its own first poll, then libpq's):
+    // sent at 200, still before the backend is ready at 400.
+    const twice = handshake({ postmasterCpu: 400, turnsBeforeSlot: 1, authTurns: 1, connectTurns: 2 }, { clientAnswersAfter: 100 });
+    expect(twice.log).toEqual(['0 message 0', '100 message 0', '400 message 0', '500 challenge 0', '600 0 ready']);
+    // With the fork quicker than the client's two turns, the backend waits for the request.
+    const slowClient = handshake({ postmasterCpu: 50, turnsBeforeSlot: 1, authTurns: 1, connectTurns: 2 }, { clientAnswersAfter: 100 });
+    expect(slowClient.log).toEqual(['0 message 0', '100 message 0', '200 message 0', '300 challenge 0', '400 0 ready']);
   });
 
   it('a client gone before its backend started: the backend exits when it starts, and the attempt fails at once', () => {

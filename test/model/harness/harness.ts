@@ -57,6 +57,7 @@ export function postgresSettings(changes: Partial<PostgresSettings>): PostgresSe
     backendExitCpu: 0,
     refusedCpu: 0,
     turnsBeforeSlot: 0,
+    connectTurns: 1,
     authTurns: 0,
     ...changes,
   };
