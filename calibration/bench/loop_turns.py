@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Each wait of a psycopg2 connect in a gevent process, with the loop iterations it spanned.
 
-  loop_turns.py N ROUNDS     N greenlets at once, each: connect (scram-sha-256), the actors
-                             query, close; ROUNDS times; prints one line per kind of wait
+  loop_turns.py N ROUNDS [RAW]   N greenlets at once, each: connect (scram-sha-256), the
+                                 actors query, close; ROUNDS times; prints one line per kind
+                                 of wait, by when it began, then the order in which a turn
+                                 answers the waits that were ready when it began; RAW: every
+                                 wait, one per line
 
 A psycopg2 wait callback like psycogreen's (poll, then wait_read or wait_write on gevent's
 hub) that records, for every wait, which one it is in its connection (the first is the
@@ -92,5 +95,33 @@ def main():
         print(f"{w * 20:4d}-{w * 20 + 20:4d} ms: " + "; ".join(cells))
 
 
+def order():
+    # Write waits are ready as soon as they begin (the socket is writable), so two that
+    # began in the same turn of the loop and were answered in the next show that turn's
+    # order: first come first served answers the earlier first, libev's ev_invoke_pending
+    # (pending watchers taken from the end of the array) the later.
+    by_turn = defaultdict(list)
+    for _, i, st, t0, t1, it0, it1 in WAITS:
+        if st == "W" and it1 == it0 + 1:
+            by_turn[it0].append((t0, t1))
+    earlier_first = later_first = 0
+    for ws in by_turn.values():
+        ws.sort()
+        for a in range(len(ws)):
+            for b in range(a + 1, len(ws)):
+                if ws[a][1] < ws[b][1]:
+                    earlier_first += 1
+                elif ws[a][1] > ws[b][1]:
+                    later_first += 1
+    total = earlier_first + later_first
+    print(f"order within a turn: of {total} pairs of write waits begun in one turn and answered in the next, "
+          f"{earlier_first} answered the earlier first ({earlier_first / max(total, 1):.0%}), {later_first} the later first")
+
+
 if __name__ == "__main__":
     main()
+    order()
+    if len(sys.argv) > 3:
+        with open(sys.argv[3], "w") as f:
+            for w in WAITS:
+                f.write(" ".join(str(x) for x in w) + "\n")
