@@ -19,7 +19,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 PACKAGES+=(tcpdump)
 RESULTS="${RESULTS:-$HERE/results}"
-OUT="$RESULTS/storm-wire"
+OUT="${OUT:-$RESULTS/storm-wire}"
 REPS="${REPS:-3}"
 declare -A CLIENTS=([c1000]=1000 [c400]=400)
 kit_init

@@ -87,10 +87,17 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
         b,
       );
   }
-  const start = system.app.start.bind(system.app);
-  system.app.start = (req, cpu) => {
-    started.push(now());
-    start(req, cpu);
+  // A handler starts when its worker has parsed the request and calls the app (the real
+  // handlers log it then): the app's first step, after the worker's CPU on its loop.
+  const next = system.app.next.bind(system.app);
+  const byWorker = new Map();
+  system.app.next = (req) => {
+    if (req.step === 0) {
+      started.push(now());
+      if (!byWorker.has(req.host)) byWorker.set(req.host, []);
+      byWorker.get(req.host).push(now());
+    }
+    next(req);
   };
   // Each connection's steps, by its request (attempt records are reused).
   const conns = new Map();
@@ -171,6 +178,7 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
   const sumBy = (xs, t) => xs.filter(([at]) => at <= t).reduce((sum, [, w]) => sum + w, 0) / 1e6;
   const heyBy = AT.map((t) => sumBy(heyCpu, t));
   const workersBy = AT.map((t, i) => (sumBy(workerCpu, t) - (cpu === hey?.host ? heyBy[i] : 0)).toFixed(3));
+  console.log(`  handlers started by worker: ${[...byWorker.values()].map((xs) => by(xs)).join('; ')}`);
   console.log(
     `  at those times: connections before their startup packet ${pre.join('/')}; CPU: workers ${workersBy.join('/')} s, hey ${heyBy.map((x) => x.toFixed(3)).join('/')} s; 500s in all ${pg.refused}`,
   );

@@ -40,12 +40,12 @@ def _handle(environ, start_response):
 
 def application(environ, start_response):
     # When the handler ran, for run.sh's NAME.rN.cpu.txt (time.time(), one line per call,
-    # one write: four workers share the log file).
+    # one write: four workers share the log file), and in which worker.
     start = time.time()
     try:
         response = _handle(environ, start_response)
     except Exception:
-        sys.stdout.write(f"failed request start={start:.6f} end={time.time():.6f}\n")
+        sys.stdout.write(f"failed request start={start:.6f} end={time.time():.6f} pid={os.getpid()}\n")
         raise
-    sys.stdout.write(f"handled request start={start:.6f} end={time.time():.6f}\n")
+    sys.stdout.write(f"handled request start={start:.6f} end={time.time():.6f} pid={os.getpid()}\n")
     return response

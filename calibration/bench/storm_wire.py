@@ -118,8 +118,8 @@ def events(pcap, app, pg, handlers):
         print('pg,,' + ms(c['syn']) + ',' + ','.join(row.values()))
     with open(handlers) as f:
         for line in f:
-            parts = dict(p.split('=') for p in line.split()[2:4])
-            print(f'handler,,,{ms(float(parts["start"]))},{ms(float(parts["end"]))},{line.split()[0]}')
+            parts = dict(p.split('=') for p in line.split()[2:] if '=' in p)
+            print(f'handler,{parts.get("pid", "")},,{ms(float(parts["start"]))},{ms(float(parts["end"]))},{line.split()[0]}')
 
 
 PG_STEPS = ('syn', 'ssl', 'n', 'startup', 'authreq', 'refused', 'cfirst', 'sfirst', 'cfinal', 'ok', 'query', 'term')
@@ -137,7 +137,7 @@ def load(path):
             elif cells[0] == 'pg':
                 pg.append(dict(zip(PG_STEPS, (num(x) for x in cells[2:14]))))
             else:
-                handlers.append({'start': num(cells[3]), 'end': num(cells[4]), 'failed': cells[5] == 'failed'})
+                handlers.append({'pid': cells[1], 'start': num(cells[3]), 'end': num(cells[4]), 'failed': cells[5] == 'failed'})
     return http, pg, handlers
 
 
@@ -175,6 +175,11 @@ def summary(directory):
             held.append(sum(1 for c in pg if c['authreq'] is not None and c['authreq'] <= t and (c['term'] is None or c['term'] > t)))
         pre = [sum(1 for c in pg if c['syn'] <= t and (c['startup'] is None or c['startup'] > t) and (c['refused'] is None or c['refused'] > t)) for t in at]
         print(f'  at those times: slots held {"/".join(map(str, held))}, connections before their startup packet {"/".join(map(str, pre))}')
+        pids = sorted({h['pid'] for h in handlers if h['pid']})
+        if pids:
+            # Each worker's handlers (the app's log lines name their process): when each started its share.
+            per = [by([h['start'] for h in handlers if h['pid'] == p]) for p in pids]
+            print(f'  handlers started by worker: {"; ".join(per)}')
 
 
 if __name__ == '__main__':

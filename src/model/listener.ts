@@ -109,7 +109,25 @@ export class Listener {
     this.backlogGauge.add(1, this.sim.now);
     if (this.queue.length > this.peakQueue) this.peakQueue = this.queue.length;
     conn.client.connected(conn);
-    if (wake) for (const a of this.ready.slice()) a.readable();
+    if (wake) this.wakeAll();
+  }
+
+  /**
+   * Every ready acceptor is told the socket is readable. They race for the connection;
+   * with equal loads a tie goes to whichever is told first, so the policy orders them as it
+   * orders the acceptors that take connections at once: the kernel wakes every waiter on
+   * the socket (epoll without EPOLLEXCLUSIVE) and the scheduler decides who runs first.
+   */
+  private wakeAll(): void {
+    const order = this.ready.slice();
+    if (this.policy === 'random')
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(this.pick() * (i + 1));
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    for (const a of order) a.readable();
   }
 
   /** An acceptor takes the oldest connection waiting (one whose client gave up is dropped). */

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Simulation } from '../../src/engine/simulation.js';
+import { Listener } from '../../src/model/listener.js';
+import { Connection, type ClientSide } from '../../src/model/request.js';
+import { Timeline } from '../../src/stats/timeline.js';
 import { run } from '../helpers.js';
 
 describe('the listen backlog', () => {
@@ -51,5 +55,34 @@ describe('the listen backlog', () => {
     });
     expect(summary.errors).toEqual({ 'Get "http://127.0.0.1:8000": dial tcp 127.0.0.1:8000: connect: connection timed out': 1 });
     expect(summary.summary.responses).toBe(2);
+  });
+});
+
+describe('the workers that race for a queued connection', () => {
+  // Three acceptors that take connections when their loop gets to them (gevent's), all
+  // ready: a SYN wakes every one (epoll without EPOLLEXCLUSIVE wakes every waiter), in the
+  // order the policy gives; with equal loads the first told takes it.
+  const woken = (policy: 'random' | 'first', draws: number[]) => {
+    const sim = new Simulation();
+    const order: number[] = [];
+    let d = 0;
+    const listener = new Listener(sim, 10, [1e6], policy, () => draws[d++ % draws.length], new Timeline().gauge('backlog'));
+    for (const index of [0, 1, 2])
+      listener.acceptorReady({ index, listening: false, takesNow: false, accept: () => {}, readable: () => order.push(index) });
+    const client = { connected: () => {} } as unknown as ClientSide;
+    listener.syn(new Connection(1, client));
+    return order;
+  };
+
+  it('wakes them in an order drawn from the seeded stream (random, the default): the scheduler decides who runs first', () => {
+    // The SYN's choice of an acceptor draws first (unused: these take nothing at once), then
+    // Fisher-Yates from the end: i = 2 draws 0.9 (j = 2, stays), i = 1 draws 0.1 (j = 0,
+    // swaps 0 and 1); or i = 2 draws 0.1 (j = 0, swaps 0 and 2), i = 1 draws 0.9 (stays).
+    expect(woken('random', [0.5, 0.9, 0.1])).toEqual([1, 0, 2]);
+    expect(woken('random', [0.5, 0.1, 0.9])).toEqual([2, 1, 0]);
+  });
+
+  it('wakes them in index order with the first policy', () => {
+    expect(woken('first', [0.1, 0.9])).toEqual([0, 1, 2]);
   });
 });
