@@ -10,8 +10,11 @@
 #   calibration/heldout_storms.sh            4 x 100 (the kit's), 2 x 200, 8 x 50, 4 x 100 at -c 400, 1 x 400
 #   MAX_CONNECTIONS=200 calibration/heldout_storms.sh mc200
 #                                            4 x 100 at -c 1000 with max_connections 200
+#   SERIES=2 calibration/heldout_storms.sh 4x100 3x100 6x60 4x100-c600
+#                                            a second series, predicted after the wire
+#                                            measurements (results/heldout-storms-2.predicted.txt)
 #
-# Writes results/heldout-NAME.rN.{txt,cpu.txt,server.log}. REPS (5) rounds.
+# Writes results/heldout${SERIES}-NAME.rN.{txt,cpu.txt,server.log}. REPS (5) rounds.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -19,9 +22,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RESULTS="${RESULTS:-$HERE/results}"
 REPS="${REPS:-5}"
 # NAME: gunicorn's workers and worker_connections, hey's -c.
-declare -A WORKERS=([4x100]=4 [2x200]=2 [8x50]=8 [4x100-c400]=4 [1x400]=1 [mc200]=4)
-declare -A CONNS=([4x100]=100 [2x200]=200 [8x50]=50 [4x100-c400]=100 [1x400]=400 [mc200]=100)
-declare -A CLIENTS=([4x100]=1000 [2x200]=1000 [8x50]=1000 [4x100-c400]=400 [1x400]=1000 [mc200]=1000)
+declare -A WORKERS=([4x100]=4 [2x200]=2 [8x50]=8 [4x100-c400]=4 [1x400]=1 [mc200]=4 [3x100]=3 [6x60]=6 [4x100-c600]=4)
+declare -A CONNS=([4x100]=100 [2x200]=200 [8x50]=50 [4x100-c400]=100 [1x400]=400 [mc200]=100 [3x100]=100 [6x60]=60 [4x100-c600]=100)
+declare -A CLIENTS=([4x100]=1000 [2x200]=1000 [8x50]=1000 [4x100-c400]=400 [1x400]=1000 [mc200]=1000 [3x100]=1000 [6x60]=1000 [4x100-c600]=600)
 if [ "$#" -gt 0 ]; then NAMES=("$@"); else NAMES=(4x100 2x200 8x50 4x100-c400 1x400); fi
 for n in "${NAMES[@]}"; do
   [ -n "${WORKERS[$n]:-}" ] || { say "unknown configuration $n (one of ${!WORKERS[*]})"; exit 2; }
@@ -34,9 +37,9 @@ export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 quiet_begin
 for r in $(seq 1 "$REPS"); do
   for n in "${NAMES[@]}"; do
-    gunicorn_up "heldout-$n" wsgi_actors --workers="${WORKERS[$n]}" --worker-class=gevent \
+    gunicorn_up "heldout${SERIES:-}-$n" wsgi_actors --workers="${WORKERS[$n]}" --worker-class=gevent \
       --worker-connections="${CONNS[$n]}" --keep-alive=2
-    name="heldout-$n"
+    name="heldout${SERIES:-}-$n"
     out="$RESULTS/$name.r$r.txt"
     pgstart=$(wc -l <"$WORK/postgres.log")
     flags="-n 1000 -c ${CLIENTS[$n]} -t 0 http://$HOST:$APP_PORT/"
