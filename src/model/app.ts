@@ -199,7 +199,7 @@ export class App implements DbClient {
   runCpu(req: HttpRequest): void {
     req.enter(Phase.cpu, this.sim.now);
     const step = this.current(req);
-    const work = this.sample(step, step.duration);
+    const work = step.fixedDuration !== undefined ? step.fixedDuration : this.sample(step, step.duration);
     req.cpuWork = work;
     req.cpuTask = this.cpu.run(work, cpuDone, this, req);
   }

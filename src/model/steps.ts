@@ -15,6 +15,8 @@ export interface CompiledStep {
   kind: CompiledKind;
   /** The step's time (CPU time for cpu, the wait otherwise; a query's wait). */
   duration: Distribution | undefined;
+  /** That time when it is a Constant, as App.sample would give it (a Constant draws nothing): a `cpu` step takes it without a call. */
+  fixedDuration: number | undefined;
   /** A query's backend CPU; a connect's client share of authentication, when it runs inside the handshake. Undefined: none (always 0). */
   cpu: Distribution | undefined;
   /** A connect's CPU already spent when it started (µs), to take from `cpu` at the challenge. */
@@ -66,6 +68,7 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
   const compile = (s: ResolvedStep): CompiledStep => ({
     kind: s.kind,
     duration: s.duration,
+    fixedDuration: s.duration instanceof Constant ? (s.duration.value > 0 ? Math.round(s.duration.value) : 0) : undefined,
     // A CPU of exactly 0 draws nothing (Constant), so leaving it out changes no figure
     // and spares the app a call per query and per connect.
     cpu: s.cpu instanceof Constant && s.cpu.value === 0 ? undefined : s.cpu,
