@@ -68,8 +68,8 @@ export class App implements DbClient {
   start(req: HttpRequest, cpu: number = 0): void {
     req.step = 0;
     req.endpoint = this.endpoints.length === 1 ? 0 : this.route();
-    const outer = this.starting;
-    this.starting = req;
+    const outer = req.startDepth;
+    req.startDepth = ++this.startDepth;
     const host = req.host!;
     if (this.endpoints[req.endpoint].inThreadpool && host.threadpool !== undefined) {
       // Starlette's run_in_threadpool: the loop hands the call to a thread, once one is free.
@@ -78,7 +78,8 @@ export class App implements DbClient {
       else toThreadpool(this, req);
     } else if (cpu > 0) this.onLoop(req, cpu, afterWorkerCpu);
     else this.next(req);
-    this.starting = outer;
+    this.startDepth--;
+    req.startDepth = outer;
   }
 
   /** The server answers `req` with `status` without running the app (uvicorn's 503 beyond limit_concurrency), after `cpu` on the loop. */
@@ -86,11 +87,12 @@ export class App implements DbClient {
     req.step = 0;
     req.endpoint = 0;
     req.pendingStatus = status;
-    const outer = this.starting;
-    this.starting = req;
+    const outer = req.startDepth;
+    req.startDepth = ++this.startDepth;
     if (cpu > 0) this.onLoop(req, cpu, endWithPendingStatus);
     else this.end(req, status);
-    this.starting = outer;
+    this.startDepth--;
+    req.startDepth = outer;
   }
 
   /** @internal a `def` handler got its thread. */
@@ -137,8 +139,12 @@ export class App implements DbClient {
     this.onLoop(req, work, answered);
   }
 
-  /** The request whose start() is on the stack, and how many end() calls are. */
-  private starting: HttpRequest | undefined = undefined;
+  /**
+   * How many start() calls are on the stack (the innermost one's request has this as its
+   * startDepth), and how many end() calls are. A depth, not the request itself: storing a
+   * young request in this long-lived object would cost V8's write barrier on every start.
+   */
+  private startDepth = 0;
   private ending = 0;
 
   private route(): number {
@@ -193,7 +199,7 @@ export class App implements DbClient {
   runCpu(req: HttpRequest): void {
     req.enter(Phase.cpu, this.sim.now);
     const step = this.current(req);
-    const work = this.sample(step, step.duration);
+    const work = step.fixedDuration !== undefined ? step.fixedDuration : this.sample(step, step.duration);
     req.cpuWork = work;
     req.cpuTask = this.cpu.run(work, cpuDone, this, req);
   }
@@ -252,7 +258,7 @@ export class App implements DbClient {
 
   /** @internal the handler ended with `status` (its response, or the 500 of an exception). */
   end(req: HttpRequest, status: number): void {
-    if (req === this.starting && this.ending > 0) {
+    if (this.startDepth > 0 && req.startDepth === this.startDepth && this.ending > 0) {
       // A handler that takes no time (a pooled connection and nothing else) ends within
       // its own start, which another request's end set off (its worker took the next
       // connection or thread): ending here would nest one level per request until the

@@ -94,6 +94,8 @@ export type PhaseLedger = Float64Array;
 export class HttpRequest {
   /** Index of the next handler step to run. */
   step = 0;
+  /** Its place among the App.start() calls on the stack (1: the outermost); 0 while its own start() is not running. */
+  startDepth = 0;
   /** A database connection is open for this request (it must be closed on any exit). */
   holdsDbConnection = false;
   /** The worker's CPU it is about to run outside a step (request handling, an error, authentication) and what follows. */

@@ -2,7 +2,7 @@
 // stream, a third party's limit its Resource, a cache its CacheModel (one per cache, shared
 // by its lookup and its store), and the Phase its time is charged to. Every step has the
 // same fields, so the app's hot path reads one shape.
-import type { Distribution } from '../engine/distributions.js';
+import { Constant, type Distribution } from '../engine/distributions.js';
 import { Resource } from '../engine/resource.js';
 import type { RandomStreams, Uniform } from '../engine/random.js';
 import type { CacheSpec, ResolvedEndpoint, ResolvedStep, StepKind } from '../scenario/resolveSteps.js';
@@ -15,7 +15,9 @@ export interface CompiledStep {
   kind: CompiledKind;
   /** The step's time (CPU time for cpu, the wait otherwise; a query's wait). */
   duration: Distribution | undefined;
-  /** A query's backend CPU; a connect's client share of authentication, when it runs inside the handshake. */
+  /** That time when it is a Constant, as App.sample would give it (a Constant draws nothing): a `cpu` step takes it without a call. */
+  fixedDuration: number | undefined;
+  /** A query's backend CPU; a connect's client share of authentication, when it runs inside the handshake. Undefined: none (always 0). */
   cpu: Distribution | undefined;
   /** A connect's CPU already spent when it started (µs), to take from `cpu` at the challenge. */
   startCpu: number | undefined;
@@ -66,7 +68,10 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
   const compile = (s: ResolvedStep): CompiledStep => ({
     kind: s.kind,
     duration: s.duration,
-    cpu: s.cpu,
+    fixedDuration: s.duration instanceof Constant ? (s.duration.value > 0 ? Math.round(s.duration.value) : 0) : undefined,
+    // A CPU of exactly 0 draws nothing (Constant), so leaving it out changes no figure
+    // and spares the app a call per query and per connect.
+    cpu: s.cpu instanceof Constant && s.cpu.value === 0 ? undefined : s.cpu,
     startCpu: s.startCpu,
     random: s.stream !== undefined ? streams.stream(s.stream) : undefined,
     blocking: s.blocking,
