@@ -27,7 +27,7 @@ const median = (xs) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-console.log(`${storm}, ${file}${extra.length ? ' ' + extra.join(' ') : ''}`);
+console.log(`${storm}, ${file}${extra.length ? ` ${extra.join(' ')}` : ''}`);
 for (let seed = 1; seed <= Number(seedsArg); seed++) {
   const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
   const sets = [
@@ -115,7 +115,7 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
   const answered = pg.clientAnswered.bind(pg);
   pg.clientAnswered = (attempt, error) => {
     const r = rec(attempt);
-    if (r && r.turns.length) r.turns[r.turns.length - 1].answered = now();
+    if (r?.turns.length) r.turns[r.turns.length - 1].answered = now();
     answered(attempt, error);
   };
   const packet = pg.startupPacketRead.bind(pg);
