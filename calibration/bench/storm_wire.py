@@ -3,6 +3,7 @@
 
   storm_wire.py events PCAP APP_PORT PG_PORT HANDLERS   one CSV row per step, ms after hey's first SYN
   storm_wire.py summary DIR                            counts over time and the waits between steps
+  storm_wire.py workers DIR                            the waits by worker and by 100 ms window
 
 A PostgreSQL connection's steps, as libpq (fe-connect.c) and the backend (postmaster.c,
 auth-scram.c) send them: the client's SYN; its SSLRequest; the server's 'N'; the startup
@@ -14,6 +15,7 @@ ReadyForQuery behind it); the first query; Terminate. An HTTP connection's: the 
 request and its response's status. The handlers' own log lines (start and end) come in
 as rows too.
 """
+import bisect
 import os
 import statistics
 import struct
@@ -182,8 +184,43 @@ def summary(directory):
             print(f'  handlers started by worker: {"; ".join(per)}')
 
 
+def workers(directory):
+    # Each connection to PostgreSQL belongs to the handler that started just before its SYN
+    # (the handler connects first thing; the actors app's log lines name their process).
+    print("Median ms (count) of each wait, by worker and by when it began (100 ms windows); a connection's")
+    print("worker is the handler whose start came last before its SYN (within 20 ms).")
+    kinds = (('syn', 'ssl', 'connected'), ('n', 'startup', "'N'"), ('authreq', 'cfirst', 'SASL'), ('sfirst', 'cfinal', 'proof'))
+    for name in sorted(n for n in os.listdir(directory) if n.endswith('.events.csv')):
+        _, pg, handlers = load(os.path.join(directory, name))
+        starts = sorted((h['start'], h['pid']) for h in handlers if h['start'] is not None and h['pid'])
+        if not starts:
+            continue
+        times = [t for t, _ in starts]
+        used = [False] * len(starts)
+        for c in sorted(pg, key=lambda c: c['syn']):
+            i = bisect.bisect_right(times, c['syn']) - 1
+            while i >= 0 and used[i]:
+                i -= 1
+            if i >= 0 and c['syn'] - times[i] < 20:
+                used[i] = True
+                c['pid'] = starts[i][1]
+        pids = sorted({c['pid'] for c in pg if 'pid' in c})
+        print(f"{name[:-len('.events.csv')]}: {sum(1 for c in pg if 'pid' in c)} of {len(pg)} connections matched")
+        for lo in range(100, 800, 100):
+            row = []
+            for p in pids:
+                cells = []
+                for a, b, label in kinds:
+                    d = [c[b] - c[a] for c in pg if c.get('pid') == p and c[a] is not None and c[b] is not None and lo <= c[a] < lo + 100]
+                    cells.append(f"{label} {statistics.median(d):.0f} ({len(d)})" if d else f"{label} -")
+                row.append(', '.join(cells))
+            print(f"  {lo}-{lo + 100} ms: " + ' | '.join(row))
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'events':
         events(*sys.argv[2:6])
+    elif sys.argv[1] == 'workers':
+        workers(sys.argv[2])
     else:
         summary(sys.argv[2])
