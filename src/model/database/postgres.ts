@@ -3,11 +3,12 @@
 // BackendInitialize; proc.c InitProcess; postinit.c InitPostgres; auth.c, auth-scram.c;
 // libpq fe-connect.c).
 //
-// 3. The new backend starts (`backendStartupCpu`) and reads its client's first message,
-//    which the client sends once its process gets to the connected socket (a turn of its
-//    loop, while the postmaster forks); libpq asks for SSL first (`turnsBeforeSlot`: the
-//    client reads the server's 'N', then sends the startup packet). Then the backend takes a
-//    PGPROC slot in InitProcess. With
+// 3. The new backend starts (`backendStartupCpu`, its first part still in the postmaster's
+//    session: `backendBeforeSetsidCpu`) and reads its client's first message, which the
+//    client sends once its process has got to the connected socket (`connectTurns` turns
+//    of its loop, while the postmaster forks); libpq asks for SSL first (`turnsBeforeSlot`:
+//    the client reads the server's 'N', then sends the startup packet). Then the backend
+//    takes a PGPROC slot in InitProcess. With
 //    max_connections slots taken it sends "sorry, too many clients already" and exits
 //    (`refusedCpu`). Slots go in the order backends reach InitProcess.
 // 4. Holding its slot, it authenticates: it sends its challenge and waits for the client,
@@ -186,9 +187,9 @@ export class Postgres implements DbServer, TimedBackend {
 
   /**
    * @internal the SYN is in the postmaster's listen queue, so the kernel has completed the
-   * handshake: the client's socket is writable, and libpq sends its first message when the
-   * client's process gets to it (fe-connect.c PQconnectPoll, CONNECTION_STARTED to
-   * CONNECTION_MADE), while the postmaster accepts and forks.
+   * handshake: the client's socket is writable, and libpq sends its first message after
+   * `connectTurns` turns of the client's process (psycopg2's first poll, then fe-connect.c
+   * PQconnectPoll's CONNECTION_STARTED), while the postmaster accepts and forks.
    */
   connected(attempt: Attempt): void {
     if (attempt.requestSent) return;
