@@ -230,7 +230,7 @@ function warnings(result: RunResult, fleet: FleetSummary | undefined): string[] 
   const perRequest = db !== undefined && db.pool === undefined && db.asyncpgPool === undefined && db.pgbouncer === undefined;
   if (db !== undefined && perRequest && db.refused > 0 && r !== undefined && r.held > 0 && r.awaitingClient >= r.held / 2) {
     out.push(
-      `a connection storm: when PostgreSQL refused, ${r.awaitingClient.toFixed(0)} of its ${r.held.toFixed(0)} slots (mean) were held by backends waiting for their worker to answer authentication. Real storms like this vary from run to run (the calibration kit's: 0 to 52 % refused for one configuration); with hey's order (every dial before any request) the model gives the jammed outcome, at or above the real runs' median in the kit's storms but one (PostgreSQL in one cpu cgroup, machine.taskGroups "service": fewer); with a burst written as the connections open (ab) it gave fewer than the real stack (docs/validation.md, "Held-out storms")`,
+      `a connection storm: when PostgreSQL refused, ${r.awaitingClient.toFixed(0)} of its ${r.held.toFixed(0)} slots (mean) were held by backends waiting for their worker to answer authentication. Real storms like this vary from run to run (the calibration kit's: 0 to 52 % refused for one configuration), seeds much less: read the 500s as a typical run's, not a bound; in the kit's held-out storms the model came within 5 points of the real median for most, but not with PostgreSQL in one cpu cgroup (machine.taskGroups "service": fewer) or for a burst written as the connections open (ab: fewer) (docs/validation.md, "Held-out storms")`,
     );
   }
   return out;
