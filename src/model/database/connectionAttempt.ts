@@ -28,9 +28,9 @@ export class Attempt {
   /**
    * TCP connected: the client waits for its socket to be writable, then sends its first
    * message (the SSL request); the backend reads it once it has started up. Each side
-   * marks its half done; the second goes on.
+   * marks its half done; the second goes on. Until the request is sent, the client's
+   * turns are the connected socket's.
    */
-  connecting = false;
   requestSent = false;
   childReady = false;
   /** The client went away before its backend started: the backend exits when it does. */

@@ -111,7 +111,6 @@ export class Postgres implements DbServer, TimedBackend {
       attempt.synCount = 0;
       attempt.slotted = false;
       attempt.deadEnd = false;
-      attempt.connecting = false;
       attempt.childReady = false;
       attempt.abandoned = false;
     }
@@ -193,7 +192,6 @@ export class Postgres implements DbServer, TimedBackend {
    */
   connected(attempt: Attempt): void {
     if (attempt.requestSent) return;
-    attempt.connecting = true;
     attempt.turnsLeft = this.settings.connectTurns - 1;
     this.client!.turn(attempt, 0);
   }
@@ -296,9 +294,9 @@ export class Postgres implements DbServer, TimedBackend {
 
   /** @internal the client answered (or went away: `error`). */
   clientAnswered(attempt: Attempt, error: string | undefined): void {
-    if (attempt.connecting) {
+    if (!attempt.requestSent) {
+      // One of the connected socket's turns.
       if (error !== undefined) {
-        attempt.connecting = false;
         // Gone before its first message: a child already waiting reads EOF and exits; one
         // not started yet exits when it starts, and the attempt is reused only then.
         if (attempt.childReady) {
@@ -315,7 +313,6 @@ export class Postgres implements DbServer, TimedBackend {
         this.client!.turn(attempt, 0);
         return;
       }
-      attempt.connecting = false;
       attempt.requestSent = true;
       if (attempt.childReady) this.negotiate(attempt);
       return;
