@@ -141,6 +141,16 @@ gunicorn_up() {
   say "gunicorn $GUNICORN_ARGS $module (pid $GUNICORN_PID)"
 }
 
+# wait_log_lines REGEX N: until gunicorn's log has N lines matching REGEX (at most 30 s).
+wait_log_lines() {
+  local i
+  for i in $(seq 1 300); do
+    if [ "$(grep -cE "$1" "$GUNICORN_LOG" || true)" -ge "$2" ]; then return 0; fi
+    sleep 0.1
+  done
+  say "gunicorn's log has fewer than $2 lines matching '$1' after 30 s"
+}
+
 gunicorn_down() {
   if [ -n "$GUNICORN_PID" ]; then
     kill -TERM "$GUNICORN_PID" 2>/dev/null

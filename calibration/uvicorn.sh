@@ -88,22 +88,49 @@ if [[ uvicorn-4-connect =~ $ONLY ]]; then
   measure "4-connect-c1000" 5 -n 1000 -c 1000 -t 0 "$URL/connect"
   gunicorn_down
 fi
-# The boot storm: 16 workers x min_size 10 against max_connections 100.
+# A worker's boot, alone: the CPU it uses from its fork to its app's startup event (the
+# UvicornWorker's set-up and the app's import: FastAPI, asyncpg), as the app logs it.
+if [[ uvicorn-boot-cpu =~ $ONLY ]]; then
+  quiet_begin
+  for r in $(seq 1 "${BOOT_REPEATS:-5}"); do
+    CAL_POOL_MIN=1 CAL_POOL_MAX=1 uvicorn_up boot-cpu 1
+    wait_log_lines 'pool (ready|failed)' 1
+    grep 'worker boot' "$GUNICORN_LOG" | sed -E 's/^.*(worker boot)/\1/' >>"$WORK/boot-cpu.txt"
+    gunicorn_down
+    sleep 1
+  done
+  {
+    echo "one UvicornWorker booting alone (gunicorn -w 1, the kit's asgi_app): its CPU from fork to the startup event, per boot"
+    cat "$WORK/boot-cpu.txt"
+    sed -E 's/.* cpu=([0-9.]+).*/\1/' "$WORK/boot-cpu.txt" | sort -n | awk '{v[NR]=$1} END {printf "median %.4f s (range %.4f-%.4f), n %d\n", v[int((NR+1)/2)], v[1], v[NR], NR}'
+  } >"$RESULTS/uvicorn-boot-cpu.txt"
+  rm -f "$WORK/boot-cpu.txt"
+  tail -n 1 "$RESULTS/uvicorn-boot-cpu.txt" >&2
+  quiet_end now
+fi
+# The boot storm: 16 workers x min_size 10 against max_connections 100, BOOT_REPEATS times
+# (results/uvicorn-boot-storm.rN.txt; the first series' single run is uvicorn-boot-storm.txt).
 if [[ uvicorn-boot-storm =~ $ONLY ]]; then
   quiet_begin
-  pgstart=$(wc -l <"$WORK/postgres.log")
-  CAL_POOL_MIN=10 CAL_POOL_MAX=10 uvicorn_up boot 16
-  sleep 3
-  {
-    echo "gunicorn: 16 UvicornWorkers, asyncpg pool min_size 10, max_size 10; PostgreSQL max_connections 100"
-    echo "workers whose pool failed at start-up: $(grep -c 'pool failed at start-up' "$GUNICORN_LOG" || true)"
-    grep 'pool failed at start-up' "$GUNICORN_LOG" | sed -E 's/^.*pool failed at start-up: //' | sort | uniq -c || true
-    echo "postgres too many clients: $(tail -n +$((pgstart + 1)) "$WORK/postgres.log" | grep -c 'too many clients' || true)"
-    # Every slot may be taken by the pools (they connect as the superuser too): count the backends' processes.
-    echo "backends connected to dvdrental after start-up: $(pgrep -c -f 'postgres: postgres dvdrental' || true)"
-  } >"$RESULTS/uvicorn-boot-storm.txt"
-  cat "$RESULTS/uvicorn-boot-storm.txt" >&2
-  gunicorn_down
+  for r in $(seq 1 "${BOOT_REPEATS:-5}"); do
+    pgstart=$(wc -l <"$WORK/postgres.log")
+    CAL_POOL_MIN=10 CAL_POOL_MAX=10 uvicorn_up boot 16
+    wait_log_lines 'pool (ready|failed)' 16
+    sleep 1
+    {
+      echo "gunicorn: 16 UvicornWorkers, asyncpg pool min_size 10, max_size 10; PostgreSQL max_connections 100"
+      echo "workers whose pool failed at start-up: $(grep -c 'pool failed at start-up' "$GUNICORN_LOG" || true)"
+      grep 'pool failed at start-up' "$GUNICORN_LOG" | sed -E 's/^.*pool failed at start-up: //; s/ \(pid=.*$//' | sort | uniq -c || true
+      echo "postgres too many clients: $(tail -n +$((pgstart + 1)) "$WORK/postgres.log" | grep -c 'too many clients' || true)"
+      # Every slot may be taken by the pools (they connect as the superuser too): count the backends' processes.
+      echo "backends connected to dvdrental after start-up: $(pgrep -c -f 'postgres: postgres dvdrental' || true)"
+      echo "each worker (app log):"
+      grep -E 'worker boot|pool (ready|failed)' "$GUNICORN_LOG" | sed -E 's/^.*(worker boot|pool ready|pool failed)/\1/'
+    } >"$RESULTS/uvicorn-boot-storm.r$r.txt"
+    sed -n 2,5p "$RESULTS/uvicorn-boot-storm.r$r.txt" >&2
+    gunicorn_down
+    sleep 2
+  done
   quiet_end now
 fi
 "$PYTHON" "$B/uvicorn_summary.py" "$RESULTS" >"$RESULTS/uvicorn-summary.md"

@@ -9,10 +9,23 @@
 #   /sync      def (FastAPI runs it in its threadpool, anyio's 40 threads): time.sleep(0.05)
 #   /sync0     def, nothing: the threadpool's own cost
 # Each logs "handled request start=T end=T" (or "failed request ..." before re-raising),
-# as the WSGI handlers do, for bench/loadrun.py.
+# as the WSGI handlers do, for bench/loadrun.py. At start-up each worker logs its boot
+# ("worker boot pid=P forked=T startup=T cpu=S": when it was forked, when its startup
+# event ran, and the CPU it had used by then, all of it its own since the fork reset its
+# counters) and then its pool's end ("pool ready"/"pool failed at start-up" with end=T).
 import os
 import sys
 import time
+
+
+def forked_at():
+    """When this process was forked, as epoch seconds: its age (/proc/uptime less its starttime, in clock ticks) before now."""
+    with open("/proc/self/stat") as f:
+        ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return time.time() - (uptime - ticks / os.sysconf("SC_CLK_TCK"))
+
 
 import asyncpg
 from fastapi import FastAPI, Response
@@ -32,12 +45,15 @@ pool = None
 @app.on_event("startup")
 async def startup():
     global pool
+    sys.stdout.write(f"worker boot pid={os.getpid()} forked={forked_at():.2f} startup={time.time():.6f}"
+                     f" cpu={time.process_time():.6f}\n")
     try:
         pool = await asyncpg.create_pool(min_size=int(os.environ.get("CAL_POOL_MIN", "10")),
                                          max_size=int(os.environ.get("CAL_POOL_MAX", "10")), **DB)
+        sys.stdout.write(f"pool ready pid={os.getpid()} end={time.time():.6f}\n")
     except Exception as e:  # noqa: BLE001 - the boot storm: log the refusal, serve without a pool
-        sys.stdout.write(f"pool failed at start-up: {type(e).__name__}: {e}\n")
-        sys.stdout.flush()
+        sys.stdout.write(f"pool failed at start-up: {type(e).__name__}: {e} (pid={os.getpid()} end={time.time():.6f})\n")
+    sys.stdout.flush()
 
 
 def logged(fn):

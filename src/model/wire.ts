@@ -163,6 +163,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     r.server,
     { running: timeline.gauge('running', series), keepalive: timeline.gauge('keepalive', series) },
     streams.stream('server.maxRequestsJitter'),
+    streams.stream('server.spawnSleep'),
   );
 
   const client = newClient(r, sim, listener, recorder, streams);

@@ -30,6 +30,7 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'server.requestCpu', description: "gunicorn's own CPU per request: parsing it, calling the app, writing the response" },
   { path: 'server.switchCpu', description: "a worker's CPU to resume a request whose IO completed (its turn on the loop)" },
   { path: 'server.errorCpu', description: "a worker's CPU to turn an exception into a 500 response (logging the traceback)" },
+  { path: 'server.bootCpu', description: "a uvicorn worker's CPU from its fork to its app's start-up (importing the app)" },
   { path: 'server.threadpoolCpu', description: "a uvicorn worker's CPU to run a `def` handler in its threadpool (hand-off and back)" },
   { path: 'app.steps.N.cpu', stepKind: 'dbConnect', description: "the worker's CPU to connect (libpq's side of authentication)" },
   { path: 'app.steps.N.cpu', stepKind: 'dbQuery', description: "the backend's CPU for the query" },

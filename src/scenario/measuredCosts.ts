@@ -32,6 +32,8 @@ export const MEASURED_COSTS = {
     threadpoolCpu: 0.0001145,
     /** asyncpg's client CPU for connect + close with scram-sha-256 (the proof in Python). */
     connectCpu: 0.0270236,
+    /** A worker's CPU from its fork to its app's startup event, booting alone (results/uvicorn-boot-cpu.txt). */
+    bootCpu: 0.2209,
   },
   /** A trivial query's backend CPU on an open connection (SELECT pg_sleep(0): dbQuery.cpu.pg_sleep0), for pool_pre_ping's SELECT 1. */
   pingCpu: 0.0000573,

@@ -161,6 +161,11 @@ export interface ArbiterSettings {
   maxRequests: number;
   maxRequestsJitter: number;
   bootTime: Time;
+  /**
+   * With start-up work (uvicorn's pools): the workers of the first boot are forked one after
+   * another, each using this much CPU before its app starts up; 0: all at once, ready at once.
+   */
+  bootCpu: Time;
   /** Each worker's settings but its max_requests, which the arbiter draws per worker. */
   worker: Omit<WorkerSettings, 'maxRequests'>;
   /** Requests one worker runs at once: 1 (sync), threads (gthread), workerConnections (gevent, eventlet). */
@@ -243,6 +248,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
       maxRequests: s.maxRequests,
       maxRequestsJitter: s.maxRequestsJitter,
       bootTime: fromSeconds(s.bootTime),
+      bootCpu: uvicorn && a.asyncpgPool !== undefined && a.asyncpgPool.minSize > 0 ? fromSeconds(s.bootCpu ?? MEASURED_COSTS.uvicorn.bootCpu) : 0,
       worker: {
         // uvicorn accepts whatever comes (worker_connections is not passed on); limit_concurrency answers 503s instead.
         connections: workerClass === 'sync' ? 1 : uvicorn ? MAX_FDS : s.workerConnections,

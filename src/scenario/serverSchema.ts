@@ -76,6 +76,10 @@ export const serverSchema = z.strictObject({
     description:
       'Time for a replacement worker to be ready (fork + importing the app). An assumption: measure yours from "Booting worker" to its first request.',
   }),
+  bootCpu: seconds.optional().meta({
+    description:
+      "uvicorn, with an app that works at start-up (app.asyncpgPool's min_size connects): a worker's CPU from its fork to its app's startup event (the UvicornWorker's set-up, importing the app), on its host's cores. At the first boot gunicorn forks the workers one after another, sleeping 0.1 x random() s between forks (arbiter.py spawn_workers), so their boots and start-ups overlap; the load starts once every worker has started. Default: as measured on Linux for the kit's FastAPI app, 0.2209 s (calibration/uvicorn.sh uvicorn-boot-cpu; src/scenario/measuredCosts.ts). Replacements are ready server.bootTime after their predecessor is gone.",
+  }),
   maxRequests: count(
     'gunicorn --max-requests: a worker restarts gracefully after this many requests; 0 disables. At most 500 million, the most requests a run sends.',
     MAX_REQUESTS,

@@ -24,6 +24,7 @@ describe('the cost registry', () => {
         'server.requestCpu',
         'server.acceptCpu',
         'server.errorCpu',
+        'server.bootCpu',
         'database.postmasterCpu',
         'database.postmasterWakeCpu',
         'database.backendStartupCpu',

@@ -6,8 +6,11 @@
 // it then. At start-up (create_pool, in the app's startup event, before uvicorn serves)
 // the pool opens min_size connections: the first alone (to learn the working address),
 // then the other min_size - 1 at once (asyncio.gather). If one of them fails, create_pool
-// raises the first error; the connects already under way go on, and their connections
-// close with the dropped pool (in reality when the garbage collector gets to them).
+// raises the first error and closes nothing (Pool._async__init__ has no clean-up); the
+// connects already under way go on. The dropped pool's connections close only when the
+// cyclic garbage collector frees it (holders and pool refer to each other), which an idle
+// worker may not do for long (the kit counted every slot still taken a second after
+// start-up): here they stay open until the worker exits.
 // An acquire with no holder free waits, first come first served, for at most its
 // timeout (none by default): then asyncio.TimeoutError. A released connection idle for
 // max_inactive_connection_lifetime is closed; its holder opens a new one when next used.
@@ -114,8 +117,8 @@ export class AsyncpgPool {
       this.tally.startupRefusals++;
       op.holder.connected = false;
       this.open--;
-    } else if (this.dead || this.failed) {
-      // The pool was dropped meanwhile: its connection closes with it.
+    } else if (this.dead) {
+      // The worker is gone: its connection closes with it.
       this.closeHolder(op.holder);
     }
     init.pending--;
@@ -134,10 +137,9 @@ export class AsyncpgPool {
     if (init.pending === 0) init.finish(undefined);
   }
 
-  /** create_pool raised: the pool is dropped, its open connections close. */
+  /** create_pool raised: the app has no pool; the dropped one's connections stay open. */
   fail(): void {
     this.failed = true;
-    for (const h of this.free) if (h.connected && !h.opening) this.closeHolder(h);
   }
 
   private opened(): void {

@@ -123,7 +123,7 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
     }
     const app = newApp(sim, own.app, cpu, db, streams);
     const listener = newListener(sim, own.listener, streams, timeline.gauge('backlog', series));
-    const arbiter = new Arbiter(sim, listener, app, own.server, gauges, streams.stream('server.maxRequestsJitter'));
+    const arbiter = new Arbiter(sim, listener, app, own.server, gauges, streams.stream('server.maxRequestsJitter'), streams.stream('server.spawnSleep'));
     const memory = own.memory === undefined ? undefined : new MemoryLimit(own.memory);
     if (memory !== undefined) arbiter.watchMemory(memory);
     instances.push({ index: i, listener, arbiter, app, db, counted, pgbouncer, cpu, memory });

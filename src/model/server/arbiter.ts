@@ -2,6 +2,11 @@
 // kills a worker that has not notified it for `timeout` seconds (murder_workers), and
 // boots a replacement for any worker that exits, killed or retired after max_requests;
 // a new worker is ready `bootTime` after its predecessor is gone (fork + app import).
+// When the app works at start-up (uvicorn's pools), the first boot is modelled as it runs:
+// spawn_workers forks a worker, sleeps 0.1 x random() s, forks the next; each worker
+// imports the app (`bootCpu`, on the host's cores, where the boots overlap) and then runs
+// its start-up. Without start-up work the run begins with every worker up, as a load test
+// begins once gunicorn is ready.
 // The arbiter checks at the exact deadline here; the real one wakes at most once a second.
 // A worker whose app fails to start (a UvicornWorker exiting with WORKER_BOOT_ERROR) halts
 // the arbiter (reap_workers raises HaltServer "Worker failed to boot."): it stops every
@@ -62,6 +67,8 @@ export class Arbiter implements WorkerOwner {
     private readonly settings: ArbiterSettings,
     private readonly gauges: WorkerGauges,
     private readonly jitter: Uniform,
+    /** spawn_workers' sleep between forks at the first boot: 0.1 x random() s. */
+    private readonly spawnSleep: Uniform,
   ) {}
 
   /** Stopping (its pod is being removed): workers that exit are not replaced. */
@@ -69,8 +76,24 @@ export class Arbiter implements WorkerOwner {
 
   start(): void {
     this.stopped = false;
-    if (this.settings.workerClass === UVICORN_WORKER && this.app.db?.opensAtStartup) this.starting = this.settings.workers;
+    if (this.settings.workerClass === UVICORN_WORKER && this.app.db?.opensAtStartup) {
+      this.starting = this.settings.workers;
+      if (this.settings.bootCpu > 0) {
+        this.spawnInTurn(0);
+        return;
+      }
+    }
     for (let i = 0; i < this.settings.workers; i++) this.spawn(i);
+  }
+
+  /** @internal spawn_workers at the first boot: fork worker `index`, sleep, fork the next. */
+  spawnInTurn(index: number): void {
+    if (this.halted !== undefined) return;
+    const worker = this.create(index);
+    // Its boot (the app's import) runs on the host's cores beside the others'.
+    this.app.cpuUsed += this.settings.bootCpu;
+    this.app.cpu.run(this.settings.bootCpu, importedApp, worker);
+    if (index + 1 < this.settings.workers) this.sim.schedule(Math.round(SPAWN_SLEEP * this.spawnSleep()), spawnNext, this, index + 1);
   }
 
   /** Its pod is removed (a scale-down): the workers finish what they hold and exit (gunicorn's graceful stop on SIGTERM), none is booted again. */
@@ -146,6 +169,10 @@ export class Arbiter implements WorkerOwner {
   }
 
   private spawn(index: number): void {
+    this.create(index).boot();
+  }
+
+  private create(index: number): Worker {
     const s = this.settings;
     // gunicorn: max_requests + randint(0, max_requests_jitter), drawn per worker.
     const maxRequests = s.maxRequests > 0 ? s.maxRequests + Math.floor(this.jitter() * (s.maxRequestsJitter + 1)) : 0;
@@ -160,7 +187,7 @@ export class Arbiter implements WorkerOwner {
             ? new UvicornWorker(...args)
             : new GeventWorker(...args);
     this.workers[index] = worker;
-    worker.boot();
+    return worker;
   }
 
   notified(worker: Worker): void {
@@ -266,4 +293,16 @@ function oomKill(a: Arbiter, w: Worker): void {
 
 function respawn(a: Arbiter, index: number): void {
   a.respawn(index);
+}
+
+/** arbiter.py spawn_workers: time.sleep(0.1 * random.random()) after each fork (µs). */
+const SPAWN_SLEEP = 100_000;
+
+function spawnNext(a: Arbiter, index: number): void {
+  a.spawnInTurn(index);
+}
+
+function importedApp(w: Worker): void {
+  // Halted meanwhile (another worker's start-up failed): it was killed before it got this far.
+  if (!w.dead) w.boot();
 }
