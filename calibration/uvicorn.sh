@@ -109,7 +109,7 @@ if [[ uvicorn-boot-cpu =~ $ONLY ]]; then
   quiet_end now
 fi
 # The boot storm: 16 workers x min_size 10 against max_connections 100, BOOT_REPEATS times
-# (results/uvicorn-boot-storm.rN.txt; the first series' single run is uvicorn-boot-storm.txt).
+# (results/uvicorn-boot-storm.runN.txt; the first series' single run is uvicorn-boot-storm.txt).
 if [[ uvicorn-boot-storm =~ $ONLY ]]; then
   quiet_begin
   for r in $(seq 1 "${BOOT_REPEATS:-5}"); do
@@ -126,8 +126,8 @@ if [[ uvicorn-boot-storm =~ $ONLY ]]; then
       echo "backends connected to dvdrental after start-up: $(pgrep -c -f 'postgres: postgres dvdrental' || true)"
       echo "each worker (app log):"
       grep -E 'worker boot|pool (ready|failed)' "$GUNICORN_LOG" | sed -E 's/^.*(worker boot|pool ready|pool failed)/\1/'
-    } >"$RESULTS/uvicorn-boot-storm.r$r.txt"
-    sed -n 2,5p "$RESULTS/uvicorn-boot-storm.r$r.txt" >&2
+    } >"$RESULTS/uvicorn-boot-storm.run$r.txt"
+    sed -n 2,5p "$RESULTS/uvicorn-boot-storm.run$r.txt" >&2
     gunicorn_down
     sleep 2
   done

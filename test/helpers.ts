@@ -56,8 +56,6 @@ export function withoutCosts<T>(raw: T): T {
     if (r[section] === undefined || r[section] === null) continue;
     for (const k of Object.keys(costs)) r[section][k] ??= 0;
   }
-  // uvicorn's boot has a measured default of its own: 0 is every worker up at once.
-  r.server.bootCpu ??= 0;
   const lists = [r.app?.steps ?? [], ...(r.app?.endpoints ?? []).map((e: any) => e.steps ?? [])];
   for (const steps of lists) {
     for (const step of steps) {

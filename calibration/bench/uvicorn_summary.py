@@ -38,6 +38,8 @@ def main():
             continue
         name = re.sub(r"\.r\d+\.txt$", "", f.rsplit("/", 1)[-1])
         text = open(f).read()
+        if not text.startswith("$ hey"):
+            continue  # not a load run (the boot storm's records)
         rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
         codes = dict(re.findall(r"\[(\d+)\]\s+(\d+) responses", text))
         tcp = re.search(r"ListenOverflows (\d+)", open(f[:-4] + ".cpu.txt").read())

@@ -34,34 +34,65 @@ export interface ValidationPlan {
   /** --set expressions that the word ACTORS stands for in a configuration's `set`. */
   actors: string[];
   configurations: ValidationConfig[];
-  /** Start-up storms: a scenario whose workers' pools open at start-up, and the kit's record of the real one (results/NAME). */
-  bootStorms?: { label: string; scenario: string; result: string }[];
+  /** Start-up storms: a scenario whose workers' pools open at start-up, and the kit's records of the real ones (files in results). */
+  bootStorms?: { label: string; scenario: string; runs: string[] }[];
 }
 
-/** A start-up storm, real and simulated: pools that failed to start, connections PostgreSQL refused. */
+/** A start-up storm, real and simulated: pools that failed to start, connections PostgreSQL refused, the start-up's length. */
 export interface BootStormRow {
   label: string;
-  real: { failedPools: number; refused: number };
-  simulated: { failedPools: Spread; refused: Spread };
+  runs: number;
+  real: { failedPools: Spread; refused: Spread; startup: Spread | undefined };
+  simulated: { failedPools: Spread; refused: Spread; startup: Spread };
 }
 
-/** Runs the plan's start-up storms: the real figures from the kit's record, the simulated over the seeds. */
+/**
+ * The start-up's length in a kit record: from the first worker's fork to the last pool's
+ * end, as the app logged them (undefined in a record without the workers' lines).
+ */
+export function recordedStartup(text: string): number | undefined {
+  const times = (re: RegExp) => [...text.matchAll(re)].map((m) => Number(m[1]));
+  const forks = times(/forked=([\d.]+)/g);
+  const ends = times(/end=([\d.]+)/g);
+  if (forks.length === 0 || ends.length === 0) return undefined;
+  return Math.max(...ends) - Math.min(...forks);
+}
+
+/** Runs the plan's start-up storms: the real figures from the kit's records, the simulated over the seeds. */
 export function runBootStorms(root: string, planFile: string, results: string): BootStormRow[] {
   const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
   const seeds = Array.from({ length: plan.seeds }, (_, i) => i + 1);
   return (plan.bootStorms ?? []).map((b) => {
-    const text = readFileSync(join(root, results, b.result), 'utf8');
-    const figure = (re: RegExp) => Number(re.exec(text)?.[1] ?? Number.NaN);
+    const records = b.runs.map((f) => {
+      const text = readFileSync(join(root, results, f), 'utf8');
+      const figure = (re: RegExp) => Number(re.exec(text)?.[1] ?? Number.NaN);
+      return {
+        failedPools: figure(/workers whose pool failed at start-up: (\d+)/),
+        refused: figure(/postgres too many clients: (\d+)/),
+        startup: recordedStartup(text),
+      };
+    });
     const raw = JSON.parse(readFileSync(join(root, b.scenario), 'utf8'));
     const sims = seeds.map((seed) => {
       const s = validateScenario({ ...raw, seed }, b.scenario);
-      const pool = simulate(s, { timeSeries: false }).database?.asyncpgPool;
-      return { failedPools: pool?.failedPools ?? 0, refused: pool?.startupRefusals ?? 0 };
+      const result = simulate(s, { timeSeries: false });
+      const pool = result.database?.asyncpgPool;
+      return { failedPools: pool?.failedPools ?? 0, refused: pool?.startupRefusals ?? 0, startup: (result.server.startup?.duration ?? 0) / 1e6 };
     });
+    const startups = records.flatMap((r) => (r.startup === undefined ? [] : [r.startup]));
     return {
       label: b.label,
-      real: { failedPools: figure(/workers whose pool failed at start-up: (\d+)/), refused: figure(/postgres too many clients: (\d+)/) },
-      simulated: { failedPools: spreadOf(sims.map((x) => x.failedPools)), refused: spreadOf(sims.map((x) => x.refused)) },
+      runs: records.length,
+      real: {
+        failedPools: spreadOf(records.map((r) => r.failedPools)),
+        refused: spreadOf(records.map((r) => r.refused)),
+        startup: startups.length === records.length ? spreadOf(startups) : undefined,
+      },
+      simulated: {
+        failedPools: spreadOf(sims.map((x) => x.failedPools)),
+        refused: spreadOf(sims.map((x) => x.refused)),
+        startup: spreadOf(sims.map((x) => x.startup)),
+      },
     };
   });
 }
@@ -69,14 +100,15 @@ export function runBootStorms(root: string, planFile: string, results: string): 
 /** The start-up storms' table. */
 export function bootStormTable(rows: readonly BootStormRow[]): string {
   const lines = [
-    '| start-up storm | real pools failed | simulated (range) | real connections refused | simulated (range) | error |',
-    '|---|---|---|---|---|---|',
+    '| start-up storm | real pools failed, median (range) | simulated | real connections refused | simulated | error | real start-up, s | simulated |',
+    '|---|---|---|---|---|---|---|---|',
   ];
-  const s = (x: Spread) => `${x.median} (${x.min}-${x.max})`;
+  const s = (x: Spread, digits = 0) => `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}-${x.max.toFixed(digits)})`;
   for (const r of rows) {
-    const err = (r.simulated.refused.median - r.real.refused) / r.real.refused;
+    const err = (r.simulated.refused.median - r.real.refused.median) / r.real.refused.median;
+    const startup = r.real.startup === undefined ? 'not recorded' : s(r.real.startup, 2);
     lines.push(
-      `| ${r.label} | ${r.real.failedPools} | ${s(r.simulated.failedPools)} | ${r.real.refused} | ${s(r.simulated.refused)} | ${signed(100 * err, 0)} % |`,
+      `| ${r.label} (${r.runs} ${r.runs === 1 ? 'run' : 'runs'}) | ${s(r.real.failedPools)} | ${s(r.simulated.failedPools)} | ${s(r.real.refused)} | ${s(r.simulated.refused)} | ${signed(100 * err, 0)} % | ${startup} | ${s(r.simulated.startup, 2)} |`,
     );
   }
   return lines.join('\n');
@@ -261,7 +293,7 @@ export function validationSection(rows: readonly ValidationRow[], seeds: number,
       ? []
       : [
           '',
-          `Start-up storms: each worker's asyncpg pool opens min_size connections before the first request (the kit's record of the real one, and ${seeds} seeds):`,
+          `Start-up storms: each worker's asyncpg pool opens min_size connections before the first request (the kit's records of the real ones, and ${seeds} seeds; the start-up from the first worker's fork to the last pool's end):`,
           '',
           bootStormTable(bootStorms),
         ]),
