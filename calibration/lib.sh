@@ -126,7 +126,8 @@ gunicorn_up() {
   GUNICORN_LOG="$WORK/gunicorn-$name.log"
   # Created before gunicorn starts, so that the readiness check below can read it at once.
   : >"$GUNICORN_LOG"
-  CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD" PYTHONUNBUFFERED=1 \
+  # APP_PG_PORT: where the app connects, when not to PostgreSQL itself (pgbouncer.sh).
+  CAL_PGHOST="$HOST" CAL_PGPORT="${APP_PG_PORT:-$PG_PORT}" CAL_PGPASSWORD="$PASSWORD" PYTHONUNBUFFERED=1 \
     gunicorn --bind="$HOST:$APP_PORT" --chdir "$HERE/app" "$@" "$module:application" >"$GUNICORN_LOG" 2>&1 &
   GUNICORN_PID=$!
   GUNICORN_ARGS="$*"

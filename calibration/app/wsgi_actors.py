@@ -20,8 +20,15 @@ DB = dict(
 )
 
 
+# CAL_AUTOCOMMIT=1: no implicit transaction (pgbouncer.sh: PgBouncer can then hand the
+# server connection back after the query, where a close inside psycopg2's implicit
+# transaction makes it close the server connection).
+AUTOCOMMIT = os.environ.get("CAL_AUTOCOMMIT") == "1"
+
+
 def _handle(environ, start_response):
     db_connection = psycopg2.connect(**DB)
+    db_connection.autocommit = AUTOCOMMIT
     db_cursor = db_connection.cursor()
     db_cursor.execute("""
         SELECT a.first_name, a.last_name

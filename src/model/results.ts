@@ -137,6 +137,11 @@ export interface RunResult {
       peakClients: number;
       refused: number;
       timeouts: number;
+      /** Server connections it opened, and closed because their client left inside a transaction. */
+      serversOpened: number;
+      serversClosed: number;
+      /** Its own CPU (µs). */
+      cpuUsed: number;
     };
   };
   /** CPU given to each kind of process (µs): hey, the gunicorn workers, the postmaster, the backends. */
@@ -244,6 +249,9 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
                     peakClients: pgbouncer.peakClients,
                     refused: pgbouncer.refused,
                     timeouts: pgbouncer.timeouts,
+                    serversOpened: pgbouncer.serversOpened,
+                    serversClosed: pgbouncer.serversClosed,
+                    cpuUsed: pgbouncer.cpuUsed,
                   },
           },
     cpu: {
@@ -317,6 +325,9 @@ function fleetTotals(system: System) {
             peakClients: bouncers.reduce((a, b) => a + b.peakClients, 0),
             refused: bouncers.reduce((a, b) => a + b.refused, 0),
             timeouts: bouncers.reduce((a, b) => a + b.timeouts, 0),
+            serversOpened: bouncers.reduce((a, b) => a + b.serversOpened, 0),
+            serversClosed: bouncers.reduce((a, b) => a + b.serversClosed, 0),
+            cpuUsed: bouncers.reduce((a, b) => a + b.cpuUsed, 0),
           },
   };
 }

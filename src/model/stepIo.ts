@@ -111,7 +111,7 @@ function httpTimedOut(app: App, req: HttpRequest): void {
 function connected(req: HttpRequest, error: string | undefined): void {
   const app = req.host!.app;
   if (req.killed) {
-    if (error === undefined) app.db!.drop();
+    if (error === undefined) app.db!.drop(req);
     return;
   }
   if (app.breakers.database !== undefined) callEnded(app, req, app.current(req), error !== undefined);

@@ -113,6 +113,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       group,
       machine: cores,
       postgres,
+      databaseHost: d !== undefined ? host(d.host) : undefined,
     });
     const first = fleet.instances[0];
     const client = newClient(r, sim, fleet.balancer.front, recorder, streams);
@@ -146,7 +147,8 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   }
   if (d !== undefined) {
     postgres = newPostgres(d);
-    if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres);
+    // PgBouncer is a service of its own (a session of its own) on the database's host.
+    if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres, group(host(d.host)));
     db = newDatabaseAccess(sim, pgbouncer ?? postgres, r.app, streams);
     // Refusals at start-up come before any request: the timeline shows them.
     if (r.app.asyncpgPool !== undefined) postgres.refusedCounter = timeline.counter('dbRefused', series);

@@ -121,7 +121,9 @@ function simulationText(s: RunSummary): string[] {
     if (db.pgbouncer !== null) {
       const b = db.pgbouncer;
       out.push(
-        `  PgBouncer:\t${b.poolMode} mode, ${b.defaultPoolSize} server connections, peak ${b.peakClients} clients, ${b.refused} refused, ${b.timeouts} timed out`,
+        `  PgBouncer:\t${b.poolMode} mode, ${b.defaultPoolSize} server connections, peak ${b.peakClients} clients, ${b.refused} refused, ${b.timeouts} timed out; ${b.serversOpened} server connections opened` +
+          (b.serversClosed > 0 ? `, ${b.serversClosed} closed by a client leaving inside its transaction` : '') +
+          `; its CPU ${b.cpu.toFixed(2)} s`,
       );
     }
   }

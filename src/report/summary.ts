@@ -86,6 +86,11 @@ export interface RunSummary {
         peakClients: number;
         refused: number;
         timeouts: number;
+        /** Server connections it opened, and closed because their client left inside a transaction. */
+        serversOpened: number;
+        serversClosed: number;
+        /** Its own CPU, seconds. */
+        cpu: number;
       } | null;
     } | null;
     /** Configurations that can fail in ways this run may not have shown. */
@@ -174,7 +179,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
               atRefusal: result.database.atRefusal,
               pool: result.database.pool ?? null,
               ...(result.database.asyncpgPool !== undefined ? { asyncpgPool: result.database.asyncpgPool } : {}),
-              pgbouncer: result.database.pgbouncer ?? null,
+              pgbouncer: bouncerSummary(result.database.pgbouncer),
             },
       warnings: warnings(result, fleet),
       exceptions: sortedRecord(result.exceptions),
@@ -260,4 +265,13 @@ function heyHistogram(result: RunResult): { mark: number; count: number }[] {
 
 function sortedRecord(m: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+/** PgBouncer's figures, its CPU in seconds. */
+function bouncerSummary(
+  b: NonNullable<RunResult['database']>['pgbouncer'],
+): NonNullable<NonNullable<RunSummary['simulation']['database']>['pgbouncer']> | null {
+  if (b === undefined) return null;
+  const { cpuUsed, ...rest } = b;
+  return { ...rest, cpu: cpuUsed / 1e6 };
 }

@@ -98,6 +98,10 @@ export const appSchema = z
       description:
         "The database driver, for the exceptions it raises (psycopg2's OperationalError, asyncpg's TooManyConnectionsError). Its connect CPU is dbConnect's cpu: asyncpg computes scram-sha-256's proof in Python (measured: 27 ms, src/scenario/measuredCosts.ts), so set it for asyncpg.",
     }),
+    autocommit: z.boolean().optional().meta({
+      description:
+        "The driver's autocommit (psycopg2's connection.autocommit). Off, psycopg2's default: the first query opens a transaction that stays open until the handler closes its connection (it does not commit). Behind PgBouncer that client then holds its server connection until it closes, and closing inside the transaction makes PgBouncer close the server connection ('client disconnect while server was not ready'), so the next client waits for a new one: a fork of PostgreSQL's. Default: off for psycopg2, on for asyncpg (no implicit transaction). With an app-side pool the pool's checkin ends the transaction (SQLAlchemy's reset on return) and this does not matter.",
+    }),
     handler: handler.default('async').meta({
       description:
         "uvicorn: how the path operation is declared. async: `async def`, run on the worker's loop; def: a plain `def`, which FastAPI/Starlette run in the threadpool (run_in_threadpool), where blocking IO blocks only its thread. Other worker classes ignore it.",

@@ -81,9 +81,21 @@ export const databaseSchema = z.strictObject({
       maxClientConn: positiveCount('max_client_conn: client connections accepted; at most 1,048,576 (Linux fs.nr_open).', MAX_FDS).default(
         100,
       ),
-      loginTime: seconds
-        .default(0.0002)
-        .meta({ description: "PgBouncer's own time per client login, one at a time (single thread). An assumption." }),
+      loginTime: seconds.default(0).meta({
+        description:
+          "PgBouncer's time per client login beyond its CPU (loginCpu), holding its one thread (logins go one at a time). 0: none.",
+      }),
+      loginCpu: seconds.default(M.pgbouncer.loginCpu).meta({
+        description:
+          "PgBouncer's CPU per client login and close (its side of scram-sha-256), on its one thread, on the database's cores. Default: as measured by calibration/pgbouncer.sh (src/scenario/measuredCosts.ts).",
+      }),
+      queryCpu: seconds.default(M.pgbouncer.queryCpu).meta({
+        description: "PgBouncer's CPU to relay one query (a transaction in transaction mode), on its one thread. Default: as measured.",
+      }),
+      serverCpu: seconds.default(M.pgbouncer.serverCpu).meta({
+        description:
+          "PgBouncer's CPU to open a server connection (its own login to PostgreSQL) and close it, on its one thread. Default: as measured.",
+      }),
       queryWaitTimeout: seconds
         .default(120)
         .meta({ description: 'query_wait_timeout: a client waiting longer for a server connection gets an error.' }),

@@ -35,6 +35,18 @@ export const MEASURED_COSTS = {
     /** A worker's CPU from its fork to its app's startup event, booting alone (results/uvicorn-boot-cpu.txt). */
     bootCpu: 0.2209,
   },
+  /**
+   * PgBouncer 1.18 (transaction pooling, scram-sha-256 against the role's SCRAM secret),
+   * its own CPU per operation (calibration/pgbouncer.sh: results/pgbouncer-costs.txt).
+   */
+  pgbouncer: {
+    /** A client's login and close (its side of scram-sha-256). */
+    loginCpu: 0.0003363,
+    /** Relaying one transaction (the actors query, 200 rows). */
+    queryCpu: 0.0000516,
+    /** Opening a server connection (its login to PostgreSQL) and closing it. */
+    serverCpu: 0.0004537,
+  },
   /** A trivial query's backend CPU on an open connection (SELECT pg_sleep(0): dbQuery.cpu.pg_sleep0), for pool_pre_ping's SELECT 1. */
   pingCpu: 0.0000573,
   /** libpq's side of connect + close, by pg_hba.conf method (dbConnect's cpu). */

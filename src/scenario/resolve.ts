@@ -248,7 +248,8 @@ export function resolve(scenario: Scenario): ResolvedScenario {
       maxRequests: s.maxRequests,
       maxRequestsJitter: s.maxRequestsJitter,
       bootTime: fromSeconds(s.bootTime),
-      bootCpu: uvicorn && a.asyncpgPool !== undefined && a.asyncpgPool.minSize > 0 ? fromSeconds(s.bootCpu ?? MEASURED_COSTS.uvicorn.bootCpu) : 0,
+      bootCpu:
+        uvicorn && a.asyncpgPool !== undefined && a.asyncpgPool.minSize > 0 ? fromSeconds(s.bootCpu ?? MEASURED_COSTS.uvicorn.bootCpu) : 0,
       worker: {
         // uvicorn accepts whatever comes (worker_connections is not passed on); limit_concurrency answers 503s instead.
         connections: workerClass === 'sync' ? 1 : uvicorn ? MAX_FDS : s.workerConnections,

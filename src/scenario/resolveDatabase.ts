@@ -63,7 +63,17 @@ export interface PgBouncerSettings {
   defaultPoolSize: number;
   maxClientConn: number;
   loginTime: Time;
+  /** Its own CPU, on its one thread: per client login, per query relayed, per server connection opened and closed. */
+  loginCpu: Time;
+  queryCpu: Time;
+  serverCpu: Time;
   queryWaitTimeout: Time;
+  /**
+   * The app's client closes its connection inside a transaction (psycopg2 without
+   * autocommit, a connection per request): it holds its server connection from its first
+   * query to its close, and the close makes PgBouncer close that server connection.
+   */
+  closesInTransaction: boolean;
 }
 
 export interface DatabaseSettings {
@@ -154,7 +164,14 @@ export function resolveDatabase(
             defaultPoolSize: b.defaultPoolSize,
             maxClientConn: b.maxClientConn,
             loginTime: fromSeconds(b.loginTime),
+            loginCpu: fromSeconds(b.loginCpu),
+            queryCpu: fromSeconds(b.queryCpu),
+            serverCpu: fromSeconds(b.serverCpu),
             queryWaitTimeout: fromSeconds(b.queryWaitTimeout),
+            closesInTransaction:
+              !(scenario.app.autocommit ?? scenario.app.driver === 'asyncpg') &&
+              scenario.app.pool === undefined &&
+              scenario.app.asyncpgPool === undefined,
           },
     roleLimit,
     // With an app-side pool, pool_size + max_overflow per worker process; behind PgBouncer,

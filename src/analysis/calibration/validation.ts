@@ -77,7 +77,11 @@ export function runBootStorms(root: string, planFile: string, results: string): 
       const s = validateScenario({ ...raw, seed }, b.scenario);
       const result = simulate(s, { timeSeries: false });
       const pool = result.database?.asyncpgPool;
-      return { failedPools: pool?.failedPools ?? 0, refused: pool?.startupRefusals ?? 0, startup: (result.server.startup?.duration ?? 0) / 1e6 };
+      return {
+        failedPools: pool?.failedPools ?? 0,
+        refused: pool?.startupRefusals ?? 0,
+        startup: (result.server.startup?.duration ?? 0) / 1e6,
+      };
     });
     const startups = records.flatMap((r) => (r.startup === undefined ? [] : [r.startup]));
     return {

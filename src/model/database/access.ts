@@ -61,13 +61,13 @@ export class DatabaseAccess {
   }
 
   close(req: HttpRequest): void {
-    if (this.pool === undefined && this.asyncpgPool === undefined) this.server.close();
+    if (this.pool === undefined && this.asyncpgPool === undefined) this.server.close(req);
     else this.poolOf(req.host!).checkin();
   }
 
   /** A killed request held a connection: without a pool it closes; a pool closes with its process. */
-  drop(): void {
-    if (this.pool === undefined && this.asyncpgPool === undefined) this.server.close();
+  drop(req: HttpRequest): void {
+    if (this.pool === undefined && this.asyncpgPool === undefined) this.server.close(req);
   }
 
   /** A worker process exited (killed or retired): the connections of its pool close. */

@@ -2,13 +2,20 @@
 // default_pool_size, max_client_conn, query_wait_timeout).
 //
 // Clients connect to PgBouncer, a single-threaded event loop: each login costs it
-// `loginTime`, one after another, and no fork. Beyond max_client_conn it refuses
-// clients. It keeps at most default_pool_size server connections to PostgreSQL, opened
-// on demand (with PostgreSQL's fork and start-up costs) and then kept open. In session
-// mode a client holds a server connection from its login to its disconnect; in
-// transaction mode only for each query (one statement = one transaction here). A client
+// `loginCpu` (its side of authentication; the client's proof is the app's), each query it
+// relays `queryCpu`, each server connection it opens and later closes `serverCpu`, one
+// after another on its one thread, on the database's cores, and no fork. Beyond
+// max_client_conn it refuses clients. It keeps at most default_pool_size server
+// connections to PostgreSQL, opened on demand (with PostgreSQL's fork and start-up costs)
+// and then kept open. In session mode a client holds a server connection from its login
+// to its disconnect; in transaction mode only for each transaction: one query, or, for a
+// client that closes inside a transaction (psycopg2 without autocommit), from its first
+// query to its close. A client that closes inside a transaction leaves its server
+// connection unusable: PgBouncer closes it ("client disconnect while server was not
+// ready": objects.c disconnect_client), and the next client needs a new one. A client
 // that needs a server connection while all are busy waits in a FIFO, up to
 // query_wait_timeout.
+import type { Cpu } from '../../engine/cpu/cpu.js';
 import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
@@ -28,15 +35,27 @@ export class PgBouncer implements DbServer {
   clients = 0;
   peakClients = 0;
   refused = 0;
+  /** Its own CPU so far (s of work, in µs). */
+  cpuUsed = 0;
+  /** Server connections closed because their client left inside a transaction. */
+  serversClosed = 0;
+  /** Server connections opened. */
+  serversOpened = 0;
   /** Server connections: open (or opening), and idle among them. */
   private servers = 0;
   private idle = 0;
+  /** Clients with a transaction open (closesInTransaction): in transaction mode, each holds its server connection. */
+  private readonly inTransaction = new Set<HttpRequest>();
+  /** The next grant hands the waiter a place to open a new server connection, not an idle one. */
+  private grantOpens = false;
 
   constructor(
     private readonly sim: Simulation,
     readonly settings: PgBouncerSettings,
     /** PostgreSQL (in tests, any DbServer). */
     private readonly postgres: DbServer,
+    /** The cores its one thread runs on (undefined: its work takes no time). */
+    private readonly cpu: Cpu | undefined = undefined,
   ) {
     this.waiting = new WaitQueue(sim, settings.queryWaitTimeout, QUERY_WAIT_TIMEOUT);
   }
@@ -45,7 +64,7 @@ export class PgBouncer implements DbServer {
     return this.waiting.timeouts;
   }
 
-  /** `_clientCpu`: the app does not answer PgBouncer's own login (it logs in with what it has). */
+  /** `_clientCpu`: the app's share of the login is charged to it as a step after the connect. */
   open<A>(req: HttpRequest, _clientCpu: Time, done: DbDone<A>, a: A): void {
     if (this.clients >= this.settings.maxClientConn) {
       this.refused++;
@@ -54,50 +73,104 @@ export class PgBouncer implements DbServer {
     }
     this.clients++;
     if (this.clients > this.peakClients) this.peakClients = this.clients;
-    this.loop.acquire(login, this, new Operation(this, req, done, a));
+    const op = new Operation(this, req, done, a);
+    op.hold = this.settings.loginTime;
+    this.onLoop(this.settings.loginCpu, login, op);
   }
 
-  close(): void {
+  close(req?: HttpRequest): void {
     this.clients--;
-    if (this.settings.poolMode === 'session') this.releaseServer();
+    if (req !== undefined && this.inTransaction.delete(req)) this.closeServer();
+    else if (this.settings.poolMode === 'session') this.releaseServer();
   }
 
   query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
-    if (this.settings.poolMode === 'session') {
-      this.postgres.query(req, cpu, wait, done, a);
-      return;
-    }
     const op = new Operation(this, req, done, a);
     op.cpu = cpu;
     op.wait = wait;
-    this.takeServer(op, runQuery);
+    this.onLoop(this.settings.queryCpu, relay, op);
   }
 
-  /** @internal PgBouncer's loop got to the login. */
-  login(op: Operation): void {
-    this.sim.schedule(this.settings.loginTime, loggedIn, this, op);
+  /** @internal the query has been read and is PgBouncer's to send on. */
+  relayed(op: Operation): void {
+    const holds = this.settings.poolMode === 'session' || this.inTransaction.has(op.req);
+    if (this.settings.closesInTransaction) this.inTransaction.add(op.req);
+    if (holds) this.postgres.query(op.req, op.cpu, op.wait, deliver, op);
+    else this.takeServer(op, runQuery);
   }
 
-  /** @internal */
-  loggedIn(op: Operation): void {
+  /** Runs `work` of its CPU on its one thread, then `then(op)`. */
+  private onLoop(work: Time, then: (op: Operation) => void, op: Operation): void {
+    if ((work === 0 || this.cpu === undefined) && op.hold === 0) {
+      then(op);
+      return;
+    }
+    op.next = then;
+    op.work = work;
+    this.loop.acquire(loopGot, this, op);
+  }
+
+  /** @internal its thread is free for `op`'s work. */
+  loopGot(op: Operation): void {
+    if (op.work > 0 && this.cpu !== undefined) {
+      this.cpuUsed += op.work;
+      this.cpu.run(op.work, cpuDone, this, op);
+    } else this.cpuDone(op);
+  }
+
+  /** @internal `op`'s CPU is done; a login's own time (loginTime) still holds the thread. */
+  cpuDone(op: Operation): void {
+    if (op.hold > 0) {
+      const hold = op.hold;
+      op.hold = 0;
+      this.sim.schedule(hold, loopDone, this, op);
+    } else this.loopDone(op);
+  }
+
+  /** @internal `op`'s work on its thread is done. */
+  loopDone(op: Operation): void {
     this.loop.release();
+    op.next!(op);
+  }
+
+  /** @internal the client is logged in. */
+  loggedIn(op: Operation): void {
     if (this.settings.poolMode === 'session') this.takeServer(op, deliver);
     else deliver(op, undefined);
   }
 
   /** Gives `op` a server connection (idle, new, or after a wait), then calls then(op, error). */
   private takeServer(op: Operation, then: DbDone<Operation>): void {
+    op.granted = then;
     if (this.idle > 0) {
       this.idle--;
       then(op, undefined);
     } else if (this.servers < this.settings.defaultPoolSize) {
       this.servers++;
-      op.granted = then;
-      // PgBouncer answers PostgreSQL's handshake itself: no work of the app's.
-      this.postgres.open(op.req, 0, serverOpened, op);
+      this.openServer(op);
     } else {
-      this.waiting.wait(op.req, then, op);
+      this.waiting.wait(op.req, waited, op);
     }
+  }
+
+  private openServer(op: Operation): void {
+    this.serversOpened++;
+    this.onLoop(this.settings.serverCpu, openOnPostgres, op);
+  }
+
+  /** @internal PgBouncer answers PostgreSQL's handshake itself: no work of the app's. */
+  openOnPostgres(op: Operation): void {
+    this.postgres.open(op.req, 0, serverOpened, op);
+  }
+
+  /** @internal a waiter's turn came: an idle server connection, or a place to open one. */
+  waited(op: Operation, error: string | undefined): void {
+    if (error !== undefined || !this.grantOpens) {
+      op.granted!(op, error);
+      return;
+    }
+    this.grantOpens = false;
+    this.openServer(op);
   }
 
   /** @internal a server connection PgBouncer was opening for `op` is ready, or failed. */
@@ -108,13 +181,15 @@ export class PgBouncer implements DbServer {
 
   /** @internal a transaction-mode query has its server connection (or failed to get one). */
   runQuery(op: Operation, error: string | undefined): void {
-    if (error !== undefined) deliver(op, error);
-    else this.postgres.query(op.req, op.cpu, op.wait, queryDone, op);
+    if (error !== undefined) {
+      this.inTransaction.delete(op.req);
+      deliver(op, error);
+    } else this.postgres.query(op.req, op.cpu, op.wait, queryDone, op);
   }
 
-  /** @internal a transaction-mode query ran on its server connection: the connection goes back. */
+  /** @internal a transaction-mode query ran; its server connection goes back unless its transaction is still open. */
   queryDone(op: Operation): void {
-    this.releaseServer();
+    if (!this.inTransaction.has(op.req)) this.releaseServer();
     deliver(op, undefined);
   }
 
@@ -122,13 +197,32 @@ export class PgBouncer implements DbServer {
   private releaseServer(): void {
     if (!this.waiting.grant()) this.idle++;
   }
+
+  /** Its client left inside a transaction: PgBouncer closes the server connection; a waiter may open another. */
+  private closeServer(): void {
+    this.serversClosed++;
+    this.servers--;
+    this.postgres.close();
+    if (this.waiting.length === 0) return;
+    this.servers++;
+    this.grantOpens = true;
+    if (!this.waiting.grant()) {
+      this.grantOpens = false;
+      this.servers--;
+    }
+  }
 }
 
-/** One client operation in PgBouncer: a login, or a transaction-mode query. */
+/** One client operation in PgBouncer: a login, or a query. */
 class Operation {
   /** What it does once it has a server connection (or failed to get one). */
   granted: DbDone<Operation> | undefined = undefined;
-  /** A transaction-mode query's backend CPU and wait. */
+  /** What it does once its work on PgBouncer's thread is done, and that work. */
+  next: ((op: Operation) => void) | undefined = undefined;
+  work = 0;
+  /** Time it holds the thread beyond its CPU (a login's loginTime). */
+  hold = 0;
+  /** A query's backend CPU and wait. */
   cpu = 0;
   wait = 0;
   constructor(
@@ -138,6 +232,34 @@ class Operation {
     readonly done: DbDone<any>,
     readonly a: unknown,
   ) {}
+}
+
+function loopGot(bouncer: PgBouncer, op: Operation): void {
+  bouncer.loopGot(op);
+}
+
+function cpuDone(bouncer: PgBouncer, op: Operation): void {
+  bouncer.cpuDone(op);
+}
+
+function loopDone(bouncer: PgBouncer, op: Operation): void {
+  bouncer.loopDone(op);
+}
+
+function login(op: Operation): void {
+  op.bouncer.loggedIn(op);
+}
+
+function relay(op: Operation): void {
+  op.bouncer.relayed(op);
+}
+
+function openOnPostgres(op: Operation): void {
+  op.bouncer.openOnPostgres(op);
+}
+
+function waited(op: Operation, error: string | undefined): void {
+  op.bouncer.waited(op, error);
 }
 
 function serverOpened(op: Operation, error: string | undefined): void {
@@ -150,14 +272,6 @@ function runQuery(op: Operation, error: string | undefined): void {
 
 function queryDone(op: Operation): void {
   op.bouncer.queryDone(op);
-}
-
-function login(bouncer: PgBouncer, op: Operation): void {
-  bouncer.login(op);
-}
-
-function loggedIn(bouncer: PgBouncer, op: Operation): void {
-  bouncer.loggedIn(op);
 }
 
 /** The operation is over: its caller hears of it. */

@@ -18,8 +18,8 @@ export interface DbServer {
    * `clientCpu`: its own work for the last answer (libpq's share of authentication).
    */
   open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void;
-  /** Closes a connection. */
-  close(): void;
+  /** Closes a connection (`req`'s, when the app closes its own: PgBouncer tells a close inside a transaction). */
+  close(req?: HttpRequest): void;
   /** Runs a query for `req` on a connection it holds: `cpu` on the database's cores, then `wait`. */
   query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void;
 }

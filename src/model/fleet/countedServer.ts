@@ -16,9 +16,9 @@ export class CountedServer implements DbServer {
     this.server.open(req, clientCpu, opened, new Opening(this, done, a));
   }
 
-  close(): void {
+  close(req?: HttpRequest): void {
     this.held--;
-    this.server.close();
+    this.server.close(req);
   }
 
   query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {

@@ -82,6 +82,8 @@ export interface FleetParts {
   /** The first host (the machine). */
   machine: Cpu;
   postgres: Postgres | undefined;
+  /** PostgreSQL's host, where a shared PgBouncer runs. */
+  databaseHost: Cpu | undefined;
 }
 
 export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts): Fleet {
@@ -90,7 +92,8 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
   let sharedBouncer: Fleet['sharedBouncer'];
   if (postgres !== undefined && d?.pgbouncer !== undefined && f.pgbouncer === 'shared') {
     const counted = new CountedServer(postgres);
-    sharedBouncer = { pgbouncer: new PgBouncer(sim, d.pgbouncer, counted), counted };
+    // PgBouncer is a service of its own on the database's host.
+    sharedBouncer = { pgbouncer: new PgBouncer(sim, d.pgbouncer, counted, p.group(p.databaseHost!)), counted };
   }
   if (d?.clientAnswers) postgres!.client = new FleetDbClient();
 
@@ -100,11 +103,14 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
   for (let i = 0; i < f.built; i++) {
     const streams = new RandomStreams(`${r.seed}/instance ${i + 1}`);
     let cpu: Cpu;
+    /** Its host's cores (a pod's quota). */
+    let onHost: Cpu;
     const own = f.perInstance[i];
-    if (own.quota !== undefined) cpu = new QuotaCpu(sim, f.hostCores, own.quota.quota, own.quota.period);
+    if (own.quota !== undefined) cpu = onHost = new QuotaCpu(sim, f.hostCores, own.quota.quota, own.quota.period);
     else {
       const h = Math.floor(i / f.instancesPerHost);
       if (hosts[h] === undefined) hosts[h] = p.newCpu(f.hostCores);
+      onHost = hosts[h];
       // Each instance's arbiter and workers: one session (one service) on its host.
       cpu = p.group(hosts[h]);
     }
@@ -117,13 +123,22 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
       else {
         counted = new CountedServer(postgres);
         server = counted;
-        if (d.pgbouncer !== undefined) server = pgbouncer = new PgBouncer(sim, d.pgbouncer, counted);
+        // A sidecar runs beside its instance, a service of its own on that host.
+        if (d.pgbouncer !== undefined) server = pgbouncer = new PgBouncer(sim, d.pgbouncer, counted, p.group(onHost));
       }
       db = newDatabaseAccess(sim, server, own.app, streams);
     }
     const app = newApp(sim, own.app, cpu, db, streams);
     const listener = newListener(sim, own.listener, streams, timeline.gauge('backlog', series));
-    const arbiter = new Arbiter(sim, listener, app, own.server, gauges, streams.stream('server.maxRequestsJitter'), streams.stream('server.spawnSleep'));
+    const arbiter = new Arbiter(
+      sim,
+      listener,
+      app,
+      own.server,
+      gauges,
+      streams.stream('server.maxRequestsJitter'),
+      streams.stream('server.spawnSleep'),
+    );
     const memory = own.memory === undefined ? undefined : new MemoryLimit(own.memory);
     if (memory !== undefined) arbiter.watchMemory(memory);
     instances.push({ index: i, listener, arbiter, app, db, counted, pgbouncer, cpu, memory });

@@ -298,7 +298,7 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
       this.gauges.running.add(-1, now);
       if (req.holdsDbConnection) {
         req.holdsDbConnection = false;
-        this.app.db!.drop();
+        this.app.db!.drop(req);
       }
       if (req.conn.open) {
         req.conn.open = false;

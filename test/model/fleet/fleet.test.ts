@@ -93,7 +93,16 @@ describe('a fleet', () => {
     // Without a pool, each request in flight may hold one: 4 workers x 100 greenlets per instance.
     expect(connectionBudget({ ...s, app: { ...s.app, pool: undefined } })!.max).toBe(4 * 400 + 8);
     // Behind one shared PgBouncer, its default_pool_size; with a sidecar each, one per instance.
-    const bouncer = { poolMode: 'transaction' as const, defaultPoolSize: 20, maxClientConn: 1000, loginTime: 0, queryWaitTimeout: 120 };
+    const bouncer = {
+      poolMode: 'transaction' as const,
+      defaultPoolSize: 20,
+      maxClientConn: 1000,
+      loginTime: 0,
+      loginCpu: 0,
+      queryCpu: 0,
+      serverCpu: 0,
+      queryWaitTimeout: 120,
+    };
     expect(connectionBudget({ ...s, database: { ...s.database!, pgbouncer: bouncer } })!.max).toBe(20 + 8);
     expect(
       connectionBudget({ ...s, database: { ...s.database!, pgbouncer: bouncer }, fleet: { ...s.fleet!, pgbouncer: 'sidecar' } })!.max,

@@ -1,23 +1,33 @@
 // PgBouncer alone, in front of a PostgreSQL that opens a connection in 100 µs.
 import { describe, expect, it } from 'vitest';
 import { MAX_CLIENT_CONN, PgBouncer, QUERY_WAIT_TIMEOUT, type PgBouncerSettings } from '../../../src/model/database/pgbouncer.js';
+import { SharedCpu } from '../../../src/engine/cpu/shared.js';
 import { fakeServer, harness, request } from './harness.js';
 
-function setup(changes: Partial<PgBouncerSettings>) {
+function setup(changes: Partial<PgBouncerSettings>, cores = 0) {
   const h = harness();
   const settings: PgBouncerSettings = {
     poolMode: 'session',
     defaultPoolSize: 1,
     maxClientConn: 2,
     loginTime: 50,
+    loginCpu: 0,
+    queryCpu: 0,
+    serverCpu: 0,
     queryWaitTimeout: 1000,
+    closesInTransaction: false,
     ...changes,
   };
-  const bouncer = new PgBouncer(h.sim, settings, fakeServer(h, { openTime: 100 }));
+  const cpu = cores > 0 ? new SharedCpu(h.sim, cores) : undefined;
+  const bouncer = new PgBouncer(h.sim, settings, fakeServer(h, { openTime: 100 }), cpu);
   const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
-  const open = (id: number) => bouncer.open(request(id), 0, log('ready'), id);
-  const query = (id: number, wait: number) => bouncer.query(request(id), 0, wait, log('result'), id);
-  return { h, bouncer, open, query };
+  // One request per client, as a handler that connects, queries and closes.
+  const requests = new Map<number, ReturnType<typeof request>>();
+  const req = (id: number) => requests.get(id) ?? requests.set(id, request(id)).get(id)!;
+  const open = (id: number) => bouncer.open(req(id), 0, log('ready'), id);
+  const query = (id: number, wait: number) => bouncer.query(req(id), 0, wait, log('result'), id);
+  const close = (id: number) => bouncer.close(req(id));
+  return { h, bouncer, open, query, close };
 }
 
 describe('PgBouncer, alone', () => {
@@ -56,5 +66,40 @@ describe('PgBouncer, alone', () => {
     h.at(0, () => [1, 2].forEach(open));
     // 2 starts waiting at 100 (after its login) and gives up at 400.
     expect(h.run()).toEqual(['50 server open 1', '150 ready 1', `400 2 ${QUERY_WAIT_TIMEOUT}`]);
+  });
+
+  it("transaction mode, a client that closes inside its transaction: it holds its server connection from its first query to its close, and PgBouncer closes it ('client disconnect while server was not ready')", () => {
+    const { h, bouncer, open, query, close } = setup({ poolMode: 'transaction', closesInTransaction: true });
+    h.at(0, () => [1, 2].forEach(open));
+    // 1 opens the one server connection (200-300) and queries (300-400); its transaction is
+    // still open, so 2 waits. 1 closes at 500: the server connection closes, and 2 opens
+    // another (500-600) and queries (600-700).
+    h.at(200, () => {
+      query(1, 100);
+      query(2, 100);
+    });
+    h.at(500, () => close(1));
+    expect(h.run()).toEqual([
+      '50 ready 1',
+      '100 ready 2',
+      '200 server open 1',
+      '300 server query 1',
+      '400 result 1',
+      '500 server close',
+      '500 server open 2',
+      '600 server query 2',
+      '700 result 2',
+    ]);
+    expect([bouncer.serversOpened, bouncer.serversClosed]).toEqual([2, 1]);
+  });
+
+  it('runs its own CPU on its one thread: logins one after another, a query relayed after its turn', () => {
+    // One core to itself: logins of 100 µs each, relaying a query 10 µs, opening a server connection 20 µs.
+    const { h, bouncer, open, query } = setup({ poolMode: 'transaction', loginTime: 0, loginCpu: 100, queryCpu: 10, serverCpu: 20 }, 1);
+    h.at(0, () => [1, 2].forEach(open));
+    // 2's query (at 150) waits for 2's login (100-200): relayed 200-210, server opened 210-230 + 100.
+    h.at(150, () => query(2, 50));
+    expect(h.run()).toEqual(['100 ready 1', '200 ready 2', '230 server open 2', '330 server query 2', '380 result 2']);
+    expect(bouncer.cpuUsed).toBe(100 + 100 + 10 + 20);
   });
 });
