@@ -95,26 +95,42 @@ describe('PostgreSQL connection slots', () => {
 });
 
 describe("PostgreSQL's connection handshake, step by step", () => {
-  /** Attempts at the given times, on `cpu` (plenty of cores unless said), with a log of what the client saw. */
+  /**
+   * Attempts at the given times, with a log of what the client saw. On `cpu` cores (FIFO,
+   * processor sharing, or task groups with the postmaster in a session of its own; plenty
+   * unless said), beside `otherProcessCpu` of a CPU-bound process started at 0. The client
+   * answers each message `clientAnswersAfter` µs after it arrives, or goes away (EOF)
+   * `clientGoneAfter` µs after. `childrenAt`: times to log how many children the
+   * postmaster has.
+   */
   function handshake(
     changes: Partial<PostgresSettings>,
-    opts: { at?: number[]; cores?: number; shared?: boolean; clientAnswersAfter?: number } = {},
+    opts: {
+      at?: number[];
+      cores?: number;
+      cpu?: 'fifo' | 'shared' | 'grouped';
+      otherProcessCpu?: number;
+      clientAnswersAfter?: number;
+      clientGoneAfter?: number;
+      childrenAt?: number[];
+    } = {},
   ) {
     const sim = new Simulation();
     const log: string[] = [];
-    const pg = new Postgres(
-      sim,
-      settings({ forkTime: 0, backendStartTime: 0, ...changes }),
-      opts.shared ? new SharedCpu(sim, opts.cores ?? 100) : new FifoCpu(sim, opts.cores ?? 100),
-      gauge(),
-      LINUX_SYN,
-    );
-    if (opts.clientAnswersAfter !== undefined) {
-      const delay = opts.clientAnswersAfter;
+    const cores = opts.cores ?? 100;
+    const s = settings({ forkTime: 0, backendStartTime: 0, ...changes });
+    const cpu =
+      opts.cpu === 'grouped' ? new GroupedCpu(sim, cores) : opts.cpu === 'shared' ? new SharedCpu(sim, cores) : new FifoCpu(sim, cores);
+    const session = cpu instanceof GroupedCpu ? cpu.group() : cpu;
+    const pg = new Postgres(sim, s, cpu, gauge(), LINUX_SYN, session);
+    if (opts.otherProcessCpu !== undefined) cpu.run(opts.otherProcessCpu, () => {}, undefined);
+    const after = opts.clientAnswersAfter ?? opts.clientGoneAfter;
+    if (after !== undefined) {
+      const error = opts.clientGoneAfter === undefined ? undefined : 'EOF';
       pg.client = {
-        turn(attempt, cpu) {
-          log.push(`${sim.now} ${cpu > 0 ? 'challenge' : 'message'} ${attempt.req.id}`);
-          sim.schedule(delay, () => attempt.answered(), undefined);
+        turn(attempt, work) {
+          log.push(`${sim.now} ${work > 0 ? 'challenge' : 'message'} ${attempt.req.id}`);
+          sim.schedule(after, () => attempt.answered(error), undefined);
         },
       };
     }
@@ -128,6 +144,7 @@ describe("PostgreSQL's connection handshake, step by step", () => {
         undefined,
       );
     }
+    for (const t of opts.childrenAt ?? []) sim.schedule(t, () => log.push(`${t} children ${pg.postmaster.children}`), undefined);
     sim.run();
     return { pg, log };
   }
@@ -209,24 +226,10 @@ describe("PostgreSQL's connection handshake, step by step", () => {
   });
 
   it('a client gone before its backend started: the backend exits when it starts, and the attempt fails at once', () => {
-    const sim = new Simulation();
-    const log: string[] = [];
-    const pg = new Postgres(
-      sim,
-      settings({ forkTime: 0, backendStartTime: 0, postmasterCpu: 1000 }),
-      new FifoCpu(sim, 4),
-      gauge(),
-      LINUX_SYN,
-    );
-    pg.client = { turn: (attempt) => sim.schedule(10, () => attempt.answered('EOF'), undefined) };
-    const req = request(0);
-    pg.open(req, 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
-    let childrenAtFork = -1;
-    sim.schedule(999, () => (childrenAtFork = pg.postmaster.children), undefined);
-    sim.run();
-    expect(log).toEqual(['10 0 EOF']);
-    // Forked while the attempt was already over; the child reads EOF and exits as it starts.
-    expect(childrenAtFork).toBe(0);
+    // The client goes away 10 µs after connecting, while the postmaster forks (0-1000): the
+    // attempt fails then. The child, forked anyway, starts up (1000-1500), reads EOF and exits.
+    const { pg, log } = handshake({ postmasterCpu: 1000, backendStartupCpu: 500 }, { clientGoneAfter: 10, childrenAt: [1200] });
+    expect(log).toEqual(['0 message 0', '10 0 EOF', '1200 children 1']);
     expect(pg.postmaster.children).toBe(0);
     expect(pg.backends).toBe(0);
   });
@@ -239,26 +242,11 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     // 600, A's child leaves the session at 1000 (its last 100 alone: 1/3 of the core, three
     // groups) and is ready at 1300, B's child at 1500. Without the split each child is a
     // group of its own from its fork: fork B ends at 500, A is ready at 1100, B at 1300.
-    const run = (beforeSetsid: number) => {
-      const sim = new Simulation();
-      const cpu = new GroupedCpu(sim, 1);
-      const log: string[] = [];
-      const changes = {
-        postmasterCpu: 100,
-        backendStartupCpu: 300,
-        backendBeforeSetsidCpu: beforeSetsid,
-        forkTime: 0,
-        backendStartTime: 0,
-      };
-      const pg = new Postgres(sim, settings(changes), cpu, gauge(), LINUX_SYN, cpu.group());
-      cpu.run(100_000, () => {}, undefined);
-      for (const i of [0, 1]) {
-        const req = request(i);
-        pg.open(req, 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
-      }
-      sim.run();
-      return log;
-    };
+    const run = (beforeSetsid: number) =>
+      handshake(
+        { postmasterCpu: 100, backendStartupCpu: 300, backendBeforeSetsidCpu: beforeSetsid },
+        { at: [0, 0], cores: 1, cpu: 'grouped', otherProcessCpu: 100_000 },
+      ).log;
     expect(run(200)).toEqual(['1300 0 ready', '1500 1 ready']);
     expect(run(0)).toEqual(['1100 0 ready', '1300 1 ready']);
   });
@@ -336,8 +324,8 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     // runs alone, 200-1200. With 500 µs of refusal CPU both run at half speed from 200:
     // the refusal ends at 1200 and attempt 0 has 500 µs left: ready at 1700.
     const base = { maxConnections: 1, superuserReservedConnections: 0, backendStartupCpu: 100, backendStartCpu: 1000 };
-    const cheap = handshake({ ...base, refusedCpu: 0 }, { at: [0, 0], cores: 1, shared: true }).log;
-    const costly = handshake({ ...base, refusedCpu: 500 }, { at: [0, 0], cores: 1, shared: true }).log;
+    const cheap = handshake({ ...base, refusedCpu: 0 }, { at: [0, 0], cores: 1, cpu: 'shared' }).log;
+    const costly = handshake({ ...base, refusedCpu: 500 }, { at: [0, 0], cores: 1, cpu: 'shared' }).log;
     expect(cheap).toEqual([`200 1 ${TOO_MANY_CLIENTS}`, '1200 0 ready']);
     expect(costly).toEqual([`200 1 ${TOO_MANY_CLIENTS}`, '1700 0 ready']);
   });
