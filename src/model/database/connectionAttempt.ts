@@ -105,7 +105,7 @@ export class Attempt {
     this.backend.client!.turn(this, this.turnsLeft === 0 ? this.clientCpu : 0);
   }
 
-  /** The client answered the backend's last message (or went away: `error`). */
+  /** The client's process took its turn: it sent what the step asked for (or went away: `error`). */
   answered(error?: string): void {
     if (error !== undefined) {
       this.gone(error);
@@ -115,7 +115,10 @@ export class Attempt {
       this.turnsLeft--;
       // The proof (or md5 hash) is computed for the last authentication message.
       this.backend.client!.turn(this, this.slotted && this.turnsLeft === 0 ? this.clientCpu : 0);
-    } else if (!this.requestSent) {
+      return;
+    }
+    // The step's last turn: the SSL request, the startup packet, or the last answer is sent.
+    if (!this.requestSent) {
       this.requestSent = true;
       if (this.childReady) this.negotiate();
     } else if (!this.slotted) this.backend.startupPacketRead(this);
