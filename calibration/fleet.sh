@@ -56,20 +56,7 @@ print(sum(ps.cpu(p) or 0 for p in ps.children($(cat "$WORK/nginx.pid"))))"); }
 if [ "${PART:-all}" != quota ]; then
 instance 8001
 instance 8002
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream app { server $HOST:8001; server $HOST:8002; }
-  server {
-    listen $HOST:$LB_PORT backlog=4096;
-    location / { proxy_pass http://app; proxy_read_timeout 1s; }
-  }
-}
-NGINX
+nginx_conf "$LB_PORT" "proxy_read_timeout 1s;" 8001 8002
 # nginx_up: a fresh nginx (its record of failed upstreams starts empty: max_fails 1 and
 # fail_timeout 10 s mark an upstream that failed as unavailable for 10 s).
 nginx_up() {

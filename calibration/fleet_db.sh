@@ -57,26 +57,9 @@ instances() {
   sleep 1
 }
 
-upstreams() { # N, FORMAT (printf with the port)
-  local i
-  for i in $(seq 0 $(($1 - 1))); do printf "$2" $((FIRST_PORT + i)); done
-}
-
 nginx_up() { # N
-  cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream app { $(upstreams "$1" "server $HOST:%d; ") }
-  server {
-    listen $HOST:$LB_PORT backlog=4096;
-    location / { proxy_pass http://app; }
-  }
-}
-NGINX
+  # shellcheck disable=SC2046 # one argument per instance's port
+  nginx_conf "$LB_PORT" "" $(seq "$FIRST_PORT" $((FIRST_PORT + $1 - 1)))
   : >"$WORK/nginx-error.log"
   nginx -c "$WORK/nginx.conf" -p "$WORK"
   LB_PID_FILE="$WORK/nginx.pid"

@@ -23,17 +23,7 @@ for port in 8301 8302; do
   gunicorn --bind="$HOST:$port" --chdir "$HERE/app" --workers=1 --worker-class=gevent wsgi_fleet:application >"$WORK/g$port.log" 2>&1 &
   PIDS+=($!)
 done
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream app { server $HOST:8301; server $HOST:8302; }
-  server { listen $HOST:8300 backlog=4096; location / { proxy_pass http://app; } }
-}
-NGINX
+nginx_conf 8300 "" 8301 8302
 sleep 2
 nginx -c "$WORK/nginx.conf" -p "$WORK"
 sleep 0.5

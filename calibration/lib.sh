@@ -1,6 +1,7 @@
-# Shared by run.sh (the load series) and costs.sh (the micro-benchmarks); sourced, not
-# run. It defines the settings and the functions that start and stop the kit's private
-# PostgreSQL and gunicorn (127.0.0.1 only), and the quiet protocol. Nothing starts until
+# Shared by the kit's scripts (run.sh: the load series, costs.sh: the micro-benchmarks,
+# and the others); sourced, not run. It defines the settings and the functions that start
+# and stop the kit's private PostgreSQL and gunicorn (127.0.0.1 only), the fleet kits'
+# nginx configuration, and the quiet protocol. Nothing starts until
 # a script calls kit_init.
 #
 # The quiet protocol: the machine's cores are shared with other work, which waits while
@@ -158,6 +159,32 @@ gunicorn_down() {
     wait "$GUNICORN_PID" 2>/dev/null
     GUNICORN_PID=""
   fi
+}
+
+# --- nginx, for the fleet kits ----------------------------------------------------------
+
+# nginx_conf PORT LOCATION UPSTREAM_PORT...: $WORK/nginx.conf, an nginx of one worker
+# process on HOST:PORT in front of the upstreams on HOST (round robin), its pid file and
+# error log in WORK (Debian's own nginx service is not used). LOCATION: directives after
+# proxy_pass ("" for nginx's defaults).
+nginx_conf() {
+  local port="$1" location="$2" upstream servers=""
+  shift 2
+  for upstream in "$@"; do servers+="server $HOST:$upstream; "; done
+  cat >"$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream app { $servers}
+  server {
+    listen $HOST:$port backlog=4096;
+    location / { proxy_pass http://app;${location:+ $location} }
+  }
+}
+NGINX
 }
 
 # --- The quiet protocol ----------------------------------------------------------------

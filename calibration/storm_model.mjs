@@ -5,25 +5,14 @@
 // build first).
 //
 //   node calibration/storm_model.mjs [none|session|service] [seeds]
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
-import { validateScenario } from '../dist/scenario/load.js';
-import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
+import { wireStorm } from './storm.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 const taskGroups = process.argv[2];
 const seeds = Number(process.argv[3] ?? 3);
-const STORM = ['server.workers=4', 'server.workerConnections=100', 'client.requests=1000', 'client.concurrency=1000', ...plan.actors];
 
 for (let seed = 1; seed <= seeds; seed++) {
-  const raw = JSON.parse(readFileSync(join(root, plan.scenario), 'utf8'));
-  for (const o of [...STORM, `seed=${seed}`, ...(taskGroups ? [`machine.taskGroups=${taskGroups}`] : [])]) applyOverride(raw, o);
-  const system = wire(resolve(validateScenario(raw, plan.scenario)), false);
+  const storm = wireStorm({ clients: 1000, seed, extra: taskGroups ? [`machine.taskGroups=${taskGroups}`] : [] });
+  const system = storm.system;
   const pg = system.postgres;
   // CPU work finished from 0.1 to 0.6 s by the workers and by PostgreSQL's processes (the
   // real storm's cpu samples, summed the same way). With task groups they run on views
@@ -62,7 +51,7 @@ for (let seed = 1; seed <= seeds; seed++) {
     if (system.sim.now < 1_000_000) system.sim.schedule(20_000, sample, undefined);
   };
   system.sim.schedule(0, sample, undefined);
-  runSystem(system, { maxEvents: raw.limits?.maxEvents ?? 10_000_000, maxSimTime: 3600e6 });
+  storm.run();
   const at = (t) => samples.find((s) => s.t >= t);
   const [a, b, half, one] = [at(100_000), at(600_000), at(500_000), at(1_000_000)];
   const handlers = [200_000, 300_000, 500_000, 1_000_000].map((t) => at(t).started).join('/');

@@ -5,17 +5,9 @@
 // Node only (npm run build first).
 //
 //   node calibration/storm_wire_model.mjs [c1000|c400] [seeds] [scenario] [--set path=value ...]
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
-import { validateScenario } from '../dist/scenario/load.js';
-import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
+import { Attempt } from '../dist/model/database/connectionAttempt.js';
+import { plan, wireStorm } from './storm.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 const args = process.argv.slice(2);
 const extra = [];
 for (let i = args.indexOf('--set'); i >= 0; i = args.indexOf('--set')) extra.push(...args.splice(i, 2).slice(1));
@@ -27,20 +19,19 @@ const median = (xs) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+// The client's answers go to their attempt, a record the server reuses: the hook is the
+// class's, set once, and each seed's run points it at its own records.
+let onAnswer = (_attempt) => {};
+const answered = Attempt.prototype.answered;
+Attempt.prototype.answered = function (error) {
+  onAnswer(this);
+  answered.call(this, error);
+};
+
 console.log(`${storm}, ${file}${extra.length ? ` ${extra.join(' ')}` : ''}`);
 for (let seed = 1; seed <= Number(seedsArg); seed++) {
-  const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
-  const sets = [
-    'server.workers=4',
-    'server.workerConnections=100',
-    'client.requests=1000',
-    `client.concurrency=${clients}`,
-    ...plan.actors,
-    `seed=${seed}`,
-    ...extra,
-  ];
-  for (const o of sets) applyOverride(raw, o);
-  const system = wire(resolve(validateScenario(raw, file)), false);
+  const storm = wireStorm({ clients, seed, file, extra });
+  const system = storm.system;
   const pg = system.postgres;
   const now = () => system.sim.now;
   const dials = [],
@@ -112,11 +103,9 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
     rec(attempt)?.turns.push({ asked: now(), slotted: attempt.slotted });
     turn(attempt, cpu);
   };
-  const answered = pg.clientAnswered.bind(pg);
-  pg.clientAnswered = (attempt, error) => {
+  onAnswer = (attempt) => {
     const r = rec(attempt);
     if (r?.turns.length) r.turns[r.turns.length - 1].answered = now();
-    answered(attempt, error);
   };
   const packet = pg.startupPacketRead.bind(pg);
   pg.startupPacketRead = (attempt) => {
@@ -139,7 +128,7 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
     if (r && r.query === undefined) r.query = now();
     query(req, ...rest);
   };
-  runSystem(system, { maxEvents: raw.limits?.maxEvents ?? 10_000_000, maxSimTime: 3600e6 });
+  storm.run();
 
   const all = [...conns.values()];
   for (const r of all) {

@@ -1,34 +1,31 @@
 // PostgreSQL's connection handling past the postmaster (postmaster.ts: the accept queue
 // and the fork), in the order a backend's code runs it (MODEL.md section 4; PostgreSQL 15:
-// BackendInitialize; proc.c InitProcess; postinit.c InitPostgres; auth.c, auth-scram.c;
-// libpq fe-connect.c).
+// BackendInitialize; proc.c InitProcess; postinit.c InitPostgres; auth.c, auth-scram.c).
+// Wherever the backend waits for its client, the client's turns (connectionAttempt.ts)
+// decide when it goes on.
 //
 // 3. The new backend starts (`backendStartupCpu`, its first part still in the postmaster's
-//    session: `backendBeforeSetsidCpu`) and reads its client's first message, which the
-//    client sends once its process has got to the connected socket (`connectTurns` turns
-//    of its loop, while the postmaster forks); libpq asks for SSL first (`turnsBeforeSlot`:
-//    the client reads the server's 'N', then sends the startup packet). Then the backend
-//    takes a PGPROC slot in InitProcess. With
+//    session: `backendBeforeSetsidCpu`), reads its client's SSL request, answers it and
+//    reads the startup packet. Then it takes a PGPROC slot in InitProcess. With
 //    max_connections slots taken it sends "sorry, too many clients already" and exits
-//    (`refusedCpu`). Slots go in the order backends reach InitProcess.
-// 4. Holding its slot, it authenticates: it sends its challenge and waits for the client,
-//    whose share (scram-sha-256's proof: PBKDF2 with 4096 iterations) runs in the client's
-//    process (`DbClient.turn`, connectionAttempt.ts: a gevent worker's loop), however long
-//    that process takes to get to it. Then the backend's own start-up (`backendStartCpu`:
-//    the server's share of authentication, InitPostgres), then `backendStartTime` of
-//    anything else. An ordinary role is refused here if fewer than
-//    superuser_reserved_connections slots would remain free (InitPostgres, after
-//    authentication).
+//    (`refusedCpu`). Slots go in the order backends reach InitProcess. A dead-end child
+//    (postmaster.ts) refuses as soon as it has read the startup packet.
+// 4. Holding its slot, it authenticates: it sends its challenge and waits for the client's
+//    answers. Then the backend's own start-up (`backendStartCpu`: the server's share of
+//    authentication, InitPostgres), then `backendStartTime` of anything else. An ordinary
+//    role is refused here if fewer than superuser_reserved_connections slots would remain
+//    free (InitPostgres, after authentication).
 // 5. A query uses backend CPU, then waits (pg_sleep, IO). Closing ends the backend: its
 //    slot is free `backendExitTime` after the close, and the process exits after
-//    `backendExitCpu` more.
+//    `backendExitCpu` more. A backend whose client goes away mid-handshake reads EOF and
+//    exits, its slot free at once.
 import type { Cpu } from '../../engine/cpu/cpu.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PostgresSettings } from '../../scenario/resolve.js';
 import type { Counter, Gauge } from '../../stats/timeline.js';
 import type { HttpRequest } from '../request.js';
-import { Attempt, type DbClient } from './connectionAttempt.js';
+import { Attempt, type AttemptBackend, type DbClient } from './connectionAttempt.js';
 import { childExited, Postmaster } from './postmaster.js';
 import type { DbDone, DbServer } from './server.js';
 import { runTimedQuery, type TimedBackend } from './statementTimeout.js';
@@ -39,7 +36,7 @@ export const RESERVED_FOR_SUPERUSER = 'FATAL:  remaining connection slots are re
 
 export { BACKENDS_BEYOND_MAX_CONNECTIONS, type PostgresSettings } from '../../scenario/resolve.js';
 
-export class Postgres implements DbServer, TimedBackend {
+export class Postgres implements DbServer, TimedBackend, AttemptBackend {
   /** Accepts the connections and forks their backends. */
   readonly postmaster: Postmaster;
   /** Finished attempts, for reuse. */
@@ -184,18 +181,6 @@ export class Postgres implements DbServer, TimedBackend {
     done(a, undefined);
   };
 
-  /**
-   * @internal the SYN is in the postmaster's listen queue, so the kernel has completed the
-   * handshake: the client's socket is writable, and libpq sends its first message after
-   * `connectTurns` turns of the client's process (psycopg2's first poll, then fe-connect.c
-   * PQconnectPoll's CONNECTION_STARTED), while the postmaster accepts and forks.
-   */
-  connected(attempt: Attempt): void {
-    if (attempt.requestSent) return;
-    attempt.turnsLeft = this.settings.connectTurns - 1;
-    this.client!.turn(attempt, 0);
-  }
-
   /** @internal the postmaster forked a child for `attempt` (a dead end, or a backend): it reads the startup packet. */
   childStarted(attempt: Attempt): void {
     const s = this.settings;
@@ -211,6 +196,22 @@ export class Postgres implements DbServer, TimedBackend {
     else this.startedUp(attempt);
   };
 
+  /** The backend has started: unless its client went away meanwhile, it reads the client's first message. */
+  private readonly startedUp = (attempt: Attempt): void => {
+    if (attempt.abandoned) {
+      if (!attempt.deadEnd) childExited(this.postmaster);
+      this.spare.push(attempt);
+      return;
+    }
+    attempt.backendStarted();
+  };
+
+  /** @internal the startup packet is in: a dead end refuses; a backend goes on to InitProcess. */
+  startupPacketRead(attempt: Attempt): void {
+    if (attempt.deadEnd) this.deadEndRefuses(attempt);
+    else this.initProcess(attempt);
+  }
+
   /**
    * A dead-end child read the startup packet: it refuses and exits. PostgreSQL checks its
    * child limit at the end of ProcessStartupPacket, after the SSL negotiation, "instead of
@@ -224,36 +225,6 @@ export class Postgres implements DbServer, TimedBackend {
     this.finish(attempt, TOO_MANY_CLIENTS);
     this.backendCpuUsed += this.settings.refusedCpu;
     if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined);
-  }
-
-  /** The backend has started: it reads the client's first message, once the client has sent it. */
-  private readonly startedUp = (attempt: Attempt): void => {
-    if (attempt.abandoned) {
-      if (!attempt.deadEnd) childExited(this.postmaster);
-      this.spare.push(attempt);
-      return;
-    }
-    if (!attempt.requestSent) {
-      attempt.childReady = true;
-      return;
-    }
-    this.negotiate(attempt);
-  };
-
-  /** The SSL request is in: the backend answers it, and the client then sends the startup packet. */
-  private negotiate(attempt: Attempt): void {
-    const client = this.client;
-    if (client !== undefined && this.settings.turnsBeforeSlot > 0) {
-      attempt.turnsLeft = this.settings.turnsBeforeSlot - 1;
-      // Without authentication messages (trust), libpq's own work falls in this turn.
-      client.turn(attempt, attempt.turnsLeft === 0 && this.settings.authTurns === 0 ? attempt.clientCpu : 0);
-    } else this.startupPacketRead(attempt);
-  }
-
-  /** The startup packet is in: a dead end refuses; a backend goes on to InitProcess. */
-  private startupPacketRead(attempt: Attempt): void {
-    if (attempt.deadEnd) this.deadEndRefuses(attempt);
-    else this.initProcess(attempt);
   }
 
   /** The backend read the startup packet: InitProcess takes a slot, or refuses. */
@@ -274,74 +245,31 @@ export class Postgres implements DbServer, TimedBackend {
     attempt.slotted = true;
     this.openGauge.add(1, this.sim.now);
     if (this.backends > this.peakOpen) this.peakOpen = this.backends;
-    attempt.turnsLeft = s.authTurns;
-    this.authenticate(attempt);
+    // It sends its challenge and waits for the client's answers, holding its slot.
+    if (this.client !== undefined && s.authTurns > 0) {
+      this.awaitingClient++;
+      attempt.authenticate();
+    } else this.backendStart(attempt);
   }
 
-  /** The next authentication message to the client, or, when it has answered them all, the backend's own start. */
-  private authenticate(attempt: Attempt): void {
-    const client = this.client;
-    if (client === undefined || attempt.turnsLeft === 0) {
-      this.clientDone(attempt);
-      return;
-    }
-    attempt.turnsLeft--;
-    this.awaitingClient++;
-    attempt.awaitingClient = true;
-    // The proof (or md5 hash) is computed for the last message.
-    client.turn(attempt, attempt.turnsLeft === 0 ? attempt.clientCpu : 0);
+  /** @internal the client answered the last authentication message. */
+  clientAuthenticated(attempt: Attempt): void {
+    this.awaitingClient--;
+    this.backendStart(attempt);
   }
 
-  /** @internal the client answered (or went away: `error`). */
-  clientAnswered(attempt: Attempt, error: string | undefined): void {
-    if (!attempt.requestSent) {
-      // One of the connected socket's turns.
-      if (error !== undefined) {
-        // Gone before its first message: a child already waiting reads EOF and exits; one
-        // not started yet exits when it starts, and the attempt is reused only then.
-        if (attempt.childReady) {
-          if (!attempt.deadEnd) childExited(this.postmaster);
-          this.finish(attempt, error);
-        } else {
-          attempt.abandoned = true;
-          attempt.done(attempt.a, error);
-        }
-        return;
-      }
-      if (attempt.turnsLeft > 0) {
-        attempt.turnsLeft--;
-        this.client!.turn(attempt, 0);
-        return;
-      }
-      attempt.requestSent = true;
-      if (attempt.childReady) this.negotiate(attempt);
-      return;
-    }
-    if (attempt.awaitingClient) {
-      attempt.awaitingClient = false;
+  /** @internal the client went away mid-handshake: the backend reads EOF and exits. */
+  clientGone(attempt: Attempt, error: string): void {
+    if (attempt.slotted) {
       this.awaitingClient--;
-    }
-    if (error !== undefined) {
-      // The client went away mid-handshake: the backend reads EOF and exits.
-      if (attempt.slotted) {
-        this.startingUp--;
-        this.slotFreed();
-      } else if (!attempt.deadEnd) childExited(this.postmaster);
-      this.finish(attempt, error);
-      return;
-    }
-    if (!attempt.slotted) {
-      if (attempt.turnsLeft > 0) {
-        attempt.turnsLeft--;
-        this.client!.turn(attempt, 0);
-      } else this.startupPacketRead(attempt);
-      return;
-    }
-    this.authenticate(attempt);
+      this.startingUp--;
+      this.slotFreed();
+    } else if (!attempt.deadEnd) childExited(this.postmaster);
+    this.finish(attempt, error);
   }
 
   /** Authenticated: the backend's own start-up, until ready for queries. */
-  private clientDone(attempt: Attempt): void {
+  private backendStart(attempt: Attempt): void {
     this.backendCpuUsed += this.settings.backendStartCpu;
     if (this.settings.backendStartCpu > 0) this.cpu.run(this.settings.backendStartCpu, this.authenticated, attempt);
     else this.authenticated(attempt);

@@ -3,7 +3,9 @@
 //
 // 1. TCP connect to the postmaster's listening socket. Its accept queue holds
 //    min(2 x MaxBackends, somaxconn) connections; a SYN that finds it full is dropped and
-//    the client retransmits it (1 s, 3 s, 7 s... later).
+//    the client retransmits it (1 s, 3 s, 7 s... later). A SYN in the queue is a
+//    connected socket to the client, which goes on with its side of the handshake
+//    (connectionAttempt.ts) while it waits for the postmaster.
 // 2. The postmaster is one process: it accepts and forks one connection after another
 //    (`postmasterCpu` on the database's cores, then `forkTime` of anything else); an
 //    attempt that finds it asleep in its loop's select() costs `postmasterWakeCpu` more
@@ -18,9 +20,16 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PostgresSettings } from '../../scenario/resolve.js';
 import type { Attempt } from './connectionAttempt.js';
-import type { Postgres } from './postgres.js';
 
 export const CONNECT_TIMED_OUT = 'connection to server failed: Connection timed out';
+
+/** Where a child goes on after the fork: the backend's side (postgres.ts). */
+export interface Children {
+  /** The forked child (a dead end, or a backend) starts. */
+  childStarted(attempt: Attempt): void;
+  /** The attempt is over: its client gets `error`. */
+  finish(attempt: Attempt, error: string | undefined): void;
+}
 
 export class Postmaster {
   /** Connections the kernel completed and the postmaster has not accepted yet. */
@@ -44,7 +53,7 @@ export class Postmaster {
     /** When the client retransmits a dropped SYN (µs after the previous one; the last: gives up). */
     synRetransmits: readonly Time[],
     /** The server its children become backends of. */
-    private readonly pg: Postgres,
+    private readonly pg: Children,
   ) {
     this.synTimers = synRetransmits.map((t) => sim.lane(t));
   }
@@ -58,7 +67,7 @@ export class Postmaster {
       this.synTimers[attempt.synCount - 1].schedule(last ? connectTimedOut : resendSyn, this, attempt);
       return;
     }
-    this.pg.connected(attempt);
+    attempt.connected();
     if (!this.busy) {
       // The postmaster is asleep in its loop: it wakes and accepts at once.
       this.busy = true;

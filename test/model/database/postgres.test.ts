@@ -1,30 +1,11 @@
+// A backend's life through the handshake: its slot, the refusals, its start-up and exit
+// (the postmaster's steps in postmaster.test.ts, the client's turns in
+// connectionAttempt.test.ts).
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../../src/engine/simulation.js';
-import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';
-import { Connection, HttpRequest } from '../../../src/model/request.js';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
-import { SharedCpu } from '../../../src/engine/cpu/shared.js';
-import { GroupedCpu } from '../../../src/engine/cpu/grouped.js';
-import { Timeline } from '../../../src/stats/timeline.js';
-import { postgresSettings } from '../harness/harness.js';
-
-// µs after the previous SYN (Linux: 1, 2, 4... s).
-const LINUX_SYN = [1, 2, 4, 8, 16, 32, 64].map((s) => s * 1e6);
-const gauge = () => new Timeline().gauge('dbConnections');
-const ledger = new Float64Array(9);
-const request = (id: number) => new HttpRequest(id, new Connection(id, undefined as never), 0, ledger, 0);
-const settings = (changes: Partial<PostgresSettings>): PostgresSettings =>
-  postgresSettings({
-    maxConnections: 100,
-    superuserReservedConnections: 3,
-    superuser: true,
-    listenBacklog: 244,
-    maxChildren: 244,
-    forkTime: 1000,
-    backendStartTime: 5000,
-    authTurns: 1,
-    ...changes,
-  });
+import { Simulation } from '../../../src/engine/simulation.js';
+import { Postgres, RESERVED_FOR_SUPERUSER, TOO_MANY_CLIENTS } from '../../../src/model/database/postgres.js';
+import { gauge, handshake, LINUX_SYN, request, settings } from './handshake.js';
 
 function attempts(n: number, superuser: boolean) {
   const sim = new Simulation();
@@ -94,44 +75,7 @@ describe('PostgreSQL connection slots', () => {
   });
 });
 
-describe("PostgreSQL's connection handshake, step by step", () => {
-  /** Attempts at the given times, on `cpu` (plenty of cores unless said), with a log of what the client saw. */
-  function handshake(
-    changes: Partial<PostgresSettings>,
-    opts: { at?: number[]; cores?: number; shared?: boolean; clientAnswersAfter?: number } = {},
-  ) {
-    const sim = new Simulation();
-    const log: string[] = [];
-    const pg = new Postgres(
-      sim,
-      settings({ forkTime: 0, backendStartTime: 0, ...changes }),
-      opts.shared ? new SharedCpu(sim, opts.cores ?? 100) : new FifoCpu(sim, opts.cores ?? 100),
-      gauge(),
-      LINUX_SYN,
-    );
-    if (opts.clientAnswersAfter !== undefined) {
-      const delay = opts.clientAnswersAfter;
-      pg.client = {
-        turn(attempt, cpu) {
-          log.push(`${sim.now} ${cpu > 0 ? 'challenge' : 'message'} ${attempt.req.id}`);
-          sim.schedule(delay, () => attempt.answered(), undefined);
-        },
-      };
-    }
-    for (const [i, t] of (opts.at ?? [0]).entries()) {
-      sim.schedule(
-        t,
-        () => {
-          const req = request(i);
-          pg.open(req, opts.clientAnswersAfter ?? 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
-        },
-        undefined,
-      );
-    }
-    sim.run();
-    return { pg, log };
-  }
-
+describe("PostgreSQL's backend through the handshake, step by step", () => {
   it('success: postmaster fork, start-up, slot, the client answers the challenge, backend start, ready', () => {
     // Connected at t = 0: the client sends its first message when it gets to it (t = 300),
     // meanwhile 100 µs in the postmaster and 200 of start-up (t = 300); the slot at 300, the
@@ -162,107 +106,6 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     expect(pg.postmaster.children).toBe(1);
   });
 
-  it('holds the slot while the client computes its answer, so a later attempt is refused meanwhile', () => {
-    // Each client sends its first message 5 ms after connecting. Attempt 0 takes the slot
-    // then (t = 5 ms) and waits 5 ms more for its answer to the challenge; attempt 1
-    // (connected at 1 ms) reaches InitProcess at 6 ms and is refused at once.
-    const { pg, log } = handshake({ maxConnections: 1, superuserReservedConnections: 0 }, { at: [0, 1000], clientAnswersAfter: 5000 });
-    expect(log).toEqual(['0 message 0', '1000 message 1', '5000 challenge 0', `6000 1 ${TOO_MANY_CLIENTS}`, '10000 0 ready']);
-    // What the report says of the refusal: the one slot was held by a backend waiting for its client.
-    expect([pg.heldAtRefusals, pg.awaitingClientAtRefusals, pg.startingUpAtRefusals, pg.inQueryAtRefusals]).toEqual([1, 1, 1, 0]);
-  });
-
-  it('scram-sha-256 as libpq runs it: the SSL request before the slot, then two messages, the proof computed for the second', () => {
-    // The client answers each message 100 µs after it arrives. Attempt 0: connected at 0,
-    // its SSL request sent at 100, the 'N' answered at 200 (the slot), SASL initial
-    // answered at 300, proof answered at 400, 400 µs of backend start: ready at 800.
-    // Attempt 1 (t = 50) reaches InitProcess at 250 and finds the one slot held.
-    const { log } = handshake(
-      { maxConnections: 1, superuserReservedConnections: 0, turnsBeforeSlot: 1, authTurns: 2, backendStartCpu: 400 },
-      { at: [0, 50], clientAnswersAfter: 100 },
-    );
-    expect(log).toEqual([
-      '0 message 0',
-      '50 message 1',
-      '100 message 0',
-      '150 message 1',
-      '200 message 0',
-      `250 1 ${TOO_MANY_CLIENTS}`,
-      '300 challenge 0',
-      '800 0 ready',
-    ]);
-  });
-
-  it("the client's first message and the fork run side by side: the backend goes on when both are done", () => {
-    // The client sends its SSL request 100 µs after connecting; the postmaster forks for
-    // 400 µs, so the backend reads the request at 400 (not at 100 + 400): 'N' at 400,
-    // answered at 500: slot, challenge at 500, answered at 600, ready.
-    const { log } = handshake({ postmasterCpu: 400, turnsBeforeSlot: 1, authTurns: 1 }, { clientAnswersAfter: 100 });
-    expect(log).toEqual(['0 message 0', '400 message 0', '500 challenge 0', '600 0 ready']);
-    // psycopg2's way, two turns before the SSL request (its own first poll, then libpq's):
-    // sent at 200, still before the backend is ready at 400.
-    const twice = handshake({ postmasterCpu: 400, turnsBeforeSlot: 1, authTurns: 1, connectTurns: 2 }, { clientAnswersAfter: 100 });
-    expect(twice.log).toEqual(['0 message 0', '100 message 0', '400 message 0', '500 challenge 0', '600 0 ready']);
-    // With the fork quicker than the client's two turns, the backend waits for the request.
-    const slowClient = handshake({ postmasterCpu: 50, turnsBeforeSlot: 1, authTurns: 1, connectTurns: 2 }, { clientAnswersAfter: 100 });
-    expect(slowClient.log).toEqual(['0 message 0', '100 message 0', '200 message 0', '300 challenge 0', '400 0 ready']);
-  });
-
-  it('a client gone before its backend started: the backend exits when it starts, and the attempt fails at once', () => {
-    const sim = new Simulation();
-    const log: string[] = [];
-    const pg = new Postgres(
-      sim,
-      settings({ forkTime: 0, backendStartTime: 0, postmasterCpu: 1000 }),
-      new FifoCpu(sim, 4),
-      gauge(),
-      LINUX_SYN,
-    );
-    pg.client = { turn: (attempt) => sim.schedule(10, () => attempt.answered('EOF'), undefined) };
-    const req = request(0);
-    pg.open(req, 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
-    let childrenAtFork = -1;
-    sim.schedule(999, () => (childrenAtFork = pg.postmaster.children), undefined);
-    sim.run();
-    expect(log).toEqual(['10 0 EOF']);
-    // Forked while the attempt was already over; the child reads EOF and exits as it starts.
-    expect(childrenAtFork).toBe(0);
-    expect(pg.postmaster.children).toBe(0);
-    expect(pg.backends).toBe(0);
-  });
-
-  it("a new child shares the postmaster's task group until its setsid(): the postmaster forks the next one slower", () => {
-    // One core, task groups (autogroup): the postmaster's session, and a CPU-bound process
-    // in a session of its own. Two attempts at 0; 100 µs a fork, 300 of start-up, 200 of
-    // it before setsid(). Two groups share the core (0.5 each) until 200, when fork A ends;
-    // then A's child (before setsid) and fork B share the session's half: B's fork ends at
-    // 600, A's child leaves the session at 1000 (its last 100 alone: 1/3 of the core, three
-    // groups) and is ready at 1300, B's child at 1500. Without the split each child is a
-    // group of its own from its fork: fork B ends at 500, A is ready at 1100, B at 1300.
-    const run = (beforeSetsid: number) => {
-      const sim = new Simulation();
-      const cpu = new GroupedCpu(sim, 1);
-      const log: string[] = [];
-      const changes = {
-        postmasterCpu: 100,
-        backendStartupCpu: 300,
-        backendBeforeSetsidCpu: beforeSetsid,
-        forkTime: 0,
-        backendStartTime: 0,
-      };
-      const pg = new Postgres(sim, settings(changes), cpu, gauge(), LINUX_SYN, cpu.group());
-      cpu.run(100_000, () => {}, undefined);
-      for (const i of [0, 1]) {
-        const req = request(i);
-        pg.open(req, 0, (r, error) => log.push(`${sim.now} ${r.id} ${error ?? 'ready'}`), req);
-      }
-      sim.run();
-      return log;
-    };
-    expect(run(200)).toEqual(['1300 0 ready', '1500 1 ready']);
-    expect(run(0)).toEqual(['1100 0 ready', '1300 1 ready']);
-  });
-
   it('reserved-slot refusal: an ordinary role is refused after authentication when fewer than 3 slots would stay free', () => {
     // max_connections 4, 3 reserved. Both backends hold a slot from their fork (t = 100,
     // 200) through authentication: when the first is ready (t = 500) 2 slots are free, so
@@ -275,59 +118,21 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     expect(pg.backends).toBe(1);
   });
 
-  it('dead end: beyond 2 x MaxBackends children the postmaster forks a child that only refuses', () => {
-    // maxChildren 1: attempt 0 is a child (fork 0-100, start-up 100-300, ready); attempt 1
-    // forks 100-200 while it lives, so it is a dead end: it reads the startup packet
-    // (200-400) and refuses, whatever the free slots.
-    const { pg, log } = handshake({ maxChildren: 1, postmasterCpu: 100, backendStartupCpu: 200 }, { at: [0, 0] });
-    expect(log).toEqual(['300 0 ready', `400 1 ${TOO_MANY_CLIENTS}`]);
-    expect(pg.deadEnds).toBe(1);
-    expect(pg.backends).toBe(1);
-  });
-
-  it("dead end: it refuses only after its client's answer to the SSL request, as ProcessStartupPacket reads the startup packet first", () => {
-    // maxChildren 1, the client answers each message 150 µs after it arrives; both clients
-    // send their SSL request at 150. Attempt 0: fork 0-100, start-up 100-300, 'N' at 300,
-    // answered 450: slot, challenge at 450, answered 600: ready. Attempt 1: fork 100-200, a
-    // dead end; start-up 200-400, 'N' at 400, answered 550: refused then, not at 400.
-    const { pg, log } = handshake(
-      { maxChildren: 1, postmasterCpu: 100, backendStartupCpu: 200, turnsBeforeSlot: 1, authTurns: 1 },
-      { at: [0, 0], clientAnswersAfter: 150 },
-    );
-    expect(log).toEqual([
-      '0 message 0',
-      '0 message 1',
-      '300 message 0',
-      '400 message 1',
-      '450 challenge 0',
-      `550 1 ${TOO_MANY_CLIENTS}`,
-      '600 0 ready',
-    ]);
-    expect(pg.deadEnds).toBe(1);
-    // A dead end is no child of the limit's count: only attempt 0's backend is.
-    expect(pg.postmaster.children).toBe(1);
-  });
-
-  it('serializes the fork on the postmaster: one attempt after another, whatever the cores', () => {
-    const { log } = handshake({ postmasterCpu: 100 }, { at: [0, 0, 0, 0] });
-    expect(log).toEqual(['100 0 ready', '200 1 ready', '300 2 ready', '400 3 ready']);
-  });
-
-  it('wakes the postmaster only for an attempt that finds it asleep: those queued behind it fork back to back', () => {
-    // 100 µs per fork, 50 more to wake. Attempts 0-2 arrive together: 0 wakes it (0-150),
-    // 1 and 2 wait in its queue and fork at once after (150-250, 250-350). Attempt 3
-    // arrives at 1000, when it sleeps again: it pays the wake-up (1000-1150).
-    const { pg, log } = handshake({ postmasterCpu: 100, postmasterWakeCpu: 50 }, { at: [0, 0, 0, 1000] });
-    expect(log).toEqual(['150 0 ready', '250 1 ready', '350 2 ready', '1150 3 ready']);
-    expect(pg.postmaster.cpuUsed).toBe(4 * 100 + 2 * 50);
-  });
-
-  it("overflows the postmaster's listen queue into SYN retransmissions", () => {
-    // Backlog 2, 1 ms per fork: attempt 0 is taken at once, 1 and 2 queue, 3 is dropped
-    // and comes back 1 s later (Linux's first retransmission).
-    const { pg, log } = handshake({ listenBacklog: 2, postmasterCpu: 1000 }, { at: [0, 0, 0, 0] });
-    expect(log).toEqual(['1000 0 ready', '2000 1 ready', '3000 2 ready', '1001000 3 ready']);
-    expect(pg.postmaster.synDrops).toBe(1);
+  it("a new child shares the postmaster's task group until its setsid(): the postmaster forks the next one slower", () => {
+    // One core, task groups (autogroup): the postmaster's session, and a CPU-bound process
+    // in a session of its own. Two attempts at 0; 100 µs a fork, 300 of start-up, 200 of
+    // it before setsid(). Two groups share the core (0.5 each) until 200, when fork A ends;
+    // then A's child (before setsid) and fork B share the session's half: B's fork ends at
+    // 600, A's child leaves the session at 1000 (its last 100 alone: 1/3 of the core, three
+    // groups) and is ready at 1300, B's child at 1500. Without the split each child is a
+    // group of its own from its fork: fork B ends at 500, A is ready at 1100, B at 1300.
+    const run = (beforeSetsid: number) =>
+      handshake(
+        { postmasterCpu: 100, backendStartupCpu: 300, backendBeforeSetsidCpu: beforeSetsid },
+        { at: [0, 0], cores: 1, cpu: 'grouped', otherProcessCpu: 100_000 },
+      ).log;
+    expect(run(200)).toEqual(['1300 0 ready', '1500 1 ready']);
+    expect(run(0)).toEqual(['1100 0 ready', '1300 1 ready']);
   });
 
   it("a refusal's CPU delays the others on a 1-core host", () => {
@@ -336,8 +141,8 @@ describe("PostgreSQL's connection handshake, step by step", () => {
     // runs alone, 200-1200. With 500 µs of refusal CPU both run at half speed from 200:
     // the refusal ends at 1200 and attempt 0 has 500 µs left: ready at 1700.
     const base = { maxConnections: 1, superuserReservedConnections: 0, backendStartupCpu: 100, backendStartCpu: 1000 };
-    const cheap = handshake({ ...base, refusedCpu: 0 }, { at: [0, 0], cores: 1, shared: true }).log;
-    const costly = handshake({ ...base, refusedCpu: 500 }, { at: [0, 0], cores: 1, shared: true }).log;
+    const cheap = handshake({ ...base, refusedCpu: 0 }, { at: [0, 0], cores: 1, cpu: 'shared' }).log;
+    const costly = handshake({ ...base, refusedCpu: 500 }, { at: [0, 0], cores: 1, cpu: 'shared' }).log;
     expect(cheap).toEqual([`200 1 ${TOO_MANY_CLIENTS}`, '1200 0 ready']);
     expect(costly).toEqual([`200 1 ${TOO_MANY_CLIENTS}`, '1700 0 ready']);
   });

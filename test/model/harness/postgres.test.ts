@@ -1,5 +1,5 @@
-// PostgreSQL alone, past the handshake (test/model/database/postgres.test.ts has it step
-// by step): queries on the backends' cores, and what a close frees and when.
+// PostgreSQL alone, past the handshake (test/model/database/ has it step by step):
+// queries on the backends' cores, and what a close frees and when.
 import { describe, expect, it } from 'vitest';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
 import { Postgres, TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';

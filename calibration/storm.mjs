@@ -1,0 +1,35 @@
+// The actors storm as the storm models run it (storm_model.mjs, storm_wire_model.mjs): the
+// kit's measured scenario with the storm's load and the actors' settings from
+// validation.json, wired but not run, so that a model can hook the parts it reads first.
+// Node only (npm run build first).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runSystem } from '../dist/model/run.js';
+import { wire } from '../dist/model/wire.js';
+import { validateScenario } from '../dist/scenario/load.js';
+import { applyOverride } from '../dist/scenario/overrides.js';
+import { resolve } from '../dist/scenario/resolve.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
+
+/**
+ * The storm of `clients` at once on `file` (the plan's scenario unless said), with `seed`,
+ * and `extra` overrides after the storm's own: the wired system, and `run()` to run it.
+ */
+export function wireStorm({ clients, seed, file = plan.scenario, extra = [] }) {
+  const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
+  const sets = [
+    'server.workers=4',
+    'server.workerConnections=100',
+    'client.requests=1000',
+    `client.concurrency=${clients}`,
+    ...plan.actors,
+    `seed=${seed}`,
+    ...extra,
+  ];
+  for (const o of sets) applyOverride(raw, o);
+  const system = wire(resolve(validateScenario(raw, file)), false);
+  return { system, run: () => runSystem(system, { maxEvents: raw.limits?.maxEvents ?? 10_000_000, maxSimTime: 3600e6 }) };
+}
