@@ -76,11 +76,11 @@ export function findViolations(r: RunResult): Violation[] {
   const bouncer = db?.pgbouncer;
   if (
     bouncer !== undefined &&
-    (bouncer.peakClients > bouncer.maxClientConn || (db !== undefined && db.peakOpen > bouncer.defaultPoolSize))
+    (bouncer.peakClients > bouncer.maxClientConn || bouncer.peakServers > bouncer.defaultPoolSize)
   ) {
     fail(
       INVARIANTS.pgbouncerLimit,
-      `peak ${bouncer.peakClients} clients of max_client_conn ${bouncer.maxClientConn}, peak ${db!.peakOpen} server connections of default_pool_size ${bouncer.defaultPoolSize}`,
+      `peak ${bouncer.peakClients} clients of max_client_conn ${bouncer.maxClientConn}, peak ${bouncer.peakServers} server connections of default_pool_size ${bouncer.defaultPoolSize}`,
     );
   }
   const e = r.evidence;

@@ -140,6 +140,8 @@ export interface RunResult {
       /** Server connections it opened, and closed because their client left inside a transaction. */
       serversOpened: number;
       serversClosed: number;
+      /** The most server connections it had at once (PostgreSQL may still count exiting ones). */
+      peakServers: number;
       /** Its own CPU (µs). */
       cpuUsed: number;
     };
@@ -251,6 +253,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
                     timeouts: pgbouncer.timeouts,
                     serversOpened: pgbouncer.serversOpened,
                     serversClosed: pgbouncer.serversClosed,
+                    peakServers: pgbouncer.peakServers,
                     cpuUsed: pgbouncer.cpuUsed,
                   },
           },
@@ -327,6 +330,7 @@ function fleetTotals(system: System) {
             timeouts: bouncers.reduce((a, b) => a + b.timeouts, 0),
             serversOpened: bouncers.reduce((a, b) => a + b.serversOpened, 0),
             serversClosed: bouncers.reduce((a, b) => a + b.serversClosed, 0),
+            peakServers: bouncers.reduce((a, b) => Math.max(a, b.peakServers), 0),
             cpuUsed: bouncers.reduce((a, b) => a + b.cpuUsed, 0),
           },
   };

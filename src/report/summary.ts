@@ -89,6 +89,7 @@ export interface RunSummary {
         /** Server connections it opened, and closed because their client left inside a transaction. */
         serversOpened: number;
         serversClosed: number;
+        peakServers: number;
         /** Its own CPU, seconds. */
         cpu: number;
       } | null;

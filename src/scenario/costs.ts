@@ -49,7 +49,10 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'database.backendExitTime', description: 'how long after a close a backend frees its slot' },
   { path: 'database.backendExitCpu', description: "a backend's CPU after its connection closed, until it has exited" },
   { path: 'database.refusedCpu', description: "a refused backend's CPU after it found no slot (the FATAL message and exit)" },
-  { path: 'database.pgbouncer.loginTime', description: "PgBouncer's time per client login" },
+  { path: 'database.pgbouncer.loginTime', description: "PgBouncer's time per client login beyond its CPU" },
+  { path: 'database.pgbouncer.loginCpu', description: "PgBouncer's CPU per client login and close (its side of authentication)" },
+  { path: 'database.pgbouncer.queryCpu', description: "PgBouncer's CPU to relay a query" },
+  { path: 'database.pgbouncer.serverCpu', description: "PgBouncer's CPU to open a server connection and close it" },
 ];
 
 /** One cost of one scenario. */

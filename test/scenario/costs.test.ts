@@ -77,13 +77,16 @@ describe('the cost registry', () => {
       'database.backendExitCpu',
       'database.refusedCpu',
       'database.pgbouncer.loginTime',
+      'database.pgbouncer.loginCpu',
+      'database.pgbouncer.queryCpu',
+      'database.pgbouncer.serverCpu',
     ]);
     expect(costs.find((c) => c.path === 'app.endpoints.0.steps.0.time')).toMatchObject({
       keys: ['app', 'endpoints', 0, 'steps', 0, 'time'],
       value: 0.002,
     });
     // Absent from the file, moved from its default.
-    expect(costs.find((c) => c.path === 'database.pgbouncer.loginTime')?.value).toBe(0.0002);
+    expect(costs.find((c) => c.path === 'database.pgbouncer.loginCpu')?.value).toBe(0.0003363);
   });
 
   it('skips a path the scenario does not have: no database, or a field the schema does not define yet', () => {

@@ -39,13 +39,17 @@ export class PgBouncer implements DbServer {
   cpuUsed = 0;
   /** Server connections closed because their client left inside a transaction. */
   serversClosed = 0;
-  /** Server connections opened. */
+  /** Server connections opened, and the most it had at once. */
   serversOpened = 0;
+  peakServers = 0;
   /** Server connections: open (or opening), and idle among them. */
   private servers = 0;
   private idle = 0;
-  /** Clients with a transaction open (closesInTransaction): in transaction mode, each holds its server connection. */
-  private readonly inTransaction = new Set<HttpRequest>();
+  /**
+   * Clients whose server connection is busy: a query in flight, or (closesInTransaction) a
+   * transaction open. A client that closes then leaves it unusable, and PgBouncer closes it.
+   */
+  private readonly busy = new Map<HttpRequest, typeof QUERY | typeof OPEN>();
   /** The next grant hands the waiter a place to open a new server connection, not an idle one. */
   private grantOpens = false;
 
@@ -80,7 +84,7 @@ export class PgBouncer implements DbServer {
 
   close(req?: HttpRequest): void {
     this.clients--;
-    if (req !== undefined && this.inTransaction.delete(req)) this.closeServer();
+    if (req !== undefined && this.busy.delete(req)) this.closeServer();
     else if (this.settings.poolMode === 'session') this.releaseServer();
   }
 
@@ -93,10 +97,14 @@ export class PgBouncer implements DbServer {
 
   /** @internal the query has been read and is PgBouncer's to send on. */
   relayed(op: Operation): void {
-    const holds = this.settings.poolMode === 'session' || this.inTransaction.has(op.req);
-    if (this.settings.closesInTransaction) this.inTransaction.add(op.req);
-    if (holds) this.postgres.query(op.req, op.cpu, op.wait, deliver, op);
+    if (this.settings.poolMode === 'session' || this.busy.has(op.req)) this.send(op);
     else this.takeServer(op, runQuery);
+  }
+
+  /** Sends `op`'s query on the server connection its client holds. */
+  private send(op: Operation): void {
+    this.busy.set(op.req, QUERY);
+    this.postgres.query(op.req, op.cpu, op.wait, queryDone, op);
   }
 
   /** Runs `work` of its CPU on its one thread, then `then(op)`. */
@@ -147,6 +155,7 @@ export class PgBouncer implements DbServer {
       then(op, undefined);
     } else if (this.servers < this.settings.defaultPoolSize) {
       this.servers++;
+      if (this.servers > this.peakServers) this.peakServers = this.servers;
       this.openServer(op);
     } else {
       this.waiting.wait(op.req, waited, op);
@@ -182,14 +191,26 @@ export class PgBouncer implements DbServer {
   /** @internal a transaction-mode query has its server connection (or failed to get one). */
   runQuery(op: Operation, error: string | undefined): void {
     if (error !== undefined) {
-      this.inTransaction.delete(op.req);
       deliver(op, error);
-    } else this.postgres.query(op.req, op.cpu, op.wait, queryDone, op);
+      return;
+    }
+    if (op.req.killed) {
+      // Its client is gone (it closed while waiting): the server connection goes back unused.
+      this.releaseServer();
+      return;
+    }
+    this.send(op);
   }
 
-  /** @internal a transaction-mode query ran; its server connection goes back unless its transaction is still open. */
+  /** @internal a query ran: in transaction mode its server connection goes back, unless its transaction is still open. */
   queryDone(op: Operation): void {
-    if (!this.inTransaction.has(op.req)) this.releaseServer();
+    // Its client closed meanwhile: the server connection was closed then.
+    if (!this.busy.has(op.req)) return deliver(op, undefined);
+    if (this.settings.closesInTransaction) this.busy.set(op.req, OPEN);
+    else {
+      this.busy.delete(op.req);
+      if (this.settings.poolMode === 'transaction') this.releaseServer();
+    }
     deliver(op, undefined);
   }
 
@@ -205,6 +226,7 @@ export class PgBouncer implements DbServer {
     this.postgres.close();
     if (this.waiting.length === 0) return;
     this.servers++;
+    if (this.servers > this.peakServers) this.peakServers = this.servers;
     this.grantOpens = true;
     if (!this.waiting.grant()) {
       this.grantOpens = false;
@@ -212,6 +234,10 @@ export class PgBouncer implements DbServer {
     }
   }
 }
+
+/** A client's server connection is running its query, or idle inside its open transaction. */
+const QUERY = 1;
+const OPEN = 2;
 
 /** One client operation in PgBouncer: a login, or a query. */
 class Operation {

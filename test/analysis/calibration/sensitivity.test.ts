@@ -125,7 +125,7 @@ describe('sim run --sensitivity', () => {
       database: { ...clientBound.database, pgbouncer: { defaultPoolSize: 20, maxClientConn: 1000 } },
     };
     const s = analyse(raw);
-    expect(s.moved).toContain('database.pgbouncer.loginTime');
+    expect(s.moved).toContain('database.pgbouncer.loginCpu');
   });
 
   it('leaves the raw scenario as it was, and gives the same answer twice', () => {

@@ -101,9 +101,9 @@ describe('PostgreSQL limits, end to end', () => {
 });
 
 describe('PgBouncer', () => {
-  const through = (poolMode: 'session' | 'transaction', clients: number) =>
+  const through = (poolMode: 'session' | 'transaction', clients: number, autocommit = true) =>
     run({
-      app: { steps: pgSleep(1) },
+      app: { steps: pgSleep(1), autocommit },
       client: { requests: clients, concurrency: clients, timeout: 0 },
       database: { pgbouncer: { poolMode, defaultPoolSize: 20, maxClientConn: 100, loginTime: 0 } },
     });
@@ -116,6 +116,16 @@ describe('PgBouncer', () => {
     expect(result.database!.connections).toBe(20);
     expect(summary.summary.total).toBeGreaterThan(5);
     expect(summary.summary.total).toBeLessThan(5.1);
+  });
+
+  it("with psycopg2's implicit transaction open at close, each client holds its server connection to its close, and PgBouncer closes it: a new one per client", () => {
+    // The same 100 clients: still five rounds of 20, but every client's query needs a new server connection.
+    const { summary, result } = through('transaction', 100, false);
+    expect(summary.statusCodes).toEqual({ '200': 100 });
+    expect(result.database!.peakOpen).toBe(20);
+    expect(result.database!.connections).toBe(100);
+    expect(summary.simulation.database!.pgbouncer!.serversClosed).toBe(100);
+    expect(summary.summary.total).toBeGreaterThan(5);
   });
 
   it('refuses clients beyond max_client_conn', () => {
