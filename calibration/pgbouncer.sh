@@ -107,4 +107,24 @@ for ac in 0 1; do
   gunicorn_down
   quiet_end now
 done
+# The same three alternated run by run (straight to PostgreSQL, through PgBouncer, through
+# it with autocommit), so that the machine's drift falls on all three alike:
+# results/pgbouncer-alt-{direct,bouncer,autocommit}.rN.txt, REPEATS rounds.
+if [[ pgbouncer-alt =~ $ONLY ]]; then
+  for r in $(seq 1 "$REPEATS"); do
+    for cfg in direct bouncer autocommit; do
+      port=$BOUNCER_PORT ac=0
+      [ "$cfg" = direct ] && port=$PG_PORT
+      [ "$cfg" = autocommit ] && ac=1
+      CAL_AUTOCOMMIT=$ac APP_PG_PORT=$port gunicorn_up "pgbouncer-alt-$cfg" wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
+      REPEATS=1 measure "alt-$cfg" -n 1000 -c 1000 -t 0 "$URL"
+      mv "$RESULTS/pgbouncer-alt-$cfg.r1.txt" "$RESULTS/pgbouncer-alt-$cfg.r$r.txt.tmp"
+      mv "$RESULTS/pgbouncer-alt-$cfg.r1.cpu.txt" "$RESULTS/pgbouncer-alt-$cfg.r$r.cpu.txt.tmp"
+      mv "$RESULTS/pgbouncer-alt-$cfg.r1.server.log" "$RESULTS/pgbouncer-alt-$cfg.r$r.server.log.tmp"
+      gunicorn_down
+    done
+  done
+  for f in "$RESULTS"/pgbouncer-alt-*.tmp; do mv "$f" "${f%.tmp}"; done
+  quiet_end now
+fi
 say "results in $RESULTS/pgbouncer-*"

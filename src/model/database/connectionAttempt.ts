@@ -113,8 +113,10 @@ export class Attempt {
     }
     if (this.turnsLeft > 0) {
       this.turnsLeft--;
-      // The proof (or md5 hash) is computed for the last authentication message.
-      this.backend.client!.turn(this, this.slotted && this.turnsLeft === 0 ? this.clientCpu : 0);
+      // The proof (or md5 hash) is computed for the last authentication message; without
+      // any (trust), libpq's own work falls in the last turn before the slot.
+      const last = this.turnsLeft === 0 && (this.slotted || (this.requestSent && this.backend.settings.authTurns === 0));
+      this.backend.client!.turn(this, last ? this.clientCpu : 0);
       return;
     }
     // The step's last turn: the SSL request, the startup packet, or the last answer is sent.

@@ -82,4 +82,15 @@ describe("The client's side of PostgreSQL's handshake, turn by turn", () => {
     expect(pg.postmaster.children).toBe(0);
     expect(pg.backends).toBe(0);
   });
+
+  it("trust: no authentication message, so libpq's own work falls in the last turn before the slot, however many there are", () => {
+    // The client answers each message 100 µs after it arrives: its SSL request at 0, the
+    // 'N' at 100, then the second turn before the slot (write-ready) carries its CPU at
+    // 200, answered at 300: the slot, and ready with nothing more to wait for.
+    const { log } = handshake({ turnsBeforeSlot: 2, authTurns: 0 }, { clientAnswersAfter: 100 });
+    expect(log).toEqual(['0 message 0', '100 message 0', '200 challenge 0', '300 0 ready']);
+    // One turn before the slot: that one carries it.
+    const one = handshake({ turnsBeforeSlot: 1, authTurns: 0 }, { clientAnswersAfter: 100 });
+    expect(one.log).toEqual(['0 message 0', '100 challenge 0', '200 0 ready']);
+  });
 });
