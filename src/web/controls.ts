@@ -63,6 +63,8 @@ export const CONTROL_SPECS: readonly ControlSpec[] = [
   { path: 'database.pgbouncer.poolMode', group: 'PostgreSQL', applies: (s) => s.database?.pgbouncer !== undefined },
   { path: 'database.pgbouncer.defaultPoolSize', group: 'PostgreSQL', span: 100, applies: (s) => s.database?.pgbouncer !== undefined },
   { path: 'database.pgbouncer.maxClientConn', group: 'PostgreSQL', span: 1000, applies: (s) => s.database?.pgbouncer !== undefined },
+  // Whether each client closes inside a transaction decides what PgBouncer can reuse.
+  { path: 'app.autocommit', group: 'PostgreSQL', applies: (s) => s.database?.pgbouncer !== undefined },
   { path: 'machine.cores', group: 'Machine', span: 32 },
   { path: 'machine.taskGroups', group: 'Machine', applies: (s) => s.machine.scheduler === 'shared' },
   { path: 'seed', group: 'Run', span: 100 },
