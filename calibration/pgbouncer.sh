@@ -107,6 +107,14 @@ for ac in 0 1; do
   gunicorn_down
   quiet_end now
 done
+# PgBouncer's queue: 4 x 30 greenlets, each request a one-second pg_sleep, through 20
+# server connections (REPEATS runs of hey -n 400 -c 100).
+if [[ pgbouncer-sleep4x30-c100 =~ $ONLY ]]; then
+  APP_PG_PORT=$BOUNCER_PORT gunicorn_up pgbouncer-sleep4x30 wsgi_patched --workers=4 --worker-class=gevent --worker-connections=30
+  measure sleep4x30-c100 -n 400 -c 100 -t 0 "$URL"
+  gunicorn_down
+  quiet_end now
+fi
 # The same three alternated run by run (straight to PostgreSQL, through PgBouncer, through
 # it with autocommit), so that the machine's drift falls on all three alike:
 # results/pgbouncer-alt-{direct,bouncer,autocommit}.rN.txt, REPEATS rounds.
