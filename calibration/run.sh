@@ -142,6 +142,20 @@ if wanted unpatched-c10; then
   group_end
 fi
 
+# Not in the article: -c 50 and -c 100 again, alternated run by run for SPREAD_ROUNDS (5)
+# rounds, for the spread of the responses (Slowest - Fastest): spread-c{50,100}.rN.txt.
+if wanted spread-c{50,100}; then
+  gunicorn_up spread wsgi_patched --workers=1 --worker-class=gevent --worker-connections=1000
+  for r in $(seq 1 "${SPREAD_ROUNDS:-5}"); do
+    for c in 50 100; do
+      measure "spread-c$c" 1 -n "$c" -c "$c" -t 0 "$URL"
+      for f in txt cpu.txt server.log; do mv "$RESULTS/spread-c$c.r1.$f" "$RESULTS/spread-c$c.r$r.$f.tmp"; done
+    done
+  done
+  for f in "$RESULTS"/spread-c*.tmp; do mv "$f" "${f%.tmp}"; done
+  group_end
+fi
+
 if wanted patched-c{10,50,75,100,101,125,110,150,50-n200}; then
   gunicorn_up patched wsgi_patched --workers=1 --worker-class=gevent --worker-connections=1000
   for c in 10 50 75 100 101 125; do measure "patched-c$c" "$REPEATS" -n "$c" -c "$c" -t 0 "$URL"; done
