@@ -74,10 +74,7 @@ export function findViolations(r: RunResult): Violation[] {
     );
   }
   const bouncer = db?.pgbouncer;
-  if (
-    bouncer !== undefined &&
-    (bouncer.peakClients > bouncer.maxClientConn || bouncer.peakServers > bouncer.defaultPoolSize)
-  ) {
+  if (bouncer !== undefined && (bouncer.peakClients > bouncer.maxClientConn || bouncer.peakServers > bouncer.defaultPoolSize)) {
     fail(
       INVARIANTS.pgbouncerLimit,
       `peak ${bouncer.peakClients} clients of max_client_conn ${bouncer.maxClientConn}, peak ${bouncer.peakServers} server connections of default_pool_size ${bouncer.defaultPoolSize}`,

@@ -205,7 +205,10 @@ export class PgBouncer implements DbServer {
   /** @internal a query ran: in transaction mode its server connection goes back, unless its transaction is still open. */
   queryDone(op: Operation): void {
     // Its client closed meanwhile: the server connection was closed then.
-    if (!this.busy.has(op.req)) return deliver(op, undefined);
+    if (!this.busy.has(op.req)) {
+      deliver(op, undefined);
+      return;
+    }
     if (this.settings.closesInTransaction) this.busy.set(op.req, OPEN);
     else {
       this.busy.delete(op.req);
