@@ -108,17 +108,21 @@ if [[ uvicorn-boot-cpu =~ $ONLY ]]; then
   tail -n 1 "$RESULTS/uvicorn-boot-cpu.txt" >&2
   quiet_end now
 fi
-# The boot storm: 16 workers x min_size 10 against max_connections 100, BOOT_REPEATS times
-# (results/uvicorn-boot-storm.runN.txt; the first series' single run is uvicorn-boot-storm.txt).
+# The boot storm: BOOT_WORKERS (16) workers x min_size = max_size BOOT_POOL (10) against
+# max_connections 100, BOOT_REPEATS times (results/uvicorn-boot-storm.runN.txt, or
+# uvicorn-boot-storm-WxP.runN.txt for other sizes; the first series' single run is
+# uvicorn-boot-storm.txt).
 if [[ uvicorn-boot-storm =~ $ONLY ]]; then
   quiet_begin
+  bw=${BOOT_WORKERS:-16} bp=${BOOT_POOL:-10}
+  tag=uvicorn-boot-storm$([ "$bw.$bp" = 16.10 ] || echo "-${bw}x$bp")
   for r in $(seq 1 "${BOOT_REPEATS:-5}"); do
     pgstart=$(wc -l <"$WORK/postgres.log")
-    CAL_POOL_MIN=10 CAL_POOL_MAX=10 uvicorn_up boot 16
-    wait_log_lines 'pool (ready|failed)' 16
+    CAL_POOL_MIN=$bp CAL_POOL_MAX=$bp uvicorn_up boot "$bw"
+    wait_log_lines 'pool (ready|failed)' "$bw"
     sleep 1
     {
-      echo "gunicorn: 16 UvicornWorkers, asyncpg pool min_size 10, max_size 10; PostgreSQL max_connections 100"
+      echo "gunicorn: $bw UvicornWorkers, asyncpg pool min_size $bp, max_size $bp; PostgreSQL max_connections 100"
       echo "workers whose pool failed at start-up: $(grep -c 'pool failed at start-up' "$GUNICORN_LOG" || true)"
       grep 'pool failed at start-up' "$GUNICORN_LOG" | sed -E 's/^.*pool failed at start-up: //; s/ \(pid=.*$//' | sort | uniq -c || true
       echo "postgres too many clients: $(tail -n +$((pgstart + 1)) "$WORK/postgres.log" | grep -c 'too many clients' || true)"
@@ -126,8 +130,8 @@ if [[ uvicorn-boot-storm =~ $ONLY ]]; then
       echo "backends connected to dvdrental after start-up: $(pgrep -c -f 'postgres: postgres dvdrental' || true)"
       echo "each worker (app log):"
       grep -E 'worker boot|pool (ready|failed)' "$GUNICORN_LOG" | sed -E 's/^.*(worker boot|pool ready|pool failed)/\1/'
-    } >"$RESULTS/uvicorn-boot-storm.run$r.txt"
-    sed -n 2,5p "$RESULTS/uvicorn-boot-storm.run$r.txt" >&2
+    } >"$RESULTS/$tag.run$r.txt"
+    sed -n 2,5p "$RESULTS/$tag.run$r.txt" >&2
     gunicorn_down
     sleep 2
   done
