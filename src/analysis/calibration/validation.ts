@@ -35,7 +35,7 @@ export interface ValidationPlan {
   actors: string[];
   configurations: ValidationConfig[];
   /** Start-up storms: a scenario whose workers' pools open at start-up, and the kit's records of the real ones (files in results). */
-  bootStorms?: { label: string; scenario: string; runs: string[] }[];
+  bootStorms?: { label: string; scenario: string; set?: string[]; runs: string[] }[];
 }
 
 /** A start-up storm, real and simulated: pools that failed to start, connections PostgreSQL refused, the start-up's length. */
@@ -73,6 +73,7 @@ export function runBootStorms(root: string, planFile: string, results: string): 
       };
     });
     const raw = JSON.parse(readFileSync(join(root, b.scenario), 'utf8'));
+    for (const expression of b.set ?? []) applyOverride(raw, expression);
     const sims = seeds.map((seed) => {
       const s = validateScenario({ ...raw, seed }, b.scenario);
       const result = simulate(s, { timeSeries: false });
