@@ -2,7 +2,9 @@
 # PgBouncer between the kit's gunicorn and PostgreSQL: its costs, then load runs.
 #
 #   calibration/pgbouncer.sh     ONLY (a regular expression) runs only the matching steps;
-#                                REPEATS (5) runs of each load configuration
+#                                REPEATS (5) runs of each load configuration;
+#                                MAX_CLIENT_CONN (1000): another max_client_conn, whose load
+#                                runs are named ...-mccN
 #
 # Debian's pgbouncer on 127.0.0.1:6432, transaction pooling, default_pool_size 20,
 # max_client_conn 1000, scram-sha-256 with the postgres role's SCRAM secret from
@@ -42,7 +44,7 @@ auth_type = scram-sha-256
 auth_file = $WORK/userlist.txt
 pool_mode = transaction
 default_pool_size = 20
-max_client_conn = 1000
+max_client_conn = ${MAX_CLIENT_CONN:-1000}
 logfile = $WORK/pgbouncer.log
 pidfile = $WORK/pgbouncer.pid
 INI
@@ -100,7 +102,7 @@ URL="http://$HOST:$APP_PORT/"
 # The kit's storm (4 x 100 actors, keep-alive 2, -c 1000) through PgBouncer: the handler
 # as it is (psycopg2's implicit transaction open at close), then with autocommit.
 for ac in 0 1; do
-  name=actors4x100-ka2-c1000$([ "$ac" = 1 ] && echo -autocommit || true)
+  name=actors4x100-ka2-c1000$([ "$ac" = 1 ] && echo -autocommit || true)$([ "${MAX_CLIENT_CONN:-1000}" = 1000 ] || echo "-mcc$MAX_CLIENT_CONN")
   [[ "pgbouncer-$name" =~ $ONLY ]] || continue
   CAL_AUTOCOMMIT=$ac APP_PG_PORT=$BOUNCER_PORT gunicorn_up "pgbouncer-$name" wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
   measure "$name" -n 1000 -c 1000 -t 0 "$URL"
