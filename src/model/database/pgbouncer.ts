@@ -6,8 +6,9 @@
 // relays `queryCpu`, each server connection it opens and later closes `serverCpu`, one
 // after another on its one thread, on the database's cores, and no fork. Beyond
 // max_client_conn it refuses clients. It keeps at most default_pool_size server
-// connections to PostgreSQL, opened on demand (with PostgreSQL's fork and start-up costs)
-// and then kept open. In session mode a client holds a server connection from its login
+// connections to PostgreSQL, opened on demand (with PostgreSQL's fork and start-up costs),
+// one at a time ("Allow only a single connection attempt at a time": janitor.c
+// launch_new_connection), and then kept open; a new one goes to the oldest waiting client. In session mode a client holds a server connection from its login
 // to its disconnect; in transaction mode only for each transaction: one query, or, for a
 // client that closes inside a transaction (psycopg2 without autocommit), from its first
 // query to its close. A client that closes inside a transaction leaves its server
@@ -50,8 +51,8 @@ export class PgBouncer implements DbServer {
    * transaction open. A client that closes then leaves it unusable, and PgBouncer closes it.
    */
   private readonly busy = new Map<HttpRequest, typeof QUERY | typeof OPEN>();
-  /** The next grant hands the waiter a place to open a new server connection, not an idle one. */
-  private grantOpens = false;
+  /** A server connection is being opened (PgBouncer opens one at a time). */
+  private opening = false;
 
   constructor(
     private readonly sim: Simulation,
@@ -147,24 +148,28 @@ export class PgBouncer implements DbServer {
     else deliver(op, undefined);
   }
 
-  /** Gives `op` a server connection (idle, new, or after a wait), then calls then(op, error). */
+  /** Gives `op` a server connection (idle, or the next one free or opened), then calls then(op, error). */
   private takeServer(op: Operation, then: DbDone<Operation>): void {
     op.granted = then;
     if (this.idle > 0) {
       this.idle--;
       then(op, undefined);
-    } else if (this.servers < this.settings.defaultPoolSize) {
-      this.servers++;
-      if (this.servers > this.peakServers) this.peakServers = this.servers;
-      this.openServer(op);
-    } else {
-      this.waiting.wait(op.req, waited, op);
+      return;
     }
+    this.waiting.wait(op.req, waited, op);
+    this.launch(op);
   }
 
-  private openServer(op: Operation): void {
+  /** Opens a server connection if clients wait for one, none is being opened and the pool has room. */
+  private launch(op: Operation | undefined): void {
+    if (this.opening || this.waiting.length === 0 || this.servers >= this.settings.defaultPoolSize) return;
+    this.servers++;
+    if (this.servers > this.peakServers) this.peakServers = this.servers;
+    this.opening = true;
     this.serversOpened++;
-    this.onLoop(this.settings.serverCpu, openOnPostgres, op);
+    // The record of the opening: PostgreSQL reads nothing of its request.
+    const opening = new Operation(this, op?.req ?? this.waiting.oldest()!, deliver, undefined);
+    this.onLoop(this.settings.serverCpu, openOnPostgres, opening);
   }
 
   /** @internal PgBouncer answers PostgreSQL's handshake itself: no work of the app's. */
@@ -172,20 +177,19 @@ export class PgBouncer implements DbServer {
     this.postgres.open(op.req, 0, serverOpened, op);
   }
 
-  /** @internal a waiter's turn came: an idle server connection, or a place to open one. */
+  /** @internal a waiting client's turn came: a server connection, or an error. */
   waited(op: Operation, error: string | undefined): void {
-    if (error !== undefined || !this.grantOpens) {
-      op.granted!(op, error);
-      return;
-    }
-    this.grantOpens = false;
-    this.openServer(op);
+    op.granted!(op, error);
   }
 
-  /** @internal a server connection PgBouncer was opening for `op` is ready, or failed. */
-  serverOpened(op: Operation, error: string | undefined): void {
-    if (error !== undefined) this.servers--;
-    op.granted!(op, error);
+  /** @internal the server connection being opened is ready (it goes to the oldest waiter), or failed (the oldest waiter gets the error). */
+  serverOpened(_op: Operation, error: string | undefined): void {
+    this.opening = false;
+    if (error !== undefined) {
+      this.servers--;
+      this.waiting.fail(error);
+    } else this.releaseServer();
+    this.launch(undefined);
   }
 
   /** @internal a transaction-mode query has its server connection (or failed to get one). */
@@ -222,19 +226,12 @@ export class PgBouncer implements DbServer {
     if (!this.waiting.grant()) this.idle++;
   }
 
-  /** Its client left inside a transaction: PgBouncer closes the server connection; a waiter may open another. */
+  /** Its client left inside a transaction: PgBouncer closes the server connection, and opens another if clients wait. */
   private closeServer(): void {
     this.serversClosed++;
     this.servers--;
     this.postgres.close();
-    if (this.waiting.length === 0) return;
-    this.servers++;
-    if (this.servers > this.peakServers) this.peakServers = this.servers;
-    this.grantOpens = true;
-    if (!this.waiting.grant()) {
-      this.grantOpens = false;
-      this.servers--;
-    }
+    this.launch(undefined);
   }
 }
 

@@ -51,6 +51,25 @@ export class WaitQueue {
     }
   }
 
+  /** The oldest waiter's request (undefined: none waits). */
+  oldest(): HttpRequest | undefined {
+    return this.queue.peek();
+  }
+
+  /** The oldest waiter still alive gets `error` instead of a grant (done(a, error)); false when none waits. */
+  fail(error: string): boolean {
+    for (;;) {
+      const req = this.queue.shift();
+      if (req === undefined) return false;
+      const w = this.waiters.get(req)!;
+      this.waiters.delete(req);
+      if (!req.killed) {
+        w.done(w.a, error);
+        return true;
+      }
+    }
+  }
+
   /** @internal */
   expire(req: HttpRequest): void {
     const w = this.waiters.get(req);

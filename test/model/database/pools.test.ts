@@ -114,8 +114,13 @@ describe('PgBouncer', () => {
     expect(summary.statusCodes).toEqual({ '200': 100 });
     expect(result.database!.peakOpen).toBe(20);
     expect(result.database!.connections).toBe(20);
-    expect(summary.summary.total).toBeGreaterThan(5);
-    expect(summary.summary.total).toBeLessThan(5.1);
+    // PgBouncer opens its server connections one at a time (launch_new_connection): the
+    // twentieth is ready at least 19 openings after the first, and runs its five queries
+    // from then (the worker's own connect CPU for the 100 clients adds a little more).
+    const opening = through('transaction', 1).summary.summary.total - 1;
+    expect(opening).toBeGreaterThan(0.001);
+    expect(summary.summary.total).toBeGreaterThan(5 + 19 * opening);
+    expect(summary.summary.total).toBeLessThan(6);
   });
 
   it("with psycopg2's implicit transaction open at close, each client holds its server connection to its close, and PgBouncer closes it: a new one per client", () => {

@@ -102,4 +102,26 @@ describe('PgBouncer, alone', () => {
     expect(h.run()).toEqual(['100 ready 1', '200 ready 2', '230 server open 2', '330 server query 2', '380 result 2']);
     expect(bouncer.cpuUsed).toBe(100 + 100 + 10 + 20);
   });
+
+  it('opens its server connections one at a time (janitor.c launch_new_connection), each going to the oldest waiting client', () => {
+    const { h, bouncer, open, query } = setup({ poolMode: 'transaction', defaultPoolSize: 2 });
+    h.at(0, () => [1, 2].forEach(open));
+    // Both query at 200: the first server connection opens 200-300 and goes to 1; only then
+    // does the second open (300-400), for 2.
+    h.at(200, () => {
+      query(1, 100);
+      query(2, 100);
+    });
+    expect(h.run()).toEqual([
+      '50 ready 1',
+      '100 ready 2',
+      '200 server open 1',
+      '300 server query 1',
+      '300 server open 2',
+      '400 server query 2',
+      '400 result 1',
+      '500 result 2',
+    ]);
+    expect(bouncer.serversOpened).toBe(2);
+  });
 });
