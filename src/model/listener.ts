@@ -39,6 +39,12 @@ export class Listener {
   private nextRoundRobin = 0;
   /** SYNs dropped because the queue was full. */
   synDrops = 0;
+  /**
+   * Acceptors inside an accept loop now (uvicorn's: libuv accepts until the queue is
+   * empty): they call accept again as soon as they are done with the connection in hand,
+   * ahead of any worker the kernel wakes from its poll (UvicornWorker.readable).
+   */
+  acceptLoops = 0;
   peakQueue = 0;
 
   /** The clients' SYN timers, by retransmission: the wait before each next SYN (Lane). */
@@ -118,7 +124,7 @@ export class Listener {
    * orders the acceptors that take connections at once: the kernel wakes every waiter on
    * the socket (epoll without EPOLLEXCLUSIVE) and the scheduler decides who runs first.
    */
-  private wakeAll(): void {
+  wakeAll(): void {
     const order = this.ready.slice();
     if (this.policy === 'random')
       for (let i = order.length - 1; i > 0; i--) {

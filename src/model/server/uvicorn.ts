@@ -5,8 +5,14 @@
 // parses each request and runs the ASGI app as a task; Python runs one piece at a time on
 // it. So it shares GeventWorker's mechanics (blocking IO stalling the process, the
 // heartbeat on the loop, a 500 closing the connection), with uvicorn's own rules:
-// - every worker takes connections as they come (uvloop accepts until the socket is
-//   empty), the winner picked by the listener's policy;
+// - accepting runs on the loop, as libuv's uv__server_io does it (src/unix/stream.c):
+//   when its poll finds the listening socket readable, the loop calls accept again and
+//   again until EAGAIN, and sets each connection up (uvloop's UVStreamServer._on_listen:
+//   the protocol and the transport, server.acceptCpu) before the next accept. Every
+//   worker's epoll is woken (libuv registers the socket without EPOLLEXCLUSIVE), the
+//   listener's policy ordering the sleepers; but a worker already in its accept loop is
+//   running, and calls accept before any woken sleeper does: it takes what arrives
+//   while it is at it, so a burst of connections goes to the worker that took its first;
 // - no cap on connections: gunicorn's worker_connections is not passed on; instead
 //   limit_concurrency (CONFIG_KWARGS) answers a request with a 503 ("Exceeded concurrency
 //   limit.", `connection: close`) when its worker holds that many connections, its own
@@ -53,17 +59,85 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
     return this.settings.threadpoolCpu;
   }
 
-  /**
-   * Every worker's loop polls the listening socket and the kernel wakes them all; which
-   * one wins a connection is the listener's seeded policy (its accept, and the
-   * connection's set-up, are charged with the connection's first request).
-   */
+  /** An accept turn waits for its loop, busy when the socket became readable. */
+  private turnQueued = false;
+  /** In uv__server_io: it is setting up a connection it accepted, and will call accept again. */
+  private inAcceptLoop = false;
+
+  /** Accepting is on the loop, whatever it costs (the connection's CPU is charged there, not with its first request). */
   protected override takesConnectionsAtOnce(): boolean {
-    return true;
+    return false;
   }
 
-  protected override connectionCpu(): number {
-    return this.settings.acceptCpu;
+  /**
+   * The kernel tells every worker's epoll that connections wait. One asleep in its poll
+   * (its loop free) runs its accept loop at once, unless another worker is already in
+   * its own: that one is running and gets to accept first, and the sleeper finds EAGAIN.
+   * One busy with other work accepts when its loop gets to the poll.
+   */
+  override readable(): void {
+    if (this.turnQueued || this.inAcceptLoop || !this.listening) return;
+    const asleep = this.loop.available > 0 && this.loop.queueLength === 0;
+    if (asleep && this.listener.acceptLoops > 0) return;
+    this.turnQueued = true;
+    this.loop.acquire(acceptTurn, this);
+  }
+
+  /** @internal its loop got to the listening socket. */
+  acceptTurn(): void {
+    this.turnQueued = false;
+    this.acceptNext();
+  }
+
+  /** @internal the loop calls accept: a connection to set up, or EAGAIN, which ends the turn. */
+  acceptNext(): void {
+    for (;;) {
+      if (this.dead) return;
+      const conn = this.listening ? this.listener.take() : undefined;
+      if (conn === undefined) {
+        this.leaveAcceptLoop();
+        this.loop.release();
+        return;
+      }
+      if (!this.inAcceptLoop) {
+        this.inAcceptLoop = true;
+        this.listener.acceptLoops++;
+      }
+      const cpu = this.settings.acceptCpu;
+      if (cpu > 0) {
+        this.app.cpuUsed += cpu;
+        this.app.cpu.run(cpu, acceptedOne, this, conn);
+        return;
+      }
+      this.accept(conn);
+    }
+  }
+
+  /** @internal the connection is set up (its first request waits for the loop, after the accept loop): the next accept. */
+  acceptedOne(conn: Connection): void {
+    if (this.dead) {
+      // Killed while accepting: the process's sockets close with it.
+      if (conn.open) {
+        conn.open = false;
+        conn.client.serverClosed(conn);
+      }
+      return;
+    }
+    if (conn.open) this.accept(conn);
+    this.acceptNext();
+  }
+
+  private leaveAcceptLoop(): void {
+    if (!this.inAcceptLoop) return;
+    this.inAcceptLoop = false;
+    // The last one out left connections queued (it stopped listening, or died): the
+    // sleepers, which found EAGAIN while it accepted, would find them now.
+    if (--this.listener.acceptLoops === 0 && this.listener.queued > 0) this.listener.wakeAll();
+  }
+
+  override kill(graceful = false): void {
+    super.kill(graceful);
+    this.leaveAcceptLoop();
   }
 
   protected override hasRoom(): boolean {
@@ -104,6 +178,14 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
     if (limit > 0 && (this.open >= limit || this.inFlightCount >= limit)) this.run(conn, SERVICE_UNAVAILABLE);
     else this.run(conn);
   }
+}
+
+function acceptTurn(w: UvicornWorker): void {
+  w.acceptTurn();
+}
+
+function acceptedOne(w: UvicornWorker, conn: Connection): void {
+  w.acceptedOne(conn);
 }
 
 function startupOver(w: UvicornWorker, error: string | undefined): void {
