@@ -127,7 +127,11 @@ describe("uvicorn workers racing for the listening socket (libuv's accept loop)"
       db: undefined,
       cpuUsed: 0,
       // Unlimited cores: a piece of work ends `work` µs after it starts.
-      cpu: { cores: 1e9, run: (work: number, fn: (a: unknown, b: unknown) => void, a: unknown, b: unknown) => h.sim.schedule(work, () => fn(a, b), undefined) },
+      cpu: {
+        cores: 1e9,
+        run: (work: number, fn: (a: unknown, b: unknown) => void, a: unknown, b: unknown) =>
+          h.sim.schedule(work, () => fn(a, b), undefined),
+      },
       start(req: HttpRequest) {
         h.note(`start ${req.id} on ${(req.host as UvicornWorker).index}`);
       },
