@@ -104,6 +104,25 @@ describe('limit_concurrency', () => {
   });
 });
 
+describe("taking connections: libuv's accept loop", () => {
+  it("hey's connections, dialed at once, all go to the first worker woken: its limit_concurrency answers the rest", () => {
+    // 4 workers, limit 10 each, 20 connections at t = 0, 0.1 ms to set each up. The first
+    // worker woken (drawn from the seed) accepts c1 and, being in its accept loop, every
+    // other one after it: c_k finds k connections open, so c1-c9 run and c10-c20 get a
+    // 503 (each closed before the next is accepted). Spread over the four, none would.
+    const { summary, result } = run({
+      client: { requests: 20, concurrency: 20 },
+      server: { workerClass: UVICORN, workers: 4, limitConcurrency: 10, acceptCpu: 0.0001 },
+      app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+      database: undefined,
+    });
+    expect(summary.statusCodes).toEqual({ '200': 9, '503': 11 });
+    // c9 is set up 0.8-0.9 ms and its 100 ms sleep ends last.
+    expect(summary.summary.total).toBeCloseTo(0.1009, 6);
+    expect(result.listener.peakQueue).toBe(19);
+  });
+});
+
 describe("the app's start-up: asyncpg's pools open min_size connections before the first request", () => {
   const storm = (onStartupError: 'serve' | 'exit') =>
     run({
