@@ -16,6 +16,7 @@ import type { Time } from '../engine/time.js';
 import type { AcceptPolicy } from '../scenario/resolve.js';
 import type { Gauge } from '../stats/timeline.js';
 import type { Connection } from './request.js';
+import type { CoreWaiters } from './server/uvicorn.js';
 
 export interface Acceptor {
   readonly index: number;
@@ -39,12 +40,8 @@ export class Listener {
   private nextRoundRobin = 0;
   /** SYNs dropped because the queue was full. */
   synDrops = 0;
-  /**
-   * Acceptors inside an accept loop now (uvicorn's: libuv accepts until the queue is
-   * empty): they call accept again as soon as they are done with the connection in hand,
-   * ahead of any worker the kernel wakes from its poll (UvicornWorker.readable).
-   */
-  acceptLoops = 0;
+  /** uvicorn's: the workers the kernel woke that wait for a core (UvicornWorker, CoreWaiters); unused by the others. */
+  coreWaiters: CoreWaiters | undefined = undefined;
   peakQueue = 0;
 
   /** The clients' SYN timers, by retransmission: the wait before each next SYN (Lane). */
