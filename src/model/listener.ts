@@ -16,6 +16,7 @@ import type { Time } from '../engine/time.js';
 import type { AcceptPolicy } from '../scenario/resolve.js';
 import type { Gauge } from '../stats/timeline.js';
 import type { Connection } from './request.js';
+import type { CoreWaiters } from './server/uvicorn.js';
 
 export interface Acceptor {
   readonly index: number;
@@ -39,6 +40,8 @@ export class Listener {
   private nextRoundRobin = 0;
   /** SYNs dropped because the queue was full. */
   synDrops = 0;
+  /** uvicorn's: the workers the kernel woke that wait for a core (UvicornWorker, CoreWaiters); unused by the others. */
+  coreWaiters: CoreWaiters | undefined = undefined;
   peakQueue = 0;
 
   /** The clients' SYN timers, by retransmission: the wait before each next SYN (Lane). */
@@ -118,7 +121,7 @@ export class Listener {
    * orders the acceptors that take connections at once: the kernel wakes every waiter on
    * the socket (epoll without EPOLLEXCLUSIVE) and the scheduler decides who runs first.
    */
-  private wakeAll(): void {
+  wakeAll(): void {
     const order = this.ready.slice();
     if (this.policy === 'random')
       for (let i = order.length - 1; i > 0; i--) {

@@ -135,7 +135,7 @@ export interface WorkerSettings {
   requestCpu: Time;
   /** Extra CPU per new connection, on the loop. */
   acceptCpu: Time;
-  /** gevent's max_accept: connections taken per wake-up of the listening socket. */
+  /** gevent's max_accept: connections taken per wake-up of the listening socket (uvicorn: 0, not read). */
   maxAccept: number;
   /** An async worker's loop notifies the arbiter this often (gevent: 1 s; uvicorn: timeout / 2). */
   notifyInterval: Time;
@@ -149,8 +149,6 @@ export interface WorkerSettings {
 
 /** gevent's BaseServer.max_accept; gunicorn's ggevent.py sets 1 when there is more than one worker. */
 export const GEVENT_MAX_ACCEPT = 100;
-/** asyncio's accept loop takes up to `backlog` (100) connections per wake-up (selector_events.py _accept_connection). */
-export const ASYNCIO_MAX_ACCEPT = 100;
 
 export interface ArbiterSettings {
   /** The class gunicorn runs (sync with threads > 1 runs as gthread). */
@@ -258,7 +256,8 @@ export function resolve(scenario: Scenario): ResolvedScenario {
         watched: s.timeout > 0,
         requestCpu: fromSeconds(s.requestCpu),
         acceptCpu: fromSeconds(s.acceptCpu),
-        maxAccept: uvicorn ? ASYNCIO_MAX_ACCEPT : s.workers > 1 ? 1 : GEVENT_MAX_ACCEPT,
+        // uvicorn's loop (uvloop) has no such cap: it accepts until the queue is empty; not read.
+        maxAccept: uvicorn ? 0 : s.workers > 1 ? 1 : GEVENT_MAX_ACCEPT,
         // ggevent.py: gevent.sleep(1.0) between notify() calls. uvicorn's Server.on_tick (every
         // 0.1 s) notifies once timeout_notify has passed, which UvicornWorker sets to gunicorn's
         // Worker.timeout, half of --timeout.

@@ -112,6 +112,6 @@ export const serverSchema = z.strictObject({
   }),
   acceptPolicy: z.enum(['random', 'round-robin', 'first']).default('random').meta({
     description:
-      'Which idle worker wins a new connection. Real workers race on one socket (random, seeded); first always prefers the lowest-numbered worker.',
+      'Which idle worker wins a new connection. Real workers race on one socket (random, seeded); first always prefers the lowest-numbered worker. uvicorn: every idle worker is woken and runs its accept loop once it has a core (with every core taken, after up to a scheduler slice), while a worker already accepting takes what arrives; the policy orders the wake-ups.',
   }),
 });

@@ -17,4 +17,6 @@ export interface Cpu {
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number;
   /** Drops the task: its callback is never called. Nothing happens if it already ended. */
   cancel(id: number): void;
+  /** Tasks on the host's cores or waiting for one now (a task group: its host's); fewer than `cores`: a core is idle. */
+  runnable?(): number;
 }

@@ -26,6 +26,10 @@ export class FifoCpu implements Cpu {
     readonly cores: number,
   ) {}
 
+  runnable(): number {
+    return this.busy + this.waiting;
+  }
+
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     const id = ++this.lastId;
     if (this.busy < this.cores) {

@@ -62,6 +62,10 @@ export class GroupedCpu implements Cpu {
     return n;
   }
 
+  runnable(): number {
+    return this.running;
+  }
+
   /** A task of a process alone in its group. */
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     return this.runIn(this.solo, work, fn, a, b);
@@ -74,6 +78,7 @@ export class GroupedCpu implements Cpu {
       cores: this.cores,
       run: (work, fn, a, b) => this.runIn(g, work, fn, a, b),
       cancel: (id) => this.cancel(id),
+      runnable: () => this.running,
     };
   }
 

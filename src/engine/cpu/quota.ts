@@ -50,6 +50,10 @@ export class QuotaCpu implements Cpu {
     return this.tasks.length;
   }
 
+  runnable(): number {
+    return this.tasks.length;
+  }
+
   /** Time spent throttled so far, the throttle in progress included (µs). */
   throttledUntilNow(): Time {
     return this.throttledTime + (this.throttled ? this.sim.now - this.throttledSince : 0);

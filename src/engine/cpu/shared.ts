@@ -39,6 +39,10 @@ export class SharedCpu implements Cpu {
     return this.tasks.length;
   }
 
+  runnable(): number {
+    return this.tasks.length;
+  }
+
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     this.advance();
     const id = this.seq++;

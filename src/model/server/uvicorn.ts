@@ -5,8 +5,15 @@
 // parses each request and runs the ASGI app as a task; Python runs one piece at a time on
 // it. So it shares GeventWorker's mechanics (blocking IO stalling the process, the
 // heartbeat on the loop, a 500 closing the connection), with uvicorn's own rules:
-// - every worker takes connections as they come (uvloop accepts until the socket is
-//   empty), the winner picked by the listener's policy;
+// - accepting runs on the loop, as libuv's uv__server_io does it (src/unix/stream.c):
+//   when its poll finds the listening socket readable, the loop calls accept again and
+//   again until EAGAIN, and sets each connection up (uvloop's UVStreamServer._on_listen:
+//   the protocol and the transport, server.acceptCpu) before the next accept. libuv
+//   registers the socket without EPOLLEXCLUSIVE, so a connection wakes every worker asleep
+//   in its poll (the listener's policy orders the wake-ups), whether or not another is
+//   accepting; each runs its accept loop once it has a core, in parallel with those
+//   already accepting. With every core taken a woken worker waits (CoreWaiters), and the
+//   workers already accepting take what arrives meanwhile;
 // - no cap on connections: gunicorn's worker_connections is not passed on; instead
 //   limit_concurrency (CONFIG_KWARGS) answers a request with a 503 ("Exceeded concurrency
 //   limit.", `connection: close`) when its worker holds that many connections, its own
@@ -31,6 +38,31 @@ import type { WorkerGauges, WorkerOwner, WorkerSettings } from './worker.js';
 /** uvicorn's answer to a request beyond limit_concurrency (protocols/http/flow_control.py service_unavailable). */
 export const SERVICE_UNAVAILABLE = 503;
 
+/**
+ * The workers the kernel woke that wait for a core (one list per listener). A woken task
+ * runs at once on an idle core (select_idle_sibling); with none idle it waits: EEVDF lets
+ * the running task finish its slice (RUN_TO_PARITY) unless it blocks first. The model's
+ * CPU shares every core among all runnable tasks at once (processor sharing), so it is
+ * decided here: a worker woken while the host's cores are all taken calls accept once a
+ * slice has passed, or as soon as an accept loop ends (EAGAIN: that worker blocks in its
+ * poll, and its core goes to the oldest waiter). The slice is EEVDF's base slice, 0.70 ms x
+ * (1 + ilog2(min(cores, 8))) (kernel/sched/fair.c sysctl_sched_base_slice,
+ * SCHED_TUNABLESCALING_LOG): 1.4 ms on 2 cores, an upper bound of the running task's
+ * remaining slice.
+ */
+export class CoreWaiters {
+  readonly waiting: UvicornWorker[] = [];
+  /** µs. */
+  readonly slice: number;
+  constructor(cores: number) {
+    const n = Math.max(1, Math.floor(cores));
+    this.slice = SCHED_BASE_SLICE * (1 + Math.floor(Math.log2(Math.min(n, 8))));
+  }
+}
+
+/** EEVDF's normalized_sysctl_sched_base_slice (kernel/sched/fair.c), µs. */
+export const SCHED_BASE_SLICE = 700;
+
 export class UvicornWorker extends GeventWorker implements StartupTasks {
   override readonly threadpool: Resource | undefined;
   /** Its app's start-up is over (or there was none): it serves. */
@@ -53,17 +85,131 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
     return this.settings.threadpoolCpu;
   }
 
-  /**
-   * Every worker's loop polls the listening socket and the kernel wakes them all; which
-   * one wins a connection is the listener's seeded policy (its accept, and the
-   * connection's set-up, are charged with the connection's first request).
-   */
+  /** An accept turn waits for its loop, busy when the socket became readable. */
+  private turnQueued = false;
+  /** It was asleep in its poll when the kernel woke it (not busy on its loop): it needs a core. */
+  private woken = false;
+  /** Woken, it waits for a core (its loop held: the process is runnable, not running). */
+  private waitingForCore = false;
+  /** Bumped when it gets a core, so a slice timer set before is ignored. */
+  private coreToken = 0;
+  /** In uv__server_io: it calls accept, sets up what it got, calls accept again. */
+  private inAcceptLoop = false;
+
+  /** Accepting is on the loop, whatever it costs (the connection's CPU is charged there, not with its first request). */
   protected override takesConnectionsAtOnce(): boolean {
-    return true;
+    return false;
   }
 
-  protected override connectionCpu(): number {
-    return this.settings.acceptCpu;
+  private get waiters(): CoreWaiters {
+    this.listener.coreWaiters ??= new CoreWaiters(this.app.cpu.cores);
+    return this.listener.coreWaiters;
+  }
+
+  /**
+   * The kernel wakes every worker asleep in its poll (ep_poll_callback; libuv registers
+   * the socket without EPOLLEXCLUSIVE), whether or not another worker is accepting. One
+   * asleep runs its accept loop once it has a core; one busy with other work is running
+   * already, and accepts when its loop gets to the poll.
+   */
+  override readable(): void {
+    if (this.turnQueued || this.inAcceptLoop || this.waitingForCore || !this.listening) return;
+    this.turnQueued = true;
+    this.woken = this.loop.available > 0 && this.loop.queueLength === 0;
+    this.loop.acquire(acceptTurn, this);
+  }
+
+  /** @internal its loop got to the listening socket. */
+  acceptTurn(): void {
+    this.turnQueued = false;
+    if (this.dead) return;
+    const cpu = this.app.cpu;
+    if (this.woken && cpu.runnable !== undefined && cpu.runnable() >= cpu.cores) {
+      // No core idle: it waits for one (CoreWaiters).
+      const waiters = this.waiters;
+      this.waitingForCore = true;
+      waiters.waiting.push(this);
+      this.sim.schedule(waiters.slice, sliceOver, this, this.coreToken);
+      return;
+    }
+    this.gotCore();
+  }
+
+  /** @internal a slice has passed since it was woken: the scheduler runs it. */
+  sliceOver(token: number): void {
+    if (token !== this.coreToken || !this.waitingForCore) return;
+    const waiting = this.waiters.waiting;
+    waiting.splice(waiting.indexOf(this), 1);
+    this.gotCore();
+  }
+
+  /** @internal it runs: uv__server_io. */
+  gotCore(): void {
+    this.waitingForCore = false;
+    this.coreToken++;
+    if (this.dead) return;
+    this.inAcceptLoop = true;
+    this.acceptNext();
+  }
+
+  /** @internal the loop calls accept: a connection to set up, or EAGAIN, which ends the turn. */
+  acceptNext(): void {
+    for (;;) {
+      if (this.dead) return;
+      const conn = this.listening ? this.listener.take() : undefined;
+      if (conn === undefined) {
+        // Nothing else for its loop to do (no request waits for it): it blocks in its poll.
+        this.leaveAcceptLoop(this.loop.queueLength === 0);
+        this.loop.release();
+        return;
+      }
+      const cpu = this.settings.acceptCpu;
+      if (cpu > 0) {
+        this.app.cpuUsed += cpu;
+        this.app.cpu.run(cpu, acceptedOne, this, conn);
+        return;
+      }
+      this.accept(conn);
+    }
+  }
+
+  /** @internal the connection is set up (its first request waits for the loop, after the accept loop): the next accept. */
+  acceptedOne(conn: Connection): void {
+    if (this.dead) {
+      // Killed while accepting: the process's sockets close with it.
+      if (conn.open) {
+        conn.open = false;
+        conn.client.serverClosed(conn);
+      }
+      return;
+    }
+    if (conn.open) this.accept(conn);
+    this.acceptNext();
+  }
+
+  /**
+   * Its accept loop ends (EAGAIN, or it died). If it blocks (`blocks`: its loop has
+   * nothing else to run, or it is gone), its core goes to the oldest woken worker waiting
+   * for one.
+   */
+  private leaveAcceptLoop(blocks: boolean): void {
+    if (!this.inAcceptLoop) return;
+    this.inAcceptLoop = false;
+    const next = blocks ? this.waiters.waiting.shift() : undefined;
+    if (next !== undefined) next.gotCore();
+    // It left connections queued (it stopped listening, or died) and nobody is accepting
+    // or about to: the sleepers would find them now.
+    else if (this.listener.queued > 0 && this.waiters.waiting.length === 0) this.listener.wakeAll();
+  }
+
+  override kill(graceful = false): void {
+    super.kill(graceful);
+    if (this.waitingForCore) {
+      this.waitingForCore = false;
+      const waiting = this.waiters.waiting;
+      waiting.splice(waiting.indexOf(this), 1);
+    }
+    this.leaveAcceptLoop(true);
   }
 
   protected override hasRoom(): boolean {
@@ -104,6 +250,18 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
     if (limit > 0 && (this.open >= limit || this.inFlightCount >= limit)) this.run(conn, SERVICE_UNAVAILABLE);
     else this.run(conn);
   }
+}
+
+function acceptTurn(w: UvicornWorker): void {
+  w.acceptTurn();
+}
+
+function sliceOver(w: UvicornWorker, token: number): void {
+  w.sliceOver(token);
+}
+
+function acceptedOne(w: UvicornWorker, conn: Connection): void {
+  w.acceptedOne(conn);
 }
 
 function startupOver(w: UvicornWorker, error: string | undefined): void {

@@ -31,6 +31,8 @@ const SETTINGS: WorkerSettings = {
 /** An app whose handler answers 200 after 100 µs, and whose server-side answers (the 503s) go out at once. */
 function fakeApp(h: Harness, startup?: { time: number; error?: string }): App {
   return {
+    // No accept CPU here (SETTINGS.acceptCpu 0): nothing runs on it, and its one core is never busy.
+    cpu: { cores: 1, runnable: () => 0 },
     db:
       startup === undefined
         ? undefined
@@ -109,5 +111,243 @@ describe('a uvicorn worker, alone', () => {
     const { h, worker } = setup({ time: 500, error: 'FATAL:  sorry, too many clients already' });
     h.at(0, () => worker.boot());
     expect(h.run()).toEqual(['0 startup', '500 boot failed FATAL:  sorry, too many clients already']);
+  });
+});
+
+describe("uvicorn workers racing for the listening socket (libuv's accept loop, every sleeper woken)", () => {
+  // 10 µs of the worker's CPU per accepted connection (uvloop's protocol and transport);
+  // the app logs which worker started each request ("start 3 on 1").
+  const ACCEPT = { ...SETTINGS, acceptCpu: 10, limitConcurrency: 0 };
+
+  /**
+   * `workers` uvicorn workers sharing one listener on a host of `cores` cores, where a
+   * piece of work ends `work` µs after it starts and counts as runnable meanwhile (no
+   * core is idle once `cores` pieces run); `draws`: the random policy's stream (none: 'first').
+   */
+  function race(workers: number, cores: number, draws?: number[]) {
+    const h = harness();
+    let d = 0;
+    const pick: Uniform = draws === undefined ? never : () => draws[d++ % draws.length];
+    const listener = new Listener(h.sim, 100, [1_000_000], draws === undefined ? 'first' : 'random', pick, gauge());
+    let runnable = 0;
+    const app = {
+      db: undefined,
+      cpuUsed: 0,
+      cpu: {
+        cores,
+        runnable: () => runnable,
+        run: (work: number, fn: (a: unknown, b: unknown) => void, a: unknown, b: unknown) => {
+          runnable++;
+          h.sim.schedule(
+            work,
+            () => {
+              runnable--;
+              fn(a, b);
+            },
+            undefined,
+          );
+        },
+      },
+      start(req: HttpRequest) {
+        h.note(`start ${req.id} on ${(req.host as UvicornWorker).index}`);
+      },
+      killed() {},
+    } as unknown as App;
+    const owner: WorkerOwner = { notified() {}, exited: (w) => h.note(`exited ${w.index}`) };
+    const pool = Array.from(
+      { length: workers },
+      (_, i) => new UvicornWorker(i, h.sim, listener, app, ACCEPT, { running: gauge(), keepalive: gauge() }, owner),
+    );
+    const client = loggingClient(h);
+    const connect = (id: number) => {
+      const req = request(id, client);
+      req.conn.request = req;
+      listener.syn(req.conn);
+    };
+    /** Something else takes a core from `from` to `to` µs (hey dialing, a backend). */
+    const busy = (from: number, to: number) => {
+      h.at(from, () => runnable++);
+      h.at(to, () => runnable--);
+    };
+    h.at(0, () => {
+      for (const w of pool) w.boot();
+    });
+    return { h, pool, connect, listener, busy };
+  }
+
+  const connected = (n: number, at = 1) => Array.from({ length: n }, (_, i) => `${at} connected ${i + 1}`);
+
+  it('50 connections at once, 4 workers asleep, 2 cores: two accept loops split the queue; the other two get a core a slice later and find EAGAIN', () => {
+    // c1 wakes the four: worker 0 (first) has an idle core, accepts c1 and sets it up
+    // (1-11). c2 wakes 1, 2 and 3: worker 1 takes the second idle core and c2 (1-11);
+    // workers 2 and 3 find both cores taken and wait a slice (1.4 ms on 2 cores). c3-c50
+    // queue. The two running loops accept in turn: worker 0 the odd ones, worker 1 the
+    // even ones, c(2k+1) and c(2k+2) set up from 1 + 10k to 11 + 10k. At 1,401 workers 2
+    // and 3 run and find the queue empty.
+    const { h, pool, connect } = race(4, 2);
+    h.at(1, () => {
+      for (let id = 1; id <= 50; id++) connect(id);
+    });
+    const started: string[] = [];
+    for (let k = 0; k < 25; k++) started.push(`${11 + 10 * k} start ${2 * k + 1} on 0`, `${11 + 10 * k} start ${2 * k + 2} on 1`);
+    expect(h.run()).toEqual([...connected(50), ...started]);
+    expect(pool.map((w) => w.peakOpen)).toEqual([25, 25, 0, 0]);
+    expect(pool.map((w) => w.loop.used)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('with processor sharing alone (cores to spare) the four loops would split the 50 between them', () => {
+    // The same burst on a host that always has an idle core: c1-c4 wake a sleeper each,
+    // every loop then takes the next connection as its set-up ends: 13, 13, 12, 12.
+    const { h, pool, connect } = race(4, 1e9);
+    h.at(1, () => {
+      for (let id = 1; id <= 50; id++) connect(id);
+    });
+    h.run();
+    expect(pool.map((w) => w.peakOpen)).toEqual([13, 13, 12, 12]);
+  });
+
+  it('a woken worker that waited a slice takes what is still queued', () => {
+    // Set-ups of 1 ms: workers 0 and 1 take c1 and c2 (1-1,001) and c3 and c4 (1,001-2,001);
+    // workers 2 and 3, woken at 1 with no idle core, run at 1,401 and take c5 and c6.
+    const { h, pool, connect } = race(4, 2);
+    for (const w of pool) (w as unknown as { settings: typeof ACCEPT }).settings = { ...ACCEPT, acceptCpu: 1000 };
+    h.at(1, () => {
+      for (let id = 1; id <= 6; id++) connect(id);
+    });
+    expect(h.run()).toEqual([
+      ...connected(6),
+      '1001 start 1 on 0',
+      '1001 start 2 on 1',
+      '2001 start 3 on 0',
+      '2001 start 4 on 1',
+      '2401 start 5 on 2',
+      '2401 start 6 on 3',
+    ]);
+    expect(pool.map((w) => w.peakOpen)).toEqual([2, 2, 1, 1]);
+  });
+
+  it("the sleepers wake in the policy's order (random: drawn from the seeded stream)", () => {
+    // Draws of 0: the SYN's choice (unused), then Fisher-Yates from the end swaps each
+    // position with 0: [0,1,2,3] -> [3,1,2,0] -> [2,1,3,0] -> [1,2,3,0]. One core: worker 1
+    // wakes first, takes c1 and, the core busy, c2 and c3 after it; the others wait a slice
+    // (700 µs on 1 core) and find EAGAIN.
+    const { h, pool, connect } = race(4, 1, [0]);
+    h.at(1, () => {
+      for (let id = 1; id <= 3; id++) connect(id);
+    });
+    expect(h.run()).toEqual([...connected(3), '11 start 1 on 1', '21 start 2 on 1', '31 start 3 on 1']);
+    expect(pool.map((w) => w.peakOpen)).toEqual([0, 3, 0, 0]);
+  });
+
+  it("hey's dials hold the cores: the worker already accepting takes what comes before the woken ones run", () => {
+    // Two cores, one of them taken 0-2,000 µs by another task (hey dialing). c1 at 1:
+    // worker 0 takes the idle core. c2-c5 come every 100 µs while it accepts; workers 1-3
+    // are woken at 101, find no idle core and wait until 1,501: by then worker 0 has taken
+    // all five. A connection at 1,601 finds every worker asleep again and goes to worker 0,
+    // the policy's first, the core being idle.
+    const { h, pool, connect, busy } = race(4, 2);
+    busy(0, 2000);
+    for (let id = 1; id <= 5; id++) h.at(1 + 100 * (id - 1), () => connect(id));
+    h.at(1601, () => connect(6));
+    expect(h.run()).toEqual([
+      '1 connected 1',
+      '11 start 1 on 0',
+      '101 connected 2',
+      '111 start 2 on 0',
+      '201 connected 3',
+      '211 start 3 on 0',
+      '301 connected 4',
+      '311 start 4 on 0',
+      '401 connected 5',
+      '411 start 5 on 0',
+      '1601 connected 6',
+      '1611 start 6 on 0',
+    ]);
+    expect(pool.map((w) => w.peakOpen)).toEqual([6, 0, 0, 0]);
+  });
+
+  it('an accept loop that blocks on EAGAIN hands its core to the oldest woken worker', () => {
+    // One core. c1 at 1: worker 0 (1-11). c2 at 5 wakes 1 (waits, first) then 2 and 3.
+    // Worker 0 takes c2 at 11 (11-21), finds EAGAIN at 21 and blocks: worker 1 runs at
+    // 21 and finds EAGAIN too, blocks, and so on. c3 at 30 wakes them all again: worker 0
+    // takes it on the idle core.
+    const { h, pool, connect } = race(4, 1);
+    h.at(1, () => connect(1));
+    h.at(5, () => connect(2));
+    h.at(30, () => connect(3));
+    // Who holds its loop (in an accept loop, or waiting for a core in one) just before c3: nobody.
+    h.at(29, () => h.note(`loops held ${pool.map((w) => w.loop.used).join('')}`));
+    h.at(6, () => h.note(`loops held ${pool.map((w) => w.loop.used).join('')}`));
+    expect(h.run()).toEqual([
+      '1 connected 1',
+      '5 connected 2',
+      '6 loops held 1111',
+      '11 start 1 on 0',
+      '21 start 2 on 0',
+      '29 loops held 0000',
+      '30 connected 3',
+      '40 start 3 on 0',
+    ]);
+    expect(pool.map((w) => w.peakOpen)).toEqual([3, 0, 0, 0]);
+  });
+
+  it('a connection that comes while a worker is busy goes to a sleeper; the busy one finds the queue empty when its loop polls', () => {
+    // Worker 0's loop runs something else 0-500 µs. c1 at 100 wakes both: worker 0 cannot
+    // accept until 500; worker 1, asleep, accepts at once (100-110). At 500 worker 0's
+    // accept finds nothing.
+    const { h, pool, connect } = race(2, 2);
+    h.at(0, () => pool[0].loop.acquire(() => h.note('worker 0 busy'), undefined));
+    h.at(500, () => pool[0].loop.release());
+    h.at(100, () => connect(1));
+    expect(h.run()).toEqual(['0 worker 0 busy', '100 connected 1', '110 start 1 on 1']);
+    expect(pool.map((w) => w.peakOpen)).toEqual([0, 1]);
+    expect(pool[0].loop.used).toBe(0);
+  });
+
+  it('a busy worker whose loop gets to its poll while connections still wait takes its share, whatever the cores', () => {
+    // Worker 0 is busy 0-15 µs (running: it needs no core to be woken). c1-c4 at 1: worker
+    // 1 accepts c1 (1-11), c2 (11-21), ...; worker 0's loop polls at 15 and accepts c3
+    // (15-25); worker 1 takes c4 at 21 (21-31).
+    const { h, pool, connect } = race(2, 2);
+    h.at(0, () => pool[0].loop.acquire(() => {}, undefined));
+    h.at(15, () => pool[0].loop.release());
+    h.at(1, () => {
+      for (let id = 1; id <= 4; id++) connect(id);
+    });
+    expect(h.run()).toEqual([...connected(4), '11 start 1 on 1', '21 start 2 on 1', '25 start 3 on 0', '31 start 4 on 1']);
+    expect(pool.map((w) => w.peakOpen)).toEqual([1, 3]);
+  });
+
+  it('killed in its accept loop: the connection in hand is closed, and its core goes to a woken worker for the rest', () => {
+    // One core. Worker 0 takes c1 (1-11) and c2 (11-21); worker 1, woken at 1, waits for
+    // the core. Killed at 15, worker 0's sockets close (c1 now, c2 when its set-up would
+    // have ended) and worker 1 gets its core: c3 (15-25), c4 (25-35).
+    const { h, pool, connect } = race(2, 1);
+    h.at(1, () => {
+      for (let id = 1; id <= 4; id++) connect(id);
+    });
+    h.at(15, () => pool[0].kill());
+    expect(h.run()).toEqual([
+      ...connected(4),
+      '11 start 1 on 0',
+      '15 closed 1',
+      '15 exited 0',
+      '21 closed 2',
+      '25 start 3 on 1',
+      '35 start 4 on 1',
+    ]);
+  });
+
+  it('killed while it waits for a core: it leaves the line, and the slice timer does nothing', () => {
+    // One core. Worker 0 takes c1 and c2 (1-21); worker 1 waits for a core; killed at 5.
+    // Worker 0 blocks at 21; nobody is left waiting; 701 passes quietly.
+    const { h, pool, connect } = race(2, 1);
+    h.at(1, () => {
+      connect(1);
+      connect(2);
+    });
+    h.at(5, () => pool[1].kill());
+    expect(h.run()).toEqual([...connected(2), '5 exited 1', '11 start 1 on 0', '21 start 2 on 0']);
+    expect(pool.map((w) => w.peakOpen)).toEqual([2, 0]);
   });
 });

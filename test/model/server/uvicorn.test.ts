@@ -104,6 +104,39 @@ describe('limit_concurrency', () => {
   });
 });
 
+describe("taking connections: libuv's accept loop", () => {
+  it("hey's connections, dialed at once, go to the workers that got a core first: their limit_concurrency answers the rest", () => {
+    // 4 workers, limit 10 each, 2 cores, 20 connections at t = 0, 0.1 ms to set each up.
+    // c1 wakes the four: the first (drawn from the seed) has an idle core and takes c1;
+    // c2 wakes the other three and the second takes the other core and c2; the last two
+    // find no core idle and wait a slice (1.4 ms). The two loops take the rest in turn,
+    // ten each by 1 ms: a worker's k-th finds k connections open, so its first 9 run and
+    // its 10th gets a 503. Spread over the four, none would.
+    const { summary, result } = run({
+      client: { requests: 20, concurrency: 20 },
+      server: { workerClass: UVICORN, workers: 4, limitConcurrency: 10, acceptCpu: 0.0001 },
+      app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+      machine: { cores: 2 },
+      database: undefined,
+    });
+    expect(summary.statusCodes).toEqual({ '200': 18, '503': 2 });
+    // Each loop's 9th is set up 0.8-0.9 ms and its 100 ms sleep ends last.
+    expect(summary.summary.total).toBeCloseTo(0.1009, 6);
+    expect(result.listener.peakQueue).toBe(18);
+  });
+
+  it('with a core for each worker, the same burst splits four ways and nobody gets a 503', () => {
+    const { summary } = run({
+      client: { requests: 20, concurrency: 20 },
+      server: { workerClass: UVICORN, workers: 4, limitConcurrency: 10, acceptCpu: 0.0001 },
+      app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+      machine: { cores: 4 },
+      database: undefined,
+    });
+    expect(summary.statusCodes).toEqual({ '200': 20 });
+  });
+});
+
 describe("the app's start-up: asyncpg's pools open min_size connections before the first request", () => {
   const storm = (onStartupError: 'serve' | 'exit') =>
     run({
