@@ -5,7 +5,8 @@
 #                                REPEATS (5) runs of each load configuration;
 #                                MAX_CLIENT_CONN (1000): another max_client_conn, whose load
 #                                runs are named ...-mccN; POOL_MODE (transaction): session
-#                                names them ...-session
+#                                names them ...-session; POOL_SIZE (20): another
+#                                default_pool_size, named ...-poolN
 #
 # Debian's pgbouncer on 127.0.0.1:6432, transaction pooling, default_pool_size 20,
 # max_client_conn 1000, scram-sha-256 with the postgres role's SCRAM secret from
@@ -44,7 +45,7 @@ unix_socket_dir =
 auth_type = scram-sha-256
 auth_file = $WORK/userlist.txt
 pool_mode = ${POOL_MODE:-transaction}
-default_pool_size = 20
+default_pool_size = ${POOL_SIZE:-20}
 max_client_conn = ${MAX_CLIENT_CONN:-1000}
 logfile = $WORK/pgbouncer.log
 pidfile = $WORK/pgbouncer.pid
@@ -103,7 +104,7 @@ URL="http://$HOST:$APP_PORT/"
 # The kit's storm (4 x 100 actors, keep-alive 2, -c 1000) through PgBouncer: the handler
 # as it is (psycopg2's implicit transaction open at close), then with autocommit.
 for ac in 0 1; do
-  name=actors4x100-ka2-c1000$([ "$ac" = 1 ] && echo -autocommit || true)$([ "${MAX_CLIENT_CONN:-1000}" = 1000 ] || echo "-mcc$MAX_CLIENT_CONN")$([ "${POOL_MODE:-transaction}" = transaction ] || echo "-$POOL_MODE")
+  name=actors4x100-ka2-c1000$([ "$ac" = 1 ] && echo -autocommit || true)$([ "${MAX_CLIENT_CONN:-1000}" = 1000 ] || echo "-mcc$MAX_CLIENT_CONN")$([ "${POOL_MODE:-transaction}" = transaction ] || echo "-$POOL_MODE")$([ "${POOL_SIZE:-20}" = 20 ] || echo "-pool$POOL_SIZE")
   [[ "pgbouncer-$name" =~ $ONLY ]] || continue
   CAL_AUTOCOMMIT=$ac APP_PG_PORT=$BOUNCER_PORT gunicorn_up "pgbouncer-$name" wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
   measure "$name" -n 1000 -c 1000 -t 0 "$URL"
