@@ -143,6 +143,22 @@ gunicorn_up() {
   say "gunicorn $GUNICORN_ARGS $module (pid $GUNICORN_PID)"
 }
 
+# keep_round NAME R: a single run saved as NAME.r1.* becomes round R of an alternated
+# series (NAME.rR.*, held as .tmp until rounds_done, so a broken series leaves no round
+# mistaken for a whole one).
+keep_round() {
+  local f
+  for f in "$RESULTS/$1".r1.*; do
+    [[ $f == *.tmp ]] || mv "$f" "$RESULTS/$1.r$2${f#"$RESULTS/$1.r1"}.tmp"
+  done
+}
+# rounds_done PREFIX: the rounds kept for names starting with PREFIX are complete.
+rounds_done() {
+  local f
+  for f in "$RESULTS/$1"*.tmp; do [ -e "$f" ] && mv "$f" "${f%.tmp}"; done
+  return 0
+}
+
 # wait_log_lines REGEX N: until gunicorn's log has N lines matching REGEX (at most 30 s).
 wait_log_lines() {
   local i

@@ -130,13 +130,11 @@ if [[ pgbouncer-alt =~ $ONLY ]]; then
       [ "$cfg" = autocommit ] && ac=1
       CAL_AUTOCOMMIT=$ac APP_PG_PORT=$port gunicorn_up "pgbouncer-alt-$cfg" wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
       REPEATS=1 measure "alt-$cfg" -n 1000 -c 1000 -t 0 "$URL"
-      mv "$RESULTS/pgbouncer-alt-$cfg.r1.txt" "$RESULTS/pgbouncer-alt-$cfg.r$r.txt.tmp"
-      mv "$RESULTS/pgbouncer-alt-$cfg.r1.cpu.txt" "$RESULTS/pgbouncer-alt-$cfg.r$r.cpu.txt.tmp"
-      mv "$RESULTS/pgbouncer-alt-$cfg.r1.server.log" "$RESULTS/pgbouncer-alt-$cfg.r$r.server.log.tmp"
+      keep_round "pgbouncer-alt-$cfg" "$r"
       gunicorn_down
     done
   done
-  for f in "$RESULTS"/pgbouncer-alt-*.tmp; do mv "$f" "${f%.tmp}"; done
+  rounds_done pgbouncer-alt-
   quiet_end now
 fi
 say "results in $RESULTS/pgbouncer-*"

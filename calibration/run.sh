@@ -149,10 +149,10 @@ if wanted spread-c{50,100}; then
   for r in $(seq 1 "${SPREAD_ROUNDS:-5}"); do
     for c in 50 100; do
       measure "spread-c$c" 1 -n "$c" -c "$c" -t 0 "$URL"
-      for f in txt cpu.txt server.log; do mv "$RESULTS/spread-c$c.r1.$f" "$RESULTS/spread-c$c.r$r.$f.tmp"; done
+      keep_round "spread-c$c" "$r"
     done
   done
-  for f in "$RESULTS"/spread-c*.tmp; do mv "$f" "${f%.tmp}"; done
+  rounds_done spread-c
   group_end
 fi
 

@@ -50,7 +50,7 @@ export class PgBouncer implements DbServer {
    * Clients whose server connection is busy: a query in flight, or (closesInTransaction) a
    * transaction open. A client that closes then leaves it unusable, and PgBouncer closes it.
    */
-  private readonly busy = new Map<HttpRequest, typeof QUERY | typeof OPEN>();
+  private readonly busy = new Set<HttpRequest>();
   /** A server connection is being opened (PgBouncer opens one at a time). */
   private opening = false;
 
@@ -104,7 +104,7 @@ export class PgBouncer implements DbServer {
 
   /** Sends `op`'s query on the server connection its client holds. */
   private send(op: Operation): void {
-    this.busy.set(op.req, QUERY);
+    this.busy.add(op.req);
     this.postgres.query(op.req, op.cpu, op.wait, queryDone, op);
   }
 
@@ -213,8 +213,8 @@ export class PgBouncer implements DbServer {
       deliver(op, undefined);
       return;
     }
-    if (this.settings.closesInTransaction) this.busy.set(op.req, OPEN);
-    else {
+    // With its transaction still open the client keeps the server connection busy.
+    if (!this.settings.closesInTransaction) {
       this.busy.delete(op.req);
       if (this.settings.poolMode === 'transaction') this.releaseServer();
     }
@@ -234,10 +234,6 @@ export class PgBouncer implements DbServer {
     this.launch(undefined);
   }
 }
-
-/** A client's server connection is running its query, or idle inside its open transaction. */
-const QUERY = 1;
-const OPEN = 2;
 
 /** One client operation in PgBouncer: a login, or a query. */
 class Operation {

@@ -39,16 +39,7 @@ export class WaitQueue {
 
   /** Grants the oldest waiter still alive (done(a, undefined)); false when none waits. */
   grant(): boolean {
-    for (;;) {
-      const req = this.queue.shift();
-      if (req === undefined) return false;
-      const w = this.waiters.get(req)!;
-      this.waiters.delete(req);
-      if (!req.killed) {
-        w.done(w.a, undefined);
-        return true;
-      }
-    }
+    return this.answerOldest(undefined);
   }
 
   /** The oldest waiter's request (undefined: none waits). */
@@ -58,6 +49,11 @@ export class WaitQueue {
 
   /** The oldest waiter still alive gets `error` instead of a grant (done(a, error)); false when none waits. */
   fail(error: string): boolean {
+    return this.answerOldest(error);
+  }
+
+  /** Takes the oldest waiter whose request is still alive and answers it; false when none waits. */
+  private answerOldest(error: string | undefined): boolean {
     for (;;) {
       const req = this.queue.shift();
       if (req === undefined) return false;
