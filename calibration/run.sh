@@ -230,4 +230,25 @@ for ka in 2 0; do
   fi
 done
 
+# gunicorn's threaded worker (gthread) on the actors handler without psycogreen: each
+# thread's psycopg2 connect blocks only that thread, and libpq computes the scram proof
+# with the GIL released. 4 x 25 threads (100 at most, PostgreSQL's limit), 4 x 30 (120,
+# beyond it), one worker x 100 threads at -c 100 and -c 1000.
+for cfg in 4x25 4x30 1x100; do
+  w=${cfg%x*} t=${cfg#*x}
+  if wanted "gthread-actors$cfg-ka2-c"{100,1000}; then
+    CAL_GREEN=0 gunicorn_up "gthread-actors$cfg" wsgi_actors --workers="$w" --worker-class=gthread --threads="$t" --keep-alive=2
+    [ "$cfg" = 1x100 ] && measure "gthread-actors$cfg-ka2-c100" 3 -n 1000 -c 100 -t 0 "$URL"
+    measure "gthread-actors$cfg-ka2-c1000" 5 -n 1000 -c 1000 -t 0 "$URL"
+    group_end
+  fi
+done
+# pg_sleep(1) without psycogreen on 4 gthread workers x 30 threads: 120 at once, beyond
+# PostgreSQL's 100.
+if wanted gthread-sleep4x30-c150; then
+  gunicorn_up gthread-sleep4x30 wsgi_unpatched --workers=4 --worker-class=gthread --threads=30
+  measure gthread-sleep4x30-c150 3 -n 400 -c 150 -t 0 "$URL"
+  group_end
+fi
+
 say "results in $RESULTS"

@@ -5,9 +5,12 @@ import os
 import sys
 import time
 
-import psycogreen.gevent
+# CAL_GREEN=0 (run.sh's gthread rows): psycopg2 as it is, blocking its thread, with
+# libpq's connect outside the GIL; otherwise psycogreen makes it cooperative.
+if os.environ.get("CAL_GREEN", "1") == "1":
+    import psycogreen.gevent
 
-psycogreen.gevent.patch_psycopg()
+    psycogreen.gevent.patch_psycopg()
 
 import psycopg2  # noqa: E402
 

@@ -136,6 +136,17 @@ export class App implements DbClient {
     }
     req.authAttempt = attempt;
     req.authKeepsLoop = req.hasLoop;
+    // (A pool's start-up connect is no step of a handler: req.step is 0.)
+    if (!req.hasLoop && req.step > 0 && this.current(req).blocking) {
+      // A blocking connect on a thread of its own (gthread, a `def` handler's threadpool):
+      // psycopg2 runs PQconnectdb with the GIL released (connection_int.c
+      // _conn_sync_connect, Py_BEGIN_ALLOW_THREADS), so libpq's share of authentication
+      // competes for a core, not for the GIL, and the process's other threads run meanwhile.
+      req.pendingCpu = work;
+      req.afterCpu = answered;
+      runPendingCpu(this, req);
+      return;
+    }
     this.onLoop(req, work, answered);
   }
 
@@ -335,7 +346,7 @@ function threadGranted(app: App, req: HttpRequest): void {
 function answered(app: App, req: HttpRequest): void {
   const attempt = req.authAttempt!;
   req.authAttempt = undefined;
-  if (!req.authKeepsLoop) app.releaseLoop(req);
+  if (req.hasLoop && !req.authKeepsLoop) app.releaseLoop(req);
   req.enter(Phase.dbConnect, app.sim.now);
   attempt.answered();
 }

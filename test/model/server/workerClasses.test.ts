@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../helpers.js';
+import { validateScenario } from '../../../src/scenario/load.js';
+import { simulate } from '../../../src/model/system.js';
+import { summarize } from '../../../src/report/summary.js';
+import { run, withoutCosts } from '../../helpers.js';
 
 const wait1s = (io: 'cooperative' | 'blocking') => ({ app: { steps: [{ kind: 'sleep' as const, time: 1, io }] } });
 
@@ -139,5 +142,29 @@ describe('CPU', () => {
       server: { workerClass: 'gthread', threads: 8 },
     }).summary.summary.requestsPerSec;
     expect(rps).toBeCloseTo(100, 6);
+  });
+
+  it("but not in libpq's blocking connect: psycopg2 calls PQconnectdb with the GIL released, so two threads' proofs run side by side", () => {
+    // One gthread worker x 2 threads on 2 cores, two requests at once, each a connect whose
+    // client share (scram's proof) is 10 ms, every other cost 0. Without psycogreen both
+    // proofs run at once on the two cores: both responses at 10 ms. With psycogreen the
+    // proof runs in Python's turn, under the GIL: 10 ms, then 20 ms.
+    const times = (psycogreen: boolean) => {
+      const s = validateScenario(
+        withoutCosts({
+          description: 'two connects',
+          machine: { cores: 2 },
+          client: { requests: 2, concurrency: 2 },
+          server: { workerClass: 'gthread', workers: 1, threads: 2 },
+          database: { authMethod: 'scram-sha-256', forkTime: 0, backendStartTime: 0 },
+          app: { psycogreen, steps: [{ kind: 'dbConnect', cpu: 0.01 }, { kind: 'dbClose' }] },
+        }),
+        'two connects',
+      );
+      const { summary } = summarize(simulate(s), 't', s.seed);
+      return [summary.fastest, summary.slowest];
+    };
+    expect(times(false)).toEqual([0.01, 0.01]);
+    expect(times(true)).toEqual([0.01, 0.02]);
   });
 });
