@@ -20,7 +20,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
     io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
     cpu: durationSpec.optional().meta({
       description:
-        "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot. Default: as measured for database.authMethod on Linux (scram-sha-256 4.763 ms, md5 0.653, trust 0.587: src/scenario/measuredCosts.ts).",
+        "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot (a blocking connect on a thread of its own, gthread or a `def` handler, computes it on a core without the GIL: psycopg2 runs PQconnectdb with the GIL released). Default: as measured for database.authMethod on Linux (scram-sha-256 4.763 ms, md5 0.653, trust 0.587: src/scenario/measuredCosts.ts).",
     }),
     startCpu: seconds.default(M.connectStartCpu).meta({
       description:
