@@ -251,4 +251,24 @@ if wanted gthread-sleep4x30-c150; then
   group_end
 fi
 
+# gunicorn's default worker class, sync: one request at a time per process, psycopg2
+# without psycogreen. 8 workers on the actors handler at -c 100 and -c 1000; 120 workers
+# (beyond PostgreSQL's 100) on the actors handler at -c 1000 and on pg_sleep(1) at -c 150.
+if wanted sync-actors8-c{100,1000}; then
+  CAL_GREEN=0 gunicorn_up sync-actors8 wsgi_actors --workers=8 --worker-class=sync
+  measure sync-actors8-c100 3 -n 1000 -c 100 -t 0 "$URL"
+  measure sync-actors8-c1000 5 -n 1000 -c 1000 -t 0 "$URL"
+  group_end
+fi
+if wanted sync-actors120-c1000; then
+  CAL_GREEN=0 gunicorn_up sync-actors120 wsgi_actors --workers=120 --worker-class=sync
+  measure sync-actors120-c1000 5 -n 1000 -c 1000 -t 0 "$URL"
+  group_end
+fi
+if wanted sync-sleep120-c150; then
+  gunicorn_up sync-sleep120 wsgi_unpatched --workers=120 --worker-class=sync
+  measure sync-sleep120-c150 3 -n 300 -c 150 -t 0 "$URL"
+  group_end
+fi
+
 say "results in $RESULTS"
