@@ -1,0 +1,52 @@
+# Not from the article: the actors query through SQLAlchemy's connection pool (QueuePool,
+# pool_size 5, max_overflow 10, pool_timeout 30: SQLAlchemy 1.4's defaults), one engine
+# per worker process (each worker imports this module after the fork), with psycogreen,
+# so a greenlet waiting for a pooled connection or a query lets the others run. Checking
+# a connection in rolls its transaction back (reset on return). By path:
+#   /         the handler: check out, the actors query (200 rows), check in
+#   /trivial  204, no database (pool.sh subtracts it to get the handler's own CPU)
+import os
+import sys
+import time
+
+import psycogreen.gevent
+
+psycogreen.gevent.patch_psycopg()
+
+import sqlalchemy  # noqa: E402
+
+URL = "postgresql+psycopg2://postgres:{pw}@{host}:{port}/dvdrental".format(
+    pw=os.environ.get("CAL_PGPASSWORD", "password"),
+    host=os.environ.get("CAL_PGHOST", "127.0.0.1"),
+    port=os.environ.get("CAL_PGPORT", "5432"),
+)
+engine = sqlalchemy.create_engine(URL, pool_size=5, max_overflow=10, pool_timeout=30)
+
+ACTORS = """
+    SELECT a.first_name, a.last_name
+    FROM actor AS a
+    LIMIT 1000;
+"""
+
+
+def _handle(environ, start_response):
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(ACTORS).fetchall()
+    print(f"{len(rows)} rows fetched")
+    start_response("204 No Content", [])
+    return [b""]
+
+
+def application(environ, start_response):
+    if environ.get("PATH_INFO", "/") == "/trivial":
+        start_response("204 No Content", [])
+        return [b""]
+    # run.sh's NAME.rN.cpu.txt reads these lines (bench/loadrun.py).
+    start = time.time()
+    try:
+        response = _handle(environ, start_response)
+    except Exception:
+        sys.stdout.write(f"failed request start={start:.6f} end={time.time():.6f} pid={os.getpid()}\n")
+        raise
+    sys.stdout.write(f"handled request start={start:.6f} end={time.time():.6f} pid={os.getpid()}\n")
+    return response

@@ -1,0 +1,79 @@
+"""pool.sh's micro-benchmark: the CPU of the actors request through SQLAlchemy's pool, on
+one gunicorn gevent worker (app/wsgi_pool.py) with its connections already open.
+
+  pool_costs.py --worker PID --postmaster PID --n 3000 --reps 5
+
+Each repetition runs, alternately, hey -n N -c 5 (keep-alive: 5 at once, the pool_size, so that no overflow connection opens and closes) on / (the handler) and on
+/trivial (204, no database), and measures the worker's CPU (schedstat of its threads,
+until 0.2 s after hey exits) and the backends' (schedstat of every child of the
+postmaster alive at both ends of the batch: the pool's connections stay open). Prints,
+per request: the worker's CPU for the handler less the trivial request's (SQLAlchemy's
+checkout and checkin, psycopg2's execute and fetchall, the rollback on return, the log
+line), and the backends' CPU (the query and the rollback), median and range.
+"""
+import argparse
+import os
+import statistics
+import tempfile
+import time
+
+import procstat as ps
+
+URL = "http://127.0.0.1:8000"
+
+
+def backends(pm):
+    # Every process whose parent is the postmaster (the pool's backends, and its auxiliary
+    # processes, idle here).
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                s = f.read()
+        except OSError:
+            continue
+        if int(s[s.rindex(")") + 2:].split()[1]) == pm:
+            out[int(d)] = ps.cpu(int(d))
+    return out
+
+
+def batch(path, n, worker, pm):
+    b0 = backends(pm)
+    w0 = ps.cpu(worker)
+    with tempfile.TemporaryFile() as out:
+        ps.run_hey(["-n", str(n), "-c", "5", "-t", "0", URL + path], out)
+    time.sleep(0.2)
+    w1 = ps.cpu(worker)
+    b1 = backends(pm)
+    both = [p for p in b1 if p in b0 and b1[p] is not None and b0[p] is not None]
+    db = sum(b1[p] - b0[p] for p in both)
+    return (w1 - w0) / n, db / n, len(both)
+
+
+def main():
+    a = argparse.ArgumentParser()
+    a.add_argument("--worker", type=int, required=True)
+    a.add_argument("--postmaster", type=int, required=True)
+    a.add_argument("--n", type=int, default=3000)
+    a.add_argument("--reps", type=int, default=5)
+    o = a.parse_args()
+    print(f"opening the pool's connections: {batch('/', 200, o.worker, o.postmaster)[2]} children of the postmaster", flush=True)
+    handler, trivial, backend = [], [], []
+    for r in range(o.reps):
+        wh, bh, nb = batch("/", o.n, o.worker, o.postmaster)
+        wt, bt, _ = batch("/trivial", o.n, o.worker, o.postmaster)
+        handler.append(wh - wt)
+        trivial.append(wt)
+        backend.append(bh - bt)
+        print(f"rep {r + 1}: worker {wh * 1e3:.4f} ms per handler request, {wt * 1e3:.4f} per trivial one; "
+              f"backends {bh * 1e3:.4f} ms per handler request ({bt * 1e3:.4f} during the trivial batch; {nb} children)", flush=True)
+    for name, v in (("worker, the handler less the trivial request", handler),
+                    ("worker, the trivial request", trivial),
+                    ("backends, per handler request", backend)):
+        print(f"{name}: median {statistics.median(v) * 1e3:.4f} ms ({min(v) * 1e3:.4f}-{max(v) * 1e3:.4f}), n {len(v)}")
+
+
+if __name__ == "__main__":
+    main()

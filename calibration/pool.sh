@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SQLAlchemy's connection pool (QueuePool, pool_size 5, max_overflow 10) in each gunicorn
+# gevent worker, the actors query: its costs, then load runs.
+#
+#   calibration/pool.sh     ONLY (a regular expression) runs only the matching steps
+#
+# pool-costs: one worker, bench/pool_costs.py (results/pool-costs.txt). Load runs, hey's
+# output in results/NAME.rN.txt with NAME.rN.cpu.txt and NAME.rN.server.log like run.sh's:
+# pool-4x100-c1000 (4 workers x 100 greenlets: 60 pooled connections at most, under
+# PostgreSQL's 100) and pool-8x100-c1000 (8 workers: 120 at most, beyond it), 5 runs each.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+PACKAGES+=(python3-sqlalchemy)
+RESULTS="${RESULTS:-$HERE/results}"
+ONLY="${ONLY:-.}"
+kit_init
+postgres_up
+URL="http://$HOST:$APP_PORT/"
+
+if [[ pool-costs =~ $ONLY ]]; then
+  gunicorn_up pool-costs wsgi_pool --workers=1 --worker-class=gevent --worker-connections=1000
+  quiet_begin
+  worker=$(pgrep -P "$GUNICORN_PID" | head -n 1)
+  say "the actors request through SQLAlchemy's pool: the worker's and the backends' CPU"
+  { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "sqlalchemy $("$PYTHON" -c 'import sqlalchemy; print(sqlalchemy.__version__)')";
+    "$PYTHON" "$HERE/bench/pool_costs.py" --worker "$worker" --postmaster "$(postmaster_pid)" --n 3000 --reps 5; } >"$RESULTS/pool-costs.txt"
+  tail -n 3 "$RESULTS/pool-costs.txt" >&2
+  gunicorn_down
+  quiet_end now
+fi
+
+# measure NAME REPEATS [hey flags...] URL: as run.sh's.
+measure() {
+  local name="$1" repeats="$2" r out pgstart
+  shift 2
+  quiet_begin
+  for r in $(seq 1 "$repeats"); do
+    out="$RESULTS/$name.r$r.txt"
+    pgstart=$(wc -l <"$WORK/postgres.log")
+    say "$name (run $r of $repeats): hey $*"
+    printf '$ hey %s\n' "$*" >"$out"
+    "$PYTHON" "$HERE/bench/loadrun.py" --out "$out" --stderr "$WORK/hey.stderr" --cpu "$RESULTS/$name.r$r.cpu.txt" \
+      --gunicorn-pid "$GUNICORN_PID" --gunicorn-log "$GUNICORN_LOG" --postmaster-pid "$(postmaster_pid)" -- "$@"
+    {
+      echo "gunicorn: $GUNICORN_ARGS"
+      echo "postgres too many clients: $(tail -n +$((pgstart + 1)) "$WORK/postgres.log" | grep -c 'too many clients' || true)"
+    } >"$RESULTS/$name.r$r.server.log"
+    grep -E 'Requests/sec|^\s+\[[0-9]+\]' "$out" | tr -s '\t ' ' ' >&2 || true
+    sleep 3
+  done
+}
+
+for w in 4 8; do
+  [[ "pool-${w}x100-c1000" =~ $ONLY ]] || continue
+  gunicorn_up "pool-${w}x100" wsgi_pool --workers="$w" --worker-class=gevent --worker-connections=100 --keep-alive=2
+  measure "pool-${w}x100-c1000" 5 -n 5000 -c 1000 -t 0 "$URL"
+  gunicorn_down
+  quiet_end now
+done
+say "results in $RESULTS/pool-*"
