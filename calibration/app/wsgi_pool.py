@@ -4,6 +4,7 @@
 # so a greenlet waiting for a pooled connection or a query lets the others run. Checking
 # a connection in rolls its transaction back (reset on return). By path:
 #   /         the handler: check out, the actors query (200 rows), check in
+#   /wait     the same through a pool of 5 without overflow (pool.sh: a wait's CPU)
 #   /trivial  204, no database (pool.sh subtracts it to get the handler's own CPU)
 import os
 import sys
@@ -21,6 +22,9 @@ URL = "postgresql+psycopg2://postgres:{pw}@{host}:{port}/dvdrental".format(
     port=os.environ.get("CAL_PGPORT", "5432"),
 )
 engine = sqlalchemy.create_engine(URL, pool_size=5, max_overflow=10, pool_timeout=30)
+# /wait's: no overflow, so that requests beyond 5 wait for a connection and none is ever
+# opened or closed under load (pool.sh's measurement of a wait's CPU).
+engine_no_overflow = sqlalchemy.create_engine(URL, pool_size=5, max_overflow=0, pool_timeout=30)
 
 ACTORS = """
     SELECT a.first_name, a.last_name
@@ -29,7 +33,7 @@ ACTORS = """
 """
 
 
-def _handle(environ, start_response):
+def _handle(environ, start_response, engine=engine):
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(ACTORS).fetchall()
     print(f"{len(rows)} rows fetched")
@@ -38,9 +42,12 @@ def _handle(environ, start_response):
 
 
 def application(environ, start_response):
-    if environ.get("PATH_INFO", "/") == "/trivial":
+    path = environ.get("PATH_INFO", "/")
+    if path == "/trivial":
         start_response("204 No Content", [])
         return [b""]
+    if path == "/wait":
+        return _handle(environ, start_response, engine_no_overflow)
     # run.sh's NAME.rN.cpu.txt reads these lines (bench/loadrun.py).
     start = time.time()
     try:

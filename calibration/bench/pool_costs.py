@@ -39,11 +39,11 @@ def backends(pm):
     return out
 
 
-def batch(path, n, worker, pm):
+def batch(path, n, worker, pm, c=5):
     b0 = backends(pm)
     w0 = ps.cpu(worker)
     with tempfile.TemporaryFile() as out:
-        ps.run_hey(["-n", str(n), "-c", "5", "-t", "0", URL + path], out)
+        ps.run_hey(["-n", str(n), "-c", str(c), "-t", "0", URL + path], out)
     time.sleep(0.2)
     w1 = ps.cpu(worker)
     b1 = backends(pm)
@@ -60,10 +60,15 @@ def main():
     a.add_argument("--reps", type=int, default=5)
     o = a.parse_args()
     print(f"opening the pool's connections: {batch('/', 200, o.worker, o.postmaster)[2]} children of the postmaster", flush=True)
-    handler, trivial, backend = [], [], []
+    batch("/wait", 200, o.worker, o.postmaster)
+    handler, trivial, backend, waits = [], [], [], []
     for r in range(o.reps):
         wh, bh, nb = batch("/", o.n, o.worker, o.postmaster)
         wt, bt, _ = batch("/trivial", o.n, o.worker, o.postmaster)
+        w5, _, _ = batch("/wait", o.n, o.worker, o.postmaster)
+        w50, _, _ = batch("/wait", o.n, o.worker, o.postmaster, c=50)
+        waits.append(w50 - w5)
+        print(f"rep {r + 1}: /wait at -c 5 {w5 * 1e3:.4f} ms, at -c 50 {w50 * 1e3:.4f} ms per request", flush=True)
         handler.append(wh - wt)
         trivial.append(wt)
         backend.append(bh - bt)
@@ -71,7 +76,8 @@ def main():
               f"backends {bh * 1e3:.4f} ms per handler request ({bt * 1e3:.4f} during the trivial batch; {nb} children)", flush=True)
     for name, v in (("worker, the handler less the trivial request", handler),
                     ("worker, the trivial request", trivial),
-                    ("backends, per handler request", backend)):
+                    ("backends, per handler request", backend),
+                    ("worker, per request that waits for a connection (pool of 5 without overflow, -c 50 less -c 5)", waits)):
         print(f"{name}: median {statistics.median(v) * 1e3:.4f} ms ({min(v) * 1e3:.4f}-{max(v) * 1e3:.4f}), n {len(v)}")
 
 

@@ -107,7 +107,7 @@ export class DatabaseAccess {
       // asyncpg's pools are made at their worker's start-up (startWorker); one made here has min_size 0.
       pool =
         this.pool !== undefined
-          ? new ConnectionPool(this.sim, this.pool, this.server)
+          ? new ConnectionPool(this.sim, this.pool, this.server, host.loop)
           : new AsyncpgPool(this.sim, this.asyncpgPool!, this.server, this.asyncpgRandom!, this);
       this.pools.set(host, pool);
     }

@@ -2,11 +2,15 @@
 // max_overflow, pool_timeout): one per worker process, since each process has its own.
 // A request checks a connection out: an idle one at once; else the pool opens a new one
 // while fewer than pool_size + max_overflow are open; else it waits, and after
-// pool_timeout it raises (the response is a 500). Checking in hands the connection to
-// the oldest waiter, or keeps it open and idle, except an overflow connection, which is
-// closed when the pool already holds pool_size. Connections stay open across requests:
+// pool_timeout it raises (the response is a 500). Checking in puts the connection back
+// into a queue of pool_size places, or closes it when pool_size wait there already (the
+// overflow shrinks), and wakes the oldest waiter (util/queue.py: put, not_empty.notify).
+// The woken greenlet takes a connection only when its worker's loop gets to it; a
+// request checking out meanwhile takes a queued one first, and the woken one, finding
+// none, waits again at the back. Connections stay open across requests:
 // the fork and start-up are paid once, not per request. With pool_pre_ping a pooled
 // connection is pinged (SELECT 1, a round trip) before the checkout returns it.
+import type { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PoolSettings } from '../../scenario/resolve.js';
@@ -26,9 +30,11 @@ export class ConnectionPool {
   private dead = false;
 
   constructor(
-    sim: Simulation,
+    private readonly sim: Simulation,
     private readonly settings: PoolSettings,
     private readonly server: DbServer,
+    /** Its worker's loop, which a woken waiter needs before it can take a connection (undefined: at once). */
+    readonly loop: Resource | undefined = undefined,
   ) {
     const s = settings;
     // SQLAlchemy 1.4's text (pool/impl.py: "timeout %0.2f", then the error's background link).
@@ -44,12 +50,8 @@ export class ConnectionPool {
   }
 
   checkout<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
-    if (this.idle > 0) {
-      this.idle--;
-      const ping = this.settings.pingCpu;
-      if (ping !== undefined) this.server.query(req, ping, 0, pinged, new Opening(this, done, a));
-      else done(a, undefined);
-    } else if (this.open < this.settings.size + this.settings.maxOverflow) {
+    if (this.idle > 0) this.takeIdle(req, done, a);
+    else if (this.open < this.settings.size + this.settings.maxOverflow) {
       this.open++;
       this.opening++;
       if (this.open > this.peakOpen) this.peakOpen = this.open;
@@ -60,13 +62,41 @@ export class ConnectionPool {
   }
 
   checkin(): void {
-    if (this.waiting.grant()) return;
-    if (this.open > this.settings.size) {
+    // QueuePool._do_return_conn puts it back into a queue of pool_size places and closes it
+    // only when that is full (sqla_queue.Full): an overflow connection stays open, idle,
+    // while fewer than pool_size wait there.
+    if (this.idle >= this.settings.size) {
       this.open--;
       this.server.close();
     } else {
       this.idle++;
     }
+    const w = this.waiting.take();
+    if (w === undefined) return;
+    const woken = new Woken(this, w.req, w.done, w.a, w.deadline);
+    if (this.loop === undefined) this.wokenRuns(woken);
+    else this.loop.acquire(wokenGotLoop, woken);
+  }
+
+  /** Hands an idle connection to `req` (after a ping, with pool_pre_ping). */
+  private takeIdle<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
+    this.idle--;
+    const ping = this.settings.pingCpu;
+    if (ping !== undefined) this.server.query(req, ping, 0, pinged, new Opening(this, done, a));
+    else done(a, undefined);
+  }
+
+  /** @internal a woken waiter runs: it takes a queued connection, or waits again (Queue.get's loop). */
+  wokenRuns(w: Woken): void {
+    if (w.req.killed) return;
+    if (this.dead) return;
+    if (this.idle > 0) {
+      this.takeIdle(w.req, w.done, w.a);
+      return;
+    }
+    const left = w.deadline - this.sim.now;
+    if (this.settings.timeout > 0 && left <= 0) this.waiting.expired(w.done, w.a);
+    else this.waiting.wait(w.req, w.done, w.a, left);
   }
 
   /** The worker process is gone: every connection of its pool closes with it. */
@@ -89,6 +119,23 @@ export class ConnectionPool {
     if (error !== undefined) this.open--;
     op.done(op.a, error);
   }
+}
+
+/** A waiter woken by a check-in, on its way to its worker's loop. */
+class Woken {
+  constructor(
+    readonly pool: ConnectionPool,
+    readonly req: HttpRequest,
+    readonly done: DbDone<any>,
+    readonly a: unknown,
+    /** When it gives up (pool_timeout after its checkout began). */
+    readonly deadline: Time,
+  ) {}
+}
+
+function wokenGotLoop(w: Woken): void {
+  w.pool.loop!.release();
+  w.pool.wokenRuns(w);
 }
 
 /** A connection the pool is opening, and whom to give it to. */

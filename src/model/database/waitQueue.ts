@@ -11,6 +11,8 @@ import type { DbDone } from './server.js';
 interface Waiter {
   done: DbDone<any>;
   a: unknown;
+  /** When it gives up. */
+  deadline: Time;
 }
 
 export class WaitQueue {
@@ -30,11 +32,31 @@ export class WaitQueue {
     return this.queue.length;
   }
 
-  /** `req` waits; done(a, undefined) when granted, done(a, timeoutError) when it gave up. */
-  wait<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
+  /**
+   * `req` waits; done(a, undefined) when granted, done(a, timeoutError) when it gave up,
+   * `timeout` from now (by default the queue's own).
+   */
+  wait<A>(req: HttpRequest, done: DbDone<A>, a: A, timeout: Time = this.timeout): void {
     this.queue.push(req);
-    this.waiters.set(req, { done, a });
-    if (this.timeout > 0) this.sim.schedule(this.timeout, giveUp, this, req);
+    this.waiters.set(req, { done, a, deadline: this.sim.now + timeout });
+    if (this.timeout > 0) this.sim.schedule(timeout, giveUp, this, req);
+  }
+
+  /** Takes the oldest waiter still alive out of the queue without answering it (undefined: none waits). */
+  take(): ({ req: HttpRequest } & Waiter) | undefined {
+    for (;;) {
+      const req = this.queue.shift();
+      if (req === undefined) return undefined;
+      const w = this.waiters.get(req)!;
+      this.waiters.delete(req);
+      if (!req.killed) return { req, ...w };
+    }
+  }
+
+  /** A waiter that was taken out gave up (its time ran out meanwhile): done(a, timeoutError). */
+  expired(done: DbDone<any>, a: unknown): void {
+    this.timeouts++;
+    done(a, this.timeoutError);
   }
 
   /** Grants the oldest waiter still alive (done(a, undefined)); false when none waits. */

@@ -1,13 +1,14 @@
 // An app-side connection pool (SQLAlchemy's QueuePool) alone, over a database server that
 // opens a connection in 100 µs.
 import { describe, expect, it } from 'vitest';
+import { Resource } from '../../../src/engine/resource.js';
 import { ConnectionPool } from '../../../src/model/database/pool.js';
 import type { PoolSettings } from '../../../src/model/database/pool.js';
 import { fakeServer, harness, request } from './harness.js';
 
-function setup(settings: PoolSettings) {
+function setup(settings: PoolSettings, loop?: Resource) {
   const h = harness();
-  const pool = new ConnectionPool(h.sim, settings, fakeServer(h, { openTime: 100 }));
+  const pool = new ConnectionPool(h.sim, settings, fakeServer(h, { openTime: 100 }), loop);
   /** Request `id` checks a connection out; the log says when it has one. */
   const checkout = (id: number) =>
     pool.checkout(request(id), 0, (n, error) => h.note(error === undefined ? `got ${n}` : `${n} ${error}`), id);
@@ -19,8 +20,9 @@ describe('a connection pool, alone', () => {
     const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 1000 });
     // Four checkouts at once: two connections open, two requests wait.
     h.at(0, () => [1, 2, 3, 4].forEach(checkout));
-    // Each check-in goes to the oldest waiter; with none waiting, the overflow connection
-    // closes and the last one stays open, idle, for the next checkout.
+    // Each check-in goes to the oldest waiter. With none waiting, the first returned
+    // connection stays open, idle (fewer than pool_size are idle); the next finds pool_size
+    // idle already and closes (SQLAlchemy's queue of pool_size places is full).
     h.at(200, () => pool.checkin());
     h.at(300, () => pool.checkin());
     h.at(400, () => pool.checkin());
@@ -33,10 +35,47 @@ describe('a connection pool, alone', () => {
       '100 got 2',
       '200 got 3',
       '300 got 4',
-      '400 server close',
+      '500 server close',
       '600 got 5',
     ]);
     expect(pool.peakOpen).toBe(2);
+  });
+
+  it("wakes a waiter that takes a connection only when its worker's loop gets to it: a newcomer takes it first, and a full queue closes the next", () => {
+    // pool_size 1, max_overflow 1. The worker's loop is busy from 0 to 500 (other greenlets).
+    // 1 and 2 open both connections; 3 waits. At 200 a check-in queues a connection and
+    // wakes 3, which needs the loop. At 300 another check-in finds the queue (1 place) full:
+    // it closes. At 400 request 4 checks out and takes the queued connection at once. At
+    // 500 request 3 runs, finds the queue empty and waits again. At 600 4's check-in wakes
+    // it, the loop is free, and 3 gets that connection.
+    const loop = new Resource(1);
+    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 0 }, loop);
+    h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
+    h.at(0, () => [1, 2, 3].forEach(checkout));
+    h.at(200, () => pool.checkin());
+    h.at(300, () => pool.checkin());
+    h.at(400, () => checkout(4));
+    h.at(600, () => pool.checkin());
+    expect(h.run()).toEqual(['0 server open 1', '0 server open 2', '100 got 1', '100 got 2', '300 server close', '400 got 4', '600 got 3']);
+  });
+
+  it('a woken waiter whose pool_timeout ran out while it waited for the loop raises at once', () => {
+    // pool_size 1, no overflow, pool_timeout 1000; the loop is busy until 1500. 2 waits
+    // from 0 and is woken at 200, but gets the loop at 1500, after its time ran out (1000):
+    // the connection 1 returned was taken at 1200 by 3, and 2 raises.
+    const loop = new Resource(1);
+    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 0, timeout: 1000 }, loop);
+    h.at(0, () => loop.acquire(() => h.at(1500, () => loop.release()), undefined));
+    h.at(0, () => [1, 2].forEach(checkout));
+    h.at(200, () => pool.checkin());
+    h.at(1200, () => checkout(3));
+    expect(h.run()).toEqual([
+      '0 server open 1',
+      '100 got 1',
+      '1200 got 3',
+      '1500 2 sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 0.00 (Background on this error at: https://sqlalche.me/e/14/3o7r)',
+    ]);
+    expect(pool.timeouts).toBe(1);
   });
 
   it('gives up on a checkout after pool_timeout', () => {
