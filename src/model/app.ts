@@ -107,7 +107,8 @@ export class App implements DbClient {
    * back (unless blocking IO kept it); threads take the GIL, not modelled as a cost.
    */
   private resumeCpu(req: HttpRequest): number {
-    return req.hasLoop || !req.host!.blockingHoldsLoop || req.onThread ? 0 : this.switchCpu;
+    // A switch that costs nothing decides it before the request's state is read.
+    return this.switchCpu === 0 || req.hasLoop || !req.host!.blockingHoldsLoop || req.onThread ? 0 : this.switchCpu;
   }
 
   /** Runs `cpu` of the worker's work for `req` on its loop (taking the loop if it has not got it), then `then`. */
