@@ -67,11 +67,12 @@ export class App implements DbClient {
    */
   start(req: HttpRequest, cpu: number = 0): void {
     req.step = 0;
-    req.endpoint = this.endpoints.length === 1 ? 0 : this.route();
+    const endpoint = this.endpoints[this.endpoints.length === 1 ? 0 : this.route()];
+    req.endpoint = endpoint;
     const outer = req.startDepth;
     req.startDepth = ++this.startDepth;
     const host = req.host!;
-    if (this.endpoints[req.endpoint].inThreadpool && host.threadpool !== undefined) {
+    if (endpoint.inThreadpool && host.threadpool !== undefined) {
       // Starlette's run_in_threadpool: the loop hands the call to a thread, once one is free.
       cpu += host.threadpoolCpu!;
       if (cpu > 0) this.onLoop(req, cpu, toThreadpool);
@@ -85,7 +86,7 @@ export class App implements DbClient {
   /** The server answers `req` with `status` without running the app (uvicorn's 503 beyond limit_concurrency), after `cpu` on the loop. */
   answer(req: HttpRequest, cpu: number, status: number): void {
     req.step = 0;
-    req.endpoint = 0;
+    req.endpoint = this.endpoints[0];
     req.pendingStatus = status;
     const outer = req.startDepth;
     req.startDepth = ++this.startDepth;
@@ -106,7 +107,8 @@ export class App implements DbClient {
    * back (unless blocking IO kept it); threads take the GIL, not modelled as a cost.
    */
   private resumeCpu(req: HttpRequest): number {
-    return req.hasLoop || !req.host!.blockingHoldsLoop || req.onThread ? 0 : this.switchCpu;
+    // A switch that costs nothing decides it before the request's state is read.
+    return this.switchCpu === 0 || req.hasLoop || !req.host!.blockingHoldsLoop || req.onThread ? 0 : this.switchCpu;
   }
 
   /** Runs `cpu` of the worker's work for `req` on its loop (taking the loop if it has not got it), then `then`. */
@@ -168,9 +170,10 @@ export class App implements DbClient {
   }
 
   next(req: HttpRequest): void {
-    const steps = this.endpoints[req.endpoint].steps;
+    const endpoint = req.endpoint!;
+    const steps = endpoint.steps;
     if (req.step >= steps.length) {
-      this.end(req, this.endpoints[req.endpoint].status);
+      this.end(req, endpoint.status);
       return;
     }
     const step = steps[req.step++];
@@ -244,7 +247,7 @@ export class App implements DbClient {
 
   /** The step just started (req.step already points past it). */
   current(req: HttpRequest): CompiledStep {
-    return this.endpoints[req.endpoint].steps[req.step - 1];
+    return req.endpoint!.steps[req.step - 1];
   }
 
   /** @internal the handler's IO ended in an exception. */

@@ -2,6 +2,7 @@
 // both see them. Plain records: the components that own them change their fields.
 import type { Resource } from '../engine/resource.js';
 import type { App } from './app.js';
+import type { Endpoint } from './steps.js';
 import type { Time } from '../engine/time.js';
 
 export class Connection {
@@ -108,8 +109,8 @@ export class HttpRequest {
   authKeepsLoop = false;
   /** The status the server answers it with, without the app (uvicorn's 503). */
   pendingStatus = 0;
-  /** The endpoint it was routed to (index in app.endpoints). */
-  endpoint = 0;
+  /** The endpoint it was routed to (the record itself: the app's hot path reads its steps without indexing). */
+  endpoint: Endpoint | undefined = undefined;
   /** A cache miss: the key to store once the covered steps are done. */
   cacheKey = -1;
   /** Its CPU work on the machine's cores (Cpu.run's id), while a `cpu` step runs; 0 otherwise. */

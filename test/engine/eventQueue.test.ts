@@ -66,6 +66,40 @@ describe('the event list', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(times).toHaveLength(20000);
   });
+
+  it('runs events by (time, priority, scheduling order) while callbacks keep scheduling more, as a sorted list would', () => {
+    // Many ties in time and priority, and a heap that grows and shrinks as events run:
+    // whatever the heap's shape, the order is the one a stable sort gives.
+    const sim = new Simulation();
+    const ran: number[] = [];
+    const expected: { time: number; priority: number; seq: number }[] = [];
+    let x = 987654321;
+    const draw = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % n;
+    };
+    let seq = 0;
+    const add = (delay: number, priority: number, children: number) => {
+      const id = seq++;
+      expected.push({ time: sim.now + delay, priority, seq: id });
+      sim.schedule(
+        delay,
+        () => {
+          ran.push(id);
+          for (let k = 0; k < children; k++) add(1 + draw(20), draw(3) - 1, draw(3) === 0 ? 1 : 0);
+        },
+        undefined,
+        undefined,
+        priority,
+      );
+    };
+    for (let i = 0; i < 3000; i++) add(draw(50), draw(3) - 1, 1);
+    sim.run();
+    // A callback schedules only later than itself, so by the time an instant's first event
+    // runs, all of that instant's events are scheduled: the run is the sorted list.
+    const order = [...expected].sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq).map((e) => e.seq);
+    expect(ran).toEqual(order);
+  });
 });
 
 describe('the simulation clock', () => {
