@@ -26,6 +26,18 @@ engine = sqlalchemy.create_engine(URL, pool_size=5, max_overflow=10, pool_timeou
 # opened or closed under load (pool.sh's measurement of a wait's CPU).
 engine_no_overflow = sqlalchemy.create_engine(URL, pool_size=5, max_overflow=0, pool_timeout=30)
 
+# CAL_POOL_EVENTS=1: log each connection the pool opens and closes, with the pool's state
+# then (how many wait in its queue, how many greenlets wait for one), to see why it closes.
+if os.environ.get("CAL_POOL_EVENTS") == "1":
+    import sqlalchemy.event
+
+    def _state():
+        q = engine.pool._pool
+        return f"queued={q.qsize()} waiters={len(q.not_empty._waiters)} overflow={engine.pool.overflow()}"
+
+    sqlalchemy.event.listen(engine, "connect", lambda *a: sys.stdout.write(f"pool connect t={time.time():.6f} pid={os.getpid()} {_state()}\n"))
+    sqlalchemy.event.listen(engine, "close", lambda *a: sys.stdout.write(f"pool close t={time.time():.6f} pid={os.getpid()} {_state()}\n"))
+
 ACTORS = """
     SELECT a.first_name, a.last_name
     FROM actor AS a
