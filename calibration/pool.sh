@@ -4,7 +4,8 @@
 #
 #   calibration/pool.sh     ONLY (a regular expression) runs only the matching steps
 #
-# pool-costs: one worker, bench/pool_costs.py (results/pool-costs.txt). Load runs, hey's
+# pool-costs: one worker, bench/pool_costs.py (results/pool-costs.txt); pool-concurrency:
+# the same worker's CPU per request at higher -c (below). Load runs, hey's
 # output in results/NAME.rN.txt with NAME.rN.cpu.txt and NAME.rN.server.log like run.sh's:
 # pool-4x100-c1000 (4 workers x 100 greenlets: 60 pooled connections at most, under
 # PostgreSQL's 100) and pool-8x100-c1000 (8 workers: 120 at most, beyond it), 5 runs each.
@@ -27,6 +28,27 @@ if [[ pool-costs =~ $ONLY ]]; then
   { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "sqlalchemy $("$PYTHON" -c 'import sqlalchemy; print(sqlalchemy.__version__)')";
     "$PYTHON" "$HERE/bench/pool_costs.py" --worker "$worker" --postmaster "$(postmaster_pid)" --n 3000 --reps 5; } >"$RESULTS/pool-costs.txt"
   tail -n 3 "$RESULTS/pool-costs.txt" >&2
+  gunicorn_down
+  quiet_end now
+fi
+
+# pool-concurrency: one worker's CPU per /wait request (5 connections, no overflow: none is
+# ever opened or closed under load) at hey -c 5, 100 and 1000, 5000 requests each,
+# alternately, 3 rounds (results/pool-concurrency.txt).
+if [[ pool-concurrency =~ $ONLY ]]; then
+  gunicorn_up pool-concurrency wsgi_pool --workers=1 --worker-class=gevent --worker-connections=1000 --keep-alive=2
+  quiet_begin
+  worker=$(pgrep -P "$GUNICORN_PID" | head -n 1)
+  (cd "$HERE/bench" && "$PYTHON" -c "
+import sys, pool_costs as p
+w, pm = int(sys.argv[1]), int(sys.argv[2])
+p.batch('/wait', 300, w, pm)
+for rep in range(3):
+    for c in (5, 100, 1000):
+        wc, bc, _ = p.batch('/wait', 5000, w, pm, c=c)
+        print(f'round {rep + 1}, /wait -c {c}: worker {wc * 1e3:.3f} ms, backends {bc * 1e3:.3f} ms per request', flush=True)
+" "$worker" "$(postmaster_pid)") >"$RESULTS/pool-concurrency.txt"
+  cat "$RESULTS/pool-concurrency.txt" >&2
   gunicorn_down
   quiet_end now
 fi
