@@ -8,7 +8,8 @@
 # the same worker's CPU per request at higher -c (below). Load runs, hey's
 # output in results/NAME.rN.txt with NAME.rN.cpu.txt and NAME.rN.server.log like run.sh's:
 # pool-4x100-c1000 (4 workers x 100 greenlets: 60 pooled connections at most, under
-# PostgreSQL's 100) and pool-8x100-c1000 (8 workers: 120 at most, beyond it), 5 runs each.
+# PostgreSQL's 100) and pool-8x100-c1000 (8 workers: 120 at most, beyond it), 5 runs each;
+# pool-wait-4x100-c1000: 4 workers, a pool of 5 without overflow.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -81,4 +82,12 @@ for w in 4 8; do
   gunicorn_down
   quiet_end now
 done
+# The same 4 workers on /wait: a pool of 5 without overflow, so no connection is opened or
+# closed after the first 20 (pool-wait-4x100-c1000, 5 runs).
+if [[ pool-wait-4x100-c1000 =~ $ONLY ]]; then
+  gunicorn_up pool-wait-4x100 wsgi_pool --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
+  measure pool-wait-4x100-c1000 5 -n 5000 -c 1000 -t 0 "${URL}wait"
+  gunicorn_down
+  quiet_end now
+fi
 say "results in $RESULTS/pool-*"
