@@ -6,7 +6,7 @@
 #
 # pool-costs: one worker, bench/pool_costs.py (results/pool-costs.txt); pool-concurrency:
 # the same worker's CPU per request at higher -c (below). Load runs, hey's
-# output in results/NAME.rN.txt with NAME.rN.cpu.txt and NAME.rN.server.log like run.sh's:
+# output in results/NAME.rN.txt with NAME.rN.cpu.txt and NAME.rN.server.log (lib.sh's measure):
 # pool-4x100-c1000 (4 workers x 100 greenlets: 60 pooled connections at most, under
 # PostgreSQL's 100) and pool-8x100-c1000 (8 workers: 120 at most, beyond it), 5 runs each;
 # pool-wait-4x100-c1000: 4 workers, a pool of 5 without overflow.
@@ -40,40 +40,12 @@ if [[ pool-concurrency =~ $ONLY ]]; then
   gunicorn_up pool-concurrency wsgi_pool --workers=1 --worker-class=gevent --worker-connections=1000 --keep-alive=2
   quiet_begin
   worker=$(pgrep -P "$GUNICORN_PID" | head -n 1)
-  (cd "$HERE/bench" && "$PYTHON" -c "
-import sys, pool_costs as p
-w, pm = int(sys.argv[1]), int(sys.argv[2])
-p.batch('/wait', 300, w, pm)
-for rep in range(3):
-    for c in (5, 100, 1000):
-        wc, bc, _ = p.batch('/wait', 5000, w, pm, c=c)
-        print(f'round {rep + 1}, /wait -c {c}: worker {wc * 1e3:.3f} ms, backends {bc * 1e3:.3f} ms per request', flush=True)
-" "$worker" "$(postmaster_pid)") >"$RESULTS/pool-concurrency.txt"
+  "$PYTHON" "$HERE/bench/pool_costs.py" --worker "$worker" --postmaster "$(postmaster_pid)" --n 5000 --reps 3 \
+    --concurrency 5,100,1000 >"$RESULTS/pool-concurrency.txt"
   cat "$RESULTS/pool-concurrency.txt" >&2
   gunicorn_down
   quiet_end now
 fi
-
-# measure NAME REPEATS [hey flags...] URL: as run.sh's.
-measure() {
-  local name="$1" repeats="$2" r out pgstart
-  shift 2
-  quiet_begin
-  for r in $(seq 1 "$repeats"); do
-    out="$RESULTS/$name.r$r.txt"
-    pgstart=$(wc -l <"$WORK/postgres.log")
-    say "$name (run $r of $repeats): hey $*"
-    printf '$ hey %s\n' "$*" >"$out"
-    "$PYTHON" "$HERE/bench/loadrun.py" --out "$out" --stderr "$WORK/hey.stderr" --cpu "$RESULTS/$name.r$r.cpu.txt" \
-      --gunicorn-pid "$GUNICORN_PID" --gunicorn-log "$GUNICORN_LOG" --postmaster-pid "$(postmaster_pid)" -- "$@"
-    {
-      echo "gunicorn: $GUNICORN_ARGS"
-      echo "postgres too many clients: $(tail -n +$((pgstart + 1)) "$WORK/postgres.log" | grep -c 'too many clients' || true)"
-    } >"$RESULTS/$name.r$r.server.log"
-    grep -E 'Requests/sec|^\s+\[[0-9]+\]' "$out" | tr -s '\t ' ' ' >&2 || true
-    sleep 3
-  done
-}
 
 for w in 4 8; do
   [[ "pool-${w}x100-c1000" =~ $ONLY ]] || continue

@@ -40,65 +40,11 @@ kit_init
 
 # --- One measurement -------------------------------------------------------------------
 
-# measure NAME REPEATS [hey flags...] URL
-measure() {
-  local name="$1" repeats="$2" r out rc logstart pgstart
-  shift 2
-  [[ "$name" =~ $ONLY ]] || return 0
-  quiet_begin
-  for r in $(seq 1 "$repeats"); do
-    out="$RESULTS/$name.r$r.txt"
-    logstart=$(wc -l <"$GUNICORN_LOG" 2>/dev/null || echo 0)
-    pgstart=$(wc -l <"$WORK/postgres.log")
-    say "$name (run $r of $repeats): hey $*"
-    { printf '$ hey %s\n' "$*"; } >"$out"
-    rc=0
-    "$PYTHON" "$HERE/bench/loadrun.py" --out "$out" --stderr "$WORK/hey.stderr" --cpu "$RESULTS/$name.r$r.cpu.txt" \
-      ${GUNICORN_PID:+--gunicorn-pid "$GUNICORN_PID" --gunicorn-log "$GUNICORN_LOG"} \
-      --postmaster-pid "$(postmaster_pid)" -- "$@" || rc=$?
-    if [ "$rc" -ne 0 ] || [ -s "$WORK/hey.stderr" ]; then
-      # Kept apart so that NAME.rN.txt stays exactly what hey printed on stdout.
-      { echo "exit status $rc"; cat "$WORK/hey.stderr"; } >"$RESULTS/$name.r$r.stderr.log"
-      say "hey exited with status $rc; stderr saved in $name.r$r.stderr.log"
-    fi
-    server_summary "$logstart" "$pgstart" >"$RESULTS/$name.r$r.server.log"
-    grep -E 'Requests/sec|responses|^\s+\[[0-9]+\]' "$out" >&2 || true
-    grep -E '^(postmaster share|workers cpu|hey share)' "$RESULTS/$name.r$r.cpu.txt" >&2 || true
-    # Let keep-alive connections expire and backends exit before the next run (loadrun.py
-    # has waited 1 s already).
-    sleep 3
-  done
-}
-
 # group_end: after each gunicorn configuration (lib.sh: releases /tmp/QUIET for a while
 # after a long block).
 group_end() {
   gunicorn_down
   quiet_end
-}
-
-# What gunicorn and PostgreSQL logged during the run that just ended.
-server_summary() {
-  local logstart="$1" pgstart="$2"
-  echo "gunicorn: $GUNICORN_ARGS"
-  echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-  if [ -n "$GUNICORN_PID" ]; then
-    tail -n +"$((logstart + 1))" "$GUNICORN_LOG" | awk '
-      /handled request/ { handled++ }
-      /Error handling request/ { errors++ }
-      /WORKER TIMEOUT/ { timeouts++ }
-      /^[A-Za-z0-9_.]+(Error|Exception): / { exc[$0]++ }
-      END {
-        printf "handled requests: %d\nError handling request: %d\nWORKER TIMEOUT: %d\n", handled, errors, timeouts
-        for (e in exc) printf "[%d]\t%s\n", exc[e], e
-      }' | sort
-  else
-    echo "(no gunicorn running)"
-  fi
-  tail -n +"$((pgstart + 1))" "$WORK/postgres.log" | awk '
-    /too many clients/ { refused++ }
-    /reserved for/ { reserved++ }
-    END { printf "postgres too many clients: %d\npostgres reserved slots: %d\n", refused, reserved }'
 }
 
 # --- The series ------------------------------------------------------------------------

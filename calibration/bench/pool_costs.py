@@ -1,15 +1,18 @@
 """pool.sh's micro-benchmark: the CPU of the actors request through SQLAlchemy's pool, on
 one gunicorn gevent worker (app/wsgi_pool.py) with its connections already open.
 
-  pool_costs.py --worker PID --postmaster PID --n 3000 --reps 5
+  pool_costs.py --worker PID --postmaster PID --n 3000 --reps 5 [--concurrency 5,100,1000]
 
-Each repetition runs, alternately, hey -n N -c 5 (keep-alive: 5 at once, the pool_size, so that no overflow connection opens and closes) on / (the handler) and on
-/trivial (204, no database), and measures the worker's CPU (schedstat of its threads,
-until 0.2 s after hey exits) and the backends' (schedstat of every child of the
-postmaster alive at both ends of the batch: the pool's connections stay open). Prints,
-per request: the worker's CPU for the handler less the trivial request's (SQLAlchemy's
-checkout and checkin, psycopg2's execute and fetchall, the rollback on return, the log
-line), and the backends' CPU (the query and the rollback), median and range.
+Each repetition runs, alternately, hey -n N -c 5 (keep-alive; 5 at once, the pool_size,
+so that no overflow connection opens and closes) on / (the handler) and on /trivial (204,
+no database), and /wait (a pool of 5 without overflow) at -c 5 and -c 50. It measures the
+worker's CPU (schedstat of its threads, until 0.2 s after hey exits) and the backends'
+(schedstat of every child of the postmaster alive at both ends of the batch: the pool's
+connections stay open). Prints, per request: the worker's CPU for the handler less the
+trivial request's (SQLAlchemy's checkout and checkin, psycopg2's execute and fetchall, the
+rollback on return, the log line), the backends' CPU (the query and the rollback), and a
+wait's (/wait at -c 50 less -c 5), median and range. With --concurrency, only the
+worker's and the backends' CPU per /wait request at each hey -c given.
 """
 import argparse
 import os
@@ -52,13 +55,26 @@ def batch(path, n, worker, pm, c=5):
     return (w1 - w0) / n, db / n, len(both)
 
 
+def by_concurrency(o):
+    batch("/wait", 300, o.worker, o.postmaster)
+    for rep in range(o.reps):
+        for c in (int(x) for x in o.concurrency.split(",")):
+            wc, bc, _ = batch("/wait", o.n, o.worker, o.postmaster, c=c)
+            print(f"round {rep + 1}, /wait -c {c}: worker {wc * 1e3:.3f} ms, backends {bc * 1e3:.3f} ms per request", flush=True)
+
+
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("--worker", type=int, required=True)
     a.add_argument("--postmaster", type=int, required=True)
     a.add_argument("--n", type=int, default=3000)
     a.add_argument("--reps", type=int, default=5)
+    a.add_argument("--concurrency", help="instead: the worker's CPU per /wait request at each of these hey -c "
+                   "(comma-separated), --reps rounds of --n requests each, alternately")
     o = a.parse_args()
+    if o.concurrency:
+        by_concurrency(o)
+        return
     print(f"opening the pool's connections: {batch('/', 200, o.worker, o.postmaster)[2]} children of the postmaster", flush=True)
     batch("/wait", 200, o.worker, o.postmaster)
     handler, trivial, backend, waits = [], [], [], []

@@ -16,7 +16,7 @@ import type { Time } from '../../engine/time.js';
 import type { PoolSettings } from '../../scenario/resolve.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
-import { WaitQueue } from './waitQueue.js';
+import { type Waiter, WaitQueue } from './waitQueue.js';
 
 export type { PoolSettings } from '../../scenario/resolve.js';
 
@@ -30,7 +30,7 @@ export class ConnectionPool {
   private dead = false;
 
   constructor(
-    private readonly sim: Simulation,
+    sim: Simulation,
     private readonly settings: PoolSettings,
     private readonly server: DbServer,
     /** Its worker's loop, which a woken waiter needs before it can take a connection (undefined: at once). */
@@ -73,9 +73,8 @@ export class ConnectionPool {
     }
     const w = this.waiting.take();
     if (w === undefined) return;
-    const woken = new Woken(this, w.req, w.done, w.a, w.deadline);
-    if (this.loop === undefined) this.wokenRuns(woken);
-    else this.loop.acquire(wokenGotLoop, woken);
+    if (this.loop === undefined) this.wokenRuns(w);
+    else this.loop.acquire(wokenGotLoop, new Woken(this, w));
   }
 
   /** Hands an idle connection to `req` (after a ping, with pool_pre_ping). */
@@ -87,16 +86,10 @@ export class ConnectionPool {
   }
 
   /** @internal a woken waiter runs: it takes a queued connection, or waits again (Queue.get's loop). */
-  wokenRuns(w: Woken): void {
-    if (w.req.killed) return;
-    if (this.dead) return;
-    if (this.idle > 0) {
-      this.takeIdle(w.req, w.done, w.a);
-      return;
-    }
-    const left = w.deadline - this.sim.now;
-    if (this.settings.timeout > 0 && left <= 0) this.waiting.expired(w.done, w.a);
-    else this.waiting.wait(w.req, w.done, w.a, left);
+  wokenRuns(w: Waiter): void {
+    if (w.req.killed || this.dead) return;
+    if (this.idle > 0) this.takeIdle(w.req, w.done, w.a);
+    else this.waiting.waitAgain(w);
   }
 
   /** The worker process is gone: every connection of its pool closes with it. */
@@ -125,17 +118,13 @@ export class ConnectionPool {
 class Woken {
   constructor(
     readonly pool: ConnectionPool,
-    readonly req: HttpRequest,
-    readonly done: DbDone<any>,
-    readonly a: unknown,
-    /** When it gives up (pool_timeout after its checkout began). */
-    readonly deadline: Time,
+    readonly waiter: Waiter,
   ) {}
 }
 
 function wokenGotLoop(w: Woken): void {
   w.pool.loop!.release();
-  w.pool.wokenRuns(w);
+  w.pool.wokenRuns(w.waiter);
 }
 
 /** A connection the pool is opening, and whom to give it to. */

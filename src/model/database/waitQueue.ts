@@ -7,8 +7,9 @@ import type { Time } from '../../engine/time.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone } from './server.js';
 
-/** A waiter's continuation: done(a, error). */
-interface Waiter {
+/** A waiting request and its continuation: done(a, error). */
+export interface Waiter {
+  req: HttpRequest;
   done: DbDone<any>;
   a: unknown;
   /** When it gives up. */
@@ -32,31 +33,36 @@ export class WaitQueue {
     return this.queue.length;
   }
 
-  /**
-   * `req` waits; done(a, undefined) when granted, done(a, timeoutError) when it gave up,
-   * `timeout` from now (by default the queue's own).
-   */
-  wait<A>(req: HttpRequest, done: DbDone<A>, a: A, timeout: Time = this.timeout): void {
+  /** `req` waits; done(a, undefined) when granted, done(a, timeoutError) when it gave up. */
+  wait<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
     this.queue.push(req);
-    this.waiters.set(req, { done, a, deadline: this.sim.now + timeout });
-    if (this.timeout > 0) this.sim.schedule(timeout, giveUp, this, req);
+    this.waiters.set(req, { req, done, a, deadline: this.sim.now + this.timeout });
+    if (this.timeout > 0) this.sim.schedule(this.timeout, giveUp, this, req);
   }
 
   /** Takes the oldest waiter still alive out of the queue without answering it (undefined: none waits). */
-  take(): ({ req: HttpRequest } & Waiter) | undefined {
+  take(): Waiter | undefined {
     for (;;) {
       const req = this.queue.shift();
       if (req === undefined) return undefined;
       const w = this.waiters.get(req)!;
       this.waiters.delete(req);
-      if (!req.killed) return { req, ...w };
+      if (!req.killed) return w;
     }
   }
 
-  /** A waiter that was taken out gave up (its time ran out meanwhile): done(a, timeoutError). */
-  expired(done: DbDone<any>, a: unknown): void {
-    this.timeouts++;
-    done(a, this.timeoutError);
+  /**
+   * A waiter taken out and not served waits again, at the back; or gives up now if its time
+   * ran out meanwhile. Otherwise the timer its first wait set still stands for it.
+   */
+  waitAgain(w: Waiter): void {
+    if (this.timeout > 0 && w.deadline <= this.sim.now) {
+      this.timeouts++;
+      w.done(w.a, this.timeoutError);
+      return;
+    }
+    this.queue.push(w.req);
+    this.waiters.set(w.req, w);
   }
 
   /** Grants the oldest waiter still alive (done(a, undefined)); false when none waits. */
@@ -76,16 +82,10 @@ export class WaitQueue {
 
   /** Takes the oldest waiter whose request is still alive and answers it; false when none waits. */
   private answerOldest(error: string | undefined): boolean {
-    for (;;) {
-      const req = this.queue.shift();
-      if (req === undefined) return false;
-      const w = this.waiters.get(req)!;
-      this.waiters.delete(req);
-      if (!req.killed) {
-        w.done(w.a, error);
-        return true;
-      }
-    }
+    const w = this.take();
+    if (w === undefined) return false;
+    w.done(w.a, error);
+    return true;
   }
 
   /** @internal */
