@@ -28,7 +28,14 @@ export function wait(app: App, req: HttpRequest): void {
       app.db!.connect(req, step.cpu !== undefined ? Math.max(0, app.sample(step, step.cpu) - (step.startCpu ?? 0)) : 0, connected, req);
       return;
     case 'dbQuery':
-      app.db!.query(req, step.cpu !== undefined ? app.sample(step, step.cpu) : 0, app.sample(step, step.duration!), queried, req);
+      app.db!.query(
+        req,
+        step.cpu !== undefined ? app.sample(step, step.cpu) : 0,
+        app.sample(step, step.duration!),
+        queried,
+        req,
+        step.driverOwn,
+      );
       return;
     default:
       if (step.limit !== undefined) step.limit.acquire(limitGranted, app, req);

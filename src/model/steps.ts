@@ -34,6 +34,8 @@ export interface CompiledStep {
   http: boolean;
   /** The app's own client timeout for it (µs); 0: none. */
   timeout: number;
+  /** dbQuery: a statement the driver sends by itself (BEGIN, ROLLBACK), not one of the handler's queries. */
+  driverOwn: boolean;
 }
 
 export interface Endpoint {
@@ -81,6 +83,7 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
     skip: s.skip,
     http: s.http === true,
     timeout: s.timeout ?? 0,
+    driverOwn: s.driverOwn === true,
   });
   return endpoints.map((e) => ({
     name: e.name,

@@ -100,7 +100,7 @@ export const appSchema = z
     }),
     autocommit: z.boolean().optional().meta({
       description:
-        "The driver's autocommit (psycopg2's connection.autocommit). Off, psycopg2's default: the first query opens a transaction that stays open until the handler closes its connection (it does not commit). Behind PgBouncer that client then holds its server connection until it closes, and closing inside the transaction makes PgBouncer close the server connection ('client disconnect while server was not ready'), so the next client waits for a new one: a fork of PostgreSQL's. Default: off for psycopg2, on for asyncpg (no implicit transaction). With an app-side pool the pool's checkin ends the transaction (SQLAlchemy's reset on return) and this does not matter.",
+        "The driver's autocommit (psycopg2's connection.autocommit). Off, psycopg2's default: before the first query psycopg2 sends BEGIN and waits for it (a round trip of its own, one more turn of the worker's loop), and the transaction stays open until the handler closes its connection (it does not commit). Behind PgBouncer that client then holds its server connection until it closes, and closing inside the transaction makes PgBouncer close the server connection ('client disconnect while server was not ready'), so the next client waits for a new one: a fork of PostgreSQL's. Default: off for psycopg2, on for asyncpg (no implicit transaction). With an app-side pool the pool's checkin ends the transaction (SQLAlchemy's reset on return: a ROLLBACK round trip before the connection is back in the pool) and PgBouncer's part does not matter.",
     }),
     handler: handler.default('async').meta({
       description:

@@ -3,8 +3,10 @@
 // cooperative, a query's result decoding as a CPU step after it, a connect's client CPU
 // split where it runs (at the start, and with the backend's challenge when the app talks
 // to PostgreSQL itself), and a cache as a lookup that skips the steps it covers on a hit
-// and a store after them on a miss. model/steps.ts gives each step its random stream,
-// limit and cache when the model is wired.
+// and a store after them on a miss. The driver's own round trips are steps too: psycopg2
+// without autocommit sends BEGIN before a transaction's first query, and SQLAlchemy's pool
+// rolls that transaction back before it takes the connection back. model/steps.ts gives
+// each step its random stream, limit and cache when the model is wired.
 import type { Distribution } from '../engine/distributions.js';
 import { fromSeconds, type Time } from '../engine/time.js';
 import { toDistribution } from './durations.js';
@@ -37,6 +39,8 @@ export interface ResolvedStep {
   cache?: CacheSpec;
   /** cacheGet: the steps a hit skips (the covered ones and the store). */
   skip?: number;
+  /** dbQuery: a statement the driver sends by itself (BEGIN, ROLLBACK), not one of the handler's queries. */
+  driverOwn?: boolean;
   /** An outbound HTTP call (a wait): what app.httpTime and an http breaker act on. */
   http?: boolean;
   /** http: the app's own client timeout (µs). */
@@ -59,17 +63,57 @@ export interface ResolvedEndpoint {
  */
 export function resolveEndpoints(app: Scenario['app'], authInHandshake: boolean, uvicorn: boolean): ResolvedEndpoint[] {
   const list = app.endpoints ?? [{ name: 'app', weight: 1, steps: app.steps!, status: undefined, handler: undefined }];
+  const transactions = driverTransactions(app);
   return list.map((e, i) => ({
     name: e.name,
     weight: e.weight,
     status: e.status ?? app.status,
     inThreadpool: uvicorn && (e.handler ?? app.handler) === 'def',
-    steps: resolveSteps(e.steps, app.psycogreen, list.length === 1 ? 'app' : `app.${i}`, authInHandshake),
+    steps: resolveSteps(e.steps, app.psycogreen, list.length === 1 ? 'app' : `app.${i}`, authInHandshake, transactions),
   }));
 }
 
-function resolveSteps(steps: readonly Step[], psycogreen: boolean, prefix: string, authInHandshake: boolean): ResolvedStep[] {
+/** The round trips the driver and the pool add around the handler's own queries. */
+interface DriverTransactions {
+  /**
+   * psycopg2 without autocommit: a transaction's first query is preceded by BEGIN, sent and
+   * waited for on its own (pqpath.c: pq_begin_locked, then PQexec or, with a wait callback,
+   * psyco_exec_green). The transaction stays open until the connection closes or rolls back.
+   */
+  begin: boolean;
+  /**
+   * SQLAlchemy's QueuePool resets a connection on its return (reset_on_return='rollback'):
+   * psycopg2's rollback() sends ROLLBACK and waits for it when a transaction is open, and
+   * only then is the connection back in the pool.
+   */
+  rollbackOnReturn: boolean;
+}
+
+function driverTransactions(app: Scenario['app']): DriverTransactions {
+  const begin = app.driver === 'psycopg2' && !(app.autocommit ?? false);
+  return { begin, rollbackOnReturn: begin && app.pool !== undefined };
+}
+
+/**
+ * A round trip of the driver's own (BEGIN, ROLLBACK): no CPU of its own, since the kit's
+ * measured query costs include it (costs.py: "psycopg2's implicit BEGIN included"), only its
+ * wait and the worker's turn of its loop to resume after it.
+ */
+function driverRoundTrip(stream: string, blocking: boolean): ResolvedStep {
+  return { kind: 'dbQuery', duration: toDistribution(0), stream, blocking, driverOwn: true };
+}
+
+function resolveSteps(
+  steps: readonly Step[],
+  psycogreen: boolean,
+  prefix: string,
+  authInHandshake: boolean,
+  transactions: DriverTransactions,
+): ResolvedStep[] {
   const out: ResolvedStep[] = [];
+  // Whether the connection the handler holds is inside a transaction psycopg2 opened.
+  let inTransaction = false;
+  let lastQuery: { stream: string; blocking: boolean } | undefined;
   // Each cache's store goes after the last step it covers: scenario step index -> the
   // store, and where its lookup is in `out` (to count the steps a hit skips).
   const stores = new Map<number, { store: ResolvedStep; get: number }>();
@@ -81,6 +125,7 @@ function resolveSteps(steps: readonly Step[], psycogreen: boolean, prefix: strin
         out.push({ kind: 'cpu', duration: toDistribution(step.time), stream, blocking: false });
         break;
       case 'dbConnect':
+        inTransaction = false;
         if (step.cpu === undefined || step.cpu === 0) out.push({ kind: 'dbConnect', stream, blocking });
         else if (authInHandshake) {
           // libpq's own work starts the connect on the loop; the proof's comes with the challenge.
@@ -93,10 +138,15 @@ function resolveSteps(steps: readonly Step[], psycogreen: boolean, prefix: strin
         }
         break;
       case 'dbQuery':
+        if (transactions.begin && !inTransaction) out.push(driverRoundTrip(`${stream}.begin`, blocking));
+        inTransaction = transactions.begin;
+        lastQuery = { stream, blocking };
         out.push({ kind: 'dbQuery', duration: toDistribution(step.time), cpu: toDistribution(step.cpu), stream, blocking });
         if (step.decodeCpu !== 0) out.push({ kind: 'cpu', duration: toDistribution(step.decodeCpu), stream, blocking: false });
         break;
       case 'dbClose':
+        if (transactions.rollbackOnReturn && inTransaction) out.push(driverRoundTrip(`${lastQuery!.stream}.rollback`, lastQuery!.blocking));
+        inTransaction = false;
         out.push({ kind: 'dbClose', blocking: false });
         break;
       case 'sleep':
@@ -131,6 +181,8 @@ function resolveSteps(steps: readonly Step[], psycogreen: boolean, prefix: strin
       out[pending.get].skip = out.length - 1 - pending.get;
     }
   });
+  // A pooled connection still held when the handler returns goes back then, rolled back first.
+  if (transactions.rollbackOnReturn && inTransaction) out.push(driverRoundTrip(`${lastQuery!.stream}.rollback`, lastQuery!.blocking));
   return out;
 }
 

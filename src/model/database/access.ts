@@ -56,8 +56,8 @@ export class DatabaseAccess {
     else this.poolOf(req.host!).checkout(req, clientCpu, done, a);
   }
 
-  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
-    this.server.query(req, cpu, wait, done, a);
+  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn = false): void {
+    this.server.query(req, cpu, wait, done, a, driverOwn);
   }
 
   close(req: HttpRequest): void {

@@ -89,10 +89,11 @@ export class PgBouncer implements DbServer {
     else if (this.settings.poolMode === 'session') this.releaseServer();
   }
 
-  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
+  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn = false): void {
     const op = new Operation(this, req, done, a);
     op.cpu = cpu;
     op.wait = wait;
+    op.driverOwn = driverOwn;
     this.onLoop(this.settings.queryCpu, relay, op);
   }
 
@@ -105,7 +106,7 @@ export class PgBouncer implements DbServer {
   /** Sends `op`'s query on the server connection its client holds. */
   private send(op: Operation): void {
     this.busy.add(op.req);
-    this.postgres.query(op.req, op.cpu, op.wait, queryDone, op);
+    this.postgres.query(op.req, op.cpu, op.wait, queryDone, op, op.driverOwn);
   }
 
   /** Runs `work` of its CPU on its one thread, then `then(op)`. */
@@ -247,6 +248,8 @@ class Operation {
   /** A query's backend CPU and wait. */
   cpu = 0;
   wait = 0;
+  /** A statement of the driver's own (not counted among the handler's queries). */
+  driverOwn = false;
   constructor(
     readonly bouncer: PgBouncer,
     /** The app's request it serves (waiters are dropped when its worker was killed). */

@@ -5,15 +5,17 @@
 // pool_timeout it raises (the response is a 500). Checking in puts the connection back
 // into a queue of pool_size places, or closes it when pool_size wait there already (the
 // overflow shrinks), and wakes the oldest waiter (util/queue.py: put, not_empty.notify).
-// The woken greenlet takes a connection only when its worker's loop gets to it; a
-// request checking out meanwhile takes a queued one first, and the woken one, finding
-// none, waits again at the back. Connections stay open across requests:
+// The woken greenlet takes a connection only when its worker's loop gets to it (under
+// gevent, as a callback: after the batch of ready IO the loop is running, before the
+// next poll's; hubLoop.ts); a request checking out meanwhile takes a queued one first,
+// and the woken one, finding none, waits again at the back. Connections stay open across requests:
 // the fork and start-up are paid once, not per request. With pool_pre_ping a pooled
 // connection is pinged (SELECT 1, a round trip) before the checkout returns it.
 import type { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PoolSettings } from '../../scenario/resolve.js';
+import { HubLoop } from '../hubLoop.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
 import { type Waiter, WaitQueue } from './waitQueue.js';
@@ -74,6 +76,7 @@ export class ConnectionPool {
     const w = this.waiting.take();
     if (w === undefined) return;
     if (this.loop === undefined) this.wokenRuns(w);
+    else if (this.loop instanceof HubLoop) this.loop.acquireCallback(wokenGotLoop, new Woken(this, w));
     else this.loop.acquire(wokenGotLoop, new Woken(this, w));
   }
 
@@ -85,11 +88,18 @@ export class ConnectionPool {
     else done(a, undefined);
   }
 
-  /** @internal a woken waiter runs: it takes a queued connection, or waits again (Queue.get's loop). */
-  wokenRuns(w: Waiter): void {
-    if (w.req.killed || this.dead) return;
-    if (this.idle > 0) this.takeIdle(w.req, w.done, w.a);
-    else this.waiting.waitAgain(w);
+  /**
+   * @internal a woken waiter runs: it takes a queued connection, or waits again (Queue.get's
+   * loop). False when it did not go on with its handler (it waits again, or is gone).
+   */
+  wokenRuns(w: Waiter): boolean {
+    if (w.req.killed || this.dead) return false;
+    if (this.idle > 0) {
+      this.takeIdle(w.req, w.done, w.a);
+      // With pool_pre_ping the ping is IO: the greenlet gives the loop up for it.
+      return this.settings.pingCpu === undefined;
+    }
+    return this.waiting.waitAgain(w);
   }
 
   /** The worker process is gone: every connection of its pool closes with it. */
@@ -123,8 +133,14 @@ class Woken {
 }
 
 function wokenGotLoop(w: Woken): void {
-  w.pool.loop!.release();
-  w.pool.wokenRuns(w.waiter);
+  // The woken greenlet runs on the loop: it takes its connection and goes on with its
+  // handler (the first IO gives the loop up), or finds none and waits again.
+  const req = w.waiter.req;
+  req.hasLoop = true;
+  if (!w.pool.wokenRuns(w.waiter)) {
+    req.hasLoop = false;
+    w.pool.loop!.release();
+  }
 }
 
 /** A connection the pool is opening, and whom to give it to. */

@@ -131,8 +131,8 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     else this.slotFreed();
   }
 
-  query<A>(_req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
-    this.queries++;
+  query<A>(_req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn = false): void {
+    if (!driverOwn) this.queries++;
     this.inQuery++;
     if (this.queryTimeFactor !== 1) {
       cpu = Math.round(cpu * this.queryTimeFactor);

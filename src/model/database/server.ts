@@ -20,6 +20,10 @@ export interface DbServer {
   open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void;
   /** Closes a connection (`req`'s, when the app closes its own: PgBouncer tells a close inside a transaction). */
   close(req?: HttpRequest): void;
-  /** Runs a query for `req` on a connection it holds: `cpu` on the database's cores, then `wait`. */
-  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void;
+  /**
+   * Runs a query for `req` on a connection it holds: `cpu` on the database's cores, then
+   * `wait`. `driverOwn`: a statement the driver sends by itself (psycopg2's BEGIN, a pool's
+   * ROLLBACK), not counted among the handler's queries.
+   */
+  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn?: boolean): void;
 }

@@ -53,16 +53,18 @@ export class WaitQueue {
 
   /**
    * A waiter taken out and not served waits again, at the back; or gives up now if its time
-   * ran out meanwhile. Otherwise the timer its first wait set still stands for it.
+   * ran out meanwhile (true: it was answered, with the timeout's error). Otherwise the timer
+   * its first wait set still stands for it.
    */
-  waitAgain(w: Waiter): void {
+  waitAgain(w: Waiter): boolean {
     if (this.timeout > 0 && w.deadline <= this.sim.now) {
       this.timeouts++;
       w.done(w.a, this.timeoutError);
-      return;
+      return true;
     }
     this.queue.push(w.req);
     this.waiters.set(w.req, w);
+    return false;
   }
 
   /** Grants the oldest waiter still alive (done(a, undefined)); false when none waits. */

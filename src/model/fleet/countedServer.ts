@@ -21,8 +21,8 @@ export class CountedServer implements DbServer {
     this.server.close(req);
   }
 
-  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
-    this.server.query(req, cpu, wait, done, a);
+  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn = false): void {
+    this.server.query(req, cpu, wait, done, a, driverOwn);
   }
 
   /** @internal */

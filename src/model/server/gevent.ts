@@ -10,15 +10,21 @@
 //
 // Accepting runs on the loop too (gevent baseserver.py BaseServer._do_read): each time
 // the loop finds the listening socket readable it accepts up to `max_accept` connections
-// and spawns a greenlet for each, which runs after everything already waiting for the
-// loop. gevent's default is 100; gunicorn sets it to 1 with more than one worker
+// and spawns a greenlet for each, which starts as a callback (hubLoop.ts): after the IO
+// the loop is running, before the IO its next poll finds. gevent's default is 100; gunicorn sets it to 1 with more than one worker
 // (ggevent.py, run), so a busy worker takes one connection per turn of its loop.
+import type { Resource } from '../../engine/resource.js';
 import type { Time } from '../../engine/time.js';
+import { HubLoop } from '../hubLoop.js';
 import type { Connection, HttpRequest } from '../request.js';
 import { Worker } from './worker.js';
 
 export class GeventWorker extends Worker {
   readonly blockingHoldsLoop = true;
+
+  protected override makeLoop(name: string): Resource {
+    return new HubLoop(name);
+  }
 
   protected hasRoom(): boolean {
     return this.open < this.settings.connections;
@@ -74,9 +80,12 @@ export class GeventWorker extends Worker {
       }
       return;
     }
+    const loop = this.loop as HubLoop;
+    loop.spawning = true;
     for (const conn of taken) {
       if (conn.open) this.accept(conn);
     }
+    loop.spawning = false;
     this.loop.release();
     if (this.listener.queued > 0) this.readable();
   }

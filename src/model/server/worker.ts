@@ -66,9 +66,14 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
     protected readonly gauges: WorkerGauges,
     protected readonly owner: WorkerOwner,
   ) {
-    this.loop = new Resource(1, `worker ${index} loop`);
+    this.loop = this.makeLoop(`worker ${index} loop`);
     this.takesNow = this.takesConnectionsAtOnce();
     this.keepaliveTimers = sim.lane(settings.keepalive);
+  }
+
+  /** Its process's one Python thread at a time (the GIL, or an async worker's loop). */
+  protected makeLoop(name: string): Resource {
+    return new Resource(1, name);
   }
 
   /** Whether this worker takes a connection the moment it arrives (Acceptor.takesNow; see GeventWorker). */

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Resource } from '../../../src/engine/resource.js';
 import { ConnectionPool } from '../../../src/model/database/pool.js';
+import { HubLoop } from '../../../src/model/hubLoop.js';
 import type { PoolSettings } from '../../../src/model/database/pool.js';
 import { fakeServer, harness, request } from './harness.js';
 
@@ -57,6 +58,25 @@ describe('a connection pool, alone', () => {
     h.at(400, () => checkout(4));
     h.at(600, () => pool.checkin());
     expect(h.run()).toEqual(['0 server open 1', '0 server open 2', '100 got 1', '100 got 2', '300 server close', '400 got 4', '600 got 3']);
+  });
+
+  it("under gevent, a woken waiter runs as a callback: before the IO its worker's next poll finds", () => {
+    // pool_size 1, no overflow; 1 holds the connection, 2 waits. The loop is busy from 0
+    // to 500 (a greenlet's CPU). At 200 1's check-in wakes 2 (a callback); at 300 a
+    // request's IO becomes ready (it checks out when it runs). At 500 the callback runs
+    // first: 2 takes the connection; the newcomer, run after it, waits.
+    const loop = new HubLoop('loop');
+    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 0, timeout: 0 }, loop);
+    h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
+    h.at(0, () => [1, 2].forEach(checkout));
+    h.at(200, () => pool.checkin());
+    h.at(300, () =>
+      loop.acquire(() => {
+        checkout(3);
+        loop.release();
+      }, undefined),
+    );
+    expect(h.run()).toEqual(['0 server open 1', '100 got 1', '500 got 2']);
   });
 
   it('a woken waiter whose pool_timeout ran out while it waited for the loop raises at once', () => {

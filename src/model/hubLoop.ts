@@ -1,0 +1,97 @@
+// A gevent worker's loop as gevent's hub runs libev: two kinds of work wait for it.
+// - IO that became ready (a socket readable, a timer due): libev collects it at a poll
+//   and runs the greenlets it wakes one after another, as a batch;
+// - callbacks (hub.loop.run_callback): a greenlet just spawned, or woken by another one
+//   through a Semaphore, an Event or a Condition's notify. gevent runs them in libev's prepare
+//   watcher, at the start of the next iteration, before it polls again (corecext.pyx,
+//   `_run_callbacks`; `_timer0` keeps the poll from blocking meanwhile).
+// So a woken greenlet runs after the rest of the batch being run, but before any IO that
+// became ready since that batch's poll; among callbacks, in the order they were made.
+// With nothing waiting, whatever comes runs at once (the poll returns with it). Holding
+// the loop is the GIL's one unit: capacity 1.
+import { Fifo } from '../engine/fifo.js';
+import type { Callback } from '../engine/eventQueue.js';
+import { Resource } from '../engine/resource.js';
+
+export class HubLoop extends Resource {
+  private busy = false;
+  /** Ready IO, as (callback, a, b) triples. */
+  private readonly io = new Fifo<unknown>();
+  /** Callbacks made by greenlets that ran (run_callback), as triples. */
+  private readonly callbacks = new Fifo<unknown>();
+  /** IO triples at the head of `io` that the last poll found: they run before any callback. */
+  private batch = 0;
+
+  constructor(name: string) {
+    super(1, name);
+  }
+
+  override get used(): number {
+    return this.busy ? 1 : 0;
+  }
+
+  override get queueLength(): number {
+    return (this.io.length + this.callbacks.length) / 3;
+  }
+
+  override get available(): number {
+    return this.busy ? 0 : 1;
+  }
+
+  /** Ready IO wants the loop: it runs now if the loop is free, else at a later poll. */
+  /**
+   * Set while the worker accepts: the greenlets it spawns start as callbacks
+   * (Greenlet.start: hub.loop.run_callback(self.switch)), so their first claim on the loop
+   * is one.
+   */
+  spawning = false;
+
+  override acquire<A, B>(fn: Callback<A, B>, a: A, b?: B): void {
+    if (this.takeIfIdle()) fn(a, b as B);
+    else push(this.spawning ? this.callbacks : this.io, fn, a, b);
+  }
+
+  /** A woken greenlet (run_callback): it runs before the IO that the next poll will find. */
+  acquireCallback<A, B>(fn: Callback<A, B>, a: A, b?: B): void {
+    if (this.takeIfIdle()) fn(a, b as B);
+    else push(this.callbacks, fn, a, b);
+  }
+
+  override tryAcquire(): boolean {
+    return this.takeIfIdle();
+  }
+
+  override release(): void {
+    if (!this.busy) throw new Error(`${this.name}: release without acquire`);
+    let from: Fifo<unknown>;
+    if (this.batch > 0) {
+      this.batch--;
+      from = this.io;
+    } else if (this.callbacks.length > 0) from = this.callbacks;
+    else if (this.io.length > 0) {
+      // The prepare watcher found no callback: poll, and everything ready is the new batch.
+      this.batch = this.io.length / 3 - 1;
+      from = this.io;
+    } else {
+      this.busy = false;
+      return;
+    }
+    const fn = from.shift() as Callback<unknown, unknown>;
+    const a = from.shift();
+    const b = from.shift();
+    fn(a, b);
+  }
+
+  private takeIfIdle(): boolean {
+    if (this.busy || this.io.length > 0 || this.callbacks.length > 0) return false;
+    this.busy = true;
+    this.peakInUse = 1;
+    return true;
+  }
+}
+
+function push(q: Fifo<unknown>, fn: unknown, a: unknown, b: unknown): void {
+  q.push(fn);
+  q.push(a);
+  q.push(b);
+}
