@@ -37,38 +37,11 @@ N_TRACE="${N_TRACE:-200}"
 TRACE_REPS="${TRACE_REPS:-5}"
 TRACE_PERIOD="${TRACE_PERIOD:-200000}"
 PG_EXTRA_OPTS="-c autovacuum=off"
-FILL_PID=""
 PROBES=""
 
 costs_cleanup() {
   fill_down
   if [ -n "$PROBES" ]; then perf probe -q -d 'probe_postgres:*' 2>/dev/null; fi
-}
-
-# PostgreSQL full: fill_pg.py holds every connection slot until its stdin closes.
-fill_up() {
-  mkfifo "$WORK/fill.in"
-  CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD" \
-    "$PYTHON" "$B/fill_pg.py" <"$WORK/fill.in" >"$WORK/fill.out" &
-  FILL_PID=$!
-  exec 7>"$WORK/fill.in"
-  local i
-  for i in $(seq 1 100); do
-    grep -q holding "$WORK/fill.out" 2>/dev/null && break
-    sleep 0.1
-  done
-  say "fill_pg.py: $(cat "$WORK/fill.out")"
-  grep -q 'holding 100 connections' "$WORK/fill.out" || { say "PostgreSQL not full"; exit 1; }
-}
-
-fill_down() {
-  if [ -n "$FILL_PID" ]; then
-    exec 7>&-
-    wait "$FILL_PID" 2>/dev/null || true
-    FILL_PID=""
-    rm -f "$WORK/fill.in"
-    sleep 1
-  fi
 }
 
 # trace NAME ARGS...: bench_db.py ARGS under a system-wide perf recording (cpu-clock

@@ -85,6 +85,7 @@ as_pg_owner() {
 kit_cleanup() {
   set +e
   if declare -F kit_cleanup_hook >/dev/null; then kit_cleanup_hook; fi
+  fill_down
   gunicorn_down
   if [ -n "$PG_STARTED" ]; then as_pg_owner "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast -w stop >/dev/null; fi
   rm -rf "$WORK"
@@ -272,6 +273,33 @@ machine_busy() {
   for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
   idle=$((b[4] - a[4] + b[5] - a[5]))
   echo $(((total - idle) * 100 / (total > 0 ? total : 1)))
+}
+
+FILL_PID=""
+# PostgreSQL full: fill_pg.py holds every connection slot until its stdin closes.
+fill_up() {
+  mkfifo "$WORK/fill.in"
+  CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD" \
+    "$PYTHON" "$HERE/bench/fill_pg.py" <"$WORK/fill.in" >"$WORK/fill.out" &
+  FILL_PID=$!
+  exec 7>"$WORK/fill.in"
+  local i
+  for i in $(seq 1 100); do
+    grep -q holding "$WORK/fill.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  say "fill_pg.py: $(cat "$WORK/fill.out")"
+  grep -q 'holding 100 connections' "$WORK/fill.out" || { say "PostgreSQL not full"; exit 1; }
+}
+
+fill_down() {
+  if [ -n "$FILL_PID" ]; then
+    exec 7>&-
+    wait "$FILL_PID" 2>/dev/null || true
+    FILL_PID=""
+    rm -f "$WORK/fill.in"
+    sleep 1
+  fi
 }
 
 quiet_begin() {

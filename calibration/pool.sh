@@ -5,7 +5,8 @@
 #   calibration/pool.sh     ONLY (a regular expression) runs only the matching steps
 #
 # pool-costs: one worker, bench/pool_costs.py (results/pool-costs.txt); pool-concurrency:
-# the same worker's CPU per request at higher -c (below). Load runs, hey's
+# the same worker's CPU per request at higher -c; pool-error: a refused request's CPU
+# (below). Load runs, hey's
 # output in results/NAME.rN.txt with NAME.rN.cpu.txt and NAME.rN.server.log (lib.sh's measure):
 # pool-4x100-c1000 (4 workers x 100 greenlets: 60 pooled connections at most, under
 # PostgreSQL's 100) and pool-8x100-c1000 (8 workers: 120 at most, beyond it), 5 runs each;
@@ -43,6 +44,27 @@ if [[ pool-concurrency =~ $ONLY ]]; then
   "$PYTHON" "$HERE/bench/pool_costs.py" --worker "$worker" --postmaster "$(postmaster_pid)" --n 5000 --reps 3 \
     --concurrency 5,100,1000 >"$RESULTS/pool-concurrency.txt"
   cat "$RESULTS/pool-concurrency.txt" >&2
+  gunicorn_down
+  quiet_end now
+fi
+
+# pool-error: a refused connection's failure path, through the pool and without it. One
+# worker while PostgreSQL is full (fill_pg.py holds every slot): hey -n 500 -c 10
+# -disable-keepalive on / (SQLAlchemy raises its OperationalError, chained to psycopg2's),
+# on /connect (psycopg2's alone, as costs.sh's server.errorCpu measures it) and 3000 on
+# /trivial, alternately, 5 repetitions (results/pool-error.txt).
+if [[ pool-error =~ $ONLY ]]; then
+  gunicorn_up pool-error wsgi_pool --workers=1 --worker-class=gevent --worker-connections=1000
+  quiet_begin
+  fill_up
+  "$PYTHON" "$HERE/bench/bench_http.py" --master "$GUNICORN_PID" --reps 5 --out "$WORK/pool-error.json" --log "$WORK/pool-error.log" \
+    --run label=pool path=/ n=500 c=10 keepalive=0 \
+    --run label=plain path=/connect n=500 c=10 keepalive=0 \
+    --run label=trivial path=/trivial n=3000 c=10 keepalive=0
+  fill_down
+  { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "sqlalchemy $("$PYTHON" -c 'import sqlalchemy; print(sqlalchemy.__version__)')";
+    "$PYTHON" "$HERE/bench/pool_error_summary.py" "$WORK/pool-error.json"; } >"$RESULTS/pool-error.txt"
+  cat "$RESULTS/pool-error.txt" >&2
   gunicorn_down
   quiet_end now
 fi

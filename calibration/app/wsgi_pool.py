@@ -6,6 +6,9 @@
 #   /         the handler: check out, the actors query (200 rows), check in
 #   /wait     the same through a pool of 5 without overflow (pool.sh: a wait's CPU)
 #   /trivial  204, no database (pool.sh subtracts it to get the handler's own CPU)
+#   /connect  wsgi_patched's handler without the pool (psycopg2.connect); pool.sh's
+#             pool-error calls it, and /, only while PostgreSQL is full, to compare the
+#             two failure paths of a refused connection
 import os
 import sys
 import time
@@ -15,6 +18,7 @@ import psycogreen.gevent
 psycogreen.gevent.patch_psycopg()
 
 import sqlalchemy  # noqa: E402
+import wsgi_patched  # noqa: E402
 
 URL = "postgresql+psycopg2://postgres:{pw}@{host}:{port}/dvdrental".format(
     pw=os.environ.get("CAL_PGPASSWORD", "password"),
@@ -60,6 +64,8 @@ def application(environ, start_response):
         return [b""]
     if path == "/wait":
         return _handle(environ, start_response, engine_no_overflow)
+    if path == "/connect":
+        return wsgi_patched._handle(environ, start_response)
     # run.sh's NAME.rN.cpu.txt reads these lines (bench/loadrun.py).
     start = time.time()
     try:
