@@ -10,7 +10,8 @@
 # output in results/NAME.rN.txt with NAME.rN.cpu.txt and NAME.rN.server.log (lib.sh's measure):
 # pool-4x100-c1000 (4 workers x 100 greenlets: 60 pooled connections at most, under
 # PostgreSQL's 100) and pool-8x100-c1000 (8 workers: 120 at most, beyond it), 5 runs each;
-# pool-wait-4x100-c1000: 4 workers, a pool of 5 without overflow.
+# pool-wait-4x100-c1000: 4 workers, a pool of 5 without overflow; and the held-out rows
+# at the end.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -84,4 +85,21 @@ if [[ pool-wait-4x100-c1000 =~ $ONLY ]]; then
   gunicorn_down
   quiet_end now
 fi
+# Held out (predicted first: results/pool-heldout.predicted.txt), 5 runs each, hey -n 5000
+# -t 0 with keep-alive: 2 workers x 100 on / (pool 5 + 10) at -c 200; 4 workers x 100 at
+# -c 400 (as many clients as greenlets: no connection waits in the listen queue for a
+# keep-alive to end) on /wait (5, no overflow) and /wait10 (10, no overflow).
+if [[ pool-2x100-c200 =~ $ONLY ]]; then
+  gunicorn_up pool-2x100 wsgi_pool --workers=2 --worker-class=gevent --worker-connections=100 --keep-alive=2
+  measure pool-2x100-c200 5 -n 5000 -c 200 -t 0 "$URL"
+  gunicorn_down
+  quiet_end now
+fi
+for path in wait wait10; do
+  [[ "pool-${path}-4x100-c400" =~ $ONLY ]] || continue
+  gunicorn_up "pool-${path}-4x100" wsgi_pool --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
+  measure "pool-${path}-4x100-c400" 5 -n 5000 -c 400 -t 0 "${URL}${path}"
+  gunicorn_down
+  quiet_end now
+done
 say "results in $RESULTS/pool-*"

@@ -5,6 +5,7 @@
 # a connection in rolls its transaction back (reset on return). By path:
 #   /         the handler: check out, the actors query (200 rows), check in
 #   /wait     the same through a pool of 5 without overflow (pool.sh: a wait's CPU)
+#   /wait10   the same through a pool of 10 without overflow
 #   /trivial  204, no database (pool.sh subtracts it to get the handler's own CPU)
 #   /connect  wsgi_patched's handler without the pool (psycopg2.connect); pool.sh's
 #             pool-error calls it, and /, only while PostgreSQL is full, to compare the
@@ -29,6 +30,8 @@ engine = sqlalchemy.create_engine(URL, pool_size=5, max_overflow=10, pool_timeou
 # /wait's: no overflow, so that requests beyond 5 wait for a connection and none is ever
 # opened or closed under load (pool.sh's measurement of a wait's CPU).
 engine_no_overflow = sqlalchemy.create_engine(URL, pool_size=5, max_overflow=0, pool_timeout=30)
+# /wait10's: 10 connections, no overflow (pool.sh's held-out pool-wait10 rows).
+engine_ten = sqlalchemy.create_engine(URL, pool_size=10, max_overflow=0, pool_timeout=30)
 
 # CAL_POOL_EVENTS=1: log each connection the pool opens and closes, with the pool's state
 # then (how many wait in its queue, how many greenlets wait for one), to see why it closes.
@@ -64,6 +67,8 @@ def application(environ, start_response):
         return [b""]
     if path == "/wait":
         return _handle(environ, start_response, engine_no_overflow)
+    if path == "/wait10":
+        return _handle(environ, start_response, engine_ten)
     if path == "/connect":
         return wsgi_patched._handle(environ, start_response)
     # run.sh's NAME.rN.cpu.txt reads these lines (bench/loadrun.py).
