@@ -8,6 +8,9 @@
 #   /connect   async: asyncpg.connect, the actors query, close (a new connection per request)
 #   /sync      def (FastAPI runs it in its threadpool, anyio's 40 threads): time.sleep(0.05)
 #   /sync0     def, nothing: the threadpool's own cost
+#   /syncport  /sync, logging when the request reached the app (an async dependency, on
+#              the loop), when its thread started it and the client's port
+#              (threadpool_order.sh: which waiting request a freed thread goes to)
 # Each logs "handled request start=T end=T" (or "failed request ..." before re-raising),
 # as the WSGI handlers do, for bench/loadrun.py. At start-up each worker logs its boot
 # ("worker boot pid=P forked=T startup=T cpu=S": when it was forked, when its startup
@@ -28,7 +31,7 @@ def forked_at():
 
 
 import asyncpg
-from fastapi import FastAPI, Response
+from fastapi import Depends, FastAPI, Request, Response
 
 DB = dict(
     host=os.environ.get("CAL_PGHOST", "127.0.0.1"),
@@ -105,6 +108,18 @@ async def connect():
 @app.get("/sync")
 def sync():
     time.sleep(0.05)
+    return Response(status_code=204)
+
+
+async def arrived() -> float:
+    return time.monotonic()
+
+
+@app.get("/syncport")
+def syncport(request: Request, at: float = Depends(arrived)):
+    started = time.monotonic()
+    time.sleep(0.05)
+    sys.stdout.write(f"syncport port={request.client.port} arrived={at:.6f} started={started:.6f} end={time.monotonic():.6f}\n")
     return Response(status_code=204)
 
 

@@ -110,6 +110,10 @@ export const appSchema = z
       "uvicorn: threads for `def` handlers in each worker process (anyio's default thread limiter: 40 tokens); a request beyond them waits for a thread. At most 10,000.",
       MAX_WORKERS,
     ).default(40),
+    threadpoolQueue: z.enum(['fifo', 'lifo']).default('fifo').meta({
+      description:
+        "uvicorn: which waiting `def` request a freed thread goes to. fifo: the one that has waited longest, as current anyio does. lifo: the one that came last, as anyio 3.x did (3.6.2 read: its asyncio CapacityLimiter wakes waiters with OrderedDict.popitem(), the newest first; agronholm/anyio PR #455 made it FIFO): under a full threadpool some clients wait far longer than others, and a closed-loop run such as hey's ends in a tail of them. Debian 12's python3-anyio is 3.6.2.",
+    }),
     breaker: breakerSchema.optional(),
   })
   .superRefine((a, ctx) => {

@@ -142,6 +142,8 @@ export interface WorkerSettings {
   /** uvicorn: limit_concurrency (0: none), its threadpool's threads for `def` handlers, and their hand-off's CPU. */
   limitConcurrency: number;
   threadpool: number;
+  /** Which waiting request a freed thread goes to (anyio's limiter: fifo now, lifo in 3.x). */
+  threadpoolQueue: 'fifo' | 'lifo';
   threadpoolCpu: Time;
   /** graceful_timeout: how long a retiring worker finishes its requests before they are killed; undefined: no limit (sync). */
   gracefulTimeout?: Time;
@@ -264,6 +266,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
         notifyInterval: uvicorn ? fromSeconds(s.timeout / 2) : fromSeconds(1),
         limitConcurrency: uvicorn ? (s.limitConcurrency ?? 0) : 0,
         threadpool: uvicorn ? a.threadpool : 0,
+        threadpoolQueue: a.threadpoolQueue,
         threadpoolCpu: fromSeconds(s.threadpoolCpu ?? MEASURED_COSTS.uvicorn.threadpoolCpu),
         // ggevent.py and gthread.py wait graceful_timeout for their requests, then stop them;
         // the sync worker exits after its one request.

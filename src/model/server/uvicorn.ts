@@ -25,8 +25,10 @@
 // - the app's start-up (FastAPI's startup events: asyncpg's create_pool) runs before the
 //   worker serves; if it fails, the worker exits with WORKER_BOOT_ERROR and gunicorn's
 //   arbiter halts (Arbiter.bootFailed), unless the app catches the error;
-// - `def` handlers run in the threadpool (anyio's limiter, 40 threads), see App.
+// - `def` handlers run in the threadpool (anyio's limiter, 40 threads; a freed thread goes to
+//   the oldest waiter, or with anyio 3.x to the newest: app.threadpoolQueue), see App.
 import { Resource } from '../../engine/resource.js';
+import { StackResource } from '../../engine/stackResource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { App } from '../app.js';
 import type { StartupTasks } from '../database/asyncpgPool.js';
@@ -78,7 +80,12 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
     owner: WorkerOwner,
   ) {
     super(index, sim, listener, app, settings, gauges, owner);
-    this.threadpool = settings.threadpool > 0 ? new Resource(settings.threadpool, `worker ${index} threadpool`) : undefined;
+    this.threadpool =
+      settings.threadpool <= 0
+        ? undefined
+        : settings.threadpoolQueue === 'lifo'
+          ? new StackResource(settings.threadpool, `worker ${index} threadpool`)
+          : new Resource(settings.threadpool, `worker ${index} threadpool`);
   }
 
   get threadpoolCpu(): number {

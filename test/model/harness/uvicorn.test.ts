@@ -26,6 +26,7 @@ const SETTINGS: WorkerSettings = {
   limitConcurrency: 2,
   threadpool: 0,
   threadpoolCpu: 0,
+  threadpoolQueue: 'fifo',
 };
 
 /** An app whose handler answers 200 after 100 µs, and whose server-side answers (the 503s) go out at once. */

@@ -28,6 +28,7 @@ const SETTINGS: WorkerSettings = {
   limitConcurrency: 0,
   threadpool: 0,
   threadpoolCpu: 0,
+  threadpoolQueue: 'fifo',
 };
 
 /** An app whose handler logs its start and answers 200 `handlerTime` µs later. */

@@ -51,6 +51,25 @@ describe("a def handler runs in the worker's threadpool", () => {
     expect(summary.summary.total).toBeCloseTo(0.05, 6);
   });
 
+  it("with anyio 3.x's limiter (threadpoolQueue lifo), a freed thread goes to the newest waiter: one client waits while the others go on", () => {
+    // One thread, 10 ms a request, hey -c 3 -n 6 (two requests each), all three sent at 0
+    // in the order c1, c2, c3. FIFO: c1 0-10, c2 10-20, c3 20-30 (its first waited longest:
+    // 30 ms), c1 30-40, c2 40-50, c3 50-60. LIFO: c1 0-10; then the newest of c2, c3 is
+    // c3 (10-20); c1's second came at 10, after c2: c1 20-30; c3's second came at 20:
+    // c3 30-40; only then c2, 40-50 (50 ms) and 50-60. Same total, a longer slowest.
+    const lifo = (queue: 'fifo' | 'lifo') =>
+      run({
+        client: { requests: 6, concurrency: 3 },
+        server: { workerClass: UVICORN, workers: 1, threadpoolCpu: 0 },
+        app: { steps: [{ kind: 'sleep', time: 0.01, io: 'blocking' }], handler: 'def', threadpool: 1, threadpoolQueue: queue },
+        database: undefined,
+      }).summary.summary;
+    expect(lifo('fifo').total).toBeCloseTo(0.06, 6);
+    expect(lifo('fifo').slowest).toBeCloseTo(0.03, 6);
+    expect(lifo('lifo').total).toBeCloseTo(0.06, 6);
+    expect(lifo('lifo').slowest).toBeCloseTo(0.05, 6);
+  });
+
   it('as an async def, the same blocking call stalls the loop: one request at a time', () => {
     const { summary } = run({
       client: { requests: 10, concurrency: 10 },
