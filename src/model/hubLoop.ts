@@ -8,7 +8,8 @@
 // So a woken greenlet runs after the rest of the batch being run, but before any IO that
 // became ready since that batch's poll; among callbacks, in the order they were made.
 // With nothing waiting, whatever comes runs at once (the poll returns with it). Holding
-// the loop is the GIL's one unit: capacity 1.
+// the loop is the GIL's one unit: capacity 1. PgBouncer's libevent loop runs its events
+// the same way (event_base_loop(EVLOOP_ONCE), then its per-iteration upkeep: `iterated`).
 import { Fifo } from '../engine/fifo.js';
 import type { Callback } from '../engine/eventQueue.js';
 import { Resource } from '../engine/resource.js';
@@ -22,7 +23,11 @@ export class HubLoop extends Resource {
   /** IO triples at the head of `io` that the last poll found: they run before any callback. */
   private batch = 0;
 
-  constructor(name: string) {
+  constructor(
+    name: string,
+    /** Called when an iteration of the loop ends: its batch and callbacks have run, before the next poll. */
+    private readonly iterated: (() => void) | undefined = undefined,
+  ) {
     super(1, name);
   }
 
@@ -68,13 +73,15 @@ export class HubLoop extends Resource {
       this.batch--;
       from = this.io;
     } else if (this.callbacks.length > 0) from = this.callbacks;
-    else if (this.io.length > 0) {
-      // The prepare watcher found no callback: poll, and everything ready is the new batch.
+    else {
+      // The iteration is over; the next poll finds everything ready as its batch.
+      if (this.iterated !== undefined) this.iterated();
+      if (this.io.length === 0) {
+        this.busy = false;
+        return;
+      }
       this.batch = this.io.length / 3 - 1;
       from = this.io;
-    } else {
-      this.busy = false;
-      return;
     }
     const fn = from.shift() as Callback<unknown, unknown>;
     const a = from.shift();

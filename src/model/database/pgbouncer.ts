@@ -4,8 +4,14 @@
 // Clients connect to PgBouncer, a single-threaded event loop: each login costs it
 // `loginCpu` (its side of authentication; the client's proof is the app's), each query it
 // relays `queryCpu`, each server connection it opens and later closes `serverCpu`, one
-// after another on its one thread, on the database's cores, and no fork. Beyond
-// max_client_conn it refuses clients. It keeps at most default_pool_size server
+// after another on its one thread, on the database's cores, and no fork. It counts a
+// client from the moment it accepts its socket (pooler.c pool_accept takes every pending
+// connection at once), and when it reads a startup packet while it counts more than
+// max_client_conn clients, that one included, it refuses it (client.c: "no more
+// connections allowed (max_client_conn)"); a refused client still counts until the end of
+// the loop's iteration (objects.c reuse_just_freed_objects, after each event_base_loop
+// pass). So a flood of connections is refused whole while it waits to be read, not only
+// beyond the first max_client_conn. It keeps at most default_pool_size server
 // connections to PostgreSQL, opened on demand (with PostgreSQL's fork and start-up costs),
 // one at a time ("Allow only a single connection attempt at a time": janitor.c
 // launch_new_connection), and then kept open; a new one goes to the oldest waiting client. In session mode a client holds a server connection from its login
@@ -17,10 +23,10 @@
 // that needs a server connection while all are busy waits in a FIFO, up to
 // query_wait_timeout.
 import type { Cpu } from '../../engine/cpu/cpu.js';
-import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PgBouncerSettings } from '../../scenario/resolve.js';
+import { HubLoop } from '../hubLoop.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
 import { WaitQueue } from './waitQueue.js';
@@ -31,8 +37,13 @@ export const QUERY_WAIT_TIMEOUT = 'ERROR: query_wait_timeout';
 export type { PgBouncerSettings } from '../../scenario/resolve.js';
 
 export class PgBouncer implements DbServer {
-  private readonly loop = new Resource(1, 'pgbouncer');
+  private readonly loop = new HubLoop('pgbouncer', () => this.reuseJustFreed());
+  /** Refused clients still counted: their objects are freed at the end of the loop's iteration. */
+  private justFreed = 0;
+  /** Client sockets it counts against max_client_conn (get_active_client_count): from their accept until freed. */
+  private counted = 0;
   private readonly waiting: WaitQueue;
+  /** Clients past the startup check (logging in or logged in), and the most at once. */
   clients = 0;
   peakClients = 0;
   refused = 0;
@@ -71,20 +82,71 @@ export class PgBouncer implements DbServer {
 
   /** `_clientCpu`: the app's share of the login is charged to it as a step after the connect. */
   open<A>(req: HttpRequest, _clientCpu: Time, done: DbDone<A>, a: A): void {
-    if (this.clients >= this.settings.maxClientConn) {
+    // It waits in PgBouncer's listen queue until the loop's turn to accept.
+    this.pending.push(new Operation(this, req, done, a));
+    if (this.acceptQueued) return;
+    this.acceptQueued = true;
+    // The listening socket's event: connections that arrive at the same instant are
+    // pending together when the loop wakes for it.
+    this.sim.schedule(0, listenReadable, this);
+  }
+
+  /** @internal its listening socket is readable: the accept waits for the loop's turn. */
+  listenReadable(): void {
+    this.loop.acquire(acceptTurn, this);
+  }
+
+  /** Connections waiting to be accepted, and whether the loop has an accept turn queued. */
+  private pending: Operation[] = [];
+  private acceptQueued = false;
+
+  /**
+   * @internal the loop accepts every pending connection (pool_accept loops until EAGAIN):
+   * each counts from now; their startup packets are read as the next iteration's IO.
+   */
+  acceptTurn(): void {
+    this.acceptQueued = false;
+    const accepted = this.pending;
+    this.pending = [];
+    this.counted += accepted.length;
+    for (const op of accepted) this.loop.acquire(startupRead, this, op);
+    this.loop.release();
+  }
+
+  /**
+   * @internal the loop reads `op`'s startup packet: refused beyond max_client_conn, else on
+   * to the login. (Its CPU, and a refusal's, are not measured: none is charged. The turn
+   * ends in an event of its own, so that a flood of them does not nest.)
+   */
+  startupRead(op: Operation): void {
+    if (this.counted > this.settings.maxClientConn) {
       this.refused++;
-      done(a, MAX_CLIENT_CONN);
+      this.justFreed++;
+      op.refusedAtStartup = true;
+    } else if (++this.clients > this.peakClients) this.peakClients = this.clients;
+    this.sim.schedule(0, startupDone, this, op);
+  }
+
+  /** @internal the startup packet's turn is over. */
+  startupDone(op: Operation): void {
+    this.loop.release();
+    if (op.refusedAtStartup) {
+      op.done(op.a, MAX_CLIENT_CONN);
       return;
     }
-    this.clients++;
-    if (this.clients > this.peakClients) this.peakClients = this.clients;
-    const op = new Operation(this, req, done, a);
     op.hold = this.settings.loginTime;
     this.onLoop(this.settings.loginCpu, login, op);
   }
 
+  /** @internal the loop's iteration ended: the clients refused during it are no longer counted. */
+  reuseJustFreed(): void {
+    this.counted -= this.justFreed;
+    this.justFreed = 0;
+  }
+
   close(req?: HttpRequest): void {
     this.clients--;
+    this.counted--;
     if (req !== undefined && this.busy.delete(req)) this.closeServer();
     else if (this.settings.poolMode === 'session') this.releaseServer();
   }
@@ -250,6 +312,8 @@ class Operation {
   wait = 0;
   /** A statement of the driver's own (not counted among the handler's queries). */
   driverOwn = false;
+  /** Its startup packet came while PgBouncer counted more than max_client_conn clients. */
+  refusedAtStartup = false;
   constructor(
     readonly bouncer: PgBouncer,
     /** The app's request it serves (waiters are dropped when its worker was killed). */
@@ -257,6 +321,22 @@ class Operation {
     readonly done: DbDone<any>,
     readonly a: unknown,
   ) {}
+}
+
+function listenReadable(bouncer: PgBouncer): void {
+  bouncer.listenReadable();
+}
+
+function acceptTurn(bouncer: PgBouncer): void {
+  bouncer.acceptTurn();
+}
+
+function startupRead(bouncer: PgBouncer, op: Operation): void {
+  bouncer.startupRead(op);
+}
+
+function startupDone(bouncer: PgBouncer, op: Operation): void {
+  bouncer.startupDone(op);
 }
 
 function loopGot(bouncer: PgBouncer, op: Operation): void {

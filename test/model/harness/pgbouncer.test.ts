@@ -33,12 +33,33 @@ function setup(changes: Partial<PgBouncerSettings>, cores = 0) {
 describe('PgBouncer, alone', () => {
   it('session mode: logs clients in one at a time, gives each a server connection for the session, refuses beyond max_client_conn', () => {
     const { h, bouncer, open } = setup({ poolMode: 'session' });
-    h.at(0, () => [1, 2, 3].forEach(open));
-    // 1 logs in 0-50 and gets the one server connection, opened 50-150. 2 logs in 50-100
-    // and waits for it; it gets it when 1 disconnects at 500.
+    h.at(0, () => open(1));
+    h.at(100, () => open(2));
+    h.at(200, () => open(3));
+    // 1 logs in 0-50 and gets the one server connection, opened 50-150. 2 logs in 100-150
+    // and waits for it; it gets it when 1 disconnects at 500. 3 is accepted at 200, and
+    // its startup packet finds 3 clients counted.
     h.at(500, () => bouncer.close());
-    expect(h.run()).toEqual([`0 3 ${MAX_CLIENT_CONN}`, '50 server open 1', '150 ready 1', '500 ready 2']);
+    expect(h.run()).toEqual(['50 server open 1', '150 ready 1', `200 3 ${MAX_CLIENT_CONN}`, '500 ready 2']);
     expect([bouncer.refused, bouncer.peakClients]).toEqual([1, 2]);
+  });
+
+  it('counts every accepted client, so a flood beyond max_client_conn is refused whole, and frees the refused at the end of the iteration', () => {
+    const { h, bouncer, open } = setup({ poolMode: 'session', maxClientConn: 2 });
+    // Three connections pending together: accepted together (3 counted), then each startup
+    // packet is read while 3 are counted (the refused ones count until the iteration ends).
+    h.at(0, () => [1, 2, 3].forEach(open));
+    // The next one, alone, is admitted: the refused were freed.
+    h.at(10, () => open(4));
+    expect(h.run()).toEqual([
+      `0 1 ${MAX_CLIENT_CONN}`,
+      `0 2 ${MAX_CLIENT_CONN}`,
+      `0 3 ${MAX_CLIENT_CONN}`,
+      '60 server open 4',
+      '160 ready 4',
+    ]);
+    // Clients logged in at most at once: 1 (the refused never were).
+    expect([bouncer.refused, bouncer.peakClients, bouncer.clients]).toEqual([3, 1, 1]);
   });
 
   it('transaction mode: a client holds a server connection only for its query', () => {
