@@ -2,7 +2,7 @@
 workers' CPU per request, and how Requests/sec and the workers' CPU follow the probes
 (Pearson's r over the runs).
 
-  drift_summary.py RESULTS_DIR
+  drift_summary.py RESULTS_DIR CONFIG
 """
 import re
 import statistics
@@ -18,20 +18,20 @@ def pearson(x, y):
 
 
 def main():
-    d = sys.argv[1]
+    d, config = sys.argv[1], sys.argv[2]
     rows = []
-    for line in open(f"{d}/drift-probe.txt"):
+    for line in open(f"{d}/drift-{config}-probe.txt"):
         m = re.match(r"run (\d+): probe before \(pbkdf2 s, python loop s\) (\S+) (\S+), after (\S+) (\S+)", line)
         i = int(m.group(1))
         pb = (float(m.group(2)) + float(m.group(4))) / 2
         py = (float(m.group(3)) + float(m.group(5))) / 2
-        hey = open(f"{d}/drift-wait10-4x100-c400.r{i}.txt").read()
+        hey = open(f"{d}/drift-{config}.r{i}.txt").read()
         rps = float(re.search(r"Requests/sec:\s+(\S+)", hey).group(1))
         n = sum(int(x) for x in re.findall(r"\[\d{3}\]\s+(\d+) responses", hey))
-        cpu = open(f"{d}/drift-wait10-4x100-c400.r{i}.cpu.txt").read()
+        cpu = open(f"{d}/drift-{config}.r{i}.cpu.txt").read()
         w = float(re.search(r"workers cpu: (\S+)", cpu).group(1))
         rows.append((i, pb, py, rps, w / n * 1000))
-    print("run  pbkdf2 probe s  python probe s  Requests/sec  workers ms/request")
+    print(f"{config}: run  pbkdf2 probe s  python probe s  Requests/sec  workers ms/request")
     for r in rows:
         print(f"{r[0]:<4} {r[1]:<15.4f} {r[2]:<15.4f} {r[3]:<13.1f} {r[4]:.4f}")
     for k, name in ((1, "pbkdf2 probe"), (2, "python probe")):
