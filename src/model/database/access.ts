@@ -45,7 +45,7 @@ export class DatabaseAccess {
 
   /** A worker starts: its asyncpg pool opens its min_size connections (create_pool); done(a, error). */
   startWorker<A>(host: AppHost & StartupTasks, done: DbDone<A>, a: A): void {
-    const pool = new AsyncpgPool(this.sim, this.asyncpgPool!, this.server, this.asyncpgRandom!, this);
+    const pool = new AsyncpgPool(this.sim, this.asyncpgPool!, this.server, this.asyncpgRandom!, this, host.loop);
     this.pools.set(host, pool);
     pool.start(host, startupDone, new StartupOf(this, pool, done, a));
   }
@@ -108,7 +108,7 @@ export class DatabaseAccess {
       pool =
         this.pool !== undefined
           ? new ConnectionPool(this.sim, this.pool, this.server, host.loop)
-          : new AsyncpgPool(this.sim, this.asyncpgPool!, this.server, this.asyncpgRandom!, this);
+          : new AsyncpgPool(this.sim, this.asyncpgPool!, this.server, this.asyncpgRandom!, this, host.loop);
       this.pools.set(host, pool);
     }
     return pool;

@@ -12,16 +12,22 @@
 // worker may not do for long (the kit counted every slot still taken a second after
 // start-up): here they stay open until the worker exits.
 // An acquire with no holder free waits, first come first served, for at most its
-// timeout (none by default): then asyncio.TimeoutError. A released connection idle for
+// timeout (none by default): then asyncio.TimeoutError. A release wakes the oldest waiter
+// (asyncio.Queue.put_nowait: _wakeup_next sets its future), which takes a holder only when
+// its task runs, as a callback of the worker's loop (hubLoop.ts); an acquire that runs
+// before it takes the holder first (Queue.get finds the queue not empty), and the woken
+// one, finding it empty, waits again at the back. A released connection idle for
 // max_inactive_connection_lifetime is closed; its holder opens a new one when next used.
 import type { Distribution } from '../../engine/distributions.js';
 import type { Uniform } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { AsyncpgPoolSettings } from '../../scenario/resolve.js';
+import type { Resource } from '../../engine/resource.js';
+import { HubLoop } from '../hubLoop.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
-import { WaitQueue } from './waitQueue.js';
+import { type Waiter as Waiting, WaitQueue } from './waitQueue.js';
 
 export type { AsyncpgPoolSettings } from '../../scenario/resolve.js';
 
@@ -67,6 +73,8 @@ export class AsyncpgPool {
     private readonly random: Uniform,
     /** Where every pool counts its connects that failed at start-up. */
     private readonly tally: { startupRefusals: number },
+    /** Its worker's loop, on which a woken acquire runs (undefined, or not an event loop: the holder is handed over at once). */
+    private readonly loop: Resource | undefined = undefined,
   ) {
     for (let i = 0; i < settings.maxSize; i++) this.free.push(new Holder(this));
     this.waiting = new WaitQueue(sim, settings.timeout, ACQUIRE_TIMED_OUT);
@@ -215,19 +223,49 @@ export class AsyncpgPool {
   }
 
   private release(h: Holder): void {
+    if (this.waiting.length > 0 && this.loop instanceof HubLoop) {
+      this.makeFree(h);
+      const w = this.waiting.take();
+      if (w !== undefined) this.loop.acquireCallback(wokenGotLoop, new Woken(this, w));
+      return;
+    }
     if (this.waiting.length > 0) {
       // The oldest waiter gets the holder (a connect first, if it has no connection).
       this.pendingHolder = h;
       if (this.waiting.grant()) return;
       this.pendingHolder = undefined;
     }
+    this.makeFree(h);
+  }
+
+  /** `h` goes back to the LIFO queue, its inactivity timer armed. */
+  private makeFree(h: Holder): void {
     this.free.push(h);
     const life = this.settings.maxInactiveConnectionLifetime;
     if (h.connected && life > 0) this.sim.schedule(life, inactive, h, h.idleToken);
   }
 
+  /**
+   * @internal a woken acquire's task runs: it takes the holder on top of the queue, or waits
+   * again (Queue.get's loop). False when it did not go on with its handler.
+   */
+  wokenRuns(w: Waiting): boolean {
+    const waiter = w.a as Waiter;
+    if (w.req.killed || this.dead) return false;
+    const h = this.free.pop();
+    if (h === undefined) return this.waiting.waitAgain(w);
+    this.use(h, waiter.req, waiter.clientCpu, waiter.done, waiter.a);
+    // A holder without a connection opens one: IO, for which the task gives the loop up.
+    return h.connected && !h.opening;
+  }
+
   /** The holder a grant hands over (WaitQueue calls the waiter's continuation, which takes it here). */
   private pendingHolder: Holder | undefined = undefined;
+
+  /** @internal */
+  loopOf(): Resource {
+    return this.loop!;
+  }
 
   /** @internal a waiter was granted a holder: it is `pendingHolder`. */
   granted<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
@@ -290,6 +328,25 @@ class Waiter {
     readonly done: DbDone<any>,
     readonly a: unknown,
   ) {}
+}
+
+/** A waiter woken by a release, on its way to its worker's loop. */
+class Woken {
+  constructor(
+    readonly pool: AsyncpgPool,
+    readonly waiter: Waiting,
+  ) {}
+}
+
+function wokenGotLoop(w: Woken): void {
+  // The woken task runs on the loop: it takes its holder and goes on with its handler (its
+  // first IO gives the loop up), or finds none and waits again.
+  const req = w.waiter.req;
+  req.hasLoop = true;
+  if (!w.pool.wokenRuns(w.waiter)) {
+    req.hasLoop = false;
+    w.pool.loopOf().release();
+  }
 }
 
 function waiterGranted(w: Waiter, error: string | undefined): void {

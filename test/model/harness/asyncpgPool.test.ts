@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Constant } from '../../../src/engine/distributions.js';
 import { ACQUIRE_TIMED_OUT, AsyncpgPool, NO_POOL, type AsyncpgPoolSettings } from '../../../src/model/database/asyncpgPool.js';
 import type { DbServer } from '../../../src/model/database/server.js';
+import { HubLoop } from '../../../src/model/hubLoop.js';
 import { fakeServer, harness, request, type Harness } from './harness.js';
 
 const SETTINGS: AsyncpgPoolSettings = {
@@ -14,10 +15,17 @@ const SETTINGS: AsyncpgPoolSettings = {
   connectCpu: new Constant(0),
 };
 
-function setup(settings: Partial<AsyncpgPoolSettings>, server?: (h: Harness) => DbServer) {
+function setup(settings: Partial<AsyncpgPoolSettings>, server?: (h: Harness) => DbServer, loop?: HubLoop) {
   const h = harness();
   const tally = { startupRefusals: 0 };
-  const pool = new AsyncpgPool(h.sim, { ...SETTINGS, ...settings }, server?.(h) ?? fakeServer(h, { openTime: 100 }), () => 0.5, tally);
+  const pool = new AsyncpgPool(
+    h.sim,
+    { ...SETTINGS, ...settings },
+    server?.(h) ?? fakeServer(h, { openTime: 100 }),
+    () => 0.5,
+    tally,
+    loop,
+  );
   /** Request `id` acquires a connection; the log says when it has one. */
   const acquire = (id: number) =>
     pool.checkout(request(id), 0, (n, error) => h.note(error === undefined ? `got ${n}` : `${n} ${error}`), id);
@@ -90,6 +98,22 @@ describe("asyncpg's pool, alone", () => {
     h.at(1020, () => pool.checkin());
     expect(h.run()).toEqual(['0 server open 1', '100 got 1', `1000 2 ${ACQUIRE_TIMED_OUT}`, '1020 got 3']);
     expect([pool.waited, pool.timeouts]).toEqual([2, 1]);
+  });
+
+  it('wakes the oldest waiter, which takes a holder only when its task runs: an acquire that runs first takes it, and the woken one waits again', () => {
+    // max_size 1. The worker's loop is busy from 0 to 500. 1 holds the connection (opened
+    // 0-100), 2 waits. At 200 1 releases: the holder goes back and 2's task is woken (a
+    // callback of the loop). At 300 request 3 acquires (it runs now) and takes it. At 500
+    // 2's task runs, finds the queue empty, and waits again. 3 releases at 600: 2 is
+    // woken, the loop is free, and 2 gets it.
+    const loop = new HubLoop('loop');
+    const { h, pool, acquire } = setup({}, undefined, loop);
+    h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
+    h.at(0, () => [1, 2].forEach(acquire));
+    h.at(200, () => pool.checkin());
+    h.at(300, () => acquire(3));
+    h.at(600, () => pool.checkin());
+    expect(h.run()).toEqual(['0 server open 1', '100 got 1', '300 got 3', '600 got 2']);
   });
 
   it('waits for ever without a timeout (asyncpg: timeout=None)', () => {
