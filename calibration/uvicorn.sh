@@ -82,6 +82,19 @@ if [[ uvicorn-1-sync =~ $ONLY ]]; then
   for c in 10 40 100 200; do measure "1-sync-c$c" "$REPEATS" -n 2000 -c "$c" -t 0 "$URL/sync"; done
   gunicorn_down
 fi
+# Held out (predicted first: results/uvicorn-sync-heldout.predicted.txt): the same def
+# endpoint at -n 3000 and -c 60, 150, 300, alternated, 3 rounds.
+if [[ uvicorn-1-sync-heldout =~ $ONLY ]]; then
+  CAL_POOL_MIN=1 CAL_POOL_MAX=1 uvicorn_up sync 1
+  for r in 1 2 3; do
+    for c in 60 150 300; do
+      REPEATS_NAME="1-sync-n3000-c$c"
+      measure "$REPEATS_NAME-round$r" 1 -n 3000 -c "$c" -t 0 "$URL/sync"
+      for f in txt cpu.txt; do mv "$RESULTS/uvicorn-$REPEATS_NAME-round$r.r1.$f" "$RESULTS/uvicorn-$REPEATS_NAME.r$r.$f"; done
+    done
+  done
+  gunicorn_down
+fi
 # A new asyncpg connection per request, 4 workers, -c 1000: the storm, asyncpg's way.
 if [[ uvicorn-4-connect =~ $ONLY ]]; then
   CAL_POOL_MIN=1 CAL_POOL_MAX=1 uvicorn_up connect 4
