@@ -83,7 +83,8 @@ if [[ uvicorn-1-sync =~ $ONLY ]]; then
   gunicorn_down
 fi
 # Held out (predicted first: results/uvicorn-sync-heldout.predicted.txt): the same def
-# endpoint at -n 3000 and -c 60, 150, 300, alternated, 3 rounds.
+# endpoint at -n 3000 and -c 60, 150, 300, alternated, 3 rounds
+# (ONLY='^uvicorn-1-sync-(heldout|n3000)')
 if [[ uvicorn-1-sync-heldout =~ $ONLY ]]; then
   CAL_POOL_MIN=1 CAL_POOL_MAX=1 uvicorn_up sync 1
   for r in 1 2 3; do
