@@ -74,7 +74,7 @@ export class AsyncpgPool {
     /** Where every pool counts its connects that failed at start-up. */
     private readonly tally: { startupRefusals: number },
     /** Its worker's loop, on which a woken acquire runs (undefined, or not an event loop: the holder is handed over at once). */
-    private readonly loop: Resource | undefined = undefined,
+    readonly loop: Resource | undefined = undefined,
   ) {
     for (let i = 0; i < settings.maxSize; i++) this.free.push(new Holder(this));
     this.waiting = new WaitQueue(sim, settings.timeout, ACQUIRE_TIMED_OUT);
@@ -262,11 +262,6 @@ export class AsyncpgPool {
   /** The holder a grant hands over (WaitQueue calls the waiter's continuation, which takes it here). */
   private pendingHolder: Holder | undefined = undefined;
 
-  /** @internal */
-  loopOf(): Resource {
-    return this.loop!;
-  }
-
   /** @internal a waiter was granted a holder: it is `pendingHolder`. */
   granted<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
     const h = this.pendingHolder!;
@@ -345,7 +340,7 @@ function wokenGotLoop(w: Woken): void {
   req.hasLoop = true;
   if (!w.pool.wokenRuns(w.waiter)) {
     req.hasLoop = false;
-    w.pool.loopOf().release();
+    w.pool.loop!.release();
   }
 }
 
