@@ -27,7 +27,7 @@ import type { Resource } from '../../engine/resource.js';
 import { HubLoop } from '../hubLoop.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
-import { type Waiter as Waiting, WaitQueue } from './waitQueue.js';
+import { type Waiter as Waiting, WaitQueue, type WakesOnLoop, wakeOnLoop } from './waitQueue.js';
 
 export type { AsyncpgPoolSettings } from '../../scenario/resolve.js';
 
@@ -51,7 +51,7 @@ class Holder {
   constructor(readonly pool: AsyncpgPool) {}
 }
 
-export class AsyncpgPool {
+export class AsyncpgPool implements WakesOnLoop {
   /** Free holders; the last released is taken first. */
   private readonly free: Holder[] = [];
   private readonly waiting: WaitQueue;
@@ -226,7 +226,7 @@ export class AsyncpgPool {
     if (this.waiting.length > 0 && this.loop instanceof HubLoop) {
       this.makeFree(h);
       const w = this.waiting.take();
-      if (w !== undefined) this.loop.acquireCallback(wokenGotLoop, new Woken(this, w));
+      if (w !== undefined) wakeOnLoop(this, w);
       return;
     }
     if (this.waiting.length > 0) {
@@ -323,25 +323,6 @@ class Waiter {
     readonly done: DbDone<any>,
     readonly a: unknown,
   ) {}
-}
-
-/** A waiter woken by a release, on its way to its worker's loop. */
-class Woken {
-  constructor(
-    readonly pool: AsyncpgPool,
-    readonly waiter: Waiting,
-  ) {}
-}
-
-function wokenGotLoop(w: Woken): void {
-  // The woken task runs on the loop: it takes its holder and goes on with its handler (its
-  // first IO gives the loop up), or finds none and waits again.
-  const req = w.waiter.req;
-  req.hasLoop = true;
-  if (!w.pool.wokenRuns(w.waiter)) {
-    req.hasLoop = false;
-    w.pool.loop!.release();
-  }
 }
 
 function waiterGranted(w: Waiter, error: string | undefined): void {

@@ -15,14 +15,13 @@ import type { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PoolSettings } from '../../scenario/resolve.js';
-import { HubLoop } from '../hubLoop.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
-import { type Waiter, WaitQueue } from './waitQueue.js';
+import { type Waiter, WaitQueue, type WakesOnLoop, wakeOnLoop } from './waitQueue.js';
 
 export type { PoolSettings } from '../../scenario/resolve.js';
 
-export class ConnectionPool {
+export class ConnectionPool implements WakesOnLoop {
   private readonly waiting: WaitQueue;
   /** Connections open (or opening) and idle among them. */
   open = 0;
@@ -76,8 +75,7 @@ export class ConnectionPool {
     const w = this.waiting.take();
     if (w === undefined) return;
     if (this.loop === undefined) this.wokenRuns(w);
-    else if (this.loop instanceof HubLoop) this.loop.acquireCallback(wokenGotLoop, new Woken(this, w));
-    else this.loop.acquire(wokenGotLoop, new Woken(this, w));
+    else wakeOnLoop(this, w);
   }
 
   /** Hands an idle connection to `req` (after a ping, with pool_pre_ping). */
@@ -121,25 +119,6 @@ export class ConnectionPool {
     }
     if (error !== undefined) this.open--;
     op.done(op.a, error);
-  }
-}
-
-/** A waiter woken by a check-in, on its way to its worker's loop. */
-class Woken {
-  constructor(
-    readonly pool: ConnectionPool,
-    readonly waiter: Waiter,
-  ) {}
-}
-
-function wokenGotLoop(w: Woken): void {
-  // The woken greenlet runs on the loop: it takes its connection and goes on with its
-  // handler (the first IO gives the loop up), or finds none and waits again.
-  const req = w.waiter.req;
-  req.hasLoop = true;
-  if (!w.pool.wokenRuns(w.waiter)) {
-    req.hasLoop = false;
-    w.pool.loop!.release();
   }
 }
 

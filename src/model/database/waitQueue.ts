@@ -2,8 +2,10 @@
 // `timeout` (a pool's pool_timeout, PgBouncer's query_wait_timeout). A timer event per
 // waiter carries the waiter's request, so a grant needs no cancellation.
 import { Fifo } from '../../engine/fifo.js';
+import type { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
+import { HubLoop } from '../hubLoop.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone } from './server.js';
 
@@ -102,4 +104,40 @@ export class WaitQueue {
 
 function giveUp(q: WaitQueue, req: HttpRequest): void {
   q.expire(req);
+}
+
+/** A pool whose waiters, once woken, take what is free when their worker's loop runs them. */
+export interface WakesOnLoop {
+  readonly loop: Resource | undefined;
+  /** The woken waiter runs: false when it did not go on with its handler (it waits again, or is gone). */
+  wokenRuns(w: Waiter): boolean;
+}
+
+/**
+ * Wakes `w`, taken out of its queue: it runs when its worker's loop gets to it, as a
+ * callback under an event loop (hubLoop.ts), else in turn.
+ */
+export function wakeOnLoop(pool: WakesOnLoop, w: Waiter): void {
+  const loop = pool.loop!;
+  if (loop instanceof HubLoop) loop.acquireCallback(wokenGotLoop, new Woken(pool, w));
+  else loop.acquire(wokenGotLoop, new Woken(pool, w));
+}
+
+/** A waiter woken, on its way to its worker's loop. */
+class Woken {
+  constructor(
+    readonly pool: WakesOnLoop,
+    readonly waiter: Waiter,
+  ) {}
+}
+
+function wokenGotLoop(w: Woken): void {
+  // The woken greenlet (or task) runs on the loop: it takes what it waited for and goes
+  // on with its handler (the first IO gives the loop up), or finds none and waits again.
+  const req = w.waiter.req;
+  req.hasLoop = true;
+  if (!w.pool.wokenRuns(w.waiter)) {
+    req.hasLoop = false;
+    w.pool.loop!.release();
+  }
 }
