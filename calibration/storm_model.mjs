@@ -20,7 +20,7 @@ for (let seed = 1; seed <= seeds; seed++) {
   const work = { workers: 0, postgres: 0 };
   const count = (cpu, key) => {
     const run = cpu.run.bind(cpu);
-    cpu.run = (w, fn, a, b) =>
+    cpu.run = (w, fn, a, b, process) =>
       run(
         w,
         (x, y) => {
@@ -29,6 +29,7 @@ for (let seed = 1; seed <= seeds; seed++) {
         },
         a,
         b,
+        process,
       );
   };
   const apart = system.app.cpu !== pg.cpu;

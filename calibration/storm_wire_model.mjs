@@ -52,7 +52,7 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
   const workerCpu = [];
   const cpu = system.app.cpu;
   const run = cpu.run.bind(cpu);
-  cpu.run = (w, fn, a, b) =>
+  cpu.run = (w, fn, a, b, process) =>
     run(
       w,
       (x, y) => {
@@ -61,6 +61,7 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
       },
       a,
       b,
+      process,
     );
   // hey runs in the workers' session (client.taskGroup), on the same view of the cores: its own apart.
   const heyCpu = [];

@@ -115,7 +115,7 @@ export const httpTimeNeedsHttpStep = 'app.httpTime slows outbound HTTP calls: ex
 export const killMoreThanWorkers = (kill: number, workers: number) =>
   `expected at most server.workers (${workers}) workers to kill, got ${kill}`;
 export const coresChangeNeedsShared =
-  'machine.cores changes during a run only under processor sharing: expected machine.scheduler "shared"';
+  'machine.cores changes during a run only under processor sharing with one run queue: expected machine.scheduler "shared" and machine.runQueues "shared"';
 export const breakerNeedsDatabase = 'a database breaker needs a "database" section';
 export const moreProblems = (n: number) => `... and ${n} more problems`;
 

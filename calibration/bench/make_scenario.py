@@ -141,6 +141,19 @@ def main():
         f"{'in the same session' if hey_with_workers else 'not in one session'} (/proc/PID/autogroup, read during a "
         "storm by calibration/autogroup.sh): the kit starts both from its script.")
 
+    # Per-core run queues: do woken backends stay on their busy core while another is idle?
+    run_queues = "shared"
+    wakeups_path = os.path.join(os.path.dirname(costs_path), "wakeups.txt")
+    if os.path.exists(wakeups_path):
+        with open(wakeups_path) as f:
+            stays = [float(x) for x in re.findall(r"of which on their previous \(busy\) core ([0-9.]+)", f.read())]
+        if stays and sorted(stays)[len(stays) // 2] > 0.5:
+            run_queues = "per-core"
+        notes["machine.runQueues"] = (
+            f"{run_queues}: calibration/wakeups.sh (results/wakeups.txt) traced the scheduler under load: a woken "
+            f"backend stayed on its previous, busy core while another core was idle {', '.join(map(str, stays))} of "
+            "the time (runs), so a runnable task waits for its own core.")
+
     scenario = {
         "$schema": "../scenarios/schema.json",
         "name": "measured-linux-2core",
@@ -157,7 +170,7 @@ def main():
         "client": {"requests": 100, "concurrency": 100, "timeout": 0,
                    "taskGroup": "server" if hey_with_workers else "own",
                    "requestCpu": v["client.requestCpu"], "dialCpu": v["client.dialCpu"]},
-        "machine": {"cores": 2, "scheduler": "shared", "taskGroups": task_groups, "os": "linux",
+        "machine": {"cores": 2, "scheduler": "shared", "taskGroups": task_groups, "runQueues": run_queues, "os": "linux",
                     "somaxconn": somaxconn},
         "server": {"workerClass": "gevent", "workers": 1, "workerConnections": 1000, "keepalive": 2,
                    "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],

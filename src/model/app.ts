@@ -16,7 +16,7 @@
 // handle_error makes it. Every continuation drops requests whose worker was killed.
 // The IO itself (breakers, limits, timeouts, caches) is stepIo.ts's.
 import type { Uniform } from '../engine/random.js';
-import type { Cpu } from '../engine/cpu/cpu.js';
+import type { Cpu, OnCore } from '../engine/cpu/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { DatabaseAccess } from './database/access.js';
 import type { Attempt, DbClient } from './database/connectionAttempt.js';
@@ -215,7 +215,7 @@ export class App implements DbClient {
     const step = this.current(req);
     const work = step.fixedDuration !== undefined ? step.fixedDuration : this.sample(step, step.duration);
     req.cpuWork = work;
-    req.cpuTask = this.cpu.run(work, cpuDone, this, req);
+    req.cpuTask = this.cpu.run(work, cpuDone, this, req, processOf(req));
   }
 
   /**
@@ -305,10 +305,20 @@ function pendingCpuHasLoop(app: App, req: HttpRequest): void {
   runPendingCpu(app, req);
 }
 
+/**
+ * Whose CPU it is, for cores that keep a process on one: the worker's when its Python runs
+ * on the process's one thread; none (each piece placed anew) on one of a gthread worker's
+ * or uvicorn's threadpool threads, each a task of its own to the kernel.
+ */
+function processOf(req: HttpRequest): OnCore | undefined {
+  const host = req.host;
+  return host !== undefined && host.blockingHoldsLoop && !req.onThread ? host : undefined;
+}
+
 function runPendingCpu(app: App, req: HttpRequest): void {
   req.enter(Phase.cpu, app.sim.now);
   req.cpuWork = req.pendingCpu;
-  req.cpuTask = app.cpu.run(req.pendingCpu, pendingCpuDone, app, req);
+  req.cpuTask = app.cpu.run(req.pendingCpu, pendingCpuDone, app, req, processOf(req));
 }
 
 function pendingCpuDone(app: App, req: HttpRequest): void {

@@ -1,5 +1,6 @@
 // One HTTP request and the TCP connection it travels on, as the server and the client
 // both see them. Plain records: the components that own them change their fields.
+import type { OnCore } from '../engine/cpu/cpu.js';
 import type { Resource } from '../engine/resource.js';
 import type { App } from './app.js';
 import type { Endpoint } from './steps.js';
@@ -127,6 +128,8 @@ export class HttpRequest {
   keepAlive = true;
   /** The worker running it. */
   host: AppHost | undefined = undefined;
+  /** The PostgreSQL backend of the connection it opened, as the cores see that process. */
+  backend: OnCore | undefined = undefined;
   /** Neighbours in its worker's list of requests in flight (for a kill). */
   prevInWorker: HttpRequest | undefined = undefined;
   nextInWorker: HttpRequest | undefined = undefined;
@@ -161,7 +164,7 @@ export class HttpRequest {
 }
 
 /** What runs a request's handler: a worker process, seen from the app. */
-export interface AppHost {
+export interface AppHost extends OnCore {
   /** The app it runs (the database layers' continuations find it here). */
   readonly app: App;
   /** The worker's event loop / GIL: CPU work holds it, and so does blocking IO where it blocks the process. */

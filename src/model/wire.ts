@@ -12,6 +12,7 @@
 import type { Cpu } from '../engine/cpu/cpu.js';
 import { FifoCpu } from '../engine/cpu/fifo.js';
 import { ProcessCpu } from '../engine/cpu/process.js';
+import { PerCoreCpu } from '../engine/cpu/perCore.js';
 import { GroupedCpu } from '../engine/cpu/grouped.js';
 import { SharedCpu } from '../engine/cpu/shared.js';
 import { RandomStreams } from '../engine/random.js';
@@ -68,13 +69,19 @@ export function wire(r: ResolvedScenario, series: boolean): System {
 
   const groups = r.machine.scheduler === 'shared' ? r.machine.taskGroups : 'none';
   const newCpu = (cores: number): Cpu =>
-    r.machine.scheduler === 'fifo' ? new FifoCpu(sim, cores) : groups !== 'none' ? new GroupedCpu(sim, cores) : new SharedCpu(sim, cores);
+    r.machine.scheduler === 'fifo'
+      ? new FifoCpu(sim, cores)
+      : r.machine.runQueues === 'per-core'
+        ? new PerCoreCpu(sim, cores)
+        : groups !== 'none'
+          ? new GroupedCpu(sim, cores)
+          : new SharedCpu(sim, cores);
   const cores = newCpu(r.machine.cores);
   /**
    * The task group of a process (or of gunicorn's, or PostgreSQL's, processes together) on
    * a host: one group of its own, or none when the scheduler does not group.
    */
-  const group = (cpu: Cpu): Cpu => (cpu instanceof GroupedCpu ? cpu.group() : cpu);
+  const group = (cpu: Cpu): Cpu => (cpu instanceof GroupedCpu || (cpu instanceof PerCoreCpu && groups !== 'none') ? cpu.group() : cpu);
   // gunicorn's arbiter and workers: one session, one service.
   const server = group(cores);
   /** A process's host: its own cores, or the app's machine. */

@@ -10,7 +10,8 @@ export function checkIncidents(scenario: Scenario, fail: (path: PropertyKey[], p
     if (e.change === 'client.rate' && scenario.client.arrivals === undefined) fail(at('change'), msg.rateChangeNeedsArrivals);
     if (e.change === 'database.queryTime' && scenario.database === undefined) fail(at('change'), msg.queryTimeNeedsDatabase);
     if (e.change === 'app.httpTime' && !allSteps(scenario).some((s) => s.kind === 'http')) fail(at('change'), msg.httpTimeNeedsHttpStep);
-    if (e.change === 'machine.cores' && scenario.machine.scheduler !== 'shared') fail(at('change'), msg.coresChangeNeedsShared);
+    if (e.change === 'machine.cores' && (scenario.machine.scheduler !== 'shared' || scenario.machine.runQueues !== 'shared'))
+      fail(at('change'), msg.coresChangeNeedsShared);
     if (e.killWorkers !== undefined && e.killWorkers > scenario.server.workers)
       fail(at('killWorkers'), msg.killMoreThanWorkers(e.killWorkers, scenario.server.workers));
   });

@@ -42,6 +42,8 @@ export interface MachineSettings {
   scheduler: 'shared' | 'fifo';
   /** With the shared scheduler: how processes are grouped before the cores are shared. */
   taskGroups: 'none' | 'session' | 'service';
+  /** With the shared scheduler: one run queue for all cores, or one per core. */
+  runQueues: 'shared' | 'per-core';
 }
 
 // ---- The client (hey, or open-loop arrivals) ---------------------------------------
@@ -238,7 +240,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
   return {
     seed: scenario.seed,
     limits: { maxEvents: scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) },
-    machine: { cores: m.cores, scheduler: m.scheduler, taskGroups: m.taskGroups },
+    machine: { cores: m.cores, scheduler: m.scheduler, taskGroups: m.taskGroups, runQueues: m.runQueues },
     client: resolveClient(c, scenario.timeline),
     listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },
     server: {

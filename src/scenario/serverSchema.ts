@@ -27,6 +27,10 @@ export const machineSchema = z.strictObject({
     description:
       "How a shared scheduler groups processes before it shares the cores (Linux's group scheduling; sched(7)): none (every runnable process gets an equal share), session (kernel.sched_autogroup_enabled = 1 with processes outside cpu cgroups, e.g. started from a shell: the runnable sessions share the cores equally, then each session's processes; every PostgreSQL backend and the postmaster are sessions of their own, gunicorn's arbiter and workers one, the client one unless client.taskGroup says it shares gunicorn's), or service (systemd services or containers, each a cpu cgroup: PostgreSQL's processes share one group, gunicorn's one, PgBouncer's one, the client's one). Measure yours with calibration/autogroup.sh.",
   }),
+  runQueues: z.enum(['shared', 'per-core']).default('shared').meta({
+    description:
+      "Where a shared scheduler keeps runnable tasks: shared (one queue for all cores: a runnable task never waits while a core is idle, the ideal) or per-core (Linux's per-CPU run queues: a process wakes on the core it last ran on, a new one starts on the core with the fewest runnable tasks, and a runnable task waits for its own core even while another is idle). Measure yours with calibration/wakeups.sh.",
+  }),
   os: z.enum(['linux', 'darwin']).default('linux').meta({
     description:
       "The client's TCP stack: when it retransmits a SYN the server dropped (linux: 1, 3, 7 s...; darwin: 1, 2, 3, 4, 5, 7 s...).",

@@ -71,7 +71,8 @@ export interface Sensitivity {
 /**
  * Settings whose default is an assumption about the user's machine rather than a cost:
  * how its kernel groups processes before sharing the cores (docs/validation.md, "Task
- * groups"). Tried only when the scenario does not state them.
+ * groups"), and whether it keeps a run queue per core ("Per-core run queues"). Tried only
+ * when the scenario does not state them.
  */
 const ASSUMED_SETTINGS: {
   path: string;
@@ -90,6 +91,14 @@ const ASSUMED_SETTINGS: {
     applies: (s) => s.machine.scheduler === 'shared',
     stated: (raw) => raw?.machine?.taskGroups !== undefined,
     value: (s) => s.machine.taskGroups,
+  },
+  {
+    path: 'machine.runQueues',
+    keys: ['machine', 'runQueues'],
+    values: ['shared', 'per-core'],
+    applies: (s) => s.machine.scheduler === 'shared' && s.machine.cores > 1,
+    stated: (raw) => raw?.machine?.runQueues !== undefined,
+    value: (s) => s.machine.runQueues,
   },
 ];
 

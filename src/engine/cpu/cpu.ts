@@ -4,6 +4,7 @@
 // - shared.ts: processor sharing, as a time-sharing kernel (Linux's CFS) gives it.
 // - grouped.ts: processor sharing between task groups (sessions, cgroups), then inside each.
 // - process.ts: a process's threads on a host's cores (at most `threads` pieces at once).
+// - perCore.ts: a run queue per core; a process wakes on the core it last ran on.
 // - quota.ts: a CFS quota (cpu.max): a group of processes that used its quota in a period
 //   waits for the next.
 // A task can be cancelled, running or waiting: the process it belonged to was killed
@@ -13,10 +14,20 @@ import type { Time } from '../time.js';
 
 export interface Cpu {
   readonly cores: number;
-  /** Returns the task's id, for `cancel`. */
-  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number;
+  /**
+   * Returns the task's id, for `cancel`. `process`: whose task it is, for a discipline
+   * that keeps a process on one core (perCore.ts); the others ignore it.
+   */
+  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B, process?: OnCore): number;
   /** Drops the task: its callback is never called. Nothing happens if it already ended. */
   cancel(id: number): void;
   /** Tasks on the host's cores or waiting for one now (a task group: its host's); fewer than `cores`: a core is idle. */
   runnable?(): number;
+}
+
+/** A process as per-core run queues see it: the core it last ran on (-1: it has not run yet). */
+export interface OnCore {
+  cpuCore: number;
+  /** The process that forked it: a new process starts on its parent's core unless another is less loaded. */
+  parent?: OnCore;
 }

@@ -15,6 +15,7 @@
 //   (`authTurns`); the answer to the last carries the client's share of authentication
 //   (`clientCpu`: scram-sha-256's proof, PBKDF2 with 4096 iterations).
 // The client may go away at any turn: its backend, once started, reads EOF and exits.
+import type { OnCore } from '../../engine/cpu/cpu.js';
 import type { Time } from '../../engine/time.js';
 import type { PostgresSettings } from '../../scenario/resolve.js';
 import type { HttpRequest } from '../request.js';
@@ -63,6 +64,8 @@ export class Attempt {
   abandoned = false;
   /** The client's own work for its last answer (µs of CPU: scram-sha-256's proof). */
   clientCpu: Time = 0;
+  /** Its backend process, as the cores see it. */
+  backendProcess: OnCore = { cpuCore: -1 };
   /** The role's superuser attribute when it is not the app's (another client of the database: openAs). */
   superuser: boolean | undefined = undefined;
   constructor(

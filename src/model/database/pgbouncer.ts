@@ -37,6 +37,8 @@ export const QUERY_WAIT_TIMEOUT = 'ERROR: query_wait_timeout';
 export type { PgBouncerSettings } from '../../scenario/resolve.js';
 
 export class PgBouncer implements DbServer {
+  /** The core its process last ran on (per-core run queues). */
+  cpuCore = -1;
   private readonly loop = new HubLoop('pgbouncer', () => this.reuseJustFreed());
   /** Refused clients still counted: their objects are freed at the end of the loop's iteration. */
   private justFreed = 0;
@@ -186,7 +188,7 @@ export class PgBouncer implements DbServer {
   loopGot(op: Operation): void {
     if (op.work > 0 && this.cpu !== undefined) {
       this.cpuUsed += op.work;
-      this.cpu.run(op.work, cpuDone, this, op);
+      this.cpu.run(op.work, cpuDone, this, op, this);
     } else this.cpuDone(op);
   }
 

@@ -19,7 +19,7 @@
 //    slot is free `backendExitTime` after the close, and the process exits after
 //    `backendExitCpu` more. A backend whose client goes away mid-handshake reads EOF and
 //    exits, its slot free at once.
-import type { Cpu } from '../../engine/cpu/cpu.js';
+import type { Cpu, OnCore } from '../../engine/cpu/cpu.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PostgresSettings } from '../../scenario/resolve.js';
@@ -111,6 +111,8 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
       attempt.childReady = false;
       attempt.abandoned = false;
     }
+    // A new process when the postmaster forks: the cores place it then.
+    attempt.backendProcess = { cpuCore: -1, parent: this.postmaster };
     // Without a client process that answers, its first message is there with the SYN.
     attempt.requestSent = this.client === undefined;
     attempt.clientCpu = clientCpu;
@@ -125,13 +127,14 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     done(a, error);
   }
 
-  close(): void {
+  close(req?: HttpRequest): void {
     if (this.backends <= 0) throw new Error('postgres: close without an open connection');
-    if (this.settings.backendExitTime > 0) this.sim.schedule(this.settings.backendExitTime, this.slotFreed, undefined);
-    else this.slotFreed();
+    const backend = req?.backend;
+    if (this.settings.backendExitTime > 0) this.sim.schedule(this.settings.backendExitTime, this.slotFreed, backend);
+    else this.slotFreed(backend);
   }
 
-  query<A>(_req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn = false): void {
+  query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn = false): void {
     if (!driverOwn) this.queries++;
     this.inQuery++;
     if (this.queryTimeFactor !== 1) {
@@ -154,7 +157,7 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     q.wait = wait;
     q.done = done;
     q.a = a;
-    this.cpu.run(cpu, queryCpuDone, q);
+    this.cpu.run(cpu, queryCpuDone, q, undefined, req.backend);
   }
 
   queryEnded(): void {
@@ -186,13 +189,14 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     const s = this.settings;
     this.backendCpuUsed += s.backendStartupCpu;
     // Still in the postmaster's session until InitPostmasterChild's setsid().
-    if (s.backendBeforeSetsidCpu > 0) this.session.run(s.backendBeforeSetsidCpu, this.leftSession, attempt);
+    if (s.backendBeforeSetsidCpu > 0)
+      this.session.run(s.backendBeforeSetsidCpu, this.leftSession, attempt, undefined, attempt.backendProcess);
     else this.leftSession(attempt);
   }
 
   private readonly leftSession = (attempt: Attempt): void => {
     const rest = this.settings.backendStartupCpu - this.settings.backendBeforeSetsidCpu;
-    if (rest > 0) this.cpu.run(rest, this.startedUp, attempt);
+    if (rest > 0) this.cpu.run(rest, this.startedUp, attempt, undefined, attempt.backendProcess);
     else this.startedUp(attempt);
   };
 
@@ -222,9 +226,10 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     this.refused++;
     this.refusedCounter?.inc(this.sim.now);
     this.deadEnds++;
+    const backend = attempt.backendProcess;
     this.finish(attempt, TOO_MANY_CLIENTS);
     this.backendCpuUsed += this.settings.refusedCpu;
-    if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined);
+    if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined, undefined, backend);
   }
 
   /** The backend read the startup packet: InitProcess takes a slot, or refuses. */
@@ -234,9 +239,10 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
       this.refused++;
       this.refusedCounter?.inc(this.sim.now);
       this.sampleAtRefusal();
+      const backend = attempt.backendProcess;
       this.finish(attempt, TOO_MANY_CLIENTS);
       this.backendCpuUsed += s.refusedCpu;
-      if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, childExited, this.postmaster);
+      if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, childExited, this.postmaster, undefined, backend);
       else childExited(this.postmaster);
       return;
     }
@@ -263,7 +269,7 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     if (attempt.slotted) {
       this.awaitingClient--;
       this.startingUp--;
-      this.slotFreed();
+      this.slotFreed(attempt.backendProcess);
     } else if (!attempt.deadEnd) childExited(this.postmaster);
     this.finish(attempt, error);
   }
@@ -271,7 +277,8 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
   /** Authenticated: the backend's own start-up, until ready for queries. */
   private backendStart(attempt: Attempt): void {
     this.backendCpuUsed += this.settings.backendStartCpu;
-    if (this.settings.backendStartCpu > 0) this.cpu.run(this.settings.backendStartCpu, this.authenticated, attempt);
+    if (this.settings.backendStartCpu > 0)
+      this.cpu.run(this.settings.backendStartCpu, this.authenticated, attempt, undefined, attempt.backendProcess);
     else this.authenticated(attempt);
   }
 
@@ -290,11 +297,12 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
       this.refusedCounter?.inc(this.sim.now);
       // The refused backend still holds its slot here, among the others.
       this.sampleAtRefusal();
-      this.slotFreed();
+      this.slotFreed(attempt.backendProcess);
       this.finish(attempt, RESERVED_FOR_SUPERUSER);
       return;
     }
     this.connections++;
+    attempt.req.backend = attempt.backendProcess;
     this.finish(attempt, undefined);
   };
 
@@ -308,11 +316,11 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
   }
 
   /** A backend's slot is free; its process still has to exit. */
-  private readonly slotFreed = (): void => {
+  private readonly slotFreed = (backend?: OnCore): void => {
     this.backends--;
     this.openGauge.add(-1, this.sim.now);
     this.backendCpuUsed += this.settings.backendExitCpu;
-    if (this.settings.backendExitCpu > 0) this.cpu.run(this.settings.backendExitCpu, childExited, this.postmaster);
+    if (this.settings.backendExitCpu > 0) this.cpu.run(this.settings.backendExitCpu, childExited, this.postmaster, undefined, backend);
     else childExited(this.postmaster);
   };
 }

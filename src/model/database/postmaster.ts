@@ -32,6 +32,8 @@ export interface Children {
 }
 
 export class Postmaster {
+  /** The core its process last ran on (per-core run queues). */
+  cpuCore = -1;
   /** Connections the kernel completed and the postmaster has not accepted yet. */
   private readonly acceptQueue = new Fifo<Attempt>();
   private busy = false;
@@ -97,7 +99,7 @@ export class Postmaster {
   private fork(attempt: Attempt, wake: Time): void {
     const cpu = this.settings.postmasterCpu + wake;
     this.cpuUsed += cpu;
-    if (cpu > 0) this.cpu.run(cpu, this.forking, attempt);
+    if (cpu > 0) this.cpu.run(cpu, this.forking, attempt, undefined, this);
     else this.forking(attempt);
   }
 

@@ -92,7 +92,7 @@ export class Arbiter implements WorkerOwner {
     const worker = this.create(index);
     // Its boot (the app's import) runs on the host's cores beside the others'.
     this.app.cpuUsed += this.settings.bootCpu;
-    this.app.cpu.run(this.settings.bootCpu, importedApp, worker);
+    this.app.cpu.run(this.settings.bootCpu, importedApp, worker, undefined, worker);
     if (index + 1 < this.settings.workers) this.sim.schedule(Math.round(SPAWN_SLEEP * this.spawnSleep()), spawnNext, this, index + 1);
   }
 
@@ -186,6 +186,9 @@ export class Arbiter implements WorkerOwner {
           : s.workerClass === UVICORN_WORKER
             ? new UvicornWorker(...args)
             : new GeventWorker(...args);
+    // Forked one after another, each busy importing the app as the next is forked: fork
+    // balancing starts each on the least loaded core, so they take the cores in turn.
+    worker.cpuCore = index % this.app.cpu.cores;
     this.workers[index] = worker;
     return worker;
   }

@@ -65,7 +65,7 @@ export class GeventWorker extends Worker {
     }
     const cpu = this.settings.acceptCpu * taken.length;
     this.app.cpuUsed += cpu;
-    if (cpu > 0) this.app.cpu.run(cpu, accepted, this, taken);
+    if (cpu > 0) this.app.cpu.run(cpu, accepted, this, taken, this);
     else this.accepted(taken);
   }
 

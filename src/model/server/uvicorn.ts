@@ -173,7 +173,7 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
       const cpu = this.settings.acceptCpu;
       if (cpu > 0) {
         this.app.cpuUsed += cpu;
-        this.app.cpu.run(cpu, acceptedOne, this, conn);
+        this.app.cpu.run(cpu, acceptedOne, this, conn, this);
         return;
       }
       this.accept(conn);

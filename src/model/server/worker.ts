@@ -36,6 +36,8 @@ export interface WorkerOwner {
 
 export abstract class Worker implements Acceptor, ServerSide, AppHost {
   readonly loop: Resource;
+  /** The core its process last ran on (per-core run queues). */
+  cpuCore = -1;
   abstract readonly blockingHoldsLoop: boolean;
   /** uvicorn's threadpool for `def` handlers; none in gunicorn's own classes. */
   readonly threadpool: Resource | undefined = undefined;

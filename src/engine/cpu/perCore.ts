@@ -1,0 +1,242 @@
+// Linux's per-CPU run queues: every core has its own, and a runnable task waits on its
+// core's queue even while another core is idle. Where a task runs is decided when its
+// process wakes or starts:
+// - A process wakes on the core it last ran on. A trace of the kit's stack showed it
+//   (calibration/wakeups.sh): PostgreSQL's backends woke on their previous core nearly
+//   every time, also while the other core was idle.
+// - A new process (a fork) is placed as kernel/sched/fair.c find_idlest_group does it:
+//   each core is classed by its runnable tasks and its load averages (PELT) as having
+//   spare capacity, fully busy or overloaded; the child stays on its parent's core unless
+//   another core is in a lighter class, or in the same class has an idle CPU where the
+//   parent's has none (spare), or carries less than 1/1.17 of its load (busy).
+// - A runnable task does not move. The kernel's load balancing (an idle core pulling a
+//   waiting task on its tick) is left out: in the trace it moved the always-runnable
+//   gunicorn worker now and then, while most waits beside an idle core ended with the
+//   burst that caused them.
+// On each core the runnable tasks share it as in grouped.ts: a task group (a session, a
+// cgroup) with tasks on several cores has, on each, the part of its weight that its tasks
+// there carry (calc_group_shares), and a task alone in its group weighs one.
+//
+// Exact: rates are piecewise constant; on every start or end each task's remaining work
+// is brought up to date and the earliest end rescheduled. That costs the number of
+// runnable tasks per change, which is fine for the few hundred of a connection storm.
+import type { Callback } from '../eventQueue.js';
+import type { Simulation } from '../simulation.js';
+import type { Time } from '../time.js';
+import type { Cpu, OnCore } from './cpu.js';
+
+/** PELT's half-life: a contribution halves every 32 periods of 1024 µs (LOAD_AVG_PERIOD). */
+const HALF_LIFE: Time = 32 * 1024;
+/** The sched_domain's imbalance_pct for the cores of one cache (sd_init): 117 %. */
+const IMBALANCE = 1.17;
+
+/** find_idlest_group's classes of a core, lightest first (group_classify). */
+const HAS_SPARE = 0;
+const FULLY_BUSY = 1;
+const OVERLOADED = 2;
+
+/** A task group's runnable tasks, in all. */
+class CoreGroup {
+  total = 0;
+}
+
+interface CoreTask {
+  process: OnCore | undefined;
+  left: number;
+  rate: number;
+  core: number;
+  group: CoreGroup | undefined;
+  seq: number;
+  fn: Callback<any, any>;
+  a: unknown;
+  b: unknown;
+}
+
+export class PerCoreCpu implements Cpu {
+  private readonly tasks: CoreTask[] = [];
+  /** Runnable tasks on each core. */
+  private readonly onCore: number[];
+  /** Each core's load: its tasks' weights (a lone task one, a group's task its part of one). */
+  private readonly weight: number[];
+  /** PELT averages of each core: busy (util), runnable tasks (runnable), weight (load). */
+  private readonly util: number[];
+  private readonly runnableAvg: number[];
+  private readonly loadAvg: number[];
+  private updated: Time = 0;
+  /** From 1: a task id of 0 means "none" to callers (HttpRequest.cpuTask). */
+  private seq = 1;
+  private token = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly cores: number,
+  ) {
+    const zeros = () => new Array<number>(cores).fill(0);
+    this.onCore = zeros();
+    this.weight = zeros();
+    this.util = zeros();
+    this.runnableAvg = zeros();
+    this.loadAvg = zeros();
+  }
+
+  runnable(): number {
+    return this.tasks.length;
+  }
+
+  /** Runnable tasks on core `core` now. */
+  runnableOn(core: number): number {
+    return this.onCore[core];
+  }
+
+  /** A task of a process alone in its group; `process` keeps the core it runs on from one task to the next. */
+  run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B, process?: OnCore): number {
+    return this.runIn(undefined, work, fn, a, b, process);
+  }
+
+  /** A group whose tasks share one weight (a session, a cgroup). */
+  group(): Cpu {
+    const g = new CoreGroup();
+    return {
+      cores: this.cores,
+      run: (work, fn, a, b, process) => this.runIn(g, work, fn, a, b, process),
+      cancel: (id) => this.cancel(id),
+      runnable: () => this.tasks.length,
+    };
+  }
+
+  /** @internal */
+  runIn<A, B>(g: CoreGroup | undefined, work: Time, fn: Callback<A, B>, a: A, b: B | undefined, process: OnCore | undefined): number {
+    this.advance();
+    let core = process !== undefined ? process.cpuCore : -1;
+    if (core < 0 || core >= this.cores) {
+      core = this.placeNew(process?.parent);
+      if (process !== undefined) process.cpuCore = core;
+    }
+    const id = this.seq++;
+    this.tasks.push({ process, left: work, rate: 0, core, group: g, seq: id, fn, a, b });
+    this.onCore[core]++;
+    if (g !== undefined) g.total++;
+    this.shareOut();
+    this.reschedule();
+    return id;
+  }
+
+  cancel(id: number): void {
+    const i = this.tasks.findIndex((t) => t.seq === id);
+    if (i < 0) return; // it has ended
+    this.advance();
+    this.remove(this.tasks[i]);
+    this.tasks.splice(i, 1);
+    this.shareOut();
+    this.reschedule();
+  }
+
+  /** The core of a new process: its parent's, unless another is lighter. */
+  private placeNew(parent: OnCore | undefined): number {
+    if (this.cores === 1) return 0;
+    if (parent === undefined || parent.cpuCore < 0 || parent.cpuCore >= this.cores) {
+      // No parent that has run (a thread of many, a process the model starts itself): the lightest core.
+      let best = 0;
+      for (let c = 1; c < this.cores; c++) if (this.lighter(c, best)) best = c;
+      return best;
+    }
+    const local = parent.cpuCore;
+    // The lightest other core (update_pick_idlest): lower class, then more idle, then less load.
+    let idlest = -1;
+    for (let c = 0; c < this.cores; c++) {
+      if (c === local) continue;
+      if (idlest < 0 || this.lighter(c, idlest)) idlest = c;
+    }
+    // The parent forks while it runs: it counts on its core (once).
+    const forking = parent !== undefined && parent.cpuCore === local && !this.tasks.some((t) => t.process === parent) ? 1 : 0;
+    const here = this.classOf(local, forking);
+    const there = this.classOf(idlest, 0);
+    if (here !== there) return here < there ? local : idlest;
+    if (here === HAS_SPARE) return this.onCore[idlest] === 0 && this.onCore[local] + forking > 0 ? idlest : local;
+    return this.loadAvg[local] > IMBALANCE * this.loadAvg[idlest] ? idlest : local;
+  }
+
+  private lighter(c: number, than: number): boolean {
+    const x = this.classOf(c, 0);
+    const y = this.classOf(than, 0);
+    if (x !== y) return x < y;
+    if (x === HAS_SPARE) return (this.onCore[c] === 0 ? 1 : 0) > (this.onCore[than] === 0 ? 1 : 0) || this.util[c] < this.util[than];
+    return this.loadAvg[c] < this.loadAvg[than];
+  }
+
+  /** group_classify for a core of capacity one: overloaded, spare capacity, or fully busy. */
+  private classOf(c: number, extra: number): number {
+    const n = this.onCore[c] + extra;
+    if (n > 1 && (this.util[c] * IMBALANCE > 1 || this.runnableAvg[c] > IMBALANCE)) return OVERLOADED;
+    if (n < 1 || (this.util[c] * IMBALANCE <= 1 && this.runnableAvg[c] <= IMBALANCE)) return HAS_SPARE;
+    return FULLY_BUSY;
+  }
+
+  private remove(t: CoreTask): void {
+    this.onCore[t.core]--;
+    if (t.group !== undefined) t.group.total--;
+  }
+
+  /** Work done since the last change, at the rates since then; the cores' averages too. */
+  private advance(): void {
+    const now = this.sim.now;
+    const dt = now - this.updated;
+    this.updated = now;
+    if (dt === 0) return;
+    for (const t of this.tasks) t.left -= dt * t.rate;
+    const keep = 2 ** (-dt / HALF_LIFE);
+    for (let c = 0; c < this.cores; c++) {
+      const n = this.onCore[c];
+      this.util[c] = this.util[c] * keep + (n > 0 ? 1 - keep : 0);
+      this.runnableAvg[c] = this.runnableAvg[c] * keep + n * (1 - keep);
+      this.loadAvg[c] = this.loadAvg[c] * keep + this.weight[c] * (1 - keep);
+    }
+  }
+
+  /** Each core's weight, then each task's speed: its share of its core. */
+  private shareOut(): void {
+    const w = this.weight;
+    w.fill(0);
+    for (const t of this.tasks) w[t.core] += t.group === undefined ? 1 : 1 / t.group.total;
+    for (const t of this.tasks) t.rate = (t.group === undefined ? 1 : 1 / t.group.total) / w[t.core];
+  }
+
+  private reschedule(): void {
+    const token = ++this.token;
+    let wait = Number.POSITIVE_INFINITY;
+    for (const t of this.tasks) {
+      const left = t.left / t.rate;
+      if (left < wait) wait = left;
+    }
+    if (wait === Number.POSITIVE_INFINITY) return;
+    // Rounded up to whole microseconds: simulated time is an integer.
+    this.sim.schedule(Math.max(0, Math.ceil(wait - 1e-9)), this.ended, token);
+  }
+
+  private readonly ended = (token: number): void => {
+    if (token !== this.token) return;
+    this.advance();
+    // Every task whose work is done (within rounding) ends now, oldest first.
+    const done: CoreTask[] = [];
+    let soonest = -1;
+    for (let i = 0; i < this.tasks.length; i++) {
+      const t = this.tasks[i];
+      if (t.left <= 1e-6) done.push(t);
+      else if (soonest < 0 || t.left / t.rate < this.tasks[soonest].left / this.tasks[soonest].rate) soonest = i;
+    }
+    // Rounding left a sliver: it is done.
+    if (done.length === 0 && soonest >= 0) done.push(this.tasks[soonest]);
+    for (const t of done) {
+      this.remove(t);
+      this.tasks.splice(this.tasks.indexOf(t), 1);
+    }
+    if (done.length > 1) done.sort(bySeq);
+    this.shareOut();
+    this.reschedule();
+    for (const t of done) t.fn(t.a, t.b);
+  };
+}
+
+function bySeq(x: CoreTask, y: CoreTask): number {
+  return x.seq - y.seq;
+}

@@ -1,0 +1,139 @@
+// Per-core run queues (Linux's per-CPU runqueues): a process wakes on the core it last
+// ran on, a new one starts on its parent's core unless another is lighter, and a runnable
+// task never moves to an idle core. Every figure below is worked out by hand.
+import { describe, expect, it } from 'vitest';
+import type { Cpu, OnCore } from '../../../src/engine/cpu/cpu.js';
+import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
+import { SharedCpu } from '../../../src/engine/cpu/shared.js';
+import { Simulation } from '../../../src/engine/simulation.js';
+
+type Start = [name: string, process: OnCore | undefined, at: number, work: number, group?: string];
+
+/** Runs the tasks on `cpu`'s cores; when each ended. */
+function ends(sim: Simulation, cpu: Cpu & { group?(): Cpu }, tasks: Start[], cancels: [string, number][] = []): Record<string, number> {
+  const groups = new Map<string, Cpu>();
+  const ids = new Map<string, number>();
+  const out: Record<string, number> = {};
+  for (const [name, process, at, work, group] of tasks) {
+    if (group !== undefined && !groups.has(group)) groups.set(group, cpu.group!());
+    const target = group === undefined ? cpu : groups.get(group)!;
+    sim.schedule(
+      at,
+      () =>
+        ids.set(
+          name,
+          target.run(work, (n: string) => (out[n] = sim.now), name, undefined, process),
+        ),
+      undefined,
+    );
+  }
+  for (const [name, at] of cancels) sim.schedule(at, () => cpu.cancel(ids.get(name)!), undefined);
+  sim.run();
+  return out;
+}
+
+function perCore(cores: number, tasks: Start[], cancels: [string, number][] = []): Record<string, number> {
+  const sim = new Simulation();
+  return ends(sim, new PerCoreCpu(sim, cores), tasks, cancels);
+}
+
+const on = (core: number): OnCore => ({ cpuCore: core });
+
+describe('per-core run queues', () => {
+  it('keep two processes that last ran on one core together there, while the other core idles', () => {
+    // Both on core 0: each at half speed, 100 each -> 200. One shared queue would run them
+    // side by side on the two cores: 100.
+    expect(
+      perCore(2, [
+        ['a', on(0), 0, 100],
+        ['b', on(0), 0, 100],
+      ]),
+    ).toEqual({ a: 200, b: 200 });
+    const sim = new Simulation();
+    expect(
+      ends(sim, new SharedCpu(sim, 2), [
+        ['a', on(0), 0, 100],
+        ['b', on(0), 0, 100],
+      ]),
+    ).toEqual({ a: 100, b: 100 });
+  });
+
+  it('wake a process on the core it last ran on: the core it was placed on stays its own', () => {
+    // p starts on an idle machine: core 0. q, already on core 0, comes back at 150 and finds p's
+    // second task there (from 150): both at half speed. p's 100 left at 150 -> done at 350
+    // (q's 100: 150 + 200 = 350 as well).
+    const p = { cpuCore: -1 };
+    const out = perCore(2, [
+      ['p1', p, 0, 100],
+      ['p2', p, 150, 100],
+      ['q', on(0), 150, 100],
+    ]);
+    expect(p.cpuCore).toBe(0);
+    expect(out).toEqual({ p1: 100, p2: 350, q: 350 });
+  });
+
+  it('start a new process on an idle core: its parent is running on its own core as it forks', () => {
+    // The parent (core 1) has no task in the model at the fork, but the kernel places the
+    // child while the parent runs the fork: core 1 is busy, core 0 idle.
+    const parent = on(1);
+    const child = { cpuCore: -1, parent };
+    perCore(2, [['child', child, 0, 100]]);
+    expect(child.cpuCore).toBe(0);
+  });
+
+  it("start a new process on an idle core when its parent's is busy (spare capacity, an idle CPU)", () => {
+    // The parent's core 0 runs w; core 1 is idle: the child goes there and runs at full speed.
+    const parent = on(0);
+    const child = { cpuCore: -1, parent };
+    const out = perCore(2, [
+      ['w', on(0), 0, 1000],
+      ['child', child, 10, 100],
+    ]);
+    expect(child.cpuCore).toBe(1);
+    expect(out).toEqual({ child: 110, w: 1000 });
+  });
+
+  it("keep a new process on its parent's busy core when no core is lighter", () => {
+    // Both cores busy with one task each since 0, equally loaded: the child stays with its parent
+    // (core 1) and shares it: y and the child at half speed from 10 -> the child's 100 at 210.
+    const parent = on(1);
+    const child = { cpuCore: -1, parent };
+    const out = perCore(2, [
+      ['x', on(0), 0, 1000],
+      ['y', on(1), 0, 1000],
+      ['child', child, 10, 100],
+    ]);
+    expect(child.cpuCore).toBe(1);
+    expect(out.child).toBe(210);
+  });
+
+  it("split a task group's weight between the cores its tasks are on", () => {
+    // Group g has one task on each core, so each carries half of g's weight. On core 0 the
+    // lone task weighs 1 against g's 1/2: it runs at 2/3, g's task at 1/3. g's task on core 1
+    // is alone there: full speed, done at 100; then g has one task, on core 0, with all of g's
+    // weight: 1 against 1, half speed each. By 100 the lone task did 66.7 and g0 33.3; then
+    // both at 1/2: the lone task's 33.3 left ends at 166.7 (rounded up: 167), g0 has 33.3 left
+    // at full speed: 200, and one more for the rounding: the lone task's end waited for the
+    // whole microsecond 167, a third of a microsecond more at half speed for g0.
+    const out = perCore(2, [
+      ['lone', on(0), 0, 100],
+      ['g0', on(0), 0, 100, 'g'],
+      ['g1', on(1), 0, 100, 'g'],
+    ]);
+    expect(out).toEqual({ g1: 100, lone: 167, g0: 201 });
+  });
+
+  it('give the core of a cancelled task to the others on it at once', () => {
+    // a and b share core 0; b is cancelled at 50 (25 done each): a's 75 left at full speed -> 125.
+    expect(
+      perCore(
+        2,
+        [
+          ['a', on(0), 0, 100],
+          ['b', on(0), 0, 100],
+        ],
+        [['b', 50]],
+      ),
+    ).toEqual({ a: 125 });
+  });
+});
