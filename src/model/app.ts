@@ -312,7 +312,7 @@ function pendingCpuHasLoop(app: App, req: HttpRequest): void {
  */
 function processOf(req: HttpRequest): OnCore | undefined {
   const host = req.host;
-  return host !== undefined && host.blockingHoldsLoop && !req.onThread ? host : undefined;
+  return host?.blockingHoldsLoop && !req.onThread ? host : undefined;
 }
 
 function runPendingCpu(app: App, req: HttpRequest): void {
