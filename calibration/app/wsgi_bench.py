@@ -6,6 +6,7 @@
 #             calls it only while PostgreSQL is full, so connect raises "too many clients"
 #             and gunicorn answers 500 (handle_error, traceback logged)
 #   /actors   wsgi_actors's handler (connect, the actors query, 200 rows)
+#   /connclose  psycopg2.connect() and close() only (connect_in_worker.sh)
 # The article's handler functions are called directly, without the timestamps that
 # run.sh's application() wrappers log.
 import wsgi_actors
@@ -18,5 +19,7 @@ def application(environ, start_response):
         return wsgi_patched._handle(environ, start_response)
     if path == "/actors":
         return wsgi_actors._handle(environ, start_response)
+    if path == "/connclose":
+        wsgi_actors.psycopg2.connect(**wsgi_actors.DB).close()
     start_response("204 No Content", [])
     return [b""]
