@@ -119,6 +119,24 @@ def main():
     measured["app.steps.0.cpu"] += (
         f" Of it, {start_ms} ms is spent before the first wait (startCpu: psycopg2.connect(async_=1), which returns "
         "after libpq's PQconnectStart; calibration/bench/connect_start.py, results/connect-start.txt).")
+    # What a connect costs the gevent worker beyond the same in a plain process of its own
+    # (calibration/connect_in_worker.sh, alternated rounds, results/connect-in-worker.txt):
+    # psycogreen's wait callback at each of the connect's turns (connectTurns 2,
+    # turnsBeforeSlot 2, authTurns 2 with scram-sha-256), beyond the loop's switch.
+    turn_s = 0.0
+    in_worker_path = os.path.join(os.path.dirname(costs_path), "connect-in-worker.txt")
+    if os.path.exists(in_worker_path):
+        with open(in_worker_path) as f:
+            rounds = re.findall(r"in the gevent worker ([\d.]+) .*?plain ([\d.]+),", f.read())
+        turns = 6
+        per_turn = [(float(w) - float(pl) - turns * switch_ms) / turns for w, pl in rounds]
+        if per_turn:
+            turn_s = max(0.0, statistics.median(per_turn)) / 1000
+            measured["app.steps.0.turnCpu"] = (
+                f"{ms(turn_s)} a turn: a connect + close inside the gevent worker against the same in a plain process "
+                f"of its own, alternated ({len(per_turn)} rounds, calibration/connect_in_worker.sh, "
+                f"results/connect-in-worker.txt), less the {turns} turns' switches (server.switchCpu), over {turns} "
+                f"turns; median, range {min(per_turn):.3f}-{max(per_turn):.3f} ms.")
     # How the kernel groups the kit's processes before it shares the cores
     # (calibration/autogroup.sh, results/autogroup.txt): with autogroup on and the kit in the
     # root cpu cgroup, every session is a group; hey shares the workers' session when the
@@ -176,7 +194,7 @@ def main():
                    "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],
                    "switchCpu": round(switch_ms / 1000, 7), "errorCpu": v["server.errorCpu"]},
         "app": {"status": 204, "psycogreen": True, "steps": [
-            {"kind": "dbConnect", "cpu": connect_dist, "startCpu": round(start_ms / 1000, 7)},
+            {"kind": "dbConnect", "cpu": connect_dist, "startCpu": round(start_ms / 1000, 7), "turnCpu": round(turn_s, 7)},
             {"kind": "dbQuery", "time": 1},
             {"kind": "dbClose"},
         ]},

@@ -43,6 +43,8 @@ export const COST_NOTES: Record<string, string> = {
   'app.steps.0.cpu': `libpq's CPU to connect and close with scram-sha-256, measured by ${KIT} (300 psycopg2.connect + close, CLOCK_PROCESS_CPUTIME_ID). md5: ${M.connectCpu.md5} s, trust: ${M.connectCpu.trust} s (database.authMethod).`,
   'app.steps.0.startCpu':
     'the part of that CPU before the first wait, measured by calibration/bench/connect_start.py (psycopg2.connect(async_=1)).',
+  'app.steps.0.turnCpu':
+    "the gevent worker's extra CPU at each of a cooperative connect's turns (psycogreen's wait callback), 0 here: measure yours with calibration/connect_in_worker.sh (the connect inside a worker against a plain process; (worker - plain - 6 x server.switchCpu) / 6).",
   'app.steps.1.time':
     "your query's time without CPU (e.g. SELECT pg_sleep, disk, locks): measure it with EXPLAIN ANALYZE or pg_stat_statements' mean_exec_time, less its CPU below.",
   'app.steps.1.cpu':

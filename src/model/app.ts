@@ -131,7 +131,9 @@ export class App implements DbClient {
       return;
     }
     // Blocking connect (no psycogreen) holds the loop already, and keeps it after.
-    const work = cpu + this.resumeCpu(req);
+    const resume = this.resumeCpu(req);
+    // psycogreen's wait callback runs at each turn of a cooperative connect.
+    const work = cpu + resume + (resume > 0 && req.step > 0 ? this.current(req).turnCpu : 0);
     if (work === 0) {
       attempt.answered();
       return;

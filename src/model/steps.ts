@@ -21,6 +21,8 @@ export interface CompiledStep {
   cpu: Distribution | undefined;
   /** A connect's CPU already spent when it started (µs), to take from `cpu` at the challenge. */
   startCpu: number | undefined;
+  /** A cooperative connect's extra worker CPU at each of its turns (µs; psycogreen's wait callback). */
+  turnCpu: number;
   random: Uniform | undefined;
   blocking: boolean;
   /** The Phase its time is charged to. */
@@ -75,6 +77,7 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
     // and spares the app a call per query and per connect.
     cpu: s.cpu instanceof Constant && s.cpu.value === 0 ? undefined : s.cpu,
     startCpu: s.startCpu,
+    turnCpu: s.turnCpu ?? 0,
     random: s.stream !== undefined ? streams.stream(s.stream) : undefined,
     blocking: s.blocking,
     phase: PHASE_OF[s.kind],

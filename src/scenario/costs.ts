@@ -33,6 +33,11 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'server.bootCpu', description: "a uvicorn worker's CPU from its fork to its app's start-up (importing the app)" },
   { path: 'server.threadpoolCpu', description: "a uvicorn worker's CPU to run a `def` handler in its threadpool (hand-off and back)" },
   { path: 'app.steps.N.cpu', stepKind: 'dbConnect', description: "the worker's CPU to connect (libpq's side of authentication)" },
+  {
+    path: 'app.steps.N.turnCpu',
+    stepKind: 'dbConnect',
+    description: "a cooperative connect's extra worker CPU at each turn (psycogreen's wait callback)",
+  },
   { path: 'app.steps.N.cpu', stepKind: 'dbQuery', description: "the backend's CPU for the query" },
   { path: 'app.steps.N.decodeCpu', stepKind: 'dbQuery', description: "the worker's CPU to read and decode the result rows" },
   { path: 'app.steps.N.time', stepKind: 'cpu', description: 'Python CPU time of the handler step' },

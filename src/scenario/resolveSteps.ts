@@ -30,6 +30,8 @@ export interface ResolvedStep {
   cpu?: Distribution;
   /** A connect's CPU already spent when it started (µs), to take from `cpu` at the challenge. */
   startCpu?: number;
+  /** A cooperative connect's extra worker CPU at each turn (µs). */
+  turnCpu?: number;
   /** The random stream its durations draw from: the same name, the same stream. */
   stream?: string;
   blocking: boolean;
@@ -131,7 +133,14 @@ function resolveSteps(
           // libpq's own work starts the connect on the loop; the proof's comes with the challenge.
           const start = typeof step.cpu === 'number' ? Math.min(step.startCpu, step.cpu) : step.startCpu;
           if (start > 0) out.push({ kind: 'cpu', duration: toDistribution(start), stream, blocking: false });
-          out.push({ kind: 'dbConnect', cpu: toDistribution(step.cpu), startCpu: fromSeconds(start), stream, blocking });
+          out.push({
+            kind: 'dbConnect',
+            cpu: toDistribution(step.cpu),
+            startCpu: fromSeconds(start),
+            turnCpu: fromSeconds(step.turnCpu),
+            stream,
+            blocking,
+          });
         } else {
           out.push({ kind: 'dbConnect', stream, blocking });
           out.push({ kind: 'cpu', duration: toDistribution(step.cpu), stream, blocking: false });

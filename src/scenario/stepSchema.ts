@@ -26,6 +26,10 @@ export const stepSchema = z.discriminatedUnion('kind', [
       description:
         "The part of `cpu` spent when the connect starts (psycopg2's connection object, libpq's PQconnectStart), before the first wait; the rest comes with the challenge. Default: as measured on Linux (psycopg2.connect with async_=1 returns after PQconnectStart: calibration/bench/connect_start.py). At most `cpu`.",
     }),
+    turnCpu: seconds.default(0).meta({
+      description:
+        "A cooperative connect's extra worker CPU at each of its turns (psycogreen's wait callback: conn.poll() and a new watcher per wait), beyond server.switchCpu and beyond `cpu`, which a process of its own measures without gevent. 0 unless measured: calibration/connect_in_worker.sh sets the connect inside a gevent worker beside the same in a plain process.",
+    }),
   }),
   z.strictObject({
     kind: z.literal('dbQuery'),

@@ -50,6 +50,7 @@ describe('sim run --sensitivity', () => {
       'server.switchCpu',
       'server.errorCpu',
       'app.steps.1.cpu',
+      'app.steps.1.turnCpu',
       'app.steps.2.cpu',
       'app.steps.2.decodeCpu',
       'database.postmasterCpu',
