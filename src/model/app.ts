@@ -108,7 +108,7 @@ export class App implements DbClient {
    */
   private resumeCpu(req: HttpRequest): number {
     // A switch that costs nothing decides it before the request's state is read.
-    return this.switchCpu === 0 || req.hasLoop || !req.host!.blockingHoldsLoop || req.onThread ? 0 : this.switchCpu;
+    return this.switchCpu === 0 || !cooperative(req) ? 0 : this.switchCpu;
   }
 
   /** Runs `cpu` of the worker's work for `req` on its loop (taking the loop if it has not got it), then `then`. */
@@ -130,10 +130,10 @@ export class App implements DbClient {
       attempt.answered('EOF');
       return;
     }
-    // Blocking connect (no psycogreen) holds the loop already, and keeps it after.
-    const resume = this.resumeCpu(req);
+    // Blocking connect (no psycogreen) holds the loop already, and keeps it after;
     // psycogreen's wait callback runs at each turn of a cooperative connect.
-    const work = cpu + resume + (resume > 0 && req.step > 0 ? this.current(req).turnCpu : 0);
+    const turn = req.step > 0 && cooperative(req) ? this.current(req).turnCpu : 0;
+    const work = cpu + this.resumeCpu(req) + turn;
     if (work === 0) {
       attempt.answered();
       return;
@@ -305,6 +305,11 @@ function pendingCpuHasLoop(app: App, req: HttpRequest): void {
   if (req.killed) return;
   req.hasLoop = true;
   runPendingCpu(app, req);
+}
+
+/** Its greenlet gave the loop up for its IO (gevent-patched, psycogreen): it must get it back. */
+function cooperative(req: HttpRequest): boolean {
+  return !req.hasLoop && req.host!.blockingHoldsLoop && !req.onThread;
 }
 
 /**

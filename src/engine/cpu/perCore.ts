@@ -83,11 +83,6 @@ export class PerCoreCpu implements Cpu {
     return this.tasks.length;
   }
 
-  /** Runnable tasks on core `core` now. */
-  runnableOn(core: number): number {
-    return this.onCore[core];
-  }
-
   /** A task of a process alone in its group; `process` keeps the core it runs on from one task to the next. */
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B, process?: OnCore): number {
     return this.runIn(undefined, work, fn, a, b, process);
@@ -148,7 +143,7 @@ export class PerCoreCpu implements Cpu {
       if (idlest < 0 || this.lighter(c, idlest)) idlest = c;
     }
     // The parent forks while it runs: it counts on its core (once).
-    const forking = parent !== undefined && parent.cpuCore === local && !this.tasks.some((t) => t.process === parent) ? 1 : 0;
+    const forking = this.tasks.some((t) => t.process === parent) ? 0 : 1;
     const here = this.classOf(local, forking);
     const there = this.classOf(idlest, 0);
     if (here !== there) return here < there ? local : idlest;
