@@ -53,6 +53,7 @@ trace() {
   perf record -a -m 4096 -c "$TRACE_PERIOD" -o "$WORK/perf.data" \
     -e cpu-clock -e sched:sched_process_fork -e sched:sched_process_exit \
     -e probe_postgres:InitProcess -e probe_postgres:ReadyForQuery -e probe_postgres:proc_exit -e probe_postgres:DisownLatch \
+    -e probe_postgres:ClientAuthentication -e probe_postgres:InitializeSessionUserId -e probe_postgres:sendAuthRequest \
     -- "$PYTHON" "$B/bench_db.py" "$@" 2>>"$RAW/trace.log"
   perf script -i "$WORK/perf.data" --show-lost-events -F comm,tid,cpu,time,event,trace 2>/dev/null |
     "$PYTHON" "$B/pgtrace.py" "$PM" "$TRACE_PERIOD" >"$RAW/$name.json"
@@ -140,7 +141,8 @@ pg_host_auth scram-sha-256
 grep -E '^host' "$WORK/pgdata/pg_hba.conf" >>"$RAW/connect.log"
 
 say "perf recording of the backends' phases"
-perf probe -q -x "$PGBIN/postgres" --add InitProcess --add ReadyForQuery --add proc_exit --add DisownLatch
+perf probe -q -x "$PGBIN/postgres" --add InitProcess --add ReadyForQuery --add proc_exit --add DisownLatch \
+  --add ClientAuthentication --add InitializeSessionUserId --add sendAuthRequest
 PROBES=1
 for r in $(seq 1 "$TRACE_REPS"); do
   trace "trace-connect.r$r" connect --postmaster "$PM" --n "$N_TRACE" --reps 1 --out "$RAW/bench-trace-connect.r$r.json" --log "$RAW/trace.log"

@@ -87,6 +87,21 @@ def main():
         "postgres's InitProcess): each child's samples before setsid() against before InitProcess, summed over the "
         f"batch; median of {len(setsid_runs)} batches (range {min(setsid_runs):.3f}-{max(setsid_runs):.3f}; "
         "calibration/setsid_share.sh, results/setsid-share.txt).")
+    # The part of a backend's start-up after InitProcess that comes before its challenge:
+    # calibration/auth_share.sh (results/auth-share.txt, the median of its batches' shares).
+    with open(os.path.join(os.path.dirname(costs_path), "auth-share.txt")) as f:
+        auth_runs = [float(x) for x in re.findall(r"share ([\d.]+)$", f.read(), re.M)]
+    auth_share = statistics.median(auth_runs)
+    v["database.backendBeforeAuthCpu"] = round(v["database.backendStartCpu"] * auth_share, 7)
+    measured["database.backendBeforeAuthCpu"] = (
+        f"database.backendStartCpu x {auth_share:.3f}: the share of a backend's CPU between InitProcess and "
+        "ReadyForQuery that comes before its first authentication request (InitPostgres's first caches, "
+        "ClientAuthentication's lookup of the role's secret), while it holds its slot. perf recordings of batches of "
+        "210 sequential connects (cpu-clock every 50 us, uprobes on InitProcess, ClientAuthentication, "
+        "sendAuthRequest, InitializeSessionUserId and ReadyForQuery): each backend's samples before the first "
+        f"sendAuthRequest against all of them, summed over the batch; median of {len(auth_runs)} batches (range "
+        f"{min(auth_runs):.3f}-{max(auth_runs):.3f}; calibration/auth_share.sh, results/auth-share.txt). The "
+        "server-first message's own work (about 3 %) is counted with the rest, after the proof.")
     measured["database.forkTime"] = "0: the postmaster's fork is CPU now (database.postmasterCpu), not a delay."
     measured["database.backendStartTime"] = ("0: the backend's start is CPU now (database.backendStartupCpu, "
                                              "backendStartCpu), not a delay.")
@@ -207,6 +222,7 @@ def main():
             "backendStartupCpu": v["database.backendStartupCpu"],
             "backendBeforeSetsidCpu": v["database.backendBeforeSetsidCpu"],
             "backendStartCpu": v["database.backendStartCpu"],
+            "backendBeforeAuthCpu": v["database.backendBeforeAuthCpu"],
             "backendExitCpu": v["database.backendExitCpu"],
             "refusedCpu": v["database.refusedCpu"],
         },

@@ -12,6 +12,13 @@ it: fork's aftermath in the child and BackendInitialize, which reads the startup
 packet; with the optional probe_libc:setsid, also when it leaves the postmaster's session
 in InitPostmasterChild, miscinit.c), ReadyForQuery (ready for queries; before it: the server side of authentication
 and InitPostgres) and proc_exit (the client's Terminate has been read); with the optional
+ClientAuthentication and InitializeSessionUserId probes, also where InitPostgres
+(postinit.c) authenticates its client: PerformAuthentication calls ClientAuthentication,
+which sends the first authentication request, after the relation and catalog caches'
+first phases, and InitPostgres calls InitializeSessionUserId once the client is
+authenticated, before the rest of its work (the database's caches, RelationCacheInitializePhase3);
+so the backend's CPU between InitProcess and ReadyForQuery splits into before
+authentication, authentication's own (the server side of scram-sha-256), and after; with the optional
 DisownLatch probe, also when the backend gives its PGPROC slot back (ProcKill calls
 DisownLatch just before it returns the slot to the freelist; ProcKill itself is static,
 so not probeable in Debian's binary. proc.c: ProcKill is an
@@ -62,6 +69,9 @@ def main():
                 forked[int(f.group(2))] = t
         elif event == "sched:sched_process_exit":
             exited.setdefault(tid, t)
+        elif event == "probe_postgres:sendAuthRequest":
+            # Every call: the challenge (AuthenticationSASL), the server-first message, SASLFinal, AuthenticationOk.
+            marks[tid].setdefault("sendAuthRequest", []).append(t)
         elif event.startswith("probe_postgres:") or event.startswith("probe_libc:"):
             marks[tid].setdefault(event.split(":", 1)[1], t)
 
@@ -80,6 +90,18 @@ def main():
         if "ReadyForQuery" in mk:
             ready = mk["ReadyForQuery"]
             rec["start"] = count(slot, ready)
+            auth, authed = mk.get("ClientAuthentication"), mk.get("InitializeSessionUserId")
+            if auth is not None and authed is not None and slot <= auth <= authed <= ready:
+                rec["before_auth"] = count(slot, auth)
+                rec["auth"] = count(auth, authed)
+                rec["after_auth"] = count(authed, ready)
+                sends = [x for x in mk.get("sendAuthRequest", []) if auth <= x <= authed]
+                if len(sends) >= 3:
+                    # scram-sha-256: up to the challenge (the role's secret looked up), the
+                    # client-first message's processing, the proof's verification.
+                    rec["auth_to_challenge"] = count(auth, sends[0])
+                    rec["auth_first"] = count(sends[0], sends[1])
+                    rec["auth_proof"] = count(sends[1], authed)
             rec["ready"] = rec["startup"] + rec["start"]
             rec["after_ready"] = count(ready, float("inf"))
             if "proc_exit" in mk:
@@ -107,7 +129,7 @@ def main():
         "period": period,
         "children_forked": len(forked),
         "lost": lost,
-        "successful": {k: summary(k, ok) for k in ("total", "startup", "start", "ready", "after_ready", "terminate", "exit", "shutdown", "after_slot", "wall_to_slot")},
+        "successful": {k: summary(k, ok) for k in ("total", "startup", "start", "before_auth", "auth", "auth_to_challenge", "auth_first", "auth_proof", "after_auth", "ready", "after_ready", "terminate", "exit", "shutdown", "after_slot", "wall_to_slot")},
         "refused": {k: summary(k, refused) for k in ("total", "startup", "refused", "wall_to_slot")},
         "before_setsid": summary("before_setsid", backends),
         "fractions": {
@@ -115,6 +137,8 @@ def main():
             "before_setsid_of_startup": (lambda rs: su("before_setsid", rs) / su("startup", rs) if rs and su("startup", rs) else None)(
                 [r for r in backends if "before_setsid" in r]),
             "ready_of_total": su("ready", ok) / su("total", ok) if ok and su("total", ok) else None,
+            "before_auth_of_start": (lambda rs: su("before_auth", rs) / su("start", rs) if rs and su("start", rs) else None)(
+                [r for r in ok if "before_auth" in r]),
             "startup_of_refused_total": su("startup", refused) / su("total", refused) if refused and su("total", refused) else None,
             "shutdown_of_after_ready": (lambda rs: su("shutdown", rs) / su("after_ready", rs) if rs and su("after_ready", rs) else None)(
                 [r for r in ok if "shutdown" in r]),

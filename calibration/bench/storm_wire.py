@@ -4,6 +4,7 @@
   storm_wire.py events PCAP APP_PORT PG_PORT HANDLERS   one CSV row per step, ms after hey's first SYN
   storm_wire.py summary DIR                            counts over time and the waits between steps
   storm_wire.py workers DIR                            the waits by worker and by 100 ms window
+  storm_wire.py tail DIR                               one wave's connects: where the last responses waited
 
 A PostgreSQL connection's steps, as libpq (fe-connect.c) and the backend (postmaster.c,
 auth-scram.c) send them: the client's SYN; its SSLRequest; the server's 'N'; the startup
@@ -79,7 +80,7 @@ def events(pcap, app, pg, handlers):
     if t0 is None:
         sys.exit('no SYN to the app port in ' + pcap)
     ms = lambda t: f'{(t - t0) * 1000:.3f}'
-    print('kind,port,syn,a,b,c,d,e,f,g,h,i,j,k')
+    print('kind,port,syn,a,b,c,d,e,f,g,h,i,j,k,l,m,n')
     for c in order:
         if c['server'] == app:
             # One row per request: when it was written, when its response began, its status.
@@ -93,7 +94,7 @@ def events(pcap, app, pg, handlers):
             if req is not None:
                 print(f'http,,{ms(c["syn"])},{ms(req)},,')
             continue
-        row = {k: '' for k in ('ssl', 'n', 'startup', 'authreq', 'refused', 'cfirst', 'sfirst', 'cfinal', 'ok', 'query', 'term')}
+        row = {k: '' for k in ('ssl', 'n', 'startup', 'authreq', 'refused', 'cfirst', 'sfirst', 'cfinal', 'ok', 'query', 'term', 'answered', 'query2', 'result2')}
         for t, toserver, payload, length in c['steps']:
             if toserver:
                 if length == 8 and len(payload) >= 8 and struct.unpack('>II', payload[:8])[1] == SSL_REQUEST:
@@ -104,11 +105,18 @@ def events(pcap, app, pg, handlers):
                     row['cfirst' if not row['cfirst'] else 'cfinal'] = ms(t)
                 elif payload[:1] == b'Q' and not row['query']:
                     row['query'] = ms(t)
+                elif payload[:1] == b'Q' and not row['query2']:
+                    # psycopg2 outside autocommit: the first query is its BEGIN, the handler's follows.
+                    row['query2'] = ms(t)
                 elif payload[:1] == b'X':
                     row['term'] = ms(t)
             else:
                 kind = payload[:1]
-                if kind == b'N' and not row['n']:
+                if row['query'] and not row['answered'] and not row['query2'] and kind in (b'C', b'T', b'Z'):
+                    row['answered'] = ms(t)
+                elif row['query2'] and not row['result2'] and kind in (b'C', b'T', b'Z', b'E'):
+                    row['result2'] = ms(t)
+                elif kind == b'N' and not row['n']:
                     row['n'] = ms(t)
                 elif kind == b'E' and not row['authreq']:
                     row['refused'] = ms(t)
@@ -124,7 +132,7 @@ def events(pcap, app, pg, handlers):
             print(f'handler,{parts.get("pid", "")},,{ms(float(parts["start"]))},{ms(float(parts["end"]))},{line.split()[0]}')
 
 
-PG_STEPS = ('syn', 'ssl', 'n', 'startup', 'authreq', 'refused', 'cfirst', 'sfirst', 'cfinal', 'ok', 'query', 'term')
+PG_STEPS = ('syn', 'ssl', 'n', 'startup', 'authreq', 'refused', 'cfirst', 'sfirst', 'cfinal', 'ok', 'query', 'term', 'answered', 'query2', 'result2')
 
 
 def load(path):
@@ -137,7 +145,8 @@ def load(path):
             if cells[0] == 'http':
                 http.append({'syn': num(cells[2]), 'req': num(cells[3]), 'resp': num(cells[4]), 'status': cells[5]})
             elif cells[0] == 'pg':
-                pg.append(dict(zip(PG_STEPS, (num(x) for x in cells[2:14]))))
+                # Older captures have no first answer nor second query: None.
+                pg.append(dict(zip(PG_STEPS, [num(x) for x in cells[2:17]] + [None] * (17 - len(cells)))))
             else:
                 handlers.append({'pid': cells[1], 'start': num(cells[3]), 'end': num(cells[4]), 'failed': cells[5] == 'failed'})
     return http, pg, handlers
@@ -217,8 +226,59 @@ def workers(directory):
             print(f"  {lo}-{lo + 100} ms: " + ' | '.join(row))
 
 
+def tail(directory):
+    # One wave (hey -n C -c C): each response's latency is its connect's and pg_sleep's, so
+    # the spread of the responses is the spread of the connects' ends (the queries sent).
+    print('One wave per run, ms after hey\'s first SYN: first-last of each step over the connections;')
+    print('backend = proof sent to authenticated (SASLFinal, sent with ReadyForQuery), worker = authenticated')
+    print('to query sent; "after the last proof": connections whose query was sent after the last proof was.')
+    span = lambda xs: f'{min(xs):.0f}-{max(xs):.0f}' if xs else '-'
+    med = lambda xs: f'{statistics.median(xs):.1f}' if xs else '-'
+    for name in sorted(n for n in os.listdir(directory) if n.endswith('.events.csv')):
+        http, pg, _ = load(os.path.join(directory, name))
+        done = [c for c in pg if c['cfinal'] is not None and c['ok'] is not None and c['query'] is not None]
+        if not done:
+            continue
+        resp = [h['resp'] for h in http if h['resp'] is not None]
+        last_proof = max(c['cfinal'] for c in done)
+        late = [c for c in done if c['query'] > last_proof]
+        backend = [c['ok'] - c['cfinal'] for c in done]
+        worker = [c['query'] - c['ok'] for c in done]
+        print(f"{name[:-len('.events.csv')]}: {len(done)} connects; " + (f"responses {span(resp)} (spread {max(resp) - min(resp):.0f})" if resp else 'responses not captured'))
+        print(f"  SYNs {span([c['syn'] for c in done])}; startup packets {span([c['startup'] for c in done])}; "
+              f"proofs sent {span([c['cfinal'] for c in done])}; authenticated {span([c['ok'] for c in done])}; queries {span([c['query'] for c in done])}")
+        two = [c for c in done if c['answered'] is not None and c['query2'] is not None]
+        if two:
+            print(f"  BEGIN answered {span([c['answered'] for c in two])} (backend median {med([c['answered'] - c['query'] for c in two])}, "
+                  f"max {max(c['answered'] - c['query'] for c in two):.1f}); the handler's query sent {span([c['query2'] for c in two])} "
+                  f"(worker median {med([c['query2'] - c['answered'] for c in two])}, max {max(c['query2'] - c['answered'] for c in two):.1f})")
+        print(f"  backend median {med(backend)} max {max(backend):.1f}; worker median {med(worker)} max {max(worker):.1f}; "
+              f"after the last proof: {len(late)}, of which authenticated after it {sum(1 for c in late if c['ok'] > last_proof)}, "
+              f"their backend median {med([c['ok'] - c['cfinal'] for c in late])}, worker median {med([c['query'] - c['ok'] for c in late])}")
+        # In tenths of the wave's span from the first proof to the last query: proofs sent,
+        # authentications, queries sent.
+        lo, hi = min(c['cfinal'] for c in done), max(c['query'] for c in done)
+        bins = lambda xs: ' '.join(f'{sum(1 for x in xs if lo + (hi - lo) * k / 10 <= x < lo + (hi - lo) * (k + 1) / 10 or (k == 9 and x == hi)):3d}' for k in range(10))
+        print(f"  tenths of {lo:.0f}-{hi:.0f}: proofs  {bins([c['cfinal'] for c in done])}")
+        print(f"  {' ' * (len(f'tenths of {lo:.0f}-{hi:.0f}: '))}auth    {bins([c['ok'] for c in done])}")
+        print(f"  {' ' * (len(f'tenths of {lo:.0f}-{hi:.0f}: '))}queries {bins([c['query'] for c in done])}")
+        ends = [c for c in two if c['result2'] is not None and c['term'] is not None]
+        if ends:
+            print(f"  the handler's query answered {span([c['result2'] for c in ends])}; Terminate sent {span([c['term'] for c in ends])} "
+                  f"(worker median {med([c['term'] - c['result2'] for c in ends])}, max {max(c['term'] - c['result2'] for c in ends):.1f})")
+        if two:
+            hi2 = max(c['query2'] for c in two)
+            lo2 = min(c['query'] for c in two)
+            bins2 = lambda xs: ' '.join(f'{sum(1 for x in xs if lo2 + (hi2 - lo2) * k / 10 <= x < lo2 + (hi2 - lo2) * (k + 1) / 10 or (k == 9 and x == hi2)):3d}' for k in range(10))
+            print(f"  tenths of {lo2:.0f}-{hi2:.0f}: BEGIN sent {bins2([c['query'] for c in two])}")
+            print(f"  {' ' * (len(f'tenths of {lo2:.0f}-{hi2:.0f}: '))}answered   {bins2([c['answered'] for c in two])}")
+            print(f"  {' ' * (len(f'tenths of {lo2:.0f}-{hi2:.0f}: '))}query sent {bins2([c['query2'] for c in two])}")
+
+
 if __name__ == '__main__':
-    if sys.argv[1] == 'events':
+    if sys.argv[1] == 'tail':
+        tail(sys.argv[2])
+    elif sys.argv[1] == 'events':
         events(*sys.argv[2:6])
     elif sys.argv[1] == 'workers':
         workers(sys.argv[2])

@@ -59,6 +59,8 @@ export const COST_NOTES: Record<string, string> = {
   'database.backendBeforeSetsidCpu':
     "of backendStartupCpu, the part before the backend's setsid(), in the postmaster's session: measured by calibration/setsid_share.sh (perf samples of backends before setsid()).",
   'database.backendStartCpu': `a backend's CPU until ready for queries, measured by ${KIT} (/proc/<backend pid>/schedstat 2 ms after connect() returned, the share after InitProcess).`,
+  'database.backendBeforeAuthCpu':
+    "of backendStartCpu, the part before the backend's first authentication request (InitPostgres's caches, the role's secret): measured by calibration/auth_share.sh (perf samples of backends between InitProcess, ClientAuthentication's first sendAuthRequest and ReadyForQuery).",
   'database.backendExitCpu': `a backend's CPU from the client's close to its exit, measured by ${KIT} (the backend's whole CPU minus its CPU when ready).`,
   'database.refusedCpu': `a refused backend's CPU ("sorry, too many clients already") after its start-up, measured by ${KIT} (PostgreSQL full, 300 refused connects, the postmaster's cutime+cstime).`,
   'database.forkTime':
@@ -117,6 +119,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       backendStartupCpu: M.database.backendStartupCpu,
       backendBeforeSetsidCpu: M.database.backendBeforeSetsidCpu,
       backendStartCpu: M.database.backendStartCpu,
+      backendBeforeAuthCpu: M.database.backendBeforeAuthCpu,
       backendExitCpu: M.database.backendExitCpu,
       refusedCpu: M.database.refusedCpu,
     },

@@ -49,6 +49,10 @@ export const COSTS: readonly CostSpec[] = [
     path: 'database.backendStartCpu',
     description: "a backend's CPU holding its slot until ready (the server's share of authentication, InitPostgres)",
   },
+  {
+    path: 'database.backendBeforeAuthCpu',
+    description: 'of that, the part before its first authentication request (InitPostgres up to PerformAuthentication)',
+  },
   { path: 'database.backendStartupCpu', description: "a new backend's CPU before it takes its slot (the startup packet)" },
   { path: 'database.backendBeforeSetsidCpu', description: "of that, the part before setsid(), in the postmaster's session" },
   { path: 'database.backendExitTime', description: 'how long after a close a backend frees its slot' },

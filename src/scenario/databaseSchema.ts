@@ -53,6 +53,10 @@ export const databaseSchema = z.strictObject({
     description:
       "Backend CPU holding its slot until ready for queries (the server's share of authentication, InitPostgres), on the database's cores.",
   }),
+  backendBeforeAuthCpu: seconds.default(M.database.backendBeforeAuthCpu).meta({
+    description:
+      "Of backendStartCpu, the part before the backend sends its first authentication request (InitPostgres up to PerformAuthentication, the role's secret looked up): it holds its slot meanwhile, and the client's turns of authentication wait for it. The rest comes after the client's last answer. More than backendStartCpu counts as all of it.",
+  }),
   backendStartTime: seconds.default(0).meta({
     description:
       'Backend start-up waiting that is not CPU on a modelled core (e.g. a proxy), after its CPU, before the connection is ready; in parallel.',

@@ -16,6 +16,8 @@ export const MEASURED_COSTS = {
     /** Of it, before setsid(): 0.549 of it (calibration/setsid_share.sh, results/setsid-share.txt). */
     backendBeforeSetsidCpu: 0.0002581,
     backendStartCpu: 0.0023326,
+    /** Of it, before the first authentication request: 0.307 of it (calibration/auth_share.sh, results/auth-share.txt). */
+    backendBeforeAuthCpu: 0.0007161,
     backendExitCpu: 0.0026787,
     refusedCpu: 0.0019539,
   },

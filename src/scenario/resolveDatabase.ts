@@ -44,6 +44,8 @@ export interface PostgresSettings {
   /** Of it, before setsid(): in the postmaster's session. */
   backendBeforeSetsidCpu: Time;
   backendStartCpu: Time;
+  /** Of it, before the first authentication request: while the backend holds its slot, before the client's turns. */
+  backendBeforeAuthCpu: Time;
   backendStartTime: Time;
   backendExitTime: Time;
   backendExitCpu: Time;
@@ -132,6 +134,7 @@ export function resolveDatabase(
       backendStartupCpu: fromSeconds(d.backendStartupCpu),
       backendBeforeSetsidCpu: fromSeconds(Math.min(d.backendBeforeSetsidCpu, d.backendStartupCpu)),
       backendStartCpu: fromSeconds(d.backendStartCpu),
+      backendBeforeAuthCpu: fromSeconds(Math.min(d.backendBeforeAuthCpu, d.backendStartCpu)),
       backendStartTime: fromSeconds(d.backendStartTime),
       backendExitTime: fromSeconds(d.backendExitTime),
       backendExitCpu: fromSeconds(d.backendExitCpu),

@@ -73,6 +73,7 @@ describe('the cost registry', () => {
       'database.postmasterWakeCpu',
       'database.backendStartTime',
       'database.backendStartCpu',
+      'database.backendBeforeAuthCpu',
       'database.backendStartupCpu',
       'database.backendBeforeSetsidCpu',
       'database.backendExitTime',

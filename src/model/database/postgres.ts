@@ -10,9 +10,10 @@
 //    max_connections slots taken it sends "sorry, too many clients already" and exits
 //    (`refusedCpu`). Slots go in the order backends reach InitProcess. A dead-end child
 //    (postmaster.ts) refuses as soon as it has read the startup packet.
-// 4. Holding its slot, it authenticates: it sends its challenge and waits for the client's
-//    answers. Then the backend's own start-up (`backendStartCpu`: the server's share of
-//    authentication, InitPostgres), then `backendStartTime` of anything else. An ordinary
+// 4. Holding its slot, InitPostgres builds its first caches and looks up the role's secret
+//    (`backendBeforeAuthCpu`, a part of `backendStartCpu`), then it sends its challenge
+//    and waits for the client's answers. Then the rest of its start-up (the proof's
+//    verification, the database's caches), then `backendStartTime` of anything else. An ordinary
 //    role is refused here if fewer than superuser_reserved_connections slots would remain
 //    free (InitPostgres, after authentication).
 // 5. A query uses backend CPU, then waits (pg_sleep, IO). Closing ends the backend: its
@@ -253,10 +254,17 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     if (this.backends > this.peakOpen) this.peakOpen = this.backends;
     // It sends its challenge and waits for the client's answers, holding its slot.
     if (this.client !== undefined && s.authTurns > 0) {
-      this.awaitingClient++;
-      attempt.authenticate();
+      this.backendCpuUsed += s.backendBeforeAuthCpu;
+      if (s.backendBeforeAuthCpu > 0) this.cpu.run(s.backendBeforeAuthCpu, this.challenge, attempt, undefined, attempt.backendProcess);
+      else this.challenge(attempt);
     } else this.backendStart(attempt);
   }
+
+  /** InitPostgres got to PerformAuthentication: the backend sends its challenge. */
+  private readonly challenge = (attempt: Attempt): void => {
+    this.awaitingClient++;
+    attempt.authenticate();
+  };
 
   /** @internal the client answered the last authentication message. */
   clientAuthenticated(attempt: Attempt): void {
@@ -274,11 +282,13 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     this.finish(attempt, error);
   }
 
-  /** Authenticated: the backend's own start-up, until ready for queries. */
+  /** Authenticated (or no authentication exchange): the rest of the backend's start-up, until ready for queries. */
   private backendStart(attempt: Attempt): void {
-    this.backendCpuUsed += this.settings.backendStartCpu;
-    if (this.settings.backendStartCpu > 0)
-      this.cpu.run(this.settings.backendStartCpu, this.authenticated, attempt, undefined, attempt.backendProcess);
+    const s = this.settings;
+    // With an exchange, its part before the challenge ran already.
+    const cpu = this.client !== undefined && s.authTurns > 0 ? s.backendStartCpu - s.backendBeforeAuthCpu : s.backendStartCpu;
+    this.backendCpuUsed += cpu;
+    if (cpu > 0) this.cpu.run(cpu, this.authenticated, attempt, undefined, attempt.backendProcess);
     else this.authenticated(attempt);
   }
 

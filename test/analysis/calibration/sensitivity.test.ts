@@ -56,6 +56,7 @@ describe('sim run --sensitivity', () => {
       'database.postmasterCpu',
       'database.postmasterWakeCpu',
       'database.backendStartCpu',
+      'database.backendBeforeAuthCpu',
       'database.backendStartupCpu',
       'database.backendBeforeSetsidCpu',
       'database.backendExitCpu',

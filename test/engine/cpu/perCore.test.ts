@@ -1,6 +1,7 @@
 // Per-core run queues (Linux's per-CPU runqueues): a process wakes on the core it last
 // ran on, a new one starts on its parent's core unless another is lighter, and a runnable
-// task never moves to an idle core. Every figure below is worked out by hand.
+// task moves to an idle core only at the busy core's next scheduler tick (every 4 ms).
+// Every figure below is worked out by hand.
 import { describe, expect, it } from 'vitest';
 import type { Cpu, OnCore } from '../../../src/engine/cpu/cpu.js';
 import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
@@ -40,9 +41,9 @@ function perCore(cores: number, tasks: Start[], cancels: [string, number][] = []
 const on = (core: number): OnCore => ({ cpuCore: core });
 
 describe('per-core run queues', () => {
-  it('keep two processes that last ran on one core together there, while the other core idles', () => {
-    // Both on core 0: each at half speed, 100 each -> 200. One shared queue would run them
-    // side by side on the two cores: 100.
+  it('keep two processes that last ran on one core together there, while the other core idles until the next tick', () => {
+    // Both on core 0: each at half speed, 100 each -> 200, before the first tick (4000).
+    // One shared queue would run them side by side on the two cores: 100.
     expect(
       perCore(2, [
         ['a', on(0), 0, 100],
@@ -121,6 +122,28 @@ describe('per-core run queues', () => {
       ['g1', on(1), 0, 100, 'g'],
     ]);
     expect(out).toEqual({ g1: 100, lone: 167, g0: 201 });
+  });
+
+  it("let an idle core pull, at the busy core's next tick, the task that has been there longest", () => {
+    // a and b on core 0 from 0, 10000 each, at half speed; the tick at 4000 (2000 done each)
+    // moves a, the older, to core 1: both at full speed, 8000 left -> 12000. a's process
+    // runs on core 1 from then on.
+    const a = on(0);
+    expect(
+      perCore(2, [
+        ['a', a, 0, 10_000],
+        ['b', on(0), 0, 10_000],
+      ]),
+    ).toEqual({ a: 12_000, b: 12_000 });
+    expect(a.cpuCore).toBe(1);
+    // The ticks are on a 4 ms grid: b joins a at 5000, the next tick is at 8000. By then a
+    // did 5000 + 1500 (3500 left: ends at 11500), b 1500 (8500 left: ends at 16500).
+    expect(
+      perCore(2, [
+        ['a', on(0), 0, 10_000],
+        ['b', on(0), 5000, 10_000],
+      ]),
+    ).toEqual({ a: 11_500, b: 16_500 });
   });
 
   it('give the core of a cancelled task to the others on it at once', () => {

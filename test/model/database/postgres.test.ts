@@ -86,6 +86,22 @@ describe("PostgreSQL's backend through the handshake, step by step", () => {
     expect(pg.postmaster.children).toBe(1);
   });
 
+  it("the backend's start-up before its challenge runs holding the slot: the client's turn waits for it, the rest follows the answer", () => {
+    // As above, with 150 of the 400 before the challenge: the slot at 300, the challenge
+    // at 450, the client's answer at 750, the other 250: ready at 1000 as before, the
+    // slot held from 300 all the same. With one slot, no postmaster CPU and a client that
+    // answers after 100: both start-ups end at 200, after both first messages (100); the
+    // first backend takes the slot and the second is refused at 200, while the first's
+    // challenge is still to come (350); answered at 450, ready at 700.
+    const changes = { postmasterCpu: 100, backendStartupCpu: 200, backendStartCpu: 400, backendBeforeAuthCpu: 150 };
+    expect(handshake(changes, { clientAnswersAfter: 300 }).log).toEqual(['0 message 0', '450 challenge 0', '1000 0 ready']);
+    const { log } = handshake(
+      { ...changes, postmasterCpu: 0, maxConnections: 1, superuserReservedConnections: 0 },
+      { at: [0, 0], clientAnswersAfter: 100 },
+    );
+    expect(log).toEqual(['0 message 0', '0 message 1', `200 1 ${TOO_MANY_CLIENTS}`, '350 challenge 0', '700 0 ready']);
+  });
+
   it('refusal: the second backend finds the one slot held at InitProcess, says so, then exits', () => {
     // Attempt 0: fork 0-100, start-up 100-300, slot at 300, start 300-700: ready at 700.
     // Attempt 1: fork 100-200 (after attempt 0's), start-up 200-400, no slot at 400:

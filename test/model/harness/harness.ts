@@ -52,6 +52,7 @@ export function postgresSettings(changes: Partial<PostgresSettings>): PostgresSe
     backendStartupCpu: 0,
     backendBeforeSetsidCpu: 0,
     backendStartCpu: 0,
+    backendBeforeAuthCpu: 0,
     backendStartTime: 0,
     backendExitTime: 0,
     backendExitCpu: 0,
