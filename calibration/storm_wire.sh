@@ -6,7 +6,8 @@
 # what the handlers' log lines cannot: when hey wrote a request against when its handler
 # started, and where a connection to PostgreSQL waited (for the postmaster, or for its
 # worker's loop), before and after it took a slot. The kit's storm (4 x 100, -c 1000) is
-# alternated with the held-out -c 400 storm, REPS (3) rounds.
+# alternated with the held-out -c 400 storm, REPS (3) rounds; WORKERS and STORMS change
+# them (WORKERS=2 STORMS=c200: two workers x 100 at -c 200, 200 greenlets on 100 slots).
 #
 #   calibration/storm_wire.sh     writes results/storm-wire/NAME.rN.{txt,events.csv} and
 #                                 results/storm-wire/summary.txt (bench/storm_wire.py)
@@ -21,7 +22,10 @@ PACKAGES+=(tcpdump)
 RESULTS="${RESULTS:-$HERE/results}"
 OUT="${OUT:-$RESULTS/storm-wire}"
 REPS="${REPS:-3}"
-declare -A CLIENTS=([c1000]=1000 [c400]=400)
+declare -A CLIENTS=([c1000]=1000 [c400]=400 [c200]=200)
+# WORKERS (4) gevent workers x 100; STORMS ("c1000 c400"): which client counts, alternated.
+WORKERS="${WORKERS:-4}"
+STORMS="${STORMS:-c1000 c400}"
 kit_init
 postgres_up
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
@@ -30,8 +34,8 @@ mkdir -p "$OUT"
 FILTER="tcp and (port $APP_PORT or port $PG_PORT) and (tcp[tcpflags] & tcp-syn != 0 or (ip[2:2] - ((ip[0]&0xf)<<2) - ((tcp[12]&0xf0)>>2)) > 0)"
 quiet_begin
 for r in $(seq 1 "$REPS"); do
-  for n in c1000 c400; do
-    gunicorn_up "wire-$n" wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
+  for n in $STORMS; do
+    gunicorn_up "wire-$n" wsgi_actors --workers="$WORKERS" --worker-class=gevent --worker-connections=100 --keep-alive=2
     gl=$(wc -l <"$GUNICORN_LOG")
     pgstart=$(wc -l <"$WORK/postgres.log")
     tcpdump -i lo -n -s 96 -B 32768 -w "$WORK/wire.pcap" "$FILTER" 2>"$WORK/tcpdump.err" &

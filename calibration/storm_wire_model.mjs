@@ -4,7 +4,7 @@
 // each connection's steps to PostgreSQL over time, and the median waits between them.
 // Node only (npm run build first).
 //
-//   node calibration/storm_wire_model.mjs [c1000|c400] [seeds] [scenario] [--set path=value ...]
+//   node calibration/storm_wire_model.mjs [cN: c1000, c400...] [seeds] [scenario] [--set path=value ...]
 import { Attempt } from '../dist/model/database/connectionAttempt.js';
 import { plan, wireStorm } from './storm.mjs';
 
@@ -12,7 +12,7 @@ const args = process.argv.slice(2);
 const extra = [];
 for (let i = args.indexOf('--set'); i >= 0; i = args.indexOf('--set')) extra.push(...args.splice(i, 2).slice(1));
 const [storm = 'c1000', seedsArg = '1', file = plan.scenario] = args;
-const clients = storm === 'c400' ? 400 : 1000;
+const clients = Number(storm.slice(1));
 const AT = [100_000, 200_000, 300_000, 500_000, 1_000_000];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
