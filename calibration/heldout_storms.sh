@@ -13,6 +13,10 @@
 #   SERIES=2 calibration/heldout_storms.sh 4x100 3x100 6x60 4x100-c600
 #                                            a second series, predicted after the wire
 #                                            measurements (results/heldout-storms-2.predicted.txt)
+#   SERIES=3 calibration/heldout_storms.sh 4x100 4x100-c200 2x100-c300
+#                                            a third, near the slot count, after the backend's
+#                                            pre-challenge work and the idle core's pull
+#                                            (results/heldout-storms-3.predicted.txt)
 #
 # Writes results/heldout${SERIES}-NAME.rN.{txt,cpu.txt,server.log}. REPS (5) rounds.
 set -euo pipefail
@@ -22,9 +26,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RESULTS="${RESULTS:-$HERE/results}"
 REPS="${REPS:-5}"
 # NAME: gunicorn's workers and worker_connections, hey's -c.
-declare -A WORKERS=([4x100]=4 [2x200]=2 [8x50]=8 [4x100-c400]=4 [1x400]=1 [mc200]=4 [3x100]=3 [6x60]=6 [4x100-c600]=4)
-declare -A CONNS=([4x100]=100 [2x200]=200 [8x50]=50 [4x100-c400]=100 [1x400]=400 [mc200]=100 [3x100]=100 [6x60]=60 [4x100-c600]=100)
-declare -A CLIENTS=([4x100]=1000 [2x200]=1000 [8x50]=1000 [4x100-c400]=400 [1x400]=1000 [mc200]=1000 [3x100]=1000 [6x60]=1000 [4x100-c600]=600)
+declare -A WORKERS=([4x100]=4 [2x200]=2 [8x50]=8 [4x100-c400]=4 [1x400]=1 [mc200]=4 [3x100]=3 [6x60]=6 [4x100-c600]=4 [4x100-c200]=4 [2x100-c300]=2)
+declare -A CONNS=([4x100]=100 [2x200]=200 [8x50]=50 [4x100-c400]=100 [1x400]=400 [mc200]=100 [3x100]=100 [6x60]=60 [4x100-c600]=100 [4x100-c200]=100 [2x100-c300]=100)
+declare -A CLIENTS=([4x100]=1000 [2x200]=1000 [8x50]=1000 [4x100-c400]=400 [1x400]=1000 [mc200]=1000 [3x100]=1000 [6x60]=1000 [4x100-c600]=600 [4x100-c200]=200 [2x100-c300]=300)
 if [ "$#" -gt 0 ]; then NAMES=("$@"); else NAMES=(4x100 2x200 8x50 4x100-c400 1x400); fi
 for n in "${NAMES[@]}"; do
   [ -n "${WORKERS[$n]:-}" ] || { say "unknown configuration $n (one of ${!WORKERS[*]})"; exit 2; }
