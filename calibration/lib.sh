@@ -85,6 +85,7 @@ as_pg_owner() {
 kit_cleanup() {
   set +e
   if declare -F kit_cleanup_hook >/dev/null; then kit_cleanup_hook; fi
+  sched_trace_end
   fill_down
   gunicorn_down
   if [ -n "$PG_STARTED" ]; then as_pg_owner "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast -w stop >/dev/null; fi
@@ -332,4 +333,41 @@ quiet_end() {
     say "quiet released after $((SECONDS - QUIET_SINCE)) s; pausing ${QUIET_PAUSE} s"
     sleep "$QUIET_PAUSE"
   fi
+}
+
+# The kernel's scheduler events through tracefs (root; wakeups.sh, spread_sched.sh).
+# sched_trace_check: tracefs is there and writable. sched_trace_begin KB EVENT...: the
+# per-CPU buffer set to KB (put back by sched_trace_end, or by kit_cleanup when a run
+# stops early); sched_trace_start clears the trace and records the events,
+# sched_trace_stop stops; the trace is "$TRACEFS/trace".
+TRACEFS=/sys/kernel/tracing
+SCHED_EVENTS=()
+SCHED_OLD_BUFFER=""
+sched_trace_check() {
+  [ -w "$TRACEFS/tracing_on" ] || { say "no writable tracefs at $TRACEFS (run as root, with tracefs mounted)"; exit 1; }
+}
+sched_trace_begin() {
+  local kb="$1"
+  shift
+  SCHED_EVENTS=("$@")
+  SCHED_OLD_BUFFER=$(awk '{print $1}' "$TRACEFS/buffer_size_kb")
+  echo "$kb" >"$TRACEFS/buffer_size_kb"
+}
+sched_trace_start() {
+  local e
+  echo 0 >"$TRACEFS/tracing_on"
+  echo >"$TRACEFS/trace"
+  for e in "${SCHED_EVENTS[@]}"; do echo 1 >"$TRACEFS/events/sched/$e/enable"; done
+  echo 1 >"$TRACEFS/tracing_on"
+}
+sched_trace_stop() {
+  local e
+  echo 0 >"$TRACEFS/tracing_on"
+  for e in "${SCHED_EVENTS[@]}"; do echo 0 >"$TRACEFS/events/sched/$e/enable"; done
+}
+sched_trace_end() {
+  [ -n "$SCHED_OLD_BUFFER" ] || return 0
+  sched_trace_stop
+  echo "$SCHED_OLD_BUFFER" >"$TRACEFS/buffer_size_kb"
+  SCHED_OLD_BUFFER=""
 }

@@ -11,16 +11,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 RUNS="${RUNS:-3}"
-T=/sys/kernel/tracing
-EVENTS=(sched_switch sched_wakeup)
-[ -w "$T/tracing_on" ] || { say "no writable tracefs at $T (run as root, with tracefs mounted)"; exit 1; }
+sched_trace_check
 ONLY=.
 kit_init
-trace_off() {
-  echo 0 >"$T/tracing_on"
-  for e in "${EVENTS[@]}"; do echo 0 >"$T/events/sched/$e/enable"; done
-}
-kit_cleanup_hook() { trace_off 2>/dev/null || true; }
 postgres_up
 OUT="$RESULTS/spread-sched.txt"
 gunicorn_up spread-sched wsgi_patched --workers=1 --worker-class=gevent --worker-connections=1000
@@ -28,23 +21,19 @@ W=$(pgrep -P "$GUNICORN_PID" | head -n 1)
 PM=$(postmaster_pid)
 quiet_begin
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), $(nproc) cores; one gevent worker x 1000, wsgi_patched (pg_sleep(1)); hey -n C -c C -t 0" >"$OUT"
-OLD_BUFFER=$(awk '{print $1}' "$T/buffer_size_kb")
-echo 16384 >"$T/buffer_size_kb"
+sched_trace_begin 16384 sched_switch sched_wakeup
 for r in $(seq 1 "$RUNS"); do
   for c in 50 100; do
-    echo 0 >"$T/tracing_on"
-    echo >"$T/trace"
-    for e in "${EVENTS[@]}"; do echo 1 >"$T/events/sched/$e/enable"; done
-    echo 1 >"$T/tracing_on"
+    sched_trace_start
     spread=$(hey -n "$c" -c "$c" -t 0 "http://$HOST:$APP_PORT/" | awk '/Slowest/ {s=$2} /Fastest/ {f=$2} END {printf "%.3f", s - f}')
-    trace_off
-    cat "$T/trace" >"$WORK/trace.txt"
+    sched_trace_stop
+    cat "$TRACEFS/trace" >"$WORK/trace.txt"
     say "c$c run $r: $(wc -l <"$WORK/trace.txt") events"
     "$PYTHON" "$HERE/bench/wave_cpu.py" --worker "$W" --postmaster "$PM" --label "c$c run $r: Slowest - Fastest $spread s" <"$WORK/trace.txt" >>"$OUT"
     sleep 2
   done
 done
-echo "$OLD_BUFFER" >"$T/buffer_size_kb"
+sched_trace_end
 gunicorn_down
 quiet_end now
 cat "$OUT" >&2

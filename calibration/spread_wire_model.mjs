@@ -10,12 +10,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Attempt } from '../dist/model/database/connectionAttempt.js';
 import { runSystem } from '../dist/model/run.js';
 import { wire } from '../dist/model/wire.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
 import { resolve } from '../dist/scenario/resolve.js';
+import { recordConnects } from './connect_record.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -28,87 +28,20 @@ if (!out) {
 }
 mkdirSync(out, { recursive: true });
 
-// Attempt records are reused: the hook is the class's, pointed at each run's records.
-let onAnswer = (_attempt) => {};
-const answered = Attempt.prototype.answered;
-Attempt.prototype.answered = function (error) {
-  onAnswer(this);
-  answered.call(this, error);
-};
-// The backend has started (it answers the SSL request with 'N' once that is in).
-let onStarted = (_attempt) => {};
-const backendStarted = Attempt.prototype.backendStarted;
-Attempt.prototype.backendStarted = function () {
-  onStarted(this);
-  backendStarted.call(this);
-};
-
 for (const c of [50, 100]) {
   for (let seed = 1; seed <= Number(seedsArg); seed++) {
     const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
     for (const o of [`client.requests=${c}`, `client.concurrency=${c}`, `seed=${seed}`, ...extra]) applyOverride(raw, o);
     const system = wire(resolve(validateScenario(raw, file)), false);
-    const pg = system.postgres;
-    const now = () => system.sim.now / 1000;
     const http = [];
     const response = system.client.response.bind(system.client);
     system.client.response = (req, status) => {
-      http.push({ syn: req.conn?.dialedAt ?? 0, resp: now(), status });
+      http.push({ resp: system.sim.now, status });
       response(req, status);
     };
-    const conns = new Map();
-    const rec = (attempt) => conns.get(attempt.req);
-    const pmSyn = pg.postmaster.syn.bind(pg.postmaster);
-    pg.postmaster.syn = (attempt) => {
-      if (attempt.synCount === 0) conns.set(attempt.req, { syn: now(), turns: [] });
-      pmSyn(attempt);
-    };
-    const turn = pg.client.turn.bind(pg.client);
-    pg.client.turn = (attempt, cpu) => {
-      rec(attempt)?.turns.push({ asked: now(), slotted: attempt.slotted });
-      turn(attempt, cpu);
-    };
-    onAnswer = (attempt) => {
-      const r = rec(attempt);
-      if (r?.turns.length) r.turns[r.turns.length - 1].answered = now();
-      // The last connected-socket turn sends the SSL request.
-      if (r && r.ssl === undefined && !attempt.requestSent && attempt.turnsLeft === 0) r.ssl = now();
-    };
-    onStarted = (attempt) => {
-      const r = rec(attempt);
-      if (r) r.started = now();
-    };
-    const packet = pg.startupPacketRead.bind(pg);
-    pg.startupPacketRead = (attempt) => {
-      const r = rec(attempt);
-      if (r) r.startup = now();
-      packet(attempt);
-    };
-    const finish = pg.finish.bind(pg);
-    pg.finish = (attempt, error) => {
-      const r = rec(attempt);
-      if (r && error === undefined) r.ok = now();
-      finish(attempt, error);
-    };
-    // psycopg2 outside autocommit sends BEGIN before the handler's query: the first query
-    // is its, answered when its done callback runs.
-    const query = pg.query.bind(pg);
-    pg.query = (req, cpu, wait, done, a, ...rest) => {
-      const r = conns.get(req);
-      if (r && r.query === undefined) {
-        r.query = now();
-        const answer = (x, error) => {
-          r.answered = now();
-          done(x, error);
-        };
-        query(req, cpu, wait, answer, a, ...rest);
-        return;
-      }
-      if (r && r.query2 === undefined) r.query2 = now();
-      query(req, cpu, wait, done, a, ...rest);
-    };
+    const conns = recordConnects(system);
     runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
-    const f = (x) => (x === undefined ? '' : x.toFixed(3));
+    const f = (x) => (x === undefined ? '' : (x / 1000).toFixed(3));
     const lines = ['kind,port,syn,a,b,c,d,e,f,g,h,i,j,k,l,m'];
     for (const h of http) lines.push(`http,,0.000,0.000,${f(h.resp)},${h.status}`);
     for (const r of conns.values()) {

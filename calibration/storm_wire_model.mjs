@@ -5,7 +5,7 @@
 // Node only (npm run build first).
 //
 //   node calibration/storm_wire_model.mjs [cN: c1000, c400...] [seeds] [scenario] [--set path=value ...]
-import { Attempt } from '../dist/model/database/connectionAttempt.js';
+import { recordConnects } from './connect_record.mjs';
 import { plan, wireStorm } from './storm.mjs';
 
 const args = process.argv.slice(2);
@@ -17,15 +17,6 @@ const AT = [100_000, 200_000, 300_000, 500_000, 1_000_000];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-// The client's answers go to their attempt, a record the server reuses: the hook is the
-// class's, set once, and each seed's run points it at its own records.
-let onAnswer = (_attempt) => {};
-const answered = Attempt.prototype.answered;
-Attempt.prototype.answered = function (error) {
-  onAnswer(this);
-  answered.call(this, error);
 };
 
 console.log(`${storm}, ${file}${extra.length ? ` ${extra.join(' ')}` : ''}`);
@@ -92,43 +83,7 @@ for (let seed = 1; seed <= Number(seedsArg); seed++) {
     next(req);
   };
   // Each connection's steps, by its request (attempt records are reused).
-  const conns = new Map();
-  const rec = (attempt) => conns.get(attempt.req);
-  const pmSyn = pg.postmaster.syn.bind(pg.postmaster);
-  pg.postmaster.syn = (attempt) => {
-    if (attempt.synCount === 0) conns.set(attempt.req, { syn: now(), turns: [] });
-    pmSyn(attempt);
-  };
-  const turn = pg.client.turn.bind(pg.client);
-  pg.client.turn = (attempt, cpu) => {
-    rec(attempt)?.turns.push({ asked: now(), slotted: attempt.slotted });
-    turn(attempt, cpu);
-  };
-  onAnswer = (attempt) => {
-    const r = rec(attempt);
-    if (r?.turns.length) r.turns[r.turns.length - 1].answered = now();
-  };
-  const packet = pg.startupPacketRead.bind(pg);
-  pg.startupPacketRead = (attempt) => {
-    const r = rec(attempt);
-    if (r) r.startup = now();
-    packet(attempt);
-  };
-  const finish = pg.finish.bind(pg);
-  pg.finish = (attempt, error) => {
-    const r = rec(attempt);
-    if (r) {
-      if (error === undefined) r.ok = now();
-      else if (/too many|reserved/.test(error)) r.refused = now();
-    }
-    finish(attempt, error);
-  };
-  const query = pg.query.bind(pg);
-  pg.query = (req, ...rest) => {
-    const r = conns.get(req);
-    if (r && r.query === undefined) r.query = now();
-    query(req, ...rest);
-  };
+  const conns = recordConnects(system);
   storm.run();
 
   const all = [...conns.values()];

@@ -14,16 +14,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 RUNS="${RUNS:-3}"
-T=/sys/kernel/tracing
-EVENTS=(sched_switch sched_wakeup sched_wakeup_new sched_migrate_task)
-[ -w "$T/tracing_on" ] || { say "no writable tracefs at $T (run as root, with tracefs mounted)"; exit 1; }
+sched_trace_check
 ONLY=.
 kit_init
-trace_off() {
-  echo 0 >"$T/tracing_on"
-  for e in "${EVENTS[@]}"; do echo 0 >"$T/events/sched/$e/enable"; done
-}
-kit_cleanup_hook() { trace_off 2>/dev/null || true; }
 postgres_up
 OUT="$RESULTS/wakeups.txt"
 gunicorn_up wakeups wsgi_actors --workers=1 --worker-class=gevent --worker-connections=100 --keep-alive=2
@@ -32,18 +25,14 @@ PM=$(postmaster_pid)
 quiet_begin
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), $(nproc) cores; one gevent worker x 100, wsgi_actors, keep-alive 2; hey -n 1000 -c 100 -t 0" >"$OUT"
 hey -n 200 -c 100 -t 0 "http://$HOST:$APP_PORT/" >/dev/null
-OLD_BUFFER=$(awk '{print $1}' "$T/buffer_size_kb")
-echo 65536 >"$T/buffer_size_kb"
+sched_trace_begin 65536 sched_switch sched_wakeup sched_wakeup_new sched_migrate_task
 for r in $(seq 1 "$RUNS"); do
-  echo 0 >"$T/tracing_on"
-  echo >"$T/trace"
-  for e in "${EVENTS[@]}"; do echo 1 >"$T/events/sched/$e/enable"; done
-  echo 1 >"$T/tracing_on"
+  sched_trace_start
   rps=$(hey -n 1000 -c 100 -t 0 "http://$HOST:$APP_PORT/" | awk '/Requests\/sec/ {print $2}')
-  trace_off
-  "$PYTHON" "$HERE/bench/wakeups.py" --worker "$W" --postmaster "$PM" --label "run $r: $rps req/s" <"$T/trace" >>"$OUT"
+  sched_trace_stop
+  "$PYTHON" "$HERE/bench/wakeups.py" --worker "$W" --postmaster "$PM" --label "run $r: $rps req/s" <"$TRACEFS/trace" >>"$OUT"
 done
-echo "$OLD_BUFFER" >"$T/buffer_size_kb"
+sched_trace_end
 gunicorn_down
 quiet_end now
 cat "$OUT" >&2

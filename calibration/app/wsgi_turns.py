@@ -3,6 +3,7 @@
 # (time.process_time from the end of one wait to the start of the next; gevent's hub
 # switching between greenlets falls outside). One line per request on stdout:
 # "turns MS0 MS1 ...": before the first wait, then after each wait (calibration/turn_cpu.sh).
+# bench/turn_cpu.py uses connect_by_turns() in a gevent process of its own.
 import os
 import sys
 import time
@@ -20,7 +21,7 @@ DB = dict(
     password=os.environ.get("CAL_PGPASSWORD", "password"),
 )
 cpu = time.process_time
-STATE = {}
+STATE = {}  # greenlet -> [CPU of each turn so far, CPU at the current turn's start, each wait's kind]
 
 
 def wait_callback(conn, timeout=None):
@@ -31,6 +32,7 @@ def wait_callback(conn, timeout=None):
             break
         if st is not None:
             st[0].append(cpu() - st[1])
+            st[2].append("R" if state == extensions.POLL_READ else "W")
         if state == extensions.POLL_READ:
             wait_read(conn.fileno(), timeout=timeout)
         elif state == extensions.POLL_WRITE:
@@ -44,13 +46,19 @@ def wait_callback(conn, timeout=None):
 extensions.set_wait_callback(wait_callback)
 
 
-def application(environ, start_response):
+def connect_by_turns(**db):
+    """psycopg2.connect(**db), and its CPU by turn (seconds) with the kind of each wait (R, W)."""
     g = gevent.getcurrent()
-    st = STATE[g] = [[], cpu()]
-    conn = psycopg2.connect(**DB)
+    st = STATE[g] = [[], cpu(), []]
+    conn = psycopg2.connect(**db)
     del STATE[g]
     st[0].append(cpu() - st[1])
+    return conn, st[0], st[2]
+
+
+def application(environ, start_response):
+    conn, turns, _ = connect_by_turns(**DB)
     conn.close()
-    sys.stdout.write("turns " + " ".join(f"{x * 1e3:.4f}" for x in st[0]) + "\n")
+    sys.stdout.write("turns " + " ".join(f"{x * 1e3:.4f}" for x in turns) + "\n")
     start_response("204 No Content", [])
     return [b""]

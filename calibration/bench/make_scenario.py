@@ -30,6 +30,12 @@ PATHS = {
 }
 
 
+
+def batch_shares(costs_path, name):
+    """The per-batch shares ("share X" at the end of each line) a perf script wrote to results/NAME."""
+    with open(os.path.join(os.path.dirname(costs_path), name)) as f:
+        return [float(x) for x in re.findall(r"share ([\d.]+)$", f.read(), re.M)]
+
 def ms(x):
     return f"{x * 1000:.4f} ms"
 
@@ -76,8 +82,7 @@ def main():
         "(calibration/bench/fork_burst.py, results/fork-burst.txt).")
     # The part of a new backend's start-up before it leaves the postmaster's session:
     # calibration/setsid_share.sh (results/setsid-share.txt, the median of its batches' shares).
-    with open(os.path.join(os.path.dirname(costs_path), "setsid-share.txt")) as f:
-        setsid_runs = [float(x) for x in re.findall(r"share ([\d.]+)$", f.read(), re.M)]
+    setsid_runs = batch_shares(costs_path, "setsid-share.txt")
     setsid_share = statistics.median(setsid_runs)
     v["database.backendBeforeSetsidCpu"] = round(v["database.backendStartupCpu"] * setsid_share, 7)
     measured["database.backendBeforeSetsidCpu"] = (
@@ -89,8 +94,7 @@ def main():
         "calibration/setsid_share.sh, results/setsid-share.txt).")
     # The part of a backend's start-up after InitProcess that comes before its challenge:
     # calibration/auth_share.sh (results/auth-share.txt, the median of its batches' shares).
-    with open(os.path.join(os.path.dirname(costs_path), "auth-share.txt")) as f:
-        auth_runs = [float(x) for x in re.findall(r"share ([\d.]+)$", f.read(), re.M)]
+    auth_runs = batch_shares(costs_path, "auth-share.txt")
     auth_share = statistics.median(auth_runs)
     v["database.backendBeforeAuthCpu"] = round(v["database.backendStartCpu"] * auth_share, 7)
     measured["database.backendBeforeAuthCpu"] = (

@@ -20,52 +20,24 @@ monkey.patch_all()
 import os  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 from collections import defaultdict  # noqa: E402
 
 import gevent  # noqa: E402
-import psycopg2  # noqa: E402
-from gevent.socket import wait_read, wait_write  # noqa: E402
-from psycopg2 import extensions  # noqa: E402
 
-cpu = time.process_time
+# The recording wait callback is the one app/wsgi_turns.py installs in the gunicorn worker.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "app"))
+from wsgi_turns import DB, connect_by_turns  # noqa: E402
+
 TURNS = defaultdict(list)  # turn index -> CPU seconds (0: before the first wait)
-KINDS = {}
-STATE = {}  # greenlet -> [index, CPU at the turn's start]
-
-
-def wait_callback(conn, timeout=None):
-    g = gevent.getcurrent()
-    st = STATE.get(g)
-    while True:
-        state = conn.poll()
-        if state == extensions.POLL_OK:
-            break
-        if st is not None:
-            TURNS[st[0]].append(cpu() - st[1])
-            KINDS[st[0] + 1] = "R" if state == extensions.POLL_READ else "W"
-        if state == extensions.POLL_READ:
-            wait_read(conn.fileno(), timeout=timeout)
-        elif state == extensions.POLL_WRITE:
-            wait_write(conn.fileno(), timeout=timeout)
-        else:
-            raise psycopg2.OperationalError(f"bad poll state {state}")
-        if st is not None:
-            st[0] += 1
-            st[1] = cpu()
-
-
-extensions.set_wait_callback(wait_callback)
+KINDS = {}  # turn index -> the kind of the wait before it
 
 
 def one():
-    g = gevent.getcurrent()
-    STATE[g] = [0, cpu()]
-    conn = psycopg2.connect(host=os.environ["CAL_PGHOST"], port=os.environ["CAL_PGPORT"], user="postgres",
-                            password=os.environ["CAL_PGPASSWORD"], dbname="postgres")
-    st = STATE.pop(g)
-    TURNS[st[0]].append(cpu() - st[1])
-    KINDS.setdefault(st[0], KINDS.get(st[0], "?"))
+    conn, turns, kinds = connect_by_turns(**DB)
+    for k, x in enumerate(turns):
+        TURNS[k].append(x)
+    for k, kind in enumerate(kinds, 1):
+        KINDS[k] = kind
     conn.close()
 
 

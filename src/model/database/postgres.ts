@@ -253,11 +253,16 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     this.openGauge.add(1, this.sim.now);
     if (this.backends > this.peakOpen) this.peakOpen = this.backends;
     // It sends its challenge and waits for the client's answers, holding its slot.
-    if (this.client !== undefined && s.authTurns > 0) {
+    if (this.exchangesAuth()) {
       this.backendCpuUsed += s.backendBeforeAuthCpu;
       if (s.backendBeforeAuthCpu > 0) this.cpu.run(s.backendBeforeAuthCpu, this.challenge, attempt, undefined, attempt.backendProcess);
       else this.challenge(attempt);
     } else this.backendStart(attempt);
+  }
+
+  /** Whether a backend and its client exchange authentication messages (a client that takes turns, a method with any). */
+  private exchangesAuth(): boolean {
+    return this.client !== undefined && this.settings.authTurns > 0;
   }
 
   /** InitPostgres got to PerformAuthentication: the backend sends its challenge. */
@@ -286,7 +291,7 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
   private backendStart(attempt: Attempt): void {
     const s = this.settings;
     // With an exchange, its part before the challenge ran already.
-    const cpu = this.client !== undefined && s.authTurns > 0 ? s.backendStartCpu - s.backendBeforeAuthCpu : s.backendStartCpu;
+    const cpu = this.exchangesAuth() ? s.backendStartCpu - s.backendBeforeAuthCpu : s.backendStartCpu;
     this.backendCpuUsed += cpu;
     if (cpu > 0) this.cpu.run(cpu, this.authenticated, attempt, undefined, attempt.backendProcess);
     else this.authenticated(attempt);
