@@ -371,3 +371,19 @@ sched_trace_end() {
   echo "$SCHED_OLD_BUFFER" >"$TRACEFS/buffer_size_kb"
   SCHED_OLD_BUFFER=""
 }
+
+# The wire (storm_wire.sh, spread_wire.sh). wire_start [TCPDUMP_OPTION...]: tcpdump on lo
+# into $WORK/wire.pcap, every SYN and every segment with a payload (IP length less the IP
+# and TCP headers) on the app's and PostgreSQL's ports; wire_stop ends it and prints
+# tcpdump's counts (captured, dropped) on one line.
+wire_start() {
+  local filter="tcp and (port $APP_PORT or port $PG_PORT) and (tcp[tcpflags] & tcp-syn != 0 or (ip[2:2] - ((ip[0]&0xf)<<2) - ((tcp[12]&0xf0)>>2)) > 0)"
+  tcpdump -i lo -n -s 96 -B 32768 "$@" -w "$WORK/wire.pcap" "$filter" 2>"$WORK/tcpdump.err" &
+  WIRE_PID=$!
+  sleep 1
+}
+wire_stop() {
+  kill -INT "$WIRE_PID"
+  wait "$WIRE_PID" || true
+  echo "tcpdump: $(grep -E 'captured|dropped' "$WORK/tcpdump.err" | tr '\n' ';')"
+}

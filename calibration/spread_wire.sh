@@ -21,16 +21,13 @@ kit_init
 postgres_up
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 mkdir -p "$OUT"
-FILTER="tcp and (port $APP_PORT or port $PG_PORT) and (tcp[tcpflags] & tcp-syn != 0 or (ip[2:2] - ((ip[0]&0xf)<<2) - ((tcp[12]&0xf0)>>2)) > 0)"
 quiet_begin
 gunicorn_up spread-wire wsgi_patched --workers=1 --worker-class=gevent --worker-connections=1000
 for r in $(seq 1 "$REPS"); do
   for c in 50 100; do
     n="c$c"
     gl=$(wc -l <"$GUNICORN_LOG")
-    tcpdump -i lo -n -s 96 -B 32768 --immediate-mode -w "$WORK/wire.pcap" "$FILTER" 2>"$WORK/tcpdump.err" &
-    dump=$!
-    sleep 1
+    wire_start --immediate-mode
     out="$OUT/$n.r$r.txt"
     flags="-n $c -c $c -t 0 http://$HOST:$APP_PORT/"
     printf '$ hey %s\n' "$flags" >"$out"
@@ -38,9 +35,7 @@ for r in $(seq 1 "$REPS"); do
     hey $flags >>"$out" 2>&1 || true
     # The Terminate and the last responses are in the capture (immediate mode, and time).
     sleep 1
-    kill -INT "$dump"
-    wait "$dump" || true
-    echo "tcpdump: $(grep -E 'captured|dropped' "$WORK/tcpdump.err" | tr '\n' ';')" >>"$out"
+    wire_stop >>"$out"
     tail -n +$((gl + 1)) "$GUNICORN_LOG" | grep -E '^(handled|failed) request' >"$WORK/handlers" || true
     "$PYTHON" "$HERE/bench/storm_wire.py" events "$WORK/wire.pcap" "$APP_PORT" "$PG_PORT" "$WORK/handlers" >"$OUT/$n.r$r.events.csv"
     say "$n r$r: $(grep -E 'Slowest|Fastest' "$out" | tr -s ' \t' ' ' | tr '\n' ' ')"

@@ -30,27 +30,21 @@ kit_init
 postgres_up
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 mkdir -p "$OUT"
-# SYNs, and segments with a payload (IP length less the IP and TCP headers), on both ports.
-FILTER="tcp and (port $APP_PORT or port $PG_PORT) and (tcp[tcpflags] & tcp-syn != 0 or (ip[2:2] - ((ip[0]&0xf)<<2) - ((tcp[12]&0xf0)>>2)) > 0)"
 quiet_begin
 for r in $(seq 1 "$REPS"); do
   for n in $STORMS; do
     gunicorn_up "wire-$n" wsgi_actors --workers="$WORKERS" --worker-class=gevent --worker-connections=100 --keep-alive=2
     gl=$(wc -l <"$GUNICORN_LOG")
     pgstart=$(wc -l <"$WORK/postgres.log")
-    tcpdump -i lo -n -s 96 -B 32768 -w "$WORK/wire.pcap" "$FILTER" 2>"$WORK/tcpdump.err" &
-    dump=$!
-    sleep 1
+    wire_start
     out="$OUT/$n.r$r.txt"
     flags="-n 1000 -c ${CLIENTS[$n]} -t 0 http://$HOST:$APP_PORT/"
     printf '$ hey %s\n' "$flags" >"$out"
     # shellcheck disable=SC2086
     hey $flags >>"$out" 2>&1 || true
     sleep 0.5
-    kill -INT "$dump"
-    wait "$dump" || true
     {
-      echo "tcpdump: $(grep -E 'captured|dropped' "$WORK/tcpdump.err" | tr '\n' ';')"
+      wire_stop
       tail -n +"$((pgstart + 1))" "$WORK/postgres.log" | awk '/too many clients/ { n++ } END { printf "postgres too many clients: %d\n", n }'
     } >>"$out"
     tail -n +$((gl + 1)) "$GUNICORN_LOG" | grep -E '^(handled|failed) request' >"$WORK/handlers" || true
