@@ -247,6 +247,14 @@ def tail(directory):
         print(f"{name[:-len('.events.csv')]}: {len(done)} connects; " + (f"responses {span(resp)} (spread {max(resp) - min(resp):.0f})" if resp else 'responses not captured'))
         print(f"  SYNs {span([c['syn'] for c in done])}; startup packets {span([c['startup'] for c in done])}; "
               f"proofs sent {span([c['cfinal'] for c in done])}; authenticated {span([c['ok'] for c in done])}; queries {span([c['query'] for c in done])}")
+        # The first round of proofs is as long as the client-firsts already sent when it begins:
+        # how quickly the backends answered the startup packets with their challenge decides it.
+        first = min(c['cfinal'] for c in done)
+        early = [c for c in done if c['startup'] < first and c['authreq'] is not None]
+        challenge = [c['authreq'] - c['startup'] for c in early]
+        print(f"  before the first proof ({first:.0f}): startup packets {len(early)}, challenges {sum(1 for c in early if c['authreq'] < first)}, "
+              f"client-firsts {sum(1 for c in done if c['cfirst'] is not None and c['cfirst'] < first)}; "
+              f"their startup packet to challenge (backend) median {med(challenge)} max {max(challenge):.1f}" if challenge else "")
         two = [c for c in done if c['answered'] is not None and c['query2'] is not None]
         if two:
             print(f"  BEGIN answered {span([c['answered'] for c in two])} (backend median {med([c['answered'] - c['query'] for c in two])}, "
