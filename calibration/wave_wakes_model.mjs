@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The model's side of wave_wakes.sh: the same wave (one gevent worker x 1000, pg_sleep(1),
-// hey -n C -c C) on the per-core run queues, with every placement of a new process
-// recorded: how many of the postmaster's forks went onto the core the worker was on, by
-// 50 ms window, and how many tasks each of the two cores had then. Node only (npm run
-// build first).
+// The model's side of wave_wakes.sh and wakeups.sh: where the per-core run queues put the
+// postmaster's forks (onto the core the worker was on or another, by 50 ms window), and how
+// the worker fared (the share of the run it was runnable but not running, in all and while
+// another core idled; how often a tick's balancing moved it). Node only (npm run build first).
 //
 //   node calibration/wave_wakes_model.mjs [seeds] [scenario] [--set path=value ...]
+//     the wave: one worker, pg_sleep(1), hey -n C -c C for C = 50 and 100
+//   node calibration/wave_wakes_model.mjs --as-is [seeds] [scenario] [--set path=value ...]
+//     the scenario's own load (e.g. --set client.requests=1000 --set client.concurrency=100
+//     --set app.steps.1.cpu=... for wakeups.sh's actors run)
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,44 +23,68 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const extra = [];
 for (let i = args.indexOf('--set'); i >= 0; i = args.indexOf('--set')) extra.push(...args.splice(i, 2).slice(1));
+const asIs = args[0] === '--as-is';
+if (asIs) args.shift();
 const [seedsArg = '3', file = 'calibration/measured-linux-2core.json'] = args;
 
-// placeNew is the per-core queues' choice of a core for a new process (a fork).
+const isWorker = (t) => t.process?.constructor?.name === 'GeventWorker';
 let forks = [];
+let stats;
 let now = () => 0;
+// placeNew is the per-core queues' choice of a core for a new process (a fork).
 const placeNew = PerCoreCpu.prototype.placeNew;
 PerCoreCpu.prototype.placeNew = function (parent) {
   const core = placeNew.call(this, parent);
-  if (parent?.constructor?.name === 'Postmaster') {
-    const worker = this.tasks.find((t) => t.process?.constructor?.name === 'GeventWorker');
-    forks.push({ t: now(), core, worker: worker?.core, onCore: [...this.onCore] });
-  }
+  if (parent?.constructor?.name === 'Postmaster') forks.push({ t: now(), core, worker: this.tasks.find(isWorker)?.core });
   return core;
 };
+// advance brings every task up to date: the worker's time runnable but not running, by what the other cores did.
+const advance = PerCoreCpu.prototype.advance;
+PerCoreCpu.prototype.advance = function () {
+  const dt = this.sim.now - this.updated;
+  const w = dt > 0 ? this.tasks.find(isWorker) : undefined;
+  if (w !== undefined && w.rate < 1) {
+    stats.wait += dt * (1 - w.rate);
+    if (this.onCore.some((n, c) => c !== w.core && n === 0)) stats.waitIdle += dt * (1 - w.rate);
+  }
+  return advance.call(this);
+};
+const pull = PerCoreCpu.prototype.pull;
+PerCoreCpu.prototype.pull = function (to) {
+  const w = this.tasks.find(isWorker);
+  const before = w?.core;
+  pull.call(this, to);
+  if (w !== undefined && w.core !== before) stats.moves++;
+};
 
-for (const c of [50, 100]) {
+for (const c of asIs ? [undefined] : [50, 100]) {
   for (let seed = 1; seed <= Number(seedsArg); seed++) {
     const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
-    for (const o of [`client.requests=${c}`, `client.concurrency=${c}`, `seed=${seed}`, ...extra]) applyOverride(raw, o);
+    const load = c === undefined ? [] : [`client.requests=${c}`, `client.concurrency=${c}`];
+    for (const o of [...load, `seed=${seed}`, ...extra]) applyOverride(raw, o);
     const system = wire(resolve(validateScenario(raw, file)), false);
     forks = [];
+    stats = { wait: 0, waitIdle: 0, moves: 0 };
     now = () => system.sim.now;
-    runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
+    runSystem(system, { maxEvents: 50_000_000, maxSimTime: 3600e6 });
+    const span = system.sim.now;
     // Windows from the simulation's start (hey's first dial); the trace's start a few ms later, at the worker's first wake-up.
     const byWindow = new Map();
-    let known = 0;
     for (const f of forks) {
       if (f.worker === undefined) continue;
-      known++;
       const w = Math.floor(f.t / 50_000) * 50;
       const e = byWindow.get(w) ?? { onto: 0, all: 0 };
       e.all++;
       if (f.core === f.worker) e.onto++;
       byWindow.set(w, e);
     }
+    const known = forks.filter((f) => f.worker !== undefined);
+    const onto = known.filter((f) => f.core === f.worker).length;
     const parts = [...byWindow.entries()].filter(([w]) => w < 300).map(([w, e]) => `${w}-${w + 50} ms ${e.onto} of ${e.all}`);
     console.log(
-      `c${c} seed ${seed}: the postmaster's forks onto the worker's core (of those with the worker runnable: ${known} of ${forks.length}): ${parts.join(', ')}`,
+      `${c === undefined ? 'as is' : `c${c}`} seed ${seed}: ${(span / 1e6).toFixed(2)} s; the postmaster forked ${forks.length}, onto the worker's core ${(onto / Math.max(1, known.length)).toFixed(2)} ` +
+        `(of the ${known.length} with the worker runnable; by window: ${parts.join(', ')}); the worker waited for a core ${(stats.wait / span).toFixed(2)} of the time ` +
+        `(${(stats.waitIdle / span).toFixed(2)} beside an idle core) and moved ${stats.moves} times (${(stats.moves / (span / 1e6)).toFixed(0)} a second)`,
     );
   }
 }

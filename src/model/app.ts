@@ -25,6 +25,7 @@ import type { CompiledStep, Endpoint } from './steps.js';
 import type { Breakers } from './breaker.js';
 import { type Driver, raisedAs } from './database/driverError.js';
 import { wait } from './stepIo.js';
+import { HubLoop } from './hubLoop.js';
 
 export class App implements DbClient {
   /** Requests that ended in an exception, by the error text (see exceptionsRaised). */
@@ -132,7 +133,8 @@ export class App implements DbClient {
     }
     // Blocking connect (no psycogreen) holds the loop already, and keeps it after;
     // psycogreen's wait callback runs at each turn of a cooperative connect.
-    const turn = req.step > 0 && cooperative(req) ? this.current(req).turnCpu : 0;
+    const step = req.step > 0 ? this.current(req) : undefined;
+    const turn = step !== undefined && cooperative(req) ? step.turnCpu : 0;
     const work = cpu + this.resumeCpu(req) + turn;
     if (work === 0) {
       attempt.answered();
@@ -140,6 +142,7 @@ export class App implements DbClient {
     }
     req.authAttempt = attempt;
     req.authKeepsLoop = req.hasLoop;
+    if (turn > 0) req.pendingBackToBackSaving = turn * (1 - step!.backToBackShare);
     // (A pool's start-up connect is no step of a handler: req.step is 0.)
     if (!req.hasLoop && req.step > 0 && this.current(req).blocking) {
       // A blocking connect on a thread of its own (gthread, a `def` handler's threadpool):
@@ -215,7 +218,8 @@ export class App implements DbClient {
   runCpu(req: HttpRequest): void {
     req.enter(Phase.cpu, this.sim.now);
     const step = this.current(req);
-    const work = step.fixedDuration !== undefined ? step.fixedDuration : this.sample(step, step.duration);
+    let work = step.fixedDuration !== undefined ? step.fixedDuration : this.sample(step, step.duration);
+    if (step.backToBackShare !== 1 && backToBack(req)) work = Math.round(work * step.backToBackShare);
     req.cpuWork = work;
     req.cpuTask = this.cpu.run(work, cpuDone, this, req, processOf(req));
   }
@@ -322,7 +326,17 @@ function processOf(req: HttpRequest): OnCore | undefined {
   return host?.blockingHoldsLoop && !req.onThread ? host : undefined;
 }
 
+/** A connect's turn of `req`'s greenlet runs now: back to back with another's (see HubLoop.connectTurn)? */
+function backToBack(req: HttpRequest): boolean {
+  const loop = req.host?.loop;
+  return loop instanceof HubLoop && loop.connectTurn();
+}
+
 function runPendingCpu(app: App, req: HttpRequest): void {
+  if (req.pendingBackToBackSaving > 0) {
+    if (backToBack(req)) req.pendingCpu = Math.round(req.pendingCpu - req.pendingBackToBackSaving);
+    req.pendingBackToBackSaving = 0;
+  }
   req.enter(Phase.cpu, app.sim.now);
   req.cpuWork = req.pendingCpu;
   req.cpuTask = app.cpu.run(req.pendingCpu, pendingCpuDone, app, req, processOf(req));

@@ -16,6 +16,23 @@ import { Resource } from '../engine/resource.js';
 
 export class HubLoop extends Resource {
   private busy = false;
+  /** How many times the loop has gone to sleep (found nothing ready and blocked in its poll). */
+  private naps = 0;
+  /** `naps` when a connect's turn last ran; -1: never. */
+  private connectTurnAt = -1;
+
+  /**
+   * A connect's turn runs now: whether another connect's turn ran since the loop last slept.
+   * psycopg2's, libpq's and gevent's code around the proof costs about half as much run
+   * back to back as after the loop woke (calibration/warm_turns.sh); what counts is the same
+   * code having just run, not the loop's being busy: one connect at a time, every turn
+   * follows a sleep, the first too, though the accept woke the loop just before.
+   */
+  connectTurn(): boolean {
+    const backToBack = this.connectTurnAt === this.naps;
+    this.connectTurnAt = this.naps;
+    return backToBack;
+  }
   /** Ready IO, as (callback, a, b) triples. */
   private readonly io = new Fifo<unknown>();
   /** Callbacks made by greenlets that ran (run_callback), as triples. */
@@ -78,6 +95,7 @@ export class HubLoop extends Resource {
       if (this.iterated !== undefined) this.iterated();
       if (this.io.length === 0) {
         this.busy = false;
+        this.naps++;
         return;
       }
       this.batch = this.io.length / 3 - 1;

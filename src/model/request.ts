@@ -102,6 +102,8 @@ export class HttpRequest {
   holdsDbConnection = false;
   /** The worker's CPU it is about to run outside a step (request handling, an error, authentication) and what follows. */
   pendingCpu = 0;
+  /** Of pendingCpu, the CPU its turn saves if its loop runs it back to back (a connect's turnCpu, less its share). */
+  pendingBackToBackSaving = 0;
   /** The work of its CPU task in progress, counted when it is done. */
   cpuWork = 0;
   afterCpu: ((app: any, req: HttpRequest) => void) | undefined = undefined;

@@ -55,4 +55,10 @@ export const MEASURED_COSTS = {
   connectCpu: { 'scram-sha-256': 0.004763, md5: 0.000653, trust: 0.000587 },
   /** Of that, the part before the first wait (psycopg2.connect(async_=1): PQconnectStart; calibration/bench/connect_start.py). */
   connectStartCpu: 0.000227,
+  /**
+   * Of startCpu and turnCpu, the share a turn costs when the worker's loop runs it straight
+   * after another turn (calibration/warm_turns.sh, results/warm-turns.txt: the worker's CPU per
+   * connect beside the proof, back to back over one at a time).
+   */
+  connectBackToBackShare: 0.53,
 } as const;

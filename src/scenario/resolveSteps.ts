@@ -32,6 +32,8 @@ export interface ResolvedStep {
   startCpu?: number;
   /** A cooperative connect's extra worker CPU at each turn (µs). */
   turnCpu?: number;
+  /** A connect's start and turns: the share of their worker CPU they cost run back to back on the loop. */
+  backToBackShare?: number;
   /** The random stream its durations draw from: the same name, the same stream. */
   stream?: string;
   blocking: boolean;
@@ -132,12 +134,14 @@ function resolveSteps(
         else if (authInHandshake) {
           // libpq's own work starts the connect on the loop; the proof's comes with the challenge.
           const start = typeof step.cpu === 'number' ? Math.min(step.startCpu, step.cpu) : step.startCpu;
-          if (start > 0) out.push({ kind: 'cpu', duration: toDistribution(start), stream, blocking: false });
+          if (start > 0)
+            out.push({ kind: 'cpu', duration: toDistribution(start), stream, blocking: false, backToBackShare: step.backToBackShare });
           out.push({
             kind: 'dbConnect',
             cpu: toDistribution(step.cpu),
             startCpu: fromSeconds(start),
             turnCpu: fromSeconds(step.turnCpu),
+            backToBackShare: step.backToBackShare,
             stream,
             blocking,
           });

@@ -26,6 +26,10 @@ export const stepSchema = z.discriminatedUnion('kind', [
       description:
         "The part of `cpu` spent when the connect starts (psycopg2's connection object, libpq's PQconnectStart), before the first wait; the rest comes with the challenge. Default: as measured on Linux (psycopg2.connect with async_=1 returns after PQconnectStart: calibration/bench/connect_start.py). At most `cpu`.",
     }),
+    backToBackShare: z.number().min(0).max(1).default(M.connectBackToBackShare).meta({
+      description:
+        "Fraction of startCpu and turnCpu that a cooperative connect's turn costs when another connect's turn ran since the worker's loop last slept (the same code just run costs about half as much as after a wake-up; one connect at a time, every turn pays in full). Default: as measured on Linux (calibration/warm_turns.sh: a gevent worker's CPU per connect beside the proof at hey -c 50 over -c 1).",
+    }),
     turnCpu: seconds.default(0).meta({
       description:
         "A cooperative connect's extra worker CPU at each of its turns (psycogreen's wait callback: conn.poll() and a new watcher per wait), beyond server.switchCpu and beyond `cpu`, which a process of its own measures without gevent. 0 unless measured: calibration/connect_in_worker.sh sets the connect inside a gevent worker beside the same in a plain process.",

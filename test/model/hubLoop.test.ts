@@ -56,4 +56,31 @@ describe("a gevent worker's loop (the hub)", () => {
     expect(loop.available).toBe(1);
     expect(() => loop.release()).toThrow(/release without acquire/);
   });
+
+  it("tells a connect's turn whether another connect's turn ran since the loop last slept", () => {
+    // a (a connect's turn) comes to an idle loop: the first since it woke. While it runs, b
+    // (a connect's turn) and x (something else) become ready; they follow without a sleep, so
+    // b's is back to back. The loop then sleeps; c comes alone, after the sleep, although
+    // a connect's turn ran before it: c pays in full. d, queued behind c, does not.
+    const loop = new HubLoop('loop');
+    const log: string[] = [];
+    const turn = (name: string, during?: () => void) => () => {
+      log.push(`${name} ${loop.connectTurn() ? 'back to back' : 'after a wake-up'}`);
+      during?.();
+    };
+    loop.acquire(
+      turn('a', () => {
+        loop.acquire(turn('b'), undefined);
+        loop.acquire(() => log.push('x'), undefined);
+      }),
+      undefined,
+    );
+    while (loop.used > 0) loop.release();
+    loop.acquire(
+      turn('c', () => loop.acquire(turn('d'), undefined)),
+      undefined,
+    );
+    while (loop.used > 0) loop.release();
+    expect(log).toEqual(['a after a wake-up', 'b back to back', 'x', 'c after a wake-up', 'd back to back']);
+  });
 });

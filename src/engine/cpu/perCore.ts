@@ -9,6 +9,13 @@
 //   spare capacity, fully busy or overloaded; the child stays on its parent's core unless
 //   another core is in a lighter class, or in the same class has an idle CPU where the
 //   parent's has none (spare), or carries less than 1/1.17 of its load (busy).
+// - A new process counts on its core at once: the kernel starts its PELT averages with its
+//   load at its full weight and its utilization at a share of its core's spare capacity
+//   (init_entity_runnable_average, post_init_entity_util_avg) and attaches them to the core
+//   it was placed on. So a parent forking in a burst soon finds its own core overloaded and
+//   sends the next children to the other one, as a trace of the kit's stack shows from a
+//   wave's first milliseconds (calibration/wave_wakes.sh); without it the model kept a
+//   wave's first forks all on the postmaster's core.
 // - An idle core pulls a task from the busiest core at the next scheduler tick
 //   (CONFIG_HZ 250: every 4 ms) of a core that has more than one task: nohz_balancer_kick
 //   wakes the idle core to balance (kernel/sched/fair.c). It pulls the task that has been
@@ -115,7 +122,10 @@ export class PerCoreCpu implements Cpu {
     let core = process !== undefined ? process.cpuCore : -1;
     if (core < 0 || core >= this.cores) {
       core = this.placeNew(process?.parent);
-      if (process !== undefined) process.cpuCore = core;
+      if (process !== undefined) {
+        process.cpuCore = core;
+        this.attachNew(core);
+      }
     }
     const id = this.seq++;
     this.tasks.push({ process, left: work, rate: 0, core, group: g, seq: id, fn, a, b });
@@ -177,6 +187,21 @@ export class PerCoreCpu implements Cpu {
     if (n > 1 && (this.util[c] * IMBALANCE > 1 || this.runnableAvg[c] > IMBALANCE)) return OVERLOADED;
     if (n < 1 || (this.util[c] * IMBALANCE <= 1 && this.runnableAvg[c] <= IMBALANCE)) return HAS_SPARE;
     return FULLY_BUSY;
+  }
+
+  /**
+   * A new process's PELT averages as the kernel starts them (init_entity_runnable_average,
+   * post_init_entity_util_avg): its load at its full weight, its util and runnable averages
+   * at its core's util over its load, at most half the core's spare capacity; all of it
+   * attached to the core at once.
+   */
+  private attachNew(c: number): void {
+    const u = this.util[c];
+    let init = Math.max(0, (1 - u) / 2);
+    if (u > 0) init = Math.min(init, u / (this.loadAvg[c] + 1 / 1024));
+    this.util[c] += init;
+    this.runnableAvg[c] += init;
+    this.loadAvg[c] += 1;
   }
 
   private remove(t: CoreTask): void {

@@ -108,6 +108,18 @@ describe('per-core run queues', () => {
     expect(out.child).toBe(210);
   });
 
+  it('count a new process on its core at once, so that a parent forking in a burst sends the later children to the other core', () => {
+    // The parent runs on core 0, x on core 1; the machine was idle (PELT averages 0). Each child
+    // starts with its core's util over its load, at most half the spare capacity: core 0 goes
+    // 0 -> 0.5 -> 0.75 -> 0.875 (runnable the same, load one a child). The first three find
+    // both cores with spare capacity and stay; the fourth finds core 0 with four tasks and
+    // 0.875 x 1.17 > 1 (overloaded) against core 1's spare capacity, and goes there.
+    const parent = on(0);
+    const children = [1, 2, 3, 4].map(() => ({ cpuCore: -1, parent }));
+    perCore(2, [['parent', parent, 0, 1000], ['x', on(1), 0, 1000], ...children.map((c, i): Start => [`c${i + 1}`, c, 0, 100])]);
+    expect(children.map((c) => c.cpuCore)).toEqual([0, 0, 0, 1]);
+  });
+
   it("split a task group's weight between the cores its tasks are on", () => {
     // Group g has one task on each core, so each carries half of g's weight. On core 0 the
     // lone task weighs 1 against g's 1/2: it runs at 2/3, g's task at 1/3. g's task on core 1
