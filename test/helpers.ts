@@ -62,6 +62,7 @@ export function withoutCosts<T>(raw: T): T {
       if (step.kind !== 'dbConnect') continue;
       step.cpu ??= 0;
       step.startCpu ??= 0;
+      step.backToBackShare ??= 0;
     }
   }
   return r;

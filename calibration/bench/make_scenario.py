@@ -156,6 +156,19 @@ def main():
                 f"of its own, alternated ({len(per_turn)} rounds, calibration/connect_in_worker.sh, "
                 f"results/connect-in-worker.txt), less the {turns} turns' switches (server.switchCpu), over {turns} "
                 f"turns; median, range {min(per_turn):.3f}-{max(per_turn):.3f} ms.")
+    # What the connect's start and turns cost when they follow one another on the worker's loop,
+    # as a share of the same one at a time (calibration/warm_turns.sh, results/warm-turns.txt).
+    back_to_back = None
+    warm_path = os.path.join(os.path.dirname(costs_path), "warm-turns.txt")
+    if os.path.exists(warm_path):
+        with open(warm_path) as f:
+            m = re.search(r"^connect, the proof aside .*: one at a time ([\d.]+) ms, back to back ([\d.]+) ms, ratio ([\d.]+)", f.read(), re.M)
+        if m:
+            back_to_back = float(m.group(3))
+            measured["app.steps.0.backToBackShare"] = (
+                f"{back_to_back}: a gevent worker's CPU per connect beside the proof (the greenlet's other turns, gevent's "
+                f"hub and gunicorn), {m.group(2)} ms at hey -c 50 against {m.group(1)} ms at -c 1, alternated rounds, "
+                "medians (calibration/warm_turns.sh, results/warm-turns.txt).")
     # How the kernel groups the kit's processes before it shares the cores
     # (calibration/autogroup.sh, results/autogroup.txt): with autogroup on and the kit in the
     # root cpu cgroup, every session is a group; hey shares the workers' session when the
@@ -213,7 +226,8 @@ def main():
                    "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],
                    "switchCpu": round(switch_ms / 1000, 7), "errorCpu": v["server.errorCpu"]},
         "app": {"status": 204, "psycogreen": True, "steps": [
-            {"kind": "dbConnect", "cpu": connect_dist, "startCpu": round(start_ms / 1000, 7), "turnCpu": round(turn_s, 7)},
+            {"kind": "dbConnect", "cpu": connect_dist, "startCpu": round(start_ms / 1000, 7), "turnCpu": round(turn_s, 7),
+             **({"backToBackShare": back_to_back} if back_to_back is not None else {})},
             {"kind": "dbQuery", "time": 1},
             {"kind": "dbClose"},
         ]},

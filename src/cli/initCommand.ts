@@ -45,6 +45,8 @@ export const COST_NOTES: Record<string, string> = {
     'the part of that CPU before the first wait, measured by calibration/bench/connect_start.py (psycopg2.connect(async_=1)).',
   'app.steps.0.turnCpu':
     "the gevent worker's extra CPU at each of a cooperative connect's turns (psycogreen's wait callback), 0 here: measure yours with calibration/connect_in_worker.sh (the connect inside a worker against a plain process; (worker - plain - 6 x server.switchCpu) / 6).",
+  'app.steps.0.backToBackShare':
+    "the share of startCpu and turnCpu a connect's turn costs when another connect's turn ran since the worker's loop last slept, measured by calibration/warm_turns.sh (a gevent worker's CPU per connect beside the proof at hey -c 50 over -c 1).",
   'app.steps.1.time':
     "your query's time without CPU (e.g. SELECT pg_sleep, disk, locks): measure it with EXPLAIN ANALYZE or pg_stat_statements' mean_exec_time, less its CPU below.",
   'app.steps.1.cpu':

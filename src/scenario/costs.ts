@@ -21,6 +21,8 @@ export interface CostSpec {
   /** For a step field: the kind of step that has it. */
   readonly stepKind?: Step['kind'];
   readonly description: string;
+  /** A fraction rather than a duration: its largest value (1). */
+  readonly max?: number;
 }
 
 export const COSTS: readonly CostSpec[] = [
@@ -37,6 +39,12 @@ export const COSTS: readonly CostSpec[] = [
     path: 'app.steps.N.turnCpu',
     stepKind: 'dbConnect',
     description: "a cooperative connect's extra worker CPU at each turn (psycogreen's wait callback)",
+  },
+  {
+    path: 'app.steps.N.backToBackShare',
+    stepKind: 'dbConnect',
+    description: 'the share of startCpu and turnCpu a connect turn costs right after another (a fraction)',
+    max: 1,
   },
   { path: 'app.steps.N.cpu', stepKind: 'dbQuery', description: "the backend's CPU for the query" },
   { path: 'app.steps.N.decodeCpu', stepKind: 'dbQuery', description: "the worker's CPU to read and decode the result rows" },
@@ -71,8 +79,10 @@ export interface Cost {
   /** The same as keys: ["app", "steps", 1, "cpu"]. */
   readonly keys: readonly (string | number)[];
   readonly description: string;
-  /** Its value in the validated scenario (given, or the default): seconds or a distribution. */
+  /** Its value in the validated scenario (given, or the default): seconds or a distribution (a fraction: a number). */
   readonly value: DurationSpec;
+  /** A fraction's largest value. */
+  readonly max?: number;
 }
 
 /**
@@ -89,7 +99,7 @@ export function costsOf(scenario: Scenario): Cost[] {
     if (spec.stepKind === undefined) {
       const keys = spec.path.split('.');
       const value = valueAt(scenario, keys);
-      if (isDuration(value)) out.push({ path: spec.path, keys, description: spec.description, value });
+      if (isDuration(value)) out.push({ path: spec.path, keys, description: spec.description, value, max: spec.max });
     } else if (spec === stepSpecs[0]) {
       for (const list of stepLists) {
         list.steps.forEach((step, i) => {
@@ -99,7 +109,7 @@ export function costsOf(scenario: Scenario): Cost[] {
             const value = (step as Record<string, unknown>)[field];
             if (!isDuration(value)) continue;
             const keys = [...list.keys, i, field];
-            out.push({ path: keys.join('.'), keys, description: s.description, value });
+            out.push({ path: keys.join('.'), keys, description: s.description, value, max: s.max });
           }
         });
       }

@@ -66,6 +66,7 @@ describe('the cost registry', () => {
       'app.endpoints.0.steps.0.time',
       'app.endpoints.1.steps.0.cpu',
       'app.endpoints.1.steps.0.turnCpu',
+      'app.endpoints.1.steps.0.backToBackShare',
       'app.endpoints.1.steps.1.cpu',
       'app.endpoints.1.steps.1.decodeCpu',
       'database.forkTime',

@@ -162,7 +162,7 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
     const percent = `${sign}${Math.round(Math.abs(factor - 1) * 100)} %`;
     const override: Override = {
       path: cost.keys,
-      value: scaleDuration(cost.value, factor, MAX_SECONDS),
+      value: scaleDuration(cost.value, factor, cost.max ?? MAX_SECONDS),
       source: `--sensitivity (${cost.path} ${percent})`,
     };
     applyOverride(copy, override);

@@ -51,6 +51,7 @@ describe('sim run --sensitivity', () => {
       'server.errorCpu',
       'app.steps.1.cpu',
       'app.steps.1.turnCpu',
+      'app.steps.1.backToBackShare',
       'app.steps.2.cpu',
       'app.steps.2.decodeCpu',
       'database.postmasterCpu',
