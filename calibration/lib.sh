@@ -335,7 +335,7 @@ quiet_end() {
   fi
 }
 
-# The kernel's scheduler events through tracefs (root; wakeups.sh, spread_sched.sh).
+# The kernel's scheduler events through tracefs (root; wakeups.sh, sched_waves below).
 # sched_trace_check: tracefs is there and writable. sched_trace_begin KB EVENT...: the
 # per-CPU buffer set to KB (put back by sched_trace_end, or by kit_cleanup when a run
 # stops early); sched_trace_start clears the trace and records the events,
@@ -370,6 +370,37 @@ sched_trace_end() {
   sched_trace_stop
   echo "$SCHED_OLD_BUFFER" >"$TRACEFS/buffer_size_kb"
   SCHED_OLD_BUFFER=""
+}
+
+# Waves traced (spread_sched.sh, wave_wakes.sh). sched_waves NAME OUT READ EVENT...: one
+# gevent worker x 1000 with the kit's pg_sleep(1) handler, hey -n C -c C for C = 50 and 100
+# alternated RUNS (3) rounds, the scheduler's EVENTs traced around each; READ (a shell
+# function) reads the trace in $WORK/trace.txt, with the worker's pid in W, the postmaster's
+# in PM, c, r and Slowest - Fastest in spread, and appends to OUT.
+sched_waves() {
+  local name="$1" out="$2" read="$3" r c
+  shift 3
+  gunicorn_up "$name" wsgi_patched --workers=1 --worker-class=gevent --worker-connections=1000
+  W=$(pgrep -P "$GUNICORN_PID" | head -n 1)
+  PM=$(postmaster_pid)
+  quiet_begin
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), $(nproc) cores; one gevent worker x 1000, wsgi_patched (pg_sleep(1)); hey -n C -c C -t 0" >"$out"
+  sched_trace_begin 16384 "$@"
+  for r in $(seq 1 "${RUNS:-3}"); do
+    for c in 50 100; do
+      sched_trace_start
+      spread=$(hey -n "$c" -c "$c" -t 0 "http://$HOST:$APP_PORT/" | awk '/Slowest/ {s=$2} /Fastest/ {f=$2} END {printf "%.3f", s - f}')
+      sched_trace_stop
+      cat "$TRACEFS/trace" >"$WORK/trace.txt"
+      say "c$c run $r: $(wc -l <"$WORK/trace.txt") events"
+      "$read" >>"$out"
+      sleep 2
+    done
+  done
+  sched_trace_end
+  gunicorn_down
+  quiet_end now
+  cat "$out" >&2
 }
 
 # The wire (storm_wire.sh, spread_wire.sh). wire_start [TCPDUMP_OPTION...]: tcpdump on lo

@@ -10,30 +10,11 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
-RUNS="${RUNS:-3}"
 sched_trace_check
 ONLY=.
 kit_init
 postgres_up
-OUT="$RESULTS/spread-sched.txt"
-gunicorn_up spread-sched wsgi_patched --workers=1 --worker-class=gevent --worker-connections=1000
-W=$(pgrep -P "$GUNICORN_PID" | head -n 1)
-PM=$(postmaster_pid)
-quiet_begin
-echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), $(nproc) cores; one gevent worker x 1000, wsgi_patched (pg_sleep(1)); hey -n C -c C -t 0" >"$OUT"
-sched_trace_begin 16384 sched_switch sched_wakeup
-for r in $(seq 1 "$RUNS"); do
-  for c in 50 100; do
-    sched_trace_start
-    spread=$(hey -n "$c" -c "$c" -t 0 "http://$HOST:$APP_PORT/" | awk '/Slowest/ {s=$2} /Fastest/ {f=$2} END {printf "%.3f", s - f}')
-    sched_trace_stop
-    cat "$TRACEFS/trace" >"$WORK/trace.txt"
-    say "c$c run $r: $(wc -l <"$WORK/trace.txt") events"
-    "$PYTHON" "$HERE/bench/wave_cpu.py" --worker "$W" --postmaster "$PM" --label "c$c run $r: Slowest - Fastest $spread s" <"$WORK/trace.txt" >>"$OUT"
-    sleep 2
-  done
-done
-sched_trace_end
-gunicorn_down
-quiet_end now
-cat "$OUT" >&2
+read_wave() {
+  "$PYTHON" "$HERE/bench/wave_cpu.py" --worker "$W" --postmaster "$PM" --label "c$c run $r: Slowest - Fastest $spread s" <"$WORK/trace.txt"
+}
+sched_waves spread-sched "$RESULTS/spread-sched.txt" read_wave sched_switch sched_wakeup

@@ -10,9 +10,8 @@ import collections
 import re
 import sys
 
-LINE = re.compile(r"-(\d+)\s+\[(\d+)\].*? (\d+\.\d+): (sched_\w+): (.*)")
-SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=(\d+) prev_prio=\d+ prev_state=(\S+) ==> next_comm=(.*?) next_pid=(\d+)")
-WAKE = re.compile(r"comm=(.*?) pid=(\d+) prio=\d+ target_cpu=(\d+)")
+from schedtrace import SWITCH, WAKE, events as read_events
+
 MIGRATE = re.compile(r"comm=(.*?) pid=(\d+) prio=\d+ orig_cpu=(\d+) dest_cpu=(\d+)")
 
 
@@ -23,12 +22,7 @@ def main():
     ap.add_argument("--label", default="")
     args = ap.parse_args()
     w, pm = args.worker, args.postmaster
-    events = []
-    for line in sys.stdin:
-        m = LINE.search(line)
-        if m:
-            events.append((float(m.group(3)), int(m.group(2)), int(m.group(1)), m.group(4), m.group(5)))
-    events.sort(key=lambda e: e[0])
+    events = read_events(sys.stdin)
     if not events:
         print(f"{args.label}: no events traced")
         return

@@ -3,12 +3,9 @@ prints who ran on the cores over the first milliseconds of one wave: the gunicor
 the postmaster, its children (the backends), hey, anything else, and idle, in ms of CPU
 per window, from the worker's first wake-up in the trace (hey's requests arriving)."""
 import argparse
-import re
 import sys
 
-LINE = re.compile(r"-(\d+)\s+\[(\d+)\].*? (\d+\.\d+): (sched_\w+): (.*)")
-SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=(\d+) prev_prio=\d+ prev_state=(\S+) ==> next_comm=(.*?) next_pid=(\d+)")
-WAKE = re.compile(r"comm=(.*?) pid=(\d+) prio=\d+ target_cpu=(\d+)")
+from schedtrace import SWITCH, events as read_events, first_wakeup
 
 
 def main():
@@ -19,19 +16,8 @@ def main():
     ap.add_argument("--windows", type=int, default=12)
     ap.add_argument("--label", default="")
     args = ap.parse_args()
-    events = []
-    for line in sys.stdin:
-        m = LINE.search(line)
-        if m:
-            events.append((float(m.group(3)), int(m.group(2)), m.group(4), m.group(5)))
-    events.sort(key=lambda e: e[0])
-    t0 = None
-    for t, _, kind, rest in events:
-        if kind == "sched_wakeup":
-            m = WAKE.search(rest)
-            if m and int(m.group(2)) == args.worker:
-                t0 = t
-                break
+    events = read_events(sys.stdin)
+    t0 = first_wakeup(events, args.worker)
     if t0 is None:
         print(f"{args.label}: the worker never woke")
         return
@@ -65,7 +51,7 @@ def main():
                 a = end
             i += 1
 
-    for t, cpu, kind, rest in events:
+    for t, cpu, _, kind, rest in events:
         if kind != "sched_switch":
             continue
         m = SWITCH.search(rest)

@@ -13,13 +13,9 @@ core (wake_affine_idle), otherwise by the two cores' loads (wake_affine_weight),
 an idle core of the same cache if the chosen one is busy (select_idle_sibling)."""
 import argparse
 import collections
-import re
 import sys
 
-LINE = re.compile(r"-(\d+)\s+\[(\d+)\].*? (\d+\.\d+): (sched_\w+): (.*)")
-SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=(\d+) prev_prio=\d+ prev_state=(\S+) ==> next_comm=(.*?) next_pid=(\d+)")
-WAKE = re.compile(r"comm=(.*?) pid=(\d+) prio=\d+ target_cpu=(\d+)")
-WAKING = re.compile(r"comm=(.*?) pid=(\d+) prio=\d+")
+from schedtrace import SWITCH, WAKE, WAKING, events as read_events, first_wakeup
 
 
 def main():
@@ -29,50 +25,31 @@ def main():
     ap.add_argument("--ms", type=float, default=300.0, help="how long from the worker's first wake-up")
     ap.add_argument("--label", default="")
     args = ap.parse_args()
-    events = []
-    for line in sys.stdin:
-        m = LINE.search(line)
-        if m:
-            events.append((float(m.group(3)), int(m.group(2)), int(m.group(1)), m.group(4), m.group(5)))
-    events.sort(key=lambda e: e[0])
-    t0 = None
-    for t, _, _, kind, rest in events:
-        if kind == "sched_wakeup":
-            m = WAKE.search(rest)
-            if m and int(m.group(2)) == args.worker:
-                t0 = t
-                break
+    events = read_events(sys.stdin)
+    t0 = first_wakeup(events, args.worker)
     if t0 is None:
         print(f"{args.label}: the worker never woke")
         return
     running = {}  # cpu -> pid
     queued = collections.defaultdict(set)  # cpu -> runnable pids not running
     last_cpu = {}
-    comm = {}
     waking = {}  # pid -> (waker cpu, waker pid)
     counts = collections.Counter()
     loads = collections.defaultdict(list)  # window -> (postmaster's core, worker's core) runnable at each fork
     for t, cpu, by, kind, rest in events:
-        if t < t0 or t > t0 + args.ms / 1000:
-            if kind == "sched_switch":
-                m = SWITCH.search(rest)
-                prev, state, nxt = int(m.group(2)), m.group(3), int(m.group(5))
-                running[cpu] = nxt
-                last_cpu[prev] = last_cpu[nxt] = cpu
-                queued[cpu].discard(nxt)
-                if state.startswith("R") and prev != 0:
-                    queued[cpu].add(prev)
-            continue
         if kind == "sched_switch":
             m = SWITCH.search(rest)
             prev, state, nxt = int(m.group(2)), m.group(3), int(m.group(5))
-            comm[prev], comm[nxt] = m.group(1), m.group(4)
             running[cpu] = nxt
             last_cpu[prev] = last_cpu[nxt] = cpu
             queued[cpu].discard(nxt)
             if state.startswith("R") and prev != 0:
                 queued[cpu].add(prev)
-        elif kind == "sched_waking":
+            continue
+        # Outside the span only the cores' state is followed.
+        if t < t0 or t > t0 + args.ms / 1000:
+            continue
+        if kind == "sched_waking":
             m = WAKING.search(rest)
             waking[int(m.group(2))] = (cpu, by)
         elif kind == "sched_wakeup_new":

@@ -144,7 +144,7 @@ export class App implements DbClient {
     req.authKeepsLoop = req.hasLoop;
     if (turn > 0) req.pendingBackToBackSaving = turn * (1 - step!.backToBackShare);
     // (A pool's start-up connect is no step of a handler: req.step is 0.)
-    if (!req.hasLoop && req.step > 0 && this.current(req).blocking) {
+    if (!req.hasLoop && step !== undefined && step.blocking) {
       // A blocking connect on a thread of its own (gthread, a `def` handler's threadpool):
       // psycopg2 runs PQconnectdb with the GIL released (connection_int.c
       // _conn_sync_connect, Py_BEGIN_ALLOW_THREADS), so libpq's share of authentication

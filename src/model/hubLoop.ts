@@ -21,18 +21,6 @@ export class HubLoop extends Resource {
   /** `naps` when a connect's turn last ran; -1: never. */
   private connectTurnAt = -1;
 
-  /**
-   * A connect's turn runs now: whether another connect's turn ran since the loop last slept.
-   * psycopg2's, libpq's and gevent's code around the proof costs about half as much run
-   * back to back as after the loop woke (calibration/warm_turns.sh); what counts is the same
-   * code having just run, not the loop's being busy: one connect at a time, every turn
-   * follows a sleep, the first too, though the accept woke the loop just before.
-   */
-  connectTurn(): boolean {
-    const backToBack = this.connectTurnAt === this.naps;
-    this.connectTurnAt = this.naps;
-    return backToBack;
-  }
   /** Ready IO, as (callback, a, b) triples. */
   private readonly io = new Fifo<unknown>();
   /** Callbacks made by greenlets that ran (run_callback), as triples. */
@@ -58,6 +46,19 @@ export class HubLoop extends Resource {
 
   override get available(): number {
     return this.busy ? 0 : 1;
+  }
+
+  /**
+   * A connect's turn runs now: whether another connect's turn ran since the loop last slept.
+   * psycopg2's, libpq's and gevent's code around the proof costs about half as much run
+   * back to back as after the loop woke (calibration/warm_turns.sh); what counts is the same
+   * code having just run, not the loop's being busy: one connect at a time, every turn
+   * follows a sleep, the first too, though the accept woke the loop just before.
+   */
+  connectTurn(): boolean {
+    const backToBack = this.connectTurnAt === this.naps;
+    this.connectTurnAt = this.naps;
+    return backToBack;
   }
 
   /** Ready IO wants the loop: it runs now if the loop is free, else at a later poll. */
