@@ -91,11 +91,18 @@ interface DriverTransactions {
    * only then is the connection back in the pool.
    */
   rollbackOnReturn: boolean;
+  /**
+   * A pool of the worker's own (SQLAlchemy's, asyncpg's) stands between the handler and
+   * libpq: a checkout that finds an idle connection runs none of libpq's connect, so its
+   * start is part of opening a connection, not of every checkout.
+   */
+  pooled: boolean;
 }
 
 function driverTransactions(app: Scenario['app']): DriverTransactions {
   const begin = app.driver === 'psycopg2' && !(app.autocommit ?? false);
-  return { begin, rollbackOnReturn: begin && app.pool !== undefined };
+  const pooled = app.pool !== undefined || app.asyncpgPool !== undefined;
+  return { begin, rollbackOnReturn: begin && app.pool !== undefined, pooled };
 }
 
 /**
@@ -133,7 +140,9 @@ function resolveSteps(
         if (step.cpu === undefined || step.cpu === 0) out.push({ kind: 'dbConnect', stream, blocking });
         else if (authInHandshake) {
           // libpq's own work starts the connect on the loop; the proof's comes with the challenge.
-          const start = typeof step.cpu === 'number' ? Math.min(step.startCpu, step.cpu) : step.startCpu;
+          // Behind a pool only a connection the pool opens runs it: the start's CPU stays in
+          // the connect's, which the pool charges with the proof when it opens one.
+          const start = transactions.pooled ? 0 : typeof step.cpu === 'number' ? Math.min(step.startCpu, step.cpu) : step.startCpu;
           if (start > 0)
             out.push({ kind: 'cpu', duration: toDistribution(start), stream, blocking: false, backToBackShare: step.backToBackShare });
           out.push({

@@ -56,7 +56,8 @@ describe('incident-statement-timeout.json: a slow-query tail', () => {
       raw.database.statementTimeout = 0.5;
     });
     expect(off.statementTimeouts).toBe(0);
-    expect(off.goodput.before).toBeLessThan(20);
+    // Most of the 100/s offered times out: under half is answered within the clients' 2 s.
+    expect(off.goodput.before).toBeLessThan(50);
     // With it: about 2 % of the queries cancelled, and goodput near the 100/s offered.
     expect(on.statementTimeouts).toBeGreaterThan(0);
     expect(on.goodput.before).toBeGreaterThan(90);

@@ -56,6 +56,14 @@ export class DatabaseAccess {
     else this.poolOf(req.host!).checkout(req, clientCpu, done, a);
   }
 
+  /**
+   * Whether `req`'s connect is a checkout that returns at once, so its greenlet keeps its
+   * loop through it (SQLAlchemy's pool with a connection queued; ConnectionPool).
+   */
+  checkoutAtOnce(req: HttpRequest): boolean {
+    return this.pool !== undefined && (this.poolOf(req.host!) as ConnectionPool).checkoutAtOnce;
+  }
+
   query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn = false): void {
     this.server.query(req, cpu, wait, done, a, driverOwn);
   }

@@ -4,7 +4,8 @@
 // while fewer than pool_size + max_overflow are open; else it waits, and after
 // pool_timeout it raises (the response is a 500). Checking in puts the connection back
 // into a queue of pool_size places, or closes it when pool_size wait there already (the
-// overflow shrinks), and wakes the oldest waiter (util/queue.py: put, not_empty.notify).
+// overflow shrinks, and no waiter is woken), and otherwise wakes the oldest waiter
+// (util/queue.py: put, not_empty.notify).
 // The woken greenlet takes a connection only when its worker's loop gets to it (under
 // gevent, as a callback: after the batch of ready IO the loop is running, before the
 // next poll's; hubLoop.ts); a request checking out meanwhile takes a queued one first,
@@ -67,15 +68,26 @@ export class ConnectionPool implements WakesOnLoop {
     // only when that is full (sqla_queue.Full): an overflow connection stays open, idle,
     // while fewer than pool_size wait there.
     if (this.idle >= this.settings.size) {
+      // put(block=False) raises Full before it notifies anyone: the waiters sleep on, and
+      // the overflow it frees goes to the next request that checks out.
       this.open--;
       this.server.close();
-    } else {
-      this.idle++;
+      return;
     }
+    this.idle++;
     const w = this.waiting.take();
     if (w === undefined) return;
     if (this.loop === undefined) this.wokenRuns(w);
     else wakeOnLoop(this, w);
+  }
+
+  /**
+   * Whether a checkout now returns at once, without IO: an idle connection is queued and
+   * no ping goes before it (Queue.get finds one, and an uncontended gevent lock does not
+   * switch), so the greenlet goes on with its handler without giving its loop up.
+   */
+  get checkoutAtOnce(): boolean {
+    return this.idle > 0 && this.settings.pingCpu === undefined;
   }
 
   /** Hands an idle connection to `req` (after a ping, with pool_pre_ping). */

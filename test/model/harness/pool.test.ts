@@ -60,6 +60,26 @@ describe('a connection pool, alone', () => {
     expect(h.run()).toEqual(['0 server open 1', '0 server open 2', '100 got 1', '100 got 2', '300 server close', '400 got 4', '600 got 3']);
   });
 
+  it('a check-in that finds the queue full closes its connection and wakes nobody: the waiters sleep on, in their order', () => {
+    // pool_size 1, max_overflow 1; the worker's loop is busy from 0 to 500. 1 and 2 open
+    // both connections; 3, 4 and 5 wait, in that order. At 200 a check-in queues a
+    // connection and wakes 3 (for when the loop is free). At 300 a check-in finds the queue
+    // full: it closes, and put(block=False) raised Full before notifying anyone, so 4
+    // sleeps on. At 500 3 runs and takes the queued connection; at 600 its first IO gives
+    // the loop up. At 750 a check-in wakes
+    // the oldest sleeper, 4, ahead of 5 (woken at 300 and finding nothing at 500, 4 would
+    // have waited again behind 5).
+    const loop = new Resource(1);
+    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 0 }, loop);
+    h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
+    h.at(0, () => [1, 2, 3, 4, 5].forEach(checkout));
+    h.at(200, () => pool.checkin());
+    h.at(300, () => pool.checkin());
+    h.at(600, () => loop.release());
+    h.at(750, () => pool.checkin());
+    expect(h.run()).toEqual(['0 server open 1', '0 server open 2', '100 got 1', '100 got 2', '300 server close', '500 got 3', '750 got 4']);
+  });
+
   it("under gevent, a woken waiter runs as a callback: before the IO its worker's next poll finds", () => {
     // pool_size 1, no overflow; 1 holds the connection, 2 waits. The loop is busy from 0
     // to 500 (a greenlet's CPU). At 200 1's check-in wakes 2 (a callback); at 300 a
