@@ -29,8 +29,8 @@ export interface Cpu {
    * task, and it queues on its previous core.
    */
   idleCoreFor?(process: OnCore): number;
-  /** Per-core run queues only: `fn(core)` is called each time a core goes idle (its last runnable task ended). */
-  watchIdle?(fn: (core: number) => void): void;
+  /** Per-core run queues only: `fn(core)` is called each time a core goes idle (its last runnable task ended); it answers whether it ran something there. */
+  watchIdle?(fn: (core: number) => boolean): void;
 }
 
 /** A process as per-core run queues see it: the core it last ran on (-1: it has not run yet). */

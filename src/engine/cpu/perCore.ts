@@ -84,7 +84,7 @@ export class PerCoreCpu implements Cpu {
   private seq = 1;
   private token = 0;
   /** Told each time a core goes idle (watchIdle): uvicorn's woken workers waiting for a core. */
-  private readonly idleWatchers: ((core: number) => void)[] = [];
+  private readonly idleWatchers: ((core: number) => boolean)[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -120,8 +120,12 @@ export class PerCoreCpu implements Cpu {
     return -1;
   }
 
-  /** `fn(core)` is called each time a core goes idle: its last runnable task ended or was cancelled, and none started there meanwhile. */
-  watchIdle(fn: (core: number) => void): void {
+  /**
+   * `fn(core)` is called each time a core goes idle: its last runnable task ended or was
+   * cancelled, and none started there meanwhile. It answers whether it ran something there;
+   * if that left the core idle again at once (it blocked), it is asked again.
+   */
+  watchIdle(fn: (core: number) => boolean): void {
     this.idleWatchers.push(fn);
   }
 
@@ -179,7 +183,10 @@ export class PerCoreCpu implements Cpu {
 
   /** Core `c` is idle, unless a task started there since: each watcher hears it while it stays so. */
   private tellIdle(c: number): void {
-    for (const fn of this.idleWatchers) if (this.onCore[c] === 0) fn(c);
+    for (const fn of this.idleWatchers) {
+      let ran = true;
+      while (ran && this.onCore[c] === 0) ran = fn(c);
+    }
   }
 
   /** The core of a new process: its parent's, unless another is lighter. */

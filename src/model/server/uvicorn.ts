@@ -76,14 +76,16 @@ export class CoreWaiters {
    * Per-core run queues: core `core` went idle. It runs the oldest woken worker waiting on
    * its queue; with none there, it pulls the oldest waiting on another core's
    * (newidle_balance: a woken worker has not run since it went to sleep in its poll, so
-   * it is not cache-hot, task_hot, and may move).
+   * it is not cache-hot, task_hot, and may move). Whether it ran one: if that one found
+   * EAGAIN and blocked at once, the core is idle again and pulls the next.
    */
-  coreIdle(core: number): void {
+  coreIdle(core: number): boolean {
     const w = this.waiting.find((x) => x.cpuCore === core) ?? this.waiting[0];
-    if (w === undefined) return;
+    if (w === undefined) return false;
     this.waiting.splice(this.waiting.indexOf(w), 1);
     w.cpuCore = core;
     w.gotCore();
+    return true;
   }
 }
 

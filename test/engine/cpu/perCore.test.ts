@@ -194,7 +194,10 @@ describe('per-core run queues, for a woken process that asks where it can run at
     const sim = new Simulation();
     const cpu = new PerCoreCpu(sim, 2);
     const idle: string[] = [];
-    cpu.watchIdle((core) => idle.push(`${sim.now} core ${core}`));
+    cpu.watchIdle((core) => {
+      idle.push(`${sim.now} core ${core}`);
+      return false;
+    });
     // Core 0: a (0-100), whose end starts b there at once (100-150). Core 1: c (0-80), cancelled at 20.
     sim.schedule(0, () => cpu.run(100, () => cpu.run(50, () => {}, undefined, undefined, on(0)), undefined, undefined, on(0)), undefined);
     let c = 0;

@@ -448,6 +448,19 @@ describe("uvicorn workers racing for the listening socket on per-core run queues
     ]);
   });
 
+  it('a core left idle pulls the waiting workers one after another while each finds EAGAIN and blocks', () => {
+    // Core 0 busy 0-5,000 µs, core 1 0-100 µs. c1 at 1: workers 0 and 2 wait on core 0,
+    // worker 1 on core 1. Core 1 goes idle at 100 and runs worker 1: c1 (100-200). At 200
+    // worker 1 blocks and core 1, idle, pulls worker 0 from core 0's queue: EAGAIN, it
+    // blocks, and core 1 pulls worker 2: EAGAIN. Nobody waits for core 0's slice.
+    const { h, pool, connect, busy } = race(3, 2);
+    busy(0, 0, 5000);
+    busy(1, 0, 100);
+    h.at(1, () => connect(1));
+    h.at(250, () => h.note(`cores ${pool.map((w) => w.cpuCore).join('')}, loops held ${pool.map((w) => w.loop.used).join('')}`));
+    expect(h.run()).toEqual(['1 connected 1', '200 start 1 on 1 (core 1)', '250 cores 111, loops held 000']);
+  });
+
   it('with every core busy throughout, a woken worker runs once a slice has passed, sharing its own core', () => {
     // Both cores busy 0-5,000 µs. c1 at 1: workers 0 (core 0) and 1 (core 1) wait on their
     // cores. At 1,401 (a slice, 1.4 ms on 2 cores) worker 0 runs first, takes c1 and sets
