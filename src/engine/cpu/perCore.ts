@@ -26,6 +26,11 @@
 //   trace (calibration/wakeups.sh): with both paths the worker moved 37-39 times a second
 //   and waited beside an idle core 0.06 of the time, with the tick's alone 13-20 and 0.09,
 //   the real worker 12-20 and 0.11-0.12.
+// - uvicorn's accept race decides its woken workers' cores itself (src/model/server/uvicorn.ts,
+//   CoreWaiters): it asks where a woken process can run at once (idleCoreFor: its previous
+//   core if idle, else an idle one, select_idle_sibling) and hears when a core goes idle
+//   (watchIdle), which is when a worker waiting on that core's queue runs, or one waiting
+//   on another core's is pulled (newidle_balance: it has not run since it slept).
 // On each core the runnable tasks share it as in grouped.ts: a task group (a session, a
 // cgroup) with tasks on several cores has, on each, the part of its weight that its tasks
 // there carry (calc_group_shares), and a task alone in its group weighs one.
