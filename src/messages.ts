@@ -116,8 +116,6 @@ export const killMoreThanWorkers = (kill: number, workers: number) =>
   `expected at most server.workers (${workers}) workers to kill, got ${kill}`;
 export const coresChangeNeedsShared =
   'machine.cores changes during a run only under processor sharing with one run queue: expected machine.scheduler "shared" and machine.runQueues "shared"';
-export const perCoreWithUvicorn =
-  'per-core run queues are not modelled with uvicorn.workers.UvicornWorker yet (its workers\' race for a new connection is modelled for one run queue): expected machine.runQueues "shared"';
 export const breakerNeedsDatabase = 'a database breaker needs a "database" section';
 export const moreProblems = (n: number) => `... and ${n} more problems`;
 

@@ -12,7 +12,6 @@ import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, pathKey, type JsonLocation } from './jsonText.js';
 import { applyOverride, type Override } from './overrides.js';
 import { MAX_LIST, scenarioSchema, type Scenario } from './schema.js';
-import { UVICORN_WORKER } from './serverSchema.js';
 
 /** Where each field of a parsed document came from, kept beside the document itself. */
 const locationsOf = new WeakMap<object, Map<string, JsonLocation>>();
@@ -81,8 +80,6 @@ export function validateScenario(
     // PostgreSQL refuses to start: "superuser_reserved_connections (3) must be less than max_connections (3)".
     fail(['database', 'superuserReservedConnections'], msg.reservedAtLeastMax(d.superuserReservedConnections, d.maxConnections));
   }
-  if (scenario.machine.runQueues === 'per-core' && scenario.server.workerClass === UVICORN_WORKER)
-    fail(['machine', 'runQueues'], msg.perCoreWithUvicorn);
   const f = scenario.fleet;
   if (f?.groups !== undefined) {
     // With groups, the instances are theirs: fleet.instances is their sum (a different number written is a mistake).

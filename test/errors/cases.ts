@@ -243,11 +243,6 @@ export const ERROR_CASES: ErrorCase[] = [
     'database.superuserReservedConnections: expected fewer reserved connections than maxConnections (3)',
   ),
   field(
-    "per-core run queues with uvicorn's workers, whose race for a connection assumes one queue",
-    { server: { workerClass: 'uvicorn.workers.UvicornWorker' }, machine: { cores: 2, runQueues: 'per-core' } },
-    'machine.runQueues: per-core run queues are not modelled with uvicorn.workers.UvicornWorker yet',
-  ),
-  field(
     'a CPU limit on instances packed on one host (fleet)',
     { fleet: { instances: 4, instancesPerHost: 2, cpuLimit: 1 } },
     'fleet.cpuLimit: expected instancesPerHost 1 with a cpuLimit, got 2',

@@ -16,7 +16,6 @@ import { canonicalCostPath, costsOf, isZeroDuration, scaleDuration } from '../..
 import { validateScenario } from '../../scenario/load.js';
 import { applyOverride, type Override } from '../../scenario/overrides.js';
 import { MAX_SECONDS, type Scenario } from '../../scenario/schema.js';
-import { UVICORN_WORKER } from '../../scenario/serverSchema.js';
 
 /** Each cost is moved down and up by this fraction of its value. */
 export const SENSITIVITY_CHANGE = 0.5;
@@ -97,8 +96,7 @@ const ASSUMED_SETTINGS: {
     path: 'machine.runQueues',
     keys: ['machine', 'runQueues'],
     values: ['shared', 'per-core'],
-    // Not with uvicorn's workers: their race for a connection is modelled for one queue (load.ts refuses it).
-    applies: (s) => s.machine.scheduler === 'shared' && s.machine.cores > 1 && s.server.workerClass !== UVICORN_WORKER,
+    applies: (s) => s.machine.scheduler === 'shared' && s.machine.cores > 1,
     stated: (raw) => raw?.machine?.runQueues !== undefined,
     value: (s) => s.machine.runQueues,
   },

@@ -23,6 +23,14 @@ export interface Cpu {
   cancel(id: number): void;
   /** Tasks on the host's cores or waiting for one now (a task group: its host's); fewer than `cores`: a core is idle. */
   runnable?(): number;
+  /**
+   * Per-core run queues only (perCore.ts): where a process woken now runs at once, its
+   * previous core if idle, else an idle one (select_idle_sibling); -1 when every core has a
+   * task, and it queues on its previous core.
+   */
+  idleCoreFor?(process: OnCore): number;
+  /** Per-core run queues only: `fn(core)` is called each time a core goes idle (its last runnable task ended); it answers whether it ran something there. */
+  watchIdle?(fn: (core: number) => boolean): void;
 }
 
 /** A process as per-core run queues see it: the core it last ran on (-1: it has not run yet). */

@@ -26,6 +26,11 @@
 //   trace (calibration/wakeups.sh): with both paths the worker moved 37-39 times a second
 //   and waited beside an idle core 0.06 of the time, with the tick's alone 13-20 and 0.09,
 //   the real worker 12-20 and 0.11-0.12.
+// - uvicorn's accept race decides its woken workers' cores itself (src/model/server/uvicorn.ts,
+//   CoreWaiters): it asks where a woken process can run at once (idleCoreFor: its previous
+//   core if idle, else an idle one, select_idle_sibling) and hears when a core goes idle
+//   (watchIdle), which is when a worker waiting on that core's queue runs, or one waiting
+//   on another core's is pulled (newidle_balance: it has not run since it slept).
 // On each core the runnable tasks share it as in grouped.ts: a task group (a session, a
 // cgroup) with tasks on several cores has, on each, the part of its weight that its tasks
 // there carry (calc_group_shares), and a task alone in its group weighs one.
@@ -83,6 +88,8 @@ export class PerCoreCpu implements Cpu {
   /** From 1: a task id of 0 means "none" to callers (HttpRequest.cpuTask). */
   private seq = 1;
   private token = 0;
+  /** Told each time a core goes idle (watchIdle): uvicorn's woken workers waiting for a core. */
+  private readonly idleWatchers: ((core: number) => boolean)[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -100,6 +107,33 @@ export class PerCoreCpu implements Cpu {
     return this.tasks.length;
   }
 
+  /**
+   * Where a process woken now runs at once (select_task_rq_fair, then select_idle_sibling):
+   * its previous core if idle, else the first idle core after it, in the order
+   * select_idle_cpu scans the cache's cores (for_each_cpu_wrap from the target); -1 when
+   * every core has a task, and it waits on its previous core's queue. Only uvicorn's accept
+   * race asks (src/model/server/uvicorn.ts); the tasks `run` starts wake on their previous
+   * core, as the trace of the kit's backends showed (see the top of this file).
+   */
+  idleCoreFor(process: OnCore): number {
+    const prev = process.cpuCore >= 0 && process.cpuCore < this.cores ? process.cpuCore : -1;
+    if (prev >= 0 && this.onCore[prev] === 0) return prev;
+    for (let i = 1; i <= this.cores; i++) {
+      const c = (prev + i) % this.cores;
+      if (this.onCore[c] === 0) return c;
+    }
+    return -1;
+  }
+
+  /**
+   * `fn(core)` is called each time a core goes idle: its last runnable task ended or was
+   * cancelled, and none started there meanwhile. It answers whether it ran something there;
+   * if that left the core idle again at once (it blocked), it is asked again.
+   */
+  watchIdle(fn: (core: number) => boolean): void {
+    this.idleWatchers.push(fn);
+  }
+
   /** A task of a process alone in its group; `process` keeps the core it runs on from one task to the next. */
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B, process?: OnCore): number {
     return this.runIn(undefined, work, fn, a, b, process);
@@ -113,6 +147,8 @@ export class PerCoreCpu implements Cpu {
       run: (work, fn, a, b, process) => this.runIn(g, work, fn, a, b, process),
       cancel: (id) => this.cancel(id),
       runnable: () => this.tasks.length,
+      idleCoreFor: (process) => this.idleCoreFor(process),
+      watchIdle: (fn) => this.watchIdle(fn),
     };
   }
 
@@ -141,11 +177,21 @@ export class PerCoreCpu implements Cpu {
     const i = this.tasks.findIndex((t) => t.seq === id);
     if (i < 0) return; // it has ended
     this.advance();
+    const core = this.tasks[i].core;
     this.remove(this.tasks[i]);
     this.tasks.splice(i, 1);
     this.balanceOnTick();
     this.shareOut();
     this.reschedule();
+    if (this.idleWatchers.length > 0) this.tellIdle(core);
+  }
+
+  /** Core `c` is idle, unless a task started there since: each watcher hears it while it stays so. */
+  private tellIdle(c: number): void {
+    for (const fn of this.idleWatchers) {
+      let ran = true;
+      while (ran && this.onCore[c] === 0) ran = fn(c);
+    }
   }
 
   /** The core of a new process: its parent's, unless another is lighter. */
@@ -267,6 +313,9 @@ export class PerCoreCpu implements Cpu {
     this.shareOut();
     this.reschedule();
     for (const t of done) t.fn(t.a, t.b);
+    // After the callbacks: a process whose task ended and that runs again at once (its next
+    // piece of work) kept its core busy.
+    if (this.idleWatchers.length > 0) for (let c = 0; c < this.cores; c++) if (done.some((t) => t.core === c)) this.tellIdle(c);
   };
 
   /** A core with more than one task beside an idle core: its next tick kicks the idle core to balance. */

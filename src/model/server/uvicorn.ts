@@ -12,8 +12,9 @@
 //   registers the socket without EPOLLEXCLUSIVE, so a connection wakes every worker asleep
 //   in its poll (the listener's policy orders the wake-ups), whether or not another is
 //   accepting; each runs its accept loop once it has a core, in parallel with those
-//   already accepting. With every core taken a woken worker waits (CoreWaiters), and the
-//   workers already accepting take what arrives meanwhile;
+//   already accepting. With every core taken a woken worker waits (CoreWaiters; with
+//   per-core run queues, on its own core's queue), and the workers already accepting take
+//   what arrives meanwhile;
 // - no cap on connections: gunicorn's worker_connections is not passed on; instead
 //   limit_concurrency (CONFIG_KWARGS) answers a request with a 503 ("Exceeded concurrency
 //   limit.", `connection: close`) when its worker holds that many connections, its own
@@ -51,14 +52,40 @@ export const SERVICE_UNAVAILABLE = 503;
  * (1 + ilog2(min(cores, 8))) (kernel/sched/fair.c sysctl_sched_base_slice,
  * SCHED_TUNABLESCALING_LOG): 1.4 ms on 2 cores, an upper bound of the running task's
  * remaining slice.
+ *
+ * With per-core run queues (machine.runQueues per-core, src/engine/cpu/perCore.ts) a core
+ * is idle when its own queue is empty, and the woken worker goes where
+ * select_task_rq_fair sends it (PerCoreCpu.idleCoreFor): its previous core if idle, else
+ * an idle one (select_idle_sibling), else it waits on its previous core's queue. There its
+ * wait ends at the first of: the slice; that core's accept loop ending with its worker
+ * blocking (the core's next task); that core going idle (its other tasks ended); another
+ * core going idle, which pulls it (newidle_balance; coreIdle). Its work then runs on that
+ * core, shared with what else runs there.
  */
 export class CoreWaiters {
+  /** Oldest first; with per-core run queues each waits on its previous core (its cpuCore). */
   readonly waiting: UvicornWorker[] = [];
   /** µs. */
   readonly slice: number;
   constructor(cores: number) {
     const n = Math.max(1, Math.floor(cores));
     this.slice = SCHED_BASE_SLICE * (1 + Math.floor(Math.log2(Math.min(n, 8))));
+  }
+
+  /**
+   * Per-core run queues: core `core` went idle. It runs the oldest woken worker waiting on
+   * its queue; with none there, it pulls the oldest waiting on another core's
+   * (newidle_balance: a woken worker has not run since it went to sleep in its poll, so
+   * it is not cache-hot, task_hot, and may move). Whether it ran one: if that one found
+   * EAGAIN and blocked at once, the core is idle again and pulls the next.
+   */
+  coreIdle(core: number): boolean {
+    const w = this.waiting.find((x) => x.cpuCore === core) ?? this.waiting[0];
+    if (w === undefined) return false;
+    this.waiting.splice(this.waiting.indexOf(w), 1);
+    w.cpuCore = core;
+    w.gotCore();
+    return true;
   }
 }
 
@@ -109,8 +136,14 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
   }
 
   private get waiters(): CoreWaiters {
-    this.listener.coreWaiters ??= new CoreWaiters(this.app.cpu.cores);
-    return this.listener.coreWaiters;
+    let waiters = this.listener.coreWaiters;
+    if (waiters === undefined) {
+      const w = new CoreWaiters(this.app.cpu.cores);
+      waiters = this.listener.coreWaiters = w;
+      // Per-core run queues say when a core goes idle; one shared queue does not (see leaveAcceptLoop).
+      this.app.cpu.watchIdle?.((core) => w.coreIdle(core));
+    }
+    return waiters;
   }
 
   /**
@@ -131,15 +164,28 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
     this.turnQueued = false;
     if (this.dead) return;
     const cpu = this.app.cpu;
-    if (this.woken && cpu.runnable !== undefined && cpu.runnable() >= cpu.cores) {
+    if (this.woken && cpu.idleCoreFor !== undefined) {
+      // Per-core run queues: its previous core if idle, else an idle one; with none, it
+      // waits on its previous core's queue.
+      const core = cpu.idleCoreFor(this);
+      if (core < 0) {
+        this.waitForCore();
+        return;
+      }
+      this.cpuCore = core;
+    } else if (this.woken && cpu.runnable !== undefined && cpu.runnable() >= cpu.cores) {
       // No core idle: it waits for one (CoreWaiters).
-      const waiters = this.waiters;
-      this.waitingForCore = true;
-      waiters.waiting.push(this);
-      this.sim.schedule(waiters.slice, sliceOver, this, this.coreToken);
+      this.waitForCore();
       return;
     }
     this.gotCore();
+  }
+
+  private waitForCore(): void {
+    const waiters = this.waiters;
+    this.waitingForCore = true;
+    waiters.waiting.push(this);
+    this.sim.schedule(waiters.slice, sliceOver, this, this.coreToken);
   }
 
   /** @internal a slice has passed since it was woken: the scheduler runs it. */
@@ -197,12 +243,18 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
   /**
    * Its accept loop ends (EAGAIN, or it died). If it blocks (`blocks`: its loop has
    * nothing else to run, or it is gone), its core goes to the oldest woken worker waiting
-   * for one.
+   * for one (per-core run queues: waiting on that core's queue; a core left idle pulls
+   * one from another's, CoreWaiters.coreIdle).
    */
   private leaveAcceptLoop(blocks: boolean): void {
     if (!this.inAcceptLoop) return;
     this.inAcceptLoop = false;
-    const next = blocks ? this.waiters.waiting.shift() : undefined;
+    const waiting = this.waiters.waiting;
+    let next: UvicornWorker | undefined;
+    if (blocks) {
+      const i = this.app.cpu.idleCoreFor === undefined ? 0 : waiting.findIndex((w) => w.cpuCore === this.cpuCore);
+      if (i >= 0 && i < waiting.length) next = waiting.splice(i, 1)[0];
+    }
     if (next !== undefined) next.gotCore();
     // It left connections queued (it stopped listening, or died) and nobody is accepting
     // or about to: the sleepers would find them now.

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Uniform } from '../../../src/engine/random.js';
 import type { App } from '../../../src/model/app.js';
+import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
 import { Listener } from '../../../src/model/listener.js';
 import type { HttpRequest } from '../../../src/model/request.js';
 import { UvicornWorker } from '../../../src/model/server/uvicorn.js';
@@ -350,5 +351,125 @@ describe("uvicorn workers racing for the listening socket (libuv's accept loop, 
     h.at(5, () => pool[1].kill());
     expect(h.run()).toEqual([...connected(2), '5 exited 1', '11 start 1 on 0', '21 start 2 on 0']);
     expect(pool.map((w) => w.peakOpen)).toEqual([2, 0]);
+  });
+});
+
+describe("uvicorn workers racing for the listening socket on per-core run queues (Linux's per-CPU runqueues)", () => {
+  // 100 µs of the worker's CPU per accepted connection; the app logs which worker started
+  // each request and the core it is on ("start 3 on 1 (core 0)").
+  const ACCEPT = { ...SETTINGS, acceptCpu: 100, limitConcurrency: 0 };
+
+  /**
+   * `workers` uvicorn workers sharing one listener on `cores` cores with a run queue each
+   * (PerCoreCpu); worker i last ran on core i % cores, as the arbiter starts them. The
+   * policy is 'first': the kernel wakes them in index order.
+   */
+  function race(workers: number, cores: number) {
+    const h = harness();
+    const listener = new Listener(h.sim, 100, [1_000_000], 'first', never, gauge());
+    const cpu = new PerCoreCpu(h.sim, cores);
+    const app = {
+      db: undefined,
+      cpuUsed: 0,
+      cpu,
+      start(req: HttpRequest) {
+        const w = req.host as UvicornWorker;
+        h.note(`start ${req.id} on ${w.index} (core ${w.cpuCore})`);
+      },
+      killed() {},
+    } as unknown as App;
+    const owner: WorkerOwner = { notified() {}, exited: (w) => h.note(`exited ${w.index}`) };
+    const pool = Array.from({ length: workers }, (_, i) => {
+      const w = new UvicornWorker(i, h.sim, listener, app, ACCEPT, { running: gauge(), keepalive: gauge() }, owner);
+      w.cpuCore = i % cores;
+      return w;
+    });
+    const client = loggingClient(h);
+    const connect = (id: number) => {
+      const req = request(id, client);
+      req.conn.request = req;
+      listener.syn(req.conn);
+    };
+    /** Another process's `work` µs of CPU on `core` from `at` (hey dialing, a backend): it shares that core alone. */
+    const busy = (core: number, at: number, work: number) =>
+      h.at(at, () => cpu.run(work, () => {}, undefined, undefined, { cpuCore: core }));
+    h.at(0, () => {
+      for (const w of pool) w.boot();
+    });
+    return { h, pool, connect, busy };
+  }
+
+  it('a burst with every core busy: each woken worker waits on its own core, which runs it when its other task ends', () => {
+    // Workers 0 and 2 last ran on core 0, worker 1 on core 1. Core 0 is busy 0-250 µs,
+    // core 1 0-100 µs. c1-c6 at 1 wake the three: no core is idle, so each waits on its
+    // previous core's queue (a slice, 1.4 ms, at most). Core 1 goes idle at 100 and runs
+    // the worker waiting there, 1: c1 (100-200), c2 (200-300). Core 0 goes idle at 250 and
+    // runs the oldest waiting there, 0: c3 (250-350), c5 (350-450); worker 1 takes c4
+    // (300-400) and c6 (400-500). At 450 worker 0 finds EAGAIN and blocks: its core goes
+    // to worker 2, which finds EAGAIN too.
+    const { h, pool, connect, busy } = race(3, 2);
+    busy(0, 0, 250);
+    busy(1, 0, 100);
+    h.at(1, () => {
+      for (let id = 1; id <= 6; id++) connect(id);
+    });
+    expect(h.run()).toEqual([
+      ...Array.from({ length: 6 }, (_, i) => `1 connected ${i + 1}`),
+      '200 start 1 on 1 (core 1)',
+      '300 start 2 on 1 (core 1)',
+      '350 start 3 on 0 (core 0)',
+      '400 start 4 on 1 (core 1)',
+      '450 start 5 on 0 (core 0)',
+      '500 start 6 on 1 (core 1)',
+    ]);
+    expect(pool.map((w) => w.peakOpen)).toEqual([2, 4, 0]);
+    expect(pool.map((w) => w.loop.used)).toEqual([0, 0, 0]);
+  });
+
+  it("a woken worker whose core is busy goes to an idle one (select_idle_sibling); a core left idle pulls a worker waiting on another's queue", () => {
+    // Core 0 busy 0-1,000 µs. c1 at 1 wakes the three: worker 0's core is busy, core 1 is
+    // idle, so it runs there and sets c1 up (1-101). Worker 1 (core 1, now busy) and
+    // worker 2 (core 0, busy) find no idle core and wait, each on its own core. At 101
+    // worker 0 finds EAGAIN and blocks: core 1 goes to worker 1, waiting there, which
+    // finds EAGAIN, and is then idle: it pulls worker 2 from core 0's queue
+    // (newidle_balance), EAGAIN again. c2 at 201: every worker asleep, core 1 idle; worker
+    // 0, first woken, last ran there: it takes c2 (201-301) on core 1.
+    const { h, pool, connect, busy } = race(3, 2);
+    busy(0, 0, 1000);
+    h.at(1, () => connect(1));
+    h.at(150, () => h.note(`cores ${pool.map((w) => w.cpuCore).join('')}, loops held ${pool.map((w) => w.loop.used).join('')}`));
+    h.at(201, () => connect(2));
+    expect(h.run()).toEqual([
+      '1 connected 1',
+      '101 start 1 on 0 (core 1)',
+      '150 cores 111, loops held 000',
+      '201 connected 2',
+      '301 start 2 on 0 (core 1)',
+    ]);
+  });
+
+  it('a core left idle pulls the waiting workers one after another while each finds EAGAIN and blocks', () => {
+    // Core 0 busy 0-5,000 µs, core 1 0-100 µs. c1 at 1: workers 0 and 2 wait on core 0,
+    // worker 1 on core 1. Core 1 goes idle at 100 and runs worker 1: c1 (100-200). At 200
+    // worker 1 blocks and core 1, idle, pulls worker 0 from core 0's queue: EAGAIN, it
+    // blocks, and core 1 pulls worker 2: EAGAIN. Nobody waits for core 0's slice.
+    const { h, pool, connect, busy } = race(3, 2);
+    busy(0, 0, 5000);
+    busy(1, 0, 100);
+    h.at(1, () => connect(1));
+    h.at(250, () => h.note(`cores ${pool.map((w) => w.cpuCore).join('')}, loops held ${pool.map((w) => w.loop.used).join('')}`));
+    expect(h.run()).toEqual(['1 connected 1', '200 start 1 on 1 (core 1)', '250 cores 111, loops held 000']);
+  });
+
+  it('with every core busy throughout, a woken worker runs once a slice has passed, sharing its own core', () => {
+    // Both cores busy 0-5,000 µs. c1 at 1: workers 0 (core 0) and 1 (core 1) wait on their
+    // cores. At 1,401 (a slice, 1.4 ms on 2 cores) worker 0 runs first, takes c1 and sets
+    // it up at half speed beside the other task (1,401-1,601); worker 1 finds EAGAIN.
+    const { h, pool, connect, busy } = race(2, 2);
+    busy(0, 0, 5000);
+    busy(1, 0, 5000);
+    h.at(1, () => connect(1));
+    expect(h.run()).toEqual(['1 connected 1', '1601 start 1 on 0 (core 0)']);
+    expect(pool.map((w) => w.peakOpen)).toEqual([1, 0]);
   });
 });

@@ -154,6 +154,23 @@ describe("taking connections: libuv's accept loop", () => {
     });
     expect(summary.statusCodes).toEqual({ '200': 20 });
   });
+
+  it("on per-core run queues (Linux, the kit's measured scenario), the same burst splits the same way: two loops, one on each core", () => {
+    // Workers 0-3 start on cores 0, 1, 0, 1. c1 wakes the four: the first woken runs on its
+    // idle core; the second runs on its own core if idle, else moves to the idle one
+    // (select_idle_sibling); the last two find both cores taken and wait on their own
+    // cores' queues. The two loops take the twenty in turn, ten each by 1 ms, as above.
+    const { summary, result } = run({
+      client: { requests: 20, concurrency: 20 },
+      server: { workerClass: UVICORN, workers: 4, limitConcurrency: 10, acceptCpu: 0.0001 },
+      app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+      machine: { cores: 2, runQueues: 'per-core' },
+      database: undefined,
+    });
+    expect(summary.statusCodes).toEqual({ '200': 18, '503': 2 });
+    expect(summary.summary.total).toBeCloseTo(0.1009, 6);
+    expect([...result.server.servedByWorker].sort()).toEqual([0, 0, 10, 10]);
+  });
 });
 
 describe("the app's start-up: asyncpg's pools open min_size connections before the first request", () => {
