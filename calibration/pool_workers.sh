@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Does a pooled request cost its worker more CPU among four workers than in one? The same
+# load, hey -n 5000 -c 400 with keep-alive on /wait10 (SQLAlchemy's pool of 10 per worker
+# without overflow: no connection opens or closes after the first ten), against gunicorn
+# with 1 gevent worker x 400 and with 4 workers x 100, and one worker at hey -c 5 (the
+# load of pool_costs.py's micro-benchmark), alternately, ROUNDS rounds (default 3), so
+# that this machine's drift from minute to minute falls on every configuration alike.
+# Writes results/poolworkers-CONFIG.rN.txt with .cpu.txt and .server.log (lib.sh's
+# measure; CONFIG: 1x400-c400, 4x100-c400, 1x400-c5) and bench/pool_workers_summary.py's
+# table in results/pool-workers.txt.
+#
+#   calibration/pool_workers.sh       ROUNDS (default 3)
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+PACKAGES+=(python3-sqlalchemy)
+RESULTS="${RESULTS:-$HERE/results}"
+ROUNDS="${ROUNDS:-3}"
+ONLY="."
+kit_init
+postgres_up
+URL="http://$HOST:$APP_PORT/wait10"
+for i in $(seq 1 "$ROUNDS"); do
+  for config in 1x400-c400 4x100-c400 1x400-c5; do
+    case "$config" in
+      1x400-c400) WORKERS=1 CONNS=400 C=400 N=5000 ;;
+      4x100-c400) WORKERS=4 CONNS=100 C=400 N=5000 ;;
+      1x400-c5) WORKERS=1 CONNS=400 C=5 N=3000 ;;
+    esac
+    gunicorn_up "poolworkers-$config" wsgi_pool --workers="$WORKERS" --worker-class=gevent --worker-connections="$CONNS" --keep-alive=2
+    measure poolworkers-run 1 -n "$N" -c "$C" -t 0 "$URL"
+    for f in txt cpu.txt server.log; do mv "$RESULTS/poolworkers-run.r1.$f" "$RESULTS/poolworkers-$config.r$i.$f"; done
+    gunicorn_down
+  done
+  quiet_end now
+done
+"$PYTHON" "$HERE/bench/pool_workers_summary.py" "$RESULTS" "$ROUNDS" | tee "$RESULTS/pool-workers.txt"
