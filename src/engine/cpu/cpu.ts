@@ -23,6 +23,11 @@ export interface Cpu {
   cancel(id: number): void;
   /** Tasks on the host's cores or waiting for one now (a task group: its host's); fewer than `cores`: a core is idle. */
   runnable?(): number;
+  /**
+   * Whether `run` reads its `process` (per-core run queues keep a process on a core); the
+   * other disciplines ignore it, so a caller need not make a record for each new process.
+   */
+  readonly placesProcesses?: boolean;
 }
 
 /** A process as per-core run queues see it: the core it last ran on (-1: it has not run yet). */
