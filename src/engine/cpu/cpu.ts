@@ -31,6 +31,11 @@ export interface Cpu {
   idleCoreFor?(process: OnCore): number;
   /** Per-core run queues only: `fn(core)` is called each time a core goes idle (its last runnable task ended); it answers whether it ran something there. */
   watchIdle?(fn: (core: number) => boolean): void;
+  /**
+   * Whether `run` reads its `process` (per-core run queues keep a process on a core); the
+   * other disciplines ignore it, so a caller need not make a record for each new process.
+   */
+  readonly placesProcesses?: boolean;
 }
 
 /** A process as per-core run queues see it: the core it last ran on (-1: it has not run yet). */

@@ -73,6 +73,7 @@ interface CoreTask {
 }
 
 export class PerCoreCpu implements Cpu {
+  readonly placesProcesses = true;
   private readonly tasks: CoreTask[] = [];
   /** Runnable tasks on each core. */
   private readonly onCore: number[];
@@ -144,6 +145,7 @@ export class PerCoreCpu implements Cpu {
     const g = new CoreGroup();
     return {
       cores: this.cores,
+      placesProcesses: true,
       run: (work, fn, a, b, process) => this.runIn(g, work, fn, a, b, process),
       cancel: (id) => this.cancel(id),
       runnable: () => this.tasks.length,

@@ -91,7 +91,11 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     private readonly session: Cpu = cpu,
   ) {
     this.postmaster = new Postmaster(sim, settings, session, synRetransmits, this);
+    this.placesProcesses = cpu.placesProcesses === true || session.placesProcesses === true;
   }
+
+  /** The cores keep each process on a core: every backend needs its own record (Cpu.placesProcesses). */
+  private readonly placesProcesses: boolean;
 
   open<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
     this.openAs(undefined, req, clientCpu, done, a);
@@ -112,8 +116,9 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
       attempt.childReady = false;
       attempt.abandoned = false;
     }
-    // A new process when the postmaster forks: the cores place it then.
-    attempt.backendProcess = { cpuCore: -1, parent: this.postmaster };
+    // A new process when the postmaster forks: the cores place it then. Cores that do not
+    // place processes never read the record, and the attempt's own serves.
+    if (this.placesProcesses) attempt.backendProcess = { cpuCore: -1, parent: this.postmaster };
     // Without a client process that answers, its first message is there with the SYN.
     attempt.requestSent = this.client === undefined;
     attempt.clientCpu = clientCpu;
