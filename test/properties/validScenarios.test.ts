@@ -24,6 +24,7 @@ function scheduling(s: Scenario): string[] {
     m.scheduler === 'fifo' ? 'fifo' : `${several}${m.runQueues} run queues, task groups ${m.taskGroups}`,
     ...(s.client.cores !== undefined ? ['client on its own host'] : s.client.taskGroup === 'server' ? ["client in gunicorn's group"] : []),
     ...(s.database?.cores !== undefined ? ['database on its own host'] : []),
+    ...(s.fleet !== undefined ? ['fleet'] : []),
   ];
 }
 
@@ -81,6 +82,7 @@ describe('random valid scenarios', () => {
         'client on its own host',
         "client in gunicorn's group",
         'database on its own host',
+        'fleet',
       ]) {
         expect(seen.get(m) ?? 0, m).toBeGreaterThan(0);
       }

@@ -4,7 +4,7 @@
 // timeouts and restarts, database limits or no database, every distribution, and every
 // way the machine schedules its cores (one run queue or per-core ones, fifo, task groups;
 // the client and the database on the machine or on hosts of their own). They are raw
-// JSON, as a user writes them. Not generated: fleets (test/model/fleet has their own).
+// JSON, as a user writes them. One in seven is a small fleet behind nginx.
 import fc from 'fast-check';
 
 /** Seconds as a user writes them: a number or a string with a unit. */
@@ -238,7 +238,7 @@ const heyClient = fc
     rate: fc.option(fc.integer({ min: 20, max: 2000 }), { nil: undefined }),
     // hey -q's ticker or wrk2's schedule; only with a rate.
     pacing: fc.option(fc.constantFrom('ticker', 'schedule'), { nil: undefined }),
-    thinkTime: fc.option(duration(10), { nil: undefined, freq: 4 }),
+    thinkTime: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: duration(10) }),
     duration: fc.option(
       fc.integer({ min: 5, max: 100 }).map((ms) => `${ms}ms`),
       { nil: undefined },
@@ -332,6 +332,48 @@ const machine = fc.record(
   { requiredKeys: [] },
 );
 
+/**
+ * A few instances behind nginx, on hosts of their own or packed (each host a machine as
+ * the machine section sets it), with a CFS quota or not; one may be down.
+ */
+const fleet = fc
+  .record(
+    {
+      instances: fc.integer({ min: 1, max: 3 }),
+      instancesPerHost: fc.integer({ min: 1, max: 2 }),
+      cpuLimit: fc.constantFrom(0.5, 1, 2),
+      pgbouncer: fc.constantFrom('shared', 'sidecar'),
+      down: fc.integer({ min: 1, max: 3 }),
+      loadBalancer: fc.record(
+        {
+          policy: fc.constantFrom('round-robin', 'least-connections', 'random', 'two-choices'),
+          requestCpu: seconds(1),
+          connectionCpu: seconds(1),
+          cores: fc.integer({ min: 1, max: 2 }),
+          workerProcesses: fc.integer({ min: 1, max: 2 }),
+          backlog: fc.integer({ min: 1, max: 16 }),
+          keepaliveTimeout: seconds(30),
+          upstreamKeepalive: fc.integer({ min: 0, max: 2 }),
+          maxConns: fc.integer({ min: 0, max: 4 }),
+          connectTimeout: positiveSeconds(50),
+          readTimeout: positiveSeconds(80),
+          nextUpstream: fc.boolean(),
+          nextUpstreamTries: fc.integer({ min: 0, max: 3 }),
+          maxFails: fc.integer({ min: 0, max: 2 }),
+          failTimeout: seconds(50),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: [] },
+  )
+  .map(({ cpuLimit, down, ...f }) => ({
+    ...f,
+    // A quota needs an instance per host (load.ts); the instance down must be one of them.
+    ...((f.instancesPerHost ?? 1) === 1 ? { cpuLimit } : {}),
+    ...(down !== undefined && down <= (f.instances ?? 2) ? { down: [down] } : {}),
+  }));
+
 /** Incidents (issue 21): retries, a timeline, statement_timeout, breakers; each may be absent. */
 const incident = fc.record(
   {
@@ -385,8 +427,9 @@ export const validScenario = fc
     appWithDb: app(true),
     appWithoutDb: app(false),
     incident: fc.option(incident, { nil: undefined }),
+    fleet: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fleet }),
   })
-  .map(({ withDb, database, appWithDb, appWithoutDb, machine, incident: i, ...rest }) => {
+  .map(({ withDb, database, appWithDb, appWithoutDb, machine, incident: i, fleet, ...rest }) => {
     const app = withDb ? appWithDb : appWithoutDb;
     const client: Record<string, unknown> = { ...rest.client, ...(i?.retries === undefined ? {} : { retries: i.retries }) };
     // Each change only where it applies (incidentChecks.ts refuses the others): the app
@@ -420,12 +463,15 @@ export const validScenario = fc
       ...(machine === undefined ? {} : { machine }),
       app: {
         ...app,
-        ...(i?.breaker === undefined ? {} : { breaker: { on: withDb ? ['database', 'http'] : ['http'], ...i.breaker } }),
+        ...(i?.breaker === undefined || fleet !== undefined
+          ? {}
+          : { breaker: { on: withDb ? ['database', 'http'] : ['http'], ...i.breaker } }),
       },
       ...(withDb
         ? { database: { ...database, ...(i?.statementTimeout === undefined ? {} : { statementTimeout: i.statementTimeout }) } }
         : {}),
-      ...(timeline.length === 0 ? {} : { timeline }),
+      // A fleet has no one server for a timeline or a breaker to act on (load.ts).
+      ...(fleet !== undefined ? { fleet } : timeline.length === 0 ? {} : { timeline }),
       // A budget far below the default: a generated scenario that spins (hey -z with
       // zero-time handlers) ends as a partial run within milliseconds.
       limits: { maxEvents: 200_000, maxSimTime: '10m' },
