@@ -337,8 +337,8 @@ export const ERROR_CASES: ErrorCase[] = [
     { timeline: [{ at: 1, until: 2, change: 'client.rate', multiply: 2 }] },
     'timeline[0].change: client.rate changes the open-loop rate',
   ),
-  // Found by the property tests: the run stopped when the arrivals did, with 2 of its 10
-  // requests sent, and reported itself complete.
+  // Found while extending the property tests' generator (no invariant flags it): the run
+  // stopped when the arrivals did, with 2 of its 10 requests sent, and reported itself complete.
   field(
     'an open-loop rate set to 0 for good while the client counts requests',
     {
