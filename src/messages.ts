@@ -110,6 +110,8 @@ export const onlyMultiply = (change: string) => `${change} can only be multiplie
 export const rampNeedsUntil = 'a ramp needs "until": when it reaches its rate';
 export const rateChangeNeedsArrivals =
   'client.rate changes the open-loop rate: expected "client.arrivals" (hey\'s closed loop has no rate to change)';
+export const rateChangeLeavesZero =
+  'expected the open-loop rate above 0 once the timeline is over: the client sends until every request is sent, and at 0 they never would be (give a set an "until", ramp to a rate above 0, or give the client a "duration" to stop sending instead)';
 export const queryTimeNeedsDatabase = 'database.queryTime needs a "database" section';
 export const httpTimeNeedsHttpStep = 'app.httpTime slows outbound HTTP calls: expected an "http" step in the handler';
 export const killMoreThanWorkers = (kill: number, workers: number) =>

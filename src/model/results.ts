@@ -325,7 +325,8 @@ function fleetTotals(system: System) {
         ? undefined
         : {
             settings: bouncers[0].settings,
-            peakClients: bouncers.reduce((a, b) => a + b.peakClients, 0),
+            // Sidecars: the most any one held, as their limits (max_client_conn, default_pool_size) are each one's.
+            peakClients: bouncers.reduce((a, b) => Math.max(a, b.peakClients), 0),
             refused: bouncers.reduce((a, b) => a + b.refused, 0),
             timeouts: bouncers.reduce((a, b) => a + b.timeouts, 0),
             serversOpened: bouncers.reduce((a, b) => a + b.serversOpened, 0),

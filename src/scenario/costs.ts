@@ -13,6 +13,7 @@
 import * as msg from '../messages.js';
 import { nearest } from './errors.js';
 import type { DurationSpec, Scenario, Step } from './schema.js';
+import { MIN_POSITIVE_SECONDS } from './units.js';
 import { valueAt } from './valueAt.js';
 
 export interface CostSpec {
@@ -144,9 +145,12 @@ export function checkCostNotes(scenario: Scenario, fail: (path: PropertyKey[], p
   }
 }
 
-/** `value` (seconds or a distribution) with its durations multiplied by `factor`. */
+/**
+ * `value` (seconds or a distribution) with its durations multiplied by `factor`; one that
+ * was positive stays at least the clock's microsecond (less is refused: it would round to 0, "off").
+ */
 export function scaleDuration(value: DurationSpec, factor: number, max = Infinity): DurationSpec {
-  const s = (x: number) => Math.min(x * factor, max);
+  const s = (x: number) => (x > 0 ? Math.max(MIN_POSITIVE_SECONDS, Math.min(x * factor, max)) : x);
   if (typeof value === 'number') return s(value);
   if (typeof value === 'string') throw new Error(`scaleDuration: an unvalidated duration ${JSON.stringify(value)}`);
   switch (value.dist) {

@@ -337,6 +337,16 @@ export const ERROR_CASES: ErrorCase[] = [
     { timeline: [{ at: 1, until: 2, change: 'client.rate', multiply: 2 }] },
     'timeline[0].change: client.rate changes the open-loop rate',
   ),
+  // Found while extending the property tests' generator (no invariant flags it): the run
+  // stopped when the arrivals did, with 2 of its 10 requests sent, and reported itself complete.
+  field(
+    'an open-loop rate set to 0 for good while the client counts requests',
+    {
+      client: { concurrency: undefined, requests: 10, arrivals: { rate: 100 } },
+      timeline: [{ at: '20ms', change: 'client.rate', set: 0 }],
+    },
+    'timeline[0].set: expected the open-loop rate above 0 once the timeline is over',
+  ),
   field(
     'changing the cores of a fifo machine during a run',
     { machine: { scheduler: 'fifo' }, timeline: [{ at: 1, until: 2, change: 'machine.cores', multiply: 0.5 }] },

@@ -123,12 +123,20 @@ const scenario = fc.record(
       fc.record({ requests: extremeCount, arrivals, timeout: extremeDuration }, { requiredKeys: ['requests', 'arrivals'] }),
     ),
     machine: fc.record(
-      { cores: extremeCount, synRetries: extremeCount, somaxconn: extremeCount, os: fc.constantFrom('linux', 'darwin') },
+      {
+        cores: extremeCount,
+        synRetries: extremeCount,
+        somaxconn: extremeCount,
+        os: fc.constantFrom('linux', 'darwin'),
+        scheduler: fc.constantFrom('shared', 'fifo'),
+        taskGroups: fc.constantFrom('none', 'session', 'service'),
+        runQueues: fc.constantFrom('shared', 'per-core'),
+      },
       { requiredKeys: [] },
     ),
     server: fc.record(
       {
-        workerClass: fc.constantFrom('sync', 'gthread', 'gevent', 'eventlet'),
+        workerClass: fc.constantFrom('sync', 'gthread', 'gevent', 'eventlet', 'uvicorn.workers.UvicornWorker'),
         workers: extremeCount,
         threads: extremeCount,
         workerConnections: extremeCount,

@@ -6,13 +6,26 @@ import { findViolations } from '../../src/check/invariants.js';
 import { simulate, type RunResult } from '../../src/model/system.js';
 import { summarize } from '../../src/report/summary.js';
 import { validateScenario } from '../../src/scenario/load.js';
+import type { Scenario } from '../../src/scenario/schema.js';
 import { PROPERTY_SEED, PROPERTY_TIMEOUT, VALID_RUNS } from './properties.js';
 import { validScenario, type RawScenario } from './validScenarios.js';
 
 function runJson(raw: RawScenario) {
   const scenario = validateScenario(structuredClone(raw), 'generated.json');
   const result = simulate(scenario);
-  return { json: JSON.stringify(summarize(result, 'generated', scenario.seed)), violations: findViolations(result), result };
+  return { json: JSON.stringify(summarize(result, 'generated', scenario.seed)), violations: findViolations(result), result, scenario };
+}
+
+/** How the run's machine scheduled its cores, to check that the generator reaches every way. */
+function scheduling(s: Scenario): string[] {
+  const m = s.machine;
+  const several = m.cores > 1 ? 'several cores, ' : '';
+  return [
+    m.scheduler === 'fifo' ? 'fifo' : `${several}${m.runQueues} run queues, task groups ${m.taskGroups}`,
+    ...(s.client.cores !== undefined ? ['client on its own host'] : s.client.taskGroup === 'server' ? ["client in gunicorn's group"] : []),
+    ...(s.database?.cores !== undefined ? ['database on its own host'] : []),
+    ...(s.fleet !== undefined ? ['fleet'] : []),
+  ];
 }
 
 /** The mechanisms a run went through, to check that the generator reaches them all. */
@@ -41,7 +54,7 @@ describe('random valid scenarios', () => {
           const first = runJson(raw);
           expect(first.violations).toEqual([]);
           expect(runJson(raw).json).toBe(first.json);
-          for (const m of mechanisms(first.result)) seen.set(m, (seen.get(m) ?? 0) + 1);
+          for (const m of [...mechanisms(first.result), ...scheduling(first.scenario)]) seen.set(m, (seen.get(m) ?? 0) + 1);
         }),
         { seed: PROPERTY_SEED, numRuns: VALID_RUNS },
       );
@@ -62,6 +75,14 @@ describe('random valid scenarios', () => {
         'client timeout',
         'EOF',
         '500',
+        'fifo',
+        ...['shared', 'per-core'].flatMap((q) =>
+          ['none', 'session', 'service'].map((g) => `several cores, ${q} run queues, task groups ${g}`),
+        ),
+        'client on its own host',
+        "client in gunicorn's group",
+        'database on its own host',
+        'fleet',
       ]) {
         expect(seen.get(m) ?? 0, m).toBeGreaterThan(0);
       }

@@ -96,7 +96,9 @@ const ASSUMED_SETTINGS: {
     path: 'machine.runQueues',
     keys: ['machine', 'runQueues'],
     values: ['shared', 'per-core'],
-    applies: (s) => s.machine.scheduler === 'shared' && s.machine.cores > 1,
+    // A timeline that changes the cores needs one run queue (incidentChecks.ts).
+    applies: (s) =>
+      s.machine.scheduler === 'shared' && s.machine.cores > 1 && !(s.timeline ?? []).some((e) => e.change === 'machine.cores'),
     stated: (raw) => raw?.machine?.runQueues !== undefined,
     value: (s) => s.machine.runQueues,
   },

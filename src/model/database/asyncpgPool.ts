@@ -27,7 +27,7 @@ import type { Resource } from '../../engine/resource.js';
 import { HubLoop } from '../hubLoop.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
-import { type Waiter as Waiting, WaitQueue, type WakesOnLoop, wakeOnLoop } from './waitQueue.js';
+import { type Waiter as Waiting, WaitQueue, type WakesOnLoop, waitOffLoop, wakeOnLoop } from './waitQueue.js';
 
 export type { AsyncpgPoolSettings } from '../../scenario/resolve.js';
 
@@ -170,6 +170,7 @@ export class AsyncpgPool implements WakesOnLoop {
     const h = this.free.pop();
     if (h === undefined) {
       this.waited++;
+      waitOffLoop(req);
       this.waiting.wait(req, waiterGranted, new Waiter(this, req, clientCpu, done, a));
       return;
     }

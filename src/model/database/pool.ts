@@ -18,7 +18,7 @@ import type { Time } from '../../engine/time.js';
 import type { PoolSettings } from '../../scenario/resolve.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
-import { type Waiter, WaitQueue, type WakesOnLoop, wakeOnLoop } from './waitQueue.js';
+import { type Waiter, WaitQueue, type WakesOnLoop, waitOffLoop, wakeOnLoop } from './waitQueue.js';
 
 export type { PoolSettings } from '../../scenario/resolve.js';
 
@@ -59,6 +59,7 @@ export class ConnectionPool implements WakesOnLoop {
       if (this.open > this.peakOpen) this.peakOpen = this.open;
       this.server.open(req, clientCpu, opened, new Opening(this, done, a));
     } else {
+      waitOffLoop(req);
       this.waiting.wait(req, done, a);
     }
   }

@@ -123,6 +123,19 @@ export function wakeOnLoop(pool: WakesOnLoop, w: Waiter): void {
   else loop.acquire(wokenGotLoop, new Woken(pool, w));
 }
 
+/**
+ * An acquire that finds nothing free gives its worker's loop up while it waits, even when
+ * its connect is blocking IO that holds the loop (psycopg2 without psycogreen): the wait
+ * itself is a get from a cooperative queue (asyncpg's asyncio.LifoQueue; SQLAlchemy's
+ * Condition, patched by gevent), so the request holding the connection can run on to
+ * return it. Woken, the waiter takes the loop again (wakeOnLoop) and goes on holding it.
+ */
+export function waitOffLoop(req: HttpRequest): void {
+  if (!req.hasLoop) return;
+  req.hasLoop = false;
+  req.host!.loop.release();
+}
+
 /** A waiter woken, on its way to its worker's loop. */
 class Woken {
   constructor(

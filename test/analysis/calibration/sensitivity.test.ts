@@ -121,6 +121,24 @@ describe('sim run --sensitivity', () => {
     expect(cpu.high.requestsPerSec).toBeLessThan(s.base.requestsPerSec);
   });
 
+  it('moves a cost of one microsecond up, and down no further than the clock counts', () => {
+    // Halved, 1 us became 0.5 us, which the scenario format refuses (0 or at least 1 us):
+    // --sensitivity exited 2 on a valid scenario, blaming its field. Found by the property tests.
+    const s = analyse({ ...cpuBound, app: { steps: [{ kind: 'cpu', time: '1us' }] }, database: undefined });
+    expect(s.moved).toEqual(['app.steps.0.time']);
+  });
+
+  it('does not try per-core run queues on a machine whose cores change on the timeline', () => {
+    // The timeline changes machine.cores only with one run queue (incidentChecks.ts): trying
+    // per-core queues made --sensitivity exit 2 on a valid scenario. Found by the property tests.
+    const s = analyse({
+      ...cpuBound,
+      machine: { cores: 2 },
+      timeline: [{ at: 0.1, until: 0.2, change: 'machine.cores', multiply: 0.5 }],
+    });
+    expect(s.settingsChecked).toEqual(['machine.taskGroups']);
+  });
+
   it('moves a cost absent from the file from its default', () => {
     const raw = {
       ...clientBound,

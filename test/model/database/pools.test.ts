@@ -103,6 +103,43 @@ describe('an app-side connection pool (SQLAlchemy QueuePool)', () => {
   });
 });
 
+describe("a pool's wait in an async worker", () => {
+  // A blocking connect (psycopg2 without psycogreen, io "blocking") holds its worker's loop
+  // for its IO, but waiting for the pool is no IO: a get from a cooperative queue (asyncpg's
+  // asyncio.LifoQueue; SQLAlchemy's Condition, which gevent patches). The greenlet holding
+  // the connection must be able to run on and return it.
+  const blockingConnect = [
+    { kind: 'dbConnect' as const, io: 'blocking' as const },
+    { kind: 'sleep' as const, time: 0.01 },
+    { kind: 'dbClose' as const },
+  ];
+
+  it("lets asyncpg's pool hand its one connection on while a blocking connect waits for it", () => {
+    // Both requests waited for ever: the second held the loop while it waited, and the
+    // first could not resume to release its connection. Found by the property tests.
+    const { result, summary } = run({
+      app: { steps: blockingConnect, asyncpgPool: { minSize: 0, maxSize: 1 }, driver: 'asyncpg' },
+      client: { requests: 2, concurrency: 2 },
+    });
+    expect(result.complete).toBe(true);
+    expect(summary.statusCodes).toEqual({ '200': 2 });
+    // The second request's wait ends when the first is done with the connection: after
+    // its connect (about 12 ms) and its 10 ms sleep.
+    expect(summary.summary.slowest! - summary.summary.fastest!).toBeCloseTo(0.01, 3);
+  });
+
+  it("lets SQLAlchemy's pool hand its one connection on while a blocking connect waits for it", () => {
+    // The second request held the loop until pool_timeout (30 s) raised, a 500, and only
+    // then could the first resume.
+    const { summary } = run({
+      app: { steps: blockingConnect, pool: { size: 1, maxOverflow: 0, timeout: 30 } },
+      client: { requests: 2, concurrency: 2 },
+    });
+    expect(summary.statusCodes).toEqual({ '200': 2 });
+    expect(summary.summary.slowest!).toBeLessThan(0.1);
+  });
+});
+
 describe('PostgreSQL limits, end to end', () => {
   it('refuses an ordinary role once 97 connections are open, a superuser once 100 are', () => {
     const ordinary = run({ app: { steps: pgSleep(1) }, client: { requests: 120, concurrency: 120 }, database: { superuser: false } });

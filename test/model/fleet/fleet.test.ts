@@ -2,6 +2,7 @@
 // other clients and the connection budget, each figure derived by hand.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { findViolations } from '../../../src/check/invariants.js';
 import { simulate } from '../../../src/model/system.js';
 import { summarize } from '../../../src/report/summary.js';
 import { validateScenario } from '../../../src/scenario/load.js';
@@ -68,6 +69,22 @@ describe('a fleet', () => {
     const roomy = simulate({ ...s, fleet: { ...s.fleet!, memoryLimit: 23 } });
     expect(summarize(roomy, 'oom', 1).statusCodes).toEqual({ '200': 6 });
     expect(roomy.fleet!.instances[0].oomKills).toBe(0);
+  });
+
+  it("reports a sidecar PgBouncer's peak of clients as the most any one held, as its limit is each one's", () => {
+    // Two instances, each with a sidecar that admits one client, each sent one request at
+    // once: each sidecar peaks at 1. The peaks were summed (2), against max_client_conn 1,
+    // and the invariants took it for a sidecar over its limit. Found by the property tests.
+    const s = scenario({
+      client: { requests: 2, concurrency: 2 },
+      app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.01 }, { kind: 'dbClose' }] },
+      database: { pgbouncer: { maxClientConn: 1 } },
+      fleet: { instances: 2, pgbouncer: 'sidecar', loadBalancer: freeBalancer },
+    });
+    const result = simulate(s);
+    expect(result.fleet!.instances.map((i) => i.requests)).toEqual([1, 1]);
+    expect(result.database!.pgbouncer!.peakClients).toBe(1);
+    expect(findViolations(result)).toEqual([]);
   });
 
   it('adds up the connection budget: 4 instances x 4 workers x pool 10 + celery 8 = 168 > 97', () => {
