@@ -9,7 +9,13 @@
 # measure; CONFIG: 1x400-c400, 4x100-c400, 1x400-c5) and bench/pool_workers_summary.py's
 # table in results/pool-workers.txt.
 #
+# PART=concurrency: instead, one worker, bench/bench_http.py's batches alternated (REPS,
+# default 5): a trivial request and the pooled one (/wait10) at hey -c 5 and -c 400, the
+# pooled one at -c 10 too (as many clients as connections, so none waits); the worker's
+# CPU per request of each (results/pool-workers-concurrency.txt).
+#
 #   calibration/pool_workers.sh       ROUNDS (default 3)
+#   PART=concurrency calibration/pool_workers.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -21,6 +27,21 @@ ONLY="."
 kit_init
 postgres_up
 URL="http://$HOST:$APP_PORT/wait10"
+if [ "${PART:-}" = concurrency ]; then
+  gunicorn_up poolworkers-concurrency wsgi_pool --workers=1 --worker-class=gevent --worker-connections=1000 --keep-alive=2
+  quiet_begin
+  "$PYTHON" "$HERE/bench/bench_http.py" --master "$GUNICORN_PID" --reps "${REPS:-5}" --idle 1 \
+    --out "$WORK/pool-workers-concurrency.json" --log "$WORK/pool-workers-concurrency.log" \
+    --run label=trivial-c5 path=/trivial n=5000 c=5 keepalive=1 \
+    --run label=trivial-c400 path=/trivial n=5000 c=400 keepalive=1 \
+    --run label=wait10-c5 path=/wait10 n=3000 c=5 keepalive=1 \
+    --run label=wait10-c10 path=/wait10 n=3000 c=10 keepalive=1 \
+    --run label=wait10-c400 path=/wait10 n=5000 c=400 keepalive=1
+  gunicorn_down
+  quiet_end now
+  "$PYTHON" "$HERE/bench/pool_workers_summary.py" --concurrency "$WORK/pool-workers-concurrency.json" | tee "$RESULTS/pool-workers-concurrency.txt"
+  exit 0
+fi
 for i in $(seq 1 "$ROUNDS"); do
   for config in 1x400-c400 4x100-c400 1x400-c5; do
     case "$config" in

@@ -4,7 +4,9 @@ the medians, and the 4-worker load's CPU per request over the 1-worker one, roun
 (each pair run minutes apart at most).
 
   pool_workers_summary.py RESULTS_DIR ROUNDS
+  pool_workers_summary.py --concurrency RAW.json    (PART=concurrency: bench_http.py's batches)
 """
+import json
 import re
 import statistics
 import sys
@@ -22,7 +24,23 @@ def one(d, config, i):
     return rps, w / n * 1000, busy
 
 
+def concurrency(path):
+    records = [r for r in json.load(open(path))["records"] if r["label"] != "idle"]
+    labels = list(dict.fromkeys(r["label"] for r in records))
+    by = {k: [r["worker_cpu"] / r["n"] * 1000 for r in records if r["label"] == k] for k in labels}
+    print("One gevent worker, SQLAlchemy's pool of 10 without overflow (/wait10) and a trivial request,")
+    print("keep-alive, batches alternated (pool_workers.sh PART=concurrency): the worker's CPU per request, ms")
+    for k in labels:
+        print(f"{k:<14} median {statistics.median(by[k]):.4f}  reps " + " ".join(f"{x:.4f}" for x in by[k]))
+    for a, b in (("trivial-c400", "trivial-c5"), ("wait10-c10", "wait10-c5"), ("wait10-c400", "wait10-c5")):
+        ratios = [x / y for x, y in zip(by[a], by[b])]
+        print(f"{a} over {b}, rep by rep: " + ", ".join(f"{r:.2f}" for r in ratios))
+
+
 def main():
+    if sys.argv[1] == "--concurrency":
+        concurrency(sys.argv[2])
+        return
     d, rounds = sys.argv[1], int(sys.argv[2])
     rows = {c: [one(d, c, i) for i in range(1, rounds + 1)] for c in CONFIGS}
     print("SQLAlchemy's pool of 10 per gevent worker, /wait10, keep-alive 2, alternately (pool_workers.sh)")
