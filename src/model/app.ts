@@ -202,7 +202,7 @@ export class App implements DbClient {
         req.host!.loop.acquire(waitHoldingLoop, this, req);
       }
     } else {
-      // A pooled checkout that finds a connection queued is no IO: the greenlet goes on to
+      // A pooled checkout that finds a connection ready is no IO: the greenlet (or task) goes on to
       // its first query in the same turn of the loop.
       if (req.hasLoop && !(step.kind === 'dbConnect' && this.db!.checkoutAtOnce(req))) this.releaseLoop(req);
       wait(this, req);

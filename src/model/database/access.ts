@@ -17,6 +17,8 @@ interface WorkerPool {
   readonly peakOpen: number;
   readonly timeouts: number;
   readonly waited?: number;
+  /** A checkout now would hand a ready connection over without IO (no wait, no connect, no ping). */
+  readonly checkoutAtOnce: boolean;
 }
 
 export class DatabaseAccess {
@@ -57,11 +59,11 @@ export class DatabaseAccess {
   }
 
   /**
-   * Whether `req`'s connect is a checkout that returns at once, so its greenlet keeps its
-   * loop through it (SQLAlchemy's pool with a connection queued; ConnectionPool).
+   * Whether `req`'s connect is a checkout that returns at once, so its greenlet (or task)
+   * keeps its loop through it.
    */
   checkoutAtOnce(req: HttpRequest): boolean {
-    return this.pool !== undefined && (this.poolOf(req.host!) as ConnectionPool).checkoutAtOnce;
+    return (this.pool !== undefined || this.asyncpgPool !== undefined) && this.poolOf(req.host!).checkoutAtOnce;
   }
 
   query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn = false): void {

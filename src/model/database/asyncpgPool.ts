@@ -161,6 +161,17 @@ export class AsyncpgPool implements WakesOnLoop {
     this.server.close();
   }
 
+  /**
+   * Whether an acquire now returns without suspending: the holder on top of the queue has
+   * its connection (Pool._acquire's LifoQueue.get finds one, and PoolConnectionHolder.acquire
+   * awaits nothing unless it must connect), so the task goes on to its query in the same
+   * turn of the loop.
+   */
+  get checkoutAtOnce(): boolean {
+    const h = this.free[this.free.length - 1];
+    return !this.failed && h !== undefined && h.connected && !h.opening;
+  }
+
   /** pool.acquire(): done(a) with a connection, or done(a, error). */
   checkout<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void {
     if (this.failed) {
