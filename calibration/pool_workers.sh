@@ -14,8 +14,13 @@
 # pooled one at -c 10 too (as many clients as connections, so none waits); the worker's
 # CPU per request of each (results/pool-workers-concurrency.txt).
 #
+# PART=warm: does a fresh gunicorn cost more than one that has served? 1 x 400 and 4 x 100 at
+# -c 400, each three runs in one gunicorn (the first right after it booted), alternately,
+# ROUNDS rounds (results/poolworkers-warm-CONFIG-gN.rN.*, results/pool-workers-warm.txt).
+#
 #   calibration/pool_workers.sh       ROUNDS (default 3)
 #   PART=concurrency calibration/pool_workers.sh
+#   PART=warm calibration/pool_workers.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -40,6 +45,25 @@ if [ "${PART:-}" = concurrency ]; then
   gunicorn_down
   quiet_end now
   "$PYTHON" "$HERE/bench/pool_workers_summary.py" --concurrency "$WORK/pool-workers-concurrency.json" | tee "$RESULTS/pool-workers-concurrency.txt"
+  exit 0
+fi
+if [ "${PART:-}" = warm ]; then
+  for i in $(seq 1 "$ROUNDS"); do
+    for config in 1x400-c400 4x100-c400; do
+      case "$config" in
+        1x400-c400) WORKERS=1 CONNS=400 ;;
+        4x100-c400) WORKERS=4 CONNS=100 ;;
+      esac
+      gunicorn_up "poolworkers-warm-$config" wsgi_pool --workers="$WORKERS" --worker-class=gevent --worker-connections="$CONNS" --keep-alive=2
+      measure poolworkers-run 3 -n 5000 -c 400 -t 0 "$URL"
+      for r in 1 2 3; do
+        for f in txt cpu.txt server.log; do mv "$RESULTS/poolworkers-run.r$r.$f" "$RESULTS/poolworkers-warm-$config-g$i.r$r.$f"; done
+      done
+      gunicorn_down
+    done
+    quiet_end now
+  done
+  "$PYTHON" "$HERE/bench/pool_workers_summary.py" --warm "$RESULTS" "$ROUNDS" | tee "$RESULTS/pool-workers-warm.txt"
   exit 0
 fi
 for i in $(seq 1 "$ROUNDS"); do

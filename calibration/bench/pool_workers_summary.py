@@ -5,6 +5,7 @@ the medians, and the 4-worker load's CPU per request over the 1-worker one, roun
 
   pool_workers_summary.py RESULTS_DIR ROUNDS
   pool_workers_summary.py --concurrency RAW.json    (PART=concurrency: bench_http.py's batches)
+  pool_workers_summary.py --warm RESULTS_DIR ROUNDS (PART=warm: three runs per gunicorn)
 """
 import json
 import re
@@ -37,7 +38,26 @@ def concurrency(path):
         print(f"{a} over {b}, rep by rep: " + ", ".join(f"{r:.2f}" for r in ratios))
 
 
+def warm(d, rounds):
+    print("SQLAlchemy's pool of 10 per gevent worker, /wait10, -c 400: three runs in one gunicorn, the first after it booted (pool_workers.sh PART=warm)")
+    print("configuration  gunicorn  run  Requests/sec  workers ms/request")
+    firsts = {c: [] for c in CONFIGS[:2]}
+    for c in CONFIGS[:2]:
+        for g in range(1, rounds + 1):
+            ms = []
+            for r in (1, 2, 3):
+                rps, m, _ = one(d, f"warm-{c}-g{g}", r)
+                ms.append(m)
+                print(f"{c:<14} {g:<9} {r:<4} {rps:<13.1f} {m:.4f}")
+            firsts[c].append(ms[0] / statistics.mean(ms[1:]))
+    for c, ratios in firsts.items():
+        print(f"{c}: the first run over the mean of the next two: " + ", ".join(f"{x:.2f}" for x in ratios))
+
+
 def main():
+    if sys.argv[1] == "--warm":
+        warm(sys.argv[2], int(sys.argv[3]))
+        return
     if sys.argv[1] == "--concurrency":
         concurrency(sys.argv[2])
         return
