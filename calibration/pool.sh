@@ -95,6 +95,14 @@ if [[ pool-2x100-c200 =~ $ONLY ]]; then
   gunicorn_down
   quiet_end now
 fi
+# Held out after the churn fixes (predicted first: results/pool-2x100-c400.predicted.txt):
+# 2 workers x 100 on / (pool 5 + 10) at -c 400, 5 runs.
+if [[ pool-2x100-c400 =~ $ONLY ]]; then
+  gunicorn_up pool-2x100 wsgi_pool --workers=2 --worker-class=gevent --worker-connections=100 --keep-alive=2
+  measure pool-2x100-c400 5 -n 5000 -c 400 -t 0 "$URL"
+  gunicorn_down
+  quiet_end now
+fi
 for path in wait wait10; do
   [[ "pool-${path}-4x100-c400" =~ $ONLY ]] || continue
   gunicorn_up "pool-${path}-4x100" wsgi_pool --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
