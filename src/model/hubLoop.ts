@@ -61,7 +61,6 @@ export class HubLoop extends Resource {
     return backToBack;
   }
 
-  /** Ready IO wants the loop: it runs now if the loop is free, else at a later poll. */
   /**
    * Set while the worker accepts: the greenlets it spawns start as callbacks
    * (Greenlet.start: hub.loop.run_callback(self.switch)), so their first claim on the loop
@@ -69,6 +68,7 @@ export class HubLoop extends Resource {
    */
   spawning = false;
 
+  /** Ready IO wants the loop: it runs now if the loop is free, else at a later poll. */
   override acquire<A, B>(fn: Callback<A, B>, a: A, b?: B): void {
     if (this.takeIfIdle()) fn(a, b as B);
     else push(this.spawning ? this.callbacks : this.io, fn, a, b);
