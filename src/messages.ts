@@ -116,6 +116,8 @@ export const queryTimeNeedsDatabase = 'database.queryTime needs a "database" sec
 export const httpTimeNeedsHttpStep = 'app.httpTime slows outbound HTTP calls: expected an "http" step in the handler';
 export const killMoreThanWorkers = (kill: number, workers: number) =>
   `expected at most server.workers (${workers}) workers to kill, got ${kill}`;
+export const wakeupLatencyNeedsPerCore =
+  'a wake-up latency is an idle core\'s, and only per-core run queues place a woken task on a core: expected machine.runQueues "per-core" (with machine.scheduler "shared"), or machine.wakeupLatency 0';
 export const coresChangeNeedsShared =
   'machine.cores changes during a run only under processor sharing with one run queue: expected machine.scheduler "shared" and machine.runQueues "shared"';
 export const breakerNeedsDatabase = 'a database breaker needs a "database" section';

@@ -204,6 +204,19 @@ def main():
             f"backend stayed on its previous, busy core while another core was idle {', '.join(map(str, stays))} of "
             "the time (runs), so a runnable task waits for its own core.")
 
+    # The idle core's wake-up latency (calibration/wakeup_latency.sh), when it was measured.
+    wakeup = {}
+    wakeup_path = os.path.join(os.path.dirname(costs_path), "wakeup-latency.txt")
+    if os.path.exists(wakeup_path) and run_queues == "per-core":
+        with open(wakeup_path) as f:
+            text = f.read()
+        wakeup["wakeupLatency"] = json.loads(re.search(r"^machine\.wakeupLatency (.*)$", text, re.M).group(1))
+        pooled = re.search(r"^all gaps: (.*)$", text, re.M).group(1)
+        measured["machine.wakeupLatency"] = (
+            "calibration/wakeup_latency.sh (results/wakeup-latency.txt, " + text.splitlines()[0] + "): a process blocked in "
+            "read() on the idle core against one polling, pinned to the two cores, idle gaps 0-2000 us; every gap's "
+            f"samples pooled ({pooled}), as 20 quantiles.")
+
     scenario = {
         "$schema": "../scenarios/schema.json",
         "name": "measured-linux-2core",
@@ -220,7 +233,7 @@ def main():
         "client": {"requests": 100, "concurrency": 100, "timeout": 0,
                    "taskGroup": "server" if hey_with_workers else "own",
                    "requestCpu": v["client.requestCpu"], "dialCpu": v["client.dialCpu"]},
-        "machine": {"cores": 2, "scheduler": "shared", "taskGroups": task_groups, "runQueues": run_queues, "os": "linux",
+        "machine": {"cores": 2, "scheduler": "shared", "taskGroups": task_groups, "runQueues": run_queues, **wakeup, "os": "linux",
                     "somaxconn": somaxconn},
         "server": {"workerClass": "gevent", "workers": 1, "workerConnections": 1000, "keepalive": 2,
                    "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],

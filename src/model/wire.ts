@@ -68,11 +68,13 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   const timeline = recorder.timeline;
 
   const groups = r.machine.scheduler === 'shared' ? r.machine.taskGroups : 'none';
+  const latency = r.machine.wakeupLatency;
+  const wakeup = latency !== undefined ? { distribution: latency, uniform: streams.stream('machine.wakeupLatency') } : undefined;
   const newCpu = (cores: number): Cpu =>
     r.machine.scheduler === 'fifo'
       ? new FifoCpu(sim, cores)
       : r.machine.runQueues === 'per-core'
-        ? new PerCoreCpu(sim, cores)
+        ? new PerCoreCpu(sim, cores, wakeup)
         : groups !== 'none'
           ? new GroupedCpu(sim, cores)
           : new SharedCpu(sim, cores);

@@ -50,6 +50,7 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'app.steps.N.cpu', stepKind: 'dbQuery', description: "the backend's CPU for the query" },
   { path: 'app.steps.N.decodeCpu', stepKind: 'dbQuery', description: "the worker's CPU to read and decode the result rows" },
   { path: 'app.steps.N.time', stepKind: 'cpu', description: 'Python CPU time of the handler step' },
+  { path: 'machine.wakeupLatency', description: 'the wait of a task woken onto an idle core for the core to wake (per-core run queues)' },
   { path: 'database.forkTime', description: "the postmaster's time per connection attempt (accept and fork)" },
   { path: 'database.postmasterCpu', description: "the postmaster's CPU per connection attempt" },
   { path: 'database.postmasterWakeCpu', description: "the postmaster's extra CPU when an attempt wakes it" },

@@ -6,6 +6,7 @@ import { MEASURED_COSTS } from './measuredCosts.js';
 import * as msg from '../messages.js';
 import { checkBudgets } from './budgets.js';
 import { checkCostNotes } from './costs.js';
+import { toDistribution } from './durations.js';
 import { checkIncidents } from './incidentChecks.js';
 import { UserError, formatPath } from './errors.js';
 import { describeIssues } from './issues.js';
@@ -75,6 +76,11 @@ export function validateScenario(
   const fail = (path: PropertyKey[], problem: string): never => {
     throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
   };
+  const m = scenario.machine;
+  if ((m.runQueues !== 'per-core' || m.scheduler !== 'shared') && toDistribution(m.wakeupLatency).mean > 0) {
+    // The latency is an idle core's: only per-core run queues know which core a task wakes on.
+    fail(['machine', 'wakeupLatency'], msg.wakeupLatencyNeedsPerCore);
+  }
   const d = scenario.database;
   if (d !== undefined && d.superuserReservedConnections >= d.maxConnections) {
     // PostgreSQL refuses to start: "superuser_reserved_connections (3) must be less than max_connections (3)".

@@ -27,7 +27,8 @@ import {
   type PoolSettings,
 } from './resolveDatabase.js';
 import { applyRateChanges, resolveRetries, resolveTimeline, type IncidentSettings, type RetrySettings } from './resolveIncidents.js';
-import type { Scenario } from './schema.js';
+import { toDistribution } from './durations.js';
+import type { DurationSpec, Scenario } from './schema.js';
 import { UVICORN_WORKER } from './serverSchema.js';
 import { MAX_FDS } from './units.js';
 
@@ -44,6 +45,8 @@ export interface MachineSettings {
   taskGroups: 'none' | 'session' | 'service';
   /** With the shared scheduler: one run queue for all cores, or one per core. */
   runQueues: 'shared' | 'per-core';
+  /** With per-core run queues: a woken task's wait for its idle core (undefined: none). */
+  wakeupLatency?: Distribution;
 }
 
 // ---- The client (hey, or open-loop arrivals) ---------------------------------------
@@ -240,7 +243,13 @@ export function resolve(scenario: Scenario): ResolvedScenario {
   return {
     seed: scenario.seed,
     limits: { maxEvents: scenario.limits.maxEvents, maxSimTime: fromSeconds(scenario.limits.maxSimTime) },
-    machine: { cores: m.cores, scheduler: m.scheduler, taskGroups: m.taskGroups, runQueues: m.runQueues },
+    machine: {
+      cores: m.cores,
+      scheduler: m.scheduler,
+      taskGroups: m.taskGroups,
+      runQueues: m.runQueues,
+      ...wakeupLatency(m.wakeupLatency),
+    },
     client: resolveClient(c, scenario.timeline),
     listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },
     server: {
@@ -369,3 +378,9 @@ const DARWIN_SYN_RETRANSMITS: readonly Time[] =
   // initial RTO (xnu bsd/netinet/tcp_timer.c), cut off by the 75 s connection-
   // establishment timer (TCPTV_KEEP_INIT): SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s.
   [1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 8].map(fromSeconds);
+
+/** machine.wakeupLatency as the engine draws it; none when it is always 0. */
+function wakeupLatency(spec: DurationSpec): { wakeupLatency?: Distribution } {
+  const d = toDistribution(spec);
+  return d.mean > 0 ? { wakeupLatency: d } : {};
+}

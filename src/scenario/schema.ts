@@ -73,6 +73,7 @@ export const scenarioSchema = z.strictObject({
     scheduler: 'shared',
     taskGroups: 'none',
     runQueues: 'shared',
+    wakeupLatency: 0,
     os: 'linux',
     synRetries: 6,
     somaxconn: 4096,

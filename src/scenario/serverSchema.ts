@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { MEASURED_COSTS as M } from './measuredCosts.js';
 import {
   count,
+  durationSpec,
   MAX_BACKLOG,
   MAX_CORES,
   MAX_FDS,
@@ -30,6 +31,10 @@ export const machineSchema = z.strictObject({
   runQueues: z.enum(['shared', 'per-core']).default('shared').meta({
     description:
       "Where a shared scheduler keeps runnable tasks: shared (one queue for all cores: a runnable task never waits while a core is idle, the ideal) or per-core (Linux's per-CPU run queues: a process wakes on the core it last ran on, a new one starts on its parent's core unless another is lighter (the kernel's fork placement, which counts a new process on its core at once: a burst of forks spreads over the cores), and a runnable task waits for its own core while another is idle until the busy core's next scheduler tick, every 4 ms, when the idle core pulls a task; uvicorn's workers, woken together by a new connection, take an idle core when theirs is busy, as select_idle_sibling places them). Measure yours with calibration/wakeups.sh.",
+  }),
+  wakeupLatency: durationSpec.default(0).meta({
+    description:
+      "With per-core run queues: how long a task woken onto an idle core waits for the core to wake (the waker's interrupt, the core's exit from idle; on a VM, the host running that virtual CPU again). Time, not CPU: nothing runs on that core meanwhile. A distribution gives each wake-up its own. Default 0 (none). Measure yours with calibration/wakeup_latency.sh.",
   }),
   os: z.enum(['linux', 'darwin']).default('linux').meta({
     description:

@@ -352,6 +352,11 @@ export const ERROR_CASES: ErrorCase[] = [
     { machine: { scheduler: 'fifo' }, timeline: [{ at: 1, until: 2, change: 'machine.cores', multiply: 0.5 }] },
     'timeline[0].change: machine.cores changes during a run only under processor sharing',
   ),
+  field(
+    'a wake-up latency with one run queue for all cores',
+    { machine: { wakeupLatency: '40us' } },
+    "machine.wakeupLatency: a wake-up latency is an idle core's",
+  ),
   field('an unknown jitter', { client: { retries: { jitter: 'fulll' } } }, 'client.retries.jitter'),
   field(
     'killing more workers than there are',

@@ -69,6 +69,7 @@ describe('the cost registry', () => {
       'app.endpoints.1.steps.0.backToBackShare',
       'app.endpoints.1.steps.1.cpu',
       'app.endpoints.1.steps.1.decodeCpu',
+      'machine.wakeupLatency',
       'database.forkTime',
       'database.postmasterCpu',
       'database.postmasterWakeCpu',
@@ -103,6 +104,7 @@ describe('the cost registry', () => {
       'server.requestCpu',
       'server.switchCpu',
       'server.errorCpu',
+      'machine.wakeupLatency',
     ]);
     // A field the schema does not define (here one removed, as an older schema would lack it) is not a cost.
     const { errorCpu: _, ...olderServer } = noDatabase.server;

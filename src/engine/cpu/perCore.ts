@@ -35,10 +35,18 @@
 // cgroup) with tasks on several cores has, on each, the part of its weight that its tasks
 // there carry (calc_group_shares), and a task alone in its group weighs one.
 //
+// - A task woken onto an idle core starts after the machine's wake-up latency
+//   (machine.wakeupLatency, measured by calibration/wakeup_latency.sh): the waker's
+//   interrupt, the core's exit from idle, on a VM the host scheduling that virtual CPU. It
+//   is time, not CPU: nothing runs on that core meanwhile, and a task woken there in the
+//   meantime starts with it. A core that went idle at this very moment (a process's task
+//   ended and its next one starts) has not slept.
 // Exact: rates are piecewise constant; on every start or end each task's remaining work
 // is brought up to date and the earliest end rescheduled. That costs the number of
 // runnable tasks per change, which is fine for the few hundred of a connection storm.
+import type { Distribution } from '../distributions.js';
 import type { Callback } from '../eventQueue.js';
+import type { Uniform } from '../random.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import type { Cpu, OnCore } from './cpu.js';
@@ -60,8 +68,16 @@ class CoreGroup {
   total = 0;
 }
 
+/** machine.wakeupLatency: drawn, in whole microseconds, for each wake-up of an idle core. */
+export interface WakeupLatency {
+  distribution: Distribution;
+  uniform: Uniform;
+}
+
 interface CoreTask {
   process: OnCore | undefined;
+  /** When it starts running: later than its wake-up while its idle core wakes. */
+  from: Time;
   left: number;
   rate: number;
   core: number;
@@ -91,12 +107,18 @@ export class PerCoreCpu implements Cpu {
   private token = 0;
   /** Told each time a core goes idle (watchIdle): uvicorn's woken workers waiting for a core. */
   private readonly idleWatchers: ((core: number) => boolean)[] = [];
+  /** When each core last went idle, and until when it is waking (wake-up latency). */
+  private readonly idleSince: Time[];
+  private readonly wakeUntil: Time[];
 
   constructor(
     private readonly sim: Simulation,
     readonly cores: number,
+    private readonly wakeup?: WakeupLatency,
   ) {
     const zeros = () => new Array<number>(cores).fill(0);
+    this.idleSince = zeros();
+    this.wakeUntil = zeros();
     this.onCore = zeros();
     this.weight = zeros();
     this.util = zeros();
@@ -166,7 +188,7 @@ export class PerCoreCpu implements Cpu {
       }
     }
     const id = this.seq++;
-    this.tasks.push({ process, left: work, rate: 0, core, group: g, seq: id, fn, a, b });
+    this.tasks.push({ process, from: this.startOn(core), left: work, rate: 0, core, group: g, seq: id, fn, a, b });
     this.onCore[core]++;
     if (g !== undefined) g.total++;
     this.balanceOnTick();
@@ -174,6 +196,26 @@ export class PerCoreCpu implements Cpu {
     this.reschedule();
     return id;
   }
+
+  /** When a task woken onto `core` now starts: at once, or when the idle core has woken. */
+  private startOn(core: number): Time {
+    const now = this.sim.now;
+    if (this.wakeup === undefined) return now;
+    if (now < this.wakeUntil[core]) return this.wakeUntil[core];
+    if (this.onCore[core] > 0 || this.idleSince[core] >= now) return now;
+    const latency = Math.max(0, Math.round(this.wakeup.distribution.sample(this.wakeup.uniform)));
+    if (latency === 0) return now;
+    this.wakeUntil[core] = now + latency;
+    this.sim.schedule(latency, this.woken, undefined);
+    return now + latency;
+  }
+
+  /** A core has woken: its tasks start. */
+  private readonly woken = (): void => {
+    this.advance();
+    this.shareOut();
+    this.reschedule();
+  };
 
   cancel(id: number): void {
     const i = this.tasks.findIndex((t) => t.seq === id);
@@ -253,7 +295,7 @@ export class PerCoreCpu implements Cpu {
   }
 
   private remove(t: CoreTask): void {
-    this.onCore[t.core]--;
+    if (--this.onCore[t.core] === 0) this.idleSince[t.core] = this.sim.now;
     if (t.group !== undefined) t.group.total--;
   }
 
@@ -273,18 +315,20 @@ export class PerCoreCpu implements Cpu {
     }
   }
 
-  /** Each core's weight, then each task's speed: its share of its core. */
+  /** Each core's weight, then each task's speed: its share of its core (none before it starts). */
   private shareOut(): void {
     const w = this.weight;
+    const now = this.sim.now;
     w.fill(0);
-    for (const t of this.tasks) w[t.core] += t.group === undefined ? 1 : 1 / t.group.total;
-    for (const t of this.tasks) t.rate = (t.group === undefined ? 1 : 1 / t.group.total) / w[t.core];
+    for (const t of this.tasks) if (t.from <= now) w[t.core] += t.group === undefined ? 1 : 1 / t.group.total;
+    for (const t of this.tasks) t.rate = t.from <= now ? (t.group === undefined ? 1 : 1 / t.group.total) / w[t.core] : 0;
   }
 
   private reschedule(): void {
     const token = ++this.token;
     let wait = Number.POSITIVE_INFINITY;
     for (const t of this.tasks) {
+      if (t.rate === 0) continue; // its core is still waking
       const left = t.left / t.rate;
       if (left < wait) wait = left;
     }
@@ -301,6 +345,7 @@ export class PerCoreCpu implements Cpu {
     let soonest = -1;
     for (let i = 0; i < this.tasks.length; i++) {
       const t = this.tasks[i];
+      if (t.rate === 0) continue; // its core is still waking
       if (t.left <= 1e-6) done.push(t);
       else if (soonest < 0 || t.left / t.rate < this.tasks[soonest].left / this.tasks[soonest].rate) soonest = i;
     }

@@ -54,6 +54,7 @@ describe('sim run --sensitivity', () => {
       'app.steps.1.backToBackShare',
       'app.steps.2.cpu',
       'app.steps.2.decodeCpu',
+      'machine.wakeupLatency',
       'database.postmasterCpu',
       'database.postmasterWakeCpu',
       'database.backendStartCpu',
