@@ -204,6 +204,18 @@ def main():
             f"backend stayed on its previous, busy core while another core was idle {', '.join(map(str, stays))} of "
             "the time (runs), so a runnable task waits for its own core.")
 
+    # A blocking connect's extra CPU beside another thread's (calibration/connect_threads.sh), when measured.
+    contended = {}
+    threads_path = os.path.join(os.path.dirname(costs_path), "connect-threads.txt")
+    if os.path.exists(threads_path):
+        with open(threads_path) as f:
+            text = f.read()
+        m = re.search(r"^contendedCpu ([\d.]+) s \((.*)\)$", text, re.M)
+        contended["contendedCpu"] = float(m.group(1))
+        measured["app.steps.0.contendedCpu"] = (
+            "calibration/connect_threads.sh (results/connect-threads.txt, " + text.splitlines()[0] + "): psycopg2 connect + "
+            f"close, scram-sha-256, from threads of one process, 200 a batch, 3 rounds alternated: {m.group(2)}.")
+
     # The idle core's wake-up latency (calibration/wakeup_latency.sh), when it was measured.
     wakeup = {}
     wakeup_path = os.path.join(os.path.dirname(costs_path), "wakeup-latency.txt")
@@ -240,6 +252,7 @@ def main():
                    "switchCpu": round(switch_ms / 1000, 7), "errorCpu": v["server.errorCpu"]},
         "app": {"status": 204, "psycogreen": True, "steps": [
             {"kind": "dbConnect", "cpu": connect_dist, "startCpu": round(start_ms / 1000, 7), "turnCpu": round(turn_s, 7),
+             **contended,
              **({"backToBackShare": back_to_back} if back_to_back is not None else {})},
             {"kind": "dbQuery", "time": 1},
             {"kind": "dbClose"},

@@ -43,6 +43,8 @@ export const COST_NOTES: Record<string, string> = {
   'app.steps.0.cpu': `libpq's CPU to connect and close with scram-sha-256, measured by ${KIT} (300 psycopg2.connect + close, CLOCK_PROCESS_CPUTIME_ID). md5: ${M.connectCpu.md5} s, trust: ${M.connectCpu.trust} s (database.authMethod).`,
   'app.steps.0.startCpu':
     'the part of that CPU before the first wait, measured by calibration/bench/connect_start.py (psycopg2.connect(async_=1)).',
+  'app.steps.0.contendedCpu':
+    "0, none: a gevent worker connects on one thread. For gthread workers (or a `def` handler's threadpool) set what a connect costs more while another thread of the same process connects: calibration/connect_threads.sh measures it (one thread's psycopg2 connects against eight threads'; OpenSSL 3 takes a process-wide lock in every HMAC of the proof).",
   'app.steps.0.turnCpu':
     "the gevent worker's extra CPU at each of a cooperative connect's turns (psycogreen's wait callback), 0 here: measure yours with calibration/connect_in_worker.sh (the connect inside a worker against a plain process; (worker - plain - 6 x server.switchCpu) / 6).",
   'app.steps.0.backToBackShare':

@@ -20,7 +20,7 @@ import type { Cpu, OnCore } from '../engine/cpu/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { DatabaseAccess } from './database/access.js';
 import type { Attempt, DbClient } from './database/connectionAttempt.js';
-import { Phase, type HttpRequest } from './request.js';
+import { Phase, type HttpRequest, type AppHost } from './request.js';
 import type { CompiledStep, Endpoint } from './steps.js';
 import type { Breakers } from './breaker.js';
 import { type Driver, raisedAs } from './database/driverError.js';
@@ -151,10 +151,35 @@ export class App implements DbClient {
       // competes for a core, not for the GIL, and the process's other threads run meanwhile.
       req.pendingCpu = work;
       req.afterCpu = answered;
+      if (step.contendedCpu > 0 && cpu > 0) this.contend(req, step.contendedCpu);
       runPendingCpu(this, req);
       return;
     }
     this.onLoop(req, work, answered);
+  }
+
+  /** Per worker process: the requests whose libpq connect work runs on a thread now (running or waiting for a core). */
+  private readonly connecting = new Map<AppHost, Set<HttpRequest>>();
+
+  /**
+   * `req`'s connect work starts on a thread: it costs `extra` more while another thread of
+   * its process is at the same work (OpenSSL 3's process-wide lock in every HMAC_Init_ex).
+   */
+  private contend(req: HttpRequest, extra: number): void {
+    const host = req.host!;
+    let others = this.connecting.get(host);
+    if (others === undefined) {
+      others = new Set();
+      this.connecting.set(host, others);
+    }
+    if (others.size > 0) req.pendingCpu += extra;
+    others.add(req);
+    req.afterCpu = answeredContended;
+  }
+
+  /** @internal its connect work is done, or its worker was killed. */
+  uncontend(req: HttpRequest): void {
+    this.connecting.get(req.host!)?.delete(req);
   }
 
   /**
@@ -232,6 +257,7 @@ export class App implements DbClient {
    * Worker.kill.)
    */
   killed(req: HttpRequest): void {
+    if (this.connecting.size > 0) this.uncontend(req);
     if (req.cpuTask !== 0) this.cpu.cancel(req.cpuTask);
     req.cpuTask = 0;
     // A backend waiting for this worker's answer reads EOF and exits.
@@ -376,6 +402,12 @@ function threadGranted(app: App, req: HttpRequest): void {
   // A killed worker's threadpool dies with it: nothing to release.
   if (req.killed) return;
   app.onThread(req);
+}
+
+/** A thread's contended connect work is done: it answers the backend. */
+function answeredContended(app: App, req: HttpRequest): void {
+  app.uncontend(req);
+  answered(app, req);
 }
 
 /** The worker computed its answer to the backend's message. */

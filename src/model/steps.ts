@@ -23,6 +23,8 @@ export interface CompiledStep {
   startCpu: number | undefined;
   /** A cooperative connect's extra worker CPU at each of its turns (µs; psycogreen's wait callback). */
   turnCpu: number;
+  /** A blocking connect's extra CPU when another thread of its process is connecting (µs; 0: none). */
+  contendedCpu: number;
   /** A connect's start (its `cpu` step) and turns: the share of that CPU they cost when the loop runs them back to back (1: always the same). */
   backToBackShare: number;
   random: Uniform | undefined;
@@ -80,6 +82,7 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
     cpu: s.cpu instanceof Constant && s.cpu.value === 0 ? undefined : s.cpu,
     startCpu: s.startCpu,
     turnCpu: s.turnCpu ?? 0,
+    contendedCpu: s.contendedCpu ?? 0,
     backToBackShare: s.backToBackShare ?? 1,
     random: s.stream !== undefined ? streams.stream(s.stream) : undefined,
     blocking: s.blocking,

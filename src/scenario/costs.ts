@@ -47,6 +47,11 @@ export const COSTS: readonly CostSpec[] = [
     description: 'the share of startCpu and turnCpu a connect turn costs right after another (a fraction)',
     max: 1,
   },
+  {
+    path: 'app.steps.N.contendedCpu',
+    stepKind: 'dbConnect',
+    description: "a blocking connect's extra CPU while another thread of its process connects (OpenSSL 3's lock)",
+  },
   { path: 'app.steps.N.cpu', stepKind: 'dbQuery', description: "the backend's CPU for the query" },
   { path: 'app.steps.N.decodeCpu', stepKind: 'dbQuery', description: "the worker's CPU to read and decode the result rows" },
   { path: 'app.steps.N.time', stepKind: 'cpu', description: 'Python CPU time of the handler step' },

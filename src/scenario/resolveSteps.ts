@@ -32,6 +32,8 @@ export interface ResolvedStep {
   startCpu?: number;
   /** A cooperative connect's extra worker CPU at each turn (µs). */
   turnCpu?: number;
+  /** A blocking connect's extra CPU while another thread of its process connects (µs). */
+  contendedCpu?: number;
   /** A connect's start and turns: the share of their worker CPU they cost run back to back on the loop. */
   backToBackShare?: number;
   /** The random stream its durations draw from: the same name, the same stream. */
@@ -150,6 +152,7 @@ function resolveSteps(
             cpu: toDistribution(step.cpu),
             startCpu: fromSeconds(start),
             turnCpu: fromSeconds(step.turnCpu),
+            ...(step.contendedCpu > 0 ? { contendedCpu: fromSeconds(step.contendedCpu) } : {}),
             backToBackShare: step.backToBackShare,
             stream,
             blocking,

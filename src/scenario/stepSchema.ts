@@ -30,6 +30,10 @@ export const stepSchema = z.discriminatedUnion('kind', [
       description:
         "Fraction of startCpu and turnCpu that a cooperative connect's turn costs when another connect's turn ran since the worker's loop last slept (the same code just run costs about half as much as after a wake-up; one connect at a time, every turn pays in full). Default: as measured on Linux (calibration/warm_turns.sh: a gevent worker's CPU per connect beside the proof at hey -c 50 over -c 1).",
     }),
+    contendedCpu: seconds.default(0).meta({
+      description:
+        "A blocking connect's extra client CPU when another thread of the same worker process is connecting at the same moment (gthread, a `def` handler's threadpool): with the GIL released the proofs run side by side, and OpenSSL 3 takes a process-wide lock in each of the proof's 4096 HMAC_Init_ex calls, so the cores fight over it. 0 unless measured: calibration/connect_threads.sh (one thread's connects against eight threads').",
+    }),
     turnCpu: seconds.default(0).meta({
       description:
         "A cooperative connect's extra worker CPU at each of its turns (psycogreen's wait callback: conn.poll() and a new watcher per wait), beyond server.switchCpu and beyond `cpu`, which a process of its own measures without gevent. 0 unless measured: calibration/connect_in_worker.sh sets the connect inside a gevent worker beside the same in a plain process.",

@@ -67,6 +67,7 @@ describe('the cost registry', () => {
       'app.endpoints.1.steps.0.cpu',
       'app.endpoints.1.steps.0.turnCpu',
       'app.endpoints.1.steps.0.backToBackShare',
+      'app.endpoints.1.steps.0.contendedCpu',
       'app.endpoints.1.steps.1.cpu',
       'app.endpoints.1.steps.1.decodeCpu',
       'machine.wakeupLatency',

@@ -52,6 +52,7 @@ describe('sim run --sensitivity', () => {
       'app.steps.1.cpu',
       'app.steps.1.turnCpu',
       'app.steps.1.backToBackShare',
+      'app.steps.1.contendedCpu',
       'app.steps.2.cpu',
       'app.steps.2.decodeCpu',
       'machine.wakeupLatency',

@@ -167,4 +167,27 @@ describe('CPU', () => {
     expect(times(false)).toEqual([0.01, 0.01]);
     expect(times(true)).toEqual([0.01, 0.02]);
   });
+
+  it("and a proof beside another thread's costs that thread contendedCpu more (OpenSSL 3's process-wide lock); one alone costs no more", () => {
+    // The same two connects with contendedCpu 4 ms. The first thread starts its proof
+    // alone: 10 ms. The second starts while the first's runs: 14 ms on the other core. One
+    // worker per request (two sync workers, each a process of its own) contends with nobody.
+    const times = (workerClass: 'gthread' | 'sync', workers: number, threads: number) => {
+      const s = validateScenario(
+        withoutCosts({
+          description: 'two contended connects',
+          machine: { cores: 2 },
+          client: { requests: 2, concurrency: 2 },
+          server: { workerClass, workers, threads },
+          database: { authMethod: 'scram-sha-256', forkTime: 0, backendStartTime: 0 },
+          app: { psycogreen: false, steps: [{ kind: 'dbConnect', cpu: 0.01, contendedCpu: 0.004 }, { kind: 'dbClose' }] },
+        }),
+        'two contended connects',
+      );
+      const { summary } = summarize(simulate(s), 't', s.seed);
+      return [summary.fastest, summary.slowest];
+    };
+    expect(times('gthread', 1, 2)).toEqual([0.01, 0.014]);
+    expect(times('sync', 2, 1)).toEqual([0.01, 0.01]);
+  });
 });
