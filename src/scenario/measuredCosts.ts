@@ -53,6 +53,14 @@ export const MEASURED_COSTS = {
   pingCpu: 0.0000573,
   /** libpq's side of connect + close, by pg_hba.conf method (dbConnect's cpu). */
   connectCpu: { 'scram-sha-256': 0.004763, md5: 0.000653, trust: 0.000587 },
+  /**
+   * A blocking connect's extra CPU while another thread of its process connects
+   * (calibration/connect_threads.sh on a KVM guest with 2 Intel Xeon cores: eight threads'
+   * CPU per connect less one thread's). Not the schema's default, which is 0: the AMD
+   * machines of the kit were not measured. `sim run --sensitivity` tries it on a threaded
+   * worker's connect that does not state its own.
+   */
+  connectContendedCpu: 0.001518,
   /** Of that, the part before the first wait (psycopg2.connect(async_=1): PQconnectStart; calibration/bench/connect_start.py). */
   connectStartCpu: 0.000227,
   /**

@@ -13,6 +13,9 @@
 import { simulate, type RunResult } from '../../model/system.js';
 import { summarize, type RunSummary } from '../../report/summary.js';
 import { canonicalCostPath, costsOf, isZeroDuration, scaleDuration } from '../../scenario/costs.js';
+import { MEASURED_COSTS } from '../../scenario/measuredCosts.js';
+import { effectiveWorkerClass } from '../../scenario/resolve.js';
+import { UVICORN_WORKER } from '../../scenario/serverSchema.js';
 import { validateScenario } from '../../scenario/load.js';
 import { applyOverride, type Override } from '../../scenario/overrides.js';
 import { MAX_SECONDS, type Scenario } from '../../scenario/schema.js';
@@ -76,7 +79,7 @@ export interface Sensitivity {
  */
 const ASSUMED_SETTINGS: {
   path: string;
-  keys: string[];
+  keys: (string | number)[];
   values: string[];
   applies: (s: Scenario) => boolean;
   /** Whether the file (with the command line's --set) gives it. */
@@ -103,6 +106,45 @@ const ASSUMED_SETTINGS: {
     value: (s) => s.machine.runQueues,
   },
 ];
+
+type AssumedSetting = (typeof ASSUMED_SETTINGS)[number];
+
+/**
+ * Each connect a threaded worker makes with psycopg2 on a thread (gthread; a `def` handler
+ * under uvicorn) whose file does not state `contendedCpu`: the default, 0, assumes its
+ * threads never compute their proofs side by side; the kit measured 1.5 ms more a connect
+ * when they do (MEASURED_COSTS.connectContendedCpu, docs/validation.md).
+ */
+function contendedConnects(scenario: Scenario): AssumedSetting[] {
+  const app = scenario.app;
+  if (app.driver !== 'psycopg2') return [];
+  const threaded = effectiveWorkerClass(scenario) === 'gthread';
+  const uvicorn = scenario.server.workerClass === UVICORN_WORKER;
+  const lists = app.endpoints?.map((e, i) => ({
+    keys: ['app', 'endpoints', i, 'steps'],
+    steps: e.steps,
+    handler: e.handler ?? app.handler,
+  })) ?? [{ keys: ['app', 'steps'], steps: app.steps ?? [], handler: app.handler }];
+  const measured = `${MEASURED_COSTS.connectContendedCpu * 1000}ms`;
+  return lists.flatMap(({ keys, steps, handler }) => {
+    if (!threaded && !(uvicorn && handler === 'def')) return [];
+    return steps.flatMap((step, i) => {
+      if (step.kind !== 'dbConnect' || (step.io ?? (app.psycogreen ? 'cooperative' : 'blocking')) !== 'blocking') return [];
+      const at = [...keys, i, 'contendedCpu'];
+      const path = at.join('.');
+      return [
+        {
+          path,
+          keys: at,
+          values: ['0', measured],
+          applies: () => true,
+          stated: (r: any) => at.reduce((o, k) => o?.[k], r) !== undefined,
+          value: () => (step.contendedCpu === 0 ? '0' : `${step.contendedCpu * 1000}ms`),
+        },
+      ];
+    });
+  });
+}
 
 export interface SensitivityOptions {
   /** Names the scenario in a validation message. */
@@ -152,7 +194,7 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
     settings: [],
     settingsChecked: [],
   };
-  const settings = ASSUMED_SETTINGS.filter((a) => a.applies(scenario) && !a.stated(raw));
+  const settings = [...ASSUMED_SETTINGS, ...contendedConnects(scenario)].filter((a) => a.applies(scenario) && !a.stated(raw));
   out.settingsChecked = settings.map((a) => a.path);
   const runs = 2 * toMove.length + settings.reduce((n, a) => n + a.values.length - 1, 0);
   let done = 0;

@@ -141,6 +141,31 @@ describe('sim run --sensitivity', () => {
     expect(s.settingsChecked).toEqual(['machine.taskGroups']);
   });
 
+  it("tries the kit's measured contendedCpu on a threaded worker's blocking connect that does not state its own", () => {
+    // 100 gthread threads connecting with psycopg2: with 1.5 ms more a connect beside another
+    // thread's, the CPU-bound worker serves fewer requests a second. A gevent worker's
+    // connects never run side by side, and a stated value is the user's: neither is tried.
+    const gthread = {
+      ...cpuBound,
+      client: { requests: 300, concurrency: 100, timeout: 0 },
+      machine: { cores: 2, taskGroups: 'none', runQueues: 'shared' },
+      server: { workerClass: 'gthread', workers: 1, threads: 100 },
+      app: { psycogreen: false, steps: [{ kind: 'dbConnect', cpu: '4ms' }, { kind: 'dbQuery', time: '1ms' }, { kind: 'dbClose' }] },
+    };
+    const s = analyse(gthread);
+    expect(s.settingsChecked).toEqual(['app.steps.0.contendedCpu']);
+    const [setting] = s.settings;
+    expect(setting.path).toBe('app.steps.0.contendedCpu');
+    expect(setting.assumed).toBe('0');
+    expect(setting.alternatives[0].figures.requestsPerSec).toBeLessThan(s.base.requestsPerSec * 0.9);
+    const stated = structuredClone(gthread);
+    (stated.app.steps[0] as Record<string, unknown>).contendedCpu = 0;
+    expect(analyse(stated).settingsChecked).toEqual([]);
+    expect(
+      analyse({ ...gthread, server: { workerClass: 'gevent', workers: 1 }, app: { ...gthread.app, psycogreen: true } }).settingsChecked,
+    ).toEqual([]);
+  });
+
   it('moves a cost absent from the file from its default', () => {
     const raw = {
       ...clientBound,
