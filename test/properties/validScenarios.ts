@@ -59,6 +59,7 @@ const dbBlock = (close: boolean) =>
           startCpu: seconds(1),
           backToBackShare: fc.double({ min: 0, max: 1, noNaN: true }),
           turnCpu: seconds(1),
+          contendedCpu: seconds(2),
         },
         { requiredKeys: ['kind'] },
       ),
