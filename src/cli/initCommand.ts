@@ -68,7 +68,7 @@ export const COST_NOTES: Record<string, string> = {
   'database.backendExitCpu': `a backend's CPU from the client's close to its exit, measured by ${KIT} (the backend's whole CPU minus its CPU when ready).`,
   'database.refusedCpu': `a refused backend's CPU ("sorry, too many clients already") after its start-up, measured by ${KIT} (PostgreSQL full, 300 refused connects, the postmaster's cutime+cstime).`,
   'machine.wakeupLatency':
-    "0, none: with one run queue for all cores (machine.runQueues shared, as here) a woken task never waits for an idle core to wake. With per-core run queues set your machine's: calibration/wakeup_latency.sh measures it (on a KVM guest with 2 Intel Xeon cores 21-65 us, median 42).",
+    "0, none: with one run queue for all cores (machine.runQueues shared, as here) a woken task never waits for an idle core to wake. With per-core run queues set your machine's: calibration/wakeup_latency.sh measures it (tens of microseconds on a KVM guest: docs/validation.md).",
   'database.forkTime':
     "0, as measured by calibration/costs.sh: the postmaster's fork is CPU (database.postmasterCpu), not a delay. Set it for a fork that waits (a slow or loaded host).",
   'database.backendStartTime':
