@@ -20,7 +20,8 @@ import type { Cpu, OnCore } from '../engine/cpu/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { DatabaseAccess } from './database/access.js';
 import type { Attempt, DbClient } from './database/connectionAttempt.js';
-import { Phase, type HttpRequest, type AppHost } from './request.js';
+import { ContendedConnects } from './contendedConnects.js';
+import { Phase, type HttpRequest } from './request.js';
 import type { CompiledStep, Endpoint } from './steps.js';
 import type { Breakers } from './breaker.js';
 import { type Driver, raisedAs } from './database/driverError.js';
@@ -149,38 +150,17 @@ export class App implements DbClient {
       // psycopg2 runs PQconnectdb with the GIL released (connection_int.c
       // _conn_sync_connect, Py_BEGIN_ALLOW_THREADS), so libpq's share of authentication
       // competes for a core, not for the GIL, and the process's other threads run meanwhile.
-      req.pendingCpu = work;
-      req.afterCpu = answered;
-      if (step.contendedCpu > 0 && cpu > 0) this.contend(req, step.contendedCpu);
+      const contended = step.contendedCpu > 0 && cpu > 0;
+      req.pendingCpu = contended ? work + this.contended.start(req, step.contendedCpu) : work;
+      req.afterCpu = contended ? answeredContended : answered;
       runPendingCpu(this, req);
       return;
     }
     this.onLoop(req, work, answered);
   }
 
-  /** Per worker process: the requests whose libpq connect work runs on a thread now (running or waiting for a core). */
-  private readonly connecting = new Map<AppHost, Set<HttpRequest>>();
-
-  /**
-   * `req`'s connect work starts on a thread: it costs `extra` more while another thread of
-   * its process is at the same work (OpenSSL 3's process-wide lock in every HMAC_Init_ex).
-   */
-  private contend(req: HttpRequest, extra: number): void {
-    const host = req.host!;
-    let others = this.connecting.get(host);
-    if (others === undefined) {
-      others = new Set();
-      this.connecting.set(host, others);
-    }
-    if (others.size > 0) req.pendingCpu += extra;
-    others.add(req);
-    req.afterCpu = answeredContended;
-  }
-
-  /** @internal its connect work is done, or its worker was killed. */
-  uncontend(req: HttpRequest): void {
-    this.connecting.get(req.host!)?.delete(req);
-  }
+  /** @internal connect work on threads of one process at once (OpenSSL 3's lock). */
+  readonly contended = new ContendedConnects();
 
   /**
    * How many start() calls are on the stack (the innermost one's request has this as its
@@ -257,7 +237,7 @@ export class App implements DbClient {
    * Worker.kill.)
    */
   killed(req: HttpRequest): void {
-    if (this.connecting.size > 0) this.uncontend(req);
+    this.contended.end(req);
     if (req.cpuTask !== 0) this.cpu.cancel(req.cpuTask);
     req.cpuTask = 0;
     // A backend waiting for this worker's answer reads EOF and exits.
@@ -406,7 +386,7 @@ function threadGranted(app: App, req: HttpRequest): void {
 
 /** A thread's contended connect work is done: it answers the backend. */
 function answeredContended(app: App, req: HttpRequest): void {
-  app.uncontend(req);
+  app.contended.end(req);
   answered(app, req);
 }
 
