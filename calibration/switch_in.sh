@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# What a process of the stack pays in CPU to run on a core right after another process of
+# the stack ran there (its caches and TLB refilled after the other's), by the kind of each:
+# a gevent worker after another gevent worker, a worker after a PostgreSQL backend, a
+# backend after a worker. Everything measured runs on core 0, its load generators on core 1;
+# a busy loop at SCHED_IDLE keeps core 0 from ever going idle, so that no condition pays
+# for waking an idle core (calibration/peer_core.sh) and every switch-in comes either after
+# another measured process or after that loop (a few bytes of memory). Conditions,
+# alternated ROUNDS (3) times, N (3000) requests each:
+#   solo    worker A alone, hey -c 1 (trivial requests: wsgi_bench's /)
+#   pair    worker A and worker B (a second gunicorn, its own port), hey -c 1 on each
+#   withdb  worker A and a backend that answers SELECT 1 to a client looping on core 1
+#   dbsolo  that backend alone
+# CPU per request or query from schedstat; then one round of each traced (sched_switch on
+# core 0) to count, per request, the switch-ins after the other process
+# (bench/switch_in.py trace). The difference in CPU over those switch-ins is the cost of
+# one. PostgreSQL's postmaster, so every backend but the loop's, runs on core 1.
+# 127.0.0.1 only; needs two cores, taskset, chrt, tracefs, gcc.
+#
+#   calibration/switch_in.sh    writes results/switch-in.txt
+#   APP=wsgi_pool URLPATH=/wait10 C=100 CONDS="solo pair" NAME=switch-in-pool calibration/switch_in.sh
+#       the same for workers with a bigger working set: the pool's handler (SQLAlchemy, the
+#       actors query), a hundred connections to each worker
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+RESULTS="${RESULTS:-$HERE/results}"
+ROUNDS="${ROUNDS:-3}"
+N="${N:-3000}"
+APP="${APP:-wsgi_bench}"
+URLPATH="${URLPATH:-/}"
+C="${C:-1}"
+CONDS="${CONDS:-solo pair withdb dbsolo}"
+PORT_B=8002
+OUT="$RESULTS/${NAME:-switch-in}.txt"
+kit_init
+sched_trace_check
+postgres_up
+taskset -p -c 1 "$(postmaster_pid)" >/dev/null
+SPIN_PID=""
+A_MASTER=""
+kit_cleanup_hook() {
+  [ -z "$SPIN_PID" ] || kill "$SPIN_PID" 2>/dev/null
+  [ -z "$A_MASTER" ] || { kill -TERM "$A_MASTER" 2>/dev/null; wait "$A_MASTER" 2>/dev/null; }
+}
+gunicorn_up switch-a "$APP" --workers=1 --worker-class=gevent --worker-connections=1000
+A_MASTER=$GUNICORN_PID
+APP_PORT=$PORT_B gunicorn_up switch-b "$APP" --workers=1 --worker-class=gevent --worker-connections=1000
+A=$(pgrep -P "$A_MASTER" | head -n 1)
+B=$(pgrep -P "$GUNICORN_PID" | head -n 1)
+taskset -p -c 0 "$A" >/dev/null
+taskset -p -c 0 "$B" >/dev/null
+taskset -p -c 1 "$A_MASTER" >/dev/null
+taskset -p -c 1 "$GUNICORN_PID" >/dev/null
+printf 'int main(void) { for (;;) {} }\n' | gcc -O1 -x c - -o "$WORK/spin"
+URL_A="http://$HOST:$APP_PORT$URLPATH"
+URL_B="http://$HOST:$PORT_B$URLPATH"
+cpu() { (cd "$HERE/bench" && "$PYTHON" -c "import procstat as ps; print(ps.cpu($1))"); }
+per() { echo "($2 - $1) * 1000000 / $3" | bc -l | xargs printf '%.1f'; }
+
+# The backend loop: started, warm (its pid written), stopped; its "queries cpu" after.
+db_start() {
+  rm -f "$WORK/stop" "$WORK/backend" "$WORK/backend.count"
+  (cd "$HERE/bench" && CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD" \
+    "$PYTHON" switch_in.py dbloop "$WORK/stop" "$WORK/backend" 0) &
+  DB_LOOP=$!
+  while [ ! -e "$WORK/backend" ]; do sleep 0.05; done
+  BACKEND=$(cat "$WORK/backend")
+}
+db_stop() {
+  touch "$WORK/stop"
+  wait "$DB_LOOP"
+  read -r DB_Q DB_CPU <"$WORK/backend.count"
+}
+
+# One condition; prints its line. TRACE=1: the same, with core 0's switches traced.
+condition() {
+  local cond=$1 a0 a1 b0 b1 p
+  a0=$(cpu "$A")
+  b0=$(cpu "$B")
+  [ -z "${TRACE:-}" ] || sched_trace_start
+  case $cond in
+    solo) taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null ;;
+    pair)
+      taskset -c 1 hey -n "$N" -c "$C" "$URL_B" >/dev/null &
+      p=$!
+      taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
+      wait "$p"
+      ;;
+    withdb)
+      db_start
+      taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
+      db_stop
+      ;;
+    dbsolo)
+      db_start
+      sleep 2
+      db_stop
+      ;;
+  esac
+  [ -z "${TRACE:-}" ] || sched_trace_stop
+  a1=$(cpu "$A")
+  b1=$(cpu "$B")
+  case $cond in
+    solo) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request" ;;
+    pair) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request, worker B $(per "$b0" "$b1" "$N") us" ;;
+    withdb) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request, backend $(per 0 "$DB_CPU" "$DB_Q") us a query ($DB_Q queries)" ;;
+    dbsolo) echo "$cond: backend $(per 0 "$DB_CPU" "$DB_Q") us a query ($DB_Q queries)" ;;
+  esac
+  if [ -n "${TRACE:-}" ]; then
+    cat "$TRACEFS/trace" >"$WORK/trace.txt"
+    local named="$A=A $B=B"
+    case $cond in withdb | dbsolo) named="$named $BACKEND=backend" ;; esac
+    # shellcheck disable=SC2086
+    "$PYTHON" "$HERE/bench/switch_in.py" trace "$WORK/trace.txt" 0 $named | sed "s/^/$cond traced: /"
+  fi
+}
+
+taskset -c 1 hey -n 500 -c "$C" "$URL_A" >/dev/null
+taskset -c 1 hey -n 500 -c "$C" "$URL_B" >/dev/null
+# Before the busy loop starts: quiet_begin waits for an idle machine.
+quiet_begin
+chrt -i 0 taskset -c 0 "$WORK/spin" &
+SPIN_PID=$!
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $(uname -r); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $APP $URLPATH, hey -n $N -c $C"
+  for r in $(seq 1 "$ROUNDS"); do
+    for cond in $CONDS; do
+      echo "round $r $(condition $cond)"
+    done
+  done
+  sched_trace_begin 40000 sched_switch
+  mask=$(cat "$TRACEFS/tracing_cpumask")
+  echo 1 >"$TRACEFS/tracing_cpumask"
+  for cond in $CONDS; do TRACE=1 condition "$cond"; done
+  echo "$mask" >"$TRACEFS/tracing_cpumask"
+  sched_trace_end
+} >"$OUT"
+quiet_end now
+"$PYTHON" "$HERE/bench/switch_in.py" summary "$OUT" "$N" >>"$OUT"
+cat "$OUT" >&2
