@@ -21,6 +21,9 @@
 #   APP=wsgi_pool URLPATH=/wait10 C=100 CONDS="solo pair" NAME=switch-in-pool calibration/switch_in.sh
 #       the same for workers with a bigger working set: the pool's handler (SQLAlchemy, the
 #       actors query), a hundred connections to each worker
+#   APP=wsgi_actors CLASS=sync CAL_GREEN=0 CONDS="solo pair" NAME=switch-in-sync calibration/switch_in.sh
+#       sync workers on the actors handler (a connect, the query, a close per request), each
+#       blocking at every round trip to PostgreSQL
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -32,6 +35,7 @@ APP="${APP:-wsgi_bench}"
 URLPATH="${URLPATH:-/}"
 C="${C:-1}"
 CONDS="${CONDS:-solo pair withdb dbsolo}"
+CLASS="${CLASS:-gevent}"
 PORT_B=8002
 OUT="$RESULTS/${NAME:-switch-in}.txt"
 kit_init
@@ -44,9 +48,9 @@ kit_cleanup_hook() {
   [ -z "$SPIN_PID" ] || kill "$SPIN_PID" 2>/dev/null
   [ -z "$A_MASTER" ] || { kill -TERM "$A_MASTER" 2>/dev/null; wait "$A_MASTER" 2>/dev/null; }
 }
-gunicorn_up switch-a "$APP" --workers=1 --worker-class=gevent --worker-connections=1000
+gunicorn_up switch-a "$APP" --workers=1 --worker-class="$CLASS" --worker-connections=1000
 A_MASTER=$GUNICORN_PID
-APP_PORT=$PORT_B gunicorn_up switch-b "$APP" --workers=1 --worker-class=gevent --worker-connections=1000
+APP_PORT=$PORT_B gunicorn_up switch-b "$APP" --workers=1 --worker-class="$CLASS" --worker-connections=1000
 A=$(pgrep -P "$A_MASTER" | head -n 1)
 B=$(pgrep -P "$GUNICORN_PID" | head -n 1)
 taskset -p -c 0 "$A" >/dev/null
@@ -124,7 +128,7 @@ quiet_begin
 chrt -i 0 taskset -c 0 "$WORK/spin" &
 SPIN_PID=$!
 {
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $(uname -r); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $APP $URLPATH, hey -n $N -c $C"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $(uname -r); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $APP $URLPATH on $CLASS workers, hey -n $N -c $C"
   for r in $(seq 1 "$ROUNDS"); do
     for cond in $CONDS; do
       echo "round $r $(condition $cond)"
@@ -138,5 +142,5 @@ SPIN_PID=$!
   sched_trace_end
 } >"$OUT"
 quiet_end now
-"$PYTHON" "$HERE/bench/switch_in.py" summary "$OUT" "$N" >>"$OUT"
+"$PYTHON" "$HERE/bench/switch_in.py" summary "$OUT" "$N" "$CLASS" >>"$OUT"
 cat "$OUT" >&2

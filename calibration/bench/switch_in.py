@@ -12,8 +12,8 @@ another process of the stack ran there).
   switch_in.py workers TRACE PID...            the same on every CPU for a set of worker
       processes, in all: switch-ins after another of them on that CPU, on a CPU other than
       the one it last ran on, and neither
-  switch_in.py summary FILE N                  the cost of one switch-in after another
-      process, by kind, from switch_in.sh's lines
+  switch_in.py summary FILE N [CLASS]          the cost of one switch-in after another
+      process, by kind, from switch_in.sh's lines (CLASS: the workers', gevent by default)
 """
 import collections
 import os
@@ -107,7 +107,7 @@ def workers(path, pids):
     print(f"switch-ins: after another worker on its core {after}, onto another core {moved}, after none {same}")
 
 
-def summary(path, n):
+def summary(path, n, cls="gevent"):
     import statistics
 
     text = open(path).read()
@@ -127,12 +127,12 @@ def summary(path, n):
 
     med = statistics.median
     print("summary (medians over rounds; switch-ins counted in the traced round):")
-    rows = [("a gevent worker after another gevent worker", [p[0] - s for p, s in zip(pair, solo)], traced("pair", "A", "B") / n)]
+    rows = [(f"a {cls} worker after another {cls} worker", [p[0] - s for p, s in zip(pair, solo)], traced("pair", "A", "B") / n)]
     if withdb:
         q = int(re.search(r"\nwithdb: .*\((\d+) queries\)", text).group(1))
         rows += [
-            ("a gevent worker after a backend", [w[0] - s for w, s in zip(withdb, solo)], traced("withdb", "A", "backend") / n),
-            ("a backend after a gevent worker", [w[1] - d for w, d in zip(withdb, dbsolo)], traced("withdb", "backend", "A") / q),
+            (f"a {cls} worker after a backend", [w[0] - s for w, s in zip(withdb, solo)], traced("withdb", "A", "backend") / n),
+            (f"a backend after a {cls} worker", [w[1] - d for w, d in zip(withdb, dbsolo)], traced("withdb", "backend", "A") / q),
         ]
     for name, diffs, ins in rows:
         d = med(diffs)
@@ -151,4 +151,4 @@ if __name__ == "__main__":
     elif sys.argv[1] == "workers":
         workers(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "summary":
-        summary(sys.argv[2], int(sys.argv[3]))
+        summary(sys.argv[2], int(sys.argv[3]), *sys.argv[4:5])
