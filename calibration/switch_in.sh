@@ -24,6 +24,8 @@
 #   APP=wsgi_actors CLASS=sync CAL_GREEN=0 CONDS="solo pair" NAME=switch-in-sync calibration/switch_in.sh
 #       sync workers on the actors handler (a connect, the query, a close per request), each
 #       blocking at every round trip to PostgreSQL
+#   RING=6 CONDS="solo pair ring" ...: a condition more, worker A beside B and RING more
+#       workers (gunicorns of their own, on core 0 too), hey -c C on each
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -44,19 +46,33 @@ postgres_up
 taskset -p -c 1 "$(postmaster_pid)" >/dev/null
 SPIN_PID=""
 A_MASTER=""
+B_MASTER=""
+RING_MASTERS=()
+RING_WORKERS=()
 kit_cleanup_hook() {
   [ -z "$SPIN_PID" ] || kill "$SPIN_PID" 2>/dev/null
-  [ -z "$A_MASTER" ] || { kill -TERM "$A_MASTER" 2>/dev/null; wait "$A_MASTER" 2>/dev/null; }
+  local m
+  for m in $A_MASTER $B_MASTER "${RING_MASTERS[@]}"; do kill -TERM "$m" 2>/dev/null; wait "$m" 2>/dev/null; done
 }
 gunicorn_up switch-a "$APP" --workers=1 --worker-class="$CLASS" --worker-connections=1000
 A_MASTER=$GUNICORN_PID
 APP_PORT=$PORT_B gunicorn_up switch-b "$APP" --workers=1 --worker-class="$CLASS" --worker-connections=1000
 A=$(pgrep -P "$A_MASTER" | head -n 1)
-B=$(pgrep -P "$GUNICORN_PID" | head -n 1)
+B_MASTER=$GUNICORN_PID
+B=$(pgrep -P "$B_MASTER" | head -n 1)
 taskset -p -c 0 "$A" >/dev/null
 taskset -p -c 0 "$B" >/dev/null
 taskset -p -c 1 "$A_MASTER" >/dev/null
-taskset -p -c 1 "$GUNICORN_PID" >/dev/null
+taskset -p -c 1 "$B_MASTER" >/dev/null
+# RING more workers, each a gunicorn of its own on the ports after B's.
+# gunicorn_down (the exit trap) stops the last one started: B and the ring's are the hook's.
+for i in $(seq 1 "${RING:-0}"); do
+  APP_PORT=$((PORT_B + i)) gunicorn_up "switch-r$i" "$APP" --workers=1 --worker-class="$CLASS" --worker-connections=1000
+  RING_MASTERS+=("$GUNICORN_PID")
+  RING_WORKERS+=("$(pgrep -P "$GUNICORN_PID" | head -n 1)")
+  taskset -p -c 0 "${RING_WORKERS[-1]}" >/dev/null
+  taskset -p -c 1 "$GUNICORN_PID" >/dev/null
+done
 printf 'int main(void) { for (;;) {} }\n' | gcc -O1 -x c - -o "$WORK/spin"
 URL_A="http://$HOST:$APP_PORT$URLPATH"
 URL_B="http://$HOST:$PORT_B$URLPATH"
@@ -92,6 +108,17 @@ condition() {
       taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
       wait "$p"
       ;;
+    ring)
+      local pids=() i
+      taskset -c 1 hey -n "$N" -c "$C" "$URL_B" >/dev/null &
+      pids+=($!)
+      for i in $(seq 1 "${RING:-0}"); do
+        taskset -c 1 hey -n "$N" -c "$C" "http://$HOST:$((PORT_B + i))$URLPATH" >/dev/null &
+        pids+=($!)
+      done
+      taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
+      wait "${pids[@]}"
+      ;;
     withdb)
       db_start
       taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
@@ -109,6 +136,7 @@ condition() {
   case $cond in
     solo) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request" ;;
     pair) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request, worker B $(per "$b0" "$b1" "$N") us" ;;
+    ring) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request, worker B $(per "$b0" "$b1" "$N") us, beside $((RING + 1)) workers" ;;
     withdb) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request, backend $(per 0 "$DB_CPU" "$DB_Q") us a query ($DB_Q queries)" ;;
     dbsolo) echo "$cond: backend $(per 0 "$DB_CPU" "$DB_Q") us a query ($DB_Q queries)" ;;
   esac
@@ -116,6 +144,8 @@ condition() {
     cat "$TRACEFS/trace" >"$WORK/trace.txt"
     local named="$A=A $B=B"
     case $cond in withdb | dbsolo) named="$named $BACKEND=backend" ;; esac
+    local i
+    for i in $(seq 1 "${RING:-0}"); do named="$named ${RING_WORKERS[$((i - 1))]}=R$i"; done
     # shellcheck disable=SC2086
     "$PYTHON" "$HERE/bench/switch_in.py" trace "$WORK/trace.txt" 0 $named | sed "s/^/$cond traced: /"
   fi
@@ -123,6 +153,7 @@ condition() {
 
 taskset -c 1 hey -n 500 -c "$C" "$URL_A" >/dev/null
 taskset -c 1 hey -n 500 -c "$C" "$URL_B" >/dev/null
+for i in $(seq 1 "${RING:-0}"); do taskset -c 1 hey -n 200 -c "$C" "http://$HOST:$((PORT_B + i))$URLPATH" >/dev/null; done
 # Before the busy loop starts: quiet_begin waits for an idle machine.
 quiet_begin
 chrt -i 0 taskset -c 0 "$WORK/spin" &

@@ -12,6 +12,11 @@ another process of the stack ran there).
   switch_in.py workers TRACE PID...            the same on every CPU for a set of worker
       processes, in all: switch-ins after another of them on that CPU, on a CPU other than
       the one it last ran on, and neither
+  switch_in.py curve N FILE...                 the cost of a switch-in by how many distinct
+      others ran since (1, 2, 3 or more), least squares over rings of several sizes: each
+      ring's extra CPU a request over its switch-ins at each distance (traced), with every
+      file's medians (a file with only a traced ring takes the extra from the next file
+      of the same ring size)
   switch_in.py summary FILE N [CLASS]          the cost of one switch-in after another
       process, by kind, from switch_in.sh's lines (CLASS: the workers', gevent by default)
 """
@@ -66,6 +71,10 @@ def trace(path, cpu, named):
     last = None
     after = collections.Counter()
     ins = collections.Counter()
+    # The named processes by their last run on the CPU, most recent first: a switch-in's
+    # place in it is how many distinct others ran there since (its LRU stack distance).
+    recent = []
+    distance = collections.defaultdict(collections.Counter)
     with open(path, errors="replace") as f:
         for line in f:
             m = LINE.search(line)
@@ -78,9 +87,15 @@ def trace(path, cpu, named):
             if last is not None and last != nxt:
                 after[(names[nxt], names[last])] += 1
             last = nxt
+            d = recent.index(nxt) if nxt in recent else len(recent)
+            distance[names[nxt]][d] += 1
+            if nxt in recent:
+                recent.remove(nxt)
+            recent.insert(0, nxt)
     for pid, name in names.items():
         others = ", ".join(f"after {o} {after[(name, o)]}" for o in sorted(set(names.values())) if o != name)
-        print(f"{name}: switched in {ins[name]}; {others}")
+        since = " ".join(f"{d}:{k}" for d, k in sorted(distance[name].items()))
+        print(f"{name}: switched in {ins[name]}; {others}; by distinct others since it last ran {since}")
 
 
 def workers(path, pids):
@@ -107,6 +122,48 @@ def workers(path, pids):
     print(f"switch-ins: after another worker on its core {after}, onto another core {moved}, after none {same}")
 
 
+def curve(n, paths):
+    import statistics
+
+    rows = {}
+    for path in paths:
+        text = open(path).read()
+        solo = [float(x) for x in re.findall(r"round \d+ solo: worker A ([\d.]+) us", text)]
+        for cond in ("pair", "ring"):
+            runs = [float(x) for x in re.findall(rf"round \d+ {cond}: worker A ([\d.]+) us", text)]
+            hist = re.search(rf"^{cond} traced: A: .*by distinct others since it last ran (.*)$", text, re.M)
+            if not runs and not hist:
+                continue
+            size = 2 if cond == "pair" else int(re.search(r"beside (\d+) workers", text).group(1)) + 1
+            row = rows.setdefault(size, {"extra": [], "hist": None})
+            if runs and solo:
+                row["extra"] += [r - s for r, s in zip(runs, solo)]
+            if hist:
+                row["hist"] = {int(d): int(k) for d, k in (x.split(":") for x in hist.group(1).split())}
+    eqs = []
+    for size, row in sorted(rows.items()):
+        if not row["extra"] or row["hist"] is None:
+            continue
+        h = row["hist"]
+        per = [h.get(1, 0) / n, h.get(2, 0) / n, sum(k for d, k in h.items() if d >= 3) / n]
+        extra = statistics.median(row["extra"])
+        eqs.append((per, extra))
+        print(f"{size} workers: +{extra:.1f} us a request (median of {len(row['extra'])}); switch-ins a request "
+              f"after 1 other {per[0]:.2f}, 2 {per[1]:.2f}, 3 or more {per[2]:.2f}")
+    # Least squares: the normal equations of three unknowns, solved by Gaussian elimination.
+    m = [[sum(p[i] * p[j] for p, _ in eqs) for j in range(3)] + [sum(p[i] * e for p, e in eqs)] for i in range(3)]
+    for i in range(3):
+        for k in range(i + 1, 3):
+            f = m[k][i] / m[i][i]
+            m[k] = [a - f * b for a, b in zip(m[k], m[i])]
+    c = [0.0, 0.0, 0.0]
+    for i in (2, 1, 0):
+        c[i] = (m[i][3] - sum(m[i][j] * c[j] for j in range(i + 1, 3))) / m[i][i]
+    print(f"a switch-in after 1 other {c[0]:.1f} us, after 2 {c[1]:.1f} us, after 3 or more {c[2]:.1f} us (least squares)")
+    for (p, e) in eqs:
+        print(f"  fitted +{sum(a * b for a, b in zip(p, c)):.1f} against +{e:.1f} us a request")
+
+
 def summary(path, n, cls="gevent"):
     import statistics
 
@@ -125,9 +182,18 @@ def summary(path, n, cls="gevent"):
         m = re.search(rf"{cond} traced: {who}: switched in (\d+);.*after {other} (\d+)", text)
         return int(m.group(2))
 
+    def traced_all(cond, who):
+        line = re.search(rf"^{cond} traced: {who}: switched in \d+; (.*?)(; by distinct.*)?$", text, re.M).group(1)
+        return sum(int(x) for x in re.findall(r"after \S+ (\d+)", line))
+
     med = statistics.median
     print("summary (medians over rounds; switch-ins counted in the traced round):")
-    rows = [(f"a {cls} worker after another {cls} worker", [p[0] - s for p, s in zip(pair, solo)], traced("pair", "A", "B") / n)]
+    rows = []
+    if pair:
+        rows.append((f"a {cls} worker after another {cls} worker", [p[0] - s for p, s in zip(pair, solo)], traced("pair", "A", "B") / n))
+    ring = rounds(rf"round \d+ ring: worker A {num} us a request, worker B {num} us, beside (\d+) workers")
+    if ring:
+        rows.append((f"a {cls} worker beside {int(ring[0][2])} others, after any of them", [r[0] - s for r, s in zip(ring, solo)], traced_all("ring", "A") / n))
     if withdb:
         q = int(re.search(r"\nwithdb: .*\((\d+) queries\)", text).group(1))
         rows += [
@@ -139,7 +205,7 @@ def summary(path, n, cls="gevent"):
         cost = d / ins if ins > 0 else float("nan")
         print(f"  {name}: {d:+.1f} us of CPU a request (rounds {min(diffs):+.1f} to {max(diffs):+.1f}) over "
               f"{ins:.2f} such switch-ins a request: {cost:.1f} us each")
-    print(f"  alone: worker A {med(solo):.1f} us a request; worker B beside A {med([p[1] for p in pair]):.1f} us"
+    print(f"  alone: worker A {med(solo):.1f} us a request" + (f"; worker B beside A {med([p[1] for p in pair]):.1f} us" if pair else "")
           + (f"; the backend alone {med(dbsolo):.1f} us a query" if dbsolo else ""))
 
 
@@ -150,5 +216,7 @@ if __name__ == "__main__":
         trace(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
     elif sys.argv[1] == "workers":
         workers(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "curve":
+        curve(int(sys.argv[2]), sys.argv[3:])
     elif sys.argv[1] == "summary":
         summary(sys.argv[2], int(sys.argv[3]), *sys.argv[4:5])

@@ -81,6 +81,12 @@ export function validateScenario(
     // The latency is an idle core's: only per-core run queues know which core a task wakes on.
     fail(['machine', 'wakeupLatency'], msg.wakeupLatencyNeedsPerCore);
   }
+  if (m.runQueues !== 'per-core' || m.scheduler !== 'shared') {
+    // A refill is paid on the core a worker wakes on: only per-core run queues know it.
+    if (scenario.server.cacheRefillCpu !== undefined) fail(['server', 'cacheRefillCpu'], msg.cacheRefillNeedsPerCore);
+    const i = scenario.fleet?.groups?.findIndex((g) => g.server?.cacheRefillCpu !== undefined) ?? -1;
+    if (i >= 0) fail(['fleet', 'groups', i, 'server', 'cacheRefillCpu'], msg.cacheRefillNeedsPerCore);
+  }
   const d = scenario.database;
   if (d !== undefined && d.superuserReservedConnections >= d.maxConnections) {
     // PostgreSQL refuses to start: "superuser_reserved_connections (3) must be less than max_connections (3)".

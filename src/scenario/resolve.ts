@@ -13,6 +13,7 @@
 // its section's (resolveDatabase.ts, resolveSteps.ts, resolveFleet.ts,
 // resolveIncidents.ts: the settings interface and the line that fills it), the component
 // that uses it.
+import type { RefillPoint } from '../engine/cpu/cacheRefill.js';
 import type { Distribution } from '../engine/distributions.js';
 import type { Uniform } from '../engine/random.js';
 import { fromSeconds, type Time } from '../engine/time.js';
@@ -173,6 +174,8 @@ export interface ArbiterSettings {
   bootCpu: Time;
   /** Each worker's settings but its max_requests, which the arbiter draws per worker. */
   worker: Omit<WorkerSettings, 'maxRequests'>;
+  /** server.cacheRefillCpu: what a worker pays to refill its caches by how many others ran on its core since it did; none: nothing. */
+  cacheRefill?: readonly RefillPoint[];
   /** Requests one worker runs at once: 1 (sync), threads (gthread), workerConnections (gevent, eventlet). */
   handlerSlots: number;
   /** Connections one worker holds at once, keep-alive ones included. */
@@ -283,6 +286,9 @@ export function resolve(scenario: Scenario): ResolvedScenario {
         // the sync worker exits after its one request.
         ...(workerClass !== 'sync' ? { gracefulTimeout: fromSeconds(s.gracefulTimeout) } : {}),
       },
+      ...(s.cacheRefillCpu !== undefined
+        ? { cacheRefill: s.cacheRefillCpu.map((p) => ({ others: p.others, cpu: fromSeconds(p.cpu) })) }
+        : {}),
       handlerSlots: workerClass === 'sync' ? 1 : workerClass === 'gthread' ? s.threads : uvicorn ? uvicornSlots : s.workerConnections,
       connectionSlots: workerClass === 'sync' ? 1 : uvicorn ? uvicornSlots : s.workerConnections,
     },

@@ -1,5 +1,6 @@
 // The machine and the gunicorn server, as scenario files write them (gunicorn's settings): one section of the scenario format (schema.ts assembles them).
 import * as z from 'zod';
+import * as msg from '../messages.js';
 import { MEASURED_COSTS as M } from './measuredCosts.js';
 import {
   count,
@@ -107,6 +108,21 @@ export const serverSchema = z.strictObject({
     description:
       "The worker's CPU to resume a request whose IO completed (gevent's hub switching back to its greenlet, psycogreen's wait callback, the Python up to the next wait), on its loop: each resume waits its turn there. 0: the glue is free and does not queue.",
   }),
+  cacheRefillCpu: z
+    .array(
+      z.strictObject({
+        others: positiveCount('Distinct other workers that ran on the core since this one last did; at most 10,000.', MAX_WORKERS),
+        cpu: seconds,
+      }),
+    )
+    .min(1)
+    .max(MAX_WORKERS)
+    .refine((points) => points.every((p, i) => i === 0 || p.others > points[i - 1].others), { message: msg.refillOrder })
+    .optional()
+    .meta({
+      description:
+        'With per-core run queues: the CPU a worker pays to refill its caches when it wakes on a core after other workers ran there, by how many distinct others did since it last ran there (linear between the points, from none at 0, the last value beyond). Two workers whose working sets fit in the caches together cost each other nothing; several evict each other. Default: none. Measure yours with calibration/switch_in.sh (RING=N: N + 1 others).',
+    }),
   errorCpu: seconds.default(M.server.errorCpu).meta({
     description:
       "The worker's extra CPU for a request whose handler raised (the exception, gunicorn's handle_error with its traceback and log line, the 500 page), on its loop.",

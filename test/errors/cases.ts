@@ -357,6 +357,24 @@ export const ERROR_CASES: ErrorCase[] = [
     { machine: { wakeupLatency: '40us' } },
     "machine.wakeupLatency: a wake-up latency is an idle core's",
   ),
+  field(
+    'a cache refill with one run queue for all cores',
+    { server: { cacheRefillCpu: [{ others: 2, cpu: '50us' }] } },
+    'server.cacheRefillCpu: a cache refill is paid on the core a worker wakes on',
+  ),
+  field(
+    "a cache refill's points out of order",
+    {
+      machine: { runQueues: 'per-core' },
+      server: {
+        cacheRefillCpu: [
+          { others: 3, cpu: '50us' },
+          { others: 2, cpu: '40us' },
+        ],
+      },
+    },
+    'server.cacheRefillCpu: expected the points in increasing "others"',
+  ),
   field('an unknown jitter', { client: { retries: { jitter: 'fulll' } } }, 'client.retries.jitter'),
   field(
     'killing more workers than there are',

@@ -10,6 +10,7 @@
 // A task can be cancelled, running or waiting: the process it belonged to was killed
 // (SIGKILL ends a process's computation at once, and its core goes to the others).
 import type { Callback } from '../eventQueue.js';
+import type { CacheRefill } from './cacheRefill.js';
 import type { Time } from '../time.js';
 
 export interface Cpu {
@@ -43,4 +44,9 @@ export interface OnCore {
   cpuCore: number;
   /** The process that forked it: a new process starts on its parent's core unless another is less loaded. */
   parent?: OnCore;
+  /**
+   * Per-core run queues only: what it pays to refill its caches when it wakes on a core
+   * after other processes that have such a cost ran there (cacheRefill.ts).
+   */
+  cacheRefill?: CacheRefill;
 }

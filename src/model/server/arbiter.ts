@@ -11,6 +11,7 @@
 // A worker whose app fails to start (a UvicornWorker exiting with WORKER_BOOT_ERROR) halts
 // the arbiter (reap_workers raises HaltServer "Worker failed to boot."): it stops every
 // worker and exits, and the listening socket closes with it.
+import { CacheRefill } from '../../engine/cpu/cacheRefill.js';
 import type { Callback } from '../../engine/eventQueue.js';
 import type { Uniform } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
@@ -69,10 +70,17 @@ export class Arbiter implements WorkerOwner {
     private readonly jitter: Uniform,
     /** spawn_workers' sleep between forks at the first boot: 0.1 x random() s. */
     private readonly spawnSleep: Uniform,
-  ) {}
+  ) {
+    // A refill is the workers' CPU: it counts with the rest of theirs.
+    this.cacheRefill =
+      settings.cacheRefill !== undefined ? new CacheRefill(settings.cacheRefill, (cpu) => (app.cpuUsed += cpu)) : undefined;
+  }
 
   /** Stopping (its pod is being removed): workers that exit are not replaced. */
   stopped = false;
+
+  /** What each worker pays to refill its caches on a core others ran on (server.cacheRefillCpu). */
+  private readonly cacheRefill: CacheRefill | undefined;
 
   start(): void {
     this.stopped = false;
@@ -189,6 +197,7 @@ export class Arbiter implements WorkerOwner {
     // Forked one after another, each busy importing the app as the next is forked: fork
     // balancing starts each on the least loaded core, so they take the cores in turn.
     worker.cpuCore = index % this.app.cpu.cores;
+    worker.cacheRefill = this.cacheRefill;
     this.workers[index] = worker;
     return worker;
   }

@@ -3,6 +3,7 @@
 // alive or close it, and die (killed by the arbiter's timeout) or retire (max_requests)
 // when told. Each class (sync.ts, gthread.ts, gevent.ts) writes only its own rules: how
 // many connections it takes, who runs a request, whether it keeps a connection alive.
+import type { CacheRefill } from '../../engine/cpu/cacheRefill.js';
 import type { Lane } from '../../engine/lane.js';
 import { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
@@ -38,6 +39,8 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   readonly loop: Resource;
   /** The core its process last ran on (per-core run queues). */
   cpuCore = -1;
+  /** server.cacheRefillCpu, shared by the arbiter's workers (per-core run queues read it). */
+  cacheRefill: CacheRefill | undefined = undefined;
   abstract readonly blockingHoldsLoop: boolean;
   /** uvicorn's threadpool for `def` handlers; none in gunicorn's own classes. */
   readonly threadpool: Resource | undefined = undefined;
