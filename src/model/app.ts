@@ -137,7 +137,7 @@ export class App implements DbClient {
     const step = req.step > 0 ? this.current(req) : undefined;
     const turn = step !== undefined && cooperative(req) ? step.turnCpu : 0;
     const work = cpu + this.resumeCpu(req) + turn;
-    if (work === 0) {
+    if (work === 0 && !paysRefill(req)) {
       attempt.answered();
       return;
     }
@@ -217,7 +217,7 @@ export class App implements DbClient {
   /** @internal after IO, on to the next step: the greenlet whose IO completed runs again only when its loop gets to it. */
   resume(req: HttpRequest): void {
     const resume = this.resumeCpu(req);
-    if (resume > 0) this.onLoop(req, resume, afterWorkerCpu);
+    if (resume > 0 || paysRefill(req)) this.onLoop(req, resume, afterWorkerCpu);
     else this.next(req);
   }
 
@@ -320,6 +320,15 @@ function pendingCpuHasLoop(app: App, req: HttpRequest): void {
 }
 
 /** Its greenlet gave the loop up for its IO (gevent-patched, psycogreen): it must get it back. */
+/**
+ * Whether `req`'s worker pays a cache refill when its IO completes (server.cacheRefillCpu):
+ * then a completion that costs no CPU of its own still wakes the process, a piece of no
+ * work on the cores, which charges the refill if other workers ran there meanwhile.
+ */
+function paysRefill(req: HttpRequest): boolean {
+  return req.host?.cacheRefill !== undefined && processOf(req) !== undefined;
+}
+
 function cooperative(req: HttpRequest): boolean {
   return !req.hasLoop && req.host!.blockingHoldsLoop && !req.onThread;
 }
