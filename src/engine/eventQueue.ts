@@ -17,8 +17,12 @@ import type { Time } from './time.js';
 export type Callback<A, B> = (a: A, b: B) => void;
 
 export class EventQueue {
-  /** Each slot's callback and arguments, three entries per slot: one array to load and check per event. */
-  private entries: unknown[] = new Array(3 * 1024);
+  /**
+   * Each slot's callback and arguments, three entries per slot: one array to load and check
+   * per event. Created full (`new Array(n)` would leave it sparse, and V8 then checks every
+   * element it loads for a missing one).
+   */
+  private entries: unknown[] = Array.from({ length: 3 * 1024 });
   private heap: Int32Array = new Int32Array(1024);
   /** The key and sequence of heap[i], kept beside it so comparisons read contiguous memory. */
   private heapKey: Float64Array = new Float64Array(1024);
@@ -29,8 +33,12 @@ export class EventQueue {
   private nextSlot = 0;
   private count = 0;
   private inserted = 0;
-  /** The root was popped and nothing has taken its place: the entries are at 1..count. */
-  private hole = false;
+  /**
+   * 1 when the root was popped and nothing has taken its place: the entries are at
+   * 1..count. A number, not a boolean: V8 tests a small integer in one comparison, but a
+   * boolean field's truth in several (the field might hold any of its oddballs).
+   */
+  private hole = 0;
 
   get size(): number {
     return this.count;
@@ -39,7 +47,7 @@ export class EventQueue {
   /** Time of the earliest entry; Infinity when empty. */
   peekTime(): Time {
     if (this.count === 0) return Infinity;
-    if (this.hole) this.fillHole();
+    if (this.hole !== 0) this.fillHole();
     // Times 1/8 is exactly division by 8 (a power of two), and cheaper.
     return Math.floor(this.heapKey[0] * 0.125);
   }
@@ -61,9 +69,9 @@ export class EventQueue {
     entries[3 * slot + 1] = a;
     entries[3 * slot + 2] = b;
     const k = time * 8 + (priority + 4);
-    if (this.hole) {
+    if (this.hole !== 0) {
       // Positions 0..count, the root empty: the new entry takes it.
-      this.hole = false;
+      this.hole = 0;
       this.siftDown(++this.count, slot, k, seq);
       return;
     }
@@ -83,7 +91,7 @@ export class EventQueue {
   popAndRun(): void {
     const slot = this.heap[0];
     this.count--;
-    this.hole = true;
+    this.hole = 1;
     const entries = this.entries;
     const at = 3 * slot;
     const fn = entries[at] as Callback<unknown, unknown>;
@@ -115,7 +123,7 @@ export class EventQueue {
 
   /** The heap's last entry takes the empty root. */
   private fillHole(): void {
-    this.hole = false;
+    this.hole = 0;
     const n = this.count;
     this.siftDown(n, this.heap[n], this.heapKey[n], this.heapSeq[n]);
   }
