@@ -222,6 +222,12 @@ export const ERROR_CASES: ErrorCase[] = [
     steps({ kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e15 }, { kind: 'sleep', time: 1 }),
     'app.steps[0].keys: expected a number <= 10000000',
   ),
+  // Hardening audit: zod's own bound on an integer (2^53) hid the field's.
+  field(
+    'a count beyond 2^53 (hardening)',
+    { server: { workers: 1e20 } },
+    'server.workers: expected a number <= 10000, got number 100000000000000000000',
+  ),
   field(
     'an empty rate schedule (item 5)',
     { client: { concurrency: undefined, arrivals: { steps: [] } } },
