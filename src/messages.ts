@@ -95,6 +95,8 @@ export const autoscalingWithGroups =
   'expected no autoscaling with groups: the autoscaler adds and removes instances of one kind (leave out groups, or autoscaling)';
 export const downBeyondInstances = (n: number, instances: number) =>
   `expected an instance number from 1 to ${instances} (fleet.instances), got ${n}`;
+export const tooManyFleetWorkers = (max: number, product: string, total: number) =>
+  `expected at most ${max} worker processes in the fleet, got ${product} = ${total}`;
 export const replicasOutOfRange = (instances: number, min: number, max: number) =>
   `expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got ${instances} with ${min}..${max}`;
 export const notWithFleet = (what: string) =>

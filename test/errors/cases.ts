@@ -278,6 +278,30 @@ export const ERROR_CASES: ErrorCase[] = [
     { fleet: { instances: 9, autoscaling: { maxReplicas: 8 } } },
     'fleet.instances: expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got 9 with 1..8',
   ),
+  // Hardening audit: each bound alone, 1000 instances x 10,000 workers together took over
+  // 20 s and 2 GB before a request was sent.
+  field(
+    'ten million worker processes in a fleet (fleet, hardening)',
+    { server: { workers: 10000 }, fleet: { instances: 1000 } },
+    'fleet.instances: expected at most 100000 worker processes in the fleet, got 1000 instances x 10000 server.workers = 10000000',
+  ),
+  field(
+    'an autoscaler that could start too many workers (fleet, hardening)',
+    { server: { workers: 1000 }, fleet: { instances: 1, autoscaling: { maxReplicas: 1000 } } },
+    'fleet.autoscaling.maxReplicas: expected at most 100000 worker processes in the fleet, got 1000 replicas at most x 1000 server.workers = 1000000',
+  ),
+  field(
+    'groups of too many workers (fleet, hardening)',
+    {
+      fleet: {
+        groups: [
+          { name: 'web', count: 10 },
+          { name: 'big', count: 20, server: { workers: 5000 } },
+        ],
+      },
+    },
+    "fleet.groups: expected at most 100000 worker processes in the fleet, got 10 x 2 + 20 x 5000 (each group's instances x its server.workers) = 100020",
+  ),
   field(
     'a rate schedule ending at 0 (item 20)',
     {
