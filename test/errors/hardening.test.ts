@@ -6,7 +6,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, openSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -334,5 +334,16 @@ describe('issue 17, item 11 and 22: sim serve', () => {
     } finally {
       delete process.env.SIM_MAX_INPUT_MB;
     }
+  });
+});
+
+describe('hardening audit', () => {
+  it('--jobs beyond 4 threads a core is refused: a sweep of 200 points started 200 threads (50 took 850 MB)', () => {
+    const max = 4 * availableParallelism();
+    refused(
+      simProcess(['sweep', scenario, '--vary', 'server.workers=1..200', '--jobs', '100000']),
+      `--jobs 100000: expected at most ${max} (4 x the ${availableParallelism()} core`,
+    );
+    expect(simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--jobs', String(max)]).code).toBe(0);
   });
 });
