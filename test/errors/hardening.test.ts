@@ -346,4 +346,41 @@ describe('hardening audit', () => {
     );
     expect(simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--jobs', String(max)]).code).toBe(0);
   });
+
+  describe('sim fit --free with an index in brackets, as --set writes it', () => {
+    const db = join(dir, 'fit-db.json');
+    writeFileSync(
+      db,
+      JSON.stringify({
+        description: 'fit',
+        client: { requests: 10, concurrency: 10 },
+        server: { workerClass: 'gevent' },
+        app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
+        database: { forkTime: 0.002, backendStartTime: 0.01 },
+      }),
+    );
+    const hey = 'test/fixtures/hey/patched-c10.r1.txt';
+    const fitJson = async (...argv: string[]) => {
+      const r = await sim('fit', db, hey, '--max-evaluations', '20', '--json', ...argv);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      return JSON.parse(r.out).parameters[0];
+    };
+    it('fits app.steps[1].time (was "the scenario has no value there")', async () => {
+      expect(await fitJson('--free', 'app.steps[1].time')).toMatchObject({ path: 'app.steps[1].time', start: 1 });
+    });
+    it('names the --free typed for an index past the end (was a --set never typed)', async () => {
+      refused(
+        await sim('fit', db, hey, '--free', 'app.steps[5].time'),
+        '--free app.steps[5].time: app.steps has 3 items: expected an index from 0 to 2',
+      );
+    });
+    it('sees one field in app.steps[1].time and app.steps.1.time', async () => {
+      refused(await sim('fit', db, hey, '--free', 'app.steps[1].time,app.steps.1.time'), 'app.steps.1.time is named twice');
+      // A --set of the free field is its start, not re-applied over the fitted value in every run.
+      const p = await fitJson('--free', 'app.steps.1.time', '--set', 'app.steps[1].time=0.5');
+      expect(p.start).toBe(0.5);
+      expect(p.fitted).toBeGreaterThan(0.9);
+    });
+  });
 });
