@@ -4,6 +4,7 @@
 import * as msg from '../messages.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { flagOverride, parseSetExpression, type Override } from '../scenario/overrides.js';
+import { heyFlagTyped } from './heyFlags.js';
 
 /** Flags that are shorthands for a field: `--seed 3` is `--set seed=3`. */
 export const FIELD_FLAGS = [
@@ -62,13 +63,21 @@ export const BOOLEAN_FLAGS = ['check', 'debug', 'help', 'sensitivity', 'log-y', 
 
 /** The overrides the flags ask for: every --set in order, then the field flags, which win. */
 export function scenarioOverrides(args: Record<string, unknown>): Override[] {
-  const sets = (args.set as string[] | undefined) ?? [];
-  const out = sets.map(parseSetExpression);
+  const out = setOverrides((args.set as string[] | undefined) ?? []);
   for (const f of FIELD_FLAGS) {
     const text = singleValue(f.flag, args[f.name], f.example);
     if (text !== undefined) out.push(flagOverride(f.flag, f.path, text));
   }
   return out;
+}
+
+/** --set's overrides, each naming what was typed: `-c 200000` for the --set hey's -c became. */
+export function setOverrides(sets: readonly string[]): Override[] {
+  return sets.map((s) => {
+    const o = parseSetExpression(s);
+    const typed = heyFlagTyped(s);
+    return typed === undefined ? o : { ...o, source: typed };
+  });
 }
 
 /** A string flag given at most once, with a value. */

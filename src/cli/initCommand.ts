@@ -10,10 +10,10 @@ import { parseDuration } from '../scenario/duration.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
 import { MEASURED_COSTS as M } from '../scenario/measuredCosts.js';
-import { applyOverride, parseSetExpression } from '../scenario/overrides.js';
+import { applyOverride } from '../scenario/overrides.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';
 import { defineCommand } from './command.js';
-import { numberFlag, singleValue } from './flags.js';
+import { numberFlag, setOverrides, singleValue } from './flags.js';
 
 export const WORKER_CLASSES = ['sync', 'gthread', 'gevent', 'eventlet'] as const;
 
@@ -198,9 +198,10 @@ export const initCommand = defineCommand({
     // gunicorn: sync with --threads > 1 is gthread.
     if (options.workerClass === 'sync' && (options.threads ?? 1) > 1) options.workerClass = 'gthread';
     const json = starterScenario(options);
-    for (const s of args.set) applyOverride(json, parseSetExpression(s));
+    const overrides = setOverrides(args.set);
+    for (const o of overrides) applyOverride(json, o);
     const out = singleValue('--out', args.out, 'scenario.json');
-    validateScenario(structuredClone(json), `sim init${args.set.length > 0 ? ' (with --set)' : ''}`);
+    validateScenario(structuredClone(json), `sim init${args.set.length > 0 ? ' (with --set)' : ''}`, overrides);
     const text = `${JSON.stringify(json, null, 2)}\n`;
     if (out === undefined) {
       io.out(text);

@@ -8,8 +8,8 @@ import * as msg from '../messages.js';
 import { MAX_GRID_POINTS } from '../analysis/sweep/grid.js';
 import { MAX_REPLICATIONS } from '../scenario/schema.js';
 import { validateScenario } from '../scenario/load.js';
-import { applyOverride, flagOverride, parseSetExpression } from '../scenario/overrides.js';
-import { numberFlag, singleValue } from './flags.js';
+import { applyOverride, flagOverride } from '../scenario/overrides.js';
+import { numberFlag, setOverrides, singleValue } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
 
 export interface SweepArgs {
@@ -24,7 +24,7 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   const path = args.scenario;
   const raw = readScenarioJson(path);
   // --set and --seed are overrides, as in sim run: a problem in one names it.
-  const overrides = args.set.map(parseSetExpression);
+  const overrides = setOverrides(args.set);
   const seed = singleValue('--seed', args.seed, '7');
   if (seed !== undefined) overrides.push(flagOverride('--seed', ['seed'], seed));
   for (const o of overrides) applyOverride(raw, o);

@@ -454,6 +454,15 @@ export const ERROR_CASES: ErrorCase[] = [
     shown: 'sim run scenario.json --set server.<ESC>c<BEL>=1',
   },
 
+  // Hardening audit: the value a hey flag gave was refused in the name of a --set never typed.
+  flag(
+    "hey's -c beyond the field's bound (hardening)",
+    [...run, '-c', '200000'],
+    '-c 200000: at client.concurrency: expected a number <= 100000',
+  ),
+  flag("sim init's -c beyond the field's bound (hardening)", ['init', '-c', '200000'], '-c 200000: at client.concurrency'),
+  flag('a value on --disable-keepalive (hardening)', [...run, '--disable-keepalive=yes'], '--disable-keepalive=yes: expected no value'),
+
   // --- Sweeps and plans ---
   flag(
     'a --vary range that is not one',
