@@ -58,7 +58,13 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   // Every run is a simulation of up to limits.maxEvents events: refuse a sweep that could not end this year.
   const points = axes.reduce((n, a) => n * a.values.length, 1);
   if (points * replications > MAX_GRID_POINTS) {
-    const flag = args.replications !== undefined ? `--replications ${String(args.replications)}` : `${path}: at sweep.replications`;
+    // Named where the numbers were given: the flag, else the --vary axes, else the file's block.
+    const flag =
+      args.replications !== undefined
+        ? `--replications ${String(args.replications)}`
+        : args.vary.length > 0
+          ? args.vary.map((v) => `--vary ${v}`).join(' ')
+          : `${path}: at sweep.${replications > 1 ? 'replications' : 'vary'}`;
     throw new UserError(`${flag}: ${msg.tooManyRuns(points, replications, MAX_GRID_POINTS)}`);
   }
   return { name: base.name ?? basename(path).replace(/\.json$/, ''), source, raw, base, axes, replications };

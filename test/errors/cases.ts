@@ -508,6 +508,23 @@ export const ERROR_CASES: ErrorCase[] = [
     '--replications 5000: 1000 points x 5000 replications',
     'Sweeps and plans',
   ),
+  // Hardening audit: was "scenario.json: at sweep.replications", a field the file does not have.
+  flag(
+    'too many points in all (hardening)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1..1000', '--vary', 'client.requests=1..1001'],
+    '--vary server.workers=1..1000 --vary client.requests=1..1001: 1001000 points x 1 replications',
+    'Sweeps and plans',
+  ),
+  {
+    ...flag(
+      'a sweep block of too many points (hardening)',
+      ['sweep', 'scenario.json'],
+      'at sweep.vary: 1001000 points',
+      'Sweeps and plans',
+    ),
+    file: scenario({ sweep: { vary: ['server.workers=1..1000', 'client.requests=1..1001'] } }),
+    shown: '{"sweep":{"vary":["server.workers=1..1000","client.requests=1..1001"]}}',
+  },
   // Issue 17, item 5 in a sweep (the run and --set cases are above; --vary cannot give a
   // list), and item 7 for --csv: both were internal errors.
   {
