@@ -65,10 +65,13 @@ export function atomicWrite(path: string, data: string | Uint8Array, flag?: stri
 
 /**
  * Fails now, before a long run, if `path` could not be written later: its folder is
- * missing, is a file, is read-only, or the path is a folder.
+ * missing, is a file, is read-only, or the path is a folder; or if it is one of the
+ * command's `inputs` (`sim run s.json --out s.json` replaced the scenario with its report).
  */
-export function checkWritable(path: string, flag?: string): void {
+export function checkWritable(path: string, flag?: string, inputs: readonly string[] = []): void {
   const where = flag === undefined ? path : `${flag} ${path}`;
+  const input = inputs.find((i) => sameFile(path, i));
+  if (input !== undefined) throw new UserError(`${where}: ${msg.outputIsInput(input)}`);
   try {
     const target = resolveTarget(path);
     if (isSpecial(target)) {
@@ -82,6 +85,17 @@ export function checkWritable(path: string, flag?: string): void {
     accessSync(folder, constants.W_OK);
   } catch (e) {
     throw writeError(where, e);
+  }
+}
+
+/** Whether two paths name one regular file (through links, or spelt differently); false when either is not one. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.isFile() && y.isFile() && x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
   }
 }
 

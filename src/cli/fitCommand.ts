@@ -87,9 +87,10 @@ export const fitCommand = defineCommand({
     if (!Number.isInteger(maxEvaluations) || maxEvaluations < 1) {
       throw new UserError(`--max-evaluations ${evaluations}: ${msg.wrongType('a whole number >= 1', JSON.stringify(evaluations))}`);
     }
-    const json = jsonTarget(args.json);
+    const json = jsonTarget(args.json, [args.scenario, ...args.hey!]);
     const out = singleValue('--out', args.out, 'fitted.json');
-    if (out !== undefined) checkWritable(out, '--out');
+    // The calibrated scenario may replace the one it started from (an update in place), not a measured run.
+    if (out !== undefined) checkWritable(out, '--out', args.hey);
     const raw = readScenarioJson(args.scenario);
     const runs = readHeyRuns(args.hey!);
     const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);

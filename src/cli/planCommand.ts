@@ -39,7 +39,7 @@ export const planCommand = defineCommand({
       p99: seconds(singleValue('--p99', args.p99, '300ms')!),
       maxErrors: numberFlag('--max-errors', args['max-errors'], { whole: true, min: 0 }, '0') ?? 0,
     };
-    const json = jsonTarget(args.json);
+    const json = jsonTarget(args.json, [args.scenario as string]);
     const costOrder = costKeys(singleValue('--cost', args.cost, 'workers,cores'));
     const def = loadSweep(args, 'plan');
     const plotDir = plotDirFor(args.plot, def.name);

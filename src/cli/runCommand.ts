@@ -66,10 +66,10 @@ export const runCommand = defineCommand({
     const path = args.scenario as string;
     const overrides = scenarioOverrides(args);
     const scenario = loadScenarioFile(path, overrides);
-    const json = jsonTarget(args.json);
+    const json = jsonTarget(args.json, [path]);
     const out = singleValue('--out', args.out, 'report.json');
     // Before the run: a path that cannot be written fails now, not after the work.
-    if (out !== undefined) checkWritable(out, '--out');
+    if (out !== undefined) checkWritable(out, '--out', [path]);
     const name = scenario.name ?? basename(path).replace(/\.json$/, '');
     // `--plot` alone means ./sim-plots/<scenario>/; checked before the run, so a bad
     // folder fails fast and prints no report.

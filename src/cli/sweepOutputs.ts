@@ -13,13 +13,14 @@ export interface OutputArgs {
   csv?: string;
 }
 
-export function checkOutputArgs(args: OutputArgs): void {
+/** `inputs`: the files the command reads, which no output may replace. */
+export function checkOutputArgs(args: OutputArgs, inputs: readonly string[]): void {
   if (args.json === '' && args.csv === '') {
     throw new UserError('--json and --csv cannot both print to stdout; give one of them a file: --csv sweep.csv');
   }
   // Before the sweep: a long one must not end in a path that cannot be written.
-  if (args.json) checkWritable(args.json, '--json');
-  if (args.csv) checkWritable(args.csv, '--csv');
+  if (args.json) checkWritable(args.json, '--json', inputs);
+  if (args.csv) checkWritable(args.csv, '--csv', inputs);
 }
 
 export function emitSweep(out: SweepOutput, args: OutputArgs, io: Io): void {

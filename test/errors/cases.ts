@@ -83,6 +83,25 @@ export const ERROR_CASES: ErrorCase[] = [
     '--out scenario.json/report.txt: cannot write: a file is in the way',
     'Files',
   ),
+  // Hardening audit: the report replaced the scenario it was run from.
+  flag(
+    'an output over the scenario it reads (hardening)',
+    [...run, '--out', 'scenario.json'],
+    '--out scenario.json: cannot write: that is "scenario.json", which this command reads',
+    'Files',
+  ),
+  flag(
+    'a --json file over the scenario it reads (hardening)',
+    [...run, '--json', 'scenario.json'],
+    '--json scenario.json: cannot write: that is "scenario.json"',
+    'Files',
+  ),
+  flag(
+    'a --csv file over the scenario it reads (hardening)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--csv', 'scenario.json'],
+    '--csv scenario.json: cannot write: that is "scenario.json"',
+    'Files',
+  ),
   // Issue 17, item 3: was read whole (16.8 GB for /dev/zero).
   {
     group: 'Files',

@@ -383,4 +383,29 @@ describe('hardening audit', () => {
       expect(p.fitted).toBeGreaterThan(0.9);
     });
   });
+
+  it('no output replaces an input of the command; sim fit --out may update its scenario in place', async () => {
+    const own = join(dir, 'own.json');
+    const text = JSON.stringify(base);
+    writeFileSync(own, text);
+    const hey = join(dir, 'own-hey.txt');
+    writeFileSync(hey, readFileSync('test/fixtures/hey/patched-c10.r1.txt', 'utf8'));
+    refused(await sim('run', own, '--out', own), `--out ${own}: cannot write: that is`);
+    // Through a symbolic link, or another spelling of the path, it is the same file.
+    const link = join(dir, 'own-link.json');
+    symlinkSync(own, link);
+    refused(await sim('run', own, '--json', link), `--json ${link}: cannot write: that is "${own}"`);
+    refused(await sim('run', own, '--json', `${dir}/./own.json`), 'cannot write: that is');
+    refused(await sim('compare', own, hey, '--json', hey), `--json ${hey}: cannot write: that is "${hey}"`);
+    const shard = join(dir, 'own-shard.json');
+    expect((await sim('sweep', own, '--vary', 'server.workers=1,2', '--json', shard)).code).toBe(0);
+    const merged = readFileSync(shard, 'utf8');
+    refused(await sim('merge', shard, '--json', shard), `--json ${shard}: cannot write: that is`);
+    expect(readFileSync(shard, 'utf8')).toBe(merged);
+    expect(readFileSync(own, 'utf8')).toBe(text);
+    refused(await sim('fit', own, hey, '--free', 'app.steps[0].time', '--out', hey), `--out ${hey}: cannot write: that is`);
+    const fitted = await sim('fit', own, hey, '--free', 'app.steps[0].time', '--max-evaluations', '5', '--out', own);
+    expect(fitted.code).toBe(0);
+    expect(JSON.parse(readFileSync(own, 'utf8')).description).toContain('Calibrated by sim fit');
+  });
 });
