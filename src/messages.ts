@@ -44,6 +44,8 @@ export const jsonNumberTooLarge = (text: string) => `the number ${text} is too l
 export const unknownKey = (key: string, guess: string | undefined, known: readonly string[]) =>
   `unknown key ${quote(key)}${guess !== undefined ? didYouMean(guess) : known.length > 0 ? `; expected one of ${list(known)}` : ''}`;
 export const missingField = (expected: string) => `missing required field (expected ${expected})`;
+/** A step's "kind" or a distribution's "dist" left out: the values it may take. */
+export const missingTag = (what: string, values: readonly string[]) => missingField(`${what}: one of ${list(values)}`);
 export const wrongType = (expected: string, found: string) => `expected ${expected}, got ${found}`;
 export const outOfRange = (expected: string, found: string) => `expected ${expected}, got ${found}`;
 export const notOneOf = (values: readonly unknown[], found: string, guess: string | undefined) =>

@@ -95,7 +95,12 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
 function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: readonly PropertyKey[], found: unknown, raw: unknown): Described[] {
   const branch = plausibleBranch(issue);
   if (branch !== undefined) return tightestBounds(branch).flatMap((i) => describeIssue(i, path, raw));
-  if (found === undefined) return [[path, msg.missingField(path.at(-1) === 'kind' ? 'a step kind' : 'a duration')]];
+  if (found === undefined) {
+    if (path.at(-1) === 'kind') return [[path, msg.missingTag('a step kind', STEP_KINDS)]];
+    // {"kind": "exponential", "mean": 1} for a duration: the object says it is a distribution.
+    if (path.at(-1) === 'dist') return [[path, msg.missingTag('a distribution\'s "dist"', DISTRIBUTIONS)]];
+    return [[path, msg.missingField('a duration')]];
+  }
   const inStep = path.at(-1) === 'kind' || (path.at(-2) === 'steps' && path.at(-3) === 'app');
   if (inStep) {
     const kind = path.at(-1) === 'kind' ? found : isObject(found) ? found.kind : undefined;

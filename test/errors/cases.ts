@@ -241,6 +241,12 @@ export const ERROR_CASES: ErrorCase[] = [
     steps({ kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e15 }, { kind: 'sleep', time: 1 }),
     'app.steps[0].keys: expected a number <= 10000000',
   ),
+  // Hardening audit: was "missing required field (expected a duration)", in a duration.
+  field(
+    'a distribution without its dist (hardening)',
+    steps({ kind: 'sleep', time: { kind: 'exponential', mean: 1 } }),
+    'app.steps[0].time.dist: missing required field (expected a distribution\'s "dist": one of "constant", "exponential"',
+  ),
   // Hardening audit: zod's own bound on an integer (2^53) hid the field's.
   field(
     'a count beyond 2^53 (hardening)',
