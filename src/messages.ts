@@ -142,7 +142,7 @@ export const unknownCommand = (command: string, guess: string | undefined) =>
   `unknown command ${quote(command)}${guess === undefined ? '' : `; did you mean ${quote(guess)}?`} (sim --help lists the commands)`;
 export const unknownOption = (option: string, guess: string | undefined) =>
   `unknown option ${option}${guess === undefined ? '' : `; did you mean ${guess}?`}`;
-export const extraArgument = (arg: string) => `unexpected argument ${quote(arg)}: a command takes one scenario file`;
+export const extraArgument = (arg: string, takes = 'a command takes one scenario file') => `unexpected argument ${quote(arg)}: ${takes}`;
 export const missingArguments = (usage: string) => `expected the files to work on: ${usage}`;
 export const missingCommand = 'name a command: sim run <scenario.json> (sim --help lists them)';
 export const flagNeedsValue = (flag: string, example: string) => `expected a value, e.g. ${flag} ${example}`;

@@ -52,8 +52,15 @@ export function showingHelp(shown: boolean): void {
 /** What each command takes, for "expected ...". */
 const USAGE: Record<string, string> = {
   run: 'sim run <scenario.json>',
+  merge: 'sim merge <shard.json...>',
   compare: 'sim compare <scenario.json> <hey-output.txt...>',
   fit: 'sim fit <scenario.json> <hey-output.txt...> --free FIELDS',
+};
+
+/** What a command takes, for "unexpected argument": those not here take one scenario file. */
+const TAKES: Record<string, string> = {
+  init: 'sim init takes no file (sim help init lists its options)',
+  schema: 'sim schema takes no file (sim help schema lists its options)',
 };
 
 /** Examples for flags a command requires, in "expected a value, e.g. ...". */
@@ -137,7 +144,7 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
       return msg.unknownOption(dashed, guess === undefined ? undefined : `--${guess}`);
     }
     if (command === name && !known.commands.includes(name)) return msg.unknownCommand(name, nearest(name, known.commands));
-    return msg.extraArgument(name);
+    return msg.extraArgument(name, command === undefined ? undefined : TAKES[command]);
   }
   const required = /^Missing required arguments?: (.+)$/.exec(message);
   if (required) {

@@ -479,6 +479,10 @@ export const ERROR_CASES: ErrorCase[] = [
     shown: 'sim run scenario.json --set server.<ESC>c<BEL>=1',
   },
 
+  // Hardening audit: these said "sim merge <scenario.json>" and "a command takes one scenario file".
+  flag('sim merge without its shards (hardening)', ['merge'], 'expected the files to work on: sim merge <shard.json...>'),
+  flag('a file given to sim init (hardening)', ['init', 'scenario.json'], 'unexpected argument "scenario.json": sim init takes no file'),
+  flag('sim help of two commands (hardening)', ['help', 'run', 'sweep'], 'unexpected argument "sweep": sim help takes one command'),
   // Hardening audit: the value a hey flag gave was refused in the name of a --set never typed.
   flag(
     "hey's -c beyond the field's bound (hardening)",
