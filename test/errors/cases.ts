@@ -483,6 +483,17 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('sim merge without its shards (hardening)', ['merge'], 'expected the files to work on: sim merge <shard.json...>'),
   flag('a file given to sim init (hardening)', ['init', 'scenario.json'], 'unexpected argument "scenario.json": sim init takes no file'),
   flag('sim help of two commands (hardening)', ['help', 'run', 'sweep'], 'unexpected argument "sweep": sim help takes one command'),
+  // Hardening audit: these named "scenario.json (for ..., with --set)", not the --set.
+  flag(
+    'sim compare with a --set the scenario refuses (hardening)',
+    ['compare', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--set', 'server.workers=abc'],
+    '--set server.workers=abc (for test/fixtures/hey/patched-c10.r1.txt): at server.workers: expected a number, got string "abc"',
+  ),
+  flag(
+    'sim fit with a --set the scenario refuses (hardening)',
+    ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--set', 'server.workers=abc'],
+    '--set server.workers=abc: at server.workers: expected a number, got string "abc"',
+  ),
   // Hardening audit: the value a hey flag gave was refused in the name of a --set never typed.
   flag(
     "hey's -c beyond the field's bound (hardening)",

@@ -16,7 +16,7 @@ import { simulate } from '../../model/system.js';
 import { summarize, type RunSummary } from '../../report/summary.js';
 import { UserError, formatPath } from '../../scenario/errors.js';
 import { validateScenario } from '../../scenario/load.js';
-import { applyOverride, parseFieldPath, parseSetExpression } from '../../scenario/overrides.js';
+import { applyOverride, parseFieldPath, parseSetExpression, type Override } from '../../scenario/overrides.js';
 import { relativeDifference } from './compare.js';
 import { HEY_PERCENTILES, type HeyReport } from './heyOutput.js';
 import type { MeasuredRun } from './measuredRun.js';
@@ -75,9 +75,10 @@ export function fit(raw: unknown, runs: readonly MeasuredRun[], sets: readonly s
   // A --set on a free parameter gives its starting value; the others are re-applied per run.
   const fixedSets = sets.filter((s) => !fields.includes(formatPath(parseSetExpression(s).path)));
   const base = structuredClone(raw) as Record<string, unknown>;
-  for (const s of sets) applyOverride(base, s);
+  const overrides = sets.map(parseSetExpression);
+  for (const o of overrides) applyOverride(base, o);
   const label = sets.length > 0 ? `${source} (with --set)` : source;
-  const start = startValues(base, options.free, label);
+  const start = startValues(base, options.free, label, overrides);
 
   const withValues = (values: number[]): Record<string, unknown> => {
     const candidate = structuredClone(base);
@@ -146,8 +147,9 @@ function toSeconds(logValues: number[]): number[] {
   return logValues.map((v) => Math.round(Math.exp(v) / MICROSECOND) * MICROSECOND).map((v) => Number(v.toFixed(6)));
 }
 
-function startValues(base: Record<string, unknown>, free: readonly string[], label: string): number[] {
-  const scenario = validateScenario(structuredClone(base), label);
+function startValues(base: Record<string, unknown>, free: readonly string[], label: string, overrides: readonly Override[]): number[] {
+  // A value a --set gave that the scenario refuses is named by the --set.
+  const scenario = validateScenario(structuredClone(base), label, overrides);
   return free.map((path) => {
     const source = `--free ${path}`;
     const keys = parseFieldPath(path, source);
