@@ -111,7 +111,9 @@ function checked(flag: HeyFlag, typed: string, text: string): string {
   const fail = (expected: string): never => {
     throw new UserError(`${typed} ${text}: expected ${expected} (hey ${typed}: ${flag.describe}), e.g. ${typed} ${flag.example}`);
   };
-  const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  // Go's flag package reads -q and -t as floats: 1e-3 is one too.
+  const float = flag.rule === 'rate' || flag.rule === 'seconds' ? /^\d+(\.\d+)?([eE][+-]?\d+)?$/ : /^\d+(\.\d+)?$/;
+  const n = float.test(text.trim()) ? Number(text) : NaN;
   switch (flag.rule) {
     case 'count':
       if (!Number.isInteger(n) || n < 1) fail('a whole number >= 1');

@@ -603,6 +603,14 @@ export const ERROR_CASES: ErrorCase[] = [
     'Sweeps and plans',
   ),
 
+  // Hardening audit: was "--p99: expected seconds (0.3) or a duration ("300ms"), got 0".
+  flag(
+    'a p99 target of zero (hardening)',
+    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '0'],
+    '--p99 0: expected seconds > 0 (0.3) or a duration ("300ms"), got "0"',
+    'Sweeps and plans',
+  ),
+
   // --- Limits: work predictably beyond a budget is refused before the run (issue 17,
   // "refused before it starts, with the estimate"); a budget that runs out during the run
   // stops it, the report says PARTIAL, and the exit code is 0 ---
