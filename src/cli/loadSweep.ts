@@ -36,7 +36,7 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   } else if (base.sweep !== undefined) {
     axes = base.sweep.vary.map((v, i) => {
       try {
-        return parseVary(v);
+        return { ...parseVary(v), written: { file: path, item: `sweep.vary[${i}] ${v}` } };
       } catch (e) {
         if (e instanceof UserError) throw new UserError(`${path}: at sweep.vary[${i}]: ${e.message.replace(/^--vary /, '')}`);
         throw e;

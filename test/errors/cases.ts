@@ -565,6 +565,27 @@ export const ERROR_CASES: ErrorCase[] = [
     file: scenario({ sweep: { vary: ['server.workers=1..1000', 'client.requests=1..1001'] } }),
     shown: '{"sweep":{"vary":["server.workers=1..1000","client.requests=1..1001"]}}',
   },
+  // Hardening audit: these named a --vary the file's sweep block had, not one typed.
+  {
+    ...flag(
+      'a sweep block varying a misspelt field (hardening)',
+      ['sweep', 'scenario.json'],
+      'scenario.json: sweep.vary[0] server.wrkers=1,2 (server.wrkers=1): at server.wrkers: unknown key "wrkers"',
+      'Sweeps and plans',
+    ),
+    file: scenario({ sweep: { vary: ['server.wrkers=1,2'] } }),
+    shown: '{"sweep":{"vary":["server.wrkers=1,2"]}}',
+  },
+  {
+    ...flag(
+      'a sweep block varying a field twice (hardening)',
+      ['sweep', 'scenario.json'],
+      'scenario.json: sweep.vary[1] server.workers=3: server.workers is already varied by sweep.vary[0] server.workers=1,2',
+      'Sweeps and plans',
+    ),
+    file: scenario({ sweep: { vary: ['server.workers=1,2', 'server.workers=3'] } }),
+    shown: '{"sweep":{"vary":["server.workers=1,2","server.workers=3"]}}',
+  },
   // Issue 17, item 5 in a sweep (the run and --set cases are above; --vary cannot give a
   // list), and item 7 for --csv: both were internal errors.
   {
