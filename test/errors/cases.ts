@@ -494,6 +494,12 @@ export const ERROR_CASES: ErrorCase[] = [
     ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--set', 'server.workers=abc'],
     '--set server.workers=abc: at server.workers: expected a number, got string "abc"',
   ),
+  // Hardening audit: was "sim init: at server.workers".
+  flag(
+    "sim init's --workers beyond the field's bound (hardening)",
+    ['init', '--workers', '1e9'],
+    '--workers 1e9: at server.workers: expected a number <= 10000',
+  ),
   // Hardening audit: the value a hey flag gave was refused in the name of a --set never typed.
   flag(
     "hey's -c beyond the field's bound (hardening)",
