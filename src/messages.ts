@@ -21,6 +21,8 @@ export const notReadable = 'permission denied';
 export const inputTooLarge = (size: number | undefined, limit: number) =>
   `${size === undefined ? '' : `${size} bytes, `}larger than the ${limit / 1048576} MB limit (SIM_MAX_INPUT_MB raises it)`;
 export const cannotWrite = (why: string) => `cannot write: ${why}`;
+export const outputTwice = (other: string) =>
+  `cannot write: ${other} writes there too, and one output would replace the other; give each its own file`;
 export const outputIsInput = (input: string) =>
   `cannot write: that is ${quote(input)}, which this command reads, and the output would replace it; give another file`;
 

@@ -19,7 +19,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import * as msg from '../messages.js';
 import { UserError } from '../scenario/errors.js';
 
@@ -85,6 +85,27 @@ export function checkWritable(path: string, flag?: string, inputs: readonly stri
     accessSync(folder, constants.W_OK);
   } catch (e) {
     throw writeError(where, e);
+  }
+}
+
+/**
+ * Fails when two of a command's outputs (flag and path, a path undefined when the flag is
+ * not given or writes to stdout) name one file: `--out r.txt --json r.txt` kept one of them.
+ */
+export function checkDistinct(outputs: readonly (readonly [string, string | undefined])[]): void {
+  // A pipe or a device (/dev/stdout) takes both, one after the other.
+  const given = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined && o[1] !== '' && !special(o[1]));
+  given.forEach(([flag, path], i) => {
+    const earlier = given.slice(0, i).find(([, p]) => resolve(p) === resolve(path) || sameFile(p, path));
+    if (earlier !== undefined) throw new UserError(`${flag} ${path}: ${msg.outputTwice(earlier[0])}`);
+  });
+}
+
+function special(path: string): boolean {
+  try {
+    return isSpecial(resolveTarget(path));
+  } catch {
+    return false;
   }
 }
 

@@ -102,6 +102,19 @@ export const ERROR_CASES: ErrorCase[] = [
     '--csv scenario.json: cannot write: that is "scenario.json"',
     'Files',
   ),
+  // Hardening audit: the JSON was written, then replaced by the report (exit 0).
+  flag(
+    'two outputs into one file (hardening)',
+    [...run, '--json', 'report.txt', '--out', 'report.txt'],
+    '--out report.txt: cannot write: --json writes there too',
+    'Files',
+  ),
+  flag(
+    "a sweep's --json and --csv into one file (hardening)",
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--json', 'report.csv', '--csv', 'report.csv'],
+    '--csv report.csv: cannot write: --json writes there too',
+    'Files',
+  ),
   // Issue 17, item 3: was read whole (16.8 GB for /dev/zero).
   {
     group: 'Files',
