@@ -21,6 +21,10 @@ export const notReadable = 'permission denied';
 export const inputTooLarge = (size: number | undefined, limit: number) =>
   `${size === undefined ? '' : `${size} bytes, `}larger than the ${limit / 1048576} MB limit (SIM_MAX_INPUT_MB raises it)`;
 export const cannotWrite = (why: string) => `cannot write: ${why}`;
+export const outputTwice = (other: string) =>
+  `cannot write: ${other} writes there too, and one output would replace the other; give each its own file`;
+export const outputIsInput = (input: string) =>
+  `cannot write: that is ${quote(input)}, which this command reads, and the output would replace it; give another file`;
 
 // --- JSON syntax (line and column come first) ----------------------------------------
 
@@ -42,6 +46,8 @@ export const jsonNumberTooLarge = (text: string) => `the number ${text} is too l
 export const unknownKey = (key: string, guess: string | undefined, known: readonly string[]) =>
   `unknown key ${quote(key)}${guess !== undefined ? didYouMean(guess) : known.length > 0 ? `; expected one of ${list(known)}` : ''}`;
 export const missingField = (expected: string) => `missing required field (expected ${expected})`;
+/** A step's "kind" or a distribution's "dist" left out: the values it may take. */
+export const missingTag = (what: string, values: readonly string[]) => missingField(`${what}: one of ${list(values)}`);
 export const wrongType = (expected: string, found: string) => `expected ${expected}, got ${found}`;
 export const outOfRange = (expected: string, found: string) => `expected ${expected}, got ${found}`;
 export const notOneOf = (values: readonly unknown[], found: string, guess: string | undefined) =>
@@ -95,6 +101,8 @@ export const autoscalingWithGroups =
   'expected no autoscaling with groups: the autoscaler adds and removes instances of one kind (leave out groups, or autoscaling)';
 export const downBeyondInstances = (n: number, instances: number) =>
   `expected an instance number from 1 to ${instances} (fleet.instances), got ${n}`;
+export const tooManyFleetWorkers = (max: number, product: string, total: number) =>
+  `expected at most ${max} worker processes in the fleet, got ${product} = ${total}`;
 export const replicasOutOfRange = (instances: number, min: number, max: number) =>
   `expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got ${instances} with ${min}..${max}`;
 export const notWithFleet = (what: string) =>
@@ -139,7 +147,7 @@ export const unknownCommand = (command: string, guess: string | undefined) =>
   `unknown command ${quote(command)}${guess === undefined ? '' : `; did you mean ${quote(guess)}?`} (sim --help lists the commands)`;
 export const unknownOption = (option: string, guess: string | undefined) =>
   `unknown option ${option}${guess === undefined ? '' : `; did you mean ${guess}?`}`;
-export const extraArgument = (arg: string) => `unexpected argument ${quote(arg)}: a command takes one scenario file`;
+export const extraArgument = (arg: string, takes = 'a command takes one scenario file') => `unexpected argument ${quote(arg)}: ${takes}`;
 export const missingArguments = (usage: string) => `expected the files to work on: ${usage}`;
 export const missingCommand = 'name a command: sim run <scenario.json> (sim --help lists them)';
 export const flagNeedsValue = (flag: string, example: string) => `expected a value, e.g. ${flag} ${example}`;

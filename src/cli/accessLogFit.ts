@@ -7,7 +7,7 @@ import { validateScenario } from '../scenario/load.js';
 import { applyOverride } from '../scenario/overrides.js';
 import { parseDuration } from '../scenario/duration.js';
 import { jsonTarget, withJson } from './jsonOutput.js';
-import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { atomicWrite, checkDistinct, checkWritable } from './atomicWrite.js';
 import { singleValue } from './flags.js';
 import { readScenarioJson, readText } from './loadScenarioFile.js';
 import type { Io } from './main.js';
@@ -34,9 +34,14 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
         `--interval ${intervalText}: expected the seconds of each rate step, at least 1 (the log's resolution), e.g. --interval 10s`,
       );
   }
-  const json = jsonTarget(args.json);
+  const json = jsonTarget(args.json, [args.scenario, path]);
   const out = singleValue('--out', args.out, 'fitted.json');
-  if (out !== undefined) checkWritable(out, '--out');
+  // The fitted scenario may replace the base scenario (an update in place), not the log.
+  if (out !== undefined) checkWritable(out, '--out', [path]);
+  checkDistinct([
+    ['--json', json],
+    ['--out', out],
+  ]);
   const base = readScenarioJson(args.scenario);
   if (base === null || typeof base !== 'object' || Array.isArray(base)) {
     validateScenario(base, args.scenario);

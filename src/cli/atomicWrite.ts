@@ -19,7 +19,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import * as msg from '../messages.js';
 import { UserError } from '../scenario/errors.js';
 
@@ -65,10 +65,13 @@ export function atomicWrite(path: string, data: string | Uint8Array, flag?: stri
 
 /**
  * Fails now, before a long run, if `path` could not be written later: its folder is
- * missing, is a file, is read-only, or the path is a folder.
+ * missing, is a file, is read-only, or the path is a folder; or if it is one of the
+ * command's `inputs` (`sim run s.json --out s.json` replaced the scenario with its report).
  */
-export function checkWritable(path: string, flag?: string): void {
+export function checkWritable(path: string, flag?: string, inputs: readonly string[] = []): void {
   const where = flag === undefined ? path : `${flag} ${path}`;
+  const input = inputs.find((i) => sameFile(path, i));
+  if (input !== undefined) throw new UserError(`${where}: ${msg.outputIsInput(input)}`);
   try {
     const target = resolveTarget(path);
     if (isSpecial(target)) {
@@ -82,6 +85,38 @@ export function checkWritable(path: string, flag?: string): void {
     accessSync(folder, constants.W_OK);
   } catch (e) {
     throw writeError(where, e);
+  }
+}
+
+/**
+ * Fails when two of a command's outputs (flag and path, a path undefined when the flag is
+ * not given or writes to stdout) name one file: `--out r.txt --json r.txt` kept one of them.
+ */
+export function checkDistinct(outputs: readonly (readonly [string, string | undefined])[]): void {
+  // A pipe or a device (/dev/stdout) takes both, one after the other.
+  const given = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined && o[1] !== '' && !special(o[1]));
+  given.forEach(([flag, path], i) => {
+    const earlier = given.slice(0, i).find(([, p]) => resolve(p) === resolve(path) || sameFile(p, path));
+    if (earlier !== undefined) throw new UserError(`${flag} ${path}: ${msg.outputTwice(earlier[0])}`);
+  });
+}
+
+function special(path: string): boolean {
+  try {
+    return isSpecial(resolveTarget(path));
+  } catch {
+    return false;
+  }
+}
+
+/** Whether two paths name one regular file (through links, or spelt differently); false when either is not one. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.isFile() && y.isFile() && x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
   }
 }
 

@@ -26,7 +26,7 @@ export const compareCommand = defineCommand({
       .example('$0 compare calibration/linux-2core.json calibration/results/patched-c125.r1.txt', 'one run')
       .example('$0 compare s.json out.txt --set client.concurrency=100', '-c for an output saved without its command line'),
   handler: (args, io) => {
-    const json = jsonTarget(args.json);
+    const json = jsonTarget(args.json, [args.scenario, ...args.hey]);
     const raw = readScenarioJson(args.scenario);
     const runs = readHeyRuns(args.hey);
     const comparisons = compareRuns(raw, runs, args.set, args.scenario);

@@ -5,7 +5,7 @@ import { fitText } from '../analysis/calibration/fitText.js';
 import { accessLogFit } from './accessLogFit.js';
 import * as msg from '../messages.js';
 import { UserError, nearest } from '../scenario/errors.js';
-import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { atomicWrite, checkDistinct, checkWritable } from './atomicWrite.js';
 import { defineCommand } from './command.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { numberOption, setOption, singleValue } from './flags.js';
@@ -87,9 +87,14 @@ export const fitCommand = defineCommand({
     if (!Number.isInteger(maxEvaluations) || maxEvaluations < 1) {
       throw new UserError(`--max-evaluations ${evaluations}: ${msg.wrongType('a whole number >= 1', JSON.stringify(evaluations))}`);
     }
-    const json = jsonTarget(args.json);
+    const json = jsonTarget(args.json, [args.scenario, ...args.hey!]);
     const out = singleValue('--out', args.out, 'fitted.json');
-    if (out !== undefined) checkWritable(out, '--out');
+    // The calibrated scenario may replace the one it started from (an update in place), not a measured run.
+    if (out !== undefined) checkWritable(out, '--out', args.hey);
+    checkDistinct([
+      ['--json', json],
+      ['--out', out],
+    ]);
     const raw = readScenarioJson(args.scenario);
     const runs = readHeyRuns(args.hey!);
     const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);

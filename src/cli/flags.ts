@@ -4,6 +4,7 @@
 import * as msg from '../messages.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { flagOverride, parseSetExpression, type Override } from '../scenario/overrides.js';
+import { heyFlagTyped } from './heyFlags.js';
 
 /** Flags that are shorthands for a field: `--seed 3` is `--set seed=3`. */
 export const FIELD_FLAGS = [
@@ -51,8 +52,15 @@ export function showingHelp(shown: boolean): void {
 /** What each command takes, for "expected ...". */
 const USAGE: Record<string, string> = {
   run: 'sim run <scenario.json>',
+  merge: 'sim merge <shard.json...>',
   compare: 'sim compare <scenario.json> <hey-output.txt...>',
   fit: 'sim fit <scenario.json> <hey-output.txt...> --free FIELDS',
+};
+
+/** What a command takes, for "unexpected argument": those not here take one scenario file. */
+const TAKES: Record<string, string> = {
+  init: 'sim init takes no file (sim help init lists its options)',
+  schema: 'sim schema takes no file (sim help schema lists its options)',
 };
 
 /** Examples for flags a command requires, in "expected a value, e.g. ...". */
@@ -62,13 +70,21 @@ export const BOOLEAN_FLAGS = ['check', 'debug', 'help', 'sensitivity', 'log-y', 
 
 /** The overrides the flags ask for: every --set in order, then the field flags, which win. */
 export function scenarioOverrides(args: Record<string, unknown>): Override[] {
-  const sets = (args.set as string[] | undefined) ?? [];
-  const out = sets.map(parseSetExpression);
+  const out = setOverrides((args.set as string[] | undefined) ?? []);
   for (const f of FIELD_FLAGS) {
     const text = singleValue(f.flag, args[f.name], f.example);
     if (text !== undefined) out.push(flagOverride(f.flag, f.path, text));
   }
   return out;
+}
+
+/** --set's overrides, each naming what was typed: `-c 200000` for the --set hey's -c became. */
+export function setOverrides(sets: readonly string[]): Override[] {
+  return sets.map((s) => {
+    const o = parseSetExpression(s);
+    const typed = heyFlagTyped(s);
+    return typed === undefined ? o : { ...o, source: typed };
+  });
 }
 
 /** A string flag given at most once, with a value. */
@@ -128,7 +144,7 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
       return msg.unknownOption(dashed, guess === undefined ? undefined : `--${guess}`);
     }
     if (command === name && !known.commands.includes(name)) return msg.unknownCommand(name, nearest(name, known.commands));
-    return msg.extraArgument(name);
+    return msg.extraArgument(name, command === undefined ? undefined : TAKES[command]);
   }
   const required = /^Missing required arguments?: (.+)$/.exec(message);
   if (required) {

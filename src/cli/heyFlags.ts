@@ -50,10 +50,23 @@ export const HEY_FLAGS_HELP = `hey's flags, shorthands for the client's fields:\
 ).join('\n')}`;
 
 /**
+ * The words typed for each --set expression a hey flag became ("client.concurrency=200000"
+ * -> "-c 200000"), so that a value the scenario refuses names the flag as typed. Filled by
+ * the last translateHeyFlags, once per command line.
+ */
+const typedAs = new Map<string, string>();
+
+/** What the user typed for a --set expression translateHeyFlags made, if it made it. */
+export function heyFlagTyped(expression: string): string | undefined {
+  return typedAs.get(expression);
+}
+
+/**
  * argv with hey's flags replaced by --set expressions, for the commands that take them;
  * other commands' argv is returned as it is.
  */
 export function translateHeyFlags(argv: readonly string[]): string[] {
+  typedAs.clear();
   const end = argv.indexOf('--');
   const words = end < 0 ? [...argv] : argv.slice(0, end);
   const after = end < 0 ? [] : argv.slice(end);
@@ -71,7 +84,8 @@ export function translateHeyFlags(argv: readonly string[]): string[] {
       kept.push(word);
       continue;
     }
-    const typed = `-${flag.name}`;
+    // As typed: hey's users write -disable-keepalive, and --disable-keepalive too.
+    const typed = `${word.startsWith('--') ? '--' : '-'}${flag.name}`;
     if (sets.has(flag.path)) throw new UserError(`${typed}: given twice; give it once`);
     let value: string;
     if (flag.rule === 'switch') {
@@ -87,6 +101,7 @@ export function translateHeyFlags(argv: readonly string[]): string[] {
       value = checked(flag, typed, text);
     }
     sets.set(flag.path, value);
+    typedAs.set(`${flag.path}=${value}`, m![2] === undefined && flag.rule !== 'switch' ? `${word} ${words[i]}` : word);
   }
   return [...kept, ...[...sets].flatMap(([path, value]) => ['--set', `${path}=${value}`]), ...after];
 }
@@ -96,7 +111,9 @@ function checked(flag: HeyFlag, typed: string, text: string): string {
   const fail = (expected: string): never => {
     throw new UserError(`${typed} ${text}: expected ${expected} (hey ${typed}: ${flag.describe}), e.g. ${typed} ${flag.example}`);
   };
-  const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  // Go's flag package reads -q and -t as floats: 1e-3 is one too.
+  const float = flag.rule === 'rate' || flag.rule === 'seconds' ? /^\d+(\.\d+)?([eE][+-]?\d+)?$/ : /^\d+(\.\d+)?$/;
+  const n = float.test(text.trim()) ? Number(text) : NaN;
   switch (flag.rule) {
     case 'count':
       if (!Number.isInteger(n) || n < 1) fail('a whole number >= 1');

@@ -10,10 +10,10 @@ import { parseDuration } from '../scenario/duration.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
 import { MEASURED_COSTS as M } from '../scenario/measuredCosts.js';
-import { applyOverride, parseSetExpression } from '../scenario/overrides.js';
+import { applyOverride, type Override } from '../scenario/overrides.js';
 import { atomicWrite, checkWritable } from './atomicWrite.js';
 import { defineCommand } from './command.js';
-import { numberFlag, singleValue } from './flags.js';
+import { numberFlag, setOverrides, singleValue } from './flags.js';
 
 export const WORKER_CLASSES = ['sync', 'gthread', 'gevent', 'eventlet'] as const;
 
@@ -151,6 +151,17 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
   };
 }
 
+/** The fields sim init's flags set in the starter scenario. */
+const INIT_FIELDS: readonly [string, (string | number)[]][] = [
+  ['--workers', ['server', 'workers']],
+  ['--threads', ['server', 'threads']],
+  ['--connections', ['server', 'workerConnections']],
+  ['--db-max-connections', ['database', 'maxConnections']],
+  ['--query', ['app', 'steps', 1, 'time']],
+  ['--cores', ['machine', 'cores']],
+  ['--name', ['name']],
+];
+
 export const initCommand = defineCommand({
   command: 'init',
   describe: 'Write a starter scenario: every cost at its measured default, with a note on how to measure yours',
@@ -198,9 +209,15 @@ export const initCommand = defineCommand({
     // gunicorn: sync with --threads > 1 is gthread.
     if (options.workerClass === 'sync' && (options.threads ?? 1) > 1) options.workerClass = 'gthread';
     const json = starterScenario(options);
-    for (const s of args.set) applyOverride(json, parseSetExpression(s));
+    const overrides = setOverrides(args.set);
+    for (const o of overrides) applyOverride(json, o);
     const out = singleValue('--out', args.out, 'scenario.json');
-    validateScenario(structuredClone(json), `sim init${args.set.length > 0 ? ' (with --set)' : ''}`);
+    // A value the scenario refuses names the flag that gave it (--workers 1e9), as --set's do.
+    const typed: Override[] = INIT_FIELDS.flatMap(([flag, path]) => {
+      const value = args[flag.slice(2)];
+      return value === undefined ? [] : [{ path, value, source: `${flag} ${String(value)}` }];
+    });
+    validateScenario(structuredClone(json), `sim init${args.set.length > 0 ? ' (with --set)' : ''}`, [...typed, ...overrides]);
     const text = `${JSON.stringify(json, null, 2)}\n`;
     if (out === undefined) {
       io.out(text);

@@ -9,12 +9,15 @@ export const jsonOption = {
   describe: "The command's result as JSON: on stdout instead of the text, or into FILE (atomically) beside it",
 } as const;
 
-/** undefined: no JSON; '': JSON on stdout; else the file, checked writable before any work. */
-export function jsonTarget(value: unknown): string | undefined {
+/**
+ * undefined: no JSON; '': JSON on stdout; else the file, checked writable before any
+ * work, and not one of the command's `inputs`.
+ */
+export function jsonTarget(value: unknown, inputs: readonly string[] = []): string | undefined {
   if (value === undefined) return undefined;
   if (value === '' || (Array.isArray(value) && value.every((v) => v === ''))) return '';
   const file = singleValue('--json', value, 'result.json')!;
-  checkWritable(file, '--json');
+  checkWritable(file, '--json', inputs);
   return file;
 }
 

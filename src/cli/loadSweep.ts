@@ -8,8 +8,8 @@ import * as msg from '../messages.js';
 import { MAX_GRID_POINTS } from '../analysis/sweep/grid.js';
 import { MAX_REPLICATIONS } from '../scenario/schema.js';
 import { validateScenario } from '../scenario/load.js';
-import { applyOverride, flagOverride, parseSetExpression } from '../scenario/overrides.js';
-import { numberFlag, singleValue } from './flags.js';
+import { applyOverride, flagOverride } from '../scenario/overrides.js';
+import { numberFlag, setOverrides, singleValue } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
 
 export interface SweepArgs {
@@ -24,7 +24,7 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   const path = args.scenario;
   const raw = readScenarioJson(path);
   // --set and --seed are overrides, as in sim run: a problem in one names it.
-  const overrides = args.set.map(parseSetExpression);
+  const overrides = setOverrides(args.set);
   const seed = singleValue('--seed', args.seed, '7');
   if (seed !== undefined) overrides.push(flagOverride('--seed', ['seed'], seed));
   for (const o of overrides) applyOverride(raw, o);
@@ -36,7 +36,7 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   } else if (base.sweep !== undefined) {
     axes = base.sweep.vary.map((v, i) => {
       try {
-        return parseVary(v);
+        return { ...parseVary(v), written: { file: path, item: `sweep.vary[${i}] ${v}` } };
       } catch (e) {
         if (e instanceof UserError) throw new UserError(`${path}: at sweep.vary[${i}]: ${e.message.replace(/^--vary /, '')}`);
         throw e;
@@ -58,7 +58,13 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
   // Every run is a simulation of up to limits.maxEvents events: refuse a sweep that could not end this year.
   const points = axes.reduce((n, a) => n * a.values.length, 1);
   if (points * replications > MAX_GRID_POINTS) {
-    const flag = args.replications !== undefined ? `--replications ${String(args.replications)}` : `${path}: at sweep.replications`;
+    // Named where the numbers were given: the flag, else the --vary axes, else the file's block.
+    const flag =
+      args.replications !== undefined
+        ? `--replications ${String(args.replications)}`
+        : args.vary.length > 0
+          ? args.vary.map((v) => `--vary ${v}`).join(' ')
+          : `${path}: at sweep.${replications > 1 ? 'replications' : 'vary'}`;
     throw new UserError(`${flag}: ${msg.tooManyRuns(points, replications, MAX_GRID_POINTS)}`);
   }
   return { name: base.name ?? basename(path).replace(/\.json$/, ''), source, raw, base, axes, replications };

@@ -57,7 +57,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const name = words[1];
       if (name !== undefined && findCommand(name) === undefined)
         throw new UserError(msg.unknownCommand(name, nearest(name, commandNames())));
-      if (words.length > 2) throw new UserError(msg.extraArgument(words[2]));
+      if (words.length > 2) throw new UserError(msg.extraArgument(words[2], 'sim help takes one command'));
       return await main(name === undefined ? ['--help'] : [name, '--help'], io);
     }
     argv = translateHeyFlags(argv);

@@ -39,7 +39,7 @@ export const planCommand = defineCommand({
       p99: seconds(singleValue('--p99', args.p99, '300ms')!),
       maxErrors: numberFlag('--max-errors', args['max-errors'], { whole: true, min: 0 }, '0') ?? 0,
     };
-    const json = jsonTarget(args.json);
+    const json = jsonTarget(args.json, [args.scenario as string]);
     const costOrder = costKeys(singleValue('--cost', args.cost, 'workers,cores'));
     const def = loadSweep(args, 'plan');
     const plotDir = plotDirFor(args.plot, def.name);
@@ -84,7 +84,9 @@ function costKeys(text: string | undefined): CostKey[] {
 }
 
 export function seconds(text: string): number {
-  const v = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : parseDuration(text);
-  if (v === undefined || !(v > 0)) throw new UserError(`--p99: expected seconds (0.3) or a duration ("300ms"), got ${text}`);
+  // A number as JSON writes one (0.3, 3e-1), or a duration with a unit.
+  const v = /^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(text) ? Number(text) : parseDuration(text);
+  if (v === undefined || !(v > 0) || !Number.isFinite(v))
+    throw new UserError(`--p99 ${text}: expected seconds > 0 (0.3) or a duration ("300ms"), got ${JSON.stringify(text)}`);
   return v;
 }

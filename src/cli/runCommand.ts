@@ -15,7 +15,7 @@ import { HEY_FLAGS_HELP } from './heyFlags.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { progressFor } from './sweepOptions.js';
 import { loadScenarioFile, readScenarioJson } from './loadScenarioFile.js';
-import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { atomicWrite, checkDistinct, checkWritable } from './atomicWrite.js';
 import { FIELD_FLAGS, numberOption, scenarioOverrides, singleValue } from './flags.js';
 import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
 import type { Io } from './main.js';
@@ -66,10 +66,14 @@ export const runCommand = defineCommand({
     const path = args.scenario as string;
     const overrides = scenarioOverrides(args);
     const scenario = loadScenarioFile(path, overrides);
-    const json = jsonTarget(args.json);
+    const json = jsonTarget(args.json, [path]);
     const out = singleValue('--out', args.out, 'report.json');
     // Before the run: a path that cannot be written fails now, not after the work.
-    if (out !== undefined) checkWritable(out, '--out');
+    if (out !== undefined) checkWritable(out, '--out', [path]);
+    checkDistinct([
+      ['--json', json],
+      ['--out', out],
+    ]);
     const name = scenario.name ?? basename(path).replace(/\.json$/, '');
     // `--plot` alone means ./sim-plots/<scenario>/; checked before the run, so a bad
     // folder fails fast and prints no report.

@@ -39,7 +39,7 @@ export const sweepCommand = defineCommand({
       ),
   handler: async (args, io) => {
     if (args.emit !== undefined) return emitJob(loadSweep(args, 'sweep'), args, io);
-    checkOutputArgs(args);
+    checkOutputArgs(args, [args.scenario as string]);
     const def = loadSweep(args, 'sweep');
     const target = chartTargets(args);
     // `--plot` alone means ./sim-plots/<scenario>/; checked before the sweep runs.

@@ -5,7 +5,7 @@ import { sweepText, sweepWarnings } from '../analysis/sweep/sweepText.js';
 import type { SweepOutput } from '../analysis/sweep/sweep.js';
 import { UserError } from '../scenario/errors.js';
 import type { Io } from './main.js';
-import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { atomicWrite, checkDistinct, checkWritable } from './atomicWrite.js';
 
 export interface OutputArgs {
   /** undefined: not asked; '': to stdout; else a file. */
@@ -13,13 +13,18 @@ export interface OutputArgs {
   csv?: string;
 }
 
-export function checkOutputArgs(args: OutputArgs): void {
+/** `inputs`: the files the command reads, which no output may replace. */
+export function checkOutputArgs(args: OutputArgs, inputs: readonly string[]): void {
   if (args.json === '' && args.csv === '') {
     throw new UserError('--json and --csv cannot both print to stdout; give one of them a file: --csv sweep.csv');
   }
   // Before the sweep: a long one must not end in a path that cannot be written.
-  if (args.json) checkWritable(args.json, '--json');
-  if (args.csv) checkWritable(args.csv, '--csv');
+  if (args.json) checkWritable(args.json, '--json', inputs);
+  if (args.csv) checkWritable(args.csv, '--csv', inputs);
+  checkDistinct([
+    ['--json', args.json],
+    ['--csv', args.csv],
+  ]);
 }
 
 export function emitSweep(out: SweepOutput, args: OutputArgs, io: Io): void {

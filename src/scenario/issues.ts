@@ -13,7 +13,7 @@ const MAX_LINES = 8;
 export function describeIssues(error: z.ZodError, raw: unknown, where: Locate): string {
   const lines: string[] = [];
   const seen = new Set<string>();
-  for (const issue of error.issues) {
+  for (const issue of tightestBounds(error.issues)) {
     for (const [path, text] of describeIssue(issue, [], raw)) {
       // zod may report one field twice (a bound and a refinement): the first says enough.
       const key = formatPath(path);
@@ -27,6 +27,24 @@ export function describeIssues(error: z.ZodError, raw: unknown, where: Locate): 
 }
 
 type Described = [readonly PropertyKey[], string];
+
+/**
+ * zod's int() says a whole number beyond 2^53 is too big for the safe integers before the
+ * field's own bound says it (server.workers 1e20: "<= 9007199254740991" where 10000 is
+ * the field's): when a field has a tighter bound of its own, that is the one to show.
+ */
+function tightestBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const tighter = (i: z.core.$ZodIssue) =>
+    issues.some(
+      (j) =>
+        j !== i &&
+        j.code === 'too_big' &&
+        i.code === 'too_big' &&
+        formatPath(j.path) === formatPath(i.path) &&
+        Number(j.maximum) < Number(i.maximum),
+    );
+  return issues.filter((i) => !(i.code === 'too_big' && i.origin === 'int' && tighter(i)));
+}
 
 function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], raw: unknown): Described[] {
   const path = [...prefix, ...issue.path];
@@ -76,8 +94,13 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
  */
 function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: readonly PropertyKey[], found: unknown, raw: unknown): Described[] {
   const branch = plausibleBranch(issue);
-  if (branch !== undefined) return branch.flatMap((i) => describeIssue(i, path, raw));
-  if (found === undefined) return [[path, msg.missingField(path.at(-1) === 'kind' ? 'a step kind' : 'a duration')]];
+  if (branch !== undefined) return tightestBounds(branch).flatMap((i) => describeIssue(i, path, raw));
+  if (found === undefined) {
+    if (path.at(-1) === 'kind') return [[path, msg.missingTag('a step kind', STEP_KINDS)]];
+    // {"kind": "exponential", "mean": 1} for a duration: the object says it is a distribution.
+    if (path.at(-1) === 'dist') return [[path, msg.missingTag('a distribution\'s "dist"', DISTRIBUTIONS)]];
+    return [[path, msg.missingField('a duration')]];
+  }
   const inStep = path.at(-1) === 'kind' || (path.at(-2) === 'steps' && path.at(-3) === 'app');
   if (inStep) {
     const kind = path.at(-1) === 'kind' ? found : isObject(found) ? found.kind : undefined;

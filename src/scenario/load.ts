@@ -13,6 +13,7 @@ import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, pathKey, type JsonLocation } from './jsonText.js';
 import { applyOverride, type Override } from './overrides.js';
 import { MAX_LIST, scenarioSchema, type Scenario } from './schema.js';
+import { MAX_FLEET_WORKERS } from './units.js';
 
 /** Where each field of a parsed document came from, kept beside the document itself. */
 const locationsOf = new WeakMap<object, Map<string, JsonLocation>>();
@@ -125,6 +126,7 @@ export function validateScenario(
     if (a !== undefined && (a.minReplicas > a.maxReplicas || f.instances < a.minReplicas || f.instances > a.maxReplicas))
       fail(['fleet', 'instances'], msg.replicasOutOfRange(f.instances, a.minReplicas, a.maxReplicas));
     if (f.otherClients.length > 0 && d === undefined) fail(['fleet', 'otherClients'], msg.otherClientsNeedDatabase);
+    checkFleetWorkers(scenario, fail);
   }
   for (const { path, steps } of lists) {
     // A handler uses one database connection at a time: a query or a close without an
@@ -148,6 +150,39 @@ export function validateScenario(
   checkIncidents(scenario, fail);
   if (options.budgets === true) checkBudgets(scenario, where);
   return scenario;
+}
+
+/** The fleet's worker processes, at most as many as the autoscaler may run, within MAX_FLEET_WORKERS. */
+function checkFleetWorkers(scenario: Scenario, fail: (path: PropertyKey[], problem: string) => never): void {
+  const f = scenario.fleet!;
+  const workers = scenario.server.workers;
+  if (f.groups !== undefined) {
+    const each = f.groups.map((g) => ({ count: g.count, workers: (g.server?.workers as number | undefined) ?? workers }));
+    const total = each.reduce((n, g) => n + g.count * g.workers, 0);
+    if (total > MAX_FLEET_WORKERS)
+      fail(
+        ['fleet', 'groups'],
+        msg.tooManyFleetWorkers(
+          MAX_FLEET_WORKERS,
+          `${each.map((g) => `${g.count} x ${g.workers}`).join(' + ')} (each group's instances x its server.workers)`,
+          total,
+        ),
+      );
+    return;
+  }
+  const [path, instances] =
+    f.autoscaling !== undefined
+      ? [['fleet', 'autoscaling', 'maxReplicas'], f.autoscaling.maxReplicas]
+      : [['fleet', 'instances'], f.instances];
+  if (instances * workers > MAX_FLEET_WORKERS)
+    fail(
+      path,
+      msg.tooManyFleetWorkers(
+        MAX_FLEET_WORKERS,
+        `${instances} ${f.autoscaling !== undefined ? 'replicas at most' : 'instances'} x ${workers} server.workers`,
+        instances * workers,
+      ),
+    );
 }
 
 /** Where a problem at `path` was written: the last override that set it, else the file. */

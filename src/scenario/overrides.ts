@@ -43,7 +43,8 @@ function readValue(text: string, source: string): unknown {
   return value;
 }
 
-function parseFieldPath(text: string, source: string): (string | number)[] {
+/** The keys of a field path, a.b[0].c or a.b.0.c; `source` is what the user typed, for the message. */
+export function parseFieldPath(text: string, source: string): (string | number)[] {
   const keys: (string | number)[] = [];
   // a.b[0].c and a.b.0.c: names separated by dots, indexes in brackets or as bare digits.
   const token = /([^.[\]]+)|\[(\d+)\]/gy;

@@ -52,6 +52,18 @@ describe('translateHeyFlags', () => {
     ]);
   });
 
+  it('reads -q and -t as Go reads a float: 1e-3 is one (was "expected a number ... > 0")', () => {
+    expect(translateHeyFlags(['run', 's.json', '-q', '1e-3', '-t', '2.5E1'])).toEqual([
+      'run',
+      's.json',
+      '--set',
+      'client.rate=0.001',
+      '--set',
+      'client.timeout=25',
+    ]);
+    expect(() => translateHeyFlags(['run', 's.json', '-n', '1e3'])).toThrow('-n 1e3: expected a whole number >= 1');
+  });
+
   it('leaves other commands, and everything after --, alone', () => {
     expect(translateHeyFlags(['compare', 's.json', 'out.txt', '-c', '5'])).toEqual(['compare', 's.json', 'out.txt', '-c', '5']);
     expect(translateHeyFlags(['run', 's.json', '--', '-n', '5'])).toEqual(['run', 's.json', '--', '-n', '5']);

@@ -83,6 +83,38 @@ export const ERROR_CASES: ErrorCase[] = [
     '--out scenario.json/report.txt: cannot write: a file is in the way',
     'Files',
   ),
+  // Hardening audit: the report replaced the scenario it was run from.
+  flag(
+    'an output over the scenario it reads (hardening)',
+    [...run, '--out', 'scenario.json'],
+    '--out scenario.json: cannot write: that is "scenario.json", which this command reads',
+    'Files',
+  ),
+  flag(
+    'a --json file over the scenario it reads (hardening)',
+    [...run, '--json', 'scenario.json'],
+    '--json scenario.json: cannot write: that is "scenario.json"',
+    'Files',
+  ),
+  flag(
+    'a --csv file over the scenario it reads (hardening)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--csv', 'scenario.json'],
+    '--csv scenario.json: cannot write: that is "scenario.json"',
+    'Files',
+  ),
+  // Hardening audit: the JSON was written, then replaced by the report (exit 0).
+  flag(
+    'two outputs into one file (hardening)',
+    [...run, '--json', 'report.txt', '--out', 'report.txt'],
+    '--out report.txt: cannot write: --json writes there too',
+    'Files',
+  ),
+  flag(
+    "a sweep's --json and --csv into one file (hardening)",
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--json', 'report.csv', '--csv', 'report.csv'],
+    '--csv report.csv: cannot write: --json writes there too',
+    'Files',
+  ),
   // Issue 17, item 3: was read whole (16.8 GB for /dev/zero).
   {
     group: 'Files',
@@ -222,6 +254,18 @@ export const ERROR_CASES: ErrorCase[] = [
     steps({ kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e15 }, { kind: 'sleep', time: 1 }),
     'app.steps[0].keys: expected a number <= 10000000',
   ),
+  // Hardening audit: was "missing required field (expected a duration)", in a duration.
+  field(
+    'a distribution without its dist (hardening)',
+    steps({ kind: 'sleep', time: { kind: 'exponential', mean: 1 } }),
+    'app.steps[0].time.dist: missing required field (expected a distribution\'s "dist": one of "constant", "exponential"',
+  ),
+  // Hardening audit: zod's own bound on an integer (2^53) hid the field's.
+  field(
+    'a count beyond 2^53 (hardening)',
+    { server: { workers: 1e20 } },
+    'server.workers: expected a number <= 10000, got number 100000000000000000000',
+  ),
   field(
     'an empty rate schedule (item 5)',
     { client: { concurrency: undefined, arrivals: { steps: [] } } },
@@ -271,6 +315,30 @@ export const ERROR_CASES: ErrorCase[] = [
     'more replicas at the start than the autoscaler allows (fleet)',
     { fleet: { instances: 9, autoscaling: { maxReplicas: 8 } } },
     'fleet.instances: expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got 9 with 1..8',
+  ),
+  // Hardening audit: each bound alone, 1000 instances x 10,000 workers together took over
+  // 20 s and 2 GB before a request was sent.
+  field(
+    'ten million worker processes in a fleet (fleet, hardening)',
+    { server: { workers: 10000 }, fleet: { instances: 1000 } },
+    'fleet.instances: expected at most 100000 worker processes in the fleet, got 1000 instances x 10000 server.workers = 10000000',
+  ),
+  field(
+    'an autoscaler that could start too many workers (fleet, hardening)',
+    { server: { workers: 1000 }, fleet: { instances: 1, autoscaling: { maxReplicas: 1000 } } },
+    'fleet.autoscaling.maxReplicas: expected at most 100000 worker processes in the fleet, got 1000 replicas at most x 1000 server.workers = 1000000',
+  ),
+  field(
+    'groups of too many workers (fleet, hardening)',
+    {
+      fleet: {
+        groups: [
+          { name: 'web', count: 10 },
+          { name: 'big', count: 20, server: { workers: 5000 } },
+        ],
+      },
+    },
+    "fleet.groups: expected at most 100000 worker processes in the fleet, got 10 x 2 + 20 x 5000 (each group's instances x its server.workers) = 100020",
   ),
   field(
     'a rate schedule ending at 0 (item 20)',
@@ -442,6 +510,36 @@ export const ERROR_CASES: ErrorCase[] = [
     shown: 'sim run scenario.json --set server.<ESC>c<BEL>=1',
   },
 
+  // Hardening audit: these said "sim merge <scenario.json>" and "a command takes one scenario file".
+  flag('sim merge without its shards (hardening)', ['merge'], 'expected the files to work on: sim merge <shard.json...>'),
+  flag('a file given to sim init (hardening)', ['init', 'scenario.json'], 'unexpected argument "scenario.json": sim init takes no file'),
+  flag('sim help of two commands (hardening)', ['help', 'run', 'sweep'], 'unexpected argument "sweep": sim help takes one command'),
+  // Hardening audit: these named "scenario.json (for ..., with --set)", not the --set.
+  flag(
+    'sim compare with a --set the scenario refuses (hardening)',
+    ['compare', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--set', 'server.workers=abc'],
+    '--set server.workers=abc (for test/fixtures/hey/patched-c10.r1.txt): at server.workers: expected a number, got string "abc"',
+  ),
+  flag(
+    'sim fit with a --set the scenario refuses (hardening)',
+    ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--set', 'server.workers=abc'],
+    '--set server.workers=abc: at server.workers: expected a number, got string "abc"',
+  ),
+  // Hardening audit: was "sim init: at server.workers".
+  flag(
+    "sim init's --workers beyond the field's bound (hardening)",
+    ['init', '--workers', '1e9'],
+    '--workers 1e9: at server.workers: expected a number <= 10000',
+  ),
+  // Hardening audit: the value a hey flag gave was refused in the name of a --set never typed.
+  flag(
+    "hey's -c beyond the field's bound (hardening)",
+    [...run, '-c', '200000'],
+    '-c 200000: at client.concurrency: expected a number <= 100000',
+  ),
+  flag("sim init's -c beyond the field's bound (hardening)", ['init', '-c', '200000'], '-c 200000: at client.concurrency'),
+  flag('a value on --disable-keepalive (hardening)', [...run, '--disable-keepalive=yes'], '--disable-keepalive=yes: expected no value'),
+
   // --- Sweeps and plans ---
   flag(
     'a --vary range that is not one',
@@ -487,6 +585,44 @@ export const ERROR_CASES: ErrorCase[] = [
     '--replications 5000: 1000 points x 5000 replications',
     'Sweeps and plans',
   ),
+  // Hardening audit: was "scenario.json: at sweep.replications", a field the file does not have.
+  flag(
+    'too many points in all (hardening)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1..1000', '--vary', 'client.requests=1..1001'],
+    '--vary server.workers=1..1000 --vary client.requests=1..1001: 1001000 points x 1 replications',
+    'Sweeps and plans',
+  ),
+  {
+    ...flag(
+      'a sweep block of too many points (hardening)',
+      ['sweep', 'scenario.json'],
+      'at sweep.vary: 1001000 points',
+      'Sweeps and plans',
+    ),
+    file: scenario({ sweep: { vary: ['server.workers=1..1000', 'client.requests=1..1001'] } }),
+    shown: '{"sweep":{"vary":["server.workers=1..1000","client.requests=1..1001"]}}',
+  },
+  // Hardening audit: these named a --vary the file's sweep block had, not one typed.
+  {
+    ...flag(
+      'a sweep block varying a misspelt field (hardening)',
+      ['sweep', 'scenario.json'],
+      'scenario.json: sweep.vary[0] server.wrkers=1,2 (server.wrkers=1): at server.wrkers: unknown key "wrkers"',
+      'Sweeps and plans',
+    ),
+    file: scenario({ sweep: { vary: ['server.wrkers=1,2'] } }),
+    shown: '{"sweep":{"vary":["server.wrkers=1,2"]}}',
+  },
+  {
+    ...flag(
+      'a sweep block varying a field twice (hardening)',
+      ['sweep', 'scenario.json'],
+      'scenario.json: sweep.vary[1] server.workers=3: server.workers is already varied by sweep.vary[0] server.workers=1,2',
+      'Sweeps and plans',
+    ),
+    file: scenario({ sweep: { vary: ['server.workers=1,2', 'server.workers=3'] } }),
+    shown: '{"sweep":{"vary":["server.workers=1,2","server.workers=3"]}}',
+  },
   // Issue 17, item 5 in a sweep (the run and --set cases are above; --vary cannot give a
   // list), and item 7 for --csv: both were internal errors.
   {
@@ -522,6 +658,14 @@ export const ERROR_CASES: ErrorCase[] = [
     'a target that is not a number',
     ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', 'lots', '--p99', '1'],
     '--target-rps lots',
+    'Sweeps and plans',
+  ),
+
+  // Hardening audit: was "--p99: expected seconds (0.3) or a duration ("300ms"), got 0".
+  flag(
+    'a p99 target of zero (hardening)',
+    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '0'],
+    '--p99 0: expected seconds > 0 (0.3) or a duration ("300ms"), got "0"',
     'Sweeps and plans',
   ),
 

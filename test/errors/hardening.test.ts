@@ -6,7 +6,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, openSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -334,5 +334,78 @@ describe('issue 17, item 11 and 22: sim serve', () => {
     } finally {
       delete process.env.SIM_MAX_INPUT_MB;
     }
+  });
+});
+
+describe('hardening audit', () => {
+  it('--jobs beyond 4 threads a core is refused: a sweep of 200 points started 200 threads (50 took 850 MB)', () => {
+    const max = 4 * availableParallelism();
+    refused(
+      simProcess(['sweep', scenario, '--vary', 'server.workers=1..200', '--jobs', '100000']),
+      `--jobs 100000: expected at most ${max} (4 x the ${availableParallelism()} core`,
+    );
+    expect(simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--jobs', String(max)]).code).toBe(0);
+  });
+
+  describe('sim fit --free with an index in brackets, as --set writes it', () => {
+    const db = join(dir, 'fit-db.json');
+    writeFileSync(
+      db,
+      JSON.stringify({
+        description: 'fit',
+        client: { requests: 10, concurrency: 10 },
+        server: { workerClass: 'gevent' },
+        app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
+        database: { forkTime: 0.002, backendStartTime: 0.01 },
+      }),
+    );
+    const hey = 'test/fixtures/hey/patched-c10.r1.txt';
+    const fitJson = async (...argv: string[]) => {
+      const r = await sim('fit', db, hey, '--max-evaluations', '20', '--json', ...argv);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      return JSON.parse(r.out).parameters[0];
+    };
+    it('fits app.steps[1].time (was "the scenario has no value there")', async () => {
+      expect(await fitJson('--free', 'app.steps[1].time')).toMatchObject({ path: 'app.steps[1].time', start: 1 });
+    });
+    it('names the --free typed for an index past the end (was a --set never typed)', async () => {
+      refused(
+        await sim('fit', db, hey, '--free', 'app.steps[5].time'),
+        '--free app.steps[5].time: app.steps has 3 items: expected an index from 0 to 2',
+      );
+    });
+    it('sees one field in app.steps[1].time and app.steps.1.time', async () => {
+      refused(await sim('fit', db, hey, '--free', 'app.steps[1].time,app.steps.1.time'), 'app.steps.1.time is named twice');
+      // A --set of the free field is its start, not re-applied over the fitted value in every run.
+      const p = await fitJson('--free', 'app.steps.1.time', '--set', 'app.steps[1].time=0.5');
+      expect(p.start).toBe(0.5);
+      expect(p.fitted).toBeGreaterThan(0.9);
+    });
+  });
+
+  it('no output replaces an input of the command; sim fit --out may update its scenario in place', async () => {
+    const own = join(dir, 'own.json');
+    const text = JSON.stringify(base);
+    writeFileSync(own, text);
+    const hey = join(dir, 'own-hey.txt');
+    writeFileSync(hey, readFileSync('test/fixtures/hey/patched-c10.r1.txt', 'utf8'));
+    refused(await sim('run', own, '--out', own), `--out ${own}: cannot write: that is`);
+    // Through a symbolic link, or another spelling of the path, it is the same file.
+    const link = join(dir, 'own-link.json');
+    symlinkSync(own, link);
+    refused(await sim('run', own, '--json', link), `--json ${link}: cannot write: that is "${own}"`);
+    refused(await sim('run', own, '--json', `${dir}/./own.json`), 'cannot write: that is');
+    refused(await sim('compare', own, hey, '--json', hey), `--json ${hey}: cannot write: that is "${hey}"`);
+    const shard = join(dir, 'own-shard.json');
+    expect((await sim('sweep', own, '--vary', 'server.workers=1,2', '--json', shard)).code).toBe(0);
+    const merged = readFileSync(shard, 'utf8');
+    refused(await sim('merge', shard, '--json', shard), `--json ${shard}: cannot write: that is`);
+    expect(readFileSync(shard, 'utf8')).toBe(merged);
+    expect(readFileSync(own, 'utf8')).toBe(text);
+    refused(await sim('fit', own, hey, '--free', 'app.steps[0].time', '--out', hey), `--out ${hey}: cannot write: that is`);
+    const fitted = await sim('fit', own, hey, '--free', 'app.steps[0].time', '--max-evaluations', '5', '--out', own);
+    expect(fitted.code).toBe(0);
+    expect(JSON.parse(readFileSync(own, 'utf8')).description).toContain('Calibrated by sim fit');
   });
 });

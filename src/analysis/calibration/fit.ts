@@ -14,9 +14,9 @@
 // objective; it stops once a restart brings no improvement.
 import { simulate } from '../../model/system.js';
 import { summarize, type RunSummary } from '../../report/summary.js';
-import { UserError } from '../../scenario/errors.js';
+import { UserError, formatPath } from '../../scenario/errors.js';
 import { validateScenario } from '../../scenario/load.js';
-import { applyOverride } from '../../scenario/overrides.js';
+import { applyOverride, parseFieldPath, parseSetExpression, type Override } from '../../scenario/overrides.js';
 import { relativeDifference } from './compare.js';
 import { HEY_PERCENTILES, type HeyReport } from './heyOutput.js';
 import type { MeasuredRun } from './measuredRun.js';
@@ -67,15 +67,18 @@ export function fit(raw: unknown, runs: readonly MeasuredRun[], sets: readonly s
   if (options.free.length === 0)
     throw new UserError('sim fit: name the free parameters: --free database.forkTime,database.backendStartTime');
   if (runs.length === 0) throw new UserError('sim fit: give at least one hey output to fit to');
-  const twice = options.free.find((p, i) => options.free.indexOf(p) !== i);
+  // app.steps[1].time and app.steps.1.time are one field: compared as written the same way.
+  const fields = options.free.map((p) => formatPath(parseFieldPath(p, `--free ${p}`)));
+  const twice = options.free.find((_, i) => fields.indexOf(fields[i]) !== i);
   if (twice !== undefined) throw new UserError(`--free ${options.free.join(',')}: ${twice} is named twice; name each field once`);
   const targets = [...(options.targets ?? ['requestsPerSec'])];
   // A --set on a free parameter gives its starting value; the others are re-applied per run.
-  const fixedSets = sets.filter((s) => !options.free.includes(s.slice(0, s.indexOf('=')).trim()));
+  const fixedSets = sets.filter((s) => !fields.includes(formatPath(parseSetExpression(s).path)));
   const base = structuredClone(raw) as Record<string, unknown>;
-  for (const s of sets) applyOverride(base, s);
+  const overrides = sets.map(parseSetExpression);
+  for (const o of overrides) applyOverride(base, o);
   const label = sets.length > 0 ? `${source} (with --set)` : source;
-  const start = startValues(base, options.free, label);
+  const start = startValues(base, options.free, label, overrides);
 
   const withValues = (values: number[]): Record<string, unknown> => {
     const candidate = structuredClone(base);
@@ -144,23 +147,32 @@ function toSeconds(logValues: number[]): number[] {
   return logValues.map((v) => Math.round(Math.exp(v) / MICROSECOND) * MICROSECOND).map((v) => Number(v.toFixed(6)));
 }
 
-function startValues(base: Record<string, unknown>, free: readonly string[], label: string): number[] {
-  const scenario = validateScenario(structuredClone(base), label);
+function startValues(base: Record<string, unknown>, free: readonly string[], label: string, overrides: readonly Override[]): number[] {
+  // A value a --set gave that the scenario refuses is named by the --set.
+  const scenario = validateScenario(structuredClone(base), label, overrides);
   return free.map((path) => {
+    const source = `--free ${path}`;
+    const keys = parseFieldPath(path, source);
     let node: unknown = scenario;
-    for (const key of path.split('.')) {
+    for (const [i, key] of keys.entries()) {
+      if (Array.isArray(node) && (typeof key !== 'number' || key >= node.length)) {
+        const n = node.length;
+        const list = formatPath(keys.slice(0, i));
+        const expected = n === 0 ? 'it is empty' : `expected an index from 0 to ${n - 1}, such as ${list}[0]`;
+        throw new UserError(`${label}: ${source}: ${list} has ${n} item${n === 1 ? '' : 's'}: ${expected}`);
+      }
       if (node === null || typeof node !== 'object') {
         node = undefined;
         break;
       }
-      node = (node as Record<string, unknown>)[key];
+      node = (node as Record<string | number, unknown>)[key];
     }
     if (node === undefined) {
       // Setting it shows whether the schema knows the field: a misspelt name gets the
       // schema's own message, with its "did you mean".
       const probe = structuredClone(base);
-      applyOverride(probe, `${path}=1`);
-      validateScenario(probe, `${label} (--free ${path})`);
+      applyOverride(probe, { path: keys, value: 1, source });
+      validateScenario(probe, `${label} (${source})`);
       throw new UserError(`${label}: --free ${path}: the scenario has no value there to start from; add one to the file`);
     }
     if (typeof node !== 'number') {

@@ -8,7 +8,8 @@
 // when each request was due); ab's HTTP/1.0 closes each connection unless -k; siege -d
 // is a think time (docs/load-testers.md).
 import { validateScenario } from '../../scenario/load.js';
-import { applyOverride } from '../../scenario/overrides.js';
+import { formatPath } from '../../scenario/errors.js';
+import { applyOverride, parseSetExpression } from '../../scenario/overrides.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { TOOL_NAMES, type MeasuredRun } from './measuredRun.js';
 
@@ -54,14 +55,19 @@ export function scenarioForRun(raw: unknown, run: MeasuredRun, sets: readonly st
     applyOverride(copy, `client.requests=${run.report.responses + run.report.errorCount}`);
     from.requests = 'hey results';
   }
-  for (const s of sets) {
-    applyOverride(copy, s);
-    const path = s.slice(0, s.indexOf('=')).trim();
+  // A value a --set gave that the scenario refuses is named by the --set, for this run.
+  const overrides = sets.map((s) => {
+    const o = parseSetExpression(s);
+    return { ...o, source: `${o.source} (for ${run.source})` };
+  });
+  for (const o of overrides) {
+    applyOverride(copy, o);
+    const path = formatPath(o.path);
     if (path === 'client.requests') from.requests = '--set';
     if (path === 'client.concurrency') from.concurrency = '--set';
   }
   const label = `${source} (for ${run.source}${sets.length > 0 ? ', with --set' : ''})`;
-  return { scenario: validateScenario(copy, label), from };
+  return { scenario: validateScenario(copy, label, overrides), from };
 }
 
 /** Tools whose users may wait between requests: the scenario's client.thinkTime stays. */

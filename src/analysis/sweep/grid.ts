@@ -6,7 +6,7 @@ import { UserError } from '../../scenario/errors.js';
 import { validateScenario } from '../../scenario/load.js';
 import { applyOverride, parseSetExpression } from '../../scenario/overrides.js';
 import type { Scenario } from '../../scenario/schema.js';
-import type { Axis, SweepValue } from './vary.js';
+import { type Axis, type SweepValue, writtenAt } from './vary.js';
 
 /** Larger grids are almost surely a mistake; spread a real one with --shard. */
 export const MAX_GRID_POINTS = 1_000_000;
@@ -72,16 +72,16 @@ export function inShard(index: number, shard: Shard | undefined): boolean {
  */
 export function pointScenario(raw: unknown, point: GridPoint, axes: readonly Axis[], source: string): Scenario {
   const copy: unknown = structuredClone(raw);
-  const axisOf = (path: string) => axes.find((a) => a.paths.includes(path))!.expression;
+  const axisOf = (path: string) => writtenAt(axes.find((a) => a.paths.includes(path))!);
   // Each value is an override named by its --vary, so a problem in it names the --vary.
   const overrides = Object.entries(point.values).map(([path, value]) => ({
     ...parseSetExpression(`${path}=${JSON.stringify(value)}`),
-    source: `--vary ${axisOf(path)} (${path}=${typeof value === 'string' ? value : JSON.stringify(value)})`,
+    source: `${axisOf(path)} (${path}=${typeof value === 'string' ? value : JSON.stringify(value)})`,
   }));
   for (const o of overrides) applyOverride(copy, o);
   const at = Object.entries(point.values)
     .map(([p, v]) => `${p}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
-  const expressions = [...new Set(Object.keys(point.values).map(axisOf))].map((e) => `--vary ${e}`).join(' ');
+  const expressions = [...new Set(Object.keys(point.values).map(axisOf))].join(' ');
   return validateScenario(copy, `${source} with ${expressions} (at ${at})`, overrides, { budgets: true });
 }

@@ -14,6 +14,8 @@ export type SweepValue = number | string | boolean | { [key: string]: unknown };
 export interface Axis {
   /** The expression as written, for messages and the output's header. */
   expression: string;
+  /** Where it was written, for messages, when not in a --vary: a file's sweep.vary item. */
+  written?: { file: string; item: string };
   /** Field paths, as --set takes them (client.concurrency). */
   paths: string[];
   values: SweepValue[];
@@ -101,14 +103,19 @@ function splitTopLevel(text: string): string[] {
   return items;
 }
 
+/** The axis as its messages name it: the --vary typed, or the file's sweep.vary item. */
+export function writtenAt(axis: Axis): string {
+  return axis.written === undefined ? `--vary ${axis.expression}` : `${axis.written.file}: ${axis.written.item}`;
+}
+
 /** Rejects a field that two axes would both set: the grid would not know which wins. */
 export function checkAxes(axes: readonly Axis[]): void {
   const seen = new Map<string, string>();
   for (const axis of axes) {
     for (const p of axis.paths) {
       const other = seen.get(p);
-      if (other !== undefined) throw new UserError(`--vary ${axis.expression}: ${p} is already varied by --vary ${other}`);
-      seen.set(p, axis.expression);
+      if (other !== undefined) throw new UserError(`${writtenAt(axis)}: ${p} is already varied by ${other}`);
+      seen.set(p, axis.written?.item ?? writtenAt(axis));
     }
   }
 }

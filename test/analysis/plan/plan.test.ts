@@ -138,7 +138,7 @@ describe('sim plan', () => {
 
   it('rejects bad targets with exit code 2', async () => {
     expect((await sim('plan', file, '--target-rps', '45', '--p99', 'soon', ...grid)).err).toMatch(
-      /--p99: expected seconds \(0\.3\) or a duration \("300ms"\), got soon/,
+      /--p99 soon: expected seconds > 0 \(0\.3\) or a duration \("300ms"\), got "soon"/,
     );
     expect((await sim('plan', file, '--target-rps', '-1', '--p99', '1', ...grid)).code).toBe(2);
     expect((await sim('plan', file, '--p99', '1', ...grid)).err).toMatch(/^sim: --target-rps: expected a value, e\.g\. --target-rps 500$/m);
