@@ -163,7 +163,7 @@ export const sweepMissing = (missing: number, total: number) =>
 
 // --- Limits ------------------------------------------------------------------------------
 
-export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'stalled';
+export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'inFlight' | 'stalled';
 
 /** Why a run stopped before its end, for stderr and the report's PARTIAL line. */
 export function stoppedEarly(
@@ -178,6 +178,8 @@ export function stoppedEarly(
       return `stopped at the simulated-time budget (limits.maxSimTime = ${figures.limit} s, --max-sim-time) after ${figures.events} events, ${unfinished}; the result is partial`;
     case 'frozen':
       return `simulated time stood still at ${figures.seconds} s after ${figures.events} events, ${unfinished}: requests that take no time at all (a handler whose every step can last 0 s) follow one another without end under hey -z; give a step a duration; the result is partial`;
+    case 'inFlight':
+      return `stopped at ${figures.seconds} s with ${unfinished}, more than ${figures.limit} at once: the client sends faster than the system answers and its requests pile up without end, each holding memory; lower client.arrivals' rate or send fewer requests (the report up to here shows the overload); the result is partial`;
     case 'stalled':
       return `nothing left to simulate at ${figures.seconds} s with ${unfinished}: a simulator bug, please report it with the scenario; the result is partial`;
   }

@@ -14,11 +14,22 @@ import type { System } from './wire.js';
  */
 export const FROZEN_CLOCK_EVENTS = 1_000_000;
 
+/**
+ * Requests in flight beyond which a run is stopped: an open loop that sends faster than the
+ * system answers piles its arrivals up without end, each holding some hundreds of bytes
+ * (with its connection and events), and a scenario of a few lines would take gigabytes. A
+ * closed loop holds at most its concurrency (100,000). Looked at every PILE_UP_CHECK
+ * events, which adds at most that many more.
+ */
+export const MAX_IN_FLIGHT = 250_000;
+
 export interface Budgets {
   maxEvents: number;
   maxSimTime: Time;
   /** Events at one instant taken as a frozen clock. */
   frozenClockEvents: number;
+  /** Requests in flight taken as a pile-up without end. */
+  maxInFlight: number;
 }
 
 /**
@@ -38,9 +49,18 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
   }
   // The timeline's times count from the start of the run, the workers' start-up included.
   system.incidents?.start();
-  const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents);
+  const pilingUp = () => client.unanswered > budgets.maxInFlight;
+  const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents, pilingUp);
   if (client.finishedAt !== undefined) return 'finished';
-  return ended === 'budget' ? 'maxEvents' : ended === 'until' ? 'maxSimTime' : ended === 'frozen' ? 'frozen' : 'stalled';
+  return ended === 'budget'
+    ? 'maxEvents'
+    : ended === 'until'
+      ? 'maxSimTime'
+      : ended === 'frozen'
+        ? 'frozen'
+        : ended === 'inFlight'
+          ? 'inFlight'
+          : 'stalled';
 }
 
 function startClient(client: System['client']): void {
@@ -48,13 +68,27 @@ function startClient(client: System['client']): void {
   client.start();
 }
 
-/** Sim.run in slices, stopping early if a whole slice ran at one instant. */
-function runWatchingTheClock(sim: Simulation, until: Time, maxEvents: number, slice: number): ReturnType<Simulation['run']> | 'frozen' {
+/** Events between two looks at the requests in flight. */
+const PILE_UP_CHECK = 100_000;
+
+/** Sim.run in slices, stopping early if a whole slice ran at one instant or requests piled up without end. */
+function runWatchingTheClock(
+  sim: Simulation,
+  until: Time,
+  maxEvents: number,
+  slice: number,
+  pilingUp: () => boolean,
+): ReturnType<Simulation['run']> | 'frozen' | 'inFlight' {
   for (;;) {
     const before = sim.now;
     const sliceEnd = Math.min(maxEvents, sim.eventsRun + slice);
-    const ended = sim.run(until, sliceEnd);
-    if (ended !== 'budget' || sliceEnd === maxEvents) return ended;
+    for (;;) {
+      const stepEnd = Math.min(sliceEnd, sim.eventsRun + PILE_UP_CHECK);
+      const ended = sim.run(until, stepEnd);
+      if (ended !== 'budget' || stepEnd === maxEvents) return ended;
+      if (pilingUp()) return 'inFlight';
+      if (stepEnd === sliceEnd) break;
+    }
     if (sim.now === before) return 'frozen';
   }
 }

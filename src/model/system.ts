@@ -6,11 +6,11 @@
 import type { Scenario } from '../scenario/schema.js';
 import { resolve } from '../scenario/resolve.js';
 import { collectResult, type RunResult } from './results.js';
-import { FROZEN_CLOCK_EVENTS, runSystem } from './run.js';
+import { FROZEN_CLOCK_EVENTS, MAX_IN_FLIGHT, runSystem } from './run.js';
 import { wire } from './wire.js';
 
 export type { AtRefusal, RunResult } from './results.js';
-export { FROZEN_CLOCK_EVENTS } from './run.js';
+export { FROZEN_CLOCK_EVENTS, MAX_IN_FLIGHT } from './run.js';
 export { HEY_MAX_IDLE_CONNS } from '../scenario/resolve.js';
 
 export interface RunOptions {
@@ -18,6 +18,8 @@ export interface RunOptions {
   maxEvents?: number;
   /** Events at one instant taken as a frozen clock (FROZEN_CLOCK_EVENTS); smaller in tests. */
   frozenClockEvents?: number;
+  /** Requests in flight taken as a pile-up without end (MAX_IN_FLIGHT); smaller in tests. */
+  maxInFlight?: number;
   /**
    * Record the time series of requests running, waiting in the backlog and in keep-alive,
    * of database connections, and the counts of responses and errors over time (default
@@ -34,6 +36,10 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
   const resolved = resolve(scenario);
   const system = wire(resolved, options.timeSeries ?? true);
   const limits = { maxEvents: options.maxEvents ?? resolved.limits.maxEvents, maxSimTime: resolved.limits.maxSimTime };
-  const stopReason = runSystem(system, { ...limits, frozenClockEvents: options.frozenClockEvents ?? FROZEN_CLOCK_EVENTS });
+  const stopReason = runSystem(system, {
+    ...limits,
+    frozenClockEvents: options.frozenClockEvents ?? FROZEN_CLOCK_EVENTS,
+    maxInFlight: options.maxInFlight ?? MAX_IN_FLIGHT,
+  });
   return collectResult(system, stopReason, limits);
 }

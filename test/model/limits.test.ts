@@ -61,4 +61,20 @@ describe('limits', () => {
     expect(result.total).toBe(0);
     expect(result.events).toBe(1000);
   });
+
+  it('stops an open loop whose requests pile up without end, before they take gigabytes', () => {
+    // 1000 arrivals a second against one sync worker that takes 10 ms a request: a hundred
+    // are answered a second, the rest wait. Checked every slice (here 1000 events), with
+    // the pile-up taken at 50 requests in flight (a million outside tests).
+    const s = scenario({
+      client: { concurrency: undefined, requests: 100_000, arrivals: { rate: 1000 } },
+      server: { workerClass: 'sync', workers: 1 },
+      app: { steps: [{ kind: 'cpu', time: 0.01 }] },
+      database: undefined,
+    });
+    const result = simulate(s, { frozenClockEvents: 1000, maxInFlight: 50 });
+    expect(result.stopReason).toBe('inFlight');
+    expect(result.sent).toBeGreaterThan(50);
+    expect(result.sent).toBeLessThan(2000);
+  });
 });

@@ -24,6 +24,11 @@ export abstract class LoadGenerator implements ClientSide {
   /** Requests sent so far. */
   sent = 0;
 
+  /** Requests sent and not yet answered or failed. */
+  get unanswered(): number {
+    return this.inSystem.value;
+  }
+
   constructor(
     readonly sim: Simulation,
     readonly listener: Listener,
