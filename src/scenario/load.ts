@@ -13,7 +13,7 @@ import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, pathKey, type JsonLocation } from './jsonText.js';
 import { applyOverride, type Override } from './overrides.js';
 import { MAX_LIST, scenarioSchema, type Scenario } from './schema.js';
-import { MAX_FLEET_WORKERS } from './units.js';
+import { MAX_FLEET_WORKERS, MAX_PER_CORE_CORES } from './units.js';
 
 /** Where each field of a parsed document came from, kept beside the document itself. */
 const locationsOf = new WeakMap<object, Map<string, JsonLocation>>();
@@ -78,6 +78,19 @@ export function validateScenario(
     throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
   };
   const m = scenario.machine;
+  if (m.runQueues === 'per-core' && m.scheduler === 'shared') {
+    // Per-core run queues follow every core's tasks exactly, one domain of cores sharing a
+    // cache as the kit's machine has; beyond a few hundred cores a machine is several
+    // (NUMA nodes, cache domains), and the cost per event grows with the cores.
+    const hosts: [PropertyKey[], number | undefined][] = [
+      [['machine', 'cores'], m.cores],
+      [['client', 'cores'], scenario.client.cores],
+      [['database', 'cores'], scenario.database?.cores],
+      [['fleet', 'loadBalancer', 'cores'], scenario.fleet?.loadBalancer?.cores],
+    ];
+    for (const [path, cores] of hosts)
+      if (cores !== undefined && cores > MAX_PER_CORE_CORES) fail(path, msg.perCoreTooManyCores(cores, MAX_PER_CORE_CORES));
+  }
   if ((m.runQueues !== 'per-core' || m.scheduler !== 'shared') && toDistribution(m.wakeupLatency).mean > 0) {
     // The latency is an idle core's: only per-core run queues know which core a task wakes on.
     fail(['machine', 'wakeupLatency'], msg.wakeupLatencyNeedsPerCore);

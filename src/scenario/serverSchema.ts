@@ -31,7 +31,7 @@ export const machineSchema = z.strictObject({
   }),
   runQueues: z.enum(['shared', 'per-core']).default('shared').meta({
     description:
-      "Where a shared scheduler keeps runnable tasks: shared (one queue for all cores: a runnable task never waits while a core is idle, the ideal) or per-core (Linux's per-CPU run queues: a process wakes on the core it last ran on, a new one starts on its parent's core unless another is lighter (the kernel's fork placement, which counts a new process on its core at once: a burst of forks spreads over the cores), and a runnable task waits for its own core while another is idle until the busy core's next scheduler tick, every 4 ms, when the idle core pulls a task; uvicorn's workers, woken together by a new connection, take an idle core when theirs is busy, as select_idle_sibling places them). Measure yours with calibration/wakeups.sh.",
+      "Where a shared scheduler keeps runnable tasks: shared (one queue for all cores: a runnable task never waits while a core is idle, the ideal) or per-core (Linux's per-CPU run queues: a process wakes on the core it last ran on, a new one starts on its parent's core unless another is lighter (the kernel's fork placement, which counts a new process on its core at once: a burst of forks spreads over the cores), and a runnable task waits for its own core while another is idle until the busy core's next scheduler tick, every 4 ms, when the idle core pulls a task; uvicorn's workers, woken together by a new connection, take an idle core when theirs is busy, as select_idle_sibling places them). At most 256 cores a host (one domain of cores sharing a cache). Measure yours with calibration/wakeups.sh.",
   }),
   wakeupLatency: durationSpec.default(0).meta({
     description:

@@ -426,6 +426,11 @@ export const ERROR_CASES: ErrorCase[] = [
     "machine.wakeupLatency: a wake-up latency is an idle core's",
   ),
   field(
+    'per-core run queues on a machine of thousands of cores',
+    { machine: { cores: 8192, runQueues: 'per-core' } },
+    'machine.cores: expected at most 256 cores with machine.runQueues "per-core"',
+  ),
+  field(
     'a cache refill with one run queue for all cores',
     { server: { cacheRefillCpu: [{ others: 2, cpu: '50us' }] } },
     'server.cacheRefillCpu: a cache refill is paid on the core a worker wakes on',
