@@ -139,7 +139,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       'machine.runQueues':
         'Left out: shared, one run queue for all cores (a runnable task never waits while a core is idle). Linux keeps one per core, and a woken process waits for its own core: per-core. calibration/wakeups.sh shows what your kernel does under load; until you state it, sim run --sensitivity tries per-core and names it when it matters.',
       'server.cacheRefillCpu':
-        'Left out: none. With per-core run queues and more than two workers on a core, a worker that runs after two or more others refills its caches (some 40-50 us a wake-up for a sync worker on the kit\'s machine: docs/validation.md); calibration/switch_in.sh measures it for your app.',
+        "Left out: none. With per-core run queues and more than two workers on a core, a worker that runs after two or more others refills its caches (some 40-50 us a wake-up for a sync worker on the kit's machine: docs/validation.md); calibration/switch_in.sh measures it for your app.",
       'app.steps':
         'A new connection per request, as a handler calling psycopg2.connect() does. With a pool (SQLAlchemy), add "pool": {"size": 5, "maxOverflow": 10} to app.',
       ...(async
