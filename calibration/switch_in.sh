@@ -26,6 +26,7 @@
 #       blocking at every round trip to PostgreSQL
 #   RING=6 CONDS="solo pair ring" ...: a condition more, worker A beside B and RING more
 #       workers (gunicorns of their own, on core 0 too), hey -c C on each
+#   RING=6 CONDS="dbsolo ringdb" ...: the backend's SELECT 1 loop alone, and beside that ring
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -129,6 +130,19 @@ condition() {
       sleep 2
       db_stop
       ;;
+    ringdb)
+      local rpids=() k
+      db_start
+      taskset -c 1 hey -n "$N" -c "$C" "$URL_B" >/dev/null &
+      rpids+=($!)
+      for k in $(seq 1 "${RING:-0}"); do
+        taskset -c 1 hey -n "$N" -c "$C" "http://$HOST:$((PORT_B + k))$URLPATH" >/dev/null &
+        rpids+=($!)
+      done
+      taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
+      wait "${rpids[@]}"
+      db_stop
+      ;;
   esac
   [ -z "${TRACE:-}" ] || sched_trace_stop
   a1=$(cpu "$A")
@@ -139,11 +153,12 @@ condition() {
     ring) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request, worker B $(per "$b0" "$b1" "$N") us, beside $((RING + 1)) workers" ;;
     withdb) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request, backend $(per 0 "$DB_CPU" "$DB_Q") us a query ($DB_Q queries)" ;;
     dbsolo) echo "$cond: backend $(per 0 "$DB_CPU" "$DB_Q") us a query ($DB_Q queries)" ;;
+    ringdb) echo "$cond: worker A $(per "$a0" "$a1" "$N") us a request, backend $(per 0 "$DB_CPU" "$DB_Q") us a query ($DB_Q queries), beside $((RING + 2)) workers" ;;
   esac
   if [ -n "${TRACE:-}" ]; then
     cat "$TRACEFS/trace" >"$WORK/trace.txt"
     local named="$A=A $B=B"
-    case $cond in withdb | dbsolo) named="$named $BACKEND=backend" ;; esac
+    case $cond in withdb | dbsolo | ringdb) named="$named $BACKEND=backend" ;; esac
     local i
     for i in $(seq 1 "${RING:-0}"); do named="$named ${RING_WORKERS[$((i - 1))]}=R$i"; done
     # shellcheck disable=SC2086

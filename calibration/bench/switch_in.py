@@ -194,6 +194,13 @@ def summary(path, n, cls="gevent"):
     ring = rounds(rf"round \d+ ring: worker A {num} us a request, worker B {num} us, beside (\d+) workers")
     if ring:
         rows.append((f"a {cls} worker beside {int(ring[0][2])} others, after any of them", [r[0] - s for r, s in zip(ring, solo)], traced_all("ring", "A") / n))
+    ringdb = rounds(rf"round \d+ ringdb: worker A {num} us a request, backend {num} us a query \((\d+) queries\), beside (\d+) workers")
+    if ringdb and dbsolo:
+        q = int(re.search(r"\nringdb: .*\((\d+) queries\)", text).group(1))
+        hist = re.search(r"^ringdb traced: backend: .*by distinct others since it last ran (.*)$", text, re.M).group(1)
+        ins = sum(int(k) for d, k in (x.split(":") for x in hist.split()) if int(d) > 0)
+        rows.append((f"a backend beside {int(ringdb[0][3])} {cls} workers, after any of them", [r[1] - d for r, d in zip(ringdb, dbsolo)], ins / q))
+        print(f"  the backend's switch-ins by distinct workers since it last ran: {hist} (per {q} queries)")
     if withdb:
         q = int(re.search(r"\nwithdb: .*\((\d+) queries\)", text).group(1))
         rows += [
