@@ -61,6 +61,17 @@ export const MEASURED_COSTS = {
    * worker's connect that does not state its own.
    */
   connectContendedCpu: 0.001518,
+  /**
+   * server.cacheRefillCpu of a sync worker on the actors handler (calibration/switch_in.sh's
+   * rings of 2 to 8 pinned workers on the same KVM guest, least squares: none after 1 other,
+   * 48.7 us after 2, 39.5 after 3 or more). Not a default (each app's working set has its
+   * own): `sim run --sensitivity` tries it where workers outnumber twice the cores.
+   */
+  syncCacheRefillCpu: [
+    { others: 1, cpu: 0 },
+    { others: 2, cpu: 0.0000487 },
+    { others: 3, cpu: 0.0000395 },
+  ],
   /** Of that, the part before the first wait (psycopg2.connect(async_=1): PQconnectStart; calibration/bench/connect_start.py). */
   connectStartCpu: 0.000227,
   /**

@@ -107,6 +107,16 @@ const ASSUMED_SETTINGS: {
     stated: (raw) => raw?.machine?.runQueues !== undefined,
     value: (s) => s.machine.runQueues,
   },
+  {
+    // With more than two workers a core, each runs after two or more others and refills its
+    // caches (docs/validation.md); none is assumed where the file does not say.
+    path: 'server.cacheRefillCpu',
+    keys: ['server', 'cacheRefillCpu'],
+    values: ['none', JSON.stringify(MEASURED_COSTS.syncCacheRefillCpu)],
+    applies: (s) => s.machine.runQueues === 'per-core' && s.machine.scheduler === 'shared' && s.server.workers > 2 * s.machine.cores,
+    stated: (raw) => raw?.server?.cacheRefillCpu !== undefined,
+    value: (s) => (s.server.cacheRefillCpu === undefined ? 'none' : JSON.stringify(s.server.cacheRefillCpu)),
+  },
 ];
 
 type AssumedSetting = (typeof ASSUMED_SETTINGS)[number];
@@ -213,7 +223,9 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
   };
   const runWith = (setting: (typeof settings)[number], value: string): SensitivityFigures => {
     const copy = structuredClone(raw);
-    const override: Override = { path: setting.keys, value, source: `--sensitivity (${setting.path} ${value})` };
+    // A list or an object (server.cacheRefillCpu's points) is written as its JSON, as --set takes it.
+    const parsed: unknown = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    const override: Override = { path: setting.keys, value: parsed, source: `--sensitivity (${setting.path} ${value})` };
     applyOverride(copy, override);
     const moved = validateScenario(copy, `${options.source} (--sensitivity: ${setting.path} ${value})`, [override]);
     const result = simulate(moved, { timeSeries: options.timeSeries ?? false });

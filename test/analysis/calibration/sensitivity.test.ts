@@ -166,6 +166,29 @@ describe('sim run --sensitivity', () => {
     ).toEqual([]);
   });
 
+  it("tries the kit's measured cache refill where workers outnumber twice the cores, with per-core run queues", () => {
+    // 16 sync workers on 2 cores, each request 2 ms of CPU between two waits: every wake-up
+    // finds several others ran on its core since, and pays some 40-50 us more.
+    const sync = {
+      ...cpuBound,
+      client: { requests: 400, concurrency: 32, timeout: 0 },
+      machine: { cores: 2, taskGroups: 'none', runQueues: 'per-core' },
+      server: { workerClass: 'sync', workers: 16 },
+      app: {
+        steps: [
+          { kind: 'cpu', time: '1ms' },
+          { kind: 'sleep', time: '1ms' },
+          { kind: 'cpu', time: '1ms' },
+        ],
+      },
+    };
+    const s = analyse(sync);
+    expect(s.settingsChecked).toContain('server.cacheRefillCpu');
+    expect(analyse({ ...sync, server: { workerClass: 'sync', workers: 4 } }).settingsChecked).not.toContain('server.cacheRefillCpu');
+    const stated = { ...sync, server: { ...sync.server, cacheRefillCpu: [{ others: 2, cpu: 0 }] } };
+    expect(analyse(stated).settingsChecked).not.toContain('server.cacheRefillCpu');
+  });
+
   it('moves a cost absent from the file from its default', () => {
     const raw = {
       ...clientBound,
