@@ -95,31 +95,29 @@ db_stop() {
   read -r DB_Q DB_CPU <"$WORK/backend.count"
 }
 
+# hey -n N -c C on workers A and B and the first K of the ring's at once; back when A's is done and the others'.
+load_workers() {
+  local pids=() i
+  taskset -c 1 hey -n "$N" -c "$C" "$URL_B" >/dev/null &
+  pids+=($!)
+  for i in $(seq 1 "$1"); do
+    taskset -c 1 hey -n "$N" -c "$C" "http://$HOST:$((PORT_B + i))$URLPATH" >/dev/null &
+    pids+=($!)
+  done
+  taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
+  wait "${pids[@]}"
+}
+
 # One condition; prints its line. TRACE=1: the same, with core 0's switches traced.
 condition() {
-  local cond=$1 a0 a1 b0 b1 p
+  local cond=$1 a0 a1 b0 b1
   a0=$(cpu "$A")
   b0=$(cpu "$B")
   [ -z "${TRACE:-}" ] || sched_trace_start
   case $cond in
     solo) taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null ;;
-    pair)
-      taskset -c 1 hey -n "$N" -c "$C" "$URL_B" >/dev/null &
-      p=$!
-      taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
-      wait "$p"
-      ;;
-    ring)
-      local pids=() i
-      taskset -c 1 hey -n "$N" -c "$C" "$URL_B" >/dev/null &
-      pids+=($!)
-      for i in $(seq 1 "${RING:-0}"); do
-        taskset -c 1 hey -n "$N" -c "$C" "http://$HOST:$((PORT_B + i))$URLPATH" >/dev/null &
-        pids+=($!)
-      done
-      taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
-      wait "${pids[@]}"
-      ;;
+    pair) load_workers 0 ;;
+    ring) load_workers "${RING:-0}" ;;
     withdb)
       db_start
       taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
@@ -131,16 +129,8 @@ condition() {
       db_stop
       ;;
     ringdb)
-      local rpids=() k
       db_start
-      taskset -c 1 hey -n "$N" -c "$C" "$URL_B" >/dev/null &
-      rpids+=($!)
-      for k in $(seq 1 "${RING:-0}"); do
-        taskset -c 1 hey -n "$N" -c "$C" "http://$HOST:$((PORT_B + k))$URLPATH" >/dev/null &
-        rpids+=($!)
-      done
-      taskset -c 1 hey -n "$N" -c "$C" "$URL_A" >/dev/null
-      wait "${rpids[@]}"
+      load_workers "${RING:-0}"
       db_stop
       ;;
   esac

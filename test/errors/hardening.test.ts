@@ -30,6 +30,15 @@ const base = {
 writeFileSync(scenario, JSON.stringify(base, null, 2));
 
 /** `sim` as a process, with a 256 MB heap and 60 s at most: a crash or a runaway shows as a failure. */
+/** A scenario `sim fit` can fit: a connect per request, its fork and start-up as delays. */
+const fitScenario = {
+  description: 'fit',
+  client: { requests: 10, concurrency: 10 },
+  server: { workerClass: 'gevent' },
+  app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
+  database: { forkTime: 0.002, backendStartTime: 0.01 },
+};
+
 function simProcess(argv: string[], options: { env?: Record<string, string>; stdout?: number | 'pipe' } = {}) {
   const r = spawnSync(process.execPath, ['--max-old-space-size=256', 'bin/sim.js', ...argv], {
     encoding: 'utf8',
@@ -173,16 +182,7 @@ describe('issue 17, Medium', () => {
 
   it('item 13: sim fit refuses a field named twice, and a field that is no duration', async () => {
     const db = join(dir, 'db.json');
-    writeFileSync(
-      db,
-      JSON.stringify({
-        description: 'fit',
-        client: { requests: 10, concurrency: 10 },
-        server: { workerClass: 'gevent' },
-        app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
-        database: { forkTime: 0.002, backendStartTime: 0.01 },
-      }),
-    );
+    writeFileSync(db, JSON.stringify(fitScenario));
     const hey = 'test/fixtures/hey/patched-c10.r1.txt';
     refused(await sim('fit', db, hey, '--free', 'database.forkTime,database.forkTime'), 'database.forkTime is named twice');
     refused(await sim('fit', db, hey, '--free', 'client.requests'), '--free client.requests: holds 10, not a duration in seconds');
@@ -349,16 +349,7 @@ describe('hardening audit', () => {
 
   describe('sim fit --free with an index in brackets, as --set writes it', () => {
     const db = join(dir, 'fit-db.json');
-    writeFileSync(
-      db,
-      JSON.stringify({
-        description: 'fit',
-        client: { requests: 10, concurrency: 10 },
-        server: { workerClass: 'gevent' },
-        app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
-        database: { forkTime: 0.002, backendStartTime: 0.01 },
-      }),
-    );
+    writeFileSync(db, JSON.stringify(fitScenario));
     const hey = 'test/fixtures/hey/patched-c10.r1.txt';
     const fitJson = async (...argv: string[]) => {
       const r = await sim('fit', db, hey, '--max-evaluations', '20', '--json', ...argv);

@@ -55,13 +55,8 @@ import type { Callback } from '../eventQueue.js';
 import type { Uniform } from '../random.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
+import { CoreRefills } from './cacheRefill.js';
 import type { Cpu, OnCore } from './cpu.js';
-
-/** A process with a cache refill cost: its tasks on a core, and when its last one ended. */
-interface Refilling {
-  running: number;
-  endedAt: Time;
-}
 
 /** The scheduler tick: CONFIG_HZ 250 (the kit's kernel, /proc/config.gz). */
 const TICK: Time = 4000;
@@ -122,9 +117,8 @@ export class PerCoreCpu implements Cpu {
   /** When each core last went idle, and until when it is waking (wake-up latency). */
   private readonly idleSince: Time[];
   private readonly wakeUntil: Time[];
-  /** On each core, the processes with a cache refill cost that ran there, most recent first. */
-  private readonly recent: OnCore[][];
-  private readonly refilling = new Map<OnCore, Refilling>();
+  /** Which processes with a cache refill cost ran on each core, and when each woke. */
+  private readonly refills: CoreRefills;
 
   constructor(
     private readonly sim: Simulation,
@@ -134,7 +128,7 @@ export class PerCoreCpu implements Cpu {
     const zeros = () => new Array<number>(cores).fill(0);
     this.idleSince = zeros();
     this.wakeUntil = zeros();
-    this.recent = Array.from({ length: cores }, () => []);
+    this.refills = new CoreRefills(cores);
     this.onCore = zeros();
     this.weight = zeros();
     this.util = zeros();
@@ -204,7 +198,7 @@ export class PerCoreCpu implements Cpu {
       }
     }
     const id = this.seq++;
-    if (process?.cacheRefill !== undefined) work += this.refill(process, core);
+    if (process?.cacheRefill !== undefined) work += this.refills.started(process, core, this.sim.now);
     this.tasks.push({ process, from: this.startOn(core), left: work, rate: 0, core, group: g, seq: id, fn, a, b });
     this.onCore[core]++;
     if (g !== undefined) g.total++;
@@ -212,33 +206,6 @@ export class PerCoreCpu implements Cpu {
     this.shareOut();
     this.reschedule();
     return id;
-  }
-
-  /**
-   * What `p` pays to start a task on `core` now: its refill, if it wakes there (no task of
-   * its own running or ending this instant) after others ran there since it last did.
-   */
-  private refill(p: OnCore, core: number): Time {
-    let r = this.refilling.get(p);
-    if (r === undefined) {
-      r = { running: 0, endedAt: -1 };
-      this.refilling.set(p, r);
-    }
-    const wakes = r.running === 0 && r.endedAt < this.sim.now;
-    r.running++;
-    const others = this.ranHere(p, core);
-    return wakes ? p.cacheRefill!.charge(others) : 0;
-  }
-
-  /** How many others ran on `core` since `p` last did (all of them if it never did); `p` is now the latest. */
-  private ranHere(p: OnCore, core: number): number {
-    const list = this.recent[core];
-    let i = list.indexOf(p);
-    if (i < 0) i = list.push(p) - 1;
-    const others = i;
-    for (; i > 0; i--) list[i] = list[i - 1];
-    list[0] = p;
-    return others;
   }
 
   /** When a task woken onto `core` now starts: at once, or when the idle core has woken. */
@@ -340,11 +307,7 @@ export class PerCoreCpu implements Cpu {
 
   private remove(t: CoreTask): void {
     if (--this.onCore[t.core] === 0) this.idleSince[t.core] = this.sim.now;
-    if (t.process?.cacheRefill !== undefined) {
-      const r = this.refilling.get(t.process)!;
-      r.running--;
-      r.endedAt = this.sim.now;
-    }
+    if (t.process?.cacheRefill !== undefined) this.refills.ended(t.process, this.sim.now);
     if (t.group !== undefined) t.group.total--;
   }
 
@@ -455,7 +418,7 @@ export class PerCoreCpu implements Cpu {
     const p = t.process;
     if (p !== undefined) p.cpuCore = to;
     // Moved, it runs on a core whose caches hold others' memory, however long it ran before.
-    if (p?.cacheRefill !== undefined) t.left += p.cacheRefill.charge(this.ranHere(p, to));
+    if (p?.cacheRefill !== undefined) t.left += this.refills.moved(p, to);
   }
 }
 
