@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// The model's side of bench/wave_cpu.py (wave_wakes.sh): who ran on the cores in the first
+// 100 ms of a wave (one gevent worker x 1000, pg_sleep(1), hey -n C -c C for C = 50 and
+// 100), as ms of CPU by 10 ms window from the worker's first piece of work, the mean over
+// the seeds: the worker, the postmaster, the backends, hey, other processes, idle cores.
+// Per-core run queues only (the scenario's machine.runQueues). Node only (npm run build first).
+//
+//   node calibration/wave_cpu_model.mjs [seeds] [scenario] [--set path=value ...]
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PerCoreCpu } from '../dist/engine/cpu/perCore.js';
+import { runSystem } from '../dist/model/run.js';
+import { wire } from '../dist/model/wire.js';
+import { validateScenario } from '../dist/scenario/load.js';
+import { applyOverride } from '../dist/scenario/overrides.js';
+import { resolve } from '../dist/scenario/resolve.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const extra = [];
+for (let i = args.indexOf('--set'); i >= 0; i = args.indexOf('--set')) extra.push(...args.splice(i, 2).slice(1));
+const [seedsArg = '3', file = 'calibration/measured-linux-2core.json'] = args;
+const seeds = Number(seedsArg);
+
+const WINDOW = 10_000;
+const WINDOWS = 10;
+const KINDS = ['worker', 'postmaster', 'backends', 'hey', 'other', 'idle'];
+// A task's process, as the cores see it: gunicorn's worker and the postmaster are classes of
+// their own, a backend a plain record with its parent, hey's goroutines none.
+function kindOf(process) {
+  if (process === undefined) return 3;
+  const name = process.constructor?.name;
+  if (name === 'Postmaster') return 1;
+  if (/Worker$/.test(name)) return 0;
+  if (name === 'Object') return 2;
+  return 4;
+}
+
+let state;
+// advance() brings every task up to date at the rates since the last change: the CPU each
+// kind got over that interval, and each idle core's time, go to their windows.
+const advance = PerCoreCpu.prototype.advance;
+PerCoreCpu.prototype.advance = function () {
+  const from = this.updated;
+  const to = this.sim.now;
+  if (to > from) {
+    if (state.start === undefined && this.tasks.some((t) => t.rate > 0 && kindOf(t.process) === 0)) state.start = from;
+    for (const t of this.tasks) if (t.rate > 0) state.intervals.push([kindOf(t.process), from, to, t.rate]);
+    for (let c = 0; c < this.cores; c++) if (this.onCore[c] === 0) state.intervals.push([5, from, to, 1]);
+  }
+  return advance.call(this);
+};
+
+for (const c of [50, 100]) {
+  const total = Array.from({ length: WINDOWS }, () => new Array(KINDS.length).fill(0));
+  for (let seed = 1; seed <= seeds; seed++) {
+    const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
+    for (const o of [`client.requests=${c}`, `client.concurrency=${c}`, `seed=${seed}`, ...extra]) applyOverride(raw, o);
+    const system = wire(resolve(validateScenario(raw, file)), false);
+    state = { start: undefined, intervals: [] };
+    runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
+    const start = state.start ?? 0;
+    for (const [kind, a, b, rate] of state.intervals) {
+      for (let w = Math.max(0, Math.floor((a - start) / WINDOW)); w < WINDOWS && start + w * WINDOW < b; w++) {
+        const lo = Math.max(a, start + w * WINDOW);
+        const hi = Math.min(b, start + (w + 1) * WINDOW);
+        if (hi > lo) total[w][kind] += ((hi - lo) * rate) / 1000 / seeds;
+      }
+    }
+  }
+  console.log(`c${c}, ${seeds} seeds: ms of CPU by 10 ms window from the worker's first work (${KINDS.join(' / ')})`);
+  for (let w = 0; w < WINDOWS; w++) {
+    const row = total[w].map((x) => x.toFixed(1).padStart(5)).join(' ');
+    console.log(`  ${String(w * 10).padStart(3)}-${String(w * 10 + 10).padStart(4)}: ${row}`);
+  }
+}
