@@ -36,6 +36,8 @@ export class App implements DbClient {
   threadWaits = 0;
   /** CPU the workers did (µs; a killed request's unfinished work is not counted), for the report's CPU by process. */
   cpuUsed = 0;
+  /** `cpuUsed` when the client started: the workers' start-up (uvicorn's pools), not the load's. */
+  cpuBeforeLoad = 0;
   /** What outbound HTTP calls' latency is multiplied by (the timeline's app.httpTime). */
   httpTimeFactor = 1;
   /** Outbound calls that ran out of the app's own timeout. */

@@ -91,6 +91,10 @@ export interface RunResult {
   listener: { capacity: number; peakQueue: number; synDrops: number };
   /** How the app's host grouped processes before sharing its cores ('none' with the fifo scheduler). */
   taskGroups: 'none' | 'session' | 'service';
+  /** The cores of the app's machine, where gunicorn's workers run. */
+  cores: number;
+  /** Whether the workers pay server.cacheRefillCpu when they run after one another. */
+  cacheRefill: boolean;
   server: {
     workerClass: string;
     workers: number;
@@ -148,6 +152,8 @@ export interface RunResult {
   };
   /** CPU given to each kind of process (µs): hey, the gunicorn workers, the postmaster, the backends. */
   cpu: { client: number; workers: number; postmaster: number; backends: number };
+  /** Of `cpu.workers`, what the workers used once the client had started (their start-up left out). */
+  workersCpuUnderLoad: number;
   /** Summed time ended requests (responses and errors) spent in each phase, by phase name (µs); a fleet adds its balancer's. */
   spent: Record<(typeof PHASE_NAMES)[number], number> & { balancer?: number };
   /** Time-weighted mean number of requests in the system (sent, not yet ended). */
@@ -201,6 +207,8 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     exceptions: app.exceptionsRaised(),
     listener: { capacity: listener.capacity, peakQueue: listener.peakQueue, synDrops: listener.synDrops },
     taskGroups: system.resolved.machine.scheduler === 'shared' ? system.resolved.machine.taskGroups : 'none',
+    cores: system.resolved.machine.cores,
+    cacheRefill: s.cacheRefill !== undefined,
     server: {
       workerClass: s.workerClass,
       workers: s.workers,
@@ -263,6 +271,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       postmaster: postgres?.postmaster.cpuUsed ?? 0,
       backends: postgres?.backendCpuUsed ?? 0,
     },
+    workersCpuUnderLoad: app.cpuUsed - app.cpuBeforeLoad,
     spent: {
       ...(Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent']),
       ...(system.fleet !== undefined ? { balancer: recorder.ledger[BALANCER_PHASE] } : {}),
@@ -312,7 +321,7 @@ function fleetTotals(system: System) {
       servedByWorker: () => instances.flatMap((i) => i.arbiter.servedByWorker()),
       peaks: () => ({ connections: most((i) => i.arbiter.peaks().connections), handlers: most((i) => i.arbiter.peaks().handlers) }),
     },
-    app: { exceptionsRaised: () => exceptions, cpuUsed: sum((i) => i.app.cpuUsed) },
+    app: { exceptionsRaised: () => exceptions, cpuUsed: sum((i) => i.app.cpuUsed), cpuBeforeLoad: sum((i) => i.app.cpuBeforeLoad) },
     db: {
       peakPerWorker: most((i) => i.db?.peakPerWorker ?? 0),
       timeouts: sum((i) => i.db?.timeouts ?? 0),

@@ -45,7 +45,7 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
     startClient(client);
   } else {
     arbiter.start();
-    arbiter.whenStarted(startClient, client);
+    arbiter.whenStarted(startLoad, system);
   }
   // The timeline's times count from the start of the run, the workers' start-up included.
   system.incidents?.start();
@@ -61,6 +61,12 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
         : ended === 'inFlight'
           ? 'inFlight'
           : 'stalled';
+}
+
+/** One instance's client starts once its workers have started up: what they used so far was the start-up's. */
+function startLoad(system: System): void {
+  system.app.cpuBeforeLoad = system.app.cpuUsed;
+  startClient(system.client);
 }
 
 function startClient(client: System['client']): void {

@@ -73,4 +73,40 @@ describe('the report warns', () => {
     expect(s.statusCodes['500']).toBeUndefined();
     expect(s.simulation.warnings).toEqual([]);
   });
+
+  // Gevent workers, each with a pool of 5, on 2 cores; a request is 1 ms of the worker's
+  // CPU around a pooled query of 1 ms.
+  const pooled = (workers: number, cpu: number, extra: { connect?: boolean; refill?: boolean } = {}) =>
+    run({
+      client: { requests: 400, concurrency: 40 },
+      machine: { cores: 2, ...(extra.refill ? { runQueues: 'per-core' as const } : {}) },
+      server: {
+        workerClass: 'gevent',
+        workers,
+        workerConnections: 10,
+        ...(extra.refill ? { cacheRefillCpu: [{ others: 1, cpu: 0.0001 }] } : {}),
+      },
+      app: {
+        psycogreen: true,
+        steps: [{ kind: 'cpu', time: cpu }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.001 }, { kind: 'dbClose' }],
+        ...(extra.connect ? {} : { pool: { size: 5, maxOverflow: 0 } }),
+      },
+    }).summary;
+
+  it('when busy workers with pools outnumber the cores: the real ones spent more CPU per request, read Requests/sec as a bound', () => {
+    const s = pooled(4, 0.001);
+    expect(s.simulation.warnings).toEqual([
+      expect.stringMatching(/^4 workers, each with its own pool, took turns on 2 cores and kept \d\.\d of them busy: .*upper bound/),
+    ]);
+  });
+
+  it('not with as many workers as cores, nor when the workers leave most of the cores idle', () => {
+    expect(pooled(2, 0.001).simulation.warnings).toEqual([]);
+    expect(pooled(4, 0.00001).simulation.warnings).toEqual([]);
+  });
+
+  it('not when the workers pay a measured cache refill, nor when each request opens its own connection', () => {
+    expect(pooled(4, 0.001, { refill: true }).simulation.warnings).toEqual([]);
+    expect(pooled(4, 0.001, { connect: true }).simulation.warnings).toEqual([]);
+  });
 });
