@@ -273,9 +273,17 @@ def main():
         "measured": measured,
         "notes": notes,
     }
+    text = json.dumps(scenario, indent=2)
+    # Inputs in a folder of their own (calibration/measure.sh TAG: results/TAG/): the texts
+    # name the files this scenario was made from, not results/'s.
+    kit = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    where = os.path.relpath(os.path.dirname(os.path.abspath(costs_path)), kit)
+    if where != "results":
+        text = text.replace("calibration/results/costs.json", "\0")
+        text = text.replace("results/", f"{where}/")
+        text = text.replace("\0", f"calibration/{where}/{os.path.basename(costs_path)}")
     with open(out, "w") as f:
-        json.dump(scenario, f, indent=2)
-        f.write("\n")
+        f.write(text + "\n")
 
 
 if __name__ == "__main__":

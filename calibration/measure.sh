@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Every input of a scenario of this machine, measured here, then the scenario: costs.sh,
+# then each of the kit's micro-benchmarks that bench/make_scenario.py reads (the
+# postmaster's back-to-back forks, a new backend's share before setsid() and before its
+# challenge, a connect's turns in the worker and back to back, libpq's start, a greenlet's
+# resume, how the kernel groups and places the processes, OpenSSL's lock between threads,
+# the wake-up latency), all into results/TAG/, and bench/make_scenario.py on them alone:
+# measured-linux-2core-TAG.json. Nothing comes from another machine's results (a scenario
+# made from results/ takes whatever was last measured there, perhaps elsewhere).
+#
+#   calibration/measure.sh TAG        needs root (perf, tracefs) and a C compiler
+#
+# Takes some 15-25 minutes on two cores; each step holds /tmp/QUIET while it measures
+# (lib.sh). The by-hand benchmarks (bench/connect_start.py, bench/switch_cost.py) run as
+# results/connect-start.txt and switch-cost.txt record them: 3 rounds each.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+TAG="${1:?usage: calibration/measure.sh TAG}"
+case "$TAG" in *[!A-Za-z0-9._-]*) echo "measure.sh: TAG must be letters, digits, '.', '_' or '-'" >&2; exit 2 ;; esac
+export RESULTS="$HERE/results/$TAG"
+mkdir -p "$RESULTS"
+"$HERE/costs.sh" "$TAG"
+for step in fork_burst setsid_share auth_share connect_in_worker warm_turns autogroup wakeups connect_threads wakeup_latency; do
+  "$HERE/$step.sh"
+done
+
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+ONLY=.
+kit_init
+postgres_up
+quiet_begin
+cd "$HERE/bench"
+{
+  echo "\$ calibration/bench/connect_start.py 300, 3 times with scram-sha-256 then 3 times with trust (a private PostgreSQL 15, 127.0.0.1), $(date -u '+%Y-%m-%d ~%H:%M') UTC"
+  for _ in 1 2 3; do "$PYTHON" connect_start.py 300; done
+  pg_host_auth trust
+  for _ in 1 2 3; do "$PYTHON" connect_start.py 300; done
+  pg_host_auth scram-sha-256
+} >"$RESULTS/connect-start.txt"
+"$PYTHON" - "$RESULTS/connect-start.txt" <<'PY'
+import re, statistics, sys
+path = sys.argv[1]
+starts = [float(x) for x in re.findall(r"^start ([\d.]+) ms", open(path).read(), re.M)]
+m = statistics.median(starts)
+open(path, "a").write(f"median of the six starts: {m:.3f} ms -> dbConnect.startCpu {m:.3f} ms\n")
+PY
+{
+  echo "\$ calibration/bench/switch_cost.py plain|gevent 5000, alternately, 3 times (a private PostgreSQL 15, scram-sha-256, 127.0.0.1), $(date -u '+%Y-%m-%d ~%H:%M') UTC"
+  for _ in 1 2 3; do
+    "$PYTHON" switch_cost.py plain 5000
+    "$PYTHON" switch_cost.py gevent 5000
+  done
+} >"$RESULTS/switch-cost.txt"
+"$PYTHON" - "$RESULTS/switch-cost.txt" <<'PY'
+import re, statistics, sys
+path = sys.argv[1]
+text = open(path).read()
+plain = [float(x) for x in re.findall(r"^plain: ([\d.]+) us", text, re.M)]
+green = [float(x) for x in re.findall(r"^gevent: ([\d.]+) us", text, re.M)]
+d = sorted(g - p for g, p in zip(green, plain))
+m = statistics.median(d)
+open(path, "a").write("differences (gevent - plain): " + ", ".join(f"{x:.1f}" for x in d)
+                      + f" us; median {m:.1f} us -> server.switchCpu {m / 1000:.3f} ms\n")
+PY
+quiet_end now
+"$PYTHON" "$HERE/bench/make_scenario.py" "$RESULTS/costs.$TAG.json" "$HERE/measured-linux-2core-$TAG.json"
+say "the scenario of this machine: calibration/measured-linux-2core-$TAG.json (its inputs in results/$TAG/)"
