@@ -129,10 +129,6 @@ export class PerCoreCpu implements Cpu {
   /** Inside `ended`'s callbacks: the process whose task just ended on each core, which keeps the core if it goes on at once. */
   private readonly freedBy: (unknown | undefined)[];
   private inCallbacks = false;
-  /** Slices: each scheduling entity's (a task group, or a lone process) CPU on each core, and each core's floor of them. */
-  private readonly vtime: Map<unknown, number>[];
-  private readonly minV: number[];
-  private readonly credit = Number(process.env.SIM_CREDIT ?? 0);
 
   constructor(
     private readonly sim: Simulation,
@@ -144,8 +140,6 @@ export class PerCoreCpu implements Cpu {
     this.line = Array.from({ length: cores }, () => []);
     this.sliceEnd = new Array(cores).fill(0);
     this.freedBy = new Array(cores).fill(undefined);
-    this.vtime = Array.from({ length: cores }, () => new Map());
-    this.minV = new Array(cores).fill(0);
     const zeros = () => new Array<number>(cores).fill(0);
     this.idleSince = zeros();
     this.wakeUntil = zeros();
@@ -231,25 +225,9 @@ export class PerCoreCpu implements Cpu {
     return id;
   }
 
-  private entity(t: CoreTask): unknown {
-    return t.group ?? t.process ?? t.a;
-  }
-
-  private present(c: number, key: unknown, except: CoreTask): boolean {
-    const r = this.running[c];
-    if (r !== undefined && r !== except && this.entity(r) === key) return true;
-    return this.line[c].some((x) => x !== except && this.entity(x) === key);
-  }
-
   /** Slices: a task joins its core: it runs at once on a free core, goes on if its process just ran there, else waits its turn. */
   private enter(t: CoreTask): void {
     const c = t.core;
-    const key = this.entity(t);
-    if (!this.present(c, key, t)) {
-      // An entity arriving on the core starts at the core's floor, less a sleeper's credit.
-      const v = this.vtime[c].get(key);
-      this.vtime[c].set(key, Math.max(v ?? Number.NEGATIVE_INFINITY, this.minV[c] - this.credit));
-    }
     if (this.running[c] === undefined && this.freedBy[c] !== undefined && this.freedBy[c] === (t.process ?? t.a)) {
       // Its process's next piece of work, at the instant the last one ended: the same turn.
       this.running[c] = t;
@@ -280,15 +258,8 @@ export class PerCoreCpu implements Cpu {
         this.running[c] = undefined;
       }
       if (this.running[c] === undefined && this.line[c].length > 0) {
-        let best = 0;
-        const vt = this.vtime[c];
-        for (let i = 1; i < this.line[c].length; i++)
-          if (vt.get(this.entity(this.line[c][i]))! < vt.get(this.entity(this.line[c][best]))!) best = i;
-        this.running[c] = this.line[c].splice(best, 1)[0];
+        this.running[c] = this.line[c].shift();
         this.sliceEnd[c] = now + this.slice;
-        let m = Number.POSITIVE_INFINITY;
-        for (const x of [this.running[c]!, ...this.line[c]]) m = Math.min(m, vt.get(this.entity(x))!);
-        if (m > this.minV[c]) this.minV[c] = m;
       }
     }
   }
@@ -407,13 +378,6 @@ export class PerCoreCpu implements Cpu {
     this.updated = now;
     if (dt === 0) return;
     for (const t of this.tasks) t.left -= dt * t.rate;
-    if (this.slice > 0)
-      for (const t of this.tasks)
-        if (t.rate > 0) {
-          const key = this.entity(t);
-          const vt = this.vtime[t.core];
-          vt.set(key, (vt.get(key) ?? this.minV[t.core]) + dt * t.rate);
-        }
     const keep = 2 ** (-dt / HALF_LIFE);
     for (let c = 0; c < this.cores; c++) {
       const n = this.onCore[c];
