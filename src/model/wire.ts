@@ -74,7 +74,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     r.machine.scheduler === 'fifo'
       ? new FifoCpu(sim, cores)
       : r.machine.runQueues === 'per-core'
-        ? new PerCoreCpu(sim, cores, wakeup, Number(process.env.SIM_SLICE ?? 0))
+        ? new PerCoreCpu(sim, cores, wakeup)
         : groups !== 'none'
           ? new GroupedCpu(sim, cores)
           : new SharedCpu(sim, cores);

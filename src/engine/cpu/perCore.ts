@@ -119,27 +119,12 @@ export class PerCoreCpu implements Cpu {
   private readonly wakeUntil: Time[];
   /** Which processes with a cache refill cost ran on each core, and when each woke. */
   private readonly refills: CoreRefills;
-  /**
-   * EEVDF's turns (machine.slice > 0): each core runs one task at a time, for up to a slice,
-   * then the next in line; a woken or new task joins the end of the line.
-   */
-  private readonly running: (CoreTask | undefined)[];
-  private readonly line: CoreTask[][];
-  private readonly sliceEnd: Time[];
-  /** Inside `ended`'s callbacks: the process whose task just ended on each core, which keeps the core if it goes on at once. */
-  private readonly freedBy: (unknown | undefined)[];
-  private inCallbacks = false;
 
   constructor(
     private readonly sim: Simulation,
     readonly cores: number,
     private readonly wakeup?: WakeupLatency,
-    private readonly slice: Time = 0,
   ) {
-    this.running = new Array(cores).fill(undefined);
-    this.line = Array.from({ length: cores }, () => []);
-    this.sliceEnd = new Array(cores).fill(0);
-    this.freedBy = new Array(cores).fill(undefined);
     const zeros = () => new Array<number>(cores).fill(0);
     this.idleSince = zeros();
     this.wakeUntil = zeros();
@@ -214,54 +199,13 @@ export class PerCoreCpu implements Cpu {
     }
     const id = this.seq++;
     if (process?.cacheRefill !== undefined) work += this.refills.started(process, core, this.sim.now);
-    const task: CoreTask = { process, from: this.startOn(core), left: work, rate: 0, core, group: g, seq: id, fn, a, b };
-    this.tasks.push(task);
-    if (this.slice > 0) this.enter(task);
+    this.tasks.push({ process, from: this.startOn(core), left: work, rate: 0, core, group: g, seq: id, fn, a, b });
     this.onCore[core]++;
     if (g !== undefined) g.total++;
     this.balanceOnTick();
     this.shareOut();
     this.reschedule();
     return id;
-  }
-
-  /** Slices: a task joins its core: it runs at once on a free core, goes on if its process just ran there, else waits its turn. */
-  private enter(t: CoreTask): void {
-    const c = t.core;
-    if (this.running[c] === undefined && this.freedBy[c] !== undefined && this.freedBy[c] === (t.process ?? t.a)) {
-      // Its process's next piece of work, at the instant the last one ended: the same turn.
-      this.running[c] = t;
-      this.freedBy[c] = undefined;
-    } else if (this.running[c] === undefined && !(this.inCallbacks && this.freedBy[c] !== undefined)) {
-      this.running[c] = t;
-      this.sliceEnd[c] = this.sim.now + this.slice;
-    } else this.line[c].push(t);
-  }
-
-  /** Slices: `t` leaves its core (ended, cancelled or pulled away). */
-  private leave(t: CoreTask): void {
-    const c = t.core;
-    if (this.running[c] === t) this.running[c] = undefined;
-    else {
-      const i = this.line[c].indexOf(t);
-      if (i >= 0) this.line[c].splice(i, 1);
-    }
-  }
-
-  /** Slices: a free core takes the next in line; one whose turn is over goes to the end of it. */
-  private turns(): void {
-    const now = this.sim.now;
-    for (let c = 0; c < this.cores; c++) {
-      const r = this.running[c];
-      if (r !== undefined && this.line[c].length > 0 && now >= this.sliceEnd[c]) {
-        this.line[c].push(r);
-        this.running[c] = undefined;
-      }
-      if (this.running[c] === undefined && this.line[c].length > 0) {
-        this.running[c] = this.line[c].shift();
-        this.sliceEnd[c] = now + this.slice;
-      }
-    }
   }
 
   /** When a task woken onto `core` now starts: at once, or when the idle core has woken. */
@@ -290,10 +234,6 @@ export class PerCoreCpu implements Cpu {
     this.advance();
     const core = this.tasks[i].core;
     this.remove(this.tasks[i]);
-    if (this.slice > 0) {
-      this.leave(this.tasks[i]);
-      this.turns();
-    }
     this.tasks.splice(i, 1);
     this.balanceOnTick();
     this.shareOut();
@@ -393,10 +333,6 @@ export class PerCoreCpu implements Cpu {
     const now = this.sim.now;
     w.fill(0);
     for (const t of this.tasks) if (t.from <= now) w[t.core] += t.group === undefined ? 1 : 1 / t.group.total;
-    if (this.slice > 0) {
-      for (const t of this.tasks) t.rate = this.running[t.core] === t && t.from <= now ? 1 : 0;
-      return;
-    }
     for (const t of this.tasks) t.rate = t.from <= now ? (t.group === undefined ? 1 : 1 / t.group.total) / w[t.core] : 0;
   }
 
@@ -408,9 +344,6 @@ export class PerCoreCpu implements Cpu {
       const left = t.left / t.rate;
       if (left < wait) wait = left;
     }
-    if (this.slice > 0)
-      for (let c = 0; c < this.cores; c++)
-        if (this.running[c] !== undefined && this.line[c].length > 0) wait = Math.min(wait, Math.max(0, this.sliceEnd[c] - this.sim.now));
     if (wait === Number.POSITIVE_INFINITY) return;
     // Rounded up to whole microseconds: simulated time is an integer.
     this.sim.schedule(Math.max(0, Math.ceil(wait - 1e-9)), this.ended, token);
@@ -428,37 +361,13 @@ export class PerCoreCpu implements Cpu {
       if (t.left <= 1e-6) done.push(t);
       else if (soonest < 0 || t.left / t.rate < this.tasks[soonest].left / this.tasks[soonest].rate) soonest = i;
     }
-    if (done.length === 0 && this.slice > 0 && soonest >= 0 && this.tasks[soonest].left / this.tasks[soonest].rate > 1) {
-      // A turn is over: the next in line runs.
-      this.turns();
-      this.shareOut();
-      this.reschedule();
-      return;
-    }
     // Rounding left a sliver: it is done.
     if (done.length === 0 && soonest >= 0) done.push(this.tasks[soonest]);
     for (const t of done) {
       this.remove(t);
       this.tasks.splice(this.tasks.indexOf(t), 1);
-      if (this.slice > 0) {
-        this.leave(t);
-        this.freedBy[t.core] = t.process ?? t.a;
-      }
     }
     if (done.length > 1) done.sort(bySeq);
-    if (this.slice > 0) {
-      // Each ended task's process may go on at once and keep its turn; then the cores' lines move.
-      this.inCallbacks = true;
-      for (const t of done) t.fn(t.a, t.b);
-      this.inCallbacks = false;
-      this.freedBy.fill(undefined);
-      this.turns();
-      this.balanceOnTick();
-      this.shareOut();
-      this.reschedule();
-      if (this.idleWatchers.length > 0) for (let c = 0; c < this.cores; c++) if (done.some((t) => t.core === c)) this.tellIdle(c);
-      return;
-    }
     this.balanceOnTick();
     this.shareOut();
     this.reschedule();
@@ -501,16 +410,8 @@ export class PerCoreCpu implements Cpu {
   private pull(to: number): void {
     const from = this.busiest();
     let oldest: CoreTask | undefined;
-    for (const t of this.tasks)
-      if (t.core === from && (this.slice === 0 || this.running[from] !== t) && (oldest === undefined || t.seq < oldest.seq)) oldest = t;
+    for (const t of this.tasks) if (t.core === from && (oldest === undefined || t.seq < oldest.seq)) oldest = t;
     const t = oldest!;
-    if (this.slice > 0) {
-      this.leave(t);
-      t.core = to;
-      this.line[to].push(t);
-      this.turns();
-      t.core = from;
-    }
     this.onCore[from]--;
     this.onCore[to]++;
     t.core = to;
