@@ -12,6 +12,11 @@
 // nobody filled is filled, the usual way, when the earliest time is next asked for. No two
 // entries tie (the sequence is unique), so the heap's arrangement never changes which one
 // comes out first.
+//
+// The sifts compare sequence numbers at every step, though only equal keys need them: V8
+// optimizes these loops within the first few thousand events, and a comparison that has
+// never run by then has no type feedback, so the first tie of equal keys, which may come
+// much later, would throw the optimized event loop away and have it compiled again.
 import type { Time } from './time.js';
 
 export type Callback<A, B> = (a: A, b: B) => void;
@@ -110,7 +115,8 @@ export class EventQueue {
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
       const pk = keys[parent];
-      if (pk < k || (pk === k && seqs[parent] < s)) break;
+      const parentFirstOnTie = seqs[parent] < s;
+      if (pk < k || (pk === k && parentFirstOnTie)) break;
       heap[pos] = heap[parent];
       keys[pos] = pk;
       seqs[pos] = seqs[parent];
@@ -138,18 +144,23 @@ export class EventQueue {
       let child = 2 * pos + 1;
       if (child >= n) break;
       let ck = keys[child];
+      let cs = seqs[child];
       const right = child + 1;
       if (right < n) {
         const rk = keys[right];
-        if (rk < ck || (rk === ck && seqs[right] < seqs[child])) {
+        const rs = seqs[right];
+        const rightFirstOnTie = rs < cs;
+        if (rk < ck || (rk === ck && rightFirstOnTie)) {
           child = right;
           ck = rk;
+          cs = rs;
         }
       }
-      if (k < ck || (k === ck && s < seqs[child])) break;
+      const newFirstOnTie = s < cs;
+      if (k < ck || (k === ck && newFirstOnTie)) break;
       heap[pos] = heap[child];
       keys[pos] = ck;
-      seqs[pos] = seqs[child];
+      seqs[pos] = cs;
       pos = child;
     }
     heap[pos] = slot;

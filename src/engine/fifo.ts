@@ -1,7 +1,7 @@
 // A growable ring buffer: FIFO queues (waiters, the accept queue) without the O(n)
 // shift() of a plain array.
 export class Fifo<T> {
-  private items: (T | undefined)[] = new Array(16);
+  private readonly items: (T | undefined)[] = new Array(16);
   private head = 0;
   private count = 0;
 
@@ -44,11 +44,19 @@ export class Fifo<T> {
     return false;
   }
 
+  /**
+   * Doubles the ring in place: the items that wrapped round to the front move to just past
+   * the old end, where the doubled mask finds them. The same array, never another: V8
+   * takes a field that is never reassigned for a constant, and the first reassignment
+   * would throw away the optimized code of every queue's push and shift.
+   */
   private grow(): void {
-    const old = this.items;
-    const next: (T | undefined)[] = new Array(old.length * 2);
-    for (let i = 0; i < this.count; i++) next[i] = old[(this.head + i) & (old.length - 1)];
-    this.items = next;
-    this.head = 0;
+    const items = this.items;
+    const n = items.length;
+    items.length = 2 * n;
+    for (let i = 0; i < this.head; i++) {
+      items[n + i] = items[i];
+      items[i] = undefined;
+    }
   }
 }

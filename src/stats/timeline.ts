@@ -26,7 +26,8 @@ export class Gauge {
   /** The bucket holding `since`, its end, and its area and peak so far (kept in fields:
    * the common case, a change within the same bucket, touches no array). */
   private bucket = 0;
-  private bucketEnd: Time;
+  /** A double from the start (DOUBLE_ZERO, then its value), as are the timeline's width and limit. */
+  private bucketEnd: Time = DOUBLE_ZERO;
   private curArea = DOUBLE_ZERO;
   private curPeak = 0;
   /** Integral of value over time, and highest value, per finished bucket. */
@@ -135,14 +136,20 @@ export class Counter {
 }
 
 export class Timeline {
-  width: Time = INITIAL_WIDTH;
-  /** Where the buckets end: width * maxPoints. */
-  private limit: Time;
+  /**
+   * The buckets' width, and where they end (width * maxPoints). Both double each time the
+   * run outgrows them and pass 2^31 µs in a long run, where V8 would switch them from small
+   * integers to doubles and deoptimize the gauges mid-run; so they are doubles from the
+   * start (time.ts: DOUBLE_ZERO, then their value).
+   */
+  width: Time = DOUBLE_ZERO;
+  private limit: Time = DOUBLE_ZERO;
   private readonly gauges = new Map<string, Gauge>();
   private readonly counters = new Map<string, Counter>();
 
   constructor(readonly maxPoints = 240) {
     if (maxPoints % 2 !== 0) throw new RangeError('maxPoints must be even');
+    this.width = INITIAL_WIDTH;
     this.limit = INITIAL_WIDTH * maxPoints;
   }
 
