@@ -5,22 +5,11 @@
 // request then): medians and 90th percentiles by seed. Node only (npm run build first).
 //
 //   node calibration/wave_backends_model.mjs [seeds] [scenario] [--set path=value ...]
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PerCoreCpu } from '../dist/engine/cpu/perCore.js';
 import { Attempt } from '../dist/model/database/connectionAttempt.js';
-import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
-import { validateScenario } from '../dist/scenario/load.js';
-import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
+import { runWave, waveArgs } from './wave_model.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const extra = [];
-for (let i = args.indexOf('--set'); i >= 0; i = args.indexOf('--set')) extra.push(...args.splice(i, 2).slice(1));
-const [seedsArg = '3', file = 'calibration/measured-linux-2core.json'] = args;
+const options = waveArgs(process.argv.slice(2));
 
 let now = () => 0;
 let forkedAt = new Map();
@@ -43,14 +32,12 @@ Attempt.prototype.backendStarted = function () {
 };
 
 for (const c of [50, 100]) {
-  for (let seed = 1; seed <= Number(seedsArg); seed++) {
-    const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
-    for (const o of [`client.requests=${c}`, `client.concurrency=${c}`, `seed=${seed}`, ...extra]) applyOverride(raw, o);
-    const system = wire(resolve(validateScenario(raw, file)), false);
-    now = () => system.sim.now;
-    forkedAt = new Map();
-    delays = [];
-    runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
+  for (let seed = 1; seed <= options.seeds; seed++) {
+    runWave(options, c, seed, (system) => {
+      now = () => system.sim.now;
+      forkedAt = new Map();
+      delays = [];
+    });
     delays.sort((x, y) => x - y);
     const q = (p) => (delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] / 1000).toFixed(2);
     console.log(

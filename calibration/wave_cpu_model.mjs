@@ -6,22 +6,11 @@
 // Per-core run queues only (the scenario's machine.runQueues). Node only (npm run build first).
 //
 //   node calibration/wave_cpu_model.mjs [seeds] [scenario] [--set path=value ...]
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PerCoreCpu } from '../dist/engine/cpu/perCore.js';
-import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
-import { validateScenario } from '../dist/scenario/load.js';
-import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
+import { runWave, waveArgs } from './wave_model.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const extra = [];
-for (let i = args.indexOf('--set'); i >= 0; i = args.indexOf('--set')) extra.push(...args.splice(i, 2).slice(1));
-const [seedsArg = '3', file = 'calibration/measured-linux-2core.json'] = args;
-const seeds = Number(seedsArg);
+const options = waveArgs(process.argv.slice(2));
+const seeds = options.seeds;
 
 const WINDOW = 10_000;
 const WINDOWS = 10;
@@ -55,11 +44,9 @@ PerCoreCpu.prototype.advance = function () {
 for (const c of [50, 100]) {
   const total = Array.from({ length: WINDOWS }, () => new Array(KINDS.length).fill(0));
   for (let seed = 1; seed <= seeds; seed++) {
-    const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
-    for (const o of [`client.requests=${c}`, `client.concurrency=${c}`, `seed=${seed}`, ...extra]) applyOverride(raw, o);
-    const system = wire(resolve(validateScenario(raw, file)), false);
-    state = { start: undefined, intervals: [] };
-    runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
+    runWave(options, c, seed, () => {
+      state = { start: undefined, intervals: [] };
+    });
     const start = state.start ?? 0;
     for (const [kind, a, b, rate] of state.intervals) {
       for (let w = Math.max(0, Math.floor((a - start) / WINDOW)); w < WINDOWS && start + w * WINDOW < b; w++) {
