@@ -52,16 +52,14 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
   const pilingUp = () => client.unanswered > budgets.maxInFlight;
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents, pilingUp);
   if (client.finishedAt !== undefined) return 'finished';
-  return ended === 'budget'
-    ? 'maxEvents'
-    : ended === 'until'
-      ? 'maxSimTime'
-      : ended === 'frozen'
-        ? 'frozen'
-        : ended === 'inFlight'
-          ? 'inFlight'
-          : 'stalled';
+  return STOPPED_BY[ended as keyof typeof STOPPED_BY] ?? 'stalled';
 }
+
+/** Why an unfinished run ended, by what stopped the event loop (an empty queue, or stop(): it stalled). */
+const STOPPED_BY = { budget: 'maxEvents', until: 'maxSimTime', frozen: 'frozen', inFlight: 'inFlight' } as const satisfies Record<
+  string,
+  StopReason
+>;
 
 /** One instance's client starts once its workers have started up: what they used so far was the start-up's. */
 function startLoad(system: System): void {
