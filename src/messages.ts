@@ -126,6 +126,8 @@ export const killMoreThanWorkers = (kill: number, workers: number) =>
   `expected at most server.workers (${workers}) workers to kill, got ${kill}`;
 export const wakeupLatencyNeedsPerCore =
   'a wake-up latency is an idle core\'s, and only per-core run queues place a woken task on a core: expected machine.runQueues "per-core" (with machine.scheduler "shared"), or machine.wakeupLatency 0';
+export const timeSlicesNeedPerCore =
+  'time slices are taken on one core among its own runnable tasks: expected machine.runQueues "per-core" (with machine.scheduler "shared"), or machine.timeSlices "none"';
 export const perCoreTooManyCores = (cores: number, max: number) =>
   `expected at most ${max} cores with machine.runQueues "per-core" (one domain of cores sharing a cache, followed task by task), got ${cores}: for a larger machine use machine.runQueues "shared"`;
 export const cacheRefillNeedsPerCore =

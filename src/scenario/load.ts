@@ -91,6 +91,10 @@ export function validateScenario(
     for (const [path, cores] of hosts)
       if (cores !== undefined && cores > MAX_PER_CORE_CORES) fail(path, msg.perCoreTooManyCores(cores, MAX_PER_CORE_CORES));
   }
+  if ((m.runQueues !== 'per-core' || m.scheduler !== 'shared') && m.timeSlices !== 'none') {
+    // EEVDF picks among one core's tasks: only per-core run queues know them.
+    fail(['machine', 'timeSlices'], msg.timeSlicesNeedPerCore);
+  }
   if ((m.runQueues !== 'per-core' || m.scheduler !== 'shared') && toDistribution(m.wakeupLatency).mean > 0) {
     // The latency is an idle core's: only per-core run queues know which core a task wakes on.
     fail(['machine', 'wakeupLatency'], msg.wakeupLatencyNeedsPerCore);

@@ -46,6 +46,8 @@ export interface MachineSettings {
   taskGroups: 'none' | 'session' | 'service';
   /** With the shared scheduler: one run queue for all cores, or one per core. */
   runQueues: 'shared' | 'per-core';
+  /** With per-core run queues: every runnable task at its share at once, or one at a time by EEVDF's pick. */
+  timeSlices: 'none' | 'eevdf';
   /** With per-core run queues: a woken task's wait for its idle core (undefined: none). */
   wakeupLatency?: Distribution;
 }
@@ -251,6 +253,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
       scheduler: m.scheduler,
       taskGroups: m.taskGroups,
       runQueues: m.runQueues,
+      timeSlices: m.timeSlices,
       ...wakeupLatency(m.wakeupLatency),
     },
     client: resolveClient(c, scenario.timeline),

@@ -73,6 +73,7 @@ export const scenarioSchema = z.strictObject({
     scheduler: 'shared',
     taskGroups: 'none',
     runQueues: 'shared',
+    timeSlices: 'none',
     wakeupLatency: 0,
     os: 'linux',
     synRetries: 6,

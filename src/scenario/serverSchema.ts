@@ -33,6 +33,10 @@ export const machineSchema = z.strictObject({
     description:
       "Where a shared scheduler keeps runnable tasks: shared (one queue for all cores: a runnable task never waits while a core is idle, the ideal) or per-core (Linux's per-CPU run queues: a process wakes on the core it last ran on, a new one starts on its parent's core unless another is lighter (the kernel's fork placement, which counts a new process on its core at once: a burst of forks spreads over the cores), and a runnable task waits for its own core while another is idle until the busy core's next scheduler tick, every 4 ms, when the idle core pulls a task; uvicorn's workers, woken together by a new connection, take an idle core when theirs is busy, as select_idle_sibling places them). At most 256 cores a host (one domain of cores sharing a cache). Measure yours with calibration/wakeups.sh.",
   }),
+  timeSlices: z.enum(['none', 'eevdf']).default('none').meta({
+    description:
+      "With per-core run queues: how a core serves its runnable tasks. none (processor sharing: all of them at once, each at its share) or eevdf (one at a time, as Linux's EEVDF does since 6.6: the eligible task with the earliest virtual deadline runs, a slice of 0.70 ms x (1 + log2 cores) at a time, and keeps the core for it; the pick runs when the task blocks, at the 4 ms scheduler tick, or when a woken task would preempt; a task that sleeps keeps its lag, a new one gets half a slice; a core that goes idle pulls a task that has not run for 0.5 ms). Not the default: in the kit's connection storms it refuses 10-18 points fewer than the real runs (docs/validation.md, \"EEVDF's time slices\").",
+  }),
   wakeupLatency: durationSpec.default(0).meta({
     description:
       "With per-core run queues: how long a task woken onto an idle core waits for the core to wake (the waker's interrupt, the core's exit from idle; on a VM, the host running that virtual CPU again). Time, not CPU: nothing runs on that core meanwhile. A distribution gives each wake-up its own. Default 0 (none). Measure yours with calibration/wakeup_latency.sh.",

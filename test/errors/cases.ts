@@ -426,6 +426,11 @@ export const ERROR_CASES: ErrorCase[] = [
     "machine.wakeupLatency: a wake-up latency is an idle core's",
   ),
   field(
+    'EEVDF time slices with one run queue for all cores',
+    { machine: { timeSlices: 'eevdf' } },
+    'machine.timeSlices: time slices are taken on one core among its own runnable tasks',
+  ),
+  field(
     'per-core run queues on a machine of thousands of cores',
     { machine: { cores: 8192, runQueues: 'per-core' } },
     'machine.cores: expected at most 256 cores with machine.runQueues "per-core"',

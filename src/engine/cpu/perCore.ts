@@ -57,9 +57,12 @@ import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import { CoreRefills } from './cacheRefill.js';
 import type { Cpu, OnCore } from './cpu.js';
+import { baseSlice, EEVDF_TICK, EevdfCore, Entity, RunQueue } from './eevdf.js';
 
 /** The scheduler tick: CONFIG_HZ 250 (the kit's kernel, /proc/config.gz). */
 const TICK: Time = 4000;
+/** sysctl_sched_migration_cost: a task that ran within it is cache-hot, not pulled by a newly idle core (task_hot). */
+const MIGRATION_COST: Time = 500;
 /** PELT's half-life: a contribution halves every 32 periods of 1024 µs (LOAD_AVG_PERIOD). */
 const HALF_LIFE: Time = 32 * 1024;
 /** The sched_domain's imbalance_pct for the cores of one cache (sd_init): 117 %. */
@@ -73,6 +76,8 @@ const OVERLOADED = 2;
 /** A task group's runnable tasks, in all. */
 class CoreGroup {
   total = 0;
+  /** EEVDF: the group's entity on each core (created when a task of it first runs there). */
+  entities: (Entity | undefined)[] | undefined = undefined;
 }
 
 /** machine.wakeupLatency: drawn, in whole microseconds, for each wake-up of an idle core. */
@@ -89,6 +94,8 @@ interface CoreTask {
   rate: number;
   core: number;
   group: CoreGroup | undefined;
+  /** EEVDF: its scheduling entity (its process's, or its own). */
+  entity: Entity | undefined;
   seq: number;
   fn: Callback<any, any>;
   a: unknown;
@@ -119,12 +126,23 @@ export class PerCoreCpu implements Cpu {
   private readonly wakeUntil: Time[];
   /** Which processes with a cache refill cost ran on each core, and when each woke. */
   private readonly refills: CoreRefills;
+  /** EEVDF's one task at a time on each core (eevdf.ts); none: the core is shared among its tasks. */
+  private readonly eevdf: EevdfCore[] | undefined;
+  private readonly entities = new WeakMap<object, Entity>();
+  private entitySeq = 0;
+  private slicePending = false;
+  /** A core went idle since the last look: under EEVDF it balances at once (newidle_balance). */
+  private wentIdle = false;
+  private inCallbacks = false;
 
   constructor(
     private readonly sim: Simulation,
     readonly cores: number,
     private readonly wakeup?: WakeupLatency,
+    eevdf = false,
   ) {
+    const slice = baseSlice(cores);
+    this.eevdf = eevdf ? Array.from({ length: cores }, (_, c) => new EevdfCore(c, slice)) : undefined;
     const zeros = () => new Array<number>(cores).fill(0);
     this.idleSince = zeros();
     this.wakeUntil = zeros();
@@ -190,7 +208,8 @@ export class PerCoreCpu implements Cpu {
   runIn<A, B>(g: CoreGroup | undefined, work: Time, fn: Callback<A, B>, a: A, b: B | undefined, process: OnCore | undefined): number {
     this.advance();
     let core = process !== undefined ? process.cpuCore : -1;
-    if (core < 0 || core >= this.cores) {
+    const newProcess = core < 0 || core >= this.cores;
+    if (newProcess) {
       core = this.placeNew(process?.parent);
       if (process !== undefined) {
         process.cpuCore = core;
@@ -199,14 +218,174 @@ export class PerCoreCpu implements Cpu {
     }
     const id = this.seq++;
     if (process?.cacheRefill !== undefined) work += this.refills.started(process, core, this.sim.now);
-    this.tasks.push({ process, from: this.startOn(core), left: work, rate: 0, core, group: g, seq: id, fn, a, b });
+    const task: CoreTask = { process, from: this.startOn(core), left: work, rate: 0, core, group: g, entity: undefined, seq: id, fn, a, b };
+    this.tasks.push(task);
     this.onCore[core]++;
     if (g !== undefined) g.total++;
+    if (this.eevdf !== undefined) this.wake(task, process !== undefined && newProcess);
     this.balanceOnTick();
     this.shareOut();
     this.reschedule();
     return id;
   }
+
+  /** EEVDF: the queue a task of group `g` joins on `core`: the root, or its group's own there. */
+  private queueOf(g: CoreGroup | undefined, core: number): RunQueue {
+    const ev = this.eevdf![core];
+    if (g === undefined) return ev.root;
+    g.entities ??= new Array<Entity | undefined>(this.cores).fill(undefined);
+    let ge = g.entities[core];
+    if (ge === undefined) {
+      ge = new Entity(this.entitySeq++);
+      ge.own = new RunQueue(ge, core);
+      g.entities[core] = ge;
+    }
+    return ge.own!;
+  }
+
+  /** EEVDF: `t` is runnable on its core: its entity is enqueued, and the core's pick runs if the wake-up preempts. */
+  private wake(t: CoreTask, initial: boolean): void {
+    const ev = this.eevdf![t.core];
+    const key = t.process;
+    let e = key !== undefined ? this.entities.get(key) : undefined;
+    // A second thread of a process with a task already: an entity of its own.
+    if (e !== undefined && e.task !== undefined) e = undefined;
+    if (e === undefined) {
+      e = new Entity(this.entitySeq++);
+      if (key !== undefined && !this.entities.has(key)) this.entities.set(key, e);
+    }
+    t.entity = e;
+    e.task = t;
+    const rq = this.queueOf(t.group, t.core);
+    this.countGroup(t.group, t.core, 1);
+    if (e.ending && e.rq === rq && !e.delayed) {
+      // Its next piece of work at the instant the last ended: it never slept.
+      e.ending = false;
+      return;
+    }
+    e.ending = false;
+    let moved = false;
+    if (e.rq !== undefined && e.rq !== rq) {
+      // Another group on the same core: a session of its own now (setsid); its new group's
+      // entity starts afresh (sched_move_task, then a new pick).
+      moved = e.rq.core === t.core;
+      this.eevdf![e.rq.core].leave(e);
+      if (moved) e.vlag = 0;
+    }
+    ev.enqueue(e, rq, initial);
+    if (moved || (ev.running !== undefined && ev.running !== e && ev.wakeupWantsPick(e))) ev.pick(this.sim.now);
+  }
+
+  /** EEVDF: a group's runnable tasks on `core` changed: its entities there and elsewhere weigh their parts anew. */
+  private countGroup(g: CoreGroup | undefined, core: number, by: number): void {
+    if (g === undefined || g.entities === undefined) return;
+    const ge = g.entities[core];
+    if (ge !== undefined) ge.runnable += by;
+    if (g.total <= 0) return;
+    for (const x of g.entities) if (x !== undefined && x.runnable > 0) reweight(x, x.runnable / g.total);
+  }
+
+  /** EEVDF: a task ended or was cancelled: its group's count on its core drops. */
+  private unlink(t: CoreTask): Entity {
+    const e = t.entity!;
+    this.countGroup(t.group, t.core, -1);
+    if (e.task === t) e.task = undefined;
+    return e;
+  }
+
+  /** EEVDF: a cancelled task's process is gone: its entity leaves at once. */
+  private killed(t: CoreTask): void {
+    const e = this.unlink(t);
+    if (e.rq !== undefined) this.eevdf![e.rq.core].leave(e);
+  }
+
+  /** EEVDF: the ended tasks' processes run their callbacks; those that did not go on at once sleep. */
+  private endedEevdf(done: CoreTask[]): void {
+    const ending = done.map((t) => {
+      const e = this.unlink(t);
+      e.ending = true;
+      return e;
+    });
+    // A core is not idle while the process that just ran there may go on at once.
+    this.inCallbacks = true;
+    this.shareOut();
+    this.reschedule();
+    for (const t of done) t.fn(t.a, t.b);
+    this.inCallbacks = false;
+    for (const e of ending) {
+      if (!e.ending) continue;
+      e.ending = false;
+      if (e.rq !== undefined) this.eevdf![e.rq.core].sleep(e);
+    }
+    this.advance();
+    this.balanceOnTick();
+    this.shareOut();
+    this.reschedule();
+    if (this.idleWatchers.length > 0) for (let c = 0; c < this.cores; c++) if (done.some((t) => t.core === c)) this.tellIdle(c);
+  }
+
+  /** EEVDF: `t` is pulled to core `to`: its entity leaves its queue with its lag and joins there. */
+  private migrate(t: CoreTask, to: number): void {
+    const e = t.entity!;
+    this.countGroup(t.group, t.core, -1);
+    if (e.rq !== undefined) this.eevdf![e.rq.core].leave(e);
+    const rq = this.queueOf(t.group, to);
+    this.countGroup(t.group, to, 1);
+    this.eevdf![to].enqueue(e, rq, false);
+  }
+
+  /**
+   * EEVDF: a core that just went idle pulls a waiting task from the busiest core at once
+   * (newidle_balance), the one there longest, unless every waiting task there ran within
+   * the migration cost (sysctl_sched_migration_cost, 0.5 ms: task_hot). Under processor
+   * sharing every task has just run, which is why the model has no such path there.
+   */
+  private newIdle(): void {
+    if (!this.wentIdle || this.inCallbacks) return;
+    this.wentIdle = false;
+    const now = this.sim.now;
+    const ev = this.eevdf!;
+    for (let to = 0; to < this.cores; to++) {
+      if (this.onCore[to] !== 0 || this.idleSince[to] !== now) continue;
+      const from = this.busiest();
+      if (from < 0) return;
+      let oldest: CoreTask | undefined;
+      for (const t of this.tasks) {
+        const e = t.entity!;
+        if (t.core !== from || ev[from].running === e || (e.stopped >= 0 && now - e.stopped < MIGRATION_COST)) continue;
+        if (oldest === undefined || t.seq < oldest.seq) oldest = t;
+      }
+      if (oldest === undefined) continue;
+      this.migrate(oldest, to);
+      this.onCore[from]--;
+      this.onCore[to]++;
+      oldest.core = to;
+      const p = oldest.process;
+      if (p !== undefined) p.cpuCore = to;
+      if (p?.cacheRefill !== undefined) oldest.left += this.refills.moved(p, to);
+      ev[to].pick(now);
+    }
+  }
+
+  /** EEVDF: the scheduler tick is due on a core with others waiting behind its running task. */
+  private armSliceTick(): void {
+    if (this.slicePending) return;
+    let busy = false;
+    for (const ev of this.eevdf!)
+      if (ev.root.queued.length > 1 || (ev.running?.rq !== undefined && ev.running.rq.queued.length > 1)) busy = true;
+    if (!busy) return;
+    this.slicePending = true;
+    const now = this.sim.now;
+    this.sim.schedule((Math.floor(now / EEVDF_TICK) + 1) * EEVDF_TICK - now, this.sliceTick, undefined);
+  }
+
+  private readonly sliceTick = (): void => {
+    this.slicePending = false;
+    this.advance();
+    for (const ev of this.eevdf!) if (ev.tickWantsPick()) ev.pick(this.sim.now);
+    this.shareOut();
+    this.reschedule();
+  };
 
   /** When a task woken onto `core` now starts: at once, or when the idle core has woken. */
   private startOn(core: number): Time {
@@ -234,6 +413,7 @@ export class PerCoreCpu implements Cpu {
     this.advance();
     const core = this.tasks[i].core;
     this.remove(this.tasks[i]);
+    if (this.eevdf !== undefined) this.killed(this.tasks[i]);
     this.tasks.splice(i, 1);
     this.balanceOnTick();
     this.shareOut();
@@ -306,7 +486,10 @@ export class PerCoreCpu implements Cpu {
   }
 
   private remove(t: CoreTask): void {
-    if (--this.onCore[t.core] === 0) this.idleSince[t.core] = this.sim.now;
+    if (--this.onCore[t.core] === 0) {
+      this.idleSince[t.core] = this.sim.now;
+      this.wentIdle = true;
+    }
     if (t.process?.cacheRefill !== undefined) this.refills.ended(t.process, this.sim.now);
     if (t.group !== undefined) t.group.total--;
   }
@@ -318,6 +501,7 @@ export class PerCoreCpu implements Cpu {
     this.updated = now;
     if (dt === 0) return;
     for (const t of this.tasks) t.left -= dt * t.rate;
+    if (this.eevdf !== undefined) for (const t of this.tasks) if (t.rate > 0) this.eevdf[t.core].charge(dt * t.rate);
     const keep = 2 ** (-dt / HALF_LIFE);
     for (let c = 0; c < this.cores; c++) {
       const n = this.onCore[c];
@@ -333,6 +517,14 @@ export class PerCoreCpu implements Cpu {
     const now = this.sim.now;
     w.fill(0);
     for (const t of this.tasks) if (t.from <= now) w[t.core] += t.group === undefined ? 1 : 1 / t.group.total;
+    if (this.eevdf !== undefined) {
+      const ev = this.eevdf;
+      for (const x of ev) if (x.needsPick()) x.pick(now);
+      this.newIdle();
+      for (const t of this.tasks) t.rate = t.from <= now && ev[t.core].running === t.entity ? 1 : 0;
+      this.armSliceTick();
+      return;
+    }
     for (const t of this.tasks) t.rate = t.from <= now ? (t.group === undefined ? 1 : 1 / t.group.total) / w[t.core] : 0;
   }
 
@@ -368,6 +560,10 @@ export class PerCoreCpu implements Cpu {
       this.tasks.splice(this.tasks.indexOf(t), 1);
     }
     if (done.length > 1) done.sort(bySeq);
+    if (this.eevdf !== undefined) {
+      this.endedEevdf(done);
+      return;
+    }
     this.balanceOnTick();
     this.shareOut();
     this.reschedule();
@@ -410,8 +606,15 @@ export class PerCoreCpu implements Cpu {
   private pull(to: number): void {
     const from = this.busiest();
     let oldest: CoreTask | undefined;
-    for (const t of this.tasks) if (t.core === from && (oldest === undefined || t.seq < oldest.seq)) oldest = t;
+    for (const t of this.tasks)
+      if (
+        t.core === from &&
+        (this.eevdf === undefined || this.eevdf[from].running !== t.entity) &&
+        (oldest === undefined || t.seq < oldest.seq)
+      )
+        oldest = t;
     const t = oldest!;
+    if (this.eevdf !== undefined) this.migrate(t, to);
     this.onCore[from]--;
     this.onCore[to]++;
     t.core = to;
@@ -420,6 +623,21 @@ export class PerCoreCpu implements Cpu {
     // Moved, it runs on a core whose caches hold others' memory, however long it ran before.
     if (p?.cacheRefill !== undefined) t.left += this.refills.moved(p, to);
   }
+}
+
+/** reweight_entity: a queued entity's new weight keeps its lag, its deadline and protection scaled alike. */
+function reweight(e: Entity, w: number): void {
+  if (e.weight === w) return;
+  const rq = e.rq;
+  if (rq !== undefined) {
+    const v = rq.avg();
+    const k = e.weight / w;
+    const prot = e.vprot - e.vruntime;
+    e.vruntime = v - (v - e.vruntime) * k;
+    e.deadline = v + (e.deadline - v) * k;
+    e.vprot = e.vruntime + prot * k;
+  }
+  e.weight = w;
 }
 
 function bySeq(x: CoreTask, y: CoreTask): number {

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// The table of docs/validation.md again with settings added to every row that runs on
+// per-core run queues: how a mechanism that is not the default would fare against the
+// kit's runs. Prints how many rows are within the targets either way, the rows that move
+// in or out, and the spread rows. Node only (npm run build first).
+//
+//   node calibration/validate_with.mjs machine.timeSlices=eevdf
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runValidation, withinTargets as within } from '../dist/analysis/calibration/validation.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const extra = process.argv.slice(2);
+if (extra.length === 0 || extra.some((x) => !x.includes('='))) {
+  console.error('usage: node calibration/validate_with.mjs path=value [path=value ...]');
+  process.exit(2);
+}
+const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
+const perCore = (config) => {
+  const file = config.scenario ?? plan.scenario;
+  const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
+  const set = config.set.find((x) => x.startsWith('machine.runQueues='));
+  return (set !== undefined ? set.split('=')[1] : raw.machine?.runQueues) === 'per-core';
+};
+const changed = { ...plan, configurations: plan.configurations.map((c) => (perCore(c) ? { ...c, set: [...c.set, ...extra] } : c)) };
+const tmp = 'calibration/.validate-with.json';
+writeFileSync(join(root, tmp), JSON.stringify(changed));
+let base;
+let trial;
+try {
+  base = runValidation(root, 'calibration/validation.json', 'calibration/results');
+  trial = runValidation(root, tmp, 'calibration/results');
+} finally {
+  rmSync(join(root, tmp), { force: true });
+}
+
+const label = (r) => (Array.isArray(r.config.label) ? r.config.label.join(' ') : r.config.label);
+const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
+const pts = (r) => `${(100 * (r.simulated.fraction500.median - r.real.fraction500.median)).toFixed(1)} points of 500s`;
+console.log(
+  `with ${extra.join(' ')} on the ${changed.configurations.filter((c, i) => c !== plan.configurations[i]).length} per-core rows:`,
+);
+console.log(`within the targets: ${base.filter(within).length} of ${base.length} by default, ${trial.filter(within).length} with it`);
+for (let i = 0; i < base.length; i++) {
+  const [b, t] = [base[i], trial[i]];
+  if (within(b) === within(t)) continue;
+  console.log(`${within(t) ? 'in ' : 'out'} ${label(b)}: ${pct(b.error)}, ${pts(b)} -> ${pct(t.error)}, ${pts(t)}`);
+}
+const spreads = base.map((b, i) => [b, trial[i]]).filter(([b]) => b.config.spread);
+if (spreads.length > 0) console.log('spread (Slowest - Fastest), real / default / with it:');
+for (const [b, t] of spreads)
+  console.log(
+    `  ${label(b)}: ${b.real.spread.median.toFixed(3)} / ${b.simulated.spread.median.toFixed(3)} / ${t.simulated.spread.median.toFixed(3)} s`,
+  );

@@ -1,0 +1,168 @@
+// EEVDF on per-core run queues (kernel/sched/fair.c): one task at a time on each core, the
+// eligible one with the earliest virtual deadline, kept for its slice, re-picked when it
+// blocks, at the 4 ms tick, or when a woken task would preempt it. Every figure below is
+// worked out by hand (slices: 700 µs on one core, 1,400 on two).
+import { describe, expect, it } from 'vitest';
+import type { OnCore } from '../../../src/engine/cpu/cpu.js';
+import { baseSlice, EevdfCore, Entity, pickEevdf } from '../../../src/engine/cpu/eevdf.js';
+import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
+import { Simulation } from '../../../src/engine/simulation.js';
+
+type Start = [name: string, process: OnCore, at: number, work: number];
+
+/** Runs the tasks on cores under EEVDF; when each ended. */
+function eevdf(cores: number, tasks: Start[]): Record<string, number> {
+  const sim = new Simulation();
+  const cpu = new PerCoreCpu(sim, cores, undefined, true);
+  const out: Record<string, number> = {};
+  for (const [name, process, at, work] of tasks)
+    sim.schedule(at, () => cpu.run(work, (n: string) => (out[n] = sim.now), name, undefined, process), undefined);
+  sim.run();
+  return out;
+}
+
+const on = (core: number): OnCore => ({ cpuCore: core });
+
+describe('EEVDF time slices', () => {
+  it('take a base slice of 0.70 ms scaled by 1 + log2 of the cores, up to 8 of them', () => {
+    expect([1, 2, 4, 8, 64].map(baseSlice)).toEqual([700, 1400, 2100, 2800, 2800]);
+  });
+
+  it('run two busy processes on one core a tick at a time, not side by side', () => {
+    // a runs first; b's deadline is no earlier and a is protected for its slice, so b waits.
+    // Tick 4000: a is past its slice and ahead of V (4000 > 2000): b runs. Tick 8000: both at
+    // 4000 with deadlines 4700: the queued one (a) goes first. Tick 12000: a at 8000 is
+    // ahead: b. Tick 16000: tie again, a, which ends at 18000 with its last 2000; b then ends
+    // at 20000. Processor sharing would end both at 20000.
+    expect(
+      eevdf(1, [
+        ['a', on(0), 0, 10000],
+        ['b', on(0), 0, 10000],
+      ]),
+    ).toEqual({ a: 18000, b: 20000 });
+  });
+
+  it('let a woken task preempt one that has used up its slice', () => {
+    // a alone from 0: at 1000 it is past its 700 µs slice, its deadline 1000 + 700. b wakes at
+    // V = 1000 with the same deadline: the queued one wins a tie against the running one, so
+    // b runs at once, 1000-1100, and a ends at 10100.
+    expect(
+      eevdf(1, [
+        ['a', on(0), 0, 10000],
+        ['b', on(0), 1000, 100],
+      ]),
+    ).toEqual({ a: 10100, b: 1100 });
+  });
+
+  it('keep the running task through its protected slice when another wakes', () => {
+    // a is picked at 0 with a slice to 700; b wakes at 300 and waits until the tick at 4000
+    // (a past its slice and ahead of V): b runs 4000-4100, a ends at 10100.
+    expect(
+      eevdf(1, [
+        ['a', on(0), 0, 10000],
+        ['b', on(0), 300, 100],
+      ]),
+    ).toEqual({ a: 10100, b: 4100 });
+  });
+
+  it('pull a waiting task to a core the moment it goes idle, if it has not run within 0.5 ms', () => {
+    // a and b on core 0, a first and protected; c alone on core 1 ends at 100, and core 1
+    // pulls b at once (newidle_balance; b never ran): b runs 100-1100. Without it, b would
+    // wait for a's end at 1000 and end at 2000.
+    expect(
+      eevdf(2, [
+        ['a', on(0), 0, 1000],
+        ['b', on(0), 0, 1000],
+        ['c', on(1), 0, 100],
+      ]),
+    ).toEqual({ a: 1000, b: 1100, c: 100 });
+  });
+
+  it('leave a cache-hot task where it is', () => {
+    // As above, but b ran on core 0 until 200 and woke again at 300 (it ran 0.1 ms ago when
+    // core 1 goes idle at 400): core 1 stays idle; b waits for a, which was picked at 200
+    // with a slice to 200 + 1400 of virtual time and is at it when it ends.
+    const b = on(0);
+    expect(
+      eevdf(2, [
+        ['b0', b, 0, 200],
+        ['a', on(0), 100, 1000],
+        ['b', b, 300, 1000],
+        ['c', on(1), 0, 400],
+      ]),
+    ).toMatchObject({ b0: 200, c: 400, a: 1200, b: 2200 });
+  });
+});
+
+describe('the pick (__pick_eevdf)', () => {
+  const entity = (seq: number, vruntime: number, deadline: number, weight = 1): Entity => {
+    const e = new Entity(seq);
+    e.vruntime = vruntime;
+    e.deadline = deadline;
+    e.weight = weight;
+    return e;
+  };
+
+  it('takes the eligible entity with the earliest deadline, never one ahead of the average', () => {
+    const core = new EevdfCore(0, 700);
+    const x = entity(0, 0, 5000);
+    const y = entity(1, 100, 800);
+    const z = entity(2, 3000, 3100); // ahead of V: not eligible, though its deadline is earliest... of the rest
+    for (const e of [x, y, z]) {
+      e.rq = core.root;
+      core.root.queued.push(e);
+    }
+    // V = (0 + 100 + 3000) / 3 = 1033: x and y are eligible, y's deadline is earlier.
+    expect(pickEevdf(core.root)).toBe(y);
+  });
+
+  it('weighs the average by weight: a heavy entity far behind pulls V down', () => {
+    const core = new EevdfCore(0, 700);
+    const heavy = entity(0, 0, 10000, 9);
+    const light = entity(1, 1000, 1500, 1);
+    for (const e of [heavy, light]) {
+      e.rq = core.root;
+      core.root.queued.push(e);
+    }
+    // V = (9 * 0 + 1 * 1000) / 10 = 100: only the heavy one is eligible.
+    expect(core.root.avg()).toBe(100);
+    expect(pickEevdf(core.root)).toBe(heavy);
+  });
+
+  it('places a woken entity at V less its lag, and a new process with half a slice to its deadline', () => {
+    const core = new EevdfCore(0, 700);
+    const running = new Entity(0);
+    core.enqueue(running, core.root, false);
+    core.pick(0);
+    core.charge(1000);
+    const old = new Entity(1);
+    old.vlag = 200; // it went to sleep 200 behind V: it comes back ahead, by its lag scaled for the weight it adds (x 2 / 1)
+    core.enqueue(old, core.root, false);
+    expect(old.vruntime).toBe(1000 - 400);
+    expect(old.deadline).toBe(600 + 700);
+    const child = new Entity(2);
+    core.enqueue(child, core.root, true);
+    expect(child.deadline - child.vruntime).toBe(350);
+  });
+
+  it('keeps a task that blocks while ahead of V queued, not runnable, and lets it go with no lag once picked', () => {
+    const core = new EevdfCore(0, 700);
+    const a = new Entity(0);
+    const b = new Entity(1);
+    core.enqueue(a, core.root, false);
+    core.enqueue(b, core.root, false);
+    expect(core.pick(0)).toBe(a);
+    core.charge(2000); // a at 2000, b at 0: V = 1000
+    a.task = undefined;
+    core.sleep(a);
+    expect(a.delayed).toBe(true);
+    expect(core.root.queued).toContain(a);
+    // b runs until both are level: a, picked as the earliest deadline, leaves with no lag.
+    b.task = {};
+    expect(core.pick(1)).toBe(b);
+    core.charge(2000);
+    expect(core.pick(2)).toBe(b);
+    expect(a.rq).toBeUndefined();
+    expect(a.vlag).toBe(0);
+  });
+});
