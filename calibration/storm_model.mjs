@@ -4,14 +4,15 @@
 // from 0.1 to 0.6 s, backends refused and authorized by 0.5 and 1.0 s. Node only (npm run
 // build first).
 //
-//   node calibration/storm_model.mjs [none|session|service] [seeds]
+//   node calibration/storm_model.mjs [none|session|service] [seeds] [path=value ...]
 import { wireStorm } from './storm.mjs';
 
 const taskGroups = process.argv[2];
 const seeds = Number(process.argv[3] ?? 3);
+const settings = process.argv.slice(4);
 
 for (let seed = 1; seed <= seeds; seed++) {
-  const storm = wireStorm({ clients: 1000, seed, extra: taskGroups ? [`machine.taskGroups=${taskGroups}`] : [] });
+  const storm = wireStorm({ clients: 1000, seed, extra: [...(taskGroups ? [`machine.taskGroups=${taskGroups}`] : []), ...settings] });
   const system = storm.system;
   const pg = system.postgres;
   // CPU work finished from 0.1 to 0.6 s by the workers and by PostgreSQL's processes (the

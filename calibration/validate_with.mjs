@@ -37,7 +37,7 @@ try {
 
 const label = (r) => (Array.isArray(r.config.label) ? r.config.label.join(' ') : r.config.label);
 const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
-const pts = (r) => `${(100 * (r.simulated.fraction500.median - r.real.fraction500.median)).toFixed(1)} points of 500s`;
+const pts = (r) => `${r.points500.toFixed(1)} points of 500s`;
 console.log(
   `with ${extra.join(' ')} on the ${changed.configurations.filter((c, i) => c !== plan.configurations[i]).length} per-core rows:`,
 );
@@ -45,10 +45,14 @@ console.log(`within the targets: ${base.filter(within).length} of ${base.length}
 for (let i = 0; i < base.length; i++) {
   const [b, t] = [base[i], trial[i]];
   if (within(b) === within(t)) continue;
-  console.log(`${within(t) ? 'in ' : 'out'} ${label(b)}: ${pct(b.error)}, ${pts(b)} -> ${pct(t.error)}, ${pts(t)}`);
+  console.log(`${within(t) ? 'in ' : 'out'} ${label(b)}: ${pct(b.rpsError)}, ${pts(b)} -> ${pct(t.rpsError)}, ${pts(t)}`);
 }
 const spreads = base.map((b, i) => [b, trial[i]]).filter(([b]) => b.config.spread);
 if (spreads.length > 0) console.log('spread (Slowest - Fastest), real / default / with it:');
+const near = (sim, real) => Math.abs(sim - real) <= 0.25 * real;
+console.log(
+  `  within 25 %: ${spreads.filter(([b]) => near(b.simulated.spread.median, b.real.spread.median)).length} of ${spreads.length} by default, ${spreads.filter(([b, t]) => near(t.simulated.spread.median, b.real.spread.median)).length} with it`,
+);
 for (const [b, t] of spreads)
   console.log(
     `  ${label(b)}: ${b.real.spread.median.toFixed(3)} / ${b.simulated.spread.median.toFixed(3)} / ${t.simulated.spread.median.toFixed(3)} s`,
