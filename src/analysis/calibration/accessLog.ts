@@ -271,6 +271,12 @@ export function scenarioFromAccessLog(
     ],
   }));
   out.app = app;
+  // The base's steps are gone, and with them whatever their costs were fitted or measured to.
+  for (const key of ['fitted', 'measured']) {
+    const block = out[key];
+    if (block === null || typeof block !== 'object') continue;
+    for (const path of Object.keys(block)) if (path.startsWith('app.')) delete (block as Record<string, unknown>)[path];
+  }
   const before = typeof out.description === 'string' ? `${out.description.trim()} ` : '';
   out.description = `${before}Load fitted by sim fit --access-log ${options.source}: ${fit.arrivals.requests} requests over ${fit.arrivals.span.toFixed(1)} s (${fit.arrivals.meanRate.toFixed(2)}/s on average, dispersion ${fit.arrivals.dispersion}), arriving open-loop at each ${fit.arrivals.interval} s interval's rate; ${fit.endpoints.length} endpoint(s) weighted by their requests, each a sleep of the time the log shows (${options.empirical ? 'empirical' : 'lognormal'}). The logged times include queueing in the server: fitted from a quiet period they are service times.`;
   return out;

@@ -72,6 +72,11 @@ describe('fitAccessLog and scenarioFromAccessLog: endpoints and rates match the 
     expect(valid.client.concurrency).toBeUndefined();
   });
 
+  it("drops what was fitted to the base's steps, which are gone, and keeps the rest of what was fitted", () => {
+    expect(Object.keys(base.fitted as object)).toContain('app.steps.0.cpu');
+    expect(Object.keys(scenario.fitted as object)).toEqual(Object.keys(base.fitted as object).filter((p) => !p.startsWith('app.')));
+  });
+
   it("--empirical: the log's quantiles instead", () => {
     const empirical = scenarioFromAccessLog(base, fit, { empirical: true, source: GUNICORN });
     const time = (empirical.app as { endpoints: { steps: { time: { dist: string; values: number[] } }[] }[] }).endpoints[0].steps[0].time;

@@ -57,12 +57,17 @@ describe('sim sweep', () => {
       { jobs: 1 },
     );
     expect(out.points.map((p) => p.values['client.concurrency'])).toEqual(Array.from({ length: 29 }, (_, i) => 10 + 5 * i));
+    let lastTotal = 0;
     for (const p of out.points) {
       const c = p.values['client.concurrency'] as number;
       const fiveHundreds = p.statusCodes['500'] ?? 0;
-      // hey's Requests/sec = c / Total, Total between 1.03 s (c = 10) and 1.19 s (c = 100).
-      expect(p.requestsPerSec.mean / c).toBeGreaterThan(0.83);
-      expect(p.requestsPerSec.mean / c).toBeLessThan(0.98);
+      // hey's Requests/sec = c / Total, Total between 1.03 s (c = 10) and 1.19 s (c = 100),
+      // then longer with each refusal, whose error the worker handles while others still
+      // connect (the article's -c 125: 1.272 s).
+      const total = c / p.requestsPerSec.mean;
+      expect(total).toBeGreaterThan(Math.max(1.02, lastTotal));
+      expect(total).toBeLessThan(c <= 100 ? 1.2 : 1.3);
+      lastTotal = total;
       expect(fiveHundreds).toBe(Math.max(0, c - 100));
       expect(p.bottleneck).toMatch(c > 100 ? /^PostgreSQL max_connections/ : /^DB query/);
     }

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// The article's two fitted costs (docs/calibration.md), fitted again with sim fit's own
+// search to the two rows that fix them (-c 10 and -c 100: the article prints their
+// Requests/sec), then every row of the article's table predicted with them. Node only
+// (npm run build first).
+//
+//   node calibration/article_fit.mjs            fit, and print the table
+//   node calibration/article_fit.mjs --check    the table at the values the scenarios hold
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fit } from '../dist/analysis/calibration/fit.js';
+import { simulate } from '../dist/model/system.js';
+import { summarize } from '../dist/report/summary.js';
+import { validateScenario } from '../dist/scenario/load.js';
+import { applyOverride } from '../dist/scenario/overrides.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const FREE = ['app.steps.0.cpu', 'database.backendStartTime'];
+// The article's rows (shared/seed): hey -n C -c C -t 0 against each scenario.
+const ARTICLE = [
+  ['gevent-unpatched-10', 0.991, '10 x 204'],
+  ['gevent-10', 9.692, '10 x 204'],
+  ['gevent-50', 45.7163, '50 x 204'],
+  ['gevent-75', 64.6615, '75 x 204'],
+  ['gevent-100', 83.9704, '100 x 204'],
+  ['gevent-101', 83.7357, '100 x 204, 1 x 500'],
+  ['gevent-125', 98.2715, '100 x 204, 25 x 500'],
+  ['gevent-4x100-actors', 197.7297, '1000 x 204'],
+];
+const read = (name) => JSON.parse(readFileSync(join(root, 'scenarios', `${name}.json`), 'utf8'));
+
+// A run the article printed: only its Requests/sec and status codes are known.
+const articleRun = (name, rps) => {
+  const c = read(name).client.concurrency;
+  return {
+    source: `article -c ${c}`,
+    command: { requests: c, concurrency: c, timeout: 0, keepAlive: true, url: 'http://127.0.0.1:8000', text: `hey -n ${c} -c ${c} -t 0` },
+    report: {
+      summary: { total: c / rps, slowest: null, fastest: null, average: null, requestsPerSec: rps, totalData: null, sizePerRequest: null },
+      distributionsLimitedTo: null,
+      histogram: [],
+      latency: {},
+      details: null,
+      statusCodes: { 204: c },
+      errors: {},
+      responses: c,
+      errorCount: 0,
+    },
+  };
+};
+
+let values = FREE.map((p) => p.split('.').reduce((o, k) => o?.[k], read('gevent-100')));
+if (!process.argv.includes('--check')) {
+  const r = fit(
+    read('gevent-100'),
+    [articleRun('gevent-10', 9.692), articleRun('gevent-100', 83.9704)],
+    [],
+    { free: FREE },
+    'gevent-100.json',
+  );
+  values = r.parameters.map((p) => p.fitted);
+  console.log(`fitted (${r.evaluations} simulations, ${r.converged ? 'converged' : 'NOT converged'}):`);
+  for (const p of r.parameters) console.log(`  ${p.path.padEnd(26)} ${p.fitted} s (from ${p.start} s)`);
+}
+console.log('scenario                  article   simulated  difference  status codes');
+for (const [name, rps, codes] of ARTICLE) {
+  const raw = read(name);
+  for (const [i, p] of FREE.entries()) applyOverride(raw, `${p}=${values[i]}`);
+  const scenario = validateScenario(raw, name);
+  const s = summarize(simulate(scenario, { timeSeries: false }), name, scenario.seed);
+  const got = Object.entries(s.statusCodes)
+    .map(([k, n]) => `${n} x ${k}`)
+    .join(', ');
+  const d = (100 * (s.summary.requestsPerSec / rps - 1)).toFixed(1);
+  console.log(
+    `${name.padEnd(24)} ${rps.toFixed(4).padStart(9)} ${s.summary.requestsPerSec.toFixed(4).padStart(11)} ${`${d.startsWith('-') ? '' : '+'}${d} %`.padStart(11)}  ${got}${got === codes ? '' : ` (article: ${codes})`}`,
+  );
+}
