@@ -5,7 +5,7 @@
 # challenge, a connect's turns in the worker and back to back, libpq's start, a greenlet's
 # resume, how the kernel groups and places the processes, OpenSSL's lock between threads,
 # the wake-up latency), all into results/TAG/, and bench/make_scenario.py on them alone:
-# measured-linux-2core-TAG.json. Nothing comes from another machine's results (a scenario
+# measured-linux-Ncore-TAG.json (N: this machine's cores). Nothing comes from another machine's results (a scenario
 # made from results/ takes whatever was last measured there, perhaps elsewhere).
 #
 #   calibration/measure.sh TAG        needs root (perf, tracefs) and a C compiler
@@ -64,5 +64,6 @@ open(path, "a").write("differences (gevent - plain): " + ", ".join(f"{x:.1f}" fo
                       + f" us; median {m:.1f} us -> server.switchCpu {m / 1000:.3f} ms\n")
 PY
 quiet_end now
-"$PYTHON" "$HERE/bench/make_scenario.py" "$RESULTS/costs.$TAG.json" "$HERE/measured-linux-2core-$TAG.json"
-say "the scenario of this machine: calibration/measured-linux-2core-$TAG.json (its inputs in results/$TAG/)"
+OUT="measured-linux-$(nproc)core-$TAG.json"
+"$PYTHON" "$HERE/bench/make_scenario.py" "$RESULTS/costs.$TAG.json" "$HERE/$OUT"
+say "the scenario of this machine: calibration/$OUT (its inputs in results/$TAG/)"

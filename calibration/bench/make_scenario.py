@@ -46,6 +46,8 @@ def main():
         data = json.load(f)
     costs = {c["path"]: c for c in data["costs"]}
     somaxconn = int(subprocess.check_output(["sysctl", "-n", "net.core.somaxconn"]).decode())
+    # The cores costs.sh ran on (nproc), which every process of the kit shares.
+    cores = int(data.get("meta", {}).get("cores") or os.cpu_count())
     v = {p: round(costs[c]["median"], 7) for p, c in PATHS.items()}
     runs = ", ".join(data.get("merged", []))
     measured = {}
@@ -226,7 +228,7 @@ def main():
         pooled = re.search(r"^all gaps: (.*)$", text, re.M).group(1)
         measured["machine.wakeupLatency"] = (
             "calibration/wakeup_latency.sh (results/wakeup-latency.txt, " + text.splitlines()[0] + "): a process blocked in "
-            "read() on the idle core against one polling, pinned to the two cores, idle gaps 0-2000 us; every gap's "
+            "read() on the idle core against one polling, pinned to cores 0 and 1, idle gaps 0-2000 us; every gap's "
             f"samples pooled ({pooled}), as 20 quantiles.")
 
     scenario = {
@@ -235,7 +237,7 @@ def main():
         "description": (
             "The article's gevent-100 configuration (hey -n 100 -c 100 -t 0 against 1 gevent worker x 1000 "
             "connections, psycogreen, a new connection per request, SELECT pg_sleep(1.0)) on the machine that ran "
-            "the calibration kit: Linux, 2 cores shared by hey, gunicorn and PostgreSQL 15, somaxconn "
+            f"the calibration kit: Linux, {cores} cores shared by hey, gunicorn and PostgreSQL 15, somaxconn "
             f"{somaxconn}. Every CPU cost is MEASURED there by calibration/costs.sh (micro-benchmarks, median of "
             "the runs before and after the load series; nothing is fitted): see \"measured\" and "
             "calibration/results/costs.json. Connection set-up is CPU on the shared cores (postmaster, backend "
@@ -245,7 +247,7 @@ def main():
         "client": {"requests": 100, "concurrency": 100, "timeout": 0,
                    "taskGroup": "server" if hey_with_workers else "own",
                    "requestCpu": v["client.requestCpu"], "dialCpu": v["client.dialCpu"]},
-        "machine": {"cores": 2, "scheduler": "shared", "taskGroups": task_groups, "runQueues": run_queues, **wakeup, "os": "linux",
+        "machine": {"cores": cores, "scheduler": "shared", "taskGroups": task_groups, "runQueues": run_queues, **wakeup, "os": "linux",
                     "somaxconn": somaxconn},
         "server": {"workerClass": "gevent", "workers": 1, "workerConnections": 1000, "keepalive": 2,
                    "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],
