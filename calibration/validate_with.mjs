@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // The table of docs/validation.md again with settings added to every row that runs on
-// per-core run queues: how a mechanism that is not the default would fare against the
-// kit's runs. Prints how many rows are within the targets either way, the rows that move
-// in or out, and the spread rows. Node only (npm run build first).
+// per-core run queues (with --all: to every row): how a mechanism that is not the default
+// would fare against the kit's runs. Prints how many rows are within the targets either
+// way, the rows that move in or out, the storms whose ranges overlap the real runs', and
+// the spread rows. Node only (npm run build first).
 //
 //   node calibration/validate_with.mjs machine.timeSlices=eevdf
+//   node calibration/validate_with.mjs --all machine.speedVariation=0.116
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runValidation, withinTargets as within } from '../dist/analysis/calibration/validation.js';
+import { rangesOverlap, runValidation, withinTargets as within } from '../dist/analysis/calibration/validation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const extra = process.argv.slice(2);
+const all = process.argv.includes('--all');
+const extra = process.argv.slice(2).filter((x) => x !== '--all');
 if (extra.length === 0 || extra.some((x) => !x.includes('='))) {
   console.error('usage: node calibration/validate_with.mjs path=value [path=value ...]');
   process.exit(2);
@@ -23,7 +26,7 @@ const perCore = (config) => {
   const set = config.set.find((x) => x.startsWith('machine.runQueues='));
   return (set !== undefined ? set.split('=')[1] : raw.machine?.runQueues) === 'per-core';
 };
-const changed = { ...plan, configurations: plan.configurations.map((c) => (perCore(c) ? { ...c, set: [...c.set, ...extra] } : c)) };
+const changed = { ...plan, configurations: plan.configurations.map((c) => (all || perCore(c) ? { ...c, set: [...c.set, ...extra] } : c)) };
 const tmp = 'calibration/.validate-with.json';
 writeFileSync(join(root, tmp), JSON.stringify(changed));
 let base;
@@ -39,13 +42,20 @@ const label = (r) => (Array.isArray(r.config.label) ? r.config.label.join(' ') :
 const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
 const pts = (r) => `${r.points500.toFixed(1)} points of 500s`;
 console.log(
-  `with ${extra.join(' ')} on the ${changed.configurations.filter((c, i) => c !== plan.configurations[i]).length} per-core rows:`,
+  `with ${extra.join(' ')} on the ${changed.configurations.filter((c, i) => c !== plan.configurations[i]).length} ${all ? '' : 'per-core '}rows:`,
 );
 console.log(`within the targets: ${base.filter(within).length} of ${base.length} by default, ${trial.filter(within).length} with it`);
 for (let i = 0; i < base.length; i++) {
   const [b, t] = [base[i], trial[i]];
   if (within(b) === within(t)) continue;
   console.log(`${within(t) ? 'in ' : 'out'} ${label(b)}: ${pct(b.rpsError)}, ${pts(b)} -> ${pct(t.rpsError)}, ${pts(t)}`);
+}
+const storms = base.map((b, i) => [b, trial[i]]).filter(([b]) => b.config.storm);
+console.log(
+  `storms whose seeds' ranges overlap the real runs': ${storms.filter(([b]) => rangesOverlap(b)).length} of ${storms.length} by default, ${storms.filter(([, t]) => rangesOverlap(t)).length} with it`,
+);
+for (const [b, t] of storms) {
+  if (rangesOverlap(b) !== rangesOverlap(t)) console.log(`  ${rangesOverlap(t) ? 'now overlaps' : 'no longer overlaps'}: ${label(b)}`);
 }
 const spreads = base.map((b, i) => [b, trial[i]]).filter(([b]) => b.config.spread);
 if (spreads.length > 0) console.log('spread (Slowest - Fastest), real / default / with it:');

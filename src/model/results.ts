@@ -75,6 +75,8 @@ function atRefusal(pg: Postgres): AtRefusal {
 }
 
 export interface RunResult {
+  /** With machine.speedVariation: the factor this run's CPU costs were multiplied by (scenario/machineSpeed.ts). */
+  machineSpeed?: { variation: number; factor: number };
   /** hey's Total: from the start until the last request ended. */
   total: Time;
   /** false when the run stopped before every request ended (a budget, or a stall). */

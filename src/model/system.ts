@@ -4,6 +4,7 @@
 //     -> wire (wire.ts: the components)  -> run (run.ts: until done or a budget)
 //     -> collect (results.ts: RunResult)
 import type { Scenario } from '../scenario/schema.js';
+import { atSpeed, speedFactor } from '../scenario/machineSpeed.js';
 import { resolve } from '../scenario/resolve.js';
 import { collectResult, type RunResult } from './results.js';
 import { FROZEN_CLOCK_EVENTS, MAX_IN_FLIGHT, runSystem } from './run.js';
@@ -33,7 +34,9 @@ export interface RunOptions {
 }
 
 export function simulate(scenario: Scenario, options: RunOptions = {}): RunResult {
-  const resolved = resolve(scenario);
+  const variation = scenario.machine.speedVariation;
+  const factor = speedFactor(scenario.seed, variation);
+  const resolved = resolve(factor === 1 ? scenario : atSpeed(scenario, factor));
   const system = wire(resolved, options.timeSeries ?? true);
   const limits = { maxEvents: options.maxEvents ?? resolved.limits.maxEvents, maxSimTime: resolved.limits.maxSimTime };
   const stopReason = runSystem(system, {
@@ -41,5 +44,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
     frozenClockEvents: options.frozenClockEvents ?? FROZEN_CLOCK_EVENTS,
     maxInFlight: options.maxInFlight ?? MAX_IN_FLIGHT,
   });
-  return collectResult(system, stopReason, limits);
+  const result = collectResult(system, stopReason, limits);
+  if (variation > 0) result.machineSpeed = { variation, factor };
+  return result;
 }

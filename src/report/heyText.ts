@@ -134,6 +134,12 @@ function simulationText(s: RunSummary): string[] {
       `  CPU used:\tworkers ${cpu.workers.toFixed(2)} s, backends ${cpu.backends.toFixed(2)} s, postmaster ${cpu.postmaster.toFixed(2)} s, client ${cpu.client.toFixed(2)} s`,
     );
   }
+  if (sim.machineSpeed !== undefined) {
+    const m = sim.machineSpeed;
+    out.push(
+      `  Speed:\tevery CPU cost x${m.factor.toFixed(3)} this run (machine.speedVariation ${m.variation}: the machine's speed drawn for seed ${s.seed})`,
+    );
+  }
   if (sim.binding !== undefined) out.push(`  Bound by:\t${sim.binding.limit}: ${sim.binding.evidence}`);
   for (const w of sim.warnings) out.push(`  WARNING:\t${w}`);
   for (const [e, n] of Object.entries(sim.exceptions)) out.push(`  [${n}]\t${e}`);

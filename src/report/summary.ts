@@ -58,6 +58,8 @@ export interface RunSummary {
     /** uvicorn: the limit that binds, and the figure that shows it (report/bindingLimit.ts). */
     binding?: BindingLimit;
     backlog: { capacity: number; peak: number; synDrops: number };
+    /** With machine.speedVariation: the factor this run's CPU costs were multiplied by. */
+    machineSpeed?: { variation: number; factor: number };
     /** CPU seconds given to each kind of process, to compare with what the kit records per run (NAME.rN.cpu.txt). */
     cpu: { client: number; workers: number; postmaster: number; backends: number };
     database: {
@@ -156,6 +158,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
           ? result.server
           : { ...result.server, startup: { ...result.server.startup, duration: toSeconds(result.server.startup.duration) } },
       backlog: { capacity: result.listener.capacity, peak: result.listener.peakQueue, synDrops: result.listener.synDrops },
+      ...(result.machineSpeed !== undefined ? { machineSpeed: result.machineSpeed } : {}),
       cpu: {
         client: toSeconds(result.cpu.client),
         workers: toSeconds(result.cpu.workers),

@@ -24,20 +24,36 @@ export interface CostSpec {
   readonly description: string;
   /** A fraction rather than a duration: its largest value (1). */
   readonly max?: number;
+  /** CPU time on a host's cores (not a wait, not a fraction): what a slower machine takes longer to do. */
+  readonly cpu?: true;
 }
 
 export const COSTS: readonly CostSpec[] = [
-  { path: 'client.requestCpu', description: "the client's CPU per request (hey: write it, read the response)" },
-  { path: 'client.dialCpu', description: "the client's extra CPU per new connection (hey: Go's dial)" },
-  { path: 'server.acceptCpu', description: "a worker's extra CPU per new connection (accept, a greenlet to read it, close)" },
-  { path: 'server.requestCpu', description: "gunicorn's own CPU per request: parsing it, calling the app, writing the response" },
-  { path: 'server.switchCpu', description: "a worker's CPU to resume a request whose IO completed (its turn on the loop)" },
-  { path: 'server.errorCpu', description: "a worker's CPU to turn an exception into a 500 response (logging the traceback)" },
-  { path: 'server.bootCpu', description: "a uvicorn worker's CPU from its fork to its app's start-up (importing the app)" },
-  { path: 'server.threadpoolCpu', description: "a uvicorn worker's CPU to run a `def` handler in its threadpool (hand-off and back)" },
-  { path: 'app.steps.N.cpu', stepKind: 'dbConnect', description: "the worker's CPU to connect (libpq's side of authentication)" },
+  { path: 'client.requestCpu', cpu: true, description: "the client's CPU per request (hey: write it, read the response)" },
+  { path: 'client.dialCpu', cpu: true, description: "the client's extra CPU per new connection (hey: Go's dial)" },
+  { path: 'server.acceptCpu', cpu: true, description: "a worker's extra CPU per new connection (accept, a greenlet to read it, close)" },
+  {
+    path: 'server.requestCpu',
+    cpu: true,
+    description: "gunicorn's own CPU per request: parsing it, calling the app, writing the response",
+  },
+  { path: 'server.switchCpu', cpu: true, description: "a worker's CPU to resume a request whose IO completed (its turn on the loop)" },
+  { path: 'server.errorCpu', cpu: true, description: "a worker's CPU to turn an exception into a 500 response (logging the traceback)" },
+  { path: 'server.bootCpu', cpu: true, description: "a uvicorn worker's CPU from its fork to its app's start-up (importing the app)" },
+  {
+    path: 'server.threadpoolCpu',
+    cpu: true,
+    description: "a uvicorn worker's CPU to run a `def` handler in its threadpool (hand-off and back)",
+  },
+  {
+    path: 'app.steps.N.cpu',
+    cpu: true,
+    stepKind: 'dbConnect',
+    description: "the worker's CPU to connect (libpq's side of authentication)",
+  },
   {
     path: 'app.steps.N.turnCpu',
+    cpu: true,
     stepKind: 'dbConnect',
     description: "a cooperative connect's extra worker CPU at each turn (psycogreen's wait callback)",
   },
@@ -49,34 +65,41 @@ export const COSTS: readonly CostSpec[] = [
   },
   {
     path: 'app.steps.N.contendedCpu',
+    cpu: true,
     stepKind: 'dbConnect',
     description: "a blocking connect's extra CPU while another thread of its process connects (OpenSSL 3's lock)",
   },
-  { path: 'app.steps.N.cpu', stepKind: 'dbQuery', description: "the backend's CPU for the query" },
-  { path: 'app.steps.N.decodeCpu', stepKind: 'dbQuery', description: "the worker's CPU to read and decode the result rows" },
-  { path: 'app.steps.N.time', stepKind: 'cpu', description: 'Python CPU time of the handler step' },
+  { path: 'app.steps.N.cpu', cpu: true, stepKind: 'dbQuery', description: "the backend's CPU for the query" },
+  { path: 'app.steps.N.decodeCpu', cpu: true, stepKind: 'dbQuery', description: "the worker's CPU to read and decode the result rows" },
+  { path: 'app.steps.N.time', cpu: true, stepKind: 'cpu', description: 'Python CPU time of the handler step' },
   { path: 'machine.wakeupLatency', description: 'the wait of a task woken onto an idle core for the core to wake (per-core run queues)' },
   { path: 'database.forkTime', description: "the postmaster's time per connection attempt (accept and fork)" },
-  { path: 'database.postmasterCpu', description: "the postmaster's CPU per connection attempt" },
-  { path: 'database.postmasterWakeCpu', description: "the postmaster's extra CPU when an attempt wakes it" },
+  { path: 'database.postmasterCpu', cpu: true, description: "the postmaster's CPU per connection attempt" },
+  { path: 'database.postmasterWakeCpu', cpu: true, description: "the postmaster's extra CPU when an attempt wakes it" },
   { path: 'database.backendStartTime', description: "a new backend's start-up and authentication waiting" },
   {
     path: 'database.backendStartCpu',
+    cpu: true,
     description: "a backend's CPU holding its slot until ready (the server's share of authentication, InitPostgres)",
   },
   {
     path: 'database.backendBeforeAuthCpu',
+    cpu: true,
     description: 'of that, the part before its first authentication request (InitPostgres up to PerformAuthentication)',
   },
-  { path: 'database.backendStartupCpu', description: "a new backend's CPU before it takes its slot (the startup packet)" },
-  { path: 'database.backendBeforeSetsidCpu', description: "of that, the part before setsid(), in the postmaster's session" },
+  { path: 'database.backendStartupCpu', cpu: true, description: "a new backend's CPU before it takes its slot (the startup packet)" },
+  { path: 'database.backendBeforeSetsidCpu', cpu: true, description: "of that, the part before setsid(), in the postmaster's session" },
   { path: 'database.backendExitTime', description: 'how long after a close a backend frees its slot' },
-  { path: 'database.backendExitCpu', description: "a backend's CPU after its connection closed, until it has exited" },
-  { path: 'database.refusedCpu', description: "a refused backend's CPU after it found no slot (the FATAL message and exit)" },
+  { path: 'database.backendExitCpu', cpu: true, description: "a backend's CPU after its connection closed, until it has exited" },
+  { path: 'database.refusedCpu', cpu: true, description: "a refused backend's CPU after it found no slot (the FATAL message and exit)" },
   { path: 'database.pgbouncer.loginTime', description: "PgBouncer's time per client login beyond its CPU" },
-  { path: 'database.pgbouncer.loginCpu', description: "PgBouncer's CPU per client login and close (its side of authentication)" },
-  { path: 'database.pgbouncer.queryCpu', description: "PgBouncer's CPU to relay a query" },
-  { path: 'database.pgbouncer.serverCpu', description: "PgBouncer's CPU to open a server connection and close it" },
+  {
+    path: 'database.pgbouncer.loginCpu',
+    cpu: true,
+    description: "PgBouncer's CPU per client login and close (its side of authentication)",
+  },
+  { path: 'database.pgbouncer.queryCpu', cpu: true, description: "PgBouncer's CPU to relay a query" },
+  { path: 'database.pgbouncer.serverCpu', cpu: true, description: "PgBouncer's CPU to open a server connection and close it" },
 ];
 
 /** One cost of one scenario. */
@@ -90,6 +113,8 @@ export interface Cost {
   readonly value: DurationSpec;
   /** A fraction's largest value. */
   readonly max?: number;
+  /** CPU time (CostSpec.cpu). */
+  readonly cpu: boolean;
 }
 
 /**
@@ -106,7 +131,8 @@ export function costsOf(scenario: Scenario): Cost[] {
     if (spec.stepKind === undefined) {
       const keys = spec.path.split('.');
       const value = valueAt(scenario, keys);
-      if (isDuration(value)) out.push({ path: spec.path, keys, description: spec.description, value, max: spec.max });
+      if (isDuration(value))
+        out.push({ path: spec.path, keys, description: spec.description, value, max: spec.max, cpu: spec.cpu === true });
     } else if (spec === stepSpecs[0]) {
       for (const list of stepLists) {
         list.steps.forEach((step, i) => {
@@ -116,7 +142,7 @@ export function costsOf(scenario: Scenario): Cost[] {
             const value = (step as Record<string, unknown>)[field];
             if (!isDuration(value)) continue;
             const keys = [...list.keys, i, field];
-            out.push({ path: keys.join('.'), keys, description: s.description, value, max: s.max });
+            out.push({ path: keys.join('.'), keys, description: s.description, value, max: s.max, cpu: s.cpu === true });
           }
         });
       }

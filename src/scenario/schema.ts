@@ -75,6 +75,7 @@ export const scenarioSchema = z.strictObject({
     runQueues: 'shared',
     timeSlices: 'none',
     wakeupLatency: 0,
+    speedVariation: 0,
     os: 'linux',
     synRetries: 6,
     somaxconn: 4096,

@@ -41,6 +41,10 @@ export const machineSchema = z.strictObject({
     description:
       "With per-core run queues: how long a task woken onto an idle core waits for the core to wake (the waker's interrupt, the core's exit from idle; on a VM, the host running that virtual CPU again). Time, not CPU: nothing runs on that core meanwhile. A distribution gives each wake-up its own. Default 0 (none). Measure yours with calibration/wakeup_latency.sh.",
   }),
+  speedVariation: z.number().min(0).max(1).default(0).meta({
+    description:
+      "How much the machine's speed changes from one run to the next, minutes apart (a shared virtual machine's neighbours, its host's caches): the standard deviation of the logarithm of its speed. Each seed then runs at one speed for the whole run, every CPU cost of the scenario (its hosts' too) multiplied by the same factor, drawn from a lognormal of median 1 and this sigma; consecutive seeds take evenly spaced quantiles, so a median over seeds is the median speed's. The report gives the factor. Default 0: every run at the costs as written. Measure yours with calibration/drift.sh (the workers' CPU per request over identical runs). At most 1.",
+  }),
   os: z.enum(['linux', 'darwin']).default('linux').meta({
     description:
       "The client's TCP stack: when it retransmits a SYN the server dropped (linux: 1, 3, 7 s...; darwin: 1, 2, 3, 4, 5, 7 s...).",
