@@ -1,9 +1,13 @@
 """drift.sh's table: per run, the probes (mean of before and after), Requests/sec and the
 workers' CPU per request, and how Requests/sec and the workers' CPU follow the probes
-(Pearson's r over the runs).
+(Pearson's r over the runs). Then the machine's speed from run to run as the simulator
+takes it (machine.speedVariation): the standard deviation of the logarithm of the workers'
+CPU per request over the runs. Only the wait10 configuration measures that alone: it
+opens no connection and refuses none, so the same runs do the same work.
 
   drift_summary.py RESULTS_DIR CONFIG
 """
+import math
 import re
 import statistics
 import sys
@@ -39,6 +43,9 @@ def main():
         print(f"{name}: r with Requests/sec {pearson(x, [r[3] for r in rows]):+.2f}, "
               f"with the workers' CPU per request {pearson(x, [r[4] for r in rows]):+.2f}; "
               f"probe range {min(x):.4f}-{max(x):.4f} s")
+    logs = [math.log(r[4]) for r in rows]
+    print(f"machine.speedVariation: {statistics.stdev(logs):.3f} (standard deviation of ln(workers' CPU per request), "
+          f"{len(rows)} runs)")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ export interface ValidationPlan {
   description: string;
   scenario: string;
   seeds: number;
+  /** --set expressions applied to every simulated row first (the machine's own, measured: its speed from run to run). */
+  set?: string[];
   /** --set expressions that the word ACTORS stands for in a configuration's `set`. */
   actors: string[];
   configurations: ValidationConfig[];
@@ -73,7 +75,7 @@ export function runBootStorms(root: string, planFile: string, results: string): 
       };
     });
     const raw = JSON.parse(readFileSync(join(root, b.scenario), 'utf8'));
-    for (const expression of b.set ?? []) applyOverride(raw, expression);
+    for (const expression of [...(plan.set ?? []), ...(b.set ?? [])]) applyOverride(raw, expression);
     const sims = seeds.map((seed) => {
       const s = validateScenario({ ...raw, seed }, b.scenario);
       const result = simulate(s, { timeSeries: false });
@@ -119,6 +121,11 @@ export function bootStormTable(rows: readonly BootStormRow[]): string {
   return lines.join('\n');
 }
 
+/** The --set expressions of a configuration's simulated rows: the plan's own first, then the configuration's with ACTORS spelled out. */
+export function settingsOf(plan: Pick<ValidationPlan, 'set' | 'actors'>, config: Pick<ValidationConfig, 'set'>): string[] {
+  return [...(plan.set ?? []), ...config.set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x]))];
+}
+
 /** Runs every configuration of `planFile` (paths relative to `root`) against the saved runs in `results`. */
 export function runValidation(root: string, planFile: string, results: string): ValidationRow[] {
   const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
@@ -135,7 +142,7 @@ export function runValidation(root: string, planFile: string, results: string): 
       .filter((f) => names.some((n) => new RegExp(`^${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.r\\d+\\.txt$`).test(f)))
       .sort()
       .map((f) => parseHeyRun(readFileSync(join(root, results, f), 'utf8'), `${results}/${f}`));
-    const set = config.set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x]));
+    const set = settingsOf(plan, config);
     const scenario = config.scenario ?? plan.scenario;
     return validateConfig(rawOf(scenario), scenario, { ...config, set }, runs, seeds);
   });
@@ -278,12 +285,17 @@ export function rangesOverlap(row: ValidationRow): boolean {
 }
 
 /** The generated part of docs/validation.md. */
-export function validationSection(rows: readonly ValidationRow[], seeds: number, bootStorms: readonly BootStormRow[] = []): string {
+export function validationSection(
+  rows: readonly ValidationRow[],
+  seeds: number,
+  bootStorms: readonly BootStormRow[] = [],
+  set: readonly string[] = [],
+): string {
   const within = rows.filter(withinTargets).length;
   const storms = rows.filter((r) => r.config.storm === true);
   const spreads = rows.filter((r) => r.config.spread === true);
   return [
-    `${within} of ${rows.length} configurations within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction (medians; ${seeds} seeds per simulated row; **bold**: outside).`,
+    `${within} of ${rows.length} configurations within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction (medians; ${seeds} seeds per simulated row${set.length > 0 ? `, every row with ${set.map((x) => `\`${x}\``).join(', ')}` : ''}; **bold**: outside).`,
     '',
     validationTable(rows),
     '',

@@ -10,6 +10,7 @@ import {
   runValidation,
   SECTION_BEGIN,
   SECTION_END,
+  settingsOf,
   validationSection,
   type ValidationPlan,
 } from '../../../src/analysis/calibration/validation.js';
@@ -31,11 +32,22 @@ describe('calibration/results', () => {
     }
   });
 
+  it("sets the plan's own settings on every configuration first, then the configuration's, ACTORS spelled out", () => {
+    const p = { set: ['machine.speedVariation=0.1'], actors: ['app.steps.2.time=0', 'app.steps.2.cpu=0.001'] };
+    expect(settingsOf(p, { set: ['server.workers=4', 'ACTORS'] })).toEqual([
+      'machine.speedVariation=0.1',
+      'server.workers=4',
+      'app.steps.2.time=0',
+      'app.steps.2.cpu=0.001',
+    ]);
+    expect(settingsOf({ actors: [] }, { set: ['server.workers=4'] })).toEqual(['server.workers=4']);
+  });
+
   it("docs/validation.md's table is what the measured costs predict today (node calibration/validate.mjs)", () => {
     const doc = readFileSync('docs/validation.md', 'utf8');
     const section = doc.slice(doc.indexOf(SECTION_BEGIN) + SECTION_BEGIN.length, doc.indexOf(SECTION_END)).trim();
     const bootStorms = runBootStorms('.', 'calibration/validation.json', DIR);
-    expect(section).toBe(validationSection(runValidation('.', 'calibration/validation.json', DIR), plan.seeds, bootStorms));
+    expect(section).toBe(validationSection(runValidation('.', 'calibration/validation.json', DIR), plan.seeds, bootStorms, plan.set));
     // Every configuration simulated with every seed: 1.8 s alone, 7 s in a full `npm test`
     // on a busy 2-core machine (vitest's default of 5 s failed it once).
   }, 120_000);
