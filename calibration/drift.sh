@@ -12,6 +12,7 @@
 # results/drift-CONFIG-summary.txt (CONFIG: wait10-4x100-c400 or actors4x100-ka2-c1000).
 #
 #   DRIFT=storm calibration/drift.sh      N (default 8) runs
+#   TAG=intel1204 calibration/drift.sh    the same, its files named drift-intel1204-CONFIG*
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -27,6 +28,8 @@ case "${DRIFT:-wait10}" in
   storm) CONFIG=actors4x100-ka2-c1000 MODULE=wsgi_actors CONNS=100 HEY=(-n 1000 -c 1000 -t 0) URLPATH=/ ;;
   *) say "DRIFT: wait10 or storm, not $DRIFT"; exit 2 ;;
 esac
+# TAG names a series of its own (another machine, another day): results/drift-TAG-CONFIG*.
+[ -n "${TAG:-}" ] && CONFIG="$TAG-$CONFIG"
 : >"$RESULTS/drift-$CONFIG-probe.txt"
 probe() {
   "$PYTHON" -c '

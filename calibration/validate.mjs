@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 const rows = runValidation(root, 'calibration/validation.json', 'calibration/results');
 const bootStorms = runBootStorms(root, 'calibration/validation.json', 'calibration/results');
-const section = validationSection(rows, plan.seeds, bootStorms, plan.set);
+const section = validationSection(rows, plan.seeds, bootStorms, plan);
 if (process.argv.includes('--print')) {
   console.log(section);
 } else {

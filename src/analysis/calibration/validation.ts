@@ -33,6 +33,8 @@ export interface ValidationPlan {
   seeds: number;
   /** --set expressions applied to every simulated row first (the machine's own, measured: its speed from run to run). */
   set?: string[];
+  /** --set expressions for the rows of one scenario file, after `set` (a series that ran on another machine). */
+  scenarioSet?: Record<string, string[]>;
   /** --set expressions that the word ACTORS stands for in a configuration's `set`. */
   actors: string[];
   configurations: ValidationConfig[];
@@ -75,7 +77,8 @@ export function runBootStorms(root: string, planFile: string, results: string): 
       };
     });
     const raw = JSON.parse(readFileSync(join(root, b.scenario), 'utf8'));
-    for (const expression of [...(plan.set ?? []), ...(b.set ?? [])]) applyOverride(raw, expression);
+    for (const expression of [...(plan.set ?? []), ...(plan.scenarioSet?.[b.scenario] ?? []), ...(b.set ?? [])])
+      applyOverride(raw, expression);
     const sims = seeds.map((seed) => {
       const s = validateScenario({ ...raw, seed }, b.scenario);
       const result = simulate(s, { timeSeries: false });
@@ -121,9 +124,16 @@ export function bootStormTable(rows: readonly BootStormRow[]): string {
   return lines.join('\n');
 }
 
-/** The --set expressions of a configuration's simulated rows: the plan's own first, then the configuration's with ACTORS spelled out. */
-export function settingsOf(plan: Pick<ValidationPlan, 'set' | 'actors'>, config: Pick<ValidationConfig, 'set'>): string[] {
-  return [...(plan.set ?? []), ...config.set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x]))];
+/**
+ * The --set expressions of a configuration's simulated rows: the plan's own first, then
+ * those of its scenario file, then the configuration's with ACTORS spelled out.
+ */
+export function settingsOf(
+  plan: Pick<ValidationPlan, 'set' | 'scenarioSet' | 'actors' | 'scenario'>,
+  config: Pick<ValidationConfig, 'set' | 'scenario'>,
+): string[] {
+  const file = config.scenario ?? plan.scenario;
+  return [...(plan.set ?? []), ...(plan.scenarioSet?.[file] ?? []), ...config.set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x]))];
 }
 
 /** Runs every configuration of `planFile` (paths relative to `root`) against the saved runs in `results`. */
@@ -289,13 +299,22 @@ export function validationSection(
   rows: readonly ValidationRow[],
   seeds: number,
   bootStorms: readonly BootStormRow[] = [],
-  set: readonly string[] = [],
+  plan: Pick<ValidationPlan, 'set' | 'scenarioSet'> = {},
 ): string {
+  const code = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
+  const own = Object.entries(plan.scenarioSet ?? {});
+  const settings =
+    (plan.set ?? []).length === 0
+      ? ''
+      : `, every row with ${code(plan.set!)}` +
+        (own.length === 0
+          ? ''
+          : ` (${[...filesBySet(own)].map(([set, files]) => `${set} for the rows of ${files.join(', ')}`).join('; ')})`);
   const within = rows.filter(withinTargets).length;
   const storms = rows.filter((r) => r.config.storm === true);
   const spreads = rows.filter((r) => r.config.spread === true);
   return [
-    `${within} of ${rows.length} configurations within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction (medians; ${seeds} seeds per simulated row${set.length > 0 ? `, every row with ${set.map((x) => `\`${x}\``).join(', ')}` : ''}; **bold**: outside).`,
+    `${within} of ${rows.length} configurations within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction (medians; ${seeds} seeds per simulated row${settings}; **bold**: outside).`,
     '',
     validationTable(rows),
     '',
@@ -315,6 +334,16 @@ export function validationSection(
           bootStormTable(bootStorms),
         ]),
   ].join('\n');
+}
+
+/** The scenario files of `scenarioSet`, grouped by the settings they share (as code, in order of first appearance). */
+function filesBySet(own: [string, string[]][]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [file, set] of own) {
+    const key = set.map((x) => `\`${x}\``).join(', ');
+    out.set(key, [...(out.get(key) ?? []), file]);
+  }
+  return out;
 }
 
 export const SECTION_BEGIN = '<!-- calibration/validate.mjs: begin -->';

@@ -32,22 +32,32 @@ describe('calibration/results', () => {
     }
   });
 
-  it("sets the plan's own settings on every configuration first, then the configuration's, ACTORS spelled out", () => {
-    const p = { set: ['machine.speedVariation=0.1'], actors: ['app.steps.2.time=0', 'app.steps.2.cpu=0.001'] };
+  it("sets the plan's own settings on every configuration first, then its scenario file's, then the configuration's, ACTORS spelled out", () => {
+    const p = {
+      scenario: 'a.json',
+      set: ['machine.speedVariation=0.1'],
+      scenarioSet: { 'b.json': ['machine.speedVariation=0.03'] },
+      actors: ['app.steps.2.time=0', 'app.steps.2.cpu=0.001'],
+    };
     expect(settingsOf(p, { set: ['server.workers=4', 'ACTORS'] })).toEqual([
       'machine.speedVariation=0.1',
       'server.workers=4',
       'app.steps.2.time=0',
       'app.steps.2.cpu=0.001',
     ]);
-    expect(settingsOf({ actors: [] }, { set: ['server.workers=4'] })).toEqual(['server.workers=4']);
+    expect(settingsOf(p, { scenario: 'b.json', set: ['server.workers=4'] })).toEqual([
+      'machine.speedVariation=0.1',
+      'machine.speedVariation=0.03',
+      'server.workers=4',
+    ]);
+    expect(settingsOf({ scenario: 'a.json', actors: [] }, { set: ['server.workers=4'] })).toEqual(['server.workers=4']);
   });
 
   it("docs/validation.md's table is what the measured costs predict today (node calibration/validate.mjs)", () => {
     const doc = readFileSync('docs/validation.md', 'utf8');
     const section = doc.slice(doc.indexOf(SECTION_BEGIN) + SECTION_BEGIN.length, doc.indexOf(SECTION_END)).trim();
     const bootStorms = runBootStorms('.', 'calibration/validation.json', DIR);
-    expect(section).toBe(validationSection(runValidation('.', 'calibration/validation.json', DIR), plan.seeds, bootStorms, plan.set));
+    expect(section).toBe(validationSection(runValidation('.', 'calibration/validation.json', DIR), plan.seeds, bootStorms, plan));
     // Every configuration simulated with every seed: 1.8 s alone, 7 s in a full `npm test`
     // on a busy 2-core machine (vitest's default of 5 s failed it once).
   }, 120_000);
