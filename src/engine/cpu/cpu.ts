@@ -13,6 +13,9 @@ import type { Callback } from '../eventQueue.js';
 import type { CacheRefill } from './cacheRefill.js';
 import type { Time } from '../time.js';
 
+/** The scheduler tick: CONFIG_HZ 250 (the kit's kernel, /proc/config.gz). */
+export const TICK: Time = 4000;
+
 export interface Cpu {
   readonly cores: number;
   /**

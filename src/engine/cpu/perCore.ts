@@ -56,11 +56,9 @@ import type { Uniform } from '../random.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import { CoreRefills } from './cacheRefill.js';
-import type { Cpu, OnCore } from './cpu.js';
-import { baseSlice, EEVDF_TICK, EevdfCore, Entity, RunQueue } from './eevdf.js';
+import { type Cpu, type OnCore, TICK } from './cpu.js';
+import { baseSlice, EevdfCore, Entity, RunQueue } from './eevdf.js';
 
-/** The scheduler tick: CONFIG_HZ 250 (the kit's kernel, /proc/config.gz). */
-const TICK: Time = 4000;
 /** sysctl_sched_migration_cost: a task that ran within it is cache-hot, not pulled by a newly idle core (task_hot). */
 const MIGRATION_COST: Time = 500;
 /** PELT's half-life: a contribution halves every 32 periods of 1024 µs (LOAD_AVG_PERIOD). */
@@ -376,7 +374,7 @@ export class PerCoreCpu implements Cpu {
     if (!busy) return;
     this.slicePending = true;
     const now = this.sim.now;
-    this.sim.schedule((Math.floor(now / EEVDF_TICK) + 1) * EEVDF_TICK - now, this.sliceTick, undefined);
+    this.sim.schedule((Math.floor(now / TICK) + 1) * TICK - now, this.sliceTick, undefined);
   }
 
   private readonly sliceTick = (): void => {
