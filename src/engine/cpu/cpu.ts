@@ -4,7 +4,8 @@
 // - shared.ts: processor sharing, as a time-sharing kernel (Linux's CFS) gives it.
 // - grouped.ts: processor sharing between task groups (sessions, cgroups), then inside each.
 // - process.ts: a process's threads on a host's cores (at most `threads` pieces at once).
-// - perCore.ts: a run queue per core; a process wakes on the core it last ran on.
+// - perCore.ts: a run queue per core; a process wakes on the core it last ran on (the
+//   kernel's other decisions there in files of their own, listed at its top).
 // - quota.ts: a CFS quota (cpu.max): a group of processes that used its quota in a period
 //   waits for the next.
 // A task can be cancelled, running or waiting: the process it belonged to was killed
