@@ -54,6 +54,13 @@ export class CoreQueues {
     for (let c = 0; c < this.cores; c++) if (this.onCore[c] > 1 && (best < 0 || this.onCore[c] > this.onCore[best])) best = c;
     return best;
   }
+
+  /** Of the tasks on `core` that `movable` lets go, the one there longest. */
+  oldestOn(core: number, movable: (t: CoreTask) => boolean): CoreTask | undefined {
+    let oldest: CoreTask | undefined;
+    for (const t of this.tasks) if (t.core === core && movable(t) && (oldest === undefined || t.seq < oldest.seq)) oldest = t;
+    return oldest;
+  }
 }
 
 /** Oldest first: the order in which tasks that end at one instant run their callbacks. */

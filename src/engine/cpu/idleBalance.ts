@@ -50,7 +50,7 @@ export class IdleBalance {
   /** At the tick: idle cores pull, one task each, while a core has more than one. */
   pullToIdle(): void {
     const q = this.queues;
-    for (let to = q.idleCore(); to >= 0 && q.busiest() >= 0; to = q.idleCore()) this.pull(to);
+    for (let to = q.idleCore(); to >= 0 && q.busiest() >= 0; to = q.idleCore()) this.move(q.oldestOn(q.busiest(), this.waiting)!, to);
   }
 
   /** EEVDF: each core that went idle this instant pulls a task that is not cache-hot from the busiest core. */
@@ -59,41 +59,31 @@ export class IdleBalance {
     this.idle.wentIdle = false;
     const now = this.sim.now;
     const q = this.queues;
-    const ev = this.eevdf!;
     for (let to = 0; to < q.cores; to++) {
       if (q.onCore[to] !== 0 || this.idle.since[to] !== now) continue;
       const from = q.busiest();
       if (from < 0) return;
-      let oldest: CoreTask | undefined;
-      for (const t of q.tasks) {
-        const e = t.entity!;
-        if (t.core !== from || ev.cores[from].running === e || (e.stopped >= 0 && now - e.stopped < MIGRATION_COST)) continue;
-        if (oldest === undefined || t.seq < oldest.seq) oldest = t;
-      }
-      if (oldest === undefined) continue;
-      ev.migrate(oldest, to);
-      q.onCore[from]--;
-      q.onCore[to]++;
-      oldest.core = to;
-      const p = oldest.process;
-      if (p !== undefined) p.cpuCore = to;
-      if (p?.cacheRefill !== undefined) oldest.left += this.refills.moved(p, to);
-      ev.cores[to].pick(now);
+      const t = q.oldestOn(from, this.waitingCold);
+      if (t === undefined) continue;
+      this.move(t, to);
+      this.eevdf!.cores[to].pick(now);
     }
   }
 
-  /** `to` takes the task that has been on the busiest core longest; its process runs there from now on. */
-  private pull(to: number): void {
-    const q = this.queues;
-    const from = q.busiest();
-    let oldest: CoreTask | undefined;
-    for (const t of q.tasks)
-      if (t.core === from && (this.eevdf === undefined || !this.eevdf.running(t)) && (oldest === undefined || t.seq < oldest.seq))
-        oldest = t;
-    const t = oldest!;
+  /** Not the task its core runs now (under EEVDF one runs at a time). */
+  private readonly waiting = (t: CoreTask): boolean => this.eevdf === undefined || !this.eevdf.running(t);
+
+  /** Waiting, and it has not run within the migration cost. */
+  private readonly waitingCold = (t: CoreTask): boolean => {
+    const stopped = t.entity!.stopped;
+    return this.waiting(t) && !(stopped >= 0 && this.sim.now - stopped < MIGRATION_COST);
+  };
+
+  /** `t` moves to core `to`, and its process with it. */
+  private move(t: CoreTask, to: number): void {
     if (this.eevdf !== undefined) this.eevdf.migrate(t, to);
-    q.onCore[from]--;
-    q.onCore[to]++;
+    this.queues.onCore[t.core]--;
+    this.queues.onCore[to]++;
     t.core = to;
     const p = t.process;
     if (p !== undefined) p.cpuCore = to;
