@@ -1,5 +1,5 @@
 // machine.wakeupLatency: a task woken onto an idle core waits for the core to wake
-// (src/engine/cpu/perCore.ts). hey -c 1 against one gevent worker on a trivial handler:
+// (src/engine/cpu/wakeupLatency.ts). hey -c 1 against one gevent worker on a trivial handler:
 // hey's 50 us of CPU per request, then the worker's 100 us, one after the other.
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/model/system.js';

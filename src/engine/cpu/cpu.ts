@@ -4,7 +4,8 @@
 // - shared.ts: processor sharing, as a time-sharing kernel (Linux's CFS) gives it.
 // - grouped.ts: processor sharing between task groups (sessions, cgroups), then inside each.
 // - process.ts: a process's threads on a host's cores (at most `threads` pieces at once).
-// - perCore.ts: a run queue per core; a process wakes on the core it last ran on.
+// - perCore.ts: a run queue per core; a process wakes on the core it last ran on (the
+//   kernel's other decisions there in files of their own, listed at its top).
 // - quota.ts: a CFS quota (cpu.max): a group of processes that used its quota in a period
 //   waits for the next.
 // A task can be cancelled, running or waiting: the process it belonged to was killed
@@ -12,6 +13,9 @@
 import type { Callback } from '../eventQueue.js';
 import type { CacheRefill } from './cacheRefill.js';
 import type { Time } from '../time.js';
+
+/** The scheduler tick: CONFIG_HZ 250 (the kit's kernel, /proc/config.gz). */
+export const TICK: Time = 4000;
 
 export interface Cpu {
   readonly cores: number;

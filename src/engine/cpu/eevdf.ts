@@ -26,11 +26,10 @@
 // phase per core (one clock for all), and preemption by a shorter slice (all slices are
 // the default).
 import type { Time } from '../time.js';
+import { TICK } from './cpu.js';
 
 /** sysctl_sched_base_slice before scaling: 0.70 ms (kernel/sched/fair.c). */
 const BASE_SLICE: Time = 700;
-/** CONFIG_HZ 250: the tick the lag clamp adds (update_entity_lag). */
-export const EEVDF_TICK: Time = 4000;
 /** Float slack for comparing virtual times that are sums of many steps. */
 const EPS = 1e-9;
 
@@ -156,7 +155,7 @@ export class EevdfCore {
   /** update_entity_lag, then off its queue (not delayed). */
   detach(e: Entity): void {
     const rq = e.rq!;
-    const limit = (this.slice + EEVDF_TICK) / e.weight;
+    const limit = (this.slice + TICK) / e.weight;
     const lag = rq.avg() - e.vruntime;
     e.vlag = Math.max(-limit, Math.min(limit, lag));
     const i = rq.queued.indexOf(e);

@@ -3,25 +3,8 @@
 // blocks, at the 4 ms tick, or when a woken task would preempt it. Every figure below is
 // worked out by hand (slices: 700 µs on one core, 1,400 on two).
 import { describe, expect, it } from 'vitest';
-import type { OnCore } from '../../../src/engine/cpu/cpu.js';
 import { baseSlice, EevdfCore, Entity, pickEevdf } from '../../../src/engine/cpu/eevdf.js';
-import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
-import { Simulation } from '../../../src/engine/simulation.js';
-
-type Start = [name: string, process: OnCore, at: number, work: number];
-
-/** Runs the tasks on cores under EEVDF; when each ended. */
-function eevdf(cores: number, tasks: Start[]): Record<string, number> {
-  const sim = new Simulation();
-  const cpu = new PerCoreCpu(sim, cores, undefined, true);
-  const out: Record<string, number> = {};
-  for (const [name, process, at, work] of tasks)
-    sim.schedule(at, () => cpu.run(work, (n: string) => (out[n] = sim.now), name, undefined, process), undefined);
-  sim.run();
-  return out;
-}
-
-const on = (core: number): OnCore => ({ cpuCore: core });
+import { eevdf, on } from './perCoreHarness.js';
 
 describe('EEVDF time slices', () => {
   it('take a base slice of 0.70 ms scaled by 1 + log2 of the cores, up to 8 of them', () => {
@@ -63,34 +46,6 @@ describe('EEVDF time slices', () => {
         ['b', on(0), 300, 100],
       ]),
     ).toEqual({ a: 10100, b: 4100 });
-  });
-
-  it('pull a waiting task to a core the moment it goes idle, if it has not run within 0.5 ms', () => {
-    // a and b on core 0, a first and protected; c alone on core 1 ends at 100, and core 1
-    // pulls b at once (newidle_balance; b never ran): b runs 100-1100. Without it, b would
-    // wait for a's end at 1000 and end at 2000.
-    expect(
-      eevdf(2, [
-        ['a', on(0), 0, 1000],
-        ['b', on(0), 0, 1000],
-        ['c', on(1), 0, 100],
-      ]),
-    ).toEqual({ a: 1000, b: 1100, c: 100 });
-  });
-
-  it('leave a cache-hot task where it is', () => {
-    // As above, but b ran on core 0 until 200 and woke again at 300 (it ran 0.1 ms ago when
-    // core 1 goes idle at 400): core 1 stays idle; b waits for a, which was picked at 200
-    // with a slice to 200 + 1400 of virtual time and is at it when it ends.
-    const b = on(0);
-    expect(
-      eevdf(2, [
-        ['b0', b, 0, 200],
-        ['a', on(0), 100, 1000],
-        ['b', b, 300, 1000],
-        ['c', on(1), 0, 400],
-      ]),
-    ).toMatchObject({ b0: 200, c: 400, a: 1200, b: 2200 });
   });
 });
 
