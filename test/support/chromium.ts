@@ -2,14 +2,9 @@
 // no sandbox (root), and none of the background connections a closed network refuses.
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { isCi } from './ci.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-
-/** CI=true (or 1, yes): set by CI services and by .ci/run's environment. */
-export function isCi(env: NodeJS.ProcessEnv): boolean {
-  const v = env.CI?.trim().toLowerCase();
-  return v !== undefined && v !== '' && v !== '0' && v !== 'false' && v !== 'no';
-}
 
 /**
  * Whether the browser tests can run. Under CI a missing browser is a failure (a skipped
