@@ -1,6 +1,7 @@
 // The harness: one component of the model, alone, driven by hand and checked against an
 // event log written by hand (SimPy's tests are the model: build a tiny process, run it,
 // compare the log). Each log line is "<µs> <what happened>", in the order it happened.
+import type { Uniform } from '../../../src/engine/random.js';
 import { Simulation } from '../../../src/engine/simulation.js';
 import { Connection, HttpRequest, type ClientSide } from '../../../src/model/request.js';
 import { Timeline, type Gauge } from '../../../src/stats/timeline.js';
@@ -63,6 +64,11 @@ export function postgresSettings(changes: Partial<PostgresSettings>): PostgresSe
     ...changes,
   };
 }
+
+/** The listener's random stream under the policy 'first', which takes none: a draw is a bug. */
+export const noDraws: Uniform = () => {
+  throw new Error('the policy "first" draws nothing');
+};
 
 /** A gauge nobody reads. */
 export const gauge = (): Gauge => new Timeline().gauge('g');
