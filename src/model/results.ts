@@ -74,6 +74,25 @@ function atRefusal(pg: Postgres): AtRefusal {
   return { held, awaitingClient, startingUp, inQuery, idle: held - awaitingClient - startingUp - inQuery };
 }
 
+/** An app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
+export interface PoolResult {
+  size: number;
+  maxOverflow: number;
+  peakPerWorker: number;
+  timeouts: number;
+}
+
+/** asyncpg's pool: its sizes, the most any worker's pool held, acquires that waited and that timed out, connects refused at start-up, pools that failed to start. */
+export interface AsyncpgPoolResult {
+  minSize: number;
+  maxSize: number;
+  peakPerWorker: number;
+  waited: number;
+  timeouts: number;
+  startupRefusals: number;
+  failedPools: number;
+}
+
 export interface RunResult {
   /** hey's Total: from the start until the last request ended. */
   total: Time;
@@ -122,18 +141,8 @@ export interface RunResult {
     deadEnds: number;
     /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
     atRefusal: AtRefusal;
-    /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
-    pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
-    /** asyncpg's pool: its sizes, the most any worker's pool held, acquires that waited and that timed out, connects refused at start-up, pools that failed to start. */
-    asyncpgPool?: {
-      minSize: number;
-      maxSize: number;
-      peakPerWorker: number;
-      waited: number;
-      timeouts: number;
-      startupRefusals: number;
-      failedPools: number;
-    };
+    pool?: PoolResult;
+    asyncpgPool?: AsyncpgPoolResult;
     pgbouncer?: {
       poolMode: string;
       defaultPoolSize: number;

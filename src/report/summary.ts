@@ -3,6 +3,7 @@
 import { HEY_PERCENTILES, type PercentileKey } from '../analysis/calibration/heyOutput.js';
 import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
+import type { AsyncpgPoolResult, AtRefusal, PoolResult } from '../model/results.js';
 import type { RunResult } from '../model/system.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import { bindingLimit, type BindingLimit } from './bindingLimit.js';
@@ -67,17 +68,9 @@ export interface RunSummary {
       queries: number;
       postmaster: { listenBacklog: number; peakAcceptQueue: number; synDrops: number; deadEnds: number };
       /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
-      atRefusal: { held: number; awaitingClient: number; startingUp: number; inQuery: number; idle: number };
-      pool: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number } | null;
-      asyncpgPool?: {
-        minSize: number;
-        maxSize: number;
-        peakPerWorker: number;
-        waited: number;
-        timeouts: number;
-        startupRefusals: number;
-        failedPools: number;
-      };
+      atRefusal: AtRefusal;
+      pool: PoolResult | null;
+      asyncpgPool?: AsyncpgPoolResult;
       pgbouncer: {
         poolMode: string;
         defaultPoolSize: number;
