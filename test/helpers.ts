@@ -67,3 +67,16 @@ export function withoutCosts<T>(raw: T): T {
   }
   return r;
 }
+
+/**
+ * One core, one gevent worker, 10 ms of Python per request: the CPU is the bottleneck. The
+ * --sensitivity tests (its function and its command line) move its costs.
+ */
+export const cpuBound = {
+  description: 'CPU-bound',
+  client: { requests: 200, concurrency: 10, timeout: 0 },
+  machine: { cores: 1 },
+  server: { workerClass: 'gevent', workers: 1 },
+  app: { steps: [{ kind: 'cpu', time: '10ms' }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: '1ms' }, { kind: 'dbClose' }] },
+  database: { superuser: true, forkTime: 0.001, backendStartTime: 0.002, backendExitTime: 0.001 },
+};
