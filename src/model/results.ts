@@ -93,6 +93,21 @@ export interface AsyncpgPoolResult {
   failedPools: number;
 }
 
+/** PgBouncer's settings and what it counted, as the report gives them too. */
+export interface PgbouncerCounts {
+  poolMode: string;
+  defaultPoolSize: number;
+  maxClientConn: number;
+  peakClients: number;
+  refused: number;
+  timeouts: number;
+  /** Server connections it opened, and closed because their client left inside a transaction. */
+  serversOpened: number;
+  serversClosed: number;
+  /** The most server connections it had at once (PostgreSQL may still count exiting ones). */
+  peakServers: number;
+}
+
 export interface RunResult {
   /** hey's Total: from the start until the last request ended. */
   total: Time;
@@ -143,18 +158,7 @@ export interface RunResult {
     atRefusal: AtRefusal;
     pool?: PoolResult;
     asyncpgPool?: AsyncpgPoolResult;
-    pgbouncer?: {
-      poolMode: string;
-      defaultPoolSize: number;
-      maxClientConn: number;
-      peakClients: number;
-      refused: number;
-      timeouts: number;
-      /** Server connections it opened, and closed because their client left inside a transaction. */
-      serversOpened: number;
-      serversClosed: number;
-      /** The most server connections it had at once (PostgreSQL may still count exiting ones). */
-      peakServers: number;
+    pgbouncer?: PgbouncerCounts & {
       /** Its own CPU (µs). */
       cpuUsed: number;
     };

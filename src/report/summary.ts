@@ -3,7 +3,7 @@
 import { HEY_PERCENTILES, type PercentileKey } from '../analysis/calibration/heyOutput.js';
 import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
-import type { AsyncpgPoolResult, AtRefusal, PoolResult } from '../model/results.js';
+import type { AsyncpgPoolResult, AtRefusal, PgbouncerCounts, PoolResult } from '../model/results.js';
 import type { RunResult } from '../model/system.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import { bindingLimit, type BindingLimit } from './bindingLimit.js';
@@ -71,20 +71,12 @@ export interface RunSummary {
       atRefusal: AtRefusal;
       pool: PoolResult | null;
       asyncpgPool?: AsyncpgPoolResult;
-      pgbouncer: {
-        poolMode: string;
-        defaultPoolSize: number;
-        maxClientConn: number;
-        peakClients: number;
-        refused: number;
-        timeouts: number;
-        /** Server connections it opened, and closed because their client left inside a transaction. */
-        serversOpened: number;
-        serversClosed: number;
-        peakServers: number;
-        /** Its own CPU, seconds. */
-        cpu: number;
-      } | null;
+      pgbouncer:
+        | (PgbouncerCounts & {
+            /** Its own CPU, seconds. */
+            cpu: number;
+          })
+        | null;
     } | null;
     /** Configurations that can fail in ways this run may not have shown. */
     warnings: string[];
