@@ -17,21 +17,19 @@ import { applyOverride } from '../dist/scenario/overrides.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FREE = ['app.steps.0.cpu', 'database.backendStartTime'];
-// The article's rows (shared/seed): hey -n C -c C -t 0 against each scenario.
-const ARTICLE = [
-  ['gevent-unpatched-10', 0.991, '10 x 204'],
-  ['gevent-10', 9.692, '10 x 204'],
-  ['gevent-50', 45.7163, '50 x 204'],
-  ['gevent-75', 64.6615, '75 x 204'],
-  ['gevent-100', 83.9704, '100 x 204'],
-  ['gevent-101', 83.7357, '100 x 204, 1 x 500'],
-  ['gevent-125', 98.2715, '100 x 204, 25 x 500'],
-  ['gevent-4x100-actors', 197.7297, '1000 x 204'],
-];
+// The article's rows (shared/seed): hey -n C -c C -t 0 against each scenario (the same
+// rows test/scenarios/article.test.ts checks).
+const ARTICLE = JSON.parse(readFileSync(join(root, 'calibration', 'article-rows.json'), 'utf8'));
+const rowOf = (name) => ARTICLE.find((r) => r.scenario === name);
+const codesText = (statusCodes) =>
+  Object.entries(statusCodes)
+    .map(([k, n]) => `${n} x ${k}`)
+    .join(', ');
 const read = (name) => JSON.parse(readFileSync(join(root, 'scenarios', `${name}.json`), 'utf8'));
 
 // A run the article printed: only its Requests/sec and status codes are known.
-const articleRun = (name, rps) => {
+const articleRun = (name) => {
+  const rps = rowOf(name).requestsPerSec;
   const c = read(name).client.concurrency;
   return {
     source: `article -c ${c}`,
@@ -52,26 +50,19 @@ const articleRun = (name, rps) => {
 
 let values = FREE.map((p) => p.split('.').reduce((o, k) => o?.[k], read('gevent-100')));
 if (!process.argv.includes('--check')) {
-  const r = fit(
-    read('gevent-100'),
-    [articleRun('gevent-10', 9.692), articleRun('gevent-100', 83.9704)],
-    [],
-    { free: FREE },
-    'gevent-100.json',
-  );
+  const r = fit(read('gevent-100'), [articleRun('gevent-10'), articleRun('gevent-100')], [], { free: FREE }, 'gevent-100.json');
   values = r.parameters.map((p) => p.fitted);
   console.log(`fitted (${r.evaluations} simulations, ${r.converged ? 'converged' : 'NOT converged'}):`);
   for (const p of r.parameters) console.log(`  ${p.path.padEnd(26)} ${p.fitted} s (from ${p.start} s)`);
 }
 console.log('scenario                  article   simulated  difference  status codes');
-for (const [name, rps, codes] of ARTICLE) {
+for (const { scenario: name, requestsPerSec: rps, statusCodes } of ARTICLE) {
   const raw = read(name);
   for (const [i, p] of FREE.entries()) applyOverride(raw, `${p}=${values[i]}`);
   const scenario = validateScenario(raw, name);
   const s = summarize(simulate(scenario, { timeSeries: false }), name, scenario.seed);
-  const got = Object.entries(s.statusCodes)
-    .map(([k, n]) => `${n} x ${k}`)
-    .join(', ');
+  const got = codesText(s.statusCodes);
+  const codes = codesText(statusCodes);
   const d = (100 * (s.summary.requestsPerSec / rps - 1)).toFixed(1);
   console.log(
     `${name.padEnd(24)} ${rps.toFixed(4).padStart(9)} ${s.summary.requestsPerSec.toFixed(4).padStart(11)} ${`${d.startsWith('-') ? '' : '+'}${d} %`.padStart(11)}  ${got}${got === codes ? '' : ` (article: ${codes})`}`,

@@ -67,3 +67,36 @@ export function withoutCosts<T>(raw: T): T {
   }
   return r;
 }
+
+/**
+ * One core, one gevent worker, 10 ms of Python per request: the CPU is the bottleneck. The
+ * --sensitivity tests (its function and its command line) move its costs.
+ */
+export const cpuBound = {
+  description: 'CPU-bound',
+  client: { requests: 200, concurrency: 10, timeout: 0 },
+  machine: { cores: 1 },
+  server: { workerClass: 'gevent', workers: 1 },
+  app: { steps: [{ kind: 'cpu', time: '10ms' }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: '1ms' }, { kind: 'dbClose' }] },
+  database: { superuser: true, forkTime: 0.001, backendStartTime: 0.002, backendExitTime: 0.001 },
+};
+
+/**
+ * gthread workers whose handler takes a random time (1 ms of CPU, then a sleep of mean
+ * `sleep`): different seeds give different runs, so a sweep's replications and shards
+ * differ, and a run is small enough to sweep many times in a test.
+ */
+export function gthreadSweep(o: { description: string; seed: number; requests: number; concurrency: number; sleep: string }) {
+  return {
+    description: o.description,
+    seed: o.seed,
+    client: { requests: o.requests, concurrency: o.concurrency },
+    server: { workerClass: 'gthread', threads: 2 },
+    app: {
+      steps: [
+        { kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } },
+        { kind: 'sleep', time: { dist: 'exponential', mean: o.sleep } },
+      ],
+    },
+  };
+}

@@ -9,16 +9,13 @@ import { prepareSweep, type SweepDefinition } from '../analysis/sweep/sweep.js';
 import { simulate } from '../model/system.js';
 import { UserError } from '../scenario/errors.js';
 import { numberFlag, singleValue } from '../cli/flags.js';
+import type { SweepArgs } from '../cli/loadSweep.js';
 
 export const ENGINES = ['slurm', 'kubernetes'] as const;
 export type Engine = (typeof ENGINES)[number];
 
-export interface EmitArgs {
-  scenario: string;
-  vary: string[];
-  set: string[];
-  seed?: unknown;
-  replications?: unknown;
+/** The sweep's own flags, which the shards run again, and those of the job around them. */
+export interface EmitArgs extends SweepArgs {
   emit?: unknown;
   shards?: unknown;
   shard?: unknown;

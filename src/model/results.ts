@@ -74,6 +74,40 @@ function atRefusal(pg: Postgres): AtRefusal {
   return { held, awaitingClient, startingUp, inQuery, idle: held - awaitingClient - startingUp - inQuery };
 }
 
+/** An app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
+export interface PoolResult {
+  size: number;
+  maxOverflow: number;
+  peakPerWorker: number;
+  timeouts: number;
+}
+
+/** asyncpg's pool: its sizes, the most any worker's pool held, acquires that waited and that timed out, connects refused at start-up, pools that failed to start. */
+export interface AsyncpgPoolResult {
+  minSize: number;
+  maxSize: number;
+  peakPerWorker: number;
+  waited: number;
+  timeouts: number;
+  startupRefusals: number;
+  failedPools: number;
+}
+
+/** PgBouncer's settings and what it counted, as the report gives them too. */
+export interface PgbouncerCounts {
+  poolMode: string;
+  defaultPoolSize: number;
+  maxClientConn: number;
+  peakClients: number;
+  refused: number;
+  timeouts: number;
+  /** Server connections it opened, and closed because their client left inside a transaction. */
+  serversOpened: number;
+  serversClosed: number;
+  /** The most server connections it had at once (PostgreSQL may still count exiting ones). */
+  peakServers: number;
+}
+
 export interface RunResult {
   /** With machine.speedVariation: the factor this run's CPU costs were multiplied by (scenario/machineSpeed.ts). */
   machineSpeed?: { variation: number; factor: number };
@@ -124,30 +158,9 @@ export interface RunResult {
     deadEnds: number;
     /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
     atRefusal: AtRefusal;
-    /** With an app-side pool: its size per worker, the most any worker's pool held, and checkouts that timed out. */
-    pool?: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number };
-    /** asyncpg's pool: its sizes, the most any worker's pool held, acquires that waited and that timed out, connects refused at start-up, pools that failed to start. */
-    asyncpgPool?: {
-      minSize: number;
-      maxSize: number;
-      peakPerWorker: number;
-      waited: number;
-      timeouts: number;
-      startupRefusals: number;
-      failedPools: number;
-    };
-    pgbouncer?: {
-      poolMode: string;
-      defaultPoolSize: number;
-      maxClientConn: number;
-      peakClients: number;
-      refused: number;
-      timeouts: number;
-      /** Server connections it opened, and closed because their client left inside a transaction. */
-      serversOpened: number;
-      serversClosed: number;
-      /** The most server connections it had at once (PostgreSQL may still count exiting ones). */
-      peakServers: number;
+    pool?: PoolResult;
+    asyncpgPool?: AsyncpgPoolResult;
+    pgbouncer?: PgbouncerCounts & {
       /** Its own CPU (µs). */
       cpuUsed: number;
     };

@@ -31,12 +31,12 @@ import { PgBouncer } from './database/pgbouncer.js';
 import { Postgres } from './database/postgres.js';
 import type { Listener } from './listener.js';
 import { PHASE_NAMES } from './request.js';
-import { Arbiter } from './server/arbiter.js';
+import type { Arbiter } from './server/arbiter.js';
 import { wireFleet, type Fleet } from './fleet/wireFleet.js';
 import { Breakers } from './breaker.js';
 import { IncidentTimeline } from './timeline/incidentTimeline.js';
 import { hasIncident } from '../scenario/resolveIncidents.js';
-import { newApp, newDatabaseAccess, newListener } from './wireInstance.js';
+import { newApp, newArbiter, newDatabaseAccess, newListener } from './wireInstance.js';
 
 /** The wired system, ready to run: its components, and what records them. */
 export interface System {
@@ -167,14 +167,13 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   if (d?.clientAnswers) postgres!.client = app;
 
   const listener = newListener(sim, r.listener, streams, timeline.gauge('backlog', series));
-  const arbiter = new Arbiter(
+  const arbiter = newArbiter(
     sim,
     listener,
     app,
     r.server,
     { running: timeline.gauge('running', series), keepalive: timeline.gauge('keepalive', series) },
-    streams.stream('server.maxRequestsJitter'),
-    streams.stream('server.spawnSleep'),
+    streams,
   );
 
   const client = newClient(r, sim, listener, recorder, streams);

@@ -3,7 +3,8 @@
 // may open, their sum against max_connections - superuser_reserved_connections, and the
 // peaks reached). JSON in seconds (summary.ts's `fleet`), and the text under "Simulation:".
 import { toSeconds } from '../engine/time.js';
-import type { FleetResult } from '../model/fleet/fleetResult.js';
+import type { BudgetResult, FleetResult } from '../model/fleet/fleetResult.js';
+import type { BalancerCounts } from '../model/fleet/loadBalancer.js';
 
 export interface FleetSummary {
   instances: {
@@ -27,33 +28,20 @@ export interface FleetSummary {
     /** Under a CPU limit: periods throttled (cpu.stat nr_throttled) and seconds throttled (throttled_time). */
     throttled: { periods: number; seconds: number } | null;
   }[];
-  balancer: {
+  /** What it answered itself (502, 504) and its retries, as the balancer counted them. */
+  balancer: BalancerCounts & {
     policy: string;
     requests: number;
     peakConnections: number;
-    /** What it answered itself: 502 with no upstream left to try, 502 after a failed attempt, 504 after a timed-out one. */
-    noLiveUpstreams: number;
-    badGateway: number;
-    gatewayTimeout: number;
-    retries: number;
-    upstreamConnects: number;
-    upstreamReuses: number;
+    /** CPU seconds. */
     cpu: number;
-    upstreams: { attempts: number; failures: number; responses: number; peakActive: number }[];
+    upstreams: FleetResult['balancer']['upstreams'];
   };
-  otherClients: { name: string; connections: number; peak: number; opened: number; refused: number; tasks: number }[];
+  otherClients: FleetResult['otherClients'];
   /** The autoscaler's decisions: when (s), replicas before and after, the mean CPU utilization it read (of the pods' request). */
   scaleEvents: { at: number; from: number; to: number; utilization: number }[];
   /** null without a database. */
-  budget: {
-    items: { name: string; max: number; how: string; peak: number }[];
-    /** The most connections all parts may hold together, what ordinary roles may hold (max_connections - reserved), and the most PostgreSQL held. */
-    max: number;
-    limit: number;
-    maxConnections: number;
-    reserved: number;
-    peak: number;
-  } | null;
+  budget: BudgetResult | null;
 }
 
 export function fleetSummary(f: FleetResult): FleetSummary {

@@ -1,14 +1,14 @@
 // The figures of one run, computed once from the raw result, in seconds, the way hey
 // computes them (requester/report.go). Text, JSON and charts all render this object.
+import { HEY_PERCENTILES, type PercentileKey } from '../analysis/calibration/heyOutput.js';
 import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
+import type { AsyncpgPoolResult, AtRefusal, PgbouncerCounts, PoolResult } from '../model/results.js';
 import type { RunResult } from '../model/system.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import { bindingLimit, type BindingLimit } from './bindingLimit.js';
 import { budgetWarning, fleetSummary, type FleetSummary, workersWarning } from './fleetReport.js';
 import { incidentSummary, type IncidentSummary } from './incident.js';
-
-export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
 
 export interface RunSummary {
   scenario: string;
@@ -25,7 +25,7 @@ export interface RunSummary {
     errors: number;
   };
   /** p10 ... p99 in seconds; null where hey prints no line (too few responses). */
-  latency: Record<`p${(typeof PERCENTILES)[number]}`, number | null>;
+  latency: Record<PercentileKey, number | null>;
   /** hey's response-time histogram: 11 marks from fastest to slowest. */
   histogram: { mark: number; count: number }[];
   statusCodes: Record<string, number>;
@@ -70,31 +70,15 @@ export interface RunSummary {
       queries: number;
       postmaster: { listenBacklog: number; peakAcceptQueue: number; synDrops: number; deadEnds: number };
       /** At a slot refusal, what the backends holding the slots were doing (means over the refusals). */
-      atRefusal: { held: number; awaitingClient: number; startingUp: number; inQuery: number; idle: number };
-      pool: { size: number; maxOverflow: number; peakPerWorker: number; timeouts: number } | null;
-      asyncpgPool?: {
-        minSize: number;
-        maxSize: number;
-        peakPerWorker: number;
-        waited: number;
-        timeouts: number;
-        startupRefusals: number;
-        failedPools: number;
-      };
-      pgbouncer: {
-        poolMode: string;
-        defaultPoolSize: number;
-        maxClientConn: number;
-        peakClients: number;
-        refused: number;
-        timeouts: number;
-        /** Server connections it opened, and closed because their client left inside a transaction. */
-        serversOpened: number;
-        serversClosed: number;
-        peakServers: number;
-        /** Its own CPU, seconds. */
-        cpu: number;
-      } | null;
+      atRefusal: AtRefusal;
+      pool: PoolResult | null;
+      asyncpgPool?: AsyncpgPoolResult;
+      pgbouncer:
+        | (PgbouncerCounts & {
+            /** Its own CPU, seconds. */
+            cpu: number;
+          })
+        | null;
     } | null;
     /** Configurations that can fail in ways this run may not have shown. */
     warnings: string[];
@@ -118,8 +102,8 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
   const total = toSeconds(result.total);
   const responses = rec.responses;
   const latency = {} as RunSummary['latency'];
-  const values = lat.percentiles(PERCENTILES);
-  PERCENTILES.forEach((p, i) => {
+  const values = lat.percentiles(HEY_PERCENTILES);
+  HEY_PERCENTILES.forEach((p, i) => {
     const v = values[i];
     latency[`p${p}`] = v === undefined ? null : toSeconds(v);
   });

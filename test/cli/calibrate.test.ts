@@ -49,24 +49,9 @@ describe('sim compare', () => {
   });
 
   it('is deterministic', async () => {
-    const a = await sim(
-      'compare',
-      SCENARIO,
-      `${HEY}/actors-c1000.r1.txt`,
-      '--set',
-      'server.workers=4',
-      '--set',
-      'server.workerConnections=100',
-    );
-    const b = await sim(
-      'compare',
-      SCENARIO,
-      `${HEY}/actors-c1000.r1.txt`,
-      '--set',
-      'server.workers=4',
-      '--set',
-      'server.workerConnections=100',
-    );
+    const args = ['compare', SCENARIO, `${HEY}/actors-c1000.r1.txt`, '--set', 'server.workers=4', '--set', 'server.workerConnections=100'];
+    const a = await sim(...args);
+    const b = await sim(...args);
     expect(a.out).toBe(b.out);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sim } from '../sim.js';
-import { withoutCosts } from '../helpers.js';
+import { cpuBound, withoutCosts } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-sensitivity-'));
 function scenarioFile(name: string, scenario: unknown): string {
@@ -11,16 +11,6 @@ function scenarioFile(name: string, scenario: unknown): string {
   writeFileSync(path, JSON.stringify(withoutCosts(scenario), null, 2));
   return path;
 }
-
-/** One core, one gevent worker, 10 ms of Python per request: the CPU is the bottleneck. */
-const cpuBound = {
-  description: 'CPU-bound',
-  client: { requests: 200, concurrency: 10, timeout: 0 },
-  machine: { cores: 1 },
-  server: { workerClass: 'gevent', workers: 1 },
-  app: { steps: [{ kind: 'cpu', time: '10ms' }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: '1ms' }, { kind: 'dbClose' }] },
-  database: { superuser: true, forkTime: 0.001, backendStartTime: 0.002, backendExitTime: 0.001 },
-};
 
 describe('sim run --sensitivity', () => {
   const file = scenarioFile('cpu-bound.json', cpuBound);

@@ -8,23 +8,15 @@ import { prepareSweep } from '../../src/analysis/sweep/sweep.js';
 import { loadSweep } from '../../src/cli/loadSweep.js';
 import { sim, simArgv } from '../sim.js';
 import { schemaErrors } from '../charts/vegaLiteSchema.js';
+import { gthreadSweep } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-sweep-'));
 const noisy = join(dir, 'noisy.json');
 writeFileSync(
   noisy,
-  JSON.stringify({
-    description: 'random handler times, random accepts',
-    seed: 3,
-    client: { requests: 40, concurrency: 8 },
-    server: { workerClass: 'gthread', threads: 2 },
-    app: {
-      steps: [
-        { kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } },
-        { kind: 'sleep', time: { dist: 'exponential', mean: '10ms' } },
-      ],
-    },
-  }),
+  JSON.stringify(
+    gthreadSweep({ description: 'random handler times, random accepts', seed: 3, requests: 40, concurrency: 8, sleep: '10ms' }),
+  ),
 );
 const grid = ['--vary', 'server.workers=1..3', '--vary', 'client.concurrency=4,8', '--replications', '2'];
 

@@ -14,23 +14,13 @@ import { describe, expect, it } from 'vitest';
 import { sim } from '../sim.js';
 import { kubernetesName } from '../../src/cluster/emitKubernetes.js';
 import { SECONDS_PER_EVENT, SECONDS_PER_RUN, SHARD_MEMORY_MB } from '../../src/cluster/jobPlan.js';
+import { gthreadSweep } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-emit-'));
 const scenario = join(dir, 'tiny sweep.json');
 writeFileSync(
   scenario,
-  JSON.stringify({
-    description: 'a tiny sweep for the emit tests',
-    seed: 11,
-    client: { requests: 30, concurrency: 6 },
-    server: { workerClass: 'gthread', threads: 2 },
-    app: {
-      steps: [
-        { kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } },
-        { kind: 'sleep', time: { dist: 'exponential', mean: '5ms' } },
-      ],
-    },
-  }),
+  JSON.stringify(gthreadSweep({ description: 'a tiny sweep for the emit tests', seed: 11, requests: 30, concurrency: 6, sleep: '5ms' })),
 );
 const grid = ['--vary', 'server.workers=1..3', '--vary', 'client.concurrency=3,6', '--replications', '2', '--set', 'server.threads=3'];
 

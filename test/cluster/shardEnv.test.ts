@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveShard, type Env } from '../../src/cluster/shardEnv.js';
+import { gthreadSweep } from '../helpers.js';
 
 const auto = (env: Env, shards?: string) => resolveShard({ shard: 'auto', shards }, env);
 
@@ -117,18 +118,7 @@ describe('sim sweep --shard auto, with the variables set by hand', () => {
   const scenario = join(dir, 'tiny.json');
   writeFileSync(
     scenario,
-    JSON.stringify({
-      description: 'a tiny sweep for the shard tests',
-      seed: 5,
-      client: { requests: 30, concurrency: 6 },
-      server: { workerClass: 'gthread', threads: 2 },
-      app: {
-        steps: [
-          { kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } },
-          { kind: 'sleep', time: { dist: 'exponential', mean: '5ms' } },
-        ],
-      },
-    }),
+    JSON.stringify(gthreadSweep({ description: 'a tiny sweep for the shard tests', seed: 5, requests: 30, concurrency: 6, sleep: '5ms' })),
   );
   const grid = ['--vary', 'server.workers=1..5', '--replications', '2', '--jobs', '1'];
   // The environment without any engine's variable (the test may itself run in a job array).

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sim } from '../sim.js';
 import { slurmAvailable, slurmStatus } from '../support/slurm.js';
+import { gthreadSweep } from '../helpers.js';
 
 const CLUSTER = resolve('scripts/slurm-cluster.sh');
 
@@ -43,18 +44,9 @@ describe.skipIf(!slurmAvailable)('sim sweep --emit slurm on slurmctld and slurmd
   beforeAll(() => {
     writeFileSync(
       scenario,
-      JSON.stringify({
-        description: 'a tiny sweep for the Slurm test',
-        seed: 3,
-        client: { requests: 40, concurrency: 8 },
-        server: { workerClass: 'gthread', threads: 2 },
-        app: {
-          steps: [
-            { kind: 'cpu', time: { dist: 'exponential', mean: '1ms' } },
-            { kind: 'sleep', time: { dist: 'exponential', mean: '10ms' } },
-          ],
-        },
-      }),
+      JSON.stringify(
+        gthreadSweep({ description: 'a tiny sweep for the Slurm test', seed: 3, requests: 40, concurrency: 8, sleep: '10ms' }),
+      ),
     );
     const up = spawnSync(CLUSTER, ['up'], { encoding: 'utf8', timeout: 600_000 });
     if (up.status !== 0) throw new Error(`scripts/slurm-cluster.sh up failed (${up.status}):\n${up.stderr}`);

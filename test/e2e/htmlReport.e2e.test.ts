@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../support/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, pageProblems } from '../support/chromium.js';
 
 // Starting a browser takes seconds on a busy machine; no test here is about how long.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -38,12 +38,7 @@ describe.skipIf(!chromiumAvailable)('the HTML report in Chromium', () => {
     const dir = join(tmp, name);
     expect(await main(['run', `scenarios/${name}.json`, '--plot', dir], { out: () => {}, err: () => {} })).toBe(0);
     const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    const problems = pageProblems(page);
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
 

@@ -1,22 +1,24 @@
 // The article's table (shared/seed, MODEL.md section 5), reproduced from mechanisms.
 // Two costs were fitted to the -c 10 and -c 100 rows (docs/calibration.md,
-// calibration/article_fit.mjs); every other row is a prediction.
+// calibration/article_fit.mjs); every other row is a prediction. The rows are
+// calibration/article-rows.json, which article_fit.mjs reads too.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/model/system.js';
 import { summarize } from '../../src/report/summary.js';
 import { parseJson, validateScenario } from '../../src/scenario/load.js';
 
-const ARTICLE = [
-  { file: 'gevent-unpatched-10.json', rps: 0.991, statusCodes: { '204': 10 } },
-  { file: 'gevent-10.json', rps: 9.692, statusCodes: { '204': 10 } },
-  { file: 'gevent-50.json', rps: 45.7163, statusCodes: { '204': 50 } },
-  { file: 'gevent-75.json', rps: 64.6615, statusCodes: { '204': 75 } },
-  { file: 'gevent-100.json', rps: 83.9704, statusCodes: { '204': 100 } },
-  { file: 'gevent-101.json', rps: 83.7357, statusCodes: { '204': 100, '500': 1 } },
-  { file: 'gevent-125.json', rps: 98.2715, statusCodes: { '204': 100, '500': 25 } },
-  { file: 'gevent-4x100-actors.json', rps: 197.7297, statusCodes: { '204': 1000 } },
-];
+interface ArticleRow {
+  scenario: string;
+  requestsPerSec: number;
+  statusCodes: Record<string, number>;
+}
+
+const ARTICLE = (JSON.parse(readFileSync('calibration/article-rows.json', 'utf8')) as ArticleRow[]).map((r) => ({
+  file: `${r.scenario}.json`,
+  rps: r.requestsPerSec,
+  statusCodes: r.statusCodes,
+}));
 
 function runFile(file: string) {
   const path = `scenarios/${file}`;

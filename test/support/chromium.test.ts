@@ -1,6 +1,7 @@
 // Issue 17, item 26: without Chromium the browser tests were skipped without a word.
 import { describe, expect, it } from 'vitest';
-import { chromiumStatus, isCi } from './chromium.js';
+import { chromiumStatus } from './chromium.js';
+import { isCi } from './ci.js';
 
 describe('the browser tests without a browser', () => {
   it('fail under CI', () => {

@@ -1,14 +1,10 @@
 // Debian's Chromium for the end-to-end tests, launched as this workplace needs it: headless,
 // no sandbox (root), and none of the background connections a closed network refuses.
 import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { isCi } from './ci.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-
-/** CI=true (or 1, yes): set by CI services and by .ci/run's environment. */
-export function isCi(env: NodeJS.ProcessEnv): boolean {
-  const v = env.CI?.trim().toLowerCase();
-  return v !== undefined && v !== '' && v !== '0' && v !== 'false' && v !== 'no';
-}
 
 /**
  * Whether the browser tests can run. Under CI a missing browser is a failure (a skipped
@@ -41,3 +37,17 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * What goes wrong on `page` from now on, as it happens: console errors and warnings, page
+ * errors and failed requests. A page that works leaves it empty.
+ */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  return problems;
+}

@@ -3,14 +3,9 @@
 // installs slurm-wlm and munge); elsewhere the tests are skipped with a line saying why
 // and how to get them.
 import { existsSync } from 'node:fs';
+import { isCi } from './ci.js';
 
 export const SLURM_BINARIES = ['/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged', '/usr/bin/sbatch'];
-
-/** CI=true (or 1, yes), as test/support/chromium.ts reads it. */
-function isCi(env: NodeJS.ProcessEnv): boolean {
-  const v = env.CI?.trim().toLowerCase();
-  return v !== undefined && v !== '' && v !== '0' && v !== 'false' && v !== 'no';
-}
 
 export function slurmStatus(
   env: NodeJS.ProcessEnv,

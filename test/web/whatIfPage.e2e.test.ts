@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../support/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, pageProblems } from '../support/chromium.js';
 
 // Starting a browser takes seconds on a busy machine; no test here is about how long.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -120,12 +120,7 @@ describe.skipIf(!chromiumAvailable)('the what-if page in Chromium, served by sim
   /** A page whose console errors and warnings, page errors and failed requests are collected. */
   async function open(path: string): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    const problems = pageProblems(page);
     await page.goto(`${origin}${path}`);
     await settled(page);
     return { page, problems };

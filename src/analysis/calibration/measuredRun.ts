@@ -178,6 +178,43 @@ export function buildReport(f: Figures): HeyReport {
   };
 }
 
+/** The figures of a tool that counts requests and the failures among them (locust, k6). */
+export interface PassFailFigures {
+  requests: number;
+  failures: number;
+  total: number;
+  requestsPerSec: number;
+  average: number | null;
+  fastest: number | null;
+  slowest: number | null;
+  percentiles: Record<number, number | null>;
+}
+
+/**
+ * A run of a tool whose failure is a status >= 400 or no response at all (locust, k6): its
+ * statuses are two groups, the 2xx/3xx ones and FAILED_GROUP, which holds the errors too.
+ */
+export function passFailRun(source: string, tool: Tool, client: StatedClient, f: PassFailFigures): MeasuredRun {
+  return {
+    source,
+    tool,
+    command: undefined,
+    client,
+    errorCounting: 'in-status',
+    statusGroups: ['2xx/3xx', FAILED_GROUP],
+    report: buildReport({
+      total: f.total,
+      requestsPerSec: f.requestsPerSec,
+      average: f.average,
+      fastest: f.fastest,
+      slowest: f.slowest,
+      percentiles: f.percentiles,
+      statusCodes: { '2xx/3xx': f.requests - f.failures, [FAILED_GROUP]: f.failures },
+      responses: f.requests,
+    }),
+  };
+}
+
 /**
  * hey's percentile rule (requester/report.go): the first latency, in sorted order, whose
  * index * 100 / count reaches the percentile. For outputs that list every request.

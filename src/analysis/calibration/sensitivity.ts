@@ -205,33 +205,27 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
   out.settingsChecked = settings.map((a) => a.path);
   const runs = 2 * toMove.length + settings.reduce((n, a) => n + a.values.length - 1, 0);
   let done = 0;
-  const runAt = (cost: (typeof toMove)[number], factor: number): SensitivityFigures => {
+  // From a fresh copy each time, so that a run differs from the base in `what` alone
+  // ("app.steps.0.cpu -50 %", which its messages name).
+  const runMoved = (keys: Override['path'], value: unknown, what: string): SensitivityFigures => {
     const copy = structuredClone(raw);
-    const sign = factor < 1 ? '-' : '+';
-    const percent = `${sign}${Math.round(Math.abs(factor - 1) * 100)} %`;
-    const override: Override = {
-      path: cost.keys,
-      value: scaleDuration(cost.value, factor, cost.max ?? MAX_SECONDS),
-      source: `--sensitivity (${cost.path} ${percent})`,
-    };
+    const override: Override = { path: keys, value, source: `--sensitivity (${what})` };
     applyOverride(copy, override);
-    const moved = validateScenario(copy, `${options.source} (--sensitivity: ${cost.path} ${percent})`, [override]);
+    const moved = validateScenario(copy, `${options.source} (--sensitivity: ${what})`, [override]);
     const result = simulate(moved, { timeSeries: options.timeSeries ?? false });
     options.onRun?.(result);
     options.onProgress?.(++done, runs);
     return figuresOf(summarize(result, options.source, moved.seed));
   };
+  const runAt = (cost: (typeof toMove)[number], factor: number): SensitivityFigures => {
+    const sign = factor < 1 ? '-' : '+';
+    const percent = `${sign}${Math.round(Math.abs(factor - 1) * 100)} %`;
+    return runMoved(cost.keys, scaleDuration(cost.value, factor, cost.max ?? MAX_SECONDS), `${cost.path} ${percent}`);
+  };
   const runWith = (setting: (typeof settings)[number], value: string): SensitivityFigures => {
-    const copy = structuredClone(raw);
     // A list or an object (server.cacheRefillCpu's points) is written as its JSON, as --set takes it.
     const parsed: unknown = /^[[{]/.test(value) ? JSON.parse(value) : value;
-    const override: Override = { path: setting.keys, value: parsed, source: `--sensitivity (${setting.path} ${value})` };
-    applyOverride(copy, override);
-    const moved = validateScenario(copy, `${options.source} (--sensitivity: ${setting.path} ${value})`, [override]);
-    const result = simulate(moved, { timeSeries: options.timeSeries ?? false });
-    options.onRun?.(result);
-    options.onProgress?.(++done, runs);
-    return figuresOf(summarize(result, options.source, moved.seed));
+    return runMoved(setting.keys, parsed, `${setting.path} ${value}`);
   };
   const rows = toMove.map((cost, order) => {
     const low = runAt(cost, 1 - SENSITIVITY_CHANGE);

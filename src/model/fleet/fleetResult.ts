@@ -32,6 +32,7 @@ export interface InstanceResult {
 
 export interface BudgetResult {
   items: (BudgetItem & { peak: number })[];
+  /** The most connections all parts may hold together, what ordinary roles may hold (max_connections - reserved), and the most PostgreSQL held. */
   max: number;
   limit: number;
   maxConnections: number;

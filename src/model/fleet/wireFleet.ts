@@ -26,14 +26,14 @@ import type { Postgres } from '../database/postgres.js';
 import type { DbServer } from '../database/server.js';
 import { Listener } from '../listener.js';
 import type { PhaseLedger } from '../request.js';
-import { Arbiter } from '../server/arbiter.js';
+import type { Arbiter } from '../server/arbiter.js';
 import { Autoscaler } from './autoscaler.js';
 import { CountedServer } from './countedServer.js';
 import { LoadBalancer } from './loadBalancer.js';
 import { Upstream } from './upstream.js';
 import { MemoryLimit } from './memoryLimit.js';
 import { OtherClient } from './otherClients.js';
-import { newApp, newDatabaseAccess, newListener } from '../wireInstance.js';
+import { newApp, newArbiter, newDatabaseAccess, newListener } from '../wireInstance.js';
 
 /** One instance of the app: what a single-instance run has, once per instance. */
 export interface Instance {
@@ -130,15 +130,7 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
     }
     const app = newApp(sim, own.app, cpu, db, streams);
     const listener = newListener(sim, own.listener, streams, timeline.gauge('backlog', series));
-    const arbiter = new Arbiter(
-      sim,
-      listener,
-      app,
-      own.server,
-      gauges,
-      streams.stream('server.maxRequestsJitter'),
-      streams.stream('server.spawnSleep'),
-    );
+    const arbiter = newArbiter(sim, listener, app, own.server, gauges, streams);
     const memory = own.memory === undefined ? undefined : new MemoryLimit(own.memory);
     if (memory !== undefined) arbiter.watchMemory(memory);
     instances.push({ index: i, listener, arbiter, app, db, counted, pgbouncer, cpu, memory });

@@ -10,17 +10,7 @@ import { simulate } from '../../../src/model/system.js';
 import { summarize } from '../../../src/report/summary.js';
 import { sensitivityText } from '../../../src/report/sensitivityText.js';
 import { validateScenario } from '../../../src/scenario/load.js';
-import { withoutCosts } from '../../helpers.js';
-
-/** One core, one gevent worker, 10 ms of Python per request: the CPU is the bottleneck. */
-const cpuBound = {
-  description: 'CPU-bound',
-  client: { requests: 200, concurrency: 10, timeout: 0 },
-  machine: { cores: 1 },
-  server: { workerClass: 'gevent', workers: 1 },
-  app: { steps: [{ kind: 'cpu', time: '10ms' }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: '1ms' }, { kind: 'dbClose' }] },
-  database: { superuser: true, forkTime: 0.001, backendStartTime: 0.002, backendExitTime: 0.001 },
-};
+import { cpuBound, withoutCosts } from '../../helpers.js';
 
 /** hey -q 10 with 5 workers: 50 requests a second whatever the server does. */
 const clientBound = {

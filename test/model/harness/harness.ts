@@ -1,11 +1,13 @@
 // The harness: one component of the model, alone, driven by hand and checked against an
 // event log written by hand (SimPy's tests are the model: build a tiny process, run it,
 // compare the log). Each log line is "<µs> <what happened>", in the order it happened.
+import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import type { Uniform } from '../../../src/engine/random.js';
 import { Simulation } from '../../../src/engine/simulation.js';
 import { Connection, HttpRequest, type ClientSide } from '../../../src/model/request.js';
 import { Timeline, type Gauge } from '../../../src/stats/timeline.js';
 import type { DbServer } from '../../../src/model/database/server.js';
-import type { PostgresSettings } from '../../../src/model/database/postgres.js';
+import { Postgres, type PostgresSettings } from '../../../src/model/database/postgres.js';
 
 export interface Harness {
   sim: Simulation;
@@ -63,6 +65,27 @@ export function postgresSettings(changes: Partial<PostgresSettings>): PostgresSe
     ...changes,
   };
 }
+
+/**
+ * PostgreSQL alone, past the handshake, on `cores` cores of its own: `open` and `query` log
+ * "ready ID" and "result ID" when they end, or "ID error" when they fail.
+ */
+export function postgresAlone(settings: PostgresSettings, cores: number) {
+  const h = harness();
+  const pg = new Postgres(h.sim, settings, new FifoCpu(h.sim, cores), gauge(), [1_000_000]);
+  const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
+  return {
+    h,
+    pg,
+    open: (id: number) => pg.open(request(id), 0, log('ready'), id),
+    query: (id: number, cpu: number, wait: number) => pg.query(request(id), cpu, wait, log('result'), id),
+  };
+}
+
+/** The listener's random stream under the policy 'first', which takes none: a draw is a bug. */
+export const noDraws: Uniform = () => {
+  throw new Error('the policy "first" draws nothing');
+};
 
 /** A gauge nobody reads. */
 export const gauge = (): Gauge => new Timeline().gauge('g');

@@ -1,14 +1,9 @@
 // The listener alone: a kernel accept queue, SYN drops and retransmissions, one acceptor
 // driven by hand.
 import { describe, expect, it } from 'vitest';
-import type { Uniform } from '../../../src/engine/random.js';
 import { Listener, type Acceptor } from '../../../src/model/listener.js';
 import { Connection } from '../../../src/model/request.js';
-import { gauge, harness, loggingClient, type Harness } from './harness.js';
-
-const never: Uniform = () => {
-  throw new Error('the policy "first" draws nothing');
-};
+import { gauge, harness, loggingClient, noDraws, type Harness } from './harness.js';
 
 /** A worker with `slots` connections at most, which logs what it accepts and says when it is full. */
 function acceptor(h: Harness, listener: () => Listener, slots: number): Acceptor & { done(): void } {
@@ -35,7 +30,7 @@ describe('the listener, alone', () => {
   /** Capacity 1; a dropped SYN is resent 1 s later, then the client waits 2 s more and gives up. */
   function setup() {
     const h = harness();
-    const listener = new Listener(h.sim, 1, [1_000_000, 2_000_000], 'first', never, gauge());
+    const listener = new Listener(h.sim, 1, [1_000_000, 2_000_000], 'first', noDraws, gauge());
     const client = loggingClient(h);
     const conns = [1, 2, 3].map((id) => new Connection(id, client));
     return { h, listener, conns };

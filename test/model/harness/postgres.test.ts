@@ -1,20 +1,11 @@
 // PostgreSQL alone, past the handshake (test/model/database/ has it step by step):
 // queries on the backends' cores, and what a close frees and when.
 import { describe, expect, it } from 'vitest';
-import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
-import { Postgres, TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';
-import { gauge, harness, postgresSettings, request } from './harness.js';
+import { TOO_MANY_CLIENTS, type PostgresSettings } from '../../../src/model/database/postgres.js';
+import { postgresAlone, postgresSettings } from './harness.js';
 
 function setup(changes: Partial<PostgresSettings>, cores = 1) {
-  const h = harness();
-  const pg = new Postgres(h.sim, postgresSettings({ maxConnections: 2, ...changes }), new FifoCpu(h.sim, cores), gauge(), [1_000_000]);
-  const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
-  return {
-    h,
-    pg,
-    open: (id: number) => pg.open(request(id), 0, log('ready'), id),
-    query: (id: number, cpu: number, wait: number) => pg.query(request(id), cpu, wait, log('result'), id),
-  };
+  return postgresAlone(postgresSettings({ maxConnections: 2, ...changes }), cores);
 }
 
 describe('PostgreSQL, alone: queries and closes', () => {

@@ -3,23 +3,13 @@
 // is idle again, and runs the next query (calibration/statement_timeout.sh checks this
 // against PostgreSQL 15).
 import { describe, expect, it } from 'vitest';
-import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
-import { Postgres } from '../../../src/model/database/postgres.js';
 import { STATEMENT_TIMEOUT } from '../../../src/model/database/statementTimeout.js';
-import { gauge, harness, postgresSettings, request } from './harness.js';
+import { postgresAlone, postgresSettings } from './harness.js';
 
 const SETTINGS = postgresSettings({ maxConnections: 1, statementTimeout: 500 });
 
 function setup(cores = 1) {
-  const h = harness();
-  const pg = new Postgres(h.sim, SETTINGS, new FifoCpu(h.sim, cores), gauge(), [1_000_000]);
-  const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
-  return {
-    h,
-    pg,
-    open: (id: number) => pg.open(request(id), 0, log('ready'), id),
-    query: (id: number, cpu: number, wait: number) => pg.query(request(id), cpu, wait, log('result'), id),
-  };
+  return postgresAlone(SETTINGS, cores);
 }
 
 describe('statement_timeout', () => {

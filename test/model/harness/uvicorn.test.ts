@@ -8,11 +8,7 @@ import { Listener } from '../../../src/model/listener.js';
 import type { HttpRequest } from '../../../src/model/request.js';
 import { UvicornWorker } from '../../../src/model/server/uvicorn.js';
 import type { WorkerOwner, WorkerSettings } from '../../../src/model/server/worker.js';
-import { gauge, harness, loggingClient, request, type Harness } from './harness.js';
-
-const never: Uniform = () => {
-  throw new Error('the policy "first" draws nothing');
-};
+import { gauge, harness, loggingClient, noDraws, request, type Harness } from './harness.js';
 
 const SETTINGS: WorkerSettings = {
   connections: 1_048_576,
@@ -59,7 +55,7 @@ function fakeApp(h: Harness, startup?: { time: number; error?: string }): App {
 
 function setup(startup?: { time: number; error?: string }) {
   const h = harness();
-  const listener = new Listener(h.sim, 10, [1_000_000], 'first', never, gauge());
+  const listener = new Listener(h.sim, 10, [1_000_000], 'first', noDraws, gauge());
   const owner: WorkerOwner = {
     notified() {},
     exited: (w) => h.note(`exited ${w.index}`),
@@ -129,7 +125,7 @@ describe("uvicorn workers racing for the listening socket (libuv's accept loop, 
   function race(workers: number, cores: number, draws?: number[]) {
     const h = harness();
     let d = 0;
-    const pick: Uniform = draws === undefined ? never : () => draws[d++ % draws.length];
+    const pick: Uniform = draws === undefined ? noDraws : () => draws[d++ % draws.length];
     const listener = new Listener(h.sim, 100, [1_000_000], draws === undefined ? 'first' : 'random', pick, gauge());
     let runnable = 0;
     const app = {
@@ -366,7 +362,7 @@ describe("uvicorn workers racing for the listening socket on per-core run queues
    */
   function race(workers: number, cores: number) {
     const h = harness();
-    const listener = new Listener(h.sim, 100, [1_000_000], 'first', never, gauge());
+    const listener = new Listener(h.sim, 100, [1_000_000], 'first', noDraws, gauge());
     const cpu = new PerCoreCpu(h.sim, cores);
     const app = {
       db: undefined,

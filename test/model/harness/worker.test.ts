@@ -1,7 +1,6 @@
 // A gunicorn worker alone: a real listener in front of it, an app that answers after a
 // fixed time, a client that logs what comes back, an arbiter that logs what it is told.
 import { describe, expect, it } from 'vitest';
-import type { Uniform } from '../../../src/engine/random.js';
 import type { App } from '../../../src/model/app.js';
 import { Listener } from '../../../src/model/listener.js';
 import type { HttpRequest } from '../../../src/model/request.js';
@@ -9,11 +8,7 @@ import { GeventWorker } from '../../../src/model/server/gevent.js';
 import { ThreadWorker } from '../../../src/model/server/gthread.js';
 import { SyncWorker } from '../../../src/model/server/sync.js';
 import type { WorkerOwner, WorkerSettings } from '../../../src/model/server/worker.js';
-import { gauge, harness, loggingClient, request, type Harness } from './harness.js';
-
-const never: Uniform = () => {
-  throw new Error('the policy "first" draws nothing');
-};
+import { gauge, harness, loggingClient, noDraws, request, type Harness } from './harness.js';
 
 const SETTINGS: WorkerSettings = {
   connections: 1,
@@ -46,7 +41,7 @@ function fakeApp(h: Harness, handlerTime: number): App {
 
 function setup(kind: 'sync' | 'gthread' | 'gevent', settings: Partial<WorkerSettings>, handlerTime = 100) {
   const h = harness();
-  const listener = new Listener(h.sim, 10, [1_000_000], 'first', never, gauge());
+  const listener = new Listener(h.sim, 10, [1_000_000], 'first', noDraws, gauge());
   const owner: WorkerOwner = { notified() {}, exited: (w, killed) => h.note(`exited ${w.index}${killed ? ' killed' : ''}`) };
   const args = [
     0,

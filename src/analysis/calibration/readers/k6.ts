@@ -8,13 +8,13 @@
 import { UserError } from '../../../scenario/errors.js';
 import {
   amount,
-  buildReport,
   count,
-  FAILED_GROUP,
   object,
   OutputLines,
+  passFailRun,
   secondsWithUnit,
   type MeasuredRun,
+  type PassFailFigures,
   type StatedClient,
 } from '../measuredRun.js';
 
@@ -64,7 +64,7 @@ export function parseK6Json(value: Record<string, unknown>, source: string): Mea
     requests,
     failures: Math.round(failedShare * requests),
     total: runMs !== undefined ? runMs / 1000 : rate > 0 ? requests / rate : 0,
-    rate,
+    requestsPerSec: rate,
     average: ms('avg'),
     fastest: ms('min'),
     slowest: ms('max'),
@@ -118,7 +118,7 @@ export function parseK6Text(text: string, source: string, firstLine = 1): Measur
     requests,
     failures,
     total: running ? Number(running[1] ?? 0) * 60 + Number(running[2]) : rate > 0 ? requests / rate : 0,
-    rate,
+    requestsPerSec: rate,
     average: trend.avg ?? null,
     fastest: trend.min ?? null,
     slowest: trend.max ?? null,
@@ -126,39 +126,8 @@ export function parseK6Text(text: string, source: string, firstLine = 1): Measur
   });
 }
 
-function k6Run(
-  source: string,
-  tool: 'k6-json' | 'k6-text',
-  client: StatedClient,
-  f: {
-    requests: number;
-    failures: number;
-    total: number;
-    rate: number;
-    average: number | null;
-    fastest: number | null;
-    slowest: number | null;
-    percentiles: Record<number, number | null>;
-  },
-): MeasuredRun {
+function k6Run(source: string, tool: 'k6-json' | 'k6-text', client: StatedClient, f: PassFailFigures): MeasuredRun {
   if (f.failures > f.requests)
     throw new UserError(`${source}: k6 counts ${f.failures} failed of ${f.requests} requests: the output was edited`);
-  return {
-    source,
-    tool,
-    command: undefined,
-    client,
-    errorCounting: 'in-status',
-    statusGroups: ['2xx/3xx', FAILED_GROUP],
-    report: buildReport({
-      total: f.total,
-      requestsPerSec: f.rate,
-      average: f.average,
-      fastest: f.fastest,
-      slowest: f.slowest,
-      percentiles: f.percentiles,
-      statusCodes: { '2xx/3xx': f.requests - f.failures, [FAILED_GROUP]: f.failures },
-      responses: f.requests,
-    }),
-  };
+  return passFailRun(source, tool, client, f);
 }

@@ -5,7 +5,7 @@
 // failures are one group ("failed") and the other requests the 2xx/3xx ones.
 import { UserError } from '../../../scenario/errors.js';
 import { HEY_PERCENTILES } from '../heyOutput.js';
-import { amount, buildReport, count, FAILED_GROUP, object, OutputLines, type MeasuredRun } from '../measuredRun.js';
+import { amount, count, object, OutputLines, passFailRun, type MeasuredRun, type PassFailFigures } from '../measuredRun.js';
 
 const CSV_HEADER = 'Type,Name,Request Count,Failure Count,';
 
@@ -49,7 +49,7 @@ export function parseLocustCsv(text: string, source: string, firstLine = 1): Mea
     requests,
     failures,
     total: rps > 0 ? requests / rps : 0,
-    rps,
+    requestsPerSec: rps,
     average: num('Average Response Time') / 1000,
     fastest: num('Min Response Time') / 1000,
     slowest: num('Max Response Time') / 1000,
@@ -99,7 +99,7 @@ export function parseLocustJson(value: unknown[], source: string): MeasuredRun {
     requests,
     failures,
     total,
-    rps: total > 0 ? requests / total : 0,
+    requestsPerSec: total > 0 ? requests / total : 0,
     average: requests > 0 ? totalTime / requests / 1000 : null,
     fastest: requests > 0 ? fastest / 1000 : null,
     slowest: requests > 0 ? slowest / 1000 : null,
@@ -118,40 +118,10 @@ function locustPercentile(histogram: Map<number, number>, total: number, percent
   return 0;
 }
 
-function locustRun(
-  source: string,
-  tool: 'locust-csv' | 'locust-json',
-  f: {
-    requests: number;
-    failures: number;
-    total: number;
-    rps: number;
-    average: number | null;
-    fastest: number | null;
-    slowest: number | null;
-    percentiles: Record<number, number | null>;
-  },
-): MeasuredRun {
+function locustRun(source: string, tool: 'locust-csv' | 'locust-json', f: PassFailFigures): MeasuredRun {
   if (f.failures > f.requests)
     throw new UserError(`${source}: locust counts ${f.failures} failures of ${f.requests} requests: the output was edited`);
-  return {
-    source,
-    tool,
-    command: undefined,
-    // locust's users are a closed loop with their own wait_time between requests; its
-    // statistics do not say how many users ran (give the "$ locust -u N ..." line).
-    client: { keepAlive: true },
-    errorCounting: 'in-status',
-    statusGroups: ['2xx/3xx', FAILED_GROUP],
-    report: buildReport({
-      total: f.total,
-      requestsPerSec: f.rps,
-      average: f.average,
-      fastest: f.fastest,
-      slowest: f.slowest,
-      percentiles: f.percentiles,
-      statusCodes: { '2xx/3xx': f.requests - f.failures, [FAILED_GROUP]: f.failures },
-      responses: f.requests,
-    }),
-  };
+  // locust's users are a closed loop with their own wait_time between requests; its
+  // statistics do not say how many users ran (give the "$ locust -u N ..." line).
+  return passFailRun(source, tool, { keepAlive: true }, f);
 }
