@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// The model's figures for a series before it runs: the configurations of an earlier series
+// in calibration/validation.json (their names all start with FROM, e.g. "i1204-"), each
+// with its --set, its hey command from that series' runs, and the machine's own settings
+// the plan gives SCENARIO (`set`, `scenarioSet`), predicted from SCENARIO instead, over the
+// plan's seeds. --only REGEX keeps the configurations whose name (less FROM) matches; a
+// path=value replaces that path's value in every configuration that sets it (the actors
+// query's costs are each day's own). Commit what it prints before the runs
+// (results/NAME.predicted.txt); then run the series and add its rows to validation.json.
+// Node only (npm run build first).
+//
+//   node calibration/predict_series.mjs i1204- calibration/measured-linux-2core-intel1204c.json \
+//     --only '^(patched|spread|actors4x100|sleep4x30|actors1x100)-' app.steps.1.cpu=0.0005
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runValidation } from '../dist/analysis/calibration/validation.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? new RegExp(args[onlyAt + 1]) : /./;
+const rest = args.filter((_, i) => onlyAt < 0 || (i !== onlyAt && i !== onlyAt + 1));
+const [from, scenario, ...replacements] = rest;
+if (from === undefined || scenario === undefined) {
+  console.error('usage: node calibration/predict_series.mjs FROM_PREFIX SCENARIO');
+  process.exit(2);
+}
+const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
+const names = (c) => (Array.isArray(c.name) ? c.name : [c.name]);
+const pathOf = (expression) => expression.slice(0, expression.indexOf('='));
+const replaced = (set) => set.map((x) => replacements.find((r) => pathOf(r) === pathOf(x)) ?? x);
+const configurations = plan.configurations
+  .filter((c) => names(c).every((n) => n.startsWith(from) && only.test(n.slice(from.length))))
+  .map((c) => ({ ...c, scenario, set: replaced(c.set) }));
+if (configurations.length === 0) {
+  console.error(`predict_series.mjs: no configuration of calibration/validation.json is named ${from}*`);
+  process.exit(2);
+}
+const tmp = 'calibration/.predict-series.json';
+writeFileSync(join(root, tmp), JSON.stringify({ ...plan, configurations, bootStorms: [] }));
+let rows;
+try {
+  rows = runValidation(root, tmp, 'calibration/results');
+} finally {
+  rmSync(join(root, tmp), { force: true });
+}
+const settings = [...(plan.set ?? []), ...(plan.scenarioSet?.[scenario] ?? [])];
+console.log(
+  `${scenario}, ${plan.seeds} seeds each (${[...settings, ...replacements].join(' ') || 'no settings of the plan'}); the configurations of ${from}*, each with its hey command; median (range).`,
+);
+const s = (x, digits) => `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}-${x.max.toFixed(digits)})`;
+for (const r of rows) {
+  const sim = r.simulated;
+  console.log(
+    `${names(r.config).join(' ').replace(from, '')}: ${s(sim.requestsPerSec, 1)} req/s; 500s ${s(
+      { median: 100 * sim.fraction500.median, min: 100 * sim.fraction500.min, max: 100 * sim.fraction500.max },
+      0,
+    )} %; Slowest-Fastest ${s(sim.spread, 3)} s`,
+  );
+}
