@@ -9,6 +9,12 @@ export interface Estimate {
   mean: number;
   /** [low, high] of the 95 % interval; absent with fewer than two replications. */
   ci95?: [number, number];
+  /**
+   * The lowest and highest replication: where single runs fell, which the interval of the
+   * mean does not say (with machine.speedVariation, runs minutes apart). Absent with
+   * fewer than two replications.
+   */
+  range?: [number, number];
 }
 
 export function estimate(samples: readonly number[]): Estimate {
@@ -19,10 +25,16 @@ export function estimate(samples: readonly number[]): Estimate {
   const mean = sum / n;
   if (n < 2) return { mean };
   let squares = 0;
-  for (const x of samples) squares += (x - mean) ** 2;
+  let min = samples[0];
+  let max = samples[0];
+  for (const x of samples) {
+    squares += (x - mean) ** 2;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
   const standardError = Math.sqrt(squares / (n - 1) / n);
   const half = studentTQuantile(1 - (1 - CONFIDENCE_LEVEL) / 2, n - 1) * standardError;
-  return { mean, ci95: [mean - half, mean + half] };
+  return { mean, ci95: [mean - half, mean + half], range: [min, max] };
 }
 
 /** Whether `value` lies within the estimate's interval (undefined without one). */

@@ -38,6 +38,11 @@ describe('the confidence interval of a mean', () => {
     expect(within(5, e)).toBe(false);
   });
 
+  it('comes with the lowest and highest run, where single runs fell', () => {
+    expect(estimate([4, 1, 5, 2, 3]).range).toEqual([1, 5]);
+    expect(estimate([2, 2]).range).toEqual([2, 2]);
+  });
+
   it('does not exist for one run', () => {
     expect(estimate([7])).toEqual({ mean: 7 });
     expect(within(7, estimate([7]))).toBeUndefined();
