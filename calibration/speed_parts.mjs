@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { costsOf, scaleDuration } from '../dist/scenario/costs.js';
 import { validateScenario } from '../dist/scenario/load.js';
+import { atSpeed } from '../dist/scenario/machineSpeed.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
 import { simulate } from '../dist/model/system.js';
 import { summarize } from '../dist/report/summary.js';
@@ -22,19 +22,12 @@ const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 for (const e of ['server.workers=4', 'server.workerConnections=100', ...plan.actors, 'client.requests=1000', 'client.concurrency=1000'])
   applyOverride(raw, e);
-// The query's CPU (app.steps.1.cpu) is the backend's; the connect's (app.steps.0.*) the worker's.
+// The query's CPU (app.steps.1.cpu) is the backend's; the connect's (app.steps.0.*, startCpu too) the worker's.
 const part = (path) =>
   path.startsWith('client.') ? 'hey' : path.startsWith('database.') || path === 'app.steps.1.cpu' ? 'postgres' : 'workers';
 
 function run(factors, seed) {
-  const s = validateScenario({ ...raw, seed }, file);
-  for (const c of costsOf(s)) {
-    if (!c.cpu) continue;
-    let o = s;
-    for (const k of c.keys.slice(0, -1)) o = o[k];
-    o[c.keys.at(-1)] = scaleDuration(c.value, factors[part(c.path)]);
-  }
-  s.app.steps[0].startCpu *= factors.workers;
+  const s = atSpeed(validateScenario({ ...raw, seed }, file), (path) => factors[part(path)]);
   const r = summarize(simulate(s, { timeSeries: false }), file, seed);
   return `${r.summary.requestsPerSec.toFixed(1)} req/s, ${((100 * (r.statusCodes['500'] ?? 0)) / r.summary.requests).toFixed(1)} % 500s`;
 }

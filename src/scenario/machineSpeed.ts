@@ -29,40 +29,53 @@ export function speedFactor(seed: number, variation: number): number {
   return Math.exp(variation * probit(u));
 }
 
-/** `scenario` (validated) with every CPU cost multiplied by `factor`. */
-export function atSpeed(scenario: Scenario, factor: number): Scenario {
+/**
+ * `scenario` (validated) with every CPU cost multiplied by `factor`, or by `factor(path)`
+ * for the cost at `path` (as --set names it), so that parts of the machine can be slowed
+ * apart (calibration/speed_parts.mjs).
+ */
+export function atSpeed(scenario: Scenario, factor: number | ((path: string) => number)): Scenario {
+  const factorOf = typeof factor === 'number' ? () => factor : factor;
   const out = structuredClone(scenario);
   for (const cost of costsOf(scenario)) {
-    if (cost.cpu) setAt(out, cost.keys, scaleDuration(cost.value, factor));
+    if (cost.cpu) setAt(out, cost.keys, scaleDuration(cost.value, factorOf(cost.path)));
   }
-  const scale = (x: number) => scaleDuration(x, factor) as number;
+  const scale = (x: number, path: string) => scaleDuration(x, factorOf(path)) as number;
   // CPU the registry of costs leaves out: a part of another cost, or a table of them.
-  const stepLists: Step[][] = [out.app.steps ?? [], ...(out.app.endpoints ?? []).map((e) => e.steps)];
-  for (const steps of stepLists) {
-    for (const step of steps) if (step.kind === 'dbConnect') step.startCpu = scale(step.startCpu);
-  }
-  const servers: Partial<Scenario['server']>[] = [
-    out.server,
-    ...(out.fleet?.groups ?? []).flatMap((g) => (g.server !== undefined ? [g.server] : [])),
+  const stepLists: [string, Step[]][] = [
+    ['app.steps', out.app.steps ?? []],
+    ...(out.app.endpoints ?? []).map((e, i): [string, Step[]] => [`app.endpoints.${i}.steps`, e.steps]),
   ];
-  for (const server of servers) {
+  for (const [at, steps] of stepLists) {
+    steps.forEach((step, i) => {
+      if (step.kind === 'dbConnect') step.startCpu = scale(step.startCpu, `${at}.${i}.startCpu`);
+    });
+  }
+  const servers: [string, Partial<Scenario['server']>][] = [
+    ['server', out.server],
+    ...(out.fleet?.groups ?? []).flatMap((g, i): [string, Partial<Scenario['server']>][] =>
+      g.server !== undefined ? [[`fleet.groups.${i}.server`, g.server]] : [],
+    ),
+  ];
+  for (const [at, server] of servers) {
     if (server !== out.server) {
       for (const field of ['acceptCpu', 'requestCpu', 'switchCpu', 'errorCpu', 'bootCpu', 'threadpoolCpu'] as const) {
         const v = server[field];
-        if (v !== undefined) server[field] = scale(v);
+        if (v !== undefined) server[field] = scale(v, `${at}.${field}`);
       }
     }
-    if (server.cacheRefillCpu !== undefined) server.cacheRefillCpu = server.cacheRefillCpu.map((p) => ({ ...p, cpu: scale(p.cpu) }));
+    if (server.cacheRefillCpu !== undefined)
+      server.cacheRefillCpu = server.cacheRefillCpu.map((p) => ({ ...p, cpu: scale(p.cpu, `${at}.cacheRefillCpu`) }));
   }
   // uvicorn's defaults are filled in when the scenario is resolved: fill them in first.
   if (out.server.workerClass === UVICORN_WORKER) {
-    out.server.bootCpu ??= scale(MEASURED_COSTS.uvicorn.bootCpu);
-    out.server.threadpoolCpu ??= scale(MEASURED_COSTS.uvicorn.threadpoolCpu);
+    out.server.bootCpu ??= scale(MEASURED_COSTS.uvicorn.bootCpu, 'server.bootCpu');
+    out.server.threadpoolCpu ??= scale(MEASURED_COSTS.uvicorn.threadpoolCpu, 'server.threadpoolCpu');
   }
   const balancer = out.fleet?.loadBalancer;
   if (balancer !== undefined) {
-    balancer.requestCpu = scale(balancer.requestCpu);
-    balancer.connectionCpu = scale(balancer.connectionCpu);
+    balancer.requestCpu = scale(balancer.requestCpu, 'fleet.loadBalancer.requestCpu');
+    balancer.connectionCpu = scale(balancer.connectionCpu, 'fleet.loadBalancer.connectionCpu');
   }
   return out;
 }

@@ -77,8 +77,7 @@ export function runBootStorms(root: string, planFile: string, results: string): 
       };
     });
     const raw = JSON.parse(readFileSync(join(root, b.scenario), 'utf8'));
-    for (const expression of [...(plan.set ?? []), ...(plan.scenarioSet?.[b.scenario] ?? []), ...(b.set ?? [])])
-      applyOverride(raw, expression);
+    for (const expression of settingsOf(plan, { scenario: b.scenario, set: b.set ?? [] })) applyOverride(raw, expression);
     const sims = seeds.map((seed) => {
       const s = validateScenario({ ...raw, seed }, b.scenario);
       const result = simulate(s, { timeSeries: false });
@@ -301,7 +300,6 @@ export function validationSection(
   bootStorms: readonly BootStormRow[] = [],
   plan: Pick<ValidationPlan, 'set' | 'scenarioSet'> = {},
 ): string {
-  const code = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
   const own = Object.entries(plan.scenarioSet ?? {});
   const settings =
     (plan.set ?? []).length === 0
@@ -336,11 +334,16 @@ export function validationSection(
   ].join('\n');
 }
 
+/** --set expressions as the page writes them: each in code. */
+function code(expressions: readonly string[]): string {
+  return expressions.map((x) => `\`${x}\``).join(', ');
+}
+
 /** The scenario files of `scenarioSet`, grouped by the settings they share (as code, in order of first appearance). */
 function filesBySet(own: [string, string[]][]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [file, set] of own) {
-    const key = set.map((x) => `\`${x}\``).join(', ');
+    const key = code(set);
     out.set(key, [...(out.get(key) ?? []), file]);
   }
   return out;
