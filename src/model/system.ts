@@ -4,7 +4,7 @@
 //     -> wire (wire.ts: the components)  -> run (run.ts: until done or a budget)
 //     -> collect (results.ts: RunResult)
 import type { Scenario } from '../scenario/schema.js';
-import { atSpeed, speedFactor } from '../scenario/machineSpeed.js';
+import { atSpeed, speedFactorAt } from '../scenario/machineSpeed.js';
 import { resolve } from '../scenario/resolve.js';
 import { collectResult, type RunResult } from './results.js';
 import { FROZEN_CLOCK_EVENTS, MAX_IN_FLIGHT, runSystem } from './run.js';
@@ -31,11 +31,17 @@ export interface RunOptions {
    * either way.
    */
   timeSeries?: boolean;
+  /**
+   * The run's place in the machine's speeds (machine.speedVariation): the quantile is the
+   * sequence's at this index. Default `seed - 1`, so that consecutive seeds cover the speeds
+   * evenly; a sweep's replications, whose seeds are hashed, pass their own index instead.
+   */
+  speedIndex?: number;
 }
 
 export function simulate(scenario: Scenario, options: RunOptions = {}): RunResult {
   const variation = scenario.machine.speedVariation;
-  const factor = speedFactor(scenario.seed, variation);
+  const factor = speedFactorAt(options.speedIndex ?? scenario.seed - 1, variation);
   const resolved = resolve(factor === 1 ? scenario : atSpeed(scenario, factor));
   const system = wire(resolved, options.timeSeries ?? true);
   const limits = { maxEvents: options.maxEvents ?? resolved.limits.maxEvents, maxSimTime: resolved.limits.maxSimTime };

@@ -22,9 +22,17 @@ const GOLDEN = 0.6180339887498949;
 
 /** The factor every CPU cost of a run with `seed` is multiplied by; 1 when the speed does not vary. */
 export function speedFactor(seed: number, variation: number): number {
+  return speedFactorAt(seed - 1, variation);
+}
+
+/**
+ * The factor of the run at `index` in the sequence of speeds (a seed's index is seed - 1;
+ * a sweep's replications take base seed - 1 + r, so that they too cover the speeds evenly).
+ */
+export function speedFactorAt(index: number, variation: number): number {
   if (variation === 0) return 1;
-  // Seeds as 32-bit numbers, so that the product keeps its fractional digits.
-  const x = ((seed - 1) % 2 ** 32) * GOLDEN + 0.5;
+  // Indices as 32-bit numbers, so that the product keeps its fractional digits.
+  const x = (index % 2 ** 32) * GOLDEN + 0.5;
   const u = Math.min(Math.max(x - Math.floor(x), 1e-9), 1 - 1e-9);
   return Math.exp(variation * probit(u));
 }

@@ -47,11 +47,13 @@ export interface IncidentFigures {
 export interface RunTask {
   scenario: Scenario;
   name: string;
+  /** The run's place in the machine's speeds (RunOptions.speedIndex); default its seed's. */
+  speedIndex?: number;
 }
 
 export function runFigures(task: RunTask): RunFigures {
   const { scenario, name } = task;
-  const result = simulate(scenario);
+  const result = simulate(scenario, { speedIndex: task.speedIndex });
   const s = summarize(result, name, scenario.seed);
   const perSecond = (n: number) => (s.summary.total > 0 ? n / s.summary.total : 0);
   let ok = 0;

@@ -80,8 +80,15 @@ export async function runSweep(
 ): Promise<SweepOutput> {
   const { header, points } = prepared;
   const mine = points.filter((p) => inShard(p.point.index, options.shard));
+  // Replication r runs at speed index (seed - 1) + r: with machine.speedVariation the
+  // replications cover the machine's speeds evenly, as consecutive seeds of `sim run` do,
+  // while their randomness comes from the hashed seeds.
   const tasks: RunTask[] = mine.flatMap(({ scenario }) =>
-    replicationSeeds(scenario.seed, def.replications).map((seed) => ({ scenario: { ...scenario, seed }, name: def.name })),
+    replicationSeeds(scenario.seed, def.replications).map((seed, r) => ({
+      scenario: { ...scenario, seed },
+      name: def.name,
+      speedIndex: scenario.seed - 1 + r,
+    })),
   );
   const figures = await runAll(tasks, options);
   const r = def.replications;

@@ -48,6 +48,26 @@ describe('sim sweep', () => {
     expect(out.points[0].latency.p90!.mean).toBe(run.latency.p90);
   });
 
+  it("runs replications at the machine's speeds of consecutive seeds, though their seeds are hashed", async () => {
+    // Nothing random but the machine's speed: each replication's figures are its speed's.
+    const steady = {
+      description: 'speeds',
+      seed: 3,
+      client: { requests: 20, concurrency: 1 },
+      machine: { cores: 1, speedVariation: 0.2 },
+      server: { workerClass: 'sync', workers: 1 },
+      app: { steps: [{ kind: 'cpu', time: '10ms' }] },
+    };
+    const out = await runSweep(definition(steady, ['server.workers=1'], 5), { jobs: 1 });
+    const rates = [3, 4, 5, 6, 7].map(
+      (seed) => summarize(simulate(validateScenario({ ...steady, seed }, 't')), 't', seed).summary.requestsPerSec,
+    );
+    expect(new Set(rates).size).toBe(5);
+    expect(out.sweep.seeds.slice(1)).not.toEqual([4, 5, 6, 7]);
+    expect(out.points[0].requestsPerSec.range).toEqual([Math.min(...rates), Math.max(...rates)]);
+    expect(out.points[0].requestsPerSec.mean).toBeCloseTo(rates.reduce((a, b) => a + b, 0) / 5, 9);
+  });
+
   it("reproduces the article's curve: a linear rise to ~84 req/s, then 500s past 100 connections", async () => {
     const path = 'scenarios/sweep-article.json';
     const raw = parseJson(readFileSync(path, 'utf8'), path);
