@@ -60,6 +60,10 @@ export const appSchema = z
           description:
             'pool_pre_ping: each checkout of a pooled connection first runs a ping (SELECT 1: a round trip, and its CPU in the backend and the worker) before the handler gets it.',
         }),
+        pingCpu: seconds.optional().meta({
+          description:
+            "With prePing: the backend's CPU for the ping. Default: a trivial query's, as the calibration kit measured it (SELECT pg_sleep(0) on an open connection: src/scenario/measuredCosts.ts).",
+        }),
       })
       .optional()
       .meta({

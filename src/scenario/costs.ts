@@ -72,6 +72,7 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'app.steps.N.cpu', cpu: true, stepKind: 'dbQuery', description: "the backend's CPU for the query" },
   { path: 'app.steps.N.decodeCpu', cpu: true, stepKind: 'dbQuery', description: "the worker's CPU to read and decode the result rows" },
   { path: 'app.steps.N.time', cpu: true, stepKind: 'cpu', description: 'Python CPU time of the handler step' },
+  { path: 'app.pool.pingCpu', cpu: true, description: "the backend's CPU for pool_pre_ping's ping (SELECT 1) at each checkout" },
   { path: 'machine.wakeupLatency', description: 'the wait of a task woken onto an idle core for the core to wake (per-core run queues)' },
   { path: 'database.forkTime', description: "the postmaster's time per connection attempt (accept and fork)" },
   { path: 'database.postmasterCpu', cpu: true, description: "the postmaster's CPU per connection attempt" },

@@ -80,6 +80,8 @@ export function atSpeed(scenario: Scenario, factor: number | ((path: string) => 
     out.server.bootCpu ??= scale(MEASURED_COSTS.uvicorn.bootCpu, 'server.bootCpu');
     out.server.threadpoolCpu ??= scale(MEASURED_COSTS.uvicorn.threadpoolCpu, 'server.threadpoolCpu');
   }
+  // As is pool_pre_ping's ping, when the pool pings.
+  if (out.app.pool?.prePing) out.app.pool.pingCpu ??= scale(MEASURED_COSTS.pingCpu, 'app.pool.pingCpu');
   const balancer = out.fleet?.loadBalancer;
   if (balancer !== undefined) {
     balancer.requestCpu = scale(balancer.requestCpu, 'fleet.loadBalancer.requestCpu');

@@ -239,7 +239,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
           size: a.pool.size,
           maxOverflow: a.pool.maxOverflow,
           timeout: fromSeconds(a.pool.timeout),
-          ...(a.pool.prePing ? { pingCpu: fromSeconds(MEASURED_COSTS.pingCpu) } : {}),
+          ...(a.pool.prePing ? { pingCpu: fromSeconds(a.pool.pingCpu ?? MEASURED_COSTS.pingCpu) } : {}),
         };
   const uvicorn = workerClass === UVICORN_WORKER;
   // uvicorn caps neither connections nor tasks (limit_concurrency answers 503s, which are tasks too); a process holds at most fs.nr_open descriptors.

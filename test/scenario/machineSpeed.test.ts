@@ -6,6 +6,7 @@ import { summarize } from '../../src/report/summary.js';
 import { costsOf } from '../../src/scenario/costs.js';
 import { validateScenario } from '../../src/scenario/load.js';
 import { atSpeed, speedFactor } from '../../src/scenario/machineSpeed.js';
+import { MEASURED_COSTS } from '../../src/scenario/measuredCosts.js';
 import type { Step } from '../../src/scenario/schema.js';
 import { scenario } from '../helpers.js';
 
@@ -82,6 +83,22 @@ describe('a scenario at another speed', () => {
     expect(at.fleet!.groups![0].server!.workers).toBe(2);
     expect(at.fleet!.loadBalancer.requestCpu).toBeCloseTo(3 * fleet.fleet!.loadBalancer.requestCpu, 12);
     expect(at.fleet!.loadBalancer.connectionCpu).toBeCloseTo(3 * fleet.fleet!.loadBalancer.connectionCpu, 12);
+  });
+
+  it("multiplies pool_pre_ping's ping, its default or as given, once", () => {
+    const pinging = (pingCpu?: number) =>
+      scenario({
+        client: { requests: 20, concurrency: 2 },
+        app: { pool: { size: 5, prePing: true, ...(pingCpu !== undefined ? { pingCpu } : {}) }, steps: measured.app.steps },
+      });
+    expect(atSpeed(pinging(), 2).app.pool!.pingCpu).toBeCloseTo(2 * MEASURED_COSTS.pingCpu, 12);
+    expect(atSpeed(pinging(0.0001), 2).app.pool!.pingCpu).toBeCloseTo(0.0002, 12);
+    // The run charges the backends what the scenario says: the ping's default, or its own.
+    const backends = (pingCpu?: number) => simulate(pinging(pingCpu), { timeSeries: false }).cpu.backends;
+    expect(backends(0.001) - backends()).toBeGreaterThan(0);
+    // No ping, nothing to scale: the pool stays as written.
+    const plain = scenario({ app: { pool: { size: 5 }, steps: measured.app.steps } });
+    expect(atSpeed(plain, 2).app.pool).toEqual(plain.app.pool);
   });
 
   it('leaves the scenario it was given as it was', () => {
