@@ -1,6 +1,6 @@
 // sim plan <scenario> --target-rps X --p99 Y --vary ...: the cheapest configuration of the
 // grid that meets the targets.
-import { COST_KEYS, plan, type CostKey } from '../analysis/plan/plan.js';
+import { COST_KEYS, plan, type CostKey, type PlanTargets } from '../analysis/plan/plan.js';
 import * as msg from '../messages.js';
 import { planText } from '../analysis/plan/planText.js';
 import { runSweep, prepareSweep } from '../analysis/sweep/sweep.js';
@@ -31,10 +31,15 @@ export const planCommand = defineCommand({
         describe: `Write the sweep charts, the targets drawn as lines, and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,
       })
       .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
+      .option('every-replication', {
+        type: 'boolean',
+        default: false,
+        describe: 'Every replication must meet the targets, not only their means (with machine.speedVariation: the slow runs too)',
+      })
       .option('cost', { type: 'string', describe: `What "cheapest" minimizes, in order (comma-separated; default ${COST_KEYS.join(',')})` })
       .example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
   handler: async (args, io) => {
-    const targets = {
+    const targets: PlanTargets = {
       requestsPerSec: numberFlag('--target-rps', args['target-rps'], { whole: false, min: 0, above: true }, '500')!,
       p99: seconds(singleValue('--p99', args.p99, '300ms')!),
       maxErrors: numberFlag('--max-errors', args['max-errors'], { whole: true, min: 0 }, '0') ?? 0,
@@ -42,6 +47,12 @@ export const planCommand = defineCommand({
     const json = jsonTarget(args.json, [args.scenario as string]);
     const costOrder = costKeys(singleValue('--cost', args.cost, 'workers,cores'));
     const def = loadSweep(args, 'plan');
+    const everyReplication = Boolean(args['every-replication']);
+    if (everyReplication && def.replications < 2)
+      throw new UserError(
+        `--every-replication: expected --replications N with N >= 2 (the runs every one of which must meet the targets), got ${def.replications} replication`,
+      );
+    if (everyReplication) targets.everyReplication = true;
     const plotDir = plotDirFor(args.plot, def.name);
     if (plotDir !== undefined) preparePlotDir(plotDir);
     const progress = progressFor(io, 'plan');

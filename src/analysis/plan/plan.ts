@@ -10,7 +10,8 @@
 //      worker_connections);
 //   4. PostgreSQL connections it held at its peak (a backend process each);
 //   then the grid order, so a tie has one answer.
-// The targets are read off the means when there are replications. When nothing meets
+// The targets are read off the means when there are replications (with
+// --every-replication, off the worst replication of each figure). When nothing meets
 // them, the plan says why from the figures: a host whose CPU demand at the target rate
 // exceeds its cores cannot be fixed by any worker count; otherwise the closest
 // configuration's busiest resource, and what would relieve it.
@@ -27,6 +28,12 @@ export interface PlanTargets {
   p99: number;
   /** 5xx responses plus transport errors, at most (a count per run). */
   maxErrors: number;
+  /**
+   * Whether every replication must meet the targets (its slowest, worst-p99 and most-failing
+   * run), rather than their means: with machine.speedVariation, a plan for the machine's
+   * slow runs as well as its median one.
+   */
+  everyReplication?: boolean;
 }
 
 export interface Cost {
@@ -256,11 +263,15 @@ export function relief(resource: string): string {
 }
 
 function candidate(point: SweepPointResult, cost: Cost, t: PlanTargets): Candidate {
-  const served = point.perSec['2xx'].mean;
-  const p99 = point.latency.p99?.mean ?? null;
-  const failedRequests = Object.entries(point.statusCodes)
-    .filter(([code]) => code.startsWith('5'))
-    .reduce((n, [, c]) => n + c, point.errors.mean);
+  // The worst replication of each figure; a single replication is its own range.
+  const worst = t.everyReplication === true;
+  const served = worst ? (point.perSec['2xx'].range?.[0] ?? point.perSec['2xx'].mean) : point.perSec['2xx'].mean;
+  const p99 = (worst ? point.latency.p99?.range?.[1] : undefined) ?? point.latency.p99?.mean ?? null;
+  const failedRequests = worst
+    ? (point.failed.range?.[1] ?? point.failed.mean)
+    : Object.entries(point.statusCodes)
+        .filter(([code]) => code.startsWith('5'))
+        .reduce((n, [, c]) => n + c, point.errors.mean);
   const misses: string[] = [];
   if (served < t.requestsPerSec) misses.push(`serves ${served.toFixed(2)} 2xx/s < ${t.requestsPerSec}`);
   if (p99 === null) misses.push('no p99 (too few responses)');

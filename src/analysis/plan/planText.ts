@@ -8,7 +8,11 @@ export function planText(r: PlanResult): string {
   const lines = [
     `Plan for ${r.sweep.scenario}: at least ${t.requestsPerSec} 2xx/s, p99 <= ${t.p99} s, at most ${t.maxErrors} 5xx/errors; ` +
       `${r.sweep.points} configurations (${r.sweep.vary.map((v) => `--vary ${v}`).join(' ')})` +
-      (r.sweep.replications > 1 ? `, means of ${r.sweep.replications} replications` : ''),
+      (r.sweep.replications > 1
+        ? r.targets.everyReplication === true
+          ? `, in every one of ${r.sweep.replications} replications`
+          : `, means of ${r.sweep.replications} replications`
+        : ''),
     '',
   ];
   if (r.best === null) {
@@ -44,8 +48,13 @@ function describe(c: Candidate): string {
   const values = Object.entries(c.point.values)
     .map(([k, v]) => `${k}=${sweepValue(v)}`)
     .join(' ');
-  const db = c.cost.dbConnections === null ? '' : `, ${c.cost.dbConnections} PostgreSQL connections at the peak`;
-  return `${values} (${c.cost.cores} cores, ${c.cost.workers} worker${c.cost.workers === 1 ? '' : 's'}, ${c.cost.connections} ${c.cost.connectionKind}${db})`;
+  const db =
+    c.cost.dbConnections === null
+      ? ''
+      : `, ${c.cost.dbConnections} PostgreSQL connection${c.cost.dbConnections === 1 ? '' : 's'} at the peak`;
+  // One of a kind is singular: "1 sync worker", "1 request (limit_concurrency)".
+  const kind = c.cost.connections === 1 ? c.cost.connectionKind.replace(/s( \(|$)/, '$1') : c.cost.connectionKind;
+  return `${values} (${c.cost.cores} core${c.cost.cores === 1 ? '' : 's'}, ${c.cost.workers} worker${c.cost.workers === 1 ? '' : 's'}, ${c.cost.connections} ${kind}${db})`;
 }
 
 function capitalized(text: string): string {

@@ -26,6 +26,8 @@ export interface SweepPointResult {
   /** Mean count of each status over the replications. */
   statusCodes: Record<string, number>;
   errors: Estimate;
+  /** 5xx responses plus transport errors, per replication. */
+  failed: Estimate;
   /** null when a replication had too few responses for hey to print the percentile. */
   latency: { p50: Estimate | null; p90: Estimate | null; p99: Estimate | null };
   dbPeakOpen: Estimate | null;
@@ -74,6 +76,7 @@ export function aggregatePoint(point: GridPoint, series: string, scenario: Scena
     perSec: { '2xx': of((r) => r.perSec['2xx']), '5xx': of((r) => r.perSec['5xx']), errors: of((r) => r.perSec.errors) },
     statusCodes: Object.fromEntries(codes.map((c) => [c, runs.reduce((n, r) => n + (r.statusCodes[c] ?? 0), 0) / runs.length])),
     errors: of((r) => r.errors),
+    failed: of((r) => failedOf(r)),
     latency: { p50: nullable((r) => r.latency.p50), p90: nullable((r) => r.latency.p90), p99: nullable((r) => r.latency.p99) },
     dbPeakOpen: nullable((r) => r.dbPeakOpen),
     bottleneck: mostFrequent(runs.map((r) => r.bottleneck)),
@@ -105,4 +108,11 @@ function mostFrequent(labels: readonly string[]): string {
   let best = labels[0];
   for (const l of labels) if (counts.get(kind(l))! > counts.get(kind(best))!) best = l;
   return best;
+}
+
+/** A run's 5xx responses plus its transport errors: what `sim plan --max-errors` bounds. */
+function failedOf(r: RunFigures): number {
+  let n = r.errors;
+  for (const [code, count] of Object.entries(r.statusCodes)) if (code.startsWith('5')) n += count;
+  return n;
 }

@@ -136,6 +136,56 @@ describe('sim plan', () => {
     );
   });
 
+  it("with --every-replication, plans for the slowest of the machine's speeds, not their mean", async () => {
+    // Sync workers, 18 ms of CPU a request on plenty of cores, 50 arrivals a second: one
+    // worker serves 1/0.018 = 55.6/s at the median speed. Five replications run at the
+    // speeds of seeds 1-5 (machine.speedVariation 0.2: x1, x0.79, x1.13, x0.93, x1.47);
+    // at x1.47 a request takes 26 ms and one worker serves 38/s, so that replication
+    // falls short of 45/s while the mean of the five does not.
+    const speeds = join(mkdtempSync(join(tmpdir(), 'sim-plan-')), 'speeds.json');
+    writeFileSync(
+      speeds,
+      JSON.stringify(
+        withoutCosts({
+          description: 'constant arrivals at 50/s, 18 ms of CPU, a machine whose speed varies',
+          client: { arrivals: { process: 'constant', rate: 50 }, requests: 200, timeout: 0 },
+          machine: { cores: 8, speedVariation: 0.2 },
+          server: { workerClass: 'sync' },
+          app: { steps: [{ kind: 'cpu', time: 0.018 }] },
+        }),
+      ),
+    );
+    const args = [
+      'plan',
+      speeds,
+      '--target-rps',
+      '45',
+      '--p99',
+      '10s',
+      '--replications',
+      '5',
+      '--jobs',
+      '1',
+      '--vary',
+      'server.workers=1..2',
+    ];
+    const onMeans = JSON.parse((await sim(...args, '--json')).out);
+    expect(onMeans.best.point.values).toEqual({ 'server.workers': 1 });
+    expect(onMeans.best.served).toBeGreaterThan(45);
+    const one = onMeans.candidates.find((c: any) => c.point.values['server.workers'] === 1);
+    expect(one.point.perSec['2xx'].range[0]).toBeLessThan(40);
+
+    const every = await sim(...args, '--every-replication');
+    expect(every.code).toBe(0);
+    expect(every.out).toContain(', in every one of 5 replications');
+    expect(every.out).toMatch(/^Cheapest: {3}server\.workers=2 /m);
+    expect(every.out).toMatch(/One step cheaper, server\.workers=1 .* serves 3\d\.\d\d 2xx\/s < 45/);
+    // Without replications there is no "every" to plan for.
+    const single = await sim('plan', speeds, '--target-rps', '45', '--p99', '10s', '--every-replication', '--vary', 'server.workers=1..2');
+    expect(single.code).toBe(2);
+    expect(single.err).toMatch(/^sim: --every-replication: expected --replications N with N >= 2 .*, got 1 replication$/m);
+  });
+
   it('rejects bad targets with exit code 2', async () => {
     expect((await sim('plan', file, '--target-rps', '45', '--p99', 'soon', ...grid)).err).toMatch(
       /--p99 soon: expected seconds > 0 \(0\.3\) or a duration \("300ms"\), got "soon"/,
