@@ -4,15 +4,22 @@
 // from 0.1 to 0.6 s, backends refused and authorized by 0.5 and 1.0 s. Node only (npm run
 // build first).
 //
-//   node calibration/storm_model.mjs [none|session|service] [seeds] [path=value ...]
+//   node calibration/storm_model.mjs [none|session|service] [seeds] [--scenario FILE] [path=value ...]
 import { wireStorm } from './storm.mjs';
 
 const taskGroups = process.argv[2];
 const seeds = Number(process.argv[3] ?? 3);
 const settings = process.argv.slice(4);
+const at = settings.indexOf('--scenario');
+const file = at >= 0 ? settings.splice(at, 2)[1] : undefined;
 
 for (let seed = 1; seed <= seeds; seed++) {
-  const storm = wireStorm({ clients: 1000, seed, extra: [...(taskGroups ? [`machine.taskGroups=${taskGroups}`] : []), ...settings] });
+  const storm = wireStorm({
+    clients: 1000,
+    seed,
+    ...(file !== undefined ? { file } : {}),
+    extra: [...(taskGroups ? [`machine.taskGroups=${taskGroups}`] : []), ...settings],
+  });
   const system = storm.system;
   const pg = system.postgres;
   // CPU work finished from 0.1 to 0.6 s by the workers and by PostgreSQL's processes (the
