@@ -66,7 +66,7 @@ const TAKES: Record<string, string> = {
 /** Examples for flags a command requires, in "expected a value, e.g. ...". */
 const REQUIRED_EXAMPLES: Record<string, string> = { '--free': 'database.forkTime', '--target-rps': '500' };
 
-export const BOOLEAN_FLAGS = ['check', 'debug', 'help', 'sensitivity', 'log-y', 'force', 'empirical'] as const;
+export const BOOLEAN_FLAGS = ['check', 'debug', 'help', 'sensitivity', 'log-y', 'force', 'empirical', 'every-replication'] as const;
 
 /** The overrides the flags ask for: every --set in order, then the field flags, which win. */
 export function scenarioOverrides(args: Record<string, unknown>): Override[] {

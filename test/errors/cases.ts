@@ -678,6 +678,30 @@ export const ERROR_CASES: ErrorCase[] = [
     '--p99 0: expected seconds > 0 (0.3) or a duration ("300ms"), got "0"',
     'Sweeps and plans',
   ),
+  flag(
+    'a plan for every replication with only one',
+    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '1', '--every-replication'],
+    '--every-replication: expected --replications N with N >= 2',
+    'Sweeps and plans',
+  ),
+  flag(
+    'a value on --every-replication',
+    [
+      'plan',
+      'scenario.json',
+      '--vary',
+      'server.workers=1,2',
+      '--target-rps',
+      '10',
+      '--p99',
+      '1',
+      '--every-replication=maybe',
+      '--replications',
+      '2',
+    ],
+    '--every-replication: expected no value (or =true, =false), got "maybe"',
+    'Sweeps and plans',
+  ),
 
   // --- Limits: work predictably beyond a budget is refused before the run (issue 17,
   // "refused before it starts, with the estimate"); a budget that runs out during the run
