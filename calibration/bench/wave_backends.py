@@ -1,11 +1,12 @@
 """A wave's new backends, from the scheduler's trace (wave_backends.sh): for each child the
-postmaster forked in the wave's first 100 ms, the time from its fork (sched_wakeup_new) to
+postmaster forked in the wave's first 100 ms (with --after and --window, in another window
+after its first fork: storm_backends.sh), the time from its fork (sched_wakeup_new) to
 its first sleep (a switch out in state S or D: it has answered the SSL request and waits for
 the startup packet, or waits for the request itself), split into the time it ran and the
 time it waited, runnable, for a core; and from its next wake-up to its running again. One
 line per wave: medians and 90th percentiles.
 
-  wave_backends.py --postmaster PID --label TEXT < trace
+  wave_backends.py --postmaster PID --label TEXT [--after S --window S] < trace
 """
 import argparse
 import re
@@ -21,6 +22,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--postmaster", type=int, required=True)
     ap.add_argument("--label", required=True)
+    ap.add_argument("--after", type=float, default=0.0, help="the window starts this long after the first fork (s)")
+    ap.add_argument("--window", type=float, default=0.100, help="its length (s)")
     a = ap.parse_args()
     evs = events(sys.stdin)
     children = {}  # pid -> {fork, state, since, run, wait, slept}
@@ -30,7 +33,7 @@ def main():
             m = NEW.search(rest)
             if m:
                 first = t if first is None else first
-                if t - first <= 0.100:
+                if a.after <= t - first <= a.after + a.window:
                     children[int(m.group(2))] = {"fork": t, "state": "R", "since": t, "run": 0.0, "wait": 0.0, "slept": None,
                                                  "woken": None, "ranAgain": None}
         elif kind == "sched_wakeup":
@@ -70,7 +73,8 @@ def main():
     runs = [c["run"] for c in done]
     waits = [c["wait"] for c in done]
     again = [c["ranAgain"] - c["woken"] for c in done if c["ranAgain"] is not None]
-    print(f"{a.label}: {len(done)} of {len(children)} backends forked in the first 100 ms slept; fork to first sleep median "
+    span = "the first 100 ms" if (a.after, a.window) == (0.0, 0.100) else f"{1e3 * a.after:.0f}-{1e3 * (a.after + a.window):.0f} ms after the first fork"
+    print(f"{a.label}: {len(done)} of {len(children)} backends forked in {span} slept; fork to first sleep median "
           f"{ms(statistics.median(to_sleep))} ms (p90 {ms(q(to_sleep, 0.9))}): ran {ms(statistics.median(runs))} "
           f"(p90 {ms(q(runs, 0.9))}), waited for a core {ms(statistics.median(waits))} (p90 {ms(q(waits, 0.9))}); "
           + (f"woken next, to running again median {ms(statistics.median(again))} ms (p90 {ms(q(again, 0.9))}, n {len(again)})"
