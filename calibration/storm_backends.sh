@@ -6,7 +6,8 @@
 # 150-500 ms after it, bench/wave_backends.py gives the time from fork to first sleep, how
 # much of it they ran and how much they waited for a core, and how long their next wake-up
 # took to run; bench/postmaster_sched.py, the postmaster's own time on the core, its waits,
-# and what ran meanwhile. Run it under `taskset -c 0` for everything on one core (every process
+# and what ran meanwhile; bench/storm_sched.py, the core's time by kind of process (the
+# workers, hey, the postmaster, the backends), run and waited. Run it under `taskset -c 0` for everything on one core (every process
 # inherits the script's cores). The model's side: storm_backends_model.mjs. Writes
 # results/storm-backends[-TAG].txt.
 #
@@ -40,6 +41,7 @@ for r in $(seq 1 "${RUNS:-3}"); do
     set -- $window
     "$PYTHON" "$HERE/bench/wave_backends.py" --postmaster "$PM" --after "$1" --window "$2" --label "run $r (${refused:-0} 500s)" <"$WORK/trace.txt" >>"$OUT"
     "$PYTHON" "$HERE/bench/postmaster_sched.py" --postmaster "$PM" --after "$1" --window "$2" --label "run $r" <"$WORK/trace.txt" >>"$OUT"
+    "$PYTHON" "$HERE/bench/storm_sched.py" --postmaster "$PM" --after "$1" --window "$2" --label "run $r" <"$WORK/trace.txt" >>"$OUT"
   done
   sleep 3
 done
