@@ -6,8 +6,7 @@
 // storm as storm_model.mjs wires it. Node only (npm run build first).
 //
 //   node calibration/storm_backends_model.mjs [seeds] [--scenario FILE] [path=value ...]
-import { PerCoreCpu } from '../dist/engine/cpu/perCore.js';
-import { Attempt } from '../dist/model/database/connectionAttempt.js';
+import * as starts from './backend_starts.mjs';
 import { wireStorm } from './storm.mjs';
 
 const args = process.argv.slice(2);
@@ -16,33 +15,12 @@ const file = at >= 0 ? args.splice(at, 2)[1] : undefined;
 const seeds = Number(args[0] ?? 3);
 const settings = args.slice(1);
 
-let now = () => 0;
-let forkedAt = new Map();
-let backends = [];
-// A new process of the postmaster's reaches the cores for the first time: its fork is done.
-const runIn = PerCoreCpu.prototype.runIn;
-PerCoreCpu.prototype.runIn = function (g, work, fn, a, b, process) {
-  if (process !== undefined && process.cpuCore < 0 && process.parent?.constructor?.name === 'Postmaster' && !forkedAt.has(process))
-    forkedAt.set(process, now());
-  return runIn.call(this, g, work, fn, a, b, process);
-};
-const backendStarted = Attempt.prototype.backendStarted;
-Attempt.prototype.backendStarted = function () {
-  const forked = forkedAt.get(this.backendProcess);
-  if (forked !== undefined) {
-    backends.push({ forked, delay: now() - forked });
-    forkedAt.delete(this.backendProcess);
-  }
-  return backendStarted.call(this);
-};
-
 console.log(`# node calibration/storm_backends_model.mjs ${seeds}${file ? ` --scenario ${file}` : ''} ${settings.join(' ')}`);
 for (let seed = 1; seed <= seeds; seed++) {
   const storm = wireStorm({ clients: 1000, seed, ...(file !== undefined ? { file } : {}), extra: settings });
-  now = () => storm.system.sim.now;
-  forkedAt = new Map();
-  backends = [];
+  starts.reset(storm.system);
   storm.run();
+  const backends = starts.backends;
   const first = Math.min(...backends.map((x) => x.forked));
   for (const [from, to] of [
     [0, 150_000],

@@ -5,39 +5,15 @@
 // request then): medians and 90th percentiles by seed. Node only (npm run build first).
 //
 //   node calibration/wave_backends_model.mjs [seeds] [scenario] [--set path=value ...]
-import { PerCoreCpu } from '../dist/engine/cpu/perCore.js';
-import { Attempt } from '../dist/model/database/connectionAttempt.js';
+import * as starts from './backend_starts.mjs';
 import { runWave, waveArgs } from './wave_model.mjs';
 
 const options = waveArgs(process.argv.slice(2));
 
-let now = () => 0;
-let forkedAt = new Map();
-let delays = [];
-// A new process of the postmaster's reaches the cores for the first time: its fork is done.
-const runIn = PerCoreCpu.prototype.runIn;
-PerCoreCpu.prototype.runIn = function (g, work, fn, a, b, process) {
-  if (process !== undefined && process.cpuCore < 0 && process.parent?.constructor?.name === 'Postmaster' && !forkedAt.has(process))
-    forkedAt.set(process, now());
-  return runIn.call(this, g, work, fn, a, b, process);
-};
-const backendStarted = Attempt.prototype.backendStarted;
-Attempt.prototype.backendStarted = function () {
-  const at = forkedAt.get(this.backendProcess);
-  if (at !== undefined) {
-    delays.push(now() - at);
-    forkedAt.delete(this.backendProcess);
-  }
-  return backendStarted.call(this);
-};
-
 for (const c of [50, 100]) {
   for (let seed = 1; seed <= options.seeds; seed++) {
-    runWave(options, c, seed, (system) => {
-      now = () => system.sim.now;
-      forkedAt = new Map();
-      delays = [];
-    });
+    runWave(options, c, seed, starts.reset);
+    const delays = starts.backends.map((x) => x.delay);
     delays.sort((x, y) => x - y);
     const q = (p) => (delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] / 1000).toFixed(2);
     console.log(

@@ -5,25 +5,17 @@ meanwhile. One line per window.
 
   postmaster_sched.py --postmaster PID --label TEXT [--after S --window S] < trace
 """
-import argparse
 import collections
 import statistics
 import sys
 
-from schedtrace import SWITCH, WAKE, events
-
-NEW_PARENT = "sched_wakeup_new"
+from schedtrace import SWITCH, WAKE, events, first_fork, window_args
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postmaster", type=int, required=True)
-    ap.add_argument("--label", required=True)
-    ap.add_argument("--after", type=float, default=0.0)
-    ap.add_argument("--window", type=float, default=0.150)
-    a = ap.parse_args()
+    a = window_args()
     evs = events(sys.stdin)
-    first = next((t for t, _, ctx, kind, _ in evs if kind == NEW_PARENT and ctx == a.postmaster), None)
+    first = first_fork(evs, a.postmaster)
     if first is None:
         print(f"{a.label}: the postmaster forked nothing in the trace")
         return

@@ -1,5 +1,8 @@
 """A tracefs trace of the scheduler's events (calibration/lib.sh's sched_trace_*), as the
-readers in this directory take it on stdin: wakeups.py, wave_cpu.py, wave_wakes.py."""
+readers in this directory take it on stdin: wakeups.py, wave_cpu.py, wave_wakes.py, and the
+readers of a window after the postmaster's first fork (wave_backends.py, postmaster_sched.py,
+storm_sched.py)."""
+import argparse
 import re
 
 LINE = re.compile(r"-(\d+)\s+\[(\d+)\].*? (\d+\.\d+): (sched_\w+): (.*)")
@@ -27,3 +30,19 @@ def first_wakeup(evs, pid):
             if m and int(m.group(2)) == pid:
                 return t
     return None
+
+
+def window_args(window=0.150):
+    """The command line of a reader of a window after the postmaster's first fork:
+    --postmaster PID --label TEXT [--after S --window S]."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--postmaster", type=int, required=True)
+    ap.add_argument("--label", required=True)
+    ap.add_argument("--after", type=float, default=0.0, help="the window starts this long after the first fork (s)")
+    ap.add_argument("--window", type=float, default=window, help="its length (s)")
+    return ap.parse_args()
+
+
+def first_fork(evs, postmaster):
+    """When `postmaster` first forked (sched_wakeup_new in its context), or None."""
+    return next((t for t, _, ctx, kind, _ in evs if kind == "sched_wakeup_new" and ctx == postmaster), None)

@@ -6,22 +6,16 @@ tasks waited long was short of the core. One line per window.
 
   storm_sched.py --postmaster PID --label TEXT [--after S --window S] < trace
 """
-import argparse
 import collections
 import sys
 
-from schedtrace import SWITCH, WAKE, events
+from schedtrace import SWITCH, WAKE, events, first_fork, window_args
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postmaster", type=int, required=True)
-    ap.add_argument("--label", required=True)
-    ap.add_argument("--after", type=float, default=0.0)
-    ap.add_argument("--window", type=float, default=0.150)
-    a = ap.parse_args()
+    a = window_args()
     evs = events(sys.stdin)
-    first = next((t for t, _, ctx, kind, _ in evs if kind == "sched_wakeup_new" and ctx == a.postmaster), None)
+    first = first_fork(evs, a.postmaster)
     if first is None:
         print(f"{a.label}: the postmaster forked nothing in the trace")
         return

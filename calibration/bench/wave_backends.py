@@ -8,23 +8,17 @@ line per wave: medians and 90th percentiles.
 
   wave_backends.py --postmaster PID --label TEXT [--after S --window S] < trace
 """
-import argparse
 import re
 import statistics
 import sys
 
-from schedtrace import SWITCH, WAKE, events
+from schedtrace import SWITCH, WAKE, events, window_args
 
 NEW = re.compile(r"comm=(.*?) pid=(\d+) prio=\d+ target_cpu=(\d+)")
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postmaster", type=int, required=True)
-    ap.add_argument("--label", required=True)
-    ap.add_argument("--after", type=float, default=0.0, help="the window starts this long after the first fork (s)")
-    ap.add_argument("--window", type=float, default=0.100, help="its length (s)")
-    a = ap.parse_args()
+    a = window_args(window=0.100)
     evs = events(sys.stdin)
     children = {}  # pid -> {fork, state, since, run, wait, slept}
     first = None

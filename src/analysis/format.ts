@@ -20,6 +20,11 @@ export function count(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(1);
 }
 
+/** `x` with its sign, + for zero too, as the validation tables write errors. */
+export function withSign(x: number, digits: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+}
+
 export function percent(x: number): string {
   return `${Math.round(100 * x)} %`;
 }

@@ -10,6 +10,8 @@ import { applyOverride } from '../../scenario/overrides.js';
 import { validateScenario } from '../../scenario/load.js';
 import { parseHeyRun, type HeyRun } from './heyRun.js';
 import { scenarioForRun } from './scenarioForRun.js';
+import { spreadSummary, spreadTable } from './spreadTable.js';
+import { withSign } from '../format.js';
 
 export interface ValidationConfig {
   /** The kit's name for it: results/NAME.rN.txt (several names: their runs are pooled). */
@@ -117,7 +119,7 @@ export function bootStormTable(rows: readonly BootStormRow[]): string {
     const err = (r.simulated.refused.median - r.real.refused.median) / r.real.refused.median;
     const startup = r.real.startup === undefined ? 'not recorded' : s(r.real.startup, 2);
     lines.push(
-      `| ${r.label} (${r.runs} ${r.runs === 1 ? 'run' : 'runs'}) | ${s(r.real.failedPools)} | ${s(r.simulated.failedPools)} | ${s(r.real.refused)} | ${s(r.simulated.refused)} | ${signed(100 * err, 0)} % | ${startup} | ${s(r.simulated.startup, 2)} |`,
+      `| ${r.label} (${r.runs} ${r.runs === 1 ? 'run' : 'runs'}) | ${s(r.real.failedPools)} | ${s(r.simulated.failedPools)} | ${s(r.real.refused)} | ${s(r.simulated.refused)} | ${withSign(100 * err, 0)} % | ${startup} | ${s(r.simulated.startup, 2)} |`,
     );
   }
   return lines.join('\n');
@@ -263,7 +265,6 @@ export function withinTargets(row: ValidationRow): boolean {
 
 const rps = (s: Spread) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
 const pct = (s: Spread) => `${(100 * s.median).toFixed(0)} (${(100 * s.min).toFixed(0)}-${(100 * s.max).toFixed(0)})`;
-const signed = (x: number, digits: number) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 
 /** The table of docs/validation.md: one row per configuration, misses in bold. */
 export function validationTable(rows: readonly ValidationRow[]): string {
@@ -276,40 +277,12 @@ export function validationTable(rows: readonly ValidationRow[]): string {
     lines.push(
       `| ${r.config.label} (${r.real.runs} runs) | ${rps(r.real.requestsPerSec)} | ${rps(r.simulated.requestsPerSec)} | ${bold(
         Math.abs(r.rpsError) <= RPS_TOLERANCE,
-        `${signed(100 * r.rpsError, 1)} %`,
-      )} | ${pct(r.real.fraction500)} | ${pct(r.simulated.fraction500)} | ${bold(Math.abs(r.points500) <= POINTS_500_TOLERANCE, signed(r.points500, 1))} |`,
+        `${withSign(100 * r.rpsError, 1)} %`,
+      )} | ${pct(r.real.fraction500)} | ${pct(r.simulated.fraction500)} | ${bold(Math.abs(r.points500) <= POINTS_500_TOLERANCE, withSign(r.points500, 1))} |`,
     );
   }
   return lines.join('\n');
 }
-
-/**
- * Slowest - Fastest, real and simulated, for the rows that ask for it; then each end of it
- * (hey's Slowest and Fastest, medians), to show which of them the error is in.
- */
-export function spreadTable(rows: readonly ValidationRow[]): string {
-  const lines = [
-    '| configuration | real Slowest - Fastest, median (range) | simulated | error | Slowest, real / simulated | Fastest, real / simulated |',
-    '|---|---|---|---|---|---|',
-  ];
-  for (const r of rows) {
-    const s = (x: Spread) => `${x.median.toFixed(3)} s (${x.min.toFixed(3)}-${x.max.toFixed(3)})`;
-    const end = (real: Spread, sim: Spread) =>
-      `${real.median.toFixed(3)} / ${sim.median.toFixed(3)} s (${signed(100 * ((sim.median - real.median) / real.median), 1)} %)`;
-    lines.push(
-      `| ${r.config.label} | ${s(r.real.spread)} | ${s(r.simulated.spread)} | ${signed(100 * spreadError(r), 0)} % | ${end(r.real.slowest, r.simulated.slowest)} | ${end(r.real.fastest, r.simulated.fastest)} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-/** (simulated - real) / real, of the medians of Slowest - Fastest. */
-export function spreadError(row: ValidationRow): number {
-  return (row.simulated.spread.median - row.real.spread.median) / row.real.spread.median;
-}
-
-/** Within 25 % of the real Slowest - Fastest (issue 15's target for the spread). */
-export const SPREAD_TOLERANCE = 0.25;
 
 /** Whether the seeds' range of the 500 fraction and of Requests/sec overlap the real runs' (for storms). */
 export function rangesOverlap(row: ValidationRow): boolean {
@@ -384,18 +357,4 @@ export function replaceSection(doc: string, section: string): string {
   const b = doc.indexOf(SECTION_END);
   if (a < 0 || b < a) throw new Error(`the document has no ${SECTION_BEGIN} ... ${SECTION_END} section`);
   return `${doc.slice(0, a + SECTION_BEGIN.length)}\n${section}\n${doc.slice(b)}`;
-}
-
-/** One line on the spread rows: how many within the target, and which end of the spread the error is in. */
-export function spreadSummary(rows: readonly ValidationRow[]): string {
-  const within = rows.filter((r) => Math.abs(spreadError(r)) <= SPREAD_TOLERANCE).length;
-  const error = (r: ValidationRow, pick: (side: Side) => Spread) => (pick(r.simulated).median - pick(r.real).median) / pick(r.real).median;
-  const slowest = rows.map((r) => error(r, (x) => x.slowest));
-  const fastest = rows.map((r) => error(r, (x) => x.fastest));
-  const pct = (x: number) => `${signed(100 * x, 1)} %`;
-  return (
-    `Within ${100 * SPREAD_TOLERANCE} %: ${within} of ${rows.length} rows. Each end apart (medians): Slowest within 5 % of the real one on ` +
-    `${slowest.filter((x) => Math.abs(x) <= 0.05).length} of ${rows.length} rows (${pct(Math.min(...slowest))} to ${pct(Math.max(...slowest))}); ` +
-    `the model's Fastest later than the real one on ${fastest.filter((x) => x > 0).length} of ${rows.length} (${pct(Math.min(...fastest))} to ${pct(Math.max(...fastest))}).`
-  );
 }

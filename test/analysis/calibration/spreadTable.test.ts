@@ -1,13 +1,7 @@
 // The spread rows of docs/validation.md: Slowest - Fastest, and each end of it apart.
 import { describe, expect, it } from 'vitest';
-import {
-  type Side,
-  type ValidationRow,
-  spreadError,
-  spreadOf,
-  spreadSummary,
-  spreadTable,
-} from '../../../src/analysis/calibration/validation.js';
+import { spreadError, spreadSummary, spreadTable } from '../../../src/analysis/calibration/spreadTable.js';
+import { type Side, type ValidationRow, spreadOf } from '../../../src/analysis/calibration/validation.js';
 
 const side = (ends: [number, number][]): Side => ({
   runs: ends.length,
