@@ -20,7 +20,9 @@ case "$TAG" in *[!A-Za-z0-9._-]*) echo "measure.sh: TAG must be letters, digits,
 export RESULTS="$HERE/results/$TAG"
 mkdir -p "$RESULTS"
 "$HERE/costs.sh" "$TAG"
-for step in fork_burst setsid_share auth_share connect_in_worker warm_turns autogroup wakeups connect_threads wakeup_latency; do
+# STEPS: the micro-benchmarks to run (all by default); the others' results are taken as
+# results/TAG/ already has them (busy_cores.sh: wakeups.sh and wakeup_latency.sh need idle cores).
+for step in ${STEPS:-fork_burst setsid_share auth_share connect_in_worker warm_turns autogroup wakeups connect_threads wakeup_latency}; do
   "$HERE/$step.sh"
 done
 
