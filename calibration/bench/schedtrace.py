@@ -4,6 +4,7 @@ readers of a window after the postmaster's first fork (wave_backends.py, postmas
 storm_sched.py)."""
 import argparse
 import re
+import sys
 
 LINE = re.compile(r"-(\d+)\s+\[(\d+)\].*? (\d+\.\d+): (sched_\w+): (.*)")
 SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=(\d+) prev_prio=\d+ prev_state=(\S+) ==> next_comm=(.*?) next_pid=(\d+)")
@@ -46,3 +47,15 @@ def window_args(window=0.150):
 def first_fork(evs, postmaster):
     """When `postmaster` first forked (sched_wakeup_new in its context), or None."""
     return next((t for t, _, ctx, kind, _ in evs if kind == "sched_wakeup_new" and ctx == postmaster), None)
+
+
+def fork_window(window=0.150):
+    """A window reader's start: its arguments (window_args), the trace on stdin, and the
+    window [lo, hi) after the postmaster's first fork. A trace with no fork prints so and exits."""
+    a = window_args(window)
+    evs = events(sys.stdin)
+    first = first_fork(evs, a.postmaster)
+    if first is None:
+        print(f"{a.label}: the postmaster forked nothing in the trace")
+        sys.exit(0)
+    return a, evs, first + a.after, first + a.after + a.window

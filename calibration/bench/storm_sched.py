@@ -7,19 +7,12 @@ tasks waited long was short of the core. One line per window.
   storm_sched.py --postmaster PID --label TEXT [--after S --window S] < trace
 """
 import collections
-import sys
 
-from schedtrace import SWITCH, WAKE, events, first_fork, window_args
+from schedtrace import SWITCH, WAKE, fork_window
 
 
 def main():
-    a = window_args()
-    evs = events(sys.stdin)
-    first = first_fork(evs, a.postmaster)
-    if first is None:
-        print(f"{a.label}: the postmaster forked nothing in the trace")
-        return
-    lo, hi = first + a.after, first + a.after + a.window
+    a, evs, lo, hi = fork_window()
     comm = {}  # pid -> comm
 
     def kind(pid):
