@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
 # Runs a command with every core kept from going idle by a spinner at SCHED_IDLE, which
-# takes a core only when nothing else wants it. On the third AMD machine an operation that
-# follows an idle moment of its core costs 1.5-1.8 times the CPU it does on a core that never
-# idles, and such a spinner removes the difference (bench/duty_speed.py,
-# results/duty-speed-amd1204.txt, docs/validation.md): so the costs measured one at a time
-# under it are those of a core kept busy, as under load. The kit's quiet check would see
-# the spinners as load: QUIET_SETTLE=0 skips its wait.
+# takes a core only when nothing else wants it (lib.sh's spinners_start). On the third AMD
+# machine an operation that follows an idle moment of its core costs 1.5-1.8 times the CPU
+# it does on a core that never idles, and such a spinner removes the difference
+# (bench/duty_speed.py, results/duty-speed-amd1204.txt, docs/validation.md): so the costs
+# measured one at a time under it are those of a core kept busy, as under load. The kit's
+# quiet check leaves the spinners' time out of the machine's load.
 #
 #   calibration/busy_cores.sh COMMAND [ARGS...]
 set -euo pipefail
-pids=()
-for c in $(seq 0 $(($(nproc) - 1))); do
-  chrt -i 0 taskset -c "$c" sh -c 'while :; do :; done' &
-  pids+=($!)
-done
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-QUIET_SETTLE=0 "$@"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+trap kit_cleanup EXIT
+spinners_start
+"$@"

@@ -83,8 +83,9 @@ as_pg_owner() {
 }
 
 kit_cleanup() {
-  set +e
+  set +eu
   if declare -F kit_cleanup_hook >/dev/null; then kit_cleanup_hook; fi
+  spinners_stop
   sched_trace_end
   fill_down
   gunicorn_down
@@ -266,14 +267,51 @@ NGINX
 
 # Busy fraction of the whole machine over one second, from /proc/stat.
 machine_busy() {
-  local a b
+  local a b sa sb
   a=($(head -n 1 /proc/stat))
+  sa=$(spinner_ticks)
   sleep 1
   b=($(head -n 1 /proc/stat))
+  sb=$(spinner_ticks)
   local total=0 idle i
   for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-  idle=$((b[4] - a[4] + b[5] - a[5]))
+  # The spinners' time is the idle time they take, not work.
+  idle=$((b[4] - a[4] + b[5] - a[5] + sb - sa))
   echo $(((total - idle) * 100 / (total > 0 ? total : 1)))
+}
+
+# Spinners: one busy loop a core at SCHED_IDLE, which runs only when nothing else wants the
+# core, so that no core goes idle between the operations a micro-benchmark times (on the
+# third AMD machine an operation that follows an idle moment of its core costs 1.5-1.8 times
+# as much: bench/duty_speed.py). Started by the script that stops them (busy_cores.sh,
+# measure.sh); the scripts it runs see SPINNER_PIDS and leave them be.
+SPINNER_PIDS="${SPINNER_PIDS:-}"
+SPINNER_OWNER="${SPINNER_OWNER:-}"
+spinners_start() {
+  local c
+  SPINNER_OWNER=$$
+  for c in $(seq 0 $(($(nproc) - 1))); do
+    chrt -i 0 taskset -c "$c" sh -c 'while :; do :; done' &
+    SPINNER_PIDS="$SPINNER_PIDS $!"
+  done
+  export SPINNER_PIDS SPINNER_OWNER
+  say "a SCHED_IDLE spinner on each of $(nproc) cores:$SPINNER_PIDS"
+}
+spinners_stop() {
+  [ "$SPINNER_OWNER" = $$ ] || return 0
+  # shellcheck disable=SC2086
+  [ -z "$SPINNER_PIDS" ] || kill $SPINNER_PIDS 2>/dev/null || true
+  SPINNER_PIDS=""
+  SPINNER_OWNER=""
+}
+# The spinners' CPU so far, in the clock ticks of /proc/stat.
+spinner_ticks() {
+  local p t=0 f
+  for p in $SPINNER_PIDS; do
+    f=($(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null)) || continue
+    t=$((t + f[11] + f[12]))
+  done
+  echo "$t"
 }
 
 FILL_PID=""

@@ -10,6 +10,13 @@
 #
 #   calibration/measure.sh TAG        needs root (perf, tracefs) and a C compiler
 #
+# BUSY_CORES=auto (the default) first checks whether an operation that follows an idle moment
+# of its core costs more here than on a busy core (bench/duty_speed.py check, into
+# results/TAG/duty-check.txt). Where it does, the micro-benchmarks that time operations run
+# with a SCHED_IDLE spinner on every core (lib.sh's spinners_start), so that they cost what
+# they cost under load; those that observe idle cores (autogroup, wakeups, wakeup_latency)
+# run first, without. BUSY_CORES=yes or no decides without the check.
+#
 # Takes some 15-25 minutes on two cores; each step holds /tmp/QUIET while it measures
 # (lib.sh). The by-hand benchmarks (bench/connect_start.py, bench/switch_cost.py) run as
 # results/connect-start.txt and switch-cost.txt record them: 3 rounds each.
@@ -17,18 +24,50 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TAG="${1:?usage: calibration/measure.sh TAG}"
 case "$TAG" in *[!A-Za-z0-9._-]*) echo "measure.sh: TAG must be letters, digits, '.', '_' or '-'" >&2; exit 2 ;; esac
+case "${BUSY_CORES:=auto}" in auto | yes | no) ;; *) echo "measure.sh: BUSY_CORES must be auto, yes or no, not '$BUSY_CORES'" >&2; exit 2 ;; esac
 export RESULTS="$HERE/results/$TAG"
 mkdir -p "$RESULTS"
-"$HERE/costs.sh" "$TAG"
-# STEPS: the micro-benchmarks to run (all by default); the others' results are taken as
-# results/TAG/ already has them (busy_cores.sh: wakeups.sh and wakeup_latency.sh need idle cores).
-for step in ${STEPS:-fork_burst setsid_share auth_share connect_in_worker warm_turns autogroup wakeups connect_threads wakeup_latency}; do
-  "$HERE/$step.sh"
-done
-
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 ONLY=.
+trap kit_cleanup EXIT
+
+if [ "$BUSY_CORES" = auto ]; then
+  quiet_begin
+  "$PYTHON" "$HERE/bench/duty_speed.py" check 3 >"$RESULTS/duty-check.txt"
+  quiet_end now
+  say "$(tail -n 1 "$RESULTS/duty-check.txt")"
+  if tail -n 1 "$RESULTS/duty-check.txt" | grep -q -- '-> busy cores$'; then BUSY_CORES=yes; else BUSY_CORES=no; fi
+elif [ "$BUSY_CORES" = yes ]; then
+  echo "BUSY_CORES=yes: busy cores, not checked" >"$RESULTS/duty-check.txt"
+else
+  rm -f "$RESULTS/duty-check.txt"
+fi
+
+# STEPS: the micro-benchmarks to run (all by default); the others' results are taken as
+# results/TAG/ already has them.
+STEPS="${STEPS:-fork_burst setsid_share auth_share connect_in_worker warm_turns autogroup wakeups connect_threads wakeup_latency}"
+IDLE_STEPS=""
+BUSY_STEPS=""
+for step in $STEPS; do
+  case "$step" in
+    autogroup | wakeups | wakeup_latency) IDLE_STEPS="$IDLE_STEPS $step" ;;
+    *) BUSY_STEPS="$BUSY_STEPS $step" ;;
+  esac
+done
+if [ "$BUSY_CORES" = yes ]; then
+  for step in $IDLE_STEPS; do "$HERE/$step.sh"; done
+  # Wait for other work to end before the spinners hide it from the quiet check.
+  quiet_begin
+  quiet_end now
+  spinners_start
+  "$HERE/costs.sh" "$TAG"
+  for step in $BUSY_STEPS; do "$HERE/$step.sh"; done
+else
+  "$HERE/costs.sh" "$TAG"
+  for step in $STEPS; do "$HERE/$step.sh"; done
+fi
+
 kit_init
 postgres_up
 quiet_begin
@@ -66,6 +105,7 @@ open(path, "a").write("differences (gevent - plain): " + ", ".join(f"{x:.1f}" fo
                       + f" us; median {m:.1f} us -> server.switchCpu {m / 1000:.3f} ms\n")
 PY
 quiet_end now
+spinners_stop
 OUT="measured-linux-$(nproc)core-$TAG.json"
 "$PYTHON" "$HERE/bench/make_scenario.py" "$RESULTS/costs.$TAG.json" "$HERE/$OUT"
 say "the scenario of this machine: calibration/$OUT (its inputs in results/$TAG/)"

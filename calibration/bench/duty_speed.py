@@ -9,6 +9,9 @@ one at a time, the core idle between, may cost more CPU than the same operation 
     duty_speed.py CORE [SECONDS] [ROUNDS]    the duty cycles in turn, ROUNDS times
     duty_speed.py CORE ramp [ROUNDS]         from 5 % busy to 100 %: each operation's time by
                                              how long the core has been busy
+    duty_speed.py check [ROUNDS]             every core, 100 % busy against 40, 20 and 5 %,
+                                             alternated: whether an operation that follows an
+                                             idle moment of its core costs more (measure.sh)
 """
 import hashlib
 import os
@@ -57,7 +60,41 @@ def ramp(rounds):
         print(f'{b * 50:4d}-{b * 50 + 50:<4d}  {statistics.median(bins[b]) * 1000:.3f}  (n {len(bins[b])})')
 
 
+# An idle moment that costs less than this much more is noise, not a state of the machine:
+# on the third AMD machine it cost 1.5-1.8 times as much, and an operation this small
+# timed on a quiet core repeats within a few per cent.
+IDLE_SLOWDOWN = 1.25
+CHECK_DUTIES = (0.4, 0.2, 0.05)
+
+
+def check(rounds):
+    """Per core, the median over rounds and duties of (CPU of one operation at that duty) /
+    (at 100 % busy in the same round); the machine's figure is the largest core's."""
+    worst = 0.0
+    per_core = []
+    for core in sorted(os.sched_getaffinity(0)):
+        os.sched_setaffinity(0, {core})
+        ratios = []
+        for r in range(rounds):
+            duties = CHECK_DUTIES if r % 2 == 0 else tuple(reversed(CHECK_DUTIES))
+            busy, _ = at_duty(1.0, 1)
+            for d in duties:
+                ms, n = at_duty(d, 1.5)
+                ratios.append(ms / busy)
+                print(f'core {core}, round {r + 1}: 100 % busy {busy:.3f} ms, {d * 100:.0f} % busy '
+                      f'{ms:.3f} ms (n {n}): x{ms / busy:.2f}', flush=True)
+        m = statistics.median(ratios)
+        per_core.append(f'core {core} x{m:.2f}')
+        worst = max(worst, m)
+    verdict = 'busy cores' if worst >= IDLE_SLOWDOWN else 'idle cores'
+    print(f'idle slowdown x{worst:.2f} ({", ".join(per_core)}; threshold x{IDLE_SLOWDOWN}) -> {verdict}')
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == 'check':
+        print(f'date: {time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}; {os.uname().release}')
+        check(int(sys.argv[2]) if len(sys.argv) > 2 else 3)
+        return
     core = int(sys.argv[1])
     os.sched_setaffinity(0, {core})
     print(f'date: {time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}; core {core}; {os.uname().release}')

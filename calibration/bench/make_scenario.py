@@ -234,6 +234,21 @@ def main():
             "read() on the idle core against one polling, pinned to cores 0 and 1, idle gaps 0-2000 us; every gap's "
             f"samples pooled ({pooled}), as 20 quantiles.")
 
+    # Whether measure.sh timed the operations on cores kept busy (bench/duty_speed.py check).
+    cores_state = ""
+    duty_path = os.path.join(os.path.dirname(costs_path), "duty-check.txt")
+    if os.path.exists(duty_path):
+        with open(duty_path) as f:
+            verdict = f.read().strip().splitlines()[-1]
+        if verdict.endswith("busy cores"):
+            cores_state = (
+                " The micro-benchmarks ran with a SCHED_IDLE spinner on every core (calibration/busy_cores.sh), so "
+                "that an operation costs what it does on a core kept busy, as under load, since here an operation "
+                f"that follows an idle moment of its core costs more (results/duty-check.txt: {verdict}); "
+                "machine.runQueues, taskGroups and wakeupLatency were measured without them.")
+        else:
+            cores_state = f" The micro-benchmarks ran on idle cores (results/duty-check.txt: {verdict})."
+
     scenario = {
         "$schema": "../scenarios/schema.json",
         "name": "measured-linux-2core",
@@ -245,7 +260,7 @@ def main():
             "the runs before and after the load series; nothing is fitted): see \"measured\" and "
             "calibration/results/costs.json. Connection set-up is CPU on the shared cores (postmaster, backend "
             "start-up, authentication, exit; libpq's scram-sha-256 proof on the worker), so forkTime and "
-            "backendStartTime are 0. database.authMethod is the kit's pg_hba.conf (initdb --auth-host=scram-sha-256)."),
+            "backendStartTime are 0. database.authMethod is the kit's pg_hba.conf (initdb --auth-host=scram-sha-256)." + cores_state),
         "seed": 1,
         "client": {"requests": 100, "concurrency": 100, "timeout": 0,
                    "taskGroup": "server" if hey_with_workers else "own",
