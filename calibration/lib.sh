@@ -284,14 +284,16 @@ machine_busy() {
 # core, so that no core goes idle between the operations a micro-benchmark times (on the
 # third AMD machine an operation that follows an idle moment of its core costs 1.5-1.8 times
 # as much: bench/duty_speed.py). Started by the script that stops them (busy_cores.sh,
-# measure.sh); the scripts it runs see SPINNER_PIDS and leave them be.
+# measure.sh, spinner_cost.sh); the scripts it runs see SPINNER_PIDS and leave them be.
+# spinners_start [COMMAND...]: the busy loop, a shell loop unless given.
 SPINNER_PIDS="${SPINNER_PIDS:-}"
 SPINNER_OWNER="${SPINNER_OWNER:-}"
 spinners_start() {
   local c
+  [ "$#" -gt 0 ] || set -- sh -c 'while :; do :; done'
   SPINNER_OWNER=$$
   for c in $(seq 0 $(($(nproc) - 1))); do
-    chrt -i 0 taskset -c "$c" sh -c 'while :; do :; done' &
+    chrt -i 0 taskset -c "$c" "$@" &
     SPINNER_PIDS="$SPINNER_PIDS $!"
   done
   export SPINNER_PIDS SPINNER_OWNER
@@ -300,7 +302,7 @@ spinners_start() {
 spinners_stop() {
   [ "$SPINNER_OWNER" = $$ ] || return 0
   # shellcheck disable=SC2086
-  [ -z "$SPINNER_PIDS" ] || kill $SPINNER_PIDS 2>/dev/null || true
+  [ -z "$SPINNER_PIDS" ] || { kill $SPINNER_PIDS 2>/dev/null; wait $SPINNER_PIDS 2>/dev/null; } || true
   SPINNER_PIDS=""
   SPINNER_OWNER=""
 }

@@ -39,7 +39,7 @@ if [ "$BUSY_CORES" = auto ]; then
   say "$(tail -n 1 "$RESULTS/duty-check.txt")"
   if tail -n 1 "$RESULTS/duty-check.txt" | grep -q -- '-> busy cores$'; then BUSY_CORES=yes; else BUSY_CORES=no; fi
 elif [ "$BUSY_CORES" = yes ]; then
-  echo "BUSY_CORES=yes: busy cores, not checked" >"$RESULTS/duty-check.txt"
+  echo "BUSY_CORES=yes, not checked -> busy cores" >"$RESULTS/duty-check.txt"
 else
   rm -f "$RESULTS/duty-check.txt"
 fi
@@ -57,9 +57,6 @@ for step in $STEPS; do
 done
 if [ "$BUSY_CORES" = yes ]; then
   for step in $IDLE_STEPS; do "$HERE/$step.sh"; done
-  # Wait for other work to end before the spinners hide it from the quiet check.
-  quiet_begin
-  quiet_end now
   spinners_start
   "$HERE/costs.sh" "$TAG"
   for step in $BUSY_STEPS; do "$HERE/$step.sh"; done

@@ -19,24 +19,14 @@ cc -O1 -o "$WORK/spin" "$HERE/bench/spin.c"
 postgres_up
 PM="$(postmaster_pid)"
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
-spins=()
 spin_start() {
-  spins=()
-  local c
-  [ "$1" = none ] && return 0
-  for c in $(seq 0 $(($(nproc) - 1))); do
-    if [ "$1" = sh ]; then chrt -i 0 taskset -c "$c" sh -c 'while :; do :; done' &
-    else chrt -i 0 taskset -c "$c" "$WORK/spin" & fi
-    spins+=($!)
-  done
+  case "$1" in
+    none) return 0 ;;
+    sh) spinners_start ;;
+    *) spinners_start "$WORK/spin" ;;
+  esac
   sleep 0.5
 }
-spin_stop() {
-  [ "${#spins[@]}" -eq 0 ] || kill "${spins[@]}" 2>/dev/null || true
-  wait "${spins[@]}" 2>/dev/null || true
-  spins=()
-}
-kit_cleanup_hook() { spin_stop; }
 quiet_begin
 {
   echo "\$ calibration/spinner_cost.sh $ROUNDS, $(date -u '+%Y-%m-%d ~%H:%M') UTC; $(uname -r)"
@@ -47,7 +37,7 @@ quiet_begin
         --out "$WORK/q.json" --log "$WORK/q.log" >/dev/null 2>&1
       echo "round $round, $kind: $(tail -n 1 "$WORK/q.log" | sed 's/^rep 1 ([^)]*): //; s/; others.*//')"
       echo "round $round, $kind, core 0's duty: $("$PYTHON" "$HERE/bench/duty_speed.py" 0 1.5 1 | grep -E '^ +(100|40|5) %' | tr -s ' ' | tr '\n' ';' || true)"
-      spin_stop
+      spinners_stop
     done
   done
 } >"$OUT"

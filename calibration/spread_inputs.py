@@ -41,12 +41,15 @@ def put(scenario, path, value):
     at[path[-1]] = copy.deepcopy(value)
 
 
+def show(x):
+    return "a distribution" if isinstance(x, dict) else json.dumps(x)
+
+
 def spread(prefix, scenario):
     with open(TMP, "w") as f:
         json.dump(scenario, f)
     out = subprocess.run(["node", "calibration/predict_series.mjs", prefix, os.path.relpath(TMP, ROOT), "--only",
-                          "^spread-", "machine.speedVariation=0.116"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
+                          "^spread-"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     rows = [line for line in out.splitlines()[1:] if "Slowest-Fastest" in line]
     return "; ".join(f"{r.split(':')[0]} {r.split('Slowest-Fastest ')[1]}" for r in rows)
 
@@ -67,7 +70,6 @@ def main():
                 if p in theirs and theirs[p] != v:
                     sc = copy.deepcopy(base)
                     put(sc, p, theirs[p])
-                    show = lambda x: "a distribution" if isinstance(x, dict) else json.dumps(x)
                     print(f"{'.'.join(map(str, p))} {show(v)} -> {show(theirs[p])} (of {other_path}): {spread(prefix, sc)}")
         for e in extra:
             p, value = e.split("=", 1)

@@ -240,7 +240,7 @@ def main():
     if os.path.exists(duty_path):
         with open(duty_path) as f:
             verdict = f.read().strip().splitlines()[-1]
-        if verdict.endswith("busy cores"):
+        if verdict.endswith("-> busy cores"):
             cores_state = (
                 " The micro-benchmarks ran with a SCHED_IDLE spinner on every core (calibration/busy_cores.sh), so "
                 "that an operation costs what it does on a core kept busy, as under load, since here an operation "
