@@ -122,6 +122,20 @@ pg_host_auth() {
   sleep 0.5
 }
 
+# pg_auth METHOD: the kit's role authenticates over TCP with METHOD (scram-sha-256, md5 or
+# trust): its password stored for it (PostgreSQL answers an md5 line with scram when the
+# stored password is scram's) and every TCP line of pg_hba.conf set to it.
+pg_auth() {
+  case "$1" in
+    scram-sha-256 | md5 | trust) ;;
+    *) echo "pg_auth: METHOD is scram-sha-256, md5 or trust, not '$1'" >&2; return 2 ;;
+  esac
+  local stored=scram-sha-256
+  [ "$1" = md5 ] && stored=md5
+  pg_local -c "SET password_encryption = '$stored'" -c "ALTER ROLE postgres PASSWORD '$PASSWORD'"
+  pg_host_auth "$1"
+}
+
 # gunicorn_up NAME MODULE [gunicorn options...]
 gunicorn_up() {
   local name="$1" module="$2" workers=1 arg

@@ -20,7 +20,9 @@
 #
 # Environment: RESULTS (default: calibration/results), REPEATS (3: each article run is
 # measured this many times; the configurations added later have their own counts, in
-# README.md), ONLY (a regular expression: run only the matching names).
+# README.md), ONLY (a regular expression: run only the matching names), AUTH (scram-sha-256,
+# as initdb sets the kit up; md5 or trust: how the app's connections authenticate, for
+# bench/make_scenario.py --auth).
 #
 # The machine is shared: each group of runs holds /tmp/QUIET (lib.sh's quiet protocol).
 set -euo pipefail
@@ -31,6 +33,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RESULTS="${RESULTS:-$HERE/results}"
 REPEATS="${REPEATS:-3}"
 ONLY="${ONLY:-.}"
+AUTH="${AUTH:-scram-sha-256}"
 
 if [ "${1:-}" = --check ]; then
   ensure_packages check
@@ -51,6 +54,7 @@ group_end() {
 
 mkdir -p "$RESULTS"
 postgres_up
+[ "$AUTH" = scram-sha-256 ] || pg_auth "$AUTH"
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "kernel: $(uname -sr)"
@@ -64,6 +68,7 @@ postgres_up
   for s in server_version max_connections superuser_reserved_connections password_encryption; do
     echo "postgres $s: $(psql -X -h "$HOST" -p "$PG_PORT" -U postgres -d postgres -tAc "SHOW $s")"
   done
+  echo "pg_hba.conf, TCP: $(grep -E '^host' "$WORK/pgdata/pg_hba.conf" | awk '{print $NF}' | sort -u | tr '\n' ' ')"
 } >"$RESULTS/machine.txt"
 URL="http://$HOST:$APP_PORT/"
 

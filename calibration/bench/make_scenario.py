@@ -6,6 +6,10 @@ figures).
 
   make_scenario.py results/costs.json measured-linux-2core.json
   make_scenario.py results/costs.TAG.json OUT.json       one run of costs.sh (a day's costs)
+  make_scenario.py --auth md5 results/costs.TAG.json OUT.json
+      the same stack with pg_hba.conf's TCP lines set to md5 (or trust) instead of
+      scram-sha-256 (calibration/run.sh AUTH=md5): the client's connect and the backend's
+      CPU until ready as costs.sh measured them with that method
 """
 import statistics
 import json
@@ -40,7 +44,17 @@ def ms(x):
     return f"{x * 1000:.4f} ms"
 
 
+AUTH_METHODS = ("scram-sha-256", "md5", "trust")
+
+
 def main():
+    auth = "scram-sha-256"
+    if "--auth" in sys.argv:
+        at = sys.argv.index("--auth")
+        auth = sys.argv[at + 1] if at + 1 < len(sys.argv) else ""
+        del sys.argv[at:at + 2]
+        if auth not in AUTH_METHODS:
+            sys.exit(f"make_scenario.py: --auth takes one of {', '.join(AUTH_METHODS)}, not {auth!r}")
     costs_path, out = sys.argv[1], sys.argv[2]
     with open(costs_path) as f:
         data = json.load(f)
@@ -55,6 +69,21 @@ def main():
         e = costs[c]
         measured[p] = (f"{e['method']} Median {ms(e['median'])} [{ms(e['min'])} - {ms(e['max'])}], n {e['n']} "
                        f"(calibration/results/costs.json '{c}'{'; runs ' + runs if runs else ''}).")
+    # Another authentication method: costs.sh measured the client's connect and the backend's
+    # CPU until ready with it too; the backend's start-up before InitProcess (the startup
+    # packet) does not depend on it.
+    if auth != "scram-sha-256":
+        e = costs[f"dbConnect.cpu.{auth}"]
+        v["app.steps.0.cpu"] = round(e["median"], 7)
+        measured["app.steps.0.cpu"] = (f"{e['method']} Median {ms(e['median'])} [{ms(e['min'])} - {ms(e['max'])}], "
+                                       f"n {e['n']} (calibration/results/costs.json 'dbConnect.cpu.{auth}').")
+        r = costs[f"database.backendReadyCpu.{auth}"]
+        v["database.backendStartCpu"] = round(max(0.0, r["median"] - v["database.backendStartupCpu"]), 7)
+        measured["database.backendStartCpu"] = (
+            f"database.backendReadyCpu.{auth} ({r['method']} Median {ms(r['median'])} [{ms(r['min'])} - "
+            f"{ms(r['max'])}], n {r['n']}) less database.backendStartupCpu ({ms(v['database.backendStartupCpu'])}), "
+            f"whose work before InitProcess does not depend on the method: {ms(v['database.backendStartCpu'])} "
+            f"(calibration/results/costs.json).")
     # server.switchCpu: bench/switch_cost.py, its result in results/switch-cost.txt (last line).
     switch_file = os.path.join(os.path.dirname(costs_path), "switch-cost.txt")
     with open(switch_file) as f:
@@ -98,9 +127,13 @@ def main():
     # calibration/auth_share.sh (results/auth-share.txt, the median of its batches' shares).
     auth_runs = batch_shares(costs_path, "auth-share.txt")
     auth_share = statistics.median(auth_runs)
-    v["database.backendBeforeAuthCpu"] = round(v["database.backendStartCpu"] * auth_share, 7)
+    # The share is of scram-sha-256's start, measured so; the work before the challenge (the
+    # role's secret looked up) is the same with md5, so its CPU is kept, not its share.
+    scram_start = round(costs["database.backendStartCpu"]["median"], 7)
+    v["database.backendBeforeAuthCpu"] = round(min(scram_start * auth_share, v["database.backendStartCpu"]), 7)
+    whose = "" if auth == "scram-sha-256" else "scram-sha-256's "
     measured["database.backendBeforeAuthCpu"] = (
-        f"database.backendStartCpu x {auth_share:.3f}: the share of a backend's CPU between InitProcess and "
+        f"{whose}database.backendStartCpu x {auth_share:.3f}: the share of a backend's CPU between InitProcess and "
         "ReadyForQuery that comes before its first authentication request (InitPostgres's first caches, "
         "ClientAuthentication's lookup of the role's secret), while it holds its slot. perf recordings of batches of "
         "210 sequential connects (cpu-clock every 50 us, uprobes on InitProcess, ClientAuthentication, "
@@ -124,7 +157,7 @@ def main():
     else:
         runs = [os.path.basename(costs_path)[len("costs."):-len(".json")]]
     samples = []
-    run_files = [os.path.join(os.path.dirname(costs_path), "costs", r, "connect-scram-sha-256.json") for r in runs]
+    run_files = [os.path.join(os.path.dirname(costs_path), "costs", r, f"connect-{auth}.json") for r in runs]
     for run_file in sorted(run_files):
         with open(run_file) as f:
             for rec in json.load(f)["records"]:
@@ -259,8 +292,12 @@ def main():
             f"{somaxconn}. Every CPU cost is MEASURED there by calibration/costs.sh (micro-benchmarks, median of "
             "the runs before and after the load series; nothing is fitted): see \"measured\" and "
             "calibration/results/costs.json. Connection set-up is CPU on the shared cores (postmaster, backend "
-            "start-up, authentication, exit; libpq's scram-sha-256 proof on the worker), so forkTime and "
-            "backendStartTime are 0. database.authMethod is the kit's pg_hba.conf (initdb --auth-host=scram-sha-256)." + cores_state),
+            "start-up, authentication, exit; libpq's "
+            + ("scram-sha-256 proof" if auth == "scram-sha-256" else f"side of {auth}") + " on the worker), so forkTime and "
+            "backendStartTime are 0. database.authMethod is the kit's pg_hba.conf ("
+            + ("initdb --auth-host=scram-sha-256" if auth == "scram-sha-256" else
+               f"its TCP lines set to {auth}{', the password stored as md5' if auth == 'md5' else ''}: calibration/run.sh AUTH={auth}")
+            + ")." + cores_state),
         "seed": 1,
         "client": {"requests": 100, "concurrency": 100, "timeout": 0,
                    "taskGroup": "server" if hey_with_workers else "own",
@@ -279,7 +316,7 @@ def main():
         ]},
         "database": {
             "maxConnections": 100, "superuserReservedConnections": 3, "superuser": True,
-            "authMethod": "scram-sha-256",
+            "authMethod": auth,
             "forkTime": 0, "backendStartTime": 0,
             "postmasterCpu": v["database.postmasterCpu"],
             "postmasterWakeCpu": v["database.postmasterWakeCpu"],
