@@ -29,8 +29,7 @@ kit_init
 postgres_up
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 PM="$(postmaster_pid)"
-pg_local -c "SET password_encryption = 'scram-sha-256'" -c "ALTER ROLE postgres PASSWORD '$PASSWORD'"
-pg_host_auth scram-sha-256
+pg_auth scram-sha-256
 perf probe -q -x "$PGBIN/postgres" --add InitProcess --add ReadyForQuery --add ClientAuthentication \
   --add InitializeSessionUserId --add sendAuthRequest
 OUT="$RESULTS/auth-share.txt"

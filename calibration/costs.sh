@@ -131,13 +131,11 @@ say "queries"
 "$PYTHON" "$B/bench_db.py" query --postmaster "$PM" --n "$N_DB" --reps "$REPS" --out "$RAW/query.json" --log "$RAW/query.log"
 
 say "connect + close, md5 and trust"
-pg_local -c "SET password_encryption = 'md5'" -c "ALTER ROLE postgres PASSWORD '$PASSWORD'"
-pg_host_auth md5
+pg_auth md5
 "$PYTHON" "$B/bench_db.py" connect --auth md5 --postmaster "$PM" --n "$N_DB" --reps "$(( REPS < 5 ? REPS : 5 ))" --out "$RAW/connect-md5.json" --log "$RAW/connect.log"
-pg_host_auth trust
+pg_auth trust
 "$PYTHON" "$B/bench_db.py" connect --auth trust --postmaster "$PM" --n "$N_DB" --reps "$(( REPS < 5 ? REPS : 5 ))" --out "$RAW/connect-trust.json" --log "$RAW/connect.log"
-pg_local -c "SET password_encryption = 'scram-sha-256'" -c "ALTER ROLE postgres PASSWORD '$PASSWORD'"
-pg_host_auth scram-sha-256
+pg_auth scram-sha-256
 grep -E '^host' "$WORK/pgdata/pg_hba.conf" >>"$RAW/connect.log"
 
 say "perf recording of the backends' phases"

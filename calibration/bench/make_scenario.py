@@ -252,7 +252,8 @@ def main():
         measured["app.steps.0.contendedCpu"] = (
             "calibration/connect_threads.sh (results/connect-threads.txt, " + text.splitlines()[0] + "): psycopg2 connect + "
             f"close, scram-sha-256, from threads of one process, 200 a batch, 3 rounds alternated: {m.group(2)}"
-            + (f"; {extra * 1000:.3f} ms, less than none, so 0." if extra < 0 else "."))
+            + (f"; {extra * 1000:.3f} ms, less than none, so 0." if extra < 0 else ".")
+            + ("" if auth == "scram-sha-256" else f" Measured with scram-sha-256, whose proof's HMACs take the lock; {auth} was not measured so."))
 
     # The idle core's wake-up latency (calibration/wakeup_latency.sh), when it was measured.
     wakeup = {}
