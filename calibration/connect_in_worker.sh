@@ -4,7 +4,9 @@
 # /proc/PID/schedstat, less a trivial request's) against the same in a process of its own,
 # plain and under gevent + psycogreen (bench/connect_standalone.py, CLOCK_PROCESS_CPUTIME_ID,
 # as costs.sh's connect batch measures dbConnect.cpu), alternated for ROUNDS rounds so that
-# all see the same machine. Writes results/connect-in-worker.txt (docs/validation.md).
+# all see the same machine. Writes results/connect-in-worker.txt (docs/validation.md); with
+# AUTH=md5 or trust (run.sh's), the connect authenticates so and it writes
+# results/connect-in-worker-AUTH.txt, which bench/make_scenario.py --auth reads.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -13,13 +15,18 @@ RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-3}"
 N="${N:-300}"
 ONLY=.
+AUTH="${AUTH:-scram-sha-256}"
 kit_init
 postgres_up
 OUT="$RESULTS/connect-in-worker.txt"
+if [ "$AUTH" != scram-sha-256 ]; then
+  pg_auth "$AUTH"
+  OUT="$RESULTS/connect-in-worker-$AUTH.txt"
+fi
 gunicorn_up connect wsgi_bench --workers=1 --worker-class=gevent --worker-connections=100 --keep-alive=2
 W=$(pgrep -P "$GUNICORN_PID" | head -n 1)
 quiet_begin
-echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); ms of CPU per connect + close (scram-sha-256), $N each" >"$OUT"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); ms of CPU per connect + close ($AUTH), $N each" >"$OUT"
 for p in / /connclose; do hey -n 50 -c 1 -t 0 "http://$HOST:$APP_PORT$p" >/dev/null; done
 per_request() {
   local a b

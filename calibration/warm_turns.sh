@@ -6,7 +6,8 @@
 # (wsgi_bench's /, -disable-keepalive as the connect requests come) the same way, alternated
 # ROUNDS rounds. For each: the worker's whole CPU per request (/proc/PID/schedstat), the
 # greenlet's own turns (from the log: the proof's turn, the rest), and what is left: gevent's
-# hub and gunicorn around them. Writes results/warm-turns.txt.
+# hub and gunicorn around them. Writes results/warm-turns.txt (with AUTH=md5 or trust,
+# results/warm-turns-AUTH.txt, which bench/make_scenario.py --auth reads).
 #   calibration/warm_turns.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -16,12 +17,19 @@ RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-5}"
 N="${N:-150}"
 ONLY=.
+AUTH="${AUTH:-scram-sha-256}"
 kit_init
 postgres_up
-export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
+# AUTH=md5 or trust: the connect without scram's proof (run.sh's AUTH); "proof" below is
+# then the connect's largest turn.
 OUT="$RESULTS/warm-turns.txt"
+if [ "$AUTH" != scram-sha-256 ]; then
+  pg_auth "$AUTH"
+  OUT="$RESULTS/warm-turns-$AUTH.txt"
+fi
+export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 quiet_begin
-echo "date: $(date -u +%FT%TZ); $(uname -r); scram-sha-256, dbname postgres; $N requests a run, hey -disable-keepalive; ms of the worker's CPU per request" >"$OUT"
+echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH, dbname postgres; $N requests a run, hey -disable-keepalive; ms of the worker's CPU per request" >"$OUT"
 run() { # app path c -> the worker's CPU per request (ms), the log's lines of this run in $WORK/turns.log
   local a b gl
   gl=$(wc -l <"$GUNICORN_LOG")
