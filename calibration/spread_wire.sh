@@ -17,8 +17,11 @@ PACKAGES+=(tcpdump)
 RESULTS="${RESULTS:-$HERE/results}"
 OUT="${OUT:-$RESULTS/spread-wire}"
 REPS="${REPS:-5}"
+AUTH="${AUTH:-scram-sha-256}"
 kit_init
 postgres_up
+# AUTH=md5 (run.sh's): the same waves with md5's one challenge.
+[ "$AUTH" = scram-sha-256 ] || pg_auth "$AUTH"
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 mkdir -p "$OUT"
 quiet_begin

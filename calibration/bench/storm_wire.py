@@ -12,7 +12,9 @@ packet; the server's first answer, AuthenticationSASL (the backend took its slot
 InitProcess) or an ErrorResponse (refused); SASLInitialResponse (client-first);
 AuthenticationSASLContinue (server-first); SASLResponse (client-final: the client's proof
 is computed); AuthenticationSASLFinal (authenticated, with AuthenticationOk and
-ReadyForQuery behind it); the first query; Terminate. An HTTP connection's: the SYN, each
+ReadyForQuery behind it); the first query; Terminate. With md5 the one challenge,
+AuthenticationMD5Password, counts as both the slot's first answer and the server-first, and
+the one PasswordMessage as both client-first and proof. An HTTP connection's: the SYN, each
 request and its response's status. The handlers' own log lines (start and end) come in
 as rows too.
 """
@@ -95,12 +97,16 @@ def events(pcap, app, pg, handlers):
                 print(f'http,,{ms(c["syn"])},{ms(req)},,')
             continue
         row = {k: '' for k in ('ssl', 'n', 'startup', 'authreq', 'refused', 'cfirst', 'sfirst', 'cfinal', 'ok', 'query', 'term', 'answered', 'query2', 'result2')}
+        md5 = False
         for t, toserver, payload, length in c['steps']:
             if toserver:
                 if length == 8 and len(payload) >= 8 and struct.unpack('>II', payload[:8])[1] == SSL_REQUEST:
                     row['ssl'] = ms(t)
                 elif len(payload) >= 8 and payload[4:8] == b'\x00\x03\x00\x00' and not row['startup']:
                     row['startup'] = ms(t)
+                elif payload[:1] == b'p' and md5:
+                    # md5's one PasswordMessage is both its first and its last answer.
+                    row['cfirst'] = row['cfinal'] = ms(t)
                 elif payload[:1] == b'p':
                     row['cfirst' if not row['cfirst'] else 'cfinal'] = ms(t)
                 elif payload[:1] == b'Q' and not row['query']:
@@ -122,6 +128,10 @@ def events(pcap, app, pg, handlers):
                     row['refused'] = ms(t)
                 elif kind == b'R' and len(payload) >= 9:
                     code = struct.unpack('>I', payload[5:9])[0]
+                    if code == 5 and not row['authreq']:
+                        # AuthenticationMD5Password: the slot taken, and the only challenge.
+                        md5 = True
+                        row['authreq'] = row['sfirst'] = ms(t)
                     key = {10: 'authreq', 11: 'sfirst', 12: 'ok', 0: 'ok'}.get(code)
                     if key and not row[key]:
                         row[key] = ms(t)
