@@ -15,6 +15,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-5}"
+# LEVELS: hey's -c for each run; 1 and 50 give backToBackShare, more show the trend.
+LEVELS="${LEVELS:-1 50}"
 N="${N:-150}"
 ONLY=.
 AUTH="${AUTH:-scram-sha-256}"
@@ -53,7 +55,7 @@ gunicorn_up turns wsgi_turns --workers=1 --worker-class=gevent --worker-connecti
 W=$(pgrep -P "$GUNICORN_PID" | head -n 1)
 hey -n 50 -c 5 -t 0 "http://$HOST:$APP_PORT/" >/dev/null
 for r in $(seq 1 "$ROUNDS"); do
-  for c in 1 50; do
+  for c in $LEVELS; do
     total=$(run / "$c")
     read -r proof rest < <(turns)
     echo "round $r, connect, c $c: worker $total; the greenlet's turns: proof $proof, the others $rest; hub and gunicorn $(awk -v t="$total" -v p="$proof" -v o="$rest" 'BEGIN { printf "%.3f", t - p - o }')" >>"$OUT"
@@ -64,7 +66,7 @@ gunicorn_up bench wsgi_bench --workers=1 --worker-class=gevent --worker-connecti
 W=$(pgrep -P "$GUNICORN_PID" | head -n 1)
 hey -n 50 -c 5 -t 0 "http://$HOST:$APP_PORT/" >/dev/null
 for r in $(seq 1 "$ROUNDS"); do
-  for c in 1 50; do
+  for c in $LEVELS; do
     echo "round $r, trivial, c $c: worker $(run / "$c")" >>"$OUT"
   done
 done
@@ -87,5 +89,10 @@ for kind, parts in (("connect", ("worker", "proof", "others", "hub")), ("trivial
 a = med(("connect", "1", "others")) + med(("connect", "1", "hub"))
 b = med(("connect", "50", "others")) + med(("connect", "50", "hub"))
 print(f"connect, the proof aside (the others and the hub): one at a time {a:.3f} ms, back to back {b:.3f} ms, ratio {b / a:.2f} (app.steps.N.backToBackShare)")
+for c in sorted({k[1] for k in v} - {"1", "50"}, key=int):
+    for kind in ("connect", "trivial"):
+        if (kind, c, "worker") in v:
+            w = med((kind, c, "worker"))
+            print(f"{kind} worker at c {c}: {w:.3f} ms, {w / med((kind, '1', 'worker')):.2f} of one at a time")
 PY
 cat "$OUT" >&2
