@@ -54,7 +54,8 @@ def main():
         auth = sys.argv[at + 1] if at + 1 < len(sys.argv) else ""
         del sys.argv[at:at + 2]
         if auth not in AUTH_METHODS:
-            sys.exit(f"make_scenario.py: --auth takes one of {', '.join(AUTH_METHODS)}, not {auth!r}")
+            print(f"make_scenario.py: --auth takes one of {', '.join(AUTH_METHODS)}, not {auth!r}", file=sys.stderr)
+            sys.exit(2)
     costs_path, out = sys.argv[1], sys.argv[2]
     with open(costs_path) as f:
         data = json.load(f)
@@ -73,6 +74,11 @@ def main():
     # CPU until ready with it too; the backend's start-up before InitProcess (the startup
     # packet) does not depend on it.
     if auth != "scram-sha-256":
+        missing = [k for k in (f"dbConnect.cpu.{auth}", f"database.backendReadyCpu.{auth}") if k not in costs]
+        if missing:
+            print(f"make_scenario.py: {costs_path} has no {' or '.join(missing)}: run costs.sh again, it measures {auth} too",
+                  file=sys.stderr)
+            sys.exit(2)
         e = costs[f"dbConnect.cpu.{auth}"]
         v["app.steps.0.cpu"] = round(e["median"], 7)
         measured["app.steps.0.cpu"] = (f"{e['method']} Median {ms(e['median'])} [{ms(e['min'])} - {ms(e['max'])}], "
