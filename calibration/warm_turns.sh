@@ -15,9 +15,18 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-5}"
+N="${N:-150}"
 # LEVELS: hey's -c for each run; 1 and 50 give backToBackShare, more show the trend.
 LEVELS="${LEVELS:-1 50}"
-N="${N:-150}"
+has1= has50=
+for c in $LEVELS; do
+  case "$c" in 1) has1=1 ;; 50) has50=1 ;; *[!0-9]* | 0) echo "warm_turns.sh: LEVELS are hey's -c values, whole numbers from 1, not '$c'" >&2; exit 2 ;; esac
+  if [ "$c" -gt "$N" ]; then echo "warm_turns.sh: each of LEVELS must be at most N ($N): hey needs -n >= -c" >&2; exit 2; fi
+done
+if [ -z "$has1" ] || [ -z "$has50" ]; then
+  echo "warm_turns.sh: LEVELS must have 1 and 50 (backToBackShare compares them), not '$LEVELS'" >&2
+  exit 2
+fi
 ONLY=.
 AUTH="${AUTH:-scram-sha-256}"
 kit_init
