@@ -34,6 +34,10 @@ RESULTS="${RESULTS:-$HERE/results}"
 REPEATS="${REPEATS:-3}"
 ONLY="${ONLY:-.}"
 AUTH="${AUTH:-scram-sha-256}"
+case "$AUTH" in
+  scram-sha-256 | md5 | trust) ;;
+  *) echo "run.sh: AUTH is scram-sha-256, md5 or trust (pg_hba.conf's method), not '$AUTH'" >&2; exit 2 ;;
+esac
 
 if [ "${1:-}" = --check ]; then
   ensure_packages check
