@@ -10,20 +10,29 @@
 #                                    and results/storm-timeline/summary.txt
 #
 # REPS (3) runs; log_connections adds one log line per connection to the backends' work.
+# KEEPALIVE (2): gunicorn's --keep-alive. AUTH (scram-sha-256): md5 or trust as run.sh's.
+# OUT: where the runs go (results/storm-timeline).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
-OUT="$RESULTS/storm-timeline"
+OUT="${OUT:-$RESULTS/storm-timeline}"
 REPS="${REPS:-3}"
+KEEPALIVE="${KEEPALIVE:-2}"
+AUTH="${AUTH:-scram-sha-256}"
+case "$AUTH" in scram-sha-256 | md5 | trust) ;; *) echo "storm_timeline.sh: AUTH is scram-sha-256, md5 or trust, not '$AUTH'" >&2; exit 2 ;; esac
+case "$KEEPALIVE" in '' | *[!0-9]*) echo "storm_timeline.sh: KEEPALIVE is gunicorn's --keep-alive in seconds, not '$KEEPALIVE'" >&2; exit 2 ;; esac
 # No spaces in the prefix: pg_ctl passes the options through a shell.
 PG_EXTRA_OPTS="-c log_connections=on -c log_line_prefix=%m,%p,"
 kit_init
 postgres_up
+[ "$AUTH" = scram-sha-256 ] || pg_auth "$AUTH"
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 mkdir -p "$OUT"
-gunicorn_up storm wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive=2
+# The sampler runs from bench/: OUT as an absolute path.
+OUT="$(cd "$OUT" && pwd)"
+gunicorn_up storm wsgi_actors --workers=4 --worker-class=gevent --worker-connections=100 --keep-alive="$KEEPALIVE"
 W="$(cd "$HERE/bench" && "$PYTHON" -c "import procstat as ps; print(','.join(str(x) for x in ps.children($GUNICORN_PID)))")"
 quiet_begin
 for r in $(seq 1 "$REPS"); do

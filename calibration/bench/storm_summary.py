@@ -66,8 +66,9 @@ def main():
         tcp = re.search(r"^tcp .*$", open(f"{d}/{r}.cpu.txt").read(), re.M)
         w, pm, hey, busy = shares(f"{d}/{r}.samples", start, 0.1, 0.6)
         ref = sorted(ev["refused"])
+        when = f"first {ref[0]:.3f} s, median {ref[len(ref) // 2]:.3f} s; " if ref else ""
         print(f"{r}: handlers started {by([t for t, _ in hs])}; backends forked {by(ev['received'])}, authorized {by(ev['authorized'])}; "
-              f"refused {len(ref)} (first {ref[0]:.3f} s, median {ref[len(ref) // 2]:.3f} s; {first_wave} of {failed} 500s among the first 400 handlers); "
+              f"refused {len(ref)} ({when}{first_wave} of {failed} 500s among the first 400 handlers); "
               f"cores 0.1-0.6 s: workers {w:.2f}, postmaster {pm:.2f}, hey {hey:.2f}, machine {busy:.2f}; {tcp[0] if tcp else ''}")
 
 
