@@ -6,7 +6,7 @@
 # as costs.sh's connect batch measures dbConnect.cpu), alternated for ROUNDS rounds so that
 # all see the same machine. Writes results/connect-in-worker.txt (docs/validation.md); with
 # AUTH=md5 or trust (run.sh's), the connect authenticates so and it writes
-# results/connect-in-worker-AUTH.txt, which bench/make_scenario.py --auth reads.
+# results/connect-in-worker-AUTH.txt (bench/make_scenario.py reads only the scram file).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -15,7 +15,7 @@ RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-3}"
 N="${N:-300}"
 ONLY=.
-AUTH="${AUTH:-scram-sha-256}"
+auth_check connect_in_worker.sh
 kit_init
 postgres_up
 OUT="$RESULTS/connect-in-worker.txt"

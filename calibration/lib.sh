@@ -122,14 +122,23 @@ pg_host_auth() {
   sleep 0.5
 }
 
+# auth_known METHOD: one of pg_hba.conf's methods the kit sets up.
+auth_known() { case "$1" in scram-sha-256 | md5 | trust) return 0 ;; *) return 1 ;; esac; }
+
+# auth_check WHO: AUTH (default scram-sha-256: the kit's initdb) is a known method, or WHO
+# exits 2 saying so, before anything starts.
+auth_check() {
+  AUTH="${AUTH:-scram-sha-256}"
+  auth_known "$AUTH" && return 0
+  echo "$1: AUTH is scram-sha-256, md5 or trust (pg_hba.conf's method), not '$AUTH'" >&2
+  exit 2
+}
+
 # pg_auth METHOD: the kit's role authenticates over TCP with METHOD (scram-sha-256, md5 or
 # trust): its password stored for it (PostgreSQL answers an md5 line with scram when the
 # stored password is scram's) and every TCP line of pg_hba.conf set to it.
 pg_auth() {
-  case "$1" in
-    scram-sha-256 | md5 | trust) ;;
-    *) echo "pg_auth: METHOD is scram-sha-256, md5 or trust, not '$1'" >&2; return 2 ;;
-  esac
+  auth_known "$1" || { echo "pg_auth: METHOD is scram-sha-256, md5 or trust, not '$1'" >&2; return 2; }
   local stored=scram-sha-256
   [ "$1" = md5 ] && stored=md5
   pg_local -c "SET password_encryption = '$stored'" -c "ALTER ROLE postgres PASSWORD '$PASSWORD'"

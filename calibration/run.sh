@@ -33,11 +33,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RESULTS="${RESULTS:-$HERE/results}"
 REPEATS="${REPEATS:-3}"
 ONLY="${ONLY:-.}"
-AUTH="${AUTH:-scram-sha-256}"
-case "$AUTH" in
-  scram-sha-256 | md5 | trust) ;;
-  *) echo "run.sh: AUTH is scram-sha-256, md5 or trust (pg_hba.conf's method), not '$AUTH'" >&2; exit 2 ;;
-esac
+auth_check run.sh
 
 if [ "${1:-}" = --check ]; then
   ensure_packages check

@@ -17,7 +17,7 @@ PACKAGES+=(tcpdump)
 RESULTS="${RESULTS:-$HERE/results}"
 OUT="${OUT:-$RESULTS/spread-wire}"
 REPS="${REPS:-5}"
-AUTH="${AUTH:-scram-sha-256}"
+auth_check spread_wire.sh
 kit_init
 postgres_up
 # AUTH=md5 (run.sh's): the same waves with md5's one challenge.

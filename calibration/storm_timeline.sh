@@ -20,8 +20,7 @@ RESULTS="${RESULTS:-$HERE/results}"
 OUT="${OUT:-$RESULTS/storm-timeline}"
 REPS="${REPS:-3}"
 KEEPALIVE="${KEEPALIVE:-2}"
-AUTH="${AUTH:-scram-sha-256}"
-case "$AUTH" in scram-sha-256 | md5 | trust) ;; *) echo "storm_timeline.sh: AUTH is scram-sha-256, md5 or trust, not '$AUTH'" >&2; exit 2 ;; esac
+auth_check storm_timeline.sh
 case "$KEEPALIVE" in '' | *[!0-9]*) echo "storm_timeline.sh: KEEPALIVE is gunicorn's --keep-alive in seconds, not '$KEEPALIVE'" >&2; exit 2 ;; esac
 # No spaces in the prefix: pg_ctl passes the options through a shell.
 PG_EXTRA_OPTS="-c log_connections=on -c log_line_prefix=%m,%p,"

@@ -7,7 +7,7 @@
 # ROUNDS rounds. For each: the worker's whole CPU per request (/proc/PID/schedstat), the
 # greenlet's own turns (from the log: the proof's turn, the rest), and what is left: gevent's
 # hub and gunicorn around them. Writes results/warm-turns.txt (with AUTH=md5 or trust,
-# results/warm-turns-AUTH.txt, which bench/make_scenario.py --auth reads).
+# results/warm-turns-AUTH.txt; bench/make_scenario.py reads only the scram file).
 #   calibration/warm_turns.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -28,7 +28,7 @@ if [ -z "$has1" ] || [ -z "$has50" ]; then
   exit 2
 fi
 ONLY=.
-AUTH="${AUTH:-scram-sha-256}"
+auth_check warm_turns.sh
 kit_init
 postgres_up
 # AUTH=md5 or trust: the connect without scram's proof (run.sh's AUTH); "proof" below is
