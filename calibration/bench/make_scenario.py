@@ -40,6 +40,32 @@ def batch_shares(costs_path, name):
     with open(os.path.join(os.path.dirname(costs_path), name)) as f:
         return [float(x) for x in re.findall(r"share ([\d.]+)$", f.read(), re.M)]
 
+
+def in_worker(path):
+    """calibration/warm_turns.sh's figures (ms, medians over its rounds) at hey -c 1 and -c 50, or None."""
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        text = f.read()
+    connect, trivial = {}, {}
+    for c, w, p in re.findall(r"connect, c (\d+): worker ([\d.]+); the greenlet's turns: proof ([\d.]+)", text):
+        connect.setdefault(int(c), []).append((float(w), float(p)))
+    for c, w in re.findall(r"trivial, c (\d+): worker ([\d.]+)", text):
+        trivial.setdefault(int(c), []).append(float(w))
+    if not all(c in connect and c in trivial for c in (1, 50)):
+        return None
+    f = {"rounds": len(connect[1])}
+    for c in (1, 50):
+        f[f"worker{c}"] = statistics.median(w for w, _ in connect[c])
+        f[f"proof{c}"] = statistics.median(p for _, p in connect[c])
+        f[f"trivial{c}"] = statistics.median(trivial[c])
+        f[f"connect{c}"] = f[f"worker{c}"] - f[f"trivial{c}"]
+        f[f"rest{c}"] = f[f"connect{c}"] - f[f"proof{c}"]
+    if f["rest1"] <= 0:
+        return None
+    return f
+
+
 def ms(x):
     return f"{x * 1000:.4f} ms"
 
@@ -179,37 +205,71 @@ def main():
     measured["app.steps.0.cpu"] += (
         f" Of it, {start_ms} ms is spent before the first wait (startCpu: psycopg2.connect(async_=1), which returns "
         "after libpq's PQconnectStart; calibration/bench/connect_start.py, results/connect-start.txt).")
-    # What a connect costs the gevent worker beyond the same in a plain process of its own
-    # (calibration/connect_in_worker.sh, alternated rounds, results/connect-in-worker.txt):
-    # psycogreen's wait callback at each of the connect's turns (connectTurns 2,
-    # turnsBeforeSlot 2, authTurns 2 with scram-sha-256), beyond the loop's switch.
+    # The connect as the gevent worker itself pays for it (calibration/warm_turns.sh: the
+    # worker's CPU per connect + close request less per trivial request, one at a time and
+    # back to back, with the proof's turn timed inside the greenlet). Where that measurement
+    # exists for this method, the connect is priced from it alone, so that its parts come
+    # from one instrument in the same minutes rather than from a plain process's connect
+    # (costs.sh) plus what connect_in_worker.sh found the worker adds, measured apart: each
+    # drifts with the machine, and their sum did not match the worker's own total.
+    turns = 4 + {"scram-sha-256": 2, "md5": 1, "trust": 0}[auth]
+    warm_name = "warm-turns.txt" if auth == "scram-sha-256" else f"warm-turns-{auth}.txt"
+    warm = in_worker(os.path.join(os.path.dirname(costs_path), warm_name))
     turn_s = 0.0
-    in_worker_path = os.path.join(os.path.dirname(costs_path), "connect-in-worker.txt")
-    if os.path.exists(in_worker_path):
-        with open(in_worker_path) as f:
-            rounds = re.findall(r"in the gevent worker ([\d.]+) .*?plain ([\d.]+),", f.read())
-        turns = 6
-        per_turn = [(float(w) - float(pl) - turns * switch_ms) / turns for w, pl in rounds]
-        if per_turn:
-            turn_s = max(0.0, statistics.median(per_turn)) / 1000
-            measured["app.steps.0.turnCpu"] = (
-                f"{ms(turn_s)} a turn: a connect + close inside the gevent worker against the same in a plain process "
-                f"of its own, alternated ({len(per_turn)} rounds, calibration/connect_in_worker.sh, "
-                f"results/connect-in-worker.txt), less the {turns} turns' switches (server.switchCpu), over {turns} "
-                f"turns; median, range {min(per_turn):.3f}-{max(per_turn):.3f} ms.")
-    # What the connect's start and turns cost when they follow one another on the worker's loop,
-    # as a share of the same one at a time (calibration/warm_turns.sh, results/warm-turns.txt).
     back_to_back = None
-    warm_path = os.path.join(os.path.dirname(costs_path), "warm-turns.txt")
-    if os.path.exists(warm_path):
-        with open(warm_path) as f:
-            m = re.search(r"^connect, the proof aside .*: one at a time ([\d.]+) ms, back to back ([\d.]+) ms, ratio ([\d.]+)", f.read(), re.M)
-        if m:
-            back_to_back = float(m.group(3))
-            measured["app.steps.0.backToBackShare"] = (
-                f"{back_to_back}: a gevent worker's CPU per connect beside the proof (the greenlet's other turns, gevent's "
-                f"hub and gunicorn), {m.group(2)} ms at hey -c 50 against {m.group(1)} ms at -c 1, alternated rounds, "
-                "medians (calibration/warm_turns.sh, results/warm-turns.txt).")
+    if warm is not None:
+        connect_ms = [round(q * 1000, 4) for q in connect_dist["values"]]
+        cpu_ms = warm["proof1"] + start_ms
+        scale = cpu_ms / statistics.median(connect_ms)
+        connect_dist = {"dist": "choice", "values": [round(q * scale, 7) for q in connect_dist["values"]]}
+        turn_ms = max(0.0, (warm["rest1"] - start_ms) / turns - switch_ms)
+        turn_s = turn_ms / 1000
+        back_to_back = min(1.0, round(warm["rest50"] / warm["rest1"], 2))
+        src = f"calibration/warm_turns.sh, results/{warm_name}"
+        measured["app.steps.0.cpu"] += (
+            f" Priced in the worker ({src}): one at a time the worker spent {warm['connect1']:.3f} ms on a connect + "
+            f"close request beyond a trivial one (medians: {warm['worker1']:.3f} against {warm['trivial1']:.3f} ms, "
+            f"{warm['rounds']} rounds), {warm['proof1']:.3f} ms of it in the turn that computes the "
+            + ("proof" if auth == "scram-sha-256" else "answer" if auth == "md5" else "startup packet")
+            + f"; so the values above are scaled by {scale:.3f}, to that turn plus startCpu ({cpu_ms:.3f} ms at the "
+            "median), and the rest of the connect is in turnCpu.")
+        measured["app.steps.0.turnCpu"] = (
+            f"{ms(turn_s)} a turn: the worker's connect one at a time less the {warm['proof1']:.3f} ms turn "
+            f"({warm['rest1']:.3f} ms: the other turns, gevent's hub and the close), less startCpu ({start_ms} ms), "
+            f"over the {turns} turns of a {auth} connect, less each turn's switch (server.switchCpu) ({src}).")
+        measured["app.steps.0.backToBackShare"] = (
+            f"{back_to_back}: that rest of the connect at hey -c 50, where the turns follow one another on the loop "
+            f"({warm['rest50']:.3f} ms: {warm['worker50']:.3f} against a trivial {warm['trivial50']:.3f} ms, less "
+            f"the {warm['proof50']:.3f} ms turn), against one at a time ({warm['rest1']:.3f} ms); at most 1 ({src}).")
+    else:
+        # What a connect costs the gevent worker beyond the same in a plain process of its own
+        # (calibration/connect_in_worker.sh, alternated rounds, results/connect-in-worker.txt):
+        # psycogreen's wait callback at each of the connect's turns (connectTurns 2,
+        # turnsBeforeSlot 2, authTurns 2 with scram-sha-256), beyond the loop's switch.
+        in_worker_path = os.path.join(os.path.dirname(costs_path), "connect-in-worker.txt")
+        if os.path.exists(in_worker_path):
+            with open(in_worker_path) as f:
+                rounds = re.findall(r"in the gevent worker ([\d.]+) .*?plain ([\d.]+),", f.read())
+            per_turn = [(float(w) - float(pl) - 6 * switch_ms) / 6 for w, pl in rounds]
+            if per_turn:
+                turn_s = max(0.0, statistics.median(per_turn)) / 1000
+                measured["app.steps.0.turnCpu"] = (
+                    f"{ms(turn_s)} a turn: a connect + close inside the gevent worker against the same in a plain process "
+                    f"of its own, alternated ({len(per_turn)} rounds, calibration/connect_in_worker.sh, "
+                    f"results/connect-in-worker.txt), less the 6 turns' switches (server.switchCpu), over 6 "
+                    f"turns; median, range {min(per_turn):.3f}-{max(per_turn):.3f} ms.")
+        # What the connect's start and turns cost when they follow one another on the worker's loop,
+        # as a share of the same one at a time (calibration/warm_turns.sh, results/warm-turns.txt).
+        warm_path = os.path.join(os.path.dirname(costs_path), "warm-turns.txt")
+        if os.path.exists(warm_path):
+            with open(warm_path) as f:
+                m = re.search(r"^connect, the proof aside .*: one at a time ([\d.]+) ms, back to back ([\d.]+) ms, ratio ([\d.]+)", f.read(), re.M)
+            if m:
+                back_to_back = float(m.group(3))
+                measured["app.steps.0.backToBackShare"] = (
+                    f"{back_to_back}: a gevent worker's CPU per connect beside the proof (the greenlet's other turns, gevent's "
+                    f"hub and gunicorn), {m.group(2)} ms at hey -c 50 against {m.group(1)} ms at -c 1, alternated rounds, "
+                    "medians (calibration/warm_turns.sh, results/warm-turns.txt).")
     # How the kernel groups the kit's processes before it shares the cores
     # (calibration/autogroup.sh, results/autogroup.txt): with autogroup on and the kit in the
     # root cpu cgroup, every session is a group; hey shares the workers' session when the
