@@ -6,7 +6,8 @@
 # as costs.sh's connect batch measures dbConnect.cpu), alternated for ROUNDS rounds so that
 # all see the same machine. Writes results/connect-in-worker.txt (docs/validation.md); with
 # AUTH=md5 or trust (run.sh's), the connect authenticates so and it writes
-# results/connect-in-worker-AUTH.txt (bench/make_scenario.py reads only the scram file).
+# results/connect-in-worker-AUTH.txt (not read by bench/make_scenario.py). make_scenario.py reads
+# the scram file only where warm_turns.sh's has not measured the method.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh

@@ -7,7 +7,8 @@
 # ROUNDS rounds. For each: the worker's whole CPU per request (/proc/PID/schedstat), the
 # greenlet's own turns (from the log: the proof's turn, the rest), and what is left: gevent's
 # hub and gunicorn around them. Writes results/warm-turns.txt (with AUTH=md5 or trust,
-# results/warm-turns-AUTH.txt; bench/make_scenario.py reads only the scram file).
+# results/warm-turns-AUTH.txt, which bench/make_scenario.py --auth AUTH reads). Where it exists,
+# make_scenario.py prices the worker's connect from this file alone.
 #   calibration/warm_turns.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"

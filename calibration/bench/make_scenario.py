@@ -130,7 +130,10 @@ def main():
     # back to back (results/fork-burst.txt, last line). The rest is its wake-up.
     with open(os.path.join(os.path.dirname(costs_path), "fork-burst.txt")) as f:
         burst = f.read().strip().splitlines()[-1]
-    share = float(re.search(r"back-to-back share ([\d.]+)", burst).group(1))
+    measured_share = float(re.search(r"back-to-back share ([\d.]+)", burst).group(1))
+    # Back to back no dearer than one at a time: a share above 1 is the benchmark's noise
+    # where the wake-up costs nothing measurable.
+    share = min(1.0, measured_share)
     pm_total = v["database.postmasterCpu"]
     v["database.postmasterCpu"] = round(pm_total * share, 7)
     v["database.postmasterWakeCpu"] = round(pm_total - v["database.postmasterCpu"], 7)
@@ -138,7 +141,8 @@ def main():
         f"{measured['database.postmasterCpu']} That is one connection at a time, each waking the postmaster; "
         f"forking back to back it costs {share:.3f} of it (calibration/bench/fork_burst.py: 90 connections started "
         "at once against 90 one after another, alternately, the postmaster's schedstat per connection; "
-        f"results/fork-burst.txt: {burst}), so postmasterCpu is {ms(v['database.postmasterCpu'])}.")
+        f"results/fork-burst.txt: {burst}), so postmasterCpu is {ms(v['database.postmasterCpu'])}"
+        + (f" (the share at most 1: the {measured_share:.3f} measured means no wake-up to tell apart)." if measured_share > 1 else "."))
     measured["database.postmasterWakeCpu"] = (
         f"the rest of the one-at-a-time figure, {ms(pm_total)} x (1 - {share:.3f}) = "
         f"{ms(v['database.postmasterWakeCpu'])}: the postmaster's CPU to wake for a connection "
