@@ -46,7 +46,7 @@ export const COST_NOTES: Record<string, string> = {
   'app.steps.0.contendedCpu':
     "0, none: a gevent worker connects on one thread. For gthread workers (or a `def` handler's threadpool) set what a connect costs more while another thread of the same process connects: calibration/connect_threads.sh measures it (one thread's psycopg2 connects against eight threads'; OpenSSL 3 takes a process-wide lock in every HMAC of the proof).",
   'app.steps.0.turnCpu':
-    "the gevent worker's extra CPU at each of a cooperative connect's turns (psycogreen's wait callback), 0 here: measure yours with calibration/connect_in_worker.sh (the connect inside a worker against a plain process; (worker - plain - 6 x server.switchCpu) / 6).",
+    "the gevent worker's extra CPU at each of a cooperative connect's turns (psycogreen's wait callback), 0 here: measure yours with calibration/warm_turns.sh (the whole connect inside a gevent worker; bench/make_scenario.py puts what its proof's turn and startCpu leave over its turns, less server.switchCpu each).",
   'app.steps.0.backToBackShare':
     "the share of startCpu and turnCpu a connect's turn costs when another connect's turn ran since the worker's loop last slept, measured by calibration/warm_turns.sh (a gevent worker's CPU per connect beside the proof at hey -c 50 over -c 1).",
   'app.steps.1.time':

@@ -36,7 +36,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
     }),
     turnCpu: seconds.default(0).meta({
       description:
-        "A cooperative connect's extra worker CPU at each of its turns (psycogreen's wait callback: conn.poll() and a new watcher per wait), beyond server.switchCpu and beyond `cpu`, which a process of its own measures without gevent. 0 unless measured: calibration/connect_in_worker.sh sets the connect inside a gevent worker beside the same in a plain process.",
+        "A cooperative connect's extra worker CPU at each of its turns (psycogreen's wait callback: conn.poll() and a new watcher per wait), beyond server.switchCpu and beyond `cpu`. 0 unless measured: calibration/warm_turns.sh measures the whole connect inside a gevent worker, and calibration/bench/make_scenario.py puts what its proof's turn and startCpu leave over the turns (where warm_turns.sh did not run, calibration/connect_in_worker.sh: the connect inside a worker beside the same in a plain process).",
     }),
   }),
   z.strictObject({
