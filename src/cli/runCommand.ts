@@ -6,6 +6,7 @@ import { summarize, type RunSummary } from '../report/summary.js';
 import { sensitivityText } from '../report/sensitivityText.js';
 import { figuresOf, sensitivity, sensitivityJson, type Sensitivity } from '../analysis/calibration/sensitivity.js';
 import { applyOverride, type Override } from '../scenario/overrides.js';
+import { authOverrideWarning } from '../scenario/authOverride.js';
 import type { Scenario } from '../scenario/schema.js';
 import { assertInvariants } from '../check/invariants.js';
 import { partialReason } from '../report/partial.js';
@@ -66,6 +67,10 @@ export const runCommand = defineCommand({
     const path = args.scenario as string;
     const overrides = scenarioOverrides(args);
     const scenario = loadScenarioFile(path, overrides);
+    const switched = overrides.some((o) => o.path.join('.') === 'database.authMethod')
+      ? authOverrideWarning(readScenarioJson(path), overrides)
+      : undefined;
+    if (switched !== undefined) io.err(`sim: warning: ${switched}\n`);
     const json = jsonTarget(args.json, [path]);
     const out = singleValue('--out', args.out, 'report.json');
     // Before the run: a path that cannot be written fails now, not after the work.

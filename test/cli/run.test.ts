@@ -106,6 +106,17 @@ describe('bad input gets a short error and exit code 2', () => {
     });
   }
 
+  it('warns on stderr, and still runs, when --set switches the authentication under a connect the file priced', async () => {
+    const switched = await sim('run', 'calibration/measured-linux-2core.json', '-n', '10', '-c', '10', '--set', 'database.authMethod=md5');
+    expect(switched.code).toBe(0);
+    expect(switched.out).toContain('Requests/sec:');
+    expect(switched.err).toMatch(
+      /^sim: warning: --set database\.authMethod=md5 .* app\.steps\[0\]\.cpu is still the file's price of a scram-sha-256 connect/,
+    );
+    const same = await sim('run', 'calibration/measured-linux-2core.json', '-n', '10', '-c', '10');
+    expect(same.err).toBe('');
+  });
+
   it('a missing file', async () => {
     const { code, err } = await sim('run', 'scenarios/nope.json');
     expect(code).toBe(2);
