@@ -246,6 +246,11 @@ def main():
             f"({warm['rest50']:.3f} ms: {warm['worker50']:.3f} against a trivial {warm['trivial50']:.3f} ms, less "
             f"the {warm['proof50']:.3f} ms turn), against one at a time ({warm['rest1']:.3f} ms); at most 1 ({src}).")
     else:
+        if auth != "scram-sha-256":
+            print(f"make_scenario.py: no results/{warm_name} beside {os.path.basename(costs_path)}: the worker's {auth} "
+                  "connect is priced as the plain-process connect plus connect_in_worker.sh's extra a turn; to price it in "
+                  f"the worker, run AUTH={auth} RESULTS={os.path.dirname(os.path.abspath(costs_path))} calibration/warm_turns.sh "
+                  "first", file=sys.stderr)
         # What a connect costs the gevent worker beyond the same in a plain process of its own
         # (calibration/connect_in_worker.sh, alternated rounds, results/connect-in-worker.txt):
         # psycogreen's wait callback at each of the connect's turns (connectTurns 2,
