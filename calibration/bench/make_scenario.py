@@ -228,7 +228,7 @@ def main():
         connect_dist = {"dist": "choice", "values": [round(q * scale, 7) for q in connect_dist["values"]]}
         turn_ms = max(0.0, (warm["rest1"] - start_ms) / turns - switch_ms)
         turn_s = turn_ms / 1000
-        back_to_back = min(1.0, round(warm["rest50"] / warm["rest1"], 2))
+        back_to_back = min(1.0, max(0.0, round(warm["rest50"] / warm["rest1"], 2)))
         src = f"calibration/warm_turns.sh, results/{warm_name}"
         measured["app.steps.0.cpu"] += (
             f" Priced in the worker ({src}): one at a time the worker spent {warm['connect1']:.3f} ms on a connect + "
@@ -244,7 +244,7 @@ def main():
         measured["app.steps.0.backToBackShare"] = (
             f"{back_to_back}: that rest of the connect at hey -c 50, where the turns follow one another on the loop "
             f"({warm['rest50']:.3f} ms: {warm['worker50']:.3f} against a trivial {warm['trivial50']:.3f} ms, less "
-            f"the {warm['proof50']:.3f} ms turn), against one at a time ({warm['rest1']:.3f} ms); at most 1 ({src}).")
+            f"the {warm['proof50']:.3f} ms turn), against one at a time ({warm['rest1']:.3f} ms); between 0 and 1 ({src}).")
     else:
         if auth != "scram-sha-256":
             print(f"make_scenario.py: no results/{warm_name} beside {os.path.basename(costs_path)}: the worker's {auth} "
