@@ -70,6 +70,11 @@ def ms(x):
     return f"{x * 1000:.4f} ms"
 
 
+def summary(e):
+    """A costs.json entry as the measured texts give it: how, then its median, range and count."""
+    return f"{e['method']} Median {ms(e['median'])} [{ms(e['min'])} - {ms(e['max'])}], n {e['n']}"
+
+
 AUTH_METHODS = ("scram-sha-256", "md5", "trust")
 
 
@@ -94,8 +99,7 @@ def main():
     measured = {}
     for p, c in PATHS.items():
         e = costs[c]
-        measured[p] = (f"{e['method']} Median {ms(e['median'])} [{ms(e['min'])} - {ms(e['max'])}], n {e['n']} "
-                       f"(calibration/results/costs.json '{c}'{'; runs ' + runs if runs else ''}).")
+        measured[p] = f"{summary(e)} (calibration/results/costs.json '{c}'{'; runs ' + runs if runs else ''})."
     # Another authentication method: costs.sh measured the client's connect and the backend's
     # CPU until ready with it too; the backend's start-up before InitProcess (the startup
     # packet) does not depend on it.
@@ -107,13 +111,11 @@ def main():
             sys.exit(2)
         e = costs[f"dbConnect.cpu.{auth}"]
         v["app.steps.0.cpu"] = round(e["median"], 7)
-        measured["app.steps.0.cpu"] = (f"{e['method']} Median {ms(e['median'])} [{ms(e['min'])} - {ms(e['max'])}], "
-                                       f"n {e['n']} (calibration/results/costs.json 'dbConnect.cpu.{auth}').")
+        measured["app.steps.0.cpu"] = f"{summary(e)} (calibration/results/costs.json 'dbConnect.cpu.{auth}')."
         r = costs[f"database.backendReadyCpu.{auth}"]
         v["database.backendStartCpu"] = round(max(0.0, r["median"] - v["database.backendStartupCpu"]), 7)
         measured["database.backendStartCpu"] = (
-            f"database.backendReadyCpu.{auth} ({r['method']} Median {ms(r['median'])} [{ms(r['min'])} - "
-            f"{ms(r['max'])}], n {r['n']}) less database.backendStartupCpu ({ms(v['database.backendStartupCpu'])}), "
+            f"database.backendReadyCpu.{auth} ({summary(r)}) less database.backendStartupCpu ({ms(v['database.backendStartupCpu'])}), "
             f"whose work before InitProcess does not depend on the method: {ms(v['database.backendStartCpu'])} "
             f"(calibration/results/costs.json).")
     # server.switchCpu: bench/switch_cost.py, its result in results/switch-cost.txt (last line).
@@ -216,6 +218,8 @@ def main():
     # from one instrument in the same minutes rather than from a plain process's connect
     # (costs.sh) plus what connect_in_worker.sh found the worker adds, measured apart: each
     # drifts with the machine, and their sum did not match the worker's own total.
+    # A psycopg2 connect's turns as the model counts them (src/scenario/resolveDatabase.ts):
+    # connectTurns 2 and turnsBeforeSlot 2, then authTurns by method.
     turns = 4 + {"scram-sha-256": 2, "md5": 1, "trust": 0}[auth]
     warm_name = "warm-turns.txt" if auth == "scram-sha-256" else f"warm-turns-{auth}.txt"
     warm = in_worker(os.path.join(os.path.dirname(costs_path), warm_name))

@@ -67,9 +67,7 @@ export const runCommand = defineCommand({
     const path = args.scenario as string;
     const overrides = scenarioOverrides(args);
     const scenario = loadScenarioFile(path, overrides);
-    const switched = overrides.some((o) => o.path.join('.') === 'database.authMethod')
-      ? authOverrideWarning(readScenarioJson(path), overrides)
-      : undefined;
+    const switched = authOverrideWarning(() => readScenarioJson(path), overrides);
     if (switched !== undefined) io.err(`sim: warning: ${switched}\n`);
     const json = jsonTarget(args.json, [path]);
     const out = singleValue('--out', args.out, 'report.json');

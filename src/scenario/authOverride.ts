@@ -4,18 +4,20 @@
 // command line switches the method and leaves that cpu, the model charges the old method's
 // client work at the new method's turns. The defaults follow the method (load.ts), so only
 // a cpu the file sets is the file's.
+import { DEFAULT_AUTH_METHOD } from './databaseSchema.js';
 import { formatPath } from './errors.js';
 import type { Override } from './overrides.js';
 
-const DEFAULT_AUTH = 'scram-sha-256';
-
-/** The warning for `raw` (the file as parsed) under `overrides`, or undefined. */
-export function authOverrideWarning(raw: unknown, overrides: readonly Override[]): string | undefined {
+/**
+ * The warning for the file under `overrides`, or undefined. `readFile` gives the file as
+ * parsed; it is called only when an override sets database.authMethod.
+ */
+export function authOverrideWarning(readFile: () => unknown, overrides: readonly Override[]): string | undefined {
   const set = (path: readonly (string | number)[]) => overrides.find((o) => formatPath(o.path) === formatPath(path));
   const auth = set(['database', 'authMethod']);
   if (auth === undefined) return undefined;
-  const file = raw as { database?: { authMethod?: unknown }; app?: { steps?: unknown; endpoints?: unknown } } | null;
-  const fileAuth = file?.database?.authMethod ?? DEFAULT_AUTH;
+  const file = readFile() as { database?: { authMethod?: unknown }; app?: { steps?: unknown; endpoints?: unknown } } | null;
+  const fileAuth = file?.database?.authMethod ?? DEFAULT_AUTH_METHOD;
   if (auth.value === fileAuth) return undefined;
   const priced: string[] = [];
   const look = (steps: unknown, at: (string | number)[]) => {

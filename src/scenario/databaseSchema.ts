@@ -4,6 +4,9 @@ import * as z from 'zod';
 import { MEASURED_COSTS as M } from './measuredCosts.js';
 import { count, MAX_BACKLOG, MAX_CORES, MAX_FDS, MAX_PG_CONNECTIONS, positiveCount, positiveCountOptional, seconds } from './units.js';
 
+/** PostgreSQL 14 and later hash new passwords with scram-sha-256, and initdb's host lines ask for it. */
+export const DEFAULT_AUTH_METHOD = 'scram-sha-256';
+
 export const databaseSchema = z.strictObject({
   maxConnections: positiveCount(
     'PostgreSQL max_connections; at most 262,143 (MAX_BACKENDS: PostgreSQL refuses to start above it).',
@@ -28,7 +31,7 @@ export const databaseSchema = z.strictObject({
   ),
   authMethod: z
     .enum(['scram-sha-256', 'md5', 'trust'])
-    .default('scram-sha-256')
+    .default(DEFAULT_AUTH_METHOD)
     .meta({ description: "pg_hba.conf's method for the app's connections (PostgreSQL 14 and later default to scram-sha-256)." }),
   forkTime: seconds.default(0).meta({
     description:
