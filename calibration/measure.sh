@@ -20,10 +20,19 @@
 # Takes some 15-25 minutes on two cores; each step holds /tmp/QUIET while it measures
 # (lib.sh). The by-hand benchmarks (bench/connect_start.py, bench/switch_cost.py) run as
 # results/connect-start.txt and switch-cost.txt record them: 3 rounds each.
+#
+# AUTH=md5 or trust (run.sh's AUTH): warm_turns.sh also measures the worker's connect with that
+# method, and make_scenario.py --auth makes measured-linux-Ncore-TAG-AUTH.json beside the
+# scram-sha-256 scenario (costs.sh measures every method's connect; the other steps measure
+# PostgreSQL as the kit's initdb sets it up).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TAG="${1:?usage: calibration/measure.sh TAG}"
 case "$TAG" in *[!A-Za-z0-9._-]*) echo "measure.sh: TAG must be letters, digits, '.', '_' or '-'" >&2; exit 2 ;; esac
+AUTH_SCENARIO="${AUTH:-scram-sha-256}"
+case "$AUTH_SCENARIO" in scram-sha-256 | md5 | trust) ;; *) echo "measure.sh: AUTH is scram-sha-256, md5 or trust (pg_hba.conf's method), not '$AUTH_SCENARIO'" >&2; exit 2 ;; esac
+# Each step measures scram-sha-256 unless told otherwise below.
+unset AUTH
 case "${BUSY_CORES:=auto}" in auto | yes | no) ;; *) echo "measure.sh: BUSY_CORES must be auto, yes or no, not '$BUSY_CORES'" >&2; exit 2 ;; esac
 export RESULTS="$HERE/results/$TAG"
 mkdir -p "$RESULTS"
@@ -47,7 +56,10 @@ fi
 # STEPS: the micro-benchmarks to run (all by default); the others' results are taken as
 # results/TAG/ already has them.
 STEPS="${STEPS:-fork_burst setsid_share auth_share connect_in_worker warm_turns autogroup wakeups connect_threads wakeup_latency}"
+# The method asked for: its warm_turns.sh right after scram-sha-256's.
+if [ "$AUTH_SCENARIO" != scram-sha-256 ]; then STEPS="${STEPS/warm_turns/warm_turns warm_turns_auth}"; fi
 IDLE_STEPS=""
+run_step() { if [ "$1" = warm_turns_auth ]; then AUTH="$AUTH_SCENARIO" "$HERE/warm_turns.sh"; else "$HERE/$1.sh"; fi; }
 BUSY_STEPS=""
 for step in $STEPS; do
   case "$step" in
@@ -56,13 +68,13 @@ for step in $STEPS; do
   esac
 done
 if [ "$BUSY_CORES" = yes ]; then
-  for step in $IDLE_STEPS; do "$HERE/$step.sh"; done
+  for step in $IDLE_STEPS; do run_step "$step"; done
   spinners_start
   "$HERE/costs.sh" "$TAG"
-  for step in $BUSY_STEPS; do "$HERE/$step.sh"; done
+  for step in $BUSY_STEPS; do run_step "$step"; done
 else
   "$HERE/costs.sh" "$TAG"
-  for step in $STEPS; do "$HERE/$step.sh"; done
+  for step in $STEPS; do run_step "$step"; done
 fi
 
 kit_init
@@ -106,3 +118,8 @@ spinners_stop
 OUT="measured-linux-$(nproc)core-$TAG.json"
 "$PYTHON" "$HERE/bench/make_scenario.py" "$RESULTS/costs.$TAG.json" "$HERE/$OUT"
 say "the scenario of this machine: calibration/$OUT (its inputs in results/$TAG/)"
+if [ "$AUTH_SCENARIO" != scram-sha-256 ]; then
+  OUT="measured-linux-$(nproc)core-$TAG-$AUTH_SCENARIO.json"
+  "$PYTHON" "$HERE/bench/make_scenario.py" --auth "$AUTH_SCENARIO" "$RESULTS/costs.$TAG.json" "$HERE/$OUT"
+  say "the same with $AUTH_SCENARIO: calibration/$OUT"
+fi
