@@ -3,6 +3,8 @@
 # operation when many are in flight than costs.sh measures one at a time?
 #
 #   calibration/concurrency.sh     writes results/concurrency/actors.txt and connect.jsonl
+#   AUTH=md5 calibration/concurrency.sh    the same with pg_hba.conf's TCP lines md5 (run.sh's
+#                                          AUTH): results/concurrency-md5/
 #
 # Two series, each alternating its concurrencies REPS times (default 5):
 # - actors: one gunicorn gevent worker (x 1000) serving wsgi_actors's handler (connect,
@@ -21,8 +23,12 @@ RESULTS="${RESULTS:-$HERE/results}"
 REPS="${REPS:-5}"
 OUT="$RESULTS/concurrency"
 PG_EXTRA_OPTS="-c autovacuum=off"
+ONLY=.
+auth_check concurrency.sh
+[ "$AUTH" = scram-sha-256 ] || OUT="$RESULTS/concurrency-$AUTH"
 kit_init
 postgres_up
+[ "$AUTH" = scram-sha-256 ] || pg_auth "$AUTH"
 PM="$(postmaster_pid)"
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 mkdir -p "$OUT"
