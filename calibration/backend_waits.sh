@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Does a backend spend more CPU when its client answers late (bench/backend_waits.py)? The
+# kit's /actors work from one plain psycopg2 client, one connection at a time, pausing 0, 2
+# and 8 ms before each of its turns, alternated ROUNDS (3) rounds; the pauses slept, then
+# spun (the client's core kept busy); then one open connection's SELECT 1 after pauses of
+# 0 to 8 ms (the backend's own CPU per query: its cost to resume). AUTH as run.sh's. Writes results/backend-waits.txt
+# (with AUTH=md5 or trust, results/backend-waits-AUTH.txt); docs/validation.md, "The spread
+# twenty rounds on the AMD machine, and md5 a third time".
+#   AUTH=md5 calibration/backend_waits.sh
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+RESULTS="${RESULTS:-$HERE/results}"
+ROUNDS="${ROUNDS:-3}"
+ONLY=.
+auth_check backend_waits.sh
+kit_init
+postgres_up
+[ "$AUTH" = scram-sha-256 ] || pg_auth "$AUTH"
+OUT="$RESULTS/backend-waits.txt"
+[ "$AUTH" = scram-sha-256 ] || OUT="$RESULTS/backend-waits-$AUTH.txt"
+export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
+quiet_begin
+{
+  echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH; one client, connect + actors query + close, 200 a batch"
+  cd "$HERE/bench"
+  "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS"
+  "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS" --busy
+  "$PYTHON" backend_waits.py --select1 --n 500 --waits 0,0.5,1,2,4,8 --rounds "$ROUNDS"
+} >"$OUT"
+quiet_end now
+say "$(grep medians "$OUT" | tr '\n' ' ')"
