@@ -13,6 +13,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-3}"
+mkdir -p "$RESULTS"
 ONLY=.
 auth_check backend_waits.sh
 kit_init
