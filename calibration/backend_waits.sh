@@ -3,7 +3,7 @@
 # kit's /actors work from one plain psycopg2 client, one connection at a time, pausing 0, 2
 # and 8 ms before each of its turns, alternated ROUNDS (3) rounds; the pauses slept, then
 # spun (the client's core kept busy); then one open connection's SELECT 1 after pauses of
-# 0 to 8 ms (the backend's own CPU per query: its cost to resume). AUTH as run.sh's. Writes results/backend-waits.txt
+# 0 to 32 ms (the backend's own CPU per query: its cost to resume). AUTH as run.sh's. Writes results/backend-waits.txt
 # (with AUTH=md5 or trust, results/backend-waits-AUTH.txt); docs/validation.md, "The spread
 # twenty rounds on the AMD machine, and md5 a third time".
 #   AUTH=md5 calibration/backend_waits.sh
@@ -28,7 +28,7 @@ quiet_begin
   cd "$HERE/bench"
   "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS"
   "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS" --busy
-  "$PYTHON" backend_waits.py --select1 --n 500 --waits 0,0.5,1,2,4,8 --rounds "$ROUNDS"
+  "$PYTHON" backend_waits.py --select1 --n 300 --waits 0,0.5,1,2,4,8,16,32 --rounds "$ROUNDS"
 } >"$OUT"
 quiet_end now
 say "$(grep medians "$OUT" | tr '\n' ' ')"

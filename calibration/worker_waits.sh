@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Does a gevent worker spend more CPU on a request that follows a longer idle wait? One
 # gunicorn gevent worker (wsgi_bench), hey -c 1 keep-alive at no rate limit and at -q 1000,
-# 250 and 100 (a request every 1, 4 and 10 ms), on the trivial request (/) and on /actors
+# 250, 100, 50 and 20 (a request every 1, 4, 10, 20 and 50 ms), on the trivial request (/) and on /actors
 # (connect, the actors query, close), alternated ROUNDS (3) rounds. Per run: the worker's
 # CPU per request (schedstat, less its own CPU while idle over as long) and the backends'
 # (the postmaster's cutime+cstime). AUTH as run.sh's. Writes results/worker-waits.txt (with
@@ -36,12 +36,12 @@ a="$(snap)"; sleep 3; b="$(snap)"
 IDLE=$("$PYTHON" -c "a=[float(x) for x in '$a'.split()]; b=[float(x) for x in '$b'.split()]; print((b[0]-a[0])/(b[2]-a[2]))")
 echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH; one gevent worker x 1000, hey -c 1 keep-alive; the worker idle: $(awk -v x="$IDLE" 'BEGIN { printf "%.1f", x * 1e6 }') us/s" >"$OUT"
 hey -n 200 -c 4 "http://$HOST:$APP_PORT/actors" >/dev/null
-declare -A N=([0]=2000 [1000]=2000 [250]=500 [100]=200)
+declare -A N=([0]=2000 [1000]=2000 [250]=500 [100]=200 [50]=100 [20]=40)
 for r in $(seq 1 "$ROUNDS"); do
   for path in / /actors; do
-    for q in 0 1000 250 100; do
+    for q in 0 1000 250 100 50 20; do
       n=${N[$q]}
-      [ "$path" = / ] || n=$((n / 4))
+      [ "$path" = / ] || n=$(((n + 3) / 4))
       a="$(snap)"
       hey -n "$n" -c 1 -q "$q" "http://$HOST:$APP_PORT$path" >/dev/null
       sleep 0.3
