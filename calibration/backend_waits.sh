@@ -13,14 +13,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-3}"
-mkdir -p "$RESULTS"
 ONLY=.
-auth_check backend_waits.sh
-kit_init
-postgres_up
-[ "$AUTH" = scram-sha-256 ] || pg_auth "$AUTH"
-OUT="$RESULTS/backend-waits.txt"
-[ "$AUTH" = scram-sha-256 ] || OUT="$RESULTS/backend-waits-$AUTH.txt"
+postgres_up_with_auth backend_waits.sh backend-waits .txt
+mkdir -p "$RESULTS"
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 quiet_begin
 {

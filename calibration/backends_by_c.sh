@@ -15,12 +15,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-5}"
 ONLY=.
-auth_check backends_by_c.sh
-kit_init
-postgres_up
-[ "$AUTH" = scram-sha-256 ] || pg_auth "$AUTH"
-OUT="$RESULTS/backends-by-c.txt"
-[ "$AUTH" = scram-sha-256 ] || OUT="$RESULTS/backends-by-c-$AUTH.txt"
+postgres_up_with_auth backends_by_c.sh backends-by-c .txt
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 quiet_begin
 gunicorn_up backends-by-c wsgi_actors --workers=1 --worker-class=gevent --worker-connections=100 --keep-alive=0

@@ -21,14 +21,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 REPS="${REPS:-5}"
-OUT="$RESULTS/concurrency"
 PG_EXTRA_OPTS="-c autovacuum=off"
 ONLY=.
-auth_check concurrency.sh
-[ "$AUTH" = scram-sha-256 ] || OUT="$RESULTS/concurrency-$AUTH"
-kit_init
-postgres_up
-[ "$AUTH" = scram-sha-256 ] || pg_auth "$AUTH"
+postgres_up_with_auth concurrency.sh concurrency
 PM="$(postmaster_pid)"
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 mkdir -p "$OUT"

@@ -16,14 +16,7 @@ RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-3}"
 N="${N:-300}"
 ONLY=.
-auth_check connect_in_worker.sh
-kit_init
-postgres_up
-OUT="$RESULTS/connect-in-worker.txt"
-if [ "$AUTH" != scram-sha-256 ]; then
-  pg_auth "$AUTH"
-  OUT="$RESULTS/connect-in-worker-$AUTH.txt"
-fi
+postgres_up_with_auth connect_in_worker.sh connect-in-worker .txt
 gunicorn_up connect wsgi_bench --workers=1 --worker-class=gevent --worker-connections=100 --keep-alive=2
 W=$(pgrep -P "$GUNICORN_PID" | head -n 1)
 quiet_begin

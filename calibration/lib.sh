@@ -145,6 +145,20 @@ pg_auth() {
   pg_host_auth "$1"
 }
 
+# postgres_up_with_auth WHO BASE [SUFFIX]: AUTH checked (auth_check WHO), the kit's
+# PostgreSQL up with its role authenticating by AUTH, and OUT set to where WHO writes:
+# $RESULTS/BASE SUFFIX with scram-sha-256 (the kit's initdb), $RESULTS/BASE-AUTH SUFFIX else.
+postgres_up_with_auth() {
+  auth_check "$1"
+  kit_init
+  postgres_up
+  OUT="$RESULTS/$2${3:-}"
+  if [ "$AUTH" != scram-sha-256 ]; then
+    pg_auth "$AUTH"
+    OUT="$RESULTS/$2-$AUTH${3:-}"
+  fi
+}
+
 # gunicorn_up NAME MODULE [gunicorn options...]
 gunicorn_up() {
   local name="$1" module="$2" workers=1 arg

@@ -29,16 +29,9 @@ if [ -z "$has1" ] || [ -z "$has50" ]; then
   exit 2
 fi
 ONLY=.
-auth_check warm_turns.sh
-kit_init
-postgres_up
 # AUTH=md5 or trust: the connect without scram's proof (run.sh's AUTH); "proof" below is
 # then the connect's largest turn.
-OUT="$RESULTS/warm-turns.txt"
-if [ "$AUTH" != scram-sha-256 ]; then
-  pg_auth "$AUTH"
-  OUT="$RESULTS/warm-turns-$AUTH.txt"
-fi
+postgres_up_with_auth warm_turns.sh warm-turns .txt
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 quiet_begin
 echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH, dbname postgres; $N requests a run, hey -disable-keepalive; ms of the worker's CPU per request" >"$OUT"

@@ -14,14 +14,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-3}"
-mkdir -p "$RESULTS"
 ONLY=.
-auth_check worker_waits.sh
-kit_init
-postgres_up
-[ "$AUTH" = scram-sha-256 ] || pg_auth "$AUTH"
-OUT="$RESULTS/worker-waits.txt"
-[ "$AUTH" = scram-sha-256 ] || OUT="$RESULTS/worker-waits-$AUTH.txt"
+postgres_up_with_auth worker_waits.sh worker-waits .txt
+mkdir -p "$RESULTS"
 PM="$(postmaster_pid)"
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 quiet_begin
