@@ -42,8 +42,20 @@ if os.environ.get("CAL_POOL_EVENTS") == "1":
         q = engine.pool._pool
         return f"queued={q.qsize()} waiters={len(q.not_empty._waiters)} overflow={engine.pool.overflow()}"
 
-    sqlalchemy.event.listen(engine, "connect", lambda *a: sys.stdout.write(f"pool connect t={time.time():.6f} pid={os.getpid()} {_state()}\n"))
-    sqlalchemy.event.listen(engine, "close", lambda *a: sys.stdout.write(f"pool close t={time.time():.6f} pid={os.getpid()} {_state()}\n"))
+    # Which turn of the worker's loop each event falls in: a prepare watcher counts the
+    # loop's iterations (libev runs prepare watchers once an iteration, before it polls), so
+    # that the checkins one iteration holds can be counted (docs/validation.md).
+    import gevent
+
+    _iteration = [0]
+    _prepare = gevent.get_hub().loop.prepare(ref=False)
+    _prepare.start(lambda: _iteration.__setitem__(0, _iteration[0] + 1))
+
+    def _log(what):
+        return lambda *a: sys.stdout.write(f"pool {what} t={time.time():.6f} pid={os.getpid()} iter={_iteration[0]} {_state()}\n")
+
+    for _what in ("connect", "close", "checkin"):
+        sqlalchemy.event.listen(engine.pool if _what == "checkin" else engine, _what, _log(_what))
 
 ACTORS = """
     SELECT a.first_name, a.last_name

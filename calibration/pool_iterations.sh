@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# How SQLAlchemy's pool churns under gevent, turn by turn of the workers' loops: the pool
+# rows 2 x 100 at -c 200 and 4 x 100 at -c 1000 (pool.sh's), alternated ROUNDS rounds, with
+# app/wsgi_pool.py logging each connection opened, closed and checked in, and the loop
+# iteration it fell in (CAL_POOL_EVENTS=1). bench/pool_iterations.py counts, run by run,
+# the connections opened and closed (and closed while greenlets waited) and how many checkins
+# each turn held (results/pool-iterations.txt; each run's events in
+# results/pool-iterations/NAME.rN.events.txt). The model's same figures:
+# `node calibration/pool_iterations_model.mjs` (docs/validation.md, "The hub's order within
+# a poll").
+#
+#   ROUNDS=3 calibration/pool_iterations.sh
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+PACKAGES+=(python3-sqlalchemy)
+RESULTS="${RESULTS:-$HERE/results}"
+ROUNDS="${ROUNDS:-3}"
+case "$ROUNDS" in '' | *[!0-9]* | 0) echo "pool_iterations.sh: ROUNDS must be a positive whole number, not '$ROUNDS'" >&2; exit 2 ;; esac
+ONLY=.
+kit_init
+trap kit_cleanup EXIT
+postgres_up
+URL="http://$HOST:$APP_PORT/"
+mkdir -p "$RESULTS/pool-iterations"
+
+export CAL_POOL_EVENTS=1
+for r in $(seq 1 "$ROUNDS"); do
+  for shape in 2x100-c200 4x100-c1000; do
+    workers=${shape%%x*}
+    c=${shape##*-c}
+    gunicorn_up "pool-$shape" wsgi_pool --workers="$workers" --worker-class=gevent --worker-connections=100 --keep-alive=2
+    # measure writes its one run as NAME.r1.*, into a directory of its own: renamed for the round.
+    OUT="$RESULTS"
+    RESULTS="$WORK/run"
+    mkdir -p "$RESULTS"
+    measure "pool-$shape" 1 -n 5000 -c "$c" -t 0 "$URL"
+    RESULTS="$OUT"
+    for f in "$WORK/run/pool-$shape.r1."*; do
+      mv "$f" "$RESULTS/pool-iterations/$(basename "$f" | sed "s/\.r1\./.r$r./")"
+    done
+    grep '^pool ' "$GUNICORN_LOG" >"$RESULTS/pool-iterations/pool-$shape.r$r.events.txt" || true
+    gunicorn_down
+    quiet_end now
+  done
+done
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $(uname -r); sqlalchemy $("$PYTHON" -c 'import sqlalchemy; print(sqlalchemy.__version__)'); gevent $("$PYTHON" -c 'import gevent; print(gevent.__version__)')"
+  "$PYTHON" "$HERE/bench/pool_iterations.py" "$RESULTS"/pool-iterations/pool-*.events.txt
+} >"$RESULTS/pool-iterations.txt"
+cat "$RESULTS/pool-iterations.txt" >&2
