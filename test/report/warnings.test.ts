@@ -109,4 +109,31 @@ describe('the report warns', () => {
     expect(pooled(4, 0.001, { refill: true }).simulation.warnings).toEqual([]);
     expect(pooled(4, 0.001, { connect: true }).simulation.warnings).toEqual([]);
   });
+
+  // One gevent worker on a handler with no database: 0.1 ms of its CPU a request, or 1 ms.
+  const light = (cpu: number, c: number, extra: { query?: boolean; rate?: number } = {}) =>
+    run({
+      client: { requests: 2000, concurrency: c, ...(extra.rate !== undefined ? { rate: extra.rate } : {}) },
+      server: { workerClass: 'gevent', workers: 1, workerConnections: 100, requestCpu: 0 },
+      app: {
+        psycogreen: true,
+        steps: extra.query
+          ? [{ kind: 'cpu', time: cpu }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.0001 }, { kind: 'dbClose' }]
+          : [{ kind: 'cpu', time: cpu }],
+      },
+    }).summary;
+
+  it("when light requests with no database keep a gevent worker busy: the kit's trivial-handler rows read 8-38 % high", () => {
+    expect(light(0.0001, 10).simulation.warnings).toEqual([
+      expect.stringMatching(
+        /^requests this light \(0\.1\d\d ms of a worker's CPU each, no database\) on a busy gevent worker: .*upper bound/,
+      ),
+    ]);
+  });
+
+  it('not when each request costs the worker more, nor when it goes to the database, nor when the worker is mostly idle', () => {
+    expect(light(0.001, 10).simulation.warnings).toEqual([]);
+    expect(light(0.0001, 10, { query: true }).simulation.warnings).toEqual([]);
+    expect(light(0.0001, 1, { rate: 100 }).simulation.warnings).toEqual([]);
+  });
 });
