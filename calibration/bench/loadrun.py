@@ -26,6 +26,7 @@ def snapshot(workers, master, postmaster):
         "workers": {w: ps.cpu(w) for w in workers},
         "master": ps.cpu(master) if master else None,
         "pm": ps.cpu(postmaster),
+        "pm_wait": ps.run_delay(postmaster),
         "pm_stat": ps.stat(postmaster),
         "machine": ps.machine_jiffies(),
     }
@@ -140,6 +141,7 @@ def main():
     lines += [
         f"postmaster cpu: {pm:.4f} ({pm1:.4f} including 1 s after)",
         f"postmaster share: {pm / wall:.4f}",
+        f"postmaster waited for a core: {after['pm_wait'] - before['pm_wait']:.4f} (schedstat's run_delay: runnable, not running)",
         f"postmaster children cpu: {ch(after) - ch(before):.2f} ({ch(settled) - ch(before):.2f} including 1 s after; "
         f"cutime+cstime, backends that exited, {1 / ps.TICK:.2f} s ticks)",
         f"postmaster children share: {(ch(after) - ch(before)) / wall:.4f}",

@@ -36,6 +36,22 @@ def cpu(pid):
     return total / 1e9
 
 
+def run_delay(pid):
+    """Seconds the process's threads spent runnable, waiting for a core (schedstat's second field)."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return None
+    for t in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                total += int(f.read().split()[1])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / 1e9
+
+
 def stat(pid):
     with open(f"/proc/{pid}/stat") as f:
         s = f.read()

@@ -257,6 +257,12 @@ def tail(directory):
         print(f"{name[:-len('.events.csv')]}: {len(done)} connects; " + (f"responses {span(resp)} (spread {max(resp) - min(resp):.0f})" if resp else 'responses not captured'))
         print(f"  SYNs {span([c['syn'] for c in done])}; startup packets {span([c['startup'] for c in done])}; "
               f"proofs sent {span([c['cfinal'] for c in done])}; authenticated {span([c['ok'] for c in done])}; queries {span([c['query'] for c in done])}")
+        # Whether the postmaster kept up: an SSL request is answered ('N') only once the
+        # postmaster has accepted the connection and forked its backend, and that backend ran.
+        lag = [c['n'] - c['ssl'] for c in done if c['n'] is not None and c['ssl'] is not None]
+        if lag:
+            print(f"  SSL requests sent {span([c['ssl'] for c in done if c['ssl'] is not None])}; SSL request to 'N' median {med(lag)} max {max(lag):.1f}; "
+                  f"the last 'N' {max(c['n'] for c in done if c['n'] is not None) - max(c['syn'] for c in done):.1f} after the last SYN")
         # The first round of proofs is as long as the client-firsts already sent when it begins:
         # how quickly the backends answered the startup packets with their challenge decides it.
         first = min(c['cfinal'] for c in done)
