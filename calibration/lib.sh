@@ -461,6 +461,7 @@ sched_waves() {
   W=$(pgrep -P "$GUNICORN_PID" | head -n 1)
   PM=$(postmaster_pid)
   quiet_begin
+  mkdir -p "$(dirname "$out")"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), $(nproc) cores; one gevent worker x 1000, wsgi_patched (pg_sleep(1)); hey -n C -c C -t 0" >"$out"
   sched_trace_begin 16384 "$@"
   for r in $(seq 1 "${RUNS:-3}"); do
