@@ -6,11 +6,10 @@
 //
 //   node calibration/hey_writes_model.mjs SCENARIO [seeds] [--set path=value ...]
 import { readFileSync } from 'node:fs';
+import { wireAtSpeed } from '../dist/model/system.js';
 import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
 
 const args = process.argv.slice(2);
 const extra = [];
@@ -25,7 +24,7 @@ for (const c of [50, 100]) {
   for (let seed = 1; seed <= Number(seeds); seed++) {
     const raw = JSON.parse(readFileSync(file, 'utf8'));
     for (const o of [`client.requests=${c}`, `client.concurrency=${c}`, `seed=${seed}`, ...extra]) applyOverride(raw, o);
-    const system = wire(resolve(validateScenario(raw, file)), false);
+    const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
     const client = system.client;
     const dials = [];
     const writes = [];

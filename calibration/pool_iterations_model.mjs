@@ -12,13 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wireAtSpeed } from '../dist/model/system.js';
 import { ConnectionPool } from '../dist/model/database/pool.js';
 import { HubLoop } from '../dist/model/hubLoop.js';
 import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -47,7 +46,7 @@ ConnectionPool.prototype.checkin = function () {
 
 const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
 for (const o of args) applyOverride(raw, o);
-const system = wire(resolve(validateScenario(raw, file)), false);
+const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
 runSystem(system, { maxEvents: 100_000_000, maxSimTime: 3600e6 });
 count.opened = system.postgres.connections;
 const hist = {};

@@ -8,12 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wireAtSpeed } from '../dist/model/system.js';
 import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
-import { atSpeed, speedFactorAt } from '../dist/scenario/machineSpeed.js';
-import { resolve } from '../dist/scenario/resolve.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,10 +22,8 @@ for (const c of [50, 100]) {
   for (let seed = 1; seed <= seeds; seed++) {
     const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
     for (const o of [`client.requests=${c}`, `client.concurrency=${c}`, `seed=${seed}`, ...args]) applyOverride(raw, o);
-    // Each seed at its own speed of the machine, as sim run does (model/system.ts).
-    const scenario = validateScenario(raw, file);
-    const factor = speedFactorAt(scenario.seed - 1, scenario.machine.speedVariation ?? 0);
-    const system = wire(resolve(factor === 1 ? scenario : atSpeed(scenario, factor)), false);
+    // Each seed at its own speed of the machine, as sim run runs it.
+    const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
     const pm = system.postgres.postmaster;
     const now = () => system.sim.now;
     // Each fork's start and CPU, then its end: the hooks wrap the postmaster's own steps.

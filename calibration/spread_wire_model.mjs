@@ -10,11 +10,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wireAtSpeed } from '../dist/model/system.js';
 import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
 import { recordConnects } from './connect_record.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,7 +31,7 @@ for (const c of [50, 100]) {
   for (let seed = 1; seed <= Number(seedsArg); seed++) {
     const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
     for (const o of [`client.requests=${c}`, `client.concurrency=${c}`, `seed=${seed}`, ...extra]) applyOverride(raw, o);
-    const system = wire(resolve(validateScenario(raw, file)), false);
+    const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
     const http = [];
     const response = system.client.response.bind(system.client);
     system.client.response = (req, status) => {

@@ -5,11 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wireAtSpeed } from '../dist/model/system.js';
 import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
@@ -30,6 +29,6 @@ export function wireStorm({ clients, seed, file = plan.scenario, extra = [] }) {
     ...extra,
   ];
   for (const o of sets) applyOverride(raw, o);
-  const system = wire(resolve(validateScenario(raw, file)), false);
+  const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
   return { system, run: () => runSystem(system, { maxEvents: raw.limits?.maxEvents ?? 10_000_000, maxSimTime: 3600e6 }) };
 }

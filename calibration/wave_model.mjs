@@ -4,11 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wireAtSpeed } from '../dist/model/system.js';
 import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,7 +24,7 @@ export function waveArgs(argv) {
 export function runWave({ file, sets }, c, seed, before) {
   const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
   for (const o of [`client.requests=${c}`, `client.concurrency=${c}`, `seed=${seed}`, ...sets]) applyOverride(raw, o);
-  const system = wire(resolve(validateScenario(raw, file)), false);
+  const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
   before(system);
   runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
   return system;

@@ -12,12 +12,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wireAtSpeed } from '../dist/model/system.js';
+import { ForkPlacement } from '../dist/engine/cpu/forkPlacement.js';
+import { IdleBalance } from '../dist/engine/cpu/idleBalance.js';
 import { PerCoreCpu } from '../dist/engine/cpu/perCore.js';
 import { runSystem } from '../dist/model/run.js';
-import { wire } from '../dist/model/wire.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
-import { resolve } from '../dist/scenario/resolve.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -31,30 +32,29 @@ const isWorker = (t) => t.process?.constructor?.name === 'GeventWorker';
 let forks = [];
 let stats;
 let now = () => 0;
-// placeNew is the per-core queues' choice of a core for a new process (a fork).
-const placeNew = PerCoreCpu.prototype.placeNew;
-PerCoreCpu.prototype.placeNew = function (parent) {
-  const core = placeNew.call(this, parent);
-  if (parent?.constructor?.name === 'Postmaster') forks.push({ t: now(), core, worker: this.tasks.find(isWorker)?.core });
+// ForkPlacement.place is the per-core queues' choice of a core for a new process (a fork).
+const place = ForkPlacement.prototype.place;
+ForkPlacement.prototype.place = function (parent) {
+  const core = place.call(this, parent);
+  if (parent?.constructor?.name === 'Postmaster') forks.push({ t: now(), core, worker: this.queues.tasks.find(isWorker)?.core });
   return core;
 };
 // advance brings every task up to date: the worker's time runnable but not running, by what the other cores did.
 const advance = PerCoreCpu.prototype.advance;
 PerCoreCpu.prototype.advance = function () {
   const dt = this.sim.now - this.updated;
-  const w = dt > 0 ? this.tasks.find(isWorker) : undefined;
+  const w = dt > 0 ? this.queues.tasks.find(isWorker) : undefined;
   if (w !== undefined && w.rate < 1) {
     stats.wait += dt * (1 - w.rate);
-    if (this.onCore.some((n, c) => c !== w.core && n === 0)) stats.waitIdle += dt * (1 - w.rate);
+    if (this.queues.onCore.some((n, c) => c !== w.core && n === 0)) stats.waitIdle += dt * (1 - w.rate);
   }
   return advance.call(this);
 };
-const pull = PerCoreCpu.prototype.pull;
-PerCoreCpu.prototype.pull = function (to) {
-  const w = this.tasks.find(isWorker);
-  const before = w?.core;
-  pull.call(this, to);
-  if (w !== undefined && w.core !== before) stats.moves++;
+// An idle core's pull (IdleBalance.move): whether it took the worker.
+const move = IdleBalance.prototype.move;
+IdleBalance.prototype.move = function (t, to) {
+  if (isWorker(t) && t.core !== to) stats.moves++;
+  move.call(this, t, to);
 };
 
 for (const c of asIs ? [undefined] : [50, 100]) {
@@ -62,7 +62,7 @@ for (const c of asIs ? [undefined] : [50, 100]) {
     const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
     const load = c === undefined ? [] : [`client.requests=${c}`, `client.concurrency=${c}`];
     for (const o of [...load, `seed=${seed}`, ...extra]) applyOverride(raw, o);
-    const system = wire(resolve(validateScenario(raw, file)), false);
+    const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
     forks = [];
     stats = { wait: 0, waitIdle: 0, moves: 0 };
     now = () => system.sim.now;

@@ -8,7 +8,7 @@ import { atSpeed, speedFactorAt } from '../scenario/machineSpeed.js';
 import { resolve } from '../scenario/resolve.js';
 import { collectResult, type RunResult } from './results.js';
 import { FROZEN_CLOCK_EVENTS, MAX_IN_FLIGHT, runSystem } from './run.js';
-import { wire } from './wire.js';
+import { type System, wire } from './wire.js';
 
 export type { AtRefusal, RunResult } from './results.js';
 export { FROZEN_CLOCK_EVENTS, MAX_IN_FLIGHT } from './run.js';
@@ -39,11 +39,24 @@ export interface RunOptions {
   speedIndex?: number;
 }
 
+/**
+ * The scenario's components, wired and not yet run, at the run's speed of the machine
+ * (machine.speedVariation): what `simulate` runs, and what the calibration kit's diagnostics
+ * hook before they run it.
+ */
+export function wireAtSpeed(
+  scenario: Scenario,
+  options: Pick<RunOptions, 'speedIndex' | 'timeSeries'> = {},
+): { system: System; factor: number } {
+  const factor = speedFactorAt(options.speedIndex ?? scenario.seed - 1, scenario.machine.speedVariation);
+  const system = wire(resolve(factor === 1 ? scenario : atSpeed(scenario, factor)), options.timeSeries ?? true);
+  return { system, factor };
+}
+
 export function simulate(scenario: Scenario, options: RunOptions = {}): RunResult {
   const variation = scenario.machine.speedVariation;
-  const factor = speedFactorAt(options.speedIndex ?? scenario.seed - 1, variation);
-  const resolved = resolve(factor === 1 ? scenario : atSpeed(scenario, factor));
-  const system = wire(resolved, options.timeSeries ?? true);
+  const { system, factor } = wireAtSpeed(scenario, options);
+  const resolved = system.resolved;
   const limits = { maxEvents: options.maxEvents ?? resolved.limits.maxEvents, maxSimTime: resolved.limits.maxSimTime };
   const stopReason = runSystem(system, {
     ...limits,
