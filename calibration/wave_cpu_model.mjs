@@ -34,9 +34,9 @@ PerCoreCpu.prototype.advance = function () {
   const from = this.updated;
   const to = this.sim.now;
   if (to > from) {
-    if (state.start === undefined && this.tasks.some((t) => t.rate > 0 && kindOf(t.process) === 0)) state.start = from;
-    for (const t of this.tasks) if (t.rate > 0) state.intervals.push([kindOf(t.process), from, to, t.rate]);
-    for (let c = 0; c < this.cores; c++) if (this.onCore[c] === 0) state.intervals.push([5, from, to, 1]);
+    if (state.start === undefined && this.queues.tasks.some((t) => t.rate > 0 && kindOf(t.process) === 0)) state.start = from;
+    for (const t of this.queues.tasks) if (t.rate > 0) state.intervals.push([kindOf(t.process), from, to, t.rate]);
+    for (let c = 0; c < this.cores; c++) if (this.queues.onCore[c] === 0) state.intervals.push([5, from, to, 1]);
   }
   return advance.call(this);
 };
