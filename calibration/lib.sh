@@ -209,7 +209,7 @@ measure() {
     fi
     server_summary "$logstart" "$pgstart" >"$RESULTS/$name.r$r.server.log"
     grep -E 'Requests/sec|responses|^\s+\[[0-9]+\]' "$out" >&2 || true
-    grep -E '^(postmaster share|workers cpu|hey share)' "$RESULTS/$name.r$r.cpu.txt" >&2 || true
+    grep -E '^(postmaster share|workers cpu|hey share|other processes cpu)' "$RESULTS/$name.r$r.cpu.txt" >&2 || true
     # Let keep-alive connections expire and backends exit before the next run (loadrun.py
     # has waited 1 s already).
     sleep 3

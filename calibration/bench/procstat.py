@@ -62,6 +62,39 @@ def stat(pid):
     return {"utime": ut, "stime": st, "cutime": cut, "cstime": cst}
 
 
+def processes():
+    """Every process now: {pid: (comm, parent pid, CPU seconds)}, from /proc/PID/stat: its own
+    utime + stime and its reaped children's (cutime + cstime), so that a short-lived process
+    shows in its parent once it has exited."""
+    out = {}
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                s = f.read()
+        except OSError:
+            continue
+        comm = s[s.index("(") + 1:s.rindex(")")]
+        fields = s[s.rindex(")") + 2:].split()
+        out[int(p)] = (comm, int(fields[1]), sum(int(x) for x in fields[11:15]) / TICK)
+    return out
+
+
+def foreign_cpu(before, after, ours):
+    """CPU seconds between two processes() snapshots of the processes that are not `ours` (a
+    set of pids) nor children of them, by command name: other work on the machine."""
+    out = {}
+    for pid, (comm, ppid, cpu) in after.items():
+        if pid in ours or ppid in ours:
+            continue
+        # A kernel worker's name changes with its work queue: the pid says it is the same one.
+        d = cpu - (before[pid][2] if pid in before else 0.0)
+        if d > 0:
+            out[comm] = out.get(comm, 0.0) + d
+    return out
+
+
 def children(pid):
     out = []
     try:
