@@ -102,7 +102,7 @@ export class LatencyHistogram {
    */
   private sortedBins(): SortedBins {
     if (this.sorted !== undefined && this.sorted.count === this.count) return this.sorted;
-    // Room for every bin, trimmed after one pass.
+    // Room for every bin; what the non-empty ones need is kept.
     const room = this.chunks.reduce((n, c) => n + (c?.length ?? 0), 0);
     let values = new Float64Array(room);
     let cumulative = new Float64Array(room);
@@ -123,8 +123,8 @@ export class LatencyHistogram {
         cumulative[j++] = seen;
       }
     }
-    values = values.subarray(0, j);
-    cumulative = cumulative.subarray(0, j);
+    values = values.slice(0, j);
+    cumulative = cumulative.slice(0, j);
     // Only the first bin, which holds the smallest latency, can start below it.
     if (j > 0) values[0] = Math.min(Math.max(values[0], this.min), this.max);
     this.sorted = { count: this.count, values, cumulative };
