@@ -17,7 +17,19 @@
 // expressions when it is loaded, about 18 ms of every start, for the help text only. Here
 // it is loaded on its first call instead: the import is replaced by a function that
 // require()s it, and esbuild initializes a required module when it is first required.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// bin/sim.js reads the CLI's bundle as Latin-1 (src/cli/codeCache.ts), several times
+// faster than decoding it as UTF-8, so the bundle must be ASCII. esbuild escapes other
+// characters in strings, but leaves them in comments and regular expressions; there
+// \uXXXX matches the same, though a regular expression's source then shows the escape
+// (see src/scenario/duration.ts). A String.raw template would keep it too: the bundle has none.
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== text) writeFileSync(file, ascii);
+}
 
 const lazyStringWidth = {
   name: 'lazy-string-width',
@@ -70,6 +82,7 @@ await build({
   define: { 'import.meta.url': '__bundleUrl' },
   plugins: [lazyStringWidth, lazyCrypto],
 });
+asciiOnly('dist/sim.cjs');
 
 await build({
   entryPoints: ['dist/analysis/sweep/pointWorker.js'],

@@ -37,7 +37,8 @@ export interface LoadedCli {
 
 /** Runs the bundle's top level and returns its `main`; `cache` null: compile without one. */
 export function loadCli(bundle = BUNDLE, cache: string | null = CACHE): LoadedCli {
-  const source = readFileSync(bundle, 'utf8');
+  // ASCII (scripts/bundle.mjs makes it so): Latin-1 reads it as such without UTF-8's decoding.
+  const source = readFileSync(bundle, 'latin1');
   const { size, mtimeMs } = statSync(bundle);
   let cachedData: Buffer | undefined;
   let state: LoadedCli['cache'] = 'none';

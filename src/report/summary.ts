@@ -285,16 +285,25 @@ function heyHistogram(result: RunResult): { mark: number; count: number }[] {
   const bs = (slowest - fastest) / bc;
   for (let i = 0; i < bc; i++) marks.push(fastest + bs * i);
   marks.push(slowest);
-  const counts = new Array<number>(bc + 1).fill(0);
-  let bi = 0;
   // The extreme bins are exact; interior bins carry their lowest value. A value goes to
-  // the first mark at or above it (the last mark takes what is above them all).
-  lat.forEachBin((value, n) => {
-    const v = toSeconds(Math.min(Math.max(value, lat.min), lat.max));
-    while (bi < marks.length - 1 && v > marks[bi]) bi++;
-    counts[bi] += n;
-  });
-  return marks.map((mark, i) => ({ mark, count: counts[i] }));
+  // the first mark at or above it (the last mark takes what is above them all). The marks
+  // are in seconds: a bin is at or below one when its value is at or below the mark's last
+  // microsecond.
+  const upTo = lat.countsUpTo(marks.slice(0, bc).map((m) => lastMicrosecondAtOrBelow(m, lat.min, lat.max)));
+  return marks.map((mark, i) => ({ mark, count: (i < bc ? upTo[i] : lat.count) - (i > 0 ? upTo[i - 1] : 0) }));
+}
+
+/** The largest whole microsecond from `min` to `max` that is at most `seconds` (min - 1 if none is). */
+function lastMicrosecondAtOrBelow(seconds: number, min: number, max: number): number {
+  if (toSeconds(min) > seconds) return min - 1;
+  let lo = min;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (toSeconds(mid) <= seconds) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function sortedRecord(m: Map<string, number>): Record<string, number> {

@@ -2,7 +2,12 @@
 // string with a unit ("250ms", "2s", "150us") for readability.
 const UNITS: Record<string, number> = { us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, min: 60, h: 3600 };
 
-export const DURATION_PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(us|µs|ms|s|m|min|h)\s*$/;
+/**
+ * From a string, not a literal: the CLI's bundle is ASCII (scripts/bundle.mjs), where a
+ * literal's µ would become \u00b5 in the pattern that the JSON Schema publishes.
+ */
+// biome-ignore lint/complexity/useRegexLiterals: a literal would publish \u00b5 (above)
+export const DURATION_PATTERN = new RegExp('^\\s*(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(us|µs|ms|s|m|min|h)\\s*$');
 
 /** Seconds for a duration string, or undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {

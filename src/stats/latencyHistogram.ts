@@ -59,15 +59,8 @@ export class LatencyHistogram {
   atRank(r: number): number {
     if (r <= 0) return this.min;
     if (r >= this.count - 1) return this.max;
-    let seen = 0;
-    let found = this.max;
-    this.forEachBin((value, n) => {
-      seen += n;
-      if (seen <= r) return false;
-      found = Math.min(Math.max(value, this.min), this.max);
-      return true;
-    });
-    return found;
+    const { values, cumulative } = this.sortedBins();
+    return values[firstAbove(cumulative, r)];
   }
 
   /**
@@ -81,26 +74,61 @@ export class LatencyHistogram {
     return this.atRank(i);
   }
 
-  /** hey's percentiles for several `ps` at once, in one pass over the bins. */
+  /** hey's percentiles for several `ps` at once. */
   percentiles(ps: readonly number[]): (number | undefined)[] {
-    const ranks = ps.map((p) => Math.ceil((p * this.count) / 100));
-    const out: (number | undefined)[] = ranks.map((i) => (this.count === 0 || i >= this.count ? undefined : i <= 0 ? this.min : undefined));
-    const todo = ranks
-      .map((i, k) => (out[k] === undefined && i < this.count && i > 0 ? k : -1))
-      .filter((k) => k >= 0)
-      .sort((a, b) => ranks[a] - ranks[b]);
-    let seen = 0;
-    let next = 0;
-    if (todo.length === 0) return out;
-    this.forEachBin((value, n) => {
-      seen += n;
-      while (next < todo.length && seen > ranks[todo[next]]) {
-        const r = ranks[todo[next]];
-        out[todo[next++]] = r >= this.count - 1 ? this.max : Math.min(Math.max(value, this.min), this.max);
-      }
-      return next === todo.length;
+    return ps.map((p) => this.percentile(p));
+  }
+
+  /**
+   * How many latencies lie in bins whose value (as `forEachBin` gives it, raised to `min`)
+   * is at or below each of `limits`.
+   */
+  countsUpTo(limits: readonly number[]): number[] {
+    const { values, cumulative } = this.sortedBins();
+    return limits.map((limit) => {
+      const i = firstAbove(values, limit);
+      return i === 0 ? 0 : cumulative[i - 1];
     });
-    return out;
+  }
+
+  /** The non-empty bins, for the report's queries; built when first asked for after a change. */
+  private sorted: SortedBins | undefined = undefined;
+
+  /**
+   * Each non-empty bin's value (its lowest, within [min, max]: the first bin may start below
+   * the smallest latency) and how many latencies lie in it and the bins before, in
+   * increasing order. The report's queries search these instead of walking the bins with a
+   * call per bin (forEachBin), which cost a 1M-request report milliseconds a query.
+   */
+  private sortedBins(): SortedBins {
+    if (this.sorted !== undefined && this.sorted.count === this.count) return this.sorted;
+    // Room for every bin; what the non-empty ones need is kept.
+    const room = this.chunks.reduce((n, c) => n + (c?.length ?? 0), 0);
+    let values = new Float64Array(room);
+    let cumulative = new Float64Array(room);
+    let j = 0;
+    let seen = 0;
+    // Little work per bin: this runs once, mostly before V8 has optimized it.
+    for (let k = 0; k < this.chunks.length; k++) {
+      const c = this.chunks[k];
+      if (c === undefined) continue;
+      // A bin's lowest value is (i + offset) * scale.
+      const offset = k === 0 ? 0 : HALF;
+      const scale = 2 ** k;
+      for (let i = 0; i < c.length; i++) {
+        const n = c[i];
+        if (n === 0) continue;
+        seen += n;
+        values[j] = (i + offset) * scale;
+        cumulative[j++] = seen;
+      }
+    }
+    values = values.slice(0, j);
+    cumulative = cumulative.slice(0, j);
+    // Only the first bin, which holds the smallest latency, can start below it.
+    if (j > 0) values[0] = Math.min(Math.max(values[0], this.min), this.max);
+    this.sorted = { count: this.count, values, cumulative };
+    return this.sorted;
   }
 
   merge(other: LatencyHistogram): void {
@@ -116,4 +144,23 @@ export class LatencyHistogram {
     this.min = Math.min(this.min, other.min);
     this.max = Math.max(this.max, other.max);
   }
+}
+
+interface SortedBins {
+  /** The histogram's count when they were built. */
+  count: number;
+  values: Float64Array;
+  cumulative: Float64Array;
+}
+
+/** The first index whose entry is above `x` in the non-decreasing `a` (a.length if none). */
+function firstAbove(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

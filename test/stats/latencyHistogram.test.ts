@@ -80,3 +80,25 @@ describe('percentiles in one pass', () => {
     }
   });
 });
+
+describe('counts up to limits', () => {
+  it('count the bins that forEachBin gives at or below each limit, the first raised to the smallest latency', () => {
+    let x = 5;
+    const next = () => (x = (x * 48271) % 2147483647);
+    for (const range of [100, 70_000, 5_000_000]) {
+      const h = new LatencyHistogram();
+      for (let i = 0; i < 2000; i++) h.record(range / 2 + (next() % range));
+      const limits = [h.min - 1, h.min, ...Array.from({ length: 8 }, () => h.min + (next() % (h.max - h.min))), h.max].sort(
+        (a, b) => a - b,
+      );
+      const expected = limits.map((limit) => {
+        let n = 0;
+        h.forEachBin((value, count) => {
+          if (Math.max(value, h.min) <= limit) n += count;
+        });
+        return n;
+      });
+      expect(h.countsUpTo(limits)).toEqual(expected);
+    }
+  });
+});
