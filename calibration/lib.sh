@@ -188,7 +188,7 @@ gunicorn_up() {
 # (bench/loadrun.py), NAME.rN.server.log (server_summary) and, when hey failed,
 # NAME.rN.stderr.log; the machine held quiet (quiet_begin).
 measure() {
-  local name="$1" repeats="$2" r out rc logstart pgstart
+  local name="$1" repeats="$2" r out rc logstart pgstart other
   shift 2
   [[ "$name" =~ $ONLY ]] || return 0
   quiet_begin
@@ -210,6 +210,12 @@ measure() {
     server_summary "$logstart" "$pgstart" >"$RESULTS/$name.r$r.server.log"
     grep -E 'Requests/sec|responses|^\s+\[[0-9]+\]' "$out" >&2 || true
     grep -E '^(postmaster share|workers cpu|hey share|other processes cpu)' "$RESULTS/$name.r$r.cpu.txt" >&2 || true
+    # Other work took a fifth of a core or more while the run ran: say so, since the quiet
+    # protocol checked the machine only when the block began.
+    other=$(sed -n 's/^other processes cpu: [0-9.]* (share \([0-9.]*\) cores.*/\1/p' "$RESULTS/$name.r$r.cpu.txt")
+    if [ -n "$other" ] && awk -v s="$other" 'BEGIN { exit !(s >= 0.2) }'; then
+      say "WARNING: other processes used $other cores during $name.r$r: the run shared the machine"
+    fi
     # Let keep-alive connections expire and backends exit before the next run (loadrun.py
     # has waited 1 s already).
     sleep 3
