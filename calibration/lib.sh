@@ -31,6 +31,12 @@ PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-}"
 
 say() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
 
+# whole_count NAME: the variable NAME holds a positive whole number (ROUNDS=3), or the
+# script stops with exit 2 before it starts anything.
+whole_count() {
+  case "${!1}" in '' | *[!0-9]* | 0) say "$1 must be a positive whole number, not '${!1}'"; exit 2 ;; esac
+}
+
 # --- The Debian packages ---------------------------------------------------------------
 
 missing_packages() {

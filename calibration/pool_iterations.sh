@@ -17,7 +17,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 PACKAGES+=(python3-sqlalchemy)
 RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-3}"
-case "$ROUNDS" in '' | *[!0-9]* | 0) echo "pool_iterations.sh: ROUNDS must be a positive whole number, not '$ROUNDS'" >&2; exit 2 ;; esac
+whole_count ROUNDS
 ONLY=.
 kit_init
 trap kit_cleanup EXIT

@@ -15,7 +15,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/lib.sh"
 RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-5}"
-case "$ROUNDS" in '' | *[!0-9]* | 0) echo "postmaster_wave.sh: ROUNDS must be a positive whole number, not '$ROUNDS'" >&2; exit 2 ;; esac
+whole_count ROUNDS
 ONLY=.
 kit_init
 trap kit_cleanup EXIT

@@ -21,7 +21,9 @@ import time
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu(pid):
+def schedstat(pid, field):
+    """One field of /proc/PID/task/*/schedstat summed over the process's threads, in seconds
+    (0: on a core, sum_exec_runtime; 1: runnable, waiting for one, run_delay); None if it is gone."""
     total = 0
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
@@ -30,26 +32,19 @@ def cpu(pid):
     for t in tasks:
         try:
             with open(f"/proc/{pid}/task/{t}/schedstat") as f:
-                total += int(f.read().split()[0])
+                total += int(f.read().split()[field])
         except (FileNotFoundError, ProcessLookupError):
             pass
     return total / 1e9
+
+
+def cpu(pid):
+    return schedstat(pid, 0)
 
 
 def run_delay(pid):
-    """Seconds the process's threads spent runnable, waiting for a core (schedstat's second field)."""
-    total = 0
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except FileNotFoundError:
-        return None
-    for t in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
-                total += int(f.read().split()[1])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total / 1e9
+    """Seconds the process's threads spent runnable, waiting for a core."""
+    return schedstat(pid, 1)
 
 
 def stat(pid):
