@@ -88,7 +88,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
   const query = typeof o.query === 'number' ? `${o.query} s` : o.query;
   return {
     ...(o.name !== undefined ? { name: o.name } : {}),
-    description: `A starter scenario written by sim init: hey against ${what}, each request opening a PostgreSQL connection, running a ${query} query and closing it; PostgreSQL max_connections ${o.dbMaxConnections}, on ${o.cores} cores shared by all. Every cost is its default, measured on Linux (src/scenario/measuredCosts.ts); "notes" says how each was measured and how to measure yours (calibration/measure.sh TAG measures them all on your machine and writes a scenario of it), and sim run --sensitivity which of them the prediction hangs on.`,
+    description: `A starter scenario written by sim init: hey against ${what}, each request opening a PostgreSQL connection, running a ${query} query and closing it; PostgreSQL max_connections ${o.dbMaxConnections}, on ${o.cores} cores shared by all. Every cost is its default, measured on Linux (src/scenario/measuredCosts.ts, on a 2-core KVM guest; later guests, AMD and Intel, measured most of them 1.5 to 2 times lower, so measure yours); "notes" says how each was measured and how to measure yours (calibration/measure.sh TAG measures them all on your machine and writes a scenario of it), and sim run --sensitivity which of them the prediction hangs on.`,
     seed: 1,
     client: { requests: 200, concurrency: 50, timeout: 20, keepAlive: true, requestCpu: M.client.requestCpu, dialCpu: M.client.dialCpu },
     machine: { cores: o.cores },
