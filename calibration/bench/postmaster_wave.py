@@ -10,27 +10,16 @@ import os
 import sys
 import time
 
+import procstat as ps
+
 WINDOWS = ((0, 25), (25, 50), (50, 100), (100, 200), (200, 1000), (1000, 2500))
-
-
-def schedstat(pid):
-    run = wait = 0
-    for t in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
-                a, b, _ = f.read().split()
-            run += int(a)
-            wait += int(b)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return run, wait
 
 
 def sample(pid, seconds, out):
     end = time.monotonic() + float(seconds)
     with open(out, "w") as f:
         while time.monotonic() < end:
-            run, wait = schedstat(int(pid))
+            run, wait = ps.schedstat_ns(int(pid))
             f.write(f"{time.monotonic_ns()} {run} {wait}\n")
             time.sleep(0.001)
 

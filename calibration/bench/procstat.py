@@ -21,10 +21,10 @@ import time
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def schedstat(pid, field):
-    """One field of /proc/PID/task/*/schedstat summed over the process's threads, in seconds
-    (0: on a core, sum_exec_runtime; 1: runnable, waiting for one, run_delay); None if it is gone."""
-    total = 0
+def schedstat_ns(pid):
+    """(on a core, runnable waiting for one) in nanoseconds, summed over the process's threads
+    (/proc/PID/task/*/schedstat: sum_exec_runtime, run_delay); None if it is gone."""
+    run = wait = 0
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except FileNotFoundError:
@@ -32,19 +32,23 @@ def schedstat(pid, field):
     for t in tasks:
         try:
             with open(f"/proc/{pid}/task/{t}/schedstat") as f:
-                total += int(f.read().split()[field])
+                a, b, _ = f.read().split()
+            run += int(a)
+            wait += int(b)
         except (FileNotFoundError, ProcessLookupError):
             pass
-    return total / 1e9
+    return run, wait
 
 
 def cpu(pid):
-    return schedstat(pid, 0)
+    s = schedstat_ns(pid)
+    return None if s is None else s[0] / 1e9
 
 
 def run_delay(pid):
     """Seconds the process's threads spent runnable, waiting for a core."""
-    return schedstat(pid, 1)
+    s = schedstat_ns(pid)
+    return None if s is None else s[1] / 1e9
 
 
 def stat(pid):
