@@ -72,3 +72,22 @@ describe('calibration/wave_wakes_model.mjs and wave_cpu_model.mjs', () => {
     expect(cpu.stdout).toMatch(/^ {4}0- {2}10:( +[\d.]+){6}$/m);
   });
 });
+
+describe('calibration/postmaster_core_model.mjs', () => {
+  it("gives sim run's spread where the model places the postmaster, and another where it starts on the other core", async () => {
+    const r = node('calibration/postmaster_core_model.mjs', '1', SCENARIO);
+    expect(r.status, r.stderr).toBe(0);
+    const spread = (c: number, where: string) => {
+      const m = new RegExp(`^  -c ${c}, the postmaster ${where}: ([\\d.]+) \\(`, 'm').exec(r.stdout);
+      expect(m, r.stdout).not.toBeNull();
+      return Number(m![1]);
+    };
+    for (const c of [50, 100]) {
+      const s = (await report(`client.requests=${c}`, `client.concurrency=${c}`)).summary;
+      expect(spread(c, 'as the model places it')).toBeCloseTo(s.slowest - s.fastest, 3);
+      // Started apart from the worker, the forks leave its core from the first: a wave of
+      // another shape (a start the script failed to set would give the same figure).
+      expect(spread(c, 'on the other core')).not.toBeCloseTo(spread(c, "on the worker's core"), 2);
+    }
+  });
+});
