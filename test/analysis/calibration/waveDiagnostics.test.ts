@@ -91,3 +91,27 @@ describe('calibration/postmaster_core_model.mjs', () => {
     }
   });
 });
+
+describe('calibration/wave_cores_model.mjs', () => {
+  it("gives each one's CPU by core and window, none over the window, and the wave's spread as sim run reports it", async () => {
+    const r = node('calibration/wave_cores_model.mjs', '1', SCENARIO);
+    expect(r.status, r.stderr).toBe(0);
+    for (const c of [50, 100]) {
+      const m = new RegExp(`^c${c} seed 1: Slowest - Fastest ([\\d.]+) s$`, 'm').exec(r.stdout);
+      expect(m, r.stdout).not.toBeNull();
+      const s = (await report(`client.requests=${c}`, `client.concurrency=${c}`)).summary;
+      expect(Number(m![1])).toBeCloseTo(s.slowest - s.fastest, 3);
+    }
+    const rows = [...r.stdout.matchAll(/^ {4} *\d+- *\d+:((?: +[\d.]+){6})$/gm)].map((x) => x[1].trim().split(/ +/).map(Number));
+    expect(rows).toHaveLength(20);
+    for (const [w0, w1, pm0, pm1, wTogether, pmTogether] of rows) {
+      // One process runs on one core at a time: at most the window's 10 ms in all.
+      expect(w0 + w1).toBeLessThanOrEqual(10.05);
+      expect(pm0 + pm1).toBeLessThanOrEqual(10.05);
+      expect(wTogether).toBeLessThanOrEqual(w0 + w1 + 0.05);
+      expect(pmTogether).toBeLessThanOrEqual(pm0 + pm1 + 0.05);
+    }
+    // The postmaster forks the wave's backends: it runs in the first windows.
+    expect(rows.slice(0, 5).reduce((sum, x) => sum + x[2] + x[3], 0)).toBeGreaterThan(0);
+  });
+});
