@@ -63,10 +63,11 @@ for (const c of [50, 100]) {
         if (together) rows[w].together[who] += ms;
       }
     }
-    rows.forEach((r, w) =>
+    for (const [w, r] of rows.entries()) {
+      const cells = [...r.worker, ...r.postmaster].map(f1).join(' ');
       console.log(
-        `    ${String(10 * w).padStart(4)}-${String(10 * w + 10).padStart(4)}: ${[...r.worker, ...r.postmaster].map(f1).join(' ')}   ${f1(r.together.worker)} ${f1(r.together.postmaster)}`,
-      ),
-    );
+        `    ${String(10 * w).padStart(4)}-${String(10 * w + 10).padStart(4)}: ${cells}   ${f1(r.together.worker)} ${f1(r.together.postmaster)}`,
+      );
+    }
   }
 }
