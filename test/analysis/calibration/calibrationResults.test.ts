@@ -58,9 +58,9 @@ describe('calibration/results', () => {
     const section = doc.slice(doc.indexOf(SECTION_BEGIN) + SECTION_BEGIN.length, doc.indexOf(SECTION_END)).trim();
     const bootStorms = runBootStorms('.', 'calibration/validation.json', DIR);
     expect(section).toBe(validationSection(runValidation('.', 'calibration/validation.json', DIR), plan.seeds, bootStorms, plan));
-    // Every configuration simulated with every seed: 1.8 s alone, 7 s in a full `npm test`
-    // on a busy 2-core machine (vitest's default of 5 s failed it once).
-  }, 120_000);
+    // Every configuration of the table simulated with every seed: its time grows with the
+    // table and with whatever else shares the cores, so the limit is only there to stop a hang.
+  }, 900_000);
 
   for (const f of outputs) {
     it(`${f} parses, with the command that made it`, () => {
