@@ -51,8 +51,13 @@ export function mergeShards(files: readonly ShardFile[]): SweepOutput {
   return { sweep: first.output.sweep, points };
 }
 
-/** Keys whose values are words, not figures; everything else in a point is a number or null. */
-const WORDS = new Set(['series', 'bottleneck', 'resource']);
+/**
+ * Keys whose values are words, not figures (queueing: the M/M/c check's model, formula,
+ * each comparison's measure and the note on why nothing is compared); everything else in a
+ * point is a number or null, but for the comparisons' agrees, a boolean or null.
+ */
+const WORDS = new Set(['series', 'bottleneck', 'resource', 'model', 'formula', 'measure', 'note']);
+const BOOLEANS = new Set(['agrees']);
 
 /**
  * A shard is a file: it may have been edited, cut or written by something else. Its figures
@@ -94,6 +99,8 @@ function checkShard(f: ShardFile): void {
     }
     if (WORDS.has(key)) {
       if (typeof value !== 'string') fail(path, 'a string', value);
+    } else if (BOOLEANS.has(key)) {
+      if (typeof value !== 'boolean') fail(path, 'true, false or null', value);
     } else if (typeof value !== 'number' || !Number.isFinite(value)) fail(path, 'a number', value);
   }
   function checkValues(values: unknown, path: string): void {
