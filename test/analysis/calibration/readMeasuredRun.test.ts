@@ -232,4 +232,17 @@ describe('hey -o csv: one line per response', () => {
     const bad = lines.join('\n');
     expect(() => readMeasuredRun(bad, 'h.csv')).toThrow(/^h\.csv:3: expected 8 numbers/);
   });
+
+  it('refuses a file cut short inside a time: hey prints every time with four decimals', () => {
+    // hey -o csv prints no total to check the lines against: a copy cut after "0.037" of
+    // "0.0371" was read as a run of 79 responses.
+    const lines = text('hey-csv/n200-c10.csv').split('\n');
+    const cut = lines.slice(0, 80).join('\n').replace(/\d$/, '');
+    expect(cut.endsWith(',200,0.037')).toBe(true);
+    expect(() => readMeasuredRun(cut, 'h.csv')).toThrow(
+      new UserError(
+        'h.csv:80: column 8 is "0.037", expected a time with four decimals as hey prints it: the output was cut short here, or edited',
+      ),
+    );
+  });
 });
