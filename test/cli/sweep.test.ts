@@ -107,6 +107,28 @@ describe('sim sweep --shard and sim merge', () => {
     );
   });
 
+  it.each([
+    ['a null mean', (p: any) => (p.requestsPerSec.mean = null), 'at points[0].requestsPerSec.mean: expected a number, got null'],
+    ['an object for a mean', (p: any) => (p.littlesLaw.L.mean = {}), 'at points[0].littlesLaw.L.mean: expected a number, got an object'],
+    ['a number for a percentile', (p: any) => (p.latency.p50 = 1), 'at points[0].latency.p50: expected an object, got number 1'],
+    ['a list for a word', (p: any) => (p.bottleneck = []), 'at points[0].bottleneck: expected a string, got a list'],
+    ['a key sim sweep does not write', (p: any) => (p.extra = 1), 'at points[0].extra: expected nothing (sim sweep writes no such key)'],
+  ])('refuses a shard with %s where sim sweep writes a figure (it was an internal error)', async (_what, edit, message) => {
+    const a = join(dir, 'edited-1.json');
+    const b = join(dir, 'edited-2.json');
+    await sim('sweep', noisy, ...grid, '--shard', '1/2', '--json', a, '--jobs', '1');
+    await sim('sweep', noisy, ...grid, '--shard', '2/2', '--json', b, '--jobs', '1');
+    const output = JSON.parse(readFileSync(a, 'utf8'));
+    edit(output.points[0]);
+    writeFileSync(a, JSON.stringify(output));
+    for (const format of [[], ['--csv'], ['--json']]) {
+      const r = await sim('merge', a, b, ...format);
+      expect(r.err.startsWith(`sim: ${a}: ${message}`)).toBe(true);
+      expect(r.err).toMatch(/\(not a file written by sim sweep --json, or edited since\)\n$/);
+      expect(r.code).toBe(2);
+    }
+  });
+
   it('refuses incomplete or mismatched shards', async () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
