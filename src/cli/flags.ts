@@ -61,6 +61,7 @@ const USAGE: Record<string, string> = {
 const TAKES: Record<string, string> = {
   init: 'sim init takes no file (sim help init lists its options)',
   schema: 'sim schema takes no file (sim help schema lists its options)',
+  completion: 'sim completion takes nothing: its script completes for bash and zsh (sim completion >> ~/.bashrc)',
 };
 
 /** Examples for flags a command requires, in "expected a value, e.g. ...". */
