@@ -12,6 +12,13 @@ import { singleValue } from './flags.js';
 import { readScenarioJson, readText } from './loadScenarioFile.js';
 import type { Io } from './main.js';
 
+/**
+ * The longest --interval: a day. Each step's rate is its requests / the interval, to 6
+ * decimals: at --interval 1e20 one request's rate was 0 and the fitted scenario was refused
+ * at client.arrivals.rate, a field the user never wrote.
+ */
+const MAX_INTERVAL = 86_400;
+
 export interface AccessLogArgs {
   scenario: string;
   'access-log'?: unknown;
@@ -29,9 +36,9 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
   let interval: number | undefined;
   if (intervalText !== undefined) {
     interval = /^\d+(\.\d+)?$/.test(intervalText.trim()) ? Number(intervalText) : parseDuration(intervalText);
-    if (interval === undefined || !(interval >= 1))
+    if (interval === undefined || !(interval >= 1 && interval <= MAX_INTERVAL))
       throw new UserError(
-        `--interval ${intervalText}: expected the seconds of each rate step, at least 1 (the log's resolution), e.g. --interval 10s`,
+        `--interval ${intervalText}: expected the seconds of each rate step, from 1 (the log's resolution) to ${MAX_INTERVAL} (a day), e.g. --interval 10s`,
       );
   }
   const json = jsonTarget(args.json, [args.scenario, path]);

@@ -38,7 +38,7 @@ export const fitCommand = defineCommand({
       })
       .option('interval', {
         type: 'string',
-        describe: 'With --access-log: seconds per arrival-rate step (default: 1 s, longer for logs over 2 min)',
+        describe: 'With --access-log: seconds per arrival-rate step, 1 to 86400 (default: 1 s, longer for logs over 2 min)',
       })
       .option('empirical', {
         type: 'boolean',

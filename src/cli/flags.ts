@@ -61,6 +61,7 @@ const USAGE: Record<string, string> = {
 const TAKES: Record<string, string> = {
   init: 'sim init takes no file (sim help init lists its options)',
   schema: 'sim schema takes no file (sim help schema lists its options)',
+  completion: 'sim completion takes nothing: its script completes for bash and zsh (sim completion >> ~/.bashrc)',
 };
 
 /** Examples for flags a command requires, in "expected a value, e.g. ...". */
@@ -125,6 +126,53 @@ export function checkListFlags(argv: readonly string[]): void {
   }
 }
 
+/** Flags whose value names a file that is written, and where the output goes without one. */
+const OUTPUT_FLAGS: Record<string, string> = {
+  '--out': 'without --out the output goes to standard output',
+  '--json': '--json with no file writes the JSON to standard output',
+  '--csv': '--csv with no file writes the CSV to standard output',
+  '--plot': '--plot with no folder writes into ./sim-plots/<scenario>/',
+};
+
+/**
+ * "-" is a file name to sim, not standard input or output: yargs read `sim run -` as the
+ * scenario "" ("sim: : cannot read the scenario") and `--seed -` or `--json -` as a second
+ * file ("unexpected argument"), and `--out=-` wrote a file named "-". A long flag's "-"
+ * becomes its value, checked as any other (`--seed -`: expected a number); an output
+ * flag's is refused with where the output goes instead; one standing alone is refused.
+ */
+export function checkDashes(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const attached = /^(--[\w-]+)=-$/.exec(arg);
+    const before = argv[i - 1];
+    const flag = attached !== null ? attached[1] : arg === '-' && before?.startsWith('--') && !before.includes('=') ? before : undefined;
+    if (flag !== undefined && OUTPUT_FLAGS[flag] !== undefined) {
+      throw new UserError(`${flag} -: expected a file name: ${OUTPUT_FLAGS[flag]} (a file named "-" is ./-)`);
+    }
+    // hey's one-dash flags (-n -) are read by translateHeyFlags, which names the flag.
+    if (arg !== '-' || (before !== undefined && /^-[^-]/.test(before))) out.push(arg);
+    else if (flag !== undefined && !(BOOLEAN_FLAGS as readonly string[]).includes(flag.replace(/^--(no-)?/, '')))
+      out[out.length - 1] = `${flag}=-`;
+    else throw new UserError('-: expected a file name: sim reads no standard input (a file named "-" is ./-)');
+  }
+  return out;
+}
+
+/**
+ * Nothing after "--" reaches a command: yargs keeps it aside, so `sim run s.json -- other.json`
+ * ran s.json and said nothing of other.json, and `sim run -- s.json` found no scenario.
+ */
+export function checkAfterDashDash(argv: readonly string[]): void {
+  const at = argv.indexOf('--');
+  if (at < 0 || at === argv.length - 1) return;
+  throw new UserError(
+    `unexpected argument ${JSON.stringify(argv[at + 1])} after "--": sim takes its files before "--", and nothing after it (a file whose name starts with "-" is ./-name)`,
+  );
+}
+
 /** A command's accepted names, for "did you mean". */
 export interface CommandLine {
   commands: readonly string[];
@@ -137,9 +185,12 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (unknown) {
     const name = unknown[1].split(', ')[0];
-    const asOption = argv.find((a) => a === `--${name}` || a === `-${name}` || a.startsWith(`--${name}=`));
+    // As typed: -x is -x, not --x; -xyz is read by yargs as -x -y -z.
+    const asOption = argv.find(
+      (a) => a === `--${name}` || a.startsWith(`--${name}=`) || (/^-[^-]/.test(a) && a.slice(1).split('=')[0].includes(name)),
+    );
     if (asOption !== undefined) {
-      const dashed = `--${name}`;
+      const dashed = asOption.split('=')[0];
       const guess = nearest(name, known.options);
       return msg.unknownOption(dashed, guess === undefined ? undefined : `--${guess}`);
     }

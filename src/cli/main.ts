@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, nearest } from '../scenario/errors.js';
 import * as msg from '../messages.js';
-import { checkBooleanFlags, checkListFlags, describeYargsFailure, showingHelp } from './flags.js';
+import { checkAfterDashDash, checkBooleanFlags, checkDashes, checkListFlags, describeYargsFailure, showingHelp } from './flags.js';
 import type { Command } from './command.js';
 import { COMMANDS, commandNames, findCommand } from './commands.js';
 import { ExitStatus } from './exitStatus.js';
@@ -60,6 +60,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (words.length > 2) throw new UserError(msg.extraArgument(words[2], 'sim help takes one command'));
       return await main(name === undefined ? ['--help'] : [name, '--help'], io);
     }
+    if (argv[0] !== '--get-yargs-completions') checkAfterDashDash(argv);
+    argv = checkDashes(argv);
     argv = translateHeyFlags(argv);
     checkBooleanFlags(argv);
     checkListFlags(argv);

@@ -2,7 +2,7 @@
 // written fails at once, in one line (exit 2), with no report printed. Light on
 // purpose: the CLI loads it on every run, and the renderers only when they are needed.
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 
 /** Where `--plot` with no folder writes: ./sim-plots/<scenario>/, never into the package's own folders. */
@@ -24,11 +24,36 @@ export function plotDirFor(plot: string | undefined, scenario: string): string |
 /** Creates DIR if needed and checks that files can be written in it, before any work. */
 export function preparePlotDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     accessSync(dir, constants.W_OK);
   } catch (e) {
     throw plotError(dir, e);
+  }
+}
+
+/**
+ * mkdir -p, one folder at a time. Node's own (mkdirSync with recursive) spins for ever on a
+ * parent that is there but takes no new folder: under /proc, mkdir /proc/x answers ENOENT,
+ * and Node makes /proc (EEXIST) and tries /proc/x again, at 100 % of a core.
+ */
+function makeFolders(dir: string): void {
+  try {
+    mkdirSync(dir);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
+  }
+  makeFolders(dirname(dir));
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    // The parent is there now, and still no folder can be made in it.
+    throw code === 'ENOENT' ? Object.assign(new Error(dir), { code: 'ENOFOLDER', path: dir }) : e;
   }
 }
 
@@ -44,6 +69,10 @@ export function plotError(path: string, e: unknown): UserError {
           ? 'read-only file system'
           : code === 'ENOSPC'
             ? 'no space left on the device'
-            : (e as Error).message;
+            : code === 'ENOFOLDER'
+              ? `no folder can be made at ${(e as NodeJS.ErrnoException).path}: its parent takes none (a file system such as /proc, or a symbolic link to nothing)`
+              : code === 'ENOENT'
+                ? 'no such folder'
+                : (e as Error).message;
   return new UserError(`--plot ${path}: cannot write the charts: ${why}`);
 }

@@ -5,7 +5,7 @@
 // machine, so the emitted job is too.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { prepareSweep, type SweepDefinition } from '../analysis/sweep/sweep.js';
+import { prepareSweep, type PreparedPoint, type SweepDefinition } from '../analysis/sweep/sweep.js';
 import { simulate } from '../model/system.js';
 import { UserError } from '../scenario/errors.js';
 import { numberFlag, singleValue } from '../cli/flags.js';
@@ -72,8 +72,9 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
   }
   if (args.image !== undefined && engine !== 'kubernetes')
     throw new UserError(`--image: goes with --emit kubernetes (a container image holding sim), not --emit ${engine}`);
-  const prepared = prepareSweep(def);
-  const points = prepared.points.length;
+  // Every point validated, none kept: a job's plan needs the count and the heaviest.
+  const prepared = prepareSweep(def, () => false);
+  const points = prepared.header.points;
   const shards = numberFlag('--shards', args.shards, { whole: true, min: 1 }, '4');
   if (shards === undefined)
     throw new UserError(`--emit ${engine}: say into how many shards to cut the ${points} points: --shards ${Math.min(points, 4)}`);
@@ -100,7 +101,7 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
     json,
     csv: args.csv === undefined || args.csv === '' ? undefined : resolve(args.csv),
     shardDir: join(dirname(json), `${stem}.shards`),
-    resources: estimate(prepared.points, shards, def.replications),
+    resources: estimate(prepared.heaviest, points, shards, def.replications),
     image,
   };
 }
@@ -123,11 +124,9 @@ export const SECONDS_PER_RUN = 0.1;
  * Nothing here reads a clock or this process's memory: two emits of one sweep are the same
  * bytes, wherever they run.
  */
-function estimate(points: ReturnType<typeof prepareSweep>['points'], shards: number, replications: number): Resources {
-  let heaviest = points[points.length - 1];
-  for (const p of points) if ((p.scenario.client.requests ?? 0) > (heaviest.scenario.client.requests ?? 0)) heaviest = p;
+function estimate(heaviest: PreparedPoint, points: number, shards: number, replications: number): Resources {
   const events = simulate(heaviest.scenario).events;
-  const runsPerShard = Math.ceil(points.length / shards) * replications;
+  const runsPerShard = Math.ceil(points / shards) * replications;
   const perRun = SECONDS_PER_RUN + events * SECONDS_PER_EVENT;
   return {
     runsPerShard,

@@ -61,7 +61,7 @@ describe('sim fit --access-log: bad input exits 2 with one line', () => {
     ],
     [
       ['fit', 'scenarios/gevent-100.json', '--access-log', LOG, '--interval', '0.5'],
-      /--interval 0\.5: expected the seconds of each rate step, at least 1/,
+      /--interval 0\.5: expected the seconds of each rate step, from 1 /,
     ],
     [['fit', 'scenarios/gevent-100.json', '--access-log', join(dir, 'none.log')], /none\.log: cannot read the access log: no such file/],
     [['fit', 'scenarios/gevent-100.json'], /expected the files to work on: sim fit <scenario\.json> <hey-output\.txt\.\.\.> --free FIELDS/],
@@ -71,5 +71,24 @@ describe('sim fit --access-log: bad input exits 2 with one line', () => {
     expect(err).toMatch(message);
     expect(err).not.toMatch(/\n\s+at /);
     expect(out).toBe('');
+  });
+});
+
+describe('sim fit --access-log --interval', () => {
+  it.each(['1e20', '86401', '0.5', 'abc'])(
+    '%s: refused, with the range of a step (1e20 made every rate 0, refused at client.arrivals.rate)',
+    async (interval) => {
+      const r = await sim('fit', 'scenarios/gevent-100.json', '--access-log', LOG, '--interval', interval);
+      expect(r.err).toBe(
+        `sim: --interval ${interval}: expected the seconds of each rate step, from 1 (the log's resolution) to 86400 (a day), e.g. --interval 10s\n`,
+      );
+      expect(r.code).toBe(2);
+    },
+  );
+
+  it('86400 (a day): one step', async () => {
+    const r = await sim('fit', 'scenarios/gevent-100.json', '--access-log', LOG, '--interval', '86400', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).arrivals.rates).toHaveLength(1);
   });
 });

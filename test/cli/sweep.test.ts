@@ -83,6 +83,52 @@ describe('sim sweep --shard and sim merge', () => {
     expect((await sim('merge', ...shards)).out).toBe((await sim('sweep', noisy, ...grid, '--jobs', '1')).out);
   });
 
+  it("joins the shards of a sweep checked against queueing theory (docs/merge.md's example, mmc-sync)", async () => {
+    // Each point carries the M/M/c check: its model, formula, measures and note are words and
+    // agrees is true or false; merge refused them as "expected a number".
+    const mmc = ['scenarios/mmc-sync.json', '--vary', 'server.workers=2,3', '--set', 'client.requests=300', '--replications', '2'];
+    const whole = await sim('sweep', ...mmc, '--json', '--jobs', '1');
+    const points = JSON.parse(whole.out).points;
+    expect(points[0].queueing.note).toMatch(/no steady state/);
+    expect(typeof points[1].queueing.comparisons[0].agrees).toBe('boolean');
+    const shards = [1, 2].map((i) => join(dir, `mmc-${i}.json`));
+    for (const [i, file] of shards.entries()) expect((await sim('sweep', ...mmc, '--shard', `${i + 1}/2`, '--json', file)).code).toBe(0);
+    const merged = await sim('merge', ...shards, '--json');
+    expect(merged.err).toBe('');
+    expect(merged.out).toBe(whole.out);
+    // A comparison's agrees is still checked: a word there is not one of sim sweep's.
+    const edited = JSON.parse(readFileSync(shards[1], 'utf8'));
+    edited.points[0].queueing.comparisons[0].agrees = 'yes';
+    writeFileSync(shards[1], JSON.stringify(edited));
+    const refused = await sim('merge', ...shards);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toBe(
+      `sim: ${shards[1]}: at points[0].queueing.comparisons[0].agrees: expected true, false or null, got string "yes" (not a file written by sim sweep --json, or edited since)\n`,
+    );
+  });
+
+  it.each([
+    ['a null mean', (p: any) => (p.requestsPerSec.mean = null), 'at points[0].requestsPerSec.mean: expected a number, got null'],
+    ['an object for a mean', (p: any) => (p.littlesLaw.L.mean = {}), 'at points[0].littlesLaw.L.mean: expected a number, got an object'],
+    ['a number for a percentile', (p: any) => (p.latency.p50 = 1), 'at points[0].latency.p50: expected an object, got number 1'],
+    ['a list for a word', (p: any) => (p.bottleneck = []), 'at points[0].bottleneck: expected a string, got a list'],
+    ['a key sim sweep does not write', (p: any) => (p.extra = 1), 'at points[0].extra: expected nothing (sim sweep writes no such key)'],
+  ])('refuses a shard with %s where sim sweep writes a figure (it was an internal error)', async (_what, edit, message) => {
+    const a = join(dir, 'edited-1.json');
+    const b = join(dir, 'edited-2.json');
+    await sim('sweep', noisy, ...grid, '--shard', '1/2', '--json', a, '--jobs', '1');
+    await sim('sweep', noisy, ...grid, '--shard', '2/2', '--json', b, '--jobs', '1');
+    const output = JSON.parse(readFileSync(a, 'utf8'));
+    edit(output.points[0]);
+    writeFileSync(a, JSON.stringify(output));
+    for (const format of [[], ['--csv'], ['--json']]) {
+      const r = await sim('merge', a, b, ...format);
+      expect(r.err.startsWith(`sim: ${a}: ${message}`)).toBe(true);
+      expect(r.err).toMatch(/\(not a file written by sim sweep --json, or edited since\)\n$/);
+      expect(r.code).toBe(2);
+    }
+  });
+
   it('refuses incomplete or mismatched shards', async () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');

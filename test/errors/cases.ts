@@ -524,6 +524,8 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('sim merge without its shards (hardening)', ['merge'], 'expected the files to work on: sim merge <shard.json...>'),
   flag('a file given to sim init (hardening)', ['init', 'scenario.json'], 'unexpected argument "scenario.json": sim init takes no file'),
   flag('sim help of two commands (hardening)', ['help', 'run', 'sweep'], 'unexpected argument "sweep": sim help takes one command'),
+  // Hardening audit: said "a command takes one scenario file".
+  flag('an argument to sim completion (hardening)', ['completion', 'fish'], 'unexpected argument "fish": sim completion takes nothing'),
   // Hardening audit: these named "scenario.json (for ..., with --set)", not the --set.
   flag(
     'sim compare with a --set the scenario refuses (hardening)',
@@ -549,6 +551,18 @@ export const ERROR_CASES: ErrorCase[] = [
   ),
   flag("sim init's -c beyond the field's bound (hardening)", ['init', '-c', '200000'], '-c 200000: at client.concurrency'),
   flag('a value on --disable-keepalive (hardening)', [...run, '--disable-keepalive=yes'], '--disable-keepalive=yes: expected no value'),
+  // Hardening audit: "-" was read by yargs as the scenario "" ("sim: : cannot read the
+  // scenario"), or as a second file; --out=- wrote a file named "-".
+  flag('"-" for the scenario (hardening)', ['run', '-'], '-: expected a file name: sim reads no standard input'),
+  flag('"-" for standard output (hardening)', [...run, '--out', '-'], '--out -: expected a file name: without --out the output goes'),
+  flag('"-" for --json (hardening)', [...run, '--json=-'], '--json -: expected a file name: --json with no file writes the JSON'),
+  flag('"-" for a seed (hardening)', [...run, '--seed', '-'], '--seed -: at seed: expected a number, got string "-"'),
+  // Hardening audit: what followed "--" was dropped without a word, and the run went on.
+  flag('a second scenario after "--" (hardening)', [...run, '--', 'other.json'], 'unexpected argument "other.json" after "--"'),
+  flag('a flag after "--" (hardening)', [...run, '--', '--seed', '3'], 'unexpected argument "--seed" after "--"'),
+  // Hardening audit: said "unknown option --x" for -x, and "unexpected argument" for -xyz.
+  flag('an unknown one-dash option (hardening)', [...run, '-x'], 'unknown option -x'),
+  flag('unknown one-dash options run together (hardening)', [...run, '-xyz'], 'unknown option -xyz'),
 
   // --- Sweeps and plans ---
   flag(

@@ -47,6 +47,8 @@ const REQUEST = /^([A-Z]+) (\S+)(?: HTTP\/[\d.]+)?$/;
 export function parseAccessLog(text: string, source: string): AccessLog {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   const entries: AccessEntry[] = [];
+  /** Each entry's line in the file, for messages. */
+  const lineOf: number[] = [];
   let unit: AccessLog['timeUnit'] | undefined;
   let skipped = 0;
   lines.forEach((line, i) => {
@@ -95,12 +97,36 @@ export function parseAccessLog(text: string, source: string): AccessLog {
       throw new UserError(`${where}: expected a request such as "GET /path HTTP/1.1", got ${JSON.stringify(abbreviate(m[11]))}`);
     // The logged second is when the response ended, truncated: its middle, less the duration.
     entries.push({ arrival: logged + 0.5 - duration, method: request[1], route: route(request[2]), status: Number(m[12]), duration });
+    lineOf.push(i + 1);
   });
   if (entries.length === 0)
     throw new UserError(
       `${source}: no access log lines: expected gunicorn's access log (with %(L)s or %(D)s) or nginx's combined log with $request_time`,
     );
+  checkSpan(entries, lineOf, source);
   return { entries, timeUnit: unit!, skipped };
+}
+
+/**
+ * The longest stretch of time a log may cover, first arrival to last: 31 days. The fit counts
+ * the arrivals of each second, and a log of two lines 56 years apart (a clock reset, a line
+ * from another log) took 3 GB and 22 s before Node ran out of memory.
+ */
+export const MAX_LOG_SPAN = 31 * 86_400;
+
+function checkSpan(entries: readonly AccessEntry[], lineOf: readonly number[], source: string): void {
+  let first = 0;
+  let last = 0;
+  entries.forEach((e, i) => {
+    if (e.arrival < entries[first].arrival) first = i;
+    if (e.arrival > entries[last].arrival) last = i;
+  });
+  const span = entries[last].arrival - entries[first].arrival;
+  if (span <= MAX_LOG_SPAN) return;
+  const at = (i: number) => new Date(Math.round(entries[i].arrival) * 1000).toISOString().replace('.000Z', 'Z');
+  throw new UserError(
+    `${source}: the requests span ${(span / 86_400).toFixed(1)} days, from line ${lineOf[first]} (arriving ${at(first)}) to line ${lineOf[last]} (${at(last)}): expected at most ${MAX_LOG_SPAN / 86_400} days; cut the log to the period to fit (a quiet one)`,
+  );
 }
 
 /** "/users/123?x=1" -> "/users/:id": the query string dropped, numeric and hex/uuid ids merged. */

@@ -54,6 +54,7 @@ export function readMeasuredRun(text: string, source: string): MeasuredRun {
     firstLine = first + 2;
   }
   const run = readBody(body, source, firstLine);
+  checkFigures(run);
   if (command === undefined) return run;
   const program = commandProgram(command);
   const family = run.tool!.replace(/-.*$/, '').replace(/2$/, '');
@@ -65,6 +66,39 @@ export function readMeasuredRun(text: string, source: string): MeasuredRun {
   // What the output states wins over what the command asked for.
   const stated: StatedClient = { ...statedByCommand(command, run.tool!, `${source}:${first + 1}`), ...definedOf(run.client ?? {}) };
   return { ...run, commandText: command.replace(/^\$\s*/, ''), client: stated };
+}
+
+/**
+ * Figures that no run can give: an edited or broken output. hey's text is checked line by
+ * line (heyOutput.ts); the other readers take each figure as written, and an autocannon
+ * output with a fastest of 1e305 s beside a slowest of 0.047 s, or 1e308 requests, was
+ * compared as it was. Percentiles and the mean lie between the fastest and the slowest,
+ * in order, within a rounding of the printed figures (1 %, or 1 ms).
+ */
+function checkFigures(run: MeasuredRun): void {
+  const r = run.report;
+  const fail = (what: string) => {
+    throw new UserError(`${run.source}: ${what}: expected the figures of one run (${FORMATS[run.tool!]}); the output was edited or broken`);
+  };
+  if (!Number.isSafeInteger(r.responses)) fail(`${r.responses} responses`);
+  const s = r.summary;
+  const slack = (x: number) => Math.max(0.01 * x, 0.001);
+  const shown = (x: number) => String(Number(x.toPrecision(6)));
+  const within = (name: string, x: number | null) => {
+    if (x === null || s.fastest === null || s.slowest === null) return;
+    if (x < s.fastest - slack(s.fastest) || x > s.slowest + slack(s.slowest))
+      fail(`${name} ${shown(x)} s outside the fastest ${shown(s.fastest)} s to the slowest ${shown(s.slowest)} s`);
+  };
+  if (s.fastest !== null && s.slowest !== null && s.fastest > s.slowest + slack(s.slowest))
+    fail(`the fastest response ${shown(s.fastest)} s slower than the slowest ${shown(s.slowest)} s`);
+  within('the average', s.average);
+  let before: [string, number] | undefined;
+  for (const [key, x] of Object.entries(r.latency)) {
+    within(key, x);
+    if (x === null) continue;
+    if (before !== undefined && x < before[1] - slack(before[1])) fail(`${key} ${shown(x)} s below ${before[0]} ${shown(before[1])} s`);
+    before = [key, x];
+  }
 }
 
 function definedOf(client: StatedClient): StatedClient {

@@ -51,13 +51,69 @@ export function mergeShards(files: readonly ShardFile[]): SweepOutput {
   return { sweep: first.output.sweep, points };
 }
 
-/** Keys whose values are words, not figures; everything else in a point is a number or null. */
-const WORDS = new Set(['series', 'bottleneck', 'resource']);
+/** What each figure of a point is, as aggregatePoint writes it (aggregate.ts). */
+type Shape =
+  | 'number'
+  | 'string'
+  | 'boolean'
+  | { nullable: Shape }
+  | { optional: Shape }
+  | { object: Record<string, Shape> }
+  | { record: Shape }
+  | { list: Shape };
+
+const pair: Shape = { list: 'number' };
+const ESTIMATE: Shape = { object: { mean: 'number', ci95: { optional: pair }, range: { optional: pair } } };
+const POINT: Record<string, Shape> = {
+  series: 'string',
+  requestsPerSec: ESTIMATE,
+  perSec: { object: { '2xx': ESTIMATE, '5xx': ESTIMATE, errors: ESTIMATE } },
+  statusCodes: { record: 'number' },
+  errors: ESTIMATE,
+  failed: ESTIMATE,
+  latency: { object: { p50: { nullable: ESTIMATE }, p90: { nullable: ESTIMATE }, p99: { nullable: ESTIMATE } } },
+  dbPeakOpen: { nullable: ESTIMATE },
+  bottleneck: 'string',
+  busiest: { nullable: { object: { resource: 'string', utilization: 'number' } } },
+  littlesLaw: { object: { L: ESTIMATE, lambdaW: ESTIMATE } },
+  utilization: {
+    list: { object: { resource: 'string', capacity: 'number', law: { optional: ESTIMATE }, measured: { optional: ESTIMATE } } },
+  },
+  queueing: {
+    optional: {
+      object: {
+        model: 'string',
+        c: 'number',
+        lambda: 'number',
+        mu: 'number',
+        rho: 'number',
+        formula: 'string',
+        comparisons: {
+          list: { object: { measure: 'string', predicted: 'number', simulated: ESTIMATE, agrees: { nullable: 'boolean' } } },
+        },
+        note: { optional: 'string' },
+      },
+    },
+  },
+  incident: {
+    optional: {
+      object: {
+        recovered: { nullable: 'number' },
+        recoverySeconds: { nullable: ESTIMATE },
+        horizon: { nullable: 'number' },
+        amplification: { nullable: ESTIMATE },
+        goodputAfter: { nullable: ESTIMATE },
+      },
+    },
+  },
+};
 
 /**
- * A shard is a file: it may have been edited, cut or written by something else. Its figures
- * are checked before they are summed and printed, so a string where a number belongs is
- * named with its place rather than breaking the merge.
+ * A shard is a file: it may have been edited, cut or written by something else. Each
+ * figure is checked against what sim sweep writes there before it is summed and printed,
+ * so a string, a null or a list where a figure belongs is named with its place rather
+ * than breaking the merge (a null mean was "internal error: Cannot read properties of
+ * null (reading 'toFixed')").
  */
 function checkShard(f: ShardFile): void {
   const o = f.output;
@@ -77,24 +133,34 @@ function checkShard(f: ShardFile): void {
     if (point === null || typeof point !== 'object' || Array.isArray(point)) fail(at, 'an object', point);
     if (!Number.isInteger(point.index) || point.index < 0 || point.index >= total)
       fail(`${at}.index`, `a whole number from 0 to ${total - 1}`, point.index);
-    walk(point, at, '');
+    checkValues(point.values, `${at}.values`);
+    const { index: _index, values: _values, ...figures } = point;
+    check(figures, { object: POINT }, at);
   });
-  function walk(value: unknown, path: string, key: string): void {
-    if (value === null) return;
-    if (Array.isArray(value)) {
-      for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`, key);
-      return;
-    }
-    if (typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        if (k === 'values' && path.split('.').length === 1) checkValues(v, `${path}.values`);
-        else walk(v, `${path}.${k}`, k);
+  function check(value: unknown, shape: Shape, path: string): void {
+    if (shape === 'number') {
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail(path, 'a number', value);
+    } else if (shape === 'string' || shape === 'boolean') {
+      if (typeof value !== shape) fail(path, shape === 'string' ? 'a string' : 'true or false', value);
+    } else if ('nullable' in shape) {
+      if (shape.nullable === 'boolean' && value !== null && typeof value !== 'boolean') fail(path, 'true, false or null', value);
+      if (value !== null) check(value, shape.nullable, path);
+    } else if ('optional' in shape) {
+      if (value !== undefined) check(value, shape.optional, path);
+    } else if ('list' in shape) {
+      if (!Array.isArray(value)) fail(path, 'a list', value);
+      for (const [k, v] of (value as unknown[]).entries()) check(v, shape.list, `${path}[${k}]`);
+    } else {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path, 'an object', value);
+      const object = value as Record<string, unknown>;
+      if ('record' in shape) {
+        for (const [k, v] of Object.entries(object)) check(v, shape.record, `${path}.${k}`);
+        return;
       }
-      return;
+      for (const k of Object.keys(object))
+        if (!(k in shape.object)) fail(`${path}.${k}`, 'nothing (sim sweep writes no such key)', object[k]);
+      for (const [k, s] of Object.entries(shape.object)) check(object[k], s, `${path}.${k}`);
     }
-    if (WORDS.has(key)) {
-      if (typeof value !== 'string') fail(path, 'a string', value);
-    } else if (typeof value !== 'number' || !Number.isFinite(value)) fail(path, 'a number', value);
   }
   function checkValues(values: unknown, path: string): void {
     if (values === null || typeof values !== 'object' || Array.isArray(values)) fail(path, 'an object of swept values', values);

@@ -1,7 +1,7 @@
 // A sweep, start to end:
 //
-//   scenario JSON + axes --expandGrid--> grid points --pointScenario--> validated scenarios
-//     --(shard filter)--> runs (point x replication seed) --runAll: threads--> figures
+//   scenario JSON + axes --expandGrid--> grid points --pointScenario--> validated scenarios,
+//     the shard's kept --> runs (point x replication seed) --runAll: threads--> figures
 //     --aggregatePoint--> points, ordered by grid index --> SweepOutput (JSON, table, CSV)
 //
 // Every scenario is validated before the first run, so a bad --vary fails at once.
@@ -57,10 +57,32 @@ export interface PreparedPoint {
   scenario: Scenario;
 }
 
-/** The grid with each point's scenario, all validated. */
-export function prepareSweep(def: SweepDefinition): { header: SweepHeader; points: PreparedPoint[] } {
+export interface PreparedSweep {
+  header: SweepHeader;
+  /** The points kept (every point, or those of a shard), each with its scenario. */
+  points: PreparedPoint[];
+  /** Of every point, the one with the most client.requests (the last point if it has as many): --emit sizes a shard's job by it. */
+  heaviest: PreparedPoint;
+}
+
+/**
+ * The grid with each point's scenario, all validated, so a bad --vary fails at once; only
+ * the points `keep` names are kept with their scenarios. A shard's process kept all of a
+ * 1,000,000-point grid's scenarios, 4 GB, where the job --emit writes asks 512 MB.
+ */
+export function prepareSweep(def: SweepDefinition, keep: (index: number) => boolean = () => true): PreparedSweep {
   const grid = expandGrid(def.axes);
-  const points = grid.map((point) => ({ point, scenario: pointScenario(def.raw, point, def.axes, def.source) }));
+  const points: PreparedPoint[] = [];
+  const requests = (p: PreparedPoint) => p.scenario.client.requests ?? 0;
+  // The first point with the most requests, or the last point when it has as many.
+  let first: PreparedPoint | undefined;
+  let last: PreparedPoint | undefined;
+  for (const point of grid) {
+    last = { point, scenario: pointScenario(def.raw, point, def.axes, def.source) };
+    if (keep(point.index)) points.push(last);
+    if (first === undefined || requests(last) > requests(first)) first = last;
+  }
+  const heaviest = requests(last!) >= requests(first!) ? last! : first!;
   const { sweep: _ignored, ...scenario } = def.base;
   const header: SweepHeader = {
     scenario: def.name,
@@ -70,13 +92,13 @@ export function prepareSweep(def: SweepDefinition): { header: SweepHeader; point
     seeds: replicationSeeds(def.base.seed, def.replications),
     points: grid.length,
   };
-  return { header, points };
+  return { header, points, heaviest };
 }
 
 export async function runSweep(
   def: SweepDefinition,
   options: RunnerOptions & { shard?: Shard },
-  prepared: { header: SweepHeader; points: PreparedPoint[] } = prepareSweep(def),
+  prepared: PreparedSweep = prepareSweep(def, (index) => inShard(index, options.shard)),
 ): Promise<SweepOutput> {
   const { header, points } = prepared;
   const mine = points.filter((p) => inShard(p.point.index, options.shard));

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fitAccessLog, parseAccessLog, route, scenarioFromAccessLog } from '../../../src/analysis/calibration/accessLog.js';
 import { validateScenario } from '../../../src/scenario/load.js';
+import { UserError } from '../../../src/scenario/errors.js';
 
 const GUNICORN = 'test/fixtures/access-logs/gunicorn-L.log';
 const NGINX = 'test/fixtures/access-logs/nginx-combined.log';
@@ -143,6 +144,21 @@ describe('parseAccessLog refuses what it cannot read, naming the line', () => {
     expect(() => parseAccessLog(huge, 'x.log')).toThrow(
       /^x\.log:1: a line of 200012 characters: expected an access log line \(at most 65536\)$/,
     );
+  });
+
+  it('refuses a log spanning more than 31 days, naming its first and last requests (two lines 56 years apart took 3 GB)', () => {
+    const line = (time: string, seconds: string) => `127.0.0.1 - - [${time} +0000] "GET / HTTP/1.1" 200 3 "-" "curl" ${seconds}\n`;
+    const text = line('02/Dec/2026:06:37:49', '0.5') + line('01/Jan/1970:00:00:01', '0.5');
+    expect(() => parseAccessLog(text, 'x.log')).toThrow(
+      new UserError(
+        'x.log: the requests span 20789.3 days, from line 2 (arriving 1970-01-01T00:00:01Z) to line 1 (2026-12-02T06:37:49Z): expected at most 31 days; cut the log to the period to fit (a quiet one)',
+      ),
+    );
+    // A request time of years puts its arrival years back too.
+    expect(() => parseAccessLog(line('02/Dec/2026:06:37:49', '0.5') + line('02/Dec/2026:06:37:49', '99999999.5'), 'x.log')).toThrow(
+      /^x\.log: the requests span 1157\.4 days, from line 2 \(arriving -?\d+-/,
+    );
+    expect(parseAccessLog(line('01/Dec/2026:00:00:00', '0.5') + line('31/Dec/2026:23:59:59', '0.5'), 'x.log').entries).toHaveLength(2);
   });
 
   it("skips gunicorn's error-log lines in the same stream", () => {

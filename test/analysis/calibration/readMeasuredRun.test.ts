@@ -2,7 +2,7 @@
 // figures, on real outputs (wrk, ab, siege, locust, hey -o csv: calibration/
 // loadtesters.sh) and on files written from the documented formats (wrk2, k6, vegeta,
 // autocannon: each folder's README says so).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FORMATS } from '../../../src/analysis/calibration/measuredRun.js';
 import { readMeasuredRun } from '../../../src/analysis/calibration/readMeasuredRun.js';
@@ -231,5 +231,56 @@ describe('hey -o csv: one line per response', () => {
     lines[2] = lines[2].replace(/^[\d.]+,/, 'x,');
     const bad = lines.join('\n');
     expect(() => readMeasuredRun(bad, 'h.csv')).toThrow(/^h\.csv:3: expected 8 numbers/);
+  });
+
+  it('refuses a file cut short inside a time: hey prints every time with four decimals', () => {
+    // hey -o csv prints no total to check the lines against: a copy cut after "0.037" of
+    // "0.0371" was read as a run of 79 responses.
+    const lines = text('hey-csv/n200-c10.csv').split('\n');
+    const cut = lines.slice(0, 80).join('\n').replace(/\d$/, '');
+    expect(cut.endsWith(',200,0.037')).toBe(true);
+    expect(() => readMeasuredRun(cut, 'h.csv')).toThrow(
+      new UserError(
+        'h.csv:80: column 8 is "0.037", expected a time with four decimals as hey prints it: the output was cut short here, or edited',
+      ),
+    );
+  });
+});
+
+describe('figures no run can give are refused, whatever the format', () => {
+  // Only hey's text was checked; autocannon's JSON with these was compared as it was.
+  const autocannon = () => JSON.parse(text('autocannon/c10-d3.json'));
+  const refused = (edit: (o: any) => void) => {
+    const o = autocannon();
+    edit(o);
+    return () => readMeasuredRun(JSON.stringify(o), 'a.json');
+  };
+
+  it('a fastest response slower than the slowest', () => {
+    expect(refused((o) => (o.latency.min = 1e308))).toThrow(
+      new UserError(
+        'a.json: the fastest response 1e+305 s slower than the slowest 0.047 s: expected the figures of one run (autocannon --json); the output was edited or broken',
+      ),
+    );
+  });
+
+  it('more responses than a number holds', () => {
+    expect(refused((o) => (o.statusCodeStats['200'].count = 1e308))).toThrow(
+      /^a\.json: 1e\+308 responses: expected the figures of one run/,
+    );
+  });
+
+  it('a percentile beyond the slowest, or below the one before it', () => {
+    expect(refused((o) => (o.latency.p99 = 1000))).toThrow(/^a\.json: p99 1 s outside the fastest 0\.002 s to the slowest 0\.047 s/);
+    expect(refused((o) => (o.latency.p50 = o.latency.p25))).not.toThrow();
+    expect(refused((o) => (o.latency.p90 = 2))).toThrow(/^a\.json: p90 0\.002 s below p75 0\.\d+ s/);
+  });
+
+  it('every real output of every format passes', () => {
+    for (const folder of ['ab', 'autocannon', 'hey-csv', 'k6', 'locust', 'siege', 'vegeta', 'wrk', 'wrk2']) {
+      for (const f of readdirSync(`test/fixtures/${folder}`).filter((f) => !/\.md$|_(exceptions|failures)\.csv$/.test(f))) {
+        expect(() => read(`${folder}/${f}`), `${folder}/${f}`).not.toThrow();
+      }
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartSweep } from '../../../src/analysis/sweep/chartPoints.js';
 import { parseVary } from '../../../src/analysis/sweep/vary.js';
-import { runSweep, type SweepDefinition } from '../../../src/analysis/sweep/sweep.js';
+import { prepareSweep, runSweep, type SweepDefinition } from '../../../src/analysis/sweep/sweep.js';
 import { parseJson, validateScenario } from '../../../src/scenario/load.js';
 import { readFileSync } from 'node:fs';
 import { simulate } from '../../../src/model/system.js';
@@ -27,6 +27,28 @@ const noisy = {
     ],
   },
 };
+
+describe('prepareSweep', () => {
+  // A shard kept every point's scenario: 4 GB for a grid of 1,000,000 points, where the job
+  // sim sweep --emit writes asks 512 MB a shard.
+  it("validates every point, and keeps only the shard's", () => {
+    const def = definition(noisy, ['client.requests=40,60,60,50', 'server.workers=1,2'], 1);
+    const prepared = prepareSweep(def, (index) => index % 3 === 0);
+    expect(prepared.points.map((p) => p.point.index)).toEqual([0, 3, 6]);
+    expect(prepared.points.map((p) => p.scenario.client.requests)).toEqual([40, 60, 50]);
+    expect(prepared.header.points).toBe(8);
+    // A bad value is refused though no point of the shard holds it.
+    const bad = definition(noisy, ['server.workers=1,2,0'], 1);
+    expect(() => prepareSweep(bad, (index) => index === 0)).toThrow(/server\.workers=0.*expected a number > 0/);
+  });
+
+  it('names the heaviest point of the whole grid, kept or not: the first with the most requests, or the last if it has as many', () => {
+    const heaviest = (vary: string[]) => prepareSweep(definition(noisy, vary, 1), () => false).heaviest.point.index;
+    expect(heaviest(['client.requests=40,60,60,50'])).toBe(1);
+    expect(heaviest(['client.requests=40,60,50,60'])).toBe(3);
+    expect(heaviest(['server.workers=1..3'])).toBe(2);
+  });
+});
 
 describe('sim sweep', () => {
   it('gives byte-identical output on one thread and on two', async () => {

@@ -34,6 +34,14 @@ export function parseHeyCsv(text: string, source: string, firstLine = 1): Measur
     if (cells.length !== 8 || numbers.some((n, k) => !Number.isFinite(n) || n < 0 || (k === 6 && !Number.isInteger(n)))) {
       out.fail(i, 'expected 8 numbers such as "0.0051,0.0003,0.0000,0.0001,0.0045,0.0001,200,0.0002"');
     }
+    // hey prints every time with four decimals (%4.4f): one with fewer is the end of a line cut
+    // short (a copy stopped early), and the responses after it are missing.
+    const short = cells.findIndex((c, k) => k !== 6 && !/^\d+\.\d{4}$/.test(c));
+    if (short >= 0) {
+      throw new UserError(
+        `${source}:${i + firstLine}: column ${short + 1} is ${JSON.stringify(cells[short])}, expected a time with four decimals as hey prints it: the output was cut short here, or edited`,
+      );
+    }
     times.push(numbers[0]);
     statusCodes[cells[6]] = (statusCodes[cells[6]] ?? 0) + 1;
     end = Math.max(end, numbers[7] + numbers[0]);
