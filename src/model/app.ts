@@ -206,7 +206,7 @@ export class App implements DbClient {
       this.next(req); // a hit skipped the covered steps; nothing to store
     } else if (step.blocking && req.host!.blockingHoldsLoop && !req.onThread) {
       // Blocking IO in an async worker: the whole process waits with this request.
-      if (req.hasLoop) wait(this, req);
+      if (req.hasLoop) wait(this, req, step);
       else {
         req.enter(Phase.loop, this.sim.now);
         req.host!.loop.acquire(waitHoldingLoop, this, req);
@@ -215,7 +215,7 @@ export class App implements DbClient {
       // A pooled checkout that finds a connection ready is no IO: the greenlet (or task) goes on to
       // its first query in the same turn of the loop.
       if (req.hasLoop && !(step.kind === 'dbConnect' && this.db!.checkoutAtOnce(req))) this.releaseLoop(req);
-      wait(this, req);
+      wait(this, req, step);
     }
   }
 
@@ -431,5 +431,5 @@ function cpuDone(app: App, req: HttpRequest): void {
 function waitHoldingLoop(app: App, req: HttpRequest): void {
   if (req.killed) return;
   req.hasLoop = true;
-  wait(app, req);
+  wait(app, req, app.current(req));
 }
