@@ -10,7 +10,7 @@
 // With nothing waiting, whatever comes runs at once (the poll returns with it). Holding
 // the loop is the GIL's one unit: capacity 1. PgBouncer's libevent loop runs its events
 // the same way (event_base_loop(EVLOOP_ONCE), then its per-iteration upkeep: `iterated`).
-import { Fifo } from '../engine/fifo.js';
+import { CallQueue } from '../engine/callQueue.js';
 import type { Callback } from '../engine/eventQueue.js';
 import { Resource } from '../engine/resource.js';
 
@@ -21,11 +21,11 @@ export class HubLoop extends Resource {
   /** `naps` when a connect's turn last ran; -1: never. */
   private connectTurnAt = -1;
 
-  /** Ready IO, as (callback, a, b) triples. */
-  private readonly io = new Fifo<unknown>();
-  /** Callbacks made by greenlets that ran (run_callback), as triples. */
-  private readonly callbacks = new Fifo<unknown>();
-  /** IO triples at the head of `io` that the last poll found: they run before any callback. */
+  /** Ready IO: the greenlets it wakes. */
+  private readonly io = new CallQueue();
+  /** Callbacks made by greenlets that ran (run_callback). */
+  private readonly callbacks = new CallQueue();
+  /** IO calls at the head of `io` that the last poll found: they run before any callback. */
   private batch = 0;
 
   constructor(
@@ -41,7 +41,7 @@ export class HubLoop extends Resource {
   }
 
   override get queueLength(): number {
-    return (this.io.length + this.callbacks.length) / 3;
+    return this.io.length + this.callbacks.length;
   }
 
   override get available(): number {
@@ -71,13 +71,13 @@ export class HubLoop extends Resource {
   /** Ready IO wants the loop: it runs now if the loop is free, else at a later poll. */
   override acquire<A, B>(fn: Callback<A, B>, a: A, b?: B): void {
     if (this.takeIfIdle()) fn(a, b as B);
-    else push(this.spawning ? this.callbacks : this.io, fn, a, b);
+    else (this.spawning ? this.callbacks : this.io).push(fn, a, b as B);
   }
 
   /** A woken greenlet (run_callback): it runs before the IO that the next poll will find. */
   acquireCallback<A, B>(fn: Callback<A, B>, a: A, b?: B): void {
     if (this.takeIfIdle()) fn(a, b as B);
-    else push(this.callbacks, fn, a, b);
+    else this.callbacks.push(fn, a, b as B);
   }
 
   override tryAcquire(): boolean {
@@ -86,7 +86,7 @@ export class HubLoop extends Resource {
 
   override release(): void {
     if (!this.busy) throw new Error(`${this.name}: release without acquire`);
-    let from: Fifo<unknown>;
+    let from: CallQueue;
     if (this.batch > 0) {
       this.batch--;
       from = this.io;
@@ -99,13 +99,10 @@ export class HubLoop extends Resource {
         this.naps++;
         return;
       }
-      this.batch = this.io.length / 3 - 1;
+      this.batch = this.io.length - 1;
       from = this.io;
     }
-    const fn = from.shift() as Callback<unknown, unknown>;
-    const a = from.shift();
-    const b = from.shift();
-    fn(a, b);
+    from.callNext();
   }
 
   private takeIfIdle(): boolean {
@@ -114,10 +111,4 @@ export class HubLoop extends Resource {
     this.peakInUse = 1;
     return true;
   }
-}
-
-function push(q: Fifo<unknown>, fn: unknown, a: unknown, b: unknown): void {
-  q.push(fn);
-  q.push(a);
-  q.push(b);
 }

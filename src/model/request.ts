@@ -153,7 +153,9 @@ export class HttpRequest {
   /** From `now` on it is in `phase`; the time since the last change goes to the previous one. */
   enter(phase: number, now: Time): void {
     if (this.abandoned) return;
-    this.ledger[this.phase] += now - this.mark;
+    // A request mostly changes phase at the instant of its last change (accepted, handed to
+    // its worker, its first step started): nothing to charge then, and the ledger is not read.
+    if (now !== this.mark) this.ledger[this.phase] += now - this.mark;
     this.phase = phase;
     this.mark = now;
   }

@@ -12,9 +12,8 @@ import type { CompiledStep } from './steps.js';
 /** What requests raises when the app's own client timeout runs out (requests' timeout=). */
 export const HTTP_READ_TIMEOUT = 'requests.exceptions.ReadTimeout: Read timed out.';
 
-/** The IO of the current step. */
-export function wait(app: App, req: HttpRequest): void {
-  const step = app.current(req);
+/** The IO of `step`, the current step (the caller has it at hand). */
+export function wait(app: App, req: HttpRequest, step: CompiledStep): void {
   req.enter(step.phase, app.sim.now);
   const guard = step.http ? app.breakers.http : step.kind === 'dbConnect' || step.kind === 'dbQuery' ? app.breakers.database : undefined;
   if (guard !== undefined && !guard.of(req.host!).admit(app.sim.now)) {

@@ -13,7 +13,12 @@ export class RunRecorder {
   readonly latency = new LatencyHistogram();
   /** Responses by status code (index = code), cheaper than a Map on the hot path. */
   private readonly byStatus = new Float64Array(600);
-  readonly errors = new Map<string, number>();
+  /**
+   * Transport errors by message, each a record counted in place: a saturated run fails
+   * hundreds of thousands of times, and a count kept as the map's value would take two
+   * lookups of the message (get, then set) for each.
+   */
+  private readonly errorCounts = new Map<string, { n: number }>();
   /** Gauges and counters over time, for the charts. */
   readonly timeline = new Timeline();
   /** Summed time of ended requests in each phase (the model's Phase numbers). */
@@ -45,8 +50,17 @@ export class RunRecorder {
   error(message: string, sentAt: Time, now: Time): void {
     this.errorCount++;
     this.errorTime += now - sentAt;
-    this.errors.set(message, (this.errors.get(message) ?? 0) + 1);
+    const count = this.errorCounts.get(message);
+    if (count !== undefined) count.n++;
+    else this.errorCounts.set(message, { n: 1 });
     this.errorCounter.inc(now);
+  }
+
+  /** Transport errors by message, in the order they first occurred. */
+  get errors(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const [message, count] of this.errorCounts) m.set(message, count.n);
+    return m;
   }
 
   get responses(): number {
