@@ -30,13 +30,21 @@ HubLoop.prototype.release = function () {
   if (this.batch === 0 && this.callbacks.length === 0) turns.set(this, (turns.get(this) ?? 0) + 1);
   release.call(this);
 };
-const count = { checkins: 0, opened: 0, closed: 0, closedWithWaiters: 0 };
+const count = { checkins: 0, opened: 0, closed: 0, closedWithWaiters: 0, taken: 0, pairs: 0 };
 const perTurn = new Map();
+// The queue as each turn's last checkin left it: the next checkin of the turn finding fewer
+// means a request took one in between (bench/pool_iterations.py counts the real ones so).
+const left = new Map();
 const checkin = ConnectionPool.prototype.checkin;
 ConnectionPool.prototype.checkin = function () {
   count.checkins++;
   const key = `${this.loop?.name}:${turns.get(this.loop) ?? 0}`;
   perTurn.set(key, (perTurn.get(key) ?? 0) + 1);
+  if (left.has(key)) {
+    count.pairs++;
+    if (left.get(key) > this.idle) count.taken++;
+  }
+  left.set(key, this.idle < this.settings.size ? this.idle + 1 : this.idle);
   if (this.idle >= this.settings.size) {
     count.closed++;
     if (this.waiting.length > 0) count.closedWithWaiters++;
@@ -54,5 +62,5 @@ for (const n of perTurn.values()) hist[n] = (hist[n] ?? 0) + 1;
 const size = raw.app.pool?.size ?? 5;
 const beyond = Object.entries(hist).reduce((s, [k, n]) => s + (Number(k) > size ? n : 0), 0);
 console.log(
-  `${file} ${args.join(' ')}: ${count.checkins} checkins, ${count.opened} connections opened, ${count.closed} closed (${count.closedWithWaiters} while greenlets waited); turns holding k checkins: ${JSON.stringify(hist)}; turns with more than ${size}: ${beyond}`,
+  `${file} ${args.join(' ')}: ${count.checkins} checkins, ${count.opened} connections opened, ${count.closed} closed (${count.closedWithWaiters} while greenlets waited); turns holding k checkins: ${JSON.stringify(hist)}; turns with more than ${size}: ${beyond}; a connection taken between two checkins of a turn: ${count.taken} of ${count.pairs}`,
 );

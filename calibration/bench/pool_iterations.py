@@ -4,7 +4,10 @@ pool events app/wsgi_pool.py logs with CAL_POOL_EVENTS=1 (each with the loop ite
 fell in): a checkin that finds pool_size connections already queued closes its own, and
 the greenlets it would wake take theirs only after the turn, so the turns with more than
 pool_size checkins are where an overflow connection churns (docs/validation.md, "The hub's
-order within a poll").
+order within a poll"). Also how often a connection was taken from the queue between two
+checkins of one turn: a checkin logs the queue before it puts its connection back (or, with
+pool_size queued, closes it), so the next checkin of the turn finding fewer means requests
+took them in between, which keeps the queue from filling.
 
     pool_iterations.py EVENTS...   each run's pool lines (pool_iterations.sh's NAME.rN.events.txt;
                                    its Requests/sec from NAME.rN.txt beside it); pool_size 5, the kit's
@@ -25,6 +28,8 @@ def main(paths):
         counts = collections.Counter()
         per_turn = collections.Counter()
         closed_with_waiters = 0
+        last = {}  # (pid, iteration) -> the queue as the turn's last checkin left it
+        taken = pairs = 0
         with open(path, errors="replace") as f:
             for line in f:
                 m = EVENT.match(line)
@@ -34,6 +39,11 @@ def main(paths):
                 counts[what] += 1
                 if what == "checkin":
                     per_turn[(pid, it)] += 1
+                    queued = int(m.group(4))
+                    if (pid, it) in last:
+                        pairs += 1
+                        taken += last[(pid, it)] > queued
+                    last[(pid, it)] = queued + 1 if queued < 5 else queued
                 elif what == "close" and waiters > 0:
                     closed_with_waiters += 1
         if not counts:
@@ -49,7 +59,8 @@ def main(paths):
         beyond = sum(n for k, n in hist.items() if k > 5)
         print(f"{os.path.basename(path)}: {rps}{counts['checkin']} checkins, {counts['connect']} connections opened, "
               f"{counts['close']} closed ({closed_with_waiters} while greenlets waited); "
-              f"turns holding k checkins: {dict(sorted(hist.items()))}; turns with more than 5: {beyond}")
+              f"turns holding k checkins: {dict(sorted(hist.items()))}; turns with more than 5: {beyond}; "
+              f"a connection taken between two checkins of a turn: {taken} of {pairs}")
 
 
 if __name__ == "__main__":

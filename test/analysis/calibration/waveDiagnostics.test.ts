@@ -45,7 +45,7 @@ describe('calibration/pool_iterations_model.mjs', () => {
     const r = node('calibration/pool_iterations_model.mjs', SCENARIO, ...set);
     expect(r.status, r.stderr).toBe(0);
     const m =
-      /: (\d+) checkins, (\d+) connections opened, (\d+) closed \((\d+) while greenlets waited\); turns holding k checkins: (\{.*\}); turns with more than 5: (\d+)$/m.exec(
+      /: (\d+) checkins, (\d+) connections opened, (\d+) closed \((\d+) while greenlets waited\); turns holding k checkins: (\{.*\}); turns with more than 5: (\d+); a connection taken between two checkins of a turn: (\d+) of (\d+)$/m.exec(
         r.stdout,
       );
     expect(m, r.stdout).not.toBeNull();
@@ -57,6 +57,11 @@ describe('calibration/pool_iterations_model.mjs', () => {
     const turns = JSON.parse(m![5]) as Record<string, number>;
     const checkins = Object.entries(turns).reduce((sum, [k, n]) => sum + Number(k) * n, 0);
     expect(checkins).toBe(2000);
+    // A pair for each checkin after a turn's first; a take counted in some of them.
+    const turnCount = Object.values(turns).reduce((sum, n) => sum + n, 0);
+    expect(Number(m![8])).toBe(2000 - turnCount);
+    expect(Number(m![7])).toBeGreaterThan(0);
+    expect(Number(m![7])).toBeLessThanOrEqual(Number(m![8]));
   });
 });
 
