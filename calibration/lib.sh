@@ -229,8 +229,8 @@ measure() {
     # checked the machine only when the block began, so the run measured a shared machine.
     # It is set aside (RESULTS/shared/) and run again once the machine is idle, up to
     # KIT_RERUNS times; past that it is kept, with the warning.
-    other=$(sed -n 's/^other processes cpu: [0-9.]* (share \([0-9.]*\) cores.*/\1/p' "$RESULTS/$name.r$r.cpu.txt")
-    if [ -n "$other" ] && awk -v s="$other" 'BEGIN { exit !(s >= 0.2) }'; then
+    other=$(shared_cores "$RESULTS/$name.r$r.cpu.txt")
+    if [ -n "$other" ]; then
       if [ "$shared" -lt "$KIT_RERUNS" ]; then
         shared=$((shared + 1))
         set_aside "$name.r$r" "$shared"
@@ -243,6 +243,14 @@ measure() {
     shared=0
     r=$((r + 1))
   done
+}
+
+# shared_cores CPU_TXT: the cores other processes used during the run (bench/loadrun.py's
+# "other processes cpu" line), printed when a fifth of a core or more, else nothing.
+shared_cores() {
+  local share
+  share=$(sed -n 's/^other processes cpu: [0-9.]* (share \([0-9.]*\) cores.*/\1/p' "$1")
+  if [ -n "$share" ] && awk -v s="$share" 'BEGIN { exit !(s >= 0.2) }'; then echo "$share"; fi
 }
 
 # set_aside RUN K: a run that shared the machine moves to RESULTS/shared/RUN.K.* (its
