@@ -120,3 +120,29 @@ describe('calibration/wave_cores_model.mjs', () => {
     expect(rows.slice(0, 5).reduce((sum, x) => sum + x[2] + x[3], 0)).toBeGreaterThan(0);
   });
 });
+
+describe('calibration/hey_turnaround_model.mjs', () => {
+  it("times hey's turnaround on every kept-alive connection: a request's each after the first on its connection", () => {
+    const r = node('calibration/hey_turnaround_model.mjs', SCENARIO);
+    expect(r.status, r.stderr).toBe(0);
+    for (const [shape, clients] of [
+      ['2x100-c200', 200],
+      ['4x100-c1000', 1000],
+    ] as const) {
+      for (const seed of [1, 2]) {
+        const m = new RegExp(
+          `^${shape} seed ${seed}: (\\d+) requests; hey's turnaround \\(response to its next request on the connection\\), (\\d+): median ([\\d.]+) ms, p10 ([\\d.]+), p90 ([\\d.]+), p99 ([\\d.]+); requests within 0.1 ms of the one before: ([\\d.]+)`,
+          'm',
+        ).exec(r.stdout);
+        expect(m, r.stdout).not.toBeNull();
+        expect(Number(m![1])).toBe(5000);
+        // -n 5000 over the clients: each one's first request has no response before it.
+        expect(Number(m![2])).toBe(5000 - clients);
+        const [median, p10, p90, p99] = [3, 4, 5, 6].map((i) => Number(m![i]));
+        expect(p10).toBeLessThanOrEqual(median);
+        expect(median).toBeLessThanOrEqual(p90);
+        expect(p90).toBeLessThanOrEqual(p99);
+      }
+    }
+  });
+});
