@@ -1,12 +1,12 @@
 // Starts the bundled CLI (dist/sim.cjs) from V8's code cache (dist/sim.cache).
 //
-// Every `sim` process used to spend about 30 ms compiling the bundle: V8 parses the
-// 0.7 MB script, then compiles each function the first time it runs. `npm run build`
-// runs the CLI once on sample scenarios and saves the bytecode V8 made meanwhile
+// Every `sim` process used to spend a good part of its start-up compiling the bundle: V8
+// parses the whole script, then compiles each function the first time it runs. `npm run
+// build` runs the CLI once on sample scenarios and saves the bytecode V8 made meanwhile
 // (vm.Script#createCachedData after the run, so the lazily compiled functions are in it
-// too); later processes start from it. Measured on the benchmark machine: a 1,000-request
-// `sim run` 160 -> 137 ms (min of 15), B1 at 1M requests 710 -> 679 ms (min of 5). This is
-// what Node 22's module.enableCompileCache() does; Node 20 has no such switch.
+// too); later processes start from it. What it saves is measured in docs/internals.md,
+// "Performance" ("start-up from V8's code cache"). This is what Node 22's
+// module.enableCompileCache() does; Node 20 has no such switch.
 //
 // V8 refuses a cache made by another V8 version or with other V8 flags, and the bundle
 // then compiles as before. It checks the script only by its length, though, so the cache

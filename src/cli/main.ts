@@ -183,7 +183,7 @@ export function printable(line: string, max = 1000): string {
  * (yargs command.js: cacheHelpMessage, for a showHelp() called later from the handler).
  * sim never shows help once a command has started, and the rendering measures every line
  * with string-width, which first builds Intl segmenters and Unicode regular expressions:
- * about 25 ms of every `sim` process (a 1,000-request `sim run`: 132 -> 109 ms). yargs has
+ * a large share of every `sim` process's start-up (docs/internals.md, "Performance"). yargs has
  * no option for it, so this replaces the method on its usage object (yargs is pinned; if
  * a version moved it, nothing would break, sim would only start slower).
  */

@@ -41,7 +41,7 @@ export const serveCommand = defineCommand({
     }
     let site: Awaited<ReturnType<typeof import('./siteServer.js')['startSiteServer']>>;
     try {
-      // Loaded here: Node's http module costs every other command 2 ms of start-up.
+      // Loaded here: Node's http module would slow every other command's start-up (docs/internals.md, "Performance").
       const { startSiteServer } = await import('./siteServer.js');
       site = await startSiteServer({ siteDir, scenariosDir: join(root, 'scenarios'), given: args.scenario, host, port });
     } catch (e) {

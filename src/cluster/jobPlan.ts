@@ -108,11 +108,11 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
 
 // A shard runs its points one after the other in one thread (--jobs 1), and what a run
 // keeps does not grow with its requests (latencies in a histogram, time series in at most
-// 240 buckets; docs/internals.md: 77 MiB peak at 10M requests), so memory is one figure
-// with room for Node and the sweep's own.
+// 240 buckets; docs/internals.md, "Performance", has the peak at 10M requests), so memory
+// is one figure with room for Node and the sweep's own.
 export const SHARD_MEMORY_MB = 512;
-// Time per run: its events at a rate well below what the simulator does (2 to 6 M events/s
-// on this project's machines for the benchmark model, docs/internals.md), plus what a run
+// Time per run: its events at a rate well below what the simulator does (the benchmark
+// models' rates on this project's machines: docs/internals.md, "Performance"), plus what a run
 // costs besides its events (setting up, the summary), for slower or busier nodes.
 export const SECONDS_PER_EVENT = 1e-6;
 export const SECONDS_PER_RUN = 0.1;

@@ -4,7 +4,8 @@ export class Fifo<T> {
   /**
    * Starts small, so that queues first grow within a run's first requests, while V8 still
    * gathers feedback: a first growth after it has optimized push throws away the optimized
-   * code of push's callers (in a 1M-request B1 run, the connect path, a fifth into it).
+   * code of push's callers (in B1, the connect path, well into the run: docs/internals.md,
+   * "Performance").
    */
   private readonly items: (T | undefined)[] = new Array(2);
   private head = 0;

@@ -8,9 +8,9 @@ export const MICROSECONDS_PER_SECOND = 1_000_000;
  * Zero, for a field that will hold times or sums of times: V8 stores a field that has only
  * held small integers as one, and the first value past 2^31 (2^31 µs is 36 simulated
  * minutes; a sum of latencies gets there sooner) switches it to a double and deoptimizes
- * every function that used it, in mid-run: in a 1M-request benchmark that caused 60 of
- * the optimizing compiler's 130 compilations. -0 is not a small integer to V8, so such a field is a
- * double from the start. It is 0 in every sum, comparison and printout.
+ * every function that used it, in mid-run: in the benchmark models that redid much of the
+ * optimizing compiler's work (docs/internals.md, "Performance"). -0 is not a small integer
+ * to V8, so such a field is a double from the start. It is 0 in every sum, comparison and printout.
  */
 export const DOUBLE_ZERO: Time = -0;
 

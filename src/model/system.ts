@@ -25,7 +25,7 @@ export interface RunOptions {
    * Record the time series of requests running, waiting in the backlog and in keep-alive,
    * of database connections, and the counts of responses and errors over time (default
    * true). Only charts, sweeps' utilization and the invariants' cross-checks use them, and
-   * keeping them costs five updates per request (B1: about 3.5 % of a 1M run), so `sim run`
+   * keeping them costs five updates per request (docs/internals.md, "Performance"), so `sim run`
    * without --plot or --check, compare and fit leave them out. Requests in the system are
    * always kept (Little's law is in every report). Every figure of the report is the same
    * either way.

@@ -5,7 +5,7 @@
 // and hey's flags (camelCased), so
 // a user's intuition carries over; each field's description says which one it mirrors.
 // `import * as z` (not `{ z }`): the bundler can then leave out the parts of zod no one
-// uses (its locales), half of the CLI bundle and 15 ms of every command's start-up.
+// uses (its locales), much of the CLI bundle and of every command's start-up.
 import * as z from 'zod';
 import { clientSchema } from './clientSchema.js';
 import { machineSchema, serverSchema } from './serverSchema.js';

@@ -4,8 +4,8 @@
 // abort (Ctrl-C) stops it between runs: the runs finished so far are kept, the others
 // are left undefined.
 // (piscina stays outside the CLI's bundle: it loads its own worker script from its
-// package. It is imported only when threads are used: loading it costs every `sim run`
-// about 10 ms of start-up.)
+// package. It is imported only when threads are used: loading it would slow every
+// `sim run`'s start-up.)
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
