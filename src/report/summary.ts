@@ -253,7 +253,7 @@ function lightRequestsWarning(result: RunResult, fleet: FleetSummary | undefined
   return `requests this light (${(perRequest / 1000).toFixed(3)} ms of a worker's CPU each, no database) on a busy gevent worker: in the calibration kit's runs of one gevent worker on a trivial handler at hey -c 1, 10 and 50, on two machines, the model's Requests/sec came out 8-38 % above the real one (a real process pays more to resume after each wait, and at -c 10 and 50 the real worker left part of its core idle; neither is modelled): read it as an upper bound (docs/validation.md, "The spread twenty rounds on the AMD machine, and md5 a third time")`;
 }
 
-/** Below this much of the worker's CPU a request (µs), the kit's trivial-handler rows apply (theirs: about 0.06-0.14 ms). */
+/** Below this much of the worker's CPU a request (µs), the kit's trivial-handler rows apply (theirs: calibration/wakeup_direct.sh's runs in docs/validation.md). */
 const LIGHT_REQUEST_CPU = 300;
 
 /**

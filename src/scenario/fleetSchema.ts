@@ -21,10 +21,11 @@ import {
 
 /**
  * nginx's CPU per proxied request, measured by calibration/fleet.sh (results/fleet-summary.txt):
- * its worker's schedstat over 3,000 requests through it to two gunicorn instances, 3 runs.
- * With the client's keep-alive: 0.110, 0.119, 0.126 ms (median 0.119); without: 0.147,
- * 0.157, 0.178 ms (median 0.157): 0.038 ms more per new client connection. Both open a new
- * upstream connection per request (nginx's default, HTTP/1.0 to the upstreams).
+ * its worker's schedstat per request through it to two gunicorn instances, over runs with
+ * and without the client's keep-alive: requestCpu is the median with keep-alive,
+ * connectionCpu what a new client connection adds to it (the runs: results/fleet-summary.txt;
+ * the figures: docs/validation.md, "A fleet: measured, then modelled"). Both open a new upstream connection per request (nginx's default,
+ * HTTP/1.0 to the upstreams).
  */
 export const NGINX_MEASURED = { requestCpu: 0.000119, connectionCpu: 0.000038 } as const;
 

@@ -13,10 +13,10 @@ export const MEASURED_COSTS = {
     postmasterCpu: 0.0006413,
     postmasterWakeCpu: 0.0001819,
     backendStartupCpu: 0.0004702,
-    /** Of it, before setsid(): 0.549 of it (calibration/setsid_share.sh, results/setsid-share.txt). */
+    /** Of it, the part before setsid() (calibration/setsid_share.sh; the share: results/setsid-share.txt). */
     backendBeforeSetsidCpu: 0.0002581,
     backendStartCpu: 0.0023326,
-    /** Of it, before the first authentication request: 0.307 of it (calibration/auth_share.sh, results/auth-share.txt). */
+    /** Of it, the part before the first authentication request (calibration/auth_share.sh; the share: results/auth-share.txt). */
     backendBeforeAuthCpu: 0.0007161,
     backendExitCpu: 0.0026787,
     refusedCpu: 0.0019539,
@@ -64,8 +64,9 @@ export const MEASURED_COSTS = {
   /**
    * server.cacheRefillCpu of a sync worker on the actors handler (calibration/switch_in.sh's
    * rings of 2 to 8 pinned workers on the same KVM guest, least squares: none after 1 other,
-   * 48.7 us after 2, 39.5 after 3 or more). Not a default (each app's working set has its
-   * own): `sim run --sensitivity` tries it where workers outnumber twice the cores.
+   * the points below after 2 and after 3 or more; results/switch-in-sync-curve.txt). Not a
+   * default (each app's working set has its own): `sim run --sensitivity` tries it where
+   * workers outnumber twice the cores.
    */
   syncCacheRefillCpu: [
     { others: 1, cpu: 0 },

@@ -124,8 +124,8 @@ type AssumedSetting = (typeof ASSUMED_SETTINGS)[number];
 /**
  * Each connect a threaded worker makes with psycopg2 on a thread (gthread; a `def` handler
  * under uvicorn) whose file does not state `contendedCpu`: the default, 0, assumes its
- * threads never compute their proofs side by side; the kit measured 1.5 ms more a connect
- * when they do (MEASURED_COSTS.connectContendedCpu, docs/validation.md).
+ * threads never compute their proofs side by side; the kit measured what a connect costs
+ * more when they do (MEASURED_COSTS.connectContendedCpu, docs/validation.md).
  */
 function contendedConnects(scenario: Scenario, costs: readonly Cost[]): AssumedSetting[] {
   const app = scenario.app;

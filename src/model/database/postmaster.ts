@@ -9,7 +9,8 @@
 // 2. The postmaster is one process: it accepts and forks one connection after another
 //    (`postmasterCpu` on the database's cores, then `forkTime` of anything else); an
 //    attempt that finds it asleep in its loop's select() costs `postmasterWakeCpu` more
-//    (measured: forking back to back costs a third less per connection). With
+//    (forking back to back costs less per connection: docs/validation.md, "The
+//    postmaster's wake-up, measured"). With
 //    2 x MaxBackends children alive (canAcceptConnections: CAC_TOOMANY) the child is a
 //    "dead end" that only refuses.
 // The child is the backend's business from there (postgres.ts).
