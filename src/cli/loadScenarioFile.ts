@@ -17,8 +17,8 @@ export function readScenarioJson(path: string): unknown {
 }
 
 /**
- * The largest input file read (scenarios, hey outputs, shards): 10 MB, a hundred times
- * the largest real one, and settable with SIM_MAX_INPUT_MB. A larger file, or a device
+ * The largest input file read (scenarios, hey outputs, shards): 10 MB, far above the
+ * largest real one, and settable with SIM_MAX_INPUT_MB. A larger file, or a device
  * without end (/dev/zero), is refused before it is parsed, so it cannot take the memory.
  */
 export const DEFAULT_MAX_INPUT_MB = 10;

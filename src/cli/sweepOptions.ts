@@ -24,8 +24,8 @@ export function gridOptions<T>(y: Argv<T>) {
 }
 
 /**
- * Worker threads: at most 4 per core. Each holds its own copy of the simulator (about
- * 15 MB), and more threads than cores run no faster: --jobs 100000 on a sweep of 1000
+ * Worker threads: at most 4 per core. Each holds its own copy of the simulator (the
+ * message says how much), and more threads than cores run no faster: --jobs 100000 on a sweep of 1000
  * points started 1000 threads, gigabytes for nothing.
  */
 export function checkJobs(jobs: unknown): number {

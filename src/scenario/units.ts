@@ -25,8 +25,9 @@ export const MAX_WORKERS = 10_000;
 export const MAX_CONCURRENCY = 100_000;
 /**
  * Worker processes in a whole fleet (its instances, or the autoscaler's maxReplicas, x
- * server.workers): each is simulated with its own state, and 100,000 take about 350 MB
- * and 2 s to start; the two bounds together (1000 x 10,000) took over 20 s and 2 GB.
+ * server.workers): each is simulated with its own state, and this many already take
+ * hundreds of MB and seconds to start; the instances' and the workers' bounds multiplied
+ * took tens of seconds and gigabytes before a request was sent.
  */
 export const MAX_FLEET_WORKERS = 100_000;
 /**

@@ -110,7 +110,7 @@ export function parseAccessLog(text: string, source: string): AccessLog {
 /**
  * The longest stretch of time a log may cover, first arrival to last: 31 days. The fit counts
  * the arrivals of each second, and a log of two lines 56 years apart (a clock reset, a line
- * from another log) took 3 GB and 22 s before Node ran out of memory.
+ * from another log) took gigabytes and tens of seconds before Node ran out of memory.
  */
 export const MAX_LOG_SPAN = 31 * 86_400;
 

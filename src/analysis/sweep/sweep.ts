@@ -68,7 +68,8 @@ export interface PreparedSweep {
 /**
  * The grid with each point's scenario, all validated, so a bad --vary fails at once; only
  * the points `keep` names are kept with their scenarios. A shard's process kept all of a
- * 1,000,000-point grid's scenarios, 4 GB, where the job --emit writes asks 512 MB.
+ * million-point grid's scenarios, gigabytes, more than the job --emit writes asks
+ * (SHARD_MEMORY_MB).
  */
 export function prepareSweep(def: SweepDefinition, keep: (index: number) => boolean = () => true): PreparedSweep {
   const grid = expandGrid(def.axes);
