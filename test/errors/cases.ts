@@ -115,7 +115,7 @@ export const ERROR_CASES: ErrorCase[] = [
     '--csv report.csv: cannot write: --json writes there too',
     'Files',
   ),
-  // Issue 17, item 3: was read whole (16.8 GB for /dev/zero).
+  // Issue 17, item 3: was read whole (gigabytes of /dev/zero).
   {
     group: 'Files',
     what: 'a device without end',
@@ -316,8 +316,8 @@ export const ERROR_CASES: ErrorCase[] = [
     { fleet: { instances: 9, autoscaling: { maxReplicas: 8 } } },
     'fleet.instances: expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got 9 with 1..8',
   ),
-  // Hardening audit: each bound alone, 1000 instances x 10,000 workers together took over
-  // 20 s and 2 GB before a request was sent.
+  // Hardening audit: each bound alone, 1000 instances x 10,000 workers together took tens
+  // of seconds and gigabytes before a request was sent.
   field(
     'ten million worker processes in a fleet (fleet, hardening)',
     { server: { workers: 10000 }, fleet: { instances: 1000 } },

@@ -132,8 +132,9 @@ describe('sim run --sensitivity', () => {
   });
 
   it("tries the kit's measured contendedCpu on a threaded worker's blocking connect that does not state its own", () => {
-    // 100 gthread threads connecting with psycopg2: with 1.5 ms more a connect beside another
-    // thread's, the CPU-bound worker serves fewer requests a second. A gevent worker's
+    // 100 gthread threads connecting with psycopg2: with the kit's extra CPU a connect beside
+    // another thread's (MEASURED_COSTS.connectContendedCpu), the CPU-bound worker serves
+    // fewer requests a second. A gevent worker's
     // connects never run side by side, and a stated value is the user's: neither is tried.
     const gthread = {
       ...cpuBound,
@@ -158,7 +159,8 @@ describe('sim run --sensitivity', () => {
 
   it("tries the kit's measured cache refill where workers outnumber twice the cores, with per-core run queues", () => {
     // 16 sync workers on 2 cores, each request 2 ms of CPU between two waits: every wake-up
-    // finds several others ran on its core since, and pays some 40-50 us more.
+    // finds several others ran on its core since, and pays the kit's refill more
+    // (MEASURED_COSTS.syncCacheRefillCpu).
     const sync = {
       ...cpuBound,
       client: { requests: 400, concurrency: 32, timeout: 0 },

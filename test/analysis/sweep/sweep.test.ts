@@ -29,8 +29,8 @@ const noisy = {
 };
 
 describe('prepareSweep', () => {
-  // A shard kept every point's scenario: 4 GB for a grid of 1,000,000 points, where the job
-  // sim sweep --emit writes asks 512 MB a shard.
+  // A shard kept every point's scenario: gigabytes for a grid of a million points, more than
+  // the job sim sweep --emit writes asks a shard (SHARD_MEMORY_MB).
   it("validates every point, and keeps only the shard's", () => {
     const def = definition(noisy, ['client.requests=40,60,60,50', 'server.workers=1,2'], 1);
     const prepared = prepareSweep(def, (index) => index % 3 === 0);
@@ -103,8 +103,8 @@ describe('sim sweep', () => {
     for (const p of out.points) {
       const c = p.values['client.concurrency'] as number;
       const fiveHundreds = p.statusCodes['500'] ?? 0;
-      // hey's Requests/sec = c / Total, Total between 1.03 s (c = 10) and 1.19 s (c = 100),
-      // then longer with each refusal, whose error the worker handles while others still
+      // hey's Requests/sec = c / Total, Total a little over the second of the query at c = 10
+      // and growing with c, then longer with each refusal, whose error the worker handles while others still
       // connect (the article's -c 125: 1.272 s).
       const total = c / p.requestsPerSec.mean;
       expect(total).toBeGreaterThan(Math.max(1.02, lastTotal));
