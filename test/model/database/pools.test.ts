@@ -138,7 +138,7 @@ describe("a pool's wait in an async worker", () => {
     expect(result.complete).toBe(true);
     expect(summary.statusCodes).toEqual({ '200': 2 });
     // The second request's wait ends when the first is done with the connection: after
-    // its connect (about 12 ms) and its 10 ms sleep.
+    // its connect (the measured default costs') and its 10 ms sleep.
     expect(summary.summary.slowest! - summary.summary.fastest!).toBeCloseTo(0.01, 3);
   });
 
