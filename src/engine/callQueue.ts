@@ -1,6 +1,7 @@
-// A FIFO of deferred calls fn(a, b): work that waits its turn (a gevent hub's ready IO and
-// callbacks). Each call's three values lie side by side in one ring, so a call waits
-// without an allocation, and queueing or taking one checks the ring once, not once a value.
+// A FIFO of deferred calls fn(a, b): work that waits its turn (a resource's waiters, a gevent
+// hub's ready IO and callbacks). Each call's three values lie side by side in one ring, so a
+// call waits without an allocation, and queueing or taking one checks the ring once, not
+// once a value.
 import type { Callback } from './eventQueue.js';
 
 export class CallQueue {

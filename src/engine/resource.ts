@@ -5,14 +5,14 @@
 // Grants are synchronous: `acquire` calls back at once when a unit is free, and
 // `release` hands the unit straight to the oldest waiter within the releaser's event.
 // That keeps a unit from ever sitting idle while someone waits, and costs no extra event.
-// Waiters live in a ring of (callback, a, b) triples, so waiting allocates nothing.
+// Waiters are deferred calls in a CallQueue (a ring of (callback, a, b)), so waiting
+// allocates nothing.
+import { CallQueue } from './callQueue.js';
 import type { Callback } from './eventQueue.js';
 
 export class Resource {
   private inUse = 0;
-  private ring: unknown[] = new Array(3 * 16);
-  private head = 0;
-  private waiting = 0;
+  private readonly waiters = new CallQueue();
   /** Highest number of units ever in use at once. */
   peakInUse = 0;
 
@@ -28,7 +28,7 @@ export class Resource {
   }
 
   get queueLength(): number {
-    return this.waiting;
+    return this.waiters.length;
   }
 
   get available(): number {
@@ -37,23 +37,17 @@ export class Resource {
 
   /** Calls `fn(a, b)` once a unit is held by the caller (now, if one is free). */
   acquire<A, B>(fn: Callback<A, B>, a: A, b?: B): void {
-    if (this.inUse < this.capacity && this.waiting === 0) {
+    if (this.inUse < this.capacity && this.waiters.length === 0) {
       if (++this.inUse > this.peakInUse) this.peakInUse = this.inUse;
       fn(a, b as B);
       return;
     }
-    if (3 * this.waiting === this.ring.length) this.grow();
-    const slots = this.ring.length / 3;
-    const at = 3 * ((this.head + this.waiting) % slots);
-    this.ring[at] = fn;
-    this.ring[at + 1] = a;
-    this.ring[at + 2] = b;
-    this.waiting++;
+    this.waiters.push(fn, a, b as B);
   }
 
   /** Takes a unit only if one is free now; never queues. */
   tryAcquire(): boolean {
-    if (this.inUse < this.capacity && this.waiting === 0) {
+    if (this.inUse < this.capacity && this.waiters.length === 0) {
       if (++this.inUse > this.peakInUse) this.peakInUse = this.inUse;
       return true;
     }
@@ -62,31 +56,7 @@ export class Resource {
 
   release(): void {
     if (this.inUse <= 0) throw new Error(`${this.name}: release without acquire`);
-    if (this.waiting === 0) {
-      this.inUse--;
-      return;
-    }
-    const ring = this.ring;
-    const at = 3 * this.head;
-    const fn = ring[at] as Callback<unknown, unknown>;
-    const a = ring[at + 1];
-    const b = ring[at + 2];
-    ring[at] = ring[at + 1] = ring[at + 2] = undefined;
-    this.head = (this.head + 1) % (ring.length / 3);
-    this.waiting--;
-    fn(a, b);
-  }
-
-  private grow(): void {
-    const slots = this.ring.length / 3;
-    const next: unknown[] = new Array(this.ring.length * 2);
-    for (let i = 0; i < this.waiting; i++) {
-      const from = 3 * ((this.head + i) % slots);
-      next[3 * i] = this.ring[from];
-      next[3 * i + 1] = this.ring[from + 1];
-      next[3 * i + 2] = this.ring[from + 2];
-    }
-    this.ring = next;
-    this.head = 0;
+    if (this.waiters.length === 0) this.inUse--;
+    else this.waiters.callNext();
   }
 }
