@@ -236,6 +236,7 @@ measure() {
         set_aside "$name.r$r" "$shared"
         say "WARNING: other processes used $other cores during $name.r$r: set aside in shared/, run again once the machine is idle"
         wait_idle
+        say "machine ${IDLE_BUSY}% busy after waiting ${IDLE_WAITED} s"
         continue
       fi
       say "WARNING: other processes used $other cores during $name.r$r: the run shared the machine (kept after $KIT_RERUNS reruns)"
@@ -264,13 +265,13 @@ set_aside() {
   done
 }
 
-# wait_idle: until the machine is under 10 % busy for a second, at most QUIET_SETTLE seconds.
+# wait_idle: until the machine is under 10 % busy for a second, at most QUIET_SETTLE
+# seconds; IDLE_BUSY and IDLE_WAITED say how busy it was at the end and how long it took.
 wait_idle() {
-  local waited=0 busy
-  while busy=$(machine_busy) && [ "$busy" -ge 10 ] && [ "$waited" -lt "$QUIET_SETTLE" ]; do
-    waited=$((waited + 1))
+  IDLE_WAITED=0
+  while IDLE_BUSY=$(machine_busy) && [ "$IDLE_BUSY" -ge 10 ] && [ "$IDLE_WAITED" -lt "$QUIET_SETTLE" ]; do
+    IDLE_WAITED=$((IDLE_WAITED + 1))
   done
-  say "machine ${busy}% busy after waiting ${waited} s"
 }
 
 # What gunicorn and PostgreSQL logged during the run that just ended.
@@ -444,13 +445,9 @@ quiet_begin() {
   touch "$QUIET_FILE"
   QUIET_HELD=1
   QUIET_SINCE=$SECONDS
-  # Work that started before the flag appeared runs to its end: wait for the machine to
-  # be idle (under 10 % busy for one second), at most QUIET_SETTLE seconds.
-  local waited=0 busy
-  while busy=$(machine_busy) && [ "$busy" -ge 10 ] && [ "$waited" -lt "$QUIET_SETTLE" ]; do
-    waited=$((waited + 1))
-  done
-  say "quiet (machine ${busy}% busy after waiting ${waited} s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  # Work that started before the flag appeared runs to its end.
+  wait_idle
+  say "quiet (machine ${IDLE_BUSY}% busy after waiting ${IDLE_WAITED} s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
 # quiet_end [now]: after a block longer than QUIET_MAX_BLOCK, release the flag and pause
