@@ -6,23 +6,20 @@
 // wave's Slowest - Fastest. Two cores, per-core run queues. Node only (npm run build first).
 //
 //   node calibration/wave_cores_model.mjs [seeds] [scenario] [--set path=value ...]
-import { PerCoreCpu } from '../dist/engine/cpu/perCore.js';
-import { runWave, waveArgs } from './wave_model.mjs';
+import { byWindow, onAdvance, runWave, waveArgs } from './wave_model.mjs';
 
 const options = waveArgs(process.argv.slice(2));
 const WINDOW = 10_000;
 const WINDOWS = 10;
 
 let state;
-// advance() brings every task up to date at the rates since the last change: the worker's
-// and the postmaster's CPU over that interval go to their windows, by core.
-const advance = PerCoreCpu.prototype.advance;
-PerCoreCpu.prototype.advance = function () {
-  const from = this.updated;
-  const to = this.sim.now;
-  if (to > from) {
-    const running = this.queues.tasks.filter((t) => t.rate > 0);
-    const worker = running.find((t) => /Worker$/.test(t.process?.constructor?.name ?? ''));
+const isWorker = (t) => /Worker$/.test(t.process?.constructor?.name ?? '');
+// The worker's and the postmaster's CPU over each interval go to their windows, by core;
+// where the worker is is taken once the queues are up to date.
+onAdvance(
+  (cpu, from, to) => {
+    const running = cpu.queues.tasks.filter((t) => t.rate > 0);
+    const worker = running.find(isWorker);
     const postmaster = running.find((t) => t.process?.constructor?.name === 'Postmaster');
     if (state.start === undefined && worker !== undefined) state.start = from;
     // Where each one is now (its core, running or not), so that "on the other's core" counts either way.
@@ -35,12 +32,12 @@ PerCoreCpu.prototype.advance = function () {
       const other = who === 'worker' ? cores.postmaster : cores.worker;
       state.intervals.push([who, t.core, t.core === other, from, to, t.rate]);
     }
-  }
-  const r = advance.call(this);
-  const w = this.queues.tasks.find((t) => /Worker$/.test(t.process?.constructor?.name ?? ''));
-  if (w !== undefined) state.workerCore = w.core;
-  return r;
-};
+  },
+  (cpu) => {
+    const w = cpu.queues.tasks.find(isWorker);
+    if (w !== undefined) state.workerCore = w.core;
+  },
+);
 
 const f1 = (x) => x.toFixed(1).padStart(5);
 for (const c of [50, 100]) {
@@ -56,12 +53,11 @@ for (const c of [50, 100]) {
     const rows = Array.from({ length: WINDOWS }, () => ({ worker: [0, 0], postmaster: [0, 0], together: { worker: 0, postmaster: 0 } }));
     const start = state.start ?? 0;
     for (const [who, core, together, a, b, rate] of state.intervals) {
-      for (let w = Math.max(0, Math.floor((a - start) / WINDOW)); w < WINDOWS && start + w * WINDOW < b; w++) {
-        const ms = ((Math.min(b, start + (w + 1) * WINDOW) - Math.max(a, start + w * WINDOW)) * rate) / 1000;
-        if (ms <= 0) continue;
+      byWindow(start, WINDOW, WINDOWS, a, b, (w, d) => {
+        const ms = (d * rate) / 1000;
         rows[w][who][core] += ms;
         if (together) rows[w].together[who] += ms;
-      }
+      });
     }
     for (const [w, r] of rows.entries()) {
       const cells = [...r.worker, ...r.postmaster].map(f1).join(' ');

@@ -6,8 +6,7 @@
 // Per-core run queues only (the scenario's machine.runQueues). Node only (npm run build first).
 //
 //   node calibration/wave_cpu_model.mjs [seeds] [scenario] [--set path=value ...]
-import { PerCoreCpu } from '../dist/engine/cpu/perCore.js';
-import { runWave, waveArgs } from './wave_model.mjs';
+import { byWindow, onAdvance, runWave, waveArgs } from './wave_model.mjs';
 
 const options = waveArgs(process.argv.slice(2));
 const seeds = options.seeds;
@@ -27,19 +26,12 @@ function kindOf(process) {
 }
 
 let state;
-// advance() brings every task up to date at the rates since the last change: the CPU each
-// kind got over that interval, and each idle core's time, go to their windows.
-const advance = PerCoreCpu.prototype.advance;
-PerCoreCpu.prototype.advance = function () {
-  const from = this.updated;
-  const to = this.sim.now;
-  if (to > from) {
-    if (state.start === undefined && this.queues.tasks.some((t) => t.rate > 0 && kindOf(t.process) === 0)) state.start = from;
-    for (const t of this.queues.tasks) if (t.rate > 0) state.intervals.push([kindOf(t.process), from, to, t.rate]);
-    for (let c = 0; c < this.cores; c++) if (this.queues.onCore[c] === 0) state.intervals.push([5, from, to, 1]);
-  }
-  return advance.call(this);
-};
+// The CPU each kind got over each interval, and each idle core's time, go to their windows.
+onAdvance((cpu, from, to) => {
+  if (state.start === undefined && cpu.queues.tasks.some((t) => t.rate > 0 && kindOf(t.process) === 0)) state.start = from;
+  for (const t of cpu.queues.tasks) if (t.rate > 0) state.intervals.push([kindOf(t.process), from, to, t.rate]);
+  for (let c = 0; c < cpu.cores; c++) if (cpu.queues.onCore[c] === 0) state.intervals.push([5, from, to, 1]);
+});
 
 for (const c of [50, 100]) {
   const total = Array.from({ length: WINDOWS }, () => new Array(KINDS.length).fill(0));
@@ -49,11 +41,9 @@ for (const c of [50, 100]) {
     });
     const start = state.start ?? 0;
     for (const [kind, a, b, rate] of state.intervals) {
-      for (let w = Math.max(0, Math.floor((a - start) / WINDOW)); w < WINDOWS && start + w * WINDOW < b; w++) {
-        const lo = Math.max(a, start + w * WINDOW);
-        const hi = Math.min(b, start + (w + 1) * WINDOW);
-        if (hi > lo) total[w][kind] += ((hi - lo) * rate) / 1000 / seeds;
-      }
+      byWindow(start, WINDOW, WINDOWS, a, b, (w, d) => {
+        total[w][kind] += (d * rate) / 1000 / seeds;
+      });
     }
   }
   console.log(`c${c}, ${seeds} seeds: ms of CPU by 10 ms window from the worker's first work (${KINDS.join(' / ')})`);

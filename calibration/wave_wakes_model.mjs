@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { wireAtSpeed } from '../dist/model/system.js';
 import { ForkPlacement } from '../dist/engine/cpu/forkPlacement.js';
 import { IdleBalance } from '../dist/engine/cpu/idleBalance.js';
-import { PerCoreCpu } from '../dist/engine/cpu/perCore.js';
 import { runSystem } from '../dist/model/run.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
+import { onAdvance } from './wave_model.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -39,17 +39,14 @@ ForkPlacement.prototype.place = function (parent) {
   if (parent?.constructor?.name === 'Postmaster') forks.push({ t: now(), core, worker: this.queues.tasks.find(isWorker)?.core });
   return core;
 };
-// advance brings every task up to date: the worker's time runnable but not running, by what the other cores did.
-const advance = PerCoreCpu.prototype.advance;
-PerCoreCpu.prototype.advance = function () {
-  const dt = this.sim.now - this.updated;
-  const w = dt > 0 ? this.queues.tasks.find(isWorker) : undefined;
+// The worker's time runnable but not running over each interval, by what the other cores did.
+onAdvance((cpu, from, to) => {
+  const w = cpu.queues.tasks.find(isWorker);
   if (w !== undefined && w.rate < 1) {
-    stats.wait += dt * (1 - w.rate);
-    if (this.queues.onCore.some((n, c) => c !== w.core && n === 0)) stats.waitIdle += dt * (1 - w.rate);
+    stats.wait += (to - from) * (1 - w.rate);
+    if (cpu.queues.onCore.some((n, c) => c !== w.core && n === 0)) stats.waitIdle += (to - from) * (1 - w.rate);
   }
-  return advance.call(this);
-};
+});
 // An idle core's pull (IdleBalance.move): whether it took the worker.
 const move = IdleBalance.prototype.move;
 IdleBalance.prototype.move = function (t, to) {
