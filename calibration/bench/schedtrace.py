@@ -1,6 +1,7 @@
 """A tracefs trace of the scheduler's events (calibration/lib.sh's sched_trace_*), as the
-readers in this directory take it on stdin: wakeups.py, wave_cpu.py, wave_wakes.py, and the
-readers of a window after the postmaster's first fork (wave_backends.py, postmaster_sched.py,
+readers in this directory take it on stdin: wakeups.py, the readers of a wave from the
+worker's first wake-up (wave_cpu.py, wave_wakes.py, wave_cores.py), and the readers of a
+window after the postmaster's first fork (wave_backends.py, postmaster_sched.py,
 storm_sched.py)."""
 import argparse
 import re
@@ -31,6 +32,24 @@ def first_wakeup(evs, pid):
             if m and int(m.group(2)) == pid:
                 return t
     return None
+
+
+def wave_start(add_arguments=lambda ap: None):
+    """A wave reader's start: its arguments (--worker PID --postmaster PID --label TEXT, and
+    what `add_arguments` adds), the trace on stdin, and the worker's first wake-up in it. A
+    trace where the worker never woke prints so and exits."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--worker", type=int, required=True)
+    ap.add_argument("--postmaster", type=int, required=True)
+    add_arguments(ap)
+    ap.add_argument("--label", default="")
+    a = ap.parse_args()
+    evs = events(sys.stdin)
+    t0 = first_wakeup(evs, a.worker)
+    if t0 is None:
+        print(f"{a.label}: the worker never woke")
+        sys.exit(0)
+    return a, evs, t0
 
 
 def window_args(window=0.150):

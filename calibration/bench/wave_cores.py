@@ -7,28 +7,16 @@ where the postmaster woke first (its previous core, the core it was woken onto, 
 whether the worker's core was that one), since the kernel places a long-sleeping process
 by the core it last ran on, which nothing in a kit run sets (docs/validation.md, "The
 model's wave by where the postmaster starts")."""
-import argparse
 import collections
 import re
-import sys
 
-from schedtrace import SWITCH, WAKE, events as read_events, first_wakeup
+from schedtrace import SWITCH, WAKE, wave_start
 
 MIGRATE = re.compile(r"comm=(.*?) pid=(\d+) prio=\d+ orig_cpu=(\d+) dest_cpu=(\d+)")
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--worker", type=int, required=True)
-    ap.add_argument("--postmaster", type=int, required=True)
-    ap.add_argument("--windows", type=int, default=10)
-    ap.add_argument("--label", default="")
-    args = ap.parse_args()
-    evs = read_events(sys.stdin)
-    t0 = first_wakeup(evs, args.worker)
-    if t0 is None:
-        print(f"{args.label}: the worker never woke")
-        return
+    args, evs, t0 = wave_start(lambda ap: ap.add_argument("--windows", type=int, default=10))
     width = 0.010
     end = t0 + width * args.windows
     who = {args.worker: "worker", args.postmaster: "postmaster"}

@@ -2,25 +2,15 @@
 prints who ran on the cores over the first milliseconds of one wave: the gunicorn worker,
 the postmaster, its children (the backends), hey, anything else, and idle, in ms of CPU
 per window, from the worker's first wake-up in the trace (hey's requests arriving)."""
-import argparse
-import sys
-
-from schedtrace import SWITCH, events as read_events, first_wakeup
+from schedtrace import SWITCH, wave_start
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--worker", type=int, required=True)
-    ap.add_argument("--postmaster", type=int, required=True)
-    ap.add_argument("--window", type=float, default=10.0, help="ms")
-    ap.add_argument("--windows", type=int, default=12)
-    ap.add_argument("--label", default="")
-    args = ap.parse_args()
-    events = read_events(sys.stdin)
-    t0 = first_wakeup(events, args.worker)
-    if t0 is None:
-        print(f"{args.label}: the worker never woke")
-        return
+    def windows(ap):
+        ap.add_argument("--window", type=float, default=10.0, help="ms")
+        ap.add_argument("--windows", type=int, default=12)
+
+    args, events, t0 = wave_start(windows)
     comm, running, since = {}, {}, {}
     win = args.window / 1000
     n = args.windows

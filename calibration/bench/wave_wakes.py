@@ -11,25 +11,13 @@ that had not run yet). Linux's select_task_rq_fair decides it: a sync wake-up (a
 reader woken by its writer) from a core whose only task is the waker goes to the waker's
 core (wake_affine_idle), otherwise by the two cores' loads (wake_affine_weight), then to
 an idle core of the same cache if the chosen one is busy (select_idle_sibling)."""
-import argparse
 import collections
-import sys
 
-from schedtrace import SWITCH, WAKE, WAKING, events as read_events, first_wakeup
+from schedtrace import SWITCH, WAKE, WAKING, wave_start
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--worker", type=int, required=True)
-    ap.add_argument("--postmaster", type=int, required=True)
-    ap.add_argument("--ms", type=float, default=300.0, help="how long from the worker's first wake-up")
-    ap.add_argument("--label", default="")
-    args = ap.parse_args()
-    events = read_events(sys.stdin)
-    t0 = first_wakeup(events, args.worker)
-    if t0 is None:
-        print(f"{args.label}: the worker never woke")
-        return
+    args, events, t0 = wave_start(lambda ap: ap.add_argument("--ms", type=float, default=300.0, help="how long from the worker's first wake-up"))
     running = {}  # cpu -> pid
     queued = collections.defaultdict(set)  # cpu -> runnable pids not running
     last_cpu = {}
