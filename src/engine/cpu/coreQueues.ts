@@ -6,12 +6,15 @@ import type { Callback } from '../eventQueue.js';
 import type { Time } from '../time.js';
 import type { OnCore } from './cpu.js';
 import type { Entity } from './eevdf.js';
+import type { GroupLoad } from './groupLoad.js';
 
 /** A task group's runnable tasks, in all. */
 export class CoreGroup {
   total = 0;
   /** EEVDF: the group's entity on each core (created when a task of it first runs there). */
   entities: (Entity | undefined)[] | undefined = undefined;
+  /** Its load on each core, where the group's weight follows PELT's averages. */
+  load: GroupLoad | undefined = undefined;
 }
 
 export interface CoreTask {

@@ -19,9 +19,10 @@
 //   eligible stays queued, not runnable, until the pick reaches it (DELAY_DEQUEUE); it
 //   leaves then with its lag cut to zero (DELAY_ZERO), so a sleeper neither keeps a debt
 //   nor earns credit by sleeping. Lag is clamped to a slice plus a tick (update_entity_lag).
-// - A task group's entity weighs its part of the group's weight: the part of the group's
-//   runnable tasks on this core (calc_group_shares); a weight change keeps its lag
-//   (reweight_entity).
+// - A task group's entity weighs its part of the group's weight: its load on this core
+//   against its load on all of them, PELT's averages (calc_group_shares; groupLoad.ts),
+//   weighed anew as the group's tasks come and go and at each tick; a weight change keeps
+//   its lag (reweight_entity).
 // Left out: the next buddy (PICK_BUDDY, from 6.19), custom slices, nice levels, the tick's
 // phase per core (one clock for all), and preemption by a shorter slice (all slices are
 // the default).

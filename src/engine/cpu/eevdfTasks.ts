@@ -14,6 +14,8 @@ export class EevdfTasks {
   private readonly entities = new WeakMap<object, Entity>();
   private entitySeq = 0;
   private slicePending = false;
+  /** The task groups with an entity on some core, whose weights the tick updates. */
+  private readonly groups: CoreGroup[] = [];
 
   /** `sliceTick` is scheduled for the next scheduler tick while a core has tasks waiting. */
   constructor(
@@ -119,9 +121,13 @@ export class EevdfTasks {
     this.sim.schedule((Math.floor(now / TICK) + 1) * TICK - now, this.sliceTick, undefined);
   }
 
-  /** The scheduler tick: each core whose running entity is past its slice picks anew. */
+  /**
+   * The scheduler tick: the groups' weights follow their load averages (entity_tick's
+   * update_cfs_group), and each core whose running entity is past its slice picks anew.
+   */
   tick(now: Time): void {
     this.slicePending = false;
+    for (const g of this.groups) this.weigh(g);
     for (const ev of this.cores) if (ev.tickWantsPick()) ev.pick(now);
   }
 
@@ -129,7 +135,10 @@ export class EevdfTasks {
   private queueOf(g: CoreGroup | undefined, core: number): RunQueue {
     const ev = this.cores[core];
     if (g === undefined) return ev.root;
-    g.entities ??= new Array<Entity | undefined>(this.queues.cores).fill(undefined);
+    if (g.entities === undefined) {
+      g.entities = new Array<Entity | undefined>(this.queues.cores).fill(undefined);
+      this.groups.push(g);
+    }
     let ge = g.entities[core];
     if (ge === undefined) {
       ge = new Entity(this.entitySeq++);
@@ -144,8 +153,19 @@ export class EevdfTasks {
     if (g === undefined || g.entities === undefined) return;
     const ge = g.entities[core];
     if (ge !== undefined) ge.runnable += by;
+    this.weigh(g);
+  }
+
+  /** Each of the group's entities with tasks weighs its part of the group by their load averages (groupLoad.ts). */
+  private weigh(g: CoreGroup): void {
+    const entities = g.entities!;
     if (g.total <= 0) return;
-    for (const x of g.entities) if (x !== undefined && x.runnable > 0) reweight(x, x.runnable / g.total);
+    const load = g.load!;
+    load.advance(this.sim.now);
+    for (let c = 0; c < entities.length; c++) {
+      const x = entities[c];
+      if (x !== undefined && x.runnable > 0) reweight(x, load.share(c));
+    }
   }
 
   /** A task ended or was cancelled: its group's count on its core drops. */

@@ -31,6 +31,7 @@ export class IdleBalance {
     private readonly refills: CoreRefills,
     private readonly eevdf: EevdfTasks | undefined,
     private readonly tick: () => void,
+    private readonly moved: (t: CoreTask, from: number, to: number) => void = () => undefined,
   ) {}
 
   /** A core with more than one task beside an idle core: its next tick kicks the idle core to balance. */
@@ -81,6 +82,7 @@ export class IdleBalance {
 
   /** `t` moves to core `to`, and its process with it. */
   private move(t: CoreTask, to: number): void {
+    this.moved(t, t.core, to);
     if (this.eevdf !== undefined) this.eevdf.migrate(t, to);
     this.queues.onCore[t.core]--;
     this.queues.onCore[to]++;

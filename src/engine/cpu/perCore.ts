@@ -27,6 +27,7 @@ import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import { CoreRefills } from './cacheRefill.js';
 import { bySeq, CoreGroup, CoreQueues, type CoreTask } from './coreQueues.js';
+import { GroupLoad, GroupLoads } from './groupLoad.js';
 import type { Cpu, OnCore } from './cpu.js';
 import { EevdfTasks } from './eevdfTasks.js';
 import { ForkPlacement } from './forkPlacement.js';
@@ -46,6 +47,8 @@ export class PerCoreCpu implements Cpu {
   /** EEVDF's one task at a time on each core; none: the core is shared among its tasks. */
   private readonly eevdf: EevdfTasks | undefined;
   private updated: Time = 0;
+  /** EEVDF: PELT's load averages of the task groups, which their weight on each core follows. */
+  private readonly loads: GroupLoads | undefined;
   /** From 1: a task id of 0 means "none" to callers (HttpRequest.cpuTask). */
   private seq = 1;
   private token = 0;
@@ -64,7 +67,10 @@ export class PerCoreCpu implements Cpu {
     this.refills = new CoreRefills(cores);
     this.wakeups = new CoreWakeups(sim, this.queues, this.idle, wakeup, this.woken);
     this.eevdf = eevdf ? new EevdfTasks(sim, this.queues, this.sliceTick) : undefined;
-    this.balance = new IdleBalance(sim, this.queues, this.idle, this.refills, this.eevdf, this.tick);
+    this.loads = eevdf ? new GroupLoads() : undefined;
+    this.balance = new IdleBalance(sim, this.queues, this.idle, this.refills, this.eevdf, this.tick, (t, from, to) => {
+      if (t.group?.load !== undefined) this.loads!.migrate(t.group.load, from, to, this.sim.now, t.process);
+    });
   }
 
   runnable(): number {
@@ -89,6 +95,7 @@ export class PerCoreCpu implements Cpu {
   /** A group whose tasks share one weight (a session, a cgroup). */
   group(): Cpu {
     const g = new CoreGroup();
+    if (this.loads !== undefined) g.load = new GroupLoad(this.cores);
     return {
       cores: this.cores,
       placesProcesses: true,
@@ -113,6 +120,8 @@ export class PerCoreCpu implements Cpu {
       }
     }
     const id = this.seq++;
+    if (g?.load !== undefined) this.loads!.start(g.load, core, this.sim.now, process);
+    else if (this.loads !== undefined && process !== undefined) this.loads.leave(process, this.sim.now);
     if (process?.cacheRefill !== undefined) work += this.refills.started(process, core, this.sim.now);
     const from = this.wakeups.startOn(core);
     const task: CoreTask = { process, from, left: work, rate: 0, core, group: g, entity: undefined, seq: id, fn, a, b };
@@ -145,6 +154,7 @@ export class PerCoreCpu implements Cpu {
     if (--this.queues.onCore[t.core] === 0) this.idle.went(t.core, this.sim.now);
     if (t.process?.cacheRefill !== undefined) this.refills.ended(t.process, this.sim.now);
     if (t.group !== undefined) t.group.total--;
+    if (t.group?.load !== undefined) this.loads!.stop(t.group.load, t.core, this.sim.now, t.process);
   }
 
   /** Work done since the last change, at the rates since then; the cores' averages too. */
