@@ -158,8 +158,12 @@ export const flagNeedsValue = (flag: string, example: string) => `expected a val
 export const flagGivenTwice = (values: readonly unknown[]) => `given ${values.length} times (${values.join(', ')}); give it once`;
 export const booleanFlag = (found: string) => `expected no value (or =true, =false), got ${quote(found)}`;
 
-export const tooManyRuns = (points: number, replications: number, max: number) =>
-  `${points} points x ${replications} replications = ${points * replications} runs; at most ${max} (each run takes up to limits.maxEvents events: use fewer points or replications)`;
+export const tooManyRuns = (
+  points: number,
+  replications: number,
+  max: number,
+  why = 'each run takes up to limits.maxEvents events: use fewer points or replications',
+) => `${points} points x ${replications} replications = ${points * replications} runs; at most ${max} (${why})`;
 export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
   `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
 export const sweepMissing = (missing: number, total: number) =>

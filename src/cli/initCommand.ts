@@ -56,7 +56,7 @@ export const COST_NOTES: Record<string, string> = {
   'app.steps.1.decodeCpu':
     "the worker's CPU to read and decode the result rows (psycopg2's fetchall), not measured (0 here): measure it as the worker's CPU per request with the query against without it.",
   'database.backendExitTime':
-    '0: a closing backend frees its slot at once (calibration/slot_release.sh measured 4.4 % of its exit CPU before). Set it for a slow exit.',
+    '0: a closing backend frees its slot at once (calibration/slot_release.sh measured a small share of its exit CPU before the slot goes back: docs/validation.md, "When a closing backend frees its slot"). Set it for a slow exit.',
   'database.postmasterCpu': `the postmaster's CPU per connection attempt when it forks one after another: ${KIT}'s figure (its schedstat over 300 connects one at a time, idle subtracted) times the back-to-back share measured by calibration/fork_burst.sh (90 connections at once against 90 one after another).`,
   'database.postmasterWakeCpu': `the rest of ${KIT}'s one-at-a-time figure: the postmaster's CPU to wake for a connection that finds it asleep, measured by calibration/fork_burst.sh.`,
   'database.backendStartupCpu': `a new backend's CPU before it takes its slot, measured by ${KIT} (perf samples of backends before InitProcess).`,

@@ -20,7 +20,13 @@ export interface SweepArgs {
   replications?: unknown;
 }
 
-export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
+/** The most runs (points x replications) a command takes, and why, for its message. */
+export interface RunLimit {
+  max: number;
+  why?: string;
+}
+
+export function loadSweep(args: SweepArgs, command: string, limit: RunLimit = { max: MAX_GRID_POINTS }): SweepDefinition {
   const path = args.scenario;
   const raw = readScenarioJson(path);
   // --set and --seed are overrides, as in sim run: a problem in one names it.
@@ -55,9 +61,10 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
     ) ??
     base.sweep?.replications ??
     1;
-  // Every run is a simulation of up to limits.maxEvents events: refuse a sweep that could not end this year.
+  // Every run is a simulation of up to limits.maxEvents events: refuse a sweep that could not
+  // end this year, or a grid larger than the command can hold (limit).
   const points = axes.reduce((n, a) => n * a.values.length, 1);
-  if (points * replications > MAX_GRID_POINTS) {
+  if (points * replications > limit.max) {
     // Named where the numbers were given: the flag, else the --vary axes, else the file's block.
     const flag =
       args.replications !== undefined
@@ -65,7 +72,7 @@ export function loadSweep(args: SweepArgs, command: string): SweepDefinition {
         : args.vary.length > 0
           ? args.vary.map((v) => `--vary ${v}`).join(' ')
           : `${path}: at sweep.${replications > 1 ? 'replications' : 'vary'}`;
-    throw new UserError(`${flag}: ${msg.tooManyRuns(points, replications, MAX_GRID_POINTS)}`);
+    throw new UserError(`${flag}: ${msg.tooManyRuns(points, replications, limit.max, limit.why)}`);
   }
   return { name: base.name ?? basename(path).replace(/\.json$/, ''), source, raw, base, axes, replications };
 }

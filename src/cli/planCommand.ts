@@ -1,6 +1,6 @@
 // sim plan <scenario> --target-rps X --p99 Y --vary ...: the cheapest configuration of the
 // grid that meets the targets.
-import { COST_KEYS, plan, type CostKey, type PlanTargets } from '../analysis/plan/plan.js';
+import { COST_KEYS, MAX_PLAN_RUNS, PLAN_RUNS_WHY, plan, type CostKey, type PlanTargets } from '../analysis/plan/plan.js';
 import * as msg from '../messages.js';
 import { planText } from '../analysis/plan/planText.js';
 import { runSweep, prepareSweep } from '../analysis/sweep/sweep.js';
@@ -46,7 +46,7 @@ export const planCommand = defineCommand({
     };
     const json = jsonTarget(args.json, [args.scenario as string]);
     const costOrder = costKeys(singleValue('--cost', args.cost, 'workers,cores'));
-    const def = loadSweep(args, 'plan');
+    const def = loadSweep(args, 'plan', { max: MAX_PLAN_RUNS, why: PLAN_RUNS_WHY });
     const everyReplication = Boolean(args['every-replication']);
     if (everyReplication && def.replications < 2)
       throw new UserError(

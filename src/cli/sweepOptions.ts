@@ -24,13 +24,13 @@ export function gridOptions<T>(y: Argv<T>) {
 }
 
 /**
- * Worker threads: at most 4 per core. Each holds its own copy of the simulator (the
- * message says how much), and more threads than cores run no faster: --jobs 100000 on a sweep of 1000
- * points started 1000 threads, gigabytes for nothing.
+ * Worker threads: at most 4 per core. Each holds its own copy of the simulator, and more
+ * threads than cores run no faster: --jobs 100000 on a sweep of 1000 points started 1000
+ * threads, gigabytes for nothing.
  */
 export function checkJobs(jobs: unknown): number {
   const cores = availableParallelism();
-  const why = `4 x the ${cores} core${cores === 1 ? '' : 's'} here: each thread holds its own simulator, about 15 MB, and more threads than cores run no faster`;
+  const why = `4 x the ${cores} core${cores === 1 ? '' : 's'} here: each thread holds its own copy of the simulator in memory, and more threads than cores run no faster`;
   return numberFlag('--jobs', jobs, { whole: true, min: 1, max: 4 * cores, why }, '4') ?? cores;
 }
 

@@ -223,7 +223,7 @@ function warnings(result: RunResult, fleet: FleetSummary | undefined): string[] 
   const perRequest = db !== undefined && db.pool === undefined && db.asyncpgPool === undefined && db.pgbouncer === undefined;
   if (db !== undefined && perRequest && db.refused > 0 && r !== undefined && r.held > 0 && r.awaitingClient >= r.held / 2) {
     out.push(
-      `a connection storm: when PostgreSQL refused, ${r.awaitingClient.toFixed(0)} of its ${r.held.toFixed(0)} slots (mean) were held by backends waiting for their worker to answer authentication. Real storms like this vary from run to run (the calibration kit's: 0 to 52 % refused for one configuration), seeds much less: read the 500s as a typical run's, not a bound; in the kit's held-out storms the model came within 5 points of the real median for most, but not with PostgreSQL in one cpu cgroup (machine.taskGroups "service": fewer) or for a burst written as the connections open (ab: fewer) (docs/validation.md, "Held-out storms")`,
+      `a connection storm: when PostgreSQL refused, ${r.awaitingClient.toFixed(0)} of its ${r.held.toFixed(0)} slots (mean) were held by backends waiting for their worker to answer authentication. Real storms like this vary widely from run to run, seeds much less: read the 500s as a typical run's, not a bound; in the calibration kit's held-out storms the model came near the real median for most, but not with PostgreSQL in one cpu cgroup (machine.taskGroups "service": fewer) or for a burst written as the connections open (ab: fewer) (docs/validation.md, "Held-out storms", for the figures)`,
     );
   }
   const shared = sharedCoresWarning(result, fleet);
@@ -250,7 +250,7 @@ function lightRequestsWarning(result: RunResult, fleet: FleetSummary | undefined
   const perRequest = result.workersCpuUnderLoad / ended;
   const busy = result.workersCpuUnderLoad / result.total;
   if (perRequest >= LIGHT_REQUEST_CPU || busy < Math.min(result.server.workers, result.cores) / 2) return undefined;
-  return `requests this light (${(perRequest / 1000).toFixed(3)} ms of a worker's CPU each, no database) on a busy gevent worker: in the calibration kit's runs of one gevent worker on a trivial handler at hey -c 1, 10 and 50, on two machines, the model's Requests/sec came out 8-38 % above the real one (a real process pays more to resume after each wait, and at -c 10 and 50 the real worker left part of its core idle; neither is modelled): read it as an upper bound (docs/validation.md, "The spread twenty rounds on the AMD machine, and md5 a third time")`;
+  return `requests this light (${(perRequest / 1000).toFixed(3)} ms of a worker's CPU each, no database) on a busy gevent worker: in the calibration kit's runs of one gevent worker on a trivial handler at hey -c 1, 10 and 50, on two machines, the model's Requests/sec came out above the real one at every concurrency (a real process pays more to resume after each wait, and at -c 10 and 50 the real worker left part of its core idle; neither is modelled): read it as an upper bound (docs/validation.md, "The spread twenty rounds on the AMD machine, and md5 a third time", for the figures)`;
 }
 
 /** Below this much of the worker's CPU a request (µs), the kit's trivial-handler rows apply (theirs: calibration/wakeup_direct.sh's runs in docs/validation.md). */
@@ -272,7 +272,7 @@ function sharedCoresWarning(result: RunResult, fleet: FleetSummary | undefined):
   if (result.cacheRefill || workers <= result.cores || result.total <= 0) return undefined;
   const busyCores = result.workersCpuUnderLoad / result.total;
   if (busyCores < result.cores / 2) return undefined;
-  return `${workers} workers, each with its own pool, took turns on ${result.cores} cores and kept ${busyCores.toFixed(1)} of them busy: the model charges a pooled request the same CPU however many workers share a core (server.cacheRefillCpu, when measured, charges what a switch between them costs). In the calibration kit's runs like this (4 gevent workers with SQLAlchemy's pool, 4 UvicornWorkers with asyncpg's, on 2 cores) the real workers spent 9-64 % more CPU per request than one worker alone, and the model's Requests/sec came out 21-80 % high: read it as an upper bound (docs/validation.md, "SQLAlchemy's pool")`;
+  return `${workers} workers, each with its own pool, took turns on ${result.cores} cores and kept ${busyCores.toFixed(1)} of them busy: the model charges a pooled request the same CPU however many workers share a core (server.cacheRefillCpu, when measured, charges what a switch between them costs). In the calibration kit's runs like this (4 gevent workers with SQLAlchemy's pool, 4 UvicornWorkers with asyncpg's, on 2 cores) the real workers spent more CPU per request than one worker alone, and the model's Requests/sec came out high: read it as an upper bound (docs/validation.md, "SQLAlchemy's pool", for the figures)`;
 }
 
 /** hey's histogram(): ten equal buckets between fastest and slowest, counted on sorted values. */

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import * as msg from '../messages.js';
 import { count, MAX_LIST, MAX_PG_CONNECTIONS, MAX_WEIGHT, MAX_WORKERS, positiveCount, positiveSeconds, seconds } from './units.js';
 import { stepSchema } from './stepSchema.js';
+import { inMs, MEASURED_COSTS as M } from './measuredCosts.js';
 const handler = z.enum(['async', 'def']);
 import { breakerSchema } from './incidentSchema.js';
 const stepsSchema = z.array(stepSchema).min(1).max(MAX_LIST).meta({ description: 'At most 10,000 steps.' });
@@ -98,10 +99,12 @@ export const appSchema = z
         description:
           "asyncpg's pool (asyncpg.create_pool) in each worker process: dbConnect acquires a connection, dbClose releases it. Use with app.driver asyncpg.",
       }),
-    driver: z.enum(['psycopg2', 'asyncpg']).default('psycopg2').meta({
-      description:
-        "The database driver, for the exceptions it raises (psycopg2's OperationalError, asyncpg's TooManyConnectionsError). Its connect CPU is dbConnect's cpu: asyncpg computes scram-sha-256's proof in Python (measured: 27 ms, src/scenario/measuredCosts.ts), so set it for asyncpg.",
-    }),
+    driver: z
+      .enum(['psycopg2', 'asyncpg'])
+      .default('psycopg2')
+      .meta({
+        description: `The database driver, for the exceptions it raises (psycopg2's OperationalError, asyncpg's TooManyConnectionsError). Its connect CPU is dbConnect's cpu: asyncpg computes scram-sha-256's proof in Python (measured: ${inMs(M.uvicorn.connectCpu)} ms, src/scenario/measuredCosts.ts), so set it for asyncpg.`,
+      }),
     autocommit: z.boolean().optional().meta({
       description:
         "The driver's autocommit (psycopg2's connection.autocommit). Off, psycopg2's default: before the first query psycopg2 sends BEGIN and waits for it (a round trip of its own, one more turn of the worker's loop), and the transaction stays open until the handler closes its connection (it does not commit). Behind PgBouncer that client then holds its server connection until it closes, and closing inside the transaction makes PgBouncer close the server connection ('client disconnect while server was not ready'), so the next client waits for a new one: a fork of PostgreSQL's. Default: off for psycopg2, on for asyncpg (no implicit transaction). With an app-side pool the pool's checkin ends the transaction (SQLAlchemy's reset on return: a ROLLBACK round trip before the connection is back in the pool) and PgBouncer's part does not matter.",

@@ -1,7 +1,7 @@
 // The machine and the gunicorn server, as scenario files write them (gunicorn's settings): one section of the scenario format (schema.ts assembles them).
 import * as z from 'zod';
 import * as msg from '../messages.js';
-import { MEASURED_COSTS as M } from './measuredCosts.js';
+import { inMs, MEASURED_COSTS as M } from './measuredCosts.js';
 import {
   count,
   durationSpec,
@@ -35,7 +35,7 @@ export const machineSchema = z.strictObject({
   }),
   timeSlices: z.enum(['none', 'eevdf']).default('none').meta({
     description:
-      "With per-core run queues: how a core serves its runnable tasks. none (processor sharing: all of them at once, each at its share) or eevdf (one at a time, as Linux's EEVDF does since 6.6: the eligible task with the earliest virtual deadline runs, a slice of 0.70 ms x (1 + log2 cores) at a time, and keeps the core for it; the pick runs when the task blocks, at the 4 ms scheduler tick, or when a woken task would preempt; a task that sleeps keeps its lag, a new one gets half a slice; a core that goes idle pulls a task that has not run for 0.5 ms). Not the default: in the kit's connection storms it refuses 10-18 points fewer than the real runs (docs/validation.md, \"EEVDF's time slices\").",
+      "With per-core run queues: how a core serves its runnable tasks. none (processor sharing: all of them at once, each at its share) or eevdf (one at a time, as Linux's EEVDF does since 6.6: the eligible task with the earliest virtual deadline runs, a slice of 0.70 ms x (1 + log2 cores) at a time, and keeps the core for it; the pick runs when the task blocks, at the 4 ms scheduler tick, or when a woken task would preempt; a task that sleeps keeps its lag, a new one gets half a slice; a core that goes idle pulls a task that has not run for 0.5 ms). Not the default: in the kit's connection storms it refuses fewer than the real runs (docs/validation.md, \"EEVDF's time slices\", for the figures).",
   }),
   wakeupLatency: durationSpec.default(0).meta({
     description:
@@ -140,8 +140,7 @@ export const serverSchema = z.strictObject({
     MAX_FDS,
   ),
   threadpoolCpu: seconds.optional().meta({
-    description:
-      "uvicorn: the worker's extra CPU for a request whose handler is a `def` (Starlette's run_in_threadpool: handing the call to a thread and its result back to the loop), on its loop. Default: as measured on Linux, 0.1145 ms (calibration/uvicorn.sh; src/scenario/measuredCosts.ts).",
+    description: `uvicorn: the worker's extra CPU for a request whose handler is a \`def\` (Starlette's run_in_threadpool: handing the call to a thread and its result back to the loop), on its loop. Default: as measured on Linux, ${inMs(M.uvicorn.threadpoolCpu)} ms (calibration/uvicorn.sh; src/scenario/measuredCosts.ts).`,
   }),
   acceptPolicy: z.enum(['random', 'round-robin', 'first']).default('random').meta({
     description:

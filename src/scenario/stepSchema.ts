@@ -2,7 +2,7 @@
 // (schema.ts assembles them).
 import * as z from 'zod';
 import * as msg from '../messages.js';
-import { MEASURED_COSTS as M } from './measuredCosts.js';
+import { inMs, MEASURED_COSTS as M } from './measuredCosts.js';
 import { durationSpec, MAX_CACHE_KEYS, MAX_FDS, positiveCountOptional, seconds } from './units.js';
 
 const io = z.enum(['cooperative', 'blocking']).meta({
@@ -19,8 +19,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
     kind: z.literal('dbConnect'),
     io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
     cpu: durationSpec.optional().meta({
-      description:
-        "Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot (a blocking connect on a thread of its own, gthread or a `def` handler, computes it on a core without the GIL: psycopg2 runs PQconnectdb with the GIL released). Default: as measured for database.authMethod on Linux (scram-sha-256 4.763 ms, md5 0.653, trust 0.587: src/scenario/measuredCosts.ts).",
+      description: `Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot (a blocking connect on a thread of its own, gthread or a \`def\` handler, computes it on a core without the GIL: psycopg2 runs PQconnectdb with the GIL released). Default: as measured for database.authMethod on Linux (scram-sha-256 ${inMs(M.connectCpu['scram-sha-256'])} ms, md5 ${inMs(M.connectCpu.md5)}, trust ${inMs(M.connectCpu.trust)}: src/scenario/measuredCosts.ts).`,
     }),
     startCpu: seconds.default(M.connectStartCpu).meta({
       description:

@@ -67,6 +67,13 @@ describe('sim init --worker-class gevent --workers 4 --connections 100 --db-max-
     expect(json.app.steps[0].cpu).toBe(MEASURED_COSTS.connectCpu['scram-sha-256']);
   });
 
+  // A note says how a cost was measured, not what a measurement came to beside the
+  // default it writes: such a figure went stale when the kit measured again.
+  it('quotes no measured share in its notes, pointing to the docs instead', () => {
+    for (const [path, note] of Object.entries(json.notes as Record<string, string>)) expect(note, path).not.toMatch(/\d ?%/);
+    expect(json.notes['database.backendExitTime']).toContain('docs/validation.md, "When a closing backend frees its slot"');
+  });
+
   it('leaves the task grouping unstated, with a note, so that --sensitivity tries it', () => {
     expect(json.machine.taskGroups).toBeUndefined();
     expect(json.notes['machine.taskGroups']).toMatch(/calibration\/autogroup\.sh.*--sensitivity/);

@@ -716,6 +716,14 @@ export const ERROR_CASES: ErrorCase[] = [
     '--every-replication: expected no value (or =true, =false), got "maybe"',
     'Sweeps and plans',
   ),
+  // Hardening audit: a plan held every point's scenario before its first run (a million
+  // points: gigabytes), and accepted any grid a sweep accepts.
+  flag(
+    'a plan of too many runs (hardening)',
+    ['plan', 'scenario.json', '--target-rps', '10', '--p99', '1', '--vary', 'server.workers=1..1000', '--vary', 'client.requests=20..30'],
+    '--vary server.workers=1..1000 --vary client.requests=20..30: 11000 points x 1 replications = 11000 runs; at most 10000',
+    'Sweeps and plans',
+  ),
 
   // --- Limits: work predictably beyond a budget is refused before the run (issue 17,
   // "refused before it starts, with the estimate"); a budget that runs out during the run

@@ -1,8 +1,8 @@
 // Reads hey's default text report back into numbers, section by section, as hey prints
 // it (rakyll/hey requester/print.go: defaultTmpl in 0.1.x; the older print() writes the
-// same lines with different blank lines). Every non-blank line must be one hey prints;
-// anything else is an error naming the line, so a truncated or foreign file never
-// passes for a measurement.
+// same lines with different blank lines). Every non-blank line must be one hey prints,
+// and the report must reach its Status code distribution, complete; anything else is an
+// error naming the line, so a truncated or foreign file never passes for a measurement.
 //
 // What hey 0.1.4 prints, checked against Debian's build (calibration/results):
 //   Summary: Total, Slowest, Fastest, Average, Requests/sec in "%4.4f" (NaN, padded to
@@ -102,7 +102,9 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
   let details: Partial<NonNullable<HeyReport['details']>> | null = null;
   const statusCodes: Record<string, number> = {};
   const errors: Record<string, number> = {};
-  const seen = new Set<Section>();
+  // Where each section begins and ends: a truncated report is refused naming the line.
+  const headers = new Map<Section, number>();
+  const ends = new Map<Section, number>();
   let section: Section | undefined;
 
   for (let i = 0; i < lines.length; i++) {
@@ -111,13 +113,15 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
     if (line.trim() === '') continue;
     if (line in SECTIONS) {
       const next = SECTIONS[line as keyof typeof SECTIONS];
-      if (seen.has(next)) fail(i, `"${line}" a second time`);
+      if (headers.has(next)) fail(i, `"${line}" a second time`);
       if (section !== undefined && ORDER.indexOf(next) < ORDER.indexOf(section)) fail(i, `"${line}" out of hey's order`);
       if (next === 'details') details = {};
-      seen.add(next);
+      headers.set(next, i);
+      ends.set(next, i);
       section = next;
       continue;
     }
+    if (section !== undefined) ends.set(section, i);
     switch (section) {
       case undefined:
         fail(i, 'expected hey\'s report to begin with "Summary:"');
@@ -184,22 +188,46 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
     }
   }
 
+  if (!headers.has('summary')) throw new UserError(`${source}: not a hey report: no "Summary:" section`);
+  // Every report with a Summary has a Status code distribution, empty when nothing
+  // answered (both of hey's layouts print it last but for the errors): a report without
+  // one was cut short, wherever it stops.
+  const errorsAt = headers.get('errors');
+  if (!headers.has('statusCodes')) {
+    if (errorsAt !== undefined) fail(errorsAt, 'expected "Status code distribution:" before "Error distribution:" (hey prints both)');
+    throw new UserError(
+      `${source}:${ends.get(section!)! + firstLine}: hey's report ends here, in its "${headerOf(section!)}" section, without the "Status code distribution:" hey prints after it: the output was cut short`,
+    );
+  }
   const missing = (['total', 'slowest', 'fastest', 'average', 'requestsPerSec'] as const).filter((k) => !(k in summary));
-  if (!seen.has('summary')) throw new UserError(`${source}: not a hey report: no "Summary:" section`);
   if (missing.length > 0) throw new UserError(`${source}: hey's Summary lacks ${missing.join(', ')}`);
   if (summary.total === null || summary.requestsPerSec === null)
     throw new UserError(`${source}: hey's Summary has no Total or Requests/sec`);
   if (details !== null && Object.keys(details).length !== 5) {
     throw new UserError(`${source}: hey's Details section has ${Object.keys(details).length} of its 5 lines`);
   }
+  // hey prints "Error distribution:" only when there were errors, each on a line under it.
+  if (errorsAt !== undefined && Object.keys(errors).length === 0) {
+    throw new UserError(
+      `${source}:${errorsAt + firstLine}: hey's "Error distribution:" has no lines; expected lines such as "  [5]\tGet ...: context deadline exceeded" under it: the output was cut short here`,
+    );
+  }
   const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
   const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
-  // hey's histogram counts every response (the first distributionsLimitedTo of them).
+  // Every request hey starts ends as a response or an error, even under -z: a report of
+  // neither stops before the "Error distribution:" that would have followed.
+  if (responses === 0 && errorsAt === undefined) {
+    throw new UserError(
+      `${source}:${ends.get('statusCodes')! + firstLine}: hey's report ends here, its status code distribution empty, without the "Error distribution:" hey prints when no response came: the output was cut short`,
+    );
+  }
+  // hey's histogram counts every response (the first distributionsLimitedTo of them). A
+  // report cut between the lines of its status code distribution counts fewer.
   const binned = histogram.reduce((a, b) => a + b.count, 0);
   const expected = distributionsLimitedTo === null ? responses : Math.min(responses, distributionsLimitedTo);
   if (histogram.length > 0 && binned !== expected) {
     throw new UserError(
-      `${source}: hey's histogram counts add up to ${binned}, expected ${expected} (the responses in its status code distribution): the output was edited or cut`,
+      `${source}:${ends.get('statusCodes')! + firstLine}: hey's histogram counts add up to ${binned}, expected ${expected} (the responses in its status code distribution, which ends here): the output was cut short or edited`,
     );
   }
   return {
@@ -221,6 +249,10 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
     responses,
     errorCount,
   };
+}
+
+function headerOf(section: Section): string {
+  return Object.entries(SECTIONS).find(([, s]) => s === section)![0];
 }
 
 function number(text: string): number | null {

@@ -253,6 +253,19 @@ export class OutputLines {
     return i < 0 ? undefined : i;
   }
 
+  /** The last line that is not blank, where a truncated output stops. */
+  lastLine(): number {
+    for (let i = this.lines.length - 1; i >= 0; i--) if (this.lines[i].trim() !== '') return i;
+    return 0;
+  }
+
+  /** The output stops before `missing`, which the tool prints: an error naming its last line. */
+  cutShort(missing: string): never {
+    throw new UserError(
+      `${this.source}:${this.lastLine() + this.firstLine}: ${this.what} ends here, without ${missing}: the output was cut short`,
+    );
+  }
+
   /**
    * The line starting with `label`, matched against `re` (on the trimmed line); an error
    * naming the line when it does not match, and when the line is missing but required.
@@ -262,7 +275,7 @@ export class OutputLines {
     if (i === undefined) {
       if (required)
         throw new UserError(
-          `${this.source}: ${this.what} without a line such as ${JSON.stringify(example)}: the output was cut or is not ${this.what}`,
+          `${this.source}:${this.lastLine() + this.firstLine}: ${this.what} ends here without a line such as ${JSON.stringify(example)}: the output was cut short, or is not ${this.what}`,
         );
       return undefined;
     }

@@ -47,6 +47,16 @@ export interface Cost {
   dbConnections: number | null;
 }
 
+/**
+ * The most runs (configurations x replications) a plan takes. A plan holds every
+ * configuration's scenario and figures at once, to rank them all (and --json lists them
+ * all), so its memory grows with the grid: a grid of a million points took gigabytes
+ * before its first run. Unlike a sweep, a plan cannot be split into shards.
+ */
+export const MAX_PLAN_RUNS = 10_000;
+export const PLAN_RUNS_WHY =
+  "a plan holds every configuration's scenario and figures to rank them: use a coarser grid, then a finer one around its answer";
+
 /** What a plan may minimize, in the order it compares them. */
 export const COST_KEYS = ['cores', 'workers', 'connections', 'dbConnections'] as const;
 export type CostKey = (typeof COST_KEYS)[number];

@@ -201,6 +201,50 @@ describe('parseHeyOutput rejects what hey does not print', () => {
   }
 });
 
+describe('parseHeyOutput refuses a report cut short, naming the line where it ends', () => {
+  /** hey's report (the kit's command line left out) cut after its line `n`. */
+  const cut = (name: string, n: number) => `${heyStdout(name).split('\n').slice(0, n).join('\n')}\n`;
+
+  it.each([
+    [5, 'Summary:'],
+    [7, 'Summary:'],
+    [12, 'Response time histogram:'],
+    [29, 'Latency distribution:'],
+    [38, 'Details (average, fastest, slowest):'],
+  ])('cut after line %i, in its %s section', (n, header) => {
+    expect(() => parseHeyOutput(cut('patched-c125.r1.txt', n), 'c125')).toThrow(
+      `c125:${n}: hey's report ends here, in its "${header}" section, without the "Status code distribution:" hey prints after it: the output was cut short`,
+    );
+  });
+
+  it('cut between the lines of its status code distribution: fewer responses than the histogram counts', () => {
+    expect(() => parseHeyOutput(cut('patched-c125.r1.txt', 43), 'c125')).toThrow(
+      "c125:43: hey's histogram counts add up to 125, expected 100 (the responses in its status code distribution, which ends here): the output was cut short or edited",
+    );
+  });
+
+  it('cut after "Error distribution:", or before it when nothing answered', () => {
+    expect(() => parseHeyOutput(cut('refused-c2-n10.r1.txt', 24), 'refused')).toThrow(
+      /^refused:24: hey's "Error distribution:" has no lines; expected lines such as .* under it: the output was cut short here$/,
+    );
+    expect(() => parseHeyOutput(cut('refused-c2-n10.r1.txt', 23), 'refused')).toThrow(
+      /^refused:22: hey's report ends here, its status code distribution empty, without the "Error distribution:" hey prints when no response came: the output was cut short$/,
+    );
+  });
+
+  it('numbers the lines of the file, counting the command line before the report', () => {
+    const text = fixture('patched-c125.r1.txt').split('\n').slice(0, 30).join('\n');
+    expect(() => parseHeyRun(text, 'f.txt')).toThrow(/^f\.txt:30: hey's report ends here, in its "Latency distribution:" section/);
+  });
+
+  it('refuses an Error distribution without the Status code distribution hey prints before it', () => {
+    const text = heyStdout('refused-c2-n10.r1.txt').replace('Status code distribution:\n', '');
+    expect(() => parseHeyOutput(text, 'edited')).toThrow(
+      /^edited:23: expected "Status code distribution:" before "Error distribution:" \(hey prints both\), got "Error distribution:"$/,
+    );
+  });
+});
+
 describe('parseHeyRun: the saved file with its command line', () => {
   it('reads the command line the kit records, and the report after it', () => {
     const run = parseHeyRun(fixture('patched-c125.r1.txt'), 'c125.txt');

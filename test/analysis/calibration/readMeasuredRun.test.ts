@@ -104,11 +104,31 @@ describe('wrk: its responses, with non-2xx/3xx and socket errors apart', () => {
     );
   });
 
-  it('says what is missing from a cut report', () => {
+  it('says what is missing from a cut report, and where it ends', () => {
     const cut = text('wrk/c10-d3s.txt').split('\n').slice(0, 6).join('\n');
     expect(() => readMeasuredRun(cut, 'w.txt')).toThrow(
-      /^w\.txt: wrk's report without a line such as "Requests\/sec: {3}1681\.98": the output was cut/,
+      /^w\.txt:6: wrk's report ends here without a line such as "Requests\/sec: {3}1681\.98": the output was cut short/,
     );
+    const afterLatency = text('wrk/c10-d3s.txt').split('\n').slice(0, 4).join('\n');
+    expect(() => readMeasuredRun(afterLatency, 'w.txt')).toThrow(
+      /^w\.txt:4: wrk's report ends here without a line such as "5063 requests in/,
+    );
+  });
+
+  it('refuses a report cut in its Requests/sec figure, or before the Transfer/sec line that follows it', () => {
+    const lines = text('wrk/c10-d3s.txt').split('\n');
+    const message =
+      /^w\.txt:8: wrk's report ends here, without the "Transfer\/sec:" line wrk prints after "Requests\/sec:": the output was cut short$/;
+    expect(() => readMeasuredRun(`${lines.slice(0, 8).join('\n')}\n`, 'w.txt')).toThrow(message);
+    expect(() =>
+      readMeasuredRun(
+        lines
+          .slice(0, 8)
+          .join('\n')
+          .replace(/1342\.97$/, '1342'),
+        'w.txt',
+      ),
+    ).toThrow(message);
   });
 });
 
@@ -120,6 +140,21 @@ describe('ab: Failed requests include length mismatches, which stay responses', 
     expect(r.report.errorCount).toBe(0);
     expect(r.report.summary).toMatchObject({ total: 0.111, requestsPerSec: 1795.4, fastest: 0.003, average: 0.005, slowest: 0.01 });
     expect(r.report.latency).toMatchObject({ p50: 0.005, p75: 0.006, p90: 0.007, p95: 0.008, p99: 0.009 });
+  });
+
+  it('refuses a report cut before its Connection Times, within them, or within the percentage table', () => {
+    const lines = text('ab/n200-c10.txt').split('\n');
+    const cut = (n: number) => () => readMeasuredRun(`${lines.slice(0, n).join('\n')}\n`, 'a.txt');
+    expect(cut(26)).toThrow(
+      /^a\.txt:26: ab's report ends here, without the "Connection Times \(ms\)" table ab prints when a request completed: the output was cut short$/,
+    );
+    expect(cut(31)).toThrow(/^a\.txt:31: ab's report ends here without a line such as "Total: {10}3 {4}6 {3}2\.1/);
+    expect(cut(40)).toThrow(
+      /^a\.txt:40: ab's report ends here, without the row " 100% {2}\.\.\. \(longest request\)" that ends ab's percentage table/,
+    );
+    expect(() => readMeasuredRun(`${lines.slice(0, 34).join('\n')}\nPercentage of the req\n`, 'a.txt')).toThrow(
+      /^a\.txt:35: expected "Percentage of the requests served within a certain time \(ms\)" and its rows \(the output was cut short here\)/,
+    );
   });
 
   it('states -n, -c and no keep-alive (HTTP/1.0) unless the output shows -k', () => {
@@ -137,6 +172,18 @@ describe('siege: transactions below 400, the rest failed together with the error
     const textual = read('siege/text-c5-r20.txt');
     expect(textual.report.statusCodes).toEqual({ '2xx/3xx': 91, failed: 9 });
     expect(textual.client).toMatchObject({ concurrency: 5, keepAlive: false });
+  });
+
+  it('refuses a summary cut in its last figure, or before the brace that closes the JSON', () => {
+    const json = text('siege/c5-r20.txt');
+    expect(() => readMeasuredRun(json.replace(/\n\}\n$/, '\n'), 's.txt')).toThrow(
+      /^s\.txt:12: siege's summary ends here, without the "\}" that closes siege's JSON summary: the output was cut short$/,
+    );
+    expect(() => readMeasuredRun(json.replace(/0\.00\n\}\n$/, '0.0'), 's.txt')).toThrow(
+      /^s\.txt:12: expected Shortest transaction with two decimals as siege prints it \(the output was cut short here, or edited\)/,
+    );
+    const textual = text('siege/text-c5-r20.txt').replace(/0\.00\n \n$/, '0.0');
+    expect(() => readMeasuredRun(textual, 's.txt')).toThrow(/^s\.txt:15: expected Shortest transaction with two decimals/);
   });
 });
 
@@ -192,6 +239,11 @@ describe('vegeta: an open loop; status 0 is a request without a response', () =>
     expect(r.client).toMatchObject({ openLoop: true, targetRate: 100.1, duration: 9.99 });
   });
 
+  it('refuses a report cut before its "Error Set:" line', () => {
+    const cut = text('vegeta/rate100-10s.txt').split('\n').slice(0, 7).join('\n');
+    expect(() => readMeasuredRun(cut, 'v.txt')).toThrow(/^v\.txt:7: vegeta's report ends here without a line such as "Error Set:"/);
+  });
+
   it('refuses status codes that do not add up to the requests', () => {
     const edited = text('vegeta/rate100-10s.txt').replace('500:100', '500:90');
     expect(() => readMeasuredRun(edited, 'v.txt')).toThrow(/status codes add up to 990, expected its 1000 requests/);
@@ -244,6 +296,57 @@ describe('hey -o csv: one line per response', () => {
         'h.csv:80: column 8 is "0.037", expected a time with four decimals as hey prints it: the output was cut short here, or edited',
       ),
     );
+  });
+});
+
+describe('an output cut short is refused, wherever it is cut', () => {
+  /** The lines (1-based) after which the output, cut there, still reads. */
+  function readableCuts(whole: string, source: string): number[] {
+    const lines = whole.split('\n');
+    const readable: number[] = [];
+    for (let n = 1; n <= lines.length; n++) {
+      try {
+        readMeasuredRun(`${lines.slice(0, n).join('\n')}\n`, source);
+        readable.push(n);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+      }
+    }
+    return readable;
+  }
+  const from = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, i) => first + i);
+  /** hey's report as hey prints it, without the kit's command line (which would catch a cut by the count). */
+  const heyStdout = (path: string) => text(path).split('\n').slice(1).join('\n');
+
+  // Only the whole output reads, and where what is left is itself an output the tool
+  // prints: before an optional part (hey's Error distribution, ab's percentage table,
+  // which ab -d leaves out), or after the last figure (blank lines, vegeta's error
+  // messages, siege's log-file notice).
+  it.each([
+    ['hey/patched-c10.r1.txt', from(41, 45)],
+    ['hey/patched-c125.r1.txt', from(44, 48)],
+    ['hey/actors-c1000.r1.txt', from(44, 48)],
+    ['hey/sync4-c10-n20.r1.txt', from(41, 45)],
+    ['hey/refused-c2-n10.r1.txt', from(25, 27)],
+    ['hey/slow-timeouts-c1-n10.r1.txt', [43, 44, ...from(46, 48)]],
+  ])("%s (hey's report alone)", (path, readable) => {
+    expect(readableCuts(heyStdout(path), path)).toEqual(readable);
+  });
+
+  it.each([
+    ['ab/n200-c10.txt', [33, 34, 44, 45]],
+    ['ab/keepalive-n200-c10.txt', [34, 35, 45, 46]],
+    ['wrk/c10-d3s.txt', [9, 10]],
+    ['wrk/latency-c10-d3s.txt', [13, 14]],
+    ['wrk/timeouts-c8-d3s.txt', [14, 15]],
+    ['wrk2/r200-c10-d30s.txt', [12, 13]],
+    ['wrk2/latency-r200-c10-d30s.txt', [34, 35]],
+    ['siege/c5-r20.txt', [13, 14]],
+    ['siege/c5-t3s.txt', from(13, 17)],
+    ['siege/text-c5-r20.txt', from(15, 17)],
+    ['vegeta/rate100-10s.txt', from(8, 11)],
+  ])('%s', (path, readable) => {
+    expect(readableCuts(text(path), path)).toEqual(readable);
   });
 });
 

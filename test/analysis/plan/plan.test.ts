@@ -20,6 +20,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_PLAN_RUNS, PLAN_RUNS_WHY } from '../../../src/analysis/plan/plan.js';
 import { sim } from '../../sim.js';
 import { withoutCosts } from '../../helpers.js';
 
@@ -192,5 +193,21 @@ describe('sim plan', () => {
     );
     expect((await sim('plan', file, '--target-rps', '-1', '--p99', '1', ...grid)).code).toBe(2);
     expect((await sim('plan', file, '--p99', '1', ...grid)).err).toMatch(/^sim: --target-rps: expected a value, e\.g\. --target-rps 500$/m);
+  });
+
+  it('refuses more runs than a plan holds (MAX_PLAN_RUNS) before the first, naming the flags that asked for them', async () => {
+    const targets = ['--target-rps', '45', '--p99', '1', '--jobs', '1'];
+    const points = await sim('plan', file, ...targets, '--vary', `seed=1..${MAX_PLAN_RUNS + 1}`);
+    expect(points.code).toBe(2);
+    expect(points.out).toBe('');
+    expect(points.err).toBe(
+      `sim: --vary seed=1..${MAX_PLAN_RUNS + 1}: ${MAX_PLAN_RUNS + 1} points x 1 replications = ${MAX_PLAN_RUNS + 1} runs; at most ${MAX_PLAN_RUNS} (${PLAN_RUNS_WHY})\n`,
+    );
+    const replications = Math.floor(MAX_PLAN_RUNS / 3) + 1;
+    const runs = await sim('plan', file, ...targets, '--vary', 'server.workers=1..3', '--replications', String(replications));
+    expect(runs.code).toBe(2);
+    expect(runs.err).toMatch(
+      new RegExp(`^sim: --replications ${replications}: 3 points x ${replications} replications = ${3 * replications} runs; at most`),
+    );
   });
 });

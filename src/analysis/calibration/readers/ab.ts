@@ -18,6 +18,8 @@
 import { UserError } from '../../../scenario/errors.js';
 import { buildReport, OutputLines, type MeasuredRun } from '../measuredRun.js';
 
+const TABLE_HEADER = 'Percentage of the requests served within a certain time (ms)';
+
 export function isAb(text: string): boolean {
   return /^This is ApacheBench/m.test(text) || (/^Time taken for tests:/m.test(text) && /^Complete requests:/m.test(text));
 }
@@ -45,20 +47,36 @@ export function parseAb(text: string, source: string, firstLine = 1): MeasuredRu
       'Requests per second:    1691.50 [#/sec] (mean)',
     )![1],
   );
+  // ab prints its Connection Times whenever a request completed, the Total row last.
   // Total:  min  mean[+/-sd]  median  max, in whole milliseconds.
+  const connectionTimes = out.find(/^Connection Times \(ms\)$/) !== undefined;
+  if (complete > 0 && !connectionTimes) out.cutShort('the "Connection Times (ms)" table ab prints when a request completed');
   const times = out.match(
     /^Total:\s+\d/,
     /^Total:\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)$/,
     'Total:          3    6   2.1      5      16',
-    false,
+    connectionTimes,
   );
+  // The percentage table is optional (ab -d leaves it out), but once begun it ends with
+  // the longest request.
   const percentiles: Record<number, number> = {};
   const table = out.find(/^Percentage of the requests served within/);
+  const last = out.lines[out.lastLine()].trim();
+  if (table === undefined && TABLE_HEADER.startsWith(last))
+    out.fail(out.lastLine(), `expected "${TABLE_HEADER}" and its rows (the output was cut short here)`);
   if (table !== undefined) {
-    for (let i = table + 1; i < out.lines.length; i++) {
+    let longest = false;
+    let i = table + 1;
+    for (; i < out.lines.length; i++) {
       const m = /^\s*(\d+)%\s+(\d+)( \(longest request\))?$/.exec(out.lines[i]);
       if (!m) break;
       percentiles[Number(m[1])] = Number(m[2]) / 1000;
+      longest = m[3] !== undefined;
+    }
+    if (!longest) {
+      if (out.lines[i] !== undefined && out.lines[i].trim() !== '')
+        out.fail(i, 'expected a row of the percentage table such as "  99%     19" or " 100%     22 (longest request)"');
+      out.cutShort('the row " 100%  ... (longest request)" that ends ab\'s percentage table');
     }
   }
   const [connect, receive, , exceptions] = kinds === undefined ? [0, 0, 0, 0] : kinds.slice(1).map(Number);

@@ -29,6 +29,7 @@ const FIELDS = [
   ['shortest_transaction', 'Shortest transaction', ''],
 ] as const;
 type Field = (typeof FIELDS)[number][0];
+const COUNTS = new Set<Field>(['transactions', 'successful_transactions', 'failed_transactions']);
 
 export function isSiege(text: string): boolean {
   return (
@@ -41,15 +42,22 @@ export function parseSiege(text: string, source: string, firstLine = 1): Measure
   const out = new OutputLines(text, source, "siege's summary", firstLine);
   const v = {} as Record<Field, number>;
   for (const [key, label, unit] of FIELDS) {
+    const at = json ? new RegExp(`^(\\{\\s*)?"${key}":`) : new RegExp(`^${label}:`);
     const m = json
-      ? out.match(new RegExp(`^(\\{\\s*)?"${key}":`), new RegExp(`^(?:\\{\\s*)?"${key}":\\s*([\\d.]+),?$`), `"${key}":\t\t\t1.00,`)!
+      ? out.match(at, new RegExp(`^(?:\\{\\s*)?"${key}":\\s*([\\d.]+),?$`), `"${key}":\t\t\t1.00,`)!
       : out.match(
-          new RegExp(`^${label}:`),
+          at,
           new RegExp(`^${label}:\\s*([\\d.]+)${unit === '' ? '' : ` ${unit.replace('/', '\\/')}`}$`),
           `${label}:\t\t1.00${unit === '' ? '' : ` ${unit}`}`,
         )!;
+    // siege prints its times and rates with two decimals (%12.2f): fewer is a figure cut short.
+    if (!COUNTS.has(key) && !/^\d+\.\d\d$/.test(m[1]))
+      out.fail(out.find(at)!, `expected ${label} with two decimals as siege prints it (the output was cut short here, or edited)`);
     v[key] = Number(m[1]);
   }
+  // The JSON summary ends with its closing brace.
+  if (json && out.lines.slice(out.find(/^"shortest_transaction":/)! + 1).every((l) => l.trim() !== '}'))
+    out.cutShort('the "}" that closes siege\'s JSON summary');
   const failed = v.failed_transactions;
   if (v.successful_transactions > v.transactions)
     throw new UserError(

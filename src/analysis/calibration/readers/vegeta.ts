@@ -8,6 +8,8 @@
 //   Latencies     [min, mean, 50, 90, 95, 99, max]  2.1ms, 6.3ms, 5.2ms, ...
 //   Success       [ratio]                           90.00%
 //   Status Codes  [code:count]                      200:1080  500:120
+//   Error Set:
+//   500 Internal Server Error
 //
 // JSON durations are nanoseconds. Older vegetas print fewer columns (no min, 90, or
 // throughput): the bracketed names say which.
@@ -52,6 +54,8 @@ export function parseVegetaText(text: string, source: string, firstLine = 1): Me
     if (!m) out.fail(out.find(/^Status Codes\s+\[/)!, 'expected code:count pairs such as "200:1080  500:120"');
     statusCodes[m![1]] = (statusCodes[m![1]] ?? 0) + Number(m![2]);
   }
+  // vegeta ends its report with the "Error Set:" line, even when no error follows it.
+  out.match(/^Error Set:/, /^Error Set:$/, 'Error Set:');
   const total = Number(requests.total);
   const rate = Number(requests.rate);
   if (!Number.isInteger(total) || !Number.isFinite(rate)) out.fail(at('Requests'), 'expected a whole number of requests and a rate');

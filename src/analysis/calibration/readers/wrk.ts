@@ -12,6 +12,7 @@
 //     Socket errors: connect 0, read 0, write 0, timeout 12      (only when some)
 //     Non-2xx or 3xx responses: 505                             (only when some)
 //   Requests/sec:   1681.98
+//   Transfer/sec:    245.07KB
 //
 // wrk's "N requests" are the responses, whatever their status; socket errors are apart
 // (a timed-out request is counted as a timeout, its latency is not recorded).
@@ -47,6 +48,13 @@ export function parseWrk(text: string, source: string, firstLine = 1): MeasuredR
   const done = out.match(/^\d+ requests in /, /^(\d+) requests in ([\d.]+\w+), (\S+) read$/, '5063 requests in 3.01s, 737.65KB read')!;
   const doneIndex = out.find(/^\d+ requests in /)!;
   const rps = out.match(/^Requests\/sec:/, /^Requests\/sec:\s+([\d.]+)$/, 'Requests/sec:   1681.98')!;
+  // wrk prints Transfer/sec right after Requests/sec (then only what a Lua script's done()
+  // prints): a report without it was cut short, perhaps within the Requests/sec figure.
+  const rpsIndex = out.find(/^Requests\/sec:/)!;
+  const transfer = out.lines.slice(rpsIndex + 1).findIndex((l) => l.trim() !== '');
+  if (transfer < 0) out.cutShort('the "Transfer/sec:" line wrk prints after "Requests/sec:"');
+  if (!/^Transfer\/sec:\s+[\d.]+[KMGTP]?B$/.test(out.lines[rpsIndex + 1 + transfer].trim()))
+    out.fail(rpsIndex + 1 + transfer, 'expected a line such as "Transfer/sec:    245.07KB" after "Requests/sec:"');
   const socket = out.match(
     /^Socket errors:/,
     /^Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)$/,
