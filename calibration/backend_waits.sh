@@ -14,16 +14,30 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-3}"
 ONLY=.
-postgres_up_with_auth backend_waits.sh backend-waits .txt
+# TURNS=yes: only bench/backend_waits.py --turns (each turn of a connect and close paused
+# alone, 0, 2, 8 and 32 ms), into results/backend-waits-turns[-AUTH].txt.
+if [ "${TURNS:-}" = yes ]; then
+  postgres_up_with_auth backend_waits.sh backend-waits-turns .txt
+else
+  postgres_up_with_auth backend_waits.sh backend-waits .txt
+fi
 mkdir -p "$RESULTS"
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 quiet_begin
 {
-  echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH; one client, connect + actors query + close, 200 a batch"
+  if [ "${TURNS:-}" = yes ]; then
+    echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH; one client, connect + close, 150 a batch, one turn paused"
+  else
+    echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH; one client, connect + actors query + close, 200 a batch"
+  fi
   cd "$HERE/bench"
-  "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS"
-  "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS" --busy
-  "$PYTHON" backend_waits.py --select1 --n 300 --waits 0,0.5,1,2,4,8,16,32 --rounds "$ROUNDS"
+  if [ "${TURNS:-}" = yes ]; then
+    "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --turns --n 150 --waits 0,2,8,32 --rounds "$ROUNDS"
+  else
+    "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS"
+    "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS" --busy
+    "$PYTHON" backend_waits.py --select1 --n 300 --waits 0,0.5,1,2,4,8,16,32 --rounds "$ROUNDS"
+  fi
 } >"$OUT"
 quiet_end now
 say "$(grep medians "$OUT" | tr '\n' ' ')"

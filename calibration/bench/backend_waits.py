@@ -5,6 +5,12 @@ connect, the query, the close), as a gevent worker busy with other greenlets ans
 
   backend_waits.py --postmaster PID --n N --waits 0,2,8 [--rounds R] [--busy]
   backend_waits.py --select1 --n N --waits 0,0.5,1,2,4,8 [--rounds R]
+  backend_waits.py --postmaster PID --turns --n N --waits 0,2,8,32 [--rounds R]
+
+--turns: connect and close only (no query), the pause before one turn at a time: each turn's
+wait alone, so that the backend's extra CPU is what it pays to resume after that one wait.
+A turn is one poll of the async connect, or the close; the turns are counted on the first
+connection and each is paused in its own batches (turn 0: none paused).
 
 --select1: one open connection instead, SELECT 1 N times with the pause before each; the
 backend's own CPU per query from /proc/<its pid>/schedstat: what a backend pays to resume
@@ -48,10 +54,26 @@ def pause(seconds, busy):
         time.sleep(seconds)
 
 
-def wait(conn, seconds, busy):
+class Turns:
+    """Which turn of a connection is paused (0: every one, -1: none) and how many it took."""
+
+    def __init__(self, only):
+        self.only = only
+        self.n = 0
+
+    def pause(self, seconds, busy):
+        self.n += 1
+        if self.only == 0 or self.only == self.n:
+            pause(seconds, busy)
+
+
+EVERY = Turns(0)
+
+
+def wait(conn, seconds, busy, turns=EVERY):
     """Drives an async connection to POLL_OK, pausing before each of its turns."""
     while True:
-        pause(seconds, busy)
+        turns.pause(seconds, busy)
         state = conn.poll()
         if state == ext.POLL_OK:
             return
@@ -72,10 +94,22 @@ def one(seconds, busy):
     conn.close()
 
 
-def batch(pm, n, seconds, busy):
+def connect_close(seconds, turns):
+    """One connect and close, the pause before turn `turns.only` only; returns the turns it took."""
+    conn = psycopg2.connect(async_=1, **DB)
+    wait(conn, seconds, False, turns)
+    turns.pause(seconds, False)
+    conn.close()
+    return turns.n
+
+
+def batch(pm, n, seconds, busy, turn=None):
     s0, p0 = ps.stat(pm), ps.cpu(pm)
     for _ in range(n):
-        one(seconds, busy)
+        if turn is None:
+            one(seconds, busy)
+        else:
+            connect_close(seconds, Turns(turn))
     time.sleep(0.3)
     s1, p1 = ps.stat(pm), ps.cpu(pm)
     backends = (s1["cutime"] + s1["cstime"] - s0["cutime"] - s0["cstime"]) / n * 1e3
@@ -110,9 +144,26 @@ def main_select1(a, waits):
                                   for w, v in by.items()))
 
 
+def main_turns(a, waits):
+    count = connect_close(0, Turns(-1))
+    print(f"a connect and close takes {count} turns (the close last)", flush=True)
+    by = {}
+    for r in range(1, a.rounds + 1):
+        for turn in range(1, count + 1):
+            for w in waits:
+                b, p = batch(a.postmaster, a.n, w / 1e3, False, turn)
+                by.setdefault((turn, w), []).append(b)
+                print(f"round {r}, turn {turn}, wait {w:g} ms: backends {b:.3f} ms, postmaster {p:.3f} ms per connection", flush=True)
+    for turn in range(1, count + 1):
+        base = statistics.median(by[(turn, waits[0])])
+        print(f"medians, turn {turn}: " + "; ".join(
+            f"wait {w:g} ms {statistics.median(by[(turn, w)]):.3f} ms (+{statistics.median(by[(turn, w)]) - base:.3f})" for w in waits))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--select1", action="store_true")
+    ap.add_argument("--turns", action="store_true")
     ap.add_argument("--postmaster", type=int)
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--waits", default="0,2,8")
@@ -125,6 +176,9 @@ def main():
         return
     if a.postmaster is None:
         ap.error("--postmaster PID is needed (or --select1)")
+    if a.turns:
+        main_turns(a, waits)
+        return
     one(0, False)
     by = {w: [] for w in waits}
     for r in range(1, a.rounds + 1):
