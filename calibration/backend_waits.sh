@@ -15,8 +15,12 @@ RESULTS="${RESULTS:-$HERE/results}"
 ROUNDS="${ROUNDS:-3}"
 ONLY=.
 # TURNS=yes: only bench/backend_waits.py --turns (each turn of a connect and close paused
-# alone, 0, 2, 8 and 32 ms), into results/backend-waits-turns[-AUTH].txt.
-if [ "${TURNS:-}" = yes ]; then
+# alone, 0, 2, 8 and 32 ms), into results/backend-waits-turns[-AUTH].txt. WARMTH=yes: only
+# bench/resume_warmth.py (one turn paused 32 ms while the other core idles, runs another
+# backend's queries, or runs Python), into results/resume-warmth[-AUTH].txt.
+if [ "${WARMTH:-}" = yes ]; then
+  postgres_up_with_auth backend_waits.sh resume-warmth .txt
+elif [ "${TURNS:-}" = yes ]; then
   postgres_up_with_auth backend_waits.sh backend-waits-turns .txt
 else
   postgres_up_with_auth backend_waits.sh backend-waits .txt
@@ -25,13 +29,17 @@ mkdir -p "$RESULTS"
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 quiet_begin
 {
-  if [ "${TURNS:-}" = yes ]; then
+  if [ "${WARMTH:-}" = yes ]; then
+    echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH; one client, connect + close, 150 a batch, turn 5 paused 0 or 32 ms; the other core idle, or another backend's queries, or Python"
+  elif [ "${TURNS:-}" = yes ]; then
     echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH; one client, connect + close, 150 a batch, one turn paused"
   else
     echo "date: $(date -u +%FT%TZ); $(uname -r); $AUTH; one client, connect + actors query + close, 200 a batch"
   fi
   cd "$HERE/bench"
-  if [ "${TURNS:-}" = yes ]; then
+  if [ "${WARMTH:-}" = yes ]; then
+    "$PYTHON" resume_warmth.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS"
+  elif [ "${TURNS:-}" = yes ]; then
     "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --turns --n 150 --waits 0,2,8,32 --rounds "$ROUNDS"
   else
     "$PYTHON" backend_waits.py --postmaster "$(postmaster_pid)" --rounds "$ROUNDS"
