@@ -129,7 +129,7 @@ export const serverSchema = z.strictObject({
     .optional()
     .meta({
       description:
-        'With per-core run queues: the CPU a worker pays to refill its caches when it wakes on a core after other workers ran there, by how many distinct others did since it last ran there (linear between the points, from none at 0, the last value beyond). Two workers whose working sets fit in the caches together cost each other nothing; several evict each other. Default: none. Measure yours with calibration/switch_in.sh (RING=N: N + 1 others).',
+        'With per-core run queues: the CPU a worker pays to refill its caches when it wakes on a core after other workers ran there (under machine.timeSlices eevdf: each time its core switches to it, preempted before or not), by how many distinct others did since it last ran there (linear between the points, from none at 0, the last value beyond). Two workers whose working sets fit in the caches together cost each other nothing; several evict each other. Default: none. Measure yours with calibration/switch_in.sh (RING=N: N + 1 others).',
     }),
   errorCpu: seconds.default(M.server.errorCpu).meta({
     description:

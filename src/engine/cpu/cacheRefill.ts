@@ -95,6 +95,14 @@ export class CoreRefills {
     return p.cacheRefill!.charge(this.ranHere(p, core));
   }
 
+  /**
+   * Under EEVDF's slices, `p`'s task is picked to run on `core` again after the core ran
+   * something else: preempted or not, it pays for the others that ran there meanwhile.
+   */
+  switchedIn(p: OnCore, core: number): Time {
+    return p.cacheRefill!.charge(this.ranHere(p, core));
+  }
+
   /** How many others ran on `core` since `p` last did (all of them if it never did); `p` is now the latest. */
   private ranHere(p: OnCore, core: number): number {
     const list = this.recent[core];

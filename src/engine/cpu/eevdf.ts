@@ -126,6 +126,8 @@ export class EevdfCore {
   constructor(
     readonly core: number,
     readonly slice: Time,
+    /** Hears each entity the core switches to from another (the cache refill's switch-in). */
+    private readonly switchedIn: (e: Entity) => void = () => undefined,
   ) {
     this.root = new RunQueue(undefined, core);
   }
@@ -263,8 +265,10 @@ export class EevdfCore {
     for (let e = leaf; e !== undefined; e = e.rq?.owner) keep.add(e);
     for (const rq of this.path) if (rq.curr !== undefined && !keep.has(rq.curr)) rq.curr = undefined;
     this.path.length = 0;
+    const switched = leaf !== undefined && leaf !== this.running;
     if (this.running !== undefined && this.running !== leaf) this.running.stopped = this.now;
     this.running = leaf;
+    if (switched) this.switchedIn(leaf);
     for (let e = leaf; e !== undefined; e = e.rq?.owner) {
       const rq = e.rq!;
       this.path.push(rq);

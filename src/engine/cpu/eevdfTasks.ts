@@ -22,9 +22,14 @@ export class EevdfTasks {
     private readonly sim: Simulation,
     private readonly queues: CoreQueues,
     private readonly sliceTick: () => void,
+    /** Hears each task a core switches to from another. */
+    switchedIn: (t: CoreTask) => void = () => undefined,
   ) {
     const slice = baseSlice(queues.cores);
-    this.cores = Array.from({ length: queues.cores }, (_, c) => new EevdfCore(c, slice));
+    const onSwitch = (e: Entity) => {
+      if (e.task !== undefined) switchedIn(e.task as CoreTask);
+    };
+    this.cores = Array.from({ length: queues.cores }, (_, c) => new EevdfCore(c, slice, onSwitch));
   }
 
   /** Whether `t` is the task its core runs now. */

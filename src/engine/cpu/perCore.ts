@@ -18,7 +18,8 @@
 //   there: by how many distinct ones since it last ran there. Its pieces of work that follow
 //   one another without a pause are one run and pay once; the processes with no such cost
 //   (PostgreSQL's, hey) neither pay nor count, their working sets being small beside a
-//   Python worker's.
+//   Python worker's. Under EEVDF, where a core runs one task at a time, it pays each time
+//   the core switches to it, woken or preempted before.
 // Exact: rates are piecewise constant; on every start or end each task's remaining work
 // is brought up to date and the earliest end rescheduled. That costs the number of
 // runnable tasks per change, which is fine for the few hundred of a connection storm.
@@ -66,7 +67,12 @@ export class PerCoreCpu implements Cpu {
     this.placement = new ForkPlacement(this.queues);
     this.refills = new CoreRefills(cores);
     this.wakeups = new CoreWakeups(sim, this.queues, this.idle, wakeup, this.woken);
-    this.eevdf = eevdf ? new EevdfTasks(sim, this.queues, this.sliceTick) : undefined;
+    this.eevdf = eevdf
+      ? new EevdfTasks(sim, this.queues, this.sliceTick, (t) => {
+          // A worker the core switches to, woken or preempted before, refills what others evicted.
+          if (t.process?.cacheRefill !== undefined) t.left += this.refills.switchedIn(t.process, t.core);
+        })
+      : undefined;
     this.loads = eevdf ? new GroupLoads() : undefined;
     this.balance = new IdleBalance(sim, this.queues, this.idle, this.refills, this.eevdf, this.tick, (t, from, to) => {
       if (t.group?.load !== undefined) this.loads!.migrate(t.group.load, from, to, this.sim.now, t.process);
@@ -122,7 +128,8 @@ export class PerCoreCpu implements Cpu {
     const id = this.seq++;
     if (g?.load !== undefined) this.loads!.start(g.load, core, this.sim.now, process);
     else if (this.loads !== undefined && process !== undefined) this.loads.leave(process, this.sim.now);
-    if (process?.cacheRefill !== undefined) work += this.refills.started(process, core, this.sim.now);
+    // Under EEVDF a process pays when a core switches to it (the pick), woken or preempted.
+    if (process?.cacheRefill !== undefined && this.eevdf === undefined) work += this.refills.started(process, core, this.sim.now);
     const from = this.wakeups.startOn(core);
     const task: CoreTask = { process, from, left: work, rate: 0, core, group: g, entity: undefined, seq: id, fn, a, b };
     this.queues.tasks.push(task);
@@ -152,7 +159,7 @@ export class PerCoreCpu implements Cpu {
 
   private remove(t: CoreTask): void {
     if (--this.queues.onCore[t.core] === 0) this.idle.went(t.core, this.sim.now);
-    if (t.process?.cacheRefill !== undefined) this.refills.ended(t.process, this.sim.now);
+    if (t.process?.cacheRefill !== undefined && this.eevdf === undefined) this.refills.ended(t.process, this.sim.now);
     if (t.group !== undefined) t.group.total--;
     if (t.group?.load !== undefined) this.loads!.stop(t.group.load, t.core, this.sim.now, t.process);
   }

@@ -5,7 +5,7 @@ import { CacheRefill } from '../../../src/engine/cpu/cacheRefill.js';
 import type { OnCore } from '../../../src/engine/cpu/cpu.js';
 import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
 import { Simulation } from '../../../src/engine/simulation.js';
-import { on, perCore } from './perCoreHarness.js';
+import { eevdf, on, perCore } from './perCoreHarness.js';
 
 describe('a cache refill on per-core run queues', () => {
   // A process pays cost(d) when it wakes on a core after d distinct others with a refill
@@ -72,5 +72,23 @@ describe('a cache refill on per-core run queues', () => {
     sim.schedule(1100, () => run('a4', a, 50), undefined);
     sim.run();
     expect(out).toEqual({ a1: 100, b1: 400, a2: 900, b2: 900, a3: 1000, b3: 1000, a4: 1250 });
+  });
+
+  it('under EEVDF, charge a process each time its core switches back to it, preempted or not', () => {
+    // One core, a and b busy with 10,000 each, 100 to refill after the other ran. The core
+    // switches at the ticks as it would without the cost (eevdf.test.ts): a 0-4000, b from
+    // 4000 (+100), a from 8000 (+100), b from 12000 (+100), a from 16000 (+100) to its end at
+    // 18,200, then b (+100) to 20,500: five switch-ins after the other, none at a's start.
+    const flat = new CacheRefill([{ others: 1, cpu: 100 }]);
+    const [a, b] = [
+      { cpuCore: 0, cacheRefill: flat },
+      { cpuCore: 0, cacheRefill: flat },
+    ];
+    expect(
+      eevdf(1, [
+        ['a', a, 0, 10000],
+        ['b', b, 0, 10000],
+      ]),
+    ).toEqual({ a: 18200, b: 20500 });
   });
 });
