@@ -11,7 +11,8 @@ another process of the stack ran there).
       that other process's name
   switch_in.py workers TRACE PID...            the same on every CPU for a set of worker
       processes, in all: switch-ins after another of them on that CPU, on a CPU other than
-      the one it last ran on, and neither
+      the one it last ran on, and neither; and how they left their CPU, preempted
+      (prev_state R) or blocked
   switch_in.py curve N FILE...                 the cost of a switch-in by how many distinct
       others ran since (1, 2, 3 or more), least squares over rings of several sizes: each
       ring's extra CPU a request over its switch-ins at each distance (traced), with every
@@ -98,17 +99,25 @@ def trace(path, cpu, named):
         print(f"{name}: switched in {ins[name]}; {others}; by distinct others since it last ran {since}")
 
 
+PREV_STATE = re.compile(r"prev_state=(\S+)")
+
+
 def workers(path, pids):
     pids = {int(p) for p in pids}
     last_on = {}  # cpu -> the last of the workers to run there
     where = {}  # worker -> the cpu it last ran on
     after = moved = same = 0
+    # How the workers left their core: still runnable (preempted: R, R+) or asleep (S, D).
+    out = collections.Counter()
     with open(path, errors="replace") as f:
         for line in f:
             m = LINE.search(line)
             if not m:
                 continue
-            cpu, nxt = int(m.group(1)), int(m.group(3))
+            cpu, prev, nxt = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if prev in pids and prev != nxt:
+                st = PREV_STATE.search(line)
+                out["preempted" if st and st.group(1).startswith("R") else "blocked"] += 1
             if nxt not in pids:
                 continue
             if where.get(nxt, cpu) != cpu:
@@ -119,7 +128,8 @@ def workers(path, pids):
                 same += 1
             last_on[cpu] = nxt
             where[nxt] = cpu
-    print(f"switch-ins: after another worker on its core {after}, onto another core {moved}, after none {same}")
+    print(f"switch-ins: after another worker on its core {after}, onto another core {moved}, after none {same}; "
+          f"switched out: preempted {out['preempted']}, blocked {out['blocked']}")
 
 
 def curve(n, paths):
