@@ -191,6 +191,22 @@ describe('the examples of the README and docs/', () => {
   });
 });
 
+describe("the pages' prose on the report's warnings", () => {
+  // The warnings name docs/validation.md's sections instead of quoting the kit's figures,
+  // which went stale each time it ran again; the pages describing them followed the old
+  // texts. docs/validation.md and docs/calibration.md are the record of the runs: theirs stay.
+  const dropped = ['8-38 %', '9-64 %', '21-80 %', '0 to 52 %', 'within 5 points', 'tens of points'];
+  const prose = ['README.md', ...readdirSync('docs').map((f) => join('docs', f))].filter(
+    (p) => p.endsWith('.md') && !['docs/validation.md', 'docs/calibration.md'].includes(p),
+  );
+  for (const page of prose) {
+    it(`${page} quotes none of the figures they dropped`, () => {
+      const text = readFileSync(page, 'utf8').replace(/\s+/g, ' ');
+      for (const figure of dropped) expect(text, figure).not.toContain(figure);
+    });
+  }
+});
+
 describe('the README', () => {
   const readme = readFileSync('README.md', 'utf8');
 

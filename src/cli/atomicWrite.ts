@@ -29,8 +29,7 @@ let written = 0;
  * `flag` names the option that chose the path (`--out`), for the message. Call
  * checkWritable first, before the work, so that a bad path fails before anything is lost.
  */
-export function atomicWrite(path: string, data: string | Uint8Array, flag?: string): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+export function atomicWrite(path: string, data: string | Uint8Array | Iterable<string>, flag?: string): void {
   const where = flag === undefined ? path : `${flag} ${path}`;
   let target: string;
   try {
@@ -39,7 +38,7 @@ export function atomicWrite(path: string, data: string | Uint8Array, flag?: stri
     throw writeError(where, e);
   }
   if (isSpecial(target)) {
-    writeInto(target, bytes, where);
+    writeInto(target, data, where);
     return;
   }
   // pid and a counter: two writers (processes, or two writes in one) never share a temporary.
@@ -47,7 +46,7 @@ export function atomicWrite(path: string, data: string | Uint8Array, flag?: stri
   try {
     const fd = openSync(temporary, 'wx');
     try {
-      writeSync(fd, bytes);
+      writeAll(fd, data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -153,17 +152,44 @@ function statOrUndefined(path: string) {
   }
 }
 
-function writeInto(path: string, bytes: Uint8Array, where: string): void {
+function writeInto(path: string, data: string | Uint8Array | Iterable<string>, where: string): void {
   try {
     const fd = openSync(path, 'w');
     try {
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+      writeAll(fd, data);
     } finally {
       closeSync(fd);
     }
   } catch (e) {
     throw writeError(where, e);
   }
+}
+
+function writeAll(fd: number, data: string | Uint8Array | Iterable<string>): void {
+  const pieces = typeof data === 'string' ? [data] : data instanceof Uint8Array ? [data] : batched(data);
+  for (const piece of pieces) {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+  }
+}
+
+/**
+ * Small pieces (a sweep's points) joined into strings of about `size` characters: one
+ * write each, and never one string of the whole, which can be longer than V8's longest.
+ */
+export function* batched(pieces: Iterable<string>, size = 1 << 20): Generator<string> {
+  let parts: string[] = [];
+  let length = 0;
+  for (const piece of pieces) {
+    parts.push(piece);
+    length += piece.length;
+    if (length >= size) {
+      yield parts.join('');
+      parts = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield parts.join('');
 }
 
 function writeError(where: string, e: unknown): unknown {

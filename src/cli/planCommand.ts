@@ -3,7 +3,8 @@
 import { COST_KEYS, MAX_PLAN_RUNS, PLAN_RUNS_WHY, plan, type CostKey, type PlanTargets } from '../analysis/plan/plan.js';
 import * as msg from '../messages.js';
 import { planText } from '../analysis/plan/planText.js';
-import { runSweep, prepareSweep } from '../analysis/sweep/sweep.js';
+import { runSweep } from '../analysis/sweep/sweep.js';
+import type { Scenario } from '../scenario/schema.js';
 import { parseDuration } from '../scenario/duration.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { ExitStatus } from './exitStatus.js';
@@ -56,11 +57,16 @@ export const planCommand = defineCommand({
     const plotDir = plotDirFor(args.plot, def.name);
     if (plotDir !== undefined) preparePlotDir(plotDir);
     const progress = progressFor(io, 'plan');
-    const prepared = prepareSweep(def);
-    const out = await runSweep(def, { jobs: checkJobs(args.jobs), onProgress: progress.onProgress }, prepared).finally(progress.end);
+    // A plan ranks every configuration by its scenario's costs: it keeps them (MAX_PLAN_RUNS bounds them).
+    const scenarios = new Map<number, Scenario>();
+    const out = await runSweep(def, {
+      jobs: checkJobs(args.jobs),
+      onProgress: progress.onProgress,
+      onPoint: (point, scenario) => scenarios.set(point.index, scenario),
+    }).finally(progress.end);
     const result = plan(
       out.sweep,
-      out.points.map((point) => ({ result: point, scenario: prepared.points[point.index].scenario })),
+      out.points.map((point) => ({ result: point, scenario: scenarios.get(point.index)! })),
       targets,
       costOrder,
     );

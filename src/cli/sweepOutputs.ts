@@ -1,11 +1,12 @@
 // Where a sweep's output goes: --json and --csv print to stdout when given alone, or write
 // FILE (atomically: a reader never sees half a file) and leave stdout to the table.
 import { sweepCsv } from '../analysis/sweep/sweepCsv.js';
+import { sweepJson } from '../analysis/sweep/sweepJson.js';
 import { sweepText, sweepWarnings } from '../analysis/sweep/sweepText.js';
 import type { SweepOutput } from '../analysis/sweep/sweep.js';
 import { UserError } from '../scenario/errors.js';
 import type { Io } from './main.js';
-import { atomicWrite, checkDistinct, checkWritable } from './atomicWrite.js';
+import { atomicWrite, batched, checkDistinct, checkWritable } from './atomicWrite.js';
 
 export interface OutputArgs {
   /** undefined: not asked; '': to stdout; else a file. */
@@ -28,11 +29,11 @@ export function checkOutputArgs(args: OutputArgs, inputs: readonly string[]): vo
 }
 
 export function emitSweep(out: SweepOutput, args: OutputArgs, io: Io): void {
-  const json = `${JSON.stringify(out, null, 2)}\n`;
-  if (args.json) atomicWrite(args.json, json, '--json');
+  // In pieces: the JSON or CSV of a large sweep can be longer than one string may be.
+  if (args.json) atomicWrite(args.json, sweepJson(out), '--json');
   if (args.csv) atomicWrite(args.csv, sweepCsv(out), '--csv');
-  if (args.json === '') io.out(json);
-  else if (args.csv === '') io.out(sweepCsv(out));
+  if (args.json === '') for (const piece of batched(sweepJson(out))) io.out(piece);
+  else if (args.csv === '') for (const piece of batched(sweepCsv(out))) io.out(piece);
   else {
     io.out(sweepText(out));
     return;

@@ -5,7 +5,8 @@
 // machine, so the emitted job is too.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { prepareSweep, type PreparedPoint, type SweepDefinition } from '../analysis/sweep/sweep.js';
+import { heaviestPoint, type PreparedPoint, type SweepDefinition } from '../analysis/sweep/sweep.js';
+import { gridSize } from '../analysis/sweep/grid.js';
 import { simulate } from '../model/system.js';
 import { UserError } from '../scenario/errors.js';
 import { numberFlag, singleValue } from '../cli/flags.js';
@@ -72,9 +73,11 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
   }
   if (args.image !== undefined && engine !== 'kubernetes')
     throw new UserError(`--image: goes with --emit kubernetes (a container image holding sim), not --emit ${engine}`);
-  // Every point validated, none kept: a job's plan needs the count and the heaviest.
-  const prepared = prepareSweep(def, () => false);
-  const points = prepared.header.points;
+  // Every point validated, none kept: a job's plan needs the count and the heaviest, and a
+  // grid with a bad point is refused here, before the job is submitted, rather than by the
+  // shard that reaches it.
+  const heaviest = heaviestPoint(def);
+  const points = gridSize(def.axes);
   const shards = numberFlag('--shards', args.shards, { whole: true, min: 1 }, '4');
   if (shards === undefined)
     throw new UserError(`--emit ${engine}: say into how many shards to cut the ${points} points: --shards ${Math.min(points, 4)}`);
@@ -101,7 +104,7 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
     json,
     csv: args.csv === undefined || args.csv === '' ? undefined : resolve(args.csv),
     shardDir: join(dirname(json), `${stem}.shards`),
-    resources: estimate(prepared.heaviest, points, shards, def.replications),
+    resources: estimate(heaviest, points, shards, def.replications),
     image,
   };
 }

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { atomicWrite } from '../../src/cli/atomicWrite.js';
+import { atomicWrite, batched } from '../../src/cli/atomicWrite.js';
 import { sim } from '../sim.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'sim-atomic-'));
@@ -19,6 +19,18 @@ describe('atomicWrite', () => {
     atomicWrite(path, 'new');
     expect(readFileSync(path, 'utf8')).toBe('new');
     expect(readdirSync(d)).toEqual(['report.json']);
+  });
+
+  it('writes pieces one batch at a time', () => {
+    const d = dir();
+    const path = join(d, 'pieces.txt');
+    const pieces = Array.from({ length: 5000 }, (_, i) => `${i}\n`);
+    atomicWrite(path, pieces);
+    expect(readFileSync(path, 'utf8')).toBe(pieces.join(''));
+    const batches = [...batched(pieces, 1000)];
+    expect(batches.join('')).toBe(pieces.join(''));
+    expect(batches).toHaveLength(24);
+    for (const b of batches.slice(0, -1)) expect(b.length >= 1000 && b.length < 1005).toBe(true);
   });
 
   it('leaves the old file and no temporary one when the rename fails', () => {

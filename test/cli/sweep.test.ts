@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workerFile } from '../../src/analysis/sweep/runner.js';
-import { prepareSweep } from '../../src/analysis/sweep/sweep.js';
+import { gridSize } from '../../src/analysis/sweep/grid.js';
+import { heaviestPoint } from '../../src/analysis/sweep/sweep.js';
 import { loadSweep } from '../../src/cli/loadSweep.js';
 import { sim, simArgv } from '../sim.js';
 import { schemaErrors } from '../charts/vegaLiteSchema.js';
@@ -170,6 +171,19 @@ describe('bad sweeps get a clear message and exit code 2', () => {
     });
   }
 
+  it('a point bad only with the values of other axes is refused when the sweep reaches it, with nothing written', async () => {
+    const json = join(dir, 'together.json');
+    // Every value is valid alone, and at every corner; the middle point asks for time slices on a shared run queue.
+    const vary = ['--vary', 'machine.runQueues=per-core,shared,per-core', '--vary', 'machine.timeSlices=none,eevdf,none'];
+    const { code, out, err } = await sim('sweep', noisy, ...vary, '--json', json, '--jobs', '1');
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /^sim: --vary machine\.timeSlices=none,eevdf,none \(machine\.timeSlices=eevdf\): at machine\.timeSlices: time slices are taken on one core/,
+    );
+    expect(out).toBe('');
+    expect(existsSync(json)).toBe(false);
+  });
+
   it('a bad sweep block names the file and the field', async () => {
     const file = join(dir, 'bad-block.json');
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(noisy, 'utf8')), sweep: { vary: ['server.workers=4..1'] } }));
@@ -193,7 +207,8 @@ describe('scenario files with a sweep block', () => {
     expect(withBlock).toEqual(expect.arrayContaining(['sweep-article.json', 'mmc-sync.json', 'plan-800.json']));
     for (const f of withBlock) {
       const def = loadSweep({ scenario: `scenarios/${f}`, vary: [], set: [] }, 'sweep');
-      expect(prepareSweep(def).points.length).toBeGreaterThan(1);
+      expect(gridSize(def.axes)).toBeGreaterThan(1);
+      expect(() => heaviestPoint(def), f).not.toThrow(); // every point validated
     }
   });
 });

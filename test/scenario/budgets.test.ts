@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSweep } from '../../src/cli/loadSweep.js';
 import { loadScenarioFile } from '../../src/cli/loadScenarioFile.js';
 import { simArgv } from '../sim.js';
-import { prepareSweep } from '../../src/analysis/sweep/sweep.js';
+import { heaviestPoint } from '../../src/analysis/sweep/sweep.js';
 import { simulate } from '../../src/model/system.js';
 import { beyondBudget, nthConstantArrival } from '../../src/scenario/budgets.js';
 import { validateScenario } from '../../src/scenario/load.js';
@@ -157,7 +157,7 @@ describe('sim run and sim sweep refuse it before anything runs', () => {
     for (const f of files) {
       expect(() => loadScenarioFile(f), f).not.toThrow();
       if (JSON.parse(readFileSync(f, 'utf8')).sweep !== undefined) {
-        expect(() => prepareSweep(loadSweep({ scenario: f, vary: [], set: [] } as never, 'sweep')), f).not.toThrow();
+        expect(() => heaviestPoint(loadSweep({ scenario: f, vary: [], set: [] } as never, 'sweep')), f).not.toThrow();
       }
     }
   });

@@ -1,5 +1,5 @@
 // The grid of a sweep: every combination of the axes' values, in a fixed order (the first
-// --vary changes slowest), each turned into a validated scenario. The grid index is a
+// --vary changes slowest), each turned into a validated scenario when it is run. The grid index is a
 // point's identity: output rows, shards and merges are all ordered by it, never by which
 // thread finished first.
 import { UserError } from '../../scenario/errors.js';
@@ -17,29 +17,101 @@ export interface GridPoint {
   values: Record<string, SweepValue>;
 }
 
-export function expandGrid(axes: readonly Axis[]): GridPoint[] {
+/** The points of the grid; refuses a grid beyond MAX_GRID_POINTS. */
+export function gridSize(axes: readonly Axis[]): number {
   const size = axes.reduce((n, a) => n * a.values.length, 1);
   if (size > MAX_GRID_POINTS) {
     throw new UserError(`--vary: the grid has ${size} points; at most ${MAX_GRID_POINTS} (split it with --shard, or use coarser steps)`);
   }
-  const points: GridPoint[] = [];
-  for (let index = 0; index < size; index++) {
-    const values: Record<string, SweepValue> = {};
-    // Mixed-radix digits of the index, the last axis fastest.
-    let rest = index;
-    const digits: number[] = [];
-    for (let a = axes.length - 1; a >= 0; a--) {
-      digits[a] = rest % axes[a].values.length;
-      rest = Math.floor(rest / axes[a].values.length);
-    }
-    axes.forEach((axis, a) => {
-      // defineProperty: a path named "__proto__" is a key to report as unknown, never the prototype.
-      for (const path of axis.paths)
-        Object.defineProperty(values, path, { value: axis.values[digits[a]], enumerable: true, writable: true, configurable: true });
-    });
-    points.push({ index, values });
+  return size;
+}
+
+/** The point at a grid index, computed from the index alone: a sweep never lists its grid. */
+export function pointAt(axes: readonly Axis[], index: number): GridPoint {
+  const values: Record<string, SweepValue> = {};
+  // Mixed-radix digits of the index, the last axis fastest.
+  const digits = digitsOf(axes, index);
+  axes.forEach((axis, a) => {
+    // defineProperty: a path named "__proto__" is a key to report as unknown, never the prototype.
+    for (const path of axis.paths)
+      Object.defineProperty(values, path, { value: axis.values[digits[a]], enumerable: true, writable: true, configurable: true });
+  });
+  return { index, values };
+}
+
+export function expandGrid(axes: readonly Axis[]): GridPoint[] {
+  return Array.from({ length: gridSize(axes) }, (_, index) => pointAt(axes, index));
+}
+
+function digitsOf(axes: readonly Axis[], index: number): number[] {
+  const digits: number[] = [];
+  let rest = index;
+  for (let a = axes.length - 1; a >= 0; a--) {
+    digits[a] = rest % axes[a].values.length;
+    rest = Math.floor(rest / axes[a].values.length);
   }
-  return points;
+  return digits;
+}
+
+function indexOf(axes: readonly Axis[], digits: readonly number[]): number {
+  return axes.reduce((index, axis, a) => index * axis.values.length + digits[a], 0);
+}
+
+/** Beyond this many corners (a grid of a dozen axes), only the lowest and the highest are checked up front. */
+const MAX_CORNERS = 4096;
+
+/**
+ * The points a sweep validates before its first run, in grid order; the others are
+ * validated as they are run. Every value of every axis, the other axes at their first
+ * value, catches a value bad in itself. The corners, every axis at its smallest or largest
+ * value (its first or last when not all numbers), catch most values bad together: the
+ * rules between two fields compare them (client.concurrency <= client.requests), and the
+ * budgets grow with the sizes, so the grid's worst case is at a corner.
+ */
+export function checkedPoints(axes: readonly Axis[]): number[] {
+  const indexes = new Set<number>();
+  axes.forEach((axis, a) => {
+    for (let v = 0; v < axis.values.length; v++)
+      indexes.add(
+        indexOf(
+          axes,
+          axes.map((_, b) => (b === a ? v : 0)),
+        ),
+      );
+  });
+  const ends = axes.map((axis) => [...new Set(extremes(axis.values))]);
+  if (ends.reduce((n, e) => n * e.length, 1) > MAX_CORNERS) {
+    indexes.add(
+      indexOf(
+        axes,
+        ends.map((e) => e[0]),
+      ),
+    );
+    indexes.add(
+      indexOf(
+        axes,
+        ends.map((e) => e.at(-1)!),
+      ),
+    );
+  } else {
+    let corners: number[][] = [[]];
+    for (const e of ends) corners = corners.flatMap((digits) => e.map((d) => [...digits, d]));
+    for (const digits of corners) indexes.add(indexOf(axes, digits));
+  }
+  return [...indexes].sort((x, y) => x - y);
+}
+
+/** The digits of an axis's smallest and largest values, or of its first and last. */
+function extremes(values: readonly SweepValue[]): number[] {
+  const last = values.length - 1;
+  if (!values.every((v) => typeof v === 'number')) return [0, last];
+  let low = 0;
+  let high = 0;
+  values.forEach((v, i) => {
+    if (v < (values[low] as number)) low = i;
+    if (v > (values[high] as number)) high = i;
+  });
+  return [low, high];
 }
 
 export interface Shard {

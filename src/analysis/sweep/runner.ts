@@ -1,8 +1,8 @@
-// Runs a list of simulations, in the calling thread (jobs = 1) or on a piscina pool of
-// worker threads, and returns their figures in the order of the list, whatever order
+// Runs simulations, in the calling thread (jobs = 1) or on a piscina pool of worker
+// threads, and hands each one's figures back by its place in the list, whatever order
 // they finish in: the output of a sweep cannot depend on the number of threads. An
-// abort (Ctrl-C) stops it between runs: the runs finished so far are kept, the others
-// are left undefined.
+// abort (Ctrl-C) stops it between runs: the runs finished so far have been handed back,
+// the others never are.
 // (piscina stays outside the CLI's bundle: it loads its own worker script from its
 // package. It is imported only when threads are used: loading it would slow every
 // `sim run`'s start-up.)
@@ -34,54 +34,91 @@ const WORKER_CANDIDATES = ['./analysis/sweep/pointWorker.cjs', './pointWorker.cj
   (relative) => new URL(relative, import.meta.url),
 );
 
-export async function runAll(tasks: readonly RunTask[], options: RunnerOptions): Promise<(RunFigures | undefined)[]> {
+/**
+ * Runs `count` simulations, in the calling thread (jobs = 1) or on a pool of worker threads,
+ * and hands each one's figures to `onResult` as it finishes, in any order: the caller
+ * orders them. Run i is made by `taskAt(i)`, in order, only as a thread is about to need it
+ * (each thread has one waiting), so that neither the tasks nor their scenarios pile up: a
+ * sweep of a million points once queued them all before its first run. A task that cannot
+ * be made (taskAt throws), a run that fails, or the pool's own error stops the runs and is
+ * thrown.
+ */
+export async function runEach(
+  count: number,
+  taskAt: (i: number) => RunTask,
+  onResult: (i: number, figures: RunFigures) => void,
+  options: RunnerOptions,
+): Promise<void> {
   const { jobs, onProgress, signal } = options;
-  const results: (RunFigures | undefined)[] = new Array(tasks.length).fill(undefined);
   let done = 0;
-  const finished = () => onProgress?.(++done, tasks.length);
-  if (jobs <= 1 || tasks.length <= 1) {
-    for (let i = 0; i < tasks.length && signal?.aborted !== true; i++) {
-      results[i] = runFigures(tasks[i]);
+  const finished = () => onProgress?.(++done, count);
+  if (jobs <= 1 || count <= 1) {
+    for (let i = 0; i < count && signal?.aborted !== true; i++) {
+      onResult(i, runFigures(taskAt(i)));
       finished();
       // Between runs, let a pending Ctrl-C reach its handler (the runs block the loop).
       if (signal !== undefined) await new Promise((resolve) => setImmediate(resolve));
     }
-    return results;
+    return;
   }
-  // Every queued task listens to the signal: no warning for hundreds of them.
+  // Every task in flight listens to the signal.
   if (signal !== undefined) setMaxListeners(0, signal);
   const { Piscina } = await lazyImport<typeof import('piscina')>('piscina');
-  const pool = new Piscina<RunTask, RunFigures>({
-    filename: workerFile(),
-    minThreads: Math.min(jobs, tasks.length),
-    maxThreads: Math.min(jobs, tasks.length),
-    // Every task is queued at once; the pool hands them out as threads free up.
-    maxQueue: Infinity,
-  });
+  const threads = Math.min(jobs, count);
+  const pool = new Piscina<RunTask, RunFigures>({ filename: workerFile(), minThreads: threads, maxThreads: threads });
+  let failure: { error: unknown } | undefined;
+  let running = 0;
+  let wake = () => {};
   // piscina emits on the pool what it cannot pin on a task, and an unheard 'error' would
   // end the process. After Ctrl-C that is expected: a thread may send the result of a task
   // the pool has just dropped ("Unexpected message from Worker"). Anything else fails the run.
-  let poolError: unknown;
-  pool.on('error', (e: unknown) => {
-    if (signal?.aborted !== true) poolError ??= e;
-  });
-  try {
-    await Promise.all(
-      tasks.map(async (task, i) => {
+  const fail = (error: unknown) => {
+    if (signal?.aborted !== true) failure ??= { error };
+    wake();
+  };
+  pool.on('error', fail);
+  const start = (i: number, task: RunTask) => {
+    running++;
+    pool.run(task, { signal }).then(
+      (figures) => {
+        running--;
+        if (failure !== undefined) return wake();
         try {
-          results[i] = await pool.run(task, { signal });
+          onResult(i, figures);
           finished();
         } catch (e) {
-          // An aborted task is simply not finished; anything else is a failure.
-          if (signal?.aborted !== true) throw e;
+          failure ??= { error: e };
         }
-      }),
+        wake();
+      },
+      // An aborted task is simply not finished; anything else is a failure.
+      (e: unknown) => {
+        running--;
+        fail(e);
+      },
     );
+  };
+  try {
+    let next = 0;
+    for (;;) {
+      while (failure === undefined && signal?.aborted !== true && next < count && running < 2 * threads) {
+        try {
+          start(next, taskAt(next));
+          next++;
+        } catch (e) {
+          failure = { error: e };
+        }
+      }
+      if (failure !== undefined || running === 0) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
   } finally {
+    // Ends the runs still in flight after a failure: their answers are not wanted.
     await pool.destroy();
   }
-  if (poolError !== undefined) throw poolError;
-  return results;
+  if (failure !== undefined) throw failure.error;
 }
 
 /** The worker file's URL, or a clear error when the package was not built. */

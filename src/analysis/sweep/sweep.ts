@@ -1,16 +1,15 @@
 // A sweep, start to end:
 //
-//   scenario JSON + axes --expandGrid--> grid points --pointScenario--> validated scenarios,
-//     the shard's kept --> runs (point x replication seed) --runAll: threads--> figures
-//     --aggregatePoint--> points, ordered by grid index --> SweepOutput (JSON, table, CSV)
-//
-// Every scenario is validated before the first run, so a bad --vary fails at once.
+//   scenario JSON + axes --checkSweep--> the points checkedPoints names, validated
+//     --pointAt, pointScenario, as threads free up--> runs (point x replication seed)
+//     --runEach: threads--> figures --aggregatePoint--> points, ordered by grid index
+//     --> SweepOutput (JSON, table, CSV)
 import { createHash } from 'node:crypto';
 import type { Scenario } from '../../scenario/schema.js';
 import { aggregatePoint, type SweepPointResult } from './aggregate.js';
-import { expandGrid, inShard, pointScenario, type GridPoint, type Shard } from './grid.js';
-import { replicationSeeds } from './seeds.js';
-import { runAll, type RunnerOptions } from './runner.js';
+import { checkedPoints, gridSize, pointAt, pointScenario, type GridPoint, type Shard } from './grid.js';
+import { replicationSeed, replicationSeeds } from './seeds.js';
+import { runEach, type RunnerOptions } from './runner.js';
 import type { RunFigures, RunTask } from './runFigures.js';
 import type { Axis, SweepValue } from './vary.js';
 
@@ -57,74 +56,110 @@ export interface PreparedPoint {
   scenario: Scenario;
 }
 
-export interface PreparedSweep {
-  header: SweepHeader;
-  /** The points kept (every point, or those of a shard), each with its scenario. */
-  points: PreparedPoint[];
-  /** Of every point, the one with the most client.requests (the last point if it has as many): --emit sizes a shard's job by it. */
-  heaviest: PreparedPoint;
-}
-
-/**
- * The grid with each point's scenario, all validated, so a bad --vary fails at once; only
- * the points `keep` names are kept with their scenarios. A shard's process kept all of a
- * million-point grid's scenarios, gigabytes, more than the job --emit writes asks
- * (SHARD_MEMORY_MB).
- */
-export function prepareSweep(def: SweepDefinition, keep: (index: number) => boolean = () => true): PreparedSweep {
-  const grid = expandGrid(def.axes);
-  const points: PreparedPoint[] = [];
-  const requests = (p: PreparedPoint) => p.scenario.client.requests ?? 0;
-  // The first point with the most requests, or the last point when it has as many.
-  let first: PreparedPoint | undefined;
-  let last: PreparedPoint | undefined;
-  for (const point of grid) {
-    last = { point, scenario: pointScenario(def.raw, point, def.axes, def.source) };
-    if (keep(point.index)) points.push(last);
-    if (first === undefined || requests(last) > requests(first)) first = last;
-  }
-  const heaviest = requests(last!) >= requests(first!) ? last! : first!;
+/** What identifies the sweep (shards of one sweep have equal headers); refuses a grid too large. */
+export function sweepHeader(def: SweepDefinition): SweepHeader {
   const { sweep: _ignored, ...scenario } = def.base;
-  const header: SweepHeader = {
+  return {
     scenario: def.name,
     digest: createHash('sha256').update(JSON.stringify(scenario)).digest('hex'),
     vary: def.axes.map((a) => a.expression),
     replications: def.replications,
     seeds: replicationSeeds(def.base.seed, def.replications),
-    points: grid.length,
+    points: gridSize(def.axes),
   };
-  return { header, points, heaviest };
 }
 
-export async function runSweep(
-  def: SweepDefinition,
-  options: RunnerOptions & { shard?: Shard },
-  prepared: PreparedSweep = prepareSweep(def, (index) => inShard(index, options.shard)),
-): Promise<SweepOutput> {
-  const { header, points } = prepared;
-  const mine = points.filter((p) => inShard(p.point.index, options.shard));
-  // Replication r runs at speed index (seed - 1) + r: with machine.speedVariation the
-  // replications cover the machine's speeds evenly, as consecutive seeds of `sim run` do,
-  // while their randomness comes from the hashed seeds.
-  const tasks: RunTask[] = mine.flatMap(({ scenario }) =>
-    replicationSeeds(scenario.seed, def.replications).map((seed, r) => ({
-      scenario: { ...scenario, seed },
-      name: def.name,
-      speedIndex: scenario.seed - 1 + r,
-    })),
-  );
-  const figures = await runAll(tasks, options);
+/** Validates the points checkedPoints names, so that a bad --vary fails before the first run. */
+export function checkSweep(def: SweepDefinition): SweepHeader {
+  const header = sweepHeader(def);
+  for (const index of checkedPoints(def.axes)) pointScenario(def.raw, pointAt(def.axes, index), def.axes, def.source);
+  return header;
+}
+
+/**
+ * Validates every point of the grid, keeping none, and returns the heaviest: the first with
+ * the most client.requests, or the last point if it has as many. --emit sizes a shard's job
+ * by it.
+ */
+export function heaviestPoint(def: SweepDefinition): PreparedPoint {
+  const size = gridSize(def.axes);
+  const requests = (p: PreparedPoint) => p.scenario.client.requests ?? 0;
+  let first: PreparedPoint | undefined;
+  let last: PreparedPoint | undefined;
+  for (let index = 0; index < size; index++) {
+    const point = pointAt(def.axes, index);
+    last = { point, scenario: pointScenario(def.raw, point, def.axes, def.source) };
+    if (first === undefined || requests(last) > requests(first)) first = last;
+  }
+  return requests(last!) >= requests(first!) ? last! : first!;
+}
+
+export interface SweepOptions extends RunnerOptions {
+  shard?: Shard;
+  /** Called with each point as it completes, in any order, with its scenario (which the output leaves out). */
+  onPoint?: (result: SweepPointResult, scenario: Scenario) => void;
+}
+
+/**
+ * Runs the grid's points (or a shard's). A point's scenario is made and validated when its
+ * first run is handed to a thread, and dropped with its runs' figures once they are reduced
+ * to the point's result: what the sweep holds grows with the points finished (its output),
+ * not with the grid. A point that fails validation then (values bad only together, which
+ * checkSweep did not try) ends the sweep with its message, before anything is written.
+ */
+export async function runSweep(def: SweepDefinition, options: SweepOptions): Promise<SweepOutput> {
+  const header = checkSweep(def);
+  const { shard } = options;
+  // The shard's points are first, first + step, ...: the k-th of them is at grid index first + k * step.
+  const first = shard === undefined ? 0 : shard.index - 1;
+  const step = shard === undefined ? 1 : shard.count;
+  const own = first < header.points ? Math.ceil((header.points - first) / step) : 0;
   const r = def.replications;
+  const results: (SweepPointResult | undefined)[] = new Array(own);
+  // The points with a run handed out and one still to finish, by their place in the shard.
+  const open = new Map<number, { point: GridPoint; scenario: Scenario; runs: RunFigures[]; left: number }>();
+  // Run t is replication t % r of the shard's point t / r: runs are handed out in this order.
+  const taskAt = (t: number): RunTask => {
+    const k = Math.floor(t / r);
+    let o = open.get(k);
+    if (o === undefined) {
+      const point = pointAt(def.axes, first + k * step);
+      o = { point, scenario: pointScenario(def.raw, point, def.axes, def.source), runs: new Array(r), left: r };
+      open.set(k, o);
+    }
+    const { scenario } = o;
+    // Replication i runs at speed index (seed - 1) + i: with machine.speedVariation the
+    // replications cover the machine's speeds evenly, as consecutive seeds of `sim run` do,
+    // while their randomness comes from the hashed seeds.
+    return {
+      scenario: { ...scenario, seed: replicationSeed(scenario.seed, t % r) },
+      name: def.name,
+      speedIndex: scenario.seed - 1 + (t % r),
+    };
+  };
+  const onResult = (t: number, figures: RunFigures) => {
+    const k = Math.floor(t / r);
+    const o = open.get(k)!;
+    o.runs[t % r] = figures;
+    if (--o.left > 0) return;
+    open.delete(k);
+    const result = aggregatePoint(o.point, seriesOf(o.point, def), o.scenario, o.runs);
+    results[k] = result;
+    options.onPoint?.(result, o.scenario);
+  };
+  await runEach(own * r, taskAt, onResult, options);
   // A point counts only with all its replications: an interrupted one is missing.
-  const complete = mine.map((_, i) => figures.slice(i * r, (i + 1) * r).every((f) => f !== undefined));
-  const results = mine.flatMap(({ point, scenario }, i) =>
-    complete[i] ? [aggregatePoint(point, seriesOf(point, def), scenario, figures.slice(i * r, (i + 1) * r) as RunFigures[])] : [],
-  );
-  const missing = mine.filter((_, i) => !complete[i]).map(({ point }) => point.index);
+  const points: SweepPointResult[] = [];
+  const missing: number[] = [];
+  for (let k = 0; k < own; k++) {
+    const result = results[k];
+    if (result !== undefined) points.push(result);
+    else missing.push(first + k * step);
+  }
   return {
     sweep: header,
-    ...(options.shard !== undefined ? { shard: options.shard } : {}),
-    points: results,
+    ...(shard !== undefined ? { shard } : {}),
+    points,
     ...(missing.length > 0 ? { missing } : {}),
   };
 }

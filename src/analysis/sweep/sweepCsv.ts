@@ -4,7 +4,8 @@
 import type { Estimate } from '../math/confidence.js';
 import type { SweepOutput } from './sweep.js';
 
-export function sweepCsv(out: SweepOutput): string {
+/** A line at a time: as one string, the CSV of a million points is hundreds of MB. */
+export function* sweepCsv(out: SweepOutput): Generator<string> {
   const paths = out.points.length > 0 ? Object.keys(out.points[0].values) : [];
   const codes = [...new Set(out.points.flatMap((p) => Object.keys(p.statusCodes)))].sort();
   const withCi = (name: string) => [name, `${name}_ci_low`, `${name}_ci_high`];
@@ -31,35 +32,38 @@ export function sweepCsv(out: SweepOutput): string {
   // An incident's columns (report/incident.ts), only when the points have one.
   const incident = out.points.some((p) => p.incident !== undefined);
   if (incident) header.push('recovered_share', ...withCi('recovery_seconds'), ...withCi('amplification'), ...withCi('goodput_after'));
-  const rows = out.points.map((p) => [
-    ...paths.map((path) => String(p.values[path])),
-    p.series,
-    String(out.sweep.replications),
-    ...cells(p.requestsPerSec),
-    ...cells(p.perSec['2xx']),
-    ...cells(p.perSec['5xx']),
-    ...cells(p.perSec.errors),
-    ...codes.map((c) => String(p.statusCodes[c] ?? 0)),
-    String(p.errors.mean),
-    ...cells(p.latency.p50),
-    ...cells(p.latency.p90),
-    ...cells(p.latency.p99),
-    p.dbPeakOpen === null ? '' : String(p.dbPeakOpen.mean),
-    p.bottleneck,
-    p.busiest?.resource ?? '',
-    p.busiest === null ? '' : String(p.busiest.utilization),
-    String(p.littlesLaw.L.mean),
-    String(p.littlesLaw.lambdaW.mean),
-    ...(incident
-      ? [
-          p.incident?.recovered == null ? '' : String(p.incident.recovered),
-          ...cells(p.incident?.recoverySeconds ?? null),
-          ...cells(p.incident?.amplification ?? null),
-          ...cells(p.incident?.goodputAfter ?? null),
-        ]
-      : []),
-  ]);
-  return `${[header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
+  yield `${header.map(quote).join(',')}\r\n`;
+  for (const p of out.points) {
+    const row = [
+      ...paths.map((path) => String(p.values[path])),
+      p.series,
+      String(out.sweep.replications),
+      ...cells(p.requestsPerSec),
+      ...cells(p.perSec['2xx']),
+      ...cells(p.perSec['5xx']),
+      ...cells(p.perSec.errors),
+      ...codes.map((c) => String(p.statusCodes[c] ?? 0)),
+      String(p.errors.mean),
+      ...cells(p.latency.p50),
+      ...cells(p.latency.p90),
+      ...cells(p.latency.p99),
+      p.dbPeakOpen === null ? '' : String(p.dbPeakOpen.mean),
+      p.bottleneck,
+      p.busiest?.resource ?? '',
+      p.busiest === null ? '' : String(p.busiest.utilization),
+      String(p.littlesLaw.L.mean),
+      String(p.littlesLaw.lambdaW.mean),
+      ...(incident
+        ? [
+            p.incident?.recovered == null ? '' : String(p.incident.recovered),
+            ...cells(p.incident?.recoverySeconds ?? null),
+            ...cells(p.incident?.amplification ?? null),
+            ...cells(p.incident?.goodputAfter ?? null),
+          ]
+        : []),
+    ];
+    yield `${row.map(quote).join(',')}\r\n`;
+  }
 }
 
 function cells(e: Estimate | null): string[] {

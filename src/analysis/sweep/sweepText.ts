@@ -52,11 +52,11 @@ export function sweepText(out: SweepOutput): string {
     "L: mean requests in the system, measured; λW: throughput x mean time in the system (Little's law).",
   ];
   if (out.missing !== undefined) lines.push('', sweepMissing(out.missing.length, out.points.length + out.missing.length));
+  // concat, not push(...): a line or more per point would be as many arguments, more than the stack holds.
   const checks = out.points.flatMap(queueingLines);
-  if (checks.length > 0) lines.push('', 'Queueing theory:', ...checks);
-  const warnings = sweepWarnings(out);
-  if (warnings.length > 0) lines.push('', ...warnings.map((w) => `warning: ${w}`));
-  return `${lines.join('\n')}\n`;
+  const warnings = sweepWarnings(out).map((w) => `warning: ${w}`);
+  const all = lines.concat(checks.length > 0 ? ['', 'Queueing theory:'] : [], checks, warnings.length > 0 ? [''] : [], warnings);
+  return `${all.join('\n')}\n`;
 }
 
 /** Disagreements between the simulation and the analytic checks, one line each. */

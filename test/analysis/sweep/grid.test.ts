@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandGrid, inShard, parseShard, pointScenario } from '../../../src/analysis/sweep/grid.js';
+import { checkedPoints, expandGrid, gridSize, inShard, parseShard, pointAt, pointScenario } from '../../../src/analysis/sweep/grid.js';
 import { parseVary } from '../../../src/analysis/sweep/vary.js';
 
 const raw = {
@@ -20,6 +20,30 @@ describe('the grid', () => {
       [4, 2, 10, 10],
       [5, 2, 15, 15],
     ]);
+  });
+
+  it('computes a point from its index alone, as the list of every point has it', () => {
+    const axes = [parseVary('server.workers=1..7'), parseVary('client.concurrency=3,1,2'), parseVary('server.workerClass=sync,gevent')];
+    expect(gridSize(axes)).toBe(42);
+    expect(Array.from({ length: 42 }, (_, i) => pointAt(axes, i))).toEqual(expandGrid(axes));
+    expect(pointAt(axes, 41).values).toEqual({ 'server.workers': 7, 'client.concurrency': 2, 'server.workerClass': 'gevent' });
+    expect(() => gridSize([parseVary('server.workers=1..1001'), parseVary('client.concurrency=1..1000')])).toThrow(
+      '--vary: the grid has 1001000 points; at most 1000000',
+    );
+  });
+
+  it('checks up front every value of each axis and the corners: the smallest and largest numbers, else the ends', () => {
+    const axes = [parseVary('server.workers=1..7'), parseVary('client.concurrency=3,1,2'), parseVary('server.workerClass=sync,x,gevent')];
+    const at = (index: number) => Object.values(pointAt(axes, index).values).join(' ');
+    const checked = checkedPoints(axes).map(at);
+    // Each value once, the other axes at their first value.
+    for (const w of [1, 2, 3, 4, 5, 6, 7]) expect(checked).toContain(`${w} 3 sync`);
+    for (const c of [3, 1, 2]) expect(checked).toContain(`1 ${c} sync`);
+    for (const k of ['sync', 'x', 'gevent']) expect(checked).toContain(`1 3 ${k}`);
+    // The corners: workers 1 or 7, concurrency 1 or 3 (not the last, 2), class sync or gevent.
+    for (const w of [1, 7]) for (const c of [1, 3]) for (const k of ['sync', 'gevent']) expect(checked).toContain(`${w} ${c} ${k}`);
+    expect(checked).toHaveLength(7 + 2 + 2 + 4); // the corners with two axes or more off their first value
+    expect(checkedPoints(axes)).toEqual([...checkedPoints(axes)].sort((a, b) => a - b));
   });
 
   it('shards interleave and together hold every point exactly once', () => {

@@ -1,13 +1,20 @@
 // A sweep's output is a function of the scenario, the grid and the seeds only: not of
 // the number of threads, nor of how the grid was cut into shards.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chartSweep } from '../../../src/analysis/sweep/chartPoints.js';
 import { parseVary } from '../../../src/analysis/sweep/vary.js';
-import { prepareSweep, runSweep, type SweepDefinition } from '../../../src/analysis/sweep/sweep.js';
+import { checkedPoints, pointScenario } from '../../../src/analysis/sweep/grid.js';
+import { checkSweep, heaviestPoint, runSweep, type SweepDefinition } from '../../../src/analysis/sweep/sweep.js';
 import { parseJson, validateScenario } from '../../../src/scenario/load.js';
 import { readFileSync } from 'node:fs';
 import { simulate } from '../../../src/model/system.js';
 import { summarize } from '../../../src/report/summary.js';
+
+// Counts the scenarios a sweep makes, each one validated (and once held until its point finished).
+vi.mock('../../../src/analysis/sweep/grid.js', async (importOriginal) => {
+  const grid = await importOriginal<typeof import('../../../src/analysis/sweep/grid.js')>();
+  return { ...grid, pointScenario: vi.fn(grid.pointScenario) };
+});
 
 function definition(raw: any, vary: string[], replications: number): SweepDefinition {
   return { name: 'test', source: 'test.json', raw, base: validateScenario(raw, 'test.json'), axes: vary.map(parseVary), replications };
@@ -28,25 +35,49 @@ const noisy = {
   },
 };
 
-describe('prepareSweep', () => {
-  // A shard kept every point's scenario: gigabytes for a grid of a million points, more than
-  // the job sim sweep --emit writes asks a shard (SHARD_MEMORY_MB).
-  it("validates every point, and keeps only the shard's", () => {
-    const def = definition(noisy, ['client.requests=40,60,60,50', 'server.workers=1,2'], 1);
-    const prepared = prepareSweep(def, (index) => index % 3 === 0);
-    expect(prepared.points.map((p) => p.point.index)).toEqual([0, 3, 6]);
-    expect(prepared.points.map((p) => p.scenario.client.requests)).toEqual([40, 60, 50]);
-    expect(prepared.header.points).toBe(8);
-    // A bad value is refused though no point of the shard holds it.
+describe('checkSweep and heaviestPoint', () => {
+  it('refuse a bad value before the first run, though no point of the shard holds it', async () => {
     const bad = definition(noisy, ['server.workers=1,2,0'], 1);
-    expect(() => prepareSweep(bad, (index) => index === 0)).toThrow(/server\.workers=0.*expected a number > 0/);
+    expect(() => checkSweep(bad)).toThrow(/server\.workers=0.*expected a number > 0/);
+    const progress = vi.fn();
+    await expect(runSweep(bad, { jobs: 1, shard: { index: 1, count: 3 }, onProgress: progress })).rejects.toThrow(/server\.workers=0/);
+    expect(progress).not.toHaveBeenCalled();
   });
 
-  it('names the heaviest point of the whole grid, kept or not: the first with the most requests, or the last if it has as many', () => {
-    const heaviest = (vary: string[]) => prepareSweep(definition(noisy, vary, 1), () => false).heaviest.point.index;
+  it('name the heaviest point of the whole grid: the first with the most requests, or the last if it has as many', () => {
+    const heaviest = (vary: string[]) => heaviestPoint(definition(noisy, vary, 1)).point.index;
     expect(heaviest(['client.requests=40,60,60,50'])).toBe(1);
     expect(heaviest(['client.requests=40,60,50,60'])).toBe(3);
     expect(heaviest(['server.workers=1..3'])).toBe(2);
+    expect(() => heaviest(['server.workers=1..3', 'client.requests=60,5'])).toThrow(/client\.requests=5\): at client\.concurrency/);
+  });
+});
+
+describe('what a sweep holds', () => {
+  // A sweep validated and kept every point's scenario, then queued every run, before its
+  // first run: gigabytes for a grid of a million points.
+  it("makes a point's scenario only when its run is handed out", async () => {
+    const def = definition(noisy, ['server.workers=1..200', 'server.threads=1..200'], 2);
+    const made = vi.mocked(pointScenario);
+    made.mockClear();
+    const stop = new AbortController();
+    let before = -1;
+    const out = await runSweep(def, {
+      jobs: 1,
+      signal: stop.signal,
+      onProgress: (done) => {
+        if (done === 1) before = made.mock.calls.length;
+        if (done === 4) stop.abort();
+      },
+    });
+    // Before the first run: the checked points (every value of each axis, and the one corner
+    // not among them), and the first point's.
+    expect(checkedPoints(def.axes)).toHaveLength(200 + 199 + 1);
+    expect(before).toBe(checkedPoints(def.axes).length + 1);
+    // Four runs: two points of two replications each, each point made once.
+    expect(made.mock.calls.length).toBe(before + 1);
+    expect(out.points.map((p) => p.index)).toEqual([0, 1]);
+    expect(out.missing).toHaveLength(40_000 - 2);
   });
 });
 
