@@ -17,7 +17,9 @@ describe("the schema's descriptions", () => {
 
   it("point to docs/validation.md for the kit's comparisons instead of quoting them", () => {
     const timeSlices = descriptions(scenarioJsonSchema()).find((d) => d.startsWith('With per-core run queues: how a core serves'))!;
-    expect(timeSlices).toContain('(docs/validation.md, "EEVDF\'s time slices", for the figures)');
+    expect(timeSlices).toContain(
+      '(docs/validation.md, "EEVDF\'s time slices" and "A group\'s weight from PELT\'s load averages", for the figures)',
+    );
     expect(timeSlices).not.toMatch(/\d+(-\d+)? points/);
   });
 });
