@@ -2,7 +2,7 @@
 // the whole sweep (the same bytes as running it unsharded).
 import { mergeShards } from '../analysis/sweep/merge.js';
 import type { SweepOutput } from '../analysis/sweep/sweep.js';
-import { parseJson } from '../scenario/load.js';
+import { parseJsonDocument } from '../scenario/load.js';
 import { readText } from './loadScenarioFile.js';
 import { defineCommand } from './command.js';
 import { jsonOption } from './jsonOutput.js';
@@ -21,7 +21,7 @@ export const mergeCommand = defineCommand({
     checkOutputArgs(args, args.files);
     const files = args.files.map((source) => ({
       source,
-      output: parseJson(readText(source, 'the shard', 'a JSON file written by sim sweep --json'), source) as SweepOutput,
+      output: parseJsonDocument(readText(source, 'the shard', 'a JSON file written by sim sweep --json'), source) as SweepOutput,
     }));
     emitSweep(mergeShards(files), args, io);
   },

@@ -130,6 +130,37 @@ describe('sim sweep --shard and sim merge', () => {
     }
   });
 
+  it('refuses a shard that is not valid JSON, at its line and column, as for a scenario', async () => {
+    const a = join(dir, 'syntax-1.json');
+    const b = join(dir, 'syntax-2.json');
+    await sim('sweep', noisy, ...grid, '--shard', '1/2', '--json', a, '--jobs', '1');
+    await sim('sweep', noisy, ...grid, '--shard', '2/2', '--json', b, '--jobs', '1');
+    const text = readFileSync(a, 'utf8');
+    const at = (edited: string, offset: number) => {
+      const before = edited.slice(0, offset).split('\n');
+      return `${before.length}:${before.at(-1)!.length + 1}`;
+    };
+    const out = join(dir, 'syntax-merged.json');
+    // A key twice: JSON.parse alone takes the last one silently, and the merge went through.
+    const twice = text.indexOf('"index": 0,') + '"index": 0,'.length;
+    const repeatedText = `${text.slice(0, twice)} "index": 0,${text.slice(twice)}`;
+    writeFileSync(a, repeatedText);
+    const repeated = await sim('merge', a, b, '--json', out);
+    expect(repeated.err).toBe(
+      `sim: ${a}:${at(repeatedText, twice + 1)}: not valid JSON: the key "index" appears twice in this object (the second would silently win)\n`,
+    );
+    expect(repeated.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    // Cut short, as by a full disk.
+    writeFileSync(a, text.slice(0, 200));
+    const cut = await sim('merge', a, b, '--json', out);
+    expect(cut.err).toMatch(
+      new RegExp(`^sim: ${a.replace(/[.]/g, '\\.')}:${at(text, 200)}: not valid JSON: expected .*, got the end of the file\n$`),
+    );
+    expect(cut.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses incomplete or mismatched shards', async () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
