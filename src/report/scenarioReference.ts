@@ -8,6 +8,8 @@ interface Row {
   path: string;
   type: string;
   bounds: string;
+  /** What the simulator takes when the file leaves the field out (empty: no default). */
+  default: string;
   description: string;
 }
 
@@ -24,9 +26,9 @@ export function scenarioReference(schema: JsonSchema): string {
     'unit (`"250ms"`), or a distribution (`{"dist": "exponential", "mean": "5ms"}`). A step',
     "of `app.steps` (or of an endpoint's `steps`) has the fields of its `kind`.",
     '',
-    '| field | type | bounds | description |',
-    '|---|---|---|---|',
-    ...rows.map((r) => `| \`${r.path}\` | ${cell(r.type)} | ${cell(r.bounds)} | ${cell(r.description)} |`),
+    '| field | type | bounds | default | description |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| \`${r.path}\` | ${cell(r.type)} | ${cell(r.bounds)} | ${cell(r.default)} | ${cell(r.description)} |`),
     '',
   ].join('\n');
 }
@@ -37,7 +39,7 @@ function walk(node: JsonSchema, path: string, rows: Row[]): void {
       if (key === '$schema') continue;
       const p = path === '' ? key : `${path}.${key}`;
       const kind = typeOf(child);
-      rows.push({ path: p, type: kind, bounds: boundsOf(child), description: String(child.description ?? '') });
+      rows.push({ path: p, type: kind, bounds: boundsOf(child), default: defaultOf(child), description: String(child.description ?? '') });
       if (kind === 'object') walk(child, p, rows);
       else if (child.type === 'array' && child.items !== undefined) items(child.items, `${p}[]`, rows);
     }
@@ -54,6 +56,7 @@ function items(node: JsonSchema, path: string, rows: Row[]): void {
           path: `${path} (${kind}).${key}`,
           type: typeOf(child),
           bounds: boundsOf(child),
+          default: defaultOf(child),
           description: String(child.description ?? ''),
         });
       }
@@ -61,6 +64,13 @@ function items(node: JsonSchema, path: string, rows: Row[]): void {
     return;
   }
   if (node.type === 'object') walk(node, path, rows);
+}
+
+/** A field's default as a file would write it (an object's defaults are its fields'). */
+function defaultOf(s: JsonSchema): string {
+  const d = s.default;
+  if (d === undefined || (d !== null && typeof d === 'object')) return '';
+  return `\`${JSON.stringify(d)}\``;
 }
 
 function typeOf(s: JsonSchema): string {

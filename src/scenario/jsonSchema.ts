@@ -13,13 +13,23 @@ export const DURATION_NOTE =
   'A duration is seconds, or a string with a unit ("250ms"): 0, or from 1 us (the clock counts whole microseconds) to 1e9 s (31 years; anything longer is a typo).';
 
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any', override: keepDefault }) as Record<string, unknown>;
   noteDurations(schema);
   return {
     ...schema,
     title: 'gunicorn-sim scenario',
     description: 'A load test to simulate: the hey client, the machine, gunicorn, the WSGI app and PostgreSQL.',
   };
+}
+
+/**
+ * zod leaves out the default of a field whose type transforms its input (a duration: seconds
+ * or a string with a unit) when it writes the input's schema; every default is a valid
+ * input, so it goes back in, for editors and docs/scenario-reference.md.
+ */
+function keepDefault(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  const def = (ctx.zodSchema as { _zod: { def: { type: string; defaultValue?: unknown } } })._zod.def;
+  if (def.type === 'default' && ctx.jsonSchema.default === undefined) ctx.jsonSchema.default = def.defaultValue;
 }
 
 /** Whether a node may be a duration: seconds as a number, bounded as durations are. */
