@@ -18,7 +18,6 @@ ROUNDS="${ROUNDS:-2}"
 whole_count ROUNDS
 ONLY=.
 kit_init
-trap kit_cleanup EXIT
 postgres_up
 export CAL_PGHOST="$HOST" CAL_PGPORT="$PG_PORT" CAL_PGPASSWORD="$PASSWORD"
 out="$RESULTS/hey-turnaround.txt"

@@ -20,7 +20,6 @@ ROUNDS="${ROUNDS:-3}"
 whole_count ROUNDS
 ONLY=.
 kit_init
-trap kit_cleanup EXIT
 postgres_up
 URL="http://$HOST:$APP_PORT/"
 mkdir -p "$RESULTS/pool-iterations"

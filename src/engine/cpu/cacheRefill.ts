@@ -90,16 +90,12 @@ export class CoreRefills {
     r.endedAt = now;
   }
 
-  /** `p`'s task was pulled to `core`: it runs where others' memory is, however long it ran before. */
-  moved(p: OnCore, core: number): Time {
-    return p.cacheRefill!.charge(this.ranHere(p, core));
-  }
-
   /**
-   * Under EEVDF's slices, `p`'s task is picked to run on `core` again after the core ran
-   * something else: preempted or not, it pays for the others that ran there meanwhile.
+   * `p`'s task comes to run on `core` other than by waking: pulled there from another core,
+   * however long it ran before, or (under EEVDF's slices) picked again after the core ran
+   * something else, preempted or not. It pays for the others that ran there meanwhile.
    */
-  switchedIn(p: OnCore, core: number): Time {
+  runsAgain(p: OnCore, core: number): Time {
     return p.cacheRefill!.charge(this.ranHere(p, core));
   }
 

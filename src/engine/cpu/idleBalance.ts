@@ -90,7 +90,7 @@ export class IdleBalance {
     const p = t.process;
     if (p !== undefined) p.cpuCore = to;
     // Moved, it runs on a core whose caches hold others' memory, however long it ran before.
-    // Under EEVDF the pick on its new core charges it (switchedIn).
-    if (p?.cacheRefill !== undefined && this.eevdf === undefined) t.left += this.refills.moved(p, to);
+    // Under EEVDF the pick on its new core charges it.
+    if (p?.cacheRefill !== undefined && this.eevdf === undefined) t.left += this.refills.runsAgain(p, to);
   }
 }

@@ -70,7 +70,7 @@ export class PerCoreCpu implements Cpu {
     this.eevdf = eevdf
       ? new EevdfTasks(sim, this.queues, this.sliceTick, (t) => {
           // A worker the core switches to, woken or preempted before, refills what others evicted.
-          if (t.process?.cacheRefill !== undefined) t.left += this.refills.switchedIn(t.process, t.core);
+          if (t.process?.cacheRefill !== undefined) t.left += this.refills.runsAgain(t.process, t.core);
         })
       : undefined;
     this.loads = eevdf ? new GroupLoads() : undefined;

@@ -7,6 +7,17 @@ import { eevdf, on } from './perCoreHarness.js';
 
 const HALF_LIFE = 32 * 1024;
 
+/** A group of two cores: p runs on core 0 at 0 and sleeps at once; one half-life later q, new, runs on core 1. */
+function sleptThenOther() {
+  const loads = new GroupLoads();
+  const g = new GroupLoad(2);
+  const p = on(0);
+  loads.start(g, 0, 0, p);
+  loads.stop(g, 0, 0, p);
+  loads.start(g, 1, HALF_LIFE, on(1));
+  return { loads, g, p };
+}
+
 describe("A task group's load on each core (PELT)", () => {
   it('halves in 32 periods of 1024 us', () => {
     expect(Math.exp(-HALF_LIFE / PELT_TAU)).toBeCloseTo(0.5, 12);
@@ -23,23 +34,13 @@ describe("A task group's load on each core (PELT)", () => {
     // p runs on core 0 from 0 and sleeps at 0 (its load 1); one half-life later q, new, runs
     // on core 1 (its load 1). Core 1: 1 / (1 + 0.5) = 2/3; core 0, no task, its load 0.5
     // against 1.5 in all: 1/3. Counting runnable tasks would give core 1 the whole weight.
-    const loads = new GroupLoads();
-    const g = new GroupLoad(2);
-    const p = on(0);
-    loads.start(g, 0, 0, p);
-    loads.stop(g, 0, 0, p);
-    loads.start(g, 1, HALF_LIFE, on(1));
+    const { g } = sleptThenOther();
     expect(g.share(1)).toBeCloseTo(2 / 3, 9);
     expect(g.share(0)).toBeCloseTo(1 / 3, 9);
   });
 
   it('lets a process that leaves the group (setsid) take its load with it', () => {
-    const loads = new GroupLoads();
-    const g = new GroupLoad(2);
-    const p = on(0);
-    loads.start(g, 0, 0, p);
-    loads.stop(g, 0, 0, p);
-    loads.start(g, 1, HALF_LIFE, on(1));
+    const { loads, g, p } = sleptThenOther();
     loads.leave(p, HALF_LIFE);
     expect(g.share(1)).toBe(1);
     expect(g.share(0)).toBe(0);
