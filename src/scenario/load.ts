@@ -15,21 +15,28 @@ import { applyOverride, type Override } from './overrides.js';
 import { MAX_LIST, scenarioSchema, type Scenario } from './schema.js';
 import { MAX_FLEET_WORKERS, MAX_PER_CORE_CORES } from './units.js';
 
-/** Where each field of a parsed document came from, kept beside the document itself. */
-const locationsOf = new WeakMap<object, Map<string, JsonLocation>>();
+/**
+ * The text each parsed document was read from, kept beside the document itself: where its
+ * fields are (file:line:column in a message) is read from it only when a message needs one,
+ * so a valid scenario is read once, by JSON.parse (parseJsonValue), and not by the strict
+ * reader, which takes several times its time and memory.
+ */
+const textOf = new WeakMap<object, string>();
 
-/** Parses JSON, reporting a syntax error with its line and column. */
+/**
+ * Parses a scenario's JSON, reporting a syntax error with its line and column; a later
+ * message on one of its fields (validateScenario) names the field's line and column too.
+ */
 export function parseJson(text: string, source: string): unknown {
-  return syntaxErrorAt(source, () => {
-    const { value, locations } = parseJsonText(text);
-    if (value !== null && typeof value === 'object') locationsOf.set(value, locations);
-    return value;
-  });
+  const value = parseJsonDocument(text, source);
+  if (value !== null && typeof value === 'object') textOf.set(value, text);
+  return value;
 }
 
 /**
- * parseJson for a document whose messages need no field's line (sim merge's shards, which
- * name a field by its JSON path): faster and lighter on a large one, the same errors.
+ * parseJson for a document whose messages need no field's line (sim merge's shards and the
+ * load testers' JSON outputs, which name a field by its JSON path): the same value and the
+ * same syntax errors, without the text kept for the fields' places.
  */
 export function parseJsonDocument(text: string, source: string): unknown {
   return syntaxErrorAt(source, () => parseJsonValue(text));
@@ -220,7 +227,13 @@ function checkFleetWorkers(scenario: Scenario, fail: (path: PropertyKey[], probl
 export type Locate = (path: readonly PropertyKey[]) => string;
 
 function locator(raw: unknown, file: string, overrides: readonly Override[]): Locate {
-  const locations = raw !== null && typeof raw === 'object' ? locationsOf.get(raw) : undefined;
+  const text = raw !== null && typeof raw === 'object' ? textOf.get(raw) : undefined;
+  // Read on the first message that needs a place: the text read without an error before.
+  let read: Map<string, JsonLocation> | undefined;
+  const locationsOf = (text: string) => {
+    read ??= parseJsonText(text).locations;
+    return read;
+  };
   return (path) => {
     for (let i = overrides.length - 1; i >= 0; i--) {
       const set = overrides[i].path;
@@ -228,7 +241,8 @@ function locator(raw: unknown, file: string, overrides: readonly Override[]): Lo
       const n = Math.min(set.length, path.length);
       if (n > 0 && set.slice(0, n).every((k, j) => String(k) === String(path[j]))) return overrides[i].source;
     }
-    if (locations === undefined) return file;
+    if (text === undefined) return file;
+    const locations = locationsOf(text);
     // A missing field has no place of its own: point at the nearest enclosing one.
     for (let n = path.length; n > 0; n--) {
       const at = locations.get(pathKey(path.slice(0, n)));

@@ -6,6 +6,7 @@
 // string ("250ms").
 import * as msg from '../messages.js';
 import { UserError, formatPath } from './errors.js';
+import { JsonSyntaxError, parseJsonValue } from './jsonText.js';
 
 export interface Override {
   /** The field it sets, e.g. ["app", "steps", 0, "time"]. */
@@ -40,7 +41,23 @@ function readValue(text: string, source: string): unknown {
   // JSON.parse reads 1e400 as Infinity, which no field takes and which prints as null.
   if (typeof value === 'number' && !Number.isFinite(value))
     throw new UserError(`${source}: ${msg.jsonNumberTooLarge(msg.abbreviate(text))}`);
-  return value;
+  return value !== null && typeof value === 'object' ? jsonAsInFile(text, source) : value;
+}
+
+/**
+ * An object or a list given on the command line, read as a scenario file's JSON is: refused
+ * when nested past the file's limit (JSON.parse takes any depth, and validation's walk of a
+ * list nested 50,000 deep overflowed the stack: "internal error: Maximum call stack size
+ * exceeded"), when a key appears twice (JSON.parse keeps the second silently) or when a
+ * number inside is past a double (JSON.parse reads Infinity). `source` is what was typed.
+ */
+export function jsonAsInFile(text: string, source: string): unknown {
+  try {
+    return parseJsonValue(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw new UserError(`${source}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** The keys of a field path, a.b[0].c or a.b.0.c; `source` is what the user typed, for the message. */

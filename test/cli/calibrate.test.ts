@@ -141,6 +141,23 @@ describe("sim compare with other load testers' outputs", () => {
 describe('sim compare and sim fit: bad input gets exit code 2 and one clear line', () => {
   const notHey = join(dir, 'not-hey.txt');
   writeFileSync(notHey, 'Summary:\n  Total: 1 s\n');
+  // JSON.parse reads both files and keeps a key's second value silently: the strict reader
+  // behind it must still refuse them, at the second key's line and column.
+  const twice = join(dir, 'twice.json');
+  writeFileSync(twice, readFileSync(SCENARIO, 'utf8').replace(/\n(\s*)"workers": (\d+),/, '\n$1"workers": $2,\n$1"workers": $2,'));
+  const twiceAt = (() => {
+    const lines = readFileSync(twice, 'utf8').split('\n');
+    const first = lines.findIndex((l) => l.includes('"workers"'));
+    return `${first + 2}:${lines[first + 1].indexOf('"') + 1}`;
+  })();
+  const locustTwice = join(dir, 'locust-twice.json');
+  writeFileSync(
+    locustTwice,
+    readFileSync('test/fixtures/locust/u10-t3s.json', 'utf8').replace(
+      '"num_failures": 47,',
+      '"num_failures": 47,\n        "num_failures": 0,',
+    ),
+  );
   const cases: [string, string[], RegExp][] = [
     ['a missing hey output', ['compare', SCENARIO, join(dir, 'nope.txt')], /nope\.txt: cannot read the load tester's output: no such file/],
     ['a file that is not hey output', ['compare', SCENARIO, notHey], /not-hey\.txt:2: expected a Summary line such as/],
@@ -168,6 +185,23 @@ describe('sim compare and sim fit: bad input gets exit code 2 and one clear line
       'a bad --set',
       ['compare', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--set', 'server.workers=-1'],
       /at server\.workers: expected a number > 0, got number -1/,
+    ],
+    [
+      "a key given twice in compare's scenario",
+      ['compare', twice, `${HEY}/patched-c10.r1.txt`],
+      new RegExp(
+        `^sim: ${twice}:${twiceAt}: not valid JSON: the key "workers" appears twice in this object \\(the second would silently win\\)\n$`,
+      ),
+    ],
+    [
+      "a key given twice in fit's scenario",
+      ['fit', twice, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime'],
+      new RegExp(`^sim: ${twice}:${twiceAt}: not valid JSON: the key "workers" appears twice`),
+    ],
+    [
+      'a key given twice in a locust --json output',
+      ['compare', SCENARIO, locustTwice],
+      new RegExp(`^sim: ${locustTwice}:10:9: not valid JSON: the key "num_failures" appears twice in this object`),
     ],
     [
       'an unwritable --out',

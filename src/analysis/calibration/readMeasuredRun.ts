@@ -4,7 +4,7 @@
 // the output does not state (wrk2's -R, ab's -k, locust's -u).
 import { abbreviate } from '../../messages.js';
 import { UserError } from '../../scenario/errors.js';
-import { parseJson } from '../../scenario/load.js';
+import { parseJsonDocument } from '../../scenario/load.js';
 import { parseHeyRun } from './heyRun.js';
 import { FORMATS, type MeasuredRun, type StatedClient, type Tool } from './measuredRun.js';
 import { isAb, parseAb } from './readers/ab.js';
@@ -109,7 +109,7 @@ function readBody(text: string, source: string, firstLine: number): MeasuredRun 
   const trimmed = text.trimStart();
   // siege's JSON is followed by its log-file notice: not JSON as a whole, read as text.
   if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && !isSiege(text)) {
-    const value = parseJson(text, source);
+    const value = parseJsonDocument(text, source);
     if (isLocustJson(value)) return parseLocustJson(value as unknown[], source);
     if (isK6Json(value)) return parseK6Json(value as Record<string, unknown>, source);
     if (isVegetaJson(value)) return parseVegetaJson(value as Record<string, unknown>, source);

@@ -8,6 +8,7 @@
 //
 // One expression is one axis of the grid; the fields of an axis move in lockstep.
 import { UserError } from '../../scenario/errors.js';
+import { jsonAsInFile } from '../../scenario/overrides.js';
 
 export type SweepValue = number | string | boolean | { [key: string]: unknown };
 
@@ -42,7 +43,7 @@ export function parseVary(expression: string): Axis {
   if (new Set(paths).size !== paths.length) throw fail('a field is named twice');
   const text = expression.slice(eq + 1).trim();
   if (text === '') throw fail('no values after "="');
-  const values = text.includes('..') ? parseRange(text, fail) : parseList(text);
+  const values = text.includes('..') ? parseRange(text, fail) : parseList(text, `--vary ${expression}`);
   return { expression, paths, values };
 }
 
@@ -66,16 +67,19 @@ function parseRange(text: string, fail: (why: string) => UserError): number[] {
  * a,b,c: each item read as JSON when it parses (numbers, booleans, objects such as
  * {"size":5}), else as a string. Commas inside an object or a quoted string do not split.
  */
-function parseList(text: string): SweepValue[] {
+function parseList(text: string, source: string): SweepValue[] {
   return splitTopLevel(text).map((item) => {
     const t = item.trim();
+    let v: unknown;
     try {
-      const v: unknown = JSON.parse(t);
-      if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as { [key: string]: unknown };
+      v = JSON.parse(t);
     } catch {
       // not JSON: a bare string such as gevent or 250ms
+      return t;
     }
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
+    // An object as --set reads one: not nested past a file's limit, no key twice.
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return jsonAsInFile(t, source) as { [key: string]: unknown };
     return t;
   });
 }

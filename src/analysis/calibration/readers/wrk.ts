@@ -20,7 +20,8 @@ import { UserError } from '../../../scenario/errors.js';
 import { buildReport, OutputLines, secondsWithUnit, type MeasuredRun, type StatedClient } from '../measuredRun.js';
 
 export function isWrk(text: string): boolean {
-  return /^Running \S+ test @ /m.test(text) && /^\s*\d+ threads? and \d+ connections?/m.test(text);
+  // The indent within its line, as for k6 (readers/k6.ts isK6Text): \s* across blank lines is quadratic.
+  return /^Running \S+ test @ /m.test(text) && /^[^\S\r\n\u2028\u2029]*\d+ threads? and \d+ connections?/m.test(text);
 }
 
 export function isWrk2(text: string): boolean {

@@ -1,0 +1,94 @@
+// Reading a scenario's JSON: JSON.parse reads it, and the strict reader (which knows each
+// field's line and column) reads it again only when a message needs a place, so a large valid
+// scenario costs JSON.parse's time and memory while every message stays as it was.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import * as jsonText from '../../src/scenario/jsonText.js';
+import { loadScenario, parseJson, parseJsonDocument, validateScenario } from '../../src/scenario/load.js';
+
+// The strict reader as load.ts calls it, counted (jsonText.ts's own fallback inside
+// parseJsonValue calls its local function, not this one).
+vi.mock('../../src/scenario/jsonText.js', async (original) => {
+  const actual = await original<typeof import('../../src/scenario/jsonText.js')>();
+  return { ...actual, parseJsonText: vi.fn(actual.parseJsonText) };
+});
+const strictReads = vi.mocked(jsonText.parseJsonText);
+
+const valid = readFileSync('scenarios/gevent-100.json', 'utf8');
+
+/** The message a call throws. */
+function messageOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+/** line:column of the first occurrence of `needle` in `text`. */
+function placeOf(text: string, needle: string): string {
+  const before = text.slice(0, text.indexOf(needle)).split('\n');
+  return `${before.length}:${before.at(-1)!.length + 1}`;
+}
+
+describe('loadScenario reads a valid scenario with JSON.parse alone', () => {
+  it('does not run the strict reader on a valid scenario, with or without overrides', () => {
+    strictReads.mockClear();
+    expect(loadScenario(valid, 's.json').server.workers).toBe(1);
+    expect(
+      loadScenario(valid, 's.json', [{ path: ['server', 'workers'], value: 3, source: '--set server.workers=3' }]).server.workers,
+    ).toBe(3);
+    expect(strictReads).not.toHaveBeenCalled();
+  });
+
+  it('reads the places of the fields once, when a message needs one, at the line and column of the field', () => {
+    const text = valid.replace('"workers": 1,', '"workers": "two",');
+    strictReads.mockClear();
+    expect(messageOf(() => loadScenario(text, 's.json'))).toBe(
+      `s.json:${placeOf(text, '"workers"')}: at server.workers: expected a number, got string "two"`,
+    );
+    expect(strictReads).toHaveBeenCalledTimes(1);
+  });
+
+  it('names a field an override left alone at its place in the file, one an override set by the override', () => {
+    const text = valid.replace('"keepalive": 2', '"keepalive": -2');
+    const override = { path: ['server', 'workers'], value: 0, source: '--set server.workers=0' };
+    expect(messageOf(() => loadScenario(text, 's.json', [{ ...override, value: 2 }]))).toMatch(
+      new RegExp(`^s\\.json:${placeOf(text, '"keepalive"')}: at server\\.keepalive: `),
+    );
+    expect(messageOf(() => loadScenario(valid, 's.json', [override]))).toMatch(/^--set server\.workers=0: at server\.workers: /);
+  });
+
+  it('places a problem in a copy of the parsed document (sim compare and sim fit) by the file alone, as before', () => {
+    const raw = parseJson(valid.replace('"workers": 1,', '"workers": "two",'), 's.json');
+    expect(messageOf(() => validateScenario(structuredClone(raw), 's.json (for run.txt)'))).toBe(
+      's.json (for run.txt): at server.workers: expected a number, got string "two"',
+    );
+  });
+});
+
+describe('parseJson and parseJsonDocument refuse what the strict reader refuses, at its line and column', () => {
+  it.each([
+    [
+      'a key given twice (JSON.parse keeps the second silently)',
+      valid.replace('"workers": 1,', '"workers": 1,\n    "workers": 2,'),
+      19,
+      5,
+      'the key "workers" appears twice in this object (the second would silently win)',
+    ],
+    [
+      'a number past a double (JSON.parse reads Infinity)',
+      valid.replace('"workers": 1,', '"workers": 1e400,'),
+      18,
+      16,
+      'the number 1e400 is too large',
+    ],
+    ['a file cut short', valid.slice(0, 300), 4, 18, 'expected a closing double quote for the string, got the end of the file'],
+  ])('%s', (_what, text, line, column, problem) => {
+    const expected = `s.json:${line}:${column}: not valid JSON: ${problem}`;
+    expect(messageOf(() => parseJson(text, 's.json'))).toBe(expected);
+    expect(messageOf(() => parseJsonDocument(text, 's.json'))).toBe(expected);
+    expect(messageOf(() => loadScenario(text, 's.json'))).toBe(expected);
+  });
+});
