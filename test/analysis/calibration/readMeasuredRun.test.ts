@@ -388,33 +388,23 @@ describe('figures no run can give are refused, whatever the format', () => {
   });
 });
 
-describe('recognising a format takes time in proportion to the file, blank lines or not', () => {
-  // k6's and wrk's detectors let the indent before "http_reqs" or "N threads" run over line
-  // ends: from every line start of a run of blank lines to its end. 40,000 blank lines took
-  // 2 s, 300,000 minutes, a 10 MB file days; read in one pass, each is milliseconds. The bound
-  // is far above any machine's time for one pass and far below the old time.
-  const timed = (f: () => unknown): number => {
-    const start = performance.now();
-    f();
-    return performance.now() - start;
-  };
+describe('recognising a format, blank lines or not', () => {
+  // k6's and wrk's detectors once let the indent before "http_reqs" or "N threads" run over
+  // line ends, from every line start of a run of blank lines to its end: a file's blank lines
+  // cost their count squared. With this many, that pattern would not end within the run.
   const blank = '\n'.repeat(300_000);
 
   it.each([
     ['a file of blank lines', `notes\n${blank}`],
     ['a file of blank lines ending \\r\\n', `notes\r\n${'\r\n'.repeat(300_000)}`],
     ["wrk's first line and then blank lines", `Running 3s test @ http://127.0.0.1:8077/\n${blank}`],
-  ])('refuses %s at once, as any output of no known tool', (_what, text) => {
-    expect(
-      timed(() => expect(() => readMeasuredRun(text, 'x.txt')).toThrow(/^x\.txt: not an output of a load tester sim knows/)),
-    ).toBeLessThan(10_000);
+  ])('refuses %s, as any output of no known tool', (_what, text) => {
+    expect(() => readMeasuredRun(text, 'x.txt')).toThrow(/^x\.txt: not an output of a load tester sim knows/);
   });
 
-  it("reads k6's summary with blank lines in it at once, as without them", () => {
+  it("reads k6's summary with blank lines in it as without them", () => {
     const summary = text('k6/summary.txt');
     const spaced = summary.replace('\n\n', `\n${blank}`);
-    let run: unknown;
-    expect(timed(() => (run = readMeasuredRun(spaced, 'k6/summary.txt')))).toBeLessThan(10_000);
-    expect(run).toEqual(read('k6/summary.txt'));
+    expect(readMeasuredRun(spaced, 'k6/summary.txt')).toEqual(read('k6/summary.txt'));
   });
 });
