@@ -21,7 +21,9 @@ postgres_up
 URL="http://$HOST:$APP_PORT/wait10"
 OUT="$RESULTS/pool-switches.txt"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $(uname -r); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" >"$OUT"
-sched_trace_begin 60000 sched_switch
+# WAKEUPS=yes also records sched_wakeup, for switch_in.py preemptors (who took the core from a
+# preempted worker, and whether the worker had just woken it).
+if [ "${WAKEUPS:-}" = yes ]; then sched_trace_begin 60000 sched_switch sched_wakeup; else sched_trace_begin 60000 sched_switch; fi
 for i in $(seq 1 "$ROUNDS"); do
   for config in 1x400-c400 4x100-c400; do
     case "$config" in
@@ -38,6 +40,10 @@ for i in $(seq 1 "$ROUNDS"); do
     for f in txt cpu.txt server.log; do mv "$RESULTS/poolswitch-run.r1.$f" "$RESULTS/poolswitch-$config.r$i.$f"; done
     # shellcheck disable=SC2046
     echo "$config round $i: $(awk '/Requests\/sec/{print $2}' "$RESULTS/poolswitch-$config.r$i.txt") req/s; $("$PYTHON" "$HERE/bench/switch_in.py" workers "$WORK/trace.txt" $(pgrep -P "$GUNICORN_PID"))" >>"$OUT"
+    # shellcheck disable=SC2046
+    if [ "${WAKEUPS:-}" = yes ]; then
+      echo "  $("$PYTHON" "$HERE/bench/switch_in.py" preemptors "$WORK/trace.txt" $(pgrep -P "$GUNICORN_PID"))" >>"$OUT"
+    fi
     gunicorn_down
   done
   quiet_end now

@@ -13,6 +13,11 @@ another process of the stack ran there).
       processes, in all: switch-ins after another of them on that CPU, on a CPU other than
       the one it last ran on, and neither; and how they left their CPU, preempted
       (prev_state R) or blocked
+  switch_in.py preemptors TRACE PID...         with sched_wakeup traced too: who took the core
+      from a worker preempted (prev_state R), whether that task had been woken on this CPU
+      while the worker ran and by whom (the worker itself, another worker, another task),
+      and how long the worker had run since it was switched in (median, ms); and where the
+      backends a worker woke were put: on the waker's CPU or another, their previous one or not
   switch_in.py curve N FILE...                 the cost of a switch-in by how many distinct
       others ran since (1, 2, 3 or more), least squares over rings of several sizes: each
       ring's extra CPU a request over its switch-ins at each distance (traced), with every
@@ -132,6 +137,84 @@ def workers(path, pids):
           f"switched out: preempted {out['preempted']}, blocked {out['blocked']}")
 
 
+WAKEUP = re.compile(r"^\s*(.+?)-(\d+)\s+\[(\d+)\].*?\s([\d.]+): sched_wakeup: .*pid=(\d+) .*target_cpu=(\d+)")
+SWITCH = re.compile(r"\[(\d+)\].*?\s([\d.]+): sched_switch: .*prev_pid=(\d+) .*prev_state=(\S+) ==> next_comm=(.+?) next_pid=(\d+)")
+
+
+def kind(comm, pid, pids):
+    if pid in pids:
+        return "worker"
+    for k in ("postgres", "hey", "kworker", "ksoftirqd", "swapper"):
+        if comm.startswith(k):
+            return k
+    return "other"
+
+
+def preemptors(path, pids):
+    import statistics
+
+    pids = {int(p) for p in pids}
+    comm = {}
+    since = {}  # cpu -> when its running worker was switched in
+    woke = {}  # pid -> (cpu it was woken to, waker pid, when)
+    by = collections.Counter()
+    ran = []
+    last_cpu = {}  # pid -> the cpu it last ran on
+    placed = collections.Counter()  # backends woken by a worker: where they were put
+    current = {}  # cpu -> the task running there
+    pending = {}  # a task woken onto a cpu running a worker -> (cpu, when)
+    first = {}  # cpu -> the first task woken there since its last switch
+    waits = {"next": [], "behind others": []}  # such a task's wait, by whether the next switch took it
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = WAKEUP.search(line)
+            if m:
+                pid, target, waker, wcpu = int(m.group(5)), int(m.group(6)), int(m.group(2)), int(m.group(3))
+                woke[pid] = (target, waker, float(m.group(4)))
+                if current.get(target) in pids and pid not in pids:
+                    pending[pid] = (target, float(m.group(4)))
+                    first[target] = first.get(target) or pid
+                if waker in pids and kind(comm.get(pid, ""), pid, pids) == "postgres" and pid in last_cpu:
+                    prev_cpu = last_cpu[pid]
+                    placed[("on the waker's cpu" if target == wcpu else "on another cpu")
+                           + (", its previous one" if target == prev_cpu else ", not its previous one")] += 1
+                continue
+            m = SWITCH.search(line)
+            if not m:
+                continue
+            cpu, t, prev, state, ncomm, nxt = int(m.group(1)), float(m.group(2)), int(m.group(3)), m.group(4), m.group(5), int(m.group(6))
+            comm[nxt] = ncomm
+            last_cpu[nxt] = cpu
+            current[cpu] = nxt
+            if nxt in pending:
+                c0, t0 = pending.pop(nxt)
+                waits["next" if first.get(cpu) == nxt else "behind others"].append((t - t0) * 1000)
+            first.pop(cpu, None)
+            if prev in pids and prev != nxt and state.startswith("R"):
+                k = kind(ncomm, nxt, pids)
+                w = woke.get(nxt)
+                start = since.get(cpu)
+                if w is None or start is None or w[2] < start:
+                    how = "not woken while it ran"
+                elif w[1] == prev:
+                    how = "woken by it"
+                elif w[1] in pids:
+                    how = "woken by another worker"
+                else:
+                    how = "woken by another task"
+                by[(k, how)] += 1
+                if start is not None:
+                    ran.append((t - start) * 1000)
+            since[cpu] = t if nxt in pids else None
+    total = sum(by.values())
+    parts = ", ".join(f"{k} {how} {n}" for (k, how), n in by.most_common())
+    med = statistics.median(ran) if ran else float("nan")
+    wakes = ", ".join(f"{k} {n}" for k, n in placed.most_common())
+    waited = "; ".join(f"{k} {len(v)} (median {statistics.median(v):.3f} ms)" for k, v in waits.items() if v)
+    print(f"preempted {total}: by {parts}; the worker ran {med:.3f} ms (median) since switched in; "
+          f"backends woken by a worker: {wakes}; tasks woken onto a cpu running a worker, the next to run there: {waited}")
+
+
 def curve(n, paths):
     import statistics
 
@@ -233,6 +316,8 @@ if __name__ == "__main__":
         trace(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
     elif sys.argv[1] == "workers":
         workers(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "preemptors":
+        preemptors(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "curve":
         curve(int(sys.argv[2]), sys.argv[3:])
     elif sys.argv[1] == "summary":
