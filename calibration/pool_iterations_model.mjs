@@ -36,7 +36,7 @@ const perTurn = new Map();
 // means a request took one in between (bench/pool_iterations.py counts the real ones so).
 const left = new Map();
 const checkin = ConnectionPool.prototype.checkin;
-ConnectionPool.prototype.checkin = function () {
+ConnectionPool.prototype.checkin = function (req) {
   count.checkins++;
   const key = `${this.loop?.name}:${turns.get(this.loop) ?? 0}`;
   perTurn.set(key, (perTurn.get(key) ?? 0) + 1);
@@ -49,7 +49,7 @@ ConnectionPool.prototype.checkin = function () {
     count.closed++;
     if (this.waiting.length > 0) count.closedWithWaiters++;
   }
-  checkin.call(this);
+  checkin.call(this, req);
 };
 
 const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));

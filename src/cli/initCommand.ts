@@ -67,6 +67,8 @@ export const COST_NOTES: Record<string, string> = {
     "of backendStartCpu, the part before the backend's first authentication request (InitPostgres's caches, the role's secret): measured by calibration/auth_share.sh (perf samples of backends between InitProcess, ClientAuthentication's first sendAuthRequest and ReadyForQuery).",
   'database.backendExitCpu': `a backend's CPU from the client's close to its exit, measured by ${KIT} (the backend's whole CPU minus its CPU when ready).`,
   'database.refusedCpu': `a refused backend's CPU ("sorry, too many clients already") after its start-up, measured by ${KIT} (PostgreSQL full, 300 refused connects, the postmaster's cutime+cstime).`,
+  'database.transactionControlCpu':
+    "a BEGIN's or ROLLBACK's backend CPU, taken from the query it opens or closes (your query's cpu includes it when measured as psycopg2 runs it), measured by calibration/statement_cpu.sh (one connection: BEGIN then ROLLBACK, the backend's schedstat).",
   'machine.wakeupLatency':
     "0, none: with one run queue for all cores (machine.runQueues shared, as here) a woken task never waits for an idle core to wake. With per-core run queues set your machine's: calibration/wakeup_latency.sh measures it (tens of microseconds on a KVM guest: docs/validation.md).",
   'database.forkTime':
@@ -128,6 +130,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       backendBeforeAuthCpu: M.database.backendBeforeAuthCpu,
       backendExitCpu: M.database.backendExitCpu,
       refusedCpu: M.database.refusedCpu,
+      transactionControlCpu: M.database.transactionControlCpu,
     },
     notes: {
       'client.requests': "hey -n and -c: sim run's -n and -c flags change them (sim run s.json -c 100 -n 1000).",

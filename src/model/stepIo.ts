@@ -29,7 +29,7 @@ export function wait(app: App, req: HttpRequest, step: CompiledStep): void {
     case 'dbQuery':
       app.db!.query(
         req,
-        step.cpu !== undefined ? app.sample(step, step.cpu) : 0,
+        step.cpu !== undefined ? Math.max(0, app.sample(step, step.cpu) - step.driverCpu) : 0,
         app.sample(step, step.duration!),
         queried,
         req,

@@ -42,6 +42,8 @@ export interface CompiledStep {
   timeout: number;
   /** dbQuery: a statement the driver sends by itself (BEGIN, ROLLBACK), not one of the handler's queries. */
   driverOwn: boolean;
+  /** dbQuery: the backend CPU its driver's own statements take from `cpu` (µs; 0: none). */
+  driverCpu: number;
 }
 
 export interface Endpoint {
@@ -93,6 +95,7 @@ export function compileEndpoints(endpoints: readonly ResolvedEndpoint[], streams
     http: s.http === true,
     timeout: s.timeout ?? 0,
     driverOwn: s.driverOwn === true,
+    driverCpu: s.driverCpu ?? 0,
   });
   return endpoints.map((e) => ({
     name: e.name,

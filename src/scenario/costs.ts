@@ -93,6 +93,11 @@ export const COSTS: readonly CostSpec[] = [
   { path: 'database.backendExitTime', description: 'how long after a close a backend frees its slot' },
   { path: 'database.backendExitCpu', cpu: true, description: "a backend's CPU after its connection closed, until it has exited" },
   { path: 'database.refusedCpu', cpu: true, description: "a refused backend's CPU after it found no slot (the FATAL message and exit)" },
+  {
+    path: 'database.transactionControlCpu',
+    cpu: true,
+    description: "a BEGIN's or ROLLBACK's backend CPU, of its query's (the driver's own statements)",
+  },
   { path: 'database.pgbouncer.loginTime', description: "PgBouncer's time per client login beyond its CPU" },
   {
     path: 'database.pgbouncer.loginCpu',

@@ -74,6 +74,10 @@ export const databaseSchema = z.strictObject({
     description:
       'A refused backend\'s CPU after it found no free slot ("sorry, too many clients already": the FATAL message and exit); its start-up before that is backendStartupCpu.',
   }),
+  transactionControlCpu: seconds.default(M.database.transactionControlCpu).meta({
+    description:
+      "Backend CPU of a BEGIN or ROLLBACK the driver sends by itself (psycopg2 without autocommit opens each transaction with BEGIN; SQLAlchemy's pool rolls back a returned connection). Taken from the backend CPU (`cpu`) of the query it opens or closes, which includes it as the kit measures a query; a query without backend CPU lends none. Each such statement wakes its backend, which then takes a turn on a core.",
+  }),
   statementTimeout: seconds.optional().meta({
     description:
       'PostgreSQL statement_timeout: a query running longer is cancelled ("canceling statement due to statement timeout", SQLSTATE 57014); the app gets the error (a 500) and the connection stays usable. 0 or absent: off, as PostgreSQL\'s default.',

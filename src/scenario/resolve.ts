@@ -298,7 +298,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
     // Talking to PostgreSQL itself (no PgBouncer), the app answers its handshake: the
     // client's CPU of a connect comes with the backend's challenge.
     app: {
-      endpoints: resolveEndpoints(a, direct, uvicorn),
+      endpoints: resolveEndpoints(a, direct, uvicorn, d?.transactionControlCpu ?? 0),
       errorCpu: fromSeconds(s.errorCpu),
       switchCpu: fromSeconds(s.switchCpu),
       pool,

@@ -7,7 +7,7 @@
 // without autocommit sends BEGIN before a transaction's first query, and SQLAlchemy's pool
 // rolls that transaction back before it takes the connection back. model/steps.ts gives
 // each step its random stream, limit and cache when the model is wired.
-import type { Distribution } from '../engine/distributions.js';
+import { Constant, type Distribution } from '../engine/distributions.js';
 import { fromSeconds, type Time } from '../engine/time.js';
 import { toDistribution } from './durations.js';
 import type { Scenario, Step } from './schema.js';
@@ -47,6 +47,8 @@ export interface ResolvedStep {
   skip?: number;
   /** dbQuery: a statement the driver sends by itself (BEGIN, ROLLBACK), not one of the handler's queries. */
   driverOwn?: boolean;
+  /** dbQuery: the backend CPU its driver's own statements take from its `cpu` (µs). */
+  driverCpu?: number;
   /** An outbound HTTP call (a wait): what app.httpTime and an http breaker act on. */
   http?: boolean;
   /** http: the app's own client timeout (µs). */
@@ -67,9 +69,15 @@ export interface ResolvedEndpoint {
  * share of authentication mid-handshake (with PgBouncer in between, the client's CPU
  * comes after the connect, as one step).
  */
-export function resolveEndpoints(app: Scenario['app'], authInHandshake: boolean, uvicorn: boolean): ResolvedEndpoint[] {
+export function resolveEndpoints(
+  app: Scenario['app'],
+  authInHandshake: boolean,
+  uvicorn: boolean,
+  /** database.transactionControlCpu (seconds). */
+  transactionControlCpu: number,
+): ResolvedEndpoint[] {
   const list = app.endpoints ?? [{ name: 'app', weight: 1, steps: app.steps!, status: undefined, handler: undefined }];
-  const transactions = driverTransactions(app);
+  const transactions = driverTransactions(app, transactionControlCpu);
   return list.map((e, i) => ({
     name: e.name,
     weight: e.weight,
@@ -99,21 +107,34 @@ interface DriverTransactions {
    * start is part of opening a connection, not of every checkout.
    */
   pooled: boolean;
+  /** Each of those statements' backend CPU (seconds). */
+  statementCpu: number;
 }
 
-function driverTransactions(app: Scenario['app']): DriverTransactions {
+function driverTransactions(app: Scenario['app'], statementCpu: number): DriverTransactions {
   const begin = app.driver === 'psycopg2' && !(app.autocommit ?? false);
   const pooled = app.pool !== undefined || app.asyncpgPool !== undefined;
-  return { begin, rollbackOnReturn: begin && app.pool !== undefined, pooled };
+  return { begin, rollbackOnReturn: begin && app.pool !== undefined, pooled, statementCpu };
 }
 
 /**
- * A round trip of the driver's own (BEGIN, ROLLBACK): no CPU of its own, since the kit's
- * measured query costs include it (costs.py: "psycopg2's implicit BEGIN included"), only its
- * wait and the worker's turn of its loop to resume after it.
+ * A round trip of the driver's own (BEGIN, ROLLBACK) around `query`: its wait, the worker's
+ * turn of its loop to resume after it, and its backend's CPU, which wakes the backend. That
+ * CPU is taken from the query's: the kit measures a query as psycopg2 runs it, its BEGIN
+ * (costs.py: "psycopg2's implicit BEGIN included") and a pool's ROLLBACK with it.
  */
-function driverRoundTrip(stream: string, blocking: boolean): ResolvedStep {
-  return { kind: 'dbQuery', duration: toDistribution(0), stream, blocking, driverOwn: true };
+function driverRoundTrip(stream: string, blocking: boolean, query: ResolvedStep, transactions: DriverTransactions): ResolvedStep {
+  const lends = transactions.statementCpu > 0 && query.cpu !== undefined && !(query.cpu instanceof Constant && query.cpu.value === 0);
+  if (!lends) return { kind: 'dbQuery', duration: toDistribution(0), stream, blocking, driverOwn: true };
+  query.driverCpu = (query.driverCpu ?? 0) + fromSeconds(transactions.statementCpu);
+  return {
+    kind: 'dbQuery',
+    duration: toDistribution(0),
+    cpu: toDistribution(transactions.statementCpu),
+    stream,
+    blocking,
+    driverOwn: true,
+  };
 }
 
 function resolveSteps(
@@ -126,7 +147,7 @@ function resolveSteps(
   const out: ResolvedStep[] = [];
   // Whether the connection the handler holds is inside a transaction psycopg2 opened.
   let inTransaction = false;
-  let lastQuery: { stream: string; blocking: boolean } | undefined;
+  let lastQuery: ResolvedStep | undefined;
   // Each cache's store goes after the last step it covers: scenario step index -> the
   // store, and where its lookup is in `out` (to count the steps a hit skips).
   const stores = new Map<number, { store: ResolvedStep; get: number }>();
@@ -162,15 +183,23 @@ function resolveSteps(
           out.push({ kind: 'cpu', duration: toDistribution(step.cpu), stream, blocking: false });
         }
         break;
-      case 'dbQuery':
-        if (transactions.begin && !inTransaction) out.push(driverRoundTrip(`${stream}.begin`, blocking));
+      case 'dbQuery': {
+        const query: ResolvedStep = {
+          kind: 'dbQuery',
+          duration: toDistribution(step.time),
+          cpu: toDistribution(step.cpu),
+          stream,
+          blocking,
+        };
+        if (transactions.begin && !inTransaction) out.push(driverRoundTrip(`${stream}.begin`, blocking, query, transactions));
         inTransaction = transactions.begin;
-        lastQuery = { stream, blocking };
-        out.push({ kind: 'dbQuery', duration: toDistribution(step.time), cpu: toDistribution(step.cpu), stream, blocking });
+        lastQuery = query;
+        out.push(query);
         if (step.decodeCpu !== 0) out.push({ kind: 'cpu', duration: toDistribution(step.decodeCpu), stream, blocking: false });
         break;
+      }
       case 'dbClose':
-        if (transactions.rollbackOnReturn && inTransaction) out.push(driverRoundTrip(`${lastQuery!.stream}.rollback`, lastQuery!.blocking));
+        if (transactions.rollbackOnReturn && inTransaction) out.push(rollback(lastQuery!, transactions));
         inTransaction = false;
         out.push({ kind: 'dbClose', blocking: false });
         break;
@@ -207,8 +236,13 @@ function resolveSteps(
     }
   });
   // A pooled connection still held when the handler returns goes back then, rolled back first.
-  if (transactions.rollbackOnReturn && inTransaction) out.push(driverRoundTrip(`${lastQuery!.stream}.rollback`, lastQuery!.blocking));
+  if (transactions.rollbackOnReturn && inTransaction) out.push(rollback(lastQuery!, transactions));
   return out;
+}
+
+/** The pool's ROLLBACK of a returned connection, after the transaction's last query. */
+function rollback(lastQuery: ResolvedStep, transactions: DriverTransactions): ResolvedStep {
+  return driverRoundTrip(`${lastQuery.stream!}.rollback`, lastQuery.blocking, lastQuery, transactions);
 }
 
 /**

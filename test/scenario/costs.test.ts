@@ -32,6 +32,8 @@ describe('the cost registry', () => {
         'database.backendBeforeSetsidCpu',
         'database.backendExitCpu',
         'database.refusedCpu',
+        'database.transactionControlCpu',
+        'database.transactionControlCpu',
       ]),
     );
     expect(new Set(paths).size).toBe(paths.length);
@@ -82,6 +84,7 @@ describe('the cost registry', () => {
       'database.backendExitTime',
       'database.backendExitCpu',
       'database.refusedCpu',
+      'database.transactionControlCpu',
       'database.pgbouncer.loginTime',
       'database.pgbouncer.loginCpu',
       'database.pgbouncer.queryCpu',

@@ -72,4 +72,30 @@ describe("the driver's own round trips", () => {
     expect(without.result.database!.queries).toBe(2);
     expect(withBegin.summary.summary.slowest! - without.summary.summary.slowest!).toBeCloseTo(0.001, 9);
   });
+
+  it("takes each statement's backend CPU (database.transactionControlCpu) from the query it opens or closes", () => {
+    // The kit measures a query's backend CPU as psycopg2 runs it, BEGIN and a pool's ROLLBACK
+    // included: the model runs that share at the statement itself, so it wakes its backend.
+    const pool = { size: 5, maxOverflow: 10, timeout: 30 };
+    const one = [steps[0], { kind: 'dbQuery' as const, time: 0.001, cpu: 0.005 }, steps[3]];
+    const r = resolve(scenario({ app: { steps: one, pool }, database: { transactionControlCpu: 0.001 } }));
+    const [, begin, query, rollback] = r.app.endpoints[0].steps;
+    expect([begin.driverOwn, rollback.driverOwn]).toEqual([true, true]);
+    expect([begin.cpu!.mean, rollback.cpu!.mean]).toEqual([1000, 1000]);
+    expect(query.driverCpu).toBe(2000);
+    // A query with no backend CPU of its own lends none.
+    const free = resolve(scenario({ app: { steps, pool }, database: { transactionControlCpu: 0.001 } }));
+    for (const step of free.app.endpoints[0].steps) expect([step.cpu?.mean ?? 0, step.driverCpu ?? 0]).toEqual([0, 0]);
+  });
+
+  it('moves the backend CPU, without adding any: the same total and the same latency, uncontended', () => {
+    const pool = { size: 5, maxOverflow: 10, timeout: 30 };
+    const one = [steps[0], { kind: 'dbQuery' as const, time: 0.001, cpu: 0.005 }, steps[3]];
+    const s = (transactionControlCpu: number) =>
+      run({ app: { steps: one, pool }, database: { transactionControlCpu }, client: { requests: 1, concurrency: 1 } });
+    const split = s(0.001);
+    const whole = s(0);
+    expect(split.result.cpu.backends).toBe(whole.result.cpu.backends);
+    expect(split.summary.summary.slowest).toBeCloseTo(whole.summary.summary.slowest!, 9);
+  });
 });

@@ -12,7 +12,8 @@ import type { DbDone, DbServer } from './server.js';
 /** A worker's own pool, whichever library's. */
 interface WorkerPool {
   checkout<A>(req: HttpRequest, clientCpu: Time, done: DbDone<A>, a: A): void;
-  checkin(): void;
+  /** `req` gives its connection back. */
+  checkin(req: HttpRequest): void;
   closeAll(): void;
   readonly peakOpen: number;
   readonly timeouts: number;
@@ -72,7 +73,7 @@ export class DatabaseAccess {
 
   close(req: HttpRequest): void {
     if (this.pool === undefined && this.asyncpgPool === undefined) this.server.close(req);
-    else this.poolOf(req.host!).checkin();
+    else this.poolOf(req.host!).checkin(req);
   }
 
   /** A killed request held a connection: without a pool it closes; a pool closes with its process. */

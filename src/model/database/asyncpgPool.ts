@@ -18,6 +18,7 @@
 // before it takes the holder first (Queue.get finds the queue not empty), and the woken
 // one, finding it empty, waits again at the back. A released connection idle for
 // max_inactive_connection_lifetime is closed; its holder opens a new one when next used.
+import type { OnCore } from '../../engine/cpu/cpu.js';
 import type { Distribution } from '../../engine/distributions.js';
 import type { Uniform } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
@@ -48,6 +49,10 @@ class Holder {
   opening = false;
   /** Bumped to cancel the inactivity timer. */
   idleToken = 0;
+  /** Its connection's backend: one process from query to query, whoever holds it. */
+  backend: OnCore | undefined = undefined;
+  /** Whose connect opened its connection (PostgreSQL names the backend on that record). */
+  opener: HttpRequest | undefined = undefined;
   constructor(readonly pool: AsyncpgPool) {}
 }
 
@@ -114,13 +119,15 @@ export class AsyncpgPool implements WakesOnLoop {
     h.connected = true;
     h.opening = true;
     this.opened();
-    this.server.open(init.tasks.startupTask(), this.connectCpu(), startupConnected, new Opening(h, init));
+    h.opener = init.tasks.startupTask();
+    this.server.open(h.opener, this.connectCpu(), startupConnected, new Opening(h, init));
   }
 
   /** @internal a start-up connect ended. */
   startupConnectDone(op: Opening, error: string | undefined): void {
     const init = op.init!;
     op.holder.opening = false;
+    op.holder.backend = op.holder.opener?.backend;
     if (error !== undefined) {
       this.tally.startupRefusals++;
       op.holder.connected = false;
@@ -193,21 +200,24 @@ export class AsyncpgPool implements WakesOnLoop {
     h.idleToken++;
     this.busy.push(h);
     if (h.connected) {
+      req.backend = h.backend;
       done(a, undefined);
       return;
     }
     h.connected = true;
     h.opening = true;
+    h.opener = req;
     this.opened();
     this.server.open(req, clientCpu, acquireConnected, new Opening(h, undefined, done, a));
   }
 
-  /** Holders in use (which one a release returns does not matter: they are alike but for their connection). */
+  /** Holders in use. */
   private readonly busy: Holder[] = [];
 
   /** @internal a connect for an acquire ended. */
   acquireConnectDone(op: Opening, error: string | undefined): void {
     op.holder.opening = false;
+    op.holder.backend = op.holder.opener?.backend;
     if (this.dead) {
       if (error === undefined) this.server.close();
       return;
@@ -223,11 +233,13 @@ export class AsyncpgPool implements WakesOnLoop {
   }
 
   /** The handler is done with its connection. */
-  checkin(): void {
-    // Any holder in use with a ready connection: one still being opened belongs to an acquire under way.
+  checkin(req: HttpRequest): void {
+    // The holder of `req`'s connection, found by its backend; without one, any holder in use
+    // with a ready connection (one still being opened belongs to an acquire under way).
     const busy = this.busy;
     let i = busy.length - 1;
-    while (busy[i].opening) i--;
+    while (i >= 0 && (busy[i].opening || (req.backend !== undefined && busy[i].backend !== req.backend))) i--;
+    if (i < 0) for (i = busy.length - 1; busy[i].opening; i--);
     const h = busy[i];
     busy[i] = busy[busy.length - 1];
     busy.pop();

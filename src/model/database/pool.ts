@@ -12,6 +12,7 @@
 // and the woken one, finding none, waits again at the back. Connections stay open across requests:
 // the fork and start-up are paid once, not per request. With pool_pre_ping a pooled
 // connection is pinged (SELECT 1, a round trip) before the checkout returns it.
+import type { OnCore } from '../../engine/cpu/cpu.js';
 import type { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
@@ -28,6 +29,12 @@ export class ConnectionPool implements WakesOnLoop {
   open = 0;
   peakOpen = 0;
   private idle = 0;
+  /**
+   * The idle connections' backends, in the order they came back: QueuePool takes the oldest
+   * (sqla_queue.Queue without use_lifo: popleft). A backend is one process from query to
+   * query, which the kernel wakes on the core it last ran on.
+   */
+  private readonly idleBackends: (OnCore | undefined)[] = [];
   /** Its worker process is gone. */
   private dead = false;
 
@@ -64,7 +71,7 @@ export class ConnectionPool implements WakesOnLoop {
     }
   }
 
-  checkin(): void {
+  checkin(req: HttpRequest): void {
     // QueuePool._do_return_conn puts it back into a queue of pool_size places and closes it
     // only when that is full (sqla_queue.Full): an overflow connection stays open, idle,
     // while fewer than pool_size wait there.
@@ -72,10 +79,11 @@ export class ConnectionPool implements WakesOnLoop {
       // put(block=False) raises Full before it notifies anyone: the waiters sleep on, and
       // the overflow it frees goes to the next request that checks out.
       this.open--;
-      this.server.close();
+      this.server.close(req);
       return;
     }
     this.idle++;
+    this.idleBackends.push(req.backend);
     const w = this.waiting.take();
     if (w === undefined) return;
     if (this.loop === undefined) this.wokenRuns(w);
@@ -94,6 +102,7 @@ export class ConnectionPool implements WakesOnLoop {
   /** Hands an idle connection to `req` (after a ping, with pool_pre_ping). */
   private takeIdle<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
     this.idle--;
+    req.backend = this.idleBackends.shift();
     const ping = this.settings.pingCpu;
     if (ping !== undefined) this.server.query(req, ping, 0, pinged, new Opening(this, done, a));
     else done(a, undefined);
@@ -118,6 +127,7 @@ export class ConnectionPool implements WakesOnLoop {
     // Connections still being opened close when they are ready (see `opened`).
     for (let i = 0; i < this.open - this.opening; i++) this.server.close();
     this.open = this.idle = 0;
+    this.idleBackends.length = 0;
     this.dead = true;
   }
 

@@ -54,6 +54,7 @@ describe('sim run --sensitivity', () => {
       'database.backendBeforeSetsidCpu',
       'database.backendExitCpu',
       'database.refusedCpu',
+      'database.transactionControlCpu',
     ]);
     const cpu = s.sensitive.find((c) => c.path === 'app.steps.0.time')!;
     expect(cpu).toBeDefined();

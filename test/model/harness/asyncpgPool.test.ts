@@ -95,7 +95,7 @@ describe("asyncpg's pool, alone", () => {
     h.at(0, () => [1, 2].forEach(acquire));
     h.at(50, () => acquire(3));
     // 2 times out at 1000; 3 is still waiting when 1 releases its connection at 1020, and gets it.
-    h.at(1020, () => pool.checkin());
+    h.at(1020, () => pool.checkin(request(0)));
     expect(h.run()).toEqual(['0 server open 1', '100 got 1', `1000 2 ${ACQUIRE_TIMED_OUT}`, '1020 got 3']);
     expect([pool.waited, pool.timeouts]).toEqual([2, 1]);
   });
@@ -110,25 +110,25 @@ describe("asyncpg's pool, alone", () => {
     const { h, pool, acquire } = setup({}, undefined, loop);
     h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
     h.at(0, () => [1, 2].forEach(acquire));
-    h.at(200, () => pool.checkin());
+    h.at(200, () => pool.checkin(request(0)));
     h.at(300, () => acquire(3));
-    h.at(600, () => pool.checkin());
+    h.at(600, () => pool.checkin(request(0)));
     expect(h.run()).toEqual(['0 server open 1', '100 got 1', '300 got 3', '600 got 2']);
   });
 
   it('waits for ever without a timeout (asyncpg: timeout=None)', () => {
     const { h, pool, acquire } = setup({ maxSize: 1 });
     h.at(0, () => [1, 2].forEach(acquire));
-    h.at(60_000_000, () => pool.checkin());
+    h.at(60_000_000, () => pool.checkin(request(0)));
     expect(h.run()).toEqual(['0 server open 1', '100 got 1', '60000000 got 2']);
   });
 
   it('closes a connection idle for max_inactive_connection_lifetime, and opens a new one for the next acquire', () => {
     const { h, pool, acquire } = setup({ maxSize: 1, maxInactiveConnectionLifetime: 1000 });
     h.at(0, () => acquire(1));
-    h.at(200, () => pool.checkin());
+    h.at(200, () => pool.checkin(request(0)));
     h.at(500, () => acquire(2)); // reused: its idle time starts again at its release
-    h.at(600, () => pool.checkin());
+    h.at(600, () => pool.checkin(request(0)));
     h.at(2000, () => acquire(3));
     expect(h.run()).toEqual(['0 server open 1', '100 got 1', '500 got 2', '1600 server close', '2000 server open 3', '2100 got 3']);
     expect(pool.inactiveClosed).toBe(1);

@@ -1,6 +1,7 @@
 // The harness: one component of the model, alone, driven by hand and checked against an
 // event log written by hand (SimPy's tests are the model: build a tiny process, run it,
 // compare the log). Each log line is "<µs> <what happened>", in the order it happened.
+import type { OnCore } from '../../../src/engine/cpu/cpu.js';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
 import type { Uniform } from '../../../src/engine/random.js';
 import { Simulation } from '../../../src/engine/simulation.js';
@@ -128,19 +129,30 @@ export function loggingClient(h: Harness): ClientSide {
 /**
  * A database server that opens a connection in `openTime` µs (or refuses with `refuse`),
  * runs a query in its wait alone, and logs "server open 3", "server query 3", "server close".
+ * With `backends`, each connection it opens is a backend process of its own, named after the
+ * request that opened it, and a query or close says whose: "server query 4 on backend 1".
  */
-export function fakeServer(h: Harness, opts: { openTime: number; refuse?: string }): DbServer {
+export function fakeServer(h: Harness, opts: { openTime: number; refuse?: string; backends?: boolean }): DbServer {
+  const on = (req: HttpRequest | undefined) =>
+    opts.backends === true ? ` on ${(req?.backend as { name?: string } | undefined)?.name ?? 'no backend'}` : '';
   return {
     open(req, _clientCpu, done, a) {
       h.note(`server open ${req.id}`);
-      h.sim.schedule(opts.openTime, () => done(a, opts.refuse), undefined);
+      h.sim.schedule(
+        opts.openTime,
+        () => {
+          if (opts.backends === true && opts.refuse === undefined) req.backend = { cpuCore: -1, name: `backend ${req.id}` } as OnCore;
+          done(a, opts.refuse);
+        },
+        undefined,
+      );
     },
     query(req, _cpu, wait, done, a) {
-      h.note(`server query ${req.id}`);
+      h.note(`server query ${req.id}${on(req)}`);
       h.sim.schedule(wait, () => done(a, undefined), undefined);
     },
-    close() {
-      h.note('server close');
+    close(req) {
+      h.note(`server close${on(req)}`);
     },
   };
 }

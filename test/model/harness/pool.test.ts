@@ -17,6 +17,40 @@ function setup(settings: PoolSettings, loop?: Resource) {
 }
 
 describe('a connection pool, alone', () => {
+  it('hands out each connection with its backend, the one returned first first: a backend is one process from query to query', () => {
+    // pool_size 2, max_overflow 1. 1, 2 and 3 open three connections (backends 1, 2 and 3)
+    // and return them, 2 first, then 1, then 3, which finds the queue of two places full
+    // and closes its own. QueuePool's queue is FIFO (no use_lifo): 4 gets backend 2 and 5
+    // backend 1, and each one's query runs on that backend.
+    const h = harness();
+    const server = fakeServer(h, { openTime: 100, backends: true });
+    const pool = new ConnectionPool(h.sim, { size: 2, maxOverflow: 1, timeout: 1000 }, server);
+    const r = [0, 1, 2, 3, 4, 5].map((id) => request(id));
+    const take = (id: number) =>
+      pool.checkout(r[id], 0, () => server.query(r[id], 0, 10, () => h.note(`${id} queried`), undefined), undefined);
+    h.at(0, () => [1, 2, 3].forEach(take));
+    h.at(200, () => pool.checkin(r[2]));
+    h.at(210, () => pool.checkin(r[1]));
+    h.at(220, () => pool.checkin(r[3]));
+    h.at(300, () => [4, 5].forEach(take));
+    expect(h.run()).toEqual([
+      '0 server open 1',
+      '0 server open 2',
+      '0 server open 3',
+      '100 server query 1 on backend 1',
+      '100 server query 2 on backend 2',
+      '100 server query 3 on backend 3',
+      '110 1 queried',
+      '110 2 queried',
+      '110 3 queried',
+      '220 server close on backend 3',
+      '300 server query 4 on backend 2',
+      '300 server query 5 on backend 1',
+      '310 4 queried',
+      '310 5 queried',
+    ]);
+  });
+
   it('opens up to pool_size + max_overflow, hands returned connections to waiters, closes the overflow', () => {
     const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 1000 });
     // Four checkouts at once: two connections open, two requests wait.
@@ -24,10 +58,10 @@ describe('a connection pool, alone', () => {
     // Each check-in goes to the oldest waiter. With none waiting, the first returned
     // connection stays open, idle (fewer than pool_size are idle); the next finds pool_size
     // idle already and closes (SQLAlchemy's queue of pool_size places is full).
-    h.at(200, () => pool.checkin());
-    h.at(300, () => pool.checkin());
-    h.at(400, () => pool.checkin());
-    h.at(500, () => pool.checkin());
+    h.at(200, () => pool.checkin(request(0)));
+    h.at(300, () => pool.checkin(request(0)));
+    h.at(400, () => pool.checkin(request(0)));
+    h.at(500, () => pool.checkin(request(0)));
     h.at(600, () => checkout(5));
     expect(h.run()).toEqual([
       '0 server open 1',
@@ -53,10 +87,10 @@ describe('a connection pool, alone', () => {
     const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 0 }, loop);
     h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
     h.at(0, () => [1, 2, 3].forEach(checkout));
-    h.at(200, () => pool.checkin());
-    h.at(300, () => pool.checkin());
+    h.at(200, () => pool.checkin(request(0)));
+    h.at(300, () => pool.checkin(request(0)));
     h.at(400, () => checkout(4));
-    h.at(600, () => pool.checkin());
+    h.at(600, () => pool.checkin(request(0)));
     expect(h.run()).toEqual(['0 server open 1', '0 server open 2', '100 got 1', '100 got 2', '300 server close', '400 got 4', '600 got 3']);
   });
 
@@ -73,10 +107,10 @@ describe('a connection pool, alone', () => {
     const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 0 }, loop);
     h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
     h.at(0, () => [1, 2, 3, 4, 5].forEach(checkout));
-    h.at(200, () => pool.checkin());
-    h.at(300, () => pool.checkin());
+    h.at(200, () => pool.checkin(request(0)));
+    h.at(300, () => pool.checkin(request(0)));
     h.at(600, () => loop.release());
-    h.at(750, () => pool.checkin());
+    h.at(750, () => pool.checkin(request(0)));
     expect(h.run()).toEqual(['0 server open 1', '0 server open 2', '100 got 1', '100 got 2', '300 server close', '500 got 3', '750 got 4']);
   });
 
@@ -89,7 +123,7 @@ describe('a connection pool, alone', () => {
     const { h, pool, checkout } = setup({ size: 1, maxOverflow: 0, timeout: 0 }, loop);
     h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
     h.at(0, () => [1, 2].forEach(checkout));
-    h.at(200, () => pool.checkin());
+    h.at(200, () => pool.checkin(request(0)));
     h.at(300, () =>
       loop.acquire(() => {
         checkout(3);
@@ -107,7 +141,7 @@ describe('a connection pool, alone', () => {
     const { h, pool, checkout } = setup({ size: 1, maxOverflow: 0, timeout: 1000 }, loop);
     h.at(0, () => loop.acquire(() => h.at(1500, () => loop.release()), undefined));
     h.at(0, () => [1, 2].forEach(checkout));
-    h.at(200, () => pool.checkin());
+    h.at(200, () => pool.checkin(request(0)));
     h.at(1200, () => checkout(3));
     expect(h.run()).toEqual([
       '0 server open 1',
@@ -140,7 +174,7 @@ describe('a connection pool, alone', () => {
   it('with pool_pre_ping, pings a pooled connection before handing it out (a new one is not pinged)', () => {
     const { h, pool, checkout } = setup({ size: 1, maxOverflow: 0, timeout: 0, pingCpu: 50 });
     h.at(0, () => checkout(1));
-    h.at(200, () => pool.checkin());
+    h.at(200, () => pool.checkin(request(0)));
     h.at(300, () => checkout(2));
     // The fake server's query lasts its wait alone: the ping's round trip is instant here.
     expect(h.run()).toEqual(['0 server open 1', '100 got 1', '300 server query 2', '300 got 2']);
