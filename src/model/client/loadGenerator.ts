@@ -161,11 +161,12 @@ export abstract class LoadGenerator implements ClientSide {
 
   response(req: HttpRequest, status: number): void {
     if (req.abandoned) return;
-    req.settle(this.sim.now); // ended: the timeout timer must not fire for it
-    this.attemptCounter?.inc(this.sim.now);
+    const now = this.sim.now;
+    req.settle(now); // ended: the timeout timer must not fire for it
+    this.attemptCounter?.inc(now);
     if (this.retryTally !== undefined && this.retried(req, causeOfStatus(status))) return;
-    this.recorder.response(this.startOf(req), status, this.sim.now);
-    this.inSystem.add(-1, this.sim.now);
+    this.recorder.response(this.startOf(req), status, now);
+    this.inSystem.add(-1, now);
     this.ended(req);
   }
 
@@ -197,8 +198,9 @@ export abstract class LoadGenerator implements ClientSide {
 
   /** The request failed for `reason`; `dialing`: in the TCP connect (Go's net.Dial error). */
   protected fail(req: HttpRequest, reason: string, dialing = false): void {
-    req.settle(this.sim.now);
-    this.attemptCounter?.inc(this.sim.now);
+    const now = this.sim.now;
+    req.settle(now);
+    this.attemptCounter?.inc(now);
     if (this.retryTally !== undefined) {
       const cause: RetryCause = dialing ? 'connect-failure' : reason === 'EOF' ? 'reset' : 'timeout';
       if (this.retried(req, cause)) return;
@@ -210,8 +212,8 @@ export abstract class LoadGenerator implements ClientSide {
       message = dialing ? `Get "${url}": dial tcp ${hostPort(url)}: ${reason}` : `Get "${url}": ${reason}`;
       messages.set(reason, message);
     }
-    this.recorder.error(message, this.startOf(req), this.sim.now);
-    this.inSystem.add(-1, this.sim.now);
+    this.recorder.error(message, this.startOf(req), now);
+    this.inSystem.add(-1, now);
     this.ended(req);
   }
 
