@@ -22,7 +22,7 @@
 // ready": objects.c disconnect_client), and the next client needs a new one. A client
 // that needs a server connection while all are busy waits in a FIFO, up to
 // query_wait_timeout.
-import type { Cpu } from '../../engine/cpu/cpu.js';
+import type { Cpu, OnCore } from '../../engine/cpu/cpu.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
 import type { PgBouncerSettings } from '../../scenario/resolve.js';
@@ -59,6 +59,20 @@ export class PgBouncer implements DbServer {
   /** Server connections: open (or opening), and idle among them. */
   private servers = 0;
   private idle = 0;
+  /**
+   * The idle server connections' backends, the one freed last on top: PgBouncer reuses them
+   * last in, first out (server_round_robin = 0). A backend is one process from query to
+   * query, which the kernel wakes on the core it last ran on.
+   */
+  private readonly idleBackends: (OnCore | undefined)[] = [];
+  /**
+   * The backend of each client's server connection while it holds one. Kept here, not on the
+   * request: PostgreSQL names a new backend on the record of the client it was opened for,
+   * which may hold another server connection by then.
+   */
+  private readonly held = new Map<HttpRequest, OnCore | undefined>();
+  /** The backend a grant hands over (WaitQueue calls the waiter's continuation, which takes it). */
+  private pendingBackend: OnCore | undefined = undefined;
   /**
    * Clients whose server connection is busy: a query in flight, or (closesInTransaction) a
    * transaction open. A client that closes then leaves it unusable, and PgBouncer closes it.
@@ -149,8 +163,8 @@ export class PgBouncer implements DbServer {
   close(req?: HttpRequest): void {
     this.clients--;
     this.counted--;
-    if (req !== undefined && this.busy.delete(req)) this.closeServer();
-    else if (this.settings.poolMode === 'session') this.releaseServer();
+    if (req !== undefined && this.busy.delete(req)) this.closeServer(req);
+    else if (this.settings.poolMode === 'session') this.releaseServer(req === undefined ? undefined : this.letGo(req));
   }
 
   query<A>(req: HttpRequest, cpu: Time, wait: Time, done: DbDone<A>, a: A, driverOwn = false): void {
@@ -170,6 +184,7 @@ export class PgBouncer implements DbServer {
   /** Sends `op`'s query on the server connection its client holds. */
   private send(op: Operation): void {
     this.busy.add(op.req);
+    op.req.backend = this.held.get(op.req);
     this.postgres.query(op.req, op.cpu, op.wait, queryDone, op, op.driverOwn);
   }
 
@@ -218,6 +233,7 @@ export class PgBouncer implements DbServer {
     op.granted = then;
     if (this.idle > 0) {
       this.idle--;
+      this.held.set(op.req, this.idleBackends.pop());
       then(op, undefined);
       return;
     }
@@ -244,16 +260,17 @@ export class PgBouncer implements DbServer {
 
   /** @internal a waiting client's turn came: a server connection, or an error. */
   waited(op: Operation, error: string | undefined): void {
+    if (error === undefined) this.held.set(op.req, this.pendingBackend);
     op.granted!(op, error);
   }
 
   /** @internal the server connection being opened is ready (it goes to the oldest waiter), or failed (the oldest waiter gets the error). */
-  serverOpened(_op: Operation, error: string | undefined): void {
+  serverOpened(op: Operation, error: string | undefined): void {
     this.opening = false;
     if (error !== undefined) {
       this.servers--;
       this.waiting.fail(error);
-    } else this.releaseServer();
+    } else this.releaseServer(op.req.backend);
     this.launch(undefined);
   }
 
@@ -265,7 +282,7 @@ export class PgBouncer implements DbServer {
     }
     if (op.req.killed) {
       // Its client is gone (it closed while waiting): the server connection goes back unused.
-      this.releaseServer();
+      this.releaseServer(this.letGo(op.req));
       return;
     }
     this.send(op);
@@ -281,21 +298,34 @@ export class PgBouncer implements DbServer {
     // With its transaction still open the client keeps the server connection busy.
     if (!this.settings.closesInTransaction) {
       this.busy.delete(op.req);
-      if (this.settings.poolMode === 'transaction') this.releaseServer();
+      if (this.settings.poolMode === 'transaction') this.releaseServer(this.letGo(op.req));
     }
     deliver(op, undefined);
   }
 
-  /** A server connection is free again: the oldest waiter takes it, or it idles. */
-  private releaseServer(): void {
-    if (!this.waiting.grant()) this.idle++;
+  /** The backend of the server connection `req` held, which it holds no longer. */
+  private letGo(req: HttpRequest): OnCore | undefined {
+    const backend = this.held.get(req);
+    this.held.delete(req);
+    return backend;
+  }
+
+  /** A server connection (its `backend`) is free again: the oldest waiter takes it, or it idles. */
+  private releaseServer(backend: OnCore | undefined): void {
+    this.pendingBackend = backend;
+    if (!this.waiting.grant()) {
+      this.idle++;
+      this.idleBackends.push(backend);
+    }
+    this.pendingBackend = undefined;
   }
 
   /** Its client left inside a transaction: PgBouncer closes the server connection, and opens another if clients wait. */
-  private closeServer(): void {
+  private closeServer(req: HttpRequest): void {
     this.serversClosed++;
     this.servers--;
-    this.postgres.close();
+    req.backend = this.letGo(req);
+    this.postgres.close(req);
     this.launch(undefined);
   }
 }

@@ -4,7 +4,7 @@ import { MAX_CLIENT_CONN, PgBouncer, QUERY_WAIT_TIMEOUT, type PgBouncerSettings 
 import { SharedCpu } from '../../../src/engine/cpu/shared.js';
 import { fakeServer, harness, request } from './harness.js';
 
-function setup(changes: Partial<PgBouncerSettings>, cores = 0) {
+function setup(changes: Partial<PgBouncerSettings>, cores = 0, backends = false) {
   const h = harness();
   const settings: PgBouncerSettings = {
     poolMode: 'session',
@@ -19,7 +19,7 @@ function setup(changes: Partial<PgBouncerSettings>, cores = 0) {
     ...changes,
   };
   const cpu = cores > 0 ? new SharedCpu(h.sim, cores) : undefined;
-  const bouncer = new PgBouncer(h.sim, settings, fakeServer(h, { openTime: 100 }), cpu);
+  const bouncer = new PgBouncer(h.sim, settings, fakeServer(h, { openTime: 100, backends }), cpu);
   const log = (what: string) => (id: number, error: string | undefined) => h.note(error === undefined ? `${what} ${id}` : `${id} ${error}`);
   // One request per client, as a handler that connects, queries and closes.
   const requests = new Map<number, ReturnType<typeof request>>();
@@ -31,6 +31,31 @@ function setup(changes: Partial<PgBouncerSettings>, cores = 0) {
 }
 
 describe('PgBouncer, alone', () => {
+  it('transaction mode: each query runs on the backend of the server connection it gets, the one freed last first', () => {
+    // default_pool_size 2. 1, 2 and 3 log in (50 µs each). At 200, 1 and 2 query: PgBouncer
+    // opens a server connection for 1 (backend 1, ready at 300) and then one more (backend
+    // 2, ready at 400). 1's query ends at 400 first and frees backend 1 to 2, which waits;
+    // backend 2 arrives to find nobody waiting and idles. 2's query frees backend 1 at 410,
+    // on top of the idle ones (server_round_robin = 0: last in, first out): 3 gets it at
+    // 500 and frees it again at 510, and 1 gets it at 600. Backend 2 stays idle.
+    const { h, open, query } = setup({ poolMode: 'transaction', defaultPoolSize: 2, maxClientConn: 3 }, 0, true);
+    h.at(0, () => [1, 2, 3].forEach(open));
+    h.at(200, () => {
+      query(1, 100);
+      query(2, 10);
+    });
+    h.at(500, () => query(3, 10));
+    h.at(600, () => query(1, 10));
+    expect(h.run().filter((line) => line.includes('server'))).toEqual([
+      '200 server open 1',
+      '300 server query 1 on backend 1',
+      '300 server open 2',
+      '400 server query 2 on backend 1',
+      '500 server query 3 on backend 1',
+      '600 server query 1 on backend 1',
+    ]);
+  });
+
   it('session mode: logs clients in one at a time, gives each a server connection for the session, refuses beyond max_client_conn', () => {
     const { h, bouncer, open } = setup({ poolMode: 'session' });
     h.at(0, () => open(1));
