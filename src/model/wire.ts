@@ -74,7 +74,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     r.machine.scheduler === 'fifo'
       ? new FifoCpu(sim, cores)
       : r.machine.runQueues === 'per-core'
-        ? new PerCoreCpu(sim, cores, wakeup, r.machine.timeSlices === 'eevdf')
+        ? new PerCoreCpu(sim, cores, wakeup, r.machine.timeSlices === 'eevdf', r.machine.wakeupPreemption)
         : groups !== 'none'
           ? new GroupedCpu(sim, cores)
           : new SharedCpu(sim, cores);

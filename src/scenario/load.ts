@@ -116,6 +116,10 @@ export function validateScenario(
     // EEVDF picks among one core's tasks: only per-core run queues know them.
     fail(['machine', 'timeSlices'], msg.timeSlicesNeedPerCore);
   }
+  if (m.timeSlices !== 'eevdf' && m.wakeupPreemption !== 'pick') {
+    // Only EEVDF's cores run one task at a time, for a woken one to take over.
+    fail(['machine', 'wakeupPreemption'], msg.wakeupPreemptionNeedsEevdf);
+  }
   if ((m.runQueues !== 'per-core' || m.scheduler !== 'shared') && toDistribution(m.wakeupLatency).mean > 0) {
     // The latency is an idle core's: only per-core run queues know which core a task wakes on.
     fail(['machine', 'wakeupLatency'], msg.wakeupLatencyNeedsPerCore);

@@ -48,6 +48,8 @@ export interface MachineSettings {
   runQueues: 'shared' | 'per-core';
   /** With per-core run queues: every runnable task at its share at once, or one at a time by EEVDF's pick. */
   timeSlices: 'none' | 'eevdf';
+  /** Under EEVDF: when a woken task takes its core (eevdfTasks.ts). */
+  wakeupPreemption: 'pick' | 'next-buddy';
   /** With per-core run queues: a woken task's wait for its idle core (undefined: none). */
   wakeupLatency?: Distribution;
 }
@@ -254,6 +256,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
       taskGroups: m.taskGroups,
       runQueues: m.runQueues,
       timeSlices: m.timeSlices,
+      wakeupPreemption: m.wakeupPreemption,
       ...wakeupLatency(m.wakeupLatency),
     },
     client: resolveClient(c, scenario.timeline),

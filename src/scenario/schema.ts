@@ -74,6 +74,7 @@ export const scenarioSchema = z.strictObject({
     taskGroups: 'none',
     runQueues: 'shared',
     timeSlices: 'none',
+    wakeupPreemption: 'pick',
     wakeupLatency: 0,
     speedVariation: 0,
     os: 'linux',

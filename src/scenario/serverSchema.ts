@@ -37,6 +37,10 @@ export const machineSchema = z.strictObject({
     description:
       "With per-core run queues: how a core serves its runnable tasks. none (processor sharing: all of them at once, each at its share) or eevdf (one at a time, as Linux's EEVDF does since 6.6: the eligible task with the earliest virtual deadline runs, a slice of 0.70 ms x (1 + log2 cores) at a time, and keeps the core for it; the pick runs when the task blocks, at the 4 ms scheduler tick, or when a woken task would preempt; a task that sleeps keeps its lag, a new one gets half a slice; a core that goes idle pulls a task that has not run for 0.5 ms; a task group weighs its part of the group by PELT's load averages, as calc_group_shares does). Not the default: it spreads a wave's responses over a shorter time than the real runs and than processor sharing (docs/validation.md, \"EEVDF's time slices\" and \"A group's weight from PELT's load averages\", for the figures).",
   }),
+  wakeupPreemption: z.enum(['pick', 'next-buddy']).default('pick').meta({
+    description:
+      "With machine.timeSlices eevdf: when a woken task takes its core from the running one. pick (Linux 6.6-6.18's check_preempt_wakeup_fair: when the running task is past its protected slice, or the woken one is the eligible task with the earliest deadline; a new process too) or next-buddy (at once, as the core's next buddy, unless it is a new process, whose wake-up preempts nothing, as Linux 6.19 ignores WF_FORK). The kit's KVM guests behave as next-buddy: a task woken onto a busy worker's core ran a median 4 µs later, and a new backend waited 0.8-4.1 ms for its core (calibration/pool_switches.sh WAKEUPS=yes, wave_backends.sh; docs/validation.md, \"Who takes the core\").",
+  }),
   wakeupLatency: durationSpec.default(0).meta({
     description:
       "With per-core run queues: how long a task woken onto an idle core waits for the core to wake (the waker's interrupt, the core's exit from idle; on a VM, the host running that virtual CPU again). Time, not CPU: nothing runs on that core meanwhile. A distribution gives each wake-up its own. Default 0 (none). Measure yours with calibration/wakeup_latency.sh.",

@@ -431,6 +431,11 @@ export const ERROR_CASES: ErrorCase[] = [
     'machine.timeSlices: time slices are taken on one core among its own runnable tasks',
   ),
   field(
+    "the next buddy's wake-ups without EEVDF's time slices",
+    { machine: { runQueues: 'per-core', wakeupPreemption: 'next-buddy' } },
+    'machine.wakeupPreemption: a woken task takes its core over only where a core runs one task at a time',
+  ),
+  field(
     'per-core run queues on a machine of thousands of cores',
     { machine: { cores: 8192, runQueues: 'per-core' } },
     'machine.cores: expected at most 256 cores with machine.runQueues "per-core"',

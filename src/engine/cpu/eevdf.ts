@@ -23,9 +23,10 @@
 //   against its load on all of them, PELT's averages (calc_group_shares; groupLoad.ts),
 //   weighed anew as the group's tasks come and go and at each tick; a weight change keeps
 //   its lag (reweight_entity).
-// Left out: the next buddy (PICK_BUDDY, from 6.19), custom slices, nice levels, the tick's
-// phase per core (one clock for all), and preemption by a shorter slice (all slices are
-// the default).
+// With machine.wakeupPreemption "next-buddy", a woken task runs at once as the next buddy
+// and a new process preempts nothing (eevdfTasks.ts). Left out: custom slices, nice
+// levels, the tick's phase per core (one clock for all), and preemption by a shorter slice
+// (all slices are the default).
 import type { Time } from '../time.js';
 import { TICK } from './cpu.js';
 
@@ -119,6 +120,8 @@ export class EevdfCore {
   readonly root: RunQueue;
   /** The running task's entity, if any. */
   running: Entity | undefined = undefined;
+  /** The next buddy: a woken task's entity the next pick takes if it can still run (NEXT_BUDDY). */
+  next: Entity | undefined = undefined;
   /** The queues whose current entity leads to the running task. */
   private readonly path: RunQueue[] = [];
   private now: Time = 0;
@@ -228,6 +231,12 @@ export class EevdfCore {
    */
   pick(now: Time): Entity | undefined {
     this.now = now;
+    const buddy = this.next;
+    this.next = undefined;
+    if (buddy !== undefined && runnableHere(buddy)) {
+      this.setRunning(buddy);
+      return buddy;
+    }
     for (;;) {
       let rq = this.root;
       let e = pickEevdf(rq);
@@ -311,4 +320,11 @@ export class EevdfCore {
     }
     return false;
   }
+}
+
+/** A task's entity still queued, runnable, and every group entity above it too. */
+function runnableHere(e: Entity): boolean {
+  if (e.task === undefined) return false;
+  for (let x: Entity | undefined = e; x !== undefined; x = x.rq?.owner) if (x.rq === undefined || x.delayed) return false;
+  return true;
 }

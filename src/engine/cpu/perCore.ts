@@ -30,7 +30,7 @@ import { CoreRefills } from './cacheRefill.js';
 import { bySeq, CoreGroup, CoreQueues, type CoreTask } from './coreQueues.js';
 import { GroupLoad, GroupLoads } from './groupLoad.js';
 import type { Cpu, OnCore } from './cpu.js';
-import { EevdfTasks } from './eevdfTasks.js';
+import { EevdfTasks, type WakeupPreemption } from './eevdfTasks.js';
 import { ForkPlacement } from './forkPlacement.js';
 import { IdleBalance } from './idleBalance.js';
 import { IdleCores } from './idleCores.js';
@@ -61,6 +61,8 @@ export class PerCoreCpu implements Cpu {
     readonly cores: number,
     wakeup?: WakeupLatency,
     eevdf = false,
+    /** Under EEVDF: when a woken task takes the core (EevdfTasks). */
+    wakeupPreemption: WakeupPreemption = 'pick',
   ) {
     this.queues = new CoreQueues(cores);
     this.idle = new IdleCores(this.queues);
@@ -68,7 +70,7 @@ export class PerCoreCpu implements Cpu {
     this.refills = new CoreRefills(cores);
     this.wakeups = new CoreWakeups(sim, this.queues, this.idle, wakeup, this.woken);
     this.eevdf = eevdf
-      ? new EevdfTasks(sim, this.queues, this.sliceTick, (t) => {
+      ? new EevdfTasks(sim, this.queues, this.sliceTick, wakeupPreemption, (t) => {
           // A worker the core switches to, woken or preempted before, refills what others evicted.
           if (t.process?.cacheRefill !== undefined) t.left += this.refills.runsAgain(t.process, t.core);
         })

@@ -49,6 +49,35 @@ describe('EEVDF time slices', () => {
   });
 });
 
+describe('with the woken task as the next buddy (machine.wakeupPreemption "next-buddy")', () => {
+  it("a woken task takes the core at once, within the running one's protected slice too", () => {
+    // As above, but b runs as it wakes, 300-400, and a ends at 10100.
+    expect(
+      eevdf(
+        1,
+        [
+          ['a', on(0), 0, 10000],
+          ['b', on(0), 300, 100],
+        ],
+        'next-buddy',
+      ),
+    ).toEqual({ a: 10100, b: 400 });
+  });
+
+  it('a new process preempts nothing: it waits for the pick', () => {
+    // a alone from 0, past its slice at 1000. A new process b starts there: by the pick it
+    // would run at once (its deadline 1000 + 350, a's 1700), as it does by default; as a
+    // fork it waits for the tick at 4000, where a is ahead of V: b runs 4000-4100.
+    // (Each run its own records: the cores write a process's core into it.)
+    const tasks = (): Parameters<typeof eevdf>[1] => [
+      ['a', on(0), 0, 10000],
+      ['b', { cpuCore: -1 }, 1000, 100],
+    ];
+    expect(eevdf(1, tasks())).toEqual({ a: 10100, b: 1100 });
+    expect(eevdf(1, tasks(), 'next-buddy')).toEqual({ a: 10100, b: 4100 });
+  });
+});
+
 describe('the pick (__pick_eevdf)', () => {
   const entity = (seq: number, vruntime: number, deadline: number, weight = 1): Entity => {
     const e = new Entity(seq);

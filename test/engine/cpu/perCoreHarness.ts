@@ -1,6 +1,7 @@
 // The per-core run queues' tests' common set-up (src/engine/cpu/perCore.ts and the files
 // it composes): tasks started at given times on given processes, and when each ended.
 import type { Cpu, OnCore } from '../../../src/engine/cpu/cpu.js';
+import type { WakeupPreemption } from '../../../src/engine/cpu/eevdfTasks.js';
 import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
 import { Simulation } from '../../../src/engine/simulation.js';
 
@@ -40,10 +41,10 @@ export function perCore(cores: number, tasks: Start[], cancels: [string, number]
   return ends(sim, new PerCoreCpu(sim, cores), tasks, cancels);
 }
 
-/** As `perCore`, under EEVDF (machine.timeSlices "eevdf"). */
-export function eevdf(cores: number, tasks: Start[]): Record<string, number> {
+/** As `perCore`, under EEVDF (machine.timeSlices "eevdf"), woken tasks preempting as `preemption` says. */
+export function eevdf(cores: number, tasks: Start[], preemption: WakeupPreemption = 'pick'): Record<string, number> {
   const sim = new Simulation();
-  return ends(sim, new PerCoreCpu(sim, cores, undefined, true), tasks);
+  return ends(sim, new PerCoreCpu(sim, cores, undefined, true, preemption), tasks);
 }
 
 /** A process that last ran on `core`. */
