@@ -21,12 +21,9 @@ import statistics
 
 import psycopg2
 
+import procstat
+
 ACTORS = "SELECT a.first_name, a.last_name FROM actor AS a LIMIT 1000"
-
-
-def cpu(pid):
-    with open(f"/proc/{pid}/schedstat") as f:
-        return int(f.read().split()[0]) / 1e9
 
 
 def main():
@@ -67,10 +64,10 @@ def main():
     per = {k: [] for k in kinds}
     for r in range(args.rounds):
         for k, fn in kinds.items():
-            t = cpu(backend)
+            t = procstat.cpu(backend)
             for _ in range(args.n):
                 fn()
-            per[k].append((cpu(backend) - t) / args.n * 1000)
+            per[k].append((procstat.cpu(backend) - t) / args.n * 1000)
         print(f"round {r + 1}: " + ", ".join(f"{k} {per[k][-1]:.4f}" for k in kinds), flush=True)
 
     def show(xs):

@@ -56,13 +56,12 @@ export class PgBouncer implements DbServer {
   /** Server connections opened, and the most it had at once. */
   serversOpened = 0;
   peakServers = 0;
-  /** Server connections: open (or opening), and idle among them. */
+  /** Server connections: open (or opening). */
   private servers = 0;
-  private idle = 0;
   /**
-   * The idle server connections' backends, the one freed last on top: PgBouncer reuses them
-   * last in, first out (server_round_robin = 0). A backend is one process from query to
-   * query, which the kernel wakes on the core it last ran on.
+   * The idle server connections, as their backends, the one freed last on top: PgBouncer
+   * reuses them last in, first out (server_round_robin = 0). A backend is one process from
+   * query to query, which the kernel wakes on the core it last ran on.
    */
   private readonly idleBackends: (OnCore | undefined)[] = [];
   /**
@@ -231,8 +230,7 @@ export class PgBouncer implements DbServer {
   /** Gives `op` a server connection (idle, or the next one free or opened), then calls then(op, error). */
   private takeServer(op: Operation, then: DbDone<Operation>): void {
     op.granted = then;
-    if (this.idle > 0) {
-      this.idle--;
+    if (this.idleBackends.length > 0) {
       this.held.set(op.req, this.idleBackends.pop());
       then(op, undefined);
       return;
@@ -313,10 +311,7 @@ export class PgBouncer implements DbServer {
   /** A server connection (its `backend`) is free again: the oldest waiter takes it, or it idles. */
   private releaseServer(backend: OnCore | undefined): void {
     this.pendingBackend = backend;
-    if (!this.waiting.grant()) {
-      this.idle++;
-      this.idleBackends.push(backend);
-    }
+    if (!this.waiting.grant()) this.idleBackends.push(backend);
     this.pendingBackend = undefined;
   }
 

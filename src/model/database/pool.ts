@@ -25,16 +25,20 @@ export type { PoolSettings } from '../../scenario/resolve.js';
 
 export class ConnectionPool implements WakesOnLoop {
   private readonly waiting: WaitQueue;
-  /** Connections open (or opening) and idle among them. */
+  /** Connections open (or opening). */
   open = 0;
   peakOpen = 0;
-  private idle = 0;
   /**
-   * The idle connections' backends, in the order they came back: QueuePool takes the oldest
-   * (sqla_queue.Queue without use_lifo: popleft). A backend is one process from query to
-   * query, which the kernel wakes on the core it last ran on.
+   * The idle connections, as their backends, in the order they came back: QueuePool takes
+   * the oldest (sqla_queue.Queue without use_lifo: popleft). A backend is one process from
+   * query to query, which the kernel wakes on the core it last ran on.
    */
   private readonly idleBackends: (OnCore | undefined)[] = [];
+
+  /** Idle connections, queued for the next checkout. */
+  private get idle(): number {
+    return this.idleBackends.length;
+  }
   /** Its worker process is gone. */
   private dead = false;
 
@@ -82,7 +86,6 @@ export class ConnectionPool implements WakesOnLoop {
       this.server.close(req);
       return;
     }
-    this.idle++;
     this.idleBackends.push(req.backend);
     const w = this.waiting.take();
     if (w === undefined) return;
@@ -101,7 +104,6 @@ export class ConnectionPool implements WakesOnLoop {
 
   /** Hands an idle connection to `req` (after a ping, with pool_pre_ping). */
   private takeIdle<A>(req: HttpRequest, done: DbDone<A>, a: A): void {
-    this.idle--;
     req.backend = this.idleBackends.shift();
     const ping = this.settings.pingCpu;
     if (ping !== undefined) this.server.query(req, ping, 0, pinged, new Opening(this, done, a));
@@ -126,7 +128,7 @@ export class ConnectionPool implements WakesOnLoop {
   closeAll(): void {
     // Connections still being opened close when they are ready (see `opened`).
     for (let i = 0; i < this.open - this.opening; i++) this.server.close();
-    this.open = this.idle = 0;
+    this.open = 0;
     this.idleBackends.length = 0;
     this.dead = true;
   }
