@@ -234,11 +234,13 @@ export class AsyncpgPool implements WakesOnLoop {
 
   /** The handler is done with its connection. */
   checkin(req: HttpRequest): void {
-    // The holder of `req`'s connection, found by its backend (one still being opened belongs
-    // to an acquire under way).
+    // The holder of `req`'s connection, found by its backend; else (behind PgBouncer, which
+    // puts its own server connection's backend on the request) any holder in use with a
+    // ready connection (one still being opened belongs to an acquire under way).
     const busy = this.busy;
     let i = busy.length - 1;
-    while (busy[i].opening || busy[i].backend !== req.backend) i--;
+    while (i >= 0 && (busy[i].opening || (req.backend !== undefined && busy[i].backend !== req.backend))) i--;
+    if (i < 0) for (i = busy.length - 1; busy[i].opening; i--);
     const h = busy[i];
     busy[i] = busy[busy.length - 1];
     busy.pop();
