@@ -121,12 +121,15 @@ def main():
     # server.switchCpu: bench/switch_cost.py, its result in results/switch-cost.txt (last line).
     switch_file = os.path.join(os.path.dirname(costs_path), "switch-cost.txt")
     with open(switch_file) as f:
-        switch_ms = float(re.search(r"server\.switchCpu ([\d.]+) ms", f.read()).group(1))
+        switch_read = float(re.search(r"server\.switchCpu (-?[\d.]+) ms", f.read()).group(1))
+    # A wait through the hub cannot cost less than one in the kernel: a median below none is noise.
+    switch_ms = max(0.0, switch_read)
     measured["server.switchCpu"] = (
         "SELECT 1 on one open connection, 5000 times after 200 to warm up, in a gevent process with psycogreen "
         "(each wait goes through gevent's hub and psycogreen's wait callback) and in plain psycopg2 (libpq waits "
         "in the kernel), alternately, 3 times: the median difference of the process's CPU per query (one wait "
-        f"each): {switch_ms} ms (calibration/bench/switch_cost.py, calibration/results/switch-cost.txt).")
+        f"each): {switch_read} ms (calibration/bench/switch_cost.py, calibration/results/switch-cost.txt)"
+        + ("." if switch_read >= 0 else ", less than none, so 0."))
     # database.postmasterCpu is measured one connection at a time, each waking the
     # postmaster; bench/fork_burst.py measures the share of it that remains when it forks
     # back to back (results/fork-burst.txt, last line). The rest is its wake-up.
@@ -318,6 +321,24 @@ def main():
             f"backend stayed on its previous, busy core while another core was idle {', '.join(map(str, stays))} of "
             "the time (runs), so a runnable task waits for its own core.")
 
+    # How a core's tasks share it (calibration/wakeups.sh, results/wakeups.txt): where a task
+    # woken onto the core the worker is running on takes the core at the next switch in most
+    # wake-ups, the kernel runs it at once as its next buddy, which only EEVDF's one task at a
+    # time can express; elsewhere, processor sharing, the kit's default.
+    slices = {}
+    if run_queues == "per-core":
+        with open(wakeups_path) as f:
+            took = [float(x) for x in re.findall(r"after woken tasks were put on it while the worker ran: \d+; one of them took the core at that switch ([0-9.]+)", f.read())]
+        if took:
+            next_buddy = sorted(took)[len(took) // 2] > 0.5
+            if next_buddy:
+                slices = {"timeSlices": "eevdf", "wakeupPreemption": "next-buddy"}
+            notes["machine.wakeupPreemption"] = (
+                f"{'next-buddy under machine.timeSlices eevdf' if next_buddy else 'not set (processor sharing)'}: "
+                "calibration/wakeups.sh (results/wakeups.txt) traced the scheduler under load: of the switches of the "
+                "worker's core that followed a wake-up onto it while the worker ran, the woken task took the core from the "
+                f"worker at {', '.join(map(str, took))} (runs)" + (", so a woken task runs at once." if next_buddy else ", less than half."))
+
     # A blocking connect's extra CPU beside another thread's (calibration/connect_threads.sh), when measured.
     contended = {}
     threads_path = os.path.join(os.path.dirname(costs_path), "connect-threads.txt")
@@ -382,7 +403,7 @@ def main():
         "client": {"requests": 100, "concurrency": 100, "timeout": 0,
                    "taskGroup": "server" if hey_with_workers else "own",
                    "requestCpu": v["client.requestCpu"], "dialCpu": v["client.dialCpu"]},
-        "machine": {"cores": cores, "scheduler": "shared", "taskGroups": task_groups, "runQueues": run_queues, **wakeup, "os": "linux",
+        "machine": {"cores": cores, "scheduler": "shared", "taskGroups": task_groups, "runQueues": run_queues, **slices, **wakeup, "os": "linux",
                     "somaxconn": somaxconn},
         "server": {"workerClass": "gevent", "workers": 1, "workerConnections": 1000, "keepalive": 2,
                    "requestCpu": v["server.requestCpu"], "acceptCpu": v["server.acceptCpu"],

@@ -4,7 +4,11 @@ load run: how much of the time the gunicorn worker ran, and how much it was runn
 waiting, split by what the other core did meanwhile (ran something, or idled); where
 woken PostgreSQL backends ran (their previous core, and how often that was so while
 another core was idle); where the postmaster's forks went (the worker's core or another);
-and how often the worker moved."""
+how often the worker moved; and what a wake-up onto the core where the worker was running
+did there: at the core's next switch, did the woken task take the core from the still
+runnable worker (a new process, sched_wakeup_new, counted apart), and how soon; counted by
+switch, since several tasks may be woken there before one switch. That last
+is machine.wakeupPreemption's measurement (bench/make_scenario.py)."""
 import argparse
 import collections
 import re
@@ -33,6 +37,10 @@ def main():
     wakes = collections.Counter()
     forks = collections.Counter()
     worker_moves = 0
+    # cpu -> [(t, pid, new?)]: wake-ups onto the worker's core while it ran there, until that core's next switch.
+    pending = collections.defaultdict(list)
+    woken_onto = collections.Counter()  # (new?, outcome)
+    preempt_delays = {False: [], True: []}
     t0 = last = events[0][0]
     for t, cpu, by, kind, rest in events:
         dt = t - last
@@ -49,6 +57,26 @@ def main():
             _, prev, state, _, nxt = m.groups()
             prev, nxt = int(prev), int(nxt)
             running[cpu] = nxt
+            # One switch ends the wait of every task woken there since the last: count it once
+            # per kind (woken, new), as taken when it went to one of them.
+            woken = pending.pop(cpu, [])
+            # New processes are counted only where no woken task waited with them, so that
+            # what took the worker's core was theirs to take.
+            alone = not any(not nw for _, _, nw in woken)
+            for new in (False, True):
+                waiting = {pid: tw for tw, pid, nw in woken if nw == new}
+                if not waiting or (new and not alone):
+                    continue
+                if prev != w:
+                    outcome = "the worker had gone"
+                elif not state.startswith("R"):
+                    outcome = "the worker slept first"
+                elif nxt in waiting:
+                    outcome = "took the core from the worker"
+                    preempt_delays[new].append(t - waiting[nxt])
+                else:
+                    outcome = "the worker gave the core to another"
+                woken_onto[(new, outcome)] += 1
             last_cpu[prev] = cpu
             last_cpu[nxt] = cpu
             if prev == w:
@@ -64,6 +92,8 @@ def main():
         elif kind in ("sched_wakeup", "sched_wakeup_new"):
             m = WAKE.search(rest)
             comm, pid, target = m.group(1), int(m.group(2)), int(m.group(3))
+            if pid != w and running.get(target) == w and worker_state == "run":
+                pending[target].append((t, pid, kind == "sched_wakeup_new"))
             if not comm.startswith("postgres") or pid == pm:
                 continue
             if kind == "sched_wakeup_new":
@@ -94,6 +124,16 @@ def main():
         f"backends, {onto_worker / max(1, n_forks):.2f} onto the worker's core; "
         f"the worker moved {worker_moves} times ({worker_moves / span:.0f} a second)"
     )
+    for new, what in ((False, "woken tasks"), (True, "new processes alone")):
+        n = sum(v for (nw, _), v in woken_onto.items() if nw == new)
+        took = woken_onto[(new, "took the core from the worker")]
+        line = (f"  switches of the worker's core after {what} were put on it while the worker ran: {n}; one of them "
+                f"took the core at that switch {took / max(1, n):.2f}")
+        if preempt_delays[new]:
+            d = sorted(preempt_delays[new])
+            line += f", a median {d[len(d) // 2] * 1e6:.0f} us after its wake-up"
+        others = ", ".join(f"{o} {v}" for (nw, o), v in sorted(woken_onto.items()) if nw == new and o != "took the core from the worker")
+        print(line + (f" (otherwise: {others})" if others else ""))
 
 
 if __name__ == "__main__":
