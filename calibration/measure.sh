@@ -19,7 +19,8 @@
 #
 # Takes some 15-25 minutes on two cores; each step holds /tmp/QUIET while it measures
 # (lib.sh). The by-hand benchmarks (bench/connect_start.py, bench/switch_cost.py) run as
-# results/connect-start.txt and switch-cost.txt record them: 3 rounds each.
+# results/connect-start.txt and switch-cost.txt record them: 3 and 5 rounds (the latter
+# on idle cores).
 #
 # AUTH=md5 or trust (run.sh's AUTH): warm_turns.sh also measures the worker's connect with that
 # method, and make_scenario.py --auth makes measured-linux-Ncore-TAG-AUTH.json beside the
@@ -95,9 +96,13 @@ starts = [float(x) for x in re.findall(r"^start ([\d.]+) ms", open(path).read(),
 m = statistics.median(starts)
 open(path, "a").write(f"median of the six starts: {m:.3f} ms -> dbConnect.startCpu {m:.3f} ms\n")
 PY
+spinners_stop
+# The switch is a difference of two round trips of some 30 us; beside the spinners it drowns in
+# their noise (it came out below none), so it is timed on idle cores, as on every machine where
+# it read 9-16 us.
 {
-  echo "\$ calibration/bench/switch_cost.py plain|gevent 5000, alternately, 3 times (a private PostgreSQL 15, scram-sha-256, 127.0.0.1), $(date -u '+%Y-%m-%d ~%H:%M') UTC"
-  for _ in 1 2 3; do
+  echo "\$ calibration/bench/switch_cost.py plain|gevent 5000, alternately, 5 times, on idle cores (a private PostgreSQL 15, scram-sha-256, 127.0.0.1), $(date -u '+%Y-%m-%d ~%H:%M') UTC"
+  for _ in 1 2 3 4 5; do
     "$PYTHON" switch_cost.py plain 5000
     "$PYTHON" switch_cost.py gevent 5000
   done
@@ -114,7 +119,6 @@ open(path, "a").write("differences (gevent - plain): " + ", ".join(f"{x:.1f}" fo
                       + f" us; median {m:.1f} us -> server.switchCpu {m / 1000:.3f} ms\n")
 PY
 quiet_end now
-spinners_stop
 OUT="measured-linux-$(nproc)core-$TAG.json"
 "$PYTHON" "$HERE/bench/make_scenario.py" "$RESULTS/costs.$TAG.json" "$HERE/$OUT"
 say "the scenario of this machine: calibration/$OUT (its inputs in results/$TAG/)"

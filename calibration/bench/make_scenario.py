@@ -121,15 +121,18 @@ def main():
     # server.switchCpu: bench/switch_cost.py, its result in results/switch-cost.txt (last line).
     switch_file = os.path.join(os.path.dirname(costs_path), "switch-cost.txt")
     with open(switch_file) as f:
-        switch_read = float(re.search(r"server\.switchCpu (-?[\d.]+) ms", f.read()).group(1))
-    # A wait through the hub cannot cost less than one in the kernel: a median below none is noise.
-    switch_ms = max(0.0, switch_read)
+        switch_ms = float(re.search(r"server\.switchCpu (-?[\d.]+) ms", f.read()).group(1))
+    # A resume through the hub cannot cost less than one in the kernel, and server.switchCpu 0
+    # means one that does not queue for the loop: a median at or below none is noise, not a figure.
+    if switch_ms <= 0:
+        sys.exit(f"make_scenario.py: {switch_file}: the median difference is {switch_ms} ms, not above none: the "
+                 "switch drowned in the noise; time it again on idle cores (calibration/measure.sh's switch_cost.py "
+                 "block) and run make_scenario.py again")
     measured["server.switchCpu"] = (
         "SELECT 1 on one open connection, 5000 times after 200 to warm up, in a gevent process with psycogreen "
         "(each wait goes through gevent's hub and psycogreen's wait callback) and in plain psycopg2 (libpq waits "
-        "in the kernel), alternately, 3 times: the median difference of the process's CPU per query (one wait "
-        f"each): {switch_read} ms (calibration/bench/switch_cost.py, calibration/results/switch-cost.txt)"
-        + ("." if switch_read >= 0 else ", less than none, so 0."))
+        "in the kernel), alternately, 3 or 5 times: the median difference of the process's CPU per query (one wait "
+        f"each): {switch_ms} ms (calibration/bench/switch_cost.py, calibration/results/switch-cost.txt).")
     # database.postmasterCpu is measured one connection at a time, each waking the
     # postmaster; bench/fork_burst.py measures the share of it that remains when it forks
     # back to back (results/fork-burst.txt, last line). The rest is its wake-up.

@@ -39,7 +39,7 @@ export const machineSchema = z.strictObject({
   }),
   wakeupPreemption: z.enum(['pick', 'next-buddy']).default('pick').meta({
     description:
-      "With machine.timeSlices eevdf: when a woken task takes its core from the running one. pick (Linux 6.6-6.18's check_preempt_wakeup_fair: when the running task is past its protected slice, or the woken one is the eligible task with the earliest deadline; a new process too) or next-buddy (at once, as the core's next buddy, unless it is a new process, whose wake-up preempts nothing, as Linux 6.19 ignores WF_FORK). The kit's KVM guests behave as next-buddy: a task woken onto a busy worker's core ran a median 4 µs later, and a new backend waited 0.8-4.1 ms for its core (calibration/pool_switches.sh WAKEUPS=yes, wave_backends.sh; docs/validation.md, \"Who takes the core\").",
+      "With machine.timeSlices eevdf: when a woken task takes its core from the running one. pick (Linux 6.6-6.18's check_preempt_wakeup_fair: when the running task is past its protected slice, or the woken one is the eligible task with the earliest deadline; a new process too) or next-buddy (at once, as the core's next buddy, unless it is a new process, whose wake-up preempts nothing, as Linux 6.19 ignores WF_FORK). The kit's KVM guests behave as next-buddy: a task woken onto a busy worker's core ran a median 4 µs later, and a new backend waited 0.8-4.1 ms for its core (calibration/pool_switches.sh WAKEUPS=yes, wave_backends.sh; docs/validation.md, \"Who takes the core\"). calibration/measure.sh sets it, with timeSlices eevdf, where wakeups.sh finds a woken task taking the running worker's core at the next switch in most cases.",
   }),
   wakeupLatency: durationSpec.default(0).meta({
     description:
