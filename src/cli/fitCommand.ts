@@ -97,7 +97,8 @@ export const fitCommand = defineCommand({
     ]);
     const raw = readScenarioJson(args.scenario);
     const runs = readHeyRuns(args.hey!);
-    const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
+    // A run predictably beyond its budgets is refused before any simulation, as sim run refuses it.
+    const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations, budgets: true }, args.scenario);
     if (out !== undefined) atomicWrite(out, `${JSON.stringify(result.calibrated, null, 2)}\n`, '--out');
     const { calibrated: _, ...rest } = result;
     io.out(
