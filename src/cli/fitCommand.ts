@@ -34,7 +34,7 @@ export const fitCommand = defineCommand({
       .option('access-log', {
         type: 'string',
         describe:
-          "Instead: fit the load of this access log (gunicorn's with %(L)s or %(D)s, nginx's combined with $request_time) onto the scenario: arrivals and weighted endpoints",
+          "Instead: fit the load of this access log (gunicorn's with %(L)s or %(D)s, nginx's combined with $request_time) onto the scenario: arrivals and weighted endpoints, and for a log over half an hour a limits.maxSimTime of twice its span (unless the scenario or a --set gives one)",
       })
       .option('interval', {
         type: 'string',
