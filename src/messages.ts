@@ -195,11 +195,22 @@ export function stoppedEarly(
   }
 }
 
-/** A scenario whose work is predictably beyond a budget (src/scenario/budgets.ts). */
-export const beyondBudget = (budget: 'maxEvents' | 'maxSimTime', limit: number, work: string, takes: string, instead: string) =>
+/**
+ * A scenario whose work is predictably beyond a budget (src/scenario/budgets.ts). `raise`
+ * names what raises each budget on the command that refused it: sim run's flags, or a
+ * --set where the command has no such flag (sim compare, sim fit).
+ */
+export const beyondBudget = (
+  budget: 'maxEvents' | 'maxSimTime',
+  limit: number,
+  work: string,
+  takes: string,
+  instead: string,
+  raise: { maxEvents: string; maxSimTime: string } = { maxEvents: '--max-events', maxSimTime: '--max-sim-time' },
+) =>
   budget === 'maxEvents'
-    ? `the run could not finish within its event budget of ${limit}: ${work}: ${takes}; raise the budget (--max-events, at most 1000000000) or ${instead}`
-    : `the run could not finish within its simulated-time budget of ${limit} s: ${work}: ${takes}; raise the budget (--max-sim-time) or ${instead}`;
+    ? `the run could not finish within its event budget of ${limit}: ${work}: ${takes}; raise the budget (${raise.maxEvents}, at most 1000000000) or ${instead}`
+    : `the run could not finish within its simulated-time budget of ${limit} s: ${work}: ${takes}; raise the budget (${raise.maxSimTime}) or ${instead}`;
 
 // --- Invariants (internal errors: the simulator, not the user, is wrong) ------------------
 

@@ -1,6 +1,12 @@
 // sim fit <base.json> --access-log FILE: the load of a production access log, as a
 // scenario (src/analysis/calibration/accessLog.ts), on the base scenario's server and database.
-import { fitAccessLog, parseAccessLog, scenarioFromAccessLog, type AccessLogFit } from '../analysis/calibration/accessLog.js';
+import {
+  fitAccessLog,
+  logTimeBudget,
+  parseAccessLog,
+  scenarioFromAccessLog,
+  type AccessLogFit,
+} from '../analysis/calibration/accessLog.js';
 import { table } from '../analysis/calibration/compareText.js';
 import { UserError } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
@@ -56,29 +62,44 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
   }
   const log = parseAccessLog(readText(path, 'the access log', 'an access log file'), path);
   const fit = fitAccessLog(log, interval);
+  const given = limitOf(base, 'maxSimTime');
   const scenario = scenarioFromAccessLog(base as Record<string, unknown>, fit, { empirical: Boolean(args.empirical), source: path });
   for (const s of args.set) applyOverride(scenario, s);
   validateScenario(structuredClone(scenario), `${args.scenario} (with the load of ${path}${args.set.length > 0 ? ', and --set' : ''})`);
+  // The simulated-time budget the log's span needs, where the scenario carries it (not the base's, nor a --set's other value).
+  const budget = logTimeBudget(fit);
+  const maxSimTime = budget !== undefined && given === undefined && limitOf(scenario, 'maxSimTime') === budget ? budget : null;
   if (out !== undefined) atomicWrite(out, `${JSON.stringify(scenario, null, 2)}\n`, '--out');
   io.out(
     withJson(
       json,
       () =>
-        `${JSON.stringify({ accessLog: path, timeUnit: log.timeUnit, skippedLines: log.skipped, ...fit, out: out ?? null }, null, 2)}\n`,
+        `${JSON.stringify({ accessLog: path, timeUnit: log.timeUnit, skippedLines: log.skipped, ...fit, maxSimTime, out: out ?? null }, null, 2)}\n`,
       () =>
-        accessLogText(path, log.timeUnit, fit) +
+        accessLogText(path, log.timeUnit, fit, maxSimTime) +
         (out !== undefined ? `Wrote the scenario to ${out}\n` : 'Not written: give --out FILE to save the scenario.\n'),
     ),
   );
 }
 
-export function accessLogText(path: string, unit: string, fit: AccessLogFit): string {
+function limitOf(scenario: unknown, key: string): unknown {
+  const limits = (scenario as { limits?: unknown }).limits;
+  return limits !== null && typeof limits === 'object' ? (limits as Record<string, unknown>)[key] : undefined;
+}
+
+/** `maxSimTime`: the budget the scenario carries for the log's span (logTimeBudget), if it does. */
+export function accessLogText(path: string, unit: string, fit: AccessLogFit, maxSimTime: number | null = null): string {
   const a = fit.arrivals;
   const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
   const lines = [
     `${path}: ${a.requests} requests over ${a.span.toFixed(1)} s, times in ${unit}`,
     `  arrivals: ${a.meanRate.toFixed(2)}/s on average, open loop, Poisson at each ${a.interval} s interval's rate (${a.rates.length} steps, ${Math.min(...a.rates)} to ${Math.max(...a.rates)}/s)`,
     `  burstiness: ${a.dispersion} (variance / mean of the arrivals per second; 1 for Poisson at a steady rate${a.dispersion > 1.5 ? ': burstier than that' : ''})`,
+    ...(maxSimTime === null
+      ? []
+      : [
+          `  budget: limits.maxSimTime = ${maxSimTime} s, twice the ${a.rates.length * a.interval} s of the rate steps (the default hour is shorter than the log)`,
+        ]),
     '',
     ...table(
       ['endpoint', 'requests', 'share', 'median', 'p90', 'lognormal median', 'sigma'],

@@ -29,7 +29,8 @@ export const compareCommand = defineCommand({
     const json = jsonTarget(args.json, [args.scenario, ...args.hey]);
     const raw = readScenarioJson(args.scenario);
     const runs = readHeyRuns(args.hey);
-    const comparisons = compareRuns(raw, runs, args.set, args.scenario);
+    // A run predictably beyond its budgets is refused before any runs, as sim run refuses it.
+    const comparisons = compareRuns(raw, runs, args.set, args.scenario, { budgets: true });
     io.out(
       withJson(
         json,

@@ -34,7 +34,7 @@ export const fitCommand = defineCommand({
       .option('access-log', {
         type: 'string',
         describe:
-          "Instead: fit the load of this access log (gunicorn's with %(L)s or %(D)s, nginx's combined with $request_time) onto the scenario: arrivals and weighted endpoints",
+          "Instead: fit the load of this access log (gunicorn's with %(L)s or %(D)s, nginx's combined with $request_time) onto the scenario: arrivals and weighted endpoints, and for a log over half an hour a limits.maxSimTime of twice its span (unless the scenario or a --set gives one)",
       })
       .option('interval', {
         type: 'string',
@@ -97,7 +97,8 @@ export const fitCommand = defineCommand({
     ]);
     const raw = readScenarioJson(args.scenario);
     const runs = readHeyRuns(args.hey!);
-    const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations }, args.scenario);
+    // A run predictably beyond its budgets is refused before any simulation, as sim run refuses it.
+    const result = fit(raw, runs, args.set, { free, targets: targets as FitTarget[], maxEvaluations, budgets: true }, args.scenario);
     if (out !== undefined) atomicWrite(out, `${JSON.stringify(result.calibrated, null, 2)}\n`, '--out');
     const { calibrated: _, ...rest } = result;
     io.out(

@@ -12,8 +12,9 @@
 //   a probability below 1e-9 (a Chernoff bound on the Poisson count, the clock's rounding
 //   of each gap allowed for).
 //
-// Only the command line refuses (sim run, sim serve, and each point of sim sweep / plan):
-// the model itself still runs to a budget and reports the run as partial.
+// Only the command line refuses (sim run, sim serve, each point of sim sweep / plan, and
+// each run sim compare and sim fit simulate): the model itself still runs to a budget and
+// reports the run as partial.
 import { fromSeconds, toSeconds, type Time } from '../engine/time.js';
 import * as msg from '../messages.js';
 import { UserError, formatPath } from './errors.js';
@@ -129,13 +130,22 @@ export function beyondBudget(s: Scenario): WorkBound | undefined {
   };
 }
 
+/** What raises each budget on a command line: sim run's flags, or a --set. */
+export interface BudgetFlags {
+  maxEvents: string;
+  maxSimTime: string;
+}
+
+/** For the commands without --max-events and --max-sim-time (sim compare, sim fit). */
+export const BUDGET_SETS: BudgetFlags = { maxEvents: '--set limits.maxEvents=N', maxSimTime: '--set limits.maxSimTime=T' };
+
 /** Refuses (exit 2) a scenario whose work is predictably beyond its budgets. */
-export function checkBudgets(s: Scenario, locate: (path: readonly PropertyKey[]) => string): void {
+export function checkBudgets(s: Scenario, locate: (path: readonly PropertyKey[]) => string, raise?: BudgetFlags): void {
   const b = beyondBudget(s);
   if (b === undefined) return;
   const path = ['limits', b.budget];
   const limit = b.budget === 'maxEvents' ? s.limits.maxEvents : s.limits.maxSimTime;
-  throw new UserError(`${locate(path)}: at ${formatPath(path)}: ${msg.beyondBudget(b.budget, limit, b.work, b.takes, b.instead)}`);
+  throw new UserError(`${locate(path)}: at ${formatPath(path)}: ${msg.beyondBudget(b.budget, limit, b.work, b.takes, b.instead, raise)}`);
 }
 
 /** Time of the n-th evenly spaced arrival (src/model/client/arrivals.ts); Infinity if never. */

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { MEASURED_COSTS } from './measuredCosts.js';
 import * as msg from '../messages.js';
-import { checkBudgets } from './budgets.js';
+import { checkBudgets, type BudgetFlags } from './budgets.js';
 import { checkCostNotes } from './costs.js';
 import { toDistribution } from './durations.js';
 import { checkIncidents } from './incidentChecks.js';
@@ -69,13 +69,14 @@ export function loadScenario(text: string, file: string, overrides: readonly Ove
  * Validates a parsed scenario and fills in defaults. `source` names the file in messages.
  * Cross-field rules that the schema cannot express are checked here too. With `budgets`
  * (the command line's runs), a scenario whose work is predictably beyond its budgets is
- * refused too (src/scenario/budgets.ts).
+ * refused too (src/scenario/budgets.ts), the message naming `budgetFlags` as what raises
+ * them (by default sim run's --max-events and --max-sim-time).
  */
 export function validateScenario(
   raw: unknown,
   source: string,
   overrides: readonly Override[] = [],
-  options: { budgets?: boolean } = {},
+  options: { budgets?: boolean; budgetFlags?: BudgetFlags } = {},
 ): Scenario {
   const where = locator(raw, source, overrides);
   // Every list of the schema holds at most MAX_LIST items, and every object far fewer keys:
@@ -190,7 +191,7 @@ export function validateScenario(
   }
   checkCostNotes(scenario, fail);
   checkIncidents(scenario, fail);
-  if (options.budgets === true) checkBudgets(scenario, where);
+  if (options.budgets === true) checkBudgets(scenario, where, options.budgetFlags);
   return scenario;
 }
 

@@ -1,5 +1,5 @@
 // sim fit --access-log: the log's load written as a scenario that runs like the log.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,5 +90,79 @@ describe('sim fit --access-log --interval', () => {
     const r = await sim('fit', 'scenarios/gevent-100.json', '--access-log', LOG, '--interval', '86400', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).arrivals.rates).toHaveLength(1);
+  });
+});
+
+describe("sim fit --access-log on a day's log: the scenario carries the budget of the log's span", async () => {
+  // One request a minute from 00:00 to 23:59 UTC: a day, deterministic.
+  const line = (day: number, t: number) =>
+    `10.0.0.1 - - [${String(day).padStart(2, '0')}/Dec/2026:${new Date(t * 1000).toISOString().slice(11, 19)} +0000] "GET /items/${t % 7} HTTP/1.1" 200 3 "-" "curl" 0.00${1 + (t % 5)}\n`;
+  const DAY = join(dir, 'day.log');
+  writeFileSync(DAY, Array.from({ length: 1440 }, (_, i) => line(1, i * 60)).join(''));
+  const out = join(dir, 'day.json');
+  const fit = await sim('fit', 'scenarios/gevent-100.json', '--access-log', DAY, '--out', out);
+
+  it('says so, and writes limits.maxSimTime: twice the 86400 s of the rate steps', () => {
+    expect(fit.err).toBe('');
+    expect(fit.code).toBe(0);
+    expect(fit.out).toContain(`${DAY}: 1440 requests over 86340.0 s`);
+    expect(fit.out).toContain(
+      '  budget: limits.maxSimTime = 172800 s, twice the 86400 s of the rate steps (the default hour is shorter than the log)\n',
+    );
+    expect(JSON.parse(readFileSync(out, 'utf8')).limits).toEqual({ maxSimTime: 172_800 });
+  });
+
+  it("sim run runs the day whole, without --max-sim-time (the default hour refused it: 1440 Poisson arrivals at the log's rates)", async () => {
+    const run = await sim('run', out, '--json');
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.out);
+    expect(result.simulation.complete).toBe(true);
+    expect(result.summary.requests).toBe(1440);
+    expect(result.summary.total).toBeGreaterThan(86_400 * 0.9);
+    const hour = await sim('run', out, '--max-sim-time', '1h');
+    expect(hour.code).toBe(2);
+    expect(hour.err).toMatch(
+      /^sim: --max-sim-time 1h: at limits\.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client\.requests = 1440 Poisson arrivals/,
+    );
+  });
+
+  it('--json gives the budget; a short log needs none (null, no limits written)', async () => {
+    expect(JSON.parse((await sim('fit', 'scenarios/gevent-100.json', '--access-log', DAY, '--json')).out).maxSimTime).toBe(172_800);
+    const short = join(dir, 'short.json');
+    const r = await sim('fit', 'scenarios/gevent-100.json', '--access-log', LOG, '--json', '--out', short);
+    expect(JSON.parse(r.out).maxSimTime).toBeNull();
+    expect(r.out).not.toContain('budget:');
+    expect(JSON.parse(readFileSync(short, 'utf8')).limits).toBeUndefined();
+  });
+
+  it("keeps a budget the user gives: a --set, or the base scenario's", async () => {
+    const set = join(dir, 'day-set.json');
+    const r = await sim('fit', 'scenarios/gevent-100.json', '--access-log', DAY, '--set', 'limits.maxSimTime=48h', '--out', set);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('budget:');
+    expect(JSON.parse(readFileSync(set, 'utf8')).limits).toEqual({ maxSimTime: '48h' });
+    const base = join(dir, 'base-with-limits.json');
+    writeFileSync(
+      base,
+      JSON.stringify({ ...JSON.parse(readFileSync('scenarios/gevent-100.json', 'utf8')), limits: { maxSimTime: '30h' } }),
+    );
+    const b = await sim('fit', base, '--access-log', DAY, '--json');
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.out).maxSimTime).toBeNull();
+  });
+
+  it('a log of weeks beyond the 31 days: refused, exit 2, naming its first and last lines, nothing written', async () => {
+    const long = join(dir, 'long.log');
+    // 00:00 on December 1st, then 00:01 on January 2nd: 32 days.
+    writeFileSync(long, line(1, 0) + line(31, 0).replace('31/Dec/2026:00:00:00', '02/Jan/2027:00:01:00'));
+    const written = join(dir, 'long.json');
+    const r = await sim('fit', 'scenarios/gevent-100.json', '--access-log', long, '--out', written);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `sim: ${long}: the requests span 32.0 days, from line 1 (arriving 2026-12-01T00:00:00Z) to line 2 (2027-01-02T00:01:00Z): expected at most 31 days; cut the log to the period to fit (a quiet one)\n`,
+    );
+    expect(r.out).toBe('');
+    expect(existsSync(written)).toBe(false);
   });
 });

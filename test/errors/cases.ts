@@ -755,6 +755,20 @@ export const ERROR_CASES: ErrorCase[] = [
     names:
       'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.requests = 5000 Poisson arrivals',
   },
+  // sim compare and sim fit check each measured run as they would simulate it: a saved
+  // hey -z 10h was compared as a partial run (exit 0), and fitted to.
+  flag(
+    'sim compare: a measured run longer than the time budget',
+    ['compare', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--set', 'client.duration=2h'],
+    'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.duration = 7200 s of sending (hey -z): at least 7200 simulated seconds; raise the budget (--set limits.maxSimTime=T)',
+    'Limits',
+  ),
+  flag(
+    'sim fit: a measured run of more requests than the event budget',
+    ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--set', 'limits.maxEvents=5'],
+    '--set limits.maxEvents=5 (for test/fixtures/hey/patched-c10.r1.txt): at limits.maxEvents: the run could not finish within its event budget of 5: client.requests = 10: at least 10 events (one or more each); raise the budget (--set limits.maxEvents=N, at most 1000000000)',
+    'Limits',
+  ),
   {
     group: 'Limits',
     what: 'the event budget runs out',

@@ -15,6 +15,7 @@
 // durations, to the log's one-second resolution (the middle of the logged second).
 import { UserError } from '../../scenario/errors.js';
 import { abbreviate } from '../../messages.js';
+import { DEFAULT_LIMITS } from '../../scenario/schema.js';
 import { MAX_LIST } from '../../scenario/units.js';
 
 export interface AccessEntry {
@@ -259,8 +260,24 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
+ * The simulated-time budget the log's scenario needs, in seconds: twice its rate steps'
+ * span (the log's span rounded up to whole intervals), when that is beyond the default
+ * limits.maxSimTime (an hour); undefined when the default is enough. Twice, because the
+ * Poisson arrivals match the log's count only on average (the last ones may come after
+ * the steps' end, at the last step's rate), and the last responses come after the last
+ * arrival. Without it a day's log made a scenario sim run refused (or, given the log's
+ * span exactly, stopped as partial about one run in two).
+ */
+export function logTimeBudget(fit: AccessLogFit): number | undefined {
+  const steps = fit.arrivals.rates.length * fit.arrivals.interval;
+  const budget = 2 * Math.ceil(steps);
+  return budget > DEFAULT_LIMITS.maxSimTime ? budget : undefined;
+}
+
+/**
  * `base` (a parsed scenario) with the log's load: an open loop at the fitted rates (Poisson
- * within each interval), and the endpoints, each a sleep of the fitted service time.
+ * within each interval), and the endpoints, each a sleep of the fitted service time; and
+ * the simulated-time budget the load needs (logTimeBudget), unless the base gives one.
  */
 export function scenarioFromAccessLog(
   base: Record<string, unknown>,
@@ -297,6 +314,13 @@ export function scenarioFromAccessLog(
     ],
   }));
   out.app = app;
+  // A budget the base gives stays (and a limits that is no object is left for validation to name).
+  const budget = logTimeBudget(fit);
+  if (budget !== undefined && out.limits === undefined) out.limits = { maxSimTime: budget };
+  else if (budget !== undefined && out.limits !== null && typeof out.limits === 'object' && !Array.isArray(out.limits)) {
+    const limits = out.limits as Record<string, unknown>;
+    if (limits.maxSimTime === undefined) limits.maxSimTime = budget;
+  }
   // The base's steps are gone, and with them whatever their costs were fitted or measured to.
   for (const key of ['fitted', 'measured']) {
     const block = out[key];

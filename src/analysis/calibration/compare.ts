@@ -43,10 +43,21 @@ export interface RunComparison {
   rows: MetricRow[];
 }
 
-/** Simulates the scenario matching each run and compares. */
-export function compareRuns(raw: unknown, runs: readonly MeasuredRun[], sets: readonly string[], scenarioSource: string): RunComparison[] {
+/**
+ * Simulates the scenario matching each run and compares. With `budgets`, every run's
+ * scenario is checked against its budgets before the first is simulated (one at a time:
+ * many runs of a large scenario are not all held at once).
+ */
+export function compareRuns(
+  raw: unknown,
+  runs: readonly MeasuredRun[],
+  sets: readonly string[],
+  scenarioSource: string,
+  options: { budgets?: boolean } = {},
+): RunComparison[] {
+  if (options.budgets === true) for (const run of runs) scenarioForRun(raw, run, sets, scenarioSource, options);
   return runs.map((run) => {
-    const { scenario, from } = scenarioForRun(raw, run, sets, scenarioSource);
+    const { scenario, from } = scenarioForRun(raw, run, sets, scenarioSource, options);
     const simulated = summarize(simulate(scenario, { timeSeries: false }), run.source, scenario.seed);
     const c = scenario.client;
     return {

@@ -38,6 +38,12 @@ export interface FitOptions {
   free: readonly string[];
   targets?: readonly FitTarget[];
   maxEvaluations?: number;
+  /**
+   * The command line's: each run's scenario predictably beyond its budgets is refused, as
+   * sim run refuses it (src/scenario/budgets.ts): every run at the starting values before
+   * the first simulation, and each candidate's before it is simulated.
+   */
+  budgets?: boolean;
 }
 
 export interface Residual {
@@ -92,7 +98,7 @@ export function fit(raw: unknown, runs: readonly MeasuredRun[], sets: readonly s
     return runs.map((run) => {
       // The --set overrides go in again after the run's client settings, so they win there
       // as they do in sim compare.
-      const { scenario } = scenarioForRun(candidate, run, fixedSets, source);
+      const { scenario } = scenarioForRun(candidate, run, fixedSets, source, { budgets: options.budgets });
       const key = JSON.stringify(scenario);
       let summary = cache.get(key);
       if (summary === undefined) {
@@ -105,6 +111,11 @@ export function fit(raw: unknown, runs: readonly MeasuredRun[], sets: readonly s
   const objective = (logValues: number[]): number => meanSquare(residualsAt(toSeconds(logValues)));
 
   let x = start.map(Math.log);
+  if (options.budgets === true) {
+    // Every run as the first evaluation simulates it, checked before any is simulated.
+    const first = withValues(toSeconds(x));
+    for (const run of runs) scenarioForRun(first, run, fixedSets, source, { budgets: true });
+  }
   let best = objective(x);
   let evaluations = 1;
   let converged = false;

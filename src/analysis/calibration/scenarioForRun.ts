@@ -7,6 +7,7 @@
 // over its connections, becomes a rate per worker paced on wrk2's schedule (latency from
 // when each request was due); ab's HTTP/1.0 closes each connection unless -k; siege -d
 // is a think time (docs/load-testers.md).
+import { BUDGET_SETS } from '../../scenario/budgets.js';
 import { validateScenario } from '../../scenario/load.js';
 import { formatPath } from '../../scenario/errors.js';
 import { applyOverride, parseSetExpression } from '../../scenario/overrides.js';
@@ -27,9 +28,17 @@ export interface MatchedScenario {
 
 /**
  * `raw` is the parsed scenario file (not modified); `sets` are --set expressions;
- * `source` names the scenario in validation errors.
+ * `source` names the scenario in validation errors. With `budgets` (the command line's
+ * sim compare and sim fit), a scenario whose work is predictably beyond its budgets is
+ * refused, as sim run refuses it (src/scenario/budgets.ts), with --set as what raises them.
  */
-export function scenarioForRun(raw: unknown, run: MeasuredRun, sets: readonly string[], source: string): MatchedScenario {
+export function scenarioForRun(
+  raw: unknown,
+  run: MeasuredRun,
+  sets: readonly string[],
+  source: string,
+  options: { budgets?: boolean } = {},
+): MatchedScenario {
   const copy = structuredClone(raw);
   const from: ClientSettingsSource = { requests: 'scenario', concurrency: 'scenario' };
   const c = run.command;
@@ -67,7 +76,7 @@ export function scenarioForRun(raw: unknown, run: MeasuredRun, sets: readonly st
     if (path === 'client.concurrency') from.concurrency = '--set';
   }
   const label = `${source} (for ${run.source}${sets.length > 0 ? ', with --set' : ''})`;
-  return { scenario: validateScenario(copy, label, overrides), from };
+  return { scenario: validateScenario(copy, label, overrides, { budgets: options.budgets, budgetFlags: BUDGET_SETS }), from };
 }
 
 /** Tools whose users may wait between requests: the scenario's client.thinkTime stays. */

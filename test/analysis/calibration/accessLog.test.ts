@@ -2,7 +2,8 @@
 // same log as %(D)s, and a hand-written nginx combined log with $request_time.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fitAccessLog, parseAccessLog, route, scenarioFromAccessLog } from '../../../src/analysis/calibration/accessLog.js';
+import { fitAccessLog, logTimeBudget, parseAccessLog, route, scenarioFromAccessLog } from '../../../src/analysis/calibration/accessLog.js';
+import { beyondBudget } from '../../../src/scenario/budgets.js';
 import { validateScenario } from '../../../src/scenario/load.js';
 import { UserError } from '../../../src/scenario/errors.js';
 
@@ -164,5 +165,41 @@ describe('parseAccessLog refuses what it cannot read, naming the line', () => {
   it("skips gunicorn's error-log lines in the same stream", () => {
     const log = parseAccessLog(`[2026-12-02 06:37:49 +0000] [12] [INFO] Booting worker with pid: 12\n${gunicornText}`, 'x.log');
     expect(log.skipped).toBe(1);
+  });
+});
+
+describe("a log longer than half an hour: the scenario carries a simulated-time budget for the log's span", () => {
+  // A day of one request a minute (times in seconds since 00:00 UTC).
+  const line = (t: number) => {
+    const d = new Date(Date.UTC(2026, 11, 1) + t * 1000);
+    const hms = d.toISOString().slice(11, 19);
+    return `127.0.0.1 - - [01/Dec/2026:${hms} +0000] "GET / HTTP/1.1" 200 3 "-" "curl" 0.002\n`;
+  };
+  const day = Array.from({ length: 1440 }, (_, i) => line(i * 60)).join('');
+  const fit = fitAccessLog(parseAccessLog(day, 'day.log'));
+
+  it("twice the rate steps' span, beyond the default hour; none for a log of minutes", () => {
+    expect(fit.arrivals.interval * fit.arrivals.rates.length).toBe(86_400);
+    expect(logTimeBudget(fit)).toBe(172_800);
+    expect(logTimeBudget(fitAccessLog(parseAccessLog(gunicornText, GUNICORN)))).toBeUndefined();
+    // Half an hour of steps needs an hour: the default is enough; a second more is not.
+    const steps = (interval: number) => ({ ...fit, arrivals: { ...fit.arrivals, interval, rates: [1] } });
+    expect(logTimeBudget(steps(1800))).toBeUndefined();
+    expect(logTimeBudget(steps(1801))).toBe(3602);
+  });
+
+  it('is written into limits, which then no longer refuses the Poisson arrivals (the default hour did)', () => {
+    const scenario = scenarioFromAccessLog(base, fit, { empirical: false, source: 'day.log' });
+    expect(scenario.limits).toEqual({ maxSimTime: 172_800 });
+    expect(beyondBudget(validateScenario(structuredClone(scenario), 'fitted'))).toBeUndefined();
+    const { limits: _, ...withDefault } = scenario;
+    expect(beyondBudget(validateScenario(withDefault, 'fitted'))).toMatchObject({ budget: 'maxSimTime' });
+  });
+
+  it("keeps a budget the base gives, and the base's other limits", () => {
+    const given = scenarioFromAccessLog({ ...base, limits: { maxSimTime: '2h' } }, fit, { empirical: false, source: 'day.log' });
+    expect(given.limits).toEqual({ maxSimTime: '2h' });
+    const events = scenarioFromAccessLog({ ...base, limits: { maxEvents: 5e6 } }, fit, { empirical: false, source: 'day.log' });
+    expect(events.limits).toEqual({ maxEvents: 5e6, maxSimTime: 172_800 });
   });
 });
