@@ -197,8 +197,9 @@ export function stoppedEarly(
 
 /**
  * A scenario whose work is predictably beyond a budget (src/scenario/budgets.ts). `raise`
- * names what raises each budget on the command that refused it: sim run's flags, or a
- * --set where the command has no such flag (sim compare, sim fit).
+ * names what raises each budget on the command that refused it: sim run's flags, a --set
+ * where the command has no such flag (sim compare, sim fit, sim sweep, sim plan), or the
+ * file's field where it takes no overrides (sim serve).
  */
 export const beyondBudget = (
   budget: 'maxEvents' | 'maxSimTime',

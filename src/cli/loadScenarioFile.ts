@@ -2,13 +2,14 @@
 // the only part that touches the file system).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as msg from '../messages.js';
+import type { BudgetFlags } from '../scenario/budgets.js';
 import { UserError } from '../scenario/errors.js';
 import { loadScenario, parseJson } from '../scenario/load.js';
 import type { Override } from '../scenario/overrides.js';
 import type { Scenario } from '../scenario/schema.js';
 
-export function loadScenarioFile(path: string, overrides: readonly Override[] = []): Scenario {
-  return loadScenario(readText(path, 'the scenario', 'a scenario .json file'), path, overrides);
+export function loadScenarioFile(path: string, overrides: readonly Override[] = [], budgetFlags?: BudgetFlags): Scenario {
+  return loadScenario(readText(path, 'the scenario', 'a scenario .json file'), path, overrides, budgetFlags);
 }
 
 /** The file's JSON, not yet validated: `sim compare` and `sim fit` change it per run. */

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { budgetFields } from '../scenario/budgets.js';
 import { UserError } from '../scenario/errors.js';
 import { numberFlag, numberOption, singleValue } from './flags.js';
 import { loadScenarioFile } from './loadScenarioFile.js';
@@ -32,8 +33,9 @@ export const serveCommand = defineCommand({
     // An empty --host would make Node listen on every interface: the opposite of the default.
     if (host.trim() !== host || host === '')
       throw new UserError(`--host ${JSON.stringify(args.host)}: expected an address such as 127.0.0.1 (or 0.0.0.0 for every interface)`);
-    // Checked before serving, so a bad file fails here with sim run's message.
-    if (args.scenario !== undefined) loadScenarioFile(args.scenario);
+    // Checked before serving, so a bad file fails here with sim run's message; serve takes
+    // neither --max-events nor --set, so a budget too small is raised in the file.
+    if (args.scenario !== undefined) loadScenarioFile(args.scenario, [], budgetFields(args.scenario));
     const root = packageRoot();
     const siteDir = join(root, 'dist', 'site');
     if (!existsSync(join(siteDir, 'index.html'))) {

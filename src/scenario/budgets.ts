@@ -130,14 +130,25 @@ export function beyondBudget(s: Scenario): WorkBound | undefined {
   };
 }
 
-/** What raises each budget on a command line: sim run's flags, or a --set. */
+/**
+ * What raises each budget on the command that refused: sim run's flags, a --set, or the
+ * file itself. Each command's message must name something that command accepts.
+ */
 export interface BudgetFlags {
   maxEvents: string;
   maxSimTime: string;
 }
 
-/** For the commands without --max-events and --max-sim-time (sim compare, sim fit). */
+/**
+ * For the commands with --set but without --max-events and --max-sim-time: sim compare,
+ * sim fit, and each point of sim sweep and sim plan.
+ */
 export const BUDGET_SETS: BudgetFlags = { maxEvents: '--set limits.maxEvents=N', maxSimTime: '--set limits.maxSimTime=T' };
+
+/** For sim serve, which takes no overrides at all: the fields of the file it serves. */
+export function budgetFields(file: string): BudgetFlags {
+  return { maxEvents: `limits.maxEvents in ${file}`, maxSimTime: `limits.maxSimTime in ${file}` };
+}
 
 /** Refuses (exit 2) a scenario whose work is predictably beyond its budgets. */
 export function checkBudgets(s: Scenario, locate: (path: readonly PropertyKey[]) => string, raise?: BudgetFlags): void {

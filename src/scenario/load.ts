@@ -53,16 +53,17 @@ function syntaxErrorAt<T>(source: string, parse: () => T): T {
 
 /**
  * Reads a scenario from its text: parses, applies the overrides in order, validates.
- * `file` names the file in messages.
+ * `file` names the file in messages; `budgetFlags`, what raises a budget the work is
+ * beyond on the command reading it (by default sim run's --max-events and --max-sim-time).
  */
-export function loadScenario(text: string, file: string, overrides: readonly Override[] = []): Scenario {
+export function loadScenario(text: string, file: string, overrides: readonly Override[] = [], budgetFlags?: BudgetFlags): Scenario {
   const raw = parseJson(text, file);
   if (overrides.length > 0 && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
     // Nothing to override in: let validation say what the file holds instead.
     return validateScenario(raw, file);
   }
   for (const o of overrides) applyOverride(raw, o);
-  return validateScenario(raw, file, overrides, { budgets: true });
+  return validateScenario(raw, file, overrides, { budgets: true, budgetFlags });
 }
 
 /**

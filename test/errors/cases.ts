@@ -769,6 +769,30 @@ export const ERROR_CASES: ErrorCase[] = [
     '--set limits.maxEvents=5 (for test/fixtures/hey/patched-c10.r1.txt): at limits.maxEvents: the run could not finish within its event budget of 5: client.requests = 10: at least 10 events (one or more each); raise the budget (--set limits.maxEvents=N, at most 1000000000)',
     'Limits',
   ),
+  // sim sweep, sim plan and sim serve said sim run's --max-events / --max-sim-time, which
+  // they reject as unknown options: each names what it takes instead.
+  flag(
+    'sim sweep: a point longer than the time budget',
+    ['sweep', 'scenario.json', '--vary', 'client.duration=10m,2h'],
+    'at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.duration = 7200 s of sending (hey -z): at least 7200 simulated seconds; raise the budget (--set limits.maxSimTime=T)',
+    'Limits',
+  ),
+  flag(
+    'sim plan: a point of more requests than the event budget',
+    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '1', '--set', 'limits.maxEvents=10'],
+    'at limits.maxEvents: the run could not finish within its event budget of 10: client.requests = 20: at least 20 events (one or more each); raise the budget (--set limits.maxEvents=N, at most 1000000000)',
+    'Limits',
+  ),
+  {
+    group: 'Limits',
+    what: 'sim serve: a scenario of more requests than the event budget',
+    file: scenario({ limits: { maxEvents: 10 } }),
+    shown: 'sim serve scenario.json with {"limits":{"maxEvents":10}}',
+    argv: ['serve', 'scenario.json', '--port', '0'],
+    exit: 2,
+    names:
+      'at limits.maxEvents: the run could not finish within its event budget of 10: client.requests = 20: at least 20 events (one or more each); raise the budget (limits.maxEvents in scenario.json, at most 1000000000)',
+  },
   {
     group: 'Limits',
     what: 'the event budget runs out',

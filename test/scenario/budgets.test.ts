@@ -140,7 +140,7 @@ describe('sim run and sim sweep refuse it before anything runs', () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toBe(
-      `sim: ${file} with --vary client.duration=10m,2h (at client.duration=2h): at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.duration = 7200 s of sending (hey -z): at least 7200 simulated seconds; raise the budget (--max-sim-time) or shorten client.duration\n`,
+      `sim: ${file} with --vary client.duration=10m,2h (at client.duration=2h): at limits.maxSimTime: the run could not finish within its simulated-time budget of 3600 s: client.duration = 7200 s of sending (hey -z): at least 7200 simulated seconds; raise the budget (--set limits.maxSimTime=T) or shorten client.duration\n`,
     );
   });
 

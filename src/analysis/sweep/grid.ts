@@ -2,6 +2,7 @@
 // --vary changes slowest), each turned into a validated scenario when it is run. The grid index is a
 // point's identity: output rows, shards and merges are all ordered by it, never by which
 // thread finished first.
+import { BUDGET_SETS } from '../../scenario/budgets.js';
 import { UserError } from '../../scenario/errors.js';
 import { validateScenario } from '../../scenario/load.js';
 import { applyOverride, parseSetExpression } from '../../scenario/overrides.js';
@@ -155,5 +156,15 @@ export function pointScenario(raw: unknown, point: GridPoint, axes: readonly Axi
     .map(([p, v]) => `${p}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
   const expressions = [...new Set(Object.keys(point.values).map(axisOf))].join(' ');
-  return validateScenario(copy, `${source} with ${expressions} (at ${at})`, overrides, { budgets: true });
+  // sim sweep and sim plan take --set but not --max-events: a budget the grid varies is
+  // raised in its --vary (a --set of it would be overridden by the point's value).
+  const raise = (budget: string, set: string) => {
+    const axis = axes.find((a) => a.paths.some((p) => budget === p || budget.startsWith(`${p}.`)));
+    return axis === undefined ? set : `the values of ${writtenAt(axis)}`;
+  };
+  const budgetFlags = {
+    maxEvents: raise('limits.maxEvents', BUDGET_SETS.maxEvents),
+    maxSimTime: raise('limits.maxSimTime', BUDGET_SETS.maxSimTime),
+  };
+  return validateScenario(copy, `${source} with ${expressions} (at ${at})`, overrides, { budgets: true, budgetFlags });
 }
