@@ -1,0 +1,70 @@
+"""Reads the lines calibration/app/wsgi_wave.py logs through one wave (wave_turns.sh) and
+prints how the gevent worker's loop took the wave's connects: for each turn of the loop
+(a prepare watcher's count), how many greenlets resumed from a wait and at which of their
+waits (r1 the connect's first, rK the K-th), and the turn's span in ms from the wave's first
+handler; then when the handlers started, when their connects returned and when they sent
+their query (the second wait after the connect: psycopg2 sends BEGIN, then the query), with
+hey's Slowest - Fastest.
+
+    python3 bench/wave_turns.py RUN.log [RUN.log ...]   (beside each, RUN.hey.txt)"""
+import collections
+import re
+import statistics
+import sys
+
+LINE = re.compile(r"wave (\w+) t=([\d.]+) iter=(\d+) g=(\d+) n=\d+ kind=(\w*)")
+
+
+def quantiles(a):
+    a = sorted(a)
+    return " ".join(f"{a[i]:.0f}" for i in (0, len(a) // 10, len(a) // 2, 9 * len(a) // 10, len(a) - 1))
+
+
+def main():
+    for path in sys.argv[1:]:
+        events = []
+        with open(path) as f:
+            for line in f:
+                m = LINE.match(line)
+                if m:
+                    events.append((float(m.group(2)), m.group(1), int(m.group(3)), m.group(4)))
+        if not events:
+            print(f"{path}: no events")
+            continue
+        events.sort()
+        t0 = events[0][0]
+        by_greenlet = collections.defaultdict(list)
+        for e in events:
+            by_greenlet[e[3]].append(e)
+        starts, connected, queries = [], [], []
+        turns = collections.defaultdict(collections.Counter)
+        span = {}
+        for es in by_greenlet.values():
+            starts.append((es[0][0] - t0) * 1000)
+            at = next(i for i, e in enumerate(es) if e[1] == "connected")
+            connected.append((es[at][0] - t0) * 1000)
+            waits = [e for e in es[at:] if e[1] == "wait"]
+            if len(waits) >= 2:
+                queries.append((waits[1][0] - t0) * 1000)
+            k = 0
+            for t, what, it, _ in es:
+                if what == "resume":
+                    k += 1
+                    turns[it][k] += 1
+        for t, _, it, _ in events:
+            lo, hi = span.get(it, (t, t))
+            span[it] = (min(lo, t), max(hi, t))
+        hey = open(path[: -len(".log")] + ".hey.txt").read()
+        slowest = float(re.search(r"Slowest:\s+([\d.]+)", hey).group(1))
+        fastest = float(re.search(r"Fastest:\s+([\d.]+)", hey).group(1))
+        name = path.rsplit("/", 1)[-1][: -len(".log")]
+        print(f"{name}: {len(by_greenlet)} handlers; Slowest - Fastest {slowest - fastest:.3f} s (Fastest {fastest:.3f}); ms from the first handler, "
+              f"min p10 median p90 max: handlers started {quantiles(starts)}; connects returned {quantiles(connected)}; queries sent {quantiles(queries)}")
+        print("  turns (resumes by wait, span in ms): " + " | ".join(
+            f"{it}: " + (" ".join(f"r{k}x{n}" for k, n in sorted(turns[it].items())) or "-")
+            + f" {(span[it][0] - t0) * 1000:.0f}-{(span[it][1] - t0) * 1000:.0f}"
+            for it in sorted(span) if span[it][0] - t0 < 1.0))
+
+
+if __name__ == "__main__":
+    main()
