@@ -62,7 +62,7 @@ def main():
             woken = pending.pop(cpu, [])
             # New processes are counted only where no woken task waited with them, so that
             # what took the worker's core was theirs to take.
-            alone = not any(not nw for _, _, nw in woken)
+            alone = all(nw for _, _, nw in woken)
             for new in (False, True):
                 waiting = {pid: tw for tw, pid, nw in woken if nw == new}
                 if not waiting or (new and not alone):
