@@ -5,9 +5,12 @@
 // ends it, counted by wrapping HubLoop's methods), the longest turn, and when each
 // connection's BEGIN went out (psycopg2 sends it as soon as its connect has returned) and
 // when its query did, in ms from the first connect's SYN to PostgreSQL: the figures
-// bench/wave_turns.py gives for the real worker. Node only (npm run build first).
+// bench/wave_turns.py gives for the real worker, with, by wait, how many connections were
+// answered only after the turn that followed the one in which they began to wait (r2: the
+// connect's second turn, ... r7: BEGIN sent, r8: the query sent, as the real log counts).
+// --turns also lists each turn's resumes by wait. Node only (npm run build first).
 //
-//   node calibration/wave_turns_model.mjs [seeds] [scenario] [--set path=value ...]
+//   node calibration/wave_turns_model.mjs [seeds] [scenario] [--turns] [--set path=value ...]
 import { readFileSync } from 'node:fs';
 import { HubLoop } from '../dist/model/hubLoop.js';
 import { runSystem } from '../dist/model/run.js';
@@ -19,6 +22,8 @@ import { recordConnects } from './connect_record.mjs';
 const args = process.argv.slice(2);
 const extra = [];
 for (let i = args.indexOf('--set'); i >= 0; i = args.indexOf('--set')) extra.push(...args.splice(i, 2).slice(1));
+const listTurns = args.includes('--turns');
+if (listTurns) args.splice(args.indexOf('--turns'), 1);
 const [seedsArg = '3', file = 'calibration/measured-linux-2core.json'] = args;
 
 let sim;
@@ -81,5 +86,59 @@ for (const c of [50, 100]) {
           t0,
         )}`,
     );
+    // The loop turn in which `at` fell: the last one started by then.
+    const turnAt = (at) => {
+      let lo = 0;
+      let hi = turns.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (turns[mid].start <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
+    // Each connection's answers in order (its handshake's turns, BEGIN, the query): wait k
+    // began at answer k-1 and was answered at answer k.
+    const answers = rs.map((r) => [...r.turns.map((t) => t.answered), r.query, r.query2]);
+    const skipped = [];
+    const resumed = [];
+    for (const seq of answers) {
+      for (let k = 1; k < seq.length; k++) {
+        if (seq[k] === undefined || seq[k - 1] === undefined) continue;
+        resumed[k + 1] = (resumed[k + 1] ?? 0) + 1;
+        if (turnAt(seq[k]) - turnAt(seq[k - 1]) >= 2) skipped[k + 1] = (skipped[k + 1] ?? 0) + 1;
+      }
+    }
+    console.log(
+      '  resumed after a turn skipped, by wait: ' +
+        resumed
+          .map((n, k) => (n === undefined ? '' : `r${k} ${skipped[k] ?? 0}/${n}`))
+          .filter((x) => x !== '')
+          .join(' '),
+    );
+    if (listTurns) {
+      const counts = wave.map(() => new Map());
+      for (const seq of answers) {
+        seq.forEach((at, i) => {
+          if (at === undefined) return;
+          const w = wave.findIndex((t) => at >= t.start && at <= t.end);
+          if (w >= 0) counts[w].set(i + 1, (counts[w].get(i + 1) ?? 0) + 1);
+        });
+      }
+      console.log(
+        '  turns (answers by wait, span in ms): ' +
+          wave
+            .map(
+              (t, w) =>
+                `${
+                  [...counts[w]]
+                    .sort((a, b) => a[0] - b[0])
+                    .map(([k, n]) => `r${k}x${n}`)
+                    .join(' ') || '-'
+                } ` + `${((t.start - t0) / 1000).toFixed(0)}-${((t.end - t0) / 1000).toFixed(0)}`,
+            )
+            .join(' | '),
+      );
+    }
   }
 }

@@ -4,7 +4,10 @@ prints how the gevent worker's loop took the wave's connects: for each turn of t
 waits (r1 the connect's first, rK the K-th), and the turn's span in ms from the wave's first
 handler; then when the handlers started, when their connects returned and when they sent
 their query (the second wait after the connect: psycopg2 sends BEGIN, then the query), with
-hey's Slowest - Fastest.
+hey's Slowest - Fastest; and, by wait, how many greenlets resumed only after the loop turn
+that followed the one in which they began to wait (their answer missed the next poll), up
+to the query's own wait; and how long a greenlet ran from each resume to its next line
+(libpq's step, PQconnectPoll or the query's, with the Python around it: wall time, medians).
 
     python3 bench/wave_turns.py RUN.log [RUN.log ...]   (beside each, RUN.hey.txt)"""
 import collections
@@ -38,6 +41,8 @@ def main():
             by_greenlet[e[3]].append(e)
         starts, connected, queries = [], [], []
         turns = collections.defaultdict(collections.Counter)
+        resumed, skipped = collections.Counter(), collections.Counter()
+        ran = collections.defaultdict(list)
         span = {}
         for es in by_greenlet.values():
             starts.append((es[0][0] - t0) * 1000)
@@ -47,10 +52,23 @@ def main():
             if len(waits) >= 2:
                 queries.append((waits[1][0] - t0) * 1000)
             k = 0
-            for t, what, it, _ in es:
-                if what == "resume":
+            waited = None
+            gaps = []
+            for i, (t, what, it, _) in enumerate(es):
+                if what == "resume" and i + 1 < len(es):
+                    ran[k + 1].append((es[i + 1][0] - t) * 1e6)
+                if what == "wait":
+                    waited = it
+                elif what == "resume":
                     k += 1
                     turns[it][k] += 1
+                    if waited is not None:
+                        gaps.append((k, it - waited >= 2))
+                    waited = None
+            # The last wait is the query's (pg_sleep's second), which no turn can catch.
+            for k, skip in gaps[:-1]:
+                resumed[k] += 1
+                skipped[k] += skip
         for t, _, it, _ in events:
             lo, hi = span.get(it, (t, t))
             span[it] = (min(lo, t), max(hi, t))
@@ -64,6 +82,8 @@ def main():
             f"{it}: " + (" ".join(f"r{k}x{n}" for k, n in sorted(turns[it].items())) or "-")
             + f" {(span[it][0] - t0) * 1000:.0f}-{(span[it][1] - t0) * 1000:.0f}"
             for it in sorted(span) if span[it][0] - t0 < 1.0))
+        print("  ran from a resume to the next line, median us by wait: " + " ".join(f"r{k} {statistics.median(ran[k]):.0f}" for k in sorted(ran)))
+        print("  resumed after a turn skipped, by wait: " + " ".join(f"r{k} {skipped[k]}/{resumed[k]}" for k in sorted(resumed) if k >= 2))
 
 
 if __name__ == "__main__":
