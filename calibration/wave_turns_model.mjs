@@ -109,6 +109,51 @@ for (const c of [50, 100]) {
         if (turnAt(seq[k]) - turnAt(seq[k - 1]) >= 2) skipped[k + 1] = (skipped[k + 1] ?? 0) + 1;
       }
     }
+    // Spearman's rank correlation: +1 when the answers of a turn come in the order their
+    // connections began to wait (their previous answer), -1 reversed.
+    const rankCorrelation = (x, y) => {
+      const ranks = (v) => {
+        const sorted = [...v].sort((p, q) => p - q);
+        return v.map((e) => sorted.indexOf(e));
+      };
+      const a = ranks(x);
+      const b = ranks(y);
+      const mean = (v) => v.reduce((p, q) => p + q, 0) / v.length;
+      const ma = mean(a);
+      const mb = mean(b);
+      let cov = 0;
+      let va = 0;
+      let vb = 0;
+      for (let i = 0; i < a.length; i++) {
+        cov += (a[i] - ma) * (b[i] - mb);
+        va += (a[i] - ma) ** 2;
+        vb += (b[i] - mb) ** 2;
+      }
+      return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : Number.NaN;
+    };
+    const byTurn = new Map();
+    for (const seq of answers) {
+      for (let k = 1; k < seq.length; k++) {
+        if (seq[k] === undefined || seq[k - 1] === undefined) continue;
+        const w = turnAt(seq[k]);
+        if (!byTurn.has(w)) byTurn.set(w, []);
+        byTurn.get(w).push([seq[k], seq[k - 1]]);
+      }
+    }
+    console.log(
+      '  order within each turn of 8 answers or more against the order they began to wait (rank correlation, +1 the same): ' +
+        [...byTurn]
+          .sort((p, q) => p[0] - q[0])
+          .filter(([, xs]) => xs.length >= 8)
+          .map(([, xs]) => {
+            const r = rankCorrelation(
+              xs.map((x) => x[0]),
+              xs.map((x) => x[1]),
+            );
+            return `${r >= 0 ? '+' : ''}${r.toFixed(2)}`;
+          })
+          .join(' '),
+    );
     console.log(
       '  resumed after a turn skipped, by wait: ' +
         resumed

@@ -7,7 +7,8 @@ their query (the second wait after the connect: psycopg2 sends BEGIN, then the q
 hey's Slowest - Fastest; and, by wait, how many greenlets resumed only after the loop turn
 that followed the one in which they began to wait (their answer missed the next poll), up
 to the query's own wait; and how long a greenlet ran from each resume to its next line
-(libpq's step, PQconnectPoll or the query's, with the Python around it: wall time, medians).
+(libpq's step, PQconnectPoll or the query's, with the Python around it: wall time, medians);
+and whether each turn resumed its greenlets in the order they began to wait.
 
     python3 bench/wave_turns.py RUN.log [RUN.log ...]   (beside each, RUN.hey.txt)"""
 import collections
@@ -21,6 +22,17 @@ LINE = re.compile(r"wave (\w+) t=([\d.]+) iter=(\d+) g=(\d+) n=\d+ kind=(\w*)")
 def quantiles(a):
     a = sorted(a)
     return " ".join(f"{a[i]:.0f}" for i in (0, len(a) // 10, len(a) // 2, 9 * len(a) // 10, len(a) - 1))
+
+
+def rank_correlation(x, y):
+    """Spearman's: +1 when y orders the items as x does, -1 when it reverses them."""
+    rx = {v: i for i, v in enumerate(sorted(x))}
+    ry = {v: i for i, v in enumerate(sorted(y))}
+    a, b = [rx[v] for v in x], [ry[v] for v in y]
+    ma, mb = statistics.mean(a), statistics.mean(b)
+    cov = sum((p - ma) * (q - mb) for p, q in zip(a, b))
+    var = (sum((p - ma) ** 2 for p in a) * sum((q - mb) ** 2 for q in b)) ** 0.5
+    return cov / var if var else float("nan")
 
 
 def main():
@@ -43,6 +55,7 @@ def main():
         turns = collections.defaultdict(collections.Counter)
         resumed, skipped = collections.Counter(), collections.Counter()
         ran = collections.defaultdict(list)
+        order = collections.defaultdict(list)
         span = {}
         for es in by_greenlet.values():
             starts.append((es[0][0] - t0) * 1000)
@@ -55,10 +68,12 @@ def main():
             waited = None
             gaps = []
             for i, (t, what, it, _) in enumerate(es):
+                if what == "resume" and waited is not None:
+                    order[it].append((t, waited_at))
                 if what == "resume" and i + 1 < len(es):
                     ran[k + 1].append((es[i + 1][0] - t) * 1e6)
                 if what == "wait":
-                    waited = it
+                    waited, waited_at = it, t
                 elif what == "resume":
                     k += 1
                     turns[it][k] += 1
@@ -83,6 +98,8 @@ def main():
             + f" {(span[it][0] - t0) * 1000:.0f}-{(span[it][1] - t0) * 1000:.0f}"
             for it in sorted(span) if span[it][0] - t0 < 1.0))
         print("  ran from a resume to the next line, median us by wait: " + " ".join(f"r{k} {statistics.median(ran[k]):.0f}" for k in sorted(ran)))
+        print("  order within each turn of 8 resumes or more against the order they began to wait (rank correlation, +1 the same): "
+              + " ".join(f"{rank_correlation([r for r, _ in order[it]], [w for _, w in order[it]]):+.2f}" for it in sorted(order) if len(order[it]) >= 8))
         print("  resumed after a turn skipped, by wait: " + " ".join(f"r{k} {skipped[k]}/{resumed[k]}" for k in sorted(resumed) if k >= 2))
 
 
