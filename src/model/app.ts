@@ -20,13 +20,12 @@ import type { Cpu, OnCore } from '../engine/cpu/cpu.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { DatabaseAccess } from './database/access.js';
 import type { Attempt, DbClient } from './database/connectionAttempt.js';
-import { ContendedConnects } from './contendedConnects.js';
 import { Phase, type HttpRequest } from './request.js';
 import type { CompiledStep, Endpoint } from './steps.js';
 import type { Breakers } from './breaker.js';
 import { type Driver, raisedAs } from './database/driverError.js';
 import { wait } from './stepIo.js';
-import { HubLoop } from './hubLoop.js';
+import { backToBack, ConnectTurns, takeBackToBackSaving } from './connectTurns.js';
 
 export class App implements DbClient {
   /**
@@ -110,62 +109,53 @@ export class App implements DbClient {
   }
 
   /**
-   * The CPU of resuming `req` after IO: in an async worker its greenlet must get the loop
-   * back (unless blocking IO kept it); threads take the GIL, not modelled as a cost.
+   * @internal the CPU of resuming `req` after IO: in an async worker its greenlet must get
+   * the loop back (unless blocking IO kept it); threads take the GIL, not modelled as a cost.
    */
-  private resumeCpu(req: HttpRequest): number {
+  resumeCpu(req: HttpRequest): number {
     // A switch that costs nothing decides it before the request's state is read.
-    return this.switchCpu === 0 || !cooperative(req) ? 0 : this.switchCpu;
+    return this.switchCpu === 0 || !this.cooperative(req) ? 0 : this.switchCpu;
   }
 
-  /** Runs `cpu` of the worker's work for `req` on its loop (taking the loop if it has not got it), then `then`. */
-  private onLoop(req: HttpRequest, cpu: number, then: (app: App, req: HttpRequest) => void): void {
-    req.pendingCpu = cpu;
-    req.afterCpu = then;
-    req.enter(Phase.loop, this.sim.now);
-    if (req.hasLoop) runPendingCpu(this, req);
-    else req.host!.loop.acquire(pendingCpuHasLoop, this, req);
+  /** @internal its greenlet gave the loop up for its IO (gevent-patched, psycogreen): it must get it back. */
+  cooperative(req: HttpRequest): boolean {
+    return !req.hasLoop && req.host!.blockingHoldsLoop && !req.onThread;
   }
 
   /**
-   * DbClient: a message of the connection's handshake arrived; the worker answers when its
-   * loop gets to the greenlet (a resume, and `cpu` of libpq's own work such as the proof).
+   * @internal whether `req`'s worker pays a cache refill when its IO completes
+   * (server.cacheRefillCpu): then a completion that costs no CPU of its own still wakes the
+   * process, a piece of no work on the cores, which charges the refill if other workers ran
+   * there meanwhile.
    */
-  turn(attempt: Attempt, cpu: number): void {
-    const req = attempt.req;
-    if (req.killed) {
-      attempt.answered('EOF');
-      return;
-    }
-    // Blocking connect (no psycogreen) holds the loop already, and keeps it after;
-    // psycogreen's wait callback runs at each turn of a cooperative connect.
-    const step = req.step > 0 ? this.current(req) : undefined;
-    const turn = step !== undefined && cooperative(req) ? step.turnCpu : 0;
-    const work = cpu + this.resumeCpu(req) + turn;
-    if (work === 0 && !paysRefill(req)) {
-      attempt.answered();
-      return;
-    }
-    req.authAttempt = attempt;
-    req.authKeepsLoop = req.hasLoop;
-    if (turn > 0) req.pendingBackToBackSaving = turn * (1 - step!.backToBackShare);
-    // (A pool's start-up connect is no step of a handler: req.step is 0.)
-    if (!req.hasLoop && step !== undefined && step.blocking) {
-      // A blocking connect on a thread of its own (gthread, a `def` handler's threadpool):
-      // psycopg2 runs PQconnectdb with the GIL released (connection_int.c
-      // _conn_sync_connect, Py_BEGIN_ALLOW_THREADS), so libpq's share of authentication
-      // competes for a core, not for the GIL, and the process's other threads run meanwhile.
-      const contended = step.contendedCpu > 0 && cpu > 0;
-      req.pendingCpu = contended ? work + this.contended.start(req, step.contendedCpu) : work;
-      req.afterCpu = contended ? answeredContended : answered;
-      runPendingCpu(this, req);
-      return;
-    }
-    this.onLoop(req, work, answered);
+  paysRefill(req: HttpRequest): boolean {
+    return req.host?.cacheRefill !== undefined && processOf(req) !== undefined;
   }
 
-  /** @internal connect work on threads of one process at once (OpenSSL 3's lock). */
-  readonly contended = new ContendedConnects();
+  /** @internal runs `cpu` of the worker's work for `req` on its loop (taking the loop if it has not got it), then `then`. */
+  onLoop(req: HttpRequest, cpu: number, then: (app: App, req: HttpRequest) => void): void {
+    req.pendingCpu = cpu;
+    req.afterCpu = then;
+    req.enter(Phase.loop, this.sim.now);
+    if (req.hasLoop) this.runPendingCpu(req);
+    else req.host!.loop.acquire(pendingCpuHasLoop, this, req);
+  }
+
+  /** @internal runs `req.pendingCpu` of the worker's work where `req` runs now (its loop, or its own thread), then `req.afterCpu`. */
+  runPendingCpu(req: HttpRequest): void {
+    takeBackToBackSaving(req);
+    req.enter(Phase.cpu, this.sim.now);
+    req.cpuWork = req.pendingCpu;
+    req.cpuTask = this.cpu.run(req.pendingCpu, pendingCpuDone, this, req, processOf(req));
+  }
+
+  /** DbClient: a message of the connection's handshake arrived; the worker's answer is connectTurns.ts's. */
+  turn(attempt: Attempt, cpu: number): void {
+    this.connects.turn(attempt, cpu);
+  }
+
+  /** @internal the worker's side of connection handshakes. */
+  readonly connects = new ConnectTurns(this);
 
   /**
    * How many start() calls are on the stack (the innermost one's request has this as its
@@ -222,7 +212,7 @@ export class App implements DbClient {
   /** @internal after IO, on to the next step: the greenlet whose IO completed runs again only when its loop gets to it. */
   resume(req: HttpRequest): void {
     const resume = this.resumeCpu(req);
-    if (resume > 0 || paysRefill(req)) this.onLoop(req, resume, afterWorkerCpu);
+    if (resume > 0 || this.paysRefill(req)) this.onLoop(req, resume, afterWorkerCpu);
     else this.next(req);
   }
 
@@ -242,7 +232,7 @@ export class App implements DbClient {
    * Worker.kill.)
    */
   killed(req: HttpRequest): void {
-    this.contended.end(req);
+    this.connects.contended.end(req);
     if (req.cpuTask !== 0) this.cpu.cancel(req.cpuTask);
     req.cpuTask = 0;
     // A backend waiting for this worker's answer reads EOF and exits.
@@ -323,21 +313,7 @@ function pendingCpuHasLoop(app: App, req: HttpRequest): void {
   // A killed request's backend, if it waited for this answer, was told at the kill (App.killed).
   if (req.killed) return;
   req.hasLoop = true;
-  runPendingCpu(app, req);
-}
-
-/** Its greenlet gave the loop up for its IO (gevent-patched, psycogreen): it must get it back. */
-/**
- * Whether `req`'s worker pays a cache refill when its IO completes (server.cacheRefillCpu):
- * then a completion that costs no CPU of its own still wakes the process, a piece of no
- * work on the cores, which charges the refill if other workers ran there meanwhile.
- */
-function paysRefill(req: HttpRequest): boolean {
-  return req.host?.cacheRefill !== undefined && processOf(req) !== undefined;
-}
-
-function cooperative(req: HttpRequest): boolean {
-  return !req.hasLoop && req.host!.blockingHoldsLoop && !req.onThread;
+  app.runPendingCpu(req);
 }
 
 /**
@@ -348,22 +324,6 @@ function cooperative(req: HttpRequest): boolean {
 function processOf(req: HttpRequest): OnCore | undefined {
   const host = req.host;
   return host?.blockingHoldsLoop && !req.onThread ? host : undefined;
-}
-
-/** A connect's turn of `req`'s greenlet runs now: back to back with another's (see HubLoop.connectTurn)? */
-function backToBack(req: HttpRequest): boolean {
-  const loop = req.host?.loop;
-  return loop instanceof HubLoop && loop.connectTurn();
-}
-
-function runPendingCpu(app: App, req: HttpRequest): void {
-  if (req.pendingBackToBackSaving > 0) {
-    if (backToBack(req)) req.pendingCpu = Math.round(req.pendingCpu - req.pendingBackToBackSaving);
-    req.pendingBackToBackSaving = 0;
-  }
-  req.enter(Phase.cpu, app.sim.now);
-  req.cpuWork = req.pendingCpu;
-  req.cpuTask = app.cpu.run(req.pendingCpu, pendingCpuDone, app, req, processOf(req));
 }
 
 function pendingCpuDone(app: App, req: HttpRequest): void {
@@ -398,21 +358,6 @@ function threadGranted(app: App, req: HttpRequest): void {
   // A killed worker's threadpool dies with it: nothing to release.
   if (req.killed) return;
   app.onThread(req);
-}
-
-/** A thread's contended connect work is done: it answers the backend. */
-function answeredContended(app: App, req: HttpRequest): void {
-  app.contended.end(req);
-  answered(app, req);
-}
-
-/** The worker computed its answer to the backend's message. */
-function answered(app: App, req: HttpRequest): void {
-  const attempt = req.authAttempt!;
-  req.authAttempt = undefined;
-  if (req.hasLoop && !req.authKeepsLoop) app.releaseLoop(req);
-  req.enter(Phase.dbConnect, app.sim.now);
-  attempt.answered();
 }
 
 function cpuHasLoop(app: App, req: HttpRequest): void {
