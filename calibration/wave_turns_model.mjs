@@ -50,6 +50,28 @@ const starting = (method) =>
 HubLoop.prototype.acquire = starting(acquire);
 HubLoop.prototype.acquireCallback = starting(acquireCallback);
 
+// Spearman's rank correlation: +1 when the answers of a turn come in the order their
+// connections began to wait (their previous answer), -1 reversed.
+const rankCorrelation = (x, y) => {
+  const ranks = (v) => {
+    const sorted = [...v].sort((p, q) => p - q);
+    return v.map((e) => sorted.indexOf(e));
+  };
+  const a = ranks(x);
+  const b = ranks(y);
+  const mean = (v) => v.reduce((p, q) => p + q, 0) / v.length;
+  const ma = mean(a);
+  const mb = mean(b);
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < a.length; i++) {
+    cov += (a[i] - ma) * (b[i] - mb);
+    va += (a[i] - ma) ** 2;
+    vb += (b[i] - mb) ** 2;
+  }
+  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : Number.NaN;
+};
 const quantiles = (xs, t0) => {
   const a = xs.filter((x) => x !== undefined).sort((x, y) => x - y);
   return [0, 0.1, 0.5, 0.9, 1].map((p) => ((a[Math.min(a.length - 1, Math.floor(p * a.length))] - t0) / 1000).toFixed(0)).join(' ');
@@ -98,44 +120,17 @@ for (const c of [50, 100]) {
       return lo;
     };
     // Each connection's answers in order (its handshake's turns, BEGIN, the query): wait k
-    // began at answer k-1 and was answered at answer k.
+    // began at answer k-1 and was answered at answer k, in turn turnAt(answer k).
     const answers = rs.map((r) => [...r.turns.map((t) => t.answered), r.query, r.query2]);
     const skipped = [];
     const resumed = [];
-    for (const seq of answers) {
-      for (let k = 1; k < seq.length; k++) {
-        if (seq[k] === undefined || seq[k - 1] === undefined) continue;
-        resumed[k + 1] = (resumed[k + 1] ?? 0) + 1;
-        if (turnAt(seq[k]) - turnAt(seq[k - 1]) >= 2) skipped[k + 1] = (skipped[k + 1] ?? 0) + 1;
-      }
-    }
-    // Spearman's rank correlation: +1 when the answers of a turn come in the order their
-    // connections began to wait (their previous answer), -1 reversed.
-    const rankCorrelation = (x, y) => {
-      const ranks = (v) => {
-        const sorted = [...v].sort((p, q) => p - q);
-        return v.map((e) => sorted.indexOf(e));
-      };
-      const a = ranks(x);
-      const b = ranks(y);
-      const mean = (v) => v.reduce((p, q) => p + q, 0) / v.length;
-      const ma = mean(a);
-      const mb = mean(b);
-      let cov = 0;
-      let va = 0;
-      let vb = 0;
-      for (let i = 0; i < a.length; i++) {
-        cov += (a[i] - ma) * (b[i] - mb);
-        va += (a[i] - ma) ** 2;
-        vb += (b[i] - mb) ** 2;
-      }
-      return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : Number.NaN;
-    };
     const byTurn = new Map();
     for (const seq of answers) {
       for (let k = 1; k < seq.length; k++) {
         if (seq[k] === undefined || seq[k - 1] === undefined) continue;
         const w = turnAt(seq[k]);
+        resumed[k + 1] = (resumed[k + 1] ?? 0) + 1;
+        if (w - turnAt(seq[k - 1]) >= 2) skipped[k + 1] = (skipped[k + 1] ?? 0) + 1;
         if (!byTurn.has(w)) byTurn.set(w, []);
         byTurn.get(w).push([seq[k], seq[k - 1]]);
       }

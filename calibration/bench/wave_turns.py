@@ -68,16 +68,15 @@ def main():
             waited = None
             gaps = []
             for i, (t, what, it, _) in enumerate(es):
-                if what == "resume" and waited is not None:
-                    order[it].append((t, waited_at))
-                if what == "resume" and i + 1 < len(es):
-                    ran[k + 1].append((es[i + 1][0] - t) * 1e6)
                 if what == "wait":
                     waited, waited_at = it, t
                 elif what == "resume":
                     k += 1
                     turns[it][k] += 1
+                    if i + 1 < len(es):
+                        ran[k].append((es[i + 1][0] - t) * 1e6)
                     if waited is not None:
+                        order[it].append((t, waited_at))
                         gaps.append((k, it - waited >= 2))
                     waited = None
             # The last wait is the query's (pg_sleep's second), which no turn can catch.
