@@ -11,6 +11,7 @@ import { validateScenario } from '../../scenario/load.js';
 import { parseHeyRun, type HeyRun } from './heyRun.js';
 import { scenarioForRun } from './scenarioForRun.js';
 import { spreadSummary, spreadTable } from './spreadTable.js';
+import { kindTable } from './configurationKind.js';
 import { withSign } from '../format.js';
 
 export interface ValidationConfig {
@@ -310,6 +311,12 @@ export function validationSection(
   const spreads = rows.filter((r) => r.config.spread === true);
   return [
     `${within} of ${rows.length} configurations within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction (medians; ${seeds} seeds per simulated row${settings}; **bold**: outside).`,
+    '',
+    'By kind of stack, every machine and series together:',
+    '',
+    kindTable(rows),
+    '',
+    'Row by row:',
     '',
     validationTable(rows),
     '',
