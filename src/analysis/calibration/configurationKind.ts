@@ -56,7 +56,8 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
- * The page's table by kind: how many rows within both targets, the error on Requests/sec
+ * The page's table by kind: how many rows (a kit run priced from two sets of inputs, or
+ * with a mechanism on and off, is two rows of the same real runs), how many within both targets, the error on Requests/sec
  * (its median says which way the model leans, the middle 80 % how far it scatters), the
  * 500s within their points, and for storms how many seeds' ranges overlap the real runs'.
  */
@@ -67,7 +68,7 @@ export function kindTable(rows: readonly ValidationRow[]): string {
   for (const r of rows) byKind.get(configurationKind(r.config))!.push(r);
   const pct = (x: number) => `${withSign(100 * x, 0)} %`;
   const lines = [
-    `| kind of stack | rows | within the targets | Requests/sec error, median (middle 80 %) | 500s within ${POINTS_500_TOLERANCE} points | storms: ranges overlap |`,
+    `| kind of stack | rows (their real runs) | within the targets | Requests/sec error, median (middle 80 %) | 500s within ${POINTS_500_TOLERANCE} points | storms: ranges overlap |`,
     '|---|---|---|---|---|---|',
   ];
   for (const [label, list] of byKind) {
@@ -75,7 +76,7 @@ export function kindTable(rows: readonly ValidationRow[]): string {
     const errors = list.map((r) => r.rpsError).sort((a, b) => a - b);
     const storms = list.filter((r) => r.config.storm === true);
     lines.push(
-      `| ${label} | ${list.length} | ${list.filter(withinTargets).length} | ${pct(spreadOf(errors).median)} (${pct(quantile(errors, 0.1))} to ${pct(
+      `| ${label} | ${list.length} (${new Set(list.map((r) => String(r.config.name))).size}) | ${list.filter(withinTargets).length} | ${pct(spreadOf(errors).median)} (${pct(quantile(errors, 0.1))} to ${pct(
         quantile(errors, 0.9),
       )}) | ${list.filter((r) => Math.abs(r.points500) <= POINTS_500_TOLERANCE).length} | ${
         storms.length === 0 ? '' : `${storms.filter(rangesOverlap).length} of ${storms.length}`

@@ -70,13 +70,18 @@ describe('the table by kind', () => {
 
   it('counts the rows within the targets, and gives the median error and its middle 80 %', () => {
     expect(line(configurationKind(rows[0]!.config))).toBe(
-      `| ${configurationKind(rows[0]!.config)} | 3 | 2 | +1 % (-4 % to +30 %) | 3 |  |`,
+      `| ${configurationKind(rows[0]!.config)} | 3 (3) | 2 | +1 % (-4 % to +30 %) | 3 |  |`,
     );
   });
 
   it("counts a storm's 500s and whether the seeds' ranges overlap the real runs'", () => {
     const storms = configurationKind(rows[3]!.config);
-    expect(line(storms)).toBe(`| ${storms} | 2 | 1 | +4 % (+3 % to +5 %) | 1 | 1 of 2 |`);
+    expect(line(storms)).toBe(`| ${storms} | 2 (2) | 1 | +4 % (+3 % to +5 %) | 1 | 1 of 2 |`);
+  });
+
+  it('counts the real runs of two rows priced from different inputs once', () => {
+    const twice = kindTable([row('a1-patched-c10', 100, 101), row('a1-patched-c10', 100, 90)]);
+    expect(twice).toContain(`| ${configurationKind(rows[0]!.config)} | 2 (1) | 2 |`);
   });
 
   it('leaves out a kind no row has', () => {
