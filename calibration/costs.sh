@@ -38,6 +38,8 @@ TRACE_REPS="${TRACE_REPS:-5}"
 TRACE_PERIOD="${TRACE_PERIOD:-200000}"
 PG_EXTRA_OPTS="-c autovacuum=off"
 PROBES=""
+# The backends' phases come from a perf recording.
+PACKAGES+=(linux-perf)
 
 costs_cleanup() {
   fill_down

@@ -475,7 +475,24 @@ TRACEFS=/sys/kernel/tracing
 SCHED_EVENTS=()
 SCHED_OLD_BUFFER=""
 sched_trace_check() {
+  # A machine that never traced has tracefs unmounted: as root, mount it (what it needs no more than root).
+  if [ ! -e "$TRACEFS/tracing_on" ] && [ "$(id -u)" -eq 0 ] && [ -d "$TRACEFS" ]; then
+    mount -t tracefs nodev "$TRACEFS" && say "mounted tracefs at $TRACEFS"
+  fi
   [ -w "$TRACEFS/tracing_on" ] || { say "no writable tracefs at $TRACEFS (run as root, with tracefs mounted)"; exit 1; }
+}
+
+# measure_preflight: what measure.sh's steps need beyond the kit's packages, checked before
+# the first of them starts rather than minutes in: root (perf's uprobes on postgres, the
+# scheduler's events in tracefs), tracefs, perf (Debian's linux-perf, installed as the
+# packages are) and a C compiler (the spinners, wakeup_latency.c).
+measure_preflight() {
+  [ "$(id -u)" -eq 0 ] || { say "needs root: perf's uprobes on postgres and the scheduler's events in tracefs"; exit 1; }
+  sched_trace_check
+  command -v cc >/dev/null || { say "needs a C compiler (cc): apt-get install -y gcc"; exit 1; }
+  PACKAGES+=(linux-perf)
+  ensure_packages
+  command -v perf >/dev/null || { say "linux-perf is installed but no perf command is on PATH"; exit 1; }
 }
 sched_trace_begin() {
   local kb="$1"

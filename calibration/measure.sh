@@ -41,6 +41,7 @@ mkdir -p "$RESULTS"
 . "$HERE/lib.sh"
 ONLY=.
 trap kit_cleanup EXIT
+measure_preflight
 
 if [ "$BUSY_CORES" = auto ]; then
   quiet_begin
