@@ -568,6 +568,13 @@ export const ERROR_CASES: ErrorCase[] = [
   // Hardening audit: said "unknown option --x" for -x, and "unexpected argument" for -xyz.
   flag('an unknown one-dash option (hardening)', [...run, '-x'], 'unknown option -x'),
   flag('unknown one-dash options run together (hardening)', [...run, '-xyz'], 'unknown option -xyz'),
+  // Fresh-eyes audit: said "unknown option -1s" (yargs read -1s as the options -1 and -s).
+  flag('a negative duration after its flag (audit)', [...run, '--max-sim-time', '-1s'], '--max-sim-time -1s: at limits.maxSimTime'),
+  flag(
+    'a negative p99 after its flag (audit)',
+    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '-1s'],
+    '--p99 -1s: expected seconds > 0',
+  ),
 
   // --- Sweeps and plans ---
   flag(
