@@ -84,6 +84,27 @@ describe('sim sweep --shard and sim merge', () => {
     expect((await sim('merge', ...shards)).out).toBe((await sim('sweep', noisy, ...grid, '--jobs', '1')).out);
   });
 
+  // Fresh-eyes audit: merge refused the shards of a sweep over a section ("at
+  // points[0].values.app.pool: expected a number, string or boolean, got an object"), and
+  // the CSV wrote the section as "[object Object]".
+  it('joins the shards of a sweep over whole sections (--vary with objects), and writes each as its JSON in the CSV', async () => {
+    const pools = [
+      '--vary',
+      'app.pool={"size":1},{"size":2,"maxOverflow":1}',
+      '--set',
+      'app.steps=[{"kind":"dbConnect"},{"kind":"dbClose"}]',
+    ];
+    const pooled = ['scenarios/gevent-10.json', ...pools, '--jobs', '1'];
+    const shards = [1, 2].map((i) => join(dir, `pool-shard-${i}.json`));
+    for (const [i, file] of shards.entries()) expect((await sim('sweep', ...pooled, '--shard', `${i + 1}/2`, '--json', file)).code).toBe(0);
+    const merged = await sim('merge', ...shards, '--json');
+    expect(merged.err).toBe('');
+    expect(merged.out).toBe((await sim('sweep', ...pooled, '--json')).out);
+    const csv = (await sim('sweep', ...pooled, '--csv')).out.split('\r\n');
+    expect(csv[1]).toMatch(/^"\{""size"":1\}",gevent-10,1,/);
+    expect(csv[2]).toMatch(/^"\{""size"":2,""maxOverflow"":1\}",gevent-10,1,/);
+  });
+
   it("joins the shards of a sweep checked against queueing theory (docs/merge.md's example, mmc-sync)", async () => {
     // Each point carries the M/M/c check: its model, formula, measures and note are words and
     // agrees is true or false; merge refused them as "expected a number".
