@@ -223,6 +223,27 @@ describe('bad sweeps get a clear message and exit code 2', () => {
     });
   }
 
+  // Fresh-eyes audit: --plot with words or sections first drew empty charts (exit 0).
+  it('--plot against a first field that is not numbers is refused before any run, with no folder made', async () => {
+    const plots = join(dir, 'words-plots');
+    const { code, out, err } = await sim(
+      'sweep',
+      noisy,
+      '--vary',
+      'server.workerClass=gthread,sync',
+      '--vary',
+      'server.workers=1,2',
+      '--plot',
+      plots,
+    );
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe(
+      'sim: --plot: the charts draw against the first swept field, server.workerClass, and its values are not numbers: put --vary server.workers=1,2 first; the values of server.workerClass then label the curves\n',
+    );
+    expect(existsSync(plots)).toBe(false);
+  });
+
   it('a point bad only with the values of other axes is refused when the sweep reaches it, with nothing written', async () => {
     const json = join(dir, 'together.json');
     // Every value is valid alone, and at every corner; the middle point asks for time slices on a shared run queue.

@@ -736,6 +736,33 @@ export const ERROR_CASES: ErrorCase[] = [
     '--vary server.workers=1..1000 --vary client.requests=20..30: 11000 points x 1 replications = 11000 runs; at most 10000',
     'Sweeps and plans',
   ),
+  // Fresh-eyes audit: the charts plot against the first swept field as numbers, and drew
+  // nothing (exit 0) against worker classes or pool sections.
+  flag(
+    'charts against words (audit)',
+    ['sweep', 'scenario.json', '--vary', 'server.workerClass=gevent,eventlet', '--plot', 'report.plots'],
+    '--plot: the charts draw against the first swept field, server.workerClass, and its values are not numbers',
+    'Sweeps and plans',
+  ),
+  flag(
+    'charts against sections, a number swept second (audit)',
+    [
+      'plan',
+      'scenario.json',
+      '--vary',
+      'app.steps[0]={"kind":"sleep","time":0.01},{"kind":"sleep","time":0.02}',
+      '--vary',
+      'server.workers=1,2',
+      '--target-rps',
+      '10',
+      '--p99',
+      '1',
+      '--plot',
+      'report.plots',
+    ],
+    'put --vary server.workers=1,2 first',
+    'Sweeps and plans',
+  ),
 
   // --- Limits: work predictably beyond a budget is refused before the run (issue 17,
   // "refused before it starts, with the estimate"); a budget that runs out during the run
