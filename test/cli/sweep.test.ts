@@ -103,6 +103,19 @@ describe('sim sweep --shard and sim merge', () => {
     const csv = (await sim('sweep', ...pooled, '--csv')).out.split('\r\n');
     expect(csv[1]).toMatch(/^"\{""size"":1\}",gevent-10,1,/);
     expect(csv[2]).toMatch(/^"\{""size"":2,""maxOverflow"":1\}",gevent-10,1,/);
+    // And of lists (fleet.down).
+    const fleet = [
+      'scenarios/fleet-4x4-gevent-pool10.json',
+      '--vary',
+      'fleet.down=[],[1,2]',
+      '--set',
+      'client.requests=400',
+      '--jobs',
+      '1',
+    ];
+    const halves = [1, 2].map((i) => join(dir, `down-shard-${i}.json`));
+    for (const [i, file] of halves.entries()) expect((await sim('sweep', ...fleet, '--shard', `${i + 1}/2`, '--json', file)).code).toBe(0);
+    expect((await sim('merge', ...halves, '--json')).out).toBe((await sim('sweep', ...fleet, '--json')).out);
   });
 
   it("joins the shards of a sweep checked against queueing theory (docs/merge.md's example, mmc-sync)", async () => {
