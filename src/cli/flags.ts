@@ -152,6 +152,19 @@ export function checkDashes(argv: readonly string[]): string[] {
     if (flag !== undefined && OUTPUT_FLAGS[flag] !== undefined) {
       throw new UserError(`${flag} -: expected a file name: ${OUTPUT_FLAGS[flag]} (a file named "-" is ./-)`);
     }
+    // A value that starts with a dash and a digit (--max-sim-time -1s): yargs reads it as the
+    // options -1 and -s ("unknown option -1s"); joined to its flag, the flag's own check
+    // says what would be right. (-5 alone yargs takes as a value: the same either way.)
+    if (
+      /^-\d/.test(arg) &&
+      before !== undefined &&
+      out[out.length - 1] === before &&
+      /^--[\w-]+$/.test(before) &&
+      !(BOOLEAN_FLAGS as readonly string[]).includes(before.replace(/^--(no-)?/, ''))
+    ) {
+      out[out.length - 1] = `${before}=${arg}`;
+      continue;
+    }
     // hey's one-dash flags (-n -) are read by translateHeyFlags, which names the flag.
     if (arg !== '-' || (before !== undefined && /^-[^-]/.test(before))) out.push(arg);
     else if (flag !== undefined && !(BOOLEAN_FLAGS as readonly string[]).includes(flag.replace(/^--(no-)?/, '')))

@@ -116,6 +116,8 @@ function checked(flag: HeyFlag, typed: string, text: string): string {
   const n = float.test(text.trim()) ? Number(text) : NaN;
   switch (flag.rule) {
     case 'count':
+      // Go's flag package reads -n and -c as ints: 1e3 is not one, though it is a whole number.
+      if (/^\d+(\.\d+)?[eE][+-]?\d+$/.test(text.trim())) fail('a whole number >= 1 in digits (hey reads -n and -c as integers)');
       if (!Number.isInteger(n) || n < 1) fail('a whole number >= 1');
       return String(n);
     case 'rate':

@@ -54,12 +54,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     // `sim help` and `sim help <command>`: the help, as --help shows it.
     if (words[0] === 'help') {
-      const name = words[1];
-      if (name !== undefined && findCommand(name) === undefined)
+      const named = words.filter((w) => !(w.startsWith('--') && GLOBAL_OPTIONS.includes(w.slice(2))));
+      const name = named[1];
+      // help and completion are yargs's own, not in COMMANDS: "did you mean" named themselves.
+      if (name !== undefined && name !== 'help' && name !== 'completion' && findCommand(name) === undefined)
         throw new UserError(msg.unknownCommand(name, nearest(name, commandNames())));
-      if (words.length > 2) throw new UserError(msg.extraArgument(words[2], 'sim help takes one command'));
-      return await main(name === undefined ? ['--help'] : [name, '--help'], io);
+      if (named.length > 2) throw new UserError(msg.extraArgument(named[2], 'sim help takes one command'));
+      if (name === 'completion') return completionHelp(io);
+      return await main(name === undefined || name === 'help' ? ['--help'] : [name, '--help'], io);
     }
+    // yargs answers `sim completion --help` with the script itself.
+    if (words[0] === 'completion' && words.includes('--help')) return completionHelp(io);
     if (argv[0] !== '--get-yargs-completions') checkAfterDashDash(argv);
     argv = checkDashes(argv);
     argv = translateHeyFlags(argv);
@@ -78,7 +83,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       .command('help [command]', 'Show the help of sim, or of one command', (y) =>
         y.positional('command', { type: 'string', describe: 'A command' }),
       )
-      .completion('completion', 'Print a shell completion script (bash, zsh): sim completion >> ~/.bashrc')
+      .completion('completion', COMPLETION_DESCRIPTION)
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
       .demandCommand(1)
       .strict()
@@ -138,6 +143,14 @@ function scenarioFirst(argv: string[]): string[] {
   }
   if (positionals > 0) return argv;
   return [argv[0], argv[swallowed], ...argv.slice(1, swallowed), ...argv.slice(swallowed + 1)];
+}
+
+const COMPLETION_DESCRIPTION = 'Print a shell completion script (bash, zsh): sim completion >> ~/.bashrc';
+
+/** `sim help completion`: yargs has no help page for its completion command. */
+function completionHelp(io: Io): number {
+  io.out(`sim completion\n\n${COMPLETION_DESCRIPTION}\n`);
+  return 0;
 }
 
 /** The version in the package's package.json. */

@@ -9,7 +9,7 @@ import { parseDuration } from '../scenario/duration.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { ExitStatus } from './exitStatus.js';
 import { basename } from 'node:path';
-import { chartSweep } from '../analysis/sweep/chartPoints.js';
+import { chartSweep, checkChartAxis } from '../analysis/sweep/chartPoints.js';
 import { sweepCharts } from '../charts/sweep/sweepCharts.js';
 import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
 import { defineCommand } from './command.js';
@@ -55,7 +55,10 @@ export const planCommand = defineCommand({
       );
     if (everyReplication) targets.everyReplication = true;
     const plotDir = plotDirFor(args.plot, def.name);
-    if (plotDir !== undefined) preparePlotDir(plotDir);
+    if (plotDir !== undefined) {
+      checkChartAxis(def.axes);
+      preparePlotDir(plotDir);
+    }
     const progress = progressFor(io, 'plan');
     // A plan ranks every configuration by its scenario's costs: it keeps them (MAX_PLAN_RUNS bounds them).
     const scenarios = new Map<number, Scenario>();

@@ -1,7 +1,7 @@
 // sim sweep <scenario> --vary ...: runs the grid and prints a table, JSON or CSV.
 import { runSweep } from '../analysis/sweep/sweep.js';
 import { basename } from 'node:path';
-import { chartSweep } from '../analysis/sweep/chartPoints.js';
+import { chartSweep, checkChartAxis } from '../analysis/sweep/chartPoints.js';
 import { sweepText } from '../analysis/sweep/sweepText.js';
 import { sweepCharts } from '../charts/sweep/sweepCharts.js';
 import { defineCommand } from './command.js';
@@ -44,7 +44,10 @@ export const sweepCommand = defineCommand({
     const target = chartTargets(args);
     // `--plot` alone means ./sim-plots/<scenario>/; checked before the sweep runs.
     const plotDir = plotDirFor(args.plot, def.name);
-    if (plotDir !== undefined) preparePlotDir(plotDir);
+    if (plotDir !== undefined) {
+      checkChartAxis(def.axes);
+      preparePlotDir(plotDir);
+    }
     const shard = shardToRun(args, process.env);
     const progress = progressFor(io, 'sweep');
     // Ctrl-C stops the runs not yet finished; the points finished so far are kept.

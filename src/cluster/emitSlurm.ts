@@ -3,6 +3,7 @@
 // merge as a job that starts when every shard has succeeded; run by Slurm as a task of
 // the array (SLURM_ARRAY_TASK_ID set), it runs one shard with --shard auto --shards N.
 // Paths are absolute: Slurm's nodes see the same files (a shared file system).
+import { UserError } from '../scenario/errors.js';
 import { clock, describeJob, shellQuote, type JobPlan } from './jobPlan.js';
 
 export function slurmScript(p: JobPlan): string {
@@ -29,8 +30,10 @@ export function slurmScript(p: JobPlan): string {
   ]
     .map(q)
     .join(' ');
+  if (/[\u0000-\u001f\u007f]/.test(p.shardDir))
+    throw new UserError(`--json ${commented(p.json)}: a control character (a line break) in the path cannot go into #SBATCH --output`);
   return `#!/bin/bash
-# sim sweep on Slurm. ${describeJob(p, command).join('\n# ')}
+# sim sweep on Slurm. ${describeJob(p, command).map(commented).join('\n# ')}
 #
 #   bash THIS_FILE          submits the shards (a job array) and the merge (a job that starts
 #                           when every shard has succeeded, cancelled if one fails)
@@ -40,8 +43,8 @@ export function slurmScript(p: JobPlan): string {
 #   bash THIS_FILE --merge-only [--wait]
 #                           submits the merge alone
 #
-# Shard outputs and logs: ${p.shardDir}/ (shard-<i>.json, shard-<i>.log, merge.log).
-# The merged sweep: ${p.json}${p.csv === undefined ? '' : ` and ${p.csv}`} (the same bytes as the sweep run on one machine).
+# Shard outputs and logs: ${commented(p.shardDir)}/ (shard-<i>.json, shard-<i>.log, merge.log).
+# The merged sweep: ${commented(p.json)}${p.csv === undefined ? '' : ` and ${commented(p.csv)}`} (the same bytes as the sweep run on one machine).
 # sim is run as $SIM (default: sim on the PATH), e.g. SIM="node /opt/gunicorn-sim/bin/sim.js".
 #SBATCH --job-name=${job}
 #SBATCH --array=0-${p.shards - 1}
@@ -84,8 +87,17 @@ sbatch "\${dependency[@]}" "\${wait[@]}" --job-name=${job}-merge --cpus-per-task
   --output="$OUT/merge.log" --wrap "$SIM "${q(merge)}
 if [ \${#wait[@]} -gt 0 ] && [ ! -f ${q(p.json)} ]; then
   # (A merge cancelled because a shard failed leaves sbatch --wait's status at 0.)
-  echo "$0: no ${p.json}: a shard or the merge failed; see the logs in $OUT" >&2
+  echo "$0: no "${q(p.json)}": a shard or the merge failed; see the logs in $OUT" >&2
   exit 1
 fi
 `;
+}
+
+/**
+ * Text for a comment line of the script, control characters as \u escapes: a line break in
+ * the scenario's name or in a --set would end the comment, and bash would run the rest of
+ * the line as a command (a scenario from elsewhere could run anything).
+ */
+function commented(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -39,6 +39,25 @@ describe('the sim command line', () => {
     for (const c of COMMANDS) expect((await sim('help', commandName(c))).out).toContain(c.describe.slice(0, 30));
   });
 
+  // Fresh-eyes audit: sim help completion answered 'unknown command "completion"; did you
+  // mean "completion"?' (exit 2), sim help help the same, sim help --debug 'unknown command
+  // "--debug"', and sim completion --help printed the script.
+  it('sim help shows the help of every command --help lists, help and completion too; --debug is not a command', async () => {
+    const completion = await sim('help', 'completion');
+    expect(completion).toEqual({
+      code: 0,
+      out: 'sim completion\n\nPrint a shell completion script (bash, zsh): sim completion >> ~/.bashrc\n',
+      err: '',
+    });
+    expect(await sim('completion', '--help')).toEqual(completion);
+    const help = await sim('help', 'help');
+    expect(help.code).toBe(0);
+    expect(help.out).toBe((await sim('--help')).out);
+    expect(await sim('help', '--debug')).toEqual(help);
+    expect((await sim('help', 'run', '--debug')).out).toBe((await sim('help', 'run')).out);
+    expect((await sim('completion')).out).toContain('###-begin-sim-completions-###');
+  });
+
   it('sim serv suggests serve; sim help serv too', async () => {
     for (const argv of [['serv'], ['help', 'serv']]) {
       const { code, out, err } = await sim(...argv);

@@ -3,7 +3,7 @@
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
-import { BOOLEAN_FLAGS, checkBooleanFlags } from '../../src/cli/flags.js';
+import { BOOLEAN_FLAGS, checkBooleanFlags, checkDashes } from '../../src/cli/flags.js';
 
 describe('switches', () => {
   it("lists every command's boolean option, so that a value on it is an error", () => {
@@ -21,5 +21,22 @@ describe('switches', () => {
     expect(() => checkBooleanFlags(['plan', 's.json', '--every-replication=maybe'])).toThrow(
       '--every-replication: expected no value (or =true, =false), got "maybe"',
     );
+  });
+});
+
+// Fresh-eyes audit: `--max-sim-time -1s` was "unknown option -1s".
+describe('a value that starts with a dash and a digit', () => {
+  it('is the value of the flag before it, so that the flag names what would be right', () => {
+    expect(checkDashes(['run', 's.json', '--max-sim-time', '-1s'])).toEqual(['run', 's.json', '--max-sim-time=-1s']);
+    expect(checkDashes(['plan', 's.json', '--p99', '-300ms', '--seed', '-5'])).toEqual(['plan', 's.json', '--p99=-300ms', '--seed=-5']);
+  });
+
+  it('is left alone after a switch, after a flag with its value, and after a one-dash (hey) flag', () => {
+    for (const argv of [
+      ['run', 's.json', '--check', '-1s'],
+      ['run', 's.json', '--seed=3', '-1s'],
+      ['run', 's.json', '-t', '-1'],
+    ])
+      expect(checkDashes(argv)).toEqual(argv);
   });
 });

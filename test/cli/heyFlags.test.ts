@@ -64,6 +64,14 @@ describe('translateHeyFlags', () => {
     expect(() => translateHeyFlags(['run', 's.json', '-n', '1e3'])).toThrow('-n 1e3: expected a whole number >= 1');
   });
 
+  // Fresh-eyes audit: -n 1e12 said "expected a whole number >= 1", which 1e12 is.
+  it('says why -n and -c in exponent notation are refused: hey reads them as integers', () => {
+    expect(() => translateHeyFlags(['run', 's.json', '-n', '1e12'])).toThrow(
+      '-n 1e12: expected a whole number >= 1 in digits (hey reads -n and -c as integers) (hey -n: requests to send (client.requests)), e.g. -n 200',
+    );
+    expect(() => translateHeyFlags(['run', 's.json', '-c', '1.5'])).toThrow('-c 1.5: expected a whole number >= 1 (hey -c:');
+  });
+
   it('leaves other commands, and everything after --, alone', () => {
     expect(translateHeyFlags(['compare', 's.json', 'out.txt', '-c', '5'])).toEqual(['compare', 's.json', 'out.txt', '-c', '5']);
     expect(translateHeyFlags(['run', 's.json', '--', '-n', '5'])).toEqual(['run', 's.json', '--', '-n', '5']);

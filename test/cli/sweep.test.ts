@@ -84,6 +84,40 @@ describe('sim sweep --shard and sim merge', () => {
     expect((await sim('merge', ...shards)).out).toBe((await sim('sweep', noisy, ...grid, '--jobs', '1')).out);
   });
 
+  // Fresh-eyes audit: merge refused the shards of a sweep over a section ("at
+  // points[0].values.app.pool: expected a number, string or boolean, got an object"), and
+  // the CSV wrote the section as "[object Object]".
+  it('joins the shards of a sweep over whole sections (--vary with objects), and writes each as its JSON in the CSV', async () => {
+    const pools = [
+      '--vary',
+      'app.pool={"size":1},{"size":2,"maxOverflow":1}',
+      '--set',
+      'app.steps=[{"kind":"dbConnect"},{"kind":"dbClose"}]',
+    ];
+    const pooled = ['scenarios/gevent-10.json', ...pools, '--jobs', '1'];
+    const shards = [1, 2].map((i) => join(dir, `pool-shard-${i}.json`));
+    for (const [i, file] of shards.entries()) expect((await sim('sweep', ...pooled, '--shard', `${i + 1}/2`, '--json', file)).code).toBe(0);
+    const merged = await sim('merge', ...shards, '--json');
+    expect(merged.err).toBe('');
+    expect(merged.out).toBe((await sim('sweep', ...pooled, '--json')).out);
+    const csv = (await sim('sweep', ...pooled, '--csv')).out.split('\r\n');
+    expect(csv[1]).toMatch(/^"\{""size"":1\}",gevent-10,1,/);
+    expect(csv[2]).toMatch(/^"\{""size"":2,""maxOverflow"":1\}",gevent-10,1,/);
+    // And of lists (fleet.down).
+    const fleet = [
+      'scenarios/fleet-4x4-gevent-pool10.json',
+      '--vary',
+      'fleet.down=[],[1,2]',
+      '--set',
+      'client.requests=400',
+      '--jobs',
+      '1',
+    ];
+    const halves = [1, 2].map((i) => join(dir, `down-shard-${i}.json`));
+    for (const [i, file] of halves.entries()) expect((await sim('sweep', ...fleet, '--shard', `${i + 1}/2`, '--json', file)).code).toBe(0);
+    expect((await sim('merge', ...halves, '--json')).out).toBe((await sim('sweep', ...fleet, '--json')).out);
+  });
+
   it("joins the shards of a sweep checked against queueing theory (docs/merge.md's example, mmc-sync)", async () => {
     // Each point carries the M/M/c check: its model, formula, measures and note are words and
     // agrees is true or false; merge refused them as "expected a number".
@@ -201,6 +235,27 @@ describe('bad sweeps get a clear message and exit code 2', () => {
       expect(out).toBe('');
     });
   }
+
+  // Fresh-eyes audit: --plot with words or sections first drew empty charts (exit 0).
+  it('--plot against a first field that is not numbers is refused before any run, with no folder made', async () => {
+    const plots = join(dir, 'words-plots');
+    const { code, out, err } = await sim(
+      'sweep',
+      noisy,
+      '--vary',
+      'server.workerClass=gthread,sync',
+      '--vary',
+      'server.workers=1,2',
+      '--plot',
+      plots,
+    );
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe(
+      'sim: --plot: the charts draw against the first swept field, server.workerClass, and its values are not numbers: put --vary server.workers=1,2 first; the values of server.workerClass then label the curves\n',
+    );
+    expect(existsSync(plots)).toBe(false);
+  });
 
   it('a point bad only with the values of other axes is refused when the sweep reaches it, with nothing written', async () => {
     const json = join(dir, 'together.json');

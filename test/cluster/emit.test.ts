@@ -5,7 +5,7 @@
 // folders: the merge Job prints the same bytes as the sweep run whole.
 // (The Slurm script on a real slurmctld and slurmd: slurm.test.ts.)
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigMap, PersistentVolumeClaim } from 'kubernetes-models/v1';
@@ -106,6 +106,55 @@ describe('sim sweep --emit slurm', () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toMatch(message);
+  });
+
+  // Fresh-eyes audit: a line break in the scenario's name ended the header's comment, and
+  // bash ran the next line of the name as a command; the --json path went unquoted into
+  // an echo in double quotes.
+  it("keeps a line break of the scenario's name or a --set inside its comment, and a path's $( ) a word", async () => {
+    const marker = join(dir, 'ran');
+    const json = join(dir, `out $(touch ${marker})".json`);
+    const r = await sim(
+      'sweep',
+      scenario,
+      ...grid,
+      '--set',
+      `name=tiny\ntouch ${marker} #`,
+      '--set',
+      `description=x\ntouch ${marker}`,
+      '--emit',
+      'slurm',
+      '--shards',
+      '2',
+      '--json',
+      json,
+    );
+    expect(r.code).toBe(0);
+    const header = r.out.slice(0, r.out.indexOf('\nset -euo pipefail\n')).split('\n');
+    for (const line of header) expect(line).toMatch(/^#/);
+    expect(header[1]).toBe(
+      `# sim sweep on Slurm. tiny\\u000atouch ${marker} #: 6 points x 2 replications in 2 shards (at most 6 runs each)`,
+    );
+    // Run by bash as the docs say, with an sbatch that only answers a job number.
+    const bin = join(dir, 'fake-sbatch');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'sbatch'), '#!/bin/sh\necho 42\n');
+    chmodSync(join(bin, 'sbatch'), 0o755);
+    const file = join(dir, 'names.sbatch');
+    writeFileSync(file, r.out);
+    const run = spawnSync('bash', [file], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses a --json path with a line break, which #SBATCH --output cannot hold', async () => {
+    const r = await sim('sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '2', '--json', join(dir, 'a\nb', 'out.json'));
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(
+      /^sim: --json .*a\\u000ab\/out\.json: a control character \(a line break\) in the path cannot go into #SBATCH --output\n$/,
+    );
   });
 });
 

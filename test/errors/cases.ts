@@ -568,6 +568,13 @@ export const ERROR_CASES: ErrorCase[] = [
   // Hardening audit: said "unknown option --x" for -x, and "unexpected argument" for -xyz.
   flag('an unknown one-dash option (hardening)', [...run, '-x'], 'unknown option -x'),
   flag('unknown one-dash options run together (hardening)', [...run, '-xyz'], 'unknown option -xyz'),
+  // Fresh-eyes audit: said "unknown option -1s" (yargs read -1s as the options -1 and -s).
+  flag('a negative duration after its flag (audit)', [...run, '--max-sim-time', '-1s'], '--max-sim-time -1s: at limits.maxSimTime'),
+  flag(
+    'a negative p99 after its flag (audit)',
+    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '-1s'],
+    '--p99 -1s: expected seconds > 0',
+  ),
 
   // --- Sweeps and plans ---
   flag(
@@ -727,6 +734,33 @@ export const ERROR_CASES: ErrorCase[] = [
     'a plan of too many runs (hardening)',
     ['plan', 'scenario.json', '--target-rps', '10', '--p99', '1', '--vary', 'server.workers=1..1000', '--vary', 'client.requests=20..30'],
     '--vary server.workers=1..1000 --vary client.requests=20..30: 11000 points x 1 replications = 11000 runs; at most 10000',
+    'Sweeps and plans',
+  ),
+  // Fresh-eyes audit: the charts plot against the first swept field as numbers, and drew
+  // nothing (exit 0) against worker classes or pool sections.
+  flag(
+    'charts against words (audit)',
+    ['sweep', 'scenario.json', '--vary', 'server.workerClass=gevent,eventlet', '--plot', 'report.plots'],
+    '--plot: the charts draw against the first swept field, server.workerClass, and its values are not numbers',
+    'Sweeps and plans',
+  ),
+  flag(
+    'charts against sections, a number swept second (audit)',
+    [
+      'plan',
+      'scenario.json',
+      '--vary',
+      'app.steps[0]={"kind":"sleep","time":0.01},{"kind":"sleep","time":0.02}',
+      '--vary',
+      'server.workers=1,2',
+      '--target-rps',
+      '10',
+      '--p99',
+      '1',
+      '--plot',
+      'report.plots',
+    ],
+    'put --vary server.workers=1,2 first',
     'Sweeps and plans',
   ),
 

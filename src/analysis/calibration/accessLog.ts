@@ -73,7 +73,15 @@ export function parseAccessLog(text: string, source: string): AccessLog {
     const month = MONTHS[m[5]];
     if (month === undefined) throw new UserError(`${where}: "${m[5]}" is not a month: expected Jan...Dec in [02/Dec/2026:06:37:50 +0000]`);
     const zone = (m[10][0] === '-' ? -1 : 1) * (Number(m[10].slice(1, 3)) * 3600 + Number(m[10].slice(3)) * 60);
-    const logged = Date.UTC(Number(m[6]), month, Number(m[4]), Number(m[7]), Number(m[8]), Number(m[9])) / 1000 - zone;
+    const [day, hour, minute, second] = [m[4], m[7], m[8], m[9]].map(Number);
+    const utc = new Date(Date.UTC(Number(m[6]), month, day, hour, minute, second));
+    // Date.UTC rolls a day 99 or an hour 25 over into the next month or day: a time no
+    // server wrote, which would move the request's arrival in silence.
+    if (utc.getUTCDate() !== day || utc.getUTCHours() !== hour || utc.getUTCMinutes() !== minute || utc.getUTCSeconds() !== second)
+      throw new UserError(
+        `${where}: [${m[4]}/${m[5]}/${m[6]}:${m[7]}:${m[8]}:${m[9]} ${m[10]}] is not a time: expected a day of the month, hours 00-23, minutes and seconds 00-59`,
+      );
+    const logged = utc.getTime() / 1000 - zone;
     // The time is the last field: after the optional "referer" "agent".
     const tail = m[14]
       .replace(/"(?:[^"\\]|\\.)*"/g, '')
@@ -93,6 +101,12 @@ export function parseAccessLog(text: string, source: string): AccessLog {
       );
     }
     const duration = Number(field) * (lineUnit === 'seconds' ? 1 : 1e-6);
+    // A request cannot have taken longer than a log may span; a longer time (a mangled
+    // field) would put its arrival decades back, or past any date there is.
+    if (duration > MAX_LOG_SPAN)
+      throw new UserError(
+        `${where}: a request time of ${field} ${lineUnit} (${(duration / 86_400).toPrecision(3)} days): expected at most ${MAX_LOG_SPAN / 86_400} days, as long as a log may span`,
+      );
     const request = REQUEST.exec(m[11].replace(/\\"/g, '"'));
     if (!request)
       throw new UserError(`${where}: expected a request such as "GET /path HTTP/1.1", got ${JSON.stringify(abbreviate(m[11]))}`);

@@ -5,6 +5,8 @@ import type { Estimate } from '../math/confidence.js';
 import type { Bounds, Sweep as ChartSweep, SweepPoint as ChartPoint } from '../../charts/sweep/sweep.js';
 import type { SweepOutput } from './sweep.js';
 import { fieldTitle } from '../../charts/sweep/sweep.js';
+import type { Axis } from './vary.js';
+import { UserError } from '../../scenario/errors.js';
 
 export type { ChartPoint, ChartSweep };
 
@@ -52,4 +54,22 @@ export function chartSweep(out: SweepOutput, options: Pick<ChartSweep, 'target' 
 
 function bounds(e: Estimate | null): Bounds | undefined {
   return e?.ci95 === undefined ? undefined : { low: e.ci95[0], high: e.ci95[1] };
+}
+
+/**
+ * For --plot, before the runs: the charts plot against the first swept field, as numbers.
+ * A first field of words or sections (server.workerClass=sync,gevent, app.pool={...})
+ * drew empty charts.
+ */
+export function checkChartAxis(axes: readonly Axis[]): void {
+  const first = axes[0];
+  if (first === undefined || first.values.every((v) => typeof v === 'number')) return;
+  const numeric = axes.find((a) => a.values.every((v) => typeof v === 'number'));
+  throw new UserError(
+    `--plot: the charts draw against the first swept field, ${first.paths.join(',')}, and its values are not numbers: ${
+      numeric === undefined
+        ? 'vary a number first (client.concurrency, server.workers...); the values of the other fields then label the curves'
+        : `put --vary ${numeric.expression} first; the values of ${first.paths.join(',')} then label the curves`
+    }`,
+  );
 }

@@ -165,8 +165,10 @@ function checkShard(f: ShardFile): void {
   function checkValues(values: unknown, path: string): void {
     if (values === null || typeof values !== 'object' || Array.isArray(values)) fail(path, 'an object of swept values', values);
     for (const [k, v] of Object.entries(values as object)) {
-      if (!['number', 'string', 'boolean'].includes(typeof v) || (typeof v === 'number' && !Number.isFinite(v)))
-        fail(`${path}.${k}`, 'a number, string or boolean', v);
+      // An object or a list too: --vary 'app.pool={"size":5},{"size":20}' sweeps whole sections.
+      const section = v !== null && typeof v === 'object';
+      if (!(section || ['number', 'string', 'boolean'].includes(typeof v)) || (typeof v === 'number' && !Number.isFinite(v)))
+        fail(`${path}.${k}`, 'a number, string, boolean, object or list', v);
     }
   }
 }

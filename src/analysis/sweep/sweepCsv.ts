@@ -35,7 +35,11 @@ export function* sweepCsv(out: SweepOutput): Generator<string> {
   yield `${header.map(quote).join(',')}\r\n`;
   for (const p of out.points) {
     const row = [
-      ...paths.map((path) => String(p.values[path])),
+      // An object swept (--vary 'app.pool={"size":5},...') as its JSON, not "[object Object]".
+      ...paths.map((path) => {
+        const v = p.values[path];
+        return typeof v === 'string' ? v : JSON.stringify(v);
+      }),
       p.series,
       String(out.sweep.replications),
       ...cells(p.requestsPerSec),

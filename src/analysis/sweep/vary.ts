@@ -3,6 +3,7 @@
 //   client.concurrency=10..200:10              a range, both ends included, step 10
 //   server.workers=1,2,4                       a list (items read as JSON, else strings)
 //   app.pool={"size":5},{"size":10}            a list of objects (a whole section)
+//   fleet.down=[],[1],[1,2]                    a list of lists (a field that is one)
 //   client.concurrency,client.requests=10..150:5   several fields set together, as the
 //                                              article raised hey's -n with -c
 //
@@ -10,7 +11,7 @@
 import { UserError } from '../../scenario/errors.js';
 import { jsonAsInFile } from '../../scenario/overrides.js';
 
-export type SweepValue = number | string | boolean | { [key: string]: unknown };
+export type SweepValue = number | string | boolean | { [key: string]: unknown } | unknown[];
 
 export interface Axis {
   /** The expression as written, for messages and the output's header. */
@@ -65,7 +66,7 @@ function parseRange(text: string, fail: (why: string) => UserError): number[] {
 
 /**
  * a,b,c: each item read as JSON when it parses (numbers, booleans, objects such as
- * {"size":5}), else as a string. Commas inside an object or a quoted string do not split.
+ * {"size":5}, lists), else as a string. Commas inside an object or a quoted string do not split.
  */
 function parseList(text: string, source: string): SweepValue[] {
   return splitTopLevel(text).map((item) => {
@@ -79,7 +80,9 @@ function parseList(text: string, source: string): SweepValue[] {
     }
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
     // An object as --set reads one: not nested past a file's limit, no key twice.
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return jsonAsInFile(t, source) as { [key: string]: unknown };
+    // A list too, for a field that is one (fleet.down): it was kept as the string "[1]",
+    // which the field then refused as "expected a list".
+    if (v !== null && typeof v === 'object') return jsonAsInFile(t, source) as { [key: string]: unknown } | unknown[];
     return t;
   });
 }

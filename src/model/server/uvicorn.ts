@@ -212,7 +212,17 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
       const conn = this.listening ? this.listener.take() : undefined;
       if (conn === undefined) {
         // Nothing else for its loop to do (no request waits for it): it blocks in its poll.
-        this.leaveAcceptLoop(this.loop.queueLength === 0);
+        const next = this.leaveAcceptLoop(this.loop.queueLength === 0);
+        if (next !== undefined) {
+          // Its core goes to the next waiter, whose turn runs before this loop is released.
+          const chain = handoff;
+          if (chain !== undefined && chain.current === this && chain.next === undefined) {
+            chain.next = next;
+            chain.held.push(this);
+            return;
+          }
+          handOn(next);
+        }
         this.loop.release();
         return;
       }
@@ -246,8 +256,8 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
    * for one (per-core run queues: waiting on that core's queue; a core left idle pulls
    * one from another's, CoreWaiters.coreIdle).
    */
-  private leaveAcceptLoop(blocks: boolean): void {
-    if (!this.inAcceptLoop) return;
+  private leaveAcceptLoop(blocks: boolean): UvicornWorker | undefined {
+    if (!this.inAcceptLoop) return undefined;
     this.inAcceptLoop = false;
     const waiting = this.waiters.waiting;
     let next: UvicornWorker | undefined;
@@ -255,10 +265,10 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
       const i = this.app.cpu.idleCoreFor === undefined ? 0 : waiting.findIndex((w) => w.cpuCore === this.cpuCore);
       if (i >= 0 && i < waiting.length) next = waiting.splice(i, 1)[0];
     }
-    if (next !== undefined) next.gotCore();
     // It left connections queued (it stopped listening, or died) and nobody is accepting
     // or about to: the sleepers would find them now.
-    else if (this.listener.queued > 0 && this.waiters.waiting.length === 0) this.listener.wakeAll();
+    if (next === undefined && this.listener.queued > 0 && this.waiters.waiting.length === 0) this.listener.wakeAll();
+    return next;
   }
 
   override kill(graceful = false): void {
@@ -268,7 +278,8 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
       const waiting = this.waiters.waiting;
       waiting.splice(waiting.indexOf(this), 1);
     }
-    this.leaveAcceptLoop(true);
+    const next = this.leaveAcceptLoop(true);
+    if (next !== undefined) handOn(next);
   }
 
   protected override hasRoom(): boolean {
@@ -309,6 +320,36 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
     if (limit > 0 && (this.open >= limit || this.inFlightCount >= limit)) this.run(conn, SERVICE_UNAVAILABLE);
     else this.run(conn);
   }
+}
+
+/**
+ * A core handed from worker to worker: each that finds EAGAIN and blocks gives its core
+ * to the next waiter, whose turn runs before the giver's loop is released. Called one
+ * inside the other, a few thousand workers woken together overflowed the stack ("Maximum
+ * call stack size exceeded" at 4,000 UvicornWorkers); run here one after the other, with
+ * the loops released afterwards, last first, in the order the nested calls released them.
+ */
+interface Handoff {
+  /** The worker whose turn runs now. */
+  current: UvicornWorker;
+  /** The waiter it handed its core to, when it did. */
+  next: UvicornWorker | undefined;
+  /** Workers that handed their core on: their loops are released after the last turn. */
+  held: UvicornWorker[];
+}
+let handoff: Handoff | undefined;
+
+function handOn(first: UvicornWorker): void {
+  const outer = handoff;
+  const chain: Handoff = { current: first, next: undefined, held: [] };
+  handoff = chain;
+  for (let w: UvicornWorker | undefined = first; w !== undefined; w = chain.next) {
+    chain.current = w;
+    chain.next = undefined;
+    w.gotCore();
+  }
+  handoff = outer;
+  for (let i = chain.held.length - 1; i >= 0; i--) chain.held[i].loop.release();
 }
 
 function acceptTurn(w: UvicornWorker): void {

@@ -155,11 +155,40 @@ describe('parseAccessLog refuses what it cannot read, naming the line', () => {
         'x.log: the requests span 20789.3 days, from line 2 (arriving 1970-01-01T00:00:01Z) to line 1 (2026-12-02T06:37:49Z): expected at most 31 days; cut the log to the period to fit (a quiet one)',
       ),
     );
-    // A request time of years puts its arrival years back too.
-    expect(() => parseAccessLog(line('02/Dec/2026:06:37:49', '0.5') + line('02/Dec/2026:06:37:49', '99999999.5'), 'x.log')).toThrow(
-      /^x\.log: the requests span 1157\.4 days, from line 2 \(arriving -?\d+-/,
-    );
     expect(parseAccessLog(line('01/Dec/2026:00:00:00', '0.5') + line('31/Dec/2026:23:59:59', '0.5'), 'x.log').entries).toHaveLength(2);
+  });
+
+  // Fresh-eyes audit: a request time of years put its arrival years back (refused by the
+  // span, naming a date in 1995), and one of 1e20 s past any date: "internal error: Invalid
+  // time value" (exit 1).
+  it('refuses a request time longer than a log may span, naming its line', () => {
+    const line = (seconds: string) => `127.0.0.1 - - [02/Dec/2026:06:37:49 +0000] "GET / HTTP/1.1" 200 3 "-" "curl" ${seconds}\n`;
+    expect(() => parseAccessLog(line('0.5') + line('99999999.5'), 'x.log')).toThrow(
+      new UserError('x.log:2: a request time of 99999999.5 seconds (1.16e+3 days): expected at most 31 days, as long as a log may span'),
+    );
+    expect(() => parseAccessLog(line('99999999999999999999.0'), 'x.log')).toThrow(
+      /^x\.log:1: a request time of 99999999999999999999\.0 seconds/,
+    );
+    expect(() => parseAccessLog(line('99999999999999999999'), 'x.log')).toThrow(
+      /^x\.log:1: a request time of 99999999999999999999 microseconds/,
+    );
+    expect(parseAccessLog(line('2678400.0'), 'x.log').entries[0].duration).toBe(31 * 86_400);
+  });
+
+  // Fresh-eyes audit: Date.UTC rolled [99/Dec/2026] over into March 2027, and the log was read.
+  it.each(['99/Dec/2026:06:37:49', '00/Dec/2026:06:37:49', '29/Feb/2026:06:37:49', '02/Dec/2026:24:00:00', '02/Dec/2026:23:60:00'])(
+    'refuses [%s +0000], a time no server wrote',
+    (time) => {
+      const text = `127.0.0.1 - - [${time} +0000] "GET / HTTP/1.1" 200 3 "-" "curl" 0.5\n`;
+      expect(() => parseAccessLog(text, 'x.log')).toThrow(
+        new UserError(`x.log:1: [${time} +0000] is not a time: expected a day of the month, hours 00-23, minutes and seconds 00-59`),
+      );
+    },
+  );
+
+  it('reads the 29th of February of a leap year', () => {
+    const text = '127.0.0.1 - - [29/Feb/2028:23:59:59 +0000] "GET / HTTP/1.1" 200 3 "-" "curl" 0.5\n';
+    expect(parseAccessLog(text, 'x.log').entries).toHaveLength(1);
   });
 
   it("skips gunicorn's error-log lines in the same stream", () => {

@@ -65,4 +65,10 @@ describe('--vary with objects', () => {
     ]);
     expect(parseVary('app.status=200,"a,b"').values).toEqual([200, 'a,b']);
   });
+
+  // Fresh-eyes audit: a list was kept as the string "[1]", which fleet.down then refused
+  // with "expected a list, got string "[1]"".
+  it('takes a list of lists, for a field that is one', () => {
+    expect(parseVary('fleet.down=[],[1],[1,2]').values).toEqual([[], [1], [1, 2]]);
+  });
 });
