@@ -32,9 +32,12 @@ export class EventQueue {
   /** The key and sequence of heap[i], kept beside it so comparisons read contiguous memory. */
   private heapKey: Float64Array = new Float64Array(1024);
   private heapSeq: Float64Array = new Float64Array(1024);
-  /** Slots given back, as a stack (a typed array: no builtin call per event). */
-  private freeSlots: Int32Array = new Int32Array(1024);
-  private freeCount = 0;
+  /**
+   * The last slot given back, -1 when none: a free slot's callback entry holds the slot
+   * given back before it, so the free slots are a stack threaded through `entries`, which
+   * push and pop load anyway (no second array to check and index per event).
+   */
+  private freeHead = -1;
   private nextSlot = 0;
   private count = 0;
   private inserted = 0;
@@ -103,8 +106,9 @@ export class EventQueue {
     const a = entries[at + 1];
     const b = entries[at + 2];
     // Cleared, so that a run's records are not kept alive by a slot nobody reuses.
-    entries[at] = entries[at + 1] = entries[at + 2] = undefined;
-    this.freeSlots[this.freeCount++] = slot;
+    entries[at] = this.freeHead;
+    entries[at + 1] = entries[at + 2] = undefined;
+    this.freeHead = slot;
     fn(a, b);
   }
 
@@ -169,9 +173,12 @@ export class EventQueue {
   }
 
   private allocate(): number {
-    if (this.freeCount > 0) return this.freeSlots[--this.freeCount];
-    // Every slot is in use: a new one, with room to give it back later.
-    if (this.nextSlot === this.freeSlots.length) this.freeSlots = grow(this.freeSlots, 2 * this.freeSlots.length);
+    const free = this.freeHead;
+    if (free >= 0) {
+      this.freeHead = this.entries[3 * free] as number;
+      return free;
+    }
+    // Every slot is in use: a new one (storing past the end grows `entries`).
     return this.nextSlot++;
   }
 }
