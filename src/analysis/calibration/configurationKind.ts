@@ -4,15 +4,8 @@
 // A row's kind comes from its name in calibration/validation.json (the kit's
 // results/NAME.rN.txt), whose stem names the script and stack that ran it.
 import { withSign } from '../format.js';
-import {
-  POINTS_500_TOLERANCE,
-  RPS_TOLERANCE,
-  rangesOverlap,
-  spreadOf,
-  type ValidationConfig,
-  type ValidationRow,
-  withinTargets,
-} from './validation.js';
+import { POINTS_500_TOLERANCE, RPS_TOLERANCE, rangesOverlap, spreadOf, withinTargets } from './targets.js';
+import type { ValidationConfig, ValidationRow } from './validation.js';
 
 /** The kinds, in the page's order: the first whose test matches a configuration is its kind. */
 const KINDS: { label: string; matches: (config: ValidationConfig, stem: string) => boolean }[] = [

@@ -12,7 +12,11 @@ import { parseHeyRun, type HeyRun } from './heyRun.js';
 import { scenarioForRun } from './scenarioForRun.js';
 import { spreadSummary, spreadTable } from './spreadTable.js';
 import { kindTable } from './configurationKind.js';
+import { POINTS_500_TOLERANCE, RPS_TOLERANCE, rangesOverlap, spreadOf, withinTargets } from './targets.js';
 import { withSign } from '../format.js';
+
+// Where the page's tables read them before targets.ts; scripts and tests import them from here.
+export { POINTS_500_TOLERANCE, RPS_TOLERANCE, rangesOverlap, spreadOf, withinTargets } from './targets.js';
 
 export interface ValidationConfig {
   /** The kit's name for it: results/NAME.rN.txt (several names: their runs are pooled). */
@@ -188,17 +192,6 @@ export interface ValidationRow {
   points500: number;
 }
 
-/** Within ±15 % on Requests/sec and 10 points on the 500 fraction (issue 15's targets). */
-export const RPS_TOLERANCE = 0.15;
-export const POINTS_500_TOLERANCE = 10;
-
-export function spreadOf(values: readonly number[]): Spread {
-  const s = [...values].sort((a, b) => a - b);
-  const n = s.length;
-  const median = n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  return { median, min: s[0], max: s[n - 1] };
-}
-
 function side(figures: { rps: number; f500: number; slowest: number; fastest: number }[]): Side {
   return {
     runs: figures.length,
@@ -260,10 +253,6 @@ export function validateConfig(
   };
 }
 
-export function withinTargets(row: ValidationRow): boolean {
-  return Math.abs(row.rpsError) <= RPS_TOLERANCE && Math.abs(row.points500) <= POINTS_500_TOLERANCE;
-}
-
 const rps = (s: Spread) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
 const pct = (s: Spread) => `${(100 * s.median).toFixed(0)} (${(100 * s.min).toFixed(0)}-${(100 * s.max).toFixed(0)})`;
 
@@ -283,12 +272,6 @@ export function validationTable(rows: readonly ValidationRow[]): string {
     );
   }
   return lines.join('\n');
-}
-
-/** Whether the seeds' range of the 500 fraction and of Requests/sec overlap the real runs' (for storms). */
-export function rangesOverlap(row: ValidationRow): boolean {
-  const overlap = (a: Spread, b: Spread) => a.min <= b.max && b.min <= a.max;
-  return overlap(row.real.requestsPerSec, row.simulated.requestsPerSec) && overlap(row.real.fraction500, row.simulated.fraction500);
 }
 
 /** The generated part of docs/validation.md. */
