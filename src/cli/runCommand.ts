@@ -1,4 +1,5 @@
 // sim run <scenario>: one run, printed as hey prints its report.
+import { printable } from './printable.js';
 import { basename } from 'node:path';
 import { simulate } from '../model/system.js';
 import { heyText } from '../report/heyText.js';
@@ -93,7 +94,8 @@ export const runCommand = defineCommand({
     const report = withJson(
       json,
       () => `${JSON.stringify(sens === undefined ? summary : { ...summary, ...sensitivityJson(sens) }, null, 2)}\n`,
-      () => text,
+      // The scenario's name and other strings of the user's come back in it.
+      () => printable(text, Number.POSITIVE_INFINITY),
     );
     if (out === undefined) io.out(report);
     else atomicWrite(out, report, '--out');

@@ -21,6 +21,14 @@ const valid = JSON.parse(
 );
 
 describe('sim run', () => {
+  it("writes the control characters of the scenario's own strings as \\u escapes, so that its report cannot drive the terminal", async () => {
+    const path = scenarioFile('escape.json', JSON.stringify({ ...valid, name: 'evil\u001b]0;retitled\u0007' }));
+    const { code, out } = await sim('run', path);
+    expect(code).toBe(0);
+    expect(out).toContain('Scenario:\tevil\\u001b]0;retitled\\u0007 (seed 1)');
+    expect(out).not.toMatch(/[\u001b\u0007]/);
+  });
+
   it('prints a hey-style report', async () => {
     const { code, out } = await sim('run', 'scenarios/gevent-100.json');
     expect(code).toBe(0);
