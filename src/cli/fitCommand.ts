@@ -77,10 +77,12 @@ export const fitCommand = defineCommand({
     if (args.free === undefined) throw new UserError(`--free: ${msg.flagNeedsValue('--free', 'database.forkTime')}`);
     const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
     const targets = splitList(singleValue('--target', args.target, 'requestsPerSec')!);
-    for (const t of targets) {
+    for (const [i, t] of targets.entries()) {
       if (!(FIT_TARGETS as readonly string[]).includes(t)) {
         throw new UserError(`--target ${t}: ${msg.notOneOf(FIT_TARGETS, JSON.stringify(t), nearest(t, FIT_TARGETS))}`);
       }
+      // Named twice it would weigh twice in the fit's error, which nobody means.
+      if (targets.indexOf(t) !== i) throw new UserError(`--target ${targets.join(',')}: ${t} is named twice; name each figure once`);
     }
     const evaluations = singleValue('--max-evaluations', args['max-evaluations'], '400') ?? '400';
     const maxEvaluations = Number(evaluations);

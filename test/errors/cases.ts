@@ -486,6 +486,19 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('an event budget of zero', [...run, '--max-events', '0'], '--max-events 0: at limits.maxEvents'),
   flag('a time budget without a unit', [...run, '--max-sim-time', 'forever'], '--max-sim-time forever: at limits.maxSimTime'),
   flag('sim fit without --free', ['fit', 'scenario.json', 'hey.txt'], '--free'),
+  flag(
+    'a fit target named twice (hardening)',
+    [
+      'fit',
+      'scenario.json',
+      'test/fixtures/hey/patched-c10.r1.txt',
+      '--free',
+      'app.steps[0].time',
+      '--target',
+      'requestsPerSec,requestsPerSec',
+    ],
+    '--target requestsPerSec,requestsPerSec: requestsPerSec is named twice',
+  ),
   // Issue 17, item 9: was an internal error, and a silently dropped override.
   flag(
     "--set of a list's length (item 9)",
