@@ -4,6 +4,7 @@
 // the array (SLURM_ARRAY_TASK_ID set), it runs one shard with --shard auto --shards N.
 // Paths are absolute: Slurm's nodes see the same files (a shared file system).
 import { UserError } from '../scenario/errors.js';
+import { escaped } from '../cli/printable.js';
 import { clock, describeJob, shellQuote, type JobPlan } from './jobPlan.js';
 
 export function slurmScript(p: JobPlan): string {
@@ -99,5 +100,5 @@ fi
  * the line as a command (a scenario from elsewhere could run anything).
  */
 function commented(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped(text, /[\u0000-\u001f\u007f]/g);
 }
