@@ -81,7 +81,9 @@ for (const c of ['50', '100']) {
   const all = [...rounds].filter(([name]) => name.endsWith(`-c${c}`)).flatMap(([, xs]) => xs.filter((x) => x !== undefined));
   const s = [...all].sort((a, b) => a - b);
   const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  lines.push(`-c ${c}: ${all.length} rounds over every series; 10th percentile ${s3(q(0.1))} s, median ${s3(median(all))} s, 90th ${s3(q(0.9))} s`);
+  lines.push(
+    `-c ${c}: ${all.length} rounds over every series; 10th percentile ${s3(q(0.1))} s, median ${s3(median(all))} s, 90th ${s3(q(0.9))} s`,
+  );
 }
 
 const out = join(results, 'spread-self.txt');
