@@ -47,7 +47,7 @@ try {
 }
 const settings = [...(plan.set ?? []), ...(plan.scenarioSet?.[scenario] ?? [])];
 console.log(
-  `${scenario}, ${plan.seeds} seeds each (${[...settings, ...replacements].join(' ') || 'no settings of the plan'}); the configurations of ${from}*, each with its hey command; median (range).`,
+  `${scenario}, ${plan.seeds} seeds each${plan.spreadSeeds === undefined ? '' : ` (${plan.spreadSeeds} for the spread rows)`} (${[...settings, ...replacements].join(' ') || 'no settings of the plan'}); the configurations of ${from}*, each with its hey command; median (range).`,
 );
 const s = (x, digits) => `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}-${x.max.toFixed(digits)})`;
 for (const r of rows) {

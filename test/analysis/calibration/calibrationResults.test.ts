@@ -1,7 +1,7 @@
 // The kit's saved measurements (calibration/results) and what is made from them: every
 // output parses, docs/validation.md's table is what the model predicts today from the
 // measured costs, and the committed fits (sim fit's examples) are what sim fit gives today.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../../src/analysis/calibration/fit.js';
 import { parseHeyRun } from '../../../src/analysis/calibration/heyRun.js';
@@ -51,6 +51,19 @@ describe('calibration/results', () => {
       'server.workers=4',
     ]);
     expect(settingsOf({ scenario: 'a.json', actors: [] }, { set: ['server.workers=4'] })).toEqual(['server.workers=4']);
+  });
+
+  it('simulates a row whose spread is compared over spreadSeeds seeds, every other row over seeds', () => {
+    const rows = ['a1206e-spread-c50', 'a1206e-patched-c10'];
+    const small = { ...plan, seeds: 2, spreadSeeds: 3, configurations: plan.configurations.filter((c) => rows.includes(String(c.name))) };
+    expect(small.configurations.map((c) => c.spread === true)).toEqual([true, false]);
+    const file = `calibration/.spread-seeds-${process.pid}.json`;
+    writeFileSync(file, JSON.stringify(small));
+    try {
+      expect(runValidation('.', file, DIR).map((r) => r.simulated.runs)).toEqual([3, 2]);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it("docs/validation.md's table is what the measured costs predict today (node calibration/validate.mjs)", () => {
