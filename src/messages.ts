@@ -151,6 +151,8 @@ export const setNotIndex = (prefix: string, key: string, length: number) =>
   `${prefix} is a list of ${length} item${length === 1 ? '' : 's'}, not an object: expected an index such as ${prefix}[0], got ${quote(key)}`;
 export const unknownCommand = (command: string, guess: string | undefined) =>
   `unknown command ${quote(command)}${guess === undefined ? '' : `; did you mean ${quote(guess)}?`} (sim --help lists the commands)`;
+export const helpOfOption = (option: string) =>
+  `${option} is an option, not a command: sim help shows the help of sim, sim help <command> that of one (e.g. sim help run)`;
 export const unknownOption = (option: string, guess: string | undefined) =>
   `unknown option ${option}${guess === undefined ? '' : `; did you mean ${guess}?`}`;
 export const extraArgument = (arg: string, takes = 'a command takes one scenario file') => `unexpected argument ${quote(arg)}: ${takes}`;

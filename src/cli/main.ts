@@ -57,6 +57,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (words[0] === 'help') {
       const named = words.filter((w) => !(w.startsWith('--') && GLOBAL_OPTIONS.includes(w.slice(2))));
       const name = named[1];
+      // An option such as --json would otherwise read as an unknown command's name.
+      if (name?.startsWith('-')) throw new UserError(msg.helpOfOption(name));
       // help and completion are yargs's own, not in COMMANDS: "did you mean" named themselves.
       if (name !== undefined && name !== 'help' && name !== 'completion' && findCommand(name) === undefined)
         throw new UserError(msg.unknownCommand(name, nearest(name, commandNames())));

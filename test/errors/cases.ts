@@ -542,6 +542,7 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('sim merge without its shards (hardening)', ['merge'], 'expected the files to work on: sim merge <shard.json...>'),
   flag('a file given to sim init (hardening)', ['init', 'scenario.json'], 'unexpected argument "scenario.json": sim init takes no file'),
   flag('sim help of two commands (hardening)', ['help', 'run', 'sweep'], 'unexpected argument "sweep": sim help takes one command'),
+  flag('sim help with an option (hardening)', ['help', '--json'], '--json is an option, not a command'),
   // Hardening audit: said "a command takes one scenario file".
   flag('an argument to sim completion (hardening)', ['completion', 'fish'], 'unexpected argument "fish": sim completion takes nothing'),
   // Hardening audit: these named "scenario.json (for ..., with --set)", not the --set.
