@@ -33,6 +33,10 @@ export function slurmScript(p: JobPlan): string {
     .join(' ');
   if (/[\u0000-\u001f\u007f]/.test(p.shardDir))
     throw new UserError(`--json ${commented(p.json)}: a control character (a line break) in the path cannot go into #SBATCH --output`);
+  if (p.shardDir.includes('\\'))
+    throw new UserError(
+      `--json ${commented(p.json)}: a backslash in the path cannot go into #SBATCH --output (Slurm takes it as an escape, and its logs would not be written)`,
+    );
   return `#!/bin/bash
 # sim sweep on Slurm. ${describeJob(p, command).map(commented).join('\n# ')}
 #
@@ -52,7 +56,7 @@ export function slurmScript(p: JobPlan): string {
 #SBATCH --cpus-per-task=1
 #SBATCH --mem=${r.memoryMb}M
 #SBATCH --time=${clock(r.timeSeconds)}
-#SBATCH --output=${p.shardDir}/shard-%a.log
+#SBATCH --output=${sbatchQuoted(`${logPattern(p.shardDir)}/shard-%a.log`)}
 set -euo pipefail
 SIM=\${SIM:-sim}
 OUT=${q(p.shardDir)}
@@ -85,13 +89,30 @@ fi
 rm -f ${q(p.json)}
 echo "merge: $(if [ \${#wait[@]} -gt 0 ]; then echo 'waiting for it'; else echo submitted; fi)"
 sbatch "\${dependency[@]}" "\${wait[@]}" --job-name=${job}-merge --cpus-per-task=1 --mem=${r.memoryMb}M --time=0:10:00 \\
-  --output="$OUT/merge.log" --wrap "$SIM "${q(merge)}
+  --output=${q(`${logPattern(p.shardDir)}/merge.log`)} --wrap "$SIM "${q(merge)}
 if [ \${#wait[@]} -gt 0 ] && [ ! -f ${q(p.json)} ]; then
   # (A merge cancelled because a shard failed leaves sbatch --wait's status at 0.)
   echo "$0: no "${q(p.json)}": a shard or the merge failed; see the logs in $OUT" >&2
   exit 1
 fi
 `;
+}
+
+/**
+ * A path as slurmd reads an --output pattern: % begins a replacement (%a, the task), so a
+ * path's own % is written %%. (A backslash would turn the replacements off: refused above.)
+ */
+function logPattern(path: string): string {
+  return path.replace(/%/g, '%%');
+}
+
+/**
+ * A value for an #SBATCH line as sbatch reads the script (not the shell): it splits the line
+ * at spaces outside double quotes, takes an unescaped # as the start of a comment, and a
+ * backslash as an escape; so the value is quoted, and its " and # escaped.
+ */
+function sbatchQuoted(value: string): string {
+  return `"${value.replace(/["#]/g, '\\$&')}"`;
 }
 
 /**

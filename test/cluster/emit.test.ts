@@ -34,7 +34,7 @@ describe('sim sweep --emit slurm', () => {
     expect(s).toContain('\n#SBATCH --array=0-3\n');
     expect(s).toMatch(/\n#SBATCH --mem=\d+M\n/);
     expect(s).toMatch(/\n#SBATCH --time=\d+:\d\d:\d\d\n/);
-    expect(s).toContain(`\n#SBATCH --output=${join(dir, 'out', 'result.shards')}/shard-%a.log\n`);
+    expect(s).toContain(`\n#SBATCH --output="${join(dir, 'out', 'result.shards')}/shard-%a.log"\n`);
     // The same sweep (the scenario quoted: its name has a space), cut by the array's index.
     expect(s).toContain(
       `exec $SIM sweep '${scenario}' --vary server.workers=1..3 --vary client.concurrency=3,6 --set server.threads=3 --replications 2 --shard auto --shards 4 --jobs 1 --json "$OUT/shard-$SLURM_ARRAY_TASK_ID.json"`,
@@ -146,6 +146,22 @@ describe('sim sweep --emit slurm', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('writes a --json path\'s space, #, " and % so that sbatch and slurmd read the path itself', async () => {
+    const out = join(dir, 'a b #1 "q" 100%', 'out.json');
+    const r = await sim('sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '2', '--json', out);
+    expect(r.code).toBe(0);
+    // sbatch: quoted, its # (a comment otherwise) and " escaped; slurmd: % doubled (%a is the task).
+    expect(r.out).toContain(`\n#SBATCH --output="${join(dir, 'a b \\#1 \\"q\\" 100%%', 'out.shards')}/shard-%a.log"\n`);
+    expect(r.out).toContain(`--output='${join(dir, 'a b #1 "q" 100%%', 'out.shards')}/merge.log'`);
+  });
+
+  it('refuses a --json path with a backslash, which slurmd would not write its logs to', async () => {
+    const r = await sim('sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '2', '--json', join(dir, 'a\\b', 'out.json'));
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^sim: --json .*a\\b\/out\.json: a backslash in the path cannot go into #SBATCH --output /);
   });
 
   it('refuses a --json path with a line break, which #SBATCH --output cannot hold', async () => {

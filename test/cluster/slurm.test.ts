@@ -31,7 +31,9 @@ describe('the Slurm tests skip or fail as they should', () => {
 describe.skipIf(!slurmAvailable)('sim sweep --emit slurm on slurmctld and slurmd', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sim-slurm-'));
   const scenario = join(dir, 'tiny.json');
-  const merged = join(dir, 'out', 'tiny-sweep.json');
+  // Its space, # and % are what sbatch's and slurmd's own parsing of --output would take apart.
+  const out = join(dir, 'out #1 %x');
+  const merged = join(out, 'tiny-sweep.json');
   const script = join(dir, 'tiny.sbatch');
   const grid = ['--vary', 'server.workers=1..3', '--vary', 'client.concurrency=4,8', '--replications', '2'];
   let env: NodeJS.ProcessEnv;
@@ -85,15 +87,15 @@ describe.skipIf(!slurmAvailable)('sim sweep --emit slurm on slurmctld and slurmd
     expect(submitted.out).toMatch(/^shards: job array \d+ /);
     expect(readFileSync(merged, 'utf8')).toBe(local.out);
     for (let i = 0; i < 4; i++) {
-      const shard = JSON.parse(readFileSync(join(dir, 'out', 'tiny-sweep.shards', `shard-${i}.json`), 'utf8'));
+      const shard = JSON.parse(readFileSync(join(out, 'tiny-sweep.shards', `shard-${i}.json`), 'utf8'));
       expect(shard.shard).toEqual({ index: i + 1, count: 4 });
     }
 
     // A shard rerun alone (sbatch --array=2 --wait), then the merge alone.
-    rmSync(join(dir, 'out', 'tiny-sweep.shards', 'shard-2.json'));
+    rmSync(join(out, 'tiny-sweep.shards', 'shard-2.json'));
     const rerun = run('sbatch', ['--array=2', '--wait', script]);
     expect(rerun.code).toBe(0);
-    expect(existsSync(join(dir, 'out', 'tiny-sweep.shards', 'shard-2.json'))).toBe(true);
+    expect(existsSync(join(out, 'tiny-sweep.shards', 'shard-2.json'))).toBe(true);
     const again = run('bash', [script, '--merge-only', '--wait']);
     expect(again.code).toBe(0);
     expect(readFileSync(merged, 'utf8')).toBe(local.out);
