@@ -133,6 +133,8 @@ export class Listener {
    */
   wakeAll(): void {
     const order = this.ready.slice();
+    // The order and the look at each acceptor cost a step per ready acceptor, whoever is told.
+    this.sim.addSideWork(order.length);
     if (this.policy === 'random')
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(this.pick() * (i + 1));
