@@ -30,6 +30,14 @@ export interface Acceptor {
   readonly takesNow: boolean;
   /** Connections are waiting in the queue: it takes them (`take`) when it gets to it. */
   readable(): void;
+  /**
+   * Whether `readable`, called now, would change nothing: it is woken already, or (`empty`:
+   * the queue is empty) it would wake, find nothing to accept and sleep again. The listener
+   * then does not call it: a SYN wakes every ready acceptor, thousands of them with as many
+   * workers, and all but a few of those wakes find the connection gone or the worker
+   * awake already.
+   */
+  idleWake(empty: boolean): boolean;
 }
 
 export type { AcceptPolicy };
@@ -120,9 +128,13 @@ export class Listener {
    * with equal loads a tie goes to whichever is told first, so the policy orders them as it
    * orders the acceptors that take connections at once: the kernel wakes every waiter on
    * the socket (epoll without EPOLLEXCLUSIVE) and the scheduler decides who runs first.
+   * An acceptor whose wake would change nothing (Acceptor.idleWake: woken already, or asleep
+   * once the queue is empty) is not told: the same run, with fewer calls per connection.
    */
   wakeAll(): void {
     const order = this.ready.slice();
+    // The order and the look at each acceptor cost a step per ready acceptor, whoever is told.
+    this.sim.addSideWork(order.length);
     if (this.policy === 'random')
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(this.pick() * (i + 1));
@@ -130,7 +142,8 @@ export class Listener {
         order[i] = order[j];
         order[j] = t;
       }
-    for (const a of order) a.readable();
+    const queue = this.queue;
+    for (const a of order) if (!a.idleWake(queue.length === 0)) a.readable();
   }
 
   /** An acceptor takes the oldest connection waiting (one whose client gave up is dropped). */

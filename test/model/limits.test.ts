@@ -2,6 +2,7 @@
 // a budget stopped says so (complete: false, and why).
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/model/system.js';
+import { partialReason } from '../../src/report/partial.js';
 import { run, scenario } from '../helpers.js';
 
 describe('limits', () => {
@@ -76,5 +77,26 @@ describe('limits', () => {
     expect(result.stopReason).toBe('inFlight');
     expect(result.sent).toBeGreaterThan(50);
     expect(result.sent).toBeLessThan(2000);
+  });
+
+  it('stops a herd of workers woken for every queued connection before it takes minutes', () => {
+    // 2,000 gevent workers with an accept cost: each of the 1,000 connections that waits in
+    // the listen queue passes over every ready worker, some 2 million steps, which no event
+    // counts. They are bounded at 100 per event of the event budget: 500,000 here.
+    const herd = (maxEvents: number) =>
+      run({
+        client: { requests: 1000, concurrency: 1000 },
+        server: { workers: 2000, acceptCpu: 0.0001 },
+        machine: { cores: 4 },
+        app: { steps: [{ kind: 'sleep', time: 0.01 }] },
+        database: undefined,
+        limits: { maxEvents },
+      });
+    const stopped = herd(5000);
+    expect(stopped.result.stopReason).toBe('wakes');
+    expect(stopped.result.events).toBeLessThan(5000);
+    expect(stopped.summary.simulation.complete).toBe(false);
+    expect(partialReason(stopped.summary)).toContain('had passed over 500000 ready workers in all');
+    expect(herd(1_000_000).result.stopReason).toBe('finished');
   });
 });

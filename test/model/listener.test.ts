@@ -68,7 +68,14 @@ describe('the workers that race for a queued connection', () => {
     let d = 0;
     const listener = new Listener(sim, 10, [1e6], policy, () => draws[d++ % draws.length], new Timeline().gauge('backlog'));
     for (const index of [0, 1, 2])
-      listener.acceptorReady({ index, listening: false, takesNow: false, accept: () => {}, readable: () => order.push(index) });
+      listener.acceptorReady({
+        index,
+        listening: false,
+        takesNow: false,
+        accept: () => {},
+        readable: () => order.push(index),
+        idleWake: (empty: boolean) => empty,
+      });
     const client = { connected: () => {} } as unknown as ClientSide;
     listener.syn(new Connection(1, client));
     return order;
@@ -84,5 +91,52 @@ describe('the workers that race for a queued connection', () => {
 
   it('wakes them in index order with the first policy', () => {
     expect(woken('first', [0.1, 0.9])).toEqual([0, 1, 2]);
+  });
+});
+
+describe('the acceptors a queued connection wakes, once it is taken', () => {
+  // Six acceptors that take connections when their loop gets to them. 1-4 are asleep in
+  // their poll: told the socket is readable, one takes the connection at once, and for the
+  // others the wake would change nothing once it is gone (idleWake). 0 and 5 are busy: told,
+  // they queue an accept turn on their loop, which matters even with the queue empty.
+  const herd = (policy: 'random' | 'first') => {
+    const sim = new Simulation();
+    const told: number[] = [];
+    let draws = 0;
+    const pick = () => {
+      draws++;
+      return 0.5;
+    };
+    const listener = new Listener(sim, 10, [1e6], policy, pick, new Timeline().gauge('backlog'));
+    const busy = (index: number) => index === 0 || index === 5;
+    for (const index of [0, 1, 2, 3, 4, 5])
+      listener.acceptorReady({
+        index,
+        listening: false,
+        takesNow: false,
+        accept: () => {},
+        readable: () => {
+          told.push(index);
+          if (!busy(index)) listener.take();
+        },
+        idleWake: (empty: boolean) => empty && !busy(index),
+      });
+    const client = { connected: () => {} } as unknown as ClientSide;
+    listener.syn(new Connection(1, client));
+    return { told, draws, queued: listener.queued };
+  };
+
+  it('tells the first asleep one, which takes it, and the busy ones; not the other sleepers', () => {
+    expect(herd('first')).toEqual({ told: [0, 1, 5], draws: 0, queued: 0 });
+  });
+
+  it('draws the whole order with the random policy, as when every one was told (the seeded stream stays the same)', () => {
+    // One draw to choose an acceptor for the SYN, then five for the shuffle of six, each
+    // 0.5: i = 5 swaps positions 5 and 3, i = 4 swaps 4 and 2, i = 3 swaps 3 and 2, i = 2
+    // swaps 2 and 1, i = 1 stays: the order 0 5 1 4 2 3, of which 4, 2 and 3 are not told.
+    const { told, draws, queued } = herd('random');
+    expect(draws).toBe(1 + 5);
+    expect(told).toEqual([0, 5, 1]);
+    expect(queued).toBe(0);
   });
 });

@@ -122,6 +122,10 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
 
   readable(): void {}
 
+  idleWake(_empty: boolean): boolean {
+    return true;
+  }
+
   firstRequestArrived(conn: Connection): void {
     conn.awaitingRequest = false;
     this.arrived(conn);

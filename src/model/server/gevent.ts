@@ -49,6 +49,16 @@ export class GeventWorker extends Worker {
     this.loop.acquire(acceptTurn, this);
   }
 
+  /**
+   * Acceptor.idleWake: its accept is queued already, or the queue is empty and its loop is
+   * asleep in its poll. Woken there, it would find nothing, release the loop and sleep again:
+   * nothing a run reports changes (the loop's `naps` count again, but a connect's turn only
+   * asks whether the loop slept since the last one, and it has).
+   */
+  override idleWake(empty: boolean): boolean {
+    return this.acceptQueued || !this.listening || (empty && this.loop.available > 0);
+  }
+
   /** @internal its loop got to the listening socket: take up to max_accept connections. */
   acceptOnLoop(): void {
     this.acceptQueued = false;

@@ -159,6 +159,14 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
     this.loop.acquire(acceptTurn, this);
   }
 
+  /**
+   * Acceptor.idleWake: only when `readable` returns at once. Woken asleep, it wants a core
+   * and runs its accept loop even to find nothing (the herd of workers the kernel wakes).
+   */
+  override idleWake(_empty: boolean): boolean {
+    return this.turnQueued || this.inAcceptLoop || this.waitingForCore || !this.listening;
+  }
+
   /** @internal its loop got to the listening socket. */
   acceptTurn(): void {
     this.turnQueued = false;

@@ -140,6 +140,11 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   /** Connections wait in the listening socket and this worker has room: it will take them. */
   readable(): void {}
 
+  /** Acceptor.idleWake: `readable` does nothing here (a sync or gthread worker takes connections at once). */
+  idleWake(_empty: boolean): boolean {
+    return true;
+  }
+
   requestArrived(conn: Connection): void {
     if (!this.idle.delete(conn)) throw new Error('request on a connection the worker is not reading');
     conn.idleOnServer = false;

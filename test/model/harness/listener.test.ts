@@ -17,6 +17,7 @@ function acceptor(h: Harness, listener: () => Listener, slots: number): Acceptor
       if (++held === slots) listener().acceptorBusy(a);
     },
     readable() {},
+    idleWake: () => true,
     /** One of its connections closed: it has room again. */
     done() {
       held--;

@@ -54,6 +54,7 @@ function instance(h: Harness, index: number, delay: number | undefined, status =
         );
     },
     readable() {},
+    idleWake: () => true,
   };
   listener.acceptorReady(a);
   return listener;
