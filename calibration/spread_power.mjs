@@ -44,7 +44,7 @@ function spreads(names) {
     });
 }
 
-const seeds = plan.seeds;
+const seeds = plan.spreadSeeds ?? plan.seeds;
 const lines = [
   `Spread rows of calibration/validation.json: the real Slowest - Fastest, its runs, and what ${TRIALS} resamplings of them give (seeds of a perfect model: ${seeds})`,
   '',
