@@ -62,7 +62,7 @@ function callgrind(argv, perFunction) {
 /**
  * Sums a callgrind output's self costs by function. With --dump-instr=yes each cost line
  * starts with an instruction address (absolute, or relative to the previous one: +n, -n,
- * *), which the perf map names when it is JIT code; a `calls=` line's next line is the
+ * *; n in decimal), which the perf map names when it is JIT code; a `calls=` line's next line is the
  * callee's inclusive cost and is skipped.
  */
 function costs(text, perFunction) {
@@ -82,9 +82,11 @@ function costs(text, perFunction) {
     if (c === '0' || c === '+' || c === '-' || c === '*') {
       const parts = line.split(' ');
       const p = parts[0];
-      if (p[0] === '+') address += Number.parseInt(p.slice(1), 16);
-      else if (p[0] === '-') address -= Number.parseInt(p.slice(1), 16);
-      else if (p !== '*') address = Number.parseInt(p, 16);
+      // Absolute addresses are written 0x..., relative ones in decimal unless they say 0x
+      // (callgrind's format: Number is decimal or 0x-prefixed hex); Number() reads both.
+      if (p[0] === '+') address += Number(p.slice(1));
+      else if (p[0] === '-') address -= Number(p.slice(1));
+      else if (p !== '*') address = Number(p);
       if (skip) {
         skip = false;
         continue;

@@ -28,16 +28,25 @@ export class Simulation {
     return n;
   }
 
-  /**
-   * Calls `fn(a, b)` after `delay` (an integer, >= 0). The default priority is NORMAL's
-   * value itself: read from `Priority`, it would cost a load and checks on every call.
-   */
-  schedule<A, B = undefined>(delay: Time, fn: Callback<A, B>, a: A, b?: B, priority = 0): void {
+  /** Calls `fn(a, b)` after `delay` (an integer, >= 0), at NORMAL priority. */
+  schedule<A, B = undefined>(delay: Time, fn: Callback<A, B>, a: A, b?: B): void {
     // Cheap enough for the hot path: rejects negatives, NaN and fractions.
     if (!(delay >= 0 && Math.floor(delay) === delay)) {
       throw new RangeError(`delay must be a non-negative integer, got ${delay}`);
     }
-    this.queue.push(this.clock + delay, priority, fn, a, b as B);
+    // NORMAL's value itself: read from `Priority`, it would cost a load and checks on every call.
+    this.queue.push(this.clock + delay, 0, fn, a, b as B);
+  }
+
+  /**
+   * As `schedule`, at another priority (`Priority`). Apart from `schedule`, which every
+   * event of a run goes through, so that it has no optional priority to check per call.
+   */
+  scheduleWithPriority<A, B>(delay: Time, fn: Callback<A, B>, a: A, b: B, priority: number): void {
+    if (!(delay >= 0 && Math.floor(delay) === delay)) {
+      throw new RangeError(`delay must be a non-negative integer, got ${delay}`);
+    }
+    this.queue.push(this.clock + delay, priority, fn, a, b);
   }
 
   /**

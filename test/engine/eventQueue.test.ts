@@ -22,9 +22,9 @@ describe('the event list', () => {
     const log: string[] = [];
     const note = (name: string) => log.push(name);
     sim.schedule(5, note, 'first normal');
-    sim.schedule(5, note, 'late', undefined, Priority.LATE);
+    sim.scheduleWithPriority(5, note, 'late', undefined, Priority.LATE);
     sim.schedule(5, note, 'second normal');
-    sim.schedule(5, note, 'urgent', undefined, Priority.URGENT);
+    sim.scheduleWithPriority(5, note, 'urgent', undefined, Priority.URGENT);
     sim.schedule(5, note, 'third normal');
     sim.run();
     expect(log).toEqual(['urgent', 'first normal', 'second normal', 'third normal', 'late']);
@@ -82,7 +82,7 @@ describe('the event list', () => {
     const add = (delay: number, priority: number, children: number) => {
       const id = seq++;
       expected.push({ time: sim.now + delay, priority, seq: id });
-      sim.schedule(
+      sim.scheduleWithPriority(
         delay,
         () => {
           ran.push(id);
@@ -128,7 +128,7 @@ describe('the simulation clock', () => {
     sim.schedule(0, loop, undefined);
     expect(sim.run(Infinity, 50)).toBe('budget');
     expect(sim.eventsRun).toBe(50);
-    sim.schedule(0, () => sim.stop(), undefined, Priority.URGENT);
+    sim.scheduleWithPriority(0, () => sim.stop(), undefined, undefined, Priority.URGENT);
     expect(sim.run()).toBe('stopped');
   });
 });

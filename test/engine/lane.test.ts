@@ -23,7 +23,7 @@ function world(useLanes: boolean, seed: number): string[] {
       const delay = delays[Math.floor(u() * delays.length)];
       const priority = priorities[Math.floor(u() * priorities.length)];
       if (useLanes) sim.lane(delay, priority).schedule(run, undefined);
-      else sim.schedule(delay, run, undefined, undefined, priority);
+      else sim.scheduleWithPriority(delay, run, undefined, undefined, priority);
     } else {
       sim.schedule(Math.floor(u() * 50), run, undefined);
     }

@@ -7,13 +7,16 @@ import type { Cpu } from './cpu.js';
 
 export class FifoCpu implements Cpu {
   private busy = 0;
-  /** Tasks on a core, by slot: what to call when their work is done. */
-  private readonly fns: (Callback<any, any> | undefined)[] = [];
-  private readonly as: unknown[] = [];
-  private readonly bs: unknown[] = [];
-  /** The id of the task in each slot; 0 when the slot is free. */
-  private readonly ids: number[] = [];
-  private readonly freeSlots: number[] = [];
+  /**
+   * Tasks on a core, by slot, four entries each: what to call when their work is done (fn,
+   * a, b) and the task's id (0: the slot is free). One array to load and check per task;
+   * a free slot's first entry holds the slot freed before it (-1: none), so the free slots
+   * are a stack threaded through it, as in the event queue.
+   */
+  private readonly running: unknown[] = [];
+  private freeHead = -1;
+  /** Slots made so far (free or not). */
+  private slotCount = 0;
   /** Tasks waiting for a core: (work, fn, a, b, id) in a ring. */
   private ring: unknown[] = new Array(TUPLE * 16);
   private head = 0;
@@ -48,8 +51,8 @@ export class FifoCpu implements Cpu {
   }
 
   cancel(id: number): void {
-    const slot = this.ids.indexOf(id);
-    if (slot >= 0) {
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if (this.running[RUNNING * slot + 3] !== id) continue;
       // Its end event still comes, finds the slot no longer holds it, and does nothing.
       this.free(slot);
       this.startNext();
@@ -73,18 +76,25 @@ export class FifoCpu implements Cpu {
 
   private start(work: Time, fn: Callback<any, any>, a: unknown, b: unknown, id: number): void {
     this.busy++;
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.fns.length;
-    this.fns[slot] = fn;
-    this.as[slot] = a;
-    this.bs[slot] = b;
-    this.ids[slot] = id;
+    const running = this.running;
+    let slot = this.freeHead;
+    if (slot >= 0) this.freeHead = running[RUNNING * slot] as number;
+    else slot = this.slotCount++; // storing past the end grows `running`
+    const at = RUNNING * slot;
+    running[at] = fn;
+    running[at + 1] = a;
+    running[at + 2] = b;
+    running[at + 3] = id;
     this.sim.schedule(work, this.end, slot, id);
   }
 
   private free(slot: number): void {
-    this.fns[slot] = this.as[slot] = this.bs[slot] = undefined;
-    this.ids[slot] = 0;
-    this.freeSlots.push(slot);
+    const at = RUNNING * slot;
+    const running = this.running;
+    running[at] = this.freeHead;
+    running[at + 1] = running[at + 2] = undefined;
+    running[at + 3] = 0;
+    this.freeHead = slot;
     this.busy--;
   }
 
@@ -105,10 +115,12 @@ export class FifoCpu implements Cpu {
   }
 
   private readonly end = (slot: number, id: number): void => {
-    if (this.ids[slot] !== id) return; // cancelled
-    const fn = this.fns[slot]!;
-    const a = this.as[slot];
-    const b = this.bs[slot];
+    const running = this.running;
+    const at = RUNNING * slot;
+    if (running[at + 3] !== id) return; // cancelled
+    const fn = running[at] as Callback<any, any>;
+    const a = running[at + 1];
+    const b = running[at + 2];
     this.free(slot);
     this.startNext();
     fn(a, b);
@@ -128,3 +140,5 @@ export class FifoCpu implements Cpu {
 
 /** Entries per waiting task in FifoCpu's ring: work, fn, a, b, id. */
 const TUPLE = 5;
+/** Entries per running task: fn, a, b, id. */
+const RUNNING = 4;

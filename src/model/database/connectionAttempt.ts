@@ -43,6 +43,9 @@ export interface AttemptBackend {
   clientGone(attempt: Attempt, error: string): void;
 }
 
+/** Attempt.a when the caller's argument is the attempt's request. */
+export const SAME_AS_REQ: unknown = Symbol('the request');
+
 /** One connection attempt, from the client's SYN to a ready (or refused) backend. */
 export class Attempt {
   synCount = 0;
@@ -68,13 +71,26 @@ export class Attempt {
   backendProcess: OnCore = { cpuCore: -1 };
   /** The role's superuser attribute when it is not the app's (another client of the database: openAs). */
   superuser: boolean | undefined = undefined;
+  /**
+   * The caller's argument to `done` (read it through callerArgument()), or SAME_AS_REQ when it is `req`
+   * itself, as it is for the app's own connects: storing the young request a second time
+   * into this long-lived record would run V8's write barrier a second time.
+   */
+  a: unknown;
+
   constructor(
     public req: HttpRequest,
     public done: DbDone<any>,
-    /** The caller's argument to `done`. */
-    public a: unknown,
+    a: unknown,
     private readonly backend: AttemptBackend,
-  ) {}
+  ) {
+    this.a = a === req ? SAME_AS_REQ : a;
+  }
+
+  /** The caller's argument to `done`. */
+  callerArgument(): unknown {
+    return this.a === SAME_AS_REQ ? this.req : this.a;
+  }
 
   /**
    * @internal the SYN is in the postmaster's listen queue, so the kernel has completed the
@@ -138,6 +154,6 @@ export class Attempt {
     // Gone before its first message, its backend not started yet: the backend exits when it
     // starts, and the attempt is reused only then.
     this.abandoned = true;
-    this.done(this.a, error);
+    this.done(this.callerArgument(), error);
   }
 }
