@@ -107,8 +107,9 @@ export class Simulation {
   }
 
   /**
-   * Work done within events in steps of its own, which the event budget does not see (a
-   * queued connection passing over each of thousands of ready workers: Listener.wakeAll).
+   * Work done within events in steps of its own, which the event budget does not see: a
+   * model's loop over thousands of parties inside one event counts its steps here, so that
+   * a run can be bounded by them as by its events.
    */
   sideWork = 0;
   /** Past this much `sideWork`, the run stops after the current event (`sideWorkOver`). */
