@@ -4,33 +4,30 @@
 // taken as the prediction, meets it against the next block of the same series, the same
 // machine, stack and inputs, minutes later. A model could do no better than this on
 // average unless it knew which way the next block would fall; it says how far the target
-// can be met at all with the rounds the kit runs. Reads saved hey outputs only.
+// can be met at all with the rounds the kit runs. Reads saved hey outputs only; Node only
+// (npm run build first).
 //
 //   node calibration/spread_self.mjs     (results/spread-self.txt)
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseHeyRun } from '../dist/analysis/calibration/heyRun.js';
+import { spreadOf } from '../dist/analysis/calibration/targets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const results = join(here, 'results');
 const TARGET = 0.25;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
+const median = (xs) => spreadOf(xs).median;
 
 /** Each series' rounds, by name (a1206b-spread-c50): Slowest - Fastest of round 1, 2, ... */
 const rounds = new Map();
 for (const f of readdirSync(results)) {
   const m = f.match(/^(.*spread-c(?:50|100))\.r(\d+)\.txt$/);
   if (m === null) continue;
-  const text = readFileSync(join(results, f), 'utf8');
-  const slowest = Number(text.match(/Slowest:\s+([\d.]+)/)[1]);
-  const fastest = Number(text.match(/Fastest:\s+([\d.]+)/)[1]);
+  const { slowest, fastest } = parseHeyRun(readFileSync(join(results, f), 'utf8'), f).report.summary;
   if (!rounds.has(m[1])) rounds.set(m[1], []);
-  rounds.get(m[1])[Number(m[2]) - 1] = slowest - fastest;
+  rounds.get(m[1])[Number(m[2]) - 1] = (slowest ?? 0) - (fastest ?? 0);
 }
 
 const lines = [];

@@ -114,15 +114,15 @@ export class Simulation {
   sideWork = 0;
   /** Past this much `sideWork`, the run stops after the current event (`sideWorkOver`). */
   sideWorkBudget = Infinity;
-  sideWorkOver = false;
+
+  get sideWorkOver(): boolean {
+    return this.sideWork > this.sideWorkBudget;
+  }
 
   /** Counts `n` steps of side work; past the budget, ends `run` after the current event. */
   addSideWork(n: number): void {
     this.sideWork += n;
-    if (this.sideWork > this.sideWorkBudget && !this.sideWorkOver) {
-      this.sideWorkOver = true;
-      this.stop();
-    }
+    if (this.sideWork > this.sideWorkBudget) this.stop();
   }
 }
 

@@ -12,13 +12,20 @@ export function partialReason(s: RunSummary): string | undefined {
     events: sim.events,
     seconds: s.summary.total,
     unfinished: sim.unfinished,
-    limit:
-      sim.stopReason === 'maxSimTime'
-        ? sim.limits.maxSimTime
-        : sim.stopReason === 'inFlight'
-          ? MAX_IN_FLIGHT
-          : sim.stopReason === 'wakes'
-            ? sim.limits.maxEvents * WAKES_PER_EVENT
-            : sim.limits.maxEvents,
+    limit: limitReached(sim),
   });
+}
+
+/** The bound the run reached, in the unit its message names. */
+function limitReached(sim: RunSummary['simulation']): number {
+  switch (sim.stopReason) {
+    case 'maxSimTime':
+      return sim.limits.maxSimTime;
+    case 'inFlight':
+      return MAX_IN_FLIGHT;
+    case 'wakes':
+      return sim.limits.maxEvents * WAKES_PER_EVENT;
+    default:
+      return sim.limits.maxEvents;
+  }
 }

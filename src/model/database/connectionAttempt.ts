@@ -44,7 +44,12 @@ export interface AttemptBackend {
 }
 
 /** Attempt.a when the caller's argument is the attempt's request. */
-export const SAME_AS_REQ: unknown = Symbol('the request');
+const SAME_AS_REQ: unknown = Symbol('the request');
+
+/** What an attempt for `req` keeps of its caller's argument `a` (Attempt.a). */
+export function keptArgument(req: HttpRequest, a: unknown): unknown {
+  return a === req ? SAME_AS_REQ : a;
+}
 
 /** One connection attempt, from the client's SYN to a ready (or refused) backend. */
 export class Attempt {
@@ -84,7 +89,7 @@ export class Attempt {
     a: unknown,
     private readonly backend: AttemptBackend,
   ) {
-    this.a = a === req ? SAME_AS_REQ : a;
+    this.a = keptArgument(req, a);
   }
 
   /** The caller's argument to `done`. */

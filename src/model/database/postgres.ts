@@ -26,7 +26,7 @@ import type { Time } from '../../engine/time.js';
 import type { PostgresSettings } from '../../scenario/resolve.js';
 import type { Counter, Gauge } from '../../stats/timeline.js';
 import type { HttpRequest } from '../request.js';
-import { Attempt, type AttemptBackend, type DbClient, SAME_AS_REQ } from './connectionAttempt.js';
+import { Attempt, type AttemptBackend, type DbClient, keptArgument } from './connectionAttempt.js';
 import { childExited, Postmaster } from './postmaster.js';
 import type { DbDone, DbServer } from './server.js';
 import { runTimedQuery, type TimedBackend } from './statementTimeout.js';
@@ -109,7 +109,7 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     else {
       attempt.req = req;
       attempt.done = done;
-      attempt.a = a === req ? SAME_AS_REQ : a;
+      attempt.a = keptArgument(req, a);
       attempt.synCount = 0;
       attempt.slotted = false;
       attempt.deadEnd = false;
