@@ -159,6 +159,7 @@ export const extraArgument = (arg: string, takes = 'a command takes one scenario
 export const missingArguments = (usage: string) => `expected the files to work on: ${usage}`;
 export const missingCommand = 'name a command: sim run <scenario.json> (sim --help lists them)';
 export const flagNeedsValue = (flag: string, example: string) => `expected a value, e.g. ${flag} ${example}`;
+export const flagsNeedValues = (examples: readonly string[]) => `expected a value for each, e.g. ${examples.join(' ')}`;
 export const flagGivenTwice = (values: readonly unknown[]) => `given ${values.length} times (${values.join(', ')}); give it once`;
 export const booleanFlag = (found: string) => `expected no value (or =true, =false), got ${quote(found)}`;
 

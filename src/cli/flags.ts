@@ -65,7 +65,7 @@ const TAKES: Record<string, string> = {
 };
 
 /** Examples for flags a command requires, in "expected a value, e.g. ...". */
-const REQUIRED_EXAMPLES: Record<string, string> = { '--free': 'database.forkTime', '--target-rps': '500' };
+const REQUIRED_EXAMPLES: Record<string, string> = { '--free': 'database.forkTime', '--target-rps': '500', '--p99': '300ms' };
 
 export const BOOLEAN_FLAGS = ['check', 'debug', 'help', 'sensitivity', 'log-y', 'force', 'empirical', 'every-replication'] as const;
 
@@ -212,8 +212,11 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
   }
   const required = /^Missing required arguments?: (.+)$/.exec(message);
   if (required) {
-    const flag = `--${required[1].split(', ')[0]}`;
-    return `${flag}: ${msg.flagNeedsValue(flag, REQUIRED_EXAMPLES[flag] ?? 'VALUE')}`;
+    // Every one missing at once, so a second try does not meet the next.
+    const flags = required[1].split(', ').map((f) => `--${f}`);
+    const example = (flag: string) => REQUIRED_EXAMPLES[flag] ?? 'VALUE';
+    if (flags.length === 1) return `${flags[0]}: ${msg.flagNeedsValue(flags[0], example(flags[0]))}`;
+    return `${flags.join(', ')}: ${msg.flagsNeedValues(flags.map((f) => `${f} ${example(f)}`))}`;
   }
   if (/^Not enough non-option arguments/.test(message)) {
     return command === undefined ? msg.missingCommand : msg.missingArguments(USAGE[command] ?? `sim ${command} <scenario.json>`);

@@ -591,6 +591,19 @@ export const ERROR_CASES: ErrorCase[] = [
   ),
 
   // --- Sweeps and plans ---
+  // Said only "--target-rps: expected a value", then on the next try "--p99: ... e.g. --p99 VALUE".
+  flag(
+    'a plan without its targets',
+    ['plan', 'scenario.json', '--vary', 'server.workers=1,2'],
+    '--target-rps, --p99: expected a value for each, e.g. --target-rps 500 --p99 300ms',
+    'Sweeps and plans',
+  ),
+  flag(
+    'a plan without its p99 target',
+    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10'],
+    '--p99: expected a value, e.g. --p99 300ms',
+    'Sweeps and plans',
+  ),
   flag(
     'a --vary range that is not one',
     ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'],
