@@ -25,10 +25,10 @@ export const MAX_IN_FLIGHT = 250_000;
 
 /**
  * Ready workers a queued connection passes over (Listener.wakeAll), per event of the event
- * budget, beyond which a run stops (stopReason wakes). Each costs some 15 to 25 ns (an event
- * about 1 µs), and the kernel's herd of thousands of workers, every one of them looked at
- * for each queued connection, would otherwise take minutes within the event budget: 10,000
- * gevent workers at hey -c 100000 -n 1000000 took 147 s under the default 10 million.
+ * budget, beyond which a run stops (stopReason wakes). Each costs a small fraction of an
+ * event, but the kernel's herd of thousands of workers, every one of them looked at for each
+ * queued connection, would otherwise take minutes within the event budget (ten thousand
+ * of gevent workers at hey -c 100000; docs/run.md).
  */
 export const WAKES_PER_EVENT = 100;
 

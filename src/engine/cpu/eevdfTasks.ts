@@ -15,8 +15,8 @@ import { baseSlice, EevdfCore, Entity, RunQueue } from './eevdf.js';
  *   earliest deadline); a new process too.
  * - next-buddy: at once, as the next buddy (NEXT_BUDDY), unless it is a new process, whose
  *   wake-up preempts nothing (6.19's check_preempt_wakeup_fair ignores WF_FORK). What the kit's
- *   kernel showed: a task woken onto a busy worker's core ran a median 4 µs later, and a
- *   new backend waited 0.8-4.1 ms for its core (docs/validation.md, "Who takes the core").
+ *   kernel showed: a task woken onto a busy worker's core ran within microseconds, and a
+ *   new backend waited milliseconds for its core (docs/validation.md, "Who takes the core").
  */
 export type WakeupPreemption = 'pick' | 'next-buddy';
 
