@@ -28,7 +28,7 @@ export const MAX_IN_FLIGHT = 250_000;
  * budget, beyond which a run stops (stopReason wakes). Each costs a small fraction of an
  * event, but the kernel's herd of thousands of workers, every one of them looked at for each
  * queued connection, would otherwise take minutes within the event budget (ten thousand
- * of gevent workers at hey -c 100000; docs/run.md).
+ * gevent workers at hey -c 100000; docs/run.md).
  */
 export const WAKES_PER_EVENT = 100;
 
