@@ -5,8 +5,10 @@ back to back) against one at a time (it wakes for each).
 
 burst: N connections started at once (psycopg2.connect(async_=1): each sends its SYN and
 startup packet immediately), then completed and closed; sequential: N psycopg2.connect +
-close one after another. Per batch, the postmaster's own CPU (schedstat) per connection.
-Alternates the two R times; prints one line per batch.
+close one after another. Per batch, the postmaster's own CPU (schedstat) per connection,
+and its children's (cutime+cstime, 10 ms ticks: the backends that exited, read 0.3 s after
+the last close). Alternates the two R times; prints one line per batch, then the backends'
+summary, then the postmaster's (last: bench/make_scenario.py reads it).
 """
 import argparse
 import os
@@ -61,20 +63,29 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     a = ap.parse_args()
     seq, bur = [], []
+    backends = {"sequential": [], "burst": []}
     burst(10)  # warm-up, not recorded
     for rep in range(1, a.reps + 1):
         for name, fn, out in (("sequential", sequential, seq), ("burst", burst, bur)):
             time.sleep(0.5)
-            p0 = ps.cpu(a.postmaster)
+            p0, c0 = ps.cpu(a.postmaster), ps.stat(a.postmaster)
             t0 = time.monotonic()
             fn(a.n)
             t1 = time.monotonic()
             time.sleep(0.3)
-            p1 = ps.cpu(a.postmaster)
+            p1, c1 = ps.cpu(a.postmaster), ps.stat(a.postmaster)
             out.append((p1 - p0) / a.n)
-            print(f"rep {rep} {name}: {a.n} connections in {t1 - t0:.3f} s, postmaster {out[-1] * 1e3:.3f} ms per connection", flush=True)
-    ratios = [b / s for s, b in zip(seq, bur)]
+            children = (c1["cutime"] + c1["cstime"] - c0["cutime"] - c0["cstime"]) / a.n
+            backends[name].append(children)
+            print(f"rep {rep} {name}: {a.n} connections in {t1 - t0:.3f} s, postmaster {out[-1] * 1e3:.3f} ms per connection, "
+                  f"backends {children * 1e3:.2f} ms per connection", flush=True)
     med = statistics.median
+    shares = [b / s for s, b in zip(backends["sequential"], backends["burst"]) if s > 0]
+    if shares:
+        print(f"backends per connection: one at a time {med(backends['sequential']) * 1e3:.2f} ms, started at once "
+              f"{med(backends['burst']) * 1e3:.2f} ms; at-once share {med(shares):.3f} (range {min(shares):.3f}-{max(shares):.3f}, "
+              f"{len(shares)} pairs)")
+    ratios = [b / s for s, b in zip(seq, bur)]
     print(f"postmaster per connection: one at a time {med(seq) * 1e3:.3f} ms, back to back {med(bur) * 1e3:.3f} ms; "
           f"back-to-back share {med(ratios):.3f} (range {min(ratios):.3f}-{max(ratios):.3f}, {len(ratios)} pairs)")
 
