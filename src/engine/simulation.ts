@@ -122,7 +122,7 @@ export class Simulation {
   /** Counts `n` steps of side work; past the budget, ends `run` after the current event. */
   addSideWork(n: number): void {
     this.sideWork += n;
-    if (this.sideWork > this.sideWorkBudget) this.stop();
+    if (this.sideWorkOver) this.stop();
   }
 }
 

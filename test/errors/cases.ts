@@ -39,6 +39,8 @@ function merge(a: any, b: any): any {
 }
 
 const run = ['run', 'scenario.json'];
+/** A plan over two worker counts, before its targets. */
+const plan = ['plan', 'scenario.json', '--vary', 'server.workers=1,2'];
 const field = (what: string, change: Scenario, names: string): ErrorCase => ({
   group: 'Scenario fields',
   what,
@@ -584,26 +586,17 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('unknown one-dash options run together (hardening)', [...run, '-xyz'], 'unknown option -xyz'),
   // Fresh-eyes audit: said "unknown option -1s" (yargs read -1s as the options -1 and -s).
   flag('a negative duration after its flag (audit)', [...run, '--max-sim-time', '-1s'], '--max-sim-time -1s: at limits.maxSimTime'),
-  flag(
-    'a negative p99 after its flag (audit)',
-    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '-1s'],
-    '--p99 -1s: expected seconds > 0',
-  ),
+  flag('a negative p99 after its flag (audit)', [...plan, '--target-rps', '10', '--p99', '-1s'], '--p99 -1s: expected seconds > 0'),
 
   // --- Sweeps and plans ---
   // Said only "--target-rps: expected a value", then on the next try "--p99: ... e.g. --p99 VALUE".
   flag(
     'a plan without its targets',
-    ['plan', 'scenario.json', '--vary', 'server.workers=1,2'],
+    [...plan],
     '--target-rps, --p99: expected a value for each, e.g. --target-rps 500 --p99 300ms',
     'Sweeps and plans',
   ),
-  flag(
-    'a plan without its p99 target',
-    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10'],
-    '--p99: expected a value, e.g. --p99 300ms',
-    'Sweeps and plans',
-  ),
+  flag('a plan without its p99 target', [...plan, '--target-rps', '10'], '--p99: expected a value, e.g. --p99 300ms', 'Sweeps and plans'),
   flag(
     'a --vary range that is not one',
     ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'],
@@ -717,23 +710,18 @@ export const ERROR_CASES: ErrorCase[] = [
     '--json no/such/folder/sweep.json: cannot write: no such folder',
     'Sweeps and plans',
   ),
-  flag(
-    'a target that is not a number',
-    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', 'lots', '--p99', '1'],
-    '--target-rps lots',
-    'Sweeps and plans',
-  ),
+  flag('a target that is not a number', [...plan, '--target-rps', 'lots', '--p99', '1'], '--target-rps lots', 'Sweeps and plans'),
 
   // Hardening audit: was "--p99: expected seconds (0.3) or a duration ("300ms"), got 0".
   flag(
     'a p99 target of zero (hardening)',
-    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '0'],
+    [...plan, '--target-rps', '10', '--p99', '0'],
     '--p99 0: expected seconds > 0 (0.3) or a duration ("300ms"), got "0"',
     'Sweeps and plans',
   ),
   flag(
     'a plan for every replication with only one',
-    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '1', '--every-replication'],
+    [...plan, '--target-rps', '10', '--p99', '1', '--every-replication'],
     '--every-replication: expected --replications N with N >= 2',
     'Sweeps and plans',
   ),
@@ -840,7 +828,7 @@ export const ERROR_CASES: ErrorCase[] = [
   ),
   flag(
     'sim plan: a point of more requests than the event budget',
-    ['plan', 'scenario.json', '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '1', '--set', 'limits.maxEvents=10'],
+    [...plan, '--target-rps', '10', '--p99', '1', '--set', 'limits.maxEvents=10'],
     'at limits.maxEvents: the run could not finish within its event budget of 10: client.requests = 20: at least 20 events (one or more each); raise the budget (--set limits.maxEvents=N, at most 1000000000)',
     'Limits',
   ),
