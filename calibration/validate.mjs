@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Regenerates the table of docs/validation.md from the saved runs (calibration/results)
 // and calibration/measured-linux-2core.json: every configuration of the kit, predicted
-// from measured costs only. Node only (npm run build first); a test checks it is current.
+// from measured costs only; and src/report/kitRecord.ts, each kind of stack's row of it,
+// which `sim run` quotes (npm run build after it). Node only (npm run build first); a test
+// checks both are current.
 //
-//   node calibration/validate.mjs            rewrite docs/validation.md's generated section
+//   node calibration/validate.mjs            rewrite docs/validation.md's generated section and kitRecord.ts
 //   node calibration/validate.mjs --print    print the section instead
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kitRecordModule } from '../dist/analysis/calibration/kindTable.js';
 import { replaceSection, runBootStorms, runValidation, validationSection } from '../dist/analysis/calibration/validation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,5 +23,6 @@ if (process.argv.includes('--print')) {
 } else {
   const doc = join(root, 'docs/validation.md');
   writeFileSync(doc, replaceSection(readFileSync(doc, 'utf8'), section));
-  console.log(`docs/validation.md: ${rows.length} configurations`);
+  writeFileSync(join(root, 'src/report/kitRecord.ts'), kitRecordModule(rows));
+  console.log(`docs/validation.md: ${rows.length} configurations; src/report/kitRecord.ts: run npm run build for sim run to quote it`);
 }

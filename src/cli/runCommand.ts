@@ -86,7 +86,7 @@ export const runCommand = defineCommand({
     // The time series only go into the charts (and --check cross-checks their counts).
     const result = simulate(scenario, { timeSeries: plotDir !== undefined || Boolean(args.check) });
     if (args.check) assertInvariants(result);
-    const summary = summarize(result, name, scenario.seed);
+    const summary = summarize(result, name, scenario.seed, scenario);
     const partial = partialReason(summary);
     if (partial !== undefined) io.err(`sim: ${path}: ${partial}\n`);
     const sens = args.sensitivity ? runSensitivity(path, overrides, scenario, summary, Boolean(args.check), io) : undefined;

@@ -5,6 +5,7 @@ import { fleetServers, fleetText } from './fleetReport.js';
 import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
 import { incidentText } from './incidentText.js';
+import { validatedText } from './validated.js';
 
 const BAR = '■';
 
@@ -141,6 +142,7 @@ function simulationText(s: RunSummary): string[] {
     );
   }
   if (sim.binding !== undefined) out.push(`  Bound by:\t${sim.binding.limit}: ${sim.binding.evidence}`);
+  if (sim.validated !== undefined) out.push(`  Validated:\t${validatedText(sim.validated)}`);
   for (const w of sim.warnings) out.push(`  WARNING:\t${w}`);
   for (const [e, n] of Object.entries(sim.exceptions)) out.push(`  [${n}]\t${e}`);
   const avg = Object.values(s.breakdown).reduce((a, b) => a + b, 0);

@@ -9,6 +9,8 @@ import { UVICORN_WORKER } from '../scenario/resolve.js';
 import { bindingLimit, type BindingLimit } from './bindingLimit.js';
 import { budgetWarning, fleetSummary, type FleetSummary, workersWarning } from './fleetReport.js';
 import { incidentSummary, type IncidentSummary } from './incident.js';
+import { type Validated, validatedFor } from './validated.js';
+import type { Scenario } from '../scenario/schema.js';
 
 export interface RunSummary {
   scenario: string;
@@ -57,6 +59,8 @@ export interface RunSummary {
     };
     /** uvicorn: the limit that binds, and the figure that shows it (report/bindingLimit.ts). */
     binding?: BindingLimit;
+    /** How the model did on the kit's real runs of this kind of stack (report/validated.ts); with the scenario only. */
+    validated?: Validated;
     backlog: { capacity: number; peak: number; synDrops: number };
     /** With machine.speedVariation: the factor this run's CPU costs were multiplied by. */
     machineSpeed?: { variation: number; factor: number };
@@ -95,7 +99,8 @@ export interface RunSummary {
   incident?: IncidentSummary;
 }
 
-export function summarize(result: RunResult, scenario: string, seed: number): RunSummary {
+/** `scenario`'s name and seed as the report gives them; with `of`, the scenario itself, the report says how far the kit's runs trust its kind of stack. */
+export function summarize(result: RunResult, scenario: string, seed: number, of?: Scenario): RunSummary {
   const fleet = result.fleet === undefined ? undefined : fleetSummary(result.fleet);
   const rec = result.recorder;
   const lat = rec.latency;
@@ -181,6 +186,7 @@ export function summarize(result: RunResult, scenario: string, seed: number): Ru
   };
   // The limit that binds, for the worker class whose report first named it (uvicorn's).
   if (result.server.workerClass === UVICORN_WORKER) out.simulation.binding = bindingLimit(out);
+  if (of !== undefined) out.simulation.validated = validatedFor(of);
   return out;
 }
 

@@ -20,7 +20,7 @@ export function runWhatIf({ id, whatIf }: RunRequest, post: (m: WorkerMessage) =
     const scenario = whatIfScenario(whatIf);
     const name = runName(whatIf, scenario);
     const result = simulate(scenario);
-    const summary = summarize(result, name, scenario.seed);
+    const summary = summarize(result, name, scenario.seed, scenario);
     post({ id, kind: 'run', scenario, summary, text: heyText(summary), charts: runCharts(summary, result.timeline) });
     runSweep(id, whatIf, post);
   } catch (e) {

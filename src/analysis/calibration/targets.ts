@@ -1,5 +1,5 @@
 // What a row of the validation page must meet, and the median and range both of its sides
-// are given as: the pieces the page's tables (validation.ts, configurationKind.ts) share.
+// are given as: the pieces the page's tables (validation.ts, kindTable.ts) share.
 import type { Spread, ValidationRow } from './validation.js';
 
 /** Within ±15 % on Requests/sec and 10 points on the 500 fraction (issue 15's targets). */

@@ -5,13 +5,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../model/system.js';
+import { stackKind, type StackKind } from '../../report/stackKind.js';
 import { summarize, type RunSummary } from '../../report/summary.js';
 import { applyOverride } from '../../scenario/overrides.js';
 import { validateScenario } from '../../scenario/load.js';
 import { parseHeyRun, type HeyRun } from './heyRun.js';
 import { scenarioForRun } from './scenarioForRun.js';
 import { spreadSummary, spreadTable } from './spreadTable.js';
-import { kindTable } from './configurationKind.js';
+import { kindTable } from './kindTable.js';
 import { POINTS_500_TOLERANCE, RPS_TOLERANCE, rangesOverlap, spreadOf, withinTargets } from './targets.js';
 import { withSign } from '../format.js';
 
@@ -198,6 +199,8 @@ export interface ValidationRow {
   rpsError: number;
   /** simulated - real, of the medians of the 500 fraction, in points (0-100). */
   points500: number;
+  /** The kind of stack it ran (report/stackKind.ts); undefined: none the kinds name. */
+  kind: StackKind | undefined;
 }
 
 function side(figures: { rps: number; f500: number; slowest: number; fastest: number }[]): Side {
@@ -245,10 +248,12 @@ export function validateConfig(
 ): ValidationRow {
   if (runs.length === 0) throw new Error(`validation: no saved runs of ${config.name}`);
   const real = side(runs.map(realFigures));
+  let kind: StackKind | undefined;
   const sims = seeds.map((seed) => {
     const copy = structuredClone(raw);
     applyOverride(copy, `seed=${seed}`);
     const { scenario } = scenarioForRun(copy, runs[0], config.set, source);
+    kind = stackKind(scenario);
     return simulatedFigures(summarize(simulate(scenario, { timeSeries: false }), config.label, seed));
   });
   const simulated = side(sims);
@@ -258,6 +263,7 @@ export function validateConfig(
     simulated,
     rpsError: (simulated.requestsPerSec.median - real.requestsPerSec.median) / real.requestsPerSec.median,
     points500: 100 * (simulated.fraction500.median - real.fraction500.median),
+    kind,
   };
 }
 

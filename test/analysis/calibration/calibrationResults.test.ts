@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../../src/analysis/calibration/fit.js';
+import { kitRecordModule } from '../../../src/analysis/calibration/kindTable.js';
 import { parseHeyRun } from '../../../src/analysis/calibration/heyRun.js';
 import {
   runBootStorms,
@@ -66,11 +67,13 @@ describe('calibration/results', () => {
     }
   });
 
-  it("docs/validation.md's table is what the measured costs predict today (node calibration/validate.mjs)", () => {
+  it("docs/validation.md's table, and the kinds' record sim run quotes, are what the measured costs predict today (node calibration/validate.mjs)", () => {
     const doc = readFileSync('docs/validation.md', 'utf8');
     const section = doc.slice(doc.indexOf(SECTION_BEGIN) + SECTION_BEGIN.length, doc.indexOf(SECTION_END)).trim();
     const bootStorms = runBootStorms('.', 'calibration/validation.json', DIR);
-    expect(section).toBe(validationSection(runValidation('.', 'calibration/validation.json', DIR), plan.seeds, bootStorms, plan));
+    const rows = runValidation('.', 'calibration/validation.json', DIR);
+    expect(section).toBe(validationSection(rows, plan.seeds, bootStorms, plan));
+    expect(readFileSync('src/report/kitRecord.ts', 'utf8')).toBe(kitRecordModule(rows));
     // Every configuration of the table simulated with every seed: its time grows with the
     // table and with whatever else shares the cores, so the limit is only there to stop a hang.
   }, 900_000);

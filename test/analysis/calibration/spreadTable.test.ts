@@ -17,6 +17,7 @@ const row = (label: string, real: [number, number][], simulated: [number, number
   real: side(real),
   simulated: side(simulated),
   rpsError: 0,
+  kind: undefined,
   points500: 0,
 });
 

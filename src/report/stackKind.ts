@@ -1,0 +1,55 @@
+// The kind of stack a scenario models, in the terms of docs/validation.md's table "By kind of
+// stack". The validation page sums the kit's rows by this function, and `sim run` quotes
+// the row of the scenario's own kind (validated.ts), so a user reads how the model did on
+// real runs of the same kind, and the two cannot disagree on what a kind is. A kind is told
+// from the scenario alone, not from a run's outcome, so every seed of it has the same one.
+import { databaseSchema } from '../scenario/databaseSchema.js';
+import { toDistribution } from '../scenario/durations.js';
+import { UVICORN_WORKER } from '../scenario/resolve.js';
+import type { Scenario } from '../scenario/schema.js';
+
+/** The kinds, in the page's order, each with its label there. */
+export const STACK_KINDS = {
+  pgbouncer: 'PgBouncer in front of PostgreSQL',
+  pool: "SQLAlchemy's pool in gevent workers",
+  uvicorn: 'uvicorn workers',
+  fleet: 'a fleet behind a load balancer (nginx, haproxy), a CPU quota',
+  gthread: 'gthread workers',
+  sync: 'sync workers',
+  noDatabase: "gevent, no database: the worker's own CPU (the kit: a trivial handler)",
+  storm: "gevent, a connection per request, more at once than PostgreSQL's slots: a storm",
+  waitingQuery: 'gevent, a connection per request, a query that waits (the kit: pg_sleep(1))',
+  oneWorker: "gevent, one worker, a connection per request, a query that computes, within PostgreSQL's slots (the kit: the actors query)",
+  severalWorkers: "gevent, several workers, a connection per request, a query that computes, within PostgreSQL's slots",
+} as const;
+
+export type StackKind = keyof typeof STACK_KINDS;
+
+/**
+ * The kind of stack `scenario` models; undefined where the kit ran nothing like it
+ * (eventlet workers; a gevent handler whose only IO is a sleep or an outbound call).
+ */
+export function stackKind(scenario: Scenario): StackKind | undefined {
+  const { server, app } = scenario;
+  const database = scenario.database ?? databaseSchema.parse({});
+  if (scenario.fleet !== undefined) return 'fleet';
+  if (database.pgbouncer !== undefined) return 'pgbouncer';
+  if (server.workerClass === UVICORN_WORKER) return 'uvicorn';
+  if (server.workerClass === 'gthread' || server.workerClass === 'sync') return server.workerClass;
+  if (server.workerClass !== 'gevent') return undefined;
+  if (app.pool !== undefined || app.asyncpgPool !== undefined) return 'pool';
+  const steps = app.steps ?? app.endpoints?.flatMap((e) => e.steps) ?? [];
+  const queries = steps.flatMap((s) => (s.kind === 'dbQuery' ? [s] : []));
+  if (!steps.some((s) => s.kind === 'dbConnect' || s.kind === 'dbQuery')) {
+    return steps.every((s) => s.kind === 'cpu') ? 'noDatabase' : undefined;
+  }
+  // pg_sleep's backend waits; the actors query's computes: which one a query is more like.
+  const mean = (spec: Parameters<typeof toDistribution>[0]) => toDistribution(spec).mean;
+  const waits = queries.reduce((sum, q) => sum + mean(q.time), 0);
+  const computes = queries.reduce((sum, q) => sum + mean(q.cpu), 0);
+  if (waits > computes) return 'waitingQuery';
+  const slots = database.maxConnections - (database.superuser ? 0 : database.superuserReservedConnections);
+  const atOnce = Math.min(scenario.client.concurrency ?? Number.POSITIVE_INFINITY, server.workers * server.workerConnections);
+  if (atOnce > slots) return 'storm';
+  return server.workers === 1 ? 'oneWorker' : 'severalWorkers';
+}

@@ -1,0 +1,42 @@
+// How far the calibration kit's real runs say to trust a run's answer: the row of
+// docs/validation.md's table "By kind of stack" for the scenario's own kind (stackKind.ts).
+// A prediction is only as good as the model has been on real stacks of its kind, and the
+// kinds differ several-fold in how far the model scatters; the report says which applies.
+import { POINTS_500_TOLERANCE, RPS_TOLERANCE } from '../analysis/calibration/targets.js';
+import { withSign } from '../analysis/format.js';
+import type { Scenario } from '../scenario/schema.js';
+import { KIT_RECORD } from './kitRecord.js';
+import { STACK_KINDS, stackKind } from './stackKind.js';
+
+/** One kind's row of the page's table, as calibration/validate.mjs writes it into kitRecord.ts. */
+export interface KindRecord {
+  /** The page's rows of this kind (a configuration priced from two sets of inputs is two rows). */
+  rows: number;
+  /** Of them, within ±15 % on Requests/sec and 10 points on the 500 fraction. */
+  withinTargets: number;
+  /** (simulated - real) / real of Requests/sec over the rows: median, and the 10th and 90th percentiles. */
+  requestsPerSecError: { median: number; p10: number; p90: number };
+}
+
+/** `simulation.validated` of the JSON report. */
+export type Validated = ({ kind: string } & KindRecord) | { kind: string | null; rows: 0 };
+
+export function validatedFor(scenario: Scenario): Validated {
+  const kind = stackKind(scenario);
+  const record = kind === undefined ? undefined : KIT_RECORD[kind];
+  if (kind === undefined || record === undefined) return { kind: kind === undefined ? null : STACK_KINDS[kind], rows: 0 };
+  return { kind: STACK_KINDS[kind], ...record };
+}
+
+/** The report's line. */
+export function validatedText(v: Validated): string {
+  if (v.rows === 0 || !('withinTargets' in v)) {
+    return `not against real runs: the calibration kit has run nothing of this kind${v.kind === null ? '' : ` (${v.kind})`} (docs/validation.md)`;
+  }
+  const pct = (x: number) => `${withSign(100 * x, 0)} %`;
+  const e = v.requestsPerSecError;
+  return (
+    `${v.kind}: ${v.withinTargets} of the kit's ${v.rows} configurations of this kind within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500s of their real runs (2-core Linux machines); ` +
+    `the model's error on Requests/sec median ${pct(e.median)}, 8 in 10 from ${pct(e.p10)} to ${pct(e.p90)} (docs/validation.md, "By kind of stack")`
+  );
+}

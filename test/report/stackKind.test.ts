@@ -1,0 +1,90 @@
+// The kind of stack a scenario models, and what the report says of the kit's real runs of it.
+import { describe, expect, it } from 'vitest';
+import { heyText } from '../../src/report/heyText.js';
+import { KIT_RECORD } from '../../src/report/kitRecord.js';
+import { STACK_KINDS, stackKind } from '../../src/report/stackKind.js';
+import { summarize } from '../../src/report/summary.js';
+import { validatedFor, validatedText } from '../../src/report/validated.js';
+import { simulate } from '../../src/model/system.js';
+import { scenario } from '../helpers.js';
+
+// scenario()'s base: 1 gevent worker x 1000, hey -c 10, connect / a 1 s query / close, as a superuser.
+const actors = {
+  app: { steps: [{ kind: 'dbConnect' as const }, { kind: 'dbQuery' as const, time: 0, cpu: 0.001 }, { kind: 'dbClose' as const }] },
+};
+
+describe('the kind of stack', () => {
+  it('is a query that waits when the query waits longer than it computes, however many connect at once', () => {
+    expect(stackKind(scenario())).toBe('waitingQuery');
+    expect(stackKind(scenario({ client: { requests: 1000, concurrency: 150 } }))).toBe('waitingQuery');
+    expect(
+      stackKind(scenario({ app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.001, cpu: 0.002 }, { kind: 'dbClose' }] } })),
+    ).toBe('oneWorker');
+  });
+
+  it("is a storm when more connections can be open at once than the role's slots, one worker or several", () => {
+    // hey -c 10 against 4 x 100: ten at once, within the 100 slots.
+    expect(stackKind(scenario({ ...actors, server: { workers: 4, workerConnections: 100 } }))).toBe('severalWorkers');
+    expect(
+      stackKind(scenario({ ...actors, client: { requests: 1000, concurrency: 1000 }, server: { workers: 4, workerConnections: 100 } })),
+    ).toBe('storm');
+    // One worker's 100 greenlets fill a superuser's 100 slots, not more.
+    expect(stackKind(scenario({ ...actors, client: { requests: 1000, concurrency: 1000 }, server: { workerConnections: 100 } }))).toBe(
+      'oneWorker',
+    );
+    // ... but not an ordinary role's 97: superuser_reserved_connections keeps 3.
+    expect(
+      stackKind(
+        scenario({
+          ...actors,
+          client: { requests: 1000, concurrency: 1000 },
+          server: { workerConnections: 100 },
+          database: { superuser: false },
+        }),
+      ),
+    ).toBe('storm');
+  });
+
+  it('is the pool, PgBouncer, the fleet or the worker class before any of that', () => {
+    const storm = { ...actors, client: { requests: 1000, concurrency: 1000 }, server: { workers: 4, workerConnections: 100 } };
+    expect(stackKind(scenario({ ...storm, app: { ...actors.app, pool: { size: 5 } } }))).toBe('pool');
+    expect(stackKind(scenario({ ...storm, database: { pgbouncer: { defaultPoolSize: 20 } } }))).toBe('pgbouncer');
+    expect(stackKind(scenario({ ...storm, fleet: { instances: 2 } }))).toBe('fleet');
+    expect(stackKind(scenario({ ...storm, server: { workerClass: 'gthread', threads: 25 } }))).toBe('gthread');
+    expect(stackKind(scenario({ ...storm, server: { workerClass: 'sync', workers: 8 } }))).toBe('sync');
+  });
+
+  it('is no database for a gevent handler of CPU alone, and none the kit ran for eventlet or IO without a database', () => {
+    expect(stackKind(scenario({ app: { steps: [{ kind: 'cpu', time: 0.0001 }] } }))).toBe('noDatabase');
+    expect(stackKind(scenario({ app: { steps: [{ kind: 'sleep', time: 0.1 }] } }))).toBeUndefined();
+    expect(stackKind(scenario({ server: { workerClass: 'eventlet' } }))).toBeUndefined();
+  });
+});
+
+describe("the report's line", () => {
+  it("quotes its kind's row of the kit's record", () => {
+    const record = KIT_RECORD.waitingQuery!;
+    const v = validatedFor(scenario());
+    expect(v).toEqual({ kind: STACK_KINDS.waitingQuery, ...record });
+    expect(validatedText(v)).toContain(
+      `${STACK_KINDS.waitingQuery}: ${record.withinTargets} of the kit's ${record.rows} configurations of this kind`,
+    );
+  });
+
+  it('says plainly when the kit has run nothing of the kind', () => {
+    const v = validatedFor(scenario({ server: { workerClass: 'eventlet' } }));
+    expect(v).toEqual({ kind: null, rows: 0 });
+    expect(validatedText(v)).toBe('not against real runs: the calibration kit has run nothing of this kind (docs/validation.md)');
+  });
+
+  it('is in the text and the JSON of a run given its scenario, and not otherwise', () => {
+    const s = scenario();
+    const result = simulate(s);
+    const withIt = summarize(result, 'test', s.seed, s);
+    expect(withIt.simulation.validated?.kind).toBe(STACK_KINDS.waitingQuery);
+    expect(heyText(withIt)).toContain(`  Validated:\t${STACK_KINDS.waitingQuery}: `);
+    const without = summarize(result, 'test', s.seed);
+    expect(without.simulation.validated).toBeUndefined();
+    expect(heyText(without)).not.toContain('Validated:');
+  });
+});
