@@ -16,6 +16,7 @@
 // exceeds its cores cannot be fixed by any worker count; otherwise the closest
 // configuration's busiest resource, and what would relieve it.
 import type { Scenario } from '../../scenario/schema.js';
+import { type Validated, validatedFor } from '../../report/validated.js';
 import type { SweepPointResult } from '../sweep/aggregate.js';
 import { instanceScenarios } from '../../scenario/resolveFleet.js';
 import { databaseConnections, handlerSlots, slotName } from './serverSlots.js';
@@ -107,6 +108,8 @@ export interface PlanResult {
   costOrder: CostKey[];
   /** Why nothing meets the targets (null when something does). */
   explanation: Explanation | null;
+  /** How the model did on the kit's real runs of the cheapest configuration's kind of stack (null when nothing meets the targets). */
+  validated: Validated | null;
 }
 
 export function costOf(s: Scenario, point?: SweepPointResult): Cost {
@@ -137,6 +140,7 @@ export function plan(
   const candidates = points.map(({ result, scenario }) => candidate(result, costOf(scenario, result), targets)).sort(byCost(order));
   const feasible = candidates.filter((c) => c.misses.length === 0);
   const best = feasible[0] ?? null;
+  const bestScenario = points.find((p) => p.result === best?.point)?.scenario;
   const cheaper = best === null ? candidates : candidates.slice(0, candidates.indexOf(best));
   return {
     sweep,
@@ -153,6 +157,7 @@ export function plan(
             targets,
           ) ?? explain(sweep, candidates, targets))
         : null,
+    validated: bestScenario === undefined ? null : validatedFor(bestScenario),
   };
 }
 

@@ -1,5 +1,6 @@
 // The plan as text: the answer first, then the runner-up and the margins, then where the
 // cheaper configurations fail and what saturates first.
+import { validatedText } from '../../report/validated.js';
 import { fixed, percent, sweepValue } from '../format.js';
 import { relief, type Candidate, type PlanResult } from './plan.js';
 
@@ -41,7 +42,24 @@ export function planText(r: PlanResult): string {
   } else {
     lines.push('Nothing cheaper was in the grid: extend the ranges downwards to find the limit.');
   }
+  if (r.validated !== null) lines.push(...validatedLines(r.best, r.validated));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the kit's real runs of the answer's kind say of it: the model's error there (simulated
+ * over real, less one) turned around, so the cheapest's 2xx/s read as the real runs of the
+ * kit would have read them, from the error's 90th percentile to its 10th.
+ */
+function validatedLines(best: Candidate, v: NonNullable<PlanResult['validated']>): string[] {
+  const lines = ['', `Validated:  ${validatedText(v)}`];
+  if ('requestsPerSecError' in v) {
+    const e = v.requestsPerSecError;
+    lines.push(
+      `            With the model as far off as it was on 8 in 10 of those, the cheapest's ${fixed(best.served, 2)} 2xx/s would be ${fixed(best.served / (1 + e.p90), 2)} to ${fixed(best.served / (1 + e.p10), 2)} in a real run.`,
+    );
+  }
+  return lines;
 }
 
 function describe(c: Candidate): string {

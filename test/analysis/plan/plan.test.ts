@@ -21,6 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_PLAN_RUNS, PLAN_RUNS_WHY } from '../../../src/analysis/plan/plan.js';
+import { KIT_RECORD } from '../../../src/report/kitRecord.js';
+import { STACK_KINDS } from '../../../src/report/stackKind.js';
 import { sim } from '../../sim.js';
 import { withoutCosts } from '../../helpers.js';
 
@@ -62,6 +64,22 @@ describe('sim plan', () => {
     expect(out).toContain('Runner-up:  server.workers=3 server.threads=2 server.workerConnections=2 (4 cores, 3 workers, 6 threads)');
     expect(out).toMatch(/Saturates first: threads, at 61 % .*; more workers or threads would relieve it\./);
     expect(out).toMatch(/One step cheaper, server\.workers=2 server\.threads=2 .* serves 39\.37 2xx\/s < 45, p99 1\.0800 s > 0\.15 s/);
+  });
+
+  it("reads the answer with the model's error on the kit's real runs of its kind: gthread workers here", async () => {
+    const { out } = await sim('plan', file, '--target-rps', '45', '--p99', '0.15', ...grid);
+    const record = KIT_RECORD.gthread!;
+    expect(out).toContain(`Validated:  ${STACK_KINDS.gthread}: ${record.withinTargets} of the kit's ${record.rows} configurations`);
+    // real = simulated / (1 + error): the error's 90th percentile gives the low end.
+    const served = 200 / 4.1;
+    const e = record.requestsPerSecError;
+    expect(out).toContain(
+      `the cheapest's 48.78 2xx/s would be ${(served / (1 + e.p90)).toFixed(2)} to ${(served / (1 + e.p10)).toFixed(2)} in a real run.`,
+    );
+    const json = JSON.parse((await sim('plan', file, '--target-rps', '45', '--p99', '0.15', '--json', ...grid)).out);
+    expect(json.validated).toEqual({ kind: STACK_KINDS.gthread, ...record });
+    const none = await sim('plan', file, '--target-rps', '60', '--p99', '150ms', ...grid);
+    expect(none.out).not.toContain('Validated:');
   });
 
   it('says so when nothing in the grid meets the targets, names the binding resource, and exits 1', async () => {
