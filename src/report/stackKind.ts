@@ -4,6 +4,7 @@
 // real runs of the same kind, and the two cannot disagree on what a kind is. A kind is told
 // from the scenario alone, not from a run's outcome, so every seed of it has the same one.
 import { databaseSchema } from '../scenario/databaseSchema.js';
+import { toSeconds } from '../engine/time.js';
 import { toDistribution } from '../scenario/durations.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -17,10 +18,10 @@ export const STACK_KINDS = {
   gthread: 'gthread workers',
   sync: 'sync workers',
   noDatabase: "gevent, no database: the worker's own CPU (the kit: a trivial handler)",
-  storm: "gevent, a connection per request, more at once than PostgreSQL's slots: a storm",
-  waitingQuery: 'gevent, a connection per request, a query that waits (the kit: pg_sleep(1))',
-  oneWorker: "gevent, one worker, a connection per request, a query that computes, within PostgreSQL's slots (the kit: the actors query)",
-  severalWorkers: "gevent, several workers, a connection per request, a query that computes, within PostgreSQL's slots",
+  storm: "gevent, a connection per request spent mostly on CPU, more at once than PostgreSQL's slots: a storm",
+  waitingQuery: 'gevent, a connection per request held mostly waiting for its query (the kit: pg_sleep(1))',
+  oneWorker: "gevent, one worker, a connection per request spent mostly on CPU, within PostgreSQL's slots (the kit: the actors query)",
+  severalWorkers: "gevent, several workers, a connection per request spent mostly on CPU, within PostgreSQL's slots",
 } as const;
 
 export type StackKind = keyof typeof STACK_KINDS;
@@ -43,10 +44,15 @@ export function stackKind(scenario: Scenario): StackKind | undefined {
   if (!steps.some((s) => s.kind === 'dbConnect' || s.kind === 'dbQuery')) {
     return steps.every((s) => s.kind === 'cpu') ? 'noDatabase' : undefined;
   }
-  // pg_sleep's backend waits; the actors query's computes: which one a query is more like.
-  const mean = (spec: Parameters<typeof toDistribution>[0]) => toDistribution(spec).mean;
+  // A connection held a second by pg_sleep is held waiting; one that opens, runs the actors
+  // query and closes spends its life on CPU (the handshake's and the query's): which one a
+  // request's connection is more like.
+  const mean = (spec: Parameters<typeof toDistribution>[0]) => toSeconds(toDistribution(spec).mean);
   const waits = queries.reduce((sum, q) => sum + mean(q.time), 0);
-  const computes = queries.reduce((sum, q) => sum + mean(q.cpu), 0);
+  const perConnection = database.backendStartupCpu + database.backendStartCpu + database.backendExitCpu;
+  const computes =
+    queries.reduce((sum, q) => sum + mean(q.cpu), 0) +
+    steps.reduce((sum, s) => sum + (s.kind === 'dbConnect' ? (s.cpu === undefined ? 0 : mean(s.cpu)) + perConnection : 0), 0);
   if (waits > computes) return 'waitingQuery';
   const slots = database.maxConnections - (database.superuser ? 0 : database.superuserReservedConnections);
   const atOnce = Math.min(scenario.client.concurrency ?? Number.POSITIVE_INFINITY, server.workers * server.workerConnections);

@@ -14,12 +14,21 @@ const actors = {
 };
 
 describe('the kind of stack', () => {
-  it('is a query that waits when the query waits longer than it computes, however many connect at once', () => {
+  it("is a connection held waiting when its query waits longer than the connection's CPU, however many connect at once", () => {
     expect(stackKind(scenario())).toBe('waitingQuery');
     expect(stackKind(scenario({ client: { requests: 1000, concurrency: 150 } }))).toBe('waitingQuery');
-    expect(
-      stackKind(scenario({ app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.001, cpu: 0.002 }, { kind: 'dbClose' }] } })),
-    ).toBe('oneWorker');
+    // A 1 ms wait against the connection's CPU: the query's, the client's proof, the backend's start and exit.
+    const connection = (queryCpu: number, connectCpu: number, backendStartCpu: number) =>
+      stackKind(
+        scenario({
+          app: { steps: [{ kind: 'dbConnect', cpu: connectCpu }, { kind: 'dbQuery', time: 0.001, cpu: queryCpu }, { kind: 'dbClose' }] },
+          database: { backendStartCpu },
+        }),
+      );
+    expect(connection(0, 0, 0)).toBe('waitingQuery');
+    expect(connection(0.002, 0, 0)).toBe('oneWorker');
+    expect(connection(0, 0.002, 0)).toBe('oneWorker');
+    expect(connection(0, 0, 0.002)).toBe('oneWorker');
   });
 
   it("is a storm when more connections can be open at once than the role's slots, one worker or several", () => {
