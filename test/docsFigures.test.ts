@@ -6,7 +6,9 @@
 // So a page cannot fall behind the model silently: when a run's figure moves, this test
 // fails until the page says the new one. The article's own figures (its req/s) are records,
 // calibration/article-rows.json, and the cells quoting them are checked against that file.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 
@@ -300,6 +302,148 @@ describe('docs/plan.md', () => {
     }
     expect(text).toContain(
       `On the means, one worker would do (${means![1]} 2xx/s); in the slowest of the five runs, its CPU ${slowest.simulation.machineSpeed!.factor.toFixed(3)} times the median run's, it serves ${served.toFixed(2)}.`,
+    );
+  });
+});
+
+/** The rows of a sweep's text table, each cell under its column's name. */
+async function sweepRows(...args: string[]): Promise<Record<string, string>[]> {
+  const lines = (await sim('sweep', ...args)).split('\n');
+  const at = lines.findIndex((l) => l.includes('Requests/sec'));
+  const header = lines[at].trim().split(/\s{2,}/);
+  const rows: Record<string, string>[] = [];
+  for (let i = at + 1; i < lines.length && lines[i].trim() !== ''; i++) {
+    const cells = lines[i].trim().split(/\s{2,}/);
+    expect(cells, lines[i]).toHaveLength(header.length);
+    rows.push(Object.fromEntries(header.map((h, k) => [h, cells[k]])));
+  }
+  return rows;
+}
+
+describe("docs/scenarios.md's list of scenario files", () => {
+  const text = prose('docs/scenarios.md');
+
+  it('sync-4, gthread-2x4: the totals it names', async () => {
+    const sync = await run('sync-4.json');
+    expect(text).toContain(`10 requests of 1 s: three waves, ${Number(sync.summary.total.toFixed(1))} s |`);
+    const totals = new Set<number>();
+    for (const seed of ['1', '2', '3', '4']) totals.add(Number((await run('gthread-2x4.json', '--seed', seed)).summary.total.toFixed(1)));
+    expect(text).toContain(`2 gthread workers x 4 threads: ${[...totals].sort().join(' s or ')} s depending on how the connections spread`);
+  });
+
+  it("plan-cpu-200, uvicorn-sync-endpoint, fleet-4x4-gevent-pool10: the runs' figures it quotes", async () => {
+    // The plan exits 1 (nothing meets the targets); its text is what matters.
+    let out = '';
+    await main(['plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s'], { out: (t) => (out += t), err: () => {} });
+    const demand = /CPU demand (\S+) cores > (\d+) cores available/.exec(out);
+    expect(demand, out).not.toBeNull();
+    expect(text).toContain(`= ${Number(demand![1])} cores of demand on ${demand![2]} cores |`);
+
+    const uvicorn = await run('uvicorn-sync-endpoint.json');
+    expect(text).toContain(`ends the run in a tail (about ${Math.round(uvicorn.summary.requestsPerSec / 10) * 10} req/s)`);
+
+    const budget = /= (\d+) connections at most, > (\d+) /.exec(await sim('run', 'scenarios/fleet-4x4-gevent-pool10.json'));
+    expect(budget).not.toBeNull();
+    expect(text).toContain(`+ Celery 8 = ${budget![1]} connections against ${budget![2]}:`);
+    expect(prose('docs/fleet.md')).toContain(`+ Celery 8 = ${budget![1]} > ${budget![2]},`);
+  });
+});
+
+describe('docs/run.md', () => {
+  it("the machine.taskGroups line it quotes is the kit's actors storm's", async () => {
+    // calibration/measured-linux-2core.json states machine.taskGroups (session, as measured);
+    // the page's example is the same scenario without it, so that the line tries it.
+    const scenario = JSON.parse(readFileSync('calibration/measured-linux-2core.json', 'utf8'));
+    delete scenario.machine.taskGroups;
+    const dir = mkdtempSync(join(tmpdir(), 'sim-docs-figures-'));
+    const file = join(dir, 'storm.json');
+    writeFileSync(file, JSON.stringify(scenario));
+    const actors = JSON.parse(readFileSync('calibration/validation.json', 'utf8')).actors as string[];
+    const out = await sim(
+      'run',
+      file,
+      '--set',
+      'server.workers=4',
+      '--set',
+      'server.workerConnections=100',
+      ...actors.flatMap((a) => ['--set', a]),
+      '-c',
+      '1000',
+      '-n',
+      '1000',
+      '--sensitivity',
+    );
+    const line = /machine\.taskGroups \(assumed none; [^)]*\)/.exec(out);
+    expect(line, out).not.toBeNull();
+    expect(readFileSync('docs/run.md', 'utf8')).toContain(`\`${line![0]}\``);
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('docs/incidents.md', () => {
+  const text = prose('docs/incidents.md');
+
+  it('the retry storm: without retries it recovers; with retries the attempts offered', async () => {
+    const noRetries = await run('incident-retry-storm.json', '--set', 'client.retries.count=0');
+    expect(noRetries.incident!.recovery.recovered).toBe(true);
+    expect(text).toContain(
+      `the same load without retries recovers ${Math.round(noRetries.incident!.recovery.seconds)} s after the slowdown`,
+    );
+    const storm = (await run('incident-retry-storm.json')) as Report & { incident: { throughput: { after: number } } };
+    expect(text).toContain(`${(Math.round(storm.incident.throughput.after / 100) * 100).toLocaleString('en')} attempts/s offered`);
+  });
+
+  it('the recovery times and the goodput it quotes are the sweeps above them', async () => {
+    const rows = await sweepRows('scenarios/incident-retry-storm-jitter.json', '--vary', 'client.retries.budget.budgetPercent=0,10,30,50');
+    const recovery = (budget: string) => rows.find((r) => r['client.retries.budget.budgetPercent'] === budget)!['recovery s'];
+    expect(text).toContain(
+      `Recovery takes ${Number(recovery('0')).toFixed(1)} s with a 0 % budget (only \`minRetryConcurrency\`'s 3 retries at a time), ${Number(recovery('10')).toFixed(1)} s with 10 %, ${Math.round(Number(recovery('30')))} s with 30 %, and never with 50 %`,
+    );
+    expect(recovery('50')).toBe('-');
+    const timeouts = await sweepRows('scenarios/incident-statement-timeout.json', '--vary', 'database.statementTimeout=0,0.5');
+    const goodput = (t: string) => Number(timeouts.find((r) => r['database.statementTimeout'] === t)!['goodput after']).toFixed(1);
+    expect(text).toContain(`goodput ${goodput('0')}/s. With it at 500 ms`);
+    expect(text).toContain(`and goodput is ${goodput('0.5')}/s:`);
+  });
+});
+
+describe("docs/sweep.md, the README and the pictures' descriptions", () => {
+  it("the article's curve: 83.97 at -c 100, 101.07 at -c 125, the first 500 at 101", async () => {
+    const text = prose('docs/sweep.md');
+    const c100 = await run('gevent-100.json');
+    const c125 = await run('gevent-125.json');
+    expect(text).toContain(
+      `rises linearly to ${c100.summary.requestsPerSec.toFixed(2)} at \`-c 100\` (the article: ${article('gevent-100').requestsPerSec.toFixed(4)})`,
+    );
+    expect(text).toContain(
+      `at \`-c 125\` the model gives ${c125.summary.requestsPerSec.toFixed(2)} where the article measured ${article('gevent-125').requestsPerSec.toFixed(2)}`,
+    );
+    const rows = await sweepRows('scenarios/gevent-100.json', '--vary', 'client.concurrency,client.requests=95..105');
+    const first500 = rows.find((r) => Number(r['5xx']) > 0)!['client.concurrency'];
+    expect(text).toContain(`\`--vary client.concurrency,client.requests=95..105\` shows the first 500 at ${first500}.`);
+    // The chart of this curve, described on this page and in the README.
+    const at100 = Math.round(c100.summary.requestsPerSec);
+    expect(text).toContain(`patched 2xx rising linearly to ${at100} at 100 clients then flat, 5xx rising from ${first500};`);
+    expect(prose('README.md')).toContain(`2xx rising linearly to ${at100} at 100 clients, then flat, and 500s from ${first500} on`);
+  });
+
+  it("docs/serve.md's picture: gevent-100 with workerConnections 50", async () => {
+    const half = await run('gevent-100.json', '--set', 'server.workerConnections=50');
+    const base = await run('gevent-100.json');
+    expect(prose('docs/serve.md')).toContain(
+      `workerConnections set to 50: ${half.summary.requestsPerSec.toFixed(2)} req/s instead of ${base.summary.requestsPerSec.toFixed(2)},`,
+    );
+  });
+
+  it("docs/charts.md's picture of plan-800's sweep: each curve's figure, to 10 req/s", async () => {
+    const rows = await sweepRows('scenarios/plan-800.json');
+    const key = (r: Record<string, string>) => `${r['server.workers']} x ${r['server.workerConnections']}`;
+    const tens = (r: Record<string, string>) => Math.round(Number(r['Requests/sec']) / 10) * 10;
+    const rps = (configuration: string) => tens(rows.find((r) => key(r) === configuration)!);
+    const others = new Set(rows.filter((r) => !['1 x 10', '1 x 20', '2 x 10'].includes(key(r))).map(tens));
+    expect(others.size).toBe(1);
+    expect(prose('docs/charts.md')).toContain(
+      `1 worker with 10 greenlets serves ${rps('1 x 10')}/s, with 20 greenlets ${rps('1 x 20')}/s, 2 workers with 10 greenlets ${rps('2 x 10')}/s, every other configuration ${[...others][0]}/s`,
     );
   });
 });
