@@ -127,6 +127,8 @@ describe('docs/scenarios.md', () => {
     expect(text).toContain(
       `about ${Math.round(pgbouncer.summary.requestsPerSec)} requests a second, so p99 goes to ${pgbouncer.latency.p99.toFixed(1)} s`,
     );
+    // One server connection at a time: the connect the prose names is the time per request.
+    expect(text).toContain(`Through the article's slow connect (about ${Math.round(1000 / pgbouncer.summary.requestsPerSec)} ms:`);
     const where = await sim('run', 'scenarios/gevent-4x100-actors.json');
     const share = (phase: string) => Math.round(Number(new RegExp(`${phase}:\\s+\\S+ secs\\s+(\\S+) %`).exec(where)![1]));
     expect(text).toContain(
@@ -337,6 +339,10 @@ describe("docs/scenarios.md's list of scenario files", () => {
     await main(['plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s'], { out: (t) => (out += t), err: () => {} });
     const demand = /CPU demand (\S+) cores > (\d+) cores available/.exec(out);
     expect(demand, out).not.toBeNull();
+    // docs/plan.md quotes the explanation in its prose too.
+    const quoted = /prints `(CPU demand [^`]*)`/.exec(prose('docs/plan.md'));
+    expect(quoted).not.toBeNull();
+    expect(out.replace(/\s+/g, ' ')).toContain(quoted![1]);
     expect(text).toContain(`= ${Number(demand![1])} cores of demand on ${demand![2]} cores |`);
 
     const uvicorn = await run('uvicorn-sync-endpoint.json');
