@@ -10,6 +10,8 @@
 // in the same block writes F (its shown content) for the commands after it; `--out FILE`
 // and `--plot DIR` write into a temporary folder; `?` and `{a,b}` expand as the shell
 // expands them. Commands that serve (sim serve) or use other shell syntax are not run.
+// Figures the pages quote outside these examples (hand-made tables, prose, a picture's
+// description) are checked against the runs they come from by test/docsFigures.test.ts.
 import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
