@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Regenerates the table of docs/validation.md from the saved runs (calibration/results)
 // and calibration/measured-linux-2core.json: every configuration of the kit, predicted
-// from measured costs only; and src/report/kitRecord.ts, each kind of stack's row of it,
-// which `sim run` quotes (npm run build after it). Node only (npm run build first); a test
+// from measured costs only; and src/report/kitRecord.ts, each kind of stack's row of it
+// with the same rows priced from the shipped costs (calibration/defaults_transfer.mjs), which
+// `sim run` quotes (npm run build after it). Node only (npm run build first); a test
 // checks both are current.
 //
 //   node calibration/validate.mjs            rewrite docs/validation.md's generated section and kitRecord.ts
@@ -11,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kitRecordModule } from '../dist/analysis/calibration/kindTable.js';
+import { runShippedTransfer } from '../dist/analysis/calibration/shippedCosts.js';
 import { replaceSection, runBootStorms, runValidation, validationSection } from '../dist/analysis/calibration/validation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +25,7 @@ if (process.argv.includes('--print')) {
 } else {
   const doc = join(root, 'docs/validation.md');
   writeFileSync(doc, replaceSection(readFileSync(doc, 'utf8'), section));
-  writeFileSync(join(root, 'src/report/kitRecord.ts'), kitRecordModule(rows));
+  const transfer = runShippedTransfer(root, 'calibration/validation.json', 'calibration/results');
+  writeFileSync(join(root, 'src/report/kitRecord.ts'), kitRecordModule(rows, transfer));
   console.log(`docs/validation.md: ${rows.length} configurations; src/report/kitRecord.ts: run npm run build for sim run to quote it`);
 }

@@ -16,16 +16,26 @@ export interface KindRecord {
   withinTargets: number;
   /** (simulated - real) / real of Requests/sec over the rows: median, and the 10th and 90th percentiles. */
   requestsPerSecError: { median: number; p10: number; p90: number };
+  /**
+   * The rows of this kind from series that measured their own machine's costs, priced from
+   * those (as the page's table) and again from the costs this project ships
+   * (analysis/calibration/shippedCosts.ts): what a scenario that measured nothing can expect.
+   */
+  shipped?: { rows: number; withinTargetsOwn: number; withinTargets: number };
 }
 
-/** `simulation.validated` of the JSON report. */
-export type Validated = ({ kind: string } & KindRecord) | { kind: string | null; rows: 0 };
+/**
+ * `simulation.validated` of the JSON report; `costsMeasured`: whether the scenario states any
+ * of its costs as measured or fitted (its `measured` and `fitted` blocks).
+ */
+export type Validated = (({ kind: string } & KindRecord) | { kind: string | null; rows: 0 }) & { costsMeasured: boolean };
 
 export function validatedFor(scenario: Scenario): Validated {
   const kind = stackKind(scenario);
   const record = kind === undefined ? undefined : KIT_RECORD[kind];
-  if (kind === undefined || record === undefined) return { kind: kind === undefined ? null : STACK_KINDS[kind], rows: 0 };
-  return { kind: STACK_KINDS[kind], ...record };
+  const costsMeasured = Object.keys(scenario.measured ?? {}).length > 0 || Object.keys(scenario.fitted ?? {}).length > 0;
+  if (kind === undefined || record === undefined) return { kind: kind === undefined ? null : STACK_KINDS[kind], rows: 0, costsMeasured };
+  return { kind: STACK_KINDS[kind], ...record, costsMeasured };
 }
 
 /** The report's line. */
@@ -35,8 +45,12 @@ export function validatedText(v: Validated): string {
   }
   const pct = (x: number) => `${withSign(100 * x, 0)} %`;
   const e = v.requestsPerSecError;
+  const shipped =
+    v.costsMeasured || v.shipped === undefined
+      ? ''
+      : `. None of this scenario's costs is stated as measured: priced from the costs this project ships instead of each machine's own, ${v.shipped.withinTargets} of ${v.shipped.rows} such configurations came within them, against ${v.shipped.withinTargetsOwn} (docs/validation.md, "What measuring buys"; calibration/measure.sh measures yours)`;
   return (
-    `${v.kind}: ${v.withinTargets} of the kit's ${v.rows} configurations of this kind within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500s of their real runs (2-core Linux machines); ` +
-    `the model's error on Requests/sec median ${pct(e.median)}, 8 in 10 from ${pct(e.p10)} to ${pct(e.p90)} (docs/validation.md, "By kind of stack")`
+    `${v.kind}: ${v.withinTargets} of the kit's ${v.rows} configurations of this kind within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500s of their real runs, priced from each machine's measured costs (2-core Linux machines); ` +
+    `the model's error on Requests/sec median ${pct(e.median)}, 8 in 10 from ${pct(e.p10)} to ${pct(e.p90)} (docs/validation.md, "By kind of stack")${shipped}`
   );
 }

@@ -73,16 +73,27 @@ describe('the kind of stack', () => {
 describe("the report's line", () => {
   it("quotes its kind's row of the kit's record", () => {
     const record = KIT_RECORD.waitingQuery!;
-    const v = validatedFor(scenario());
-    expect(v).toEqual({ kind: STACK_KINDS.waitingQuery, ...record });
+    const v = validatedFor(scenario({ measured: { 'database.backendStartCpu': 'costs.sh' } }));
+    expect(v).toEqual({ kind: STACK_KINDS.waitingQuery, ...record, costsMeasured: true });
     expect(validatedText(v)).toContain(
       `${STACK_KINDS.waitingQuery}: ${record.withinTargets} of the kit's ${record.rows} configurations of this kind`,
     );
+    expect(validatedText(v)).not.toContain('stated as measured');
+  });
+
+  it("adds, for a scenario that states none of its costs as measured or fitted, what the shipped costs did on the kit's machines", () => {
+    const shipped = KIT_RECORD.waitingQuery!.shipped!;
+    const v = validatedFor(scenario());
+    expect(v.costsMeasured).toBe(false);
+    expect(validatedText(v)).toContain(
+      `None of this scenario's costs is stated as measured: priced from the costs this project ships instead of each machine's own, ${shipped.withinTargets} of ${shipped.rows} such configurations came within them, against ${shipped.withinTargetsOwn}`,
+    );
+    expect(validatedFor(scenario({ fitted: { 'database.forkTime': 'sim fit' } })).costsMeasured).toBe(true);
   });
 
   it('says plainly when the kit has run nothing of the kind', () => {
     const v = validatedFor(scenario({ server: { workerClass: 'eventlet' } }));
-    expect(v).toEqual({ kind: null, rows: 0 });
+    expect(v).toEqual({ kind: null, rows: 0, costsMeasured: false });
     expect(validatedText(v)).toBe('not against real runs: the calibration kit has run nothing of this kind (docs/validation.md)');
   });
 

@@ -6,6 +6,7 @@ import { STACK_KINDS, type StackKind } from '../../report/stackKind.js';
 import type { KindRecord } from '../../report/validated.js';
 import { withSign } from '../format.js';
 import { POINTS_500_TOLERANCE, RPS_TOLERANCE, rangesOverlap, spreadOf, withinTargets } from './targets.js';
+import type { ShippedTransfer } from './shippedCosts.js';
 import type { ValidationRow } from './validation.js';
 
 /** What no kind matches: a configuration unlike anything stackKind() knows. */
@@ -76,18 +77,33 @@ export function kindTable(rows: readonly ValidationRow[]): string {
   ].join('\n');
 }
 
-/** report/kitRecord.ts: each kind's row of the table, for `sim run` to quote. */
-export function kitRecordModule(rows: readonly ValidationRow[]): string {
+/**
+ * report/kitRecord.ts: each kind's row of the table, for `sim run` to quote; with `transfer`,
+ * the same kind's rows priced from the shipped costs (shippedCosts.ts) beside their own.
+ */
+export function kitRecordModule(rows: readonly ValidationRow[], transfer?: ShippedTransfer): string {
   const round = (x: number) => Number(x.toFixed(4));
-  const entries = [...kindSums(rows)].flatMap(([kind, k]) =>
-    kind === OTHER_KIND
-      ? []
-      : [
-          `  ${kind}: { rows: ${k.rows}, withinTargets: ${k.withinTargets}, requestsPerSecError: { median: ${round(k.requestsPerSecError.median)}, p10: ${round(
-            k.requestsPerSecError.p10,
-          )}, p90: ${round(k.requestsPerSecError.p90)} } },`,
-        ],
-  );
+  const shipped = (kind: StackKind) => {
+    if (transfer === undefined) return [];
+    const at = transfer.indices.flatMap((index, i) => (rows[index]!.kind === kind ? [i] : []));
+    if (at.length === 0) return [];
+    const own = at.filter((i) => withinTargets(rows[transfer.indices[i]!]!)).length;
+    const theirs = at.filter((i) => withinTargets(transfer.rows[i]!)).length;
+    return [`    shipped: { rows: ${at.length}, withinTargetsOwn: ${own}, withinTargets: ${theirs} },`];
+  };
+  // One property a line, as biome keeps an object written so.
+  const entries = [...kindSums(rows)].flatMap(([kind, k]) => {
+    if (kind === OTHER_KIND) return [];
+    const e = k.requestsPerSecError;
+    return [
+      `  ${kind}: {`,
+      `    rows: ${k.rows},`,
+      `    withinTargets: ${k.withinTargets},`,
+      `    requestsPerSecError: { median: ${round(e.median)}, p10: ${round(e.p10)}, p90: ${round(e.p90)} },`,
+      ...shipped(kind),
+      '  },',
+    ];
+  });
   return [
     '// Each kind of stack\'s row of docs/validation.md\'s table "By kind of stack": written by',
     '// calibration/validate.mjs with the page, from the same rows (a test checks it is current).',

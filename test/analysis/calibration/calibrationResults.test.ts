@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../../src/analysis/calibration/fit.js';
 import { kitRecordModule } from '../../../src/analysis/calibration/kindTable.js';
+import { runShippedTransfer } from '../../../src/analysis/calibration/shippedCosts.js';
 import { parseHeyRun } from '../../../src/analysis/calibration/heyRun.js';
 import {
   runBootStorms,
@@ -73,7 +74,8 @@ describe('calibration/results', () => {
     const bootStorms = runBootStorms('.', 'calibration/validation.json', DIR);
     const rows = runValidation('.', 'calibration/validation.json', DIR);
     expect(section).toBe(validationSection(rows, plan.seeds, bootStorms, plan));
-    expect(readFileSync('src/report/kitRecord.ts', 'utf8')).toBe(kitRecordModule(rows));
+    const transfer = runShippedTransfer('.', 'calibration/validation.json', DIR);
+    expect(readFileSync('src/report/kitRecord.ts', 'utf8')).toBe(kitRecordModule(rows, transfer));
     // Every configuration of the table simulated with every seed: its time grows with the
     // table and with whatever else shares the cores, so the limit is only there to stop a hang.
   }, 900_000);

@@ -72,9 +72,29 @@ describe('the table by kind', () => {
 
   it('is what sim run quotes, rounded to four places, with no row for other', () => {
     const module = kitRecordModule([...rows, row('a1-eventlet-c10', undefined, 100, 100)]);
-    expect(module).toContain('  waitingQuery: { rows: 3, withinTargets: 2, requestsPerSecError: { median: 0.01, p10: -0.04, p90: 0.3 } },');
-    expect(module).toContain('  storm: { rows: 2, withinTargets: 1, requestsPerSecError: { median: 0.0375, p10: 0.025, p90: 0.05 } },');
+    expect(module).toContain(
+      [
+        '  waitingQuery: {',
+        '    rows: 3,',
+        '    withinTargets: 2,',
+        '    requestsPerSecError: { median: 0.01, p10: -0.04, p90: 0.3 },',
+        '  },',
+      ].join('\n'),
+    );
+    expect(module).toContain('    requestsPerSecError: { median: 0.0375, p10: 0.025, p90: 0.05 },');
     expect(module).not.toContain('other');
+    expect(module).not.toContain('shipped');
+  });
+
+  it("adds, from the rows priced again with the shipped costs, how many of the kind's were within the targets either way", () => {
+    // The two storms and the first waiting row priced again: the first storm now 30 % high, the waiting row still within.
+    const transfer = {
+      indices: [0, 3, 4],
+      rows: [row('a1-patched-c10', 'waitingQuery', 100, 105), row('a1-actors4x100-ka2-c1000', 'storm', 200, 260, true), rows[4]!],
+    };
+    const module = kitRecordModule(rows, transfer);
+    expect(module).toContain('    shipped: { rows: 1, withinTargetsOwn: 1, withinTargets: 1 },');
+    expect(module).toContain('    shipped: { rows: 2, withinTargetsOwn: 1, withinTargets: 0 },');
   });
 });
 

@@ -77,7 +77,7 @@ describe('sim plan', () => {
       `the cheapest's 48.78 2xx/s would be ${(served / (1 + e.p90)).toFixed(2)} to ${(served / (1 + e.p10)).toFixed(2)} in a real run.`,
     );
     const json = JSON.parse((await sim('plan', file, '--target-rps', '45', '--p99', '0.15', '--json', ...grid)).out);
-    expect(json.validated).toEqual({ kind: STACK_KINDS.gthread, ...record });
+    expect(json.validated).toEqual({ kind: STACK_KINDS.gthread, ...record, costsMeasured: false });
     const none = await sim('plan', file, '--target-rps', '60', '--p99', '150ms', ...grid);
     expect(none.out).not.toContain('Validated:');
   });
