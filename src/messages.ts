@@ -161,6 +161,8 @@ export const missingCommand = 'name a command: sim run <scenario.json> (sim --he
 export const flagNeedsValue = (flag: string, example: string) => `expected a value, e.g. ${flag} ${example}`;
 export const flagsNeedValues = (examples: readonly string[]) => `expected a value for each, e.g. ${examples.join(' ')}`;
 export const flagGivenTwice = (values: readonly unknown[]) => `given ${values.length} times (${values.join(', ')}); give it once`;
+export const noNegation = (flag: string) =>
+  `${flag} takes a value and has no --no- form (only switches such as --check have one): leave ${flag} out instead`;
 export const booleanFlag = (found: string) => `expected no value (or =true, =false), got ${quote(found)}`;
 
 export const tooManyRuns = (

@@ -587,6 +587,12 @@ export const ERROR_CASES: ErrorCase[] = [
   // Fresh-eyes audit: said "unknown option -1s" (yargs read -1s as the options -1 and -s).
   flag('a negative duration after its flag (audit)', [...run, '--max-sim-time', '-1s'], '--max-sim-time -1s: at limits.maxSimTime'),
   flag('a negative p99 after its flag (audit)', [...plan, '--target-rps', '10', '--p99', '-1s'], '--p99 -1s: expected seconds > 0'),
+  // Input hunt: yargs gives every option a --no- form: --no-set was "internal error:
+  // expression.indexOf is not a function" (exit 1), --no-plot Node's words on a path of
+  // type boolean, --no-seed "--seed false: ... got boolean false", --no-chek "unexpected argument".
+  flag('--no- of a repeatable flag (input hunt)', [...run, '--no-set'], '--no-set: --set takes a value and has no --no- form'),
+  flag('--no- of an output flag (input hunt)', [...run, '--no-plot'], '--no-plot: --plot takes a value and has no --no- form'),
+  flag('a misspelt --no- switch (input hunt)', [...run, '--no-chek'], 'unknown option --no-chek; did you mean --no-check?'),
 
   // --- Sweeps and plans ---
   // Said only "--target-rps: expected a value", then on the next try "--p99: ... e.g. --p99 VALUE".
