@@ -784,6 +784,26 @@ export const ERROR_CASES: ErrorCase[] = [
     'put --vary server.workers=1,2 first',
     'Sweeps and plans',
   ),
+  // Input hunt: a shard whose header had no "vary" (or null for "sweep") was "internal
+  // error: Cannot read properties of undefined (reading 'map')" (exit 1).
+  {
+    group: 'Sweeps and plans',
+    what: 'a shard whose header lost its --vary (input hunt)',
+    file: '{"sweep":{"scenario":"s","replications":1,"points":1},"points":[]}\n',
+    shown: 'sim merge scenario.json with {"sweep":{"scenario":"s","replications":1,"points":1},"points":[]}',
+    argv: ['merge', 'scenario.json'],
+    exit: 2,
+    names: 'scenario.json: at sweep.vary: expected a list of the --vary expressions',
+  },
+  {
+    group: 'Sweeps and plans',
+    what: 'a shard whose header is null (input hunt)',
+    file: '{"sweep":null,"points":[]}\n',
+    shown: 'sim merge scenario.json with {"sweep":null,"points":[]}',
+    argv: ['merge', 'scenario.json'],
+    exit: 2,
+    names: 'scenario.json: not the JSON output of sim sweep',
+  },
 
   // --- Limits: work predictably beyond a budget is refused before the run (issue 17,
   // "refused before it starts, with the estimate"); a budget that runs out during the run
