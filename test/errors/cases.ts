@@ -244,6 +244,8 @@ export const ERROR_CASES: ErrorCase[] = [
     'fitted["database.forkTime"]',
   ),
   field('a budget of zero events', { limits: { maxEvents: 0 } }, 'limits.maxEvents'),
+  // Input hunt: said "expected record" (zod's word).
+  field('notes as a list (input hunt)', { notes: ['measured on Linux'] }, 'at notes: expected an object, got a list of 1 item'),
   field('a list where an object belongs', { server: [] }, 'server'),
   // Issue 17: bounds from reality, and the defects they fix.
   field(
