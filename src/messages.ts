@@ -20,6 +20,10 @@ export const isDirectory = (expected: string) => `is a directory, expected ${exp
 export const notReadable = 'permission denied';
 export const inputTooLarge = (size: number | undefined, limit: number) =>
   `${size === undefined ? '' : `${size} bytes, `}larger than the ${limit / 1048576} MB limit (SIM_MAX_INPUT_MB raises it)`;
+export const utf16Input = (order: 'LE' | 'BE') =>
+  `UTF-16${order} text${order === 'LE' ? " (as Windows PowerShell's > writes)" : ''}, expected UTF-8: convert it (iconv -f UTF-16 -t UTF-8, or Out-File -Encoding utf8)`;
+export const notUtf8 = (byte: number) =>
+  `the byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8 text, expected a file saved as UTF-8 (as JSON is)`;
 export const cannotWrite = (why: string) => `cannot write: ${why}`;
 export const outputTwice = (other: string) =>
   `cannot write: ${other} writes there too, and one output would replace the other; give each its own file`;

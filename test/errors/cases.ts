@@ -7,8 +7,8 @@ export interface ErrorCase {
   /** Section of docs/errors.md. */
   group: string;
   what: string;
-  /** The scenario file's text, when the case needs one (written as scenario.json). */
-  file?: string;
+  /** The scenario file's text, when the case needs one (written as scenario.json); bytes for one not in UTF-8. */
+  file?: string | Uint8Array;
   /** Shown in the table: what the file or the command line holds. */
   shown: string;
   /** Arguments of `sim`; "scenario.json" stands for the case's file. */
@@ -117,6 +117,27 @@ export const ERROR_CASES: ErrorCase[] = [
     '--csv report.csv: cannot write: --json writes there too',
     'Files',
   ),
+  // Input hunt: a UTF-16 file (Windows PowerShell's > writes one) was "not valid JSON:
+  // expected a value, got "\ufffd"", or for a load tester's output "not an output of a load
+  // tester sim knows"; a Latin-1 byte was read as U+FFFD, into the description or a key.
+  {
+    group: 'Files',
+    what: 'a scenario in UTF-16 (input hunt)',
+    file: Buffer.from(`\ufeff${scenario({})}`, 'utf16le'),
+    shown: 'sim run scenario.json, saved as UTF-16 with its byte-order mark',
+    argv: run,
+    exit: 2,
+    names: 'scenario.json: cannot read the scenario: UTF-16LE text',
+  },
+  {
+    group: 'Files',
+    what: 'a scenario with a byte that is not UTF-8 (input hunt)',
+    file: Buffer.from(scenario({ description: 'caf\u00e9' }), 'latin1'),
+    shown: 'sim run scenario.json, its description "caf\u00e9" saved in Latin-1',
+    argv: run,
+    exit: 2,
+    names: 'scenario.json:2:22: not valid JSON: the byte 0xE9 is not UTF-8 text',
+  },
   // Issue 17, item 3: was read whole (gigabytes of /dev/zero).
   {
     group: 'Files',

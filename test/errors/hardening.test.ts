@@ -124,6 +124,35 @@ describe('issue 17, High: small inputs that crashed or took gigabytes', () => {
     );
   });
 
+  // Input hunt: a UTF-16 output (Windows PowerShell's `hey ... > out.txt`) was "not an
+  // output of a load tester sim knows", a UTF-16 shard "not valid JSON: expected a value".
+  it('input hunt: a UTF-16 load tester output, access log or shard is named as UTF-16, not as an unknown format', async () => {
+    const text = readFileSync('test/fixtures/hey/patched-c10.r1.txt', 'utf8');
+    const utf16 = join(dir, 'hey-utf16.txt');
+    writeFileSync(utf16, Buffer.from(`\ufeff${text}`, 'utf16le'));
+    const run = async (argv: string[]) => {
+      let err = '';
+      const code = await main(argv, { out: () => {}, err: (t) => (err += t) });
+      return { code, out: '', err };
+    };
+    for (const argv of [
+      ['compare', scenario, utf16],
+      ['fit', scenario, '--access-log', utf16],
+      ['merge', utf16],
+    ]) {
+      const r = await run(argv);
+      expect(r.code).toBe(2);
+      refused(r, `${utf16}: cannot read the `);
+      expect(r.err).toContain("UTF-16LE text (as Windows PowerShell's > writes), expected UTF-8");
+    }
+    // A UTF-8 output cut inside a character (its histogram's bars) is read as before: the
+    // message names the line where it was cut, not the byte.
+    const cut = join(dir, 'hey-cut.txt');
+    const bytes = Buffer.from(text, 'utf8');
+    writeFileSync(cut, bytes.subarray(0, bytes.indexOf(Buffer.from('\u25a0', 'utf8')) + 1));
+    refused(await run(['compare', scenario, cut]), `${cut}:12: expected a histogram line`);
+  });
+
   it('item 4: 1e9 and 2^53 replications are refused before anything is allocated', () => {
     refused(
       simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--replications', '1000000000']),
