@@ -240,15 +240,27 @@ function locator(raw: unknown, file: string, overrides: readonly Override[]): Lo
     read ??= parseJsonText(text).locations;
     return read;
   };
+  const common = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => {
+    let n = 0;
+    while (n < a.length && n < b.length && String(a[n]) === String(b[n])) n++;
+    return n;
+  };
   return (path) => {
     for (let i = overrides.length - 1; i >= 0; i--) {
       const set = overrides[i].path;
       // The problem is inside what the override set, or is the override's own (unknown) key.
       const n = Math.min(set.length, path.length);
-      if (n > 0 && set.slice(0, n).every((k, j) => String(k) === String(path[j]))) return overrides[i].source;
+      if (n > 0 && common(set, path) === n) return overrides[i].source;
     }
     if (text === undefined) return file;
     const locations = locationsOf(text);
+    // Or inside an object or a list item the override made on its way, which the file does
+    // not have: `--set app.steps[1].time=1` adds a step without a kind (this said
+    // "scenario.json:5:12: at app.steps[1].kind", a place in the file that is not wrong).
+    for (let i = overrides.length - 1; i >= 0; i--) {
+      const n = common(overrides[i].path, path);
+      if (n > 0 && !locations.has(pathKey(path.slice(0, n)))) return overrides[i].source;
+    }
     // A missing field has no place of its own: point at the nearest enclosing one.
     for (let n = path.length; n > 0; n--) {
       const at = locations.get(pathKey(path.slice(0, n)));

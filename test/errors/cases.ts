@@ -610,6 +610,12 @@ export const ERROR_CASES: ErrorCase[] = [
   // Fresh-eyes audit: said "unknown option -1s" (yargs read -1s as the options -1 and -s).
   flag('a negative duration after its flag (audit)', [...run, '--max-sim-time', '-1s'], '--max-sim-time -1s: at limits.maxSimTime'),
   flag('a negative p99 after its flag (audit)', [...plan, '--target-rps', '10', '--p99', '-1s'], '--p99 -1s: expected seconds > 0'),
+  // Input hunt: said "scenario.json:5:12: at app.steps[1].kind", a place in the file that is not wrong.
+  flag(
+    '--set of a new step without its kind (input hunt)',
+    [...run, '--set', 'app.steps[1].time=1'],
+    '--set app.steps[1].time=1: at app.steps[1].kind: missing required field',
+  ),
   // Input hunt: yargs gives every option a --no- form: --no-set was "internal error:
   // expression.indexOf is not a function" (exit 1), --no-plot Node's words on a path of
   // type boolean, --no-seed "--seed false: ... got boolean false", --no-chek "unexpected argument".
