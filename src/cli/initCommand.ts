@@ -11,7 +11,7 @@ import { UserError, nearest } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
 import { MEASURED_COSTS as M } from '../scenario/measuredCosts.js';
 import { applyOverride, type Override } from '../scenario/overrides.js';
-import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { atomicWrite, checkWritable, special } from './atomicWrite.js';
 import { defineCommand } from './command.js';
 import { numberFlag, setOverrides, singleValue } from './flags.js';
 
@@ -228,8 +228,11 @@ export const initCommand = defineCommand({
       io.out(text);
       return;
     }
-    if (existsSync(out) && !args.force) throw new UserError(`--out ${out}: the file exists; give another name, or --force to overwrite it`);
+    // A folder is "is a directory", not "the file exists ... --force"; a pipe or a device
+    // (/dev/stdout) holds no file to keep.
     checkWritable(out, '--out');
+    if (existsSync(out) && !special(out) && !args.force)
+      throw new UserError(`--out ${out}: the file exists; give another name, or --force to overwrite it`);
     atomicWrite(out, text, '--out');
     io.err(`Wrote ${out}: sim run ${out}\n`);
   },

@@ -117,6 +117,13 @@ export const ERROR_CASES: ErrorCase[] = [
     '--csv report.csv: cannot write: --json writes there too',
     'Files',
   ),
+  // Input hunt: said "the file exists; give another name, or --force to overwrite it", and --force did not.
+  flag(
+    'sim init --out onto a folder (input hunt)',
+    ['init', '--out', '.'],
+    '--out .: cannot write: is a directory, expected a file name',
+    'Files',
+  ),
   // Input hunt: a UTF-16 file (Windows PowerShell's > writes one) was "not valid JSON:
   // expected a value, got "\ufffd"", or for a load tester's output "not an output of a load
   // tester sim knows"; a Latin-1 byte was read as U+FFFD, into the description or a key.

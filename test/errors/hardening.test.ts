@@ -153,6 +153,28 @@ describe('issue 17, High: small inputs that crashed or took gigabytes', () => {
     refused(await run(['compare', scenario, cut]), `${cut}:12: expected a histogram line`);
   });
 
+  // Input hunt: /dev/stdout is a link to /proc/self/fd/1, and that one to "pipe:[123]" when
+  // the output is piped: followed as a path, it was "cannot write: no such folder" (exit 2);
+  // sim init said "the file exists; ... --force" of it.
+  it('input hunt: --out /dev/stdout and --json /dev/stderr write into a pipe', () => {
+    const piped = (command: string) => spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8', timeout: 60_000 });
+    const run = piped(`node bin/sim.js run ${scenario} --out /dev/stdout | cat`);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Requests/sec:');
+    const json = piped(`node bin/sim.js run ${scenario} --json /dev/stderr 2>&1 >/dev/null | cat`);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout).scenario).toBe('scenario');
+    const init = piped('node bin/sim.js init --out /dev/stdout | cat');
+    expect(init.status).toBe(0);
+    expect(JSON.parse(init.stdout).description).toContain('sim init');
+    // A socket (Node's child_process makes standard output one) has no name to open: said so.
+    refused(
+      simProcess(['run', scenario, '--out', '/dev/stdout']),
+      '--out /dev/stdout: cannot write: a socket, which cannot be opened by its name',
+    );
+  });
+
   it('item 4: 1e9 and 2^53 replications are refused before anything is allocated', () => {
     refused(
       simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--replications', '1000000000']),
