@@ -100,6 +100,9 @@ function costKeys(text: string | undefined): CostKey[] {
     if (!(COST_KEYS as readonly string[]).includes(k))
       throw new UserError(`--cost ${text}: ${msg.notOneOf(COST_KEYS, JSON.stringify(k), nearest(k, COST_KEYS))}`);
   }
+  // As --free and --target: a key named twice is a slip (the second comparison decides nothing).
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (twice !== undefined) throw new UserError(`--cost ${text}: ${twice} is named twice; name each cost once`);
   return keys as CostKey[];
 }
 

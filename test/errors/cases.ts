@@ -761,6 +761,13 @@ export const ERROR_CASES: ErrorCase[] = [
     '--p99 0: expected seconds > 0 (0.3) or a duration ("300ms"), got "0"',
     'Sweeps and plans',
   ),
+  // Input hunt: taken silently, where --free and --target refuse a name given twice.
+  flag(
+    'a cost named twice (input hunt)',
+    [...plan, '--target-rps', '10', '--p99', '1', '--cost', 'cores,workers,cores'],
+    '--cost cores,workers,cores: cores is named twice; name each cost once',
+    'Sweeps and plans',
+  ),
   flag(
     'a plan for every replication with only one',
     [...plan, '--target-rps', '10', '--p99', '1', '--every-replication'],
