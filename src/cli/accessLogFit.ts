@@ -61,7 +61,7 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
     throw new UserError(`${args.scenario}: expected a scenario object`);
   }
   const log = parseAccessLog(readText(path, 'the access log', 'an access log file'), path);
-  const fit = fitAccessLog(log, interval);
+  const fit = fitAccessLog(log, interval, path);
   const given = limitOf(base, 'maxSimTime');
   const scenario = scenarioFromAccessLog(base as Record<string, unknown>, fit, { empirical: Boolean(args.empirical), source: path });
   for (const s of args.set) applyOverride(scenario, s);
