@@ -95,6 +95,8 @@ export const notACost = (key: string, guess: string | undefined, known: readonly
 export const costMeasuredAndFitted = (path: string) => `${quote(path)} is in both "measured" and "fitted": a cost is one or the other`;
 export const reservedAtLeastMax = (reserved: number, max: number) =>
   `expected fewer reserved connections than maxConnections (${max}), got ${reserved}: PostgreSQL refuses to start ("superuser_reserved_connections must be less than max_connections")`;
+export const quotaBelowTick = (cpuLimit: number, period: number, tick: number) =>
+  `expected a CPU quota (cpuLimit x cpuPeriod) of at least ${tick} s (1 us: the clock counts whole microseconds, and a quota of 0 would never run), got ${cpuLimit} x ${period} s = ${Number((cpuLimit * period).toPrecision(3))} s: raise cpuLimit or cpuPeriod`;
 export const cpuLimitPacked = (perHost: number) =>
   `expected instancesPerHost 1 with a cpuLimit, got ${perHost}: a CPU quota is modelled for an instance alone on its host (cpuLimit of its machine.cores)`;
 export const perTaskNeeds = (field: string) =>

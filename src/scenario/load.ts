@@ -13,7 +13,7 @@ import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, parseJsonValue, pathKey, type JsonLocation } from './jsonText.js';
 import { applyOverride, type Override } from './overrides.js';
 import { MAX_LIST, scenarioSchema, type Scenario } from './schema.js';
-import { MAX_FLEET_WORKERS, MAX_PER_CORE_CORES } from './units.js';
+import { MAX_FLEET_WORKERS, MAX_PER_CORE_CORES, MIN_POSITIVE_SECONDS } from './units.js';
 
 /**
  * The text each parsed document was read from, kept beside the document itself: where its
@@ -153,6 +153,14 @@ export function validateScenario(
       if (g.cpuLimit !== undefined && f.instancesPerHost > 1)
         fail(['fleet', 'groups', i, 'cpuLimit'], msg.cpuLimitPacked(f.instancesPerHost));
     });
+    // A quota that rounds to 0 us was "internal error: QuotaCpu: quota and period must be positive".
+    const quotas: [PropertyKey[], number | undefined][] = [
+      [['fleet', 'cpuLimit'], f.cpuLimit],
+      ...(f.groups ?? []).map((g, i): [PropertyKey[], number | undefined] => [['fleet', 'groups', i, 'cpuLimit'], g.cpuLimit]),
+    ];
+    for (const [path, limit] of quotas)
+      if (limit !== undefined && limit * f.cpuPeriod < MIN_POSITIVE_SECONDS)
+        fail(path, msg.quotaBelowTick(limit, f.cpuPeriod, MIN_POSITIVE_SECONDS));
     f.otherClients.forEach((c, i) => {
       if (c.holds === 'perTask' && (c.taskRate === undefined || c.taskTime === undefined))
         fail(

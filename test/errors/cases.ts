@@ -323,6 +323,12 @@ export const ERROR_CASES: ErrorCase[] = [
     { fleet: { instances: 4, instancesPerHost: 2, cpuLimit: 1 } },
     'fleet.cpuLimit: expected instancesPerHost 1 with a cpuLimit, got 2',
   ),
+  // Input hunt: cpuLimit 1e-9 (a quota that rounds to 0 us) was "internal error: QuotaCpu: quota and period must be positive" (exit 1).
+  field(
+    'a CPU quota under a microsecond (fleet, input hunt)',
+    { fleet: { instances: 2, cpuLimit: 1e-9 } },
+    'at fleet.cpuLimit: expected a CPU quota (cpuLimit x cpuPeriod) of at least 0.000001 s',
+  ),
   field(
     'a per-task database client without its task rate (fleet)',
     { ...db, fleet: { otherClients: [{ name: 'cron', connections: 2, holds: 'perTask', taskTime: 1 }] } },
