@@ -17,6 +17,7 @@ import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { loadSweep } from './loadSweep.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
 import { numberFlag, numberOption, singleValue } from './flags.js';
+import { printable } from './printable.js';
 
 export const planCommand = defineCommand({
   command: 'plan <scenario>',
@@ -78,7 +79,7 @@ export const planCommand = defineCommand({
       withJson(
         json,
         () => `${JSON.stringify(result, null, 2)}\n`,
-        () => text,
+        () => printable(text, Number.POSITIVE_INFINITY),
       ),
     );
     if (plotDir !== undefined) {

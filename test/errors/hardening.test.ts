@@ -257,6 +257,26 @@ describe('issue 17, Low', () => {
     expect(r.err).toContain('\\u001b[2J');
   });
 
+  // Input hunt: sim run's report escaped them, but the text of sim sweep, plan, compare and
+  // fit printed the scenario's name (or file name) as it was: "Sweep of <ESC>[2J..." cleared the screen.
+  it('input hunt: a name with an escape code is escaped in every text output, not sent to the terminal', async () => {
+    const file = join(dir, 'named-\u001b[2J.json');
+    writeFileSync(file, JSON.stringify({ ...base, name: 'x\u001b]0;owned\u0007' }));
+    const hey = 'test/fixtures/hey/patched-c10.r1.txt';
+    for (const argv of [
+      ['sweep', file, '--vary', 'server.workers=1,2'],
+      ['plan', file, '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '1'],
+      ['compare', file, hey],
+      ['fit', file, hey, '--free', 'app.steps[0].time', '--max-evaluations', '5'],
+    ]) {
+      const r = await sim(...argv);
+      expect(r.code, argv[0]).toBeLessThanOrEqual(1);
+      expect(r.out, argv[0]).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      // fit's text names the hey outputs, not the scenario.
+      if (argv[0] !== 'fit') expect(r.out, argv[0]).toMatch(/\\u001b/);
+    }
+  });
+
   describe('item 19: sim compare refuses hey outputs that cannot be', () => {
     const original = readFileSync('test/fixtures/hey/patched-c10.r1.txt', 'utf8');
     const compare = async (text: string) => {
