@@ -195,16 +195,18 @@ export const initCommand = defineCommand({
       );
     }
     const query = singleValue('--query', args.query, '20ms') ?? '10ms';
-    const seconds = /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : parseDuration(query);
+    // Seconds as JSON writes them (0.02, 2e-2), as --p99 takes them: 1e-3 was refused as not "seconds (0.02)".
+    const isNumber = /^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(query);
+    const seconds = isNumber ? Number(query) : parseDuration(query);
     if (seconds === undefined || !(seconds > 0))
-      throw new UserError(`--query ${query}: expected the query's time, seconds (0.02) or a duration such as 20ms`);
+      throw new UserError(`--query ${query}: expected the query's time > 0, seconds (0.02) or a duration such as 20ms`);
     const options: InitOptions = {
       workerClass: workerClass as InitOptions['workerClass'],
       workers: numberFlag('--workers', args.workers, { whole: true, min: 1 }, '4') ?? 1,
       threads: numberFlag('--threads', args.threads, { whole: true, min: 1 }, '8'),
       connections: numberFlag('--connections', args.connections, { whole: true, min: 1 }, '100'),
       dbMaxConnections: numberFlag('--db-max-connections', args['db-max-connections'], { whole: true, min: 1 }, '100') ?? 100,
-      query: /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : query.trim(),
+      query: isNumber ? Number(query) : query.trim(),
       cores: numberFlag('--cores', args.cores, { whole: true, min: 1 }, '4') ?? 4,
       name: singleValue('--name', args.name, 'my-app'),
     };
