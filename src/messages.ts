@@ -20,6 +20,10 @@ export const isDirectory = (expected: string) => `is a directory, expected ${exp
 export const notReadable = 'permission denied';
 export const inputTooLarge = (size: number | undefined, limit: number) =>
   `${size === undefined ? '' : `${size} bytes, `}larger than the ${limit / 1048576} MB limit (SIM_MAX_INPUT_MB raises it)`;
+export const utf16Input = (order: 'LE' | 'BE') =>
+  `UTF-16${order} text${order === 'LE' ? " (as Windows PowerShell's > writes)" : ''}, expected UTF-8: convert it (iconv -f UTF-16 -t UTF-8, or Out-File -Encoding utf8)`;
+export const notUtf8 = (byte: number) =>
+  `the byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8 text, expected a file saved as UTF-8 (as JSON is)`;
 export const cannotWrite = (why: string) => `cannot write: ${why}`;
 export const outputTwice = (other: string) =>
   `cannot write: ${other} writes there too, and one output would replace the other; give each its own file`;
@@ -91,6 +95,8 @@ export const notACost = (key: string, guess: string | undefined, known: readonly
 export const costMeasuredAndFitted = (path: string) => `${quote(path)} is in both "measured" and "fitted": a cost is one or the other`;
 export const reservedAtLeastMax = (reserved: number, max: number) =>
   `expected fewer reserved connections than maxConnections (${max}), got ${reserved}: PostgreSQL refuses to start ("superuser_reserved_connections must be less than max_connections")`;
+export const quotaBelowTick = (cpuLimit: number, period: number, tick: number) =>
+  `expected a CPU quota (cpuLimit x cpuPeriod) of at least ${tick} s (1 us: the clock counts whole microseconds, and a quota of 0 would never run), got ${cpuLimit} x ${period} s = ${Number((cpuLimit * period).toPrecision(3))} s: raise cpuLimit or cpuPeriod`;
 export const cpuLimitPacked = (perHost: number) =>
   `expected instancesPerHost 1 with a cpuLimit, got ${perHost}: a CPU quota is modelled for an instance alone on its host (cpuLimit of its machine.cores)`;
 export const perTaskNeeds = (field: string) =>
@@ -161,6 +167,8 @@ export const missingCommand = 'name a command: sim run <scenario.json> (sim --he
 export const flagNeedsValue = (flag: string, example: string) => `expected a value, e.g. ${flag} ${example}`;
 export const flagsNeedValues = (examples: readonly string[]) => `expected a value for each, e.g. ${examples.join(' ')}`;
 export const flagGivenTwice = (values: readonly unknown[]) => `given ${values.length} times (${values.join(', ')}); give it once`;
+export const noNegation = (flag: string) =>
+  `${flag} takes a value and has no --no- form (only switches such as --check have one): leave ${flag} out instead`;
 export const booleanFlag = (found: string) => `expected no value (or =true, =false), got ${quote(found)}`;
 
 export const tooManyRuns = (

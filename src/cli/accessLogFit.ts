@@ -17,6 +17,7 @@ import { atomicWrite, checkDistinct, checkWritable } from './atomicWrite.js';
 import { singleValue } from './flags.js';
 import { readScenarioJson, readText } from './loadScenarioFile.js';
 import type { Io } from './main.js';
+import { printable } from './printable.js';
 
 /**
  * The longest --interval: a day. Each step's rate is its requests / the interval, to 6
@@ -61,7 +62,7 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
     throw new UserError(`${args.scenario}: expected a scenario object`);
   }
   const log = parseAccessLog(readText(path, 'the access log', 'an access log file'), path);
-  const fit = fitAccessLog(log, interval);
+  const fit = fitAccessLog(log, interval, path);
   const given = limitOf(base, 'maxSimTime');
   const scenario = scenarioFromAccessLog(base as Record<string, unknown>, fit, { empirical: Boolean(args.empirical), source: path });
   for (const s of args.set) applyOverride(scenario, s);
@@ -76,8 +77,11 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
       () =>
         `${JSON.stringify({ accessLog: path, timeUnit: log.timeUnit, skippedLines: log.skipped, ...fit, maxSimTime, out: out ?? null }, null, 2)}\n`,
       () =>
-        accessLogText(path, log.timeUnit, fit, maxSimTime) +
-        (out !== undefined ? `Wrote the scenario to ${out}\n` : 'Not written: give --out FILE to save the scenario.\n'),
+        printable(
+          accessLogText(path, log.timeUnit, fit, maxSimTime) +
+            (out !== undefined ? `Wrote the scenario to ${out}\n` : 'Not written: give --out FILE to save the scenario.\n'),
+          Number.POSITIVE_INFINITY,
+        ),
     ),
   );
 }

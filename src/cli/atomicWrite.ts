@@ -100,7 +100,8 @@ export function checkDistinct(outputs: readonly (readonly [string, string | unde
   });
 }
 
-function special(path: string): boolean {
+/** A pipe or a device (/dev/stdout, a FIFO): written through, nothing in it is replaced. */
+export function special(path: string): boolean {
   try {
     return isSpecial(resolveTarget(path));
   } catch {
@@ -130,6 +131,10 @@ function resolveTarget(path: string): string {
       throw e;
     }
     if (!st.isSymbolicLink()) return path;
+    // A link to a pipe, a socket or a terminal is written through as it is: /dev/stdout ->
+    // /proc/self/fd/1 -> "pipe:[123]", which names no file (`--out /dev/stdout | less` was
+    // "cannot write: no such folder").
+    if (isSpecial(path)) return path;
     // Followed one link at a time, so a dangling one names the file to create.
     const link = readlinkSync(path);
     path = isAbsolute(link) ? link : join(dirname(path), link);
@@ -216,6 +221,11 @@ export function describeErrno(e: NodeJS.ErrnoException): string {
       return 'no space left on the device';
     case 'ELOOP':
       return 'too many symbolic links';
+    case 'EPIPE':
+      return 'the command reading the pipe closed it';
+    case 'ENXIO':
+      // /dev/stdout when it is a socket (Node's child_process makes one): it has no name to open.
+      return "a socket, which cannot be opened by its name (as /dev/stdout is when a program such as Node's child_process reads it): leave the file out to write to standard output";
     default:
       return e.message;
   }

@@ -6,6 +6,7 @@ import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { setOption } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
 import { readHeyRuns } from './readHeyRuns.js';
+import { printable } from './printable.js';
 
 export const compareCommand = defineCommand({
   command: 'compare <scenario> <hey..>',
@@ -35,7 +36,7 @@ export const compareCommand = defineCommand({
       withJson(
         json,
         () => `${JSON.stringify(comparisons, null, 2)}\n`,
-        () => compareText(comparisons, args.scenario),
+        () => printable(compareText(comparisons, args.scenario), Number.POSITIVE_INFINITY),
       ),
     );
   },

@@ -11,6 +11,7 @@ import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { numberOption, setOption, singleValue } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
 import { readHeyRuns } from './readHeyRuns.js';
+import { printable } from './printable.js';
 
 function splitList(text: string): string[] {
   return text
@@ -108,10 +109,13 @@ export const fitCommand = defineCommand({
         json,
         () => `${JSON.stringify({ ...rest, out: out ?? null }, null, 2)}\n`,
         () =>
-          fitText(result) +
-          (out !== undefined
-            ? `Wrote the calibrated scenario to ${out}\n`
-            : 'Not written: give --out FILE to save the calibrated scenario.\n'),
+          printable(
+            fitText(result) +
+              (out !== undefined
+                ? `Wrote the calibrated scenario to ${out}\n`
+                : 'Not written: give --out FILE to save the calibrated scenario.\n'),
+            Number.POSITIVE_INFINITY,
+          ),
       ),
     );
   },

@@ -108,6 +108,29 @@ export function checkBooleanFlags(argv: readonly string[]): void {
   }
 }
 
+/**
+ * yargs reads `--no-NAME` as NAME set to false for every option, not only for switches:
+ * `--no-set` or `--no-vary` was "internal error: expression.indexOf is not a function",
+ * `--no-plot` Node's own words on a path of type boolean, `--no-seed` "--seed false:
+ * expected a number, got boolean false" and `--no-x` an "unexpected argument x". Only a
+ * switch the command declares has a --no- form; `options` are the command's.
+ */
+export function checkNegations(argv: readonly string[], options: readonly string[]): void {
+  for (const arg of argv) {
+    if (arg === '--') return;
+    const m = /^--no-([\w-]+)(?:=.*)?$/s.exec(arg);
+    if (m === null) continue;
+    const name = m[1];
+    if ((BOOLEAN_FLAGS as readonly string[]).includes(name) && options.includes(name)) continue;
+    if (options.includes(name)) throw new UserError(`--no-${name}: ${msg.noNegation(`--${name}`)}`);
+    const guess = nearest(
+      name,
+      options.filter((o) => (BOOLEAN_FLAGS as readonly string[]).includes(o)),
+    );
+    throw new UserError(msg.unknownOption(`--no-${name}`, guess === undefined ? undefined : `--no-${guess}`));
+  }
+}
+
 /** Repeatable flags that take a value each: yargs drops one given without a value. */
 const LIST_FLAGS: Record<string, string> = { '--set': 'client.concurrency=101', '--vary': 'client.concurrency=10..200:10' };
 

@@ -11,7 +11,7 @@ import { UserError, nearest } from '../scenario/errors.js';
 import { validateScenario } from '../scenario/load.js';
 import { MEASURED_COSTS as M } from '../scenario/measuredCosts.js';
 import { applyOverride, type Override } from '../scenario/overrides.js';
-import { atomicWrite, checkWritable } from './atomicWrite.js';
+import { atomicWrite, checkWritable, special } from './atomicWrite.js';
 import { defineCommand } from './command.js';
 import { numberFlag, setOverrides, singleValue } from './flags.js';
 
@@ -195,16 +195,18 @@ export const initCommand = defineCommand({
       );
     }
     const query = singleValue('--query', args.query, '20ms') ?? '10ms';
-    const seconds = /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : parseDuration(query);
+    // Seconds as JSON writes them (0.02, 2e-2), as --p99 takes them: 1e-3 was refused as not "seconds (0.02)".
+    const isNumber = /^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(query);
+    const seconds = isNumber ? Number(query) : parseDuration(query);
     if (seconds === undefined || !(seconds > 0))
-      throw new UserError(`--query ${query}: expected the query's time, seconds (0.02) or a duration such as 20ms`);
+      throw new UserError(`--query ${query}: expected the query's time > 0, seconds (0.02) or a duration such as 20ms`);
     const options: InitOptions = {
       workerClass: workerClass as InitOptions['workerClass'],
       workers: numberFlag('--workers', args.workers, { whole: true, min: 1 }, '4') ?? 1,
       threads: numberFlag('--threads', args.threads, { whole: true, min: 1 }, '8'),
       connections: numberFlag('--connections', args.connections, { whole: true, min: 1 }, '100'),
       dbMaxConnections: numberFlag('--db-max-connections', args['db-max-connections'], { whole: true, min: 1 }, '100') ?? 100,
-      query: /^\d+(\.\d+)?$/.test(query.trim()) ? Number(query) : query.trim(),
+      query: isNumber ? Number(query) : query.trim(),
       cores: numberFlag('--cores', args.cores, { whole: true, min: 1 }, '4') ?? 4,
       name: singleValue('--name', args.name, 'my-app'),
     };
@@ -228,8 +230,11 @@ export const initCommand = defineCommand({
       io.out(text);
       return;
     }
-    if (existsSync(out) && !args.force) throw new UserError(`--out ${out}: the file exists; give another name, or --force to overwrite it`);
+    // A folder is "is a directory", not "the file exists ... --force"; a pipe or a device
+    // (/dev/stdout) holds no file to keep.
     checkWritable(out, '--out');
+    if (existsSync(out) && !special(out) && !args.force)
+      throw new UserError(`--out ${out}: the file exists; give another name, or --force to overwrite it`);
     atomicWrite(out, text, '--out');
     io.err(`Wrote ${out}: sim run ${out}\n`);
   },

@@ -1,5 +1,6 @@
 // Reads a scenario file from disk and applies the command line's overrides (the CLI is
 // the only part that touches the file system).
+import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as msg from '../messages.js';
 import type { BudgetFlags } from '../scenario/budgets.js';
@@ -9,12 +10,12 @@ import type { Override } from '../scenario/overrides.js';
 import type { Scenario } from '../scenario/schema.js';
 
 export function loadScenarioFile(path: string, overrides: readonly Override[] = [], budgetFlags?: BudgetFlags): Scenario {
-  return loadScenario(readText(path, 'the scenario', 'a scenario .json file'), path, overrides, budgetFlags);
+  return loadScenario(readText(path, 'the scenario', 'a scenario .json file', 'json'), path, overrides, budgetFlags);
 }
 
 /** The file's JSON, not yet validated: `sim compare` and `sim fit` change it per run. */
 export function readScenarioJson(path: string): unknown {
-  return parseJson(readText(path, 'the scenario', 'a scenario .json file'), path);
+  return parseJson(readText(path, 'the scenario', 'a scenario .json file', 'json'), path);
 }
 
 /**
@@ -35,7 +36,15 @@ export function maxInputBytes(): number {
   return Math.floor(mb * 1024 * 1024);
 }
 
-export function readText(path: string, what: string, expected: string): string {
+/**
+ * The file's text. Every input is UTF-8: a UTF-16 file (PowerShell's `>` writes one) is
+ * refused by name, where it was "not an output of a load tester sim knows" or "not valid
+ * JSON: expected a value, got "\ufffd"". A `json` file must be UTF-8 throughout (RFC 8259):
+ * a byte that is not was read as U+FFFD, into a description or an "unknown key"; a load
+ * tester's output or a log may hold such bytes (a report cut inside a character, a path
+ * in Latin-1) where nothing reads them, and is taken as it is.
+ */
+export function readText(path: string, what: string, expected: string, kind: 'json' | 'text' = 'text'): string {
   const limit = maxInputBytes();
   let fd: number | undefined;
   try {
@@ -54,7 +63,17 @@ export function readText(path: string, what: string, expected: string): string {
       total += n;
       if (total > limit) throw new UserError(`${path}: ${msg.cannotRead(what, msg.inputTooLarge(undefined, limit))}`);
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    const bytes = Buffer.concat(chunks, total);
+    const utf16 = utf16Order(bytes);
+    if (utf16 !== undefined) throw new UserError(`${path}: ${msg.cannotRead(what, msg.utf16Input(utf16))}`);
+    if (kind === 'json' && !isUtf8(bytes)) {
+      const at = firstNonUtf8(bytes);
+      const lineStart = bytes.lastIndexOf(0x0a, at - 1) + 1;
+      const line = bytes.subarray(0, lineStart).filter((b) => b === 0x0a).length + 1;
+      const column = bytes.subarray(lineStart, at).toString('utf8').length + 1;
+      throw new UserError(`${path}:${line}:${column}: ${msg.notJson(msg.notUtf8(bytes[at]))}`);
+    }
+    return bytes.toString('utf8');
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -70,4 +89,36 @@ export function readText(path: string, what: string, expected: string): string {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * "LE" or "BE" for UTF-16 text: by its byte-order mark, or, without one, by a first
+ * character of ASCII with its zero byte (no text sim reads holds a zero byte).
+ */
+function utf16Order(b: Buffer): 'LE' | 'BE' | undefined {
+  if (b.length < 2) return undefined;
+  if (b[0] === 0xff && b[1] === 0xfe) return 'LE';
+  if (b[0] === 0xfe && b[1] === 0xff) return 'BE';
+  if (b[0] !== 0 && b[0] < 0x80 && b[1] === 0) return 'LE';
+  if (b[0] === 0 && b[1] !== 0 && b[1] < 0x80) return 'BE';
+  return undefined;
+}
+
+/** The offset of the first byte that does not begin or continue a UTF-8 character (the text is known not to be UTF-8). */
+function firstNonUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return i;
 }

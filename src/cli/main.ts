@@ -7,7 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, nearest } from '../scenario/errors.js';
 import * as msg from '../messages.js';
-import { checkAfterDashDash, checkBooleanFlags, checkDashes, checkListFlags, describeYargsFailure, showingHelp } from './flags.js';
+import {
+  checkAfterDashDash,
+  checkBooleanFlags,
+  checkDashes,
+  checkListFlags,
+  checkNegations,
+  describeYargsFailure,
+  showingHelp,
+} from './flags.js';
 import type { Command } from './command.js';
 import { COMMANDS, commandNames, findCommand } from './commands.js';
 import { ExitStatus } from './exitStatus.js';
@@ -72,6 +80,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     argv = checkDashes(argv);
     argv = translateHeyFlags(argv);
     checkBooleanFlags(argv);
+    // A misspelt command is said first (yargs), before what its flags would have been.
+    const named = argv.find((a) => !a.startsWith('-'));
+    if (named !== undefined && findCommand(named) !== undefined && argv.some((a) => a.startsWith('--no-')))
+      checkNegations(argv, optionsOf(argv));
     checkListFlags(argv);
     argv = scenarioFirst(argv);
     showingHelp(argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--help'));

@@ -21,7 +21,7 @@ export const mergeCommand = defineCommand({
     checkOutputArgs(args, args.files);
     const files = args.files.map((source) => ({
       source,
-      output: parseJsonDocument(readText(source, 'the shard', 'a JSON file written by sim sweep --json'), source) as SweepOutput,
+      output: parseJsonDocument(readText(source, 'the shard', 'a JSON file written by sim sweep --json', 'json'), source) as SweepOutput,
     }));
     emitSweep(mergeShards(files), args, io);
   },

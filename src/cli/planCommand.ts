@@ -17,6 +17,7 @@ import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { loadSweep } from './loadSweep.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
 import { numberFlag, numberOption, singleValue } from './flags.js';
+import { printable } from './printable.js';
 
 export const planCommand = defineCommand({
   command: 'plan <scenario>',
@@ -78,7 +79,7 @@ export const planCommand = defineCommand({
       withJson(
         json,
         () => `${JSON.stringify(result, null, 2)}\n`,
-        () => text,
+        () => printable(text, Number.POSITIVE_INFINITY),
       ),
     );
     if (plotDir !== undefined) {
@@ -100,6 +101,9 @@ function costKeys(text: string | undefined): CostKey[] {
     if (!(COST_KEYS as readonly string[]).includes(k))
       throw new UserError(`--cost ${text}: ${msg.notOneOf(COST_KEYS, JSON.stringify(k), nearest(k, COST_KEYS))}`);
   }
+  // As --free and --target: a key named twice is a slip (the second comparison decides nothing).
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (twice !== undefined) throw new UserError(`--cost ${text}: ${twice} is named twice; name each cost once`);
   return keys as CostKey[];
 }
 

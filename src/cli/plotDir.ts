@@ -1,7 +1,7 @@
 // The folder `--plot` writes to: made ready before the run, so that one that cannot be
 // written fails at once, in one line (exit 2), with no report printed. Light on
 // purpose: the CLI loads it on every run, and the renderers only when they are needed.
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 
@@ -30,7 +30,19 @@ export function preparePlotDir(dir: string): void {
   } catch (e) {
     throw plotError(dir, e);
   }
+  // A folder where a chart's file goes (DIR/latency.svg/) failed only when that chart was
+  // written, after the report was printed and the charts before it were written (exit 2,
+  // "--plot DIR/latency.svg: cannot write the charts: DIR/latency.svg: cannot write: ...").
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    // A link to nothing is a file to be replaced, as atomicWrite replaces one.
+    const isFolder = PLOT_FILE.test(name) && (statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false);
+    if (isFolder) throw plotError(path, Object.assign(new Error(path), { code: 'EISDIR' }));
+  }
 }
+
+/** The names writePlots gives its files: NAME.vl.json, NAME.svg, NAME.png and report.html. */
+const PLOT_FILE = /\.(?:vl\.json|svg|png)$|^report\.html$/;
 
 /**
  * mkdir -p, one folder at a time. Node's own (mkdirSync with recursive) spins for ever on a
@@ -69,10 +81,12 @@ export function plotError(path: string, e: unknown): UserError {
           ? 'read-only file system'
           : code === 'ENOSPC'
             ? 'no space left on the device'
-            : code === 'ENOFOLDER'
-              ? `no folder can be made at ${(e as NodeJS.ErrnoException).path}: its parent takes none (a file system such as /proc, or a symbolic link to nothing)`
-              : code === 'ENOENT'
-                ? 'no such folder'
-                : (e as Error).message;
+            : code === 'EISDIR'
+              ? 'a folder is in the way where a chart file goes: move it, or give --plot another folder'
+              : code === 'ENOFOLDER'
+                ? `no folder can be made at ${(e as NodeJS.ErrnoException).path}: its parent takes none (a file system such as /proc, or a symbolic link to nothing)`
+                : code === 'ENOENT'
+                  ? 'no such folder'
+                  : (e as Error).message;
   return new UserError(`--plot ${path}: cannot write the charts: ${why}`);
 }

@@ -7,6 +7,7 @@ import type { SweepOutput } from '../analysis/sweep/sweep.js';
 import { UserError } from '../scenario/errors.js';
 import type { Io } from './main.js';
 import { atomicWrite, batched, checkDistinct, checkWritable } from './atomicWrite.js';
+import { printable } from './printable.js';
 
 export interface OutputArgs {
   /** undefined: not asked; '': to stdout; else a file. */
@@ -35,7 +36,8 @@ export function emitSweep(out: SweepOutput, args: OutputArgs, io: Io): void {
   if (args.json === '') for (const piece of batched(sweepJson(out))) io.out(piece);
   else if (args.csv === '') for (const piece of batched(sweepCsv(out))) io.out(piece);
   else {
-    io.out(sweepText(out));
+    // The scenario's name and the --vary values are the user's: no escape code reaches the terminal (as sim run's report).
+    io.out(printable(sweepText(out), Number.POSITIVE_INFINITY));
     return;
   }
   // The table carries its warnings; JSON and CSV on stdout leave them to stderr.

@@ -148,6 +148,8 @@ function expectedType(expected: string): string {
     boolean: 'true or false',
     array: 'a list',
     object: 'an object',
+    // measured, fitted and notes: an object of field paths (zod says "record").
+    record: 'an object',
   };
   return words[expected] ?? expected;
 }

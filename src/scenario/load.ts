@@ -13,7 +13,7 @@ import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, parseJsonValue, pathKey, type JsonLocation } from './jsonText.js';
 import { applyOverride, type Override } from './overrides.js';
 import { MAX_LIST, scenarioSchema, type Scenario } from './schema.js';
-import { MAX_FLEET_WORKERS, MAX_PER_CORE_CORES } from './units.js';
+import { MAX_FLEET_WORKERS, MAX_PER_CORE_CORES, MIN_POSITIVE_SECONDS } from './units.js';
 
 /**
  * The text each parsed document was read from, kept beside the document itself: where its
@@ -153,6 +153,14 @@ export function validateScenario(
       if (g.cpuLimit !== undefined && f.instancesPerHost > 1)
         fail(['fleet', 'groups', i, 'cpuLimit'], msg.cpuLimitPacked(f.instancesPerHost));
     });
+    // A quota that rounds to 0 us was "internal error: QuotaCpu: quota and period must be positive".
+    const quotas: [PropertyKey[], number | undefined][] = [
+      [['fleet', 'cpuLimit'], f.cpuLimit],
+      ...(f.groups ?? []).map((g, i): [PropertyKey[], number | undefined] => [['fleet', 'groups', i, 'cpuLimit'], g.cpuLimit]),
+    ];
+    for (const [path, limit] of quotas)
+      if (limit !== undefined && limit * f.cpuPeriod < MIN_POSITIVE_SECONDS)
+        fail(path, msg.quotaBelowTick(limit, f.cpuPeriod, MIN_POSITIVE_SECONDS));
     f.otherClients.forEach((c, i) => {
       if (c.holds === 'perTask' && (c.taskRate === undefined || c.taskTime === undefined))
         fail(
@@ -240,15 +248,27 @@ function locator(raw: unknown, file: string, overrides: readonly Override[]): Lo
     read ??= parseJsonText(text).locations;
     return read;
   };
+  const common = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => {
+    let n = 0;
+    while (n < a.length && n < b.length && String(a[n]) === String(b[n])) n++;
+    return n;
+  };
   return (path) => {
     for (let i = overrides.length - 1; i >= 0; i--) {
       const set = overrides[i].path;
       // The problem is inside what the override set, or is the override's own (unknown) key.
       const n = Math.min(set.length, path.length);
-      if (n > 0 && set.slice(0, n).every((k, j) => String(k) === String(path[j]))) return overrides[i].source;
+      if (n > 0 && common(set, path) === n) return overrides[i].source;
     }
     if (text === undefined) return file;
     const locations = locationsOf(text);
+    // Or inside an object or a list item the override made on its way, which the file does
+    // not have: `--set app.steps[1].time=1` adds a step without a kind (this said
+    // "scenario.json:5:12: at app.steps[1].kind", a place in the file that is not wrong).
+    for (let i = overrides.length - 1; i >= 0; i--) {
+      const n = common(overrides[i].path, path);
+      if (n > 0 && !locations.has(pathKey(path.slice(0, n)))) return overrides[i].source;
+    }
     // A missing field has no place of its own: point at the nearest enclosing one.
     for (let n = path.length; n > 0; n--) {
       const at = locations.get(pathKey(path.slice(0, n)));

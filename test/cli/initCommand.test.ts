@@ -113,7 +113,8 @@ describe('sim init options', () => {
 
   it.each([
     [['--worker-class', 'gevnt'], /--worker-class gevnt: .*did you mean "gevent"/],
-    [['--query', 'soon'], /--query soon: expected the query's time, seconds \(0\.02\) or a duration such as 20ms/],
+    [['--query', 'soon'], /--query soon: expected the query's time > 0, seconds \(0\.02\) or a duration such as 20ms/],
+    [['--query', '0'], /--query 0: expected the query's time > 0/],
     [['--workers', '0'], /--workers 0: expected a whole number >= 1/],
     [['--worker-class', 'gevent', '--threads', '4'], /--threads: only gthread workers have threads/],
     [['--set', 'server.workerz=2'], /unknown key "workerz"; did you mean "workers"\?/],
@@ -124,6 +125,13 @@ describe('sim init options', () => {
     expect(out).toBe('');
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
   });
+});
+
+// Input hunt: --query 1e-3 was refused as not "seconds (0.02)", where --p99 takes 3e-1.
+it('sim init --query takes seconds in exponent form, as --p99 does', async () => {
+  const { code, out } = await sim('init', '--query', '1e-3');
+  expect(code).toBe(0);
+  expect(JSON.parse(out).app.steps[1]).toMatchObject({ kind: 'dbQuery', time: 0.001 });
 });
 
 describe('description is optional', () => {

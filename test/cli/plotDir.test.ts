@@ -1,7 +1,7 @@
 // --plot DIR is made before the run (src/cli/plotDir.ts): a folder that cannot be made is
 // one line and exit 2, at once, with no report printed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,20 @@ describe('sim run --plot DIR', () => {
     );
     expect(r.out).toBe('');
     expect(r.code).toBe(2);
+  });
+
+  // Input hunt: failed only when latency.svg was written: after the report was printed and
+  // timeline's three files were, with the path twice in the message.
+  it('with a folder where a chart file goes: refused before the run, nothing written', async () => {
+    const plots = join(dir, 'in-the-way');
+    mkdirSync(join(plots, 'latency.svg'), { recursive: true });
+    const r = await sim('run', scenario, '--plot', plots);
+    expect(r.err).toBe(
+      `sim: --plot ${plots}/latency.svg: cannot write the charts: a folder is in the way where a chart file goes: move it, or give --plot another folder\n`,
+    );
+    expect(r.out).toBe('');
+    expect(r.code).toBe(2);
+    expect(readdirSync(plots)).toEqual(['latency.svg']);
   });
 
   it('makes the folders that are missing, several levels deep', async () => {

@@ -7,8 +7,8 @@ export interface ErrorCase {
   /** Section of docs/errors.md. */
   group: string;
   what: string;
-  /** The scenario file's text, when the case needs one (written as scenario.json). */
-  file?: string;
+  /** The scenario file's text, when the case needs one (written as scenario.json); bytes for one not in UTF-8. */
+  file?: string | Uint8Array;
   /** Shown in the table: what the file or the command line holds. */
   shown: string;
   /** Arguments of `sim`; "scenario.json" stands for the case's file. */
@@ -117,6 +117,34 @@ export const ERROR_CASES: ErrorCase[] = [
     '--csv report.csv: cannot write: --json writes there too',
     'Files',
   ),
+  // Input hunt: said "the file exists; give another name, or --force to overwrite it", and --force did not.
+  flag(
+    'sim init --out onto a folder (input hunt)',
+    ['init', '--out', '.'],
+    '--out .: cannot write: is a directory, expected a file name',
+    'Files',
+  ),
+  // Input hunt: a UTF-16 file (Windows PowerShell's > writes one) was "not valid JSON:
+  // expected a value, got "\ufffd"", or for a load tester's output "not an output of a load
+  // tester sim knows"; a Latin-1 byte was read as U+FFFD, into the description or a key.
+  {
+    group: 'Files',
+    what: 'a scenario in UTF-16 (input hunt)',
+    file: Buffer.from(`\ufeff${scenario({})}`, 'utf16le'),
+    shown: 'sim run scenario.json, saved as UTF-16 with its byte-order mark',
+    argv: run,
+    exit: 2,
+    names: 'scenario.json: cannot read the scenario: UTF-16LE text',
+  },
+  {
+    group: 'Files',
+    what: 'a scenario with a byte that is not UTF-8 (input hunt)',
+    file: Buffer.from(scenario({ description: 'caf\u00e9' }), 'latin1'),
+    shown: 'sim run scenario.json, its description "caf\u00e9" saved in Latin-1',
+    argv: run,
+    exit: 2,
+    names: 'scenario.json:2:22: not valid JSON: the byte 0xE9 is not UTF-8 text',
+  },
   // Issue 17, item 3: was read whole (gigabytes of /dev/zero).
   {
     group: 'Files',
@@ -244,6 +272,8 @@ export const ERROR_CASES: ErrorCase[] = [
     'fitted["database.forkTime"]',
   ),
   field('a budget of zero events', { limits: { maxEvents: 0 } }, 'limits.maxEvents'),
+  // Input hunt: said "expected record" (zod's word).
+  field('notes as a list (input hunt)', { notes: ['measured on Linux'] }, 'at notes: expected an object, got a list of 1 item'),
   field('a list where an object belongs', { server: [] }, 'server'),
   // Issue 17: bounds from reality, and the defects they fix.
   field(
@@ -292,6 +322,12 @@ export const ERROR_CASES: ErrorCase[] = [
     'a CPU limit on instances packed on one host (fleet)',
     { fleet: { instances: 4, instancesPerHost: 2, cpuLimit: 1 } },
     'fleet.cpuLimit: expected instancesPerHost 1 with a cpuLimit, got 2',
+  ),
+  // Input hunt: cpuLimit 1e-9 (a quota that rounds to 0 us) was "internal error: QuotaCpu: quota and period must be positive" (exit 1).
+  field(
+    'a CPU quota under a microsecond (fleet, input hunt)',
+    { fleet: { instances: 2, cpuLimit: 1e-9 } },
+    'at fleet.cpuLimit: expected a CPU quota (cpuLimit x cpuPeriod) of at least 0.000001 s',
   ),
   field(
     'a per-task database client without its task rate (fleet)',
@@ -587,6 +623,18 @@ export const ERROR_CASES: ErrorCase[] = [
   // Fresh-eyes audit: said "unknown option -1s" (yargs read -1s as the options -1 and -s).
   flag('a negative duration after its flag (audit)', [...run, '--max-sim-time', '-1s'], '--max-sim-time -1s: at limits.maxSimTime'),
   flag('a negative p99 after its flag (audit)', [...plan, '--target-rps', '10', '--p99', '-1s'], '--p99 -1s: expected seconds > 0'),
+  // Input hunt: said "scenario.json:5:12: at app.steps[1].kind", a place in the file that is not wrong.
+  flag(
+    '--set of a new step without its kind (input hunt)',
+    [...run, '--set', 'app.steps[1].time=1'],
+    '--set app.steps[1].time=1: at app.steps[1].kind: missing required field',
+  ),
+  // Input hunt: yargs gives every option a --no- form: --no-set was "internal error:
+  // expression.indexOf is not a function" (exit 1), --no-plot Node's words on a path of
+  // type boolean, --no-seed "--seed false: ... got boolean false", --no-chek "unexpected argument".
+  flag('--no- of a repeatable flag (input hunt)', [...run, '--no-set'], '--no-set: --set takes a value and has no --no- form'),
+  flag('--no- of an output flag (input hunt)', [...run, '--no-plot'], '--no-plot: --plot takes a value and has no --no- form'),
+  flag('a misspelt --no- switch (input hunt)', [...run, '--no-chek'], 'unknown option --no-chek; did you mean --no-check?'),
 
   // --- Sweeps and plans ---
   // Said only "--target-rps: expected a value", then on the next try "--p99: ... e.g. --p99 VALUE".
@@ -719,6 +767,13 @@ export const ERROR_CASES: ErrorCase[] = [
     '--p99 0: expected seconds > 0 (0.3) or a duration ("300ms"), got "0"',
     'Sweeps and plans',
   ),
+  // Input hunt: taken silently, where --free and --target refuse a name given twice.
+  flag(
+    'a cost named twice (input hunt)',
+    [...plan, '--target-rps', '10', '--p99', '1', '--cost', 'cores,workers,cores'],
+    '--cost cores,workers,cores: cores is named twice; name each cost once',
+    'Sweeps and plans',
+  ),
   flag(
     'a plan for every replication with only one',
     [...plan, '--target-rps', '10', '--p99', '1', '--every-replication'],
@@ -778,6 +833,26 @@ export const ERROR_CASES: ErrorCase[] = [
     'put --vary server.workers=1,2 first',
     'Sweeps and plans',
   ),
+  // Input hunt: a shard whose header had no "vary" (or null for "sweep") was "internal
+  // error: Cannot read properties of undefined (reading 'map')" (exit 1).
+  {
+    group: 'Sweeps and plans',
+    what: 'a shard whose header lost its --vary (input hunt)',
+    file: '{"sweep":{"scenario":"s","replications":1,"points":1},"points":[]}\n',
+    shown: 'sim merge scenario.json with {"sweep":{"scenario":"s","replications":1,"points":1},"points":[]}',
+    argv: ['merge', 'scenario.json'],
+    exit: 2,
+    names: 'scenario.json: at sweep.vary: expected a list of the --vary expressions',
+  },
+  {
+    group: 'Sweeps and plans',
+    what: 'a shard whose header is null (input hunt)',
+    file: '{"sweep":null,"points":[]}\n',
+    shown: 'sim merge scenario.json with {"sweep":null,"points":[]}',
+    argv: ['merge', 'scenario.json'],
+    exit: 2,
+    names: 'scenario.json: not the JSON output of sim sweep',
+  },
 
   // --- Limits: work predictably beyond a budget is refused before the run (issue 17,
   // "refused before it starts, with the estimate"); a budget that runs out during the run

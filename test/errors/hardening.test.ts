@@ -124,6 +124,57 @@ describe('issue 17, High: small inputs that crashed or took gigabytes', () => {
     );
   });
 
+  // Input hunt: a UTF-16 output (Windows PowerShell's `hey ... > out.txt`) was "not an
+  // output of a load tester sim knows", a UTF-16 shard "not valid JSON: expected a value".
+  it('input hunt: a UTF-16 load tester output, access log or shard is named as UTF-16, not as an unknown format', async () => {
+    const text = readFileSync('test/fixtures/hey/patched-c10.r1.txt', 'utf8');
+    const utf16 = join(dir, 'hey-utf16.txt');
+    writeFileSync(utf16, Buffer.from(`\ufeff${text}`, 'utf16le'));
+    const run = async (argv: string[]) => {
+      let err = '';
+      const code = await main(argv, { out: () => {}, err: (t) => (err += t) });
+      return { code, out: '', err };
+    };
+    for (const argv of [
+      ['compare', scenario, utf16],
+      ['fit', scenario, '--access-log', utf16],
+      ['merge', utf16],
+    ]) {
+      const r = await run(argv);
+      expect(r.code).toBe(2);
+      refused(r, `${utf16}: cannot read the `);
+      expect(r.err).toContain("UTF-16LE text (as Windows PowerShell's > writes), expected UTF-8");
+    }
+    // A UTF-8 output cut inside a character (its histogram's bars) is read as before: the
+    // message names the line where it was cut, not the byte.
+    const cut = join(dir, 'hey-cut.txt');
+    const bytes = Buffer.from(text, 'utf8');
+    writeFileSync(cut, bytes.subarray(0, bytes.indexOf(Buffer.from('\u25a0', 'utf8')) + 1));
+    refused(await run(['compare', scenario, cut]), `${cut}:12: expected a histogram line`);
+  });
+
+  // Input hunt: /dev/stdout is a link to /proc/self/fd/1, and that one to "pipe:[123]" when
+  // the output is piped: followed as a path, it was "cannot write: no such folder" (exit 2);
+  // sim init said "the file exists; ... --force" of it.
+  it('input hunt: --out /dev/stdout and --json /dev/stderr write into a pipe', () => {
+    const piped = (command: string) => spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8', timeout: 60_000 });
+    const run = piped(`node bin/sim.js run ${scenario} --out /dev/stdout | cat`);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Requests/sec:');
+    const json = piped(`node bin/sim.js run ${scenario} --json /dev/stderr 2>&1 >/dev/null | cat`);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout).scenario).toBe('scenario');
+    const init = piped('node bin/sim.js init --out /dev/stdout | cat');
+    expect(init.status).toBe(0);
+    expect(JSON.parse(init.stdout).description).toContain('sim init');
+    // A socket (Node's child_process makes standard output one) has no name to open: said so.
+    refused(
+      simProcess(['run', scenario, '--out', '/dev/stdout']),
+      '--out /dev/stdout: cannot write: a socket, which cannot be opened by its name',
+    );
+  });
+
   it('item 4: 1e9 and 2^53 replications are refused before anything is allocated', () => {
     refused(
       simProcess(['sweep', scenario, '--vary', 'server.workers=1,2', '--replications', '1000000000']),
@@ -204,6 +255,26 @@ describe('issue 17, Low', () => {
     expect(r.code).toBe(2);
     expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(r.err).toContain('\\u001b[2J');
+  });
+
+  // Input hunt: sim run's report escaped them, but the text of sim sweep, plan, compare and
+  // fit printed the scenario's name (or file name) as it was: "Sweep of <ESC>[2J..." cleared the screen.
+  it('input hunt: a name with an escape code is escaped in every text output, not sent to the terminal', async () => {
+    const file = join(dir, 'named-\u001b[2J.json');
+    writeFileSync(file, JSON.stringify({ ...base, name: 'x\u001b]0;owned\u0007' }));
+    const hey = 'test/fixtures/hey/patched-c10.r1.txt';
+    for (const argv of [
+      ['sweep', file, '--vary', 'server.workers=1,2'],
+      ['plan', file, '--vary', 'server.workers=1,2', '--target-rps', '10', '--p99', '1'],
+      ['compare', file, hey],
+      ['fit', file, hey, '--free', 'app.steps[0].time', '--max-evaluations', '5'],
+    ]) {
+      const r = await sim(...argv);
+      expect(r.code, argv[0]).toBeLessThanOrEqual(1);
+      expect(r.out, argv[0]).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      // fit's text names the hey outputs, not the scenario.
+      if (argv[0] !== 'fit') expect(r.out, argv[0]).toMatch(/\\u001b/);
+    }
   });
 
   describe('item 19: sim compare refuses hey outputs that cannot be', () => {

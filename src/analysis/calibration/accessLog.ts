@@ -200,7 +200,7 @@ export interface AccessLogFit {
 const MICROSECOND = 1e-6;
 const round = (x: number) => Math.max(MICROSECOND, Number((Math.round(x / MICROSECOND) * MICROSECOND).toFixed(6)));
 
-export function fitAccessLog(log: AccessLog, interval?: number): AccessLogFit {
+export function fitAccessLog(log: AccessLog, interval?: number, source = 'the log'): AccessLogFit {
   const arrivals = log.entries.map((e) => e.arrival).sort((a, b) => a - b);
   const start = Math.floor(arrivals[0]);
   const span = arrivals[arrivals.length - 1] - arrivals[0];
@@ -221,7 +221,10 @@ export function fitAccessLog(log: AccessLog, interval?: number): AccessLogFit {
     if (list === undefined) groups.set(key, [e]);
     else list.push(e);
   }
-  if (groups.size > MAX_LIST) throw new UserError(`the log has ${groups.size} routes; a scenario takes at most ${MAX_LIST} endpoints`);
+  if (groups.size > MAX_LIST)
+    throw new UserError(
+      `${source}: ${groups.size} routes (method and path, numeric and hex ids merged as :id): expected at most ${MAX_LIST}, a scenario's endpoints; keep the busiest routes (grep them out of the log)`,
+    );
   const endpoints = [...groups].map(([name, list]) => {
     const times = list.map((e) => Math.max(e.duration, MICROSECOND)).sort((a, b) => a - b);
     // The lognormal through the log's median and p90 (z(0.9) = 1.2816): it reproduces the

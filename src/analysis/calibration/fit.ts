@@ -22,6 +22,7 @@ import { HEY_PERCENTILES, type HeyReport } from './heyOutput.js';
 import type { MeasuredRun } from './measuredRun.js';
 import { nelderMead } from '../math/nelderMead.js';
 import { scenarioForRun } from './scenarioForRun.js';
+import { MAX_SECONDS } from '../../scenario/units.js';
 
 export const FIT_TARGETS = [
   'requestsPerSec',
@@ -153,9 +154,14 @@ export function fit(raw: unknown, runs: readonly MeasuredRun[], sets: readonly s
   };
 }
 
-/** Values in seconds, rounded to the simulator's clock (integer microseconds). */
+/**
+ * Values in seconds, rounded to the simulator's clock (integer microseconds), and at most
+ * the longest duration a field takes: a search from a long start (--set app.steps[0].time=1e9)
+ * stepped to twice it, which the scenario refused as if the file had said it ("at
+ * app.steps[0].time: expected a number <= 1000000000, got number 1999999999.999995").
+ */
 function toSeconds(logValues: number[]): number[] {
-  return logValues.map((v) => Math.round(Math.exp(v) / MICROSECOND) * MICROSECOND).map((v) => Number(v.toFixed(6)));
+  return logValues.map((v) => Math.min(MAX_SECONDS, Math.round(Math.exp(v) / MICROSECOND) * MICROSECOND)).map((v) => Number(v.toFixed(6)));
 }
 
 function startValues(base: Record<string, unknown>, free: readonly string[], label: string, overrides: readonly Override[]): number[] {

@@ -15,7 +15,7 @@ export function mergeShards(files: readonly ShardFile[]): SweepOutput {
   if (files.length === 0) throw new UserError('merge: name the shard outputs to join (JSON written by sim sweep --shard i/n --json FILE)');
   for (const f of files) {
     const o = f.output as Partial<SweepOutput> | null;
-    if (o === null || typeof o !== 'object' || typeof o.sweep !== 'object' || !Array.isArray(o.points)) {
+    if (o === null || typeof o !== 'object' || o.sweep === null || typeof o.sweep !== 'object' || !Array.isArray(o.points)) {
       throw new UserError(`${f.source}: not the JSON output of sim sweep (expected "sweep" and "points")`);
     }
   }
@@ -122,11 +122,17 @@ function checkShard(f: ShardFile): void {
       `${f.source}: at ${path}: expected ${expected}, got ${describe(found)} (not a file written by sim sweep --json, or edited since)`,
     );
   };
+  if (Array.isArray(o.sweep)) fail('sweep', 'an object', o.sweep);
   const h = o.sweep as unknown as Record<string, unknown>;
   if (!Number.isInteger(h.points) || (h.points as number) < 1 || (h.points as number) > MAX_GRID_POINTS)
     fail('sweep.points', `a whole number from 1 to ${MAX_GRID_POINTS}`, h.points);
   if (!Number.isInteger(h.replications) || (h.replications as number) < 1)
     fail('sweep.replications', 'a whole number >= 1', h.replications);
+  // The text, the CSV and the charts print the header's scenario and --vary: a shard
+  // without them was "internal error: Cannot read properties of undefined (reading 'map')".
+  if (typeof h.scenario !== 'string') fail('sweep.scenario', 'a string', h.scenario);
+  if (!Array.isArray(h.vary) || h.vary.length === 0 || h.vary.some((v) => typeof v !== 'string'))
+    fail('sweep.vary', 'a list of the --vary expressions, such as ["server.workers=1,2"]', h.vary);
   const total = h.points as number;
   o.points.forEach((point, i) => {
     const at = `points[${i}]`;

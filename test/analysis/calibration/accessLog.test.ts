@@ -232,3 +232,17 @@ describe("a log longer than half an hour: the scenario carries a simulated-time 
     expect(events.limits).toEqual({ maxEvents: 5e6, maxSimTime: 172_800 });
   });
 });
+
+// Input hunt: said "the log has 20001 routes; a scenario takes at most 10000 endpoints",
+// without the file or what to do.
+describe('a log of more routes than a scenario takes endpoints', () => {
+  it('is refused naming the file, the bound and what to keep', () => {
+    const lines = Array.from(
+      { length: 10_001 },
+      (_, i) => `127.0.0.1 - - [01/Dec/2026:00:00:00 +0000] "GET /p${i} HTTP/1.1" 200 3 "-" "curl" 0.002\n`,
+    );
+    expect(() => fitAccessLog(parseAccessLog(lines.join(''), 'routes.log'), undefined, 'routes.log')).toThrow(
+      'routes.log: 10001 routes (method and path, numeric and hex ids merged as :id): expected at most 10000',
+    );
+  });
+});

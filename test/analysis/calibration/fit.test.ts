@@ -78,3 +78,23 @@ describe('fit refuses what it cannot fit', () => {
     });
   }
 });
+
+// Input hunt: from the longest start a field takes, the search stepped to twice it, and
+// the scenario refused the fit's own value as if the file had said it ("at
+// database.forkTime: expected a number <= 1000000000, got number 1999999999.999995").
+describe('fit from the longest duration a field takes', () => {
+  it('keeps every value it tries within the field, and ends', () => {
+    const r = fit(
+      start,
+      [measuredBySimulation(truth, 10)],
+      ['database.forkTime=1000000000'],
+      {
+        free: ['database.forkTime'],
+        maxEvaluations: 20,
+      },
+      's.json',
+    );
+    expect(r.parameters[0].start).toBe(1e9);
+    expect(r.parameters[0].fitted).toBeLessThanOrEqual(1e9);
+  });
+});
