@@ -2,7 +2,7 @@
 // docs/validation.md's table "By kind of stack" for the scenario's own kind (stackKind.ts).
 // A prediction is only as good as the model has been on real stacks of its kind, and the
 // kinds differ several-fold in how far the model scatters; the report says which applies.
-import { POINTS_500_TOLERANCE, RPS_TOLERANCE } from '../analysis/calibration/targets.js';
+import { POINTS_500_TOLERANCE, RPS_TOLERANCE } from '../analysis/calibration/tolerances.js';
 import { withSign } from '../analysis/format.js';
 import type { Scenario } from '../scenario/schema.js';
 import { KIT_RECORD } from './kitRecord.js';

@@ -1,10 +1,9 @@
 // What a row of the validation page must meet, and the median and range both of its sides
 // are given as: the pieces the page's tables (validation.ts, kindTable.ts) share.
+import { POINTS_500_TOLERANCE, RPS_TOLERANCE } from './tolerances.js';
 import type { Spread, ValidationRow } from './validation.js';
 
-/** Within ±15 % on Requests/sec and 10 points on the 500 fraction (issue 15's targets). */
-export const RPS_TOLERANCE = 0.15;
-export const POINTS_500_TOLERANCE = 10;
+export { POINTS_500_TOLERANCE, RPS_TOLERANCE };
 
 export function spreadOf(values: readonly number[]): Spread {
   const s = [...values].sort((a, b) => a - b);
