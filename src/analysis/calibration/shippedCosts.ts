@@ -14,7 +14,7 @@ export const SHIPPED_SCENARIO = 'calibration/measured-linux-2core.json';
  * The costs a series measures on its machine (src/scenario/costs.ts's registry less the
  * app's own, the query's CPU and a handler's CPU step), by section; and those of the connect step.
  */
-const MACHINE_COSTS: Record<string, readonly string[]> = {
+export const MACHINE_COSTS: Record<string, readonly string[]> = {
   client: ['requestCpu', 'dialCpu'],
   server: ['requestCpu', 'acceptCpu', 'switchCpu', 'errorCpu'],
   machine: ['wakeupLatency'],
@@ -32,7 +32,7 @@ const MACHINE_COSTS: Record<string, readonly string[]> = {
     'transactionControlCpu',
   ],
 };
-const CONNECT_COSTS = ['cpu', 'startCpu', 'turnCpu', 'backToBackShare', 'contendedCpu'];
+export const CONNECT_COSTS = ['cpu', 'startCpu', 'turnCpu', 'backToBackShare', 'contendedCpu'];
 
 type Raw = Record<string, any>;
 
@@ -71,8 +71,16 @@ export interface ShippedTransfer {
   rows: ValidationRow[];
 }
 
-/** Prices again, with the shipped costs, the rows of `planFile` (paths relative to `root`) whose series measured its own. */
-export function runShippedTransfer(root: string, planFile: string, results: string): ShippedTransfer {
+/** The series of `plan` that measured their own machine (their scenario files). */
+export function ownSeries(root: string, plan: ValidationPlan): string[] {
+  return [...new Set(plan.configurations.map((c) => c.scenario ?? plan.scenario))].filter((f) => measuredItsOwn(root, f));
+}
+
+/**
+ * Prices again, with the shipped costs, the rows of `planFile` (paths relative to `root`)
+ * whose series measured its own; `costsFor`: other costs for a series than the shipped ones.
+ */
+export function runShippedTransfer(root: string, planFile: string, results: string, costsFor?: (series: string) => Raw): ShippedTransfer {
   const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
   const shipped = JSON.parse(readFileSync(join(root, SHIPPED_SCENARIO), 'utf8')) as Raw;
   const indices = plan.configurations.flatMap((c, i) => (measuredItsOwn(root, c.scenario ?? plan.scenario) ? [i] : []));
@@ -91,7 +99,8 @@ export function runShippedTransfer(root: string, planFile: string, results: stri
   };
   try {
     for (const [f, t] of temporary) {
-      writeFileSync(join(root, t), JSON.stringify(withShippedCosts(JSON.parse(readFileSync(join(root, f), 'utf8')), shipped)));
+      const costs = costsFor === undefined ? shipped : costsFor(f);
+      writeFileSync(join(root, t), JSON.stringify(withShippedCosts(JSON.parse(readFileSync(join(root, f), 'utf8')), costs)));
     }
     writeFileSync(join(root, planOut), JSON.stringify(transferred));
     return { indices, rows: runValidation(root, planOut, results) };
