@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONNECT_COSTS, MACHINE_COSTS, ownSeries, runShippedTransfer } from '../dist/analysis/calibration/shippedCosts.js';
 import { withinTargets } from '../dist/analysis/calibration/validation.js';
+import { meanSeconds as meanOf } from '../dist/scenario/durations.js';
 import { STACK_KINDS } from '../dist/report/stackKind.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,27 +22,6 @@ const plan = JSON.parse(readFileSync(join(root, PLAN), 'utf8'));
 const series = ownSeries(root, plan);
 const raws = new Map(series.map((f) => [f, JSON.parse(readFileSync(join(root, f), 'utf8'))]));
 const connectOf = (raw) => (raw.app?.steps ?? []).find((s) => s.kind === 'dbConnect') ?? {};
-
-/** A cost's mean, seconds: a number, or a distribution of the scenario format. */
-function meanOf(v) {
-  if (typeof v === 'number') return v;
-  switch (v.dist) {
-    case 'constant':
-      return v.value;
-    case 'exponential':
-      return v.mean;
-    case 'uniform':
-      return (v.min + v.max) / 2;
-    case 'lognormal':
-      return v.median * Math.exp((v.sigma * v.sigma) / 2);
-    case 'choice': {
-      const w = v.weights ?? v.values.map(() => 1);
-      const total = w.reduce((a, b) => a + b, 0);
-      return v.values.reduce((sum, x, i) => sum + x * w[i], 0) / total;
-    }
-  }
-  throw new Error(`no mean for ${JSON.stringify(v)}`);
-}
 
 /** Of the values given, the one whose mean is the median (the lower one of an even count). */
 function medianValue(values) {

@@ -4,8 +4,7 @@
 // real runs of the same kind, and the two cannot disagree on what a kind is. A kind is told
 // from the scenario alone, not from a run's outcome, so every seed of it has the same one.
 import { databaseSchema } from '../scenario/databaseSchema.js';
-import { toSeconds } from '../engine/time.js';
-import { toDistribution } from '../scenario/durations.js';
+import { meanSeconds as mean } from '../scenario/durations.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -47,7 +46,6 @@ export function stackKind(scenario: Scenario): StackKind | undefined {
   // A connection held a second by pg_sleep is held waiting; one that opens, runs the actors
   // query and closes spends its life on CPU (the handshake's and the query's): which one a
   // request's connection is more like.
-  const mean = (spec: Parameters<typeof toDistribution>[0]) => toSeconds(toDistribution(spec).mean);
   const waits = queries.reduce((sum, q) => sum + mean(q.time), 0);
   const perConnection = database.backendStartupCpu + database.backendStartCpu + database.backendExitCpu;
   const computes =

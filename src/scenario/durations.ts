@@ -22,3 +22,23 @@ export function toDistribution(spec: DurationSpec): Distribution {
       );
   }
 }
+
+/** The mean of a duration, seconds. */
+export function meanSeconds(d: DurationSpec): number {
+  if (typeof d === 'number') return d;
+  switch (d.dist) {
+    case 'constant':
+      return d.value;
+    case 'exponential':
+      return d.mean;
+    case 'uniform':
+      return (d.min + d.max) / 2;
+    case 'lognormal':
+      return d.median * Math.exp((d.sigma * d.sigma) / 2);
+    case 'choice': {
+      const weights = d.weights ?? d.values.map(() => 1);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      return d.values.reduce((acc, v, i) => acc + v * weights[i], 0) / sum;
+    }
+  }
+}

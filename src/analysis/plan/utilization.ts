@@ -3,11 +3,12 @@
 // demand for, and set beside the occupancy the run measured where a gauge tracks it, so
 // the two are a cross-check of each other. The busiest resource is the one that
 // saturates first as the load grows; when one dominates, X <= c / D bounds throughput.
+import { meanSeconds } from '../../scenario/durations.js';
 import { instanceScenarios } from '../../scenario/resolveFleet.js';
 import { toSeconds } from '../../engine/time.js';
 import type { RunResult } from '../../model/system.js';
 import type { RunSummary } from '../../report/summary.js';
-import type { DurationSpec, Scenario } from '../../scenario/schema.js';
+import type { Scenario } from '../../scenario/schema.js';
 import type { TimelineData } from '../../stats/timeline.js';
 import { allSteps, databaseLimit, effectiveWorkerClass, handlerSlots, slotName } from './serverSlots.js';
 
@@ -124,26 +125,6 @@ function stepSeconds(step: NonNullable<Scenario['app']['steps']>[number]): numbe
       return meanSeconds(step.time) + meanSeconds(step.cpu) + meanSeconds(step.decodeCpu);
     default:
       return 0;
-  }
-}
-
-/** The mean of a duration, seconds. */
-function meanSeconds(d: DurationSpec): number {
-  if (typeof d === 'number') return d;
-  switch (d.dist) {
-    case 'constant':
-      return d.value;
-    case 'exponential':
-      return d.mean;
-    case 'uniform':
-      return (d.min + d.max) / 2;
-    case 'lognormal':
-      return d.median * Math.exp((d.sigma * d.sigma) / 2);
-    case 'choice': {
-      const weights = d.weights ?? d.values.map(() => 1);
-      const sum = weights.reduce((a, b) => a + b, 0);
-      return d.values.reduce((acc, v, i) => acc + v * weights[i], 0) / sum;
-    }
   }
 }
 
