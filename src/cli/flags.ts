@@ -220,7 +220,12 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
   const command = argv.find((a) => !a.startsWith('-'));
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (unknown) {
-    const name = unknown[1].split(', ')[0];
+    const names = unknown[1].split(', ');
+    // A misspelt command first, whatever yargs listed before it: `sim runn s.json --no-set`
+    // was "unexpected argument "set"" (yargs reads --no-set as set=false, an unknown option).
+    if (command !== undefined && names.includes(command) && !known.commands.includes(command))
+      return msg.unknownCommand(command, nearest(command, known.commands));
+    const name = names[0];
     // As typed: -x is -x, not --x; -xyz is read by yargs as -x -y -z.
     const asOption = argv.find(
       (a) => a === `--${name}` || a.startsWith(`--${name}=`) || (/^-[^-]/.test(a) && a.slice(1).split('=')[0].includes(name)),

@@ -507,6 +507,14 @@ export const ERROR_CASES: ErrorCase[] = [
   // --- Command line ---
   flag('no command', [], 'name a command'),
   flag('a misspelt command', ['runn', 'scenario.json'], '"runn"'),
+  // Review: said "unexpected argument "set"" (yargs reads --no-set as set=false), and with
+  // --set a=1 "unknown option --set; did you mean --set?".
+  flag('a misspelt command with --no-set (review)', ['runn', 'scenario.json', '--no-set'], 'unknown command "runn"; did you mean "run"?'),
+  flag(
+    'a misspelt command with --set (review)',
+    ['runn', 'scenario.json', '--set', 'seed=1'],
+    'unknown command "runn"; did you mean "run"?',
+  ),
   flag('no scenario file', ['run'], 'sim run <scenario.json>'),
   flag('two scenario files', [...run, 'other.json'], '"other.json"'),
   flag('a misspelt option', [...run, '--jsn'], '--jsn'),
