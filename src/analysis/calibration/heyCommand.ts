@@ -73,9 +73,18 @@ export function parseHeyCommand(line: string, where: string): HeyCommand {
   };
   const t = flags.get('t');
   if (t !== undefined && !/^\d+$/.test(t)) throw new UserError(`${where}: hey -t ${t}: expected whole seconds`);
+  const requests = count('n', HEY_DEFAULTS.requests);
+  const concurrency = count('c', HEY_DEFAULTS.concurrency);
+  // hey.go exits on it ("-n cannot be less than -c."); without -z, read as sent it was "sends 0 requests".
+  if (duration === undefined && requests < concurrency) {
+    const given = (name: 'n' | 'c', value: number) => `-${name} ${value}${flags.has(name) ? '' : " (hey's default)"}`;
+    throw new UserError(
+      `${where}: hey ${given('n', requests)} ${given('c', concurrency)}: hey refuses -n less than -c ("-n cannot be less than -c"): expected -n at least -c, or -z for a duration`,
+    );
+  }
   return {
-    requests: count('n', HEY_DEFAULTS.requests),
-    concurrency: count('c', HEY_DEFAULTS.concurrency),
+    requests,
+    concurrency,
     timeout: t === undefined ? HEY_DEFAULTS.timeout : Number(t),
     // hey treats -q 0 as no limit.
     rate: q === undefined || Number(q) === 0 ? undefined : Number(q),

@@ -48,6 +48,9 @@ describe('parseHeyCommand', () => {
     ['$ hey -t 1.5 http://x', /-t 1\.5: expected whole seconds/],
     ['$ hey -frobnicate http://x', /unknown hey flag -frobnicate/],
     ['$ hey -n', /-n needs a value/],
+    // Review: hey exits on these; read as sent they were "the command sends 0 requests".
+    ['$ hey -n 10 -c 100 http://x', /hey -n 10 -c 100: hey refuses -n less than -c \("-n cannot be less than -c"\)/],
+    ['$ hey -n 10 http://x', /hey -n 10 -c 50 \(hey's default\): hey refuses -n less than -c/],
   ];
   for (const [line, message] of bad) {
     it(`refuses ${line}`, () => {
