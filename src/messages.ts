@@ -49,6 +49,9 @@ export const jsonNumberTooLarge = (text: string) => `the number ${text} is too l
 
 export const unknownKey = (key: string, guess: string | undefined, known: readonly string[]) =>
   `unknown key ${quote(key)}${guess !== undefined ? didYouMean(guess) : known.length > 0 ? `; expected one of ${list(known)}` : ''}`;
+/** A key that is an index (`--set app.steps[0][0]=1`) in an object: no "did you mean" a field that sounds alike. */
+export const indexIntoObject = (key: string, object: string, known: readonly string[]) =>
+  `unknown key ${quote(key)}: ${object} is an object, not a list, so [${key}] cannot index it${known.length > 0 ? `; expected one of its fields ${list(known)}` : ''}`;
 export const missingField = (expected: string) => `missing required field (expected ${expected})`;
 /** A step's "kind" or a distribution's "dist" left out: the values it may take. */
 export const missingTag = (what: string, values: readonly string[]) => missingField(`${what}: one of ${list(values)}`);

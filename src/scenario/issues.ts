@@ -53,9 +53,14 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
     case 'unrecognized_keys': {
       const known = knownKeys(path, raw);
       // Only the first few are shown (MAX_LINES): a file of a million unknown keys is not worth a million guesses.
+      // A key of digits is an index (a.b[0] or a.b.0 typed into an object): "0" said 'did you mean "io"?'.
       return issue.keys.map((key, i) => [
         [...path, key],
-        i > MAX_LINES ? '' : msg.unknownKey(msg.abbreviate(key), key.length > 80 ? undefined : nearest(key, known), known),
+        i > MAX_LINES
+          ? ''
+          : /^\d{1,20}$/.test(key) && path.length > 0
+            ? msg.indexIntoObject(key, formatPath(path), known)
+            : msg.unknownKey(msg.abbreviate(key), key.length > 80 ? undefined : nearest(key, known), known),
       ]);
     }
     case 'invalid_type':

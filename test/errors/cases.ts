@@ -526,6 +526,12 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('--set without "="', [...run, '--set', 'client.concurrency'], '--set client.concurrency'),
   flag('--set with an empty path', [...run, '--set', 'client..requests=5'], '--set client..requests=5'),
   flag('--set inside a number', [...run, '--set', 'client.requests.max=5'], '--set client.requests.max=5'),
+  // Review: said 'unknown key "0"; did you mean "io"?'.
+  flag(
+    '--set of an index into an object (review)',
+    [...run, '--set', 'app.steps[0][0]=1'],
+    '--set app.steps[0][0]=1: at app.steps[0].0: unknown key "0": app.steps[0] is an object, not a list, so [0] cannot index it',
+  ),
   flag('--set past the end of a list', [...run, '--set', 'app.steps[3].time=1'], '--set app.steps[3].time=1'),
   flag('--set of a misspelt field', [...run, '--set', 'client.concurency=5'], '--set client.concurency=5: at client.concurency'),
   flag('--set of a bad value', [...run, '--set', 'app.steps[0].time=-1'], '--set app.steps[0].time=-1: at app.steps[0].time'),
