@@ -41,10 +41,16 @@ export function loadSweep(args: SweepArgs, command: string, limit: RunLimit = { 
     axes = args.vary.map(parseVary);
   } else if (base.sweep !== undefined) {
     axes = base.sweep.vary.map((v, i) => {
+      // Where the item was written: the last --set that set it or a block holding it, else the file.
+      const at = ['sweep', 'vary', i];
+      const setBy = [...overrides]
+        .reverse()
+        .find((o) => o.path.length > 0 && o.path.every((k, j) => j >= at.length || String(k) === String(at[j])));
+      const where = setBy?.source ?? path;
       try {
-        return { ...parseVary(v), written: { file: path, item: `sweep.vary[${i}] ${v}` } };
+        return { ...parseVary(v), written: { file: where, item: `sweep.vary[${i}] ${v}` } };
       } catch (e) {
-        if (e instanceof UserError) throw new UserError(`${path}: at sweep.vary[${i}]: ${e.message.replace(/^--vary /, '')}`);
+        if (e instanceof UserError) throw new UserError(`${where}: at sweep.vary[${i}]: ${e.message.replace(/^--vary /, '')}`);
         throw e;
       }
     });

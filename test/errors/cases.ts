@@ -741,6 +741,19 @@ export const ERROR_CASES: ErrorCase[] = [
     file: scenario({ sweep: { vary: ['server.workers=1,2', 'server.workers=3'] } }),
     shown: '{"sweep":{"vary":["server.workers=1,2","server.workers=3"]}}',
   },
+  // Review: a sweep block given by --set was blamed on the file ("scenario.json: at sweep.vary[0]").
+  flag(
+    'a bad sweep.vary item given by --set (review)',
+    ['sweep', 'scenario.json', '--set', 'sweep={"vary":["bad"]}'],
+    '--set sweep={"vary":["bad"]}: at sweep.vary[0]: bad: expected path=values',
+    'Sweeps and plans',
+  ),
+  flag(
+    'a sweep.vary item given by --set varying a misspelt field (review)',
+    ['sweep', 'scenario.json', '--set', 'sweep.vary[0]=server.wrkers=1,2'],
+    '--set sweep.vary[0]=server.wrkers=1,2: sweep.vary[0] server.wrkers=1,2 (server.wrkers=1): at server.wrkers: unknown key "wrkers"',
+    'Sweeps and plans',
+  ),
   // Issue 17, item 5 in a sweep (the run and --set cases are above; --vary cannot give a
   // list), and item 7 for --csv: both were internal errors.
   {
