@@ -2,8 +2,9 @@
 // Regenerates the table of docs/validation.md from the saved runs (calibration/results)
 // and calibration/measured-linux-2core.json: every configuration of the kit, predicted
 // from measured costs only; and src/report/kitRecord.ts, each kind of stack's row of it
-// with the same rows priced from the shipped costs (calibration/defaults_transfer.mjs), which
-// `sim run` quotes (npm run build after it). Node only (npm run build first); a test
+// with the same rows priced from the defaults as a machine the kit never saw gets them (each
+// series with the median of the others: calibration/defaults_transfer.mjs), which `sim run`
+// quotes (npm run build after it). Node only (npm run build first); a test
 // checks both are current.
 //
 //   node calibration/validate.mjs            rewrite docs/validation.md's generated section and kitRecord.ts

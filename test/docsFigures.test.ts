@@ -245,11 +245,11 @@ describe('docs/calibration.md', () => {
     const postmaster = await run(
       'gevent-125.json',
       '--set',
-      'app.steps.0.cpu=0.000653',
+      'app.steps.0.cpu=0.0002131',
       '--set',
-      'database.forkTime=0.000983',
+      'database.forkTime=0.00113',
       '--set',
-      'database.backendStartTime=0.011',
+      'database.backendStartTime=0.011635',
     );
     const c125 = article('gevent-125').requestsPerSec;
     expect(text).toContain(

@@ -63,6 +63,7 @@ export function withoutCosts<T>(raw: T): T {
       step.cpu ??= 0;
       step.startCpu ??= 0;
       step.backToBackShare ??= 0;
+      step.turnCpu ??= 0;
     }
   }
   return r;

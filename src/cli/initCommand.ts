@@ -32,21 +32,25 @@ export interface InitOptions {
 
 const KIT = 'calibration/costs.sh';
 
-/** How each default was measured, and how to measure yours (calibration/measured-linux-2core.json says it in full). */
+/**
+ * How each default was measured, and how to measure yours: each machine cost's default is the
+ * median of the kit's machines (calibration/defaults-linux-2core.json names each figure's series,
+ * whose own file says how it was measured in full).
+ */
 export const COST_NOTES: Record<string, string> = {
-  'client.requestCpu': `hey's CPU per request, measured on Linux (${KIT}: hey -n 3000 -c 10 keep-alive against a trivial handler, wait4's rusage, minus a 10-request run). Measure yours the same way with your load tester, or set 0 when it runs on another host (and set client.cores).`,
+  'client.requestCpu': `hey's CPU per request, the median of the calibration kit's Linux machines (each measured by ${KIT}: hey -n 3000 -c 10 keep-alive against a trivial handler, wait4's rusage, minus a 10-request run). Measure yours the same way with your load tester, or set 0 when it runs on another host (and set client.cores).`,
   'client.dialCpu': `hey's extra CPU per new connection, measured by ${KIT} as client.requestCpu with -disable-keepalive, minus client.requestCpu.`,
   'server.requestCpu': `gunicorn's CPU per request outside your handler (${KIT}: the worker's schedstat over hey -n 3000 -c 10 on a trivial handler, idle CPU subtracted). Measure yours: /proc/<worker pid>/schedstat before and after a run of N requests to a handler that does nothing, divided by N.`,
   'server.acceptCpu': `the worker's extra CPU per new connection, measured by ${KIT} as server.requestCpu with hey -disable-keepalive, minus server.requestCpu.`,
   'server.switchCpu': `the worker's CPU to resume a request after each IO wait, measured by calibration/bench/switch_cost.py (SELECT 1 in gevent + psycogreen against plain psycopg2). Only async workers use it.`,
   'server.errorCpu': `the worker's extra CPU for a request that raised (${KIT}: PostgreSQL full, every connect refused, gunicorn's handle_error and its logged traceback). Measure yours on a handler that raises.`,
-  'app.steps.0.cpu': `libpq's CPU to connect and close with scram-sha-256, measured by ${KIT} (300 psycopg2.connect + close, CLOCK_PROCESS_CPUTIME_ID). md5: ${M.connectCpu.md5} s, trust: ${M.connectCpu.trust} s (database.authMethod).`,
+  'app.steps.0.cpu': `libpq's CPU to connect and close with scram-sha-256, the median of the kit's machines, each measured by ${KIT} (300 psycopg2.connect + close, CLOCK_PROCESS_CPUTIME_ID). md5: ${M.connectCpu.md5} s, trust: ${M.connectCpu.trust} s (database.authMethod).`,
   'app.steps.0.startCpu':
     'the part of that CPU before the first wait, measured by calibration/bench/connect_start.py (psycopg2.connect(async_=1)).',
   'app.steps.0.contendedCpu':
     "0, none: a gevent worker connects on one thread. For gthread workers (or a `def` handler's threadpool) set what a connect costs more while another thread of the same process connects: calibration/connect_threads.sh measures it (one thread's psycopg2 connects against eight threads'; OpenSSL 3 takes a process-wide lock in every HMAC of the proof).",
   'app.steps.0.turnCpu':
-    "the gevent worker's extra CPU at each of a cooperative connect's turns (psycogreen's wait callback), 0 here: measure yours with calibration/warm_turns.sh (the whole connect inside a gevent worker; bench/make_scenario.py puts what its proof's turn and startCpu leave over its turns, less server.switchCpu each).",
+    "the gevent worker's extra CPU at each of a cooperative connect's turns (psycogreen's wait callback), the median of the kit's machines: measure yours with calibration/warm_turns.sh (the whole connect inside a gevent worker; bench/make_scenario.py puts what its proof's turn and startCpu leave over its turns, less server.switchCpu each).",
   'app.steps.0.backToBackShare':
     "the share of startCpu and turnCpu a connect's turn costs when another connect's turn ran since the worker's loop last slept, measured by calibration/warm_turns.sh (a gevent worker's CPU per connect beside the proof at hey -c 50 over -c 1).",
   'app.steps.1.time':
@@ -90,7 +94,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
   const query = typeof o.query === 'number' ? `${o.query} s` : o.query;
   return {
     ...(o.name !== undefined ? { name: o.name } : {}),
-    description: `A starter scenario written by sim init: hey against ${what}, each request opening a PostgreSQL connection, running a ${query} query and closing it; PostgreSQL max_connections ${o.dbMaxConnections}, on ${o.cores} cores shared by all. Every cost is its default, measured on Linux (src/scenario/measuredCosts.ts, on a 2-core KVM guest; later guests, AMD and Intel, measured most of them 1.5 to 2 times lower, so measure yours); "notes" says how each was measured and how to measure yours (calibration/measure.sh TAG measures them all on your machine and writes a scenario of it), and sim run --sensitivity which of them the prediction hangs on.`,
+    description: `A starter scenario written by sim init: hey against ${what}, each request opening a PostgreSQL connection, running a ${query} query and closing it; PostgreSQL max_connections ${o.dbMaxConnections}, on ${o.cores} cores shared by all. Every cost is its default, the median of the calibration kit's Linux machines (src/scenario/measuredCosts.ts; 2-core KVM guests, AMD and Intel, whose figures for one cost lie up to three times apart, so measure yours); "notes" says how each was measured and how to measure yours (calibration/measure.sh TAG measures them all on your machine and writes a scenario of it), and sim run --sensitivity which of them the prediction hangs on.`,
     seed: 1,
     client: { requests: 200, concurrency: 50, timeout: 20, keepAlive: true, requestCpu: M.client.requestCpu, dialCpu: M.client.dialCpu },
     machine: { cores: o.cores },
@@ -111,7 +115,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       status: 200,
       psycogreen: async,
       steps: [
-        { kind: 'dbConnect', cpu: M.connectCpu['scram-sha-256'], startCpu: M.connectStartCpu },
+        { kind: 'dbConnect', cpu: M.connectCpu['scram-sha-256'], startCpu: M.connectStartCpu, turnCpu: M.connectTurnCpu },
         { kind: 'dbQuery', time: o.query, cpu: 0, decodeCpu: 0 },
         { kind: 'dbClose' },
       ],

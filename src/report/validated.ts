@@ -18,8 +18,9 @@ export interface KindRecord {
   requestsPerSecError: { median: number; p10: number; p90: number };
   /**
    * The rows of this kind from series that measured their own machine's costs, priced from
-   * those (as the page's table) and again from the costs this project ships
-   * (analysis/calibration/shippedCosts.ts): what a scenario that measured nothing can expect.
+   * those (as the page's table) and again from the defaults as a machine the kit never saw
+   * gets them, each series with the median of the others (analysis/calibration/shippedCosts.ts):
+   * what a scenario that measured nothing can expect.
    */
   shipped?: { rows: number; withinTargetsOwn: number; withinTargets: number };
 }
@@ -48,7 +49,7 @@ export function validatedText(v: Validated): string {
   const shipped =
     v.costsMeasured || v.shipped === undefined
       ? ''
-      : `. None of this scenario's costs is stated as measured: priced from the costs this project ships instead of each machine's own, ${v.shipped.withinTargets} of ${v.shipped.rows} such configurations came within them, against ${v.shipped.withinTargetsOwn} (docs/validation.md, "What measuring buys"; calibration/measure.sh measures yours)`;
+      : `. None of this scenario's costs is stated as measured: priced from the defaults instead of each machine's own costs (the median of the kit's other machines), ${v.shipped.withinTargets} of ${v.shipped.rows} such configurations came within them, against ${v.shipped.withinTargetsOwn} (docs/validation.md, "What measuring buys"; calibration/measure.sh measures yours)`;
   return (
     `${v.kind}: ${v.withinTargets} of the kit's ${v.rows} configurations of this kind within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500s of their real runs, priced from each machine's measured costs (2-core Linux machines); ` +
     `the model's error on Requests/sec median ${pct(e.median)}, 8 in 10 from ${pct(e.p10)} to ${pct(e.p90)} (docs/validation.md, "By kind of stack")${shipped}`

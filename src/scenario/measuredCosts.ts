@@ -1,8 +1,9 @@
-// The defaults of every CPU cost: what the calibration kit measured on Linux with
-// PostgreSQL 15 and scram-sha-256 (calibration/costs.sh; medians of calibration/results/
-// costs.json, methods in calibration/measured-linux-2core.json's "measured" block;
-// docs/validation.md). A scenario of another stack states its own; `sim run --sensitivity`
-// moves every cost a scenario does not list as measured.
+// The defaults of every CPU cost. The machine's: for each, the median over the calibration
+// kit's series that measured their own machine (calibration/defaults-linux-2core.json, which
+// calibration/defaults.mjs writes with each figure's series; how each was measured is in that
+// series' own file; docs/validation.md, "What measuring buys"); a test checks they agree. The
+// others as the kit measured them once, each with its script below. A scenario of another
+// stack states its own; `sim run --sensitivity` moves every cost a scenario does not list as measured.
 
 /**
  * A measured cost in milliseconds, four significant digits, as the schema's descriptions
@@ -14,20 +15,20 @@ export function inMs(seconds: number): number {
 
 /** Seconds of CPU per operation. */
 export const MEASURED_COSTS = {
-  client: { requestCpu: 0.0000929, dialCpu: 0.0001185 },
-  server: { requestCpu: 0.0001275, acceptCpu: 0.0001, switchCpu: 0.000026, errorCpu: 0.0011812 },
+  client: { requestCpu: 0.0000765, dialCpu: 0.0001036 },
+  server: { requestCpu: 0.0000917, acceptCpu: 0.000084, switchCpu: 0.000017, errorCpu: 0.0008846 },
   database: {
     /** Forking back to back; one connection at a time adds postmasterWakeCpu (calibration/bench/fork_burst.py). */
-    postmasterCpu: 0.0006413,
-    postmasterWakeCpu: 0.0001819,
-    backendStartupCpu: 0.0004702,
+    postmasterCpu: 0.0005,
+    postmasterWakeCpu: 0.0001752,
+    backendStartupCpu: 0.0004121,
     /** Of it, the part before setsid() (calibration/setsid_share.sh; the share: results/setsid-share.txt). */
-    backendBeforeSetsidCpu: 0.0002581,
-    backendStartCpu: 0.0023326,
+    backendBeforeSetsidCpu: 0.0002262,
+    backendStartCpu: 0.002013,
     /** Of it, the part before the first authentication request (calibration/auth_share.sh; the share: results/auth-share.txt). */
-    backendBeforeAuthCpu: 0.0007161,
-    backendExitCpu: 0.0026787,
-    refusedCpu: 0.0019539,
+    backendBeforeAuthCpu: 0.0006596,
+    backendExitCpu: 0.002234,
+    refusedCpu: 0.001393,
     /** A BEGIN or ROLLBACK the driver sends by itself, one connection at a time (calibration/statement_cpu.sh; results/statement-cpu.txt). */
     transactionControlCpu: 0.0000099,
   },
@@ -62,7 +63,7 @@ export const MEASURED_COSTS = {
   /** A trivial query's backend CPU on an open connection (SELECT pg_sleep(0): dbQuery.cpu.pg_sleep0), for pool_pre_ping's SELECT 1. */
   pingCpu: 0.0000573,
   /** libpq's side of connect + close, by pg_hba.conf method (dbConnect's cpu). */
-  connectCpu: { 'scram-sha-256': 0.004763, md5: 0.000653, trust: 0.000587 },
+  connectCpu: { 'scram-sha-256': 0.003532, md5: 0.0002131, trust: 0.0003319 },
   /**
    * A blocking connect's extra CPU while another thread of its process connects
    * (calibration/connect_threads.sh on a KVM guest with 2 Intel Xeon cores: eight threads'
@@ -84,11 +85,13 @@ export const MEASURED_COSTS = {
     { others: 3, cpu: 0.0000395 },
   ],
   /** Of that, the part before the first wait (psycopg2.connect(async_=1): PQconnectStart; calibration/bench/connect_start.py). */
-  connectStartCpu: 0.000227,
+  connectStartCpu: 0.000217,
+  /** A cooperative connect's extra worker CPU per turn of its loop (calibration/warm_turns.sh, calibration/connect_in_worker.sh). */
+  connectTurnCpu: 0.0001087,
   /**
    * Of startCpu and turnCpu, the share a turn costs when the worker's loop runs it straight
    * after another turn (calibration/warm_turns.sh, results/warm-turns.txt: the worker's CPU per
    * connect beside the proof, back to back over one at a time).
    */
-  connectBackToBackShare: 0.53,
+  connectBackToBackShare: 0.55,
 } as const;

@@ -19,23 +19,23 @@ export const stepSchema = z.discriminatedUnion('kind', [
     kind: z.literal('dbConnect'),
     io: io.optional().meta({ description: 'Default: cooperative when app.psycogreen is true, else blocking.' }),
     cpu: durationSpec.optional().meta({
-      description: `Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot (a blocking connect on a thread of its own, gthread or a \`def\` handler, computes it on a core without the GIL: psycopg2 runs PQconnectdb with the GIL released). Default: as measured for database.authMethod on Linux (scram-sha-256 ${inMs(M.connectCpu['scram-sha-256'])} ms, md5 ${inMs(M.connectCpu.md5)}, trust ${inMs(M.connectCpu.trust)}: src/scenario/measuredCosts.ts).`,
+      description: `Client CPU to connect: libpq's share of authentication (scram-sha-256 computes its proof here), run on the worker's loop when the backend's challenge arrives, while the backend holds its slot (a blocking connect on a thread of its own, gthread or a \`def\` handler, computes it on a core without the GIL: psycopg2 runs PQconnectdb with the GIL released). Default: for database.authMethod, the median of the calibration kit's Linux machines (scram-sha-256 ${inMs(M.connectCpu['scram-sha-256'])} ms, md5 ${inMs(M.connectCpu.md5)}, trust ${inMs(M.connectCpu.trust)}: src/scenario/measuredCosts.ts).`,
     }),
     startCpu: seconds.default(M.connectStartCpu).meta({
       description:
-        "The part of `cpu` spent when the connect starts (psycopg2's connection object, libpq's PQconnectStart), before the first wait; the rest comes with the challenge. Default: as measured on Linux (psycopg2.connect with async_=1 returns after PQconnectStart: calibration/bench/connect_start.py). At most `cpu`.",
+        "The part of `cpu` spent when the connect starts (psycopg2's connection object, libpq's PQconnectStart), before the first wait; the rest comes with the challenge. Default: the median of the calibration kit's machines (psycopg2.connect with async_=1 returns after PQconnectStart: calibration/bench/connect_start.py; calibration/defaults-linux-2core.json). At most `cpu`.",
     }),
     backToBackShare: z.number().min(0).max(1).default(M.connectBackToBackShare).meta({
       description:
-        "Fraction of startCpu and turnCpu that a cooperative connect's turn costs when another connect's turn ran since the worker's loop last slept (the same code just run costs about half as much as after a wake-up; one connect at a time, every turn pays in full). Default: as measured on Linux (calibration/warm_turns.sh: a gevent worker's CPU per connect beside the proof at hey -c 50 over -c 1).",
+        "Fraction of startCpu and turnCpu that a cooperative connect's turn costs when another connect's turn ran since the worker's loop last slept (the same code just run costs about half as much as after a wake-up; one connect at a time, every turn pays in full). Default: the median of the calibration kit's machines (calibration/warm_turns.sh: a gevent worker's CPU per connect beside the proof at hey -c 50 over -c 1; calibration/defaults-linux-2core.json).",
     }),
     contendedCpu: seconds.default(0).meta({
       description:
         "A blocking connect's extra client CPU when another thread of the same worker process is connecting at the same moment (gthread, a `def` handler's threadpool): with the GIL released the proofs run side by side, and OpenSSL 3 takes a process-wide lock in each of the proof's 4096 HMAC_Init_ex calls, so the cores fight over it. 0 unless measured: calibration/connect_threads.sh (one thread's connects against eight threads').",
     }),
-    turnCpu: seconds.default(0).meta({
+    turnCpu: seconds.default(M.connectTurnCpu).meta({
       description:
-        "A cooperative connect's extra worker CPU at each of its turns (psycogreen's wait callback: conn.poll() and a new watcher per wait), beyond server.switchCpu and beyond `cpu`. 0 unless measured: calibration/warm_turns.sh measures the whole connect inside a gevent worker, and calibration/bench/make_scenario.py puts what its proof's turn and startCpu leave over the turns (where warm_turns.sh did not run, calibration/connect_in_worker.sh: the connect inside a worker beside the same in a plain process).",
+        "A cooperative connect's extra worker CPU at each of its turns (psycogreen's wait callback: conn.poll() and a new watcher per wait), beyond server.switchCpu and beyond `cpu`. Default: the median of the calibration kit's machines (calibration/defaults-linux-2core.json). calibration/warm_turns.sh measures the whole connect inside a gevent worker, and calibration/bench/make_scenario.py puts what its proof's turn and startCpu leave over the turns (where warm_turns.sh did not run, calibration/connect_in_worker.sh: the connect inside a worker beside the same in a plain process).",
     }),
   }),
   z.strictObject({

@@ -86,7 +86,7 @@ describe("the report's line", () => {
     const v = validatedFor(scenario());
     expect(v.costsMeasured).toBe(false);
     expect(validatedText(v)).toContain(
-      `None of this scenario's costs is stated as measured: priced from the costs this project ships instead of each machine's own, ${shipped.withinTargets} of ${shipped.rows} such configurations came within them, against ${shipped.withinTargetsOwn}`,
+      `None of this scenario's costs is stated as measured: priced from the defaults instead of each machine's own costs (the median of the kit's other machines), ${shipped.withinTargets} of ${shipped.rows} such configurations came within them, against ${shipped.withinTargetsOwn}`,
     );
     expect(validatedFor(scenario({ fitted: { 'database.forkTime': 'sim fit' } })).costsMeasured).toBe(true);
   });

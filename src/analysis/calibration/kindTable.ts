@@ -79,7 +79,8 @@ export function kindTable(rows: readonly ValidationRow[]): string {
 
 /**
  * report/kitRecord.ts: each kind's row of the table, for `sim run` to quote; with `transfer`,
- * the same kind's rows priced from the shipped costs (shippedCosts.ts) beside their own.
+ * the same kind's rows priced from the defaults as a machine the kit never saw gets them
+ * (shippedCosts.ts) beside their own.
  */
 export function kitRecordModule(rows: readonly ValidationRow[], transfer?: ShippedTransfer): string {
   const round = (x: number) => Number(x.toFixed(4));

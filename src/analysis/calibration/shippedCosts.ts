@@ -1,14 +1,17 @@
 // What measuring buys: the kit's rows of every series that measured its own machine's
-// costs, priced again with the costs this project ships (calibration/measured-linux-2core.json,
-// the first series': the schema's defaults) in place of that series' own, everything else
-// as the series ran it (the machine's settings, the app's query, each row's --set). The
-// validation page's table prices each row from its own machine's costs; a user who measures
-// nothing runs on the shipped ones, and this is how far that moves the answers.
+// costs, priced again with other costs in place of that series' own, everything else as the
+// series ran it (the machine's settings, the app's query, each row's --set). The costs this
+// project ships, the schema's defaults, are for every machine cost the median over those
+// series (calibration/defaults-linux-2core.json); a user who measures nothing runs on them,
+// on a machine the kit never saw, so their honest price is each series priced with the
+// median over the other series, its own costs playing no part.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { meanSeconds } from '../../scenario/durations.js';
 import { runValidation, type ValidationPlan, type ValidationRow } from './validation.js';
 
-export const SHIPPED_SCENARIO = 'calibration/measured-linux-2core.json';
+/** The schema's defaults with their provenance (calibration/defaults.mjs writes it). */
+export const SHIPPED_SCENARIO = 'calibration/defaults-linux-2core.json';
 
 /**
  * The costs a series measures on its machine (src/scenario/costs.ts's registry less the
@@ -34,6 +37,18 @@ export const MACHINE_COSTS: Record<string, readonly string[]> = {
 };
 export const CONNECT_COSTS = ['cpu', 'startCpu', 'turnCpu', 'backToBackShare', 'contendedCpu'];
 
+/**
+ * Of those, the ones the defaults take from the kit's machines. Left out: the wake-up
+ * latency (it applies only with machine.runQueues per-core, not the default) and a threaded
+ * connect's contention (only the Intel machine measured it; 0 unless measured).
+ */
+export const DEFAULTED_COSTS: Record<string, readonly string[]> = {
+  client: MACHINE_COSTS.client!,
+  server: MACHINE_COSTS.server!,
+  database: MACHINE_COSTS.database!,
+};
+export const DEFAULTED_CONNECT_COSTS = ['cpu', 'startCpu', 'turnCpu', 'backToBackShare'];
+
 type Raw = Record<string, any>;
 
 /** `raw` with every machine cost taken from `shipped` (removed where it has none: the schema's default then). */
@@ -57,11 +72,62 @@ export function withShippedCosts(raw: Raw, shipped: Raw): Raw {
   return out;
 }
 
-/** A series of the kit that measured its own machine: a scenario of its own, scram-sha-256 as the shipped one. */
-function measuredItsOwn(root: string, file: string): boolean {
-  if (file === SHIPPED_SCENARIO || !/^calibration\/measured-linux-2core-.*\.json$/.test(file)) return false;
+/** A series of the kit that measured its own machine (a scenario of its own); `auth`: with that pg_hba.conf method. */
+function measuredItsOwn(root: string, file: string, auth = 'scram-sha-256'): boolean {
+  if (!/^calibration\/measured-linux-2core(-.*)?\.json$/.test(file)) return false;
   const raw = JSON.parse(readFileSync(join(root, file), 'utf8')) as Raw;
-  return (raw.database?.authMethod ?? 'scram-sha-256') === 'scram-sha-256';
+  return (raw.database?.authMethod ?? 'scram-sha-256') === auth;
+}
+
+const connectOf = (raw: Raw): Raw => (raw.app?.steps ?? []).find((s: Raw) => s.kind === 'dbConnect') ?? {};
+
+/**
+ * Of the series' figures for one cost, the median (the lower of the two middle ones of an
+ * even count, so that it is one series' figure); a distribution counts, and is given, as its mean.
+ */
+export function medianOf(figures: readonly { value: unknown; series: string }[]): {
+  seconds: number;
+  series: string;
+  low: number;
+  high: number;
+} {
+  const sorted = figures.map((f) => ({ seconds: meanSeconds(f.value as never), series: f.series })).sort((a, b) => a.seconds - b.seconds);
+  const m = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return { ...m, low: sorted[0]!.seconds, high: sorted[sorted.length - 1]!.seconds };
+}
+
+/** Every defaulted cost's figures over `series` (scenario file to its parsed content), by section and key. */
+export function costFigures(
+  series: ReadonlyMap<string, Raw>,
+): { section: string; key: string; figures: { value: unknown; series: string }[] }[] {
+  const out: { section: string; key: string; figures: { value: unknown; series: string }[] }[] = [];
+  const gather = (section: string, key: string, of: (raw: Raw) => unknown) =>
+    out.push({ section, key, figures: [...series].flatMap(([f, raw]) => (of(raw) === undefined ? [] : [{ value: of(raw), series: f }])) });
+  for (const [section, keys] of Object.entries(DEFAULTED_COSTS)) for (const k of keys) gather(section, k, (raw) => raw[section]?.[k]);
+  for (const k of DEFAULTED_CONNECT_COSTS) gather('connect', k, (raw) => connectOf(raw)[k]);
+  return out.filter((c) => c.figures.length > 0);
+}
+
+/** For every defaulted cost, the median over `series`, in the shape withShippedCosts takes. */
+export function medianCosts(series: ReadonlyMap<string, Raw>): Raw {
+  const out: Raw = { app: { steps: [{ kind: 'dbConnect' }] } };
+  for (const { section, key, figures } of costFigures(series)) {
+    const { seconds } = medianOf(figures);
+    if (section === 'connect') out.app.steps[0][key] = seconds;
+    else out[section] = { ...out[section], [key]: seconds };
+  }
+  return out;
+}
+
+/** Leave one series out: for a series, the median over every other one. */
+export function othersMedians(series: ReadonlyMap<string, Raw>): (file: string) => Raw {
+  return (file) => medianCosts(new Map([...series].filter(([f]) => f !== file)));
+}
+
+/** The series of the kit that measured their own machine with scram-sha-256 (or `auth`), each file's content. */
+export function ownSeriesCosts(root: string, planFile: string, auth = 'scram-sha-256'): Map<string, Raw> {
+  const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
+  return new Map(ownSeries(root, plan, auth).map((f) => [f, JSON.parse(readFileSync(join(root, f), 'utf8')) as Raw]));
 }
 
 export interface ShippedTransfer {
@@ -71,21 +137,27 @@ export interface ShippedTransfer {
   rows: ValidationRow[];
 }
 
-/** The series of `plan` that measured their own machine (their scenario files). */
-export function ownSeries(root: string, plan: ValidationPlan): string[] {
-  return [...new Set(plan.configurations.map((c) => c.scenario ?? plan.scenario))].filter((f) => measuredItsOwn(root, f));
+/** The series of `plan` that measured their own machine (their scenario files), with scram-sha-256 or `auth`. */
+export function ownSeries(root: string, plan: ValidationPlan, auth = 'scram-sha-256'): string[] {
+  return [...new Set(plan.configurations.map((c) => c.scenario ?? plan.scenario))].filter((f) => measuredItsOwn(root, f, auth));
 }
 
 /**
- * Prices again, with the shipped costs, the rows of `planFile` (paths relative to `root`)
- * whose series measured its own; `costsFor`: other costs for a series than the shipped ones.
+ * Prices again the rows of `planFile` (paths relative to `root`) whose series measured its
+ * own machine with scram-sha-256, each series with `costsFor` it: by default the median over
+ * the other series, what the defaults give a machine the kit did not measure.
  */
-export function runShippedTransfer(root: string, planFile: string, results: string, costsFor?: (series: string) => Raw): ShippedTransfer {
+export function runShippedTransfer(
+  root: string,
+  planFile: string,
+  results: string,
+  costsFor: (series: string) => Raw = othersMedians(ownSeriesCosts(root, planFile)),
+): ShippedTransfer {
   const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
-  const shipped = JSON.parse(readFileSync(join(root, SHIPPED_SCENARIO), 'utf8')) as Raw;
   const indices = plan.configurations.flatMap((c, i) => (measuredItsOwn(root, c.scenario ?? plan.scenario) ? [i] : []));
   const configurations = indices.map((i) => plan.configurations[i]!);
-  const files = [...new Set(configurations.map((c) => c.scenario!))];
+  const fileOf = (c: (typeof configurations)[number]) => c.scenario ?? plan.scenario;
+  const files = [...new Set(configurations.map(fileOf))];
   const tag = `${process.pid}`;
   const temporary = new Map(files.map((f) => [f, `calibration/.shipped-${tag}-${basename(f)}`]));
   const planOut = `calibration/.shipped-${tag}-plan.json`;
@@ -95,12 +167,11 @@ export function runShippedTransfer(root: string, planFile: string, results: stri
     spreadSeeds: plan.seeds,
     // The rows' own settings for their file stay theirs (machine.speedVariation by machine).
     scenarioSet: Object.fromEntries(Object.entries(plan.scenarioSet ?? {}).map(([f, set]) => [temporary.get(f) ?? f, set])),
-    configurations: configurations.map((c) => ({ ...c, scenario: temporary.get(c.scenario!) })),
+    configurations: configurations.map((c) => ({ ...c, scenario: temporary.get(fileOf(c)) })),
   };
   try {
     for (const [f, t] of temporary) {
-      const costs = costsFor === undefined ? shipped : costsFor(f);
-      writeFileSync(join(root, t), JSON.stringify(withShippedCosts(JSON.parse(readFileSync(join(root, f), 'utf8')), costs)));
+      writeFileSync(join(root, t), JSON.stringify(withShippedCosts(JSON.parse(readFileSync(join(root, f), 'utf8')), costsFor(f))));
     }
     writeFileSync(join(root, planOut), JSON.stringify(transferred));
     return { indices, rows: runValidation(root, planOut, results) };
