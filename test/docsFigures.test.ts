@@ -379,7 +379,7 @@ describe('docs/run.md', () => {
       '1000',
       '--sensitivity',
     );
-    const line = /machine\.taskGroups \(assumed none; [^)]*\)/.exec(out);
+    const line = /machine\.taskGroups \(assumed session; [^)]*\)/.exec(out);
     expect(line, out).not.toBeNull();
     expect(readFileSync('docs/run.md', 'utf8')).toContain(`\`${line![0]}\``);
     rmSync(dir, { recursive: true });

@@ -142,7 +142,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
         ? 'gunicorn --worker-connections: greenlets per worker.'
         : 'gunicorn --worker-connections: only async and gthread workers use it.',
       'machine.taskGroups':
-        'Left out: how your kernel groups processes before it shares the cores (none, session, service) decides how much of them the postmaster and the backends get in a burst of connects. calibration/autogroup.sh tells which your machine does; until you state it, sim run --sensitivity tries all three and names it when it matters.',
+        "Left out: session, Linux's autogroup, as the calibration kit found it on every machine it measured. How your kernel groups processes before it shares the cores (none, session, service) decides how much of them the postmaster and the backends get in a burst of connects: a PostgreSQL run as a systemd service or in a container is one group (service). calibration/autogroup.sh tells which your machine does; until you state it, sim run --sensitivity tries all three and names it when it matters.",
       'machine.runQueues':
         'Left out: shared, one run queue for all cores (a runnable task never waits while a core is idle). Linux keeps one per core, and a woken process waits for its own core: per-core. calibration/wakeups.sh shows what your kernel does under load; until you state it, sim run --sensitivity tries per-core and names it when it matters.',
       'server.cacheRefillCpu':

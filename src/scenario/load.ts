@@ -13,6 +13,7 @@ import { describeIssues } from './issues.js';
 import { JsonSyntaxError, parseJsonText, parseJsonValue, pathKey, type JsonLocation } from './jsonText.js';
 import { applyOverride, type Override } from './overrides.js';
 import { MAX_LIST, scenarioSchema, type Scenario } from './schema.js';
+import { defaultTaskGroups } from './serverSchema.js';
 import { MAX_FLEET_WORKERS, MAX_PER_CORE_CORES, MIN_POSITIVE_SECONDS } from './units.js';
 
 /**
@@ -101,6 +102,7 @@ export function validateScenario(
     throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
   };
   const m = scenario.machine;
+  m.taskGroups ??= defaultTaskGroups(m.os);
   if (m.runQueues === 'per-core' && m.scheduler === 'shared') {
     // Per-core run queues follow every core's tasks exactly, one domain of cores sharing a
     // cache as the kit's machine has; beyond a few hundred cores a machine is several

@@ -30,7 +30,7 @@ import {
 import { applyRateChanges, resolveRetries, resolveTimeline, type IncidentSettings, type RetrySettings } from './resolveIncidents.js';
 import { toDistribution } from './durations.js';
 import type { DurationSpec, Scenario } from './schema.js';
-import { UVICORN_WORKER } from './serverSchema.js';
+import { defaultTaskGroups, UVICORN_WORKER } from './serverSchema.js';
 import { MAX_FDS } from './units.js';
 
 // ---- Hosts -------------------------------------------------------------------------
@@ -253,7 +253,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
     machine: {
       cores: m.cores,
       scheduler: m.scheduler,
-      taskGroups: m.taskGroups,
+      taskGroups: m.taskGroups ?? defaultTaskGroups(m.os),
       runQueues: m.runQueues,
       timeSlices: m.timeSlices,
       wakeupPreemption: m.wakeupPreemption,

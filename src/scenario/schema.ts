@@ -71,7 +71,7 @@ export const scenarioSchema = z.strictObject({
   machine: machineSchema.default({
     cores: 4,
     scheduler: 'shared',
-    taskGroups: 'none',
+    taskGroups: 'session',
     runQueues: 'shared',
     timeSlices: 'none',
     wakeupPreemption: 'pick',

@@ -19,15 +19,20 @@ import {
 /** gunicorn's --worker-class for uvicorn's worker (uvicorn/workers.py). */
 export const UVICORN_WORKER = 'uvicorn.workers.UvicornWorker';
 
+/** machine.taskGroups where a scenario does not state it: Linux's autogroup, or none on macOS. */
+export function defaultTaskGroups(os: 'linux' | 'darwin'): 'none' | 'session' {
+  return os === 'linux' ? 'session' : 'none';
+}
+
 export const machineSchema = z.strictObject({
   cores: positiveCount('CPU cores shared by all worker processes; at most 8192 (Linux: CONFIG_NR_CPUS).', MAX_CORES).default(4),
   scheduler: z.enum(['shared', 'fifo']).default('shared').meta({
     description:
       "How the cores serve CPU work: shared (a time-sharing kernel such as Linux's: n runnable tasks on c cores each run at min(1, c/n) speed) or fifo (a task keeps a core until done, others wait in line).",
   }),
-  taskGroups: z.enum(['none', 'session', 'service']).default('none').meta({
+  taskGroups: z.enum(['none', 'session', 'service']).optional().meta({
     description:
-      "How a shared scheduler groups processes before it shares the cores (Linux's group scheduling; sched(7)): none (every runnable process gets an equal share), session (kernel.sched_autogroup_enabled = 1 with processes outside cpu cgroups, e.g. started from a shell: the runnable sessions share the cores equally, then each session's processes; every PostgreSQL backend and the postmaster are sessions of their own, gunicorn's arbiter and workers one, the client one unless client.taskGroup says it shares gunicorn's), or service (systemd services or containers, each a cpu cgroup: PostgreSQL's processes share one group, gunicorn's one, PgBouncer's one, the client's one). Measure yours with calibration/autogroup.sh.",
+      "How a shared scheduler groups processes before it shares the cores (Linux's group scheduling; sched(7)): none (every runnable process gets an equal share), session (kernel.sched_autogroup_enabled = 1 with processes outside cpu cgroups, e.g. started from a shell: the runnable sessions share the cores equally, then each session's processes; every PostgreSQL backend and the postmaster are sessions of their own, gunicorn's arbiter and workers one, the client one unless client.taskGroup says it shares gunicorn's), or service (systemd services or containers, each a cpu cgroup: PostgreSQL's processes share one group, gunicorn's one, PgBouncer's one, the client's one). Default: session with machine.os linux (Debian's and Ubuntu's kernels enable autogroup, and calibration/autogroup.sh found it, the kit in the root cpu cgroup, on every machine the kit measured), none with darwin (macOS has no group scheduling). Measure yours with calibration/autogroup.sh.",
   }),
   runQueues: z.enum(['shared', 'per-core']).default('shared').meta({
     description:

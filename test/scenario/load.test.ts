@@ -92,3 +92,19 @@ describe('parseJson and parseJsonDocument refuse what the strict reader refuses,
     expect(messageOf(() => loadScenario(text, 's.json'))).toBe(expected);
   });
 });
+
+describe('machine.taskGroups where a scenario does not state it', () => {
+  const raw = (machine: object) => ({ ...JSON.parse(valid), machine });
+
+  it("is Linux's autogroup, a session per process group, on linux, and none on darwin", () => {
+    expect(validateScenario(raw({ cores: 2 }), 's.json').machine.taskGroups).toBe('session');
+    expect(validateScenario(raw({ cores: 2, os: 'darwin' }), 's.json').machine.taskGroups).toBe('none');
+    const { machine: _none, ...withoutMachine } = JSON.parse(valid);
+    expect(validateScenario(withoutMachine, 's.json').machine.taskGroups).toBe('session');
+  });
+
+  it('is what the scenario says when it says it', () => {
+    expect(validateScenario(raw({ os: 'linux', taskGroups: 'none' }), 's.json').machine.taskGroups).toBe('none');
+    expect(validateScenario(raw({ os: 'darwin', taskGroups: 'service' }), 's.json').machine.taskGroups).toBe('service');
+  });
+});

@@ -17,7 +17,7 @@ import { MEASURED_COSTS } from '../../scenario/measuredCosts.js';
 import { effectiveWorkerClass } from '../../scenario/resolve.js';
 import { blocks } from '../../scenario/resolveSteps.js';
 import { valueAt } from '../../scenario/valueAt.js';
-import { UVICORN_WORKER } from '../../scenario/serverSchema.js';
+import { defaultTaskGroups, UVICORN_WORKER } from '../../scenario/serverSchema.js';
 import { validateScenario } from '../../scenario/load.js';
 import { applyOverride, type Override } from '../../scenario/overrides.js';
 import { MAX_SECONDS, type Scenario, type Step } from '../../scenario/schema.js';
@@ -95,7 +95,7 @@ const ASSUMED_SETTINGS: {
     values: ['none', 'session', 'service'],
     applies: (s) => s.machine.scheduler === 'shared',
     stated: (raw) => raw?.machine?.taskGroups !== undefined,
-    value: (s) => s.machine.taskGroups,
+    value: (s) => s.machine.taskGroups ?? defaultTaskGroups(s.machine.os),
   },
   {
     path: 'machine.runQueues',
