@@ -12,12 +12,13 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costFigures, medianOf, ownSeriesCosts, SHIPPED_SCENARIO } from '../dist/analysis/calibration/shippedCosts.js';
+import { inMs } from '../dist/scenario/measuredCosts.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PLAN = 'calibration/validation.json';
 const series = ownSeriesCosts(root, PLAN);
 const four = (seconds) => Number(seconds.toPrecision(4));
-const ms = (seconds) => `${Number((seconds * 1000).toPrecision(4))} ms`;
+const ms = (seconds) => `${inMs(seconds)} ms`;
 const path = (section, key) => (section === 'connect' ? `app.steps.0.${key}` : `${section}.${key}`);
 const figure = (key, x) => (key === 'backToBackShare' ? `${x}` : ms(x));
 

@@ -12,8 +12,7 @@
 //   node calibration/defaults_machine.mjs machine.taskGroups client.taskGroup
 //   node calibration/defaults_machine.mjs machine.taskGroups=none client.taskGroup
 //   (results/defaults-machine.txt)
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { othersMedians, ownSeriesCosts, runShippedTransfer } from '../dist/analysis/calibration/shippedCosts.js';
 import { spreadOf, withinTargets } from '../dist/analysis/calibration/validation.js';
@@ -22,52 +21,33 @@ import { STACK_KINDS } from '../dist/report/stackKind.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PLAN = 'calibration/validation.json';
-const plan = JSON.parse(readFileSync(join(root, PLAN), 'utf8'));
 const changes = process.argv.slice(2).map((a) => {
   const [path, value] = a.split('=');
   return { keys: path.split('.'), value };
 });
 const PER_CORE = /machine\.(wakeupLatency|timeSlices|runQueues|wakeupPreemption|taskGroups)|client\.taskGroup|server\.cacheRefillCpu/;
-const ownFile = (f) => /^calibration\/measured-linux-2core(-.*)?\.json$/.test(f);
-const files = [...new Set(plan.configurations.map((c) => c.scenario ?? plan.scenario))].filter(ownFile);
-const tag = `${process.pid}`;
-const copy = new Map(files.map((f) => [f, `calibration/measured-linux-2core-.machine-${tag}-${basename(f)}`]));
-const planFile = `calibration/.machine-${tag}-plan.json`;
-try {
-  for (const [f, c] of copy) {
-    const raw = JSON.parse(readFileSync(join(root, f), 'utf8'));
-    for (const { keys, value } of changes) {
-      const [section, key] = keys;
-      if (value === undefined) delete raw[section]?.[key];
-      else raw[section] = { ...raw[section], [key]: value };
-    }
-    // What only per-core run queues or task groups take goes with them.
-    if (raw.machine?.runQueues !== 'per-core') for (const k of ['wakeupLatency', 'timeSlices', 'wakeupPreemption']) delete raw.machine?.[k];
-    writeFileSync(join(root, c), JSON.stringify(raw));
+
+/** A series' file with the settings changed, and what only per-core run queues take gone with them. */
+function reshape(raw) {
+  for (const { keys, value } of changes) {
+    const [section, key] = keys;
+    if (value === undefined) delete raw[section]?.[key];
+    else raw[section] = { ...raw[section], [key]: value };
   }
-  const renamed = (f) => copy.get(f) ?? f;
-  writeFileSync(
-    join(root, planFile),
-    JSON.stringify({
-      ...plan,
-      scenario: renamed(plan.scenario),
-      scenarioSet: Object.fromEntries(Object.entries(plan.scenarioSet ?? {}).map(([f, set]) => [renamed(f), set])),
-      configurations: plan.configurations
-        .filter((c) => !PER_CORE.test(JSON.stringify(c.set ?? [])))
-        .map((c) => ({ ...c, scenario: renamed(c.scenario ?? plan.scenario) })),
-    }),
-  );
-  const { rows } = runShippedTransfer(root, planFile, 'calibration/results', othersMedians(ownSeriesCosts(root, planFile)));
-  const pct = (x) => `${withSign(100 * x, 0)} %`;
-  console.log(`Settings changed in every series: ${process.argv.slice(2).join(' ') || 'none'}; the others' medians; ten seeds a row`);
-  console.log('kind of stack | rows | within the targets | the error on Requests/sec, median');
-  for (const [kind, label] of Object.entries(STACK_KINDS)) {
-    const at = rows.filter((r) => r.kind === kind);
-    if (at.length > 0)
-      console.log(`${label} | ${at.length} | ${at.filter(withinTargets).length} | ${pct(spreadOf(at.map((r) => r.rpsError)).median)}`);
-  }
-  console.log(`in all | ${rows.length} | ${rows.filter(withinTargets).length} | ${pct(spreadOf(rows.map((r) => r.rpsError)).median)}`);
-} finally {
-  for (const c of copy.values()) rmSync(join(root, c), { force: true });
-  rmSync(join(root, planFile), { force: true });
+  if (raw.machine?.runQueues !== 'per-core') for (const k of ['wakeupLatency', 'timeSlices', 'wakeupPreemption']) delete raw.machine?.[k];
+  return raw;
 }
+
+const { rows } = runShippedTransfer(root, PLAN, 'calibration/results', othersMedians(ownSeriesCosts(root, PLAN)), {
+  reshape,
+  keep: (row) => !PER_CORE.test(JSON.stringify(row.set ?? [])),
+});
+const pct = (x) => `${withSign(100 * x, 0)} %`;
+console.log(`Settings changed in every series: ${process.argv.slice(2).join(' ') || 'none'}; the others' medians; ten seeds a row`);
+console.log('kind of stack | rows | within the targets | the error on Requests/sec, median');
+for (const [kind, label] of Object.entries(STACK_KINDS)) {
+  const at = rows.filter((r) => r.kind === kind);
+  if (at.length > 0)
+    console.log(`${label} | ${at.length} | ${at.filter(withinTargets).length} | ${pct(spreadOf(at.map((r) => r.rpsError)).median)}`);
+}
+console.log(`in all | ${rows.length} | ${rows.filter(withinTargets).length} | ${pct(spreadOf(rows.map((r) => r.rpsError)).median)}`);

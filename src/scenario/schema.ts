@@ -8,7 +8,7 @@
 // uses (its locales), much of the CLI bundle and of every command's start-up.
 import * as z from 'zod';
 import { clientSchema } from './clientSchema.js';
-import { machineSchema, serverSchema } from './serverSchema.js';
+import { defaultTaskGroups, machineSchema, serverSchema } from './serverSchema.js';
 import { appSchema } from './appSchema.js';
 import { databaseSchema } from './databaseSchema.js';
 import { fleetSchema } from './fleetSchema.js';
@@ -71,7 +71,7 @@ export const scenarioSchema = z.strictObject({
   machine: machineSchema.default({
     cores: 4,
     scheduler: 'shared',
-    taskGroups: 'session',
+    taskGroups: defaultTaskGroups('linux'),
     runQueues: 'shared',
     timeSlices: 'none',
     wakeupPreemption: 'pick',

@@ -8,7 +8,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { meanSeconds } from '../../scenario/durations.js';
-import { runValidation, type ValidationPlan, type ValidationRow } from './validation.js';
+import { runValidation, type ValidationConfig, type ValidationPlan, type ValidationRow } from './validation.js';
 
 /** The schema's defaults with their provenance (calibration/defaults.mjs writes it). */
 export const SHIPPED_SCENARIO = 'calibration/defaults-linux-2core.json';
@@ -42,12 +42,10 @@ export const CONNECT_COSTS = ['cpu', 'startCpu', 'turnCpu', 'backToBackShare', '
  * latency (it applies only with machine.runQueues per-core, not the default) and a threaded
  * connect's contention (only the Intel machine measured it; 0 unless measured).
  */
-export const DEFAULTED_COSTS: Record<string, readonly string[]> = {
-  client: MACHINE_COSTS.client!,
-  server: MACHINE_COSTS.server!,
-  database: MACHINE_COSTS.database!,
-};
-export const DEFAULTED_CONNECT_COSTS = ['cpu', 'startCpu', 'turnCpu', 'backToBackShare'];
+export const DEFAULTED_COSTS: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries(MACHINE_COSTS).filter(([section]) => section !== 'machine'),
+);
+export const DEFAULTED_CONNECT_COSTS = CONNECT_COSTS.filter((k) => k !== 'contendedCpu');
 
 type Raw = Record<string, any>;
 
@@ -145,16 +143,18 @@ export function ownSeries(root: string, plan: ValidationPlan, auth = 'scram-sha-
 /**
  * Prices again the rows of `planFile` (paths relative to `root`) whose series measured its
  * own machine with scram-sha-256, each series with `costsFor` it: by default the median over
- * the other series, what the defaults give a machine the kit did not measure.
+ * the other series, what the defaults give a machine the kit did not measure. `reshape`
+ * changes each series' file beyond its costs (its machine's settings); `keep` leaves rows out.
  */
 export function runShippedTransfer(
   root: string,
   planFile: string,
   results: string,
   costsFor: (series: string) => Raw = othersMedians(ownSeriesCosts(root, planFile)),
+  { reshape = (raw: Raw) => raw, keep = () => true }: { reshape?: (raw: Raw) => Raw; keep?: (row: ValidationConfig) => boolean } = {},
 ): ShippedTransfer {
   const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
-  const indices = plan.configurations.flatMap((c, i) => (measuredItsOwn(root, c.scenario ?? plan.scenario) ? [i] : []));
+  const indices = plan.configurations.flatMap((c, i) => (measuredItsOwn(root, c.scenario ?? plan.scenario) && keep(c) ? [i] : []));
   const configurations = indices.map((i) => plan.configurations[i]!);
   const fileOf = (c: (typeof configurations)[number]) => c.scenario ?? plan.scenario;
   const files = [...new Set(configurations.map(fileOf))];
@@ -171,7 +171,7 @@ export function runShippedTransfer(
   };
   try {
     for (const [f, t] of temporary) {
-      writeFileSync(join(root, t), JSON.stringify(withShippedCosts(JSON.parse(readFileSync(join(root, f), 'utf8')), costsFor(f))));
+      writeFileSync(join(root, t), JSON.stringify(reshape(withShippedCosts(JSON.parse(readFileSync(join(root, f), 'utf8')), costsFor(f)))));
     }
     writeFileSync(join(root, planOut), JSON.stringify(transferred));
     return { indices, rows: runValidation(root, planOut, results) };
