@@ -23,15 +23,18 @@ const PLAN = 'calibration/validation.json';
 const FIRST = 'calibration/measured-linux-2core.json';
 const plan = JSON.parse(readFileSync(join(root, PLAN), 'utf8'));
 const raws = ownSeriesCosts(root, PLAN);
-const series = [...raws.keys()];
+// Every series priced, those held out of the defaults' medians too (priced with the defaults themselves).
+const ownCosts = (f) => JSON.parse(readFileSync(join(root, f), 'utf8'));
 
 const pricings = [
-  runShippedTransfer(root, PLAN, 'calibration/results', (f) => raws.get(f)),
+  runShippedTransfer(root, PLAN, 'calibration/results', ownCosts),
   runShippedTransfer(root, PLAN, 'calibration/results', othersMedians(raws)),
   runShippedTransfer(root, PLAN, 'calibration/results', () => raws.get(FIRST)),
 ];
 const [own] = pricings;
 const files = own.indices.map((i) => plan.configurations[i].scenario ?? plan.scenario);
+const series = [...new Set(files)];
+const heldOut = series.filter((f) => !raws.has(f));
 
 const pct = (x) => `${withSign(100 * x, 0)} %`;
 const line = (label, at) => {
@@ -43,7 +46,7 @@ const line = (label, at) => {
   )}`;
 };
 console.log(
-  `The kit's rows of the ${series.length} series that measured their own machine (scram-sha-256), priced with its own costs, with the defaults as a machine the kit never saw gets them (the other series' medians) and with the first series' (${FIRST}); ten seeds a row`,
+  `The kit's rows of the ${series.length} series that measured their own machine (scram-sha-256), priced with its own costs, with the defaults as a machine the kit never saw gets them (the other series' medians${heldOut.length === 0 ? '' : `; the defaults themselves for ${heldOut.join(', ')}, held out of them`}) and with the first series' (${FIRST}); ten seeds a row`,
 );
 const columns =
   "within the targets: own costs | the others' medians | the first series' | the error on Requests/sec, median: own / medians / first | its size, median: own / medians / first";

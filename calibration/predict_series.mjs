@@ -7,6 +7,9 @@
 // path=value replaces that path's value in every configuration that sets it (the actors
 // query's costs are each day's own). Commit what it prints before the runs
 // (results/NAME.predicted.txt); then run the series and add its rows to validation.json.
+// --against-runs: once FROM's runs are in, each row's real runs beside, its error on
+// Requests/sec and the 500 fraction, and how many rows met the page's targets (a prediction
+// from another scenario than the page's own: the defaults alone, say).
 // Node only (npm run build first).
 //
 //   node calibration/predict_series.mjs i1204- calibration/measured-linux-2core-intel1204c.json \
@@ -14,13 +17,14 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runValidation } from '../dist/analysis/calibration/validation.js';
+import { runValidation, withinTargets } from '../dist/analysis/calibration/validation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? new RegExp(args[onlyAt + 1]) : /./;
-const rest = args.filter((_, i) => onlyAt < 0 || (i !== onlyAt && i !== onlyAt + 1));
+const againstRuns = args.includes('--against-runs');
+const rest = args.filter((a, i) => a !== '--against-runs' && (onlyAt < 0 || (i !== onlyAt && i !== onlyAt + 1)));
 const [from, scenario, ...replacements] = rest;
 if (from === undefined || scenario === undefined) {
   console.error('usage: node calibration/predict_series.mjs FROM_PREFIX SCENARIO');
@@ -29,9 +33,14 @@ if (from === undefined || scenario === undefined) {
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 const names = (c) => (Array.isArray(c.name) ? c.name : [c.name]);
 const pathOf = (expression) => expression.slice(0, expression.indexOf('='));
-const replaced = (set) => set.map((x) => replacements.find((r) => pathOf(r) === pathOf(x)) ?? x);
+// ACTORS stands for the plan's actors query (validation.ts), whose costs a replacement may set too.
+const replaced = (set) =>
+  set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x])).map((x) => replacements.find((r) => pathOf(r) === pathOf(x)) ?? x);
+// A configuration priced twice in the plan (by two scenarios) is predicted once.
+const seen = new Set();
 const configurations = plan.configurations
   .filter((c) => names(c).every((n) => n.startsWith(from) && only.test(n.slice(from.length))))
+  .filter((c) => !seen.has(names(c).join(' ')) && seen.add(names(c).join(' ')))
   .map((c) => ({ ...c, scenario, set: replaced(c.set) }));
 if (configurations.length === 0) {
   console.error(`predict_series.mjs: no configuration of calibration/validation.json is named ${from}*`);
@@ -50,12 +59,23 @@ console.log(
   `${scenario}, ${plan.seeds} seeds each${plan.spreadSeeds === undefined ? '' : ` (${plan.spreadSeeds} for the spread rows)`} (${[...settings, ...replacements].join(' ') || 'no settings of the plan'}); the configurations of ${from}*, each with its hey command; median (range).`,
 );
 const s = (x, digits) => `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}-${x.max.toFixed(digits)})`;
+const percent = (x) => ({ median: 100 * x.median, min: 100 * x.min, max: 100 * x.max });
+const signed = (x, digits) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 for (const r of rows) {
   const sim = r.simulated;
   console.log(
-    `${names(r.config).join(' ').replace(from, '')}: ${s(sim.requestsPerSec, 1)} req/s; 500s ${s(
-      { median: 100 * sim.fraction500.median, min: 100 * sim.fraction500.min, max: 100 * sim.fraction500.max },
-      0,
-    )} %; Slowest-Fastest ${s(sim.spread, 3)} s`,
+    `${names(r.config).join(' ').replace(from, '')}: ${s(sim.requestsPerSec, 1)} req/s; 500s ${s(percent(sim.fraction500), 0)} %; Slowest-Fastest ${s(sim.spread, 3)} s`,
+  );
+  if (againstRuns) {
+    const real = r.real;
+    const spreadError = (sim.spread.median - real.spread.median) / real.spread.median;
+    console.log(
+      `  real (${real.runs} runs): ${s(real.requestsPerSec, 1)} req/s; 500s ${s(percent(real.fraction500), 0)} %; Slowest-Fastest ${s(real.spread, 3)} s; error ${signed(100 * r.rpsError, 1)} %, ${signed(r.points500, 1)} points${withinTargets(r) ? '' : ' (outside the targets)'}; spread ${signed(100 * spreadError, 0)} %`,
+    );
+  }
+}
+if (againstRuns) {
+  console.log(
+    `${rows.filter(withinTargets).length} of ${rows.length} within the targets (±15 % on Requests/sec, 10 points on the 500 fraction).`,
   );
 }

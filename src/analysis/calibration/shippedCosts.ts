@@ -117,12 +117,12 @@ export function medianCosts(series: ReadonlyMap<string, Raw>): Raw {
   return out;
 }
 
-/** Leave one series out: for a series, the median over every other one. */
+/** Leave one series out: for a series, the median over every other one (over them all for a series held out of them). */
 export function othersMedians(series: ReadonlyMap<string, Raw>): (file: string) => Raw {
   return (file) => medianCosts(new Map([...series].filter(([f]) => f !== file)));
 }
 
-/** The series of the kit that measured their own machine with scram-sha-256 (or `auth`), each file's content. */
+/** The series of the kit that measured their own machine with scram-sha-256 (or `auth`) and make the defaults, each file's content. */
 export function ownSeriesCosts(root: string, planFile: string, auth = 'scram-sha-256'): Map<string, Raw> {
   const plan = JSON.parse(readFileSync(join(root, planFile), 'utf8')) as ValidationPlan;
   return new Map(ownSeries(root, plan, auth).map((f) => [f, JSON.parse(readFileSync(join(root, f), 'utf8')) as Raw]));
@@ -135,9 +135,14 @@ export interface ShippedTransfer {
   rows: ValidationRow[];
 }
 
-/** The series of `plan` that measured their own machine (their scenario files), with scram-sha-256 or `auth`. */
+/**
+ * The series of `plan` that measured their own machine (their scenario files), with
+ * scram-sha-256 or `auth`, and that the defaults are made from: not those it holds out of them.
+ */
 export function ownSeries(root: string, plan: ValidationPlan, auth = 'scram-sha-256'): string[] {
-  return [...new Set(plan.configurations.map((c) => c.scenario ?? plan.scenario))].filter((f) => measuredItsOwn(root, f, auth));
+  return [...new Set(plan.configurations.map((c) => c.scenario ?? plan.scenario))].filter(
+    (f) => measuredItsOwn(root, f, auth) && plan.heldOutOfDefaults?.[f] === undefined,
+  );
 }
 
 /**

@@ -55,6 +55,11 @@ export interface ValidationPlan {
   configurations: ValidationConfig[];
   /** Start-up storms: a scenario whose workers' pools open at start-up, and the kit's records of the real ones (files in results). */
   bootStorms?: { label: string; scenario: string; set?: string[]; runs: string[] }[];
+  /**
+   * Series kept out of the defaults' medians (scenario file to why): one predicted first from
+   * the defaults stays a test of them, priced with the median of every series that made them.
+   */
+  heldOutOfDefaults?: Record<string, string>;
 }
 
 /** A start-up storm, real and simulated: pools that failed to start, connections PostgreSQL refused, the start-up's length. */

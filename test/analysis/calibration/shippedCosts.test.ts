@@ -110,6 +110,18 @@ describe('the defaults (src/scenario/measuredCosts.ts)', () => {
     }
   });
 
+  it('leave out the series the plan holds out of them, which are priced with the defaults themselves', () => {
+    const plan = JSON.parse(readFileSync(PLAN, 'utf8'));
+    const heldOut = Object.keys(plan.heldOutOfDefaults ?? {});
+    expect(heldOut.length).toBeGreaterThan(0);
+    const price = othersMedians(series);
+    for (const f of heldOut) {
+      expect(JSON.parse(readFileSync(f, 'utf8')).database?.authMethod ?? 'scram-sha-256').toBe('scram-sha-256');
+      expect(series.has(f)).toBe(false);
+      expect(price(f)).toEqual(medianCosts(series));
+    }
+  });
+
   it(`are what ${SHIPPED_SCENARIO} states, with each figure's series`, () => {
     const raw = JSON.parse(readFileSync(SHIPPED_SCENARIO, 'utf8'));
     const stated = validateScenario(raw, SHIPPED_SCENARIO);
