@@ -17,7 +17,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runValidation, withinTargets } from '../dist/analysis/calibration/validation.js';
+import { POINTS_500_TOLERANCE, RPS_TOLERANCE, runValidation, withinTargets } from '../dist/analysis/calibration/validation.js';
+import { withSign } from '../dist/analysis/format.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -27,7 +28,7 @@ const againstRuns = args.includes('--against-runs');
 const rest = args.filter((a, i) => a !== '--against-runs' && (onlyAt < 0 || (i !== onlyAt && i !== onlyAt + 1)));
 const [from, scenario, ...replacements] = rest;
 if (from === undefined || scenario === undefined) {
-  console.error('usage: node calibration/predict_series.mjs FROM_PREFIX SCENARIO');
+  console.error('usage: node calibration/predict_series.mjs FROM_PREFIX SCENARIO [--only REGEX] [--against-runs] [path=value ...]');
   process.exit(2);
 }
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
@@ -36,12 +37,13 @@ const pathOf = (expression) => expression.slice(0, expression.indexOf('='));
 // ACTORS stands for the plan's actors query (validation.ts), whose costs a replacement may set too.
 const replaced = (set) =>
   set.flatMap((x) => (x === 'ACTORS' ? plan.actors : [x])).map((x) => replacements.find((r) => pathOf(r) === pathOf(x)) ?? x);
-// A configuration priced twice in the plan (by two scenarios) is predicted once.
-const seen = new Set();
-const configurations = plan.configurations
-  .filter((c) => names(c).every((n) => n.startsWith(from) && only.test(n.slice(from.length))))
-  .filter((c) => !seen.has(names(c).join(' ')) && seen.add(names(c).join(' ')))
-  .map((c) => ({ ...c, scenario, set: replaced(c.set) }));
+// A configuration priced twice in the plan (by two scenarios) is predicted once, as first listed.
+const byName = new Map();
+for (const c of plan.configurations) {
+  const key = names(c).join(' ');
+  if (!byName.has(key) && names(c).every((n) => n.startsWith(from) && only.test(n.slice(from.length)))) byName.set(key, c);
+}
+const configurations = [...byName.values()].map((c) => ({ ...c, scenario, set: replaced(c.set) }));
 if (configurations.length === 0) {
   console.error(`predict_series.mjs: no configuration of calibration/validation.json is named ${from}*`);
   process.exit(2);
@@ -60,7 +62,6 @@ console.log(
 );
 const s = (x, digits) => `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}-${x.max.toFixed(digits)})`;
 const percent = (x) => ({ median: 100 * x.median, min: 100 * x.min, max: 100 * x.max });
-const signed = (x, digits) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 for (const r of rows) {
   const sim = r.simulated;
   console.log(
@@ -70,12 +71,12 @@ for (const r of rows) {
     const real = r.real;
     const spreadError = (sim.spread.median - real.spread.median) / real.spread.median;
     console.log(
-      `  real (${real.runs} runs): ${s(real.requestsPerSec, 1)} req/s; 500s ${s(percent(real.fraction500), 0)} %; Slowest-Fastest ${s(real.spread, 3)} s; error ${signed(100 * r.rpsError, 1)} %, ${signed(r.points500, 1)} points${withinTargets(r) ? '' : ' (outside the targets)'}; spread ${signed(100 * spreadError, 0)} %`,
+      `  real (${real.runs} runs): ${s(real.requestsPerSec, 1)} req/s; 500s ${s(percent(real.fraction500), 0)} %; Slowest-Fastest ${s(real.spread, 3)} s; error ${withSign(100 * r.rpsError, 1)} %, ${withSign(r.points500, 1)} points${withinTargets(r) ? '' : ' (outside the targets)'}; spread ${withSign(100 * spreadError, 0)} %`,
     );
   }
 }
 if (againstRuns) {
   console.log(
-    `${rows.filter(withinTargets).length} of ${rows.length} within the targets (±15 % on Requests/sec, 10 points on the 500 fraction).`,
+    `${rows.filter(withinTargets).length} of ${rows.length} within the targets (±${100 * RPS_TOLERANCE} % on Requests/sec, ${POINTS_500_TOLERANCE} points on the 500 fraction).`,
   );
 }
