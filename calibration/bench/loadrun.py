@@ -15,6 +15,7 @@ Every line is `key: value`; CPU in seconds, shares in cores.
 """
 import argparse
 import os
+import re
 import statistics
 import time
 
@@ -33,6 +34,9 @@ def snapshot(workers, master, postmaster):
     }
 
 
+RECORD = re.compile(r"(?P<kind>handled|failed) request start=(?P<start>\S+) end=(?P<end>\S+)")
+
+
 def handler_times(log, offset, start):
     """Handler calls logged after byte offset, in seconds after hey's start."""
     ok, failed = [], []
@@ -41,15 +45,15 @@ def handler_times(log, offset, start):
     with open(log, "rb") as f:
         f.seek(offset)
         for raw in f:
-            line = raw.decode("utf-8", "replace")
-            if "request start=" not in line:
-                continue
-            kv = dict(p.split("=", 1) for p in line.split() if "=" in p)
-            try:
-                s, e = float(kv["start"]) - start, float(kv["end"]) - start
-            except (KeyError, ValueError):
-                continue
-            (ok if line.startswith("handled request") else failed).append((s, e))
+            # Found anywhere in a line, not only at its start: the workers share the log, and
+            # the handler's print() writes its text and its newline apart, so another
+            # worker's record can follow "200 rows fetched" on the same line.
+            for m in RECORD.finditer(raw.decode("utf-8", "replace")):
+                try:
+                    s, e = float(m["start"]) - start, float(m["end"]) - start
+                except ValueError:
+                    continue
+                (ok if m["kind"] == "handled" else failed).append((s, e))
     return ok, failed
 
 
