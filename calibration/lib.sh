@@ -195,13 +195,18 @@ gunicorn_up() {
 # each saved as NAME.rN.txt (hey's output after a "$ hey ..." line) with NAME.rN.cpu.txt
 # (bench/loadrun.py), NAME.rN.server.log (server_summary) and, when hey failed,
 # NAME.rN.stderr.log; the machine held quiet (quiet_begin). A run that shared the machine
-# with other work is run again (below).
+# with other work is run again (below). With KIT_ROUND set (run.sh's ALTERNATE), only run
+# KIT_ROUND of the REPEATS, and nothing past them.
 measure() {
   local name="$1" repeats="$2" r out rc logstart pgstart other shared
   shift 2
   [[ "$name" =~ $ONLY ]] || return 0
-  quiet_begin
   r=1
+  if [ -n "${KIT_ROUND:-}" ]; then
+    [ "$KIT_ROUND" -le "$repeats" ] || return 0
+    r=$KIT_ROUND repeats=$KIT_ROUND
+  fi
+  quiet_begin
   shared=0
   while [ "$r" -le "$repeats" ]; do
     out="$RESULTS/$name.r$r.txt"
