@@ -198,7 +198,7 @@ gunicorn_up() {
 # with other work is run again (below). With KIT_ROUND set (run.sh's ALTERNATE), only run
 # KIT_ROUND of the REPEATS, and nothing past them.
 measure() {
-  local name="$1" repeats="$2" r out rc logstart pgstart other shared
+  local name="$1" repeats="$2" of="$2" r out rc logstart pgstart other shared
   shift 2
   [[ "$name" =~ $ONLY ]] || return 0
   r=1
@@ -212,7 +212,7 @@ measure() {
     out="$RESULTS/$name.r$r.txt"
     logstart=$(wc -l <"$GUNICORN_LOG" 2>/dev/null || echo 0)
     pgstart=$(wc -l <"$WORK/postgres.log")
-    say "$name (run $r of $repeats): hey $*"
+    say "$name (run $r of $of): hey $*"
     { printf '$ hey %s\n' "$*"; } >"$out"
     rm -f "$RESULTS/$name.r$r.stderr.log"
     rc=0
