@@ -28,6 +28,10 @@ QUIET_MAX_BLOCK="${QUIET_MAX_BLOCK:-420}"
 QUIET_PAUSE="${QUIET_PAUSE:-90}"
 # How many times measure runs a load run again that shared the machine (see measure).
 KIT_RERUNS="${KIT_RERUNS:-2}"
+# A load run still going after KIT_HANG_AFTER seconds has hung (the kit's runs take 25 s at
+# most): it is killed, kept as NAME.rN.hung*.* and run again, up to KIT_HANG_RERUNS times.
+KIT_HANG_AFTER="${KIT_HANG_AFTER:-120}"
+KIT_HANG_RERUNS="${KIT_HANG_RERUNS:-3}"
 # Extra postgres -c settings (costs.sh turns autovacuum off).
 PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-}"
 
@@ -198,7 +202,7 @@ gunicorn_up() {
 # with other work is run again (below). With KIT_ROUND set (run.sh's ALTERNATE), only run
 # KIT_ROUND of the REPEATS, and nothing past them.
 measure() {
-  local name="$1" repeats="$2" of="$2" r out rc logstart pgstart other shared
+  local name="$1" repeats="$2" of="$2" r out rc logstart pgstart other shared hung
   shift 2
   [[ "$name" =~ $ONLY ]] || return 0
   r=1
@@ -208,6 +212,7 @@ measure() {
   fi
   quiet_begin
   shared=0
+  hung=0
   while [ "$r" -le "$repeats" ]; do
     out="$RESULTS/$name.r$r.txt"
     logstart=$(wc -l <"$GUNICORN_LOG" 2>/dev/null || echo 0)
@@ -218,7 +223,8 @@ measure() {
     rc=0
     "$PYTHON" "$HERE/bench/loadrun.py" --out "$out" --stderr "$WORK/hey.stderr" --cpu "$RESULTS/$name.r$r.cpu.txt" \
       ${GUNICORN_PID:+--gunicorn-pid "$GUNICORN_PID" --gunicorn-log "$GUNICORN_LOG"} \
-      --postmaster-pid "$(postmaster_pid)" -- "$@" || rc=$?
+      --postmaster-pid "$(postmaster_pid)" --hang-after "$KIT_HANG_AFTER" --hung "$RESULTS/$name.r$r.connections.txt" \
+      -- "$@" || rc=$?
     if [ "$rc" -ne 0 ] || [ -s "$WORK/hey.stderr" ]; then
       # Kept apart so that NAME.rN.txt stays exactly what hey printed on stdout.
       { echo "exit status $rc"; cat "$WORK/hey.stderr"; } >"$RESULTS/$name.r$r.stderr.log"
@@ -230,6 +236,18 @@ measure() {
     # Let keep-alive connections expire and backends exit before the next run (loadrun.py
     # has waited 1 s already).
     sleep 3
+    if grep -q '^hey hung' "$RESULTS/$name.r$r.cpu.txt"; then
+      hung=$((hung + 1))
+      set_hung "$name.r$r" "$hung"
+      if [ "$hung" -le "$KIT_HANG_RERUNS" ]; then
+        say "WARNING: hey hung in $name.r$r, killed after $KIT_HANG_AFTER s: kept as $name.r$r.hung*, run again"
+        continue
+      fi
+      say "WARNING: hey hung in $name.r$r $hung times: kept as $name.r$r.hung*, not run again"
+      hung=0
+      r=$((r + 1))
+      continue
+    fi
     # Other work took a fifth of a core or more while the run ran: the quiet protocol
     # checked the machine only when the block began, so the run measured a shared machine.
     # It is set aside (RESULTS/shared/) and run again once the machine is idle, up to
@@ -267,6 +285,18 @@ set_aside() {
   for f in "$RESULTS/$run".*; do
     [ -e "$f" ] || continue
     mv "$f" "$RESULTS/shared/$run.$k.${f#"$RESULTS/$run".}"
+  done
+}
+
+# set_hung RUN K: a run whose hey hung becomes RUN.hung.* (RUN.hungK.* from its second
+# hang on), out of the way of the readers that glob NAME.rN.txt.
+set_hung() {
+  local run="$1" k="$2" f tag=hung
+  [ "$k" -le 1 ] || tag="hung$k"
+  for f in "$RESULTS/$run".*; do
+    [ -e "$f" ] || continue
+    case "$f" in "$RESULTS/$run".hung*) continue ;; esac
+    mv "$f" "$RESULTS/$run.$tag.${f#"$RESULTS/$run".}"
   done
 }
 

@@ -1,7 +1,8 @@
 """One load run of run.sh, with the CPU of every process over it.
 
   loadrun.py --out NAME.rN.txt --stderr FILE --cpu NAME.rN.cpu.txt
-             [--gunicorn-pid PID --gunicorn-log FILE] --postmaster-pid PID -- HEY ARGS...
+             [--gunicorn-pid PID --gunicorn-log FILE] --postmaster-pid PID
+             [--hang-after SECONDS --hung NAME.rN.connections.txt] -- HEY ARGS...
 
 Runs hey (its stdout appended to --out, which run.sh has started with the command line),
 and writes --cpu: the wall time of the hey run; hey's CPU (wait4's rusage of the child);
@@ -11,13 +12,18 @@ postmaster's own CPU (schedstat) and the CPU of its children that exited
 last backends have exited; the machine's busy CPU (/proc/stat) over the run; and when
 the handlers were called relative to hey's start (the kit's handlers log
 `handled request start=T end=T` and `failed request start=T end=T`, time.time()).
-Every line is `key: value`; CPU in seconds, shares in cores.
+Every line is `key: value`; CPU in seconds, shares in cores. With --hang-after, a hey
+still running after that many seconds (hey -t 0 waits for an answer for good, and gunicorn
+20.1's gthread can leave a connection unanswered) is killed, after --hung records what the
+server's connections held; the record then says "hey hung".
 """
 import argparse
 import os
 import re
 import statistics
+import subprocess
 import time
+import urllib.parse
 
 import procstat as ps
 
@@ -55,6 +61,20 @@ def handler_times(log, offset, start):
                     continue
                 (ok if m["kind"] == "handled" else failed).append((s, e))
     return ok, failed
+
+
+def record_hang(path, url, after):
+    """What the server's side of a hung run's connections held when hey was killed."""
+    port = urllib.parse.urlsplit(url).port or 80
+    try:
+        ss = subprocess.run(["ss", "-tnpi", "state", "established", f"( sport = :{port} )"],
+                            capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError) as e:
+        ss = f"ss failed: {e}\n"
+    with open(path, "w") as f:
+        f.write(f"hey ran {after:g} s without ending ({time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC) and was "
+                f"killed. The server's established connections on port {port} then (ss -tnpi; Recv-Q: bytes of a "
+                f"request the server has not read; users: the process and its file descriptor):\n{ss}")
 
 
 def fmt_times(label, calls):
@@ -96,6 +116,8 @@ def main():
     ap.add_argument("--gunicorn-pid", type=int)
     ap.add_argument("--gunicorn-log")
     ap.add_argument("--postmaster-pid", type=int, required=True)
+    ap.add_argument("--hang-after", type=float, default=0.0, help="kill hey after this many seconds (0: never)")
+    ap.add_argument("--hung", help="where to record the server's connections when hey is killed")
     ap.add_argument("hey", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     hey = a.hey[1:] if a.hey and a.hey[0] == "--" else a.hey
@@ -111,7 +133,8 @@ def main():
     before = snapshot(workers, master, a.postmaster_pid)
     tcp0 = tcp_counters()
     with open(a.out, "ab") as out, open(a.stderr, "wb") as err:
-        h = ps.run_hey(hey, out, err)
+        h = ps.run_hey(hey, out, err, hang_after=a.hang_after or None,
+                       on_hang=lambda _pid: record_hang(a.hung, hey[-1], a.hang_after) if a.hung else None)
     after = snapshot(workers, master, a.postmaster_pid)
     procs1 = ps.processes()
     tcp1 = tcp_counters()
@@ -125,6 +148,8 @@ def main():
         f"load average before: {load_before}",
         f"load average after: {load_after}",
         f"hey exit status: {h['status']}",
+        *([f"hey hung: killed after {a.hang_after:g} s" + (f" (the server's connections then: {os.path.basename(a.hung)})" if a.hung else "")]
+          if h["hung"] else []),
         f"wall (hey run): {wall:.4f}",
         f"hey cpu: {h['cpu']:.4f} (user {h['user']:.4f}, sys {h['sys']:.4f})",
         f"hey share: {h['cpu'] / wall:.4f}",

@@ -15,7 +15,9 @@ Two sources, because /proc/<pid>/stat counts in clock ticks (10 ms here):
 """
 import os
 import resource
+import signal
 import subprocess
+import threading
 import time
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -137,15 +139,41 @@ def machine_busy_cores(before, after):
     return busy
 
 
-def run_hey(args, stdout, stderr=subprocess.DEVNULL):
+def run_hey(args, stdout, stderr=subprocess.DEVNULL, hang_after=None, on_hang=None, program="hey"):
     """Runs hey (args without the program name); returns (wall s, cpu s, user s, sys s,
-    exit status, start time.time()). CPU is hey's own, from wait4's rusage of the child:
-    every thread, exact (not tick-rounded)."""
+    exit status, start time.time(), whether it hung). CPU is hey's own, from wait4's rusage
+    of the child: every thread, exact (not tick-rounded). hey -t 0 waits for an answer for
+    good, so a server that never answers one connection hangs the run: past hang_after
+    seconds on_hang(pid) records what it can and hey is killed (SIGKILL)."""
     t_wall = time.time()
     t0 = time.monotonic()
-    p = subprocess.Popen(["hey", *args], stdout=stdout, stderr=stderr)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.Popen([program, *args], stdout=stdout, stderr=stderr)
+    ended = threading.Event()
+    hung = threading.Event()
+    reaping = threading.Lock()
+
+    def stop():
+        # Under the lock hey is running or a zombie not yet reaped: its pid is still its own.
+        with reaping:
+            if ended.is_set():
+                return
+            hung.set()
+            if on_hang is not None:
+                on_hang(p.pid)
+            os.kill(p.pid, signal.SIGKILL)
+
+    timer = threading.Timer(hang_after, stop) if hang_after else None
+    if timer is not None:
+        timer.start()
+    # Waited for without reaping, so that the timer can never signal a pid reused meanwhile.
+    os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)
     t1 = time.monotonic()
+    with reaping:
+        ended.set()
+    if timer is not None:
+        timer.cancel()
+        timer.join()
+    _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     return {
         "wall": t1 - t0,
@@ -154,6 +182,7 @@ def run_hey(args, stdout, stderr=subprocess.DEVNULL):
         "sys": ru.ru_stime,
         "status": p.returncode,
         "start": t_wall,
+        "hung": hung.is_set(),
     }
 
 

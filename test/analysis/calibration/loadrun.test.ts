@@ -1,8 +1,9 @@
-// The kit's load runs count the requests the handlers served from gunicorn's log, where the
-// kit's handlers write one record a call (calibration/app/*.py, read by
-// calibration/bench/loadrun.py's handler_times). The workers share that log, and the actors
+// The kit's load run (calibration/bench/loadrun.py, procstat.py's run_hey). It counts the
+// requests the handlers served from gunicorn's log, where the kit's handlers write one
+// record a call (calibration/app/*.py). The workers share that log, and the actors
 // handler's print() writes its text and its newline apart, so a record can land after
-// another worker's "200 rows fetched" on the same line.
+// another worker's "200 rows fetched" on the same line. And hey -t 0 waits for an answer
+// for good: a run past its limit is killed, after recording what it can.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,5 +45,29 @@ describe("the load run's count of the handlers' calls", () => {
   it("reads gunicorn's own lines, which carry no record, as no call", () => {
     const log = '[2026-12-06 16:40:02 +0000] [6796] [ERROR] Error handling request /\nTraceback (most recent call last):\n';
     expect(handlerTimes(log, 0)).toEqual({ ok: [], failed: [] });
+  });
+});
+
+/** procstat.run_hey with `program` in hey's place: whether it hung, and the pid on_hang heard. */
+function runHey(program: string, args: string[], hangAfter: number): { hung: boolean; heard: boolean; status: number } {
+  const script = [
+    'import json, subprocess, sys, procstat',
+    'heard = []',
+    `h = procstat.run_hey(${JSON.stringify(args)}, subprocess.DEVNULL, hang_after=${hangAfter}, on_hang=heard.append, program=${JSON.stringify(program)})`,
+    'print(json.dumps({"hung": h["hung"], "heard": heard != [], "status": h["status"]}))',
+  ].join('\n');
+  const r = spawnSync('python3', ['-c', script], { cwd: BENCH, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
+}
+
+describe('the load run past its limit', () => {
+  it('kills a run that outlasts the limit, after on_hang heard of it, and says it hung', () => {
+    expect(runHey('sleep', ['30'], 0.2)).toEqual({ hung: true, heard: true, status: -9 });
+  });
+
+  it('leaves a run that ends within the limit as it ended', () => {
+    expect(runHey('true', [], 30)).toEqual({ hung: false, heard: false, status: 0 });
+    expect(runHey('false', [], 30)).toEqual({ hung: false, heard: false, status: 1 });
   });
 });
