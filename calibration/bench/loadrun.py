@@ -148,7 +148,7 @@ def main():
         f"load average before: {load_before}",
         f"load average after: {load_after}",
         f"hey exit status: {h['status']}",
-        *([f"hey hung: killed after {a.hang_after:g} s" + (f" (the server's connections then: {os.path.basename(a.hung)})" if a.hung else "")]
+        *([f"hey hung: killed after {a.hang_after:g} s" + (" (the server's connections then: this run's connections.txt)" if a.hung else "")]
           if h["hung"] else []),
         f"wall (hey run): {wall:.4f}",
         f"hey cpu: {h['cpu']:.4f} (user {h['user']:.4f}, sys {h['sys']:.4f})",
