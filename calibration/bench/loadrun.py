@@ -133,8 +133,8 @@ def main():
     before = snapshot(workers, master, a.postmaster_pid)
     tcp0 = tcp_counters()
     with open(a.out, "ab") as out, open(a.stderr, "wb") as err:
-        h = ps.run_hey(hey, out, err, hang_after=a.hang_after or None,
-                       on_hang=lambda _pid: record_hang(a.hung, hey[-1], a.hang_after) if a.hung else None)
+        record = (lambda _pid: record_hang(a.hung, hey[-1], a.hang_after)) if a.hung else None
+        h = ps.run_hey(hey, out, err, hang_after=a.hang_after or None, on_hang=record)
     after = snapshot(workers, master, a.postmaster_pid)
     procs1 = ps.processes()
     tcp1 = tcp_counters()
