@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// The model's figures for calibration/shapes.json's shapes, written down before
+// calibration/shapes.sh runs them: each shape's --set on SCENARIO, its hey flags, over the
+// seeds of calibration/validation.json with its `set` (the machine's speed from run to
+// run); median (range) of Requests/sec, the 500 fraction, Average and p95 latency. Through
+// `sim run --json`, as a user would ask. ACTORS in a shape's --set stands for the actors
+// query's costs, given as app.steps.1.cpu=... app.steps.1.decodeCpu=... on the command line.
+// With --against-runs, the saved runs (results/PREFIX + name.rN.txt) beside each.
+//
+//   node calibration/predict_shapes.mjs calibration/defaults-linux-2core.json \
+//     app.steps.1.cpu=0.0008918 app.steps.1.decodeCpu=0.0001526 > results/shapes.predicted.txt
+//   node calibration/predict_shapes.mjs SCENARIO ... --against-runs s1206-
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseHeyRun } from '../dist/analysis/calibration/heyRun.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const againstAt = args.indexOf('--against-runs');
+const prefix = againstAt >= 0 ? args[againstAt + 1] : undefined;
+const [scenario, ...actors] = args.filter((_, i) => againstAt < 0 || (i !== againstAt && i !== againstAt + 1));
+if (scenario === undefined || (againstAt >= 0 && prefix === undefined)) {
+  console.error(
+    'usage: node calibration/predict_shapes.mjs SCENARIO [app.steps.1.cpu=... app.steps.1.decodeCpu=...] [--against-runs PREFIX]',
+  );
+  process.exit(2);
+}
+const { shapes } = JSON.parse(readFileSync(join(root, 'calibration/shapes.json'), 'utf8'));
+const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
+const seeds = Array.from({ length: plan.seeds }, (_, i) => i + 1);
+
+const spread = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { median: m, min: s[0], max: s[s.length - 1] };
+};
+const fmt = (x, digits, scale = 1) =>
+  `${(scale * x.median).toFixed(digits)} (${(scale * x.min).toFixed(digits)}-${(scale * x.max).toFixed(digits)})`;
+const line = (f) =>
+  `${fmt(f.rps, 1)} req/s; 500s ${fmt(f.f500, 0, 100)} %; Average ${fmt(f.average, 1, 1000)} ms; p95 ${fmt(f.p95, 1, 1000)} ms`;
+
+console.log(
+  `${scenario}, ${seeds.length} seeds each (${[...plan.set, ...actors].join(' ')}); calibration/shapes.json's shapes, each with its hey flags; median (range).`,
+);
+for (const shape of shapes) {
+  if (shape.set.includes('ACTORS') && actors.length === 0) {
+    console.error(`predict_shapes.mjs: ${shape.name} needs the actors query's costs (app.steps.1.cpu=... app.steps.1.decodeCpu=...)`);
+    process.exit(2);
+  }
+  const sets = [...plan.set, ...shape.set.flatMap((s) => (s === 'ACTORS' ? ['app.steps.1.time=0', ...actors] : [s]))];
+  const figures = seeds.map((seed) => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        join(root, 'bin/sim.js'),
+        'run',
+        scenario,
+        ...shape.hey.split(' '),
+        ...sets.flatMap((s) => ['--set', s]),
+        '--seed',
+        String(seed),
+        '--json',
+      ],
+      { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
+    const r = JSON.parse(out);
+    const results = r.summary.responses + r.summary.errors;
+    return { rps: r.summary.requestsPerSec, f500: (r.statusCodes['500'] ?? 0) / results, average: r.summary.average, p95: r.latency.p95 };
+  });
+  const sim = Object.fromEntries(['rps', 'f500', 'average', 'p95'].map((k) => [k, spread(figures.map((f) => f[k]))]));
+  console.log(`${shape.name}: ${line(sim)}`);
+  if (prefix === undefined) continue;
+  const files = readdirSync(join(root, 'calibration/results')).filter(
+    (f) => f.startsWith(`${prefix}${shape.name}.r`) && /\.r\d+\.txt$/.test(f),
+  );
+  if (files.length === 0) {
+    console.log('  real: no runs');
+    continue;
+  }
+  const runs = files.map((f) => parseHeyRun(readFileSync(join(root, 'calibration/results', f), 'utf8'), f).report);
+  const real = {
+    rps: spread(runs.map((r) => r.summary.requestsPerSec)),
+    f500: spread(runs.map((r) => (r.statusCodes['500'] ?? 0) / (r.responses + r.errorCount))),
+    average: spread(runs.map((r) => r.summary.average)),
+    p95: spread(runs.map((r) => r.latency.p95)),
+  };
+  const error = (k) => `${(100 * (sim[k].median / real[k].median - 1)).toFixed(1)} %`;
+  const points = (100 * (sim.f500.median - real.f500.median)).toFixed(1);
+  console.log(`  real (${runs.length} runs): ${line(real)}`);
+  console.log(`  error: Requests/sec ${error('rps')}, 500s ${points} points, Average ${error('average')}, p95 ${error('p95')}`);
+}
