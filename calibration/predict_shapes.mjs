@@ -4,7 +4,8 @@
 // seeds of calibration/validation.json with its `set` (the machine's speed from run to
 // run); median (range) of Requests/sec, the 500 fraction, Average and p95 latency. Through
 // `sim run --json`, as a user would ask. ACTORS in a shape's --set stands for the actors
-// query's costs, given as app.steps.1.cpu=... app.steps.1.decodeCpu=... on the command line.
+// query's costs, given as app.steps.1.cpu=... app.steps.1.decodeCpu=... on the command line;
+// any other path=value there applies to every shape (a machine setting, say).
 // With --against-runs, the saved runs (results/PREFIX + name.rN.txt) beside each.
 //
 //   node calibration/predict_shapes.mjs calibration/defaults-linux-2core.json \
@@ -20,7 +21,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const againstAt = args.indexOf('--against-runs');
 const prefix = againstAt >= 0 ? args[againstAt + 1] : undefined;
-const [scenario, ...actors] = args.filter((_, i) => againstAt < 0 || (i !== againstAt && i !== againstAt + 1));
+const [scenario, ...settings] = args.filter((_, i) => againstAt < 0 || (i !== againstAt && i !== againstAt + 1));
+// The actors query's costs go where a shape says ACTORS; any other path=value, to every shape.
+const actors = settings.filter((s) => s.startsWith('app.steps.1.'));
+const machine = settings.filter((s) => !s.startsWith('app.steps.1.'));
 if (scenario === undefined || (againstAt >= 0 && prefix === undefined)) {
   console.error(
     'usage: node calibration/predict_shapes.mjs SCENARIO [app.steps.1.cpu=... app.steps.1.decodeCpu=...] [--against-runs PREFIX]',
@@ -42,14 +46,14 @@ const line = (f) =>
   `${fmt(f.rps, 1)} req/s; 500s ${fmt(f.f500, 0, 100)} %; Average ${fmt(f.average, 1, 1000)} ms; p95 ${fmt(f.p95, 1, 1000)} ms`;
 
 console.log(
-  `${scenario}, ${seeds.length} seeds each (${[...plan.set, ...actors].join(' ')}); calibration/shapes.json's shapes, each with its hey flags; median (range).`,
+  `${scenario}, ${seeds.length} seeds each (${[...plan.set, ...settings].join(' ')}); calibration/shapes.json's shapes, each with its hey flags; median (range).`,
 );
 for (const shape of shapes) {
   if (shape.set.includes('ACTORS') && actors.length === 0) {
     console.error(`predict_shapes.mjs: ${shape.name} needs the actors query's costs (app.steps.1.cpu=... app.steps.1.decodeCpu=...)`);
     process.exit(2);
   }
-  const sets = [...plan.set, ...shape.set.flatMap((s) => (s === 'ACTORS' ? ['app.steps.1.time=0', ...actors] : [s]))];
+  const sets = [...plan.set, ...shape.set.flatMap((s) => (s === 'ACTORS' ? ['app.steps.1.time=0', ...actors] : [s])), ...machine];
   const figures = seeds.map((seed) => {
     const out = execFileSync(
       process.execPath,
