@@ -16,6 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHeyRun } from '../dist/analysis/calibration/heyRun.js';
+import { spreadOf } from '../dist/analysis/calibration/targets.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,10 +25,10 @@ const prefix = againstAt >= 0 ? args[againstAt + 1] : undefined;
 const [scenario, ...settings] = args.filter((_, i) => againstAt < 0 || (i !== againstAt && i !== againstAt + 1));
 // The actors query's costs go where a shape says ACTORS; any other path=value, to every shape.
 const actors = settings.filter((s) => s.startsWith('app.steps.1.'));
-const machine = settings.filter((s) => !s.startsWith('app.steps.1.'));
+const everyShape = settings.filter((s) => !s.startsWith('app.steps.1.'));
 if (scenario === undefined || (againstAt >= 0 && prefix === undefined)) {
   console.error(
-    'usage: node calibration/predict_shapes.mjs SCENARIO [app.steps.1.cpu=... app.steps.1.decodeCpu=...] [--against-runs PREFIX]',
+    'usage: node calibration/predict_shapes.mjs SCENARIO [app.steps.1.cpu=... app.steps.1.decodeCpu=...] [path=value ...] [--against-runs PREFIX]',
   );
   process.exit(2);
 }
@@ -35,11 +36,9 @@ const { shapes } = JSON.parse(readFileSync(join(root, 'calibration/shapes.json')
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 const seeds = Array.from({ length: plan.seeds }, (_, i) => i + 1);
 
-const spread = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { median: m, min: s[0], max: s[s.length - 1] };
-};
+// ACTORS as the plan writes it (validation.json's `actors`), with the costs given here.
+const pathOf = (expression) => expression.slice(0, expression.indexOf('='));
+const actorsSet = plan.actors.map((x) => actors.find((a) => pathOf(a) === pathOf(x)) ?? x);
 const fmt = (x, digits, scale = 1) =>
   `${(scale * x.median).toFixed(digits)} (${(scale * x.min).toFixed(digits)}-${(scale * x.max).toFixed(digits)})`;
 const line = (f) =>
@@ -53,7 +52,7 @@ for (const shape of shapes) {
     console.error(`predict_shapes.mjs: ${shape.name} needs the actors query's costs (app.steps.1.cpu=... app.steps.1.decodeCpu=...)`);
     process.exit(2);
   }
-  const sets = [...plan.set, ...shape.set.flatMap((s) => (s === 'ACTORS' ? ['app.steps.1.time=0', ...actors] : [s])), ...machine];
+  const sets = [...plan.set, ...shape.set.flatMap((s) => (s === 'ACTORS' ? actorsSet : [s])), ...everyShape];
   const figures = seeds.map((seed) => {
     const out = execFileSync(
       process.execPath,
@@ -73,7 +72,7 @@ for (const shape of shapes) {
     const results = r.summary.responses + r.summary.errors;
     return { rps: r.summary.requestsPerSec, f500: (r.statusCodes['500'] ?? 0) / results, average: r.summary.average, p95: r.latency.p95 };
   });
-  const sim = Object.fromEntries(['rps', 'f500', 'average', 'p95'].map((k) => [k, spread(figures.map((f) => f[k]))]));
+  const sim = Object.fromEntries(['rps', 'f500', 'average', 'p95'].map((k) => [k, spreadOf(figures.map((f) => f[k]))]));
   console.log(`${shape.name}: ${line(sim)}`);
   if (prefix === undefined) continue;
   const files = readdirSync(join(root, 'calibration/results')).filter(
@@ -85,10 +84,10 @@ for (const shape of shapes) {
   }
   const runs = files.map((f) => parseHeyRun(readFileSync(join(root, 'calibration/results', f), 'utf8'), f).report);
   const real = {
-    rps: spread(runs.map((r) => r.summary.requestsPerSec)),
-    f500: spread(runs.map((r) => (r.statusCodes['500'] ?? 0) / (r.responses + r.errorCount))),
-    average: spread(runs.map((r) => r.summary.average)),
-    p95: spread(runs.map((r) => r.latency.p95)),
+    rps: spreadOf(runs.map((r) => r.summary.requestsPerSec)),
+    f500: spreadOf(runs.map((r) => (r.statusCodes['500'] ?? 0) / (r.responses + r.errorCount))),
+    average: spreadOf(runs.map((r) => r.summary.average)),
+    p95: spreadOf(runs.map((r) => r.latency.p95)),
   };
   const error = (k) => `${(100 * (sim[k].median / real[k].median - 1)).toFixed(1)} %`;
   const points = (100 * (sim.f500.median - real.f500.median)).toFixed(1);
