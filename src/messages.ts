@@ -135,6 +135,8 @@ export const killMoreThanWorkers = (kill: number, workers: number) =>
   `expected at most server.workers (${workers}) workers to kill, got ${kill}`;
 export const wakeupLatencyNeedsPerCore =
   'a wake-up latency is an idle core\'s, and only per-core run queues place a woken task on a core: expected machine.runQueues "per-core" (with machine.scheduler "shared"), or machine.wakeupLatency 0';
+export const slowSpellTooShort = (mean: number) =>
+  `a spell of a core's speed lasting ${mean * 1e6} µs on average switches faster than the work it prices: expected a mean of at least 0.001 s (1 ms)`;
 export const wakeupPreemptionNeedsEevdf =
   'a woken task takes its core over only where a core runs one task at a time: expected machine.timeSlices "eevdf", or machine.wakeupPreemption "pick"';
 export const timeSlicesNeedPerCore =

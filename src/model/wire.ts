@@ -15,6 +15,7 @@ import { ProcessCpu } from '../engine/cpu/process.js';
 import { PerCoreCpu } from '../engine/cpu/perCore.js';
 import { GroupedCpu } from '../engine/cpu/grouped.js';
 import { SharedCpu } from '../engine/cpu/shared.js';
+import { CoreSpeeds, SlowSpellsCpu } from '../engine/cpu/slowSpells.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { toDistribution } from '../scenario/durations.js';
@@ -70,7 +71,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   const groups = r.machine.scheduler === 'shared' ? r.machine.taskGroups : 'none';
   const latency = r.machine.wakeupLatency;
   const wakeup = latency !== undefined ? { distribution: latency, uniform: streams.stream('machine.wakeupLatency') } : undefined;
-  const newCpu = (cores: number): Cpu =>
+  const disciplineCpu = (cores: number): Cpu =>
     r.machine.scheduler === 'fifo'
       ? new FifoCpu(sim, cores)
       : r.machine.runQueues === 'per-core'
@@ -78,12 +79,24 @@ export function wire(r: ResolvedScenario, series: boolean): System {
         : groups !== 'none'
           ? new GroupedCpu(sim, cores)
           : new SharedCpu(sim, cores);
+  // Each host's cores switch speeds on their own (machine.slowSpells), from a stream per
+  // host in the order the hosts are made.
+  const spells = r.machine.slowSpells;
+  let hosts = 0;
+  const newCpu = (cores: number): Cpu => {
+    const cpu = disciplineCpu(cores);
+    if (spells === undefined) return cpu;
+    const uniform = streams.stream(hosts === 0 ? 'machine.slowSpells' : `machine.slowSpells.${hosts}`);
+    hosts++;
+    return new SlowSpellsCpu(cpu, new CoreSpeeds(sim, cores, spells, uniform));
+  };
   const cores = newCpu(r.machine.cores);
   /**
    * The task group of a process (or of gunicorn's, or PostgreSQL's, processes together) on
    * a host: one group of its own, or none when the scheduler does not group.
    */
-  const group = (cpu: Cpu): Cpu => (cpu instanceof GroupedCpu || (cpu instanceof PerCoreCpu && groups !== 'none') ? cpu.group() : cpu);
+  const groupOf = (cpu: Cpu): Cpu => (cpu instanceof GroupedCpu || (cpu instanceof PerCoreCpu && groups !== 'none') ? cpu.group() : cpu);
+  const group = (cpu: Cpu): Cpu => (cpu instanceof SlowSpellsCpu ? cpu.around(groupOf(cpu.inner)) : groupOf(cpu));
   // gunicorn's arbiter and workers: one session, one service.
   const server = group(cores);
   /** A process's host: its own cores, or the app's machine. */
@@ -200,7 +213,9 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       : new IncidentTimeline(sim, r.incident, {
           setFactor: (change, factor) => {
             if (change === 'database.queryTime') postgres!.queryTimeFactor = factor;
-            else if (change === 'machine.cores') (cores as SharedCpu | GroupedCpu).setCores(r.machine.cores * factor);
+            else if (change === 'machine.cores')
+              // With slow spells the host keeps its cores' spells: the incident takes capacity from the cores beneath.
+              ((cores instanceof SlowSpellsCpu ? cores.inner : cores) as SharedCpu | GroupedCpu).setCores(r.machine.cores * factor);
             else app.httpTimeFactor = factor;
           },
           killWorkers: (n) => arbiter.killWorkers(n),

@@ -6,7 +6,7 @@ import { MEASURED_COSTS } from './measuredCosts.js';
 import * as msg from '../messages.js';
 import { checkBudgets, type BudgetFlags } from './budgets.js';
 import { checkCostNotes } from './costs.js';
-import { toDistribution } from './durations.js';
+import { meanSeconds, toDistribution } from './durations.js';
 import { checkIncidents } from './incidentChecks.js';
 import { UserError, formatPath } from './errors.js';
 import { describeIssues } from './issues.js';
@@ -127,6 +127,12 @@ export function validateScenario(
   if ((m.runQueues !== 'per-core' || m.scheduler !== 'shared') && toDistribution(m.wakeupLatency).mean > 0) {
     // The latency is an idle core's: only per-core run queues know which core a task wakes on.
     fail(['machine', 'wakeupLatency'], msg.wakeupLatencyNeedsPerCore);
+  }
+  for (const side of ['slow', 'fast'] as const) {
+    const spell = m.slowSpells?.[side];
+    // Spells far shorter than a piece of work would price each piece at a random state
+    // (and cost an event's worth of draws each): the mechanism is about spells of 0.1 s and more.
+    if (spell !== undefined && meanSeconds(spell) < 0.001) fail(['machine', 'slowSpells', side], msg.slowSpellTooShort(meanSeconds(spell)));
   }
   if (m.runQueues !== 'per-core' || m.scheduler !== 'shared') {
     // A refill is paid on the core a worker wakes on: only per-core run queues know it.

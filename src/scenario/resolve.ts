@@ -14,6 +14,7 @@
 // resolveIncidents.ts: the settings interface and the line that fills it), the component
 // that uses it.
 import type { RefillPoint } from '../engine/cpu/cacheRefill.js';
+import type { SlowSpellSettings } from '../engine/cpu/slowSpells.js';
 import type { Distribution } from '../engine/distributions.js';
 import type { Uniform } from '../engine/random.js';
 import { fromSeconds, type Time } from '../engine/time.js';
@@ -52,6 +53,8 @@ export interface MachineSettings {
   wakeupPreemption: 'pick' | 'next-buddy';
   /** With per-core run queues: a woken task's wait for its idle core (undefined: none). */
   wakeupLatency?: Distribution;
+  /** Each core's fast and slow spells (undefined: every core at one speed). */
+  slowSpells?: SlowSpellSettings;
 }
 
 // ---- The client (hey, or open-loop arrivals) ---------------------------------------
@@ -258,6 +261,15 @@ export function resolve(scenario: Scenario): ResolvedScenario {
       timeSlices: m.timeSlices,
       wakeupPreemption: m.wakeupPreemption,
       ...wakeupLatency(m.wakeupLatency),
+      ...(m.slowSpells !== undefined
+        ? {
+            slowSpells: {
+              slowdown: m.slowSpells.slowdown,
+              slow: toDistribution(m.slowSpells.slow),
+              fast: toDistribution(m.slowSpells.fast),
+            },
+          }
+        : {}),
     },
     client: resolveClient(c, scenario.timeline),
     listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },

@@ -54,6 +54,22 @@ export const machineSchema = z.strictObject({
     description:
       "How much the machine's speed changes from one run to the next, minutes apart (a shared virtual machine's neighbours, its host's caches): the standard deviation of the logarithm of its speed. Each seed then runs at one speed for the whole run, every CPU cost of the scenario (its hosts' too) multiplied by the same factor, drawn from a lognormal of median 1 and this sigma; consecutive seeds take evenly spaced quantiles, so a median over seeds is the median speed's. The report gives the factor. Default 0: every run at the costs as written. Measure yours with calibration/drift.sh (the workers' CPU per request over identical runs). At most 1.",
   }),
+  slowSpells: z
+    .strictObject({
+      slowdown: z.number().min(1).max(100).meta({
+        description:
+          "A slow spell's CPU cost over a fast one's: the same work takes this many times the CPU while its core is slow; at least 1, at most 100.",
+      }),
+      slow: durationSpec.meta({ description: 'How long a core stays slow each time: a duration or a distribution of them, seconds.' }),
+      fast: durationSpec.meta({
+        description: 'How long a core stays fast between two slow spells: a duration or a distribution, seconds.',
+      }),
+    })
+    .optional()
+    .meta({
+      description:
+        "Each core's speed over time, within a run: each core alternates fast and slow spells (on a shared virtual machine, a host's other tenant on the same physical core, by all appearances), and a piece of CPU work costs its CPU times the mean of the cores' slowdowns when it starts, scaled so that the run's mean speed stays the scenario's (machine.speedVariation draws that one). It moves a run's speed about within the run, and with it the latency's spread: a load run's slow seconds. Default: none, every core at one speed. Measure yours with calibration/core_speed.sh (both figures and the spells' lengths; docs/validation.md, \"Each core's speed over time\"). Each spell's mean at least 1 ms.",
+    }),
   os: z.enum(['linux', 'darwin']).default('linux').meta({
     description:
       "The client's TCP stack: when it retransmits a SYN the server dropped (linux: 1, 3, 7 s...; darwin: 1, 2, 3, 4, 5, 7 s...).",

@@ -464,6 +464,11 @@ export const ERROR_CASES: ErrorCase[] = [
     "machine.wakeupLatency: a wake-up latency is an idle core's",
   ),
   field(
+    "a core's slow spells shorter than a millisecond",
+    { machine: { slowSpells: { slowdown: 1.8, slow: 0.0001, fast: 0.3 } } },
+    "machine.slowSpells.slow: a spell of a core's speed lasting 100 µs on average",
+  ),
+  field(
     'EEVDF time slices with one run queue for all cores',
     { machine: { timeSlices: 'eevdf' } },
     'machine.timeSlices: time slices are taken on one core among its own runnable tasks',

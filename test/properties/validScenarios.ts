@@ -341,6 +341,11 @@ const machine = fc
       runQueues: fc.constantFrom('shared', 'per-core', 'per-core'),
       // Measured on a KVM guest: tens of microseconds, each wake-up its own.
       wakeupLatency: fc.constantFrom(0, 0.00004, { dist: 'choice', values: [0.00002, 0.00004, 0.00011] }),
+      // As calibration/core_speed.sh measured them on a shared virtual machine.
+      slowSpells: fc.constantFrom(
+        { slowdown: 1.87, slow: { dist: 'lognormal', median: 0.15, sigma: 1.1 }, fast: { dist: 'lognormal', median: 0.33, sigma: 1.5 } },
+        { slowdown: 3, slow: 0.002, fast: { dist: 'exponential', mean: 0.005 } },
+      ),
     },
     { requiredKeys: [] },
   )
