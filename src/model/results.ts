@@ -111,6 +111,8 @@ export interface PgbouncerCounts {
 export interface RunResult {
   /** With machine.speedVariation: the factor this run's CPU costs were multiplied by (scenario/machineSpeed.ts). */
   machineSpeed?: { variation: number; factor: number };
+  /** With machine.slowSpells: a slow spell's cost over a fast one's, and the share of the machine's core-time that was slow this run. */
+  slowSpells?: { slowdown: number; slowShare: number };
   /** hey's Total: from the start until the last request ended. */
   total: Time;
   /** false when the run stopped before every request ended (a budget, or a stall). */

@@ -65,5 +65,7 @@ export function simulate(scenario: Scenario, options: RunOptions = {}): RunResul
   });
   const result = collectResult(system, stopReason, limits);
   if (variation > 0) result.machineSpeed = { variation, factor };
+  if (system.coreSpeeds !== undefined)
+    result.slowSpells = { slowdown: resolved.machine.slowSpells!.slowdown, slowShare: system.coreSpeeds.slowShare() };
   return result;
 }

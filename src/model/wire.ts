@@ -57,6 +57,8 @@ export interface System {
   fleet?: Fleet;
   /** The timeline's events (scenario.timeline), started with the run. */
   incidents: IncidentTimeline | undefined;
+  /** With machine.slowSpells: the app's machine's cores' speeds over the run. */
+  coreSpeeds?: CoreSpeeds;
 }
 
 /** `series`: record the time series (RunOptions.timeSeries). */
@@ -165,6 +167,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       // The timeline's events and breakers act on one instance's parts: not with a fleet (load.ts refuses them).
       incidents: undefined,
       fleet,
+      ...speedsOf(cores),
     };
   }
   if (d !== undefined) {
@@ -221,7 +224,12 @@ export function wire(r: ResolvedScenario, series: boolean): System {
           killWorkers: (n) => arbiter.killWorkers(n),
           reload: () => arbiter.reload(),
         });
-  return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer, incidents };
+  return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer, incidents, ...speedsOf(cores) };
+}
+
+/** The machine's cores' speeds, when they have slow spells. */
+function speedsOf(cores: Cpu): { coreSpeeds?: CoreSpeeds } {
+  return cores instanceof SlowSpellsCpu ? { coreSpeeds: cores.speeds } : {};
 }
 
 /** The load generator the scenario asks for, connecting to `listener`. */

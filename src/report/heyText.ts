@@ -141,6 +141,12 @@ function simulationText(s: RunSummary): string[] {
       `  Speed:\tevery CPU cost x${m.factor.toFixed(3)} this run (machine.speedVariation ${m.variation}: the machine's speed drawn for seed ${s.seed})`,
     );
   }
+  if (sim.slowSpells !== undefined) {
+    const w = sim.slowSpells;
+    out.push(
+      `  Slow spells:\tthe cores slow (each piece of work x${w.slowdown} of a fast core's) ${(100 * w.slowShare).toFixed(1)} % of this run's core-time (machine.slowSpells)`,
+    );
+  }
   if (sim.binding !== undefined) out.push(`  Bound by:\t${sim.binding.limit}: ${sim.binding.evidence}`);
   if (sim.validated !== undefined) out.push(`  Validated:\t${validatedText(sim.validated)}`);
   for (const w of sim.warnings) out.push(`  WARNING:\t${w}`);

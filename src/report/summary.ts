@@ -64,6 +64,8 @@ export interface RunSummary {
     backlog: { capacity: number; peak: number; synDrops: number };
     /** With machine.speedVariation: the factor this run's CPU costs were multiplied by. */
     machineSpeed?: { variation: number; factor: number };
+    /** With machine.slowSpells: a slow spell's cost over a fast one's, and the share of the machine's core-time that was slow. */
+    slowSpells?: { slowdown: number; slowShare: number };
     /** CPU seconds given to each kind of process, to compare with what the kit records per run (NAME.rN.cpu.txt). */
     cpu: { client: number; workers: number; postmaster: number; backends: number };
     database: {
@@ -148,6 +150,7 @@ export function summarize(result: RunResult, scenario: string, seed: number, of?
           : { ...result.server, startup: { ...result.server.startup, duration: toSeconds(result.server.startup.duration) } },
       backlog: { capacity: result.listener.capacity, peak: result.listener.peakQueue, synDrops: result.listener.synDrops },
       ...(result.machineSpeed !== undefined ? { machineSpeed: result.machineSpeed } : {}),
+      ...(result.slowSpells !== undefined ? { slowSpells: result.slowSpells } : {}),
       cpu: {
         client: toSeconds(result.cpu.client),
         workers: toSeconds(result.cpu.workers),

@@ -6,6 +6,7 @@
 // same work per second.
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/model/system.js';
+import { heyText } from '../../src/report/heyText.js';
 import { summarize } from '../../src/report/summary.js';
 import { validateScenario } from '../../src/scenario/load.js';
 
@@ -42,5 +43,21 @@ describe("a core's slow spells", () => {
 
   it('give the same run for the same seed', () => {
     expect(run(SPELLS)).toEqual(run(SPELLS));
+  });
+
+  it('say in the report how much of the run the cores were slow, and say nothing without spells', () => {
+    // Exponential spells of 0.1 s and 0.3 s: slow a quarter of the time in the long run;
+    // 20 s hold some fifty spells, so this run's share is near it, not on it.
+    const spells = run(SPELLS);
+    const w = spells.simulation.slowSpells!;
+    expect(w.slowdown).toBe(2);
+    expect(w.slowShare).toBeGreaterThan(0.15);
+    expect(w.slowShare).toBeLessThan(0.35);
+    expect(heyText(spells)).toContain(
+      `Slow spells:\tthe cores slow (each piece of work x2 of a fast core's) ${(100 * w.slowShare).toFixed(1)} % of this run's core-time (machine.slowSpells)`,
+    );
+    const steady = run();
+    expect(steady.simulation.slowSpells).toBeUndefined();
+    expect(heyText(steady)).not.toContain('Slow spells');
   });
 });

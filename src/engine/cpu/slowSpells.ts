@@ -40,6 +40,9 @@ export class CoreSpeeds {
   /** Core indices, a binary min-heap by nextSwitch: its root is the next core to switch. */
   private readonly heap: number[];
   private slowCount = 0;
+  /** Slow core-time (µs) from 0 to `since`, and when the count last changed or was read. */
+  private slowTime = 0;
+  private since: Time = 0;
   /** A fast core's speed: 1 / (the long-run mean of a core's speed relative to a fast one's). */
   private readonly fastSpeed: number;
 
@@ -83,10 +86,22 @@ export class CoreSpeeds {
     return this.slowCount;
   }
 
+  /** The share of the cores' time from 0 to now that was slow (0 before any time has passed). */
+  slowShare(): number {
+    const now = this.sim.now;
+    this.advance(now);
+    this.slowTime += this.slowCount * (now - this.since);
+    this.since = now;
+    return now > 0 ? this.slowTime / (this.cores * now) : 0;
+  }
+
   private advance(now: Time): void {
     const heap = this.heap;
     while (this.nextSwitch[heap[0]] <= now) {
       const i = heap[0];
+      const at = this.nextSwitch[i];
+      this.slowTime += this.slowCount * (at - this.since);
+      this.since = at;
       const slow = !this.slow[i];
       this.slow[i] = slow;
       this.slowCount += slow ? 1 : -1;

@@ -81,6 +81,17 @@ describe('a host whose cores switch between a fast and a slow speed (machine.slo
     expect(group.speeds).toBe(host.speeds);
   });
 
+  it("count the slow share of the cores' time so far", () => {
+    // One core, fast 0-300, slow 300-400: at 350, 50 of 350 µs; at 400, 100 of 400.
+    const sim = new Simulation();
+    const speeds = new CoreSpeeds(sim, 1, SPELLS, () => 0.5);
+    const seen: number[] = [];
+    sim.schedule(350, () => seen.push(speeds.slowShare()), undefined);
+    sim.schedule(400, () => seen.push(speeds.slowShare()), undefined);
+    sim.run();
+    expect(seen).toEqual([50 / 350, 100 / 400]);
+  });
+
   it('leave work of 0 as it is: a piece of no work is still no work', () => {
     expect(ends(1, [['z', 350, 0]])).toEqual({ z: 350 });
   });
