@@ -12,9 +12,11 @@
 // expands them. Commands that serve (sim serve) or use other shell syntax are not run.
 // Figures the pages quote outside these examples (hand-made tables, prose, a picture's
 // description) are checked against the runs they come from by test/docsFigures.test.ts.
+// Every page's relative links and anchors must resolve, and the pages and texts it names in
+// code must be in the repository (or said to be beside it, as ../).
 import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { COMMANDS } from '../src/cli/commands.js';
@@ -252,6 +254,87 @@ describe("the pages' prose on the measured costs", () => {
   for (const page of pages) {
     it(`${page} quotes no measured cost in its prose`, () => {
       expect(quotedCosts(readFileSync(page, 'utf8'))).toEqual([]);
+    });
+  }
+});
+
+describe("the pages' links, and the files they name", () => {
+  // A relative link or its anchor that went nowhere, and a page naming a file that is not in
+  // the repository (docs/calibration.md sent the reader to shared/MODEL.md and the article
+  // at shared/seed/, internals.md to shared/bench/README.md: the project keeps them beside
+  // the repository, not in it), were found by reading. A path that starts with ../ says it
+  // is outside.
+  const all = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join('docs', f)),
+  ];
+  const withoutBlocks = (text: string) => text.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
+
+  /** GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces as hyphens, a repeat's -1, -2... */
+  function anchorsOf(text: string): Set<string> {
+    const seen = new Map<string, number>();
+    const out = new Set<string>();
+    for (const m of withoutBlocks(text).matchAll(/^#{1,6} +(.+?) *$/gm)) {
+      const slug = m[1]
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-');
+      const n = seen.get(slug) ?? 0;
+      seen.set(slug, n + 1);
+      out.add(n === 0 ? slug : `${slug}-${n}`);
+    }
+    return out;
+  }
+
+  /** The page's relative links (and pictures) whose file or anchor does not exist. */
+  function brokenLinks(page: string, text: string): string[] {
+    const broken: string[] = [];
+    for (const m of withoutBlocks(text).matchAll(/\]\(([^)\s]+)\)/g)) {
+      const link = m[1];
+      if (/^[a-z]+:/.test(link)) continue;
+      const [file, anchor] = link.split('#');
+      const target = file === '' ? page : join(dirname(page), file);
+      if (target !== page && !existsSync(target)) broken.push(link);
+      else if (
+        anchor !== undefined &&
+        target.endsWith('.md') &&
+        !anchorsOf(target === page ? text : readFileSync(target, 'utf8')).has(anchor)
+      )
+        broken.push(link);
+    }
+    return broken;
+  }
+
+  /** Pages and texts (a/b.md, a/b.txt) the page names in code that are neither in the repository nor said to be outside it (../). */
+  function missingFiles(page: string, text: string): string[] {
+    const missing: string[] = [];
+    for (const m of withoutBlocks(text).matchAll(/`([^`\n]+)`/g))
+      for (const path of m[1].match(/(?<![\w./-])[\w.-]+(?:\/[\w.-]+)+\.(?:md|txt)\b/g) ?? [])
+        if (!existsSync(path) && !existsSync(join(dirname(page), path))) missing.push(path);
+    return missing;
+  }
+
+  it('finds a link to no file, an anchor to no heading, and a named page not in the repository', () => {
+    const text =
+      '# A `sim run` page\n\n## Bad input, and more\n\n[a](run.md#what-a-prediction-hangs-on---sensitivity) [b](run.md#heys-flags) [c](nope.md) [d](#a-sim-run-page) [e](#bad-input-and-more) [f](run.md#nope) [g](#nope)\n';
+    expect(brokenLinks('docs/x.md', text)).toEqual(['nope.md', 'run.md#nope', '#nope']);
+    expect(anchorsOf(text)).toEqual(new Set(['a-sim-run-page', 'bad-input-and-more']));
+    expect(
+      missingFiles('docs/x.md', 'see `shared/MODEL.md`, `../shared/MODEL.md`, `docs/run.md` and `test/fixtures/hey/patched-c10.r1.txt`'),
+    ).toEqual(['shared/MODEL.md']);
+  });
+
+  for (const page of all) {
+    it(`${page}: every relative link and anchor resolves`, () => {
+      expect(brokenLinks(page, readFileSync(page, 'utf8'))).toEqual([]);
+    });
+  }
+  // docs/errors.md quotes the paths its cases make up; docs/validation.md is the record of the runs.
+  for (const page of all.filter((p) => !['docs/errors.md', 'docs/validation.md'].includes(p))) {
+    it(`${page}: every page or text it names is in the repository, or said to be beside it`, () => {
+      expect(missingFiles(page, readFileSync(page, 'utf8'))).toEqual([]);
     });
   }
 });

@@ -69,8 +69,7 @@ export function atomicWrite(path: string, data: string | Uint8Array | Iterable<s
  */
 export function checkWritable(path: string, flag?: string, inputs: readonly string[] = []): void {
   const where = flag === undefined ? path : `${flag} ${path}`;
-  const input = inputs.find((i) => sameFile(path, i));
-  if (input !== undefined) throw new UserError(`${where}: ${msg.outputIsInput(input)}`);
+  checkNotInput(path, where, inputs);
   try {
     const target = resolveTarget(path);
     if (isSpecial(target)) {
@@ -85,6 +84,16 @@ export function checkWritable(path: string, flag?: string, inputs: readonly stri
   } catch (e) {
     throw writeError(where, e);
   }
+}
+
+/**
+ * Fails when an output (`where`: the flag and the path as typed) would replace one of the
+ * files the command reads. On its own for an output written later and elsewhere, whose
+ * folder need not exist yet: the merge of a Slurm job that `sim sweep --emit` writes.
+ */
+export function checkNotInput(path: string, where: string, inputs: readonly string[]): void {
+  const input = inputs.find((i) => resolve(i) === resolve(path) || sameFile(path, i));
+  if (input !== undefined) throw new UserError(`${where}: ${msg.outputIsInput(input)}`);
 }
 
 /**

@@ -3,7 +3,11 @@
 // comes from and how to measure yours. The result is validated before it is written, so
 // what sim init writes always runs.
 //
-//   sim init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms --out s.json
+//   sim init --worker-class gevent --workers 4 --worker-connections 100 --max-connections 100 --query 20ms --out s.json
+//
+// The flags are gunicorn's (--worker-class, --workers, --threads, --worker-connections) and
+// PostgreSQL's (max_connections) own names; --connections and --db-max-connections, their
+// first names, still work.
 import { existsSync } from 'node:fs';
 import * as msg from '../messages.js';
 import { parseDuration } from '../scenario/duration.js';
@@ -164,8 +168,8 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
 const INIT_FIELDS: readonly [string, (string | number)[]][] = [
   ['--workers', ['server', 'workers']],
   ['--threads', ['server', 'threads']],
-  ['--connections', ['server', 'workerConnections']],
-  ['--db-max-connections', ['database', 'maxConnections']],
+  ['--worker-connections', ['server', 'workerConnections']],
+  ['--max-connections', ['database', 'maxConnections']],
   ['--query', ['app', 'steps', 1, 'time']],
   ['--cores', ['machine', 'cores']],
   ['--name', ['name']],
@@ -179,8 +183,8 @@ export const initCommand = defineCommand({
       .option('worker-class', { type: 'string', describe: `gunicorn --worker-class: ${WORKER_CLASSES.join(', ')} (sync)` })
       .option('workers', { type: 'string', describe: 'gunicorn --workers (1)' })
       .option('threads', { type: 'string', describe: 'gunicorn --threads, for gthread (1)' })
-      .option('connections', { type: 'string', describe: 'gunicorn --worker-connections (1000)' })
-      .option('db-max-connections', { type: 'string', describe: 'PostgreSQL max_connections (100)' })
+      .option('worker-connections', { type: 'string', alias: 'connections', describe: 'gunicorn --worker-connections (1000)' })
+      .option('max-connections', { type: 'string', alias: 'db-max-connections', describe: 'PostgreSQL max_connections (100)' })
       .option('query', { type: 'string', describe: "The query's time: seconds or a duration, e.g. 20ms (10ms)" })
       .option('cores', { type: 'string', describe: 'Cores shared by gunicorn, PostgreSQL and the client (4)' })
       .option('name', { type: 'string', describe: "The scenario's name" })
@@ -190,7 +194,7 @@ export const initCommand = defineCommand({
         describe: 'Write it to FILE (atomically) instead of stdout; an existing file is kept unless --force',
       })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE' })
-      .example('$0 init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms --out s.json', ''),
+      .example('$0 init --worker-class gevent --workers 4 --worker-connections 100 --max-connections 100 --query 20ms --out s.json', ''),
   handler: (args, io) => {
     const workerClass = singleValue('--worker-class', args['worker-class'], 'gevent') ?? 'sync';
     if (!(WORKER_CLASSES as readonly string[]).includes(workerClass)) {
@@ -208,14 +212,14 @@ export const initCommand = defineCommand({
       workerClass: workerClass as InitOptions['workerClass'],
       workers: numberFlag('--workers', args.workers, { whole: true, min: 1 }, '4') ?? 1,
       threads: numberFlag('--threads', args.threads, { whole: true, min: 1 }, '8'),
-      connections: numberFlag('--connections', args.connections, { whole: true, min: 1 }, '100'),
-      dbMaxConnections: numberFlag('--db-max-connections', args['db-max-connections'], { whole: true, min: 1 }, '100') ?? 100,
+      connections: numberFlag('--worker-connections', args['worker-connections'], { whole: true, min: 1 }, '100'),
+      dbMaxConnections: numberFlag('--max-connections', args['max-connections'], { whole: true, min: 1 }, '100') ?? 100,
       query: isNumber ? Number(query) : query.trim(),
       cores: numberFlag('--cores', args.cores, { whole: true, min: 1 }, '4') ?? 4,
       name: singleValue('--name', args.name, 'my-app'),
     };
     if (options.threads !== undefined && options.workerClass !== 'gthread' && options.workerClass !== 'sync') {
-      throw new UserError(`--threads: only gthread workers have threads; --worker-class ${options.workerClass} has --connections`);
+      throw new UserError(`--threads: only gthread workers have threads; --worker-class ${options.workerClass} has --worker-connections`);
     }
     // gunicorn: sync with --threads > 1 is gthread.
     if (options.workerClass === 'sync' && (options.threads ?? 1) > 1) options.workerClass = 'gthread';

@@ -10,6 +10,7 @@ import { gridSize } from '../analysis/sweep/grid.js';
 import { simulate } from '../model/system.js';
 import { UserError } from '../scenario/errors.js';
 import { numberFlag, singleValue } from '../cli/flags.js';
+import { checkDistinct, checkNotInput } from '../cli/atomicWrite.js';
 import type { SweepArgs } from '../cli/loadSweep.js';
 
 export const ENGINES = ['slurm', 'kubernetes'] as const;
@@ -83,6 +84,20 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
     throw new UserError(`--emit ${engine}: say into how many shards to cut the ${points} points: --shards ${Math.min(points, 4)}`);
   if (shards > points)
     throw new UserError(`--shards ${shards}: expected at most ${points}, the grid's points (a shard with no point would do nothing)`);
+  // The job's merge writes --json and --csv, one replacing the other if they are one file.
+  // The Slurm job writes them where they are named, on the file system its shards read the
+  // scenario from: one named as the scenario would replace it once every shard has run (the
+  // Kubernetes job writes them into its own volume).
+  checkDistinct([
+    ['--json', args.json],
+    ['--csv', args.csv],
+  ]);
+  if (engine === 'slurm')
+    for (const [flag, path] of [
+      ['--json', args.json],
+      ['--csv', args.csv],
+    ] as const)
+      if (path !== undefined && path !== '') checkNotInput(path, `${flag} ${path}`, [args.scenario]);
   const json = resolve(args.json === undefined || args.json === '' ? `${def.name}-sweep.json` : args.json);
   const stem = basename(json).replace(/\.json$/, '');
   const flags: string[] = [];

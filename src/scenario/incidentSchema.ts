@@ -64,7 +64,7 @@ export const timelineEventSchema = z
     }),
     change: z.enum(TIMELINE_CHANGES).optional().meta({
       description:
-        "What changes: database.queryTime (every query's CPU and wait, for queries that start meanwhile), app.httpTime (outbound HTTP calls' latency, for calls that start meanwhile), client.rate (the open-loop arrival rate), machine.cores (the app machine's cores, for everything running there, from that instant; machine.scheduler shared without task groups).",
+        "What changes: database.queryTime (every query's CPU and wait, for queries that start meanwhile), app.httpTime (outbound HTTP calls' latency, for calls that start meanwhile), client.rate (the open-loop arrival rate), machine.cores (the app machine's cores, for everything running there, from that instant; machine.scheduler and machine.runQueues shared, with or without task groups).",
     }),
     multiply: z.number().positive().max(1e6).optional().meta({ description: 'Multiply it by this much (at most 1,000,000).' }),
     set: z

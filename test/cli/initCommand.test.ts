@@ -18,15 +18,15 @@ const EXAMPLE = [
   'gevent',
   '--workers',
   '4',
-  '--connections',
+  '--worker-connections',
   '100',
-  '--db-max-connections',
+  '--max-connections',
   '100',
   '--query',
   '20ms',
 ];
 
-describe('sim init --worker-class gevent --workers 4 --connections 100 --db-max-connections 100 --query 20ms', async () => {
+describe('sim init --worker-class gevent --workers 4 --worker-connections 100 --max-connections 100 --query 20ms', async () => {
   const { code, out, err } = await sim(...EXAMPLE);
   const json = JSON.parse(out);
 
@@ -87,6 +87,19 @@ describe('sim init options', () => {
     expect(json.client).toMatchObject({ concurrency: 100, requests: 1000 });
     expect(json.machine.cores).toBe(2);
     expect(json.server.workerClass).toBe('sync');
+  });
+
+  // A user's intuition carries over: the flags are gunicorn's and PostgreSQL's own names;
+  // the first names of the last two, --connections and --db-max-connections, still work.
+  it('names its flags as gunicorn and PostgreSQL do, and still takes the first names', async () => {
+    const help = (await sim('help', 'init')).out;
+    expect(help).toMatch(/--worker-connections, --connections +gunicorn --worker-connections/);
+    expect(help).toMatch(/--max-connections, --db-max-connections +PostgreSQL max_connections/);
+    const old = JSON.parse((await sim('init', '--worker-class', 'gevent', '--connections', '50', '--db-max-connections', '60')).out);
+    const now = JSON.parse((await sim('init', '--worker-class', 'gevent', '--worker-connections', '50', '--max-connections', '60')).out);
+    expect(now).toEqual(old);
+    expect(now.server.workerConnections).toBe(50);
+    expect(now.database.maxConnections).toBe(60);
   });
 
   it('sync with --threads > 1 is gthread, as in gunicorn', async () => {

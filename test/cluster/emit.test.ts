@@ -101,6 +101,15 @@ describe('sim sweep --emit slurm', () => {
     ],
     [['--emit', 'slurm', '--shards', '2', '--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
     [['--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
+    // The merge would have written the sweep over the scenario its shards had read.
+    [
+      ['--emit', 'slurm', '--shards', '2', '--json', scenario],
+      /^sim: --json .*tiny sweep\.json: cannot write: that is ".*tiny sweep\.json", which this command reads, and the output would replace it/,
+    ],
+    [
+      ['--emit', 'slurm', '--shards', '2', '--json', join(dir, 'both'), '--csv', join(dir, 'both')],
+      /^sim: --csv .*both: cannot write: --json writes there too/,
+    ],
   ])('refuses %j with a message (exit 2)', async (flags, message) => {
     const r = await sim('sweep', scenario, ...grid, ...flags);
     expect(r.code).toBe(2);
