@@ -97,6 +97,19 @@ export function singleValue(flag: string, value: unknown, example: string): stri
   return text;
 }
 
+/**
+ * A flag whose value may be left out (--json, --csv, --plot): undefined when absent, '' when
+ * given alone (standard output, or the default folder), else its one value. Given twice,
+ * yargs makes a list of it, which reached the file system as a path ("--json a.json,b.json:
+ * cannot write: The "path" argument must be of type string", and with --emit an internal
+ * error): refused as every other flag given twice is.
+ */
+export function optionalValue(flag: string, value: unknown, example: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === '' || (Array.isArray(value) && value.every((v) => v === ''))) return '';
+  return singleValue(flag, value, example);
+}
+
 /** yargs reads `--json=3` as false: a value on a switch is a mistake to report, not to guess. */
 export function checkBooleanFlags(argv: readonly string[]): void {
   for (const arg of argv) {

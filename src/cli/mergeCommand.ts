@@ -18,11 +18,11 @@ export const mergeCommand = defineCommand({
       .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
       .example('$0 merge shard-1.json shard-2.json --json sweep.json', 'join two shards'),
   handler: (args, io) => {
-    checkOutputArgs(args, args.files);
+    const outputs = checkOutputArgs(args, args.files);
     const files = args.files.map((source) => ({
       source,
       output: parseJsonDocument(readText(source, 'the shard', 'a JSON file written by sim sweep --json', 'json'), source) as SweepOutput,
     }));
-    emitSweep(mergeShards(files), args, io);
+    emitSweep(mergeShards(files), outputs, io);
   },
 });

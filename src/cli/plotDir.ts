@@ -4,12 +4,14 @@
 import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
+import { optionalValue } from './flags.js';
 
 /** Where `--plot` with no folder writes: ./sim-plots/<scenario>/, never into the package's own folders. */
 export const DEFAULT_PLOT_DIR = 'sim-plots/<scenario>';
 
 /** `--plot`'s folder: the one given, or ./sim-plots/<scenario name>/ when none is. */
-export function plotDirFor(plot: string | undefined, scenario: string): string | undefined {
+export function plotDirFor(value: unknown, scenario: string): string | undefined {
+  const plot = optionalValue('--plot', value, 'plots');
   if (plot === undefined) return undefined;
   if (plot !== '') return plot;
   // A name is the user's text: keep it to one folder's worth of safe characters.

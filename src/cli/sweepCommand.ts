@@ -39,7 +39,7 @@ export const sweepCommand = defineCommand({
       ),
   handler: async (args, io) => {
     if (args.emit !== undefined) return emitJob(loadSweep(args, 'sweep'), args, io);
-    checkOutputArgs(args, [args.scenario as string]);
+    const outputs = checkOutputArgs(args, [args.scenario as string]);
     const def = loadSweep(args, 'sweep');
     const target = chartTargets(args);
     // `--plot` alone means ./sim-plots/<scenario>/; checked before the sweep runs.
@@ -62,9 +62,9 @@ export const sweepCommand = defineCommand({
       progress.end();
       unsubscribe();
     });
-    emitSweep(out, args, io);
+    emitSweep(out, outputs, io);
     if (out.missing !== undefined) {
-      const files = [args.json, args.csv].filter((f) => f !== undefined && f !== '');
+      const files = [outputs.json, outputs.csv].filter((f) => f !== undefined && f !== '');
       const where = files.length > 0 ? `in ${files.join(' and ')}` : 'above';
       throw new Interrupted(msg.sweepInterrupted(out.points.length, out.missing.length, out.points.length + out.missing.length, where));
     }

@@ -8,6 +8,7 @@ import { UserError } from '../scenario/errors.js';
 import type { Io } from './main.js';
 import { atomicWrite, batched, checkDistinct, checkWritable } from './atomicWrite.js';
 import { printable } from './printable.js';
+import { optionalValue } from './flags.js';
 
 export interface OutputArgs {
   /** undefined: not asked; '': to stdout; else a file. */
@@ -15,8 +16,15 @@ export interface OutputArgs {
   csv?: string;
 }
 
-/** `inputs`: the files the command reads, which no output may replace. */
-export function checkOutputArgs(args: OutputArgs, inputs: readonly string[]): void {
+/**
+ * --json and --csv as given (each undefined, '' or a file), checked before any work;
+ * `inputs`: the files the command reads, which no output may replace.
+ */
+export function checkOutputArgs(given: { json?: unknown; csv?: unknown }, inputs: readonly string[]): OutputArgs {
+  const args: OutputArgs = {
+    json: optionalValue('--json', given.json, 'sweep.json'),
+    csv: optionalValue('--csv', given.csv, 'sweep.csv'),
+  };
   if (args.json === '' && args.csv === '') {
     throw new UserError('--json and --csv cannot both print to stdout; give one of them a file: --csv sweep.csv');
   }
@@ -27,6 +35,7 @@ export function checkOutputArgs(args: OutputArgs, inputs: readonly string[]): vo
     ['--json', args.json],
     ['--csv', args.csv],
   ]);
+  return args;
 }
 
 export function emitSweep(out: SweepOutput, args: OutputArgs, io: Io): void {

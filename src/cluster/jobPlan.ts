@@ -9,7 +9,7 @@ import { heaviestPoint, type PreparedPoint, type SweepDefinition } from '../anal
 import { gridSize } from '../analysis/sweep/grid.js';
 import { simulate } from '../model/system.js';
 import { UserError } from '../scenario/errors.js';
-import { numberFlag, singleValue } from '../cli/flags.js';
+import { numberFlag, optionalValue, singleValue } from '../cli/flags.js';
 import { checkDistinct, checkNotInput } from '../cli/atomicWrite.js';
 import type { SweepArgs } from '../cli/loadSweep.js';
 
@@ -22,8 +22,8 @@ export interface EmitArgs extends SweepArgs {
   shards?: unknown;
   shard?: unknown;
   'shard-index'?: unknown;
-  json?: string;
-  csv?: string;
+  json?: unknown;
+  csv?: unknown;
   plot?: unknown;
   image?: unknown;
 }
@@ -84,21 +84,22 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
     throw new UserError(`--emit ${engine}: say into how many shards to cut the ${points} points: --shards ${Math.min(points, 4)}`);
   if (shards > points)
     throw new UserError(`--shards ${shards}: expected at most ${points}, the grid's points (a shard with no point would do nothing)`);
+  const given = { json: optionalValue('--json', args.json, 'out/sweep.json'), csv: optionalValue('--csv', args.csv, 'out/sweep.csv') };
   // The job's merge writes --json and --csv, one replacing the other if they are one file.
   // The Slurm job writes them where they are named, on the file system its shards read the
   // scenario from: one named as the scenario would replace it once every shard has run (the
   // Kubernetes job writes them into its own volume).
   checkDistinct([
-    ['--json', args.json],
-    ['--csv', args.csv],
+    ['--json', given.json],
+    ['--csv', given.csv],
   ]);
   if (engine === 'slurm')
     for (const [flag, path] of [
-      ['--json', args.json],
-      ['--csv', args.csv],
+      ['--json', given.json],
+      ['--csv', given.csv],
     ] as const)
       if (path !== undefined && path !== '') checkNotInput(path, `${flag} ${path}`, [args.scenario]);
-  const json = resolve(args.json === undefined || args.json === '' ? `${def.name}-sweep.json` : args.json);
+  const json = resolve(given.json === undefined || given.json === '' ? `${def.name}-sweep.json` : given.json);
   const stem = basename(json).replace(/\.json$/, '');
   const flags: string[] = [];
   for (const v of args.vary) flags.push('--vary', v);
@@ -117,7 +118,7 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
     points,
     replications: def.replications,
     json,
-    csv: args.csv === undefined || args.csv === '' ? undefined : resolve(args.csv),
+    csv: given.csv === undefined || given.csv === '' ? undefined : resolve(given.csv),
     shardDir: join(dirname(json), `${stem}.shards`),
     resources: estimate(heaviest, points, shards, def.replications),
     image,

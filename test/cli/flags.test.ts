@@ -3,7 +3,7 @@
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
-import { BOOLEAN_FLAGS, checkBooleanFlags, checkDashes } from '../../src/cli/flags.js';
+import { BOOLEAN_FLAGS, checkBooleanFlags, checkDashes, optionalValue } from '../../src/cli/flags.js';
 
 describe('switches', () => {
   it("lists every command's boolean option, so that a value on it is an error", () => {
@@ -38,5 +38,21 @@ describe('a value that starts with a dash and a digit', () => {
       ['run', 's.json', '-t', '-1'],
     ])
       expect(checkDashes(argv)).toEqual(argv);
+  });
+});
+
+describe('a flag whose value may be left out (--json, --csv, --plot)', () => {
+  it('is absent, alone (standard output or the default folder), or its one value', () => {
+    expect(optionalValue('--json', undefined, 'sweep.json')).toBeUndefined();
+    expect(optionalValue('--json', '', 'sweep.json')).toBe('');
+    expect(optionalValue('--json', ['', ''], 'sweep.json')).toBe('');
+    expect(optionalValue('--json', 'a.json', 'sweep.json')).toBe('a.json');
+  });
+
+  it('given twice, is refused by name, not passed on as the path "a.json,b.json"', () => {
+    expect(() => optionalValue('--json', ['a.json', 'b.json'], 'sweep.json')).toThrow(
+      '--json: given 2 times (a.json, b.json); give it once',
+    );
+    expect(() => optionalValue('--plot', ['', 'b'], 'plots')).toThrow('--plot: given 2 times (, b); give it once');
   });
 });

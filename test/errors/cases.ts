@@ -654,6 +654,25 @@ export const ERROR_CASES: ErrorCase[] = [
   flag('--no- of a repeatable flag (input hunt)', [...run, '--no-set'], '--no-set: --set takes a value and has no --no- form'),
   flag('--no- of an output flag (input hunt)', [...run, '--no-plot'], '--no-plot: --plot takes a value and has no --no- form'),
   flag('a misspelt --no- switch (input hunt)', [...run, '--no-chek'], 'unknown option --no-chek; did you mean --no-check?'),
+  // Bad-input audit: yargs makes a list of an output flag given twice, which reached the file
+  // system as the path "a,b" ("The "path" argument must be of type string"), and with --emit
+  // was an internal error (exit 1).
+  flag('--plot given twice (bad-input audit)', [...run, '--plot', 'a', '--plot', 'b'], '--plot: given 2 times (a, b); give it once'),
+  flag(
+    "a sweep's --json given twice (bad-input audit)",
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--json', 'a.json', '--json', 'b.json'],
+    '--json: given 2 times (a.json, b.json); give it once',
+  ),
+  flag(
+    "a sweep's --csv given twice (bad-input audit)",
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--csv', 'a.csv', '--csv', 'b.csv'],
+    '--csv: given 2 times (a.csv, b.csv); give it once',
+  ),
+  flag(
+    '--json given twice to --emit (bad-input audit)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--emit', 'slurm', '--shards', '2', '--json', 'a.json', '--json', 'b.json'],
+    '--json: given 2 times (a.json, b.json); give it once',
+  ),
 
   // --- Sweeps and plans ---
   // Said only "--target-rps: expected a value", then on the next try "--p99: ... e.g. --p99 VALUE".
