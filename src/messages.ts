@@ -116,6 +116,10 @@ export const replicasOutOfRange = (instances: number, min: number, max: number) 
   `expected instances (the replicas at the start) between autoscaling.minReplicas and maxReplicas, got ${instances} with ${min}..${max}`;
 export const notWithFleet = (what: string) =>
   `${what} is not modelled with a fleet yet: it acts on one instance's parts; leave out fleet, or this`;
+export const tooManyHeldConnections = (max: number, clients: number, total: number) =>
+  `expected at most ${max} connections opened at the start by the clients that hold theirs ("always") together (PostgreSQL's largest max_connections: it never holds more), got ${total} from the first ${clients} of them: lower connections, or use holds "perTask"`;
+export const tooManyCacheKeys = (max: number, caches: number, keys: number, instances: number) =>
+  `expected at most ${max} cache keys in all (the simulator keeps an expiry per key, 8 bytes, in every instance), got ${keys} in ${caches} cache step${caches === 1 ? '' : 's'}${instances === 1 ? '' : ` x ${instances} instances = ${keys * instances}`}: use fewer keys, or hitRatio for a larger key space`;
 export const otherClientsNeedDatabase = 'expected a database section: other clients connect to PostgreSQL';
 // Incidents (timeline, retries, breakers: src/scenario/incidentSchema.ts, incidentChecks.ts).
 export const decorrelatedNeedsBase = 'decorrelated jitter grows from base: expected a base greater than 0';

@@ -100,7 +100,7 @@ export const loadBalancerSchema = z.strictObject({
 export const otherClientSchema = z.strictObject({
   name: z.string().min(1).meta({ description: 'What it is, for the report: "celery", "cron", "migrations", "admin".' }),
   connections: positiveCount(
-    'Connections it opens at most (Celery: its concurrency; a pool: its size). At most 262,143.',
+    'Connections it opens at most (Celery: its concurrency; a pool: its size). At most 262,143; the clients that hold theirs (always) open them all at the start, at most 262,143 together.',
     MAX_PG_CONNECTIONS,
   ),
   superuser: z.boolean().default(false).meta({ description: 'It connects as a superuser: it may use superuser_reserved_connections.' }),

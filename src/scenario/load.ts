@@ -14,7 +14,7 @@ import { JsonSyntaxError, parseJsonText, parseJsonValue, pathKey, type JsonLocat
 import { applyOverride, type Override } from './overrides.js';
 import { MAX_LIST, scenarioSchema, type Scenario } from './schema.js';
 import { defaultTaskGroups } from './serverSchema.js';
-import { MAX_FLEET_WORKERS, MAX_PER_CORE_CORES, MIN_POSITIVE_SECONDS } from './units.js';
+import { MAX_CACHE_KEYS, MAX_FLEET_WORKERS, MAX_PER_CORE_CORES, MAX_PG_CONNECTIONS, MIN_POSITIVE_SECONDS } from './units.js';
 
 /**
  * The text each parsed document was read from, kept beside the document itself: where its
@@ -186,6 +186,16 @@ export function validateScenario(
     if (a !== undefined && (a.minReplicas > a.maxReplicas || f.instances < a.minReplicas || f.instances > a.maxReplicas))
       fail(['fleet', 'instances'], msg.replicasOutOfRange(f.instances, a.minReplicas, a.maxReplicas));
     if (f.otherClients.length > 0 && d === undefined) fail(['fleet', 'otherClients'], msg.otherClientsNeedDatabase);
+    // The clients that hold their connections open them all at the start, each attempt an
+    // object in memory before PostgreSQL answers any: ten of 262,143 took 760 MB, a hundred
+    // more than 3 GB and a minute. PostgreSQL never holds more than its largest max_connections.
+    let opened = 0;
+    f.otherClients.forEach((c, i) => {
+      if (c.holds !== 'always') return;
+      opened += c.connections;
+      if (opened > MAX_PG_CONNECTIONS)
+        fail(['fleet', 'otherClients', i, 'connections'], msg.tooManyHeldConnections(MAX_PG_CONNECTIONS, i + 1, opened));
+    });
     checkFleetWorkers(scenario, fail);
   }
   for (const { path, steps } of lists) {
@@ -206,10 +216,35 @@ export function validateScenario(
       if (step.kind === 'dbClose') open = false;
     });
   }
+  checkCacheKeys(scenario, lists, fail);
   checkCostNotes(scenario, fail);
   checkIncidents(scenario, fail);
   if (options.budgets === true) checkBudgets(scenario, where, options.budgetFlags);
   return scenario;
+}
+
+/**
+ * The cache keys of the whole scenario, within MAX_CACHE_KEYS: each cache step with keys
+ * keeps an expiry per key (8 bytes), in every instance of a fleet (each builds its app),
+ * so the field's own bound held one step to 80 MB, and 20 steps of 10 million keys took
+ * 1.6 GB (a file of 2 kB), a fleet of 10 instances with one such step 840 MB.
+ */
+function checkCacheKeys(
+  scenario: Scenario,
+  lists: readonly { path: PropertyKey[]; steps: NonNullable<Scenario['app']['steps']> }[],
+  fail: (path: PropertyKey[], problem: string) => never,
+): void {
+  const f = scenario.fleet;
+  const instances = f === undefined ? 1 : f.autoscaling === undefined ? f.instances : Math.max(f.autoscaling.maxReplicas, f.instances);
+  let keys = 0;
+  let caches = 0;
+  for (const { path, steps } of lists)
+    steps.forEach((step, i) => {
+      if (step.kind !== 'cache' || step.keys === undefined) return;
+      keys += step.keys;
+      caches++;
+      if (keys * instances > MAX_CACHE_KEYS) fail([...path, i, 'keys'], msg.tooManyCacheKeys(MAX_CACHE_KEYS, caches, keys, instances));
+    });
 }
 
 /** The fleet's worker processes, at most as many as the autoscaler may run, within MAX_FLEET_WORKERS. */

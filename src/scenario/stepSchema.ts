@@ -81,7 +81,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
       hitRatio: z.number().min(0).max(1).optional().meta({ description: 'Fraction of lookups that hit.' }),
       ttl: seconds.optional().meta({ description: 'With keys: a result is kept this long after a miss stored it.' }),
       keys: positiveCountOptional(
-        'With ttl: requests ask for one of this many keys, uniformly. At most 10 million: the simulator keeps an expiry per key (8 bytes each); with more keys than requests nearly every lookup misses, so use hitRatio for a larger key space.',
+        'With ttl: requests ask for one of this many keys, uniformly. At most 10 million, over every cache step and every instance of a fleet together: the simulator keeps an expiry per key (8 bytes each); with more keys than requests nearly every lookup misses, so use hitRatio for a larger key space.',
         MAX_CACHE_KEYS,
       ),
     })

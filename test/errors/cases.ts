@@ -286,6 +286,22 @@ export const ERROR_CASES: ErrorCase[] = [
     steps({ kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e15 }, { kind: 'sleep', time: 1 }),
     'app.steps[0].keys: expected a number <= 10000000',
   ),
+  // Bad-input audit: each step within the bound, twenty of them took 1.6 GB (a file of 2 kB).
+  field(
+    'caches of too many keys together (bad-input audit)',
+    steps(
+      { kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e7 },
+      { kind: 'sleep', time: 1 },
+      { kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e7 },
+      { kind: 'sleep', time: 1 },
+    ),
+    'app.steps[2].keys: expected at most 10000000 cache keys in all',
+  ),
+  field(
+    'a cache in every instance of a fleet (bad-input audit)',
+    { ...steps({ kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys: 1e7 }, { kind: 'sleep', time: 1 }), fleet: { instances: 10 } },
+    'app.steps[0].keys: expected at most 10000000 cache keys in all',
+  ),
   // Hardening audit: was "missing required field (expected a duration)", in a duration.
   field(
     'a distribution without its dist (hardening)',
@@ -377,6 +393,21 @@ export const ERROR_CASES: ErrorCase[] = [
       },
     },
     "fleet.groups: expected at most 100000 worker processes in the fleet, got 10 x 2 + 20 x 5000 (each group's instances x its server.workers) = 100020",
+  ),
+  // Bad-input audit: each attempt an object before PostgreSQL answers any: a hundred such clients took over 3 GB and a minute.
+  field(
+    'other clients holding too many connections together (fleet, bad-input audit)',
+    {
+      database: { forkTime: 0.002, backendStartTime: 0.01, maxConnections: 262143 },
+      fleet: {
+        instances: 1,
+        otherClients: [
+          { name: 'celery', connections: 262143 },
+          { name: 'admin', connections: 10 },
+        ],
+      },
+    },
+    'fleet.otherClients[1].connections: expected at most 262143 connections opened at the start',
   ),
   field(
     'a rate schedule ending at 0 (item 20)',

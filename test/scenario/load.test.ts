@@ -108,3 +108,42 @@ describe('machine.taskGroups where a scenario does not state it', () => {
     expect(validateScenario(raw({ os: 'darwin', taskGroups: 'service' }), 's.json').machine.taskGroups).toBe('service');
   });
 });
+
+describe('what a scenario makes before its run starts is bounded in all, not only field by field', () => {
+  const base = { description: 'bounds', client: { requests: 20, concurrency: 5 }, server: { workerClass: 'gevent', workers: 2 } };
+  const cache = (keys: number) => [
+    { kind: 'cache', time: 0.001, covers: 1, ttl: 1, keys },
+    { kind: 'sleep', time: 0.01 },
+  ];
+  const db = { forkTime: 0.002, backendStartTime: 0.01, maxConnections: 262143 };
+
+  it('keeps 10 million cache keys at most, over every cache step and every instance of a fleet (8 bytes each)', () => {
+    expect(() => validateScenario({ ...base, app: { steps: [...cache(5e6), ...cache(5e6)] } }, 's.json')).not.toThrow();
+    // Two steps of 10 million keys each were 160 MB, twenty 1.6 GB.
+    expect(messageOf(() => validateScenario({ ...base, app: { steps: [...cache(1e7), ...cache(1)] } }, 's.json'))).toBe(
+      's.json: at app.steps[2].keys: expected at most 10000000 cache keys in all (the simulator keeps an expiry per key, 8 bytes, in every instance), got 10000001 in 2 cache steps: use fewer keys, or hitRatio for a larger key space',
+    );
+    // Each instance of a fleet builds its app, its caches with it.
+    expect(
+      messageOf(() =>
+        validateScenario({ ...base, app: { steps: cache(2e6) }, fleet: { instances: 2, autoscaling: { maxReplicas: 6 } } }, 's.json'),
+      ),
+    ).toContain(
+      'at app.steps[0].keys: expected at most 10000000 cache keys in all (the simulator keeps an expiry per key, 8 bytes, in every instance), got 2000000 in 1 cache step x 6 instances = 12000000',
+    );
+    expect(() => validateScenario({ ...base, app: { steps: cache(2e6) }, fleet: { instances: 5 } }, 's.json')).not.toThrow();
+  });
+
+  it("opens at most PostgreSQL's largest max_connections at the start for the other clients that hold theirs", () => {
+    const fleet = (otherClients: object[]) => ({ ...base, app: { steps: cache(1) }, database: db, fleet: { instances: 1, otherClients } });
+    const always = (connections: number) => ({ name: 'pool', connections });
+    expect(() => validateScenario(fleet([always(131072), always(131071)]), 's.json')).not.toThrow();
+    // Ten of 262,143 took 760 MB; a hundred, more than 3 GB and a minute.
+    expect(messageOf(() => validateScenario(fleet([always(131072), always(131072)]), 's.json'))).toBe(
+      's.json: at fleet.otherClients[1].connections: expected at most 262143 connections opened at the start by the clients that hold theirs ("always") together (PostgreSQL\'s largest max_connections: it never holds more), got 262144 from the first 2 of them: lower connections, or use holds "perTask"',
+    );
+    // A client that opens one per task opens them as its tasks come.
+    const perTask = { name: 'cron', connections: 262143, holds: 'perTask', taskRate: 1, taskTime: 1 };
+    expect(() => validateScenario(fleet([always(262143), perTask]), 's.json')).not.toThrow();
+  });
+});
