@@ -51,8 +51,7 @@ export const fitCommand = defineCommand({
       })
       .option('target', {
         type: 'string',
-        default: 'requestsPerSec',
-        describe: `Comma-separated figures to match: ${FIT_TARGETS.join(', ')}`,
+        describe: `Comma-separated figures to match: ${FIT_TARGETS.join(', ')} (default requestsPerSec)`,
       })
       .option('out', { type: 'string', describe: 'Write the calibrated scenario here (atomically)' })
       .option('max-evaluations', numberOption('Simulations allowed per simplex search (400)'))
@@ -67,17 +66,32 @@ export const fitCommand = defineCommand({
         "a production log's load (arrivals, endpoints) on the scenario's server",
       ),
   handler: (args, io) => {
+    // Each way of fitting has its own flags: one of the other's was ignored in silence
+    // (--access-log with --free fitted no cost, --interval with hey outputs set no step).
+    const given = (flags: readonly (keyof typeof args)[]) => flags.filter((f) => args[f] !== undefined && args[f] !== false);
     if (args['access-log'] !== undefined) {
       if ((args.hey ?? []).length > 0)
         throw new UserError(`--access-log: fits a load, not costs: give it without load testers' outputs (${args.hey!.join(', ')})`);
+      const costFlags = given(['free', 'target', 'max-evaluations']);
+      if (costFlags.length > 0)
+        throw new UserError(
+          `--${costFlags[0]}: goes with load testers' outputs, whose costs sim fit fits; --access-log fits a load (its arrivals and endpoints): leave --${costFlags[0]} out`,
+        );
       accessLogFit({ ...args, scenario: args.scenario as string }, io);
       return;
     }
+    const logFlags = given(['interval', 'empirical']);
+    if (logFlags.length > 0)
+      throw new UserError(`--${logFlags[0]}: goes with --access-log FILE (the load of a log); with load testers' outputs, leave it out`);
     if ((args.hey ?? []).length === 0)
       throw new UserError(msg.missingArguments('sim fit <scenario.json> <hey-output.txt...> --free FIELDS'));
     if (args.free === undefined) throw new UserError(`--free: ${msg.flagNeedsValue('--free', 'database.forkTime')}`);
     const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
-    const targets = splitList(singleValue('--target', args.target, 'requestsPerSec')!);
+    const targetText = singleValue('--target', args.target, 'requestsPerSec') ?? 'requestsPerSec';
+    const targets = splitList(targetText);
+    // "--target ," fitted nothing: every value was as good as the start, which was printed as fitted.
+    if (targets.length === 0)
+      throw new UserError(`--target ${targetText}: expected at least one figure to match, of ${FIT_TARGETS.join(', ')}`);
     for (const [i, t] of targets.entries()) {
       if (!(FIT_TARGETS as readonly string[]).includes(t)) {
         throw new UserError(`--target ${t}: ${msg.notOneOf(FIT_TARGETS, JSON.stringify(t), nearest(t, FIT_TARGETS))}`);

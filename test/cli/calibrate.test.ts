@@ -176,6 +176,33 @@ describe('sim compare and sim fit: bad input gets exit code 2 and one clear line
       ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--target', 'rps'],
       /--target rps: expected one of "requestsPerSec", "total"/,
     ],
+    // Bad-input audit: "--target ," fitted nothing and printed the start as fitted, exit 0.
+    [
+      'a --target of no figure',
+      ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--target', ','],
+      /^sim: --target ,: expected at least one figure to match, of requestsPerSec, total, /,
+    ],
+    // Bad-input audit: each way of fitting ignored the other's flags in silence, exit 0.
+    [
+      '--free with --access-log',
+      ['fit', SCENARIO, '--access-log', 'test/fixtures/access-logs/gunicorn-L.log', '--free', 'database.forkTime'],
+      /^sim: --free: goes with load testers' outputs, whose costs sim fit fits; --access-log fits a load \(its arrivals and endpoints\): leave --free out\n$/,
+    ],
+    [
+      '--target with --access-log',
+      ['fit', SCENARIO, '--access-log', 'test/fixtures/access-logs/gunicorn-L.log', '--target', 'p99'],
+      /^sim: --target: goes with load testers' outputs/,
+    ],
+    [
+      "--interval with load testers' outputs",
+      ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--interval', '10'],
+      /^sim: --interval: goes with --access-log FILE \(the load of a log\); with load testers' outputs, leave it out\n$/,
+    ],
+    [
+      "--empirical with load testers' outputs",
+      ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--empirical'],
+      /^sim: --empirical: goes with --access-log FILE/,
+    ],
     [
       'fit without --free',
       ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`],
