@@ -49,6 +49,11 @@ export const serveCommand = defineCommand({
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UserError(`--port ${port}: the port is in use; choose another (--port 0 picks a free one)`);
+      // A port below net.ipv4.ip_unprivileged_port_start (1024) without root: "internal error: listen EACCES".
+      if (code === 'EACCES' || code === 'EPERM')
+        throw new UserError(
+          `--port ${port}: permission denied: a port below 1024 takes root (or CAP_NET_BIND_SERVICE); choose one from 1024 (--port 0 picks a free one)`,
+        );
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
         throw new UserError(`--host ${host}: not an address of this machine`);
       throw e;

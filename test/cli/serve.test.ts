@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sim } from '../sim.js';
 import { startSiteServer, type RunningSite } from '../../src/cli/siteServer.js';
 import type { ScenarioIndex } from '../../src/web/scenarioIndex.js';
@@ -111,6 +112,29 @@ describe('sim serve refuses before listening', () => {
       expect(r.err).toBe(`sim: --port ${port}: the port is in use; choose another (--port 0 picks a free one)\n`);
     } finally {
       taken.close();
+    }
+  });
+
+  it('a port below 1024 without root: one line, exit 2 (was "internal error: listen EACCES", exit 1)', async () => {
+    // The kernel's answer to a user without CAP_NET_BIND_SERVICE, given here whoever runs the tests (root binds any port).
+    const listen = vi.spyOn(Server.prototype, 'listen').mockImplementation(function (this: Server) {
+      process.nextTick(() =>
+        this.emit(
+          'error',
+          Object.assign(new Error('listen EACCES: permission denied 127.0.0.1:80'), { code: 'EACCES', syscall: 'listen' }),
+        ),
+      );
+      return this;
+    });
+    try {
+      const r = await sim('serve', '--port', '80');
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        'sim: --port 80: permission denied: a port below 1024 takes root (or CAP_NET_BIND_SERVICE); choose one from 1024 (--port 0 picks a free one)\n',
+      );
+      expect(r.out).toBe('');
+    } finally {
+      listen.mockRestore();
     }
   });
 });
