@@ -172,6 +172,8 @@ export const unknownOption = (option: string, guess: string | undefined) =>
   `unknown option ${option}${guess === undefined ? '' : `; did you mean ${guess}?`}`;
 export const extraArgument = (arg: string, takes = 'a command takes one scenario file') => `unexpected argument ${quote(arg)}: ${takes}`;
 export const missingArguments = (usage: string) => `expected the files to work on: ${usage}`;
+export const versionAlone = (flag: string, other: string) =>
+  `${flag} takes nothing else: sim ${flag} prints the version of sim, alone; got ${quote(other)} with it (sim help <command> shows a command's options)`;
 export const missingCommand = 'name a command: sim run <scenario.json> (sim --help lists them)';
 export const flagNeedsValue = (flag: string, example: string) => `expected a value, e.g. ${flag} ${example}`;
 export const flagsNeedValues = (examples: readonly string[]) => `expected a value for each, e.g. ${examples.join(' ')}`;

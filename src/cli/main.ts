@@ -57,7 +57,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   argv = argv.map((a, i) => (a === '-h' && i < dashDash ? '--help' : a));
   try {
     const words = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-    if (words.length === 1 && (words[0] === '--version' || words[0] === '-V')) {
+    // --version stands alone (--debug aside): `sim run s.json --version` was "unknown option
+    // --version; did you mean --version?", and `sim --version foo` "expected the files to work
+    // on: sim foo <scenario.json>".
+    const versionFlag = words.find((w) => w === '--version' || w === '-V');
+    if (versionFlag !== undefined) {
+      const other = words.find((w) => w !== versionFlag && w !== '--debug');
+      if (other !== undefined) throw new UserError(msg.versionAlone(versionFlag, other));
       io.out(`${version()}\n`);
       return 0;
     }

@@ -23,6 +23,19 @@ describe('the sim command line', () => {
     const { code, out } = await sim('--version');
     expect(code).toBe(0);
     expect(out).toBe(`${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
+    expect((await sim('-V', '--debug')).out).toBe(out);
+  });
+
+  it('sim --version with anything else is refused, saying it stands alone', async () => {
+    // Was "unknown option --version; did you mean --version?".
+    const inRun = await sim('run', 'scenarios/gevent-10.json', '--version');
+    expect(inRun).toEqual({
+      code: 2,
+      out: '',
+      err: 'sim: --version takes nothing else: sim --version prints the version of sim, alone; got "run" with it (sim help <command> shows a command\'s options)\n',
+    });
+    // Was "expected the files to work on: sim foo <scenario.json>".
+    expect((await sim('-V', 'foo')).err).toMatch(/^sim: -V takes nothing else: sim -V prints the version of sim, alone; got "foo" with it/);
   });
 
   it('sim help run is sim run --help (and -h)', async () => {

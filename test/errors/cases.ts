@@ -542,6 +542,8 @@ export const ERROR_CASES: ErrorCase[] = [
 
   // --- Command line ---
   flag('no command', [], 'name a command'),
+  // Bad-input audit: was "unknown option --version; did you mean --version?".
+  flag('--version with a command (bad-input audit)', [...run, '--version'], '--version takes nothing else'),
   flag('a misspelt command', ['runn', 'scenario.json'], '"runn"'),
   // Review: said "unexpected argument "set"" (yargs reads --no-set as set=false), and with
   // --set a=1 "unknown option --set; did you mean --set?".
