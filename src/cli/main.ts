@@ -60,7 +60,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // --version stands alone (--debug aside): `sim run s.json --version` was "unknown option
     // --version; did you mean --version?", and `sim --version foo` "expected the files to work
     // on: sim foo <scenario.json>".
-    const versionFlag = words.find((w) => w === '--version' || w === '-V');
+    const versionFlag = words[0] === '--get-yargs-completions' ? undefined : words.find((w) => w === '--version' || w === '-V');
     if (versionFlag !== undefined) {
       const other = words.find((w) => w !== versionFlag && w !== '--debug');
       if (other !== undefined) throw new UserError(msg.versionAlone(versionFlag, other));

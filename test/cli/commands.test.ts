@@ -36,6 +36,10 @@ describe('the sim command line', () => {
     });
     // Was "expected the files to work on: sim foo <scenario.json>".
     expect((await sim('-V', 'foo')).err).toMatch(/^sim: -V takes nothing else: sim -V prints the version of sim, alone; got "foo" with it/);
+    // The shell's completion asks with the whole line, --version typed in it or not.
+    const completions = await sim('--get-yargs-completions', 'sim', 'run', 's.json', '--version');
+    expect(completions.code).toBe(0);
+    expect(completions.out).toContain('--max-events');
   });
 
   it('sim help run is sim run --help (and -h)', async () => {
