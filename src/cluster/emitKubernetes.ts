@@ -10,11 +10,20 @@
 //     `kubectl logs job/NAME-merge` (stdout and stderr mixed) is the file's bytes.
 // The container image must hold `sim` on its PATH (--image; docs/cluster.md has one).
 import { basename } from 'node:path';
+import { UserError } from '../scenario/errors.js';
 import { describeJob, shellQuote, type JobPlan } from './jobPlan.js';
 
 export const DEFAULT_IMAGE = 'gunicorn-sim:0.1.0';
 
 const SCENARIO_DIR = '/sweep/scenario';
+/**
+ * The ConfigMap's key for the scenario: a key is letters, digits, '-', '_' and '.' only
+ * (the API server refused "tiny sweep.json"), so the file is mounted under its own name
+ * through the volume's items, which the shards read (its name is the sweep's).
+ */
+const SCENARIO_KEY = 'scenario.json';
+/** The most a ConfigMap holds (the API server refuses a larger one): 1 MiB. */
+export const MAX_CONFIGMAP_BYTES = 1024 * 1024;
 const RESULTS_DIR = '/sweep/results';
 
 /** A Kubernetes name (RFC 1123 label): lower-case letters, digits and '-', at most 63 characters with the suffixes added here. */
@@ -33,11 +42,19 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
   const name = kubernetesName(p.name);
   const image = p.image ?? DEFAULT_IMAGE;
   const file = basename(p.scenarioPath);
+  const bytes = Buffer.byteLength(p.scenarioText, 'utf8');
+  if (bytes > MAX_CONFIGMAP_BYTES)
+    throw new UserError(
+      `--emit kubernetes: ${p.scenarioPath} is ${bytes} bytes; a ConfigMap, which carries it to the pods, holds at most ${MAX_CONFIGMAP_BYTES} (1 MiB): shorten the scenario (its notes, its lists), or use --emit slurm on a shared file system`,
+    );
+  // A volume's item path may not start with ".." (the API server refuses it).
+  if (file.startsWith('..'))
+    throw new UserError(`--emit kubernetes: ${p.scenarioPath}: a file name starting with ".." cannot be mounted in a pod; rename the file`);
   const labels = { 'app.kubernetes.io/name': 'gunicorn-sim', 'gunicorn-sim/sweep': name };
   const memory = `${p.resources.memoryMb}Mi`;
   const resources = { requests: { cpu: '1', memory }, limits: { memory } };
   const volumes = [
-    { name: 'scenario', configMap: { name: `${name}-scenario` } },
+    { name: 'scenario', configMap: { name: `${name}-scenario`, items: [{ key: SCENARIO_KEY, path: file }] } },
     { name: 'results', persistentVolumeClaim: { claimName: `${name}-results` } },
   ];
   const volumeMounts = [
@@ -82,7 +99,7 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: `${name}-scenario`, labels },
-        data: { [file]: p.scenarioText },
+        data: { [SCENARIO_KEY]: p.scenarioText },
       },
       {
         apiVersion: 'v1',

@@ -214,13 +214,29 @@ describe('sim sweep --emit kubernetes', async () => {
     const pod = shards.spec.template.spec;
     expect(pod.containers[0].image).toBe('registry.example/sim:1');
     expect(pod.volumes).toEqual([
-      { name: 'scenario', configMap: { name: configMap.metadata.name } },
+      { name: 'scenario', configMap: { name: configMap.metadata.name, items: [{ key: 'scenario.json', path: 'tiny sweep.json' }] } },
       { name: 'results', persistentVolumeClaim: { claimName: claim.metadata.name } },
     ]);
     expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
     expect(merge.spec.template.spec.volumes).toEqual(pod.volumes);
-    expect(configMap.data['tiny sweep.json']).toBe(readFileSync(scenario, 'utf8'));
+    // The API server takes a key of letters, digits, '-', '_' and '.' (IsConfigMapKey): it refused
+    // "tiny sweep.json", which the pods find under that name through the volume's items.
+    expect(Object.keys(configMap.data)).toEqual(['scenario.json']);
+    for (const key of Object.keys(configMap.data)) expect(key).toMatch(/^[-._a-zA-Z0-9]+$/);
+    expect(configMap.data['scenario.json']).toBe(readFileSync(scenario, 'utf8'));
     for (const job of [shards, merge]) expect(job.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+
+  it('refuses a scenario larger than a ConfigMap holds (1 MiB), which the API server would refuse', async () => {
+    const big = join(dir, 'big.json');
+    const text = JSON.stringify({ ...JSON.parse(readFileSync(scenario, 'utf8')), description: 'x'.repeat(1024 * 1024) });
+    writeFileSync(big, text);
+    const r = await sim('sweep', big, ...grid, '--emit', 'kubernetes', '--shards', '2');
+    expect(r).toEqual({
+      code: 2,
+      out: '',
+      err: `sim: --emit kubernetes: ${big} is ${text.length} bytes; a ConfigMap, which carries it to the pods, holds at most 1048576 (1 MiB): shorten the scenario (its notes, its lists), or use --emit slurm on a shared file system\n`,
+    });
   });
 
   it('the schema check has teeth: a wrong completionMode, a container without a name, a count as text fail', () => {
@@ -241,7 +257,9 @@ describe('sim sweep --emit kubernetes', async () => {
     chmodSync(join(bin, 'sim'), 0o755);
     const [configMap, , shards, merge] = list.items;
     mkdirSync(join(root, 'scenario'));
-    for (const [name, text] of Object.entries(configMap.data as Record<string, string>)) writeFileSync(join(root, 'scenario', name), text);
+    // Mounted as the kubelet mounts it: each item's key at its path.
+    for (const { key, path } of shards.spec.template.spec.volumes[0].configMap.items as { key: string; path: string }[])
+      writeFileSync(join(root, 'scenario', path), configMap.data[key]);
     mkdirSync(join(root, 'results'));
     const local = (command: string) =>
       command.replaceAll('/sweep/scenario', join(root, 'scenario')).replaceAll('/sweep/results', join(root, 'results'));
