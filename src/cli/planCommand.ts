@@ -56,6 +56,8 @@ export const planCommand = defineCommand({
       );
     if (everyReplication) targets.everyReplication = true;
     const plotDir = plotDirFor(args.plot, def.name);
+    if (plotDir === undefined && args['log-y'] === true)
+      throw new UserError('--log-y: shapes the charts, and there are none without --plot DIR: add --plot');
     if (plotDir !== undefined) {
       checkChartAxis(def.axes);
       preparePlotDir(plotDir);

@@ -7,7 +7,7 @@ import { sweepCharts } from '../charts/sweep/sweepCharts.js';
 import { defineCommand } from './command.js';
 import { jsonOption } from './jsonOutput.js';
 import * as msg from '../messages.js';
-import { Interrupted } from '../scenario/errors.js';
+import { Interrupted, UserError } from '../scenario/errors.js';
 import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
 import { numberFlag, numberOption, singleValue } from './flags.js';
 import { seconds } from './planCommand.js';
@@ -44,6 +44,7 @@ export const sweepCommand = defineCommand({
     const target = chartTargets(args);
     // `--plot` alone means ./sim-plots/<scenario>/; checked before the sweep runs.
     const plotDir = plotDirFor(args.plot, def.name);
+    checkChartFlags(args, plotDir);
     if (plotDir !== undefined) {
       checkChartAxis(def.axes);
       preparePlotDir(plotDir);
@@ -77,6 +78,20 @@ export const sweepCommand = defineCommand({
     }
   },
 });
+
+/**
+ * The flags that shape the charts go with --plot: without it, `--target-rps 500` or
+ * `--log-y` was taken and changed nothing, which reads as if a target had been checked.
+ */
+export function checkChartFlags(args: { 'target-rps'?: unknown; p99?: unknown; 'log-y'?: unknown }, plotDir: string | undefined): void {
+  if (plotDir !== undefined) return;
+  for (const flag of ['target-rps', 'p99', 'log-y'] as const) {
+    if (args[flag] !== undefined && args[flag] !== false)
+      throw new UserError(
+        `--${flag}: shapes the charts, and there are none without --plot DIR: add --plot${flag === 'log-y' ? '' : ' (sim plan checks targets)'}`,
+      );
+  }
+}
 
 /** --target-rps and --p99 as lines on the charts. */
 export function chartTargets(args: { 'target-rps'?: unknown; p99?: unknown }): { requestsPerSec?: number; p99?: number } | undefined {

@@ -26,6 +26,10 @@ export interface EmitArgs extends SweepArgs {
   csv?: unknown;
   plot?: unknown;
   image?: unknown;
+  jobs?: unknown;
+  'target-rps'?: unknown;
+  p99?: unknown;
+  'log-y'?: unknown;
 }
 
 export interface JobPlan {
@@ -71,6 +75,17 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
         `--emit ${engine}: writes a job that runs every shard; --${flag} is for a sweep run here (the job's shards are given --shard auto)`,
       );
     }
+  }
+  // Taken in silence before: the job's shards run one thread each, and it draws no charts.
+  if (args.jobs !== undefined)
+    throw new UserError(
+      `--emit ${engine}: writes a job whose shards run one thread each (--jobs 1, one CPU); --jobs is for a sweep run here`,
+    );
+  for (const flag of ['target-rps', 'p99', 'log-y'] as const) {
+    if (args[flag] !== undefined && args[flag] !== false)
+      throw new UserError(
+        `--emit ${engine}: writes a job, which draws no charts; --${flag} is for the charts of --plot, in a sweep run here`,
+      );
   }
   if (args.image !== undefined && engine !== 'kubernetes')
     throw new UserError(`--image: goes with --emit kubernetes (a container image holding sim), not --emit ${engine}`);

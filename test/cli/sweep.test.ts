@@ -66,6 +66,23 @@ describe('sim sweep output', () => {
     expect(pipe.err).toBe('');
     expect(tty.out).toBe(pipe.out);
   });
+
+  it('refuses the flags of the charts without --plot, which it took and did nothing with', async () => {
+    // sim sweep --target-rps 500 printed the table, no line and no check: a target seemingly met.
+    for (const [flag, why] of [
+      [
+        ['--target-rps', '10'],
+        '--target-rps: shapes the charts, and there are none without --plot DIR: add --plot (sim plan checks targets)',
+      ],
+      [['--p99', '1'], '--p99: shapes the charts, and there are none without --plot DIR: add --plot (sim plan checks targets)'],
+      [['--log-y'], '--log-y: shapes the charts, and there are none without --plot DIR: add --plot'],
+    ]) {
+      expect(await sim('sweep', noisy, '--vary', 'server.workers=1,2', ...flag)).toEqual({ code: 2, out: '', err: `sim: ${why}\n` });
+    }
+    const plan = await sim('plan', noisy, '--vary', 'server.workers=1,2', '--target-rps', '1', '--p99', '1', '--log-y');
+    expect(plan).toEqual({ code: 2, out: '', err: 'sim: --log-y: shapes the charts, and there are none without --plot DIR: add --plot\n' });
+    expect((await sim('sweep', noisy, '--vary', 'server.workers=1,2', '--log-y=false', '--jobs', '1')).code).toBe(0);
+  });
 });
 
 describe('sim sweep --shard and sim merge', () => {

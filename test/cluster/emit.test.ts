@@ -227,6 +227,20 @@ describe('sim sweep --emit kubernetes', async () => {
     for (const job of [shards, merge]) expect(job.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
   });
 
+  it('refuses --jobs and the flags of the charts, which it took and left out of the job', async () => {
+    const emit = (...flags: string[]) => sim('sweep', scenario, ...grid, '--emit', 'kubernetes', '--shards', '2', ...flags);
+    expect((await emit('--jobs', '4')).err).toBe(
+      'sim: --emit kubernetes: writes a job whose shards run one thread each (--jobs 1, one CPU); --jobs is for a sweep run here\n',
+    );
+    for (const flag of [['--target-rps', '10'], ['--p99', '1'], ['--log-y']]) {
+      const r = await emit(...flag);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        `sim: --emit kubernetes: writes a job, which draws no charts; ${flag[0]} is for the charts of --plot, in a sweep run here\n`,
+      );
+    }
+  });
+
   it('refuses a scenario larger than a ConfigMap holds (1 MiB), which the API server would refuse', async () => {
     const big = join(dir, 'big.json');
     const text = JSON.stringify({ ...JSON.parse(readFileSync(scenario, 'utf8')), description: 'x'.repeat(1024 * 1024) });
