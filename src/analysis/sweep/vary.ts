@@ -8,6 +8,7 @@
 //                                              article raised hey's -n with -c
 //
 // One expression is one axis of the grid; the fields of an axis move in lockstep.
+import * as msg from '../../messages.js';
 import { UserError } from '../../scenario/errors.js';
 import { jsonAsInFile } from '../../scenario/overrides.js';
 
@@ -52,6 +53,8 @@ export function parseVary(expression: string): Axis {
 function parseRange(text: string, fail: (why: string) => UserError): number[] {
   const m = RANGE.exec(text);
   if (!m) throw fail(`"${text}" is not a range: expected from..to:step with numbers, e.g. 10..200:10`);
+  // 1e400 reads as Infinity: it was "Infinity values; at most 100000 on one axis".
+  for (const t of [m[1], m[2], m[3]]) if (t !== undefined && !Number.isFinite(Number(t))) throw fail(msg.jsonNumberTooLarge(t));
   const from = Number(m[1]);
   const to = Number(m[2]);
   const step = m[3] === undefined ? 1 : Number(m[3]);
@@ -59,7 +62,9 @@ function parseRange(text: string, fail: (why: string) => UserError): number[] {
   if (to < from) throw fail(`the range goes down (${m[1]}..${m[2]}); write it upwards, e.g. ${m[2]}..${m[1]}:${m[3] ?? 1}`);
   // The small tolerance keeps 0.1..0.3:0.1 from losing its last value to rounding.
   const count = Math.floor((to - from) / step + 1e-9) + 1;
-  if (count > MAX_AXIS_VALUES) throw fail(`${count} values; at most ${MAX_AXIS_VALUES} on one axis`);
+  // A step a million times smaller than a double's range gives more values than a double counts.
+  if (count > MAX_AXIS_VALUES)
+    throw fail(`${Number.isFinite(count) ? count : `more than ${Number.MAX_VALUE}`} values; at most ${MAX_AXIS_VALUES} on one axis`);
   // from + i * step, not a running sum, and rounded to 12 digits: 0.1 + 0.2 prints as 0.3.
   return Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
 }

@@ -40,6 +40,9 @@ describe('--vary expressions', () => {
     ['client.concurrency=10..20:0', /the step must be greater than 0, got 0/],
     ['client.concurrency=200..10:10', /the range goes down \(200\.\.10\); write it upwards, e\.g\. 10\.\.200:10/],
     ['client.concurrency=1..1e9', /1000000000 values; at most 100000 on one axis/],
+    // Bad-input audit: both were "Infinity values; at most 100000 on one axis".
+    ['client.concurrency=1..1e400', /^--vary client\.concurrency=1\.\.1e400: the number 1e400 is too large$/],
+    ['client.concurrency=0..1e308:1e-308', /: more than 1\.7976931348623157e\+308 values; at most 100000 on one axis$/],
     ['a,a=1,2', /a field is named twice/],
   ];
   for (const [expression, message] of bad) {
