@@ -297,7 +297,7 @@ export function secondsWithUnit(text: string): number | undefined {
 export function count(value: unknown, where: string, source: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new UserError(
-      `${source}: ${where}: expected a whole number >= 0, got ${JSON.stringify(abbreviate(String(JSON.stringify(value))))}`,
+      `${source}: ${where}: expected a whole number >= 0, got ${JSON.stringify(abbreviate(String(JSON.stringify(value) ?? 'nothing')))}`,
     );
   }
   return value;
@@ -306,7 +306,10 @@ export function count(value: unknown, where: string, source: string): number {
 /** A finite number >= 0 from a field, or an error naming it. */
 export function amount(value: unknown, where: string, source: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new UserError(`${source}: ${where}: expected a number >= 0, got ${JSON.stringify(abbreviate(String(JSON.stringify(value))))}`);
+    // A key left out is "nothing", as object() says it: it was "undefined", as if the output held that word.
+    throw new UserError(
+      `${source}: ${where}: expected a number >= 0, got ${JSON.stringify(abbreviate(String(JSON.stringify(value) ?? 'nothing')))}`,
+    );
   }
   return value;
 }

@@ -266,6 +266,17 @@ describe('autocannon --json', () => {
       /^a\.json: latency\.p50: expected a number >= 0, got "\\"fast\\""$/,
     );
   });
+
+  it('says "nothing" of a figure left out (it was "undefined", as if the output held that word)', () => {
+    const bad = JSON.parse(text('vegeta/rate100-10s.json'));
+    delete bad.duration;
+    expect(() => readMeasuredRun(JSON.stringify(bad), 'v.json')).toThrow(/^v\.json: duration: expected a number >= 0, got "nothing"$/);
+    const partial = JSON.parse(text('vegeta/rate100-10s.json'));
+    delete partial.requests;
+    expect(() => readMeasuredRun(JSON.stringify(partial), 'v.json')).toThrow(
+      /^v\.json: requests: expected a whole number >= 0, got "nothing"$/,
+    );
+  });
 });
 
 describe('hey -o csv: one line per response', () => {
