@@ -106,6 +106,7 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
   const headers = new Map<Section, number>();
   const ends = new Map<Section, number>();
   let section: Section | undefined;
+  let rpsLine = 0;
 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
@@ -140,6 +141,7 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
           const v = number(rps[1]);
           if (!(v !== null && v >= 0 && Number.isFinite(v))) fail(i, 'expected Requests/sec >= 0 (results over the total time)');
           summary.requestsPerSec = v;
+          rpsLine = i;
         } else if (data) {
           if (data[1] === 'Total data') totalData = Number(data[2]);
           else sizePerRequest = Number(data[2]);
@@ -230,6 +232,16 @@ export function parseHeyOutput(text: string, source: string, firstLine = 1): Hey
       `${source}:${ends.get('statusCodes')! + firstLine}: hey's histogram counts add up to ${binned}, expected ${expected} (the responses in its status code distribution, which ends here): the output was cut short or edited`,
     );
   }
+  // hey's Requests/sec is its results (responses and errors) over its Total, each printed to
+  // 4 decimals: an edited figure (a Total of 1e20 s, or 1e27 requests a second, for 10
+  // results) was compared as a measurement, and a report cut before its Error distribution
+  // read as one without errors. Within the rounding of both figures, and 1 %.
+  const results = responses + errorCount;
+  const { total, requestsPerSec } = summary as { total: number; requestsPerSec: number };
+  if (Math.abs(requestsPerSec * total - results) > 0.00005 * (requestsPerSec + total) + 0.01 * results)
+    throw new UserError(
+      `${source}:${rpsLine + firstLine}: hey's Requests/sec ${requestsPerSec} over its Total of ${total} s makes ${Number((requestsPerSec * total).toPrecision(4))} results, but its report counts ${results} (responses and errors): the output was cut short or edited`,
+    );
   return {
     summary: {
       total: summary.total!,

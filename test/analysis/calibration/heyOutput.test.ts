@@ -237,6 +237,25 @@ describe('parseHeyOutput refuses a report cut short, naming the line where it en
     expect(() => parseHeyRun(text, 'f.txt')).toThrow(/^f\.txt:30: hey's report ends here, in its "Latency distribution:" section/);
   });
 
+  it('cut before its Error distribution: fewer results than its Requests/sec over its Total (it read as a run without errors)', () => {
+    // 5 responses, then the 5 timeouts hey lists under "Error distribution:" cut off.
+    expect(() => parseHeyOutput(cut('slow-timeouts-c1-n10.r1.txt', 44), 'slow')).toThrow(
+      "slow:7: hey's Requests/sec 1.9958 over its Total of 5.0105 s makes 10 results, but its report counts 5 (responses and errors): the output was cut short or edited",
+    );
+  });
+
+  it('refuses a Total or a Requests/sec edited past what its results give (both were compared as measured)', () => {
+    const text = heyStdout('patched-c10.r1.txt');
+    expect(() => parseHeyOutput(text.replace('Total:\t1.0529', 'Total:\t99999999999999999999.0'), 'total')).toThrow(
+      /^total:7: hey's Requests\/sec 9\.4975 over its Total of 100000000000000000000 s makes 949800000000000000000 results, but its report counts 10 /,
+    );
+    expect(() => parseHeyOutput(text.replace('Requests/sec:\t9.4975', 'Requests/sec:\t949.75'), 'rps')).toThrow(
+      /^rps:7: hey's Requests\/sec 949\.75 over its Total of 1\.0529 s makes 1000 results, but its report counts 10 /,
+    );
+    // Within the rounding of its 4 decimals and 1 %, as every real report is.
+    expect(parseHeyOutput(text.replace('Requests/sec:\t9.4975', 'Requests/sec:\t9.5200'), 'rounded').summary.requestsPerSec).toBe(9.52);
+  });
+
   it('refuses an Error distribution without the Status code distribution hey prints before it', () => {
     const text = heyStdout('refused-c2-n10.r1.txt').replace('Status code distribution:\n', '');
     expect(() => parseHeyOutput(text, 'edited')).toThrow(
