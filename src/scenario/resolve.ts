@@ -259,7 +259,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
       wakeupPreemption: m.wakeupPreemption,
       ...wakeupLatency(m.wakeupLatency),
     },
-    client: resolveClient(c, scenario.timeline),
+    client: resolveClient(c, scenario.timeline, fromSeconds(scenario.limits.maxSimTime)),
     listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },
     server: {
       workerClass,
@@ -324,7 +324,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
   };
 }
 
-function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): ClientSettings {
+function resolveClient(c: Scenario['client'], timeline: Scenario['timeline'], horizon: Time): ClientSettings {
   const retry = resolveRetries(c.retries);
   const load = {
     timeout: fromSeconds(c.timeout),
@@ -343,6 +343,7 @@ function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): C
       steps: applyRateChanges(
         steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
         timeline,
+        horizon,
       ),
       host: c.cores,
       taskGroup: c.taskGroup,

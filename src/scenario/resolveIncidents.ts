@@ -106,10 +106,17 @@ export const RAMP_STEP: Time = 100_000;
  * The open-loop rate steps (µs, sorted, the first from 0) with the timeline's client.rate
  * changes applied in the order written: multiply and set over [at, until), a ramp from
  * the rate at `at` to `rampTo` at `until`, kept after it.
+ *
+ * `horizon`: the latest time the run can reach (limits.maxSimTime; the client's clock
+ * starts with the run's or later). A ramp's 100 ms steps stop at the one holding it, whose
+ * rate then lasts to `until`, and its last rate is kept from `until` on as before: no
+ * arrival up to the horizon moves. A ramp to `until` 1e6 s was ten million steps (1.7 GB,
+ * 13 s before a 60 s run started), one to 1e8 s ran out of memory.
  */
 export function applyRateChanges(
   steps: readonly { from: Time; rate: number }[],
   events: readonly TimelineEvent[] | undefined,
+  horizon: Time = Infinity,
 ): { from: Time; rate: number }[] {
   let out = steps.map((s) => ({ ...s }));
   for (const e of events ?? []) {
@@ -119,7 +126,7 @@ export function applyRateChanges(
     if (e.rampTo !== undefined) {
       const from = rateAt(out, at);
       const pieces: { from: Time; rate: number }[] = [];
-      const n = Math.max(1, Math.ceil((until - at) / RAMP_STEP));
+      const n = Math.max(1, Math.ceil((Math.min(until, Math.max(at, horizon) + RAMP_STEP) - at) / RAMP_STEP));
       // Each piece at the rate of its middle, so the ramp's arrivals add up to the line's area.
       for (let i = 0; i < n; i++) {
         const t0 = at + i * RAMP_STEP;
@@ -148,8 +155,12 @@ function splice(steps: { from: Time; rate: number }[], at: Time, until: Time, f:
   bounds.add(at);
   if (until !== Infinity) bounds.add(until);
   const sorted = [...bounds].sort((a, b) => a - b);
+  // rateAt(steps, from) for each bound in increasing order, walking the sorted steps once
+  // (rateAt for each was quadratic: an hour's ramp, 36,000 steps, then a spike took 4 s).
+  let i = 0;
   const out = sorted.map((from) => {
-    const r = rateAt(steps, from);
+    while (i + 1 < steps.length && steps[i + 1].from <= from) i++;
+    const r = steps[i].rate;
     return { from, rate: from >= at && from < until ? f(r) : r };
   });
   // Neighbours at one rate are one step.

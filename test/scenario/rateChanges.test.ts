@@ -40,4 +40,43 @@ describe('client.rate on the timeline', () => {
       { from: 1_300_000, rate: 400 },
     ]);
   });
+
+  it("a ramp past the run's horizon stops its 100 ms steps at the one holding it and keeps its last rate from until", () => {
+    const ramp = [{ at: 10, until: 20_000, change: 'client.rate' as const, rampTo: 1000 }];
+    const whole = applyRateChanges([{ from: 0, rate: 100 }], ramp);
+    expect(whole).toHaveLength(1 + 199_900 + 1);
+    const horizon = 60 * S;
+    const cut = applyRateChanges([{ from: 0, rate: 100 }], ramp, horizon);
+    // Every step a run to the horizon can reach is the same; then the ramp's last rate.
+    expect(cut.slice(0, -1)).toEqual(whole.filter((s) => s.from < horizon + RAMP_STEP));
+    expect(cut.at(-1)).toEqual({ from: 20_000 * S, rate: 1000 });
+    expect(cut).toHaveLength(1 + 501 + 1);
+    // A ramp that ends before the horizon is whole; one that starts after it keeps one step.
+    expect(applyRateChanges([{ from: 0, rate: 100 }], [{ ...ramp[0], until: 40 }], horizon)).toEqual(
+      applyRateChanges([{ from: 0, rate: 100 }], [{ ...ramp[0], until: 40 }]),
+    );
+    expect(applyRateChanges([{ from: 0, rate: 100 }], [{ ...ramp[0], at: 100 }], horizon)).toEqual([
+      { from: 0, rate: 100 },
+      { from: 100 * S, rate: 100 + (900 * 50_000) / 19_900_000_000 },
+      { from: 20_000 * S, rate: 1000 },
+    ]);
+  });
+
+  it('a spike over a ramp of 100,000 steps takes one pass over them, not one per step', () => {
+    // One lookup of the rate per step was 100,000^2 reads: half a minute (an hour's ramp, 36,000 steps, then a spike took 4 s).
+    const steps = applyRateChanges(
+      [{ from: 0, rate: 100 }],
+      [
+        { at: 0, until: 10_000, change: 'client.rate', rampTo: 300 },
+        { at: 2_000, until: 2_001.05, change: 'client.rate', multiply: 2 },
+      ],
+    );
+    expect(steps).toHaveLength(100_002);
+    const at = (t: number) => steps.find((s) => s.from === t)?.rate;
+    // The ramp's rate at 2,000.05 s (the middle of its step from 2,000 s) and 2,001.05 s.
+    expect(at(2_000 * S)).toBeCloseTo(2 * (100 + (200 * 2_000.05) / 10_000), 9);
+    expect(at(2_001 * S)).toBeCloseTo(2 * (100 + (200 * 2_001.05) / 10_000), 9);
+    expect(at(2_001_050_000)).toBeCloseTo(100 + (200 * 2_001.05) / 10_000, 9);
+    expect(at(2_001_100_000)).toBeCloseTo(100 + (200 * 2_001.15) / 10_000, 9);
+  });
 });
