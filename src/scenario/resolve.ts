@@ -336,6 +336,8 @@ function resolveClient(c: Scenario['client'], timeline: Scenario['timeline'], ho
   };
   if (c.arrivals !== undefined) {
     const steps = c.arrivals.steps ?? [{ from: 0, rate: c.arrivals.rate! }];
+    // No arrival at or after the duration is sent: the rate steps matter up to it.
+    const until = c.duration !== undefined && c.duration > 0 ? Math.min(horizon, fromSeconds(c.duration)) : horizon;
     return {
       kind: 'openLoop',
       settings: { ...load, requests: c.requests ?? Infinity, duration: fromSeconds(c.duration ?? 0) },
@@ -343,7 +345,7 @@ function resolveClient(c: Scenario['client'], timeline: Scenario['timeline'], ho
       steps: applyRateChanges(
         steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
         timeline,
-        horizon,
+        until,
       ),
       host: c.cores,
       taskGroup: c.taskGroup,

@@ -1,6 +1,10 @@
 // The timeline's client.rate changes folded into the open-loop rate steps.
 import { describe, expect, it } from 'vitest';
 import { applyRateChanges, RAMP_STEP } from '../../src/scenario/resolveIncidents.js';
+import { validateScenario } from '../../src/scenario/load.js';
+import { resolve } from '../../src/scenario/resolve.js';
+import type { TimelineEvent } from '../../src/scenario/incidentSchema.js';
+import { readFileSync } from 'node:fs';
 
 const S = 1_000_000;
 
@@ -78,5 +82,69 @@ describe('client.rate on the timeline', () => {
     expect(at(2_001 * S)).toBeCloseTo(2 * (100 + (200 * 2_001.05) / 10_000), 9);
     expect(at(2_001_050_000)).toBeCloseTo(100 + (200 * 2_001.05) / 10_000, 9);
     expect(at(2_001_100_000)).toBeCloseTo(100 + (200 * 2_001.15) / 10_000, 9);
+  });
+
+  it('multiply and set give the steps a lookup of the rate at each bound gives', () => {
+    // The splice as written before: every bound of the steps, at and until, at rateAt's rate.
+    const reference = (steps: { from: number; rate: number }[], e: TimelineEvent) => {
+      const at = Math.round(e.at * S);
+      const until = e.until === undefined ? Infinity : Math.round(e.until * S);
+      const bounds = [...new Set([...steps.map((x) => x.from), at, ...(until === Infinity ? [] : [until])])].sort((a, b) => a - b);
+      const rateAt = (t: number) => {
+        let rate = steps[0].rate;
+        for (const x of steps) if (x.from <= t) rate = x.rate;
+        return rate;
+      };
+      const out = bounds.map((from) => ({
+        from,
+        rate: from >= at && from < until ? (e.multiply !== undefined ? rateAt(from) * e.multiply : e.set!) : rateAt(from),
+      }));
+      return out.filter((x, i) => i === 0 || x.rate !== out[i - 1].rate);
+    };
+    const base = [
+      { from: 0, rate: 100 },
+      { from: 2 * S, rate: 200 },
+      { from: 3 * S, rate: 200 },
+      { from: 5 * S, rate: 0 },
+      { from: 8 * S, rate: 50 },
+    ];
+    const events: TimelineEvent[] = [];
+    for (const at of [0, 1, 2, 2.5, 5, 8, 9]) {
+      for (const until of [undefined, 2, 3, 5.5, 8, 12]) {
+        if (until !== undefined && until <= at) continue;
+        events.push({ at, until, change: 'client.rate', multiply: 3 }, { at, until, change: 'client.rate', set: 200 });
+        events.push({ at, until, change: 'client.rate', set: 0 }, { at, until, change: 'client.rate', multiply: 0.5 });
+      }
+    }
+    for (const e of events) expect(applyRateChanges(base, [e]), JSON.stringify(e)).toEqual(reference(base, e));
+    // And in a row, each on the steps the ones before left.
+    let steps = base;
+    for (const e of events) {
+      const next = applyRateChanges(steps, [e]);
+      expect(next).toEqual(reference(steps, e));
+      steps = next;
+    }
+  });
+
+  it("an open-loop client's steps stop at its duration or the run's budget, whichever comes first", () => {
+    const file = JSON.parse(readFileSync('scenarios/open-loop-poisson.json', 'utf8'));
+    const scenario = (client: object) =>
+      validateScenario(
+        {
+          ...file,
+          client: { arrivals: { rate: 100 }, timeout: 20, ...client },
+          timeline: [{ at: 1, until: 3_000, change: 'client.rate', rampTo: 400 }],
+        },
+        'ramp.json',
+      );
+    const steps = (client: object) => {
+      const c = resolve(scenario(client)).client;
+      return c.kind === 'openLoop' ? c.steps : [];
+    };
+    // 60 s: the steps of the ramp to the one holding 60 s, then its last rate from 3,000 s.
+    expect(steps({ duration: 60 })).toHaveLength(1 + 591 + 1);
+    expect(steps({ duration: 60 }).slice(0, -1)).toEqual(steps({ requests: 10 }).filter((x) => x.from < 60.1 * S));
+    // Without a duration, up to limits.maxSimTime (an hour by default): the whole ramp.
+    expect(steps({ requests: 10 })).toHaveLength(1 + 29_990 + 1);
   });
 });
