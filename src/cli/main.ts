@@ -94,6 +94,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     argv = scenarioFirst(argv);
     showingHelp(argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--help'));
     const cli = yargs(argv)
+      // English whatever LC_ALL, LC_MESSAGES or LANG say: yargs would translate its help and
+      // its messages, and describeYargsFailure reads those messages in English.
+      .locale('en')
       .scriptName('sim')
       .usage(
         '$0 <command> [options]\n\nSimulates gunicorn + PostgreSQL under a hey-like load. sim help <command> shows the options of one; sim --version prints the version.',

@@ -35,7 +35,7 @@ function checkRateLeftAtZero(scenario: Scenario, fail: (path: PropertyKey[], pro
   let blame: number | undefined;
   (scenario.timeline ?? []).forEach((e, i) => {
     if (e.change !== 'client.rate') return;
-    steps = applyRateChanges(steps, [e]);
+    steps = applyRateChanges(steps, [e], fromSeconds(scenario.limits.maxSimTime));
     if (steps[steps.length - 1].rate !== 0) blame = undefined;
     else if (blame === undefined) blame = i;
   });

@@ -271,7 +271,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
           }
         : {}),
     },
-    client: resolveClient(c, scenario.timeline),
+    client: resolveClient(c, scenario.timeline, fromSeconds(scenario.limits.maxSimTime)),
     listener: { capacity: Math.min(s.backlog, m.somaxconn), synRetransmits: tcp, acceptPolicy: s.acceptPolicy },
     server: {
       workerClass,
@@ -336,7 +336,7 @@ export function resolve(scenario: Scenario): ResolvedScenario {
   };
 }
 
-function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): ClientSettings {
+function resolveClient(c: Scenario['client'], timeline: Scenario['timeline'], horizon: Time): ClientSettings {
   const retry = resolveRetries(c.retries);
   const load = {
     timeout: fromSeconds(c.timeout),
@@ -348,6 +348,8 @@ function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): C
   };
   if (c.arrivals !== undefined) {
     const steps = c.arrivals.steps ?? [{ from: 0, rate: c.arrivals.rate! }];
+    // No arrival at or after the duration is sent: the rate steps matter up to it.
+    const until = c.duration !== undefined && c.duration > 0 ? Math.min(horizon, fromSeconds(c.duration)) : horizon;
     return {
       kind: 'openLoop',
       settings: { ...load, requests: c.requests ?? Infinity, duration: fromSeconds(c.duration ?? 0) },
@@ -355,6 +357,7 @@ function resolveClient(c: Scenario['client'], timeline: Scenario['timeline']): C
       steps: applyRateChanges(
         steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
         timeline,
+        until,
       ),
       host: c.cores,
       taskGroup: c.taskGroup,
