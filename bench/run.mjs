@@ -1,7 +1,8 @@
 // npm run bench: the simulator against the hand-written reference loop for benchmark
 // model B1 (shared/bench/README.md), in the same run, alternating, several times each.
 // Prints, for B1 and B1s at 1M requests: median wall time, peak RSS, requests and events
-// per wall second, the ratio to the reference, and whether the results agree within the
+// per wall second, the ratio to the reference (and, not the target, the pairs' median ratio
+// and the fastest runs' ratio), and whether the results agree within the
 // reference's stated tolerances; then B1 at 10M requests (memory must not grow), and a
 // sweep of 100 B1 points on one thread and on two; and start-up: a small run's time, and
 // what it must not load (Vega and resvg, Intl segmenters, node:crypto).
