@@ -171,6 +171,8 @@ export interface RunResult {
   cpu: { client: number; workers: number; postmaster: number; backends: number };
   /** Of `cpu.workers`, what the workers used once the client had started (their start-up left out). */
   workersCpuUnderLoad: number;
+  /** Of `cpu.postmaster` and `cpu.backends` together, what they used once the client had started. */
+  databaseCpuUnderLoad: number;
   /** Summed time ended requests (responses and errors) spent in each phase, by phase name (µs); a fleet adds its balancer's. */
   spent: Record<(typeof PHASE_NAMES)[number], number> & { balancer?: number };
   /** Time-weighted mean number of requests in the system (sent, not yet ended). */
@@ -289,6 +291,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       backends: postgres?.backendCpuUsed ?? 0,
     },
     workersCpuUnderLoad: app.cpuUsed - app.cpuBeforeLoad,
+    databaseCpuUnderLoad: postgres !== undefined ? postgres.postmaster.cpuUsed + postgres.backendCpuUsed - postgres.cpuBeforeLoad : 0,
     spent: {
       ...(Object.fromEntries(PHASE_NAMES.map((name, i) => [name, recorder.ledger[i]])) as RunResult['spent']),
       ...(system.fleet !== undefined ? { balancer: recorder.ledger[BALANCER_PHASE] } : {}),

@@ -75,6 +75,8 @@ const STOPPED_BY = { budget: 'maxEvents', until: 'maxSimTime', frozen: 'frozen',
 /** One instance's client starts once its workers have started up: what they used so far was the start-up's. */
 function startLoad(system: System): void {
   system.app.cpuBeforeLoad = system.app.cpuUsed;
+  const pg = system.postgres;
+  if (pg !== undefined) pg.cpuBeforeLoad = pg.postmaster.cpuUsed + pg.backendCpuUsed;
   startClient(system.client);
 }
 

@@ -137,10 +137,12 @@ function stepSeconds(step: NonNullable<Scenario['app']['steps']>[number]): numbe
  */
 export function coreUses(scenario: Scenario, result: RunResult, total: number): ResourceUse[] {
   const cpu = result.cpu;
-  const database = cpu.postmaster + cpu.backends;
+  // Start-up (uvicorn's boot, its pools' connects) comes before the run's Total: only what
+  // was used under load is demand per request.
+  const database = result.databaseCpuUnderLoad;
   const dbApart = scenario.database?.cores !== undefined;
   const clientApart = scenario.client.cores !== undefined;
-  const app = cpu.workers + (dbApart ? 0 : database) + (clientApart ? 0 : cpu.client);
+  const app = result.workersCpuUnderLoad + (dbApart ? 0 : database) + (clientApart ? 0 : cpu.client);
   const use = (resource: string, cores: number, work: number): ResourceUse => ({
     resource,
     capacity: cores,

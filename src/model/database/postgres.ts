@@ -65,6 +65,8 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
   queries = 0;
   /** CPU given to backends (µs), for the report's CPU by process. */
   backendCpuUsed = 0;
+  /** The postmaster's and the backends' CPU before the client started (pools opened at a uvicorn worker's start-up). */
+  cpuBeforeLoad = 0;
   /** Refusals over time, when something shows them (an app that connects at start-up). */
   refusedCounter: Counter | undefined = undefined;
   /** Queries cancelled by statement_timeout. */

@@ -7,6 +7,7 @@
 // ρ = a / c = 0.8 of the time (Erlang C: Wq = 43.15 ms, W = 83.15 ms). The demand per
 // request is its CPU work, 40 ms, not its time on the CPU or waiting for a core (83 ms):
 // counted that way the law would say 60 x 0.083 / 3 = 166 %.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runSweep } from '../../../src/analysis/sweep/sweep.js';
 import { parseVary } from '../../../src/analysis/sweep/vary.js';
@@ -104,6 +105,19 @@ describe('the utilization law for cores', () => {
     }
     // With 8 workers or more the cores are the limit: close to fully used.
     expect(highest).toBeGreaterThan(0.9);
+  });
+
+  it("leaves out the start-up before the client started: uvicorn's boot and its pools' connects are not demand per request", () => {
+    // scenarios/uvicorn-boot-storm.json: 16 UvicornWorkers import the app and open their
+    // asyncpg pools before hey starts; a short run. Counted with the start-up, the cores
+    // read 1,098 % at -c 10 (the workers' boot) and 159 % with the boot left out but the
+    // pools' connects in.
+    const uvicornBootStorm = JSON.parse(readFileSync(new URL('../../../scenarios/uvicorn-boot-storm.json', import.meta.url), 'utf8'));
+    const { uses, summary } = runRaw(uvicornBootStorm);
+    const cores = uses.find((u) => u.resource === 'cores')!;
+    expect(summary.simulation.server.startup!.duration).toBeGreaterThan(0);
+    expect(cores.law!).toBeLessThanOrEqual(1 + 1e-9);
+    expect(cores.law!).toBeGreaterThan(0.5);
   });
 
   it("counts what a request holds for a stretch of its steps: an http step's limit, the app's pools, PgBouncer's server connections", () => {
