@@ -17,6 +17,13 @@ export interface KindRecord {
   /** (simulated - real) / real of Requests/sec over the rows: median, and the 10th and 90th percentiles. */
   requestsPerSecError: { median: number; p10: number; p90: number };
   /**
+   * (simulated - real) / real of the p95 and p99 latency (hey's "95% in", "99% in") over the
+   * same rows: median, 10th and 90th percentiles. No target bounds them; they say how far
+   * the tail leans.
+   */
+  p95Error?: { median: number; p10: number; p90: number };
+  p99Error?: { median: number; p10: number; p90: number };
+  /**
    * The rows of this kind from series that measured their own machine's costs, priced from
    * those (as the page's table) and again from the defaults as a machine the kit never saw
    * gets them, each series with the median of the others (analysis/calibration/shippedCosts.ts):
@@ -46,12 +53,14 @@ export function validatedText(v: Validated): string {
   }
   const pct = (x: number) => `${withSign(100 * x, 0)} %`;
   const e = v.requestsPerSecError;
+  const tail = (name: string, t: KindRecord['p95Error']) =>
+    t === undefined ? '' : `; on ${name} median ${pct(t.median)}, 8 in 10 from ${pct(t.p10)} to ${pct(t.p90)}`;
   const shipped =
     v.costsMeasured || v.shipped === undefined
       ? ''
       : `. None of this scenario's costs is stated as measured: priced from the defaults instead of each machine's own costs (the median of the kit's other machines), ${v.shipped.withinTargets} of ${v.shipped.rows} such configurations came within them, against ${v.shipped.withinTargetsOwn} (docs/validation.md, "What measuring buys"; calibration/measure.sh measures yours)`;
   return (
     `${v.kind}: ${v.withinTargets} of the kit's ${v.rows} configurations of this kind within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500s of their real runs, priced from each machine's measured costs (2-core Linux machines); ` +
-    `the model's error on Requests/sec median ${pct(e.median)}, 8 in 10 from ${pct(e.p10)} to ${pct(e.p90)} (docs/validation.md, "By kind of stack")${shipped}`
+    `the model's error on Requests/sec median ${pct(e.median)}, 8 in 10 from ${pct(e.p10)} to ${pct(e.p90)}${tail('the p95 latency', v.p95Error)}${tail('the p99', v.p99Error)} (docs/validation.md, "By kind of stack")${shipped}`
   );
 }

@@ -36,12 +36,20 @@ export function kindSums(rows: readonly ValidationRow[]): Map<StackKind | typeof
     if (list.length === 0) continue;
     const errors = list.map((r) => r.rpsError).sort((a, b) => a - b);
     const storms = list.filter((r) => r.config.storm === true);
+    const tail = (errors: (number | undefined)[]) => {
+      const have = errors.flatMap((x) => (x === undefined ? [] : [x])).sort((a, b) => a - b);
+      return have.length === 0 ? undefined : { median: spreadOf(have).median, p10: quantile(have, 0.1), p90: quantile(have, 0.9) };
+    };
+    const p95 = tail(list.map((r) => r.p95Error));
+    const p99 = tail(list.map((r) => r.p99Error));
     out.set(kind, {
       label: kind === OTHER_KIND ? OTHER_KIND : STACK_KINDS[kind],
       rows: list.length,
       configurations: new Set(list.map((r) => String(r.config.name))).size,
       withinTargets: list.filter(withinTargets).length,
       requestsPerSecError: { median: spreadOf(errors).median, p10: quantile(errors, 0.1), p90: quantile(errors, 0.9) },
+      ...(p95 === undefined ? {} : { p95Error: p95 }),
+      ...(p99 === undefined ? {} : { p99Error: p99 }),
       within500: list.filter((r) => Math.abs(r.points500) <= POINTS_500_TOLERANCE).length,
       storms: storms.length,
       stormsOverlapping: storms.filter(rangesOverlap).length,
@@ -54,20 +62,23 @@ export function kindSums(rows: readonly ValidationRow[]): Map<StackKind | typeof
  * The page's table by kind: how many rows (a kit run priced from two sets of inputs, or
  * with a mechanism on and off, is two rows of the same real runs), how many within both targets, the error on Requests/sec
  * (its median says which way the model leans, the middle 80 % how far it scatters), the
- * 500s within their points, and for storms how many seeds' ranges overlap the real runs'.
+ * 500s within their points, for storms how many seeds' ranges overlap the real runs', and
+ * the error on the p95 and p99 latency (hey's "95% in" and "99% in"), which no target
+ * bounds: how far to trust the tail of a prediction whose Requests/sec is right.
  */
 export function kindTable(rows: readonly ValidationRow[]): string {
   const pct = (x: number) => `${withSign(100 * x, 0)} %`;
   const lines = [
-    `| kind of stack | rows (their real runs) | within the targets | Requests/sec error, median (middle 80 %) | 500s within ${POINTS_500_TOLERANCE} points | storms: ranges overlap |`,
-    '|---|---|---|---|---|---|',
+    `| kind of stack | rows (their real runs) | within the targets | Requests/sec error, median (middle 80 %) | 500s within ${POINTS_500_TOLERANCE} points | storms: ranges overlap | p95 latency error, median (middle 80 %) | p99 |`,
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const k of kindSums(rows).values()) {
     const e = k.requestsPerSecError;
+    const tail = (t: KindRecord['p95Error']) => (t === undefined ? '' : `${pct(t.median)} (${pct(t.p10)} to ${pct(t.p90)})`);
     lines.push(
       `| ${k.label} | ${k.rows} (${k.configurations}) | ${k.withinTargets} | ${pct(e.median)} (${pct(e.p10)} to ${pct(e.p90)}) | ${k.within500} | ${
         k.storms === 0 ? '' : `${k.stormsOverlapping} of ${k.storms}`
-      } |`,
+      } | ${tail(k.p95Error)} | ${tail(k.p99Error)} |`,
     );
   }
   return [
@@ -101,6 +112,10 @@ export function kitRecordModule(rows: readonly ValidationRow[], transfer?: Shipp
       `    rows: ${k.rows},`,
       `    withinTargets: ${k.withinTargets},`,
       `    requestsPerSecError: { median: ${round(e.median)}, p10: ${round(e.p10)}, p90: ${round(e.p90)} },`,
+      ...(['p95Error', 'p99Error'] as const).flatMap((field) => {
+        const t = k[field];
+        return t === undefined ? [] : [`    ${field}: { median: ${round(t.median)}, p10: ${round(t.p10)}, p90: ${round(t.p90)} },`];
+      }),
       ...shipped(kind),
       '  },',
     ];

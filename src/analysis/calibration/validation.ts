@@ -194,6 +194,9 @@ export interface Side {
   /** hey's Slowest and Fastest, seconds: which end of the spread moves. */
   slowest: Spread;
   fastest: Spread;
+  /** hey's "95% in" and "99% in", seconds, over the runs that have it (undefined: none has: every request failed). */
+  p95: Spread | undefined;
+  p99: Spread | undefined;
 }
 
 export interface ValidationRow {
@@ -204,11 +207,18 @@ export interface ValidationRow {
   rpsError: number;
   /** simulated - real, of the medians of the 500 fraction, in points (0-100). */
   points500: number;
+  /** (simulated - real) / real, of the medians of the p95 and p99 latency; undefined where either side has none. */
+  p95Error: number | undefined;
+  p99Error: number | undefined;
   /** The kind of stack it ran (report/stackKind.ts); undefined: none the kinds name. */
   kind: StackKind | undefined;
 }
 
-function side(figures: { rps: number; f500: number; slowest: number; fastest: number }[]): Side {
+function side(figures: { rps: number; f500: number; slowest: number; fastest: number; p95: number | null; p99: number | null }[]): Side {
+  const over = (xs: (number | null)[]) => {
+    const have = xs.flatMap((x) => (x === null ? [] : [x]));
+    return have.length === 0 ? undefined : spreadOf(have);
+  };
   return {
     runs: figures.length,
     requestsPerSec: spreadOf(figures.map((f) => f.rps)),
@@ -216,6 +226,8 @@ function side(figures: { rps: number; f500: number; slowest: number; fastest: nu
     spread: spreadOf(figures.map((f) => f.slowest - f.fastest)),
     slowest: spreadOf(figures.map((f) => f.slowest)),
     fastest: spreadOf(figures.map((f) => f.fastest)),
+    p95: over(figures.map((f) => f.p95)),
+    p99: over(figures.map((f) => f.p99)),
   };
 }
 
@@ -227,6 +239,8 @@ function realFigures(run: HeyRun) {
     f500: results > 0 ? (r.statusCodes['500'] ?? 0) / results : 0,
     slowest: r.summary.slowest ?? 0,
     fastest: r.summary.fastest ?? 0,
+    p95: r.latency.p95,
+    p99: r.latency.p99,
   };
 }
 
@@ -237,6 +251,8 @@ function simulatedFigures(s: RunSummary) {
     f500: results > 0 ? (s.statusCodes['500'] ?? 0) / results : 0,
     slowest: s.summary.slowest ?? 0,
     fastest: s.summary.fastest ?? 0,
+    p95: s.latency.p95,
+    p99: s.latency.p99,
   };
 }
 
@@ -268,8 +284,16 @@ export function validateConfig(
     simulated,
     rpsError: (simulated.requestsPerSec.median - real.requestsPerSec.median) / real.requestsPerSec.median,
     points500: 100 * (simulated.fraction500.median - real.fraction500.median),
+    p95Error: relativeError(simulated.p95, real.p95),
+    p99Error: relativeError(simulated.p99, real.p99),
     kind,
   };
+}
+
+/** (simulated - real) / real of two medians; undefined where either is missing or the real one is 0. */
+export function relativeError(simulated: Spread | undefined, real: Spread | undefined): number | undefined {
+  if (simulated === undefined || real === undefined || real.median === 0) return undefined;
+  return (simulated.median - real.median) / real.median;
 }
 
 const rps = (s: Spread) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;

@@ -58,6 +58,11 @@ function validatedLines(best: Candidate, v: NonNullable<PlanResult['validated']>
     lines.push(
       `            With the model as far off as it was on 8 in 10 of those, the cheapest's ${fixed(best.served, 2)} 2xx/s would be ${fixed(best.served / (1 + e.p90), 2)} to ${fixed(best.served / (1 + e.p10), 2)} in a real run.`,
     );
+    const t = v.p99Error;
+    if (t !== undefined && best.p99 !== null)
+      lines.push(
+        `            Its p99 of ${fixed(best.p99)} s, the same way: ${fixed(best.p99 / (1 + t.p90))} to ${fixed(best.p99 / (1 + t.p10))} s.`,
+      );
   }
   return lines;
 }

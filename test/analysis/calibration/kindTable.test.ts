@@ -15,6 +15,8 @@ const side = (rps: number[], f500: number[]): Side => ({
   spread: spreadOf([0]),
   slowest: spreadOf([0]),
   fastest: spreadOf([0]),
+  p95: undefined,
+  p99: undefined,
 });
 
 const row = (
@@ -25,6 +27,8 @@ const row = (
   storm = false,
   real500 = [0],
   simulated500 = [0],
+  p95Error: number | undefined = undefined,
+  p99Error: number | undefined = undefined,
 ): ValidationRow => {
   // The real runs from 5 % under their median to 10 % over it.
   const r = side([0.95 * real, real, 1.1 * real], real500);
@@ -35,6 +39,8 @@ const row = (
     simulated: s,
     rpsError: (simulated - real) / real,
     points500: 100 * (s.fraction500.median - r.fraction500.median),
+    p95Error,
+    p99Error,
     kind,
   };
 };
@@ -52,11 +58,11 @@ describe('the table by kind', () => {
     table.split('\n').find((l) => l.startsWith(`| ${kind === 'other' ? kind : STACK_KINDS[kind]} |`));
 
   it('counts the rows within the targets, and gives the median error and its middle 80 %', () => {
-    expect(line('waitingQuery')).toBe(`| ${STACK_KINDS.waitingQuery} | 3 (3) | 2 | +1 % (-4 % to +30 %) | 3 |  |`);
+    expect(line('waitingQuery')).toBe(`| ${STACK_KINDS.waitingQuery} | 3 (3) | 2 | +1 % (-4 % to +30 %) | 3 |  |  |  |`);
   });
 
   it("counts a storm's 500s and whether the seeds' ranges overlap the real runs'", () => {
-    expect(line('storm')).toBe(`| ${STACK_KINDS.storm} | 2 (2) | 1 | +4 % (+3 % to +5 %) | 1 | 1 of 2 |`);
+    expect(line('storm')).toBe(`| ${STACK_KINDS.storm} | 2 (2) | 1 | +4 % (+3 % to +5 %) | 1 | 1 of 2 |  |  |`);
   });
 
   it('counts the real runs of two rows priced from different inputs once', () => {
@@ -67,7 +73,25 @@ describe('the table by kind', () => {
   it('leaves out a kind no row has, and puts a row of no kind last, as other', () => {
     expect(line('pgbouncer')).toBeUndefined();
     const withOther = kindTable([...rows, row('a1-eventlet-c10', undefined, 100, 100)]);
-    expect(withOther.split('\n').at(-1)).toBe('| other | 1 (1) | 1 | +0 % (+0 % to +0 %) | 1 |  |');
+    expect(withOther.split('\n').at(-1)).toBe('| other | 1 (1) | 1 | +0 % (+0 % to +0 %) | 1 |  |  |  |');
+  });
+
+  it('gives the error on the p95 and p99 latency by kind, over the rows that have them', () => {
+    const tails = [
+      row('a1-actors-c10', 'oneWorker', 100, 100, false, [0], [0], -0.2, -0.3),
+      row('a1-actors-c50', 'oneWorker', 100, 100, false, [0], [0], -0.1, -0.4),
+      row('a1-actors-c100', 'oneWorker', 100, 100, false, [0], [0], 0.1, undefined),
+      row('a1-actors-c150', 'oneWorker', 100, 100),
+    ];
+    const tailLine = kindTable(tails)
+      .split('\n')
+      .find((l) => l.startsWith(`| ${STACK_KINDS.oneWorker} |`));
+    expect(tailLine).toBe(
+      `| ${STACK_KINDS.oneWorker} | 4 (4) | 4 | +0 % (+0 % to +0 %) | 4 |  | -10 % (-20 % to +10 %) | -35 % (-40 % to -30 %) |`,
+    );
+    const module = kitRecordModule(tails);
+    expect(module).toContain('    p95Error: { median: -0.1, p10: -0.2, p90: 0.1 },');
+    expect(module).toContain('    p99Error: { median: -0.35, p10: -0.4, p90: -0.3 },');
   });
 
   it('is what sim run quotes, rounded to four places, with no row for other', () => {

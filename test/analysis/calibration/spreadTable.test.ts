@@ -10,6 +10,8 @@ const side = (ends: [number, number][]): Side => ({
   spread: spreadOf(ends.map(([fastest, slowest]) => slowest - fastest)),
   slowest: spreadOf(ends.map(([, slowest]) => slowest)),
   fastest: spreadOf(ends.map(([fastest]) => fastest)),
+  p95: undefined,
+  p99: undefined,
 });
 
 const row = (label: string, real: [number, number][], simulated: [number, number][]): ValidationRow => ({
@@ -19,6 +21,8 @@ const row = (label: string, real: [number, number][], simulated: [number, number
   rpsError: 0,
   kind: undefined,
   points500: 0,
+  p95Error: undefined,
+  p99Error: undefined,
 });
 
 // A wave whose last response the model has right and whose first it has late, and one it has right.

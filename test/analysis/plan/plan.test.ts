@@ -76,6 +76,9 @@ describe('sim plan', () => {
     expect(out).toContain(
       `the cheapest's 48.78 2xx/s would be ${(served / (1 + e.p90)).toFixed(2)} to ${(served / (1 + e.p10)).toFixed(2)} in a real run.`,
     );
+    // The cheapest's p99, 0.1 s, read the same way with the error on the p99 of those runs.
+    const t = record.p99Error!;
+    expect(out).toContain(`Its p99 of 0.1000 s, the same way: ${(0.1 / (1 + t.p90)).toFixed(4)} to ${(0.1 / (1 + t.p10)).toFixed(4)} s.`);
     const json = JSON.parse((await sim('plan', file, '--target-rps', '45', '--p99', '0.15', '--json', ...grid)).out);
     expect(json.validated).toEqual({ kind: STACK_KINDS.gthread, ...record, costsMeasured: false });
     const none = await sim('plan', file, '--target-rps', '60', '--p99', '150ms', ...grid);
