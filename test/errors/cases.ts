@@ -589,6 +589,12 @@ export const ERROR_CASES: ErrorCase[] = [
     ],
     '--target requestsPerSec,requestsPerSec: requestsPerSec is named twice',
   ),
+  // Leftovers audit: was taken, and a search that did not converge could run for days.
+  flag(
+    'a fit with too many evaluations (leftovers audit)',
+    ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--max-evaluations', '1e9'],
+    '--max-evaluations 1e9: expected at most 10000 (each evaluation simulates every measured configuration',
+  ),
   // Issue 17, item 9: was an internal error, and a silently dropped override.
   flag(
     "--set of a list's length (item 9)",
