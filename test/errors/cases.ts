@@ -154,6 +154,25 @@ export const ERROR_CASES: ErrorCase[] = [
     exit: 2,
     names: '/dev/zero: cannot read the scenario: larger than the 10 MB limit',
   },
+  // Leftovers audit: these were the system call's own words ("EIO: i/o error, read",
+  // "ENOTDIR: not a directory, open '...'").
+  {
+    group: 'Files',
+    what: 'a special file whose reads fail (leftovers audit)',
+    shown: 'sim run /proc/self/mem',
+    argv: ['run', '/proc/self/mem'],
+    exit: 2,
+    names: '/proc/self/mem: cannot read the scenario: the system refused to read it (EIO)',
+  },
+  {
+    group: 'Files',
+    what: 'a path through a file (leftovers audit)',
+    file: valid,
+    shown: 'sim run scenario.json/x.json',
+    argv: ['run', 'scenario.json/x.json'],
+    exit: 2,
+    names: 'scenario.json/x.json: cannot read the scenario: a file is in the way where a folder should be',
+  },
 
   // --- JSON syntax ---
   json('a comma before a closing brace', '{\n  "description": "x",\n  "client": { "requests": 10, }\n}\n', ':3:31'),

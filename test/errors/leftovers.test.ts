@@ -1,7 +1,8 @@
 // The leftovers of the hardening audits: each with the input that showed it. In-process
 // (`sim`) where the message is all there is to check; as a process where the environment or
 // a special file is the input.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,16 @@ const base = {
 };
 writeFileSync(scenario, JSON.stringify(base, null, 2));
 const hey = 'test/fixtures/hey/patched-c10.r1.txt';
+
+/** `sim` as a process (the built CLI), with a 256 MB heap and 60 s at most. */
+function simProcess(argv: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=256', 'bin/sim.js', ...argv], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, out: r.stdout ?? '', err: r.stderr };
+}
 
 /** One line naming the problem, no stack trace, nothing on stdout, exit 2. */
 function refused(r: { code: number | null; out: string; err: string }, names: string) {
@@ -46,5 +57,33 @@ describe('sim fit --max-evaluations has an upper bound', () => {
       await sim('fit', scenario, hey, '--free', 'app.steps[0].time', '--max-evaluations', '2.5'),
       '--max-evaluations 2.5: expected a whole number >= 1, got "2.5"',
     );
+  });
+});
+
+describe('input size limit and unreadable files: messages', () => {
+  it('a SIM_MAX_INPUT_MB under a byte is refused (it was a limit of 0 bytes, "the 0 MB limit")', () => {
+    refused(
+      simProcess(['run', scenario], { SIM_MAX_INPUT_MB: '0.0000001' }),
+      'SIM_MAX_INPUT_MB=0.0000001: expected a number of megabytes >= 0.000001 (1 byte; 1 MB is 1048576 bytes), got "0.0000001"',
+    );
+  });
+
+  it('a limit of a fraction of a megabyte is said in bytes (it was "the 0.2999992370605469 MB limit")', () => {
+    const r = simProcess(['run', scenario], { SIM_MAX_INPUT_MB: '0.0001' });
+    refused(r, 'larger than the limit of 104 bytes (SIM_MAX_INPUT_MB raises it)');
+    expect(r.err).not.toContain(' MB limit');
+    refused(simProcess(['run', '/dev/zero'], { SIM_MAX_INPUT_MB: '0.3' }), 'larger than the limit of 314572 bytes');
+    // Whole megabytes are said as before.
+    refused(simProcess(['run', '/dev/zero'], { SIM_MAX_INPUT_MB: '1' }), 'larger than the 1 MB limit (SIM_MAX_INPUT_MB raises it)');
+  });
+
+  it.runIf(existsSync('/proc/self/mem'))('a special file whose reads fail is named as such (it was "EIO: i/o error, read")', async () => {
+    const mem = await sim('run', '/proc/self/mem');
+    refused(mem, '/proc/self/mem: cannot read the scenario: the system refused to read it (EIO): a special file');
+    expect(mem.err).not.toContain('i/o error, read');
+  });
+
+  it('a path through a file names the problem in words (it was "ENOTDIR: not a directory, open ...")', async () => {
+    refused(await sim('run', join(scenario, 'x.json')), 'cannot read the scenario: a file is in the way where a folder should be');
   });
 });
