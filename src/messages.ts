@@ -204,6 +204,13 @@ export const tooManyRuns = (
   max: number,
   why = 'each run takes up to limits.maxEvents events: use fewer points or replications',
 ) => `${points} points x ${replications} replications = ${points * replications} runs; at most ${max} (${why})`;
+/**
+ * --emit slurm with more shards than one job array holds: Slurm's MaxArraySize (1001 unless
+ * slurm.conf says otherwise) bounds the indices at 1000, and sbatch refuses the array
+ * ("Invalid job array specification").
+ */
+export const slurmArrayTooLarge = (shards: number, maxArraySize: number, points: number) =>
+  `--emit slurm puts the shards in one job array (--array=0-${shards - 1}), and Slurm's MaxArraySize, ${maxArraySize} unless slurm.conf raises it, allows the indices 0 to ${maxArraySize - 1}: sbatch would refuse it ("Invalid job array specification"). Give --shards ${maxArraySize} or fewer: each shard then runs at most ${Math.ceil(points / maxArraySize)} of the ${points} points, and the merged sweep is the same`;
 export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
   `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
 export const sweepMissing = (missing: number, total: number) =>

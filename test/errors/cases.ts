@@ -741,6 +741,13 @@ export const ERROR_CASES: ErrorCase[] = [
     'Sweeps and plans',
   ),
   flag('a plan without its p99 target', [...plan, '--target-rps', '10'], '--p99: expected a value, e.g. --p99 300ms', 'Sweeps and plans'),
+  // Leftovers audit: was written into #SBATCH --array=0-1999, which sbatch refuses.
+  flag(
+    'a Slurm job array beyond MaxArraySize (leftovers audit)',
+    ['sweep', 'scenario.json', '--vary', 'seed=1..2000', '--emit', 'slurm', '--shards', '2000'],
+    "--shards 2000: --emit slurm puts the shards in one job array (--array=0-1999), and Slurm's MaxArraySize",
+    'Sweeps and plans',
+  ),
   flag(
     'a --vary range that is not one',
     ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'],

@@ -87,3 +87,29 @@ describe('input size limit and unreadable files: messages', () => {
     refused(await sim('run', join(scenario, 'x.json')), 'cannot read the scenario: a file is in the way where a folder should be');
   });
 });
+
+describe("sim sweep --emit slurm holds its shards to Slurm's MaxArraySize", () => {
+  const grid = ['--vary', 'seed=1..1100'];
+  it('refuses more than 1001 shards, before validating the grid (the script said --array=0-1001, which sbatch refuses)', async () => {
+    const r = await sim('sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '1002');
+    refused(
+      r,
+      `--shards 1002: --emit slurm puts the shards in one job array (--array=0-1001), and Slurm's MaxArraySize, 1001 unless slurm.conf raises it, allows the indices 0 to 1000: sbatch would refuse it ("Invalid job array specification"). Give --shards 1001 or fewer: each shard then runs at most 2 of the 1100 points, and the merged sweep is the same`,
+    );
+  });
+
+  it('writes the largest array Slurm takes by default, and Kubernetes is not held to it', async () => {
+    const slurm = await sim('sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '1001', '--json', join(dir, 'out.json'));
+    expect(slurm.err).toBe('');
+    expect(slurm.out).toContain('\n#SBATCH --array=0-1000\n');
+    const kubernetes = await sim('sweep', scenario, ...grid, '--emit', 'kubernetes', '--shards', '1002', '--image', 'sim:1');
+    expect(kubernetes.code).toBe(0);
+  });
+
+  it('a grid of fewer points is refused at its points, as before', async () => {
+    refused(
+      await sim('sweep', scenario, '--vary', 'seed=1..5', '--emit', 'slurm', '--shards', '2000'),
+      "--shards 2000: expected at most 5, the grid's points",
+    );
+  });
+});
