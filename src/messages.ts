@@ -18,8 +18,24 @@ export const cannotRead = (what: string, why: string) => `cannot read ${what}: $
 export const noSuchFile = 'no such file';
 export const isDirectory = (expected: string) => `is a directory, expected ${expected}`;
 export const notReadable = 'permission denied';
+/**
+ * The input size limit as set: whole megabytes as such ("the 10 MB limit"), else in bytes, so
+ * that a limit of a fraction of a megabyte is not shown rounded ("the 0 MB limit") or as
+ * 0.2999992370605469 MB.
+ */
+export const inputLimit = (limit: number) =>
+  limit % 1048576 === 0 ? `the ${limit / 1048576} MB limit` : `the limit of ${limit} byte${limit === 1 ? '' : 's'}`;
 export const inputTooLarge = (size: number | undefined, limit: number) =>
-  `${size === undefined ? '' : `${size} bytes, `}larger than the ${limit / 1048576} MB limit (SIM_MAX_INPUT_MB raises it)`;
+  `${size === undefined ? '' : `${size} bytes, `}larger than ${inputLimit(limit)} (SIM_MAX_INPUT_MB raises it)`;
+/** The smallest SIM_MAX_INPUT_MB: about one byte (1 MB is 1048576 bytes); less rounds to a limit of 0 bytes. */
+export const MIN_INPUT_MB = 0.000001;
+export const inputLimitTooSmall = 'a number of megabytes >= 0.000001 (1 byte; 1 MB is 1048576 bytes)';
+/**
+ * A read that failed with EIO or EINVAL: a special file whose reads fail at the start
+ * (/proc/self/mem, /proc/self/pagemap) or a device with an error, not a file to read.
+ */
+export const unreadableSpecial = (code: string) =>
+  `the system refused to read it (${code}): a special file (as under /proc or /dev) or a device with an error, expected a regular file`;
 export const utf16Input = (order: 'LE' | 'BE') =>
   `UTF-16${order} text${order === 'LE' ? " (as Windows PowerShell's > writes)" : ''}, expected UTF-8: convert it (iconv -f UTF-16 -t UTF-8, or Out-File -Encoding utf8)`;
 export const notUtf8 = (byte: number) =>
@@ -188,6 +204,13 @@ export const tooManyRuns = (
   max: number,
   why = 'each run takes up to limits.maxEvents events: use fewer points or replications',
 ) => `${points} points x ${replications} replications = ${points * replications} runs; at most ${max} (${why})`;
+/**
+ * --emit slurm with more shards than one job array holds: Slurm's MaxArraySize (1001 unless
+ * slurm.conf says otherwise) bounds the indices at 1000, and sbatch refuses the array
+ * ("Invalid job array specification").
+ */
+export const slurmArrayTooLarge = (shards: number, maxArraySize: number, points: number) =>
+  `--emit slurm puts the shards in one job array (--array=0-${shards - 1}), and Slurm's MaxArraySize, ${maxArraySize} unless slurm.conf raises it, allows the indices 0 to ${maxArraySize - 1}: sbatch would refuse it ("Invalid job array specification"). Give --shards ${maxArraySize} or fewer: each shard then runs at most ${Math.ceil(points / maxArraySize)} of the ${points} points, and the merged sweep is the same`;
 export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
   `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
 export const sweepMissing = (missing: number, total: number) =>

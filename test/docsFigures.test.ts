@@ -453,3 +453,24 @@ describe("docs/sweep.md, the README and the pictures' descriptions", () => {
     );
   });
 });
+
+describe("docs/fleet.md and docs/validation.md's prose on the CFS quota", () => {
+  it("quote the medians of the pod rows of validation.md's table (calibration/validate.mjs writes it)", () => {
+    // The table was regenerated (19.8 and 97.7 simulated) while both pages still said 19.6 and 96.9.
+    const rows = table('docs/validation.md', '| configuration | real req/s, median (range) | simulated |');
+    const row = (start: string) => {
+      const found = rows.filter((r) => r[0].startsWith(start));
+      expect(found, start).toHaveLength(1);
+      return found[0];
+    };
+    const median = (cell: string) => cell.split(' ')[0];
+    const quota = row('a pod: the same under a CFS quota of 20 ms per 100 ms');
+    const free = row('a pod: 1 sync worker, 10 ms of CPU per request, no CPU limit');
+    expect(prose('docs/fleet.md')).toContain(
+      `${median(quota[1])} requests/s real, ${median(quota[2])} simulated (the medians of validation.md's table)`,
+    );
+    expect(prose('docs/validation.md')).toContain(
+      `${median(quota[2])} and ${median(free[2])} req/s (${quota[3]}, ${free[3]}), the medians of the table's two pod rows`,
+    );
+  });
+});

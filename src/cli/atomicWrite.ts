@@ -230,6 +230,8 @@ export function describeErrno(e: NodeJS.ErrnoException): string {
       return 'no space left on the device';
     case 'ELOOP':
       return 'too many symbolic links';
+    case 'ENAMETOOLONG':
+      return 'a name too long for the file system';
     case 'EPIPE':
       return 'the command reading the pipe closed it';
     case 'ENXIO':

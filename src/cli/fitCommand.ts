@@ -1,6 +1,6 @@
 // sim fit <scenario> <runs..> --free FIELDS: the named fields fitted to measured runs (any format
 // sim compare reads); or sim fit <scenario> --access-log FILE: a production log's load.
-import { FIT_TARGETS, fit, type FitTarget } from '../analysis/calibration/fit.js';
+import { FIT_EVALUATIONS_WHY, FIT_TARGETS, MAX_FIT_EVALUATIONS, fit, type FitTarget } from '../analysis/calibration/fit.js';
 import { fitText } from '../analysis/calibration/fitText.js';
 import { accessLogFit } from './accessLogFit.js';
 import * as msg from '../messages.js';
@@ -8,7 +8,7 @@ import { UserError, nearest } from '../scenario/errors.js';
 import { atomicWrite, checkDistinct, checkWritable } from './atomicWrite.js';
 import { defineCommand } from './command.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
-import { numberOption, setOption, singleValue } from './flags.js';
+import { numberFlag, numberOption, setOption, singleValue } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
 import { readHeyRuns } from './readHeyRuns.js';
 import { printable } from './printable.js';
@@ -54,7 +54,7 @@ export const fitCommand = defineCommand({
         describe: `Comma-separated figures to match: ${FIT_TARGETS.join(', ')} (default requestsPerSec)`,
       })
       .option('out', { type: 'string', describe: 'Write the calibrated scenario here (atomically)' })
-      .option('max-evaluations', numberOption('Simulations allowed per simplex search (400)'))
+      .option('max-evaluations', numberOption(`Simulations allowed per simplex search (400; at most ${MAX_FIT_EVALUATIONS})`))
       .option('json', jsonOption)
       .option('set', setOption)
       .example(
@@ -99,11 +99,14 @@ export const fitCommand = defineCommand({
       // Named twice it would weigh twice in the fit's error, which nobody means.
       if (targets.indexOf(t) !== i) throw new UserError(`--target ${targets.join(',')}: ${t} is named twice; name each figure once`);
     }
-    const evaluations = singleValue('--max-evaluations', args['max-evaluations'], '400') ?? '400';
-    const maxEvaluations = Number(evaluations);
-    if (!Number.isInteger(maxEvaluations) || maxEvaluations < 1) {
-      throw new UserError(`--max-evaluations ${evaluations}: ${msg.wrongType('a whole number >= 1', JSON.stringify(evaluations))}`);
-    }
+    // Bounded: --max-evaluations 1e9 was taken, and a fit that does not converge soon ran for days.
+    const maxEvaluations =
+      numberFlag(
+        '--max-evaluations',
+        args['max-evaluations'],
+        { whole: true, min: 1, max: MAX_FIT_EVALUATIONS, why: FIT_EVALUATIONS_WHY },
+        '400',
+      ) ?? 400;
     const json = jsonTarget(args.json, [args.scenario, ...args.hey!]);
     const out = singleValue('--out', args.out, 'fitted.json');
     // The calibrated scenario may replace the one it started from (an update in place), not a measured run.

@@ -3,6 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as msg from '../messages.js';
+import { describeErrno } from './atomicWrite.js';
 import type { BudgetFlags } from '../scenario/budgets.js';
 import { UserError } from '../scenario/errors.js';
 import { loadScenario, parseJson } from '../scenario/load.js';
@@ -29,10 +30,12 @@ export function maxInputBytes(): number {
   const text = process.env.SIM_MAX_INPUT_MB;
   if (text === undefined || text.trim() === '') return DEFAULT_MAX_INPUT_MB * 1024 * 1024;
   const mb = Number(text);
+  const shown = JSON.stringify(text).slice(1, -1);
   if (!Number.isFinite(mb) || mb <= 0)
-    throw new UserError(
-      `SIM_MAX_INPUT_MB=${JSON.stringify(text).slice(1, -1)}: ${msg.wrongType('a number of megabytes > 0', JSON.stringify(text))}`,
-    );
+    throw new UserError(`SIM_MAX_INPUT_MB=${shown}: ${msg.wrongType('a number of megabytes > 0', JSON.stringify(text))}`);
+  // Less than a byte was a limit of 0 bytes, which every file is over ("the 0 MB limit").
+  if (mb < msg.MIN_INPUT_MB)
+    throw new UserError(`SIM_MAX_INPUT_MB=${shown}: ${msg.wrongType(msg.inputLimitTooSmall, JSON.stringify(text))}`);
   return Math.floor(mb * 1024 * 1024);
 }
 
@@ -84,7 +87,12 @@ export function readText(path: string, what: string, expected: string, kind: 'js
           ? msg.isDirectory(expected)
           : code === 'EACCES'
             ? msg.notReadable
-            : (e as Error).message;
+            : // /proc/self/mem was "EIO: i/o error, read", the system call's own words.
+              code === 'EIO' || code === 'EINVAL'
+              ? msg.unreadableSpecial(code)
+              : code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENAMETOOLONG'
+                ? describeErrno(e as NodeJS.ErrnoException)
+                : (e as Error).message;
     throw new UserError(`${path}: ${msg.cannotRead(what, why)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);

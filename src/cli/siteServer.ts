@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { basename, extname, join, resolve, sep } from 'node:path';
+import * as msg from '../messages.js';
 import { maxInputBytes } from './loadScenarioFile.js';
 import {
   DEFAULT_SCENARIO,
@@ -195,7 +196,7 @@ function sendFile(response: ServerResponse, path: string, request: IncomingMessa
       response,
       413,
       'text/plain; charset=utf-8',
-      `sim serve: ${basename(path)} is ${size} bytes, larger than the ${maxInputBytes() / 1048576} MB limit (SIM_MAX_INPUT_MB)\n`,
+      `sim serve: ${basename(path)} is ${size} bytes, larger than ${msg.inputLimit(maxInputBytes())} (SIM_MAX_INPUT_MB)\n`,
     );
     return;
   }

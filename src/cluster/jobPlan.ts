@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { heaviestPoint, type PreparedPoint, type SweepDefinition } from '../analysis/sweep/sweep.js';
 import { gridSize } from '../analysis/sweep/grid.js';
 import { simulate } from '../model/system.js';
+import * as msg from '../messages.js';
 import { UserError } from '../scenario/errors.js';
 import { numberFlag, optionalValue, singleValue } from '../cli/flags.js';
 import { checkDistinct, checkNotInput } from '../cli/atomicWrite.js';
@@ -89,14 +90,13 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
   }
   if (args.image !== undefined && engine !== 'kubernetes')
     throw new UserError(`--image: goes with --emit kubernetes (a container image holding sim), not --emit ${engine}`);
-  // Every point validated, none kept: a job's plan needs the count and the heaviest, and a
-  // grid with a bad point is refused here, before the job is submitted, rather than by the
-  // shard that reaches it.
-  const heaviest = heaviestPoint(def);
   const points = gridSize(def.axes);
   const shards = numberFlag('--shards', args.shards, { whole: true, min: 1 }, '4');
   if (shards === undefined)
     throw new UserError(`--emit ${engine}: say into how many shards to cut the ${points} points: --shards ${Math.min(points, 4)}`);
+  // (The array's bound first: on a larger grid it is the one that binds.)
+  if (engine === 'slurm' && shards > SLURM_MAX_ARRAY_SIZE && points > SLURM_MAX_ARRAY_SIZE)
+    throw new UserError(`--shards ${shards}: ${msg.slurmArrayTooLarge(shards, SLURM_MAX_ARRAY_SIZE, points)}`);
   if (shards > points)
     throw new UserError(`--shards ${shards}: expected at most ${points}, the grid's points (a shard with no point would do nothing)`);
   const given = { json: optionalValue('--json', args.json, 'out/sweep.json'), csv: optionalValue('--csv', args.csv, 'out/sweep.csv') };
@@ -114,6 +114,10 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
       ['--csv', given.csv],
     ] as const)
       if (path !== undefined && path !== '') checkNotInput(path, `${flag} ${path}`, [args.scenario]);
+  // Every point validated, none kept: a job's plan needs the count and the heaviest, and a
+  // grid with a bad point is refused here, before the job is submitted, rather than by the
+  // shard that reaches it. (After the flags' checks: a bad flag waited for every point.)
+  const heaviest = heaviestPoint(def);
   const json = resolve(given.json === undefined || given.json === '' ? `${def.name}-sweep.json` : given.json);
   const stem = basename(json).replace(/\.json$/, '');
   const flags: string[] = [];
@@ -145,6 +149,12 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
 // 240 buckets; docs/internals.md, "Performance", has the peak at 10M requests), so memory
 // is one figure with room for Node and the sweep's own.
 export const SHARD_MEMORY_MB = 512;
+/**
+ * Slurm's MaxArraySize unless slurm.conf sets it: a job array's indices go from 0 to this
+ * minus 1 (https://slurm.schedmd.com/job_array.html), and sbatch refuses --array=0-1001.
+ * The emitted job is one array of the shards, so --emit slurm takes at most this many.
+ */
+export const SLURM_MAX_ARRAY_SIZE = 1001;
 // Time per run: its events at a rate well below what the simulator does (the benchmark
 // models' rates on this project's machines: docs/internals.md, "Performance"), plus what a run
 // costs besides its events (setting up, the summary), for slower or busier nodes.

@@ -162,6 +162,34 @@ export function canonicalCostPath(path: string): string {
   return path.trim().replace(/\[(\d+)\]/g, '.$1');
 }
 
+const FIELD_COSTS = new Set(COSTS.filter((c) => c.stepKind === undefined).map((c) => c.path));
+const STEP_COSTS = COSTS.filter((c) => c.stepKind !== undefined).map((c) => ({ kind: c.stepKind, field: c.path.split('.').at(-1)! }));
+/** An index as costsOf writes one in a path: 0, 1, 12 (not 01). */
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * Whether `path` (canonical: app.steps.1.cpu) is the path of one of costsOf(scenario), found
+ * without listing them: a field's path when the field holds a duration, or a step field's
+ * when the step is of a kind that has it and the field holds a duration.
+ */
+export function hasCost(scenario: Scenario, path: string): boolean {
+  if (FIELD_COSTS.has(path)) return isDuration(valueAt(scenario, path.split('.')));
+  const keys = path.split('.');
+  let steps: readonly Step[] | undefined;
+  let at: number;
+  if (keys.length === 4 && keys[0] === 'app' && keys[1] === 'steps') {
+    steps = scenario.app.steps;
+    at = 2;
+  } else if (keys.length === 6 && keys[0] === 'app' && keys[1] === 'endpoints' && keys[3] === 'steps' && INDEX.test(keys[2])) {
+    steps = scenario.app.endpoints?.[Number(keys[2])]?.steps;
+    at = 4;
+  } else return false;
+  if (steps === undefined || !INDEX.test(keys[at]) || Number(keys[at]) >= steps.length) return false;
+  const step = steps[Number(keys[at])];
+  const field = keys[at + 1];
+  return STEP_COSTS.some((c) => c.kind === step.kind && c.field === field) && isDuration((step as Record<string, unknown>)[field]);
+}
+
 /** The blocks that name costs: the keys of each must be costs of the scenario. */
 export const COST_NOTES = ['measured', 'fitted'] as const;
 
@@ -170,12 +198,15 @@ export const COST_NOTES = ['measured', 'fitted'] as const;
  * both. `fail` reports a problem at a JSON path.
  */
 export function checkCostNotes(scenario: Scenario, fail: (path: PropertyKey[], problem: string) => never): void {
-  const known = costsOf(scenario).map((c) => c.path);
   const seen = new Map<string, string>();
   for (const block of COST_NOTES) {
     for (const key of Object.keys(scenario[block] ?? {})) {
       const path = canonicalCostPath(key);
-      if (!known.includes(path)) fail([block, key], msg.notACost(key, nearest(path, known), known));
+      // Every cost listed only for the message: the list took a sixth of a scenario's validation.
+      if (!hasCost(scenario, path)) {
+        const known = costsOf(scenario).map((c) => c.path);
+        fail([block, key], msg.notACost(key, nearest(path, known), known));
+      }
       // (app.steps[0].time and app.steps.0.time in one block say the same thing twice: harmless.)
       if ((seen.get(path) ?? block) !== block) fail([block, key], msg.costMeasuredAndFitted(path));
       seen.set(path, block);

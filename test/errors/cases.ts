@@ -154,6 +154,25 @@ export const ERROR_CASES: ErrorCase[] = [
     exit: 2,
     names: '/dev/zero: cannot read the scenario: larger than the 10 MB limit',
   },
+  // Leftovers audit: these were the system call's own words ("EIO: i/o error, read",
+  // "ENOTDIR: not a directory, open '...'").
+  {
+    group: 'Files',
+    what: 'a special file whose reads fail (leftovers audit)',
+    shown: 'sim run /proc/self/mem',
+    argv: ['run', '/proc/self/mem'],
+    exit: 2,
+    names: '/proc/self/mem: cannot read the scenario: the system refused to read it (EIO)',
+  },
+  {
+    group: 'Files',
+    what: 'a path through a file (leftovers audit)',
+    file: valid,
+    shown: 'sim run scenario.json/x.json',
+    argv: ['run', 'scenario.json/x.json'],
+    exit: 2,
+    names: 'scenario.json/x.json: cannot read the scenario: a file is in the way where a folder should be',
+  },
 
   // --- JSON syntax ---
   json('a comma before a closing brace', '{\n  "description": "x",\n  "client": { "requests": 10, }\n}\n', ':3:31'),
@@ -589,6 +608,12 @@ export const ERROR_CASES: ErrorCase[] = [
     ],
     '--target requestsPerSec,requestsPerSec: requestsPerSec is named twice',
   ),
+  // Leftovers audit: was taken, and a search that did not converge could run for days.
+  flag(
+    'a fit with too many evaluations (leftovers audit)',
+    ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--max-evaluations', '1e9'],
+    '--max-evaluations 1e9: expected at most 10000 (each evaluation simulates every measured configuration',
+  ),
   // Issue 17, item 9: was an internal error, and a silently dropped override.
   flag(
     "--set of a list's length (item 9)",
@@ -716,6 +741,13 @@ export const ERROR_CASES: ErrorCase[] = [
     'Sweeps and plans',
   ),
   flag('a plan without its p99 target', [...plan, '--target-rps', '10'], '--p99: expected a value, e.g. --p99 300ms', 'Sweeps and plans'),
+  // Leftovers audit: was written into #SBATCH --array=0-1999, which sbatch refuses.
+  flag(
+    'a Slurm job array beyond MaxArraySize (leftovers audit)',
+    ['sweep', 'scenario.json', '--vary', 'seed=1..2000', '--emit', 'slurm', '--shards', '2000'],
+    "--shards 2000: --emit slurm puts the shards in one job array (--array=0-1999), and Slurm's MaxArraySize",
+    'Sweeps and plans',
+  ),
   flag(
     'a --vary range that is not one',
     ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'],

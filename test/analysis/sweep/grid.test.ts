@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { checkedPoints, expandGrid, gridSize, inShard, parseShard, pointAt, pointScenario } from '../../../src/analysis/sweep/grid.js';
+import {
+  checkedPoints,
+  expandGrid,
+  type GridPoint,
+  gridSize,
+  inShard,
+  parseShard,
+  pointAt,
+  pointScenario,
+  pointScenarios,
+} from '../../../src/analysis/sweep/grid.js';
 import { parseVary } from '../../../src/analysis/sweep/vary.js';
+import { validateScenario } from '../../../src/scenario/load.js';
+import { applyOverride, parseSetExpression } from '../../../src/scenario/overrides.js';
+import type { Scenario } from '../../../src/scenario/schema.js';
 
 const raw = {
   description: 'grid test',
@@ -79,5 +92,63 @@ describe('the grid', () => {
     expect(() => pointScenario(raw, expandGrid(through)[0], through, 'f.json')).toThrow(
       '--vary server.workerClass.name=1 (server.workerClass.name=1): server.workerClass is "gevent", not an object: cannot set a field inside it',
     );
+  });
+});
+
+describe("pointScenarios: each point's copy shares what the grid does not set", () => {
+  /** The file's JSON made read-only throughout: a write into what the points share throws. */
+  function frozen<T>(value: T): T {
+    if (value !== null && typeof value === 'object') {
+      for (const v of Object.values(value)) frozen(v);
+      Object.freeze(value);
+    }
+    return value;
+  }
+  /** The scenario as made before (a whole copy of the file's JSON, the point's values set). */
+  function wholeCopy(base: unknown, point: GridPoint): Scenario {
+    const copy = structuredClone(base) as Record<string, unknown>;
+    const overrides = Object.entries(point.values).map(([path, value]) => parseSetExpression(`${path}=${JSON.stringify(value)}`));
+    for (const o of overrides) applyOverride(copy, o);
+    return validateScenario(copy, 'f.json', overrides, { budgets: true });
+  }
+  const base = {
+    description: 'shared',
+    client: { requests: 40, concurrency: 5 },
+    server: { workerClass: 'gevent', workers: 2 },
+    app: {
+      steps: [
+        { kind: 'sleep', time: 0.01 },
+        { kind: 'cpu', time: 0.001 },
+      ],
+      pool: { size: 5 },
+    },
+    database: { maxConnections: 50 },
+    measured: { 'app.steps.1.time': 'by hand' },
+  };
+
+  it.each([
+    ['one field', ['server.workers=1,2,3']],
+    ['two axes and a pair of fields', ['server.workers=1,3', 'client.concurrency,client.requests=5,10']],
+    ['fields of one object, on two axes', ['app.pool.size=2,4', 'app.pool.maxOverflow=0,3']],
+    ['inside a list', ['app.steps[1].time=0.002,0.004', 'app.steps.0.time=0.02,-0']],
+    ['a new field and a new object', ['server.threads=2,4', 'database.pgbouncer={"poolMode":"transaction"},{"poolMode":"session"}']],
+    ['whole objects and lists', ['app.pool={"size":3},{"size":7,"maxOverflow":1}', 'fleet.down=[],[1]', 'fleet.instances=2']],
+    ['the seed and a budget', ['seed=1..3', 'limits.maxEvents=100000,200000']],
+  ])('%s: the same scenarios as a whole copy of the file, which stays as it was', (_, vary) => {
+    const axes = vary.map(parseVary);
+    const shared = frozen(structuredClone(base));
+    const at = pointScenarios(shared, axes, 'f.json');
+    for (const point of expandGrid(axes)) expect(at(point)).toEqual(wholeCopy(base, point));
+    expect(shared).toEqual(base);
+  });
+
+  it('refuses what a whole copy refused, with the same message', () => {
+    const axes = [parseVary('app.steps[5].time=1'), parseVary('server.workers=1')];
+    const shared = frozen(structuredClone(base));
+    expect(() => pointScenarios(shared, axes, 'f.json')(pointAt(axes, 0))).toThrow(
+      '--vary app.steps[5].time=1 (app.steps[5].time=1): app.steps has 2 items: use an index from 0 to 2',
+    );
+    const through = [parseVary('app.steps.length=1')];
+    expect(() => pointScenarios(shared, through, 'f.json')(pointAt(through, 0))).toThrow('app.steps is a list of 2 items, not an object');
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { chartSweep } from '../../../src/analysis/sweep/chartPoints.js';
 import { parseVary } from '../../../src/analysis/sweep/vary.js';
-import { checkedPoints, pointScenario } from '../../../src/analysis/sweep/grid.js';
+import { checkedPoints } from '../../../src/analysis/sweep/grid.js';
 import { checkSweep, heaviestPoint, runSweep, type SweepDefinition } from '../../../src/analysis/sweep/sweep.js';
 import { parseJson, validateScenario } from '../../../src/scenario/load.js';
 import { readFileSync } from 'node:fs';
@@ -11,9 +11,19 @@ import { simulate } from '../../../src/model/system.js';
 import { summarize } from '../../../src/report/summary.js';
 
 // Counts the scenarios a sweep makes, each one validated (and once held until its point finished).
+const made = vi.hoisted(() => vi.fn());
 vi.mock('../../../src/analysis/sweep/grid.js', async (importOriginal) => {
   const grid = await importOriginal<typeof import('../../../src/analysis/sweep/grid.js')>();
-  return { ...grid, pointScenario: vi.fn(grid.pointScenario) };
+  return {
+    ...grid,
+    pointScenarios: (...args: Parameters<typeof grid.pointScenarios>) => {
+      const at = grid.pointScenarios(...args);
+      return (point: Parameters<typeof at>[0]) => {
+        made(point);
+        return at(point);
+      };
+    },
+  };
 });
 
 function definition(raw: any, vary: string[], replications: number): SweepDefinition {
@@ -58,7 +68,6 @@ describe('what a sweep holds', () => {
   // first run: gigabytes for a grid of a million points.
   it("makes a point's scenario only when its run is handed out", async () => {
     const def = definition(noisy, ['server.workers=1..200', 'server.threads=1..200'], 2);
-    const made = vi.mocked(pointScenario);
     made.mockClear();
     const stop = new AbortController();
     let before = -1;
