@@ -6,7 +6,8 @@
 // `sim run --json`, as a user would ask. ACTORS in a shape's --set stands for the actors
 // query's costs, given as app.steps.1.cpu=... app.steps.1.decodeCpu=... on the command line;
 // any other path=value there applies to every shape (a machine setting, say).
-// With --against-runs, the saved runs (results/PREFIX + name.rN.txt) beside each.
+// With --against-runs, the saved runs (results/PREFIX + name.rN.txt) beside each, and the
+// tail's shape either way (p95 over the Average: the machine's speed scales both).
 //
 //   node calibration/predict_shapes.mjs calibration/defaults-linux-2core.json \
 //     app.steps.1.cpu=0.0008918 app.steps.1.decodeCpu=0.0001526 > results/shapes.predicted.txt
@@ -93,4 +94,9 @@ for (const shape of shapes) {
   const points = (100 * (sim.f500.median - real.f500.median)).toFixed(1);
   console.log(`  real (${runs.length} runs): ${line(real)}`);
   console.log(`  error: Requests/sec ${error('rps')}, 500s ${points} points, Average ${error('average')}, p95 ${error('p95')}`);
+  // The tail's shape apart from the machine's speed of the moment, which scales both.
+  const shape95 = (x) => x.p95.median / x.average.median;
+  console.log(
+    `  tail: p95 / Average ${shape95(sim).toFixed(2)} against the real ${shape95(real).toFixed(2)} (${(100 * (shape95(sim) / shape95(real) - 1)).toFixed(0)} %)`,
+  );
 }
