@@ -2,14 +2,16 @@
 // The table of docs/validation.md again with settings added to every row that runs on
 // per-core run queues (with --all: to every row): how a mechanism that is not the default
 // would fare against the kit's runs. Prints how many rows are within the targets either
-// way, the rows that move in or out, the storms whose ranges overlap the real runs', and
-// the spread rows. Node only (npm run build first).
+// way, the rows that move in or out, the storms whose ranges overlap the real runs', the
+// spread rows, and the table by kind of stack either way (with the error on the p95 and
+// p99 latency). Node only (npm run build first).
 //
 //   node calibration/validate_with.mjs machine.timeSlices=eevdf
 //   node calibration/validate_with.mjs --all machine.speedVariation=0.116
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kindTable } from '../dist/analysis/calibration/kindTable.js';
 import { rangesOverlap, runValidation, withinTargets as within } from '../dist/analysis/calibration/validation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,3 +69,7 @@ for (const [b, t] of spreads)
   console.log(
     `  ${label(b)}: ${b.real.spread.median.toFixed(3)} / ${b.simulated.spread.median.toFixed(3)} / ${t.simulated.spread.median.toFixed(3)} s`,
   );
+console.log('\nBy kind of stack, by default:\n');
+console.log(kindTable(base));
+console.log(`\nBy kind of stack, with ${extra.join(' ')}:\n`);
+console.log(kindTable(trial));

@@ -18,7 +18,7 @@ describe("the schema's descriptions", () => {
   it("point to docs/validation.md for the kit's comparisons instead of quoting them", () => {
     const timeSlices = descriptions(scenarioJsonSchema()).find((d) => d.startsWith('With per-core run queues: how a core serves'))!;
     expect(timeSlices).toContain(
-      '(docs/validation.md, "EEVDF\'s time slices", "A group\'s weight from PELT\'s load averages" and "Who takes the core", for the figures)',
+      '(docs/validation.md, "EEVDF\'s time slices", "A group\'s weight from PELT\'s load averages", "Who takes the core" and "The tail under EEVDF\'s pick", for the figures)',
     );
     expect(timeSlices).not.toMatch(/\d+(-\d+)? points/);
   });
