@@ -754,6 +754,13 @@ export const ERROR_CASES: ErrorCase[] = [
     '--vary server.workers=1..x',
     'Sweeps and plans',
   ),
+  // Hardening 2: was "--set app.steps[x=1: ...", naming a --set never typed.
+  flag(
+    'a --vary path that is not one (hardening 2)',
+    ['sweep', 'scenario.json', '--vary', 'app.steps[x=1'],
+    '--vary app.steps[x=1: "app.steps[x" is not a field path',
+    'Sweeps and plans',
+  ),
   flag(
     'a --vary of a misspelt field',
     ['sweep', 'scenario.json', '--vary', 'server.wrkers=1,2'],

@@ -1,0 +1,54 @@
+// The second hardening round: each case with the input that showed it. In-process (`sim`)
+// where the message is all there is to check.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sim } from '../sim.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sim-hardening2-'));
+const scenario = join(dir, 'scenario.json');
+const base = {
+  description: 'hardening2',
+  client: { requests: 20, concurrency: 5 },
+  server: { workerClass: 'gevent', workers: 2 },
+  app: { steps: [{ kind: 'sleep', time: '20ms' }] },
+};
+writeFileSync(scenario, JSON.stringify(base, null, 2));
+
+/** One line naming the problem, no stack trace, nothing on stdout, exit 2. */
+function refused(r: { code: number | null; out: string; err: string }, names: string) {
+  expect(r.err).toContain(names);
+  expect(r.err).not.toMatch(/internal error|\n\s+at |FATAL/);
+  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.out).toBe('');
+  expect(r.code).toBe(2);
+}
+
+describe('a malformed --vary path is named by the --vary typed', () => {
+  const why = '"app.steps[x" is not a field path such as server.workers or app.steps[0].time';
+  it('sim sweep, --emit and sim plan (it was "--set app.steps[x=1: ...", a --set never typed)', async () => {
+    for (const argv of [
+      ['sweep', scenario, '--vary', 'app.steps[x=1'],
+      ['sweep', scenario, '--vary', 'app.steps[x=1', '--emit', 'slurm', '--shards', '1'],
+      ['plan', scenario, '--vary', 'app.steps[x=1', '--target-rps', '10', '--p99', '1s'],
+    ]) {
+      const r = await sim(...argv);
+      refused(r, `sim: --vary app.steps[x=1: ${why}`);
+      expect(r.err).not.toContain('--set');
+    }
+    // One path of several moved together.
+    refused(
+      await sim('sweep', scenario, '--vary', 'server.workers,app.steps]0=1,2'),
+      '--vary server.workers,app.steps]0=1,2: "app.steps]0" is not a field path',
+    );
+  });
+
+  it("a file's sweep.vary item is named where it is written", async () => {
+    const file = join(dir, 'swept.json');
+    writeFileSync(file, JSON.stringify({ ...base, sweep: { vary: ['app.steps[x=1'] } }));
+    const r = await sim('sweep', file);
+    refused(r, `${file}: at sweep.vary[0]: app.steps[x=1: ${why}`);
+    expect(r.err).not.toContain('--set');
+  });
+});
