@@ -211,6 +211,12 @@ export const tooManyRuns = (
  */
 export const slurmArrayTooLarge = (shards: number, maxArraySize: number, points: number) =>
   `--emit slurm puts the shards in one job array (--array=0-${shards - 1}), and Slurm's MaxArraySize, ${maxArraySize} unless slurm.conf raises it, allows the indices 0 to ${maxArraySize - 1}: sbatch would refuse it ("Invalid job array specification"). Give --shards ${maxArraySize} or fewer: each shard then runs at most ${Math.ceil(points / maxArraySize)} of the ${points} points, and the merged sweep is the same`;
+/**
+ * --emit kubernetes with more shards than an Indexed Job takes: its parallelism (and its
+ * maxFailedIndexes), both the shard count, at most 100000 (the API server's validation).
+ */
+export const indexedJobTooLarge = (shards: number, max: number, points: number) =>
+  `--emit kubernetes runs the shards as one Indexed Job (completions, parallelism and maxFailedIndexes ${shards}), and the API server refuses an Indexed Job's parallelism and maxFailedIndexes beyond ${max} ("must be less than or equal to ${max}"): kubectl apply would fail. Give --shards ${max} or fewer: each shard then runs at most ${Math.ceil(points / max)} of the ${points} points, and the merged sweep is the same`;
 export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
   `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
 export const sweepMissing = (missing: number, total: number) =>

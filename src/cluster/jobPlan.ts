@@ -97,6 +97,8 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
   // (The array's bound first: on a larger grid it is the one that binds.)
   if (engine === 'slurm' && shards > SLURM_MAX_ARRAY_SIZE && points > SLURM_MAX_ARRAY_SIZE)
     throw new UserError(`--shards ${shards}: ${msg.slurmArrayTooLarge(shards, SLURM_MAX_ARRAY_SIZE, points)}`);
+  if (engine === 'kubernetes' && shards > KUBERNETES_MAX_INDEXED_PARALLELISM && points > KUBERNETES_MAX_INDEXED_PARALLELISM)
+    throw new UserError(`--shards ${shards}: ${msg.indexedJobTooLarge(shards, KUBERNETES_MAX_INDEXED_PARALLELISM, points)}`);
   if (shards > points)
     throw new UserError(`--shards ${shards}: expected at most ${points}, the grid's points (a shard with no point would do nothing)`);
   const given = { json: optionalValue('--json', args.json, 'out/sweep.json'), csv: optionalValue('--csv', args.csv, 'out/sweep.csv') };
@@ -155,6 +157,15 @@ export const SHARD_MEMORY_MB = 512;
  * The emitted job is one array of the shards, so --emit slurm takes at most this many.
  */
 export const SLURM_MAX_ARRAY_SIZE = 1001;
+/**
+ * The most shards --emit kubernetes takes: the emitted Indexed Job's parallelism and
+ * maxFailedIndexes are the shard count, and the API server refuses either beyond 100000 in
+ * an Indexed Job (kubernetes/kubernetes, pkg/apis/batch/validation/validation.go:
+ * maxParallelismForIndexedJob and maxFailedIndexesForIndexedJob; the JobSpec reference:
+ * "When value is Indexed, .spec.completions must be specified and .spec.parallelism must be
+ * less than or equal to 10^5").
+ */
+export const KUBERNETES_MAX_INDEXED_PARALLELISM = 100_000;
 // Time per run: its events at a rate well below what the simulator does (the benchmark
 // models' rates on this project's machines: docs/internals.md, "Performance"), plus what a run
 // costs besides its events (setting up, the summary), for slower or busier nodes.

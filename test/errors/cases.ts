@@ -748,6 +748,13 @@ export const ERROR_CASES: ErrorCase[] = [
     "--shards 2000: --emit slurm puts the shards in one job array (--array=0-1999), and Slurm's MaxArraySize",
     'Sweeps and plans',
   ),
+  // Hardening 2: kubectl apply failed on it (parallelism beyond 100000).
+  flag(
+    'a Kubernetes Indexed Job beyond 100000 shards (hardening 2)',
+    ['sweep', 'scenario.json', '--vary', 'seed=1..50001', '--vary', 'server.workers=1,2', '--emit', 'kubernetes', '--shards', '100001'],
+    '--shards 100001: --emit kubernetes runs the shards as one Indexed Job',
+    'Sweeps and plans',
+  ),
   flag(
     'a --vary range that is not one',
     ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'],

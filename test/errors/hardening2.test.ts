@@ -52,3 +52,21 @@ describe('a malformed --vary path is named by the --vary typed', () => {
     expect(r.err).not.toContain('--set');
   });
 });
+
+describe('sim sweep --emit kubernetes holds its shards to what an Indexed Job takes', () => {
+  // (An axis holds at most 100000 values: two axes.)
+  const grid = ['--vary', 'seed=1..50001', '--vary', 'server.workers=1,2'];
+  it('refuses more than 100000 shards, before validating the grid (the API server refused the Job at kubectl apply)', async () => {
+    refused(
+      await sim('sweep', scenario, ...grid, '--emit', 'kubernetes', '--shards', '100001', '--image', 'sim:1'),
+      `--shards 100001: --emit kubernetes runs the shards as one Indexed Job (completions, parallelism and maxFailedIndexes 100001), and the API server refuses an Indexed Job's parallelism and maxFailedIndexes beyond 100000 ("must be less than or equal to 100000"): kubectl apply would fail. Give --shards 100000 or fewer: each shard then runs at most 2 of the 100002 points, and the merged sweep is the same`,
+    );
+  });
+
+  it('a grid of fewer points is refused at its points, as before', async () => {
+    refused(
+      await sim('sweep', scenario, '--vary', 'seed=1..5', '--emit', 'kubernetes', '--shards', '100001'),
+      "--shards 100001: expected at most 5, the grid's points",
+    );
+  });
+});
