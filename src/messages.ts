@@ -217,6 +217,12 @@ export const slurmArrayTooLarge = (shards: number, maxArraySize: number, points:
  */
 export const indexedJobTooLarge = (shards: number, max: number, points: number) =>
   `--emit kubernetes runs the shards as one Indexed Job (completions, parallelism and maxFailedIndexes ${shards}), and the API server refuses an Indexed Job's parallelism and maxFailedIndexes beyond ${max} ("must be less than or equal to ${max}"): kubectl apply would fail. Give --shards ${max} or fewer: each shard then runs at most ${Math.ceil(points / max)} of the ${points} points, and the merged sweep is the same`;
+/** sim fit with more --free fields than a simplex search can be expected to fit (MAX_FIT_FREE). */
+export const tooManyFreeFields = (n: number, max: number) =>
+  `${n} fields; at most ${max}: a simplex search has taken about 130 evaluations a field to converge, and --max-evaluations allows at most 10000 (each simulating every measured configuration). Fit the fields that matter; give the others with --set`;
+/** sim fit --max-evaluations below the n + 1 evaluations of the search's starting simplex. */
+export const evaluationsBelowSimplex = (free: number) =>
+  `a simplex search starts with ${free + 1} evaluations (the starting values, then ${free === 1 ? 'the --free field' : `each of the ${free} --free fields`} moved once), counted in --max-evaluations: give --max-evaluations ${free + 1} or more, or fewer --free fields`;
 export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
   `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
 export const sweepMissing = (missing: number, total: number) =>

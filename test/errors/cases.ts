@@ -614,6 +614,12 @@ export const ERROR_CASES: ErrorCase[] = [
     ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--max-evaluations', '1e9'],
     '--max-evaluations 1e9: expected at most 10000 (each evaluation simulates every measured configuration',
   ),
+  // Hardening 2: the starting simplex's n + 1 evaluations were spent whatever it said.
+  flag(
+    'a fit allowed fewer evaluations than its starting simplex (hardening 2)',
+    ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--max-evaluations', '1'],
+    '--max-evaluations 1: a simplex search starts with 2 evaluations',
+  ),
   // Issue 17, item 9: was an internal error, and a silently dropped override.
   flag(
     "--set of a list's length (item 9)",

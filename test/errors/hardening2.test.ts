@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_FIT_FREE } from '../../src/analysis/calibration/fit.js';
 import { sim } from '../sim.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-hardening2-'));
@@ -68,5 +69,38 @@ describe('sim sweep --emit kubernetes holds its shards to what an Indexed Job ta
       await sim('sweep', scenario, '--vary', 'seed=1..5', '--emit', 'kubernetes', '--shards', '100001'),
       "--shards 100001: expected at most 5, the grid's points",
     );
+  });
+});
+
+describe('sim fit: the --free fields are bounded, and --max-evaluations counts the starting simplex', () => {
+  const hey = 'test/fixtures/hey/patched-c10.r1.txt';
+  const many = join(dir, 'many-steps.json');
+  writeFileSync(many, JSON.stringify({ ...base, app: { steps: Array.from({ length: 70 }, () => ({ kind: 'sleep', time: '1ms' })) } }));
+  const fields = (n: number) => Array.from({ length: n }, (_, i) => `app.steps[${i}].time`).join(',');
+
+  it(`refuses more than ${MAX_FIT_FREE} fields (any number was taken, the starting simplex alone n + 1 simulations)`, async () => {
+    const r = await sim('fit', many, hey, '--free', fields(MAX_FIT_FREE + 1), '--max-evaluations', '1000');
+    refused(
+      r,
+      `: ${MAX_FIT_FREE + 1} fields; at most ${MAX_FIT_FREE}: a simplex search has taken about 130 evaluations a field to converge`,
+    );
+    expect(r.err).toMatch(/^sim: --free app\.steps\[0\]\.time,app\.steps\[1\]\.time,.*\.\.\..* \(\d+ characters\): 65 fields/);
+  });
+
+  it('refuses --max-evaluations below the starting simplex (it spent n + 1 evaluations whatever it said)', async () => {
+    refused(
+      await sim('fit', many, hey, '--free', fields(3), '--max-evaluations', '3'),
+      '--max-evaluations 3: a simplex search starts with 4 evaluations (the starting values, then each of the 3 --free fields moved once), counted in --max-evaluations: give --max-evaluations 4 or more, or fewer --free fields',
+    );
+  });
+
+  it('spends at most --max-evaluations in a search (a shrink went past it by up to n)', async () => {
+    const r = await sim('fit', many, hey, '--free', fields(3), '--max-evaluations', '6', '--json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    // The first evaluation, then one search that ran out (a search that does not converge is not restarted).
+    expect(out.converged).toBe(false);
+    expect(out.evaluations).toBeLessThanOrEqual(1 + 6);
   });
 });
