@@ -27,6 +27,23 @@ export const inputLimit = (limit: number) =>
   limit % 1048576 === 0 ? `the ${limit / 1048576} MB limit` : `the limit of ${limit} byte${limit === 1 ? '' : 's'}`;
 export const inputTooLarge = (size: number | undefined, limit: number) =>
   `${size === undefined ? '' : `${size} bytes, `}larger than ${inputLimit(limit)} (SIM_MAX_INPUT_MB raises it)`;
+/**
+ * A shard file over the input-size limit: sim merge reads one laid out as sim sweep --json
+ * writes it, point by point (src/cli/readShard.ts); `why` says where this one is not.
+ */
+export const largeShard = (size: number, limit: number, why: string) =>
+  `${size} bytes, larger than ${inputLimit(limit)} (SIM_MAX_INPUT_MB raises it), which a shard passes only laid out as sim sweep --json writes one (it is then read point by point): ${why}`;
+export const largeShardStart = '"{" on the first line and "sweep" on the second, as a shard begins';
+export const largeShardNoPoints = (limit: number) => `no line "  "points": [" within its first ${limit} bytes, where a shard's header ends`;
+export const largeShardPointStart = '"    {" (a point) or "  ]" (the end of the points)';
+export const largeShardPointsEnd = '"  ]" (the end of the points) after the last point';
+export const largeShardAfterPoint = '"," or a line break after a point\'s closing "}"';
+export const largeShardTooManyPoints = (most: number) =>
+  `more points than the ${most} of the sweep (not a file written by sim sweep --json, or edited since)`;
+export const largeShardPointTooLong = (limit: number) =>
+  `no line "    }" closing the point within ${limit} bytes (a point sim sweep writes is a few kB)`;
+export const largeShardTail = (limit: number) =>
+  `more than ${limit} bytes after the points, where a shard has its closing "}" (and an interrupted one the list of its points missing)`;
 /** The smallest SIM_MAX_INPUT_MB: about one byte (1 MB is 1048576 bytes); less rounds to a limit of 0 bytes. */
 export const MIN_INPUT_MB = 0.000001;
 export const inputLimitTooSmall = 'a number of megabytes >= 0.000001 (1 byte; 1 MB is 1048576 bytes)';

@@ -2,8 +2,7 @@
 // the whole sweep (the same bytes as running it unsharded).
 import { mergeShards } from '../analysis/sweep/merge.js';
 import type { SweepOutput } from '../analysis/sweep/sweep.js';
-import { parseJsonDocument } from '../scenario/load.js';
-import { readText } from './loadScenarioFile.js';
+import { readShard } from './readShard.js';
 import { defineCommand } from './command.js';
 import { jsonOption } from './jsonOutput.js';
 import { checkOutputArgs, emitSweep } from './sweepOutputs.js';
@@ -19,10 +18,8 @@ export const mergeCommand = defineCommand({
       .example('$0 merge shard-1.json shard-2.json --json sweep.json', 'join two shards'),
   handler: (args, io) => {
     const outputs = checkOutputArgs(args, args.files);
-    const files = args.files.map((source) => ({
-      source,
-      output: parseJsonDocument(readText(source, 'the shard', 'a JSON file written by sim sweep --json', 'json'), source) as SweepOutput,
-    }));
+    // A shard over the input-size limit is read point by point (readShard.ts).
+    const files = args.files.map((source) => ({ source, output: readShard(source) as SweepOutput }));
     emitSweep(mergeShards(files), outputs, io);
   },
 });

@@ -1,10 +1,12 @@
 // The second hardening round: each case with the input that showed it. In-process (`sim`)
 // where the message is all there is to check.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_FIT_FREE } from '../../src/analysis/calibration/fit.js';
+import type { SweepOutput } from '../../src/analysis/sweep/sweep.js';
+import { sweepJson } from '../../src/analysis/sweep/sweepJson.js';
 import { sim } from '../sim.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-hardening2-'));
@@ -102,5 +104,126 @@ describe('sim fit: the --free fields are bounded, and --max-evaluations counts t
     // The first evaluation, then one search that ran out (a search that does not converge is not restarted).
     expect(out.converged).toBe(false);
     expect(out.evaluations).toBeLessThanOrEqual(1 + 6);
+  });
+});
+
+describe('sim merge reads a shard over the input-size limit, as sim sweep --json wrote it, point by point', () => {
+  // Six points of a real sweep in two shards of three.
+  const shards = [join(dir, 'shard-0.json'), join(dir, 'shard-1.json')];
+  const whole = join(dir, 'whole.json');
+  /** sim with SIM_MAX_INPUT_MB set (in this test's process), restored after. */
+  const withLimit = async (mb: string | undefined, ...argv: string[]) => {
+    const before = process.env.SIM_MAX_INPUT_MB;
+    if (mb === undefined) delete process.env.SIM_MAX_INPUT_MB;
+    else process.env.SIM_MAX_INPUT_MB = mb;
+    try {
+      return await sim(...argv);
+    } finally {
+      if (before === undefined) delete process.env.SIM_MAX_INPUT_MB;
+      else process.env.SIM_MAX_INPUT_MB = before;
+    }
+  };
+  // 2 kB: each shard (three points, about 4 kB) is over it, the points one by one are not.
+  const SMALL = String(2048 / 1048576);
+
+  it('makes the shards', async () => {
+    for (const [i, file] of shards.entries())
+      expect((await sim('sweep', scenario, '--vary', 'seed=1..6', '--shard', `${i + 1}/2`, '--json', file)).code).toBe(0);
+    expect((await sim('sweep', scenario, '--vary', 'seed=1..6', '--json', whole)).code).toBe(0);
+    for (const file of shards) expect(readFileSync(file).length).toBeGreaterThan(2048);
+  });
+
+  it('merges them into the bytes of the whole sweep (they were refused: "larger than the limit")', async () => {
+    const r = await withLimit(SMALL, 'merge', ...shards, '--json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(readFileSync(whole, 'utf8'));
+  });
+
+  it('a shard of 8,000 points, past the 10 MB default (about 7,000), as a large grid cut in few shards makes', async () => {
+    const one = JSON.parse(readFileSync(whole, 'utf8')) as SweepOutput;
+    const n = 8000;
+    const big: SweepOutput = {
+      sweep: { ...one.sweep, points: n },
+      points: Array.from({ length: n }, (_, index) => ({ ...one.points[index % 6], index })),
+    };
+    const file = join(dir, 'big.json');
+    writeFileSync(file, [...sweepJson(big)].join(''));
+    expect(readFileSync(file).length).toBeGreaterThan(10 * 1048576);
+    const r = await withLimit(undefined, 'merge', file, '--json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(readFileSync(file, 'utf8'));
+  });
+
+  // The same file, edited, read whole (the default limit) and point by point: the same message.
+  const edits: [string, (text: string) => string | Buffer, string][] = [
+    [
+      'a syntax error in a point',
+      (t) => t.replace('"requestsPerSec": {\n        "mean"', '"requestsPerSec": {,\n        "mean"'),
+      '.json:25:26: not valid JSON: expected a key in double quotes, got ","',
+    ],
+    [
+      'a key twice in a point',
+      (t) => t.replace('"series": "', '"series": "x",\n      "series": "'),
+      'not valid JSON: the key "series" appears twice',
+    ],
+    [
+      'a figure that is not one',
+      (t) => t.replace(/"mean": [\d.]+/, '"mean": "x"'),
+      'at points[0].requestsPerSec.mean: expected a number, got string "x"',
+    ],
+    [
+      'a byte that is not UTF-8',
+      (t) => {
+        const b = Buffer.from(t);
+        b[b.indexOf('"series": "') + 11] = 0xff;
+        return b;
+      },
+      'not valid JSON: the byte 0xFF is not UTF-8',
+    ],
+    ['a point cut short', (t) => `${t.slice(0, t.lastIndexOf('\n    }'))}\n  ]\n}\n`, 'not valid JSON'],
+    [
+      'the list of the missing points, of an interrupted sweep',
+      (t) => t.replace(/\n {2}\]\n\}\n$/, '\n  ],\n  "missing": [\n    5\n  ]\n}\n'),
+      'merge: 3 of 6 points missing (1, 3, 5); expected the outputs of all 2 shards',
+    ],
+  ];
+  for (const [what, edit, names] of edits) {
+    it(`${what}: the message of the whole file's reading`, async () => {
+      const file = join(dir, `edited-${what.replace(/\W+/g, '-')}.json`);
+      const text = edit(readFileSync(shards[0], 'utf8'));
+      expect(Buffer.from(text).equals(readFileSync(shards[0]))).toBe(false);
+      writeFileSync(file, text);
+      const read = await withLimit(undefined, 'merge', file, '--json');
+      const streamed = await withLimit(SMALL, 'merge', file, '--json');
+      refused(read, names);
+      expect(streamed).toEqual(read);
+    });
+  }
+
+  it('refuses a file over the limit that is not laid out as a shard, saying where', async () => {
+    const compact = join(dir, 'compact.json');
+    writeFileSync(compact, JSON.stringify(JSON.parse(readFileSync(shards[0], 'utf8'))));
+    refused(
+      await withLimit(SMALL, 'merge', compact),
+      `${compact}:1:1: cannot read the shard: ${readFileSync(compact).length} bytes, larger than the limit of 2048 bytes (SIM_MAX_INPUT_MB raises it), which a shard passes only laid out as sim sweep --json writes one (it is then read point by point): expected "{" on the first line and "sweep" on the second, as a shard begins, got "{\\"sweep\\":{\\"scenario\\":\\"scenario\\",\\"digest\\"..."`,
+    );
+    const notJson = join(dir, 'log.txt');
+    writeFileSync(notJson, 'x'.repeat(5000));
+    refused(
+      await withLimit(SMALL, 'merge', notJson),
+      `${notJson}:1:1: cannot read the shard: 5000 bytes, larger than the limit of 2048 bytes`,
+    );
+    // A trailing comma after the last point.
+    const trailing = join(dir, 'trailing.json');
+    writeFileSync(trailing, readFileSync(shards[0], 'utf8').replace(/\n {4}\}\n {2}\]/, '\n    },\n  ]'));
+    const whole = await withLimit(undefined, 'merge', trailing);
+    refused(whole, 'not valid JSON: expected a value, got "]" (JSON allows no comma before a closing bracket)');
+    expect(await withLimit(SMALL, 'merge', trailing)).toEqual(whole);
+    // A line that is neither a point nor the end of the points.
+    const odd = join(dir, 'odd.json');
+    writeFileSync(odd, readFileSync(shards[0], 'utf8').replace('\n    },\n    {\n', '\n    },\n      {\n'));
+    refused(await withLimit(SMALL, 'merge', odd), 'expected "    {" (a point) or "  ]" (the end of the points), got "      {"');
   });
 });
