@@ -51,8 +51,14 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
   if (file.startsWith('..'))
     throw new UserError(`--emit kubernetes: ${p.scenarioPath}: a file name starting with ".." cannot be mounted in a pod; rename the file`);
   const labels = { 'app.kubernetes.io/name': 'gunicorn-sim', 'gunicorn-sim/sweep': name };
-  const memory = `${p.resources.memoryMb}Mi`;
-  const resources = { requests: { cpu: '1', memory }, limits: { memory } };
+  const r = p.resources;
+  const resources = (memoryMb: number) => {
+    const memory = `${memoryMb}Mi`;
+    return { requests: { cpu: '1', memory }, limits: { memory } };
+  };
+  // Node's heap for the points a process holds, where Node's own (half the container's memory) would not hold them.
+  const heap = (heapMb: number | undefined) =>
+    heapMb === undefined ? {} : { env: [{ name: 'NODE_OPTIONS', value: `--max-old-space-size=${heapMb}` }] };
   const volumes = [
     { name: 'scenario', configMap: { name: `${name}-scenario`, items: [{ key: SCENARIO_KEY, path: file }] } },
     { name: 'results', persistentVolumeClaim: { claimName: `${name}-results` } },
@@ -84,11 +90,12 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
     `cat ${out}/${q(jsonName)}`,
   ].join('\n');
   const header = describeJob(p, `sim sweep ... --emit kubernetes --shards ${p.shards}`).join(' ');
-  const container = (command: string) => ({
+  const container = (command: string, memoryMb: number, heapMb: number | undefined) => ({
     name: 'sim',
     image,
     command: ['sh', '-c', command],
-    resources,
+    ...heap(heapMb),
+    resources: resources(memoryMb),
     volumeMounts,
   });
   return {
@@ -105,7 +112,7 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
         metadata: { name: `${name}-results`, labels },
-        spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } },
+        spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: `${r.storageGi}Gi` } } },
       },
       {
         apiVersion: 'batch/v1',
@@ -118,12 +125,14 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
           // A failed shard is retried alone, twice; the others go on.
           backoffLimitPerIndex: 2,
           maxFailedIndexes: p.shards,
-          activeDeadlineSeconds: p.resources.timeSeconds * 3,
+          activeDeadlineSeconds: r.timeSeconds * 3,
           template: {
             metadata: { labels },
             spec: {
               restartPolicy: 'Never',
-              containers: [container(`mkdir -p ${out} && exec ${sweep} --json ${out}/shard-$JOB_COMPLETION_INDEX.json`)],
+              containers: [
+                container(`mkdir -p ${out} && exec ${sweep} --json ${out}/shard-$JOB_COMPLETION_INDEX.json`, r.memoryMb, r.heapMb),
+              ],
               volumes,
             },
           },
@@ -136,10 +145,10 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
         spec: {
           completions: 1,
           backoffLimit: 2,
-          activeDeadlineSeconds: p.resources.timeSeconds * 3 + 600,
+          activeDeadlineSeconds: r.timeSeconds * 3 + r.merge.timeSeconds,
           template: {
             metadata: { labels },
-            spec: { restartPolicy: 'Never', containers: [container(mergeScript)], volumes },
+            spec: { restartPolicy: 'Never', containers: [container(mergeScript, r.merge.memoryMb, r.merge.heapMb)], volumes },
           },
         },
       },

@@ -1,12 +1,18 @@
 // The second hardening round: each case with the input that showed it. In-process (`sim`)
 // where the message is all there is to check.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Job } from 'kubernetes-models/batch/v1';
 import { describe, expect, it } from 'vitest';
 import { MAX_FIT_FREE } from '../../src/analysis/calibration/fit.js';
-import type { SweepOutput } from '../../src/analysis/sweep/sweep.js';
+import { figuresOf } from '../../src/analysis/sweep/runFigures.js';
+import { heaviestPoint, pointBytes, type SweepOutput } from '../../src/analysis/sweep/sweep.js';
 import { sweepJson } from '../../src/analysis/sweep/sweepJson.js';
+import { loadSweep } from '../../src/cli/loadSweep.js';
+import { memoryFor, SHARD_MEMORY_MB } from '../../src/cluster/jobPlan.js';
+import { simulate } from '../../src/model/system.js';
 import { sim } from '../sim.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-hardening2-'));
@@ -225,5 +231,82 @@ describe('sim merge reads a shard over the input-size limit, as sim sweep --json
     const odd = join(dir, 'odd.json');
     writeFileSync(odd, readFileSync(shards[0], 'utf8').replace('\n    },\n    {\n', '\n    },\n      {\n'));
     refused(await withLimit(SMALL, 'merge', odd), 'expected "    {" (a point) or "  ]" (the end of the points), got "      {"');
+  });
+});
+
+describe('sim sweep --emit sizes memory from the points a shard and the merge hold', () => {
+  const grid = ['--vary', 'seed=1..50000'];
+  const held = (out: string) => Number(/Points held until the end, (\d+) bytes each in the JSON/.exec(out)![1]);
+
+  it('the merge of 50,000 points asks for more than 512 MB and sets Node heap for them (it asked 512 MB whatever the grid)', async () => {
+    const json = join(dir, 'big-sweep.json');
+    const r = await sim('sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '10', '--json', json);
+    expect(r.err).toBe('');
+    const bytes = held(r.out);
+    const merge = memoryFor(50000, bytes);
+    expect(merge.memoryMb).toBeGreaterThan(SHARD_MEMORY_MB);
+    expect(r.out).toContain(` --mem=${merge.memoryMb}M --time=0:10:00 \\\n`);
+    expect(r.out).toContain(`--wrap "NODE_OPTIONS=--max-old-space-size=${merge.heapMb} $SIM "'merge `);
+    // A shard's 5,000 fit in Node's own heap of 512 MB: as before.
+    expect(memoryFor(5000, bytes)).toEqual({ memoryMb: SHARD_MEMORY_MB });
+    expect(r.out).toContain(`\n#SBATCH --mem=${SHARD_MEMORY_MB}M\n`);
+    expect(r.out).not.toContain('export NODE_OPTIONS');
+    expect(r.out).toContain(
+      `# a shard's 5000 within 512 MB; the merge's 50000 in ${merge.memoryMb} MB, Node's heap set to ${merge.heapMb} MB (NODE_OPTIONS=--max-old-space-size=${merge.heapMb}), time 0:10:00.\n`,
+    );
+    const file = join(dir, 'big.sbatch');
+    writeFileSync(file, r.out);
+    expect(spawnSync('bash', ['-n', file]).status).toBe(0);
+  });
+
+  it('one shard of them all: its pods and the merge get the memory and the heap, valid by the Kubernetes schemas', async () => {
+    const r = await sim('sweep', scenario, ...grid, '--emit', 'kubernetes', '--shards', '1', '--image', 'sim:1');
+    expect(r.err).toBe('');
+    const [, claim, shards, merge] = JSON.parse(r.out).items;
+    const bytes = Number(/Points held until the end, (\d+) bytes/.exec(shards.metadata.annotations['gunicorn-sim/about'])![1]);
+    const want = memoryFor(50000, bytes);
+    for (const job of [shards, merge]) {
+      new Job(job).validate();
+      const c = job.spec.template.spec.containers[0];
+      expect(c.resources.limits.memory).toBe(`${want.memoryMb}Mi`);
+      expect(c.env).toEqual([{ name: 'NODE_OPTIONS', value: `--max-old-space-size=${want.heapMb}` }]);
+    }
+    expect(claim.spec.resources.requests.storage).toBe('1Gi');
+  });
+
+  it("the point's bytes are those of the points the sweep writes, and the heap set holds the merge of them", async () => {
+    const def = loadSweep({ scenario, vary: ['seed=1..6'], set: [] }, 'sweep');
+    const heaviest = heaviestPoint(def);
+    const bytes = pointBytes(def, heaviest, figuresOf(heaviest.scenario, simulate(heaviest.scenario), def.name));
+    const out = join(dir, 'six.json');
+    expect((await sim('sweep', scenario, '--vary', 'seed=1..6', '--json', out)).code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    const written = (Buffer.byteLength(text) - Buffer.byteLength(text.slice(0, text.indexOf('\n    {\n') + 1))) / 6;
+    expect(Math.abs(bytes - written) / written).toBeLessThan(0.1);
+    // 50,000 such points merged within the heap the job sets, in a process of its own.
+    const one = JSON.parse(text) as SweepOutput;
+    const n = 50000;
+    const file = join(dir, 'fifty-thousand.json');
+    writeFileSync(
+      file,
+      [
+        ...sweepJson({
+          sweep: { ...one.sweep, points: n },
+          points: Array.from({ length: n }, (_, index) => ({ ...one.points[index % 6], index })),
+        }),
+      ].join(''),
+    );
+    const { heapMb } = memoryFor(n, bytes);
+    const merged = spawnSync(
+      process.execPath,
+      [`--max-old-space-size=${heapMb}`, 'bin/sim.js', 'merge', file, '--json', join(dir, 'fifty-merged.json')],
+      {
+        encoding: 'utf8',
+        // (The table: 50,000 rows on stdout.)
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    expect(merged.stderr).toBe('');
+    expect(merged.status).toBe(0);
   });
 });
