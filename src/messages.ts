@@ -44,6 +44,12 @@ export const largeShardPointTooLong = (limit: number) =>
   `no line "    }" closing the point within ${limit} bytes (a point sim sweep writes is a few kB)`;
 export const largeShardTail = (limit: number) =>
   `more than ${limit} bytes after the points, where a shard has its closing "}" (and an interrupted one the list of its points missing)`;
+/** sim merge of a folder without a shard in it. */
+export const noShardFiles =
+  'a folder without shard-<i>.json files in it (the names the jobs of sim sweep --emit give the shards): name the shard files, or the folder that holds them';
+/** --emit kubernetes with --json or --csv named as a shard output, beside which the job writes it. */
+export const namedAsShard =
+  'the Kubernetes job writes it beside the shard outputs (shard-<i>.json), whose folder its merge reads, and it would be taken for one: give it another name';
 /** The smallest SIM_MAX_INPUT_MB: about one byte (1 MB is 1048576 bytes); less rounds to a limit of 0 bytes. */
 export const MIN_INPUT_MB = 0.000001;
 export const inputLimitTooSmall = 'a number of megabytes >= 0.000001 (1 byte; 1 MB is 1048576 bytes)';

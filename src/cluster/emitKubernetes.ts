@@ -6,7 +6,7 @@
 //   - an Indexed Job (completionMode: Indexed), one completion per shard, each running
 //     `sim sweep --shard auto --shards N` (JOB_COMPLETION_INDEX is its shard, 0-based);
 //   - a merge Job that waits until every shard's output is on the volume, merges them
-//     into the volume (the table beside, merge.txt) and prints the merged JSON, alone:
+//     (sim merge of the folder: its shard-<i>.json files) into the volume (the table beside, merge.txt) and prints the merged JSON, alone:
 //     `kubectl logs job/NAME-merge` (stdout and stderr mixed) is the file's bytes.
 // The container image must hold `sim` on its PATH (--image; docs/cluster.md has one).
 import { basename } from 'node:path';
@@ -80,13 +80,16 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
     '--jobs',
     '1',
   ].join(' ');
-  const shardFiles = Array.from({ length: p.shards }, (_, i) => `${out}/shard-${i}.json`);
   const jsonName = basename(p.json);
+  // The same length for any number of shards: a list of them made the command longer than
+  // one argument may be past 1,600 shards (128 kB), and the Job past what the API server takes.
   const mergeScript = [
-    `for f in ${shardFiles.join(' ')}; do`,
-    '  until [ -f "$f" ]; do sleep 10; done',
+    'i=0',
+    `while [ "$i" -lt ${p.shards} ]; do`,
+    `  until [ -f ${out}/shard-$i.json ]; do sleep 10; done`,
+    '  i=$((i + 1))',
     'done',
-    `sim merge ${shardFiles.join(' ')} --json ${out}/${q(jsonName)}${p.csv === undefined ? '' : ` --csv ${out}/${q(basename(p.csv))}`} > ${out}/merge.txt`,
+    `sim merge ${out} --json ${out}/${q(jsonName)}${p.csv === undefined ? '' : ` --csv ${out}/${q(basename(p.csv))}`} > ${out}/merge.txt`,
     `cat ${out}/${q(jsonName)}`,
   ].join('\n');
   const header = describeJob(p, `sim sweep ... --emit kubernetes --shards ${p.shards}`).join(' ');

@@ -11,11 +11,12 @@ export function slurmScript(p: JobPlan): string {
   const q = shellQuote;
   const r = p.resources;
   const job = `sim-${p.name}`.replace(/[^\w.-]/g, '_');
-  const files = Array.from({ length: p.shards }, (_, i) => q(`${p.shardDir}/shard-${i}.json`)).join(' ');
   const sweep = ['sweep', q(p.scenarioPath), ...p.sweepFlags.map(q), '--shard', 'auto', '--shards', String(p.shards), '--jobs', '1'].join(
     ' ',
   );
-  const merge = `merge ${files} --json ${q(p.json)}${p.csv === undefined ? '' : ` --csv ${q(p.csv)}`}`;
+  // The folder, not its files: 1,001 paths of 136 characters were past the 128 kB one
+  // argument (sbatch's --wrap) may be, and the merge was never submitted.
+  const merge = `merge ${q(p.shardDir)} --json ${q(p.json)}${p.csv === undefined ? '' : ` --csv ${q(p.csv)}`}`;
   const command = [
     'sim',
     'sweep',

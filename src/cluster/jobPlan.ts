@@ -119,6 +119,14 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
     ['--json', given.json],
     ['--csv', given.csv],
   ]);
+  // The Kubernetes job writes them beside the shard outputs, whose folder it merges: one
+  // named as a shard output would be taken for one.
+  if (engine === 'kubernetes')
+    for (const [flag, path] of [
+      ['--json', given.json],
+      ['--csv', given.csv],
+    ] as const)
+      if (path !== undefined && /^shard-\d+\.json$/.test(basename(path))) throw new UserError(`${flag} ${path}: ${msg.namedAsShard}`);
   if (engine === 'slurm')
     for (const [flag, path] of [
       ['--json', given.json],

@@ -761,6 +761,13 @@ export const ERROR_CASES: ErrorCase[] = [
     '--shards 100001: --emit kubernetes runs the shards as one Indexed Job',
     'Sweeps and plans',
   ),
+  // Hardening 2: its merge reads the folder of the shard outputs, beside which it is written.
+  flag(
+    'a Kubernetes --json named as a shard output (hardening 2)',
+    ['sweep', 'scenario.json', '--vary', 'seed=1..4', '--emit', 'kubernetes', '--shards', '2', '--json', 'shard-1.json'],
+    '--json shard-1.json: the Kubernetes job writes it beside the shard outputs',
+    'Sweeps and plans',
+  ),
   flag(
     'a --vary range that is not one',
     ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'],

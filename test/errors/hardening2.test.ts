@@ -1,7 +1,7 @@
 // The second hardening round: each case with the input that showed it. In-process (`sim`)
 // where the message is all there is to check.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Job } from 'kubernetes-models/batch/v1';
@@ -308,5 +308,101 @@ describe('sim sweep --emit sizes memory from the points a shard and the merge ho
     );
     expect(merged.stderr).toBe('');
     expect(merged.status).toBe(0);
+  });
+});
+
+describe("the emitted merge names the shards' folder, not every shard file", () => {
+  it('Kubernetes: the merge command is as long for 2,000 shards as for 2, and its container can start (it was 158 kB: E2BIG)', async () => {
+    const script = async (shards: number) => {
+      const r = await sim(
+        'sweep',
+        scenario,
+        '--vary',
+        `seed=1..${shards}`,
+        '--emit',
+        'kubernetes',
+        '--shards',
+        String(shards),
+        '--image',
+        'sim:1',
+      );
+      expect(r.err).toBe('');
+      return JSON.parse(r.out).items[3].spec.template.spec.containers[0].command as string[];
+    };
+    const [few, many] = [await script(2), await script(2000)];
+    expect(many[2].length).toBe(few[2].length + 3);
+    // exec'd as the kubelet would (the script stops at once): one argument may be at most 128 kB.
+    const started = spawnSync(many[0], [many[1], `exit 0\n${many[2]}`]);
+    expect(started.error).toBeUndefined();
+    expect(started.status).toBe(0);
+  });
+
+  it('Slurm: 1,001 shards in a folder of a long path submit their merge (sbatch said "Argument list too long")', async () => {
+    const long = join(dir, 'a'.repeat(60), 'b'.repeat(60));
+    const bin = join(dir, 'fake-sbatch');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'sbatch'), '#!/bin/sh\necho 42\n');
+    chmodSync(join(bin, 'sbatch'), 0o755);
+    const r = await sim(
+      'sweep',
+      scenario,
+      '--vary',
+      'seed=1..1001',
+      '--emit',
+      'slurm',
+      '--shards',
+      '1001',
+      '--json',
+      join(long, 'study.json'),
+    );
+    expect(r.err).toBe('');
+    expect(r.out).toContain(`--wrap "$SIM "'merge ${join(long, 'study.shards')} --json ${join(long, 'study.json')}'\n`);
+    const file = join(dir, 'long.sbatch');
+    writeFileSync(file, r.out);
+    const run = spawnSync('bash', [file], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('sim merge FOLDER merges its shard-<i>.json files, in the order of i, and nothing else in it', async () => {
+    const folder = join(dir, 'eleven.shards');
+    mkdirSync(folder);
+    for (let i = 0; i < 11; i++)
+      expect(
+        (
+          await sim(
+            'sweep',
+            scenario,
+            '--vary',
+            'seed=1..11',
+            '--shard-index',
+            String(i),
+            '--shards',
+            '11',
+            '--json',
+            join(folder, `shard-${i}.json`),
+          )
+        ).code,
+      ).toBe(0);
+    writeFileSync(join(folder, 'shard-3.log'), 'a log');
+    writeFileSync(join(folder, 'merge.txt'), 'a table');
+    const whole = await sim('sweep', scenario, '--vary', 'seed=1..11', '--json');
+    const merged = await sim('merge', folder, '--json');
+    expect(merged.err).toBe('');
+    expect(merged.out).toBe(whole.out);
+    // The order of i, as a message naming two shows.
+    // (Read in the order of the names, shard-12 would come before shard-2.)
+    writeFileSync(join(folder, 'shard-12.json'), readFileSync(join(folder, 'shard-2.json')));
+    refused(await sim('merge', folder), `${join(folder, 'shard-12.json')}: point 2 is also in ${join(folder, 'shard-2.json')}`);
+    const empty = join(dir, 'empty.shards');
+    mkdirSync(empty);
+    refused(await sim('merge', empty), `${empty}: a folder without shard-<i>.json files in it`);
+  });
+
+  it('--emit kubernetes refuses a --json named as a shard output, which its merge would take for one', async () => {
+    refused(
+      await sim('sweep', scenario, '--vary', 'seed=1..4', '--emit', 'kubernetes', '--shards', '2', '--json', 'shard-1.json'),
+      '--json shard-1.json: the Kubernetes job writes it beside the shard outputs (shard-<i>.json)',
+    );
   });
 });
