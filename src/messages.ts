@@ -27,6 +27,29 @@ export const inputLimit = (limit: number) =>
   limit % 1048576 === 0 ? `the ${limit / 1048576} MB limit` : `the limit of ${limit} byte${limit === 1 ? '' : 's'}`;
 export const inputTooLarge = (size: number | undefined, limit: number) =>
   `${size === undefined ? '' : `${size} bytes, `}larger than ${inputLimit(limit)} (SIM_MAX_INPUT_MB raises it)`;
+/**
+ * A shard file over the input-size limit: sim merge reads one laid out as sim sweep --json
+ * writes it, point by point (src/cli/readShard.ts); `why` says where this one is not.
+ */
+export const largeShard = (size: number, limit: number, why: string) =>
+  `${size} bytes, larger than ${inputLimit(limit)} (SIM_MAX_INPUT_MB raises it), which a shard passes only laid out as sim sweep --json writes one (it is then read point by point): ${why}`;
+export const largeShardStart = '"{" on the first line and "sweep" on the second, as a shard begins';
+export const largeShardNoPoints = (limit: number) => `no line "  "points": [" within its first ${limit} bytes, where a shard's header ends`;
+export const largeShardPointStart = '"    {" (a point) or "  ]" (the end of the points)';
+export const largeShardPointsEnd = '"  ]" (the end of the points) after the last point';
+export const largeShardAfterPoint = '"," or a line break after a point\'s closing "}"';
+export const largeShardTooManyPoints = (most: number) =>
+  `more points than the ${most} of the sweep (not a file written by sim sweep --json, or edited since)`;
+export const largeShardPointTooLong = (limit: number) =>
+  `no line "    }" closing the point within ${limit} bytes (a point sim sweep writes is a few kB)`;
+export const largeShardTail = (limit: number) =>
+  `more than ${limit} bytes after the points, where a shard has its closing "}" (and an interrupted one the list of its points missing)`;
+/** sim merge of a folder without a shard in it. */
+export const noShardFiles =
+  'a folder without shard-<i>.json files in it (the names the jobs of sim sweep --emit give the shards): name the shard files, or the folder that holds them';
+/** --emit kubernetes with --json or --csv named as a shard output, beside which the job writes it. */
+export const namedAsShard =
+  'the Kubernetes job writes it beside the shard outputs (shard-<i>.json), whose folder its merge reads, and it would be taken for one: give it another name';
 /** The smallest SIM_MAX_INPUT_MB: about one byte (1 MB is 1048576 bytes); less rounds to a limit of 0 bytes. */
 export const MIN_INPUT_MB = 0.000001;
 export const inputLimitTooSmall = 'a number of megabytes >= 0.000001 (1 byte; 1 MB is 1048576 bytes)';
@@ -211,6 +234,18 @@ export const tooManyRuns = (
  */
 export const slurmArrayTooLarge = (shards: number, maxArraySize: number, points: number) =>
   `--emit slurm puts the shards in one job array (--array=0-${shards - 1}), and Slurm's MaxArraySize, ${maxArraySize} unless slurm.conf raises it, allows the indices 0 to ${maxArraySize - 1}: sbatch would refuse it ("Invalid job array specification"). Give --shards ${maxArraySize} or fewer: each shard then runs at most ${Math.ceil(points / maxArraySize)} of the ${points} points, and the merged sweep is the same`;
+/**
+ * --emit kubernetes with more shards than an Indexed Job takes: its parallelism (and its
+ * maxFailedIndexes), both the shard count, at most 100000 (the API server's validation).
+ */
+export const indexedJobTooLarge = (shards: number, max: number, points: number) =>
+  `--emit kubernetes runs the shards as one Indexed Job (completions, parallelism and maxFailedIndexes ${shards}), and the API server refuses an Indexed Job's parallelism and maxFailedIndexes beyond ${max} ("must be less than or equal to ${max}"): kubectl apply would fail. Give --shards ${max} or fewer: each shard then runs at most ${Math.ceil(points / max)} of the ${points} points, and the merged sweep is the same`;
+/** sim fit with more --free fields than a simplex search can be expected to fit (MAX_FIT_FREE). */
+export const tooManyFreeFields = (n: number, max: number) =>
+  `${n} fields; at most ${max}: a simplex search has taken about 130 evaluations a field to converge, and --max-evaluations allows at most 10000 (each simulating every measured configuration). Fit the fields that matter; give the others with --set`;
+/** sim fit --max-evaluations below the n + 1 evaluations of the search's starting simplex. */
+export const evaluationsBelowSimplex = (free: number) =>
+  `a simplex search starts with ${free + 1} evaluations (the starting values, then ${free === 1 ? 'the --free field' : `each of the ${free} --free fields`} moved once), counted in --max-evaluations: give --max-evaluations ${free + 1} or more, or fewer --free fields`;
 export const sweepInterrupted = (kept: number, missing: number, total: number, where: string) =>
   `interrupted: ${kept} point${kept === 1 ? '' : 's'} finished and kept (${where}); ${missing} of ${total} missing: run the sweep again to complete it`;
 export const sweepMissing = (missing: number, total: number) =>

@@ -22,7 +22,9 @@ export function readScenarioJson(path: string): unknown {
 /**
  * The largest input file read (scenarios, hey outputs, shards): 10 MB, far above the
  * largest real one, and settable with SIM_MAX_INPUT_MB. A larger file, or a device
- * without end (/dev/zero), is refused before it is parsed, so it cannot take the memory.
+ * without end (/dev/zero), is refused before it is parsed, so it cannot take the memory;
+ * but a shard over it, laid out as sim sweep --json writes one, is read point by point
+ * (readShard.ts): a shard of a large grid is over it by its points alone.
  */
 export const DEFAULT_MAX_INPUT_MB = 10;
 
@@ -113,7 +115,7 @@ function utf16Order(b: Buffer): 'LE' | 'BE' | undefined {
 }
 
 /** The offset of the first byte that does not begin or continue a UTF-8 character (the text is known not to be UTF-8). */
-function firstNonUtf8(b: Buffer): number {
+export function firstNonUtf8(b: Buffer): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i];

@@ -6,7 +6,7 @@
 //   - an Indexed Job (completionMode: Indexed), one completion per shard, each running
 //     `sim sweep --shard auto --shards N` (JOB_COMPLETION_INDEX is its shard, 0-based);
 //   - a merge Job that waits until every shard's output is on the volume, merges them
-//     into the volume (the table beside, merge.txt) and prints the merged JSON, alone:
+//     (sim merge of the folder: its shard-<i>.json files) into the volume (the table beside, merge.txt) and prints the merged JSON, alone:
 //     `kubectl logs job/NAME-merge` (stdout and stderr mixed) is the file's bytes.
 // The container image must hold `sim` on its PATH (--image; docs/cluster.md has one).
 import { basename } from 'node:path';
@@ -51,8 +51,14 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
   if (file.startsWith('..'))
     throw new UserError(`--emit kubernetes: ${p.scenarioPath}: a file name starting with ".." cannot be mounted in a pod; rename the file`);
   const labels = { 'app.kubernetes.io/name': 'gunicorn-sim', 'gunicorn-sim/sweep': name };
-  const memory = `${p.resources.memoryMb}Mi`;
-  const resources = { requests: { cpu: '1', memory }, limits: { memory } };
+  const r = p.resources;
+  const resources = (memoryMb: number) => {
+    const memory = `${memoryMb}Mi`;
+    return { requests: { cpu: '1', memory }, limits: { memory } };
+  };
+  // Node's heap for the points a process holds, where Node's own (half the container's memory) would not hold them.
+  const heap = (heapMb: number | undefined) =>
+    heapMb === undefined ? {} : { env: [{ name: 'NODE_OPTIONS', value: `--max-old-space-size=${heapMb}` }] };
   const volumes = [
     { name: 'scenario', configMap: { name: `${name}-scenario`, items: [{ key: SCENARIO_KEY, path: file }] } },
     { name: 'results', persistentVolumeClaim: { claimName: `${name}-results` } },
@@ -74,21 +80,25 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
     '--jobs',
     '1',
   ].join(' ');
-  const shardFiles = Array.from({ length: p.shards }, (_, i) => `${out}/shard-${i}.json`);
   const jsonName = basename(p.json);
+  // The same length for any number of shards: a list of them made the command longer than
+  // one argument may be past 1,600 shards (128 kB), and the Job past what the API server takes.
   const mergeScript = [
-    `for f in ${shardFiles.join(' ')}; do`,
-    '  until [ -f "$f" ]; do sleep 10; done',
+    'i=0',
+    `while [ "$i" -lt ${p.shards} ]; do`,
+    `  until [ -f ${out}/shard-$i.json ]; do sleep 10; done`,
+    '  i=$((i + 1))',
     'done',
-    `sim merge ${shardFiles.join(' ')} --json ${out}/${q(jsonName)}${p.csv === undefined ? '' : ` --csv ${out}/${q(basename(p.csv))}`} > ${out}/merge.txt`,
+    `sim merge ${out} --json ${out}/${q(jsonName)}${p.csv === undefined ? '' : ` --csv ${out}/${q(basename(p.csv))}`} > ${out}/merge.txt`,
     `cat ${out}/${q(jsonName)}`,
   ].join('\n');
   const header = describeJob(p, `sim sweep ... --emit kubernetes --shards ${p.shards}`).join(' ');
-  const container = (command: string) => ({
+  const container = (command: string, memoryMb: number, heapMb: number | undefined) => ({
     name: 'sim',
     image,
     command: ['sh', '-c', command],
-    resources,
+    ...heap(heapMb),
+    resources: resources(memoryMb),
     volumeMounts,
   });
   return {
@@ -105,7 +115,7 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
         metadata: { name: `${name}-results`, labels },
-        spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } },
+        spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: `${r.storageGi}Gi` } } },
       },
       {
         apiVersion: 'batch/v1',
@@ -118,12 +128,14 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
           // A failed shard is retried alone, twice; the others go on.
           backoffLimitPerIndex: 2,
           maxFailedIndexes: p.shards,
-          activeDeadlineSeconds: p.resources.timeSeconds * 3,
+          activeDeadlineSeconds: r.timeSeconds * 3,
           template: {
             metadata: { labels },
             spec: {
               restartPolicy: 'Never',
-              containers: [container(`mkdir -p ${out} && exec ${sweep} --json ${out}/shard-$JOB_COMPLETION_INDEX.json`)],
+              containers: [
+                container(`mkdir -p ${out} && exec ${sweep} --json ${out}/shard-$JOB_COMPLETION_INDEX.json`, r.memoryMb, r.heapMb),
+              ],
               volumes,
             },
           },
@@ -136,10 +148,10 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
         spec: {
           completions: 1,
           backoffLimit: 2,
-          activeDeadlineSeconds: p.resources.timeSeconds * 3 + 600,
+          activeDeadlineSeconds: r.timeSeconds * 3 + r.merge.timeSeconds,
           template: {
             metadata: { labels },
-            spec: { restartPolicy: 'Never', containers: [container(mergeScript)], volumes },
+            spec: { restartPolicy: 'Never', containers: [container(mergeScript, r.merge.memoryMb, r.merge.heapMb)], volumes },
           },
         },
       },

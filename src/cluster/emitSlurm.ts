@@ -11,11 +11,12 @@ export function slurmScript(p: JobPlan): string {
   const q = shellQuote;
   const r = p.resources;
   const job = `sim-${p.name}`.replace(/[^\w.-]/g, '_');
-  const files = Array.from({ length: p.shards }, (_, i) => q(`${p.shardDir}/shard-${i}.json`)).join(' ');
   const sweep = ['sweep', q(p.scenarioPath), ...p.sweepFlags.map(q), '--shard', 'auto', '--shards', String(p.shards), '--jobs', '1'].join(
     ' ',
   );
-  const merge = `merge ${files} --json ${q(p.json)}${p.csv === undefined ? '' : ` --csv ${q(p.csv)}`}`;
+  // The folder, not its files: 1,001 paths of 136 characters were past the 128 kB one
+  // argument (sbatch's --wrap) may be, and the merge was never submitted.
+  const merge = `merge ${q(p.shardDir)} --json ${q(p.json)}${p.csv === undefined ? '' : ` --csv ${q(p.csv)}`}`;
   const command = [
     'sim',
     'sweep',
@@ -62,7 +63,13 @@ SIM=\${SIM:-sim}
 OUT=${q(p.shardDir)}
 
 if [ -n "\${SLURM_ARRAY_TASK_ID:-}" ]; then
-  # A task of the array: one shard. --shards: a task rerun alone (--array=2) is still shard 2 of ${p.shards}.
+  # A task of the array: one shard. --shards: a task rerun alone (--array=2) is still shard 2 of ${p.shards}.${
+    r.heapMb === undefined
+      ? ''
+      : `
+  # Node's heap for the points the shard holds (Node by itself takes half the memory it may use).
+  export NODE_OPTIONS="--max-old-space-size=${r.heapMb}\${NODE_OPTIONS:+ $NODE_OPTIONS}"`
+  }
   exec $SIM ${sweep} --json "$OUT/shard-$SLURM_ARRAY_TASK_ID.json"
 fi
 
@@ -88,8 +95,8 @@ fi
 # The merged file is written anew: with --wait, its absence says the merge did not run.
 rm -f ${q(p.json)}
 echo "merge: $(if [ \${#wait[@]} -gt 0 ]; then echo 'waiting for it'; else echo submitted; fi)"
-sbatch "\${dependency[@]}" "\${wait[@]}" --job-name=${job}-merge --cpus-per-task=1 --mem=${r.memoryMb}M --time=0:10:00 \\
-  --output=${q(`${logPattern(p.shardDir)}/merge.log`)} --wrap "$SIM "${q(merge)}
+sbatch "\${dependency[@]}" "\${wait[@]}" --job-name=${job}-merge --cpus-per-task=1 --mem=${r.merge.memoryMb}M --time=${clock(r.merge.timeSeconds)} \\
+  --output=${q(`${logPattern(p.shardDir)}/merge.log`)} --wrap "${r.merge.heapMb === undefined ? '' : `NODE_OPTIONS=--max-old-space-size=${r.merge.heapMb} `}$SIM "${q(merge)}
 if [ \${#wait[@]} -gt 0 ] && [ ! -f ${q(p.json)} ]; then
   # (A merge cancelled because a shard failed leaves sbatch --wait's status at 0.)
   echo "$0: no "${q(p.json)}": a shard or the merge failed; see the logs in $OUT" >&2

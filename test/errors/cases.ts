@@ -614,6 +614,12 @@ export const ERROR_CASES: ErrorCase[] = [
     ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--max-evaluations', '1e9'],
     '--max-evaluations 1e9: expected at most 10000 (each evaluation simulates every measured configuration',
   ),
+  // Hardening 2: the starting simplex's n + 1 evaluations were spent whatever it said.
+  flag(
+    'a fit allowed fewer evaluations than its starting simplex (hardening 2)',
+    ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--max-evaluations', '1'],
+    '--max-evaluations 1: a simplex search starts with 2 evaluations',
+  ),
   // Issue 17, item 9: was an internal error, and a silently dropped override.
   flag(
     "--set of a list's length (item 9)",
@@ -748,10 +754,31 @@ export const ERROR_CASES: ErrorCase[] = [
     "--shards 2000: --emit slurm puts the shards in one job array (--array=0-1999), and Slurm's MaxArraySize",
     'Sweeps and plans',
   ),
+  // Hardening 2: kubectl apply failed on it (parallelism beyond 100000).
+  flag(
+    'a Kubernetes Indexed Job beyond 100000 shards (hardening 2)',
+    ['sweep', 'scenario.json', '--vary', 'seed=1..50001', '--vary', 'server.workers=1,2', '--emit', 'kubernetes', '--shards', '100001'],
+    '--shards 100001: --emit kubernetes runs the shards as one Indexed Job',
+    'Sweeps and plans',
+  ),
+  // Hardening 2: its merge reads the folder of the shard outputs, beside which it is written.
+  flag(
+    'a Kubernetes --json named as a shard output (hardening 2)',
+    ['sweep', 'scenario.json', '--vary', 'seed=1..4', '--emit', 'kubernetes', '--shards', '2', '--json', 'shard-1.json'],
+    '--json shard-1.json: the Kubernetes job writes it beside the shard outputs',
+    'Sweeps and plans',
+  ),
   flag(
     'a --vary range that is not one',
     ['sweep', 'scenario.json', '--vary', 'server.workers=1..x'],
     '--vary server.workers=1..x',
+    'Sweeps and plans',
+  ),
+  // Hardening 2: was "--set app.steps[x=1: ...", naming a --set never typed.
+  flag(
+    'a --vary path that is not one (hardening 2)',
+    ['sweep', 'scenario.json', '--vary', 'app.steps[x=1'],
+    '--vary app.steps[x=1: "app.steps[x" is not a field path',
     'Sweeps and plans',
   ),
   flag(

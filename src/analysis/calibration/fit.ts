@@ -14,6 +14,7 @@
 // objective; it stops once a restart brings no improvement.
 import { simulate } from '../../model/system.js';
 import { summarize, type RunSummary } from '../../report/summary.js';
+import * as msg from '../../messages.js';
 import { UserError, formatPath } from '../../scenario/errors.js';
 import { validateScenario } from '../../scenario/load.js';
 import { applyOverride, parseFieldPath, parseSetExpression, type Override } from '../../scenario/overrides.js';
@@ -78,11 +79,26 @@ const MAX_RESTARTS = 3;
 export const MAX_FIT_EVALUATIONS = 10_000;
 export const FIT_EVALUATIONS_WHY =
   'each evaluation simulates every measured configuration, and a fit converges in hundreds: more would run for hours';
+/**
+ * The most --free fields: a simplex search of n fields starts with n + 1 evaluations and has
+ * taken about 130 a field to converge (eighteen fields: about 2,300, above), so past 64 it
+ * could not be expected to converge within MAX_FIT_EVALUATIONS; and its simplex holds
+ * (n + 1) x n values. Any number was taken: the starting simplex alone of 10,000 fields was
+ * 10,001 simulations of every measured configuration, whatever --max-evaluations said.
+ */
+export const MAX_FIT_FREE = 64;
 
 export function fit(raw: unknown, runs: readonly MeasuredRun[], sets: readonly string[], options: FitOptions, source: string): FitResult {
   if (options.free.length === 0)
     throw new UserError('sim fit: name the free parameters: --free database.forkTime,database.backendStartTime');
   if (runs.length === 0) throw new UserError('sim fit: give at least one hey output to fit to');
+  if (options.free.length > MAX_FIT_FREE)
+    throw new UserError(`--free ${msg.abbreviate(options.free.join(','))}: ${msg.tooManyFreeFields(options.free.length, MAX_FIT_FREE)}`);
+  // The starting simplex is n + 1 evaluations, counted in the search's --max-evaluations: it
+  // was spent whatever --max-evaluations said.
+  const maxEvaluations = options.maxEvaluations ?? 400;
+  if (maxEvaluations < options.free.length + 1)
+    throw new UserError(`--max-evaluations ${maxEvaluations}: ${msg.evaluationsBelowSimplex(options.free.length)}`);
   // app.steps[1].time and app.steps.1.time are one field: compared as written the same way.
   const fields = options.free.map((p) => formatPath(parseFieldPath(p, `--free ${p}`)));
   const twice = options.free.find((_, i) => fields.indexOf(fields[i]) !== i);
@@ -134,7 +150,7 @@ export function fit(raw: unknown, runs: readonly MeasuredRun[], sets: readonly s
       step: x.map(() => Math.log(2)),
       xTolerance: 1e-4,
       fTolerance: 1e-12,
-      maxEvaluations: options.maxEvaluations ?? 400,
+      maxEvaluations,
     });
     evaluations += r.evaluations;
     converged = r.converged;

@@ -8,7 +8,9 @@
 // reflection through the centroid of the others (stretched further when that helps,
 // pulled back when it does not), and shrunk toward the best point when nothing helps.
 // It stops when the objective values of the simplex differ by less than `fTolerance`
-// and its points by less than `xTolerance`, or after `maxEvaluations`.
+// and its points by less than `xTolerance`, or before a step would take it past
+// `maxEvaluations`, which counts the n + 1 evaluations of the starting simplex too (it
+// must be at least n + 1): a step's evaluations (a shrink's n) went past it before.
 
 export interface NelderMeadOptions {
   /** Initial step along each axis (the simplex's size). */
@@ -31,6 +33,8 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
   const fTol = options.fTolerance ?? 1e-10;
   const xTol = options.xTolerance ?? 1e-6;
   const maxEvaluations = options.maxEvaluations ?? 200 * n;
+  if (!(maxEvaluations >= n + 1))
+    throw new RangeError(`nelderMead: maxEvaluations ${maxEvaluations} is less than the ${n + 1} of the starting simplex`);
   let evaluations = 0;
   const evaluate = (x: number[]): number => {
     evaluations++;
@@ -61,7 +65,13 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
 
     const reflected = toward(-1);
     const vr = evaluate(reflected);
+    // No evaluation left after a step: the loop's top returns the best point.
+    const spent = () => evaluations >= maxEvaluations;
     if (vr < best.v) {
+      if (spent()) {
+        simplex[n] = { x: reflected, v: vr };
+        continue;
+      }
       const expanded = toward(-2);
       const ve = evaluate(expanded);
       simplex[n] = ve < vr ? { x: expanded, v: ve } : { x: reflected, v: vr };
@@ -71,6 +81,8 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
       simplex[n] = { x: reflected, v: vr };
       continue;
     }
+    // (The reflection is no better than the best point, which is what is returned.)
+    if (spent()) continue;
     // Contract: outside when the reflection beat the worst point, inside otherwise.
     const outside = vr < worst.v;
     const contracted = toward(outside ? -0.5 : 0.5);
@@ -79,6 +91,8 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
       simplex[n] = { x: contracted, v: vc };
       continue;
     }
+    // A shrink evaluates the n points other than the best.
+    if (maxEvaluations - evaluations < n) return { x: best.x, value: best.v, evaluations, converged: false };
     simplex = simplex.map((p, j) => {
       if (j === 0) return p;
       const x = p.x.map((xi, i) => best.x[i] + 0.5 * (xi - best.x[i]));

@@ -160,8 +160,9 @@ export function pointScenarios(raw: unknown, axes: readonly Axis[], source: stri
   const axisOf = (path: string) => writtenAt(axes.find((a) => a.paths.includes(path))!);
   const paths = axes.flatMap((a) => a.paths);
   const labels = new Map(paths.map((path) => [path, axisOf(path)]));
-  // The keys each path names, as --set reads them; a path --set refuses is read again at
-  // each point, which refuses it with the value in the message, as before.
+  // The keys each path names, as --set reads them. parseVary refuses a path that is not one,
+  // naming the --vary (or the file's sweep.vary item); an axis made elsewhere with such a
+  // path is read again at each point, which refuses it with the value in the message.
   const keysOf = new Map<string, readonly (string | number)[] | undefined>();
   for (const path of paths) {
     let keys: readonly (string | number)[] | undefined;

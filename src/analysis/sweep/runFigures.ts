@@ -1,6 +1,6 @@
 // One run reduced to the figures a sweep reports: small, plain and structured-cloneable,
 // so a worker thread can send it back. Everything is in seconds (hey's unit).
-import { simulate } from '../../model/system.js';
+import { simulate, type RunResult } from '../../model/system.js';
 import { summarize } from '../../report/summary.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { bottleneck } from '../plan/bottleneck.js';
@@ -53,7 +53,11 @@ export interface RunTask {
 
 export function runFigures(task: RunTask): RunFigures {
   const { scenario, name } = task;
-  const result = simulate(scenario, { speedIndex: task.speedIndex });
+  return figuresOf(scenario, simulate(scenario, { speedIndex: task.speedIndex }), name);
+}
+
+/** The figures of a run already simulated (sim sweep --emit sizes a point's JSON from its probe's). */
+export function figuresOf(scenario: Scenario, result: RunResult, name: string): RunFigures {
   const s = summarize(result, name, scenario.seed);
   const perSecond = (n: number) => (s.summary.total > 0 ? n / s.summary.total : 0);
   let ok = 0;

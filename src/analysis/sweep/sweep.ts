@@ -96,6 +96,26 @@ export function heaviestPoint(def: SweepDefinition): PreparedPoint {
   return requests(last!) >= requests(first!) ? last! : first!;
 }
 
+/**
+ * The bytes a point of the grid takes in a sweep's JSON as sim sweep --json writes it (and
+ * about what a shard or the merge holds of it until it ends), figured from one run of the
+ * point `prepared` (its figures standing for every replication) with each --vary's longest
+ * value in place of the point's own: sim sweep --emit sizes the memory of the shards and of
+ * the merge from it (cluster/jobPlan.ts).
+ */
+export function pointBytes(def: SweepDefinition, prepared: PreparedPoint, run: RunFigures): number {
+  const values: Record<string, SweepValue> = {};
+  for (const axis of def.axes) {
+    let longest = axis.values[0];
+    for (const v of axis.values) if (JSON.stringify(v).length > JSON.stringify(longest).length) longest = v;
+    for (const path of axis.paths) values[path] = longest;
+  }
+  const point = { index: gridSize(def.axes) - 1, values };
+  const result = aggregatePoint(point, seriesOf(point, def), prepared.scenario, Array(def.replications).fill(run));
+  // As sweepJson writes it: indented by 4, and a comma and a line break after it.
+  return Buffer.byteLength(`    ${JSON.stringify(result, null, 2).replace(/\n/g, '\n    ')},\n`);
+}
+
 export interface SweepOptions extends RunnerOptions {
   shard?: Shard;
   /** Called with each point as it completes, in any order, with its scenario (which the output leaves out). */

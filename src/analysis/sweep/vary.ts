@@ -10,7 +10,7 @@
 // One expression is one axis of the grid; the fields of an axis move in lockstep.
 import * as msg from '../../messages.js';
 import { UserError } from '../../scenario/errors.js';
-import { jsonAsInFile } from '../../scenario/overrides.js';
+import { jsonAsInFile, parseFieldPath } from '../../scenario/overrides.js';
 
 export type SweepValue = number | string | boolean | { [key: string]: unknown } | unknown[];
 
@@ -41,6 +41,10 @@ export function parseVary(expression: string): Axis {
   for (const p of paths) {
     if (p === '' || p.split('.').some((k) => k === ''))
       throw fail(`"${expression.slice(0, eq)}" is not a list of field paths such as server.workers`);
+    // Read as --set reads a path, but named by the --vary typed: a malformed one
+    // (app.steps[x) was refused at the first point as "--set app.steps[x=1: ...", a --set
+    // nobody typed.
+    parseFieldPath(p, `--vary ${expression}`);
   }
   if (new Set(paths).size !== paths.length) throw fail('a field is named twice');
   const text = expression.slice(eq + 1).trim();

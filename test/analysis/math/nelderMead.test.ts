@@ -19,7 +19,27 @@ describe('nelderMead', () => {
   it('says when it ran out of evaluations instead of converging', () => {
     const r = nelderMead(([x]) => (x - 100) ** 2, [0], { step: [1], maxEvaluations: 10 });
     expect(r.converged).toBe(false);
-    expect(r.evaluations).toBeLessThanOrEqual(12);
+    expect(r.evaluations).toBeLessThanOrEqual(10);
+  });
+
+  // Hardening 2: a step's evaluations (a shrink's n) went past maxEvaluations, and the
+  // starting simplex's n + 1 were spent whatever it said.
+  it('never spends more than maxEvaluations, whatever the step it stops at', () => {
+    for (let n = 1; n <= 6; n++) {
+      // A bowl seen through a staircase: flat stretches make it contract and shrink often.
+      const f = (x: number[]) => x.reduce((s, v, i) => s + (i + 1) * Math.floor(Math.abs(v - i) * 4) ** 2, 0);
+      const start = Array.from({ length: n }, () => 3);
+      for (let max = n + 1; max <= n + 40; max++) {
+        const r = nelderMead(f, start, { step: start.map(() => 1), maxEvaluations: max });
+        expect(r.evaluations).toBeLessThanOrEqual(max);
+        expect(f(r.x)).toBe(r.value);
+      }
+    }
+  });
+
+  it('refuses a budget smaller than its starting simplex', () => {
+    expect(() => nelderMead(([x, y]) => x + y, [0, 0], { step: [1, 1], maxEvaluations: 2 })).toThrow(RangeError);
+    expect(nelderMead(([x, y]) => x + y, [0, 0], { step: [1, 1], maxEvaluations: 3 }).evaluations).toBe(3);
   });
 
   it('treats NaN as worse than anything, so it walks away from it', () => {
