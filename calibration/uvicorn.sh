@@ -73,7 +73,7 @@ fi
 if [[ uvicorn-4x10-query =~ $ONLY ]]; then
   uvicorn_up pool 4
   for c in 10 50 100 200; do measure "4x10-query-c$c" "$REPEATS" -n 2000 -c "$c" -t 0 "$URL/query"; done
-  for c in 50 200; do measure "4x10-sleep-c$c" "$REPEATS" -n 2000 -c "$c" -t 0 "$URL/sleep"; done
+  for c in ${SLEEP_C:-50 200}; do measure "4x10-sleep-c$c" "$REPEATS" -n 2000 -c "$c" -t 0 "$URL/sleep"; done
   gunicorn_down
 fi
 # A def endpoint: FastAPI's threadpool (40 threads) in one worker, 50 ms of blocking each.
