@@ -12,7 +12,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 TAG="${1:-}"
-case "$TAG" in '' | */* | .*) say "give a TAG (results/accept-split-TAG/), a name without /"; exit 2 ;; esac
+result_tag "$TAG" results/accept-split-TAG/
 ROUNDS="${ROUNDS:-5}"
 whole_count ROUNDS
 OUT="$HERE/results/accept-split-$TAG"

@@ -10,7 +10,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 TAG="${1:-}"
-case "$TAG" in '' | */* | .*) say "give a TAG (results/gil-handoff-TAG.txt), a name without /"; exit 2 ;; esac
+result_tag "$TAG" results/gil-handoff-TAG.txt
 ROUNDS="${ROUNDS:-5}"
 SECONDS_RUN="${SECONDS_RUN:-3}"
 whole_count ROUNDS

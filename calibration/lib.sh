@@ -43,6 +43,12 @@ whole_count() {
   case "${!1}" in '' | *[!0-9]* | 0) say "$1 must be a positive whole number, not '${!1}'"; exit 2 ;; esac
 }
 
+# result_tag TAG WHERE: TAG names results (WHERE, e.g. results/run-seconds-TAG/): not empty,
+# no /, not hidden; or the script stops with exit 2 before it starts anything.
+result_tag() {
+  case "$1" in '' | */* | .*) say "give a TAG ($2), a name without /"; exit 2 ;; esac
+}
+
 # --- The Debian packages ---------------------------------------------------------------
 
 missing_packages() {

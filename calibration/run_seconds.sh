@@ -11,7 +11,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 TAG="${1:-}"
-case "$TAG" in '' | */* | .*) say "give a TAG (results/run-seconds-TAG/), a name without /"; exit 2 ;; esac
+result_tag "$TAG" results/run-seconds-TAG/
 ROUNDS="${ROUNDS:-3}"
 whole_count ROUNDS
 OUT="$HERE/results/run-seconds-$TAG"

@@ -4,13 +4,14 @@
 // or a hand-made input. Every `sim` process runs with a small heap and a timeout, so a
 // regression fails the test rather than taking the machine's memory.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, openSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { sim } from '../sim.js';
+import { scratchScenario, simProcess } from './refusal.js';
 import { startSiteServer, type RunningSite } from '../../src/cli/siteServer.js';
 import { withoutCosts } from '../helpers.js';
 
@@ -19,17 +20,8 @@ import { withoutCosts } from '../helpers.js';
 // busy 2-core machine. Each process's own timeout and heap are the ceilings that matter.
 vi.setConfig({ testTimeout: 120_000 });
 
-const dir = mkdtempSync(join(tmpdir(), 'sim-hardening-'));
-const scenario = join(dir, 'scenario.json');
-const base = {
-  description: 'hardening',
-  client: { requests: 20, concurrency: 5 },
-  server: { workerClass: 'gevent', workers: 2 },
-  app: { steps: [{ kind: 'sleep', time: '20ms' }] },
-};
-writeFileSync(scenario, JSON.stringify(base, null, 2));
+const { dir, scenario, base } = scratchScenario('hardening');
 
-/** `sim` as a process, with a 256 MB heap and 60 s at most: a crash or a runaway shows as a failure. */
 /** A scenario `sim fit` can fit: a connect per request, its fork and start-up as delays. */
 const fitScenario = {
   description: 'fit',
@@ -38,16 +30,6 @@ const fitScenario = {
   app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 1 }, { kind: 'dbClose' }] },
   database: { forkTime: 0.002, backendStartTime: 0.01 },
 };
-
-function simProcess(argv: string[], options: { env?: Record<string, string>; stdout?: number | 'pipe' } = {}) {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=256', 'bin/sim.js', ...argv], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
-  });
-  return { code: r.status, out: r.stdout ?? '', err: r.stderr };
-}
 
 /** A one-line message, no stack trace, exit 2. */
 function refused(r: { code: number | null; out: string; err: string }, names: string) {

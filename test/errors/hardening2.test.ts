@@ -1,8 +1,7 @@
 // The second hardening round: each case with the input that showed it. In-process (`sim`)
 // where the message is all there is to check.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Job } from 'kubernetes-models/batch/v1';
 import { describe, expect, it } from 'vitest';
@@ -14,25 +13,9 @@ import { loadSweep } from '../../src/cli/loadSweep.js';
 import { memoryFor, SHARD_MEMORY_MB } from '../../src/cluster/jobPlan.js';
 import { simulate } from '../../src/model/system.js';
 import { sim } from '../sim.js';
+import { refusedOnOneLine, scratchScenario } from './refusal.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sim-hardening2-'));
-const scenario = join(dir, 'scenario.json');
-const base = {
-  description: 'hardening2',
-  client: { requests: 20, concurrency: 5 },
-  server: { workerClass: 'gevent', workers: 2 },
-  app: { steps: [{ kind: 'sleep', time: '20ms' }] },
-};
-writeFileSync(scenario, JSON.stringify(base, null, 2));
-
-/** One line naming the problem, no stack trace, nothing on stdout, exit 2. */
-function refused(r: { code: number | null; out: string; err: string }, names: string) {
-  expect(r.err).toContain(names);
-  expect(r.err).not.toMatch(/internal error|\n\s+at |FATAL/);
-  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.out).toBe('');
-  expect(r.code).toBe(2);
-}
+const { dir, scenario, base } = scratchScenario('hardening2');
 
 describe('a malformed --vary path is named by the --vary typed', () => {
   const why = '"app.steps[x" is not a field path such as server.workers or app.steps[0].time';
@@ -43,11 +26,11 @@ describe('a malformed --vary path is named by the --vary typed', () => {
       ['plan', scenario, '--vary', 'app.steps[x=1', '--target-rps', '10', '--p99', '1s'],
     ]) {
       const r = await sim(...argv);
-      refused(r, `sim: --vary app.steps[x=1: ${why}`);
+      refusedOnOneLine(r, `sim: --vary app.steps[x=1: ${why}`);
       expect(r.err).not.toContain('--set');
     }
     // One path of several moved together.
-    refused(
+    refusedOnOneLine(
       await sim('sweep', scenario, '--vary', 'server.workers,app.steps]0=1,2'),
       '--vary server.workers,app.steps]0=1,2: "app.steps]0" is not a field path',
     );
@@ -57,7 +40,7 @@ describe('a malformed --vary path is named by the --vary typed', () => {
     const file = join(dir, 'swept.json');
     writeFileSync(file, JSON.stringify({ ...base, sweep: { vary: ['app.steps[x=1'] } }));
     const r = await sim('sweep', file);
-    refused(r, `${file}: at sweep.vary[0]: app.steps[x=1: ${why}`);
+    refusedOnOneLine(r, `${file}: at sweep.vary[0]: app.steps[x=1: ${why}`);
     expect(r.err).not.toContain('--set');
   });
 });
@@ -66,14 +49,14 @@ describe('sim sweep --emit kubernetes holds its shards to what an Indexed Job ta
   // (An axis holds at most 100000 values: two axes.)
   const grid = ['--vary', 'seed=1..50001', '--vary', 'server.workers=1,2'];
   it('refuses more than 100000 shards, before validating the grid (the API server refused the Job at kubectl apply)', async () => {
-    refused(
+    refusedOnOneLine(
       await sim('sweep', scenario, ...grid, '--emit', 'kubernetes', '--shards', '100001', '--image', 'sim:1'),
       `--shards 100001: --emit kubernetes runs the shards as one Indexed Job (completions, parallelism and maxFailedIndexes 100001), and the API server refuses an Indexed Job's parallelism and maxFailedIndexes beyond 100000 ("must be less than or equal to 100000"): kubectl apply would fail. Give --shards 100000 or fewer: each shard then runs at most 2 of the 100002 points, and the merged sweep is the same`,
     );
   });
 
   it('a grid of fewer points is refused at its points, as before', async () => {
-    refused(
+    refusedOnOneLine(
       await sim('sweep', scenario, '--vary', 'seed=1..5', '--emit', 'kubernetes', '--shards', '100001'),
       "--shards 100001: expected at most 5, the grid's points",
     );
@@ -88,7 +71,7 @@ describe('sim fit: the --free fields are bounded, and --max-evaluations counts t
 
   it(`refuses more than ${MAX_FIT_FREE} fields (any number was taken, the starting simplex alone n + 1 simulations)`, async () => {
     const r = await sim('fit', many, hey, '--free', fields(MAX_FIT_FREE + 1), '--max-evaluations', '1000');
-    refused(
+    refusedOnOneLine(
       r,
       `: ${MAX_FIT_FREE + 1} fields; at most ${MAX_FIT_FREE}: a simplex search has taken about 130 evaluations a field to converge`,
     );
@@ -96,7 +79,7 @@ describe('sim fit: the --free fields are bounded, and --max-evaluations counts t
   });
 
   it('refuses --max-evaluations below the starting simplex (it spent n + 1 evaluations whatever it said)', async () => {
-    refused(
+    refusedOnOneLine(
       await sim('fit', many, hey, '--free', fields(3), '--max-evaluations', '3'),
       '--max-evaluations 3: a simplex search starts with 4 evaluations (the starting values, then each of the 3 --free fields moved once), counted in --max-evaluations: give --max-evaluations 4 or more, or fewer --free fields',
     );
@@ -203,7 +186,7 @@ describe('sim merge reads a shard over the input-size limit, as sim sweep --json
       writeFileSync(file, text);
       const read = await withLimit(undefined, 'merge', file, '--json');
       const streamed = await withLimit(SMALL, 'merge', file, '--json');
-      refused(read, names);
+      refusedOnOneLine(read, names);
       expect(streamed).toEqual(read);
     });
   }
@@ -211,13 +194,13 @@ describe('sim merge reads a shard over the input-size limit, as sim sweep --json
   it('refuses a file over the limit that is not laid out as a shard, saying where', async () => {
     const compact = join(dir, 'compact.json');
     writeFileSync(compact, JSON.stringify(JSON.parse(readFileSync(shards[0], 'utf8'))));
-    refused(
+    refusedOnOneLine(
       await withLimit(SMALL, 'merge', compact),
       `${compact}:1:1: cannot read the shard: ${readFileSync(compact).length} bytes, larger than the limit of 2048 bytes (SIM_MAX_INPUT_MB raises it), which a shard passes only laid out as sim sweep --json writes one (it is then read point by point): expected "{" on the first line and "sweep" on the second, as a shard begins, got "{\\"sweep\\":{\\"scenario\\":\\"scenario\\",\\"digest\\"..."`,
     );
     const notJson = join(dir, 'log.txt');
     writeFileSync(notJson, 'x'.repeat(5000));
-    refused(
+    refusedOnOneLine(
       await withLimit(SMALL, 'merge', notJson),
       `${notJson}:1:1: cannot read the shard: 5000 bytes, larger than the limit of 2048 bytes`,
     );
@@ -225,12 +208,12 @@ describe('sim merge reads a shard over the input-size limit, as sim sweep --json
     const trailing = join(dir, 'trailing.json');
     writeFileSync(trailing, readFileSync(shards[0], 'utf8').replace(/\n {4}\}\n {2}\]/, '\n    },\n  ]'));
     const whole = await withLimit(undefined, 'merge', trailing);
-    refused(whole, 'not valid JSON: expected a value, got "]" (JSON allows no comma before a closing bracket)');
+    refusedOnOneLine(whole, 'not valid JSON: expected a value, got "]" (JSON allows no comma before a closing bracket)');
     expect(await withLimit(SMALL, 'merge', trailing)).toEqual(whole);
     // A line that is neither a point nor the end of the points.
     const odd = join(dir, 'odd.json');
     writeFileSync(odd, readFileSync(shards[0], 'utf8').replace('\n    },\n    {\n', '\n    },\n      {\n'));
-    refused(await withLimit(SMALL, 'merge', odd), 'expected "    {" (a point) or "  ]" (the end of the points), got "      {"');
+    refusedOnOneLine(await withLimit(SMALL, 'merge', odd), 'expected "    {" (a point) or "  ]" (the end of the points), got "      {"');
   });
 });
 
@@ -393,14 +376,14 @@ describe("the emitted merge names the shards' folder, not every shard file", () 
     // The order of i, as a message naming two shows.
     // (Read in the order of the names, shard-12 would come before shard-2.)
     writeFileSync(join(folder, 'shard-12.json'), readFileSync(join(folder, 'shard-2.json')));
-    refused(await sim('merge', folder), `${join(folder, 'shard-12.json')}: point 2 is also in ${join(folder, 'shard-2.json')}`);
+    refusedOnOneLine(await sim('merge', folder), `${join(folder, 'shard-12.json')}: point 2 is also in ${join(folder, 'shard-2.json')}`);
     const empty = join(dir, 'empty.shards');
     mkdirSync(empty);
-    refused(await sim('merge', empty), `${empty}: a folder without shard-<i>.json files in it`);
+    refusedOnOneLine(await sim('merge', empty), `${empty}: a folder without shard-<i>.json files in it`);
   });
 
   it('--emit kubernetes refuses a --json named as a shard output, which its merge would take for one', async () => {
-    refused(
+    refusedOnOneLine(
       await sim('sweep', scenario, '--vary', 'seed=1..4', '--emit', 'kubernetes', '--shards', '2', '--json', 'shard-1.json'),
       '--json shard-1.json: the Kubernetes job writes it beside the shard outputs (shard-<i>.json)',
     );

@@ -2,50 +2,23 @@
 // (`sim`) where the message is all there is to check; as a process where the environment or
 // a special file is the input.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_FIT_EVALUATIONS } from '../../src/analysis/calibration/fit.js';
 import { sim } from '../sim.js';
+import { refusedOnOneLine, scratchScenario, simProcess } from './refusal.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sim-leftovers-'));
-const scenario = join(dir, 'scenario.json');
-const base = {
-  description: 'leftovers',
-  client: { requests: 20, concurrency: 5 },
-  server: { workerClass: 'gevent', workers: 2 },
-  app: { steps: [{ kind: 'sleep', time: '20ms' }] },
-};
-writeFileSync(scenario, JSON.stringify(base, null, 2));
+const { dir, scenario, base } = scratchScenario('leftovers');
 const hey = 'test/fixtures/hey/patched-c10.r1.txt';
-
-/** `sim` as a process (the built CLI), with a 256 MB heap and 60 s at most. */
-function simProcess(argv: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=256', 'bin/sim.js', ...argv], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, ...env },
-  });
-  return { code: r.status, out: r.stdout ?? '', err: r.stderr };
-}
-
-/** One line naming the problem, no stack trace, nothing on stdout, exit 2. */
-function refused(r: { code: number | null; out: string; err: string }, names: string) {
-  expect(r.err).toContain(names);
-  expect(r.err).not.toMatch(/internal error|\n\s+at |FATAL/);
-  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.out).toBe('');
-  expect(r.code).toBe(2);
-}
 
 describe('sim fit --max-evaluations has an upper bound', () => {
   it('refuses a count beyond it (1e9 was taken: a search that did not converge ran on for days)', async () => {
-    refused(
+    refusedOnOneLine(
       await sim('fit', scenario, hey, '--free', 'app.steps[0].time', '--max-evaluations', String(MAX_FIT_EVALUATIONS + 1)),
       `--max-evaluations ${MAX_FIT_EVALUATIONS + 1}: expected at most ${MAX_FIT_EVALUATIONS} (each evaluation simulates every measured configuration`,
     );
-    refused(await sim('fit', scenario, hey, '--free', 'app.steps[0].time', '--max-evaluations', '1e9'), '--max-evaluations 1e9');
+    refusedOnOneLine(await sim('fit', scenario, hey, '--free', 'app.steps[0].time', '--max-evaluations', '1e9'), '--max-evaluations 1e9');
   });
 
   it('takes the bound itself, and still refuses what it refused', async () => {
@@ -53,7 +26,7 @@ describe('sim fit --max-evaluations has an upper bound', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).evaluations).toBeLessThan(MAX_FIT_EVALUATIONS);
-    refused(
+    refusedOnOneLine(
       await sim('fit', scenario, hey, '--free', 'app.steps[0].time', '--max-evaluations', '2.5'),
       '--max-evaluations 2.5: expected a whole number >= 1, got "2.5"',
     );
@@ -62,29 +35,32 @@ describe('sim fit --max-evaluations has an upper bound', () => {
 
 describe('input size limit and unreadable files: messages', () => {
   it('a SIM_MAX_INPUT_MB under a byte is refused (it was a limit of 0 bytes, "the 0 MB limit")', () => {
-    refused(
-      simProcess(['run', scenario], { SIM_MAX_INPUT_MB: '0.0000001' }),
+    refusedOnOneLine(
+      simProcess(['run', scenario], { env: { SIM_MAX_INPUT_MB: '0.0000001' } }),
       'SIM_MAX_INPUT_MB=0.0000001: expected a number of megabytes >= 0.000001 (1 byte; 1 MB is 1048576 bytes), got "0.0000001"',
     );
   });
 
   it('a limit of a fraction of a megabyte is said in bytes (it was "the 0.2999992370605469 MB limit")', () => {
-    const r = simProcess(['run', scenario], { SIM_MAX_INPUT_MB: '0.0001' });
-    refused(r, 'larger than the limit of 104 bytes (SIM_MAX_INPUT_MB raises it)');
+    const r = simProcess(['run', scenario], { env: { SIM_MAX_INPUT_MB: '0.0001' } });
+    refusedOnOneLine(r, 'larger than the limit of 104 bytes (SIM_MAX_INPUT_MB raises it)');
     expect(r.err).not.toContain(' MB limit');
-    refused(simProcess(['run', '/dev/zero'], { SIM_MAX_INPUT_MB: '0.3' }), 'larger than the limit of 314572 bytes');
+    refusedOnOneLine(simProcess(['run', '/dev/zero'], { env: { SIM_MAX_INPUT_MB: '0.3' } }), 'larger than the limit of 314572 bytes');
     // Whole megabytes are said as before.
-    refused(simProcess(['run', '/dev/zero'], { SIM_MAX_INPUT_MB: '1' }), 'larger than the 1 MB limit (SIM_MAX_INPUT_MB raises it)');
+    refusedOnOneLine(
+      simProcess(['run', '/dev/zero'], { env: { SIM_MAX_INPUT_MB: '1' } }),
+      'larger than the 1 MB limit (SIM_MAX_INPUT_MB raises it)',
+    );
   });
 
   it.runIf(existsSync('/proc/self/mem'))('a special file whose reads fail is named as such (it was "EIO: i/o error, read")', async () => {
     const mem = await sim('run', '/proc/self/mem');
-    refused(mem, '/proc/self/mem: cannot read the scenario: the system refused to read it (EIO): a special file');
+    refusedOnOneLine(mem, '/proc/self/mem: cannot read the scenario: the system refused to read it (EIO): a special file');
     expect(mem.err).not.toContain('i/o error, read');
   });
 
   it('a path through a file names the problem in words (it was "ENOTDIR: not a directory, open ...")', async () => {
-    refused(await sim('run', join(scenario, 'x.json')), 'cannot read the scenario: a file is in the way where a folder should be');
+    refusedOnOneLine(await sim('run', join(scenario, 'x.json')), 'cannot read the scenario: a file is in the way where a folder should be');
   });
 });
 
@@ -92,7 +68,7 @@ describe("sim sweep --emit slurm holds its shards to Slurm's MaxArraySize", () =
   const grid = ['--vary', 'seed=1..1100'];
   it('refuses more than 1001 shards, before validating the grid (the script said --array=0-1001, which sbatch refuses)', async () => {
     const r = await sim('sweep', scenario, ...grid, '--emit', 'slurm', '--shards', '1002');
-    refused(
+    refusedOnOneLine(
       r,
       `--shards 1002: --emit slurm puts the shards in one job array (--array=0-1001), and Slurm's MaxArraySize, 1001 unless slurm.conf raises it, allows the indices 0 to 1000: sbatch would refuse it ("Invalid job array specification"). Give --shards 1001 or fewer: each shard then runs at most 2 of the 1100 points, and the merged sweep is the same`,
     );
@@ -107,7 +83,7 @@ describe("sim sweep --emit slurm holds its shards to Slurm's MaxArraySize", () =
   });
 
   it('a grid of fewer points is refused at its points, as before', async () => {
-    refused(
+    refusedOnOneLine(
       await sim('sweep', scenario, '--vary', 'seed=1..5', '--emit', 'slurm', '--shards', '2000'),
       "--shards 2000: expected at most 5, the grid's points",
     );
