@@ -127,6 +127,15 @@ postgres_up() {
   "$HERE/setup-db.sh" "$HOST" "$PG_PORT"
 }
 
+# postgres_down: the kit's PostgreSQL stopped and its data directory gone, so that
+# postgres_up can start another with other options (PG_EXTRA_OPTS).
+postgres_down() {
+  [ -n "$PG_STARTED" ] || return 0
+  as_pg_owner "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast -w stop >/dev/null
+  rm -rf "$WORK/pgdata"
+  PG_STARTED=""
+}
+
 postmaster_pid() { head -n 1 "$WORK/pgdata/postmaster.pid"; }
 
 # SQL as the postgres superuser over the Unix socket (peer authentication), so it works

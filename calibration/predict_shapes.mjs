@@ -8,13 +8,14 @@
 // any other path=value there applies to every shape (a machine setting, say).
 // With --against-runs, the saved runs (results/PREFIX + name.rN.txt) beside each, and the
 // tail's shape either way (p95 over the Average: the machine's speed scales both).
+// --shapes FILE: the shapes of another file (calibration/shapes-2.json).
 //
 //   node calibration/predict_shapes.mjs calibration/defaults-linux-2core.json \
 //     app.steps.1.cpu=0.0008918 app.steps.1.decodeCpu=0.0001526 > results/shapes.predicted.txt
 //   node calibration/predict_shapes.mjs SCENARIO ... --against-runs s1206-
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHeyRun } from '../dist/analysis/calibration/heyRun.js';
 import { spreadOf } from '../dist/analysis/calibration/targets.js';
@@ -23,17 +24,21 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const againstAt = args.indexOf('--against-runs');
 const prefix = againstAt >= 0 ? args[againstAt + 1] : undefined;
-const [scenario, ...settings] = args.filter((_, i) => againstAt < 0 || (i !== againstAt && i !== againstAt + 1));
+const shapesAt = args.indexOf('--shapes');
+const shapesFile = shapesAt >= 0 ? resolve(args[shapesAt + 1]) : join(root, 'calibration/shapes.json');
+const optionAt = (i) =>
+  (againstAt >= 0 && (i === againstAt || i === againstAt + 1)) || (shapesAt >= 0 && (i === shapesAt || i === shapesAt + 1));
+const [scenario, ...settings] = args.filter((_, i) => !optionAt(i));
 // The actors query's costs go where a shape says ACTORS; any other path=value, to every shape.
 const actors = settings.filter((s) => s.startsWith('app.steps.1.'));
 const everyShape = settings.filter((s) => !s.startsWith('app.steps.1.'));
 if (scenario === undefined || (againstAt >= 0 && prefix === undefined)) {
   console.error(
-    'usage: node calibration/predict_shapes.mjs SCENARIO [app.steps.1.cpu=... app.steps.1.decodeCpu=...] [path=value ...] [--against-runs PREFIX]',
+    'usage: node calibration/predict_shapes.mjs SCENARIO [app.steps.1.cpu=... app.steps.1.decodeCpu=...] [path=value ...] [--shapes FILE] [--against-runs PREFIX]',
   );
   process.exit(2);
 }
-const { shapes } = JSON.parse(readFileSync(join(root, 'calibration/shapes.json'), 'utf8'));
+const { shapes } = JSON.parse(readFileSync(shapesFile, 'utf8'));
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 const seeds = Array.from({ length: plan.seeds }, (_, i) => i + 1);
 
@@ -46,7 +51,7 @@ const line = (f) =>
   `${fmt(f.rps, 1)} req/s; 500s ${fmt(f.f500, 0, 100)} %; Average ${fmt(f.average, 1, 1000)} ms; p95 ${fmt(f.p95, 1, 1000)} ms`;
 
 console.log(
-  `${scenario}, ${seeds.length} seeds each (${[...plan.set, ...settings].join(' ')}); calibration/shapes.json's shapes, each with its hey flags; median (range).`,
+  `${scenario}, ${seeds.length} seeds each (${[...plan.set, ...settings].join(' ')}); ${relative(root, shapesFile)}'s shapes, each with its hey flags; median (range).`,
 );
 for (const shape of shapes) {
   if (shape.set.includes('ACTORS') && actors.length === 0) {

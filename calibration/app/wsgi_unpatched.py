@@ -16,13 +16,16 @@ DB = dict(
     password=os.environ.get("CAL_PGPASSWORD", "password"),
 )
 
+# CAL_SLEEP (calibration/shapes-2.json): another length of the query's sleep, in seconds.
+QUERY = "SELECT pg_sleep(%r)" % float(os.environ.get("CAL_SLEEP", "1.0"))
+
 
 def _handle(environ, start_response):
     # A new connection per request, as in the article: connection set-up is part of
     # what is measured.
     db_connection = psycopg2.connect(**DB)
     db_cursor = db_connection.cursor()
-    db_cursor.execute("SELECT pg_sleep(1.0)")
+    db_cursor.execute(QUERY)
 
     db_cursor.close()
     db_connection.close()
