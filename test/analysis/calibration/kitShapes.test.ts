@@ -1,6 +1,7 @@
-// calibration/shapes.json describes each shape twice: as gunicorn runs it (shapes.sh) and as
-// the model takes it (predict_shapes.mjs's --set on a scenario shaped like gevent-100.json).
-// A prediction is only a test of the model if both describe the same configuration.
+// calibration/shapes.json and shapes-2.json describe each shape twice: as gunicorn and
+// PostgreSQL run it (shapes.sh) and as the model takes it (predict_shapes.mjs's --set on a
+// scenario shaped like gevent-100.json). A prediction is only a test of the model if both
+// describe the same configuration.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,10 @@ interface Shape {
   name: string;
   module: string;
   green?: number;
+  /** The handler's pg_sleep, seconds (CAL_SLEEP); 1 when absent. */
+  sleep?: number;
+  /** PostgreSQL's -c options beyond the kit's. */
+  postgres?: string;
   gunicorn: string[];
   hey: string;
   runs: number;
@@ -19,7 +24,8 @@ interface Shape {
   set: string[];
 }
 
-const { shapes } = JSON.parse(readFileSync('calibration/shapes.json', 'utf8')) as { shapes: Shape[] };
+const FILES = ['calibration/shapes.json', 'calibration/shapes-2.json'];
+const shapesOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { shapes: Shape[] }).shapes;
 // What ACTORS stands for, as calibration/validation.json writes it.
 const ACTORS = (JSON.parse(readFileSync('calibration/validation.json', 'utf8')) as { actors: string[] }).actors;
 
@@ -40,7 +46,9 @@ function flag(shape: Shape, name: string, fallback: string): string {
   return arg === undefined ? fallback : arg.slice(name.length + 3);
 }
 
-describe('calibration/shapes.json', () => {
+describe.each(FILES)('%s', (file) => {
+  const shapes = shapesOf(file);
+
   it('names each shape once', () => {
     expect(new Set(shapes.map((s) => s.name)).size).toBe(shapes.length);
   });
@@ -57,19 +65,32 @@ describe('calibration/shapes.json', () => {
       if (workerClass === 'gthread') expect(scenario.server.threads).toBe(Number(flag(shape, 'threads', '1')));
     });
 
-    it('runs the app gunicorn loads: psycogreen or not, the actors query or pg_sleep(1)', () => {
-      expect(scenario.app.psycogreen).toBe((shape.green ?? 1) === 1);
+    it("runs the app gunicorn loads: psycogreen or not, the actors query or pg_sleep of the shape's length", () => {
       const query = scenario.app.steps?.find((s) => s.kind === 'dbQuery');
-      if (shape.module === 'wsgi_actors') expect(query).toMatchObject({ time: 0 });
-      else expect([shape.module, query]).toEqual(['wsgi_patched', expect.objectContaining({ time: 1 })]);
+      if (shape.module === 'wsgi_actors') {
+        expect(scenario.app.psycogreen).toBe((shape.green ?? 1) === 1);
+        expect(query).toMatchObject({ time: 0 });
+      } else {
+        // wsgi_patched installs psycogreen whatever CAL_GREEN says; wsgi_unpatched never does.
+        expect(scenario.app.psycogreen).toBe(shape.module === 'wsgi_patched');
+        expect(['wsgi_patched', 'wsgi_unpatched']).toContain(shape.module);
+        expect(query).toMatchObject({ time: shape.sleep ?? 1 });
+      }
+    });
+
+    it('is modelled with the max_connections PostgreSQL starts with', () => {
+      const set = /-c max_connections=(\d+)/.exec(shape.postgres ?? '');
+      expect(scenario.database.maxConnections).toBe(set === null ? 100 : Number(set[1]));
     });
 
     it('runs as many times as the kit runs its kind (five for a storm)', () => {
       expect(shape.runs).toBe(shape.storm === true ? 5 : 3);
     });
   });
+});
 
-  it('shapes.sh refuses a shape it does not know, naming those it does, before it starts anything', () => {
+describe('calibration/shapes.sh', () => {
+  it('refuses a shape it does not know, naming those it does, before it starts anything', () => {
     const r = spawnSync('bash', ['calibration/shapes.sh', 'gevent9x9'], {
       encoding: 'utf8',
       env: { ...process.env, PATH: process.env.PATH },
