@@ -80,7 +80,7 @@ describe.each(FILES)('%s', (file) => {
 
     it('is modelled with the max_connections PostgreSQL starts with', () => {
       const set = /-c max_connections=(\d+)/.exec(shape.postgres ?? '');
-      expect(scenario.database.maxConnections).toBe(set === null ? 100 : Number(set[1]));
+      expect(scenario.database?.maxConnections).toBe(set === null ? 100 : Number(set[1]));
     });
 
     it('runs as many times as the kit runs its kind (five for a storm)', () => {
