@@ -47,6 +47,22 @@ export const largeShardTail = (limit: number) =>
 /** sim merge of a folder without a shard in it. */
 export const noShardFiles =
   'a folder without shard-<i>.json files in it (the names the jobs of sim sweep --emit give the shards): name the shard files, or the folder that holds them';
+/**
+ * sim merge --sweep-id: a shard of another sweep, as an earlier sweep of the same scenario
+ * leaves on the volume of the jobs of sim sweep --emit.
+ */
+export const shardOfOtherSweep = (found: string, expected: string) =>
+  `a shard of sweep ${found}, not of sweep ${expected} (--sweep-id): another scenario, --set, --vary, seed or replications, left there by an earlier sweep? Run this shard again, or merge the shards of one sweep`;
+/** sim merge --shards N: a shard cut into another count, or a file that is not a shard. */
+export const shardOfOtherCount = (index: number, count: number, expected: number) =>
+  `shard ${index}/${count} (cut into ${count} shards), expected one of --shards ${expected}: left there by an earlier sweep cut otherwise? Run this shard again`;
+export const wholeSweepNotShard = 'the output of a whole sweep (it has no "shard"), expected one of the shards --shards counts';
+export const shardMisnamed = (index: number, count: number, named: number) =>
+  `holds shard ${index}/${count}, expected shard ${named + 1}/${count} (shard-<i>.json holds the 0-based shard i, as the jobs of sim sweep --emit name them): renamed since?`;
+export const shardFileMissing = (name: string, shards: number) =>
+  `no ${name}, expected shard-0.json to shard-${shards - 1}.json (--shards ${shards}): has that shard run?`;
+export const shardFileBeyond = (shards: number) =>
+  `beyond the --shards ${shards} (shard-0.json to shard-${shards - 1}.json): left there by an earlier sweep cut into more shards? Remove it`;
 /** --emit kubernetes with --json or --csv named as a shard output, beside which the job writes it. */
 export const namedAsShard =
   'the Kubernetes job writes it beside the shard outputs (shard-<i>.json), whose folder its merge reads, and it would be taken for one: give it another name';

@@ -6,7 +6,8 @@
 //   - an Indexed Job (completionMode: Indexed), one completion per shard, each running
 //     `sim sweep --shard auto --shards N` (JOB_COMPLETION_INDEX is its shard, 0-based);
 //   - a merge Job that waits until every shard's output is on the volume, merges them
-//     (sim merge of the folder: its shard-<i>.json files) into the volume (the table beside, merge.txt) and prints the merged JSON, alone:
+//     (sim merge of the sweep's folder: its shard-<i>.json files, each checked to be of this
+//     sweep and cut so) into the volume (the table beside, merge.txt) and prints the merged JSON, alone:
 //     `kubectl logs job/NAME-merge` (stdout and stderr mixed) is the file's bytes.
 // The container image must hold `sim` on its PATH (--image; docs/cluster.md has one).
 import { basename } from 'node:path';
@@ -35,6 +36,11 @@ export function kubernetesName(name: string): string {
     .slice(0, 50)
     .replace(/-+$/, '');
   return base;
+}
+
+/** The folder of one sweep's shard outputs on the volume: its identity, and the count it is cut into. */
+export function sweepFolder(p: Pick<JobPlan, 'sweepId' | 'shards'>): string {
+  return `${p.sweepId}-${p.shards}-shards`;
 }
 
 export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'; items: Record<string, any>[] } {
@@ -67,7 +73,10 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
     { name: 'scenario', mountPath: SCENARIO_DIR, readOnly: true },
     { name: 'results', mountPath: RESULTS_DIR },
   ];
-  const out = `${RESULTS_DIR}/${name}`;
+  // A folder of this sweep cut so: the volume outlives the Jobs, and the merge starts with
+  // the shards, so an earlier sweep's outputs, complete, in a folder of the scenario's name
+  // alone were merged at once, in silence, in place of this sweep's.
+  const out = `${RESULTS_DIR}/${name}/${sweepFolder(p)}`;
   const sweep = [
     'sim',
     'sweep',
@@ -89,8 +98,9 @@ export function kubernetesManifest(p: JobPlan): { apiVersion: 'v1'; kind: 'List'
     `  until [ -f ${out}/shard-$i.json ]; do sleep 10; done`,
     '  i=$((i + 1))',
     'done',
-    `sim merge ${out} --json ${out}/${q(jsonName)}${p.csv === undefined ? '' : ` --csv ${out}/${q(basename(p.csv))}`} > ${out}/merge.txt`,
-    `cat ${out}/${q(jsonName)}`,
+    // (&&: a refused merge's log is its one line, not a cat of the file it did not write after it.)
+    `sim merge ${out} --sweep-id ${p.sweepId} --shards ${p.shards} --json ${out}/${q(jsonName)}${p.csv === undefined ? '' : ` --csv ${out}/${q(basename(p.csv))}`} > ${out}/merge.txt &&`,
+    `  cat ${out}/${q(jsonName)}`,
   ].join('\n');
   const header = describeJob(p, `sim sweep ... --emit kubernetes --shards ${p.shards}`).join(' ');
   const container = (command: string, memoryMb: number, heapMb: number | undefined) => ({

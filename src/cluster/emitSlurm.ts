@@ -16,7 +16,9 @@ export function slurmScript(p: JobPlan): string {
   );
   // The folder, not its files: 1,001 paths of 136 characters were past the 128 kB one
   // argument (sbatch's --wrap) may be, and the merge was never submitted.
-  const merge = `merge ${q(p.shardDir)} --json ${q(p.json)}${p.csv === undefined ? '' : ` --csv ${q(p.csv)}`}`;
+  // Told the sweep and the count: a shard left by an earlier sweep into the same folder
+  // (--merge-only after another emit, or sbatch alone, which deletes nothing) is refused.
+  const merge = `merge ${q(p.shardDir)} --sweep-id ${p.sweepId} --shards ${p.shards} --json ${q(p.json)}${p.csv === undefined ? '' : ` --csv ${q(p.csv)}`}`;
   const command = [
     'sim',
     'sweep',

@@ -5,7 +5,7 @@
 // machine, so the emitted job is too.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { heaviestPoint, pointBytes, type PreparedPoint, type SweepDefinition } from '../analysis/sweep/sweep.js';
+import { heaviestPoint, pointBytes, sweepHeader, sweepId, type PreparedPoint, type SweepDefinition } from '../analysis/sweep/sweep.js';
 import { figuresOf } from '../analysis/sweep/runFigures.js';
 import { gridSize } from '../analysis/sweep/grid.js';
 import { simulate } from '../model/system.js';
@@ -37,6 +37,8 @@ export interface EmitArgs extends SweepArgs {
 export interface JobPlan {
   engine: Engine;
   name: string;
+  /** sweepId of the sweep the shards run: the merge takes their outputs alone (--sweep-id). */
+  sweepId: string;
   /** The scenario file, absolute, and its text (Kubernetes ships it in a ConfigMap). */
   scenarioPath: string;
   scenarioText: string;
@@ -149,6 +151,7 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
   return {
     engine,
     name: def.name,
+    sweepId: sweepId(sweepHeader(def)),
     scenarioPath,
     scenarioText: readFileSync(scenarioPath, 'utf8'),
     sweepFlags: flags,
@@ -271,6 +274,7 @@ export function describeJob(p: JobPlan, command: string): string[] {
   return [
     `${p.name}: ${p.points} points x ${p.replications} replications in ${p.shards} shards (at most ${r.runsPerShard} runs each)`,
     `Written by: ${command}`,
+    `Sweep ${p.sweepId} (a hash of its scenario, --set, --vary, seeds and grid): its merge takes the shards of this sweep alone, ${p.shards} of them.`,
     `Resources per shard, from the heaviest point (point ${r.probe.point}${r.probe.requests === null ? '' : `, ${r.probe.requests} requests`}: ${r.probe.events} events,`,
     `simulated here): memory ${r.memoryMb} MB; time ${SECONDS_PER_RUN} s + ${SECONDS_PER_EVENT * 1e6} us per event for each run, + 1 min (at least 5 min).`,
     // Only where the points held change a figure: a smaller job's header is as it was.

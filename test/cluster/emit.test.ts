@@ -12,7 +12,8 @@ import { ConfigMap, PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { describe, expect, it } from 'vitest';
 import { sim } from '../sim.js';
-import { kubernetesName } from '../../src/cluster/emitKubernetes.js';
+import { kubernetesName, sweepFolder } from '../../src/cluster/emitKubernetes.js';
+import { sweepId } from '../../src/analysis/sweep/sweep.js';
 import { SECONDS_PER_EVENT, SECONDS_PER_RUN, SHARD_MEMORY_MB } from '../../src/cluster/jobPlan.js';
 import { gthreadSweep } from '../helpers.js';
 
@@ -40,8 +41,12 @@ describe('sim sweep --emit slurm', () => {
       `exec $SIM sweep '${scenario}' --vary server.workers=1..3 --vary client.concurrency=3,6 --set server.threads=3 --replications 2 --shard auto --shards 4 --jobs 1 --json "$OUT/shard-$SLURM_ARRAY_TASK_ID.json"`,
     );
     expect(s).toContain('--dependency=afterok:$array --kill-on-invalid-dep=yes');
-    // The merge reads the folder of the shard outputs (a list of them was too long for 1,001 long paths).
-    expect(s).toContain(`--wrap "$SIM "'merge ${join(dir, 'out', 'result.shards')} --json ${json}'`);
+    // The merge reads the folder of the shard outputs (a list of them was too long for 1,001
+    // long paths), and takes the shards of this sweep alone: its identity, the hash of the
+    // header each of its shards writes, as sim sweep --shard writes it here.
+    const shard = await sim('sweep', scenario, ...grid, '--shard', '1/4', '--json');
+    const id = sweepId(JSON.parse(shard.out).sweep);
+    expect(s).toContain(`--wrap "$SIM "'merge ${join(dir, 'out', 'result.shards')} --sweep-id ${id} --shards 4 --json ${json}'`);
     // bash can read it.
     const file = join(dir, 'job.sbatch');
     writeFileSync(file, s);
@@ -264,37 +269,89 @@ describe('sim sweep --emit kubernetes', async () => {
     for (const b of broken) expect(() => new Job(b).validate()).toThrow();
   });
 
-  it("the pods' commands, run here (sim on the PATH, the volumes as folders), give the whole sweep's bytes", async () => {
+  /** A volume as folders, and the pods' commands of a List run on it, with sim on the PATH. */
+  function volume() {
     const root = mkdtempSync(join(tmpdir(), 'sim-k8s-'));
     const bin = join(root, 'bin');
     mkdirSync(bin);
     writeFileSync(join(bin, 'sim'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(resolve('bin/sim.js'))} "$@"\n`);
     chmodSync(join(bin, 'sim'), 0o755);
-    const [configMap, , shards, merge] = list.items;
     mkdirSync(join(root, 'scenario'));
-    // Mounted as the kubelet mounts it: each item's key at its path.
-    for (const { key, path } of shards.spec.template.spec.volumes[0].configMap.items as { key: string; path: string }[])
-      writeFileSync(join(root, 'scenario', path), configMap.data[key]);
     mkdirSync(join(root, 'results'));
+    // The merge's wait for a shard not there yet ends it (exit 3) rather than sleeping.
     const local = (command: string) =>
-      command.replaceAll('/sweep/scenario', join(root, 'scenario')).replaceAll('/sweep/results', join(root, 'results'));
+      command
+        .replaceAll('/sweep/scenario', join(root, 'scenario'))
+        .replaceAll('/sweep/results', join(root, 'results'))
+        .replaceAll('do sleep 10; done', 'do exit 3; done');
     const run = (command: string[], env: Record<string, string>) =>
       spawnSync(command[0], [command[1], local(command[2])], {
         env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },
         encoding: 'utf8',
       });
+    return {
+      root,
+      shards(manifest: typeof list) {
+        const [configMap, , shards] = manifest.items;
+        // Mounted as the kubelet mounts it: each item's key at its path.
+        for (const { key, path } of shards.spec.template.spec.volumes[0].configMap.items as { key: string; path: string }[])
+          writeFileSync(join(root, 'scenario', path), configMap.data[key]);
+        for (let i = 0; i < shards.spec.completions; i++) {
+          const r = run(shards.spec.template.spec.containers[0].command, { JOB_COMPLETION_INDEX: String(i) });
+          expect(r.stderr).toBe('');
+          expect(r.status).toBe(0);
+        }
+      },
+      merge: (manifest: typeof list) => run(manifest.items[3].spec.template.spec.containers[0].command, {}),
+    };
+  }
+
+  it("the pods' commands, run here (sim on the PATH, the volumes as folders), give the whole sweep's bytes", async () => {
+    const v = volume();
     // The merge waits for the shards: started last here, it finds them all.
-    for (let i = 0; i < 4; i++) {
-      const r = run(shards.spec.template.spec.containers[0].command, { JOB_COMPLETION_INDEX: String(i) });
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-    }
-    const merged = run(merge.spec.template.spec.containers[0].command, {});
+    v.shards(list);
+    const merged = v.merge(list);
     expect(merged.status).toBe(0);
     // kubectl logs mixes stdout and stderr: only the JSON may be printed.
     expect(merged.stderr).toBe('');
     const whole = await sim('sweep', scenario, ...grid, '--json', '--jobs', '1');
     expect(merged.stdout).toBe(whole.out);
-    expect(readFileSync(join(root, 'results', kubernetesName('tiny sweep'), 'result.json'), 'utf8')).toBe(whole.out);
+    // In the folder of this sweep, named by the identity its shards' header hashes to.
+    const folder = join(
+      v.root,
+      'results',
+      kubernetesName('tiny sweep'),
+      sweepFolder({ sweepId: sweepId(JSON.parse(whole.out).sweep), shards: 4 }),
+    );
+    expect(readFileSync(join(folder, 'result.json'), 'utf8')).toBe(whole.out);
+  });
+
+  it("an earlier sweep's shards on the volume are not merged for this one (they were, at once and in silence)", async () => {
+    const v = volume();
+    const emit = async (...flags: string[]) =>
+      JSON.parse((await sim('sweep', scenario, ...grid, ...flags, '--emit', 'kubernetes', '--shards', '4', '--json', 'result.json')).out);
+    // The same scenario's name, so the same Jobs, volume and folder of the name; another --set.
+    const earlier = await emit('--set', 'client.requests=12');
+    v.shards(earlier);
+    expect(v.merge(earlier).status).toBe(0);
+    // This sweep's merge, started before its shards have run, finds none of its own: it waits.
+    expect(v.merge(list)).toMatchObject({ status: 3, stdout: '' });
+    v.shards(list);
+    const merged = v.merge(list);
+    expect(merged.stderr).toBe('');
+    expect(merged.stdout).toBe((await sim('sweep', scenario, ...grid, '--json', '--jobs', '1')).out);
+    // A shard of the earlier sweep put in this sweep's folder is refused, named, in one line.
+    const [earlierFolder, folder] = [earlier, list].map((m) =>
+      /sim merge (\S+) /
+        .exec(m.items[3].spec.template.spec.containers[0].command[2])![1]
+        .replace('/sweep/results', join(v.root, 'results')),
+    );
+    writeFileSync(join(folder, 'shard-2.json'), readFileSync(join(earlierFolder, 'shard-2.json')));
+    const refused = v.merge(list);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(
+      new RegExp(`^sim: ${folder}/shard-2\\.json: a shard of sweep [0-9a-f]{16}, not of sweep [0-9a-f]{16} \\(--sweep-id\\): [^\n]*\n$`),
+    );
   });
 });

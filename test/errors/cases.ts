@@ -25,6 +25,12 @@ const base = {
   app: { steps: [{ kind: 'sleep', time: '20ms' }] },
 };
 type Scenario = Record<string, any>;
+/** The header of a shard and no point: enough for the merge to check whose shard it is. */
+const SHARD_1_OF_2 = `${JSON.stringify({
+  sweep: { scenario: 's', digest: 'd', vary: ['seed=1,2'], replications: 1, seeds: [1], points: 2 },
+  shard: { index: 1, count: 2 },
+  points: [],
+})}\n`;
 
 /** The base scenario with `change` merged in (objects merge, anything else replaces). */
 function scenario(change: Scenario): string {
@@ -995,6 +1001,26 @@ export const ERROR_CASES: ErrorCase[] = [
     argv: ['merge', 'scenario.json'],
     exit: 2,
     names: 'scenario.json: not the JSON output of sim sweep',
+  },
+  // Hardening 3: the Kubernetes merge, started with the shards, merged an earlier sweep's
+  // complete outputs left on the volume, in silence; its merge now names the sweep and the count.
+  {
+    group: 'Sweeps and plans',
+    what: 'a shard of another sweep than the merge expects (hardening 3)',
+    file: SHARD_1_OF_2,
+    shown: 'sim merge scenario.json --sweep-id 0123456789abcdef, scenario.json shard 1/2 of another sweep',
+    argv: ['merge', 'scenario.json', '--sweep-id', '0123456789abcdef'],
+    exit: 2,
+    names: 'scenario.json: a shard of sweep ',
+  },
+  {
+    group: 'Sweeps and plans',
+    what: 'a shard cut into another count than the merge expects (hardening 3)',
+    file: SHARD_1_OF_2,
+    shown: 'sim merge scenario.json --shards 3, scenario.json shard 1/2',
+    argv: ['merge', 'scenario.json', '--shards', '3'],
+    exit: 2,
+    names: 'scenario.json: shard 1/2 (cut into 2 shards), expected one of --shards 3',
   },
 
   // --- Limits: work predictably beyond a budget is refused before the run (issue 17,

@@ -1,17 +1,32 @@
 // `sim merge`: the outputs of the shards of one sweep, joined into the output the sweep
 // would have given in one piece. Shards must agree on the sweep (same scenario digest,
 // axes, replications and seeds) and cover every point exactly once.
+import * as msg from '../../messages.js';
 import { UserError } from '../../scenario/errors.js';
-import type { SweepOutput } from './sweep.js';
+import { sweepId, type SweepOutput } from './sweep.js';
 import { MAX_GRID_POINTS } from './grid.js';
 
 export interface ShardFile {
   /** Where it came from, for messages. */
   source: string;
   output: SweepOutput;
+  /** The 0-based shard its name says it holds (shard-<i>.json in a folder), when it has such a name. */
+  named?: number;
 }
 
-export function mergeShards(files: readonly ShardFile[]): SweepOutput {
+/**
+ * The sweep the shards must be of, when the merge is told (the jobs of sim sweep --emit tell
+ * it): shards agreeing with one another is not enough where an earlier sweep's outputs may
+ * lie on the same volume, complete and agreeing among themselves.
+ */
+export interface ExpectedSweep {
+  /** sweepId of the shards' header. */
+  sweepId?: string;
+  /** The count every shard was cut with (--shards N); a file named shard-<i>.json must then hold shard i (0-based). */
+  shards?: number;
+}
+
+export function mergeShards(files: readonly ShardFile[], expected: ExpectedSweep = {}): SweepOutput {
   if (files.length === 0) throw new UserError('merge: name the shard outputs to join (JSON written by sim sweep --shard i/n --json FILE)');
   for (const f of files) {
     const o = f.output as Partial<SweepOutput> | null;
@@ -20,6 +35,7 @@ export function mergeShards(files: readonly ShardFile[]): SweepOutput {
     }
   }
   for (const f of files) checkShard(f);
+  for (const f of files) checkExpected(f, expected);
   const first = files[0];
   const header = JSON.stringify(first.output.sweep);
   for (const f of files.slice(1)) {
@@ -49,6 +65,35 @@ export function mergeShards(files: readonly ShardFile[]): SweepOutput {
   }
   const points = [...byIndex.values()].map((v) => v.point).sort((a, b) => a.index - b.index);
   return { sweep: first.output.sweep, points };
+}
+
+/** A shard of the sweep expected, cut into the shards expected, and the one its file name says. */
+function checkExpected(f: ShardFile, expected: ExpectedSweep): void {
+  if (expected.sweepId !== undefined) {
+    const id = sweepId(f.output.sweep);
+    if (id !== expected.sweepId) throw new UserError(`${f.source}: ${msg.shardOfOtherSweep(id, expected.sweepId)}`);
+  }
+  // The count and the names only when told the count: a folder of shard-<i>.json files
+  // numbered from 1 (--shard i/n) merged before, and still does without --shards.
+  if (expected.shards === undefined) return;
+  const shard = f.output.shard as unknown;
+  if (shard === undefined) throw new UserError(`${f.source}: ${msg.wholeSweepNotShard}`);
+  const s = shard as Record<string, unknown> | null;
+  if (
+    s === null ||
+    typeof s !== 'object' ||
+    !Number.isInteger(s.count) ||
+    !Number.isInteger(s.index) ||
+    (s.count as number) < 1 ||
+    (s.index as number) < 1 ||
+    (s.index as number) > (s.count as number)
+  )
+    throw new UserError(
+      `${f.source}: at shard: expected {"index": i, "count": n}, 1 <= i <= n, as --shard i/n writes it, got ${describe(shard)} (not a file written by sim sweep --json, or edited since)`,
+    );
+  const { index, count } = s as { index: number; count: number };
+  if (count !== expected.shards) throw new UserError(`${f.source}: ${msg.shardOfOtherCount(index, count, expected.shards)}`);
+  if (f.named !== undefined && index !== f.named + 1) throw new UserError(`${f.source}: ${msg.shardMisnamed(index, count, f.named)}`);
 }
 
 /** What each figure of a point is, as aggregatePoint writes it (aggregate.ts). */

@@ -69,6 +69,18 @@ export function sweepHeader(def: SweepDefinition): SweepHeader {
   };
 }
 
+/**
+ * The sweep's identity, as the jobs of sim sweep --emit name it: a hash of its header, which
+ * every shard carries, so that the merge can tell a shard of this sweep from one an earlier
+ * sweep left on the same volume (the same scenario name, other --set, --vary or seed).
+ */
+export function sweepId(header: SweepHeader): string {
+  return createHash('sha256').update(JSON.stringify(header)).digest('hex').slice(0, SWEEP_ID_LENGTH);
+}
+
+/** Hex digits of sweepId: 64 bits, which two different sweeps share by chance about once in 10^19. */
+export const SWEEP_ID_LENGTH = 16;
+
 /** Validates the points checkedPoints names, so that a bad --vary fails before the first run. */
 export function checkSweep(def: SweepDefinition): SweepHeader {
   const header = sweepHeader(def);
