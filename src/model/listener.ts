@@ -16,7 +16,7 @@ import type { Time } from '../engine/time.js';
 import type { AcceptPolicy } from '../scenario/resolve.js';
 import type { Gauge } from '../stats/timeline.js';
 import type { Connection } from './request.js';
-import type { CoreWaiters } from './server/uvicorn.js';
+import type { CoreWaiters } from './server/coreAccept.js';
 
 export interface Acceptor {
   readonly index: number;
@@ -48,7 +48,7 @@ export class Listener {
   private nextRoundRobin = 0;
   /** SYNs dropped because the queue was full. */
   synDrops = 0;
-  /** uvicorn's: the workers the kernel woke that wait for a core (UvicornWorker, CoreWaiters); unused by the others. */
+  /** The workers the kernel woke that wait for a core (uvicorn's and gthread's: coreAccept.ts); unused by the others. */
   coreWaiters: CoreWaiters | undefined = undefined;
   peakQueue = 0;
 
