@@ -48,7 +48,7 @@ export class Listener {
   private nextRoundRobin = 0;
   /** SYNs dropped because the queue was full. */
   synDrops = 0;
-  /** The workers the kernel woke that wait for a core (uvicorn's and gthread's: coreAccept.ts); unused by the others. */
+  /** uvicorn's: the workers the kernel woke that wait for a core (coreAccept.ts); unused by the others. */
   coreWaiters: CoreWaiters | undefined = undefined;
   peakQueue = 0;
 

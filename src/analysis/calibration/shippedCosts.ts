@@ -40,7 +40,9 @@ export const CONNECT_COSTS = ['cpu', 'startCpu', 'turnCpu', 'backToBackShare', '
 /**
  * Of those, the ones the defaults take from the kit's machines. Left out: the wake-up
  * latency (it applies only with machine.runQueues per-core, not the default) and a threaded
- * connect's contention (only the Intel machine measured it; 0 unless measured).
+ * connect's contention, 0 unless measured. The latter was left out when only the Intel
+ * machine had measured it; half the series measure it now, and without it the defaults'
+ * gthread rows read high (docs/validation.md, "A second set of shapes").
  */
 export const DEFAULTED_COSTS: Record<string, readonly string[]> = Object.fromEntries(
   Object.entries(MACHINE_COSTS).filter(([section]) => section !== 'machine'),

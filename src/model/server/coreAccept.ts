@@ -1,11 +1,13 @@
 // A worker whose accepting is a turn of one of its threads, run when that thread has a
-// core: uvicorn's event loop (libuv's uv__server_io) and gthread's main thread (its
-// poller's accept callback). Both register the listening socket without EPOLLEXCLUSIVE, so
-// a connection wakes every worker asleep in its poll, whether or not another is accepting;
-// each runs its accept loop once it has a core, in parallel with those already accepting.
-// With every core taken a woken worker waits (CoreWaiters; with per-core run queues, on its
-// own core's queue), and the workers already accepting take what arrives meanwhile: a
-// worker that is running when a burst of connections comes takes most of it.
+// core: uvicorn's event loop (libuv's uv__server_io). libuv registers the listening socket
+// without EPOLLEXCLUSIVE, so a connection wakes every worker asleep in its poll, whether or
+// not another is accepting; each runs its accept loop once it has a core, in parallel with
+// those already accepting. With every core taken a woken worker waits (CoreWaiters; with
+// per-core run queues, on its own core's queue), and the workers already accepting take
+// what arrives meanwhile: a worker that is running when a burst of connections comes takes
+// most of it. A part of its own, apart from UvicornWorker, so that another worker class
+// can accept the same way (gthread's main thread was tried so: docs/validation.md, "A
+// second set of shapes").
 import type { Cpu, OnCore } from '../../engine/cpu/cpu.js';
 import type { Resource } from '../../engine/resource.js';
 import type { Simulation } from '../../engine/simulation.js';

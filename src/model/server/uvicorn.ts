@@ -11,8 +11,7 @@
 //   the protocol and the transport, server.acceptCpu) before the next accept. libuv
 //   registers the socket without EPOLLEXCLUSIVE, so a connection wakes every worker asleep
 //   in its poll (the listener's policy orders the wake-ups), whether or not another is
-//   accepting; each runs its accept loop once it has a core (coreAccept.ts, as gthread's
-//   main thread does);
+//   accepting; each runs its accept loop once it has a core (coreAccept.ts);
 // - no cap on connections: gunicorn's worker_connections is not passed on; instead
 //   limit_concurrency (CONFIG_KWARGS) answers a request with a 503 ("Exceeded concurrency
 //   limit.", `connection: close`) when its worker holds that many connections, its own
