@@ -50,8 +50,11 @@ mkdir -p "$RESULTS"
 URL="http://$HOST:$APP_PORT/"
 # The distinct PostgreSQL settings, in the order the shapes (grouped by them) come.
 mapfile -t GROUPS_PG < <(for line in "${SHAPES[@]}"; do IFS=$'\t' read -r _ _ _ _ _ _ _ pg <<<"$line"; echo "$pg"; done | uniq)
+# A shape's options come after any PG_EXTRA_OPTS of the caller's, which every group keeps.
+CALLER_PG_OPTS="$PG_EXTRA_OPTS"
 for group in "${GROUPS_PG[@]}"; do
-  if [ "$group" = - ]; then PG_EXTRA_OPTS=""; else PG_EXTRA_OPTS="$group"; fi
+  PG_EXTRA_OPTS="$CALLER_PG_OPTS"
+  [ "$group" = - ] || PG_EXTRA_OPTS="$PG_EXTRA_OPTS $group"
   postgres_up
   say "PostgreSQL with the kit's settings${PG_EXTRA_OPTS:+ and $PG_EXTRA_OPTS}"
   most=1
