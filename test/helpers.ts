@@ -64,6 +64,7 @@ export function withoutCosts<T>(raw: T): T {
       step.startCpu ??= 0;
       step.backToBackShare ??= 0;
       step.turnCpu ??= 0;
+      step.contendedCpu ??= 0;
     }
   }
   return r;

@@ -52,7 +52,7 @@ export const COST_NOTES: Record<string, string> = {
   'app.steps.0.startCpu':
     'the part of that CPU before the first wait, measured by calibration/bench/connect_start.py (psycopg2.connect(async_=1)).',
   'app.steps.0.contendedCpu':
-    "0, none: a gevent worker connects on one thread. For gthread workers (or a `def` handler's threadpool) set what a connect costs more while another thread of the same process connects: calibration/connect_threads.sh measures it (one thread's psycopg2 connects against eight threads'; OpenSSL 3 takes a process-wide lock in every HMAC of the proof).",
+    "what a connect costs more while another thread of the same process connects (gthread, a `def` handler's threadpool; OpenSSL 3 takes a process-wide lock in every HMAC of the scram proof), the median of the kit's machines: measure yours with calibration/connect_threads.sh (one thread's psycopg2 connects against eight threads'). A gevent worker connects on one thread and never pays it.",
   'app.steps.0.turnCpu':
     "the gevent worker's extra CPU at each of a cooperative connect's turns (psycogreen's wait callback), the median of the kit's machines: measure yours with calibration/warm_turns.sh (the whole connect inside a gevent worker; bench/make_scenario.py puts what its proof's turn and startCpu leave over its turns, less server.switchCpu each).",
   'app.steps.0.backToBackShare':
@@ -119,7 +119,13 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       status: 200,
       psycogreen: async,
       steps: [
-        { kind: 'dbConnect', cpu: M.connectCpu['scram-sha-256'], startCpu: M.connectStartCpu, turnCpu: M.connectTurnCpu },
+        {
+          kind: 'dbConnect',
+          cpu: M.connectCpu['scram-sha-256'],
+          startCpu: M.connectStartCpu,
+          turnCpu: M.connectTurnCpu,
+          contendedCpu: M.connectContendedCpu,
+        },
         { kind: 'dbQuery', time: o.query, cpu: 0, decodeCpu: 0 },
         { kind: 'dbClose' },
       ],

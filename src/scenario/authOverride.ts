@@ -1,9 +1,10 @@
 // A connect's client CPU belongs to the authentication it was measured with: scram-sha-256's
 // proof is PBKDF2 with 4096 iterations, md5's answer one hash, trust's nothing. A file that
-// sets a dbConnect step's `cpu` priced it for the file's own database.authMethod; when the
-// command line switches the method and leaves that cpu, the model charges the old method's
-// client work at the new method's turns. The defaults follow the method (load.ts), so only
-// a cpu the file sets is the file's.
+// sets a dbConnect step's `cpu` (or `contendedCpu`, the threads' fight over the proof's
+// HMACs) priced it for the file's own database.authMethod; when the command line switches
+// the method and leaves that cost, the model charges the old method's client work at the new
+// method's turns. The defaults follow the method (load.ts), so only a cost the file sets is
+// the file's.
 import { DEFAULT_AUTH_METHOD } from './databaseSchema.js';
 import { formatPath } from './errors.js';
 import type { Override } from './overrides.js';
@@ -23,8 +24,10 @@ export function authOverrideWarning(readFile: () => unknown, overrides: readonly
   const look = (steps: unknown, at: (string | number)[]) => {
     if (!Array.isArray(steps)) return;
     steps.forEach((step, i) => {
-      const path = [...at, i, 'cpu'];
-      if (step?.kind === 'dbConnect' && step.cpu !== undefined && set(path) === undefined) priced.push(formatPath(path));
+      for (const key of ['cpu', 'contendedCpu'] as const) {
+        const path = [...at, i, key];
+        if (step?.kind === 'dbConnect' && step[key] !== undefined && set(path) === undefined) priced.push(formatPath(path));
+      }
     });
   };
   look(file?.app?.steps, ['app', 'steps']);

@@ -212,6 +212,9 @@ export function validateScenario(
         open = true;
         // libpq's share of authentication: by default, what it was measured to be for the method.
         if (step.cpu === undefined && d !== undefined) step.cpu = MEASURED_COSTS.connectCpu[d.authMethod];
+        // Threads fight over OpenSSL's lock in scram-sha-256's HMACs; md5's one hash and trust have none.
+        if (step.contendedCpu === undefined && d !== undefined)
+          step.contendedCpu = d.authMethod === 'scram-sha-256' ? MEASURED_COSTS.connectContendedCpu : 0;
       }
       if (step.kind === 'dbClose') open = false;
     });

@@ -66,12 +66,9 @@ export const MEASURED_COSTS = {
   connectCpu: { 'scram-sha-256': 0.003532, md5: 0.0002131, trust: 0.0003319 },
   /**
    * A blocking connect's extra CPU while another thread of its process connects
-   * (calibration/connect_threads.sh on a KVM guest with 2 Intel Xeon cores: eight threads'
-   * CPU per connect less one thread's). Not the schema's default, which is 0: the AMD
-   * machines of the kit were not measured. `sim run --sensitivity` tries it on a threaded
-   * worker's connect that does not state its own.
+   * (calibration/connect_threads.sh: eight threads' CPU per connect less one thread's).
    */
-  connectContendedCpu: 0.001518,
+  connectContendedCpu: 0.000545,
   /**
    * server.cacheRefillCpu of a sync worker on the actors handler (calibration/switch_in.sh's
    * rings of 2 to 8 pinned workers on the same KVM guest, least squares: none after 1 other,

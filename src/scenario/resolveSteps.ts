@@ -173,7 +173,7 @@ function resolveSteps(
             cpu: toDistribution(step.cpu),
             startCpu: fromSeconds(start),
             turnCpu: fromSeconds(step.turnCpu),
-            ...(step.contendedCpu > 0 ? { contendedCpu: fromSeconds(step.contendedCpu) } : {}),
+            ...((step.contendedCpu ?? 0) > 0 ? { contendedCpu: fromSeconds(step.contendedCpu!) } : {}),
             backToBackShare: step.backToBackShare,
             stream,
             blocking,

@@ -29,9 +29,8 @@ export const stepSchema = z.discriminatedUnion('kind', [
       description:
         "Fraction of startCpu and turnCpu that a cooperative connect's turn costs when another connect's turn ran since the worker's loop last slept (the same code just run costs about half as much as after a wake-up; one connect at a time, every turn pays in full). Default: the median of the calibration kit's machines (calibration/warm_turns.sh: a gevent worker's CPU per connect beside the proof at hey -c 50 over -c 1; calibration/defaults-linux-2core.json).",
     }),
-    contendedCpu: seconds.default(0).meta({
-      description:
-        "A blocking connect's extra client CPU when another thread of the same worker process is connecting at the same moment (gthread, a `def` handler's threadpool): with the GIL released the proofs run side by side, and OpenSSL 3 takes a process-wide lock in each of the proof's 4096 HMAC_Init_ex calls, so the cores fight over it. 0 unless measured: calibration/connect_threads.sh (one thread's connects against eight threads').",
+    contendedCpu: seconds.optional().meta({
+      description: `A blocking connect's extra client CPU when another thread of the same worker process is connecting at the same moment (gthread, a \`def\` handler's threadpool): with the GIL released the proofs run side by side, and OpenSSL 3 takes a process-wide lock in each of scram-sha-256's 4096 HMAC_Init_ex calls, so the cores fight over it. A gevent worker's connects run on one thread and never pay it. Default: with scram-sha-256, the median of the calibration kit's machines (${inMs(M.connectContendedCpu)} ms; calibration/connect_threads.sh: one thread's connects against eight threads'); with md5 or trust, whose answer has no such loop of HMACs, 0.`,
     }),
     turnCpu: seconds.default(M.connectTurnCpu).meta({
       description:

@@ -16,6 +16,14 @@ describe('a database.authMethod switched on the command line', () => {
     expect(w).toContain('app.steps[0].cpu');
   });
 
+  it("names a contendedCpu the file sets too: the threads' fight is over scram-sha-256's HMACs", () => {
+    const threaded = structuredClone(scram);
+    (threaded.app.steps[0] as Record<string, unknown>).contendedCpu = 0.0008;
+    const w = authOverrideWarning(() => threaded, set('database.authMethod=trust', 'app.steps.0.cpu=0.0003'));
+    expect(w).toContain('app.steps[0].contendedCpu');
+    expect(w).not.toContain('app.steps[0].cpu ');
+  });
+
   it('is quiet when the same --set prices the connect too', () => {
     expect(authOverrideWarning(() => scram, set('database.authMethod=md5', 'app.steps.0.cpu=0.0004'))).toBeUndefined();
   });

@@ -3,6 +3,7 @@
 // scenario costs JSON.parse's time and memory while every message stays as it was.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import { MEASURED_COSTS } from '../../src/scenario/measuredCosts.js';
 import * as jsonText from '../../src/scenario/jsonText.js';
 import { loadScenario, parseJson, parseJsonDocument, validateScenario } from '../../src/scenario/load.js';
 
@@ -106,6 +107,31 @@ describe('machine.taskGroups where a scenario does not state it', () => {
   it('is what the scenario says when it says it', () => {
     expect(validateScenario(raw({ os: 'linux', taskGroups: 'none' }), 's.json').machine.taskGroups).toBe('none');
     expect(validateScenario(raw({ os: 'darwin', taskGroups: 'service' }), 's.json').machine.taskGroups).toBe('service');
+  });
+});
+
+describe("a dbConnect's contendedCpu where a scenario does not state it", () => {
+  // Threads of one process fight over OpenSSL's lock in scram-sha-256's 4096 HMACs; md5
+  // answers with one hash and trust with nothing, so there is nothing to fight over.
+  // The article's scenario states md5; without a method the database's default is scram-sha-256.
+  const { authMethod: _md5, ...database } = JSON.parse(valid).database;
+  const withAuth = (authMethod?: string, contendedCpu?: number) => ({
+    ...JSON.parse(valid),
+    database: { ...database, ...(authMethod === undefined ? {} : { authMethod }) },
+    app: { steps: [{ kind: 'dbConnect', ...(contendedCpu === undefined ? {} : { contendedCpu }) }, { kind: 'dbClose' }] },
+  });
+  const contended = (raw: object) => (validateScenario(raw, 's.json').app.steps![0] as { contendedCpu?: number }).contendedCpu;
+
+  it("is the kit's median with scram-sha-256 (the default method), 0 with md5 and trust", () => {
+    expect(contended(withAuth())).toBe(MEASURED_COSTS.connectContendedCpu);
+    expect(contended(withAuth('scram-sha-256'))).toBe(MEASURED_COSTS.connectContendedCpu);
+    expect(contended(withAuth('md5'))).toBe(0);
+    expect(contended(withAuth('trust'))).toBe(0);
+  });
+
+  it('is what the scenario says when it says it', () => {
+    expect(contended(withAuth('md5', 0.001))).toBe(0.001);
+    expect(contended(withAuth('scram-sha-256', 0))).toBe(0);
   });
 });
 

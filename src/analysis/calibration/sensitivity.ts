@@ -12,15 +12,12 @@
 // counts as a change (a first 500 is news), while with many 500s it takes a tenth more.
 import { simulate, type RunResult } from '../../model/system.js';
 import { summarize, type RunSummary } from '../../report/summary.js';
-import { canonicalCostPath, type Cost, costsOf, isZeroDuration, scaleDuration } from '../../scenario/costs.js';
+import { canonicalCostPath, costsOf, isZeroDuration, scaleDuration } from '../../scenario/costs.js';
 import { MEASURED_COSTS } from '../../scenario/measuredCosts.js';
-import { effectiveWorkerClass } from '../../scenario/resolve.js';
-import { blocks } from '../../scenario/resolveSteps.js';
-import { valueAt } from '../../scenario/valueAt.js';
-import { defaultTaskGroups, UVICORN_WORKER } from '../../scenario/serverSchema.js';
+import { defaultTaskGroups } from '../../scenario/serverSchema.js';
 import { validateScenario } from '../../scenario/load.js';
 import { applyOverride, type Override } from '../../scenario/overrides.js';
-import { MAX_SECONDS, type Scenario, type Step } from '../../scenario/schema.js';
+import { MAX_SECONDS, type Scenario } from '../../scenario/schema.js';
 
 /** Each cost is moved down and up by this fraction of its value. */
 export const SENSITIVITY_CHANGE = 0.5;
@@ -119,40 +116,6 @@ const ASSUMED_SETTINGS: {
   },
 ];
 
-type AssumedSetting = (typeof ASSUMED_SETTINGS)[number];
-
-/**
- * Each connect a threaded worker makes with psycopg2 on a thread (gthread; a `def` handler
- * under uvicorn) whose file does not state `contendedCpu`: the default, 0, assumes its
- * threads never compute their proofs side by side; the kit measured what a connect costs
- * more when they do (MEASURED_COSTS.connectContendedCpu, docs/validation.md).
- */
-function contendedConnects(scenario: Scenario, costs: readonly Cost[]): AssumedSetting[] {
-  const app = scenario.app;
-  if (app.driver !== 'psycopg2') return [];
-  const gthread = effectiveWorkerClass(scenario) === 'gthread';
-  const uvicorn = scenario.server.workerClass === UVICORN_WORKER;
-  const measured = `${MEASURED_COSTS.connectContendedCpu * 1000}ms`;
-  const onThread = (keys: readonly (string | number)[]) => {
-    // keys: app.steps.N.contendedCpu, or app.endpoints.E.steps.N.contendedCpu
-    const handler = keys[1] === 'endpoints' ? (app.endpoints![keys[2] as number].handler ?? app.handler) : app.handler;
-    return gthread || (uvicorn && handler === 'def');
-  };
-  return costs
-    .filter(
-      (c) => c.keys.at(-1) === 'contendedCpu' && onThread(c.keys) && blocks(valueAt(scenario, c.keys.slice(0, -1)) as Step, app.psycogreen),
-    )
-    .map((c) => ({
-      path: c.path,
-      keys: [...c.keys],
-      values: ['0', measured],
-      applies: () => true,
-      stated: (raw: unknown) => valueAt(raw, c.keys) !== undefined,
-      // Tried only when not stated: at its default.
-      value: () => '0',
-    }));
-}
-
 export interface SensitivityOptions {
   /** Names the scenario in a validation message. */
   source: string;
@@ -201,7 +164,7 @@ export function sensitivity(raw: unknown, scenario: Scenario, base: SensitivityF
     settings: [],
     settingsChecked: [],
   };
-  const settings = [...ASSUMED_SETTINGS, ...contendedConnects(scenario, costs)].filter((a) => a.applies(scenario) && !a.stated(raw));
+  const settings = ASSUMED_SETTINGS.filter((a) => a.applies(scenario) && !a.stated(raw));
   out.settingsChecked = settings.map((a) => a.path);
   const runs = 2 * toMove.length + settings.reduce((n, a) => n + a.values.length - 1, 0);
   let done = 0;

@@ -39,15 +39,11 @@ export const CONNECT_COSTS = ['cpu', 'startCpu', 'turnCpu', 'backToBackShare', '
 
 /**
  * Of those, the ones the defaults take from the kit's machines. Left out: the wake-up
- * latency (it applies only with machine.runQueues per-core, not the default) and a threaded
- * connect's contention, 0 unless measured. The latter was left out when only the Intel
- * machine had measured it; half the series measure it now, and without it the defaults'
- * gthread rows read high (docs/validation.md, "A second set of shapes").
+ * latency (it applies only with machine.runQueues per-core, not the default).
  */
 export const DEFAULTED_COSTS: Record<string, readonly string[]> = Object.fromEntries(
   Object.entries(MACHINE_COSTS).filter(([section]) => section !== 'machine'),
 );
-export const DEFAULTED_CONNECT_COSTS = CONNECT_COSTS.filter((k) => k !== 'contendedCpu');
 
 type Raw = Record<string, any>;
 
@@ -104,7 +100,7 @@ export function costFigures(
   const gather = (section: string, key: string, of: (raw: Raw) => unknown) =>
     out.push({ section, key, figures: [...series].flatMap(([f, raw]) => (of(raw) === undefined ? [] : [{ value: of(raw), series: f }])) });
   for (const [section, keys] of Object.entries(DEFAULTED_COSTS)) for (const k of keys) gather(section, k, (raw) => raw[section]?.[k]);
-  for (const k of DEFAULTED_CONNECT_COSTS) gather('connect', k, (raw) => connectOf(raw)[k]);
+  for (const k of CONNECT_COSTS) gather('connect', k, (raw) => connectOf(raw)[k]);
   return out.filter((c) => c.figures.length > 0);
 }
 

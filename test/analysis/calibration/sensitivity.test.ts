@@ -132,30 +132,29 @@ describe('sim run --sensitivity', () => {
     expect(s.settingsChecked).toEqual(['machine.taskGroups']);
   });
 
-  it("tries the kit's measured contendedCpu on a threaded worker's blocking connect that does not state its own", () => {
-    // 100 gthread threads connecting with psycopg2: with the kit's extra CPU a connect beside
-    // another thread's (MEASURED_COSTS.connectContendedCpu), the CPU-bound worker serves
-    // fewer requests a second. A gevent worker's
-    // connects never run side by side, and a stated value is the user's: neither is tried.
+  it("moves a threaded worker's contendedCpu like any other cost; a gevent worker's connects never pay it", () => {
+    // 100 gthread threads connecting with psycopg2, each connect beside another thread's
+    // paying 4 ms more: the CPU-bound worker serves fewer requests a second when it costs
+    // more. The same connects on a gevent worker's loop never run side by side, so moving
+    // the cost changes nothing there.
     const gthread = {
       ...cpuBound,
       client: { requests: 300, concurrency: 100, timeout: 0 },
       machine: { cores: 2, taskGroups: 'none', runQueues: 'shared' },
       server: { workerClass: 'gthread', workers: 1, threads: 100 },
-      app: { psycogreen: false, steps: [{ kind: 'dbConnect', cpu: '4ms' }, { kind: 'dbQuery', time: '1ms' }, { kind: 'dbClose' }] },
+      app: {
+        psycogreen: false,
+        steps: [{ kind: 'dbConnect', cpu: '4ms', contendedCpu: '4ms' }, { kind: 'dbQuery', time: '1ms' }, { kind: 'dbClose' }],
+      },
     };
     const s = analyse(gthread);
-    expect(s.settingsChecked).toEqual(['app.steps.0.contendedCpu']);
-    const [setting] = s.settings;
-    expect(setting.path).toBe('app.steps.0.contendedCpu');
-    expect(setting.assumed).toBe('0');
-    expect(setting.alternatives[0].figures.requestsPerSec).toBeLessThan(s.base.requestsPerSec * 0.9);
-    const stated = structuredClone(gthread);
-    (stated.app.steps[0] as Record<string, unknown>).contendedCpu = 0;
-    expect(analyse(stated).settingsChecked).toEqual([]);
-    expect(
-      analyse({ ...gthread, server: { workerClass: 'gevent', workers: 1 }, app: { ...gthread.app, psycogreen: true } }).settingsChecked,
-    ).toEqual([]);
+    expect(s.moved).toContain('app.steps.0.contendedCpu');
+    const row = s.sensitive.find((r) => r.path === 'app.steps.0.contendedCpu')!;
+    expect(row.high.requestsPerSec).toBeLessThan(s.base.requestsPerSec * 0.9);
+    expect(row.low.requestsPerSec).toBeGreaterThan(s.base.requestsPerSec * 1.1);
+    const gevent = analyse({ ...gthread, server: { workerClass: 'gevent', workers: 1 }, app: { ...gthread.app, psycogreen: true } });
+    expect(gevent.moved).toContain('app.steps.0.contendedCpu');
+    expect(gevent.sensitive.map((r) => r.path)).not.toContain('app.steps.0.contendedCpu');
   });
 
   it("tries the kit's measured cache refill where workers outnumber twice the cores, with per-core run queues", () => {

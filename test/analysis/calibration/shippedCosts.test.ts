@@ -96,6 +96,7 @@ describe('the defaults (src/scenario/measuredCosts.ts)', () => {
       'connect.startCpu': M.connectStartCpu,
       'connect.turnCpu': M.connectTurnCpu,
       'connect.backToBackShare': M.connectBackToBackShare,
+      'connect.contendedCpu': M.connectContendedCpu,
     };
     const defaults: Record<string, number> = { ...connect, 'database.forkTime': 0, 'database.backendStartTime': 0 };
     for (const section of ['client', 'server', 'database'] as const)
