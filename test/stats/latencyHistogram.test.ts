@@ -81,6 +81,32 @@ describe('percentiles in one pass', () => {
   });
 });
 
+describe('ranks', () => {
+  it('give the first bin that forEachBin gives past each rank, the first raised to the smallest latency', () => {
+    let x = 3;
+    const next = () => (x = (x * 48271) % 2147483647);
+    // The last range leaves chunks between its two clusters unmade.
+    for (const values of [
+      Array.from({ length: 3000 }, () => 1000 + (next() % 60_000)),
+      Array.from({ length: 3000 }, () => 50_000 + (next() % 9_000_000)),
+      Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? 100_000_000 + (next() % 1000) : 70_000 + (next() % 500))),
+    ]) {
+      const h = new LatencyHistogram();
+      for (const v of values) h.record(v);
+      for (let r = 1; r < h.count - 1; r += 7) {
+        let expected: number | undefined;
+        let seen = 0;
+        h.forEachBin((value, count) => {
+          seen += count;
+          if (seen > r) expected = Math.max(value, h.min);
+          return seen > r;
+        });
+        expect(h.atRank(r)).toBe(expected);
+      }
+    }
+  });
+});
+
 describe('counts up to limits', () => {
   it('count the bins that forEachBin gives at or below each limit, the first raised to the smallest latency', () => {
     let x = 5;
