@@ -67,11 +67,16 @@ export const MAX_REPLICATIONS = 10_000;
 /** Relative weights: a larger one only scales the others down, and their sum must stay finite. */
 export const MAX_WEIGHT = 1e12;
 
-export const count = (description: string, max = Number.MAX_SAFE_INTEGER) => z.number().int().nonnegative().max(max).meta({ description });
+// The checks in one check() rather than chained (.int().positive().max()): each call of a
+// chain copies the schema, and these counts are many of the format's fields, which every
+// command builds at start-up. The same checks in the same order: the same validation,
+// messages and JSON Schema.
+export const count = (description: string, max = Number.MAX_SAFE_INTEGER) =>
+  z.number().check(z.int(), z.nonnegative(), z.lte(max)).meta({ description });
 export const positiveCount = (description: string, max = Number.MAX_SAFE_INTEGER) =>
-  z.number().int().positive().max(max).meta({ description });
+  z.number().check(z.int(), z.positive(), z.lte(max)).meta({ description });
 export const positiveCountOptional = (description: string, max = Number.MAX_SAFE_INTEGER) =>
-  z.number().int().positive().max(max).optional().meta({ description });
+  z.number().check(z.int(), z.positive(), z.lte(max)).optional().meta({ description });
 
 /** A duration the clock can tell from 0: 0 itself, or at least one microsecond. */
 const atLeastOneTick = (v: number) => v === 0 || v >= MIN_POSITIVE_SECONDS;
