@@ -3,7 +3,7 @@ with keep-alive (server.requestCpu) and the extra per new connection (server.acc
 computed as costs.py computes them for costs.sh (idle CPU subtracted), median and range
 over the rounds, and gthread's against gevent's of the same round.
 
-  gthread_http.py RAWDIR ROUNDS
+  gthread_http.py RAWDIR ROUNDS [C]
 """
 import json
 import statistics
@@ -12,6 +12,7 @@ import sys
 from costs import by_rep, idle_rate, worker_per_req
 
 raw, rounds = sys.argv[1], int(sys.argv[2])
+c = sys.argv[3] if len(sys.argv) > 3 else "10"
 SETUPS = ["gevent", "gthread10", "gthread50"]
 figures = {s: {"requestCpu": [], "acceptCpu": []} for s in SETUPS}
 for r in range(1, rounds + 1):
@@ -32,7 +33,7 @@ def ms(x):
     return f"{x * 1000:.4f}"
 
 
-print(f"{raw}: the worker's CPU per request on the trivial handler (hey -c 10), idle subtracted; {rounds} rounds alternated")
+print(f"{raw}: the worker's CPU per request on the trivial handler (hey -c {c}), idle subtracted; {rounds} rounds alternated")
 for s in SETUPS:
     for k in ("requestCpu", "acceptCpu"):
         xs = figures[s][k]
