@@ -38,8 +38,9 @@ export const MACHINE_COSTS: Record<string, readonly string[]> = {
 export const CONNECT_COSTS = ['cpu', 'startCpu', 'turnCpu', 'backToBackShare', 'contendedCpu'];
 
 /**
- * Of those, the ones the defaults take from the kit's machines. Left out: the wake-up
- * latency (it applies only with machine.runQueues per-core, not the default).
+ * Of those, the ones the defaults take from the kit's machines: every connect cost, and
+ * every section's but the wake-up latency's (it applies only with machine.runQueues
+ * per-core, not the default).
  */
 export const DEFAULTED_COSTS: Record<string, readonly string[]> = Object.fromEntries(
   Object.entries(MACHINE_COSTS).filter(([section]) => section !== 'machine'),
