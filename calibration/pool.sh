@@ -23,14 +23,18 @@ kit_init
 postgres_up
 URL="http://$HOST:$APP_PORT/"
 
+# POOL_CLASS=sync CAL_GREEN=0: the same handler's CPU in a sync worker, psycopg2 blocking
+# (results/pool-costs-sync.txt; calibration/shapes-4.json).
+POOL_CLASS="${POOL_CLASS:-gevent}"
+COSTS_OUT="$RESULTS/pool-costs$([ "$POOL_CLASS" = gevent ] || echo "-$POOL_CLASS").txt"
 if [[ pool-costs =~ $ONLY ]]; then
-  gunicorn_up pool-costs wsgi_pool --workers=1 --worker-class=gevent --worker-connections=1000
+  gunicorn_up pool-costs wsgi_pool --workers=1 --worker-class="$POOL_CLASS" --worker-connections=1000
   quiet_begin
   worker=$(pgrep -P "$GUNICORN_PID" | head -n 1)
   say "the actors request through SQLAlchemy's pool: the worker's and the backends' CPU"
   { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "sqlalchemy $("$PYTHON" -c 'import sqlalchemy; print(sqlalchemy.__version__)')";
-    "$PYTHON" "$HERE/bench/pool_costs.py" --worker "$worker" --postmaster "$(postmaster_pid)" --n 3000 --reps 5; } >"$RESULTS/pool-costs.txt"
-  tail -n 3 "$RESULTS/pool-costs.txt" >&2
+    "$PYTHON" "$HERE/bench/pool_costs.py" --worker "$worker" --postmaster "$(postmaster_pid)" --n 3000 --reps 5; } >"$COSTS_OUT"
+  tail -n 4 "$COSTS_OUT" >&2
   gunicorn_down
   quiet_end now
 fi

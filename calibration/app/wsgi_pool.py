@@ -1,8 +1,9 @@
 # Not from the article: the actors query through SQLAlchemy's connection pool (QueuePool,
 # pool_size 5, max_overflow 10, pool_timeout 30: SQLAlchemy 1.4's defaults), one engine
-# per worker process (each worker imports this module after the fork), with psycogreen,
-# so a greenlet waiting for a pooled connection or a query lets the others run. Checking
-# a connection in rolls its transaction back (reset on return). By path:
+# per worker process (each worker imports this module after the fork), with psycogreen
+# (unless CAL_GREEN=0, below), so a greenlet waiting for a pooled connection or a query
+# lets the others run. Checking a connection in rolls its transaction back (reset on
+# return). By path:
 #   /         the handler: check out, the actors query (200 rows), check in
 #   /wait     the same through a pool of 5 without overflow (pool.sh: a wait's CPU)
 #   /wait10   the same through a pool of 10 without overflow
@@ -14,12 +15,19 @@ import os
 import sys
 import time
 
-import psycogreen.gevent
+# CAL_GREEN=0 (calibration/shapes-4.json's sync and gthread workers): psycopg2 as it is,
+# blocking its thread; /connect (wsgi_patched's, which patches psycopg2) then serves the
+# pool's handler as / does.
+GREEN = os.environ.get("CAL_GREEN", "1") == "1"
+if GREEN:
+    import psycogreen.gevent
 
-psycogreen.gevent.patch_psycopg()
+    psycogreen.gevent.patch_psycopg()
 
 import sqlalchemy  # noqa: E402
-import wsgi_patched  # noqa: E402
+
+if GREEN:
+    import wsgi_patched  # noqa: E402
 
 URL = "postgresql+psycopg2://postgres:{pw}@{host}:{port}/dvdrental".format(
     pw=os.environ.get("CAL_PGPASSWORD", "password"),
@@ -81,7 +89,7 @@ def application(environ, start_response):
         return _handle(environ, start_response, engine_no_overflow)
     if path == "/wait10":
         return _handle(environ, start_response, engine_ten)
-    if path == "/connect":
+    if path == "/connect" and GREEN:
         return wsgi_patched._handle(environ, start_response)
     # run.sh's NAME.rN.cpu.txt reads these lines (bench/loadrun.py).
     start = time.time()
