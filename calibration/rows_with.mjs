@@ -30,7 +30,7 @@ if (pattern === undefined || typeof variants !== 'object' || variants === null |
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 const files = readdirSync(join(root, 'calibration/results'));
 const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const re = new RegExp(pattern);
 console.log(`rows whose label matches /${pattern}/, ${seedCount} seeds a row; the error on Requests/sec (medians)`);
 for (const [name, set] of Object.entries(variants))
@@ -38,7 +38,7 @@ for (const [name, set] of Object.entries(variants))
 for (const config of plan.configurations.filter((c) => re.test(c.label))) {
   const names = Array.isArray(config.name) ? config.name : [config.name];
   const runs = files
-    .filter((f) => names.some((n) => new RegExp(`^${escape(n)}\\.r\\d+\\.txt$`).test(f)))
+    .filter((f) => names.some((n) => new RegExp(`^${escapeRegExp(n)}\\.r\\d+\\.txt$`).test(f)))
     .sort()
     .map((f) => parseHeyRun(readFileSync(join(root, 'calibration/results', f), 'utf8'), f));
   const file = config.scenario ?? plan.scenario;
