@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# How SQLAlchemy's pool churns in a gthread worker (psycopg2 blocking, CAL_GREEN=0): the
+# shapes-4 row gthread 1 x 20 threads at hey -c 40 (a pool of 5 + 10 per worker), with
+# app/wsgi_pool.py logging each connection opened, closed and checked in with the pool's
+# state then (CAL_POOL_EVENTS=1): how many connections a run opens and closes, and how
+# many were in use when a checkin closed its own (results/pool-threads.txt; each run's
+# events in results/pool-threads/NAME.rN.events.txt). Alternated ROUNDS rounds with the
+# same at 1 x 8 threads at -c 40.
+#
+#   ROUNDS=2 calibration/pool_threads.sh
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+PACKAGES+=(python3-sqlalchemy)
+RESULTS="${RESULTS:-$HERE/results}"
+ROUNDS="${ROUNDS:-2}"
+whole_count ROUNDS
+ONLY=.
+kit_init
+postgres_up
+URL="http://$HOST:$APP_PORT/"
+mkdir -p "$RESULTS/pool-threads"
+
+export CAL_POOL_EVENTS=1 CAL_GREEN=0
+for r in $(seq 1 "$ROUNDS"); do
+  for threads in 20 8; do
+    name="pool-gthread1x$threads-c40"
+    gunicorn_up "$name" wsgi_pool --workers=1 --worker-class=gthread --threads="$threads" --keep-alive=2
+    OUT="$RESULTS"
+    RESULTS="$WORK/run"
+    mkdir -p "$RESULTS"
+    measure "$name" 1 -n 2000 -c 40 -t 0 "$URL"
+    RESULTS="$OUT"
+    for f in "$WORK/run/$name.r1."*; do
+      mv "$f" "$RESULTS/pool-threads/$(basename "$f" | sed "s/\.r1\./.r$r./")"
+    done
+    grep '^pool ' "$GUNICORN_LOG" >"$RESULTS/pool-threads/$name.r$r.events.txt" || true
+    gunicorn_down
+    quiet_end now
+  done
+done
