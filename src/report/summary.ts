@@ -235,7 +235,9 @@ function warnings(result: RunResult, fleet: FleetSummary | undefined): string[] 
       `a connection storm: when PostgreSQL refused, ${r.awaitingClient.toFixed(0)} of its ${r.held.toFixed(0)} slots (mean) were held by backends waiting for their worker to answer authentication. Real storms like this vary widely from run to run, seeds much less: read the 500s as a typical run's, not a bound; in the calibration kit's held-out storms the model came near the real median for most, but not with PostgreSQL in one cpu cgroup (machine.taskGroups "service": fewer) or for a burst written as the connections open (ab: fewer) (docs/validation.md, "Held-out storms", for the figures)`,
     );
   }
-  const shared = sharedCoresWarning(result, fleet);
+  const threads = threadsOnPoolWarning(result, fleet);
+  if (threads !== undefined) out.push(threads);
+  const shared = threads === undefined ? sharedCoresWarning(result, fleet) : undefined;
   if (shared !== undefined) out.push(shared);
   const light = lightRequestsWarning(result, fleet);
   if (light !== undefined) out.push(light);
@@ -282,6 +284,24 @@ function sharedCoresWarning(result: RunResult, fleet: FleetSummary | undefined):
   const busyCores = result.workersCpuUnderLoad / result.total;
   if (busyCores < result.cores / 2) return undefined;
   return `${workers} workers, each with its own pool, took turns on ${result.cores} cores and kept ${busyCores.toFixed(1)} of them busy: the model charges a pooled request the same CPU however many workers share a core (server.cacheRefillCpu, when measured, charges what a switch between them costs). In the calibration kit's runs like this (4 gevent workers with SQLAlchemy's pool, 4 UvicornWorkers with asyncpg's, on 2 cores) the real workers spent more CPU per request than one worker alone, and the model's Requests/sec came out high: read it as an upper bound (docs/validation.md, "SQLAlchemy's pool", for the figures)`;
+}
+
+/**
+ * gthread workers on SQLAlchemy's pool, kept busy: where the kit ran them (psycopg2
+ * blocking, calibration/shapes-4.json) the model's throughput came out far above the real
+ * one, while sync workers on the same pool came out right. The real gthread workers spent
+ * more CPU per request, and where threads outnumbered pool_size their pools opened and
+ * closed connections all through the run (calibration/pool_threads.sh: check-ins piled up
+ * with no checkout between them, filled the queue and closed the overflow), where the
+ * model's keep them open. Neither is modelled, so the figure is a bound, not an estimate.
+ */
+function threadsOnPoolWarning(result: RunResult, fleet: FleetSummary | undefined): string | undefined {
+  if (fleet !== undefined || result.server.workerClass !== 'gthread' || result.database?.pool === undefined || result.total <= 0) {
+    return undefined;
+  }
+  const busyCores = result.workersCpuUnderLoad / result.total;
+  if (busyCores < Math.min(result.server.workers, result.cores) / 2) return undefined;
+  return `gthread workers on SQLAlchemy's pool kept ${busyCores.toFixed(1)} of ${result.cores} cores busy: in the calibration kit's runs like this (psycopg2 blocking, the threads sharing each worker's pool) the real workers spent more CPU per request than the model charges, and where threads outnumbered pool_size the real pool kept opening and closing connections where the model's keeps them open; the model's Requests/sec came out high, far more than with sync workers on the same pool: read it as an upper bound (docs/validation.md, "Persistent connections in sync and gthread workers", for the figures)`;
 }
 
 /** hey's histogram(): ten equal buckets between fastest and slowest, counted on sorted values. */

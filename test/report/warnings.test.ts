@@ -121,6 +121,38 @@ describe('the report warns', () => {
     expect(pooled(4, 0.001, { connect: true }).simulation.warnings).toEqual([]);
   });
 
+  // gthread workers of 8 threads, each with SQLAlchemy's pool of 5 + 10, psycopg2 blocking;
+  // a request is `cpu` of the worker's CPU around a pooled query of 1 ms.
+  const threaded = (workers: number, cpu: number, extra: { workerClass?: 'gthread' | 'sync'; rate?: number } = {}) =>
+    run({
+      // With a rate, one client at it (hey's -q is each client's).
+      client: { requests: 400, ...(extra.rate !== undefined ? { concurrency: 1, rate: extra.rate } : { concurrency: 40 }) },
+      machine: { cores: 2 },
+      // threads only for gthread: gunicorn runs a sync worker with threads as gthread.
+      server: {
+        workers,
+        ...(extra.workerClass === 'sync' ? { workerClass: 'sync' as const } : { workerClass: 'gthread' as const, threads: 8 }),
+      },
+      app: {
+        psycogreen: false,
+        steps: [{ kind: 'cpu', time: cpu }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.001 }, { kind: 'dbClose' }],
+        pool: { size: 5, maxOverflow: 10 },
+      },
+    }).summary;
+
+  it("when busy gthread workers share SQLAlchemy's pool among their threads: the kit's such runs read high, far more than sync's", () => {
+    for (const workers of [1, 4]) {
+      const { warnings } = threaded(workers, 0.001).simulation;
+      expect(warnings).toEqual([expect.stringMatching(/^gthread workers on SQLAlchemy's pool kept \d\.\d of 2 cores busy: .*upper bound/)]);
+      pointsToTheFigures(warnings[0], 'Persistent connections in sync and gthread workers');
+    }
+  });
+
+  it('not for sync workers on the same pool, nor when the gthread workers are mostly idle', () => {
+    expect(threaded(1, 0.001, { workerClass: 'sync' }).simulation.warnings).toEqual([]);
+    expect(threaded(1, 0.001, { rate: 20 }).simulation.warnings).toEqual([]);
+  });
+
   // One gevent worker on a handler with no database: 0.1 ms of its CPU a request, or 1 ms.
   const light = (cpu: number, c: number, extra: { query?: boolean; rate?: number } = {}) =>
     run({
