@@ -5,9 +5,12 @@
 # state then (CAL_POOL_EVENTS=1): how many connections a run opens and closes, and how
 # many were in use when a checkin closed its own (results/pool-threads.txt; each run's
 # events in results/pool-threads/NAME.rN.events.txt). Alternated ROUNDS rounds with the
-# same at 1 x 8 threads at -c 40.
+# same at 1 x 8 threads at -c 40. INTERVALS: CPython's switch interval in each (seconds,
+# sys.setswitchinterval; CAL_SWITCH_INTERVAL), each a configuration of its own, its name
+# then ending in -sN (N in microseconds); THREADS: the thread counts (20 8).
 #
 #   ROUNDS=2 calibration/pool_threads.sh
+#   THREADS=8 INTERVALS="0.005 0.0005" ROUNDS=3 calibration/pool_threads.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -24,8 +27,15 @@ mkdir -p "$RESULTS/pool-threads"
 
 export CAL_POOL_EVENTS=1 CAL_GREEN=0
 for r in $(seq 1 "$ROUNDS"); do
-  for threads in 20 8; do
+  for threads in ${THREADS:-20 8}; do
+  for interval in ${INTERVALS:-default}; do
     name="pool-gthread1x$threads-c40"
+    if [ "$interval" = default ]; then
+      unset CAL_SWITCH_INTERVAL
+    else
+      export CAL_SWITCH_INTERVAL="$interval"
+      name="$name-s$(printf '%.0f' "$(echo "$interval * 1000000" | bc -l)")"
+    fi
     gunicorn_up "$name" wsgi_pool --workers=1 --worker-class=gthread --threads="$threads" --keep-alive=2
     OUT="$RESULTS"
     RESULTS="$WORK/run"
@@ -38,5 +48,6 @@ for r in $(seq 1 "$ROUNDS"); do
     grep '^pool ' "$GUNICORN_LOG" >"$RESULTS/pool-threads/$name.r$r.events.txt" || true
     gunicorn_down
     quiet_end now
+  done
   done
 done

@@ -26,6 +26,12 @@ if GREEN:
 
 import sqlalchemy  # noqa: E402
 
+# CAL_SWITCH_INTERVAL (calibration/pool_threads.sh): CPython's switch interval, seconds
+# (sys.setswitchinterval; 0.005 by default): how long a thread waits for the GIL before it
+# asks the holder to drop it.
+if os.environ.get("CAL_SWITCH_INTERVAL"):
+    sys.setswitchinterval(float(os.environ["CAL_SWITCH_INTERVAL"]))
+
 if GREEN:
     import wsgi_patched  # noqa: E402
 
