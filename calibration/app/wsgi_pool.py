@@ -47,8 +47,9 @@ engine_no_overflow = sqlalchemy.create_engine(URL, pool_size=5, max_overflow=0, 
 # /wait10's: 10 connections, no overflow (pool.sh's held-out pool-wait10 rows).
 engine_ten = sqlalchemy.create_engine(URL, pool_size=10, max_overflow=0, pool_timeout=30)
 
-# CAL_POOL_EVENTS=1: log each connection the pool opens and closes, with the pool's state
-# then (how many wait in its queue, how many greenlets wait for one), to see why it closes.
+# CAL_POOL_EVENTS=1: log each connection the pool opens, checks out, checks in and closes,
+# with the pool's state then (how many wait in its queue, how many greenlets wait for one),
+# to see why it closes.
 if os.environ.get("CAL_POOL_EVENTS") == "1":
     import sqlalchemy.event
 
@@ -68,8 +69,8 @@ if os.environ.get("CAL_POOL_EVENTS") == "1":
     def _log(what):
         return lambda *a: sys.stdout.write(f"pool {what} t={time.time():.6f} pid={os.getpid()} iter={_iteration[0]} {_state()}\n")
 
-    for _what in ("connect", "close", "checkin"):
-        sqlalchemy.event.listen(engine.pool if _what == "checkin" else engine, _what, _log(_what))
+    for _what in ("connect", "close", "checkout", "checkin"):
+        sqlalchemy.event.listen(engine.pool if _what in ("checkin", "checkout") else engine, _what, _log(_what))
 
 ACTORS = """
     SELECT a.first_name, a.last_name
@@ -78,11 +79,51 @@ ACTORS = """
 """
 
 
+# CAL_SEGMENTS=1 (calibration/pool_segments.sh): the handler's thread CPU in its parts,
+# summed over the requests and written to CAL_SEGMENTS_OUT.<pid> at the worker's exit:
+# the checkout, the query and its rows, the checkin (the rollback, the connection back in
+# the queue), and what the request does after (its log lines, the response's start), which
+# runs with the connection already back in the pool.
+SEGMENTS = os.environ.get("CAL_SEGMENTS") == "1"
+_segments = {"checkout": 0, "query": 0, "checkin": 0, "after": 0, "requests": 0}
+if SEGMENTS:
+    import atexit
+
+    def _write_segments():
+        out = os.environ.get("CAL_SEGMENTS_OUT")
+        if out:
+            with open(f"{out}.{os.getpid()}", "w") as f:
+                f.write(" ".join(f"{k}={v}" for k, v in _segments.items()) + "\n")
+
+    atexit.register(_write_segments)
+
+
 def _handle(environ, start_response, engine=engine):
+    if SEGMENTS:
+        return _handle_timed(environ, start_response, engine)
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(ACTORS).fetchall()
     print(f"{len(rows)} rows fetched")
     start_response("204 No Content", [])
+    return [b""]
+
+
+def _handle_timed(environ, start_response, engine):
+    now = time.thread_time_ns
+    t0 = now()
+    with engine.connect() as conn:
+        t1 = now()
+        rows = conn.exec_driver_sql(ACTORS).fetchall()
+        t2 = now()
+    t3 = now()
+    print(f"{len(rows)} rows fetched")
+    start_response("204 No Content", [])
+    _segments["checkout"] += t1 - t0
+    _segments["query"] += t2 - t1
+    _segments["checkin"] += t3 - t2
+    _segments["requests"] += 1
+    # application() adds the rest of "after" once its own log line is written.
+    _segments["after"] -= t3
     return [b""]
 
 
@@ -105,4 +146,6 @@ def application(environ, start_response):
         sys.stdout.write(f"failed request start={start:.6f} end={time.time():.6f} pid={os.getpid()}\n")
         raise
     sys.stdout.write(f"handled request start={start:.6f} end={time.time():.6f} pid={os.getpid()}\n")
+    if SEGMENTS:
+        _segments["after"] += time.thread_time_ns()
     return response

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# gunicorn's gthread worker traced from inside (app/gthread_traced.py): one worker of
+# THREADS (8) threads on app/wsgi_pool.py with psycopg2 blocking (CAL_GREEN=0) and the
+# pool's events logged (CAL_POOL_EVENTS=1), hey -n 2000 -c 40 keep-alive, ROUNDS (2)
+# runs. Each run's trace (results/gthread-trace/NAME.rN.trace.txt: the main loop's turns,
+# each request handed to the thread pool, each thread's handle()) and pool events
+# (NAME.rN.events.txt); bench/gthread_trace.py summarizes them (results/gthread-trace.txt):
+# how many threads were handling a request over the run, and how long requests waited
+# for the main thread and then for a thread.
+#
+#   calibration/gthread_trace.sh
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+PACKAGES+=(python3-sqlalchemy)
+RESULTS="${RESULTS:-$HERE/results}"
+ROUNDS="${ROUNDS:-2}"
+THREADS="${THREADS:-8}"
+whole_count ROUNDS
+ONLY=.
+kit_init
+postgres_up
+URL="http://$HOST:$APP_PORT/"
+mkdir -p "$RESULTS/gthread-trace"
+
+export CAL_POOL_EVENTS=1 CAL_GREEN=0
+for r in $(seq 1 "$ROUNDS"); do
+  name="gthread1x$THREADS-pool-c40"
+  export CAL_TRACE_OUT="$WORK/trace"
+  rm -f "$WORK"/trace.*
+  gunicorn_up "$name" wsgi_pool --workers=1 --worker-class=gthread_traced.TracedThreadWorker --threads="$THREADS" --keep-alive=2
+  OUT="$RESULTS"
+  RESULTS="$WORK/run"
+  mkdir -p "$RESULTS"
+  measure "$name" 1 -n 2000 -c 40 -t 0 "$URL"
+  RESULTS="$OUT"
+  for f in "$WORK/run/$name.r1."*; do
+    mv "$f" "$RESULTS/gthread-trace/$(basename "$f" | sed "s/\.r1\./.r$r./")"
+  done
+  grep '^pool ' "$GUNICORN_LOG" >"$RESULTS/gthread-trace/$name.r$r.events.txt" || true
+  gunicorn_down
+  quiet_end now
+  cat "$WORK"/trace.* >"$RESULTS/gthread-trace/$name.r$r.trace.txt"
+done
+"$PYTHON" "$HERE/bench/gthread_trace.py" "$RESULTS"/gthread-trace/*.trace.txt >"$RESULTS/gthread-trace.txt"
+cat "$RESULTS/gthread-trace.txt" >&2
