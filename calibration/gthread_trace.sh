@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gunicorn's gthread worker traced from inside (app/gthread_traced.py): one worker of
 # THREADS (8) threads on app/wsgi_pool.py with psycopg2 blocking (CAL_GREEN=0) and the
-# pool's events logged (CAL_POOL_EVENTS=1), hey -n 2000 -c 40 keep-alive, ROUNDS (2)
+# pool's events logged, checkouts too (CAL_POOL_EVENTS=2), hey -n 2000 -c 40 keep-alive, ROUNDS (2)
 # runs. Each run's trace (results/gthread-trace/NAME.rN.trace.txt: the main loop's turns,
 # each request handed to the thread pool, each thread's handle()) and pool events
 # (NAME.rN.events.txt); bench/gthread_trace.py summarizes them (results/gthread-trace.txt):
@@ -24,7 +24,7 @@ postgres_up
 URL="http://$HOST:$APP_PORT/"
 mkdir -p "$RESULTS/gthread-trace"
 
-export CAL_POOL_EVENTS=1 CAL_GREEN=0
+export CAL_POOL_EVENTS=2 CAL_GREEN=0
 for r in $(seq 1 "$ROUNDS"); do
   name="gthread1x$THREADS-pool-c40"
   export CAL_TRACE_OUT="$WORK/trace"

@@ -47,10 +47,10 @@ engine_no_overflow = sqlalchemy.create_engine(URL, pool_size=5, max_overflow=0, 
 # /wait10's: 10 connections, no overflow (pool.sh's held-out pool-wait10 rows).
 engine_ten = sqlalchemy.create_engine(URL, pool_size=10, max_overflow=0, pool_timeout=30)
 
-# CAL_POOL_EVENTS=1: log each connection the pool opens, checks out, checks in and closes,
-# with the pool's state then (how many wait in its queue, how many greenlets wait for one),
-# to see why it closes.
-if os.environ.get("CAL_POOL_EVENTS") == "1":
+# CAL_POOL_EVENTS=1: log each connection the pool opens, checks in and closes, with the
+# pool's state then (how many wait in its queue, how many greenlets wait for one), to see
+# why it closes; CAL_POOL_EVENTS=2: each checkout too (calibration/gthread_trace.sh).
+if os.environ.get("CAL_POOL_EVENTS") in ("1", "2"):
     import sqlalchemy.event
 
     def _state():
@@ -69,7 +69,7 @@ if os.environ.get("CAL_POOL_EVENTS") == "1":
     def _log(what):
         return lambda *a: sys.stdout.write(f"pool {what} t={time.time():.6f} pid={os.getpid()} iter={_iteration[0]} {_state()}\n")
 
-    for _what in ("connect", "close", "checkout", "checkin"):
+    for _what in ("connect", "close", "checkin") + (("checkout",) if os.environ["CAL_POOL_EVENTS"] == "2" else ()):
         sqlalchemy.event.listen(engine.pool if _what in ("checkin", "checkout") else engine, _what, _log(_what))
 
 ACTORS = """
