@@ -1,4 +1,4 @@
-// calibration/shapes.json, shapes-2.json and shapes-3.json describe each shape twice: as gunicorn and
+// calibration/shapes.json and shapes-2.json to shapes-4.json describe each shape twice: as gunicorn and
 // PostgreSQL run it (shapes.sh) and as the model takes it (predict_shapes.mjs's --set on a
 // scenario shaped like gevent-100.json). A prediction is only a test of the model if both
 // describe the same configuration.
@@ -24,7 +24,7 @@ interface Shape {
   set: string[];
 }
 
-const FILES = ['calibration/shapes.json', 'calibration/shapes-2.json', 'calibration/shapes-3.json'];
+const FILES = ['calibration/shapes.json', 'calibration/shapes-2.json', 'calibration/shapes-3.json', 'calibration/shapes-4.json'];
 const shapesOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { shapes: Shape[] }).shapes;
 // What ACTORS stands for, as calibration/validation.json writes it.
 const ACTORS = (JSON.parse(readFileSync('calibration/validation.json', 'utf8')) as { actors: string[] }).actors;
@@ -65,9 +65,12 @@ describe.each(FILES)('%s', (file) => {
       if (workerClass === 'gthread') expect(scenario.server.threads).toBe(Number(flag(shape, 'threads', '1')));
     });
 
-    it("runs the app gunicorn loads: psycogreen or not, the actors query or pg_sleep of the shape's length", () => {
+    it("runs the app gunicorn loads: psycogreen or not, the actors query or pg_sleep of the shape's length, SQLAlchemy's pool or none", () => {
       const query = scenario.app.steps?.find((s) => s.kind === 'dbQuery');
-      if (shape.module === 'wsgi_actors') {
+      // wsgi_pool.py's engine: QueuePool of 5 + 10, pool_timeout 30.
+      if (shape.module === 'wsgi_pool') expect(scenario.app.pool).toMatchObject({ size: 5, maxOverflow: 10, timeout: 30 });
+      else expect(scenario.app.pool).toBeUndefined();
+      if (shape.module === 'wsgi_actors' || shape.module === 'wsgi_pool') {
         expect(scenario.app.psycogreen).toBe((shape.green ?? 1) === 1);
         expect(query).toMatchObject({ time: 0 });
       } else {
