@@ -1,4 +1,4 @@
-// calibration/shapes.json and shapes-2.json to shapes-4.json describe each shape twice: as gunicorn and
+// calibration/shapes.json and shapes-2.json to shapes-5.json describe each shape twice: as gunicorn and
 // PostgreSQL run it (shapes.sh) and as the model takes it (predict_shapes.mjs's --set on a
 // scenario shaped like gevent-100.json). A prediction is only a test of the model if both
 // describe the same configuration.
@@ -24,7 +24,13 @@ interface Shape {
   set: string[];
 }
 
-const FILES = ['calibration/shapes.json', 'calibration/shapes-2.json', 'calibration/shapes-3.json', 'calibration/shapes-4.json'];
+const FILES = [
+  'calibration/shapes.json',
+  'calibration/shapes-2.json',
+  'calibration/shapes-3.json',
+  'calibration/shapes-4.json',
+  'calibration/shapes-5.json',
+];
 const shapesOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { shapes: Shape[] }).shapes;
 // What ACTORS stands for, as calibration/validation.json writes it.
 const ACTORS = (JSON.parse(readFileSync('calibration/validation.json', 'utf8')) as { actors: string[] }).actors;
