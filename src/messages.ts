@@ -188,6 +188,18 @@ export const rateChangeNeedsArrivals =
   'client.rate changes the open-loop rate: expected "client.arrivals" (hey\'s closed loop has no rate to change)';
 export const rateChangeLeavesZero =
   'expected the open-loop rate above 0 once the timeline is over: the client sends until every request is sent, and at 0 they never would be (give a set an "until", ramp to a rate above 0, or give the client a "duration" to stop sending instead)';
+/** A ramp whose 100 ms steps would make the open-loop rate schedule too long (incidentChecks.ts). */
+export const rampTooManySteps = (size: number, max: number, maxSimTime: number, duration: number | undefined) =>
+  `expected a rate schedule of at most ${max} steps (a ramp moves the open-loop rate in 100 ms steps up to its "until" or the end of sending, ${
+    duration !== undefined && duration > 0 && duration < maxSimTime
+      ? `client.duration = ${duration} s`
+      : `limits.maxSimTime = ${maxSimTime} s`
+  }, whichever comes first), got ${size} with this ramp: end it sooner (until), or lower ${
+    duration !== undefined && duration > 0 && duration < maxSimTime ? 'client.duration' : 'limits.maxSimTime'
+  }`;
+/** Timeline rate changes that would take too long to fold into the schedule (incidentChecks.ts). */
+export const rateChangesTooMuchWork = (changes: number, steps: number, max: number) =>
+  `expected client.rate changes that cost at most ${max} rate steps in all to apply (a ramp builds one per 100 ms; a multiply or a set goes over the whole schedule the changes before it left, ${steps} steps for this one, change ${changes} of the rate), got more: fewer client.rate changes, or ramps that end sooner`;
 export const queryTimeNeedsDatabase = 'database.queryTime needs a "database" section';
 export const httpTimeNeedsHttpStep = 'app.httpTime slows outbound HTTP calls: expected an "http" step in the handler';
 export const killMoreThanWorkers = (kill: number, workers: number) =>

@@ -41,10 +41,9 @@ export function atomicWrite(path: string, data: string | Uint8Array | Iterable<s
     writeInto(target, data, where);
     return;
   }
-  // pid and a counter: two writers (processes, or two writes in one) never share a temporary.
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${written++}.tmp`);
+  const temporary = temporaryFor(target);
   try {
-    const fd = openSync(temporary, 'wx');
+    const fd = create(temporary);
     try {
       writeAll(fd, data);
       fsyncSync(fd);
@@ -81,8 +80,29 @@ export function checkWritable(path: string, flag?: string, inputs: readonly stri
     const folder = dirname(target);
     if (!statSync(folder).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     accessSync(folder, constants.W_OK);
+    // A file made and removed, as the write will: a folder that takes none though it may be
+    // written (/proc, /sys to root) failed only once the work was done, "no such folder".
+    const probe = temporaryFor(target);
+    closeSync(create(probe));
+    rmSync(probe, { force: true });
   } catch (e) {
     throw writeError(where, e);
+  }
+}
+
+/** A temporary file beside `target`: pid and a counter, so two writers (processes, or two writes in one) never share one. */
+function temporaryFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${written++}.tmp`);
+}
+
+/** Creates `path`, new; in a folder that exists, ENOENT is the folder refusing new files (/proc). */
+function create(path: string): number {
+  try {
+    return openSync(path, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && statOrUndefined(dirname(path))?.isDirectory())
+      throw Object.assign(new Error('no new file in this folder'), { code: 'ENOFILES' });
+    throw e;
   }
 }
 
@@ -217,6 +237,9 @@ export function describeErrno(e: NodeJS.ErrnoException): string {
   switch (e.code) {
     case 'ENOENT':
       return 'no such folder';
+    case 'ENOFILES':
+      // Not the system's: create() above, for a folder that exists and takes no new file.
+      return 'its folder takes no new files (a file system such as /proc or /sys), expected a folder of ordinary files';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';

@@ -119,29 +119,59 @@ export function applyRateChanges(
   horizon: Time = Infinity,
 ): { from: Time; rate: number }[] {
   let out = steps.map((s) => ({ ...s }));
-  for (const e of events ?? []) {
-    if (e.change !== 'client.rate') continue;
-    const at = fromSeconds(e.at);
-    const until = e.until !== undefined ? fromSeconds(e.until) : Infinity;
-    if (e.rampTo !== undefined) {
-      const from = rateAt(out, at);
-      const pieces: { from: Time; rate: number }[] = [];
-      const n = Math.max(1, Math.ceil((Math.min(until, Math.max(at, horizon) + RAMP_STEP) - at) / RAMP_STEP));
-      // Each piece at the rate of its middle, so the ramp's arrivals add up to the line's area.
-      for (let i = 0; i < n; i++) {
-        const t0 = at + i * RAMP_STEP;
-        const t1 = Math.min(until, t0 + RAMP_STEP);
-        pieces.push({ from: t0, rate: from + ((e.rampTo - from) * ((t0 + t1) / 2 - at)) / (until - at) });
-      }
-      pieces.push({ from: until, rate: e.rampTo });
-      out = [...out.filter((s) => s.from < at), ...pieces];
-    } else {
-      const f = (r: number) => (e.multiply !== undefined ? r * e.multiply : e.set!);
-      out = splice(out, at, until, f);
-    }
-  }
+  for (const e of events ?? []) out = applyRateChange(out, e, horizon);
   return out;
 }
+
+/**
+ * One client.rate change (another change leaves them as they are) applied to `out`, steps
+ * the caller owns: a ramp changes the list in place, multiply and set return a new one that
+ * shares the steps they leave as they were. applyRateChanges, one change at a time.
+ */
+export function applyRateChange(out: { from: Time; rate: number }[], e: TimelineEvent, horizon: Time): { from: Time; rate: number }[] {
+  if (e.change !== 'client.rate') return out;
+  const at = fromSeconds(e.at);
+  const until = e.until !== undefined ? fromSeconds(e.until) : Infinity;
+  if (e.rampTo !== undefined) {
+    const from = rateAt(out, at);
+    const n = rampSteps(at, until, horizon);
+    // The steps are sorted: those from `at` on give way to the ramp's, in place.
+    let keep = out.length;
+    while (keep > 0 && out[keep - 1].from >= at) keep--;
+    out.length = keep;
+    // Each piece at the rate of its middle, so the ramp's arrivals add up to the line's area.
+    for (let i = 0; i < n; i++) {
+      const t0 = at + i * RAMP_STEP;
+      const t1 = Math.min(until, t0 + RAMP_STEP);
+      out.push({ from: t0, rate: from + ((e.rampTo - from) * ((t0 + t1) / 2 - at)) / (until - at) });
+    }
+    out.push({ from: until, rate: e.rampTo });
+    return out;
+  }
+  const f = (r: number) => (e.multiply !== undefined ? r * e.multiply : e.set!);
+  return splice(out, at, until, f);
+}
+
+/** The 100 ms steps of a ramp over [at, until) (µs) that a run to `horizon` can reach: its last one holds the horizon. */
+export function rampSteps(at: Time, until: Time, horizon: Time): number {
+  return Math.max(1, Math.ceil((Math.min(until, Math.max(at, horizon) + RAMP_STEP) - at) / RAMP_STEP));
+}
+
+/**
+ * Rate steps the open-loop schedule may hold (a ramp adds one per 100 ms up to its `until`
+ * or the run's horizon): 100,000 s of ramping. Each takes some hundred bytes while the
+ * schedule is built; a ramp to 1e8 s under a time budget of 1e7 s was 1e8 of them, and the
+ * process ran out of memory.
+ */
+export const MAX_RATE_STEPS = 1_000_000;
+
+/**
+ * Rate steps built in all while the timeline's client.rate changes apply, each change on the
+ * schedule the ones before it left (a spike copies every step, a ramp those before it and its
+ * own): a timeline of 10,000 spikes over an hour's ramp (36,000 steps) took a minute and a
+ * half before the run started. This many take about a second.
+ */
+export const MAX_RATE_STEP_WORK = 20_000_000;
 
 function rateAt(steps: readonly { from: Time; rate: number }[], t: Time): number {
   let rate = steps[0].rate;
@@ -166,8 +196,11 @@ function splice(steps: { from: Time; rate: number }[], at: Time, until: Time, f:
     while (i < steps.length && steps[i].from <= from) r = steps[i++].rate;
     while (k < bounds.length && bounds[k] <= from) k++;
     const rate = from >= at && from < until ? f(r) : r;
-    // Neighbours at one rate are one step.
-    if (out.length === 0 || out[out.length - 1].rate !== rate) out.push({ from, rate });
+    // Neighbours at one rate are one step. A step left as it was is kept, not copied.
+    if (out.length === 0 || out[out.length - 1].rate !== rate) {
+      const kept = i > 0 ? steps[i - 1] : undefined;
+      out.push(kept !== undefined && kept.from === from && kept.rate === rate ? kept : { from, rate });
+    }
   }
   return out;
 }

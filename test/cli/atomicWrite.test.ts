@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { atomicWrite, batched } from '../../src/cli/atomicWrite.js';
+import { atomicWrite, batched, checkWritable } from '../../src/cli/atomicWrite.js';
 import { sim } from '../sim.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'sim-atomic-'));
@@ -60,6 +60,33 @@ describe('atomicWrite', () => {
     expect(await exited).not.toBe(1); // killed (null) or done (0), not failed
     const text = readFileSync(path, 'utf8');
     expect(text === 'old' || text === 'n'.repeat(64 * 1024 * 1024)).toBe(true);
+  });
+});
+
+describe('checkWritable', () => {
+  it('makes and removes a file where the output goes, and leaves the folder as it was', () => {
+    const d = dir();
+    writeFileSync(join(d, 'report.json'), 'old');
+    checkWritable(join(d, 'report.json'), '--out');
+    checkWritable(join(d, 'new.json'), '--out');
+    expect(readdirSync(d)).toEqual(['report.json']);
+    expect(readFileSync(join(d, 'report.json'), 'utf8')).toBe('old');
+  });
+
+  it('refuses a folder that takes no new file though it may be written, before the work, saying so', async () => {
+    // /proc to root: its folder passed the check, a sweep ran every point, then "cannot write: no such folder".
+    const why =
+      process.getuid?.() === 0
+        ? 'its folder takes no new files (a file system such as /proc or /sys), expected a folder of ordinary files'
+        : 'permission denied';
+    expect(() => checkWritable('/proc/sweep.json', '--json')).toThrow(`--json /proc/sweep.json: cannot write: ${why}`);
+    const d = dir();
+    writeFileSync(
+      join(d, 's.json'),
+      JSON.stringify({ client: { requests: 5, concurrency: 1 }, app: { steps: [{ kind: 'sleep', time: 0 }] } }),
+    );
+    const run = await sim('sweep', join(d, 's.json'), '--vary', 'server.workers=1,2', '--json', '/proc/sweep.json');
+    expect(run).toEqual({ code: 2, out: '', err: `sim: --json /proc/sweep.json: cannot write: ${why}\n` });
   });
 });
 

@@ -509,6 +509,32 @@ export const ERROR_CASES: ErrorCase[] = [
     },
     'timeline[0].set: expected the open-loop rate above 0 once the timeline is over',
   ),
+  // A ramp's 100 ms steps up to a time budget of 1e7 s ran the process out of memory (exit 134).
+  field(
+    'a ramp of the rate over months (hardening 4)',
+    {
+      client: { concurrency: undefined, requests: 10, arrivals: { rate: 100 } },
+      timeline: [{ at: 0, until: 1e8, change: 'client.rate', rampTo: 1000 }],
+      limits: { maxSimTime: 1e7 },
+    },
+    'timeline[0].until: expected a rate schedule of at most 1000000 steps',
+  ),
+  // Each spike went over an hour's ramp, 36,000 steps: a minute and a half before the run.
+  {
+    ...field(
+      'thousands of spikes on an hour-long ramp (hardening 4)',
+      {
+        client: { concurrency: undefined, requests: 10, arrivals: { rate: 100 } },
+        timeline: [
+          { at: 0, until: 3600, change: 'client.rate', rampTo: 1000 },
+          ...Array.from({ length: 999 }, (_, i) => ({ at: i + 0.5, until: i + 0.6, change: 'client.rate', multiply: 2 })),
+        ],
+      },
+      'timeline[555]: expected client.rate changes that cost at most 20000000 rate steps in all to apply',
+    ),
+    shown:
+      '{"timeline":[{"at":0,"until":3600,"change":"client.rate","rampTo":1000},{"at":0.5,"until":0.6,"change":"client.rate","multiply":2}, ... 999 spikes]}',
+  },
   field(
     'changing the cores of a fifo machine during a run',
     { machine: { scheduler: 'fifo' }, timeline: [{ at: 1, until: 2, change: 'machine.cores', multiply: 0.5 }] },

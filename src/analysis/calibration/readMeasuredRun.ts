@@ -6,7 +6,7 @@ import { abbreviate } from '../../messages.js';
 import { UserError } from '../../scenario/errors.js';
 import { parseJsonDocument } from '../../scenario/load.js';
 import { parseHeyRun } from './heyRun.js';
-import { FORMATS, type MeasuredRun, type StatedClient, type Tool } from './measuredRun.js';
+import { FORMATS, type MeasuredRun, STATUS_GROUPS, type StatedClient, type Tool } from './measuredRun.js';
 import { isAb, parseAb } from './readers/ab.js';
 import { isAutocannon, parseAutocannon } from './readers/autocannon.js';
 import { commandProgram, statedByCommand } from './readers/command.js';
@@ -81,6 +81,11 @@ function checkFigures(run: MeasuredRun): void {
     throw new UserError(`${run.source}: ${what}: expected the figures of one run (${FORMATS[run.tool!]}); the output was edited or broken`);
   };
   if (!Number.isSafeInteger(r.responses)) fail(`${r.responses} responses`);
+  // An HTTP status (100 to 599) or a tool's group of them: autocannon's statusCodeStats
+  // {"abc": ...} was compared as a status [abc] the simulation never gives.
+  for (const code of Object.keys(r.statusCodes))
+    if (!/^[1-5]\d\d$/.test(code) && !(code in STATUS_GROUPS))
+      fail(`the status code ${JSON.stringify(code)}, not one of HTTP's (100 to 599)`);
   const s = r.summary;
   const slack = (x: number) => Math.max(0.01 * x, 0.001);
   const shown = (x: number) => String(Number(x.toPrecision(6)));

@@ -10,7 +10,7 @@
 import { BUDGET_SETS } from '../../scenario/budgets.js';
 import { validateScenario } from '../../scenario/load.js';
 import { formatPath } from '../../scenario/errors.js';
-import { applyOverride, parseSetExpression } from '../../scenario/overrides.js';
+import { applyOverride, type Override, parseSetExpression } from '../../scenario/overrides.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { TOOL_NAMES, type MeasuredRun } from './measuredRun.js';
 
@@ -41,27 +41,38 @@ export function scenarioForRun(
 ): MatchedScenario {
   const copy = structuredClone(raw);
   const from: ClientSettingsSource = { requests: 'scenario', concurrency: 'scenario' };
+  // The client's fields the measured run set, each named by where it came from: a value the
+  // scenario refuses is the run's (sim compare s.json run.txt, run.txt's hey -t 99999999999,
+  // said "s.json (for run.txt): at client.timeout", a field s.json does not have).
+  const stated: Override[] = [];
+  const state = (key: string, value: unknown, where: string) => {
+    const o = { path: ['client', key], value, source: `${run.source}: ${where}` };
+    applyOverride(copy, o);
+    stated.push(o);
+  };
   const c = run.command;
   if (run.tool !== undefined && run.tool !== 'hey') {
-    applyStated(copy, run, from);
+    applyStated(copy, run, from, stated);
   } else if (c !== undefined) {
     // hey is a closed loop: the scenario's own load (open-loop arrivals, -q, -z) gives way
     // to what this run did.
     const client = clientOf(copy);
     // hey has no think time, and its -q is a ticker.
     for (const key of ['arrivals', 'rate', 'duration', 'thinkTime', 'pacing']) delete client[key];
-    applyOverride(copy, `client.requests=${c.requests}`);
-    applyOverride(copy, `client.concurrency=${c.concurrency}`);
-    applyOverride(copy, `client.timeout=${c.timeout}`);
-    applyOverride(copy, `client.keepAlive=${c.keepAlive}`);
-    if (c.cpus !== undefined) applyOverride(copy, `client.cpus=${c.cpus}`);
-    if (c.rate !== undefined) applyOverride(copy, `client.rate=${c.rate}`);
-    if (c.duration !== undefined) applyOverride(copy, `client.duration=${c.duration}`);
-    if (c.url !== undefined) applyOverride(copy, `client.url=${JSON.stringify(c.url)}`);
+    const flag = (f: string) => `${f} in its hey command`;
+    state('requests', c.requests, flag(`-n ${c.requests}`));
+    state('concurrency', c.concurrency, flag(`-c ${c.concurrency}`));
+    state('timeout', c.timeout, flag(`-t ${c.timeout}`));
+    state('keepAlive', c.keepAlive, flag(c.keepAlive ? 'no -disable-keepalive' : '-disable-keepalive'));
+    if (c.cpus !== undefined) state('cpus', c.cpus, flag(`-cpus ${c.cpus}`));
+    if (c.rate !== undefined) state('rate', c.rate, flag(`-q ${c.rate}`));
+    if (c.duration !== undefined) state('duration', c.duration, flag(`-z ${c.duration}s`));
+    if (c.url !== undefined) state('url', c.url, flag('the URL'));
     from.requests = 'hey command';
     from.concurrency = 'hey command';
   } else {
-    applyOverride(copy, `client.requests=${run.report.responses + run.report.errorCount}`);
+    const results = run.report.responses + run.report.errorCount;
+    state('requests', results, `the ${results} results hey counted`);
     from.requests = 'hey results';
   }
   // A value a --set gave that the scenario refuses is named by the --set, for this run.
@@ -76,49 +87,58 @@ export function scenarioForRun(
     if (path === 'client.concurrency') from.concurrency = '--set';
   }
   const label = `${source} (for ${run.source}${sets.length > 0 ? ', with --set' : ''})`;
-  return { scenario: validateScenario(copy, label, overrides, { budgets: options.budgets, budgetFlags: BUDGET_SETS }), from };
+  return {
+    scenario: validateScenario(copy, label, [...stated, ...overrides], { budgets: options.budgets, budgetFlags: BUDGET_SETS }),
+    from,
+  };
 }
 
 /** Tools whose users may wait between requests: the scenario's client.thinkTime stays. */
 const THINKING = new Set(['siege', 'locust-csv', 'locust-json', 'k6-json', 'k6-text']);
 
 /** Another tool's client, as its output and command line state it. */
-function applyStated(copy: unknown, run: MeasuredRun, from: ClientSettingsSource): void {
+function applyStated(copy: unknown, run: MeasuredRun, from: ClientSettingsSource, stated: Override[]): void {
   const s = run.client ?? {};
   const what = `${TOOL_NAMES[run.tool!]} output`;
   const client = clientOf(copy);
+  // Each field set here is the output's (or its command line's), for a message that refuses one.
+  const source = `${run.source}: ${run.commandText !== undefined ? `its ${TOOL_NAMES[run.tool!]} command or output` : `${what}`}`;
+  const set = (key: string, value: unknown) => {
+    client[key] = value;
+    stated.push({ path: ['client', key], value, source });
+  };
   const results = run.report.responses + (run.errorCounting === 'in-status' ? 0 : run.report.errorCount);
   for (const key of ['arrivals', 'rate', 'duration', 'pacing']) delete client[key];
   // Tools whose users wait between requests (locust's wait_time, a k6 sleep) keep the
   // scenario's think time; the others send at once, as hey.
   if (!THINKING.has(run.tool!)) delete client.thinkTime;
-  if (s.thinkTime !== undefined) client.thinkTime = s.thinkTime > 0 ? { dist: 'uniform', min: 0, max: s.thinkTime } : 0;
+  if (s.thinkTime !== undefined) set('thinkTime', s.thinkTime > 0 ? { dist: 'uniform', min: 0, max: s.thinkTime } : 0);
   if (s.openLoop && s.targetRate !== undefined) {
     delete client.concurrency;
     delete client.maxIdleConns;
     delete client.thinkTime;
-    client.arrivals = { process: 'constant', rate: s.targetRate };
+    set('arrivals', { process: 'constant', rate: s.targetRate });
     from.concurrency = what;
   } else if (s.concurrency !== undefined) {
-    client.concurrency = s.concurrency;
+    set('concurrency', s.concurrency);
     from.concurrency = what;
   }
   if (s.duration !== undefined) {
-    client.duration = s.duration;
+    set('duration', s.duration);
     delete client.requests;
   } else {
-    client.requests = s.requests ?? results;
+    set('requests', s.requests ?? results);
   }
   from.requests = what;
   // wrk2 -R and autocannon -R are totals over the connections; hey's -q is per worker.
   // wrk2 keeps a schedule and counts a late request's latency from when it was due.
   if (!s.openLoop && s.targetRate !== undefined && typeof client.concurrency === 'number') {
-    client.rate = Number((s.targetRate / client.concurrency).toPrecision(12));
-    if (run.tool === 'wrk2') client.pacing = 'schedule';
+    set('rate', Number((s.targetRate / client.concurrency).toPrecision(12)));
+    if (run.tool === 'wrk2') set('pacing', 'schedule');
   }
-  if (s.timeout !== undefined) client.timeout = s.timeout;
-  if (s.keepAlive !== undefined && !s.openLoop) client.keepAlive = s.keepAlive;
-  if (s.url !== undefined) client.url = s.url;
+  if (s.timeout !== undefined) set('timeout', s.timeout);
+  if (s.keepAlive !== undefined && !s.openLoop) set('keepAlive', s.keepAlive);
+  if (s.url !== undefined) set('url', s.url);
 }
 
 function clientOf(raw: unknown): Record<string, unknown> {

@@ -386,6 +386,21 @@ describe('figures no run can give are refused, whatever the format', () => {
     );
   });
 
+  it('a status code that is not an HTTP status', () => {
+    // autocannon's statusCodeStats {"abc": ...} was compared as a status [abc], and vegeta's {"99999": ...} as [99999].
+    expect(refused((o) => (o.statusCodeStats = { abc: { count: 3000 } }))).toThrow(
+      new UserError(
+        'a.json: the status code "abc", not one of HTTP\'s (100 to 599): expected the figures of one run (autocannon --json); the output was edited or broken',
+      ),
+    );
+    const vegeta = JSON.parse(text('vegeta/rate100-10s.json'));
+    vegeta.status_codes = { '99999': vegeta.requests };
+    expect(() => readMeasuredRun(JSON.stringify(vegeta), 'v.json')).toThrow(/^v\.json: the status code "99999", not one of HTTP's/);
+    // Status 0 is vegeta's own word for no response, counted among the errors.
+    vegeta.status_codes = { '0': 1, '200': vegeta.requests - 1 };
+    expect(readMeasuredRun(JSON.stringify(vegeta), 'v.json').report.statusCodes).toEqual({ '200': vegeta.requests - 1 });
+  });
+
   it('a percentile beyond the slowest, or below the one before it', () => {
     expect(refused((o) => (o.latency.p99 = 1000))).toThrow(/^a\.json: p99 1 s outside the fastest 0\.002 s to the slowest 0\.047 s/);
     expect(refused((o) => (o.latency.p50 = o.latency.p25))).not.toThrow();
