@@ -85,8 +85,9 @@ const LIGHT_REQUEST_CPU = 300;
  * Busy workers taking turns on fewer cores, each running the Python of pooled requests:
  * the real ones refill their caches at every switch and spend more CPU per request than
  * one worker does, which the model charges only when server.cacheRefillCpu is measured.
- * Where the kit saw it (docs/validation.md), the model's throughput came out high: a
- * bound, not an estimate. Connect-per-request runs are left out: there libpq's proof,
+ * Where the kit saw it (docs/validation.md: gevent and uvicorn workers on their pools, and
+ * sync workers on SQLAlchemy's, the more a core the higher), the model's throughput came out
+ * high: a bound, not an estimate. Connect-per-request runs are left out: there libpq's proof,
  * compute in a small working set, is most of a worker's CPU, and the kit's storms did not
  * read high.
  */
@@ -97,7 +98,7 @@ function sharedCoresWarning(result: RunResult, fleet: FleetSummary | undefined):
   if (result.cacheRefill || workers <= result.cores || result.total <= 0) return undefined;
   const busyCores = result.workersCpuUnderLoad / result.total;
   if (busyCores < result.cores / 2) return undefined;
-  return `${workers} workers, each with its own pool, took turns on ${result.cores} cores and kept ${busyCores.toFixed(1)} of them busy: the model charges a pooled request the same CPU however many workers share a core (server.cacheRefillCpu, when measured, charges what a switch between them costs). In the calibration kit's runs like this (4 gevent workers with SQLAlchemy's pool, 4 UvicornWorkers with asyncpg's, on 2 cores) the real workers spent more CPU per request than one worker alone, and the model's Requests/sec came out high: read it as an upper bound (docs/validation.md, "SQLAlchemy's pool", for the figures)`;
+  return `${workers} workers, each with its own pool, took turns on ${result.cores} cores and kept ${busyCores.toFixed(1)} of them busy: the model charges a pooled request the same CPU however many workers share a core (server.cacheRefillCpu, when measured, charges what a switch between them costs). In the calibration kit's runs like this (4 gevent workers with SQLAlchemy's pool, 4 UvicornWorkers with asyncpg's, 16 and 32 sync workers with SQLAlchemy's, on 2 cores) the real workers spent more CPU per request than fewer workers did, and the model's Requests/sec came out high: read it as an upper bound (docs/validation.md, "SQLAlchemy's pool" and "Persistent connections in sync and gthread workers", for the figures)`;
 }
 
 /**

@@ -108,7 +108,7 @@ describe('the report warns', () => {
     expect(s.simulation.warnings).toEqual([
       expect.stringMatching(/^4 workers, each with its own pool, took turns on 2 cores and kept \d\.\d of them busy: .*upper bound/),
     ]);
-    pointsToTheFigures(s.simulation.warnings[0], "SQLAlchemy's pool");
+    pointsToTheFigures(s.simulation.warnings[0], `SQLAlchemy's pool" and "Persistent connections in sync and gthread workers`);
   });
 
   it('not with as many workers as cores, nor when the workers leave most of the cores idle', () => {
