@@ -81,6 +81,9 @@ function lightRequestsWarning(result: RunResult, fleet: FleetSummary | undefined
 /** Below this much of the worker's CPU a request (µs), the kit's trivial-handler rows apply (theirs: calibration/wakeup_direct.sh's runs in docs/validation.md). */
 const LIGHT_REQUEST_CPU = 300;
 
+/** Sync workers a core on a pool up to which the kit's runs found the model right (docs/validation.md, "Persistent connections in sync and gthread workers"). */
+const SYNC_WORKERS_A_CORE = 4;
+
 /**
  * Busy workers taking turns on fewer cores, each running the Python of pooled requests:
  * the real ones refill their caches at every switch and spend more CPU per request than
@@ -94,8 +97,11 @@ const LIGHT_REQUEST_CPU = 300;
 function sharedCoresWarning(result: RunResult, fleet: FleetSummary | undefined): string | undefined {
   const db = result.database;
   if (fleet !== undefined || db === undefined || (db.pool === undefined && db.asyncpgPool === undefined)) return undefined;
-  const { workers } = result.server;
-  if (result.cacheRefill || workers <= result.cores || result.total <= 0) return undefined;
+  const { workers, workerClass } = result.server;
+  // Sync workers on a pool held up to four a core in the kit (calibration/shapes-4.json) and
+  // read high from eight (shapes-5.json); the async workers' pools read high from two.
+  const fewEnough = workerClass === 'sync' ? workers <= SYNC_WORKERS_A_CORE * result.cores : workers <= result.cores;
+  if (result.cacheRefill || fewEnough || result.total <= 0) return undefined;
   const busyCores = result.workersCpuUnderLoad / result.total;
   if (busyCores < result.cores / 2) return undefined;
   return `${workers} workers, each with its own pool, took turns on ${result.cores} cores and kept ${busyCores.toFixed(1)} of them busy: the model charges a pooled request the same CPU however many workers share a core (server.cacheRefillCpu, when measured, charges what a switch between them costs). In the calibration kit's runs like this (4 gevent workers with SQLAlchemy's pool, 4 UvicornWorkers with asyncpg's, 16 and 32 sync workers with SQLAlchemy's, on 2 cores) the real workers spent more CPU per request than fewer workers did, and the model's Requests/sec came out high: read it as an upper bound (docs/validation.md, "SQLAlchemy's pool" and "Persistent connections in sync and gthread workers", for the figures)`;

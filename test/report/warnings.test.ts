@@ -153,6 +153,15 @@ describe('the report warns', () => {
     expect(threaded(1, 0.001, { rate: 20 }).simulation.warnings).toEqual([]);
   });
 
+  it("sync workers on pools only beyond four a core, where the kit's such runs read high", () => {
+    // Their pools' connections at most (9 x 15) over max_connections are another warning's.
+    const others = (w: string[]) => w.filter((x) => !x.startsWith('each worker has its own pool'));
+    expect(others(threaded(8, 0.001, { workerClass: 'sync' }).simulation.warnings)).toEqual([]);
+    expect(others(threaded(9, 0.001, { workerClass: 'sync' }).simulation.warnings)).toEqual([
+      expect.stringMatching(/^9 workers, each with its own pool, took turns on 2 cores and kept \d\.\d of them busy: .*upper bound/),
+    ]);
+  });
+
   // One gevent worker on a handler with no database: 0.1 ms of its CPU a request, or 1 ms.
   const light = (cpu: number, c: number, extra: { query?: boolean; rate?: number } = {}) =>
     run({
