@@ -11,6 +11,10 @@
 #
 #   ROUNDS=2 calibration/pool_threads.sh
 #   THREADS=8 INTERVALS="0.005 0.0005" ROUNDS=3 calibration/pool_threads.sh
+# FIFO=yes: each configuration again with the worker at SCHED_FIFO 1 (chrt; its thread
+# pool's threads, started later, inherit it), its name then ending in -fifo (and the same at
+# the default policy in -other): a worker that the machine's other processes (the backends,
+# hey) cannot preempt while it holds the GIL.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
@@ -29,6 +33,7 @@ export CAL_POOL_EVENTS=1 CAL_GREEN=0
 for r in $(seq 1 "$ROUNDS"); do
   for threads in ${THREADS:-20 8}; do
   for interval in ${INTERVALS:-default}; do
+  for policy in other $([ "${FIFO:-no}" = yes ] && echo fifo); do
     name="pool-gthread1x$threads-c40"
     if [ "$interval" = default ]; then
       unset CAL_SWITCH_INTERVAL
@@ -36,7 +41,10 @@ for r in $(seq 1 "$ROUNDS"); do
       export CAL_SWITCH_INTERVAL="$interval"
       name="$name-s$(printf '%.0f' "$(echo "$interval * 1000000" | bc -l)")"
     fi
+    # With FIFO=yes, the same at the default policy is -other, beside -fifo.
+    [ "${FIFO:-no}" = yes ] && name="$name-$policy"
     gunicorn_up "$name" wsgi_pool --workers=1 --worker-class=gthread --threads="$threads" --keep-alive=2
+    [ "$policy" = other ] || chrt -f -p 1 "$(pgrep -P "$GUNICORN_PID" | head -n 1)"
     OUT="$RESULTS"
     RESULTS="$WORK/run"
     mkdir -p "$RESULTS"
@@ -48,6 +56,7 @@ for r in $(seq 1 "$ROUNDS"); do
     grep '^pool ' "$GUNICORN_LOG" >"$RESULTS/pool-threads/$name.r$r.events.txt" || true
     gunicorn_down
     quiet_end now
+  done
   done
   done
 done
