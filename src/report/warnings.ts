@@ -122,5 +122,12 @@ function threadsOnPoolWarning(result: RunResult, fleet: FleetSummary | undefined
   }
   const busyCores = result.workersCpuUnderLoad / result.total;
   if (busyCores < Math.min(result.server.workers, result.cores) / 2) return undefined;
-  return `gthread workers on SQLAlchemy's pool kept ${busyCores.toFixed(1)} of ${result.cores} cores busy: in the calibration kit's runs like this (psycopg2 blocking, the threads sharing each worker's pool) the real workers spent more CPU per request than the model charges, and where threads outnumbered pool_size the real pool kept opening and closing connections where the model's keeps them open; the model's Requests/sec came out high, far more than with sync workers on the same pool: read it as an upper bound (docs/validation.md, "Persistent connections in sync and gthread workers", for the figures)`;
+  const pool = result.database.pool;
+  // QueuePool closes a checked-in connection only when pool_size already wait in its queue
+  // (_do_return_conn: Full), which a worker with no more threads than pool_size never reaches.
+  const overflowed =
+    pool.peakPerWorker > pool.size
+      ? `; here the pools went past pool_size (peak ${pool.peakPerWorker} a worker): with pool_size at least a worker's threads, QueuePool never closes a connection checked in`
+      : '';
+  return `gthread workers on SQLAlchemy's pool kept ${busyCores.toFixed(1)} of ${result.cores} cores busy: in the calibration kit's runs like this (psycopg2 blocking, the threads sharing each worker's pool) the real workers spent more CPU per request than the model charges, and where threads outnumbered pool_size the real pool kept opening and closing connections where the model's keeps them open; the model's Requests/sec came out high, far more than with sync workers on the same pool: read it as an upper bound (docs/validation.md, "Persistent connections in sync and gthread workers", for the figures)${overflowed}`;
 }

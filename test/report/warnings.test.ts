@@ -148,6 +148,23 @@ describe('the report warns', () => {
     }
   });
 
+  it('and, where the pools went past pool_size, that a pool_size of at least the threads keeps the connections open', () => {
+    const overflowed = threaded(1, 0.001).simulation.warnings[0];
+    expect(overflowed).toMatch(/; here the pools went past pool_size \(peak 8 a worker\): with pool_size at least a worker's threads/);
+    const big = run({
+      client: { requests: 400, concurrency: 40 },
+      machine: { cores: 2 },
+      server: { workerClass: 'gthread', workers: 1, threads: 8 },
+      app: {
+        psycogreen: false,
+        steps: [{ kind: 'cpu', time: 0.001 }, { kind: 'dbConnect' }, { kind: 'dbQuery', time: 0.001 }, { kind: 'dbClose' }],
+        pool: { size: 8, maxOverflow: 10 },
+      },
+    }).summary.simulation.warnings;
+    expect(big).toEqual([expect.stringMatching(/^gthread workers on SQLAlchemy's pool/)]);
+    expect(big[0]).not.toContain('went past pool_size');
+  });
+
   it('not for sync workers on the same pool, nor when the gthread workers are mostly idle', () => {
     expect(threaded(1, 0.001, { workerClass: 'sync' }).simulation.warnings).toEqual([]);
     expect(threaded(1, 0.001, { rate: 20 }).simulation.warnings).toEqual([]);
