@@ -30,15 +30,7 @@ for r in $(seq 1 "$ROUNDS"); do
   export CAL_TRACE_OUT="$WORK/trace"
   rm -f "$WORK"/trace.*
   gunicorn_up "$name" wsgi_pool --workers=1 --worker-class=gthread_traced.TracedThreadWorker --threads="$THREADS" --keep-alive=2
-  OUT="$RESULTS"
-  RESULTS="$WORK/run"
-  mkdir -p "$RESULTS"
-  measure "$name" 1 -n 2000 -c 40 -t 0 "$URL"
-  RESULTS="$OUT"
-  for f in "$WORK/run/$name.r1."*; do
-    mv "$f" "$RESULTS/gthread-trace/$(basename "$f" | sed "s/\.r1\./.r$r./")"
-  done
-  grep '^pool ' "$GUNICORN_LOG" >"$RESULTS/gthread-trace/$name.r$r.events.txt" || true
+  measure_round "$name" "$r" "$RESULTS/gthread-trace" -n 2000 -c 40 -t 0 "$URL"
   gunicorn_down
   quiet_end now
   cat "$WORK"/trace.* >"$RESULTS/gthread-trace/$name.r$r.trace.txt"

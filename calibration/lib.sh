@@ -210,6 +210,23 @@ gunicorn_up() {
   say "gunicorn $GUNICORN_ARGS $module (pid $GUNICORN_PID)"
 }
 
+# measure_round NAME ROUND DIR [hey flags...] URL: one run of measure's, saved in DIR as
+# round ROUND's (NAME.rROUND.*), with the pool's event lines of the gunicorn's log
+# (app/wsgi_pool.py's CAL_POOL_EVENTS) as NAME.rROUND.events.txt. measure numbers its runs
+# itself; a round's run is the first of a directory of its own, renamed.
+measure_round() {
+  local name="$1" round="$2" dir="$3" out="$RESULTS" f
+  shift 3
+  RESULTS="$WORK/run"
+  mkdir -p "$RESULTS" "$dir"
+  measure "$name" 1 "$@"
+  RESULTS="$out"
+  for f in "$WORK/run/$name.r1."*; do
+    mv "$f" "$dir/$(basename "$f" | sed "s/\.r1\./.r$round./")"
+  done
+  grep '^pool ' "$GUNICORN_LOG" >"$dir/$name.r$round.events.txt" || true
+}
+
 # measure NAME REPEATS [hey flags...] URL: REPEATS runs of hey (when ONLY selects NAME),
 # each saved as NAME.rN.txt (hey's output after a "$ hey ..." line) with NAME.rN.cpu.txt
 # (bench/loadrun.py), NAME.rN.server.log (server_summary) and, when hey failed,

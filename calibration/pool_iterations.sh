@@ -30,16 +30,7 @@ for r in $(seq 1 "$ROUNDS"); do
     workers=${shape%%x*}
     c=${shape##*-c}
     gunicorn_up "pool-$shape" wsgi_pool --workers="$workers" --worker-class=gevent --worker-connections=100 --keep-alive=2
-    # measure writes its one run as NAME.r1.*, into a directory of its own: renamed for the round.
-    OUT="$RESULTS"
-    RESULTS="$WORK/run"
-    mkdir -p "$RESULTS"
-    measure "pool-$shape" 1 -n 5000 -c "$c" -t 0 "$URL"
-    RESULTS="$OUT"
-    for f in "$WORK/run/pool-$shape.r1."*; do
-      mv "$f" "$RESULTS/pool-iterations/$(basename "$f" | sed "s/\.r1\./.r$r./")"
-    done
-    grep '^pool ' "$GUNICORN_LOG" >"$RESULTS/pool-iterations/pool-$shape.r$r.events.txt" || true
+    measure_round "pool-$shape" "$r" "$RESULTS/pool-iterations" -n 5000 -c "$c" -t 0 "$URL"
     gunicorn_down
     quiet_end now
   done

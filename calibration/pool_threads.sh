@@ -45,15 +45,7 @@ for r in $(seq 1 "$ROUNDS"); do
     [ "${FIFO:-no}" = yes ] && name="$name-$policy"
     gunicorn_up "$name" wsgi_pool --workers=1 --worker-class=gthread --threads="$threads" --keep-alive=2
     [ "$policy" = other ] || chrt -f -p 1 "$(pgrep -P "$GUNICORN_PID" | head -n 1)"
-    OUT="$RESULTS"
-    RESULTS="$WORK/run"
-    mkdir -p "$RESULTS"
-    measure "$name" 1 -n 2000 -c 40 -t 0 "$URL"
-    RESULTS="$OUT"
-    for f in "$WORK/run/$name.r1."*; do
-      mv "$f" "$RESULTS/pool-threads/$(basename "$f" | sed "s/\.r1\./.r$r./")"
-    done
-    grep '^pool ' "$GUNICORN_LOG" >"$RESULTS/pool-threads/$name.r$r.events.txt" || true
+    measure_round "$name" "$r" "$RESULTS/pool-threads" -n 2000 -c 40 -t 0 "$URL"
     gunicorn_down
     quiet_end now
   done
