@@ -5,8 +5,9 @@
 # runs. Each run's trace (results/gthread-trace/NAME.rN.trace.txt: the main loop's turns,
 # each request handed to the thread pool, each thread's handle()) and pool events
 # (NAME.rN.events.txt); bench/gthread_trace.py summarizes them (results/gthread-trace.txt):
-# how many threads were handling a request over the run, and how long requests waited
-# for the main thread and then for a thread.
+# how many threads were handling a request over the run, the main loop's turns, the jobs
+# already queued when a request was handed to the thread pool, and how many connections
+# were out of the pool.
 #
 #   calibration/gthread_trace.sh
 set -euo pipefail

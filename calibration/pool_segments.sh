@@ -4,9 +4,9 @@
 # and its rows, the checkin, and what runs after the connection is back in the pool), in
 # one sync worker with psycopg2 blocking (CAL_GREEN=0), hey -n 3000 -c 5 on /, ROUNDS (3)
 # runs, each in a gunicorn of its own (its figures written when the worker exits).
-# results/pool-segments.txt: each run's means, in microseconds a request. The model's
-# app.steps put the handler's CPU where these say (docs/validation.md, "Persistent
-# connections in sync and gthread workers").
+# results/pool-segments.txt: each run's means, in microseconds a request: where a
+# scenario's app.steps would put the handler's CPU against its dbClose (docs/validation.md,
+# "Persistent connections in sync and gthread workers").
 #
 #   calibration/pool_segments.sh
 set -euo pipefail
