@@ -166,9 +166,10 @@ export class Listener {
     if (!a.listening) {
       // Kept sorted by index, so a policy's choice never depends on the order workers freed up.
       const ready = this.ready;
+      const at = firstAtOrAfter(ready, a.index + 1);
       let i = ready.length;
       ready.push(a);
-      for (; i > 0 && ready[i - 1].index > a.index; i--) ready[i] = ready[i - 1];
+      for (; i > at; i--) ready[i] = ready[i - 1];
       ready[i] = a;
       a.listening = true;
     }
@@ -189,9 +190,9 @@ export class Listener {
     if (!a.listening) return;
     a.listening = false;
     const ready = this.ready;
-    // A loop rather than indexOf: the list holds a few workers, and a saturated server
-    // comes here once per request, where the builtin's call costs more than the search.
-    let i = 0;
+    // A saturated server comes here once per request: found by its index (the list is
+    // sorted by it), as a fleet's instance may list thousands of workers.
+    let i = firstAtOrAfter(ready, a.index);
     while (ready[i] !== a) i++;
     for (; i < ready.length - 1; i++) ready[i] = ready[i + 1];
     ready.pop();
@@ -210,17 +211,10 @@ export class Listener {
         return ready[0];
       case 'round-robin': {
         // The ready acceptor with the smallest index at or after the cursor, cyclically.
-        let best: Acceptor | undefined;
-        let bestKey = Infinity;
-        for (const a of ready) {
-          const key = (a.index - this.nextRoundRobin + 1e9) % 1e9;
-          if (key < bestKey) {
-            bestKey = key;
-            best = a;
-          }
-        }
-        this.nextRoundRobin = best!.index + 1;
-        return best!;
+        const i = firstAtOrAfter(ready, this.nextRoundRobin);
+        const best = i < ready.length ? ready[i] : ready[0];
+        this.nextRoundRobin = best.index + 1;
+        return best;
       }
       case 'random':
         return ready[Math.floor(this.pick() * ready.length)];
@@ -234,4 +228,16 @@ function resendSyn(listener: Listener, conn: Connection): void {
 
 function connectTimedOut(_: Listener, conn: Connection): void {
   if (conn.open) conn.client.connectFailed(conn, 'connect: connection timed out');
+}
+
+/** The position of the first acceptor whose index is `index` or more in a list sorted by index (its length if none). */
+function firstAtOrAfter(ready: readonly Acceptor[], index: number): number {
+  let lo = 0;
+  let hi = ready.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ready[mid].index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

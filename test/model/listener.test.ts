@@ -140,3 +140,29 @@ describe('the acceptors a queued connection wakes, once it is taken', () => {
     expect(queued).toBe(0);
   });
 });
+
+describe('round-robin among the acceptors that take connections at once', () => {
+  // Acceptors 0, 2, 5 and 7 are ready (sync workers, which take a connection the moment it
+  // arrives); 2 falls busy after the third SYN. Each SYN goes to the ready acceptor with the
+  // smallest index after the last one chosen, wrapping round to the smallest.
+  it('goes 0, 2, 5, then past the busy 2: 7, 0, 5, 7, 0', () => {
+    const sim = new Simulation();
+    const listener = new Listener(sim, 10, [1e6], 'round-robin', () => 0.5, new Timeline().gauge('backlog'));
+    const took: number[] = [];
+    const acceptors = [7, 2, 5, 0].map((index) => ({
+      index,
+      listening: false,
+      takesNow: true,
+      accept: () => took.push(index),
+      readable: () => {},
+      idleWake: () => true,
+    }));
+    for (const a of acceptors) listener.acceptorReady(a);
+    const client = { connected: () => {} } as unknown as ClientSide;
+    for (let id = 1; id <= 8; id++) {
+      if (id === 4) listener.acceptorBusy(acceptors[1]);
+      listener.syn(new Connection(id, client));
+    }
+    expect(took).toEqual([0, 2, 5, 7, 0, 5, 7, 0]);
+  });
+});
