@@ -11,6 +11,8 @@
 # at SCHED_FIFO 1 (chrt; its thread pool's threads, started later, inherit it), its name
 # then ending in -fifo (and the same at the default policy in -other): a worker that the
 # machine's other processes (the backends, hey) cannot preempt while it holds the GIL.
+# CAL_POOL_EVENTS=2: checkouts logged too, each event naming its thread (tid=), for
+# bench/pool_spans.py (results/pool-spans.txt).
 #
 #   ROUNDS=2 calibration/pool_threads.sh
 #   THREADS=8 INTERVALS="0.005 0.0005" ROUNDS=3 calibration/pool_threads.sh
@@ -29,7 +31,7 @@ postgres_up
 URL="http://$HOST:$APP_PORT/"
 mkdir -p "$RESULTS/pool-threads"
 
-export CAL_POOL_EVENTS=1 CAL_GREEN=0
+export CAL_POOL_EVENTS="${CAL_POOL_EVENTS:-1}" CAL_GREEN=0
 for r in $(seq 1 "$ROUNDS"); do
   for threads in ${THREADS:-20 8}; do
   for interval in ${INTERVALS:-default}; do

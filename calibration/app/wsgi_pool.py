@@ -13,6 +13,7 @@
 #             two failure paths of a refused connection
 import os
 import sys
+import threading
 import time
 
 # CAL_GREEN=0 (calibration/shapes-4.json's sync and gthread workers): psycopg2 as it is,
@@ -67,7 +68,10 @@ if os.environ.get("CAL_POOL_EVENTS") in ("1", "2"):
     _prepare.start(lambda: _iteration.__setitem__(0, _iteration[0] + 1))
 
     def _log(what):
-        return lambda *a: sys.stdout.write(f"pool {what} t={time.time():.6f} pid={os.getpid()} iter={_iteration[0]} {_state()}\n")
+        # tid: the kernel's id of the thread (a gthread worker's threads), as the scheduler's trace names it.
+        return lambda *a: sys.stdout.write(
+            f"pool {what} t={time.time():.6f} pid={os.getpid()} iter={_iteration[0]} {_state()} tid={threading.get_native_id()}\n"
+        )
 
     for _what in ("connect", "close", "checkin") + (("checkout",) if os.environ["CAL_POOL_EVENTS"] == "2" else ()):
         sqlalchemy.event.listen(engine.pool if _what in ("checkin", "checkout") else engine, _what, _log(_what))
