@@ -24,16 +24,26 @@ postgres_up
 URL="http://$HOST:$APP_PORT/"
 
 # POOL_CLASS=sync CAL_GREEN=0: the same handler's CPU in a sync worker, psycopg2 blocking
-# (results/pool-costs-sync.txt; calibration/shapes-4.json).
+# (results/pool-costs-sync.txt; calibration/shapes-4.json). POOL_CLASS=gthread CAL_GREEN=0:
+# in a gthread worker of POOL_THREADS (4) threads, which hey's 5 connections keep busy
+# together: a gthread worker's handler costs more from its second busy thread on
+# (docs/validation.md, "Persistent connections in sync and gthread workers")
+# (results/pool-costs-gthreadN.txt; calibration/shapes-6.json).
 POOL_CLASS="${POOL_CLASS:-gevent}"
-COSTS_OUT="$RESULTS/pool-costs$([ "$POOL_CLASS" = gevent ] || echo "-$POOL_CLASS").txt"
+POOL_THREADS="${POOL_THREADS:-4}"
+case "$POOL_CLASS" in
+  gevent | sync) COSTS_OUT="$RESULTS/pool-costs$([ "$POOL_CLASS" = gevent ] || echo "-$POOL_CLASS").txt"; CLASS_ARGS=(); COSTS_ARGS=() ;;
+  # Without /wait's batches: hey -c 50 on a few threads can hang (bench/pool_costs.py --no-wait).
+  gthread) whole_count POOL_THREADS; COSTS_OUT="$RESULTS/pool-costs-gthread$POOL_THREADS.txt"; CLASS_ARGS=(--threads="$POOL_THREADS" --keep-alive=2); COSTS_ARGS=(--no-wait) ;;
+  *) say "POOL_CLASS: $POOL_CLASS is none of gevent, sync, gthread"; exit 2 ;;
+esac
 if [[ pool-costs =~ $ONLY ]]; then
-  gunicorn_up pool-costs wsgi_pool --workers=1 --worker-class="$POOL_CLASS" --worker-connections=1000
+  gunicorn_up pool-costs wsgi_pool --workers=1 --worker-class="$POOL_CLASS" --worker-connections=1000 "${CLASS_ARGS[@]}"
   quiet_begin
   worker=$(pgrep -P "$GUNICORN_PID" | head -n 1)
   say "the actors request through SQLAlchemy's pool: the worker's and the backends' CPU"
   { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "sqlalchemy $("$PYTHON" -c 'import sqlalchemy; print(sqlalchemy.__version__)')";
-    "$PYTHON" "$HERE/bench/pool_costs.py" --worker "$worker" --postmaster "$(postmaster_pid)" --n 3000 --reps 5; } >"$COSTS_OUT"
+    "$PYTHON" "$HERE/bench/pool_costs.py" --worker "$worker" --postmaster "$(postmaster_pid)" --n 3000 --reps 5 "${COSTS_ARGS[@]}"; } >"$COSTS_OUT"
   tail -n 4 "$COSTS_OUT" >&2
   gunicorn_down
   quiet_end now

@@ -69,6 +69,8 @@ def main():
     a.add_argument("--postmaster", type=int, required=True)
     a.add_argument("--n", type=int, default=3000)
     a.add_argument("--reps", type=int, default=5)
+    a.add_argument("--no-wait", action="store_true", help="leave out /wait's batches (a gthread worker: "
+                   "hey -c 50 on a few threads can hang, docs/validation.md, \"gthread: predicted, then run\")")
     a.add_argument("--concurrency", help="instead: the worker's CPU per /wait request at each of these hey -c "
                    "(comma-separated), --reps rounds of --n requests each, alternately")
     o = a.parse_args()
@@ -76,15 +78,17 @@ def main():
         by_concurrency(o)
         return
     print(f"opening the pool's connections: {batch('/', 200, o.worker, o.postmaster)[2]} children of the postmaster", flush=True)
-    batch("/wait", 200, o.worker, o.postmaster)
+    if not o.no_wait:
+        batch("/wait", 200, o.worker, o.postmaster)
     handler, trivial, backend, waits = [], [], [], []
     for r in range(o.reps):
         wh, bh, nb = batch("/", o.n, o.worker, o.postmaster)
         wt, bt, _ = batch("/trivial", o.n, o.worker, o.postmaster)
-        w5, _, _ = batch("/wait", o.n, o.worker, o.postmaster)
-        w50, _, _ = batch("/wait", o.n, o.worker, o.postmaster, c=50)
-        waits.append(w50 - w5)
-        print(f"rep {r + 1}: /wait at -c 5 {w5 * 1e3:.4f} ms, at -c 50 {w50 * 1e3:.4f} ms per request", flush=True)
+        if not o.no_wait:
+            w5, _, _ = batch("/wait", o.n, o.worker, o.postmaster)
+            w50, _, _ = batch("/wait", o.n, o.worker, o.postmaster, c=50)
+            waits.append(w50 - w5)
+            print(f"rep {r + 1}: /wait at -c 5 {w5 * 1e3:.4f} ms, at -c 50 {w50 * 1e3:.4f} ms per request", flush=True)
         handler.append(wh - wt)
         trivial.append(wt)
         backend.append(bh - bt)
@@ -94,6 +98,8 @@ def main():
                     ("worker, the trivial request", trivial),
                     ("backends, per handler request", backend),
                     ("worker, per request that waits for a connection (pool of 5 without overflow, -c 50 less -c 5)", waits)):
+        if not v:
+            continue
         print(f"{name}: median {statistics.median(v) * 1e3:.4f} ms ({min(v) * 1e3:.4f}-{max(v) * 1e3:.4f}), n {len(v)}")
 
 

@@ -1,4 +1,4 @@
-// calibration/shapes.json and shapes-2.json to shapes-5.json describe each shape twice: as gunicorn and
+// calibration/shapes.json and shapes-2.json to shapes-6.json describe each shape twice: as gunicorn and
 // PostgreSQL run it (shapes.sh) and as the model takes it (predict_shapes.mjs's --set on a
 // scenario shaped like gevent-100.json). A prediction is only a test of the model if both
 // describe the same configuration.
@@ -30,6 +30,7 @@ const FILES = [
   'calibration/shapes-3.json',
   'calibration/shapes-4.json',
   'calibration/shapes-5.json',
+  'calibration/shapes-6.json',
 ];
 const shapesOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { shapes: Shape[] }).shapes;
 // What ACTORS stands for, as calibration/validation.json writes it.
