@@ -281,7 +281,7 @@ export const sweepMissing = (missing: number, total: number) =>
 
 // --- Limits ------------------------------------------------------------------------------
 
-export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'inFlight' | 'wakes' | 'stalled';
+export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'inFlight' | 'wakes' | 'spells' | 'stalled';
 
 /** Why a run stopped before its end, for stderr and the report's PARTIAL line. */
 export function stoppedEarly(
@@ -300,6 +300,8 @@ export function stoppedEarly(
       return `stopped at ${figures.seconds} s with ${unfinished}, more than ${figures.limit} at once: the client sends faster than the system answers and its requests pile up without end, each holding memory; lower client.arrivals' rate or send fewer requests (the report up to here shows the overload); the result is partial`;
     case 'wakes':
       return `stopped at ${figures.seconds} s after ${figures.events} events, ${unfinished}: connections waiting in the listen queue had passed over ${figures.limit} ready workers in all (a bound in proportion to the event budget, limits.maxEvents, --max-events): the kernel tells every waiting worker of each queued connection, and with thousands of workers that costs minutes of computing beyond the events; raise the budget or run fewer workers; the result is partial`;
+    case 'spells':
+      return `stopped at ${figures.seconds} s after ${figures.events} events, ${unfinished}: the hosts' cores had switched between their fast and slow spells (machine.slowSpells) ${figures.limit} times in all (a bound in proportion to the event budget, limits.maxEvents, --max-events): each core switches on its own, and thousands of cores in spells of milliseconds cost minutes of computing beyond the events; raise the budget, or give fewer cores or longer spells; the result is partial`;
     case 'stalled':
       return `nothing left to simulate at ${figures.seconds} s with ${unfinished}: a simulator bug, please report it with the scenario; the result is partial`;
   }

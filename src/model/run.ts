@@ -32,6 +32,15 @@ export const MAX_IN_FLIGHT = 250_000;
  */
 export const WAKES_PER_EVENT = 100;
 
+/**
+ * Switches of the hosts' cores between their fast and slow spells (machine.slowSpells) per
+ * event of the event budget, beyond which a run stops (stopReason spells). A switch costs
+ * about a tenth of an event; no event counts them, and thousands of cores in spells of a
+ * millisecond switch millions of times a simulated second: a few requests that take an
+ * hour would otherwise take hours to compute.
+ */
+export const SPELL_SWITCHES_PER_EVENT = 10;
+
 export interface Budgets {
   maxEvents: number;
   maxSimTime: Time;
@@ -60,9 +69,11 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
   system.incidents?.start();
   const pilingUp = () => client.unanswered > budgets.maxInFlight;
   sim.sideWorkBudget = budgets.maxEvents * WAKES_PER_EVENT;
+  if (system.spellSwitches !== undefined) system.spellSwitches.limit = budgets.maxEvents * SPELL_SWITCHES_PER_EVENT;
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents, pilingUp);
   if (client.finishedAt !== undefined) return 'finished';
   if (sim.sideWorkOver) return 'wakes';
+  if (system.spellSwitches?.exhausted) return 'spells';
   return STOPPED_BY[ended as keyof typeof STOPPED_BY] ?? 'stalled';
 }
 

@@ -1130,4 +1130,17 @@ export const ERROR_CASES: ErrorCase[] = [
     exit: 0,
     names: 'limits.maxSimTime = 0.03 s',
   },
+  {
+    group: 'Limits',
+    what: "cores switching speed beyond the event budget's bound (hardening 5)",
+    file: scenario({
+      machine: { cores: 1000, slowSpells: { slowdown: 2, slow: '1ms', fast: '1ms' } },
+      app: { steps: [{ kind: 'sleep', time: '1h' }] },
+    }),
+    shown:
+      'sim run scenario.json --max-events 1000, {"machine":{"cores":1000,"slowSpells":{"slowdown":2,"slow":"1ms","fast":"1ms"}},"app":{"steps":[{"kind":"sleep","time":"1h"}]}}',
+    argv: [...run, '--max-events', '1000'],
+    exit: 0,
+    names: 'machine.slowSpells) 10000 times in all',
+  },
 ];

@@ -99,4 +99,33 @@ describe('limits', () => {
     expect(partialReason(stopped.summary)).toContain('had passed over 500000 ready workers in all');
     expect(herd(1_000_000).result.stopReason).toBe('finished');
   });
+
+  it("stops the cores' speed spells, which no event counts, before they take minutes", () => {
+    // 1,000 cores in spells of a millisecond switch a million times a simulated second;
+    // two requests of 10 s would draw 20 million switches (more than a second of
+    // computing; 8,192 cores and an hour's sleep, hours). They are bounded at 10 per
+    // event of the event budget: 10,000 here, spent when the first response is priced at
+    // 10 s, where the run stops.
+    const spells = (maxEvents: number, sleep: number, fleet?: { instances: number }) =>
+      run({
+        ...(fleet !== undefined ? { fleet } : {}),
+        client: { requests: 2, concurrency: 1 },
+        // A cost to price: the spells are drawn as work is given.
+        server: { requestCpu: 0.0001 },
+        machine: { cores: 1000, slowSpells: { slowdown: 2, slow: '1ms', fast: '1ms' } },
+        app: { steps: [{ kind: 'sleep', time: sleep }] },
+        database: undefined,
+        limits: { maxEvents },
+      });
+    const stopped = spells(1000, 10);
+    expect(stopped.result.stopReason).toBe('spells');
+    expect(stopped.result.total).toBeLessThan(10.01e6);
+    expect(stopped.summary.simulation.complete).toBe(false);
+    expect(partialReason(stopped.summary)).toContain(
+      'had switched between their fast and slow spells (machine.slowSpells) 10000 times in all',
+    );
+    expect(spells(1000, 0.001).result.stopReason).toBe('finished');
+    // A fleet's hosts (one an instance here) share the one budget.
+    expect(spells(1000, 10, { instances: 2 }).result.stopReason).toBe('spells');
+  });
 });
