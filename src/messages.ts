@@ -281,7 +281,7 @@ export const sweepMissing = (missing: number, total: number) =>
 
 // --- Limits ------------------------------------------------------------------------------
 
-export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'inFlight' | 'wakes' | 'spells' | 'stalled';
+export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'inFlight' | 'wakes' | 'spells' | 'tasks' | 'stalled';
 
 /** Why a run stopped before its end, for stderr and the report's PARTIAL line. */
 export function stoppedEarly(
@@ -302,6 +302,8 @@ export function stoppedEarly(
       return `stopped at ${figures.seconds} s after ${figures.events} events, ${unfinished}: connections waiting in the listen queue had passed over ${figures.limit} ready workers in all (a bound in proportion to the event budget, limits.maxEvents, --max-events): the kernel tells every waiting worker of each queued connection, and with thousands of workers that costs minutes of computing beyond the events; raise the budget or run fewer workers; the result is partial`;
     case 'spells':
       return `stopped at ${figures.seconds} s after ${figures.events} events, ${unfinished}: the hosts' cores had switched between their fast and slow spells (machine.slowSpells) ${figures.limit} times in all (a bound in proportion to the event budget, limits.maxEvents, --max-events): each core switches on its own, and thousands of cores in spells of milliseconds cost minutes of computing beyond the events; raise the budget, or give fewer cores or longer spells; the result is partial`;
+    case 'tasks':
+      return `stopped at ${figures.seconds} s after ${figures.events} events, ${unfinished}: the per-core run queues (machine.runQueues per-core) had gone over ${figures.limit} runnable tasks in all (a bound in proportion to the event budget, limits.maxEvents, --max-events): every start and end of a piece of work brings each runnable task up to date, and thousands of them (workers, threads, PostgreSQL's backends) cost minutes of computing beyond the events; raise the budget, run fewer workers, or use machine.runQueues "shared"; the result is partial`;
     case 'stalled':
       return `nothing left to simulate at ${figures.seconds} s with ${unfinished}: a simulator bug, please report it with the scenario; the result is partial`;
   }

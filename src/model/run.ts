@@ -41,6 +41,15 @@ export const WAKES_PER_EVENT = 100;
  */
 export const SPELL_SWITCHES_PER_EVENT = 10;
 
+/**
+ * Runnable tasks gone over by per-core run queues (machine.runQueues per-core) per event of
+ * the event budget, beyond which a run stops (stopReason tasks). Every start and end of a
+ * piece of work brings each runnable task up to date, a few passes of a few nanoseconds
+ * each: the few hundred of a connection storm cost little, and ten thousand workers on a
+ * few cores would take hours within the event budget.
+ */
+export const TASK_STEPS_PER_EVENT = 50;
+
 export interface Budgets {
   maxEvents: number;
   maxSimTime: Time;
@@ -70,10 +79,12 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
   const pilingUp = () => client.unanswered > budgets.maxInFlight;
   sim.sideWorkBudget = budgets.maxEvents * WAKES_PER_EVENT;
   if (system.spellSwitches !== undefined) system.spellSwitches.limit = budgets.maxEvents * SPELL_SWITCHES_PER_EVENT;
+  if (system.taskSteps !== undefined) system.taskSteps.limit = budgets.maxEvents * TASK_STEPS_PER_EVENT;
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents, pilingUp);
   if (client.finishedAt !== undefined) return 'finished';
   if (sim.sideWorkOver) return 'wakes';
   if (system.spellSwitches?.exhausted) return 'spells';
+  if (system.taskSteps?.exhausted) return 'tasks';
   return STOPPED_BY[ended as keyof typeof STOPPED_BY] ?? 'stalled';
 }
 

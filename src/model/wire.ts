@@ -62,6 +62,8 @@ export interface System {
   coreSpeeds?: CoreSpeeds;
   /** With machine.slowSpells: every host's cores' switches of speed, and their budget (runSystem sets it). */
   spellSwitches?: SideSteps;
+  /** With per-core run queues: the runnable tasks gone over at each change, every host's, and their budget (runSystem sets it). */
+  taskSteps?: SideSteps;
 }
 
 /** `series`: record the time series (RunOptions.timeSeries). */
@@ -74,13 +76,14 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   const timeline = recorder.timeline;
 
   const groups = r.machine.scheduler === 'shared' ? r.machine.taskGroups : 'none';
+  const taskSteps = r.machine.scheduler === 'shared' && r.machine.runQueues === 'per-core' ? new SideSteps(sim) : undefined;
   const latency = r.machine.wakeupLatency;
   const wakeup = latency !== undefined ? { distribution: latency, uniform: streams.stream('machine.wakeupLatency') } : undefined;
   const disciplineCpu = (cores: number): Cpu =>
     r.machine.scheduler === 'fifo'
       ? new FifoCpu(sim, cores)
       : r.machine.runQueues === 'per-core'
-        ? new PerCoreCpu(sim, cores, wakeup, r.machine.timeSlices === 'eevdf', r.machine.wakeupPreemption)
+        ? new PerCoreCpu(sim, cores, wakeup, r.machine.timeSlices === 'eevdf', r.machine.wakeupPreemption, taskSteps)
         : groups !== 'none'
           ? new GroupedCpu(sim, cores)
           : new SharedCpu(sim, cores);
@@ -173,6 +176,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       fleet,
       ...speedsOf(cores),
       ...(spellSwitches !== undefined ? { spellSwitches } : {}),
+      ...(taskSteps !== undefined ? { taskSteps } : {}),
     };
   }
   if (d !== undefined) {
@@ -244,6 +248,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     incidents,
     ...speedsOf(cores),
     ...(spellSwitches !== undefined ? { spellSwitches } : {}),
+    ...(taskSteps !== undefined ? { taskSteps } : {}),
   };
 }
 

@@ -1143,4 +1143,19 @@ export const ERROR_CASES: ErrorCase[] = [
     exit: 0,
     names: 'machine.slowSpells) 10000 times in all',
   },
+  {
+    group: 'Limits',
+    what: 'thousands of runnable tasks on per-core run queues (hardening 5)',
+    file: scenario({
+      client: { requests: 2000, concurrency: 2000 },
+      server: { workerClass: 'sync', workers: 2000 },
+      machine: { cores: 2, runQueues: 'per-core' },
+      app: { steps: [{ kind: 'cpu', time: '10ms' }] },
+    }),
+    shown:
+      'sim run scenario.json --max-events 20000, {"client":{"requests":2000,"concurrency":2000},"server":{"workerClass":"sync","workers":2000},"machine":{"cores":2,"runQueues":"per-core"},"app":{"steps":[{"kind":"cpu","time":"10ms"}]}}',
+    argv: [...run, '--max-events', '20000'],
+    exit: 0,
+    names: 'had gone over 1000000 runnable tasks in all',
+  },
 ];

@@ -128,4 +128,29 @@ describe('limits', () => {
     // A fleet's hosts (one an instance here) share the one budget.
     expect(spells(1000, 10, { instances: 2 }).result.stopReason).toBe('spells');
   });
+
+  it('stops per-core run queues of thousands of runnable tasks before they take hours', () => {
+    // 2,000 sync workers each computing 10 ms on 2 cores with per-core run queues: every
+    // start and end brings each runnable task up to date, some 2,000 steps a change, which
+    // no event counts (10,000 workers at hey's 200,000 requests: hours). They are bounded
+    // at 50 per event of the event budget: 1,000,000 here, past when the first thousand
+    // have started (the whole run goes over 2,001,000 in 4,000 events).
+    const tasks = (workers: number) =>
+      run({
+        client: { requests: 2000, concurrency: 2000 },
+        server: { workerClass: 'sync', workers },
+        machine: { cores: 2, runQueues: 'per-core' },
+        app: { steps: [{ kind: 'cpu', time: 0.01 }] },
+        database: undefined,
+        limits: { maxEvents: 20_000 },
+      });
+    const stopped = tasks(2000);
+    expect(stopped.result.stopReason).toBe('tasks');
+    expect(stopped.result.events).toBeLessThan(4000);
+    expect(partialReason(stopped.summary)).toContain(
+      'per-core run queues (machine.runQueues per-core) had gone over 1000000 runnable tasks in all',
+    );
+    // Two workers: two tasks a change at most.
+    expect(tasks(2).result.stopReason).toBe('finished');
+  });
 });
