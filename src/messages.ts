@@ -173,6 +173,8 @@ export const notWithFleet = (what: string) =>
   `${what} is not modelled with a fleet yet: it acts on one instance's parts; leave out fleet, or this`;
 export const tooManyHeldConnections = (max: number, clients: number, total: number) =>
   `expected at most ${max} connections opened at the start by the clients that hold theirs ("always") together (PostgreSQL's largest max_connections: it never holds more), got ${total} from the first ${clients} of them: lower connections, or use holds "perTask"`;
+export const tooManyStartupConnections = (max: number, workers: string, minSize: number, total: number) =>
+  `expected at most ${max} connections opened at start-up by the workers' asyncpg pools together (min_size each, all at once; PostgreSQL's largest max_connections: it never holds more), got ${workers} x minSize ${minSize} = ${total}: lower minSize, or run fewer workers`;
 export const tooManyCacheKeys = (max: number, caches: number, keys: number, instances: number) =>
   `expected at most ${max} cache keys in all (the simulator keeps an expiry per key, 8 bytes, in every instance), got ${keys} in ${caches} cache step${caches === 1 ? '' : 's'}${instances === 1 ? '' : ` x ${instances} instances = ${keys * instances}`}: use fewer keys, or hitRatio for a larger key space`;
 export const otherClientsNeedDatabase = 'expected a database section: other clients connect to PostgreSQL';

@@ -434,6 +434,16 @@ export const ERROR_CASES: ErrorCase[] = [
     },
     'fleet.otherClients[1].connections: expected at most 262143 connections opened at the start',
   ),
+  // Hardening 5: each start-up attempt an object before PostgreSQL answers any: ten such workers took 2.4 GB, a hundred ran out of memory.
+  field(
+    'asyncpg pools opening too many connections at start-up together (hardening 5)',
+    {
+      server: { workerClass: 'uvicorn.workers.UvicornWorker', workers: 10 },
+      app: { driver: 'asyncpg', steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], asyncpgPool: { minSize: 262143, maxSize: 262143 } },
+      database: { forkTime: 0.002, backendStartTime: 0.01, maxConnections: 262143 },
+    },
+    "app.asyncpgPool.minSize: expected at most 262143 connections opened at start-up by the workers' asyncpg pools together",
+  ),
   field(
     'a rate schedule ending at 0 (item 20)',
     {
