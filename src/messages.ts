@@ -173,6 +173,8 @@ export const notWithFleet = (what: string) =>
   `${what} is not modelled with a fleet yet: it acts on one instance's parts; leave out fleet, or this`;
 export const tooManyHeldConnections = (max: number, clients: number, total: number) =>
   `expected at most ${max} connections opened at the start by the clients that hold theirs ("always") together (PostgreSQL's largest max_connections: it never holds more), got ${total} from the first ${clients} of them: lower connections, or use holds "perTask"`;
+export const tooManyStartupConnections = (max: number, workers: string, minSize: number, total: number) =>
+  `expected at most ${max} connections opened at start-up by the workers' asyncpg pools together (min_size each, all at once; PostgreSQL's largest max_connections: it never holds more), got ${workers} x minSize ${minSize} = ${total}: lower minSize, or run fewer workers`;
 export const tooManyCacheKeys = (max: number, caches: number, keys: number, instances: number) =>
   `expected at most ${max} cache keys in all (the simulator keeps an expiry per key, 8 bytes, in every instance), got ${keys} in ${caches} cache step${caches === 1 ? '' : 's'}${instances === 1 ? '' : ` x ${instances} instances = ${keys * instances}`}: use fewer keys, or hitRatio for a larger key space`;
 export const otherClientsNeedDatabase = 'expected a database section: other clients connect to PostgreSQL';
@@ -281,7 +283,7 @@ export const sweepMissing = (missing: number, total: number) =>
 
 // --- Limits ------------------------------------------------------------------------------
 
-export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'inFlight' | 'wakes' | 'stalled';
+export type StopReason = 'finished' | 'maxEvents' | 'maxSimTime' | 'frozen' | 'inFlight' | 'wakes' | 'spells' | 'tasks' | 'stalled';
 
 /** Why a run stopped before its end, for stderr and the report's PARTIAL line. */
 export function stoppedEarly(
@@ -300,6 +302,10 @@ export function stoppedEarly(
       return `stopped at ${figures.seconds} s with ${unfinished}, more than ${figures.limit} at once: the client sends faster than the system answers and its requests pile up without end, each holding memory; lower client.arrivals' rate or send fewer requests (the report up to here shows the overload); the result is partial`;
     case 'wakes':
       return `stopped at ${figures.seconds} s after ${figures.events} events, ${unfinished}: connections waiting in the listen queue had passed over ${figures.limit} ready workers in all (a bound in proportion to the event budget, limits.maxEvents, --max-events): the kernel tells every waiting worker of each queued connection, and with thousands of workers that costs minutes of computing beyond the events; raise the budget or run fewer workers; the result is partial`;
+    case 'spells':
+      return `stopped at ${figures.seconds} s after ${figures.events} events, ${unfinished}: the hosts' cores had switched between their fast and slow spells (machine.slowSpells) ${figures.limit} times in all (a bound in proportion to the event budget, limits.maxEvents, --max-events): each core switches on its own, and thousands of cores in spells of milliseconds cost minutes of computing beyond the events; raise the budget, or give fewer cores or longer spells; the result is partial`;
+    case 'tasks':
+      return `stopped at ${figures.seconds} s after ${figures.events} events, ${unfinished}: the per-core run queues (machine.runQueues per-core) had gone over ${figures.limit} runnable tasks in all (a bound in proportion to the event budget, limits.maxEvents, --max-events): every start and end of a piece of work brings each runnable task up to date, and thousands of them (workers, threads, PostgreSQL's backends) cost minutes of computing beyond the events; raise the budget, run fewer workers, or use machine.runQueues "shared"; the result is partial`;
     case 'stalled':
       return `nothing left to simulate at ${figures.seconds} s with ${unfinished}: a simulator bug, please report it with the scenario; the result is partial`;
   }

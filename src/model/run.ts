@@ -32,6 +32,24 @@ export const MAX_IN_FLIGHT = 250_000;
  */
 export const WAKES_PER_EVENT = 100;
 
+/**
+ * Switches of the hosts' cores between their fast and slow spells (machine.slowSpells) per
+ * event of the event budget, beyond which a run stops (stopReason spells). A switch costs
+ * about a tenth of an event; no event counts them, and thousands of cores in spells of a
+ * millisecond switch millions of times a simulated second: a few requests that take an
+ * hour would otherwise take hours to compute.
+ */
+export const SPELL_SWITCHES_PER_EVENT = 10;
+
+/**
+ * Runnable tasks gone over by per-core run queues (machine.runQueues per-core) per event of
+ * the event budget, beyond which a run stops (stopReason tasks). Every start and end of a
+ * piece of work brings each runnable task up to date, a few passes of a few nanoseconds
+ * each: the few hundred of a connection storm cost little, and ten thousand workers on a
+ * few cores would take hours within the event budget.
+ */
+export const TASK_STEPS_PER_EVENT = 50;
+
 export interface Budgets {
   maxEvents: number;
   maxSimTime: Time;
@@ -60,9 +78,13 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
   system.incidents?.start();
   const pilingUp = () => client.unanswered > budgets.maxInFlight;
   sim.sideWorkBudget = budgets.maxEvents * WAKES_PER_EVENT;
+  if (system.spellSwitches !== undefined) system.spellSwitches.limit = budgets.maxEvents * SPELL_SWITCHES_PER_EVENT;
+  if (system.taskSteps !== undefined) system.taskSteps.limit = budgets.maxEvents * TASK_STEPS_PER_EVENT;
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents, pilingUp);
   if (client.finishedAt !== undefined) return 'finished';
   if (sim.sideWorkOver) return 'wakes';
+  if (system.spellSwitches?.exhausted) return 'spells';
+  if (system.taskSteps?.exhausted) return 'tasks';
   return STOPPED_BY[ended as keyof typeof STOPPED_BY] ?? 'stalled';
 }
 

@@ -16,6 +16,7 @@ import { PerCoreCpu } from '../engine/cpu/perCore.js';
 import { GroupedCpu } from '../engine/cpu/grouped.js';
 import { SharedCpu } from '../engine/cpu/shared.js';
 import { CoreSpeeds, SlowSpellsCpu } from '../engine/cpu/slowSpells.js';
+import { SideSteps } from '../engine/sideSteps.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { toDistribution } from '../scenario/durations.js';
@@ -59,6 +60,10 @@ export interface System {
   incidents: IncidentTimeline | undefined;
   /** With machine.slowSpells: the app's machine's cores' speeds over the run. */
   coreSpeeds?: CoreSpeeds;
+  /** With machine.slowSpells: every host's cores' switches of speed, and their budget (runSystem sets it). */
+  spellSwitches?: SideSteps;
+  /** With per-core run queues: the runnable tasks gone over at each change, every host's, and their budget (runSystem sets it). */
+  taskSteps?: SideSteps;
 }
 
 /** `series`: record the time series (RunOptions.timeSeries). */
@@ -71,26 +76,28 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   const timeline = recorder.timeline;
 
   const groups = r.machine.scheduler === 'shared' ? r.machine.taskGroups : 'none';
+  const taskSteps = r.machine.scheduler === 'shared' && r.machine.runQueues === 'per-core' ? new SideSteps(sim) : undefined;
   const latency = r.machine.wakeupLatency;
   const wakeup = latency !== undefined ? { distribution: latency, uniform: streams.stream('machine.wakeupLatency') } : undefined;
   const disciplineCpu = (cores: number): Cpu =>
     r.machine.scheduler === 'fifo'
       ? new FifoCpu(sim, cores)
       : r.machine.runQueues === 'per-core'
-        ? new PerCoreCpu(sim, cores, wakeup, r.machine.timeSlices === 'eevdf', r.machine.wakeupPreemption)
+        ? new PerCoreCpu(sim, cores, wakeup, r.machine.timeSlices === 'eevdf', r.machine.wakeupPreemption, taskSteps)
         : groups !== 'none'
           ? new GroupedCpu(sim, cores)
           : new SharedCpu(sim, cores);
   // Each host's cores switch speeds on their own (machine.slowSpells), from a stream per
   // host in the order the hosts are made.
   const spells = r.machine.slowSpells;
+  const spellSwitches = spells !== undefined ? new SideSteps(sim) : undefined;
   let hosts = 0;
   const newCpu = (cores: number): Cpu => {
     const cpu = disciplineCpu(cores);
     if (spells === undefined) return cpu;
     const uniform = streams.stream(hosts === 0 ? 'machine.slowSpells' : `machine.slowSpells.${hosts}`);
     hosts++;
-    return new SlowSpellsCpu(cpu, new CoreSpeeds(sim, cores, spells, uniform));
+    return new SlowSpellsCpu(cpu, new CoreSpeeds(sim, cores, spells, uniform, spellSwitches));
   };
   const cores = newCpu(r.machine.cores);
   /**
@@ -168,6 +175,8 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       incidents: undefined,
       fleet,
       ...speedsOf(cores),
+      ...(spellSwitches !== undefined ? { spellSwitches } : {}),
+      ...(taskSteps !== undefined ? { taskSteps } : {}),
     };
   }
   if (d !== undefined) {
@@ -224,7 +233,23 @@ export function wire(r: ResolvedScenario, series: boolean): System {
           killWorkers: (n) => arbiter.killWorkers(n),
           reload: () => arbiter.reload(),
         });
-  return { resolved: r, sim, recorder, inSystem, client, listener, arbiter, app, db, postgres, pgbouncer, incidents, ...speedsOf(cores) };
+  return {
+    resolved: r,
+    sim,
+    recorder,
+    inSystem,
+    client,
+    listener,
+    arbiter,
+    app,
+    db,
+    postgres,
+    pgbouncer,
+    incidents,
+    ...speedsOf(cores),
+    ...(spellSwitches !== undefined ? { spellSwitches } : {}),
+    ...(taskSteps !== undefined ? { taskSteps } : {}),
+  };
 }
 
 /** The machine's cores' speeds, when they have slow spells. */

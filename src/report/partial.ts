@@ -1,7 +1,7 @@
 // Why a run's figures are partial, in the words of ../messages.ts: the report's PARTIAL
 // line and the CLI's warning say the same thing.
 import { stoppedEarly } from '../messages.js';
-import { MAX_IN_FLIGHT, WAKES_PER_EVENT } from '../model/run.js';
+import { MAX_IN_FLIGHT, SPELL_SWITCHES_PER_EVENT, TASK_STEPS_PER_EVENT, WAKES_PER_EVENT } from '../model/run.js';
 import type { RunSummary } from './summary.js';
 
 /** The reason a partial run stopped; undefined for a complete run. */
@@ -25,6 +25,10 @@ function limitReached(sim: RunSummary['simulation']): number {
       return MAX_IN_FLIGHT;
     case 'wakes':
       return sim.limits.maxEvents * WAKES_PER_EVENT;
+    case 'spells':
+      return sim.limits.maxEvents * SPELL_SWITCHES_PER_EVENT;
+    case 'tasks':
+      return sim.limits.maxEvents * TASK_STEPS_PER_EVENT;
     default:
       return sim.limits.maxEvents;
   }

@@ -198,6 +198,7 @@ export function validateScenario(
     });
     checkFleetWorkers(scenario, fail);
   }
+  checkPoolStartup(scenario, fail);
   for (const { path, steps } of lists) {
     // A handler uses one database connection at a time: a query or a close without an
     // open connection would fail in Python, so it is a mistake here.
@@ -248,6 +249,31 @@ function checkCacheKeys(
       caches++;
       if (keys * instances > MAX_CACHE_KEYS) fail([...path, i, 'keys'], msg.tooManyCacheKeys(MAX_CACHE_KEYS, caches, keys, instances));
     });
+}
+
+/**
+ * The connections the workers' asyncpg pools open at start-up (min_size each, all at once),
+ * within MAX_PG_CONNECTIONS: each attempt is an object in memory before PostgreSQL answers
+ * any, and the field's bounds let one scenario ask for billions (10 workers of min_size
+ * 262,143 took 2.4 GB, 100 ran out of memory after half a minute). PostgreSQL never holds
+ * more than its largest max_connections.
+ */
+function checkPoolStartup(scenario: Scenario, fail: (path: PropertyKey[], problem: string) => never): void {
+  const minSize = scenario.app.asyncpgPool?.minSize ?? 0;
+  if (minSize === 0) return;
+  const f = scenario.fleet;
+  const workers = scenario.server.workers;
+  const groups = f?.groups?.map((g) => ({ count: g.count, workers: (g.server?.workers as number | undefined) ?? workers }));
+  const count =
+    groups !== undefined ? groups.reduce((n, g) => n + g.count * g.workers, 0) : f !== undefined ? f.instances * workers : workers;
+  const how =
+    groups !== undefined
+      ? `${count} workers (${groups.map((g) => `${g.count} x ${g.workers}`).join(' + ')}, each group's instances x its server.workers)`
+      : f !== undefined
+        ? `${count} workers (${f.instances} instances x ${workers} server.workers)`
+        : `${workers} server.workers`;
+  if (count * minSize > MAX_PG_CONNECTIONS)
+    fail(['app', 'asyncpgPool', 'minSize'], msg.tooManyStartupConnections(MAX_PG_CONNECTIONS, how, minSize, count * minSize));
 }
 
 /** The fleet's worker processes, at most as many as the autoscaler may run, within MAX_FLEET_WORKERS. */

@@ -434,6 +434,16 @@ export const ERROR_CASES: ErrorCase[] = [
     },
     'fleet.otherClients[1].connections: expected at most 262143 connections opened at the start',
   ),
+  // Hardening 5: each start-up attempt an object before PostgreSQL answers any: ten such workers took 2.4 GB, a hundred ran out of memory.
+  field(
+    'asyncpg pools opening too many connections at start-up together (hardening 5)',
+    {
+      server: { workerClass: 'uvicorn.workers.UvicornWorker', workers: 10 },
+      app: { driver: 'asyncpg', steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], asyncpgPool: { minSize: 262143, maxSize: 262143 } },
+      database: { forkTime: 0.002, backendStartTime: 0.01, maxConnections: 262143 },
+    },
+    "app.asyncpgPool.minSize: expected at most 262143 connections opened at start-up by the workers' asyncpg pools together",
+  ),
   field(
     'a rate schedule ending at 0 (item 20)',
     {
@@ -1129,5 +1139,33 @@ export const ERROR_CASES: ErrorCase[] = [
     argv: [...run, '--max-sim-time', '30ms'],
     exit: 0,
     names: 'limits.maxSimTime = 0.03 s',
+  },
+  {
+    group: 'Limits',
+    what: "cores switching speed beyond the event budget's bound (hardening 5)",
+    file: scenario({
+      machine: { cores: 1000, slowSpells: { slowdown: 2, slow: '1ms', fast: '1ms' } },
+      app: { steps: [{ kind: 'sleep', time: '1h' }] },
+    }),
+    shown:
+      'sim run scenario.json --max-events 1000, {"machine":{"cores":1000,"slowSpells":{"slowdown":2,"slow":"1ms","fast":"1ms"}},"app":{"steps":[{"kind":"sleep","time":"1h"}]}}',
+    argv: [...run, '--max-events', '1000'],
+    exit: 0,
+    names: 'machine.slowSpells) 10000 times in all',
+  },
+  {
+    group: 'Limits',
+    what: 'thousands of runnable tasks on per-core run queues (hardening 5)',
+    file: scenario({
+      client: { requests: 2000, concurrency: 2000 },
+      server: { workerClass: 'sync', workers: 2000 },
+      machine: { cores: 2, runQueues: 'per-core' },
+      app: { steps: [{ kind: 'cpu', time: '10ms' }] },
+    }),
+    shown:
+      'sim run scenario.json --max-events 20000, {"client":{"requests":2000,"concurrency":2000},"server":{"workerClass":"sync","workers":2000},"machine":{"cores":2,"runQueues":"per-core"},"app":{"steps":[{"kind":"cpu","time":"10ms"}]}}',
+    argv: [...run, '--max-events', '20000'],
+    exit: 0,
+    names: 'had gone over 1000000 runnable tasks in all',
   },
 ];

@@ -99,4 +99,58 @@ describe('limits', () => {
     expect(partialReason(stopped.summary)).toContain('had passed over 500000 ready workers in all');
     expect(herd(1_000_000).result.stopReason).toBe('finished');
   });
+
+  it("stops the cores' speed spells, which no event counts, before they take minutes", () => {
+    // 1,000 cores in spells of a millisecond switch a million times a simulated second;
+    // two requests of 10 s would draw 20 million switches (more than a second of
+    // computing; 8,192 cores and an hour's sleep, hours). They are bounded at 10 per
+    // event of the event budget: 10,000 here, spent when the first response is priced at
+    // 10 s, where the run stops.
+    const spells = (maxEvents: number, sleep: number, fleet?: { instances: number }) =>
+      run({
+        ...(fleet !== undefined ? { fleet } : {}),
+        client: { requests: 2, concurrency: 1 },
+        // A cost to price: the spells are drawn as work is given.
+        server: { requestCpu: 0.0001 },
+        machine: { cores: 1000, slowSpells: { slowdown: 2, slow: '1ms', fast: '1ms' } },
+        app: { steps: [{ kind: 'sleep', time: sleep }] },
+        database: undefined,
+        limits: { maxEvents },
+      });
+    const stopped = spells(1000, 10);
+    expect(stopped.result.stopReason).toBe('spells');
+    expect(stopped.result.total).toBeLessThan(10.01e6);
+    expect(stopped.summary.simulation.complete).toBe(false);
+    expect(partialReason(stopped.summary)).toContain(
+      'had switched between their fast and slow spells (machine.slowSpells) 10000 times in all',
+    );
+    expect(spells(1000, 0.001).result.stopReason).toBe('finished');
+    // A fleet's hosts (one an instance here) share the one budget.
+    expect(spells(1000, 10, { instances: 2 }).result.stopReason).toBe('spells');
+  });
+
+  it('stops per-core run queues of thousands of runnable tasks before they take hours', () => {
+    // 2,000 sync workers each computing 10 ms on 2 cores with per-core run queues: every
+    // start and end brings each runnable task up to date, some 2,000 steps a change, which
+    // no event counts (10,000 workers at hey's 200,000 requests: hours). They are bounded
+    // at 50 per event of the event budget: 1,000,000 here, past when the first thousand
+    // have started (the whole run goes over 2,001,000 in 4,000 events).
+    const tasks = (workers: number) =>
+      run({
+        client: { requests: 2000, concurrency: 2000 },
+        server: { workerClass: 'sync', workers },
+        machine: { cores: 2, runQueues: 'per-core' },
+        app: { steps: [{ kind: 'cpu', time: 0.01 }] },
+        database: undefined,
+        limits: { maxEvents: 20_000 },
+      });
+    const stopped = tasks(2000);
+    expect(stopped.result.stopReason).toBe('tasks');
+    expect(stopped.result.events).toBeLessThan(4000);
+    expect(partialReason(stopped.summary)).toContain(
+      'per-core run queues (machine.runQueues per-core) had gone over 1000000 runnable tasks in all',
+    );
+    // Two workers: two tasks a change at most.
+    expect(tasks(2).result.stopReason).toBe('finished');
+  });
 });

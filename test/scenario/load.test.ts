@@ -172,4 +172,33 @@ describe('what a scenario makes before its run starts is bounded in all, not onl
     const perTask = { name: 'cron', connections: 262143, holds: 'perTask', taskRate: 1, taskTime: 1 };
     expect(() => validateScenario(fleet([always(262143), perTask]), 's.json')).not.toThrow();
   });
+
+  it("opens at most PostgreSQL's largest max_connections at start-up in the workers' asyncpg pools together", () => {
+    const asyncpg = (workers: number, minSize: number, fleet?: object) => ({
+      ...base,
+      server: { workerClass: 'uvicorn.workers.UvicornWorker', workers },
+      app: { driver: 'asyncpg', steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], asyncpgPool: { minSize, maxSize: minSize } },
+      database: db,
+      ...(fleet !== undefined ? { fleet } : {}),
+    });
+    expect(() => validateScenario(asyncpg(1, 262143), 's.json')).not.toThrow();
+    // Ten workers of min_size 262,143 took 2.4 GB; a hundred ran out of memory.
+    expect(messageOf(() => validateScenario(asyncpg(10, 262143), 's.json'))).toBe(
+      "s.json: at app.asyncpgPool.minSize: expected at most 262143 connections opened at start-up by the workers' asyncpg pools together (min_size each, all at once; PostgreSQL's largest max_connections: it never holds more), got 10 server.workers x minSize 262143 = 2621430: lower minSize, or run fewer workers",
+    );
+    expect(messageOf(() => validateScenario(asyncpg(10, 1000, { instances: 100 }), 's.json'))).toContain(
+      'got 1000 workers (100 instances x 10 server.workers) x minSize 1000 = 1000000',
+    );
+    const groups = {
+      groups: [
+        { name: 'a', count: 10 },
+        { name: 'b', count: 20, server: { workers: 100 } },
+      ],
+    };
+    expect(messageOf(() => validateScenario(asyncpg(10, 1000, groups), 's.json'))).toContain(
+      "got 2100 workers (10 x 10 + 20 x 100, each group's instances x its server.workers) x minSize 1000 = 2100000",
+    );
+    // The boot storm's 16 workers of 10 against max_connections 100 is a scenario of its own.
+    expect(() => validateScenario(asyncpg(16, 10), 's.json')).not.toThrow();
+  });
 });

@@ -22,8 +22,11 @@
 //   the core switches to it, woken or preempted before.
 // Exact: rates are piecewise constant; on every start or end each task's remaining work
 // is brought up to date and the earliest end rescheduled. That costs the number of
-// runnable tasks per change, which is fine for the few hundred of a connection storm.
+// runnable tasks per change, which is fine for the few hundred of a connection storm;
+// thousands (ten thousand sync workers on a few cores) would cost minutes within the
+// event budget, so the tasks gone over are counted (`steps`), and the run stops past them.
 import type { Callback } from '../eventQueue.js';
+import type { SideSteps } from '../sideSteps.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import { CoreRefills } from './cacheRefill.js';
@@ -63,6 +66,8 @@ export class PerCoreCpu implements Cpu {
     eevdf = false,
     /** Under EEVDF: when a woken task takes the core (EevdfTasks). */
     wakeupPreemption: WakeupPreemption = 'pick',
+    /** Counts the runnable tasks gone over at each change (every host's together), which no event counts. */
+    private readonly steps?: SideSteps,
   ) {
     this.queues = new CoreQueues(cores);
     this.idle = new IdleCores(this.queues);
@@ -181,6 +186,8 @@ export class PerCoreCpu implements Cpu {
   private shareOut(): void {
     const { tasks, weight: w } = this.queues;
     const now = this.sim.now;
+    // The change's cost: this and the other passes over the tasks (advance, reschedule, EEVDF's).
+    this.steps?.take(tasks.length);
     w.fill(0);
     for (const t of tasks) if (t.from <= now) w[t.core] += t.group === undefined ? 1 : 1 / t.group.total;
     const ev = this.eevdf;

@@ -19,6 +19,7 @@
 import type { Callback } from '../eventQueue.js';
 import type { Distribution } from '../distributions.js';
 import type { Uniform } from '../random.js';
+import { SideSteps } from '../sideSteps.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import type { Cpu, OnCore } from './cpu.js';
@@ -51,6 +52,12 @@ export class CoreSpeeds {
     readonly cores: number,
     private readonly settings: SlowSpellSettings,
     private readonly uniform: Uniform,
+    /**
+     * The switches of every host's cores together, which no event counts (each is drawn as
+     * the clock passes it, and thousands of cores in spells of a millisecond switch millions
+     * of times a simulated second): once spent, no core switches again and the run stops.
+     */
+    private readonly switches: SideSteps = new SideSteps(sim),
   ) {
     const share = settings.slow.mean / (settings.slow.mean + settings.fast.mean);
     this.fastSpeed = 1 / (1 - share + share / settings.slowdown);
@@ -86,18 +93,23 @@ export class CoreSpeeds {
     return this.slowCount;
   }
 
-  /** The share of the cores' time from 0 to now that was slow (0 before any time has passed). */
+  /**
+   * The share of the cores' time from 0 to now that was slow (0 before any time has passed);
+   * once the switches' budget is spent, up to the last switch drawn.
+   */
   slowShare(): number {
     const now = this.sim.now;
     this.advance(now);
-    this.slowTime += this.slowCount * (now - this.since);
-    this.since = now;
-    return now > 0 ? this.slowTime / (this.cores * now) : 0;
+    const to = this.switches.exhausted ? this.since : now;
+    this.slowTime += this.slowCount * (to - this.since);
+    this.since = to;
+    return to > 0 ? this.slowTime / (this.cores * to) : 0;
   }
 
   private advance(now: Time): void {
     const heap = this.heap;
     while (this.nextSwitch[heap[0]] <= now) {
+      if (!this.switches.take()) return;
       const i = heap[0];
       const at = this.nextSwitch[i];
       this.slowTime += this.slowCount * (at - this.since);

@@ -4,7 +4,9 @@
 // latency have tests of their own, as their code has files of its own. Every figure below
 // is worked out by hand.
 import { describe, expect, it } from 'vitest';
+import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
 import { SharedCpu } from '../../../src/engine/cpu/shared.js';
+import { SideSteps } from '../../../src/engine/sideSteps.js';
 import { Simulation } from '../../../src/engine/simulation.js';
 import { ends, on, perCore } from './perCoreHarness.js';
 
@@ -69,5 +71,23 @@ describe('per-core run queues', () => {
         [['b', 50]],
       ),
     ).toEqual({ a: 125 });
+  });
+
+  it('count the runnable tasks each change goes over, and stop the run once they are past their budget', () => {
+    // Three tasks of 100 on core 0, given at 0, 1 and 2: the changes go over 1, 2 and 3
+    // tasks, then the ends (all three at 300, 301 and 302 at a third of the core each,
+    // then faster) 2, 1 and 0. With a budget of 5 the third start (6 in all) is past it:
+    // the run stops after that event, the three tasks unfinished.
+    const sim = new Simulation();
+    const steps = new SideSteps(sim);
+    steps.limit = 5;
+    const cpu = new PerCoreCpu(sim, 2, undefined, false, 'pick', steps);
+    const done: number[] = [];
+    for (const at of [0, 1, 2]) sim.schedule(at, () => cpu.run(100, () => done.push(sim.now), undefined, undefined, on(0)), undefined);
+    expect(sim.run()).toBe('stopped');
+    expect(steps.exhausted).toBe(true);
+    expect(steps.count).toBe(3);
+    expect(sim.now).toBe(2);
+    expect(done).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { SharedCpu } from '../../../src/engine/cpu/shared.js';
 import { CoreSpeeds, SlowSpellsCpu } from '../../../src/engine/cpu/slowSpells.js';
+import { SideSteps } from '../../../src/engine/sideSteps.js';
 import { Constant, LogNormal } from '../../../src/engine/distributions.js';
 import { RandomStreams } from '../../../src/engine/random.js';
 import { Simulation } from '../../../src/engine/simulation.js';
@@ -94,5 +95,26 @@ describe('a host whose cores switch between a fast and a slow speed (machine.slo
 
   it('leave work of 0 as it is: a piece of no work is still no work', () => {
     expect(ends(1, [['z', 350, 0]])).toEqual({ z: 350 });
+  });
+
+  it('stop the run once the switches, which no event counts, have spent their budget', () => {
+    // One core, fast 300 and slow 100: a switch every 200 µs on average, 50,000 in the
+    // 10 s before the second piece. With a budget of 10 switches, the core stops
+    // switching at its 10th (at 2,000: five cycles of 400) and the run stops after the
+    // event that asked, the piece at 10 s never given; the slow share counts up to the
+    // last switch drawn (5 x 100 of 2,000 µs), not over the 10 s the clock stands at.
+    const sim = new Simulation();
+    const switches = new SideSteps(sim);
+    switches.limit = 10;
+    const speeds = new CoreSpeeds(sim, 1, SPELLS, () => 0.5, switches);
+    const cpu = new SlowSpellsCpu(new SharedCpu(sim, 1), speeds);
+    const given: number[] = [];
+    for (const at of [10, 10_000_000, 20_000_000]) sim.schedule(at, () => cpu.run(100, () => given.push(sim.now), undefined), undefined);
+    expect(sim.run()).toBe('stopped');
+    expect(switches.exhausted).toBe(true);
+    expect(switches.count).toBe(10);
+    expect(sim.now).toBe(10_000_000);
+    expect(given).toEqual([98]);
+    expect(speeds.slowShare()).toBe(500 / 2000);
   });
 });
