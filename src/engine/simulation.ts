@@ -105,25 +105,6 @@ export class Simulation {
   stop(): void {
     this.stopped = true;
   }
-
-  /**
-   * Work done within events in steps of its own, which the event budget does not see: a
-   * model's loop over thousands of parties inside one event counts its steps here, so that
-   * a run can be bounded by them as by its events.
-   */
-  sideWork = 0;
-  /** Past this much `sideWork`, the run stops after the current event (`sideWorkOver`). */
-  sideWorkBudget = Infinity;
-
-  get sideWorkOver(): boolean {
-    return this.sideWork > this.sideWorkBudget;
-  }
-
-  /** Counts `n` steps of side work; past the budget, ends `run` after the current event. */
-  addSideWork(n: number): void {
-    this.sideWork += n;
-    if (this.sideWorkOver) this.stop();
-  }
 }
 
 function timeWentBack(clock: Time, next: Time): never {

@@ -11,6 +11,7 @@
 import { Fifo } from '../engine/fifo.js';
 import type { Lane } from '../engine/lane.js';
 import type { Uniform } from '../engine/random.js';
+import { SideSteps } from '../engine/sideSteps.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Time } from '../engine/time.js';
 import type { AcceptPolicy } from '../scenario/resolve.js';
@@ -64,6 +65,11 @@ export class Listener {
     private readonly pick: Uniform,
     /** Connections waiting in the accept queue, over time. */
     private readonly backlogGauge: Gauge,
+    /**
+     * The acceptors told of each queued connection, which no event counts (a fleet's instance
+     * may have thousands ready): every listener's of the run together, bounded by the run.
+     */
+    private readonly wakes: SideSteps = new SideSteps(sim),
   ) {
     this.synTimers = synRetransmits.map((t) => sim.lane(t));
     this.takesFirst = policy === 'first';
@@ -134,7 +140,7 @@ export class Listener {
   wakeAll(): void {
     const order = this.ready.slice();
     // The order and the look at each acceptor cost a step per ready acceptor, whoever is told.
-    this.sim.addSideWork(order.length);
+    this.wakes.take(order.length);
     if (this.policy === 'random')
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(this.pick() * (i + 1));

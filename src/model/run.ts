@@ -77,12 +77,12 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
   // The timeline's times count from the start of the run, the workers' start-up included.
   system.incidents?.start();
   const pilingUp = () => client.unanswered > budgets.maxInFlight;
-  sim.sideWorkBudget = budgets.maxEvents * WAKES_PER_EVENT;
+  system.wakes.limit = budgets.maxEvents * WAKES_PER_EVENT;
   if (system.spellSwitches !== undefined) system.spellSwitches.limit = budgets.maxEvents * SPELL_SWITCHES_PER_EVENT;
   if (system.taskSteps !== undefined) system.taskSteps.limit = budgets.maxEvents * TASK_STEPS_PER_EVENT;
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents, pilingUp);
   if (client.finishedAt !== undefined) return 'finished';
-  if (sim.sideWorkOver) return 'wakes';
+  if (system.wakes.exhausted) return 'wakes';
   if (system.spellSwitches?.exhausted) return 'spells';
   if (system.taskSteps?.exhausted) return 'tasks';
   return STOPPED_BY[ended as keyof typeof STOPPED_BY] ?? 'stalled';

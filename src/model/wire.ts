@@ -60,6 +60,8 @@ export interface System {
   incidents: IncidentTimeline | undefined;
   /** With machine.slowSpells: the app's machine's cores' speeds over the run. */
   coreSpeeds?: CoreSpeeds;
+  /** Every listener's acceptors told of a queued connection, and their budget (runSystem sets it). */
+  wakes: SideSteps;
   /** With machine.slowSpells: every host's cores' switches of speed, and their budget (runSystem sets it). */
   spellSwitches?: SideSteps;
   /** With per-core run queues: the runnable tasks gone over at each change, every host's, and their budget (runSystem sets it). */
@@ -91,6 +93,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   // host in the order the hosts are made.
   const spells = r.machine.slowSpells;
   const spellSwitches = spells !== undefined ? new SideSteps(sim) : undefined;
+  const wakes = new SideSteps(sim);
   let hosts = 0;
   const newCpu = (cores: number): Cpu => {
     const cpu = disciplineCpu(cores);
@@ -145,6 +148,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       machine: cores,
       postgres,
       databaseHost: d !== undefined ? host(d.host) : undefined,
+      wakes,
     });
     const first = fleet.instances[0];
     const client = newClient(r, sim, fleet.balancer.front, recorder, streams);
@@ -175,6 +179,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       incidents: undefined,
       fleet,
       ...speedsOf(cores),
+      wakes,
       ...(spellSwitches !== undefined ? { spellSwitches } : {}),
       ...(taskSteps !== undefined ? { taskSteps } : {}),
     };
@@ -191,7 +196,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   // The app's workers answer PostgreSQL's handshake messages.
   if (d?.clientAnswers) postgres!.client = app;
 
-  const listener = newListener(sim, r.listener, streams, timeline.gauge('backlog', series));
+  const listener = newListener(sim, r.listener, streams, timeline.gauge('backlog', series), wakes);
   const arbiter = newArbiter(
     sim,
     listener,
@@ -247,6 +252,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     pgbouncer,
     incidents,
     ...speedsOf(cores),
+    wakes,
     ...(spellSwitches !== undefined ? { spellSwitches } : {}),
     ...(taskSteps !== undefined ? { taskSteps } : {}),
   };

@@ -5,6 +5,7 @@
 // place, so that a setting added to one of them reaches both.
 import type { Cpu } from '../engine/cpu/cpu.js';
 import type { RandomStreams } from '../engine/random.js';
+import type { SideSteps } from '../engine/sideSteps.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { AppSettings, ListenerSettings } from '../scenario/resolve.js';
 import type { Gauge } from '../stats/timeline.js';
@@ -38,9 +39,9 @@ export function newApp(sim: Simulation, app: AppSettings, cpu: Cpu, db: Database
   );
 }
 
-/** gunicorn's listening socket; `backlog`: its accept queue over time. */
-export function newListener(sim: Simulation, l: ListenerSettings, streams: RandomStreams, backlog: Gauge): Listener {
-  return new Listener(sim, l.capacity, l.synRetransmits, l.acceptPolicy, streams.stream('server.accept'), backlog);
+/** gunicorn's listening socket; `backlog`: its accept queue over time; `wakes`: the run's budget of acceptors told. */
+export function newListener(sim: Simulation, l: ListenerSettings, streams: RandomStreams, backlog: Gauge, wakes: SideSteps): Listener {
+  return new Listener(sim, l.capacity, l.synRetransmits, l.acceptPolicy, streams.stream('server.accept'), backlog, wakes);
 }
 
 /** gunicorn's arbiter, forking workers that accept on `listener` and run `app`. */

@@ -10,6 +10,7 @@
 // cores of their own. An instance with a CPU limit has a host of its own under a CFS quota.
 // Each instance draws from random streams of its own (seeded by the scenario seed and its
 // number), so adding an instance never shifts another's draws.
+import type { SideSteps } from '../../engine/sideSteps.js';
 import type { Cpu } from '../../engine/cpu/cpu.js';
 import { ProcessCpu } from '../../engine/cpu/process.js';
 import { QuotaCpu } from '../../engine/cpu/quota.js';
@@ -84,6 +85,8 @@ export interface FleetParts {
   postgres: Postgres | undefined;
   /** PostgreSQL's host, where a shared PgBouncer runs. */
   databaseHost: Cpu | undefined;
+  /** The run's budget of acceptors told of a queued connection, every listener's together. */
+  wakes: SideSteps;
 }
 
 export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts): Fleet {
@@ -129,7 +132,7 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
       db = newDatabaseAccess(sim, server, own.app, streams);
     }
     const app = newApp(sim, own.app, cpu, db, streams);
-    const listener = newListener(sim, own.listener, streams, timeline.gauge('backlog', series));
+    const listener = newListener(sim, own.listener, streams, timeline.gauge('backlog', series), p.wakes);
     const arbiter = newArbiter(sim, listener, app, own.server, gauges, streams);
     const memory = own.memory === undefined ? undefined : new MemoryLimit(own.memory);
     if (memory !== undefined) arbiter.watchMemory(memory);
@@ -146,6 +149,7 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
     'first',
     p.streams.stream('balancer.accept'),
     timeline.gauge('balancerBacklog', false),
+    p.wakes,
   );
   const upstreams = instances.map((inst) => new Upstream(inst.index, inst.listener));
   // Pods beyond the replicas at the start wait for the autoscaler.
