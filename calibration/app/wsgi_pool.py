@@ -88,7 +88,10 @@ ACTORS = """
 # the checkout, the query and its rows, the checkin (the rollback, the connection back in
 # the queue), and what the request does after (its log lines, the response's start), which
 # runs with the connection already back in the pool.
-SEGMENTS = os.environ.get("CAL_SEGMENTS") == "1"
+# CAL_SEGMENTS=2: each request's parts logged too, on the wall clock and the thread's CPU
+# (bench/pool_holds.py): where a long hold of a connection spends its time.
+SEGMENTS = os.environ.get("CAL_SEGMENTS") in ("1", "2")
+HOLDS = os.environ.get("CAL_SEGMENTS") == "2"
 _segments = {"checkout": 0, "query": 0, "checkin": 0, "after": 0, "requests": 0}
 if SEGMENTS:
     import atexit
@@ -115,12 +118,17 @@ def _handle(environ, start_response, engine=engine):
 
 def _handle_timed(environ, start_response, engine):
     now = time.thread_time_ns
-    t0 = now()
+    wall = time.monotonic_ns
+    w0, t0 = wall(), now()
     with engine.connect() as conn:
-        t1 = now()
+        w1, t1 = wall(), now()
         rows = conn.exec_driver_sql(ACTORS).fetchall()
-        t2 = now()
-    t3 = now()
+        w2, t2 = wall(), now()
+    w3, t3 = wall(), now()
+    if HOLDS:
+        sys.stdout.write(
+            f"hold tid={threading.get_native_id()} at={w0} wall={w1 - w0},{w2 - w1},{w3 - w2} cpu={t1 - t0},{t2 - t1},{t3 - t2}\n"
+        )
     print(f"{len(rows)} rows fetched")
     start_response("204 No Content", [])
     _segments["checkout"] += t1 - t0
