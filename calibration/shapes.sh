@@ -12,6 +12,7 @@
 #   calibration/shapes.sh                      every shape
 #   PREFIX=s1206- calibration/shapes.sh NAME.. these shapes only, saved as results/s1206-NAME.rN.*
 #   SHAPES=calibration/shapes-2.json ...       the shapes of another file
+#   OVERWRITE=yes ...                          run over a PREFIX's saved runs (refused otherwise)
 #
 # Writes results/${PREFIX}NAME.rN.{txt,cpu.txt,server.log} (lib.sh's measure). Then:
 #   node calibration/predict_shapes.mjs SCENARIO ... --against-runs "$PREFIX"
@@ -44,6 +45,17 @@ for s in shapes:
 EOF
 )
 [ "${#SHAPES[@]}" -gt 0 ] || exit 2
+# A PREFIX that already names runs of these shapes would overwrite that series: refuse it
+# before anything starts, unless OVERWRITE=yes (a series run again on purpose).
+if [ "${OVERWRITE:-no}" != yes ]; then
+  for line in "${SHAPES[@]}"; do
+    IFS=$'\t' read -r name _ <<<"$line"
+    if compgen -G "$RESULTS/$PREFIX$name.r*.txt" >/dev/null; then
+      say "$RESULTS/$PREFIX$name.r*.txt exist already: choose another PREFIX, or OVERWRITE=yes to run this series again over them"
+      exit 2
+    fi
+  done
+fi
 
 kit_init
 mkdir -p "$RESULTS"

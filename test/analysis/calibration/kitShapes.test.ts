@@ -3,7 +3,9 @@
 // scenario shaped like gevent-100.json). A prediction is only a test of the model if both
 // describe the same configuration.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHeyCommand } from '../../../src/analysis/calibration/heyCommand.js';
 import { validateScenario } from '../../../src/scenario/load.js';
@@ -108,5 +110,17 @@ describe('calibration/shapes.sh', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('unknown shape gevent9x9');
     expect(r.stderr).toContain('sync4-actors-c50');
+  });
+
+  it('refuses a PREFIX whose runs of those shapes are saved already, so that a series never overwrites another', () => {
+    const results = mkdtempSync(join(tmpdir(), 'shapes-'));
+    writeFileSync(join(results, 'x1207-sync4-actors-c50.r1.txt'), '$ hey -n 1000 -c 50\n');
+    const r = spawnSync('bash', ['calibration/shapes.sh', 'sync4-actors-c50'], {
+      encoding: 'utf8',
+      env: { ...process.env, PREFIX: 'x1207-', RESULTS: results },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('x1207-sync4-actors-c50.r*.txt exist already');
+    expect(readdirSync(results)).toEqual(['x1207-sync4-actors-c50.r1.txt']);
   });
 });
