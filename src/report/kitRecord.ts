@@ -35,6 +35,22 @@ export const KIT_RECORD: Partial<Record<StackKind, KindRecord>> = {
     p99Error: { median: -0.2428, p10: -0.6914, p90: -0.0506 },
     shipped: { rows: 10, withinTargetsOwn: 4, withinTargets: 2 },
   },
+  gthreadPool: {
+    rows: 11,
+    withinTargets: 0,
+    requestsPerSecError: { median: 0.6951, p10: 0.36, p90: 1.2207 },
+    p95Error: { median: -0.5929, p10: -0.7556, p90: -0.4315 },
+    p99Error: { median: -0.5276, p10: -0.8349, p90: -0.2676 },
+    pricedFromDefaults: true,
+  },
+  syncPool: {
+    rows: 7,
+    withinTargets: 2,
+    requestsPerSecError: { median: 0.233, p10: -0.0204, p90: 0.5046 },
+    p95Error: { median: -0.3787, p10: -0.5115, p90: -0.2368 },
+    p99Error: { median: -0.3853, p10: -0.6077, p90: -0.2383 },
+    pricedFromDefaults: true,
+  },
   gthread: {
     rows: 42,
     withinTargets: 24,

@@ -14,6 +14,8 @@ export const STACK_KINDS = {
   pool: "SQLAlchemy's pool in gevent workers",
   uvicorn: 'uvicorn workers',
   fleet: 'a fleet behind a load balancer (nginx, haproxy), a CPU quota',
+  gthreadPool: "SQLAlchemy's pool in gthread workers (psycopg2 blocking)",
+  syncPool: "SQLAlchemy's pool in sync workers (psycopg2 blocking)",
   gthread: 'gthread workers',
   sync: 'sync workers',
   noDatabase: "gevent, no database: the worker's own CPU (the kit: a trivial handler)",
@@ -35,7 +37,10 @@ export function stackKind(scenario: Scenario): StackKind | undefined {
   if (scenario.fleet !== undefined) return 'fleet';
   if (database.pgbouncer !== undefined) return 'pgbouncer';
   if (server.workerClass === UVICORN_WORKER) return 'uvicorn';
-  if (server.workerClass === 'gthread' || server.workerClass === 'sync') return server.workerClass;
+  // A pool in blocking workers reads differently from a connection per request (its
+  // connections stay open; gthread's threads share one pool), so it is a kind of its own.
+  if (server.workerClass === 'gthread') return app.pool !== undefined ? 'gthreadPool' : 'gthread';
+  if (server.workerClass === 'sync') return app.pool !== undefined ? 'syncPool' : 'sync';
   if (server.workerClass !== 'gevent') return undefined;
   if (app.pool !== undefined || app.asyncpgPool !== undefined) return 'pool';
   const steps = app.steps ?? app.endpoints?.flatMap((e) => e.steps) ?? [];

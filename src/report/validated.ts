@@ -30,6 +30,12 @@ export interface KindRecord {
    * what a scenario that measured nothing can expect.
    */
   shipped?: { rows: number; withinTargetsOwn: number; withinTargets: number };
+  /**
+   * Every row of this kind was priced from the defaults and its handler's costs measured on
+   * the machine of its runs (as it was predicted before them), not from a series that
+   * measured the whole machine.
+   */
+  pricedFromDefaults?: boolean;
 }
 
 /**
@@ -60,7 +66,7 @@ export function validatedText(v: Validated): string {
       ? ''
       : `. None of this scenario's costs is stated as measured: priced from the defaults instead of each machine's own costs (the median of the kit's other machines), ${v.shipped.withinTargets} of ${v.shipped.rows} such configurations came within them, against ${v.shipped.withinTargetsOwn} (docs/validation.md, "What measuring buys"; calibration/measure.sh measures yours)`;
   return (
-    `${v.kind}: ${v.withinTargets} of the kit's ${v.rows} configurations of this kind within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500s of their real runs, priced from each machine's measured costs (2-core Linux machines); ` +
+    `${v.kind}: ${v.withinTargets} of the kit's ${v.rows} configurations of this kind within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500s of their real runs, priced from ${v.pricedFromDefaults === true ? "the defaults and each handler's costs measured on the machine of its runs" : "each machine's measured costs"} (2-core Linux machines); ` +
     `the model's error on Requests/sec median ${pct(e.median)}, 8 in 10 from ${pct(e.p10)} to ${pct(e.p90)}${tail('the p95 latency', v.p95Error)}${tail('the p99', v.p99Error)} (docs/validation.md, "By kind of stack")${shipped}`
   );
 }

@@ -63,6 +63,12 @@ describe('the kind of stack', () => {
     expect(stackKind(scenario({ ...storm, server: { workerClass: 'sync', workers: 8 } }))).toBe('sync');
   });
 
+  it("is SQLAlchemy's pool in gthread or sync workers, a kind apart from their connection per request", () => {
+    const pooled = { ...actors, app: { ...actors.app, psycogreen: false, pool: { size: 5, maxOverflow: 10 } } };
+    expect(stackKind(scenario({ ...pooled, server: { workerClass: 'gthread', workers: 4, threads: 4 } }))).toBe('gthreadPool');
+    expect(stackKind(scenario({ ...pooled, server: { workerClass: 'sync', workers: 4 } }))).toBe('syncPool');
+  });
+
   it('is no database for a gevent handler of CPU alone, and none the kit ran for eventlet or IO without a database', () => {
     expect(stackKind(scenario({ app: { steps: [{ kind: 'cpu', time: 0.0001 }] } }))).toBe('noDatabase');
     expect(stackKind(scenario({ app: { steps: [{ kind: 'sleep', time: 0.1 }] } }))).toBeUndefined();
@@ -89,6 +95,18 @@ describe("the report's line", () => {
       `None of this scenario's costs is stated as measured: priced from the defaults instead of each machine's own costs (the median of the kit's other machines), ${shipped.withinTargets} of ${shipped.rows} such configurations came within them, against ${shipped.withinTargetsOwn}`,
     );
     expect(validatedFor(scenario({ fitted: { 'database.forkTime': 'sim fit' } })).costsMeasured).toBe(true);
+  });
+
+  it("says how its kind was priced: from each machine's measured costs, or, for the pools in blocking workers, from the defaults and the handler's own", () => {
+    expect(validatedText(validatedFor(scenario()))).toContain("priced from each machine's measured costs");
+    const pooled = scenario({
+      app: { psycogreen: false, steps: [{ kind: 'dbConnect' }, { kind: 'dbQuery', time: 0 }, { kind: 'dbClose' }], pool: { size: 5 } },
+      server: { workerClass: 'gthread', threads: 4 },
+    });
+    expect(KIT_RECORD.gthreadPool?.pricedFromDefaults).toBe(true);
+    expect(validatedText(validatedFor(pooled))).toContain(
+      "priced from the defaults and each handler's costs measured on the machine of its runs",
+    );
   });
 
   it('says plainly when the kit has run nothing of the kind', () => {

@@ -6,7 +6,7 @@ import { STACK_KINDS, type StackKind } from '../../report/stackKind.js';
 import type { KindRecord } from '../../report/validated.js';
 import { withSign } from '../format.js';
 import { POINTS_500_TOLERANCE, RPS_TOLERANCE, rangesOverlap, spreadOf, withinTargets } from './targets.js';
-import type { ShippedTransfer } from './shippedCosts.js';
+import { SHIPPED_SCENARIO, type ShippedTransfer } from './shippedCosts.js';
 import type { ValidationRow } from './validation.js';
 
 /** What no kind matches: a configuration unlike anything stackKind() knows. */
@@ -103,6 +103,9 @@ export function kitRecordModule(rows: readonly ValidationRow[], transfer?: Shipp
     const theirs = at.filter((i) => withinTargets(transfer.rows[i]!)).length;
     return [`    shipped: { rows: ${at.length}, withinTargetsOwn: ${own}, withinTargets: ${theirs} },`];
   };
+  // A kind whose every row was priced from the shipped defaults (with the handler's own
+  // costs measured) says so, where the others were priced from their machine's measured costs.
+  const fromDefaults = (kind: StackKind) => rows.filter((r) => r.kind === kind).every((r) => r.config.scenario === SHIPPED_SCENARIO);
   // One property a line, as biome keeps an object written so.
   const entries = [...kindSums(rows)].flatMap(([kind, k]) => {
     if (kind === OTHER_KIND) return [];
@@ -117,6 +120,7 @@ export function kitRecordModule(rows: readonly ValidationRow[], transfer?: Shipp
         return t === undefined ? [] : [`    ${field}: { median: ${round(t.median)}, p10: ${round(t.p10)}, p90: ${round(t.p90)} },`];
       }),
       ...shipped(kind),
+      ...(fromDefaults(kind) ? ['    pricedFromDefaults: true,'] : []),
       '  },',
     ];
   });
