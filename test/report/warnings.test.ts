@@ -145,6 +145,9 @@ describe('the report warns', () => {
       const { warnings } = threaded(workers, 0.001).simulation;
       expect(warnings).toEqual([expect.stringMatching(/^gthread workers on SQLAlchemy's pool kept \d\.\d of 2 cores busy: .*upper bound/)]);
       pointsToTheFigures(warnings[0], 'Persistent connections in sync and gthread workers');
+      expect(warnings[0]).toContain(
+        'Priced from a measurement in a gthread worker with its threads busy (calibration/pool.sh with POOL_CLASS=gthread)',
+      );
     }
   });
 
