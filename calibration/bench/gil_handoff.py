@@ -6,12 +6,10 @@ queries per second, by N. The conditions alternate within each round.
 
   gil_handoff.py DSN SECONDS N,N,... ROUNDS
 """
-import resource
 import sys
-import threading
-import time
 
 import psycopg2
+from thread_rounds import run_rounds
 
 
 def worker(conn, stop, counts, i):
@@ -31,30 +29,7 @@ def main():
     conns = [psycopg2.connect(dsn) for _ in range(max(threads))]
     for c in conns:
         c.autocommit = True
-    print("round | threads | queries/s | process CPU (cores) | CPU per query (us): all, user, system | switches per query: voluntary, involuntary")
-    for r in range(1, rounds + 1):
-        for n in threads:
-            stop = threading.Event()
-            counts = [0] * n
-            ts = [threading.Thread(target=worker, args=(conns[i], stop, counts, i)) for i in range(n)]
-            r0 = resource.getrusage(resource.RUSAGE_SELF)
-            t0 = time.monotonic()
-            for t in ts:
-                t.start()
-            time.sleep(seconds)
-            stop.set()
-            for t in ts:
-                t.join()
-            t1 = time.monotonic()
-            r1 = resource.getrusage(resource.RUSAGE_SELF)
-            q = sum(counts)
-            user, system = r1.ru_utime - r0.ru_utime, r1.ru_stime - r0.ru_stime
-            print(
-                f"{r} | {n} | {q / (t1 - t0):.0f} | {(user + system) / (t1 - t0):.2f} | "
-                f"{(user + system) / q * 1e6:.1f}, {user / q * 1e6:.1f}, {system / q * 1e6:.1f} | "
-                f"{(r1.ru_nvcsw - r0.ru_nvcsw) / q:.2f}, {(r1.ru_nivcsw - r0.ru_nivcsw) / q:.2f}",
-                flush=True,
-            )
+    run_rounds(threads, rounds, seconds, lambda n, i, stop, counts: worker(conns[i], stop, counts, i), "query", "queries")
 
 
 if __name__ == "__main__":

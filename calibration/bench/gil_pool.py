@@ -8,12 +8,10 @@ per request, and requests per second, by N; the conditions alternate within each
 
   gil_pool.py URL SECONDS N,N,... ROUNDS
 """
-import resource
 import sys
-import threading
-import time
 
 import sqlalchemy
+from thread_rounds import run_rounds
 
 ACTORS = """
     SELECT a.first_name, a.last_name
@@ -40,30 +38,7 @@ def main():
         held = [engine.connect() for _ in range(n)]
         for conn in held:
             conn.close()
-    print("round | threads | requests/s | process CPU (cores) | CPU per request (us): all, user, system | switches per request: voluntary, involuntary")
-    for r in range(1, rounds + 1):
-        for n in threads:
-            stop = threading.Event()
-            counts = [0] * n
-            ts = [threading.Thread(target=worker, args=(engines[n], stop, counts, i)) for i in range(n)]
-            r0 = resource.getrusage(resource.RUSAGE_SELF)
-            t0 = time.monotonic()
-            for t in ts:
-                t.start()
-            time.sleep(seconds)
-            stop.set()
-            for t in ts:
-                t.join()
-            t1 = time.monotonic()
-            r1 = resource.getrusage(resource.RUSAGE_SELF)
-            q = sum(counts)
-            user, system = r1.ru_utime - r0.ru_utime, r1.ru_stime - r0.ru_stime
-            print(
-                f"{r} | {n} | {q / (t1 - t0):.0f} | {(user + system) / (t1 - t0):.2f} | "
-                f"{(user + system) / q * 1e6:.1f}, {user / q * 1e6:.1f}, {system / q * 1e6:.1f} | "
-                f"{(r1.ru_nvcsw - r0.ru_nvcsw) / q:.2f}, {(r1.ru_nivcsw - r0.ru_nivcsw) / q:.2f}",
-                flush=True,
-            )
+    run_rounds(threads, rounds, seconds, lambda n, i, stop, counts: worker(engines[n], stop, counts, i), "request", "requests")
 
 
 if __name__ == "__main__":
