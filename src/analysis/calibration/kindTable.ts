@@ -5,7 +5,7 @@
 import { STACK_KINDS, type StackKind } from '../../report/stackKind.js';
 import type { KindRecord } from '../../report/validated.js';
 import { withSign } from '../format.js';
-import { POINTS_500_TOLERANCE, RPS_TOLERANCE, rangesOverlap, spreadOf, withinTargets } from './targets.js';
+import { POINTS_500_TOLERANCE, rangesOverlap, spreadOf, withinTargets } from './targets.js';
 import { SHIPPED_SCENARIO, type ShippedTransfer } from './shippedCosts.js';
 import type { ValidationRow } from './validation.js';
 
@@ -81,11 +81,7 @@ export function kindTable(rows: readonly ValidationRow[]): string {
       } | ${tail(k.p95Error)} | ${tail(k.p99Error)} |`,
     );
   }
-  return [
-    `Within the targets: ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction.`,
-    '',
-    ...lines,
-  ].join('\n');
+  return lines.join('\n');
 }
 
 /**

@@ -338,9 +338,7 @@ export function validationSection(
   return [
     `${within} of ${rows.length} configurations within ±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction (medians; ${seeds} seeds per simulated row${plan.spreadSeeds === undefined ? '' : `, ${plan.spreadSeeds} for those whose spread is compared`}${settings}; **bold**: outside).`,
     '',
-    'By kind of stack, every machine and series together:',
-    '',
-    kindTable(rows),
+    'By kind of stack: [the table at the head of this page](#by-kind-of-stack).',
     '',
     'Row by row:',
     '',
@@ -381,13 +379,34 @@ function filesBySet(own: [string, string[]][]): Map<string, string[]> {
   return out;
 }
 
+/**
+ * The page's head: every row summed by kind of stack, where a reader asking how far to trust
+ * an answer for their kind looks first (and `sim run`'s Validated: line sends them).
+ */
+export function kindsSection(rows: readonly ValidationRow[]): string {
+  return [
+    `Every machine and series together, ${rows.filter(withinTargets).length} of ${rows.length} rows within the targets (±${100 * RPS_TOLERANCE} % on Requests/sec and ${POINTS_500_TOLERANCE} points on the 500 fraction):`,
+    '',
+    kindTable(rows),
+  ].join('\n');
+}
+
 export const SECTION_BEGIN = '<!-- calibration/validate.mjs: begin -->';
 export const SECTION_END = '<!-- calibration/validate.mjs: end -->';
+export const KINDS_BEGIN = '<!-- calibration/validate.mjs: kinds begin -->';
+export const KINDS_END = '<!-- calibration/validate.mjs: kinds end -->';
 
-/** `doc` with its generated section replaced by `section`. */
-export function replaceSection(doc: string, section: string): string {
-  const a = doc.indexOf(SECTION_BEGIN);
-  const b = doc.indexOf(SECTION_END);
-  if (a < 0 || b < a) throw new Error(`the document has no ${SECTION_BEGIN} ... ${SECTION_END} section`);
-  return `${doc.slice(0, a + SECTION_BEGIN.length)}\n${section}\n${doc.slice(b)}`;
+/** The text between `begin` and `end` in `doc`, trimmed. */
+export function sectionOf(doc: string, begin = SECTION_BEGIN, end = SECTION_END): string {
+  const a = doc.indexOf(begin);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`the document has no ${begin} ... ${end} section`);
+  return doc.slice(a + begin.length, b).trim();
+}
+
+/** `doc` with its generated section between `begin` and `end` replaced by `section`. */
+export function replaceSection(doc: string, section: string, begin = SECTION_BEGIN, end = SECTION_END): string {
+  sectionOf(doc, begin, end);
+  const a = doc.indexOf(begin);
+  return `${doc.slice(0, a + begin.length)}\n${section}\n${doc.slice(doc.indexOf(end))}`;
 }

@@ -1,5 +1,5 @@
 // The kit's saved measurements (calibration/results) and what is made from them: every
-// output parses, docs/validation.md's table is what the model predicts today from the
+// output parses, docs/validation.md's tables are what the model predicts today from the
 // measured costs, and the committed fits (sim fit's examples) are what sim fit gives today.
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -8,10 +8,12 @@ import { kitRecordModule } from '../../../src/analysis/calibration/kindTable.js'
 import { runShippedTransfer } from '../../../src/analysis/calibration/shippedCosts.js';
 import { parseHeyRun } from '../../../src/analysis/calibration/heyRun.js';
 import {
+  KINDS_BEGIN,
+  KINDS_END,
+  kindsSection,
   runBootStorms,
   runValidation,
-  SECTION_BEGIN,
-  SECTION_END,
+  sectionOf,
   settingsOf,
   validationSection,
   type ValidationPlan,
@@ -68,12 +70,12 @@ describe('calibration/results', () => {
     }
   });
 
-  it("docs/validation.md's table, and the kinds' record sim run quotes, are what the measured costs predict today (node calibration/validate.mjs)", () => {
+  it("docs/validation.md's tables, and the kinds' record sim run quotes, are what the measured costs predict today (node calibration/validate.mjs)", () => {
     const doc = readFileSync('docs/validation.md', 'utf8');
-    const section = doc.slice(doc.indexOf(SECTION_BEGIN) + SECTION_BEGIN.length, doc.indexOf(SECTION_END)).trim();
     const bootStorms = runBootStorms('.', 'calibration/validation.json', DIR);
     const rows = runValidation('.', 'calibration/validation.json', DIR);
-    expect(section).toBe(validationSection(rows, plan.seeds, bootStorms, plan));
+    expect(sectionOf(doc)).toBe(validationSection(rows, plan.seeds, bootStorms, plan));
+    expect(sectionOf(doc, KINDS_BEGIN, KINDS_END)).toBe(kindsSection(rows));
     const transfer = runShippedTransfer('.', 'calibration/validation.json', DIR);
     expect(readFileSync('src/report/kitRecord.ts', 'utf8')).toBe(kitRecordModule(rows, transfer));
     // Every configuration of the table simulated with every seed: its time grows with the

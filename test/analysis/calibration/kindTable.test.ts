@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { parseHeyRun } from '../../../src/analysis/calibration/heyRun.js';
 import { kindTable, kitRecordModule } from '../../../src/analysis/calibration/kindTable.js';
 import { scenarioForRun } from '../../../src/analysis/calibration/scenarioForRun.js';
-import { type Side, type ValidationPlan, type ValidationRow, settingsOf, spreadOf } from '../../../src/analysis/calibration/validation.js';
+import {
+  kindsSection,
+  type Side,
+  type ValidationPlan,
+  type ValidationRow,
+  settingsOf,
+  spreadOf,
+} from '../../../src/analysis/calibration/validation.js';
 import { STACK_KINDS, type StackKind, stackKind } from '../../../src/report/stackKind.js';
 
 const side = (rps: number[], f500: number[]): Side => ({
@@ -63,6 +70,15 @@ describe('the table by kind', () => {
 
   it("counts a storm's 500s and whether the seeds' ranges overlap the real runs'", () => {
     expect(line('storm')).toBe(`| ${STACK_KINDS.storm} | 2 (2) | 1 | +4 % (+3 % to +5 %) | 1 | 1 of 2 |  |  |`);
+  });
+
+  it("heads the page with every row's count within the targets, the targets, then the table", () => {
+    const [headline, blank, ...table] = kindsSection(rows).split('\n');
+    expect(headline).toBe(
+      `Every machine and series together, 3 of 5 rows within the targets (±15 % on Requests/sec and 10 points on the 500 fraction):`,
+    );
+    expect(blank).toBe('');
+    expect(table.join('\n')).toBe(kindTable(rows));
   });
 
   it('counts the real runs of two rows priced from different inputs once', () => {
