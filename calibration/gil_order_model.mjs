@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// A diagnostic of the model, not a model input: how the order in which a gthread worker's
+// threads get the GIL decides SQLAlchemy's pool churn (docs/validation.md, "Persistent
+// connections in sync and gthread workers"). The model lets a thread whose IO ended go on
+// at once; CPython's PyEval_RestoreThread takes the GIL back first. Three ways of serving
+// that take, beside the model as it is:
+//   fifo       the oldest waiter first (the model's Resource);
+//   barge:W    take_gil/drop_gil as CPython runs them: a release signals the oldest waiter,
+//              which takes the GIL only W µs later (its wake-up), and a thread that asks
+//              meanwhile finds it unlocked and takes it first;
+//   lifo       the newest first.
+// Each on the shape of pool_spans_model.mjs (one gthread worker, QueuePool 5 + 10, priced in a
+// gthread worker as shapes-6.json prices it), seed 1. Node only (npm run build first).
+//
+//   node calibration/gil_order_model.mjs [threads ...]   (default: 8 20)
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from '../dist/model/app.js';
+import { ConnectionPool } from '../dist/model/database/pool.js';
+import { runSystem } from '../dist/model/run.js';
+import { ThreadWorker } from '../dist/model/server/gthread.js';
+import { Resource } from '../dist/engine/resource.js';
+import { wireAtSpeed } from '../dist/model/system.js';
+import { validateScenario } from '../dist/scenario/load.js';
+import { applyOverride } from '../dist/scenario/overrides.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const file = 'calibration/defaults-linux-2core.json';
+const SHAPE = [
+  'server.workerClass=gthread',
+  'server.workers=1',
+  'app.pool={"size":5,"maxOverflow":10,"timeout":30}',
+  'app.steps.1.time=0',
+  'app.steps.1.cpu=0.0001843',
+  'app.steps.1.decodeCpu=0.0003073',
+  'server.requestCpu=0.0001192',
+  'app.psycogreen=false',
+  'client.requests=2000',
+  'client.concurrency=40',
+];
+const threads = process.argv.slice(2).map(Number);
+
+let sim;
+let order = 'model';
+
+/** The GIL of one gthread worker, served in `order`. */
+class Gil extends Resource {
+  locked = false;
+  waiters = [];
+  waking = false;
+  get used() {
+    return this.locked ? 1 : 0;
+  }
+  get queueLength() {
+    return this.waiters.length;
+  }
+  get available() {
+    return this.locked ? 0 : 1;
+  }
+  acquire(fn, a, b) {
+    if (!this.locked) {
+      this.locked = true;
+      fn(a, b);
+    } else if (order === 'lifo') this.waiters.unshift([fn, a, b]);
+    else this.waiters.push([fn, a, b]);
+  }
+  tryAcquire() {
+    if (this.locked) return false;
+    this.locked = true;
+    return true;
+  }
+  release() {
+    this.locked = false;
+    if (this.waiters.length === 0 || this.waking) return;
+    const wake = order.startsWith('barge:') ? Number(order.slice(6)) : 0;
+    if (wake === 0) this.grant();
+    else {
+      this.waking = true;
+      sim.schedule(
+        wake,
+        (gil) => {
+          gil.waking = false;
+          // Taken meanwhile by a thread that asked: the woken one waits on; the next release signals again.
+          if (!gil.locked && gil.waiters.length > 0) gil.grant();
+        },
+        this,
+      );
+    }
+  }
+  grant() {
+    const [fn, a, b] = this.waiters.shift();
+    this.locked = true;
+    fn(a, b);
+  }
+}
+const makeLoop = ThreadWorker.prototype.makeLoop;
+ThreadWorker.prototype.makeLoop = function (name) {
+  return order === 'model' ? makeLoop.call(this, name) : new Gil(1, name);
+};
+const resume = App.prototype.resume;
+App.prototype.resume = function (req) {
+  const host = req.host;
+  if (order !== 'model' && host !== undefined && !host.blockingHoldsLoop && !req.hasLoop) {
+    host.loop.acquire(
+      (app, r) => {
+        if (r.killed) return;
+        r.hasLoop = true;
+        app.next(r);
+      },
+      this,
+      req,
+    );
+    return;
+  }
+  resume.call(this, req);
+};
+let held = [];
+const from = new Map();
+const checkout = ConnectionPool.prototype.checkout;
+ConnectionPool.prototype.checkout = function (req, clientCpu, done, a) {
+  const got = (x, error) => {
+    if (error === undefined) from.set(req, sim.now);
+    return done(x, error);
+  };
+  return checkout.call(this, req, clientCpu, got, a);
+};
+const checkin = ConnectionPool.prototype.checkin;
+ConnectionPool.prototype.checkin = function (req) {
+  if (from.has(req)) {
+    held.push(sim.now - from.get(req));
+    from.delete(req);
+  }
+  return checkin.call(this, req);
+};
+
+console.log(`${file} ${SHAPE.join(' ')}, seed 1`);
+for (const n of threads.length > 0 ? threads : [8, 20]) {
+  console.log(`server.threads=${n}:`);
+  for (order of ['model', 'fifo', 'barge:10', 'barge:30', 'lifo']) {
+    held = [];
+    const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
+    for (const o of [...SHAPE, `server.threads=${n}`]) applyOverride(raw, o);
+    const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
+    sim = system.sim;
+    runSystem(system, { maxEvents: 100_000_000, maxSimTime: 3600e6 });
+    held.sort((x, y) => x - y);
+    const q = (p) => (held[Math.min(held.length - 1, Math.floor(p * held.length))] / 1000).toFixed(2);
+    console.log(
+      `  ${order.padEnd(9)} ${(held.length / (sim.now / 1e6)).toFixed(0).padStart(5)} req/s, ${String(system.postgres.connections).padStart(4)} connections opened, a connection held (ms) p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)}`,
+    );
+  }
+}
