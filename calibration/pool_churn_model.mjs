@@ -1,18 +1,22 @@
 #!/usr/bin/env node
-// A diagnostic of the model, not a model input: how the order in which a gthread worker's
-// threads get the GIL decides SQLAlchemy's pool churn (docs/validation.md, "Persistent
-// connections in sync and gthread workers"). The model lets a thread whose IO ended go on
-// at once; CPython's PyEval_RestoreThread takes the GIL back first. Three ways of serving
-// that take, beside the model as it is:
-//   fifo       the oldest waiter first (the model's Resource);
-//   barge:W    take_gil/drop_gil as CPython runs them: a release signals the oldest waiter,
-//              which takes the GIL only W µs later (its wake-up), and a thread that asks
-//              meanwhile finds it unlocked and takes it first;
-//   lifo       the newest first.
-// Each on the shape of pool_spans_model.mjs (one gthread worker, QueuePool 5 + 10, priced in a
-// gthread worker as shapes-6.json prices it), seed 1. Node only (npm run build first).
+// A diagnostic of the model, not a model input: what would make SQLAlchemy's pool in a
+// gthread worker churn as the real one does (docs/validation.md, "Persistent connections in
+// sync and gthread workers"), on the shape of pool_spans_model.mjs (one gthread worker,
+// QueuePool 5 + 10, priced in a gthread worker as shapes-6.json prices it), seed 1.
+// 1. The GIL's order. The model lets a thread whose IO ended go on at once; CPython's
+//    PyEval_RestoreThread takes the GIL back first. Three ways of serving that take, beside
+//    the model as it is:
+//      fifo       the oldest waiter first (the model's Resource);
+//      barge:W    take_gil/drop_gil as CPython runs them: a release signals the oldest
+//                 waiter, which takes the GIL only W µs later (its wake-up), and a thread
+//                 that asks meanwhile finds it unlocked and takes it first;
+//      lifo       the newest first.
+// 2. The backends' answers: an exponential wait of each query (app.steps.1.time), and the
+//    kernel's scheduling as measure.sh measured it on one machine (per-core run queues,
+//    EEVDF with next-buddy, its wake-up latency: measured-linux-2core-amd1206k.json).
+// Node only (npm run build first).
 //
-//   node calibration/gil_order_model.mjs [threads ...]   (default: 8 20)
+//   node calibration/pool_churn_model.mjs [threads ...]   (default: 8 20)
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,15 +143,37 @@ for (const n of threads.length > 0 ? threads : [8, 20]) {
   console.log(`server.threads=${n}:`);
   for (order of ['model', 'fifo', 'barge:10', 'barge:30', 'lifo']) {
     held = [];
-    const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
-    for (const o of [...SHAPE, `server.threads=${n}`]) applyOverride(raw, o);
-    const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
-    sim = system.sim;
-    runSystem(system, { maxEvents: 100_000_000, maxSimTime: 3600e6 });
-    held.sort((x, y) => x - y);
-    const q = (p) => (held[Math.min(held.length - 1, Math.floor(p * held.length))] / 1000).toFixed(2);
-    console.log(
-      `  ${order.padEnd(9)} ${(held.length / (sim.now / 1e6)).toFixed(0).padStart(5)} req/s, ${String(system.postgres.connections).padStart(4)} connections opened, a connection held (ms) p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)}`,
-    );
+    console.log(`  ${order.padEnd(9)} ${churn([`server.threads=${n}`])}`);
   }
+}
+
+const kernel = JSON.parse(readFileSync(join(root, 'calibration/measured-linux-2core-amd1206k.json'), 'utf8')).machine;
+order = 'model';
+console.log("\nThe backends' answers, the GIL as the model serves it:");
+for (const n of threads.length > 0 ? threads : [8, 20]) {
+  console.log(`server.threads=${n}:`);
+  for (const mean of [0.0005, 0.001, 0.002, 0.004]) {
+    const wait = `app.steps.1.time={"dist":"exponential","mean":${mean}}`;
+    console.log(`  each query waits ${mean * 1000} ms (exponential) ${churn([`server.threads=${n}`, wait])}`);
+  }
+  const sched = [
+    `machine.runQueues=${kernel.runQueues}`,
+    `machine.timeSlices=${kernel.timeSlices}`,
+    `machine.wakeupPreemption=${kernel.wakeupPreemption}`,
+    `machine.wakeupLatency=${JSON.stringify(kernel.wakeupLatency)}`,
+  ];
+  console.log(`  amd1206k's scheduling ${churn([`server.threads=${n}`, ...sched])}`);
+}
+
+/** One run of the shape with `more` settings: its figures. */
+function churn(more) {
+  held = [];
+  const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
+  for (const o of [...SHAPE, ...more]) applyOverride(raw, o);
+  const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
+  sim = system.sim;
+  runSystem(system, { maxEvents: 100_000_000, maxSimTime: 3600e6 });
+  held.sort((x, y) => x - y);
+  const q = (p) => (held[Math.min(held.length - 1, Math.floor(p * held.length))] / 1000).toFixed(2);
+  return `${(held.length / (sim.now / 1e6)).toFixed(0).padStart(5)} req/s, ${String(system.postgres.connections).padStart(4)} connections opened, a connection held (ms) p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)}`;
 }
