@@ -24,8 +24,11 @@ export interface Acceptor {
   /** Owned by the listener: the acceptor is in its ready list (a flag, not a search of the list,
    * because a saturated server goes in and out of it once per request). */
   listening: boolean;
-  /** Takes the connection (the listener calls this only while the acceptor is ready). */
+  /** Takes the connection (the listener calls this only while the acceptor is ready, or when
+   * that one connection fills it: `fullAfterOne`). */
   accept(conn: Connection): void;
+  /** Whether one more connection leaves it without room, so that accepting it makes it busy again. */
+  fullAfterOne(): boolean;
   /** Whether it would take a connection the moment it arrives; if not, it is told `readable` and takes them itself.
    * A field, not a method: it is fixed per acceptor and read on every SYN. */
   readonly takesNow: boolean;
@@ -170,6 +173,16 @@ export class Listener {
    */
   acceptorReady(a: Acceptor): void {
     if (!a.listening) {
+      // Room for one, and connections waiting (a saturated server, each time a slot frees):
+      // it takes the first open one and is busy again. Registered, it would be taken out of
+      // the ready list within this call, before anything else could see it there.
+      while (this.queue.length > 0 && a.takesNow && a.fullAfterOne()) {
+        const conn = this.queue.shift()!;
+        this.backlogGauge.add(-1, this.sim.now);
+        if (!conn.open) continue;
+        a.accept(conn);
+        return;
+      }
       // Kept sorted by index, so a policy's choice never depends on the order workers freed up.
       const ready = this.ready;
       const at = firstAtOrAfter(ready, a.index + 1);

@@ -73,6 +73,7 @@ describe('the workers that race for a queued connection', () => {
         listening: false,
         takesNow: false,
         accept: () => {},
+        fullAfterOne: () => false,
         readable: () => order.push(index),
         idleWake: (empty: boolean) => empty,
       });
@@ -115,6 +116,7 @@ describe('the acceptors a queued connection wakes, once it is taken', () => {
         listening: false,
         takesNow: false,
         accept: () => {},
+        fullAfterOne: () => false,
         readable: () => {
           told.push(index);
           if (!busy(index)) listener.take();
@@ -154,6 +156,7 @@ describe('round-robin among the acceptors that take connections at once', () => 
       listening: false,
       takesNow: true,
       accept: () => took.push(index),
+      fullAfterOne: () => false,
       readable: () => {},
       idleWake: () => true,
     }));

@@ -120,6 +120,11 @@ export class LoadBalancer implements Acceptor, ServerSide, ClientSide {
     else this.park(conn);
   }
 
+  /** It never fills: its connections are limited by the upstreams, not by room of its own. */
+  fullAfterOne(): boolean {
+    return false;
+  }
+
   readable(): void {}
 
   idleWake(_empty: boolean): boolean {

@@ -26,8 +26,8 @@ export class GeventWorker extends Worker {
     return new HubLoop(name);
   }
 
-  protected hasRoom(): boolean {
-    return this.open < this.settings.connections;
+  protected hasRoomWith(open: number): boolean {
+    return open < this.settings.connections;
   }
 
   protected dispatch(conn: Connection): void {

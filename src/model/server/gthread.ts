@@ -34,8 +34,8 @@ export class ThreadWorker extends Worker {
     this.threads = new Resource(settings.threads, `worker ${index} threads`);
   }
 
-  protected hasRoom(): boolean {
-    return this.open < this.settings.connections;
+  protected hasRoomWith(open: number): boolean {
+    return open < this.settings.connections;
   }
 
   protected dispatch(conn: Connection): void {

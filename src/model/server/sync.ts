@@ -8,8 +8,8 @@ import { Worker } from './worker.js';
 export class SyncWorker extends Worker {
   readonly blockingHoldsLoop = true;
 
-  protected hasRoom(): boolean {
-    return this.open === 0;
+  protected hasRoomWith(open: number): boolean {
+    return open === 0;
   }
 
   protected dispatch(conn: Connection): void {

@@ -102,8 +102,8 @@ export class UvicornWorker extends GeventWorker implements StartupTasks {
     this.acceptLoop.killed();
   }
 
-  protected override hasRoom(): boolean {
-    return this.started && this.open < this.settings.connections;
+  protected override hasRoomWith(open: number): boolean {
+    return this.started && open < this.settings.connections;
   }
 
   override boot(): void {

@@ -98,7 +98,16 @@ export abstract class Worker implements Acceptor, ServerSide, AppHost {
   }
 
   /** Whether this class takes another connection now. */
-  protected abstract hasRoom(): boolean;
+  protected hasRoom(): boolean {
+    return this.hasRoomWith(this.open);
+  }
+
+  /** Whether this class takes another connection while it holds `open` of them. */
+  protected abstract hasRoomWith(open: number): boolean;
+
+  fullAfterOne(): boolean {
+    return !this.hasRoomWith(this.open + 1);
+  }
   /** Starts handling the request that arrived on `conn` (a handler, or a queue for one). */
   protected abstract dispatch(conn: Connection): void;
   /** Whether the connection may stay open after this response. */

@@ -16,6 +16,7 @@ function acceptor(h: Harness, listener: () => Listener, slots: number): Acceptor
       h.note(`accept ${conn.id}`);
       if (++held === slots) listener().acceptorBusy(a);
     },
+    fullAfterOne: () => held + 1 >= slots,
     readable() {},
     idleWake: () => true,
     /** One of its connections closed: it has room again. */

@@ -35,6 +35,7 @@ function instance(h: Harness, index: number, delay: number | undefined, status =
     index: 0,
     listening: false,
     takesNow: true,
+    fullAfterOne: () => false,
     accept(conn: Connection) {
       h.note(`instance ${index} got ${conn.request!.id}`);
       conn.worker = {
