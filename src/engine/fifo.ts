@@ -5,9 +5,12 @@ export class Fifo<T> {
    * Starts small, so that queues first grow within a run's first requests, while V8 still
    * gathers feedback: a first growth after it has optimized push throws away the optimized
    * code of push's callers (in B1, the connect path, well into the run: docs/internals.md,
-   * "Performance").
+   * "Performance"). Filled with undefined: the array is then of the elements kind it keeps
+   * (holey, any value). `new Array(2)` alone holds small integers only, and the first queue
+   * to store an object changed its array's kind, and so the field's type in every Fifo:
+   * code optimized before then met Fifos of another map (B1s's first queued connection).
    */
-  private readonly items: (T | undefined)[] = new Array(2);
+  private readonly items: (T | undefined)[] = new Array(2).fill(undefined);
   private head = 0;
   private count = 0;
 
