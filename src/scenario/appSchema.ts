@@ -56,7 +56,10 @@ export const appSchema = z
           'max_overflow: extra connections opened when all are busy, closed when returned; at most 262,143.',
           MAX_PG_CONNECTIONS,
         ).default(10),
-        timeout: seconds.default(30).meta({ description: 'pool_timeout: a checkout that waits longer raises (a 500).' }),
+        timeout: seconds.default(30).meta({
+          description:
+            "pool_timeout: a checkout that waits longer raises (a 500); 0: one that finds no connection free and can open none raises at once, as SQLAlchemy's does (Queue.get with a timeout of 0).",
+        }),
         prePing: z.boolean().default(false).meta({
           description:
             'pool_pre_ping: each checkout of a pooled connection first runs a ping (SELECT 1: a round trip, and its CPU in the backend and the worker) before the handler gets it.',
