@@ -69,7 +69,7 @@ describe('the kind of stack', () => {
     expect(stackKind(scenario({ ...pooled, server: { workerClass: 'sync', workers: 4 } }))).toBe('syncPool');
   });
 
-  it('is the class gunicorn runs: sync with threads > 1 is gthread, as the report\'s Server: line says', () => {
+  it("is the class gunicorn runs: sync with threads > 1 is gthread, as the report's Server: line says", () => {
     const pooled = { ...actors, app: { ...actors.app, psycogreen: false, pool: { size: 5, maxOverflow: 10 } } };
     expect(stackKind(scenario({ ...pooled, server: { workerClass: 'sync', workers: 4, threads: 4 } }))).toBe('gthreadPool');
     expect(stackKind(scenario({ ...actors, server: { workerClass: 'sync', workers: 4, threads: 4 } }))).toBe('gthread');
