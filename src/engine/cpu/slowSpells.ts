@@ -176,8 +176,9 @@ export class SlowSpellsCpu implements Cpu {
     return this.inner.run(work > 0 ? Math.round(work * this.speeds.factor()) : work, fn, a, b, process);
   }
 
-  cancel(id: number): void {
-    this.inner.cancel(id);
+  cancel(id: number): number {
+    // A share of the work as priced is the same share of the work as stated.
+    return this.inner.cancel(id);
   }
 
   /** The same speeds around another view of the same cores (a task group of `inner`). */
