@@ -196,6 +196,19 @@ describe('locust: the Aggregated figures; failures are statuses >= 400 and error
     expect(r.report.latency).toMatchObject({ p50: 0.011, p75: 0.016, p90: 0.021, p95: 0.026, p99: 0.035 });
   });
 
+  it('refuses a percentile that is not a number, as its other columns (an edited file)', () => {
+    // Its Aggregated line's "50%" read as NaN, and sim compare printed "p50 NaN".
+    const lines = text('locust/u10-t3s_stats.csv').split('\n');
+    const header = lines[0].split(',');
+    const at = lines.findIndex((l) => l.startsWith('Aggregated,') || l.startsWith(',Aggregated,') || l.includes(',Aggregated,'));
+    const cells = lines[at].split(',');
+    cells[header.indexOf('50%')] = 'abc';
+    lines[at] = cells.join(',');
+    expect(() => readMeasuredRun(lines.join('\n'), 'l.csv')).toThrow(
+      new RegExp(`^l\\.csv:${at + 1}: .*expected a number in the "50%" column`),
+    );
+  });
+
   it('reads --json, with percentiles from its histogram as locust computes them', () => {
     const r = read('locust/u10-t3s.json');
     expect(r.report.responses).toBe(636);

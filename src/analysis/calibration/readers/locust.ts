@@ -43,7 +43,7 @@ export function parseLocustCsv(text: string, source: string, firstLine = 1): Mea
   for (const p of HEY_PERCENTILES) {
     const i = header.indexOf(`${p}%`);
     // "N/A" when no request was made.
-    if (i >= 0 && cells[i] !== 'N/A') percentiles[p] = Number(cells[i]) / 1000;
+    if (i >= 0 && cells[i] !== 'N/A') percentiles[p] = num(`${p}%`) / 1000;
   }
   return locustRun(source, 'locust-csv', {
     requests,
