@@ -216,6 +216,15 @@ describe('locust: the Aggregated figures; failures are statuses >= 400 and error
     expect(r.report.latency.p50).toBe(0.01);
   });
 
+  it('refuses a --json histogram keyed by anything but milliseconds (an edited file)', () => {
+    // Its key "abc" was counted as NaN milliseconds, in the percentiles' histogram.
+    const value = JSON.parse(text('locust/u10-t3s.json'));
+    value[0].response_times.abc = 3;
+    expect(() => readMeasuredRun(JSON.stringify(value), 'l.json')).toThrow(
+      /^l\.json: \[0\]\.response_times: expected milliseconds as its keys, got "abc"/,
+    );
+  });
+
   it('takes the users from a "$ locust -u N" line', () => {
     const withCommand = `$ locust --headless -u 10 -r 10 -t 3s --csv x\n${text('locust/u10-t3s_stats.csv')}`;
     expect(readMeasuredRun(withCommand, 'l.csv').client).toMatchObject({ concurrency: 10, duration: 3 });
