@@ -733,6 +733,10 @@ export const ERROR_CASES: ErrorCase[] = [
   ),
   flag("sim init's -c beyond the field's bound (hardening)", ['init', '-c', '200000'], '-c 200000: at client.concurrency'),
   flag('a value on --disable-keepalive (hardening)', [...run, '--disable-keepalive=yes'], '--disable-keepalive=yes: expected no value'),
+  // Hardening 6: became --set client.rate=Infinity, refused as 'got string "Infinity"'.
+  flag("hey's -q beyond range (hardening 6)", [...run, '-q', '1e400'], '-q 1e400: expected a number within range'),
+  // Hardening 6: refused by the step as "got number Infinity".
+  flag("sim init's --query beyond range (hardening 6)", ['init', '--query', '1e400'], '--query 1e400: the number 1e400 is too large'),
   // Hardening audit: "-" was read by yargs as the scenario "" ("sim: : cannot read the
   // scenario"), or as a second file; --out=- wrote a file named "-".
   flag('"-" for the scenario (hardening)', ['run', '-'], '-: expected a file name: sim reads no standard input'),
