@@ -434,6 +434,23 @@ export const ERROR_CASES: ErrorCase[] = [
     },
     'fleet.otherClients[1].connections: expected at most 262143 connections opened at the start',
   ),
+  // Hardening 6: SQLAlchemy's own "no limit" settings were refused as any number out of range.
+  field(
+    "SQLAlchemy's max_overflow -1 (hardening 6)",
+    {
+      app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], pool: { maxOverflow: -1 } },
+      database: { forkTime: 0.002, backendStartTime: 0.01 },
+    },
+    "app.pool.maxOverflow: expected a number >= 0: SQLAlchemy's max_overflow -1 (no limit on the overflow) is 262143 here",
+  ),
+  field(
+    "SQLAlchemy's pool_size 0 (hardening 6)",
+    {
+      app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], pool: { size: 0 } },
+      database: { forkTime: 0.002, backendStartTime: 0.01 },
+    },
+    "app.pool.size: expected a number > 0: SQLAlchemy's pool_size 0 (no limit: the pool keeps every connection it opens",
+  ),
   // Hardening 5: each start-up attempt an object before PostgreSQL answers any: ten such workers took 2.4 GB, a hundred ran out of memory.
   field(
     'asyncpg pools opening too many connections at start-up together (hardening 5)',
