@@ -443,6 +443,16 @@ export const ERROR_CASES: ErrorCase[] = [
     },
     "app.pool.maxOverflow: expected a number >= 0: SQLAlchemy's max_overflow -1 (no limit on the overflow) is 262143 here",
   ),
+  // Hardening 6: said 'at app.pool.timeout.dist: expected a distribution whose dist is one of ...,
+  // got string "exponential"; did you mean "exponential"?' of a field that takes no distribution.
+  field(
+    'a distribution for a field of one duration (hardening 6)',
+    {
+      app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], pool: { timeout: { dist: 'exponential', mean: 1 } } },
+      database: { forkTime: 0.002, backendStartTime: 0.01 },
+    },
+    'app.pool.timeout: expected a duration such as 0.25, "250ms" or "2s", got an object (a distribution: this field takes one duration)',
+  ),
   field(
     "SQLAlchemy's pool_size 0 (hardening 6)",
     {
