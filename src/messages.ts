@@ -332,3 +332,10 @@ export const beyondBudget = (
 // --- Invariants (internal errors: the simulator, not the user, is wrong) ------------------
 
 export const invariantViolated = (name: string, figures: string) => `invariant violated: ${name}: ${figures}`;
+
+/** SQLAlchemy's pool_size=0 ("no size limit"), refused with what it is. */
+export const poolSizeZero = (max: number) =>
+  `expected a number > 0: SQLAlchemy's pool_size 0 (no limit: the pool keeps every connection it opens, max_overflow aside; QueuePool sets max_overflow -1 then) is size ${max} here, PostgreSQL's largest max_connections, with maxOverflow 0`;
+/** SQLAlchemy's max_overflow=-1 ("no overflow limit"), refused with what it is. */
+export const maxOverflowUnlimited = (max: number) =>
+  `expected a number >= 0: SQLAlchemy's max_overflow -1 (no limit on the overflow) is ${max} here, PostgreSQL's largest max_connections, which no pool can pass`;

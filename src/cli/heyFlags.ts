@@ -114,6 +114,8 @@ function checked(flag: HeyFlag, typed: string, text: string): string {
   // Go's flag package reads -q and -t as floats: 1e-3 is one too.
   const float = flag.rule === 'rate' || flag.rule === 'seconds' ? /^\d+(\.\d+)?([eE][+-]?\d+)?$/ : /^\d+(\.\d+)?$/;
   const n = float.test(text.trim()) ? Number(text) : NaN;
+  // Go's strconv refuses a number beyond a float64 ("value out of range"), as hey's flags then do.
+  if (n === Number.POSITIVE_INFINITY) fail('a number within range (hey refuses it: "value out of range")');
   switch (flag.rule) {
     case 'count':
       // Go's flag package reads -n and -c as ints: 1e3 is not one, though it is a whole number.
@@ -130,6 +132,7 @@ function checked(flag: HeyFlag, typed: string, text: string): string {
     case 'duration': {
       const s = goDuration(text.trim());
       if (s === undefined || !(s > 0)) fail('a duration > 0 such as 10s, 1m30s or 500ms');
+      if (!Number.isFinite(s)) fail('a duration within range (hey refuses it: "value out of range")');
       return String(Number(s!.toPrecision(12)));
     }
     default:

@@ -214,6 +214,8 @@ export const initCommand = defineCommand({
     const seconds = isNumber ? Number(query) : parseDuration(query);
     if (seconds === undefined || !(seconds > 0))
       throw new UserError(`--query ${query}: expected the query's time > 0, seconds (0.02) or a duration such as 20ms`);
+    // 1e400 was Infinity, which the field refused as "got number Infinity", not what was typed.
+    if (!Number.isFinite(seconds)) throw new UserError(`--query ${query}: the number ${query.trim()} is too large`);
     const options: InitOptions = {
       workerClass: workerClass as InitOptions['workerClass'],
       workers: numberFlag('--workers', args.workers, { whole: true, min: 1 }, '4') ?? 1,

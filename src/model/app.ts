@@ -141,10 +141,14 @@ export class App implements DbClient {
     else req.host!.loop.acquire(pendingCpuHasLoop, this, req);
   }
 
-  /** @internal runs `req.pendingCpu` of the worker's work where `req` runs now (its loop, or its own thread), then `req.afterCpu`. */
-  runPendingCpu(req: HttpRequest): void {
+  /**
+   * @internal runs `req.pendingCpu` of the worker's work where `req` runs now (its loop, or its
+   * own thread), then `req.afterCpu`; the request is in `phase` meanwhile (CPU, or for libpq's
+   * share of a connect on a thread of its own, outside the GIL, connecting).
+   */
+  runPendingCpu(req: HttpRequest, phase: number = Phase.cpu): void {
     takeBackToBackSaving(req);
-    req.enter(Phase.cpu, this.sim.now);
+    req.enter(phase, this.sim.now);
     req.cpuWork = req.pendingCpu;
     req.cpuTask = this.cpu.run(req.pendingCpu, pendingCpuDone, this, req, processOf(req));
   }

@@ -52,10 +52,12 @@ export class ConnectTurns {
       // psycopg2 runs PQconnectdb with the GIL released (connection_int.c
       // _conn_sync_connect, Py_BEGIN_ALLOW_THREADS), so libpq's share of authentication
       // competes for a core, not for the GIL, and the process's other threads run meanwhile.
+      // The request is connecting meanwhile, not in the CPU the GIL serialises (the
+      // utilization law reads the worker's loop, its GIL, from the time in CPU).
       const contended = step.contendedCpu > 0 && cpu > 0;
       req.pendingCpu = contended ? work + this.contended.start(req, step.contendedCpu) : work;
       req.afterCpu = contended ? answeredContended : answered;
-      app.runPendingCpu(req);
+      app.runPendingCpu(req, Phase.dbConnect);
       return;
     }
     app.onLoop(req, work, answered);

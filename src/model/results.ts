@@ -80,6 +80,8 @@ export interface PoolResult {
   maxOverflow: number;
   peakPerWorker: number;
   timeouts: number;
+  /** A fleet whose groups size their pools differently: each group's (size and maxOverflow above are the largest). */
+  groups?: { name: string; size: number; maxOverflow: number }[];
 }
 
 /** asyncpg's pool: its sizes, the most any worker's pool held, acquires that waited and that timed out, connects refused at start-up, pools that failed to start. */
@@ -208,6 +210,13 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       : system.fleet.settings.perInstance
           .map((p) => p.app.pool)
           .reduce((a, b) => (b !== undefined && (a === undefined || b.size + b.maxOverflow > a.size + a.maxOverflow) ? b : a), undefined);
+  // ... and each group's, where they differ, so the report does not give the largest as every worker's.
+  const groupPools: { name: string; size: number; maxOverflow: number }[] = [];
+  for (const p of system.fleet?.settings.perInstance ?? []) {
+    if (p.group === undefined || p.app.pool === undefined || groupPools.some((g) => g.name === p.group)) continue;
+    groupPools.push({ name: p.group, size: p.app.pool.size, maxOverflow: p.app.pool.maxOverflow });
+  }
+  const poolsDiffer = groupPools.some((g) => g.size !== groupPools[0].size || g.maxOverflow !== groupPools[0].maxOverflow);
   const timeline = recorder.timeline;
   const end = client.finishedAt ?? sim.now;
   const data = timeline.finish(end);
@@ -254,7 +263,13 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
             pool:
               pool === undefined
                 ? undefined
-                : { size: pool.size, maxOverflow: pool.maxOverflow, peakPerWorker: db!.peakPerWorker, timeouts: db!.timeouts },
+                : {
+                    size: pool.size,
+                    maxOverflow: pool.maxOverflow,
+                    peakPerWorker: db!.peakPerWorker,
+                    timeouts: db!.timeouts,
+                    ...(poolsDiffer ? { groups: groupPools } : {}),
+                  },
             ...(asyncpg === undefined
               ? {}
               : {

@@ -4,6 +4,7 @@
 import { fleetServers, fleetText } from './fleetReport.js';
 import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
+import type { PoolResult } from '../model/results.js';
 import { incidentText } from './incidentText.js';
 import { validatedText } from './validated.js';
 
@@ -106,9 +107,7 @@ function simulationText(s: RunSummary): string[] {
       );
     }
     if (db.pool !== null) {
-      out.push(
-        `  Pool:\t\tper worker ${db.pool.size} + ${db.pool.maxOverflow} overflow, peak ${db.pool.peakPerWorker}, ${db.pool.timeouts} timed out`,
-      );
+      out.push(`  Pool:\t\tper worker ${poolSizes(db.pool)}, peak ${db.pool.peakPerWorker}, ${db.pool.timeouts} timed out`);
     }
     if (db.asyncpgPool !== undefined) {
       const p = db.asyncpgPool;
@@ -164,4 +163,10 @@ function simulationText(s: RunSummary): string[] {
   }
   if (s.incident !== undefined) out.push(...incidentText(s.incident));
   return out;
+}
+
+/** A pool's sizes per worker; a fleet's groups' each, where they differ. */
+function poolSizes(pool: PoolResult): string {
+  if (pool.groups === undefined) return `${pool.size} + ${pool.maxOverflow} overflow`;
+  return `by group ${pool.groups.map((g) => `${g.name} ${g.size} + ${g.maxOverflow} overflow`).join(', ')}`;
 }

@@ -5,7 +5,7 @@
 // from the scenario alone, not from a run's outcome, so every seed of it has the same one.
 import { databaseSchema } from '../scenario/databaseSchema.js';
 import { meanSeconds as mean } from '../scenario/durations.js';
-import { UVICORN_WORKER } from '../scenario/resolve.js';
+import { effectiveWorkerClass, UVICORN_WORKER } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
 /** The kinds, in the page's order, each with its label there. */
@@ -36,12 +36,14 @@ export function stackKind(scenario: Scenario): StackKind | undefined {
   const database = scenario.database ?? databaseSchema.parse({});
   if (scenario.fleet !== undefined) return 'fleet';
   if (database.pgbouncer !== undefined) return 'pgbouncer';
-  if (server.workerClass === UVICORN_WORKER) return 'uvicorn';
+  // The class gunicorn runs: sync with threads > 1 is gthread, as the run and its report have it.
+  const workerClass = effectiveWorkerClass(scenario);
+  if (workerClass === UVICORN_WORKER) return 'uvicorn';
   // A pool in blocking workers reads differently from a connection per request (its
   // connections stay open; gthread's threads share one pool), so it is a kind of its own.
-  if (server.workerClass === 'gthread') return app.pool !== undefined ? 'gthreadPool' : 'gthread';
-  if (server.workerClass === 'sync') return app.pool !== undefined ? 'syncPool' : 'sync';
-  if (server.workerClass !== 'gevent') return undefined;
+  if (workerClass === 'gthread') return app.pool !== undefined ? 'gthreadPool' : 'gthread';
+  if (workerClass === 'sync') return app.pool !== undefined ? 'syncPool' : 'sync';
+  if (workerClass !== 'gevent') return undefined;
   if (app.pool !== undefined || app.asyncpgPool !== undefined) return 'pool';
   const steps = app.steps ?? app.endpoints?.flatMap((e) => e.steps) ?? [];
   const queries = steps.flatMap((s) => (s.kind === 'dbQuery' ? [s] : []));

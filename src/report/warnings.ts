@@ -14,14 +14,20 @@ export function warnings(result: RunResult, fleet: FleetSummary | undefined): st
   if (budget !== undefined) out.push(budget);
   const sized = fleet === undefined ? undefined : workersWarning(fleet);
   if (sized !== undefined) out.push(sized);
-  if (db?.pool !== undefined && fleet === undefined) {
-    const perWorker = db.pool.size + db.pool.maxOverflow;
-    const total = result.server.workers * perWorker;
+  // SQLAlchemy's pool holds at most pool_size + max_overflow, asyncpg's max_size.
+  const pool =
+    db?.pool !== undefined
+      ? { perWorker: db.pool.size + db.pool.maxOverflow, sizes: `(pool_size ${db.pool.size} + max_overflow ${db.pool.maxOverflow})` }
+      : db?.asyncpgPool !== undefined
+        ? { perWorker: db.asyncpgPool.maxSize, sizes: `max_size ${db.asyncpgPool.maxSize}` }
+        : undefined;
+  if (db !== undefined && pool !== undefined && fleet === undefined) {
+    const total = result.server.workers * pool.perWorker;
     const [limit, what] =
       db.pgbouncer !== undefined ? [db.pgbouncer.maxClientConn, "PgBouncer's max_client_conn"] : [db.maxConnections, 'max_connections'];
     if (total > limit) {
       out.push(
-        `each worker has its own pool: ${result.server.workers} workers x (pool_size ${db.pool.size} + max_overflow ${db.pool.maxOverflow}) = ${total} connections can exceed ${what} (${limit})`,
+        `each worker has its own pool: ${result.server.workers} workers x ${pool.sizes} = ${total} connections can exceed ${what} (${limit})`,
       );
     }
   }

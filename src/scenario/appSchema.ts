@@ -48,15 +48,32 @@ export const appSchema = z
       .meta({ description: "HTTP status of a successful response (the article's handler answers 204 No Content)." }),
     pool: z
       .strictObject({
-        size: positiveCount(
-          "pool_size: connections kept open; at most 262,143 (PostgreSQL's largest max_connections).",
-          MAX_PG_CONNECTIONS,
-        ).default(5),
-        maxOverflow: count(
-          'max_overflow: extra connections opened when all are busy, closed when returned; at most 262,143.',
-          MAX_PG_CONNECTIONS,
-        ).default(10),
-        timeout: seconds.default(30).meta({ description: 'pool_timeout: a checkout that waits longer raises (a 500).' }),
+        // SQLAlchemy's own spellings of "no limit" (pool_size=0, max_overflow=-1) are refused
+        // with what they are here, rather than as any number out of range.
+        size: z
+          .number()
+          .check(
+            z.int(),
+            z.refine((v) => v !== 0, { message: msg.poolSizeZero(MAX_PG_CONNECTIONS), abort: true }),
+            z.positive(),
+            z.lte(MAX_PG_CONNECTIONS),
+          )
+          .meta({ description: "pool_size: connections kept open; at most 262,143 (PostgreSQL's largest max_connections)." })
+          .default(5),
+        maxOverflow: z
+          .number()
+          .check(
+            z.int(),
+            z.refine((v) => v !== -1, { message: msg.maxOverflowUnlimited(MAX_PG_CONNECTIONS), abort: true }),
+            z.nonnegative(),
+            z.lte(MAX_PG_CONNECTIONS),
+          )
+          .meta({ description: 'max_overflow: extra connections opened when all are busy, closed when returned; at most 262,143.' })
+          .default(10),
+        timeout: seconds.default(30).meta({
+          description:
+            "pool_timeout: a checkout that waits longer raises (a 500); 0: one that finds no connection free and can open none raises at once, as SQLAlchemy's does (Queue.get with a timeout of 0).",
+        }),
         prePing: z.boolean().default(false).meta({
           description:
             'pool_pre_ping: each checkout of a pooled connection first runs a ping (SELECT 1: a round trip, and its CPU in the backend and the worker) before the handler gets it.',

@@ -106,6 +106,13 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: readonly Prope
     if (path.at(-1) === 'dist') return [[path, msg.missingTag('a distribution\'s "dist"', DISTRIBUTIONS)]];
     return [[path, msg.missingField('a duration')]];
   }
+  // A field of seconds alone (a number or a string with a unit: pool_timeout, keepalive),
+  // not a distribution: given an object or null, it was told of distributions it refuses
+  // ({"dist": "exponential", ...} read "dist ... got "exponential"; did you mean "exponential"?").
+  if (!admitsDistribution(issue) && path.at(-1) !== 'kind' && path.at(-1) !== 'dist') {
+    const distribution = isObject(found) && 'dist' in found ? ' (a distribution: this field takes one duration)' : '';
+    return [[path, `${msg.durationPattern}, got ${describeValue(found)}${distribution}`]];
+  }
   const inStep = path.at(-1) === 'kind' || (path.at(-2) === 'steps' && path.at(-3) === 'app');
   if (inStep) {
     const kind = path.at(-1) === 'kind' ? found : isObject(found) ? found.kind : undefined;
@@ -123,6 +130,18 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: readonly Prope
     ];
   }
   return [[path, msg.badDuration(describeValue(found))]];
+}
+
+/** Whether one of the union's shapes is an object (a distribution, a step): not so for seconds alone (a number or a string). */
+function admitsDistribution(issue: z.core.$ZodIssueInvalidUnion): boolean {
+  return issue.errors.some((branch) =>
+    branch.some(
+      (i) =>
+        (i.code === 'invalid_type' && i.expected !== 'number' && i.expected !== 'string') ||
+        i.code === 'invalid_union' ||
+        i.path.length > 0,
+    ),
+  );
 }
 
 /** The values of a discriminated union's tag ("kind", "dist"), from the schema itself. */

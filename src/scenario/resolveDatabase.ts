@@ -11,6 +11,7 @@ import type { Scenario } from './schema.js';
 export interface PoolSettings {
   size: number;
   maxOverflow: number;
+  /** pool_timeout; 0: a checkout that finds no connection raises at once (SQLAlchemy's Queue.get with timeout 0), it never waits. */
   timeout: Time;
   /** pool_pre_ping: the backend's CPU for the ping (SELECT 1) before each checkout of a pooled connection; undefined: no ping. */
   pingCpu?: Time;

@@ -50,6 +50,14 @@ function toBase64Url(text: string): string {
 }
 
 function fromBase64Url(text: string): string {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  // A link cut short or edited: atob's "Invalid character", or bytes that are not UTF-8,
+  // said nothing of which part of the address was wrong.
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch {
+    throw new Error(
+      "the link's file= is not a scenario as this page writes it (its JSON in base64url): the link was cut short or edited; open the file again, or a listed scenario",
+    );
+  }
 }

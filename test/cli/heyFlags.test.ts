@@ -72,6 +72,16 @@ describe('translateHeyFlags', () => {
     expect(() => translateHeyFlags(['run', 's.json', '-c', '1.5'])).toThrow('-c 1.5: expected a whole number >= 1 (hey -c:');
   });
 
+  // Hardening 6: -q 1e400 became --set client.rate=Infinity, refused as 'got string "Infinity"'.
+  it("refuses a number beyond range, as Go's flag parsing does, naming what was typed", () => {
+    expect(() => translateHeyFlags(['run', 's.json', '-q', '1e400'])).toThrow(
+      '-q 1e400: expected a number within range (hey refuses it: "value out of range") (hey -q:',
+    );
+    expect(() => translateHeyFlags(['run', 's.json', '-t', '1e400'])).toThrow('-t 1e400: expected a number within range');
+    expect(() => translateHeyFlags(['run', 's.json', '-n', '9'.repeat(400)])).toThrow('expected a number within range');
+    expect(() => translateHeyFlags(['run', 's.json', '-z', `${'9'.repeat(400)}h`])).toThrow('expected a duration within range');
+  });
+
   it('leaves other commands, and everything after --, alone', () => {
     expect(translateHeyFlags(['compare', 's.json', 'out.txt', '-c', '5'])).toEqual(['compare', 's.json', 'out.txt', '-c', '5']);
     expect(translateHeyFlags(['run', 's.json', '--', '-n', '5'])).toEqual(['run', 's.json', '--', '-n', '5']);

@@ -128,6 +128,8 @@ describe('sim init options', () => {
     [['--worker-class', 'gevnt'], /--worker-class gevnt: .*did you mean "gevent"/],
     [['--query', 'soon'], /--query soon: expected the query's time > 0, seconds \(0\.02\) or a duration such as 20ms/],
     [['--query', '0'], /--query 0: expected the query's time > 0/],
+    // Hardening 6: it was Infinity, refused by the field as "got number Infinity".
+    [['--query', '1e400'], /^sim: --query 1e400: the number 1e400 is too large$/m],
     [['--workers', '0'], /--workers 0: expected a whole number >= 1/],
     [['--worker-class', 'gevent', '--threads', '4'], /--threads: only gthread workers have threads/],
     [['--set', 'server.workerz=2'], /unknown key "workerz"; did you mean "workers"\?/],

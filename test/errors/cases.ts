@@ -434,6 +434,33 @@ export const ERROR_CASES: ErrorCase[] = [
     },
     'fleet.otherClients[1].connections: expected at most 262143 connections opened at the start',
   ),
+  // Hardening 6: SQLAlchemy's own "no limit" settings were refused as any number out of range.
+  field(
+    "SQLAlchemy's max_overflow -1 (hardening 6)",
+    {
+      app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], pool: { maxOverflow: -1 } },
+      database: { forkTime: 0.002, backendStartTime: 0.01 },
+    },
+    "app.pool.maxOverflow: expected a number >= 0: SQLAlchemy's max_overflow -1 (no limit on the overflow) is 262143 here",
+  ),
+  // Hardening 6: said 'at app.pool.timeout.dist: expected a distribution whose dist is one of ...,
+  // got string "exponential"; did you mean "exponential"?' of a field that takes no distribution.
+  field(
+    'a distribution for a field of one duration (hardening 6)',
+    {
+      app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], pool: { timeout: { dist: 'exponential', mean: 1 } } },
+      database: { forkTime: 0.002, backendStartTime: 0.01 },
+    },
+    'app.pool.timeout: expected a duration such as 0.25, "250ms" or "2s", got an object (a distribution: this field takes one duration)',
+  ),
+  field(
+    "SQLAlchemy's pool_size 0 (hardening 6)",
+    {
+      app: { steps: [{ kind: 'dbConnect' }, { kind: 'dbClose' }], pool: { size: 0 } },
+      database: { forkTime: 0.002, backendStartTime: 0.01 },
+    },
+    "app.pool.size: expected a number > 0: SQLAlchemy's pool_size 0 (no limit: the pool keeps every connection it opens",
+  ),
   // Hardening 5: each start-up attempt an object before PostgreSQL answers any: ten such workers took 2.4 GB, a hundred ran out of memory.
   field(
     'asyncpg pools opening too many connections at start-up together (hardening 5)',
@@ -733,6 +760,10 @@ export const ERROR_CASES: ErrorCase[] = [
   ),
   flag("sim init's -c beyond the field's bound (hardening)", ['init', '-c', '200000'], '-c 200000: at client.concurrency'),
   flag('a value on --disable-keepalive (hardening)', [...run, '--disable-keepalive=yes'], '--disable-keepalive=yes: expected no value'),
+  // Hardening 6: became --set client.rate=Infinity, refused as 'got string "Infinity"'.
+  flag("hey's -q beyond range (hardening 6)", [...run, '-q', '1e400'], '-q 1e400: expected a number within range'),
+  // Hardening 6: refused by the step as "got number Infinity".
+  flag("sim init's --query beyond range (hardening 6)", ['init', '--query', '1e400'], '--query 1e400: the number 1e400 is too large'),
   // Hardening audit: "-" was read by yargs as the scenario "" ("sim: : cannot read the
   // scenario"), or as a second file; --out=- wrote a file named "-".
   flag('"-" for the scenario (hardening)', ['run', '-'], '-: expected a file name: sim reads no standard input'),

@@ -69,6 +69,13 @@ describe('the kind of stack', () => {
     expect(stackKind(scenario({ ...pooled, server: { workerClass: 'sync', workers: 4 } }))).toBe('syncPool');
   });
 
+  it("is the class gunicorn runs: sync with threads > 1 is gthread, as the report's Server: line says", () => {
+    const pooled = { ...actors, app: { ...actors.app, psycogreen: false, pool: { size: 5, maxOverflow: 10 } } };
+    expect(stackKind(scenario({ ...pooled, server: { workerClass: 'sync', workers: 4, threads: 4 } }))).toBe('gthreadPool');
+    expect(stackKind(scenario({ ...actors, server: { workerClass: 'sync', workers: 4, threads: 4 } }))).toBe('gthread');
+    expect(stackKind(scenario({ ...actors, server: { workerClass: 'sync', workers: 4, threads: 1 } }))).toBe('sync');
+  });
+
   it('is no database for a gevent handler of CPU alone, and none the kit ran for eventlet or IO without a database', () => {
     expect(stackKind(scenario({ app: { steps: [{ kind: 'cpu', time: 0.0001 }] } }))).toBe('noDatabase');
     expect(stackKind(scenario({ app: { steps: [{ kind: 'sleep', time: 0.1 }] } }))).toBeUndefined();

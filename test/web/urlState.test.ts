@@ -35,6 +35,15 @@ describe('the what-if in the address', () => {
     expect(new URLSearchParams(stateToSearch({ scenario: 'mine', file, overrides: [] })).get('file')).toMatch(/^[\w-]+$/);
   });
 
+  // Hardening 6: the page said atob's "Invalid character" of a link cut short or edited.
+  it('says what is wrong with a file= that is not base64url of UTF-8 text', () => {
+    for (const file of ['!!!', '_w']) {
+      expect(() => stateFromSearch(`?scenario=x&file=${file}`)).toThrow(
+        "the link's file= is not a scenario as this page writes it (its JSON in base64url): the link was cut short or edited",
+      );
+    }
+  });
+
   it('keeps the last of a repeated path, as repeated --set options do', () => {
     expect(stateFromSearch('?server.workers=2&app.psycogreen=false&server.workers=4').overrides).toEqual([
       { path: 'app.psycogreen', value: 'false' },

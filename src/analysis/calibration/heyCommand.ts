@@ -61,7 +61,11 @@ export function parseHeyCommand(line: string, where: string): HeyCommand {
     }
   }
   const q = flags.get('q');
-  if (q !== undefined && !(Number(q) >= 0)) throw new UserError(`${where}: hey -q ${q}: expected requests per second`);
+  // Go's flag package refuses what strconv.ParseFloat does (an empty value, 1e400: out of
+  // range), and with -q inf hey never sends (its tick of 1e6 / QPS microseconds is 0).
+  if (q !== undefined && !(q.trim() !== '' && Number.isFinite(Number(q)) && Number(q) >= 0)) {
+    throw new UserError(`${where}: hey -q ${q}: expected requests per second, a finite number (0 for no limit)`);
+  }
   const z = flags.get('z');
   const duration = z === undefined ? undefined : goDuration(z);
   if (duration === null) throw new UserError(`${where}: hey -z ${z}: expected a Go duration such as 10s or 1m30s`);

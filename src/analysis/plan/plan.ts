@@ -292,6 +292,8 @@ function candidate(point: SweepPointResult, cost: Cost, t: PlanTargets): Candida
   if (p99 === null) misses.push('no p99 (too few responses)');
   else if (p99 > t.p99) misses.push(`p99 ${p99.toFixed(4)} s > ${t.p99} s`);
   if (failedRequests > t.maxErrors) misses.push(`${failedRequests} 5xx/errors > ${t.maxErrors}`);
+  // A run stopped at a budget has figures of the requests that ended, not of its load.
+  if (point.partial !== undefined) misses.push('stopped at a budget before every request ended (limits.maxEvents, limits.maxSimTime)');
   return { point, cost, served, p99, failedRequests, misses };
 }
 

@@ -38,6 +38,11 @@ export interface SweepPointResult {
   littlesLaw: { L: Estimate; lambdaW: Estimate };
   utilization: UtilizationEstimate[];
   queueing?: QueueingCheck;
+  /**
+   * Replications that stopped at a budget (limits.maxEvents, limits.maxSimTime...) before
+   * every request ended, when any did: their figures are of the requests that ended.
+   */
+  partial?: number;
   /** With an incident (report/incident.ts): how often and how fast the runs recovered. */
   incident?: {
     /** Share of the replications that recovered (0 to 1); null without a timeline. */
@@ -68,6 +73,7 @@ export function aggregatePoint(point: GridPoint, series: string, scenario: Scena
     utilization.map((u) => ({ resource: u.resource, capacity: u.capacity, law: u.law?.mean, measured: u.measured?.mean })),
   );
   const check = queueingCheck(scenario, runs);
+  const partial = runs.filter((r) => !r.complete).length;
   return {
     index: point.index,
     values: point.values,
@@ -84,6 +90,7 @@ export function aggregatePoint(point: GridPoint, series: string, scenario: Scena
     littlesLaw: { L: of((r) => r.littlesLaw.L), lambdaW: of((r) => r.littlesLaw.lambdaW) },
     utilization,
     ...(check !== undefined ? { queueing: check } : {}),
+    ...(partial > 0 ? { partial } : {}),
     ...(runs[0].incident !== undefined ? { incident: incidentOf(runs) } : {}),
   };
 }

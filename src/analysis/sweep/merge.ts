@@ -140,6 +140,7 @@ const POINT: Record<string, Shape> = {
       },
     },
   },
+  partial: { optional: 'number' },
   incident: {
     optional: {
       object: {

@@ -51,6 +51,8 @@ export function sweepText(out: SweepOutput): string {
     textTable(header, rows),
     "L: mean requests in the system, measured; λW: throughput x mean time in the system (Little's law).",
   ];
+  const partial = partialLine(out);
+  if (partial !== undefined) lines.push('', partial);
   if (out.missing !== undefined) lines.push('', sweepMissing(out.missing.length, out.points.length + out.missing.length));
   // concat, not push(...): a line or more per point would be as many arguments, more than the stack holds.
   const checks = out.points.flatMap(queueingLines);
@@ -102,3 +104,18 @@ function sumStatus(p: SweepPointResult, leading: string): number {
   for (const [code, c] of Object.entries(p.statusCodes)) if (code.startsWith(leading)) n += c;
   return n;
 }
+
+/** Points whose runs stopped at a budget: a sweep says so, as sim run's PARTIAL: line does. */
+export function partialLine(out: SweepOutput): string | undefined {
+  const cut = out.points.filter((p) => p.partial !== undefined);
+  if (cut.length === 0) return undefined;
+  const shown = cut.slice(0, PARTIAL_POINTS_SHOWN).map((p) => {
+    const runs = out.sweep.replications > 1 ? ` (${p.partial} of ${out.sweep.replications} runs)` : '';
+    return `${at(p)}${runs}`;
+  });
+  const more = cut.length > PARTIAL_POINTS_SHOWN ? `, and ${cut.length - PARTIAL_POINTS_SHOWN} more` : '';
+  return `PARTIAL: ${cut.length} of ${out.points.length} points stopped at a budget before every request ended, their figures of the requests that did (raise limits.maxEvents or limits.maxSimTime with --set, or send fewer requests): ${shown.join('; ')}${more}`;
+}
+
+/** Partial points named on the line; the JSON marks each (partial). */
+const PARTIAL_POINTS_SHOWN = 10;

@@ -69,7 +69,10 @@ function parseRange(text: string, fail: (why: string) => UserError): number[] {
   // A step a million times smaller than a double's range gives more values than a double counts.
   if (count > MAX_AXIS_VALUES)
     throw fail(`${Number.isFinite(count) ? count : `more than ${Number.MAX_VALUE}`} values; at most ${MAX_AXIS_VALUES} on one axis`);
-  // from + i * step, not a running sum, and rounded to 12 digits: 0.1 + 0.2 prints as 0.3.
+  // Whole numbers exactly (a seed of 13 digits or more, a timestamp, was rounded to 12: every
+  // value of 1733600000000..1733600000005 was 1733600000000); others from + i * step, not a
+  // running sum, and rounded to 12 digits: 0.1 + 0.2 prints as 0.3.
+  if (Number.isInteger(from) && Number.isInteger(step)) return Array.from({ length: count }, (_, i) => from + i * step);
   return Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
 }
 

@@ -22,6 +22,8 @@ export interface CoreTask {
   /** When it starts running: later than its wake-up while its idle core wakes. */
   from: Time;
   left: number;
+  /** Its work as given (cache refills added to `left` on the way are not in it). */
+  work: number;
   rate: number;
   core: number;
   group: CoreGroup | undefined;

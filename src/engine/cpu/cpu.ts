@@ -24,8 +24,12 @@ export interface Cpu {
    * that keeps a process on one core (perCore.ts); the others ignore it.
    */
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B, process?: OnCore): number;
-  /** Drops the task: its callback is never called. Nothing happens if it already ended. */
-  cancel(id: number): void;
+  /**
+   * Drops the task: its callback is never called. Returns the share of its work it had not
+   * done yet (0 to 1: 1 for a task still waiting for a core), 0 when it had already ended,
+   * so that what a cancelled task used can be told from what it was given.
+   */
+  cancel(id: number): number;
   /** Tasks on the host's cores or waiting for one now (a task group: its host's); fewer than `cores`: a core is idle. */
   runnable?(): number;
   /**

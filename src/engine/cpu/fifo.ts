@@ -14,6 +14,9 @@ export class FifoCpu implements Cpu {
    * are a stack threaded through it, as in the event queue.
    */
   private readonly running: unknown[] = [];
+  /** By slot, a running task's start and its work, for a cancel's share of it left. */
+  private readonly startedAt: Time[] = [];
+  private readonly works: Time[] = [];
   private freeHead = -1;
   /** Slots made so far (free or not). */
   private slotCount = 0;
@@ -50,13 +53,15 @@ export class FifoCpu implements Cpu {
     return id;
   }
 
-  cancel(id: number): void {
+  cancel(id: number): number {
     for (let slot = 0; slot < this.slotCount; slot++) {
       if (this.running[RUNNING * slot + 3] !== id) continue;
+      const work = this.works[slot];
+      const left = work > 0 ? Math.min(1, Math.max(0, 1 - (this.sim.now - this.startedAt[slot]) / work)) : 0;
       // Its end event still comes, finds the slot no longer holds it, and does nothing.
       this.free(slot);
       this.startNext();
-      return;
+      return left;
     }
     const slots = this.ring.length / TUPLE;
     for (let i = 0; i < this.waiting; i++) {
@@ -70,8 +75,9 @@ export class FifoCpu implements Cpu {
       const last = TUPLE * ((this.head + this.waiting - 1) % slots);
       for (let k = 0; k < TUPLE; k++) this.ring[last + k] = undefined;
       this.waiting--;
-      return;
+      return 1;
     }
+    return 0;
   }
 
   private start(work: Time, fn: Callback<any, any>, a: unknown, b: unknown, id: number): void {
@@ -85,6 +91,8 @@ export class FifoCpu implements Cpu {
     running[at + 1] = a;
     running[at + 2] = b;
     running[at + 3] = id;
+    this.startedAt[slot] = this.sim.now;
+    this.works[slot] = work;
     this.sim.schedule(work, this.end, slot, id);
   }
 

@@ -17,7 +17,7 @@ import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import type { Cpu } from './cpu.js';
-import { popTask, pushTask, type VirtualTask } from './taskHeap.js';
+import { popTask, pushTask, shareLeft, type VirtualTask } from './taskHeap.js';
 
 class Group {
   /** Runnable tasks, by finish in this group's virtual time (a heap). */
@@ -90,24 +90,27 @@ export class GroupedCpu implements Cpu {
       g.at = this.active.length;
       this.active.push(g);
     }
-    pushTask(g.tasks, { finish: g.virtual + work, seq: id, fn, a, b });
+    pushTask(g.tasks, { finish: g.virtual + work, work, seq: id, fn, a, b });
     this.shareOut();
     this.reschedule();
     return id;
   }
 
-  cancel(id: number): void {
+  cancel(id: number): number {
     for (const g of [this.solo, ...this.active]) {
-      const rest = g.tasks.filter((t) => t.seq !== id);
-      if (rest.length === g.tasks.length) continue;
+      const task = g.tasks.find((t) => t.seq === id);
+      if (task === undefined) continue;
+      const rest = g.tasks.filter((t) => t !== task);
       this.advance();
+      const left = shareLeft(task, g.virtual);
       g.tasks.length = 0;
       for (const t of rest) pushTask(g.tasks, t);
       if (g.tasks.length === 0 && g.shared) this.retire(g);
       this.shareOut();
       this.reschedule();
-      return;
+      return left;
     }
+    return 0;
   }
 
   /** Every group's clock, brought up to now at the rates since the last change. */

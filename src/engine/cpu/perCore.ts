@@ -138,7 +138,7 @@ export class PerCoreCpu implements Cpu {
     // Under EEVDF a process pays when a core switches to it (the pick), woken or preempted.
     if (process?.cacheRefill !== undefined && this.eevdf === undefined) work += this.refills.started(process, core, this.sim.now);
     const from = this.wakeups.startOn(core);
-    const task: CoreTask = { process, from, left: work, rate: 0, core, group: g, entity: undefined, seq: id, fn, a, b };
+    const task: CoreTask = { process, from, left: work, work, rate: 0, core, group: g, entity: undefined, seq: id, fn, a, b };
     this.queues.tasks.push(task);
     this.queues.onCore[core]++;
     if (g !== undefined) g.total++;
@@ -149,12 +149,14 @@ export class PerCoreCpu implements Cpu {
     return id;
   }
 
-  cancel(id: number): void {
+  cancel(id: number): number {
     const tasks = this.queues.tasks;
     const i = tasks.findIndex((t) => t.seq === id);
-    if (i < 0) return; // it has ended
+    if (i < 0) return 0; // it has ended
     this.advance();
-    const core = tasks[i].core;
+    const t = tasks[i];
+    const left = t.work > 0 ? Math.min(1, Math.max(0, t.left / t.work)) : 0;
+    const core = t.core;
     this.remove(tasks[i]);
     if (this.eevdf !== undefined) this.eevdf.killed(tasks[i]);
     tasks.splice(i, 1);
@@ -162,6 +164,7 @@ export class PerCoreCpu implements Cpu {
     this.shareOut();
     this.reschedule();
     this.idle.tell(core);
+    return left;
   }
 
   private remove(t: CoreTask): void {

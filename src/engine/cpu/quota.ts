@@ -16,7 +16,7 @@ import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import type { Cpu } from './cpu.js';
-import { popTask, pushTask, type VirtualTask } from './taskHeap.js';
+import { popTask, pushTask, shareLeft, type VirtualTask } from './taskHeap.js';
 
 export class QuotaCpu implements Cpu {
   private readonly tasks: VirtualTask[] = [];
@@ -62,19 +62,21 @@ export class QuotaCpu implements Cpu {
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     this.advance();
     const id = this.seq++;
-    pushTask(this.tasks, { finish: this.virtual + work, seq: id, fn, a, b });
+    pushTask(this.tasks, { finish: this.virtual + work, work, seq: id, fn, a, b });
     this.cpuUsed += work;
     this.reschedule();
     return id;
   }
 
-  cancel(id: number): void {
-    const rest = this.tasks.filter((t) => t.seq !== id);
-    if (rest.length === this.tasks.length) return;
+  cancel(id: number): number {
+    const task = this.tasks.find((t) => t.seq === id);
+    if (task === undefined) return 0;
+    const rest = this.tasks.filter((t) => t !== task);
     this.advance();
     this.tasks.length = 0;
     for (const t of rest) pushTask(this.tasks, t);
     this.reschedule();
+    return shareLeft(task, this.virtual);
   }
 
   /** Per-task speed: shared cores, or nothing while throttled. */

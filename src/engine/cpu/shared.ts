@@ -7,7 +7,7 @@ import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
 import type { Cpu } from './cpu.js';
-import { popTask, pushTask, type VirtualTask } from './taskHeap.js';
+import { popTask, pushTask, shareLeft, type VirtualTask } from './taskHeap.js';
 
 export class SharedCpu implements Cpu {
   private readonly tasks: VirtualTask[] = [];
@@ -46,19 +46,21 @@ export class SharedCpu implements Cpu {
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): number {
     this.advance();
     const id = this.seq++;
-    pushTask(this.tasks, { finish: this.virtual + work, seq: id, fn, a, b });
+    pushTask(this.tasks, { finish: this.virtual + work, work, seq: id, fn, a, b });
     this.reschedule();
     return id;
   }
 
-  cancel(id: number): void {
-    const rest = this.tasks.filter((t) => t.seq !== id);
-    if (rest.length === this.tasks.length) return; // it has ended
+  cancel(id: number): number {
+    const task = this.tasks.find((t) => t.seq === id);
+    if (task === undefined) return 0; // it has ended
+    const rest = this.tasks.filter((t) => t !== task);
     // The others speed up from now: account the work done so far at the old rate first.
     this.advance();
     this.tasks.length = 0;
     for (const t of rest) pushTask(this.tasks, t);
     this.reschedule();
+    return shareLeft(task, this.virtual);
   }
 
   private rate(): number {

@@ -61,14 +61,20 @@ export class CoreSpeeds {
   ) {
     const share = settings.slow.mean / (settings.slow.mean + settings.fast.mean);
     this.fastSpeed = 1 / (1 - share + share / settings.slowdown);
-    const runIn = RUN_IN_CYCLES * (settings.slow.mean + settings.fast.mean);
+    const cycle = settings.slow.mean + settings.fast.mean;
+    const runIn = RUN_IN_CYCLES * cycle;
     this.slow = [];
     this.nextSwitch = [];
     for (let i = 0; i < cores; i++) {
       // Spells from well before the start, so that the state and the spell in progress at
-      // 0 are as likely as in the long run (a fresh spell at 0 would be a full one).
+      // 0 are as likely as in the long run (a fresh spell at 0 would be a full one). Each
+      // core's run-in starts at a moment of its own within a cycle: spells of one length
+      // (a constant "slow" and "fast") would otherwise keep every core on one grid of
+      // switches from the same start, in step or in opposition, so that two cores with
+      // spells of equal length were slow one at a time throughout and the mean of their
+      // speeds never moved.
       let slow = this.uniform() < share;
-      let t = -runIn + this.draw(slow);
+      let t = -runIn - this.uniform() * cycle + this.draw(slow);
       while (t <= 0) {
         slow = !slow;
         t += this.draw(slow);
@@ -170,8 +176,9 @@ export class SlowSpellsCpu implements Cpu {
     return this.inner.run(work > 0 ? Math.round(work * this.speeds.factor()) : work, fn, a, b, process);
   }
 
-  cancel(id: number): void {
-    this.inner.cancel(id);
+  cancel(id: number): number {
+    // A share of the work as priced is the same share of the work as stated.
+    return this.inner.cancel(id);
   }
 
   /** The same speeds around another view of the same cores (a task group of `inner`). */

@@ -6,6 +6,8 @@ import type { Callback } from '../eventQueue.js';
 export interface VirtualTask {
   /** The virtual time at which its work is done. */
   finish: number;
+  /** Its work, as given (a cancelled task's share left is (finish - virtual now) / work). */
+  work: number;
   /** Start order, which breaks ties; also the task's id. */
   seq: number;
   fn: Callback<any, any>;
@@ -45,4 +47,9 @@ export function popTask(h: VirtualTask[]): VirtualTask {
     h[i] = last;
   }
   return top;
+}
+
+/** The share of `t`'s work not done by the virtual time `virtual` (0 to 1). */
+export function shareLeft(t: VirtualTask, virtual: number): number {
+  return t.work > 0 ? Math.min(1, Math.max(0, (t.finish - virtual) / t.work)) : 0;
 }

@@ -69,6 +69,10 @@ export class ConnectionPool implements WakesOnLoop {
       this.opening++;
       if (this.open > this.peakOpen) this.peakOpen = this.open;
       this.server.open(req, clientCpu, opened, new Opening(this, done, a));
+    } else if (this.settings.timeout === 0) {
+      // pool_timeout=0: Queue.get(True, 0) finds the queue empty and raises Empty at once
+      // (its deadline has passed before it waits), and _do_get raises TimeoutError.
+      this.waiting.giveUpAtOnce(done, a);
     } else {
       waitOffLoop(req);
       this.waiting.wait(req, done, a);
@@ -96,10 +100,13 @@ export class ConnectionPool implements WakesOnLoop {
   /**
    * Whether a checkout now returns at once, without IO: an idle connection is queued and
    * no ping goes before it (Queue.get finds one, and an uncontended gevent lock does not
-   * switch), so the greenlet goes on with its handler without giving its loop up.
+   * switch), or none can be had and pool_timeout 0 raises at once, so the greenlet goes on
+   * with its handler (or its exception) without giving its loop up.
    */
   get checkoutAtOnce(): boolean {
-    return this.idle > 0 && this.settings.pingCpu === undefined;
+    if (this.idle > 0) return this.settings.pingCpu === undefined;
+    // With pool_timeout 0 a checkout that can open nothing raises at once, without IO.
+    return this.settings.timeout === 0 && this.open >= this.settings.size + this.settings.maxOverflow;
   }
 
   /** Hands an idle connection to `req` (after a ping, with pool_pre_ping). */

@@ -177,6 +177,10 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     this.cancelled++;
   }
 
+  cpuNotDone(cpu: Time): void {
+    this.backendCpuUsed -= cpu;
+  }
+
   /** Queries done with their CPU, for reuse. */
   private readonly spareQueries: Query[] = [];
 

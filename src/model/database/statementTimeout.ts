@@ -24,6 +24,8 @@ export interface TimedBackend {
   queryEnded(): void;
   /** A query was cancelled. */
   queryCancelled(): void;
+  /** Of the CPU its query was given (and counted), `cpu` was never done: the query was cancelled first. */
+  cpuNotDone(cpu: Time): void;
 }
 
 /** One statement under statement_timeout; not reused (its timer may fire after it ended). */
@@ -33,6 +35,8 @@ class TimedQuery {
   constructor(
     readonly backend: TimedBackend,
     readonly cpu: Cpu,
+    /** Its CPU as given. */
+    readonly work: Time,
     readonly wait: Time,
     readonly done: DbDone<any>,
     readonly a: unknown,
@@ -41,7 +45,7 @@ class TimedQuery {
 
 /** Runs a query of `cpu` then `wait` on `cores`, cancelled `limit` after it starts if it has not ended by then. */
 export function runTimedQuery<A>(backend: TimedBackend, cores: Cpu, limit: Time, cpu: Time, wait: Time, done: DbDone<A>, a: A): void {
-  const q = new TimedQuery(backend, cores, wait, done, a);
+  const q = new TimedQuery(backend, cores, cpu, wait, done, a);
   backend.sim.schedule(limit, timedOut, q);
   if (cpu > 0) q.task = cores.run(cpu, cpuDone, q);
   else backend.sim.schedule(wait, waitDone, q);
@@ -63,9 +67,9 @@ function waitDone(q: TimedQuery): void {
 function timedOut(q: TimedQuery): void {
   if (q.over) return;
   q.over = true;
-  // Cancelled mid-CPU: the core goes to others. (The report's backend CPU still counts the
-  // query's whole CPU: the cores do not say how much of a cancelled task ran.)
-  if (q.task !== 0) q.cpu.cancel(q.task);
+  // Cancelled mid-CPU: the core goes to others, and the report's backend CPU counts only
+  // the part of the query's CPU that ran (it counted the whole when the query started).
+  if (q.task !== 0) q.backend.cpuNotDone(Math.round(q.work * q.cpu.cancel(q.task)));
   q.task = 0;
   q.backend.queryEnded();
   q.backend.queryCancelled();

@@ -42,6 +42,12 @@ export class WaitQueue {
     if (this.timeout > 0) this.sim.schedule(this.timeout, giveUp, this, req);
   }
 
+  /** A request that would wait with a timeout of 0 (SQLAlchemy's pool_timeout=0): it gives up at once, counted as timed out. */
+  giveUpAtOnce<A>(done: DbDone<A>, a: A): void {
+    this.timeouts++;
+    done(a, this.timeoutError);
+  }
+
   /** Takes the oldest waiter still alive out of the queue without answering it (undefined: none waits). */
   take(): Waiter | undefined {
     for (;;) {

@@ -44,6 +44,10 @@ describe('parseHeyCommand', () => {
     ['$ ab -n 10 http://x', /expected a hey command line/],
     ['$ hey -z 10 http://x', /-z 10: expected a Go duration such as 10s/],
     ['$ hey -q fast http://x', /-q fast: expected requests per second/],
+    // Hardening 6: hey's flag parsing refuses 1e400 (out of range); it was read as an infinite rate.
+    ['$ hey -q 1e400 http://x', /-q 1e400: expected requests per second, a finite number \(0 for no limit\)/],
+    ['$ hey -q Infinity http://x', /-q Infinity: expected requests per second, a finite number/],
+    ['$ hey -q= http://x', /-q : expected requests per second, a finite number/],
     ['$ hey -n ten http://x', /-n ten: expected a positive integer/],
     ['$ hey -t 1.5 http://x', /-t 1\.5: expected whole seconds/],
     ['$ hey -frobnicate http://x', /unknown hey flag -frobnicate/],

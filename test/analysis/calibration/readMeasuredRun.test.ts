@@ -196,11 +196,33 @@ describe('locust: the Aggregated figures; failures are statuses >= 400 and error
     expect(r.report.latency).toMatchObject({ p50: 0.011, p75: 0.016, p90: 0.021, p95: 0.026, p99: 0.035 });
   });
 
+  it('refuses a percentile that is not a number, as its other columns (an edited file)', () => {
+    // Its Aggregated line's "50%" read as NaN, and sim compare printed "p50 NaN".
+    const lines = text('locust/u10-t3s_stats.csv').split('\n');
+    const header = lines[0].split(',');
+    const at = lines.findIndex((l) => l.startsWith('Aggregated,') || l.startsWith(',Aggregated,') || l.includes(',Aggregated,'));
+    const cells = lines[at].split(',');
+    cells[header.indexOf('50%')] = 'abc';
+    lines[at] = cells.join(',');
+    expect(() => readMeasuredRun(lines.join('\n'), 'l.csv')).toThrow(
+      new RegExp(`^l\\.csv:${at + 1}: .*expected a number in the "50%" column`),
+    );
+  });
+
   it('reads --json, with percentiles from its histogram as locust computes them', () => {
     const r = read('locust/u10-t3s.json');
     expect(r.report.responses).toBe(636);
     expect(r.report.statusCodes).toEqual({ '2xx/3xx': 589, failed: 47 });
     expect(r.report.latency.p50).toBe(0.01);
+  });
+
+  it('refuses a --json histogram keyed by anything but milliseconds (an edited file)', () => {
+    // Its key "abc" was counted as NaN milliseconds, in the percentiles' histogram.
+    const value = JSON.parse(text('locust/u10-t3s.json'));
+    value[0].response_times.abc = 3;
+    expect(() => readMeasuredRun(JSON.stringify(value), 'l.json')).toThrow(
+      /^l\.json: \[0\]\.response_times: expected milliseconds as its keys, got "abc"/,
+    );
   });
 
   it('takes the users from a "$ locust -u N" line', () => {

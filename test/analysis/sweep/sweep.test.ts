@@ -9,6 +9,8 @@ import { parseJson, validateScenario } from '../../../src/scenario/load.js';
 import { readFileSync } from 'node:fs';
 import { simulate } from '../../../src/model/system.js';
 import { summarize } from '../../../src/report/summary.js';
+import { sweepText } from '../../../src/analysis/sweep/sweepText.js';
+import { plan } from '../../../src/analysis/plan/plan.js';
 
 // Counts the scenarios a sweep makes, each one validated (and once held until its point finished).
 const made = vi.hoisted(() => vi.fn());
@@ -100,6 +102,25 @@ describe('sim sweep', () => {
     const points = JSON.parse(one).points;
     expect(points).toHaveLength(6);
     for (const p of points) expect(p.requestsPerSec.ci95[1]).toBeGreaterThan(p.requestsPerSec.ci95[0]);
+  });
+
+  // Hardening 6: a point stopped at a budget read as a finished one (290 of 1000 requests,
+  // Requests/sec and p99 of those), and sim plan could take it as meeting its targets.
+  it('marks a point whose runs stopped at a budget, says so under the table, and a plan does not take it', async () => {
+    const raw = { ...noisy, limits: { maxSimTime: 0.2 } };
+    const out = await runSweep(definition(raw, ['client.requests=20,600'], 2), { jobs: 1 });
+    expect(out.points.map((p) => p.partial)).toEqual([undefined, 2]);
+    expect(sweepText(out)).toContain(
+      'PARTIAL: 1 of 2 points stopped at a budget before every request ended, their figures of the requests that did (raise limits.maxEvents or limits.maxSimTime with --set, or send fewer requests): client.requests=600 (2 of 2 runs)',
+    );
+    const points = out.points.map((result) => ({
+      result,
+      scenario: validateScenario({ ...raw, client: { ...raw.client, requests: result.values['client.requests'] } }, 't'),
+    }));
+    const p = plan(out.sweep, points, { requestsPerSec: 1, p99: 10, maxErrors: 1000 });
+    expect(p.candidates.find((c) => c.point.values['client.requests'] === 600)!.misses).toContain(
+      'stopped at a budget before every request ended (limits.maxEvents, limits.maxSimTime)',
+    );
   });
 
   it('runs replication 0 with the base seed, so a point without replications is sim run', async () => {

@@ -15,6 +15,12 @@ describe('--vary expressions', () => {
     expect(parseVary('server.workers=1..4').values).toEqual([1, 2, 3, 4]);
   });
 
+  // Hardening 6: rounded to 12 digits, every seed of a timestamp's range was the first.
+  it('a range of whole numbers is exact however many digits they have', () => {
+    expect(parseVary('seed=1733600000000..1733600000003').values).toEqual([1733600000000, 1733600000001, 1733600000002, 1733600000003]);
+    expect(parseVary('seed=9007199254740989..9007199254740991').values).toEqual([9007199254740989, 9007199254740990, 9007199254740991]);
+  });
+
   it('a decimal step keeps its last value and prints without rounding noise', () => {
     expect(parseVary('server.keepalive=0.1..0.5:0.1').values).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
   });

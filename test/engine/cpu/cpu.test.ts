@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../../../src/engine/cpu/cpu.js';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
+import { GroupedCpu } from '../../../src/engine/cpu/grouped.js';
+import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
+import { QuotaCpu } from '../../../src/engine/cpu/quota.js';
 import { SharedCpu } from '../../../src/engine/cpu/shared.js';
+import { Constant } from '../../../src/engine/distributions.js';
+import { CoreSpeeds, SlowSpellsCpu } from '../../../src/engine/cpu/slowSpells.js';
 import { Simulation } from '../../../src/engine/simulation.js';
 
 /** Starts tasks [name, start, work], cancels [name, at], and returns when each ended. */
@@ -172,3 +177,46 @@ describe('shared cores (processor sharing)', () => {
     expect(Math.abs(shared - fifo)).toBeLessThanOrEqual(2); // whole-microsecond rounding
   });
 });
+
+describe('a cancelled task, on every discipline', () => {
+  // What a cancel answers: the share of the task's work it had not done, so that what it
+  // used can be told from what it was given (a query cancelled by statement_timeout).
+  const disciplines: [string, (sim: Simulation) => Cpu][] = [
+    ['FIFO', (sim) => new FifoCpu(sim, 1)],
+    ['processor sharing', (sim) => new SharedCpu(sim, 1)],
+    ['task groups', (sim) => new GroupedCpu(sim, 1)],
+    ['a CPU quota', (sim) => new QuotaCpu(sim, 1, 1_000_000, 1_000_000)],
+    ['per-core run queues', (sim) => new PerCoreCpu(sim, 1)],
+    ['EEVDF', (sim) => new PerCoreCpu(sim, 1, undefined, true)],
+    ['slow spells (one speed)', (sim) => new SlowSpellsCpu(new SharedCpu(sim, 1), slowSpellsOfOneSpeed(sim))],
+  ];
+  for (const [name, make] of disciplines) {
+    it(`says how much of its work it had left: ${name}`, () => {
+      // a alone on the core from 0, cancelled at 40 of its 100: 60 % left. b, given 0 and
+      // cancelled after it ended, has none; c, cancelled before it started (at once), all.
+      const sim = new Simulation();
+      const cpu = make(sim);
+      const left: Record<string, number> = {};
+      sim.schedule(
+        0,
+        () => {
+          const a = cpu.run(100, () => undefined, undefined);
+          const b = cpu.run(0, () => undefined, undefined);
+          sim.schedule(40, () => (left.a = cpu.cancel(a)), undefined);
+          sim.schedule(50, () => (left.b = cpu.cancel(b)), undefined);
+        },
+        undefined,
+      );
+      sim.schedule(60, () => (left.c = cpu.cancel(cpu.run(100, () => undefined, undefined))), undefined);
+      sim.run();
+      expect(left.a).toBeCloseTo(0.6, 6);
+      expect(left.b).toBe(0);
+      expect(left.c).toBeCloseTo(1, 6);
+    });
+  }
+});
+
+/** Spells that never slow a core (slowdown 1): the host's speed stays 1. */
+function slowSpellsOfOneSpeed(sim: Simulation): CoreSpeeds {
+  return new CoreSpeeds(sim, 1, { slowdown: 1, slow: new Constant(1000), fast: new Constant(1000) }, () => 0.5);
+}

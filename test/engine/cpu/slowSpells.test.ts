@@ -13,10 +13,19 @@ import { Simulation } from '../../../src/engine/simulation.js';
 // speed is 0.875 of a fast core's, so a fast core prices work at 0.875 and a slow one 1.75.
 const SPELLS = { slowdown: 2, slow: new Constant(100), fast: new Constant(300) };
 
-/** Ends of pieces of `work` given at each time, on `cores` cores at SPELLS' speeds (uniform draws 0.5: every core starts its run-in fast). */
+/**
+ * Each core's draws (its first spell's, then where in a cycle its run-in starts): 0.5, fast,
+ * and 0, at the start of a cycle. Every core so drawn starts its run-in fast at -20,000.
+ */
+function fastFromCycleStart(): () => number {
+  let n = 0;
+  return () => (n++ % 2 === 0 ? 0.5 : 0);
+}
+
+/** Ends of pieces of `work` given at each time, on `cores` cores at SPELLS' speeds (fastFromCycleStart's draws). */
 function ends(cores: number, given: [string, number, number][]): Record<string, number> {
   const sim = new Simulation();
-  const cpu = new SlowSpellsCpu(new SharedCpu(sim, cores), new CoreSpeeds(sim, cores, SPELLS, () => 0.5));
+  const cpu = new SlowSpellsCpu(new SharedCpu(sim, cores), new CoreSpeeds(sim, cores, SPELLS, fastFromCycleStart()));
   const out: Record<string, number> = {};
   for (const [name, at, work] of given) sim.schedule(at, () => cpu.run(work, () => (out[name] = sim.now), undefined), undefined);
   sim.run();
@@ -43,6 +52,26 @@ describe('a host whose cores switch between a fast and a slow speed (machine.slo
     // Two cores with the same draws switch together: at 350 both are slow, x1.75. A piece
     // given then has a core to itself: 350 + 175 -> 525.
     expect(ends(2, [['b', 350, 100]])).toEqual({ b: 525 });
+  });
+
+  it('start each core at a moment of its own within a cycle, so that spells of one length do not keep the cores in step', () => {
+    // Two cores, slow and fast 10 ms each, at a tenth of the speed. From one start every
+    // core would switch on one grid, in step (both slow, then both fast) or in opposition
+    // (one slow throughout, the price x1 for ever: the setting would do nothing). With a
+    // moment of its own, each seed's cores are apart by a fraction of a cycle: looked at
+    // every 100 µs for 100 ms, the price moves and all three counts of slow cores come
+    // (in opposition but for less than 100 µs, a seed in a hundred would miss one).
+    const spells = { slowdown: 10, slow: new Constant(10_000), fast: new Constant(10_000) };
+    let moved = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const sim = new Simulation();
+      const speeds = new CoreSpeeds(sim, 2, spells, new RandomStreams(seed).stream('machine.slowSpells'));
+      const counts = new Set<number>();
+      for (let t = 0; t < 100_000; t += 100) sim.schedule(t, () => counts.add(speeds.slowCores()), undefined);
+      sim.run();
+      if (counts.size === 3) moved++;
+    }
+    expect(moved).toBeGreaterThanOrEqual(19);
   });
 
   it('average the stated speed over a long run, whatever the spells', () => {
@@ -77,7 +106,7 @@ describe('a host whose cores switch between a fast and a slow speed (machine.slo
 
   it('give a task group of the host the host’s speeds, not a second set of its own', () => {
     const sim = new Simulation();
-    const host = new SlowSpellsCpu(new SharedCpu(sim, 1), new CoreSpeeds(sim, 1, SPELLS, () => 0.5));
+    const host = new SlowSpellsCpu(new SharedCpu(sim, 1), new CoreSpeeds(sim, 1, SPELLS, fastFromCycleStart()));
     const group = host.around(new SharedCpu(sim, 1));
     expect(group.speeds).toBe(host.speeds);
   });
@@ -85,7 +114,7 @@ describe('a host whose cores switch between a fast and a slow speed (machine.slo
   it("count the slow share of the cores' time so far", () => {
     // One core, fast 0-300, slow 300-400: at 350, 50 of 350 µs; at 400, 100 of 400.
     const sim = new Simulation();
-    const speeds = new CoreSpeeds(sim, 1, SPELLS, () => 0.5);
+    const speeds = new CoreSpeeds(sim, 1, SPELLS, fastFromCycleStart());
     const seen: number[] = [];
     sim.schedule(350, () => seen.push(speeds.slowShare()), undefined);
     sim.schedule(400, () => seen.push(speeds.slowShare()), undefined);
@@ -106,7 +135,7 @@ describe('a host whose cores switch between a fast and a slow speed (machine.slo
     const sim = new Simulation();
     const switches = new SideSteps(sim);
     switches.limit = 10;
-    const speeds = new CoreSpeeds(sim, 1, SPELLS, () => 0.5, switches);
+    const speeds = new CoreSpeeds(sim, 1, SPELLS, fastFromCycleStart(), switches);
     const cpu = new SlowSpellsCpu(new SharedCpu(sim, 1), speeds);
     const given: number[] = [];
     for (const at of [10, 10_000_000, 20_000_000]) sim.schedule(at, () => cpu.run(100, () => given.push(sim.now), undefined), undefined);

@@ -286,4 +286,17 @@ describe('the report', () => {
       'each worker has its own pool: 4 workers x (pool_size 20 + max_overflow 10) = 120 connections can exceed max_connections (100)',
     ]);
   });
+
+  it("warns so of asyncpg's pools too, each up to its max_size", () => {
+    const uvicorn = (workers: number) =>
+      run({
+        server: { workerClass: 'uvicorn.workers.UvicornWorker', workers },
+        app: { driver: 'asyncpg', steps: pgSleep(0.01), asyncpgPool: { minSize: 1, maxSize: 30 } },
+        database: { maxConnections: 100 },
+      }).summary.simulation.warnings;
+    expect(uvicorn(3)).not.toContainEqual(expect.stringMatching(/^each worker has its own pool/));
+    expect(uvicorn(4)).toContain(
+      'each worker has its own pool: 4 workers x max_size 30 = 120 connections can exceed max_connections (100)',
+    );
+  });
 });

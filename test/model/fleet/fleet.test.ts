@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findViolations } from '../../../src/check/invariants.js';
 import { simulate } from '../../../src/model/system.js';
+import { heyText } from '../../../src/report/heyText.js';
 import { summarize } from '../../../src/report/summary.js';
 import { validateScenario } from '../../../src/scenario/load.js';
 import { connectionBudget } from '../../../src/scenario/resolveFleet.js';
@@ -251,6 +252,20 @@ describe('groups of instances', () => {
       ['canary', 4, 100],
     ]);
     expect(sum.simulation.server.servedByWorker).toHaveLength(2 + 2 + 4);
+  });
+
+  // Hardening 6: the Pool: line gave the largest group's, 5 + 0, as every worker's.
+  it("gives each group's pool where they differ, the largest's as size and maxOverflow", () => {
+    const sum = summarize(simulate(s, { timeSeries: false }), 'groups', 1);
+    expect(sum.simulation.database!.pool).toMatchObject({
+      size: 5,
+      maxOverflow: 0,
+      groups: [
+        { name: 'web', size: 5, maxOverflow: 0 },
+        { name: 'canary', size: 2, maxOverflow: 1 },
+      ],
+    });
+    expect(heyText(sum)).toMatch(/ {2}Pool:\t\tper worker by group web 5 \+ 0 overflow, canary 2 \+ 1 overflow, peak \d+, 0 timed out/);
   });
 
   it('refuses a fleet.instances that is not the groups together, and autoscaling with groups', () => {

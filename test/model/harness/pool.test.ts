@@ -84,7 +84,7 @@ describe('a connection pool, alone', () => {
     // 500 request 3 runs, finds the queue empty and waits again. At 600 4's check-in wakes
     // it, the loop is free, and 3 gets that connection.
     const loop = new Resource(1);
-    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 0 }, loop);
+    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 1_000_000 }, loop);
     h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
     h.at(0, () => [1, 2, 3].forEach(checkout));
     h.at(200, () => pool.checkin(request(0)));
@@ -104,14 +104,24 @@ describe('a connection pool, alone', () => {
     // the oldest sleeper, 4, ahead of 5 (woken at 300 and finding nothing at 500, 4 would
     // have waited again behind 5).
     const loop = new Resource(1);
-    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 0 }, loop);
+    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 1, timeout: 1_000_000 }, loop);
     h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
     h.at(0, () => [1, 2, 3, 4, 5].forEach(checkout));
     h.at(200, () => pool.checkin(request(0)));
     h.at(300, () => pool.checkin(request(0)));
     h.at(600, () => loop.release());
     h.at(750, () => pool.checkin(request(0)));
-    expect(h.run()).toEqual(['0 server open 1', '0 server open 2', '100 got 1', '100 got 2', '300 server close', '500 got 3', '750 got 4']);
+    // 5, never served, gives up at its pool_timeout (1 s).
+    expect(h.run()).toEqual([
+      '0 server open 1',
+      '0 server open 2',
+      '100 got 1',
+      '100 got 2',
+      '300 server close',
+      '500 got 3',
+      '750 got 4',
+      '1000000 5 sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 1 reached, connection timed out, timeout 1.00 (Background on this error at: https://sqlalche.me/e/14/3o7r)',
+    ]);
   });
 
   it("under gevent, a woken waiter runs as a callback: before the IO its worker's next poll finds", () => {
@@ -120,7 +130,7 @@ describe('a connection pool, alone', () => {
     // request's IO becomes ready (it checks out when it runs). At 500 the callback runs
     // first: 2 takes the connection; the newcomer, run after it, waits.
     const loop = new HubLoop('loop');
-    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 0, timeout: 0 }, loop);
+    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 0, timeout: 1_000_000 }, loop);
     h.at(0, () => loop.acquire(() => h.at(500, () => loop.release()), undefined));
     h.at(0, () => [1, 2].forEach(checkout));
     h.at(200, () => pool.checkin(request(0)));
@@ -150,6 +160,20 @@ describe('a connection pool, alone', () => {
       '1500 2 sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 0.00 (Background on this error at: https://sqlalche.me/e/14/3o7r)',
     ]);
     expect(pool.timeouts).toBe(1);
+  });
+
+  it('with pool_timeout 0, raises at once when it finds no connection and can open none, as SQLAlchemy does (it never waits)', () => {
+    // pool_size 1, no overflow: 1 opens the connection; 2 and 3 find none and may open none:
+    // Queue.get(True, 0) raises Empty at once. At 200 1 returns it, and 4 takes it.
+    const { h, pool, checkout } = setup({ size: 1, maxOverflow: 0, timeout: 0 });
+    h.at(0, () => [1, 2].forEach(checkout));
+    h.at(50, () => checkout(3));
+    h.at(200, () => pool.checkin(request(0)));
+    h.at(300, () => checkout(4));
+    const error =
+      'sqlalchemy.exc.TimeoutError: QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 0.00 (Background on this error at: https://sqlalche.me/e/14/3o7r)';
+    expect(h.run()).toEqual(['0 server open 1', `0 2 ${error}`, `50 3 ${error}`, '100 got 1', '300 got 4']);
+    expect(pool.timeouts).toBe(2);
   });
 
   it('gives up on a checkout after pool_timeout', () => {

@@ -42,4 +42,14 @@ describe('statement_timeout', () => {
     h.at(150, () => query(3, 100, 0));
     expect(h.run()).toEqual(['400 result 1', `500 2 ${STATEMENT_TIMEOUT}`, '600 result 3']);
   });
+
+  it("counts a cancelled query's CPU as far as it ran, not the whole it was given", () => {
+    // One core: 1 is cancelled at 500 with 500 of its 10,000 µs of CPU done; 2 runs its 300
+    // after. The backends used 800 µs, not 10,300.
+    const { h, pg, query } = setup(1);
+    h.at(0, () => query(1, 10_000, 0));
+    h.at(600, () => query(2, 300, 0));
+    expect(h.run()).toEqual([`500 1 ${STATEMENT_TIMEOUT}`, '900 result 2']);
+    expect(pg.backendCpuUsed).toBe(800);
+  });
 });

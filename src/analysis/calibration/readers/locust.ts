@@ -43,7 +43,7 @@ export function parseLocustCsv(text: string, source: string, firstLine = 1): Mea
   for (const p of HEY_PERCENTILES) {
     const i = header.indexOf(`${p}%`);
     // "N/A" when no request was made.
-    if (i >= 0 && cells[i] !== 'N/A') percentiles[p] = Number(cells[i]) / 1000;
+    if (i >= 0 && cells[i] !== 'N/A') percentiles[p] = num(`${p}%`) / 1000;
   }
   return locustRun(source, 'locust-csv', {
     requests,
@@ -87,8 +87,14 @@ export function parseLocustJson(value: unknown[], source: string): MeasuredRun {
       start = Math.min(start, amount(e.start_time, `[${i}].start_time`, source));
       last = Math.max(last, amount(e.last_request_timestamp, `[${i}].last_request_timestamp`, source));
     }
-    for (const [ms, c] of Object.entries(object(e.response_times, `[${i}].response_times`, source))) {
-      histogram.set(Number(ms), (histogram.get(Number(ms)) ?? 0) + count(c, `[${i}].response_times["${ms}"]`, source));
+    for (const [key, c] of Object.entries(object(e.response_times, `[${i}].response_times`, source))) {
+      // Keys are the rounded milliseconds locust counts each response under.
+      const ms = key.trim() === '' ? Number.NaN : Number(key);
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new UserError(
+          `${source}: [${i}].response_times: expected milliseconds as its keys, got ${JSON.stringify(abbreviateKey(key))}`,
+        );
+      histogram.set(ms, (histogram.get(ms) ?? 0) + count(c, `[${i}].response_times["${key}"]`, source));
     }
   });
   // Like locust's Aggregated line: requests over the time from the first start to the last request.
@@ -124,4 +130,9 @@ function locustRun(source: string, tool: 'locust-csv' | 'locust-json', f: PassFa
   // locust's users are a closed loop with their own wait_time between requests; its
   // statistics do not say how many users ran (give the "$ locust -u N ..." line).
   return passFailRun(source, tool, { keepAlive: true }, f);
+}
+
+/** A key as a message quotes it: at most 40 characters. */
+function abbreviateKey(key: string): string {
+  return key.length > 40 ? `${key.slice(0, 40)}...` : key;
 }
