@@ -30,9 +30,11 @@ export function heyText(s: RunSummary): string {
   out.push('');
   out.push('Summary:');
   out.push(`  Total:\t${f4(s.summary.total)} secs`);
-  out.push(`  Slowest:\t${f4(s.summary.slowest)} secs`);
-  out.push(`  Fastest:\t${f4(s.summary.fastest)} secs`);
-  out.push(`  Average:\t${f4(s.summary.average)} secs`);
+  // With no response hey never sets its fastest and slowest (0), and its average is 0/0,
+  // which Go's %4.4f prints as " NaN".
+  out.push(`  Slowest:\t${s.summary.slowest === null ? '0.0000' : f4(s.summary.slowest)} secs`);
+  out.push(`  Fastest:\t${s.summary.fastest === null ? '0.0000' : f4(s.summary.fastest)} secs`);
+  out.push(`  Average:\t${s.summary.average === null ? ' NaN' : f4(s.summary.average)} secs`);
   out.push(`  Requests/sec:\t${f4(s.summary.requestsPerSec)}`);
   out.push('');
   if (s.histogram.length > 0) {
