@@ -78,7 +78,7 @@ export function accessLogFit(args: AccessLogArgs, io: Io): void {
         `${JSON.stringify({ accessLog: path, timeUnit: log.timeUnit, skippedLines: log.skipped, ...fit, maxSimTime, out: out ?? null }, null, 2)}\n`,
       () =>
         printable(
-          accessLogText(path, log.timeUnit, fit, maxSimTime) +
+          accessLogText(path, log.timeUnit, fit, maxSimTime, log.skipped) +
             (out !== undefined ? `Wrote the scenario to ${out}\n` : 'Not written: give --out FILE to save the scenario.\n'),
           Number.POSITIVE_INFINITY,
         ),
@@ -92,11 +92,16 @@ function limitOf(scenario: unknown, key: string): unknown {
 }
 
 /** `maxSimTime`: the budget the scenario carries for the log's span (logTimeBudget), if it does. */
-export function accessLogText(path: string, unit: string, fit: AccessLogFit, maxSimTime: number | null = null): string {
+export function accessLogText(path: string, unit: string, fit: AccessLogFit, maxSimTime: number | null = null, skipped = 0): string {
   const a = fit.arrivals;
   const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
   const lines = [
     `${path}: ${a.requests} requests over ${a.span.toFixed(1)} s, times in ${unit}`,
+    ...(skipped === 0
+      ? []
+      : [
+          `  left out: ${skipped} line${skipped === 1 ? '' : 's'} no application served (gunicorn's error log; nginx's 400s and 408s to bytes that were no request line)`,
+        ]),
     `  arrivals: ${a.meanRate.toFixed(2)}/s on average, open loop, Poisson at each ${a.interval} s interval's rate (${a.rates.length} steps, ${Math.min(...a.rates)} to ${Math.max(...a.rates)}/s)`,
     `  burstiness: ${a.dispersion} (variance / mean of the arrivals per second; 1 for Poisson at a steady rate${a.dispersion > 1.5 ? ': burstier than that' : ''})`,
     ...(maxSimTime === null

@@ -33,7 +33,10 @@ export interface AccessLog {
   entries: AccessEntry[];
   /** The unit of the time field: %(L)s or $request_time (seconds), %(D)s (microseconds). */
   timeUnit: 'seconds' | 'microseconds';
-  /** Lines of gunicorn's error log among the access lines, left out. */
+  /**
+   * Lines left out: gunicorn's error log among the access lines, and nginx's 400s and 408s to
+   * bytes that were no request line.
+   */
   skipped: number;
 }
 
@@ -108,8 +111,16 @@ export function parseAccessLog(text: string, source: string): AccessLog {
         `${where}: a request time of ${field} ${lineUnit} (${(duration / 86_400).toPrecision(3)} days): expected at most ${MAX_LOG_SPAN / 86_400} days, as long as a log may span`,
       );
     const request = REQUEST.exec(m[11].replace(/\\"/g, '"'));
-    if (!request)
+    if (!request) {
+      // nginx answers bytes that are no request line (a TLS handshake on the plain port, a
+      // scanner, a connection that sent nothing: "") with 400, or 408 when nothing came in
+      // time, and logs them; no application saw them, so they are no load on it.
+      if (m[12] === '400' || m[12] === '408') {
+        skipped++;
+        return;
+      }
       throw new UserError(`${where}: expected a request such as "GET /path HTTP/1.1", got ${JSON.stringify(abbreviate(m[11]))}`);
+    }
     // The logged second is when the response ended, truncated: its middle, less the duration.
     entries.push({ arrival: logged + 0.5 - duration, method: request[1], route: route(request[2]), status: Number(m[12]), duration });
     lineOf.push(i + 1);

@@ -195,6 +195,19 @@ describe('parseAccessLog refuses what it cannot read, naming the line', () => {
     const log = parseAccessLog(`[2026-12-02 06:37:49 +0000] [12] [INFO] Booting worker with pid: 12\n${gunicornText}`, 'x.log');
     expect(log.skipped).toBe(1);
   });
+
+  it("skips nginx's 400s and 408s to bytes that were no request line (no application saw them), and refuses any other", () => {
+    const line = (request: string, status: number) =>
+      `203.0.113.9 - - [02/Dec/2026:06:37:50 +0000] "${request}" ${status} 157 "-" "-" 0.001\n`;
+    // A TLS handshake on the plain port, as nginx escapes its bytes; a connection that sent nothing.
+    const junk = line('\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xFC\\x03\\x03', 400) + line('', 400) + line('', 408);
+    const log = parseAccessLog(junk + gunicornText, 'x.log');
+    expect(log.skipped).toBe(3);
+    expect(log.entries).toHaveLength(gunicornText.trim().split('\n').length);
+    expect(() => parseAccessLog(line('\\x16\\x03\\x01', 200) + gunicornText, 'x.log')).toThrow(
+      /^x\.log:1: expected a request such as "GET \/path HTTP\/1\.1", got /,
+    );
+  });
 });
 
 describe("a log longer than half an hour: the scenario carries a simulated-time budget for the log's span", () => {
