@@ -14,6 +14,8 @@
 // 2. The backends' answers: an exponential wait of each query (app.steps.1.time), and the
 //    kernel's scheduling as measure.sh measured it on one machine (per-core run queues,
 //    EEVDF with next-buddy, its wake-up latency: measured-linux-2core-amd1206k.json).
+// Each row also gives how long the worker's pieces of CPU waited for a core, beside which
+// pool_sched.sh measures the real processes' waits from their wake-ups.
 // Node only (npm run build first).
 //
 //   node calibration/pool_churn_model.mjs [threads ...]   (default: 8 20)
@@ -172,8 +174,30 @@ function churn(more) {
   for (const o of [...SHAPE, ...more]) applyOverride(raw, o);
   const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
   sim = system.sim;
+  // Each of the worker's pieces of CPU: how long it waited for a core beyond its work
+  // (pool_sched.sh measures the real processes' waits from their wake-ups).
+  const waits = [];
+  const cpu = system.app.cpu;
+  const run = cpu.run;
+  cpu.run = (work, fn, a, b, process) => {
+    const from = sim.now;
+    return run.call(
+      cpu,
+      work,
+      (x, y) => {
+        waits.push(sim.now - from - work);
+        fn(x, y);
+      },
+      a,
+      b,
+      process,
+    );
+  };
   runSystem(system, { maxEvents: 100_000_000, maxSimTime: 3600e6 });
   held.sort((x, y) => x - y);
+  waits.sort((x, y) => x - y);
   const q = (p) => (held[Math.min(held.length - 1, Math.floor(p * held.length))] / 1000).toFixed(2);
-  return `${(held.length / (sim.now / 1e6)).toFixed(0).padStart(5)} req/s, ${String(system.postgres.connections).padStart(4)} connections opened, a connection held (ms) p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)}`;
+  const w = (p) => (waits[Math.min(waits.length - 1, Math.floor(p * waits.length))] / 1000).toFixed(3);
+  const over = ((100 * waits.filter((x) => x > 1000).length) / waits.length).toFixed(1);
+  return `${(held.length / (sim.now / 1e6)).toFixed(0).padStart(5)} req/s, ${String(system.postgres.connections).padStart(4)} connections opened, a connection held (ms) p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)}; the worker's ${waits.length} pieces waited for a core (ms) p90 ${w(0.9)} p99 ${w(0.99)}, over 1 ms ${over} %`;
 }
