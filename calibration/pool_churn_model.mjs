@@ -14,6 +14,10 @@
 // 2. The backends' answers: an exponential wait of each query (app.steps.1.time), and the
 //    kernel's scheduling as measure.sh measured it on one machine (per-core run queues,
 //    EEVDF with next-buddy, its wake-up latency: measured-linux-2core-amd1206k.json).
+// 3. The take with the Python each resume runs as a piece of CPU of its own (10, 20 or 30 µs,
+//    taken out of the handler's measured CPU: three resumes a request, BEGIN's, the query's
+//    and the ROLLBACK's), first come first served, on amd1206k's scheduling and under
+//    processor sharing.
 // Each row also gives how long the worker's pieces of CPU waited for a core, beside which
 // pool_sched.sh measures the real processes' waits from their wake-ups.
 // Node only (npm run build first).
@@ -105,9 +109,16 @@ ThreadWorker.prototype.makeLoop = function (name) {
   return order === 'model' ? makeLoop.call(this, name) : new Gil(1, name);
 };
 const resume = App.prototype.resume;
+/** With the take: the Python each resume runs before its next wait (µs of CPU), 0 for none. */
+let glue = 0;
 App.prototype.resume = function (req) {
   const host = req.host;
   if (order !== 'model' && host !== undefined && !host.blockingHoldsLoop && !req.hasLoop) {
+    // Its glue is a piece of CPU on the thread, a wake-up the kernel's run queues may keep waiting.
+    if (glue > 0) {
+      this.onLoop(req, glue, (app, r) => app.next(r));
+      return;
+    }
     host.loop.acquire(
       (app, r) => {
         if (r.killed) return;
@@ -150,6 +161,12 @@ for (const n of threads.length > 0 ? threads : [8, 20]) {
 }
 
 const kernel = JSON.parse(readFileSync(join(root, 'calibration/measured-linux-2core-amd1206k.json'), 'utf8')).machine;
+const sched = [
+  `machine.runQueues=${kernel.runQueues}`,
+  `machine.timeSlices=${kernel.timeSlices}`,
+  `machine.wakeupPreemption=${kernel.wakeupPreemption}`,
+  `machine.wakeupLatency=${JSON.stringify(kernel.wakeupLatency)}`,
+];
 order = 'model';
 console.log("\nThe backends' answers, the GIL as the model serves it:");
 for (const n of threads.length > 0 ? threads : [8, 20]) {
@@ -158,14 +175,23 @@ for (const n of threads.length > 0 ? threads : [8, 20]) {
     const wait = `app.steps.1.time={"dist":"exponential","mean":${mean}}`;
     console.log(`  each query waits ${mean * 1000} ms (exponential) ${churn([`server.threads=${n}`, wait])}`);
   }
-  const sched = [
-    `machine.runQueues=${kernel.runQueues}`,
-    `machine.timeSlices=${kernel.timeSlices}`,
-    `machine.wakeupPreemption=${kernel.wakeupPreemption}`,
-    `machine.wakeupLatency=${JSON.stringify(kernel.wakeupLatency)}`,
-  ];
   console.log(`  amd1206k's scheduling ${churn([`server.threads=${n}`, ...sched])}`);
 }
+
+console.log("\nThe take with each resume's Python as a piece of CPU (the handler's CPU split), first come first served:");
+order = 'fifo';
+for (const n of threads.length > 0 ? threads : [8, 20]) {
+  console.log(`server.threads=${n}:`);
+  for (const g of [10, 20, 30]) {
+    glue = g;
+    // The handler's CPU beyond a trivial request, less its three resumes' share.
+    const decode = `app.steps.1.decodeCpu=${(0.0003073 - 3 * g * 1e-6).toFixed(7)}`;
+    console.log(`  ${g} us a resume, amd1206k's scheduling ${churn([`server.threads=${n}`, decode, ...sched])}`);
+    console.log(`  ${g} us a resume, processor sharing    ${churn([`server.threads=${n}`, decode])}`);
+  }
+  glue = 0;
+}
+order = 'model';
 
 /** One run of the shape with `more` settings: its figures. */
 function churn(more) {
