@@ -26,14 +26,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from '../dist/model/app.js';
-import { ConnectionPool } from '../dist/model/database/pool.js';
 import { runSystem } from '../dist/model/run.js';
 import { ThreadWorker } from '../dist/model/server/gthread.js';
 import { Resource } from '../dist/engine/resource.js';
 import { wireAtSpeed } from '../dist/model/system.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
+import { measuredScheduling, takeGilOnResume, watchPoolHolds } from './pool_model_hooks.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const file = 'calibration/defaults-linux-2core.json';
@@ -108,65 +107,20 @@ const makeLoop = ThreadWorker.prototype.makeLoop;
 ThreadWorker.prototype.makeLoop = function (name) {
   return order === 'model' ? makeLoop.call(this, name) : new Gil(1, name);
 };
-const resume = App.prototype.resume;
 /** With the take: the Python each resume runs before its next wait (µs of CPU), 0 for none. */
 let glue = 0;
-App.prototype.resume = function (req) {
-  const host = req.host;
-  if (order !== 'model' && host !== undefined && !host.blockingHoldsLoop && !req.hasLoop) {
-    // Its glue is a piece of CPU on the thread, a wake-up the kernel's run queues may keep waiting.
-    if (glue > 0) {
-      this.onLoop(req, glue, (app, r) => app.next(r));
-      return;
-    }
-    host.loop.acquire(
-      (app, r) => {
-        if (r.killed) return;
-        r.hasLoop = true;
-        app.next(r);
-      },
-      this,
-      req,
-    );
-    return;
-  }
-  resume.call(this, req);
-};
-let held = [];
-const from = new Map();
-const checkout = ConnectionPool.prototype.checkout;
-ConnectionPool.prototype.checkout = function (req, clientCpu, done, a) {
-  const got = (x, error) => {
-    if (error === undefined) from.set(req, sim.now);
-    return done(x, error);
-  };
-  return checkout.call(this, req, clientCpu, got, a);
-};
-const checkin = ConnectionPool.prototype.checkin;
-ConnectionPool.prototype.checkin = function (req) {
-  if (from.has(req)) {
-    held.push(sim.now - from.get(req));
-    from.delete(req);
-  }
-  return checkin.call(this, req);
-};
+takeGilOnResume(() => (order === 'model' ? undefined : glue));
+const watch = watchPoolHolds(() => sim.now);
 
 console.log(`${file} ${SHAPE.join(' ')}, seed 1`);
 for (const n of threads.length > 0 ? threads : [8, 20]) {
   console.log(`server.threads=${n}:`);
   for (order of ['model', 'fifo', 'barge:10', 'barge:30', 'lifo']) {
-    held = [];
     console.log(`  ${order.padEnd(9)} ${churn([`server.threads=${n}`])}`);
   }
 }
 
-const kernel = JSON.parse(readFileSync(join(root, 'calibration/measured-linux-2core-amd1206k.json'), 'utf8')).machine;
-const sched = [
-  `machine.runQueues=${kernel.runQueues}`,
-  `machine.timeSlices=${kernel.timeSlices}`,
-  `machine.wakeupPreemption=${kernel.wakeupPreemption}`,
-  `machine.wakeupLatency=${JSON.stringify(kernel.wakeupLatency)}`,
-];
+const sched = measuredScheduling(join(root, 'calibration/measured-linux-2core-amd1206k.json'));
 order = 'model';
 console.log("\nThe backends' answers, the GIL as the model serves it:");
 for (const n of threads.length > 0 ? threads : [8, 20]) {
@@ -195,7 +149,7 @@ order = 'model';
 
 /** One run of the shape with `more` settings: its figures. */
 function churn(more) {
-  held = [];
+  watch.reset();
   const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
   for (const o of [...SHAPE, ...more]) applyOverride(raw, o);
   const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
@@ -220,7 +174,7 @@ function churn(more) {
     );
   };
   runSystem(system, { maxEvents: 100_000_000, maxSimTime: 3600e6 });
-  held.sort((x, y) => x - y);
+  const held = watch.held.sort((x, y) => x - y);
   waits.sort((x, y) => x - y);
   const q = (p) => (held[Math.min(held.length - 1, Math.floor(p * held.length))] / 1000).toFixed(2);
   const w = (p) => (waits[Math.min(waits.length - 1, Math.floor(p * waits.length))] / 1000).toFixed(3);

@@ -13,30 +13,14 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runValidation } from '../dist/analysis/calibration/validation.js';
-import { App } from '../dist/model/app.js';
+import { measuredScheduling, takeGilOnResume } from './pool_model_hooks.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const mode = process.argv[2] ?? 'base';
 const glue = Number(process.argv[3] ?? 20);
-if (mode === 'take') {
-  const resume = App.prototype.resume;
-  App.prototype.resume = function (req) {
-    const host = req.host;
-    if (host !== undefined && !host.blockingHoldsLoop && !req.hasLoop) {
-      this.onLoop(req, glue, (app, r) => app.next(r));
-      return;
-    }
-    resume.call(this, req);
-  };
-}
-const m = JSON.parse(readFileSync('calibration/measured-linux-2core-amd1207t.json', 'utf8')).machine;
-const sched = [
-  `machine.runQueues=${m.runQueues}`,
-  `machine.timeSlices=${m.timeSlices}`,
-  `machine.wakeupPreemption=${m.wakeupPreemption}`,
-  `machine.wakeupLatency=${JSON.stringify(m.wakeupLatency)}`,
-];
+takeGilOnResume(() => (mode === 'take' ? glue : undefined));
+const sched = measuredScheduling('calibration/measured-linux-2core-amd1207t.json');
 const plan = JSON.parse(readFileSync('calibration/validation.json', 'utf8'));
 const configurations = plan.configurations
   .filter((c) => (c.set ?? []).includes('server.workerClass=gthread') && (c.set ?? []).some((x) => x.startsWith('app.pool=')))

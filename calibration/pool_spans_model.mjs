@@ -10,11 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConnectionPool } from '../dist/model/database/pool.js';
 import { runSystem } from '../dist/model/run.js';
 import { wireAtSpeed } from '../dist/model/system.js';
 import { validateScenario } from '../dist/scenario/load.js';
 import { applyOverride } from '../dist/scenario/overrides.js';
+import { watchPoolHolds } from './pool_model_hooks.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,34 +24,12 @@ let sim;
 const share = new Map();
 let out = 0;
 let since = 0;
-const from = new Map();
-const held = [];
 const step = (d) => {
   share.set(out, (share.get(out) ?? 0) + sim.now - since);
   since = sim.now;
   out += d;
 };
-const checkout = ConnectionPool.prototype.checkout;
-ConnectionPool.prototype.checkout = function (req, clientCpu, done, a) {
-  // A connection is out from when its request gets it, whether queued, opened or waited for.
-  const got = (x, error) => {
-    if (error === undefined) {
-      step(1);
-      from.set(req, sim.now);
-    }
-    return done(x, error);
-  };
-  return checkout.call(this, req, clientCpu, got, a);
-};
-const checkin = ConnectionPool.prototype.checkin;
-ConnectionPool.prototype.checkin = function (req) {
-  if (from.has(req)) {
-    held.push(sim.now - from.get(req));
-    from.delete(req);
-    step(-1);
-  }
-  return checkin.call(this, req);
-};
+const watch = watchPoolHolds(() => sim.now, step);
 
 const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
 for (const o of args) applyOverride(raw, o);
@@ -59,7 +37,7 @@ const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).s
 sim = system.sim;
 runSystem(system, { maxEvents: 100_000_000, maxSimTime: 3600e6 });
 const total = [...share.values()].reduce((x, y) => x + y, 0);
-held.sort((x, y) => x - y);
+const held = watch.held.sort((x, y) => x - y);
 const q = (p) => (held[Math.min(held.length - 1, Math.floor(p * held.length))] / 1000).toFixed(2);
 console.log(`${file} ${args.join(' ')}`);
 console.log(`  connections opened: ${system.postgres.connections}`);

@@ -14,15 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kitRecordModule } from '../dist/analysis/calibration/kindTable.js';
 import { runShippedTransfer } from '../dist/analysis/calibration/shippedCosts.js';
-import {
-  KINDS_BEGIN,
-  KINDS_END,
-  kindsSection,
-  replaceSection,
-  runBootStorms,
-  runValidation,
-  validationSection,
-} from '../dist/analysis/calibration/validation.js';
+import { KINDS_BEGIN, KINDS_END, replaceSection } from '../dist/analysis/calibration/generatedSection.js';
+import { kindsSection, runBootStorms, runValidation, validationSection } from '../dist/analysis/calibration/validation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));

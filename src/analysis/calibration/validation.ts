@@ -390,23 +390,3 @@ export function kindsSection(rows: readonly ValidationRow[]): string {
     kindTable(rows),
   ].join('\n');
 }
-
-export const SECTION_BEGIN = '<!-- calibration/validate.mjs: begin -->';
-export const SECTION_END = '<!-- calibration/validate.mjs: end -->';
-export const KINDS_BEGIN = '<!-- calibration/validate.mjs: kinds begin -->';
-export const KINDS_END = '<!-- calibration/validate.mjs: kinds end -->';
-
-/** The text between `begin` and `end` in `doc`, trimmed. */
-export function sectionOf(doc: string, begin = SECTION_BEGIN, end = SECTION_END): string {
-  const a = doc.indexOf(begin);
-  const b = doc.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`the document has no ${begin} ... ${end} section`);
-  return doc.slice(a + begin.length, b).trim();
-}
-
-/** `doc` with its generated section between `begin` and `end` replaced by `section`. */
-export function replaceSection(doc: string, section: string, begin = SECTION_BEGIN, end = SECTION_END): string {
-  sectionOf(doc, begin, end);
-  const a = doc.indexOf(begin);
-  return `${doc.slice(0, a + begin.length)}\n${section}\n${doc.slice(doc.indexOf(end))}`;
-}

@@ -7,13 +7,11 @@ import { fit } from '../../../src/analysis/calibration/fit.js';
 import { kitRecordModule } from '../../../src/analysis/calibration/kindTable.js';
 import { runShippedTransfer } from '../../../src/analysis/calibration/shippedCosts.js';
 import { parseHeyRun } from '../../../src/analysis/calibration/heyRun.js';
+import { KINDS_BEGIN, KINDS_END, sectionOf } from '../../../src/analysis/calibration/generatedSection.js';
 import {
-  KINDS_BEGIN,
-  KINDS_END,
   kindsSection,
   runBootStorms,
   runValidation,
-  sectionOf,
   settingsOf,
   validationSection,
   type ValidationPlan,
