@@ -30,6 +30,10 @@ export interface InitOptions {
   dbMaxConnections: number;
   /** The query's time: seconds or a duration string ("20ms"). */
   query: number | string;
+  /** The handler's own CPU per request outside the database (the view, templates, serialization), as `query`; none when undefined. */
+  cpu?: number | string;
+  /** SQLAlchemy's QueuePool in each worker (pool_size, max_overflow); a connection per request when undefined. */
+  pool?: { size: number; maxOverflow: number };
   cores: number;
   name?: string;
 }
@@ -96,9 +100,15 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
         ? `${o.workers} ${o.workerClass} worker(s) x ${connections} connections`
         : `${o.workers} sync worker(s)`;
   const query = typeof o.query === 'number' ? `${o.query} s` : o.query;
+  const cpu = o.cpu === undefined ? '' : `, then ${typeof o.cpu === 'number' ? `${o.cpu} s` : o.cpu} of its own CPU`;
+  const connection =
+    o.pool === undefined
+      ? 'opening a PostgreSQL connection'
+      : `checking a PostgreSQL connection out of its worker's SQLAlchemy QueuePool (pool_size ${o.pool.size}, max_overflow ${o.pool.maxOverflow})`;
+  const close = o.pool === undefined ? 'closing it' : 'checking it back in';
   return {
     ...(o.name !== undefined ? { name: o.name } : {}),
-    description: `A starter scenario written by sim init: hey against ${what}, each request opening a PostgreSQL connection, running a ${query} query and closing it; PostgreSQL max_connections ${o.dbMaxConnections}, on ${o.cores} cores shared by all. Every cost is its default, the median of the calibration kit's Linux machines (src/scenario/measuredCosts.ts; 2-core KVM guests, AMD and Intel, whose figures for one cost lie up to three times apart, so measure yours); "notes" says how each was measured and how to measure yours (calibration/measure.sh TAG measures them all on your machine and writes a scenario of it), and sim run --sensitivity which of them the prediction hangs on.`,
+    description: `A starter scenario written by sim init: hey against ${what}, each request ${connection}, running a ${query} query${cpu} and ${close}; PostgreSQL max_connections ${o.dbMaxConnections}, on ${o.cores} cores shared by all. Every cost is its default, the median of the calibration kit's Linux machines (src/scenario/measuredCosts.ts; 2-core KVM guests, AMD and Intel, whose figures for one cost lie up to three times apart, so measure yours); "notes" says how each was measured and how to measure yours (calibration/measure.sh TAG measures them all on your machine and writes a scenario of it), and sim run --sensitivity which of them the prediction hangs on.`,
     seed: 1,
     client: { requests: 200, concurrency: 50, timeout: 20, keepAlive: true, requestCpu: M.client.requestCpu, dialCpu: M.client.dialCpu },
     machine: { cores: o.cores },
@@ -118,6 +128,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
     app: {
       status: 200,
       psycogreen: async,
+      ...(o.pool !== undefined ? { pool: { size: o.pool.size, maxOverflow: o.pool.maxOverflow, timeout: 30 } } : {}),
       steps: [
         {
           kind: 'dbConnect',
@@ -127,6 +138,8 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
           contendedCpu: M.connectContendedCpu,
         },
         { kind: 'dbQuery', time: o.query, cpu: 0, decodeCpu: 0 },
+        // A view renders after its queries, the connection still open (Django closes it when the request finishes).
+        ...(o.cpu !== undefined ? [{ kind: 'cpu', time: o.cpu }] : []),
         { kind: 'dbClose' },
       ],
     },
@@ -158,7 +171,15 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       'server.cacheRefillCpu':
         "Left out: none. With per-core run queues and more than two workers on a core, a worker that runs after two or more others refills its caches (some 40-50 us a wake-up for a sync worker on the kit's machine: docs/validation.md); calibration/switch_in.sh measures it for your app.",
       'app.steps':
-        'A new connection per request, as a handler calling psycopg2.connect() does. With a pool (SQLAlchemy), add "pool": {"size": 5, "maxOverflow": 10} to app.',
+        o.pool === undefined
+          ? 'A new connection per request, as a handler calling psycopg2.connect() does (Django with CONN_MAX_AGE 0). With a pool (SQLAlchemy), sim init --pool 5+10, or add "pool": {"size": 5, "maxOverflow": 10} to app.'
+          : "A connection checked out of the worker's pool for the request and back in after it (SQLAlchemy's QueuePool; app.pool.timeout is its pool_timeout). A connection per request instead: leave app.pool out.",
+      ...(o.cpu !== undefined
+        ? {
+            'app.steps.2.time':
+              "your handler's own CPU per request outside the database (the view, templates, serialization), as you gave it: measure it as the worker's CPU per request (/proc/<worker pid>/schedstat over N requests, divided by N) less a trivial request's (server.requestCpu), or from a profiler. Here it runs after the query, holding the connection, as a view that renders its rows does; move the step if yours runs before.",
+          }
+        : {}),
       ...(async
         ? {
             'app.psycogreen':
@@ -170,6 +191,32 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
   };
 }
 
+/**
+ * A time flag's value as the scenario takes it: seconds as JSON writes them (0.02, 2e-2, as
+ * --p99 takes them) or a duration string ("20ms"); above 0 and finite.
+ */
+function durationFlag(flag: string, value: string, what: string, example: string): number | string {
+  const isNumber = /^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(value);
+  const seconds = isNumber ? Number(value) : parseDuration(value);
+  if (seconds === undefined || !(seconds > 0))
+    throw new UserError(`${flag} ${value}: expected ${what} > 0, seconds (${parseDuration(example)}) or a duration such as ${example}`);
+  // 1e400 was Infinity, which the field refused as "got number Infinity", not what was typed.
+  if (!Number.isFinite(seconds)) throw new UserError(`${flag} ${value}: the number ${value.trim()} is too large`);
+  return isNumber ? Number(value) : value.trim();
+}
+
+/** --pool's SIZE or SIZE+OVERFLOW, as SQLAlchemy's create_engine(pool_size=, max_overflow=) takes them (its max_overflow default, 10). */
+function poolSizes(value: string): { size: number; maxOverflow: number } {
+  const m = /^\s*(\d+)\s*(?:\+\s*(\d+)\s*)?$/.exec(value);
+  const size = m === null ? Number.NaN : Number(m[1]);
+  const maxOverflow = m === null || m[2] === undefined ? 10 : Number(m[2]);
+  if (!(size >= 1) || !Number.isSafeInteger(size) || !Number.isSafeInteger(maxOverflow))
+    throw new UserError(
+      `--pool ${value}: expected pool_size, or pool_size+max_overflow, whole numbers with pool_size at least 1, e.g. 5 or 5+10`,
+    );
+  return { size, maxOverflow };
+}
+
 /** The fields sim init's flags set in the starter scenario. */
 const INIT_FIELDS: readonly [string, (string | number)[]][] = [
   ['--workers', ['server', 'workers']],
@@ -177,6 +224,7 @@ const INIT_FIELDS: readonly [string, (string | number)[]][] = [
   ['--worker-connections', ['server', 'workerConnections']],
   ['--max-connections', ['database', 'maxConnections']],
   ['--query', ['app', 'steps', 1, 'time']],
+  ['--cpu', ['app', 'steps', 2, 'time']],
   ['--cores', ['machine', 'cores']],
   ['--name', ['name']],
 ];
@@ -192,6 +240,14 @@ export const initCommand = defineCommand({
       .option('worker-connections', { type: 'string', alias: 'connections', describe: 'gunicorn --worker-connections (1000)' })
       .option('max-connections', { type: 'string', alias: 'db-max-connections', describe: 'PostgreSQL max_connections (100)' })
       .option('query', { type: 'string', describe: "The query's time: seconds or a duration, e.g. 20ms (10ms)" })
+      .option('cpu', {
+        type: 'string',
+        describe: "The handler's own CPU per request outside the database (the view, templates): seconds or a duration, e.g. 5ms (none)",
+      })
+      .option('pool', {
+        type: 'string',
+        describe: "SQLAlchemy's QueuePool in each worker: pool_size, or pool_size+max_overflow, e.g. 5+10 (none: a connection per request)",
+      })
       .option('cores', { type: 'string', describe: 'Cores shared by gunicorn, PostgreSQL and the client (4)' })
       .option('name', { type: 'string', describe: "The scenario's name" })
       .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override any field of the starter (repeatable)' })
@@ -208,21 +264,19 @@ export const initCommand = defineCommand({
         `--worker-class ${workerClass}: ${msg.notOneOf(WORKER_CLASSES, JSON.stringify(workerClass), nearest(workerClass, WORKER_CLASSES))}`,
       );
     }
-    const query = singleValue('--query', args.query, '20ms') ?? '10ms';
-    // Seconds as JSON writes them (0.02, 2e-2), as --p99 takes them: 1e-3 was refused as not "seconds (0.02)".
-    const isNumber = /^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(query);
-    const seconds = isNumber ? Number(query) : parseDuration(query);
-    if (seconds === undefined || !(seconds > 0))
-      throw new UserError(`--query ${query}: expected the query's time > 0, seconds (0.02) or a duration such as 20ms`);
-    // 1e400 was Infinity, which the field refused as "got number Infinity", not what was typed.
-    if (!Number.isFinite(seconds)) throw new UserError(`--query ${query}: the number ${query.trim()} is too large`);
+    const query = durationFlag('--query', singleValue('--query', args.query, '20ms') ?? '10ms', "the query's time", '20ms');
+    const cpuFlag = singleValue('--cpu', args.cpu, '5ms');
+    const cpu = cpuFlag === undefined ? undefined : durationFlag('--cpu', cpuFlag, "the handler's CPU per request", '5ms');
+    const poolFlag = singleValue('--pool', args.pool, '5+10');
     const options: InitOptions = {
       workerClass: workerClass as InitOptions['workerClass'],
       workers: numberFlag('--workers', args.workers, { whole: true, min: 1 }, '4') ?? 1,
       threads: numberFlag('--threads', args.threads, { whole: true, min: 1 }, '8'),
       connections: numberFlag('--worker-connections', args['worker-connections'], { whole: true, min: 1 }, '100'),
       dbMaxConnections: numberFlag('--max-connections', args['max-connections'], { whole: true, min: 1 }, '100') ?? 100,
-      query: isNumber ? Number(query) : query.trim(),
+      query,
+      ...(cpu !== undefined ? { cpu } : {}),
+      ...(poolFlag !== undefined ? { pool: poolSizes(poolFlag) } : {}),
       cores: numberFlag('--cores', args.cores, { whole: true, min: 1 }, '4') ?? 4,
       name: singleValue('--name', args.name, 'my-app'),
     };
@@ -240,6 +294,10 @@ export const initCommand = defineCommand({
       const value = args[flag.slice(2)];
       return value === undefined ? [] : [{ path, value, source: `${flag} ${String(value)}` }];
     });
+    if (options.pool !== undefined) {
+      for (const key of ['size', 'maxOverflow'] as const)
+        typed.push({ path: ['app', 'pool', key], value: options.pool[key], source: `--pool ${poolFlag}` });
+    }
     validateScenario(structuredClone(json), `sim init${args.set.length > 0 ? ' (with --set)' : ''}`, [...typed, ...overrides]);
     const text = `${JSON.stringify(json, null, 2)}\n`;
     if (out === undefined) {

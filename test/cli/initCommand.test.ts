@@ -124,7 +124,40 @@ describe('sim init options', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).server.workers).toBe(4);
   });
 
+  it("--cpu adds the handler's own CPU after its query, holding the connection, with a note on measuring it", async () => {
+    const json = JSON.parse((await sim('init', '--query', '2ms', '--cpu', '15ms')).out);
+    expect(json.app.steps.map((s: { kind: string }) => s.kind)).toEqual(['dbConnect', 'dbQuery', 'cpu', 'dbClose']);
+    expect(json.app.steps[2].time).toBe('15ms');
+    expect(json.notes['app.steps.2.time']).toMatch(/measure/);
+    expect(json.description).toMatch(/a 2ms query, then 15ms of its own CPU and closing it/);
+    const plain = validateScenario(JSON.parse((await sim('init', '--query', '2ms')).out), 'init');
+    const slow = simulate(validateScenario(structuredClone(json), 'init'), { timeSeries: false });
+    // 200 requests x 15 ms of CPU on one sync worker: at least 3 s more than without it.
+    expect(slow.total).toBeGreaterThanOrEqual(simulate(plain, { timeSeries: false }).total + 3e6);
+  });
+
+  it("--pool gives each worker SQLAlchemy's QueuePool, max_overflow 10 unless given, as create_engine's", async () => {
+    const json = JSON.parse((await sim('init', '--worker-class', 'gthread', '--threads', '8', '--pool', '5')).out);
+    expect(json.app.pool).toEqual({ size: 5, maxOverflow: 10, timeout: 30 });
+    expect(json.description).toMatch(/QueuePool \(pool_size 5, max_overflow 10\).*checking it back in/);
+    expect(json.notes['app.steps']).toMatch(/checked out of the worker's pool/);
+    expect(JSON.parse((await sim('init', '--pool', '2+0')).out).app.pool).toMatchObject({ size: 2, maxOverflow: 0 });
+    const result = simulate(validateScenario(structuredClone(json), 'init'), { timeSeries: false });
+    // 200 requests on at most 15 connections: the pool keeps them, where a connection per request opens 200.
+    expect(result.complete).toBe(true);
+    expect(result.database!.connections).toBeLessThan(200);
+  });
+
   it.each([
+    [
+      ['--pool', '0'],
+      /--pool 0: expected pool_size, or pool_size\+max_overflow, whole numbers with pool_size at least 1, e\.g\. 5 or 5\+10/,
+    ],
+    [['--pool', '5+x'], /--pool 5\+x: expected pool_size, or pool_size\+max_overflow/],
+    [['--pool', '5+1e14'], /--pool 5\+1e14: expected pool_size/],
+    [['--pool', '5+100000000000000'], /--pool 5\+100000000000000: at app\.pool\.maxOverflow: expected a number <= /],
+    [['--cpu', '0'], /--cpu 0: expected the handler's CPU per request > 0, seconds \(0\.005\) or a duration such as 5ms/],
+    [['--cpu', 'lots'], /--cpu lots: expected the handler's CPU per request > 0/],
     [['--worker-class', 'gevnt'], /--worker-class gevnt: .*did you mean "gevent"/],
     [['--query', 'soon'], /--query soon: expected the query's time > 0, seconds \(0\.02\) or a duration such as 20ms/],
     [['--query', '0'], /--query 0: expected the query's time > 0/],
