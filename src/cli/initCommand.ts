@@ -20,6 +20,8 @@ import { defineCommand } from './command.js';
 import { numberFlag, setOverrides, singleValue } from './flags.js';
 
 export const WORKER_CLASSES = ['sync', 'gthread', 'gevent', 'eventlet'] as const;
+/** pg_hba.conf's methods the model prices (database.authMethod). */
+export const AUTH_METHODS = ['scram-sha-256', 'md5', 'trust'] as const;
 
 export interface InitOptions {
   workerClass: (typeof WORKER_CLASSES)[number];
@@ -28,6 +30,8 @@ export interface InitOptions {
   /** gunicorn --worker-connections. */
   connections?: number;
   dbMaxConnections: number;
+  /** pg_hba.conf's method for the app's connections; scram-sha-256 when undefined. */
+  auth?: (typeof AUTH_METHODS)[number];
   /** The query's time: seconds or a duration string ("20ms"). */
   query: number | string;
   /** The handler's own CPU per request outside the database (the view, templates, serialization), as `query`; none when undefined. */
@@ -89,6 +93,20 @@ export const COST_NOTES: Record<string, string> = {
     "0, as measured by calibration/costs.sh: the backend's start is CPU (backendStartupCpu, backendStartCpu), not a delay. Set it for waiting outside the database's cores (a proxy, a remote host's network).",
 };
 
+/** The notes that differ when the app's connections authenticate with md5 or trust. */
+const AUTH_NOTES: Record<'md5' | 'trust', Record<string, string>> = {
+  md5: {
+    'app.steps.0.cpu': `libpq's CPU to connect and close with md5 (one hash, where scram-sha-256 computes PBKDF2), the median of the kit's machines, each measured by ${KIT} with pg_hba.conf's TCP lines set to md5 and the role's password stored as md5 (scram-sha-256: ${M.connectCpu['scram-sha-256']} s).`,
+    'app.steps.0.contendedCpu':
+      "0: md5's one hash takes no process-wide lock, where scram-sha-256's HMACs take OpenSSL's (calibration/connect_threads.sh measures it).",
+  },
+  trust: {
+    'app.steps.0.cpu': `libpq's CPU to connect and close with trust (no password exchanged), the median of the kit's machines, each measured by ${KIT} with pg_hba.conf's TCP lines set to trust (scram-sha-256: ${M.connectCpu['scram-sha-256']} s).`,
+    'app.steps.0.contendedCpu':
+      '0: trust exchanges no password, so its threads take no lock while they connect (calibration/connect_threads.sh measures it).',
+  },
+};
+
 /** The starter scenario's JSON (not yet validated). */
 export function starterScenario(o: InitOptions): Record<string, unknown> {
   const async = o.workerClass === 'gevent' || o.workerClass === 'eventlet';
@@ -106,9 +124,10 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       ? 'opening a PostgreSQL connection'
       : `checking a PostgreSQL connection out of its worker's SQLAlchemy QueuePool (pool_size ${o.pool.size}, max_overflow ${o.pool.maxOverflow})`;
   const close = o.pool === undefined ? 'closing it' : 'checking it back in';
+  const auth = o.auth ?? 'scram-sha-256';
   return {
     ...(o.name !== undefined ? { name: o.name } : {}),
-    description: `A starter scenario written by sim init: hey against ${what}, each request ${connection}, running a ${query} query${cpu} and ${close}; PostgreSQL max_connections ${o.dbMaxConnections}, on ${o.cores} cores shared by all. Every cost is its default, the median of the calibration kit's Linux machines (src/scenario/measuredCosts.ts; 2-core KVM guests, AMD and Intel, whose figures for one cost lie up to three times apart, so measure yours); "notes" says how each was measured and how to measure yours (calibration/measure.sh TAG measures them all on your machine and writes a scenario of it), and sim run --sensitivity which of them the prediction hangs on.`,
+    description: `A starter scenario written by sim init: hey against ${what}, each request ${connection}, running a ${query} query${cpu} and ${close}; PostgreSQL max_connections ${o.dbMaxConnections} (pg_hba.conf: ${auth}), on ${o.cores} cores shared by all. Every cost is its default, the median of the calibration kit's Linux machines (src/scenario/measuredCosts.ts; 2-core KVM guests, AMD and Intel, whose figures for one cost lie up to three times apart, so measure yours); "notes" says how each was measured and how to measure yours (calibration/measure.sh TAG measures them all on your machine and writes a scenario of it), and sim run --sensitivity which of them the prediction hangs on.`,
     seed: 1,
     client: { requests: 200, concurrency: 50, timeout: 20, keepAlive: true, requestCpu: M.client.requestCpu, dialCpu: M.client.dialCpu },
     machine: { cores: o.cores },
@@ -132,10 +151,11 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
       steps: [
         {
           kind: 'dbConnect',
-          cpu: M.connectCpu['scram-sha-256'],
+          cpu: M.connectCpu[auth],
           startCpu: M.connectStartCpu,
           turnCpu: M.connectTurnCpu,
-          contendedCpu: M.connectContendedCpu,
+          // OpenSSL's lock is taken in scram-sha-256's HMACs; md5's one hash and trust take none (load.ts's default too).
+          contendedCpu: auth === 'scram-sha-256' ? M.connectContendedCpu : 0,
         },
         { kind: 'dbQuery', time: o.query, cpu: 0, decodeCpu: 0 },
         // A view renders after its queries, the connection still open (Django closes it when the request finishes).
@@ -145,7 +165,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
     },
     database: {
       maxConnections: o.dbMaxConnections,
-      authMethod: 'scram-sha-256',
+      authMethod: auth,
       forkTime: 0,
       backendStartTime: 0,
       backendExitTime: 0,
@@ -187,6 +207,7 @@ export function starterScenario(o: InitOptions): Record<string, unknown> {
           }
         : {}),
       ...COST_NOTES,
+      ...(auth !== 'scram-sha-256' ? AUTH_NOTES[auth] : {}),
     },
   };
 }
@@ -248,6 +269,10 @@ export const initCommand = defineCommand({
         type: 'string',
         describe: "SQLAlchemy's QueuePool in each worker: pool_size, or pool_size+max_overflow, e.g. 5+10 (none: a connection per request)",
       })
+      .option('auth', {
+        type: 'string',
+        describe: `pg_hba.conf's method for the app's connections: ${AUTH_METHODS.join(', ')} (scram-sha-256, PostgreSQL 14's default)`,
+      })
       .option('cores', { type: 'string', describe: 'Cores shared by gunicorn, PostgreSQL and the client (4)' })
       .option('name', { type: 'string', describe: "The scenario's name" })
       .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override any field of the starter (repeatable)' })
@@ -268,6 +293,10 @@ export const initCommand = defineCommand({
     const cpuFlag = singleValue('--cpu', args.cpu, '5ms');
     const cpu = cpuFlag === undefined ? undefined : durationFlag('--cpu', cpuFlag, "the handler's CPU per request", '5ms');
     const poolFlag = singleValue('--pool', args.pool, '5+10');
+    const auth = singleValue('--auth', args.auth, 'md5');
+    if (auth !== undefined && !(AUTH_METHODS as readonly string[]).includes(auth)) {
+      throw new UserError(`--auth ${auth}: ${msg.notOneOf(AUTH_METHODS, JSON.stringify(auth), nearest(auth, AUTH_METHODS))}`);
+    }
     const options: InitOptions = {
       workerClass: workerClass as InitOptions['workerClass'],
       workers: numberFlag('--workers', args.workers, { whole: true, min: 1 }, '4') ?? 1,
@@ -277,6 +306,7 @@ export const initCommand = defineCommand({
       query,
       ...(cpu !== undefined ? { cpu } : {}),
       ...(poolFlag !== undefined ? { pool: poolSizes(poolFlag) } : {}),
+      ...(auth !== undefined ? { auth: auth as InitOptions['auth'] } : {}),
       cores: numberFlag('--cores', args.cores, { whole: true, min: 1 }, '4') ?? 4,
       name: singleValue('--name', args.name, 'my-app'),
     };

@@ -148,7 +148,25 @@ describe('sim init options', () => {
     expect(result.database!.connections).toBeLessThan(200);
   });
 
+  it("--auth prices the connect for pg_hba.conf's method, with the notes that say so", async () => {
+    for (const auth of ['md5', 'trust'] as const) {
+      const json = JSON.parse((await sim('init', '--auth', auth, '--threads', '8')).out);
+      expect(json.database.authMethod).toBe(auth);
+      expect(json.app.steps[0]).toMatchObject({ cpu: MEASURED_COSTS.connectCpu[auth], contendedCpu: 0 });
+      expect(json.notes['app.steps.0.cpu']).toMatch(new RegExp(`with ${auth} `));
+      expect(json.description).toMatch(new RegExp(`pg_hba\\.conf: ${auth}`));
+      expect(() => validateScenario(structuredClone(json), 'init')).not.toThrow();
+    }
+    const scram = JSON.parse((await sim('init', '--threads', '8')).out);
+    expect(scram.database.authMethod).toBe('scram-sha-256');
+    expect(scram.app.steps[0]).toMatchObject({
+      cpu: MEASURED_COSTS.connectCpu['scram-sha-256'],
+      contendedCpu: MEASURED_COSTS.connectContendedCpu,
+    });
+  });
+
   it.each([
+    [['--auth', 'md6'], /--auth md6: expected one of "scram-sha-256", "md5", "trust", got "md6"; did you mean "md5"\?/],
     [
       ['--pool', '0'],
       /--pool 0: expected pool_size, or pool_size\+max_overflow, whole numbers with pool_size at least 1, e\.g\. 5 or 5\+10/,
