@@ -247,6 +247,10 @@ const INIT_FIELDS: readonly [string, (string | number)[]][] = [
   ['--query', ['app', 'steps', 1, 'time']],
   ['--cpu', ['app', 'steps', 2, 'time']],
   ['--cores', ['machine', 'cores']],
+  ['--keep-alive', ['server', 'keepalive']],
+  ['--timeout', ['server', 'timeout']],
+  ['--backlog', ['server', 'backlog']],
+  ['--max-requests', ['server', 'maxRequests']],
   ['--name', ['name']],
 ];
 
@@ -268,6 +272,13 @@ export const initCommand = defineCommand({
       .option('pool', {
         type: 'string',
         describe: "SQLAlchemy's QueuePool in each worker: pool_size, or pool_size+max_overflow, e.g. 5+10 (none: a connection per request)",
+      })
+      .option('keep-alive', { type: 'string', describe: 'gunicorn --keep-alive: seconds a connection waits for its next request (2)' })
+      .option('timeout', { type: 'string', describe: 'gunicorn --timeout: a worker silent this long is killed, seconds; 0 disables (30)' })
+      .option('backlog', { type: 'string', describe: 'gunicorn --backlog: the listen queue (2048)' })
+      .option('max-requests', {
+        type: 'string',
+        describe: 'gunicorn --max-requests: a worker restarts after this many requests; 0 never (0)',
       })
       .option('auth', {
         type: 'string',
@@ -316,6 +327,18 @@ export const initCommand = defineCommand({
     // gunicorn: sync with --threads > 1 is gthread.
     if (options.workerClass === 'sync' && (options.threads ?? 1) > 1) options.workerClass = 'gthread';
     const json = starterScenario(options);
+    // gunicorn's own settings, under their own names, over the starter's gunicorn defaults.
+    const server = json.server as Record<string, unknown>;
+    const gunicorn = [
+      ['--keep-alive', 'keepalive', { whole: false, min: 0 }, '5'],
+      ['--timeout', 'timeout', { whole: false, min: 0 }, '60'],
+      ['--backlog', 'backlog', { whole: true, min: 1 }, '2048'],
+      ['--max-requests', 'maxRequests', { whole: true, min: 0 }, '1000'],
+    ] as const;
+    for (const [flag, key, rule, example] of gunicorn) {
+      const value = numberFlag(flag, args[flag.slice(2)], rule, example);
+      if (value !== undefined) server[key] = value;
+    }
     const overrides = setOverrides(args.set);
     for (const o of overrides) applyOverride(json, o);
     const out = singleValue('--out', args.out, 'scenario.json');

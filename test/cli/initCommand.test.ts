@@ -148,6 +148,21 @@ describe('sim init options', () => {
     expect(result.database!.connections).toBeLessThan(200);
   });
 
+  it("takes gunicorn's --keep-alive, --timeout, --backlog and --max-requests under their own names", async () => {
+    const flags = ['--keep-alive', '5', '--timeout', '60', '--backlog', '64', '--max-requests', '1000'];
+    const json = JSON.parse((await sim('init', ...flags)).out);
+    expect(json.server).toMatchObject({ keepalive: 5, timeout: 60, backlog: 64, maxRequests: 1000 });
+    expect(validateScenario(structuredClone(json), 'init').server).toMatchObject({
+      keepalive: 5e6,
+      timeout: 60e6,
+      backlog: 64,
+      maxRequests: 1000,
+    });
+    const plain = JSON.parse((await sim('init')).out).server;
+    expect(plain).toMatchObject({ keepalive: 2, timeout: 30, backlog: 2048 });
+    expect(plain.maxRequests).toBeUndefined();
+  });
+
   it("--auth prices the connect for pg_hba.conf's method, with the notes that say so", async () => {
     for (const auth of ['md5', 'trust'] as const) {
       const json = JSON.parse((await sim('init', '--auth', auth, '--threads', '8')).out);
@@ -166,6 +181,9 @@ describe('sim init options', () => {
   });
 
   it.each([
+    [['--keep-alive', '-1'], /--keep-alive -1: expected a number >= 0, got "-1"/],
+    [['--max-requests', '1.5'], /--max-requests 1\.5: expected a whole number >= 0/],
+    [['--backlog', '1e20'], /--backlog 1e20: at server\.backlog: expected a number <= 2147483647/],
     [['--auth', 'md6'], /--auth md6: expected one of "scram-sha-256", "md5", "trust", got "md6"; did you mean "md5"\?/],
     [
       ['--pool', '0'],
