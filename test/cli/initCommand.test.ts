@@ -153,8 +153,8 @@ describe('sim init options', () => {
     const json = JSON.parse((await sim('init', ...flags)).out);
     expect(json.server).toMatchObject({ keepalive: 5, timeout: 60, backlog: 64, maxRequests: 1000 });
     expect(validateScenario(structuredClone(json), 'init').server).toMatchObject({
-      keepalive: 5e6,
-      timeout: 60e6,
+      keepalive: 5,
+      timeout: 60,
       backlog: 64,
       maxRequests: 1000,
     });
