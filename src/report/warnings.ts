@@ -119,8 +119,8 @@ function sharedCoresWarning(result: RunResult, fleet: FleetSummary | undefined):
  * one, while sync workers on the same pool came out right. The real gthread workers spent
  * more CPU per request, and where threads outnumbered pool_size their pools opened and
  * closed connections all through the run (calibration/pool_threads.sh: check-ins piled up
- * with no checkout between them, filled the queue and closed the overflow), where the
- * model's keep them open. Neither is modelled, so the figure is a bound, not an estimate.
+ * with no checkout between them, filled the queue and closed the overflow), far more
+ * often than the model's. Neither is modelled, so the figure is a bound, not an estimate.
  */
 function threadsOnPoolWarning(result: RunResult, fleet: FleetSummary | undefined): string | undefined {
   if (fleet !== undefined || result.server.workerClass !== 'gthread' || result.database?.pool === undefined || result.total <= 0) {
@@ -133,7 +133,7 @@ function threadsOnPoolWarning(result: RunResult, fleet: FleetSummary | undefined
   // (_do_return_conn: Full), which a worker with no more threads than pool_size never reaches.
   const overflowed =
     pool.peakPerWorker > pool.size
-      ? `; here the pools went past pool_size (peak ${pool.peakPerWorker} a worker): with pool_size at least a worker's threads, QueuePool never closes a connection checked in`
+      ? `; here the pools went past pool_size (peak ${pool.peakPerWorker} a worker) and opened ${result.database.connections} connections for ${result.sent} requests: with pool_size at least a worker's threads, QueuePool never closes a connection checked in`
       : '';
-  return `gthread workers on SQLAlchemy's pool kept ${busyCores.toFixed(1)} of ${result.cores} cores busy: in the calibration kit's runs like this (psycopg2 blocking, the threads sharing each worker's pool) the real workers spent more CPU per request than the model charges, and where threads outnumbered pool_size the real pool kept opening and closing connections where the model's keeps them open; the model's Requests/sec came out high, far more than with sync workers on the same pool: read it as an upper bound (docs/validation.md, "Persistent connections in sync and gthread workers", for the figures). Priced from a measurement in a gthread worker with its threads busy (calibration/pool.sh with POOL_CLASS=gthread) rather than in a sync one, the kit's rows within pool_size came much nearer (docs/validation.md, "gthread priced in a gthread worker")${overflowed}`;
+  return `gthread workers on SQLAlchemy's pool kept ${busyCores.toFixed(1)} of ${result.cores} cores busy: in the calibration kit's runs like this (psycopg2 blocking, the threads sharing each worker's pool) the real workers spent more CPU per request than the model charges, and where threads outnumbered pool_size the real pool opened and closed connections far more often than the model's does (one worker x 8 threads on a pool of 5 + 10: 86-97 connections opened in 2000 requests, the model 9); the model's Requests/sec came out high, far more than with sync workers on the same pool: read it as an upper bound (docs/validation.md, "Persistent connections in sync and gthread workers", for the figures). Priced from a measurement in a gthread worker with its threads busy (calibration/pool.sh with POOL_CLASS=gthread) rather than in a sync one, the kit's rows within pool_size came much nearer (docs/validation.md, "gthread priced in a gthread worker")${overflowed}`;
 }

@@ -153,7 +153,12 @@ describe('the report warns', () => {
 
   it('and, where the pools went past pool_size, that a pool_size of at least the threads keeps the connections open', () => {
     const overflowed = threaded(1, 0.001).simulation.warnings[0];
-    expect(overflowed).toMatch(/; here the pools went past pool_size \(peak 8 a worker\): with pool_size at least a worker's threads/);
+    expect(overflowed).toMatch(
+      /; here the pools went past pool_size \(peak 8 a worker\) and opened \d+ connections for \d+ requests: with pool_size at least a worker's threads/,
+    );
+    // The run's own figures: its connections opened, for hey's 400 requests.
+    const [, opened, sent] = /opened (\d+) connections for (\d+) requests/.exec(overflowed)!.map(Number);
+    expect([opened, sent]).toEqual([threaded(1, 0.001).simulation.database!.connections, 400]);
     const big = run({
       client: { requests: 400, concurrency: 40 },
       machine: { cores: 2 },
