@@ -44,9 +44,12 @@ export const HEY_FLAGS: readonly HeyFlag[] = [
   },
 ];
 
-/** For the commands' help: one line per flag. */
+/**
+ * For the commands' help: one line per flag. The tab makes yargs lay the epilogue out in two
+ * columns, so a description too long for the terminal wraps under itself, not under the flags.
+ */
 export const HEY_FLAGS_HELP = `hey's flags, shorthands for the client's fields:\n${HEY_FLAGS.map(
-  (f) => `  -${f.name}${f.rule === 'switch' ? '' : ` ${f.example}`}`.padEnd(24) + f.describe,
+  (f) => `${`  -${f.name}${f.rule === 'switch' ? '' : ` ${f.example}`}`.padEnd(24)}\t${f.describe}`,
 ).join('\n')}`;
 
 /**

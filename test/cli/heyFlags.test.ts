@@ -1,6 +1,6 @@
 // hey's flags on sim run, sim sweep and sim plan: shorthands for the client's fields.
 import { describe, expect, it } from 'vitest';
-import { sim } from '../sim.js';
+import { sim, simArgv } from '../sim.js';
 import { HEY_FLAGS_HELP, translateHeyFlags } from '../../src/cli/heyFlags.js';
 
 describe('translateHeyFlags', () => {
@@ -110,6 +110,13 @@ describe("HEY_FLAGS_HELP (the epilogue of the three commands' help)", () => {
     for (const line of ['-n 200', '-c 50', '-z 10s', '-q 10', '-t 20', '-disable-keepalive'])
       expect(HEY_FLAGS_HELP).toContain(`  ${line} `);
     expect(HEY_FLAGS_HELP).toContain('(client.keepAlive=false)');
+  });
+
+  it('wraps a description too long for the terminal under the description, not under the flags', async () => {
+    const help = (await simArgv(['help', 'run'], { columns: 80 })).out.split('\n');
+    const z = help.findIndex((l) => l.startsWith('  -z 10s '));
+    expect(help[z]).toMatch(/^ {2}-z 10s {16}send for this long/);
+    expect(help[z + 1]).toMatch(/^ {24}\S/);
   });
 });
 
