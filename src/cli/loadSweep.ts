@@ -55,7 +55,13 @@ export function loadSweep(args: SweepArgs, command: string, limit: RunLimit = { 
       }
     });
   } else {
-    throw new UserError(`${command}: name what to vary: --vary client.concurrency=10..200:10 (or give ${path} a "sweep" block)`);
+    // A sweep's usual axis is the load; a plan chooses among the server's settings, so its
+    // example is the one a capacity question starts from.
+    const ask =
+      command === 'plan'
+        ? 'name the configurations to choose from: --vary server.workers=1..8'
+        : 'name what to vary: --vary client.concurrency=10..200:10';
+    throw new UserError(`${command}: ${ask} (or give ${path} a "sweep" block)`);
   }
   checkAxes(axes);
   const replications =

@@ -867,6 +867,13 @@ export const ERROR_CASES: ErrorCase[] = [
     'Sweeps and plans',
   ),
   flag('nothing to vary', ['sweep', 'scenario.json'], 'name what to vary', 'Sweeps and plans'),
+  // Newcomer: was the sweep's example, a load to vary, where a plan chooses among server settings.
+  flag(
+    'a plan with nothing to vary',
+    ['plan', 'scenario.json', '--target-rps', '10', '--p99', '1s'],
+    'plan: name the configurations to choose from: --vary server.workers=1..8',
+    'Sweeps and plans',
+  ),
   flag(
     'threads that are not a number',
     ['sweep', 'scenario.json', '--vary', 'server.workers=1,2', '--jobs', 'abc'],
