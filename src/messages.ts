@@ -245,7 +245,8 @@ export const versionAlone = (flag: string, other: string) =>
   `${flag} takes nothing else: sim ${flag} prints the version of sim, alone; got ${quote(other)} with it (sim help <command> shows a command's options)`;
 export const missingCommand = 'name a command: sim run <scenario.json> (sim --help lists them)';
 export const flagNeedsValue = (flag: string, example: string) => `expected a value, e.g. ${flag} ${example}`;
-export const flagsNeedValues = (examples: readonly string[]) => `expected a value for each, e.g. ${examples.join(' ')}`;
+// A flag left out altogether: "expected a value" read as though it had been typed without one.
+export const flagsRequired = (examples: readonly string[]) => `required, e.g. ${examples.join(' ')}`;
 export const flagGivenTwice = (values: readonly unknown[]) => `given ${values.length} times (${values.join(', ')}); give it once`;
 export const noNegation = (flag: string) =>
   `${flag} takes a value and has no --no- form (only switches such as --check have one): leave ${flag} out instead`;

@@ -85,7 +85,7 @@ export const fitCommand = defineCommand({
       throw new UserError(`--${logFlags[0]}: goes with --access-log FILE (the load of a log); with load testers' outputs, leave it out`);
     if ((args.hey ?? []).length === 0)
       throw new UserError(msg.missingArguments('sim fit <scenario.json> <hey-output.txt...> --free FIELDS'));
-    if (args.free === undefined) throw new UserError(`--free: ${msg.flagNeedsValue('--free', 'database.forkTime')}`);
+    if (args.free === undefined) throw new UserError(`--free: ${msg.flagsRequired(['--free database.forkTime'])}`);
     const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
     const targetText = singleValue('--target', args.target, 'requestsPerSec') ?? 'requestsPerSec';
     const targets = splitList(targetText);

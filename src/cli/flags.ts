@@ -256,8 +256,7 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
     // Every one missing at once, so a second try does not meet the next.
     const flags = required[1].split(', ').map((f) => `--${f}`);
     const example = (flag: string) => REQUIRED_EXAMPLES[flag] ?? 'VALUE';
-    if (flags.length === 1) return `${flags[0]}: ${msg.flagNeedsValue(flags[0], example(flags[0]))}`;
-    return `${flags.join(', ')}: ${msg.flagsNeedValues(flags.map((f) => `${f} ${example(f)}`))}`;
+    return `${flags.join(', ')}: ${msg.flagsRequired(flags.map((f) => `${f} ${example(f)}`))}`;
   }
   if (/^Not enough non-option arguments/.test(message)) {
     return command === undefined ? msg.missingCommand : msg.missingArguments(USAGE[command] ?? `sim ${command} <scenario.json>`);

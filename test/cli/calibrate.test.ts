@@ -203,11 +203,7 @@ describe('sim compare and sim fit: bad input gets exit code 2 and one clear line
       ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--empirical'],
       /^sim: --empirical: goes with --access-log FILE/,
     ],
-    [
-      'fit without --free',
-      ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`],
-      /^sim: --free: expected a value, e.g. --free database.forkTime\n$/,
-    ],
+    ['fit without --free', ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`], /^sim: --free: required, e.g. --free database.forkTime\n$/],
     [
       'a bad --set',
       ['compare', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--set', 'server.workers=-1'],

@@ -812,14 +812,10 @@ export const ERROR_CASES: ErrorCase[] = [
   ),
 
   // --- Sweeps and plans ---
-  // Said only "--target-rps: expected a value", then on the next try "--p99: ... e.g. --p99 VALUE".
-  flag(
-    'a plan without its targets',
-    [...plan],
-    '--target-rps, --p99: expected a value for each, e.g. --target-rps 500 --p99 300ms',
-    'Sweeps and plans',
-  ),
-  flag('a plan without its p99 target', [...plan, '--target-rps', '10'], '--p99: expected a value, e.g. --p99 300ms', 'Sweeps and plans'),
+  // Said only "--target-rps: expected a value", then on the next try "--p99: ... e.g. --p99 VALUE";
+  // then "expected a value" for flags not typed at all (newcomer): "required" says they are missing.
+  flag('a plan without its targets', [...plan], '--target-rps, --p99: required, e.g. --target-rps 500 --p99 300ms', 'Sweeps and plans'),
+  flag('a plan without its p99 target', [...plan, '--target-rps', '10'], '--p99: required, e.g. --p99 300ms', 'Sweeps and plans'),
   // Leftovers audit: was written into #SBATCH --array=0-1999, which sbatch refuses.
   flag(
     'a Slurm job array beyond MaxArraySize (leftovers audit)',

@@ -213,7 +213,7 @@ describe('sim plan', () => {
       /--p99 soon: expected seconds > 0 \(0\.3\) or a duration \("300ms"\), got "soon"/,
     );
     expect((await sim('plan', file, '--target-rps', '-1', '--p99', '1', ...grid)).code).toBe(2);
-    expect((await sim('plan', file, '--p99', '1', ...grid)).err).toMatch(/^sim: --target-rps: expected a value, e\.g\. --target-rps 500$/m);
+    expect((await sim('plan', file, '--p99', '1', ...grid)).err).toMatch(/^sim: --target-rps: required, e\.g\. --target-rps 500$/m);
   });
 
   it('refuses more runs than a plan holds (MAX_PLAN_RUNS) before the first, naming the flags that asked for them', async () => {
