@@ -4,7 +4,7 @@
 import * as msg from '../messages.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { flagOverride, parseSetExpression, type Override } from '../scenario/overrides.js';
-import { heyFlagTyped } from './heyFlags.js';
+import { heyFlagMisplaced, heyFlagTyped } from './heyFlags.js';
 
 /** Flags that are shorthands for a field: `--seed 3` is `--set seed=3`. */
 export const FIELD_FLAGS = [
@@ -233,6 +233,8 @@ export function describeYargsFailure(message: string, argv: readonly string[], k
   const command = argv.find((a) => !a.startsWith('-'));
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (unknown) {
+    const misplaced = heyFlagMisplaced(argv);
+    if (misplaced !== undefined) return misplaced;
     const names = unknown[1].split(', ');
     // A misspelt command first, whatever yargs listed before it: `sim runn s.json --no-set`
     // was "unexpected argument "set"" (yargs reads --no-set as set=false, an unknown option).

@@ -109,6 +109,45 @@ export function translateHeyFlags(argv: readonly string[]): string[] {
   return [...kept, ...[...sets].flatMap(([path, value]) => ['--set', `${path}=${value}`]), ...after];
 }
 
+/** The commands that read load testers' outputs, and take each run's flags from its output. */
+const OUTPUT_READERS: readonly string[] = ['compare', 'fit'];
+
+/**
+ * hey's flag typed on sim compare or sim fit, which yargs calls an unknown option: a message
+ * saying where the run's flags go instead (the output's first line, or --set), else undefined.
+ * A hey user's first try at "this output was -c 100" is -c 100.
+ */
+export function heyFlagMisplaced(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--');
+  const words = end < 0 ? argv : argv.slice(0, end);
+  const command = words.find((w) => !w.startsWith('-'));
+  if (command === undefined || !OUTPUT_READERS.includes(command)) return undefined;
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--?([a-z-]+)(?:=(.*))?$/s.exec(words[i]);
+    const flag = m === null ? undefined : HEY_FLAGS.find((f) => f.name === m[1]);
+    if (flag === undefined || (flag.name.length === 1 && words[i].startsWith('--'))) continue;
+    const typed = `${words[i].startsWith('--') ? '--' : '-'}${flag.name}`;
+    const next = words[i + 1];
+    // The next word is the flag's value when it reads as one (not the output file after it).
+    const text = m![2] ?? (next !== undefined && /^\d[\w.µ+-]*$/.test(next) ? next : flag.example);
+    let value = 'false';
+    if (flag.rule !== 'switch') {
+      try {
+        value = checked(flag, typed, text);
+      } catch {
+        value = checked(flag, typed, flag.example);
+      }
+    }
+    const asTyped = flag.rule === 'switch' ? typed : `${typed} ${text}`;
+    return (
+      `unknown option ${typed}: sim ${command} takes each run's hey flags from the first line of its output ` +
+      `("$ hey ${asTyped} http://..." above hey's report, as the calibration kit saves it); ` +
+      `for an output saved without that line, --set ${flag.path}=${value}`
+    );
+  }
+  return undefined;
+}
+
 /** The value as --set takes it, or a message naming the flag and what would be right. */
 function checked(flag: HeyFlag, typed: string, text: string): string {
   const fail = (expected: string): never => {

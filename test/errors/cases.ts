@@ -741,6 +741,17 @@ export const ERROR_CASES: ErrorCase[] = [
     ['compare', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--set', 'server.workers=abc'],
     '--set server.workers=abc (for test/fixtures/hey/patched-c10.r1.txt): at server.workers: expected a number, got string "abc"',
   ),
+  // Newcomer: was "unknown option -c", where a hey user says how an output was run.
+  flag(
+    "hey's -c on sim compare (newcomer)",
+    ['compare', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '-c', '100'],
+    'unknown option -c: sim compare takes each run\'s hey flags from the first line of its output ("$ hey -c 100 http://..." above hey\'s report, as the calibration kit saves it); for an output saved without that line, --set client.concurrency=100',
+  ),
+  flag(
+    "hey's -disable-keepalive on sim fit (newcomer)",
+    ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '-disable-keepalive'],
+    "unknown option -disable-keepalive: sim fit takes each run's hey flags from the first line of its output",
+  ),
   flag(
     'sim fit with a --set the scenario refuses (hardening)',
     ['fit', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt', '--free', 'app.steps[0].time', '--set', 'server.workers=abc'],
