@@ -97,6 +97,13 @@ describe('wrk: its responses, with non-2xx/3xx and socket errors apart', () => {
     expect(r.commandText).toBe('wrk -t2 -c10 -d30s -R200 --latency http://127.0.0.1:8000/');
   });
 
+  it("wrk's timeout from the command line, as -T (its -t is the threads) or --timeout", () => {
+    for (const flag of ['-T5s', '-T 5s', '--timeout 5s']) {
+      const withCommand = `$ wrk -t2 -c10 -d3s ${flag} http://127.0.0.1:8077/\n${text('wrk/c10-d3s.txt')}`;
+      expect(readMeasuredRun(withCommand, 'w.txt').client).toMatchObject({ concurrency: 10, duration: 3, timeout: 5 });
+    }
+  });
+
   it('names the line that does not read', () => {
     const bad = text('wrk/c10-d3s.txt').replace('Requests/sec:   1342.97', 'Requests/sec:   lots');
     expect(() => readMeasuredRun(bad, 'w.txt')).toThrow(

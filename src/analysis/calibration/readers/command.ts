@@ -15,7 +15,8 @@ const WRK: Flag[] = [
   { names: ['-c', '--connections'], field: 'concurrency', kind: 'count' },
   { names: ['-d', '--duration'], field: 'duration', kind: 'seconds' },
   { names: ['-R', '--rate'], field: 'targetRate', kind: 'number' },
-  { names: ['--timeout'], field: 'timeout', kind: 'seconds' },
+  // wrk's short form is -T (its -t is the threads): -T5s was skipped as a flag that sets nothing.
+  { names: ['-T', '--timeout'], field: 'timeout', kind: 'seconds' },
   { names: ['-t', '--threads', '-s', '--script', '-H', '--header'], field: 'none', kind: 'number' },
 ];
 
