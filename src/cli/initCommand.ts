@@ -295,6 +295,12 @@ export const initCommand = defineCommand({
       .example('$0 init --worker-class gevent --workers 4 --worker-connections 100 --max-connections 100 --query 20ms --out s.json', ''),
   handler: (args, io) => {
     const workerClass = singleValue('--worker-class', args['worker-class'], 'gevent') ?? 'sync';
+    // The README leads with uvicorn, so its users try it here first: say where its starters are.
+    if (/uvicorn/i.test(workerClass)) {
+      throw new UserError(
+        `--worker-class ${workerClass}: sim init writes ${WORKER_CLASSES.join(', ')} starters; for uvicorn.workers.UvicornWorker start from scenarios/uvicorn-4-asyncpg.json (an async def endpoint on asyncpg's pool) or scenarios/uvicorn-sync-endpoint.json (a def endpoint on FastAPI's threadpool)`,
+      );
+    }
     if (!(WORKER_CLASSES as readonly string[]).includes(workerClass)) {
       throw new UserError(
         `--worker-class ${workerClass}: ${msg.notOneOf(WORKER_CLASSES, JSON.stringify(workerClass), nearest(workerClass, WORKER_CLASSES))}`,

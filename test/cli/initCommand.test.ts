@@ -195,6 +195,10 @@ describe('sim init options', () => {
     [['--cpu', '0'], /--cpu 0: expected the handler's CPU per request > 0, seconds \(0\.005\) or a duration such as 5ms/],
     [['--cpu', 'lots'], /--cpu lots: expected the handler's CPU per request > 0/],
     [['--worker-class', 'gevnt'], /--worker-class gevnt: .*did you mean "gevent"/],
+    [
+      ['--worker-class', 'uvicorn.workers.UvicornWorker'],
+      /--worker-class uvicorn\.workers\.UvicornWorker: .*start from scenarios\/uvicorn-4-asyncpg\.json/,
+    ],
     [['--query', 'soon'], /--query soon: expected the query's time > 0, seconds \(0\.02\) or a duration such as 20ms/],
     [['--query', '0'], /--query 0: expected the query's time > 0/],
     // Hardening 6: it was Infinity, refused by the field as "got number Infinity".
