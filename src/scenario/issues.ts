@@ -10,6 +10,19 @@ import { valueAt } from './valueAt.js';
 
 const MAX_LINES = 8;
 
+/**
+ * Settings as their own systems spell them, where the field's name is too far from it for
+ * nearest() to find: SQLAlchemy's create_engine(pool_size=, pool_timeout=, pool_pre_ping=)
+ * in app.pool, whose fields drop the "pool_". Used only where the field is among the keys.
+ */
+const THEIR_NAMES: Record<string, string> = { pool_size: 'size', pool_timeout: 'timeout', pool_pre_ping: 'prePing' };
+
+/** The known field a misspelt or foreign key means, if one. */
+function guessKey(key: string, known: readonly string[]): string | undefined {
+  const theirs = THEIR_NAMES[key];
+  return theirs !== undefined && known.includes(theirs) ? theirs : nearest(key, known);
+}
+
 export function describeIssues(error: z.ZodError, raw: unknown, where: Locate): string {
   const lines: string[] = [];
   const seen = new Set<string>();
@@ -60,7 +73,7 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
           ? ''
           : /^\d{1,20}$/.test(key) && path.length > 0
             ? msg.indexIntoObject(key, formatPath(path), known)
-            : msg.unknownKey(msg.abbreviate(key), key.length > 80 ? undefined : nearest(key, known), known),
+            : msg.unknownKey(msg.abbreviate(key), key.length > 80 ? undefined : guessKey(key, known), known),
       ]);
     }
     case 'invalid_type':

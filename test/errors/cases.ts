@@ -199,6 +199,8 @@ export const ERROR_CASES: ErrorCase[] = [
   field('a misspelt section', { clinet: {} }, 'clinet'),
   field('an abbreviated value', { server: { workerClass: 'gev' } }, 'server.workerClass'),
   field('a key nothing resembles', { server: { zzz: 1 } }, 'server.zzz'),
+  // Newcomer: listed the pool's five fields, where SQLAlchemy's user typed its own name.
+  field("SQLAlchemy's pool_size in app.pool (newcomer)", { app: { pool: { pool_size: 5 } } }, 'did you mean "size"'),
   field('a string for a number', { server: { workers: 'two' } }, 'server.workers'),
   field('a number in quotes', { client: { requests: '20' } }, 'client.requests'),
   field('a negative count', { client: { requests: -1 } }, 'client.requests'),
