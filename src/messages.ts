@@ -16,6 +16,8 @@ const didYouMean = (guess: string | undefined) => (guess === undefined ? '' : `;
 
 export const cannotRead = (what: string, why: string) => `cannot read ${what}: ${why}`;
 export const noSuchFile = 'no such file';
+/** A scenario named without its .json, or without the scenarios/ folder it is in. */
+export const noSuchFileNear = (near: string | undefined) => `${noSuchFile}${didYouMean(near)}`;
 export const isDirectory = (expected: string) => `is a directory, expected ${expected}`;
 export const notReadable = 'permission denied';
 /**

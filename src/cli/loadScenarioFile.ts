@@ -1,7 +1,8 @@
 // Reads a scenario file from disk and applies the command line's overrides (the CLI is
 // the only part that touches the file system).
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as msg from '../messages.js';
 import { describeErrno } from './atomicWrite.js';
 import type { BudgetFlags } from '../scenario/budgets.js';
@@ -84,7 +85,9 @@ export function readText(path: string, what: string, expected: string, kind: 'js
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'
-        ? msg.noSuchFile
+        ? kind === 'json'
+          ? msg.noSuchFileNear(scenarioNear(path))
+          : msg.noSuchFile
         : code === 'EISDIR'
           ? msg.isDirectory(expected)
           : code === 'EACCES'
@@ -99,6 +102,16 @@ export function readText(path: string, what: string, expected: string, kind: 'js
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The scenario a missing path probably meant: `sim run my-app` for my-app.json, and
+ * `sim run gevent-100.json` typed beside scenarios/ rather than in it.
+ */
+function scenarioNear(path: string): string | undefined {
+  const json = path.endsWith('.json') ? [] : [`${path}.json`];
+  const inFolder = /[/\\]/.test(path) ? [] : [join('scenarios', path), ...json.map((p) => join('scenarios', p))];
+  return [...json, ...inFolder].find((p) => statSync(p, { throwIfNoEntry: false })?.isFile() === true);
 }
 
 /**

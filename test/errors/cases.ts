@@ -82,6 +82,16 @@ const db = { database: { forkTime: 0.002, backendStartTime: 0.01 } };
 export const ERROR_CASES: ErrorCase[] = [
   // --- Files ---
   { group: 'Files', what: 'no such file', shown: 'sim run nope.json', argv: ['run', 'nope.json'], exit: 2, names: 'nope.json' },
+  // Newcomer: a scenario named as it is called, without its .json, was only "no such file".
+  {
+    group: 'Files',
+    what: 'a scenario without its .json (newcomer)',
+    file: scenario({}),
+    shown: 'sim run scenario',
+    argv: ['run', 'scenario'],
+    exit: 2,
+    names: 'no such file; did you mean "scenario.json"?',
+  },
   { group: 'Files', what: 'a directory', shown: 'sim run .', argv: ['run', '.'], exit: 2, names: '.: cannot read' },
   flag('an output folder that does not exist', [...run, '--out', 'no/such/folder/report.txt'], 'no/such/folder/report.txt', 'Files'),
   // Issue 17, item 7: was "internal error: ENOTDIR" (exit 1).

@@ -20,7 +20,9 @@ async function runCase(c: ErrorCase, i: number): Promise<Outcome> {
   const dir = join(root, String(i));
   mkdirSync(dir);
   if (c.file !== undefined) writeFileSync(join(dir, 'scenario.json'), c.file);
-  const argv = c.argv.map((a) => (a.startsWith('scenario.json') || a.startsWith('no/') || a.startsWith('report.') ? join(dir, a) : a));
+  const argv = c.argv.map((a) =>
+    a === 'scenario' || a.startsWith('scenario.json') || a.startsWith('no/') || a.startsWith('report.') ? join(dir, a) : a,
+  );
   let out = '';
   let err = '';
   const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
