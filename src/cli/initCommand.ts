@@ -369,6 +369,6 @@ export const initCommand = defineCommand({
     if (existsSync(out) && !special(out) && !args.force)
       throw new UserError(`--out ${out}: the file exists; give another name, or --force to overwrite it`);
     atomicWrite(out, text, '--out');
-    io.err(`Wrote ${out}: sim run ${out}\n`);
+    io.err(`Wrote ${out}; run it: sim run ${out}\n`);
   },
 });

@@ -112,7 +112,7 @@ describe('sim init options', () => {
     const path = join(dir, 's.json');
     const first = await sim(...EXAMPLE, '--out', path);
     expect(first.code).toBe(0);
-    expect(first.err).toBe(`Wrote ${path}: sim run ${path}\n`);
+    expect(first.err).toBe(`Wrote ${path}; run it: sim run ${path}\n`);
     const run = await sim('run', path, '--json');
     expect(run.code).toBe(0);
     writeFileSync(path, 'mine');
