@@ -142,7 +142,9 @@ export const firstStepAtZero = 'expected the first step to start at 0';
 export const stepsIncreasing = 'expected steps in increasing order of "from"';
 export const requestsOrDuration = 'expected "requests" (hey -n) or "duration" (hey -z)';
 export const pacingWithoutRate = 'pacing sets how a rate is kept: expected "rate" (hey -q, wrk2 -R / connections) with it';
-export const notForOpenLoop = (key: string) => `${quote(key)} is for the hey client; an open-loop client ("arrivals") has none`;
+// --set cannot remove a field, so the way out for a hey scenario given arrivals is said too.
+export const notForOpenLoop = (key: string) =>
+  `${quote(key)} is for the hey client; an open-loop client ("arrivals") has none: leave it out, or on the command line give the client whole (--set 'client={"arrivals":{"rate":300},"duration":10}')`;
 export const concurrencyOrArrivals = 'expected "concurrency" (hey -c), or "arrivals" for an open loop';
 export const concurrencyAtMostRequests = 'expected concurrency <= requests (hey refuses -c larger than -n)';
 export const needsDatabase = (kind: string) => `a ${kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`;
