@@ -27,3 +27,18 @@ export function defineCommand<A>(c: {
 export function commandName(c: Command): string {
   return c.command.split(' ')[0];
 }
+
+/**
+ * An example for a command's help, as `# what it does` above the command, each on a line of
+ * its own. yargs lays a described example out in two columns with the command in the left
+ * half, which broke a long command mid-word ("client.request" / "s=10..150:5") and mixed
+ * its lines with the description's.
+ */
+export function example(command: string, description: string): [string, string][] {
+  return description === ''
+    ? [[command, '']]
+    : [
+        [`# ${description}`, ''],
+        [command, ''],
+      ];
+}

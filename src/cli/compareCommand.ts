@@ -1,7 +1,7 @@
 // sim compare <scenario> <hey..>: each measured hey run beside its simulation.
 import { compareRuns } from '../analysis/calibration/compare.js';
 import { compareText } from '../analysis/calibration/compareText.js';
-import { defineCommand } from './command.js';
+import { defineCommand, example } from './command.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { setOption } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
@@ -24,8 +24,8 @@ export const compareCommand = defineCommand({
       })
       .option('json', jsonOption)
       .option('set', setOption)
-      .example('$0 compare calibration/linux-2core.json calibration/results/patched-c125.r1.txt', 'one run')
-      .example('$0 compare s.json out.txt --set client.concurrency=100', '-c for an output saved without its command line'),
+      .example(example('$0 compare calibration/linux-2core.json calibration/results/patched-c125.r1.txt', 'one run'))
+      .example(example('$0 compare s.json out.txt --set client.concurrency=100', '-c for an output saved without its command line')),
   handler: (args, io) => {
     const json = jsonTarget(args.json, [args.scenario, ...args.hey]);
     const raw = readScenarioJson(args.scenario);

@@ -6,7 +6,7 @@ import { accessLogFit } from './accessLogFit.js';
 import * as msg from '../messages.js';
 import { UserError, nearest } from '../scenario/errors.js';
 import { atomicWrite, checkDistinct, checkWritable } from './atomicWrite.js';
-import { defineCommand } from './command.js';
+import { defineCommand, example } from './command.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { numberFlag, numberOption, setOption, singleValue } from './flags.js';
 import { readScenarioJson } from './loadScenarioFile.js';
@@ -58,12 +58,16 @@ export const fitCommand = defineCommand({
       .option('json', jsonOption)
       .option('set', setOption)
       .example(
-        '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
-        'the two connection costs',
+        example(
+          '$0 fit calibration/linux-2core.json calibration/results/patched-c10.r*.txt calibration/results/patched-c100.r*.txt --free database.forkTime,database.backendStartTime --out fitted.json',
+          'the two connection costs',
+        ),
       )
       .example(
-        '$0 fit scenarios/gevent-100.json --access-log access.log --out production.json',
-        "a production log's load (arrivals, endpoints) on the scenario's server",
+        example(
+          '$0 fit scenarios/gevent-100.json --access-log access.log --out production.json',
+          "a production log's load (arrivals, endpoints) on the scenario's server",
+        ),
       ),
   handler: (args, io) => {
     // Each way of fitting has its own flags: one of the other's was ignored in silence

@@ -16,7 +16,7 @@ import { validateScenario } from '../scenario/load.js';
 import { MEASURED_COSTS as M } from '../scenario/measuredCosts.js';
 import { applyOverride, type Override } from '../scenario/overrides.js';
 import { atomicWrite, checkWritable, special } from './atomicWrite.js';
-import { defineCommand } from './command.js';
+import { defineCommand, example } from './command.js';
 import { numberFlag, setOverrides, singleValue } from './flags.js';
 
 export const WORKER_CLASSES = ['sync', 'gthread', 'gevent', 'eventlet'] as const;
@@ -292,7 +292,9 @@ export const initCommand = defineCommand({
         describe: 'Write it to FILE (atomically) instead of stdout; an existing file is kept unless --force',
       })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE' })
-      .example('$0 init --worker-class gevent --workers 4 --worker-connections 100 --max-connections 100 --query 20ms --out s.json', ''),
+      .example(
+        example('$0 init --worker-class gevent --workers 4 --worker-connections 100 --max-connections 100 --query 20ms --out s.json', ''),
+      ),
   handler: (args, io) => {
     const workerClass = singleValue('--worker-class', args['worker-class'], 'gevent') ?? 'sync';
     // The README leads with uvicorn, so its users try it here first: say where its starters are.

@@ -9,7 +9,7 @@ import * as msg from '../messages.js';
 import { UserError } from '../scenario/errors.js';
 import type { SweepOutput } from '../analysis/sweep/sweep.js';
 import { readShard } from './readShard.js';
-import { defineCommand } from './command.js';
+import { defineCommand, example } from './command.js';
 import { jsonOption } from './jsonOutput.js';
 import { numberFlag, singleValue } from './flags.js';
 import { checkOutputArgs, emitSweep } from './sweepOutputs.js';
@@ -35,8 +35,8 @@ export const mergeCommand = defineCommand({
         type: 'string',
         describe: 'Refuse a shard cut into another count; a folder must hold shard-0.json to shard-<N-1>.json, each its shard',
       })
-      .example('$0 merge shard-1.json shard-2.json --json sweep.json', 'join two shards')
-      .example('$0 merge results/study.shards --json study.json', 'join the shard-<i>.json files of a folder'),
+      .example(example('$0 merge shard-1.json shard-2.json --json sweep.json', 'join two shards'))
+      .example(example('$0 merge results/study.shards --json study.json', 'join the shard-<i>.json files of a folder')),
   handler: (args, io) => {
     const expected = expectedSweep(args);
     const sources = args.files.flatMap((path) => shardFiles(path, expected.shards));

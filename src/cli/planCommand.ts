@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import { chartSweep, checkChartAxis } from '../analysis/sweep/chartPoints.js';
 import { sweepCharts } from '../charts/sweep/sweepCharts.js';
 import { DEFAULT_PLOT_DIR, plotDirFor, preparePlotDir } from './plotDir.js';
-import { defineCommand } from './command.js';
+import { defineCommand, example } from './command.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { loadSweep } from './loadSweep.js';
 import { checkJobs, gridOptions, progressFor } from './sweepOptions.js';
@@ -39,7 +39,9 @@ export const planCommand = defineCommand({
         describe: 'Every replication must meet the targets, not only their means (with machine.speedVariation: the slow runs too)',
       })
       .option('cost', { type: 'string', describe: `What "cheapest" minimizes, in order (comma-separated; default ${COST_KEYS.join(',')})` })
-      .example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
+      .example(
+        example('$0 plan s.json --target-rps 800 --p99 300ms --vary server.workers=1..8 --vary server.workerConnections=50..500:50', ''),
+      ),
   handler: async (args, io) => {
     const targets: PlanTargets = {
       requestsPerSec: numberFlag('--target-rps', args['target-rps'], { whole: false, min: 0, above: true }, '500')!,

@@ -12,7 +12,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { assertInvariants } from '../check/invariants.js';
 import { partialReason } from '../report/partial.js';
 import { runCharts } from '../charts/run/runCharts.js';
-import { defineCommand } from './command.js';
+import { defineCommand, example } from './command.js';
 import { HEY_FLAGS_HELP } from './heyFlags.js';
 import { jsonOption, jsonTarget, withJson } from './jsonOutput.js';
 import { progressFor } from './sweepOptions.js';
@@ -58,11 +58,13 @@ export const runCommand = defineCommand({
         default: false,
         describe: 'Also move each unmeasured cost by -50 % and +50 % and list those that change Requests/sec or the 500s by more than 10 %',
       })
-      .example('$0 run scenarios/gevent-100.json', "the article's -c 100 run")
-      .example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if')
-      .example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report')
-      .example('$0 run scenarios/gevent-125.json --sensitivity', 'which costs the prediction hangs on')
-      .example('$0 run scenarios/gevent-100.json -c 125 -n 125', "hey's flags: --set client.concurrency=125 --set client.requests=125")
+      .example(example('$0 run scenarios/gevent-100.json', "the article's -c 100 run"))
+      .example(example('$0 run scenarios/gevent-100.json --set client.concurrency=125 --set client.requests=125', 'a what-if'))
+      .example(example('$0 run scenarios/gevent-125.json --plot plots/gevent-125', 'charts and an HTML report'))
+      .example(example('$0 run scenarios/gevent-125.json --sensitivity', 'which costs the prediction hangs on'))
+      .example(
+        example('$0 run scenarios/gevent-100.json -c 125 -n 125', "hey's flags: --set client.concurrency=125 --set client.requests=125"),
+      )
       .epilogue(HEY_FLAGS_HELP),
   handler: async (args, io) => {
     const path = args.scenario as string;

@@ -8,7 +8,7 @@ import { budgetFields } from '../scenario/budgets.js';
 import { UserError } from '../scenario/errors.js';
 import { numberFlag, numberOption, singleValue } from './flags.js';
 import { loadScenarioFile } from './loadScenarioFile.js';
-import { defineCommand } from './command.js';
+import { defineCommand, example } from './command.js';
 
 export const DEFAULT_PORT = 8080;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
@@ -25,8 +25,8 @@ export const serveCommand = defineCommand({
         default: '127.0.0.1',
         describe: 'Address to listen on; anything but loopback lets other machines in',
       })
-      .example('$0 serve', "the article's gevent scenarios, at http://127.0.0.1:8080/")
-      .example('$0 serve my-app.json --port 9000', 'your own scenario first'),
+      .example(example('$0 serve', "the article's gevent scenarios, at http://127.0.0.1:8080/"))
+      .example(example('$0 serve my-app.json --port 9000', 'your own scenario first')),
   handler: async (args, io) => {
     const port = numberFlag('--port', args.port, { whole: true, min: 0, max: 65535, why: 'a TCP port' }, '8080') ?? DEFAULT_PORT;
     const host = singleValue('--host', args.host, '127.0.0.1')!;

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { chartSweep, checkChartAxis } from '../analysis/sweep/chartPoints.js';
 import { sweepText } from '../analysis/sweep/sweepText.js';
 import { sweepCharts } from '../charts/sweep/sweepCharts.js';
-import { defineCommand } from './command.js';
+import { defineCommand, example } from './command.js';
 import { jsonOption } from './jsonOutput.js';
 import * as msg from '../messages.js';
 import { Interrupted, UserError } from '../scenario/errors.js';
@@ -32,10 +32,12 @@ export const sweepCommand = defineCommand({
       .option('target-rps', numberOption('Draw this many 2xx/s as a target line on the Requests/sec chart'))
       .option('p99', { type: 'string', describe: 'Draw this p99 (seconds, or "300ms") as a target line on the latency chart' })
       .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
-      .example('$0 sweep scenarios/gevent-100.json --vary client.concurrency,client.requests=10..150:5', "the article's curve")
+      .example(example('$0 sweep scenarios/gevent-100.json --vary client.concurrency,client.requests=10..150:5', "the article's curve"))
       .example(
-        '$0 sweep s.json --vary server.workers=1,2,4 --vary client.concurrency=10..200:10 --replications 5',
-        'a grid, with 95 % CIs',
+        example(
+          '$0 sweep s.json --vary server.workers=1,2,4 --vary client.concurrency=10..200:10 --replications 5',
+          'a grid, with 95 % CIs',
+        ),
       ),
   handler: async (args, io) => {
     if (args.emit !== undefined) return emitJob(loadSweep(args, 'sweep'), args, io);

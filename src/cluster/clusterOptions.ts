@@ -1,5 +1,6 @@
 // The options of sim sweep that cut a sweep for a cluster's job array, and what it does
 // with --emit: kept here so that the sweep command itself changes by a few lines.
+import { example } from '../cli/command.js';
 import type { Argv } from 'yargs';
 import type { SweepDefinition } from '../analysis/sweep/sweep.js';
 import type { Io } from '../cli/main.js';
@@ -16,12 +17,14 @@ export function clusterOptions<T>(y: Argv<T>) {
     .option('shards', { type: 'string', describe: 'How many shards: with --shard-index, --shard auto, or --emit' })
     .option('emit', {
       type: 'string',
-      describe: 'Print a job for a cluster instead of running: slurm (an sbatch script) or kubernetes (manifests); see docs/cluster.md',
+      describe: 'Print a job for a cluster instead of running: slurm (an sbatch script) or kubernetes (manifests): docs/cluster.md',
     })
     .option('image', { type: 'string', describe: 'With --emit kubernetes: the container image holding sim' })
     .example(
-      '$0 sweep s.json --vary server.workers=1..8 --emit slurm --shards 4 --json out/sweep.json > sweep.sbatch',
-      'a Slurm job array (bash sweep.sbatch submits it)',
+      example(
+        '$0 sweep s.json --vary server.workers=1..8 --emit slurm --shards 4 --json out/sweep.json > sweep.sbatch',
+        'a Slurm job array (bash sweep.sbatch submits it)',
+      ),
     );
 }
 

@@ -19,6 +19,20 @@ describe('the sim command line', () => {
     expect(short.out).toContain('sim completion');
   });
 
+  it("sim help <command> gives each example as '# what it does' over the command, its words whole", async () => {
+    for (const c of COMMANDS) {
+      const help = (await simArgv(['help', commandName(c)], { columns: 80 })).out;
+      const examples = /\nExamples:\n([\s\S]*?)(?:\n\n|$)/.exec(help)?.[1];
+      if (examples === undefined) continue;
+      // Two columns, the command in the left half, broke "client.concurrency,client.requests=10..150:5" mid-word.
+      for (const line of examples.trimEnd().split('\n')) expect(line, `sim help ${commandName(c)}`).toMatch(/^ {2}\S(?:\S| (?! ))*$/);
+    }
+    const sweep = (await simArgv(['help', 'sweep'], { columns: 80 })).out;
+    expect(sweep).toMatch(
+      /\n {2}# the article's curve\n {2}sim sweep scenarios\/gevent-100\.json --vary\n {2}client\.concurrency,client\.requests=10\.\.150:5\n/,
+    );
+  });
+
   it('sim --version prints the package version', async () => {
     const { code, out } = await sim('--version');
     expect(code).toBe(0);
