@@ -18,6 +18,7 @@ import { applyOverride, type Override } from '../scenario/overrides.js';
 import { atomicWrite, checkWritable, special } from './atomicWrite.js';
 import { defineCommand, example } from './command.js';
 import { numberFlag, setOverrides, singleValue } from './flags.js';
+import { HEY_FLAGS_HELP } from './heyFlags.js';
 
 export const WORKER_CLASSES = ['sync', 'gthread', 'gevent', 'eventlet'] as const;
 /** pg_hba.conf's methods the model prices (database.authMethod). */
@@ -294,7 +295,9 @@ export const initCommand = defineCommand({
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out FILE' })
       .example(
         example('$0 init --worker-class gevent --workers 4 --worker-connections 100 --max-connections 100 --query 20ms --out s.json', ''),
-      ),
+      )
+      // It takes hey's flags as run, sweep and plan do (the starter's client), so its help lists them too.
+      .epilogue(HEY_FLAGS_HELP),
   handler: (args, io) => {
     const workerClass = singleValue('--worker-class', args['worker-class'], 'gevent') ?? 'sync';
     // The README leads with uvicorn, so its users try it here first: say where its starters are.

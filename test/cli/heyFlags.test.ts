@@ -112,6 +112,11 @@ describe("HEY_FLAGS_HELP (the epilogue of the three commands' help)", () => {
     expect(HEY_FLAGS_HELP).toContain('(client.keepAlive=false)');
   });
 
+  it('is in the help of every command that takes the flags: run, sweep, plan and init', async () => {
+    for (const command of ['run', 'sweep', 'plan', 'init'])
+      expect((await sim('help', command)).out).toContain(HEY_FLAGS_HELP.split('\n')[0]);
+  });
+
   it('wraps a description too long for the terminal under the description, not under the flags', async () => {
     const help = (await simArgv(['help', 'run'], { columns: 80 })).out.split('\n');
     const z = help.findIndex((l) => l.startsWith('  -z 10s '));
