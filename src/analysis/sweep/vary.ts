@@ -49,6 +49,9 @@ export function parseVary(expression: string): Axis {
   if (new Set(paths).size !== paths.length) throw fail('a field is named twice');
   const text = expression.slice(eq + 1).trim();
   if (text === '') throw fail('no values after "="');
+  // 1-8 is how a range is often written elsewhere; here it reached the field as the string "1-8".
+  const dashed = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(:\d+(?:\.\d+)?)?$/.exec(text);
+  if (dashed) throw fail(`"${text}" is not a range: write it with two dots, ${dashed[1]}..${dashed[2]}${dashed[3] ?? ''}`);
   const values = text.includes('..') ? parseRange(text, fail) : parseList(text, `--vary ${expression}`);
   return { expression, paths, values };
 }

@@ -44,6 +44,9 @@ describe('--vary expressions', () => {
     ['client.concurrency=', /no values after "="/],
     ['client.concurrency=10..x:5', /"10\.\.x:5" is not a range: expected from\.\.to:step with numbers/],
     ['client.concurrency=10..20:0', /the step must be greater than 0, got 0/],
+    // Newcomer: was "at server.workers: expected a number, got string "1-8"".
+    ['server.workers=1-8', /^--vary server\.workers=1-8: "1-8" is not a range: write it with two dots, 1\.\.8$/],
+    ['client.concurrency=10-200:10', /"10-200:10" is not a range: write it with two dots, 10\.\.200:10$/],
     ['client.concurrency=200..10:10', /the range goes down \(200\.\.10\); write it upwards, e\.g\. 10\.\.200:10/],
     ['client.concurrency=1..1e9', /1000000000 values; at most 100000 on one axis/],
     // Bad-input audit: both were "Infinity values; at most 100000 on one axis".
