@@ -17,10 +17,26 @@ const MAX_LINES = 8;
  */
 const THEIR_NAMES: Record<string, string> = { pool_size: 'size', pool_timeout: 'timeout', pool_pre_ping: 'prePing' };
 
-/** The known field a misspelt or foreign key means, if one. */
-function guessKey(key: string, known: readonly string[]): string | undefined {
+/** The scenario's sections, where a field written at the top level probably belongs. */
+const SECTIONS = ['client', 'machine', 'server', 'app', 'database', 'limits'] as const;
+
+/**
+ * The known field a misspelt or foreign key means, if one. At the top level, a field of one
+ * section, written as its system spells it or not ("workers", "max_connections"), is that
+ * field in its section, when only one section has it.
+ */
+function guessKey(key: string, known: readonly string[], path: readonly PropertyKey[], raw: unknown): string | undefined {
   const theirs = THEIR_NAMES[key];
-  return theirs !== undefined && known.includes(theirs) ? theirs : nearest(key, known);
+  if (theirs !== undefined && known.includes(theirs)) return theirs;
+  const near = nearest(key, known);
+  if (near !== undefined || path.length > 0) return near;
+  const bare = (k: string) => k.toLowerCase().replace(/[_-]/g, '');
+  const inSections = SECTIONS.flatMap((s) =>
+    knownKeys([s], raw)
+      .filter((k) => bare(k) === bare(key))
+      .map((k) => `${s}.${k}`),
+  );
+  return inSections.length === 1 ? inSections[0] : undefined;
 }
 
 export function describeIssues(error: z.ZodError, raw: unknown, where: Locate): string {
@@ -73,7 +89,7 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
           ? ''
           : /^\d{1,20}$/.test(key) && path.length > 0
             ? msg.indexIntoObject(key, formatPath(path), known)
-            : msg.unknownKey(msg.abbreviate(key), key.length > 80 ? undefined : guessKey(key, known), known),
+            : msg.unknownKey(msg.abbreviate(key), key.length > 80 ? undefined : guessKey(key, known, path, raw), known),
       ]);
     }
     case 'invalid_type':

@@ -211,6 +211,9 @@ export const ERROR_CASES: ErrorCase[] = [
   field('a key nothing resembles', { server: { zzz: 1 } }, 'server.zzz'),
   // Newcomer: listed the pool's five fields, where SQLAlchemy's user typed its own name.
   field("SQLAlchemy's pool_size in app.pool (newcomer)", { app: { pool: { pool_size: 5 } } }, 'did you mean "size"'),
+  // Newcomer: listed the sections, where the field was written outside its own.
+  field('a server field at the top level (newcomer)', { workers: 4 }, 'unknown key "workers"; did you mean "server.workers"?'),
+  field("PostgreSQL's max_connections at the top level (newcomer)", { max_connections: 200 }, 'did you mean "database.maxConnections"?'),
   field('a string for a number', { server: { workers: 'two' } }, 'server.workers'),
   field('a number in quotes', { client: { requests: '20' } }, 'client.requests'),
   field('a negative count', { client: { requests: -1 } }, 'client.requests'),
