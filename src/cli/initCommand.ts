@@ -112,12 +112,14 @@ const AUTH_NOTES: Record<'md5' | 'trust', Record<string, string>> = {
 export function starterScenario(o: InitOptions): Record<string, unknown> {
   const async = o.workerClass === 'gevent' || o.workerClass === 'eventlet';
   const connections = o.connections ?? 1000;
+  const workers = `${o.workers} ${o.workerClass} worker${o.workers === 1 ? '' : 's'}`;
+  const threads = o.threads ?? 1;
   const what =
     o.workerClass === 'gthread'
-      ? `${o.workers} gthread worker(s) x ${o.threads ?? 1} threads`
+      ? `${workers} x ${threads} thread${threads === 1 ? '' : 's'}`
       : async
-        ? `${o.workers} ${o.workerClass} worker(s) x ${connections} connections`
-        : `${o.workers} sync worker(s)`;
+        ? `${workers} x ${connections} connections`
+        : workers;
   const query = typeof o.query === 'number' ? `${o.query} s` : o.query;
   const cpu = o.cpu === undefined ? '' : `, then ${typeof o.cpu === 'number' ? `${o.cpu} s` : o.cpu} of its own CPU`;
   const connection =

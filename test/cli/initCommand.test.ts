@@ -140,6 +140,8 @@ describe('sim init options', () => {
     const json = JSON.parse((await sim('init', '--worker-class', 'gthread', '--threads', '8', '--pool', '5')).out);
     expect(json.app.pool).toEqual({ size: 5, maxOverflow: 10, timeout: 30 });
     expect(json.description).toMatch(/QueuePool \(pool_size 5, max_overflow 10\).*checking it back in/);
+    expect(json.description).toMatch(/^A starter scenario written by sim init: hey against 1 gthread worker x 8 threads, /);
+    expect((await sim('init', '--workers', '4')).out).toMatch(/hey against 4 sync workers, each request/);
     expect(json.notes['app.steps']).toMatch(/checked out of the worker's pool/);
     expect(JSON.parse((await sim('init', '--pool', '2+0')).out).app.pool).toMatchObject({ size: 2, maxOverflow: 0 });
     const result = simulate(validateScenario(structuredClone(json), 'init'), { timeSeries: false });
