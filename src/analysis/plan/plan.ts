@@ -155,7 +155,7 @@ export function plan(
         ? (offeredTooLow(
             points.map((p) => p.scenario),
             targets,
-          ) ?? explain(sweep, candidates, targets))
+          ) ?? explain(sweep, candidates, targets, (c) => points.find((p) => p.result === c.point)?.scenario))
         : null,
     validated: bestScenario === undefined ? null : validatedFor(bestScenario),
   };
@@ -197,7 +197,56 @@ export function hardLimits(point: SweepPointResult, target: number): HardLimit[]
   return out.sort((a, b) => b.needed / b.capacity - a.needed / a.capacity);
 }
 
-function explain(sweep: SweepHeader, candidates: readonly Candidate[], t: PlanTargets): Explanation | null {
+/**
+ * hey's closed loop: each of its -c clients waits for its answer before the next request, so
+ * it offers at most c / W requests a second (Little's law, W the mean time in the system).
+ * When that is below the target even in the configuration that answered fastest, and no
+ * resource of that one is near saturation, the load is what falls short, as with an open
+ * loop's rate (offeredTooLow): a bigger server would not reach the target, and the busiest
+ * resource's relief ("more worker processes") was the wrong advice.
+ */
+function closedLoopShort(
+  candidates: readonly Candidate[],
+  scenarioOf: (c: Candidate) => Scenario | undefined,
+  t: PlanTargets,
+): Explanation | null {
+  const meanTimeOf = (c: Candidate) => {
+    const rate = c.point.requestsPerSec.mean;
+    const inSystem = c.point.littlesLaw.L.mean;
+    return rate > 0 && inSystem > 0 ? inSystem / rate : Number.POSITIVE_INFINITY;
+  };
+  // Of those as fast (within 1 %), the least busy: 2, 3 and 4 sync workers answer two
+  // clients alike, and only the first of them is saturated.
+  const fastest = Math.min(...candidates.map(meanTimeOf));
+  const use = (c: Candidate) => c.point.busiest?.utilization ?? 0;
+  const c = candidates.filter((x) => meanTimeOf(x) <= fastest * 1.01).reduce((a, b) => (use(b) < use(a) ? b : a));
+  const s = scenarioOf(c);
+  const clients = s?.client.concurrency;
+  if (s === undefined || clients === undefined || s.client.arrivals !== undefined || s.fleet !== undefined) return null;
+  // A think time or hey's -q also caps the rate, by design: the load then is as asked.
+  if (s.client.thinkTime !== undefined || s.client.rate !== undefined) return null;
+  const busy = c.point.busiest;
+  if (busy !== null && busy.utilization >= 0.8) return null;
+  const meanTime = meanTimeOf(c);
+  const most = clients / meanTime;
+  if (!Number.isFinite(meanTime) || most >= t.requestsPerSec) return null;
+  const values = Object.entries(c.point.values)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(' ');
+  return {
+    infeasible: false,
+    text:
+      `the load falls short, not the server: hey's -c ${clients} keeps at most ${clients} requests in flight, each client waiting for its answer, so at the fastest configuration's (${values}) mean time of ${meanTime.toFixed(4)} s it offers at most ${most.toFixed(2)} req/s (c / W, Little's law), below the ${t.requestsPerSec} req/s asked` +
+      `${busy === null ? '' : `, while the busiest resource, ${busy.resource}, is at ${Math.round(100 * busy.utilization)} %`}; raise -c (client.concurrency), or give the client open-loop arrivals at the target rate (docs/plan.md).`,
+  };
+}
+
+function explain(
+  sweep: SweepHeader,
+  candidates: readonly Candidate[],
+  t: PlanTargets,
+  scenarioOf: (c: Candidate) => Scenario | undefined,
+): Explanation | null {
   if (candidates.length === 0) return null;
   // The closest: the one serving the most, the cheapest of those.
   const closest = candidates.reduce((a, b) => (b.served > a.served ? b : a));
@@ -213,6 +262,8 @@ function explain(sweep: SweepHeader, candidates: readonly Candidate[], t: PlanTa
       text: `${describeLimit(limit)}: ${what} can reach ${t.requestsPerSec} req/s; ${relieveLimit(limit, t.requestsPerSec)}.`,
     };
   }
+  const short = closedLoopShort(candidates, scenarioOf, t);
+  if (short !== null) return short;
   const busy = closest.point.busiest;
   const served = `the closest, ${Object.entries(closest.point.values)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)

@@ -117,6 +117,28 @@ describe('sim plan', () => {
     expect(json.explanation.infeasible).toBe(false);
   });
 
+  // Newcomer: said "bound by sync workers at 100 % ...; more workers (or threads) would relieve
+  // it" of the cheapest serving the most, where 3 and 4 workers served the same.
+  it("says when hey's -c is what falls short: 2 clients and 100 ms handlers offer at most 20/s, whatever the workers", async () => {
+    const closed = join(mkdtempSync(join(tmpdir(), 'sim-plan-')), 'closed.json');
+    writeFileSync(
+      closed,
+      JSON.stringify(
+        withoutCosts({
+          description: 'hey -c 2 -n 40, 100 ms handlers on sync workers',
+          client: { requests: 40, concurrency: 2, timeout: 0 },
+          server: { workerClass: 'sync' },
+          app: { steps: [{ kind: 'sleep', time: 0.1 }] },
+        }),
+      ),
+    );
+    const { code, out } = await sim('plan', closed, '--target-rps', '50', '--p99', '1s', '--vary', 'server.workers=1..4', '--jobs', '1');
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /^The load falls short, not the server: hey's -c 2 keeps at most 2 requests in flight, each client waiting for its answer, so at the fastest configuration's \(server\.workers=4\) mean time of 0\.1000 s it offers at most 20\.00 req\/s \(c \/ W, Little's law\), below the 50 req\/s asked, while the busiest resource, sync workers, is at 50 %; raise -c \(client\.concurrency\), or give the client open-loop arrivals at the target rate \(docs\/plan\.md\)\.$/m,
+    );
+  });
+
   it('explains an infeasible target from the CPU demand: 200/s x 50 ms = 10 cores > 8 (scenarios/plan-cpu-200.json)', async () => {
     const { code, out } = await sim('plan', 'scenarios/plan-cpu-200.json', '--target-rps', '200', '--p99', '1s', '--jobs', '1');
     expect(code).toBe(1);
