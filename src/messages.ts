@@ -146,7 +146,9 @@ export const pacingWithoutRate = 'pacing sets how a rate is kept: expected "rate
 export const notForOpenLoop = (key: string) =>
   `${quote(key)} is for the hey client; an open-loop client ("arrivals") has none: leave it out, or on the command line give the client whole (--set 'client={"arrivals":{"rate":300},"duration":10}')`;
 export const concurrencyOrArrivals = 'expected "concurrency" (hey -c), or "arrivals" for an open loop';
-export const concurrencyAtMostRequests = 'expected concurrency <= requests (hey refuses -c larger than -n)';
+// The requests named: a -n on the command line against the file's -c was "got number 100" alone.
+export const concurrencyAtMostRequests = (requests: number) =>
+  `expected concurrency <= requests, ${requests} here (hey refuses -c larger than -n)`;
 export const needsDatabase = (kind: string) => `a ${kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`;
 export const dbStepWithoutConnection = (kind: string) => `a ${kind} step needs an open connection: expected a dbConnect step before it`;
 export const dbConnectTwice = 'a second dbConnect while a connection is open: expected a dbClose step before it';

@@ -62,7 +62,7 @@ describe('overrides', () => {
 
   it("refuses an invalid what-if with sim's message, naming the field", () => {
     expect(() => whatIfScenario(gevent100([{ path: 'client.concurrency', value: '150' }]))).toThrow(
-      'gevent-100.json (with --set): at client.concurrency: expected concurrency <= requests (hey refuses -c larger than -n)',
+      'gevent-100.json (with --set): at client.concurrency: expected concurrency <= requests, 100 here (hey refuses -c larger than -n)',
     );
   });
 

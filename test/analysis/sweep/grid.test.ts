@@ -79,7 +79,7 @@ describe('the grid', () => {
   it('names the --vary and the point when a value is invalid', () => {
     const axes = [parseVary('client.concurrency=5,25')];
     expect(() => pointScenario(raw, expandGrid(axes)[1], axes, 'f.json')).toThrow(
-      '--vary client.concurrency=5,25 (client.concurrency=25): at client.concurrency: expected concurrency <= requests (hey refuses -c larger than -n), got number 25',
+      '--vary client.concurrency=5,25 (client.concurrency=25): at client.concurrency: expected concurrency <= requests, 20 here (hey refuses -c larger than -n), got number 25',
     );
   });
 
