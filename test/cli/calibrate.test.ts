@@ -71,7 +71,7 @@ describe('sim fit', () => {
     );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Fitted 2 parameter\(s\) to 2 hey run\(s\) on requestsPerSec \(\d+ evaluations, converged\):/);
+    expect(r.out).toMatch(/^Fitted 2 parameters to 2 hey runs on requestsPerSec \(\d+ evaluations, converged\):/);
     expect(r.out).toMatch(/\n {2}database\.forkTime +0\.\d+ s +0\.001768 s\n/);
     expect(r.out).toMatch(/patched-c125\.r1\.txt +requestsPerSec +75\.2515 +\d+\.\d{4} +[+-]?\d+\.\d %/);
     expect(r.out).toContain(`Wrote the calibrated scenario to ${out}`);
@@ -85,6 +85,7 @@ describe('sim fit', () => {
   it('writes nothing without --out, and says so', async () => {
     const r = await sim('fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.backendStartTime');
     expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Fitted 1 parameter to 1 hey run on requestsPerSec /);
     expect(r.out).toContain('Not written: give --out FILE');
   });
 

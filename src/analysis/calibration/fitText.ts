@@ -5,8 +5,9 @@ import type { FitResult } from './fit.js';
 export function fitText(result: FitResult): string {
   const out: string[] = [];
   const how = result.converged ? 'converged' : 'stopped at the evaluation limit, NOT converged';
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   out.push(
-    `Fitted ${result.parameters.length} parameter(s) to ${result.runs.length} hey run(s) on ${result.targets.join(', ')} (${result.evaluations} evaluations, ${how}):`,
+    `Fitted ${count(result.parameters.length, 'parameter')} to ${count(result.runs.length, 'hey run')} on ${result.targets.join(', ')} (${result.evaluations} evaluations, ${how}):`,
   );
   out.push(
     ...table(
