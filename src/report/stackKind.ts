@@ -35,9 +35,13 @@ export function stackKind(scenario: Scenario): StackKind | undefined {
   const { server, app } = scenario;
   const database = scenario.database ?? databaseSchema.parse({});
   if (scenario.fleet !== undefined) return 'fleet';
-  if (database.pgbouncer !== undefined) return 'pgbouncer';
   // The class gunicorn runs: sync with threads > 1 is gthread, as the run and its report have it.
   const workerClass = effectiveWorkerClass(scenario);
+  // The kit ran PgBouncer behind gevent workers that connect per request; behind threads, or
+  // a pool of the app's own, it ran nothing, and neither kind's record would say how it does.
+  if (database.pgbouncer !== undefined) {
+    return workerClass === 'gevent' && app.pool === undefined && app.asyncpgPool === undefined ? 'pgbouncer' : undefined;
+  }
   if (workerClass === UVICORN_WORKER) return 'uvicorn';
   // A pool in blocking workers reads differently from a connection per request (its
   // connections stay open; gthread's threads share one pool), so it is a kind of its own.

@@ -58,6 +58,11 @@ describe('the kind of stack', () => {
     const storm = { ...actors, client: { requests: 1000, concurrency: 1000 }, server: { workers: 4, workerConnections: 100 } };
     expect(stackKind(scenario({ ...storm, app: { ...actors.app, pool: { size: 5 } } }))).toBe('pool');
     expect(stackKind(scenario({ ...storm, database: { pgbouncer: { defaultPoolSize: 20 } } }))).toBe('pgbouncer');
+    // PgBouncer as the kit ran it: gevent workers connecting per request. Behind threads or an
+    // app's own pool the kit ran nothing: no record, rather than the gevent rows'.
+    const bouncer = { database: { pgbouncer: { defaultPoolSize: 20 } } };
+    expect(stackKind(scenario({ ...storm, ...bouncer, server: { workerClass: 'gthread', threads: 8 } }))).toBeUndefined();
+    expect(stackKind(scenario({ ...storm, ...bouncer, app: { ...actors.app, pool: { size: 5 } } }))).toBeUndefined();
     expect(stackKind(scenario({ ...storm, fleet: { instances: 2 } }))).toBe('fleet');
     expect(stackKind(scenario({ ...storm, server: { workerClass: 'gthread', threads: 25 } }))).toBe('gthread');
     expect(stackKind(scenario({ ...storm, server: { workerClass: 'sync', workers: 8 } }))).toBe('sync');
