@@ -30,7 +30,7 @@ export const planCommand = defineCommand({
       .option('json', jsonOption)
       .option('plot', {
         type: 'string',
-        describe: `Write the sweep charts, the targets drawn as lines, and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)`,
+        describe: `Write the sweep charts, the targets drawn as lines, and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}-plan/)`,
       })
       .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
       .option('every-replication', {
@@ -57,7 +57,7 @@ export const planCommand = defineCommand({
         `--every-replication: expected --replications N with N >= 2 (the runs every one of which must meet the targets), got ${def.replications} replication`,
       );
     if (everyReplication) targets.everyReplication = true;
-    const plotDir = plotDirFor(args.plot, def.name);
+    const plotDir = plotDirFor(args.plot, def.name, '-plan');
     if (plotDir === undefined && args['log-y'] === true)
       throw new UserError('--log-y: shapes the charts, and there are none without --plot DIR: add --plot');
     if (plotDir !== undefined) {

@@ -6,11 +6,15 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { optionalValue } from './flags.js';
 
-/** Where `--plot` with no folder writes: ./sim-plots/<scenario>/, never into the package's own folders. */
+/**
+ * Where `--plot` with no folder writes: ./sim-plots/<scenario>/ for a run, never into the
+ * package's own folders. A sweep and a plan write beside it, in <scenario>-sweep and
+ * <scenario>-plan: each writes its own report.html, and one folder had the last one only.
+ */
 export const DEFAULT_PLOT_DIR = 'sim-plots/<scenario>';
 
-/** `--plot`'s folder: the one given, or ./sim-plots/<scenario name>/ when none is. */
-export function plotDirFor(value: unknown, scenario: string): string | undefined {
+/** `--plot`'s folder: the one given, or ./sim-plots/<scenario name><suffix>/ when none is. */
+export function plotDirFor(value: unknown, scenario: string, suffix: '' | '-sweep' | '-plan' = ''): string | undefined {
   const plot = optionalValue('--plot', value, 'plots');
   if (plot === undefined) return undefined;
   if (plot !== '') return plot;
@@ -20,7 +24,7 @@ export function plotDirFor(value: unknown, scenario: string): string | undefined
       .replace(/[^\w.-]+/g, '_')
       .replace(/^\.+/, '_')
       .slice(0, 100) || 'scenario';
-  return join('sim-plots', safe);
+  return join('sim-plots', `${safe}${suffix}`);
 }
 
 /** Creates DIR if needed and checks that files can be written in it, before any work. */

@@ -28,7 +28,7 @@ export const sweepCommand = defineCommand({
       })
       .option('json', jsonOption)
       .option('csv', { type: 'string', describe: 'CSV output: on stdout, or into FILE' })
-      .option('plot', { type: 'string', describe: `Write the sweep charts and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}/)` })
+      .option('plot', { type: 'string', describe: `Write the sweep charts and an HTML report to DIR (default ${DEFAULT_PLOT_DIR}-sweep/)` })
       .option('target-rps', numberOption('Draw this many 2xx/s as a target line on the Requests/sec chart'))
       .option('p99', { type: 'string', describe: 'Draw this p99 (seconds, or "300ms") as a target line on the latency chart' })
       .option('log-y', { type: 'boolean', default: false, describe: 'Logarithmic y axes on the charts' })
@@ -45,7 +45,7 @@ export const sweepCommand = defineCommand({
     const def = loadSweep(args, 'sweep');
     const target = chartTargets(args);
     // `--plot` alone means ./sim-plots/<scenario>/; checked before the sweep runs.
-    const plotDir = plotDirFor(args.plot, def.name);
+    const plotDir = plotDirFor(args.plot, def.name, '-sweep');
     checkChartFlags(args, plotDir);
     if (plotDir !== undefined) {
       checkChartAxis(def.axes);

@@ -68,6 +68,18 @@ describe('sim run --plot DIR', () => {
     expect(readdirSync(join(cwd, 'sim-plots', 'gevent-10')).sort()).toEqual(FILES);
     expect(readdirSync(cwd)).toEqual(['sim-plots']);
   });
+
+  it("and a sweep's and a plan's to folders beside it, so that none replaces another's report.html", () => {
+    const cwd = mkdtempSync(join(tmp, 'cwd-'));
+    const sim = (...args: string[]) => spawnSync(process.execPath, [resolve('bin/sim.js'), ...args], { cwd, encoding: 'utf8' }).status;
+    const scenario = resolve('scenarios/gevent-10.json');
+    expect(sim('run', scenario, '--plot')).toBe(0);
+    expect(sim('sweep', scenario, '--vary', 'client.concurrency=5,10', '--plot')).toBe(0);
+    expect(sim('plan', scenario, '-n', '100', '--vary', 'server.workers=1,2', '--target-rps', '1', '--p99', '5', '--plot')).toBe(0);
+    expect(readdirSync(join(cwd, 'sim-plots')).sort()).toEqual(['gevent-10', 'gevent-10-plan', 'gevent-10-sweep']);
+    for (const dir of ['gevent-10', 'gevent-10-plan', 'gevent-10-sweep'])
+      expect(readdirSync(join(cwd, 'sim-plots', dir))).toContain('report.html');
+  });
 });
 
 describe('a --plot folder that cannot be written', () => {
