@@ -83,7 +83,17 @@ export class Simulation {
    */
   run(until: Time = Infinity, maxEvents = Infinity): 'empty' | 'stopped' | 'until' | 'budget' {
     this.stopped = false;
-    const queue = this.queue;
+    return this.loop(this.queue, until, maxEvents);
+  }
+
+  /**
+   * `run`'s loop, apart from its set-up: a run is called in slices (model/run.ts), and its
+   * first slice starts before V8 has given it a place for type feedback, so whatever comes
+   * before the loop had none when V8 optimized the function during that slice, and the next
+   * slice threw the code away there. Here nothing precedes the loop, and `run`, called once
+   * a slice, is never optimized.
+   */
+  private loop(queue: EventQueue, until: Time, maxEvents: number): 'empty' | 'stopped' | 'until' | 'budget' {
     while (!this.stopped) {
       if (queue.size === 0) return 'empty';
       const t = queue.peekTime();
