@@ -66,6 +66,10 @@ export interface System {
   spellSwitches?: SideSteps;
   /** With per-core run queues: the runnable tasks gone over at each change, every host's, and their budget (runSystem sets it). */
   taskSteps?: SideSteps;
+  /** Every host's cores (not a task group's view of them): their tasks not done when the run stops (unfinishedCpu.ts). */
+  hosts: Cpu[];
+  /** Set when the run stops: unfinished pieces of CPU no process owned, whose CPU stayed as given (none, unless a bug; an invariant). */
+  unownedCpuTasks?: number;
 }
 
 /** `series`: record the time series (RunOptions.timeSeries). */
@@ -94,13 +98,18 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   const spells = r.machine.slowSpells;
   const spellSwitches = spells !== undefined ? new SideSteps(sim) : undefined;
   const wakes = new SideSteps(sim);
-  let hosts = 0;
+  const hostCpus: Cpu[] = [];
   const newCpu = (cores: number): Cpu => {
     const cpu = disciplineCpu(cores);
-    if (spells === undefined) return cpu;
+    if (spells === undefined) {
+      hostCpus.push(cpu);
+      return cpu;
+    }
+    const hosts = hostCpus.length;
     const uniform = streams.stream(hosts === 0 ? 'machine.slowSpells' : `machine.slowSpells.${hosts}`);
-    hosts++;
-    return new SlowSpellsCpu(cpu, new CoreSpeeds(sim, cores, spells, uniform, spellSwitches));
+    const slow = new SlowSpellsCpu(cpu, new CoreSpeeds(sim, cores, spells, uniform, spellSwitches));
+    hostCpus.push(slow);
+    return slow;
   };
   const cores = newCpu(r.machine.cores);
   /**
@@ -149,6 +158,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       postgres,
       databaseHost: d !== undefined ? host(d.host) : undefined,
       wakes,
+      hosts: hostCpus,
     });
     const first = fleet.instances[0];
     const client = newClient(r, sim, fleet.balancer.front, recorder, streams);
@@ -182,6 +192,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       wakes,
       ...(spellSwitches !== undefined ? { spellSwitches } : {}),
       ...(taskSteps !== undefined ? { taskSteps } : {}),
+      hosts: hostCpus,
     };
   }
   if (d !== undefined) {
@@ -255,6 +266,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     wakes,
     ...(spellSwitches !== undefined ? { spellSwitches } : {}),
     ...(taskSteps !== undefined ? { taskSteps } : {}),
+    hosts: hostCpus,
   };
 }
 

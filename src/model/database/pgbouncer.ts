@@ -370,6 +370,13 @@ function loopGot(bouncer: PgBouncer, op: Operation): void {
   bouncer.loopGot(op);
 }
 
+/** The run has stopped with this task unfinished (Cpu.unfinished): if it is PgBouncer's, its CPU, counted when given, keeps the part done. */
+export function settlePgBouncerCpu(fn: unknown, a: unknown, b: unknown, left: number): boolean {
+  if (fn !== cpuDone) return false;
+  (a as PgBouncer).cpuUsed -= Math.round((b as Operation).work * left);
+  return true;
+}
+
 function cpuDone(bouncer: PgBouncer, op: Operation): void {
   bouncer.cpuDone(op);
 }
