@@ -141,6 +141,8 @@ export const stepsIncreasing = 'expected steps in increasing order of "from"';
 export const requestsOrDuration = 'expected "requests" (hey -n) or "duration" (hey -z)';
 export const pacingWithoutRate = 'pacing sets how a rate is kept: expected "rate" (hey -q, wrk2 -R / connections) with it';
 export const notForOpenLoop = (key: string) => `${quote(key)} is for the hey client; an open-loop client ("arrivals") has none`;
+export const remainderWithDuration =
+  'remainder is for a count of requests: with "duration" (hey -z) every worker sends until it ends; give one or the other';
 export const concurrencyOrArrivals = 'expected "concurrency" (hey -c), or "arrivals" for an open loop';
 export const concurrencyAtMostRequests = 'expected concurrency <= requests (hey refuses -c larger than -n)';
 export const needsDatabase = (kind: string) => `a ${kind} step needs a "database" section (maxConnections, forkTime, backendStartTime)`;

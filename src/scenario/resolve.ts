@@ -75,6 +75,8 @@ export interface LoadSettings {
 export interface HeySettings extends LoadSettings {
   /** Requests per worker; Infinity with a duration. */
   perWorker: number;
+  /** The first this many workers send one request more (client.remainder "sent": requests mod concurrency); 0 as hey. */
+  extra: number;
   concurrency: number;
   keepAlive: boolean;
   maxIdleConns: number;
@@ -370,6 +372,7 @@ function resolveClient(c: Scenario['client'], timeline: Scenario['timeline'], ho
       ...load,
       concurrency,
       perWorker: c.duration !== undefined ? Infinity : Math.floor(c.requests! / concurrency),
+      extra: c.duration === undefined && c.remainder === 'sent' ? c.requests! % concurrency : 0,
       keepAlive: c.keepAlive,
       maxIdleConns: c.maxIdleConns ?? Math.min(concurrency, HEY_MAX_IDLE_CONNS),
       tickPeriod: c.rate !== undefined ? Math.max(1, Math.round(1e6 / c.rate)) : 0,

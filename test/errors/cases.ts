@@ -267,6 +267,12 @@ export const ERROR_CASES: ErrorCase[] = [
   field('more hey workers than requests', { client: { concurrency: 50 } }, 'client.concurrency'),
   field('hey options with an open loop', { client: { arrivals: { rate: 10 } } }, 'client.concurrency'),
   field(
+    "hey's remainder with an open loop (hardening 7)",
+    { client: { concurrency: undefined, remainder: 'sent', arrivals: { rate: 10 } } },
+    'client.remainder',
+  ),
+  field("hey's remainder with -z (hardening 7)", { client: { requests: undefined, duration: 1, remainder: 'sent' } }, 'client.remainder'),
+  field(
     'an open loop with rate and steps',
     { client: { concurrency: undefined, arrivals: { rate: 10, steps: [{ from: 0, rate: 5 }] } } },
     'client.arrivals.rate',

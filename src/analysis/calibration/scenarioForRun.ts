@@ -58,7 +58,7 @@ export function scenarioForRun(
     // to what this run did.
     const client = clientOf(copy);
     // hey has no think time, and its -q is a ticker.
-    for (const key of ['arrivals', 'rate', 'duration', 'thinkTime', 'pacing']) delete client[key];
+    for (const key of ['arrivals', 'rate', 'duration', 'thinkTime', 'pacing', 'remainder']) delete client[key];
     const flag = (f: string) => `${f} in its hey command`;
     state('requests', c.requests, flag(`-n ${c.requests}`));
     state('concurrency', c.concurrency, flag(`-c ${c.concurrency}`));
@@ -123,11 +123,15 @@ function applyStated(copy: unknown, run: MeasuredRun, from: ClientSettingsSource
     set('concurrency', s.concurrency);
     from.concurrency = what;
   }
+  delete client.remainder;
   if (s.duration !== undefined) {
     set('duration', s.duration);
     delete client.requests;
   } else {
     set('requests', s.requests ?? results);
+    // What the tool sent, in all: hey would leave requests mod concurrency unsent (locust's
+    // 1001 requests of 10 users were 1000).
+    if (!s.openLoop) set('remainder', 'sent');
   }
   from.requests = what;
   // wrk2 -R and autocannon -R are totals over the connections; hey's -q is per worker.

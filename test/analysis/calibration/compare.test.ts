@@ -118,6 +118,23 @@ describe("scenarioForRun with another tool's run: the client its output states",
     expect(from).toEqual({ requests: 'locust --csv output', concurrency: 'scenario' });
   });
 
+  it('locust: the simulated users send every request locust counted, not the rounds of 10 hey would send', () => {
+    // 467 requests by -u 10: hey's split (46 each) would send 460.
+    const { scenario } = scenarioForRun(raw, tool('locust/u10-t3s_stats.csv'), ['client.concurrency=10'], 's.json');
+    expect(scenario.client).toMatchObject({ requests: 467, concurrency: 10, remainder: 'sent' });
+    expect(simulate(scenario).sent).toBe(467);
+  });
+
+  it('hey: the simulated workers send what hey sends, its remainder dropped whatever the scenario says', () => {
+    const sent = structuredClone(raw);
+    sent.client.remainder = 'sent';
+    const r = run('patched-c10.r1.txt');
+    r.command = { ...r.command!, requests: 25 };
+    const { scenario } = scenarioForRun(sent, r, [], 's.json');
+    expect(scenario.client.remainder).toBeUndefined();
+    expect(simulate(scenario).sent).toBe(20);
+  });
+
   it('--set still wins', () => {
     expect(scenarioForRun(raw, tool('wrk/c10-d3s.txt'), ['client.concurrency=4'], 's.json').scenario.client.concurrency).toBe(4);
   });
