@@ -9,7 +9,7 @@
 import type { Callback } from '../engine/eventQueue.js';
 import { settleProcessCpu } from '../engine/cpu/process.js';
 import { settleWorkerCpu } from './app.js';
-import { settlePgBouncerCpu } from './database/pgbouncer.js';
+import { settlePgBouncerCpu } from './database/pgbouncerOperation.js';
 import { settleBootCpu } from './server/arbiter.js';
 import { settleLoopAcceptCpu } from './server/coreAccept.js';
 import { settleGeventAcceptCpu } from './server/gevent.js';
