@@ -127,12 +127,15 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   let pgbouncer: PgBouncer | undefined;
   let db: DatabaseAccess | undefined;
   const d = r.database;
+  // The database's host: PostgreSQL's processes and PgBouncer's, made once (each call of
+  // host() with its own cores makes another machine: PgBouncer ran on cores of its own).
+  const dbHost = d !== undefined ? host(d.host) : undefined;
   /**
    * Every backend, and the postmaster, is a session of its own (each calls setsid()):
    * without a group, each task is one. As a service, they are one group.
    */
   const newPostgres = (database: DatabaseSettings): Postgres => {
-    const pgHost = host(database.host);
+    const pgHost = dbHost!;
     const cpu = groups === 'service' ? group(pgHost) : pgHost;
     return new Postgres(
       sim,
@@ -156,7 +159,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       group,
       machine: cores,
       postgres,
-      databaseHost: d !== undefined ? host(d.host) : undefined,
+      databaseHost: dbHost,
       wakes,
       hosts: hostCpus,
     });
@@ -198,7 +201,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   if (d !== undefined) {
     postgres = newPostgres(d);
     // PgBouncer is a service of its own (a session of its own) on the database's host.
-    if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres, group(host(d.host)));
+    if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres, group(dbHost!));
     db = newDatabaseAccess(sim, pgbouncer ?? postgres, r.app, streams);
     // Refusals at start-up come before any request: the timeline shows them.
     if (r.app.asyncpgPool !== undefined) postgres.refusedCounter = timeline.counter('dbRefused', series);
