@@ -48,6 +48,15 @@ describe('scenarioForRun', () => {
     expect(scenario.client.requests).toBe(20);
     expect(scenario.client.concurrency).toBe(10);
     expect(from).toEqual({ requests: 'hey results', concurrency: 'scenario' });
+    // Every result counted is simulated, whatever -c the scenario has: not 3 rounds of 6.
+    const six = scenarioForRun(raw, bare, ['client.concurrency=6'], 's.json').scenario;
+    expect(simulate(six).sent).toBe(20);
+    // A scenario that sends for a duration (hey -z) keeps it: no count to divide.
+    const timed = structuredClone(raw);
+    timed.client.duration = 1;
+    expect(scenarioForRun(timed, bare, [], 's.json').scenario.client.remainder).toBeUndefined();
+    const locust = readMeasuredRun(readFileSync('test/fixtures/locust/u10-t3s_stats.csv', 'utf8'), 'u10-t3s_stats.csv');
+    expect(scenarioForRun(raw, locust, ['client.duration=2'], 's.json').scenario.client.remainder).toBeUndefined();
   });
 
   it('names the override as typed and the run when an override is invalid', () => {
