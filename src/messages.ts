@@ -145,6 +145,8 @@ export const pacingWithoutRate = 'pacing sets how a rate is kept: expected "rate
 // --set cannot remove a field, so the way out for a hey scenario given arrivals is said too.
 export const notForOpenLoop = (key: string) =>
   `${quote(key)} is for the hey client; an open-loop client ("arrivals") has none: leave it out, or on the command line give the client whole (--set 'client={"arrivals":{"rate":300},"duration":10}')`;
+export const remainderWithDuration =
+  'remainder is for a count of requests: with "duration" (hey -z) every worker sends until it ends; give one or the other';
 export const concurrencyOrArrivals = 'expected "concurrency" (hey -c), or "arrivals" for an open loop';
 // The requests named: a -n on the command line against the file's -c was "got number 100" alone.
 export const concurrencyAtMostRequests = (requests: number) =>

@@ -23,6 +23,7 @@ export const INVARIANTS = {
   time: 'simulated time never goes backwards',
   littlesLaw: "Little's law holds on the run's totals",
   noStall: 'a run ends only when every request has ended or a budget ran out',
+  cpuOwned: 'every piece of CPU unfinished when a run stops is counted by the process it belongs to for the part done',
 } as const;
 
 /** Relative tolerance of Little's law: both sides are sums of the same integers, up to float rounding. */
@@ -105,6 +106,9 @@ export function findViolations(r: RunResult): Violation[] {
     if (Math.abs(measured - fromResults) > LITTLE_TOLERANCE * Math.max(1, measured, fromResults)) {
       fail(INVARIANTS.littlesLaw, `mean requests in the system ${measured}, but throughput x mean time in the system = ${fromResults}`);
     }
+  }
+  if (e.unownedCpuTasks !== 0) {
+    fail(INVARIANTS.cpuOwned, `${e.unownedCpuTasks} unfinished pieces of CPU belonged to no process (model/unfinishedCpu.ts)`);
   }
   if (r.stopReason === 'stalled') {
     fail(INVARIANTS.noStall, `no event left at ${toSeconds(r.total)} s with ${unfinished} requests unfinished`);

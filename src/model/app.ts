@@ -330,6 +330,17 @@ function processOf(req: HttpRequest): OnCore | undefined {
   return host?.blockingHoldsLoop && !req.onThread ? host : undefined;
 }
 
+/**
+ * The run has stopped with this task unfinished on a host's cores (Cpu.unfinished): if it is
+ * a worker's CPU, which counts when done, its part done counts now, and the answer is true.
+ */
+export function settleWorkerCpu(fn: unknown, a: unknown, b: unknown, left: number): boolean {
+  if (fn !== cpuDone && fn !== pendingCpuDone) return false;
+  const work = (b as HttpRequest).cpuWork;
+  (a as App).cpuUsed += work - Math.round(work * left);
+  return true;
+}
+
 function pendingCpuDone(app: App, req: HttpRequest): void {
   req.cpuTask = 0;
   app.cpuUsed += req.cpuWork;

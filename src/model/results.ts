@@ -169,7 +169,7 @@ export interface RunResult {
       cpuUsed: number;
     };
   };
-  /** CPU given to each kind of process (µs): hey, the gunicorn workers, the postmaster, the backends. */
+  /** CPU given to each kind of process (µs): hey, the gunicorn workers, the postmaster, the backends; a run stopped partway counts the part done (unfinishedCpu.ts). */
   cpu: { client: number; workers: number; postmaster: number; backends: number };
   /** Of `cpu.workers`, what the workers used once the client had started (their start-up left out). */
   workersCpuUnderLoad: number;
@@ -195,6 +195,8 @@ export interface RunResult {
     /** Most handlers one worker ran at once, and how many it may run. */
     peakHandlersPerWorker: number;
     handlerSlots: number;
+    /** Pieces of CPU unfinished when the run stopped that no process owned (System.unownedCpuTasks). */
+    unownedCpuTasks: number;
   };
 }
 
@@ -326,6 +328,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
       peakHandlersPerWorker: arbiter.peaks().handlers,
       handlerSlots:
         system.fleet === undefined ? s.handlerSlots : Math.max(...system.fleet.settings.perInstance.map((p) => p.server.handlerSlots)),
+      unownedCpuTasks: system.unownedCpuTasks ?? 0,
     },
   };
 }

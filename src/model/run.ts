@@ -3,6 +3,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { Time } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
 import { startFleet } from './fleet/wireFleet.js';
+import { settleUnfinishedCpu } from './unfinishedCpu.js';
 import type { System } from './wire.js';
 
 /**
@@ -82,6 +83,10 @@ export function runSystem(system: System, budgets: Budgets): StopReason {
   if (system.taskSteps !== undefined) system.taskSteps.limit = budgets.maxEvents * TASK_STEPS_PER_EVENT;
   const ended = runWatchingTheClock(sim, budgets.maxSimTime, budgets.maxEvents, budgets.frozenClockEvents, pilingUp);
   if (client.finishedAt !== undefined) return 'finished';
+  // Stopped partway: the CPU counted is what ran by now, not what was given to pieces
+  // still running or waiting (a finished run's are the tail its last requests set off,
+  // the backends' exits: counted whole, as given).
+  system.unownedCpuTasks = settleUnfinishedCpu(system);
   if (system.wakes.exhausted) return 'wakes';
   if (system.spellSwitches?.exhausted) return 'spells';
   if (system.taskSteps?.exhausted) return 'tasks';

@@ -66,6 +66,10 @@ export interface System {
   spellSwitches?: SideSteps;
   /** With per-core run queues: the runnable tasks gone over at each change, every host's, and their budget (runSystem sets it). */
   taskSteps?: SideSteps;
+  /** Every host's cores (not a task group's view of them): their tasks not done when the run stops (unfinishedCpu.ts). */
+  hosts: Cpu[];
+  /** Set when the run stops: unfinished pieces of CPU no process owned, whose CPU stayed as given (none, unless a bug; an invariant). */
+  unownedCpuTasks?: number;
 }
 
 /** `series`: record the time series (RunOptions.timeSeries). */
@@ -94,13 +98,18 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   const spells = r.machine.slowSpells;
   const spellSwitches = spells !== undefined ? new SideSteps(sim) : undefined;
   const wakes = new SideSteps(sim);
-  let hosts = 0;
+  const hostCpus: Cpu[] = [];
   const newCpu = (cores: number): Cpu => {
     const cpu = disciplineCpu(cores);
-    if (spells === undefined) return cpu;
+    if (spells === undefined) {
+      hostCpus.push(cpu);
+      return cpu;
+    }
+    const hosts = hostCpus.length;
     const uniform = streams.stream(hosts === 0 ? 'machine.slowSpells' : `machine.slowSpells.${hosts}`);
-    hosts++;
-    return new SlowSpellsCpu(cpu, new CoreSpeeds(sim, cores, spells, uniform, spellSwitches));
+    const slow = new SlowSpellsCpu(cpu, new CoreSpeeds(sim, cores, spells, uniform, spellSwitches));
+    hostCpus.push(slow);
+    return slow;
   };
   const cores = newCpu(r.machine.cores);
   /**
@@ -118,12 +127,15 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   let pgbouncer: PgBouncer | undefined;
   let db: DatabaseAccess | undefined;
   const d = r.database;
+  // The database's host: PostgreSQL's processes and PgBouncer's, made once (each call of
+  // host() with its own cores makes another machine: PgBouncer ran on cores of its own).
+  const dbHost = d !== undefined ? host(d.host) : undefined;
   /**
    * Every backend, and the postmaster, is a session of its own (each calls setsid()):
    * without a group, each task is one. As a service, they are one group.
    */
   const newPostgres = (database: DatabaseSettings): Postgres => {
-    const pgHost = host(database.host);
+    const pgHost = dbHost!;
     const cpu = groups === 'service' ? group(pgHost) : pgHost;
     return new Postgres(
       sim,
@@ -147,8 +159,9 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       group,
       machine: cores,
       postgres,
-      databaseHost: d !== undefined ? host(d.host) : undefined,
+      databaseHost: dbHost,
       wakes,
+      hosts: hostCpus,
     });
     const first = fleet.instances[0];
     const client = newClient(r, sim, fleet.balancer.front, recorder, streams);
@@ -182,12 +195,13 @@ export function wire(r: ResolvedScenario, series: boolean): System {
       wakes,
       ...(spellSwitches !== undefined ? { spellSwitches } : {}),
       ...(taskSteps !== undefined ? { taskSteps } : {}),
+      hosts: hostCpus,
     };
   }
   if (d !== undefined) {
     postgres = newPostgres(d);
     // PgBouncer is a service of its own (a session of its own) on the database's host.
-    if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres, group(host(d.host)));
+    if (d.pgbouncer !== undefined) pgbouncer = new PgBouncer(sim, d.pgbouncer, postgres, group(dbHost!));
     db = newDatabaseAccess(sim, pgbouncer ?? postgres, r.app, streams);
     // Refusals at start-up come before any request: the timeline shows them.
     if (r.app.asyncpgPool !== undefined) postgres.refusedCounter = timeline.counter('dbRefused', series);
@@ -255,6 +269,7 @@ export function wire(r: ResolvedScenario, series: boolean): System {
     wakes,
     ...(spellSwitches !== undefined ? { spellSwitches } : {}),
     ...(taskSteps !== undefined ? { taskSteps } : {}),
+    hosts: hostCpus,
   };
 }
 

@@ -67,7 +67,7 @@ export interface RunSummary {
     machineSpeed?: { variation: number; factor: number };
     /** With machine.slowSpells: a slow spell's cost over a fast one's, and the share of the machine's core-time that was slow. */
     slowSpells?: { slowdown: number; slowShare: number };
-    /** CPU seconds given to each kind of process, to compare with what the kit records per run (NAME.rN.cpu.txt). */
+    /** CPU seconds given to each kind of process (a run stopped partway: the part done by then), to compare with what the kit records per run (NAME.rN.cpu.txt). */
     cpu: { client: number; workers: number; postmaster: number; backends: number };
     database: {
       maxConnections: number;

@@ -56,7 +56,7 @@ export function beyondBudget(s: Scenario): WorkBound | undefined {
       return undefined;
     }
     const perWorker = Math.floor(c.requests! / concurrency);
-    const sent = perWorker * concurrency;
+    const sent = c.remainder === 'sent' ? c.requests! : perWorker * concurrency;
     if (sent > s.limits.maxEvents) {
       const what =
         sent === c.requests
@@ -73,12 +73,13 @@ export function beyondBudget(s: Scenario): WorkBound | undefined {
     if (c.rate !== undefined) {
       // hey -q: a worker's k-th request waits for its k-th tick, k periods in.
       const period = Math.max(1, Math.round(1e6 / c.rate));
-      const last = perWorker * period;
+      const most = perWorker + (c.remainder === 'sent' && c.requests! % concurrency > 0 ? 1 : 0);
+      const last = most * period;
       if (last > maxSimTime) {
         return {
           budget: 'maxSimTime',
           estimate: toSeconds(last),
-          work: `${perWorker} requests per hey worker (client.requests / client.concurrency) at client.rate = ${c.rate}/s`,
+          work: `${most} requests per hey worker (client.requests / client.concurrency) at client.rate = ${c.rate}/s`,
           takes: `at least ${fmt(toSeconds(last))} simulated seconds`,
           instead: 'send fewer requests or raise client.rate',
         };

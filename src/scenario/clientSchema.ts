@@ -70,13 +70,17 @@ const arrivalsSchema = z
 export const clientSchema = z
   .strictObject({
     requests: positiveCount(
-      'Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent. With arrivals: the number of arrivals. At most 500 million. Each request sent takes one event or more: sim run refuses more than limits.maxEvents.',
+      'Number of requests to send (hey -n): each hey worker sends requests/concurrency of them, the remainder is not sent (unless remainder is "sent"). With arrivals: the number of arrivals. At most 500 million. Each request sent takes one event or more: sim run refuses more than limits.maxEvents.',
       MAX_REQUESTS,
     ).optional(),
     concurrency: positiveCount(
       'Number of hey workers sending at once (hey -c). Not with arrivals. At most 100,000: each is an object made before the run starts.',
       MAX_CONCURRENCY,
     ).optional(),
+    remainder: z.enum(['dropped', 'sent']).optional().meta({
+      description:
+        'The requests left over when concurrency does not divide requests: dropped (hey -n, the default: each worker sends requests/concurrency, rounded down) or sent (the first of the workers send one more each, so that requests are sent in all: what ab -n, locust and k6 shared-iterations send; sim compare and fit set it for their runs). Not with arrivals or duration.',
+    }),
     rate: z.number().min(MIN_RATE).max(MAX_RATE).optional().meta({
       description:
         "Rate limit of each hey worker in requests per second (hey -q), at most 1,000,000 (one per microsecond, the clock's resolution). Not with arrivals.",
@@ -128,6 +132,9 @@ export const clientSchema = z
     if (c.requests === undefined && c.duration === undefined) {
       ctx.addIssue({ code: 'custom', message: msg.requestsOrDuration, path: ['requests'] });
     }
+    if (c.remainder !== undefined && c.duration !== undefined) {
+      ctx.addIssue({ code: 'custom', message: msg.remainderWithDuration, path: ['remainder'] });
+    }
     if (c.pacing !== undefined && c.rate === undefined && c.arrivals === undefined) {
       ctx.addIssue({ code: 'custom', message: msg.pacingWithoutRate, path: ['pacing'] });
     }
@@ -136,7 +143,7 @@ export const clientSchema = z
       if (c.duration === undefined && steps !== undefined && steps.length > 0 && steps[steps.length - 1].rate === 0) {
         ctx.addIssue({ code: 'custom', message: msg.lastRateZero, path: ['arrivals', 'steps', steps.length - 1, 'rate'] });
       }
-      for (const key of ['concurrency', 'rate', 'thinkTime', 'pacing'] as const) {
+      for (const key of ['concurrency', 'rate', 'thinkTime', 'pacing', 'remainder'] as const) {
         if (c[key] !== undefined) {
           ctx.addIssue({ code: 'custom', message: msg.notForOpenLoop(key), path: [key] });
         }

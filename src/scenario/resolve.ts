@@ -10,13 +10,12 @@
 //
 // The model, the checks, the analyses and the what-if page read derived quantities from
 // here. A new setting of a component goes: its schema section (its field), this file or
-// its section's (resolveDatabase.ts, resolveSteps.ts, resolveFleet.ts,
+// its section's (resolveClient.ts, resolveDatabase.ts, resolveSteps.ts, resolveFleet.ts,
 // resolveIncidents.ts: the settings interface and the line that fills it), the component
 // that uses it.
 import type { RefillPoint } from '../engine/cpu/cacheRefill.js';
 import type { SlowSpellSettings } from '../engine/cpu/slowSpells.js';
 import type { Distribution } from '../engine/distributions.js';
-import type { Uniform } from '../engine/random.js';
 import { fromSeconds, type Time } from '../engine/time.js';
 import { MEASURED_COSTS } from './measuredCosts.js';
 import { resolveFleet, type FleetSettings } from './resolveFleet.js';
@@ -28,11 +27,12 @@ import {
   type DatabaseSettings,
   type PoolSettings,
 } from './resolveDatabase.js';
-import { applyRateChanges, resolveRetries, resolveTimeline, type IncidentSettings, type RetrySettings } from './resolveIncidents.js';
+import { resolveTimeline, type IncidentSettings } from './resolveIncidents.js';
 import { toDistribution } from './durations.js';
 import type { DurationSpec, Scenario } from './schema.js';
 import { defaultTaskGroups, UVICORN_WORKER } from './serverSchema.js';
 import { MAX_FDS } from './units.js';
+import { resolveClient, type ClientSettings } from './resolveClient.js';
 
 // ---- Hosts -------------------------------------------------------------------------
 
@@ -56,68 +56,6 @@ export interface MachineSettings {
   /** Each core's fast and slow spells (undefined: every core at one speed). */
   slowSpells?: SlowSpellSettings;
 }
-
-// ---- The client (hey, or open-loop arrivals) ---------------------------------------
-
-export interface LoadSettings {
-  /** 0 = no timeout. */
-  timeout: Time;
-  url: string;
-  /** The client's own CPU per request and per new connection (0: none, and no events for it). */
-  requestCpu?: Time;
-  dialCpu?: Time;
-  /** hey -cpus: its process's threads; undefined: its host's cores. */
-  cpus?: number;
-  /** client.retries; undefined: none (hey retries nothing). */
-  retry?: RetrySettings;
-}
-
-export interface HeySettings extends LoadSettings {
-  /** Requests per worker; Infinity with a duration. */
-  perWorker: number;
-  concurrency: number;
-  keepAlive: boolean;
-  maxIdleConns: number;
-  /** Per-worker rate limit period (hey -q), 0 = none. */
-  tickPeriod: Time;
-  /** hey -z; 0 = none. */
-  duration: Time;
-  /** wrk2's paced sending instead of hey's ticker (client.pacing 'schedule'). */
-  schedule?: boolean;
-  /** Wait after each result before the next request (client.thinkTime; wire.ts gives it its stream); undefined = none, as hey. */
-  think?: { distribution: Distribution; uniform: Uniform };
-}
-
-export interface OpenLoopSettings extends LoadSettings {
-  /** Stop after this many arrivals (Infinity: use the duration). */
-  requests: number;
-  /** Stop arrivals at this time (0: use the request count). */
-  duration: Time;
-}
-
-export interface RateStep {
-  /** When this rate starts (µs). */
-  from: Time;
-  /** Requests per second. */
-  rate: number;
-}
-
-export type ClientSettings =
-  | { kind: 'hey'; settings: HeySettings; host: OwnHost; taskGroup: ClientTaskGroup; thinkTime?: Scenario['client']['thinkTime'] }
-  | {
-      kind: 'openLoop';
-      settings: OpenLoopSettings;
-      process: 'poisson' | 'constant';
-      steps: RateStep[];
-      host: OwnHost;
-      taskGroup: ClientTaskGroup;
-    };
-
-/** On a shared host with task groups: a group of the client's own, or gunicorn's (machine.taskGroups). */
-export type ClientTaskGroup = 'own' | 'server';
-
-/** hey's transport keeps at most min(C, 500) idle connections (requester.go: maxIdleConn). */
-export const HEY_MAX_IDLE_CONNS = 500;
 
 // ---- The listener and gunicorn -----------------------------------------------------
 
@@ -190,6 +128,15 @@ export interface ArbiterSettings {
 }
 
 export { UVICORN_WORKER };
+export {
+  HEY_MAX_IDLE_CONNS,
+  type ClientSettings,
+  type ClientTaskGroup,
+  type HeySettings,
+  type LoadSettings,
+  type OpenLoopSettings,
+  type RateStep,
+} from './resolveClient.js';
 export { allSteps };
 export {
   BACKENDS_BEYOND_MAX_CONNECTIONS,
@@ -333,52 +280,6 @@ export function resolve(scenario: Scenario): ResolvedScenario {
     database: d === undefined ? undefined : resolveDatabase(scenario, d, tcp, direct),
     ...(scenario.fleet !== undefined ? { fleet: resolveFleet(scenario) } : {}),
     ...(scenario.timeline !== undefined ? { incident: resolveTimeline(scenario.timeline) } : {}),
-  };
-}
-
-function resolveClient(c: Scenario['client'], timeline: Scenario['timeline'], horizon: Time): ClientSettings {
-  const retry = resolveRetries(c.retries);
-  const load = {
-    timeout: fromSeconds(c.timeout),
-    url: c.url,
-    requestCpu: fromSeconds(c.requestCpu),
-    dialCpu: fromSeconds(c.dialCpu),
-    ...(c.cpus !== undefined ? { cpus: c.cpus } : {}),
-    ...(retry !== undefined ? { retry } : {}),
-  };
-  if (c.arrivals !== undefined) {
-    const steps = c.arrivals.steps ?? [{ from: 0, rate: c.arrivals.rate! }];
-    // No arrival at or after the duration is sent: the rate steps matter up to it.
-    const until = c.duration !== undefined && c.duration > 0 ? Math.min(horizon, fromSeconds(c.duration)) : horizon;
-    return {
-      kind: 'openLoop',
-      settings: { ...load, requests: c.requests ?? Infinity, duration: fromSeconds(c.duration ?? 0) },
-      process: c.arrivals.process,
-      steps: applyRateChanges(
-        steps.map((st) => ({ from: fromSeconds(st.from), rate: st.rate })),
-        timeline,
-        until,
-      ),
-      host: c.cores,
-      taskGroup: c.taskGroup,
-    };
-  }
-  const concurrency = c.concurrency!;
-  return {
-    kind: 'hey',
-    settings: {
-      ...load,
-      concurrency,
-      perWorker: c.duration !== undefined ? Infinity : Math.floor(c.requests! / concurrency),
-      keepAlive: c.keepAlive,
-      maxIdleConns: c.maxIdleConns ?? Math.min(concurrency, HEY_MAX_IDLE_CONNS),
-      tickPeriod: c.rate !== undefined ? Math.max(1, Math.round(1e6 / c.rate)) : 0,
-      duration: fromSeconds(c.duration ?? 0),
-      ...(c.pacing === 'schedule' ? { schedule: true } : {}),
-    },
-    host: c.cores,
-    taskGroup: c.taskGroup,
-    ...(c.thinkTime !== undefined ? { thinkTime: c.thinkTime } : {}),
   };
 }
 

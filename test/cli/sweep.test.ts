@@ -50,10 +50,10 @@ describe('sim sweep output', () => {
     expect(out).toContain('Requests/sec');
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
     expect(lines[0]).toMatch(
-      /^server\.workers,client\.concurrency,series,replications,requests_per_sec,requests_per_sec_ci_low,requests_per_sec_ci_high,/,
+      /^server\.workers,client\.concurrency,series,replications,partial,requests_per_sec,requests_per_sec_ci_low,requests_per_sec_ci_high,/,
     );
     expect(lines).toHaveLength(7);
-    expect(lines[1]).toMatch(/^1,4,client\.concurrency=4,2,/);
+    expect(lines[1]).toMatch(/^1,4,client\.concurrency=4,2,0,/);
     expect(JSON.parse(readFileSync(json, 'utf8')).points).toHaveLength(6);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

@@ -32,6 +32,31 @@ const SHARD_1_OF_2 = `${JSON.stringify({
   points: [],
 })}\n`;
 
+/** A point's figures as sim sweep writes them, all zero: enough for the merge to read the point. */
+const ZERO = { mean: 0 };
+const POINT_FIGURES = {
+  series: 's',
+  requestsPerSec: ZERO,
+  perSec: { '2xx': ZERO, '5xx': ZERO, errors: ZERO },
+  statusCodes: {},
+  errors: ZERO,
+  failed: ZERO,
+  latency: { p50: null, p90: null, p99: null },
+  dbPeakOpen: null,
+  bottleneck: 'none',
+  busiest: null,
+  littlesLaw: { L: ZERO, lambdaW: ZERO },
+  utilization: [],
+};
+/** Shard 1/2 of a sweep over seed=1,2 with its one point changed by `point`. */
+function shardWith(sweep: Record<string, unknown>, point: Record<string, unknown>): string {
+  return `${JSON.stringify({
+    sweep: { scenario: 's', digest: 'd', vary: ['seed=1,2'], replications: 1, seeds: [1], points: 2, ...sweep },
+    shard: { index: 1, count: 2 },
+    points: [{ index: 0, values: { seed: 1 }, ...POINT_FIGURES, ...point }],
+  })}\n`;
+}
+
 /** The base scenario with `change` merged in (objects merge, anything else replaces). */
 function scenario(change: Scenario): string {
   return `${JSON.stringify(merge(base, change), null, 2)}\n`;
@@ -256,6 +281,12 @@ export const ERROR_CASES: ErrorCase[] = [
   field('a -z of zero', { client: { duration: 0 } }, 'client.duration'),
   field('more hey workers than requests', { client: { concurrency: 50 } }, 'client.concurrency'),
   field('hey options with an open loop', { client: { arrivals: { rate: 10 } } }, 'client.concurrency'),
+  field(
+    "hey's remainder with an open loop (hardening 7)",
+    { client: { concurrency: undefined, remainder: 'sent', arrivals: { rate: 10 } } },
+    'client.remainder',
+  ),
+  field("hey's remainder with -z (hardening 7)", { client: { requests: undefined, duration: 1, remainder: 'sent' } }, 'client.remainder'),
   field(
     'an open loop with rate and steps',
     { client: { concurrency: undefined, arrivals: { rate: 10, steps: [{ from: 0, rate: 5 }] } } },
@@ -1117,6 +1148,24 @@ export const ERROR_CASES: ErrorCase[] = [
     argv: ['merge', 'scenario.json', '--shards', '3'],
     exit: 2,
     names: 'scenario.json: shard 1/2 (cut into 2 shards), expected one of --shards 3',
+  },
+  {
+    group: 'Sweeps and plans',
+    what: "a shard whose point's values were edited (hardening 7)",
+    file: shardWith({}, { values: { seed: 5 } }),
+    shown: 'sim merge scenario.json, scenario.json shard 1/2 of --vary seed=1,2 whose point 0 says {"seed": 5}',
+    argv: ['merge', 'scenario.json'],
+    exit: 2,
+    names: 'scenario.json: at points[0].values: expected {"seed":1}, the grid\'s point 0 under sweep.vary, got {"seed":5}',
+  },
+  {
+    group: 'Sweeps and plans',
+    what: 'a shard whose --vary was edited (hardening 7)',
+    file: shardWith({ vary: ['seed=1,2,3'] }, {}),
+    shown: 'sim merge scenario.json, scenario.json shard 1/2 of 2 points whose --vary became seed=1,2,3',
+    argv: ['merge', 'scenario.json'],
+    exit: 2,
+    names: 'scenario.json: at sweep.points: expected 3, the points of the grid of sweep.vary, got number 2',
   },
 
   // --- Limits: work predictably beyond a budget is refused before the run (issue 17,

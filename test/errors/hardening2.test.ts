@@ -133,8 +133,9 @@ describe('sim merge reads a shard over the input-size limit, as sim sweep --json
     const one = JSON.parse(readFileSync(whole, 'utf8')) as SweepOutput;
     const n = 8000;
     const big: SweepOutput = {
-      sweep: { ...one.sweep, points: n },
-      points: Array.from({ length: n }, (_, index) => ({ ...one.points[index % 6], index })),
+      // The grid of seed=1..n, as its points say (the merge checks them against it).
+      sweep: { ...one.sweep, vary: [`seed=1..${n}`], points: n },
+      points: Array.from({ length: n }, (_, index) => ({ ...one.points[index % 6], index, values: { seed: index + 1 } })),
     };
     const file = join(dir, 'big.json');
     writeFileSync(file, [...sweepJson(big)].join(''));
@@ -274,8 +275,8 @@ describe('sim sweep --emit sizes memory from the points a shard and the merge ho
       file,
       [
         ...sweepJson({
-          sweep: { ...one.sweep, points: n },
-          points: Array.from({ length: n }, (_, index) => ({ ...one.points[index % 6], index })),
+          sweep: { ...one.sweep, vary: [`seed=1..${n}`], points: n },
+          points: Array.from({ length: n }, (_, index) => ({ ...one.points[index % 6], index, values: { seed: index + 1 } })),
         }),
       ].join(''),
     );

@@ -1,6 +1,7 @@
 // The scenario that matches a measured run: the user's scenario, with the client set the
 // way hey ran (-n, -c, -t, -disable-keepalive, URL), then the user's --set overrides,
-// which win. Without a recorded command, -n is the number of results hey counted and the
+// which win. Without a recorded command, -n is the number of results hey counted (each of
+// them sent, client.remainder "sent", whatever -c the scenario has) and the
 // rest stays as the scenario says. Another tool's run sets what its output (or its command
 // line) states: its connections, duration, timeout, keep-alive; an open-loop tool
 // (vegeta, k6's arrival rate) becomes constant arrivals at its rate; wrk2's -R, spread
@@ -58,7 +59,7 @@ export function scenarioForRun(
     // to what this run did.
     const client = clientOf(copy);
     // hey has no think time, and its -q is a ticker.
-    for (const key of ['arrivals', 'rate', 'duration', 'thinkTime', 'pacing']) delete client[key];
+    for (const key of ['arrivals', 'rate', 'duration', 'thinkTime', 'pacing', 'remainder']) delete client[key];
     const flag = (f: string) => `${f} in its hey command`;
     state('requests', c.requests, flag(`-n ${c.requests}`));
     state('concurrency', c.concurrency, flag(`-c ${c.concurrency}`));
@@ -73,6 +74,8 @@ export function scenarioForRun(
   } else {
     const results = run.report.responses + run.report.errorCount;
     state('requests', results, `the ${results} results hey counted`);
+    // hey's own -c divided them; a scenario's other -c sends them all, not its rounds of them.
+    state('remainder', 'sent', `the ${results} results hey counted`);
     from.requests = 'hey results';
   }
   // A value a --set gave that the scenario refuses is named by the --set, for this run.
@@ -86,6 +89,11 @@ export function scenarioForRun(
     if (path === 'client.requests') from.requests = '--set';
     if (path === 'client.concurrency') from.concurrency = '--set';
   }
+  // A client that sends for a duration or at a rate (the scenario's hey -z, a --set) has no
+  // count to divide: the remainder set for the run's count has nothing to say.
+  const client = clientOf(copy);
+  const timed = client.duration !== undefined || client.arrivals !== undefined;
+  if (timed && !overrides.some((o) => formatPath(o.path) === 'client.remainder')) delete client.remainder;
   const label = `${source} (for ${run.source}${sets.length > 0 ? ', with --set' : ''})`;
   return {
     scenario: validateScenario(copy, label, [...stated, ...overrides], { budgets: options.budgets, budgetFlags: BUDGET_SETS }),
@@ -123,11 +131,15 @@ function applyStated(copy: unknown, run: MeasuredRun, from: ClientSettingsSource
     set('concurrency', s.concurrency);
     from.concurrency = what;
   }
+  delete client.remainder;
   if (s.duration !== undefined) {
     set('duration', s.duration);
     delete client.requests;
   } else {
     set('requests', s.requests ?? results);
+    // What the tool sent, in all: hey would leave requests mod concurrency unsent (locust's
+    // 1001 requests of 10 users were 1000).
+    if (!s.openLoop) set('remainder', 'sent');
   }
   from.requests = what;
   // wrk2 -R and autocannon -R are totals over the connections; hey's -q is per worker.

@@ -1,10 +1,12 @@
 // `sim merge`: the outputs of the shards of one sweep, joined into the output the sweep
 // would have given in one piece. Shards must agree on the sweep (same scenario digest,
-// axes, replications and seeds) and cover every point exactly once.
+// axes, replications and seeds), hold the points of its grid (shardGrid.ts) and cover every
+// point exactly once.
 import * as msg from '../../messages.js';
 import { UserError } from '../../scenario/errors.js';
 import { sweepId, type SweepOutput } from './sweep.js';
 import { MAX_GRID_POINTS } from './grid.js';
+import { checkShardGrid, headerDifference } from './shardGrid.js';
 
 export interface ShardFile {
   /** Where it came from, for messages. */
@@ -36,12 +38,19 @@ export function mergeShards(files: readonly ShardFile[], expected: ExpectedSweep
   }
   for (const f of files) checkShard(f);
   for (const f of files) checkExpected(f, expected);
+  for (const f of files) checkShardGrid(f);
   const first = files[0];
-  const header = JSON.stringify(first.output.sweep);
   for (const f of files.slice(1)) {
-    if (JSON.stringify(f.output.sweep) !== header) {
-      throw new UserError(`${f.source}: from another sweep than ${first.source} (scenario, --vary, --set or replications differ)`);
-    }
+    const differs = headerDifference(f.output.sweep, first.output.sweep, first.source);
+    if (differs !== undefined)
+      throw new UserError(
+        `${f.source}: from another sweep than ${first.source}: ${differs} (the shards of one sweep share its scenario, --set, --vary and replications)`,
+      );
+    const [a, b] = [f.output.shard, first.output.shard];
+    if (a !== undefined && b !== undefined && a.count !== b.count)
+      throw new UserError(
+        `${f.source}: shard ${a.index}/${a.count}, cut into ${a.count} shards where ${first.source} (shard ${b.index}/${b.count}) was cut into ${b.count}: the shards of one sweep are cut alike`,
+      );
   }
   const byIndex = new Map<number, { source: string; point: SweepOutput['points'][number] }>();
   for (const f of files) {
@@ -76,22 +85,9 @@ function checkExpected(f: ShardFile, expected: ExpectedSweep): void {
   // The count and the names only when told the count: a folder of shard-<i>.json files
   // numbered from 1 (--shard i/n) merged before, and still does without --shards.
   if (expected.shards === undefined) return;
-  const shard = f.output.shard as unknown;
+  const shard = f.output.shard;
   if (shard === undefined) throw new UserError(`${f.source}: ${msg.wholeSweepNotShard}`);
-  const s = shard as Record<string, unknown> | null;
-  if (
-    s === null ||
-    typeof s !== 'object' ||
-    !Number.isInteger(s.count) ||
-    !Number.isInteger(s.index) ||
-    (s.count as number) < 1 ||
-    (s.index as number) < 1 ||
-    (s.index as number) > (s.count as number)
-  )
-    throw new UserError(
-      `${f.source}: at shard: expected {"index": i, "count": n}, 1 <= i <= n, as --shard i/n writes it, got ${describe(shard)} (not a file written by sim sweep --json, or edited since)`,
-    );
-  const { index, count } = s as { index: number; count: number };
+  const { index, count } = shard;
   if (count !== expected.shards) throw new UserError(`${f.source}: ${msg.shardOfOtherCount(index, count, expected.shards)}`);
   if (f.named !== undefined && index !== f.named + 1) throw new UserError(`${f.source}: ${msg.shardMisnamed(index, count, f.named)}`);
 }
@@ -169,6 +165,20 @@ function checkShard(f: ShardFile): void {
     );
   };
   if (Array.isArray(o.sweep)) fail('sweep', 'an object', o.sweep);
+  const shard = o.shard as unknown;
+  if (shard !== undefined) {
+    const s = shard as Record<string, unknown> | null;
+    if (
+      s === null ||
+      typeof s !== 'object' ||
+      !Number.isInteger(s.count) ||
+      !Number.isInteger(s.index) ||
+      (s.count as number) < 1 ||
+      (s.index as number) < 1 ||
+      (s.index as number) > (s.count as number)
+    )
+      fail('shard', '{"index": i, "count": n}, 1 <= i <= n, as --shard i/n writes it', shard);
+  }
   const h = o.sweep as unknown as Record<string, unknown>;
   if (!Number.isInteger(h.points) || (h.points as number) < 1 || (h.points as number) > MAX_GRID_POINTS)
     fail('sweep.points', `a whole number from 1 to ${MAX_GRID_POINTS}`, h.points);

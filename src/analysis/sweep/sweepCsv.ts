@@ -1,6 +1,9 @@
 // The sweep as CSV (RFC 4180), one row per point, full precision, for spreadsheets and
 // plotting tools. Interval columns stay (empty) without replications, so the columns of
 // a sweep do not depend on its options; status columns are the union over the points.
+// `partial` is in every row: the replications of the point that stopped at a budget before
+// every request ended (JSON's `partial`, the table's PARTIAL: line), 0 for a finished one,
+// so a reader can filter on it without knowing whether the column will be there.
 import type { Estimate } from '../math/confidence.js';
 import type { SweepOutput } from './sweep.js';
 
@@ -13,6 +16,7 @@ export function* sweepCsv(out: SweepOutput): Generator<string> {
     ...paths,
     'series',
     'replications',
+    'partial',
     ...withCi('requests_per_sec'),
     ...withCi('requests_per_sec_2xx'),
     ...withCi('requests_per_sec_5xx'),
@@ -42,6 +46,7 @@ export function* sweepCsv(out: SweepOutput): Generator<string> {
       }),
       p.series,
       String(out.sweep.replications),
+      String(p.partial ?? 0),
       ...cells(p.requestsPerSec),
       ...cells(p.perSec['2xx']),
       ...cells(p.perSec['5xx']),

@@ -10,6 +10,8 @@
 //   waits for the next.
 // A task can be cancelled, running or waiting: the process it belonged to was killed
 // (SIGKILL ends a process's computation at once, and its core goes to the others).
+// When a run stops, the tasks not done yet are listed (`unfinished`), so that the report
+// counts the CPU that ran and not all that was given (model/unfinishedCpu.ts).
 import type { Callback } from '../eventQueue.js';
 import type { CacheRefill } from './cacheRefill.js';
 import type { Time } from '../time.js';
@@ -30,6 +32,12 @@ export interface Cpu {
    * so that what a cancelled task used can be told from what it was given.
    */
   cancel(id: number): number;
+  /**
+   * A host's cores only, not a task group's view of them (its tasks are its host's): calls
+   * `visit` for each task not done now, running or waiting for a core, with the share of
+   * its work left (as `cancel` answers it). Changes nothing: the run may go on.
+   */
+  unfinished?(visit: UnfinishedTask): void;
   /** Tasks on the host's cores or waiting for one now (a task group: its host's); fewer than `cores`: a core is idle. */
   runnable?(): number;
   /**
@@ -46,6 +54,9 @@ export interface Cpu {
    */
   readonly placesProcesses?: boolean;
 }
+
+/** A task not done when a run stopped: its callback and arguments, and the share of its work left (0 to 1). */
+export type UnfinishedTask = (fn: Callback<any, any>, a: unknown, b: unknown, left: number) => void;
 
 /** A process as per-core run queues see it: the core it last ran on (-1: it has not run yet). */
 export interface OnCore {

@@ -3,7 +3,7 @@
 import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
-import type { Cpu } from './cpu.js';
+import type { Cpu, UnfinishedTask } from './cpu.js';
 
 export class FifoCpu implements Cpu {
   private busy = 0;
@@ -78,6 +78,21 @@ export class FifoCpu implements Cpu {
       return 1;
     }
     return 0;
+  }
+
+  unfinished(visit: UnfinishedTask): void {
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const at = RUNNING * slot;
+      if (this.running[at + 3] === 0) continue;
+      const work = this.works[slot];
+      const left = work > 0 ? Math.min(1, Math.max(0, 1 - (this.sim.now - this.startedAt[slot]) / work)) : 0;
+      visit(this.running[at] as Callback<any, any>, this.running[at + 1], this.running[at + 2], left);
+    }
+    const slots = this.ring.length / TUPLE;
+    for (let i = 0; i < this.waiting; i++) {
+      const at = TUPLE * ((this.head + i) % slots);
+      visit(this.ring[at + 1] as Callback<any, any>, this.ring[at + 2], this.ring[at + 3], 1);
+    }
   }
 
   private start(work: Time, fn: Callback<any, any>, a: unknown, b: unknown, id: number): void {

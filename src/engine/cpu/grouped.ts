@@ -16,7 +16,7 @@
 import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
-import type { Cpu } from './cpu.js';
+import type { Cpu, UnfinishedTask } from './cpu.js';
 import { popTask, pushTask, shareLeft, type VirtualTask } from './taskHeap.js';
 
 class Group {
@@ -111,6 +111,15 @@ export class GroupedCpu implements Cpu {
       return left;
     }
     return 0;
+  }
+
+  unfinished(visit: UnfinishedTask): void {
+    // Every group's clock at now, at the rates since the last change (as advance, without changing it).
+    const dt = this.sim.now - this.updated;
+    for (const g of [this.solo, ...this.active]) {
+      const virtual = g.virtual + dt * g.rate;
+      for (const t of g.tasks) visit(t.fn, t.a, t.b, shareLeft(t, virtual));
+    }
   }
 
   /** Every group's clock, brought up to now at the rates since the last change. */

@@ -32,7 +32,7 @@ import type { Time } from '../time.js';
 import { CoreRefills } from './cacheRefill.js';
 import { bySeq, CoreGroup, CoreQueues, type CoreTask } from './coreQueues.js';
 import { GroupLoad, GroupLoads } from './groupLoad.js';
-import type { Cpu, OnCore } from './cpu.js';
+import type { Cpu, OnCore, UnfinishedTask } from './cpu.js';
 import { EevdfTasks, type WakeupPreemption } from './eevdfTasks.js';
 import { ForkPlacement } from './forkPlacement.js';
 import { IdleBalance } from './idleBalance.js';
@@ -165,6 +165,15 @@ export class PerCoreCpu implements Cpu {
     this.reschedule();
     this.idle.tell(core);
     return left;
+  }
+
+  unfinished(visit: UnfinishedTask): void {
+    // Each task's work at now, at its rate since the last change (as advance, without changing it).
+    const dt = this.sim.now - this.updated;
+    for (const t of this.queues.tasks) {
+      const left = t.left - dt * t.rate;
+      visit(t.fn, t.a, t.b, t.work > 0 ? Math.min(1, Math.max(0, left / t.work)) : 0);
+    }
   }
 
   private remove(t: CoreTask): void {

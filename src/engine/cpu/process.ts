@@ -33,8 +33,10 @@ export class ProcessCpu {
   private readonly threads: Resource;
   /** Per-core run queues only (the others ignore who runs). */
   private readonly threadIds: Thread[];
-  /** CPU work given to it so far. */
+  /** CPU work given to it so far (once the run has stopped, `settle` keeps what was done). */
   used = 0;
+  /** Of `used`, the work of pieces waiting for a thread. */
+  private waiting = 0;
 
   constructor(
     private readonly host: Cpu,
@@ -53,6 +55,7 @@ export class ProcessCpu {
   /** Calls fn(a, b) once `work` of CPU has been done on one of the process's threads. */
   run<A, B>(work: Time, fn: Callback<A, B>, a: A, b?: B): void {
     this.used += work;
+    this.waiting += work;
     this.threads.acquire(startJob, this, { work, fn, a, b, thread: undefined } as Job);
   }
 
@@ -62,6 +65,7 @@ export class ProcessCpu {
    * (select_idle_sibling), else it waits on its previous core.
    */
   start(job: Job): void {
+    this.waiting -= job.work;
     const thread = this.threadIds.find((t) => !t.busy);
     if (thread !== undefined) {
       thread.busy = true;
@@ -74,6 +78,12 @@ export class ProcessCpu {
     this.host.run(job.work, endJob, this, job, thread);
   }
 
+  /** The run has stopped: the pieces waiting for a thread did none of their work. */
+  dropWaiting(): void {
+    this.used -= this.waiting;
+    this.waiting = 0;
+  }
+
   /** @internal */
   end(job: Job): void {
     // Idle before the next job takes a thread: release may start it at once, on this one.
@@ -81,6 +91,16 @@ export class ProcessCpu {
     this.threads.release();
     job.fn(job.a, job.b);
   }
+}
+
+/**
+ * The run has stopped with this task unfinished on a host's cores (Cpu.unfinished): if it is
+ * a process's piece of work, `used` keeps the part done, and the answer is true.
+ */
+export function settleProcessCpu(fn: Callback<any, any>, a: unknown, b: unknown, left: number): boolean {
+  if (fn !== endJob) return false;
+  (a as ProcessCpu).used -= Math.round((b as Job).work * left);
+  return true;
 }
 
 function startJob(p: ProcessCpu, job: Job): void {

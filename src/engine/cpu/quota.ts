@@ -15,7 +15,7 @@
 import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
-import type { Cpu } from './cpu.js';
+import type { Cpu, UnfinishedTask } from './cpu.js';
 import { popTask, pushTask, shareLeft, type VirtualTask } from './taskHeap.js';
 
 export class QuotaCpu implements Cpu {
@@ -77,6 +77,13 @@ export class QuotaCpu implements Cpu {
     for (const t of rest) pushTask(this.tasks, t);
     this.reschedule();
     return shareLeft(task, this.virtual);
+  }
+
+  unfinished(visit: UnfinishedTask): void {
+    // With tasks runnable an event is due at the period's end, when the quota runs out and
+    // when a task ends: the rate has not changed since the last update.
+    const virtual = this.virtual + Math.max(0, this.sim.now - this.updated) * this.rate();
+    for (const t of this.tasks) visit(t.fn, t.a, t.b, shareLeft(t, virtual));
   }
 
   /** Per-task speed: shared cores, or nothing while throttled. */

@@ -6,7 +6,7 @@
 import type { Callback } from '../eventQueue.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
-import type { Cpu } from './cpu.js';
+import type { Cpu, UnfinishedTask } from './cpu.js';
 import { popTask, pushTask, shareLeft, type VirtualTask } from './taskHeap.js';
 
 export class SharedCpu implements Cpu {
@@ -61,6 +61,12 @@ export class SharedCpu implements Cpu {
     for (const t of rest) pushTask(this.tasks, t);
     this.reschedule();
     return shareLeft(task, this.virtual);
+  }
+
+  unfinished(visit: UnfinishedTask): void {
+    // The rate has not changed since the last update: no task started or ended.
+    const virtual = this.tasks.length > 0 ? this.virtual + (this.sim.now - this.updated) * this.rate() : this.virtual;
+    for (const t of this.tasks) visit(t.fn, t.a, t.b, shareLeft(t, virtual));
   }
 
   private rate(): number {

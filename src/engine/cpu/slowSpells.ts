@@ -22,7 +22,7 @@ import type { Uniform } from '../random.js';
 import { SideSteps } from '../sideSteps.js';
 import type { Simulation } from '../simulation.js';
 import type { Time } from '../time.js';
-import type { Cpu, OnCore } from './cpu.js';
+import type { Cpu, OnCore, UnfinishedTask } from './cpu.js';
 
 export interface SlowSpellSettings {
   /** A slow spell's CPU cost over a fast one's (> 1). */
@@ -157,6 +157,8 @@ export class SlowSpellsCpu implements Cpu {
   readonly runnable?: () => number;
   readonly idleCoreFor?: (process: OnCore) => number;
   readonly watchIdle?: (fn: (core: number) => boolean) => void;
+  /** A share of the work as priced is the same share of the work as stated. */
+  readonly unfinished?: (visit: UnfinishedTask) => void;
 
   constructor(
     readonly inner: Cpu,
@@ -166,6 +168,7 @@ export class SlowSpellsCpu implements Cpu {
     if (inner.runnable !== undefined) this.runnable = () => inner.runnable!();
     if (inner.idleCoreFor !== undefined) this.idleCoreFor = (p) => inner.idleCoreFor!(p);
     if (inner.watchIdle !== undefined) this.watchIdle = (fn) => inner.watchIdle!(fn);
+    if (inner.unfinished !== undefined) this.unfinished = (visit) => inner.unfinished!(visit);
   }
 
   get cores(): number {

@@ -24,7 +24,8 @@ export class HeyClient extends LoadGenerator {
     ledger: PhaseLedger,
   ) {
     super(sim, listener, settings, recorder, inSystem, ledger);
-    for (let i = 0; i < settings.concurrency; i++) this.workers.push(new HeyWorker(this, settings.perWorker));
+    for (let i = 0; i < settings.concurrency; i++)
+      this.workers.push(new HeyWorker(this, settings.perWorker + (i < settings.extra ? 1 : 0)));
   }
 
   start(): void {

@@ -21,7 +21,7 @@
 // connection unusable: PgBouncer closes it ("client disconnect while server was not
 // ready": objects.c disconnect_client), and the next client needs a new one. A client
 // that needs a server connection while all are busy waits in a FIFO, up to
-// query_wait_timeout.
+// query_wait_timeout. Each login, query and opening is an Operation (pgbouncerOperation.ts).
 import type { Cpu, OnCore } from '../../engine/cpu/cpu.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Time } from '../../engine/time.js';
@@ -30,6 +30,24 @@ import { HubLoop } from '../hubLoop.js';
 import type { HttpRequest } from '../request.js';
 import type { DbDone, DbServer } from './server.js';
 import { WaitQueue } from './waitQueue.js';
+import {
+  acceptTurn,
+  cpuDone,
+  deliver,
+  listenReadable,
+  login,
+  loopGot,
+  loopDone,
+  Operation,
+  openOnPostgres,
+  queryDone,
+  relay,
+  runQuery,
+  serverOpened,
+  startupDone,
+  startupRead,
+  waited,
+} from './pgbouncerOperation.js';
 
 export const MAX_CLIENT_CONN = 'ERROR: no more connections allowed (max_client_conn)';
 export const QUERY_WAIT_TIMEOUT = 'ERROR: query_wait_timeout';
@@ -323,90 +341,4 @@ export class PgBouncer implements DbServer {
     this.postgres.close(req);
     this.launch(undefined);
   }
-}
-
-/** One client operation in PgBouncer: a login, or a query. */
-class Operation {
-  /** What it does once it has a server connection (or failed to get one). */
-  granted: DbDone<Operation> | undefined = undefined;
-  /** What it does once its work on PgBouncer's thread is done, and that work. */
-  next: ((op: Operation) => void) | undefined = undefined;
-  work = 0;
-  /** Time it holds the thread beyond its CPU (a login's loginTime). */
-  hold = 0;
-  /** A query's backend CPU and wait. */
-  cpu = 0;
-  wait = 0;
-  /** A statement of the driver's own (not counted among the handler's queries). */
-  driverOwn = false;
-  /** Its startup packet came while PgBouncer counted more than max_client_conn clients. */
-  refusedAtStartup = false;
-  constructor(
-    readonly bouncer: PgBouncer,
-    /** The app's request it serves (waiters are dropped when its worker was killed). */
-    readonly req: HttpRequest,
-    readonly done: DbDone<any>,
-    readonly a: unknown,
-  ) {}
-}
-
-function listenReadable(bouncer: PgBouncer): void {
-  bouncer.listenReadable();
-}
-
-function acceptTurn(bouncer: PgBouncer): void {
-  bouncer.acceptTurn();
-}
-
-function startupRead(bouncer: PgBouncer, op: Operation): void {
-  bouncer.startupRead(op);
-}
-
-function startupDone(bouncer: PgBouncer, op: Operation): void {
-  bouncer.startupDone(op);
-}
-
-function loopGot(bouncer: PgBouncer, op: Operation): void {
-  bouncer.loopGot(op);
-}
-
-function cpuDone(bouncer: PgBouncer, op: Operation): void {
-  bouncer.cpuDone(op);
-}
-
-function loopDone(bouncer: PgBouncer, op: Operation): void {
-  bouncer.loopDone(op);
-}
-
-function login(op: Operation): void {
-  op.bouncer.loggedIn(op);
-}
-
-function relay(op: Operation): void {
-  op.bouncer.relayed(op);
-}
-
-function openOnPostgres(op: Operation): void {
-  op.bouncer.openOnPostgres(op);
-}
-
-function waited(op: Operation, error: string | undefined): void {
-  op.bouncer.waited(op, error);
-}
-
-function serverOpened(op: Operation, error: string | undefined): void {
-  op.bouncer.serverOpened(op, error);
-}
-
-function runQuery(op: Operation, error: string | undefined): void {
-  op.bouncer.runQuery(op, error);
-}
-
-function queryDone(op: Operation): void {
-  op.bouncer.queryDone(op);
-}
-
-/** The operation is over: its caller hears of it. */
-function deliver(op: Operation, error: string | undefined): void {
-  op.done(op.a, error);
 }

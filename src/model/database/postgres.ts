@@ -29,7 +29,7 @@ import type { HttpRequest } from '../request.js';
 import { Attempt, type AttemptBackend, type DbClient, keptArgument } from './connectionAttempt.js';
 import { childExited, Postmaster } from './postmaster.js';
 import type { DbDone, DbServer } from './server.js';
-import { runTimedQuery, type TimedBackend } from './statementTimeout.js';
+import { runTimedQuery, settleTimedQueryCpu, type TimedBackend } from './statementTimeout.js';
 
 // libpq prints a severity, a colon and two spaces: PQerrorMessage "FATAL:  ...".
 export const TOO_MANY_CLIENTS = 'FATAL:  sorry, too many clients already';
@@ -163,6 +163,7 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     }
     // CPU, then the wait: the query's own record carries the wait across (reused).
     const q = this.spareQueries.pop() ?? new Query(this);
+    q.cpu = cpu;
     q.wait = wait;
     q.done = done;
     q.a = a;
@@ -179,6 +180,26 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
 
   cpuNotDone(cpu: Time): void {
     this.backendCpuUsed -= cpu;
+  }
+
+  /**
+   * The run has stopped with this task unfinished on the database's cores (Cpu.unfinished):
+   * if it is a backend's or the postmaster's, its CPU, counted when it was given, keeps the
+   * part done, and the answer is true.
+   */
+  settleCpu(fn: unknown, a: unknown, b: unknown, left: number): boolean {
+    const s = this.settings;
+    const notDone = (cpu: Time) => this.cpuNotDone(Math.round(cpu * left));
+    if (fn === queryCpuDone) notDone((a as Query).cpu);
+    // The start-up's part after setsid() was counted with the part before.
+    else if (fn === this.leftSession)
+      this.cpuNotDone(Math.round(s.backendBeforeSetsidCpu * left) + s.backendStartupCpu - s.backendBeforeSetsidCpu);
+    else if (fn === this.startedUp) notDone(s.backendStartupCpu - s.backendBeforeSetsidCpu);
+    else if (fn === this.challenge) notDone(s.backendBeforeAuthCpu);
+    else if (fn === this.authenticated) notDone(this.exchangesAuth() ? s.backendStartCpu - s.backendBeforeAuthCpu : s.backendStartCpu);
+    else if (fn === deadEndExited || fn === backendExited) notDone(b as Time);
+    else return settleTimedQueryCpu(fn, a, left) || this.postmaster.settleCpu(fn, a, b, left);
+    return true;
   }
 
   /** Queries done with their CPU, for reuse. */
@@ -242,7 +263,7 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     const backend = attempt.backendProcess;
     this.finish(attempt, TOO_MANY_CLIENTS);
     this.backendCpuUsed += this.settings.refusedCpu;
-    if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, noop, undefined, undefined, backend);
+    if (this.settings.refusedCpu > 0) this.cpu.run(this.settings.refusedCpu, deadEndExited, undefined, this.settings.refusedCpu, backend);
   }
 
   /** The backend read the startup packet: InitProcess takes a slot, or refuses. */
@@ -255,7 +276,7 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
       const backend = attempt.backendProcess;
       this.finish(attempt, TOO_MANY_CLIENTS);
       this.backendCpuUsed += s.refusedCpu;
-      if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, childExited, this.postmaster, undefined, backend);
+      if (s.refusedCpu > 0) this.cpu.run(s.refusedCpu, backendExited, this.postmaster, s.refusedCpu, backend);
       else childExited(this.postmaster);
       return;
     }
@@ -347,13 +368,16 @@ export class Postgres implements DbServer, TimedBackend, AttemptBackend {
     this.backends--;
     this.openGauge.add(-1, this.sim.now);
     this.backendCpuUsed += this.settings.backendExitCpu;
-    if (this.settings.backendExitCpu > 0) this.cpu.run(this.settings.backendExitCpu, childExited, this.postmaster, undefined, backend);
+    if (this.settings.backendExitCpu > 0)
+      this.cpu.run(this.settings.backendExitCpu, backendExited, this.postmaster, this.settings.backendExitCpu, backend);
     else childExited(this.postmaster);
   };
 }
 
 /** A query with CPU to run: its wait after the CPU, and whom to tell. */
 class Query {
+  /** Its CPU, counted when it was given. */
+  cpu: Time = 0;
   wait: Time = 0;
   done: DbDone<any> = noop;
   a: unknown = undefined;
@@ -365,3 +389,11 @@ function queryCpuDone(q: Query): void {
 }
 
 function noop(): void {}
+
+/** A dead end's exit, after its refusal's CPU (the task's second argument). */
+function deadEndExited(): void {}
+
+/** A backend's exit after its last CPU (the task's second argument). */
+function backendExited(pm: Postmaster): void {
+  childExited(pm);
+}

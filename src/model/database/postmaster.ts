@@ -100,8 +100,15 @@ export class Postmaster {
   private fork(attempt: Attempt, wake: Time): void {
     const cpu = this.settings.postmasterCpu + wake;
     this.cpuUsed += cpu;
-    if (cpu > 0) this.cpu.run(cpu, this.forking, attempt, undefined, this);
+    if (cpu > 0) this.cpu.run(cpu, this.forking, attempt, cpu, this);
     else this.forking(attempt);
+  }
+
+  /** The run has stopped with this task unfinished (Cpu.unfinished): if it is a fork (its CPU the second argument), `cpuUsed` keeps the part done. */
+  settleCpu(fn: unknown, _a: unknown, b: unknown, left: number): boolean {
+    if (fn !== this.forking) return false;
+    this.cpuUsed -= Math.round((b as Time) * left);
+    return true;
   }
 
   private readonly forking = (attempt: Attempt): void => {

@@ -51,6 +51,14 @@ export function runTimedQuery<A>(backend: TimedBackend, cores: Cpu, limit: Time,
   else backend.sim.schedule(wait, waitDone, q);
 }
 
+/** The run has stopped with this task unfinished (Cpu.unfinished): if it is a timed query's CPU, its backend's CPU keeps the part done. */
+export function settleTimedQueryCpu(fn: unknown, a: unknown, left: number): boolean {
+  if (fn !== cpuDone) return false;
+  const q = a as TimedQuery;
+  q.backend.cpuNotDone(Math.round(q.work * left));
+  return true;
+}
+
 function cpuDone(q: TimedQuery): void {
   q.task = 0;
   if (q.over) return;

@@ -87,6 +87,8 @@ export interface FleetParts {
   databaseHost: Cpu | undefined;
   /** The run's budget of acceptors told of a queued connection, every listener's together. */
   wakes: SideSteps;
+  /** Every host's cores made so far (newCpu's); a pod's own quota joins them. */
+  hosts: Cpu[];
 }
 
 export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts): Fleet {
@@ -109,8 +111,10 @@ export function wireFleet(r: ResolvedScenario, f: FleetSettings, p: FleetParts):
     /** Its host's cores (a pod's quota). */
     let onHost: Cpu;
     const own = f.perInstance[i];
-    if (own.quota !== undefined) cpu = onHost = new QuotaCpu(sim, f.hostCores, own.quota.quota, own.quota.period);
-    else {
+    if (own.quota !== undefined) {
+      cpu = onHost = new QuotaCpu(sim, f.hostCores, own.quota.quota, own.quota.period);
+      p.hosts.push(cpu);
+    } else {
       const h = Math.floor(i / f.instancesPerHost);
       if (hosts[h] === undefined) hosts[h] = p.newCpu(f.hostCores);
       onHost = hosts[h];

@@ -100,7 +100,7 @@ export class Arbiter implements WorkerOwner {
     const worker = this.create(index);
     // Its boot (the app's import) runs on the host's cores beside the others'.
     this.app.cpuUsed += this.settings.bootCpu;
-    this.app.cpu.run(this.settings.bootCpu, importedApp, worker, undefined, worker);
+    this.app.cpu.run(this.settings.bootCpu, importedApp, worker, this.settings.bootCpu, worker);
     if (index + 1 < this.settings.workers) this.sim.schedule(Math.round(SPAWN_SLEEP * this.spawnSleep()), spawnNext, this, index + 1);
   }
 
@@ -312,6 +312,13 @@ const SPAWN_SLEEP = 100_000;
 
 function spawnNext(a: Arbiter, index: number): void {
   a.spawnInTurn(index);
+}
+
+/** The run has stopped with this task unfinished (Cpu.unfinished): if it is a worker's boot (its CPU the task's second argument), the workers' CPU keeps the part done. */
+export function settleBootCpu(fn: unknown, a: unknown, b: unknown, left: number): boolean {
+  if (fn !== importedApp) return false;
+  (a as Worker).app.cpuUsed -= Math.round((b as number) * left);
+  return true;
 }
 
 function importedApp(w: Worker): void {

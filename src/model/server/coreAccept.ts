@@ -296,6 +296,14 @@ function sliceOver(a: AcceptLoop, token: number): void {
   a.sliceOver(token);
 }
 
+/** The run has stopped with this task unfinished (Cpu.unfinished): if it is an accept, its worker's CPU keeps the part done. */
+export function settleLoopAcceptCpu(fn: unknown, a: unknown, _b: unknown, left: number): boolean {
+  if (fn !== acceptedOne) return false;
+  const host = (a as AcceptLoop).host;
+  host.app.cpuUsed -= Math.round(host.acceptCpu * left);
+  return true;
+}
+
 function acceptedOne(a: AcceptLoop, conn: Connection): void {
   a.acceptedOne(conn);
 }

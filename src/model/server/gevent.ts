@@ -59,6 +59,11 @@ export class GeventWorker extends Worker {
     return this.acceptQueued || !this.listening || (empty && this.loop.available > 0);
   }
 
+  /** The run stopped `left` of the way through its accepts of `taken` connections: the workers' CPU keeps the part done. */
+  acceptNotDone(taken: number, left: number): void {
+    this.app.cpuUsed -= Math.round(this.settings.acceptCpu * taken * left);
+  }
+
   /** @internal its loop got to the listening socket: take up to max_accept connections. */
   acceptOnLoop(): void {
     this.acceptQueued = false;
@@ -137,6 +142,13 @@ export class GeventWorker extends Worker {
 
 function acceptTurn(w: GeventWorker): void {
   w.acceptOnLoop();
+}
+
+/** The run has stopped with this task unfinished (Cpu.unfinished): if it is a gevent worker's accepts, it keeps the part done. */
+export function settleGeventAcceptCpu(fn: unknown, a: unknown, b: unknown, left: number): boolean {
+  if (fn !== accepted) return false;
+  (a as GeventWorker).acceptNotDone((b as Connection[]).length, left);
+  return true;
 }
 
 function accepted(w: GeventWorker, taken: Connection[]): void {

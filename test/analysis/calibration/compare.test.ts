@@ -48,6 +48,15 @@ describe('scenarioForRun', () => {
     expect(scenario.client.requests).toBe(20);
     expect(scenario.client.concurrency).toBe(10);
     expect(from).toEqual({ requests: 'hey results', concurrency: 'scenario' });
+    // Every result counted is simulated, whatever -c the scenario has: not 3 rounds of 6.
+    const six = scenarioForRun(raw, bare, ['client.concurrency=6'], 's.json').scenario;
+    expect(simulate(six).sent).toBe(20);
+    // A scenario that sends for a duration (hey -z) keeps it: no count to divide.
+    const timed = structuredClone(raw);
+    timed.client.duration = 1;
+    expect(scenarioForRun(timed, bare, [], 's.json').scenario.client.remainder).toBeUndefined();
+    const locust = readMeasuredRun(readFileSync('test/fixtures/locust/u10-t3s_stats.csv', 'utf8'), 'u10-t3s_stats.csv');
+    expect(scenarioForRun(raw, locust, ['client.duration=2'], 's.json').scenario.client.remainder).toBeUndefined();
   });
 
   it('names the override as typed and the run when an override is invalid', () => {
@@ -116,6 +125,23 @@ describe("scenarioForRun with another tool's run: the client its output states",
     expect(scenario.client.requests).toBe(467);
     expect(scenario.client.concurrency).toBe(raw.client.concurrency);
     expect(from).toEqual({ requests: 'locust --csv output', concurrency: 'scenario' });
+  });
+
+  it('locust: the simulated users send every request locust counted, not the rounds of 10 hey would send', () => {
+    // 467 requests by -u 10: hey's split (46 each) would send 460.
+    const { scenario } = scenarioForRun(raw, tool('locust/u10-t3s_stats.csv'), ['client.concurrency=10'], 's.json');
+    expect(scenario.client).toMatchObject({ requests: 467, concurrency: 10, remainder: 'sent' });
+    expect(simulate(scenario).sent).toBe(467);
+  });
+
+  it('hey: the simulated workers send what hey sends, its remainder dropped whatever the scenario says', () => {
+    const sent = structuredClone(raw);
+    sent.client.remainder = 'sent';
+    const r = run('patched-c10.r1.txt');
+    r.command = { ...r.command!, requests: 25 };
+    const { scenario } = scenarioForRun(sent, r, [], 's.json');
+    expect(scenario.client.remainder).toBeUndefined();
+    expect(simulate(scenario).sent).toBe(20);
   });
 
   it('--set still wins', () => {

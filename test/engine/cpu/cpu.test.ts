@@ -216,6 +216,58 @@ describe('a cancelled task, on every discipline', () => {
   }
 });
 
+describe('the tasks not done when a run stops, on every discipline', () => {
+  // What the cores list when a run stops at a budget: each task not done, with the share of
+  // its work left, so that the report counts the CPU that ran (model/unfinishedCpu.ts).
+  // a (100) from 0 and c (100) from 30 on one core, the run stopped at 40: the core was
+  // busy all along, so the work done adds up to 40, however the discipline shared it.
+  const disciplines: [string, (sim: Simulation) => Cpu][] = [
+    ['FIFO', (sim) => new FifoCpu(sim, 1)],
+    ['processor sharing', (sim) => new SharedCpu(sim, 1)],
+    ['task groups', (sim) => new GroupedCpu(sim, 1)],
+    ['a CPU quota', (sim) => new QuotaCpu(sim, 1, 1_000_000, 1_000_000)],
+    ['per-core run queues', (sim) => new PerCoreCpu(sim, 1)],
+    ['EEVDF', (sim) => new PerCoreCpu(sim, 1, undefined, true)],
+    ['slow spells (one speed)', (sim) => new SlowSpellsCpu(new SharedCpu(sim, 1), slowSpellsOfOneSpeed(sim))],
+  ];
+  for (const [name, make] of disciplines) {
+    it(`lists each with the share of its work left, and changes nothing: ${name}`, () => {
+      const start = (sim: Simulation, cpu: Cpu, ended: Record<string, number>) => {
+        sim.schedule(0, () => cpu.run(100, () => (ended.a = sim.now), undefined), undefined);
+        sim.schedule(30, () => cpu.run(100, () => (ended.c = sim.now), undefined), undefined);
+      };
+      const sim = new Simulation();
+      const cpu = make(sim);
+      const ended: Record<string, number> = {};
+      start(sim, cpu, ended);
+      sim.run(40);
+      const left: number[] = [];
+      cpu.unfinished!((_fn, _a, _b, share) => left.push(share));
+      expect(left).toHaveLength(2);
+      for (const share of left) expect(share).toBeGreaterThan(0);
+      expect(left.reduce((done, share) => done + 100 * (1 - share), 0)).toBeCloseTo(40, 6);
+      // Listed, the run goes on as one never listed.
+      sim.run();
+      const alone = new Simulation();
+      const untouched: Record<string, number> = {};
+      start(alone, make(alone), untouched);
+      alone.run();
+      expect(ended).toEqual(untouched);
+    });
+  }
+
+  it('lists a task waiting for a core with all its work left (FIFO)', () => {
+    const sim = new Simulation();
+    const cpu = new FifoCpu(sim, 1);
+    cpu.run(100, () => undefined, 'a');
+    cpu.run(100, () => undefined, 'c');
+    sim.run(40);
+    const left: Record<string, number> = {};
+    cpu.unfinished((_fn, a, _b, share) => (left[a as string] = share));
+    expect(left).toEqual({ a: 0.6, c: 1 });
+  });
+});
+
 /** Spells that never slow a core (slowdown 1): the host's speed stays 1. */
 function slowSpellsOfOneSpeed(sim: Simulation): CoreSpeeds {
   return new CoreSpeeds(sim, 1, { slowdown: 1, slow: new Constant(1000), fast: new Constant(1000) }, () => 0.5);

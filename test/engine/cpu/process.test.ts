@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FifoCpu } from '../../../src/engine/cpu/fifo.js';
-import { ProcessCpu } from '../../../src/engine/cpu/process.js';
+import { ProcessCpu, settleProcessCpu } from '../../../src/engine/cpu/process.js';
 import { SharedCpu } from '../../../src/engine/cpu/shared.js';
 import { Simulation } from '../../../src/engine/simulation.js';
 
@@ -41,5 +41,29 @@ describe("a process's CPU work on its host", () => {
     new ProcessCpu(new SharedCpu(sim, 1), 1).run(100, () => ends.push(`${sim.now} q`), undefined);
     sim.run();
     expect(ends).toEqual(['100 p', '100 q']);
+  });
+
+  it('keeps, when the run stops partway, only the work its pieces did: none of those waiting for a thread', () => {
+    // One thread on a host of 8 cores: a runs from 0, b and c wait for the thread. Stopped
+    // at 40, it has done 40 of the 600 it was given.
+    const sim = new Simulation();
+    const host = new FifoCpu(sim, 8);
+    const p = new ProcessCpu(host, 1);
+    for (const work of [300, 100, 200]) p.run(work, () => undefined, undefined);
+    sim.run(40);
+    expect(p.used).toBe(600);
+    let owned = 0;
+    host.unfinished((fn, a, b, left) => (owned += settleProcessCpu(fn, a, b, left) ? 1 : 0));
+    p.dropWaiting();
+    expect(owned).toBe(1);
+    expect(p.used).toBe(40);
+  });
+
+  it("does not take another's task for its own", () => {
+    const sim = new Simulation();
+    const host = new FifoCpu(sim, 1);
+    host.run(100, () => undefined, undefined);
+    sim.run(40);
+    host.unfinished((fn, a, b, left) => expect(settleProcessCpu(fn, a, b, left)).toBe(false));
   });
 });

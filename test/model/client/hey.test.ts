@@ -32,6 +32,20 @@ describe('the hey client', () => {
     expect(summary.summary.responses).toBe(20);
   });
 
+  it('with remainder "sent", sends every request: the first n mod c workers one more each (ab -n, locust, k6)', () => {
+    // 23 requests of 100 ms on 5 workers and 5 sync workers: 3 workers send 5, 2 send 4;
+    // the fifth round is the 3 extra requests, so Total is 5 rounds, 0.5 s.
+    const { summary } = run({
+      ...handler(0.1),
+      client: { requests: 23, concurrency: 5, remainder: 'sent' },
+      server: { workerClass: 'sync', workers: 5 },
+      database: undefined,
+    });
+    expect(summary.summary.requests).toBe(23);
+    expect(summary.summary.responses).toBe(23);
+    expect(summary.summary.total).toBeCloseTo(0.5, 2);
+  });
+
   it('times a request out after -t seconds and reports it as a transport error', () => {
     const { summary } = run({ ...handler(5), client: { requests: 2, concurrency: 1, timeout: 1 } });
     expect(summary.errors).toEqual({
