@@ -22,7 +22,9 @@ export function count(x: number): string {
 
 /** `x` with its sign, + for zero too, as the validation tables write errors. */
 export function withSign(x: number, digits: number): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+  const text = x.toFixed(digits);
+  // A small negative rounds to "-0": zero at the digits shown, signed as the other zeros are.
+  return Number(text) === 0 ? `+${text.replace('-', '')}` : `${x >= 0 ? '+' : ''}${text}`;
 }
 
 export function percent(x: number): string {
