@@ -178,19 +178,21 @@ describe('shared cores (processor sharing)', () => {
   });
 });
 
+/** Every CPU discipline, on one core. */
+const ONE_CORE_DISCIPLINES: [string, (sim: Simulation) => Cpu][] = [
+  ['FIFO', (sim) => new FifoCpu(sim, 1)],
+  ['processor sharing', (sim) => new SharedCpu(sim, 1)],
+  ['task groups', (sim) => new GroupedCpu(sim, 1)],
+  ['a CPU quota', (sim) => new QuotaCpu(sim, 1, 1_000_000, 1_000_000)],
+  ['per-core run queues', (sim) => new PerCoreCpu(sim, 1)],
+  ['EEVDF', (sim) => new PerCoreCpu(sim, 1, undefined, true)],
+  ['slow spells (one speed)', (sim) => new SlowSpellsCpu(new SharedCpu(sim, 1), slowSpellsOfOneSpeed(sim))],
+];
+
 describe('a cancelled task, on every discipline', () => {
   // What a cancel answers: the share of the task's work it had not done, so that what it
   // used can be told from what it was given (a query cancelled by statement_timeout).
-  const disciplines: [string, (sim: Simulation) => Cpu][] = [
-    ['FIFO', (sim) => new FifoCpu(sim, 1)],
-    ['processor sharing', (sim) => new SharedCpu(sim, 1)],
-    ['task groups', (sim) => new GroupedCpu(sim, 1)],
-    ['a CPU quota', (sim) => new QuotaCpu(sim, 1, 1_000_000, 1_000_000)],
-    ['per-core run queues', (sim) => new PerCoreCpu(sim, 1)],
-    ['EEVDF', (sim) => new PerCoreCpu(sim, 1, undefined, true)],
-    ['slow spells (one speed)', (sim) => new SlowSpellsCpu(new SharedCpu(sim, 1), slowSpellsOfOneSpeed(sim))],
-  ];
-  for (const [name, make] of disciplines) {
+  for (const [name, make] of ONE_CORE_DISCIPLINES) {
     it(`says how much of its work it had left: ${name}`, () => {
       // a alone on the core from 0, cancelled at 40 of its 100: 60 % left. b, given 0 and
       // cancelled after it ended, has none; c, cancelled before it started (at once), all.
@@ -221,16 +223,7 @@ describe('the tasks not done when a run stops, on every discipline', () => {
   // its work left, so that the report counts the CPU that ran (model/unfinishedCpu.ts).
   // a (100) from 0 and c (100) from 30 on one core, the run stopped at 40: the core was
   // busy all along, so the work done adds up to 40, however the discipline shared it.
-  const disciplines: [string, (sim: Simulation) => Cpu][] = [
-    ['FIFO', (sim) => new FifoCpu(sim, 1)],
-    ['processor sharing', (sim) => new SharedCpu(sim, 1)],
-    ['task groups', (sim) => new GroupedCpu(sim, 1)],
-    ['a CPU quota', (sim) => new QuotaCpu(sim, 1, 1_000_000, 1_000_000)],
-    ['per-core run queues', (sim) => new PerCoreCpu(sim, 1)],
-    ['EEVDF', (sim) => new PerCoreCpu(sim, 1, undefined, true)],
-    ['slow spells (one speed)', (sim) => new SlowSpellsCpu(new SharedCpu(sim, 1), slowSpellsOfOneSpeed(sim))],
-  ];
-  for (const [name, make] of disciplines) {
+  for (const [name, make] of ONE_CORE_DISCIPLINES) {
     it(`lists each with the share of its work left, and changes nothing: ${name}`, () => {
       const start = (sim: Simulation, cpu: Cpu, ended: Record<string, number>) => {
         sim.schedule(0, () => cpu.run(100, () => (ended.a = sim.now), undefined), undefined);
