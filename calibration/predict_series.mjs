@@ -4,8 +4,9 @@
 // with its --set, its hey command from that series' runs, and the machine's own settings
 // the plan gives SCENARIO (`set`, `scenarioSet`), predicted from SCENARIO instead, over the
 // plan's seeds. --only REGEX keeps the configurations whose name (less FROM) matches; a
-// path=value replaces that path's value in every configuration that sets it (the actors
-// query's costs are each day's own). Commit what it prints before the runs
+// path=value replaces that path's value in every configuration that sets it and in the
+// plan's own settings (the actors query's costs are each day's own; machine.speedVariation
+// is each kind of machine's). Commit what it prints before the runs
 // (results/NAME.predicted.txt); then run the series and add its rows to validation.json.
 // --against-runs: once FROM's runs are in, each row's real runs beside, its error on
 // Requests/sec and the 500 fraction, and how many rows met the page's targets (a prediction
@@ -49,16 +50,18 @@ if (configurations.length === 0) {
   process.exit(2);
 }
 const tmp = 'calibration/.predict-series.json';
-writeFileSync(join(root, tmp), JSON.stringify({ ...plan, configurations, bootStorms: [] }));
+const scenarioSet = Object.fromEntries(Object.entries(plan.scenarioSet ?? {}).map(([k, v]) => [k, replaced(v)]));
+writeFileSync(join(root, tmp), JSON.stringify({ ...plan, set: replaced(plan.set ?? []), scenarioSet, configurations, bootStorms: [] }));
 let rows;
 try {
   rows = runValidation(root, tmp, 'calibration/results');
 } finally {
   rmSync(join(root, tmp), { force: true });
 }
-const settings = [...(plan.set ?? []), ...(plan.scenarioSet?.[scenario] ?? [])];
+const settings = replaced([...(plan.set ?? []), ...(plan.scenarioSet?.[scenario] ?? [])]);
+const unlisted = replacements.filter((r) => !settings.some((x) => pathOf(x) === pathOf(r)));
 console.log(
-  `${scenario}, ${plan.seeds} seeds each${plan.spreadSeeds === undefined ? '' : ` (${plan.spreadSeeds} for the spread rows)`} (${[...settings, ...replacements].join(' ') || 'no settings of the plan'}); the configurations of ${from}*, each with its hey command; median (range).`,
+  `${scenario}, ${plan.seeds} seeds each${plan.spreadSeeds === undefined ? '' : ` (${plan.spreadSeeds} for the spread rows)`} (${[...settings, ...unlisted].join(' ') || 'no settings of the plan'}); the configurations of ${from}*, each with its hey command; median (range).`,
 );
 const s = (x, digits) => `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}-${x.max.toFixed(digits)})`;
 const percent = (x) => ({ median: 100 * x.median, min: 100 * x.min, max: 100 * x.max });
