@@ -7,6 +7,7 @@ import type { RunSummary } from './summary.js';
 import type { PoolResult } from '../model/results.js';
 import { incidentText } from './incidentText.js';
 import { validatedText } from './validated.js';
+import { workersPhrase } from './workersPhrase.js';
 
 const BAR = '■';
 
@@ -74,7 +75,7 @@ function simulationText(s: RunSummary): string[] {
   out.push(`  Events:\t${sim.events}`);
   const srv = sim.server;
   out.push(
-    `  Server:\t${s.fleet !== undefined ? fleetServers(s.fleet) : `${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}`}` +
+    `  Server:\t${s.fleet !== undefined ? fleetServers(s.fleet) : workersPhrase(srv)}` +
       (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
       (srv.restarts > 0 ? `, ${srv.restarts} restarted gracefully (max_requests, reload)` : ''),
   );

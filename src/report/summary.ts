@@ -5,6 +5,7 @@ import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
 import type { AsyncpgPoolResult, AtRefusal, PgbouncerCounts, PoolResult } from '../model/results.js';
 import type { RunResult } from '../model/system.js';
+import type { WorkersShape } from '../model/server/workersShape.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import { bindingLimit, type BindingLimit } from './bindingLimit.js';
 import { fleetSummary, type FleetSummary } from './fleetReport.js';
@@ -48,9 +49,7 @@ export interface RunSummary {
     limits: { maxEvents: number; maxSimTime: number };
     events: number;
     unfinished: number;
-    server: {
-      workerClass: string;
-      workers: number;
+    server: WorkersShape & {
       kills: number;
       restarts: number;
       servedByWorker: number[];
