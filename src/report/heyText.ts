@@ -5,16 +5,17 @@ import { fleetServers, fleetText } from './fleetReport.js';
 import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
 import type { PoolResult } from '../model/results.js';
+import { THREAD_PHASE_LABELS, threadPhaseOf } from '../model/threadPhase.js';
 import { incidentText } from './incidentText.js';
 import { validatedText } from './validated.js';
 import { workersPhrase } from './workersPhrase.js';
 
 const BAR = '■';
 
+// `thread` is named by the run's worker class (threadPhaseOf).
 const PHASE_LABELS: Record<string, string> = {
   connect: 'connect (SYN retries)',
   backlog: 'accept queue',
-  thread: 'waiting for a thread',
   loop: 'waiting for loop/GIL',
   cpu: 'CPU (and waiting for a core)',
   dbConnect: 'DB connect',
@@ -22,8 +23,8 @@ const PHASE_LABELS: Record<string, string> = {
   io: 'other IO',
   balancer: 'load balancer',
 };
-// The longest label, its colon and a space: the figures line up in one column.
-const LABEL_WIDTH = Math.max(...Object.values(PHASE_LABELS).map((l) => l.length)) + 2;
+// The longest label, its colon and a space: the figures line up in one column, the same whatever the class.
+const LABEL_WIDTH = Math.max(...[...Object.values(PHASE_LABELS), ...Object.values(THREAD_PHASE_LABELS)].map((l) => l.length)) + 2;
 
 export function heyText(s: RunSummary): string {
   const f4 = (x: number | null) => (x === null ? 'NaN' : x.toFixed(4));
@@ -157,9 +158,10 @@ function simulationText(s: RunSummary): string[] {
   if (avg > 0) {
     out.push('');
     out.push(`Where the time went (mean per request${s.summary.errors > 0 ? ', errors included' : ''}):`);
+    const labels: Record<string, string> = { ...PHASE_LABELS, thread: THREAD_PHASE_LABELS[threadPhaseOf(s)] };
     for (const [phase, secs] of Object.entries(s.breakdown)) {
       if (secs <= 0) continue;
-      const label = `${PHASE_LABELS[phase] ?? phase}:`.padEnd(LABEL_WIDTH);
+      const label = `${labels[phase] ?? phase}:`.padEnd(LABEL_WIDTH);
       const share = `${((100 * secs) / avg).toFixed(1)} %`.padStart(7);
       out.push(`  ${label}${secs.toFixed(4)} secs ${share}`);
     }
