@@ -56,6 +56,10 @@ export function heyText(s: RunSummary): string {
       else out.push('  0% in 0.0000 secs');
     }
     out.push('');
+  }
+  // Responses whose latencies a counting timeout (wrk's) left out have their statuses still.
+  if (s.summary.responses > 0) {
+    if (s.histogram.length === 0) out.push('');
     out.push('Status code distribution:');
     for (const [code, n] of Object.entries(s.statusCodes)) out.push(`  [${code}]\t${n} responses`);
     out.push('');
@@ -91,6 +95,11 @@ function simulationText(s: RunSummary): string[] {
     out.push(`  Threadpool:\t${t.threads} threads per worker, peak ${t.peakInUse} in use, ${t.waited} requests waited for one`);
   }
   if (!sim.complete) out.push(`  PARTIAL:\t${partialReason(s)}`);
+  if (s.summary.timeouts !== undefined) {
+    out.push(
+      `  Timeouts:\t${s.summary.timeouts} responses later than client.timeout, counted as wrk counts them (client.timeoutMode count): in the responses and Requests/sec, their latencies left out of the figures above`,
+    );
+  }
   out.push(`  Backlog:\tpeak ${sim.backlog.peak} of ${sim.backlog.capacity}, ${sim.backlog.synDrops} SYNs dropped`);
   if (sim.database !== null) {
     const db = sim.database;
