@@ -16,11 +16,11 @@ import { CONFIG, OUTCOME_COLOR, OUTCOME_LABEL, OUTCOMES, PANEL_HEIGHT, round, VE
 /**
  * The states drawn, bottom of the stack first: the timeline's gauges, and the requests
  * the gauges do not place (sent, but neither in the backlog nor running: still
- * connecting through SYN retransmits, being written, or accepted and waiting for a
- * gthread thread; its label is the run's, WAITING_STATE_LABELS), derived from the
- * `inSystem` gauge as a remainder of means (means of one bucket add up, so the remainder
- * is exact where it is positive). Idle keep-alive counts connections held open, not
- * requests, so it sits on top.
+ * connecting through SYN retransmits, being written, accepted and waiting for a gthread
+ * thread, or between a retry's attempts; its label is the run's, WAITING_STATE_LABELS),
+ * derived from the `inSystem` gauge as a remainder of means (means of one bucket add up,
+ * so the remainder is exact where it is positive). Idle keep-alive counts connections
+ * held open, not requests, so it sits on top.
  */
 export const REQUEST_STATES = [
   { key: 'running', label: 'running a handler', color: '#4c78a8' },
@@ -57,7 +57,9 @@ export function timelineChart({ summary, timeline }: TimelineInput): TopLevelSpe
     title: 'Simulated time (s)',
     scale: { domain: [0, round(end)], nice: false },
   };
-  const panels: Panel[] = [statesPanel(timeline, end, ms, x, WAITING_STATE_LABELS[threadPhaseOf(summary)])];
+  // A request being retried stays in the system through its backoff, placed by no gauge.
+  const retrying = summary.incident?.retries != null ? ', or backing off to retry' : '';
+  const panels: Panel[] = [statesPanel(timeline, end, ms, x, `${WAITING_STATE_LABELS[threadPhaseOf(summary)]}${retrying}`)];
   const db = summary.simulation.database;
   if (db !== null && timeline.mean[DB_GAUGE] !== undefined) panels.push(databasePanel(timeline, end, ms, x, db.maxConnections, startup));
   if (timeline.peak[REPLICAS_GAUGE] !== undefined) panels.push(replicasPanel(timeline, end, ms, x, summary.fleet?.scaleEvents ?? []));

@@ -89,6 +89,24 @@ describe('the requests waiting outside the backlog and the handlers', () => {
   });
 });
 
+describe('the requests between the attempts of a retried request', () => {
+  it("are waiting too: the label says so, and they fill the backoff's bucket", () => {
+    // One client, a 500 after 0.1 s, retried 1 s later: from 0.1 to 1.1 s the request is in
+    // no connection and no handler, in the system still.
+    const { summary, result } = run({
+      client: { requests: 1, concurrency: 1, retries: { count: 1, on: ['5xx'], backoff: 'constant', base: 1 } },
+      app: { status: 500, steps: [{ kind: 'sleep', time: 0.1 }] },
+      database: undefined,
+    });
+    const spec = timelineChart({ summary, timeline: result.timeline });
+    const rows = rowsOf(titled(spec, 'Requests by state')).filter(
+      (r) => r.state === 'connecting or writing the request, or backing off to retry',
+    );
+    const i = Math.floor(0.6 / result.timeline.bucketSeconds);
+    expect(rows[i].requests).toBeCloseTo(1, 3);
+  });
+});
+
 describe('runs without a database, or where nothing completed', () => {
   it('has no database panel when the app uses no database', () => {
     const { summary, timeline } = withoutDatabase();
