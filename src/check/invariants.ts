@@ -102,7 +102,7 @@ export function findViolations(r: RunResult): Violation[] {
   if (r.complete && r.total > 0) {
     const measured = r.meanInSystem;
     // A paced client's latencies start when a request was due, before it entered the system.
-    const fromResults = toSeconds(rec.latency.sum + rec.errorTime - rec.lateness) / toSeconds(r.total);
+    const fromResults = toSeconds(rec.latency.sum + rec.timeoutTime + rec.errorTime - rec.lateness) / toSeconds(r.total);
     if (Math.abs(measured - fromResults) > LITTLE_TOLERANCE * Math.max(1, measured, fromResults)) {
       fail(INVARIANTS.littlesLaw, `mean requests in the system ${measured}, but throughput x mean time in the system = ${fromResults}`);
     }

@@ -61,7 +61,7 @@ export const Phase = {
   connect: 0,
   /** In the accept queue until a worker accepts it. */
   backlog: 1,
-  /** Accepted, waiting for a thread (gthread) to read it. */
+  /** Its worker has it and nothing runs it yet, or the client is writing it on a kept-alive connection: named by worker class in threadPhase.ts. */
   thread: 2,
   /** Waiting for the worker's loop (the GIL). */
   loop: 3,

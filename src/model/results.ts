@@ -8,6 +8,7 @@ import type { Postgres } from './database/postgres.js';
 import { collectFleet, type FleetResult } from './fleet/fleetResult.js';
 import { BALANCER_PHASE, PHASE_NAMES } from './request.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
+import { workersShape, type WorkersShape } from './server/workersShape.js';
 import type { System } from './wire.js';
 import { hasIncident, type TimelineMark } from '../scenario/resolveIncidents.js';
 import type { RetryTally } from './client/retry.js';
@@ -135,9 +136,7 @@ export interface RunResult {
   cores: number;
   /** Whether the workers pay server.cacheRefillCpu when they run after one another. */
   cacheRefill: boolean;
-  server: {
-    workerClass: string;
-    workers: number;
+  server: WorkersShape & {
     kills: number;
     restarts: number;
     servedByWorker: number[];
@@ -240,8 +239,7 @@ export function collectResult(system: System, stopReason: StopReason, limits: Ru
     cores: system.resolved.machine.cores,
     cacheRefill: s.cacheRefill !== undefined,
     server: {
-      workerClass: s.workerClass,
-      workers: s.workers,
+      ...workersShape(s),
       kills: arbiter.kills,
       restarts: arbiter.restarts,
       servedByWorker: arbiter.servedByWorker(),

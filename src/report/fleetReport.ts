@@ -5,13 +5,13 @@
 import { toSeconds } from '../engine/time.js';
 import type { BudgetResult, FleetResult } from '../model/fleet/fleetResult.js';
 import type { BalancerCounts } from '../model/fleet/loadBalancer.js';
+import { workersOf, type WorkersShape } from '../model/server/workersShape.js';
+import { workersPhrase } from './workersPhrase.js';
 
 export interface FleetSummary {
-  instances: {
+  instances: (WorkersShape & {
     /** Its group's name (fleet.groups); null without groups. */
     group: string | null;
-    workerClass: string;
-    workers: number;
     /** Its CPU limit, cores; null without one. */
     cpuLimit: number | null;
     requests: number;
@@ -27,7 +27,7 @@ export interface FleetSummary {
     cpu: number;
     /** Under a CPU limit: periods throttled (cpu.stat nr_throttled) and seconds throttled (throttled_time). */
     throttled: { periods: number; seconds: number } | null;
-  }[];
+  })[];
   /** What it answered itself (502, 504) and its retries, as the balancer counted them. */
   balancer: BalancerCounts & {
     policy: string;
@@ -48,8 +48,7 @@ export function fleetSummary(f: FleetResult): FleetSummary {
   return {
     instances: f.instances.map((i) => ({
       group: i.group,
-      workerClass: i.workerClass,
-      workers: i.workers,
+      ...workersOf(i),
       cpuLimit: i.cpuLimit,
       requests: i.requests,
       exceptions: i.exceptions,
@@ -112,17 +111,15 @@ function budgetSum(b: NonNullable<FleetSummary['budget']>): string {
   return parts.join(' + ');
 }
 
-/** The fleet's servers in one phrase: "4 instances, each 4 gevent workers", or by group. */
+/** The fleet's servers in one phrase: "4 instances, each 4 gevent workers x 100 worker_connections", or by group. */
 export function fleetServers(f: FleetSummary): string {
-  const workers = (n: number, cls: string) => `${n} ${cls} worker${n === 1 ? '' : 's'}`;
   const first = f.instances[0];
-  if (f.instances.every((i) => i.group === null))
-    return `${f.instances.length} instances, each ${workers(first.workers, first.workerClass)}`;
+  if (f.instances.every((i) => i.group === null)) return `${f.instances.length} instances, each ${workersPhrase(first)}`;
   const parts: string[] = [];
   for (let i = 0; i < f.instances.length; ) {
     let j = i;
     while (j < f.instances.length && f.instances[j].group === f.instances[i].group) j++;
-    parts.push(`${j - i} ${f.instances[i].group} of ${workers(f.instances[i].workers, f.instances[i].workerClass)}`);
+    parts.push(`${j - i} ${f.instances[i].group} of ${workersPhrase(f.instances[i])}`);
     i = j;
   }
   return `${f.instances.length} instances: ${parts.join(', ')}`;

@@ -5,15 +5,17 @@ import { fleetServers, fleetText } from './fleetReport.js';
 import { partialReason } from './partial.js';
 import type { RunSummary } from './summary.js';
 import type { PoolResult } from '../model/results.js';
+import { THREAD_PHASE_LABELS, threadPhaseOf } from '../model/threadPhase.js';
 import { incidentText } from './incidentText.js';
 import { validatedText } from './validated.js';
+import { workersPhrase } from './workersPhrase.js';
 
 const BAR = '■';
 
+// `thread` is named by the run's worker class (threadPhaseOf).
 const PHASE_LABELS: Record<string, string> = {
   connect: 'connect (SYN retries)',
   backlog: 'accept queue',
-  thread: 'waiting for a thread',
   loop: 'waiting for loop/GIL',
   cpu: 'CPU (and waiting for a core)',
   dbConnect: 'DB connect',
@@ -21,8 +23,8 @@ const PHASE_LABELS: Record<string, string> = {
   io: 'other IO',
   balancer: 'load balancer',
 };
-// The longest label, its colon and a space: the figures line up in one column.
-const LABEL_WIDTH = Math.max(...Object.values(PHASE_LABELS).map((l) => l.length)) + 2;
+// The longest label, its colon and a space: the figures line up in one column, the same whatever the class.
+const LABEL_WIDTH = Math.max(...[...Object.values(PHASE_LABELS), ...Object.values(THREAD_PHASE_LABELS)].map((l) => l.length)) + 2;
 
 export function heyText(s: RunSummary): string {
   const f4 = (x: number | null) => (x === null ? 'NaN' : x.toFixed(4));
@@ -54,6 +56,10 @@ export function heyText(s: RunSummary): string {
       else out.push('  0% in 0.0000 secs');
     }
     out.push('');
+  }
+  // Responses whose latencies a counting timeout (wrk's) left out have their statuses still.
+  if (s.summary.responses > 0) {
+    if (s.histogram.length === 0) out.push('');
     out.push('Status code distribution:');
     for (const [code, n] of Object.entries(s.statusCodes)) out.push(`  [${code}]\t${n} responses`);
     out.push('');
@@ -74,7 +80,7 @@ function simulationText(s: RunSummary): string[] {
   out.push(`  Events:\t${sim.events}`);
   const srv = sim.server;
   out.push(
-    `  Server:\t${s.fleet !== undefined ? fleetServers(s.fleet) : `${srv.workers} ${srv.workerClass} worker${srv.workers === 1 ? '' : 's'}`}` +
+    `  Server:\t${s.fleet !== undefined ? fleetServers(s.fleet) : workersPhrase(srv)}` +
       (srv.kills > 0 ? `, ${srv.kills} killed (WORKER TIMEOUT)` : '') +
       (srv.restarts > 0 ? `, ${srv.restarts} restarted gracefully (max_requests, reload)` : ''),
   );
@@ -89,6 +95,11 @@ function simulationText(s: RunSummary): string[] {
     out.push(`  Threadpool:\t${t.threads} threads per worker, peak ${t.peakInUse} in use, ${t.waited} requests waited for one`);
   }
   if (!sim.complete) out.push(`  PARTIAL:\t${partialReason(s)}`);
+  if (s.summary.timeouts !== undefined) {
+    out.push(
+      `  Timeouts:\t${s.summary.timeouts} responses later than client.timeout, counted as wrk counts them (client.timeoutMode count): in the responses and Requests/sec, their latencies left out of the figures above`,
+    );
+  }
   out.push(`  Backlog:\tpeak ${sim.backlog.peak} of ${sim.backlog.capacity}, ${sim.backlog.synDrops} SYNs dropped`);
   if (sim.database !== null) {
     const db = sim.database;
@@ -156,9 +167,10 @@ function simulationText(s: RunSummary): string[] {
   if (avg > 0) {
     out.push('');
     out.push(`Where the time went (mean per request${s.summary.errors > 0 ? ', errors included' : ''}):`);
+    const labels: Record<string, string> = { ...PHASE_LABELS, thread: THREAD_PHASE_LABELS[threadPhaseOf(s)] };
     for (const [phase, secs] of Object.entries(s.breakdown)) {
       if (secs <= 0) continue;
-      const label = `${PHASE_LABELS[phase] ?? phase}:`.padEnd(LABEL_WIDTH);
+      const label = `${labels[phase] ?? phase}:`.padEnd(LABEL_WIDTH);
       const share = `${((100 * secs) / avg).toFixed(1)} %`.padStart(7);
       out.push(`  ${label}${secs.toFixed(4)} secs ${share}`);
     }

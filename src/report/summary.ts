@@ -5,6 +5,7 @@ import { toSeconds } from '../engine/time.js';
 import type { StopReason } from '../messages.js';
 import type { AsyncpgPoolResult, AtRefusal, PgbouncerCounts, PoolResult } from '../model/results.js';
 import type { RunResult } from '../model/system.js';
+import type { WorkersShape } from '../model/server/workersShape.js';
 import { UVICORN_WORKER } from '../scenario/resolve.js';
 import { bindingLimit, type BindingLimit } from './bindingLimit.js';
 import { fleetSummary, type FleetSummary } from './fleetReport.js';
@@ -26,6 +27,8 @@ export interface RunSummary {
     requests: number;
     responses: number;
     errors: number;
+    /** Of the responses, those later than a timeout that only counts them (client.timeoutMode count, wrk's): outside the latency figures. Absent when none. */
+    timeouts?: number;
   };
   /** p10 ... p99 in seconds; null where hey prints no line (too few responses). */
   latency: Record<PercentileKey, number | null>;
@@ -48,9 +51,7 @@ export interface RunSummary {
     limits: { maxEvents: number; maxSimTime: number };
     events: number;
     unfinished: number;
-    server: {
-      workerClass: string;
-      workers: number;
+    server: WorkersShape & {
       kills: number;
       restarts: number;
       servedByWorker: number[];
@@ -120,17 +121,19 @@ export function summarize(result: RunResult, scenario: string, seed: number, of?
     seed,
     summary: {
       total,
-      slowest: responses > 0 ? toSeconds(lat.max) : null,
-      fastest: responses > 0 ? toSeconds(lat.min) : null,
-      average: responses > 0 ? toSeconds(lat.sum / responses) : null,
+      // Over the latencies recorded: all the responses, but those a counting timeout (wrk's) left out.
+      slowest: lat.count > 0 ? toSeconds(lat.max) : null,
+      fastest: lat.count > 0 ? toSeconds(lat.min) : null,
+      average: lat.count > 0 ? toSeconds(lat.sum / lat.count) : null,
       // hey (requester/report.go, finalize): every result counts, responses and errors.
       requestsPerSec: total > 0 ? (responses + rec.errorCount) / total : 0,
       requests: result.sent,
       responses,
       errors: rec.errorCount,
+      ...(rec.timeouts > 0 ? { timeouts: rec.timeouts } : {}),
     },
     latency,
-    histogram: responses > 0 ? heyHistogram(result) : [],
+    histogram: lat.count > 0 ? heyHistogram(result) : [],
     breakdown: Object.fromEntries(
       Object.entries(result.spent).map(([phase, sum]) => {
         const ended = responses + rec.errorCount;
@@ -182,7 +185,7 @@ export function summarize(result: RunResult, scenario: string, seed: number, of?
       exceptions: sortedRecord(result.exceptions),
       littlesLaw: {
         meanInSystem: result.meanInSystem,
-        throughputTimesMeanTime: total > 0 ? toSeconds(lat.sum + rec.errorTime) / total : 0,
+        throughputTimesMeanTime: total > 0 ? toSeconds(lat.sum + rec.timeoutTime + rec.errorTime) / total : 0,
       },
     },
     ...(fleet !== undefined ? { fleet } : {}),

@@ -98,6 +98,10 @@ export const clientSchema = z
         "Time each worker waits after a result before sending its next request: locust's wait_time (between(1, 3) is uniform 1..3 s), siege -d, a sleep in a k6 script. hey, wrk and ab have none. Not with arrivals.",
     }),
     timeout: seconds.default(20).meta({ description: 'Per-request timeout in seconds (hey -t); 0 means none.' }),
+    timeoutMode: z.enum(['cancel', 'count']).default('cancel').meta({
+      description:
+        "What the timeout does. cancel (hey -t, the default): the request fails (Client.Timeout exceeded) and its connection is closed; the worker's response goes nowhere. count (wrk --timeout, wg/wrk src/wrk.c): nothing is cancelled, the connection waits for its response however long; a response later than the timeout is counted as a response (by status, in Requests/sec) and as a timeout (wrk's \"Socket errors: ... timeout N\"), and its latency is left out of the latency figures. sim compare and fit set count, and wrk's default of 2 s, for a wrk run.",
+    }),
     keepAlive: z.boolean().default(true).meta({
       description:
         "Reuse each hey worker's connection (hey's default); false is hey -disable-keepalive. Open-loop arrivals always use new connections.",

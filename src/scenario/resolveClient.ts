@@ -12,6 +12,8 @@ import type { Scenario } from './schema.js';
 export interface LoadSettings {
   /** 0 = no timeout. */
   timeout: Time;
+  /** client.timeoutMode: hey's timeout cancels the request, wrk's only counts a response later than it. */
+  timeoutMode: 'cancel' | 'count';
   url: string;
   /** The client's own CPU per request and per new connection (0: none, and no events for it). */
   requestCpu?: Time;
@@ -75,6 +77,7 @@ export function resolveClient(c: Scenario['client'], timeline: Scenario['timelin
   const retry = resolveRetries(c.retries);
   const load = {
     timeout: fromSeconds(c.timeout),
+    timeoutMode: c.timeoutMode,
     url: c.url,
     requestCpu: fromSeconds(c.requestCpu),
     dialCpu: fromSeconds(c.dialCpu),

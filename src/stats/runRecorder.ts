@@ -33,6 +33,13 @@ export class RunRecorder {
    * schedule pacing): in their latencies, not in the system. 0 for hey.
    */
   lateness = DOUBLE_ZERO;
+  /**
+   * Responses later than a timeout that only counts them (client.timeoutMode count, wrk's):
+   * responses by status, but outside the latency histogram, as wrk keeps them out of its
+   * latency figures; and their summed time from send to response.
+   */
+  timeouts = 0;
+  timeoutTime = DOUBLE_ZERO;
 
   /** `countsOverTime` false: responses and errors are not counted per time bucket (only charts show those counts). */
   constructor(phases: number, countsOverTime = true) {
@@ -43,6 +50,14 @@ export class RunRecorder {
 
   response(sentAt: Time, status: number, now: Time): void {
     this.latency.record(now - sentAt);
+    this.byStatus[status]++;
+    this.byClass[CLASS_OF[status]].inc(now);
+  }
+
+  /** A response later than a counting timeout (wrk's): counted by status and as a timeout, its latency not recorded. */
+  lateResponse(sentAt: Time, status: number, now: Time): void {
+    this.timeouts++;
+    this.timeoutTime += now - sentAt;
     this.byStatus[status]++;
     this.byClass[CLASS_OF[status]].inc(now);
   }
@@ -64,7 +79,7 @@ export class RunRecorder {
   }
 
   get responses(): number {
-    return this.latency.count;
+    return this.latency.count + this.timeouts;
   }
 
   /** Responses by status code, in increasing order of code. */

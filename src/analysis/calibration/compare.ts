@@ -36,6 +36,8 @@ export interface RunComparison {
     arrivalRate?: number;
     pacing?: 'ticker' | 'schedule';
     thinkTime?: unknown;
+    /** Only when it is wrk's (count): hey's runs keep their JSON as it was. */
+    timeoutMode?: 'count';
   };
   from: ClientSettingsSource;
   /** false when the simulation stopped before every request ended. */
@@ -74,6 +76,7 @@ export function compareRuns(
         ...(c.arrivals?.rate !== undefined ? { arrivalRate: c.arrivals.rate } : {}),
         ...(c.pacing !== undefined ? { pacing: c.pacing } : {}),
         ...(c.thinkTime !== undefined ? { thinkTime: c.thinkTime } : {}),
+        ...(c.timeoutMode === 'count' ? { timeoutMode: 'count' as const } : {}),
       },
       from,
       complete: simulated.simulation.complete,
@@ -136,7 +139,8 @@ function toolRows(run: MeasuredRun, sim: RunSummary): MetricRow[] {
       rows.push(row(`[${g}]`, 'count', m.statusCodes[g] ?? 0, simulated));
     }
   }
-  if (run.errorCounting === 'total') rows.push(row('errors', 'count', m.errorCount, sim.summary.errors));
+  // wrk counts a late response in its requests and again as a socket error (timeout); so does the simulation with wrk's timeout.
+  if (run.errorCounting === 'total') rows.push(row('errors', 'count', m.errorCount, sim.summary.errors + (sim.summary.timeouts ?? 0)));
   return rows;
 }
 

@@ -58,7 +58,11 @@ export function clientText(c: RunComparison): string {
   ].join(' ');
   const paced = k.pacing === 'schedule' ? ", wrk2's schedule (latency from when each request was due)" : '';
   const think = k.thinkTime !== undefined ? `, think time ${JSON.stringify(k.thinkTime)}` : '';
-  return `${load}${origin}${paced}${think}, -t ${k.timeout}, keep-alive ${k.keepAlive ? 'on' : 'off'}`;
+  const timeout =
+    k.timeoutMode === 'count'
+      ? `--timeout ${k.timeout}s (wrk's: a later response is counted as a timeout, nothing is cancelled)`
+      : `-t ${k.timeout}`;
+  return `${load}${origin}${paced}${think}, ${timeout}, keep-alive ${k.keepAlive ? 'on' : 'off'}`;
 }
 
 function figure(r: MetricRow, v: number | null): string {

@@ -6,8 +6,9 @@
 // line) states: its connections, duration, timeout, keep-alive; an open-loop tool
 // (vegeta, k6's arrival rate) becomes constant arrivals at its rate; wrk2's -R, spread
 // over its connections, becomes a rate per worker paced on wrk2's schedule (latency from
-// when each request was due); ab's HTTP/1.0 closes each connection unless -k; siege -d
-// is a think time (docs/load-testers.md).
+// when each request was due); wrk's timeout counts late responses instead of cancelling
+// them; ab's HTTP/1.0 closes each connection unless -k; siege -d is a think time
+// (docs/load-testers.md).
 import { BUDGET_SETS } from '../../scenario/budgets.js';
 import { validateScenario } from '../../scenario/load.js';
 import { formatPath } from '../../scenario/errors.js';
@@ -101,6 +102,9 @@ export function scenarioForRun(
   };
 }
 
+/** wrk's --timeout when not given (wg/wrk src/wrk.h: SOCKET_TIMEOUT_MS), in seconds. */
+export const WRK_DEFAULT_TIMEOUT = 2;
+
 /** Tools whose users may wait between requests: the scenario's client.thinkTime stays. */
 const THINKING = new Set(['siege', 'locust-csv', 'locust-json', 'k6-json', 'k6-text']);
 
@@ -148,7 +152,21 @@ function applyStated(copy: unknown, run: MeasuredRun, from: ClientSettingsSource
     set('rate', Number((s.targetRate / client.concurrency).toPrecision(12)));
     if (run.tool === 'wrk2') set('pacing', 'schedule');
   }
-  if (s.timeout !== undefined) set('timeout', s.timeout);
+  if (run.tool === 'wrk') {
+    // wrk's --timeout cancels nothing: a response later than it is counted as a timeout
+    // and left out of the latency figures (wg/wrk src/wrk.c: response_complete,
+    // stats_record); without -T it is 2 s (SOCKET_TIMEOUT_MS).
+    set('timeoutMode', 'count');
+    if (s.timeout !== undefined) set('timeout', s.timeout);
+    else {
+      client.timeout = WRK_DEFAULT_TIMEOUT;
+      stated.push({ path: ['client', 'timeout'], value: WRK_DEFAULT_TIMEOUT, source: `${run.source}: wrk's default --timeout` });
+    }
+  } else if (run.tool === 'wrk2') {
+    // wrk2 cancels nothing either, and records every latency (its timeouts are a sweep of
+    // its connections every 2 s, not simulated): no timeout at all.
+    set('timeout', 0);
+  } else if (s.timeout !== undefined) set('timeout', s.timeout);
   if (s.keepAlive !== undefined && !s.openLoop) set('keepAlive', s.keepAlive);
   if (s.url !== undefined) set('url', s.url);
 }

@@ -8,13 +8,13 @@
 //    resource is short; a working phase (DB query, CPU, IO) means the handler's own time
 //    dominates, which is the expected state below saturation.
 import type { RunResult } from '../../model/system.js';
+import { THREAD_PHASE_LABELS, threadPhaseOf } from '../../model/threadPhase.js';
 import type { RunSummary } from '../../report/summary.js';
 
-/** The report's names for the phases of the breakdown. */
-export const PHASE_LABEL: Record<string, string> = {
+/** The report's names for the phases of the breakdown; `thread` is named by the run's worker class (threadPhaseOf). */
+const PHASE_LABEL: Record<string, string> = {
   connect: 'TCP connect',
   backlog: 'accept queue',
-  thread: 'waiting for a thread',
   loop: 'loop/GIL/core',
   cpu: 'CPU',
   dbConnect: 'DB connect',
@@ -50,5 +50,6 @@ export function bottleneck(s: RunSummary, result: RunResult): string {
     }
   }
   if (phase === undefined || average <= 0) return 'none';
-  return `${PHASE_LABEL[phase] ?? phase} ${Math.round((100 * longest) / average)} %`;
+  const label = phase === 'thread' ? THREAD_PHASE_LABELS[threadPhaseOf(s)] : (PHASE_LABEL[phase] ?? phase);
+  return `${label} ${Math.round((100 * longest) / average)} %`;
 }

@@ -9,20 +9,22 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunSummary } from '../../report/summary.js';
 import type { TimelineData } from '../../stats/timeline.js';
 import { runLabel } from './runLabel.js';
+import { WAITING_STATE_LABELS, threadPhaseOf } from '../../model/threadPhase.js';
 import { goodputPanel } from './goodputChart.js';
 import { CONFIG, OUTCOME_COLOR, OUTCOME_LABEL, OUTCOMES, PANEL_HEIGHT, round, VEGA_LITE_SCHEMA, WIDTH, type Panel } from '../style.js';
 
 /**
  * The states drawn, bottom of the stack first: the timeline's gauges, and the requests
  * the gauges do not place (sent, but neither in the backlog nor running: still
- * connecting through SYN retransmits, or accepted and waiting for a gthread thread),
- * derived from the `inSystem` gauge as a remainder of means (means of one bucket add
- * up, so the remainder is exact where it is positive). Idle keep-alive counts
- * connections held open, not requests, so it sits on top.
+ * connecting through SYN retransmits, being written, accepted and waiting for a gthread
+ * thread, or between a retry's attempts; its label is the run's, WAITING_STATE_LABELS),
+ * derived from the `inSystem` gauge as a remainder of means (means of one bucket add up,
+ * so the remainder is exact where it is positive). Idle keep-alive counts connections
+ * held open, not requests, so it sits on top.
  */
 export const REQUEST_STATES = [
   { key: 'running', label: 'running a handler', color: '#4c78a8' },
-  { key: 'waiting', label: 'connecting or waiting for a thread', color: '#b279a2' },
+  { key: 'waiting', label: WAITING_STATE_LABELS.thread, color: '#b279a2' },
   { key: 'backlog', label: 'in the backlog', color: '#f58518' },
   { key: 'keepalive', label: 'idle keep-alive connections', color: '#9ecae9' },
 ] as const;
@@ -55,7 +57,9 @@ export function timelineChart({ summary, timeline }: TimelineInput): TopLevelSpe
     title: 'Simulated time (s)',
     scale: { domain: [0, round(end)], nice: false },
   };
-  const panels: Panel[] = [statesPanel(timeline, end, ms, x)];
+  // A request being retried stays in the system through its backoff, placed by no gauge.
+  const retrying = summary.incident?.retries != null ? ', or backing off to retry' : '';
+  const panels: Panel[] = [statesPanel(timeline, end, ms, x, `${WAITING_STATE_LABELS[threadPhaseOf(summary)]}${retrying}`)];
   const db = summary.simulation.database;
   if (db !== null && timeline.mean[DB_GAUGE] !== undefined) panels.push(databasePanel(timeline, end, ms, x, db.maxConnections, startup));
   if (timeline.peak[REPLICAS_GAUGE] !== undefined) panels.push(replicasPanel(timeline, end, ms, x, summary.fleet?.scaleEvents ?? []));
@@ -86,7 +90,8 @@ export function stepRows<T extends object>(timeline: TimelineData, end: number, 
   return out;
 }
 
-function statesPanel(timeline: TimelineData, end: number, ms: number, x: TimeAxis): Panel {
+/** `waiting`: the label of the requests the gauges do not place, the run's (WAITING_STATE_LABELS). */
+function statesPanel(timeline: TimelineData, end: number, ms: number, x: TimeAxis, waiting: string): Panel {
   const { mean, peak } = timeline;
   const series: Record<string, { mean: number[]; peak: (number | null)[] }> = {};
   for (const key of ['running', 'backlog', 'keepalive']) if (mean[key] !== undefined) series[key] = { mean: mean[key], peak: peak[key] };
@@ -94,7 +99,7 @@ function statesPanel(timeline: TimelineData, end: number, ms: number, x: TimeAxi
     const placed = (i: number) => (mean.running?.[i] ?? 0) + (mean.backlog?.[i] ?? 0);
     series.waiting = { mean: mean.inSystem.map((v, i) => Math.max(0, v - placed(i))), peak: mean.inSystem.map(() => null) };
   }
-  const states = REQUEST_STATES.filter((s) => series[s.key] !== undefined);
+  const states = REQUEST_STATES.filter((s) => series[s.key] !== undefined).map((s) => (s.key === 'waiting' ? { ...s, label: waiting } : s));
   const values = stepRows(timeline, end, (i) =>
     states.map((s, order) => ({
       state: s.label,

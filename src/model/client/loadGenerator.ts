@@ -39,7 +39,9 @@ export abstract class LoadGenerator implements ClientSide {
     /** Where ended requests spent their time. */
     private readonly ledger: PhaseLedger,
   ) {
-    this.timeouts = load.timeout > 0 ? sim.lane(load.timeout) : undefined;
+    // wrk's timeout cancels nothing: it is read when the response comes (response()).
+    this.timeouts = load.timeout > 0 && load.timeoutMode === 'cancel' ? sim.lane(load.timeout) : undefined;
+    this.countsLateAfter = load.timeoutMode === 'count' ? load.timeout : 0;
   }
 
   /** The client process's CPU (hey: a Go program on its host's cores); set when it has costs. */
@@ -47,6 +49,8 @@ export abstract class LoadGenerator implements ClientSide {
 
   /** hey's -t timers, one per request sent (a Lane: they all wait the same time). */
   private readonly timeouts: Lane | undefined;
+  /** A counting timeout (wrk's): a response later than this is a timeout too; 0: none. */
+  private readonly countsLateAfter: Time;
 
   /** With client.retries: each attempt's request, what it is a try of (only while it is in flight). */
   private readonly logical = new Map<HttpRequest, Logical>();
@@ -165,7 +169,10 @@ export abstract class LoadGenerator implements ClientSide {
     req.settle(now); // ended: the timeout timer must not fire for it
     this.attemptCounter?.inc(now);
     if (this.retryTally !== undefined && this.retried(req, causeOfStatus(status))) return;
-    this.recorder.response(this.startOf(req), status, now);
+    const start = this.startOf(req);
+    // wrk's latency histogram holds up to its timeout (stats_alloc(timeout), stats_record): a later response is a timeout.
+    if (this.countsLateAfter > 0 && now - start > this.countsLateAfter) this.recorder.lateResponse(start, status, now);
+    else this.recorder.response(start, status, now);
     this.inSystem.add(-1, now);
     this.ended(req);
   }

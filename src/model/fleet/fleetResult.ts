@@ -6,12 +6,11 @@ import type { BudgetItem } from '../../scenario/resolveFleet.js';
 import type { Postgres } from '../database/postgres.js';
 import type { BalancerCounts } from './loadBalancer.js';
 import type { Fleet } from './wireFleet.js';
+import { workersShape, type WorkersShape } from '../server/workersShape.js';
 
-export interface InstanceResult {
+export interface InstanceResult extends WorkersShape {
   /** Its group's name; null without groups. */
   group: string | null;
-  workerClass: string;
-  workers: number;
   /** Its CPU limit in cores (its CFS quota per period); null without one. */
   cpuLimit: number | null;
   /** Requests its workers started, and how many of them raised (500s), by exception. */
@@ -112,12 +111,11 @@ export function collectFleet(fleet: Fleet, postgres: Postgres | undefined): Flee
   };
 }
 
-function ownSettings(fleet: Fleet, i: number): Pick<InstanceResult, 'group' | 'workerClass' | 'workers' | 'cpuLimit'> {
+function ownSettings(fleet: Fleet, i: number): WorkersShape & Pick<InstanceResult, 'group' | 'cpuLimit'> {
   const own = fleet.settings.perInstance[i];
   return {
     group: own.group ?? null,
-    workerClass: own.server.workerClass,
-    workers: own.server.workers,
+    ...workersShape(own.server),
     cpuLimit: own.quota === undefined ? null : own.quota.quota / own.quota.period,
   };
 }

@@ -76,6 +76,34 @@ describe("scenarioForRun with another tool's run: the client its output states",
     expect(from).toEqual({ requests: 'wrk output', concurrency: 'wrk output' });
   });
 
+  it("wrk: its timeout counts late responses instead of cancelling them, 2 s without -T as wrk's default (wg/wrk src/wrk.c)", () => {
+    const { scenario } = scenarioForRun(raw, tool('wrk/timeouts-c8-d3s.txt'), [], 's.json');
+    expect(scenario.client).toMatchObject({ timeout: 2, timeoutMode: 'count' });
+    // Its command line (COMMANDS.md) gave --timeout 1s.
+    const text = `$ wrk -t2 -c8 -d3s --timeout 1s --latency http://127.0.0.1:8077/slow\n${readFileSync('test/fixtures/wrk/timeouts-c8-d3s.txt', 'utf8')}`;
+    expect(scenarioForRun(raw, readMeasuredRun(text, 'w.txt'), [], 's.json').scenario.client).toMatchObject({
+      timeout: 1,
+      timeoutMode: 'count',
+    });
+    // A --set still wins.
+    expect(scenarioForRun(raw, tool('wrk/c10-d3s.txt'), ['client.timeout=0'], 's.json').scenario.client.timeout).toBe(0);
+  });
+
+  it('wrk2: no timeout, as wrk2 cancels nothing and records every latency, whatever its -T', () => {
+    const text = readFileSync('test/fixtures/wrk2/r200-c10-d30s.txt', 'utf8').replace(
+      /^\$ wrk .*/,
+      '$ wrk -t2 -c10 -d30s -R200 -T 1s http://127.0.0.1:8000/',
+    );
+    expect(scenarioForRun(raw, readMeasuredRun(text, 'w2.txt'), [], 's.json').scenario.client).toMatchObject({
+      timeout: 0,
+      timeoutMode: 'cancel',
+    });
+  });
+
+  it("hey: its -t cancels, as hey's does", () => {
+    expect(scenarioForRun(raw, run('patched-c10.r1.txt'), [], 's.json').scenario.client.timeoutMode).toBe('cancel');
+  });
+
   it("wrk2: -R spread over the connections, on wrk2's schedule (latency from when each request was due)", () => {
     expect(scenarioForRun(raw, tool('wrk2/r200-c10-d30s.txt'), [], 's.json').scenario.client).toMatchObject({
       concurrency: 10,
@@ -188,6 +216,17 @@ describe('compareRuns', () => {
       },
     ]);
     expect(r.rows.find((x) => x.metric === '[200]')).toMatchObject({ measured: 5, simulated: 0, relative: -1 });
+  });
+
+  it("counts wrk's late responses among the errors, as wrk's Socket errors do, and among the responses", () => {
+    // The fixture's wrk (-c8 -d3s, 12 timeouts) against a handler of 2.5 s: each of the 8
+    // connections' two requests is answered after wrk's default 2 s, none cancelled.
+    const slow = { ...structuredClone(raw), app: { steps: [{ kind: 'sleep', time: 2.5 }] } };
+    delete slow.database;
+    const [r] = compareRuns(slow, [readMeasuredRun(readFileSync('test/fixtures/wrk/timeouts-c8-d3s.txt', 'utf8'), 'w.txt')], [], 's.json');
+    expect(r.client).toMatchObject({ timeout: 2, timeoutMode: 'count' });
+    expect(r.rows.find((x) => x.metric === 'errors')).toMatchObject({ measured: 12, simulated: 16 });
+    expect(r.rows.find((x) => x.metric === 'responses')).toMatchObject({ measured: 53, simulated: 16 });
   });
 
   it('has no relative difference against a zero or missing figure', () => {

@@ -60,11 +60,13 @@ describe('the timeline chart of gevent-125 (25 requests refused by PostgreSQL)',
     expect(running[0].requests).toBeCloseTo(timeline.mean.running[0], 3);
     expect(running.at(-1)!.t).toBe(summary.summary.total);
     expect(running.at(-1)!.requests).toBe(running.at(-2)!.requests);
-    expect(new Set(states.map((r) => r.state))).toEqual(new Set(REQUEST_STATES.map((s) => s.label)));
+    // A gevent worker has no threads: its requests outside the backlog and the handlers are connecting or being written.
+    const labels = REQUEST_STATES.map((s) => (s.key === 'waiting' ? 'connecting or writing the request' : s.label));
+    expect(new Set(states.map((r) => r.state))).toEqual(new Set(labels));
   });
 
   it('never shows a negative number of requests waiting', () => {
-    const waiting = rowsOf(titled(spec, 'Requests by state')).filter((r) => r.state === 'connecting or waiting for a thread');
+    const waiting = rowsOf(titled(spec, 'Requests by state')).filter((r) => r.state === 'connecting or writing the request');
     expect(waiting.length).toBeGreaterThan(0);
     expect(waiting.every((r) => r.requests >= 0)).toBe(true);
   });
@@ -84,6 +86,24 @@ describe('the requests waiting outside the backlog and the handlers', () => {
     const i = Math.floor(0.5 / result.timeline.bucketSeconds); // half-way through the first requests
     expect(at('running a handler', i)).toBeCloseTo(2, 3);
     expect(at('connecting or waiting for a thread', i)).toBeCloseTo(8, 3);
+  });
+});
+
+describe('the requests between the attempts of a retried request', () => {
+  it("are waiting too: the label says so, and they fill the backoff's bucket", () => {
+    // One client, a 500 after 0.1 s, retried 1 s later: from 0.1 to 1.1 s the request is in
+    // no connection and no handler, in the system still.
+    const { summary, result } = run({
+      client: { requests: 1, concurrency: 1, retries: { count: 1, on: ['5xx'], backoff: 'constant', base: 1 } },
+      app: { status: 500, steps: [{ kind: 'sleep', time: 0.1 }] },
+      database: undefined,
+    });
+    const spec = timelineChart({ summary, timeline: result.timeline });
+    const rows = rowsOf(titled(spec, 'Requests by state')).filter(
+      (r) => r.state === 'connecting or writing the request, or backing off to retry',
+    );
+    const i = Math.floor(0.6 / result.timeline.bucketSeconds);
+    expect(rows[i].requests).toBeCloseTo(1, 3);
   });
 });
 

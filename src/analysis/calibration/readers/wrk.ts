@@ -14,8 +14,9 @@
 //   Requests/sec:   1681.98
 //   Transfer/sec:    245.07KB
 //
-// wrk's "N requests" are the responses, whatever their status; socket errors are apart
-// (a timed-out request is counted as a timeout, its latency is not recorded).
+// wrk's "N requests" are the responses, whatever their status; its connect, read and write
+// errors are apart, but a response later than the timeout is in N and counted as a
+// timeout too, its latency not recorded (src/wrk.c: response_complete).
 import { UserError } from '../../../scenario/errors.js';
 import { buildReport, OutputLines, secondsWithUnit, type MeasuredRun, type StatedClient } from '../measuredRun.js';
 
