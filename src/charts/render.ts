@@ -1,10 +1,13 @@
 // Turns a Vega-Lite spec into pictures, headlessly and without a browser: Vega's own
 // SVG renderer (deterministic: no canvas, so text is measured by Vega's estimate, never
-// by the machine's fonts), then resvg for a PNG (which does draw text with the
-// machine's fonts, so PNG bytes may differ between machines; the SVG does not).
+// by the machine's fonts), then resvg for a PNG. resvg draws the text with glyphs, so it
+// is given DejaVu Sans from an npm package (dejavu-fonts-ttf, pinned) and never the
+// machine's fonts: whichever family the SVG asks for, the PNG's bytes are the same on
+// every machine, as the SVG's are.
 //
-// Vega, Vega-Lite and resvg are loaded on first use (a quarter of a second): a run
-// without --plot never pays for them.
+// Vega, Vega-Lite and resvg are loaded on first use (a quarter of a second), the font
+// files found then too: a run without --plot never pays for them.
+import { createRequire } from 'node:module';
 import type * as Vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { lazyImport } from '../lazyImport.js';
@@ -12,10 +15,17 @@ import { lazyImport } from '../lazyImport.js';
 /** Pixels per SVG unit in the PNG: sharp on high-density screens and in printed docs. */
 export const PNG_SCALE = 2;
 
+/** The one family the PNG draws text in, whatever the SVG asks for. */
+export const PNG_FONT_FAMILY = 'DejaVu Sans';
+
+/** Its faces the charts use (titles bold, labels regular), as dejavu-fonts-ttf ships them. */
+const PNG_FONT_FILES = ['ttf/DejaVuSans.ttf', 'ttf/DejaVuSans-Bold.ttf'];
+
 interface Renderers {
   vega: typeof Vega;
   compile: typeof import('vega-lite').compile;
   Resvg: typeof import('@resvg/resvg-js').Resvg;
+  fontFiles: string[];
 }
 
 let renderers: Promise<Renderers> | undefined;
@@ -30,6 +40,9 @@ function load(): Promise<Renderers> {
     compile: vl.compile,
     // resvg-js is CommonJS: its exports arrive as named exports or on the default one.
     Resvg: resvg.Resvg ?? (resvg as unknown as { default: typeof resvg }).default.Resvg,
+    // Resolved like a module, so found from the compiled modules and from the CLI's
+    // bundle alike, and wherever npm put the package.
+    fontFiles: PNG_FONT_FILES.map((f) => createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/${f}`)),
   }));
   return renderers;
 }
@@ -64,11 +77,13 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 export async function renderPng(svg: string): Promise<Buffer> {
-  const { Resvg } = await load();
+  const { Resvg, fontFiles } = await load();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: PNG_SCALE },
     background: 'white',
-    font: { loadSystemFonts: true, sansSerifFamily: 'DejaVu Sans' },
+    // Only the packaged font: a family the SVG names that is not DejaVu Sans is not found,
+    // and the list's generic sans-serif (or no family at all) lands on DejaVu Sans.
+    font: { loadSystemFonts: false, fontFiles, defaultFontFamily: PNG_FONT_FAMILY, sansSerifFamily: PNG_FONT_FAMILY },
     logLevel: 'off',
   });
   return resvg.render().asPng();

@@ -10,9 +10,12 @@ export const WIDTH = 640;
 export const PANEL_HEIGHT = 150;
 
 /**
- * Fonts with Arial's metrics come first: Vega measures labels as if they were Arial-like,
- * and the PNG renderer (resvg) needs a family it can find on the machine; the generic
- * family is the browser's last resort.
+ * What a browser draws the SVG and the HTML report's charts in: Arial or a face with its
+ * metrics, as the report page's own text (htmlReport.ts). The PNG ignores it: resvg draws
+ * all text in the packaged DejaVu Sans (render.ts). Putting DejaVu Sans first would not
+ * make a browser match the PNG where it is not installed (most machines but Linux), and
+ * would set the charts apart from the page. In the SVG file the face moves nothing: Vega
+ * has no canvas in Node and places text by its own estimate of widths, not by any font.
  */
 const FONT = 'Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif';
 
