@@ -1,0 +1,75 @@
+"""When the backends of a storm exit, from the scheduler's trace (slot_release.sh): for each
+backend (a postgres process other than the postmaster) that exited in the trace, its last
+wake-up before the exit (for a served backend, its client's Terminate: it sleeps in recv
+after the query), the time from that wake-up to its first turn on a core, the CPU it ran
+and the time it waited for a core until sched_process_exit. A backend woken four times or
+more is counted as served (SSL request, startup packet, authentication, query, Terminate);
+fewer, as refused (it exits after reading the startup packet). Medians and 90th percentiles.
+
+  slot_release.py TRACE POSTMASTER_PID
+"""
+import re
+import statistics
+import sys
+
+from schedtrace import SWITCH, WAKE, events
+
+EXIT = re.compile(r"comm=(.*?) pid=(\d+) prio=\d+")
+
+
+def q(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))]
+
+
+def main():
+    pm = int(sys.argv[2])
+    with open(sys.argv[1]) as f:
+        evs = events(f)
+    b = {}  # pid -> {wakes, last_wake, on_since, state, first_in, ran, waited, runnable_since}
+    out = {"served": [], "refused": []}
+    for t, _, _, kind, rest in evs:
+        if kind == "sched_wakeup":
+            m = WAKE.search(rest)
+            if m and m.group(1) == "postgres" and int(m.group(2)) != pm:
+                c = b.setdefault(int(m.group(2)), {"wakes": 0})
+                c.update(wakes=c["wakes"] + 1, last_wake=t, first_in=None, ran=0.0, waited=0.0, runnable_since=t, on_since=None)
+        elif kind == "sched_switch":
+            m = SWITCH.search(rest)
+            if not m:
+                continue
+            prev, prev_state, nxt = int(m.group(2)), m.group(3), int(m.group(5))
+            c = b.get(prev)
+            if c is not None and c.get("on_since") is not None:
+                c["ran"] += t - c["on_since"]
+                c["on_since"] = None
+                c["runnable_since"] = t if prev_state.startswith("R") else None
+            c = b.get(nxt)
+            if c is not None and "last_wake" in c:
+                if c.get("runnable_since") is not None:
+                    c["waited"] += t - c["runnable_since"]
+                    c["runnable_since"] = None
+                if c["first_in"] is None:
+                    c["first_in"] = t
+                c["on_since"] = t
+        elif kind == "sched_process_exit":
+            m = EXIT.search(rest)
+            c = b.pop(int(m.group(2)), None) if m else None
+            if c is None or c.get("first_in") is None:
+                continue
+            if c.get("on_since") is not None:
+                c["ran"] += t - c["on_since"]
+            kind_ = "served" if c["wakes"] >= 4 else "refused"
+            out[kind_].append((c["first_in"] - c["last_wake"], c["waited"], c["ran"], t - c["last_wake"]))
+    for kind_, rows in out.items():
+        if not rows:
+            print(f"  {kind_}: none exited in the trace")
+            continue
+        cols = list(zip(*rows))
+        names = ["wake-up to first turn", "waited for a core in all", "ran", "wake-up to exit"]
+        parts = [f"{n} {1000 * statistics.median(c):.2f} ms (p90 {1000 * q(c, 0.9):.2f})" for n, c in zip(names, cols)]
+        print(f"  {kind_} ({len(rows)} backends): " + "; ".join(parts))
+
+
+if __name__ == "__main__":
+    main()
