@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # When a backend gives its slot back under load: the kit's sync storm (120 sync workers, the
 # actors handler, psycopg2 blocking, hey -n 1000 -c 1000), RUNS (2) times, with sched_switch,
-# sched_wakeup and sched_process_exit traced for its first TRACE_SECONDS (2.0). A backend's
+# sched_wakeup, sched_wakeup_new and sched_process_exit traced for its first TRACE_SECONDS (2.0). A backend's
 # last wake-up before it exits is its client's Terminate (it sleeps in recv after the query);
 # its slot is back on the free list only once it has run proc_exit as far as ProcKill
 # (proc.c). bench/slot_release.py gives, for the backends that exited in the trace, the wait
 # from that wake-up to its first turn on a core, and from the wake-up to the exit, against
-# which the model frees the slot at the close. Writes results/slot-release[-TAG].txt.
+# which the model frees the slot at the close; and the backends alive at once. Writes
+# results/slot-release[-TAG].txt.
 #
 #   calibration/slot_release.sh intel1207n    needs root (tracefs at /sys/kernel/tracing)
 set -euo pipefail
@@ -23,7 +24,7 @@ CAL_GREEN=0 gunicorn_up slot-release wsgi_actors --workers=120 --worker-class=sy
 PM=$(postmaster_pid)
 quiet_begin
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), $(nproc) cores; 120 sync workers, wsgi_actors, psycopg2 blocking; hey -n 1000 -c 1000 -t 0, the first ${TRACE_SECONDS:-2.0} s traced" >"$OUT"
-sched_trace_begin 131072 sched_switch sched_wakeup sched_process_exit
+sched_trace_begin 131072 sched_switch sched_wakeup sched_wakeup_new sched_process_exit
 for r in $(seq 1 "${RUNS:-2}"); do
   sched_trace_start
   hey -n 1000 -c 1000 -t 0 "http://$HOST:$APP_PORT/" >"$WORK/hey.txt" &

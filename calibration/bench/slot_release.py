@@ -5,6 +5,8 @@ after the query), the time from that wake-up to its first turn on a core, the CP
 and the time it waited for a core until sched_process_exit. A backend woken four times or
 more is counted as served (SSL request, startup packet, authentication, query, Terminate);
 fewer, as refused (it exits after reading the startup packet). Medians and 90th percentiles.
+Then the backends alive at once (from the postmaster's fork, sched_wakeup_new, to the exit),
+over the trace: their time-weighted mean and maximum, and a served backend's life.
 
   slot_release.py TRACE POSTMASTER_PID
 """
@@ -28,8 +30,21 @@ def main():
         evs = events(f)
     b = {}  # pid -> {wakes, last_wake, on_since, state, first_in, ran, waited, runnable_since}
     out = {"served": [], "refused": []}
-    for t, _, _, kind, rest in evs:
-        if kind == "sched_wakeup":
+    forked = {}  # pid -> fork time, for the life and the count alive
+    alive, area, peak, lives = 0, 0.0, 0, []
+    t_first = t_last = None
+    for t, _, ctx, kind, rest in evs:
+        if t_first is None:
+            t_first = t_last = t
+        area += alive * (t - t_last)
+        t_last = t
+        if kind == "sched_wakeup_new" and ctx == pm:
+            m = WAKE.search(rest)
+            if m:
+                forked[int(m.group(2))] = t
+                alive += 1
+                peak = max(peak, alive)
+        elif kind == "sched_wakeup":
             m = WAKE.search(rest)
             if m and m.group(1) == "postgres" and int(m.group(2)) != pm:
                 c = b.setdefault(int(m.group(2)), {"wakes": 0})
@@ -54,12 +69,17 @@ def main():
                 c["on_since"] = t
         elif kind == "sched_process_exit":
             m = EXIT.search(rest)
+            born = forked.pop(int(m.group(2)), None) if m else None
+            if born is not None:
+                alive -= 1
             c = b.pop(int(m.group(2)), None) if m else None
             if c is None or c.get("first_in") is None:
                 continue
             if c.get("on_since") is not None:
                 c["ran"] += t - c["on_since"]
             kind_ = "served" if c["wakes"] >= 4 else "refused"
+            if kind_ == "served" and born is not None:
+                lives.append(t - born)
             out[kind_].append((c["first_in"] - c["last_wake"], c["waited"], c["ran"], t - c["last_wake"]))
     for kind_, rows in out.items():
         if not rows:
@@ -69,6 +89,9 @@ def main():
         names = ["wake-up to first turn", "waited for a core in all", "ran", "wake-up to exit"]
         parts = [f"{n} {1000 * statistics.median(c):.2f} ms (p90 {1000 * q(c, 0.9):.2f})" for n, c in zip(names, cols)]
         print(f"  {kind_} ({len(rows)} backends): " + "; ".join(parts))
+    if t_last is not None and t_last > t_first:
+        life = f"; a served backend's life, fork to exit, {1000 * statistics.median(lives):.1f} ms (p90 {1000 * q(lives, 0.9):.1f}, {len(lives)} forked and exited in the trace)" if lives else ""
+        print(f"  forked in the trace and alive at once: mean {area / (t_last - t_first):.1f}, peak {peak}{life}")
 
 
 if __name__ == "__main__":
