@@ -6,7 +6,9 @@ and the time it waited for a core until sched_process_exit. A backend woken four
 more is counted as served (SSL request, startup packet, authentication, query, Terminate);
 fewer, as refused (it exits after reading the startup packet). Medians and 90th percentiles.
 Then the backends alive at once (from the postmaster's fork, sched_wakeup_new, to the exit),
-over the trace: their time-weighted mean and maximum, and a served backend's life.
+over the trace: their time-weighted mean and maximum, and a served backend's life. Last, each
+other kind of process (by its name: the gunicorn workers, hey): how long it waited for a core
+each time it was runnable (woken, or preempted), and how often it was preempted.
 
   slot_release.py TRACE POSTMASTER_PID
 """
@@ -33,6 +35,8 @@ def main():
     forked = {}  # pid -> fork time, for the life and the count alive
     alive, area, peak, lives = 0, 0.0, 0, []
     t_first = t_last = None
+    ready = {}  # other processes: pid -> (comm, since when runnable)
+    waits, preempted, switched = {}, {}, {}
     for t, _, ctx, kind, rest in evs:
         if t_first is None:
             t_first = t_last = t
@@ -46,6 +50,8 @@ def main():
                 peak = max(peak, alive)
         elif kind == "sched_wakeup":
             m = WAKE.search(rest)
+            if m and m.group(1) not in ("postgres", "swapper/0", "swapper/1") and not m.group(1).startswith(("kworker", "ksoftirq")):
+                ready.setdefault(int(m.group(2)), (m.group(1), t))
             if m and m.group(1) == "postgres" and int(m.group(2)) != pm:
                 c = b.setdefault(int(m.group(2)), {"wakes": 0})
                 c.update(wakes=c["wakes"] + 1, last_wake=t, first_in=None, ran=0.0, waited=0.0, runnable_since=t, on_since=None)
@@ -54,6 +60,14 @@ def main():
             if not m:
                 continue
             prev, prev_state, nxt = int(m.group(2)), m.group(3), int(m.group(5))
+            if m.group(1) != "postgres" and not m.group(1).startswith(("swapper", "kworker", "ksoftirq")):
+                switched[m.group(1)] = switched.get(m.group(1), 0) + 1
+                if prev_state.startswith("R"):
+                    preempted[m.group(1)] = preempted.get(m.group(1), 0) + 1
+                    ready[prev] = (m.group(1), t)
+            r = ready.pop(nxt, None)
+            if r is not None:
+                waits.setdefault(r[0], []).append(t - r[1])
             c = b.get(prev)
             if c is not None and c.get("on_since") is not None:
                 c["ran"] += t - c["on_since"]
@@ -92,6 +106,10 @@ def main():
     if t_last is not None and t_last > t_first:
         life = f"; a served backend's life, fork to exit, {1000 * statistics.median(lives):.1f} ms (p90 {1000 * q(lives, 0.9):.1f}, {len(lives)} forked and exited in the trace)" if lives else ""
         print(f"  forked in the trace and alive at once: mean {area / (t_last - t_first):.1f}, peak {peak}{life}")
+    for comm, w in sorted(waits.items(), key=lambda kv: -len(kv[1])):
+        if len(w) < 50:
+            continue
+        print(f"  {comm}: waited for a core {1000 * statistics.median(w):.2f} ms a time (mean {1000 * statistics.fmean(w):.2f}, p90 {1000 * q(w, 0.9):.2f}, n {len(w)}); preempted {preempted.get(comm, 0)} of {switched.get(comm, 0)} times it left the core")
 
 
 if __name__ == "__main__":
