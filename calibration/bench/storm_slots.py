@@ -1,4 +1,4 @@
-"""When the backends of a storm exit, from the scheduler's trace (slot_release.sh): for each
+"""When the backends of a storm exit, from the scheduler's trace (storm_slots.sh): for each
 backend (a postgres process other than the postmaster) that exited in the trace, its last
 wake-up before the exit (for a served backend, its client's Terminate: it sleeps in recv
 after the query), the time from that wake-up to its first turn on a core, the CPU it ran
@@ -10,7 +10,7 @@ over the trace: their time-weighted mean and maximum, and a served backend's lif
 other kind of process (by its name: the gunicorn workers, hey): how long it waited for a core
 each time it was runnable (woken, or preempted), and how often it was preempted.
 
-  slot_release.py TRACE POSTMASTER_PID
+  storm_slots.py TRACE POSTMASTER_PID
 """
 import re
 import statistics
