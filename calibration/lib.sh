@@ -580,6 +580,19 @@ sched_trace_stop() {
   echo 0 >"$TRACEFS/tracing_on"
   for e in "${SCHED_EVENTS[@]}"; do echo 0 >"$TRACEFS/events/sched/$e/enable"; done
 }
+# sched_traced_storm SECONDS: the kit's storm (hey -n 1000 -c 1000) with the scheduler's
+# events traced for its first SECONDS; hey's output in $WORK/hey.txt, the trace in
+# $WORK/trace.txt (storm_backends.sh, storm_slots.sh).
+sched_traced_storm() {
+  local hey_pid
+  sched_trace_start
+  hey -n 1000 -c 1000 -t 0 "http://$HOST:$APP_PORT/" >"$WORK/hey.txt" &
+  hey_pid=$!
+  sleep "$1"
+  sched_trace_stop
+  wait "$hey_pid"
+  cat "$TRACEFS/trace" >"$WORK/trace.txt"
+}
 sched_trace_end() {
   [ -n "$SCHED_OLD_BUFFER" ] || return 0
   sched_trace_stop

@@ -28,13 +28,7 @@ quiet_begin
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), cores $(taskset -p $$ | awk '{print $NF}') of $(nproc); 4 gevent workers x 100, wsgi_actors, keep-alive 2; hey -n 1000 -c 1000 -t 0, the first ${TRACE_SECONDS:-1.0} s traced" >"$OUT"
 sched_trace_begin 65536 sched_switch sched_wakeup sched_wakeup_new
 for r in $(seq 1 "${RUNS:-3}"); do
-  sched_trace_start
-  hey -n 1000 -c 1000 -t 0 "http://$HOST:$APP_PORT/" >"$WORK/hey.txt" &
-  hey_pid=$!
-  sleep "${TRACE_SECONDS:-1.0}"
-  sched_trace_stop
-  wait "$hey_pid"
-  cat "$TRACEFS/trace" >"$WORK/trace.txt"
+  sched_traced_storm "${TRACE_SECONDS:-1.0}"
   refused=$(awk '/\[500\]/ {print $2}' "$WORK/hey.txt")
   say "run $r: $(wc -l <"$WORK/trace.txt") events, ${refused:-0} 500s"
   for window in "0 0.150" "0.150 0.350"; do
