@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// What the model's sync worker does after it closes its database connection, in the kit's
+// sync storm, in the figures bench/sync_close.py reads from the real one
+// (results/sync-close-TAG.txt): whether the worker leaves its core runnable (preempted)
+// between the close and its next connect, to whom, how long it waits then, and the
+// stretch from the close to the next connect's start (the real one's wake of the postmaster).
+// Under machine.timeSlices "eevdf" only (the picks are EEVDF's). A diagnostic, the model
+// unchanged. Node only (npm run build first).
+//
+//   node calibration/sync_close_model.mjs SCENARIO [seeds] [path=value ...]
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EevdfCore } from '../dist/engine/cpu/eevdf.js';
+import { EevdfTasks } from '../dist/engine/cpu/eevdfTasks.js';
+import { DatabaseAccess } from '../dist/model/database/access.js';
+import { runSystem } from '../dist/model/run.js';
+import { Worker } from '../dist/model/server/worker.js';
+import { wireAtSpeed } from '../dist/model/system.js';
+import { validateScenario } from '../dist/scenario/load.js';
+import { applyOverride } from '../dist/scenario/overrides.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [file, seedArg, ...extra] = process.argv.slice(2);
+const seeds = Number(seedArg ?? 3);
+
+let now = () => 0;
+let log = new Map(); // worker -> [[t, 'close'|'connect'|'out'|'in', taker, core]]
+// Every switch to a process, in time order: [t, core, process].
+let ins = [];
+const note = (w, x) => {
+  if (!(w instanceof Worker)) return;
+  if (!log.has(w)) log.set(w, []);
+  log.get(w).push(x);
+};
+// Each entity's process, kept past its task's end (an entity outlives its tasks).
+const procOf = (e) => e?.process;
+const wake = EevdfTasks.prototype.wake;
+EevdfTasks.prototype.wake = function (t, initial) {
+  if (t.entity !== undefined) t.entity.process = t.process;
+  const out = wake.call(this, t, initial);
+  t.entity.process = t.process;
+  return out;
+};
+const pick = EevdfCore.prototype.pick;
+EevdfCore.prototype.pick = function (t) {
+  const old = this.running;
+  const out = pick.call(this, t);
+  if (out !== old) {
+    const p = procOf(old);
+    if (old !== undefined && (old.task !== undefined || old.ending)) note(p, [now(), 'out', procOf(out), this.core]);
+    const q = procOf(out);
+    note(q, [now(), 'in', undefined, this.core]);
+    if (q !== undefined) ins.push([now(), this.core, q]);
+  }
+  return out;
+};
+const close = DatabaseAccess.prototype.close;
+DatabaseAccess.prototype.close = function (req) {
+  note(req.host, [now(), 'close']);
+  return close.call(this, req);
+};
+const connect = DatabaseAccess.prototype.connect;
+DatabaseAccess.prototype.connect = function (req, clientCpu, done, a) {
+  note(req.host, [now(), 'connect']);
+  return connect.call(this, req, clientCpu, done, a);
+};
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
+const line = (name, xs) => {
+  if (xs.length === 0) return `  ${name}: none`;
+  const ms = xs.map((x) => x / 1000);
+  return `  ${name}: n ${ms.length}, median ${pct(ms, 0.5).toFixed(2)} ms, mean ${(ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(2)}, p90 ${pct(ms, 0.9).toFixed(2)}`;
+};
+
+const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
+console.log(`${file}, ${extra.join(' ') || 'as it is'}`);
+for (let seed = 1; seed <= seeds; seed++) {
+  const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
+  const sets = [
+    ...(plan.scenarioSet[file] ?? plan.set ?? []),
+    'server.workerClass=sync',
+    'server.workers=120',
+    'app.psycogreen=false',
+    'client.requests=1000',
+    'client.concurrency=1000',
+    `seed=${seed}`,
+    ...extra,
+  ];
+  for (const o of sets) applyOverride(raw, o);
+  const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
+  now = () => system.sim.now;
+  log = new Map();
+  ins = [];
+  runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
+  let closes = 0;
+  let preempted = 0;
+  let byOwn = 0;
+  const stretch = [];
+  const waited = [];
+  const firstWait = [];
+  for (const evs of log.values()) {
+    for (let i = 0; i < evs.length; i++) {
+      if (evs[i][1] !== 'close' || evs[i][0] > 2e6) continue;
+      closes++;
+      const t0 = evs[i][0];
+      let wait = 0;
+      let since;
+      let pre = false;
+      let first;
+      let end;
+      for (let j = i + 1; j < evs.length; j++) {
+        const [t, kind, taker] = evs[j];
+        if (kind === 'connect') {
+          end = t;
+          break;
+        }
+        if (kind === 'close') break;
+        if (kind === 'out') {
+          if (!pre && taker !== undefined && !(taker instanceof Worker) && taker !== system.postgres?.postmaster) byOwn++;
+          pre = true;
+          since = t;
+        } else if (kind === 'in' && since !== undefined) {
+          wait += t - since;
+          if (first === undefined) first = t - since;
+          since = undefined;
+        }
+      }
+      if (end === undefined) continue;
+      preempted += pre ? 1 : 0;
+      stretch.push(end - t0);
+      waited.push(wait);
+      if (first !== undefined) firstWait.push(first);
+    }
+  }
+  // Each preemption of a worker by a backend: how many other workers ran on its core before it ran again.
+  const before = [0, 0, 0, 0, 0, 0];
+  let k = 0;
+  const byTime = ins;
+  for (const [w, evs] of log) {
+    for (let i = 0; i < evs.length; i++) {
+      const [t, kind, taker, core] = evs[i];
+      if (kind !== 'out' || taker === undefined || taker instanceof Worker || taker === system.postgres?.postmaster) continue;
+      const back = evs.slice(i + 1).find((e) => e[1] === 'in');
+      if (back === undefined) continue;
+      const others = new Set();
+      for (const [ti, c, p] of byTime) if (ti >= t && ti <= back[0] && c === core && p instanceof Worker && p !== w) others.add(p);
+      before[Math.min(5, others.size)]++;
+      k++;
+      if (k > 3000) break;
+    }
+    if (k > 3000) break;
+  }
+  console.log(`seed ${seed}: closes in the first 2 s ${closes}, with the next connect ${stretch.length}`);
+  console.log(
+    `  the worker preempted before its next connect: ${preempted} of ${stretch.length}, its first taker not a worker nor the postmaster (a backend): ${byOwn}`,
+  );
+  console.log(line('from the close to the next connect', stretch));
+  console.log(line('of it, waiting for a core', waited));
+  console.log(line('the first wait, where preempted', firstWait));
+  console.log(
+    `  a worker preempted by a backend (any moment): other workers run on its core before it runs again, 0/1/2/3/4/5+: ${before.join(' / ')}`,
+  );
+}
