@@ -48,7 +48,8 @@ EevdfCore.prototype.pick = function (t) {
   const out = pick.call(this, t);
   if (out !== old) {
     const p = procOf(old);
-    if (old !== undefined && (old.task !== undefined || old.ending)) note(p, [now(), 'out', procOf(out), this.core]);
+    if (old !== undefined && (old.task !== undefined || old.ending))
+      note(p, [now(), 'out', out === undefined ? undefined : (procOf(out) ?? 'none'), this.core]);
     const q = procOf(out);
     note(q, [now(), 'in', undefined, this.core]);
     if (q !== undefined) ins.push([now(), this.core, q]);
@@ -66,6 +67,23 @@ DatabaseAccess.prototype.connect = function (req, clientCpu, done, a) {
   return connect.call(this, req, clientCpu, done, a);
 };
 
+/** Who took a worker's core: undefined for another worker (or nobody). */
+function takerKind(taker) {
+  if (taker === undefined || taker instanceof Worker) return undefined;
+  if (taker === 'none') return 'a task of no process of its own (hey)';
+  return taker.constructor?.name === 'Postmaster' ? 'the postmaster' : 'a backend';
+}
+/** The first of `ins` (in time order) at or after `t`. */
+function firstAt(ins, t) {
+  let lo = 0;
+  let hi = ins.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ins[mid][0] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(p * s.length))];
@@ -120,7 +138,7 @@ for (let seed = 1; seed <= seeds; seed++) {
         }
         if (kind === 'close') break;
         if (kind === 'out') {
-          if (!pre && taker !== undefined && !(taker instanceof Worker) && taker !== system.postgres?.postmaster) byOwn++;
+          if (!pre && takerKind(taker) === 'a backend') byOwn++;
           pre = true;
           since = t;
         } else if (kind === 'in' && since !== undefined) {
@@ -136,23 +154,24 @@ for (let seed = 1; seed <= seeds; seed++) {
       if (first !== undefined) firstWait.push(first);
     }
   }
-  // Each preemption of a worker by a backend: how many other workers ran on its core before it ran again.
-  const before = [0, 0, 0, 0, 0, 0];
-  let k = 0;
-  const byTime = ins;
+  // Each preemption of a worker by a backend, the postmaster or a task of no process of its own
+  // (hey's): how many other workers ran on its core before it ran again.
+  const before = new Map();
   for (const [w, evs] of log) {
     for (let i = 0; i < evs.length; i++) {
       const [t, kind, taker, core] = evs[i];
-      if (kind !== 'out' || taker === undefined || taker instanceof Worker || taker === system.postgres?.postmaster) continue;
+      const by = kind === 'out' ? takerKind(taker) : undefined;
+      if (by === undefined) continue;
       const back = evs.slice(i + 1).find((e) => e[1] === 'in');
       if (back === undefined) continue;
       const others = new Set();
-      for (const [ti, c, p] of byTime) if (ti >= t && ti <= back[0] && c === core && p instanceof Worker && p !== w) others.add(p);
-      before[Math.min(5, others.size)]++;
-      k++;
-      if (k > 3000) break;
+      for (let j = firstAt(ins, t); j < ins.length && ins[j][0] <= back[0]; j++) {
+        const [, c, p] = ins[j];
+        if (c === core && p instanceof Worker && p !== w) others.add(p);
+      }
+      if (!before.has(by)) before.set(by, [0, 0, 0, 0, 0, 0]);
+      before.get(by)[Math.min(5, others.size)]++;
     }
-    if (k > 3000) break;
   }
   console.log(`seed ${seed}: closes in the first 2 s ${closes}, with the next connect ${stretch.length}`);
   console.log(
@@ -161,7 +180,9 @@ for (let seed = 1; seed <= seeds; seed++) {
   console.log(line('from the close to the next connect', stretch));
   console.log(line('of it, waiting for a core', waited));
   console.log(line('the first wait, where preempted', firstWait));
-  console.log(
-    `  a worker preempted by a backend (any moment): other workers run on its core before it runs again, 0/1/2/3/4/5+: ${before.join(' / ')}`,
-  );
+  for (const by of ['a backend', 'the postmaster', 'a task of no process of its own (hey)'])
+    if (before.has(by))
+      console.log(
+        `  a worker preempted by ${by} (any moment): other workers run on its core before it runs again, 0/1/2/3/4/5+: ${before.get(by).join(' / ')}`,
+      );
 }

@@ -7,8 +7,8 @@ server. For each such close: whether the backend was woken onto the worker's own
 whether the worker left its core runnable (preempted) before that sleep and to whom, and the
 stretch's length and the part of it the worker spent waiting for a core, split at the
 worker's wake of the postmaster (its next connect: the accept the postmaster sleeps in). Last,
-for every preemption of a worker by a backend, how many other workers ran on its core before
-it ran again (calibration/sync_close_model.mjs gives the model's). Medians, means and
+for every preemption of a worker by a backend (by the postmaster, by hey), how many other
+workers ran on its core before it ran again (calibration/sync_close_model.mjs gives the model's). Medians, means and
 90th percentiles.
 
   sync_close.py TRACE POSTMASTER_PID
@@ -136,8 +136,8 @@ def main():
         waited.append(wait)
         if first is not None:
             first_wait.append(first)
-    # Every preemption of a worker by a backend in the trace (not only at a close): how many
-    # other workers ran on its core before it ran again.
+    # Every preemption of a worker in the trace (not only at a close) by a backend, the
+    # postmaster or hey: how many other workers ran on its core before it ran again.
     switches = []
     for t, cpu, _, kind, rest in evs:
         if kind == "sched_switch":
@@ -147,14 +147,20 @@ def main():
     ins = {}
     for i, (_, _, _, _, nxt) in enumerate(switches):
         ins.setdefault(nxt, []).append(i)
-    before = [0] * 6
+    def taker(pid):
+        if pid == pm:
+            return "the postmaster"
+        return {"postgres": "a backend", "hey": "hey"}.get(comm.get(pid, ""))
+
+    before = {}
     for i, (_, cpu, prev, st, nxt) in enumerate(switches):
-        if prev in workers and st.startswith("R") and comm.get(nxt) == "postgres" and nxt != pm:
+        kind = taker(nxt)
+        if prev in workers and st.startswith("R") and kind is not None:
             later = [j for j in ins.get(prev, []) if j > i]
             if not later:
                 continue
             ran = {x[4] for x in switches[i : later[0]] if x[1] == cpu and x[4] in workers and x[4] != prev}
-            before[min(5, len(ran))] += 1
+            before.setdefault(kind, [0] * 6)[min(5, len(ran))] += 1
     n = len(stretch)
     print(f"  closes traced: {len(closes)}, with the worker's next sleep in the trace: {n}")
     print(f"  the backend woken onto the worker's own core: {same_core} of {len(closes)}")
@@ -167,7 +173,9 @@ def main():
     print(line("the first wait, where preempted", first_wait))
     print(line("from the Terminate's wake-up to the worker's wake of the postmaster (its next connect)", to_syn))
     print(line("from that wake to the worker's next sleep", after_syn))
-    print(f"  a worker preempted by a backend (at any moment): other workers run on its core before it runs again, 0/1/2/3/4/5+: {' / '.join(map(str, before))}")
+    for kind in ("a backend", "the postmaster", "hey"):
+        if kind in before:
+            print(f"  a worker preempted by {kind} (at any moment): other workers run on its core before it runs again, 0/1/2/3/4/5+: {' / '.join(map(str, before[kind]))}")
 
 
 main()
