@@ -35,11 +35,16 @@ const note = (w, x) => {
 };
 // Each entity's process, kept past its task's end (an entity outlives its tasks).
 const procOf = (e) => e?.process;
+// Each worker's CPU since it last woke from a sleep (reset when its entity wakes other than
+// at the instant its last piece ended).
+let ranSince = new Map();
 const wake = EevdfTasks.prototype.wake;
 EevdfTasks.prototype.wake = function (t, initial) {
-  if (t.entity !== undefined) t.entity.process = t.process;
+  const before = t.process !== undefined ? this.entities.get(t.process) : undefined;
+  const slept = !(before?.ending && before.rq !== undefined && !before.delayed);
   const out = wake.call(this, t, initial);
   t.entity.process = t.process;
+  if (t.process instanceof Worker && slept) ranSince.set(t.process, { ran: 0, since: -1 });
   return out;
 };
 const pick = EevdfCore.prototype.pick;
@@ -47,9 +52,16 @@ EevdfCore.prototype.pick = function (t) {
   const old = this.running;
   const out = pick.call(this, t);
   if (out !== old) {
+    const r0 = ranSince.get(procOf(old));
+    if (r0 !== undefined && r0.since >= 0) {
+      r0.ran += now() - r0.since;
+      r0.since = -1;
+    }
+    const r1 = ranSince.get(procOf(out));
+    if (r1 !== undefined) r1.since = now();
     const p = procOf(old);
     if (old !== undefined && (old.task !== undefined || old.ending))
-      note(p, [now(), 'out', out === undefined ? undefined : (procOf(out) ?? 'none'), this.core]);
+      note(p, [now(), 'out', out === undefined ? undefined : (procOf(out) ?? 'none'), this.core, ranSince.get(p)?.ran ?? 0]);
     const q = procOf(out);
     note(q, [now(), 'in', undefined, this.core]);
     if (q !== undefined) ins.push([now(), this.core, q]);
@@ -113,6 +125,7 @@ for (let seed = 1; seed <= seeds; seed++) {
   now = () => system.sim.now;
   log = new Map();
   ins = [];
+  ranSince = new Map();
   runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
   let closes = 0;
   let preempted = 0;
@@ -157,9 +170,10 @@ for (let seed = 1; seed <= seeds; seed++) {
   // Each preemption of a worker by a backend, the postmaster or a task of no process of its own
   // (hey's): how many other workers ran on its core before it ran again.
   const before = new Map();
+  const byRun = new Map();
   for (const [w, evs] of log) {
     for (let i = 0; i < evs.length; i++) {
-      const [t, kind, taker, core] = evs[i];
+      const [t, kind, taker, core, ran] = evs[i];
       const by = kind === 'out' ? takerKind(taker) : undefined;
       if (by === undefined) continue;
       const back = evs.slice(i + 1).find((e) => e[1] === 'in');
@@ -171,6 +185,12 @@ for (let seed = 1; seed <= seeds; seed++) {
       }
       if (!before.has(by)) before.set(by, [0, 0, 0, 0, 0, 0]);
       before.get(by)[Math.min(5, others.size)]++;
+      if (by === 'a backend') {
+        const b = Math.min(6, Math.floor(ran / 500));
+        if (!byRun.has(b)) byRun.set(b, [0, 0]);
+        byRun.get(b)[0]++;
+        if (others.size === 0) byRun.get(b)[1]++;
+      }
     }
   }
   console.log(`seed ${seed}: closes in the first 2 s ${closes}, with the next connect ${stretch.length}`);
@@ -180,6 +200,10 @@ for (let seed = 1; seed <= seeds; seed++) {
   console.log(line('from the close to the next connect', stretch));
   console.log(line('of it, waiting for a core', waited));
   console.log(line('the first wait, where preempted', firstWait));
+  const runs = [...byRun.entries()].sort((a, b) => a[0] - b[0]);
+  console.log(
+    `  a worker preempted by a backend, by its run since it last woke: ${runs.map(([k, [n, first]]) => `${(k * 0.5).toFixed(1)}${k === 6 ? '+' : `-${(k * 0.5 + 0.5).toFixed(1)}`} ms first again ${(first / n).toFixed(2)} of ${n}`).join(', ')}`,
+  );
   for (const by of ['a backend', 'the postmaster', 'a task of no process of its own (hey)'])
     if (before.has(by))
       console.log(

@@ -153,6 +153,23 @@ def main():
         return {"postgres": "a backend", "hey": "hey"}.get(comm.get(pid, ""))
 
     before = {}
+    # By the worker's run since it last woke (its CPU since it last slept), for a backend's
+    # preemptions: how often it ran again before any other worker.
+    since_wake, ran_since, last_in = {}, {}, {}
+    by_run = {}
+    for i, (t, cpu, prev, st, nxt) in enumerate(switches):
+        if prev in workers:
+            ran_since[prev] = ran_since.get(prev, 0.0) + t - last_in.get(prev, t)
+            if st.startswith("R") and taker(nxt) == "a backend":
+                later = [j for j in ins.get(prev, []) if j > i]
+                if later:
+                    ran = {x[4] for x in switches[i : later[0]] if x[1] == cpu and x[4] in workers and x[4] != prev}
+                    b = by_run.setdefault(min(6, int(ran_since[prev] / 0.0005)), [0, 0])
+                    b[0] += 1
+                    b[1] += not ran
+            if not st.startswith("R"):
+                ran_since[prev] = 0.0
+        last_in[nxt] = t
     for i, (_, cpu, prev, st, nxt) in enumerate(switches):
         kind = taker(nxt)
         if prev in workers and st.startswith("R") and kind is not None:
@@ -173,6 +190,8 @@ def main():
     print(line("the first wait, where preempted", first_wait))
     print(line("from the Terminate's wake-up to the worker's wake of the postmaster (its next connect)", to_syn))
     print(line("from that wake to the worker's next sleep", after_syn))
+    print("  a worker preempted by a backend, by its run since it last woke: " + ", ".join(
+        f"{k * 0.5:.1f}{'+' if k == 6 else f'-{k * 0.5 + 0.5:.1f}'} ms first again {v[1] / v[0]:.2f} of {v[0]}" for k, v in sorted(by_run.items())))
     for kind in ("a backend", "the postmaster", "hey"):
         if kind in before:
             print(f"  a worker preempted by {kind} (at any moment): other workers run on its core before it runs again, 0/1/2/3/4/5+: {' / '.join(map(str, before[kind]))}")

@@ -23,6 +23,10 @@
 //   against its load on all of them, PELT's averages (calc_group_shares; groupLoad.ts),
 //   weighed anew as the group's tasks come and go and at each tick; a weight change keeps
 //   its lag (reweight_entity).
+// - A process whose core a task it woke took (its send's wake-up) has not blocked yet: the
+//   kernel preempts it on its way out of the send, still runnable. It stays queued until
+//   its core comes back to it and blocks only then; an answer that comes meanwhile finds it
+//   runnable and wakes nothing (try_to_wake_up's state check), so it keeps its place.
 // With machine.wakeupPreemption "next-buddy", a woken task runs at once as the next buddy
 // and a new process preempts nothing (eevdfTasks.ts). Left out: custom slices, nice
 // levels, the tick's phase per core (one clock for all), and preemption by a shorter slice
@@ -55,7 +59,10 @@ export class Entity {
   task: unknown = undefined;
   /** Its runnable tasks below it (a group's entity: how many of the group's tasks run on this core). */
   runnable = 0;
-  /** Its task ended and it has not run again yet: it sleeps once the callbacks are done, unless its next task comes. */
+  /**
+   * Its task ended and it has not run again yet: it sleeps once the callbacks are done, unless
+   * its next task comes; or, preempted in them, when its core next picks it.
+   */
   ending = false;
   /** When it last stopped running (-1: it never ran): a task that ran within the migration cost is cache-hot (task_hot). */
   stopped = -1;
@@ -248,6 +255,14 @@ export class EevdfCore {
       for (;;) {
         if (e.delayed) {
           this.finishDelayed(e);
+          restart = true;
+          break;
+        }
+        if (e.own === undefined && e.task === undefined && e.ending) {
+          // Preempted before it blocked (EevdfTasks.sleep), and nothing came for it since: it blocks now.
+          e.ending = false;
+          if (this.running === e) this.running = undefined;
+          this.sleep(e);
           restart = true;
           break;
         }

@@ -115,10 +115,17 @@ export class EevdfTasks {
     });
   }
 
-  /** After the callbacks: the entities whose process did not go on at once sleep. */
+  /**
+   * After the callbacks: the entities whose process did not go on at once sleep. One whose
+   * core a task woken in its callbacks took has not blocked yet: preempted on its way out of
+   * the send, it stays runnable without work until its core comes back to it, and blocks then
+   * (EevdfCore.pick), unless its next piece came meanwhile (the answer it was to wait for:
+   * it never slept).
+   */
   sleep(ending: readonly Entity[]): void {
     for (const e of ending) {
       if (!e.ending) continue;
+      if (e.rq !== undefined && !e.delayed && this.cores[e.rq.core].running !== e) continue;
       e.ending = false;
       if (e.rq !== undefined) this.cores[e.rq.core].sleep(e);
     }

@@ -4,6 +4,8 @@
 // worked out by hand (slices: 700 µs on one core, 1,400 on two).
 import { describe, expect, it } from 'vitest';
 import { baseSlice, EevdfCore, Entity, pickEevdf } from '../../../src/engine/cpu/eevdf.js';
+import { PerCoreCpu } from '../../../src/engine/cpu/perCore.js';
+import { Simulation } from '../../../src/engine/simulation.js';
 import { eevdf, on } from './perCoreHarness.js';
 
 describe('EEVDF time slices', () => {
@@ -75,6 +77,48 @@ describe('with the woken task as the next buddy (machine.wakeupPreemption "next-
     ];
     expect(eevdf(1, tasks())).toEqual({ a: 10100, b: 1100 });
     expect(eevdf(1, tasks(), 'next-buddy')).toEqual({ a: 10100, b: 4100 });
+  });
+});
+
+describe('a process preempted by the task it woke, before it blocked', () => {
+  // w sends (its piece ends) and the send wakes b, which takes the core at once as the next
+  // buddy; b's answer is w's next piece. Until w runs again it has not blocked (the kernel
+  // preempts it on its way out of the send, still runnable): the answer finds it queued, so
+  // it is no wake-up and preempts nothing.
+  function exchange(): Record<string, number> {
+    const sim = new Simulation();
+    const cpu = new PerCoreCpu(sim, 1, undefined, true, 'next-buddy');
+    const out: Record<string, number> = {};
+    const [c, w, b] = [on(0), on(0), on(0)];
+    const done = (name: string) => () => (out[name] = sim.now);
+    sim.schedule(
+      0,
+      () => {
+        cpu.run(20000, done('c'), undefined, undefined, c);
+        cpu.run(
+          300,
+          () => {
+            out.send = sim.now;
+            cpu.run(200, () => cpu.run(300, done('answer read'), undefined, undefined, w), undefined, undefined, b);
+          },
+          undefined,
+          undefined,
+          w,
+        );
+      },
+      undefined,
+    );
+    sim.run();
+    return out;
+  }
+
+  it('waits its turn behind the others when the answer comes, as a runnable task does', () => {
+    // c and w start at 0, both placed at V = 0; w, woken second, runs at once as the next
+    // buddy, 0-300. Its send wakes b, which runs 300-500; its answer finds w still queued.
+    // Then c (virtual runtime 0) against w (300): V = 150, so c, the eligible one, runs from
+    // 500 with a slice to 700. At the tick at 4000 c (3500) is past it and ahead of V (1900):
+    // w reads the answer, 4000-4300. c ends at 20000 + 800.
+    expect(exchange()).toEqual({ send: 300, 'answer read': 4300, c: 20800 });
   });
 });
 
