@@ -533,7 +533,8 @@ quiet_end() {
   fi
 }
 
-# The kernel's scheduler events through tracefs (root; wakeups.sh, sched_waves below).
+# The kernel's scheduler events through tracefs (root; wakeups.sh, sched_waves below), and
+# any other event named GROUP/NAME (postmaster_backlog.sh: sock/inet_sock_set_state).
 # sched_trace_check: tracefs is there and writable. sched_trace_begin KB EVENT...: the
 # per-CPU buffer set to KB (put back by sched_trace_end, or by kit_cleanup when a run
 # stops early); sched_trace_start clears the trace and records the events,
@@ -572,14 +573,16 @@ sched_trace_start() {
   local e
   echo 0 >"$TRACEFS/tracing_on"
   echo >"$TRACEFS/trace"
-  for e in "${SCHED_EVENTS[@]}"; do echo 1 >"$TRACEFS/events/sched/$e/enable"; done
+  for e in "${SCHED_EVENTS[@]}"; do echo 1 >"$TRACEFS/events/$(trace_event_path "$e")/enable"; done
   echo 1 >"$TRACEFS/tracing_on"
 }
 sched_trace_stop() {
   local e
   echo 0 >"$TRACEFS/tracing_on"
-  for e in "${SCHED_EVENTS[@]}"; do echo 0 >"$TRACEFS/events/sched/$e/enable"; done
+  for e in "${SCHED_EVENTS[@]}"; do echo 0 >"$TRACEFS/events/$(trace_event_path "$e")/enable"; done
 }
+# An event's directory under events/: a scheduler event by its name, another as GROUP/NAME.
+trace_event_path() { case "$1" in */*) echo "$1" ;; *) echo "sched/$1" ;; esac; }
 # sched_traced_storm SECONDS: the kit's storm (hey -n 1000 -c 1000) with the scheduler's
 # events traced for its first SECONDS; hey's output in $WORK/hey.txt, the trace in
 # $WORK/trace.txt (storm_backends.sh, storm_slots.sh).

@@ -6,8 +6,9 @@ connection, reads the request and starts its next connect, which sleeps waiting 
 server. For each such close: whether the backend was woken onto the worker's own core,
 whether the worker left its core runnable (preempted) before that sleep and to whom, and the
 stretch's length and the part of it the worker spent waiting for a core, split at the
-worker's wake of the postmaster (its next connect: the accept the postmaster sleeps in). Last,
-for every preemption of a worker by a backend (by the postmaster, by hey), how many other
+worker's wake of the postmaster (its next connect: the accept the postmaster sleeps in). Then the
+refused connections: from the worker's SYN to its SSL request, and from the backend's last
+wake-up to its exit. Last, for every preemption of a worker by a backend (by the postmaster, by hey), how many other
 workers ran on its core before it ran again (calibration/sync_close_model.mjs gives the model's). Medians, means and
 90th percentiles.
 
@@ -192,6 +193,30 @@ def main():
     print(line("from that wake to the worker's next sleep", after_syn))
     print("  a worker preempted by a backend, by its run since it last woke: " + ", ".join(
         f"{k * 0.5:.1f}{'+' if k == 6 else f'-{k * 0.5 + 0.5:.1f}'} ms first again {v[1] / v[0]:.2f} of {v[0]}" for k, v in sorted(by_run.items())))
+    # The refused connections (a backend woken three times or fewer, all by one worker, that
+    # exited: the SSL request, the startup packet, refused at InitProcess): from the worker's
+    # wake of the postmaster (its SYN) to its first wake of the backend (its SSL request, when
+    # the backend was already waiting for it), and from the backend's last wake to its exit.
+    wakes_of, exit_at = {}, {}
+    for t, _, ctx, kind, rest in evs:
+        if kind == "sched_wakeup":
+            m = WAKE.search(rest)
+            if m and m.group(1) == "postgres" and int(m.group(2)) != pm:
+                wakes_of.setdefault(int(m.group(2)), []).append((t, ctx))
+        elif kind == "sched_process_exit":
+            m = EXIT.search(rest)
+            if m:
+                exit_at[int(m.group(2))] = t
+    to_request, to_exit = [], []
+    for b, ws in wakes_of.items():
+        if b not in exit_at or len(ws) > 3 or ws[0][1] not in workers or any(x != ws[0][1] for _, x in ws):
+            continue
+        before = [t for t in syn.get(ws[0][1], []) if t <= ws[0][0]]
+        if before:
+            to_request.append(ws[0][0] - before[-1])
+            to_exit.append(exit_at[b] - ws[-1][0])
+    print(line("a refused connection: from the worker's SYN to its SSL request's wake-up", to_request))
+    print(line("a refused connection: from the backend's last wake-up to its exit", to_exit))
     for kind in ("a backend", "the postmaster", "hey"):
         if kind in before:
             print(f"  a worker preempted by {kind} (at any moment): other workers run on its core before it runs again, 0/1/2/3/4/5+: {' / '.join(map(str, before[kind]))}")
