@@ -91,7 +91,7 @@ export abstract class LoadGenerator implements ClientSide {
    * barrier each time; a recycled one is neither.
    */
   protected recycles = false;
-  /** Answered requests (each with its connection) whose records the next sends take over. */
+  /** Answered requests, and those whose connection failed, whose records (each with its connection) the next sends take over. */
   private readonly spares: HttpRequest[] = [];
 
   /** Sends a request, on `conn` if it is open and reusable, else on a new connection. */
@@ -182,7 +182,12 @@ export abstract class LoadGenerator implements ClientSide {
   connectFailed(conn: Connection, error: string): void {
     conn.open = false;
     const req = conn.request;
-    if (req !== undefined && !req.abandoned) this.fail(req, error, true);
+    if (req === undefined || req.abandoned) return;
+    this.fail(req, error, true);
+    // Its SYN was refused or timed out: the connection was never queued or accepted (a SYN
+    // is retransmitted only after a drop), and its last SYN timer has fired, so with
+    // `recycles` nothing else holds it, as with an answered request.
+    if (this.recycles) this.spares.push(req);
   }
 
   response(req: HttpRequest, status: number): void {

@@ -35,9 +35,9 @@ export class OpenLoopClient extends LoadGenerator {
   }
 
   /**
-   * Answered requests' records (and their connections) are taken over by new ones: wire.ts
-   * calls this only where nothing refers to an answered request on a closed connection any
-   * more. That holds when the client has no timeout (hey's would leave its timer behind, and
+   * Answered requests' records (and their connections) are taken over by new ones, and those
+   * of requests whose connection failed: wire.ts calls this only where nothing refers to an
+   * answered request on a closed connection any more. That holds when the client has no timeout (hey's would leave its timer behind, and
    * a late response), no retries and no CPU of its own (whose tasks hold the request), and
    * the app reaches PostgreSQL directly without statement timeouts (a pool's or PgBouncer's
    * queue of waiters, or a cancelled query's events, may hold it), on one instance (a load
