@@ -30,9 +30,30 @@ export class Connection {
   source: unknown = undefined;
 
   constructor(
-    readonly id: number,
+    /** Set again when the record is renewed for another connection. */
+    public id: number,
     readonly client: ClientSide,
   ) {}
+
+  /**
+   * The record becomes a new connection's, of the same client, as the constructor leaves it:
+   * for a client that recycles the records of requests nothing refers to any more
+   * (OpenLoopClient.recycleRecords).
+   */
+  renew(id: number): void {
+    this.id = id;
+    this.worker = undefined;
+    this.request = undefined;
+    this.pending = false;
+    this.open = true;
+    this.keepaliveToken = 0;
+    this.synCount = 0;
+    this.idleOnServer = false;
+    this.idleOnClient = false;
+    this.handled = 0;
+    this.awaitingRequest = false;
+    this.source = undefined;
+  }
 }
 
 /** What the server side of a connection must react to. */
@@ -140,12 +161,47 @@ export class HttpRequest {
   private mark: Time;
 
   constructor(
-    readonly id: number,
+    /** Set again, with `sentAt`, when the record is renewed for another request (`renew`). */
+    public id: number,
     readonly conn: Connection,
-    readonly sentAt: Time,
+    public sentAt: Time,
     private readonly ledger: PhaseLedger,
     phase: number,
   ) {
+    this.phase = phase;
+    this.mark = sentAt;
+  }
+
+  /**
+   * The record becomes a new request's, sent at `sentAt` on its connection (renewed too), as
+   * the constructor leaves it: for a client that recycles the records of requests nothing
+   * refers to any more (OpenLoopClient.recycleRecords).
+   */
+  renew(id: number, sentAt: Time, phase: number): void {
+    this.id = id;
+    this.sentAt = sentAt;
+    this.step = 0;
+    this.startDepth = 0;
+    this.holdsDbConnection = false;
+    this.pendingCpu = 0;
+    this.pendingBackToBackSaving = 0;
+    this.cpuWork = 0;
+    this.afterCpu = undefined;
+    this.authAttempt = undefined;
+    this.authKeepsLoop = false;
+    this.pendingStatus = 0;
+    this.endpoint = undefined;
+    this.cacheKey = -1;
+    this.cpuTask = 0;
+    this.hasLoop = false;
+    this.onThread = false;
+    this.abandoned = false;
+    this.killed = false;
+    this.keepAlive = true;
+    this.host = undefined;
+    this.backend = undefined;
+    this.prevInWorker = undefined;
+    this.nextInWorker = undefined;
     this.phase = phase;
     this.mark = sentAt;
   }

@@ -229,6 +229,18 @@ export function wire(r: ResolvedScenario, series: boolean): System {
   }
   const inSystem = timeline.gauge('inSystem');
   if (c.settings.retry !== undefined) client.enableRetries(streams.stream('client.retry'));
+  // Where nothing refers to an answered request any more (OpenLoopClient.recycleRecords says why each condition).
+  const databaseHoldsNone =
+    d === undefined ||
+    (pgbouncer === undefined && r.app.pool === undefined && r.app.asyncpgPool === undefined && !((d.postgres.statementTimeout ?? 0) > 0));
+  if (
+    client instanceof OpenLoopClient &&
+    client.process === undefined &&
+    c.settings.timeout === 0 &&
+    c.settings.retry === undefined &&
+    databaseHoldsNone
+  )
+    client.recycleRecords();
   if (incident) {
     client.attemptCounter = timeline.counter('attempts');
     client.lateCounter = timeline.counter('late');

@@ -83,13 +83,35 @@ export abstract class LoadGenerator implements ClientSide {
   /** Inside a send: a request that ends at once must not start the next one on this stack. */
   protected sending = 0;
 
+  /**
+   * Whether the records of answered requests on closed connections are taken over by new
+   * requests (`spares`): set by a client for which nothing refers to them once answered
+   * (OpenLoopClient.recycleRecords). A new record is young memory, and storing it in the
+   * long-lived parts of the model (the event queue, the cores, the worker) runs V8's write
+   * barrier each time; a recycled one is neither.
+   */
+  protected recycles = false;
+  /** Answered requests, and those whose connection failed, whose records (each with its connection) the next sends take over. */
+  private readonly spares: HttpRequest[] = [];
+
   /** Sends a request, on `conn` if it is open and reusable, else on a new connection. */
   protected send(reuse: Connection | undefined, client: ClientSide, keepAlive: boolean, source?: unknown): HttpRequest {
     const now = this.sim.now;
-    const conn = reuse ?? new Connection(++this.ids, client);
+    let conn: Connection;
+    let req: HttpRequest;
+    const spare = reuse === undefined ? this.spares.pop() : undefined;
+    if (spare !== undefined) {
+      // The ids are numbered as for new records, so a run's output does not depend on recycling.
+      conn = spare.conn;
+      conn.renew(++this.ids);
+      req = spare;
+      req.renew(++this.ids, now, Phase.connect);
+    } else {
+      conn = reuse ?? new Connection(++this.ids, client);
+      // A request on a kept-alive connection reaches its worker at once.
+      req = new HttpRequest(++this.ids, conn, now, this.ledger, reuse !== undefined ? Phase.thread : Phase.connect);
+    }
     conn.source = source;
-    // A request on a kept-alive connection reaches its worker at once.
-    const req = new HttpRequest(++this.ids, conn, now, this.ledger, reuse !== undefined ? Phase.thread : Phase.connect);
     req.keepAlive = keepAlive;
     conn.request = req;
     const tally = this.retryTally;
@@ -160,7 +182,12 @@ export abstract class LoadGenerator implements ClientSide {
   connectFailed(conn: Connection, error: string): void {
     conn.open = false;
     const req = conn.request;
-    if (req !== undefined && !req.abandoned) this.fail(req, error, true);
+    if (req === undefined || req.abandoned) return;
+    this.fail(req, error, true);
+    // Its SYN was refused or timed out: the connection was never queued or accepted (a SYN
+    // is retransmitted only after a drop), and its last SYN timer has fired, so with
+    // `recycles` nothing else holds it, as with an answered request.
+    if (this.recycles) this.spares.push(req);
   }
 
   response(req: HttpRequest, status: number): void {
@@ -175,6 +202,11 @@ export abstract class LoadGenerator implements ClientSide {
     else this.recorder.response(start, status, now);
     this.inSystem.add(-1, now);
     this.ended(req);
+    // Answered and closed: its worker has finished it (its handler's steps done, its
+    // database connection closed, no keep-alive timer on the connection), so with
+    // `recycles` nothing refers to it once the current event is over, and only the next
+    // send, a later event, takes it over.
+    if (this.recycles && !req.conn.open) this.spares.push(req);
   }
 
   lateResponse(_req: HttpRequest): void {

@@ -34,6 +34,23 @@ export class OpenLoopClient extends LoadGenerator {
     super(sim, listener, settings, recorder, inSystem, ledger);
   }
 
+  /**
+   * Answered requests' records (and their connections) are taken over by new ones, and those
+   * of requests whose connection failed: wire.ts calls this only where nothing refers to an
+   * answered request on a closed connection any more. That holds when the client has no timeout (hey's would leave its timer behind, and
+   * a late response), no retries and no CPU of its own (whose tasks hold the request), and
+   * the app reaches PostgreSQL directly without statement timeouts (a pool's or PgBouncer's
+   * queue of waiters, or a cancelled query's events, may hold it), on one instance (a load
+   * balancer holds the client's request while its upstream works). An open-loop client sends
+   * only from events of its own (an arrival), never while a request's end is on the stack,
+   * so a record is taken over only after everything its end set off has returned. A killed
+   * request, whose continuations are still to come, is never answered, and a kept-alive
+   * connection is still open: neither is recycled.
+   */
+  recycleRecords(): void {
+    this.recycles = true;
+  }
+
   start(): void {
     this.arriving = true;
     this.scheduleNext();
