@@ -816,6 +816,18 @@ export const ERROR_CASES: ErrorCase[] = [
     '-c 200000: at client.concurrency: expected a number <= 100000',
   ),
   flag("sim init's -c beyond the field's bound (hardening)", ['init', '-c', '200000'], '-c 200000: at client.concurrency'),
+  // Hardening 8: a rule weighing two fields named the file's place of one when a flag had
+  // changed the other ("scenario.json:5:5" for -n 2; "sim init:" alone for --max-connections 3).
+  flag(
+    "-n below the file's -c (hardening 8)",
+    [...run, '-n', '2'],
+    '-n 2: at client.concurrency: expected concurrency <= requests, 2 here',
+  ),
+  flag(
+    "sim init's --max-connections within the reserved connections (hardening 8)",
+    ['init', '--max-connections', '3'],
+    '--max-connections 3: at database.superuserReservedConnections',
+  ),
   flag('a value on --disable-keepalive (hardening)', [...run, '--disable-keepalive=yes'], '--disable-keepalive=yes: expected no value'),
   // Hardening 6: became --set client.rate=Infinity, refused as 'got string "Infinity"'.
   flag("hey's -q beyond range (hardening 6)", [...run, '-q', '1e400'], '-q 1e400: expected a number within range'),
@@ -917,6 +929,13 @@ export const ERROR_CASES: ErrorCase[] = [
     'a --vary value the field refuses',
     ['sweep', 'scenario.json', '--vary', 'server.workers=0,1'],
     '--vary server.workers=0,1 (server.workers=0): at server.workers',
+    'Sweeps and plans',
+  ),
+  // Hardening 8: Infinity, refused at the first point as "(server.workers=null): ... got null".
+  flag(
+    'a --vary value too large for a number (hardening 8)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,1e400'],
+    '--vary server.workers=1,1e400: the number 1e400 is too large',
     'Sweeps and plans',
   ),
   flag('nothing to vary', ['sweep', 'scenario.json'], 'name what to vary', 'Sweeps and plans'),
