@@ -79,6 +79,9 @@ export const unreadableSpecial = (code: string) =>
   `the system refused to read it (${code}): a special file (as under /proc or /dev) or a device with an error, expected a regular file`;
 export const utf16Input = (order: 'LE' | 'BE') =>
   `UTF-16${order} text${order === 'LE' ? " (as Windows PowerShell's > writes)" : ''}, expected UTF-8: convert it (iconv -f UTF-16 -t UTF-8, or Out-File -Encoding utf8)`;
+/** PowerShell's Out-File -Encoding utf32 writes UTF-32LE: it was named UTF-16LE, to be converted from UTF-16. */
+export const utf32Input = (order: 'LE' | 'BE') =>
+  `UTF-32${order} text, expected UTF-8: convert it (iconv -f UTF-32 -t UTF-8, or Out-File -Encoding utf8)`;
 export const notUtf8 = (byte: number) =>
   `the byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8 text, expected a file saved as UTF-8 (as JSON is)`;
 export const cannotWrite = (why: string) => `cannot write: ${why}`;
