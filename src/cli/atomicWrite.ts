@@ -41,6 +41,15 @@ export function atomicWrite(path: string, data: string | Uint8Array | Iterable<s
     writeInto(target, data, where);
     return;
   }
+  // A folder, however spelt: "." was renamed over ("EBUSY: resource busy or locked, rename
+  // '...1234.0.tmp' -> '.'"), and "out/" said "a file is in the way where a folder should be".
+  let existing: ReturnType<typeof statOrUndefined>;
+  try {
+    existing = statOrUndefined(target);
+  } catch (e) {
+    throw writeError(where, e);
+  }
+  if (existing?.isDirectory()) throw writeError(where, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
   const temporary = temporaryFor(target);
   try {
     const fd = create(temporary);
