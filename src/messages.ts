@@ -85,6 +85,8 @@ export const utf32Input = (order: 'LE' | 'BE') =>
 export const notUtf8 = (byte: number) =>
   `the byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8 text, expected a file saved as UTF-8 (as JSON is)`;
 export const cannotWrite = (why: string) => `cannot write: ${why}`;
+/** An output path ending in "/" that is no folder: the write failed after the work, as "a file is in the way". */
+export const folderName = 'a name ending in "/" is a folder\'s, expected a file name';
 export const outputTwice = (other: string) =>
   `cannot write: ${other} writes there too, and one output would replace the other; give each its own file`;
 export const outputIsInput = (input: string) =>

@@ -55,6 +55,19 @@ describe('atomicWrite', () => {
     expect(readdirSync(join(d, 'out'))).toEqual([]);
   });
 
+  // Hardening: "new.txt/" passed checkWritable and failed after the work as "a file is in
+  // the way where a folder should be", with no file in the way.
+  it('refuses a name ending in "/" that is no folder, before the work', () => {
+    const d = dir();
+    for (const path of [join(d, 'new.txt/'), join(d, 'new', 'x/')]) {
+      expect(() => checkWritable(path, '--out')).toThrow(
+        `--out ${path}: cannot write: a name ending in "/" is a folder's, expected a file name`,
+      );
+      expect(() => atomicWrite(path, 'new', '--out')).toThrow(`--out ${path}: cannot write: a name ending in "/"`);
+    }
+    expect(readdirSync(d)).toEqual([]);
+  });
+
   it('leaves the old content or the new, whole, when the writer is killed', async () => {
     // A child process writes 64 MB over a small file and is killed at once. Wherever the
     // kill lands, the target holds one of the two contents entirely.

@@ -167,6 +167,13 @@ export const ERROR_CASES: ErrorCase[] = [
   ),
   // Hardening 8: "cannot write: EBUSY: resource busy or locked, rename '...1234.0.tmp' -> '.'".
   flag('sim schema --out onto a folder (hardening 8)', ['schema', '--out', '.'], '--out .: cannot write: is a directory', 'Files'),
+  // Hardening 8: written after the run, and refused then as "a file is in the way where a folder should be".
+  flag(
+    'an output name ending in "/" (hardening 8)',
+    [...run, '--out', 'report.txt/'],
+    '--out report.txt/: cannot write: a name ending in "/"',
+    'Files',
+  ),
   // Input hunt: a UTF-16 file (Windows PowerShell's > writes one) was "not valid JSON:
   // expected a value, got "\ufffd"", or for a load tester's output "not an output of a load
   // tester sim knows"; a Latin-1 byte was read as U+FFFD, into the description or a key.
