@@ -284,6 +284,9 @@ export const slurmArrayTooLarge = (shards: number, maxArraySize: number, points:
  */
 export const indexedJobTooLarge = (shards: number, max: number, points: number) =>
   `--emit kubernetes runs the shards as one Indexed Job (completions, parallelism and maxFailedIndexes ${shards}), and the API server refuses an Indexed Job's parallelism and maxFailedIndexes beyond ${max} ("must be less than or equal to ${max}"): kubectl apply would fail. Give --shards ${max} or fewer: each shard then runs at most ${Math.ceil(points / max)} of the ${points} points, and the merged sweep is the same`;
+export const EXAMPLE_IMAGE = 'registry.example/gunicorn-sim:0.1.0';
+/** --emit kubernetes --image that no kubelet can pull (InvalidImageName). */
+export const imageReference = `an image reference such as ${EXAMPLE_IMAGE} (a lowercase path, then :tag or @sha256:digest), which the kubelet refuses otherwise (InvalidImageName) once the job is applied`;
 /** sim fit with more --free fields than a simplex search can be expected to fit (MAX_FIT_FREE). */
 export const tooManyFreeFields = (n: number, max: number) =>
   `${n} fields; at most ${max}: a simplex search has taken about 130 evaluations a field to converge, and --max-evaluations allows at most 10000 (each simulating every measured configuration). Fit the fields that matter; give the others with --set`;
