@@ -354,6 +354,16 @@ export const ERROR_CASES: ErrorCase[] = [
   field('a budget of zero events', { limits: { maxEvents: 0 } }, 'limits.maxEvents'),
   // Input hunt: said "expected record" (zod's word).
   field('notes as a list (input hunt)', { notes: ['measured on Linux'] }, 'at notes: expected an object, got a list of 1 item'),
+  // Hardening 8: "internal error: Cannot read properties of null (reading 'client')", exit 1.
+  {
+    group: 'Scenario fields',
+    what: 'sim compare of a scenario file that holds null (hardening 8)',
+    file: 'null\n',
+    shown: 'null',
+    argv: ['compare', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt'],
+    exit: 2,
+    names: 'scenario.json: at (top level): expected an object, got null',
+  },
   field('a list where an object belongs', { server: [] }, 'server'),
   // Issue 17: bounds from reality, and the defects they fix.
   field(
