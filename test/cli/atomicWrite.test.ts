@@ -48,7 +48,7 @@ describe('atomicWrite', () => {
   it('refuses a folder, however it is spelt, as one, and leaves no temporary file', () => {
     const d = dir();
     mkdirSync(join(d, 'out'));
-    for (const path of [d, `${d}/`, join(d, 'out') + '/', `${join(d, 'out')}/.`]) {
+    for (const path of [d, `${d}/`, `${join(d, 'out')}/`, `${join(d, 'out')}/.`]) {
       expect(() => atomicWrite(path, 'new', '--out')).toThrow(`--out ${path}: cannot write: is a directory, expected a file name`);
     }
     expect(readdirSync(d)).toEqual(['out']);

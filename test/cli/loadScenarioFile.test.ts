@@ -24,7 +24,10 @@ function refusal(name: string, bytes: Buffer): string {
 const utf32 = (order: 'LE' | 'BE', mark: boolean) => {
   const chars = [...(mark ? '\ufeff' : ''), ...TEXT];
   const b = Buffer.alloc(4 * chars.length);
-  chars.forEach((c, i) => (order === 'LE' ? b.writeUInt32LE(c.codePointAt(0)!, 4 * i) : b.writeUInt32BE(c.codePointAt(0)!, 4 * i)));
+  chars.forEach((c, i) => {
+    if (order === 'LE') b.writeUInt32LE(c.codePointAt(0)!, 4 * i);
+    else b.writeUInt32BE(c.codePointAt(0)!, 4 * i);
+  });
   return b;
 };
 

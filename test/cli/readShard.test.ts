@@ -13,7 +13,10 @@ const HEADER = '{\n  "sweep": {\n    "scenario": "s"\n  },\n  "points": [\n  ]\n
 function utf32(text: string, order: 'LE' | 'BE'): Buffer {
   const chars = [...text];
   const b = Buffer.alloc(4 * chars.length);
-  chars.forEach((c, i) => (order === 'LE' ? b.writeUInt32LE(c.codePointAt(0)!, 4 * i) : b.writeUInt32BE(c.codePointAt(0)!, 4 * i)));
+  chars.forEach((c, i) => {
+    if (order === 'LE') b.writeUInt32LE(c.codePointAt(0)!, 4 * i);
+    else b.writeUInt32BE(c.codePointAt(0)!, 4 * i);
+  });
   return b;
 }
 
