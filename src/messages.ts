@@ -79,9 +79,14 @@ export const unreadableSpecial = (code: string) =>
   `the system refused to read it (${code}): a special file (as under /proc or /dev) or a device with an error, expected a regular file`;
 export const utf16Input = (order: 'LE' | 'BE') =>
   `UTF-16${order} text${order === 'LE' ? " (as Windows PowerShell's > writes)" : ''}, expected UTF-8: convert it (iconv -f UTF-16 -t UTF-8, or Out-File -Encoding utf8)`;
+/** PowerShell's Out-File -Encoding utf32 writes UTF-32LE: it was named UTF-16LE, to be converted from UTF-16. */
+export const utf32Input = (order: 'LE' | 'BE') =>
+  `UTF-32${order} text, expected UTF-8: convert it (iconv -f UTF-32 -t UTF-8, or Out-File -Encoding utf8)`;
 export const notUtf8 = (byte: number) =>
   `the byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8 text, expected a file saved as UTF-8 (as JSON is)`;
 export const cannotWrite = (why: string) => `cannot write: ${why}`;
+/** An output path ending in "/" that is no folder: the write failed after the work, as "a file is in the way". */
+export const folderName = 'a name ending in "/" is a folder\'s, expected a file name';
 export const outputTwice = (other: string) =>
   `cannot write: ${other} writes there too, and one output would replace the other; give each its own file`;
 export const outputIsInput = (input: string) =>
@@ -279,6 +284,9 @@ export const slurmArrayTooLarge = (shards: number, maxArraySize: number, points:
  */
 export const indexedJobTooLarge = (shards: number, max: number, points: number) =>
   `--emit kubernetes runs the shards as one Indexed Job (completions, parallelism and maxFailedIndexes ${shards}), and the API server refuses an Indexed Job's parallelism and maxFailedIndexes beyond ${max} ("must be less than or equal to ${max}"): kubectl apply would fail. Give --shards ${max} or fewer: each shard then runs at most ${Math.ceil(points / max)} of the ${points} points, and the merged sweep is the same`;
+export const EXAMPLE_IMAGE = 'registry.example/gunicorn-sim:0.1.0';
+/** --emit kubernetes --image that no kubelet can pull (InvalidImageName). */
+export const imageReference = `an image reference such as ${EXAMPLE_IMAGE} (a lowercase path, then :tag or @sha256:digest), which the kubelet refuses otherwise (InvalidImageName) once the job is applied`;
 /** sim fit with more --free fields than a simplex search can be expected to fit (MAX_FIT_FREE). */
 export const tooManyFreeFields = (n: number, max: number) =>
   `${n} fields; at most ${max}: a simplex search has taken about 130 evaluations a field to converge, and --max-evaluations allows at most 10000 (each simulating every measured configuration). Fit the fields that matter; give the others with --set`;

@@ -19,7 +19,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import * as msg from '../messages.js';
 import { UserError } from '../scenario/errors.js';
 
@@ -31,6 +31,7 @@ let written = 0;
  */
 export function atomicWrite(path: string, data: string | Uint8Array | Iterable<string>, flag?: string): void {
   const where = flag === undefined ? path : `${flag} ${path}`;
+  checkFileName(path, where);
   let target: string;
   try {
     target = resolveTarget(path);
@@ -41,6 +42,15 @@ export function atomicWrite(path: string, data: string | Uint8Array | Iterable<s
     writeInto(target, data, where);
     return;
   }
+  // A folder, however spelt: "." was renamed over ("EBUSY: resource busy or locked, rename
+  // '...1234.0.tmp' -> '.'"), and "out/" said "a file is in the way where a folder should be".
+  let existing: ReturnType<typeof statOrUndefined>;
+  try {
+    existing = statOrUndefined(target);
+  } catch (e) {
+    throw writeError(where, e);
+  }
+  if (existing?.isDirectory()) throw writeError(where, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
   const temporary = temporaryFor(target);
   try {
     const fd = create(temporary);
@@ -69,6 +79,7 @@ export function atomicWrite(path: string, data: string | Uint8Array | Iterable<s
 export function checkWritable(path: string, flag?: string, inputs: readonly string[] = []): void {
   const where = flag === undefined ? path : `${flag} ${path}`;
   checkNotInput(path, where, inputs);
+  checkFileName(path, where);
   try {
     const target = resolveTarget(path);
     if (isSpecial(target)) {
@@ -87,6 +98,25 @@ export function checkWritable(path: string, flag?: string, inputs: readonly stri
     rmSync(probe, { force: true });
   } catch (e) {
     throw writeError(where, e);
+  }
+}
+
+/**
+ * A path ending in "/" names a folder: one that is there is "is a directory" (below), one
+ * that is not was written to after the work and refused as "a file is in the way where a
+ * folder should be" (ENOTDIR), with no file in the way.
+ */
+function checkFileName(path: string, where: string): void {
+  if (!path.endsWith('/') && !path.endsWith(sep)) return;
+  if (statOrUndefinedQuiet(path)?.isDirectory()) return;
+  throw new UserError(`${where}: ${msg.cannotWrite(msg.folderName)}`);
+}
+
+function statOrUndefinedQuiet(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -90,7 +90,13 @@ export const fitCommand = defineCommand({
     if ((args.hey ?? []).length === 0)
       throw new UserError(msg.missingArguments('sim fit <scenario.json> <hey-output.txt...> --free FIELDS'));
     if (args.free === undefined) throw new UserError(`--free: ${msg.flagsRequired(['--free database.forkTime'])}`);
-    const free = splitList(singleValue('--free', args.free, 'database.forkTime')!);
+    const freeText = singleValue('--free', args.free, 'database.forkTime')!;
+    const free = splitList(freeText);
+    // As --target: "--free ," said "sim: sim fit: name the free parameters", not the flag.
+    if (free.length === 0)
+      throw new UserError(
+        `--free ${freeText}: expected at least one field to fit, each a number of seconds, e.g. --free database.forkTime`,
+      );
     const targetText = singleValue('--target', args.target, 'requestsPerSec') ?? 'requestsPerSec';
     const targets = splitList(targetText);
     // "--target ," fitted nothing: every value was as good as the start, which was printed as fitted.

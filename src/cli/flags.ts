@@ -162,6 +162,9 @@ export function checkListFlags(argv: readonly string[]): void {
   }
 }
 
+/** Flags whose value names a file that is read. */
+const INPUT_FLAGS: readonly string[] = ['--access-log'];
+
 /** Flags whose value names a file that is written, and where the output goes without one. */
 const OUTPUT_FLAGS: Record<string, string> = {
   '--out': 'without --out the output goes to standard output',
@@ -187,6 +190,10 @@ export function checkDashes(argv: readonly string[]): string[] {
     const flag = attached !== null ? attached[1] : arg === '-' && before?.startsWith('--') && !before.includes('=') ? before : undefined;
     if (flag !== undefined && OUTPUT_FLAGS[flag] !== undefined) {
       throw new UserError(`${flag} -: expected a file name: ${OUTPUT_FLAGS[flag]} (a file named "-" is ./-)`);
+    }
+    // A file read, as the scenario is: `--access-log -` was "-: cannot read the access log: no such file".
+    if (flag !== undefined && INPUT_FLAGS.includes(flag)) {
+      throw new UserError(`${flag} -: expected a file name: sim reads no standard input (a file named "-" is ./-)`);
     }
     // A value that starts with a dash and a digit (--max-sim-time -1s): yargs reads it as the
     // options -1 and -s ("unknown option -1s"); joined to its flag, the flag's own check

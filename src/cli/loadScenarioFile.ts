@@ -70,8 +70,8 @@ export function readText(path: string, what: string, expected: string, kind: 'js
       if (total > limit) throw new UserError(`${path}: ${msg.cannotRead(what, msg.inputTooLarge(undefined, limit))}`);
     }
     const bytes = Buffer.concat(chunks, total);
-    const utf16 = utf16Order(bytes);
-    if (utf16 !== undefined) throw new UserError(`${path}: ${msg.cannotRead(what, msg.utf16Input(utf16))}`);
+    const foreign = foreignEncoding(bytes);
+    if (foreign !== undefined) throw new UserError(`${path}: ${msg.cannotRead(what, foreign)}`);
     if (kind === 'json' && !isUtf8(bytes)) {
       const at = firstNonUtf8(bytes);
       const lineStart = bytes.lastIndexOf(0x0a, at - 1) + 1;
@@ -112,6 +112,28 @@ function scenarioNear(path: string): string | undefined {
   const json = path.endsWith('.json') ? [] : [`${path}.json`];
   const inFolder = /[/\\]/.test(path) ? [] : [join('scenarios', path), ...json.map((p) => join('scenarios', p))];
   return [...json, ...inFolder].find((p) => statSync(p, { throwIfNoEntry: false })?.isFile() === true);
+}
+
+/** What a text in UTF-32 or UTF-16 is, and how to make it UTF-8, judged by its first bytes; else undefined. */
+export function foreignEncoding(b: Buffer): string | undefined {
+  const utf32 = utf32Order(b);
+  if (utf32 !== undefined) return msg.utf32Input(utf32);
+  const utf16 = utf16Order(b);
+  return utf16 === undefined ? undefined : msg.utf16Input(utf16);
+}
+
+/**
+ * "LE" or "BE" for UTF-32 text, as for UTF-16 (utf16Order): by its byte-order mark, or by a
+ * first character of ASCII with its three zero bytes. Asked first: UTF-32LE's mark begins
+ * with UTF-16LE's (FF FE), and its text was named UTF-16, UTF-32BE's "not valid JSON: got "\u0000"".
+ */
+function utf32Order(b: Buffer): 'LE' | 'BE' | undefined {
+  if (b.length < 4) return undefined;
+  if (b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return 'LE';
+  if (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return 'BE';
+  if (b[0] !== 0 && b[0] < 0x80 && b[1] === 0 && b[2] === 0 && b[3] === 0) return 'LE';
+  if (b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] !== 0 && b[3] < 0x80) return 'BE';
+  return undefined;
 }
 
 /**

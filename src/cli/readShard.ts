@@ -16,7 +16,7 @@ import { UserError } from '../scenario/errors.js';
 import { parseJsonDocument } from '../scenario/load.js';
 import { JsonSyntaxError, parseJsonValue } from '../scenario/jsonText.js';
 import { MAX_GRID_POINTS } from '../analysis/sweep/grid.js';
-import { firstNonUtf8, maxInputBytes, readText } from './loadScenarioFile.js';
+import { firstNonUtf8, foreignEncoding, maxInputBytes, readText } from './loadScenarioFile.js';
 
 const WHAT = 'the shard';
 const EXPECTED = 'a JSON file written by sim sweep --json';
@@ -73,10 +73,8 @@ class LargeShard {
   read(): Record<string, unknown> {
     // The header: from the start to the line opening "points", read as one JSON text with the list closed.
     if (!this.at(0, HEADER_START)) {
-      const b = this.buf;
-      const utf16 =
-        b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff) || (b[0] === 0) !== (b[1] === 0));
-      if (utf16) throw new UserError(`${this.path}: ${msg.cannotRead(WHAT, msg.utf16Input(b[0] === 0xfe || b[0] === 0 ? 'BE' : 'LE'))}`);
+      const foreign = foreignEncoding(this.buf);
+      if (foreign !== undefined) throw new UserError(`${this.path}: ${msg.cannotRead(WHAT, foreign)}`);
       this.refuse(0, msg.jsonExpected(msg.largeShardStart, this.shown(0)));
     }
     const pointsAt = this.find(POINTS_START, 0);

@@ -1,6 +1,6 @@
 // sim schema: the JSON Schema of scenario files.
 import { scenarioJsonSchema } from '../scenario/jsonSchema.js';
-import { atomicWrite } from './atomicWrite.js';
+import { atomicWrite, checkWritable } from './atomicWrite.js';
 import { defineCommand } from './command.js';
 import { singleValue } from './flags.js';
 
@@ -12,6 +12,10 @@ export const schemaCommand = defineCommand({
     const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
     const out = singleValue('--out', args.out, 'scenarios/schema.json');
     if (out === undefined) io.out(text);
-    else atomicWrite(out, text, '--out');
+    else {
+      // As every other command's output: "." or a read-only folder said before the write.
+      checkWritable(out, '--out');
+      atomicWrite(out, text, '--out');
+    }
   },
 });

@@ -101,6 +101,11 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
   }
   if (args.image !== undefined && engine !== 'kubernetes')
     throw new UserError(`--image: goes with --emit kubernetes (a container image holding sim), not --emit ${engine}`);
+  const image = args.image === undefined ? undefined : singleValue('--image', args.image, msg.EXAMPLE_IMAGE)!.trim();
+  // The API server takes any text for a pod's image, and each pod then fails to start,
+  // InvalidImageName, after the job was applied: "UPPER CASE" or a line break was emitted as given.
+  if (image !== undefined && !IMAGE_REFERENCE.test(image))
+    throw new UserError(`--image ${JSON.stringify(image).slice(1, -1)}: ${msg.wrongType(msg.imageReference, JSON.stringify(image))}`);
   const points = gridSize(def.axes);
   const shards = numberFlag('--shards', args.shards, { whole: true, min: 1 }, '4');
   if (shards === undefined)
@@ -147,7 +152,6 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
   if (args.seed !== undefined) flags.push('--seed', String(args.seed));
   if (args.replications !== undefined) flags.push('--replications', String(args.replications));
   const scenarioPath = resolve(args.scenario);
-  const image = args.image === undefined ? undefined : singleValue('--image', args.image, 'registry.example/gunicorn-sim:0.1.0')!.trim();
   return {
     engine,
     name: def.name,
@@ -165,6 +169,18 @@ export function planJob(def: SweepDefinition, args: EmitArgs): JobPlan {
     image,
   };
 }
+
+/**
+ * An image reference as the kubelet parses one (github.com/distribution/reference):
+ * [registry[:port]/]path[:tag][@digest], the path in lowercase letters, digits and the
+ * separators . _ __ and -.
+ */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+export const IMAGE_REFERENCE = new RegExp(
+  `^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+);
 
 // A shard runs its points one after the other in one thread (--jobs 1), and what a run
 // keeps does not grow with its requests (latencies in a histogram, time series in at most

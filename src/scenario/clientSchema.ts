@@ -157,6 +157,11 @@ export const clientSchema = z
     if (c.concurrency === undefined) {
       ctx.addIssue({ code: 'custom', message: msg.concurrencyOrArrivals, path: ['concurrency'] });
     } else if (c.duration === undefined && c.requests !== undefined && c.requests > 0 && c.concurrency > c.requests) {
-      ctx.addIssue({ code: 'custom', message: msg.concurrencyAtMostRequests(c.requests), path: ['concurrency'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: msg.concurrencyAtMostRequests(c.requests),
+        path: ['concurrency'],
+        params: { related: ['requests'] },
+      });
     }
   });

@@ -43,19 +43,20 @@ export function describeIssues(error: z.ZodError, raw: unknown, where: Locate): 
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const issue of tightestBounds(error.issues)) {
-    for (const [path, text] of describeIssue(issue, [], raw)) {
+    for (const [path, text, related] of describeIssue(issue, [], raw)) {
       // zod may report one field twice (a bound and a refinement): the first says enough.
       const key = formatPath(path);
       if (seen.has(key)) continue;
       seen.add(key);
-      lines.push(`${where(path)}: at ${key}: ${text}`);
+      lines.push(`${where(path, related)}: at ${key}: ${text}`);
     }
   }
   if (lines.length <= MAX_LINES) return lines.join('\n');
   return [...lines.slice(0, MAX_LINES), msg.moreProblems(lines.length - MAX_LINES)].join('\n');
 }
 
-type Described = [readonly PropertyKey[], string];
+/** A field's path, its problem, and the fields its rule weighed it against (a refinement's `params.related`). */
+type Described = [readonly PropertyKey[], string, (readonly PropertyKey[])[]?];
 
 /**
  * zod's int() says a whole number beyond 2^53 is too big for the safe integers before the
@@ -116,7 +117,11 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
     default: {
       // Refinements and formats carry our own "expected ..." message (../messages.ts).
       const says = found !== undefined && !isObject(found) && !Array.isArray(found) && issue.message.startsWith('expected');
-      return [[path, says ? `${issue.message}, got ${describeValue(found)}` : issue.message]];
+      // A refinement's related fields are its object's: siblings of the field it refuses.
+      const siblings = issue.code === 'custom' ? ((issue.params?.related as string[] | undefined) ?? []) : [];
+      return [
+        [path, says ? `${issue.message}, got ${describeValue(found)}` : issue.message, siblings.map((k) => [...path.slice(0, -1), k])],
+      ];
     }
   }
 }

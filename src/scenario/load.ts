@@ -98,8 +98,11 @@ export function validateScenario(
   const lists = a.endpoints?.map((e, i) => ({ path: ['app', 'endpoints', i, 'steps'], steps: e.steps })) ?? [
     { path: ['app', 'steps'], steps: a.steps! },
   ];
-  const fail = (path: PropertyKey[], problem: string): never => {
-    throw new UserError(`${where(path)}: at ${formatPath(path)}: ${problem}`);
+  // `related`: the other fields the rule weighs this one against, whose --set or flag is
+  // then where the problem was written (--set database.maxConnections=3 against the
+  // default 3 reserved connections was located in the file, which is not wrong).
+  const fail = (path: PropertyKey[], problem: string, related: readonly (readonly PropertyKey[])[] = []): never => {
+    throw new UserError(`${where(path, related)}: at ${formatPath(path)}: ${problem}`);
   };
   const m = scenario.machine;
   m.taskGroups ??= defaultTaskGroups(m.os);
@@ -143,7 +146,9 @@ export function validateScenario(
   const d = scenario.database;
   if (d !== undefined && d.superuserReservedConnections >= d.maxConnections) {
     // PostgreSQL refuses to start: "superuser_reserved_connections (3) must be less than max_connections (3)".
-    fail(['database', 'superuserReservedConnections'], msg.reservedAtLeastMax(d.superuserReservedConnections, d.maxConnections));
+    fail(['database', 'superuserReservedConnections'], msg.reservedAtLeastMax(d.superuserReservedConnections, d.maxConnections), [
+      ['database', 'maxConnections'],
+    ]);
   }
   const f = scenario.fleet;
   if (f?.groups !== undefined) {
@@ -156,10 +161,11 @@ export function validateScenario(
   }
   if (f !== undefined) {
     // A CFS quota is a cgroup's: instances packed on one host would need the host's cores shared among quota groups, which the model does not do.
-    if (f.cpuLimit !== undefined && f.instancesPerHost > 1) fail(['fleet', 'cpuLimit'], msg.cpuLimitPacked(f.instancesPerHost));
+    const perHost = [['fleet', 'instancesPerHost']];
+    if (f.cpuLimit !== undefined && f.instancesPerHost > 1) fail(['fleet', 'cpuLimit'], msg.cpuLimitPacked(f.instancesPerHost), perHost);
     f.groups?.forEach((g, i) => {
       if (g.cpuLimit !== undefined && f.instancesPerHost > 1)
-        fail(['fleet', 'groups', i, 'cpuLimit'], msg.cpuLimitPacked(f.instancesPerHost));
+        fail(['fleet', 'groups', i, 'cpuLimit'], msg.cpuLimitPacked(f.instancesPerHost), perHost);
     });
     // A quota that rounds to 0 us was "internal error: QuotaCpu: quota and period must be positive".
     const quotas: [PropertyKey[], number | undefined][] = [
@@ -168,7 +174,7 @@ export function validateScenario(
     ];
     for (const [path, limit] of quotas)
       if (limit !== undefined && limit * f.cpuPeriod < MIN_POSITIVE_SECONDS)
-        fail(path, msg.quotaBelowTick(limit, f.cpuPeriod, MIN_POSITIVE_SECONDS));
+        fail(path, msg.quotaBelowTick(limit, f.cpuPeriod, MIN_POSITIVE_SECONDS), [['fleet', 'cpuPeriod']]);
     f.otherClients.forEach((c, i) => {
       if (c.holds === 'perTask' && (c.taskRate === undefined || c.taskTime === undefined))
         fail(
@@ -180,7 +186,7 @@ export function validateScenario(
     if (scenario.timeline !== undefined) fail(['timeline'], msg.notWithFleet('a timeline'));
     if (scenario.app.breaker !== undefined) fail(['app', 'breaker'], msg.notWithFleet('a breaker'));
     f.down.forEach((n, i) => {
-      if (n > f.instances) fail(['fleet', 'down', i], msg.downBeyondInstances(n, f.instances));
+      if (n > f.instances) fail(['fleet', 'down', i], msg.downBeyondInstances(n, f.instances), [['fleet', 'instances']]);
     });
     const a = f.autoscaling;
     if (a !== undefined && (a.minReplicas > a.maxReplicas || f.instances < a.minReplicas || f.instances > a.maxReplicas))
@@ -258,7 +264,7 @@ function checkCacheKeys(
  * 262,143 took 2.4 GB, 100 ran out of memory after half a minute). PostgreSQL never holds
  * more than its largest max_connections.
  */
-function checkPoolStartup(scenario: Scenario, fail: (path: PropertyKey[], problem: string) => never): void {
+function checkPoolStartup(scenario: Scenario, fail: Fail): void {
   const minSize = scenario.app.asyncpgPool?.minSize ?? 0;
   if (minSize === 0) return;
   const f = scenario.fleet;
@@ -273,11 +279,14 @@ function checkPoolStartup(scenario: Scenario, fail: (path: PropertyKey[], proble
         ? `${count} workers (${f.instances} instances x ${workers} server.workers)`
         : `${workers} server.workers`;
   if (count * minSize > MAX_PG_CONNECTIONS)
-    fail(['app', 'asyncpgPool', 'minSize'], msg.tooManyStartupConnections(MAX_PG_CONNECTIONS, how, minSize, count * minSize));
+    fail(['app', 'asyncpgPool', 'minSize'], msg.tooManyStartupConnections(MAX_PG_CONNECTIONS, how, minSize, count * minSize), [
+      ['server', 'workers'],
+      ['fleet'],
+    ]);
 }
 
 /** The fleet's worker processes, at most as many as the autoscaler may run, within MAX_FLEET_WORKERS. */
-function checkFleetWorkers(scenario: Scenario, fail: (path: PropertyKey[], problem: string) => never): void {
+function checkFleetWorkers(scenario: Scenario, fail: Fail): void {
   const f = scenario.fleet!;
   const workers = scenario.server.workers;
   if (f.groups !== undefined) {
@@ -291,6 +300,7 @@ function checkFleetWorkers(scenario: Scenario, fail: (path: PropertyKey[], probl
           `${each.map((g) => `${g.count} x ${g.workers}`).join(' + ')} (each group's instances x its server.workers)`,
           total,
         ),
+        [['server', 'workers']],
       );
     return;
   }
@@ -306,11 +316,17 @@ function checkFleetWorkers(scenario: Scenario, fail: (path: PropertyKey[], probl
         `${instances} ${f.autoscaling !== undefined ? 'replicas at most' : 'instances'} x ${workers} server.workers`,
         instances * workers,
       ),
+      [['server', 'workers']],
     );
 }
 
-/** Where a problem at `path` was written: the last override that set it, else the file. */
-export type Locate = (path: readonly PropertyKey[]) => string;
+/**
+ * Where a problem at `path` was written: the last override that set it or one of the
+ * `related` fields its rule weighs it against, else the file.
+ */
+export type Locate = (path: readonly PropertyKey[], related?: readonly (readonly PropertyKey[])[]) => string;
+/** Refuses the field at `path`, located by the `related` fields too (Locate). */
+type Fail = (path: PropertyKey[], problem: string, related?: readonly (readonly PropertyKey[])[]) => never;
 
 function locator(raw: unknown, file: string, overrides: readonly Override[]): Locate {
   const text = raw !== null && typeof raw === 'object' ? textOf.get(raw) : undefined;
@@ -325,12 +341,15 @@ function locator(raw: unknown, file: string, overrides: readonly Override[]): Lo
     while (n < a.length && n < b.length && String(a[n]) === String(b[n])) n++;
     return n;
   };
-  return (path) => {
+  return (path, related = []) => {
     for (let i = overrides.length - 1; i >= 0; i--) {
       const set = overrides[i].path;
-      // The problem is inside what the override set, or is the override's own (unknown) key.
-      const n = Math.min(set.length, path.length);
-      if (n > 0 && common(set, path) === n) return overrides[i].source;
+      // The problem is inside what the override set, or is the override's own (unknown) key;
+      // or the override set a field the rule weighs this one against (-n 10 under the file's -c 100).
+      for (const p of [path, ...related]) {
+        const n = Math.min(set.length, p.length);
+        if (n > 0 && common(set, p) === n) return overrides[i].source;
+      }
     }
     if (text === undefined) return file;
     const locations = locationsOf(text);

@@ -43,6 +43,31 @@ describe('atomicWrite', () => {
     expect(readFileSync(join(path, 'inside'), 'utf8')).toBe('old');
   });
 
+  // Hardening: "." was "EBUSY: resource busy or locked, rename '...1234.0.tmp' -> '.'" (sim
+  // schema --out ., which wrote without checkWritable), and "out/" said "a file is in the way".
+  it('refuses a folder, however it is spelt, as one, and leaves no temporary file', () => {
+    const d = dir();
+    mkdirSync(join(d, 'out'));
+    for (const path of [d, `${d}/`, `${join(d, 'out')}/`, `${join(d, 'out')}/.`]) {
+      expect(() => atomicWrite(path, 'new', '--out')).toThrow(`--out ${path}: cannot write: is a directory, expected a file name`);
+    }
+    expect(readdirSync(d)).toEqual(['out']);
+    expect(readdirSync(join(d, 'out'))).toEqual([]);
+  });
+
+  // Hardening: "new.txt/" passed checkWritable and failed after the work as "a file is in
+  // the way where a folder should be", with no file in the way.
+  it('refuses a name ending in "/" that is no folder, before the work', () => {
+    const d = dir();
+    for (const path of [join(d, 'new.txt/'), join(d, 'new', 'x/')]) {
+      expect(() => checkWritable(path, '--out')).toThrow(
+        `--out ${path}: cannot write: a name ending in "/" is a folder's, expected a file name`,
+      );
+      expect(() => atomicWrite(path, 'new', '--out')).toThrow(`--out ${path}: cannot write: a name ending in "/"`);
+    }
+    expect(readdirSync(d)).toEqual([]);
+  });
+
   it('leaves the old content or the new, whole, when the writer is killed', async () => {
     // A child process writes 64 MB over a small file and is killed at once. Wherever the
     // kill lands, the target holds one of the two contents entirely.
@@ -97,6 +122,14 @@ describe('commands that write files write them atomically', () => {
     expect(code).toBe(0);
     expect(out).toBe('');
     expect(JSON.parse(readFileSync(path, 'utf8')).summary.requests).toBe(10);
+  });
+
+  it('sim schema --out of a folder is refused as one, exit 2', async () => {
+    const d = dir();
+    const { code, err } = await sim('schema', '--out', `${d}/.`);
+    expect(code).toBe(2);
+    expect(err).toBe(`sim: --out ${d}/.: cannot write: is a directory, expected a file name\n`);
+    expect(readdirSync(d)).toEqual([]);
   });
 
   it('sim schema --out writes what sim schema prints', async () => {

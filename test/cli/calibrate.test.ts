@@ -183,6 +183,12 @@ describe('sim compare and sim fit: bad input gets exit code 2 and one clear line
       ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', 'database.forkTime', '--target', ','],
       /^sim: --target ,: expected at least one figure to match, of requestsPerSec, total, /,
     ],
+    // Hardening: was "sim: sim fit: name the free parameters: ...", not naming the flag.
+    [
+      'a --free of no field',
+      ['fit', SCENARIO, `${HEY}/patched-c10.r1.txt`, '--free', ','],
+      /^sim: --free ,: expected at least one field to fit, each a number of seconds, e\.g\. --free database\.forkTime\n$/,
+    ],
     // Bad-input audit: each way of fitting ignored the other's flags in silence, exit 0.
     [
       '--free with --access-log',

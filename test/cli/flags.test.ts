@@ -41,6 +41,16 @@ describe('a value that starts with a dash and a digit', () => {
   });
 });
 
+// Hardening: `--access-log -` read a file named "-": "-: cannot read the access log: no such file".
+describe('"-" for a file a flag reads', () => {
+  it('is refused as standard input, which sim does not read, as the scenario\'s "-" is', () => {
+    const message = '--access-log -: expected a file name: sim reads no standard input (a file named "-" is ./-)';
+    expect(() => checkDashes(['fit', 's.json', '--access-log', '-'])).toThrow(message);
+    expect(() => checkDashes(['fit', 's.json', '--access-log=-'])).toThrow(message);
+    expect(checkDashes(['fit', 's.json', '--access-log', './-'])).toEqual(['fit', 's.json', '--access-log', './-']);
+  });
+});
+
 describe('a flag whose value may be left out (--json, --csv, --plot)', () => {
   it('is absent, alone (standard output or the default folder), or its one value', () => {
     expect(optionalValue('--json', undefined, 'sweep.json')).toBeUndefined();

@@ -208,6 +208,11 @@ describe('sim init options', () => {
     [['--workers', '0'], /--workers 0: expected a whole number >= 1/],
     [['--worker-class', 'gevent', '--threads', '4'], /--threads: only gthread workers have threads/],
     [['--set', 'server.workerz=2'], /unknown key "workerz"; did you mean "workers"\?/],
+    // Hardening: was "sim init: at database.superuserReservedConnections: ...", no flag named.
+    [
+      ['--max-connections', '3'],
+      /^sim: --max-connections 3: at database\.superuserReservedConnections: expected fewer reserved connections than maxConnections \(3\), got 3/m,
+    ],
   ])('%j is refused with exit 2', async (flags, message) => {
     const { code, err, out } = await sim('init', ...flags);
     expect(code).toBe(2);

@@ -107,6 +107,19 @@ describe('sim sweep --emit slurm', () => {
     ],
     [['--emit', 'slurm', '--shards', '2', '--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
     [['--image', 'x'], /^sim: --image: goes with --emit kubernetes/],
+    // Hardening: emitted as given, each pod then failing to start (InvalidImageName) once applied.
+    [
+      ['--emit', 'kubernetes', '--shards', '2', '--image', 'Registry Example/sim'],
+      /^sim: --image Registry Example\/sim: expected an image reference such as registry\.example\/gunicorn-sim:0\.1\.0 \(a lowercase path, then :tag or @sha256:digest\), which the kubelet refuses otherwise \(InvalidImageName\) once the job is applied, got "Registry Example\/sim"\n$/,
+    ],
+    [
+      ['--emit', 'kubernetes', '--shards', '2', '--image', 'sim\n  evil: 1'],
+      /^sim: --image sim\\n {2}evil: 1: expected an image reference/,
+    ],
+    [
+      ['--emit', 'kubernetes', '--shards', '2', '--image', 'ghcr.io/Team/sim:1'],
+      /^sim: --image ghcr\.io\/Team\/sim:1: expected an image reference/,
+    ],
     // The merge would have written the sweep over the scenario its shards had read.
     [
       ['--emit', 'slurm', '--shards', '2', '--json', scenario],

@@ -165,6 +165,15 @@ export const ERROR_CASES: ErrorCase[] = [
     '--out .: cannot write: is a directory, expected a file name',
     'Files',
   ),
+  // Hardening 8: "cannot write: EBUSY: resource busy or locked, rename '...1234.0.tmp' -> '.'".
+  flag('sim schema --out onto a folder (hardening 8)', ['schema', '--out', '.'], '--out .: cannot write: is a directory', 'Files'),
+  // Hardening 8: written after the run, and refused then as "a file is in the way where a folder should be".
+  flag(
+    'an output name ending in "/" (hardening 8)',
+    [...run, '--out', 'report.txt/'],
+    '--out report.txt/: cannot write: a name ending in "/"',
+    'Files',
+  ),
   // Input hunt: a UTF-16 file (Windows PowerShell's > writes one) was "not valid JSON:
   // expected a value, got "\ufffd"", or for a load tester's output "not an output of a load
   // tester sim knows"; a Latin-1 byte was read as U+FFFD, into the description or a key.
@@ -345,6 +354,16 @@ export const ERROR_CASES: ErrorCase[] = [
   field('a budget of zero events', { limits: { maxEvents: 0 } }, 'limits.maxEvents'),
   // Input hunt: said "expected record" (zod's word).
   field('notes as a list (input hunt)', { notes: ['measured on Linux'] }, 'at notes: expected an object, got a list of 1 item'),
+  // Hardening 8: "internal error: Cannot read properties of null (reading 'client')", exit 1.
+  {
+    group: 'Scenario fields',
+    what: 'sim compare of a scenario file that holds null (hardening 8)',
+    file: 'null\n',
+    shown: 'null',
+    argv: ['compare', 'scenario.json', 'test/fixtures/hey/patched-c10.r1.txt'],
+    exit: 2,
+    names: 'scenario.json: at (top level): expected an object, got null',
+  },
   field('a list where an object belongs', { server: [] }, 'server'),
   // Issue 17: bounds from reality, and the defects they fix.
   field(
@@ -816,6 +835,18 @@ export const ERROR_CASES: ErrorCase[] = [
     '-c 200000: at client.concurrency: expected a number <= 100000',
   ),
   flag("sim init's -c beyond the field's bound (hardening)", ['init', '-c', '200000'], '-c 200000: at client.concurrency'),
+  // Hardening 8: a rule weighing two fields named the file's place of one when a flag had
+  // changed the other ("scenario.json:5:5" for -n 2; "sim init:" alone for --max-connections 3).
+  flag(
+    "-n below the file's -c (hardening 8)",
+    [...run, '-n', '2'],
+    '-n 2: at client.concurrency: expected concurrency <= requests, 2 here',
+  ),
+  flag(
+    "sim init's --max-connections within the reserved connections (hardening 8)",
+    ['init', '--max-connections', '3'],
+    '--max-connections 3: at database.superuserReservedConnections',
+  ),
   flag('a value on --disable-keepalive (hardening)', [...run, '--disable-keepalive=yes'], '--disable-keepalive=yes: expected no value'),
   // Hardening 6: became --set client.rate=Infinity, refused as 'got string "Infinity"'.
   flag("hey's -q beyond range (hardening 6)", [...run, '-q', '1e400'], '-q 1e400: expected a number within range'),
@@ -917,6 +948,13 @@ export const ERROR_CASES: ErrorCase[] = [
     'a --vary value the field refuses',
     ['sweep', 'scenario.json', '--vary', 'server.workers=0,1'],
     '--vary server.workers=0,1 (server.workers=0): at server.workers',
+    'Sweeps and plans',
+  ),
+  // Hardening 8: Infinity, refused at the first point as "(server.workers=null): ... got null".
+  flag(
+    'a --vary value too large for a number (hardening 8)',
+    ['sweep', 'scenario.json', '--vary', 'server.workers=1,1e400'],
+    '--vary server.workers=1,1e400: the number 1e400 is too large',
     'Sweeps and plans',
   ),
   flag('nothing to vary', ['sweep', 'scenario.json'], 'name what to vary', 'Sweeps and plans'),

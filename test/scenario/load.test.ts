@@ -61,6 +61,26 @@ describe('loadScenario reads a valid scenario with JSON.parse alone', () => {
     expect(messageOf(() => loadScenario(valid, 's.json', [override]))).toMatch(/^--set server\.workers=0: at server\.workers: /);
   });
 
+  // Hardening: a rule that weighs one field against another named the file's place for
+  // the first even when a --set or a flag had changed the second: "s.json:8:5: at
+  // client.concurrency" for -n 10, "s.json:39:3: at database.superuserReservedConnections"
+  // (the database section) for --set database.maxConnections=3 under the default 3.
+  it('names the override that changed the field a rule weighs the refused one against', () => {
+    const n10 = { path: ['client', 'requests'], value: 10, source: '-n 10' };
+    expect(messageOf(() => loadScenario(valid, 's.json', [n10]))).toBe(
+      '-n 10: at client.concurrency: expected concurrency <= requests, 10 here (hey refuses -c larger than -n), got number 100',
+    );
+    const unreserved = valid.replace(/\n\s*"superuserReservedConnections": 3,/, '');
+    const max3 = { path: ['database', 'maxConnections'], value: 3, source: '--set database.maxConnections=3' };
+    expect(messageOf(() => loadScenario(unreserved, 's.json', [max3]))).toMatch(
+      /^--set database\.maxConnections=3: at database\.superuserReservedConnections: expected fewer reserved connections than maxConnections \(3\), got 3: /,
+    );
+    // Written in the file, both fields: the place of the one refused, as before.
+    expect(messageOf(() => loadScenario(valid.replace('"maxConnections": 100', '"maxConnections": 3'), 's.json'))).toMatch(
+      /^s\.json:\d+:\d+: at database\.superuserReservedConnections: /,
+    );
+  });
+
   it('places a problem in a copy of the parsed document (sim compare and sim fit) by the file alone, as before', () => {
     const raw = parseJson(valid.replace('"workers": 1,', '"workers": "two",'), 's.json');
     expect(messageOf(() => validateScenario(structuredClone(raw), 's.json (for run.txt)'))).toBe(

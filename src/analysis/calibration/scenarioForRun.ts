@@ -41,6 +41,10 @@ export function scenarioForRun(
   source: string,
   options: { budgets?: boolean } = {},
 ): MatchedScenario {
+  // Nothing to set the run's client in: validation says what the file holds instead, as
+  // loadScenario does (a file of null was "internal error: Cannot read properties of null
+  // (reading 'client')", and of [] "run.txt: -n 10 in its hey command: the scenario is a list").
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) validateScenario(raw, source);
   const copy = structuredClone(raw);
   const from: ClientSettingsSource = { requests: 'scenario', concurrency: 'scenario' };
   // The client's fields the measured run set, each named by where it came from: a value the

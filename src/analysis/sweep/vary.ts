@@ -93,6 +93,9 @@ function parseList(text: string, source: string): SweepValue[] {
       // not JSON: a bare string such as gevent or 250ms
       return t;
     }
+    // 1e400 reads as Infinity, which reached the field as null: "(server.workers=null): at
+    // server.workers: expected a number, got null", a value nobody typed.
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new UserError(`${source}: ${msg.jsonNumberTooLarge(msg.abbreviate(t))}`);
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
     // An object as --set reads one: not nested past a file's limit, no key twice.
     // A list too, for a field that is one (fleet.down): it was kept as the string "[1]",

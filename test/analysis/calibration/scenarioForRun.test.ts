@@ -51,3 +51,19 @@ describe("a measured run's settings the scenario refuses", () => {
     );
   });
 });
+
+// Hardening: sim compare of a scenario file holding null was "internal error: Cannot read
+// properties of null (reading 'client')", exit 1; of 5 or "x", "Cannot convert undefined or
+// null to object"; of [], "run.txt: -n 10 in its hey command: the scenario is a list".
+describe('a scenario file that holds no object', () => {
+  it.each([
+    [null, 'null'],
+    [5, 'number 5'],
+    ['x', 'string "x"'],
+    [[], 'a list of 0 items'],
+  ])('%j is refused as the file, at its top level', (value, found) => {
+    const run = heyRun('hey -n 10 -c 10 -t 0 http://127.0.0.1:8000/');
+    expect(() => scenarioForRun(value, run, [], 's.json')).toThrow(`s.json: at (top level): expected an object, got ${found}`);
+    expect(() => scenarioForRun(value, run, ['seed=1'], 's.json')).toThrow(`s.json: at (top level): expected an object, got ${found}`);
+  });
+});

@@ -52,6 +52,9 @@ describe('--vary expressions', () => {
     // Bad-input audit: both were "Infinity values; at most 100000 on one axis".
     ['client.concurrency=1..1e400', /^--vary client\.concurrency=1\.\.1e400: the number 1e400 is too large$/],
     ['client.concurrency=0..1e308:1e-308', /: more than 1\.7976931348623157e\+308 values; at most 100000 on one axis$/],
+    // Hardening: a list's 1e400 was Infinity, refused at the first point as "(server.workers=null): ... got null".
+    ['server.workers=1,1e400', /^--vary server\.workers=1,1e400: the number 1e400 is too large$/],
+    ['server.workers=-1e400', /^--vary server\.workers=-1e400: the number -1e400 is too large$/],
     ['a,a=1,2', /a field is named twice/],
     // Hardening 2: was refused at the first point as "--set app.steps[x=1: ...", a --set nobody typed.
     ['app.steps[x=1', /^--vary app\.steps\[x=1: "app\.steps\[x" is not a field path such as server\.workers or app\.steps\[0\]\.time$/],
