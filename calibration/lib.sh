@@ -596,6 +596,22 @@ sched_traced_storm() {
   wait "$hey_pid"
   cat "$TRACEFS/trace" >"$WORK/trace.txt"
 }
+# sched_storm_runs OUT CMD...: RUNS (2) storms traced as sched_traced_storm does them (for
+# TRACE_SECONDS, 2.0), each one's 500s and Requests/sec said and appended to OUT, followed
+# by what CMD reads of the trace ($WORK/trace.txt) (storm_slots.sh, sync_close.sh,
+# postmaster_backlog.sh).
+sched_storm_runs() {
+  local out="$1" r refused rps
+  shift
+  for r in $(seq 1 "${RUNS:-2}"); do
+    sched_traced_storm "${TRACE_SECONDS:-2.0}"
+    refused=$(awk '/\[500\]/ {print $2}' "$WORK/hey.txt")
+    rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/hey.txt")
+    say "run $r: $(wc -l <"$WORK/trace.txt") events, ${refused:-0} 500s, $rps req/s"
+    { echo "run $r: ${refused:-0} 500s, $rps req/s"; "$@"; } >>"$out"
+    sleep 2
+  done
+}
 sched_trace_end() {
   [ -n "$SCHED_OLD_BUFFER" ] || return 0
   sched_trace_stop

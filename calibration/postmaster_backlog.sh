@@ -29,14 +29,7 @@ echo "common_pid == $PM" >"$TRACEFS/events/syscalls/sys_exit_accept4/filter"
 quiet_begin
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), $(nproc) cores; 120 sync workers, wsgi_actors, psycopg2 blocking; hey -n 1000 -c 1000 -t 0, the first ${TRACE_SECONDS:-2.0} s traced" >"$OUT"
 sched_trace_begin 65536 "${EVENTS[@]}"
-for r in $(seq 1 "${RUNS:-2}"); do
-  sched_traced_storm "${TRACE_SECONDS:-2.0}"
-  refused=$(awk '/\[500\]/ {print $2}' "$WORK/hey.txt")
-  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/hey.txt")
-  say "run $r: $(wc -l <"$WORK/trace.txt") events, ${refused:-0} 500s, $rps req/s"
-  { echo "run $r: ${refused:-0} 500s, $rps req/s"; "$PYTHON" "$HERE/bench/postmaster_backlog.py" "$WORK/trace.txt" "$PG_PORT"; } >>"$OUT"
-  sleep 2
-done
+sched_storm_runs "$OUT" "$PYTHON" "$HERE/bench/postmaster_backlog.py" "$WORK/trace.txt" "$PG_PORT"
 sched_trace_end
 kit_cleanup_hook
 quiet_end now

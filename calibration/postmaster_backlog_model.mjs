@@ -6,16 +6,9 @@
 // diagnostic, the model unchanged. Node only (npm run build first).
 //
 //   node calibration/postmaster_backlog_model.mjs SCENARIO [seeds] [path=value ...]
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Postmaster } from '../dist/model/database/postmaster.js';
-import { runSystem } from '../dist/model/run.js';
-import { wireAtSpeed } from '../dist/model/system.js';
-import { validateScenario } from '../dist/scenario/load.js';
-import { applyOverride } from '../dist/scenario/overrides.js';
+import { pct, wireSyncStorm } from './storm.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [file, seedArg, ...extra] = process.argv.slice(2);
 const seeds = Number(seedArg ?? 3);
 const WINDOW = 2e6;
@@ -36,31 +29,13 @@ Postmaster.prototype.fork = function (attempt, wake) {
   return fork.call(this, attempt, wake);
 };
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.floor(p * s.length))];
-};
-
-const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 console.log(`${file}, ${extra.join(' ') || 'as it is'}`);
 for (let seed = 1; seed <= seeds; seed++) {
-  const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
-  const sets = [
-    ...(plan.scenarioSet[file] ?? plan.set ?? []),
-    'server.workerClass=sync',
-    'server.workers=120',
-    'app.psycogreen=false',
-    'client.requests=1000',
-    'client.concurrency=1000',
-    `seed=${seed}`,
-    ...extra,
-  ];
-  for (const o of sets) applyOverride(raw, o);
-  const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
+  const { system, run } = wireSyncStorm({ file, seed, extra });
   now = () => system.sim.now;
   ins = [];
   outs = [];
-  runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
+  run();
   const t0 = ins[0];
   const t1 = t0 + WINDOW;
   const inW = ins.filter((t) => t <= t1);

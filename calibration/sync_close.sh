@@ -23,14 +23,7 @@ PM=$(postmaster_pid)
 quiet_begin
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), $(nproc) cores; 120 sync workers, wsgi_actors, psycopg2 blocking; hey -n 1000 -c 1000 -t 0, the first ${TRACE_SECONDS:-2.0} s traced" >"$OUT"
 sched_trace_begin 131072 sched_switch sched_wakeup sched_process_exit
-for r in $(seq 1 "${RUNS:-2}"); do
-  sched_traced_storm "${TRACE_SECONDS:-2.0}"
-  refused=$(awk '/\[500\]/ {print $2}' "$WORK/hey.txt")
-  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/hey.txt")
-  say "run $r: $(wc -l <"$WORK/trace.txt") events, ${refused:-0} 500s, $rps req/s"
-  { echo "run $r: ${refused:-0} 500s, $rps req/s"; "$PYTHON" "$HERE/bench/sync_close.py" "$WORK/trace.txt" "$PM"; } >>"$OUT"
-  sleep 2
-done
+sched_storm_runs "$OUT" "$PYTHON" "$HERE/bench/sync_close.py" "$WORK/trace.txt" "$PM"
 sched_trace_end
 quiet_end now
 say "wrote $OUT"

@@ -8,19 +8,12 @@
 // unchanged. Node only (npm run build first).
 //
 //   node calibration/sync_close_model.mjs SCENARIO [seeds] [path=value ...]
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EevdfCore } from '../dist/engine/cpu/eevdf.js';
 import { EevdfTasks } from '../dist/engine/cpu/eevdfTasks.js';
 import { DatabaseAccess } from '../dist/model/database/access.js';
-import { runSystem } from '../dist/model/run.js';
 import { Worker } from '../dist/model/server/worker.js';
-import { wireAtSpeed } from '../dist/model/system.js';
-import { validateScenario } from '../dist/scenario/load.js';
-import { applyOverride } from '../dist/scenario/overrides.js';
+import { pct, wireSyncStorm } from './storm.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [file, seedArg, ...extra] = process.argv.slice(2);
 const seeds = Number(seedArg ?? 3);
 
@@ -96,37 +89,20 @@ function firstAt(ins, t) {
   }
   return lo;
 }
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(p * s.length))];
-};
 const line = (name, xs) => {
   if (xs.length === 0) return `  ${name}: none`;
   const ms = xs.map((x) => x / 1000);
   return `  ${name}: n ${ms.length}, median ${pct(ms, 0.5).toFixed(2)} ms, mean ${(ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(2)}, p90 ${pct(ms, 0.9).toFixed(2)}`;
 };
 
-const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 console.log(`${file}, ${extra.join(' ') || 'as it is'}`);
 for (let seed = 1; seed <= seeds; seed++) {
-  const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
-  const sets = [
-    ...(plan.scenarioSet[file] ?? plan.set ?? []),
-    'server.workerClass=sync',
-    'server.workers=120',
-    'app.psycogreen=false',
-    'client.requests=1000',
-    'client.concurrency=1000',
-    `seed=${seed}`,
-    ...extra,
-  ];
-  for (const o of sets) applyOverride(raw, o);
-  const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
+  const { system, run } = wireSyncStorm({ file, seed, extra });
   now = () => system.sim.now;
   log = new Map();
   ins = [];
   ranSince = new Map();
-  runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
+  run();
   let closes = 0;
   let preempted = 0;
   let byOwn = 0;

@@ -8,18 +8,11 @@
 // or refusal). A diagnostic, the model unchanged. Node only (npm run build first).
 //
 //   node calibration/sync_holds_model.mjs SCENARIO [seeds] [path=value ...]
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App } from '../dist/model/app.js';
 import { DatabaseAccess } from '../dist/model/database/access.js';
-import { runSystem } from '../dist/model/run.js';
 import { Worker } from '../dist/model/server/worker.js';
-import { wireAtSpeed } from '../dist/model/system.js';
-import { validateScenario } from '../dist/scenario/load.js';
-import { applyOverride } from '../dist/scenario/overrides.js';
+import { pct, wireSyncStorm } from './storm.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [file, seedArg, ...extra] = process.argv.slice(2);
 const seeds = Number(seedArg ?? 3);
 
@@ -53,10 +46,6 @@ App.prototype.end = function (req, status) {
   return end.call(this, req, status);
 };
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(p * s.length))];
-};
 const summary = (name, xs) => {
   if (xs.length === 0) return `${name}: none`;
   const ms = xs.map((x) => x / 1000);
@@ -84,25 +73,12 @@ function openAtOnce(spans, t0, t1) {
   return [area / (t1 - t0), peak];
 }
 
-const plan = JSON.parse(readFileSync(join(root, 'calibration/validation.json'), 'utf8'));
 console.log(`${file}, ${extra.join(' ') || 'as it is'}`);
 for (let seed = 1; seed <= seeds; seed++) {
-  const raw = JSON.parse(readFileSync(join(root, file), 'utf8'));
-  const sets = [
-    ...(plan.scenarioSet[file] ?? plan.set ?? []),
-    'server.workerClass=sync',
-    'server.workers=120',
-    'app.psycogreen=false',
-    'client.requests=1000',
-    'client.concurrency=1000',
-    `seed=${seed}`,
-    ...extra,
-  ];
-  for (const o of sets) applyOverride(raw, o);
-  const system = wireAtSpeed(validateScenario(raw, file), { timeSeries: false }).system;
+  const { system, run } = wireSyncStorm({ file, seed, extra });
   now = () => system.sim.now;
   reqs = new Map();
-  runSystem(system, { maxEvents: 10_000_000, maxSimTime: 3600e6 });
+  run();
   const all = [...reqs.values()].filter((r) => r.end >= 0);
   const failed = all.filter((r) => r.status === 500);
   const served = all.filter((r) => r.status !== 500);

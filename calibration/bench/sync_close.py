@@ -14,6 +14,7 @@ workers ran on its core before it ran again (calibration/sync_close_model.mjs gi
 
   sync_close.py TRACE POSTMASTER_PID
 """
+import bisect
 import re
 import sys
 
@@ -91,7 +92,6 @@ def main():
             if m and int(m.group(2)) in workers:
                 state[int(m.group(2))] = (int(m.group(3)), "wait")
             if (t, ctx) in close_keys:
-                c0 = state.get(ctx, (cpu, ""))[0]
                 waiting_at[(t, ctx)] = sum(1 for p, (c, st) in state.items() if c == cpu and st == "wait" and p != ctx)
         elif kind == "sched_switch":
             m = SWITCH.search(rest)
@@ -148,6 +148,12 @@ def main():
     ins = {}
     for i, (_, _, _, _, nxt) in enumerate(switches):
         ins.setdefault(nxt, []).append(i)
+
+    def next_in(pid, i):
+        """The index of `pid`'s first switch onto a core after switch `i`, or None."""
+        js = ins.get(pid, [])
+        k = bisect.bisect_right(js, i)
+        return js[k] if k < len(js) else None
     def taker(pid):
         if pid == pm:
             return "the postmaster"
@@ -162,9 +168,9 @@ def main():
         if prev in workers:
             ran_since[prev] = ran_since.get(prev, 0.0) + t - last_in.get(prev, t)
             if st.startswith("R") and taker(nxt) == "a backend":
-                later = [j for j in ins.get(prev, []) if j > i]
-                if later:
-                    ran = {x[4] for x in switches[i : later[0]] if x[1] == cpu and x[4] in workers and x[4] != prev}
+                back = next_in(prev, i)
+                if back is not None:
+                    ran = {x[4] for x in switches[i:back] if x[1] == cpu and x[4] in workers and x[4] != prev}
                     b = by_run.setdefault(min(6, int(ran_since[prev] / 0.0005)), [0, 0])
                     b[0] += 1
                     b[1] += not ran
@@ -174,10 +180,10 @@ def main():
     for i, (_, cpu, prev, st, nxt) in enumerate(switches):
         kind = taker(nxt)
         if prev in workers and st.startswith("R") and kind is not None:
-            later = [j for j in ins.get(prev, []) if j > i]
-            if not later:
+            back = next_in(prev, i)
+            if back is None:
                 continue
-            ran = {x[4] for x in switches[i : later[0]] if x[1] == cpu and x[4] in workers and x[4] != prev}
+            ran = {x[4] for x in switches[i:back] if x[1] == cpu and x[4] in workers and x[4] != prev}
             before.setdefault(kind, [0] * 6)[min(5, len(ran))] += 1
     n = len(stretch)
     print(f"  closes traced: {len(closes)}, with the worker's next sleep in the trace: {n}")
